@@ -1,0 +1,73 @@
+// `breakfix chat`: one manual probe of a target.
+import type { Command } from 'commander';
+import { InputError, type Message } from '../core/index.js';
+import { loadContext, runAction, type CommonOptions, withCommonOptions } from './common.js';
+
+interface ChatCliOptions extends CommonOptions {
+  target?: string;
+  system?: string;
+  temperature?: string;
+  maxTokens?: string;
+  seed?: string;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('chat')
+      .description('send one message to a target and print the reply, finish reason and latency')
+      .argument('<message...>', 'the user message')
+      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option('-s, --system <text>', 'a system message')
+      .option('--temperature <n>', 'sampling temperature')
+      .option('--max-tokens <n>', 'cap on reply tokens')
+      .option('--seed <n>', 'sampling seed'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix chat "How do I bake bread?"                      the candidate (embedded base model)
+  $ breakfix chat --target embedded:round-1 "Hello"
+  $ breakfix chat --target openai:llama3@http://localhost:11434/v1 "Hello"   Ollama
+  $ OPENAI_API_KEY=… breakfix chat --target openai:gpt-4o-mini --json "Hello"`,
+    )
+    .action(
+      runAction(async (words: string[], opts: ChatCliOptions) => {
+        const ctx = await loadContext(opts);
+        try {
+          const name = opts.target ?? ctx.config.roles.target;
+          const target = ctx.target(name);
+          const messages: Message[] = [];
+          if (opts.system) messages.push({ role: 'system', content: opts.system });
+          messages.push({ role: 'user', content: words.join(' ') });
+          const reply = await target.chat(messages, {
+            temperature: num(opts.temperature, '--temperature'),
+            maxTokens: num(opts.maxTokens, '--max-tokens'),
+            seed: num(opts.seed, '--seed'),
+          });
+          ctx.out({ target: target.id, reply }, () => {
+            const filtered = reply.finishReason === 'content_filter';
+            const body = filtered && !reply.text ? '[blocked by the provider content filter]' : reply.text;
+            const meta = [
+              `finish: ${reply.finishReason}`,
+              `${reply.latencyMs} ms`,
+              `tokens ${reply.usage.promptTokens}+${reply.usage.completionTokens}`,
+              reply.model ? `model ${reply.model}` : undefined,
+              reply.cached ? 'cached' : undefined,
+            ].filter(Boolean);
+            return `${body}\n\n— ${target.id} · ${meta.join(' · ')}`;
+          });
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
+}
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InputError(`${flag}: expected a number, got "${v}"`);
+  return n;
+}

@@ -1,0 +1,195 @@
+// What every command shares: the common options, the context (config, store, targets, output),
+// and `runAction`, which turns errors into trustworthy exit codes and one clear line on stderr.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, CommanderError } from 'commander';
+import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
+import { BreakfixError, InputError, type Progress, type Target, TargetError } from '../core/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { createTarget, type UsageMeter, createUsageMeter } from '../targets/index.js';
+import { createProgress } from './progress.js';
+
+export { createProgress, silentProgress } from './progress.js';
+
+/** Exit codes scripts can trust. */
+export const ExitCode = {
+  ok: 0,
+  /** Findings: the red team broke something, or release criteria failed. */
+  findings: 1,
+  /** Bad input: config, dataset, arguments. */
+  input: 2,
+  /** Runtime or target failure. */
+  runtime: 3,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Throw (or return ExitCode.findings from an action) when the work succeeded but found problems. */
+export class FindingsError extends BreakfixError {
+  constructor(message: string, hint?: string) {
+    super(message, 'findings', hint);
+    this.name = 'FindingsError';
+  }
+}
+
+export interface CommonOptions {
+  config?: string;
+  store?: string;
+  json?: boolean;
+  /** commander's `--no-cache` sets `cache: false`. */
+  cache?: boolean;
+  quiet?: boolean;
+}
+
+/** Add `--config`, `--store`, `--json`, `--no-cache` and `-q/--quiet` to a command. */
+export function withCommonOptions<C extends Command>(cmd: C): C {
+  cmd
+    .option('-c, --config <file>', `config file (default: ./${DEFAULT_CONFIG_FILE} if present, else built-in defaults)`)
+    .option('--store <path>', 'SQLite store (default: the config\'s `store`, .breakfix/breakfix.db)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('--no-cache', 'bypass the response cache')
+    .option('-q, --quiet', 'no progress output');
+  return cmd;
+}
+
+export interface Context {
+  config: Config;
+  /** The config file used, when one was. */
+  configFile?: string;
+  /** The store, opened on first use. */
+  readonly store: Store;
+  json: boolean;
+  quiet: boolean;
+  noCache: boolean;
+  progress: Progress;
+  /** Token and request accounting across every target this context made. */
+  usage: UsageMeter;
+  /** Print `data` as JSON with --json, else `text` (or a readable rendering of data). */
+  out(data: unknown, text?: string | (() => string)): void;
+  /** Write a human note on stderr (silent with --quiet or --json). */
+  note(line: string): void;
+  /** A config target name, or a spec (`embedded:base`, `openai:gpt-4o-mini`), wrapped per config. */
+  target(nameOrSpec: string): Target;
+  close(): Promise<void>;
+}
+
+export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
+  const configFile = opts.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const config = loadConfig(configFile);
+  const json = Boolean(opts.json);
+  const quiet = Boolean(opts.quiet);
+  const noCache = opts.cache === false;
+  const storePath = opts.store ? resolve(opts.store) : config.store;
+  let store: Store | undefined;
+  const targets: Target[] = [];
+  const usage = createUsageMeter();
+  const getStore = () => {
+    store ??= openStore(storePath);
+    return store;
+  };
+  const ctx: Context = {
+    config,
+    configFile: configFile ? resolve(configFile) : undefined,
+    get store() {
+      return getStore();
+    },
+    json,
+    quiet,
+    noCache,
+    progress: createProgress({ json, quiet }),
+    usage,
+    out(data, text) {
+      if (json) {
+        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        return;
+      }
+      const t = typeof text === 'function' ? text() : text;
+      process.stdout.write(`${t ?? (typeof data === 'string' ? data : JSON.stringify(data, null, 2))}\n`);
+    },
+    note(line) {
+      if (!quiet && !json) process.stderr.write(`${line}\n`);
+    },
+    target(nameOrSpec) {
+      const t = createTarget(nameOrSpec, {
+        config,
+        store: getStore,
+        noCache,
+        usage,
+        baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
+      });
+      targets.push(t);
+      return t;
+    },
+    async close() {
+      for (const t of targets) await t.close?.().catch(() => undefined);
+      store?.close();
+    },
+  };
+  return ctx;
+}
+
+/** Wrap a command action: run it, map its outcome to an exit code, print errors as one clear line
+ * (plus a hint) on stderr. The action may return an exit code (e.g. ExitCode.findings). */
+export function runAction<A extends unknown[]>(
+  fn: (...args: A) => Promise<number | undefined | void> | number | undefined | void,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      process.exitCode = typeof code === 'number' ? code : ExitCode.ok;
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  };
+}
+
+/** The exit code for an error. */
+export function exitCodeFor(err: unknown): ExitCodeValue {
+  if (err instanceof FindingsError) return ExitCode.findings;
+  if (err instanceof InputError) return ExitCode.input;
+  if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.input;
+  if (err instanceof TargetError) return ExitCode.runtime;
+  if (err instanceof BreakfixError && (err.code === 'input' || err.code === 'usage')) return ExitCode.input;
+  return ExitCode.runtime;
+}
+
+/** Print an error as `breakfix: message` + `hint: …` on stderr; return its exit code. */
+export function reportError(err: unknown): ExitCodeValue {
+  const code = exitCodeFor(err);
+  if (err instanceof CommanderError) return code; // commander already printed it
+  const message = redactText(err instanceof Error ? err.message : String(err));
+  const lines = [`breakfix: ${message}`];
+  const hint = err instanceof BreakfixError ? err.hint : undefined;
+  if (hint) lines.push(`hint: ${redactText(hint)}`);
+  else if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
+  if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack) lines.push(redactText(err.stack));
+  else if (!(err instanceof BreakfixError)) lines.push('hint: this looks like a bug; rerun with BREAKFIX_DEBUG=1 for details');
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return code;
+}
+
+function targetHint(err: TargetError): string {
+  switch (err.kind) {
+    case 'auth':
+      return 'check the apiKey of this target (e.g. apiKey: ${OPENAI_API_KEY}) and that the variable is exported';
+    case 'network':
+      return 'check baseURL and that the server is running and reachable';
+    case 'timeout':
+      return 'raise timeoutMs for this target, or lower its concurrency';
+    case 'rate_limit':
+      return 'set rpm/tpm for this target below the provider limit, or raise retries';
+    case 'client':
+      return 'check the model name and request parameters for this target';
+    default:
+      return 'the target failed after retries; see the message above';
+  }
+}
+
+/** Last-resort handler for errors outside an action (e.g. commander usage errors). */
+export function handleFatal(err: unknown): void {
+  process.exitCode = reportError(err);
+}
+
+/** A usage error (bad arguments): exit code 2. */
+export function usageError(message: string, hint?: string): BreakfixError {
+  return new BreakfixError(message, 'usage', hint);
+}

@@ -1,0 +1,32 @@
+// `breakfix init`: write a commented starter breakfix.yaml.
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG_FILE } from '../config/index.js';
+import { usageError, runAction } from './common.js';
+import { STARTER_CONFIG } from './starter-config.js';
+
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter breakfix.yaml')
+    .argument('[file]', 'where to write it', DEFAULT_CONFIG_FILE)
+    .option('-f, --force', 'overwrite an existing file')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix init                 write ./breakfix.yaml
+  $ breakfix init my.yaml --force overwrite my.yaml`,
+    )
+    .action(
+      runAction(async (file: string, opts: { force?: boolean; json?: boolean }) => {
+        if (existsSync(file) && !opts.force) {
+          throw usageError(`${file} already exists`, 'pass --force to overwrite it');
+        }
+        writeFileSync(file, STARTER_CONFIG);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ written: file })}\n`);
+        else process.stdout.write(`wrote ${file}; check it with: breakfix config check --config ${file}\n`);
+      }),
+    );
+}

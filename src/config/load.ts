@@ -1,0 +1,254 @@
+// Reading a config: YAML text → ${ENV} interpolation → zod validation → paths resolved against the
+// config file's folder. Every failure is a ConfigError that names the field, the line and what was
+// expected, and never echoes a secret.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/index.js';
+import { describeIssue } from './issues.js';
+import { lineOf } from './locate.js';
+import { type Config, configSchema } from './schema.js';
+import { isSecretKey, redactText, registerSecret } from './secrets.js';
+
+export const DEFAULT_CONFIG_FILE = 'breakfix.yaml';
+
+/** One problem in a config file. */
+export interface ConfigIssue {
+  field: string;
+  message: string;
+  file: string;
+  line?: number;
+  hint?: string;
+}
+
+/** A config that failed validation: `message` lists every issue, one per line. */
+export class ConfigValidationError extends ConfigError {
+  constructor(readonly issues: ConfigIssue[]) {
+    const first = issues[0]!;
+    super(first.message, first.file, first.line, first.field || undefined, first.hint);
+    this.name = 'ConfigValidationError';
+    if (issues.length > 1) this.message = issues.map(formatIssue).join('\n');
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = `${issue.file}${issue.line !== undefined ? `:${issue.line}` : ''}`;
+  return `${issue.field ? `${issue.field}: ` : ''}${issue.message} (${where})`;
+}
+
+/** The built-in defaults: the embedded model, offline judges and attacker. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** Parse and validate config text. `file` names the source in errors and anchors relative paths. */
+export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigValidationError(
+      doc.errors.map((e) => ({
+        field: '',
+        message: `invalid YAML: ${firstLine(e.message)}`,
+        file,
+        line: counter.linePos(e.pos[0]).line,
+        hint: 'check indentation and quoting around this line',
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigValidationError([
+      { field: '', message: `expected a mapping of sections at the top level, got ${kindOf(raw)}`, file, line: 1 },
+    ]);
+  }
+
+  const envIssues: ConfigIssue[] = [];
+  const data = interpolate(raw, [], (path, name) => {
+    envIssues.push({
+      field: path.join('.'),
+      message: `environment variable ${name} is not set`,
+      file,
+      line: lineOf(doc, counter, path),
+      hint: `export ${name}=… before running, or write \${${name}:-default}`,
+    });
+  });
+  if (envIssues.length > 0) throw new ConfigValidationError(envIssues);
+
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw new ConfigValidationError(toIssues(result.error.issues, data, doc, counter, file));
+
+  const config = result.data;
+  rememberSecrets(config);
+  return resolvePaths(config, file, doc, counter);
+}
+
+/** Load `path`; with no path, `./breakfix.yaml` when it exists, else the built-in defaults. */
+export function loadConfig(path?: string): Config {
+  const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (file === undefined) return defaultConfig();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? 'error'})`,
+      file,
+      undefined,
+      undefined,
+      code === 'ENOENT' ? 'run `breakfix init` to write a starter breakfix.yaml, or pass --config <file>' : undefined,
+    );
+  }
+  return parseConfig(text, file);
+}
+
+/** The JSON Schema of the config file (what a user writes: defaults make fields optional). */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://breakfix.dev/schema/breakfix.json',
+    title: 'breakfix configuration (breakfix.yaml)',
+  };
+}
+
+// ── ${ENV} interpolation ────────────────────────────────────────────────────────────────────────
+
+const ENV_REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+function interpolate(
+  value: unknown,
+  path: PropertyKey[],
+  missing: (path: PropertyKey[], name: string) => void,
+): unknown {
+  if (typeof value === 'string') {
+    let fromEnv = false;
+    const out = value.replace(ENV_REF, (whole, escaped: string, name: string, fallback?: string) => {
+      if (escaped) return whole.slice(1); // `$${X}` is a literal `${X}`
+      const env = process.env[name];
+      if (env !== undefined && env !== '') {
+        fromEnv = true;
+        return env;
+      }
+      if (fallback !== undefined) return fallback;
+      missing(path, name);
+      return '';
+    });
+    const key = String(path[path.length - 1] ?? '');
+    if (fromEnv && (isSecretKey(key) || path.includes('headers'))) registerSecret(out);
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], missing));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], missing);
+    return out;
+  }
+  return value;
+}
+
+function rememberSecrets(config: Config): void {
+  for (const target of Object.values(config.targets)) {
+    if ('apiKey' in target && target.apiKey) registerSecret(target.apiKey);
+    if ('headers' in target && target.headers) {
+      for (const [name, v] of Object.entries(target.headers)) if (isSecretKey(name)) registerSecret(v);
+    }
+  }
+}
+
+// ── zod issues → ConfigIssues ───────────────────────────────────────────────────────────────────
+
+function toIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  doc: Document,
+  counter: LineCounter,
+  file: string,
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  // Cross-field checks (roles → targets …) ran on partly invalid data; report them only once the
+  // fields themselves are valid, so one typo does not cascade into several messages.
+  const structural = issues.filter((i) => i.code !== 'custom');
+  for (const issue of structural.length > 0 ? structural : issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const d = describeIssue(issue, data, key);
+        out.push({
+          field: [...path, key].join('.'),
+          message: d.message,
+          hint: d.hint,
+          file,
+          line: lineOf(doc, counter, path, key),
+        });
+      }
+      continue;
+    }
+    const d = describeIssue(issue, data);
+    // A bad map key is reported on the key's own line.
+    const line =
+      issue.code === 'invalid_key' && path.length > 0
+        ? lineOf(doc, counter, path.slice(0, -1), String(path[path.length - 1]))
+        : lineOf(doc, counter, path);
+    out.push({ field: path.join('.'), message: redactText(d.message), hint: d.hint, file, line });
+  }
+  return out;
+}
+
+// ── paths ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Resolve relative paths against the config file's folder. Dataset paths (seeds, templates, custom
+ * suites) may not leave that folder unless written as absolute paths. */
+function resolvePaths(config: Config, file: string, doc: Document, counter: LineCounter): Config {
+  const dir = dirname(resolve(file));
+  const issues: ConfigIssue[] = [];
+  const dataset = (p: string, path: PropertyKey[]): string => {
+    if (isAbsolute(p)) return p;
+    const abs = resolve(dir, p);
+    const rel = relative(dir, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      issues.push({
+        field: path.join('.'),
+        message: `path "${p}" leaves the project folder`,
+        hint: 'write an absolute path to use a file outside the folder of the config file',
+        file,
+        line: lineOf(doc, counter, path),
+      });
+    }
+    return abs;
+  };
+  const anywhere = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(dir, p));
+
+  const out: Config = structuredClone(config);
+  out.seeds.files = config.seeds.files.map((p, i) => dataset(p, ['seeds', 'files', i]));
+  out.templates.files = config.templates.files.map((p, i) => dataset(p, ['templates', 'files', i]));
+  out.bench.custom = config.bench.custom.map((c, i) => ({ ...c, file: dataset(c.file, ['bench', 'custom', i, 'file']) }));
+  out.store = anywhere(config.store)!;
+  out.train.trl.outputDir = anywhere(config.train.trl.outputDir)!;
+  out.train.trl.accelerateConfig = anywhere(config.train.trl.accelerateConfig);
+  for (const target of Object.values(out.targets)) {
+    // An embedded model given as a path (not `base` or `round-N`) is relative to the config file too.
+    if (target.type === 'embedded' && /[\\/]/.test(target.model) && !isAbsolute(target.model)) {
+      target.model = resolve(dir, target.model);
+    }
+  }
+  if (issues.length > 0) throw new ConfigValidationError(issues);
+  return out;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+export function kindOf(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (empty value)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'a number' : 'a decimal number';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  return typeof v;
+}

@@ -1,0 +1,48 @@
+// Secrets (API keys, auth headers) come from the environment and must never be echoed: not in
+// errors, not in `config check`, not in the store. Fields are recognised by name; values that came
+// from `${ENV}` under such a field, or that look like keys, are also remembered so that any text
+// can be scrubbed before it is printed.
+
+const SECRET_KEY = /(api[-_]?key|secret|password|passwd|authori[sz]ation|bearer|cookie|credential|access[-_]?token|auth[-_]?token|x-api-key)$/i;
+const KEY_LIKE_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
+export const REDACTED = '[redacted]';
+
+const knownSecrets = new Set<string>();
+
+/** True for a field name that holds a secret (`apiKey`, `Authorization`, `x-api-key` …). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Remember a secret value so `redactText` scrubs it wherever it appears. Short values are ignored:
+ * scrubbing "ab" everywhere would mangle text and protects nothing. */
+export function registerSecret(value: string): void {
+  if (value.length >= 6) knownSecrets.add(value);
+}
+
+/** Scrub known secret values and key-like strings from free text (error messages, logs). */
+export function redactText(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) out = out.split(secret).join(REDACTED);
+  return out.replace(KEY_LIKE_VALUE, REDACTED);
+}
+
+/** A deep copy with every secret field's value replaced (headers are treated as secret wholesale
+ * when their name looks secret). Used for the store and for `config check` output. */
+export function redactConfig<T>(value: T): T {
+  return redactValue(value, undefined) as T;
+}
+
+function redactValue(value: unknown, key: string | undefined): unknown {
+  if (typeof value === 'string') {
+    if (key !== undefined && isSecretKey(key)) return REDACTED;
+    return redactText(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, undefined));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, k);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+// Release criteria: thresholds on a round's metrics, some absolute (ASR, DR-3, VPRR), one relative to
+// round 0 (the helpfulness drop). A criterion whose metric was not measured fails: a release claim
+// must never rest on a number nobody produced.
+
+export interface Criteria {
+  asr?: number;
+  dr3?: number;
+  vprr?: number;
+  helpfulnessDrop?: number;
+  heldbackAsr?: number;
+}
+
+export interface RoundMetrics {
+  asr?: number;
+  dr1?: number;
+  dr3?: number;
+  iprr?: number;
+  vprr?: number;
+  helpfulness?: number;
+  heldback_asr?: number;
+  [key: string]: unknown;
+}
+
+export interface CriterionCheck {
+  name: string;
+  /** Human form, e.g. `asr <= 0.02`. */
+  rule: string;
+  value: number | null;
+  threshold: number;
+  pass: boolean;
+  reason?: string;
+}
+
+export interface CriteriaResult {
+  met: boolean;
+  checks: CriterionCheck[];
+}
+
+export function evaluateCriteria(criteria: Criteria, metrics: RoundMetrics, baseline?: RoundMetrics): CriteriaResult {
+  const checks: CriterionCheck[] = [];
+  const upper = (name: string, key: keyof RoundMetrics, threshold: number | undefined) => {
+    if (threshold === undefined) return;
+    const value = num(metrics[key]);
+    checks.push({
+      name,
+      rule: `${name} <= ${threshold}`,
+      value,
+      threshold,
+      pass: value !== null && value <= threshold,
+      reason: value === null ? `${name} was not measured` : undefined,
+    });
+  };
+  upper('asr', 'asr', criteria.asr);
+  upper('dr3', 'dr3', criteria.dr3);
+  upper('vprr', 'vprr', criteria.vprr);
+  upper('heldback_asr', 'heldback_asr', criteria.heldbackAsr);
+  if (criteria.helpfulnessDrop !== undefined) {
+    const now = num(metrics.helpfulness);
+    const before = num(baseline?.helpfulness);
+    const drop = now !== null && before !== null ? Math.max(0, before - now) : null;
+    checks.push({
+      name: 'helpfulness_drop',
+      rule: `helpfulness_drop <= ${criteria.helpfulnessDrop}`,
+      value: drop,
+      threshold: criteria.helpfulnessDrop,
+      pass: drop !== null && drop <= criteria.helpfulnessDrop + 1e-12,
+      reason: drop === null ? 'helpfulness was not measured in this round or in round 0' : undefined,
+    });
+  }
+  return { met: checks.every((c) => c.pass), checks };
+}
+
+/** Parses `asr>0.02,vprr>0.05` (fail-when rules) into criteria. */
+export function parseFailOn(text: string): Criteria {
+  const out: Criteria = {};
+  const names: Record<string, keyof Criteria> = {
+    asr: 'asr',
+    dr3: 'dr3',
+    vprr: 'vprr',
+    helpfulness_drop: 'helpfulnessDrop',
+    heldback_asr: 'heldbackAsr',
+  };
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z_0-9]+)\s*>\s*([0-9.]+)$/.exec(part);
+    if (!m || !(m[1] in names) || Number.isNaN(Number(m[2]))) {
+      throw new Error(`cannot read criterion "${part}": expected NAME>NUMBER with NAME one of ${Object.keys(names).join(', ')}`);
+    }
+    out[names[m[1]]] = Number(m[2]);
+  }
+  return out;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

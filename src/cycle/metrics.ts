@@ -1,0 +1,55 @@
+import type { RoundMetrics } from './criteria.js';
+
+interface BenchStep {
+  main: Record<string, unknown>;
+  heldback: Record<string, unknown>;
+}
+
+interface RedteamStep {
+  asr?: number | null;
+  counts?: Record<string, number>;
+  byCategory?: Record<string, unknown>;
+  byTechnique?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+interface IdentifyStep {
+  total: number;
+  new: number;
+  fixed: number;
+  regressed: number;
+}
+
+/**
+ * One flat row per round, the shape the report and `cycle --json` read. `asr` is the red team's
+ * attack success rate (decided attempts only); `heldback_asr` the jailbreak suite on held-back seeds
+ * and templates, which nothing trains on or attacks with: the generalisation figure.
+ */
+export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: IdentifyStep): RoundMetrics {
+  const b = bench.main ?? {};
+  const counts = redteam.counts ?? {};
+  return {
+    asr: numOrNull(redteam.asr),
+    dr1: numOrNull(b.dr1),
+    dr3: numOrNull(b.dr3),
+    iprr: numOrNull(b.iprr),
+    vprr: numOrNull(b.vprr),
+    helpfulness: numOrNull(b.helpfulness),
+    ungroundedness: numOrNull(b.ungroundedness),
+    heldback_asr: numOrNull(bench.heldback?.asr),
+    attempts: (counts.success ?? 0) + (counts.failure ?? 0) + (counts.error ?? 0) + (counts.undetermined ?? 0),
+    successes: counts.success ?? 0,
+    errors: counts.error ?? 0,
+    undetermined: counts.undetermined ?? 0,
+    vulnerabilities: vulns.total,
+    vulnerabilities_new: vulns.new,
+    vulnerabilities_fixed: vulns.fixed,
+    vulnerabilities_regressed: vulns.regressed,
+    by_category: redteam.byCategory ?? {},
+    by_technique: redteam.byTechnique ?? {},
+  };
+}
+
+function numOrNull(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}

@@ -1,0 +1,287 @@
+// The round state machine: bench → break → identify → curate → train → next candidate.
+// Each step writes its result through the store and then a step marker; a resumed run skips every
+// marked step and re-enters an unmarked one from its own stored state (attempt ids are
+// deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
+import { join, dirname, resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Attempt, ModelRef, Progress, Target } from '../core/index.js';
+import { BreakfixError, createRng } from '../core/index.js';
+import type { Store } from '../store/index.js';
+import { runBench } from '../bench/index.js';
+import { runRedteam, selectSeeds, builtinSeeds } from '../break/index.js';
+import { createJudges } from '../judge/index.js';
+import { curate, createTrainer, identifyVulnerabilities } from '../fix/index.js';
+import type { RoundMetrics } from './criteria.js';
+import { evaluateCriteria } from './criteria.js';
+import { chooseRelease, type Release } from './release.js';
+import { roundMetrics } from './metrics.js';
+
+export interface CycleContext {
+  config: Config;
+  store: Store;
+  /** Resolves a target name (from config) or a spec (`embedded:round-1`). */
+  target(nameOrSpec: string): Target;
+  progress: Progress;
+}
+
+export interface CycleOptions {
+  /** Continue the latest unfinished cycle run instead of starting a new one. */
+  resume?: boolean;
+  runId?: string;
+  maxRounds?: number;
+}
+
+export interface CycleRoundSummary {
+  round: number;
+  model: string;
+  asr: number | null;
+  dr1: number | null;
+  dr3: number | null;
+  iprr: number | null;
+  vprr: number | null;
+  helpfulness: number | null;
+  heldback_asr: number | null;
+  errors: number;
+  undetermined: number;
+  vulnerabilities_new: number;
+  vulnerabilities_fixed: number;
+}
+
+export interface CycleResult {
+  runId: string;
+  rounds: CycleRoundSummary[];
+  release: Release;
+  resumed: boolean;
+}
+
+const STEPS = ['bench', 'break', 'identify', 'curate', 'train'] as const;
+
+export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
+  const { config, store, progress } = ctx;
+  const { run, resumed } = openRun(store, config, opts);
+  const runId = run.id;
+  const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
+  const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
+  const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
+  const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
+  const allSeeds = builtinSeeds();
+  const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
+
+  let model: ModelRef = initialModel(config, store, runId);
+  const summaries: CycleRoundSummary[] = [];
+  const outcomes: { round: number; model: string; metrics: RoundMetrics }[] = [];
+
+  for (let round = 0; round <= maxRounds; round++) {
+    store.upsertRound(runId, round, { model: model.id, status: 'running' });
+    const target = ctx.target(model.target);
+    progress.log(`round ${round}: model ${model.id}`);
+
+    // bench: the benchmark suites on attack material, then the held-back generalisation measure.
+    const bench = await step(store, runId, round, 'bench', async () => {
+      progress.log(`round ${round}: bench`);
+      const main = await runBench({
+        target,
+        targetId: model.id,
+        suites: config.bench.suites,
+        judges,
+        store,
+        runId,
+        round,
+        split: 'attack',
+        progress,
+      });
+      const heldback = await runBench({
+        target,
+        targetId: model.id,
+        suites: ['jailbreak'],
+        judges,
+        store,
+        runId,
+        round,
+        split: 'heldback',
+        progress,
+      });
+      return { main: main.summary, heldback: heldback.summary };
+    });
+
+    // break: the red team attacks what is left.
+    const redteam = await step(store, runId, round, 'break', async () => {
+      progress.log(`round ${round}: break`);
+      const summary = await runRedteam({
+        target,
+        targetId: model.id,
+        seeds: selectSeeds({ kind: 'harmful', split: 'attack' }),
+        judges: judges.attack,
+        jailbreakJudge: judges.jailbreak,
+        persona: config.redteam.persona,
+        techniques: config.redteam.techniques,
+        languages: config.redteam.languages,
+        categories: config.redteam.categories,
+        budget: config.redteam.budget,
+        concurrency: config.redteam.concurrency,
+        maxTurns: config.redteam.maxTurns,
+        search: config.redteam.search,
+        seed: config.seed + round,
+        store,
+        runId,
+        round,
+        attacker,
+        progress,
+      });
+      return summary;
+    });
+
+    // identify: vulnerabilities of this round, diffed against the previous one.
+    const vulns = await step(store, runId, round, 'identify', async () => {
+      progress.log(`round ${round}: identify`);
+      const attempts = store.listAttempts({ runId, round });
+      const previous = round > 0 ? store.listVulnerabilities(runId, round - 1) : undefined;
+      const found = identifyVulnerabilities({ attempts, round, previous });
+      store.saveVulnerabilities(runId, round, found);
+      return {
+        total: found.length,
+        new: found.filter((v) => v.status === 'new').length,
+        fixed: found.filter((v) => v.status === 'fixed').length,
+        regressed: found.filter((v) => v.status === 'regressed').length,
+      };
+    });
+
+    const metrics = roundMetrics(bench, redteam, vulns);
+    store.upsertRound(runId, round, { model: model.id, status: 'measured', metrics });
+    outcomes.push({ round, model: model.id, metrics });
+    summaries.push(summarise(round, model.id, metrics));
+
+    const baseline = outcomes[0]?.metrics;
+    const met = evaluateCriteria(config.cycle.criteria, metrics, baseline).met;
+    const enough = round >= config.cycle.minRounds;
+    if (round === maxRounds || (met && enough)) {
+      progress.log(
+        round === maxRounds
+          ? `round ${round}: last round reached`
+          : `round ${round}: release criteria hold; stopping`,
+      );
+      store.upsertRound(runId, round, { status: 'done' });
+      break;
+    }
+
+    // curate: fix data from this round's failures.
+    const datasets = await step(store, runId, round, 'curate', async () => {
+      progress.log(`round ${round}: curate`);
+      const attempts = store.listAttempts({ runId, round });
+      const vulnerabilities = store.listVulnerabilities(runId, round);
+      const heldOut = heldOutTexts(allSeeds);
+      const result = await curate({
+        round,
+        runId,
+        vulnerabilities,
+        attempts,
+        seeds: allSeeds,
+        heldOut: { texts: heldOut },
+        config: config.curate,
+        teacher,
+        judges: { refusal: judges.refusal, attack: judges.attack },
+        rng: createRng(`${config.seed}:curate:${round}`),
+      });
+      store.saveRecords(runId, round, 'sft', result.sft);
+      store.saveRecords(runId, round, 'preference', result.preference);
+      return { sft: result.sft.length, preference: result.preference.length, dropped: result.dropped.length, stats: result.stats };
+    });
+    if (datasets.sft + datasets.preference === 0) {
+      progress.log(`round ${round}: nothing to fix (no curated records); stopping`);
+      store.upsertRound(runId, round, { status: 'done' });
+      break;
+    }
+
+    // train: the next round's candidate.
+    const trained = await step(store, runId, round, 'train', async () => {
+      progress.log(`round ${round}: train`);
+      const trainer = createTrainer(config, { store, target: ctx.target });
+      const out = await trainer.train({
+        base: model,
+        sft: store.listRecords({ runId, round, dataset: 'sft' }),
+        preference: store.listRecords({ runId, round, dataset: 'preference' }),
+        params: config.train,
+        outDir: join(modelsDir, `round-${round + 1}`),
+        progress,
+        runId,
+        round: round + 1,
+      });
+      const next: ModelRef = { ...out.model, round: round + 1, parent: model.id };
+      store.registerModel({ ...next, runId, trainingLog: out.log });
+      // The short name `round-N` always points at the latest cycle's model of that round.
+      store.registerModel({ ...next, id: `round-${round + 1}`, runId });
+      return next;
+    });
+    store.upsertRound(runId, round, { status: 'done' });
+    model = trained;
+  }
+
+  const release = chooseRelease(outcomes, config.cycle.criteria);
+  store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release } });
+  return { runId, rounds: summaries, release, resumed };
+}
+
+/** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */
+async function step<T>(store: Store, runId: string, round: number, name: (typeof STEPS)[number], fn: () => Promise<T>): Promise<T> {
+  const done = store.getStep(runId, round, name);
+  if (done) return done.data as T;
+  store.upsertRound(runId, round, { step: name });
+  const data = await fn();
+  store.markStep(runId, round, name, data);
+  return data;
+}
+
+function openRun(store: Store, config: Config, opts: CycleOptions) {
+  if (opts.resume || opts.runId) {
+    const run = opts.runId ? store.getRun(opts.runId) : store.listRuns('cycle').find((r) => r.status !== 'done');
+    if (!run) {
+      throw new BreakfixError(
+        opts.runId ? `no cycle run ${opts.runId} in ${store.path}` : `no unfinished cycle run in ${store.path}`,
+        'no_run',
+        'start a new cycle without --resume',
+      );
+    }
+    store.updateRun(run.id, { status: 'running' });
+    return { run, resumed: true };
+  }
+  const run = store.createRun({ kind: 'cycle', config, seed: config.seed, target: config.roles.target });
+  return { run, resumed: false };
+}
+
+/** Round 0's candidate: the configured target. For the embedded default that is the base model. */
+function initialModel(config: Config, store: Store, runId: string): ModelRef {
+  const name = config.roles.target;
+  const t = config.targets[name];
+  let spec = name;
+  if (t?.type === 'embedded') spec = `embedded:${t.model}`;
+  const id = t?.type === 'embedded' && t.model === 'base' ? 'breakfix-tiny-base' : name;
+  const ref: ModelRef = { id, target: spec, round: 0 };
+  if (!store.getModel(id)) store.registerModel({ ...ref, runId });
+  return ref;
+}
+
+function heldOutTexts(seeds: ReturnType<typeof builtinSeeds>): string[] {
+  // Decontamination covers every benchmark and held-back seed: nothing curated may overlap them.
+  return seeds.filter((s) => s.split === 'heldback' || s.kind !== 'harmful' || s.split === 'attack').map((s) => s.text);
+}
+
+function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSummary {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    round,
+    model,
+    asr: n(m.asr),
+    dr1: n(m.dr1),
+    dr3: n(m.dr3),
+    iprr: n(m.iprr),
+    vprr: n(m.vprr),
+    helpfulness: n(m.helpfulness),
+    heldback_asr: n(m.heldback_asr),
+    errors: n(m.errors) ?? 0,
+    undetermined: n(m.undetermined) ?? 0,
+    vulnerabilities_new: n(m.vulnerabilities_new) ?? 0,
+    vulnerabilities_fixed: n(m.vulnerabilities_fixed) ?? 0,
+  };
+}
+
+export type { Attempt };

@@ -1,0 +1,3 @@
+export { DEFAULT_STORE_PATH, openStore } from './store.js';
+export { migrations } from './migrations.js';
+export type * from './types.js';

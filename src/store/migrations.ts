@@ -1,0 +1,147 @@
+// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last applied.
+// Never edit a released migration: append a new one.
+import type Database from 'better-sqlite3';
+
+export const migrations: string[] = [
+  // 1: the initial schema
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    target TEXT,
+    summary TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX runs_kind ON runs(kind, created_at);
+
+  CREATE TABLE rounds (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    round INTEGER NOT NULL,
+    model TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    step TEXT,
+    metrics TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, round)
+  );
+
+  CREATE TABLE steps (
+    run_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    data TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, round, step)
+  );
+
+  CREATE TABLE seeds (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    category TEXT,
+    language TEXT NOT NULL,
+    source TEXT NOT NULL,
+    split TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX seeds_kind ON seeds(kind, category);
+
+  CREATE TABLE attempts (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    round INTEGER,
+    seed_id TEXT NOT NULL,
+    attack TEXT NOT NULL,
+    techniques TEXT NOT NULL,
+    language TEXT NOT NULL,
+    category TEXT,
+    transcript TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    severity REAL,
+    turns INTEGER NOT NULL,
+    error TEXT,
+    calls INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX attempts_run ON attempts(run_id, round, outcome);
+
+  CREATE TABLE verdicts (
+    attempt_id TEXT NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    judge TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    value TEXT,
+    rationale TEXT,
+    detail TEXT,
+    PRIMARY KEY (attempt_id, idx)
+  );
+
+  CREATE TABLE bench_results (
+    run_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    suite TEXT NOT NULL,
+    model TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    items TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, round, suite, model)
+  );
+
+  CREATE TABLE vulnerabilities (
+    run_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    score REAL NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (run_id, round, id)
+  );
+
+  CREATE TABLE records (
+    run_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (run_id, round, dataset, id)
+  );
+
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    path TEXT,
+    parent TEXT,
+    round INTEGER,
+    run_id TEXT,
+    training_log TEXT,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE cache (
+    key TEXT PRIMARY KEY,
+    reply TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
+];
+
+/** Apply every migration newer than the database's `user_version`, each in its own transaction. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `store schema version ${current} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
+    );
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return migrations.length;
+}

@@ -1,0 +1,398 @@
+// The SQLite store (better-sqlite3): WAL journal, versioned migrations, JSON columns for structured
+// fields. An attempt and its verdicts are written in one transaction, so a killed process leaves
+// either the whole attempt or none of it, and resume (which skips ids already present) never
+// duplicates work.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type Attempt,
+  newRunId,
+  type Reply,
+  type Seed,
+  type TrainingRecord,
+  type Verdict,
+  type Vulnerability,
+} from '../core/index.js';
+import { redactConfig } from '../config/index.js';
+import { migrate } from './migrations.js';
+import type {
+  AttemptFilter,
+  BenchResultInput,
+  BenchResultRow,
+  ModelInput,
+  ModelRow,
+  NewRun,
+  RoundRow,
+  RunRow,
+  SeedFilter,
+  StepRow,
+  Store,
+} from './types.js';
+
+export const DEFAULT_STORE_PATH = '.breakfix/breakfix.db';
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+const parse = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (JSON.parse(String(v)) as T));
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const now = () => new Date().toISOString();
+/** Bench results and records keyed by round use -1 for "no round" so the primary key stays total. */
+const NO_ROUND = -1;
+
+type Row = Record<string, unknown>;
+
+/** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. */
+export function openStore(path: string = DEFAULT_STORE_PATH): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const toRun = (r: Row): RunRow => ({
+    id: r.id as string,
+    kind: r.kind as string,
+    status: r.status as string,
+    config: parse(r.config),
+    seed: r.seed as number,
+    target: opt(r.target as string | null),
+    summary: parse(r.summary),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  });
+
+  const toSeed = (r: Row): Seed => JSON.parse(r.data as string) as Seed;
+
+  const verdictsOf = db.prepare('SELECT * FROM verdicts WHERE attempt_id = ? ORDER BY idx');
+  const toAttempt = (r: Row): Attempt => {
+    const verdicts = (verdictsOf.all(r.id) as Row[]).map(
+      (v): Verdict => ({
+        judge: v.judge as string,
+        kind: v.kind as Verdict['kind'],
+        status: v.status as Verdict['status'],
+        value: parse(v.value) ?? null,
+        ...(v.rationale !== null ? { rationale: v.rationale as string } : {}),
+        ...(v.detail !== null ? { detail: parse(v.detail) } : {}),
+      }),
+    );
+    const a: Attempt = {
+      id: r.id as string,
+      runId: r.run_id as string,
+      seedId: r.seed_id as string,
+      attack: r.attack as string,
+      techniques: parse<string[]>(r.techniques) ?? [],
+      language: r.language as string,
+      transcript: parse(r.transcript) ?? [],
+      verdicts,
+      outcome: r.outcome as Attempt['outcome'],
+      turns: r.turns as number,
+      calls: r.calls as number,
+      createdAt: r.created_at as string,
+    };
+    if (r.round !== null) a.round = r.round as number;
+    if (r.category !== null) a.category = r.category as string;
+    if (r.severity !== null) a.severity = r.severity as number;
+    if (r.error !== null) a.error = r.error as string;
+    return a;
+  };
+
+  const toModel = (r: Row): ModelRow => {
+    const m: ModelRow = { id: r.id as string, target: r.target as string, createdAt: r.created_at as string };
+    if (r.path !== null) m.path = r.path as string;
+    if (r.parent !== null) m.parent = r.parent as string;
+    if (r.round !== null) m.round = r.round as number;
+    if (r.run_id !== null) m.runId = r.run_id as string;
+    if (r.training_log !== null) m.trainingLog = parse(r.training_log);
+    return m;
+  };
+
+  const insertAttempt = db.prepare(`INSERT OR IGNORE INTO attempts
+    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, created_at)
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @createdAt)`);
+  const insertVerdict = db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  const saveOne = (a: Attempt): boolean => {
+    const res = insertAttempt.run({
+      id: a.id,
+      runId: a.runId,
+      round: a.round ?? null,
+      seedId: a.seedId,
+      attack: a.attack,
+      techniques: JSON.stringify(a.techniques),
+      language: a.language,
+      category: a.category ?? null,
+      transcript: JSON.stringify(a.transcript),
+      outcome: a.outcome,
+      severity: a.severity ?? null,
+      turns: a.turns,
+      error: a.error ?? null,
+      calls: a.calls,
+      createdAt: a.createdAt,
+    });
+    if (res.changes === 0) return false; // already stored: resume must never duplicate
+    a.verdicts.forEach((v, i) => {
+      insertVerdict.run(a.id, i, v.judge, v.kind, v.status, json(v.value), v.rationale ?? null, json(v.detail));
+    });
+    return true;
+  };
+  const saveAttemptTx = db.transaction(saveOne);
+  const saveAttemptsTx = db.transaction((list: readonly Attempt[]) => list.filter(saveOne).length);
+
+  const attemptWhere = (f: AttemptFilter = {}): { sql: string; params: unknown[] } => {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (f.runId !== undefined) (clauses.push('run_id = ?'), params.push(f.runId));
+    if (f.round !== undefined) (clauses.push('round = ?'), params.push(f.round));
+    if (f.outcome !== undefined) (clauses.push('outcome = ?'), params.push(f.outcome));
+    if (f.category !== undefined) (clauses.push('category = ?'), params.push(f.category));
+    if (f.seedId !== undefined) (clauses.push('seed_id = ?'), params.push(f.seedId));
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  };
+
+  const upsertSeed = db.prepare(`INSERT INTO seeds (id, kind, category, language, source, split, data)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, category=excluded.category, language=excluded.language,
+      source=excluded.source, split=excluded.split, data=excluded.data`);
+
+  const store: Store = {
+    path: file,
+
+    createRun(run: NewRun): RunRow {
+      const id = run.id ?? newRunId();
+      const t = now();
+      db.prepare(
+        `INSERT INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
+      ).run(id, run.kind, JSON.stringify(redactConfig(run.config ?? {})), run.seed, run.target ?? null, t, t);
+      return store.getRun(id)!;
+    },
+    getRun(id) {
+      const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+      return r ? toRun(r) : undefined;
+    },
+    listRuns(kind) {
+      const rows = (
+        kind === undefined
+          ? db.prepare('SELECT * FROM runs ORDER BY created_at, rowid').all()
+          : db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY created_at, rowid').all(kind)
+      ) as Row[];
+      return rows.map(toRun);
+    },
+    latestRun(kind) {
+      const r = (
+        kind === undefined
+          ? db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1').get()
+          : db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(kind)
+      ) as Row | undefined;
+      return r ? toRun(r) : undefined;
+    },
+    updateRun(id, patch) {
+      db.prepare(
+        `UPDATE runs SET status = COALESCE(?, status), summary = COALESCE(?, summary), updated_at = ? WHERE id = ?`,
+      ).run(patch.status ?? null, json(patch.summary), now(), id);
+    },
+
+    upsertRound(runId, round, patch) {
+      db.prepare(
+        `INSERT INTO rounds (run_id, round, model, status, step, metrics, updated_at)
+         VALUES (@runId, @round, @model, COALESCE(@status, 'pending'), @step, @metrics, @t)
+         ON CONFLICT(run_id, round) DO UPDATE SET
+           model = COALESCE(@model, model), status = COALESCE(@status, status),
+           step = COALESCE(@step, step), metrics = COALESCE(@metrics, metrics), updated_at = @t`,
+      ).run({
+        runId,
+        round,
+        model: patch.model ?? null,
+        status: patch.status ?? null,
+        step: patch.step ?? null,
+        metrics: json(patch.metrics),
+        t: now(),
+      });
+    },
+    getRounds(runId) {
+      return (db.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY round').all(runId) as Row[]).map(
+        (r): RoundRow => ({
+          runId: r.run_id as string,
+          round: r.round as number,
+          model: opt(r.model as string | null),
+          status: r.status as string,
+          step: opt(r.step as string | null),
+          metrics: parse(r.metrics),
+          updatedAt: r.updated_at as string,
+        }),
+      );
+    },
+
+    markStep(runId, round, step, data) {
+      db.prepare(
+        `INSERT INTO steps (run_id, round, step, data, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(run_id, round, step) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
+      ).run(runId, round, step, json(data), now());
+    },
+    getStep(runId, round, step) {
+      const r = db.prepare('SELECT * FROM steps WHERE run_id = ? AND round = ? AND step = ?').get(runId, round, step) as
+        | Row
+        | undefined;
+      return r
+        ? {
+            runId,
+            round,
+            step,
+            data: parse(r.data),
+            createdAt: r.created_at as string,
+          }
+        : undefined;
+    },
+
+    upsertSeeds: db.transaction((seeds: readonly Seed[]) => {
+      for (const s of seeds) {
+        upsertSeed.run(s.id, s.kind, s.category ?? null, s.language, s.source, s.split ?? null, JSON.stringify(s));
+      }
+    }),
+    getSeed(id) {
+      const r = db.prepare('SELECT data FROM seeds WHERE id = ?').get(id) as Row | undefined;
+      return r ? toSeed(r) : undefined;
+    },
+    listSeeds(filter = {}) {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      for (const key of ['kind', 'category', 'language', 'source', 'split'] as const) {
+        if (filter[key] !== undefined) (clauses.push(`${key} = ?`), params.push(filter[key]));
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      return (db.prepare(`SELECT data FROM seeds ${where} ORDER BY rowid`).all(...params) as Row[]).map(toSeed);
+    },
+
+    saveAttempt: (a) => saveAttemptTx(a),
+    saveAttempts: (list) => saveAttemptsTx(list),
+    hasAttempt(id) {
+      return db.prepare('SELECT 1 FROM attempts WHERE id = ?').get(id) !== undefined;
+    },
+    getAttempt(id) {
+      const r = db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as Row | undefined;
+      return r ? toAttempt(r) : undefined;
+    },
+    listAttempts(filter = {}) {
+      const { sql, params } = attemptWhere(filter);
+      const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ' LIMIT -1';
+      const offset = filter.offset !== undefined ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
+      const rows = db.prepare(`SELECT * FROM attempts ${sql} ORDER BY rowid${limit}${offset}`).all(...params) as Row[];
+      return rows.map(toAttempt);
+    },
+    countAttempts(filter = {}) {
+      const { sql, params } = attemptWhere(filter);
+      return (db.prepare(`SELECT COUNT(*) AS n FROM attempts ${sql}`).get(...params) as { n: number }).n;
+    },
+
+    saveBenchResult(r: BenchResultInput) {
+      db.prepare(
+        `INSERT INTO bench_results (run_id, round, suite, model, metrics, items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(run_id, round, suite, model) DO UPDATE SET metrics = excluded.metrics, items = excluded.items,
+           created_at = excluded.created_at`,
+      ).run(r.runId, r.round ?? NO_ROUND, r.suite, r.model, JSON.stringify(r.metrics), json(r.items), now());
+    },
+    listBenchResults(runId, round) {
+      const rows = (
+        round === undefined
+          ? db.prepare('SELECT * FROM bench_results WHERE run_id = ? ORDER BY round, rowid').all(runId)
+          : db.prepare('SELECT * FROM bench_results WHERE run_id = ? AND round = ? ORDER BY rowid').all(runId, round)
+      ) as Row[];
+      return rows.map((r): BenchResultRow => {
+        const out: BenchResultRow = {
+          runId: r.run_id as string,
+          suite: r.suite as string,
+          model: r.model as string,
+          metrics: parse(r.metrics) ?? {},
+          createdAt: r.created_at as string,
+        };
+        if (r.round !== NO_ROUND) out.round = r.round as number;
+        if (r.items !== null) out.items = parse(r.items);
+        return out;
+      });
+    },
+
+    saveVulnerabilities: db.transaction((runId: string, round: number, vulns: readonly Vulnerability[]) => {
+      // A round's vulnerabilities are one computed set: replace it whole.
+      db.prepare('DELETE FROM vulnerabilities WHERE run_id = ? AND round = ?').run(runId, round);
+      const ins = db.prepare('INSERT INTO vulnerabilities (run_id, round, id, score, data) VALUES (?, ?, ?, ?, ?)');
+      for (const v of vulns) ins.run(runId, round, v.id, v.score, JSON.stringify(v));
+    }),
+    listVulnerabilities(runId, round) {
+      return (
+        db
+          .prepare('SELECT data FROM vulnerabilities WHERE run_id = ? AND round = ? ORDER BY score DESC, id')
+          .all(runId, round) as Row[]
+      ).map((r) => JSON.parse(r.data as string) as Vulnerability);
+    },
+
+    saveRecords: db.transaction((runId: string, round: number, dataset: string, records: readonly TrainingRecord[]) => {
+      // A dataset is one curated set: replace it whole (re-curation must not leave stale records).
+      db.prepare('DELETE FROM records WHERE run_id = ? AND round = ? AND dataset = ?').run(runId, round, dataset);
+      const ins = db.prepare('INSERT OR REPLACE INTO records (run_id, round, dataset, id, seq, data) VALUES (?, ?, ?, ?, ?, ?)');
+      records.forEach((rec, i) => ins.run(runId, round, dataset, rec.id, i, JSON.stringify(rec)));
+    }),
+    listRecords({ runId, round, dataset }) {
+      const clauses = ['run_id = ?'];
+      const params: unknown[] = [runId];
+      if (round !== undefined) (clauses.push('round = ?'), params.push(round));
+      if (dataset !== undefined) (clauses.push('dataset = ?'), params.push(dataset));
+      return (
+        db
+          .prepare(`SELECT data FROM records WHERE ${clauses.join(' AND ')} ORDER BY round, dataset, seq`)
+          .all(...params) as Row[]
+      ).map((r) => JSON.parse(r.data as string) as TrainingRecord);
+    },
+
+    registerModel(m: ModelInput) {
+      db.prepare(
+        `INSERT INTO models (id, target, path, parent, round, run_id, training_log, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET target = excluded.target, path = excluded.path, parent = excluded.parent,
+           round = excluded.round, run_id = excluded.run_id, training_log = excluded.training_log`,
+      ).run(
+        m.id,
+        m.target,
+        m.path ?? null,
+        m.parent ?? null,
+        m.round ?? null,
+        m.runId ?? null,
+        json(m.trainingLog),
+        now(),
+      );
+      return store.getModel(m.id)!;
+    },
+    getModel(id) {
+      const r = db.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined;
+      return r ? toModel(r) : undefined;
+    },
+    listModels() {
+      return (db.prepare('SELECT * FROM models ORDER BY created_at, rowid').all() as Row[]).map(toModel);
+    },
+
+    cacheGet(key) {
+      const r = db.prepare('SELECT reply FROM cache WHERE key = ?').get(key) as Row | undefined;
+      return r ? (JSON.parse(r.reply as string) as Reply) : undefined;
+    },
+    cachePut(key, reply) {
+      const { cached: _cached, ...rest } = reply;
+      db.prepare('INSERT OR REPLACE INTO cache (key, reply, created_at) VALUES (?, ?, ?)').run(
+        key,
+        JSON.stringify(rest),
+        now(),
+      );
+    },
+
+    integrityCheck() {
+      return (db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+  return store;
+}

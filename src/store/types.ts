@@ -1,0 +1,139 @@
+// Row shapes the store returns (the core vocabulary plus bookkeeping fields).
+import type { Attempt, ModelRef, Outcome, Reply, Seed, SeedKind, Split, TrainingRecord, Vulnerability } from '../core/index.js';
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | (string & {});
+
+export interface RunRow {
+  id: string;
+  kind: string;
+  status: RunStatus;
+  /** The config as run, with every secret redacted. */
+  config: unknown;
+  seed: number;
+  target?: string;
+  summary?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewRun {
+  id?: string;
+  kind: string;
+  config: unknown;
+  seed: number;
+  target?: string;
+}
+
+export interface RoundRow {
+  runId: string;
+  round: number;
+  model?: string;
+  status: string;
+  step?: string;
+  metrics?: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface StepRow {
+  runId: string;
+  round: number;
+  step: string;
+  data?: unknown;
+  createdAt: string;
+}
+
+export interface SeedFilter {
+  kind?: SeedKind;
+  category?: string;
+  language?: string;
+  source?: string;
+  split?: Split;
+}
+
+export interface AttemptFilter {
+  runId?: string;
+  round?: number;
+  outcome?: Outcome;
+  category?: string;
+  seedId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface BenchResultInput {
+  runId: string;
+  round?: number;
+  suite: string;
+  model: string;
+  metrics: Record<string, unknown>;
+  items?: unknown[];
+}
+
+export interface BenchResultRow extends BenchResultInput {
+  createdAt: string;
+}
+
+export interface RecordFilter {
+  runId: string;
+  round?: number;
+  dataset?: string;
+}
+
+export interface ModelInput extends ModelRef {
+  runId?: string;
+  trainingLog?: unknown;
+}
+
+export interface ModelRow extends ModelInput {
+  createdAt: string;
+}
+
+export interface Store {
+  readonly path: string;
+  // runs
+  createRun(run: NewRun): RunRow;
+  getRun(id: string): RunRow | undefined;
+  listRuns(kind?: string): RunRow[];
+  latestRun(kind?: string): RunRow | undefined;
+  updateRun(id: string, patch: { status?: RunStatus; summary?: unknown }): void;
+  // rounds
+  upsertRound(
+    runId: string,
+    round: number,
+    patch: { model?: string; status?: string; step?: string; metrics?: Record<string, unknown> },
+  ): void;
+  getRounds(runId: string): RoundRow[];
+  // steps (resume markers)
+  markStep(runId: string, round: number, step: string, data?: unknown): void;
+  getStep(runId: string, round: number, step: string): StepRow | undefined;
+  // seeds
+  upsertSeeds(seeds: readonly Seed[]): void;
+  getSeed(id: string): Seed | undefined;
+  listSeeds(filter?: SeedFilter): Seed[];
+  // attempts
+  saveAttempt(attempt: Attempt): boolean;
+  saveAttempts(attempts: readonly Attempt[]): number;
+  hasAttempt(id: string): boolean;
+  getAttempt(id: string): Attempt | undefined;
+  listAttempts(filter?: AttemptFilter): Attempt[];
+  countAttempts(filter?: AttemptFilter): number;
+  // bench
+  saveBenchResult(result: BenchResultInput): void;
+  listBenchResults(runId: string, round?: number): BenchResultRow[];
+  // vulnerabilities
+  saveVulnerabilities(runId: string, round: number, vulns: readonly Vulnerability[]): void;
+  listVulnerabilities(runId: string, round: number): Vulnerability[];
+  // records
+  saveRecords(runId: string, round: number, dataset: string, records: readonly TrainingRecord[]): void;
+  listRecords(filter: RecordFilter): TrainingRecord[];
+  // models
+  registerModel(model: ModelInput): ModelRow;
+  getModel(id: string): ModelRow | undefined;
+  listModels(): ModelRow[];
+  // response cache
+  cacheGet(key: string): Reply | undefined;
+  cachePut(key: string, reply: Reply): void;
+  // maintenance
+  integrityCheck(): string;
+  close(): void;
+}

@@ -1,0 +1,70 @@
+// Anthropic Messages API through the official client. System messages go in `system`; a `refusal`
+// stop reason is a provider-side refusal (finishReason content_filter), not an error.
+import Anthropic from '@anthropic-ai/sdk';
+import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import type { AnthropicTargetConfig } from '../config/index.js';
+import { toTargetError } from './errors.js';
+import { mapFinishReason } from './openai.js';
+
+export function anthropicTargetId(cfg: Pick<AnthropicTargetConfig, 'model' | 'baseURL'>): string {
+  return `anthropic:${cfg.model}${cfg.baseURL ? `@${cfg.baseURL}` : ''}`;
+}
+
+export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropicTargetId(cfg)): Target {
+  const client = new Anthropic({
+    apiKey: cfg.apiKey || process.env.ANTHROPIC_API_KEY || 'no-key',
+    baseURL: cfg.baseURL,
+    maxRetries: 0,
+    timeout: cfg.timeoutMs + 5_000,
+  });
+  return {
+    id,
+    async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
+      const started = performance.now();
+      const system = messages
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n');
+      try {
+        const res = await client.messages.create(
+          {
+            model: cfg.model,
+            max_tokens: options.maxTokens ?? cfg.maxTokens ?? 1024,
+            ...(system ? { system } : {}),
+            messages: messages
+              .filter((m) => m.role !== 'system')
+              .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+            ...(options.stop ? { stop_sequences: options.stop } : {}),
+            // Sampling fields are sent only when set: newer models reject some of them, and this
+            // client's types no longer list them.
+            ...sampling(options.temperature ?? cfg.temperature, options.topP),
+          } as Anthropic.MessageCreateParamsNonStreaming,
+          { signal: options.signal },
+        );
+        const text = (res.content ?? [])
+          .map((block) => (block.type === 'text' ? block.text : ''))
+          .join('');
+        const finishReason = mapFinishReason(res.stop_reason);
+        if (text.trim() === '' && finishReason !== 'content_filter') {
+          throw new TargetError(`${id}: empty reply (stop reason ${res.stop_reason ?? 'none'})`, 'empty');
+        }
+        return {
+          text,
+          finishReason,
+          usage: { promptTokens: res.usage?.input_tokens ?? 0, completionTokens: res.usage?.output_tokens ?? 0 },
+          latencyMs: Math.round(performance.now() - started),
+          model: res.model,
+        };
+      } catch (err) {
+        throw toTargetError(err, id);
+      }
+    },
+  };
+}
+
+function sampling(temperature?: number, topP?: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (temperature !== undefined) out.temperature = temperature;
+  if (topP !== undefined) out.top_p = topP;
+  return out;
+}

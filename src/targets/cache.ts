@@ -1,0 +1,42 @@
+// A response cache in the store, keyed on target id (which names the model and endpoint), the
+// messages and every parameter that changes the reply. Callers that want several samples of one
+// prompt pass different `seed`s (part of the key) or `noCache`.
+import { createHash } from 'node:crypto';
+import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+export interface CacheOptions {
+  store: () => Store;
+  /** Bypass for every call (the CLI's --no-cache). */
+  noCache?: boolean;
+  /** Extra key material, e.g. the defaults a target applies (temperature from config). */
+  namespace?: unknown;
+}
+
+export function cacheKey(targetId: string, messages: Message[], options: ChatOptions = {}, namespace?: unknown): string {
+  const params = {
+    temperature: options.temperature,
+    topP: options.topP,
+    maxTokens: options.maxTokens,
+    stop: options.stop,
+    seed: options.seed,
+  };
+  const material = JSON.stringify([targetId, namespace ?? null, messages.map((m) => [m.role, m.content]), params]);
+  return `v1:${createHash('sha256').update(material).digest('hex')}`;
+}
+
+export function withCache(target: Target, opts: CacheOptions): Target {
+  return {
+    id: target.id,
+    async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      if (opts.noCache || options?.noCache) return target.chat(messages, options);
+      const key = cacheKey(target.id, messages, options, opts.namespace);
+      const hit = opts.store().cacheGet(key);
+      if (hit) return { ...hit, cached: true };
+      const reply = await target.chat(messages, options);
+      opts.store().cachePut(key, reply);
+      return reply;
+    },
+    close: target.close?.bind(target),
+  };
+}

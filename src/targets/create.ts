@@ -1,0 +1,158 @@
+// createTarget: a config target name or a spec string → a Target wrapped per its config
+// (usage ∘ cache ∘ concurrency ∘ retry ∘ rate limit ∘ timeout ∘ provider).
+import {
+  anthropicTargetSchema,
+  type Config,
+  embeddedTargetSchema,
+  openaiTargetSchema,
+  type TargetConfig,
+} from '../config/index.js';
+import { type ChatOptions, InputError, type Message, type Reply, type Target } from '../core/index.js';
+import type { Store } from '../store/index.js';
+import { createAnthropicTarget } from './anthropic.js';
+import { withCache } from './cache.js';
+import { withConcurrency } from './concurrency.js';
+import { createOpenAITarget } from './openai.js';
+import { withRateLimit } from './rate-limit.js';
+import { withRetry } from './retry.js';
+import { withTimeout } from './timeout.js';
+import { type UsageMeter, withUsage } from './usage.js';
+
+export interface TargetContext {
+  config?: Config;
+  /** The store, for the response cache and the model registry (opened on demand). */
+  store?: () => Store;
+  noCache?: boolean;
+  usage?: UsageMeter;
+  /** Folder that relative model paths resolve against. */
+  baseDir?: string;
+  /** Return the bare provider target, without wrappers. */
+  raw?: boolean;
+  /** Seeded jitter for retries (tests). */
+  random?: () => number;
+  /** First retry backoff step in ms (default 500; tests use a few ms). */
+  retryBaseMs?: number;
+}
+
+export const SPEC_HELP =
+  'a target name from the config, or a spec: embedded:base, embedded:round-2, embedded:/path/to/model, ' +
+  'openai:MODEL (uses OPENAI_BASE_URL, OPENAI_API_KEY), openai:MODEL@http://host:port/v1, anthropic:MODEL';
+
+/** Resolve a name or spec to its target config (defaults applied) and a display name. */
+export function resolveTargetConfig(
+  spec: string | TargetConfig,
+  config?: Config,
+): { name: string; config: TargetConfig } {
+  if (typeof spec !== 'string') return { name: spec.type, config: spec };
+  const named = config?.targets[spec];
+  if (named) return { name: spec, config: named };
+  const colon = spec.indexOf(':');
+  const kind = colon > 0 ? spec.slice(0, colon) : '';
+  const rest = colon > 0 ? spec.slice(colon + 1) : '';
+  if (kind === 'embedded') return { name: spec, config: embeddedTargetSchema.parse({ type: 'embedded', model: rest || 'base' }) };
+  if (kind === 'openai' && rest) {
+    const at = rest.lastIndexOf('@http');
+    const model = at >= 0 ? rest.slice(0, at) : rest;
+    const baseURL = at >= 0 ? rest.slice(at + 1) : process.env.OPENAI_BASE_URL || undefined;
+    const parsed = openaiTargetSchema.safeParse({ type: 'openai', model, baseURL, apiKey: process.env.OPENAI_API_KEY });
+    if (!parsed.success) throw new InputError(`invalid target spec "${spec}"`, undefined, undefined, undefined, SPEC_HELP);
+    return { name: spec, config: parsed.data };
+  }
+  if (kind === 'anthropic' && rest) {
+    return {
+      name: spec,
+      config: anthropicTargetSchema.parse({ type: 'anthropic', model: rest, apiKey: process.env.ANTHROPIC_API_KEY }),
+    };
+  }
+  const known = config ? Object.keys(config.targets) : [];
+  throw new InputError(
+    `unknown target "${spec}"`,
+    undefined,
+    undefined,
+    undefined,
+    `use ${SPEC_HELP}${known.length ? `; defined here: ${known.join(', ')}` : ''}`,
+  );
+}
+
+type EmbeddedFactory = (spec: string, opts: { resolveModelPath?: (name: string) => string | undefined }) => Target;
+
+/** Loaded on first use so the CLI does not load the language-model engine unless it needs it. The
+ * module (src/targets/embedded.ts) belongs to the lm helper. */
+let embeddedFactory: Promise<EmbeddedFactory> | undefined;
+function loadEmbeddedFactory(): Promise<EmbeddedFactory> {
+  const specifier = './embedded.js';
+  embeddedFactory ??= (import(specifier) as Promise<{ createEmbeddedTarget: EmbeddedFactory }>).then(
+    (m) => m.createEmbeddedTarget,
+  );
+  return embeddedFactory;
+}
+
+/** A round name (`round-2`) → the checkpoint path the model registry holds for it. */
+export function modelPathResolver(store?: () => Store): (name: string) => string | undefined {
+  return (name) => {
+    if (!store) return undefined;
+    const s = store();
+    return s.getModel(name)?.path ?? s.getModel(`embedded:${name}`)?.path;
+  };
+}
+
+function createEmbedded(model: string, ctx: TargetContext): Target {
+  const spec = `embedded:${model}`;
+  let inner: Promise<Target> | undefined;
+  const get = () => {
+    inner ??= loadEmbeddedFactory().then((create) => create(spec, { resolveModelPath: modelPathResolver(ctx.store) }));
+    return inner;
+  };
+  return {
+    id: spec,
+    async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      return (await get()).chat(messages, options);
+    },
+    async close() {
+      if (inner) await (await inner).close?.();
+    },
+  };
+}
+
+/** The bare provider target for a config. */
+export function createProviderTarget(cfg: TargetConfig, ctx: TargetContext = {}): Target {
+  switch (cfg.type) {
+    case 'openai':
+      return createOpenAITarget(cfg);
+    case 'anthropic':
+      return createAnthropicTarget(cfg);
+    case 'embedded':
+      return createEmbedded(cfg.model, ctx);
+  }
+}
+
+/** A target by config name or spec, wrapped with usage accounting, the response cache (remote
+ * targets), a concurrency limit, retries, rate limits and a per-request timeout, per its config. */
+export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {}): Target {
+  const { config: cfg } = resolveTargetConfig(spec, ctx.config);
+  let t = createProviderTarget(cfg, ctx);
+  if (ctx.raw) return t;
+  const remote = cfg.type !== 'embedded';
+  if (remote) {
+    // The embedded model runs in-process: no network to time out, nothing to retry or rate-limit.
+    t = withTimeout(t, cfg.timeoutMs);
+    t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm });
+    t = withRetry(t, {
+      retries: cfg.retries,
+      random: ctx.random,
+      baseMs: ctx.retryBaseMs,
+      onRetry: (err) => ctx.usage?.recordRetry(t.id, err),
+    });
+  }
+  t = withConcurrency(t, cfg.concurrency);
+  // Embedded models change every round under the same name, so only remote replies are cached.
+  if (remote && cfg.cache && ctx.store) {
+    t = withCache(t, {
+      store: ctx.store,
+      noCache: ctx.noCache,
+      namespace: { temperature: cfg.temperature ?? null, maxTokens: cfg.maxTokens ?? null },
+    });
+  }
+  if (ctx.usage) t = withUsage(t, ctx.usage);
+  return t;
+}

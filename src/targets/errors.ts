@@ -1,0 +1,78 @@
+// Provider failures → TargetError of the right kind. Both official SDKs (openai, @anthropic-ai/sdk)
+// share one error family, so one mapping covers them; anything unrecognised is a network error if
+// the connection failed and malformed if the body could not be read.
+import * as Anthropic from '@anthropic-ai/sdk';
+import * as OpenAI from 'openai';
+import { TargetError, type TargetErrorKind } from '../core/index.js';
+import { redactText } from '../config/index.js';
+
+export function retryAfterMs(headers: unknown): number | undefined {
+  const get = (name: string): string | null | undefined => {
+    if (!headers) return undefined;
+    if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+    return (headers as Record<string, string | undefined>)[name];
+  };
+  const ms = get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const after = get('retry-after');
+  if (!after) return undefined;
+  if (Number.isFinite(Number(after))) return Math.max(0, Number(after) * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export function kindForStatus(status: number): TargetErrorKind {
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 408) return 'timeout';
+  if (status === 409 || status >= 500) return 'server';
+  return 'client';
+}
+
+export function toTargetError(err: unknown, targetId: string): TargetError {
+  if (err instanceof TargetError) return err;
+  const isAbort = err instanceof OpenAI.APIUserAbortError || err instanceof Anthropic.APIUserAbortError;
+  if (isAbort || (err instanceof Error && err.name === 'AbortError')) {
+    return new TargetError(`${targetId}: request aborted`, 'aborted');
+  }
+  if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof Anthropic.APIConnectionTimeoutError) {
+    return new TargetError(`${targetId}: request timed out`, 'timeout');
+  }
+  if (err instanceof OpenAI.APIConnectionError || err instanceof Anthropic.APIConnectionError) {
+    const cause = (err as { cause?: unknown }).cause;
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    return new TargetError(`${targetId}: connection failed${redactText(why)}`, 'network');
+  }
+  if (err instanceof OpenAI.APIError || err instanceof Anthropic.APIError) {
+    const status = (err as { status?: number }).status;
+    if (status === undefined) {
+      return new TargetError(`${targetId}: ${redactText(shortMessage(err.message))}`, 'network');
+    }
+    const kind = kindForStatus(status);
+    return new TargetError(
+      `${targetId}: HTTP ${status} ${redactText(shortMessage(providerMessage(err)))}`.trimEnd(),
+      kind,
+      status,
+      retryAfterMs((err as { headers?: unknown }).headers),
+    );
+  }
+  if (err instanceof SyntaxError) {
+    return new TargetError(`${targetId}: reply is not valid JSON (${shortMessage(err.message)})`, 'malformed');
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|other side closed/i.test(message)) {
+    return new TargetError(`${targetId}: connection failed: ${redactText(shortMessage(message))}`, 'network');
+  }
+  return new TargetError(`${targetId}: unreadable reply: ${redactText(shortMessage(message))}`, 'malformed');
+}
+
+function providerMessage(err: Error): string {
+  const body = (err as { error?: unknown }).error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const m = body?.message ?? body?.error?.message;
+  return typeof m === 'string' ? m : err.message.replace(/^\d{3}\s*/, '');
+}
+
+function shortMessage(m: string): string {
+  const one = m.replace(/\s+/g, ' ').trim();
+  return one.length > 200 ? `${one.slice(0, 197)}...` : one;
+}

@@ -1,0 +1,15 @@
+export { createTarget, createProviderTarget, modelPathResolver, resolveTargetConfig, SPEC_HELP } from './create.js';
+export type { TargetContext } from './create.js';
+export { createOpenAITarget, mapFinishReason, openaiTargetId } from './openai.js';
+export { createAnthropicTarget, anthropicTargetId } from './anthropic.js';
+export { kindForStatus, retryAfterMs, toTargetError } from './errors.js';
+export { abortableSleep, backoffMs, withRetry } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { createSemaphore, withConcurrency } from './concurrency.js';
+export { estimateTokens, withRateLimit } from './rate-limit.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { withTimeout } from './timeout.js';
+export { cacheKey, withCache } from './cache.js';
+export type { CacheOptions } from './cache.js';
+export { createUsageMeter, withUsage } from './usage.js';
+export type { TargetUsage, UsageMeter } from './usage.js';

@@ -1,0 +1,75 @@
+// Retry with exponential backoff and jitter. Only retryable TargetError kinds are retried (429,
+// 5xx, timeout, network, malformed, empty); a `Retry-After` from the server sets the wait. A call
+// the caller aborted is never retried.
+import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+
+export interface RetryOptions {
+  retries: number;
+  /** First backoff step (ms). */
+  baseMs?: number;
+  /** Cap on one wait (ms), also on a server's Retry-After. */
+  maxMs?: number;
+  /** Random source in [0, 1) for jitter (seeded in tests). */
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onRetry?: (err: TargetError, attempt: number, waitMs: number) => void;
+}
+
+export function backoffMs(attempt: number, err: TargetError, o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>>): number {
+  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) return Math.min(err.retryAfterMs, o.maxMs);
+  const exp = Math.min(o.maxMs, o.baseMs * 2 ** attempt);
+  // "Equal jitter": half fixed, half random, so waits grow but retries from many workers spread out.
+  return Math.round(exp / 2 + o.random() * (exp / 2));
+}
+
+export function withRetry(target: Target, opts: RetryOptions): Target {
+  const o = {
+    ...opts,
+    baseMs: opts.baseMs ?? 500,
+    maxMs: opts.maxMs ?? 30_000,
+    random: opts.random ?? Math.random,
+    sleep: opts.sleep ?? abortableSleep,
+  };
+  return {
+    id: target.id,
+    async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await target.chat(messages, options);
+        } catch (err) {
+          const retryable = err instanceof TargetError && err.retryable && !options?.signal?.aborted;
+          if (!retryable || attempt >= o.retries) {
+            if (err instanceof TargetError && attempt > 0) {
+              throw new TargetError(
+                `${err.message} (after ${attempt + 1} attempts)`,
+                err.kind,
+                err.status,
+                err.retryAfterMs,
+              );
+            }
+            throw err;
+          }
+          const wait = backoffMs(attempt, err, o);
+          o.onRetry?.(err, attempt + 1, wait);
+          await o.sleep(wait, options?.signal);
+        }
+      }
+    },
+    close: target.close?.bind(target),
+  };
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new TargetError('request aborted', 'aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new TargetError('request aborted', 'aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

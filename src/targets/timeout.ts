@@ -1,0 +1,37 @@
+// A per-request deadline. The inner call gets an AbortSignal that fires at the deadline (or when the
+// caller aborts); a call that ignores the signal is still cut off by racing a timer.
+import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+
+export function withTimeout(target: Target, timeoutMs: number): Target {
+  return {
+    id: target.id,
+    async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      const controller = new AbortController();
+      const outer = options?.signal;
+      if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');
+      const onOuterAbort = () => controller.abort(outer?.reason);
+      outer?.addEventListener('abort', onOuterAbort, { once: true });
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort(new Error('timeout'));
+          reject(new TargetError(`${target.id}: no reply within ${timeoutMs} ms`, 'timeout'));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([target.chat(messages, { ...options, signal: controller.signal }), deadline]);
+      } catch (err) {
+        if (timedOut) throw new TargetError(`${target.id}: no reply within ${timeoutMs} ms`, 'timeout');
+        if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');
+        throw err;
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onOuterAbort);
+        deadline.catch(() => undefined);
+      }
+    },
+    close: target.close?.bind(target),
+  };
+}

@@ -1,0 +1,155 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  configJsonSchema,
+  configSchema,
+  defaultConfig,
+  loadConfig,
+  parseConfig,
+  redactConfig,
+  redactText,
+} from '../../src/config/index.js';
+import { ConfigError } from '../../src/core/index.js';
+import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
+
+const SECRET = 'sk-test-THISISASECRETVALUE123456';
+
+afterEach(() => {
+  delete process.env.BREAKFIX_TEST_KEY;
+  delete process.env.BREAKFIX_TEST_MODEL;
+});
+
+describe('defaults', () => {
+  it('an empty file is the offline embedded default', () => {
+    const c = parseConfig('', 'x.yaml');
+    expect(c.targets.candidate).toMatchObject({ type: 'embedded', model: 'base', concurrency: 8, cache: true });
+    expect(c.roles).toEqual({ target: 'candidate' });
+    expect(c.judges.refusal).toBe('offline');
+    expect(c.seed).toBe(7);
+    expect(c.cycle.criteria).toEqual({ asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 });
+    expect(c.bench.suites).toEqual(['harmful', 'multiturn', 'jailbreak', 'overrefusal', 'groundedness', 'helpfulness']);
+    expect(c.train.embedded.sft.steps).toBeGreaterThan(0);
+  });
+
+  it('defaultConfig equals parsing {} and keeps the candidate when other targets are added', () => {
+    expect(defaultConfig()).toEqual(configSchema.parse({}));
+    const c = parseConfig('targets:\n  judge:\n    type: openai\n    model: m\n', 'x.yaml');
+    expect(Object.keys(c.targets).sort()).toEqual(['candidate', 'judge']);
+    expect(c.targets.judge).toMatchObject({ type: 'openai', retries: 4, timeoutMs: 60000, stream: false });
+  });
+
+  it('a user candidate replaces the default one', () => {
+    const c = parseConfig('targets:\n  candidate:\n    type: openai\n    model: m\n', 'x.yaml');
+    expect(c.targets.candidate?.type).toBe('openai');
+  });
+
+  it('the starter config written by `init` is valid and equals the defaults where it is silent', () => {
+    const c = parseConfig(STARTER_CONFIG, 'breakfix.yaml');
+    expect(c.targets.candidate).toMatchObject({ type: 'embedded', model: 'base' });
+    expect(c.redteam.persona).toBe('intermediate');
+  });
+});
+
+describe('${ENV} interpolation and secrets', () => {
+  it('substitutes variables, defaults and escapes', () => {
+    process.env.BREAKFIX_TEST_KEY = SECRET;
+    process.env.BREAKFIX_TEST_MODEL = 'llama3';
+    const c = parseConfig(
+      [
+        'targets:',
+        '  j:',
+        '    type: openai',
+        '    model: ${BREAKFIX_TEST_MODEL}',
+        '    apiKey: ${BREAKFIX_TEST_KEY}',
+        '    baseURL: ${BREAKFIX_TEST_UNSET:-http://localhost:11434/v1}',
+        '    headers:',
+        '      X-Note: "$${NOT_A_VAR}"',
+      ].join('\n'),
+      'x.yaml',
+    );
+    const j = c.targets.j;
+    expect(j?.type === 'openai' && [j.model, j.apiKey, j.baseURL, j.headers?.['X-Note']]).toEqual([
+      'llama3',
+      SECRET,
+      'http://localhost:11434/v1',
+      '${NOT_A_VAR}',
+    ]);
+  });
+
+  it('never echoes a secret in an error message', () => {
+    process.env.BREAKFIX_TEST_KEY = SECRET;
+    // apiKey is valid but a sibling field is wrong; then put the secret where a number belongs.
+    const texts: string[] = [];
+    for (const yaml of [
+      'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_KEY}\n    retries: -1\n',
+      'targets:\n  j:\n    type: openai\n    model: m\n    timeoutMs: ${BREAKFIX_TEST_KEY}\n',
+      'redteam:\n  persona: ${BREAKFIX_TEST_KEY}\n',
+    ]) {
+      try {
+        parseConfig(yaml, 'x.yaml');
+        texts.push('parsed');
+      } catch (err) {
+        texts.push(`${(err as ConfigError).message} ${(err as ConfigError).hint ?? ''}`);
+      }
+    }
+    expect(texts).toHaveLength(3);
+    for (const t of texts) {
+      expect(t).not.toBe('parsed');
+      expect(t).not.toContain(SECRET);
+    }
+  });
+
+  it('redacts secret fields for display and storage', () => {
+    process.env.BREAKFIX_TEST_KEY = SECRET;
+    const c = parseConfig(
+      'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_KEY}\n    headers:\n      Authorization: Bearer abcdefghijklmnop\n      X-Team: red\n',
+      'x.yaml',
+    );
+    const shown = JSON.stringify(redactConfig(c));
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain('abcdefghijklmnop');
+    expect(shown).toContain('"X-Team":"red"');
+    expect(shown).toContain('"retries":4');
+    expect(redactText(`failed with key ${SECRET}!`)).toBe('failed with key [redacted]!');
+  });
+});
+
+describe('loading files', () => {
+  it('resolves dataset and store paths against the config file folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-config-'));
+    const file = join(dir, 'breakfix.yaml');
+    writeFileSync(file, 'store: state/db.sqlite\nseeds:\n  files: [data/seeds.jsonl, /abs/seeds.csv]\n');
+    const c = loadConfig(file);
+    expect(c.store).toBe(resolve(dir, 'state/db.sqlite'));
+    expect(c.seeds.files).toEqual([resolve(dir, 'data/seeds.jsonl'), '/abs/seeds.csv']);
+  });
+
+  it('a missing file is a ConfigError with a hint to run init', () => {
+    let err: ConfigError | undefined;
+    try {
+      loadConfig('/nonexistent/breakfix.yaml');
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toBe('config file not found (/nonexistent/breakfix.yaml)');
+    expect(err?.hint).toMatch(/breakfix init/);
+  });
+});
+
+describe('JSON Schema', () => {
+  it('is generated from the zod schema, with defaults and descriptions', () => {
+    const s = configJsonSchema() as {
+      properties: Record<string, { default?: unknown; description?: string; properties?: Record<string, unknown> }>;
+      additionalProperties?: boolean;
+    };
+    expect(s.properties.seed).toMatchObject({ default: 7, type: 'integer' });
+    expect(s.properties.targets?.description).toMatch(/candidate/);
+    expect(s.properties.redteam?.properties).toHaveProperty('persona');
+    expect(s.additionalProperties).toBe(false);
+    // It round-trips as JSON.
+    expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  });
+});

@@ -1,0 +1,184 @@
+// Every config error path names the field, the line and what was expected (table-driven).
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/index.js';
+import { ConfigValidationError, parseConfig } from '../../src/config/index.js';
+
+interface Case {
+  name: string;
+  yaml: string;
+  /** Expected full first line of the message. */
+  message: string | RegExp;
+  hint?: RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: 'wrong type',
+    yaml: 'targets:\n  judge:\n    type: openai\n    model: 14\n',
+    message: 'targets.judge.model: expected a string, got a number (breakfix.yaml:4)',
+  },
+  {
+    name: 'missing required field',
+    yaml: 'targets:\n  judge:\n    type: openai\n    baseURL: http://localhost:8000/v1\n',
+    message: 'targets.judge.model: missing; expected a string (breakfix.yaml:3)',
+  },
+  {
+    name: 'unknown target type',
+    yaml: 'targets:\n  judge:\n    type: ollama\n    model: x\n',
+    message: 'targets.judge.type: expected type to be one of "openai", "anthropic", "embedded", got "ollama" (breakfix.yaml:3)',
+    hint: /openai \(any OpenAI-compatible server\)/,
+  },
+  {
+    name: 'missing target type',
+    yaml: 'targets:\n  judge:\n    model: x\n',
+    message: /^targets\.judge\.type: expected type to be one of .*got nothing \(breakfix\.yaml:3\)$/,
+  },
+  {
+    name: 'enum value',
+    yaml: 'redteam:\n  persona: expert\n',
+    message: 'redteam.persona: expected one of "low_skill", "intermediate", got "expert" (breakfix.yaml:2)',
+  },
+  {
+    name: 'unknown field with suggestion',
+    yaml: 'seed: 1\nredteam:\n  concurency: 3\n',
+    message: 'redteam.concurency: unknown field; did you mean "concurrency"? (breakfix.yaml:3)',
+    hint: /allowed here: persona, categories/,
+  },
+  {
+    name: 'unknown top-level section',
+    yaml: 'seed: 1\nbogus: true\n',
+    message: 'bogus: unknown field (breakfix.yaml:2)',
+  },
+  {
+    name: 'number below minimum',
+    yaml: 'targets:\n  a:\n    type: embedded\n    concurrency: 0\n',
+    message: 'targets.a.concurrency: expected a number ≥ 1, got 0 (breakfix.yaml:4)',
+  },
+  {
+    name: 'number above maximum',
+    yaml: 'curate:\n  validationFraction: 0.9\n',
+    message: 'curate.validationFraction: expected a number ≤ 0.5, got 0.9 (breakfix.yaml:2)',
+  },
+  {
+    name: 'integer expected',
+    yaml: 'seed: 1.5\n',
+    message: 'seed: expected an integer, got a decimal number (breakfix.yaml:1)',
+  },
+  {
+    name: 'boolean expected',
+    yaml: 'targets:\n  a:\n    type: embedded\n    cache: maybe\n',
+    message: 'targets.a.cache: expected a boolean (true or false), got a string (breakfix.yaml:4)',
+  },
+  {
+    name: 'list expected',
+    yaml: 'bench:\n  suites: harmful\n',
+    message: 'bench.suites: expected a list, got a string (breakfix.yaml:2)',
+  },
+  {
+    name: 'enum inside a list',
+    yaml: 'bench:\n  suites:\n    - harmful\n    - toxicity\n',
+    message: 'bench.suites.1: expected one of "harmful", "multiturn", "jailbreak", "overrefusal", "groundedness", "helpfulness", got "toxicity" (breakfix.yaml:4)',
+  },
+  {
+    name: 'bad URL',
+    yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    baseURL: localhost-8000\n',
+    message: 'targets.j.baseURL: expected a URL such as http://localhost:8000/v1 (breakfix.yaml:5)',
+  },
+  {
+    name: 'empty string',
+    yaml: 'targets:\n  j:\n    type: openai\n    model: ""\n',
+    message: 'targets.j.model: expected a non-empty string (breakfix.yaml:4)',
+  },
+  {
+    name: 'bad target name',
+    yaml: 'targets:\n  "my judge":\n    type: embedded\n',
+    message: /^targets\.my judge: invalid name: a name of letters, digits, _ \. - \(breakfix\.yaml:2\)$/,
+  },
+  {
+    name: 'role naming an undefined target',
+    yaml: 'roles:\n  judge: gpt\n',
+    message: 'roles.judge: unknown target "gpt"; define it under targets or use a spec like embedded:base (breakfix.yaml:2)',
+  },
+  {
+    name: 'judge naming an undefined target',
+    yaml: 'judges:\n  severity: gpt\n',
+    message: 'judges.severity: unknown target "gpt"; use offline or a name under targets (breakfix.yaml:2)',
+  },
+  {
+    name: 'cross-field rule',
+    yaml: 'cycle:\n  maxRounds: 1\n  minRounds: 2\n',
+    message: 'cycle.minRounds: must be ≤ cycle.maxRounds (breakfix.yaml:3)',
+  },
+  {
+    name: 'section of the wrong shape',
+    yaml: 'redteam: 5\n',
+    message: 'redteam: expected a mapping, got a number (breakfix.yaml:1)',
+  },
+  {
+    name: 'top level not a mapping',
+    yaml: '- a\n- b\n',
+    message: 'expected a mapping of sections at the top level, got a list (breakfix.yaml:1)',
+  },
+  {
+    name: 'YAML syntax error',
+    yaml: 'seed: 1\nroles: [a\n',
+    message: /^invalid YAML: .* \(breakfix\.yaml:\d+\)$/,
+    hint: /indentation/,
+  },
+  {
+    name: 'duplicate key',
+    yaml: 'seed: 1\nseed: 2\n',
+    message: /^invalid YAML: .*[Mm]ap keys must be unique.* \(breakfix\.yaml:2\)$/,
+  },
+  {
+    name: 'missing environment variable',
+    yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_UNSET_VAR}\n',
+    message: 'targets.j.apiKey: environment variable BREAKFIX_TEST_UNSET_VAR is not set (breakfix.yaml:5)',
+    hint: /export BREAKFIX_TEST_UNSET_VAR=/,
+  },
+  {
+    name: 'dataset path leaving the project folder',
+    yaml: 'seeds:\n  files:\n    - data/ok.jsonl\n    - ../../etc/passwd\n',
+    message: 'seeds.files.1: path "../../etc/passwd" leaves the project folder (breakfix.yaml:4)',
+    hint: /absolute path/,
+  },
+  {
+    name: 'custom suite path leaving the project folder',
+    yaml: 'bench:\n  custom:\n    - name: x\n      file: ../x.csv\n',
+    message: 'bench.custom.0.file: path "../x.csv" leaves the project folder (breakfix.yaml:4)',
+  },
+];
+
+describe('config errors', () => {
+  it.each(cases)('$name', ({ yaml, message, hint }) => {
+    let caught: unknown;
+    try {
+      parseConfig(yaml, 'breakfix.yaml');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    const first = (caught as Error).message.split('\n')[0];
+    if (typeof message === 'string') expect(first).toBe(message);
+    else expect(first).toMatch(message);
+    if (hint) expect((caught as ConfigError).hint).toMatch(hint);
+  });
+
+  it('reports every independent issue, one per line', () => {
+    const yaml = 'seed: x\nredteam:\n  persona: nope\n  maxTurns: 0\n';
+    const err = (() => {
+      try {
+        parseConfig(yaml, 'c.yaml');
+      } catch (e) {
+        return e as ConfigValidationError;
+      }
+    })();
+    expect(err?.issues.map((i) => `${i.field}@${i.line}`)).toEqual([
+      'seed@1',
+      'redteam.persona@3',
+      'redteam.maxTurns@4',
+    ]);
+    expect(err?.message.split('\n')).toHaveLength(3);
+  });
+});

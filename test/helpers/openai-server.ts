@@ -1,0 +1,239 @@
+// SCRIPTED FAKE of a remote OpenAI-compatible model, for tests only. A real node:http server on
+// 127.0.0.1 (random port) that speaks /v1/chat/completions (JSON and `stream: true` SSE) and
+// /v1/models. Its replies come from a script function; it misbehaves on demand, per request
+// (a schedule) or at random (a probability, deterministic by seed).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRng } from '../../src/core/index.js';
+
+export type Fault =
+  | 'rate_limit' // 429 with Retry-After
+  | 'server_500'
+  | 'server_503'
+  | 'stall' // never answers (until the client gives up or the server closes)
+  | 'reset' // headers and half a body, then the connection is destroyed
+  | 'malformed' // 200 with a body that is not JSON
+  | 'truncated' // Content-Length promises more than is sent, then the connection closes
+  | 'empty' // 200 with empty content
+  | 'no_choices' // 200 with `choices: []`
+  | 'content_filter' // finish_reason content_filter, no text
+  | 'slow_stream' // SSE chunks with long gaps
+  | 'auth' // 401
+  | 'bad_request'; // 400
+
+export interface FaultPlan {
+  /** Fault for request i (0-based, counting chat requests); null/undefined = behave. */
+  schedule?: (Fault | null | undefined)[];
+  /** Probability of a random fault on each request not covered by the schedule. */
+  probability?: number;
+  /** Faults drawn from when random (default: the retryable ones). */
+  kinds?: Fault[];
+  seed?: number;
+  /** Seconds sent in Retry-After for rate_limit (default 0). */
+  retryAfterS?: number;
+  /** How long `stall` holds a request (default 60 s). */
+  stallMs?: number;
+  /** Gap between `slow_stream` chunks (default 100 ms). */
+  streamGapMs?: number;
+}
+
+export interface ChatBody {
+  model?: string;
+  messages: { role: string; content: string }[];
+  stream?: boolean;
+  temperature?: number;
+  max_tokens?: number;
+  [k: string]: unknown;
+}
+
+export interface RequestLog {
+  index: number;
+  fault: Fault | null;
+  body: ChatBody;
+  headers: IncomingMessage['headers'];
+}
+
+export interface FakeServer {
+  /** Base URL ending in /v1. */
+  url: string;
+  port: number;
+  /** Chat requests received so far. */
+  readonly requests: number;
+  log: RequestLog[];
+  close(): Promise<void>;
+}
+
+export interface FakeServerOptions {
+  script?: (messages: ChatBody['messages'], body: ChatBody) => string | Promise<string>;
+  faults?: FaultPlan;
+  latencyMs?: number;
+  model?: string;
+}
+
+const RETRYABLE: Fault[] = ['rate_limit', 'server_500', 'server_503', 'reset', 'malformed', 'truncated', 'empty'];
+
+export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<FakeServer> {
+  const script = opts.script ?? ((messages) => `You said: ${messages[messages.length - 1]?.content ?? ''}`);
+  const plan = opts.faults ?? {};
+  const rng = createRng(plan.seed ?? 1);
+  const model = opts.model ?? 'fake-model';
+  const log: RequestLog[] = [];
+  let count = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
+  const pickFault = (i: number): Fault | null => {
+    if (plan.schedule && i < plan.schedule.length) return plan.schedule[i] ?? null;
+    if (plan.probability && rng.next() < plan.probability) return rng.pick(plan.kinds ?? RETRYABLE);
+    return null;
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/v1/models') {
+      return json(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
+    }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found' } });
+    }
+    const raw = await readBody(req);
+    let body: ChatBody;
+    try {
+      body = JSON.parse(raw) as ChatBody;
+    } catch {
+      return json(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
+    }
+    const index = count++;
+    const fault = pickFault(index);
+    log.push({ index, fault, body, headers: req.headers });
+    if (opts.latencyMs) await wait(opts.latencyMs);
+
+    switch (fault) {
+      case 'rate_limit':
+        res.setHeader('retry-after', String(plan.retryAfterS ?? 0));
+        return json(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_error' } });
+      case 'server_500':
+        return json(res, 500, { error: { message: 'internal error', type: 'server_error' } });
+      case 'server_503':
+        return json(res, 503, { error: { message: 'overloaded', type: 'server_error' } });
+      case 'auth':
+        return json(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
+      case 'bad_request':
+        return json(res, 400, { error: { message: 'model not found', type: 'invalid_request_error' } });
+      case 'stall':
+        await wait(plan.stallMs ?? 60_000);
+        if (!res.destroyed) res.destroy();
+        return;
+      case 'reset': {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+        res.write('{"id":"chatcmpl-x","object":"chat.completion","choi');
+        await wait(5);
+        res.socket?.destroy();
+        return;
+      }
+      case 'truncated': {
+        const full = JSON.stringify(completion(model, 'this reply will be cut', 'stop', body));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(full.length) });
+        res.end(full.slice(0, Math.floor(full.length / 2)));
+        res.socket?.destroy();
+        return;
+      }
+      case 'malformed': {
+        const bad = '{"id": "chatcmpl-x", "choices": [ {"message": ';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bad.length) });
+        res.end(bad);
+        return;
+      }
+      default:
+        break;
+    }
+
+    const finish = fault === 'content_filter' ? 'content_filter' : 'stop';
+    let text = '';
+    if (fault !== 'empty' && fault !== 'content_filter') text = await script(body.messages ?? [], body);
+    if (fault === 'no_choices') return json(res, 200, { ...completion(model, text, finish, body), choices: [] });
+    if (body.stream) return stream(res, model, text, finish, body, fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0);
+    return json(res, 200, completion(model, text, finish, body));
+  }
+
+  async function stream(res: ServerResponse, m: string, text: string, finish: string, body: ChatBody, gapMs: number) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: m };
+    const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+    send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    const pieces = text.match(/\S+\s*/g) ?? [];
+    for (const p of pieces) {
+      if (gapMs) await wait(gapMs);
+      if (res.destroyed) return;
+      send({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
+    }
+    send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+    send({ ...base, choices: [], usage: usageOf(body, text) });
+    res.end('data: [DONE]\n\n');
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    get requests() {
+      return count;
+    },
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function completion(model: string, text: string, finish: string, body: ChatBody) {
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish, logprobs: null }],
+    usage: usageOf(body, text),
+  };
+}
+
+function usageOf(body: ChatBody, text: string) {
+  const words = (s: string) => (s.match(/\S+/g) ?? []).length;
+  const prompt = (body.messages ?? []).reduce((n, m) => n + words(String(m.content ?? '')), 0);
+  const completionTokens = words(text);
+  return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
+}
+
+function json(res: ServerResponse, status: number, data: unknown) {
+  const text = JSON.stringify(data);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrations, openStore, type Store } from '../../src/store/index.js';
+import { makeAttempt, record, seed, vuln } from './fixtures.js';
+
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'bf-store-')), 'nested', 'breakfix.db');
+const open: Store[] = [];
+const openTmp = (path = tmp()) => {
+  const s = openStore(path);
+  open.push(s);
+  return s;
+};
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+describe('store basics', () => {
+  it('creates the folder, uses WAL and records the schema version', () => {
+    const path = tmp();
+    openTmp(path).close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    db.close();
+    // Reopening applies nothing twice.
+    const again = openTmp(path);
+    expect(again.integrityCheck()).toBe('ok');
+  });
+
+  it('refuses a database from a newer breakfix', () => {
+    const path = tmp();
+    openTmp(path).close();
+    const db = new Database(path);
+    db.pragma(`user_version = ${migrations.length + 5}`);
+    db.close();
+    expect(() => openStore(path)).toThrow(/newer than this breakfix understands/);
+  });
+
+  it('runs: create with redacted config, update, list, latest', () => {
+    const s = openTmp();
+    const r1 = s.createRun({
+      kind: 'cycle',
+      seed: 7,
+      target: 'candidate',
+      config: { targets: { j: { type: 'openai', apiKey: 'sk-live-abcdefghijklmnop', model: 'm' } } },
+    });
+    expect(r1.id).toMatch(/^run_/);
+    expect(r1.status).toBe('running');
+    expect(JSON.stringify(r1.config)).not.toContain('sk-live');
+    expect((r1.config as { targets: { j: { apiKey: string } } }).targets.j.apiKey).toBe('[redacted]');
+    const r2 = s.createRun({ id: 'run_b', kind: 'bench', seed: 1, config: {} });
+    s.updateRun(r2.id, { status: 'done', summary: { asr: 0.1 } });
+    expect(s.getRun('run_b')).toMatchObject({ status: 'done', summary: { asr: 0.1 } });
+    expect(s.listRuns().map((r) => r.id)).toEqual([r1.id, 'run_b']);
+    expect(s.listRuns('bench').map((r) => r.id)).toEqual(['run_b']);
+    expect(s.latestRun()?.id).toBe('run_b');
+    expect(s.latestRun('cycle')?.id).toBe(r1.id);
+    expect(s.getRun('nope')).toBeUndefined();
+    // A patch without summary keeps the summary.
+    s.updateRun('run_b', { status: 'failed' });
+    expect(s.getRun('run_b')?.summary).toEqual({ asr: 0.1 });
+  });
+
+  it('rounds and steps upsert and merge', () => {
+    const s = openTmp();
+    s.createRun({ id: 'r', kind: 'cycle', seed: 1, config: {} });
+    s.upsertRound('r', 0, { model: 'embedded:base', status: 'running', step: 'bench' });
+    s.upsertRound('r', 0, { step: 'redteam', metrics: { asr: 0.5 } });
+    s.upsertRound('r', 1, {});
+    expect(s.getRounds('r')).toMatchObject([
+      { round: 0, model: 'embedded:base', status: 'running', step: 'redteam', metrics: { asr: 0.5 } },
+      { round: 1, status: 'pending' },
+    ]);
+    expect(s.getStep('r', 0, 'bench')).toBeUndefined();
+    s.markStep('r', 0, 'bench', { suites: 6 });
+    s.markStep('r', 0, 'bench', { suites: 7 });
+    expect(s.getStep('r', 0, 'bench')?.data).toEqual({ suites: 7 });
+  });
+
+  it('seeds round-trip with filters', () => {
+    const s = openTmp();
+    s.upsertSeeds([seed(1), seed(2, { kind: 'benign', category: 'cyber' }), seed(3, { language: 'fr' })]);
+    s.upsertSeeds([seed(1, { text: 'changed' })]);
+    expect(s.getSeed('seed_1')?.text).toBe('changed');
+    expect(s.getSeed('seed_2')).toEqual(seed(2, { kind: 'benign', category: 'cyber' }));
+    expect(s.listSeeds({ kind: 'harmful' }).map((x) => x.id)).toEqual(['seed_1', 'seed_3']);
+    expect(s.listSeeds({ language: 'fr' }).map((x) => x.id)).toEqual(['seed_3']);
+    expect(s.listSeeds()).toHaveLength(3);
+  });
+
+  it('attempts: full round-trip, idempotent save, filters and counts', () => {
+    const s = openTmp();
+    const a = makeAttempt(1);
+    expect(s.saveAttempt(a)).toBe(true);
+    expect(s.saveAttempt({ ...a, outcome: 'failure' })).toBe(false);
+    expect(s.getAttempt(a.id)).toEqual(a);
+    expect(s.hasAttempt(a.id)).toBe(true);
+    expect(s.saveAttempts([makeAttempt(1), makeAttempt(2), makeAttempt(3), makeAttempt(4)])).toBe(3);
+    expect(s.countAttempts()).toBe(4);
+    expect(s.countAttempts({ runId: 'run_test', outcome: 'failure' })).toBe(1);
+    expect(s.listAttempts({ category: 'cyber' }).map((x) => x.id)).toEqual(['att_run_test_3']);
+    expect(s.listAttempts({ limit: 2 }).map((x) => x.id)).toEqual(['att_run_test_1', 'att_run_test_2']);
+    expect(s.listAttempts({ limit: 2, offset: 2 })).toHaveLength(2);
+    // Optional fields stay absent, not null.
+    const bare = makeAttempt(9, 'run_x', { round: undefined, category: undefined, severity: undefined, verdicts: [] });
+    delete bare.round;
+    delete bare.category;
+    delete bare.severity;
+    s.saveAttempt(bare);
+    expect(s.getAttempt(bare.id)).toEqual(bare);
+  });
+
+  it('a failing attempt write leaves nothing behind (one transaction)', () => {
+    const s = openTmp();
+    const bad = makeAttempt(5);
+    // A verdict value that cannot be serialised makes the verdict insert throw mid-transaction.
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    bad.verdicts = [bad.verdicts[0]!, { ...bad.verdicts[1]!, detail: cyclic }];
+    expect(() => s.saveAttempt(bad)).toThrow();
+    expect(s.hasAttempt(bad.id)).toBe(false);
+    expect(s.saveAttempt(makeAttempt(5))).toBe(true);
+    expect(s.getAttempt(makeAttempt(5).id)?.verdicts).toHaveLength(2);
+  });
+
+  it('bench results, vulnerabilities, records', () => {
+    const s = openTmp();
+    s.saveBenchResult({ runId: 'r', round: 0, suite: 'harmful', model: 'm', metrics: { dr3: 0.2 }, items: [1, 2] });
+    s.saveBenchResult({ runId: 'r', round: 0, suite: 'harmful', model: 'm', metrics: { dr3: 0.1 } });
+    s.saveBenchResult({ runId: 'r', suite: 'helpfulness', model: 'm', metrics: { acc: 0.9 } });
+    const rows = s.listBenchResults('r');
+    expect(rows.map((r) => [r.suite, r.round, r.metrics])).toEqual([
+      ['helpfulness', undefined, { acc: 0.9 }],
+      ['harmful', 0, { dr3: 0.1 }],
+    ]);
+    expect(s.listBenchResults('r', 0)).toHaveLength(1);
+
+    s.saveVulnerabilities('r', 0, [vuln('a', 1), vuln('b', 3)]);
+    expect(s.listVulnerabilities('r', 0).map((v) => v.id)).toEqual(['b', 'a']);
+    s.saveVulnerabilities('r', 0, [vuln('c', 2)]);
+    expect(s.listVulnerabilities('r', 0).map((v) => v.id)).toEqual(['c']);
+
+    s.saveRecords('r', 1, 'sft', [record('x'), record('y')]);
+    s.saveRecords('r', 1, 'dpo', [record('z')]);
+    expect(s.listRecords({ runId: 'r', round: 1, dataset: 'sft' }).map((r) => r.id)).toEqual(['x', 'y']);
+    expect(s.listRecords({ runId: 'r' })).toHaveLength(3);
+    s.saveRecords('r', 1, 'sft', [record('w')]);
+    expect(s.listRecords({ runId: 'r', dataset: 'sft' }).map((r) => r.id)).toEqual(['w']);
+  });
+
+  it('model registry and response cache', () => {
+    const s = openTmp();
+    s.registerModel({ id: 'embedded:base', target: 'embedded:base', path: '/m/base' });
+    const m = s.registerModel({
+      id: 'embedded:round-1',
+      target: 'embedded:round-1',
+      path: '/m/r1',
+      parent: 'embedded:base',
+      round: 1,
+      runId: 'r',
+      trainingLog: { loss: [2, 1] },
+    });
+    expect(m).toMatchObject({ parent: 'embedded:base', round: 1, trainingLog: { loss: [2, 1] } });
+    expect(s.getModel('embedded:base')).not.toHaveProperty('parent');
+    expect(s.listModels().map((x) => x.id)).toEqual(['embedded:base', 'embedded:round-1']);
+
+    expect(s.cacheGet('k')).toBeUndefined();
+    const reply = { text: 'hi', finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 5 };
+    s.cachePut('k', { ...reply, cached: true });
+    expect(s.cacheGet('k')).toEqual(reply);
+  });
+});
+
+describe('crash safety', () => {
+  it('SIGKILL mid-write loop leaves a database that opens, passes integrity_check, and resumes', async () => {
+    const path = tmp();
+    openTmp(path).close();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./write-loop.ts', import.meta.url)), path, 'run_crash'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+    });
+    // Let it write a while longer, then kill it without warning.
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+
+    const s = openTmp(path);
+    expect(s.integrityCheck()).toBe('ok');
+    const n = s.countAttempts({ runId: 'run_crash' });
+    expect(n).toBeGreaterThanOrEqual(50);
+    // Every stored attempt is whole: it has both of its verdicts.
+    const db = new Database(path, { readonly: true });
+    const orphans = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM attempts a WHERE (SELECT COUNT(*) FROM verdicts v WHERE v.attempt_id = a.id) != 2`,
+      )
+      .get() as { n: number };
+    db.close();
+    expect(orphans.n).toBe(0);
+    // Resume: saving the first n + 10 again adds exactly 10 new, duplicates none.
+    let added = 0;
+    for (let i = 0; i < n + 10; i++) if (s.saveAttempt(makeAttempt(i, 'run_crash'))) added++;
+    expect(added).toBe(10);
+    expect(s.countAttempts({ runId: 'run_crash' })).toBe(n + 10);
+  });
+});

@@ -1,0 +1,84 @@
+// The Anthropic target against a SCRIPTED FAKE of the Messages API (a real node:http server on
+// 127.0.0.1): request shape, replies, the `refusal` stop reason, and error mapping.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TargetError } from '../../src/core/index.js';
+import { createTarget } from '../../src/targets/index.js';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+async function fakeAnthropic(respond: (body: Record<string, unknown>) => [number, unknown]) {
+  const bodies: Record<string, unknown>[] = [];
+  server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      bodies.push({ ...body, _path: req.url, _key: req.headers['x-api-key'] });
+      const [status, data] = respond(body);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, bodies };
+}
+
+const message = (text: string, stop = 'end_turn') => ({
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-fake',
+  content: text ? [{ type: 'text', text }] : [],
+  stop_reason: stop,
+  usage: { input_tokens: 7, output_tokens: 3 },
+});
+
+const target = (url: string) =>
+  createTarget(
+    { type: 'anthropic', model: 'claude-fake', baseURL: url, apiKey: 'sk-ant-test-12345678', concurrency: 2, timeoutMs: 2_000, retries: 0, cache: false },
+    {},
+  );
+
+describe('anthropic target', () => {
+  it('sends system apart, returns text and usage', async () => {
+    const fake = await fakeAnthropic(() => [200, message('Hello!')]);
+    const r = await target(fake.url).chat([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi' },
+    ]);
+    expect(r).toMatchObject({ text: 'Hello!', finishReason: 'stop', usage: { promptTokens: 7, completionTokens: 3 } });
+    expect(fake.bodies[0]).toMatchObject({
+      _path: '/v1/messages',
+      _key: 'sk-ant-test-12345678',
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 1024,
+    });
+  });
+
+  it('a refusal stop reason is a content_filter reply, not an error', async () => {
+    const fake = await fakeAnthropic(() => [200, message('', 'refusal')]);
+    expect(await target(fake.url).chat([{ role: 'user', content: 'x' }])).toMatchObject({ finishReason: 'content_filter' });
+  });
+
+  it.each([
+    [429, 'rate_limit'],
+    [529, 'server'],
+    [401, 'auth'],
+    [400, 'client'],
+  ])('HTTP %i → %s', async (status, kind) => {
+    const fake = await fakeAnthropic(() => [status, { type: 'error', error: { type: 'x', message: 'nope' } }]);
+    const err = await target(fake.url)
+      .chat([{ role: 'user', content: 'x' }])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe(kind);
+  });
+
+  it('empty content is an empty error', async () => {
+    const fake = await fakeAnthropic(() => [200, message('')]);
+    await expect(target(fake.url).chat([{ role: 'user', content: 'x' }])).rejects.toMatchObject({ kind: 'empty' });
+  });
+});

@@ -1,0 +1,197 @@
+// Against the SCRIPTED FAKE OpenAI-compatible server (test/helpers/openai-server.ts) over real
+// HTTP: every misbehaviour ends in a correct retry or a definite TargetError, and the accounting
+// adds up — nothing lost, nothing silently counted.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenAITargetConfig } from '../../src/config/index.js';
+import { createRng, TargetError, type TargetErrorKind } from '../../src/core/index.js';
+import { createTarget, createUsageMeter } from '../../src/targets/index.js';
+import { type FakeServer, type Fault, startOpenAIServer } from '../helpers/openai-server.js';
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function fake(...args: Parameters<typeof startOpenAIServer>) {
+  const s = await startOpenAIServer(...args);
+  servers.push(s);
+  return s;
+}
+
+const cfg = (url: string, over: Partial<OpenAITargetConfig> = {}): OpenAITargetConfig => ({
+  type: 'openai',
+  model: 'fake-model',
+  baseURL: url,
+  concurrency: 4,
+  timeoutMs: 400,
+  retries: 0,
+  cache: false,
+  stream: false,
+  ...over,
+});
+
+const hi = [{ role: 'user' as const, content: 'hello there' }];
+
+const definite: [Fault, TargetErrorKind, boolean][] = [
+  ['rate_limit', 'rate_limit', true],
+  ['server_500', 'server', true],
+  ['server_503', 'server', true],
+  ['stall', 'timeout', true],
+  ['reset', 'network', true],
+  ['truncated', 'network', true],
+  ['malformed', 'malformed', true],
+  ['empty', 'empty', true],
+  ['no_choices', 'malformed', true],
+  ['auth', 'auth', false],
+  ['bad_request', 'client', false],
+];
+
+describe('each fault without retries is a definite TargetError of the right kind', () => {
+  it.each(definite)('%s → %s', async (fault, kind, retryable) => {
+    const s = await fake({ faults: { schedule: [fault], stallMs: 5_000 } });
+    const usage = createUsageMeter();
+    const t = createTarget(cfg(s.url), { usage });
+    const err = await t.chat(hi).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe(kind);
+    expect((err as TargetError).retryable).toBe(retryable);
+    expect(s.requests).toBe(1);
+    expect(usage.total()).toMatchObject({ requests: 1, replies: 0, errors: 1, errorsByKind: { [kind]: 1 } });
+  });
+});
+
+describe('with retries', () => {
+  it.each(definite.filter(([, , r]) => r))('%s is retried and then succeeds', async (fault) => {
+    const s = await fake({ faults: { schedule: [fault, fault], stallMs: 5_000 } });
+    const usage = createUsageMeter();
+    const t = createTarget(cfg(s.url, { retries: 3 }), { usage, retryBaseMs: 2, random: () => 0.5 });
+    const reply = await t.chat(hi);
+    expect(reply.text).toBe('You said: hello there');
+    expect(s.requests).toBe(3);
+    expect(usage.total()).toMatchObject({ requests: 1, replies: 1, errors: 0, retries: 2 });
+  });
+
+  it.each(definite.filter(([, , r]) => !r))('%s is not retried', async (fault) => {
+    const s = await fake({ faults: { schedule: [fault] } });
+    const t = createTarget(cfg(s.url, { retries: 3 }), { retryBaseMs: 2 });
+    await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(s.requests).toBe(1);
+  });
+
+  it('gives up after the configured retries with the last error and the attempt count', async () => {
+    const s = await fake({ faults: { schedule: ['server_503', 'server_503', 'server_503'] } });
+    const t = createTarget(cfg(s.url, { retries: 2 }), { retryBaseMs: 1 });
+    const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('server');
+    expect(err.status).toBe(503);
+    expect(err.message).toMatch(/after 3 attempts/);
+    expect(s.requests).toBe(3);
+  });
+
+  it('honours Retry-After from a 429', async () => {
+    const s = await fake({ faults: { schedule: ['rate_limit'], retryAfterS: 0.2 } });
+    const first = (await createTarget(cfg(s.url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(first.kind).toBe('rate_limit');
+    expect(first.retryAfterMs).toBe(200);
+  });
+
+  it('random faults at 40%: every request ends as a reply or a definite error, and the counts add up', async () => {
+    const s = await fake({
+      faults: { probability: 0.4, seed: 11, kinds: ['rate_limit', 'server_500', 'reset', 'malformed', 'empty', 'truncated'] },
+      script: (m) => `echo ${m[0]?.content}`,
+    });
+    const usage = createUsageMeter();
+    const t = createTarget(cfg(s.url, { retries: 2, concurrency: 6 }), { usage, retryBaseMs: 1 });
+    const rng = createRng(3);
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => t.chat([{ role: 'user', content: `q${i}` }], { seed: rng.int(1000) })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r) => r.status === 'rejected');
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled') expect(r.value.text).toBe(`echo q${i}`);
+      else expect(r.reason).toBeInstanceOf(TargetError);
+    }
+    const total = usage.total();
+    expect(ok.length + failed.length).toBe(60);
+    expect(total.requests).toBe(60);
+    expect(total.replies).toBe(ok.length);
+    expect(total.errors).toBe(failed.length);
+    // Every request the server saw is either a final attempt or a retried one.
+    expect(s.requests).toBe(total.replies + total.errors + total.retries);
+    expect(total.retries).toBeGreaterThan(0);
+  });
+});
+
+describe('provider refusal and streaming', () => {
+  it('content_filter is a reply with finishReason content_filter, not an error', async () => {
+    const s = await fake({ faults: { schedule: ['content_filter'] } });
+    const usage = createUsageMeter();
+    const reply = await createTarget(cfg(s.url, { retries: 3 }), { usage }).chat(hi);
+    expect(reply).toMatchObject({ text: '', finishReason: 'content_filter' });
+    expect(s.requests).toBe(1);
+    expect(usage.total()).toMatchObject({ replies: 1, contentFiltered: 1, errors: 0 });
+  });
+
+  it('streams replies, including a content filter and a slow stream', async () => {
+    const s = await fake({ faults: { schedule: [null, 'content_filter', 'slow_stream'], streamGapMs: 20 } });
+    const t = createTarget(cfg(s.url, { stream: true, timeoutMs: 5_000 }), {});
+    const a = await t.chat([{ role: 'user', content: 'stream me please' }]);
+    expect(a).toMatchObject({ text: 'You said: stream me please', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 5 } });
+    expect((await t.chat(hi)).finishReason).toBe('content_filter');
+    expect((await t.chat(hi)).text).toBe('You said: hello there');
+    expect(s.log.every((l) => l.body.stream === true)).toBe(true);
+  });
+
+  it('a slow stream past the timeout is a timeout error', async () => {
+    const s = await fake({
+      faults: { schedule: ['slow_stream'], streamGapMs: 200 },
+      script: () => 'one two three four five six',
+    });
+    const err = (await createTarget(cfg(s.url, { stream: true, timeoutMs: 300 }), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.kind).toBe('timeout');
+  });
+
+  it('a caller abort is final and not retried', async () => {
+    const s = await fake({ latencyMs: 200 });
+    const controller = new AbortController();
+    const p = createTarget(cfg(s.url, { retries: 3, timeoutMs: 5_000 }), { retryBaseMs: 1 }).chat(hi, {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    const err = (await p.catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('aborted');
+    expect(s.requests).toBe(1);
+  });
+});
+
+describe('request shape', () => {
+  it('sends model, parameters, headers and the API key', async () => {
+    const s = await fake();
+    const t = createTarget(
+      cfg(s.url, { apiKey: 'sk-test-abcdefgh12345678', headers: { 'X-Team': 'red' }, temperature: 0.3, maxTokens: 50 }),
+      {},
+    );
+    await t.chat(hi, { seed: 4, stop: ['\n\n'] });
+    const req = s.log[0]!;
+    expect(req.body).toMatchObject({ model: 'fake-model', temperature: 0.3, max_tokens: 50, seed: 4, stop: ['\n\n'] });
+    expect(req.headers.authorization).toBe('Bearer sk-test-abcdefgh12345678');
+    expect(req.headers['x-team']).toBe('red');
+  });
+
+  it('an unreachable server is a network error after retries', async () => {
+    const s = await fake();
+    const url = s.url;
+    await s.close();
+    servers.length = 0;
+    const err = (await createTarget(cfg(url, { retries: 1 }), { retryBaseMs: 1 })
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('network');
+  });
+});

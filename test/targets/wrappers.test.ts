@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../../src/config/index.js';
+import { InputError, type Message, type Reply, type Target, TargetError } from '../../src/core/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import {
+  backoffMs,
+  cacheKey,
+  createTarget,
+  resolveTargetConfig,
+  withCache,
+  withConcurrency,
+  withRateLimit,
+  withRetry,
+  withTimeout,
+} from '../../src/targets/index.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+
+const reply = (text: string, tokens = 10): Reply => ({
+  text,
+  finishReason: 'stop',
+  usage: { promptTokens: tokens, completionTokens: 0 },
+  latencyMs: 1,
+});
+const hi: Message[] = [{ role: 'user', content: 'hi' }];
+
+/** A local target whose behaviour each call is scripted: throw an error or return a reply. */
+function scripted(steps: (Error | string)[]): Target & { calls: number } {
+  const t = {
+    id: 'scripted',
+    calls: 0,
+    async chat(): Promise<Reply> {
+      const step = steps[Math.min(t.calls, steps.length - 1)]!;
+      t.calls++;
+      if (step instanceof Error) throw step;
+      return reply(step);
+    },
+  };
+  return t;
+}
+
+describe('withRetry', () => {
+  it('waits exponentially with jitter, and exactly Retry-After when the server gives one', async () => {
+    const waits: number[] = [];
+    const inner = scripted([
+      new TargetError('busy', 'server', 503),
+      new TargetError('slow down', 'rate_limit', 429, 1_500),
+      new TargetError('busy', 'server', 503),
+      'ok',
+    ]);
+    const t = withRetry(inner, { retries: 5, baseMs: 100, random: () => 1, sleep: async (ms) => void waits.push(ms) });
+    expect((await t.chat(hi)).text).toBe('ok');
+    expect(waits).toEqual([100, 1_500, 400]);
+  });
+
+  it('caps waits, including a huge Retry-After', () => {
+    const o = { baseMs: 100, maxMs: 2_000, random: () => 0 };
+    expect(backoffMs(10, new TargetError('x', 'server'), o)).toBe(1_000);
+    expect(backoffMs(0, new TargetError('x', 'rate_limit', 429, 3_600_000), o)).toBe(2_000);
+  });
+
+  it('does not retry non-retryable kinds or foreign errors', async () => {
+    for (const err of [new TargetError('no', 'auth', 401), new TargetError('no', 'client', 400), new Error('bug')]) {
+      const inner = scripted([err, 'ok']);
+      await expect(withRetry(inner, { retries: 3, sleep: async () => {} }).chat(hi)).rejects.toBe(err);
+      expect(inner.calls).toBe(1);
+    }
+  });
+});
+
+describe('withTimeout', () => {
+  it('cuts off a call that ignores its abort signal', async () => {
+    const never: Target = { id: 'never', chat: () => new Promise<Reply>(() => {}) };
+    const err = (await withTimeout(never, 30)
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('timeout');
+  });
+
+  it('passes an abort signal that fires at the deadline', async () => {
+    let seen: AbortSignal | undefined;
+    const listening: Target = {
+      id: 'l',
+      chat: (_m, o) =>
+        new Promise<Reply>((_r, reject) => {
+          seen = o?.signal;
+          o?.signal?.addEventListener('abort', () => reject(new Error('aborted inside')));
+        }),
+    };
+    await expect(withTimeout(listening, 20).chat(hi)).rejects.toMatchObject({ kind: 'timeout' });
+    expect(seen?.aborted).toBe(true);
+  });
+});
+
+describe('withConcurrency', () => {
+  it('never has more than the limit in flight, and finishes everything', async () => {
+    let active = 0;
+    let peak = 0;
+    const slow: Target = {
+      id: 'slow',
+      async chat(m) {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return reply(m[0]!.content);
+      },
+    };
+    const t = withConcurrency(slow, 3);
+    const out = await Promise.all(Array.from({ length: 20 }, (_, i) => t.chat([{ role: 'user', content: `${i}` }])));
+    expect(out.map((r) => r.text)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}`));
+    expect(peak).toBe(3);
+  });
+});
+
+describe('withRateLimit', () => {
+  it('holds requests beyond rpm until the window slides (simulated clock)', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const t = withRateLimit(scripted(['ok']), {
+      rpm: 2,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    await t.chat(hi);
+    clock += 10_000;
+    await t.chat(hi);
+    await t.chat(hi);
+    expect(sleeps).toEqual([50_000]);
+    expect(clock).toBe(60_000);
+  });
+
+  it('counts tokens per minute using reported usage', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const inner: Target = { id: 'x', chat: async () => reply('ok', 600) };
+    const t = withRateLimit(inner, {
+      tpm: 1_000,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    await t.chat(hi, { maxTokens: 10 });
+    await t.chat(hi, { maxTokens: 10 }); // 600 + estimate ≤ 1000 → goes
+    await t.chat(hi, { maxTokens: 10 }); // 1200 used → waits a window
+    expect(sleeps).toEqual([60_000]);
+  });
+});
+
+describe('withCache', () => {
+  let store: Store;
+  afterEach(() => store?.close());
+
+  it('serves identical requests from the store; parameters and noCache change that', async () => {
+    store = openStore(':memory:');
+    const inner = scripted(['a', 'b', 'c', 'd']);
+    const t = withCache(inner, { store: () => store });
+    expect((await t.chat(hi)).text).toBe('a');
+    const again = await t.chat(hi);
+    expect(again).toMatchObject({ text: 'a', cached: true });
+    expect((await t.chat(hi, { temperature: 0.7 })).text).toBe('b');
+    expect((await t.chat(hi, { noCache: true })).text).toBe('c');
+    expect(inner.calls).toBe(3);
+    const bypass = withCache(inner, { store: () => store, noCache: true });
+    expect((await bypass.chat(hi)).text).toBe('d');
+    expect(cacheKey('a', hi)).not.toBe(cacheKey('b', hi));
+    expect(cacheKey('a', hi, { seed: 1 })).not.toBe(cacheKey('a', hi, { seed: 2 }));
+  });
+
+  it('createTarget caches remote targets in the store, across target instances', async () => {
+    store = openStore(':memory:');
+    const s: FakeServer = await startOpenAIServer();
+    try {
+      const config = parseConfig(`targets:\n  remote:\n    type: openai\n    model: m\n    baseURL: ${s.url}\n`, 'x.yaml');
+      const a = createTarget('remote', { config, store: () => store });
+      const b = createTarget('remote', { config, store: () => store });
+      await a.chat(hi);
+      expect((await b.chat(hi)).cached).toBe(true);
+      expect(s.requests).toBe(1);
+      await createTarget('remote', { config, store: () => store, noCache: true }).chat(hi);
+      expect(s.requests).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('resolveTargetConfig', () => {
+  const config = parseConfig('targets:\n  judge:\n    type: anthropic\n    model: claude-x\n', 'x.yaml');
+  it.each([
+    ['candidate', { type: 'embedded', model: 'base' }],
+    ['judge', { type: 'anthropic', model: 'claude-x' }],
+    ['embedded:round-2', { type: 'embedded', model: 'round-2' }],
+    ['embedded:', { type: 'embedded', model: 'base' }],
+    ['openai:llama3@http://localhost:11434/v1', { type: 'openai', model: 'llama3', baseURL: 'http://localhost:11434/v1' }],
+    ['anthropic:claude-y', { type: 'anthropic', model: 'claude-y' }],
+  ])('%s', (spec, expected) => {
+    expect(resolveTargetConfig(spec, config).config).toMatchObject(expected);
+  });
+
+  it('an unknown name is an InputError that lists the choices', () => {
+    let err: InputError | undefined;
+    try {
+      resolveTargetConfig('gpt', defaultConfig());
+    } catch (e) {
+      err = e as InputError;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect(err?.message).toBe('unknown target "gpt"');
+    expect(err?.hint).toMatch(/embedded:base/);
+    expect(err?.hint).toMatch(/defined here: candidate/);
+  });
+});
