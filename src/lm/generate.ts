@@ -1,0 +1,246 @@
+// Batched generation with a KV cache. Each prompt is prefilled on its own (a matrix-matrix pass over
+// its tokens); then all unfinished sequences decode together, one token per step, so the projections
+// and the output layer are [active × d] matrix products rather than one vector at a time.
+import { createRng } from '../core/rng.js';
+import type { Rng } from '../core/types.js';
+import { matmulNN, matmulNT } from './kernels/index.js';
+import { type LM, dff } from './model.js';
+import type { ChatMessage } from './tokenizer.js';
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  finishReason: 'stop' | 'length';
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface Seq {
+  req: GenerateRequest;
+  ids: number[];
+  promptTokens: number;
+  out: number[];
+  k: Float32Array[];
+  v: Float32Array[];
+  len: number;
+  rng: Rng;
+  done: boolean;
+  result?: GenerateResult;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<GenerateResult[]> {
+  const { config: c, tokenizer } = lm;
+  const D = c.dModel;
+  const seqs: Seq[] = reqs.map((req, i) => {
+    const maxTokens = Math.max(1, Math.min(req.maxTokens ?? 128, c.contextLength - 8));
+    let ids = tokenizer.encodeChat(req.messages, true).ids;
+    // Keep the end of a long conversation: the latest turn matters most.
+    const room = c.contextLength - maxTokens;
+    if (ids.length > room) ids = ids.slice(ids.length - room);
+    return {
+      req: { ...req, maxTokens },
+      ids,
+      promptTokens: ids.length,
+      out: [],
+      k: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
+      v: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
+      len: 0,
+      rng: createRng(req.seed ?? i),
+      done: false,
+    };
+  });
+  const next = new Map<Seq, number>();
+  for (const s of seqs) {
+    const logits = runRows(lm, [s], s.ids, true);
+    next.set(s, sample(logits, 0, c.vocabSize, s));
+  }
+  for (;;) {
+    const active: Seq[] = [];
+    const toks: number[] = [];
+    for (const s of seqs) {
+      if (s.done) continue;
+      const tok = next.get(s)!;
+      if (accept(lm, s, tok)) continue;
+      active.push(s);
+      toks.push(tok);
+    }
+    if (active.length === 0) break;
+    const logits = runRows(lm, active, toks, false);
+    active.forEach((s, i) => next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s)));
+    // Yield between steps so timers and sockets get a turn during long batches.
+    if (active.length > 0 && seqs.length > 1) await new Promise<void>((r) => setImmediate(r));
+  }
+  return seqs.map((s) => s.result!);
+}
+
+/** Appends `tok` to `s` or finishes it; returns true when the sequence is finished. */
+function accept(lm: LM, s: Seq, tok: number): boolean {
+  const { tokenizer, config } = lm;
+  if (tok === tokenizer.endId) return finish(lm, s, 'stop');
+  s.out.push(tok);
+  const stops = s.req.stop ?? [];
+  if (stops.length) {
+    const text = tokenizer.decode(s.out);
+    for (const st of stops) {
+      const at = st ? text.indexOf(st) : -1;
+      if (at >= 0) {
+        s.done = true;
+        s.result = { text: text.slice(0, at), finishReason: 'stop', promptTokens: s.promptTokens, completionTokens: s.out.length };
+        return true;
+      }
+    }
+  }
+  if (s.out.length >= (s.req.maxTokens ?? 128) || s.len + 1 >= config.contextLength) return finish(lm, s, 'length');
+  return false;
+}
+
+function finish(lm: LM, s: Seq, reason: 'stop' | 'length'): boolean {
+  s.done = true;
+  s.result = {
+    text: lm.tokenizer.decode(s.out),
+    finishReason: reason,
+    promptTokens: s.promptTokens,
+    completionTokens: s.out.length,
+  };
+  return true;
+}
+
+/**
+ * Runs rows through the model, writing their keys and values into each sequence's cache.
+ * Prefill: one sequence, all its prompt tokens, returns logits of the last row only.
+ * Decode: one new token per active sequence, returns logits of every row.
+ */
+function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32Array {
+  const { params: p, config: c } = lm;
+  const D = c.dModel;
+  const F = dff(c);
+  const H = c.nHeads;
+  const hd = D / H;
+  const M = toks.length;
+  const rowSeq = (r: number) => (prefill ? seqs[0] : seqs[r]);
+  const rowPos = (r: number) => (prefill ? r : seqs[r].len);
+  const x = new Float32Array(M * D);
+  for (let r = 0; r < M; r++) {
+    const t = toks[r];
+    const pos = rowPos(r);
+    for (let d = 0; d < D; d++) x[r * D + d] = p.wte.data[t * D + d] + p.wpe.data[pos * D + d];
+  }
+  const h = new Float32Array(M * D);
+  const qkv = new Float32Array(M * 3 * D);
+  const att = new Float32Array(M * D);
+  const proj = new Float32Array(M * D);
+  const ff = new Float32Array(M * F);
+  const scores = new Float32Array(c.contextLength);
+  const sc = 1 / Math.sqrt(hd);
+  p.layers.forEach((l, li) => {
+    rmsRows(x, l.ln1.data, h, M, D);
+    matmulNN(h, l.wqkv.data, qkv, M, D, 3 * D);
+    for (let r = 0; r < M; r++) {
+      const s = rowSeq(r);
+      const pos = rowPos(r);
+      s.k[li].set(qkv.subarray(r * 3 * D + D, r * 3 * D + 2 * D), pos * D);
+      s.v[li].set(qkv.subarray(r * 3 * D + 2 * D, r * 3 * D + 3 * D), pos * D);
+    }
+    att.fill(0);
+    for (let r = 0; r < M; r++) {
+      const s = rowSeq(r);
+      const pos = rowPos(r);
+      const K = s.k[li];
+      const V = s.v[li];
+      for (let hh = 0; hh < H; hh++) {
+        const qo = r * 3 * D + hh * hd;
+        let max = -Infinity;
+        for (let t = 0; t <= pos; t++) {
+          let dot = 0;
+          const ko = t * D + hh * hd;
+          for (let d = 0; d < hd; d++) dot += qkv[qo + d] * K[ko + d];
+          dot *= sc;
+          scores[t] = dot;
+          if (dot > max) max = dot;
+        }
+        let sum = 0;
+        for (let t = 0; t <= pos; t++) {
+          scores[t] = Math.exp(scores[t] - max);
+          sum += scores[t];
+        }
+        const oo = r * D + hh * hd;
+        for (let t = 0; t <= pos; t++) {
+          const w = scores[t] / sum;
+          const vo = t * D + hh * hd;
+          for (let d = 0; d < hd; d++) att[oo + d] += w * V[vo + d];
+        }
+      }
+    }
+    matmulNN(att, l.wo.data, proj, M, D, D);
+    for (let i = 0; i < M * D; i++) x[i] += proj[i];
+    rmsRows(x, l.ln2.data, h, M, D);
+    matmulNN(h, l.w1.data, ff, M, D, F);
+    for (let i = 0; i < M * F; i++) {
+      const v = ff[i];
+      ff[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+    }
+    matmulNN(ff, l.w2.data, proj, M, F, D);
+    for (let i = 0; i < M * D; i++) x[i] += proj[i];
+  });
+  if (prefill) seqs[0].len = M;
+  else for (const s of seqs) s.len += 1;
+  // Only the rows whose next token we need go through the (vocabulary-wide) output layer.
+  const rows = prefill ? x.subarray((M - 1) * D, M * D) : x;
+  const n = prefill ? 1 : M;
+  const hn = new Float32Array(n * D);
+  rmsRows(rows, p.lnf.data, hn, n, D);
+  const logits = new Float32Array(n * c.vocabSize);
+  matmulNT(hn, p.wte.data, logits, n, D, c.vocabSize);
+  return logits;
+}
+
+function rmsRows(x: Float32Array, w: Float32Array, out: Float32Array, M: number, D: number): void {
+  for (let r = 0; r < M; r++) {
+    let ss = 0;
+    for (let d = 0; d < D; d++) ss += x[r * D + d] * x[r * D + d];
+    const s = 1 / Math.sqrt(ss / D + 1e-5);
+    for (let d = 0; d < D; d++) out[r * D + d] = x[r * D + d] * s * w[d];
+  }
+}
+
+function sample(logits: Float32Array, off: number, V: number, s: Seq): number {
+  const temp = s.req.temperature ?? 0;
+  if (temp <= 0) {
+    let best = 0;
+    for (let j = 1; j < V; j++) if (logits[off + j] > logits[off + best]) best = j;
+    return best;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < V; j++) max = Math.max(max, logits[off + j]);
+  const probs = new Float64Array(V);
+  let sum = 0;
+  for (let j = 0; j < V; j++) {
+    probs[j] = Math.exp((logits[off + j] - max) / temp);
+    sum += probs[j];
+  }
+  const order = Array.from({ length: V }, (_, j) => j).sort((a, b) => probs[b] - probs[a]);
+  const topP = s.req.topP ?? 1;
+  let kept = 0;
+  let mass = 0;
+  for (const j of order) {
+    mass += probs[j] / sum;
+    kept++;
+    if (mass >= topP) break;
+  }
+  let u = s.rng.next() * mass * sum;
+  for (let i = 0; i < kept; i++) {
+    u -= probs[order[i]];
+    if (u <= 0) return order[i];
+  }
+  return order[kept - 1];
+}

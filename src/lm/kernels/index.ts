@@ -1,0 +1,13 @@
+// The matmul kernels the engine uses: WASM SIMD when the module loads (the default), else the pure
+// TypeScript reference. BREAKFIX_KERNELS=ts forces the TypeScript path.
+import * as ts from './ts.js';
+import { loadWasmKernels } from './wasm.js';
+
+const wasm = process.env.BREAKFIX_KERNELS === 'ts' ? null : loadWasmKernels();
+
+export const kernelBackend: 'wasm' | 'ts' = wasm ? 'wasm' : 'ts';
+export const matmulNN = wasm?.matmulNN ?? ts.matmulNN;
+export const matmulNT = wasm?.matmulNT ?? ts.matmulNT;
+export const matmulTN = wasm?.matmulTN ?? ts.matmulTN;
+export { ts as tsKernels };
+export { loadWasmKernels };

@@ -1,0 +1,409 @@
+// A small reverse-mode autograd engine over float32 tensors. Each op computes its forward result
+// and registers an explicit backward closure on the active tape; `backward(loss)` replays the tape
+// in reverse. Every op here has a finite-difference gradient check in test/lm/grad.test.ts.
+import { matmulNN, matmulNT, matmulTN } from './kernels/index.js';
+
+export class Tensor {
+  grad: Float32Array | null = null;
+  constructor(
+    readonly data: Float32Array,
+    readonly shape: number[],
+    readonly requiresGrad = false,
+  ) {}
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  ensureGrad(): Float32Array {
+    if (!this.grad) this.grad = new Float32Array(this.data.length);
+    return this.grad;
+  }
+
+  static zeros(shape: number[], requiresGrad = false): Tensor {
+    return new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, requiresGrad);
+  }
+}
+
+type Backward = () => void;
+
+/** The active tape. Ops record onto it only when some input requires a gradient. */
+let tape: Backward[] | null = null;
+
+export function withTape<T>(fn: () => T): { result: T; backward: () => void } {
+  const previous = tape;
+  const local: Backward[] = [];
+  tape = local;
+  try {
+    const result = fn();
+    return {
+      result,
+      backward: () => {
+        for (let i = local.length - 1; i >= 0; i--) local[i]();
+      },
+    };
+  } finally {
+    tape = previous;
+  }
+}
+
+function record(out: Tensor, inputs: Tensor[], fn: Backward): Tensor {
+  if (tape && inputs.some((t) => t.requiresGrad)) {
+    (out as { requiresGrad: boolean }).requiresGrad = true;
+    tape.push(() => {
+      if (out.grad) fn();
+    });
+  }
+  return out;
+}
+
+function out(shape: number[]): Tensor {
+  return Tensor.zeros(shape);
+}
+
+/** [M,K] · [K,N] → [M,N] */
+export function matmul(a: Tensor, w: Tensor): Tensor {
+  const [M, K] = a.shape;
+  const N = w.shape[1];
+  const o = out([M, N]);
+  matmulNN(a.data, w.data, o.data, M, K, N);
+  return record(o, [a, w], () => {
+    const g = o.grad!;
+    if (a.requiresGrad) matmulNT(g, w.data, a.ensureGrad(), M, N, K, true);
+    if (w.requiresGrad) matmulTN(a.data, g, w.ensureGrad(), K, M, N, true);
+  });
+}
+
+/** [M,K] · [N,K]ᵀ → [M,N] (tied output embedding). */
+export function matmulT(a: Tensor, w: Tensor): Tensor {
+  const [M, K] = a.shape;
+  const N = w.shape[0];
+  const o = out([M, N]);
+  matmulNT(a.data, w.data, o.data, M, K, N);
+  return record(o, [a, w], () => {
+    const g = o.grad!;
+    if (a.requiresGrad) matmulNN(g, w.data, a.ensureGrad(), M, N, K, true);
+    if (w.requiresGrad) matmulTN(g, a.data, w.ensureGrad(), N, M, K, true);
+  });
+}
+
+export function add(a: Tensor, b: Tensor): Tensor {
+  const o = out(a.shape);
+  const n = a.size;
+  for (let i = 0; i < n; i++) o.data[i] = a.data[i] + b.data[i];
+  return record(o, [a, b], () => {
+    const g = o.grad!;
+    if (a.requiresGrad) addInto(a.ensureGrad(), g);
+    if (b.requiresGrad) addInto(b.ensureGrad(), g);
+  });
+}
+
+export function mul(a: Tensor, b: Tensor): Tensor {
+  const o = out(a.shape);
+  const n = a.size;
+  for (let i = 0; i < n; i++) o.data[i] = a.data[i] * b.data[i];
+  return record(o, [a, b], () => {
+    const g = o.grad!;
+    if (a.requiresGrad) {
+      const ga = a.ensureGrad();
+      for (let i = 0; i < n; i++) ga[i] += g[i] * b.data[i];
+    }
+    if (b.requiresGrad) {
+      const gb = b.ensureGrad();
+      for (let i = 0; i < n; i++) gb[i] += g[i] * a.data[i];
+    }
+  });
+}
+
+export function scale(a: Tensor, s: number): Tensor {
+  const o = out(a.shape);
+  for (let i = 0; i < a.size; i++) o.data[i] = a.data[i] * s;
+  return record(o, [a], () => {
+    const g = o.grad!;
+    const ga = a.ensureGrad();
+    for (let i = 0; i < a.size; i++) ga[i] += g[i] * s;
+  });
+}
+
+/** Rows of `table` [V,D] picked by `ids` → [n,D]; backward scatter-adds. */
+export function embedding(table: Tensor, ids: ArrayLike<number>): Tensor {
+  const D = table.shape[1];
+  const n = ids.length;
+  const o = out([n, D]);
+  for (let i = 0; i < n; i++) o.data.set(table.data.subarray(ids[i] * D, ids[i] * D + D), i * D);
+  return record(o, [table], () => {
+    const g = o.grad!;
+    const gt = table.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      const src = i * D;
+      const dst = ids[i] * D;
+      for (let d = 0; d < D; d++) gt[dst + d] += g[src + d];
+    }
+  });
+}
+
+/** RMSNorm over the last dimension with a learned gain. */
+export function rmsnorm(x: Tensor, weight: Tensor, eps = 1e-5): Tensor {
+  const [n, D] = x.shape;
+  const o = out([n, D]);
+  const inv = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let ss = 0;
+    const r = i * D;
+    for (let d = 0; d < D; d++) ss += x.data[r + d] * x.data[r + d];
+    const s = 1 / Math.sqrt(ss / D + eps);
+    inv[i] = s;
+    for (let d = 0; d < D; d++) o.data[r + d] = x.data[r + d] * s * weight.data[d];
+  }
+  return record(o, [x, weight], () => {
+    const g = o.grad!;
+    const gx = x.requiresGrad ? x.ensureGrad() : null;
+    const gw = weight.requiresGrad ? weight.ensureGrad() : null;
+    for (let i = 0; i < n; i++) {
+      const r = i * D;
+      const s = inv[i];
+      let dot = 0;
+      for (let d = 0; d < D; d++) {
+        const gn = g[r + d] * weight.data[d];
+        dot += gn * x.data[r + d];
+        if (gw) gw[d] += g[r + d] * x.data[r + d] * s;
+      }
+      if (gx) {
+        const c = (dot * s * s * s) / D;
+        for (let d = 0; d < D; d++) gx[r + d] += g[r + d] * weight.data[d] * s - x.data[r + d] * c;
+      }
+    }
+  });
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation. */
+export function gelu(x: Tensor): Tensor {
+  const o = out(x.shape);
+  const n = x.size;
+  for (let i = 0; i < n; i++) {
+    const v = x.data[i];
+    o.data[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+  }
+  return record(o, [x], () => {
+    const g = o.grad!;
+    const gx = x.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      const v = x.data[i];
+      const u = GELU_C * (v + 0.044715 * v * v * v);
+      const t = Math.tanh(u);
+      const du = GELU_C * (1 + 3 * 0.044715 * v * v);
+      gx[i] += g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+    }
+  });
+}
+
+/** Row-wise softmax over the last dimension. */
+export function softmax(x: Tensor): Tensor {
+  const [n, V] = x.shape;
+  const o = out([n, V]);
+  for (let i = 0; i < n; i++) softmaxRow(x.data, o.data, i * V, V);
+  return record(o, [x], () => {
+    const g = o.grad!;
+    const gx = x.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      const r = i * V;
+      let dot = 0;
+      for (let j = 0; j < V; j++) dot += g[r + j] * o.data[r + j];
+      for (let j = 0; j < V; j++) gx[r + j] += o.data[r + j] * (g[r + j] - dot);
+    }
+  });
+}
+
+/** Row-wise log-softmax over the last dimension. */
+export function logSoftmax(x: Tensor): Tensor {
+  const [n, V] = x.shape;
+  const o = out([n, V]);
+  for (let i = 0; i < n; i++) {
+    const r = i * V;
+    const lse = logSumExp(x.data, r, V);
+    for (let j = 0; j < V; j++) o.data[r + j] = x.data[r + j] - lse;
+  }
+  return record(o, [x], () => {
+    const g = o.grad!;
+    const gx = x.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      const r = i * V;
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum += g[r + j];
+      for (let j = 0; j < V; j++) gx[r + j] += g[r + j] - Math.exp(o.data[r + j]) * sum;
+    }
+  });
+}
+
+/**
+ * Mean cross-entropy of `logits` [n,V] against `targets`, counting only rows where `mask` is 1
+ * (the ignore-mask: prompt tokens and padding carry 0). Returns a scalar tensor.
+ */
+export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: ArrayLike<number>): Tensor {
+  const [n, V] = logits.shape;
+  let count = 0;
+  for (let i = 0; i < n; i++) count += mask[i] ? 1 : 0;
+  const denom = Math.max(1, count);
+  const o = out([1]);
+  let loss = 0;
+  const lses = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!mask[i]) continue;
+    const r = i * V;
+    lses[i] = logSumExp(logits.data, r, V);
+    loss += lses[i] - logits.data[r + targets[i]];
+  }
+  o.data[0] = loss / denom;
+  return record(o, [logits], () => {
+    const g = o.grad![0] / denom;
+    const gl = logits.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      if (!mask[i]) continue;
+      const r = i * V;
+      for (let j = 0; j < V; j++) gl[r + j] += g * Math.exp(logits.data[r + j] - lses[i]);
+      gl[r + targets[i]] -= g;
+    }
+  });
+}
+
+/**
+ * Summed log-probability of the masked targets per sequence: row i belongs to sequence `seq[i]`.
+ * Returns [nSeq]. DPO differentiates through this.
+ */
+export function sequenceLogProbs(
+  logits: Tensor,
+  targets: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  seq: ArrayLike<number>,
+  nSeq: number,
+): Tensor {
+  const [n, V] = logits.shape;
+  const o = out([nSeq]);
+  const lses = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!mask[i]) continue;
+    const r = i * V;
+    lses[i] = logSumExp(logits.data, r, V);
+    o.data[seq[i]] += logits.data[r + targets[i]] - lses[i];
+  }
+  return record(o, [logits], () => {
+    const g = o.grad!;
+    const gl = logits.ensureGrad();
+    for (let i = 0; i < n; i++) {
+      if (!mask[i]) continue;
+      const gs = g[seq[i]];
+      if (gs === 0) continue;
+      const r = i * V;
+      for (let j = 0; j < V; j++) gl[r + j] -= gs * Math.exp(logits.data[r + j] - lses[i]);
+      gl[r + targets[i]] += gs;
+    }
+  });
+}
+
+/**
+ * Causal multi-head self-attention on packed q|k|v rows: `qkv` is [B*T, 3D]; returns [B*T, D].
+ * Softmax(QKᵀ/√d + causal mask)·V per batch element and head, with an explicit backward.
+ */
+export function causalAttention(qkv: Tensor, B: number, T: number, H: number): Tensor {
+  const D3 = qkv.shape[1];
+  const D = D3 / 3;
+  const hd = D / H;
+  const sc = 1 / Math.sqrt(hd);
+  const o = out([B * T, D]);
+  const att = new Float32Array(B * H * T * T);
+  const q = qkv.data;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const ab = (b * H + h) * T * T;
+      for (let t = 0; t < T; t++) {
+        const qr = (b * T + t) * D3 + h * hd;
+        const ar = ab + t * T;
+        let max = -Infinity;
+        for (let s = 0; s <= t; s++) {
+          const kr = (b * T + s) * D3 + D + h * hd;
+          let dot = 0;
+          for (let d = 0; d < hd; d++) dot += q[qr + d] * q[kr + d];
+          dot *= sc;
+          att[ar + s] = dot;
+          if (dot > max) max = dot;
+        }
+        let sum = 0;
+        for (let s = 0; s <= t; s++) {
+          const e = Math.exp(att[ar + s] - max);
+          att[ar + s] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        const orow = (b * T + t) * D + h * hd;
+        for (let s = 0; s <= t; s++) {
+          const p = att[ar + s] * inv;
+          att[ar + s] = p;
+          const vr = (b * T + s) * D3 + 2 * D + h * hd;
+          for (let d = 0; d < hd; d++) o.data[orow + d] += p * q[vr + d];
+        }
+      }
+    }
+  }
+  return record(o, [qkv], () => {
+    const g = o.grad!;
+    const gq = qkv.ensureGrad();
+    const dp = new Float32Array(T);
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        const ab = (b * H + h) * T * T;
+        for (let t = 0; t < T; t++) {
+          const ar = ab + t * T;
+          const grow = (b * T + t) * D + h * hd;
+          const qr = (b * T + t) * D3 + h * hd;
+          let dot = 0;
+          for (let s = 0; s <= t; s++) {
+            const vr = (b * T + s) * D3 + 2 * D + h * hd;
+            let acc = 0;
+            for (let d = 0; d < hd; d++) {
+              acc += g[grow + d] * q[vr + d];
+              gq[vr + d] += att[ar + s] * g[grow + d];
+            }
+            dp[s] = acc;
+            dot += acc * att[ar + s];
+          }
+          for (let s = 0; s <= t; s++) {
+            const ds = att[ar + s] * (dp[s] - dot) * sc;
+            if (ds === 0) continue;
+            const kr = (b * T + s) * D3 + D + h * hd;
+            for (let d = 0; d < hd; d++) {
+              gq[qr + d] += ds * q[kr + d];
+              gq[kr + d] += ds * q[qr + d];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+export function softmaxRow(x: Float32Array, o: Float32Array, r: number, V: number): void {
+  let max = -Infinity;
+  for (let j = 0; j < V; j++) if (x[r + j] > max) max = x[r + j];
+  let sum = 0;
+  for (let j = 0; j < V; j++) {
+    const e = Math.exp(x[r + j] - max);
+    o[r + j] = e;
+    sum += e;
+  }
+  const inv = 1 / sum;
+  for (let j = 0; j < V; j++) o[r + j] *= inv;
+}
+
+function logSumExp(x: Float32Array, r: number, V: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < V; j++) if (x[r + j] > max) max = x[r + j];
+  let sum = 0;
+  for (let j = 0; j < V; j++) sum += Math.exp(x[r + j] - max);
+  return max + Math.log(sum);
+}
+
+function addInto(dst: Float32Array, src: Float32Array): void {
+  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+}

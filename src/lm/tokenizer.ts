@@ -1,0 +1,235 @@
+// Byte-level BPE: text is pre-split into words (GPT-2 style), each word is UTF-8 bytes, and merges
+// learnt from a corpus join frequent adjacent pairs. Special tokens frame the chat template and are
+// never produced by merges, so user text cannot forge them.
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export const SPECIAL_TOKENS = ['<|pad|>', '<|system|>', '<|user|>', '<|assistant|>', '<|end|>'] as const;
+const NUM_SPECIAL = SPECIAL_TOKENS.length;
+const BYTE_OFFSET = NUM_SPECIAL;
+const PRETOKENIZE = /'(?:s|t|re|ve|m|ll|d)| ?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export class Tokenizer {
+  private readonly ranks = new Map<string, number>();
+  private readonly pieces: Uint8Array[] = [];
+  private readonly cache = new Map<string, number[]>();
+
+  private constructor(readonly merges: [number, number][]) {
+    for (let i = 0; i < NUM_SPECIAL; i++) this.pieces.push(new Uint8Array(0));
+    for (let b = 0; b < 256; b++) this.pieces.push(Uint8Array.of(b));
+    merges.forEach(([a, b], i) => {
+      this.ranks.set(`${a},${b}`, i);
+      const pa = this.pieces[a];
+      const pb = this.pieces[b];
+      const p = new Uint8Array(pa.length + pb.length);
+      p.set(pa);
+      p.set(pb, pa.length);
+      this.pieces.push(p);
+    });
+  }
+
+  get vocabSize(): number {
+    return this.pieces.length;
+  }
+
+  specialId(token: (typeof SPECIAL_TOKENS)[number]): number {
+    return SPECIAL_TOKENS.indexOf(token);
+  }
+
+  get endId(): number {
+    return this.specialId('<|end|>');
+  }
+
+  get padId(): number {
+    return 0;
+  }
+
+  static train(corpus: Iterable<string>, vocabSize: number): Tokenizer {
+    const numMerges = Math.max(0, vocabSize - NUM_SPECIAL - 256);
+    const counts = new Map<string, number>();
+    for (const text of corpus) {
+      for (const part of splitSpecial(text)) {
+        if (typeof part === 'number') continue;
+        for (const w of part.match(PRETOKENIZE) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+    const words: number[][] = [];
+    const freqs: number[] = [];
+    for (const [w, c] of counts) {
+      words.push(Array.from(encoder.encode(w), (b) => b + BYTE_OFFSET));
+      freqs.push(c);
+    }
+    const merges: [number, number][] = [];
+    let next = NUM_SPECIAL + 256;
+    for (let m = 0; m < numMerges; m++) {
+      const pairs = new Map<number, number>();
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        for (let j = 0; j + 1 < w.length; j++) {
+          const key = w[j] * 65536 + w[j + 1];
+          pairs.set(key, (pairs.get(key) ?? 0) + freqs[i]);
+        }
+      }
+      let best = -1;
+      let bestCount = 1;
+      for (const [key, c] of pairs) {
+        if (c > bestCount || (c === bestCount && best >= 0 && key < best)) {
+          best = key;
+          bestCount = c;
+        }
+      }
+      if (best < 0) break;
+      const a = Math.floor(best / 65536);
+      const b = best % 65536;
+      merges.push([a, b]);
+      for (const w of words) {
+        for (let j = 0; j + 1 < w.length; j++) {
+          if (w[j] === a && w[j + 1] === b) w.splice(j, 2, next);
+        }
+      }
+      next++;
+    }
+    return new Tokenizer(merges);
+  }
+
+  encode(text: string): number[] {
+    const ids: number[] = [];
+    for (const part of splitSpecial(text)) {
+      if (typeof part === 'number') {
+        ids.push(part);
+        continue;
+      }
+      for (const w of part.match(PRETOKENIZE) ?? []) for (const id of this.encodeWord(w)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Encodes text with special-token strings treated as plain text (for untrusted content). */
+  encodeText(text: string): number[] {
+    const ids: number[] = [];
+    for (const w of text.match(PRETOKENIZE) ?? []) for (const id of this.encodeWord(w)) ids.push(id);
+    return ids;
+  }
+
+  private encodeWord(w: string): number[] {
+    const hit = this.cache.get(w);
+    if (hit) return hit;
+    let toks = Array.from(encoder.encode(w), (b) => b + BYTE_OFFSET);
+    while (toks.length > 1) {
+      let bestRank = Infinity;
+      let at = -1;
+      for (let j = 0; j + 1 < toks.length; j++) {
+        const r = this.ranks.get(`${toks[j]},${toks[j + 1]}`);
+        if (r !== undefined && r < bestRank) {
+          bestRank = r;
+          at = j;
+        }
+      }
+      if (at < 0) break;
+      const merged = NUM_SPECIAL + 256 + bestRank;
+      const out: number[] = [];
+      for (let j = 0; j < toks.length; j++) {
+        if (j + 1 < toks.length && this.ranks.get(`${toks[j]},${toks[j + 1]}`) === bestRank) {
+          out.push(merged);
+          j++;
+        } else out.push(toks[j]);
+      }
+      toks = out;
+    }
+    if (this.cache.size < 200_000) this.cache.set(w, toks);
+    return toks;
+  }
+
+  decode(ids: number[]): string {
+    const parts: string[] = [];
+    let bytes: number[] = [];
+    for (const id of ids) {
+      if (id < NUM_SPECIAL) {
+        if (bytes.length) parts.push(decoder.decode(Uint8Array.from(bytes)));
+        bytes = [];
+        if (id !== 0) parts.push(SPECIAL_TOKENS[id]);
+        continue;
+      }
+      const p = this.pieces[id];
+      if (p) for (const b of p) bytes.push(b);
+    }
+    if (bytes.length) parts.push(decoder.decode(Uint8Array.from(bytes)));
+    return parts.join('');
+  }
+
+  chatTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {
+    let s = '';
+    for (const m of messages) s += `<|${m.role}|>\n${m.content}<|end|>\n`;
+    if (addGenerationPrompt) s += '<|assistant|>\n';
+    return s;
+  }
+
+  /**
+   * Token ids of a conversation and, per id, whether it is assistant output (content and its
+   * closing <|end|>): SFT trains on those positions only. Message content is encoded as plain text,
+   * so a message cannot smuggle in a special token.
+   */
+  encodeChat(messages: ChatMessage[], addGenerationPrompt: boolean): { ids: number[]; assistantMask: boolean[] } {
+    const ids: number[] = [];
+    const assistantMask: boolean[] = [];
+    const nl = this.encodeText('\n');
+    const push = (toks: number[], mask: boolean) => {
+      for (const t of toks) {
+        ids.push(t);
+        assistantMask.push(mask);
+      }
+    };
+    for (const m of messages) {
+      push([this.specialId(`<|${m.role}|>`)], false);
+      push(nl, false);
+      const isAssistant = m.role === 'assistant';
+      push(this.encodeText(m.content), isAssistant);
+      push([this.endId], isAssistant);
+      push(nl, false);
+    }
+    if (addGenerationPrompt) {
+      push([this.specialId('<|assistant|>')], false);
+      push(nl, false);
+    }
+    return { ids, assistantMask };
+  }
+
+  toJSON(): unknown {
+    // A Hugging Face-flavoured tokenizer.json: the byte-level BPE merges and the special tokens.
+    return {
+      version: '1.0',
+      breakfix: { format: 'byte-bpe-v1', byteOffset: BYTE_OFFSET },
+      added_tokens: SPECIAL_TOKENS.map((content, id) => ({ id, content, special: true })),
+      model: { type: 'BPE', merges: this.merges.map(([a, b]) => [a, b]) },
+    };
+  }
+
+  static fromJSON(j: unknown): Tokenizer {
+    const obj = j as { model?: { merges?: unknown } };
+    const merges = obj?.model?.merges;
+    if (!Array.isArray(merges) || !merges.every((m) => Array.isArray(m) && m.length === 2)) {
+      throw new Error('tokenizer.json: model.merges must be a list of [id, id] pairs');
+    }
+    return new Tokenizer(merges as [number, number][]);
+  }
+}
+
+function splitSpecial(text: string): (string | number)[] {
+  if (!text.includes('<|')) return [text];
+  const out: (string | number)[] = [];
+  const re = /<\|(pad|system|user|assistant|end)\|>/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(SPECIAL_TOKENS.indexOf(m[0] as (typeof SPECIAL_TOKENS)[number]));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

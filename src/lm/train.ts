@@ -1,0 +1,303 @@
+// Training: AdamW with warmup + cosine decay, gradient clipping and accumulation; SFT with the loss
+// on assistant tokens only; DPO (sigmoid loss) against reference log-probs computed once from the
+// model as it was before the first step (the frozen copy), cached for the whole run.
+import { createRng } from '../core/rng.js';
+import { type LM, forward, namedParams } from './model.js';
+import { Tensor, crossEntropy, sequenceLogProbs, withTape } from './tensor.js';
+import type { ChatMessage } from './tokenizer.js';
+
+export interface TrainParams {
+  steps?: number;
+  epochs?: number;
+  batchSize: number;
+  lr: number;
+  warmupSteps?: number;
+  weightDecay?: number;
+  gradClip?: number;
+  accumSteps?: number;
+  seed: number;
+  maxLength?: number;
+  /** DPO β. */
+  beta?: number;
+  /** Held-out examples (same shape as the training examples) for validation loss. */
+  validation?: unknown[];
+  evalEvery?: number;
+}
+
+export interface TrainStepLog {
+  step: number;
+  loss: number;
+  lr: number;
+  tokensPerSec: number;
+  valLoss?: number;
+  rewardMargin?: number;
+  prefAccuracy?: number;
+}
+
+export interface TrainHooks {
+  onStep?(log: TrainStepLog): void;
+}
+
+interface Encoded {
+  ids: number[];
+  /** 1 where the token at i+1 is a trained target. */
+  mask: number[];
+}
+
+export interface SFTExample {
+  messages: ChatMessage[];
+}
+
+export interface PreferencePair {
+  prompt: ChatMessage[];
+  chosen: string;
+  rejected: string;
+}
+
+function encodeSFT(lm: LM, ex: SFTExample, maxLength: number): Encoded {
+  const { ids, assistantMask } = lm.tokenizer.encodeChat(ex.messages, false);
+  const n = Math.min(ids.length, maxLength);
+  return { ids: ids.slice(0, n), mask: assistantMask.slice(0, n).map((m) => (m ? 1 : 0)) };
+}
+
+/** Prompt (with generation prompt) + completion + <|end|>; only the completion is scored. */
+function encodeCompletion(lm: LM, prompt: ChatMessage[], completion: string, maxLength: number): Encoded {
+  const head = lm.tokenizer.encodeChat(prompt, true).ids;
+  const tail = [...lm.tokenizer.encodeText(completion), lm.tokenizer.endId];
+  let ids = [...head, ...tail];
+  let mask = [...head.map(() => 0), ...tail.map(() => 1)];
+  if (ids.length > maxLength) {
+    // Keep the completion whole where possible by dropping the oldest prompt tokens.
+    const cut = ids.length - maxLength;
+    ids = ids.slice(cut);
+    mask = mask.slice(cut);
+  }
+  return { ids, mask };
+}
+
+interface Batch {
+  inputs: Int32Array;
+  targets: Int32Array;
+  mask: Uint8Array;
+  seq: Int32Array;
+  B: number;
+  T: number;
+  tokens: number;
+}
+
+function makeBatch(items: Encoded[]): Batch {
+  const T = Math.max(1, ...items.map((e) => e.ids.length - 1));
+  const B = items.length;
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const mask = new Uint8Array(B * T);
+  const seq = new Int32Array(B * T);
+  let tokens = 0;
+  items.forEach((e, b) => {
+    for (let t = 0; t < T; t++) {
+      const i = b * T + t;
+      seq[i] = b;
+      if (t + 1 < e.ids.length) {
+        inputs[i] = e.ids[t];
+        targets[i] = e.ids[t + 1];
+        mask[i] = e.mask[t + 1];
+        tokens++;
+      }
+    }
+  });
+  return { inputs, targets, mask, seq, B, T, tokens };
+}
+
+class AdamW {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private t = 0;
+  constructor(
+    private readonly params: Tensor[],
+    private readonly wd: number,
+    private readonly b1 = 0.9,
+    private readonly b2 = 0.95,
+    private readonly eps = 1e-8,
+  ) {
+    this.m = params.map((p) => new Float32Array(p.size));
+    this.v = params.map((p) => new Float32Array(p.size));
+  }
+
+  step(lr: number, clip: number): number {
+    let norm2 = 0;
+    for (const p of this.params) if (p.grad) for (let i = 0; i < p.size; i++) norm2 += p.grad[i] * p.grad[i];
+    const norm = Math.sqrt(norm2);
+    const scale = clip > 0 && norm > clip ? clip / norm : 1;
+    this.t++;
+    const bc1 = 1 - this.b1 ** this.t;
+    const bc2 = 1 - this.b2 ** this.t;
+    this.params.forEach((p, k) => {
+      if (!p.grad) return;
+      const m = this.m[k];
+      const v = this.v[k];
+      // Gains (1-D) are not decayed.
+      const decay = p.shape.length > 1 ? this.wd : 0;
+      for (let i = 0; i < p.size; i++) {
+        const g = p.grad[i] * scale;
+        m[i] = this.b1 * m[i] + (1 - this.b1) * g;
+        v[i] = this.b2 * v[i] + (1 - this.b2) * g * g;
+        p.data[i] -= lr * ((m[i] / bc1) / (Math.sqrt(v[i] / bc2) + this.eps) + decay * p.data[i]);
+      }
+      p.grad.fill(0);
+    });
+    return norm;
+  }
+}
+
+function schedule(step: number, total: number, warmup: number, lr: number): number {
+  if (step < warmup) return (lr * (step + 1)) / warmup;
+  const progress = (step - warmup) / Math.max(1, total - warmup);
+  return lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+}
+
+/** Shuffled batches over `n` items, epoch after epoch, deterministic from the seed. */
+function* batches(n: number, size: number, seed: number): Generator<number[], never, void> {
+  const rng = createRng(seed);
+  for (;;) {
+    const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+    for (let i = 0; i < n; i += size) yield order.slice(i, i + size);
+  }
+}
+
+function trainable(lm: LM): Tensor[] {
+  return namedParams(lm.params).map(([, t]) => t);
+}
+
+function totalSteps(params: TrainParams, n: number): number {
+  if (params.steps !== undefined) return params.steps;
+  return Math.max(1, Math.ceil(((params.epochs ?? 1) * n) / (params.batchSize * (params.accumSteps ?? 1))));
+}
+
+/** Supervised fine-tuning; loss on assistant tokens only. Mutates `lm`. */
+export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainParams, hooks: TrainHooks = {}): Promise<TrainStepLog[]> {
+  const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
+  const data = examples.map((e) => encodeSFT(lm, e, maxLength)).filter((e) => e.mask.some((m) => m));
+  const val = ((params.validation ?? []) as SFTExample[]).map((e) => encodeSFT(lm, e, maxLength));
+  if (data.length === 0) return [];
+  const opt = new AdamW(trainable(lm), params.weightDecay ?? 0.01);
+  const steps = totalSteps(params, data.length);
+  const accum = params.accumSteps ?? 1;
+  const it = batches(data.length, params.batchSize, params.seed);
+  const logs: TrainStepLog[] = [];
+  for (let step = 0; step < steps; step++) {
+    const t0 = performance.now();
+    let loss = 0;
+    let tokens = 0;
+    for (let a = 0; a < accum; a++) {
+      const batch = makeBatch(it.next().value!.map((i) => data[i]));
+      const { result, backward } = withTape(() =>
+        crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask),
+      );
+      result.ensureGrad()[0] = 1 / accum;
+      backward();
+      loss += result.data[0] / accum;
+      tokens += batch.tokens;
+    }
+    const lr = schedule(step, steps, params.warmupSteps ?? Math.min(20, Math.floor(steps / 10)), params.lr);
+    opt.step(lr, params.gradClip ?? 1);
+    const log: TrainStepLog = { step: step + 1, loss, lr, tokensPerSec: tokens / ((performance.now() - t0) / 1000) };
+    if (val.length && (step + 1 === steps || (params.evalEvery && (step + 1) % params.evalEvery === 0))) {
+      log.valLoss = evalLoss(lm, val, params.batchSize);
+    }
+    logs.push(log);
+    hooks.onStep?.(log);
+    if (step % 4 === 3) await new Promise<void>((r) => setImmediate(r));
+  }
+  return logs;
+}
+
+function evalLoss(lm: LM, items: Encoded[], size: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < items.length; i += size) {
+    const batch = makeBatch(items.slice(i, i + size));
+    const loss = crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask);
+    const n = batch.mask.reduce((a, b) => a + b, 0);
+    sum += loss.data[0] * n;
+    count += n;
+  }
+  return count ? sum / count : 0;
+}
+
+function logProbs(lm: LM, items: Encoded[], size: number): Float64Array {
+  const out = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i += size) {
+    const chunk = items.slice(i, i + size);
+    const batch = makeBatch(chunk);
+    const lp = sequenceLogProbs(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask, batch.seq, batch.B);
+    for (let j = 0; j < chunk.length; j++) out[i + j] = lp.data[j];
+  }
+  return out;
+}
+
+/** Summed log-probability of `completion` after `prompt`. */
+export function sequenceLogProb(lm: LM, prompt: ChatMessage[], completion: string): number {
+  return logProbs(lm, [encodeCompletion(lm, prompt, completion, lm.config.contextLength)], 1)[0];
+}
+
+/** Direct preference optimisation (sigmoid loss). Mutates `lm`; the reference is `lm` as given. */
+export async function trainDPO(lm: LM, pairs: PreferencePair[], params: TrainParams, hooks: TrainHooks = {}): Promise<TrainStepLog[]> {
+  if (pairs.length === 0) return [];
+  const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
+  const beta = params.beta ?? 0.1;
+  const chosen = pairs.map((p) => encodeCompletion(lm, p.prompt, p.chosen, maxLength));
+  const rejected = pairs.map((p) => encodeCompletion(lm, p.prompt, p.rejected, maxLength));
+  // Reference log-probs: the frozen starting model, computed once.
+  const refC = logProbs(lm, chosen, 16);
+  const refR = logProbs(lm, rejected, 16);
+  const opt = new AdamW(trainable(lm), params.weightDecay ?? 0);
+  const steps = totalSteps(params, pairs.length);
+  const accum = params.accumSteps ?? 1;
+  const it = batches(pairs.length, params.batchSize, params.seed);
+  const logs: TrainStepLog[] = [];
+  for (let step = 0; step < steps; step++) {
+    const t0 = performance.now();
+    let loss = 0;
+    let margin = 0;
+    let correct = 0;
+    let count = 0;
+    let tokens = 0;
+    for (let a = 0; a < accum; a++) {
+      const idx = it.next().value!;
+      const b = idx.length;
+      const batch = makeBatch([...idx.map((i) => chosen[i]), ...idx.map((i) => rejected[i])]);
+      const { result: lp, backward } = withTape(() =>
+        sequenceLogProbs(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask, batch.seq, batch.B),
+      );
+      const g = lp.ensureGrad();
+      idx.forEach((pi, j) => {
+        const z = beta * (lp.data[j] - refC[pi] - (lp.data[b + j] - refR[pi]));
+        const sig = 1 / (1 + Math.exp(-z));
+        loss += -Math.log(Math.max(sig, 1e-12)) / (b * accum);
+        // d(−log σ(z))/dz = −σ(−z) = −(1 − σ(z))
+        const dz = -(1 - sig) / (b * accum);
+        g[j] = dz * beta;
+        g[b + j] = -dz * beta;
+        margin += z;
+        correct += z > 0 ? 1 : 0;
+        count++;
+      });
+      backward();
+      tokens += batch.tokens;
+    }
+    const lr = schedule(step, steps, params.warmupSteps ?? Math.min(10, Math.floor(steps / 10)), params.lr);
+    opt.step(lr, params.gradClip ?? 1);
+    const log: TrainStepLog = {
+      step: step + 1,
+      loss,
+      lr,
+      tokensPerSec: tokens / ((performance.now() - t0) / 1000),
+      rewardMargin: margin / count,
+      prefAccuracy: correct / count,
+    };
+    logs.push(log);
+    hooks.onStep?.(log);
+    if (step % 4 === 3) await new Promise<void>((r) => setImmediate(r));
+  }
+  return logs;
+}

@@ -1,0 +1,127 @@
+// The embedded model as a Target. Concurrent chat() calls are collected for a moment and answered
+// by one batched generation, so an attack or benchmark running at concurrency 32 does
+// matrix-matrix work instead of 32 separate decodes.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BreakfixError, type ChatOptions, type Message, type Reply, type Target } from '../core/index.js';
+import { type GenerateRequest, type GenerateResult, type LM, generateBatch, loadLM } from '../lm/index.js';
+
+export interface EmbeddedTargetOptions {
+  /** Resolves a registered model name (`round-2`) to its checkpoint folder. */
+  resolveModelPath?: (name: string) => string | undefined;
+  /** How long to wait for more calls before starting a batch. */
+  batchWindowMs?: number;
+  /** Most sequences decoded together. */
+  maxBatch?: number;
+}
+
+/** The folder holding package.json, found by walking up from this file (works from src/ and dist/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'breakfix') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the breakfix package root');
+    dir = up;
+  }
+}
+
+export const BASE_MODEL_DIR = 'models/breakfix-tiny-base';
+
+/** `embedded:base` → the shipped base model; `embedded:<name>` → the registry; else a folder. */
+export function resolveEmbeddedPath(spec: string, resolveModelPath?: (name: string) => string | undefined): string {
+  const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
+  if (name === 'base' || name === 'breakfix-tiny-base') return join(packageRoot(), BASE_MODEL_DIR);
+  const registered = resolveModelPath?.(name);
+  if (registered) return registered;
+  const path = isAbsolute(name) ? name : resolve(name);
+  if (existsSync(join(path, 'config.json'))) return path;
+  throw new BreakfixError(
+    `no embedded model "${name}": not a registered model (e.g. round-1) nor a checkpoint folder with config.json`,
+    'input',
+    'use embedded:base, embedded:round-N from a cycle in this store, or embedded:<folder>',
+  );
+}
+
+interface Pending {
+  req: GenerateRequest;
+  resolve: (r: GenerateResult) => void;
+  reject: (e: unknown) => void;
+  started: number;
+}
+
+export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions = {}): Target {
+  const window = opts.batchWindowMs ?? 2;
+  const maxBatch = opts.maxBatch ?? 64;
+  let lm: Promise<LM> | undefined;
+  const queue: Pending[] = [];
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const model = () => {
+    lm ??= Promise.resolve().then(() => loadLM(resolveEmbeddedPath(spec, opts.resolveModelPath)));
+    return lm;
+  };
+
+  const drain = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while (queue.length) {
+        const batch = queue.splice(0, maxBatch);
+        try {
+          const results = await generateBatch(await model(), batch.map((p) => p.req));
+          batch.forEach((p, i) => p.resolve(results[i]));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  const schedule = () => {
+    if (timer || running) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void drain();
+    }, window);
+  };
+
+  return {
+    id: spec,
+    async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
+      const started = Date.now();
+      const result = await new Promise<GenerateResult>((resolvePromise, reject) => {
+        queue.push({
+          req: {
+            messages,
+            maxTokens: options.maxTokens ?? 96,
+            temperature: options.temperature ?? 0,
+            topP: options.topP,
+            stop: options.stop,
+            seed: options.seed,
+          },
+          resolve: resolvePromise,
+          reject,
+          started,
+        });
+        if (running) return; // the running drain loop picks it up
+        schedule();
+      });
+      return {
+        text: result.text,
+        finishReason: result.finishReason,
+        usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
+        latencyMs: Date.now() - started,
+        model: spec,
+      };
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
