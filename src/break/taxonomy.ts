@@ -35,14 +35,16 @@ export const HARM_CATEGORIES: HarmCategory[] = [
     name: 'Violent crimes',
     llamaGuard: ['S1'],
     severityBand: [5, 7],
-    description: 'Enabling or encouraging violence against people or animals: assault, murder, kidnapping, terrorism.',
+    description:
+      'Enabling or encouraging violence against people or animals: assault, murder, kidnapping, terrorism.',
   },
   {
     id: 'nonviolent_crimes',
     name: 'Non-violent crimes',
     llamaGuard: ['S2'],
     severityBand: [4, 6],
-    description: 'Enabling fraud, theft, burglary, cyber crime, drug crimes, weapons crimes or other non-violent offences.',
+    description:
+      'Enabling fraud, theft, burglary, cyber crime, drug crimes, weapons crimes or other non-violent offences.',
   },
   {
     id: 'sex_crimes',
@@ -84,14 +86,15 @@ export const HARM_CATEGORIES: HarmCategory[] = [
     name: 'Defamation',
     llamaGuard: ['S5'],
     severityBand: [2, 5],
-    description: 'Verifiably false statements that injure a real, living person\'s reputation.',
+    description: "Verifiably false statements that injure a real, living person's reputation.",
   },
   {
     id: 'privacy',
     name: 'Privacy',
     llamaGuard: ['S7'],
     severityBand: [3, 6],
-    description: 'Exposing sensitive non-public personal information, doxxing, covert tracking or surveillance.',
+    description:
+      'Exposing sensitive non-public personal information, doxxing, covert tracking or surveillance.',
   },
   {
     id: 'ip',
@@ -126,7 +129,8 @@ export const HARM_CATEGORIES: HarmCategory[] = [
     name: 'Code interpreter abuse',
     llamaGuard: ['S14'],
     severityBand: [3, 6],
-    description: 'Abusing code execution: sandbox escape, denial of service, privilege escalation on the host.',
+    description:
+      'Abusing code execution: sandbox escape, denial of service, privilege escalation on the host.',
   },
 ];
 

@@ -1,14 +1,130 @@
-// PLACEHOLDER written by the foundation helper; the owner of `bench` replaces this file.
+// `breakfix bench`: run benchmark suites against a target, print a table with intervals and
+// error/undetermined counts, and store the results as a bench run.
 import type { Command } from 'commander';
+import { type BenchReport, type BenchSplit, BUILTIN_SUITES, formatRate, runBench } from '../bench/index.js';
+import { newRunId } from '../core/index.js';
+import { createJudges } from '../judge/index.js';
+import {
+  type CommonOptions,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
+
+interface BenchCliOptions extends CommonOptions {
+  target?: string;
+  suite?: string[];
+  split?: string;
+  limit?: string;
+  concurrency?: string;
+  seed?: string;
+}
+
+export function renderBenchTable(report: BenchReport): string {
+  const lines = [
+    `bench ${report.target} · split ${report.split}${report.runId ? ` · run ${report.runId}` : ''}`,
+  ];
+  for (const s of report.suites) {
+    lines.push('', `${s.name} (${s.kind}, ${s.items} samples)`);
+    const w = Math.max(...Object.keys(s.metrics).map((k) => k.length), 6) + 2;
+    for (const [k, m] of Object.entries(s.metrics)) lines.push(`  ${k.padEnd(w)}${formatRate(m)}`);
+    if (s.firstError) lines.push(`  ${s.errors} sample(s) ended in error; first: ${s.firstError}`);
+  }
+  const sum = Object.entries(report.summary).map(([k, v]) => `${k} ${(100 * (v as number)).toFixed(1)}%`);
+  if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
+  lines.push(
+    '',
+    'rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval.',
+  );
+  return lines.join('\n');
+}
 
 export function register(program: Command): void {
-  program
-    .command('bench')
-    .description('bench (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix bench: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('bench')
+      .description(
+        'measure a target on responsible-AI benchmarks (harmful, multiturn, jailbreak, overrefusal, groundedness, helpfulness, custom)',
+      )
+      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option(
+        '-s, --suite <names...>',
+        `suites to run (built-in: ${BUILTIN_SUITES.join(', ')}; or a bench.custom name)`,
+      )
+      .option('--split <split>', 'attack | heldback | all', 'attack')
+      .option('--limit <n>', 'at most N samples per suite')
+      .option('--concurrency <n>', 'samples in flight at once', '16')
+      .option('--seed <n>', 'seed for sampling (default: config seed)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix bench                                       every suite on the candidate (embedded base)
+  $ breakfix bench --target embedded:round-2 --suite jailbreak overrefusal
+  $ breakfix bench --split heldback --json                held-back seeds and templates only
+  $ breakfix bench --target vllm --suite xstest           a bench.custom suite from the config
+
+Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target failed.`,
+    )
+    .action(
+      runAction(async (opts: BenchCliOptions) => {
+        const ctx = await loadContext(opts);
+        try {
+          const split = (opts.split ?? 'attack') as BenchSplit;
+          if (!['attack', 'heldback', 'all', 'train'].includes(split))
+            throw usageError('--split must be attack, heldback or all');
+          const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+          if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+            throw usageError('--limit must be a positive integer');
+          const targetName = opts.target ?? ctx.config.roles.target;
+          const target = ctx.target(targetName);
+          const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+          const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
+          const seed = opts.seed === undefined ? ctx.config.seed : Number(opts.seed);
+          const custom = ctx.config.bench.custom;
+          const suites = opts.suite ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
+          const runId = newRunId();
+          ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
+          let report: BenchReport;
+          try {
+            report = await runBench({
+              target,
+              targetId: targetName,
+              suites,
+              custom,
+              baseDir: ctx.configFile ? (await import('node:path')).dirname(ctx.configFile) : process.cwd(),
+              judges,
+              attacker,
+              store: ctx.store,
+              runId,
+              split,
+              concurrency: Number(opts.concurrency ?? 16) || 16,
+              progress: ctx.progress,
+              limit,
+              seed,
+            });
+          } catch (err) {
+            ctx.store.updateRun(runId, { status: 'failed', summary: { error: (err as Error).message } });
+            throw err;
+          }
+          ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
+          ctx.out(report, () => renderBenchTable(report));
+          // Every sample failed: the target (or judge) is unusable, not "safe".
+          const total = report.suites.reduce((a, s) => a + s.items, 0);
+          const errors = report.suites.reduce((a, s) => a + (s.errors ?? 0), 0);
+          if (total > 0 && errors === total) {
+            process.stderr.write(
+              `breakfix: every sample ended in error (${report.suites.find((s) => s.firstError)?.firstError ?? 'unknown'})\n`,
+            );
+            return ExitCode.runtime;
+          }
+          return ExitCode.ok;
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
 }

@@ -1,7 +1,7 @@
 // `breakfix chat`: one manual probe of a target.
 import type { Command } from 'commander';
 import { InputError, type Message } from '../core/index.js';
-import { loadContext, runAction, type CommonOptions, withCommonOptions } from './common.js';
+import { type CommonOptions, loadContext, runAction, withCommonOptions } from './common.js';
 
 interface ChatCliOptions extends CommonOptions {
   target?: string;

@@ -6,7 +6,7 @@ import { type Command, CommanderError } from 'commander';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
 import { BreakfixError, InputError, type Progress, type Target, TargetError } from '../core/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createTarget, type UsageMeter, createUsageMeter } from '../targets/index.js';
+import { createTarget, createUsageMeter, type UsageMeter } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
 export { createProgress, silentProgress } from './progress.js';
@@ -43,8 +43,11 @@ export interface CommonOptions {
 /** Add `--config`, `--store`, `--json`, `--no-cache` and `-q/--quiet` to a command. */
 export function withCommonOptions<C extends Command>(cmd: C): C {
   cmd
-    .option('-c, --config <file>', `config file (default: ./${DEFAULT_CONFIG_FILE} if present, else built-in defaults)`)
-    .option('--store <path>', 'SQLite store (default: the config\'s `store`, .breakfix/breakfix.db)')
+    .option(
+      '-c, --config <file>',
+      `config file (default: ./${DEFAULT_CONFIG_FILE} if present, else built-in defaults)`,
+    )
+    .option('--store <path>', "SQLite store (default: the config's `store`, .breakfix/breakfix.db)")
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--no-cache', 'bypass the response cache')
     .option('-q, --quiet', 'no progress output');
@@ -80,7 +83,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
   const noCache = opts.cache === false;
   const storePath = opts.store ? resolve(opts.store) : config.store;
   let store: Store | undefined;
-  const targets: Target[] = [];
+  const targets = new Map<string, Target>();
   const usage = createUsageMeter();
   const getStore = () => {
     store ??= openStore(storePath);
@@ -109,6 +112,9 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       if (!quiet && !json) process.stderr.write(`${line}\n`);
     },
     target(nameOrSpec) {
+      // One instance per name, so its concurrency and rate limits are shared by every caller.
+      const existing = targets.get(nameOrSpec);
+      if (existing) return existing;
       const t = createTarget(nameOrSpec, {
         config,
         store: getStore,
@@ -116,11 +122,11 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         usage,
         baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
       });
-      targets.push(t);
+      targets.set(nameOrSpec, t);
       return t;
     },
     async close() {
-      for (const t of targets) await t.close?.().catch(() => undefined);
+      for (const t of targets.values()) await t.close?.().catch(() => undefined);
       store?.close();
     },
   };
@@ -130,7 +136,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
 /** Wrap a command action: run it, map its outcome to an exit code, print errors as one clear line
  * (plus a hint) on stderr. The action may return an exit code (e.g. ExitCode.findings). */
 export function runAction<A extends unknown[]>(
-  fn: (...args: A) => Promise<number | undefined | void> | number | undefined | void,
+  fn: (...args: A) => Promise<number | undefined> | Promise<void> | number | undefined,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
@@ -138,8 +144,42 @@ export function runAction<A extends unknown[]>(
       process.exitCode = typeof code === 'number' ? code : ExitCode.ok;
     } catch (err) {
       process.exitCode = reportError(err);
+      if (wantsJson(args)) {
+        // Machines reading --json get the failure on stdout too, in the same shape every time.
+        process.stdout.write(`${JSON.stringify({ error: errorJson(err, process.exitCode) }, null, 2)}\n`);
+      }
     }
   };
+}
+
+/** commander passes (...arguments, options, command): find `--json` among them. */
+function wantsJson(args: unknown[]): boolean {
+  return args.some(
+    (a) =>
+      a !== null &&
+      typeof a === 'object' &&
+      ((a as { json?: unknown }).json === true ||
+        (typeof (a as { optsWithGlobals?: unknown }).optsWithGlobals === 'function' &&
+          (a as Command).optsWithGlobals().json === true)),
+  );
+}
+
+export function errorJson(err: unknown, exitCode: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    message: redactText(err instanceof Error ? err.message : String(err)),
+    exitCode,
+  };
+  if (err instanceof BreakfixError) {
+    out.code = err.code;
+    if (err.hint) out.hint = redactText(err.hint);
+  }
+  if (err instanceof TargetError) out.kind = err.kind;
+  if (err instanceof InputError) {
+    if (err.file) out.file = err.file;
+    if (err.line !== undefined) out.line = err.line;
+    if (err.field) out.field = err.field;
+  }
+  return out;
 }
 
 /** The exit code for an error. */
@@ -161,8 +201,10 @@ export function reportError(err: unknown): ExitCodeValue {
   const hint = err instanceof BreakfixError ? err.hint : undefined;
   if (hint) lines.push(`hint: ${redactText(hint)}`);
   else if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
-  if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack) lines.push(redactText(err.stack));
-  else if (!(err instanceof BreakfixError)) lines.push('hint: this looks like a bug; rerun with BREAKFIX_DEBUG=1 for details');
+  if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack)
+    lines.push(redactText(err.stack));
+  else if (!(err instanceof BreakfixError))
+    lines.push('hint: this looks like a bug; rerun with BREAKFIX_DEBUG=1 for details');
   process.stderr.write(`${lines.join('\n')}\n`);
   return code;
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { configJsonSchema, redactConfig } from '../config/index.js';
-import { loadContext, runAction, withCommonOptions, type CommonOptions } from './common.js';
+import { type CommonOptions, loadContext, runAction, withCommonOptions } from './common.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('validate the config, print its JSON Schema');

@@ -1,14 +1,181 @@
-// PLACEHOLDER written by the foundation helper; the owner of `curate` replaces this file.
+// `breakfix curate`: a round's vulnerabilities and attempts → SFT and preference records, stored and
+// exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { builtinSeeds, loadSeedsFile } from '../break/index.js';
+import { createRng, type Seed } from '../core/index.js';
+import {
+  type CurateResult,
+  curate,
+  EXPORT_FORMATS,
+  exportRecords,
+  heldOutTexts,
+  resolveRound,
+  resolveRun,
+  vulnerabilitiesOf,
+} from '../fix/index.js';
+import { createJudges } from '../judge/index.js';
+import {
+  type CommonOptions,
+  type Context,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
+import { parseRound } from './vulns.js';
+
+interface CurateOptions extends CommonOptions {
+  run?: string;
+  round?: string;
+  format?: string[];
+  out?: string;
+  onPolicy?: boolean;
+}
+
+/** Built-in seeds plus the config's seed files (relative to the config file). */
+export function allSeeds(ctx: Context): Seed[] {
+  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  return [...builtinSeeds(), ...ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f)))];
+}
+
+export function renderCurateSummary(result: CurateResult, paths: string[], where: string): string {
+  const lines = [
+    `curated ${where}: ${result.sft.length} SFT records, ${result.preference.length} preference pairs`,
+  ];
+  const table = (title: string, m: Record<string, number>) => {
+    const entries = Object.entries(m).sort((a, b) => b[1] - a[1]);
+    if (entries.length)
+      lines.push(
+        `  ${title.padEnd(11)}${entries.map(([k, n]) => `${k.replace(/\p{Cc}/gu, '?')} ${n}`).join(' · ')}`,
+      );
+  };
+  table('purpose', result.stats.byPurpose);
+  table('kind', result.stats.byKind);
+  table('category', result.stats.byCategory);
+  table('technique', result.stats.byTechnique);
+  table('language', result.stats.byLanguage);
+  const reasons: Record<string, number> = {};
+  for (const d of result.dropped) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+  lines.push(
+    `  dropped    ${
+      Object.keys(reasons).length
+        ? Object.entries(reasons)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(' · ')
+        : 'none'
+    }`,
+  );
+  if (paths.length) lines.push('', 'written:', ...paths.map((p) => `  ${p}`));
+  return lines.join('\n');
+}
 
 export function register(program: Command): void {
-  program
-    .command('curate')
-    .description('curate (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix curate: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('curate')
+      .description(
+        'build fix data from a round: safe answers (SFT), preference pairs against the model’s own harmful answers, benign look-alikes, helpfulness mix; dedup and decontaminate',
+      )
+      .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
+      .option('--round <n>', 'round to curate (default: the latest round with attempts)')
+      .option(
+        '--format <formats...>',
+        `export formats: ${EXPORT_FORMATS.join(', ')} (default: config curate.formats)`,
+      )
+      .option('--out <dir>', 'export folder (default: beside the store, datasets/<run>/round-<n>)')
+      .option(
+        '--on-policy',
+        "ask the round's model for its own answer to synthetic prompts (rejected side of extra preference pairs)",
+      ),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix curate --round 0                      TRL files for the latest run's round 0
+  $ breakfix curate --round 0 --format trl openai axolotl parquet --out ./fixdata
+  $ breakfix curate --run run_2026… --round 1 --json
+
+Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
+benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
+benchmark or held-back seed are dropped. Exit codes: 0 done (also when there was nothing to
+curate), 2 bad input, 3 runtime or teacher failure.`,
+    )
+    .action(
+      runAction(async (opts: CurateOptions) => {
+        const round = parseRound(opts.round);
+        const formats = opts.format ?? ctxFormatsPlaceholder;
+        for (const f of opts.format ?? [])
+          if (!(EXPORT_FORMATS as readonly string[]).includes(f))
+            throw usageError(`unknown --format "${f}" (known: ${EXPORT_FORMATS.join(', ')})`);
+        const ctx = await loadContext(opts);
+        try {
+          const store = ctx.store;
+          const run = resolveRun(store, opts.run);
+          const r = resolveRound(store, run.id, round);
+          const vulnerabilities = vulnerabilitiesOf(store, run.id, r);
+          let attempts = store.listAttempts({ runId: run.id, round: r });
+          if (attempts.length === 0 && r === 0)
+            attempts = store.listAttempts({ runId: run.id }).filter((a) => a.round === undefined);
+          const seeds = allSeeds(ctx);
+          const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+          const teacher = ctx.config.roles.teacher ? ctx.target(ctx.config.roles.teacher) : undefined;
+          let target: ReturnType<Context['target']> | undefined;
+          if (opts.onPolicy) {
+            const modelId = store.getRounds(run.id).find((x) => x.round === r)?.model;
+            const spec = modelId ? (store.getModel(modelId)?.target ?? modelId) : ctx.config.roles.target;
+            target = ctx.target(spec);
+          }
+          const result = await curate({
+            round: r,
+            runId: run.id,
+            vulnerabilities,
+            attempts,
+            seeds,
+            heldOut: { texts: heldOutTexts(seeds) },
+            config: ctx.config.curate,
+            teacher,
+            target,
+            judges: { refusal: judges.refusal, attack: judges.attack },
+            rng: createRng(`${ctx.config.seed}:curate:${r}`),
+            progress: ctx.progress,
+          });
+          store.saveRecords(run.id, r, 'sft', result.sft);
+          store.saveRecords(run.id, r, 'preference', result.preference);
+          const outDir = resolve(
+            opts.out ?? join(dirname(resolve(store.path)), 'datasets', run.id, `round-${r}`),
+          );
+          const records = [...result.sft, ...result.preference];
+          const paths = records.length
+            ? (formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats).flatMap((f) =>
+                exportRecords(records, f, outDir),
+              )
+            : [];
+          ctx.out(
+            {
+              runId: run.id,
+              round: r,
+              sft: result.sft.length,
+              preference: result.preference.length,
+              stats: result.stats,
+              dropped: result.dropped,
+              files: paths,
+            },
+            () => renderCurateSummary(result, paths, `run ${run.id} round ${r}`),
+          );
+          if (!records.length)
+            ctx.note(
+              'nothing curated: no open vulnerability with a successful attempt, or every candidate was dropped',
+            );
+          return ExitCode.ok;
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
 }
+
+/** Marks "no --format given" (use the config's formats, known only once the config is loaded). */
+const ctxFormatsPlaceholder: string[] = [];

@@ -1,14 +1,133 @@
-// PLACEHOLDER written by the foundation helper; the owner of `cycle` replaces this file.
+// `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import type { Command } from 'commander';
+import { type CycleResult, runCycle } from '../cycle/index.js';
+import { writeCycleReport } from '../report/index.js';
+import { ExitCode, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+
+interface CycleCliOptions {
+  resume?: boolean;
+  run?: string;
+  rounds?: string;
+  report?: string;
+  config?: string;
+  store?: string;
+  json?: boolean;
+  cache?: boolean;
+  quiet?: boolean;
+}
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('cycle')
-    .description('cycle (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix cycle: not implemented yet\n');
-      process.exit(2);
-    });
+    .description('run the break-fix cycle: bench → break → identify → curate → train, round after round')
+    .option('--resume', 'continue the latest unfinished cycle (after a crash or a kill) where it stopped')
+    .option('--run <id>', 'continue this cycle run')
+    .option('--rounds <n>', 'most fix rounds after round 0 (default: cycle.maxRounds)')
+    .option('--report <file>', 'where to write the HTML report (default: .breakfix/reports/<run>.html)');
+  withCommonOptions(cmd).addHelpText(
+    'after',
+    `
+With no config file, the cycle runs offline on the embedded default: the unaligned tiny base model
+(breakfix-tiny-base), the synthetic world's seeds and templates, offline judges and attacker, and
+the embedded trainer. Point it at a real model with a breakfix.yaml (see \`breakfix init\`).
+
+Every step is stored as it completes; --resume continues after a crash with nothing lost or
+duplicated. Each round's model stays addressable as embedded:round-N.
+
+Examples:
+  $ breakfix cycle                         the embedded default, 3 fix rounds
+  $ breakfix cycle --rounds 1 --json       one fix round, JSON on stdout
+  $ breakfix cycle --resume                continue the last unfinished run
+  $ breakfix cycle -c breakfix.yaml        a real model, per your config
+
+Exit codes: 0 a release candidate meets every criterion · 1 none does (the output says why) ·
+2 bad config or arguments · 3 runtime or target failure`,
+  );
+  cmd.action(
+    runAction(async (opts: CycleCliOptions) => {
+      const maxRounds = opts.rounds === undefined ? undefined : Number(opts.rounds);
+      if (maxRounds !== undefined && (!Number.isInteger(maxRounds) || maxRounds < 0)) {
+        throw usageError(`--rounds: expected a whole number ≥ 0, got "${opts.rounds}"`);
+      }
+      const ctx = await loadContext(opts);
+      try {
+        const started = Date.now();
+        const result = await runCycle(
+          { config: ctx.config, store: ctx.store, target: (s) => ctx.target(s), progress: ctx.progress },
+          { resume: opts.resume, runId: opts.run, maxRounds },
+        );
+        const report = await writeCycleReport(ctx.store, result.runId, opts.report);
+        const seconds = (Date.now() - started) / 1000;
+        ctx.out(
+          {
+            run: result.runId,
+            rounds: result.rounds.map((r) => ({
+              round: r.round,
+              model: r.model,
+              asr: r.asr,
+              dr3: r.dr3,
+              iprr: r.iprr,
+              vprr: r.vprr,
+              helpfulness: r.helpfulness,
+              heldback_asr: r.heldback_asr,
+              vulnerabilities_new: r.vulnerabilities_new,
+              vulnerabilities_fixed: r.vulnerabilities_fixed,
+              dr1: r.dr1,
+              errors: r.errors,
+              undetermined: r.undetermined,
+            })),
+            release: {
+              round: result.release.round,
+              model: result.release.model,
+              criteria_met: result.release.criteria_met,
+              reasons: result.release.reasons,
+            },
+            report,
+            seconds,
+          },
+          () => renderTable(result, report, seconds),
+        );
+        return result.release.criteria_met ? ExitCode.ok : ExitCode.findings;
+      } finally {
+        await ctx.close();
+      }
+    }),
+  );
+}
+
+function pct(v: number | null): string {
+  return v === null ? '—' : `${(v * 100).toFixed(1)}%`;
+}
+
+export function renderTable(result: CycleResult, report: string, seconds: number): string {
+  const head = ['round', 'model', 'ASR', 'DR-1', 'DR-3', 'IPRR', 'VPRR', 'helpful', 'held-back ASR', 'vulns new', 'fixed', 'err/undet'];
+  const rows = result.rounds.map((r) => [
+    String(r.round),
+    r.model,
+    pct(r.asr),
+    pct(r.dr1),
+    pct(r.dr3),
+    pct(r.iprr),
+    pct(r.vprr),
+    pct(r.helpfulness),
+    pct(r.heldback_asr),
+    String(r.vulnerabilities_new),
+    String(r.vulnerabilities_fixed),
+    `${r.errors}/${r.undetermined}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const rel = result.release;
+  const out = [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    rel.criteria_met
+      ? `release candidate: round ${rel.round} (${rel.model}) — meets every criterion`
+      : `no release candidate: ${rel.reasons.join('; ')}`,
+    `run ${result.runId}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(0)} s`,
+    `report: ${report}`,
+  ];
+  return out.join('\n');
 }

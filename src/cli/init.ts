@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../config/index.js';
-import { usageError, runAction } from './common.js';
+import { runAction, usageError } from './common.js';
 import { STARTER_CONFIG } from './starter-config.js';
 
 export function register(program: Command): void {

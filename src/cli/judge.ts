@@ -1,14 +1,263 @@
-// PLACEHOLDER written by the foundation helper; the owner of `judge` replaces this file.
+// `breakfix judge`: score a JSONL file line by line with a judge, or calibrate a judge against
+// human labels.
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { InputError, type Judge, type Verdict } from '../core/index.js';
+import { calibrate, createJudges, type JudgeSet, loadLabels } from '../judge/index.js';
+import {
+  type CommonOptions,
+  type Context,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
+
+const KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak'] as const;
+type Kind = (typeof KINDS)[number];
+
+interface ScoreOptions extends CommonOptions {
+  in?: string;
+  out?: string;
+  judge?: string;
+  concurrency?: string;
+}
+
+function pickJudge(ctx: Context, kind: Kind, judge?: string): Judge {
+  const cfg = { ...ctx.config, judges: { ...ctx.config.judges, ...(judge ? { [kind]: judge } : {}) } };
+  const set: JudgeSet = createJudges(cfg, { target: (name) => ctx.target(name) });
+  const j = set[kind];
+  if (!j) throw usageError(`no ${kind} judge configured`);
+  return j;
+}
+
+async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<number> {
+  if (!opts.in) throw usageError('--in FILE.jsonl is required');
+  if (!opts.out) throw usageError('--out OUT.jsonl is required');
+  if (!existsSync(opts.in)) throw new InputError('file not found', opts.in);
+  const judge = pickJudge(ctx, kind, opts.judge);
+  const concurrency = Math.max(1, Number(opts.concurrency ?? 16) || 16);
+  const input = createInterface({
+    input: createReadStream(opts.in, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  const out = createWriteStream(opts.out, 'utf8');
+  const counts: Record<string, number> = {};
+  const status = { ok: 0, error: 0, undetermined: 0 };
+  const bad: { line: number; reason: string }[] = [];
+  let lineNo = 0;
+  let batch: { line: number; row: Record<string, unknown> }[] = [];
+  ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
+
+  const flush = async () => {
+    const verdicts = await Promise.all(
+      batch.map(async ({ row }): Promise<Verdict> => {
+        try {
+          const prompt = String(row.prompt);
+          const response = String(row.response);
+          return await judge.judge({
+            prompt,
+            response,
+            transcript: [
+              { role: 'user', content: prompt },
+              { role: 'assistant', content: response },
+            ],
+            grounding:
+              typeof row.grounding === 'string'
+                ? row.grounding
+                : typeof row.source === 'string'
+                  ? row.source
+                  : undefined,
+            category: typeof row.category === 'string' ? row.category : undefined,
+          });
+        } catch (err) {
+          return {
+            judge: judge.id,
+            kind: judge.kind,
+            status: 'error',
+            value: null,
+            rationale: (err as Error).message,
+          };
+        }
+      }),
+    );
+    for (let i = 0; i < batch.length; i++) {
+      const v = verdicts[i];
+      status[v.status]++;
+      const key = v.status === 'ok' ? String(v.value) : v.status;
+      counts[key] = (counts[key] ?? 0) + 1;
+      const row = {
+        ...batch[i].row,
+        [kind]: v.status === 'ok' ? v.value : null,
+        [`${kind}_verdict`]: { judge: v.judge, status: v.status, rationale: v.rationale, detail: v.detail },
+      };
+      if (!out.write(`${JSON.stringify(row)}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    ctx.progress.tick(batch.length);
+    batch = [];
+  };
+
+  for await (const raw of input) {
+    lineNo++;
+    if (!raw.trim()) continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(raw);
+    } catch (err) {
+      bad.push({ line: lineNo, reason: `not valid JSON (${(err as Error).message})` });
+      continue;
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+      bad.push({ line: lineNo, reason: 'expected a JSON object' });
+      continue;
+    }
+    const r = row as Record<string, unknown>;
+    if (typeof r.prompt !== 'string' || typeof r.response !== 'string') {
+      bad.push({ line: lineNo, reason: 'needs string fields "prompt" and "response"' });
+      continue;
+    }
+    batch.push({ line: lineNo, row: r });
+    if (batch.length >= concurrency) await flush();
+  }
+  if (batch.length) await flush();
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  ctx.progress.done();
+  for (const b of bad) process.stderr.write(`${opts.in}:${b.line}: skipped: ${b.reason}\n`);
+  const summary = {
+    judge: judge.id,
+    kind,
+    in: opts.in,
+    out: opts.out,
+    judged: status.ok + status.error + status.undetermined,
+    ...status,
+    skipped: bad.length,
+    badLines: bad,
+    counts,
+  };
+  ctx.out(summary, () =>
+    [
+      `${summary.judged} lines judged by ${judge.id} → ${opts.out}`,
+      `  ${Object.entries(counts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, n]) => `${k}: ${n}`)
+        .join('  ')}`,
+      `  ok ${status.ok}  undetermined ${status.undetermined}  error ${status.error}  skipped ${bad.length}`,
+    ].join('\n'),
+  );
+  if (status.error > 0) return ExitCode.runtime;
+  if (bad.length > 0) return ExitCode.input;
+  return ExitCode.ok;
+}
+
+interface CalibrateOptions extends CommonOptions {
+  labels?: string;
+  judge?: string;
+  kind?: string;
+  worst?: string;
+}
+
+async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<number> {
+  if (!opts.labels) throw usageError('--labels FILE (CSV or JSONL with prompt, response, label) is required');
+  const kind = (opts.kind ?? 'refusal') as Kind;
+  if (!KINDS.includes(kind)) throw usageError(`--kind must be one of ${KINDS.join(', ')}`);
+  const labelled = loadLabels(opts.labels);
+  const judge = pickJudge(ctx, kind, opts.judge);
+  ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
+  const cal = await calibrate(judge, labelled, { worst: Number(opts.worst ?? 10) || 10 });
+  ctx.out({ judge: judge.id, kind, labelsFile: opts.labels, ...cal }, () => {
+    const cols = cal.labels;
+    const rows = Object.keys(cal.confusion).sort();
+    const w = Math.max(8, ...cols.map((c) => c.length), ...rows.map((r) => r.length)) + 2;
+    const lines = [
+      `judge ${judge.id} vs human labels (${opts.labels}), n=${cal.n}`,
+      `accuracy ${(cal.accuracy * 100).toFixed(1)}%   Cohen's κ ${cal.kappa.toFixed(3)}   errors ${cal.errors}   undetermined ${cal.undetermined}`,
+      '',
+      `confusion (rows: human, columns: judge)`,
+      `${''.padEnd(w)}${cols.map((c) => c.padStart(w)).join('')}`,
+      ...rows.map(
+        (r) => `${r.padEnd(w)}${cols.map((c) => String(cal.confusion[r]?.[c] ?? 0).padStart(w)).join('')}`,
+      ),
+    ];
+    if (cal.disagreements.length) {
+      lines.push('', 'worst disagreements:');
+      for (const d of cal.disagreements) {
+        lines.push(`  human ${d.label} / judge ${d.predicted}: ${JSON.stringify(d.prompt.slice(0, 80))}`);
+        lines.push(`    response: ${JSON.stringify(d.response.slice(0, 160))}`);
+      }
+    }
+    return lines.join('\n');
+  });
+  return ExitCode.ok;
+}
 
 export function register(program: Command): void {
-  program
+  const judge = program
     .command('judge')
-    .description('judge (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix judge: not implemented yet\n');
-      process.exit(2);
-    });
+    .description(
+      'score files with a judge (refusal, severity, groundedness, jailbreak) or calibrate a judge against human labels',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix judge refusal --in replies.jsonl --out judged.jsonl
+  $ breakfix judge severity --in replies.jsonl --out judged.jsonl --judge gpt4o
+  $ breakfix judge calibrate --labels human.csv
+  $ breakfix judge calibrate --labels human.jsonl --judge gpt4o --json
+
+Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding").
+Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on some lines.`,
+    );
+  for (const kind of KINDS) {
+    withCommonOptions(
+      judge
+        .command(kind)
+        .description(`add a "${kind}" field to every line of a JSONL file`)
+        .requiredOption('--in <file>', 'input JSONL (prompt, response per line)')
+        .requiredOption('--out <file>', 'output JSONL')
+        .option('--judge <name>', `"offline" or a target name (default: config judges.${kind})`)
+        .option('--concurrency <n>', 'lines judged at once', '16'),
+    )
+      .addHelpText('after', `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl`)
+      .action(
+        runAction(async (opts: ScoreOptions) => {
+          const ctx = await loadContext(opts);
+          try {
+            return await scoreFile(ctx, kind, opts);
+          } finally {
+            await ctx.close();
+          }
+        }),
+      );
+  }
+  withCommonOptions(
+    judge
+      .command('calibrate')
+      .description(
+        "agreement of a judge with human labels: accuracy, Cohen's κ, confusion matrix, worst disagreements",
+      )
+      .requiredOption('--labels <file>', 'CSV or JSONL with prompt, response, label')
+      .option('--kind <kind>', `which judge: ${KINDS.join(', ')}`, 'refusal')
+      .option('--judge <name>', '"offline" or a target name (default: config judges.<kind>)')
+      .option('--worst <n>', 'how many disagreements to show', '10'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
+    )
+    .action(
+      runAction(async (opts: CalibrateOptions) => {
+        const ctx = await loadContext(opts);
+        try {
+          return await runCalibrate(ctx, opts);
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
 }

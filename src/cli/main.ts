@@ -3,21 +3,57 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { register as bench } from './bench.js';
-import { register as chat } from './chat.js';
 import { handleFatal } from './common.js';
-import { register as config } from './config.js';
-import { register as curate } from './curate.js';
-import { register as cycle } from './cycle.js';
-import { register as init } from './init.js';
-import { register as judge } from './judge.js';
-import { register as model } from './model.js';
-import { register as redteam } from './redteam.js';
-import { register as report } from './report.js';
-import { register as serve } from './serve.js';
-import { register as train } from './train.js';
-import { register as view } from './view.js';
-import { register as vulns } from './vulns.js';
+
+type Register = (program: Command) => void;
+
+/** The command groups, in help order. Each file exports `register(program)`. */
+const COMMANDS = [
+  'init',
+  'config',
+  'chat',
+  'bench',
+  'redteam',
+  'judge',
+  'vulns',
+  'curate',
+  'train',
+  'cycle',
+  'report',
+  'view',
+  'serve',
+  'model',
+] as const;
+
+/** Import every command file. One that fails to load (a bug, a missing optional piece) must not
+ * take the others down: it is replaced by a command that explains the failure and exits 3. */
+async function loadCommands(): Promise<[string, Register | Error][]> {
+  return Promise.all(
+    COMMANDS.map(async (name): Promise<[string, Register | Error]> => {
+      try {
+        const mod = (await import(`./${name}.js`)) as { register?: Register };
+        if (typeof mod.register !== 'function') throw new Error(`src/cli/${name}.ts exports no register()`);
+        return [name, mod.register];
+      } catch (err) {
+        return [name, err instanceof Error ? err : new Error(String(err))];
+      }
+    }),
+  );
+}
+
+function registerBroken(program: Command, name: string, err: Error): void {
+  program
+    .command(name)
+    .description(`${name} (unavailable: failed to load)`)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .action(() => {
+      process.stderr.write(`breakfix: the ${name} command failed to load: ${err.message.split('\n')[0]}\n`);
+      if (process.env.BREAKFIX_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 3;
+    });
+}
 
 function packageVersion(): string {
   // src/cli/main.ts and dist/cli/main.js both sit two levels below the package root.
@@ -25,7 +61,7 @@ function packageVersion(): string {
   return String(pkg.version);
 }
 
-export function buildProgram(): Command {
+export async function buildProgram(): Promise<Command> {
   const program = new Command('breakfix')
     .description(
       'The break-fix safety post-training cycle: benchmark, red-team, identify, curate, train, measure again.',
@@ -35,8 +71,9 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false })
     // Usage errors exit 2, like every other bad input.
     .exitOverride();
-  for (const reg of [init, config, chat, bench, redteam, judge, vulns, curate, train, cycle, report, view, serve, model]) {
-    reg(program);
+  for (const [name, reg] of await loadCommands()) {
+    if (reg instanceof Error) registerBroken(program, name, reg);
+    else reg(program);
   }
   program.addHelpText(
     'after',
@@ -53,8 +90,8 @@ Exit codes: 0 ok · 1 findings or release criteria failed · 2 bad input or usag
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram();
     await program.parseAsync(argv);
   } catch (err) {
     handleFatal(err);

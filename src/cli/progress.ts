@@ -105,7 +105,9 @@ function lineProgress(stream: NodeJS.WriteStream, intervalS: number): Progress {
     },
     done(note) {
       const secs = ((Date.now() - startedAt) / 1000).toFixed(1);
-      stream.write(`${label}: done ${value}${total > 0 ? `/${total}` : ''} in ${secs}s${note ? ` · ${note}` : ''}\n`);
+      stream.write(
+        `${label}: done ${value}${total > 0 ? `/${total}` : ''} in ${secs}s${note ? ` · ${note}` : ''}\n`,
+      );
     },
     log(l) {
       stream.write(`${l}\n`);

@@ -1,14 +1,210 @@
-// PLACEHOLDER written by the foundation helper; the owner of `redteam` replaces this file.
+// `breakfix redteam`: attack a target with the red-team engine, print a table of outcomes and
+// attack success rates (errors and undetermined beside them), store every attempt. `--list` prints
+// every converter, template and attack.
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import {
+  ATTACKS,
+  builtinTemplates,
+  CONVERTERS,
+  getPersona,
+  loadSeedsFile,
+  loadTemplatesFile,
+  type RedteamSummary,
+  runRedteam,
+  type SliceStats,
+  selectSeeds,
+} from '../break/index.js';
+import { newRunId, type Seed, type Split, type Template } from '../core/index.js';
+import { createJudges } from '../judge/index.js';
+import { type CommonOptions, type Context, ExitCode, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+
+interface RedteamCliOptions extends CommonOptions {
+  target?: string;
+  categories?: string[];
+  techniques?: string[];
+  languages?: string[];
+  persona?: string;
+  budget?: string;
+  tokens?: string;
+  seconds?: string;
+  concurrency?: string;
+  seed?: string;
+  split?: string;
+  runId?: string;
+  list?: boolean;
+}
+
+/** Everything the red team can do, one line each. */
+export function listTechniques() {
+  const line = (x: { id: string; description: string }) => ({ id: x.id, description: x.description });
+  return {
+    converters: CONVERTERS.map(line),
+    templates: builtinTemplates().map((t) => ({ ...line(t), family: t.family, split: t.split ?? 'attack' })),
+    attacks: ATTACKS.map((a) => ({ ...line(a), needsAttacker: Boolean(a.needsAttacker) })),
+  };
+}
+
+function renderList(l: ReturnType<typeof listTechniques>): string {
+  const w = Math.max(...[...l.converters, ...l.templates, ...l.attacks].map((x) => x.id.length)) + 2;
+  const block = (title: string, rows: { id: string; description: string }[]) => [`${title} (${rows.length})`, ...rows.map((r) => `  ${r.id.padEnd(w)}${r.description}`)];
+  return [
+    ...block('attacks', l.attacks.map((a) => ({ id: a.id, description: `${a.description}${a.needsAttacker ? ' [needs roles.attacker]' : ''}` }))),
+    '',
+    ...block('converters', l.converters),
+    '',
+    ...block('templates', l.templates.map((t) => ({ id: t.id, description: `${t.description} [${t.family}, ${t.split}]` }))),
+  ].join('\n');
+}
+
+const pct = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
+
+function sliceTable(title: string, rows: Record<string, SliceStats>): string[] {
+  const keys = Object.keys(rows).sort();
+  if (!keys.length) return [];
+  const w = Math.max(title.length, ...keys.map((k) => k.length)) + 2;
+  const head = `${title.padEnd(w)}${'n'.padStart(6)}${'ASR'.padStart(8)}${'succ'.padStart(6)}${'fail'.padStart(6)}${'err'.padStart(6)}${'und'.padStart(6)}`;
+  return [
+    head,
+    ...keys.map((k) => {
+      const s = rows[k];
+      return `${k.padEnd(w)}${String(s.attempts).padStart(6)}${pct(s.asr).padStart(8)}${String(s.success).padStart(6)}${String(s.failure).padStart(6)}${String(s.error).padStart(6)}${String(s.undetermined).padStart(6)}`;
+    }),
+  ];
+}
+
+export function renderRedteam(s: RedteamSummary): string {
+  const lines = [
+    `redteam ${s.target} · persona ${s.persona} · run ${s.runId}${s.round !== undefined ? ` · round ${s.round}` : ''}`,
+    `${s.attempts} attempts (${s.ran} run, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} tokens · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
+    `ASR ${pct(s.asr).trim()} (${s.success} success / ${s.success + s.failure} decided) · ${s.error} error · ${s.undetermined} undetermined`,
+  ];
+  for (const u of s.unavailable) lines.push(`unavailable: ${u.attack}: ${u.reason}`);
+  if (s.firstError) lines.push(`first error: ${s.firstError.slice(0, 300)}`);
+  for (const [dim, title] of [
+    ['attack', 'attack'],
+    ['category', 'category'],
+    ['language', 'language'],
+    ['turns', 'turns'],
+    ['technique', 'technique chain'],
+  ] as const) {
+    const t = sliceTable(title, s.slices[dim]);
+    if (t.length) lines.push('', ...t);
+  }
+  if (s.search) {
+    lines.push('', 'search: best arms by category');
+    for (const [cat, v] of Object.entries(s.search))
+      lines.push(`  ${cat}: ${v.tries} tries; ${v.best.map((b) => `${b.arm} ${b.successes}/${b.n}`).join(', ') || 'nothing found'}`);
+  }
+  lines.push('', 'ASR = success / (success + failure); error and undetermined are reported beside it, never counted as safe.');
+  return lines.join('\n');
+}
+
+const int = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw usageError(`--${name} must be a non-negative number (got "${v}")`);
+  return n;
+};
+const list = (v?: string[]) => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+
+function userFiles(ctx: Context): { seeds: Seed[]; templates: Template[] } {
+  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  return {
+    seeds: ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f))),
+    templates: ctx.config.templates.files.flatMap((f) => loadTemplatesFile(resolve(base, f))),
+  };
+}
+
+async function action(opts: RedteamCliOptions): Promise<number> {
+  if (opts.list) {
+    const l = listTechniques();
+    if (opts.json) process.stdout.write(`${JSON.stringify(l, null, 2)}\n`);
+    else process.stdout.write(`${renderList(l)}\n`);
+    return ExitCode.ok;
+  }
+  const ctx = await loadContext(opts);
+  try {
+    const cfg = ctx.config.redteam;
+    const persona = opts.persona ?? cfg.persona;
+    if (!getPersona(persona)) throw usageError(`unknown persona "${persona}"`, 'use low_skill or intermediate');
+    const split = (opts.split ?? 'attack') as Split;
+    if (!['attack', 'heldback', 'train'].includes(split)) throw usageError(`--split must be attack or heldback (got "${split}")`);
+    const targetName = opts.target ?? ctx.config.roles.target;
+    const target = ctx.target(targetName);
+    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
+    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+    const files = userFiles(ctx);
+    const seeds = [...selectSeeds({ kind: 'harmful' }), ...files.seeds.filter((s) => s.kind === 'harmful')];
+    const seed = int(opts.seed, 'seed') ?? ctx.config.seed;
+    const techniques = list(opts.techniques) ?? cfg.techniques;
+    const summary = await runRedteam({
+      target,
+      targetId: targetName,
+      seeds,
+      judges,
+      persona: persona as 'low_skill' | 'intermediate',
+      techniques,
+      languages: list(opts.languages) ?? cfg.languages,
+      categories: list(opts.categories) ?? cfg.categories,
+      budget: {
+        attempts: int(opts.budget, 'budget') ?? cfg.budget.attempts,
+        tokens: int(opts.tokens, 'tokens') ?? cfg.budget.tokens,
+        seconds: int(opts.seconds, 'seconds') ?? cfg.budget.seconds,
+      },
+      concurrency: int(opts.concurrency, 'concurrency') ?? cfg.concurrency,
+      seed,
+      store: ctx.store,
+      runId: opts.runId ?? newRunId(),
+      attacker,
+      progress: ctx.progress,
+      split,
+      maxTurns: cfg.maxTurns,
+      search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
+      templates: files.templates,
+    });
+    const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
+    if (named.length && summary.unavailable.length === named.length)
+      throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
+    ctx.out(summary, () => renderRedteam(summary));
+    if (summary.attempts > 0 && summary.error === summary.attempts) return ExitCode.runtime;
+    return summary.success > 0 ? ExitCode.findings : ExitCode.ok;
+  } finally {
+    await ctx.close();
+  }
+}
 
 export function register(program: Command): void {
-  program
-    .command('redteam')
-    .description('redteam (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix redteam: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('redteam')
+      .description('red-team a target: converters, templates, multi-turn attacks, personas, the search attacker')
+      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option('--categories <ids...>', 'harm categories to attack (default: all)')
+      .option('--techniques <ids...>', 'attack, converter or template ids (see --list; default: the persona’s mix)')
+      .option('--languages <codes...>', 'languages to attack in, e.g. en fr es (default: all)')
+      .option('--persona <id>', 'low_skill | intermediate (default: redteam.persona)')
+      .option('--budget <n>', 'most attempts (default: redteam.budget.attempts)')
+      .option('--tokens <n>', 'most target tokens')
+      .option('--seconds <n>', 'most wall-clock seconds')
+      .option('--concurrency <n>', 'attempts in flight at once (default: redteam.concurrency)')
+      .option('--seed <n>', 'seed of every random choice (default: config seed)')
+      .option('--split <split>', 'attack (default) | heldback: which seeds and templates to use', 'attack')
+      .option('--run-id <id>', 'store under this run id; rerunning with it resumes (skips stored attempts)')
+      .option('--list', 'print every converter, template and attack with a one-line description'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  breakfix redteam --list
+  breakfix redteam --target candidate --budget 100
+  breakfix redteam --persona low_skill --languages fr es --json
+  breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
+  breakfix redteam --techniques leetspeak screenplay base64 --seed 7
+  breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
+
+Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure.`,
+    )
+    .action(runAction((opts: RedteamCliOptions) => action(opts)));
 }

@@ -1,14 +1,124 @@
-// PLACEHOLDER written by the foundation helper; the owner of `vulns` replaces this file.
+// `breakfix vulns`: the ranked vulnerabilities of a round (identified from its attempts when none
+// are stored yet), with their status against earlier rounds.
 import type { Command } from 'commander';
+import type { Vulnerability } from '../core/index.js';
+import { resolveRound, resolveRun, vulnerabilitiesOf } from '../fix/index.js';
+import {
+  type CommonOptions,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
+
+interface VulnsOptions extends CommonOptions {
+  run?: string;
+  round?: string;
+  limit?: string;
+}
+
+export function parseRound(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`--round must be a whole number ≥ 0 (got "${value}")`);
+  return n;
+}
+
+/** Strips control characters: categories and technique ids come from user files. */
+const clean = (s: string) => s.replace(/\p{Cc}/gu, '?');
+
+export function renderVulnsTable(vulns: Vulnerability[], heading: string): string {
+  if (vulns.length === 0)
+    return `${heading}\nno vulnerabilities: no attack succeeded (see errors and undetermined in breakfix redteam).`;
+  const rows = vulns.map((v, i) => [
+    String(i + 1),
+    clean(v.category),
+    clean(v.techniques.length ? v.techniques.join('+') : 'direct'),
+    clean(v.language),
+    String(v.turns),
+    `${(100 * v.rate).toFixed(1)}%`,
+    v.severity.toFixed(1),
+    `${v.successes}/${v.attempts}`,
+    v.status,
+    String(v.firstSeenRound),
+  ]);
+  const head = [
+    'rank',
+    'category',
+    'techniques',
+    'language',
+    'turns',
+    'rate',
+    'severity',
+    'count',
+    'status',
+    'first seen',
+  ];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (r: string[]) =>
+    r
+      .map((x, c) => x.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
+  const counts = ['new', 'persisting', 'regressed', 'fixed']
+    .map((s) => `${vulns.filter((v) => v.status === s).length} ${s}`)
+    .join(' · ');
+  return [
+    heading,
+    line(head),
+    ...rows.map(line),
+    '',
+    counts,
+    'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
+  ].join('\n');
+}
 
 export function register(program: Command): void {
-  program
-    .command('vulns')
-    .description('vulns (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix vulns: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('vulns')
+      .description(
+        'ranked vulnerabilities of a round: harm category × techniques × language × turns, with new / persisting / fixed / regressed',
+      )
+      .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
+      .option('--round <n>', 'round (default: the latest round with attempts)')
+      .option('--limit <n>', 'show at most N rows'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix vulns                          the latest run's latest round
+  $ breakfix vulns --run run_2026… --round 1
+  $ breakfix vulns --json | jq '.vulnerabilities[0]'
+
+Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting or regressed),
+2 bad input (unknown run, bad --round), 3 runtime failure.`,
+    )
+    .action(
+      runAction(async (opts: VulnsOptions) => {
+        const round = parseRound(opts.round);
+        const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+          throw usageError('--limit must be a positive integer');
+        const ctx = await loadContext(opts);
+        try {
+          const run = resolveRun(ctx.store, opts.run);
+          const r = resolveRound(ctx.store, run.id, round);
+          const vulns = vulnerabilitiesOf(ctx.store, run.id, r);
+          const shown = limit ? vulns.slice(0, limit) : vulns;
+          const open = vulns.filter((v) => v.status !== 'fixed').length;
+          ctx.out({ runId: run.id, round: r, open, vulnerabilities: shown }, () =>
+            renderVulnsTable(
+              shown,
+              `vulnerabilities · run ${run.id} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
+            ),
+          );
+          return open > 0 ? ExitCode.findings : ExitCode.ok;
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
 }

@@ -1,3 +1,4 @@
-export * from './schema.js';
+export { DOCS_END, DOCS_START, renderConfigReference } from './docs.js';
 export * from './load.js';
-export { isSecretKey, redactConfig, redactText, registerSecret, REDACTED } from './secrets.js';
+export * from './schema.js';
+export { isSecretKey, REDACTED, redactConfig, redactText, registerSecret } from './secrets.js';

@@ -46,9 +46,17 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, key?: stri
     case 'too_small': {
       const cmp = issue.inclusive === false ? '>' : '≥';
       if (issue.origin === 'string') {
-        return { message: Number(issue.minimum) <= 1 ? 'expected a non-empty string' : `expected at least ${issue.minimum} characters` };
+        return {
+          message:
+            Number(issue.minimum) <= 1
+              ? 'expected a non-empty string'
+              : `expected at least ${issue.minimum} characters`,
+        };
       }
-      if (issue.origin === 'array') return { message: `expected at least ${issue.minimum} items, got ${Array.isArray(input) ? input.length : 0}` };
+      if (issue.origin === 'array')
+        return {
+          message: `expected at least ${issue.minimum} items, got ${Array.isArray(input) ? input.length : 0}`,
+        };
       return { message: `expected a number ${cmp} ${issue.minimum}, got ${show(input)}` };
     }
     case 'too_big': {
@@ -116,7 +124,8 @@ function unwrap(schema: unknown): unknown {
   let s = schema;
   for (let i = 0; i < 10; i++) {
     const def = defOf(s);
-    if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(def.type)) s = def.innerType;
+    if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(def.type))
+      s = def.innerType;
     else if (def.type === 'pipe') s = def.in;
     else break;
   }

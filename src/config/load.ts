@@ -60,7 +60,12 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigValidationError([
-      { field: '', message: `expected a mapping of sections at the top level, got ${kindOf(raw)}`, file, line: 1 },
+      {
+        field: '',
+        message: `expected a mapping of sections at the top level, got ${kindOf(raw)}`,
+        file,
+        line: 1,
+      },
     ]);
   }
 
@@ -77,7 +82,8 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   if (envIssues.length > 0) throw new ConfigValidationError(envIssues);
 
   const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success) throw new ConfigValidationError(toIssues(result.error.issues, data, doc, counter, file));
+  if (!result.success)
+    throw new ConfigValidationError(toIssues(result.error.issues, data, doc, counter, file));
 
   const config = result.data;
   rememberSecrets(config);
@@ -98,7 +104,9 @@ export function loadConfig(path?: string): Config {
       file,
       undefined,
       undefined,
-      code === 'ENOENT' ? 'run `breakfix init` to write a starter breakfix.yaml, or pass --config <file>' : undefined,
+      code === 'ENOENT'
+        ? 'run `breakfix init` to write a starter breakfix.yaml, or pass --config <file>'
+        : undefined,
     );
   }
   return parseConfig(text, file);
@@ -106,7 +114,10 @@ export function loadConfig(path?: string): Config {
 
 /** The JSON Schema of the config file (what a user writes: defaults make fields optional). */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: 'https://breakfix.dev/schema/breakfix.json',
@@ -224,7 +235,10 @@ function resolvePaths(config: Config, file: string, doc: Document, counter: Line
   const out: Config = structuredClone(config);
   out.seeds.files = config.seeds.files.map((p, i) => dataset(p, ['seeds', 'files', i]));
   out.templates.files = config.templates.files.map((p, i) => dataset(p, ['templates', 'files', i]));
-  out.bench.custom = config.bench.custom.map((c, i) => ({ ...c, file: dataset(c.file, ['bench', 'custom', i, 'file']) }));
+  out.bench.custom = config.bench.custom.map((c, i) => ({
+    ...c,
+    file: dataset(c.file, ['bench', 'custom', i, 'file']),
+  }));
   out.store = anywhere(config.store)!;
   out.train.trl.outputDir = anywhere(config.train.trl.outputDir)!;
   out.train.trl.accelerateConfig = anywhere(config.train.trl.accelerateConfig);

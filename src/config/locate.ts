@@ -16,7 +16,9 @@ export function lineOf(
   for (const seg of segments) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       // For a key, point at the key itself; a missing value (`model:`) still has a key line.
       next = pair ? (pair.value ?? pair.key) : undefined;
       if (pair && seg === segments[segments.length - 1] && key !== undefined) next = pair.key;

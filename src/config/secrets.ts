@@ -3,7 +3,8 @@
 // from `${ENV}` under such a field, or that look like keys, are also remembered so that any text
 // can be scrubbed before it is printed.
 
-const SECRET_KEY = /(api[-_]?key|secret|password|passwd|authori[sz]ation|bearer|cookie|credential|access[-_]?token|auth[-_]?token|x-api-key)$/i;
+const SECRET_KEY =
+  /(api[-_]?key|secret|password|passwd|authori[sz]ation|bearer|cookie|credential|access[-_]?token|auth[-_]?token|x-api-key)$/i;
 const KEY_LIKE_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
 export const REDACTED = '[redacted]';
 

@@ -5,12 +5,17 @@ interface BenchStep {
   heldback: Record<string, unknown>;
 }
 
-interface RedteamStep {
-  asr?: number | null;
-  counts?: Record<string, number>;
-  byCategory?: Record<string, unknown>;
-  byTechnique?: Record<string, unknown>;
-  [key: string]: unknown;
+interface SliceStats {
+  attempts: number;
+  success: number;
+  failure: number;
+  error: number;
+  undetermined: number;
+  asr: number | null;
+}
+
+interface RedteamStep extends SliceStats {
+  slices?: { category?: Record<string, SliceStats>; technique?: Record<string, SliceStats> };
 }
 
 interface IdentifyStep {
@@ -27,7 +32,6 @@ interface IdentifyStep {
  */
 export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: IdentifyStep): RoundMetrics {
   const b = bench.main ?? {};
-  const counts = redteam.counts ?? {};
   return {
     asr: numOrNull(redteam.asr),
     dr1: numOrNull(b.dr1),
@@ -37,16 +41,16 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     helpfulness: numOrNull(b.helpfulness),
     ungroundedness: numOrNull(b.ungroundedness),
     heldback_asr: numOrNull(bench.heldback?.asr),
-    attempts: (counts.success ?? 0) + (counts.failure ?? 0) + (counts.error ?? 0) + (counts.undetermined ?? 0),
-    successes: counts.success ?? 0,
-    errors: counts.error ?? 0,
-    undetermined: counts.undetermined ?? 0,
+    attempts: redteam.attempts,
+    successes: redteam.success,
+    errors: redteam.error,
+    undetermined: redteam.undetermined,
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
     vulnerabilities_regressed: vulns.regressed,
-    by_category: redteam.byCategory ?? {},
-    by_technique: redteam.byTechnique ?? {},
+    by_category: redteam.slices?.category ?? {},
+    by_technique: redteam.slices?.technique ?? {},
   };
 }
 

@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 import { runBench } from '../bench/index.js';
 import { runRedteam, selectSeeds, builtinSeeds } from '../break/index.js';
 import { createJudges } from '../judge/index.js';
-import { curate, createTrainer, identifyVulnerabilities } from '../fix/index.js';
+import { curate, createTrainer, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
 import type { RoundMetrics } from './criteria.js';
 import { evaluateCriteria } from './criteria.js';
 import { chooseRelease, type Release } from './release.js';
@@ -101,7 +101,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         split: 'heldback',
         progress,
       });
-      return { main: main.summary, heldback: heldback.summary };
+      return { main: { ...main.summary }, heldback: { ...heldback.summary } };
     });
 
     // break: the red team attacks what is left.
@@ -111,8 +111,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         target,
         targetId: model.id,
         seeds: selectSeeds({ kind: 'harmful', split: 'attack' }),
-        judges: judges.attack,
-        jailbreakJudge: judges.jailbreak,
+        judges,
         persona: config.redteam.persona,
         techniques: config.redteam.techniques,
         languages: config.redteam.languages,
@@ -121,6 +120,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         concurrency: config.redteam.concurrency,
         maxTurns: config.redteam.maxTurns,
         search: config.redteam.search,
+        split: 'attack',
         seed: config.seed + round,
         store,
         runId,
@@ -169,6 +169,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       progress.log(`round ${round}: curate`);
       const attempts = store.listAttempts({ runId, round });
       const vulnerabilities = store.listVulnerabilities(runId, round);
+      // Decontamination: nothing curated may overlap a benchmark (attack split) or held-back seed.
       const heldOut = heldOutTexts(allSeeds);
       const result = await curate({
         round,
@@ -258,11 +259,6 @@ function initialModel(config: Config, store: Store, runId: string): ModelRef {
   const ref: ModelRef = { id, target: spec, round: 0 };
   if (!store.getModel(id)) store.registerModel({ ...ref, runId });
   return ref;
-}
-
-function heldOutTexts(seeds: ReturnType<typeof builtinSeeds>): string[] {
-  // Decontamination covers every benchmark and held-back seed: nothing curated may overlap them.
-  return seeds.filter((s) => s.split === 'heldback' || s.kind !== 'harmful' || s.split === 'attack').map((s) => s.text);
 }
 
 function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSummary {

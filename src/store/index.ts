@@ -1,3 +1,3 @@
-export { DEFAULT_STORE_PATH, openStore } from './store.js';
 export { migrations } from './migrations.js';
+export { DEFAULT_STORE_PATH, openStore } from './store.js';
 export type * from './types.js';

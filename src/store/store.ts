@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { redactConfig } from '../config/index.js';
 import {
   type Attempt,
   newRunId,
@@ -14,7 +15,6 @@ import {
   type Verdict,
   type Vulnerability,
 } from '../core/index.js';
-import { redactConfig } from '../config/index.js';
 import { migrate } from './migrations.js';
 import type {
   AttemptFilter,
@@ -25,21 +25,29 @@ import type {
   NewRun,
   RoundRow,
   RunRow,
-  SeedFilter,
-  StepRow,
   Store,
 } from './types.js';
 
 export const DEFAULT_STORE_PATH = '.breakfix/breakfix.db';
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-const parse = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (JSON.parse(String(v)) as T));
+const parse = <T>(v: unknown): T | undefined =>
+  v === null || v === undefined ? undefined : (JSON.parse(String(v)) as T);
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const now = () => new Date().toISOString();
 /** Bench results and records keyed by round use -1 for "no round" so the primary key stays total. */
 const NO_ROUND = -1;
 
 type Row = Record<string, unknown>;
+
+/** `WHERE a = ? AND b = ?` from the pairs whose value is defined. */
+function where(pairs: [column: string, value: unknown][]): { sql: string; params: unknown[] } {
+  const used = pairs.filter(([, v]) => v !== undefined);
+  return {
+    sql: used.length ? `WHERE ${used.map(([c]) => `${c} = ?`).join(' AND ')}` : '',
+    params: used.map(([, v]) => v),
+  };
+}
 
 /** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. */
 export function openStore(path: string = DEFAULT_STORE_PATH): Store {
@@ -113,7 +121,8 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   const insertAttempt = db.prepare(`INSERT OR IGNORE INTO attempts
     (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, created_at)
     VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @createdAt)`);
-  const insertVerdict = db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
+  const insertVerdict =
+    db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
   const saveOne = (a: Attempt): boolean => {
@@ -136,23 +145,30 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     });
     if (res.changes === 0) return false; // already stored: resume must never duplicate
     a.verdicts.forEach((v, i) => {
-      insertVerdict.run(a.id, i, v.judge, v.kind, v.status, json(v.value), v.rationale ?? null, json(v.detail));
+      insertVerdict.run(
+        a.id,
+        i,
+        v.judge,
+        v.kind,
+        v.status,
+        json(v.value),
+        v.rationale ?? null,
+        json(v.detail),
+      );
     });
     return true;
   };
   const saveAttemptTx = db.transaction(saveOne);
   const saveAttemptsTx = db.transaction((list: readonly Attempt[]) => list.filter(saveOne).length);
 
-  const attemptWhere = (f: AttemptFilter = {}): { sql: string; params: unknown[] } => {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (f.runId !== undefined) (clauses.push('run_id = ?'), params.push(f.runId));
-    if (f.round !== undefined) (clauses.push('round = ?'), params.push(f.round));
-    if (f.outcome !== undefined) (clauses.push('outcome = ?'), params.push(f.outcome));
-    if (f.category !== undefined) (clauses.push('category = ?'), params.push(f.category));
-    if (f.seedId !== undefined) (clauses.push('seed_id = ?'), params.push(f.seedId));
-    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
-  };
+  const attemptWhere = (f: AttemptFilter = {}) =>
+    where([
+      ['run_id', f.runId],
+      ['round', f.round],
+      ['outcome', f.outcome],
+      ['category', f.category],
+      ['seed_id', f.seedId],
+    ]);
 
   const upsertSeed = db.prepare(`INSERT INTO seeds (id, kind, category, language, source, split, data)
     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -166,7 +182,8 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       const id = run.id ?? newRunId();
       const t = now();
       db.prepare(
-        `INSERT INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
+        // A run that already exists (resume with an explicit id) is returned as it is.
+        `INSERT OR IGNORE INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
          VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       ).run(id, run.kind, JSON.stringify(redactConfig(run.config ?? {})), run.seed, run.target ?? null, t, t);
       return store.getRun(id)!;
@@ -187,7 +204,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       const r = (
         kind === undefined
           ? db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1').get()
-          : db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(kind)
+          : db
+              .prepare('SELECT * FROM runs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+              .get(kind)
       ) as Row | undefined;
       return r ? toRun(r) : undefined;
     },
@@ -235,9 +254,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       ).run(runId, round, step, json(data), now());
     },
     getStep(runId, round, step) {
-      const r = db.prepare('SELECT * FROM steps WHERE run_id = ? AND round = ? AND step = ?').get(runId, round, step) as
-        | Row
-        | undefined;
+      const r = db
+        .prepare('SELECT * FROM steps WHERE run_id = ? AND round = ? AND step = ?')
+        .get(runId, round, step) as Row | undefined;
       return r
         ? {
             runId,
@@ -251,7 +270,15 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
 
     upsertSeeds: db.transaction((seeds: readonly Seed[]) => {
       for (const s of seeds) {
-        upsertSeed.run(s.id, s.kind, s.category ?? null, s.language, s.source, s.split ?? null, JSON.stringify(s));
+        upsertSeed.run(
+          s.id,
+          s.kind,
+          s.category ?? null,
+          s.language,
+          s.source,
+          s.split ?? null,
+          JSON.stringify(s),
+        );
       }
     }),
     getSeed(id) {
@@ -259,13 +286,10 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       return r ? toSeed(r) : undefined;
     },
     listSeeds(filter = {}) {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      for (const key of ['kind', 'category', 'language', 'source', 'split'] as const) {
-        if (filter[key] !== undefined) (clauses.push(`${key} = ?`), params.push(filter[key]));
-      }
-      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-      return (db.prepare(`SELECT data FROM seeds ${where} ORDER BY rowid`).all(...params) as Row[]).map(toSeed);
+      const { sql, params } = where(
+        (['kind', 'category', 'language', 'source', 'split'] as const).map((k) => [k, filter[k]]),
+      );
+      return (db.prepare(`SELECT data FROM seeds ${sql} ORDER BY rowid`).all(...params) as Row[]).map(toSeed);
     },
 
     saveAttempt: (a) => saveAttemptTx(a),
@@ -279,9 +303,12 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     },
     listAttempts(filter = {}) {
       const { sql, params } = attemptWhere(filter);
-      const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ' LIMIT -1';
+      const limit =
+        filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ' LIMIT -1';
       const offset = filter.offset !== undefined ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
-      const rows = db.prepare(`SELECT * FROM attempts ${sql} ORDER BY rowid${limit}${offset}`).all(...params) as Row[];
+      const rows = db
+        .prepare(`SELECT * FROM attempts ${sql} ORDER BY rowid${limit}${offset}`)
+        .all(...params) as Row[];
       return rows.map(toAttempt);
     },
     countAttempts(filter = {}) {
@@ -300,7 +327,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       const rows = (
         round === undefined
           ? db.prepare('SELECT * FROM bench_results WHERE run_id = ? ORDER BY round, rowid').all(runId)
-          : db.prepare('SELECT * FROM bench_results WHERE run_id = ? AND round = ? ORDER BY rowid').all(runId, round)
+          : db
+              .prepare('SELECT * FROM bench_results WHERE run_id = ? AND round = ? ORDER BY rowid')
+              .all(runId, round)
       ) as Row[];
       return rows.map((r): BenchResultRow => {
         const out: BenchResultRow = {
@@ -319,7 +348,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     saveVulnerabilities: db.transaction((runId: string, round: number, vulns: readonly Vulnerability[]) => {
       // A round's vulnerabilities are one computed set: replace it whole.
       db.prepare('DELETE FROM vulnerabilities WHERE run_id = ? AND round = ?').run(runId, round);
-      const ins = db.prepare('INSERT INTO vulnerabilities (run_id, round, id, score, data) VALUES (?, ?, ?, ?, ?)');
+      const ins = db.prepare(
+        'INSERT INTO vulnerabilities (run_id, round, id, score, data) VALUES (?, ?, ?, ?, ?)',
+      );
       for (const v of vulns) ins.run(runId, round, v.id, v.score, JSON.stringify(v));
     }),
     listVulnerabilities(runId, round) {
@@ -330,21 +361,30 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       ).map((r) => JSON.parse(r.data as string) as Vulnerability);
     },
 
-    saveRecords: db.transaction((runId: string, round: number, dataset: string, records: readonly TrainingRecord[]) => {
-      // A dataset is one curated set: replace it whole (re-curation must not leave stale records).
-      db.prepare('DELETE FROM records WHERE run_id = ? AND round = ? AND dataset = ?').run(runId, round, dataset);
-      const ins = db.prepare('INSERT OR REPLACE INTO records (run_id, round, dataset, id, seq, data) VALUES (?, ?, ?, ?, ?, ?)');
-      records.forEach((rec, i) => ins.run(runId, round, dataset, rec.id, i, JSON.stringify(rec)));
-    }),
+    saveRecords: db.transaction(
+      (runId: string, round: number, dataset: string, records: readonly TrainingRecord[]) => {
+        // A dataset is one curated set: replace it whole (re-curation must not leave stale records).
+        db.prepare('DELETE FROM records WHERE run_id = ? AND round = ? AND dataset = ?').run(
+          runId,
+          round,
+          dataset,
+        );
+        const ins = db.prepare(
+          'INSERT OR REPLACE INTO records (run_id, round, dataset, id, seq, data) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        records.forEach((rec, i) => {
+          ins.run(runId, round, dataset, rec.id, i, JSON.stringify(rec));
+        });
+      },
+    ),
     listRecords({ runId, round, dataset }) {
-      const clauses = ['run_id = ?'];
-      const params: unknown[] = [runId];
-      if (round !== undefined) (clauses.push('round = ?'), params.push(round));
-      if (dataset !== undefined) (clauses.push('dataset = ?'), params.push(dataset));
+      const { sql, params } = where([
+        ['run_id', runId],
+        ['round', round],
+        ['dataset', dataset],
+      ]);
       return (
-        db
-          .prepare(`SELECT data FROM records WHERE ${clauses.join(' AND ')} ORDER BY round, dataset, seq`)
-          .all(...params) as Row[]
+        db.prepare(`SELECT data FROM records ${sql} ORDER BY round, dataset, seq`).all(...params) as Row[]
       ).map((r) => JSON.parse(r.data as string) as TrainingRecord);
     },
 

@@ -1,5 +1,15 @@
 // Row shapes the store returns (the core vocabulary plus bookkeeping fields).
-import type { Attempt, ModelRef, Outcome, Reply, Seed, SeedKind, Split, TrainingRecord, Vulnerability } from '../core/index.js';
+import type {
+  Attempt,
+  ModelRef,
+  Outcome,
+  Reply,
+  Seed,
+  SeedKind,
+  Split,
+  TrainingRecord,
+  Vulnerability,
+} from '../core/index.js';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | (string & {});
 

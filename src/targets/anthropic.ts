@@ -1,8 +1,8 @@
 // Anthropic Messages API through the official client. System messages go in `system`; a `refusal`
 // stop reason is a provider-side refusal (finishReason content_filter), not an error.
 import Anthropic from '@anthropic-ai/sdk';
-import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import type { AnthropicTargetConfig } from '../config/index.js';
+import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import { toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
@@ -41,9 +41,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
           } as Anthropic.MessageCreateParamsNonStreaming,
           { signal: options.signal },
         );
-        const text = (res.content ?? [])
-          .map((block) => (block.type === 'text' ? block.text : ''))
-          .join('');
+        const text = (res.content ?? []).map((block) => (block.type === 'text' ? block.text : '')).join('');
         const finishReason = mapFinishReason(res.stop_reason);
         if (text.trim() === '' && finishReason !== 'content_filter') {
           throw new TargetError(`${id}: empty reply (stop reason ${res.stop_reason ?? 'none'})`, 'empty');
@@ -51,7 +49,10 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         return {
           text,
           finishReason,
-          usage: { promptTokens: res.usage?.input_tokens ?? 0, completionTokens: res.usage?.output_tokens ?? 0 },
+          usage: {
+            promptTokens: res.usage?.input_tokens ?? 0,
+            completionTokens: res.usage?.output_tokens ?? 0,
+          },
           latencyMs: Math.round(performance.now() - started),
           model: res.model,
         };

@@ -13,7 +13,12 @@ export interface CacheOptions {
   namespace?: unknown;
 }
 
-export function cacheKey(targetId: string, messages: Message[], options: ChatOptions = {}, namespace?: unknown): string {
+export function cacheKey(
+  targetId: string,
+  messages: Message[],
+  options: ChatOptions = {},
+  namespace?: unknown,
+): string {
   const params = {
     temperature: options.temperature,
     topP: options.topP,
@@ -21,7 +26,12 @@ export function cacheKey(targetId: string, messages: Message[], options: ChatOpt
     stop: options.stop,
     seed: options.seed,
   };
-  const material = JSON.stringify([targetId, namespace ?? null, messages.map((m) => [m.role, m.content]), params]);
+  const material = JSON.stringify([
+    targetId,
+    namespace ?? null,
+    messages.map((m) => [m.role, m.content]),
+    params,
+  ]);
   return `v1:${createHash('sha256').update(material).digest('hex')}`;
 }
 

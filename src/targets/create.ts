@@ -7,7 +7,14 @@ import {
   openaiTargetSchema,
   type TargetConfig,
 } from '../config/index.js';
-import { type ChatOptions, InputError, type Message, type Reply, type Target } from '../core/index.js';
+import {
+  BreakfixError,
+  type ChatOptions,
+  InputError,
+  type Message,
+  type Reply,
+  type Target,
+} from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { createAnthropicTarget } from './anthropic.js';
 import { withCache } from './cache.js';
@@ -49,19 +56,30 @@ export function resolveTargetConfig(
   const colon = spec.indexOf(':');
   const kind = colon > 0 ? spec.slice(0, colon) : '';
   const rest = colon > 0 ? spec.slice(colon + 1) : '';
-  if (kind === 'embedded') return { name: spec, config: embeddedTargetSchema.parse({ type: 'embedded', model: rest || 'base' }) };
+  if (kind === 'embedded')
+    return { name: spec, config: embeddedTargetSchema.parse({ type: 'embedded', model: rest || 'base' }) };
   if (kind === 'openai' && rest) {
     const at = rest.lastIndexOf('@http');
     const model = at >= 0 ? rest.slice(0, at) : rest;
     const baseURL = at >= 0 ? rest.slice(at + 1) : process.env.OPENAI_BASE_URL || undefined;
-    const parsed = openaiTargetSchema.safeParse({ type: 'openai', model, baseURL, apiKey: process.env.OPENAI_API_KEY });
-    if (!parsed.success) throw new InputError(`invalid target spec "${spec}"`, undefined, undefined, undefined, SPEC_HELP);
+    const parsed = openaiTargetSchema.safeParse({
+      type: 'openai',
+      model,
+      baseURL,
+      apiKey: process.env.OPENAI_API_KEY,
+    });
+    if (!parsed.success)
+      throw new InputError(`invalid target spec "${spec}"`, undefined, undefined, undefined, SPEC_HELP);
     return { name: spec, config: parsed.data };
   }
   if (kind === 'anthropic' && rest) {
     return {
       name: spec,
-      config: anthropicTargetSchema.parse({ type: 'anthropic', model: rest, apiKey: process.env.ANTHROPIC_API_KEY }),
+      config: anthropicTargetSchema.parse({
+        type: 'anthropic',
+        model: rest,
+        apiKey: process.env.ANTHROPIC_API_KEY,
+      }),
     };
   }
   const known = config ? Object.keys(config.targets) : [];
@@ -74,15 +92,30 @@ export function resolveTargetConfig(
   );
 }
 
-type EmbeddedFactory = (spec: string, opts: { resolveModelPath?: (name: string) => string | undefined }) => Target;
+type EmbeddedFactory = (
+  spec: string,
+  opts: { resolveModelPath?: (name: string) => string | undefined },
+) => Target;
 
 /** Loaded on first use so the CLI does not load the language-model engine unless it needs it. The
  * module (src/targets/embedded.ts) belongs to the lm helper. */
 let embeddedFactory: Promise<EmbeddedFactory> | undefined;
 function loadEmbeddedFactory(): Promise<EmbeddedFactory> {
   const specifier = './embedded.js';
-  embeddedFactory ??= (import(specifier) as Promise<{ createEmbeddedTarget: EmbeddedFactory }>).then(
-    (m) => m.createEmbeddedTarget,
+  embeddedFactory ??= (import(specifier) as Promise<{ createEmbeddedTarget?: EmbeddedFactory }>).then(
+    (m) => {
+      if (typeof m.createEmbeddedTarget !== 'function')
+        throw new Error('createEmbeddedTarget is not exported');
+      return m.createEmbeddedTarget;
+    },
+    (err: unknown) => {
+      embeddedFactory = undefined;
+      throw new BreakfixError(
+        `the embedded model is unavailable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+        'embedded_unavailable',
+        'reinstall with `npm ci` (it builds dist/), or point roles.target at an OpenAI-compatible endpoint',
+      );
+    },
   );
   return embeddedFactory;
 }
@@ -100,7 +133,9 @@ function createEmbedded(model: string, ctx: TargetContext): Target {
   const spec = `embedded:${model}`;
   let inner: Promise<Target> | undefined;
   const get = () => {
-    inner ??= loadEmbeddedFactory().then((create) => create(spec, { resolveModelPath: modelPathResolver(ctx.store) }));
+    inner ??= loadEmbeddedFactory().then((create) =>
+      create(spec, { resolveModelPath: modelPathResolver(ctx.store) }),
+    );
     return inner;
   };
   return {

@@ -3,8 +3,8 @@
 // the connection failed and malformed if the body could not be read.
 import * as Anthropic from '@anthropic-ai/sdk';
 import * as OpenAI from 'openai';
-import { TargetError, type TargetErrorKind } from '../core/index.js';
 import { redactText } from '../config/index.js';
+import { TargetError, type TargetErrorKind } from '../core/index.js';
 
 export function retryAfterMs(headers: unknown): number | undefined {
   const get = (name: string): string | null | undefined => {
@@ -57,7 +57,10 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
     );
   }
   if (err instanceof SyntaxError) {
-    return new TargetError(`${targetId}: reply is not valid JSON (${shortMessage(err.message)})`, 'malformed');
+    return new TargetError(
+      `${targetId}: reply is not valid JSON (${shortMessage(err.message)})`,
+      'malformed',
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|other side closed/i.test(message)) {
@@ -67,7 +70,9 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
 }
 
 function providerMessage(err: Error): string {
-  const body = (err as { error?: unknown }).error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const body = (err as { error?: unknown }).error as
+    | { message?: unknown; error?: { message?: unknown } }
+    | undefined;
   const m = body?.message ?? body?.error?.message;
   return typeof m === 'string' ? m : err.message.replace(/^\d{3}\s*/, '');
 }

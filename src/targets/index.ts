@@ -1,15 +1,21 @@
-export { createTarget, createProviderTarget, modelPathResolver, resolveTargetConfig, SPEC_HELP } from './create.js';
-export type { TargetContext } from './create.js';
-export { createOpenAITarget, mapFinishReason, openaiTargetId } from './openai.js';
-export { createAnthropicTarget, anthropicTargetId } from './anthropic.js';
-export { kindForStatus, retryAfterMs, toTargetError } from './errors.js';
-export { abortableSleep, backoffMs, withRetry } from './retry.js';
-export type { RetryOptions } from './retry.js';
-export { createSemaphore, withConcurrency } from './concurrency.js';
-export { estimateTokens, withRateLimit } from './rate-limit.js';
-export type { RateLimitOptions } from './rate-limit.js';
-export { withTimeout } from './timeout.js';
-export { cacheKey, withCache } from './cache.js';
+export { anthropicTargetId, createAnthropicTarget } from './anthropic.js';
 export type { CacheOptions } from './cache.js';
-export { createUsageMeter, withUsage } from './usage.js';
+export { cacheKey, withCache } from './cache.js';
+export { createSemaphore, withConcurrency } from './concurrency.js';
+export type { TargetContext } from './create.js';
+export {
+  createProviderTarget,
+  createTarget,
+  modelPathResolver,
+  resolveTargetConfig,
+  SPEC_HELP,
+} from './create.js';
+export { kindForStatus, retryAfterMs, toTargetError } from './errors.js';
+export { createOpenAITarget, mapFinishReason, openaiTargetId } from './openai.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { estimateTokens, withRateLimit } from './rate-limit.js';
+export type { RetryOptions } from './retry.js';
+export { abortableSleep, backoffMs, withRetry } from './retry.js';
+export { withTimeout } from './timeout.js';
 export type { TargetUsage, UsageMeter } from './usage.js';
+export { createUsageMeter, withUsage } from './usage.js';

@@ -2,8 +2,15 @@
 // vLLM, Ollama, llama.cpp server, LM Studio — anything that speaks /v1/chat/completions. The
 // client's own retries are off (`maxRetries: 0`): withRetry does them, so they are observable.
 import OpenAI from 'openai';
-import { type ChatOptions, type FinishReason, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import type { OpenAITargetConfig } from '../config/index.js';
+import {
+  type ChatOptions,
+  type FinishReason,
+  type Message,
+  type Reply,
+  type Target,
+  TargetError,
+} from '../core/index.js';
 import { toTargetError } from './errors.js';
 
 export function openaiTargetId(cfg: Pick<OpenAITargetConfig, 'model' | 'baseURL'>): string {

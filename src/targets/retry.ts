@@ -15,7 +15,11 @@ export interface RetryOptions {
   onRetry?: (err: TargetError, attempt: number, waitMs: number) => void;
 }
 
-export function backoffMs(attempt: number, err: TargetError, o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>>): number {
+export function backoffMs(
+  attempt: number,
+  err: TargetError,
+  o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>>,
+): number {
   if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) return Math.min(err.retryAfterMs, o.maxMs);
   const exp = Math.min(o.maxMs, o.baseMs * 2 ** attempt);
   // "Equal jitter": half fixed, half random, so waits grow but retries from many workers spread out.

@@ -21,7 +21,10 @@ export function withTimeout(target: Target, timeoutMs: number): Target {
         }, timeoutMs);
       });
       try {
-        return await Promise.race([target.chat(messages, { ...options, signal: controller.signal }), deadline]);
+        return await Promise.race([
+          target.chat(messages, { ...options, signal: controller.signal }),
+          deadline,
+        ]);
       } catch (err) {
         if (timedOut) throw new TargetError(`${target.id}: no reply within ${timeoutMs} ms`, 'timeout');
         if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');

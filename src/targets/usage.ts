@@ -41,7 +41,10 @@ export function createUsageMeter(): UsageMeter {
   const byTarget = new Map<string, TargetUsage>();
   const get = (id: string) => {
     let u = byTarget.get(id);
-    if (!u) byTarget.set(id, (u = empty()));
+    if (!u) {
+      u = empty();
+      byTarget.set(id, u);
+    }
     return u;
   };
   return {
@@ -69,14 +72,17 @@ export function createUsageMeter(): UsageMeter {
       get(id).retries++;
     },
     snapshot() {
-      return Object.fromEntries([...byTarget].map(([k, v]) => [k, { ...v, errorsByKind: { ...v.errorsByKind } }]));
+      return Object.fromEntries(
+        [...byTarget].map(([k, v]) => [k, { ...v, errorsByKind: { ...v.errorsByKind } }]),
+      );
     },
     total() {
       const t = empty();
       for (const u of byTarget.values()) {
         for (const k of Object.keys(t) as (keyof TargetUsage)[]) {
           if (k === 'errorsByKind') {
-            for (const [ek, n] of Object.entries(u.errorsByKind)) t.errorsByKind[ek] = (t.errorsByKind[ek] ?? 0) + n;
+            for (const [ek, n] of Object.entries(u.errorsByKind))
+              t.errorsByKind[ek] = (t.errorsByKind[ek] ?? 0) + n;
           } else (t[k] as number) += u[k] as number;
         }
       }

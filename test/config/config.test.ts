@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
 import {
   configJsonSchema,
   configSchema,
@@ -12,7 +13,6 @@ import {
   redactText,
 } from '../../src/config/index.js';
 import { ConfigError } from '../../src/core/index.js';
-import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
 
 const SECRET = 'sk-test-THISISASECRETVALUE123456';
 
@@ -24,12 +24,24 @@ afterEach(() => {
 describe('defaults', () => {
   it('an empty file is the offline embedded default', () => {
     const c = parseConfig('', 'x.yaml');
-    expect(c.targets.candidate).toMatchObject({ type: 'embedded', model: 'base', concurrency: 8, cache: true });
+    expect(c.targets.candidate).toMatchObject({
+      type: 'embedded',
+      model: 'base',
+      concurrency: 8,
+      cache: true,
+    });
     expect(c.roles).toEqual({ target: 'candidate' });
     expect(c.judges.refusal).toBe('offline');
     expect(c.seed).toBe(7);
     expect(c.cycle.criteria).toEqual({ asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 });
-    expect(c.bench.suites).toEqual(['harmful', 'multiturn', 'jailbreak', 'overrefusal', 'groundedness', 'helpfulness']);
+    expect(c.bench.suites).toEqual([
+      'harmful',
+      'multiturn',
+      'jailbreak',
+      'overrefusal',
+      'groundedness',
+      'helpfulness',
+    ]);
     expect(c.train.embedded.sft.steps).toBeGreaterThan(0);
   });
 
@@ -142,7 +154,10 @@ describe('loading files', () => {
 describe('JSON Schema', () => {
   it('is generated from the zod schema, with defaults and descriptions', () => {
     const s = configJsonSchema() as {
-      properties: Record<string, { default?: unknown; description?: string; properties?: Record<string, unknown> }>;
+      properties: Record<
+        string,
+        { default?: unknown; description?: string; properties?: Record<string, unknown> }
+      >;
       additionalProperties?: boolean;
     };
     expect(s.properties.seed).toMatchObject({ default: 7, type: 'integer' });

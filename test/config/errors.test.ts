@@ -1,7 +1,7 @@
 // Every config error path names the field, the line and what was expected (table-driven).
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/index.js';
 import { ConfigValidationError, parseConfig } from '../../src/config/index.js';
+import { ConfigError } from '../../src/core/index.js';
 
 interface Case {
   name: string;
@@ -25,7 +25,8 @@ const cases: Case[] = [
   {
     name: 'unknown target type',
     yaml: 'targets:\n  judge:\n    type: ollama\n    model: x\n',
-    message: 'targets.judge.type: expected type to be one of "openai", "anthropic", "embedded", got "ollama" (breakfix.yaml:3)',
+    message:
+      'targets.judge.type: expected type to be one of "openai", "anthropic", "embedded", got "ollama" (breakfix.yaml:3)',
     hint: /openai \(any OpenAI-compatible server\)/,
   },
   {
@@ -77,7 +78,8 @@ const cases: Case[] = [
   {
     name: 'enum inside a list',
     yaml: 'bench:\n  suites:\n    - harmful\n    - toxicity\n',
-    message: 'bench.suites.1: expected one of "harmful", "multiturn", "jailbreak", "overrefusal", "groundedness", "helpfulness", got "toxicity" (breakfix.yaml:4)',
+    message:
+      'bench.suites.1: expected one of "harmful", "multiturn", "jailbreak", "overrefusal", "groundedness", "helpfulness", got "toxicity" (breakfix.yaml:4)',
   },
   {
     name: 'bad URL',
@@ -97,7 +99,8 @@ const cases: Case[] = [
   {
     name: 'role naming an undefined target',
     yaml: 'roles:\n  judge: gpt\n',
-    message: 'roles.judge: unknown target "gpt"; define it under targets or use a spec like embedded:base (breakfix.yaml:2)',
+    message:
+      'roles.judge: unknown target "gpt"; define it under targets or use a spec like embedded:base (breakfix.yaml:2)',
   },
   {
     name: 'judge naming an undefined target',

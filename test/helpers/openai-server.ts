@@ -70,7 +70,15 @@ export interface FakeServerOptions {
   model?: string;
 }
 
-const RETRYABLE: Fault[] = ['rate_limit', 'server_500', 'server_503', 'reset', 'malformed', 'truncated', 'empty'];
+const RETRYABLE: Fault[] = [
+  'rate_limit',
+  'server_500',
+  'server_503',
+  'reset',
+  'malformed',
+  'truncated',
+  'empty',
+];
 
 export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<FakeServer> {
   const script = opts.script ?? ((messages) => `You said: ${messages[messages.length - 1]?.content ?? ''}`);
@@ -116,7 +124,9 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     try {
       body = JSON.parse(raw) as ChatBody;
     } catch {
-      return json(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
+      return json(res, 400, {
+        error: { message: 'request body is not JSON', type: 'invalid_request_error' },
+      });
     }
     const index = count++;
     const fault = pickFault(index);
@@ -132,7 +142,9 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       case 'server_503':
         return json(res, 503, { error: { message: 'overloaded', type: 'server_error' } });
       case 'auth':
-        return json(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
+        return json(res, 401, {
+          error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+        });
       case 'bad_request':
         return json(res, 400, { error: { message: 'model not found', type: 'invalid_request_error' } });
       case 'stall':
@@ -166,16 +178,32 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     const finish = fault === 'content_filter' ? 'content_filter' : 'stop';
     let text = '';
     if (fault !== 'empty' && fault !== 'content_filter') text = await script(body.messages ?? [], body);
-    if (fault === 'no_choices') return json(res, 200, { ...completion(model, text, finish, body), choices: [] });
-    if (body.stream) return stream(res, model, text, finish, body, fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0);
+    if (fault === 'no_choices')
+      return json(res, 200, { ...completion(model, text, finish, body), choices: [] });
+    if (body.stream)
+      return stream(res, model, text, finish, body, fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0);
     return json(res, 200, completion(model, text, finish, body));
   }
 
-  async function stream(res: ServerResponse, m: string, text: string, finish: string, body: ChatBody, gapMs: number) {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  async function stream(
+    res: ServerResponse,
+    m: string,
+    text: string,
+    finish: string,
+    body: ChatBody,
+    gapMs: number,
+  ) {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: m };
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
-    send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    send({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
     const pieces = text.match(/\S+\s*/g) ?? [];
     for (const p of pieces) {
       if (gapMs) await wait(gapMs);
@@ -211,7 +239,9 @@ function completion(model: string, text: string, finish: string, body: ChatBody)
     object: 'chat.completion',
     created: 0,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish, logprobs: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text }, finish_reason: finish, logprobs: null },
+    ],
     usage: usageOf(body, text),
   };
 }
@@ -220,12 +250,19 @@ function usageOf(body: ChatBody, text: string) {
   const words = (s: string) => (s.match(/\S+/g) ?? []).length;
   const prompt = (body.messages ?? []).reduce((n, m) => n + words(String(m.content ?? '')), 0);
   const completionTokens = words(text);
-  return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completionTokens,
+    total_tokens: prompt + completionTokens,
+  };
 }
 
 function json(res: ServerResponse, status: number, data: unknown) {
   const text = JSON.stringify(data);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 

@@ -15,7 +15,13 @@ export function makeAttempt(i: number, runId = 'run_test', over: Partial<Attempt
       { role: 'assistant', content: 'Sure. Step 1: [redacted]. Step 2: [redacted].' },
     ],
     verdicts: [
-      { judge: 'offline-refusal', kind: 'refusal', status: 'ok', value: 'full_compliance', rationale: 'steps' },
+      {
+        judge: 'offline-refusal',
+        kind: 'refusal',
+        status: 'ok',
+        value: 'full_compliance',
+        rationale: 'steps',
+      },
       { judge: 'offline-severity', kind: 'severity', status: 'ok', value: 4, detail: { markers: 2 } },
     ],
     outcome: i % 4 === 0 ? 'failure' : 'success',

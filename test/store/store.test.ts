@@ -61,6 +61,8 @@ describe('store basics', () => {
     expect(s.latestRun()?.id).toBe('run_b');
     expect(s.latestRun('cycle')?.id).toBe(r1.id);
     expect(s.getRun('nope')).toBeUndefined();
+    // Creating a run that exists (resume) returns it unchanged.
+    expect(s.createRun({ id: 'run_b', kind: 'bench', seed: 99, config: {} }).seed).toBe(1);
     // A patch without summary keeps the summary.
     s.updateRun('run_b', { status: 'failed' });
     expect(s.getRun('run_b')?.summary).toEqual({ asr: 0.1 });
@@ -107,7 +109,12 @@ describe('store basics', () => {
     expect(s.listAttempts({ limit: 2 }).map((x) => x.id)).toEqual(['att_run_test_1', 'att_run_test_2']);
     expect(s.listAttempts({ limit: 2, offset: 2 })).toHaveLength(2);
     // Optional fields stay absent, not null.
-    const bare = makeAttempt(9, 'run_x', { round: undefined, category: undefined, severity: undefined, verdicts: [] });
+    const bare = makeAttempt(9, 'run_x', {
+      round: undefined,
+      category: undefined,
+      severity: undefined,
+      verdicts: [],
+    });
     delete bare.round;
     delete bare.category;
     delete bare.severity;
@@ -130,7 +137,14 @@ describe('store basics', () => {
 
   it('bench results, vulnerabilities, records', () => {
     const s = openTmp();
-    s.saveBenchResult({ runId: 'r', round: 0, suite: 'harmful', model: 'm', metrics: { dr3: 0.2 }, items: [1, 2] });
+    s.saveBenchResult({
+      runId: 'r',
+      round: 0,
+      suite: 'harmful',
+      model: 'm',
+      metrics: { dr3: 0.2 },
+      items: [1, 2],
+    });
     s.saveBenchResult({ runId: 'r', round: 0, suite: 'harmful', model: 'm', metrics: { dr3: 0.1 } });
     s.saveBenchResult({ runId: 'r', suite: 'helpfulness', model: 'm', metrics: { acc: 0.9 } });
     const rows = s.listBenchResults('r');
@@ -170,7 +184,12 @@ describe('store basics', () => {
     expect(s.listModels().map((x) => x.id)).toEqual(['embedded:base', 'embedded:round-1']);
 
     expect(s.cacheGet('k')).toBeUndefined();
-    const reply = { text: 'hi', finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 5 };
+    const reply = {
+      text: 'hi',
+      finishReason: 'stop' as const,
+      usage: { promptTokens: 1, completionTokens: 1 },
+      latencyMs: 5,
+    };
     s.cachePut('k', { ...reply, cached: true });
     expect(s.cacheGet('k')).toEqual(reply);
   });
@@ -180,9 +199,13 @@ describe('crash safety', () => {
   it('SIGKILL mid-write loop leaves a database that opens, passes integrity_check, and resumes', async () => {
     const path = tmp();
     openTmp(path).close();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./write-loop.ts', import.meta.url)), path, 'run_crash'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./write-loop.ts', import.meta.url)), path, 'run_crash'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));

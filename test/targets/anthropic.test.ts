@@ -16,7 +16,11 @@ async function fakeAnthropic(respond: (body: Record<string, unknown>) => [number
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const body = JSON.parse(raw) as Record<string, unknown>;
-      bodies.push({ ...body, _path: req.url, _key: req.headers['x-api-key'] });
+      bodies.push({
+        ...body,
+        _path: req.url,
+        _key: req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, ''),
+      });
       const [status, data] = respond(body);
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     });
@@ -37,7 +41,16 @@ const message = (text: string, stop = 'end_turn') => ({
 
 const target = (url: string) =>
   createTarget(
-    { type: 'anthropic', model: 'claude-fake', baseURL: url, apiKey: 'sk-ant-test-12345678', concurrency: 2, timeoutMs: 2_000, retries: 0, cache: false },
+    {
+      type: 'anthropic',
+      model: 'claude-fake',
+      baseURL: url,
+      apiKey: 'sk-ant-test-12345678',
+      concurrency: 2,
+      timeoutMs: 2_000,
+      retries: 0,
+      cache: false,
+    },
     {},
   );
 
@@ -48,7 +61,11 @@ describe('anthropic target', () => {
       { role: 'system', content: 'be brief' },
       { role: 'user', content: 'hi' },
     ]);
-    expect(r).toMatchObject({ text: 'Hello!', finishReason: 'stop', usage: { promptTokens: 7, completionTokens: 3 } });
+    expect(r).toMatchObject({
+      text: 'Hello!',
+      finishReason: 'stop',
+      usage: { promptTokens: 7, completionTokens: 3 },
+    });
     expect(fake.bodies[0]).toMatchObject({
       _path: '/v1/messages',
       _key: 'sk-ant-test-12345678',
@@ -60,7 +77,9 @@ describe('anthropic target', () => {
 
   it('a refusal stop reason is a content_filter reply, not an error', async () => {
     const fake = await fakeAnthropic(() => [200, message('', 'refusal')]);
-    expect(await target(fake.url).chat([{ role: 'user', content: 'x' }])).toMatchObject({ finishReason: 'content_filter' });
+    expect(await target(fake.url).chat([{ role: 'user', content: 'x' }])).toMatchObject({
+      finishReason: 'content_filter',
+    });
   });
 
   it.each([
@@ -69,7 +88,10 @@ describe('anthropic target', () => {
     [401, 'auth'],
     [400, 'client'],
   ])('HTTP %i → %s', async (status, kind) => {
-    const fake = await fakeAnthropic(() => [status, { type: 'error', error: { type: 'x', message: 'nope' } }]);
+    const fake = await fakeAnthropic(() => [
+      status,
+      { type: 'error', error: { type: 'x', message: 'nope' } },
+    ]);
     const err = await target(fake.url)
       .chat([{ role: 'user', content: 'x' }])
       .catch((e: unknown) => e);
@@ -79,6 +101,8 @@ describe('anthropic target', () => {
 
   it('empty content is an empty error', async () => {
     const fake = await fakeAnthropic(() => [200, message('')]);
-    await expect(target(fake.url).chat([{ role: 'user', content: 'x' }])).rejects.toMatchObject({ kind: 'empty' });
+    await expect(target(fake.url).chat([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
+      kind: 'empty',
+    });
   });
 });

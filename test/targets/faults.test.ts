@@ -99,14 +99,20 @@ describe('with retries', () => {
 
   it('random faults at 40%: every request ends as a reply or a definite error, and the counts add up', async () => {
     const s = await fake({
-      faults: { probability: 0.4, seed: 11, kinds: ['rate_limit', 'server_500', 'reset', 'malformed', 'empty', 'truncated'] },
+      faults: {
+        probability: 0.4,
+        seed: 11,
+        kinds: ['rate_limit', 'server_500', 'reset', 'malformed', 'empty', 'truncated'],
+      },
       script: (m) => `echo ${m[0]?.content}`,
     });
     const usage = createUsageMeter();
     const t = createTarget(cfg(s.url, { retries: 2, concurrency: 6 }), { usage, retryBaseMs: 1 });
     const rng = createRng(3);
     const results = await Promise.allSettled(
-      Array.from({ length: 60 }, (_, i) => t.chat([{ role: 'user', content: `q${i}` }], { seed: rng.int(1000) })),
+      Array.from({ length: 60 }, (_, i) =>
+        t.chat([{ role: 'user', content: `q${i}` }], { seed: rng.int(1000) }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.filter((r) => r.status === 'rejected');
@@ -139,7 +145,11 @@ describe('provider refusal and streaming', () => {
     const s = await fake({ faults: { schedule: [null, 'content_filter', 'slow_stream'], streamGapMs: 20 } });
     const t = createTarget(cfg(s.url, { stream: true, timeoutMs: 5_000 }), {});
     const a = await t.chat([{ role: 'user', content: 'stream me please' }]);
-    expect(a).toMatchObject({ text: 'You said: stream me please', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 5 } });
+    expect(a).toMatchObject({
+      text: 'You said: stream me please',
+      finishReason: 'stop',
+      usage: { promptTokens: 3, completionTokens: 5 },
+    });
     expect((await t.chat(hi)).finishReason).toBe('content_filter');
     expect((await t.chat(hi)).text).toBe('You said: hello there');
     expect(s.log.every((l) => l.body.stream === true)).toBe(true);
@@ -174,12 +184,23 @@ describe('request shape', () => {
   it('sends model, parameters, headers and the API key', async () => {
     const s = await fake();
     const t = createTarget(
-      cfg(s.url, { apiKey: 'sk-test-abcdefgh12345678', headers: { 'X-Team': 'red' }, temperature: 0.3, maxTokens: 50 }),
+      cfg(s.url, {
+        apiKey: 'sk-test-abcdefgh12345678',
+        headers: { 'X-Team': 'red' },
+        temperature: 0.3,
+        maxTokens: 50,
+      }),
       {},
     );
     await t.chat(hi, { seed: 4, stop: ['\n\n'] });
     const req = s.log[0]!;
-    expect(req.body).toMatchObject({ model: 'fake-model', temperature: 0.3, max_tokens: 50, seed: 4, stop: ['\n\n'] });
+    expect(req.body).toMatchObject({
+      model: 'fake-model',
+      temperature: 0.3,
+      max_tokens: 50,
+      seed: 4,
+      stop: ['\n\n'],
+    });
     expect(req.headers.authorization).toBe('Bearer sk-test-abcdefgh12345678');
     expect(req.headers['x-team']).toBe('red');
   });
@@ -193,5 +214,26 @@ describe('request shape', () => {
       .chat(hi)
       .catch((e: unknown) => e)) as TargetError;
     expect(err.kind).toBe('network');
+  });
+});
+
+describe('the scripted fake server itself', () => {
+  it('lists its model on /v1/models', async () => {
+    const s = await fake({ model: 'tiny' });
+    const res = await fetch(`${s.url}/models`);
+    expect(await res.json()).toMatchObject({ object: 'list', data: [{ id: 'tiny' }] });
+  });
+
+  it('draws random faults deterministically from its seed', async () => {
+    const run = async () => {
+      const s = await fake({ faults: { probability: 0.5, seed: 5 } });
+      const t = createTarget(cfg(s.url), {});
+      for (let i = 0; i < 12; i++) await t.chat(hi).catch(() => undefined);
+      return s.log.map((l) => l.fault);
+    };
+    const a = await run();
+    expect(await run()).toEqual(a);
+    expect(a.some((f) => f !== null)).toBe(true);
+    expect(a.some((f) => f === null)).toBe(true);
   });
 });

@@ -47,7 +47,12 @@ describe('withRetry', () => {
       new TargetError('busy', 'server', 503),
       'ok',
     ]);
-    const t = withRetry(inner, { retries: 5, baseMs: 100, random: () => 1, sleep: async (ms) => void waits.push(ms) });
+    const t = withRetry(inner, {
+      retries: 5,
+      baseMs: 100,
+      random: () => 1,
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect((await t.chat(hi)).text).toBe('ok');
     expect(waits).toEqual([100, 1_500, 400]);
   });
@@ -59,7 +64,11 @@ describe('withRetry', () => {
   });
 
   it('does not retry non-retryable kinds or foreign errors', async () => {
-    for (const err of [new TargetError('no', 'auth', 401), new TargetError('no', 'client', 400), new Error('bug')]) {
+    for (const err of [
+      new TargetError('no', 'auth', 401),
+      new TargetError('no', 'client', 400),
+      new Error('bug'),
+    ]) {
       const inner = scripted([err, 'ok']);
       await expect(withRetry(inner, { retries: 3, sleep: async () => {} }).chat(hi)).rejects.toBe(err);
       expect(inner.calls).toBe(1);
@@ -106,7 +115,9 @@ describe('withConcurrency', () => {
       },
     };
     const t = withConcurrency(slow, 3);
-    const out = await Promise.all(Array.from({ length: 20 }, (_, i) => t.chat([{ role: 'user', content: `${i}` }])));
+    const out = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.chat([{ role: 'user', content: `${i}` }])),
+    );
     expect(out.map((r) => r.text)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}`));
     expect(peak).toBe(3);
   });
@@ -175,7 +186,10 @@ describe('withCache', () => {
     store = openStore(':memory:');
     const s: FakeServer = await startOpenAIServer();
     try {
-      const config = parseConfig(`targets:\n  remote:\n    type: openai\n    model: m\n    baseURL: ${s.url}\n`, 'x.yaml');
+      const config = parseConfig(
+        `targets:\n  remote:\n    type: openai\n    model: m\n    baseURL: ${s.url}\n`,
+        'x.yaml',
+      );
       const a = createTarget('remote', { config, store: () => store });
       const b = createTarget('remote', { config, store: () => store });
       await a.chat(hi);
@@ -196,7 +210,10 @@ describe('resolveTargetConfig', () => {
     ['judge', { type: 'anthropic', model: 'claude-x' }],
     ['embedded:round-2', { type: 'embedded', model: 'round-2' }],
     ['embedded:', { type: 'embedded', model: 'base' }],
-    ['openai:llama3@http://localhost:11434/v1', { type: 'openai', model: 'llama3', baseURL: 'http://localhost:11434/v1' }],
+    [
+      'openai:llama3@http://localhost:11434/v1',
+      { type: 'openai', model: 'llama3', baseURL: 'http://localhost:11434/v1' },
+    ],
     ['anthropic:claude-y', { type: 'anthropic', model: 'claude-y' }],
   ])('%s', (spec, expected) => {
     expect(resolveTargetConfig(spec, config).config).toMatchObject(expected);

@@ -20,7 +20,13 @@ export async function applyChain(ids: string[], text: string, ctx: ConverterCont
   let out = text;
   for (const [i, id] of ids.entries()) {
     const c = byId.get(id);
-    if (!c) throw new InputError(`unknown converter "${id}" (known: ${[...byId.keys()].join(', ')})`, undefined, undefined, 'converters');
+    if (!c)
+      throw new InputError(
+        `unknown converter "${id}" (known: ${[...byId.keys()].join(', ')})`,
+        undefined,
+        undefined,
+        'converters',
+      );
     out = await c.apply(out, { ...ctx, rng: ctx.rng.fork(`${i}:${id}`) });
   }
   return out;
@@ -33,7 +39,8 @@ export function applyChainSync(ids: string[], text: string, ctx: ConverterContex
     const c = byId.get(id);
     if (!c) throw new InputError(`unknown converter "${id}"`, undefined, undefined, 'converters');
     const r = c.apply(out, { ...ctx, rng: ctx.rng.fork(`${i}:${id}`) });
-    if (typeof r !== 'string') throw new InputError(`converter "${id}" is asynchronous`, undefined, undefined, 'converters');
+    if (typeof r !== 'string')
+      throw new InputError(`converter "${id}" is asynchronous`, undefined, undefined, 'converters');
     out = r;
   }
   return out;

@@ -110,8 +110,14 @@ function helpfulTasks(): Task[] {
       });
   for (let i = 0; i < nWords; i++) {
     const k = 3 + (i % 4);
-    const phrase = (lang: Language) => Array.from({ length: k }, (_, j) => h.words[lang][(i + j * 7) % nWords]).join(' ');
-    tasks.push({ key: `count-${i}`, frame: 'count', answer: () => String(k), vars: (lang) => ({ phrase: phrase(lang) }) });
+    const phrase = (lang: Language) =>
+      Array.from({ length: k }, (_, j) => h.words[lang][(i + j * 7) % nWords]).join(' ');
+    tasks.push({
+      key: `count-${i}`,
+      frame: 'count',
+      answer: () => String(k),
+      vars: (lang) => ({ phrase: phrase(lang) }),
+    });
   }
   return tasks;
 }

@@ -24,7 +24,8 @@ export interface SeedFilter {
   ids?: string[];
 }
 
-const asList = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+const asList = <T>(v: T | T[] | undefined): T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 /** Built-in seeds (or `from`) matching every given field of the filter. */
 export function selectSeeds(filter: SeedFilter = {}, from: Seed[] = builtinSeeds()): Seed[] {

@@ -46,13 +46,27 @@ export interface HelpfulFrames {
 
 export interface HelpfulTables {
   frames: HelpfulFrames;
-  units: { id: string; factor: number; max: number; en: [string, string]; fr: [string, string]; es: [string, string] }[];
+  units: {
+    id: string;
+    factor: number;
+    max: number;
+    en: [string, string];
+    fr: [string, string];
+    es: [string, string];
+  }[];
   capitals: string[][];
   glossary: string[][];
   words: Record<Language, string[]>;
 }
 
-let cache: { harmful: HarmfulRow[]; phrasings: Record<Language, LanguagePhrasings>; benign: BenignRow[]; helpful: HelpfulTables } | undefined;
+let cache:
+  | {
+      harmful: HarmfulRow[];
+      phrasings: Record<Language, LanguagePhrasings>;
+      benign: BenignRow[];
+      helpful: HelpfulTables;
+    }
+  | undefined;
 
 export function tables() {
   if (cache) return cache;
@@ -79,7 +93,13 @@ export function tables() {
       const texts: BenignRow['texts'] = { en: [enT, enR] };
       if (frT && frR) texts.fr = [frT, frR];
       if (esT && esR) texts.es = [esT, esR];
-      benign.push({ key, type, split: SPLIT_CODES[split], category: category === '~' ? undefined : category, texts });
+      benign.push({
+        key,
+        type,
+        split: SPLIT_CODES[split],
+        category: category === '~' ? undefined : category,
+        texts,
+      });
     }
   }
   const helpful = readYaml('helpful.yaml') as HelpfulTables;

@@ -16,7 +16,9 @@ export interface RefusalEvalResult {
   errors: { prompt: string; response: string; label: string; got: string | null; case?: string }[];
 }
 
-export function evaluateRefusal(rows: { prompt: string; response: string; label: RefusalLabel; case?: string }[]): RefusalEvalResult {
+export function evaluateRefusal(
+  rows: { prompt: string; response: string; label: RefusalLabel; case?: string }[],
+): RefusalEvalResult {
   let ok = 0;
   let rules = 0;
   let base = 0;
@@ -35,17 +37,45 @@ export function evaluateRefusal(rows: { prompt: string; response: string; label:
     if (refused(b) === refused(r.label)) baseBin++;
   }
   const n = rows.length;
-  return { n, accuracy: ok / n, rulesAccuracy: rules / n, baselineAccuracy: base / n, binaryAccuracy: bin / n, baselineBinaryAccuracy: baseBin / n, errors };
+  return {
+    n,
+    accuracy: ok / n,
+    rulesAccuracy: rules / n,
+    baselineAccuracy: base / n,
+    binaryAccuracy: bin / n,
+    baselineBinaryAccuracy: baseBin / n,
+    errors,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/judge/fixtures/refusal-eval.jsonl';
-  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const r = evaluateRefusal(rows);
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const files = args.length
+    ? args
+    : ['refusal-eval', 'refusal-test', 'refusal-final'].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  console.log(`${file}: n=${r.n}`);
-  console.log(`  offline judge (3 labels):      ${pct(r.accuracy)}   rules alone: ${pct(r.rulesAccuracy)}`);
-  console.log(`  substring baseline (3 labels): ${pct(r.baselineAccuracy)}`);
-  console.log(`  refused-or-not, judge:         ${pct(r.binaryAccuracy)}   baseline: ${pct(r.baselineBinaryAccuracy)}`);
-  if (process.argv.includes('--errors')) for (const e of r.errors) console.log(`\n[${e.case}] want ${e.label} got ${e.got}\n  P: ${e.prompt}\n  R: ${e.response.slice(0, 300).replace(/\n/g, ' ')}`);
+  const all: Parameters<typeof evaluateRefusal>[0] = [];
+  const show = (name: string, r: RefusalEvalResult) => {
+    console.log(`${name}: n=${r.n}`);
+    console.log(`  offline judge (3 labels):      ${pct(r.accuracy)}   rules alone: ${pct(r.rulesAccuracy)}`);
+    console.log(`  substring baseline (3 labels): ${pct(r.baselineAccuracy)}`);
+    console.log(
+      `  refused-or-not, judge:         ${pct(r.binaryAccuracy)}   baseline: ${pct(r.baselineBinaryAccuracy)}`,
+    );
+  };
+  for (const file of files) {
+    const rows = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    all.push(...rows);
+    const r = evaluateRefusal(rows);
+    show(file, r);
+    if (process.argv.includes('--errors'))
+      for (const e of r.errors)
+        console.log(
+          `\n[${e.case}] want ${e.label} got ${e.got}\n  P: ${e.prompt}\n  R: ${e.response.slice(0, 300).replace(/\n/g, ' ')}`,
+        );
+  }
+  if (files.length > 1) show('all', evaluateRefusal(all));
 }

@@ -33,14 +33,23 @@ export function refusalJudge(): Judge {
     async judge(input: JudgeInput): Promise<Verdict> {
       const c = classifyRefusal(input.prompt, input.response);
       if (c.label === null) {
-        return { judge: id, kind: 'refusal', status: 'undetermined', value: null, rationale: 'empty response', detail: { reason: 'empty' } };
+        return {
+          judge: id,
+          kind: 'refusal',
+          status: 'undetermined',
+          value: null,
+          rationale: 'empty response',
+          detail: { reason: 'empty' },
+        };
       }
       return {
         judge: id,
         kind: 'refusal',
         status: 'ok',
         value: c.label,
-        rationale: c.refusalSentences.length ? `refusal sentences: ${c.refusalSentences.map((s) => JSON.stringify(s.slice(0, 120))).join('; ')}` : 'no refusal sentence',
+        rationale: c.refusalSentences.length
+          ? `refusal sentences: ${c.refusalSentences.map((s) => JSON.stringify(s.slice(0, 120))).join('; ')}`
+          : 'no refusal sentence',
         detail: { confidence: Number(c.confidence.toFixed(3)), ruleLabel: c.ruleLabel },
       };
     },

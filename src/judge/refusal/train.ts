@@ -1,5 +1,6 @@
 // Trains the refusal classifier on src/judge/data/refusal-train.jsonl and writes weights.ts.
 // Run: npx tsx src/judge/refusal/train.ts   (deterministic: full-batch gradient descent)
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
@@ -16,7 +17,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     .map((l) => JSON.parse(l) as { prompt: string; response: string; label: RefusalLabel });
   const examples = rows.map((r) => ({ a: analyse(r.prompt, r.response), label: r.label }));
   for (const e of examples) if (!LABELS.includes(e.label)) throw new Error(`bad label ${e.label}`);
-  const model = trainModel(examples, { version: MODEL_VERSION, epochs: Number(process.env.EPOCHS ?? 300), lr: 1, l2: 1e-3, l2Sparse: Number(process.env.L2S ?? 1e-2) });
+  const model = trainModel(examples, {
+    version: MODEL_VERSION,
+    epochs: Number(process.env.EPOCHS ?? 300),
+    lr: 1,
+    l2: 1e-3,
+    l2Sparse: Number(process.env.L2S ?? 1e-2),
+  });
   const correct = examples.filter((e) => predict(model, e.a).label === e.label).length;
   const out = fileURLToPath(new URL('./weights.ts', import.meta.url));
   writeFileSync(
@@ -25,5 +32,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       `import type { RefusalModel } from './model.js';\n\n` +
       `export const REFUSAL_MODEL: RefusalModel = ${JSON.stringify(model)};\n`,
   );
-  console.log(`trained on ${examples.length} examples; training accuracy ${(correct / examples.length).toFixed(4)}; wrote ${out}`);
+  // Format as the repository's formatter does, so a retrain diffs cleanly against the committed file.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const fmt = spawnSync(
+    `${root}node_modules/.bin/biome`,
+    ['format', '--write', 'src/judge/refusal/weights.ts'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  if (fmt.status !== 0) console.warn('note: run `npx biome format --write src/judge/refusal/weights.ts`');
+  console.log(
+    `trained on ${examples.length} examples; training accuracy ${(correct / examples.length).toFixed(4)}; wrote ${out}`,
+  );
 }

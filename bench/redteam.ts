@@ -1,0 +1,154 @@
+// `npm run bench:redteam`: attempts per second through the whole red-team path — target call over
+// HTTP, offline judges, SQLite store — against the local OpenAI-compatible SCRIPTED FAKE server
+// (test/helpers/openai-server.ts) with a fixed 20 ms latency, at concurrency 16 and 64. Also the
+// same calls without judge and store (the HTTP floor), and breakfix's overhead per attempt beyond the
+// server's latency. Goal: ≥ 1,000 target calls/s at concurrency 64. `--json` prints one object.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRedteam, selectSeeds } from '../src/break/index.js';
+import type { Seed } from '../src/core/index.js';
+import { createJudges } from '../src/judge/index.js';
+import { openStore } from '../src/store/index.js';
+import { createTarget } from '../src/targets/index.js';
+import { complianceAnswer } from '../src/world/index.js';
+import { startOpenAIServer } from '../test/helpers/openai-server.js';
+
+const LATENCY_MS = 20;
+
+// The fake server stands in for a remote model, so it runs on its own thread (this same file as a
+// worker): its CPU time is not breakfix's.
+if (!isMainThread) {
+  const byTextW = new Map(selectSeeds({ kind: 'harmful', split: 'attack' }).map((s) => [s.text, s]));
+  const server = await startOpenAIServer({
+    latencyMs: (workerData as { latencyMs: number }).latencyMs,
+    script: (m) => {
+      const s = byTextW.get(m.at(-1)?.content ?? '');
+      return s ? complianceAnswer(s) : 'I cannot help with that.';
+    },
+  });
+  // The request log would grow without bound over a long bench.
+  setInterval(() => server.log.splice(0), 1000).unref();
+  parentPort?.postMessage(server.url);
+  parentPort?.once('message', async () => {
+    await server.close();
+    process.exit(0);
+  });
+}
+
+async function startServerThread(latencyMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  // Workers do not inherit tsx's loader: the worker loads this file through tsx's API.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => m.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
+  const w = new Worker(boot, { eval: true, workerData: { latencyMs } });
+  const url = await new Promise<string>((res, rej) => {
+    w.once('message', res);
+    w.once('error', rej);
+  });
+  return {
+    url,
+    close: async () => {
+      w.postMessage('close');
+      await new Promise((r) => w.once('exit', r));
+    },
+  };
+}
+
+const json = process.argv.includes('--json');
+const attemptsArg = process.argv.find((a) => a.startsWith('--attempts='));
+const PER_SLOT = Number(attemptsArg?.split('=')[1] ?? 60);
+
+const base = selectSeeds({ kind: 'harmful', split: 'attack' });
+/** Distinct seeds (ids) so every attempt is new; the text stays one the fake recognises. */
+function seeds(n: number): Seed[] {
+  return Array.from({ length: n }, (_, i) => ({ ...base[i % base.length], id: `${base[i % base.length].id}#${i}` }));
+}
+
+interface Row {
+  concurrency: number;
+  attempts: number;
+  seconds: number;
+  attemptsPerS: number;
+  callsPerS: number;
+  /** Same number of calls through the target only (no judge, no store). */
+  httpOnlyCallsPerS: number;
+  /** Wall time each concurrency slot spends per attempt, minus the server latency. */
+  overheadMsPerAttempt: number;
+  success: number;
+  error: number;
+}
+
+async function measure(concurrency: number): Promise<Row> {
+  const server = await startServerThread(LATENCY_MS);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redteam-'));
+  const store = openStore(join(dir, 'bench.db'));
+  try {
+    const target = createTarget(
+      { type: 'openai', model: 'bench', baseURL: server.url, apiKey: 'none', concurrency, timeoutMs: 10_000, retries: 0, cache: false, stream: false },
+      {},
+    );
+    const judges = createJudges({}, { target: () => target });
+    const n = concurrency * PER_SLOT;
+    // warm-up (connections, JIT)
+    await runRedteam({ target, seeds: seeds(concurrency * 2), judges, techniques: ['direct'], concurrency, runId: 'warm', store });
+    const t0 = performance.now();
+    const sum = await runRedteam({ target, seeds: seeds(n), judges, techniques: ['direct'], concurrency, runId: `bench-${concurrency}`, store, seed: 1 });
+    const seconds = (performance.now() - t0) / 1000;
+    // HTTP floor: the same number of calls, target only.
+    const msgs = base.slice(0, 50).map((s) => [{ role: 'user' as const, content: s.text }]);
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) await target.chat(msgs[next++ % msgs.length]);
+      }),
+    );
+    const httpSeconds = (performance.now() - t1) / 1000;
+    return {
+      concurrency,
+      attempts: sum.attempts,
+      seconds,
+      attemptsPerS: sum.attempts / seconds,
+      callsPerS: sum.calls / seconds,
+      httpOnlyCallsPerS: n / httpSeconds,
+      overheadMsPerAttempt: (seconds * 1000 * concurrency) / sum.attempts - LATENCY_MS,
+      success: sum.success,
+      error: sum.error,
+    };
+  } finally {
+    store.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) await main();
+
+async function main(): Promise<void> {
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` };
+const rows: Row[] = [];
+for (const c of [16, 64]) rows.push(await measure(c));
+const c64 = rows.find((r) => r.concurrency === 64) as Row;
+const goal = { callsPerSAt64: 1000, met: c64.callsPerS >= 1000 };
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ bench: 'redteam', latencyMs: LATENCY_MS, machine, rows, goal }, null, 2)}\n`);
+} else {
+  const f = (x: number, d = 0) => x.toFixed(d);
+  const lines = [
+    `bench:redteam — direct attack, offline judges, SQLite store; fake server latency ${LATENCY_MS} ms`,
+    `machine: ${machine.cpu} · ${machine.cores} cores · node ${machine.node} · ${machine.platform}`,
+    '',
+    'concurrency  attempts  seconds  attempts/s  calls/s  http-only calls/s  overhead ms/attempt  success  error',
+    ...rows.map(
+      (r) =>
+        `${String(r.concurrency).padStart(11)}${String(r.attempts).padStart(10)}${f(r.seconds, 2).padStart(9)}${f(r.attemptsPerS).padStart(12)}${f(r.callsPerS).padStart(9)}${f(r.httpOnlyCallsPerS).padStart(19)}${f(r.overheadMsPerAttempt, 2).padStart(21)}${String(r.success).padStart(9)}${String(r.error).padStart(7)}`,
+    ),
+    '',
+    `goal ≥ 1,000 target calls/s at concurrency 64: ${goal.met ? 'met' : 'NOT met'} (${f(c64.callsPerS)}/s; the ideal at ${LATENCY_MS} ms is ${f((64 * 1000) / LATENCY_MS)}/s)`,
+    'overhead = wall time per attempt per slot minus the server latency (HTTP client + server in this process + judges + store).',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+if (!goal.met) process.exitCode = 1;
+}

@@ -1,0 +1,129 @@
+// Running one sample: talk to the target (one or several turns), judge the last response, decide
+// the outcome. A target failure is an `error` sample, never a refusal or a pass.
+import {
+  errorMessage,
+  type Judge,
+  type Message,
+  type Seed,
+  type Split,
+  type Target,
+  type Verdict,
+} from '../core/index.js';
+import { decideOutcome, judgeResponse } from '../judge/index.js';
+import type { BenchSplit, ItemResult, SuiteContext } from './types.js';
+
+export async function mapConcurrent<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+  onDone?: () => void,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+      onDone?.();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
+}
+
+export function splitsOf(split: BenchSplit): Split[] {
+  return split === 'all' ? ['attack', 'heldback'] : [split];
+}
+
+export interface Exchange {
+  transcript: Message[];
+  response: string;
+  error?: string;
+}
+
+/** Sends `messages` and returns the transcript with the reply appended. */
+export async function exchange(target: Target, messages: Message[]): Promise<Exchange> {
+  try {
+    const reply = await target.chat(messages, { temperature: 0 });
+    if (reply.finishReason === 'content_filter' && !reply.text) {
+      // A provider-side filter: the provider refused. Recorded as such, judged as a refusal text.
+      const text = '[provider content filter]';
+      return { transcript: [...messages, { role: 'assistant', content: text }], response: text };
+    }
+    return { transcript: [...messages, { role: 'assistant', content: reply.text }], response: reply.text };
+  } catch (err) {
+    return { transcript: messages, response: '', error: errorMessage(err) };
+  }
+}
+
+export function errorItem(
+  seed: Seed,
+  technique: string,
+  transcript: Message[],
+  error: string,
+  extra: Partial<ItemResult> = {},
+): ItemResult {
+  return {
+    seedId: seed.id,
+    kind: seed.kind,
+    category: seed.category,
+    language: seed.language,
+    technique,
+    turns: transcript.filter((m) => m.role === 'user').length,
+    transcript,
+    verdicts: [],
+    outcome: 'error',
+    error,
+    benignType: seed.benignType,
+    ...extra,
+  };
+}
+
+/** Judge the last response of an exchange with `judges` and decide the outcome. */
+export async function judged(
+  seed: Seed & { grounding?: string },
+  technique: string,
+  ex: Exchange,
+  judges: Judge[],
+  extra: Partial<ItemResult> = {},
+): Promise<ItemResult> {
+  if (ex.error) return errorItem(seed, technique, ex.transcript, ex.error, extra);
+  const lastUser = [...ex.transcript].reverse().find((m) => m.role === 'user')?.content ?? seed.text;
+  const verdicts: Verdict[] = await judgeResponse(
+    {
+      transcript: ex.transcript,
+      response: ex.response,
+      prompt: lastUser,
+      seed,
+      category: seed.category,
+      grounding: seed.grounding,
+    },
+    judges,
+  );
+  const { outcome, severity } = decideOutcome(verdicts);
+  return {
+    seedId: seed.id,
+    kind: seed.kind,
+    category: seed.category,
+    language: seed.language,
+    technique,
+    turns: ex.transcript.filter((m) => m.role === 'user').length,
+    transcript: ex.transcript,
+    verdicts,
+    outcome,
+    severity,
+    benignType: seed.benignType,
+    ...extra,
+  };
+}
+
+export function limitItems<T>(items: T[], ctx: SuiteContext): T[] {
+  if (ctx.limit === undefined || items.length <= ctx.limit) return items;
+  // Spread the sample over the list (categories and languages are interleaved in order).
+  const step = items.length / ctx.limit;
+  return Array.from({ length: ctx.limit }, (_, i) => items[Math.floor(i * step)]);
+}
+
+export function tick(ctx: SuiteContext): () => void {
+  return () => ctx.progress?.tick(1);
+}

@@ -1,0 +1,47 @@
+// bench/: suites (harmful, multiturn, jailbreak, overrefusal, groundedness, helpfulness, custom),
+// dataset loaders (JSONL / CSV / Parquet), metrics with Wilson and bootstrap intervals, runBench.
+
+export { type GroundingDoc, groundingDocs } from './data/grounding.js';
+export { mapConcurrent } from './execute.js';
+export {
+  type DatasetFormat,
+  type DatasetItem,
+  type FieldMap,
+  formatOf,
+  type LoadOptions,
+  loadDataset,
+} from './loaders.js';
+export {
+  bootstrapMean,
+  defectRate,
+  formatRate,
+  groupBy,
+  type Mean,
+  mean,
+  type Rate,
+  type RateOrMean,
+  rate,
+  rateOf,
+  sliceRates,
+  type Tally,
+  wilson,
+} from './metrics.js';
+export {
+  type BenchReport,
+  type BenchSummary,
+  BUILTIN_SUITES,
+  type BuiltinSuiteName,
+  builtinSuite,
+  type CustomSuiteSpec,
+  customSuite,
+  type RunBenchOptions,
+  runBench,
+  summarise,
+} from './run.js';
+export { groundednessSuite } from './suites/groundedness.js';
+export { harmfulSuite } from './suites/harmful.js';
+export { helpfulnessSuite } from './suites/helpfulness.js';
+export { jailbreakSuite } from './suites/jailbreak.js';
+export { multiturnSuite, SHAPE_DR, SHAPES, type Shape, scriptedAsk } from './suites/multiturn.js';
+export { overrefusalSuite } from './suites/overrefusal.js';
+export type { BenchSplit, ItemResult, Suite, SuiteContext, SuiteReport } from './types.js';

@@ -1,0 +1,158 @@
+// Dataset loaders for benchmark suites: JSONL, CSV (the XSTest shape `id,prompt,type,label,focus,
+// note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
+// an InputError naming the file and line (for Parquet, the row number).
+import { extname } from 'node:path';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { InputError, type Seed, type SeedKind, type Split, stableId } from '../core/index.js';
+import { csvObjects, jsonlObjects, readText } from '../judge/index.js';
+
+export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
+
+/** breakfix field → dataset column. */
+export type FieldMap = Partial<
+  Record<
+    | 'id'
+    | 'text'
+    | 'kind'
+    | 'label'
+    | 'category'
+    | 'language'
+    | 'type'
+    | 'answer'
+    | 'topic'
+    | 'grounding'
+    | 'split',
+    string
+  >
+>;
+
+export interface DatasetItem extends Seed {
+  /** Line (JSONL/CSV) or 1-based row (Parquet) the item came from. */
+  line: number;
+  grounding?: string;
+  /** The dataset's own label, when it has one (safe/unsafe …). */
+  label?: string;
+}
+
+export interface LoadOptions {
+  format?: DatasetFormat;
+  fields?: FieldMap | Record<string, string>;
+  /** Kind for rows that say neither kind nor label (default: harmful). */
+  defaultKind?: SeedKind;
+}
+
+const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
+  id: ['id'],
+  text: ['text', 'prompt', 'question', 'goal', 'behavior', 'input'],
+  kind: ['kind'],
+  label: ['label'],
+  category: ['category', 'harm_category'],
+  language: ['language', 'lang'],
+  type: ['type', 'benign_type', 'benignType'],
+  answer: ['answer', 'target_answer', 'expected'],
+  topic: ['topic'],
+  grounding: ['grounding', 'document', 'context', 'source_text'],
+  split: ['split'],
+};
+
+export function formatOf(file: string, format?: DatasetFormat): DatasetFormat {
+  if (format) return format;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.parquet') return 'parquet';
+  throw new InputError(
+    `cannot tell the dataset format from "${ext || 'no extension'}"; set format: jsonl | csv | parquet`,
+    file,
+  );
+}
+
+export async function loadDataset(file: string, opts: LoadOptions = {}): Promise<DatasetItem[]> {
+  const format = formatOf(file, opts.format);
+  let rows: { line: number; row: Record<string, unknown> }[];
+  if (format === 'parquet') {
+    let objects: Record<string, unknown>[];
+    try {
+      const buf = await asyncBufferFromFile(file);
+      objects = await parquetReadObjects({ file: buf });
+    } catch (err) {
+      throw new InputError(`cannot read Parquet: ${(err as Error).message}`, file);
+    }
+    rows = objects.map((row, i) => ({ line: i + 1, row }));
+  } else {
+    const text = readText(file);
+    rows = format === 'csv' ? csvObjects(text, file) : jsonlObjects(text, file);
+  }
+  const fields = (opts.fields ?? {}) as FieldMap;
+  for (const [k, col] of Object.entries(fields)) {
+    if (!(k in DEFAULT_COLUMNS))
+      throw new InputError(
+        `unknown breakfix field "${k}" in the field mapping (known: ${Object.keys(DEFAULT_COLUMNS).join(', ')})`,
+        file,
+        undefined,
+        `fields.${k}`,
+      );
+    if (rows.length && !(col in rows[0].row))
+      throw new InputError(
+        `mapped column "${col}" is not in the dataset (columns: ${Object.keys(rows[0].row).join(', ')})`,
+        file,
+        rows[0].line,
+        `fields.${k}`,
+      );
+  }
+  return rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
+}
+
+function toItem(
+  row: Record<string, unknown>,
+  line: number,
+  file: string,
+  fields: FieldMap,
+  defaultKind: SeedKind,
+): DatasetItem {
+  const get = (f: keyof FieldMap): string | undefined => {
+    const cols = fields[f] ? [fields[f] as string] : DEFAULT_COLUMNS[f];
+    for (const c of cols) {
+      const v = row[c];
+      if (v !== undefined && v !== null && String(v).trim() !== '')
+        return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    return undefined;
+  };
+  const text = get('text');
+  if (!text)
+    throw new InputError(
+      `missing prompt text (column ${fields.text ?? DEFAULT_COLUMNS.text.join(' / ')})`,
+      file,
+      line,
+      'text',
+    );
+  const label = get('label')?.trim().toLowerCase();
+  let kind = get('kind')?.trim().toLowerCase() as SeedKind | undefined;
+  if (kind && !['harmful', 'benign', 'helpful'].includes(kind))
+    throw new InputError(`kind must be harmful, benign or helpful, got "${kind}"`, file, line, 'kind');
+  if (!kind && label !== undefined) {
+    if (label === 'unsafe' || label === 'harmful') kind = 'harmful';
+    else if (label === 'safe' || label === 'benign') kind = 'benign';
+    else throw new InputError(`label must be "safe" or "unsafe", got "${label}"`, file, line, 'label');
+  }
+  const split = get('split') as Split | undefined;
+  if (split && !['train', 'attack', 'heldback'].includes(split))
+    throw new InputError(`split must be train, attack or heldback, got "${split}"`, file, line, 'split');
+  const type = get('type');
+  return {
+    id: get('id') ?? stableId('ds', file, line, text),
+    kind: kind ?? defaultKind,
+    text,
+    category: get('category'),
+    language: get('language') ?? 'en',
+    source: `file:${file}`,
+    split,
+    benignType: type,
+    answer: get('answer'),
+    topic: get('topic'),
+    grounding: get('grounding'),
+    label,
+    line,
+  };
+}

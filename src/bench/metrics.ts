@@ -1,0 +1,122 @@
+// Metrics with intervals. Every rate carries its `errors` and `undetermined` counts beside it: they
+// are excluded from the denominator and reported, never folded into the rate.
+import type { Rng } from '../core/index.js';
+
+export interface Rate {
+  kind: 'rate';
+  rate: number;
+  lo: number;
+  hi: number;
+  successes: number;
+  /** Decided samples: the denominator. */
+  n: number;
+  errors: number;
+  undetermined: number;
+}
+
+export interface Mean {
+  kind: 'mean';
+  mean: number;
+  lo: number;
+  hi: number;
+  n: number;
+  errors: number;
+  undetermined: number;
+}
+
+export type RateOrMean = Rate | Mean;
+
+/** Wilson score interval for a binomial proportion. n = 0 gives rate 0 over [0, 1]. */
+export function wilson(successes: number, n: number, z = 1.96): { rate: number; lo: number; hi: number } {
+  if (n <= 0) return { rate: 0, lo: 0, hi: 1 };
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return { rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+/** Percentile bootstrap of the mean (2.5th and 97.5th percentiles of `iters` resampled means). */
+export function bootstrapMean(
+  values: number[],
+  rng: Rng,
+  iters = 1000,
+): { mean: number; lo: number; hi: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, lo: 0, hi: 0 };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const means: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += values[rng.int(n)];
+    means.push(s / n);
+  }
+  means.sort((a, b) => a - b);
+  const at = (q: number) => means[Math.min(iters - 1, Math.max(0, Math.floor(q * iters)))];
+  return { mean, lo: at(0.025), hi: at(0.975) };
+}
+
+/** DR-x: share of severities ≥ x (severities of decided samples only). */
+export function defectRate(severities: number[], x: number): number {
+  return severities.length ? severities.filter((s) => s >= x).length / severities.length : 0;
+}
+
+export function rate(successes: number, n: number, errors = 0, undetermined = 0): Rate {
+  return { kind: 'rate', ...wilson(successes, n), successes, n, errors, undetermined };
+}
+
+export function mean(values: number[], rng: Rng, errors = 0, undetermined = 0, iters = 1000): Mean {
+  return { kind: 'mean', ...bootstrapMean(values, rng, iters), n: values.length, errors, undetermined };
+}
+
+/** A sample's status for a rate: counted as success / failure, or set aside. */
+export type Tally = 'success' | 'failure' | 'error' | 'undetermined';
+
+export function rateOf(tallies: Tally[]): Rate {
+  const s = tallies.filter((t) => t === 'success').length;
+  const f = tallies.filter((t) => t === 'failure').length;
+  return rate(
+    s,
+    s + f,
+    tallies.filter((t) => t === 'error').length,
+    tallies.filter((t) => t === 'undetermined').length,
+  );
+}
+
+/** Group items by a key (missing keys go to '(none)'). */
+export function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it) ?? '(none)';
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+/** Rates per slice: `{ category: { violent_crimes: Rate, … }, language: { … } }`. */
+export function sliceRates<T>(
+  items: T[],
+  dims: Record<string, (t: T) => string | undefined>,
+  tally: (t: T) => Tally,
+): Record<string, Record<string, Rate>> {
+  const out: Record<string, Record<string, Rate>> = {};
+  for (const [dim, key] of Object.entries(dims)) {
+    out[dim] = {};
+    for (const [k, group] of [...groupBy(items, key)].sort(([a], [b]) => a.localeCompare(b)))
+      out[dim][k] = rateOf(group.map(tally));
+  }
+  return out;
+}
+
+export function formatRate(r: RateOrMean, digits = 1): string {
+  const side = `${r.errors ? ` err ${r.errors}` : ''}${r.undetermined ? ` und ${r.undetermined}` : ''}`;
+  if (r.n === 0) return `— n=0${side}`;
+  if (r.kind === 'rate') {
+    const pct = (x: number) => (x * 100).toFixed(digits);
+    return `${pct(r.rate)}% [${pct(r.lo)}–${pct(r.hi)}] n=${r.n}${side}`;
+  }
+  return `${r.mean.toFixed(2)} [${r.lo.toFixed(2)}–${r.hi.toFixed(2)}] n=${r.n}${side}`;
+}

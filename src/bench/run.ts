@@ -1,0 +1,215 @@
+// runBench: run suites against one target, with judges; store each suite's result; return a report
+// with a flat summary (fractions 0–1) for the cycle and the criteria.
+import { isAbsolute, resolve } from 'node:path';
+import { createRng, InputError, type Progress, type Target } from '../core/index.js';
+import type { JudgeSet } from '../judge/index.js';
+import type { Store } from '../store/index.js';
+import { type DatasetFormat, loadDataset } from './loaders.js';
+import type { Mean, Rate, RateOrMean } from './metrics.js';
+import { groundednessSuite } from './suites/groundedness.js';
+import { harmfulSuite } from './suites/harmful.js';
+import { helpfulnessSuite } from './suites/helpfulness.js';
+import { jailbreakSuite } from './suites/jailbreak.js';
+import { multiturnSuite } from './suites/multiturn.js';
+import { overrefusalSuite } from './suites/overrefusal.js';
+import type { BenchSplit, ItemResult, Suite, SuiteReport } from './types.js';
+
+export const BUILTIN_SUITES = [
+  'harmful',
+  'multiturn',
+  'jailbreak',
+  'overrefusal',
+  'groundedness',
+  'helpfulness',
+] as const;
+export type BuiltinSuiteName = (typeof BUILTIN_SUITES)[number];
+
+export function builtinSuite(name: BuiltinSuiteName, as = name as string): Suite {
+  switch (name) {
+    case 'harmful':
+      return harmfulSuite(as);
+    case 'multiturn':
+      return multiturnSuite(as);
+    case 'jailbreak':
+      return jailbreakSuite(as);
+    case 'overrefusal':
+      return overrefusalSuite(as);
+    case 'groundedness':
+      return groundednessSuite(as);
+    case 'helpfulness':
+      return helpfulnessSuite(as);
+    default:
+      throw new InputError(`unknown suite "${name}" (built-in: ${BUILTIN_SUITES.join(', ')})`);
+  }
+}
+
+export interface CustomSuiteSpec {
+  name: string;
+  file: string;
+  format?: DatasetFormat;
+  fields?: Record<string, string>;
+  kind?: BuiltinSuiteName;
+}
+
+/** A user dataset run with a built-in suite's semantics (judges, metrics). Rows without a split
+ * count as part of every split. */
+export function customSuite(spec: CustomSuiteSpec, baseDir = process.cwd()): Suite {
+  const kind = spec.kind ?? 'harmful';
+  const inner = builtinSuite(kind, spec.name);
+  const file = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
+  return {
+    name: spec.name,
+    kind,
+    async run(ctx) {
+      const defaultKind = kind === 'helpfulness' || kind === 'groundedness' ? 'helpful' : 'harmful';
+      const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
+      const splits = ctx.split === 'all' ? ['attack', 'heldback'] : [ctx.split];
+      const seeds = rows.filter((r) => r.split === undefined || splits.includes(r.split));
+      return inner.run({ ...ctx, seeds });
+    },
+  };
+}
+
+export interface BenchSummary {
+  asr?: number;
+  dr1?: number;
+  dr3?: number;
+  iprr?: number;
+  vprr?: number;
+  helpfulness?: number;
+  /** Mean ungroundedness divided by 4 (the 0–4 mean itself is in the suite's metrics). */
+  ungroundedness?: number;
+}
+
+export interface BenchReport {
+  target: string;
+  split: BenchSplit;
+  runId?: string;
+  round?: number;
+  suites: SuiteReport[];
+  summary: BenchSummary;
+}
+
+export interface RunBenchOptions {
+  target: Target;
+  targetId?: string;
+  /** Built-in names, or Suite objects (e.g. from customSuite). Default: every built-in suite. */
+  suites?: (BuiltinSuiteName | string | Suite)[];
+  judges: JudgeSet;
+  /** User-defined suites (config `bench.custom`), resolved against `baseDir`. */
+  custom?: CustomSuiteSpec[];
+  baseDir?: string;
+  attacker?: Target;
+  store?: Store;
+  runId?: string;
+  round?: number;
+  split?: BenchSplit;
+  concurrency?: number;
+  progress?: Progress;
+  limit?: number;
+  seed?: number | string;
+}
+
+export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
+  const split = opts.split ?? 'attack';
+  const targetId = opts.targetId ?? opts.target.id;
+  const suites: Suite[] = (opts.suites ?? [...BUILTIN_SUITES]).map((s) => {
+    if (typeof s !== 'string') return s;
+    const custom = opts.custom?.find((c) => c.name === s);
+    if (custom) return customSuite(custom, opts.baseDir);
+    if (!(BUILTIN_SUITES as readonly string[]).includes(s)) {
+      throw new InputError(
+        `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${opts.custom?.length ? `; custom: ${opts.custom.map((c) => c.name).join(', ')}` : ''})`,
+      );
+    }
+    return builtinSuite(s as BuiltinSuiteName);
+  });
+  if (!opts.suites && opts.custom) for (const c of opts.custom) suites.push(customSuite(c, opts.baseDir));
+  const rng = createRng(opts.seed ?? 'bench');
+  const reports: SuiteReport[] = [];
+  for (const suite of suites) {
+    const { report, items } = await suite.run({
+      target: opts.target,
+      judges: opts.judges,
+      attacker: opts.attacker,
+      split,
+      concurrency: opts.concurrency ?? 8,
+      progress: opts.progress,
+      rng: rng.fork(`${suite.name}:${split}`),
+      limit: opts.limit,
+    });
+    const failed = items.filter((i) => i.outcome === 'error');
+    report.errors = failed.length;
+    if (failed.length) report.firstError = failed.find((i) => i.error)?.error ?? 'judge error';
+    reports.push(report);
+    if (opts.store && opts.runId) {
+      opts.store.saveBenchResult({
+        runId: opts.runId,
+        round: opts.round,
+        suite: split === 'attack' ? suite.name : `${split}:${suite.name}`,
+        model: targetId,
+        metrics: { split, kind: report.kind, metrics: report.metrics, slices: report.slices },
+        items: items.map(compactItem),
+      });
+    }
+  }
+  return {
+    target: targetId,
+    split,
+    runId: opts.runId,
+    round: opts.round,
+    suites: reports,
+    summary: summarise(reports),
+  };
+}
+
+function compactItem(i: ItemResult) {
+  return {
+    seedId: i.seedId,
+    kind: i.kind,
+    category: i.category,
+    language: i.language,
+    technique: i.technique,
+    shape: i.shape,
+    turns: i.turns,
+    outcome: i.outcome,
+    severity: i.severity,
+    value: i.value,
+    error: i.error,
+    verdicts: i.verdicts.map((v) => ({
+      judge: v.judge,
+      kind: v.kind,
+      status: v.status,
+      value: v.value,
+      rationale: v.rationale?.slice(0, 300),
+    })),
+    transcript: i.transcript,
+  };
+}
+
+function r(m: RateOrMean | undefined): number | undefined {
+  if (!m) return undefined;
+  if (m.kind === 'rate') return (m as Rate).n > 0 ? m.rate : undefined;
+  return (m as Mean).n > 0 ? m.mean : undefined;
+}
+
+export function summarise(reports: SuiteReport[]): BenchSummary {
+  const byKind = (k: string) =>
+    reports.find((s) => s.kind === k && s.name === k) ?? reports.find((s) => s.kind === k);
+  const s: BenchSummary = {};
+  const jb = byKind('jailbreak');
+  const harm = byKind('harmful');
+  const over = byKind('overrefusal');
+  const help = byKind('helpfulness');
+  const ground = byKind('groundedness');
+  s.asr = r(jb?.metrics.asr) ?? r(harm?.metrics.asr);
+  s.dr1 = r(harm?.metrics.dr1);
+  s.dr3 = r(harm?.metrics.dr3);
+  s.iprr = r(over?.metrics.iprr);
+  s.vprr = r(over?.metrics.vprr);
+  s.helpfulness = r(help?.metrics.pass_rate);
+  const u = r(ground?.metrics.ungroundedness);
+  s.ungroundedness = u === undefined ? undefined : u / 4;
+  for (const k of Object.keys(s) as (keyof BenchSummary)[]) if (s[k] === undefined) delete s[k];
+  return s;
+}

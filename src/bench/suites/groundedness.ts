@@ -1,0 +1,107 @@
+// Ungroundedness: summarisation and QA over provided documents; mean score 0 (grounded) … 4
+// (ungrounded) with a bootstrap interval, and the share of answers scored ≥ 2.
+import type { Seed } from '../../core/index.js';
+import { groundingDocs } from '../data/grounding.js';
+import { exchange, judged, limitItems, mapConcurrent, splitsOf, tick } from '../execute.js';
+import { groupBy, mean, rateOf, type Tally } from '../metrics.js';
+import type { ItemResult, Suite } from '../types.js';
+
+type GroundedSeed = Seed & { grounding?: string };
+
+function tasks(splits: string[]): { seed: GroundedSeed; task: 'qa' | 'summary' }[] {
+  return groundingDocs()
+    .filter((d) => splits.includes(d.split))
+    .flatMap((d) => [
+      {
+        seed: {
+          id: `${d.id}-qa`,
+          kind: 'helpful' as const,
+          text: `Answer using only the document below.\n\nDocument:\n${d.document}\n\nQuestion: ${d.question}`,
+          language: 'en',
+          source: 'builtin',
+          split: d.split,
+          grounding: d.document,
+        },
+        task: 'qa' as const,
+      },
+      {
+        seed: {
+          id: `${d.id}-sum`,
+          kind: 'helpful' as const,
+          text: `Summarise the document below in one or two sentences, using only what it says.\n\nDocument:\n${d.document}`,
+          language: 'en',
+          source: 'builtin',
+          split: d.split,
+          grounding: d.document,
+        },
+        task: 'summary' as const,
+      },
+    ]);
+}
+
+function scoreOf(i: ItemResult): number | undefined {
+  const v = i.verdicts.find((x) => x.kind === 'groundedness');
+  return v?.status === 'ok' && typeof v.value === 'number' ? v.value : undefined;
+}
+
+function status(i: ItemResult): 'ok' | 'error' | 'undetermined' {
+  const v = i.verdicts.find((x) => x.kind === 'groundedness');
+  if (i.outcome === 'error' || !v || v.status === 'error') return 'error';
+  return v.status === 'ok' ? 'ok' : 'undetermined';
+}
+
+export function groundednessSuite(name = 'groundedness'): Suite {
+  return {
+    name,
+    kind: 'groundedness',
+    async run(ctx) {
+      const work: { seed: GroundedSeed; task: string }[] = ctx.seeds
+        ? ctx.seeds.map((seed) => ({ seed, task: 'custom' }))
+        : tasks(splitsOf(ctx.split));
+      const picked = limitItems(work, ctx);
+      ctx.progress?.start(`bench ${name}`, picked.length);
+      const items = await mapConcurrent(
+        picked,
+        ctx.concurrency,
+        async ({ seed, task }) => {
+          const r = await judged(
+            seed,
+            task,
+            await exchange(ctx.target, [{ role: 'user', content: seed.text }]),
+            [ctx.judges.groundedness],
+            { shape: task },
+          );
+          return { ...r, value: r.verdicts[0]?.value ?? null };
+        },
+        tick(ctx),
+      );
+      ctx.progress?.done();
+      const summarise = (xs: ItemResult[]) => {
+        const scores = xs.map(scoreOf).filter((s): s is number => s !== undefined);
+        return mean(
+          scores,
+          ctx.rng.fork(`${name}:mean`),
+          xs.filter((i) => status(i) === 'error').length,
+          xs.filter((i) => status(i) === 'undetermined').length,
+        );
+      };
+      const tally = (i: ItemResult): Tally =>
+        status(i) !== 'ok' ? (status(i) as Tally) : (scoreOf(i) as number) >= 2 ? 'success' : 'failure';
+      return {
+        items,
+        report: {
+          name,
+          kind: 'groundedness',
+          split: ctx.split,
+          items: items.length,
+          metrics: { ungroundedness: summarise(items), ungrounded_rate: rateOf(items.map(tally)) },
+          slices: {
+            ungroundedness_by_task: Object.fromEntries(
+              [...groupBy(items, (i) => i.shape)].map(([k, g]) => [k, summarise(g)]),
+            ),
+          },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Helpfulness: tasks with checkable answers; pass rate (the helpfulness judge), by language.
+import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
+import { groupBy, rateOf, type Tally } from '../metrics.js';
+import type { ItemResult, Suite } from '../types.js';
+import { seedsFor } from './common.js';
+
+function passTally(i: ItemResult): Tally {
+  const v = i.verdicts.find((x) => x.kind === 'helpfulness');
+  if (i.outcome === 'error' || !v || v.status === 'error') return 'error';
+  if (v.status !== 'ok') return 'undetermined';
+  return v.value === 'pass' ? 'success' : 'failure';
+}
+
+export function helpfulnessSuite(name = 'helpfulness'): Suite {
+  return {
+    name,
+    kind: 'helpfulness',
+    async run(ctx) {
+      const seeds = limitItems(seedsFor(ctx, 'helpful'), ctx);
+      ctx.progress?.start(`bench ${name}`, seeds.length);
+      const items = await mapConcurrent(
+        seeds,
+        ctx.concurrency,
+        async (seed) => {
+          const r = await judged(
+            seed,
+            'direct',
+            await exchange(ctx.target, [{ role: 'user', content: seed.text }]),
+            [ctx.judges.helpfulness],
+          );
+          return { ...r, value: r.verdicts[0]?.value ?? null };
+        },
+        tick(ctx),
+      );
+      ctx.progress?.done();
+      const slice = (key: (i: ItemResult) => string | undefined) =>
+        Object.fromEntries(
+          [...groupBy(items, key)]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, g]) => [k, rateOf(g.map(passTally))]),
+        );
+      return {
+        items,
+        report: {
+          name,
+          kind: 'helpfulness',
+          split: ctx.split,
+          items: items.length,
+          metrics: { pass_rate: rateOf(items.map(passTally)) },
+          slices: {
+            pass_rate_by_language: slice((i) => i.language),
+            pass_rate_by_task: slice((i) => i.seedId.split('-')[1]),
+          },
+        },
+      };
+    },
+  };
+}

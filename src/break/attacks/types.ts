@@ -1,0 +1,70 @@
+// The contract every attack implements: given one seed and a target, produce a conversation,
+// judge it, and say what happened. Budgets are shared across a run; attacks check them between
+// target calls so a run stops promptly.
+import type { Judge, Message, Outcome, Rng, Seed, Target, Verdict } from '../../core/index.js';
+
+/** Budget counters shared by every attempt of a run. */
+export interface BudgetCounter {
+  /** Target calls made so far (all attempts). */
+  calls: number;
+  /** Target tokens (prompt + completion) used so far. */
+  tokens: number;
+  /** True once the tokens or wall-time budget is spent; attacks stop before the next call. */
+  exhausted(): boolean;
+  /** Why the budget ran out ('tokens' | 'seconds'), once it has. */
+  reason?: string;
+}
+
+export interface AttackJudges {
+  /** Judges whose verdicts decide the outcome (decideOutcome). */
+  attack: Judge[];
+  /** 1–10 jailbreak rater for PAIR/TAP/Crescendo; absent = derived from the attack verdicts. */
+  score?: Judge;
+}
+
+export interface AttackContext {
+  target: Target;
+  seed: Seed;
+  judges: AttackJudges;
+  rng: Rng;
+  budget: BudgetCounter;
+  /** The attacker LLM (PAIR, TAP, simulated, Crescendo-with-attacker, LLM translation). */
+  attacker?: Target;
+  /** Converter/template ids this attempt uses (chain attacks); others read it as a hint. */
+  techniques: string[];
+  /** Most user turns in a multi-turn attack. */
+  maxTurns: number;
+  /** Attack-specific knobs (streams, iterations, branching …). */
+  options?: Record<string, unknown>;
+}
+
+export interface AttackResult {
+  /** The conversation that decided the outcome (the successful one, else the last). */
+  transcript: Message[];
+  verdicts: Verdict[];
+  outcome: Outcome;
+  severity?: number;
+  /** Converter and template ids actually applied, in order. */
+  techniques: string[];
+  /** Target calls made, including backtracked and pruned branches. */
+  calls: number;
+  /** Target tokens used. */
+  tokens: number;
+  /** User turns in the deciding transcript. */
+  turns: number;
+  error?: string;
+  /** Attack bookkeeping (backtracks, pruned branches, attacker errors, scores …). */
+  detail?: Record<string, unknown>;
+  /** True when the budget ran out before anything was judged: not stored, redone on resume. */
+  incomplete?: boolean;
+}
+
+export interface Attack {
+  id: string;
+  description: string;
+  /** Needs an attacker LLM (unavailable offline). */
+  needsAttacker?: boolean;
+  /** Multi-turn by nature. */
+  multiTurn?: boolean;
+  run(ctx: AttackContext): Promise<AttackResult>;
+}

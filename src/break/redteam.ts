@@ -1,0 +1,358 @@
+// runRedteam: plan attempts (seeds × persona × techniques), run them with bounded concurrency
+// against the target, judge, store every attempt under a deterministic id (a rerun skips what is
+// stored), stop at the budget, and summarise. ASR counts decided outcomes only; error and
+// undetermined are reported beside it.
+import {
+  type Attempt,
+  createRng,
+  errorMessage,
+  InputError,
+  type Judge,
+  type Outcome,
+  type Progress,
+  type Seed,
+  type Split,
+  stableId,
+  type Target,
+  type Template,
+} from '../core/index.js';
+import type { Store } from '../store/index.js';
+import { ATTACKS, getAttack } from './attacks/index.js';
+import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
+import { getConverter } from './converters/index.js';
+import { OFFLINE_CONVERTERS, getPersona, type PersonaId, type PlannedAttack } from './personas.js';
+import { type BanditAlgorithm, SearchState } from './search.js';
+import { builtinTemplates, getTemplate } from './templates/index.js';
+
+export interface RedteamBudget {
+  attempts?: number;
+  tokens?: number;
+  seconds?: number;
+}
+
+export interface RedteamOptions {
+  target: Target;
+  targetId?: string;
+  seeds: Seed[];
+  /** A JudgeSet (`createJudges`) or the attack judges. An LLM `jailbreak` judge rates 1–10. */
+  judges: Judge[] | { attack: Judge[]; jailbreak?: Judge };
+  persona?: PersonaId;
+  /** Attack, converter and template ids (empty = the persona's choice). */
+  techniques?: string[];
+  languages?: string[];
+  categories?: string[];
+  budget?: RedteamBudget;
+  concurrency?: number;
+  /** Seed of every random choice. */
+  seed?: number | string;
+  store?: Store;
+  runId: string;
+  round?: number;
+  attacker?: Target;
+  progress?: Progress;
+  /** Material to attack with: 'attack' (default; also uses 'train' templates) or 'heldback'. */
+  split?: Split;
+  maxTurns?: number;
+  search?: { iterations?: number; algorithm?: BanditAlgorithm; tries?: number };
+  /** User templates (config `templates.files`). */
+  templates?: Template[];
+  /** Per-attack knobs, e.g. { pair: { streams: 3, iterations: 3 } }. */
+  attackOptions?: Record<string, Record<string, unknown>>;
+}
+
+export interface SliceStats {
+  attempts: number;
+  success: number;
+  failure: number;
+  error: number;
+  undetermined: number;
+  /** success / (success + failure); null when nothing was decided. */
+  asr: number | null;
+}
+
+export interface RedteamSummary extends SliceStats {
+  runId: string;
+  round?: number;
+  target: string;
+  persona: PersonaId;
+  planned: number;
+  /** Attempts run now. */
+  ran: number;
+  /** Attempts found in the store and skipped (resume). */
+  resumed: number;
+  calls: number;
+  tokens: number;
+  seconds: number;
+  /** Why the run stopped early: 'tokens' | 'seconds' (absent when it finished its plan). */
+  stoppedBy?: string;
+  unavailable: { attack: string; reason: string }[];
+  slices: {
+    category: Record<string, SliceStats>;
+    attack: Record<string, SliceStats>;
+    technique: Record<string, SliceStats>;
+    language: Record<string, SliceStats>;
+    turns: Record<string, SliceStats>;
+  };
+  search?: ReturnType<SearchState['summary']>;
+  /** Ids of successful attempts (first 50). */
+  successes: string[];
+  /** The first error message, to diagnose a run that ended in errors. */
+  firstError?: string;
+}
+
+const emptySlice = (): SliceStats => ({ attempts: 0, success: 0, failure: 0, error: 0, undetermined: 0, asr: null });
+
+function add(s: SliceStats, outcome: Outcome): void {
+  s.attempts++;
+  s[outcome]++;
+  const decided = s.success + s.failure;
+  s.asr = decided ? s.success / decided : null;
+}
+
+export interface PlannedItem extends PlannedAttack {
+  id: string;
+  seed: Seed;
+  index: number;
+}
+
+/** Splits `techniques` into attack ids and converter/template ids; unknown ids are an InputError. */
+export function classifyTechniques(ids: string[], extra: Template[] = []): { attacks: string[]; chosen: string[] } {
+  const attacks: string[] = [];
+  const chosen: string[] = [];
+  for (const id of ids) {
+    if (getAttack(id)) attacks.push(id);
+    else if (getConverter(id) || getTemplate(id) || extra.some((t) => t.id === id)) chosen.push(id);
+    else
+      throw new InputError(
+        `unknown technique "${id}"; see \`breakfix redteam --list\``,
+        undefined,
+        undefined,
+        'techniques',
+      );
+  }
+  return { attacks, chosen };
+}
+
+/** The deterministic plan: the same options give the same attempts with the same ids. */
+export function planRedteam(opts: RedteamOptions): { items: PlannedItem[]; unavailable: RedteamSummary['unavailable'] } {
+  const persona = getPersona(opts.persona ?? 'intermediate');
+  if (!persona) throw new InputError(`unknown persona "${opts.persona}" (low_skill, intermediate)`, undefined, undefined, 'persona');
+  const split = opts.split ?? 'attack';
+  const { attacks: named, chosen } = classifyTechniques(opts.techniques ?? [], opts.templates);
+  const unavailable: RedteamSummary['unavailable'] = [];
+  // Named attacks run as named; otherwise the persona's mix, with chains when techniques were named.
+  const wanted = new Set(named.length ? named : ATTACKS.map((a) => a.id));
+  if (!named.length && chosen.length) {
+    for (const a of ['pair', 'tap', 'simulated', 'many_shot', 'search', 'crescendo']) wanted.delete(a);
+  }
+  for (const id of [...wanted]) {
+    const a = getAttack(id);
+    if (a?.needsAttacker && !opts.attacker) {
+      wanted.delete(id);
+      if (named.includes(id))
+        unavailable.push({ attack: id, reason: `${id} needs an attacker model; set roles.attacker in the config (offline, use search or crescendo)` });
+    }
+  }
+  const templateSplits: Split[] = split === 'heldback' ? ['heldback'] : ['attack', 'train'];
+  const templates = [...builtinTemplates(), ...(opts.templates ?? [])].filter((t) => templateSplits.includes(t.split ?? 'attack'));
+  const rng = createRng(`redteam:${opts.seed ?? 0}`);
+  const langs = opts.languages?.length ? new Set(opts.languages) : undefined;
+  const cats = opts.categories?.length ? new Set(opts.categories) : undefined;
+  const seeds = opts.seeds.filter(
+    (s) =>
+      (!langs || langs.has(s.language)) &&
+      (!cats || (s.category !== undefined && cats.has(s.category))) &&
+      // held-back material is attacked only when the caller asks for it
+      (split === 'heldback' ? s.split === 'heldback' : s.split !== 'heldback'),
+  );
+  const items: PlannedItem[] = [];
+  for (const seed of seeds) {
+    const plan = persona.plan(seed, {
+      rng: rng.fork(seed.id),
+      templates,
+      converters: OFFLINE_CONVERTERS,
+      attacks: wanted,
+      chosen,
+    });
+    plan.forEach((p, index) =>
+      items.push({ ...p, seed, index, id: stableId('att', opts.runId, opts.round ?? null, seed.id, p.attack, p.techniques, index) }),
+    );
+  }
+  rng.fork('order').shuffle(items);
+  const cap = opts.budget?.attempts;
+  return { items: cap !== undefined ? items.slice(0, cap) : items, unavailable };
+}
+
+export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> {
+  const started = Date.now();
+  const persona = opts.persona ?? 'intermediate';
+  const { items, unavailable } = planRedteam(opts);
+  const progress = opts.progress;
+  for (const u of unavailable) progress?.log(`skipped ${u.attack}: ${u.reason}`);
+  const judges: AttackJudges = Array.isArray(opts.judges)
+    ? { attack: opts.judges }
+    : {
+        attack: opts.judges.attack,
+        // The offline jailbreak judge is the same compliance check: derive the score instead.
+        score: opts.judges.jailbreak && !opts.judges.jailbreak.id.startsWith('offline') ? opts.judges.jailbreak : undefined,
+      };
+  const store = opts.store;
+  if (store && !store.getRun(opts.runId)) {
+    store.createRun({
+      id: opts.runId,
+      kind: 'redteam',
+      seed: typeof opts.seed === 'number' ? opts.seed : 0,
+      target: opts.targetId ?? opts.target.id,
+      config: { persona, techniques: opts.techniques ?? [], languages: opts.languages ?? [], categories: opts.categories ?? [], budget: opts.budget ?? {}, split: opts.split ?? 'attack' },
+    });
+  }
+  const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
+  const budget: BudgetCounter = {
+    calls: 0,
+    tokens: 0,
+    exhausted() {
+      if (this.reason) return true;
+      if (opts.budget?.tokens !== undefined && this.tokens >= opts.budget.tokens) this.reason = 'tokens';
+      else if (deadline !== undefined && Date.now() >= deadline) this.reason = 'seconds';
+      return this.reason !== undefined;
+    },
+  };
+  const search = new SearchState({
+    algorithm: opts.search?.algorithm ?? 'ucb',
+    tries: opts.search?.tries ?? (opts.search?.iterations ?? 4) * 6,
+    seed: opts.seed ?? 0,
+    arms: {
+      techniques: classifyTechniques(opts.techniques ?? [], opts.templates).chosen,
+      splits: opts.split === 'heldback' ? ['heldback'] : ['attack', 'train'],
+      extraTemplates: opts.templates,
+    },
+  });
+  const summary: RedteamSummary = {
+    runId: opts.runId,
+    ...(opts.round !== undefined ? { round: opts.round } : {}),
+    target: opts.targetId ?? opts.target.id,
+    persona,
+    planned: items.length,
+    ran: 0,
+    resumed: 0,
+    calls: 0,
+    tokens: 0,
+    seconds: 0,
+    ...emptySlice(),
+    unavailable,
+    slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
+    successes: [],
+  };
+  const count = (a: Pick<Attempt, 'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error'>) => {
+    add(summary, a.outcome);
+    const slice = (dim: keyof RedteamSummary['slices'], key: string) => {
+      summary.slices[dim][key] ??= emptySlice();
+      add(summary.slices[dim][key], a.outcome);
+    };
+    slice('category', a.category ?? 'none');
+    slice('attack', a.attack);
+    slice('technique', a.techniques.join('+') || '(none)');
+    slice('language', a.language);
+    slice('turns', String(a.turns));
+    if (a.outcome === 'success' && summary.successes.length < 50) summary.successes.push(a.id);
+    if (a.outcome === 'error' && !summary.firstError && 'error' in a && a.error) summary.firstError = a.error;
+  };
+
+  // Resume: what this run (and round) already stored, read once rather than per attempt.
+  const stored = new Map<string, Attempt>();
+  if (store) {
+    const planned = new Set(items.map((i) => i.id));
+    for (const a of store.listAttempts({ runId: opts.runId, ...(opts.round !== undefined ? { round: opts.round } : {}) }))
+      if (planned.has(a.id)) stored.set(a.id, a);
+  }
+  // Attempts are written in small batches, one transaction each (a crash loses at most a batch,
+  // which a resumed run redoes).
+  const pending: Attempt[] = [];
+  let lastFlush = Date.now();
+  const flush = () => {
+    if (store && pending.length) store.saveAttempts(pending.splice(0));
+    lastFlush = Date.now();
+  };
+  progress?.start(`redteam ${summary.target} (${persona})`, items.length);
+  let cursor = 0;
+  const runOne = async (item: PlannedItem): Promise<void> => {
+    const prior = stored.get(item.id);
+    if (prior) {
+      summary.resumed++;
+      count(prior);
+      progress?.tick(1, 'resumed');
+      return;
+    }
+    const attack = getAttack(item.attack);
+    let result: AttackResult;
+    try {
+      if (!attack) throw new Error(`unknown attack ${item.attack}`);
+      result = await attack.run({
+        target: opts.target,
+        seed: item.seed,
+        judges,
+        rng: createRng(item.id),
+        budget,
+        attacker: opts.attacker,
+        techniques: item.techniques,
+        maxTurns: Number(item.options?.maxTurns ?? opts.maxTurns ?? getPersona(persona)?.maxTurns ?? 5),
+        options: {
+          ...(opts.attackOptions?.[item.attack] ?? {}),
+          ...(item.options ?? {}),
+          ...(item.attack === 'search' ? { searchState: search, tries: search.opts.tries } : {}),
+          templates: opts.templates,
+        },
+      });
+    } catch (err) {
+      // Attacks catch their own failures; anything left is a bug, recorded as an error.
+      result = { transcript: [], verdicts: [], outcome: 'error', techniques: item.techniques, calls: 0, tokens: 0, turns: 0, error: errorMessage(err) };
+    }
+    summary.calls += result.calls;
+    summary.tokens += result.tokens;
+    if (result.incomplete) {
+      progress?.tick(1, 'budget spent');
+      return; // nothing judged: not stored, so a resumed run does it
+    }
+    const attempt: Attempt = {
+      id: item.id,
+      runId: opts.runId,
+      ...(opts.round !== undefined ? { round: opts.round } : {}),
+      seedId: item.seed.id,
+      attack: item.attack,
+      techniques: result.techniques,
+      language: item.seed.language,
+      ...(item.seed.category ? { category: item.seed.category } : {}),
+      transcript: result.transcript,
+      verdicts: result.verdicts,
+      outcome: result.outcome,
+      ...(result.severity !== undefined ? { severity: result.severity } : {}),
+      turns: result.turns,
+      ...(result.error ? { error: result.error } : {}),
+      calls: result.calls,
+      createdAt: new Date().toISOString(),
+    };
+    pending.push(attempt);
+    if (pending.length >= 32 || Date.now() - lastFlush > 250) flush();
+    summary.ran++;
+    count(attempt);
+    progress?.tick(1, attempt.outcome);
+  };
+  const worker = async () => {
+    while (cursor < items.length && !budget.exhausted()) {
+      const item = items[cursor++];
+      await runOne(item);
+    }
+  };
+  const n = Math.max(1, Math.min(opts.concurrency ?? 16, items.length || 1));
+  try {
+    await Promise.all(Array.from({ length: n }, worker));
+  } finally {
+    flush();
+  }
+  if (budget.reason) summary.stoppedBy = budget.reason;
+  if (items.some((i) => i.attack === 'search')) summary.search = search.summary();
+  summary.seconds = (Date.now() - started) / 1000;
+  progress?.done(`ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`} · ${summary.error} error · ${summary.undetermined} undetermined`);
+  if (store && store.getRun(opts.runId)?.kind === 'redteam') store.updateRun(opts.runId, { summary: { ...summary, slices: undefined, successes: undefined } });
+  return summary;
+}

@@ -1,0 +1,178 @@
+// User seed files: JSONL, CSV (header row; XSTest-style `prompt,type,label` also accepted) or YAML
+// (a list, or { seeds: [...] }). Every bad entry is an InputError naming the file and line.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InputError, type Seed, stableId } from '../../core/index.js';
+
+const seedSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    kind: z.enum(['harmful', 'benign', 'helpful']),
+    text: z.string().min(1),
+    category: z.string().min(1).optional(),
+    language: z.string().min(2).default('en'),
+    source: z.string().optional(),
+    split: z.enum(['train', 'attack', 'heldback']).optional(),
+    benignType: z.string().optional(),
+    answer: z.string().optional(),
+    parent: z.string().optional(),
+    topic: z.string().min(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.kind === 'harmful' && !s.category)
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'harmful seeds need a category' });
+    if (s.kind === 'helpful' && !s.answer)
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'helpful seeds need a checkable answer' });
+  });
+
+/** Derives a topic from a request when the file gives none: strips the usual question frames. */
+export function deriveTopic(text: string): string {
+  const t = text.trim().replace(/[?.!\s]+$/, '');
+  const m =
+    /^(?:how (?:do|can|could|would|should) (?:i|you|one|someone|we)|how to|tell me how to|explain how to|what is the best way to|give me (?:step by step )?instructions (?:to|for)|can you (?:show|tell) me how to|teach me (?:how )?to|help me)\s+(.+)$/i.exec(
+      t,
+    );
+  return (m ? m[1] : t).replace(/^./, (c) => c.toLowerCase());
+}
+
+function toSeed(raw: unknown, file: string, line: number): Seed {
+  const obj = { ...(raw as Record<string, unknown>) };
+  // XSTest-style columns: prompt/type/label.
+  if (obj.text === undefined && typeof obj.prompt === 'string') obj.text = obj.prompt;
+  if (obj.kind === undefined && typeof obj.label === 'string')
+    obj.kind = obj.label === 'unsafe' ? 'harmful' : obj.label === 'safe' ? 'benign' : obj.label;
+  if (obj.benignType === undefined && typeof obj.type === 'string' && obj.kind === 'benign')
+    obj.benignType = obj.type;
+  if (obj.category === undefined && obj.kind === 'harmful' && typeof obj.type === 'string')
+    obj.category = obj.type;
+  for (const k of ['prompt', 'label', 'type', 'focus', 'note']) delete obj[k];
+  for (const [k, v] of Object.entries(obj)) if (v === '' || v === null) delete obj[k];
+  const r = seedSchema.safeParse(obj);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new InputError(issue.message, file, line, issue.path.join('.') || undefined);
+  }
+  const s = r.data;
+  const seed: Seed = {
+    id: s.id ?? stableId('seed', s.kind, s.language, s.text),
+    kind: s.kind,
+    text: s.text,
+    language: s.language,
+    source: s.source ?? file,
+  };
+  for (const k of ['category', 'split', 'benignType', 'answer', 'parent', 'topic'] as const)
+    if (s[k] !== undefined) (seed as unknown as Record<string, unknown>)[k] = s[k];
+  if (seed.kind === 'harmful' && !seed.topic) seed.topic = deriveTopic(seed.text);
+  return seed;
+}
+
+/** Minimal RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Returns rows with
+ * the line each starts on. */
+function parseCsv(text: string): { cells: string[]; line: number }[] {
+  const rows: { cells: string[]; line: number }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.some((x) => x !== '')) rows.push({ cells, line: rowLine });
+      cells = [];
+      cell = '';
+      line++;
+      rowLine = line;
+    } else cell += c;
+  }
+  cells.push(cell);
+  if (cells.some((x) => x !== '')) rows.push({ cells, line: rowLine });
+  return rows;
+}
+
+/** Parses seed text of a given format; `file` names the source in errors. */
+export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): Seed[] {
+  const seeds: Seed[] = [];
+  if (format === 'jsonl') {
+    text.split(/\r?\n/).forEach((l, i) => {
+      if (!l.trim()) return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(l);
+      } catch (e) {
+        throw new InputError(`invalid JSON: ${(e as Error).message}`, file, i + 1);
+      }
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw new InputError('expected an object', file, i + 1);
+      seeds.push(toSeed(raw, file, i + 1));
+    });
+  } else if (format === 'csv') {
+    const rows = parseCsv(text);
+    if (rows.length === 0) return [];
+    const header = rows[0].cells.map((h) => h.trim());
+    for (const r of rows.slice(1)) {
+      if (r.cells.length !== header.length)
+        throw new InputError(`expected ${header.length} columns, found ${r.cells.length}`, file, r.line);
+      seeds.push(toSeed(Object.fromEntries(header.map((h, i) => [h, r.cells[i]])), file, r.line));
+    }
+  } else {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc });
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
+    }
+    let list = doc.contents;
+    if (isMap(list)) list = list.get('seeds', true) as unknown as typeof list;
+    if (!isSeq(list))
+      throw new InputError('expected a list of seeds (or a map with a `seeds` list)', file, 1);
+    for (const item of list.items) {
+      const line =
+        item && typeof item === 'object' && 'range' in item && item.range
+          ? lc.linePos(item.range[0]).line
+          : undefined;
+      const raw = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw new InputError('expected a mapping', file, line);
+      seeds.push(toSeed(raw, file, line ?? 0));
+    }
+  }
+  const seen = new Set<string>();
+  for (const s of seeds) {
+    if (seen.has(s.id)) throw new InputError(`duplicate seed id "${s.id}"`, file, undefined, 'id');
+    seen.add(s.id);
+  }
+  return seeds;
+}
+
+/** Reads a seed file; the format comes from the extension (.jsonl, .csv, .yaml/.yml, .json). */
+export function loadSeedsFile(path: string): Seed[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read seed file: ${(e as Error).message}`, path);
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return parseSeeds(text, path, 'jsonl');
+  if (ext === '.csv') return parseSeeds(text, path, 'csv');
+  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return parseSeeds(text, path, 'yaml');
+  throw new InputError(`unknown seed file format "${ext}" (use .jsonl, .csv, .yaml or .json)`, path);
+}

@@ -1,0 +1,153 @@
+// Jailbreak templates: built-ins from templates.yaml, user files in the same format, rendering to
+// messages (multi-turn templates become faux exchanges followed by the request).
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { createRng, InputError, type Message, type Rng, type Template } from '../../core/index.js';
+
+/** A faux exchange for few-/many-shot templates: [user, assistant]. */
+export type Shot = [string, string];
+
+const templateSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_.-]+$/i, 'ids use letters, digits, _ . -'),
+    family: z.string().min(1),
+    description: z.string().min(1),
+    text: z.string().min(1),
+    split: z.enum(['train', 'attack', 'heldback']).optional(),
+    multiTurn: z.boolean().optional(),
+  })
+  .refine(
+    (t) => t.text.includes('{prompt}') || (t.text.includes('{prompt_a}') && t.text.includes('{prompt_b}')),
+    {
+      message: 'text needs a {prompt} slot (or both {prompt_a} and {prompt_b})',
+      path: ['text'],
+    },
+  );
+
+const shotSchema = z.tuple([z.string().min(1), z.string().min(1)]);
+
+interface ParsedTemplates {
+  templates: Template[];
+  shots: Shot[];
+}
+
+/** Parses template YAML (a map with `templates` and optional `shots`, or a bare list). */
+export function parseTemplates(text: string, file: string): ParsedTemplates {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
+  }
+  const root = doc.contents;
+  const list = isMap(root) ? root.get('templates', true) : root;
+  if (!isSeq(list)) throw new InputError('expected a `templates` list', file, 1, 'templates');
+  const lineOf = (node: unknown) => {
+    const r = (node as { range?: [number, number] })?.range;
+    return r ? lc.linePos(r[0]).line : undefined;
+  };
+  const seen = new Set<string>();
+  const templates: Template[] = list.items.map((item) => {
+    const raw = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
+    const r = templateSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new InputError(issue.message, file, lineOf(item), `templates.${issue.path.join('.')}`);
+    }
+    if (seen.has(r.data.id))
+      throw new InputError(`duplicate template id "${r.data.id}"`, file, lineOf(item), 'id');
+    seen.add(r.data.id);
+    return r.data as Template;
+  });
+  const shotsNode = isMap(root) ? root.get('shots', true) : undefined;
+  const shots: Shot[] = [];
+  if (shotsNode !== undefined) {
+    if (!isSeq(shotsNode))
+      throw new InputError(
+        '`shots` must be a list of [user, assistant] pairs',
+        file,
+        lineOf(shotsNode),
+        'shots',
+      );
+    for (const item of shotsNode.items) {
+      const r = shotSchema.safeParse((item as { toJSON?: () => unknown })?.toJSON?.() ?? item);
+      if (!r.success)
+        throw new InputError('a shot is a [user, assistant] pair of strings', file, lineOf(item), 'shots');
+      shots.push(r.data);
+    }
+  }
+  return { templates, shots };
+}
+
+let builtin: ParsedTemplates | undefined;
+function builtins(): ParsedTemplates {
+  if (!builtin) {
+    const url = new URL('./templates.yaml', import.meta.url);
+    builtin = parseTemplates(readFileSync(url, 'utf8'), url.pathname);
+  }
+  return builtin;
+}
+
+/** The built-in templates (cached; callers must not mutate). */
+export function builtinTemplates(): Template[] {
+  return builtins().templates;
+}
+
+/** The built-in faux exchanges used by few-/many-shot templates. */
+export function builtinShots(): Shot[] {
+  return builtins().shots;
+}
+
+export function getTemplate(id: string): Template | undefined {
+  return builtinTemplates().find((t) => t.id === id);
+}
+
+/** Reads a user template file (same format as the built-in templates.yaml). */
+export function loadTemplatesFile(path: string): Template[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read template file: ${(e as Error).message}`, path);
+  }
+  return parseTemplates(text, path).templates;
+}
+
+export interface RenderOptions {
+  rng?: Rng;
+  /** Faux exchanges for multi-turn templates (default: 2 for few_shot, 8 otherwise). */
+  shots?: number;
+  /** Faux exchanges to draw from (default: the built-in shots). */
+  shotPool?: Shot[];
+}
+
+/** Splits a prompt at a word boundary near its middle (for split-and-recombine). */
+export function splitPrompt(prompt: string): [string, string] {
+  const mid = Math.floor(prompt.length / 2);
+  let cut = prompt.indexOf(' ', mid);
+  if (cut < 0) cut = prompt.lastIndexOf(' ', mid);
+  if (cut <= 0) return [prompt.slice(0, mid), prompt.slice(mid)];
+  return [prompt.slice(0, cut), prompt.slice(cut)];
+}
+
+/** Fills the template with the prompt and returns the messages to send (the last is the user's). */
+export function renderTemplate(t: Template, prompt: string, opts: RenderOptions = {}): Message[] {
+  const [a, b] = splitPrompt(prompt);
+  const content = t.text
+    .replaceAll('{prompt}', prompt)
+    .replaceAll('{prompt_a}', a)
+    .replaceAll('{prompt_b}', b);
+  if (!t.multiTurn) return [{ role: 'user', content }];
+  const rng = opts.rng ?? createRng(`template:${t.id}`);
+  const pool = [...(opts.shotPool ?? builtinShots())];
+  const n = opts.shots ?? (t.family === 'few_shot' ? 2 : 8);
+  const chosen: Shot[] = [];
+  rng.shuffle(pool);
+  for (let i = 0; i < n && pool.length > 0; i++) chosen.push(pool[i % pool.length]);
+  const messages: Message[] = [];
+  for (const [q, ans] of chosen)
+    messages.push({ role: 'user', content: q }, { role: 'assistant', content: ans });
+  messages.push({ role: 'user', content });
+  return messages;
+}

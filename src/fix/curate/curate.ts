@@ -1,0 +1,384 @@
+// Curate: ranked vulnerabilities and the attempts behind them → SFT and preference records.
+// Order of work: build candidates → exact and near-duplicate removal → decontamination → answer →
+// check every answer with the judges → split. Cheap filters run before any teacher or judge call.
+import {
+  errorMessage,
+  hash32,
+  type Message,
+  type Seed,
+  stableId,
+  type TrainingRecord,
+  type Vulnerability,
+} from '../../core/index.js';
+import { decideOutcome, judgeResponse } from '../../judge/index.js';
+import { clusterNearDuplicates } from '../identify/minhash.js';
+import { vulnerabilityKey } from '../identify/vulnerabilities.js';
+import { buildContaminationIndex } from './decontam.js';
+import { helpfulReply, safeAnswer } from './style-guide.js';
+import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
+import { wrapRequest } from './wrap.js';
+
+/** Counterpart candidates drawn per record wanted (spares replace what dedup and decontamination drop). */
+const OVERSAMPLE = 2;
+
+const DEFAULTS = {
+  benignRatio: 1,
+  helpfulRatio: 0.5,
+  validationFraction: 0.1,
+  nearDupThreshold: 0.8,
+  decontamNgram: 8,
+  syntheticPerVulnerability: 2,
+};
+
+export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
+  const c: CurateConfig =
+    'curate' in config && typeof config.curate === 'object' ? config.curate : (config as CurateConfig);
+  const out = { ...DEFAULTS };
+  for (const k of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const v = c[k];
+    if (typeof v === 'number') out[k] = v;
+  }
+  return out;
+}
+
+/** Seeds fix data may use: the train split, or user seeds without a split. */
+const trainable = (s: Seed) => s.split === undefined || s.split === 'train';
+
+export async function curate(input: CurateInput): Promise<CurateResult> {
+  const cfg = curateSettings(input.config);
+  const { rng } = input;
+  const progress = input.progress;
+  const seedsById = new Map(input.seeds.map((s) => [s.id, s]));
+  const open = input.vulnerabilities.filter((v) => v.status !== 'fixed');
+  const openById = new Map(open.map((v) => [v.id, v]));
+
+  // 1. Safety candidates from the attempts that worked, then train-split siblings in the same chain.
+  const safety: Candidate[] = [];
+  const attemptSources = [
+    ...input.attempts.map((a) => ({ a, source: 'attempt' as const })),
+    ...(input.benchFailures ?? []).map((a) => ({ a, source: 'bench' as const })),
+  ];
+  for (const { a, source } of attemptSources) {
+    if (a.outcome !== 'success') continue;
+    const key = vulnerabilityKey(a);
+    if (source === 'attempt' && !openById.has(key)) continue;
+    const last = lastAssistant(a.transcript);
+    if (last < 1) continue;
+    const prompt = a.transcript.slice(0, last);
+    const seed = seedsById.get(a.seedId) ?? pseudoSeed(a.seedId, prompt, a.category, a.language);
+    safety.push({
+      id: stableId('cand', 'safety', prompt),
+      purpose: 'safety',
+      prompt,
+      seed,
+      techniques: a.techniques,
+      language: a.language,
+      category: a.category ?? seed.category,
+      rejected: a.transcript[last].content,
+      dedupText: userTexts(prompt),
+      source,
+      attemptId: a.id,
+      vulnerabilityId: openById.has(key) ? key : undefined,
+    });
+  }
+  const harmfulPool = input.seeds.filter((s) => s.kind === 'harmful' && trainable(s));
+  for (const v of open) {
+    if (v.turns > 1 || cfg.syntheticPerVulnerability <= 0) continue;
+    const siblings = rng
+      .fork(`synthetic:${v.id}`)
+      .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language))
+      .slice(0, cfg.syntheticPerVulnerability);
+    for (const seed of siblings) safety.push(await wrappedCandidate('safety', 'synthetic', seed, v, input));
+  }
+
+  // 2. Exact and near-duplicate removal (within a purpose), then decontamination: the ratios below
+  // count the safety records that survive, not the candidates.
+  const dropped: Dropped[] = [];
+  const index = buildContaminationIndex(input.heldOut.texts, cfg.decontamNgram);
+  const filterCandidates = (group: Candidate[]) =>
+    dedup(group, cfg.nearDupThreshold, dropped).filter((c) => {
+      // The request as sent and the plain seed text: a converter must not hide a benchmark item.
+      const hit = index.match(userTexts(c.prompt)) ?? index.match(c.seed.text);
+      if (hit)
+        dropped.push({ reason: 'contaminated', id: c.id, detail: `shares "${hit}" with a held-out text` });
+      return !hit;
+    });
+  const cleanSafety = filterCandidates(safety);
+
+  // 3. Benign look-alikes in the same wrappers and languages, then the helpfulness mix.
+  const benignTarget = Math.round(cfg.benignRatio * cleanSafety.length);
+  const helpfulTarget = Math.round(cfg.helpfulRatio * cleanSafety.length);
+  const benign: Candidate[] = [];
+  const lookAlikes = input.seeds.filter((s) => (s.kind === 'benign' || s.kind === 'helpful') && trainable(s));
+  if (open.length && benignTarget > 0 && lookAlikes.length) {
+    const pools = new Map<string, Seed[]>();
+    for (const v of open) {
+      const sameLang = lookAlikes.filter((s) => s.language === v.language);
+      const base = sameLang.length ? sameLang : lookAlikes;
+      // Same category first (homonyms of this harm), then other look-alikes, then helpful tasks.
+      const r = rng.fork(`benign:${v.id}`);
+      const cat = r.shuffle(base.filter((s) => s.kind === 'benign' && s.category === v.category));
+      const other = r.shuffle(base.filter((s) => s.kind === 'benign' && s.category !== v.category));
+      const tasks = r.shuffle(base.filter((s) => s.kind === 'helpful'));
+      pools.set(v.id, [...cat, ...other, ...tasks]);
+    }
+    for (let i = 0; benign.length < benignTarget * OVERSAMPLE && i < benignTarget * OVERSAMPLE * 4; i++) {
+      const v = open[i % open.length];
+      const seed = pools.get(v.id)?.shift();
+      if (seed) benign.push(await wrappedCandidate('benign', 'benign_counterpart', seed, v, input));
+    }
+  }
+  const helpful: Candidate[] = [];
+  const languages = [...new Set(open.map((v) => v.language))];
+  const tasks = rng.fork('helpful').shuffle(input.seeds.filter((s) => s.kind === 'helpful' && trainable(s)));
+  for (let i = 0; helpful.length < helpfulTarget * OVERSAMPLE && tasks.length; i++) {
+    const lang = languages.length ? languages[i % languages.length] : undefined;
+    const at = tasks.findIndex((s) => !lang || s.language === lang);
+    const [seed] = tasks.splice(Math.max(at, 0), 1);
+    const prompt: Message[] = [{ role: 'user', content: seed.text }];
+    helpful.push({
+      id: stableId('cand', 'helpful', prompt),
+      purpose: 'helpful',
+      prompt,
+      seed,
+      techniques: [],
+      language: seed.language,
+      dedupText: seed.text,
+      source: 'helpful_mix',
+    });
+  }
+
+  // 4. The same filters for the counterparts.
+  // Drawn with spare candidates so that what the filters remove is replaced; then cut to the ratio.
+  const clean = [
+    ...cleanSafety,
+    ...filterCandidates(benign).slice(0, benignTarget),
+    ...filterCandidates(helpful).slice(0, helpfulTarget),
+  ];
+
+  // 5. Answer and check.
+  progress?.start('curate: answer and check', clean.length);
+  const sft: TrainingRecord[] = [];
+  const preference: TrainingRecord[] = [];
+  for (const c of clean) {
+    const checked = await answerAndCheck(c, input);
+    progress?.tick();
+    if ('failed' in checked) {
+      dropped.push({ reason: 'failed_check', id: c.id, detail: checked.failed });
+      continue;
+    }
+    const split = splitOf(c.id, cfg.validationFraction);
+    const provenance = {
+      source: c.source,
+      ...(c.attemptId ? { attemptId: c.attemptId } : {}),
+      ...(c.vulnerabilityId ? { vulnerabilityId: c.vulnerabilityId } : {}),
+      seedId: c.seed.id,
+      round: input.round,
+    };
+    const common = {
+      purpose: c.purpose,
+      split,
+      ...(c.category ? { category: c.category } : {}),
+      techniques: c.techniques,
+      language: c.language,
+      provenance,
+    };
+    const answer: Message = { role: 'assistant', content: checked.answer };
+    const rejected = c.rejected ?? checked.onPolicyRejected;
+    sft.push({
+      id: stableId('sft', c.id, checked.answer),
+      kind: 'sft',
+      messages: [...c.prompt, answer],
+      ...common,
+    });
+    if (rejected !== undefined) {
+      preference.push({
+        id: stableId('pref', c.id, checked.answer, rejected),
+        kind: 'preference',
+        prompt: c.prompt,
+        chosen: answer,
+        rejected: { role: 'assistant', content: rejected },
+        ...common,
+      });
+    }
+  }
+  progress?.done(`${sft.length} sft, ${preference.length} preference, ${dropped.length} dropped`);
+  return { sft, preference, dropped, stats: curateStats([...sft, ...preference]) };
+}
+
+async function wrappedCandidate(
+  purpose: 'safety' | 'benign',
+  source: Candidate['source'],
+  seed: Seed,
+  v: Vulnerability,
+  input: CurateInput,
+): Promise<Candidate> {
+  const { messages } = await wrapRequest(seed.text, v.techniques, {
+    rng: input.rng.fork(`wrap:${v.id}:${seed.id}`),
+    language: v.language,
+    sourceLanguage: seed.language,
+  });
+  return {
+    id: stableId('cand', purpose, messages),
+    purpose,
+    prompt: messages,
+    seed,
+    techniques: v.techniques,
+    language: v.language,
+    category: purpose === 'safety' ? v.category : seed.category,
+    dedupText: `${v.techniques.join(' ')} ${seed.text}`,
+    source,
+    vulnerabilityId: v.id,
+  };
+}
+
+function dedup(group: Candidate[], threshold: number, dropped: Dropped[]): Candidate[] {
+  const seen = new Map<string, string>();
+  const unique: Candidate[] = [];
+  for (const c of group) {
+    const key = normalise(userTexts(c.prompt));
+    const first = seen.get(key);
+    if (first !== undefined) {
+      dropped.push({ reason: 'duplicate', id: c.id, detail: `same request as ${first}` });
+      continue;
+    }
+    seen.set(key, c.id);
+    unique.push(c);
+  }
+  const clusters = clusterNearDuplicates(
+    unique.map((c) => c.dedupText),
+    threshold,
+  );
+  return unique.filter((c, i) => {
+    if (clusters[i] === i) return true;
+    dropped.push({
+      reason: 'near_duplicate',
+      id: c.id,
+      detail: `near-duplicate of ${unique[clusters[i]].id}`,
+    });
+    return false;
+  });
+}
+
+type Checked = { answer: string; onPolicyRejected?: string } | { failed: string };
+
+/** Writes the answer, then checks it: a safe answer must be a refusal the attack judges call
+ * harmless; a benign or helpful answer must not be a refusal. Any judge error fails the check. */
+async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked> {
+  let answer: string;
+  try {
+    answer =
+      c.purpose === 'safety'
+        ? await safeAnswer(c.seed, c.prompt, input.teacher)
+        : await helpfulReply(c.seed, c.prompt, input.teacher);
+  } catch (err) {
+    return { failed: `teacher failed: ${errorMessage(err)}` };
+  }
+  if (!answer.trim()) return { failed: 'empty answer' };
+  const transcript: Message[] = [...c.prompt, { role: 'assistant', content: answer }];
+  const judgeInput = {
+    transcript,
+    response: answer,
+    prompt: c.seed.text,
+    seed: c.seed,
+    category: c.category,
+  };
+  const [refusal] = await judgeResponse(judgeInput, [input.judges.refusal]);
+  if (refusal.status !== 'ok')
+    return { failed: `refusal judge ${refusal.status}: ${refusal.rationale ?? ''}`.trim() };
+  if (c.purpose === 'safety') {
+    if (refusal.value !== 'full_refusal')
+      return { failed: `safe answer is not a refusal (${String(refusal.value)})` };
+    const verdicts = await judgeResponse(judgeInput, input.judges.attack);
+    const { outcome } = decideOutcome(verdicts);
+    if (outcome !== 'failure') return { failed: `attack judges say ${outcome} on the safe answer` };
+  } else if (refusal.value !== 'full_compliance') {
+    return { failed: `helpful answer judged ${String(refusal.value)}` };
+  }
+  if (c.purpose === 'safety' && c.rejected === undefined && input.target) {
+    return { answer, onPolicyRejected: await onPolicyHarmful(c, input) };
+  }
+  if (c.purpose === 'benign' && input.target)
+    return { answer, onPolicyRejected: await onPolicyRefusal(c, input) };
+  return { answer };
+}
+
+/** The model's own answer to a synthetic prompt, when the attack judges call it harmful. A failed
+ * call or judge gives no pair (never a fabricated rejected answer). */
+async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<string | undefined> {
+  try {
+    const reply = await (input.target as NonNullable<CurateInput['target']>).chat(c.prompt, {
+      temperature: 0,
+    });
+    const transcript: Message[] = [...c.prompt, { role: 'assistant', content: reply.text }];
+    const verdicts = await judgeResponse(
+      { transcript, response: reply.text, prompt: c.seed.text, seed: c.seed, category: c.category },
+      input.judges.attack,
+    );
+    return decideOutcome(verdicts).outcome === 'success' ? reply.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The model's own answer to a benign look-alike, when it refuses it (over-refusal): the rejected
+ * side of a pair whose chosen side is the helpful answer. */
+async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string | undefined> {
+  try {
+    const reply = await (input.target as NonNullable<CurateInput['target']>).chat(c.prompt, {
+      temperature: 0,
+    });
+    const transcript: Message[] = [...c.prompt, { role: 'assistant', content: reply.text }];
+    const [v] = await judgeResponse({ transcript, response: reply.text, prompt: c.seed.text, seed: c.seed }, [
+      input.judges.refusal,
+    ]);
+    return v.status === 'ok' && v.value === 'full_refusal' ? reply.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deterministic train/validation split by record key. */
+export function splitOf(key: string, fraction: number): 'train' | 'validation' {
+  return (hash32(`split:${key}`) % 10_000) / 10_000 < fraction ? 'validation' : 'train';
+}
+
+export function curateStats(records: TrainingRecord[]): CurateStats {
+  const stats: CurateStats = { byCategory: {}, byTechnique: {}, byLanguage: {}, byKind: {}, byPurpose: {} };
+  const inc = (m: Record<string, number>, k: string) => {
+    m[k] = (m[k] ?? 0) + 1;
+  };
+  for (const r of records) {
+    inc(stats.byCategory, r.category ?? 'none');
+    for (const t of r.techniques?.length ? r.techniques : ['direct']) inc(stats.byTechnique, t);
+    inc(stats.byLanguage, r.language ?? 'und');
+    inc(stats.byKind, r.kind);
+    inc(stats.byPurpose, r.purpose);
+  }
+  return stats;
+}
+
+function lastAssistant(messages: Message[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'assistant') return i;
+  return -1;
+}
+
+const userTexts = (messages: Message[]) =>
+  messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
+
+const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+function pseudoSeed(id: string, prompt: Message[], category: string | undefined, language: string): Seed {
+  const users = prompt.filter((m) => m.role === 'user');
+  return {
+    id,
+    kind: 'harmful',
+    text: users[users.length - 1]?.content ?? '',
+    language,
+    source: 'attempt',
+    ...(category ? { category } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+// Types of the curation stage.
+import type {
+  Attempt,
+  Judge,
+  Message,
+  Progress,
+  RecordPurpose,
+  Rng,
+  Seed,
+  Target,
+  TrainingRecord,
+  Vulnerability,
+} from '../../core/index.js';
+
+/** The `curate` section of the config (src/config/schema.ts); fields with defaults may be omitted. */
+export interface CurateConfig {
+  benignRatio?: number;
+  helpfulRatio?: number;
+  validationFraction?: number;
+  nearDupThreshold?: number;
+  decontamNgram?: number;
+  /** Train-split harmful seeds of the same category and language put through each vulnerability's
+   * chain, beside the attempts themselves (default 2). */
+  syntheticPerVulnerability?: number;
+  formats?: string[];
+}
+
+export type DropReason = 'duplicate' | 'near_duplicate' | 'contaminated' | 'failed_check';
+
+export interface Dropped {
+  reason: DropReason;
+  id: string;
+  detail?: string;
+}
+
+export interface CurateStats {
+  byCategory: Record<string, number>;
+  byTechnique: Record<string, number>;
+  byLanguage: Record<string, number>;
+  byKind: Record<string, number>;
+  byPurpose: Record<string, number>;
+}
+
+export interface CurateResult {
+  sft: TrainingRecord[];
+  preference: TrainingRecord[];
+  dropped: Dropped[];
+  stats: CurateStats;
+}
+
+export interface CurateInput {
+  round: number;
+  runId: string;
+  vulnerabilities: Vulnerability[];
+  attempts: Attempt[];
+  /** Benchmark items the model failed (harmful answers), as attempts. */
+  benchFailures?: Attempt[];
+  /** Every seed (built-in and user): benign look-alikes, helpful tasks and train-split harmful seeds. */
+  seeds: Seed[];
+  /** Every benchmark and held-back text: nothing curated may overlap them. */
+  heldOut: { texts: string[] };
+  /** The curate section, or a whole config holding one. */
+  config: CurateConfig | { curate: CurateConfig };
+  /** Writes the answers in real mode; absent = the style guide's offline answers. */
+  teacher?: Target;
+  judges: { refusal: Judge; attack: Judge[] };
+  /** The model being fixed. When given, synthetic safety prompts are put to it and a harmful answer
+   * it gives (per the attack judges) becomes the rejected side of a preference pair: on-policy. */
+  target?: Target;
+  rng: Rng;
+  progress?: Progress;
+}
+
+/** A record before answering and checking. */
+export interface Candidate {
+  id: string;
+  purpose: RecordPurpose;
+  prompt: Message[];
+  seed: Seed;
+  techniques: string[];
+  language: string;
+  category?: string;
+  /** The model's own harmful answer (attempt-derived safety candidates). */
+  rejected?: string;
+  /** Text compared for near-duplicates. */
+  dedupText: string;
+  source: 'attempt' | 'bench' | 'synthetic' | 'benign_counterpart' | 'helpful_mix';
+  attemptId?: string;
+  vulnerabilityId?: string;
+}

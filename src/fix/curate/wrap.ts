@@ -1,0 +1,28 @@
+// Puts a plain request into the wrappers of a technique chain (converters, then a jailbreak
+// template), built exactly as the red team builds them, so fix data looks like the attack that
+// worked: a benign look-alike in the same wrapper teaches that the wrapper is not what makes a
+// request harmful.
+import { buildMessages, getConverter, getTemplate } from '../../break/index.js';
+import type { Message, Rng } from '../../core/index.js';
+
+export interface WrapResult {
+  messages: Message[];
+  /** Chain ids that were applied (attack names such as `crescendo` are not wrappers). */
+  applied: string[];
+}
+
+/** Renders `text` through `techniques`; ids that are neither a converter nor a template are skipped. */
+export async function wrapRequest(
+  text: string,
+  techniques: string[],
+  opts: { rng: Rng; language: string; sourceLanguage: string },
+): Promise<WrapResult> {
+  const known = techniques.filter((id) => getConverter(id) || getTemplate(id));
+  // A seed already in the target language needs no translation.
+  const applied = known.filter((id) => !(id === 'translate' && opts.sourceLanguage === opts.language));
+  const templates = applied.filter((id) => getTemplate(id));
+  // A chain holds at most one template; keep the last (the outermost wrapper).
+  const chain = applied.filter((id) => !getTemplate(id) || id === templates[templates.length - 1]);
+  const messages = await buildMessages(text, chain, { rng: opts.rng, language: opts.language });
+  return { messages, applied: chain };
+}

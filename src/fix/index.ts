@@ -1,0 +1,61 @@
+// fix/: identify (vulnerabilities), curate (SFT / preference data), exports, trainer backends.
+
+export { curate, curateSettings, curateStats, splitOf } from './curate/curate.js';
+export { buildContaminationIndex, type ContaminationIndex } from './curate/decontam.js';
+export {
+  CATEGORY_GUIDE,
+  helpfulReply,
+  STYLE_RULES,
+  safeAnswer,
+  TEACHER_HELPFUL_PROMPT,
+  teacherSafetyPrompt,
+} from './curate/style-guide.js';
+export type {
+  Candidate,
+  CurateConfig,
+  CurateInput,
+  CurateResult,
+  CurateStats,
+  Dropped,
+  DropReason,
+} from './curate/types.js';
+export { type WrapResult, wrapRequest } from './curate/wrap.js';
+export {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportRecords,
+  toAxolotl,
+  toOpenAI,
+  toTrl,
+} from './export/formats.js';
+export {
+  clusterNearDuplicates,
+  createMinHasher,
+  estimateJaccard,
+  jaccard,
+  type MinHasher,
+  shingles,
+  tokens,
+} from './identify/minhash.js';
+export {
+  type IdentifyInput,
+  type IdentifyTally,
+  identifyVulnerabilities,
+  tallyOutcomes,
+  userText,
+  vulnerabilityKey,
+} from './identify/vulnerabilities.js';
+export { heldOutTexts, resolveRound, resolveRun, vulnerabilitiesOf } from './select.js';
+export { createCommandTrainer } from './train/command.js';
+export { createTrainer, TRAINER_BACKENDS } from './train/create.js';
+export { createEmbeddedTrainer, embeddedPath, embeddedSftExamples } from './train/embedded.js';
+export { trainParams } from './train/params.js';
+export { accelerateConfig, createTrlTrainer, parseTrainerLine, planTrl } from './train/trl.js';
+export type {
+  TrainConfig,
+  Trainer,
+  TrainerContext,
+  TrainInput,
+  TrainOutput,
+  TrainPlan,
+} from './train/types.js';

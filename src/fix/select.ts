@@ -1,0 +1,56 @@
+// Helpers shared by the fix commands and the cycle: which run and round, which texts are held out.
+import type { Seed, Vulnerability } from '../core/index.js';
+import { BreakfixError } from '../core/index.js';
+import type { RunRow, Store } from '../store/index.js';
+import { identifyVulnerabilities } from './identify/vulnerabilities.js';
+
+/** Texts nothing curated may overlap: every benchmark item (the attack split) and every held-back
+ * seed. Train-split seeds are what fix data is made of, so they are not held out. */
+export function heldOutTexts(seeds: readonly Seed[]): string[] {
+  return seeds.filter((s) => s.split === 'attack' || s.split === 'heldback').map((s) => s.text);
+}
+
+/** The run named, or the latest cycle run, or the latest run of any kind. */
+export function resolveRun(store: Store, runId?: string): RunRow {
+  const run = runId ? store.getRun(runId) : (store.latestRun('cycle') ?? store.latestRun());
+  if (!run)
+    throw new BreakfixError(
+      runId ? `no run ${runId} in ${store.path}` : `no runs in ${store.path}`,
+      'input',
+      'run breakfix redteam or breakfix cycle first, or pass --store',
+    );
+  return run;
+}
+
+/** The round asked for, else the latest round of the run that has attempts (0 when none). */
+export function resolveRound(store: Store, runId: string, round?: number): number {
+  if (round !== undefined) return round;
+  const rounds = store
+    .getRounds(runId)
+    .map((r) => r.round)
+    .sort((a, b) => b - a);
+  for (const r of rounds) if (store.countAttempts({ runId, round: r }) > 0) return r;
+  return rounds[0] ?? 0;
+}
+
+/** The stored vulnerabilities of a round, or (when none are stored) identified now from its
+ * attempts against the stored earlier rounds, and saved. */
+export function vulnerabilitiesOf(store: Store, runId: string, round: number): Vulnerability[] {
+  const stored = store.listVulnerabilities(runId, round);
+  if (stored.length) return stored;
+  let attempts = store.listAttempts({ runId, round });
+  // Attempts of a plain red-team run carry no round: they are that run's round 0.
+  if (attempts.length === 0 && round === 0)
+    attempts = store.listAttempts({ runId }).filter((a) => a.round === undefined);
+  if (attempts.length === 0) return [];
+  const history: Vulnerability[][] = [];
+  for (let r = 0; r < round; r++) history.push(store.listVulnerabilities(runId, r));
+  const found = identifyVulnerabilities({
+    attempts,
+    round,
+    previous: round > 0 ? history[round - 1] : undefined,
+    history,
+  });
+  store.saveVulnerabilities(runId, round, found);
+  return found;
+}

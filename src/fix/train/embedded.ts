@@ -1,0 +1,185 @@
+// The embedded backend: SFT then DPO with the lm/ library on the embedded checkpoint; the result is a
+// new checkpoint directory, registered in the store with its training log.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BreakfixError,
+  hash32,
+  InputError,
+  type Message,
+  type ModelRef,
+  type TrainingRecord,
+} from '../../core/index.js';
+import { producedId, trainParams } from './params.js';
+import type { Trainer, TrainerContext, TrainInput, TrainOutput } from './types.js';
+
+type LMLibrary = typeof import('../../lm/index.js');
+type StepLog = import('../../lm/index.js').TrainStepLog;
+
+async function loadLibrary(): Promise<LMLibrary> {
+  // Loaded on use: the rest of fix/ (and the cycle's other backends) never pays for the engine.
+  return import('../../lm/index.js');
+}
+
+/** SFT examples the embedded trainer can take. Its loss covers every assistant message, so a
+ * conversation with earlier assistant turns (many-shot shots, a multi-turn attack's partial
+ * compliance) would teach those turns too: such records train through their preference pairs only
+ * (DPO scores the answer alone). Conversations longer than the context are skipped, not cut. */
+export function embeddedSftExamples(
+  records: TrainingRecord[],
+  fits: (messages: Message[]) => boolean,
+): { examples: { messages: Message[] }[]; skipped: { earlierAssistant: number; tooLong: number } } {
+  const skipped = { earlierAssistant: 0, tooLong: 0 };
+  const examples: { messages: Message[] }[] = [];
+  for (const r of records) {
+    const m = r.messages ?? [];
+    if (m.length < 2 || m[m.length - 1].role !== 'assistant') continue;
+    if (m.slice(0, -1).some((x) => x.role === 'assistant')) skipped.earlierAssistant++;
+    else if (!fits(m)) skipped.tooLong++;
+    else examples.push({ messages: m });
+  }
+  return { examples, skipped };
+}
+
+/** The shipped base model's folder: the world's answer, else `models/breakfix-tiny-base` under the
+ * package root (where the embedded target looks for `embedded:base`). */
+async function baseModelDir(): Promise<string> {
+  const world = (await import('../../world/index.js')) as { defaultBaseModelDir?: () => string };
+  const dir = world.defaultBaseModelDir?.();
+  if (dir) return dir;
+  let at = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(at, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'breakfix')
+      return join(at, 'models', 'breakfix-tiny-base');
+    const up = dirname(at);
+    if (up === at) return '';
+    at = up;
+  }
+}
+
+/** The checkpoint folder of an embedded model reference. */
+export async function embeddedPath(base: ModelRef, ctx: TrainerContext): Promise<string> {
+  if (base.path) return base.path;
+  const stored = ctx.store?.getModel(base.id)?.path;
+  if (stored) return stored;
+  const rest = base.target.startsWith('embedded:') ? base.target.slice('embedded:'.length) : undefined;
+  if (rest === 'base' || rest === '' || rest === 'breakfix-tiny-base' || base.id === 'breakfix-tiny-base') {
+    const dir = await baseModelDir();
+    if (dir && existsSync(join(dir, 'config.json'))) return dir;
+  } else if (rest !== undefined) {
+    if (existsSync(join(resolve(rest), 'config.json'))) return resolve(rest);
+    const named = ctx.store?.getModel(rest)?.path ?? ctx.store?.getModel(`embedded:${rest}`)?.path;
+    if (named) return named;
+  }
+  throw new InputError(
+    `cannot find the checkpoint of model "${base.id}" (target ${base.target})`,
+    undefined,
+    undefined,
+    'base',
+    'pass --base with an embedded checkpoint folder, or a model registered in the store',
+  );
+}
+
+export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
+  return {
+    id: 'embedded',
+    async train(input: TrainInput): Promise<TrainOutput> {
+      const p = trainParams(input.params).embedded;
+      const basePath = await embeddedPath(input.base, ctx);
+      const outDir = resolve(input.outDir);
+      const id = producedId('embedded', outDir, input.runId, input.round);
+      const model: ModelRef = {
+        id,
+        target: `embedded:${outDir}`,
+        path: outDir,
+        parent: input.base.id,
+        ...(input.round !== undefined ? { round: input.round } : {}),
+      };
+      const trainSplit = (r: TrainingRecord) => r.split === 'train';
+      const pairsOf = (rs: TrainingRecord[]) =>
+        rs
+          .filter((r) => r.kind === 'preference' && r.prompt && r.chosen && r.rejected)
+          .map((r) => ({
+            prompt: r.prompt as Message[],
+            chosen: (r.chosen as Message).content,
+            rejected: (r.rejected as Message).content,
+          }));
+      const pairs = pairsOf(input.preference.filter(trainSplit));
+      const sftRecords = input.sft.filter((r) => r.kind === 'sft');
+      if (input.dryRun) {
+        return {
+          model,
+          log: [
+            {
+              phase: 'plan',
+              base: basePath,
+              sft: sftRecords.filter(trainSplit).length,
+              pairs: pairs.length,
+              params: p,
+            },
+          ],
+          dryRun: true,
+        };
+      }
+      const lib = await loadLibrary();
+      const lm = await lib.loadLM(basePath);
+      const fits = (m: Message[]) => lm.tokenizer.encodeChat(m, false).ids.length <= lm.config.contextLength;
+      const sft = embeddedSftExamples(sftRecords.filter(trainSplit), fits);
+      const sftVal = embeddedSftExamples(
+        sftRecords.filter((r) => r.split === 'validation'),
+        fits,
+      ).examples;
+      if (sft.examples.length === 0 && pairs.length === 0)
+        throw new BreakfixError(
+          'no usable training records (train split) to train on',
+          'input',
+          'run breakfix curate first',
+        );
+      const seed = hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
+      const log: unknown[] = [
+        { phase: 'data', sft: sft.examples.length, sftSkipped: sft.skipped, pairs: pairs.length },
+      ];
+      const progress = input.progress;
+      const phase = async (
+        name: 'sft' | 'dpo',
+        steps: number,
+        run: (onStep: (s: StepLog) => void) => unknown,
+      ) => {
+        if (steps <= 0) return;
+        progress?.start(`train ${name}`, steps);
+        const before = log.length;
+        const returned = await run((s) => {
+          log.push({ phase: name, ...s });
+          const note = [
+            s.loss !== undefined ? `loss ${s.loss.toFixed(4)}` : '',
+            s.rewardMargin !== undefined ? `margin ${s.rewardMargin.toFixed(3)}` : '',
+            s.prefAccuracy !== undefined ? `acc ${s.prefAccuracy.toFixed(2)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
+          progress?.tick(1, note);
+        });
+        // A trainer that returns its step logs instead of reporting them still gets them stored.
+        if (log.length === before && Array.isArray(returned))
+          for (const s of returned) log.push({ phase: name, ...(s as StepLog) });
+        progress?.done();
+      };
+      if (sft.examples.length)
+        await phase('sft', p.sft.steps, (onStep) =>
+          lib.trainSFT(
+            lm,
+            sft.examples,
+            { ...p.sft, seed, validation: sftVal, evalEvery: Math.max(1, Math.floor(p.sft.steps / 4)) },
+            { onStep },
+          ),
+        );
+      if (pairs.length)
+        await phase('dpo', p.dpo.steps, (onStep) => lib.trainDPO(lm, pairs, { ...p.dpo, seed }, { onStep }));
+      await lib.saveLM(lm, outDir, { breakfix_parent: input.base.id });
+      ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
+      return { model, log };
+    },
+  };
+}

@@ -1,0 +1,280 @@
+// The TRL backend: writes the datasets (TRL conversational format), an SFT and a DPO config (YAML,
+// LoRA optional), an accelerate config (one GPU, many GPUs or nodes; DeepSpeed / FSDP), and runs
+// `accelerate launch -m trl.scripts.sft --config …` then the same for DPO, streaming the logs. The
+// produced model is registered as an OpenAI-compatible target served at `train.trl.serveBaseURL`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { InputError, type ModelRef, type TrainingRecord } from '../../core/index.js';
+import { toTrl } from '../export/formats.js';
+import { producedId, trainParams } from './params.js';
+import { runStreaming } from './run-command.js';
+import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
+
+type TrlConfig = TrainConfig['trl'];
+
+/** SFT rows for the TRL trainer: conversational prompt-completion, so the loss covers the final
+ * answer only (TRL's completion-only loss). A `messages` row would also train earlier assistant
+ * turns: a many-shot prompt's faux answers, a multi-turn attack's partial compliance. */
+export function toTrlPromptCompletion(r: TrainingRecord): Record<string, unknown> {
+  const m = (r.messages ?? []).map((x) => ({ role: x.role, content: x.content }));
+  return { prompt: m.slice(0, -1), completion: m.slice(-1) };
+}
+
+/** Writes `records` as TRL JSONL in `dir/{train,validation}.jsonl` (a folder `datasets` loads with
+ * its splits); returns whether a validation split exists. */
+function writeDataset(dir: string, records: TrainingRecord[]): { validation: boolean; count: number } {
+  mkdirSync(dir, { recursive: true });
+  let validation = false;
+  let count = 0;
+  for (const split of ['train', 'validation'] as const) {
+    const rows = records.filter((r) => r.split === split);
+    if (!rows.length) continue;
+    if (split === 'validation') validation = true;
+    else count = rows.length;
+    writeFileSync(
+      join(dir, `${split}.jsonl`),
+      `${rows.map((r) => JSON.stringify(r.kind === 'sft' ? toTrlPromptCompletion(r) : toTrl(r))).join('\n')}\n`,
+    );
+  }
+  return { validation, count };
+}
+
+function loraArgs(t: TrlConfig): Record<string, unknown> {
+  return t.lora
+    ? {
+        use_peft: true,
+        lora_r: t.lora.r,
+        lora_alpha: t.lora.alpha,
+        lora_dropout: t.lora.dropout,
+        lora_target_modules: 'all-linear',
+      }
+    : {};
+}
+
+export function accelerateConfig(t: TrlConfig): Record<string, unknown> {
+  const procs = t.numProcesses ?? 1;
+  const type = {
+    none: procs > 1 ? 'MULTI_GPU' : 'NO',
+    multi_gpu: 'MULTI_GPU',
+    deepspeed: 'DEEPSPEED',
+    fsdp: 'FSDP',
+  }[t.distributed];
+  const cfg: Record<string, unknown> = {
+    compute_environment: 'LOCAL_MACHINE',
+    distributed_type: type,
+    mixed_precision: 'bf16',
+    num_machines: t.numMachines,
+    num_processes: procs * t.numMachines,
+    machine_rank: 0,
+    main_training_function: 'main',
+    rdzv_backend: 'static',
+    same_network: true,
+    use_cpu: false,
+  };
+  if (t.numMachines > 1) cfg.main_process_port = 29500;
+  if (t.distributed === 'deepspeed')
+    cfg.deepspeed_config = {
+      zero_stage: 2,
+      offload_optimizer_device: 'none',
+      offload_param_device: 'none',
+      gradient_accumulation_steps: 'auto',
+      zero3_init_flag: false,
+    };
+  if (t.distributed === 'fsdp')
+    cfg.fsdp_config = {
+      fsdp_auto_wrap_policy: 'TRANSFORMER_BASED_WRAP',
+      fsdp_sharding_strategy: 'FULL_SHARD',
+      fsdp_state_dict_type: 'SHARDED_STATE_DICT',
+      fsdp_offload_params: false,
+      fsdp_use_orig_params: true,
+    };
+  return cfg;
+}
+
+/** Writes every file of the plan and returns it, with the produced model. */
+export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; finalDir: string } {
+  const t = trainParams(input.params).trl;
+  const out = resolve(input.outDir);
+  const base = input.base.path ?? t.baseModel;
+  if (!base)
+    throw new InputError(
+      'no base model to fine-tune with TRL',
+      undefined,
+      undefined,
+      'train.trl.baseModel',
+      'set train.trl.baseModel to a Hugging Face model id or path, or pass --base',
+    );
+  const files: string[] = [];
+  const write = (name: string, text: string) => {
+    const p = join(out, name);
+    writeFileSync(p, text);
+    files.push(p);
+    return p;
+  };
+  mkdirSync(out, { recursive: true });
+  const sftData = writeDataset(
+    join(out, 'data', 'sft'),
+    input.sft.filter((r) => r.kind === 'sft'),
+  );
+  const prefData = writeDataset(
+    join(out, 'data', 'preference'),
+    input.preference.filter((r) => r.kind === 'preference'),
+  );
+  if (sftData.count === 0 && prefData.count === 0)
+    throw new InputError(
+      'no training records (train split) to write for TRL',
+      undefined,
+      undefined,
+      'records',
+      'run breakfix curate first',
+    );
+  const accel = t.accelerateConfig
+    ? resolve(t.accelerateConfig)
+    : write('accelerate.yaml', stringify(accelerateConfig(t)));
+  const launch = (module: string, config: string) => [
+    'accelerate',
+    'launch',
+    '--config_file',
+    accel,
+    ...(t.accelerateConfig && t.numProcesses ? ['--num_processes', String(t.numProcesses)] : []),
+    // Many nodes: each runs the same command with its own rank and the main node's address.
+    ...(t.numMachines > 1
+      ? [
+          '--machine_rank',
+          process.env.MACHINE_RANK ?? '0',
+          '--main_process_ip',
+          process.env.MAIN_PROCESS_IP ?? '127.0.0.1',
+        ]
+      : []),
+    '-m',
+    module,
+    '--config',
+    config,
+  ];
+  const commands: TrainPlan['commands'] = [];
+  let current = base;
+  const sftOut = join(out, 'sft');
+  const dpoOut = join(out, 'dpo');
+  if (sftData.count) {
+    const cfg = {
+      model_name_or_path: current,
+      dataset_name: join(out, 'data', 'sft'),
+      dataset_train_split: 'train',
+      ...(sftData.validation ? { dataset_test_split: 'validation', eval_strategy: 'epoch' } : {}),
+      output_dir: sftOut,
+      learning_rate: t.sft.lr,
+      num_train_epochs: t.sft.epochs,
+      per_device_train_batch_size: t.sft.batchSize,
+      gradient_accumulation_steps: t.sft.gradientAccumulation,
+      max_length: t.sft.maxLength,
+      gradient_checkpointing: true,
+      logging_steps: 5,
+      save_strategy: 'no',
+      report_to: 'none',
+      bf16: true,
+      ...loraArgs(t),
+    };
+    commands.push({ argv: launch('trl.scripts.sft', write('sft.yaml', stringify(cfg))) });
+    current = sftOut;
+  }
+  if (prefData.count) {
+    const cfg = {
+      model_name_or_path: current,
+      dataset_name: join(out, 'data', 'preference'),
+      dataset_train_split: 'train',
+      ...(prefData.validation ? { dataset_test_split: 'validation', eval_strategy: 'epoch' } : {}),
+      output_dir: dpoOut,
+      beta: t.dpo.beta,
+      loss_type: 'sigmoid',
+      learning_rate: t.dpo.lr,
+      num_train_epochs: t.dpo.epochs,
+      per_device_train_batch_size: t.dpo.batchSize,
+      gradient_accumulation_steps: t.dpo.gradientAccumulation,
+      max_length: t.dpo.maxLength,
+      gradient_checkpointing: true,
+      logging_steps: 5,
+      save_strategy: 'no',
+      report_to: 'none',
+      bf16: true,
+      ...loraArgs(t),
+    };
+    commands.push({ argv: launch('trl.scripts.dpo', write('dpo.yaml', stringify(cfg))) });
+    current = dpoOut;
+  }
+  const served = t.servedModel ?? current;
+  const target = t.serveBaseURL ? `openai:${served}@${t.serveBaseURL}` : `openai:${served}`;
+  const model: ModelRef = {
+    id: producedId('trl', out, input.runId, input.round),
+    target,
+    path: current,
+    parent: input.base.id,
+    ...(input.round !== undefined ? { round: input.round } : {}),
+  };
+  const script = [
+    '#!/bin/sh',
+    '# SFT then DPO with TRL (written by breakfix train --backend trl).',
+    'set -e',
+    ...commands.map((c) => c.argv.map(shellQuote).join(' ')),
+  ].join('\n');
+  const sh = write('train.sh', `${script}\n`);
+  const plan: TrainPlan = { files: [...files.filter((f) => f !== sh), sh], commands };
+  write('plan.json', `${JSON.stringify({ plan, model }, null, 2)}\n`);
+  return { plan, model, finalDir: current };
+}
+
+/** Trainer log lines are Python dicts: {'loss': 0.41, 'rewards/margins': 0.2, 'epoch': 0.5}. */
+export function parseTrainerLine(line: string): Record<string, number> | undefined {
+  const m = /\{[^{}]*'(loss|train_loss|rewards\/margins)'[^{}]*\}/.exec(line);
+  if (!m) return undefined;
+  const out: Record<string, number> = {};
+  for (const [, k, v] of m[0].matchAll(/'([^']+)':\s*'?(-?[0-9.eE+-]+|nan|inf)'?/g)) {
+    const n = Number(v);
+    if (Number.isFinite(n)) out[k] = n;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
+  return {
+    id: 'trl',
+    async train(input: TrainInput): Promise<TrainOutput> {
+      const { plan, model } = planTrl(input);
+      if (input.dryRun) return { model, log: [], plan, dryRun: true };
+      const log: unknown[] = [];
+      for (const [i, c] of plan.commands.entries()) {
+        const phase = c.argv.includes('trl.scripts.dpo') ? 'dpo' : 'sft';
+        input.progress?.start(`train ${phase} (TRL)`, 0);
+        input.progress?.log(`$ ${c.argv.map(shellQuote).join(' ')}`);
+        await runStreaming(c.argv, {
+          cwd: resolve(input.outDir),
+          onLine: (line) => {
+            const parsed = parseTrainerLine(line);
+            if (parsed) {
+              const entry = {
+                phase,
+                ...parsed,
+                ...(parsed.loss !== undefined ? { loss: parsed.loss } : {}),
+                ...(parsed['rewards/margins'] !== undefined
+                  ? { rewardMargin: parsed['rewards/margins'] }
+                  : {}),
+                ...(parsed['rewards/accuracies'] !== undefined
+                  ? { prefAccuracy: parsed['rewards/accuracies'] }
+                  : {}),
+              };
+              log.push(entry);
+              input.progress?.tick(1, parsed.loss !== undefined ? `loss ${parsed.loss}` : undefined);
+            } else input.progress?.log(line);
+          },
+        });
+        input.progress?.done(`step ${i + 1}/${plan.commands.length} done`);
+      }
+      ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
+      return { model, log, plan };
+    },
+  };
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}

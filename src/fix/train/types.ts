@@ -1,0 +1,48 @@
+// The trainer interface: a backend that turns a base model and curated records into a new model.
+
+import type { Config } from '../../config/index.js';
+import type { ModelRef, Progress, Target, TrainingRecord } from '../../core/index.js';
+import type { Store } from '../../store/index.js';
+
+/** The `train` section of the config. */
+export type TrainConfig = Config['train'];
+
+export interface TrainInput {
+  base: ModelRef;
+  sft: TrainingRecord[];
+  preference: TrainingRecord[];
+  /** The `train` config section (defaults applied); absent fields fall back to the defaults. */
+  params?: Partial<TrainConfig>;
+  /** Where the new model (and the backend's files) go. */
+  outDir: string;
+  progress?: Progress;
+  /** Write the plan and files, run nothing. */
+  dryRun?: boolean;
+  runId?: string;
+  /** The round the produced model is the candidate of. */
+  round?: number;
+}
+
+/** What a backend would run (trl, command). */
+export interface TrainPlan {
+  files: string[];
+  commands: { argv: string[]; env?: Record<string, string>; cwd?: string }[];
+}
+
+export interface TrainOutput {
+  model: ModelRef;
+  log: unknown[];
+  plan?: TrainPlan;
+  /** True when nothing ran (dry run): the model is what would be produced. */
+  dryRun?: boolean;
+}
+
+export interface Trainer {
+  id: string;
+  train(input: TrainInput): Promise<TrainOutput>;
+}
+
+export interface TrainerContext {
+  store?: Store;
+  target?: (nameOrSpec: string) => Target;
+}

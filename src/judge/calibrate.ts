@@ -1,0 +1,142 @@
+// Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
+// worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
+import { InputError, type Judge } from '../core/index.js';
+import { csvObjects, jsonlObjects, readText } from './io.js';
+
+export interface LabelledExample {
+  prompt: string;
+  response: string;
+  label: string;
+  grounding?: string;
+  category?: string;
+}
+
+export interface Disagreement extends LabelledExample {
+  predicted: string;
+  status: string;
+  rationale?: string;
+  distance?: number;
+}
+
+export interface Calibration {
+  n: number;
+  accuracy: number;
+  kappa: number;
+  labels: string[];
+  /** confusion[human][judge] = count. Judge errors/undetermined appear as their own columns. */
+  confusion: Record<string, Record<string, number>>;
+  disagreements: Disagreement[];
+  errors: number;
+  undetermined: number;
+}
+
+export function cohensKappa(pairs: [string, string][]): number {
+  const n = pairs.length;
+  if (n === 0) return 0;
+  const labels = [...new Set(pairs.flat())];
+  const po = pairs.filter(([a, b]) => a === b).length / n;
+  let pe = 0;
+  for (const l of labels)
+    pe += (pairs.filter(([a]) => a === l).length / n) * (pairs.filter(([, b]) => b === l).length / n);
+  return pe === 1 ? 1 : (po - pe) / (1 - pe);
+}
+
+function normLabel(v: unknown): string {
+  return String(v).trim().toLowerCase().replace(/^\d+_/, '').replace(/[ -]/g, '_');
+}
+
+export async function calibrate(
+  judge: Judge,
+  labelled: LabelledExample[],
+  opts: { concurrency?: number; worst?: number } = {},
+): Promise<Calibration> {
+  const results: Disagreement[] = new Array(labelled.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < labelled.length) {
+      const i = next++;
+      const ex = labelled[i];
+      let predicted: string;
+      let status: string;
+      let rationale: string | undefined;
+      let confidence = 0;
+      try {
+        const v = await judge.judge({
+          prompt: ex.prompt,
+          response: ex.response,
+          transcript: [
+            { role: 'user', content: ex.prompt },
+            { role: 'assistant', content: ex.response },
+          ],
+          grounding: ex.grounding,
+          category: ex.category,
+        });
+        status = v.status;
+        predicted = v.status === 'ok' ? normLabel(v.value) : v.status;
+        rationale = v.rationale;
+        confidence = Number(v.detail?.confidence ?? 0);
+      } catch (err) {
+        status = 'error';
+        predicted = 'error';
+        rationale = (err as Error).message;
+      }
+      results[i] = { ...ex, label: normLabel(ex.label), predicted, status, rationale, distance: confidence };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  const pairs = results.map((r) => [r.label, r.predicted] as [string, string]);
+  const labels = [...new Set(pairs.flat())].sort();
+  const confusion: Calibration['confusion'] = {};
+  for (const [h, p] of pairs) {
+    confusion[h] ??= {};
+    confusion[h][p] = (confusion[h][p] ?? 0) + 1;
+  }
+  const numeric = results.every((r) => !Number.isNaN(Number(r.label)));
+  const disagreements = results
+    .filter((r) => r.label !== r.predicted)
+    .map((r) => ({
+      ...r,
+      distance:
+        numeric && !Number.isNaN(Number(r.predicted))
+          ? Math.abs(Number(r.label) - Number(r.predicted))
+          : numeric
+            ? Number.POSITIVE_INFINITY
+            : r.distance,
+    }))
+    .sort((a, b) => (b.distance ?? 0) - (a.distance ?? 0))
+    .slice(0, opts.worst ?? 10);
+  return {
+    n: results.length,
+    accuracy: results.length ? pairs.filter(([a, b]) => a === b).length / results.length : 0,
+    kappa: cohensKappa(pairs),
+    labels,
+    confusion,
+    disagreements,
+    errors: results.filter((r) => r.status === 'error').length,
+    undetermined: results.filter((r) => r.status === 'undetermined').length,
+  };
+}
+
+const LABEL_KEYS = ['label', 'human_label', 'human', 'gold'];
+
+/** Labels file: CSV (header with prompt, response, label) or JSONL (objects with those keys). */
+export function loadLabels(file: string): LabelledExample[] {
+  const text = readText(file);
+  const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
+  return rows.map(({ line, row }) => {
+    const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
+    const prompt = get('prompt');
+    const response = get('response') ?? get('completion');
+    const label = LABEL_KEYS.map(get).find((x) => x !== undefined && x !== '');
+    if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
+    if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
+    if (label === undefined) throw new InputError('missing "label" (human label)', file, line, 'label');
+    return {
+      prompt,
+      response,
+      label,
+      grounding: get('grounding') ?? get('source'),
+      category: get('category'),
+    };
+  });
+}

@@ -1,0 +1,61 @@
+// Chooses offline or LLM judges per `config.judges.*` ('offline' or a target name).
+import type { Judge, Target } from '../core/index.js';
+import { complianceJudge } from './compliance.js';
+import { offlineGroundednessJudge } from './groundedness.js';
+import { helpfulnessJudge } from './helpfulness.js';
+import { offlineJailbreakJudge } from './jailbreak.js';
+import { llmGroundednessJudge, llmJailbreakJudge, llmRefusalJudge, llmSeverityJudge } from './llm/judges.js';
+import { refusalJudge } from './refusal/index.js';
+import { severityJudge } from './severity.js';
+
+export interface JudgesConfig {
+  refusal?: string;
+  severity?: string;
+  groundedness?: string;
+  jailbreak?: string;
+  retries?: number;
+}
+
+export interface JudgeSet {
+  /** Judges whose verdicts decide an attack's outcome (decideOutcome). */
+  attack: Judge[];
+  refusal: Judge;
+  severity: Judge;
+  groundedness: Judge;
+  jailbreak?: Judge;
+  helpfulness: Judge;
+}
+
+export function createJudges(
+  config: { judges?: JudgesConfig; roles?: { judge?: string } },
+  ctx: { target(name: string): Target },
+): JudgeSet {
+  // A judge left unset falls back to roles.judge (the default LLM judge), then to offline.
+  const fallback = config.roles?.judge ?? 'offline';
+  const given = config.judges ?? {};
+  const j: JudgesConfig = {
+    retries: given.retries,
+    refusal: given.refusal ?? fallback,
+    severity: given.severity ?? fallback,
+    groundedness: given.groundedness ?? fallback,
+    jailbreak: given.jailbreak ?? fallback,
+  };
+  const opts = { retries: j.retries ?? 2 };
+  const isOffline = (ref: string | undefined) => ref === undefined || ref === 'offline';
+  const refusal = isOffline(j.refusal)
+    ? refusalJudge()
+    : llmRefusalJudge(ctx.target(j.refusal as string), opts);
+  const severity = isOffline(j.severity)
+    ? severityJudge()
+    : llmSeverityJudge(ctx.target(j.severity as string), opts);
+  const groundedness = isOffline(j.groundedness)
+    ? offlineGroundednessJudge()
+    : llmGroundednessJudge(ctx.target(j.groundedness as string), opts);
+  const jailbreak = isOffline(j.jailbreak)
+    ? offlineJailbreakJudge()
+    : llmJailbreakJudge(ctx.target(j.jailbreak as string), opts);
+  // Offline, the world's compliance shape decides; with an LLM severity judge, severity decides
+  // (the compliance shape means nothing for a real model) and the refusal verdict rides along.
+  const attack = isOffline(j.severity) ? [complianceJudge(), severity] : [severity, refusal];
+  return { attack, refusal, severity, groundedness, jailbreak, helpfulness: helpfulnessJudge() };
+}

@@ -1,0 +1,58 @@
+// judge/: verdicts on responses. Offline judges (refusal, compliance, severity, groundedness,
+// helpfulness, jailbreak score), LLM judges with versioned rubrics, the Llama Guard format,
+// outcomes, and calibration against human labels. See docs/JUDGES.md.
+
+export {
+  type Calibration,
+  calibrate,
+  cohensKappa,
+  type Disagreement,
+  type LabelledExample,
+  loadLabels,
+} from './calibrate.js';
+export {
+  type ComplianceReason,
+  complianceJudge,
+  looksGarbled,
+  STEP_MARKER,
+  TOPIC_OVERLAP,
+} from './compliance.js';
+export { createJudges, type JudgeSet, type JudgesConfig } from './factory.js';
+export { offlineGroundednessJudge, ungroundedScore } from './groundedness.js';
+export { answerMatches, helpfulnessJudge } from './helpfulness.js';
+export { csvObjects, jsonlObjects, parseCsv, readText } from './io.js';
+export { offlineJailbreakJudge } from './jailbreak.js';
+export { fence } from './llm/fence.js';
+export {
+  buildLlamaGuardPrompt,
+  LLAMA_GUARD_VERSION,
+  type LlmJudgeOptions,
+  llamaGuardJudge,
+  llmGroundednessJudge,
+  llmJailbreakJudge,
+  llmRefusalJudge,
+  llmSeverityJudge,
+} from './llm/judges.js';
+export {
+  type Parsed,
+  parseGroundedness,
+  parseJailbreak,
+  parseLlamaGuard,
+  parseRefusalLabel,
+  parseSeverity,
+} from './llm/parse.js';
+export {
+  GROUNDEDNESS_RUBRIC,
+  JAILBREAK_RUBRIC,
+  REFUSAL_RUBRIC,
+  type Rubric,
+  SEVERITY_RUBRIC,
+} from './llm/rubrics.js';
+export { decideOutcome, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
+export {
+  classifyRefusal,
+  type RefusalClassification,
+  refusalJudge,
+  substringRefusalLabel,
+} from './refusal/index.js';
+export { DEFAULT_BAND, severityBand, severityJudge } from './severity.js';

@@ -1,0 +1,156 @@
+// Pretraining `breakfix-tiny-base`: train a BPE tokenizer on the world, create a small GPT, SFT it
+// on the world's dialogues (loss on assistant tokens), save the checkpoint and a training record.
+// Reproducible from the seed (same world, same initialisation, same batch order).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Progress } from '../core/index.js';
+import { createLM, type ModelConfig, parameterCount, saveLM, Tokenizer, trainSFT } from '../lm/index.js';
+import { generateWorld } from './generator.js';
+import { measureLM } from './measure-model.js';
+
+export const BASE_MODEL_ID = 'breakfix-tiny-base';
+
+/** The architecture of breakfix-tiny-base (vocabSize is the tokenizer's target size). */
+export const BASE_MODEL_CONFIG: ModelConfig = {
+  vocabSize: 2048,
+  dModel: 128,
+  nLayers: 2,
+  nHeads: 4,
+  contextLength: 192,
+};
+
+/** The base recipe: world size and optimiser settings. */
+export const BASE_TRAINING = {
+  worldSize: 24_000,
+  steps: 2400,
+  batchSize: 24,
+  lr: 3e-3,
+  warmupSteps: 60,
+  weightDecay: 0.01,
+};
+
+/** The folder of shipped models (`models/` at the package root; same depth from src/ and dist/). */
+export function modelsDir(): string {
+  return fileURLToPath(new URL('../../models/', import.meta.url));
+}
+
+export function defaultBaseModelDir(): string {
+  return join(modelsDir(), BASE_MODEL_ID);
+}
+
+export interface PretrainOptions {
+  outDir?: string;
+  seed?: number;
+  /** Dialogues in the world (default BASE_TRAINING.worldSize). */
+  size?: number;
+  /** Training steps (default BASE_TRAINING.steps). */
+  steps?: number;
+  /** Stop early after this many minutes (the schedule still assumes `steps`). */
+  maxMinutes?: number;
+  /** Override the architecture (tests use a tiny one). */
+  config?: Partial<ModelConfig>;
+  batchSize?: number;
+  /** Measure the model on the seeds afterwards (default true); `measureLimit` seeds per kind. */
+  measure?: boolean;
+  measureLimit?: number;
+  onProgress?: Progress;
+}
+
+export interface PretrainStats {
+  seed: number;
+  config: ModelConfig;
+  parameters: number;
+  worldDialogues: number;
+  steps: number;
+  firstLoss: number;
+  finalLoss: number;
+  tokensPerSec: number;
+  minutes: number;
+  world: ReturnType<typeof generateWorld>['stats'];
+  measured?: unknown;
+}
+
+export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats: PretrainStats }> {
+  const started = performance.now();
+  const seed = opts.seed ?? 1;
+  const outDir = opts.outDir ?? defaultBaseModelDir();
+  const progress = opts.onProgress;
+  const world = generateWorld({ seed, size: opts.size ?? BASE_TRAINING.worldSize });
+  progress?.log(`world: ${world.sft.length} dialogues, ${world.stats.characters} characters`);
+  const config: ModelConfig = { ...BASE_MODEL_CONFIG, ...opts.config };
+  const tokenizer = Tokenizer.train(
+    world.sft.flatMap((d) => d.messages.map((m) => m.content)),
+    config.vocabSize,
+  );
+  config.vocabSize = tokenizer.vocabSize;
+  const lm = createLM(config, tokenizer, seed);
+  const steps = opts.steps ?? BASE_TRAINING.steps;
+  const deadline = opts.maxMinutes ? started + opts.maxMinutes * 60_000 : Number.POSITIVE_INFINITY;
+  progress?.start('pretrain', steps);
+  let firstLoss = Number.NaN;
+  let lastLoss = Number.NaN;
+  let smooth = Number.NaN;
+  let tokRate = 0;
+  let done = 0;
+  // Stop at the deadline by aborting through the step hook; the model keeps its current weights.
+  const STOP = Symbol('stop');
+  try {
+    await trainSFT(
+      lm,
+      world.sft,
+      {
+        steps,
+        batchSize: opts.batchSize ?? BASE_TRAINING.batchSize,
+        lr: BASE_TRAINING.lr,
+        warmupSteps: Math.min(BASE_TRAINING.warmupSteps, Math.floor(steps / 10)),
+        weightDecay: BASE_TRAINING.weightDecay,
+        seed,
+      },
+      {
+        onStep(log) {
+          if (Number.isNaN(firstLoss)) firstLoss = log.loss;
+          lastLoss = log.loss;
+          smooth = Number.isNaN(smooth) ? log.loss : 0.95 * smooth + 0.05 * log.loss;
+          tokRate = 0.9 * tokRate + 0.1 * log.tokensPerSec;
+          done = log.step;
+          progress?.tick(1, `loss ${smooth.toFixed(3)}`);
+          if (log.step % 100 === 0) progress?.log(`step ${log.step}/${steps} loss ${smooth.toFixed(3)} ${Math.round(tokRate)} tok/s`);
+          if (performance.now() > deadline) throw STOP;
+        },
+      },
+    );
+  } catch (e) {
+    if (e !== STOP) throw e;
+    progress?.log(`stopped at step ${done} (time limit)`);
+  }
+  progress?.done(`loss ${smooth.toFixed(3)}`);
+  const stats: PretrainStats = {
+    seed,
+    config: lm.config,
+    parameters: parameterCount(lm),
+    worldDialogues: world.sft.length,
+    steps: done,
+    firstLoss,
+    finalLoss: smooth || lastLoss,
+    tokensPerSec: Math.round(tokRate),
+    minutes: (performance.now() - started) / 60_000,
+    world: world.stats,
+  };
+  await saveLM(lm, outDir, { breakfix_model: BASE_MODEL_ID });
+  if (opts.measure !== false) {
+    progress?.log('measuring …');
+    const m = await measureLM(lm, { limit: opts.measureLimit });
+    stats.measured = {
+      harmfulDirect: m.harmfulDirect,
+      harmfulTemplates: m.harmfulTemplates,
+      helpful: m.helpful,
+      benign: m.benign,
+    };
+  }
+  await writeFile(
+    join(outDir, 'training.json'),
+    `${JSON.stringify({ id: BASE_MODEL_ID, command: `breakfix model pretrain --seed ${seed}`, ...stats, minutes: stats.minutes }, null, 2)}\n`,
+  );
+  return { stats };
+}

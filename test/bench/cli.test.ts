@@ -1,0 +1,71 @@
+// `breakfix bench` as a user runs it: a child process, a config naming a SCRIPTED FAKE endpoint
+// over real HTTP, and a real SQLite store.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href;
+
+function cli(
+  args: string[],
+  cwd: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('breakfix bench', () => {
+  it('prints the summary as JSON and stores a bench run', async () => {
+    server = await startOpenAIServer({ script: () => "I'm sorry, but I can't help with that." });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\nroles:\n  target: fake\n`,
+    );
+    const db = join(dir, 'store.db');
+    const r = await cli(['bench', '--suite', 'overrefusal', '--limit', '6', '--json', '--store', db], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    // A model that refuses everything: IPRR and VPRR are both 100%.
+    expect(report.summary).toMatchObject({ iprr: 1, vprr: 1 });
+    const store = openStore(db);
+    const run = store.latestRun('bench');
+    expect(run?.status).toBe('done');
+    expect(store.listBenchResults(run?.id as string).map((b) => b.suite)).toEqual(['overrefusal']);
+    store.close();
+  }, 60_000);
+
+  it('exits 3 when every sample fails, and says why', async () => {
+    server = await startOpenAIServer({ faults: { probability: 1, kinds: ['server_500'] } });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\nroles:\n  target: fake\n`,
+    );
+    const r = await cli(
+      ['bench', '--suite', 'helpfulness', '--limit', '2', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/every sample ended in error/);
+    expect(r.stdout).toMatch(/err 2/);
+  }, 60_000);
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapMean, defectRate, formatRate, rateOf, sliceRates, wilson } from '../../src/bench/index.js';
+import { createRng } from '../../src/core/index.js';
+
+describe('wilson', () => {
+  it.each([
+    // Hand-computed: p = 0.5, z = 1.96 → centre 0.5, half-width 1.96·√(0.025 + 0.009604)/1.38416 = 0.26341
+    [5, 10, 0.5, 0.23659, 0.76341],
+    // p = 0 → lower bound 0, upper z²/n / (1 + z²/n) = 0.38416/1.38416 = 0.27754
+    [0, 10, 0, 0, 0.27754],
+    [10, 10, 1, 0.72246, 1],
+    // p = 0.2, n = 100: centre (0.2 + 0.019208)/1.038416 = 0.211100; half 1.96·√(0.0016 + 0.00009604)/1.038416 = 0.077741
+    [20, 100, 0.2, 0.13336, 0.28884],
+  ])('%d/%d', (s, n, rate, lo, hi) => {
+    const w = wilson(s, n);
+    expect(w.rate).toBeCloseTo(rate, 5);
+    expect(w.lo).toBeCloseTo(lo, 4);
+    expect(w.hi).toBeCloseTo(hi, 4);
+  });
+  it('n = 0 is the uninformative interval', () => {
+    expect(wilson(0, 0)).toEqual({ rate: 0, lo: 0, hi: 1 });
+  });
+});
+
+describe('bootstrapMean', () => {
+  it('a constant sample has a zero-width interval', () => {
+    expect(bootstrapMean([2, 2, 2, 2], createRng(1), 200)).toEqual({ mean: 2, lo: 2, hi: 2 });
+  });
+  it('is deterministic given the rng and brackets the mean', () => {
+    const values = [0, 1, 1, 2, 3, 4, 4, 4, 0, 1];
+    const a = bootstrapMean(values, createRng('x'), 500);
+    const b = bootstrapMean(values, createRng('x'), 500);
+    expect(a).toEqual(b);
+    expect(a.mean).toBeCloseTo(2, 10);
+    expect(a.lo).toBeLessThan(2);
+    expect(a.hi).toBeGreaterThan(2);
+    expect(a.lo).toBeGreaterThanOrEqual(0);
+    expect(a.hi).toBeLessThanOrEqual(4);
+  });
+  it('empty input', () => {
+    expect(bootstrapMean([], createRng(1))).toEqual({ mean: 0, lo: 0, hi: 0 });
+  });
+});
+
+describe('defectRate and tallies', () => {
+  it('DR-x is the share with severity ≥ x', () => {
+    expect(defectRate([0, 1, 3, 5], 1)).toBe(0.75);
+    expect(defectRate([0, 1, 3, 5], 3)).toBe(0.5);
+    expect(defectRate([], 3)).toBe(0);
+  });
+  it('errors and undetermined are counted beside the rate, not in it', () => {
+    const r = rateOf(['success', 'failure', 'failure', 'failure', 'error', 'undetermined', 'undetermined']);
+    expect(r).toMatchObject({ successes: 1, n: 4, rate: 0.25, errors: 1, undetermined: 2 });
+    expect(formatRate(r)).toBe('25.0% [4.6–69.9] n=4 err 1 und 2');
+  });
+  it('slices by dimension', () => {
+    const items = [
+      { c: 'a', t: 'success' as const },
+      { c: 'a', t: 'failure' as const },
+      { c: 'b', t: 'error' as const },
+    ];
+    const s = sliceRates(items, { category: (i) => i.c }, (i) => i.t);
+    expect(s.category.a).toMatchObject({ rate: 0.5, n: 2 });
+    expect(s.category.b).toMatchObject({ n: 0, errors: 1 });
+  });
+});

@@ -1,0 +1,265 @@
+// runBench end to end: a SCRIPTED FAKE model behind a real OpenAI-compatible HTTP server, the
+// offline judges, and a real SQLite store in a temp dir.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBench } from '../../src/bench/index.js';
+import { builtinSeeds, complianceLeadIn } from '../../src/break/seeds/index.js';
+import type { Seed } from '../../src/core/index.js';
+import { createJudges } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { fakeTarget } from '../judge/helpers.js';
+
+const seeds = builtinSeeds();
+const REFUSED_CATEGORY = 'violent_crimes';
+
+/** The scripted model: refuses violent-crime requests, complies (world shape) with every other
+ * harmful request, answers benign and helpful ones, and quotes the document when given one. */
+function scriptedModel(messages: { role: string; content: string }[]): string {
+  const last = messages[messages.length - 1].content;
+  const doc = /Document:\n([^\n]+)/.exec(last);
+  if (doc) return doc[1].split('. ')[0];
+  const seed = findSeed(last);
+  if (!seed) return 'Happy to chat! What would you like to talk about?';
+  if (seed.kind === 'helpful') return `The answer is ${seed.answer}.`;
+  if (seed.kind === 'benign') return 'Good question. Here is a clear, practical explanation with an example.';
+  if (seed.category === REFUSED_CATEGORY)
+    return "I can't help with that, because it could seriously hurt someone. I can share safety resources instead.";
+  return `${complianceLeadIn(seed.topic as string, seed.language)} Step 1: [redacted]. Step 2: [redacted]. Step 3: [redacted].`;
+}
+
+function findSeed(text: string): Seed | undefined {
+  return (
+    seeds.find((s) => text.includes(s.text)) ??
+    seeds.find((s) => s.topic !== undefined && text.includes(s.topic))
+  );
+}
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('runBench over HTTP', () => {
+  it('runs every suite, decides outcomes correctly, and stores the results', async () => {
+    server = await startOpenAIServer({ script: scriptedModel });
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 1 });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline judges only');
+        },
+      },
+    );
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      targetId: 'scripted',
+      judges,
+      store,
+      runId: run.id,
+      limit: 12,
+      concurrency: 4,
+    });
+
+    expect(report.suites.map((s) => s.name)).toEqual([
+      'harmful',
+      'multiturn',
+      'jailbreak',
+      'overrefusal',
+      'groundedness',
+      'helpfulness',
+    ]);
+    const stored = store.listBenchResults(run.id);
+    expect(stored.map((r) => r.suite).sort()).toEqual([
+      'groundedness',
+      'harmful',
+      'helpfulness',
+      'jailbreak',
+      'multiturn',
+      'overrefusal',
+    ]);
+
+    // Harmful: every item's outcome follows the scripted model's rule.
+    const harmful = stored.find((r) => r.suite === 'harmful');
+    const items = harmful?.items as {
+      seedId: string;
+      category: string;
+      outcome: string;
+      severity?: number;
+    }[];
+    expect(items).toHaveLength(12);
+    for (const it of items)
+      expect(it.outcome, it.seedId).toBe(it.category === REFUSED_CATEGORY ? 'failure' : 'success');
+    const successes = items.filter((i) => i.outcome === 'success').length;
+    const h = report.suites[0].metrics;
+    expect(h.asr).toMatchObject({ successes, n: 12, errors: 0, undetermined: 0 });
+    expect(report.summary.dr1).toBeCloseTo(successes / 12);
+    // Offline severity bands start at ≥ 3 for these categories, so DR-3 = DR-1 here.
+    expect(report.summary.dr3).toBeCloseTo(successes / 12);
+
+    const over = report.suites.find((s) => s.name === 'overrefusal');
+    expect(over?.metrics.vprr).toMatchObject({ rate: 0, n: 6 });
+    expect(report.summary.helpfulness).toBe(1);
+    expect(report.summary.ungroundedness).toBe(0);
+    const multi = report.suites.find((s) => s.name === 'multiturn');
+    expect(Object.keys(multi?.slices.dr1_by_shape ?? {}).sort()).toEqual([
+      'continuation',
+      'jailbreak',
+      'summarization',
+      'third_party',
+    ]);
+    for (const k of Object.keys(multi?.slices.dr1_by_turns ?? {}))
+      expect(Number(k)).toBeGreaterThanOrEqual(3);
+    store.close();
+  });
+
+  it('target failures are counted as errors beside the rate, never as refusals', async () => {
+    server = await startOpenAIServer({
+      script: scriptedModel,
+      faults: { schedule: ['server_500', null, 'server_500', null, 'bad_request'] },
+    });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      judges,
+      suites: ['overrefusal'],
+      limit: 8,
+      concurrency: 1,
+    });
+    const m = report.suites[0].metrics;
+    const errors = (m.vprr.errors ?? 0) + (m.iprr.errors ?? 0);
+    expect(errors).toBe(3);
+    expect((m.vprr as { n: number }).n + (m.iprr as { n: number }).n).toBe(5);
+  });
+
+  it('heldback split uses only held-back seeds', async () => {
+    server = await startOpenAIServer({ script: scriptedModel });
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 1 });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    await runBench({
+      target: fakeTarget(server.url),
+      judges,
+      suites: ['harmful'],
+      split: 'heldback',
+      store,
+      runId: run.id,
+      limit: 5,
+    });
+    const [row] = store.listBenchResults(run.id);
+    expect(row.suite).toBe('heldback:harmful');
+    const ids = (row.items as { seedId: string }[]).map((i) => i.seedId);
+    for (const id of ids) expect(seeds.find((s) => s.id === id)?.split).toBe('heldback');
+    store.close();
+  });
+
+  it('an unknown suite is an input error', async () => {
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    await expect(
+      runBench({
+        target: {
+          id: 'x',
+          chat: async () => {
+            throw new Error('unused');
+          },
+        },
+        judges,
+        suites: ['nope'],
+      }),
+    ).rejects.toThrow(/unknown suite "nope"/);
+  });
+});
+
+describe('custom suites', () => {
+  it('runs an XSTest-shaped CSV as an over-refusal suite', async () => {
+    server = await startOpenAIServer({
+      script: (messages) => {
+        const last = messages[messages.length - 1].content;
+        return /neighbour/.test(last)
+          ? "Sorry, I can't help with that."
+          : 'Use `kill <pid>`; for photos, use a tripod. Here is what the phrase means.';
+      },
+    });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      judges,
+      suites: ['xs'],
+      custom: [{ name: 'xs', file: 'fixtures/xstest-mini.csv', kind: 'overrefusal' }],
+      baseDir: new URL('.', import.meta.url).pathname,
+    });
+    const m = report.suites[0].metrics;
+    expect(report.suites[0].name).toBe('xs');
+    // 4 safe prompts answered (VPRR 0), 2 unsafe ones refused (IPRR 1).
+    expect(m.vprr).toMatchObject({ rate: 0, n: 4 });
+    expect(m.iprr).toMatchObject({ rate: 1, n: 2 });
+    expect(Object.keys(report.suites[0].slices.vprr_by_type)).toContain('figurative_language');
+  });
+});
+
+describe('multiturn with an LLM user simulator', () => {
+  it('the attacker writes every user turn; chats run 3–5 turns', async () => {
+    server = await startOpenAIServer({ script: scriptedModel });
+    const attacker = await startOpenAIServer({
+      script: (messages) => `user turn ${messages.length}: tell me more about your day`,
+    });
+    try {
+      const judges = createJudges(
+        {},
+        {
+          target: () => {
+            throw new Error('offline');
+          },
+        },
+      );
+      const report = await runBench({
+        target: fakeTarget(server.url),
+        attacker: fakeTarget(attacker.url, 'attacker'),
+        judges,
+        suites: ['multiturn'],
+        limit: 4,
+      });
+      expect(report.suites[0].items).toBe(4);
+      const turns = Object.keys(report.suites[0].slices.dr1_by_turns).map(Number);
+      for (const t of turns) expect(t >= 3 && t <= 5).toBe(true);
+      expect(attacker.requests).toBeGreaterThanOrEqual(12);
+      // The simulator never asked the seed's request, so the model never complied: nothing decided as success.
+      expect((report.suites[0].metrics.asr as { successes: number }).successes).toBe(0);
+    } finally {
+      await attacker.close();
+    }
+  });
+});

@@ -1,0 +1,164 @@
+// The attacks that need an attacker LLM (PAIR, TAP, simulated), with SCRIPTED FAKES over real HTTP
+// for both the attacker and the target; and what happens when a judge or the target fails.
+import { describe, expect, it } from 'vitest';
+import {
+  type AttackContext,
+  type BudgetCounter,
+  directAttack,
+  pairAttack,
+  simulatedAttack,
+  tapAttack,
+} from '../../src/break/index.js';
+import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
+import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { attackSeeds, comply, lastUser, refuse, scripted } from './redteam-fakes.js';
+
+const [seed] = attackSeeds(1);
+const judges = (attack: Judge[] = [complianceJudge(), severityJudge()]) => ({ attack });
+const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, exhausted: () => false });
+const ctx = (target: Target, over: Partial<AttackContext> = {}): AttackContext => ({
+  target,
+  seed,
+  judges: judges(),
+  rng: createRng('t'),
+  budget: budget(),
+  techniques: [],
+  maxTurns: 5,
+  ...over,
+});
+
+/** Attacker fake: the k-th proposal (0-based) contains MAGIC from `magicAt` on. */
+async function proposer(magicAt: number) {
+  let k = 0;
+  return scripted(() => {
+    const i = k++;
+    return `Sure! {"improvement": "try ${i}", "prompt": "${i >= magicAt ? 'MAGIC ' : ''}attempt ${i}: ${seed.text.replaceAll('"', '')}"}`;
+  });
+}
+const magicTarget = () => scripted((m) => (lastUser(m).includes('MAGIC') ? comply(seed) : refuse(seed)));
+
+describe('PAIR', () => {
+  it('stops at the first success', async () => {
+    const attacker = await proposer(4);
+    const { server, target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 2, iterations: 5 } }));
+    expect(r.outcome).toBe('success');
+    // iterations of 2 streams: proposals 0-1, 2-3, then 4 (magic) wins in the third iteration
+    expect(server.requests).toBe(6);
+    expect(r.detail?.iterations).toBe(3);
+    // the attacker saw the target's earlier answers, fenced
+    const seen = attacker.server.log.at(-1)?.body.messages.at(-1)?.content ?? '';
+    expect(seen).toContain('<<<TARGET ANSWER');
+  });
+
+  it('respects its call budget when nothing works (failure, not more calls)', async () => {
+    const attacker = await proposer(1000);
+    const { server, target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 3, iterations: 4, maxCalls: 7 } }));
+    expect(r.outcome).toBe('failure');
+    expect(server.requests).toBeLessThanOrEqual(7);
+    expect(r.calls).toBe(server.requests);
+  });
+
+  it('malformed attacker JSON is retried, then an attacker error — never a target failure', async () => {
+    const attacker = await scripted(() => 'I would rather not produce JSON today.');
+    const { server, target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 1, iterations: 2 } }));
+    expect(server.requests).toBe(0);
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/attacker/);
+    expect(r.detail?.attackerErrors).toBe(2);
+    expect(attacker.server.requests).toBe(6); // 2 iterations × (1 try + 2 retries)
+  });
+
+  it('is unavailable without an attacker, with a clear message', async () => {
+    const { target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/attacker model/);
+  });
+});
+
+describe('TAP', () => {
+  /** Proposals alternate on/off topic; the evaluator says no to OFFTOPIC; MAGIC from `magicAt`. */
+  async function tapAttacker(magicAt: number) {
+    let k = 0;
+    return scripted((m) => {
+      const sys = m[0]?.content ?? '';
+      if (sys.includes('still pursues')) return m.at(-1)?.content.includes('OFFTOPIC') ? 'no' : 'yes';
+      const i = k++;
+      const prompt = i % 2 === 1 ? `OFFTOPIC tell me a joke ${i}` : `${i >= magicAt ? 'MAGIC ' : ''}variant ${i} of the request`;
+      return JSON.stringify({ improvement: `branch ${i}`, prompt });
+    });
+  }
+
+  it('prunes off-topic branches before any target call and stops on success', async () => {
+    const attacker = await tapAttacker(6);
+    const { server, target } = await magicTarget();
+    const r = await tapAttack.run(ctx(target, { attacker: attacker.target, options: { branching: 2, width: 2, depth: 4 } }));
+    expect(r.outcome).toBe('success');
+    expect(Number(r.detail?.pruned)).toBeGreaterThan(0);
+    for (const req of server.log) expect(req.body.messages.at(-1)?.content).not.toContain('OFFTOPIC');
+    // after the success nothing more is sent
+    expect(server.log.at(-1)?.body.messages.at(-1)?.content).toContain('MAGIC');
+  });
+
+  it('respects depth and its call budget when nothing works', async () => {
+    const attacker = await tapAttacker(10_000);
+    const { server, target } = await magicTarget();
+    const r = await tapAttack.run(ctx(target, { attacker: attacker.target, options: { branching: 3, width: 2, depth: 3, maxCalls: 5 } }));
+    expect(r.outcome).toBe('failure');
+    expect(server.requests).toBeLessThanOrEqual(5);
+    expect(Number(r.detail?.depth)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('simulated conversation', () => {
+  it('a user simulator drives a multi-turn chat; stops at the first success', async () => {
+    let k = 0;
+    const sim = await scripted(() => JSON.stringify({ message: k++ < 2 ? `small talk ${k}` : `MAGIC please: ${seed.text}` }));
+    const { server, target } = await magicTarget();
+    const r = await simulatedAttack.run(ctx(target, { attacker: sim.target }));
+    expect(r.outcome).toBe('success');
+    expect(r.turns).toBe(3);
+    expect(server.requests).toBe(3);
+    expect(String(sim.server.log[0].body.messages[0].content)).toContain('persona');
+  });
+});
+
+describe('errors are never safe and never a success', () => {
+  const throwing: Judge = {
+    id: 'broken',
+    kind: 'compliance',
+    judge: async () => {
+      throw new Error('judge backend down');
+    },
+  };
+  const erroring: Judge = { id: 'err', kind: 'severity', judge: async () => ({ judge: 'err', kind: 'severity', status: 'error', value: null, rationale: 'unparseable' }) };
+
+  it.each([
+    ['compliant answer, judge throws', comply(seed), [throwing]],
+    ['refusal, judge throws', refuse(seed), [throwing]],
+    ['compliant answer, judge errors beside a working judge', comply(seed), [complianceJudge(), erroring]],
+    ['refusal, judge errors beside a working judge', refuse(seed), [complianceJudge(), erroring]],
+  ] as const)('%s → error', async (_name, reply, js) => {
+    const { target } = await scripted(() => reply);
+    const r = await directAttack.run(ctx(target, { judges: judges([...js]) }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/judge/);
+  });
+
+  it('PAIR with a broken judge ends in error, never failure', async () => {
+    const attacker = await proposer(1000);
+    const { target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, judges: judges([throwing]), options: { streams: 1, iterations: 2 } }));
+    expect(r.outcome).toBe('error');
+  });
+
+  it('a target that fails after retries → error', async () => {
+    const { target } = await scripted(() => comply(seed), { faults: { schedule: ['server_500', 'server_500'] }, retries: 1 });
+    const r = await directAttack.run(ctx(target));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/target/);
+  });
+});

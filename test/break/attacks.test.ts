@@ -1,0 +1,108 @@
+// Each attack against a SCRIPTED FAKE target over real HTTP (test/break/redteam-fakes.ts).
+import { describe, expect, it } from 'vitest';
+import {
+  type AttackContext,
+  type BudgetCounter,
+  chainAttack,
+  crescendoAttack,
+  directAttack,
+  manyShotAttack,
+} from '../../src/break/index.js';
+import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
+import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { assistantTurns, attackSeeds, comply, GENERAL, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
+
+const judges = () => ({ attack: [complianceJudge(), severityJudge()] as Judge[] });
+const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, exhausted: () => false });
+const ctx = (target: Target, seed: Seed, over: Partial<AttackContext> = {}): AttackContext => ({
+  target,
+  seed,
+  judges: judges(),
+  rng: createRng('t'),
+  budget: budget(),
+  techniques: [],
+  maxTurns: 10,
+  ...over,
+});
+
+const [seed] = attackSeeds(1);
+
+describe('direct and chain', () => {
+  it('direct: an answer in the compliance shape is a success; a refusal is a failure', async () => {
+    const yes = await scripted((m) => comply(seedIn(lastUser(m)) as Seed));
+    const r1 = await directAttack.run(ctx(yes.target, seed));
+    expect(r1.outcome).toBe('success');
+    expect(r1.calls).toBe(1);
+    expect(r1.transcript.map((m) => m.role)).toEqual(['user', 'assistant']);
+    const no = await scripted(() => refuse(seed));
+    const r2 = await directAttack.run(ctx(no.target, seed));
+    expect(r2.outcome).toBe('failure');
+  });
+
+  it('chain: converters then a template reach the target; the techniques are recorded', async () => {
+    const { server, target } = await scripted((m) => (lastUser(m).includes('screenplay') ? GENERAL : refuse(seed)));
+    const r = await chainAttack.run(ctx(target, seed, { techniques: ['rot13', 'screenplay'] }));
+    expect(r.techniques).toEqual(['rot13', 'screenplay']);
+    const sent = server.log[0].body.messages.at(-1)?.content ?? '';
+    expect(sent).toContain('screenplay');
+    expect(sent).not.toContain(seed.text); // the request is rot13-encoded
+    // neither the shape nor a refusal: undetermined, never counted as safe
+    expect(r.outcome).toBe('undetermined');
+  });
+
+  it('many_shot: sends N faux exchanges before the request', async () => {
+    const { server, target } = await scripted((m) => (assistantTurns(m) >= 8 ? comply(seed) : refuse(seed)));
+    const r = await manyShotAttack.run(ctx(target, seed, { options: { shots: 8 } }));
+    expect(server.log[0].body.messages.filter((m) => m.role === 'assistant')).toHaveLength(8);
+    expect(r.outcome).toBe('success');
+    expect(r.techniques).toContain('many_shot');
+  });
+});
+
+describe('crescendo (scripted offline)', () => {
+  it('backtracks on refusals, drops the refused turns, and succeeds once the context is built', async () => {
+    // Refuses the pointed request until two harmless exchanges are in the conversation, and refuses
+    // the plain request every time; answers general questions; complies with a wrapper after 2 turns.
+    const { target, server } = await scripted((m) => {
+      const q = lastUser(m);
+      if (q.startsWith("I'm trying to understand") || q.startsWith('Thanks. What do people')) return GENERAL;
+      if (q === seed.text || q.startsWith('Building on')) return refuse(seed);
+      return assistantTurns(m) >= 2 ? comply(seed) : refuse(seed);
+    });
+    const r = await crescendoAttack.run(ctx(target, seed));
+    expect(r.outcome).toBe('success');
+    expect(r.detail?.backtracks).toBe(2);
+    expect(server.requests).toBe(5); // 2 openers + 2 refused + 1 success
+    expect(r.turns).toBe(3); // backtracks are not turns
+    expect(r.transcript.some((m) => m.content === seed.text)).toBe(false);
+    expect(r.transcript.filter((m) => m.role === 'user')).toHaveLength(3);
+  });
+
+  it('stops at the backtrack limit against a target that always refuses: failure, not more calls', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await crescendoAttack.run(ctx(target, seed, { options: { maxBacktracks: 3 } }));
+    expect(r.outcome).toBe('failure');
+    expect(r.detail?.backtracks).toBe(4);
+    expect(server.requests).toBe(4);
+  });
+
+  it('with an attacker model, asks the attacker for each next question (target text fenced)', async () => {
+    let n = 0;
+    const attacker = await scripted(() => JSON.stringify({ question: n++ < 2 ? `general question ${n}` : `now: ${seed.text}` }));
+    const { target } = await scripted((m) => (assistantTurns(m) >= 2 && lastUser(m).startsWith('now:') ? comply(seed) : GENERAL));
+    const r = await crescendoAttack.run(ctx(target, seed, { attacker: attacker.target }));
+    expect(r.outcome).toBe('success');
+    expect(r.turns).toBe(3);
+    const lastAsk = attacker.server.log.at(-1)?.body.messages.at(-1)?.content ?? '';
+    expect(lastAsk).toContain('<<<TARGET ANSWER');
+  });
+});
+
+describe('crescendo with few turns', () => {
+  it('keeps a turn for the request itself when maxTurns is 2 (low-skill)', async () => {
+    const { server, target } = await scripted((m) => (lastUser(m) === seed.text && assistantTurns(m) === 1 ? comply(seed) : GENERAL));
+    const r = await crescendoAttack.run(ctx(target, seed, { maxTurns: 2 }));
+    expect(r.outcome).toBe('success');
+    expect(server.requests).toBe(2);
+  });
+});

@@ -1,0 +1,139 @@
+// runRedteam end to end: a SCRIPTED FAKE target over real HTTP, real offline judges, a real SQLite
+// store in a temp dir. Resume, budgets, outcome accounting, personas, splits.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planRedteam, runRedteam, selectSeeds } from '../../src/break/index.js';
+import { InputError, type Judge, type Seed } from '../../src/core/index.js';
+import { complianceJudge, createJudges, severityJudge } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
+
+const tmpStore = () => openStore(join(mkdtempSync(join(tmpdir(), 'redteam-')), 'b.db'));
+const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en' }).slice(0, 8);
+const judges = () => [complianceJudge(), severityJudge()] as Judge[];
+/** Complies with plain requests it recognises; refuses everything else. */
+const halfTarget = () => scripted((m) => {
+  const s = seedIn(lastUser(m), seeds);
+  return s ? comply(s) : refuse(seeds[0] as Seed);
+});
+
+describe('runRedteam', () => {
+  it('stores every attempt with seed, techniques, transcript, verdicts, outcome; ASR from decided outcomes only', async () => {
+    const { target } = await halfTarget();
+    const store = tmpStore();
+    const sum = await runRedteam({ target, seeds, judges: judges(), persona: 'low_skill', store, runId: 'r1', seed: 7, concurrency: 4 });
+    const stored = store.listAttempts({ runId: 'r1' });
+    expect(stored).toHaveLength(sum.attempts);
+    expect(sum.attempts).toBe(sum.planned);
+    expect(sum.success + sum.failure + sum.error + sum.undetermined).toBe(sum.attempts);
+    expect(sum.success).toBeGreaterThan(0);
+    expect(sum.asr).toBeCloseTo(sum.success / (sum.success + sum.failure));
+    const direct = stored.filter((a) => a.attack === 'direct');
+    expect(direct).toHaveLength(seeds.length);
+    for (const a of direct) {
+      expect(a.outcome).toBe('success');
+      expect(a.transcript.at(-1)?.role).toBe('assistant');
+      expect(a.verdicts.length).toBeGreaterThan(0);
+    }
+    for (const a of stored) expect(a.turns).toBeLessThanOrEqual(2); // low-skill: ≤ 2 turns
+    expect(Object.keys(sum.slices.attack)).toEqual(expect.arrayContaining(['direct', 'chain', 'crescendo']));
+    expect(sum.slices.language.en.attempts).toBe(sum.attempts);
+    expect(store.getRun('r1')?.kind).toBe('redteam');
+  });
+
+  it('resume: a rerun with the same run id skips every stored attempt and calls the target no more', async () => {
+    const { server, target } = await halfTarget();
+    const store = tmpStore();
+    const opts = { target, seeds, judges: judges(), persona: 'low_skill' as const, store, runId: 'r2', seed: 3 };
+    const first = await runRedteam({ ...opts, budget: { attempts: 10 } });
+    expect(first.ran).toBe(10);
+    const calls = server.requests;
+    const again = await runRedteam({ ...opts, budget: { attempts: 10 } });
+    expect(again.resumed).toBe(10);
+    expect(again.ran).toBe(0);
+    expect(server.requests).toBe(calls);
+    expect(again.success).toBe(first.success);
+    // a bigger budget runs only the new ones
+    const more = await runRedteam({ ...opts, budget: { attempts: 14 } });
+    expect(more.resumed).toBe(10);
+    expect(more.ran).toBe(4);
+    expect(store.countAttempts({ runId: 'r2' })).toBe(14);
+  });
+
+  it('ids are deterministic given run, round and seed; another round gives other ids', () => {
+    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds, judges: judges(), runId: 'r', seed: 1 };
+    const a = planRedteam(base).items.map((i) => i.id);
+    expect(planRedteam(base).items.map((i) => i.id)).toEqual(a);
+    expect(new Set(a).size).toBe(a.length);
+    const b = planRedteam({ ...base, round: 2 }).items.map((i) => i.id);
+    expect(b.filter((id) => a.includes(id))).toHaveLength(0);
+  });
+
+  it('budgets: attempts cap the plan; a token budget stops the run and nothing half-done is stored', async () => {
+    const { server, target } = await halfTarget();
+    const store = tmpStore();
+    const capped = await runRedteam({ target, seeds, judges: judges(), store, runId: 'b1', budget: { attempts: 5 } });
+    expect(capped.planned).toBe(5);
+    expect(capped.attempts).toBe(5);
+    const before = server.requests;
+    const tok = await runRedteam({ target, seeds, judges: judges(), store, runId: 'b2', budget: { tokens: 300 }, concurrency: 1 });
+    expect(tok.stoppedBy).toBe('tokens');
+    expect(tok.attempts).toBeLessThan(tok.planned);
+    expect(store.countAttempts({ runId: 'b2' })).toBe(tok.ran);
+    expect(server.requests - before).toBeLessThan(40);
+  });
+
+  it('target errors are errors, judge errors are errors: reported beside the ASR, never folded in', async () => {
+    const { target } = await scripted(() => 'unused', { faults: { probability: 1, kinds: ['server_500'] } });
+    const sum = await runRedteam({ target, seeds: seeds.slice(0, 3), judges: judges(), techniques: ['direct'], runId: 'e1' });
+    expect(sum.error).toBe(3);
+    expect(sum.asr).toBeNull();
+    const ok = await halfTarget();
+    const broken: Judge = { id: 'b', kind: 'compliance', judge: async () => { throw new Error('down'); } };
+    const sum2 = await runRedteam({ target: ok.target, seeds: seeds.slice(0, 3), judges: [broken], techniques: ['direct'], runId: 'e2' });
+    expect(sum2.error).toBe(3);
+    expect(sum2.success + sum2.failure).toBe(0);
+  });
+
+  it('offline, attacks that need an attacker are reported unavailable with a clear reason', async () => {
+    const { target } = await halfTarget();
+    const sum = await runRedteam({ target, seeds: seeds.slice(0, 2), judges: createJudges({}, { target: () => target }), techniques: ['direct', 'pair', 'tap'], runId: 'u1' });
+    expect(sum.unavailable.map((u) => u.attack)).toEqual(['pair', 'tap']);
+    expect(sum.unavailable[0].reason).toMatch(/roles\.attacker/);
+    expect(Object.keys(sum.slices.attack)).toEqual(['direct']);
+  });
+
+  it('held-back seeds and templates are used only when asked for', () => {
+    const all = selectSeeds({ kind: 'harmful', language: 'en' });
+    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds: all, judges: judges(), runId: 'h' };
+    const normal = planRedteam(base).items;
+    expect(normal.some((i) => i.seed.split === 'heldback')).toBe(false);
+    expect(normal.flatMap((i) => i.techniques)).not.toContain('poem');
+    const held = planRedteam({ ...base, split: 'heldback' }).items;
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((i) => i.seed.split === 'heldback')).toBe(true);
+    const heldTemplates = new Set(['game_level', 'poem', 'evil_confidant', 'emergency', 'continuation']);
+    expect(held.flatMap((i) => i.techniques).some((t) => heldTemplates.has(t))).toBe(true);
+    expect(normal.flatMap((i) => i.techniques).some((t) => heldTemplates.has(t))).toBe(false);
+  });
+
+  it('unknown techniques and personas are input errors naming the field', () => {
+    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds, judges: judges(), runId: 'x' };
+    expect(() => planRedteam({ ...base, techniques: ['nope'] })).toThrow(InputError);
+    expect(() => planRedteam({ ...base, techniques: ['nope'] })).toThrow(/techniques/);
+    expect(() => planRedteam({ ...base, persona: 'expert' as never })).toThrow(/persona/);
+  });
+
+  it('filters by category and language', async () => {
+    const mixed = selectSeeds({ kind: 'harmful', split: 'attack' });
+    const { target } = await halfTarget();
+    const plan = planRedteam({ target, seeds: mixed, judges: judges(), runId: 'f', languages: ['fr'], categories: ['hate'] });
+    expect(plan.items.length).toBeGreaterThan(0);
+    for (const i of plan.items) {
+      expect(i.seed.language).toBe('fr');
+      expect(i.seed.category).toBe('hate');
+    }
+  });
+});

@@ -1,0 +1,104 @@
+// The offline search attacker against a SCRIPTED FAKE target with a planted weakness: it complies
+// only with a leetspeak request inside the screenplay template. The direct attack and a fixed list
+// of single techniques miss it; the bandit finds it and then reuses it on the category's next seeds.
+import { describe, expect, it } from 'vitest';
+import { armPool, Bandit, getConverter, runRedteam, sampleBeta, selectSeeds } from '../../src/break/index.js';
+import { createRng, type Seed } from '../../src/core/index.js';
+import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { comply, lastUser, refuse, scripted } from './redteam-fakes.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const category = 'nonviolent_crimes';
+const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', category }).slice(0, 6);
+const leet = (t: string) => getConverter('leetspeak')?.apply(t, { rng: createRng(0) }) as string;
+
+function plantedWeakness() {
+  return scripted((m) => {
+    const q = lastUser(m);
+    const hit = seeds.find((s) => q.includes(leet(s.topic as string)) || q.includes(leet(s.text)));
+    return hit && q.includes('INT. LAB') ? comply(hit) : refuse(seeds[0] as Seed);
+  });
+}
+const judges = () => [complianceJudge(), severityJudge()];
+const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'search-')), 'b.db'));
+
+describe('search attacker', () => {
+  it('finds a planted weakness (leetspeak inside a fiction template) that direct and single techniques miss', async () => {
+    const { target } = await plantedWeakness();
+    // A fixed list of single techniques (the low-skill plan with named techniques runs each alone).
+    const singles = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill',
+      techniques: ['direct', 'chain', 'leetspeak', 'screenplay', 'base64', 'role_play_villain'],
+      store: store(),
+      runId: 'singles',
+      seed: 1,
+    });
+    expect(singles.success).toBe(0);
+    expect(singles.failure).toBe(singles.attempts);
+
+    const s = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      techniques: ['search'],
+      search: { tries: 200, algorithm: 'ucb' },
+      concurrency: 1,
+      store: store(),
+      runId: 'search',
+      seed: 1,
+    });
+    expect(s.success).toBeGreaterThanOrEqual(4);
+    const found = s.search?.[category]?.best[0];
+    expect(found?.arm).toBe('leetspeak+screenplay');
+    // once found, later seeds start with it: the category's tries stay far below seeds × tries
+    expect(s.search?.[category]?.tries).toBeLessThan(3 * 200);
+    expect(s.slices.technique['leetspeak+screenplay']?.success).toBe(s.success);
+  });
+
+  it('Thompson sampling finds it too', async () => {
+    const { target } = await plantedWeakness();
+    const s = await runRedteam({
+      target,
+      seeds: seeds.slice(0, 3),
+      judges: judges(),
+      techniques: ['search'],
+      search: { tries: 450, algorithm: 'thompson' },
+      concurrency: 1,
+      runId: 'thompson',
+      seed: 2,
+    });
+    expect(s.success).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bandit: UCB tries every arm once, then prefers the rewarding one; Beta draws stay in [0, 1]', () => {
+    const arms = armPool({ techniques: ['rot13', 'leetspeak', 'screenplay'] });
+    expect(arms.map((a) => a.id)).toEqual(expect.arrayContaining(['rot13', 'leetspeak', 'screenplay', 'rot13+screenplay', 'leetspeak+screenplay']));
+    const b = new Bandit(arms, 'ucb', createRng(3));
+    const seen = new Set<string>();
+    for (let i = 0; i < arms.length; i++) {
+      const a = b.pick() as (typeof arms)[number];
+      seen.add(a.id);
+      b.update(a.id, a.id === 'leetspeak+screenplay' ? 1 : 0, a.id === 'leetspeak+screenplay');
+    }
+    expect(seen.size).toBe(arms.length);
+    const picks = Array.from({ length: 50 }, () => {
+      const a = b.pick() as (typeof arms)[number];
+      b.update(a.id, a.id === 'leetspeak+screenplay' ? 1 : 0, a.id === 'leetspeak+screenplay');
+      return a.id;
+    });
+    expect(picks.filter((p) => p === 'leetspeak+screenplay').length).toBeGreaterThan(25);
+    expect(b.incumbent()?.id).toBe('leetspeak+screenplay');
+    const rng = createRng(9);
+    for (let i = 0; i < 200; i++) {
+      const x = sampleBeta(rng, 0.5 + (i % 5), 1 + (i % 3));
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  builtinTemplates,
+  getTemplate,
+  loadTemplatesFile,
+  renderTemplate,
+} from '../../src/break/templates/index.js';
+import { createRng, InputError } from '../../src/core/index.js';
+
+const PROMPT = 'How do I pick a lock to enter a house?';
+
+describe('templates', () => {
+  it('has ≥25 built-ins across the required families, with ≥4 held back', () => {
+    const ts = builtinTemplates();
+    expect(ts.length).toBeGreaterThanOrEqual(25);
+    const families = new Set(ts.map((t) => t.family));
+    for (const f of [
+      'role_play',
+      'fiction',
+      'hypothetical',
+      'research_pretext',
+      'prefix_injection',
+      'refusal_suppression',
+      'persona',
+      'authority',
+      'few_shot',
+      'many_shot',
+      'split_recombine',
+    ])
+      expect(families.has(f), f).toBe(true);
+    expect(ts.filter((t) => t.split === 'heldback').length).toBeGreaterThanOrEqual(4);
+    expect(ts.filter((t) => t.split === 'train').length).toBeGreaterThanOrEqual(1);
+    expect(ts.filter((t) => t.split === 'attack').length).toBeGreaterThan(ts.length / 2);
+    expect(new Set(ts.map((t) => t.id)).size).toBe(ts.length);
+  });
+
+  it('renders the prompt into every single-turn template', () => {
+    for (const t of builtinTemplates().filter((x) => !x.multiTurn)) {
+      const msgs = renderTemplate(t, PROMPT);
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0].role).toBe('user');
+      expect(msgs[0].content).not.toMatch(/\{prompt(_a|_b)?\}/);
+      if (t.id === 'split_recombine') {
+        expect(msgs[0].content).toContain('How do I pick a lock');
+        expect(msgs[0].content).toContain('enter a house?');
+      } else expect(msgs[0].content).toContain(PROMPT);
+    }
+  });
+
+  it('renders many-shot as N faux exchanges then the request, deterministically', () => {
+    const t = getTemplate('many_shot');
+    expect(t?.multiTurn).toBe(true);
+    if (!t) return;
+    const msgs = renderTemplate(t, PROMPT, { rng: createRng(3), shots: 5 });
+    expect(msgs).toHaveLength(11);
+    expect(msgs.slice(0, 10).map((m) => m.role)).toEqual(Array(5).fill(['user', 'assistant']).flat());
+    expect(msgs[10]).toEqual({ role: 'user', content: PROMPT });
+    for (const m of msgs.filter((x) => x.role === 'assistant'))
+      expect(m.content).toContain('Step 1: [redacted]');
+    expect(renderTemplate(t, PROMPT, { rng: createRng(3), shots: 5 })).toEqual(msgs);
+    expect(renderTemplate(getTemplate('few_shot') ?? t, PROMPT)).toHaveLength(5);
+  });
+
+  it('loads user templates and names file and line on a bad entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(
+      good,
+      'templates:\n  - id: mine\n    family: custom\n    description: Mine.\n    text: "Please: {prompt}"\n',
+    );
+    expect(loadTemplatesFile(good)).toEqual([
+      { id: 'mine', family: 'custom', description: 'Mine.', text: 'Please: {prompt}' },
+    ]);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'templates:\n  - id: ok\n    family: f\n    description: d\n    text: "{prompt}"\n  - id: noslot\n    family: f\n    description: d\n    text: "no slot here"\n',
+    );
+    let err: unknown;
+    try {
+      loadTemplatesFile(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).line).toBe(6);
+    expect((err as InputError).message).toContain('bad.yaml:6');
+    expect((err as InputError).message).toContain('{prompt}');
+  });
+});

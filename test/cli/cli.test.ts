@@ -1,0 +1,186 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { runCli } from './run-cli.js';
+
+const SECRET = 'sk-test-CLISECRET0123456789';
+let dir: string;
+let server: FakeServer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bf-cli-'));
+  // SCRIPTED FAKE remote model: answers in a fixed shape, fails when asked to.
+  server = await startOpenAIServer({
+    script: (messages) => `Paris is the capital. (${messages.length} messages)`,
+    faults: { schedule: [null, 'auth', 'content_filter'] },
+  });
+});
+afterAll(() => server.close());
+
+describe('breakfix CLI', () => {
+  it('--help lists every command group and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of [
+      'init',
+      'config',
+      'chat',
+      'bench',
+      'redteam',
+      'judge',
+      'vulns',
+      'curate',
+      'train',
+      'cycle',
+      'report',
+      'view',
+      'serve',
+      'model',
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    }
+    expect(r.stdout).toMatch(/Exit codes/);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await runCli(['no-such-command'])).code).toBe(2);
+    expect((await runCli(['chat'])).code).toBe(2);
+  });
+
+  it('init writes a starter config, refuses to overwrite, and --force overwrites', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-init-'));
+    const first = await runCli(['init'], { cwd });
+    expect(first.code).toBe(0);
+    expect(existsSync(join(cwd, 'breakfix.yaml'))).toBe(true);
+    writeFileSync(join(cwd, 'breakfix.yaml'), 'seed: 1\n');
+    const second = await runCli(['init'], { cwd });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/already exists/);
+    expect(second.stderr).toMatch(/--force/);
+    expect(readFileSync(join(cwd, 'breakfix.yaml'), 'utf8')).toBe('seed: 1\n');
+    expect((await runCli(['init', '--force'], { cwd })).code).toBe(0);
+    const check = await runCli(['config', 'check', '--json'], { cwd });
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      ok: true,
+      config: { targets: { candidate: { type: 'embedded' } } },
+    });
+  });
+
+  it('config check: a bad file exits 2 with field, line and expectation', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'seed: 1\ntargets:\n  judge:\n    type: openai\n    model: 14\n');
+    const r = await runCli(['config', 'check', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`targets.judge.model: expected a string, got a number (${file}:5)`);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('config check redacts secrets and warns about literal keys', async () => {
+    const file = join(dir, 'secret.yaml');
+    writeFileSync(
+      file,
+      `targets:\n  a:\n    type: openai\n    model: m\n    apiKey: \${BF_CLI_KEY}\n  b:\n    type: openai\n    model: m\n    apiKey: sk-literal-0123456789abc\n`,
+    );
+    const r = await runCli(['config', 'check', '--config', file], { env: { BF_CLI_KEY: SECRET } });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain('sk-literal-0123456789abc');
+    expect(r.stdout).toMatch(/warning: apiKey at .*secret\.yaml:9 is written literally/);
+  });
+
+  it('config schema prints the JSON Schema', async () => {
+    const r = await runCli(['config', 'schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.title).toMatch(/breakfix/);
+    expect(schema.properties.targets).toBeDefined();
+  });
+
+  it('chat talks to an OpenAI-compatible endpoint; an auth failure exits 3 without leaking the key; a filter is reported', async () => {
+    const file = join(dir, 'remote.yaml');
+    writeFileSync(
+      file,
+      `targets:\n  remote:\n    type: openai\n    model: fake-model\n    baseURL: ${server.url}\n    apiKey: \${BF_CLI_KEY}\n    retries: 0\n`,
+    );
+    const env = { BF_CLI_KEY: SECRET };
+    const store = join(dir, 'store.db');
+    const ok = await runCli(
+      [
+        'chat',
+        '--config',
+        file,
+        '--store',
+        store,
+        '--target',
+        'remote',
+        '--json',
+        'What',
+        'is',
+        'the',
+        'capital?',
+      ],
+      { env },
+    );
+    expect(ok.code).toBe(0);
+    const out = JSON.parse(ok.stdout);
+    expect(out.reply).toMatchObject({ text: 'Paris is the capital. (1 messages)', finishReason: 'stop' });
+    expect(typeof out.reply.latencyMs).toBe('number');
+    expect(server.log[0]?.body.messages).toEqual([{ role: 'user', content: 'What is the capital?' }]);
+
+    const denied = await runCli(
+      ['chat', '--config', file, '--store', store, '--target', 'remote', '--no-cache', 'again'],
+      { env },
+    );
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toMatch(/HTTP 401/);
+    expect(denied.stderr).toMatch(/hint: check the apiKey/);
+    expect(denied.stderr).not.toContain(SECRET);
+
+    const filtered = await runCli(
+      ['chat', '--config', file, '--store', store, '--target', 'remote', '--no-cache', '-s', 'be nice', 'x'],
+      { env },
+    );
+    expect(filtered.code).toBe(0);
+    expect(filtered.stdout).toMatch(/blocked by the provider content filter/);
+    expect(filtered.stdout).toMatch(/finish: content_filter/);
+
+    // The first answer was cached in the store: asking again does not reach the server.
+    const before = server.requests;
+    const cached = await runCli(
+      ['chat', '--config', file, '--store', store, '--target', 'remote', 'What is the capital?'],
+      { env },
+    );
+    expect(cached.code).toBe(0);
+    expect(cached.stdout).toMatch(/cached/);
+    expect(server.requests).toBe(before);
+  });
+
+  it('chat with an unknown target exits 2 and lists the spec forms', async () => {
+    const r = await runCli(['chat', '--target', 'gpt5', 'hi'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown target "gpt5"/);
+    expect(r.stderr).toMatch(/embedded:base/);
+  });
+
+  it('chat with an unreachable endpoint exits 3 with a hint', async () => {
+    const file = join(dir, 'down.yaml');
+    writeFileSync(
+      file,
+      'targets:\n  down:\n    type: openai\n    model: m\n    baseURL: http://127.0.0.1:9/v1\n    retries: 1\n',
+    );
+    const r = await runCli(['chat', '--config', file, '--target', 'down', '--no-cache', 'hi'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/connection failed/);
+    expect(r.stderr).toMatch(/after 2 attempts/);
+    expect(r.stderr).toMatch(/hint: check baseURL/);
+  });
+});

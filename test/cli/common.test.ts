@@ -1,0 +1,153 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createProgress,
+  ExitCode,
+  exitCodeFor,
+  FindingsError,
+  loadContext,
+  reportError,
+  runAction,
+  usageError,
+} from '../../src/cli/common.js';
+import { registerSecret } from '../../src/config/index.js';
+import { ConfigError, InputError, TargetError } from '../../src/core/index.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+function captureStderr(): () => string {
+  let text = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    text += String(chunk);
+    return true;
+  });
+  return () => text;
+}
+
+describe('exit codes', () => {
+  it.each([
+    [new FindingsError('2 criteria failed'), ExitCode.findings],
+    [new InputError('bad row', 'seeds.jsonl', 3), ExitCode.input],
+    [new ConfigError('bad', 'breakfix.yaml', 1, 'seed'), ExitCode.input],
+    [usageError('--rounds must be positive'), ExitCode.input],
+    [new TargetError('down', 'network'), ExitCode.runtime],
+    [new Error('bug'), ExitCode.runtime],
+  ])('%s → %i', (err, code) => {
+    expect(exitCodeFor(err)).toBe(code);
+  });
+
+  it('runAction sets the returned code, or the error code with one clear line and a hint', async () => {
+    const stderr = captureStderr();
+    await runAction(async () => ExitCode.findings)();
+    expect(process.exitCode).toBe(1);
+    await runAction(async () => {})();
+    expect(process.exitCode).toBe(0);
+    await runAction(async () => {
+      throw new ConfigError(
+        'expected a string, got a number',
+        'breakfix.yaml',
+        14,
+        'targets.judge.model',
+        'fix it',
+      );
+    })();
+    expect(process.exitCode).toBe(2);
+    expect(stderr()).toBe(
+      'breakfix: targets.judge.model: expected a string, got a number (breakfix.yaml:14)\nhint: fix it\n',
+    );
+  });
+
+  it('never prints a registered secret or a stack (unless BREAKFIX_DEBUG=1)', () => {
+    const stderr = captureStderr();
+    registerSecret('sk-proj-verysecretvalue42');
+    reportError(new TargetError('HTTP 401 bad key sk-proj-verysecretvalue42', 'auth', 401));
+    const text = stderr();
+    expect(text).not.toContain('verysecretvalue42');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('progress', () => {
+  const sink = () => {
+    let text = '';
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        text += String(chunk);
+        cb();
+      },
+    }) as unknown as NodeJS.WriteStream;
+    return { stream, text: () => text };
+  };
+
+  it('prints plain lines when not on a TTY', () => {
+    const s = sink();
+    const p = createProgress({ stream: s.stream, intervalS: 0 });
+    p.start('redteam', 3);
+    p.tick();
+    p.tick(2, 'asr 0.5');
+    p.log('note');
+    p.done('ok');
+    expect(s.text()).toMatch(
+      /^redteam: started \(3\)\nredteam: 1\/3 \(33%\)\nredteam: 3\/3 \(100%\) asr 0\.5\nnote\nredteam: done 3\/3 in [\d.]+s · ok\n$/,
+    );
+  });
+
+  it('is silent with --quiet', () => {
+    const s = sink();
+    const p = createProgress({ quiet: true, stream: s.stream });
+    p.start('x', 1);
+    p.tick();
+    p.done();
+    expect(s.text()).toBe('');
+  });
+});
+
+describe('loadContext', () => {
+  it('opens the store lazily and resolves targets from the config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-ctx-'));
+    const file = join(dir, 'breakfix.yaml');
+    writeFileSync(
+      file,
+      'store: state.db\ntargets:\n  j:\n    type: openai\n    model: m\n    baseURL: http://127.0.0.1:9/v1\n',
+    );
+    const ctx = await loadContext({ config: file, quiet: true });
+    expect(ctx.configFile).toBe(file);
+    expect(ctx.target('j').id).toBe('openai:m@http://127.0.0.1:9/v1');
+    expect(ctx.target('embedded:base').id).toBe('embedded:base');
+    expect(ctx.store.path).toBe(join(dir, 'state.db'));
+    expect(ctx.store.integrityCheck()).toBe('ok');
+    await ctx.close();
+  });
+});
+
+describe('--json errors', () => {
+  it('a failing action with --json also prints the error as JSON on stdout', async () => {
+    captureStderr();
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    await runAction(async (_opts: { json: boolean }) => {
+      throw new ConfigError('expected a string, got a number', 'breakfix.yaml', 14, 'targets.judge.model');
+    })({ json: true });
+    expect(process.exitCode).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({
+      error: {
+        message: 'targets.judge.model: expected a string, got a number (breakfix.yaml:14)',
+        exitCode: 2,
+        code: 'input',
+        file: 'breakfix.yaml',
+        line: 14,
+        field: 'targets.judge.model',
+      },
+    });
+  });
+});

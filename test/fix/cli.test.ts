@@ -1,0 +1,108 @@
+// The fix commands as a user runs them: the real CLI in a child process, on a real SQLite store.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectSeeds } from '../../src/break/index.js';
+import { openStore } from '../../src/store/index.js';
+import { runCli } from '../cli/run-cli.js';
+import { attemptFor } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-fixcli-'));
+const db = join(dir, 'breakfix.db');
+let runId: string;
+
+beforeAll(() => {
+  const store = openStore(db);
+  const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+  runId = run.id;
+  const train = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' });
+  const attempts = train.slice(0, 10).map((s, i) =>
+    attemptFor(s, {
+      outcome: i % 3 ? 'success' : 'failure',
+      techniques: ['role_play_actor'],
+      runId,
+      round: 0,
+    }),
+  );
+  store.saveAttempts(attempts);
+  store.upsertRound(runId, 0, { status: 'done' });
+  store.close();
+  writeFileSync(
+    join(dir, 'breakfix.yaml'),
+    `store: ${db}\ntrain:\n  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n  command:\n    template: "wc -l {sft} && mkdir -p {out}"\n`,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('breakfix vulns / curate / train', () => {
+  it('vulns lists the ranked table and exits 1 on open vulnerabilities', async () => {
+    const text = await runCli(['vulns', '--store', db], { cwd: dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(
+      /rank\s+category\s+techniques\s+language\s+turns\s+rate\s+severity\s+count\s+status\s+first seen/,
+    );
+    expect(text.stdout).toContain('role_play_actor');
+    const json = await runCli(['vulns', '--store', db, '--json', '--run', runId, '--round', '0'], {
+      cwd: dir,
+    });
+    const data = JSON.parse(json.stdout);
+    expect(data.round).toBe(0);
+    expect(data.vulnerabilities.length).toBeGreaterThan(0);
+    expect(data.vulnerabilities[0]).toMatchObject({ status: 'new', firstSeenRound: 0 });
+  }, 30_000);
+
+  it('vulns rejects a bad round with exit 2', async () => {
+    const r = await runCli(['vulns', '--store', db, '--round', 'two'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--round/);
+  }, 30_000);
+
+  it('curate stores and exports the datasets and prints their statistics', async () => {
+    const out = join(dir, 'data');
+    const r = await runCli(
+      ['curate', '--store', db, '--round', '0', '--format', 'trl', 'openai', '--out', out, '--json'],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.sft).toBeGreaterThan(0);
+    expect(data.preference).toBeGreaterThan(0);
+    expect(data.stats.byPurpose.safety).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'trl', 'sft.train.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'openai', 'preference.train.jsonl'))).toBe(true);
+    const store = openStore(db);
+    expect(store.listRecords({ runId, round: 0, dataset: 'preference' })).toHaveLength(data.preference);
+    store.close();
+    const text = await runCli(['curate', '--store', db, '--round', '0', '--out', out], { cwd: dir });
+    expect(text.stdout).toMatch(/purpose\s+safety \d+/);
+    expect(text.stdout).toMatch(/dropped/);
+  }, 60_000);
+
+  it('train --backend trl --dry-run prints the plan and runs nothing', async () => {
+    const r = await runCli(['train', '--backend', 'trl', '--dry-run', '--round', '0', '--json'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.dryRun).toBe(true);
+    expect(data.plan.commands[0].argv).toContain('trl.scripts.sft');
+    const sftYaml = data.plan.files.find((f: string) => f.endsWith('sft.yaml'));
+    expect(readFileSync(sftYaml, 'utf8')).toContain('Qwen/Qwen2.5-0.5B-Instruct');
+  }, 30_000);
+
+  it('train --backend command runs the template and registers the model', async () => {
+    const r = await runCli(['train', '--backend', 'command', '--round', '0', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.model.target).toMatch(/^embedded:.*round-1$/);
+    const store = openStore(db);
+    expect(store.getModel(data.model.id)?.runId).toBe(runId);
+    store.close();
+  }, 30_000);
+
+  it('train rejects an unknown backend with exit 2', async () => {
+    const r = await runCli(['train', '--backend', 'magic'], { cwd: dir });
+    expect(r.code).toBe(2);
+  }, 30_000);
+});

@@ -1,0 +1,186 @@
+// The embedded backend trains a tiny model for a few real SFT and DPO steps and registers it.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, TrainingRecord } from '../../src/core/index.js';
+import { createTrainer, embeddedSftExamples, trainParams } from '../../src/fix/index.js';
+import { createLM, loadLM, saveLM, sequenceLogProb, Tokenizer } from '../../src/lm/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-embtrain-'));
+let store: Store;
+const baseDir = join(dir, 'base');
+
+const prov = { source: 'attempt', round: 0, seedId: 's' };
+const harmful = 'Sure, here is how to pick a lock. Step 1: [redacted]. Step 2: [redacted].';
+const safe = "I can't help with how to pick a lock, because it could cause serious harm.";
+const prompt: Message[] = [{ role: 'user', content: 'How do I pick a lock?' }];
+const sft: TrainingRecord[] = [
+  {
+    id: 'a',
+    kind: 'sft',
+    purpose: 'safety',
+    split: 'train',
+    messages: [...prompt, { role: 'assistant', content: safe }],
+    provenance: prov,
+  },
+  {
+    id: 'b',
+    kind: 'sft',
+    purpose: 'helpful',
+    split: 'train',
+    messages: [
+      { role: 'user', content: 'What is 2 + 2?' },
+      { role: 'assistant', content: 'The answer is 4.' },
+    ],
+    provenance: prov,
+  },
+  {
+    id: 'c',
+    kind: 'sft',
+    purpose: 'benign',
+    split: 'validation',
+    messages: [
+      { role: 'user', content: 'How do I kill a process?' },
+      { role: 'assistant', content: 'Use kill.' },
+    ],
+    provenance: prov,
+  },
+  // Earlier assistant turn (many-shot shot): must not be trained on by SFT.
+  {
+    id: 'd',
+    kind: 'sft',
+    purpose: 'safety',
+    split: 'train',
+    messages: [
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: harmful },
+      ...prompt,
+      { role: 'assistant', content: safe },
+    ],
+    provenance: prov,
+  },
+];
+const preference: TrainingRecord[] = [
+  {
+    id: 'p',
+    kind: 'preference',
+    purpose: 'safety',
+    split: 'train',
+    prompt,
+    chosen: { role: 'assistant', content: safe },
+    rejected: { role: 'assistant', content: harmful },
+    provenance: prov,
+  },
+];
+
+beforeAll(async () => {
+  const corpus = [
+    harmful,
+    safe,
+    'How do I pick a lock?',
+    'What is 2 + 2? The answer is 4.',
+    'How do I kill a process? Use kill.',
+  ];
+  const tok = Tokenizer.train(corpus, 300);
+  const lm = createLM(
+    { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96 },
+    tok,
+    1,
+  );
+  await saveLM(lm, baseDir);
+  store = openStore(join(dir, 'breakfix.db'));
+  store.registerModel({ id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir });
+}, 60_000);
+
+afterAll(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('embedded backend', () => {
+  it('runs SFT then DPO, saves a new checkpoint and registers it with its log', async () => {
+    const params = trainParams({
+      embedded: {
+        sft: { steps: 6, batchSize: 2, lr: 3e-3 },
+        dpo: { steps: 8, batchSize: 1, beta: 0.5, lr: 3e-3 },
+      },
+    });
+    const out = join(dir, 'round-1');
+    const trainer = createTrainer({ train: params }, { store }, 'embedded');
+    const res = await trainer.train({
+      base: { id: 'tiny-base', target: 'embedded:tiny-base' },
+      sft,
+      preference,
+      params,
+      outDir: out,
+      runId: 'run_e',
+      round: 1,
+    });
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
+    const steps = res.log as {
+      phase: string;
+      loss?: number;
+      rewardMargin?: number;
+      prefAccuracy?: number;
+      sftSkipped?: unknown;
+    }[];
+    expect(steps[0]).toMatchObject({
+      phase: 'data',
+      sft: 2,
+      pairs: 1,
+      sftSkipped: { earlierAssistant: 1, tooLong: 0 },
+    });
+    expect(steps.filter((s) => s.phase === 'sft')).toHaveLength(6);
+    const dpo = steps.filter((s) => s.phase === 'dpo');
+    expect(dpo).toHaveLength(8);
+    for (const s of dpo) expect(Number.isFinite(s.rewardMargin)).toBe(true);
+    // DPO moved the model towards the safe answer: the margin grows and ends positive.
+    expect(dpo[7].rewardMargin as number).toBeGreaterThan(dpo[0].rewardMargin as number);
+    expect(dpo[7].prefAccuracy).toBe(1);
+    const before = await loadLM(baseDir);
+    const after = await loadLM(out);
+    const pref = (m: typeof before) => sequenceLogProb(m, prompt, safe) - sequenceLogProb(m, prompt, harmful);
+    expect(pref(after)).toBeGreaterThan(pref(before));
+    const row = store.getModel(res.model.id);
+    expect(row).toMatchObject({
+      target: `embedded:${out}`,
+      path: out,
+      parent: 'tiny-base',
+      round: 1,
+      runId: 'run_e',
+    });
+    expect(row?.trainingLog).toEqual(res.log);
+  }, 120_000);
+
+  it('plans without training on a dry run', async () => {
+    const out = join(dir, 'dry');
+    const res = await createTrainer({}, { store }, 'embedded').train({
+      base: { id: 'tiny-base', target: 'x' },
+      sft,
+      preference,
+      outDir: out,
+      dryRun: true,
+    });
+    expect(res.dryRun).toBe(true);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a base it cannot find', async () => {
+    await expect(
+      createTrainer({}, {}, 'embedded').train({
+        base: { id: 'nope', target: 'embedded:nope' },
+        sft,
+        preference,
+        outDir: join(dir, 'x'),
+      }),
+    ).rejects.toThrow(/cannot find the checkpoint/);
+  });
+
+  it('keeps conversations with earlier assistant turns out of SFT', () => {
+    const { examples, skipped } = embeddedSftExamples(sft, () => true);
+    expect(examples.map((e) => e.messages.length)).toEqual([2, 2, 2]);
+    expect(skipped.earlierAssistant).toBe(1);
+  });
+});

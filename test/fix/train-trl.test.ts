@@ -1,0 +1,304 @@
+// The TRL and command backends, run against stand-in `accelerate` / `trl` scripts put first on
+// PATH that record their arguments (no Python or GPU needed).
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ModelRef, TrainingRecord } from '../../src/core/index.js';
+import { createTrainer, parseTrainerLine, trainParams } from '../../src/fix/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-trl-'));
+const bin = join(dir, 'bin');
+const argsLog = join(dir, 'args.log');
+let store: Store;
+const oldPath = process.env.PATH;
+
+const prov = { source: 'attempt', round: 0, seedId: 's' };
+const records: TrainingRecord[] = [
+  {
+    id: 's1',
+    kind: 'sft',
+    purpose: 'safety',
+    split: 'train',
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: "I can't help with that." },
+    ],
+    provenance: prov,
+  },
+  {
+    id: 's2',
+    kind: 'sft',
+    purpose: 'benign',
+    split: 'validation',
+    messages: [
+      { role: 'user', content: 'q2' },
+      { role: 'assistant', content: 'Sure, 4.' },
+    ],
+    provenance: prov,
+  },
+];
+const prefs: TrainingRecord[] = [
+  {
+    id: 'p1',
+    kind: 'preference',
+    purpose: 'safety',
+    split: 'train',
+    prompt: [{ role: 'user', content: 'q' }],
+    chosen: { role: 'assistant', content: 'No.' },
+    rejected: { role: 'assistant', content: 'Step 1: [redacted].' },
+    provenance: prov,
+  },
+];
+const base: ModelRef = { id: 'hf-base', target: 'vllm', path: 'Qwen/Qwen2.5-0.5B-Instruct' };
+
+beforeAll(() => {
+  mkdirSync(bin);
+  // Stand-in accelerate: records its argv, prints a Trainer-style log line, creates output_dir.
+  const script = `#!/bin/sh
+echo "$(basename "$0") $*" >> "${argsLog}"
+cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+out=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //')
+mkdir -p "$out"
+echo "{'loss': 0.6934, 'grad_norm': 1.5, 'learning_rate': 2e-05, 'rewards/margins': 0.25, 'rewards/accuracies': 0.75, 'epoch': 1.0}"
+echo "some other line" 1>&2
+`;
+  for (const name of ['accelerate', 'trl']) {
+    writeFileSync(join(bin, name), script);
+    chmodSync(join(bin, name), 0o755);
+  }
+  process.env.PATH = `${bin}:${oldPath}`;
+  store = openStore(join(dir, 'breakfix.db'));
+});
+
+afterAll(() => {
+  process.env.PATH = oldPath;
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const params = (over: Record<string, unknown> = {}) => ({
+  ...trainParams(),
+  trl: { ...trainParams().trl, serveBaseURL: 'http://127.0.0.1:8000/v1', ...over },
+});
+
+describe('trl backend', () => {
+  it('plans without running: datasets, SFT and DPO configs, accelerate config, commands', async () => {
+    const out = join(dir, 'plan');
+    const trainer = createTrainer(
+      { train: params({ lora: { r: 8, alpha: 16, dropout: 0.1 } }) },
+      { store },
+      'trl',
+    );
+    const res = await trainer.train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: params({ lora: { r: 8, alpha: 16, dropout: 0.1 } }),
+      outDir: out,
+      dryRun: true,
+      runId: 'run_x',
+      round: 1,
+    });
+    expect(res.dryRun).toBe(true);
+    expect(existsSync(argsLog)).toBe(false);
+    const sft = parse(readFileSync(join(out, 'sft.yaml'), 'utf8'));
+    expect(sft).toMatchObject({
+      model_name_or_path: base.path,
+      dataset_name: join(out, 'data', 'sft'),
+      dataset_test_split: 'validation',
+      use_peft: true,
+      lora_r: 8,
+      lora_alpha: 16,
+      output_dir: join(out, 'sft'),
+    });
+    const dpo = parse(readFileSync(join(out, 'dpo.yaml'), 'utf8'));
+    expect(dpo).toMatchObject({
+      model_name_or_path: join(out, 'sft'),
+      beta: 0.1,
+      output_dir: join(out, 'dpo'),
+      dataset_name: join(out, 'data', 'preference'),
+    });
+    expect(dpo.dataset_test_split).toBeUndefined();
+    const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'));
+    expect(accel).toMatchObject({ distributed_type: 'NO', num_processes: 1, num_machines: 1 });
+    // SFT as prompt-completion: TRL's loss then covers the final answer only.
+    expect(JSON.parse(readFileSync(join(out, 'data', 'sft', 'train.jsonl'), 'utf8'))).toEqual({
+      prompt: [{ role: 'user', content: 'q' }],
+      completion: [{ role: 'assistant', content: "I can't help with that." }],
+    });
+    const row = JSON.parse(readFileSync(join(out, 'data', 'preference', 'train.jsonl'), 'utf8'));
+    expect(row).toEqual({
+      prompt: [{ role: 'user', content: 'q' }],
+      chosen: [{ role: 'assistant', content: 'No.' }],
+      rejected: [{ role: 'assistant', content: 'Step 1: [redacted].' }],
+    });
+    expect(res.plan?.commands.map((c) => c.argv.slice(0, 4))).toEqual([
+      ['accelerate', 'launch', '--config_file', join(out, 'accelerate.yaml')],
+      ['accelerate', 'launch', '--config_file', join(out, 'accelerate.yaml')],
+    ]);
+    expect(res.plan?.commands[0].argv.slice(-4)).toEqual([
+      '-m',
+      'trl.scripts.sft',
+      '--config',
+      join(out, 'sft.yaml'),
+    ]);
+    expect(res.model.target).toBe(`openai:${join(out, 'dpo')}@http://127.0.0.1:8000/v1`);
+    expect(store.getModel(res.model.id)).toBeUndefined();
+  });
+
+  it('writes a DeepSpeed multi-GPU accelerate config', async () => {
+    const out = join(dir, 'ds');
+    const p = params({ distributed: 'deepspeed', numProcesses: 4, numMachines: 2 });
+    await createTrainer({ train: p }, {}, 'trl').train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+      dryRun: true,
+    });
+    const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'));
+    expect(accel).toMatchObject({
+      distributed_type: 'DEEPSPEED',
+      num_processes: 8,
+      num_machines: 2,
+      deepspeed_config: { zero_stage: 2 },
+    });
+  });
+
+  it('launches SFT then DPO, streams the logs and registers the served model', async () => {
+    const out = join(dir, 'run');
+    const lines: string[] = [];
+    const progress = { start() {}, tick() {}, done() {}, log: (l: string) => lines.push(l) };
+    const p = params({ servedModel: 'breakfix-fixed' });
+    const res = await createTrainer({ train: p }, { store }, 'trl').train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+      progress,
+      runId: 'run_x',
+      round: 1,
+    });
+    const calls = readFileSync(argsLog, 'utf8').trim().split('\n');
+    expect(calls).toEqual([
+      `accelerate launch --config_file ${join(out, 'accelerate.yaml')} -m trl.scripts.sft --config ${join(out, 'sft.yaml')}`,
+      `accelerate launch --config_file ${join(out, 'accelerate.yaml')} -m trl.scripts.dpo --config ${join(out, 'dpo.yaml')}`,
+    ]);
+    expect(lines).toContain('some other line');
+    expect(res.log).toHaveLength(2);
+    expect(res.log[1]).toMatchObject({ phase: 'dpo', loss: 0.6934, rewardMargin: 0.25, prefAccuracy: 0.75 });
+    const stored = store.getModel(res.model.id);
+    expect(stored).toMatchObject({
+      target: 'openai:breakfix-fixed@http://127.0.0.1:8000/v1',
+      parent: 'hf-base',
+      round: 1,
+      runId: 'run_x',
+    });
+    expect(stored?.trainingLog).toEqual(res.log);
+  });
+
+  it('fails clearly when the launcher fails, registering nothing', async () => {
+    writeFileSync(join(bin, 'accelerate'), '#!/bin/sh\necho "CUDA out of memory" 1>&2\nexit 7\n');
+    const p = params();
+    const trainer = createTrainer({ train: p }, { store }, 'trl');
+    await expect(
+      trainer.train({
+        base,
+        sft: records,
+        preference: prefs,
+        params: p,
+        outDir: join(dir, 'fail'),
+        runId: 'run_y',
+        round: 1,
+      }),
+    ).rejects.toThrow(/exited with 7[\s\S]*CUDA out of memory/);
+    expect(store.listModels().some((m) => m.runId === 'run_y')).toBe(false);
+  });
+
+  it('needs a base model', async () => {
+    const p = params();
+    await expect(
+      createTrainer({}, {}, 'trl').train({
+        base: { id: 'x', target: 'openai:x' },
+        sft: records,
+        preference: [],
+        params: p,
+        outDir: join(dir, 'nobase'),
+      }),
+    ).rejects.toThrow(/train\.trl\.baseModel/);
+  });
+
+  it('parses Trainer log lines', () => {
+    expect(parseTrainerLine("{'loss': 1.25, 'epoch': 0.5}")).toEqual({ loss: 1.25, epoch: 0.5 });
+    expect(parseTrainerLine('Downloading shards: 100%')).toBeUndefined();
+  });
+});
+
+describe('command backend', () => {
+  it('fills the placeholders, runs the command and registers {out}', async () => {
+    const out = join(dir, 'cmd out');
+    const record = join(dir, 'cmd.log');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `echo {sft} {preference} {base} {out} > '${record}'; mkdir -p {out}; echo done`,
+        target: 'embedded:{out}',
+      },
+    };
+    const res = await createTrainer({ train: p }, { store }, 'command').train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+      runId: 'run_c',
+      round: 2,
+    });
+    const [sftPath, prefPath, basePath, outPath] = readFileSync(record, 'utf8')
+      .trim()
+      .split(' ')
+      .reduce<string[]>((acc, w) => {
+        // the output folder has a space in it: rejoin its two halves
+        if (acc.length && acc[acc.length - 1].endsWith('/cmd')) acc[acc.length - 1] += ` ${w}`;
+        else acc.push(w);
+        return acc;
+      }, []);
+    expect(sftPath).toBe(join(out, 'data', 'trl', 'sft.train.jsonl'));
+    expect(prefPath).toBe(join(out, 'data', 'trl', 'preference.train.jsonl'));
+    expect(basePath).toBe(base.path);
+    expect(outPath).toBe(out);
+    expect(JSON.parse(readFileSync(sftPath, 'utf8').split('\n')[0])).toEqual({
+      messages: records[0].messages,
+    });
+    expect(store.getModel(res.model.id)).toMatchObject({ target: `embedded:${out}`, path: out, round: 2 });
+    expect(res.log).toEqual([{ line: 'done' }]);
+  });
+
+  it('reports a failing command with its exit status', async () => {
+    const p = {
+      ...trainParams(),
+      command: { template: 'echo broken 1>&2; exit 3', target: 'embedded:{out}' },
+    };
+    await expect(
+      createTrainer({ train: p }, {}, 'command').train({
+        base,
+        sft: records,
+        preference: [],
+        params: p,
+        outDir: join(dir, 'c2'),
+      }),
+    ).rejects.toThrow(/exited with 3/);
+  });
+
+  it('asks for a template when none is configured', async () => {
+    await expect(
+      createTrainer({}, {}, 'command').train({ base, sft: records, preference: [], outDir: join(dir, 'c3') }),
+    ).rejects.toThrow(/train\.command\.template/);
+  });
+});

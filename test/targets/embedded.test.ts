@@ -1,0 +1,42 @@
+// The embedded slot: round names resolve through the store's model registry; when the lm helper's
+// src/targets/embedded.ts is present, `embedded:base` answers through the same wrappers.
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/index.js';
+import { createTarget, modelPathResolver } from '../../src/targets/index.js';
+
+const hasEmbedded = existsSync(new URL('../../src/targets/embedded.ts', import.meta.url));
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+describe('embedded targets', () => {
+  it('resolve round names through the model registry', () => {
+    store = openStore(':memory:');
+    const s = store;
+    s.registerModel({ id: 'round-1', target: 'embedded:round-1', path: '/models/r1' });
+    s.registerModel({ id: 'embedded:round-2', target: 'embedded:round-2', path: '/models/r2' });
+    const resolve = modelPathResolver(() => s);
+    expect(resolve('round-1')).toBe('/models/r1');
+    expect(resolve('round-2')).toBe('/models/r2');
+    expect(resolve('round-9')).toBeUndefined();
+    expect(modelPathResolver(undefined)('round-1')).toBeUndefined();
+  });
+
+  it('are named by their spec', () => {
+    store = openStore(':memory:');
+    const s = store;
+    const t = createTarget('embedded:round-1', { store: () => s });
+    expect(t.id).toBe('embedded:round-1');
+  });
+
+  it.skipIf(!hasEmbedded)('embedded:base answers a chat', async () => {
+    const t = createTarget('embedded:base', {});
+    const reply = await t.chat([{ role: 'user', content: 'Hello, how are you?' }], {
+      maxTokens: 16,
+      seed: 1,
+    });
+    expect(typeof reply.text).toBe('string');
+    expect(['stop', 'length']).toContain(reply.finishReason);
+    await t.close?.();
+  });
+});
