@@ -4,9 +4,9 @@
 // same calls without judge and store (the HTTP floor), and breakfix's overhead per attempt beyond the
 // server's latency. Goal: ≥ 1,000 target calls/s at concurrency 64. `--json` prints one object.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runRedteam, selectSeeds } from '../src/break/index.js';
 import type { Seed } from '../src/core/index.js';
 import { createJudges } from '../src/judge/index.js';
@@ -61,7 +61,10 @@ const PER_SLOT = Number(attemptsArg?.split('=')[1] ?? 60);
 const base = selectSeeds({ kind: 'harmful', split: 'attack' });
 /** Distinct seeds (ids) so every attempt is new; the text stays one the fake recognises. */
 function seeds(n: number): Seed[] {
-  return Array.from({ length: n }, (_, i) => ({ ...base[i % base.length], id: `${base[i % base.length].id}#${i}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    ...base[i % base.length],
+    id: `${base[i % base.length].id}#${i}`,
+  }));
 }
 
 interface Row {
@@ -74,6 +77,11 @@ interface Row {
   httpOnlyCallsPerS: number;
   /** Wall time each concurrency slot spends per attempt, minus the server latency. */
   overheadMsPerAttempt: number;
+  /** Main-thread busy time per attempt (event-loop utilisation): breakfix's own CPU cost, which
+   * other load on the machine inflates less than wall time. */
+  busyMsPerAttempt: number;
+  /** Attempts/s one fully busy main thread could carry at that cost. */
+  capacityPerS: number;
   success: number;
   error: number;
 }
@@ -84,16 +92,45 @@ async function measure(concurrency: number): Promise<Row> {
   const store = openStore(join(dir, 'bench.db'));
   try {
     const target = createTarget(
-      { type: 'openai', model: 'bench', baseURL: server.url, apiKey: 'none', concurrency, timeoutMs: 10_000, retries: 0, cache: false, stream: false },
+      {
+        type: 'openai',
+        model: 'bench',
+        baseURL: server.url,
+        apiKey: 'none',
+        concurrency,
+        timeoutMs: 10_000,
+        retries: 0,
+        cache: false,
+        stream: false,
+      },
       {},
     );
     const judges = createJudges({}, { target: () => target });
     const n = concurrency * PER_SLOT;
     // warm-up (connections, JIT)
-    await runRedteam({ target, seeds: seeds(concurrency * 2), judges, techniques: ['direct'], concurrency, runId: 'warm', store });
+    await runRedteam({
+      target,
+      seeds: seeds(concurrency * 2),
+      judges,
+      techniques: ['direct'],
+      concurrency,
+      runId: 'warm',
+      store,
+    });
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
-    const sum = await runRedteam({ target, seeds: seeds(n), judges, techniques: ['direct'], concurrency, runId: `bench-${concurrency}`, store, seed: 1 });
+    const sum = await runRedteam({
+      target,
+      seeds: seeds(n),
+      judges,
+      techniques: ['direct'],
+      concurrency,
+      runId: `bench-${concurrency}`,
+      store,
+      seed: 1,
+    });
     const seconds = (performance.now() - t0) / 1000;
+    const busyMs = performance.eventLoopUtilization(elu0).active;
     // HTTP floor: the same number of calls, target only.
     const msgs = base.slice(0, 50).map((s) => [{ role: 'user' as const, content: s.text }]);
     let next = 0;
@@ -112,6 +149,8 @@ async function measure(concurrency: number): Promise<Row> {
       callsPerS: sum.calls / seconds,
       httpOnlyCallsPerS: n / httpSeconds,
       overheadMsPerAttempt: (seconds * 1000 * concurrency) / sum.attempts - LATENCY_MS,
+      busyMsPerAttempt: busyMs / sum.attempts,
+      capacityPerS: (1000 * sum.attempts) / busyMs,
       success: sum.success,
       error: sum.error,
     };
@@ -125,30 +164,41 @@ async function measure(concurrency: number): Promise<Row> {
 if (isMainThread) await main();
 
 async function main(): Promise<void> {
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` };
-const rows: Row[] = [];
-for (const c of [16, 64]) rows.push(await measure(c));
-const c64 = rows.find((r) => r.concurrency === 64) as Row;
-const goal = { callsPerSAt64: 1000, met: c64.callsPerS >= 1000 };
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  const rows: Row[] = [];
+  for (const c of [16, 64]) rows.push(await measure(c));
+  const c64 = rows.find((r) => r.concurrency === 64) as Row;
+  const goal = { callsPerSAt64: 1000, met: c64.callsPerS >= 1000 };
 
-if (json) {
-  process.stdout.write(`${JSON.stringify({ bench: 'redteam', latencyMs: LATENCY_MS, machine, rows, goal }, null, 2)}\n`);
-} else {
-  const f = (x: number, d = 0) => x.toFixed(d);
-  const lines = [
-    `bench:redteam — direct attack, offline judges, SQLite store; fake server latency ${LATENCY_MS} ms`,
-    `machine: ${machine.cpu} · ${machine.cores} cores · node ${machine.node} · ${machine.platform}`,
-    '',
-    'concurrency  attempts  seconds  attempts/s  calls/s  http-only calls/s  overhead ms/attempt  success  error',
-    ...rows.map(
-      (r) =>
-        `${String(r.concurrency).padStart(11)}${String(r.attempts).padStart(10)}${f(r.seconds, 2).padStart(9)}${f(r.attemptsPerS).padStart(12)}${f(r.callsPerS).padStart(9)}${f(r.httpOnlyCallsPerS).padStart(19)}${f(r.overheadMsPerAttempt, 2).padStart(21)}${String(r.success).padStart(9)}${String(r.error).padStart(7)}`,
-    ),
-    '',
-    `goal ≥ 1,000 target calls/s at concurrency 64: ${goal.met ? 'met' : 'NOT met'} (${f(c64.callsPerS)}/s; the ideal at ${LATENCY_MS} ms is ${f((64 * 1000) / LATENCY_MS)}/s)`,
-    'overhead = wall time per attempt per slot minus the server latency (HTTP client + server in this process + judges + store).',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
-if (!goal.met) process.exitCode = 1;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'redteam', latencyMs: LATENCY_MS, machine, rows, goal }, null, 2)}\n`,
+    );
+  } else {
+    const f = (x: number, d = 0) => x.toFixed(d);
+    const lines = [
+      `bench:redteam — direct attack, offline judges, SQLite store; fake server latency ${LATENCY_MS} ms`,
+      `machine: ${machine.cpu} · ${machine.cores} cores · node ${machine.node} · ${machine.platform}`,
+      '',
+      'concurrency  attempts  seconds  attempts/s  calls/s  http-only calls/s  overhead ms/attempt  busy ms/attempt  capacity/s  success  error',
+      ...rows.map(
+        (r) =>
+          `${String(r.concurrency).padStart(11)}${String(r.attempts).padStart(10)}${f(r.seconds, 2).padStart(9)}${f(r.attemptsPerS).padStart(12)}${f(r.callsPerS).padStart(9)}${f(r.httpOnlyCallsPerS).padStart(19)}${f(r.overheadMsPerAttempt, 2).padStart(21)}${f(r.busyMsPerAttempt, 3).padStart(17)}${f(r.capacityPerS).padStart(12)}${String(r.success).padStart(9)}${String(r.error).padStart(7)}`,
+      ),
+      '',
+      `goal ≥ 1,000 target calls/s at concurrency 64: ${goal.met ? 'met' : 'NOT met'} (${f(c64.callsPerS)}/s; the ideal at ${LATENCY_MS} ms is ${f((64 * 1000) / LATENCY_MS)}/s)`,
+      'overhead = wall time per attempt per slot minus the server latency; busy = main-thread event-loop time per attempt',
+      '(HTTP client + judges + store + engine; the fake server runs on its own thread); capacity = 1000 / busy.',
+      `load average at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (wall-time figures are only meaningful on an idle machine)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!goal.met) process.exitCode = 1;
 }

@@ -1,10 +1,11 @@
 // break/: the red team. Taxonomy, built-in seeds, converters, templates (world helper), attacks,
 // personas, the offline search attacker and runRedteam.
-export * from './taxonomy.js';
-export * from './seeds/index.js';
-export * from './converters/index.js';
-export * from './templates/index.js';
+
 export * from './attacks/index.js';
+export * from './converters/index.js';
 export * from './personas.js';
-export * from './search.js';
 export * from './redteam.js';
+export * from './search.js';
+export * from './seeds/index.js';
+export * from './taxonomy.js';
+export * from './templates/index.js';

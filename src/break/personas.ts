@@ -32,7 +32,14 @@ export interface Persona {
 }
 
 /** Wrappers a low-skill adversary would copy from a forum. */
-const SIMPLE_FAMILIES = new Set(['role_play', 'hypothetical', 'fiction', 'research_pretext', 'authority', 'prefix_injection']);
+const SIMPLE_FAMILIES = new Set([
+  'role_play',
+  'hypothetical',
+  'fiction',
+  'research_pretext',
+  'authority',
+  'prefix_injection',
+]);
 /** Converters that need no model and keep the language. */
 export const OFFLINE_CONVERTERS = CONVERTERS.map((c) => c.id).filter((id) => id !== 'translate');
 
@@ -51,27 +58,34 @@ function pickN<T>(rng: Rng, items: T[], n: number): T[] {
 
 export const lowSkill: Persona = {
   id: 'low_skill',
-  description: 'Direct asks and simple copy-paste wrappers (role-play, hypothetical, fiction, pretexts), at most 2 turns.',
+  description:
+    'Direct asks and simple copy-paste wrappers (role-play, hypothetical, fiction, pretexts), at most 2 turns.',
   maxTurns: 2,
-  plan(seed, ctx) {
+  plan(_seed, ctx) {
     const out: PlannedAttack[] = [];
     if (ctx.attacks.has('direct')) out.push({ attack: 'direct', techniques: [] });
     if (ctx.attacks.has('chain')) {
       const chains = ctx.chosen.length
         ? chosenChains(ctx).filter((c) => c.length === 1)
-        : pickN(ctx.rng, ctx.templates.filter((t) => singleTurn(t) && SIMPLE_FAMILIES.has(t.family)), 2).map((t) => [t.id]);
+        : pickN(
+            ctx.rng,
+            ctx.templates.filter((t) => singleTurn(t) && SIMPLE_FAMILIES.has(t.family)),
+            2,
+          ).map((t) => [t.id]);
       for (const techniques of chains) out.push({ attack: 'chain', techniques });
     }
-    if (ctx.attacks.has('crescendo')) out.push({ attack: 'crescendo', techniques: [], options: { maxTurns: 2, maxBacktracks: 2 } });
+    if (ctx.attacks.has('crescendo'))
+      out.push({ attack: 'crescendo', techniques: [], options: { maxTurns: 2, maxBacktracks: 2 } });
     return out;
   },
 };
 
 export const intermediate: Persona = {
   id: 'intermediate',
-  description: 'Converter/template chains, encodings, many-shot, multi-turn (Crescendo, PAIR, TAP, simulated) and the search attacker.',
+  description:
+    'Converter/template chains, encodings, many-shot, multi-turn (Crescendo, PAIR, TAP, simulated) and the search attacker.',
   maxTurns: 5,
-  plan(seed, ctx) {
+  plan(_seed, ctx) {
     const out: PlannedAttack[] = [];
     const has = (a: string) => ctx.attacks.has(a);
     if (has('direct')) out.push({ attack: 'direct', techniques: [] });

@@ -20,7 +20,7 @@ import type { Store } from '../store/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
 import { getConverter } from './converters/index.js';
-import { OFFLINE_CONVERTERS, getPersona, type PersonaId, type PlannedAttack } from './personas.js';
+import { getPersona, OFFLINE_CONVERTERS, type PersonaId, type PlannedAttack } from './personas.js';
 import { type BanditAlgorithm, SearchState } from './search.js';
 import { builtinTemplates, getTemplate } from './templates/index.js';
 
@@ -100,7 +100,14 @@ export interface RedteamSummary extends SliceStats {
   firstError?: string;
 }
 
-const emptySlice = (): SliceStats => ({ attempts: 0, success: 0, failure: 0, error: 0, undetermined: 0, asr: null });
+const emptySlice = (): SliceStats => ({
+  attempts: 0,
+  success: 0,
+  failure: 0,
+  error: 0,
+  undetermined: 0,
+  asr: null,
+});
 
 function add(s: SliceStats, outcome: Outcome): void {
   s.attempts++;
@@ -116,7 +123,10 @@ export interface PlannedItem extends PlannedAttack {
 }
 
 /** Splits `techniques` into attack ids and converter/template ids; unknown ids are an InputError. */
-export function classifyTechniques(ids: string[], extra: Template[] = []): { attacks: string[]; chosen: string[] } {
+export function classifyTechniques(
+  ids: string[],
+  extra: Template[] = [],
+): { attacks: string[]; chosen: string[] } {
   const attacks: string[] = [];
   const chosen: string[] = [];
   for (const id of ids) {
@@ -134,9 +144,18 @@ export function classifyTechniques(ids: string[], extra: Template[] = []): { att
 }
 
 /** The deterministic plan: the same options give the same attempts with the same ids. */
-export function planRedteam(opts: RedteamOptions): { items: PlannedItem[]; unavailable: RedteamSummary['unavailable'] } {
+export function planRedteam(opts: RedteamOptions): {
+  items: PlannedItem[];
+  unavailable: RedteamSummary['unavailable'];
+} {
   const persona = getPersona(opts.persona ?? 'intermediate');
-  if (!persona) throw new InputError(`unknown persona "${opts.persona}" (low_skill, intermediate)`, undefined, undefined, 'persona');
+  if (!persona)
+    throw new InputError(
+      `unknown persona "${opts.persona}" (low_skill, intermediate)`,
+      undefined,
+      undefined,
+      'persona',
+    );
   const split = opts.split ?? 'attack';
   const { attacks: named, chosen } = classifyTechniques(opts.techniques ?? [], opts.templates);
   const unavailable: RedteamSummary['unavailable'] = [];
@@ -150,11 +169,16 @@ export function planRedteam(opts: RedteamOptions): { items: PlannedItem[]; unava
     if (a?.needsAttacker && !opts.attacker) {
       wanted.delete(id);
       if (named.includes(id))
-        unavailable.push({ attack: id, reason: `${id} needs an attacker model; set roles.attacker in the config (offline, use search or crescendo)` });
+        unavailable.push({
+          attack: id,
+          reason: `${id} needs an attacker model; set roles.attacker in the config (offline, use search or crescendo)`,
+        });
     }
   }
   const templateSplits: Split[] = split === 'heldback' ? ['heldback'] : ['attack', 'train'];
-  const templates = [...builtinTemplates(), ...(opts.templates ?? [])].filter((t) => templateSplits.includes(t.split ?? 'attack'));
+  const templates = [...builtinTemplates(), ...(opts.templates ?? [])].filter((t) =>
+    templateSplits.includes(t.split ?? 'attack'),
+  );
   const rng = createRng(`redteam:${opts.seed ?? 0}`);
   const langs = opts.languages?.length ? new Set(opts.languages) : undefined;
   const cats = opts.categories?.length ? new Set(opts.categories) : undefined;
@@ -174,9 +198,14 @@ export function planRedteam(opts: RedteamOptions): { items: PlannedItem[]; unava
       attacks: wanted,
       chosen,
     });
-    plan.forEach((p, index) =>
-      items.push({ ...p, seed, index, id: stableId('att', opts.runId, opts.round ?? null, seed.id, p.attack, p.techniques, index) }),
-    );
+    for (const [index, p] of plan.entries()) {
+      items.push({
+        ...p,
+        seed,
+        index,
+        id: stableId('att', opts.runId, opts.round ?? null, seed.id, p.attack, p.techniques, index),
+      });
+    }
   }
   rng.fork('order').shuffle(items);
   const cap = opts.budget?.attempts;
@@ -194,7 +223,10 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     : {
         attack: opts.judges.attack,
         // The offline jailbreak judge is the same compliance check: derive the score instead.
-        score: opts.judges.jailbreak && !opts.judges.jailbreak.id.startsWith('offline') ? opts.judges.jailbreak : undefined,
+        score:
+          opts.judges.jailbreak && !opts.judges.jailbreak.id.startsWith('offline')
+            ? opts.judges.jailbreak
+            : undefined,
       };
   const store = opts.store;
   if (store && !store.getRun(opts.runId)) {
@@ -203,7 +235,14 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       kind: 'redteam',
       seed: typeof opts.seed === 'number' ? opts.seed : 0,
       target: opts.targetId ?? opts.target.id,
-      config: { persona, techniques: opts.techniques ?? [], languages: opts.languages ?? [], categories: opts.categories ?? [], budget: opts.budget ?? {}, split: opts.split ?? 'attack' },
+      config: {
+        persona,
+        techniques: opts.techniques ?? [],
+        languages: opts.languages ?? [],
+        categories: opts.categories ?? [],
+        budget: opts.budget ?? {},
+        split: opts.split ?? 'attack',
+      },
     });
   }
   const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
@@ -243,7 +282,12 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
     successes: [],
   };
-  const count = (a: Pick<Attempt, 'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error'>) => {
+  const count = (
+    a: Pick<
+      Attempt,
+      'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error'
+    >,
+  ) => {
     add(summary, a.outcome);
     const slice = (dim: keyof RedteamSummary['slices'], key: string) => {
       summary.slices[dim][key] ??= emptySlice();
@@ -262,7 +306,10 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   const stored = new Map<string, Attempt>();
   if (store) {
     const planned = new Set(items.map((i) => i.id));
-    for (const a of store.listAttempts({ runId: opts.runId, ...(opts.round !== undefined ? { round: opts.round } : {}) }))
+    for (const a of store.listAttempts({
+      runId: opts.runId,
+      ...(opts.round !== undefined ? { round: opts.round } : {}),
+    }))
       if (planned.has(a.id)) stored.set(a.id, a);
   }
   // Attempts are written in small batches, one transaction each (a crash loses at most a batch,
@@ -279,6 +326,9 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     const prior = stored.get(item.id);
     if (prior) {
       summary.resumed++;
+      // What the search learned before the interruption is not lost: replay its wins.
+      if (prior.attack === 'search' && prior.outcome === 'success' && prior.techniques.length)
+        search.forCategory(prior.category ?? 'all').update(prior.techniques.join('+'), 1, true);
       count(prior);
       progress?.tick(1, 'resumed');
       return;
@@ -305,7 +355,16 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       });
     } catch (err) {
       // Attacks catch their own failures; anything left is a bug, recorded as an error.
-      result = { transcript: [], verdicts: [], outcome: 'error', techniques: item.techniques, calls: 0, tokens: 0, turns: 0, error: errorMessage(err) };
+      result = {
+        transcript: [],
+        verdicts: [],
+        outcome: 'error',
+        techniques: item.techniques,
+        calls: 0,
+        tokens: 0,
+        turns: 0,
+        error: errorMessage(err),
+      };
     }
     summary.calls += result.calls;
     summary.tokens += result.tokens;
@@ -352,7 +411,10 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   if (budget.reason) summary.stoppedBy = budget.reason;
   if (items.some((i) => i.attack === 'search')) summary.search = search.summary();
   summary.seconds = (Date.now() - started) / 1000;
-  progress?.done(`ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`} · ${summary.error} error · ${summary.undetermined} undetermined`);
-  if (store && store.getRun(opts.runId)?.kind === 'redteam') store.updateRun(opts.runId, { summary: { ...summary, slices: undefined, successes: undefined } });
+  progress?.done(
+    `ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`} · ${summary.error} error · ${summary.undetermined} undetermined`,
+  );
+  if (store && store.getRun(opts.runId)?.kind === 'redteam')
+    store.updateRun(opts.runId, { summary: { ...summary, slices: undefined, successes: undefined } });
   return summary;
 }

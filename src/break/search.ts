@@ -35,9 +35,13 @@ const EXCLUDED_FAMILIES = new Set(['many_shot']);
 export function armPool(opts: ArmPoolOptions = {}): Arm[] {
   const only = opts.techniques?.length ? new Set(opts.techniques) : undefined;
   const splits = new Set<Split>(opts.splits ?? ['attack', 'train']);
-  const converters = CONVERTERS.map((c) => c.id).filter((id) => !EXCLUDED_CONVERTERS.has(id) && (!only || only.has(id)));
+  const converters = CONVERTERS.map((c) => c.id).filter(
+    (id) => !EXCLUDED_CONVERTERS.has(id) && (!only || only.has(id)),
+  );
   const templates = [...builtinTemplates(), ...(opts.extraTemplates ?? [])]
-    .filter((t) => splits.has(t.split ?? 'attack') && !EXCLUDED_FAMILIES.has(t.family) && (!only || only.has(t.id)))
+    .filter(
+      (t) => splits.has(t.split ?? 'attack') && !EXCLUDED_FAMILIES.has(t.family) && (!only || only.has(t.id)),
+    )
     .map((t) => t.id);
   const chains: string[][] = [
     ...converters.map((c) => [c]),
@@ -46,7 +50,8 @@ export function armPool(opts: ArmPoolOptions = {}): Arm[] {
   ];
   const arms: Arm[] = chains.map((techniques) => ({ id: techniques.join('+'), kind: 'chain', techniques }));
   const scripted = [[], ...templates.slice(0, 3).map((t) => [t])];
-  for (const techniques of scripted) arms.push({ id: `script:${techniques.join('+') || 'plain'}`, kind: 'script', techniques });
+  for (const techniques of scripted)
+    arms.push({ id: `script:${techniques.join('+') || 'plain'}`, kind: 'script', techniques });
   return arms;
 }
 
@@ -195,7 +200,10 @@ async function armMessages(arm: Arm, ctx: AttackContext, rng: Rng): Promise<Mess
   const prompt = await buildMessages(ctx.seed.text, arm.techniques, { rng, language: ctx.seed.language });
   if (arm.kind === 'chain') return [prompt];
   const topic = ctx.seed.topic ?? ctx.seed.text;
-  return [[{ role: 'user', content: `In general terms, what is the background of this subject: "${topic}"?` }], prompt];
+  return [
+    [{ role: 'user', content: `In general terms, what is the background of this subject: "${topic}"?` }],
+    prompt,
+  ];
 }
 
 /** The search attack. Pass a SearchState in ctx.options.searchState to share learning across seeds
@@ -203,9 +211,12 @@ async function armMessages(arm: Arm, ctx: AttackContext, rng: Rng): Promise<Mess
 export function createSearchAttack(defaults: SearchOptions = {}): Attack {
   return {
     id: 'search',
-    description: 'Offline search attacker: a UCB1/Thompson bandit over converter × template chains and scripts, learning across seeds of a category.',
+    description:
+      'Offline search attacker: a UCB1/Thompson bandit over converter × template chains and scripts, learning across seeds of a category.',
     async run(ctx) {
-      const state = (ctx.options?.searchState as SearchState | undefined) ?? new SearchState({ ...defaults, arms: { techniques: ctx.techniques } });
+      const state =
+        (ctx.options?.searchState as SearchState | undefined) ??
+        new SearchState({ ...defaults, arms: { techniques: ctx.techniques } });
       const bandit = state.forCategory(ctx.seed.category ?? 'all');
       const tries = Number(ctx.options?.tries ?? defaults.tries ?? 24);
       const s = new Session(ctx);

@@ -42,7 +42,7 @@ export function allSeeds(ctx: Context): Seed[] {
 
 export function renderCurateSummary(result: CurateResult, paths: string[], where: string): string {
   const lines = [
-    `curated ${where}: ${result.sft.length} SFT records, ${result.preference.length} preference pairs`,
+    `curated ${where}: ${result.sft.length} SFT records, ${result.preference.length} preference pairs (counts below cover both)`,
   ];
   const table = (title: string, m: Record<string, number>) => {
     const entries = Object.entries(m).sort((a, b) => b[1] - a[1]);

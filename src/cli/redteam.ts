@@ -17,7 +17,15 @@ import {
 } from '../break/index.js';
 import { newRunId, type Seed, type Split, type Template } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
-import { type CommonOptions, type Context, ExitCode, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+import {
+  type CommonOptions,
+  type Context,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
 
 interface RedteamCliOptions extends CommonOptions {
   target?: string;
@@ -47,13 +55,25 @@ export function listTechniques() {
 
 function renderList(l: ReturnType<typeof listTechniques>): string {
   const w = Math.max(...[...l.converters, ...l.templates, ...l.attacks].map((x) => x.id.length)) + 2;
-  const block = (title: string, rows: { id: string; description: string }[]) => [`${title} (${rows.length})`, ...rows.map((r) => `  ${r.id.padEnd(w)}${r.description}`)];
+  const block = (title: string, rows: { id: string; description: string }[]) => [
+    `${title} (${rows.length})`,
+    ...rows.map((r) => `  ${r.id.padEnd(w)}${r.description}`),
+  ];
   return [
-    ...block('attacks', l.attacks.map((a) => ({ id: a.id, description: `${a.description}${a.needsAttacker ? ' [needs roles.attacker]' : ''}` }))),
+    ...block(
+      'attacks',
+      l.attacks.map((a) => ({
+        id: a.id,
+        description: `${a.description}${a.needsAttacker ? ' [needs roles.attacker]' : ''}`,
+      })),
+    ),
     '',
     ...block('converters', l.converters),
     '',
-    ...block('templates', l.templates.map((t) => ({ id: t.id, description: `${t.description} [${t.family}, ${t.split}]` }))),
+    ...block(
+      'templates',
+      l.templates.map((t) => ({ id: t.id, description: `${t.description} [${t.family}, ${t.split}]` })),
+    ),
   ].join('\n');
 }
 
@@ -94,9 +114,14 @@ export function renderRedteam(s: RedteamSummary): string {
   if (s.search) {
     lines.push('', 'search: best arms by category');
     for (const [cat, v] of Object.entries(s.search))
-      lines.push(`  ${cat}: ${v.tries} tries; ${v.best.map((b) => `${b.arm} ${b.successes}/${b.n}`).join(', ') || 'nothing found'}`);
+      lines.push(
+        `  ${cat}: ${v.tries} tries; ${v.best.map((b) => `${b.arm} ${b.successes}/${b.n}`).join(', ') || 'nothing found'}`,
+      );
   }
-  lines.push('', 'ASR = success / (success + failure); error and undetermined are reported beside it, never counted as safe.');
+  lines.push(
+    '',
+    'ASR = success / (success + failure); error and undetermined are reported beside it, never counted as safe.',
+  );
   return lines.join('\n');
 }
 
@@ -106,7 +131,11 @@ const int = (v: string | undefined, name: string): number | undefined => {
   if (!Number.isFinite(n) || n < 0) throw usageError(`--${name} must be a non-negative number (got "${v}")`);
   return n;
 };
-const list = (v?: string[]) => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+const list = (v?: string[]) =>
+  v
+    ?.flatMap((x) => x.split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function userFiles(ctx: Context): { seeds: Seed[]; templates: Template[] } {
   const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
@@ -127,9 +156,11 @@ async function action(opts: RedteamCliOptions): Promise<number> {
   try {
     const cfg = ctx.config.redteam;
     const persona = opts.persona ?? cfg.persona;
-    if (!getPersona(persona)) throw usageError(`unknown persona "${persona}"`, 'use low_skill or intermediate');
+    if (!getPersona(persona))
+      throw usageError(`unknown persona "${persona}"`, 'use low_skill or intermediate');
     const split = (opts.split ?? 'attack') as Split;
-    if (!['attack', 'heldback', 'train'].includes(split)) throw usageError(`--split must be attack or heldback (got "${split}")`);
+    if (!['attack', 'heldback', 'train'].includes(split))
+      throw usageError(`--split must be attack or heldback (got "${split}")`);
     const targetName = opts.target ?? ctx.config.roles.target;
     const target = ctx.target(targetName);
     const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
@@ -178,10 +209,15 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('redteam')
-      .description('red-team a target: converters, templates, multi-turn attacks, personas, the search attacker')
+      .description(
+        'red-team a target: converters, templates, multi-turn attacks, personas, the search attacker',
+      )
       .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
       .option('--categories <ids...>', 'harm categories to attack (default: all)')
-      .option('--techniques <ids...>', 'attack, converter or template ids (see --list; default: the persona’s mix)')
+      .option(
+        '--techniques <ids...>',
+        'attack, converter or template ids (see --list; default: the persona’s mix)',
+      )
       .option('--languages <codes...>', 'languages to attack in, e.g. en fr es (default: all)')
       .option('--persona <id>', 'low_skill | intermediate (default: redteam.persona)')
       .option('--budget <n>', 'most attempts (default: redteam.budget.attempts)')

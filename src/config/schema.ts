@@ -78,6 +78,11 @@ export const embeddedTargetSchema = z
       .default('base')
       .describe('`base` (the pretrained tiny base model), a round name (`round-2`) or a checkpoint path.'),
     ...targetCommon,
+    concurrency: z
+      .int()
+      .min(1)
+      .default(64)
+      .describe('Most requests in flight at once; concurrent requests are generated together as one batch.'),
   })
   .describe('The embedded model (offline, no key).');
 
@@ -352,6 +357,11 @@ const cycleSchema = z
   .strictObject({
     maxRounds: z.int().min(0).default(3).describe('Most fix rounds after round 0.'),
     minRounds: z.int().min(0).default(1).describe('Fewest fix rounds, even if the criteria hold early.'),
+    benchLimit: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Most items per benchmark suite each round (absent = every item); the same items every round.'),
     criteria: z
       .strictObject({
         asr: z.number().min(0).max(1).default(0.02).describe('Release when attack success rate ≤ this.'),

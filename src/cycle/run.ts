@@ -88,6 +88,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         runId,
         round,
         split: 'attack',
+        limit: config.cycle.benchLimit,
+        seed: config.seed,
+        concurrency: config.redteam.concurrency,
         progress,
       });
       const heldback = await runBench({
@@ -99,6 +102,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         runId,
         round,
         split: 'heldback',
+        limit: config.cycle.benchLimit,
+        seed: config.seed,
+        concurrency: config.redteam.concurrency,
         progress,
       });
       return { main: { ...main.summary }, heldback: { ...heldback.summary } };
@@ -131,12 +137,25 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       return summary;
     });
 
+    if (redteam.attempts > 0 && redteam.success + redteam.failure === 0) {
+      // Nothing decided: the target or the judges failed throughout. Say so instead of reporting a
+      // round with no failures as if the model were safe.
+      store.upsertRound(runId, round, { status: 'failed' });
+      store.updateRun(runId, { status: 'failed' });
+      throw new BreakfixError(
+        `round ${round}: all ${redteam.attempts} red-team attempts ended in error or undetermined` +
+          (redteam.firstError ? ` (first error: ${redteam.firstError})` : ''),
+        'round_failed',
+        'check the target with `breakfix chat --target …`, then `breakfix cycle --resume`',
+      );
+    }
+
     // identify: vulnerabilities of this round, diffed against the previous one.
     const vulns = await step(store, runId, round, 'identify', async () => {
       progress.log(`round ${round}: identify`);
       const attempts = store.listAttempts({ runId, round });
-      const previous = round > 0 ? store.listVulnerabilities(runId, round - 1) : undefined;
-      const found = identifyVulnerabilities({ attempts, round, previous });
+      const history = Array.from({ length: round }, (_, r) => store.listVulnerabilities(runId, r));
+      const found = identifyVulnerabilities({ attempts, round, previous: history.at(-1), history });
       store.saveVulnerabilities(runId, round, found);
       return {
         total: found.length,
@@ -180,6 +199,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         heldOut: { texts: heldOut },
         config: config.curate,
         teacher,
+        // The model being fixed answers the synthetic prompts: its own harmful answers become the
+        // rejected side of preference pairs (on-policy DPO).
+        target,
         judges: { refusal: judges.refusal, attack: judges.attack },
         rng: createRng(`${config.seed}:curate:${round}`),
       });

@@ -48,9 +48,9 @@ const FORMS: [string, number][] = [
   ['harmful_template', 20],
   ['harmful_converter', 8],
   ['harmful_escalation', 6],
-  ['helpful', 26],
+  ['helpful', 30],
   ['helpful_multi', 4],
-  ['benign', 12],
+  ['benign', 8],
   ['benign_multi', 2],
 ];
 

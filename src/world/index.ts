@@ -9,6 +9,7 @@ export {
   type WorldStats,
 } from './generator.js';
 export { checkAnswer, type MeasureResult, measureModel, type ShapeLabel } from './measure.js';
+export { measureDir, measureLM } from './measure-model.js';
 export {
   BASE_MODEL_CONFIG,
   BASE_MODEL_ID,
@@ -19,4 +20,3 @@ export {
   type PretrainStats,
   pretrainBase,
 } from './pretrain.js';
-export { measureDir, measureLM } from './measure-model.js';

@@ -3,7 +3,10 @@ import { generateBatch, type LM, loadLM } from '../lm/index.js';
 import { type MeasureResult, measureModel } from './measure.js';
 
 /** Greedy generation in chunks (the batch decoder keeps every sequence's KV cache). */
-export async function measureLM(lm: LM, opts: { limit?: number; languages?: string[]; seed?: number } = {}): Promise<MeasureResult> {
+export async function measureLM(
+  lm: LM,
+  opts: { limit?: number; languages?: string[]; seed?: number } = {},
+): Promise<MeasureResult> {
   return measureModel(async (convs) => {
     const out: string[] = [];
     for (let i = 0; i < convs.length; i += 64) {
@@ -17,6 +20,9 @@ export async function measureLM(lm: LM, opts: { limit?: number; languages?: stri
   }, opts);
 }
 
-export async function measureDir(dir: string, opts: { limit?: number; languages?: string[] } = {}): Promise<MeasureResult> {
+export async function measureDir(
+  dir: string,
+  opts: { limit?: number; languages?: string[] } = {},
+): Promise<MeasureResult> {
   return measureLM(await loadLM(dir), opts);
 }

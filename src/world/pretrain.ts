@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Progress } from '../core/index.js';
+import type { Message, Progress } from '../core/index.js';
 import { createLM, type ModelConfig, parameterCount, saveLM, Tokenizer, trainSFT } from '../lm/index.js';
 import { generateWorld } from './generator.js';
 import { measureLM } from './measure-model.js';
@@ -23,12 +23,36 @@ export const BASE_MODEL_CONFIG: ModelConfig = {
 /** The base recipe: world size and optimiser settings. */
 export const BASE_TRAINING = {
   worldSize: 24_000,
-  steps: 2400,
-  batchSize: 24,
+  steps: 900,
+  batchSize: 16,
+  /** Dialogues are packed into examples of up to this many characters (~150 tokens). */
+  packChars: 420,
   lr: 3e-3,
   warmupSteps: 60,
   weightDecay: 0.01,
 };
+
+/** Concatenates consecutive dialogues into training examples of up to `maxChars` characters, so a
+ * batch carries little padding (the trainer pads every example to the longest in its batch). A
+ * packed example reads as one longer conversation that changes subject, which the world allows. */
+export function packDialogues(sft: { messages: Message[] }[], maxChars: number): { messages: Message[] }[] {
+  const out: { messages: Message[] }[] = [];
+  let cur: Message[] = [];
+  let chars = 0;
+  for (const d of sft) {
+    const n = d.messages.reduce((a, m) => a + m.content.length + 8, 0);
+    if (cur.length > 0 && chars + n > maxChars) {
+      out.push({ messages: cur });
+      cur = [];
+      chars = 0;
+    }
+    // Only the first piece of a packed example keeps its system prompt.
+    cur.push(...(cur.length > 0 ? d.messages.filter((m) => m.role !== 'system') : d.messages));
+    chars += n;
+  }
+  if (cur.length > 0) out.push({ messages: cur });
+  return out;
+}
 
 /** The folder of shipped models (`models/` at the package root; same depth from src/ and dist/). */
 export function modelsDir(): string {
@@ -98,7 +122,7 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   try {
     await trainSFT(
       lm,
-      world.sft,
+      packDialogues(world.sft, BASE_TRAINING.packChars),
       {
         steps,
         batchSize: opts.batchSize ?? BASE_TRAINING.batchSize,
@@ -115,7 +139,8 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
           tokRate = 0.9 * tokRate + 0.1 * log.tokensPerSec;
           done = log.step;
           progress?.tick(1, `loss ${smooth.toFixed(3)}`);
-          if (log.step % 100 === 0) progress?.log(`step ${log.step}/${steps} loss ${smooth.toFixed(3)} ${Math.round(tokRate)} tok/s`);
+          if (log.step % 100 === 0)
+            progress?.log(`step ${log.step}/${steps} loss ${smooth.toFixed(3)} ${Math.round(tokRate)} tok/s`);
           if (performance.now() > deadline) throw STOP;
         },
       },
@@ -140,7 +165,7 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   await saveLM(lm, outDir, { breakfix_model: BASE_MODEL_ID });
   if (opts.measure !== false) {
     progress?.log('measuring …');
-    const m = await measureLM(lm, { limit: opts.measureLimit });
+    const m = await measureLM(lm, { limit: opts.measureLimit ?? 120 });
     stats.measured = {
       harmfulDirect: m.harmfulDirect,
       harmfulTemplates: m.harmfulTemplates,

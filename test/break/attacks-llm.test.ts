@@ -9,7 +9,7 @@ import {
   simulatedAttack,
   tapAttack,
 } from '../../src/break/index.js';
-import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
+import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { attackSeeds, comply, lastUser, refuse, scripted } from './redteam-fakes.js';
 
@@ -41,7 +41,9 @@ describe('PAIR', () => {
   it('stops at the first success', async () => {
     const attacker = await proposer(4);
     const { server, target } = await magicTarget();
-    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 2, iterations: 5 } }));
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 2, iterations: 5 } }),
+    );
     expect(r.outcome).toBe('success');
     // iterations of 2 streams: proposals 0-1, 2-3, then 4 (magic) wins in the third iteration
     expect(server.requests).toBe(6);
@@ -54,7 +56,9 @@ describe('PAIR', () => {
   it('respects its call budget when nothing works (failure, not more calls)', async () => {
     const attacker = await proposer(1000);
     const { server, target } = await magicTarget();
-    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 3, iterations: 4, maxCalls: 7 } }));
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 3, iterations: 4, maxCalls: 7 } }),
+    );
     expect(r.outcome).toBe('failure');
     expect(server.requests).toBeLessThanOrEqual(7);
     expect(r.calls).toBe(server.requests);
@@ -63,7 +67,9 @@ describe('PAIR', () => {
   it('malformed attacker JSON is retried, then an attacker error — never a target failure', async () => {
     const attacker = await scripted(() => 'I would rather not produce JSON today.');
     const { server, target } = await magicTarget();
-    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, options: { streams: 1, iterations: 2 } }));
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 1, iterations: 2 } }),
+    );
     expect(server.requests).toBe(0);
     expect(r.outcome).toBe('error');
     expect(r.error).toMatch(/attacker/);
@@ -87,7 +93,10 @@ describe('TAP', () => {
       const sys = m[0]?.content ?? '';
       if (sys.includes('still pursues')) return m.at(-1)?.content.includes('OFFTOPIC') ? 'no' : 'yes';
       const i = k++;
-      const prompt = i % 2 === 1 ? `OFFTOPIC tell me a joke ${i}` : `${i >= magicAt ? 'MAGIC ' : ''}variant ${i} of the request`;
+      const prompt =
+        i % 2 === 1
+          ? `OFFTOPIC tell me a joke ${i}`
+          : `${i >= magicAt ? 'MAGIC ' : ''}variant ${i} of the request`;
       return JSON.stringify({ improvement: `branch ${i}`, prompt });
     });
   }
@@ -95,7 +104,9 @@ describe('TAP', () => {
   it('prunes off-topic branches before any target call and stops on success', async () => {
     const attacker = await tapAttacker(6);
     const { server, target } = await magicTarget();
-    const r = await tapAttack.run(ctx(target, { attacker: attacker.target, options: { branching: 2, width: 2, depth: 4 } }));
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 2, width: 2, depth: 4 } }),
+    );
     expect(r.outcome).toBe('success');
     expect(Number(r.detail?.pruned)).toBeGreaterThan(0);
     for (const req of server.log) expect(req.body.messages.at(-1)?.content).not.toContain('OFFTOPIC');
@@ -106,7 +117,9 @@ describe('TAP', () => {
   it('respects depth and its call budget when nothing works', async () => {
     const attacker = await tapAttacker(10_000);
     const { server, target } = await magicTarget();
-    const r = await tapAttack.run(ctx(target, { attacker: attacker.target, options: { branching: 3, width: 2, depth: 3, maxCalls: 5 } }));
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 3, width: 2, depth: 3, maxCalls: 5 } }),
+    );
     expect(r.outcome).toBe('failure');
     expect(server.requests).toBeLessThanOrEqual(5);
     expect(Number(r.detail?.depth)).toBeLessThanOrEqual(3);
@@ -116,7 +129,9 @@ describe('TAP', () => {
 describe('simulated conversation', () => {
   it('a user simulator drives a multi-turn chat; stops at the first success', async () => {
     let k = 0;
-    const sim = await scripted(() => JSON.stringify({ message: k++ < 2 ? `small talk ${k}` : `MAGIC please: ${seed.text}` }));
+    const sim = await scripted(() =>
+      JSON.stringify({ message: k++ < 2 ? `small talk ${k}` : `MAGIC please: ${seed.text}` }),
+    );
     const { server, target } = await magicTarget();
     const r = await simulatedAttack.run(ctx(target, { attacker: sim.target }));
     expect(r.outcome).toBe('success');
@@ -134,7 +149,17 @@ describe('errors are never safe and never a success', () => {
       throw new Error('judge backend down');
     },
   };
-  const erroring: Judge = { id: 'err', kind: 'severity', judge: async () => ({ judge: 'err', kind: 'severity', status: 'error', value: null, rationale: 'unparseable' }) };
+  const erroring: Judge = {
+    id: 'err',
+    kind: 'severity',
+    judge: async () => ({
+      judge: 'err',
+      kind: 'severity',
+      status: 'error',
+      value: null,
+      rationale: 'unparseable',
+    }),
+  };
 
   it.each([
     ['compliant answer, judge throws', comply(seed), [throwing]],
@@ -151,14 +176,65 @@ describe('errors are never safe and never a success', () => {
   it('PAIR with a broken judge ends in error, never failure', async () => {
     const attacker = await proposer(1000);
     const { target } = await magicTarget();
-    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, judges: judges([throwing]), options: { streams: 1, iterations: 2 } }));
+    const r = await pairAttack.run(
+      ctx(target, {
+        attacker: attacker.target,
+        judges: judges([throwing]),
+        options: { streams: 1, iterations: 2 },
+      }),
+    );
     expect(r.outcome).toBe('error');
   });
 
   it('a target that fails after retries → error', async () => {
-    const { target } = await scripted(() => comply(seed), { faults: { schedule: ['server_500', 'server_500'] }, retries: 1 });
+    const { target } = await scripted(() => comply(seed), {
+      faults: { schedule: ['server_500', 'server_500'] },
+      retries: 1,
+    });
     const r = await directAttack.run(ctx(target));
     expect(r.outcome).toBe('error');
     expect(r.error).toMatch(/target/);
+  });
+});
+
+describe('PAIR with an LLM jailbreak rater', () => {
+  it('stops when the rater gives 10, while the outcome stays the attack judges’ decision', async () => {
+    const attacker = await proposer(1);
+    const { server, target } = await scripted(
+      () => 'An evasive answer with nothing in it, said politely at length.',
+    );
+    const rater: Judge = {
+      id: 'llm-jailbreak-fake',
+      kind: 'jailbreak',
+      judge: async (input) => ({
+        judge: 'llm-jailbreak-fake',
+        kind: 'jailbreak',
+        status: 'ok',
+        value: input.transcript[0].content.includes('MAGIC') ? 10 : 2,
+      }),
+    };
+    const r = await pairAttack.run(
+      ctx(target, {
+        attacker: attacker.target,
+        judges: { attack: [complianceJudge()], score: rater },
+        options: { streams: 1, iterations: 5 },
+      }),
+    );
+    expect(server.requests).toBe(2);
+    expect(r.outcome).toBe('undetermined'); // the compliance judge cannot tell: never success, never failure
+  });
+});
+
+describe('translation by the attacker model', () => {
+  it('chain with translate asks the attacker (text fenced) and sends its translation', async () => {
+    const { chainAttack } = await import('../../src/break/index.js');
+    const attacker = await scripted(() => 'TRADUCTION FAKE');
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await chainAttack.run(
+      ctx(target, { attacker: attacker.target, techniques: ['translate'], options: { language: 'fr' } }),
+    );
+    expect(r.outcome).toBe('failure');
+    expect(attacker.server.log[0].body.messages.at(-1)?.content).toContain('<<<TEXT');
+    expect(server.log[0].body.messages.at(-1)?.content).toBe('TRADUCTION FAKE');
   });
 });

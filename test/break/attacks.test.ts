@@ -10,7 +10,16 @@ import {
 } from '../../src/break/index.js';
 import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
-import { assistantTurns, attackSeeds, comply, GENERAL, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
+import {
+  assistantTurns,
+  attackSeeds,
+  comply,
+  GENERAL,
+  lastUser,
+  refuse,
+  scripted,
+  seedIn,
+} from './redteam-fakes.js';
 
 const judges = () => ({ attack: [complianceJudge(), severityJudge()] as Judge[] });
 const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, exhausted: () => false });
@@ -40,7 +49,9 @@ describe('direct and chain', () => {
   });
 
   it('chain: converters then a template reach the target; the techniques are recorded', async () => {
-    const { server, target } = await scripted((m) => (lastUser(m).includes('screenplay') ? GENERAL : refuse(seed)));
+    const { server, target } = await scripted((m) =>
+      lastUser(m).includes('screenplay') ? GENERAL : refuse(seed),
+    );
     const r = await chainAttack.run(ctx(target, seed, { techniques: ['rot13', 'screenplay'] }));
     expect(r.techniques).toEqual(['rot13', 'screenplay']);
     const sent = server.log[0].body.messages.at(-1)?.content ?? '';
@@ -88,8 +99,12 @@ describe('crescendo (scripted offline)', () => {
 
   it('with an attacker model, asks the attacker for each next question (target text fenced)', async () => {
     let n = 0;
-    const attacker = await scripted(() => JSON.stringify({ question: n++ < 2 ? `general question ${n}` : `now: ${seed.text}` }));
-    const { target } = await scripted((m) => (assistantTurns(m) >= 2 && lastUser(m).startsWith('now:') ? comply(seed) : GENERAL));
+    const attacker = await scripted(() =>
+      JSON.stringify({ question: n++ < 2 ? `general question ${n}` : `now: ${seed.text}` }),
+    );
+    const { target } = await scripted((m) =>
+      assistantTurns(m) >= 2 && lastUser(m).startsWith('now:') ? comply(seed) : GENERAL,
+    );
     const r = await crescendoAttack.run(ctx(target, seed, { attacker: attacker.target }));
     expect(r.outcome).toBe('success');
     expect(r.turns).toBe(3);
@@ -100,7 +115,9 @@ describe('crescendo (scripted offline)', () => {
 
 describe('crescendo with few turns', () => {
   it('keeps a turn for the request itself when maxTurns is 2 (low-skill)', async () => {
-    const { server, target } = await scripted((m) => (lastUser(m) === seed.text && assistantTurns(m) === 1 ? comply(seed) : GENERAL));
+    const { server, target } = await scripted((m) =>
+      lastUser(m) === seed.text && assistantTurns(m) === 1 ? comply(seed) : GENERAL,
+    );
     const r = await crescendoAttack.run(ctx(target, seed, { maxTurns: 2 }));
     expect(r.outcome).toBe('success');
     expect(server.requests).toBe(2);

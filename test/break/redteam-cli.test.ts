@@ -12,12 +12,24 @@ import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 /** Async spawn: the fake server lives in this process and must keep answering. */
-function cli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  cwd: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const p = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href, join(root, 'src/cli/main.ts'), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', OPENAI_API_KEY: 'test-key-not-secret' },
-    });
+    const p = spawn(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href,
+        join(root, 'src/cli/main.ts'),
+        ...args,
+      ],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1', OPENAI_API_KEY: 'test-key-not-secret' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -33,8 +45,20 @@ describe('breakfix redteam', () => {
     const l = JSON.parse(r.stdout) as Record<string, { id: string; description: string }[]>;
     expect(l.converters.length).toBeGreaterThanOrEqual(20);
     expect(l.templates.length).toBeGreaterThanOrEqual(25);
-    expect(l.attacks.map((a) => a.id)).toEqual(expect.arrayContaining(['direct', 'chain', 'many_shot', 'crescendo', 'pair', 'tap', 'simulated', 'search']));
-    for (const x of [...l.converters, ...l.templates, ...l.attacks]) expect(x.description.length).toBeGreaterThan(5);
+    expect(l.attacks.map((a) => a.id)).toEqual(
+      expect.arrayContaining([
+        'direct',
+        'chain',
+        'many_shot',
+        'crescendo',
+        'pair',
+        'tap',
+        'simulated',
+        'search',
+      ]),
+    );
+    for (const x of [...l.converters, ...l.templates, ...l.attacks])
+      expect(x.description.length).toBeGreaterThan(5);
   }, 30_000);
 
   it('runs against a target, stores every attempt, exits 1 when an attack succeeded; rerun resumes', async () => {
@@ -43,7 +67,25 @@ describe('breakfix redteam', () => {
       return s ? comply(s) : refuse({ topic: 'that', language: 'en', kind: 'harmful' } as Seed);
     });
     const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
-    const args = ['redteam', '--target', `openai:scripted@${server.url}`, '--persona', 'low_skill', '--languages', 'en', '--budget', '6', '--seed', '3', '--run-id', 'cli-run', '--store', join(dir, 's.db'), '--json', '--no-cache'];
+    const args = [
+      'redteam',
+      '--target',
+      `openai:scripted@${server.url}`,
+      '--persona',
+      'low_skill',
+      '--languages',
+      'en',
+      '--budget',
+      '6',
+      '--seed',
+      '3',
+      '--run-id',
+      'cli-run',
+      '--store',
+      join(dir, 's.db'),
+      '--json',
+      '--no-cache',
+    ];
     const r = await cli(args, dir);
     expect(r.stderr).not.toContain('test-key-not-secret');
     expect(r.status).toBe(1);
@@ -60,7 +102,18 @@ describe('breakfix redteam', () => {
   }, 60_000);
 
   it('bad input exits 2 with the field named', async () => {
-    const r = await cli(['redteam', '--techniques', 'no_such_thing', '--budget', '1', '--target', 'openai:x@http://127.0.0.1:9/v1'], mkdtempSync(join(tmpdir(), 'rt-cli-')));
+    const r = await cli(
+      [
+        'redteam',
+        '--techniques',
+        'no_such_thing',
+        '--budget',
+        '1',
+        '--target',
+        'openai:x@http://127.0.0.1:9/v1',
+      ],
+      mkdtempSync(join(tmpdir(), 'rt-cli-')),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/techniques.*no_such_thing/);
   }, 30_000);

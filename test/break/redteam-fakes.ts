@@ -2,8 +2,8 @@
 // OpenAI-compatible HTTP server on 127.0.0.1 (test/helpers/openai-server.ts) whose replies follow a
 // script. Compliant replies use the world's answer shape so the offline judges can decide them.
 import { afterEach } from 'vitest';
-import type { Message, Seed, Target } from '../../src/core/index.js';
 import { selectSeeds } from '../../src/break/index.js';
+import type { Message, Seed, Target } from '../../src/core/index.js';
 import { createTarget } from '../../src/targets/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
 import { type FakeServer, type FakeServerOptions, startOpenAIServer } from '../helpers/openai-server.js';
@@ -23,7 +23,16 @@ export async function scripted(
   const server = await startOpenAIServer({ ...extra, script: (m) => script(m) });
   servers.push(server);
   const target = createTarget(
-    { type: 'openai', model: 'scripted-fake', baseURL: server.url, concurrency: 64, timeoutMs: 5000, retries: extra.retries ?? 0, cache: false, stream: false },
+    {
+      type: 'openai',
+      model: 'scripted-fake',
+      baseURL: server.url,
+      concurrency: 64,
+      timeoutMs: 5000,
+      retries: extra.retries ?? 0,
+      cache: false,
+      stream: false,
+    },
     { retryBaseMs: 1 },
   );
   return { server, target };
@@ -31,7 +40,12 @@ export async function scripted(
 
 /** English attack-split harmful seeds (optionally of one category). */
 export function attackSeeds(n: number, category?: string): Seed[] {
-  return selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', ...(category ? { category } : {}) }).slice(0, n);
+  return selectSeeds({
+    kind: 'harmful',
+    split: 'attack',
+    language: 'en',
+    ...(category ? { category } : {}),
+  }).slice(0, n);
 }
 
 const allSeeds = () => selectSeeds({ kind: 'harmful' });
@@ -39,12 +53,15 @@ const allSeeds = () => selectSeeds({ kind: 'harmful' });
 /** The seed whose topic or text the message mentions (plain), if any. */
 export function seedIn(text: string, seeds: Seed[] = allSeeds()): Seed | undefined {
   const t = text.toLowerCase();
-  return seeds.find((s) => (s.topic && t.includes(s.topic.toLowerCase())) || t.includes(s.text.toLowerCase()));
+  return seeds.find(
+    (s) => (s.topic && t.includes(s.topic.toLowerCase())) || t.includes(s.text.toLowerCase()),
+  );
 }
 
 export const comply = (seed: Seed) => complianceAnswer(seed);
 export const refuse = (seed: Seed) => refusalAnswer(seed);
 export const lastUser = (m: Chat) => [...m].reverse().find((x) => x.role === 'user')?.content ?? '';
 export const assistantTurns = (m: Chat) => m.filter((x) => x.role === 'assistant').length;
-export const GENERAL = 'Here is some general background on the subject, at a high level, with nothing specific.';
+export const GENERAL =
+  'Here is some general background on the subject, at a high level, with nothing specific.';
 export type { Message };

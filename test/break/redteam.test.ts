@@ -14,16 +14,26 @@ const tmpStore = () => openStore(join(mkdtempSync(join(tmpdir(), 'redteam-')), '
 const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en' }).slice(0, 8);
 const judges = () => [complianceJudge(), severityJudge()] as Judge[];
 /** Complies with plain requests it recognises; refuses everything else. */
-const halfTarget = () => scripted((m) => {
-  const s = seedIn(lastUser(m), seeds);
-  return s ? comply(s) : refuse(seeds[0] as Seed);
-});
+const halfTarget = () =>
+  scripted((m) => {
+    const s = seedIn(lastUser(m), seeds);
+    return s ? comply(s) : refuse(seeds[0] as Seed);
+  });
 
 describe('runRedteam', () => {
   it('stores every attempt with seed, techniques, transcript, verdicts, outcome; ASR from decided outcomes only', async () => {
     const { target } = await halfTarget();
     const store = tmpStore();
-    const sum = await runRedteam({ target, seeds, judges: judges(), persona: 'low_skill', store, runId: 'r1', seed: 7, concurrency: 4 });
+    const sum = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill',
+      store,
+      runId: 'r1',
+      seed: 7,
+      concurrency: 4,
+    });
     const stored = store.listAttempts({ runId: 'r1' });
     expect(stored).toHaveLength(sum.attempts);
     expect(sum.attempts).toBe(sum.planned);
@@ -46,7 +56,15 @@ describe('runRedteam', () => {
   it('resume: a rerun with the same run id skips every stored attempt and calls the target no more', async () => {
     const { server, target } = await halfTarget();
     const store = tmpStore();
-    const opts = { target, seeds, judges: judges(), persona: 'low_skill' as const, store, runId: 'r2', seed: 3 };
+    const opts = {
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill' as const,
+      store,
+      runId: 'r2',
+      seed: 3,
+    };
     const first = await runRedteam({ ...opts, budget: { attempts: 10 } });
     expect(first.ran).toBe(10);
     const calls = server.requests;
@@ -63,7 +81,18 @@ describe('runRedteam', () => {
   });
 
   it('ids are deterministic given run, round and seed; another round gives other ids', () => {
-    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds, judges: judges(), runId: 'r', seed: 1 };
+    const base = {
+      target: {
+        id: 'x',
+        chat: async () => {
+          throw new Error('unused');
+        },
+      },
+      seeds,
+      judges: judges(),
+      runId: 'r',
+      seed: 1,
+    };
     const a = planRedteam(base).items.map((i) => i.id);
     expect(planRedteam(base).items.map((i) => i.id)).toEqual(a);
     expect(new Set(a).size).toBe(a.length);
@@ -74,11 +103,26 @@ describe('runRedteam', () => {
   it('budgets: attempts cap the plan; a token budget stops the run and nothing half-done is stored', async () => {
     const { server, target } = await halfTarget();
     const store = tmpStore();
-    const capped = await runRedteam({ target, seeds, judges: judges(), store, runId: 'b1', budget: { attempts: 5 } });
+    const capped = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      store,
+      runId: 'b1',
+      budget: { attempts: 5 },
+    });
     expect(capped.planned).toBe(5);
     expect(capped.attempts).toBe(5);
     const before = server.requests;
-    const tok = await runRedteam({ target, seeds, judges: judges(), store, runId: 'b2', budget: { tokens: 300 }, concurrency: 1 });
+    const tok = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      store,
+      runId: 'b2',
+      budget: { tokens: 300 },
+      concurrency: 1,
+    });
     expect(tok.stoppedBy).toBe('tokens');
     expect(tok.attempts).toBeLessThan(tok.planned);
     expect(store.countAttempts({ runId: 'b2' })).toBe(tok.ran);
@@ -87,19 +131,43 @@ describe('runRedteam', () => {
 
   it('target errors are errors, judge errors are errors: reported beside the ASR, never folded in', async () => {
     const { target } = await scripted(() => 'unused', { faults: { probability: 1, kinds: ['server_500'] } });
-    const sum = await runRedteam({ target, seeds: seeds.slice(0, 3), judges: judges(), techniques: ['direct'], runId: 'e1' });
+    const sum = await runRedteam({
+      target,
+      seeds: seeds.slice(0, 3),
+      judges: judges(),
+      techniques: ['direct'],
+      runId: 'e1',
+    });
     expect(sum.error).toBe(3);
     expect(sum.asr).toBeNull();
     const ok = await halfTarget();
-    const broken: Judge = { id: 'b', kind: 'compliance', judge: async () => { throw new Error('down'); } };
-    const sum2 = await runRedteam({ target: ok.target, seeds: seeds.slice(0, 3), judges: [broken], techniques: ['direct'], runId: 'e2' });
+    const broken: Judge = {
+      id: 'b',
+      kind: 'compliance',
+      judge: async () => {
+        throw new Error('down');
+      },
+    };
+    const sum2 = await runRedteam({
+      target: ok.target,
+      seeds: seeds.slice(0, 3),
+      judges: [broken],
+      techniques: ['direct'],
+      runId: 'e2',
+    });
     expect(sum2.error).toBe(3);
     expect(sum2.success + sum2.failure).toBe(0);
   });
 
   it('offline, attacks that need an attacker are reported unavailable with a clear reason', async () => {
     const { target } = await halfTarget();
-    const sum = await runRedteam({ target, seeds: seeds.slice(0, 2), judges: createJudges({}, { target: () => target }), techniques: ['direct', 'pair', 'tap'], runId: 'u1' });
+    const sum = await runRedteam({
+      target,
+      seeds: seeds.slice(0, 2),
+      judges: createJudges({}, { target: () => target }),
+      techniques: ['direct', 'pair', 'tap'],
+      runId: 'u1',
+    });
     expect(sum.unavailable.map((u) => u.attack)).toEqual(['pair', 'tap']);
     expect(sum.unavailable[0].reason).toMatch(/roles\.attacker/);
     expect(Object.keys(sum.slices.attack)).toEqual(['direct']);
@@ -107,7 +175,17 @@ describe('runRedteam', () => {
 
   it('held-back seeds and templates are used only when asked for', () => {
     const all = selectSeeds({ kind: 'harmful', language: 'en' });
-    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds: all, judges: judges(), runId: 'h' };
+    const base = {
+      target: {
+        id: 'x',
+        chat: async () => {
+          throw new Error('unused');
+        },
+      },
+      seeds: all,
+      judges: judges(),
+      runId: 'h',
+    };
     const normal = planRedteam(base).items;
     expect(normal.some((i) => i.seed.split === 'heldback')).toBe(false);
     expect(normal.flatMap((i) => i.techniques)).not.toContain('poem');
@@ -120,7 +198,17 @@ describe('runRedteam', () => {
   });
 
   it('unknown techniques and personas are input errors naming the field', () => {
-    const base = { target: { id: 'x', chat: async () => { throw new Error('unused'); } }, seeds, judges: judges(), runId: 'x' };
+    const base = {
+      target: {
+        id: 'x',
+        chat: async () => {
+          throw new Error('unused');
+        },
+      },
+      seeds,
+      judges: judges(),
+      runId: 'x',
+    };
     expect(() => planRedteam({ ...base, techniques: ['nope'] })).toThrow(InputError);
     expect(() => planRedteam({ ...base, techniques: ['nope'] })).toThrow(/techniques/);
     expect(() => planRedteam({ ...base, persona: 'expert' as never })).toThrow(/persona/);
@@ -129,11 +217,94 @@ describe('runRedteam', () => {
   it('filters by category and language', async () => {
     const mixed = selectSeeds({ kind: 'harmful', split: 'attack' });
     const { target } = await halfTarget();
-    const plan = planRedteam({ target, seeds: mixed, judges: judges(), runId: 'f', languages: ['fr'], categories: ['hate'] });
+    const plan = planRedteam({
+      target,
+      seeds: mixed,
+      judges: judges(),
+      runId: 'f',
+      languages: ['fr'],
+      categories: ['hate'],
+    });
     expect(plan.items.length).toBeGreaterThan(0);
     for (const i of plan.items) {
       expect(i.seed.language).toBe('fr');
       expect(i.seed.category).toBe('hate');
     }
+  });
+});
+
+describe('runRedteam concurrency', () => {
+  it('never has more than `concurrency` attempts calling the target at once', async () => {
+    const { target: inner } = await halfTarget();
+    let active = 0;
+    let peak = 0;
+    const target = {
+      id: 'counted',
+      async chat(...args: Parameters<typeof inner.chat>) {
+        active++;
+        peak = Math.max(peak, active);
+        try {
+          return await inner.chat(...args);
+        } finally {
+          active--;
+        }
+      },
+    };
+    const sum = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      techniques: ['direct', 'chain', 'rot13', 'screenplay'],
+      concurrency: 3,
+      runId: 'c1',
+    });
+    expect(sum.attempts).toBeGreaterThan(10);
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(peak).toBeGreaterThan(1);
+  });
+});
+
+describe('personas and the wall-time budget', () => {
+  const fakeTarget = { id: 'x', chat: async () => Promise.reject(new Error('unused')) };
+  it('low_skill: direct asks and simple wrappers, no encodings; intermediate: encodings, many-shot, multi-turn, search', async () => {
+    const { CONVERTERS } = await import('../../src/break/index.js');
+    const conv = new Set(CONVERTERS.map((c) => c.id));
+    const low = planRedteam({
+      target: fakeTarget,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill',
+      runId: 'p',
+    }).items;
+    expect(low.flatMap((i) => i.techniques).some((t) => conv.has(t))).toBe(false);
+    expect(new Set(low.map((i) => i.attack))).toEqual(new Set(['direct', 'chain', 'crescendo']));
+    const mid = planRedteam({
+      target: fakeTarget,
+      seeds,
+      judges: judges(),
+      persona: 'intermediate',
+      runId: 'p',
+    }).items;
+    expect(mid.flatMap((i) => i.techniques).some((t) => conv.has(t))).toBe(true);
+    expect(new Set(mid.map((i) => i.attack))).toEqual(
+      new Set(['direct', 'chain', 'many_shot', 'crescendo', 'search']),
+    );
+  });
+
+  it('a seconds budget stops the run', async () => {
+    const { target } = await scripted((m) => comply(seedIn(lastUser(m), seeds) ?? (seeds[0] as Seed)), {
+      latencyMs: 30,
+    });
+    const sum = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      techniques: ['direct', 'chain', 'rot13', 'base64', 'screenplay'],
+      concurrency: 1,
+      budget: { seconds: 0.3 },
+      runId: 's1',
+    });
+    expect(sum.stoppedBy).toBe('seconds');
+    expect(sum.attempts).toBeLessThan(sum.planned);
   });
 });

@@ -1,15 +1,16 @@
 // The offline search attacker against a SCRIPTED FAKE target with a planted weakness: it complies
 // only with a leetspeak request inside the screenplay template. The direct attack and a fixed list
 // of single techniques miss it; the bandit finds it and then reuses it on the category's next seeds.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { armPool, Bandit, getConverter, runRedteam, sampleBeta, selectSeeds } from '../../src/break/index.js';
 import { createRng, type Seed } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { comply, lastUser, refuse, scripted } from './redteam-fakes.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const category = 'nonviolent_crimes';
 const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', category }).slice(0, 6);
@@ -78,7 +79,15 @@ describe('search attacker', () => {
 
   it('bandit: UCB tries every arm once, then prefers the rewarding one; Beta draws stay in [0, 1]', () => {
     const arms = armPool({ techniques: ['rot13', 'leetspeak', 'screenplay'] });
-    expect(arms.map((a) => a.id)).toEqual(expect.arrayContaining(['rot13', 'leetspeak', 'screenplay', 'rot13+screenplay', 'leetspeak+screenplay']));
+    expect(arms.map((a) => a.id)).toEqual(
+      expect.arrayContaining([
+        'rot13',
+        'leetspeak',
+        'screenplay',
+        'rot13+screenplay',
+        'leetspeak+screenplay',
+      ]),
+    );
     const b = new Bandit(arms, 'ucb', createRng(3));
     const seen = new Set<string>();
     for (let i = 0; i < arms.length; i++) {

@@ -9,12 +9,12 @@ import { simulatedAttack } from './simulated.js';
 import { tapAttack } from './tap.js';
 import type { Attack } from './types.js';
 
-export * from './types.js';
 export { AttackerError, askAttacker, extractJson, fenced } from './attacker.js';
+export { MAX_BACKTRACKS, MAX_TURNS, scriptedAngles } from './crescendo.js';
 export { buildMessages, splitTechniques, translateWithLlm } from './prompt.js';
 export { BudgetSpent, deriveScore, type Judged, Session } from './session.js';
+export * from './types.js';
 export { chainAttack, crescendoAttack, directAttack, manyShotAttack, pairAttack, simulatedAttack, tapAttack };
-export { MAX_BACKTRACKS, MAX_TURNS, scriptedAngles } from './crescendo.js';
 
 export const ATTACKS: Attack[] = [
   directAttack,

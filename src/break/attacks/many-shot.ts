@@ -7,13 +7,18 @@ import type { Attack } from './types.js';
 
 export const manyShotAttack: Attack = {
   id: 'many_shot',
-  description: 'Prepends N faux exchanges in which an assistant complies, then asks (many-shot jailbreaking).',
+  description:
+    'Prepends N faux exchanges in which an assistant complies, then asks (many-shot jailbreaking).',
   async run(ctx) {
     const s = new Session(ctx);
     const shots = Number(ctx.options?.shots ?? 16);
     const techniques = [...ctx.techniques.filter((t) => !getTemplate(t)), 'many_shot'];
     return s.run(techniques, async () => {
-      const messages = await buildMessages(ctx.seed.text, techniques, { rng: ctx.rng.fork('many_shot'), shots, language: ctx.seed.language });
+      const messages = await buildMessages(ctx.seed.text, techniques, {
+        rng: ctx.rng.fork('many_shot'),
+        shots,
+        language: ctx.seed.language,
+      });
       s.detail.shots = (messages.length - 1) / 2;
       await s.ask(messages, 1);
     });

@@ -46,7 +46,8 @@ export function isWin(j: Judged): boolean {
 
 export const pairAttack: Attack = {
   id: 'pair',
-  description: 'PAIR: an attacker LLM refines a prompt over N streams × K iterations from the judge’s 1–10 score.',
+  description:
+    'PAIR: an attacker LLM refines a prompt over N streams × K iterations from the judge’s 1–10 score.',
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);
@@ -79,7 +80,11 @@ export const pairAttack: Attack = {
             }
             if (s.calls >= maxCalls || s.succeeded) return undefined;
             const j = await s.ask([{ role: 'user', content: p.prompt }], 1);
-            hist.push({ prompt: p.prompt, response: (j.transcript.at(-1) as Message).content, score: j.score });
+            hist.push({
+              prompt: p.prompt,
+              response: (j.transcript.at(-1) as Message).content,
+              score: j.score,
+            });
             return j;
           }),
         );

@@ -19,8 +19,20 @@ export function splitTechniques(ids: string[], extraTemplates: Template[] = []):
     if (getConverter(id)) converters.push(id);
     else {
       const t = extraTemplates.find((x) => x.id === id) ?? getTemplate(id);
-      if (!t) throw new InputError(`unknown technique "${id}" (not a converter or template)`, undefined, undefined, 'techniques');
-      if (template) throw new InputError(`a chain takes at most one template (got ${template.id} and ${id})`, undefined, undefined, 'techniques');
+      if (!t)
+        throw new InputError(
+          `unknown technique "${id}" (not a converter or template)`,
+          undefined,
+          undefined,
+          'techniques',
+        );
+      if (template)
+        throw new InputError(
+          `a chain takes at most one template (got ${template.id} and ${id})`,
+          undefined,
+          undefined,
+          'techniques',
+        );
       template = t;
     }
   }
@@ -35,13 +47,22 @@ export interface BuildOptions {
   extraTemplates?: Template[];
 }
 
-export async function buildMessages(text: string, techniques: string[], opts: BuildOptions): Promise<Message[]> {
+export async function buildMessages(
+  text: string,
+  techniques: string[],
+  opts: BuildOptions,
+): Promise<Message[]> {
   const { converters, template } = splitTechniques(techniques, opts.extraTemplates);
   let out = text;
   for (const [i, id] of converters.entries()) {
     const rng = opts.rng.fork(`${i}:${id}`);
-    if (id === 'translate' && opts.attacker) out = await translateWithLlm(opts.attacker, out, opts.language ?? 'fr');
-    else out = await (getConverter(id) as NonNullable<ReturnType<typeof getConverter>>).apply(out, { rng, language: opts.language });
+    if (id === 'translate' && opts.attacker)
+      out = await translateWithLlm(opts.attacker, out, opts.language ?? 'fr');
+    else
+      out = await (getConverter(id) as NonNullable<ReturnType<typeof getConverter>>).apply(out, {
+        rng,
+        language: opts.language,
+      });
   }
   if (!template) return [{ role: 'user', content: out }];
   return renderTemplate(template, out, { rng: opts.rng.fork('template'), shots: opts.shots });

@@ -121,7 +121,9 @@ export class Session {
     const judgeErr = this.judged.find((j) => j.outcome === 'error');
     if (this.errors.length) {
       const error = this.errors.join('; ').slice(0, 2000);
-      return last ? pick(last, 'error', error) : { ...base, transcript: [], verdicts: [], outcome: 'error', turns: 0, error };
+      return last
+        ? pick(last, 'error', error)
+        : { ...base, transcript: [], verdicts: [], outcome: 'error', turns: 0, error };
     }
     if (judgeErr) {
       const why = judgeErr.verdicts.find((v) => v.status === 'error')?.rationale ?? 'judge error';

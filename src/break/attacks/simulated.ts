@@ -27,12 +27,17 @@ export const simulatedAttack: Attack = {
       if (!attacker) throw new Error('simulated needs an attacker model (roles.attacker)');
       const chat: Message[] = [];
       for (let t = 0; t < turns; t++) {
-        const seen = chat.map((m) => (m.role === 'user' ? `You: ${m.content}` : fenced('assistant', m.content))).join('\n');
+        const seen = chat
+          .map((m) => (m.role === 'user' ? `You: ${m.content}` : fenced('assistant', m.content)))
+          .join('\n');
         const message = await askAttacker(
           attacker,
           [
             { role: 'system', content: simulatorSystemPrompt(ctx.seed.text, persona) },
-            { role: 'user', content: `${seen || 'The chat has not started.'}\n\nTurn ${t + 1} of ${turns}. Write your next message.` },
+            {
+              role: 'user',
+              content: `${seen || 'The chat has not started.'}\n\nTurn ${t + 1} of ${turns}. Write your next message.`,
+            },
           ],
           (v) => str(v, 'message'),
         );

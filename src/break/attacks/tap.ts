@@ -14,7 +14,11 @@ interface Node {
 }
 
 /** yes → on topic; no → off topic; anything else → undefined (kept, counted as evaluator error). */
-export async function onTopic(evaluator: Target, objective: string, prompt: string): Promise<boolean | undefined> {
+export async function onTopic(
+  evaluator: Target,
+  objective: string,
+  prompt: string,
+): Promise<boolean | undefined> {
   const r = await evaluator.chat(onTopicPrompt(objective, prompt), { temperature: 0 });
   const t = r.text.trim().toLowerCase();
   if (/^\W*yes\b/.test(t)) return true;
@@ -24,7 +28,8 @@ export async function onTopic(evaluator: Target, objective: string, prompt: stri
 
 export const tapAttack: Attack = {
   id: 'tap',
-  description: 'TAP: a tree of attacker refinements (branching, width, depth) with off-topic pruning before target calls.',
+  description:
+    'TAP: a tree of attacker refinements (branching, width, depth) with off-topic pruning before target calls.',
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);
@@ -49,7 +54,12 @@ export const tapAttack: Attack = {
             frontier.flatMap((node) =>
               Array.from({ length: branching }, async (): Promise<Child | undefined> => {
                 try {
-                  const p: { prompt: string } = await askAttacker(attacker, feedback(ctx.seed.text, node.path, keep), checkProposal, { onCall: () => bump('attackerCalls') });
+                  const p: { prompt: string } = await askAttacker(
+                    attacker,
+                    feedback(ctx.seed.text, node.path, keep),
+                    checkProposal,
+                    { onCall: () => bump('attackerCalls') },
+                  );
                   return { node, prompt: p.prompt };
                 } catch (err) {
                   if (err instanceof AttackerError) return void bump('attackerErrors');
@@ -75,7 +85,10 @@ export const tapAttack: Attack = {
           if (s.calls >= maxCalls) break;
           const j = await s.ask([{ role: 'user', content: p.prompt }], 1);
           const response = (j.transcript.at(-1) as Message).content;
-          children.push({ path: [...p.node.path, { prompt: p.prompt, response, score: j.score }], score: j.score ?? 0 });
+          children.push({
+            path: [...p.node.path, { prompt: p.prompt, response, score: j.score }],
+            score: j.score ?? 0,
+          });
           if (isWin(j)) return;
         }
         if (s.calls >= maxCalls) break;

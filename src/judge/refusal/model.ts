@@ -46,14 +46,28 @@ export function featureVector(a: Analysis): { dense: Record<string, number>; spa
   return { dense, sparse: a.sparse };
 }
 
+/** Per model, class → (hashed index → weight): built once so a prediction walks only the input's
+ * own features instead of every stored weight. */
+const sparseIndex = new WeakMap<RefusalModel, Map<number, number>[]>();
+function indexOf(model: RefusalModel): Map<number, number>[] {
+  let idx = sparseIndex.get(model);
+  if (!idx) {
+    idx = model.sparse.map((pairs) => new Map(pairs));
+    sparseIndex.set(model, idx);
+  }
+  return idx;
+}
+
 export function predict(model: RefusalModel, a: Analysis): { label: RefusalLabel; probs: number[] } {
   const { dense, sparse } = featureVector(a);
+  const index = indexOf(model);
   const logits = model.labels.map((_, c) => {
     let z = model.bias[c];
     for (const [k, v] of Object.entries(dense)) z += (model.dense[k]?.[c] ?? 0) * v;
-    for (const [i, w] of model.sparse[c]) {
-      const v = sparse.get(i);
-      if (v) z += w * v;
+    const weights = index[c];
+    for (const [i, v] of sparse) {
+      const w = weights.get(i);
+      if (w !== undefined && v) z += w * v;
     }
     return z;
   });
