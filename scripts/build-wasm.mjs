@@ -1,19 +1,27 @@
-// Rebuilds the committed WASM kernels from their AssemblyScript sources.
+// Rebuilds the committed WASM kernels from their AssemblyScript sources with the installed `asc`.
+// The memory is imported and shared, so the worker threads of the parallel matmul run the same
+// module over the same memory.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
+const require = createRequire(import.meta.url);
+const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 execFileSync(
-  'npx',
+  process.execPath,
   [
-    'asc',
+    asc,
     'src/lm/kernels/assembly/matmul.ts',
     '--outFile', 'src/lm/kernels/matmul.wasm',
     '--optimizeLevel', '3',
     '--shrinkLevel', '0',
-    '--enable', 'simd',
+    '--enable', 'simd,threads',
     '--runtime', 'stub',
     '--noAssert',
     '--importMemory',
-    '--initialMemory', '1',
+    '--sharedMemory',
+    '--initialMemory', '16',
+    '--maximumMemory', '16384',
   ],
   { stdio: 'inherit' },
 );

@@ -5,7 +5,7 @@
 import { join, dirname, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Attempt, ModelRef, Progress, Target } from '../core/index.js';
-import { BreakfixError, createRng } from '../core/index.js';
+import { BreakfixError, createRng, hash32 } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { runBench } from '../bench/index.js';
 import { runRedteam, selectSeeds, builtinSeeds } from '../break/index.js';
@@ -228,6 +228,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         progress,
         runId,
         round: round + 1,
+        // From the config seed, not the run id: the same config trains the same model in any run.
+        seed: hash32(`${config.seed}:train:${round + 1}`),
       });
       const next: ModelRef = { ...out.model, round: round + 1, parent: model.id };
       store.registerModel({ ...next, runId, trainingLog: out.log });

@@ -3,7 +3,7 @@
 // and the output layer are [active × d] matrix products rather than one vector at a time.
 import { createRng } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
-import { matmulNN, matmulNT } from './kernels/index.js';
+import { matmulNN, pinWeights, unpinWeights } from './kernels/index.js';
 import { type LM, dff } from './model.js';
 import type { ChatMessage } from './tokenizer.js';
 
@@ -44,8 +44,9 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
   const seqs: Seq[] = reqs.map((req, i) => {
     const maxTokens = Math.max(1, Math.min(req.maxTokens ?? 128, c.contextLength - 8));
     let ids = tokenizer.encodeChat(req.messages, true).ids;
-    // Keep the end of a long conversation: the latest turn matters most.
-    const room = c.contextLength - maxTokens;
+    // Keep the end of a long conversation (the latest turn matters most), leaving room for at least
+    // a short reply; a reply that then fills the context ends with finishReason 'length'.
+    const room = c.contextLength - Math.min(maxTokens, Math.max(1, Math.floor(c.contextLength / 8)));
     if (ids.length > room) ids = ids.slice(ids.length - room);
     return {
       req: { ...req, maxTokens },
@@ -59,9 +60,23 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       done: false,
     };
   });
+  // The output layer is h·wteᵀ; transposing wte once per call lets decoding use the plain kernel.
+  const wteT = new Float32Array(c.vocabSize * D);
+  for (let v = 0; v < c.vocabSize; v++) for (let d = 0; d < D; d++) wteT[d * c.vocabSize + v] = lm.params.wte.data[v * D + d];
+  const weights = [wteT, ...lm.params.layers.flatMap((l) => [l.wqkv.data, l.wo.data, l.w1.data, l.w2.data])];
+  pinWeights(weights);
+  try {
+    return await decode(lm, seqs, wteT);
+  } finally {
+    unpinWeights(weights);
+  }
+}
+
+async function decode(lm: LM, seqs: Seq[], wteT: Float32Array): Promise<GenerateResult[]> {
+  const c = lm.config;
   const next = new Map<Seq, number>();
   for (const s of seqs) {
-    const logits = runRows(lm, [s], s.ids, true);
+    const logits = runRows(lm, [s], s.ids, true, wteT);
     next.set(s, sample(logits, 0, c.vocabSize, s));
   }
   for (;;) {
@@ -75,7 +90,7 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       toks.push(tok);
     }
     if (active.length === 0) break;
-    const logits = runRows(lm, active, toks, false);
+    const logits = runRows(lm, active, toks, false, wteT);
     active.forEach((s, i) => next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s)));
     // Yield between steps so timers and sockets get a turn during long batches.
     if (active.length > 0 && seqs.length > 1) await new Promise<void>((r) => setImmediate(r));
@@ -120,7 +135,7 @@ function finish(lm: LM, s: Seq, reason: 'stop' | 'length'): boolean {
  * Prefill: one sequence, all its prompt tokens, returns logits of the last row only.
  * Decode: one new token per active sequence, returns logits of every row.
  */
-function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32Array {
+function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Float32Array): Float32Array {
   const { params: p, config: c } = lm;
   const D = c.dModel;
   const F = dff(c);
@@ -200,7 +215,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32
   const hn = new Float32Array(n * D);
   rmsRows(rows, p.lnf.data, hn, n, D);
   const logits = new Float32Array(n * c.vocabSize);
-  matmulNT(hn, p.wte.data, logits, n, D, c.vocabSize);
+  matmulNN(hn, wteT, logits, n, D, c.vocabSize);
   return logits;
 }
 

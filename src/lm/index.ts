@@ -7,3 +7,4 @@ export { type LM, type ModelConfig, type Params, createLM, cloneLM, forward, nam
 export { generateBatch, type GenerateRequest, type GenerateResult } from './generate.js';
 export { trainSFT, trainDPO, sequenceLogProb, type TrainParams, type TrainStepLog, type TrainHooks, type SFTExample, type PreferencePair } from './train.js';
 export { saveLM, loadLM, encodeSafetensors, decodeSafetensors } from './checkpoint.js';
+export { startServer, parseChatRequest, type ServeOptions, type RunningServer } from './server.js';

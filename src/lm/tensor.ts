@@ -304,7 +304,9 @@ export function sequenceLogProbs(
 
 /**
  * Causal multi-head self-attention on packed q|k|v rows: `qkv` is [B*T, 3D]; returns [B*T, D].
- * Softmax(QKᵀ/√d + causal mask)·V per batch element and head, with an explicit backward.
+ * Softmax(QKᵀ/√d + causal mask)·V per batch element and head, with an explicit backward. The four
+ * products per head (and five in backward) go through the matmul kernels; the causal half of QKᵀ
+ * is computed and discarded, which costs less than scalar loops would.
  */
 export function causalAttention(qkv: Tensor, B: number, T: number, H: number): Tensor {
   const D3 = qkv.shape[1];
@@ -314,70 +316,79 @@ export function causalAttention(qkv: Tensor, B: number, T: number, H: number): T
   const o = out([B * T, D]);
   const att = new Float32Array(B * H * T * T);
   const q = qkv.data;
+  const Qh = new Float32Array(T * hd);
+  const Kh = new Float32Array(T * hd);
+  const Vh = new Float32Array(T * hd);
+  const Oh = new Float32Array(T * hd);
+  const gather = (dst: Float32Array, b: number, col: number) => {
+    for (let t = 0; t < T; t++) dst.set(q.subarray((b * T + t) * D3 + col, (b * T + t) * D3 + col + hd), t * hd);
+  };
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
-      const ab = (b * H + h) * T * T;
+      gather(Qh, b, h * hd);
+      gather(Kh, b, D + h * hd);
+      gather(Vh, b, 2 * D + h * hd);
+      const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+      matmulNT(Qh, Kh, P, T, hd, T);
       for (let t = 0; t < T; t++) {
-        const qr = (b * T + t) * D3 + h * hd;
-        const ar = ab + t * T;
+        const r = t * T;
         let max = -Infinity;
         for (let s = 0; s <= t; s++) {
-          const kr = (b * T + s) * D3 + D + h * hd;
-          let dot = 0;
-          for (let d = 0; d < hd; d++) dot += q[qr + d] * q[kr + d];
-          dot *= sc;
-          att[ar + s] = dot;
-          if (dot > max) max = dot;
+          const v = P[r + s] * sc;
+          P[r + s] = v;
+          if (v > max) max = v;
         }
         let sum = 0;
         for (let s = 0; s <= t; s++) {
-          const e = Math.exp(att[ar + s] - max);
-          att[ar + s] = e;
+          const e = Math.exp(P[r + s] - max);
+          P[r + s] = e;
           sum += e;
         }
         const inv = 1 / sum;
-        const orow = (b * T + t) * D + h * hd;
-        for (let s = 0; s <= t; s++) {
-          const p = att[ar + s] * inv;
-          att[ar + s] = p;
-          const vr = (b * T + s) * D3 + 2 * D + h * hd;
-          for (let d = 0; d < hd; d++) o.data[orow + d] += p * q[vr + d];
-        }
+        for (let s = 0; s <= t; s++) P[r + s] *= inv;
+        P.fill(0, r + t + 1, r + T);
       }
+      matmulNN(P, Vh, Oh, T, T, hd);
+      for (let t = 0; t < T; t++) o.data.set(Oh.subarray(t * hd, t * hd + hd), (b * T + t) * D + h * hd);
     }
   }
   return record(o, [qkv], () => {
     const g = o.grad!;
     const gq = qkv.ensureGrad();
-    const dp = new Float32Array(T);
+    const gO = new Float32Array(T * hd);
+    const dP = new Float32Array(T * T);
+    const tmp = new Float32Array(T * hd);
+    const scatterAdd = (src: Float32Array, b: number, col: number) => {
+      for (let t = 0; t < T; t++) {
+        const dst = (b * T + t) * D3 + col;
+        const so = t * hd;
+        for (let d = 0; d < hd; d++) gq[dst + d] += src[so + d];
+      }
+    };
     for (let b = 0; b < B; b++) {
       for (let h = 0; h < H; h++) {
-        const ab = (b * H + h) * T * T;
+        const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+        gather(Qh, b, h * hd);
+        gather(Kh, b, D + h * hd);
+        gather(Vh, b, 2 * D + h * hd);
+        for (let t = 0; t < T; t++) gO.set(g.subarray((b * T + t) * D + h * hd, (b * T + t) * D + h * hd + hd), t * hd);
+        // dV = Pᵀ·dO
+        matmulTN(P, gO, tmp, T, T, hd);
+        scatterAdd(tmp, b, 2 * D + h * hd);
+        // dP = dO·Vᵀ, then through the softmax (and the scale) to dS, in place.
+        matmulNT(gO, Vh, dP, T, hd, T);
         for (let t = 0; t < T; t++) {
-          const ar = ab + t * T;
-          const grow = (b * T + t) * D + h * hd;
-          const qr = (b * T + t) * D3 + h * hd;
+          const r = t * T;
           let dot = 0;
-          for (let s = 0; s <= t; s++) {
-            const vr = (b * T + s) * D3 + 2 * D + h * hd;
-            let acc = 0;
-            for (let d = 0; d < hd; d++) {
-              acc += g[grow + d] * q[vr + d];
-              gq[vr + d] += att[ar + s] * g[grow + d];
-            }
-            dp[s] = acc;
-            dot += acc * att[ar + s];
-          }
-          for (let s = 0; s <= t; s++) {
-            const ds = att[ar + s] * (dp[s] - dot) * sc;
-            if (ds === 0) continue;
-            const kr = (b * T + s) * D3 + D + h * hd;
-            for (let d = 0; d < hd; d++) {
-              gq[qr + d] += ds * q[kr + d];
-              gq[kr + d] += ds * q[qr + d];
-            }
-          }
+          for (let s = 0; s <= t; s++) dot += dP[r + s] * P[r + s];
+          for (let s = 0; s <= t; s++) dP[r + s] = P[r + s] * (dP[r + s] - dot) * sc;
+          dP.fill(0, r + t + 1, r + T);
         }
+        // dQ = dS·K, dK = dSᵀ·Q
+        matmulNN(dP, Kh, tmp, T, T, hd);
+        scatterAdd(tmp, b, h * hd);
+        matmulTN(dP, Qh, tmp, T, T, hd);
+        scatterAdd(tmp, b, D + h * hd);
       }
     }
   });

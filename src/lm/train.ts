@@ -1,7 +1,11 @@
 // Training: AdamW with warmup + cosine decay, gradient clipping and accumulation; SFT with the loss
 // on assistant tokens only; DPO (sigmoid loss) against reference log-probs computed once from the
 // model as it was before the first step (the frozen copy), cached for the whole run.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
+import { decodeSafetensors, encodeSafetensors, saveLM } from './checkpoint.js';
 import { type LM, forward, namedParams } from './model.js';
 import { Tensor, crossEntropy, sequenceLogProbs, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
@@ -22,6 +26,13 @@ export interface TrainParams {
   /** Held-out examples (same shape as the training examples) for validation loss. */
   validation?: unknown[];
   evalEvery?: number;
+  /** Folder for resumable checkpoints (weights + optimizer state + step), written every `checkpointEvery` steps and at the end. */
+  checkpointDir?: string;
+  checkpointEvery?: number;
+  /** Continue from the state in `checkpointDir` (weights are loaded into `lm`). */
+  resume?: boolean;
+  /** Stop after this many steps (of `steps`) as if interrupted; the schedule still spans `steps`. */
+  stopAfter?: number;
 }
 
 export interface TrainStepLog {
@@ -123,6 +134,20 @@ class AdamW {
     this.v = params.map((p) => new Float32Array(p.size));
   }
 
+  state(): { t: number; tensors: [string, { data: Float32Array; shape: number[] }][] } {
+    const tensors: [string, { data: Float32Array; shape: number[] }][] = [];
+    this.m.forEach((m, k) => tensors.push([`m.${k}`, { data: m, shape: [m.length] }], [`v.${k}`, { data: this.v[k], shape: [m.length] }]));
+    return { t: this.t, tensors };
+  }
+
+  restore(t: number, tensors: Map<string, { data: Float32Array }>): void {
+    this.t = t;
+    this.m.forEach((m, k) => {
+      m.set(tensors.get(`m.${k}`)!.data);
+      this.v[k].set(tensors.get(`v.${k}`)!.data);
+    });
+  }
+
   step(lr: number, clip: number): number {
     let norm2 = 0;
     for (const p of this.params) if (p.grad) for (let i = 0; i < p.size; i++) norm2 += p.grad[i] * p.grad[i];
@@ -164,6 +189,39 @@ function* batches(n: number, size: number, seed: number): Generator<number[], ne
   }
 }
 
+interface Resumable {
+  step: number;
+  extra?: Record<string, unknown>;
+}
+
+const STATE_FILE = 'trainer-state.json';
+const OPT_FILE = 'optimizer.safetensors';
+
+/** Writes weights (HF layout), optimizer moments and the step, so a run can resume exactly. */
+async function saveState(lm: LM, dir: string, opt: AdamW, step: number, extra?: Record<string, unknown>): Promise<void> {
+  await saveLM(lm, dir);
+  const st = opt.state();
+  const { writeFile, rename } = await import('node:fs/promises');
+  await writeFile(join(dir, `${OPT_FILE}.tmp`), encodeSafetensors(st.tensors));
+  await rename(join(dir, `${OPT_FILE}.tmp`), join(dir, OPT_FILE));
+  await writeFile(join(dir, `${STATE_FILE}.tmp`), JSON.stringify({ step, adamStep: st.t, ...(extra ? { extra } : {}) }));
+  await rename(join(dir, `${STATE_FILE}.tmp`), join(dir, STATE_FILE));
+}
+
+/** Loads weights into `lm` and the optimizer state; returns the step to continue after, or null. */
+async function loadState(lm: LM, dir: string, opt: AdamW): Promise<Resumable | null> {
+  if (!existsSync(join(dir, STATE_FILE))) return null;
+  const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as { step: number; adamStep: number; extra?: Record<string, unknown> };
+  const weights = decodeSafetensors(await readFile(join(dir, 'model.safetensors')), join(dir, 'model.safetensors'));
+  for (const [name, t] of namedParams(lm.params)) {
+    const src = weights.get(name);
+    if (!src || src.data.length !== t.size) throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} does not match the model`);
+    t.data.set(src.data);
+  }
+  opt.restore(state.adamStep, decodeSafetensors(await readFile(join(dir, OPT_FILE)), join(dir, OPT_FILE)));
+  return { step: state.step, extra: state.extra };
+}
+
 function trainable(lm: LM): Tensor[] {
   return namedParams(lm.params).map(([, t]) => t);
 }
@@ -184,7 +242,10 @@ export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainPara
   const accum = params.accumSteps ?? 1;
   const it = batches(data.length, params.batchSize, params.seed);
   const logs: TrainStepLog[] = [];
-  for (let step = 0; step < steps; step++) {
+  const start = params.resume && params.checkpointDir ? ((await loadState(lm, params.checkpointDir, opt))?.step ?? 0) : 0;
+  for (let i = 0; i < start * accum; i++) it.next();
+  const end = Math.min(steps, params.stopAfter ?? steps);
+  for (let step = start; step < end; step++) {
     const t0 = performance.now();
     let loss = 0;
     let tokens = 0;
@@ -206,9 +267,15 @@ export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainPara
     }
     logs.push(log);
     hooks.onStep?.(log);
+    await checkpoint(lm, params, opt, step + 1, end);
     if (step % 4 === 3) await new Promise<void>((r) => setImmediate(r));
   }
   return logs;
+}
+
+async function checkpoint(lm: LM, params: TrainParams, opt: AdamW, done: number, end: number, extra?: Record<string, unknown>): Promise<void> {
+  if (!params.checkpointDir) return;
+  if (done === end || done % (params.checkpointEvery ?? 50) === 0) await saveState(lm, params.checkpointDir, opt, done, extra);
 }
 
 function evalLoss(lm: LM, items: Encoded[], size: number): number {
@@ -247,15 +314,22 @@ export async function trainDPO(lm: LM, pairs: PreferencePair[], params: TrainPar
   const beta = params.beta ?? 0.1;
   const chosen = pairs.map((p) => encodeCompletion(lm, p.prompt, p.chosen, maxLength));
   const rejected = pairs.map((p) => encodeCompletion(lm, p.prompt, p.rejected, maxLength));
-  // Reference log-probs: the frozen starting model, computed once.
-  const refC = logProbs(lm, chosen, 16);
-  const refR = logProbs(lm, rejected, 16);
   const opt = new AdamW(trainable(lm), params.weightDecay ?? 0);
+  const resumed = params.resume && params.checkpointDir ? await loadState(lm, params.checkpointDir, opt) : null;
+  // Reference log-probs: the frozen starting model, computed once (and kept with the checkpoint,
+  // since after resuming `lm` is no longer the reference).
+  const cached = resumed?.extra as { refC: number[]; refR: number[] } | undefined;
+  const refC = cached ? Float64Array.from(cached.refC) : logProbs(lm, chosen, 16);
+  const refR = cached ? Float64Array.from(cached.refR) : logProbs(lm, rejected, 16);
+  const refExtra = { refC: Array.from(refC), refR: Array.from(refR) };
   const steps = totalSteps(params, pairs.length);
   const accum = params.accumSteps ?? 1;
   const it = batches(pairs.length, params.batchSize, params.seed);
   const logs: TrainStepLog[] = [];
-  for (let step = 0; step < steps; step++) {
+  const start = resumed?.step ?? 0;
+  for (let i = 0; i < start * accum; i++) it.next();
+  const end = Math.min(steps, params.stopAfter ?? steps);
+  for (let step = start; step < end; step++) {
     const t0 = performance.now();
     let loss = 0;
     let margin = 0;
@@ -297,6 +371,7 @@ export async function trainDPO(lm: LM, pairs: PreferencePair[], params: TrainPar
     };
     logs.push(log);
     hooks.onStep?.(log);
+    await checkpoint(lm, params, opt, step + 1, end, refExtra);
     if (step % 4 === 3) await new Promise<void>((r) => setImmediate(r));
   }
   return logs;

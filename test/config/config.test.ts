@@ -27,7 +27,7 @@ describe('defaults', () => {
     expect(c.targets.candidate).toMatchObject({
       type: 'embedded',
       model: 'base',
-      concurrency: 8,
+      concurrency: 64,
       cache: true,
     });
     expect(c.roles).toEqual({ target: 'candidate' });

@@ -137,7 +137,7 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
           'input',
           'run breakfix curate first',
         );
-      const seed = hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
+      const seed = input.seed ?? hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
       const log: unknown[] = [
         { phase: 'data', sft: sft.examples.length, sftSkipped: sft.skipped, pairs: pairs.length },
       ];

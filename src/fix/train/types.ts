@@ -21,6 +21,8 @@ export interface TrainInput {
   runId?: string;
   /** The round the produced model is the candidate of. */
   round?: number;
+  /** Seed of the training run (batch order, sampling): same seed, same model. */
+  seed?: number;
 }
 
 /** What a backend would run (trl, command). */

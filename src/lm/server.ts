@@ -1,0 +1,230 @@
+// An OpenAI-compatible HTTP server for an embedded checkpoint: POST /v1/chat/completions and
+// GET /v1/models on 127.0.0.1. Generation runs in a worker thread; requests arriving together are
+// micro-batched into one generateBatch. Malformed requests get a 400 naming the offending field.
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { GenerateRequest, GenerateResult } from './generate.js';
+import type { ChatMessage } from './tokenizer.js';
+
+export interface ServeOptions {
+  modelDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** The id reported by /v1/models and in responses (default: the folder name). */
+  modelName?: string;
+  batchWindowMs?: number;
+  maxBatch?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  modelName: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1 << 20;
+
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly param?: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** Spawns the generation worker; from src/ under tsx or vitest it needs the tsx loader. */
+function spawnWorker(modelDir: string): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './serve-worker.ts' : './serve-worker.js', import.meta.url);
+  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  return new Worker(url, { workerData: { modelDir }, execArgv });
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const modelDir = resolve(opts.modelDir);
+  const modelName = opts.modelName ?? basename(modelDir);
+  const host = opts.host ?? '127.0.0.1';
+  const window = opts.batchWindowMs ?? 5;
+  const maxBatch = opts.maxBatch ?? 32;
+  const worker = spawnWorker(modelDir);
+  const created = Math.floor(Date.now() / 1000);
+
+  await new Promise<void>((ok, fail) => {
+    const onMsg = (m: { type: string; message?: string }) => {
+      if (m.type === 'ready') ok();
+      else if (m.type === 'fatal') fail(new Error(`cannot load the model in ${modelDir}: ${m.message}`));
+    };
+    worker.on('message', onMsg);
+    worker.once('error', (e) => fail(new Error(`the generation worker failed to start: ${e.message}`)));
+  });
+
+  // Micro-batching: requests arriving within `window` ms go to the worker as one batch.
+  let nextId = 1;
+  const waiting = new Map<number, { ok: (r: GenerateResult[]) => void; fail: (e: Error) => void }>();
+  let queue: { req: GenerateRequest; ok: (r: GenerateResult) => void; fail: (e: Error) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  worker.on('message', (m: { type: string; id: number; results?: GenerateResult[]; message?: string }) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.type === 'result') w.ok(m.results!);
+    else w.fail(new Error(m.message ?? 'generation failed'));
+  });
+  worker.on('error', (e) => {
+    for (const w of waiting.values()) w.fail(e);
+    waiting.clear();
+  });
+  const flush = () => {
+    timer = undefined;
+    while (queue.length) {
+      const batch = queue.splice(0, maxBatch);
+      const id = nextId++;
+      waiting.set(id, {
+        ok: (rs) => batch.forEach((b, i) => b.ok(rs[i])),
+        fail: (e) => batch.forEach((b) => b.fail(e)),
+      });
+      worker.postMessage({ id, reqs: batch.map((b) => b.req) });
+    }
+  };
+  const generate = (req: GenerateRequest) =>
+    new Promise<GenerateResult>((ok, fail) => {
+      queue.push({ req, ok, fail });
+      timer ??= setTimeout(flush, window);
+    });
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param);
+      else sendError(res, 500, `generation failed: ${err instanceof Error ? err.message : String(err)}`, undefined, 'server_error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
+    if (path === '/v1/models' || path === '/models') {
+      if (req.method !== 'GET') throw new BadRequest(`${path} takes GET, not ${req.method}`, undefined, 405);
+      sendJson(res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'breakfix' }] });
+      return;
+    }
+    if (path === '/v1/chat/completions' || path === '/chat/completions') {
+      if (req.method !== 'POST') throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
+      const body = await readJson(req);
+      const genReq = parseChatRequest(body);
+      const r = await generate(genReq);
+      sendJson(res, 200, {
+        id: `chatcmpl-${randomUUID()}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: modelName,
+        choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: r.finishReason, logprobs: null }],
+        usage: { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens },
+      });
+      return;
+    }
+    throw new BadRequest(`no route ${req.method} ${path}; this server offers GET /v1/models and POST /v1/chat/completions`, undefined, 404);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 8080, host, () => ok());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8080);
+  return {
+    url: `http://${host}:${port}/v1`,
+    port,
+    modelName,
+    async close() {
+      if (timer) clearTimeout(timer);
+      await new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections?.();
+      await worker.terminate();
+    },
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new BadRequest('request body is empty; send a JSON object with "messages"');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BadRequest(`request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const ROLES = new Set(['system', 'user', 'assistant', 'developer']);
+
+/** Validates an OpenAI chat-completions body; every rejection names the field. */
+export function parseChatRequest(body: unknown): GenerateRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('request body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  if (!Array.isArray(b.messages) || b.messages.length === 0) throw new BadRequest('"messages" must be a non-empty array of {role, content}', 'messages');
+  const messages: ChatMessage[] = b.messages.map((m: unknown, i: number) => {
+    const field = `messages[${i}]`;
+    if (m === null || typeof m !== 'object') throw new BadRequest(`${field} must be an object with "role" and "content"`, field);
+    const { role, content } = m as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string' || !ROLES.has(role)) throw new BadRequest(`${field}.role must be one of system, user, assistant (got ${JSON.stringify(role)})`, `${field}.role`);
+    let text: string;
+    if (typeof content === 'string') text = content;
+    else if (Array.isArray(content)) {
+      text = content
+        .map((part: unknown, j: number) => {
+          const p = part as { type?: unknown; text?: unknown };
+          if (!p || p.type !== 'text' || typeof p.text !== 'string') throw new BadRequest(`${field}.content[${j}] must be {type: "text", text: string}; only text is supported`, `${field}.content`);
+          return p.text;
+        })
+        .join('');
+    } else throw new BadRequest(`${field}.content must be a string`, `${field}.content`);
+    return { role: role === 'developer' ? 'system' : (role as ChatMessage['role']), content: text };
+  });
+  if (b.stream === true) throw new BadRequest('"stream": true is not supported by this server; omit it', 'stream');
+  if (b.n !== undefined && b.n !== 1) throw new BadRequest('"n" must be 1', 'n');
+  const num = (name: string, lo: number, hi: number, int = false): number | undefined => {
+    const v = b[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v))) {
+      throw new BadRequest(`"${name}" must be ${int ? 'an integer' : 'a number'} between ${lo} and ${hi} (got ${JSON.stringify(v)})`, name);
+    }
+    return v;
+  };
+  const maxTokens = num('max_completion_tokens', 1, 100_000, true) ?? num('max_tokens', 1, 100_000, true);
+  let stop: string[] | undefined;
+  if (typeof b.stop === 'string') stop = [b.stop];
+  else if (Array.isArray(b.stop) && b.stop.every((s) => typeof s === 'string')) stop = b.stop as string[];
+  else if (b.stop !== undefined && b.stop !== null) throw new BadRequest('"stop" must be a string or an array of strings', 'stop');
+  return {
+    messages,
+    maxTokens: maxTokens ?? 256,
+    temperature: num('temperature', 0, 2),
+    topP: num('top_p', 0, 1),
+    stop,
+    seed: num('seed', -(2 ** 53), 2 ** 53, true),
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, param?: string, type = 'invalid_request_error'): void {
+  if (res.headersSent) return res.end();
+  sendJson(res, status, { error: { message, type, param: param ?? null, code: null } });
+}

@@ -1,0 +1,135 @@
+// Real training on tiny configurations: SFT memorises, DPO moves the preference margin, runs are
+// deterministic from the seed, checkpoints round-trip bit-exactly and resume.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type ChatMessage,
+  type LM,
+  Tokenizer,
+  cloneLM,
+  createLM,
+  generateBatch,
+  loadLM,
+  namedParams,
+  saveLM,
+  sequenceLogProb,
+  trainDPO,
+  trainSFT,
+} from '../../src/lm/index.js';
+
+const convs: { messages: ChatMessage[] }[] = [
+  { messages: [{ role: 'user', content: 'capital of france?' }, { role: 'assistant', content: 'paris is the capital.' }] },
+  { messages: [{ role: 'user', content: 'two plus two?' }, { role: 'assistant', content: 'four, of course.' }] },
+  { messages: [{ role: 'user', content: 'colour of the sky?' }, { role: 'assistant', content: 'the sky is blue.' }] },
+];
+const tok = Tokenizer.train(
+  convs.flatMap((c) => c.messages.map((m) => m.content)),
+  320,
+);
+const tiny = (seed: number): LM => createLM({ vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 48 }, tok, seed);
+const weights = (lm: LM) => namedParams(lm.params).map(([, t]) => Array.from(t.data));
+
+describe('SFT', () => {
+  it('overfits a tiny corpus and recalls the memorised replies exactly', async () => {
+    const lm = tiny(1);
+    const logs = await trainSFT(lm, convs, { steps: 150, batchSize: 3, lr: 1e-2, warmupSteps: 5, seed: 1 });
+    expect(logs[0].loss).toBeGreaterThan(3);
+    expect(logs.at(-1)!.loss).toBeLessThan(0.1);
+    expect(logs.every((l) => l.tokensPerSec > 0 && l.lr > 0)).toBe(true);
+    const out = await generateBatch(
+      lm,
+      convs.map((c) => ({ messages: [c.messages[0]], maxTokens: 30 })),
+    );
+    out.forEach((o, i) => {
+      expect(o.text).toBe(convs[i].messages[1].content);
+      expect(o.finishReason).toBe('stop');
+    });
+    // Batched generation: each request its own stop sequence and token limit.
+    const [a, b, c] = await generateBatch(lm, [
+      { messages: [convs[0].messages[0]], stop: [' is'] },
+      { messages: [convs[1].messages[0]], maxTokens: 2 },
+      { messages: [convs[2].messages[0]], stop: ['blue'] },
+    ]);
+    expect(a).toMatchObject({ text: 'paris', finishReason: 'stop' });
+    expect(b.finishReason).toBe('length');
+    expect(b.completionTokens).toBe(2);
+    expect(c).toMatchObject({ text: 'the sky is ', finishReason: 'stop' });
+    expect(a.promptTokens).toBeGreaterThan(3);
+  });
+
+  it('is deterministic from the seed, and sampling is reproducible per request seed', async () => {
+    const run = async () => {
+      const lm = tiny(5);
+      const logs = await trainSFT(lm, convs, { steps: 6, batchSize: 2, lr: 3e-3, seed: 9, accumSteps: 2, gradClip: 0.5 });
+      return { lm, loss: logs.map((l) => l.loss) };
+    };
+    const r1 = await run();
+    const r2 = await run();
+    expect(r2.loss).toEqual(r1.loss);
+    expect(weights(r2.lm)).toEqual(weights(r1.lm));
+    const req = { messages: [convs[0].messages[0]], temperature: 1.2, topP: 0.95, maxTokens: 12, seed: 42 };
+    const [s1] = await generateBatch(r1.lm, [req]);
+    const [s2] = await generateBatch(r1.lm, [req]);
+    const [s3] = await generateBatch(r1.lm, [{ ...req, seed: 43 }]);
+    expect(s2.text).toBe(s1.text);
+    expect(s1.completionTokens).toBeGreaterThan(0);
+    expect(s3.text === s1.text && s3.completionTokens === s1.completionTokens).toBe(false);
+  });
+
+  it('reports validation loss', async () => {
+    const lm = tiny(2);
+    const logs = await trainSFT(lm, convs.slice(0, 2), { steps: 4, batchSize: 2, lr: 1e-3, seed: 1, validation: convs.slice(2), evalEvery: 2 });
+    expect(logs[1].valLoss).toBeGreaterThan(0);
+    expect(logs[3].valLoss).toBeGreaterThan(0);
+    expect(logs[0].valLoss).toBeUndefined();
+  });
+});
+
+describe('checkpoints', () => {
+  it('round-trip bit-exactly in the Hugging Face layout', async () => {
+    const lm = tiny(3);
+    const dir = mkdtempSync(join(tmpdir(), 'lm-ckpt-'));
+    await saveLM(lm, dir, { note: 'x' });
+    const back = await loadLM(dir);
+    expect(back.config).toEqual(lm.config);
+    expect(weights(back)).toEqual(weights(lm));
+    expect(back.tokenizer.encode('the sky')).toEqual(lm.tokenizer.encode('the sky'));
+  });
+
+  it('resumes training from a checkpoint to the same result as an unbroken run', async () => {
+    const params = { steps: 6, batchSize: 2, lr: 3e-3, seed: 4 };
+    const whole = tiny(8);
+    await trainSFT(whole, convs, params);
+    const dir = mkdtempSync(join(tmpdir(), 'lm-resume-'));
+    const part = tiny(8);
+    await trainSFT(part, convs, { ...params, checkpointDir: dir, stopAfter: 3 });
+    const resumed = await loadLM(dir);
+    const logs = await trainSFT(resumed, convs, { ...params, checkpointDir: dir, resume: true });
+    expect(logs[0].step).toBe(4);
+    expect(weights(resumed)).toEqual(weights(whole));
+  });
+});
+
+describe('DPO', () => {
+  it('raises the chosen-over-rejected margin and preference accuracy', async () => {
+    const lm = tiny(6);
+    await trainSFT(lm, convs, { steps: 20, batchSize: 3, lr: 5e-3, seed: 1 });
+    const pairs = [
+      { prompt: [{ role: 'user' as const, content: 'two plus two?' }], chosen: 'four.', rejected: 'five.' },
+      { prompt: [{ role: 'user' as const, content: 'capital of france?' }], chosen: 'paris.', rejected: 'rome.' },
+    ];
+    const margin = (m: LM) => pairs.reduce((s, p) => s + sequenceLogProb(m, p.prompt, p.chosen) - sequenceLogProb(m, p.prompt, p.rejected), 0);
+    const ref = cloneLM(lm);
+    const before = margin(lm);
+    const logs = await trainDPO(lm, pairs, { steps: 25, batchSize: 2, lr: 5e-3, beta: 0.5, seed: 1 });
+    expect(margin(lm)).toBeGreaterThan(before + 1);
+    expect(logs[0].loss).toBeCloseTo(Math.log(2), 3); // policy = reference at step 1
+    expect(logs.at(-1)!.loss).toBeLessThan(logs[0].loss);
+    expect(logs.at(-1)!.prefAccuracy).toBe(1);
+    expect(logs.at(-1)!.rewardMargin).toBeGreaterThan(0);
+    // The reference (a frozen copy) is untouched by training the policy.
+    expect(margin(ref)).toBeCloseTo(before, 4);
+  });
+});
