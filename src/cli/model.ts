@@ -84,6 +84,8 @@ Examples:
       .option('--size <n>', 'dialogues in the world')
       .option('--minutes <n>', 'stop training after this many minutes (default: the planned steps)')
       .option('--steps <n>', 'training steps (default: the base recipe)')
+      .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
+      .option('--from-stage <n>', 'with --continue: the first stage to run (2 or 3)', '2')
       .option('--no-measure', 'skip the measurement after training'),
   )
     .addHelpText(
@@ -100,6 +102,8 @@ Examples:
             minutes?: string;
             steps?: string;
             measure: boolean;
+            continue?: string;
+            fromStage: string;
           },
         ) => {
           const num = (v: string | undefined, name: string) => {
@@ -117,6 +121,8 @@ Examples:
             maxMinutes: num(opts.minutes, 'minutes'),
             steps: num(opts.steps, 'steps'),
             measure: opts.measure,
+            continueFrom: opts.continue ? resolve(opts.continue) : undefined,
+            fromStage: num(opts.fromStage, 'from-stage'),
             onProgress: progress,
           });
           if (opts.json)

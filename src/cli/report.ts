@@ -1,14 +1,141 @@
-// PLACEHOLDER written by the foundation helper; the owner of `report` replaces this file.
+// `breakfix report`: one run as HTML (self-contained, charts as inline SVG), Markdown (for a pull
+// request), JSON (every figure) or JUnit XML (one test case per criterion), and a CI gate.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import {
+  collectReportData,
+  defaultReportPath,
+  evaluateRules,
+  type FailRule,
+  parseFailOn,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReport,
+  rulesFromCriteria,
+  ruleText,
+} from '../report/index.js';
+import {
+  type CommonOptions,
+  ExitCode,
+  loadContext,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
+
+interface ReportOptions extends CommonOptions {
+  run?: string;
+  format?: string;
+  out?: string;
+  failOn?: string;
+  samples?: string;
+}
+
+function parseFormat(value: string | undefined, out: string | undefined): ReportFormat {
+  if (value === undefined) {
+    // Guess from --out's extension, else HTML.
+    const ext = out?.toLowerCase().split('.').pop();
+    if (ext === 'md' || ext === 'markdown') return 'md';
+    if (ext === 'json') return 'json';
+    if (ext === 'xml') return 'junit';
+    return 'html';
+  }
+  if (!(REPORT_FORMATS as readonly string[]).includes(value))
+    throw usageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}")`);
+  return value as ReportFormat;
+}
 
 export function register(program: Command): void {
-  program
-    .command('report')
-    .description('report (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix report: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('report')
+      .description('Write a report of a run (HTML, Markdown, JSON or JUnit) and gate CI on criteria')
+      .option('--run <id>', 'the run to report (default: the latest run in the store)')
+      .option(
+        '-f, --format <format>',
+        `html | md | json | junit (default: from --out's extension, else html)`,
+      )
+      .option(
+        '-o, --out <file>',
+        'write here; "-" for stdout (default: html → <store dir>/reports/<run>.html, others → stdout)',
+      )
+      .option(
+        '--fail-on <rules>',
+        'exit 1 when any rule holds on the last measured round, e.g. "asr>0.02,vprr>0.05" (default: the config\'s cycle.criteria)',
+      )
+      .option('--samples <n>', 'sample transcripts per round in the HTML report', '6'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix report                                   HTML report of the latest run
+  $ breakfix report --format md --out summary.md      Markdown summary for a pull request
+  $ breakfix report --format junit --out criteria.xml --fail-on "asr>0.02,vprr>0.05"
+  $ breakfix report --run run_20260101_abcd --format json
+
+Metrics for --fail-on: asr, dr1, dr3, iprr, vprr, helpfulness, heldback_asr, ungroundedness,
+errors, undetermined, vulnerabilities[_new|_fixed|_regressed], helpfulness_drop (since round 0).
+Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%). A rule on a metric that was
+not measured fails.
+Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,
+    )
+    .action(
+      runAction(async (opts: ReportOptions) => {
+        const format = parseFormat(opts.format, opts.out);
+        const samples = Number(opts.samples ?? '6');
+        if (!Number.isInteger(samples) || samples < 0)
+          throw usageError(`--samples must be a whole number ≥ 0 (got "${opts.samples}")`);
+        // Parse the rules before touching the store: a typo must fail fast with exit 2.
+        const explicit: FailRule[] | undefined =
+          opts.failOn !== undefined ? parseFailOn(opts.failOn) : undefined;
+        const ctx = await loadContext(opts);
+        try {
+          const rules = explicit ?? rulesFromCriteria(ctx.config.cycle.criteria);
+          const store = ctx.store;
+          const run = opts.run ? store.getRun(opts.run) : store.latestRun();
+          if (!run)
+            throw usageError(
+              opts.run ? `no run ${opts.run} in ${store.path}` : `the store ${store.path} has no runs yet`,
+              'run `breakfix cycle` (or bench / redteam) first, or pass --store',
+            );
+          const data = collectReportData(store, run.id, { samplesPerRound: samples });
+          const criteria = evaluateRules(data, rules);
+          const text = await renderReport(data, format, criteria);
+          let out = opts.out;
+          if (out === undefined && format === 'html') out = defaultReportPath(store, run.id);
+          if (out && out !== '-') {
+            mkdirSync(dirname(resolve(out)), { recursive: true });
+            writeFileSync(out, text);
+          }
+          const failed = criteria.filter((c) => !c.pass);
+          const toStdout = !out || out === '-';
+          if (toStdout && !ctx.json) process.stdout.write(text);
+          else
+            ctx.out(
+              {
+                run: run.id,
+                format,
+                out: toStdout ? null : resolve(out as string),
+                rules: rules.map(ruleText),
+                criteria,
+                passed: failed.length === 0,
+                ...(toStdout ? { report: text } : {}),
+              },
+              () =>
+                [
+                  `wrote ${format} report of ${run.id} (${data.rounds.length} round(s)) to ${out}`,
+                  ...criteria.map((c) => `${c.pass ? 'pass' : 'FAIL'}  ${c.rule}  ${c.message}`),
+                ].join('\n'),
+            );
+          if (toStdout && !ctx.json)
+            for (const c of failed)
+              process.stderr.write(`breakfix: criterion failed: ${c.rule}: ${c.message}\n`);
+          return failed.length ? ExitCode.findings : ExitCode.ok;
+        } finally {
+          await ctx.close();
+        }
+      }),
+    );
 }

@@ -1,14 +1,61 @@
-// PLACEHOLDER written by the foundation helper; the owner of `serve` replaces this file.
+// `breakfix serve`: an embedded checkpoint behind an OpenAI-compatible HTTP API on 127.0.0.1, so
+// breakfix's own targets, promptfoo, PyRIT or any OpenAI client can talk to it.
 import type { Command } from 'commander';
+import { InputError } from '../core/index.js';
+import { startServer } from '../lm/index.js';
+import { resolveEmbeddedPath } from '../targets/embedded.js';
+import { type CommonOptions, runAction } from './common.js';
+
+interface ServeCliOptions extends CommonOptions {
+  model: string;
+  port: string;
+  host: string;
+  name?: string;
+}
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix serve: not implemented yet\n');
-      process.exit(2);
-    });
+    .description(
+      'serve an embedded checkpoint over an OpenAI-compatible API (/v1/chat/completions, /v1/models)',
+    )
+    .requiredOption(
+      '-m, --model <dir>',
+      'checkpoint folder (config.json, model.safetensors, tokenizer.json), or "base"',
+    )
+    .option('-p, --port <n>', 'port (0 picks a free one)', '8080')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--name <id>', 'model id reported to clients (default: the folder name)')
+    .option('--json', 'print {url, model} as JSON once listening')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix serve --model models/breakfix-tiny-base
+  $ breakfix serve --model .breakfix/models/round-2 --port 9000
+  $ curl http://127.0.0.1:8080/v1/chat/completions -H 'content-type: application/json' \\
+      -d '{"model":"breakfix-tiny-base","messages":[{"role":"user","content":"Hello"}]}'
+  then in a config:  targets: { local: { spec: "openai:breakfix-tiny-base@http://127.0.0.1:8080/v1" } }
+
+Generation runs in a worker thread; concurrent requests are batched. Stop with Ctrl-C.`,
+    )
+    .action(
+      runAction(async (opts: ServeCliOptions) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new InputError(`--port: expected 0-65535, got "${opts.port}"`);
+        const modelDir = resolveEmbeddedPath(opts.model);
+        const server = await startServer({ modelDir, port, host: opts.host, modelName: opts.name });
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
+        else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);
+        await new Promise<void>((done) => {
+          const stop = () => {
+            void server.close().then(done);
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      }),
+    );
 }

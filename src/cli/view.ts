@@ -1,14 +1,66 @@
-// PLACEHOLDER written by the foundation helper; the owner of `view` replaces this file.
+// `breakfix view`: a local, read-only web app over the store (runs, rounds side by side,
+// vulnerabilities with their transcripts, curated records with provenance, filters).
 import type { Command } from 'commander';
+import { startViewer } from '../report/index.js';
+import { type CommonOptions, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+
+interface ViewOptions extends CommonOptions {
+  port?: string;
+  host?: string;
+}
 
 export function register(program: Command): void {
-  program
-    .command('view')
-    .description('view (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write('breakfix view: not implemented yet\n');
-      process.exit(2);
-    });
+  withCommonOptions(
+    program
+      .command('view')
+      .description('Browse the store in a local web app (bound to 127.0.0.1 by default)')
+      .option('-p, --port <n>', 'port (0 = any free port)', '4173')
+      .option(
+        '--host <addr>',
+        'address to bind; keep 127.0.0.1 unless you mean to share the store',
+        '127.0.0.1',
+      ),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix view                         http://127.0.0.1:4173/
+  $ breakfix view --port 0 --json         any free port; prints {"url": …} for scripts
+  $ breakfix view --store other/breakfix.db
+
+The viewer is read-only and serves only its own page and the store's data. Stop it with Ctrl-C.`,
+    )
+    .action(
+      runAction(async (opts: ViewOptions) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw usageError(`--port must be a whole number 0–65535 (got "${opts.port}")`);
+        const ctx = await loadContext(opts);
+        const viewer = await startViewer({ store: ctx.store, port, host: opts.host }).catch(
+          (err: NodeJS.ErrnoException) => {
+            if (err.code === 'EADDRINUSE')
+              throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
+            if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+              throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
+            throw err;
+          },
+        );
+        ctx.out(
+          { url: viewer.url, host: viewer.host, port: viewer.port, store: ctx.store.path },
+          `breakfix viewer on ${viewer.url}  (store ${ctx.store.path}; Ctrl-C to stop)`,
+        );
+        if (viewer.host !== '127.0.0.1' && viewer.host !== 'localhost' && viewer.host !== '::1')
+          process.stderr.write(
+            `breakfix: warning: the viewer is reachable from other machines on ${viewer.host}\n`,
+          );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await viewer.close();
+        await ctx.close();
+      }),
+    );
 }

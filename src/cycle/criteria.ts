@@ -8,6 +8,7 @@ export interface Criteria {
   vprr?: number;
   helpfulnessDrop?: number;
   heldbackAsr?: number;
+  undeterminedRise?: number;
 }
 
 export interface RoundMetrics {
@@ -18,6 +19,7 @@ export interface RoundMetrics {
   vprr?: number;
   helpfulness?: number;
   heldback_asr?: number;
+  undetermined_rate?: number;
   [key: string]: unknown;
 }
 
@@ -65,6 +67,19 @@ export function evaluateCriteria(criteria: Criteria, metrics: RoundMetrics, base
       threshold: criteria.helpfulnessDrop,
       pass: drop !== null && drop <= criteria.helpfulnessDrop + 1e-12,
       reason: drop === null ? 'helpfulness was not measured in this round or in round 0' : undefined,
+    });
+  }
+  if (criteria.undeterminedRise !== undefined) {
+    const now = num(metrics.undetermined_rate);
+    const before = num(baseline?.undetermined_rate);
+    const rise = now !== null && before !== null ? Math.max(0, now - before) : null;
+    checks.push({
+      name: 'undetermined_rise',
+      rule: `undetermined_rise <= ${criteria.undeterminedRise}`,
+      value: rise,
+      threshold: criteria.undeterminedRise,
+      pass: rise !== null && rise <= criteria.undeterminedRise + 1e-12,
+      reason: rise === null ? 'the undetermined share was not measured in this round or in round 0' : undefined,
     });
   }
   return { met: checks.every((c) => c.pass), checks };

@@ -45,6 +45,7 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     successes: redteam.success,
     errors: redteam.error,
     undetermined: redteam.undetermined,
+    undetermined_rate: redteam.attempts > 0 ? redteam.undetermined / redteam.attempts : undefined,
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,

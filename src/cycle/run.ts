@@ -210,9 +210,14 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       return { sft: result.sft.length, preference: result.preference.length, dropped: result.dropped.length, stats: result.stats };
     });
     if (datasets.sft + datasets.preference === 0) {
-      progress.log(`round ${round}: nothing to fix (no curated records); stopping`);
       store.upsertRound(runId, round, { status: 'done' });
-      break;
+      if (round >= config.cycle.minRounds) {
+        progress.log(`round ${round}: nothing to fix (no curated records); stopping`);
+        break;
+      }
+      // Too early to stop: the next round attacks the same model again with a fresh search.
+      progress.log(`round ${round}: nothing to fix; round ${round + 1} attacks the same model again`);
+      continue;
     }
 
     // train: the next round's candidate.

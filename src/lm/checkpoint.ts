@@ -3,10 +3,13 @@
 // {name: {dtype, shape, data_offsets}}, then the raw tensor bytes.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LM, type ModelConfig, createLM, namedParams } from './model.js';
+import { createLM, type LM, type ModelConfig, namedParams } from './model.js';
 import { Tokenizer } from './tokenizer.js';
 
-export function encodeSafetensors(tensors: [string, { data: Float32Array; shape: number[] }][], metadata?: Record<string, string>): Buffer {
+export function encodeSafetensors(
+  tensors: [string, { data: Float32Array; shape: number[] }][],
+  metadata?: Record<string, string>,
+): Buffer {
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
@@ -31,16 +34,23 @@ export function encodeSafetensors(tensors: [string, { data: Float32Array; shape:
   return out;
 }
 
-export function decodeSafetensors(buf: Buffer, file = 'model.safetensors'): Map<string, { data: Float32Array; shape: number[] }> {
+export function decodeSafetensors(
+  buf: Buffer,
+  file = 'model.safetensors',
+): Map<string, { data: Float32Array; shape: number[] }> {
   if (buf.length < 8) throw new Error(`${file}: too short to be a safetensors file`);
   const n = Number(buf.readBigUInt64LE(0));
   if (8 + n > buf.length) throw new Error(`${file}: header length ${n} runs past the end of the file`);
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const base = 8 + n;
   const out = new Map<string, { data: Float32Array; shape: number[] }>();
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    if (info.dtype !== 'F32') throw new Error(`${file}: tensor ${name} has dtype ${info.dtype}; only F32 is supported`);
+    if (info.dtype !== 'F32')
+      throw new Error(`${file}: tensor ${name} has dtype ${info.dtype}; only F32 is supported`);
     const [a, b] = info.data_offsets;
     const bytes = buf.subarray(base + a, base + b);
     const data = new Float32Array(bytes.length / 4);
@@ -65,7 +75,9 @@ export async function saveLM(lm: LM, dir: string, extra: Record<string, unknown>
     torch_dtype: 'float32',
     ...extra,
   };
-  const tensors = namedParams(lm.params).map(([n, t]) => [n, { data: t.data, shape: t.shape }] as [string, { data: Float32Array; shape: number[] }]);
+  const tensors = namedParams(lm.params).map(
+    ([n, t]) => [n, { data: t.data, shape: t.shape }] as [string, { data: Float32Array; shape: number[] }],
+  );
   // Write beside and rename, so a crash mid-write never leaves a half checkpoint under the real name.
   const writes: [string, string | Buffer][] = [
     ['model.safetensors', encodeSafetensors(tensors, { format: 'pt' })],
@@ -83,7 +95,9 @@ export async function loadLM(dir: string): Promise<LM> {
     try {
       return await readFile(join(dir, name));
     } catch {
-      throw new Error(`${join(dir, name)}: missing; a checkpoint folder holds config.json, model.safetensors and tokenizer.json`);
+      throw new Error(
+        `${join(dir, name)}: missing; a checkpoint folder holds config.json, model.safetensors and tokenizer.json`,
+      );
     }
   };
   const cfg = JSON.parse((await read('config.json')).toString('utf8'));
@@ -101,7 +115,10 @@ export async function loadLM(dir: string): Promise<LM> {
   for (const [name, t] of namedParams(lm.params)) {
     const src = tensors.get(name);
     if (!src) throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} is missing`);
-    if (src.data.length !== t.size) throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} has ${src.data.length} values, expected ${t.size}`);
+    if (src.data.length !== t.size)
+      throw new Error(
+        `${join(dir, 'model.safetensors')}: tensor ${name} has ${src.data.length} values, expected ${t.size}`,
+      );
     t.data.set(src.data);
   }
   return lm;

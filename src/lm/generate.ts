@@ -3,8 +3,8 @@
 // and the output layer are [active × d] matrix products rather than one vector at a time.
 import { createRng } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
-import { matmulNN, pinWeights, unpinWeights } from './kernels/index.js';
-import { type LM, dff } from './model.js';
+import { geluRows, matmulNN, pinWeights, unpinWeights } from './kernels/index.js';
+import { dff, type LM } from './model.js';
 import type { ChatMessage } from './tokenizer.js';
 
 export interface GenerateRequest {
@@ -36,8 +36,6 @@ interface Seq {
   result?: GenerateResult;
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-
 export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<GenerateResult[]> {
   const { config: c, tokenizer } = lm;
   const D = c.dModel;
@@ -62,7 +60,8 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
   });
   // The output layer is h·wteᵀ; transposing wte once per call lets decoding use the plain kernel.
   const wteT = new Float32Array(c.vocabSize * D);
-  for (let v = 0; v < c.vocabSize; v++) for (let d = 0; d < D; d++) wteT[d * c.vocabSize + v] = lm.params.wte.data[v * D + d];
+  for (let v = 0; v < c.vocabSize; v++)
+    for (let d = 0; d < D; d++) wteT[d * c.vocabSize + v] = lm.params.wte.data[v * D + d];
   const weights = [wteT, ...lm.params.layers.flatMap((l) => [l.wqkv.data, l.wo.data, l.w1.data, l.w2.data])];
   pinWeights(weights);
   try {
@@ -91,7 +90,9 @@ async function decode(lm: LM, seqs: Seq[], wteT: Float32Array): Promise<Generate
     }
     if (active.length === 0) break;
     const logits = runRows(lm, active, toks, false, wteT);
-    active.forEach((s, i) => next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s)));
+    active.forEach((s, i) => {
+      next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s));
+    });
     // Yield between steps so timers and sockets get a turn during long batches.
     if (active.length > 0 && seqs.length > 1) await new Promise<void>((r) => setImmediate(r));
   }
@@ -110,12 +111,18 @@ function accept(lm: LM, s: Seq, tok: number): boolean {
       const at = st ? text.indexOf(st) : -1;
       if (at >= 0) {
         s.done = true;
-        s.result = { text: text.slice(0, at), finishReason: 'stop', promptTokens: s.promptTokens, completionTokens: s.out.length };
+        s.result = {
+          text: text.slice(0, at),
+          finishReason: 'stop',
+          promptTokens: s.promptTokens,
+          completionTokens: s.out.length,
+        };
         return true;
       }
     }
   }
-  if (s.out.length >= (s.req.maxTokens ?? 128) || s.len + 1 >= config.contextLength) return finish(lm, s, 'length');
+  if (s.out.length >= (s.req.maxTokens ?? 128) || s.len + 1 >= config.contextLength)
+    return finish(lm, s, 'length');
   return false;
 }
 
@@ -155,6 +162,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Fl
   const att = new Float32Array(M * D);
   const proj = new Float32Array(M * D);
   const ff = new Float32Array(M * F);
+  const geluTanh = new Float32Array(M * F);
   const scores = new Float32Array(c.contextLength);
   const sc = 1 / Math.sqrt(hd);
   p.layers.forEach((l, li) => {
@@ -176,10 +184,21 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Fl
         const qo = r * 3 * D + hh * hd;
         let max = -Infinity;
         for (let t = 0; t <= pos; t++) {
-          let dot = 0;
           const ko = t * D + hh * hd;
-          for (let d = 0; d < hd; d++) dot += qkv[qo + d] * K[ko + d];
-          dot *= sc;
+          // Four accumulators: shorter dependency chains, ~1.5× faster in V8 than one.
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let d = 0;
+          for (; d + 3 < hd; d += 4) {
+            d0 += qkv[qo + d] * K[ko + d];
+            d1 += qkv[qo + d + 1] * K[ko + d + 1];
+            d2 += qkv[qo + d + 2] * K[ko + d + 2];
+            d3 += qkv[qo + d + 3] * K[ko + d + 3];
+          }
+          for (; d < hd; d++) d0 += qkv[qo + d] * K[ko + d];
+          const dot = (d0 + d1 + d2 + d3) * sc;
           scores[t] = dot;
           if (dot > max) max = dot;
         }
@@ -189,10 +208,18 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Fl
           sum += scores[t];
         }
         const oo = r * D + hh * hd;
+        const inv = 1 / sum;
         for (let t = 0; t <= pos; t++) {
-          const w = scores[t] / sum;
+          const w = scores[t] * inv;
           const vo = t * D + hh * hd;
-          for (let d = 0; d < hd; d++) att[oo + d] += w * V[vo + d];
+          let d = 0;
+          for (; d + 3 < hd; d += 4) {
+            att[oo + d] += w * V[vo + d];
+            att[oo + d + 1] += w * V[vo + d + 1];
+            att[oo + d + 2] += w * V[vo + d + 2];
+            att[oo + d + 3] += w * V[vo + d + 3];
+          }
+          for (; d < hd; d++) att[oo + d] += w * V[vo + d];
         }
       }
     }
@@ -200,10 +227,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Fl
     for (let i = 0; i < M * D; i++) x[i] += proj[i];
     rmsRows(x, l.ln2.data, h, M, D);
     matmulNN(h, l.w1.data, ff, M, D, F);
-    for (let i = 0; i < M * F; i++) {
-      const v = ff[i];
-      ff[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
-    }
+    geluRows(ff, ff, geluTanh, M * F);
     matmulNN(ff, l.w2.data, proj, M, F, D);
     for (let i = 0; i < M * D; i++) x[i] += proj[i];
   });

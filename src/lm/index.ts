@@ -1,10 +1,57 @@
 // The embedded language-model library: a small GPT, its tokenizer, training (SFT, DPO), batched
 // generation and checkpoints. It knows nothing about safety.
-export { Tensor, withTape, matmul, matmulT, add, mul, scale, embedding, rmsnorm, gelu, softmax, logSoftmax, crossEntropy, sequenceLogProbs, causalAttention } from './tensor.js';
-export { matmulNN, matmulNT, matmulTN, kernelBackend, tsKernels, loadWasmKernels } from './kernels/index.js';
-export { Tokenizer, SPECIAL_TOKENS, type ChatMessage } from './tokenizer.js';
-export { type LM, type ModelConfig, type Params, createLM, cloneLM, forward, namedParams, parameterCount } from './model.js';
-export { generateBatch, type GenerateRequest, type GenerateResult } from './generate.js';
-export { trainSFT, trainDPO, sequenceLogProb, type TrainParams, type TrainStepLog, type TrainHooks, type SFTExample, type PreferencePair } from './train.js';
-export { saveLM, loadLM, encodeSafetensors, decodeSafetensors } from './checkpoint.js';
-export { startServer, parseChatRequest, type ServeOptions, type RunningServer } from './server.js';
+
+export { decodeSafetensors, encodeSafetensors, loadLM, saveLM } from './checkpoint.js';
+export { type GenerateRequest, type GenerateResult, generateBatch } from './generate.js';
+export {
+  geluRows,
+  kernelBackend,
+  kernelThreads,
+  loadWasmKernels,
+  matmulNN,
+  matmulNT,
+  matmulTN,
+  pinWeights,
+  softmaxRows,
+  tsKernels,
+  unpinWeights,
+} from './kernels/index.js';
+export {
+  cloneLM,
+  createLM,
+  forward,
+  type LM,
+  type ModelConfig,
+  namedParams,
+  type Params,
+  parameterCount,
+} from './model.js';
+export { parseChatRequest, type RunningServer, type ServeOptions, startServer } from './server.js';
+export {
+  add,
+  causalAttention,
+  crossEntropy,
+  embedding,
+  gelu,
+  logSoftmax,
+  matmul,
+  matmulT,
+  mul,
+  rmsnorm,
+  scale,
+  sequenceLogProbs,
+  softmax,
+  Tensor,
+  withTape,
+} from './tensor.js';
+export { type ChatMessage, SPECIAL_TOKENS, Tokenizer } from './tokenizer.js';
+export {
+  type PreferencePair,
+  type SFTExample,
+  sequenceLogProb,
+  type TrainHooks,
+  type TrainParams,
+  type TrainStepLog,
+  trainDPO,
+  trainSFT,
+} from './train.js';

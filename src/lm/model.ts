@@ -2,7 +2,7 @@
 // self-attention, RMSNorm → GELU MLP), a final RMSNorm and the output projection tied to the token
 // embedding. No biases.
 import { createRng } from '../core/rng.js';
-import { Tensor, add, causalAttention, embedding, gelu, matmul, matmulT, rmsnorm } from './tensor.js';
+import { add, causalAttention, embedding, gelu, matmul, matmulT, rmsnorm, Tensor } from './tensor.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export interface ModelConfig {

@@ -1,9 +1,9 @@
 // The generation thread of the OpenAI-compatible server: loads the model once, then answers batches
 // of requests with one generateBatch each, so the server's event loop never runs the model.
 import { parentPort, workerData } from 'node:worker_threads';
-import { generateBatch } from './generate.js';
 import { loadLM } from './checkpoint.js';
 import type { GenerateRequest } from './generate.js';
+import { generateBatch } from './generate.js';
 
 const port = parentPort!;
 try {
@@ -13,7 +13,11 @@ try {
     try {
       port.postMessage({ type: 'result', id: msg.id, results: await generateBatch(lm, msg.reqs) });
     } catch (err) {
-      port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+      port.postMessage({
+        type: 'error',
+        id: msg.id,
+        message: err instanceof Error ? err.message : String(err),
+      });
     }
   });
 } catch (err) {

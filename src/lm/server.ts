@@ -2,9 +2,9 @@
 // GET /v1/models on 127.0.0.1. Generation runs in a worker thread; requests arriving together are
 // micro-batched into one generateBatch. Malformed requests get a 400 naming the offending field.
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GenerateRequest, GenerateResult } from './generate.js';
@@ -40,12 +40,21 @@ class BadRequest extends Error {
   }
 }
 
-/** Spawns the generation worker; from src/ under tsx or vitest it needs the tsx loader. */
+/**
+ * Spawns the generation worker. From dist/ it is plain JS; from src/ (tsx, vitest) a small data:
+ * URL bootstrap registers tsx's loader in the worker first, then imports the TypeScript entry.
+ */
 function spawnWorker(modelDir: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './serve-worker.ts' : './serve-worker.js', import.meta.url);
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  return new Worker(url, { workerData: { modelDir }, execArgv });
+  if (!fromSource)
+    return new Worker(new URL('./serve-worker.js', import.meta.url), { workerData: { modelDir } });
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./serve-worker.ts', import.meta.url).href;
+  const boot = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
+    workerData: { modelDir },
+  });
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
@@ -69,7 +78,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Micro-batching: requests arriving within `window` ms go to the worker as one batch.
   let nextId = 1;
   const waiting = new Map<number, { ok: (r: GenerateResult[]) => void; fail: (e: Error) => void }>();
-  let queue: { req: GenerateRequest; ok: (r: GenerateResult) => void; fail: (e: Error) => void }[] = [];
+  const queue: { req: GenerateRequest; ok: (r: GenerateResult) => void; fail: (e: Error) => void }[] = [];
   let timer: NodeJS.Timeout | undefined;
   worker.on('message', (m: { type: string; id: number; results?: GenerateResult[]; message?: string }) => {
     const w = waiting.get(m.id);
@@ -88,8 +97,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const batch = queue.splice(0, maxBatch);
       const id = nextId++;
       waiting.set(id, {
-        ok: (rs) => batch.forEach((b, i) => b.ok(rs[i])),
-        fail: (e) => batch.forEach((b) => b.fail(e)),
+        ok: (rs) => {
+          for (const [i, b] of batch.entries()) b.ok(rs[i]);
+        },
+        fail: (e) => {
+          for (const b of batch) b.fail(e);
+        },
       });
       worker.postMessage({ id, reqs: batch.map((b) => b.req) });
     }
@@ -103,7 +116,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param);
-      else sendError(res, 500, `generation failed: ${err instanceof Error ? err.message : String(err)}`, undefined, 'server_error');
+      else
+        sendError(
+          res,
+          500,
+          `generation failed: ${err instanceof Error ? err.message : String(err)}`,
+          undefined,
+          'server_error',
+        );
     });
   });
 
@@ -111,11 +131,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (path === '/v1/models' || path === '/models') {
       if (req.method !== 'GET') throw new BadRequest(`${path} takes GET, not ${req.method}`, undefined, 405);
-      sendJson(res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'breakfix' }] });
+      sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: modelName, object: 'model', created, owned_by: 'breakfix' }],
+      });
       return;
     }
     if (path === '/v1/chat/completions' || path === '/chat/completions') {
-      if (req.method !== 'POST') throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
+      if (req.method !== 'POST')
+        throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
       const body = await readJson(req);
       const genReq = parseChatRequest(body);
       const r = await generate(genReq);
@@ -124,12 +148,27 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: modelName,
-        choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: r.finishReason, logprobs: null }],
-        usage: { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens },
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: r.text },
+            finish_reason: r.finishReason,
+            logprobs: null,
+          },
+        ],
+        usage: {
+          prompt_tokens: r.promptTokens,
+          completion_tokens: r.completionTokens,
+          total_tokens: r.promptTokens + r.completionTokens,
+        },
       });
       return;
     }
-    throw new BadRequest(`no route ${req.method} ${path}; this server offers GET /v1/models and POST /v1/chat/completions`, undefined, 404);
+    throw new BadRequest(
+      `no route ${req.method} ${path}; this server offers GET /v1/models and POST /v1/chat/completions`,
+      undefined,
+      404,
+    );
   }
 
   await new Promise<void>((ok, fail) => {
@@ -156,7 +195,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413);
+    if (size > MAX_BODY)
+      throw new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -172,34 +212,49 @@ const ROLES = new Set(['system', 'user', 'assistant', 'developer']);
 
 /** Validates an OpenAI chat-completions body; every rejection names the field. */
 export function parseChatRequest(body: unknown): GenerateRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('request body must be a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequest('request body must be a JSON object');
   const b = body as Record<string, unknown>;
-  if (!Array.isArray(b.messages) || b.messages.length === 0) throw new BadRequest('"messages" must be a non-empty array of {role, content}', 'messages');
+  if (!Array.isArray(b.messages) || b.messages.length === 0)
+    throw new BadRequest('"messages" must be a non-empty array of {role, content}', 'messages');
   const messages: ChatMessage[] = b.messages.map((m: unknown, i: number) => {
     const field = `messages[${i}]`;
-    if (m === null || typeof m !== 'object') throw new BadRequest(`${field} must be an object with "role" and "content"`, field);
+    if (m === null || typeof m !== 'object')
+      throw new BadRequest(`${field} must be an object with "role" and "content"`, field);
     const { role, content } = m as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string' || !ROLES.has(role)) throw new BadRequest(`${field}.role must be one of system, user, assistant (got ${JSON.stringify(role)})`, `${field}.role`);
+    if (typeof role !== 'string' || !ROLES.has(role))
+      throw new BadRequest(
+        `${field}.role must be one of system, user, assistant (got ${JSON.stringify(role)})`,
+        `${field}.role`,
+      );
     let text: string;
     if (typeof content === 'string') text = content;
     else if (Array.isArray(content)) {
       text = content
         .map((part: unknown, j: number) => {
           const p = part as { type?: unknown; text?: unknown };
-          if (!p || p.type !== 'text' || typeof p.text !== 'string') throw new BadRequest(`${field}.content[${j}] must be {type: "text", text: string}; only text is supported`, `${field}.content`);
+          if (p?.type !== 'text' || typeof p.text !== 'string')
+            throw new BadRequest(
+              `${field}.content[${j}] must be {type: "text", text: string}; only text is supported`,
+              `${field}.content`,
+            );
           return p.text;
         })
         .join('');
     } else throw new BadRequest(`${field}.content must be a string`, `${field}.content`);
     return { role: role === 'developer' ? 'system' : (role as ChatMessage['role']), content: text };
   });
-  if (b.stream === true) throw new BadRequest('"stream": true is not supported by this server; omit it', 'stream');
+  if (b.stream === true)
+    throw new BadRequest('"stream": true is not supported by this server; omit it', 'stream');
   if (b.n !== undefined && b.n !== 1) throw new BadRequest('"n" must be 1', 'n');
   const num = (name: string, lo: number, hi: number, int = false): number | undefined => {
     const v = b[name];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v))) {
-      throw new BadRequest(`"${name}" must be ${int ? 'an integer' : 'a number'} between ${lo} and ${hi} (got ${JSON.stringify(v)})`, name);
+      throw new BadRequest(
+        `"${name}" must be ${int ? 'an integer' : 'a number'} between ${lo} and ${hi} (got ${JSON.stringify(v)})`,
+        name,
+      );
     }
     return v;
   };
@@ -207,7 +262,8 @@ export function parseChatRequest(body: unknown): GenerateRequest {
   let stop: string[] | undefined;
   if (typeof b.stop === 'string') stop = [b.stop];
   else if (Array.isArray(b.stop) && b.stop.every((s) => typeof s === 'string')) stop = b.stop as string[];
-  else if (b.stop !== undefined && b.stop !== null) throw new BadRequest('"stop" must be a string or an array of strings', 'stop');
+  else if (b.stop !== undefined && b.stop !== null)
+    throw new BadRequest('"stop" must be a string or an array of strings', 'stop');
   return {
     messages,
     maxTokens: maxTokens ?? 256,
@@ -224,7 +280,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function sendError(res: ServerResponse, status: number, message: string, param?: string, type = 'invalid_request_error'): void {
-  if (res.headersSent) return res.end();
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  param?: string,
+  type = 'invalid_request_error',
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   sendJson(res, status, { error: { message, type, param: param ?? null, code: null } });
 }

@@ -1,7 +1,7 @@
 // A small reverse-mode autograd engine over float32 tensors. Each op computes its forward result
 // and registers an explicit backward closure on the active tape; `backward(loss)` replays the tape
 // in reverse. Every op here has a finite-difference gradient check in test/lm/grad.test.ts.
-import { matmulNN, matmulNT, matmulTN } from './kernels/index.js';
+import { geluRows, matmulNN, matmulNT, matmulTN, softmaxRows } from './kernels/index.js';
 
 export class Tensor {
   grad: Float32Array | null = null;
@@ -178,21 +178,19 @@ export function rmsnorm(x: Tensor, weight: Tensor, eps = 1e-5): Tensor {
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation. */
+/** GELU, tanh approximation. tanh is kept from the forward pass for the backward. */
 export function gelu(x: Tensor): Tensor {
   const o = out(x.shape);
   const n = x.size;
-  for (let i = 0; i < n; i++) {
-    const v = x.data[i];
-    o.data[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
-  }
+  const th = new Float32Array(n);
+  const xd = x.data;
+  geluRows(xd, o.data, th, n);
   return record(o, [x], () => {
     const g = o.grad!;
     const gx = x.ensureGrad();
     for (let i = 0; i < n; i++) {
-      const v = x.data[i];
-      const u = GELU_C * (v + 0.044715 * v * v * v);
-      const t = Math.tanh(u);
+      const v = xd[i];
+      const t = th[i];
       const du = GELU_C * (1 + 3 * 0.044715 * v * v);
       gx[i] += g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
     }
@@ -203,7 +201,7 @@ export function gelu(x: Tensor): Tensor {
 export function softmax(x: Tensor): Tensor {
   const [n, V] = x.shape;
   const o = out([n, V]);
-  for (let i = 0; i < n; i++) softmaxRow(x.data, o.data, i * V, V);
+  softmaxRows(x.data, o.data, new Float32Array(n), n, V);
   return record(o, [x], () => {
     const g = o.grad!;
     const gx = x.ensureGrad();
@@ -220,10 +218,12 @@ export function softmax(x: Tensor): Tensor {
 export function logSoftmax(x: Tensor): Tensor {
   const [n, V] = x.shape;
   const o = out([n, V]);
+  const probs = new Float32Array(n * V);
+  const lse = new Float32Array(n);
+  softmaxRows(x.data, probs, lse, n, V);
   for (let i = 0; i < n; i++) {
     const r = i * V;
-    const lse = logSumExp(x.data, r, V);
-    for (let j = 0; j < V; j++) o.data[r + j] = x.data[r + j] - lse;
+    for (let j = 0; j < V; j++) o.data[r + j] = x.data[r + j] - lse[i];
   }
   return record(o, [x], () => {
     const g = o.grad!;
@@ -232,14 +232,15 @@ export function logSoftmax(x: Tensor): Tensor {
       const r = i * V;
       let sum = 0;
       for (let j = 0; j < V; j++) sum += g[r + j];
-      for (let j = 0; j < V; j++) gx[r + j] += g[r + j] - Math.exp(o.data[r + j]) * sum;
+      for (let j = 0; j < V; j++) gx[r + j] += g[r + j] - probs[r + j] * sum;
     }
   });
 }
 
 /**
  * Mean cross-entropy of `logits` [n,V] against `targets`, counting only rows where `mask` is 1
- * (the ignore-mask: prompt tokens and padding carry 0). Returns a scalar tensor.
+ * (the ignore-mask: prompt tokens and padding carry 0). Returns a scalar tensor. The softmax is
+ * computed once (SIMD kernel) and kept for the backward pass.
  */
 export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: ArrayLike<number>): Tensor {
   const [n, V] = logits.shape;
@@ -247,14 +248,11 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: A
   for (let i = 0; i < n; i++) count += mask[i] ? 1 : 0;
   const denom = Math.max(1, count);
   const o = out([1]);
+  const probs = new Float32Array(n * V);
+  const lse = new Float32Array(n);
+  softmaxRows(logits.data, probs, lse, n, V);
   let loss = 0;
-  const lses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!mask[i]) continue;
-    const r = i * V;
-    lses[i] = logSumExp(logits.data, r, V);
-    loss += lses[i] - logits.data[r + targets[i]];
-  }
+  for (let i = 0; i < n; i++) if (mask[i]) loss += lse[i] - logits.data[i * V + targets[i]];
   o.data[0] = loss / denom;
   return record(o, [logits], () => {
     const g = o.grad![0] / denom;
@@ -262,7 +260,7 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: A
     for (let i = 0; i < n; i++) {
       if (!mask[i]) continue;
       const r = i * V;
-      for (let j = 0; j < V; j++) gl[r + j] += g * Math.exp(logits.data[r + j] - lses[i]);
+      for (let j = 0; j < V; j++) gl[r + j] += g * probs[r + j];
       gl[r + targets[i]] -= g;
     }
   });
@@ -281,13 +279,10 @@ export function sequenceLogProbs(
 ): Tensor {
   const [n, V] = logits.shape;
   const o = out([nSeq]);
-  const lses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!mask[i]) continue;
-    const r = i * V;
-    lses[i] = logSumExp(logits.data, r, V);
-    o.data[seq[i]] += logits.data[r + targets[i]] - lses[i];
-  }
+  const probs = new Float32Array(n * V);
+  const lse = new Float32Array(n);
+  softmaxRows(logits.data, probs, lse, n, V);
+  for (let i = 0; i < n; i++) if (mask[i]) o.data[seq[i]] += logits.data[i * V + targets[i]] - lse[i];
   return record(o, [logits], () => {
     const g = o.grad!;
     const gl = logits.ensureGrad();
@@ -296,7 +291,7 @@ export function sequenceLogProbs(
       const gs = g[seq[i]];
       if (gs === 0) continue;
       const r = i * V;
-      for (let j = 0; j < V; j++) gl[r + j] -= gs * Math.exp(logits.data[r + j] - lses[i]);
+      for (let j = 0; j < V; j++) gl[r + j] -= gs * probs[r + j];
       gl[r + targets[i]] += gs;
     }
   });
@@ -320,8 +315,10 @@ export function causalAttention(qkv: Tensor, B: number, T: number, H: number): T
   const Kh = new Float32Array(T * hd);
   const Vh = new Float32Array(T * hd);
   const Oh = new Float32Array(T * hd);
+  const rowLse = new Float32Array(T);
   const gather = (dst: Float32Array, b: number, col: number) => {
-    for (let t = 0; t < T; t++) dst.set(q.subarray((b * T + t) * D3 + col, (b * T + t) * D3 + col + hd), t * hd);
+    for (let t = 0; t < T; t++)
+      dst.set(q.subarray((b * T + t) * D3 + col, (b * T + t) * D3 + col + hd), t * hd);
   };
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -330,24 +327,7 @@ export function causalAttention(qkv: Tensor, B: number, T: number, H: number): T
       gather(Vh, b, 2 * D + h * hd);
       const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
       matmulNT(Qh, Kh, P, T, hd, T);
-      for (let t = 0; t < T; t++) {
-        const r = t * T;
-        let max = -Infinity;
-        for (let s = 0; s <= t; s++) {
-          const v = P[r + s] * sc;
-          P[r + s] = v;
-          if (v > max) max = v;
-        }
-        let sum = 0;
-        for (let s = 0; s <= t; s++) {
-          const e = Math.exp(P[r + s] - max);
-          P[r + s] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let s = 0; s <= t; s++) P[r + s] *= inv;
-        P.fill(0, r + t + 1, r + T);
-      }
+      softmaxRows(P, P, rowLse, T, T, sc, true, 0);
       matmulNN(P, Vh, Oh, T, T, hd);
       for (let t = 0; t < T; t++) o.data.set(Oh.subarray(t * hd, t * hd + hd), (b * T + t) * D + h * hd);
     }
@@ -371,7 +351,8 @@ export function causalAttention(qkv: Tensor, B: number, T: number, H: number): T
         gather(Qh, b, h * hd);
         gather(Kh, b, D + h * hd);
         gather(Vh, b, 2 * D + h * hd);
-        for (let t = 0; t < T; t++) gO.set(g.subarray((b * T + t) * D + h * hd, (b * T + t) * D + h * hd + hd), t * hd);
+        for (let t = 0; t < T; t++)
+          gO.set(g.subarray((b * T + t) * D + h * hd, (b * T + t) * D + h * hd + hd), t * hd);
         // dV = Pᵀ·dO
         matmulTN(P, gO, tmp, T, T, hd);
         scatterAdd(tmp, b, 2 * D + h * hd);
@@ -405,14 +386,6 @@ export function softmaxRow(x: Float32Array, o: Float32Array, r: number, V: numbe
   }
   const inv = 1 / sum;
   for (let j = 0; j < V; j++) o[r + j] *= inv;
-}
-
-function logSumExp(x: Float32Array, r: number, V: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < V; j++) if (x[r + j] > max) max = x[r + j];
-  let sum = 0;
-  for (let j = 0; j < V; j++) sum += Math.exp(x[r + j] - max);
-  return max + Math.log(sum);
 }
 
 function addInto(dst: Float32Array, src: Float32Array): void {

@@ -175,7 +175,10 @@ export class Tokenizer {
    * closing <|end|>): SFT trains on those positions only. Message content is encoded as plain text,
    * so a message cannot smuggle in a special token.
    */
-  encodeChat(messages: ChatMessage[], addGenerationPrompt: boolean): { ids: number[]; assistantMask: boolean[] } {
+  encodeChat(
+    messages: ChatMessage[],
+    addGenerationPrompt: boolean,
+  ): { ids: number[]; assistantMask: boolean[] } {
     const ids: number[] = [];
     const assistantMask: boolean[] = [];
     const nl = this.encodeText('\n');

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
 import { decodeSafetensors, encodeSafetensors, saveLM } from './checkpoint.js';
-import { type LM, forward, namedParams } from './model.js';
-import { Tensor, crossEntropy, sequenceLogProbs, withTape } from './tensor.js';
+import { forward, type LM, namedParams } from './model.js';
+import { crossEntropy, sequenceLogProbs, type Tensor, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
 
 export interface TrainParams {
@@ -33,6 +33,10 @@ export interface TrainParams {
   resume?: boolean;
   /** Stop after this many steps (of `steps`) as if interrupted; the schedule still spans `steps`. */
   stopAfter?: number;
+  /** Parameter names (or prefixes, e.g. `wte`, `h.0.`) left unchanged. Fine-tuning a small model
+   * with Adam moves every embedding row by about lr per step, however small its gradient; freezing
+   * the embeddings keeps what the base model knows while its blocks learn the new behaviour. */
+  freeze?: string[];
 }
 
 export interface TrainStepLog {
@@ -136,7 +140,11 @@ class AdamW {
 
   state(): { t: number; tensors: [string, { data: Float32Array; shape: number[] }][] } {
     const tensors: [string, { data: Float32Array; shape: number[] }][] = [];
-    this.m.forEach((m, k) => tensors.push([`m.${k}`, { data: m, shape: [m.length] }], [`v.${k}`, { data: this.v[k], shape: [m.length] }]));
+    for (const [k, m] of this.m.entries())
+      tensors.push(
+        [`m.${k}`, { data: m, shape: [m.length] }],
+        [`v.${k}`, { data: this.v[k], shape: [m.length] }],
+      );
     return { t: this.t, tensors };
   }
 
@@ -166,7 +174,7 @@ class AdamW {
         const g = p.grad[i] * scale;
         m[i] = this.b1 * m[i] + (1 - this.b1) * g;
         v[i] = this.b2 * v[i] + (1 - this.b2) * g * g;
-        p.data[i] -= lr * ((m[i] / bc1) / (Math.sqrt(v[i] / bc2) + this.eps) + decay * p.data[i]);
+        p.data[i] -= lr * (m[i] / bc1 / (Math.sqrt(v[i] / bc2) + this.eps) + decay * p.data[i]);
       }
       p.grad.fill(0);
     });
@@ -198,32 +206,51 @@ const STATE_FILE = 'trainer-state.json';
 const OPT_FILE = 'optimizer.safetensors';
 
 /** Writes weights (HF layout), optimizer moments and the step, so a run can resume exactly. */
-async function saveState(lm: LM, dir: string, opt: AdamW, step: number, extra?: Record<string, unknown>): Promise<void> {
+async function saveState(
+  lm: LM,
+  dir: string,
+  opt: AdamW,
+  step: number,
+  extra?: Record<string, unknown>,
+): Promise<void> {
   await saveLM(lm, dir);
   const st = opt.state();
   const { writeFile, rename } = await import('node:fs/promises');
   await writeFile(join(dir, `${OPT_FILE}.tmp`), encodeSafetensors(st.tensors));
   await rename(join(dir, `${OPT_FILE}.tmp`), join(dir, OPT_FILE));
-  await writeFile(join(dir, `${STATE_FILE}.tmp`), JSON.stringify({ step, adamStep: st.t, ...(extra ? { extra } : {}) }));
+  await writeFile(
+    join(dir, `${STATE_FILE}.tmp`),
+    JSON.stringify({ step, adamStep: st.t, ...(extra ? { extra } : {}) }),
+  );
   await rename(join(dir, `${STATE_FILE}.tmp`), join(dir, STATE_FILE));
 }
 
 /** Loads weights into `lm` and the optimizer state; returns the step to continue after, or null. */
 async function loadState(lm: LM, dir: string, opt: AdamW): Promise<Resumable | null> {
   if (!existsSync(join(dir, STATE_FILE))) return null;
-  const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as { step: number; adamStep: number; extra?: Record<string, unknown> };
-  const weights = decodeSafetensors(await readFile(join(dir, 'model.safetensors')), join(dir, 'model.safetensors'));
+  const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as {
+    step: number;
+    adamStep: number;
+    extra?: Record<string, unknown>;
+  };
+  const weights = decodeSafetensors(
+    await readFile(join(dir, 'model.safetensors')),
+    join(dir, 'model.safetensors'),
+  );
   for (const [name, t] of namedParams(lm.params)) {
     const src = weights.get(name);
-    if (!src || src.data.length !== t.size) throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} does not match the model`);
+    if (!src || src.data.length !== t.size)
+      throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} does not match the model`);
     t.data.set(src.data);
   }
   opt.restore(state.adamStep, decodeSafetensors(await readFile(join(dir, OPT_FILE)), join(dir, OPT_FILE)));
   return { step: state.step, extra: state.extra };
 }
 
-function trainable(lm: LM): Tensor[] {
-  return namedParams(lm.params).map(([, t]) => t);
+function trainable(lm: LM, freeze: string[] = []): Tensor[] {
+  return namedParams(lm.params)
+    .filter(([name]) => !freeze.some((f) => name === f || name.startsWith(f)))
+    .map(([, t]) => t);
 }
 
 function totalSteps(params: TrainParams, n: number): number {
@@ -232,17 +259,23 @@ function totalSteps(params: TrainParams, n: number): number {
 }
 
 /** Supervised fine-tuning; loss on assistant tokens only. Mutates `lm`. */
-export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainParams, hooks: TrainHooks = {}): Promise<TrainStepLog[]> {
+export async function trainSFT(
+  lm: LM,
+  examples: SFTExample[],
+  params: TrainParams,
+  hooks: TrainHooks = {},
+): Promise<TrainStepLog[]> {
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
   const data = examples.map((e) => encodeSFT(lm, e, maxLength)).filter((e) => e.mask.some((m) => m));
   const val = ((params.validation ?? []) as SFTExample[]).map((e) => encodeSFT(lm, e, maxLength));
   if (data.length === 0) return [];
-  const opt = new AdamW(trainable(lm), params.weightDecay ?? 0.01);
+  const opt = new AdamW(trainable(lm, params.freeze), params.weightDecay ?? 0.01);
   const steps = totalSteps(params, data.length);
   const accum = params.accumSteps ?? 1;
   const it = batches(data.length, params.batchSize, params.seed);
   const logs: TrainStepLog[] = [];
-  const start = params.resume && params.checkpointDir ? ((await loadState(lm, params.checkpointDir, opt))?.step ?? 0) : 0;
+  const start =
+    params.resume && params.checkpointDir ? ((await loadState(lm, params.checkpointDir, opt))?.step ?? 0) : 0;
   for (let i = 0; i < start * accum; i++) it.next();
   const end = Math.min(steps, params.stopAfter ?? steps);
   for (let step = start; step < end; step++) {
@@ -261,7 +294,12 @@ export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainPara
     }
     const lr = schedule(step, steps, params.warmupSteps ?? Math.min(20, Math.floor(steps / 10)), params.lr);
     opt.step(lr, params.gradClip ?? 1);
-    const log: TrainStepLog = { step: step + 1, loss, lr, tokensPerSec: tokens / ((performance.now() - t0) / 1000) };
+    const log: TrainStepLog = {
+      step: step + 1,
+      loss,
+      lr,
+      tokensPerSec: tokens / ((performance.now() - t0) / 1000),
+    };
     if (val.length && (step + 1 === steps || (params.evalEvery && (step + 1) % params.evalEvery === 0))) {
       log.valLoss = evalLoss(lm, val, params.batchSize);
     }
@@ -273,9 +311,17 @@ export async function trainSFT(lm: LM, examples: SFTExample[], params: TrainPara
   return logs;
 }
 
-async function checkpoint(lm: LM, params: TrainParams, opt: AdamW, done: number, end: number, extra?: Record<string, unknown>): Promise<void> {
+async function checkpoint(
+  lm: LM,
+  params: TrainParams,
+  opt: AdamW,
+  done: number,
+  end: number,
+  extra?: Record<string, unknown>,
+): Promise<void> {
   if (!params.checkpointDir) return;
-  if (done === end || done % (params.checkpointEvery ?? 50) === 0) await saveState(lm, params.checkpointDir, opt, done, extra);
+  if (done === end || done % (params.checkpointEvery ?? 50) === 0)
+    await saveState(lm, params.checkpointDir, opt, done, extra);
 }
 
 function evalLoss(lm: LM, items: Encoded[], size: number): number {
@@ -296,7 +342,13 @@ function logProbs(lm: LM, items: Encoded[], size: number): Float64Array {
   for (let i = 0; i < items.length; i += size) {
     const chunk = items.slice(i, i + size);
     const batch = makeBatch(chunk);
-    const lp = sequenceLogProbs(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask, batch.seq, batch.B);
+    const lp = sequenceLogProbs(
+      forward(lm, batch.inputs, batch.B, batch.T),
+      batch.targets,
+      batch.mask,
+      batch.seq,
+      batch.B,
+    );
     for (let j = 0; j < chunk.length; j++) out[i + j] = lp.data[j];
   }
   return out;
@@ -308,14 +360,20 @@ export function sequenceLogProb(lm: LM, prompt: ChatMessage[], completion: strin
 }
 
 /** Direct preference optimisation (sigmoid loss). Mutates `lm`; the reference is `lm` as given. */
-export async function trainDPO(lm: LM, pairs: PreferencePair[], params: TrainParams, hooks: TrainHooks = {}): Promise<TrainStepLog[]> {
+export async function trainDPO(
+  lm: LM,
+  pairs: PreferencePair[],
+  params: TrainParams,
+  hooks: TrainHooks = {},
+): Promise<TrainStepLog[]> {
   if (pairs.length === 0) return [];
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
   const beta = params.beta ?? 0.1;
   const chosen = pairs.map((p) => encodeCompletion(lm, p.prompt, p.chosen, maxLength));
   const rejected = pairs.map((p) => encodeCompletion(lm, p.prompt, p.rejected, maxLength));
-  const opt = new AdamW(trainable(lm), params.weightDecay ?? 0);
-  const resumed = params.resume && params.checkpointDir ? await loadState(lm, params.checkpointDir, opt) : null;
+  const opt = new AdamW(trainable(lm, params.freeze), params.weightDecay ?? 0);
+  const resumed =
+    params.resume && params.checkpointDir ? await loadState(lm, params.checkpointDir, opt) : null;
   // Reference log-probs: the frozen starting model, computed once (and kept with the checkpoint,
   // since after resuming `lm` is no longer the reference).
   const cached = resumed?.extra as { refC: number[]; refR: number[] } | undefined;
@@ -341,7 +399,13 @@ export async function trainDPO(lm: LM, pairs: PreferencePair[], params: TrainPar
       const b = idx.length;
       const batch = makeBatch([...idx.map((i) => chosen[i]), ...idx.map((i) => rejected[i])]);
       const { result: lp, backward } = withTape(() =>
-        sequenceLogProbs(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask, batch.seq, batch.B),
+        sequenceLogProbs(
+          forward(lm, batch.inputs, batch.B, batch.T),
+          batch.targets,
+          batch.mask,
+          batch.seq,
+          batch.B,
+        ),
       );
       const g = lp.ensureGrad();
       idx.forEach((pi, j) => {

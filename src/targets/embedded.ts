@@ -4,8 +4,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BreakfixError, type ChatOptions, type Message, type Reply, type Target } from '../core/index.js';
-import { type GenerateRequest, type GenerateResult, type LM, generateBatch, loadLM } from '../lm/index.js';
+import {
+  BreakfixError,
+  type ChatOptions,
+  type Message,
+  type Reply,
+  type Target,
+  TargetError,
+} from '../core/index.js';
+import { type GenerateRequest, type GenerateResult, generateBatch, type LM, loadLM } from '../lm/index.js';
 
 export interface EmbeddedTargetOptions {
   /** Resolves a registered model name (`round-2`) to its checkpoint folder. */
@@ -31,7 +38,10 @@ export function packageRoot(): string {
 export const BASE_MODEL_DIR = 'models/breakfix-tiny-base';
 
 /** `embedded:base` → the shipped base model; `embedded:<name>` → the registry; else a folder. */
-export function resolveEmbeddedPath(spec: string, resolveModelPath?: (name: string) => string | undefined): string {
+export function resolveEmbeddedPath(
+  spec: string,
+  resolveModelPath?: (name: string) => string | undefined,
+): string {
   const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
   if (name === 'base' || name === 'breakfix-tiny-base') return join(packageRoot(), BASE_MODEL_DIR);
   const registered = resolveModelPath?.(name);
@@ -71,11 +81,30 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
     try {
       while (queue.length) {
         const batch = queue.splice(0, maxBatch);
+        let loaded: LM;
         try {
-          const results = await generateBatch(await model(), batch.map((p) => p.req));
-          batch.forEach((p, i) => p.resolve(results[i]));
+          loaded = await model();
         } catch (err) {
-          for (const p of batch) p.reject(err);
+          // A missing or corrupt checkpoint is not retryable; every waiting call fails with it.
+          const e = new TargetError(
+            `${spec}: cannot load the model: ${err instanceof Error ? err.message : String(err)}`,
+            'client',
+          );
+          for (const p of batch) p.reject(e);
+          continue;
+        }
+        try {
+          const results = await generateBatch(
+            loaded,
+            batch.map((p) => p.req),
+          );
+          for (const [i, p] of batch.entries()) p.resolve(results[i]);
+        } catch (err) {
+          const e = new TargetError(
+            `${spec}: generation failed: ${err instanceof Error ? err.message : String(err)}`,
+            'server',
+          );
+          for (const p of batch) p.reject(e);
         }
       }
     } finally {

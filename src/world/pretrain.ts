@@ -5,7 +5,16 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Message, Progress } from '../core/index.js';
-import { createLM, type ModelConfig, parameterCount, saveLM, Tokenizer, trainSFT } from '../lm/index.js';
+import {
+  createLM,
+  type LM,
+  loadLM,
+  type ModelConfig,
+  parameterCount,
+  saveLM,
+  Tokenizer,
+  trainSFT,
+} from '../lm/index.js';
 import { generateWorld } from './generator.js';
 import { measureLM } from './measure-model.js';
 
@@ -25,6 +34,11 @@ export const BASE_TRAINING = {
   worldSize: 24_000,
   steps: 900,
   batchSize: 16,
+  /** Later stages: each continues on a fresh world sample (seed + k) at a lower learning rate. */
+  laterStages: [
+    { steps: 350, lr: 1e-3 },
+    { steps: 350, lr: 1e-3 },
+  ],
   /** Dialogues are packed into examples of up to this many characters (~150 tokens). */
   packChars: 420,
   lr: 3e-3,
@@ -79,6 +93,12 @@ export interface PretrainOptions {
   measure?: boolean;
   measureLimit?: number;
   onProgress?: Progress;
+  /** Start from this checkpoint and run the later stages from `fromStage` (2 = the first later
+   * stage); resumes a run whose earlier stages are done. */
+  continueFrom?: string;
+  fromStage?: number;
+  /** Skip the later stages. */
+  noStage2?: boolean;
 }
 
 export interface PretrainStats {
@@ -102,16 +122,18 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   const progress = opts.onProgress;
   const world = generateWorld({ seed, size: opts.size ?? BASE_TRAINING.worldSize });
   progress?.log(`world: ${world.sft.length} dialogues, ${world.stats.characters} characters`);
-  const config: ModelConfig = { ...BASE_MODEL_CONFIG, ...opts.config };
-  const tokenizer = Tokenizer.train(
-    world.sft.flatMap((d) => d.messages.map((m) => m.content)),
-    config.vocabSize,
-  );
-  config.vocabSize = tokenizer.vocabSize;
-  const lm = createLM(config, tokenizer, seed);
-  const steps = opts.steps ?? BASE_TRAINING.steps;
+  let lm: LM;
+  if (opts.continueFrom) lm = await loadLM(opts.continueFrom);
+  else {
+    const config: ModelConfig = { ...BASE_MODEL_CONFIG, ...opts.config };
+    const tokenizer = Tokenizer.train(
+      world.sft.flatMap((d) => d.messages.map((m) => m.content)),
+      config.vocabSize,
+    );
+    config.vocabSize = tokenizer.vocabSize;
+    lm = createLM(config, tokenizer, seed);
+  }
   const deadline = opts.maxMinutes ? started + opts.maxMinutes * 60_000 : Number.POSITIVE_INFINITY;
-  progress?.start('pretrain', steps);
   let firstLoss = Number.NaN;
   let lastLoss = Number.NaN;
   let smooth = Number.NaN;
@@ -119,37 +141,61 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   let done = 0;
   // Stop at the deadline by aborting through the step hook; the model keeps its current weights.
   const STOP = Symbol('stop');
-  try {
-    await trainSFT(
-      lm,
-      packDialogues(world.sft, BASE_TRAINING.packChars),
-      {
-        steps,
-        batchSize: opts.batchSize ?? BASE_TRAINING.batchSize,
-        lr: BASE_TRAINING.lr,
-        warmupSteps: Math.min(BASE_TRAINING.warmupSteps, Math.floor(steps / 10)),
-        weightDecay: BASE_TRAINING.weightDecay,
-        seed,
-      },
-      {
-        onStep(log) {
-          if (Number.isNaN(firstLoss)) firstLoss = log.loss;
-          lastLoss = log.loss;
-          smooth = Number.isNaN(smooth) ? log.loss : 0.95 * smooth + 0.05 * log.loss;
-          tokRate = 0.9 * tokRate + 0.1 * log.tokensPerSec;
-          done = log.step;
-          progress?.tick(1, `loss ${smooth.toFixed(3)}`);
-          if (log.step % 100 === 0)
-            progress?.log(`step ${log.step}/${steps} loss ${smooth.toFixed(3)} ${Math.round(tokRate)} tok/s`);
-          if (performance.now() > deadline) throw STOP;
+  const stage = async (
+    label: string,
+    sft: { messages: Message[] }[],
+    steps: number,
+    lr: number,
+    stageSeed: number,
+  ) => {
+    progress?.start(label, steps);
+    smooth = Number.NaN;
+    try {
+      await trainSFT(
+        lm,
+        packDialogues(sft, BASE_TRAINING.packChars),
+        {
+          steps,
+          batchSize: opts.batchSize ?? BASE_TRAINING.batchSize,
+          lr,
+          warmupSteps: Math.min(BASE_TRAINING.warmupSteps, Math.floor(steps / 10)),
+          weightDecay: BASE_TRAINING.weightDecay,
+          seed: stageSeed,
         },
-      },
-    );
-  } catch (e) {
-    if (e !== STOP) throw e;
-    progress?.log(`stopped at step ${done} (time limit)`);
+        {
+          onStep(log) {
+            if (Number.isNaN(firstLoss)) firstLoss = log.loss;
+            lastLoss = log.loss;
+            smooth = Number.isNaN(smooth) ? log.loss : 0.95 * smooth + 0.05 * log.loss;
+            tokRate = 0.9 * tokRate + 0.1 * log.tokensPerSec;
+            done++;
+            progress?.tick(1, `loss ${smooth.toFixed(3)}`);
+            if (log.step % 100 === 0)
+              progress?.log(
+                `${label} step ${log.step}/${steps} loss ${smooth.toFixed(3)} ${Math.round(tokRate)} tok/s`,
+              );
+            if (performance.now() > deadline) throw STOP;
+          },
+        },
+      );
+    } catch (e) {
+      if (e !== STOP) throw e;
+      progress?.log(`stopped at step ${done} (time limit)`);
+    }
+    progress?.done(`loss ${smooth.toFixed(3)}`);
+  };
+  const steps = opts.steps ?? BASE_TRAINING.steps;
+  if (!opts.continueFrom) await stage('pretrain', world.sft, steps, BASE_TRAINING.lr, seed);
+  if (!opts.noStage2) {
+    const first = opts.continueFrom ? Math.max(2, opts.fromStage ?? 2) : 2;
+    for (let k = first; k <= BASE_TRAINING.laterStages.length + 1; k++) {
+      if (performance.now() >= deadline) break;
+      const st = BASE_TRAINING.laterStages[k - 2];
+      const n = opts.steps !== undefined ? Math.max(1, Math.floor(opts.steps / 2)) : st.steps;
+      const w = generateWorld({ seed: seed + k - 1, size: opts.size ?? BASE_TRAINING.worldSize });
+      await stage(`pretrain-stage${k}`, w.sft, n, st.lr, seed + k - 1);
+    }
   }
-  progress?.done(`loss ${smooth.toFixed(3)}`);
   const stats: PretrainStats = {
     seed,
     config: lm.config,
@@ -175,7 +221,7 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   }
   await writeFile(
     join(outDir, 'training.json'),
-    `${JSON.stringify({ id: BASE_MODEL_ID, command: `breakfix model pretrain --seed ${seed}`, ...stats, minutes: stats.minutes }, null, 2)}\n`,
+    `${JSON.stringify({ id: BASE_MODEL_ID, command: `breakfix model pretrain --seed ${seed}${opts.continueFrom ? ` (resumed at stage ${opts.fromStage ?? 2} from a checkpoint)` : ''}`, ...stats, minutes: stats.minutes }, null, 2)}\n`,
   );
   return { stats };
 }

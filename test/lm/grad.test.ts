@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import {
-  Tensor,
   add,
   causalAttention,
   crossEntropy,
@@ -17,6 +16,7 @@ import {
   scale,
   sequenceLogProbs,
   softmax,
+  Tensor,
   withTape,
 } from '../../src/lm/index.js';
 

@@ -6,7 +6,8 @@ import { loadWasmKernels, tsKernels } from '../../src/lm/index.js';
 
 const rng = createRng(3);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxDiff = (a: Float32Array, b: Float32Array) =>
+  a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('matmul kernels', () => {
   const wasm = loadWasmKernels(1);
@@ -37,6 +38,38 @@ describe('matmul kernels', () => {
       }
     });
   }
+  it('softmaxRows (SIMD exp) agrees with TypeScript, plain and causal with a scale', () => {
+    const [n, V] = [7, 37];
+    const x = Float32Array.from(rand(n * V), (v) => v * 30);
+    for (const [scale, causal, off] of [
+      [1, false, 0],
+      [0.25, true, 0],
+      [2, true, 3],
+    ] as const) {
+      const p1 = new Float32Array(n * V);
+      const p2 = new Float32Array(n * V);
+      const l1 = new Float32Array(n);
+      const l2 = new Float32Array(n);
+      wasm!.softmaxRows(x, p1, l1, n, V, scale, causal, off);
+      tsKernels.softmaxRows(x, p2, l2, n, V, scale, causal, off);
+      expect(maxDiff(p1, p2)).toBeLessThan(1e-5);
+      expect(maxDiff(l1, l2)).toBeLessThan(1e-4);
+      if (causal) expect(p1[V - 1]).toBe(0);
+    }
+  });
+
+  it('geluRows (SIMD exp) agrees with TypeScript, including saturated inputs', () => {
+    const n = 203;
+    const x = Float32Array.from(rand(n), (v, i) => (i < 4 ? [-200, 200, -9, 9][i] : v * 6));
+    const [o1, o2, t1, t2] = [0, 0, 0, 0].map(() => new Float32Array(n));
+    wasm!.geluRows(x, o1, t1, n);
+    tsKernels.geluRows(x, o2, t2, n);
+    expect(maxDiff(o1, o2)).toBeLessThan(1e-5 * 200);
+    expect(maxDiff(t1, t2)).toBeLessThan(1e-5);
+    expect(o1[0]).toBeCloseTo(0, 5);
+    expect(o1[1]).toBeCloseTo(200, 3);
+  });
+
   it('pinned operands give the same product and stay correct after unpinning', () => {
     const [M, K, N] = [6, 40, 24];
     const a = rand(M * K);

@@ -6,29 +6,46 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ChatMessage,
-  type LM,
-  Tokenizer,
   cloneLM,
   createLM,
+  forward,
   generateBatch,
+  type LM,
   loadLM,
   namedParams,
   saveLM,
   sequenceLogProb,
+  Tokenizer,
   trainDPO,
   trainSFT,
 } from '../../src/lm/index.js';
 
 const convs: { messages: ChatMessage[] }[] = [
-  { messages: [{ role: 'user', content: 'capital of france?' }, { role: 'assistant', content: 'paris is the capital.' }] },
-  { messages: [{ role: 'user', content: 'two plus two?' }, { role: 'assistant', content: 'four, of course.' }] },
-  { messages: [{ role: 'user', content: 'colour of the sky?' }, { role: 'assistant', content: 'the sky is blue.' }] },
+  {
+    messages: [
+      { role: 'user', content: 'capital of france?' },
+      { role: 'assistant', content: 'paris is the capital.' },
+    ],
+  },
+  {
+    messages: [
+      { role: 'user', content: 'two plus two?' },
+      { role: 'assistant', content: 'four, of course.' },
+    ],
+  },
+  {
+    messages: [
+      { role: 'user', content: 'colour of the sky?' },
+      { role: 'assistant', content: 'the sky is blue.' },
+    ],
+  },
 ];
 const tok = Tokenizer.train(
   convs.flatMap((c) => c.messages.map((m) => m.content)),
   320,
 );
-const tiny = (seed: number): LM => createLM({ vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 48 }, tok, seed);
+const tiny = (seed: number): LM =>
+  createLM({ vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 48 }, tok, seed);
 const weights = (lm: LM) => namedParams(lm.params).map(([, t]) => Array.from(t.data));
 
 describe('SFT', () => {
@@ -62,7 +79,14 @@ describe('SFT', () => {
   it('is deterministic from the seed, and sampling is reproducible per request seed', async () => {
     const run = async () => {
       const lm = tiny(5);
-      const logs = await trainSFT(lm, convs, { steps: 6, batchSize: 2, lr: 3e-3, seed: 9, accumSteps: 2, gradClip: 0.5 });
+      const logs = await trainSFT(lm, convs, {
+        steps: 6,
+        batchSize: 2,
+        lr: 3e-3,
+        seed: 9,
+        accumSteps: 2,
+        gradClip: 0.5,
+      });
       return { lm, loss: logs.map((l) => l.loss) };
     };
     const r1 = await run();
@@ -80,10 +104,46 @@ describe('SFT', () => {
 
   it('reports validation loss', async () => {
     const lm = tiny(2);
-    const logs = await trainSFT(lm, convs.slice(0, 2), { steps: 4, batchSize: 2, lr: 1e-3, seed: 1, validation: convs.slice(2), evalEvery: 2 });
+    const logs = await trainSFT(lm, convs.slice(0, 2), {
+      steps: 4,
+      batchSize: 2,
+      lr: 1e-3,
+      seed: 1,
+      validation: convs.slice(2),
+      evalEvery: 2,
+    });
     expect(logs[1].valLoss).toBeGreaterThan(0);
     expect(logs[3].valLoss).toBeGreaterThan(0);
     expect(logs[0].valLoss).toBeUndefined();
+  });
+});
+
+describe('KV-cache generation', () => {
+  it('matches full recomputation without the cache, for a batch of prompts of different lengths', async () => {
+    const lm = tiny(11);
+    const prompts = ['hi', 'a much longer prompt than the first one', 'mid length'].map((content) => [
+      { role: 'user' as const, content },
+    ]);
+    const outs = await generateBatch(
+      lm,
+      prompts.map((messages) => ({ messages, maxTokens: 6 })),
+    );
+    prompts.forEach((messages, i) => {
+      const ids = tok.encodeChat(messages, true).ids;
+      const produced: number[] = [];
+      for (let step = 0; step < outs[i].completionTokens; step++) {
+        const seq = Int32Array.from([...ids, ...produced]);
+        const logits = forward(lm, seq, 1, seq.length).data.subarray(
+          (seq.length - 1) * tok.vocabSize,
+          seq.length * tok.vocabSize,
+        );
+        let best = 0;
+        for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+        produced.push(best);
+      }
+      expect(outs[i].completionTokens).toBeGreaterThan(0);
+      expect(outs[i].text).toBe(tok.decode(produced));
+    });
   });
 });
 
@@ -118,9 +178,17 @@ describe('DPO', () => {
     await trainSFT(lm, convs, { steps: 20, batchSize: 3, lr: 5e-3, seed: 1 });
     const pairs = [
       { prompt: [{ role: 'user' as const, content: 'two plus two?' }], chosen: 'four.', rejected: 'five.' },
-      { prompt: [{ role: 'user' as const, content: 'capital of france?' }], chosen: 'paris.', rejected: 'rome.' },
+      {
+        prompt: [{ role: 'user' as const, content: 'capital of france?' }],
+        chosen: 'paris.',
+        rejected: 'rome.',
+      },
     ];
-    const margin = (m: LM) => pairs.reduce((s, p) => s + sequenceLogProb(m, p.prompt, p.chosen) - sequenceLogProb(m, p.prompt, p.rejected), 0);
+    const margin = (m: LM) =>
+      pairs.reduce(
+        (s, p) => s + sequenceLogProb(m, p.prompt, p.chosen) - sequenceLogProb(m, p.prompt, p.rejected),
+        0,
+      );
     const ref = cloneLM(lm);
     const before = margin(lm);
     const logs = await trainDPO(lm, pairs, { steps: 25, batchSize: 2, lr: 5e-3, beta: 0.5, seed: 1 });

@@ -59,7 +59,7 @@ describe('pretrainBase (tiny configuration)', () => {
     });
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'training.json'])
       expect(existsSync(join(out, f)), f).toBe(true);
-    expect(stats.steps).toBe(4);
+    expect(stats.steps).toBe(8); // 4 steps of stage 1, then 2 in each of the two later stages
     expect(Number.isFinite(stats.finalLoss)).toBe(true);
     const record = JSON.parse(readFileSync(join(out, 'training.json'), 'utf8'));
     expect(record.seed).toBe(5);

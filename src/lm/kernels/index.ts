@@ -9,9 +9,10 @@ export const kernelBackend: 'wasm' | 'ts' = wasm ? 'wasm' : 'ts';
 export const matmulNN = wasm?.matmulNN ?? ts.matmulNN;
 export const matmulNT = wasm?.matmulNT ?? ts.matmulNT;
 export const matmulTN = wasm?.matmulTN ?? ts.matmulTN;
+export const softmaxRows = wasm?.softmaxRows ?? ts.softmaxRows;
+export const geluRows = wasm?.geluRows ?? ts.geluRows;
 export const kernelThreads = wasm ? wasm.threads + 1 : 1;
 /** Keeps weights resident in the kernel's memory while they are read-only (generation). */
 export const pinWeights: (arrays: Float32Array[]) => void = wasm?.pin ?? (() => {});
 export const unpinWeights: (arrays: Float32Array[]) => void = wasm?.unpin ?? (() => {});
-export { ts as tsKernels };
-export { loadWasmKernels };
+export { loadWasmKernels, ts as tsKernels };

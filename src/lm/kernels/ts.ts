@@ -2,7 +2,15 @@
 // implementations; every op in tensor.ts calls them.
 
 /** C[M,N] (+)= A[M,K] · B[K,N]. */
-export function matmulNN(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+export function matmulNN(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
   if (!accumulate) c.fill(0, 0, M * N);
   for (let i = 0; i < M; i++) {
     const ci = i * N;
@@ -17,7 +25,8 @@ export function matmulNN(a: Float32Array, b: Float32Array, c: Float32Array, M: n
       const b1 = b0 + N;
       const b2 = b1 + N;
       const b3 = b2 + N;
-      for (let j = 0; j < N; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+      for (let j = 0; j < N; j++)
+        c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
     for (; k < K; k++) {
       const av = a[ai + k];
@@ -29,7 +38,15 @@ export function matmulNN(a: Float32Array, b: Float32Array, c: Float32Array, M: n
 }
 
 /** C[M,N] (+)= A[M,K] · B[N,K]ᵀ. */
-export function matmulNT(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+export function matmulNT(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
   for (let i = 0; i < M; i++) {
     const ai = i * K;
     const ci = i * N;
@@ -72,7 +89,15 @@ export function matmulNT(a: Float32Array, b: Float32Array, c: Float32Array, M: n
 }
 
 /** C[M,N] (+)= A[K,M]ᵀ · B[K,N]. */
-export function matmulTN(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+export function matmulTN(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false,
+): void {
   if (!accumulate) c.fill(0, 0, M * N);
   for (let k = 0; k < K; k++) {
     const ak = k * M;
@@ -95,5 +120,50 @@ export function matmulTN(a: Float32Array, b: Float32Array, c: Float32Array, M: n
       const ci = i * N;
       for (let j = 0; j < N; j++) c[ci + j] += av * b[bk + j];
     }
+  }
+}
+
+/**
+ * Row-wise softmax of x[n,V] into out[n,V] with each row's log-sum-exp in lse[n]. Row i uses only
+ * its first len(i) entries, times `scale`, and zeroes the rest: len(i) = V, or i + 1 + off when
+ * `causal`.
+ */
+export function softmaxRows(
+  x: Float32Array,
+  out: Float32Array,
+  lse: Float32Array,
+  n: number,
+  V: number,
+  scale = 1,
+  causal = false,
+  off = 0,
+): void {
+  for (let i = 0; i < n; i++) {
+    const L = causal ? Math.min(V, i + 1 + off) : V;
+    const r = i * V;
+    let max = -Infinity;
+    for (let j = 0; j < L; j++) max = Math.max(max, x[r + j] * scale);
+    let sum = 0;
+    for (let j = 0; j < L; j++) {
+      const e = Math.exp(x[r + j] * scale - max);
+      out[r + j] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let j = 0; j < L; j++) out[r + j] *= inv;
+    out.fill(0, r + L, r + V);
+    lse[i] = max + Math.log(sum);
+  }
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU (tanh form) of x[n] into out[n], keeping tanh(·) in th[n] for the backward pass. */
+export function geluRows(x: Float32Array, out: Float32Array, th: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    th[i] = t;
+    out[i] = 0.5 * v * (1 + t);
   }
 }

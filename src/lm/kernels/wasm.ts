@@ -7,12 +7,22 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-type MatmulFn = (a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate?: boolean) => void;
+type MatmulFn = (
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  accumulate?: boolean,
+) => void;
 
 export interface WasmKernels {
   matmulNN: MatmulFn;
   matmulNT: MatmulFn;
   matmulTN: MatmulFn;
+  softmaxRows: SoftmaxFn;
+  geluRows: (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => void;
   /** Keeps read-only operands (weights during generation) resident in wasm memory: no copy per call. */
   pin(arrays: Float32Array[]): void;
   unpin(arrays: Float32Array[]): void;
@@ -20,8 +30,40 @@ export interface WasmKernels {
   readonly threads: number;
 }
 
-type Block = (a: number, b: number, c: number, M: number, K: number, N: number, acc: number, m0: number, m1: number, n0: number, n1: number) => void;
+type Block = (
+  a: number,
+  b: number,
+  c: number,
+  M: number,
+  K: number,
+  N: number,
+  acc: number,
+  m0: number,
+  m1: number,
+  n0: number,
+  n1: number,
+) => void;
 type Transpose = (src: number, dst: number, R: number, C: number) => void;
+type Softmax = (
+  x: number,
+  out: number,
+  lse: number,
+  n: number,
+  V: number,
+  scale: number,
+  causal: number,
+  off: number,
+) => void;
+export type SoftmaxFn = (
+  x: Float32Array,
+  out: Float32Array,
+  lse: Float32Array,
+  n: number,
+  V: number,
+  scale?: number,
+  causal?: boolean,
+  off?: number,
+) => void;
 
 // Node's WebAssembly global, typed just as far as this loader uses it (lib ES2023 has no typings).
 interface WasmMemory {
@@ -40,7 +82,7 @@ const WA = (
 
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
 const SLOT = 16; // Int32 words of control per worker: [seq, a, b, c, M, K, N, acc, m0, m1, n0, n1, done, ready]
-const BASE = 1024; // leave the first KiB to the module
+const BASE = 65536; // leave the first page to the module (stack, static data)
 /** Below this many multiply-adds the product runs on the caller alone. */
 const PARALLEL_MIN = 1 << 16;
 
@@ -75,13 +117,24 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   let memory: WasmMemory;
   let block: Block;
   let transpose: Transpose;
+  let softmax: Softmax;
+  let gelu: (x: number, out: number, th: number, n: number) => void;
   try {
     bytes = readFileSync(new URL('./matmul.wasm', import.meta.url));
     module = new WA.Module(bytes);
     memory = new WA.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const ex = new WA.Instance(module, { env: { memory, abort: () => { throw new Error('wasm kernel abort'); } } }).exports as { matmulBlock: Block; transpose: Transpose };
+    const ex = new WA.Instance(module, {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('wasm kernel abort');
+        },
+      },
+    }).exports as { matmulBlock: Block; transpose: Transpose; softmaxRows: Softmax; geluRows: typeof gelu };
     block = ex.matmulBlock;
     transpose = ex.transpose;
+    softmax = ex.softmaxRows;
+    gelu = ex.geluRows;
   } catch {
     return null;
   }
@@ -90,7 +143,10 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   const workers: Worker[] = [];
   for (let w = 0; w < threads; w++) {
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl: ctrlBuf, slot: w, SLOT } });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, ctrl: ctrlBuf, slot: w, SLOT },
+      });
       worker.unref();
       worker.on('error', () => Atomics.store(ctrl, w * SLOT + 13, 0));
       workers.push(worker);
@@ -108,13 +164,22 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   const ensure = (bytesNeeded: number) => {
     const have = memory.buffer.byteLength;
     if (bytesNeeded > have) memory.grow(Math.ceil((bytesNeeded - have) / 65536) + 16);
-    if (heap.buffer.byteLength !== memory.buffer.byteLength || heap.length * 4 < bytesNeeded) heap = new Float32Array(memory.buffer);
+    if (heap.buffer.byteLength !== memory.buffer.byteLength || heap.length * 4 < bytesNeeded)
+      heap = new Float32Array(memory.buffer);
   };
+
+  // When the other cores are busy (another process, parallel test workers), waiting for a starved
+  // worker costs more than doing the whole product here. After a few such waits in a row, run alone
+  // for a while, then try the workers again.
+  let strikes = 0;
+  let solo = 0;
 
   /** Runs C[M,N] (+)= A·B with A, B, C already at byte offsets pa, pb, pc. */
   const run = (pa: number, pb: number, pc: number, M: number, K: number, N: number, acc: number) => {
     const ready: number[] = [];
-    if (M * K * N >= PARALLEL_MIN) for (let w = 0; w < workers.length; w++) if (Atomics.load(ctrl, w * SLOT + 13) === 1) ready.push(w);
+    if (solo > 0) solo--;
+    else if (M * K * N >= PARALLEL_MIN)
+      for (let w = 0; w < workers.length; w++) if (Atomics.load(ctrl, w * SLOT + 13) === 1) ready.push(w);
     const parts = ready.length + 1;
     const byRows = M >= 4 * parts;
     const byCols = !byRows && N >= 8 * parts;
@@ -145,9 +210,11 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       Atomics.store(ctrl, o, seq[w]);
       Atomics.notify(ctrl, o);
     });
+    const t0 = performance.now();
     const [lo, hi] = bounds(0);
     if (byRows) block(pa, pb, pc, M, K, N, acc, lo, hi, 0, N);
     else block(pa, pb, pc, M, K, N, acc, 0, M, lo, hi);
+    const t1 = performance.now();
     for (const w of ready) {
       const o = w * SLOT + 12;
       for (;;) {
@@ -156,6 +223,13 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
         Atomics.wait(ctrl, o, done, 50);
       }
     }
+    const waited = performance.now() - t1;
+    if (waited > 2 * (t1 - t0) + 0.2) {
+      if (++strikes >= 4) {
+        solo = 256;
+        strikes = 0;
+      }
+    } else strikes = 0;
   };
 
   const pin = (arrays: Float32Array[]) => {
@@ -219,5 +293,25 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     run(pa, pb, pc, M, K, N, accumulate ? 1 : 0);
     c.set(heap.subarray(pc >> 2, (pc >> 2) + M * N));
   };
-  return { matmulNN, matmulNT, matmulTN, pin, unpin, threads: workers.length };
+  const softmaxRows: SoftmaxFn = (x, out, lse, n, V, scale = 1, causal = false, off = 0) => {
+    const px = top;
+    const po = px + n * V * 4;
+    const pl = po + n * V * 4;
+    ensure(pl + n * 8);
+    heap.set(x.subarray(0, n * V), px >> 2);
+    softmax(px, po, pl, n, V, scale, causal ? 1 : 0, off);
+    out.set(heap.subarray(po >> 2, (po >> 2) + n * V));
+    for (let i = 0; i < n; i++) lse[i] = heap[(pl >> 2) + 2 * i] + Math.log(heap[(pl >> 2) + 2 * i + 1]);
+  };
+  const geluRows = (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => {
+    const px = top;
+    const po = px + n * 4;
+    const pt = po + n * 4;
+    ensure(pt + n * 4);
+    heap.set(x.subarray(0, n), px >> 2);
+    gelu(px, po, pt, n);
+    out.set(heap.subarray(po >> 2, (po >> 2) + n));
+    th.set(heap.subarray(pt >> 2, (pt >> 2) + n));
+  };
+  return { matmulNN, matmulNT, matmulTN, softmaxRows, geluRows, pin, unpin, threads: workers.length };
 }

@@ -1,0 +1,242 @@
+// Charts: vega-lite specs built from ReportData, compiled and rendered to SVG headless (vega's 'none'
+// renderer, no canvas, no browser). vega escapes every text mark, and labels come from our data only.
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ReportData } from './data.js';
+
+export interface Chart {
+  id: string;
+  title: string;
+  /** Why this chart matters, one line. */
+  caption: string;
+  svg: string;
+}
+
+const WIDTH = 440;
+const HEIGHT = 220;
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
+
+/** Compile a vega-lite spec and render it to an SVG string. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const vg = compile(spec).spec;
+  const view = new View(parse(vg), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+type Row = Record<string, string | number | null>;
+
+function base(data: Row[]): Partial<TopLevelSpec> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: data },
+    width: WIDTH,
+    height: HEIGHT,
+    background: 'white',
+    config: {
+      font: 'system-ui, sans-serif',
+      axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 160 },
+      legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', labelLimit: 0, columns: 2 },
+      range: { category: PALETTE },
+      view: { stroke: null },
+    },
+  } as Partial<TopLevelSpec>;
+}
+
+/** Several series over rounds, as lines with points. */
+function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec {
+  return {
+    ...base(rows),
+    mark: { type: 'line', point: { size: 60 }, strokeWidth: 2.5 },
+    encoding: {
+      x: { field: 'round', type: 'ordinal', title: 'round', axis: { labelAngle: 0 } },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: yTitle,
+        axis: percent ? { format: '.0%' } : undefined,
+        scale: percent ? { domain: [0, 1] } : undefined,
+      },
+      color: { field: 'metric', type: 'nominal', title: null },
+      tooltip: [{ field: 'metric' }, { field: 'round' }, { field: 'value', format: percent ? '.1%' : '.3f' }],
+    },
+  } as TopLevelSpec;
+}
+
+/** Grouped bars: one group per slice (category/technique), one bar per round. */
+function bySlice(rows: Row[], sliceTitle: string, yTitle: string, rounds: number): TopLevelSpec {
+  return {
+    ...base(rows),
+    width: Math.max(WIDTH, new Set(rows.map((r) => r.slice)).size * Math.max(24, rounds * 12)),
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'slice', type: 'nominal', title: sliceTitle, axis: { labelAngle: -35 } },
+      xOffset: { field: 'round', type: 'ordinal' },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: yTitle,
+        axis: { format: '.0%' },
+        scale: { domain: [0, 1] },
+      },
+      color: { field: 'round', type: 'ordinal', title: 'round', scale: { scheme: 'blues' } },
+    },
+  } as TopLevelSpec;
+}
+
+function heatmap(rows: Row[]): TopLevelSpec {
+  const cats = new Set(rows.map((r) => r.category)).size;
+  const techs = new Set(rows.map((r) => r.technique)).size;
+  return {
+    ...base(rows),
+    width: Math.max(200, techs * 34),
+    height: Math.max(80, cats * 24),
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white' },
+        encoding: {
+          x: { field: 'technique', type: 'nominal', title: 'technique', axis: { labelAngle: -40 } },
+          y: { field: 'category', type: 'nominal', title: 'harm category' },
+          color: {
+            field: 'asr',
+            type: 'quantitative',
+            title: 'ASR',
+            scale: { domain: [0, 1], scheme: 'reds' },
+            legend: { format: '.0%' },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          x: { field: 'technique', type: 'nominal' },
+          y: { field: 'category', type: 'nominal' },
+          text: { field: 'label', type: 'nominal' },
+          color: { condition: { test: 'datum.asr > 0.5', value: 'white' }, value: '#111' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+/** Every chart the HTML report shows, in order. Charts without data are left out. */
+export async function buildCharts(data: ReportData): Promise<Chart[]> {
+  const specs: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [];
+  const series = (keys: [string, string][]) =>
+    data.rounds.flatMap((r) =>
+      keys
+        .filter(([k]) => typeof (r.figures as Record<string, unknown>)[k] === 'number')
+        .map(([k, label]) => ({
+          round: r.round,
+          metric: label,
+          value: (r.figures as Record<string, number>)[k],
+        })),
+    );
+
+  const headline = series([
+    ['asr', 'ASR (red team)'],
+    ['dr1', 'DR-1'],
+    ['dr3', 'DR-3'],
+  ]);
+  if (headline.length)
+    specs.push({
+      id: 'headline',
+      title: 'Attack success and defect rates per round',
+      caption: 'Lower is safer. DR-x: share of benchmark answers with harm severity ≥ x.',
+      spec: overRounds(headline, 'rate', true),
+    });
+  const refusal = series([
+    ['iprr', 'IPRR (refuses harmful, ↑)'],
+    ['vprr', 'VPRR (refuses benign, ↓)'],
+  ]);
+  if (refusal.length)
+    specs.push({
+      id: 'refusal',
+      title: 'Refusal rates: IPRR and VPRR',
+      caption: 'IPRR should rise; VPRR (over-refusal on valid prompts) should stay low.',
+      spec: overRounds(refusal, 'refusal rate', true),
+    });
+  const help = series([['helpfulness', 'helpfulness']]);
+  if (help.length)
+    specs.push({
+      id: 'helpfulness',
+      title: 'Helpfulness per round',
+      caption: 'The fix must not cost helpfulness.',
+      spec: overRounds(help, 'helpfulness', true),
+    });
+  const held = series([
+    ['asr', 'ASR on attacked seeds'],
+    ['heldback_asr', 'ASR on held-back seeds and templates'],
+  ]);
+  if (data.rounds.some((r) => r.figures.heldback_asr !== undefined))
+    specs.push({
+      id: 'heldback',
+      title: 'Held-back generalisation',
+      caption: 'Held-back attacks are never trained on: if their ASR falls too, the fix generalises.',
+      spec: overRounds(held, 'ASR', true),
+    });
+
+  const n = data.rounds.length;
+  const sliceRows = (
+    pick: (r: ReportData['rounds'][number]) => Record<string, { asr?: number; dr3?: number }>,
+    key: 'asr' | 'dr3',
+  ) =>
+    data.rounds.flatMap((r) =>
+      Object.entries(pick(r))
+        .filter(([, s]) => typeof s[key] === 'number')
+        .map(([slice, s]) => ({ slice, round: r.round, value: s[key] as number })),
+    );
+  const catAsr = sliceRows((r) => r.byCategory, 'asr');
+  if (catAsr.length)
+    specs.push({
+      id: 'asr-by-category',
+      title: 'ASR by harm category',
+      caption: 'One bar per round in each category.',
+      spec: bySlice(catAsr, 'harm category', 'ASR', n),
+    });
+  const catDr = sliceRows((r) => r.byCategory, 'dr3');
+  if (catDr.length)
+    specs.push({
+      id: 'dr3-by-category',
+      title: 'DR-3 by harm category',
+      caption: 'Defect rate (severity ≥ 3) per category and round.',
+      spec: bySlice(catDr, 'harm category', 'DR-3', n),
+    });
+  const techAsr = sliceRows((r) => r.byTechnique, 'asr');
+  if (techAsr.length)
+    specs.push({
+      id: 'asr-by-technique',
+      title: 'ASR by technique',
+      caption: 'Which converters, templates and attacks still work, per round.',
+      spec: bySlice(techAsr, 'technique', 'ASR', n),
+    });
+
+  const heat: typeof specs = [];
+  for (const r of data.rounds) {
+    const rows = r.heatmap
+      .filter((c) => c.asr !== null)
+      .map((c) => ({
+        category: c.category,
+        technique: c.technique,
+        asr: c.asr,
+        label: `${pct(c.asr as number)}`,
+      }));
+    if (rows.length)
+      heat.push({
+        id: `heatmap-${r.round}`,
+        title: `Category × technique ASR, round ${r.round}`,
+        caption: 'Decided attempts only; errors and undetermined are counted apart.',
+        spec: heatmap(rows),
+      });
+  }
+  specs.push(...heat);
+  const out: Chart[] = [];
+  for (const s of specs)
+    out.push({ id: s.id, title: s.title, caption: s.caption, svg: await renderSvg(s.spec) });
+  return out;
+}

@@ -1,0 +1,335 @@
+// Everything a report shows, read from the store once. Every renderer (HTML, Markdown, JSON, JUnit)
+// is a pure function of ReportData, so a report is reproducible and easy to test.
+import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error', 'undetermined'];
+
+/** The flat figures the cycle stores per round (rates are fractions 0–1). Absent = not measured. */
+export interface RoundFigures {
+  asr?: number;
+  dr1?: number;
+  dr3?: number;
+  iprr?: number;
+  vprr?: number;
+  helpfulness?: number;
+  heldback_asr?: number;
+  ungroundedness?: number;
+  attempts?: number;
+  successes?: number;
+  errors?: number;
+  undetermined?: number;
+  vulnerabilities?: number;
+  vulnerabilities_new?: number;
+  vulnerabilities_fixed?: number;
+  vulnerabilities_regressed?: number;
+}
+
+export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
+  'asr',
+  'dr1',
+  'dr3',
+  'iprr',
+  'vprr',
+  'helpfulness',
+  'heldback_asr',
+  'ungroundedness',
+  'attempts',
+  'successes',
+  'errors',
+  'undetermined',
+  'vulnerabilities',
+  'vulnerabilities_new',
+  'vulnerabilities_fixed',
+  'vulnerabilities_regressed',
+];
+
+/** Figures that are rates (0–1), shown as percentages. */
+export const RATE_KEYS = new Set<keyof RoundFigures>([
+  'asr',
+  'dr1',
+  'dr3',
+  'iprr',
+  'vprr',
+  'helpfulness',
+  'heldback_asr',
+]);
+
+export interface SliceFigures {
+  asr?: number;
+  dr3?: number;
+  n?: number;
+}
+
+/** One category × technique cell of the heatmap, counted from the round's attempts. */
+export interface HeatCell {
+  category: string;
+  technique: string;
+  attempts: number;
+  successes: number;
+  failures: number;
+  /** success / (success + failure); null when nothing was decided. */
+  asr: number | null;
+}
+
+export interface DatasetStats {
+  total: number;
+  byKind: Record<string, number>;
+  byPurpose: Record<string, number>;
+  byCategory: Record<string, number>;
+  byLanguage: Record<string, number>;
+  bySplit: Record<string, number>;
+  /** What the cycle stored under `metrics.dataset`, as it stored it. */
+  fromMetrics?: Record<string, unknown>;
+}
+
+/** A transcript shown in the report, with why it was picked. */
+export interface SampleTranscript {
+  attemptId: string;
+  reason: string;
+  category?: string;
+  techniques: string[];
+  language: string;
+  attack: string;
+  outcome: Outcome;
+  severity?: number;
+  transcript: Message[];
+}
+
+export interface RoundData {
+  round: number;
+  model?: string;
+  status: string;
+  figures: RoundFigures;
+  byCategory: Record<string, SliceFigures>;
+  byTechnique: Record<string, SliceFigures>;
+  /** The stored metrics object, untouched (JSON output carries it whole). */
+  rawMetrics: Record<string, unknown>;
+  bench: { suite: string; model: string; metrics: Record<string, unknown> }[];
+  outcomes: Record<Outcome, number>;
+  heatmap: HeatCell[];
+  vulnerabilities: Vulnerability[];
+  dataset: DatasetStats;
+  samples: SampleTranscript[];
+}
+
+export interface ReportData {
+  generatedAt: string;
+  storePath: string;
+  run: {
+    id: string;
+    kind: string;
+    status: string;
+    seed: number;
+    target?: string;
+    createdAt: string;
+    updatedAt: string;
+    summary?: unknown;
+  };
+  rounds: RoundData[];
+  models: { id: string; target: string; parent?: string; round?: number }[];
+  /** Every category and technique seen in any round, sorted, so charts share axes. */
+  categories: string[];
+  techniques: string[];
+}
+
+export interface CollectOptions {
+  /** Sample transcripts per round (default 6). */
+  samplesPerRound?: number;
+  /** Fixed clock for reproducible output. */
+  now?: Date;
+}
+
+/** Technique key, the same one the red team slices by. */
+export function techniqueKey(a: Pick<Attempt, 'techniques'>): string {
+  return a.techniques.join('+') || '(none)';
+}
+
+export function collectReportData(store: Store, runId: string, opts: CollectOptions = {}): ReportData {
+  const run = store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId} in ${store.path}`);
+  const perRound = opts.samplesPerRound ?? 6;
+  const roundRows = store.getRounds(runId);
+  const allAttempts = store.listAttempts({ runId });
+  const roundNumbers = new Set<number>(roundRows.map((r) => r.round));
+  for (const a of allAttempts) if (a.round !== undefined) roundNumbers.add(a.round);
+  const rounds: RoundData[] = [...roundNumbers]
+    .sort((a, b) => a - b)
+    .map((n) => {
+      const row = roundRows.find((r) => r.round === n);
+      const metrics = (row?.metrics ?? {}) as Record<string, unknown>;
+      const attempts = allAttempts.filter((a) => a.round === n);
+      const vulnerabilities = store.listVulnerabilities(runId, n);
+      return {
+        round: n,
+        model: row?.model,
+        status: row?.status ?? 'unknown',
+        figures: figuresOf(metrics),
+        byCategory: slicesOf(metrics.by_category),
+        byTechnique: slicesOf(metrics.by_technique),
+        rawMetrics: metrics,
+        bench: store
+          .listBenchResults(runId, n)
+          .map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
+        outcomes: countOutcomes(attempts),
+        heatmap: heatmapOf(attempts),
+        vulnerabilities,
+        dataset: datasetStats(store.listRecords({ runId, round: n }), metrics.dataset),
+        samples: pickSamples(store, attempts, vulnerabilities, perRound),
+      };
+    });
+  const categories = new Set<string>();
+  const techniques = new Set<string>();
+  for (const r of rounds) {
+    for (const c of Object.keys(r.byCategory)) categories.add(c);
+    for (const t of Object.keys(r.byTechnique)) techniques.add(t);
+    for (const cell of r.heatmap) {
+      categories.add(cell.category);
+      techniques.add(cell.technique);
+    }
+  }
+  return {
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    storePath: store.path,
+    run: {
+      id: run.id,
+      kind: run.kind,
+      status: run.status,
+      seed: run.seed,
+      target: run.target,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+      summary: run.summary,
+    },
+    rounds,
+    models: store
+      .listModels()
+      .filter((m) => m.runId === runId)
+      .map((m) => ({ id: m.id, target: m.target, parent: m.parent, round: m.round })),
+    categories: [...categories].sort(),
+    techniques: [...techniques].sort(),
+  };
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function figuresOf(metrics: Record<string, unknown>): RoundFigures {
+  const out: RoundFigures = {};
+  for (const k of FIGURE_KEYS) {
+    const v = num(metrics[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function slicesOf(v: unknown): Record<string, SliceFigures> {
+  if (!v || typeof v !== 'object') return {};
+  const out: Record<string, SliceFigures> = {};
+  for (const [name, s] of Object.entries(v as Record<string, unknown>)) {
+    if (!s || typeof s !== 'object') continue;
+    const o = s as Record<string, unknown>;
+    // The red team's slices carry `attempts`; the cycle's summary form carries `n`.
+    const slice: SliceFigures = {};
+    const asr = num(o.asr);
+    const dr3 = num(o.dr3);
+    const n = num(o.n) ?? num(o.attempts);
+    if (asr !== undefined) slice.asr = asr;
+    if (dr3 !== undefined) slice.dr3 = dr3;
+    if (n !== undefined) slice.n = n;
+    out[name] = slice;
+  }
+  return out;
+}
+
+function countOutcomes(attempts: Attempt[]): Record<Outcome, number> {
+  const out: Record<Outcome, number> = { success: 0, failure: 0, error: 0, undetermined: 0 };
+  for (const a of attempts) out[a.outcome] = (out[a.outcome] ?? 0) + 1;
+  return out;
+}
+
+function heatmapOf(attempts: Attempt[]): HeatCell[] {
+  const cells = new Map<string, HeatCell>();
+  for (const a of attempts) {
+    const category = a.category ?? '(none)';
+    const technique = techniqueKey(a);
+    const key = JSON.stringify([category, technique]);
+    let c = cells.get(key);
+    if (!c) {
+      c = { category, technique, attempts: 0, successes: 0, failures: 0, asr: null };
+      cells.set(key, c);
+    }
+    c.attempts++;
+    if (a.outcome === 'success') c.successes++;
+    if (a.outcome === 'failure') c.failures++;
+  }
+  for (const c of cells.values()) {
+    const decided = c.successes + c.failures;
+    c.asr = decided ? c.successes / decided : null;
+  }
+  return [...cells.values()].sort((a, b) =>
+    a.category === b.category ? a.technique.localeCompare(b.technique) : a.category.localeCompare(b.category),
+  );
+}
+
+function inc(map: Record<string, number>, key: string | undefined): void {
+  const k = key ?? '(none)';
+  map[k] = (map[k] ?? 0) + 1;
+}
+
+function datasetStats(records: TrainingRecord[], fromMetrics: unknown): DatasetStats {
+  const s: DatasetStats = {
+    total: records.length,
+    byKind: {},
+    byPurpose: {},
+    byCategory: {},
+    byLanguage: {},
+    bySplit: {},
+  };
+  for (const r of records) {
+    inc(s.byKind, r.kind);
+    inc(s.byPurpose, r.purpose);
+    inc(s.byCategory, r.category);
+    inc(s.byLanguage, r.language);
+    inc(s.bySplit, r.split);
+  }
+  if (fromMetrics && typeof fromMetrics === 'object') s.fromMetrics = fromMetrics as Record<string, unknown>;
+  return s;
+}
+
+/** The vulnerabilities' example attempts first (the failures that matter), then other successes, then
+ * anything else, up to `limit`. */
+function pickSamples(
+  store: Store,
+  attempts: Attempt[],
+  vulns: Vulnerability[],
+  limit: number,
+): SampleTranscript[] {
+  const out: SampleTranscript[] = [];
+  const seen = new Set<string>();
+  const byId = new Map(attempts.map((a) => [a.id, a]));
+  const add = (a: Attempt | undefined, reason: string) => {
+    if (!a || seen.has(a.id) || out.length >= limit) return;
+    seen.add(a.id);
+    out.push({
+      attemptId: a.id,
+      reason,
+      category: a.category,
+      techniques: a.techniques,
+      language: a.language,
+      attack: a.attack,
+      outcome: a.outcome,
+      severity: a.severity,
+      transcript: a.transcript,
+    });
+  };
+  for (const v of vulns) {
+    if (v.status === 'fixed') continue;
+    for (const id of v.exampleAttemptIds)
+      add(byId.get(id) ?? store.getAttempt(id), `example of vulnerability ${v.id}`);
+  }
+  for (const a of attempts) if (a.outcome === 'success') add(a, 'successful attack');
+  for (const a of attempts) add(a, `attack ${a.outcome}`);
+  return out;
+}

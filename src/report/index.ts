@@ -1,0 +1,32 @@
+export { buildCharts, type Chart, renderSvg } from './charts.js';
+export {
+  type Comparator,
+  type CriterionResult,
+  evaluateRules,
+  type FailRule,
+  gatedRound,
+  KNOWN_METRICS,
+  metricValue,
+  parseFailOn,
+  rulesFromCriteria,
+  ruleText,
+} from './criteria.js';
+export {
+  type CollectOptions,
+  collectReportData,
+  type DatasetStats,
+  type HeatCell,
+  type ReportData,
+  type RoundData,
+  type RoundFigures,
+  type SampleTranscript,
+  techniqueKey,
+} from './data.js';
+export { escapeHtml, escapeMarkdownCell } from './escape.js';
+export { type HtmlOptions, renderHtml } from './html.js';
+export { renderJson } from './json.js';
+export { renderJunit } from './junit.js';
+export { renderMarkdown } from './markdown.js';
+export { REPORT_FORMATS, type ReportFormat, renderReport } from './render.js';
+export { startViewer, type Viewer, type ViewerOptions } from './viewer/server.js';
+export { defaultReportPath, runCriteriaRules, writeCycleReport } from './write.js';

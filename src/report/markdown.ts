@@ -1,0 +1,69 @@
+// The Markdown summary, for a pull request comment: figures per round, criteria, top vulnerabilities.
+// No transcripts (a PR comment is public); every cell is escaped.
+import type { CriterionResult } from './criteria.js';
+import { FIGURE_KEYS, type ReportData } from './data.js';
+import { escapeMarkdownCell as m } from './escape.js';
+import { figureLabel, formatFigure } from './html.js';
+
+export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
+  const out: string[] = [];
+  out.push(`## breakfix report — run \`${data.run.id.replace(/`/g, '')}\``, '');
+  out.push(
+    `${m(data.run.kind)} · status **${m(data.run.status)}** · ${data.rounds.length} round(s) · seed ${m(data.run.seed)}`,
+    '',
+  );
+  if (criteria.length) {
+    const failed = criteria.filter((c) => !c.pass).length;
+    out.push(
+      failed
+        ? `### ❌ ${failed} of ${criteria.length} criteria failed`
+        : `### ✅ all ${criteria.length} criteria pass`,
+      '',
+    );
+    out.push('| criterion (fails when) | value | round | result |', '|---|---:|---:|---|');
+    for (const c of criteria)
+      out.push(
+        `| \`${c.rule}\` | ${m(formatFigure(c.metric, c.value))} | ${m(c.round ?? '—')} | ${c.pass ? 'pass' : `**fail**: ${m(c.message)}`} |`,
+      );
+    out.push('');
+  }
+  const keys = FIGURE_KEYS.filter((k) => data.rounds.some((r) => r.figures[k] !== undefined));
+  if (keys.length) {
+    out.push('### Rounds', '');
+    out.push(`| figure | ${data.rounds.map((r) => `round ${r.round}`).join(' | ')} |`);
+    out.push(`|---|${data.rounds.map(() => '---:').join('|')}|`);
+    for (const k of keys)
+      out.push(
+        `| ${m(figureLabel(k))} | ${data.rounds.map((r) => m(formatFigure(k, r.figures[k]))).join(' | ')} |`,
+      );
+    out.push('');
+  } else out.push('_No round has been measured yet._', '');
+  const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);
+  if (last) {
+    const open = last.vulnerabilities.filter((v) => v.status !== 'fixed');
+    const fixed = last.vulnerabilities.length - open.length;
+    out.push(`### Vulnerabilities, round ${last.round} (${open.length} open, ${fixed} fixed)`, '');
+    out.push(
+      '| status | category | techniques | lang | turns | rate | severity | score |',
+      '|---|---|---|---|---:|---:|---:|---:|',
+    );
+    for (const v of last.vulnerabilities.slice(0, topVulns))
+      out.push(
+        `| ${m(v.status)} | ${m(v.category)} | ${m(v.techniques.join(' + ') || '(none)')} | ${m(v.language)} | ${v.turns} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
+      );
+    if (last.vulnerabilities.length > topVulns)
+      out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);
+    out.push('');
+  }
+  const ds = data.rounds.filter((r) => r.dataset.total);
+  if (ds.length) {
+    out.push('### Fix data', '', '| round | records | sft | preference |', '|---:|---:|---:|---:|');
+    for (const r of ds)
+      out.push(
+        `| ${r.round} | ${r.dataset.total} | ${r.dataset.byKind.sft ?? 0} | ${r.dataset.byKind.preference ?? 0} |`,
+      );
+    out.push('');
+  }
+  out.push(`<sub>generated ${m(data.generatedAt)} by breakfix</sub>`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,159 @@
+// The viewer's JSON API: read-only views over the store. Routes return plain data; the server turns
+// them into responses. Filters (category / technique / language / outcome) apply to attempts and
+// records; technique matches one id inside an attempt's chain or the whole chain key.
+import type { Attempt, TrainingRecord } from '../../core/index.js';
+import type { Store } from '../../store/index.js';
+import { techniqueKey } from '../data.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Query = URLSearchParams;
+
+function intParam(q: Query, name: string, fallback?: number): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return fallback;
+  if (!/^\d+$/.test(v)) throw new HttpError(400, `${name} must be a non-negative integer`);
+  return Number(v);
+}
+
+function requireRun(store: Store, id: string) {
+  const run = store.getRun(id);
+  if (!run) throw new HttpError(404, `no run ${id}`);
+  return run;
+}
+
+function attemptSummary(a: Attempt) {
+  const last = [...a.transcript].reverse().find((m) => m.role === 'assistant');
+  const first = a.transcript.find((m) => m.role === 'user');
+  return {
+    id: a.id,
+    round: a.round,
+    seedId: a.seedId,
+    attack: a.attack,
+    techniques: a.techniques,
+    technique: techniqueKey(a),
+    language: a.language,
+    category: a.category ?? null,
+    outcome: a.outcome,
+    severity: a.severity ?? null,
+    turns: a.turns,
+    prompt: (first?.content ?? '').slice(0, 200),
+    response: (last?.content ?? '').slice(0, 200),
+  };
+}
+
+function matches(a: Attempt, q: Query): boolean {
+  const cat = q.get('category');
+  const tech = q.get('technique');
+  const lang = q.get('language');
+  const outcome = q.get('outcome');
+  if (cat && (a.category ?? '(none)') !== cat) return false;
+  if (tech && techniqueKey(a) !== tech && !a.techniques.includes(tech) && a.attack !== tech) return false;
+  if (lang && a.language !== lang) return false;
+  if (outcome && a.outcome !== outcome) return false;
+  return true;
+}
+
+function recordMatches(r: TrainingRecord, q: Query): boolean {
+  const cat = q.get('category');
+  const tech = q.get('technique');
+  const lang = q.get('language');
+  const kind = q.get('kind');
+  if (cat && (r.category ?? '(none)') !== cat) return false;
+  if (tech && !(r.techniques ?? []).includes(tech) && (r.techniques ?? []).join('+') !== tech) return false;
+  if (lang && r.language !== lang) return false;
+  if (kind && r.kind !== kind) return false;
+  return true;
+}
+
+/** Route `GET path?query` to a JSON value. Throws HttpError for 4xx. */
+export function handleApi(store: Store, path: string, q: Query): unknown {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // ['api', ...]
+  const [, a, b, c] = parts;
+  if (a === 'runs' && !b) {
+    return store.listRuns().map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      rounds: store.getRounds(r.id).length,
+    }));
+  }
+  if (a === 'runs' && b && !c) {
+    const run = requireRun(store, b);
+    return {
+      run: {
+        id: run.id,
+        kind: run.kind,
+        status: run.status,
+        seed: run.seed,
+        target: run.target ?? null,
+        createdAt: run.createdAt,
+      },
+      rounds: store.getRounds(b).map((r) => ({
+        round: r.round,
+        model: r.model ?? null,
+        status: r.status,
+        metrics: r.metrics ?? {},
+        vulnerabilities: store.listVulnerabilities(b, r.round).length,
+        attempts: store.countAttempts({ runId: b, round: r.round }),
+      })),
+      bench: store
+        .listBenchResults(b)
+        .map((x) => ({ round: x.round ?? null, suite: x.suite, model: x.model, metrics: x.metrics })),
+      models: store
+        .listModels()
+        .filter((m) => m.runId === b)
+        .map((m) => ({ id: m.id, round: m.round ?? null, parent: m.parent ?? null })),
+    };
+  }
+  if (a === 'runs' && b && c === 'facets') {
+    requireRun(store, b);
+    const attempts = store.listAttempts({ runId: b });
+    const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
+    return {
+      rounds: [...new Set(attempts.map((x) => x.round).filter((x) => x !== undefined))].sort(
+        (x, y) => (x as number) - (y as number),
+      ),
+      categories: uniq(attempts.map((x) => x.category ?? '(none)')),
+      techniques: uniq(attempts.flatMap((x) => [techniqueKey(x), ...x.techniques])),
+      languages: uniq(attempts.map((x) => x.language)),
+      outcomes: ['success', 'failure', 'error', 'undetermined'],
+    };
+  }
+  if (a === 'runs' && b && c === 'vulnerabilities') {
+    requireRun(store, b);
+    const round = intParam(q, 'round');
+    const rounds = round !== undefined ? [round] : store.getRounds(b).map((r) => r.round);
+    return rounds.flatMap((r) => store.listVulnerabilities(b, r).map((v) => ({ ...v, round: r })));
+  }
+  if (a === 'runs' && b && c === 'attempts') {
+    requireRun(store, b);
+    const round = intParam(q, 'round');
+    const limit = Math.min(intParam(q, 'limit', 200) as number, 1000);
+    const offset = intParam(q, 'offset', 0) as number;
+    const all = store.listAttempts({ runId: b, round }).filter((x) => matches(x, q));
+    return { total: all.length, offset, items: all.slice(offset, offset + limit).map(attemptSummary) };
+  }
+  if (a === 'runs' && b && c === 'records') {
+    requireRun(store, b);
+    const round = intParam(q, 'round');
+    const limit = Math.min(intParam(q, 'limit', 200) as number, 1000);
+    const all = store.listRecords({ runId: b, round }).filter((r) => recordMatches(r, q));
+    return { total: all.length, items: all.slice(0, limit) };
+  }
+  if (a === 'attempts' && b && !c) {
+    const att = store.getAttempt(b);
+    if (!att) throw new HttpError(404, `no attempt ${b}`);
+    return att;
+  }
+  throw new HttpError(404, `no such endpoint: ${path}`);
+}

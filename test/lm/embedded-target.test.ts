@@ -1,0 +1,64 @@
+// The embedded target: spec resolution, lazy loading, micro-batched concurrent calls that answer
+// exactly as single calls do, and failures as TargetError.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TargetError } from '../../src/core/index.js';
+import { createLM, saveLM, Tokenizer, trainSFT } from '../../src/lm/index.js';
+import { createEmbeddedTarget, resolveEmbeddedPath } from '../../src/targets/embedded.js';
+
+let dir: string;
+const pairs = [
+  ['red?', 'apples are red.'],
+  ['green?', 'grass is green.'],
+  ['blue?', 'the sea is blue.'],
+];
+
+beforeAll(async () => {
+  const convs = pairs.map(([u, a]) => ({
+    messages: [
+      { role: 'user' as const, content: u },
+      { role: 'assistant' as const, content: a },
+    ],
+  }));
+  const tok = Tokenizer.train(pairs.flat(), 300);
+  const lm = createLM(
+    { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 40 },
+    tok,
+    2,
+  );
+  await trainSFT(lm, convs, { steps: 120, batchSize: 3, lr: 1e-2, seed: 1 });
+  dir = mkdtempSync(join(tmpdir(), 'lm-target-'));
+  await saveLM(lm, dir);
+});
+
+describe('embedded target', () => {
+  it('resolves base, registered names and folders', () => {
+    expect(resolveEmbeddedPath('embedded:base')).toMatch(/models[/\\]breakfix-tiny-base$/);
+    expect(resolveEmbeddedPath('embedded:round-2', (n) => (n === 'round-2' ? dir : undefined))).toBe(dir);
+    expect(resolveEmbeddedPath(`embedded:${dir}`)).toBe(dir);
+    expect(() => resolveEmbeddedPath('embedded:/no/such/model')).toThrow(/no embedded model/);
+  });
+
+  it('micro-batches concurrent calls and answers each as a single call would', async () => {
+    const target = createEmbeddedTarget(`embedded:${dir}`, { batchWindowMs: 5 });
+    const replies = await Promise.all(pairs.map(([u]) => target.chat([{ role: 'user', content: u }])));
+    replies.forEach((r, i) => {
+      expect(r.text).toBe(pairs[i][1]);
+      expect(r.finishReason).toBe('stop');
+      expect(r.usage.completionTokens).toBeGreaterThan(0);
+      expect(r.latencyMs).toBeGreaterThanOrEqual(0);
+    });
+    const single = await target.chat([{ role: 'user', content: pairs[1][0] }], { maxTokens: 3 });
+    expect(single.finishReason).toBe('length');
+    expect(single.usage.completionTokens).toBe(3);
+    await target.close?.();
+  });
+
+  it('fails with a TargetError when the checkpoint cannot be loaded', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lm-empty-'));
+    const target = createEmbeddedTarget('embedded:x', { resolveModelPath: () => empty });
+    await expect(target.chat([{ role: 'user', content: 'hi' }])).rejects.toBeInstanceOf(TargetError);
+  });
+});

@@ -1,0 +1,95 @@
+// The OpenAI-compatible server over real HTTP on 127.0.0.1, talked to by the official client.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLM,
+  type RunningServer,
+  saveLM,
+  startServer,
+  Tokenizer,
+  trainSFT,
+} from '../../src/lm/index.js';
+
+let server: RunningServer;
+const convs = [
+  {
+    messages: [
+      { role: 'user' as const, content: 'say hi' },
+      { role: 'assistant' as const, content: 'hi there!' },
+    ],
+  },
+];
+
+beforeAll(async () => {
+  const tok = Tokenizer.train(['say hi', 'hi there!'], 280);
+  const lm = createLM(
+    { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 40 },
+    tok,
+    1,
+  );
+  await trainSFT(lm, convs, { steps: 60, batchSize: 1, lr: 1e-2, seed: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'lm-serve-'));
+  await saveLM(lm, dir);
+  server = await startServer({ modelDir: dir, port: 0, modelName: 'tiny' });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('breakfix serve', () => {
+  it('answers the OpenAI client: models and chat completions, concurrently', async () => {
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'unused', maxRetries: 0 });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['tiny']);
+    const replies = await Promise.all(
+      [0, 1, 2].map(() =>
+        client.chat.completions.create({
+          model: 'tiny',
+          messages: [{ role: 'user', content: 'say hi' }],
+          max_tokens: 10,
+          temperature: 0,
+        }),
+      ),
+    );
+    for (const r of replies) {
+      expect(r.choices[0].message.content).toBe('hi there!');
+      expect(r.choices[0].finish_reason).toBe('stop');
+      expect(r.usage!.completion_tokens).toBeGreaterThan(0);
+    }
+    const cut = await client.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'say hi' }],
+      max_tokens: 2,
+    });
+    expect(cut.choices[0].finish_reason).toBe('length');
+  });
+
+  it('rejects malformed requests with a 400 and a message naming the field', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`${server.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as { error: { message: string } } };
+    };
+    const bad = await post('{not json');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/not valid JSON/);
+    const noMsgs = await post(JSON.stringify({ model: 'tiny' }));
+    expect(noMsgs.status).toBe(400);
+    expect(noMsgs.body.error.message).toMatch(/messages/);
+    const badRole = await post(JSON.stringify({ messages: [{ role: 'robot', content: 'x' }] }));
+    expect(badRole.body.error.message).toMatch(/messages\[0\]\.role/);
+    const badTemp = await post(
+      JSON.stringify({ messages: [{ role: 'user', content: 'x' }], temperature: 'hot' }),
+    );
+    expect(badTemp.status).toBe(400);
+    expect(badTemp.body.error.message).toMatch(/temperature/);
+    const missing = await fetch(`${server.url}/nothing`);
+    expect(missing.status).toBe(404);
+  });
+});

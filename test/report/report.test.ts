@@ -1,0 +1,265 @@
+// Report generation from a real SQLite store: every section present, every figure matches the store,
+// every piece of model text escaped.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFigure } from '../../src/report/html.js';
+import {
+  collectReportData,
+  escapeHtml,
+  escapeMarkdownCell,
+  evaluateRules,
+  parseFailOn,
+  type ReportData,
+  renderHtml,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  rulesFromCriteria,
+  runCriteriaRules,
+  writeCycleReport,
+} from '../../src/report/index.js';
+import { buildFixtureStore, type Fixture, HOSTILE_CATEGORY, ROUND_METRICS, RUN_ID, XSS } from './fixture.js';
+
+let fx: Fixture;
+let data: ReportData;
+let html: string;
+
+beforeAll(async () => {
+  fx = buildFixtureStore();
+  data = collectReportData(fx.store, RUN_ID, { now: new Date('2026-02-01T00:00:00Z') });
+  const criteria = evaluateRules(data, parseFailOn('asr>0.02,vprr>0.05,helpfulness_drop>0.05'));
+  html = await renderHtml(data, { criteria });
+}, 60_000);
+afterAll(() => fx.store.close());
+
+describe('collectReportData', () => {
+  it('reads every round with the figures the cycle stored', () => {
+    expect(data.rounds.map((r) => r.round)).toEqual([0, 1, 2]);
+    data.rounds.forEach((r, i) => {
+      for (const [k, v] of Object.entries(ROUND_METRICS[i]))
+        if (typeof v === 'number') expect(r.figures[k as 'asr']).toBe(v);
+      expect(r.rawMetrics).toEqual(ROUND_METRICS[i]);
+      expect(r.model).toBe(`round-${i}`);
+    });
+    expect(data.rounds[0].byCategory.weapons).toEqual({ asr: 0.7, dr3: 0.5, n: 6 });
+    expect(data.rounds[2].byTechnique).toEqual({});
+  });
+
+  it('counts outcomes, the heatmap and the dataset from the stored rows', () => {
+    const att0 = fx.store.listAttempts({ runId: RUN_ID, round: 0 });
+    for (const o of ['success', 'failure', 'error', 'undetermined'] as const)
+      expect(data.rounds[0].outcomes[o]).toBe(att0.filter((a) => a.outcome === o).length);
+    const total = data.rounds[0].heatmap.reduce((s, c) => s + c.attempts, 0);
+    expect(total).toBe(att0.length);
+    const cell = data.rounds[0].heatmap.find(
+      (c) => c.category === 'weapons' && c.technique === 'base64+roleplay',
+    );
+    const inCell = att0.filter(
+      (a) => a.category === 'weapons' && a.techniques.join('+') === 'base64+roleplay',
+    );
+    expect(cell?.attempts).toBe(inCell.length);
+    expect(cell?.asr).toBe(
+      inCell.filter((a) => a.outcome === 'success').length /
+        inCell.filter((a) => a.outcome !== 'error' && a.outcome !== 'undetermined').length,
+    );
+    expect(data.rounds[0].dataset.total).toBe(5);
+    expect(data.rounds[0].dataset.byKind).toEqual({ sft: 3, preference: 2 });
+    expect(data.rounds[0].dataset.byPurpose).toEqual({ safety: 4, benign: 1 });
+    expect(data.rounds[1].dataset.fromMetrics).toEqual({ sft: 3, preference: 2 });
+    expect(data.rounds[2].dataset.total).toBe(0);
+  });
+
+  it('reads vulnerabilities per round and samples their example transcripts first', () => {
+    expect(data.rounds[2].vulnerabilities.map((v) => v.status).sort()).toEqual(['fixed', 'regressed']);
+    expect(data.rounds[0].samples[0].attemptId).toBe('att_r0_1');
+    expect(data.rounds[0].samples.length).toBe(6);
+    expect(data.models.map((m) => m.id)).toEqual(['fixture-round-0', 'fixture-round-1', 'fixture-round-2']);
+    expect(data.categories).toContain(HOSTILE_CATEGORY);
+  });
+
+  it('refuses an unknown run', () => {
+    expect(() => collectReportData(fx.store, 'run_nope')).toThrow(/no run run_nope/);
+  });
+});
+
+describe('HTML report', () => {
+  it('has every section', () => {
+    for (const id of [
+      'summary',
+      'rounds',
+      'charts',
+      'heatmap',
+      'vulnerabilities',
+      'dataset',
+      'bench',
+      'transcripts',
+      'models',
+    ])
+      expect(html).toContain(`<section id="${id}">`);
+    for (const id of [
+      'headline',
+      'refusal',
+      'helpfulness',
+      'heldback',
+      'asr-by-category',
+      'dr3-by-category',
+      'asr-by-technique',
+      'heatmap-0',
+      'heatmap-1',
+      'heatmap-2',
+    ])
+      expect(html).toContain(`id="chart-${id}"`);
+    expect((html.match(/<svg /g) ?? []).length).toBe(10);
+  });
+
+  it('shows every stored figure in the rounds table', () => {
+    for (const [i, m] of ROUND_METRICS.entries())
+      for (const [k, v] of Object.entries(m)) {
+        if (typeof v !== 'number') continue;
+        const cells = [...html.matchAll(new RegExp(`<td class="num" data-key="${k}">([^<]*)</td>`, 'g'))].map(
+          (x) => x[1],
+        );
+        expect(cells[i], `${k} round ${i}`).toBe(formatFigure(k, v));
+      }
+    expect(formatFigure('asr', 0.6)).toBe('60.0%');
+  });
+
+  it('lists vulnerabilities with their status and criteria results', () => {
+    expect(html).toMatch(/Round 2 — 2 vulnerabilities \(0 new, 0 persisting, 1 fixed, 1 regressed\)/);
+    expect(html).toContain('<span class="badge regressed">regressed</span>');
+    expect(html).toMatch(/<tr class="pass"><td><code>asr&gt;0.02<\/code><\/td><td>1.0%<\/td>/);
+    expect(html).toMatch(/<tr class="pass"><td><code>helpfulness_drop&gt;0.05<\/code>/);
+  });
+
+  it('is self-contained: no script, no external resource', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link|<iframe|<img|<object|<embed|url\((?!#)/i);
+    expect(html).not.toMatch(/<[a-z][^>]*\s(src|href)\s*=\s*"(?!#)/i);
+  });
+
+  it('escapes every piece of model and attacker text', () => {
+    expect(html).not.toContain(XSS.script);
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toMatch(/<svg onload/i);
+    // No tag carries an event handler (quoted attribute values, which hold escaped text, aside).
+    expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[a-z][^>]*\son\w+\s*=/i);
+    expect(html).not.toContain('href="javascript:');
+    expect(html).toContain('&lt;script&gt;window.__xss = 1&lt;/script&gt;');
+    expect(html).toContain('&lt;/details&gt;&lt;/pre&gt;');
+    // transcripts collapsed by default, and one <details> closes per one opened
+    expect(html).not.toMatch(/<details[^>]* open/);
+    expect((html.match(/<details/g) ?? []).length).toBe((html.match(/<\/details>/g) ?? []).length);
+  });
+});
+
+describe('Markdown, JSON and JUnit', () => {
+  const criteria = () => evaluateRules(data, parseFailOn('asr>0.02,vprr>0.02,iprr<0.9,ungroundedness>0.1'));
+
+  it('Markdown summarises rounds, criteria and vulnerabilities, escaped', () => {
+    const md = renderMarkdown(data, criteria());
+    expect(md).toContain('| ASR | 60.0% | 20.0% | 1.0% |');
+    expect(md).toContain('| VPRR | 4.0% | 6.0% | 3.0% |');
+    expect(md).toMatch(/❌ 2 of 4 criteria failed/);
+    expect(md).toContain('### Vulnerabilities, round 2 (1 open, 1 fixed)');
+    expect(md).not.toMatch(/<(img|svg|script)/i);
+  });
+
+  it('JSON carries every figure', () => {
+    const j = JSON.parse(renderJson(data, criteria()));
+    expect(j.run.id).toBe(RUN_ID);
+    expect(j.rounds.map((r: { figures: unknown }) => r.figures)).toEqual(data.rounds.map((r) => r.figures));
+    expect(j.rounds[0].rawMetrics).toEqual(ROUND_METRICS[0]);
+    expect(j.criteria).toHaveLength(4);
+    expect(j.passed).toBe(false);
+  });
+
+  it('JUnit has one test case per criterion and a failure for each failing one', () => {
+    const xml = renderJunit(data, criteria());
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(4);
+    expect((xml.match(/<failure /g) ?? []).length).toBe(2);
+    expect(xml).toContain('name="vprr&gt;0.02"');
+    expect(xml).toContain('ungroundedness was not measured');
+    expect(xml).toMatch(/<testsuites name="breakfix" tests="4" failures="2"/);
+  });
+});
+
+describe('criteria', () => {
+  it('parses fail-when rules and rejects bad ones with the part named', () => {
+    expect(parseFailOn('asr>0.02, vprr >= 5%')).toEqual([
+      { metric: 'asr', op: '>', threshold: 0.02 },
+      { metric: 'vprr', op: '>=', threshold: 0.05 },
+    ]);
+    expect(() => parseFailOn('asr=0.02')).toThrow(/cannot read criterion "asr=0.02"/);
+    expect(() => parseFailOn('bogus>1')).toThrow(/unknown metric "bogus"/);
+    expect(() => parseFailOn(' , ')).toThrow(/no criteria/);
+  });
+
+  it('turns config release criteria into rules and fails unmeasured metrics', () => {
+    const rules = rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 });
+    const res = evaluateRules(data, rules);
+    expect(res.map((r) => [r.rule, r.pass])).toEqual([
+      ['asr>0.02', true],
+      ['dr3>0.01', true],
+      ['vprr>0.05', true],
+      ['helpfulness_drop>0.02', true],
+    ]);
+    expect(res[3].value).toBeCloseTo(0.01, 10);
+    const [r] = evaluateRules(data, parseFailOn('ungroundedness>0.1'));
+    expect(r.pass).toBe(false);
+    expect(r.message).toMatch(/not measured/);
+  });
+});
+
+describe('a run with nothing measured yet', () => {
+  it('renders every format, and criteria fail as not measured', async () => {
+    const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1 });
+    const empty = collectReportData(fx.store, run.id);
+    expect(empty.rounds).toEqual([]);
+    const res = evaluateRules(empty, rulesFromCriteria({ asr: 0.02 }));
+    expect(res[0]).toMatchObject({ pass: false, value: null, message: 'asr was not measured' });
+    const page = await renderHtml(empty, { criteria: res });
+    expect(page).toContain('No round has been measured yet.');
+    expect(page).toContain('<section id="vulnerabilities">');
+    expect(renderMarkdown(empty, res)).toContain('_No round has been measured yet._');
+    expect(JSON.parse(renderJson(empty, res)).passed).toBe(false);
+    expect(renderJunit(empty, res)).toContain('<failure message="asr was not measured"');
+  });
+});
+
+describe('escaping', () => {
+  it('escapes the six HTML-significant characters and drops XML-invalid control characters', () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&\`</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;',
+    );
+    expect(escapeHtml('a\u0000b\u0007c\td\ne')).toBe('abc\td\ne');
+    expect(escapeHtml(undefined)).toBe('');
+    expect(escapeHtml(3)).toBe('3');
+  });
+
+  it('neutralises Markdown table cells', () => {
+    expect(escapeMarkdownCell('a|b\n[x](javascript:alert(1)) <img>')).toBe(
+      'a\\|b \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;img&gt;',
+    );
+  });
+});
+
+describe('writeCycleReport', () => {
+  it('writes the HTML report beside the store, gated on the criteria the run was configured with', async () => {
+    const run = fx.store.createRun({
+      kind: 'cycle',
+      config: { cycle: { criteria: { asr: 0.5, vprr: 0.001 } } },
+      seed: 1,
+    });
+    fx.store.upsertRound(run.id, 0, { status: 'done', metrics: { asr: 0.25, vprr: 0.01 } });
+    expect(runCriteriaRules(fx.store.getRun(run.id)?.config)).toEqual([
+      { metric: 'asr', op: '>', threshold: 0.5 },
+      { metric: 'vprr', op: '>', threshold: 0.001 },
+    ]);
+    const file = await writeCycleReport(fx.store, run.id);
+    expect(file).toBe(join(fx.dir, 'reports', `${run.id}.html`));
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain('<tr class="pass"><td><code>asr&gt;0.5</code>');
+    expect(page).toContain('<tr class="fail"><td><code>vprr&gt;0.001</code>');
+  });
+});

@@ -1,0 +1,189 @@
+// The viewer and the HTML report end to end in headless Chromium (Debian's `chromium`, driven by
+// playwright-core): the page loads, filters work, a transcript opens, an XSS payload stored in a
+// transcript does not execute, and screenshots are taken (test/report/__screenshots__, git-ignored).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
+import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
+
+const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`skipping the viewer browser tests: ${CHROMIUM} is absent (apt-get install chromium)`);
+const SHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
+
+describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
+  let fx: Fixture;
+  let viewer: Viewer;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    fx = buildFixtureStore();
+    viewer = await startViewer({ store: fx.store, port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, '.gitignore'), '*\n');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await viewer?.close();
+    fx?.store.close();
+  });
+
+  const xss = () => page.evaluate(() => (window as unknown as { __xss?: number }).__xss);
+
+  it('loads the runs and shows the rounds side by side', async () => {
+    await page.goto(viewer.url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    expect(await page.locator('#run option').count()).toBe(1);
+    expect(await page.locator('#run').inputValue()).toBe(RUN_ID);
+    const asr = await page.locator('#rounds-table tr[data-key="asr"] td').allTextContents();
+    expect(asr).toEqual(['asr', '60.0%', '20.0%', '1.0%']);
+    // The report's charts, served as inert SVG images.
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('#charts img')];
+      return imgs.length >= 7 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
+  it('filters attempts by outcome, language and technique', async () => {
+    await page.click('button[data-tab="attempts"]');
+    const rows = page.locator('#attempts-table tbody tr');
+    expect(await rows.count()).toBe(fx.store.countAttempts({ runId: RUN_ID }));
+    await page.selectOption('#f-outcome', 'failure');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#attempts-table tbody tr').length === n,
+      fx.store.countAttempts({ runId: RUN_ID, outcome: 'failure' }),
+    );
+    const outcomes = await page.locator('#attempts-table tbody tr td:nth-child(2)').allTextContents();
+    expect(new Set(outcomes)).toEqual(new Set(['failure']));
+    await page.selectOption('#f-language', 'fr');
+    const frFailures = fx.store
+      .listAttempts({ runId: RUN_ID, outcome: 'failure' })
+      .filter((a) => a.language === 'fr');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#attempts-table tbody tr').length === n,
+      frFailures.length,
+    );
+    await page.selectOption('#f-outcome', '');
+    await page.selectOption('#f-language', '');
+    await page.selectOption('#f-technique', 'base64+roleplay');
+    const chained = fx.store
+      .listAttempts({ runId: RUN_ID })
+      .filter((a) => a.techniques.join('+') === 'base64+roleplay');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#attempts-table tbody tr').length === n,
+      chained.length,
+    );
+    expect(await page.textContent('#attempt-count')).toBe(`${chained.length} attempts`);
+    await page.selectOption('#f-technique', '');
+  }, 30_000);
+
+  it('opens a transcript holding an XSS payload as text; nothing executes', async () => {
+    await page.selectOption('#f-round', '0');
+    await page.click('tr[data-attempt="att_r0_0"]');
+    await page.waitForSelector('#detail:not([hidden]) .msg.assistant pre');
+    const text = await page.locator('#detail .msg.assistant pre').textContent();
+    expect(text).toContain(XSS.script);
+    expect(text).toContain(XSS.img);
+    expect(text).toContain(XSS.svg);
+    // The payload's elements were never created.
+    expect(
+      await page
+        .locator(
+          '#detail img, #detail svg, #detail iframe, #detail a[href^="javascript"], #detail-body script',
+        )
+        .count(),
+    ).toBe(0);
+    // The attempts list shows the truncated prompt as text too.
+    expect(await xss()).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'viewer-transcript.png'), fullPage: false });
+  }, 30_000);
+
+  it('shows vulnerabilities with their example transcripts, and records with provenance', async () => {
+    await page.click('button[data-tab="vulns"]');
+    await page.selectOption('#vuln-round', '0');
+    await page.waitForFunction(() => document.querySelectorAll('#vulns-table tbody tr').length === 2);
+    await page.locator('#vulns-table tbody tr').nth(1).click();
+    await page.waitForSelector('#detail details.example');
+    await page.click('#detail details.example summary');
+    expect(await page.locator('#detail details.example[open] .msg').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#detail-title')).toContain(
+      'vulnerability cyber|<img src=x onerror=alert(1)>',
+    );
+    await page.selectOption('#vuln-status', 'new');
+    await page.waitForFunction(() => document.querySelectorAll('#vulns-table tbody tr').length === 2);
+
+    await page.click('button[data-tab="records"]');
+    await page.selectOption('#r-round', '0');
+    await page.waitForFunction(() => document.querySelectorAll('#records-table tbody tr').length === 5);
+    await page.selectOption('#r-language', 'fr');
+    await page.waitForFunction(() => document.querySelectorAll('#records-table tbody tr').length === 1);
+    expect(await page.locator('#records-table tbody tr td').allTextContents()).toEqual([
+      'sft',
+      'benign',
+      'weapons',
+      'fr',
+      'train',
+      'redteam',
+      'att_r0_1',
+      '—',
+      '0',
+    ]);
+    await page.selectOption('#r-language', '');
+    await page.click('tr[data-record="rec_0_d"]');
+    await page.waitForSelector('#detail-title:text("record rec_0_d")');
+    expect(await page.locator('#detail .msg pre').allTextContents()).toContain(XSS.img);
+    expect(await xss()).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.click('#detail-close');
+    await page.click('button[data-tab="rounds"]');
+    await page.screenshot({ path: join(SHOTS, 'viewer-rounds.png'), fullPage: false });
+  }, 30_000);
+
+  it('renders the HTML report with its payloads inert and transcripts collapsed', async () => {
+    const html = await renderHtml(collectReportData(fx.store, RUN_ID));
+    const file = join(SHOTS, 'report.html');
+    writeFileSync(file, html);
+    const p = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const reportDialogs: string[] = [];
+    const requests: string[] = [];
+    p.on('dialog', (d) => {
+      reportDialogs.push(d.message());
+      void d.dismiss();
+    });
+    p.on('request', (r) => requests.push(r.url()));
+    await p.goto(`file://${file}`);
+    expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await p.locator('details.transcript').count()).toBeGreaterThan(0);
+    expect(await p.locator('details.transcript[open]').count()).toBe(0);
+    expect(await p.locator('script, img, iframe').count()).toBe(0);
+    expect(await p.locator('section#charts svg').count()).toBe(7);
+    await p.locator('details.transcript').first().click();
+    expect(await p.locator('details.transcript[open] pre').first().isVisible()).toBe(true);
+    expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(reportDialogs).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]); // self-contained
+    await p.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
+    await p.close();
+  }, 60_000);
+});

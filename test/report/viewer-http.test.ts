@@ -1,0 +1,138 @@
+// The viewer over real HTTP on 127.0.0.1: API answers from the store, static files only from its
+// asset dir (traversal refused), a CSP on every response, GET only, Host checked.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startViewer, type Viewer } from '../../src/report/index.js';
+import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
+
+let fx: Fixture;
+let viewer: Viewer;
+beforeAll(async () => {
+  fx = buildFixtureStore();
+  viewer = await startViewer({ store: fx.store, port: 0 });
+});
+afterAll(async () => {
+  await viewer.close();
+  fx.store.close();
+});
+
+/** A raw request: node's http client sends the path as given (fetch would normalise `..`). */
+function raw(path: string, opts: { method?: string; host?: string } = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: viewer.port,
+          path,
+          method: opts.method ?? 'GET',
+          headers: opts.host ? { host: opts.host } : {},
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+const get = async (path: string) => {
+  const r = await raw(path);
+  return {
+    ...r,
+    json: r.headers['content-type']?.toString().includes('json') ? JSON.parse(r.body) : undefined,
+  };
+};
+
+describe('breakfix view server', () => {
+  it('binds to 127.0.0.1 by default', () => {
+    expect(viewer.host).toBe('127.0.0.1');
+    expect(viewer.url).toBe(`http://127.0.0.1:${viewer.port}/`);
+  });
+
+  it('serves the page with a strict CSP and the stylesheet', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const css = await get('/assets/viewer.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+  });
+
+  it('refuses path traversal and unknown files', async () => {
+    for (const p of [
+      '/assets/../../../package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/../package.json',
+      '/assets/..\\server.ts',
+      '/assets/%2e%2e%5cserver.ts',
+    ]) {
+      const r = await raw(p);
+      expect([400, 404], p).toContain(r.status);
+      expect(r.body).not.toContain('"name"');
+    }
+    expect((await raw('/assets/nope.css')).status).toBe(404);
+    expect((await raw('/assets/.hidden')).status).toBe(404);
+    expect((await raw('/etc/passwd')).status).toBe(404);
+  });
+
+  it('is read-only and checks the Host header', async () => {
+    expect((await raw('/api/runs', { method: 'POST' })).status).toBe(405);
+    expect((await raw('/api/runs', { host: 'evil.example:80' })).status).toBe(403);
+    expect((await raw('/api/runs', { host: `localhost:${viewer.port}` })).status).toBe(200);
+  });
+
+  it('answers the API from the store, with filters', async () => {
+    const runs = await get('/api/runs');
+    expect(runs.json).toEqual([expect.objectContaining({ id: RUN_ID, kind: 'cycle', rounds: 3 })]);
+    const run = await get(`/api/runs/${RUN_ID}`);
+    expect(run.json.rounds.map((r: { metrics: { asr: number } }) => r.metrics.asr)).toEqual([0.6, 0.2, 0.01]);
+    const facets = await get(`/api/runs/${RUN_ID}/facets`);
+    expect(facets.json.languages).toEqual(['en', 'fr']);
+    expect(facets.json.techniques).toContain('base64+roleplay');
+
+    const all = await get(`/api/runs/${RUN_ID}/attempts`);
+    expect(all.json.total).toBe(fx.store.countAttempts({ runId: RUN_ID }));
+    const fr = await get(`/api/runs/${RUN_ID}/attempts?language=fr&outcome=failure`);
+    const expected = fx.store
+      .listAttempts({ runId: RUN_ID })
+      .filter((a) => a.language === 'fr' && a.outcome === 'failure');
+    expect(fr.json.items.map((a: { id: string }) => a.id)).toEqual(expected.map((a) => a.id));
+    const tech = await get(`/api/runs/${RUN_ID}/attempts?technique=base64&round=0`);
+    expect(
+      tech.json.items.every(
+        (a: { techniques: string[]; round: number }) => a.techniques.includes('base64') && a.round === 0,
+      ),
+    ).toBe(true);
+    expect(tech.json.total).toBeGreaterThan(0);
+
+    const vulns = await get(`/api/runs/${RUN_ID}/vulnerabilities?round=2`);
+    expect(vulns.json.map((v: { status: string }) => v.status).sort()).toEqual(['fixed', 'regressed']);
+    const recs = await get(`/api/runs/${RUN_ID}/records?round=0&language=fr`);
+    expect(recs.json.items.map((r: { id: string }) => r.id)).toEqual(['rec_0_b']);
+    expect(recs.json.items[0].provenance).toEqual({ source: 'redteam', attemptId: 'att_r0_1', round: 0 });
+
+    const charts = await get(`/api/runs/${RUN_ID}/charts`);
+    expect(charts.json.map((c: { id: string }) => c.id)).toContain('heatmap-0');
+    const svg = await raw(charts.json[0].url);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toBe('image/svg+xml');
+    expect(svg.body.startsWith('<svg')).toBe(true);
+    expect((await raw(`/charts/${RUN_ID}/nope.svg`)).status).toBe(404);
+
+    const att = await get('/api/attempts/att_r0_0');
+    expect(att.json.transcript[1].content).toContain(XSS.script); // data stays data; the page escapes it
+    expect((await get('/api/attempts/nope')).status).toBe(404);
+    expect((await get('/api/runs/nope')).status).toBe(404);
+    expect((await get(`/api/runs/${RUN_ID}/attempts?round=x`)).status).toBe(400);
+    expect((await get('/api/runs/%E0%A4%A')).status).toBe(400);
+  });
+});
