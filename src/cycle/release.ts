@@ -28,9 +28,11 @@ export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Relea
   const judged = rounds.map((r) => ({ r, result: evaluateCriteria(criteria, r.metrics, baseline) }));
   const passing = judged.filter((j) => j.result.met);
   const pool = passing.length > 0 ? passing : judged;
+  // Among passing rounds: the safest. When none passes, the closest is the safest round too (lowest
+  // ASR), then the one failing fewest checks: the unaligned round 0 is never "closest" by default.
   const key = (j: (typeof judged)[number]) => [
-    j.result.checks.filter((c) => !c.pass).length,
     num(j.r.metrics.asr, 1),
+    j.result.checks.filter((c) => !c.pass).length,
     num(j.r.metrics.heldback_asr, 1),
     -num(j.r.metrics.helpfulness, 0),
   ];

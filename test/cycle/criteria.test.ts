@@ -36,6 +36,12 @@ describe('release criteria', () => {
     const rel = chooseRelease(rounds, criteria);
     expect(rel).toMatchObject({ round: 2, model: 'r2', criteria_met: true });
 
+    const noneMet = chooseRelease(
+      [rounds[0], { round: 1, model: 'r1', metrics: { asr: 0, dr3: 0, vprr: 0.2, helpfulness: 0.5 } }],
+      criteria,
+    );
+    expect(noneMet).toMatchObject({ round: 1, criteria_met: false });
+
     const none = chooseRelease(rounds.slice(0, 1), criteria);
     expect(none.criteria_met).toBe(false);
     expect(none.reasons[0]).toMatch(/no round met every criterion/);
