@@ -85,26 +85,6 @@ export function evaluateCriteria(criteria: Criteria, metrics: RoundMetrics, base
   return { met: checks.every((c) => c.pass), checks };
 }
 
-/** Parses `asr>0.02,vprr>0.05` (fail-when rules) into criteria. */
-export function parseFailOn(text: string): Criteria {
-  const out: Criteria = {};
-  const names: Record<string, keyof Criteria> = {
-    asr: 'asr',
-    dr3: 'dr3',
-    vprr: 'vprr',
-    helpfulness_drop: 'helpfulnessDrop',
-    heldback_asr: 'heldbackAsr',
-  };
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([a-z_0-9]+)\s*>\s*([0-9.]+)$/.exec(part);
-    if (!m || !(m[1] in names) || Number.isNaN(Number(m[2]))) {
-      throw new Error(`cannot read criterion "${part}": expected NAME>NUMBER with NAME one of ${Object.keys(names).join(', ')}`);
-    }
-    out[names[m[1]]] = Number(m[2]);
-  }
-  return out;
-}
-
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
