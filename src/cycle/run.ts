@@ -4,7 +4,7 @@
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { join, dirname, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
-import type { Attempt, ModelRef, Progress, Target } from '../core/index.js';
+import type { ModelRef, Progress, Target } from '../core/index.js';
 import { BreakfixError, createRng, hash32 } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { runBench } from '../bench/index.js';
@@ -309,4 +309,3 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
   };
 }
 
-export type { Attempt };
