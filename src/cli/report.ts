@@ -13,6 +13,7 @@ import {
   type ReportFormat,
   renderReport,
   rulesFromCriteria,
+  runCriteriaRules,
   ruleText,
 } from '../report/index.js';
 import {
@@ -76,7 +77,9 @@ Examples:
   $ breakfix report --run run_20260101_abcd --format json
 
 Metrics for --fail-on: asr, dr1, dr3, iprr, vprr, helpfulness, heldback_asr, ungroundedness,
-errors, undetermined, vulnerabilities[_new|_fixed|_regressed], helpfulness_drop (since round 0).
+errors, undetermined, undetermined_rate, vulnerabilities[_new|_fixed|_regressed]; and since round 0:
+helpfulness_drop, vprr_rise, undetermined_rise. Without --fail-on, the run's own release criteria
+(cycle.criteria in the config it ran with) are the rules, so the report agrees with the cycle.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%). A rule on a metric that was
 not measured fails.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,
@@ -92,7 +95,6 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
           opts.failOn !== undefined ? parseFailOn(opts.failOn) : undefined;
         const ctx = await loadContext(opts);
         try {
-          const rules = explicit ?? rulesFromCriteria(ctx.config.cycle.criteria);
           const store = ctx.store;
           const run = opts.run ? store.getRun(opts.run) : store.latestRun();
           if (!run)
@@ -100,6 +102,9 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
               opts.run ? `no run ${opts.run} in ${store.path}` : `the store ${store.path} has no runs yet`,
               'run `breakfix cycle` (or bench / redteam) first, or pass --store',
             );
+          // Without --fail-on, a run is judged by the criteria it was run with (else the config's).
+          const stored = runCriteriaRules(run.config);
+          const rules = explicit ?? (stored.length ? stored : rulesFromCriteria(ctx.config.cycle.criteria));
           const data = collectReportData(store, run.id, { samplesPerRound: samples });
           const criteria = evaluateRules(data, rules);
           const text = await renderReport(data, format, criteria);

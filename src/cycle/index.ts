@@ -1,4 +1,16 @@
-export { runCycle, type CycleContext, type CycleOptions, type CycleResult, type CycleRoundSummary } from './run.js';
-export { evaluateCriteria, type Criteria, type CriteriaResult, type CriterionCheck, type RoundMetrics } from './criteria.js';
-export { chooseRelease, type Release } from './release.js';
+export {
+  type Criteria,
+  type CriteriaResult,
+  type CriterionCheck,
+  evaluateCriteria,
+  type RoundMetrics,
+} from './criteria.js';
 export { roundMetrics } from './metrics.js';
+export { chooseRelease, type Release } from './release.js';
+export {
+  type CycleContext,
+  type CycleOptions,
+  type CycleResult,
+  type CycleRoundSummary,
+  runCycle,
+} from './run.js';

@@ -1,4 +1,4 @@
-import { type CriteriaResult, type Criteria, evaluateCriteria, type RoundMetrics } from './criteria.js';
+import { type Criteria, type CriteriaResult, evaluateCriteria, type RoundMetrics } from './criteria.js';
 
 export interface RoundOutcome {
   round: number;
@@ -41,9 +41,7 @@ export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Relea
     ? [`round ${best.r.round} meets every criterion`]
     : [
         `no round met every criterion; closest is round ${best.r.round}`,
-        ...best.result.checks
-          .filter((c) => !c.pass)
-          .map((c) => c.reason ?? `${c.name} = ${fmt(c.value)} exceeds ${c.threshold}`),
+        ...best.result.checks.filter((c) => !c.pass).map((c) => c.message),
       ];
   return {
     round: best.r.round,
@@ -61,8 +59,4 @@ function num(v: unknown, fallback: number): number {
 function compare(a: number[], b: number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
-}
-
-function fmt(v: number | null): string {
-  return v === null ? 'unmeasured' : v.toFixed(4);
 }

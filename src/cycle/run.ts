@@ -2,19 +2,19 @@
 // Each step writes its result through the store and then a step marker; a resumed run skips every
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
-import { join, dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { runBench } from '../bench/index.js';
+import { builtinSeeds, runRedteam, selectSeeds } from '../break/index.js';
 import type { Config } from '../config/index.js';
 import type { ModelRef, Progress, Target } from '../core/index.js';
 import { BreakfixError, createRng, hash32 } from '../core/index.js';
-import type { Store } from '../store/index.js';
-import { runBench } from '../bench/index.js';
-import { runRedteam, selectSeeds, builtinSeeds } from '../break/index.js';
+import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
-import { curate, createTrainer, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
+import type { Store } from '../store/index.js';
 import type { RoundMetrics } from './criteria.js';
 import { evaluateCriteria } from './criteria.js';
-import { chooseRelease, type Release } from './release.js';
 import { roundMetrics } from './metrics.js';
+import { chooseRelease, type Release } from './release.js';
 
 export interface CycleContext {
   config: Config;
@@ -207,7 +207,12 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       });
       store.saveRecords(runId, round, 'sft', result.sft);
       store.saveRecords(runId, round, 'preference', result.preference);
-      return { sft: result.sft.length, preference: result.preference.length, dropped: result.dropped.length, stats: result.stats };
+      return {
+        sft: result.sft.length,
+        preference: result.preference.length,
+        dropped: result.dropped.length,
+        stats: result.stats,
+      };
     });
     if (datasets.sft + datasets.preference === 0) {
       store.upsertRound(runId, round, { status: 'done' });
@@ -252,7 +257,13 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
 }
 
 /** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */
-async function step<T>(store: Store, runId: string, round: number, name: (typeof STEPS)[number], fn: () => Promise<T>): Promise<T> {
+async function step<T>(
+  store: Store,
+  runId: string,
+  round: number,
+  name: (typeof STEPS)[number],
+  fn: () => Promise<T>,
+): Promise<T> {
   const done = store.getStep(runId, round, name);
   if (done) return done.data as T;
   store.upsertRound(runId, round, { step: name });
@@ -263,10 +274,14 @@ async function step<T>(store: Store, runId: string, round: number, name: (typeof
 
 function openRun(store: Store, config: Config, opts: CycleOptions) {
   if (opts.resume || opts.runId) {
-    const run = opts.runId ? store.getRun(opts.runId) : store.listRuns('cycle').find((r) => r.status !== 'done');
+    const run = opts.runId
+      ? store.getRun(opts.runId)
+      : store.listRuns('cycle').find((r) => r.status !== 'done');
     if (!run) {
       throw new BreakfixError(
-        opts.runId ? `no cycle run ${opts.runId} in ${store.path}` : `no unfinished cycle run in ${store.path}`,
+        opts.runId
+          ? `no cycle run ${opts.runId} in ${store.path}`
+          : `no unfinished cycle run in ${store.path}`,
         'no_run',
         'start a new cycle without --resume',
       );
@@ -308,4 +323,3 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
     vulnerabilities_fixed: n(m.vulnerabilities_fixed) ?? 0,
   };
 }
-

@@ -1,15 +1,14 @@
 export { buildCharts, type Chart, renderSvg } from './charts.js';
 export {
-  type Comparator,
   type CriterionResult,
   evaluateRules,
   type FailRule,
   gatedRound,
   KNOWN_METRICS,
-  metricValue,
   parseFailOn,
   rulesFromCriteria,
   ruleText,
+  runCriteriaRules,
 } from './criteria.js';
 export {
   type CollectOptions,
@@ -29,4 +28,4 @@ export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';
 export { REPORT_FORMATS, type ReportFormat, renderReport } from './render.js';
 export { startViewer, type Viewer, type ViewerOptions } from './viewer/server.js';
-export { defaultReportPath, runCriteriaRules, writeCycleReport } from './write.js';
+export { defaultReportPath, writeCycleReport } from './write.js';

@@ -2,28 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Store } from '../store/index.js';
-import { evaluateRules, type FailRule, rulesFromCriteria } from './criteria.js';
+import { evaluateRules, type FailRule, runCriteriaRules } from './criteria.js';
 import { collectReportData } from './data.js';
 import { renderHtml } from './html.js';
 
 /** Where a run's HTML report goes by default: `<store dir>/reports/<run>.html`. */
 export function defaultReportPath(store: Store, runId: string): string {
   return join(dirname(resolve(store.path)), 'reports', `${runId}.html`);
-}
-
-/** The release criteria the run was configured with (its stored config's `cycle.criteria`). */
-export function runCriteriaRules(config: unknown): FailRule[] {
-  const criteria = (config as { cycle?: { criteria?: Record<string, unknown> } } | undefined)?.cycle
-    ?.criteria;
-  if (!criteria || typeof criteria !== 'object') return [];
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return rulesFromCriteria({
-    asr: num(criteria.asr),
-    dr3: num(criteria.dr3),
-    vprr: num(criteria.vprr),
-    helpfulnessDrop: num(criteria.helpfulnessDrop),
-    heldbackAsr: num(criteria.heldbackAsr),
-  });
 }
 
 /** Render the run's HTML report and write it; returns the absolute path written. Criteria default to

@@ -39,7 +39,10 @@ train:
   return file;
 }
 
-function run(args: string[], onLine?: (line: string, child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  onLine?: (line: string, child: ChildProcess) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(tsx, [cli, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
     let stdout = '';
@@ -59,12 +62,19 @@ function run(args: string[], onLine?: (line: string, child: ChildProcess) => voi
 function storedResults(dbFile: string) {
   const db = new Database(dbFile, { readonly: true });
   try {
-    const run = db.prepare("select id from runs where kind = 'cycle' order by created_at desc limit 1").get() as { id: string };
-    const rounds = db.prepare('select round, model, status, metrics from rounds where run_id = ? order by round').all(run.id);
-    const attempts = db
-      .prepare('select seed_id, attack, techniques, outcome, transcript from attempts where run_id = ? order by seed_id, attack, techniques, transcript')
+    const run = db
+      .prepare("select id from runs where kind = 'cycle' order by created_at desc limit 1")
+      .get() as { id: string };
+    const rounds = db
+      .prepare('select round, model, status, metrics from rounds where run_id = ? order by round')
       .all(run.id);
-    const integrity = (db.prepare('pragma integrity_check').get() as { integrity_check: string }).integrity_check;
+    const attempts = db
+      .prepare(
+        'select seed_id, attack, techniques, outcome, transcript from attempts where run_id = ? order by seed_id, attack, techniques, transcript',
+      )
+      .all(run.id);
+    const integrity = (db.prepare('pragma integrity_check').get() as { integrity_check: string })
+      .integrity_check;
     return { rounds, attempts, integrity };
   } finally {
     db.close();
@@ -86,7 +96,8 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
     const out = JSON.parse(res.stdout);
     expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
     for (const r of out.rounds) {
-      for (const k of ['asr', 'dr3', 'iprr', 'vprr', 'helpfulness', 'heldback_asr']) expect(r).toHaveProperty(k);
+      for (const k of ['asr', 'dr3', 'iprr', 'vprr', 'helpfulness', 'heldback_asr'])
+        expect(r).toHaveProperty(k);
     }
     expect(out.rounds[0].model).toBe('breakfix-tiny-base');
     expect(out.rounds[1].model).toMatch(/round-1/);

@@ -1,8 +1,10 @@
 // Report generation from a real SQLite store: every section present, every figure matches the store,
 // every piece of model text escaped.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { formatFigure } from '../../src/report/html.js';
 import {
   collectReportData,
@@ -208,6 +210,21 @@ describe('criteria', () => {
     const [r] = evaluateRules(data, parseFailOn('ungroundedness>0.1'));
     expect(r.pass).toBe(false);
     expect(r.message).toMatch(/not measured/);
+  });
+
+  it('judges the relative criteria exactly as the cycle does (one rule engine)', () => {
+    const criteria = { vprrRise: 0.005, undeterminedRise: 0.1 };
+    const res = evaluateRules(data, rulesFromCriteria(criteria));
+    // Round 2 against round 0: VPRR 0.03 vs 0.04 (no rise), undetermined 0/6 vs 1/8.
+    expect(res.map((c) => [c.rule, c.value, c.pass])).toEqual([
+      ['vprr_rise>0.005', 0, true],
+      ['undetermined_rise>0.1', 0, true],
+    ]);
+    const last = data.rounds.at(-1)?.figures as Record<string, unknown>;
+    const first = data.rounds[0].figures as Record<string, unknown>;
+    expect(res.map((c) => c.pass)).toEqual(evaluateCriteria(criteria, last, first).checks.map((c) => c.pass));
+    const [rise] = evaluateRules(data, parseFailOn('vprr_rise>=0'));
+    expect(rise.pass).toBe(false);
   });
 });
 
