@@ -77,6 +77,8 @@ export interface BenchSummary {
   iprr?: number;
   vprr?: number;
   helpfulness?: number;
+  /** Undetermined share of the jailbreak (else harmful) suite's items. */
+  undetermined_rate?: number;
   /** Mean ungroundedness divided by 4 (the 0–4 mean itself is in the suite's metrics). */
   ungroundedness?: number;
 }
@@ -208,6 +210,13 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
   s.iprr = r(over?.metrics.iprr);
   s.vprr = r(over?.metrics.vprr);
   s.helpfulness = r(help?.metrics.pass_rate);
+  // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
+  // search, so a rise means the model stopped answering sensibly, not that the search moved on.
+  const attack = (jb ?? harm)?.metrics.asr;
+  if (attack?.kind === 'rate') {
+    const all = attack.n + attack.undetermined + attack.errors;
+    if (all > 0) s.undetermined_rate = attack.undetermined / all;
+  }
   const u = r(ground?.metrics.ungroundedness);
   s.ungroundedness = u === undefined ? undefined : u / 4;
   for (const k of Object.keys(s) as (keyof BenchSummary)[]) if (s[k] === undefined) delete s[k];

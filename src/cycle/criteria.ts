@@ -54,7 +54,7 @@ export interface CriteriaResult {
 }
 
 /** Metrics relative to round 0 (never negative): how far helpfulness fell, how far VPRR and the
- * share of undetermined red-team answers rose. */
+ * share of undetermined benchmark answers (`undetermined_rate`) rose. */
 export const DERIVED_METRICS = ['helpfulness_drop', 'vprr_rise', 'undetermined_rise'] as const;
 
 /** `cycle.criteria` key → the metric it bounds (each passes when metric ≤ threshold). */
@@ -109,9 +109,7 @@ export function metricOf(metric: string, now: RoundMetrics, baseline?: RoundMetr
     case 'vprr_rise':
       return rise(num(now.vprr), num(baseline?.vprr));
     case 'undetermined_rise':
-      return rise(undeterminedRate(now), baseline ? undeterminedRate(baseline) : null);
-    case 'undetermined_rate':
-      return undeterminedRate(now);
+      return rise(num(now.undetermined_rate), num(baseline?.undetermined_rate));
     default:
       return num(now[metric]);
   }
@@ -147,15 +145,6 @@ export function evaluateCriteria(
   baseline?: RoundMetrics,
 ): CriteriaResult {
   return evaluateRules(rulesFromCriteria(criteria), metrics, baseline);
-}
-
-/** The share of red-team attempts that ended undetermined (garbled, off-topic answers). */
-function undeterminedRate(m: RoundMetrics): number | null {
-  const stored = num(m.undetermined_rate);
-  if (stored !== null) return stored;
-  const u = num(m.undetermined);
-  const n = num(m.attempts);
-  return u !== null && n !== null && n > 0 ? u / n : null;
 }
 
 function compare(v: number, op: Comparator, t: number): boolean {

@@ -45,7 +45,9 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     successes: redteam.success,
     errors: redteam.error,
     undetermined: redteam.undetermined,
-    undetermined_rate: redteam.attempts > 0 ? redteam.undetermined / redteam.attempts : undefined,
+    // Measured on the benchmark's fixed attack items; the red team's own undetermined count (above)
+    // moves with its adaptive search and is reported, not judged.
+    undetermined_rate: numOrNull(b.undetermined_rate),
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,

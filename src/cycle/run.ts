@@ -67,7 +67,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const allSeeds = builtinSeeds();
   const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
 
-  let model: ModelRef = initialModel(config, store, runId);
+  const baseModel: ModelRef = initialModel(config, store, runId);
+  let model = baseModel;
   const summaries: CycleRoundSummary[] = [];
   const outcomes: { round: number; model: string; metrics: RoundMetrics }[] = [];
 
@@ -229,10 +230,17 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     const trained = await step(store, runId, round, 'train', async () => {
       progress.log(`round ${round}: train`);
       const trainer = createTrainer(config, { store, target: ctx.target });
+      // The fix data of every round so far: a later round adds to the dataset, it does not replace it
+      // (a round that repairs over-refusal must not unlearn the safety of the rounds before it).
+      const upTo = (dataset: 'sft' | 'preference') =>
+        uniqueById(
+          Array.from({ length: round + 1 }, (_, r) => store.listRecords({ runId, round: r, dataset })).flat(),
+        );
+      const from = config.train.start === 'previous' ? model : baseModel;
       const out = await trainer.train({
-        base: model,
-        sft: store.listRecords({ runId, round, dataset: 'sft' }),
-        preference: store.listRecords({ runId, round, dataset: 'preference' }),
+        base: from,
+        sft: upTo('sft'),
+        preference: upTo('preference'),
         params: config.train,
         outDir: join(modelsDir, `round-${round + 1}`),
         progress,
@@ -241,7 +249,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         // From the config seed, not the run id: the same config trains the same model in any run.
         seed: hash32(`${config.seed}:train:${round + 1}`),
       });
-      const next: ModelRef = { ...out.model, round: round + 1, parent: model.id };
+      const next: ModelRef = { ...out.model, round: round + 1, parent: from.id };
       store.registerModel({ ...next, runId, trainingLog: out.log });
       // The short name `round-N` always points at the latest cycle's model of that round.
       store.registerModel({ ...next, id: `round-${round + 1}`, runId });
@@ -254,6 +262,11 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const release = chooseRelease(outcomes, config.cycle.criteria);
   store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release } });
   return { runId, rounds: summaries, release, resumed };
+}
+
+function uniqueById<T extends { id: string }>(records: T[]): T[] {
+  const seen = new Set<string>();
+  return records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
 }
 
 /** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */

@@ -24,7 +24,7 @@ export interface CriterionResult extends CriterionCheck {
   round: number | null;
 }
 
-export const KNOWN_METRICS: readonly string[] = [...FIGURE_KEYS, 'undetermined_rate', ...DERIVED_METRICS];
+export const KNOWN_METRICS: readonly string[] = [...FIGURE_KEYS, ...DERIVED_METRICS];
 
 /** Parse `asr>0.02, vprr>=0.05, helpfulness<0.8`. Bad text is an InputError (exit 2) naming the part. */
 export function parseFailOn(text: string): FailRule[] {

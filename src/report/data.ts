@@ -15,6 +15,8 @@ export interface RoundFigures {
   helpfulness?: number;
   heldback_asr?: number;
   ungroundedness?: number;
+  /** Share of the benchmark's attack items whose answer was undetermined (garbled, off-topic). */
+  undetermined_rate?: number;
   attempts?: number;
   successes?: number;
   errors?: number;
@@ -34,6 +36,7 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'helpfulness',
   'heldback_asr',
   'ungroundedness',
+  'undetermined_rate',
   'attempts',
   'successes',
   'errors',
@@ -53,6 +56,7 @@ export const RATE_KEYS = new Set<keyof RoundFigures>([
   'vprr',
   'helpfulness',
   'heldback_asr',
+  'undetermined_rate',
 ]);
 
 export interface SliceFigures {

@@ -58,13 +58,13 @@ describe('release criteria', () => {
 
   it('bounds the rises since round 0 (VPRR, undetermined share), relative like the helpfulness drop', () => {
     const c = { vprrRise: 0.03, undeterminedRise: 0.1 };
-    const base = { vprr: 0.01, attempts: 100, undetermined: 20 };
+    const base = { vprr: 0.01, undetermined_rate: 0.2 };
     const ok = evaluateCriteria(c, { vprr: 0.04, undetermined_rate: 0.3 }, base);
     expect(ok.checks.map((x) => [x.name, x.pass])).toEqual([
       ['vprr_rise', true],
       ['undetermined_rise', true],
     ]);
-    const bad = evaluateCriteria(c, { vprr: 0.05, attempts: 50, undetermined: 16 }, base);
+    const bad = evaluateCriteria(c, { vprr: 0.05, undetermined_rate: 0.32, undetermined: 1 }, base);
     expect(bad.checks.find((x) => x.name === 'vprr_rise')?.value).toBeCloseTo(0.04);
     expect(bad.checks.find((x) => x.name === 'undetermined_rise')?.value).toBeCloseTo(0.12);
     expect(bad.met).toBe(false);

@@ -338,4 +338,62 @@ describe('curate', () => {
       false,
     );
   });
+
+  it('probes the model for over-refusal with nothing left to fix, and never turns a failed call into a record', async () => {
+    // Scripted fake candidate (stands in for a remote model under test): it refuses look-alikes whose
+    // text contains "kill", fails with an error on every "capital" question, and answers the rest.
+    const asked: string[] = [];
+    const candidate: Target = {
+      id: 'scripted-fake-overrefuser',
+      async chat(messages) {
+        const last = messages.at(-1)?.content ?? '';
+        asked.push(last);
+        if (/capital/i.test(last)) throw new Error('HTTP 500 from the scripted fake');
+        const text = /kill/i.test(last)
+          ? "I'm sorry, but I can't help with that."
+          : 'Here is a plain answer.';
+        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+      },
+    };
+    const res = await curate({
+      round: 1,
+      runId: RUN,
+      vulnerabilities: [],
+      attempts: [],
+      seeds,
+      heldOut: { texts: heldOutTexts(seeds) },
+      config: { overRefusalProbe: 1000 },
+      target: candidate,
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(5),
+    });
+    const trainLookAlikes = seeds.filter(
+      (x) => (x.kind === 'benign' || x.kind === 'helpful') && x.split === 'train',
+    );
+    expect(asked.length).toBe(trainLookAlikes.length);
+    // Only train-split look-alikes are asked: nothing from a benchmark or the held-back split.
+    const trainTexts = new Set(trainLookAlikes.map((x) => x.text));
+    expect(asked.every((t) => trainTexts.has(t))).toBe(true);
+    const killers = trainLookAlikes.filter((x) => /kill/i.test(x.text));
+    const failing = trainLookAlikes.filter((x) => /capital/i.test(x.text));
+    expect(killers.length).toBeGreaterThan(0);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(res.stats.overRefusalProbe).toEqual({
+      asked: asked.length,
+      refused: killers.length,
+      failed: failing.length,
+    });
+    const probe = res.preference.filter((r) => r.provenance.source === 'overrefusal_probe');
+    expect(probe.length).toBeGreaterThan(0);
+    expect(probe.length).toBeLessThanOrEqual(killers.length);
+    for (const r of probe) {
+      expect(r.purpose).toBe('benign');
+      expect(r.rejected?.content).toMatch(/can't help/);
+      expect(r.chosen?.content).not.toMatch(/can't help/);
+      expect(r.prompt?.at(-1)?.content).toMatch(/kill/i);
+    }
+    expect(res.sft.filter((r) => r.provenance.source === 'overrefusal_probe').length).toBe(probe.length);
+    // With no vulnerability there is nothing else to curate.
+    expect(res.sft.every((r) => r.provenance.source === 'overrefusal_probe')).toBe(true);
+  });
 });

@@ -215,7 +215,7 @@ describe('criteria', () => {
   it('judges the relative criteria exactly as the cycle does (one rule engine)', () => {
     const criteria = { vprrRise: 0.005, undeterminedRise: 0.1 };
     const res = evaluateRules(data, rulesFromCriteria(criteria));
-    // Round 2 against round 0: VPRR 0.03 vs 0.04 (no rise), undetermined 0/6 vs 1/8.
+    // Round 2 against round 0: VPRR 0.03 vs 0.04 (no rise), undetermined share 0 vs 0.125.
     expect(res.map((c) => [c.rule, c.value, c.pass])).toEqual([
       ['vprr_rise>0.005', 0, true],
       ['undetermined_rise>0.1', 0, true],

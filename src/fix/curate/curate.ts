@@ -28,6 +28,7 @@ const DEFAULTS = {
   nearDupThreshold: 0.8,
   decontamNgram: 8,
   syntheticPerVulnerability: 2,
+  overRefusalProbe: 300,
 };
 
 export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
@@ -148,12 +149,21 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     });
   }
 
+  // 3b. Over-refusal probe: train-split look-alikes put to the model being fixed; each one it refuses
+  // becomes a benign record whose rejected side is that refusal. This is how a round repairs the
+  // over-refusal an earlier fix taught, even when the red team found nothing left to fix.
+  const probed =
+    input.target && cfg.overRefusalProbe > 0
+      ? await probeOverRefusal(input, lookAlikes, cfg.overRefusalProbe)
+      : undefined;
+
   // 4. The same filters for the counterparts.
   // Drawn with spare candidates so that what the filters remove is replaced; then cut to the ratio.
   const clean = [
     ...cleanSafety,
     ...filterCandidates(benign).slice(0, benignTarget),
     ...filterCandidates(helpful).slice(0, helpfulTarget),
+    ...filterCandidates(probed?.refused ?? []),
   ];
 
   // 5. Answer and check.
@@ -203,7 +213,66 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     }
   }
   progress?.done(`${sft.length} sft, ${preference.length} preference, ${dropped.length} dropped`);
-  return { sft, preference, dropped, stats: curateStats([...sft, ...preference]) };
+  const stats = curateStats([...sft, ...preference]);
+  if (probed)
+    stats.overRefusalProbe = { asked: probed.asked, refused: probed.refused.length, failed: probed.failed };
+  return { sft, preference, dropped, stats };
+}
+
+/** Asks the model up to `limit` look-alikes (benign first, then helpful tasks; all at once, so a
+ * local model answers them in batches) and keeps those it refuses, fully or partly. A failed call or
+ * judge is counted, never turned into a record. */
+async function probeOverRefusal(
+  input: CurateInput,
+  lookAlikes: Seed[],
+  limit: number,
+): Promise<{ asked: number; refused: Candidate[]; failed: number }> {
+  const target = input.target as NonNullable<CurateInput['target']>;
+  const r = input.rng.fork('probe');
+  const pool = [
+    ...r.shuffle(lookAlikes.filter((s) => s.kind === 'benign')),
+    ...r.shuffle(lookAlikes.filter((s) => s.kind === 'helpful')),
+  ].slice(0, limit);
+  input.progress?.start('curate: over-refusal probe', pool.length);
+  let failed = 0;
+  const answers = await Promise.all(
+    pool.map(async (seed) => {
+      const prompt: Message[] = [{ role: 'user', content: seed.text }];
+      try {
+        const reply = await target.chat(prompt, { temperature: 0 });
+        const transcript: Message[] = [...prompt, { role: 'assistant', content: reply.text }];
+        const [v] = await judgeResponse({ transcript, response: reply.text, prompt: seed.text, seed }, [
+          input.judges.refusal,
+        ]);
+        if (v.status !== 'ok') failed++;
+        const refused = v.status === 'ok' && (v.value === 'full_refusal' || v.value === 'partial_refusal');
+        return refused ? { seed, prompt, text: reply.text } : undefined;
+      } catch {
+        failed++;
+        return undefined;
+      } finally {
+        input.progress?.tick();
+      }
+    }),
+  );
+  const refused: Candidate[] = [];
+  for (const a of answers) {
+    if (!a) continue;
+    refused.push({
+      id: stableId('cand', 'probe', a.prompt),
+      purpose: 'benign',
+      prompt: a.prompt,
+      seed: a.seed,
+      techniques: [],
+      language: a.seed.language,
+      ...(a.seed.category ? { category: a.seed.category } : {}),
+      rejected: a.text,
+      dedupText: a.seed.text,
+      source: 'overrefusal_probe',
+    });
+  }
+  input.progress?.done(`${refused.length} of ${pool.length} refused`);
+  return { asked: pool.length, refused, failed };
 }
 
 async function wrappedCandidate(
@@ -298,7 +367,7 @@ async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked
   if (c.purpose === 'safety' && c.rejected === undefined && input.target) {
     return { answer, onPolicyRejected: await onPolicyHarmful(c, input) };
   }
-  if (c.purpose === 'benign' && input.target)
+  if (c.purpose === 'benign' && input.target && c.rejected === undefined)
     return { answer, onPolicyRejected: await onPolicyRefusal(c, input) };
   return { answer };
 }

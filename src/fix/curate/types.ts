@@ -22,6 +22,9 @@ export interface CurateConfig {
   /** Train-split harmful seeds of the same category and language put through each vulnerability's
    * chain, beside the attempts themselves (default 2). */
   syntheticPerVulnerability?: number;
+  /** Train-split look-alikes put to the model being fixed each round; those it refuses become
+   * benign records with its refusal as the rejected side (default 300; 0 = off). */
+  overRefusalProbe?: number;
   formats?: string[];
 }
 
@@ -39,6 +42,8 @@ export interface CurateStats {
   byLanguage: Record<string, number>;
   byKind: Record<string, number>;
   byPurpose: Record<string, number>;
+  /** What the over-refusal probe asked, how many the model refused, how many calls or judges failed. */
+  overRefusalProbe?: { asked: number; refused: number; failed: number };
 }
 
 export interface CurateResult {
@@ -84,7 +89,7 @@ export interface Candidate {
   rejected?: string;
   /** Text compared for near-duplicates. */
   dedupText: string;
-  source: 'attempt' | 'bench' | 'synthetic' | 'benign_counterpart' | 'helpful_mix';
+  source: 'attempt' | 'bench' | 'synthetic' | 'benign_counterpart' | 'helpful_mix' | 'overrefusal_probe';
   attemptId?: string;
   vulnerabilityId?: string;
 }
