@@ -3,8 +3,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
+import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
-import { BreakfixError, InputError, type Progress, type Target, TargetError } from '../core/index.js';
+import {
+  BreakfixError,
+  InputError,
+  type Progress,
+  type Seed,
+  type Target,
+  TargetError,
+  type Template,
+} from '../core/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createTarget, createUsageMeter, type UsageMeter } from '../targets/index.js';
 import { createProgress } from './progress.js';
@@ -234,4 +243,18 @@ export function handleFatal(err: unknown): void {
 /** A usage error (bad arguments): exit code 2. */
 export function usageError(message: string, hint?: string): BreakfixError {
   return new BreakfixError(message, 'usage', hint);
+}
+
+/** The config's own seed and template files (`seeds.files`, `templates.files`; relative paths are
+ * resolved against the config file's folder). Every command that attacks, benchmarks or curates
+ * uses them beside the built-ins. */
+export function userData(ctx: Pick<Context, 'config' | 'configFile'>): {
+  seeds: Seed[];
+  templates: Template[];
+} {
+  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  return {
+    seeds: ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f))),
+    templates: ctx.config.templates.files.flatMap((f) => loadTemplatesFile(resolve(base, f))),
+  };
 }

@@ -2,7 +2,7 @@
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { builtinSeeds, loadSeedsFile } from '../break/index.js';
+import { builtinSeeds } from '../break/index.js';
 import { createRng, type Seed } from '../core/index.js';
 import {
   type CurateResult,
@@ -22,6 +22,7 @@ import {
   loadContext,
   runAction,
   usageError,
+  userData,
   withCommonOptions,
 } from './common.js';
 import { parseRound } from './vulns.js';
@@ -36,8 +37,7 @@ interface CurateOptions extends CommonOptions {
 
 /** Built-in seeds plus the config's seed files (relative to the config file). */
 export function allSeeds(ctx: Context): Seed[] {
-  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
-  return [...builtinSeeds(), ...ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f)))];
+  return [...builtinSeeds(), ...userData(ctx).seeds];
 }
 
 export function renderCurateSummary(result: CurateResult, paths: string[], where: string): string {
@@ -112,6 +112,8 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
             throw usageError(`unknown --format "${f}" (known: ${EXPORT_FORMATS.join(', ')})`);
         const ctx = await loadContext(opts);
         try {
+          // Seed files first: bad input ends the command before anything is written to the store.
+          const seeds = allSeeds(ctx);
           const store = ctx.store;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
@@ -119,7 +121,6 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
           let attempts = store.listAttempts({ runId: run.id, round: r });
           if (attempts.length === 0 && r === 0)
             attempts = store.listAttempts({ runId: run.id }).filter((a) => a.round === undefined);
-          const seeds = allSeeds(ctx);
           const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
           const teacher = ctx.config.roles.teacher ? ctx.target(ctx.config.roles.teacher) : undefined;
           let target: ReturnType<Context['target']> | undefined;

@@ -1,8 +1,9 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { type CycleResult, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
-import { ExitCode, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+import { ExitCode, loadContext, runAction, usageError, userData, withCommonOptions } from './common.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -31,6 +32,12 @@ With no config file, the cycle runs offline on the embedded default: the unalign
 (breakfix-tiny-base), the synthetic world's seeds and templates, offline judges and attacker, and
 the embedded trainer. Point it at a real model with a breakfix.yaml (see \`breakfix init\`).
 
+A round: bench → red team → identify vulnerabilities → curate fix data (safe answers and preference
+pairs for what broke, benign look-alikes, helpful tasks, and whatever train-split look-alike the
+model now refuses) → train a candidate on the fix data of every round so far (from the base model by
+default: train.start). It stops when the release criteria hold (after cycle.minRounds) or at
+cycle.maxRounds; the release is the best round that meets them.
+
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
 duplicated. Each round's model stays addressable as embedded:round-N.
 
@@ -53,7 +60,14 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
       try {
         const started = Date.now();
         const result = await runCycle(
-          { config: ctx.config, store: ctx.store, target: (s) => ctx.target(s), progress: ctx.progress },
+          {
+            config: ctx.config,
+            store: ctx.store,
+            target: (s) => ctx.target(s),
+            progress: ctx.progress,
+            ...userData(ctx),
+            baseDir: ctx.configFile ? dirname(ctx.configFile) : process.cwd(),
+          },
           { resume: opts.resume, runId: opts.run, maxRounds },
         );
         const report = await writeCycleReport(ctx.store, result.runId, opts.report);
@@ -100,7 +114,20 @@ function pct(v: number | null): string {
 }
 
 export function renderTable(result: CycleResult, report: string, seconds: number): string {
-  const head = ['round', 'model', 'ASR', 'DR-1', 'DR-3', 'IPRR', 'VPRR', 'helpful', 'held-back ASR', 'vulns new', 'fixed', 'err/undet'];
+  const head = [
+    'round',
+    'model',
+    'ASR',
+    'DR-1',
+    'DR-3',
+    'IPRR',
+    'VPRR',
+    'helpful',
+    'held-back ASR',
+    'vulns new',
+    'fixed',
+    'err/undet',
+  ];
   const rows = result.rounds.map((r) => [
     String(r.round),
     r.model,

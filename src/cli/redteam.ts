@@ -8,8 +8,6 @@ import {
   builtinTemplates,
   CONVERTERS,
   getPersona,
-  loadSeedsFile,
-  loadTemplatesFile,
   type RedteamSummary,
   runRedteam,
   type SliceStats,
@@ -24,6 +22,7 @@ import {
   loadContext,
   runAction,
   usageError,
+  userData,
   withCommonOptions,
 } from './common.js';
 
@@ -137,14 +136,6 @@ const list = (v?: string[]) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-function userFiles(ctx: Context): { seeds: Seed[]; templates: Template[] } {
-  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
-  return {
-    seeds: ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f))),
-    templates: ctx.config.templates.files.flatMap((f) => loadTemplatesFile(resolve(base, f))),
-  };
-}
-
 async function action(opts: RedteamCliOptions): Promise<number> {
   if (opts.list) {
     const l = listTechniques();
@@ -165,7 +156,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const target = ctx.target(targetName);
     const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
     const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
-    const files = userFiles(ctx);
+    const files = userData(ctx);
     const seeds = [...selectSeeds({ kind: 'harmful' }), ...files.seeds.filter((s) => s.kind === 'harmful')];
     const seed = int(opts.seed, 'seed') ?? ctx.config.seed;
     const techniques = list(opts.techniques) ?? cfg.techniques;

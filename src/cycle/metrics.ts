@@ -52,11 +52,17 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
     vulnerabilities_regressed: vulns.regressed,
-    by_category: redteam.slices?.category ?? {},
-    by_technique: redteam.slices?.technique ?? {},
+    // Keys sorted: the red team fills its slices in completion order, which varies with timing, and a
+    // resumed run must store the same bytes as an uninterrupted one.
+    by_category: sortedKeys(redteam.slices?.category ?? {}),
+    by_technique: sortedKeys(redteam.slices?.technique ?? {}),
   };
 }
 
 function numOrNull(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function sortedKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

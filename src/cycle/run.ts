@@ -4,9 +4,9 @@
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
 import { runBench } from '../bench/index.js';
-import { builtinSeeds, runRedteam, selectSeeds } from '../break/index.js';
+import { builtinSeeds, runRedteam } from '../break/index.js';
 import type { Config } from '../config/index.js';
-import type { ModelRef, Progress, Target } from '../core/index.js';
+import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
 import { BreakfixError, createRng, hash32 } from '../core/index.js';
 import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
@@ -22,6 +22,12 @@ export interface CycleContext {
   /** Resolves a target name (from config) or a spec (`embedded:round-1`). */
   target(nameOrSpec: string): Target;
   progress: Progress;
+  /** The user's own seeds and templates (config `seeds.files`, `templates.files`), used by every
+   * step beside the built-ins. A seed with no `split` may be both attacked and trained on. */
+  seeds?: Seed[];
+  templates?: Template[];
+  /** Folder that relative paths in the config (custom bench suites) are resolved against. */
+  baseDir?: string;
 }
 
 export interface CycleOptions {
@@ -64,7 +70,12 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
   const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
   const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
-  const allSeeds = builtinSeeds();
+  const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
+  // Attack material: the attack split, and user seeds that name no split.
+  const attackSeeds = allSeeds.filter(
+    (s) => s.kind === 'harmful' && (s.split === 'attack' || s.split === undefined),
+  );
+  const custom = config.bench.custom ?? [];
   const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
 
   const baseModel: ModelRef = initialModel(config, store, runId);
@@ -83,7 +94,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       const main = await runBench({
         target,
         targetId: model.id,
-        suites: config.bench.suites,
+        suites: [...config.bench.suites, ...custom.map((c) => c.name)],
+        custom,
+        baseDir: ctx.baseDir,
         judges,
         store,
         runId,
@@ -117,7 +130,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       const summary = await runRedteam({
         target,
         targetId: model.id,
-        seeds: selectSeeds({ kind: 'harmful', split: 'attack' }),
+        seeds: attackSeeds,
+        templates: ctx.templates,
         judges,
         persona: config.redteam.persona,
         techniques: config.redteam.techniques,
@@ -205,6 +219,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         target,
         judges: { refusal: judges.refusal, attack: judges.attack },
         rng: createRng(`${config.seed}:curate:${round}`),
+        progress,
       });
       store.saveRecords(runId, round, 'sft', result.sft);
       store.saveRecords(runId, round, 'preference', result.preference);
