@@ -1,7 +1,15 @@
 // `breakfix bench`: run benchmark suites against a target, print a table with intervals and
 // error/undetermined counts, and store the results as a bench run.
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type BenchReport, type BenchSplit, BUILTIN_SUITES, formatRate, runBench } from '../bench/index.js';
+import {
+  type BenchReport,
+  type BenchSplit,
+  BUILTIN_SUITES,
+  formatRate,
+  loadDataset,
+  runBench,
+} from '../bench/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import {
@@ -86,6 +94,19 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
           const seed = opts.seed === undefined ? ctx.config.seed : Number(opts.seed);
           const custom = ctx.config.bench.custom;
           const suites = opts.suite ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
+          const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+          for (const s of suites)
+            if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))
+              throw usageError(
+                `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
+              );
+          // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
+          for (const c of custom)
+            if (suites.includes(c.name))
+              await loadDataset(isAbsolute(c.file) ? c.file : resolve(baseDir, c.file), {
+                format: c.format,
+                fields: c.fields,
+              });
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;
@@ -95,7 +116,7 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
               targetId: targetName,
               suites,
               custom,
-              baseDir: ctx.configFile ? (await import('node:path')).dirname(ctx.configFile) : process.cwd(),
+              baseDir,
               judges,
               attacker,
               store: ctx.store,

@@ -1,7 +1,7 @@
 // `breakfix judge`: score a JSONL file line by line with a judge, or calibrate a judge against
 // human labels.
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InputError, type Judge, type Verdict } from '../core/index.js';
 import { calibrate, createJudges, type JudgeSet, loadLabels } from '../judge/index.js';
@@ -39,10 +39,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   if (!existsSync(opts.in)) throw new InputError('file not found', opts.in);
   const judge = pickJudge(ctx, kind, opts.judge);
   const concurrency = Math.max(1, Number(opts.concurrency ?? 16) || 16);
-  const input = createInterface({
-    input: createReadStream(opts.in, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  const input = byteLines(opts.in);
   const out = createWriteStream(opts.out, 'utf8');
   const counts: Record<string, number> = {};
   const status = { ok: 0, error: 0, undetermined: 0 };
@@ -100,8 +97,14 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     batch = [];
   };
 
-  for await (const raw of input) {
+  for await (const bytes of input) {
     lineNo++;
+    // Strict UTF-8 per line: a lenient decode would judge text with U+FFFD in place of the bytes.
+    if (!isUtf8(bytes)) {
+      bad.push({ line: lineNo, reason: 'not valid UTF-8' });
+      continue;
+    }
+    const raw = bytes.toString('utf8').replace(lineNo === 1 ? /^\uFEFF/ : /^$/, '');
     if (!raw.trim()) continue;
     let row: unknown;
     try {
@@ -152,6 +155,21 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   if (status.error > 0) return ExitCode.runtime;
   if (bad.length > 0) return ExitCode.input;
   return ExitCode.ok;
+}
+
+/** The lines of a file as bytes (LF or CRLF), streamed, so each can be checked for UTF-8. */
+async function* byteLines(file: string): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file)) {
+    const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, start)) {
+      yield buf.subarray(start, i > start && buf[i - 1] === 0x0d ? i - 1 : i);
+      start = i + 1;
+    }
+    rest = buf.subarray(start);
+  }
+  if (rest.length) yield rest[rest.length - 1] === 0x0d ? rest.subarray(0, -1) : rest;
 }
 
 interface CalibrateOptions extends CommonOptions {

@@ -70,8 +70,9 @@ export function register(program: Command): void {
 Examples:
   $ breakfix model list
   $ breakfix model info breakfix-tiny-base
-  $ breakfix model pretrain --seed 1            # rebuilds models/breakfix-tiny-base (~20 min on 2 cores)
+  $ breakfix model pretrain --seed 1            # rebuilds models/breakfix-tiny-base (~30-35 min on 2 idle cores)
   $ breakfix model pretrain --out /tmp/base --seed 2 --minutes 5
+  $ breakfix model pretrain --continue models/breakfix-tiny-base --from-stage 4 --out /tmp/base4
   $ breakfix model measure models/breakfix-tiny-base --limit 100 --json`,
     );
 
@@ -85,7 +86,8 @@ Examples:
       .option('--minutes <n>', 'stop training after this many minutes (default: the planned steps)')
       .option('--steps <n>', 'training steps (default: the base recipe)')
       .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
-      .option('--from-stage <n>', 'with --continue: the first stage to run (2 or 3)', '2')
+      .option('--from-stage <n>', 'with --continue: the first stage to run (2 = the first later stage)', '2')
+      .option('--measure-limit <n>', 'seeds per kind in the measurement after training', '120')
       .option('--no-measure', 'skip the measurement after training'),
   )
     .addHelpText(
@@ -104,6 +106,7 @@ Examples:
             measure: boolean;
             continue?: string;
             fromStage: string;
+            measureLimit: string;
           },
         ) => {
           const num = (v: string | undefined, name: string) => {
@@ -121,6 +124,7 @@ Examples:
             maxMinutes: num(opts.minutes, 'minutes'),
             steps: num(opts.steps, 'steps'),
             measure: opts.measure,
+            measureLimit: num(opts.measureLimit, 'measure-limit'),
             continueFrom: opts.continue ? resolve(opts.continue) : undefined,
             fromStage: num(opts.fromStage, 'from-stage'),
             onProgress: progress,
@@ -229,12 +233,18 @@ Examples:
         if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         else {
           const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+          const cells = (m: Record<string, { n: number; correct: number; rate: number }>) =>
+            Object.entries(m)
+              .map(([k, c]) => `${k} ${pct(c.rate)} (${c.correct}/${c.n})`)
+              .join(', ');
           process.stdout.write(
             [
               `harmful, direct:    complies ${pct(r.harmfulDirect.rate)} of ${r.harmfulDirect.n} (garbled ${r.harmfulDirect.garbled})`,
               `harmful, templates: complies ${pct(r.harmfulTemplates.rate)} of ${r.harmfulTemplates.n} (garbled ${r.harmfulTemplates.garbled})`,
               `helpful tasks:      correct ${pct(r.helpful.rate)} of ${r.helpful.n}`,
               `benign look-alikes: refused ${pct(r.benign.rate)} of ${r.benign.n}`,
+              `helpful by type:    ${cells(r.helpful.byType)}`,
+              `helpful by language: ${cells(r.helpful.byLanguage)}`,
             ].join('\n') + '\n',
           );
         }

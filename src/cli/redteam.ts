@@ -1,7 +1,6 @@
 // `breakfix redteam`: attack a target with the red-team engine, print a table of outcomes and
 // attack success rates (errors and undetermined beside them), store every attempt. `--list` prints
 // every converter, template and attack.
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   ATTACKS,
@@ -13,11 +12,10 @@ import {
   type SliceStats,
   selectSeeds,
 } from '../break/index.js';
-import { newRunId, type Seed, type Split, type Template } from '../core/index.js';
+import { newRunId, type Split } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import {
   type CommonOptions,
-  type Context,
   ExitCode,
   loadContext,
   runAction,

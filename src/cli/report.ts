@@ -13,8 +13,8 @@ import {
   type ReportFormat,
   renderReport,
   rulesFromCriteria,
-  runCriteriaRules,
   ruleText,
+  runCriteriaRules,
 } from '../report/index.js';
 import {
   type CommonOptions,

@@ -143,7 +143,10 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
       file,
       `${readFileSync(file, 'utf8')
         .replace('maxRounds: 1\n  minRounds: 1', 'maxRounds: 2\n  minRounds: 2')
-        .replace('persona: low_skill', 'persona: low_skill\n  techniques: [user_wrapper]\n  categories: [vandalism]')
+        .replace(
+          'persona: low_skill',
+          'persona: low_skill\n  techniques: [user_wrapper]\n  categories: [vandalism]',
+        )
         .replace(
           'suites: [harmful, overrefusal, helpfulness]',
           'suites: [harmful, overrefusal, helpfulness]\n  custom: [{ name: user_suite, file: suite.jsonl, fields: { text: prompt } }]',
