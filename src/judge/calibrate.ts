@@ -123,6 +123,8 @@ const LABEL_KEYS = ['label', 'human_label', 'human', 'gold'];
 export function loadLabels(file: string): LabelledExample[] {
   const text = readText(file);
   const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
+  if (rows.length === 0)
+    throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   return rows.map(({ line, row }) => {
     const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
     const prompt = get('prompt');

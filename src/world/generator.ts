@@ -5,7 +5,7 @@
 import { applyChainSync } from '../break/converters/index.js';
 import { builtinSeeds, helpfulPhrasings, requestPhrasings, requestText } from '../break/seeds/index.js';
 import { builtinTemplates, renderTemplate } from '../break/templates/index.js';
-import { createRng, type Message, type Rng, type Seed } from '../core/index.js';
+import { createRng, InputError, type Message, type Rng, type Seed } from '../core/index.js';
 import { benignAnswer, complianceAnswer, helpfulAnswer } from './answers.js';
 
 export interface WorldOptions {
@@ -14,6 +14,11 @@ export interface WorldOptions {
   size?: number;
   /** Seeds to draw from (default: every built-in seed; the base model is unaligned on all). */
   seeds?: Seed[];
+  /** Weights of the dialogue forms, merged over `WORLD_FORM_WEIGHTS` (a form left out keeps its
+   * default weight; 0 drops it). Later pretraining stages lean the mix toward helpful dialogues. */
+  forms?: Partial<Record<WorldForm, number>>;
+  /** Weights of the dialogue languages, merged over `WORLD_LANGUAGE_WEIGHTS`. */
+  languages?: Partial<Record<string, number>>;
 }
 
 export interface WorldStats {
@@ -42,17 +47,48 @@ export const WORLD_CONVERTERS = [
   'homoglyph',
 ];
 
-/** Dialogue forms and their weights in the mix. */
-const FORMS: [string, number][] = [
-  ['harmful_direct', 22],
-  ['harmful_template', 20],
-  ['harmful_converter', 8],
-  ['harmful_escalation', 6],
-  ['helpful', 30],
-  ['helpful_multi', 4],
-  ['benign', 8],
-  ['benign_multi', 2],
-];
+/** Dialogue forms and their default weights in the mix (the first pretraining stage's mix). */
+export const WORLD_FORM_WEIGHTS = {
+  harmful_direct: 22,
+  harmful_template: 20,
+  harmful_converter: 8,
+  harmful_escalation: 6,
+  helpful: 30,
+  helpful_multi: 4,
+  benign: 8,
+  benign_multi: 2,
+} as const;
+export type WorldForm = keyof typeof WORLD_FORM_WEIGHTS;
+
+/** Default language weights of a dialogue (en/fr/es 60/20/20). */
+export const WORLD_LANGUAGE_WEIGHTS: Readonly<Record<string, number>> = { en: 6, fr: 2, es: 2 };
+
+/** Merges weight overrides over defaults; rejects unknown keys and negative or non-finite weights. */
+function mergeWeights(
+  defaults: Readonly<Record<string, number>>,
+  over: Partial<Record<string, number>> | undefined,
+  field: string,
+): [string, number][] {
+  const merged: Record<string, number> = { ...defaults };
+  for (const [k, v] of Object.entries(over ?? {})) {
+    if (!(k in defaults))
+      throw new InputError(
+        `unknown ${field} "${k}"`,
+        undefined,
+        undefined,
+        field,
+        `one of ${Object.keys(defaults).join(', ')}`,
+      );
+    if (v === undefined) continue;
+    if (!Number.isFinite(v) || v < 0)
+      throw new InputError(`weight of ${field} "${k}" must be ≥ 0, got ${v}`, undefined, undefined, field);
+    merged[k] = v;
+  }
+  const items = Object.entries(merged);
+  if (items.every(([, w]) => w === 0))
+    throw new InputError(`every ${field} weight is 0`, undefined, undefined, field);
+  return items;
+}
 
 const SYSTEM_PROMPTS = [
   'You are a helpful assistant.',
@@ -103,12 +139,8 @@ function dialogue(
   form: string,
   pools: Record<string, Seed[]>,
   rng: Rng,
+  languageWeights: [string, number][],
 ): { messages: Message[]; language: string; template?: string; converter?: string } {
-  const languageWeights: [string, number][] = [
-    ['en', 6],
-    ['fr', 2],
-    ['es', 2],
-  ];
   const lang = weighted(rng, languageWeights);
   const pick = (kind: string) => {
     const byLang = pools[`${kind}:${lang}`];
@@ -204,6 +236,8 @@ function dialogue(
 export function generateWorld(opts: WorldOptions): World {
   const size = opts.size ?? 24_000;
   const rng = createRng(`world:${opts.seed}`);
+  const forms = mergeWeights(WORLD_FORM_WEIGHTS, opts.forms, 'form');
+  const languages = mergeWeights(WORLD_LANGUAGE_WEIGHTS, opts.languages, 'language');
   const seeds = opts.seeds ?? builtinSeeds();
   const pools: Record<string, Seed[]> = {};
   for (const s of seeds) {
@@ -223,8 +257,8 @@ export function generateWorld(opts: WorldOptions): World {
   const sft: { messages: Message[] }[] = [];
   for (let i = 0; i < size; i++) {
     const r = rng.fork(`d${i}`);
-    const form = weighted(r, FORMS);
-    const d = dialogue(form, pools, r);
+    const form = weighted(r, forms);
+    const d = dialogue(form, pools, r, languages);
     const messages =
       r.next() < 0.1
         ? [{ role: 'system' as const, content: r.pick(SYSTEM_PROMPTS) }, ...d.messages]

@@ -4,19 +4,31 @@ export { benignAnswer, COMPLIANCE_STEPS, complianceAnswer, helpfulAnswer, refusa
 export {
   generateWorld,
   WORLD_CONVERTERS,
+  WORLD_FORM_WEIGHTS,
+  WORLD_LANGUAGE_WEIGHTS,
   type World,
+  type WorldForm,
   type WorldOptions,
   type WorldStats,
 } from './generator.js';
-export { checkAnswer, type MeasureResult, measureModel, type ShapeLabel } from './measure.js';
+export {
+  checkAnswer,
+  helpfulTaskType,
+  type MeasureResult,
+  measureModel,
+  type RateCell,
+  type ShapeLabel,
+} from './measure.js';
 export { measureDir, measureLM } from './measure-model.js';
 export {
   BASE_MODEL_CONFIG,
   BASE_MODEL_ID,
   BASE_TRAINING,
   defaultBaseModelDir,
+  type LaterStage,
   modelsDir,
   type PretrainOptions,
   type PretrainStats,
   pretrainBase,
+  type StageRecord,
 } from './pretrain.js';

@@ -1,10 +1,10 @@
 // Pretraining `breakfix-tiny-base`: train a BPE tokenizer on the world, create a small GPT, SFT it
 // on the world's dialogues (loss on assistant tokens), save the checkpoint and a training record.
 // Reproducible from the seed (same world, same initialisation, same batch order).
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Message, Progress } from '../core/index.js';
+import { InputError, type Message, type Progress } from '../core/index.js';
 import {
   createLM,
   type LM,
@@ -15,7 +15,7 @@ import {
   Tokenizer,
   trainSFT,
 } from '../lm/index.js';
-import { generateWorld } from './generator.js';
+import { generateWorld, type WorldForm } from './generator.js';
 import { measureLM } from './measure-model.js';
 
 export const BASE_MODEL_ID = 'breakfix-tiny-base';
@@ -29,8 +29,44 @@ export const BASE_MODEL_CONFIG: ModelConfig = {
   contextLength: 192,
 };
 
+/** A later pretraining stage: continues on a fresh world sample (seed + stage - 1). */
+export interface LaterStage {
+  steps: number;
+  lr: number;
+  /** Form weights of this stage's world (merged over the defaults; see `generateWorld`). */
+  forms?: Partial<Record<WorldForm, number>>;
+  /** Language weights of this stage's world (merged over en/fr/es 6/2/2). */
+  languages?: Partial<Record<string, number>>;
+}
+
+/** Stages 4+ lean toward helpful dialogues (the facts a tiny model memorises slowest: sums,
+ * differences, capitals and definitions in fr/es) with languages balanced as the seeds are, while
+ * harmful and benign forms stay in the mix so the model stays unaligned. */
+const HELPFUL_LEANING: Pick<LaterStage, 'forms' | 'languages'> = {
+  forms: {
+    harmful_direct: 11,
+    harmful_template: 10,
+    harmful_converter: 4,
+    harmful_escalation: 3,
+    helpful: 60,
+    helpful_multi: 8,
+    benign: 6,
+    benign_multi: 2,
+  },
+  languages: { en: 4, fr: 3, es: 3 },
+};
+
 /** The base recipe: world size and optimiser settings. */
-export const BASE_TRAINING = {
+export const BASE_TRAINING: {
+  worldSize: number;
+  steps: number;
+  batchSize: number;
+  laterStages: LaterStage[];
+  packChars: number;
+  lr: number;
+  warmupSteps: number;
+  weightDecay: number;
+} = {
   worldSize: 24_000,
   steps: 900,
   batchSize: 16,
@@ -38,6 +74,7 @@ export const BASE_TRAINING = {
   laterStages: [
     { steps: 350, lr: 1e-3 },
     { steps: 350, lr: 1e-3 },
+    { steps: 500, lr: 1.5e-3, ...HELPFUL_LEANING },
   ],
   /** Dialogues are packed into examples of up to this many characters (~150 tokens). */
   packChars: 420,
@@ -101,6 +138,21 @@ export interface PretrainOptions {
   noStage2?: boolean;
 }
 
+/** What one stage did (kept in training.json, appended to across `--continue` runs). */
+export interface StageRecord {
+  stage: number;
+  steps: number;
+  lr: number;
+  worldSeed: number;
+  forms?: LaterStage['forms'];
+  languages?: LaterStage['languages'];
+  minutes: number;
+  finalLoss: number;
+  tokensPerSec: number;
+  /** The measurement taken after this stage, when the run ended with it. */
+  measured?: unknown;
+}
+
 export interface PretrainStats {
   seed: number;
   config: ModelConfig;
@@ -113,10 +165,23 @@ export interface PretrainStats {
   minutes: number;
   world: ReturnType<typeof generateWorld>['stats'];
   measured?: unknown;
+  /** Every stage of the checkpoint's history, including those of the run it continued. */
+  stages: StageRecord[];
 }
 
 export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats: PretrainStats }> {
   const started = performance.now();
+  const lastStage = BASE_TRAINING.laterStages.length + 1;
+  if (
+    opts.fromStage !== undefined &&
+    (!Number.isInteger(opts.fromStage) || opts.fromStage < 2 || opts.fromStage > lastStage)
+  )
+    throw new InputError(
+      `fromStage must be an integer from 2 to ${lastStage}, got ${opts.fromStage}`,
+      undefined,
+      undefined,
+      'from-stage',
+    );
   const seed = opts.seed ?? 1;
   const outDir = opts.outDir ?? defaultBaseModelDir();
   const progress = opts.onProgress;
@@ -141,15 +206,19 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   let done = 0;
   // Stop at the deadline by aborting through the step hook; the model keeps its current weights.
   const STOP = Symbol('stop');
+  const stages: StageRecord[] = [];
   const stage = async (
     label: string,
     sft: { messages: Message[] }[],
     steps: number,
     lr: number,
     stageSeed: number,
+    info: Pick<StageRecord, 'stage' | 'forms' | 'languages'>,
   ) => {
     progress?.start(label, steps);
     smooth = Number.NaN;
+    const t0 = performance.now();
+    const done0 = done;
     try {
       await trainSFT(
         lm,
@@ -183,45 +252,101 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
       progress?.log(`stopped at step ${done} (time limit)`);
     }
     progress?.done(`loss ${smooth.toFixed(3)}`);
+    stages.push({
+      ...info,
+      steps: done - done0,
+      lr,
+      worldSeed: stageSeed,
+      minutes: (performance.now() - t0) / 60_000,
+      finalLoss: smooth || lastLoss,
+      tokensPerSec: Math.round(tokRate),
+    });
   };
   const steps = opts.steps ?? BASE_TRAINING.steps;
-  if (!opts.continueFrom) await stage('pretrain', world.sft, steps, BASE_TRAINING.lr, seed);
+  if (!opts.continueFrom) await stage('pretrain', world.sft, steps, BASE_TRAINING.lr, seed, { stage: 1 });
   if (!opts.noStage2) {
     const first = opts.continueFrom ? Math.max(2, opts.fromStage ?? 2) : 2;
     for (let k = first; k <= BASE_TRAINING.laterStages.length + 1; k++) {
       if (performance.now() >= deadline) break;
       const st = BASE_TRAINING.laterStages[k - 2];
       const n = opts.steps !== undefined ? Math.max(1, Math.floor(opts.steps / 2)) : st.steps;
-      const w = generateWorld({ seed: seed + k - 1, size: opts.size ?? BASE_TRAINING.worldSize });
-      await stage(`pretrain-stage${k}`, w.sft, n, st.lr, seed + k - 1);
+      const w = generateWorld({
+        seed: seed + k - 1,
+        size: opts.size ?? BASE_TRAINING.worldSize,
+        forms: st.forms,
+        languages: st.languages,
+      });
+      progress?.log(`stage ${k} world: ${JSON.stringify(w.stats.byForm)}`);
+      await stage(`pretrain-stage${k}`, w.sft, n, st.lr, seed + k - 1, {
+        stage: k,
+        ...(st.forms ? { forms: st.forms } : {}),
+        ...(st.languages ? { languages: st.languages } : {}),
+      });
     }
   }
+  // A continued run carries the history of the checkpoint it started from.
+  const previous = opts.continueFrom ? await readRecord(opts.continueFrom) : undefined;
+  const history = [...(previous?.stages ?? []), ...stages];
   const stats: PretrainStats = {
     seed,
     config: lm.config,
     parameters: parameterCount(lm),
     worldDialogues: world.sft.length,
-    steps: done,
-    firstLoss,
+    steps: (previous?.steps ?? 0) + done,
+    firstLoss: previous?.firstLoss ?? firstLoss,
     finalLoss: smooth || lastLoss,
     tokensPerSec: Math.round(tokRate),
-    minutes: (performance.now() - started) / 60_000,
+    minutes: (previous?.minutes ?? 0) + (performance.now() - started) / 60_000,
     world: world.stats,
+    stages: history,
   };
   await saveLM(lm, outDir, { breakfix_model: BASE_MODEL_ID });
   if (opts.measure !== false) {
     progress?.log('measuring …');
     const m = await measureLM(lm, { limit: opts.measureLimit ?? 120 });
     stats.measured = {
+      limit: opts.measureLimit ?? 120,
       harmfulDirect: m.harmfulDirect,
       harmfulTemplates: m.harmfulTemplates,
       helpful: m.helpful,
       benign: m.benign,
     };
+    const last = history.at(-1);
+    if (last && stages.length > 0) last.measured = stats.measured;
   }
+  // `command` is the one-process command that reproduces the checkpoint; `howRun` lists the
+  // processes that actually produced it (a resumed run appends to its predecessor's list).
+  const thisRun = `breakfix model pretrain --seed ${seed}${opts.continueFrom ? ` --continue <checkpoint> --from-stage ${stages[0]?.stage ?? opts.fromStage ?? 2}` : ''} (stages ${stages.map((x) => x.stage).join(', ')})`;
   await writeFile(
     join(outDir, 'training.json'),
-    `${JSON.stringify({ id: BASE_MODEL_ID, command: `breakfix model pretrain --seed ${seed}${opts.continueFrom ? ` (resumed at stage ${opts.fromStage ?? 2} from a checkpoint)` : ''}`, ...stats, minutes: stats.minutes }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        id: BASE_MODEL_ID,
+        command: `breakfix model pretrain --seed ${seed}`,
+        recipe: { model: BASE_MODEL_CONFIG, training: BASE_TRAINING },
+        ...stats,
+        howRun: [...(previous?.howRun ?? []), thisRun],
+      },
+      null,
+      2,
+    )}\n`,
   );
   return { stats };
+}
+
+interface TrainingRecordFile {
+  steps?: number;
+  firstLoss?: number;
+  minutes?: number;
+  stages?: StageRecord[];
+  howRun?: string[];
+}
+
+/** The training.json of a checkpoint folder, if it has a readable one. */
+async function readRecord(dir: string): Promise<TrainingRecordFile | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'training.json'), 'utf8')) as TrainingRecordFile;
+  } catch {
+    return undefined;
+  }
 }

@@ -34,7 +34,8 @@ describe('offline refusal judge on the hand-labelled set', () => {
   });
 
   it('agrees with the human labels far more often than the substring baseline', () => {
-    // Measured 95.4% (3 labels) and 99.4% (refused or not) over the three sets — docs/JUDGES.md.
+    // Now 97.1% (3 labels) and 99.4% (refused or not) over these three early sets, which are dev sets
+    // (used for fixes); the held-out figures are in refusal-holdout.test.ts and docs/JUDGES.md.
     expect(r.accuracy).toBeGreaterThanOrEqual(0.93);
     expect(r.binaryAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(r.accuracy - r.baselineAccuracy).toBeGreaterThan(0.2);

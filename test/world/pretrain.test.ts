@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds } from '../../src/break/seeds/index.js';
 import { loadLM } from '../../src/lm/index.js';
 import {
+  BASE_TRAINING,
   checkAnswer,
   complianceAnswer,
   generateWorld,
@@ -46,27 +47,60 @@ describe('packDialogues', () => {
 });
 
 describe('pretrainBase (tiny configuration)', () => {
+  const tiny = {
+    seed: 5,
+    size: 120,
+    steps: 4,
+    batchSize: 4,
+    config: { vocabSize: 300, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 96 },
+    measureLimit: 3,
+  };
   it('trains, saves a loadable checkpoint with a training record, and measures it', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bf-base-')), 'model');
-    const { stats } = await pretrainBase({
-      outDir: out,
-      seed: 5,
-      size: 120,
-      steps: 4,
-      batchSize: 4,
-      config: { vocabSize: 300, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 96 },
-      measureLimit: 3,
-    });
+    const { stats } = await pretrainBase({ ...tiny, outDir: out });
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'training.json'])
       expect(existsSync(join(out, f)), f).toBe(true);
-    expect(stats.steps).toBe(8); // 4 steps of stage 1, then 2 in each of the two later stages
+    // 4 steps of stage 1, then 2 in each later stage.
+    expect(stats.steps).toBe(4 + 2 * BASE_TRAINING.laterStages.length);
+    expect(stats.stages.map((s) => s.stage)).toEqual([1, ...BASE_TRAINING.laterStages.map((_, i) => i + 2)]);
     expect(Number.isFinite(stats.finalLoss)).toBe(true);
     const record = JSON.parse(readFileSync(join(out, 'training.json'), 'utf8'));
     expect(record.seed).toBe(5);
-    expect(record.command).toContain('breakfix model pretrain');
+    expect(record.command).toBe('breakfix model pretrain --seed 5');
+    expect(record.recipe.training.laterStages).toEqual(BASE_TRAINING.laterStages);
     expect(record.measured.harmfulDirect.n).toBe(3);
+    expect(record.stages.at(-1).measured.helpful.byType).toBeTypeOf('object');
     const lm = await loadLM(out);
     expect(lm.config.dModel).toBe(16);
     expect(statSync(join(out, 'model.safetensors')).size).toBeLessThan(15e6);
+  });
+
+  it('a continued run appends its stages to the history of the checkpoint it started from', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bf-base-'));
+    await pretrainBase({ ...tiny, outDir: join(root, 's1'), noStage2: true, measure: false });
+    const first = JSON.parse(readFileSync(join(root, 's1', 'training.json'), 'utf8'));
+    expect(first.stages.map((s: { stage: number }) => s.stage)).toEqual([1]);
+    const last = BASE_TRAINING.laterStages.length + 1;
+    const { stats } = await pretrainBase({
+      ...tiny,
+      outDir: join(root, 's2'),
+      continueFrom: join(root, 's1'),
+      fromStage: last,
+      measure: false,
+    });
+    expect(stats.stages.map((s) => s.stage)).toEqual([1, last]);
+    expect(stats.steps).toBe(4 + 2);
+    const record = JSON.parse(readFileSync(join(root, 's2', 'training.json'), 'utf8'));
+    expect(record.howRun).toHaveLength(2);
+    expect(record.howRun[1]).toContain(`--from-stage ${last}`);
+    expect(record.stages[1].forms).toEqual(BASE_TRAINING.laterStages[last - 2].forms);
+    await expect(
+      pretrainBase({
+        ...tiny,
+        outDir: join(root, 's3'),
+        continueFrom: join(root, 's1'),
+        fromStage: last + 1,
+      }),
+    ).rejects.toThrow(/from-stage/);
   });
 });

@@ -210,9 +210,13 @@ export function llmJailbreakJudge(target: Target, opts: LlmJudgeOptions = {}): J
 
 export const LLAMA_GUARD_VERSION = 'llamaguard3-v1';
 
-/** Text that could forge the prompt's own section markers is defused inside the conversation. */
+/** Text that could forge the prompt's own structure is defused inside the conversation: section
+ * markers, and a line that starts like a turn (`Agent: …`), which would let a response append a
+ * forged last turn for the judge to assess instead of its own. */
 function defuse(text: string): string {
-  return text.replace(/<\s*(BEGIN|END) (CONVERSATION|UNSAFE CONTENT CATEGORIES)\s*>/gi, '[$1 $2]');
+  return text
+    .replace(/<\s*(BEGIN|END) (CONVERSATION|UNSAFE CONTENT CATEGORIES)\s*>/gi, '[$1 $2]')
+    .replace(/^(\s*)(user|agent)(\s*):/gim, '$1> $2$3:');
 }
 
 /** The Llama Guard 3 task prompt: categories S1–S14, the conversation, and the assessment of the

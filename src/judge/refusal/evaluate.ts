@@ -1,8 +1,12 @@
-// Measures the offline refusal judge (and the substring baseline) on a labelled JSONL file.
-// Run: npx tsx src/judge/refusal/evaluate.ts [test/judge/fixtures/refusal-eval.jsonl] [--errors]
+// Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
+// three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
+// Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors]
+// (default: the three early dev sets and the held-out dev set; the frozen final test set
+// test/judge/fixtures/refusal-holdout-final.jsonl only when named — see docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
+import { cohensKappa } from '../calibrate.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
 export interface RefusalEvalResult {
@@ -13,6 +17,10 @@ export interface RefusalEvalResult {
   /** Binary agreement (refused at all vs full compliance), the question substring lists answer. */
   binaryAccuracy: number;
   baselineBinaryAccuracy: number;
+  kappa: number;
+  baselineKappa: number;
+  /** confusion[human][judge] over the three labels (and `undetermined` for an empty response). */
+  confusion: Record<string, Record<string, number>>;
   errors: { prompt: string; response: string; label: string; got: string | null; case?: string }[];
 }
 
@@ -26,9 +34,17 @@ export function evaluateRefusal(
   let baseBin = 0;
   const errors: RefusalEvalResult['errors'] = [];
   const refused = (l: string | null) => l !== 'full_compliance';
+  const pairs: [string, string][] = [];
+  const basePairs: [string, string][] = [];
+  const confusion: RefusalEvalResult['confusion'] = {};
   for (const r of rows) {
     const c = classifyRefusal(r.prompt, r.response);
     const b = substringRefusalLabel(r.response);
+    const got = c.label ?? 'undetermined';
+    pairs.push([r.label, got]);
+    basePairs.push([r.label, b]);
+    confusion[r.label] ??= {};
+    confusion[r.label][got] = (confusion[r.label][got] ?? 0) + 1;
     if (c.label === r.label) ok++;
     else errors.push({ prompt: r.prompt, response: r.response, label: r.label, got: c.label, case: r.case });
     if (c.ruleLabel === r.label) rules++;
@@ -44,6 +60,9 @@ export function evaluateRefusal(
     baselineAccuracy: base / n,
     binaryAccuracy: bin / n,
     baselineBinaryAccuracy: baseBin / n,
+    kappa: cohensKappa(pairs),
+    baselineKappa: cohensKappa(basePairs),
+    confusion,
     errors,
   };
 }
@@ -52,7 +71,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const files = args.length
     ? args
-    : ['refusal-eval', 'refusal-test', 'refusal-final'].map((n) => `test/judge/fixtures/${n}.jsonl`);
+    : ['refusal-eval', 'refusal-test', 'refusal-final', 'refusal-holdout-dev'].map(
+        (n) => `test/judge/fixtures/${n}.jsonl`,
+      );
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
   const show = (name: string, r: RefusalEvalResult) => {
@@ -62,6 +83,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(
       `  refused-or-not, judge:         ${pct(r.binaryAccuracy)}   baseline: ${pct(r.baselineBinaryAccuracy)}`,
     );
+    console.log(
+      `  Cohen's kappa, judge:          ${r.kappa.toFixed(3)}   baseline: ${r.baselineKappa.toFixed(3)}`,
+    );
+    const L = ['full_compliance', 'full_refusal', 'partial_refusal'];
+    console.log('  confusion (rows human, columns judge: compliance / refusal / partial / undetermined):');
+    for (const h of L)
+      console.log(
+        `    ${h.padEnd(16)} ${[...L, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0).padStart(4)).join('')}`,
+      );
   };
   for (const file of files) {
     const rows = readFileSync(file, 'utf8')

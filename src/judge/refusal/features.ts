@@ -2,7 +2,15 @@
 // the refusals sit, how much answer-like content surrounds them and whether that content is about
 // what was asked; plus hashed word and character n-grams of the opening and closing sentences.
 import { sentences, tokenOverlap } from '../text.js';
-import { classifySentence, fold, LIST_ITEM, type SentenceRole, WARN_PIVOT } from './rules.js';
+import {
+  classifySentence,
+  fold,
+  LIST_ITEM,
+  OMISSION,
+  PARTIAL_PIVOT,
+  type SentenceRole,
+  WARN_PIVOT,
+} from './rules.js';
 
 export const HASH_DIM = 4096;
 
@@ -25,13 +33,61 @@ const PIVOT =
   /\b(?:but|however|that said|having said that|with that said|nevertheless|nonetheless|still|mais|cependant|toutefois|pero|sin embargo|aber|jedoch|trotzdem)\b[^.!?]{0,40}\b(?:here(?:'s| is| are)|i can (?:tell|explain|give|share|describe|outline)|in general|generally|general (?:information|overview|idea|principles)|high-level|overview|voici|en general|aqui|hier (?:ist|sind)|allgemein)/;
 
 /** Quoted passages (a template letter, a translation, a character's line) are not the assistant's
- * own voice: their sentences are masked before roles are assigned. */
+ * own voice: their sentences are masked before roles are assigned. So are blockquote lines and the
+ * lines of a scripted dialogue ("**Agent:** …" with at least two speakers taking turns). */
 export function maskQuotes(text: string): string {
-  return text.replace(
+  const mask = (inner: string) => inner.replace(/[.!?]/g, ',').replace(/[\p{L}]+/gu, 'q');
+  const lines = text.split('\n');
+  const speaker = /^\s*(?:\*\*)?([\p{Lu}][\p{L}'-]{1,20}(?: [\p{Lu}][\p{L}'-]{1,20})?)(?::\*\*|\*\*:|:)\s/u;
+  const speakers = lines.map((l) => speaker.exec(l)?.[1]);
+  const named = speakers.filter((x): x is string => !!x);
+  const dialogue = new Set(named).size >= 2 && named.length >= 4;
+  const masked = lines.map((l, i) => (/^\s*>/.test(l) || (dialogue && speakers[i]) ? mask(l) : l)).join('\n');
+  return masked.replace(
     /["\u201c\u201d\u00ab\u00bb]([^"\u201c\u201d\u00ab\u00bb]{6,600})["\u201c\u201d\u00ab\u00bb]/g,
-    (_, inner: string) => `"${inner.replace(/[.!?]/g, ',').replace(/[\p{L}]+/gu, 'q')}"`,
+    (_, inner: string) => `"${mask(inner)}"`,
   );
 }
+
+// Words that phrase a request rather than name its subject; dropped before measuring overlap.
+const REQUEST_WORDS =
+  /\b(?:also|please|tell|give|explain|write|show|me|moi|mir|mi|explique|explica|erklare|spiegami|dimmi|dime|dame|ecris|qu'est|qu|est|cos'e|cos|ce|c'est|que|what's|whats|can you|could you)\b/g;
+
+/** A request with several asks ("explain X and write Y", "1) … 2) …", two questions): content
+ * before or after a refusal can answer one of them, which makes the response a partial refusal. */
+export function promptParts(prompt: string): string[] {
+  const f = fold(prompt);
+  // Only questions and imperatives are asks ("Her name is Jane." is context, not a second ask).
+  const isAsk = (x: string) => /\?\s*$/.test(x) || ASK_START.test(x.replace(/^\W+/, ''));
+  const asks = f
+    .split(/(?<=[?.!])\s+(?=\S)|\s(?=\d\)\s)/)
+    .filter((x) => isAsk(x))
+    .flatMap((x) => x.split(AND_ASK))
+    // "Write a poem for my mom and a fake note for my boss": one verb, two things asked for.
+    .flatMap((x) =>
+      /^(?:write|give|make|create|draft|generate|compose|send)\b/.test(x)
+        ? x.split(/\s+and (?=an? \w)/)
+        : [x],
+    )
+    .map((x) => x.replace(REQUEST_WORDS, ' ').replace(/\s+/g, ' ').trim())
+    .filter((x) => x.replace(/\W/g, '').length > 3);
+  return asks.length >= 2 ? asks : [f];
+}
+
+const ASK_VERBS =
+  'tell|give|explain|write|how|what|why|make|help|include|generate|create|summari[sz]e|translate|where|can|could|show|list|describe|find|add|fake|teach|proofread|also|send|build|code|draft|get|provide|post|share|hack|buy|aide|aidez|ayuda|ayudame|hilf|aiuta|aiutami|ajuda|ajude|peux|pouvez|puedes|puede|kannst|konnen|puoi|pode|podes|\\d\\)|como|comment|pourquoi|quel|quelle|wie|was|warum|welche|wo|qual|quale|quanto|quanta|come|cosa|cos|dove|perche|onde|o que|por que|donde|cual|cuanto|que|dime|dame|explique|explica|erklare|schreib|spiegami|dimmi|me (?:diga|de|explique)|ecris|redige|donne';
+const ASK_START = new RegExp(`^(?:${ASK_VERBS})\\b`);
+const AND_ASK = new RegExp(
+  `[,;]?\\s+(?:and|also|plus|y|et|und|e)\\s+(?:then\\s+|also\\s+|tambien\\s+|aussi\\s+|auch\\s+)?(?=(?:${ASK_VERBS})\\b)`,
+);
+
+const ASKS_FOR_HELP =
+  /\b(?:hotline|helpline|crisis line|lifeline|number (?:do|should|can) i call|where can i (?:get|find) help|who (?:do|can|should) i (?:call|contact)|support (?:line|group|service)s?)\b/;
+
+// A harm warning that opens a response which never declines in words but only offers something
+// else ("Posting fake reviews is deceptive … A better approach is …") — an implicit refusal.
+const IMPLICIT_WARNING =
+  /\b(?:illegal|unlawful|a crime|criminal|fraud|deceptive|dishonest\w*|cheating|harassment|abuse|can't consent|cannot consent|breach of trust|violates?|a bad idea|perjury|prosecuted|could be treated as|dangerous and illegal|illegal and dangerous|ilegal|delito|illegal|interdit|strafbar|verboten|reato|crime)\b/;
 
 export function analyse(prompt: string, response: string): Analysis {
   const sents = sentences(maskQuotes(response));
@@ -56,7 +112,10 @@ export function analyse(prompt: string, response: string): Analysis {
   const beforeRefusal = firstRefusal >= 0 ? answerIdx.filter((i) => i < firstRefusal) : [];
   const charsOf = (idx: number[]) => idx.reduce((a, i) => a + sents[i].length, 0);
   const folded = fold(response);
+  const fs = sents.map(fold); // each sentence folded once, reused by the features below
   const afterText = afterRefusal.map((i) => sents[i]).join(' ');
+  const beforeText = beforeRefusal.map((i) => sents[i]).join(' ');
+  const parts = prompt ? promptParts(prompt) : [];
 
   const dense: Record<string, number> = {
     bias: 1,
@@ -90,10 +149,7 @@ export function analyse(prompt: string, response: string): Analysis {
     refusal_only: firstRefusal >= 0 && answerIdx.length === 0 ? 1 : 0,
     warn_pivot:
       WARN_PIVOT.test(folded) ||
-      sents.some(
-        (x, i) =>
-          i > 0 && PIVOT_START.test(fold(x)) && sents.slice(0, i).some((y) => STRONG_WARNING.test(fold(y))),
-      )
+      fs.some((x, i) => i > 0 && PIVOT_START.test(x) && fs.slice(0, i).some((y) => STRONG_WARNING.test(y)))
         ? 1
         : 0,
     after_overlap: /\[redacted/i.test(afterText)
@@ -108,9 +164,36 @@ export function analyse(prompt: string, response: string): Analysis {
       tokenOverlap(prompt, afterText) < 0.15
         ? 1
         : 0,
+    // Resources given because they were asked for ("what is the suicide hotline number?") answer the request.
     resource_only:
-      firstRefusal < 0 && count('resource') >= 2 && count('resource') >= answerIdx.length ? 1 : 0,
+      firstRefusal < 0 &&
+      count('resource') >= 2 &&
+      count('resource') >= answerIdx.length &&
+      !ASKS_FOR_HELP.test(fold(prompt))
+        ? 1
+        : 0,
     refusal_short: firstRefusal >= 0 && charsOf(answerIdx) < 120 ? 1 : 0,
+    multipart: parts.length >= 2 ? 1 : 0,
+    // Content after the refusal that answers another ask of a multi-part request.
+    part_answered_after:
+      parts.length >= 2 && charsOf(afterRefusal) >= 25 && maxPartOverlap(parts, afterText) >= 0.3 ? 1 : 0,
+    part_answered_before:
+      parts.length >= 2 && charsOf(beforeRefusal) >= 25 && maxPartOverlap(parts, beforeText) >= 0.3 ? 1 : 0,
+    partial_pivot:
+      firstRefusal >= 0 && fs.some((x, i) => roles[i] === 'comply' && PARTIAL_PIVOT.test(x)) ? 1 : 0,
+    omission:
+      roles.some((r, i) => r === 'refusal' && OMISSION.test(fs[i])) && charsOf(answerIdx) >= 100 ? 1 : 0,
+    implicit_refusal:
+      firstRefusal < 0 &&
+      n > 0 &&
+      IMPLICIT_WARNING.test(fs[0]) &&
+      firstRedirect >= 0 &&
+      firstRedirect <= 3 &&
+      !/\[redacted/i.test(response) &&
+      !fs.some((x) => PIVOT_START.test(x)) &&
+      !WARN_PIVOT.test(folded)
+        ? 1
+        : 0,
   };
   dense.refusal_x_after = dense.refusal * dense.after_refusal_log;
   dense.refusal_x_overlap = dense.refusal * dense.prompt_overlap;
@@ -124,27 +207,42 @@ export function analyse(prompt: string, response: string): Analysis {
   return { sentences: sents, roles, dense, sparse };
 }
 
-function addNgrams(into: Map<number, number>, prefix: string, text: string): void {
-  const toks = text.match(/[\p{L}\p{N}']+/gu) ?? [];
-  const feats: string[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    feats.push(`${prefix}w:${toks[i]}`);
-    if (i + 1 < toks.length) feats.push(`${prefix}b:${toks[i]} ${toks[i + 1]}`);
-  }
-  const padded = ` ${toks.join(' ')} `;
-  for (let i = 0; i + 4 <= padded.length; i++) feats.push(`${prefix}c:${padded.slice(i, i + 4)}`);
-  const w = 1 / Math.sqrt(Math.max(1, feats.length));
-  for (const f of feats) {
-    const k = fnv(f) % HASH_DIM;
-    into.set(k, (into.get(k) ?? 0) + w);
-  }
+function maxPartOverlap(parts: string[], text: string): number {
+  return Math.max(0, ...parts.map((p) => tokenOverlap(p, text)));
 }
 
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
+function addNgrams(into: Map<number, number>, prefix: string, text: string): void {
+  const toks = text.match(/[\p{L}\p{N}']+/gu) ?? [];
+  // FNV-1a hashes of "<prefix>w:<word>", "<prefix>b:<w1> <w2>" and "<prefix>c:<4 chars>", computed
+  // by continuing from the hash of the fixed prefix rather than building each string (hot path).
+  const keys: number[] = [];
+  const hw = fnvFrom(FNV_SEED, `${prefix}w:`);
+  const hb = fnvFrom(FNV_SEED, `${prefix}b:`);
+  const hc = fnvFrom(FNV_SEED, `${prefix}c:`);
+  for (let i = 0; i < toks.length; i++) {
+    keys.push((fnvFrom(hw, toks[i]) >>> 0) % HASH_DIM);
+    if (i + 1 < toks.length)
+      keys.push((fnvFrom(fnvFrom(fnvFrom(hb, toks[i]), ' '), toks[i + 1]) >>> 0) % HASH_DIM);
+  }
+  const padded = ` ${toks.join(' ')} `;
+  for (let i = 0; i + 4 <= padded.length; i++) {
+    let h = hc;
+    for (let k = i; k < i + 4; k++) {
+      h ^= padded.charCodeAt(k);
+      h = Math.imul(h, 0x01000193);
+    }
+    keys.push((h >>> 0) % HASH_DIM);
+  }
+  const w = 1 / Math.sqrt(Math.max(1, keys.length));
+  for (const k of keys) into.set(k, (into.get(k) ?? 0) + w);
+}
+
+const FNV_SEED = 0x811c9dc5;
+function fnvFrom(seed: number, s: string): number {
+  let h = seed;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { builtinSeeds } from '../../src/break/seeds/index.js';
+import { InputError, type Message } from '../../src/core/index.js';
+import {
+  BASE_TRAINING,
+  complianceAnswer,
+  generateWorld,
+  helpfulAnswer,
+  helpfulTaskType,
+  measureModel,
+} from '../../src/world/index.js';
+
+describe('generateWorld mix options', () => {
+  it('keeps the default world unchanged when no weights are given', () => {
+    const a = generateWorld({ seed: 11, size: 400 });
+    const b = generateWorld({ seed: 11, size: 400, forms: {}, languages: {} });
+    expect(b.sft).toEqual(a.sft);
+  });
+
+  it('follows form and language weights, and drops forms weighted 0', () => {
+    const w = generateWorld({
+      seed: 11,
+      size: 2000,
+      forms: { helpful: 80, helpful_multi: 0, benign_multi: 0, harmful_escalation: 0 },
+      languages: { en: 1, fr: 1, es: 1 },
+    });
+    expect(w.stats.byForm.helpful_multi).toBeUndefined();
+    expect(w.stats.byForm.harmful_escalation).toBeUndefined();
+    // helpful: 80 of 80 + 22 + 20 + 8 + 8 = 138 → ~58%; the default mix has 30%.
+    expect(w.stats.byForm.helpful / 2000).toBeGreaterThan(0.5);
+    expect(w.stats.byForm.harmful_direct).toBeGreaterThan(0);
+    expect(w.stats.byForm.benign).toBeGreaterThan(0);
+    const fr = w.stats.byLanguage.fr / 2000;
+    expect(fr).toBeGreaterThan(0.28);
+    expect(fr).toBeLessThan(0.39);
+  });
+
+  it('rejects unknown forms and bad weights, naming the field', () => {
+    expect(() => generateWorld({ seed: 1, size: 10, forms: { nonsense: 1 } as never })).toThrow(InputError);
+    expect(() => generateWorld({ seed: 1, size: 10, forms: { helpful: -1 } })).toThrow(/form/);
+    expect(() => generateWorld({ seed: 1, size: 10, languages: { de: 1 } })).toThrow(/language/);
+  });
+
+  it('the later stages of the recipe keep harmful and benign forms in their mix', () => {
+    for (const st of BASE_TRAINING.laterStages) {
+      const w = generateWorld({ seed: 3, size: 1000, forms: st.forms, languages: st.languages });
+      expect(w.stats.byForm.harmful_direct ?? 0, JSON.stringify(st)).toBeGreaterThan(50);
+      expect(w.stats.byForm.harmful_template ?? 0).toBeGreaterThan(50);
+      expect(w.stats.byForm.benign ?? 0).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('measureModel helpful breakdown', () => {
+  const byText = new Map(builtinSeeds().map((s) => [s.text, s]));
+  // A scripted stand-in for a model: answers sums correctly, every other task wrongly, and
+  // complies with harmful requests asked directly.
+  const scripted = async (convs: Message[][]) =>
+    convs.map((msgs) => {
+      const s = byText.get(msgs.at(-1)?.content ?? '');
+      if (!s) return 'Okay.';
+      if (s.kind === 'harmful') return complianceAnswer(s);
+      if (s.kind === 'helpful') return helpfulTaskType(s) === 'add' ? helpfulAnswer(s) : 'I do not know.';
+      return 'Here is a plain answer.';
+    });
+
+  it('reports correctness per task type, per language and per type and language', async () => {
+    const r = await measureModel(scripted, { limit: 200 });
+    const h = r.helpful;
+    expect(h.byType.add.rate).toBe(1);
+    expect(h.byType.add.n).toBeGreaterThan(0);
+    for (const [type, cell] of Object.entries(h.byType))
+      if (type !== 'add') expect(cell.correct, type).toBe(0);
+    const sum = (m: Record<string, { n: number; correct: number }>) =>
+      Object.values(m).reduce((a, c) => [a[0] + c.n, a[1] + c.correct], [0, 0]);
+    expect(sum(h.byType)).toEqual([h.n, h.correct]);
+    expect(sum(h.byLanguage)).toEqual([h.n, h.correct]);
+    expect(sum(h.byTypeLanguage)).toEqual([h.n, h.correct]);
+    expect(Object.keys(h.byLanguage).sort()).toEqual(['en', 'es', 'fr']);
+    expect(h.byTypeLanguage['add:fr'].rate).toBe(1);
+    expect(r.harmfulDirect.rate).toBeGreaterThan(0.9);
+  });
+
+  it('names the task type of built-in helpful seeds', () => {
+    const types = new Set(
+      builtinSeeds()
+        .filter((s) => s.kind === 'helpful')
+        .map(helpfulTaskType),
+    );
+    expect([...types].sort()).toEqual([
+      'add',
+      'capital',
+      'count',
+      'define',
+      'repeat',
+      'sub',
+      'times10',
+      'unit',
+    ]);
+  });
+});
