@@ -83,6 +83,8 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     const text = readText(file);
     rows = format === 'csv' ? csvObjects(text, file) : jsonlObjects(text, file);
   }
+  // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.
+  if (rows.length === 0) throw new InputError('no rows: the file is empty (or holds only a header)', file);
   const fields = (opts.fields ?? {}) as FieldMap;
   for (const [k, col] of Object.entries(fields)) {
     if (!(k in DEFAULT_COLUMNS))
@@ -102,6 +104,9 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   }
   return rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
 }
+
+/** A value from the file quoted in an error; a multi-megabyte one is cut short. */
+const clip = (v: string, max = 80) => (v.length > max ? `${v.slice(0, max)}…` : v);
 
 function toItem(
   row: Record<string, unknown>,
@@ -130,15 +135,20 @@ function toItem(
   const label = get('label')?.trim().toLowerCase();
   let kind = get('kind')?.trim().toLowerCase() as SeedKind | undefined;
   if (kind && !['harmful', 'benign', 'helpful'].includes(kind))
-    throw new InputError(`kind must be harmful, benign or helpful, got "${kind}"`, file, line, 'kind');
+    throw new InputError(`kind must be harmful, benign or helpful, got "${clip(kind)}"`, file, line, 'kind');
   if (!kind && label !== undefined) {
     if (label === 'unsafe' || label === 'harmful') kind = 'harmful';
     else if (label === 'safe' || label === 'benign') kind = 'benign';
-    else throw new InputError(`label must be "safe" or "unsafe", got "${label}"`, file, line, 'label');
+    else throw new InputError(`label must be "safe" or "unsafe", got "${clip(label)}"`, file, line, 'label');
   }
   const split = get('split') as Split | undefined;
   if (split && !['train', 'attack', 'heldback'].includes(split))
-    throw new InputError(`split must be train, attack or heldback, got "${split}"`, file, line, 'split');
+    throw new InputError(
+      `split must be train, attack or heldback, got "${clip(split)}"`,
+      file,
+      line,
+      'split',
+    );
   const type = get('type');
   return {
     id: get('id') ?? stableId('ds', file, line, text),

@@ -1,8 +1,9 @@
 // Reading a config: YAML text → ${ENV} interpolation → zod validation → paths resolved against the
 // config file's folder. Every failure is a ConfigError that names the field, the line and what was
 // expected, and never echoes a secret.
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.js';
@@ -57,7 +58,15 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
       })),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // Aliases resolve here: an unknown anchor or an alias bomb throws (yaml caps alias expansion).
+    raw = doc.toJS() ?? {};
+  } catch (err) {
+    throw new ConfigValidationError([
+      { field: '', message: `invalid YAML: ${firstLine((err as Error).message)}`, file, line: 1 },
+    ]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigValidationError([
       {
@@ -94,9 +103,9 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
 export function loadConfig(path?: string): Config {
   const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (file === undefined) return defaultConfig();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
@@ -109,7 +118,29 @@ export function loadConfig(path?: string): Config {
         : undefined,
     );
   }
-  return parseConfig(text, file);
+  // Strict UTF-8: a lenient decode would turn bad bytes into U+FFFD inside a value (a path, a model
+  // name) and carry on.
+  if (!isUtf8(bytes))
+    throw new ConfigError(
+      'not valid UTF-8',
+      file,
+      firstNonUtf8Line(bytes),
+      undefined,
+      'save the config file as UTF-8',
+    );
+  return parseConfig(bytes.toString('utf8').replace(/^\uFEFF/, ''), file);
+}
+
+function firstNonUtf8Line(bytes: Buffer): number | undefined {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue;
+    if (!isUtf8(bytes.subarray(start, i))) return line;
+    line++;
+    start = i + 1;
+  }
+  return undefined;
 }
 
 /** The JSON Schema of the config file (what a user writes: defaults make fields optional). */
@@ -188,8 +219,8 @@ function toIssues(
       for (const key of issue.keys) {
         const d = describeIssue(issue, data, key);
         out.push({
-          field: [...path, key].join('.'),
-          message: d.message,
+          field: clip([...path, key].join('.')),
+          message: clip(d.message),
           hint: d.hint,
           file,
           line: lineOf(doc, counter, path, key),
@@ -203,7 +234,7 @@ function toIssues(
       issue.code === 'invalid_key' && path.length > 0
         ? lineOf(doc, counter, path.slice(0, -1), String(path[path.length - 1]))
         : lineOf(doc, counter, path);
-    out.push({ field: path.join('.'), message: redactText(d.message), hint: d.hint, file, line });
+    out.push({ field: clip(path.join('.')), message: clip(redactText(d.message)), hint: d.hint, file, line });
   }
   return out;
 }
@@ -219,7 +250,8 @@ function resolvePaths(config: Config, file: string, doc: Document, counter: Line
     if (isAbsolute(p)) return p;
     const abs = resolve(dir, p);
     const rel = relative(dir, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
+    // `..` or `../…` climbs out; a name that merely starts with dots (`..data.jsonl`) does not.
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
       issues.push({
         field: path.join('.'),
         message: `path "${p}" leaves the project folder`,
@@ -250,6 +282,11 @@ function resolvePaths(config: Config, file: string, doc: Document, counter: Line
   }
   if (issues.length > 0) throw new ConfigValidationError(issues);
   return out;
+}
+
+/** Keys and values from the file are quoted in messages; a multi-megabyte one is cut short. */
+function clip(s: string, max = 160): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 function firstLine(s: string): string {

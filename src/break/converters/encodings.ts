@@ -254,7 +254,8 @@ export const hex: Converter = {
 export const urlEncode: Converter = {
   id: 'url_encode',
   description: 'Percent-encodes the text as in a URL query component.',
-  apply: (text) => encodeURIComponent(text),
+  // A lone surrogate (possible in model output) would throw URIError: encode it as U+FFFD instead.
+  apply: (text) => encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd')),
   invert: (text) => decodeURIComponent(text),
 };
 

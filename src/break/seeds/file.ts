@@ -1,5 +1,6 @@
 // User seed files: JSONL, CSV (header row; XSTest-style `prompt,type,label` also accepted) or YAML
 // (a list, or { seeds: [...] }). Every bad entry is an InputError naming the file and line.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -70,7 +71,7 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
 
 /** Minimal RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Returns rows with
  * the line each starts on. */
-function parseCsv(text: string): { cells: string[]; line: number }[] {
+function parseCsv(text: string, file: string): { cells: string[]; line: number }[] {
   const rows: { cells: string[]; line: number }[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -102,6 +103,8 @@ function parseCsv(text: string): { cells: string[]; line: number }[] {
       rowLine = line;
     } else cell += c;
   }
+  // An unterminated quote would swallow the rest of the file into one cell: say so, where it began.
+  if (quoted) throw new InputError('unterminated quoted field', file, rowLine);
   cells.push(cell);
   if (cells.some((x) => x !== '')) rows.push({ cells, line: rowLine });
   return rows;
@@ -110,6 +113,7 @@ function parseCsv(text: string): { cells: string[]; line: number }[] {
 /** Parses seed text of a given format; `file` names the source in errors. */
 export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): Seed[] {
   const seeds: Seed[] = [];
+  const lines: (number | undefined)[] = [];
   if (format === 'jsonl') {
     text.split(/\r?\n/).forEach((l, i) => {
       if (!l.trim()) return;
@@ -122,15 +126,17 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         throw new InputError('expected an object', file, i + 1);
       seeds.push(toSeed(raw, file, i + 1));
+      lines.push(i + 1);
     });
   } else if (format === 'csv') {
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, file);
     if (rows.length === 0) return [];
     const header = rows[0].cells.map((h) => h.trim());
     for (const r of rows.slice(1)) {
       if (r.cells.length !== header.length)
         throw new InputError(`expected ${header.length} columns, found ${r.cells.length}`, file, r.line);
       seeds.push(toSeed(Object.fromEntries(header.map((h, i) => [h, r.cells[i]])), file, r.line));
+      lines.push(r.line);
     }
   } else {
     const lc = new LineCounter();
@@ -152,27 +158,62 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         throw new InputError('expected a mapping', file, line);
       seeds.push(toSeed(raw, file, line ?? 0));
+      lines.push(line);
     }
   }
   const seen = new Set<string>();
-  for (const s of seeds) {
-    if (seen.has(s.id)) throw new InputError(`duplicate seed id "${s.id}"`, file, undefined, 'id');
+  seeds.forEach((s, i) => {
+    if (seen.has(s.id))
+      throw new InputError(
+        `duplicate seed id "${s.id.length > 80 ? `${s.id.slice(0, 80)}…` : s.id}"`,
+        file,
+        lines[i],
+        'id',
+      );
     seen.add(s.id);
-  }
+  });
   return seeds;
+}
+
+/** Reads a UTF-8 text file strictly (also for template files): invalid bytes are an InputError
+ * naming the first bad line, not U+FFFD that fails later on the wrong field; a BOM is dropped. */
+export function readUtf8File(path: string, what: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read ${what}: ${(e as Error).message}`, path);
+  }
+  if (!isUtf8(bytes)) {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      if (!isUtf8(bytes.subarray(start, i))) break;
+      line++;
+      start = i + 1;
+    }
+    throw new InputError(`${what} is not valid UTF-8 (save it as UTF-8)`, path, line);
+  }
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads a seed file; the format comes from the extension (.jsonl, .csv, .yaml/.yml, .json). */
 export function loadSeedsFile(path: string): Seed[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read seed file: ${(e as Error).message}`, path);
-  }
   const ext = extname(path).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson') return parseSeeds(text, path, 'jsonl');
-  if (ext === '.csv') return parseSeeds(text, path, 'csv');
-  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return parseSeeds(text, path, 'yaml');
-  throw new InputError(`unknown seed file format "${ext}" (use .jsonl, .csv, .yaml or .json)`, path);
+  const format =
+    ext === '.jsonl' || ext === '.ndjson'
+      ? 'jsonl'
+      : ext === '.csv'
+        ? 'csv'
+        : ext === '.yaml' || ext === '.yml' || ext === '.json'
+          ? 'yaml'
+          : undefined;
+  if (!format)
+    throw new InputError(`unknown seed file format "${ext}" (use .jsonl, .csv, .yaml or .json)`, path);
+  const seeds = parseSeeds(readUtf8File(path, 'seed file'), path, format);
+  // An empty seed file is a mistake (wrong file, export cut short), not "no extra seeds".
+  if (seeds.length === 0) throw new InputError('no seeds: the file is empty (or holds only a header)', path);
+  return seeds;
 }

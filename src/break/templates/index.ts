@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { createRng, InputError, type Message, type Rng, type Template } from '../../core/index.js';
+import { readUtf8File } from '../seeds/file.js';
 
 /** A faux exchange for few-/many-shot templates: [user, assistant]. */
 export type Shot = [string, string];
@@ -105,13 +106,7 @@ export function getTemplate(id: string): Template | undefined {
 
 /** Reads a user template file (same format as the built-in templates.yaml). */
 export function loadTemplatesFile(path: string): Template[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read template file: ${(e as Error).message}`, path);
-  }
-  return parseTemplates(text, path).templates;
+  return parseTemplates(readUtf8File(path, 'template file'), path).templates;
 }
 
 export interface RenderOptions {
