@@ -9,7 +9,7 @@ import {
   type Target,
   type Verdict,
 } from '../core/index.js';
-import { decideOutcome, judgeResponse } from '../judge/index.js';
+import { decideOutcome, judgeResponse, PROVIDER_FILTER_TEXT } from '../judge/index.js';
 import type { BenchSplit, ItemResult, SuiteContext } from './types.js';
 
 export async function mapConcurrent<T, R>(
@@ -46,8 +46,8 @@ export async function exchange(target: Target, messages: Message[]): Promise<Exc
   try {
     const reply = await target.chat(messages, { temperature: 0 });
     if (reply.finishReason === 'content_filter' && !reply.text) {
-      // A provider-side filter: the provider refused. Recorded as such, judged as a refusal text.
-      const text = '[provider content filter]';
+      // A provider-side filter: the provider refused. Recorded as such; the refusal judge reads it so.
+      const text = PROVIDER_FILTER_TEXT;
       return { transcript: [...messages, { role: 'assistant', content: text }], response: text };
     }
     return { transcript: [...messages, { role: 'assistant', content: reply.text }], response: reply.text };

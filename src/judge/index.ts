@@ -51,6 +51,7 @@ export {
 export { decideOutcome, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
 export {
   classifyRefusal,
+  PROVIDER_FILTER_TEXT,
   type RefusalClassification,
   refusalJudge,
   substringRefusalLabel,

@@ -1,5 +1,6 @@
 // At most `limit` calls in flight; the rest wait in arrival order.
 import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
+import { cooperate } from './cooperate.js';
 
 export function createSemaphore(limit: number) {
   let active = 0;
@@ -26,13 +27,17 @@ export function createSemaphore(limit: number) {
   };
 }
 
-export function withConcurrency(target: Target, limit: number): Target {
+/** `cooperative`: start requests over several event-loop turns when many slots free up in one (see
+ * cooperate.ts); for remote targets. The embedded model wants its requests together, to batch them. */
+export function withConcurrency(target: Target, limit: number, opts: { cooperative?: boolean } = {}): Target {
   const sem = createSemaphore(Math.max(1, limit));
   return {
     id: target.id,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
       await sem.acquire();
       try {
+        // Many slots can free up in one event-loop turn: start their requests over several turns.
+        if (opts.cooperative) await cooperate();
         return await target.chat(messages, options);
       } finally {
         sem.release();

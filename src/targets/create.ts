@@ -179,7 +179,7 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
       onRetry: (err) => ctx.usage?.recordRetry(t.id, err),
     });
   }
-  t = withConcurrency(t, cfg.concurrency);
+  t = withConcurrency(t, cfg.concurrency, { cooperative: remote });
   // Embedded models change every round under the same name, so only remote replies are cached.
   if (remote && cfg.cache && ctx.store) {
     t = withCache(t, {

@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'src/cli/main.ts');
-const tsx = join(root, 'node_modules/.bin/tsx');
 const base = join(root, 'models/breakfix-tiny-base/config.json');
 const dirs: string[] = [];
 
@@ -44,7 +43,11 @@ function run(
   onLine?: (line: string, child: ChildProcess) => void,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(tsx, [cli, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    // node itself (not the tsx launcher, which runs the CLI in a second process a SIGKILL would not reach).
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

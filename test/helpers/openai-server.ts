@@ -1,10 +1,13 @@
 // SCRIPTED FAKE of a remote OpenAI-compatible model, for tests only. A real node:http server on
 // 127.0.0.1 (random port) that speaks /v1/chat/completions (JSON and `stream: true` SSE) and
 // /v1/models. Its replies come from a script function; it misbehaves on demand, per request
-// (a schedule) or at random (a probability, deterministic by seed).
+// (a schedule) or at random (a probability, deterministic by seed). With `maxFaultsPerRequest` the
+// random faults are keyed on the request body instead of arrival order: the n-th arrival of the same
+// body faults or not by a hash of (seed, body, n), and never once n reaches the cap, so a client that
+// retries at least that many times always gets through, whatever the concurrency or timing.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRng } from '../../src/core/index.js';
+import { createRng, hash32 } from '../../src/core/index.js';
 
 export type Fault =
   | 'rate_limit' // 429 with Retry-After
@@ -18,6 +21,8 @@ export type Fault =
   | 'no_choices' // 200 with `choices: []`
   | 'content_filter' // finish_reason content_filter, no text
   | 'slow_stream' // SSE chunks with long gaps
+  | 'stream_reset' // SSE: a few chunks, then the connection is destroyed mid-body (non-stream: reset)
+  | 'stream_cut' // SSE: a few chunks, then a clean end with no finish reason (non-stream: truncated)
   | 'auth' // 401
   | 'bad_request'; // 400
 
@@ -35,6 +40,8 @@ export interface FaultPlan {
   stallMs?: number;
   /** Gap between `slow_stream` chunks (default 100 ms). */
   streamGapMs?: number;
+  /** Key random faults on the request body; the n-th arrival of a body never faults once n ≥ this. */
+  maxFaultsPerRequest?: number;
 }
 
 export interface ChatBody {
@@ -53,13 +60,23 @@ export interface RequestLog {
   headers: IncomingMessage['headers'];
 }
 
+export interface FakeServerStats {
+  requests: number;
+  /** Faults injected, by kind. */
+  faults: Partial<Record<Fault, number>>;
+  /** Most chat requests in flight at once. */
+  maxInFlight: number;
+}
+
 export interface FakeServer {
   /** Base URL ending in /v1. */
   url: string;
   port: number;
   /** Chat requests received so far. */
   readonly requests: number;
+  /** Every chat request (empty when started with `log: false`). */
   log: RequestLog[];
+  stats(): FakeServerStats;
   close(): Promise<void>;
 }
 
@@ -68,6 +85,8 @@ export interface FakeServerOptions {
   faults?: FaultPlan;
   latencyMs?: number;
   model?: string;
+  /** Keep a log of every request (default true; off for load tests, where it would hold every body). */
+  log?: boolean;
 }
 
 const RETRYABLE: Fault[] = [
@@ -80,13 +99,21 @@ const RETRYABLE: Fault[] = [
   'empty',
 ];
 
+/** Every fault a retrying client gets through: the 7 above plus stalls, streams cut or reset. */
+export const RETRYABLE_FAULTS: Fault[] = [...RETRYABLE, 'stall', 'stream_reset', 'stream_cut'];
+
 export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<FakeServer> {
   const script = opts.script ?? ((messages) => `You said: ${messages[messages.length - 1]?.content ?? ''}`);
   const plan = opts.faults ?? {};
   const rng = createRng(plan.seed ?? 1);
   const model = opts.model ?? 'fake-model';
   const log: RequestLog[] = [];
+  const keepLog = opts.log ?? true;
   let count = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const injected: Partial<Record<Fault, number>> = {};
+  const arrivals = new Map<number, number>();
   const timers = new Set<NodeJS.Timeout>();
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -97,9 +124,18 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       timers.add(t);
     });
 
-  const pickFault = (i: number): Fault | null => {
+  const pickFault = (i: number, raw: string): Fault | null => {
     if (plan.schedule && i < plan.schedule.length) return plan.schedule[i] ?? null;
-    if (plan.probability && rng.next() < plan.probability) return rng.pick(plan.kinds ?? RETRYABLE);
+    if (!plan.probability) return null;
+    if (plan.maxFaultsPerRequest !== undefined) {
+      const key = hash32(raw);
+      const n = arrivals.get(key) ?? 0;
+      arrivals.set(key, n + 1);
+      if (n >= plan.maxFaultsPerRequest) return null;
+      const r = createRng(`${plan.seed ?? 1}:${key}:${n}`);
+      return r.next() < plan.probability ? r.pick(plan.kinds ?? RETRYABLE) : null;
+    }
+    if (rng.next() < plan.probability) return rng.pick(plan.kinds ?? RETRYABLE);
     return null;
   };
 
@@ -110,6 +146,8 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
+  // Hundreds of clients at once in the load tests: keep idle sockets for reuse a while.
+  server.keepAliveTimeout = 30_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0];
@@ -129,10 +167,23 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       });
     }
     const index = count++;
-    const fault = pickFault(index);
-    log.push({ index, fault, body, headers: req.headers });
-    if (opts.latencyMs) await wait(opts.latencyMs);
+    let fault = pickFault(index, raw);
+    if (fault) injected[fault] = (injected[fault] ?? 0) + 1;
+    if (keepLog) log.push({ index, fault, body, headers: req.headers });
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      if (opts.latencyMs) await wait(opts.latencyMs);
+      // The stream faults need a stream; without one they are their plain-JSON cousins.
+      if (!body.stream && fault === 'stream_reset') fault = 'reset';
+      if (!body.stream && fault === 'stream_cut') fault = 'truncated';
+      await respond(res, body, fault);
+    } finally {
+      inFlight--;
+    }
+  }
 
+  async function respond(res: ServerResponse, body: ChatBody, fault: Fault | null) {
     switch (fault) {
       case 'rate_limit':
         res.setHeader('retry-after', String(plan.retryAfterS ?? 0));
@@ -181,7 +232,15 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     if (fault === 'no_choices')
       return json(res, 200, { ...completion(model, text, finish, body), choices: [] });
     if (body.stream)
-      return stream(res, model, text, finish, body, fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0);
+      return stream(
+        res,
+        model,
+        text,
+        finish,
+        body,
+        fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0,
+        fault,
+      );
     return json(res, 200, completion(model, text, finish, body));
   }
 
@@ -192,6 +251,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     finish: string,
     body: ChatBody,
     gapMs: number,
+    fault: Fault | null = null,
   ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -205,9 +265,20 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
     });
     const pieces = text.match(/\S+\s*/g) ?? [];
-    for (const p of pieces) {
+    for (const [i, p] of pieces.entries()) {
       if (gapMs) await wait(gapMs);
       if (res.destroyed) return;
+      if (i === 2 || (i === pieces.length - 1 && i < 2)) {
+        if (fault === 'stream_reset') {
+          await wait(2);
+          res.socket?.destroy();
+          return;
+        }
+        if (fault === 'stream_cut') {
+          res.end();
+          return;
+        }
+      }
       send({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
     }
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
@@ -224,6 +295,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       return count;
     },
     log,
+    stats: () => ({ requests: count, faults: { ...injected }, maxInFlight }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
