@@ -61,6 +61,10 @@ interface Encoded {
 
 export interface SFTExample {
   messages: ChatMessage[];
+  /** Score only the final assistant message; earlier turns are context (many-shot shots, an
+   * attack's faux turns), and a conversation longer than the context loses its oldest tokens
+   * rather than its answer. */
+  lastOnly?: boolean;
 }
 
 export interface PreferencePair {
@@ -69,7 +73,10 @@ export interface PreferencePair {
   rejected: string;
 }
 
-function encodeSFT(lm: LM, ex: SFTExample, maxLength: number): Encoded {
+export function encodeSFT(lm: LM, ex: SFTExample, maxLength: number): Encoded {
+  const last = ex.messages.at(-1);
+  if (ex.lastOnly && last?.role === 'assistant')
+    return encodeCompletion(lm, ex.messages.slice(0, -1), last.content, maxLength);
   const { ids, assistantMask } = lm.tokenizer.encodeChat(ex.messages, false);
   const n = Math.min(ids.length, maxLength);
   return { ids: ids.slice(0, n), mask: assistantMask.slice(0, n).map((m) => (m ? 1 : 0)) };

@@ -47,7 +47,7 @@ const sft: TrainingRecord[] = [
     ],
     provenance: prov,
   },
-  // Earlier assistant turn (many-shot shot): must not be trained on by SFT.
+  // Earlier assistant turn (many-shot shot): SFT scores the last answer only, never the shot.
   {
     id: 'd',
     kind: 'sft',
@@ -124,13 +124,13 @@ describe('embedded backend', () => {
       loss?: number;
       rewardMargin?: number;
       prefAccuracy?: number;
-      sftSkipped?: unknown;
+      sftLastOnly?: unknown;
     }[];
     expect(steps[0]).toMatchObject({
       phase: 'data',
-      sft: 2,
+      sft: 3,
       pairs: 1,
-      sftSkipped: { earlierAssistant: 1, tooLong: 0 },
+      sftLastOnly: { earlierAssistant: 1, tooLong: 0 },
     });
     expect(steps.filter((s) => s.phase === 'sft')).toHaveLength(6);
     const dpo = steps.filter((s) => s.phase === 'dpo');
@@ -178,9 +178,13 @@ describe('embedded backend', () => {
     ).rejects.toThrow(/cannot find the checkpoint/);
   });
 
-  it('keeps conversations with earlier assistant turns out of SFT', () => {
-    const { examples, skipped } = embeddedSftExamples(sft, () => true);
-    expect(examples.map((e) => e.messages.length)).toEqual([2, 2, 2]);
-    expect(skipped.earlierAssistant).toBe(1);
+  it('scores conversations with earlier assistant turns, or too long for the context, on their last answer only', () => {
+    const { examples, lastOnly } = embeddedSftExamples(sft, () => true);
+    expect(examples.filter((e) => !e.lastOnly).map((e) => e.messages.length)).toEqual([2, 2, 2]);
+    expect(examples.filter((e) => e.lastOnly).map((e) => e.messages.at(-2)?.role)).toEqual(['user']);
+    expect(lastOnly).toEqual({ earlierAssistant: 1, tooLong: 0 });
+    const long = embeddedSftExamples(sft, () => false);
+    expect(long.examples.every((e) => e.lastOnly)).toBe(true);
+    expect(long.lastOnly).toEqual({ earlierAssistant: 1, tooLong: 3 });
   });
 });

@@ -19,6 +19,7 @@ import {
   trainDPO,
   trainSFT,
 } from '../../src/lm/index.js';
+import { encodeSFT } from '../../src/lm/train.js';
 
 const convs: { messages: ChatMessage[] }[] = [
   {
@@ -49,6 +50,21 @@ const tiny = (seed: number): LM =>
 const weights = (lm: LM) => namedParams(lm.params).map(([, t]) => Array.from(t.data));
 
 describe('SFT', () => {
+  it('scores every assistant turn, or with lastOnly the final answer alone (left-truncated to fit)', () => {
+    const lm = tiny(1);
+    const messages: ChatMessage[] = [...convs[0].messages, ...convs[1].messages];
+    const ones = (m: number[]) => m.reduce((a, b) => a + b, 0);
+    const lastAnswer = tok.encodeText(convs[1].messages[1].content).length + 1; // + <|end|>
+    const all = encodeSFT(lm, { messages }, 200);
+    const last = encodeSFT(lm, { messages, lastOnly: true }, 200);
+    expect(ones(last.mask)).toBe(lastAnswer);
+    expect(ones(all.mask)).toBe(lastAnswer + tok.encodeText(convs[0].messages[1].content).length + 1);
+    // Too long for the context: the oldest tokens go, the scored answer stays whole.
+    const cut = encodeSFT(lm, { messages, lastOnly: true }, lastAnswer + 4);
+    expect(cut.ids).toHaveLength(lastAnswer + 4);
+    expect(ones(cut.mask)).toBe(lastAnswer);
+  });
+
   it('overfits a tiny corpus and recalls the memorised replies exactly', async () => {
     const lm = tiny(1);
     const logs = await trainSFT(lm, convs, { steps: 150, batchSize: 3, lr: 1e-2, warmupSteps: 5, seed: 1 });

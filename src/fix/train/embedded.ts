@@ -22,24 +22,31 @@ async function loadLibrary(): Promise<LMLibrary> {
   return import('../../lm/index.js');
 }
 
-/** SFT examples the embedded trainer can take. Its loss covers every assistant message, so a
+/** SFT examples for the embedded trainer. Its loss covers every assistant message, so a
  * conversation with earlier assistant turns (many-shot shots, a multi-turn attack's partial
- * compliance) would teach those turns too: such records train through their preference pairs only
- * (DPO scores the answer alone). Conversations longer than the context are skipped, not cut. */
+ * compliance) is scored on its last answer only, as is one longer than the context (its oldest
+ * tokens go, never the answer). `lastOnly` counts both kinds. */
 export function embeddedSftExamples(
   records: TrainingRecord[],
   fits: (messages: Message[]) => boolean,
-): { examples: { messages: Message[] }[]; skipped: { earlierAssistant: number; tooLong: number } } {
-  const skipped = { earlierAssistant: 0, tooLong: 0 };
-  const examples: { messages: Message[] }[] = [];
+): {
+  examples: { messages: Message[]; lastOnly?: boolean }[];
+  lastOnly: { earlierAssistant: number; tooLong: number };
+} {
+  const lastOnly = { earlierAssistant: 0, tooLong: 0 };
+  const examples: { messages: Message[]; lastOnly?: boolean }[] = [];
   for (const r of records) {
     const m = r.messages ?? [];
     if (m.length < 2 || m[m.length - 1].role !== 'assistant') continue;
-    if (m.slice(0, -1).some((x) => x.role === 'assistant')) skipped.earlierAssistant++;
-    else if (!fits(m)) skipped.tooLong++;
-    else examples.push({ messages: m });
+    if (m.slice(0, -1).some((x) => x.role === 'assistant')) {
+      lastOnly.earlierAssistant++;
+      examples.push({ messages: m, lastOnly: true });
+    } else if (!fits(m)) {
+      lastOnly.tooLong++;
+      examples.push({ messages: m, lastOnly: true });
+    } else examples.push({ messages: m });
   }
-  return { examples, skipped };
+  return { examples, lastOnly };
 }
 
 /** The shipped base model's folder: the world's answer, else `models/breakfix-tiny-base` under the
@@ -139,7 +146,7 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         );
       const seed = input.seed ?? hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
       const log: unknown[] = [
-        { phase: 'data', sft: sft.examples.length, sftSkipped: sft.skipped, pairs: pairs.length },
+        { phase: 'data', sft: sft.examples.length, sftLastOnly: sft.lastOnly, pairs: pairs.length },
       ];
       const progress = input.progress;
       const phase = async (
