@@ -262,13 +262,17 @@ const freezeSchema = z
   .default(['wte', 'wpe'])
   .describe('Parameters left unchanged (names or prefixes: wte, wpe, h.0., lnf).');
 
+// Measured on the default cycle's round-0 fix data (scratch experiments, 2026-11-24): at the same
+// compute, smaller steps at half the rate (320 × 8 at 3.5e-4 rather than 160 × 16 at 7e-4) cost the
+// tiny model less helpfulness (−11 rather than −15 points) and taught less over-refusal (VPRR +1.7
+// rather than +6.8 points), for the same attack success (0%).
 const embeddedTrainSchema = z
   .strictObject({
     sft: z
       .strictObject({
-        steps: z.int().min(0).default(160).describe('Optimizer steps.'),
-        batchSize: z.int().min(1).default(16).describe('Sequences per step.'),
-        lr: z.number().positive().default(7e-4).describe('Learning rate.'),
+        steps: z.int().min(0).default(320).describe('Optimizer steps.'),
+        batchSize: z.int().min(1).default(8).describe('Sequences per step.'),
+        lr: z.number().positive().default(3.5e-4).describe('Learning rate.'),
         freeze: freezeSchema,
       })
       .prefault({})
