@@ -3,7 +3,7 @@
 // (test/helpers/openai-server.ts) with a fixed 20 ms latency, at concurrency 16 and 64. Also the
 // same calls without judge and store (the HTTP floor), and breakfix's overhead per attempt beyond the
 // server's latency. Goal: ≥ 1,000 target calls/s at concurrency 64. `--json` prints one object.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -16,6 +16,19 @@ import { complianceAnswer } from '../src/world/index.js';
 import { startOpenAIServer } from '../test/helpers/openai-server.js';
 
 const LATENCY_MS = 20;
+
+/** CPU time (user + system, ms) of this process's main thread alone — not the fake server's thread,
+ * not GC helpers — from /proc on Linux (10 ms ticks; fine over seconds of work); undefined elsewhere.
+ * Unlike wall time it hardly moves with other load on the machine, so it is the comparable figure. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 // The fake server stands in for a remote model, so it runs on its own thread (this same file as a
 // worker): its CPU time is not breakfix's.
@@ -82,6 +95,12 @@ interface Row {
   busyMsPerAttempt: number;
   /** Attempts/s one fully busy main thread could carry at that cost. */
   capacityPerS: number;
+  /** Main-thread CPU time per attempt (Linux; null elsewhere): the load-independent figure. */
+  cpuMsPerAttempt: number | null;
+  /** Main-thread CPU time per call of the HTTP-only pass: the client's share of cpuMsPerAttempt. */
+  httpOnlyCpuMsPerCall: number | null;
+  /** Attempts/s one fully busy core could carry at cpuMsPerAttempt. */
+  cpuCapacityPerS: number | null;
   success: number;
   error: number;
 }
@@ -118,6 +137,7 @@ async function measure(concurrency: number): Promise<Row> {
       store,
     });
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = mainThreadCpuMs();
     const t0 = performance.now();
     const sum = await runRedteam({
       target,
@@ -131,6 +151,7 @@ async function measure(concurrency: number): Promise<Row> {
     });
     const seconds = (performance.now() - t0) / 1000;
     const busyMs = performance.eventLoopUtilization(elu0).active;
+    const cpu1 = mainThreadCpuMs();
     // HTTP floor: the same number of calls, target only.
     const msgs = base.slice(0, 50).map((s) => [{ role: 'user' as const, content: s.text }]);
     let next = 0;
@@ -141,6 +162,8 @@ async function measure(concurrency: number): Promise<Row> {
       }),
     );
     const httpSeconds = (performance.now() - t1) / 1000;
+    const cpu2 = mainThreadCpuMs();
+    const cpuMs = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / sum.attempts : null;
     return {
       concurrency,
       attempts: sum.attempts,
@@ -151,6 +174,9 @@ async function measure(concurrency: number): Promise<Row> {
       overheadMsPerAttempt: (seconds * 1000 * concurrency) / sum.attempts - LATENCY_MS,
       busyMsPerAttempt: busyMs / sum.attempts,
       capacityPerS: (1000 * sum.attempts) / busyMs,
+      cpuMsPerAttempt: cpuMs,
+      httpOnlyCpuMsPerCall: cpu1 !== undefined && cpu2 !== undefined ? (cpu2 - cpu1) / n : null,
+      cpuCapacityPerS: cpuMs ? 1000 / cpuMs : null,
       success: sum.success,
       error: sum.error,
     };
@@ -162,6 +188,27 @@ async function measure(concurrency: number): Promise<Row> {
 }
 
 if (isMainThread) await main();
+
+function table(rows: Row[]): string {
+  const f = (x: number | null, d = 0) => (x === null ? 'n/a' : x.toFixed(d));
+  const cols: [string, (r: Row) => string][] = [
+    ['concurrency', (r) => String(r.concurrency)],
+    ['attempts', (r) => String(r.attempts)],
+    ['seconds', (r) => f(r.seconds, 2)],
+    ['calls/s', (r) => f(r.callsPerS)],
+    ['http-only calls/s', (r) => f(r.httpOnlyCallsPerS)],
+    ['overhead ms/attempt', (r) => f(r.overheadMsPerAttempt, 2)],
+    ['busy ms/attempt', (r) => f(r.busyMsPerAttempt, 3)],
+    ['cpu ms/attempt', (r) => f(r.cpuMsPerAttempt, 3)],
+    ['http cpu ms/call', (r) => f(r.httpOnlyCpuMsPerCall, 3)],
+    ['cpu capacity/s', (r) => f(r.cpuCapacityPerS)],
+    ['success', (r) => String(r.success)],
+    ['error', (r) => String(r.error)],
+  ];
+  const cells = [cols.map(([h]) => h), ...rows.map((r) => cols.map(([, get]) => get(r)))];
+  const widths = cols.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  return cells.map((c) => c.map((x, i) => x.padStart(widths[i])).join('  ')).join('\n');
+}
 
 async function main(): Promise<void> {
   const machine = {
@@ -185,15 +232,13 @@ async function main(): Promise<void> {
       `bench:redteam — direct attack, offline judges, SQLite store; fake server latency ${LATENCY_MS} ms`,
       `machine: ${machine.cpu} · ${machine.cores} cores · node ${machine.node} · ${machine.platform}`,
       '',
-      'concurrency  attempts  seconds  attempts/s  calls/s  http-only calls/s  overhead ms/attempt  busy ms/attempt  capacity/s  success  error',
-      ...rows.map(
-        (r) =>
-          `${String(r.concurrency).padStart(11)}${String(r.attempts).padStart(10)}${f(r.seconds, 2).padStart(9)}${f(r.attemptsPerS).padStart(12)}${f(r.callsPerS).padStart(9)}${f(r.httpOnlyCallsPerS).padStart(19)}${f(r.overheadMsPerAttempt, 2).padStart(21)}${f(r.busyMsPerAttempt, 3).padStart(17)}${f(r.capacityPerS).padStart(12)}${String(r.success).padStart(9)}${String(r.error).padStart(7)}`,
-      ),
+      table(rows),
       '',
       `goal ≥ 1,000 target calls/s at concurrency 64: ${goal.met ? 'met' : 'NOT met'} (${f(c64.callsPerS)}/s; the ideal at ${LATENCY_MS} ms is ${f((64 * 1000) / LATENCY_MS)}/s)`,
       'overhead = wall time per attempt per slot minus the server latency; busy = main-thread event-loop time per attempt',
-      '(HTTP client + judges + store + engine; the fake server runs on its own thread); capacity = 1000 / busy.',
+      '(HTTP client + judges + store + engine; the fake server runs on its own thread); cpu = main-thread CPU time per',
+      'attempt (what other load on the machine inflates least); cpu capacity = attempts/s one core carries at that cost;',
+      "http cpu = main-thread CPU per call of the same calls without judge and store (the HTTP client's share).",
       `load average at the end: ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')} (wall-time figures are only meaningful on an idle machine)`,
