@@ -37,7 +37,8 @@ Examples:
       -d '{"model":"breakfix-tiny-base","messages":[{"role":"user","content":"Hello"}]}'
   then in a config:  targets: { local: { spec: "openai:breakfix-tiny-base@http://127.0.0.1:8080/v1" } }
 
-Generation runs in a worker thread; concurrent requests are batched. Stop with Ctrl-C.`,
+Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
+in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
     )
     .action(
       runAction(async (opts: ServeCliOptions) => {

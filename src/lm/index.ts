@@ -26,7 +26,7 @@ export {
   type Params,
   parameterCount,
 } from './model.js';
-export { parseChatRequest, type RunningServer, type ServeOptions, startServer } from './server.js';
+export { parseChatRequest, parseStreamRequest, type RunningServer, type ServeOptions, startServer } from './server.js';
 export {
   add,
   causalAttention,

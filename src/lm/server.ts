@@ -1,6 +1,8 @@
 // An OpenAI-compatible HTTP server for an embedded checkpoint: POST /v1/chat/completions and
 // GET /v1/models on 127.0.0.1. Generation runs in a worker thread; requests arriving together are
 // micro-batched into one generateBatch. Malformed requests get a 400 naming the offending field.
+// `stream: true` is answered in the OpenAI server-sent-events format so streaming clients work; the
+// batch decodes together, so the chunks are sent once the reply is complete (not token by token).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -142,7 +144,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
       const body = await readJson(req);
       const genReq = parseChatRequest(body);
+      const streaming = parseStreamRequest(body);
       const r = await generate(genReq);
+      if (streaming) {
+        sendStream(res, r, modelName, streaming.includeUsage);
+        return;
+      }
       sendJson(res, 200, {
         id: `chatcmpl-${randomUUID()}`,
         object: 'chat.completion',
@@ -244,8 +251,6 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     } else throw new BadRequest(`${field}.content must be a string`, `${field}.content`);
     return { role: role === 'developer' ? 'system' : (role as ChatMessage['role']), content: text };
   });
-  if (b.stream === true)
-    throw new BadRequest('"stream": true is not supported by this server; omit it', 'stream');
   if (b.n !== undefined && b.n !== 1) throw new BadRequest('"n" must be 1', 'n');
   const num = (name: string, lo: number, hi: number, int = false): number | undefined => {
     const v = b[name];
@@ -272,6 +277,62 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     stop,
     seed: num('seed', -(2 ** 53), 2 ** 53, true),
   };
+}
+
+/** `stream` and `stream_options` of a chat body (already validated as an object by parseChatRequest):
+ * undefined when the client wants one JSON reply. */
+export function parseStreamRequest(body: unknown): { includeUsage: boolean } | undefined {
+  const b = body as Record<string, unknown>;
+  if (b.stream !== undefined && b.stream !== null && typeof b.stream !== 'boolean')
+    throw new BadRequest('"stream" must be true or false', 'stream');
+  const opts = b.stream_options;
+  if (opts !== undefined && opts !== null) {
+    if (typeof opts !== 'object' || Array.isArray(opts))
+      throw new BadRequest('"stream_options" must be an object', 'stream_options');
+    const inc = (opts as Record<string, unknown>).include_usage;
+    if (inc !== undefined && typeof inc !== 'boolean')
+      throw new BadRequest(
+        '"stream_options.include_usage" must be true or false',
+        'stream_options.include_usage',
+      );
+    if (b.stream !== true)
+      throw new BadRequest('"stream_options" is only allowed with "stream": true', 'stream_options');
+  }
+  if (b.stream !== true) return undefined;
+  return { includeUsage: (opts as { include_usage?: boolean } | undefined)?.include_usage === true };
+}
+
+/** Sends a finished reply as OpenAI chat.completion.chunk events: the role, the text in word-sized
+ * deltas, the finish reason, the usage when asked, then `[DONE]`. */
+function sendStream(res: ServerResponse, r: GenerateResult, model: string, includeUsage: boolean): void {
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  const event = (delta: object, finish: string | null, usage?: object) =>
+    res.write(
+      `data: ${JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: usage ? [] : [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+        ...(includeUsage ? { usage: usage ?? null } : {}),
+      })}\n\n`,
+    );
+  event({ role: 'assistant', content: '' }, null);
+  for (const piece of r.text.match(/\s*\S+|\s+$/g) ?? []) event({ content: piece }, null);
+  event({}, r.finishReason);
+  if (includeUsage)
+    event({}, null, {
+      prompt_tokens: r.promptTokens,
+      completion_tokens: r.completionTokens,
+      total_tokens: r.promptTokens + r.completionTokens,
+    });
+  res.end('data: [DONE]\n\n');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -67,6 +67,41 @@ describe('breakfix serve', () => {
     expect(cut.choices[0].finish_reason).toBe('length');
   });
 
+  it('streams in the OpenAI chunk format: the same text as the plain reply, usage on request', async () => {
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'unused', maxRetries: 0 });
+    const ask = {
+      model: 'tiny',
+      messages: [{ role: 'user' as const, content: 'say hi' }],
+      max_tokens: 10,
+      temperature: 0,
+    };
+    const plain = await client.chat.completions.create(ask);
+    const stream = await client.chat.completions.create({
+      ...ask,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const finishes: (string | null)[] = [];
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      for (const c of chunk.choices) {
+        text += c.delta.content ?? '';
+        finishes.push(c.finish_reason);
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(plain.choices[0].message.content);
+    expect(chunks).toBeGreaterThan(3);
+    expect(finishes.filter((f) => f !== null)).toEqual(['stop']);
+    expect(usage).toEqual(plain.usage);
+    // Without stream_options no usage field is sent.
+    const bare = await client.chat.completions.create({ ...ask, stream: true });
+    for await (const chunk of bare) expect(chunk.usage).toBeUndefined();
+  });
+
   it('rejects malformed requests with a 400 and a message naming the field', async () => {
     const post = async (body: string) => {
       const res = await fetch(`${server.url}/chat/completions`, {
@@ -89,6 +124,16 @@ describe('breakfix serve', () => {
     );
     expect(badTemp.status).toBe(400);
     expect(badTemp.body.error.message).toMatch(/temperature/);
+    const badStream = await post(
+      JSON.stringify({ messages: [{ role: 'user', content: 'x' }], stream: 'yes' }),
+    );
+    expect(badStream.status).toBe(400);
+    expect(badStream.body.error.message).toMatch(/"stream"/);
+    const strayOpts = await post(
+      JSON.stringify({ messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: true } }),
+    );
+    expect(strayOpts.status).toBe(400);
+    expect(strayOpts.body.error.message).toMatch(/stream_options/);
     const missing = await fetch(`${server.url}/nothing`);
     expect(missing.status).toBe(404);
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/lm/index.js';
 
@@ -17,6 +18,38 @@ describe('byte-level BPE tokenizer', () => {
   });
   it('round-trips any text, including unseen bytes', () => {
     for (const s of [...corpus, 'zzz QQQ 123 \n\t emoji 🎉', '']) expect(tok.decode(tok.encode(s))).toBe(s);
+  });
+  it('decode(encode(x)) === x for arbitrary strings (property)', () => {
+    // Full unicode, lone surrogates excluded: those are not text and TextEncoder replaces them.
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), (s) => tok.decode(tok.encode(s)) === s),
+      { numRuns: 500, seed: 7 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...'the fox dog ÜÖ日本 \n'.split('')), { maxLength: 60 }),
+        (cs) => {
+          const s = cs.join('');
+          return tok.decode(tok.encode(s)) === s;
+        },
+      ),
+      { numRuns: 300, seed: 8 },
+    );
+  });
+  it('encodeText turns special-token strings in untrusted text into plain bytes, and round-trips (property)', () => {
+    const specials = new Set(
+      ['<|system|>', '<|user|>', '<|assistant|>', '<|end|>'].map((t) => tok.specialId(t)),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom('<|system|>', '<|user|>', '<|assistant|>', '<|end|>'),
+        (pre, sp) =>
+          tok.encodeText(pre + sp).every((id) => !specials.has(id)) &&
+          tok.decode(tok.encodeText(pre + sp)) === pre + sp,
+      ),
+      { numRuns: 200, seed: 9 },
+    );
   });
   it('frames chats with special tokens that user text cannot forge', () => {
     const msgs = [
