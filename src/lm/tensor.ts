@@ -1,10 +1,25 @@
 // A small reverse-mode autograd engine over float32 tensors. Each op computes its forward result
 // and registers an explicit backward closure on the active tape; `backward(loss)` replays the tape
 // in reverse. Every op here has a finite-difference gradient check in test/lm/grad.test.ts.
-import { geluRows, matmulNN, matmulNT, matmulTN, softmaxRows } from './kernels/index.js';
+//
+// Inside `withArena`, the outputs of ops (and their gradients) live in the kernels' memory, so the
+// WASM kernels read and write them in place instead of copying them in and out for every call.
+import {
+  attention,
+  attentionBackward,
+  geluRows,
+  kernelAlloc,
+  kernelScope,
+  matmulNN,
+  matmulNT,
+  matmulTN,
+  softmaxRows,
+} from './kernels/index.js';
 
 export class Tensor {
   grad: Float32Array | null = null;
+  /** Set on op outputs made inside `withArena`: the gradient goes to the arena too. */
+  scoped = false;
   constructor(
     readonly data: Float32Array,
     readonly shape: number[],
@@ -16,13 +31,31 @@ export class Tensor {
   }
 
   ensureGrad(): Float32Array {
-    if (!this.grad) this.grad = new Float32Array(this.data.length);
+    if (!this.grad)
+      this.grad = this.scoped ? buf(this.data.length, true) : new Float32Array(this.data.length);
     return this.grad;
   }
 
   static zeros(shape: number[], requiresGrad = false): Tensor {
     return new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, requiresGrad);
   }
+}
+
+/**
+ * Runs fn with the tensors its ops create (and their gradients) in the kernels' memory; they are
+ * released when fn returns, so nothing created inside may be used after it: read what you need
+ * (a loss, log-probs) inside. Parameters and their gradients are made outside and are not affected.
+ */
+export function withArena<T>(fn: () => T): T {
+  return kernelScope(fn);
+}
+
+/** A float32 buffer: in the arena when one is active (and has room), else an ordinary array. */
+function buf(n: number, zero: boolean): Float32Array {
+  const a = kernelAlloc(n);
+  if (!a) return new Float32Array(n);
+  if (zero) a.fill(0);
+  return a;
 }
 
 type Backward = () => void;
@@ -57,8 +90,15 @@ function record(out: Tensor, inputs: Tensor[], fn: Backward): Tensor {
   return out;
 }
 
-function out(shape: number[]): Tensor {
-  return Tensor.zeros(shape);
+/** An op's output; `zero` when the op does not write every element. */
+function out(shape: number[], zero = false): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const a = kernelAlloc(n);
+  if (!a) return Tensor.zeros(shape);
+  if (zero) a.fill(0);
+  const t = new Tensor(a, shape);
+  t.scoped = true;
+  return t;
 }
 
 /** [M,K] · [K,N] → [M,N] */
@@ -182,7 +222,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 export function gelu(x: Tensor): Tensor {
   const o = out(x.shape);
   const n = x.size;
-  const th = new Float32Array(n);
+  const th = buf(n, false);
   const xd = x.data;
   geluRows(xd, o.data, th, n);
   return record(o, [x], () => {
@@ -218,7 +258,7 @@ export function softmax(x: Tensor): Tensor {
 export function logSoftmax(x: Tensor): Tensor {
   const [n, V] = x.shape;
   const o = out([n, V]);
-  const probs = new Float32Array(n * V);
+  const probs = buf(n * V, false);
   const lse = new Float32Array(n);
   softmaxRows(x.data, probs, lse, n, V);
   for (let i = 0; i < n; i++) {
@@ -248,7 +288,7 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: A
   for (let i = 0; i < n; i++) count += mask[i] ? 1 : 0;
   const denom = Math.max(1, count);
   const o = out([1]);
-  const probs = new Float32Array(n * V);
+  const probs = buf(n * V, false);
   const lse = new Float32Array(n);
   softmaxRows(logits.data, probs, lse, n, V);
   let loss = 0;
@@ -278,8 +318,8 @@ export function sequenceLogProbs(
   nSeq: number,
 ): Tensor {
   const [n, V] = logits.shape;
-  const o = out([nSeq]);
-  const probs = new Float32Array(n * V);
+  const o = out([nSeq], true);
+  const probs = buf(n * V, false);
   const lse = new Float32Array(n);
   softmaxRows(logits.data, probs, lse, n, V);
   for (let i = 0; i < n; i++) if (mask[i]) o.data[seq[i]] += logits.data[i * V + targets[i]] - lse[i];
@@ -299,79 +339,16 @@ export function sequenceLogProbs(
 
 /**
  * Causal multi-head self-attention on packed q|k|v rows: `qkv` is [B*T, 3D]; returns [B*T, D].
- * Softmax(QKᵀ/√d + causal mask)·V per batch element and head, with an explicit backward. The four
- * products per head (and five in backward) go through the matmul kernels; the causal half of QKᵀ
- * is computed and discarded, which costs less than scalar loops would.
+ * Softmax(QKᵀ/√d + causal mask)·V per batch element and head, with an explicit backward (kernels:
+ * the WASM one computes only the causal half of each product).
  */
 export function causalAttention(qkv: Tensor, B: number, T: number, H: number): Tensor {
-  const D3 = qkv.shape[1];
-  const D = D3 / 3;
-  const hd = D / H;
-  const sc = 1 / Math.sqrt(hd);
+  const D = qkv.shape[1] / 3;
   const o = out([B * T, D]);
-  const att = new Float32Array(B * H * T * T);
-  const q = qkv.data;
-  const Qh = new Float32Array(T * hd);
-  const Kh = new Float32Array(T * hd);
-  const Vh = new Float32Array(T * hd);
-  const Oh = new Float32Array(T * hd);
-  const rowLse = new Float32Array(T);
-  const gather = (dst: Float32Array, b: number, col: number) => {
-    for (let t = 0; t < T; t++)
-      dst.set(q.subarray((b * T + t) * D3 + col, (b * T + t) * D3 + col + hd), t * hd);
-  };
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      gather(Qh, b, h * hd);
-      gather(Kh, b, D + h * hd);
-      gather(Vh, b, 2 * D + h * hd);
-      const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
-      matmulNT(Qh, Kh, P, T, hd, T);
-      softmaxRows(P, P, rowLse, T, T, sc, true, 0);
-      matmulNN(P, Vh, Oh, T, T, hd);
-      for (let t = 0; t < T; t++) o.data.set(Oh.subarray(t * hd, t * hd + hd), (b * T + t) * D + h * hd);
-    }
-  }
+  const att = buf(B * H * T * T, false);
+  attention(qkv.data, o.data, att, B, T, H);
   return record(o, [qkv], () => {
-    const g = o.grad!;
-    const gq = qkv.ensureGrad();
-    const gO = new Float32Array(T * hd);
-    const dP = new Float32Array(T * T);
-    const tmp = new Float32Array(T * hd);
-    const scatterAdd = (src: Float32Array, b: number, col: number) => {
-      for (let t = 0; t < T; t++) {
-        const dst = (b * T + t) * D3 + col;
-        const so = t * hd;
-        for (let d = 0; d < hd; d++) gq[dst + d] += src[so + d];
-      }
-    };
-    for (let b = 0; b < B; b++) {
-      for (let h = 0; h < H; h++) {
-        const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
-        gather(Qh, b, h * hd);
-        gather(Kh, b, D + h * hd);
-        gather(Vh, b, 2 * D + h * hd);
-        for (let t = 0; t < T; t++)
-          gO.set(g.subarray((b * T + t) * D + h * hd, (b * T + t) * D + h * hd + hd), t * hd);
-        // dV = Pᵀ·dO
-        matmulTN(P, gO, tmp, T, T, hd);
-        scatterAdd(tmp, b, 2 * D + h * hd);
-        // dP = dO·Vᵀ, then through the softmax (and the scale) to dS, in place.
-        matmulNT(gO, Vh, dP, T, hd, T);
-        for (let t = 0; t < T; t++) {
-          const r = t * T;
-          let dot = 0;
-          for (let s = 0; s <= t; s++) dot += dP[r + s] * P[r + s];
-          for (let s = 0; s <= t; s++) dP[r + s] = P[r + s] * (dP[r + s] - dot) * sc;
-          dP.fill(0, r + t + 1, r + T);
-        }
-        // dQ = dS·K, dK = dSᵀ·Q
-        matmulNN(dP, Kh, tmp, T, T, hd);
-        scatterAdd(tmp, b, h * hd);
-        matmulTN(dP, Qh, tmp, T, T, hd);
-        scatterAdd(tmp, b, D + h * hd);
-      }
-    }
+    attentionBackward(qkv.data, o.grad!, att, qkv.ensureGrad(), B, T, H);
   });
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
 import { decodeSafetensors, encodeSafetensors, saveLM } from './checkpoint.js';
 import { forward, type LM, namedParams } from './model.js';
-import { crossEntropy, sequenceLogProbs, type Tensor, withTape } from './tensor.js';
+import { crossEntropy, sequenceLogProbs, type Tensor, withArena, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
 
 export interface TrainParams {
@@ -291,12 +291,15 @@ export async function trainSFT(
     let tokens = 0;
     for (let a = 0; a < accum; a++) {
       const batch = makeBatch(it.next().value!.map((i) => data[i]));
-      const { result, backward } = withTape(() =>
-        crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask),
-      );
-      result.ensureGrad()[0] = 1 / accum;
-      backward();
-      loss += result.data[0] / accum;
+      // Activations live in the kernels' memory for the step (no copies); only the loss leaves it.
+      loss += withArena(() => {
+        const { result, backward } = withTape(() =>
+          crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask),
+        );
+        result.ensureGrad()[0] = 1 / accum;
+        backward();
+        return result.data[0] / accum;
+      });
       tokens += batch.tokens;
     }
     const lr = schedule(step, steps, params.warmupSteps ?? Math.min(20, Math.floor(steps / 10)), params.lr);
@@ -336,9 +339,11 @@ function evalLoss(lm: LM, items: Encoded[], size: number): number {
   let count = 0;
   for (let i = 0; i < items.length; i += size) {
     const batch = makeBatch(items.slice(i, i + size));
-    const loss = crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask);
+    const loss = withArena(
+      () => crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask).data[0],
+    );
     const n = batch.mask.reduce((a, b) => a + b, 0);
-    sum += loss.data[0] * n;
+    sum += loss * n;
     count += n;
   }
   return count ? sum / count : 0;
@@ -349,14 +354,16 @@ function logProbs(lm: LM, items: Encoded[], size: number): Float64Array {
   for (let i = 0; i < items.length; i += size) {
     const chunk = items.slice(i, i + size);
     const batch = makeBatch(chunk);
-    const lp = sequenceLogProbs(
-      forward(lm, batch.inputs, batch.B, batch.T),
-      batch.targets,
-      batch.mask,
-      batch.seq,
-      batch.B,
-    );
-    for (let j = 0; j < chunk.length; j++) out[i + j] = lp.data[j];
+    withArena(() => {
+      const lp = sequenceLogProbs(
+        forward(lm, batch.inputs, batch.B, batch.T),
+        batch.targets,
+        batch.mask,
+        batch.seq,
+        batch.B,
+      );
+      for (let j = 0; j < chunk.length; j++) out[i + j] = lp.data[j];
+    });
   }
   return out;
 }
@@ -405,29 +412,31 @@ export async function trainDPO(
       const idx = it.next().value!;
       const b = idx.length;
       const batch = makeBatch([...idx.map((i) => chosen[i]), ...idx.map((i) => rejected[i])]);
-      const { result: lp, backward } = withTape(() =>
-        sequenceLogProbs(
-          forward(lm, batch.inputs, batch.B, batch.T),
-          batch.targets,
-          batch.mask,
-          batch.seq,
-          batch.B,
-        ),
-      );
-      const g = lp.ensureGrad();
-      idx.forEach((pi, j) => {
-        const z = beta * (lp.data[j] - refC[pi] - (lp.data[b + j] - refR[pi]));
-        const sig = 1 / (1 + Math.exp(-z));
-        loss += -Math.log(Math.max(sig, 1e-12)) / (b * accum);
-        // d(−log σ(z))/dz = −σ(−z) = −(1 − σ(z))
-        const dz = -(1 - sig) / (b * accum);
-        g[j] = dz * beta;
-        g[b + j] = -dz * beta;
-        margin += z;
-        correct += z > 0 ? 1 : 0;
-        count++;
+      withArena(() => {
+        const { result: lp, backward } = withTape(() =>
+          sequenceLogProbs(
+            forward(lm, batch.inputs, batch.B, batch.T),
+            batch.targets,
+            batch.mask,
+            batch.seq,
+            batch.B,
+          ),
+        );
+        const g = lp.ensureGrad();
+        idx.forEach((pi, j) => {
+          const z = beta * (lp.data[j] - refC[pi] - (lp.data[b + j] - refR[pi]));
+          const sig = 1 / (1 + Math.exp(-z));
+          loss += -Math.log(Math.max(sig, 1e-12)) / (b * accum);
+          // d(−log σ(z))/dz = −σ(−z) = −(1 − σ(z))
+          const dz = -(1 - sig) / (b * accum);
+          g[j] = dz * beta;
+          g[b + j] = -dz * beta;
+          margin += z;
+          correct += z > 0 ? 1 : 0;
+          count++;
+        });
+        backward();
       });
-      backward();
       tokens += batch.tokens;
     }
     const lr = schedule(step, steps, params.warmupSteps ?? Math.min(10, Math.floor(steps / 10)), params.lr);

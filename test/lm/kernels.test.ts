@@ -70,6 +70,80 @@ describe('matmul kernels', () => {
     expect(o1[1]).toBeCloseTo(200, 3);
   });
 
+  it('causal attention (forward and backward) agrees with TypeScript, in place and copied', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    for (const [B, T, H, hd] of [
+      [2, 37, 2, 8],
+      [3, 64, 4, 16],
+      [1, 5, 1, 6],
+    ]) {
+      const D = H * hd;
+      const qkv = Float32Array.from(rand(B * T * 3 * D), (v) => v * 2);
+      const gout = rand(B * T * D);
+      const g0 = rand(B * T * 3 * D);
+      const ref = {
+        out: new Float32Array(B * T * D),
+        att: new Float32Array(B * H * T * T),
+        g: new Float32Array(g0),
+      };
+      tsKernels.attention(qkv, ref.out, ref.att, B, T, H);
+      tsKernels.attentionBackward(qkv, gout, ref.att, ref.g, B, T, H);
+      // Plain arrays (copied into wasm memory), then arrays allocated inside the kernels' memory.
+      for (const resident of [false, true]) {
+        wasm!.scope(() => {
+          const mk = (n: number, init?: Float32Array) => {
+            const a = (resident && wasm!.alloc(n)) || new Float32Array(n);
+            if (init) a.set(init);
+            return a;
+          };
+          const q = mk(qkv.length, qkv);
+          const out = mk(B * T * D);
+          const att = mk(B * H * T * T);
+          const g = mk(g0.length, g0);
+          wasm!.attention(q, out, att, B, T, H);
+          wasm!.attentionBackward(q, mk(gout.length, gout), att, g, B, T, H);
+          expect(maxDiff(out, ref.out)).toBeLessThan(1e-4);
+          expect(maxDiff(att, ref.att)).toBeLessThan(1e-5);
+          expect(maxDiff(g, ref.g)).toBeLessThan(1e-3);
+          // Strictly causal: nothing above the diagonal.
+          expect(att[1]).toBe(0);
+        });
+      }
+    }
+  });
+
+  it('a product does not depend on how it is split over threads (bitwise)', async () => {
+    const solo = loadWasmKernels(0)!;
+    await new Promise((r) => setTimeout(r, 100));
+    for (const [M, K, N] of [
+      [130, 70, 45],
+      [3, 300, 1000],
+      [257, 64, 24],
+    ]) {
+      for (const op of ['matmulNN', 'matmulNT', 'matmulTN'] as const) {
+        const a = rand(M * K);
+        const b = rand(K * N);
+        const c1 = rand(M * N);
+        const c2 = new Float32Array(c1);
+        solo[op](a, b, c1, M, K, N, true);
+        wasm![op](a, b, c2, M, K, N, true);
+        expect(Array.from(c2)).toEqual(Array.from(c1));
+      }
+    }
+  });
+
+  it('arena arrays live in kernel memory until their scope ends', () => {
+    const inside = wasm!.scope(() => {
+      const a = wasm!.alloc(1000)!;
+      expect(a).not.toBeNull();
+      const b = wasm!.alloc(10)!;
+      expect(b.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + 4000);
+      return a.byteOffset;
+    });
+    expect(wasm!.alloc(10)).toBeNull();
+    wasm!.scope(() => expect(wasm!.alloc(10)!.byteOffset).toBe(inside));
+  });
+
   it('pinned operands give the same product and stay correct after unpinning', () => {
     const [M, K, N] = [6, 40, 24];
     const a = rand(M * K);

@@ -1,4 +1,4 @@
-// The matmul kernels the engine uses: WASM SIMD when the module loads (the default), else the pure
+// The kernels the engine uses: WASM SIMD when the module loads (the default), else the pure
 // TypeScript reference. BREAKFIX_KERNELS=ts forces the TypeScript path.
 import * as ts from './ts.js';
 import { loadWasmKernels } from './wasm.js';
@@ -11,8 +11,14 @@ export const matmulNT = wasm?.matmulNT ?? ts.matmulNT;
 export const matmulTN = wasm?.matmulTN ?? ts.matmulTN;
 export const softmaxRows = wasm?.softmaxRows ?? ts.softmaxRows;
 export const geluRows = wasm?.geluRows ?? ts.geluRows;
+export const attention = wasm?.attention ?? ts.attention;
+export const attentionBackward = wasm?.attentionBackward ?? ts.attentionBackward;
 export const kernelThreads = wasm ? wasm.threads + 1 : 1;
 /** Keeps weights resident in the kernel's memory while they are read-only (generation). */
 export const pinWeights: (arrays: Float32Array[]) => void = wasm?.pin ?? (() => {});
 export const unpinWeights: (arrays: Float32Array[]) => void = wasm?.unpin ?? (() => {});
+/** A float32 array in the kernels' memory (no copy when a kernel reads or writes it), valid until the
+ * innermost `kernelScope` returns; null outside a scope or when that memory is full. */
+export const kernelAlloc: (n: number) => Float32Array | null = wasm?.alloc ?? (() => null);
+export const kernelScope: <T>(fn: () => T) => T = wasm?.scope ?? ((fn) => fn());
 export { loadWasmKernels, ts as tsKernels };

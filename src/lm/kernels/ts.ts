@@ -167,3 +167,107 @@ export function geluRows(x: Float32Array, out: Float32Array, th: Float32Array, n
     out[i] = 0.5 * v * (1 + t);
   }
 }
+
+/**
+ * Causal self-attention on packed q|k|v rows: qkv [B·T, 3D] → out [B·T, D], keeping the
+ * probabilities in att [B·H·T·T] (zero above the diagonal) for the backward pass.
+ */
+export function attention(
+  qkv: Float32Array,
+  out: Float32Array,
+  att: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+): void {
+  const D = out.length / (B * T);
+  const D3 = 3 * D;
+  const hd = D / H;
+  const sc = 1 / Math.sqrt(hd);
+  const Qh = new Float32Array(T * hd);
+  const Kh = new Float32Array(T * hd);
+  const Vh = new Float32Array(T * hd);
+  const Oh = new Float32Array(T * hd);
+  const lse = new Float32Array(T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      gatherHead(qkv, Qh, b, T, D3, h * hd, hd);
+      gatherHead(qkv, Kh, b, T, D3, D + h * hd, hd);
+      gatherHead(qkv, Vh, b, T, D3, 2 * D + h * hd, hd);
+      const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+      matmulNT(Qh, Kh, P, T, hd, T);
+      softmaxRows(P, P, lse, T, T, sc, true, 0);
+      matmulNN(P, Vh, Oh, T, T, hd);
+      for (let t = 0; t < T; t++) out.set(Oh.subarray(t * hd, t * hd + hd), (b * T + t) * D + h * hd);
+    }
+  }
+}
+
+/** Backward of `attention`: accumulates dL/dqkv into gqkv from gout = dL/dout. */
+export function attentionBackward(
+  qkv: Float32Array,
+  gout: Float32Array,
+  att: Float32Array,
+  gqkv: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+): void {
+  const D = gout.length / (B * T);
+  const D3 = 3 * D;
+  const hd = D / H;
+  const sc = 1 / Math.sqrt(hd);
+  const Qh = new Float32Array(T * hd);
+  const Kh = new Float32Array(T * hd);
+  const Vh = new Float32Array(T * hd);
+  const gO = new Float32Array(T * hd);
+  const dP = new Float32Array(T * T);
+  const tmp = new Float32Array(T * hd);
+  const scatterAdd = (src: Float32Array, b: number, col: number) => {
+    for (let t = 0; t < T; t++) {
+      const dst = (b * T + t) * D3 + col;
+      const so = t * hd;
+      for (let d = 0; d < hd; d++) gqkv[dst + d] += src[so + d];
+    }
+  };
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
+      gatherHead(qkv, Qh, b, T, D3, h * hd, hd);
+      gatherHead(qkv, Kh, b, T, D3, D + h * hd, hd);
+      gatherHead(qkv, Vh, b, T, D3, 2 * D + h * hd, hd);
+      gatherHead(gout, gO, b, T, D, h * hd, hd);
+      // dV = Pᵀ·dO
+      matmulTN(P, gO, tmp, T, T, hd);
+      scatterAdd(tmp, b, 2 * D + h * hd);
+      // dP = dO·Vᵀ, then through the softmax (and the scale) to dS, in place.
+      matmulNT(gO, Vh, dP, T, hd, T);
+      for (let t = 0; t < T; t++) {
+        const r = t * T;
+        let dot = 0;
+        for (let s = 0; s <= t; s++) dot += dP[r + s] * P[r + s];
+        for (let s = 0; s <= t; s++) dP[r + s] = P[r + s] * (dP[r + s] - dot) * sc;
+        dP.fill(0, r + t + 1, r + T);
+      }
+      // dQ = dS·K, dK = dSᵀ·Q
+      matmulNN(dP, Kh, tmp, T, T, hd);
+      scatterAdd(tmp, b, h * hd);
+      matmulTN(dP, Qh, tmp, T, T, hd);
+      scatterAdd(tmp, b, D + h * hd);
+    }
+  }
+}
+
+/** Rows t of one head's slice (columns [col, col+hd) of rows b·T + t, `stride` floats apart). */
+function gatherHead(
+  src: Float32Array,
+  dst: Float32Array,
+  b: number,
+  T: number,
+  stride: number,
+  col: number,
+  hd: number,
+): void {
+  for (let t = 0; t < T; t++)
+    dst.set(src.subarray((b * T + t) * stride + col, (b * T + t) * stride + col + hd), t * hd);
+}

@@ -1,8 +1,12 @@
-// Loads the WASM SIMD matmul kernel (compiled from ./assembly/matmul.ts) over a SHARED memory and
-// runs it on the calling thread plus a pool of worker threads, each taking a block of rows (or of
-// columns, for the skinny products of decoding). The API stays synchronous: the caller copies the
-// operands into the shared memory, wakes the workers through Atomics, does its own block, and waits.
-// Workers are unref'd so they never keep the process alive.
+// Loads the WASM SIMD kernels (compiled from ./assembly/matmul.ts) over a SHARED memory and runs
+// them on the calling thread plus a pool of worker threads, each taking a block of the work (rows or
+// columns of a product, (sequence, head) pairs of attention). The API stays synchronous: the caller
+// writes each worker's arguments into a control array, wakes it through Atomics, does its own block,
+// and waits. Workers are unref'd so they never keep the process alive.
+//
+// Operands that already live in the module's memory (tensors allocated from the arena, see
+// `alloc`/`scope`, or weights pinned for generation) are used in place; any other operand is copied
+// into scratch space above everything allocated, and outputs are copied back.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,43 +21,6 @@ type MatmulFn = (
   accumulate?: boolean,
 ) => void;
 
-export interface WasmKernels {
-  matmulNN: MatmulFn;
-  matmulNT: MatmulFn;
-  matmulTN: MatmulFn;
-  softmaxRows: SoftmaxFn;
-  geluRows: (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => void;
-  /** Keeps read-only operands (weights during generation) resident in wasm memory: no copy per call. */
-  pin(arrays: Float32Array[]): void;
-  unpin(arrays: Float32Array[]): void;
-  /** Worker threads besides the caller. */
-  readonly threads: number;
-}
-
-type Block = (
-  a: number,
-  b: number,
-  c: number,
-  M: number,
-  K: number,
-  N: number,
-  acc: number,
-  m0: number,
-  m1: number,
-  n0: number,
-  n1: number,
-) => void;
-type Transpose = (src: number, dst: number, R: number, C: number) => void;
-type Softmax = (
-  x: number,
-  out: number,
-  lse: number,
-  n: number,
-  V: number,
-  scale: number,
-  causal: number,
-  off: number,
-) => void;
 export type SoftmaxFn = (
   x: Float32Array,
   out: Float32Array,
@@ -64,6 +31,46 @@ export type SoftmaxFn = (
   causal?: boolean,
   off?: number,
 ) => void;
+
+/** Causal attention on packed q|k|v rows [B·T, 3D]: out [B·T, D] and the probabilities att [B·H·T·T]. */
+export type AttentionFn = (
+  qkv: Float32Array,
+  out: Float32Array,
+  att: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+) => void;
+/** Backward of AttentionFn: accumulates into gqkv from gout, given the forward's att. */
+export type AttentionBackwardFn = (
+  qkv: Float32Array,
+  gout: Float32Array,
+  att: Float32Array,
+  gqkv: Float32Array,
+  B: number,
+  T: number,
+  H: number,
+) => void;
+
+export interface WasmKernels {
+  matmulNN: MatmulFn;
+  matmulNT: MatmulFn;
+  matmulTN: MatmulFn;
+  softmaxRows: SoftmaxFn;
+  geluRows: (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => void;
+  attention: AttentionFn;
+  attentionBackward: AttentionBackwardFn;
+  /** Keeps read-only operands (weights during generation) resident in wasm memory: no copy per call. */
+  pin(arrays: Float32Array[]): void;
+  unpin(arrays: Float32Array[]): void;
+  /** A float32 array inside the kernels' memory, valid until the innermost `scope` returns; null
+   * outside any scope or when the memory is full (the caller then uses an ordinary array). */
+  alloc(n: number): Float32Array | null;
+  /** Runs fn; everything `alloc` handed out inside it is released when it returns. */
+  scope<T>(fn: () => T): T;
+  /** Worker threads besides the caller. */
+  readonly threads: number;
+}
 
 // Node's WebAssembly global, typed just as far as this loader uses it (lib ES2023 has no typings).
 interface WasmMemory {
@@ -80,28 +87,51 @@ const WA = (
   }
 ).WebAssembly;
 
+type I32Fn = (...args: number[]) => void;
+interface Exports {
+  mm: I32Fn;
+  transposeStrided: I32Fn;
+  softmaxRows: I32Fn;
+  geluRows: I32Fn;
+  attnFwd: I32Fn;
+  attnBwd: I32Fn;
+}
+/** Functions a worker can be asked to run, by index. */
+const FNS = ['mm', 'attnFwd', 'attnBwd'] as const;
+const MM = 0;
+const ATTN_FWD = 1;
+const ATTN_BWD = 2;
+
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
-const SLOT = 16; // Int32 words of control per worker: [seq, a, b, c, M, K, N, acc, m0, m1, n0, n1, done, ready]
+const SLOT = 32; // Int32 words of control per worker: [seq, fn, args × 16, …, done (30), ready (31)]
+const ARGS = 2;
+const DONE = 30;
+const READY = 31;
 const BASE = 65536; // leave the first page to the module (stack, static data)
-/** Below this many multiply-adds the product runs on the caller alone. */
+/** The arena stops this far below the memory's maximum, leaving room for scratch copies. */
+const SCRATCH_RESERVE = 128 << 20;
+/** Below this many multiply-adds a product runs on the caller alone; skinny products (decoding)
+ * wake the workers only when large, since a wake-up costs about as much as a small product. */
 const PARALLEL_MIN = 1 << 16;
+const PARALLEL_MIN_SKINNY = 1 << 20;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, slot, SLOT } = workerData;
+const { module, memory, ctrl, slot, SLOT, FNS } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
-const f = inst.exports.matmulBlock;
+const fns = FNS.map((n) => inst.exports[n]);
 const c = new Int32Array(ctrl);
 const o = slot * SLOT;
-Atomics.store(c, o + 13, 1);
+const a = o + 2;
+Atomics.store(c, o + 31, 1);
 let seen = 0;
 for (;;) {
   Atomics.wait(c, o, seen);
   seen = Atomics.load(c, o);
   if (seen < 0) break;
-  f(c[o + 1], c[o + 2], c[o + 3], c[o + 4], c[o + 5], c[o + 6], c[o + 7], c[o + 8], c[o + 9], c[o + 10], c[o + 11]);
-  Atomics.store(c, o + 12, seen);
-  Atomics.notify(c, o + 12);
+  fns[c[o + 1]](c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
+  Atomics.store(c, o + 30, seen);
+  Atomics.notify(c, o + 30);
 }
 `;
 
@@ -111,30 +141,24 @@ export function defaultThreads(): number {
   return Math.max(0, Math.min(availableParallelism(), 8) - 1);
 }
 
+const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
 export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null {
-  let bytes: Buffer;
   let module: object;
   let memory: WasmMemory;
-  let block: Block;
-  let transpose: Transpose;
-  let softmax: Softmax;
-  let gelu: (x: number, out: number, th: number, n: number) => void;
+  let ex: Exports;
   try {
-    bytes = readFileSync(new URL('./matmul.wasm', import.meta.url));
+    const bytes = readFileSync(new URL('./matmul.wasm', import.meta.url));
     module = new WA.Module(bytes);
     memory = new WA.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const ex = new WA.Instance(module, {
+    ex = new WA.Instance(module, {
       env: {
         memory,
         abort: () => {
           throw new Error('wasm kernel abort');
         },
       },
-    }).exports as { matmulBlock: Block; transpose: Transpose; softmaxRows: Softmax; geluRows: typeof gelu };
-    block = ex.matmulBlock;
-    transpose = ex.transpose;
-    softmax = ex.softmaxRows;
-    gelu = ex.geluRows;
+    }).exports as Exports;
   } catch {
     return null;
   }
@@ -145,10 +169,10 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, ctrl: ctrlBuf, slot: w, SLOT },
+        workerData: { module, memory, ctrl: ctrlBuf, slot: w, SLOT, FNS },
       });
       worker.unref();
-      worker.on('error', () => Atomics.store(ctrl, w * SLOT + 13, 0));
+      worker.on('error', () => Atomics.store(ctrl, w * SLOT + READY, 0));
       workers.push(worker);
     } catch {
       break;
@@ -156,67 +180,110 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   }
   const seq = new Int32Array(workers.length);
 
+  // Every buffer object the memory has handed out (one per size it has had): an array is resident
+  // when its buffer is one of them. Views made before a grow stay valid (the memory is shared).
+  const buffers = new WeakSet<object>();
   let heap = new Float32Array(memory.buffer);
-  // Pinned arrays live at [BASE, top); scratch for each call starts at `top`. The region is reset
-  // once nothing is pinned.
-  const pinned = new Map<Float32Array, { at: number; refs: number }>();
-  let top = BASE;
+  buffers.add(memory.buffer);
   const ensure = (bytesNeeded: number) => {
     const have = memory.buffer.byteLength;
-    if (bytesNeeded > have) memory.grow(Math.ceil((bytesNeeded - have) / 65536) + 16);
-    if (heap.buffer.byteLength !== memory.buffer.byteLength || heap.length * 4 < bytesNeeded)
+    if (bytesNeeded > have) {
+      const pages = Math.min(MAX_PAGES * 65536 - have, Math.max(bytesNeeded - have, 64 << 20)) / 65536;
+      memory.grow(Math.ceil(pages));
+    }
+    if (heap.buffer !== memory.buffer) {
       heap = new Float32Array(memory.buffer);
+      buffers.add(memory.buffer);
+    }
+  };
+
+  // Layout: [BASE, top) holds pinned arrays, then arena allocations; scratch for one call starts at
+  // `top` and is dropped when the call returns.
+  const pinned = new Map<Float32Array, { at: number; refs: number }>();
+  let top = BASE;
+  let depth = 0;
+  const limit = MAX_PAGES * 65536 - SCRATCH_RESERVE;
+
+  const alloc = (n: number): Float32Array | null => {
+    const bytes = align64(n * 4);
+    if (depth === 0 || top + bytes > limit) return null;
+    ensure(top + bytes);
+    const arr = new Float32Array(memory.buffer, top, n);
+    top += bytes;
+    return arr;
+  };
+  const scope = <T>(fn: () => T): T => {
+    const mark = top;
+    depth++;
+    try {
+      return fn();
+    } finally {
+      depth--;
+      top = mark;
+    }
+  };
+
+  // Per call: operands not resident go to scratch at `sp`; `back` lists outputs to copy out after.
+  let sp = BASE;
+  const back: [Float32Array, number, number][] = [];
+  const begin = () => {
+    sp = top;
+    back.length = 0;
+  };
+  const scratch = (n: number) => {
+    const p = sp;
+    sp += align64(n * 4);
+    ensure(sp);
+    return p;
+  };
+  /** Byte offset of `arr`'s first n floats in wasm memory: in place if resident, else a scratch copy
+   * (copied in when `input`, copied back after the call when `output`). */
+  const place = (arr: Float32Array, n: number, input: boolean, output: boolean): number => {
+    if (buffers.has(arr.buffer)) return arr.byteOffset;
+    const pin = pinned.get(arr);
+    if (pin && !output) return pin.at;
+    const p = scratch(n);
+    if (input) heap.set(arr.subarray(0, n), p >> 2);
+    if (output) back.push([arr, p, n]);
+    return p;
+  };
+  const end = () => {
+    for (const [arr, p, n] of back) arr.set(heap.subarray(p >> 2, (p >> 2) + n));
+    back.length = 0;
   };
 
   // When the other cores are busy (another process, parallel test workers), waiting for a starved
-  // worker costs more than doing the whole product here. After a few such waits in a row, run alone
-  // for a while, then try the workers again.
+  // worker costs more than doing the whole job here. After a few such waits in a row, run alone for
+  // a while, then try the workers again.
   let strikes = 0;
   let solo = 0;
+  const fns = FNS.map((n) => ex[n]);
 
-  /** Runs C[M,N] (+)= A·B with A, B, C already at byte offsets pa, pb, pc. */
-  const run = (pa: number, pb: number, pc: number, M: number, K: number, N: number, acc: number) => {
+  /** Workers ready to take a part of a job of this size. */
+  const readyWorkers = (big: boolean): number[] => {
     const ready: number[] = [];
     if (solo > 0) solo--;
-    else if (M * K * N >= PARALLEL_MIN)
-      for (let w = 0; w < workers.length; w++) if (Atomics.load(ctrl, w * SLOT + 13) === 1) ready.push(w);
-    const parts = ready.length + 1;
-    const byRows = M >= 4 * parts;
-    const byCols = !byRows && N >= 8 * parts;
-    if (parts === 1 || (!byRows && !byCols)) {
-      block(pa, pb, pc, M, K, N, acc, 0, M, 0, N);
-      return;
-    }
-    // Split into `parts` aligned chunks; the caller takes the first.
-    const total = byRows ? M : N;
-    const align = byRows ? 4 : 8;
-    const chunk = Math.ceil(total / parts / align) * align;
-    const bounds = (p: number) => [Math.min(total, p * chunk), Math.min(total, (p + 1) * chunk)];
+    else if (big)
+      for (let w = 0; w < workers.length; w++) if (Atomics.load(ctrl, w * SLOT + READY) === 1) ready.push(w);
+    return ready;
+  };
+  /** Runs fns[fn] with argsOf(part) for parts 1… on `ready` workers and part 0 here, then waits. */
+  const dispatch = (fn: number, ready: number[], argsOf: (part: number) => number[]) => {
     ready.forEach((w, i) => {
-      const [lo, hi] = bounds(i + 1);
       const o = w * SLOT;
-      ctrl[o + 1] = pa;
-      ctrl[o + 2] = pb;
-      ctrl[o + 3] = pc;
-      ctrl[o + 4] = M;
-      ctrl[o + 5] = K;
-      ctrl[o + 6] = N;
-      ctrl[o + 7] = acc;
-      ctrl[o + 8] = byRows ? lo : 0;
-      ctrl[o + 9] = byRows ? hi : M;
-      ctrl[o + 10] = byRows ? 0 : lo;
-      ctrl[o + 11] = byRows ? N : hi;
+      const args = argsOf(i + 1);
+      ctrl[o + 1] = fn;
+      for (let k = 0; k < args.length; k++) ctrl[o + ARGS + k] = args[k];
       seq[w] = (seq[w] + 1) & 0x3fffffff;
       Atomics.store(ctrl, o, seq[w]);
       Atomics.notify(ctrl, o);
     });
     const t0 = performance.now();
-    const [lo, hi] = bounds(0);
-    if (byRows) block(pa, pb, pc, M, K, N, acc, lo, hi, 0, N);
-    else block(pa, pb, pc, M, K, N, acc, 0, M, lo, hi);
+    fns[fn](...argsOf(0));
+    if (ready.length === 0) return;
     const t1 = performance.now();
     for (const w of ready) {
-      const o = w * SLOT + 12;
+      const o = w * SLOT + DONE;
       for (;;) {
         const done = Atomics.load(ctrl, o);
         if (done === seq[w]) break;
@@ -232,7 +299,38 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     } else strikes = 0;
   };
 
+  /** C (+)= A·B, A(i,k) at pa + 4(i·sai + k·sak), B [K,N] at pb, C [M,N] at pc; split over threads. */
+  const product = (
+    pa: number,
+    sai: number,
+    sak: number,
+    pb: number,
+    pc: number,
+    M: number,
+    K: number,
+    N: number,
+    acc: number,
+  ) => {
+    const work = M * K * N;
+    const ready = readyWorkers(work >= (M >= 16 ? PARALLEL_MIN : PARALLEL_MIN_SKINNY));
+    let parts = ready.length + 1;
+    const byRows = M >= 4 * parts;
+    if (!byRows && N < 8 * parts) parts = 1;
+    const total = byRows ? M : N;
+    const align = byRows ? 4 : 8;
+    const chunk = Math.ceil(total / parts / align) * align;
+    dispatch(MM, ready.slice(0, parts - 1), (p) => {
+      const lo = Math.min(total, p * chunk);
+      const hi = Math.min(total, (p + 1) * chunk);
+      return byRows
+        ? [pa, sai, sak, pb, N, pc, N, K, acc, 0, lo, hi, 0, N]
+        : [pa, sai, sak, pb, N, pc, N, K, acc, 0, 0, M, lo, hi];
+    });
+  };
+
   const pin = (arrays: Float32Array[]) => {
+    // Pinning inside an arena scope would be released with it: skip (operands are then copied).
+    if (depth > 0) return;
     for (const arr of arrays) {
       const p = pinned.get(arr);
       if (p) {
@@ -242,7 +340,7 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       ensure(top + arr.length * 4);
       heap.set(arr, top >> 2);
       pinned.set(arr, { at: top, refs: 1 });
-      top += Math.ceil((arr.length * 4) / 64) * 64;
+      top += align64(arr.length * 4);
     }
   };
   const unpin = (arrays: Float32Array[]) => {
@@ -250,68 +348,102 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       const p = pinned.get(arr);
       if (p && --p.refs === 0) pinned.delete(arr);
     }
-    if (pinned.size === 0) top = BASE;
+    if (pinned.size === 0 && depth === 0) top = BASE;
   };
 
   const matmulNN: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
-    const resident = pinned.get(b);
-    const pa = top;
-    const pb = resident ? resident.at : pa + M * K * 4;
-    const pc = resident ? pa + M * K * 4 : pb + K * N * 4;
-    ensure(pc + M * N * 4);
-    heap.set(a.subarray(0, M * K), pa >> 2);
-    if (!resident) heap.set(b.subarray(0, K * N), pb >> 2);
-    if (accumulate) heap.set(c.subarray(0, M * N), pc >> 2);
-    run(pa, pb, pc, M, K, N, accumulate ? 1 : 0);
-    c.set(heap.subarray(pc >> 2, (pc >> 2) + M * N));
+    begin();
+    const pa = place(a, M * K, true, false);
+    const pb = place(b, K * N, true, false);
+    const pc = place(c, M * N, accumulate, true);
+    product(pa, K, 1, pb, pc, M, K, N, accumulate ? 1 : 0);
+    end();
   };
-  /** C[M,N] (+)= A[M,K]·B[N,K]ᵀ: B is transposed in wasm memory first. */
+  /** C[M,N] (+)= A[M,K]·B[N,K]ᵀ: B is transposed in scratch first. */
   const matmulNT: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
-    const pa = top;
-    const ps = pa + M * K * 4;
-    const pb = ps + N * K * 4;
-    const pc = pb + K * N * 4;
-    ensure(pc + M * N * 4);
-    heap.set(a.subarray(0, M * K), pa >> 2);
-    heap.set(b.subarray(0, N * K), ps >> 2);
-    transpose(ps, pb, N, K);
-    if (accumulate) heap.set(c.subarray(0, M * N), pc >> 2);
-    run(pa, pb, pc, M, K, N, accumulate ? 1 : 0);
-    c.set(heap.subarray(pc >> 2, (pc >> 2) + M * N));
+    begin();
+    const pa = place(a, M * K, true, false);
+    const ps = place(b, N * K, true, false);
+    const pc = place(c, M * N, accumulate, true);
+    const pb = scratch(K * N);
+    ex.transposeStrided(ps, K, pb, N, K);
+    product(pa, K, 1, pb, pc, M, K, N, accumulate ? 1 : 0);
+    end();
   };
-  /** C[M,N] (+)= A[K,M]ᵀ·B[K,N]: A is transposed in wasm memory first. */
+  /** C[M,N] (+)= A[K,M]ᵀ·B[K,N]: A read through its strides, no copy. */
   const matmulTN: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
-    const ps = top;
-    const pa = ps + K * M * 4;
-    const pb = pa + M * K * 4;
-    const pc = pb + K * N * 4;
-    ensure(pc + M * N * 4);
-    heap.set(a.subarray(0, K * M), ps >> 2);
-    transpose(ps, pa, K, M);
-    heap.set(b.subarray(0, K * N), pb >> 2);
-    if (accumulate) heap.set(c.subarray(0, M * N), pc >> 2);
-    run(pa, pb, pc, M, K, N, accumulate ? 1 : 0);
-    c.set(heap.subarray(pc >> 2, (pc >> 2) + M * N));
+    begin();
+    const pa = place(a, K * M, true, false);
+    const pb = place(b, K * N, true, false);
+    const pc = place(c, M * N, accumulate, true);
+    product(pa, 1, M, pb, pc, M, K, N, accumulate ? 1 : 0);
+    end();
   };
   const softmaxRows: SoftmaxFn = (x, out, lse, n, V, scale = 1, causal = false, off = 0) => {
-    const px = top;
-    const po = px + n * V * 4;
-    const pl = po + n * V * 4;
-    ensure(pl + n * 8);
-    heap.set(x.subarray(0, n * V), px >> 2);
-    softmax(px, po, pl, n, V, scale, causal ? 1 : 0, off);
-    out.set(heap.subarray(po >> 2, (po >> 2) + n * V));
+    begin();
+    const px = place(x, n * V, true, false);
+    const po = place(out, n * V, false, true);
+    const pl = scratch(2 * n);
+    ex.softmaxRows(px, po, pl, n, V, scale, causal ? 1 : 0, off);
+    end();
     for (let i = 0; i < n; i++) lse[i] = heap[(pl >> 2) + 2 * i] + Math.log(heap[(pl >> 2) + 2 * i + 1]);
   };
   const geluRows = (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => {
-    const px = top;
-    const po = px + n * 4;
-    const pt = po + n * 4;
-    ensure(pt + n * 4);
-    heap.set(x.subarray(0, n), px >> 2);
-    gelu(px, po, pt, n);
-    out.set(heap.subarray(po >> 2, (po >> 2) + n));
-    th.set(heap.subarray(pt >> 2, (pt >> 2) + n));
+    begin();
+    const px = place(x, n, true, false);
+    const po = place(out, n, false, true);
+    const pt = place(th, n, false, true);
+    ex.geluRows(px, po, pt, n);
+    end();
   };
-  return { matmulNN, matmulNT, matmulTN, softmaxRows, geluRows, pin, unpin, threads: workers.length };
+  /** (sequence, head) pairs split over the threads, each part with its own scratch. */
+  const pairs = (
+    fn: number,
+    B: number,
+    T: number,
+    H: number,
+    hd: number,
+    argsOf: (ps: number) => number[],
+  ) => {
+    const P = B * H;
+    const ready = readyWorkers(P > 1 && T >= 16).slice(0, P - 1);
+    const parts = ready.length + 1;
+    const per = Math.ceil(P / parts);
+    const ps: number[] = [];
+    for (let p = 0; p < parts; p++) ps.push(scratch(T * T + hd * T + 2 * T));
+    dispatch(fn, ready, (p) => [...argsOf(ps[p]), Math.min(P, p * per), Math.min(P, (p + 1) * per)]);
+  };
+  const attention: AttentionFn = (qkv, out, att, B, T, H) => {
+    const D = out.length / (B * T);
+    begin();
+    const pq = place(qkv, B * T * 3 * D, true, false);
+    const po = place(out, B * T * D, false, true);
+    const pa = place(att, B * H * T * T, false, true);
+    pairs(ATTN_FWD, B, T, H, D / H, (s) => [pq, po, pa, s, T, H, D / H]);
+    end();
+  };
+  const attentionBackward: AttentionBackwardFn = (qkv, gout, att, gqkv, B, T, H) => {
+    const D = gout.length / (B * T);
+    begin();
+    const pq = place(qkv, B * T * 3 * D, true, false);
+    const pg = place(gout, B * T * D, true, false);
+    const pa = place(att, B * H * T * T, true, false);
+    const pgq = place(gqkv, B * T * 3 * D, true, true);
+    pairs(ATTN_BWD, B, T, H, D / H, (s) => [pq, pg, pa, pgq, s, T, H, D / H]);
+    end();
+  };
+  return {
+    matmulNN,
+    matmulNT,
+    matmulTN,
+    softmaxRows,
+    geluRows,
+    attention,
+    attentionBackward,
+    pin,
+    unpin,
+    alloc,
+    scope,
+    threads: workers.length,
+  };
 }

@@ -1,12 +1,24 @@
-// WASM SIMD matmul kernels (AssemblyScript). Row-major float32 matrices addressed by byte offsets
-// into the (shared) module memory. Rebuild with `npm run build:wasm`.
+// WASM SIMD kernels (AssemblyScript) for the tensor engine. Row-major float32 matrices addressed by
+// byte offsets into the (shared) module memory. Rebuild with `npm run build:wasm`.
 //
-// The one real kernel is C[M,N] (+)= A[M,K]·B[K,N] over a block of rows [m0,m1) and columns
-// [n0,n1), so several threads can each take a block. The transposed layouts are handled by the
-// caller transposing the operand first (O(n²) against O(n³) work), with `transpose` below.
+// The one product kernel is C (+)= A·B over a block of rows [m0,m1) and columns [n0,n1), so several
+// threads can each take a block. A is addressed through two strides, so Aᵀ·B needs no transposed
+// copy; B and C need contiguous rows (A·Bᵀ transposes B first, O(n²) against O(n³) work).
 //
 // Register tiling: 4 rows × 8 columns of C (8 v128 accumulators) stay in registers for the whole K
 // loop; each step loads 2 vectors of B and broadcasts 4 scalars of A, for 16 multiply-adds.
+//
+// Every element of C is computed as ((0 + a₀b₀) + a₁b₁) + … in float32, then added to C when
+// accumulating, whichever path (tile, single row, scalar tail) computes it. So a product does not
+// depend on how it is split over threads: same seed, same result, whatever the thread count.
+//
+// `mode` lets causal attention skip the products it would throw away (row i of the scores needs
+// columns j ≤ i only; rows of P and dS are zero past the diagonal). Skipped terms are exact zeros,
+// so a skipped term never changes a sum:
+//   0 plain;
+//   1 column-causal: row i needs C(i,j) for j ≤ i only (entries past it are left unspecified);
+//   2 A lower-triangular (A(i,k) = 0 for k > i): the K loop stops at the tile's last row;
+//   3 A upper-triangular (A(i,k) = 0 for k < i): the K loop starts at the tile's first row.
 
 // @ts-ignore: decorator
 @inline
@@ -14,21 +26,41 @@ function ld(p: usize): v128 {
   return v128.load(p);
 }
 
-export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
-  const rowA = <usize>K << 2;
-  const rowB = <usize>N << 2;
+export function mm(
+  a: usize,
+  sai: i32,
+  sak: i32,
+  b: usize,
+  sbk: i32,
+  c: usize,
+  sci: i32,
+  K: i32,
+  acc: i32,
+  mode: i32,
+  m0: i32,
+  m1: i32,
+  n0: i32,
+  n1: i32,
+): void {
+  const rowA = <usize>sai << 2;
+  const colA = <usize>sak << 2;
+  const rowB = <usize>sbk << 2;
+  const rowC = <usize>sci << 2;
   let i = m0;
   for (; i + 3 < m1; i += 4) {
     const a0 = a + <usize>i * rowA;
     const a1 = a0 + rowA;
     const a2 = a1 + rowA;
     const a3 = a2 + rowA;
-    const c0 = c + <usize>i * rowB;
-    const c1 = c0 + rowB;
-    const c2 = c1 + rowB;
-    const c3 = c2 + rowB;
+    const c0 = c + <usize>i * rowC;
+    const c1 = c0 + rowC;
+    const c2 = c1 + rowC;
+    const c3 = c2 + rowC;
+    const jEnd = mode == 1 ? min(n1, i + 4) : n1;
+    const kBeg = mode == 3 ? min(i, K) : 0;
+    const kEnd = mode == 2 ? min(K, i + 4) : K;
     let j = n0;
-    for (; j + 7 < n1; j += 8) {
+    for (; j + 7 < jEnd; j += 8) {
       const jo = <usize>j << 2;
       let s00 = f32x4.splat(0);
       let s01 = f32x4.splat(0);
@@ -38,9 +70,9 @@ export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32
       let s21 = f32x4.splat(0);
       let s30 = f32x4.splat(0);
       let s31 = f32x4.splat(0);
-      let bp = b + jo;
-      for (let k = 0; k < K; k++) {
-        const ko = <usize>k << 2;
+      let bp = b + <usize>kBeg * rowB + jo;
+      let ko = <usize>kBeg * colA;
+      for (let k = kBeg; k < kEnd; k++) {
         const b0 = ld(bp);
         const b1 = ld(bp + 16);
         bp += rowB;
@@ -48,6 +80,7 @@ export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32
         const x1 = v128.load32_splat(a1 + ko);
         const x2 = v128.load32_splat(a2 + ko);
         const x3 = v128.load32_splat(a3 + ko);
+        ko += colA;
         s00 = f32x4.add(s00, f32x4.mul(x0, b0));
         s01 = f32x4.add(s01, f32x4.mul(x0, b1));
         s10 = f32x4.add(s10, f32x4.mul(x1, b0));
@@ -76,45 +109,82 @@ export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32
       v128.store(c3 + jo, s30);
       v128.store(c3 + jo + 16, s31);
     }
-    if (j < n1) {
-      rowTail(a0, b, c0, K, N, acc, j, n1);
-      rowTail(a1, b, c1, K, N, acc, j, n1);
-      rowTail(a2, b, c2, K, N, acc, j, n1);
-      rowTail(a3, b, c3, K, N, acc, j, n1);
+    if (j < jEnd) {
+      rowTail(a0, colA, b, rowB, c0, kBeg, kEnd, acc, j, jEnd);
+      rowTail(a1, colA, b, rowB, c1, kBeg, kEnd, acc, j, jEnd);
+      rowTail(a2, colA, b, rowB, c2, kBeg, kEnd, acc, j, jEnd);
+      rowTail(a3, colA, b, rowB, c3, kBeg, kEnd, acc, j, jEnd);
     }
   }
-  // Leftover rows (and the matrix-vector products of decoding): stream B row by row (axpy), so
-  // B is read contiguously once per row of A while the row of C stays in L1.
+  // Leftover rows (and the matrix-vector products of decoding): one row, 16 then 8 columns at a time.
   for (; i < m1; i++) {
     const ar = a + <usize>i * rowA;
-    const cr = c + <usize>i * rowB;
-    const j8 = n0 + ((n1 - n0) & ~7);
-    if (!acc) memory.fill(cr + (<usize>n0 << 2), 0, <usize>(n1 - n0) << 2);
-    for (let k = 0; k < K; k++) {
-      const s = load<f32>(ar + (<usize>k << 2));
-      const x = f32x4.splat(s);
-      const br = b + <usize>k * rowB;
-      for (let j = n0; j < j8; j += 8) {
-        const jo = <usize>j << 2;
-        v128.store(cr + jo, f32x4.add(ld(cr + jo), f32x4.mul(x, ld(br + jo))));
-        v128.store(cr + jo + 16, f32x4.add(ld(cr + jo + 16), f32x4.mul(x, ld(br + jo + 16))));
+    const cr = c + <usize>i * rowC;
+    const jEnd = mode == 1 ? min(n1, i + 1) : n1;
+    const kBeg = mode == 3 ? min(i, K) : 0;
+    const kEnd = mode == 2 ? min(K, i + 1) : K;
+    let j = n0;
+    for (; j + 15 < jEnd; j += 16) {
+      const jo = <usize>j << 2;
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let s2 = f32x4.splat(0);
+      let s3 = f32x4.splat(0);
+      let bp = b + <usize>kBeg * rowB + jo;
+      let ko = <usize>kBeg * colA;
+      for (let k = kBeg; k < kEnd; k++) {
+        const x = v128.load32_splat(ar + ko);
+        ko += colA;
+        s0 = f32x4.add(s0, f32x4.mul(x, ld(bp)));
+        s1 = f32x4.add(s1, f32x4.mul(x, ld(bp + 16)));
+        s2 = f32x4.add(s2, f32x4.mul(x, ld(bp + 32)));
+        s3 = f32x4.add(s3, f32x4.mul(x, ld(bp + 48)));
+        bp += rowB;
       }
-      for (let j = j8; j < n1; j++) {
-        const jo = <usize>j << 2;
-        store<f32>(cr + jo, load<f32>(cr + jo) + s * load<f32>(br + jo));
+      if (acc) {
+        s0 = f32x4.add(s0, ld(cr + jo));
+        s1 = f32x4.add(s1, ld(cr + jo + 16));
+        s2 = f32x4.add(s2, ld(cr + jo + 32));
+        s3 = f32x4.add(s3, ld(cr + jo + 48));
       }
+      v128.store(cr + jo, s0);
+      v128.store(cr + jo + 16, s1);
+      v128.store(cr + jo + 32, s2);
+      v128.store(cr + jo + 48, s3);
     }
+    for (; j + 7 < jEnd; j += 8) {
+      const jo = <usize>j << 2;
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let bp = b + <usize>kBeg * rowB + jo;
+      let ko = <usize>kBeg * colA;
+      for (let k = kBeg; k < kEnd; k++) {
+        const x = v128.load32_splat(ar + ko);
+        ko += colA;
+        s0 = f32x4.add(s0, f32x4.mul(x, ld(bp)));
+        s1 = f32x4.add(s1, f32x4.mul(x, ld(bp + 16)));
+        bp += rowB;
+      }
+      if (acc) {
+        s0 = f32x4.add(s0, ld(cr + jo));
+        s1 = f32x4.add(s1, ld(cr + jo + 16));
+      }
+      v128.store(cr + jo, s0);
+      v128.store(cr + jo + 16, s1);
+    }
+    if (j < jEnd) rowTail(ar, colA, b, rowB, cr, kBeg, kEnd, acc, j, jEnd);
   }
 }
 
-/** One row of C, columns [j0,j1) (fewer than 8), scalar. */
-function rowTail(ar: usize, b: usize, cr: usize, K: i32, N: i32, acc: i32, j0: i32, j1: i32): void {
-  const rowB = <usize>N << 2;
+/** One row of C, columns [j0,j1), scalar (same float32 sums as the vector paths). */
+function rowTail(ar: usize, colA: usize, b: usize, rowB: usize, cr: usize, k0: i32, k1: i32, acc: i32, j0: i32, j1: i32): void {
   for (let j = j0; j < j1; j++) {
     let s: f32 = 0;
-    let bp = b + (<usize>j << 2);
-    for (let k = 0; k < K; k++) {
-      s += load<f32>(ar + (<usize>k << 2)) * load<f32>(bp);
+    let bp = b + <usize>k0 * rowB + (<usize>j << 2);
+    let ko = <usize>k0 * colA;
+    for (let k = k0; k < k1; k++) {
+      s += load<f32>(ar + ko) * load<f32>(bp);
+      ko += colA;
       bp += rowB;
     }
     const p = cr + (<usize>j << 2);
@@ -122,19 +192,29 @@ function rowTail(ar: usize, b: usize, cr: usize, K: i32, N: i32, acc: i32, j0: i
   }
 }
 
-/** dst[C,R] = src[R,C]ᵀ, in 8×8 blocks for the cache. */
-export function transpose(src: usize, dst: usize, R: i32, C: i32): void {
+/** Compatibility entry point: C[M,N] (+)= A[M,K]·B[K,N], rows [m0,m1), columns [n0,n1). */
+export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
+  mm(a, K, 1, b, N, c, N, K, acc, 0, m0, m1, n0, n1);
+}
+
+/** dst(c,r) = src(r,c) for r < R, c < C; src rows `ss` floats apart, dst rows R floats apart. */
+export function transposeStrided(src: usize, ss: i32, dst: usize, R: i32, C: i32): void {
   for (let r0 = 0; r0 < R; r0 += 8) {
     const r1 = min(r0 + 8, R);
     for (let c0 = 0; c0 < C; c0 += 8) {
       const c1 = min(c0 + 8, C);
       for (let r = r0; r < r1; r++) {
         for (let cc = c0; cc < c1; cc++) {
-          store<f32>(dst + ((<usize>cc * <usize>R + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>C + <usize>cc) << 2)));
+          store<f32>(dst + ((<usize>cc * <usize>R + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>ss + <usize>cc) << 2)));
         }
       }
     }
   }
+}
+
+/** dst[C,R] = src[R,C]ᵀ. */
+export function transpose(src: usize, dst: usize, R: i32, C: i32): void {
+  transposeStrided(src, C, dst, R, C);
 }
 
 // exp on 4 lanes: 2^n · p(r) with n = round(x·log2 e), r = x − n·ln 2 (Cody–Waite split), p a
@@ -221,5 +301,84 @@ export function geluRows(x: usize, out: usize, th: usize, n: i32): void {
     const t: f32 = 1 - 2 / (e + 1);
     store<f32>(th + o, t);
     store<f32>(out + o, 0.5 * v * (1 + t));
+  }
+}
+
+// Causal self-attention on packed q|k|v rows (qkv [B·T, 3D], head h's q, k, v at columns h·hd,
+// D + h·hd, 2D + h·hd). Each call handles the (sequence, head) pairs [p0,p1), p = b·H + h, so threads
+// split the pairs. `scratch` is this call's own: hd·T + T·T floats.
+
+/** Forward: P = softmax(QKᵀ/√hd, causal) into att[p] (T×T), O = P·V into out [B·T, D]. */
+export function attnFwd(qkv: usize, out: usize, att: usize, scratch: usize, T: i32, H: i32, hd: i32, p0: i32, p1: i32): void {
+  const D = H * hd;
+  const D3 = 3 * D;
+  const sc: f32 = 1 / Mathf.sqrt(<f32>hd);
+  const kt = scratch; // Kᵀ [hd, T]
+  const lse = scratch + ((<usize>hd * <usize>T) << 2);
+  for (let p = p0; p < p1; p++) {
+    const b = p / H;
+    const h = p % H;
+    const rows = qkv + ((<usize>b * <usize>T * <usize>D3) << 2);
+    const q = rows + ((<usize>h * <usize>hd) << 2);
+    const k = q + ((<usize>D) << 2);
+    const v = k + ((<usize>D) << 2);
+    const P = att + ((<usize>p * <usize>T * <usize>T) << 2);
+    transposeStrided(k, D3, kt, T, hd);
+    mm(q, D3, 1, kt, T, P, T, hd, 0, 1, 0, T, 0, T);
+    softmaxRows(P, P, lse, T, T, sc, 1, 0);
+    const o = out + (((<usize>b * <usize>T * <usize>D) + <usize>h * <usize>hd) << 2);
+    mm(P, T, 1, v, D3, o, D, T, 0, 2, 0, T, 0, hd);
+  }
+}
+
+/**
+ * Backward from gout [B·T, D] into gqkv [B·T, 3D] (accumulated), given the forward's att.
+ * dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P∘(dP − rowsum(dP∘P))/√hd; dQ = dS·K; dK = dSᵀ·Q.
+ */
+export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratch: usize, T: i32, H: i32, hd: i32, p0: i32, p1: i32): void {
+  const D = H * hd;
+  const D3 = 3 * D;
+  const sc: f32 = 1 / Mathf.sqrt(<f32>hd);
+  const vt = scratch; // Vᵀ [hd, T]
+  const dP = scratch + ((<usize>hd * <usize>T) << 2); // [T, T]
+  for (let p = p0; p < p1; p++) {
+    const b = p / H;
+    const h = p % H;
+    const off = (<usize>b * <usize>T * <usize>D3 + <usize>h * <usize>hd) << 2;
+    const q = qkv + off;
+    const k = q + ((<usize>D) << 2);
+    const v = k + ((<usize>D) << 2);
+    const gq = gqkv + off;
+    const gk = gq + ((<usize>D) << 2);
+    const gv = gk + ((<usize>D) << 2);
+    const gO = gout + (((<usize>b * <usize>T * <usize>D) + <usize>h * <usize>hd) << 2);
+    const P = att + ((<usize>p * <usize>T * <usize>T) << 2);
+    // dV (+)= Pᵀ·dO: A(i=s, k=t) = P[t, s], zero for t < s.
+    mm(P, 1, T, gO, D, gv, D3, T, 1, 3, 0, T, 0, hd);
+    transposeStrided(v, D3, vt, T, hd);
+    mm(gO, D, 1, vt, T, dP, T, hd, 0, 1, 0, T, 0, T);
+    for (let t = 0; t < T; t++) {
+      const pr = P + ((<usize>t * <usize>T) << 2);
+      const dr = dP + ((<usize>t * <usize>T) << 2);
+      const L = t + 1;
+      const L4 = L & ~3;
+      let dv = f32x4.splat(0);
+      for (let s = 0; s < L4; s += 4) dv = f32x4.add(dv, f32x4.mul(ld(dr + (<usize>s << 2)), ld(pr + (<usize>s << 2))));
+      let dot = f32x4.extract_lane(dv, 0) + f32x4.extract_lane(dv, 1) + f32x4.extract_lane(dv, 2) + f32x4.extract_lane(dv, 3);
+      for (let s = L4; s < L; s++) dot += load<f32>(dr + (<usize>s << 2)) * load<f32>(pr + (<usize>s << 2));
+      const dd = f32x4.splat(dot);
+      const ss = f32x4.splat(sc);
+      for (let s = 0; s < L4; s += 4) {
+        const so = <usize>s << 2;
+        v128.store(dr + so, f32x4.mul(f32x4.mul(ld(pr + so), f32x4.sub(ld(dr + so), dd)), ss));
+      }
+      for (let s = L4; s < T; s++) {
+        const so = <usize>s << 2;
+        store<f32>(dr + so, s < L ? load<f32>(pr + so) * (load<f32>(dr + so) - dot) * sc : 0);
+      }
+    }
+    // dQ (+)= dS·K (dS lower-triangular); dK (+)= dSᵀ·Q (A(i=s, k=t) = dS[t, s], zero for t < s).
+    mm(dP, T, 1, k, D3, gq, D3, T, 1, 2, 0, T, 0, hd);
+    mm(dP, 1, T, q, D3, gk, D3, T, 1, 3, 0, T, 0, hd);
   }
 }
