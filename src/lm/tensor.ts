@@ -52,10 +52,7 @@ export function withArena<T>(fn: () => T): T {
 
 /** A float32 buffer: in the arena when one is active (and has room), else an ordinary array. */
 function buf(n: number, zero: boolean): Float32Array {
-  const a = kernelAlloc(n);
-  if (!a) return new Float32Array(n);
-  if (zero) a.fill(0);
-  return a;
+  return kernelAlloc(n, zero) ?? new Float32Array(n);
 }
 
 type Backward = () => void;
@@ -93,9 +90,8 @@ function record(out: Tensor, inputs: Tensor[], fn: Backward): Tensor {
 /** An op's output; `zero` when the op does not write every element. */
 function out(shape: number[], zero = false): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  const a = kernelAlloc(n);
+  const a = kernelAlloc(n, zero);
   if (!a) return Tensor.zeros(shape);
-  if (zero) a.fill(0);
   const t = new Tensor(a, shape);
   t.scoped = true;
   return t;

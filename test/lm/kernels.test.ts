@@ -20,6 +20,8 @@ describe('matmul kernels', () => {
     [3, 64, 200],
     [37, 33, 70],
     [128, 96, 64],
+    // Large enough for the packed paths (A in 4-row tiles, B in 8-column strips, last strip padded).
+    [37, 19, 1030],
   ];
   for (const op of ['matmulNN', 'matmulNT', 'matmulTN'] as const) {
     it(`${op} agrees with TypeScript`, async () => {
@@ -119,6 +121,7 @@ describe('matmul kernels', () => {
       [130, 70, 45],
       [3, 300, 1000],
       [257, 64, 24],
+      [66, 40, 1100],
     ]) {
       for (const op of ['matmulNN', 'matmulNT', 'matmulTN'] as const) {
         const a = rand(M * K);

@@ -19,6 +19,6 @@ export const pinWeights: (arrays: Float32Array[]) => void = wasm?.pin ?? (() => 
 export const unpinWeights: (arrays: Float32Array[]) => void = wasm?.unpin ?? (() => {});
 /** A float32 array in the kernels' memory (no copy when a kernel reads or writes it), valid until the
  * innermost `kernelScope` returns; null outside a scope or when that memory is full. */
-export const kernelAlloc: (n: number) => Float32Array | null = wasm?.alloc ?? (() => null);
+export const kernelAlloc: (n: number, zeroed?: boolean) => Float32Array | null = wasm?.alloc ?? (() => null);
 export const kernelScope: <T>(fn: () => T) => T = wasm?.scope ?? ((fn) => fn());
 export { loadWasmKernels, ts as tsKernels };

@@ -65,7 +65,7 @@ export interface WasmKernels {
   unpin(arrays: Float32Array[]): void;
   /** A float32 array inside the kernels' memory, valid until the innermost `scope` returns; null
    * outside any scope or when the memory is full (the caller then uses an ordinary array). */
-  alloc(n: number): Float32Array | null;
+  alloc(n: number, zeroed?: boolean): Float32Array | null;
   /** Runs fn; everything `alloc` handed out inside it is released when it returns. */
   scope<T>(fn: () => T): T;
   /** Worker threads besides the caller. */
@@ -95,6 +95,9 @@ interface Exports {
   geluRows: I32Fn;
   attnFwd: I32Fn;
   attnBwd: I32Fn;
+  zero: I32Fn;
+  packA: I32Fn;
+  packB: I32Fn;
 }
 /** Functions a worker can be asked to run, by index. */
 const FNS = ['mm', 'attnFwd', 'attnBwd'] as const;
@@ -182,19 +185,19 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
 
   // Every buffer object the memory has handed out (one per size it has had): an array is resident
   // when its buffer is one of them. Views made before a grow stay valid (the memory is shared).
+  // Only this thread grows the memory, so its buffer object is cached (the getter is not free).
   const buffers = new WeakSet<object>();
-  let heap = new Float32Array(memory.buffer);
-  buffers.add(memory.buffer);
+  let buffer = memory.buffer;
+  let heap = new Float32Array(buffer);
+  buffers.add(buffer);
   const ensure = (bytesNeeded: number) => {
-    const have = memory.buffer.byteLength;
-    if (bytesNeeded > have) {
-      const pages = Math.min(MAX_PAGES * 65536 - have, Math.max(bytesNeeded - have, 64 << 20)) / 65536;
-      memory.grow(Math.ceil(pages));
-    }
-    if (heap.buffer !== memory.buffer) {
-      heap = new Float32Array(memory.buffer);
-      buffers.add(memory.buffer);
-    }
+    const have = buffer.byteLength;
+    if (bytesNeeded <= have) return;
+    const pages = Math.min(MAX_PAGES * 65536 - have, Math.max(bytesNeeded - have, 64 << 20)) / 65536;
+    memory.grow(Math.ceil(pages));
+    buffer = memory.buffer;
+    heap = new Float32Array(buffer);
+    buffers.add(buffer);
   };
 
   // Layout: [BASE, top) holds pinned arrays, then arena allocations; scratch for one call starts at
@@ -204,11 +207,12 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   let depth = 0;
   const limit = MAX_PAGES * 65536 - SCRATCH_RESERVE;
 
-  const alloc = (n: number): Float32Array | null => {
+  const alloc = (n: number, zeroed = false): Float32Array | null => {
     const bytes = align64(n * 4);
     if (depth === 0 || top + bytes > limit) return null;
     ensure(top + bytes);
-    const arr = new Float32Array(memory.buffer, top, n);
+    if (zeroed) ex.zero(top, bytes);
+    const arr = new Float32Array(buffer, top, n);
     top += bytes;
     return arr;
   };
@@ -299,18 +303,44 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     } else strikes = 0;
   };
 
-  /** C (+)= A·B, A(i,k) at pa + 4(i·sai + k·sak), B [K,N] at pb, C [M,N] at pc; split over threads. */
+  /**
+   * C [M,N] (+)= A·B, split over threads by rows (or columns when M is small). A(i,k) at
+   * pa + 4(i·sai + k·sak); B(k,j) at pb + 4(k·sbk + j·sbj). Products big enough to pay for it read
+   * packed copies (O(n²) against O(n³)): B in 8-column strips and A in 4-row tiles, so the kernel
+   * streams both instead of striding through memory (Aᵀ·B and wide B were 2× slower unpacked).
+   */
   const product = (
     pa: number,
     sai: number,
     sak: number,
     pb: number,
+    sbk: number,
+    sbj: number,
     pc: number,
     M: number,
     K: number,
     N: number,
     acc: number,
   ) => {
+    let pap = 0;
+    let pbp = 0;
+    // Measured (scratch/lm-perf/mmbench.ts): unpacked is as fast or faster while rows of B are at
+    // most 2 KB apart and A's rows are contiguous; wider B (4 KB+ strides alias in the caches) and
+    // Aᵀ (a stride of M per k) run ~2× faster packed.
+    if (M >= 16 && sak !== 1) {
+      pap = scratch((M & ~3) * K);
+      ex.packA(pa, sai, sak, M, K, pap);
+    }
+    if (M >= 16 && N >= 1024) {
+      pbp = scratch(Math.ceil(N / 8) * 8 * K);
+      ex.packB(pb, sbk, sbj, K, N, pbp);
+    } else if (sbj !== 1) {
+      // Small products read B unpacked, which needs contiguous columns: transpose it.
+      const t = scratch(K * N);
+      ex.transposeStrided(pb, sbj, t, N, K);
+      pb = t;
+      sbk = N;
+    }
     const work = M * K * N;
     const ready = readyWorkers(work >= (M >= 16 ? PARALLEL_MIN : PARALLEL_MIN_SKINNY));
     let parts = ready.length + 1;
@@ -323,8 +353,8 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       const lo = Math.min(total, p * chunk);
       const hi = Math.min(total, (p + 1) * chunk);
       return byRows
-        ? [pa, sai, sak, pb, N, pc, N, K, acc, 0, lo, hi, 0, N]
-        : [pa, sai, sak, pb, N, pc, N, K, acc, 0, 0, M, lo, hi];
+        ? [pa, sai, sak, pap, pb, sbk, pbp, pc, N, K, acc, 0, lo, hi, 0, N]
+        : [pa, sai, sak, pap, pb, sbk, pbp, pc, N, K, acc, 0, 0, M, lo, hi];
     });
   };
 
@@ -356,27 +386,25 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     const pa = place(a, M * K, true, false);
     const pb = place(b, K * N, true, false);
     const pc = place(c, M * N, accumulate, true);
-    product(pa, K, 1, pb, pc, M, K, N, accumulate ? 1 : 0);
+    product(pa, K, 1, pb, N, 1, pc, M, K, N, accumulate ? 1 : 0);
     end();
   };
-  /** C[M,N] (+)= A[M,K]·B[N,K]ᵀ: B is transposed in scratch first. */
+  /** C[M,N] (+)= A[M,K]·B[N,K]ᵀ: B read through its strides (packed or transposed first). */
   const matmulNT: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
     begin();
     const pa = place(a, M * K, true, false);
-    const ps = place(b, N * K, true, false);
+    const pb = place(b, N * K, true, false);
     const pc = place(c, M * N, accumulate, true);
-    const pb = scratch(K * N);
-    ex.transposeStrided(ps, K, pb, N, K);
-    product(pa, K, 1, pb, pc, M, K, N, accumulate ? 1 : 0);
+    product(pa, K, 1, pb, 1, K, pc, M, K, N, accumulate ? 1 : 0);
     end();
   };
-  /** C[M,N] (+)= A[K,M]ᵀ·B[K,N]: A read through its strides, no copy. */
+  /** C[M,N] (+)= A[K,M]ᵀ·B[K,N]: A read through its strides (packed when large). */
   const matmulTN: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
     begin();
     const pa = place(a, K * M, true, false);
     const pb = place(b, K * N, true, false);
     const pc = place(c, M * N, accumulate, true);
-    product(pa, 1, M, pb, pc, M, K, N, accumulate ? 1 : 0);
+    product(pa, 1, M, pb, N, 1, pc, M, K, N, accumulate ? 1 : 0);
     end();
   };
   const softmaxRows: SoftmaxFn = (x, out, lse, n, V, scale = 1, causal = false, off = 0) => {

@@ -26,12 +26,16 @@ function ld(p: usize): v128 {
   return v128.load(p);
 }
 
+/** mmCore over column blocks whose packed strips fit in L2 (~256 KB), so B is read from cache
+ * for every row tile instead of streaming the whole of it from memory once per tile. */
 export function mm(
   a: usize,
   sai: i32,
   sak: i32,
+  ap: usize,
   b: usize,
   sbk: i32,
+  bp: usize,
   c: usize,
   sci: i32,
   K: i32,
@@ -42,16 +46,49 @@ export function mm(
   n0: i32,
   n1: i32,
 ): void {
-  const rowA = <usize>sai << 2;
-  const colA = <usize>sak << 2;
-  const rowB = <usize>sbk << 2;
+  if (!bp) {
+    mmCore(a, sai, sak, ap, b, sbk, bp, c, sci, K, acc, mode, m0, m1, n0, n1);
+    return;
+  }
+  const nb = max(8, ((8192 / max(K, 1)) << 3));
+  for (let j = n0; j < n1; j += nb) mmCore(a, sai, sak, ap, b, sbk, bp, c, sci, K, acc, mode, m0, m1, j, min(n1, j + nb));
+}
+
+function mmCore(
+  a: usize,
+  sai: i32,
+  sak: i32,
+  ap: usize,
+  b: usize,
+  sbk: i32,
+  bp: usize,
+  c: usize,
+  sci: i32,
+  K: i32,
+  acc: i32,
+  mode: i32,
+  m0: i32,
+  m1: i32,
+  n0: i32,
+  n1: i32,
+): void {
+  // Full row tiles read A packed (`ap`, see packA) when given, else through its strides; B is read
+  // as packed 8-column strips (`bp`, see packB, which pads the last strip with zeros) when given,
+  // else as rows `sbk` apart with contiguous columns.
+  const perRow: usize = ap ? <usize>K << 2 : <usize>sai << 2;
+  const rA: usize = ap ? 4 : <usize>sai << 2;
+  const colA: usize = ap ? 16 : <usize>sak << 2;
+  const aBase = ap ? ap : a;
+  const stripB: usize = bp ? <usize>K << 5 : 32;
+  const rowB: usize = bp ? 32 : <usize>sbk << 2;
+  const bBase = bp ? bp : b;
   const rowC = <usize>sci << 2;
   let i = m0;
   for (; i + 3 < m1; i += 4) {
-    const a0 = a + <usize>i * rowA;
-    const a1 = a0 + rowA;
-    const a2 = a1 + rowA;
-    const a3 = a2 + rowA;
+    const a0 = aBase + <usize>i * perRow;
+    const a1 = a0 + rA;
+    const a2 = a1 + rA;
+    const a3 = a2 + rA;
     const c0 = c + <usize>i * rowC;
     const c1 = c0 + rowC;
     const c2 = c1 + rowC;
@@ -60,7 +97,9 @@ export function mm(
     const kBeg = mode == 3 ? min(i, K) : 0;
     const kEnd = mode == 2 ? min(K, i + 4) : K;
     let j = n0;
-    for (; j + 7 < jEnd; j += 8) {
+    // With packed B the last, partial strip goes through the tile too (its padding is zeros).
+    const jLim = bp ? jEnd : jEnd - 7;
+    for (; j < jLim; j += 8) {
       const jo = <usize>j << 2;
       let s00 = f32x4.splat(0);
       let s01 = f32x4.splat(0);
@@ -70,25 +109,57 @@ export function mm(
       let s21 = f32x4.splat(0);
       let s30 = f32x4.splat(0);
       let s31 = f32x4.splat(0);
-      let bp = b + <usize>kBeg * rowB + jo;
-      let ko = <usize>kBeg * colA;
-      for (let k = kBeg; k < kEnd; k++) {
-        const b0 = ld(bp);
-        const b1 = ld(bp + 16);
-        bp += rowB;
-        const x0 = v128.load32_splat(a0 + ko);
-        const x1 = v128.load32_splat(a1 + ko);
-        const x2 = v128.load32_splat(a2 + ko);
-        const x3 = v128.load32_splat(a3 + ko);
-        ko += colA;
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+      let bq = bBase + <usize>(j >> 3) * stripB + <usize>kBeg * rowB;
+      if (ap && bp) {
+        // Both packed: two pointers walking forward, the other addresses immediate offsets.
+        let aq = a0;
+        const bEnd = bq + (<usize>K << 5);
+        while (bq < bEnd) {
+          const b0 = v128.load(bq);
+          const b1 = v128.load(bq, 16);
+          const x0 = v128.load32_splat(aq);
+          const x1 = v128.load32_splat(aq, 4);
+          const x2 = v128.load32_splat(aq, 8);
+          const x3 = v128.load32_splat(aq, 12);
+          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
+          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+          aq += 16;
+          bq += 32;
+        }
+      } else {
+        let ko = <usize>kBeg * colA;
+        for (let k = kBeg; k < kEnd; k++) {
+          const b0 = ld(bq);
+          const b1 = ld(bq + 16);
+          bq += rowB;
+          const x0 = v128.load32_splat(a0 + ko);
+          const x1 = v128.load32_splat(a1 + ko);
+          const x2 = v128.load32_splat(a2 + ko);
+          const x3 = v128.load32_splat(a3 + ko);
+          ko += colA;
+          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
+          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        }
+      }
+      const cnt = jEnd - j;
+      if (cnt < 8) {
+        put8(c0 + jo, s00, s01, cnt, acc);
+        put8(c1 + jo, s10, s11, cnt, acc);
+        put8(c2 + jo, s20, s21, cnt, acc);
+        put8(c3 + jo, s30, s31, cnt, acc);
+        continue;
       }
       if (acc) {
         s00 = f32x4.add(s00, ld(c0 + jo));
@@ -110,15 +181,21 @@ export function mm(
       v128.store(c3 + jo + 16, s31);
     }
     if (j < jEnd) {
-      rowTail(a0, colA, b, rowB, c0, kBeg, kEnd, acc, j, jEnd);
-      rowTail(a1, colA, b, rowB, c1, kBeg, kEnd, acc, j, jEnd);
-      rowTail(a2, colA, b, rowB, c2, kBeg, kEnd, acc, j, jEnd);
-      rowTail(a3, colA, b, rowB, c3, kBeg, kEnd, acc, j, jEnd);
+      const ua = a + <usize>i * (<usize>sai << 2);
+      const ur = <usize>sai << 2;
+      const uc = <usize>sak << 2;
+      const ub = <usize>sbk << 2;
+      rowTail(ua, uc, b, ub, c0, kBeg, kEnd, acc, j, jEnd);
+      rowTail(ua + ur, uc, b, ub, c1, kBeg, kEnd, acc, j, jEnd);
+      rowTail(ua + 2 * ur, uc, b, ub, c2, kBeg, kEnd, acc, j, jEnd);
+      rowTail(ua + 3 * ur, uc, b, ub, c3, kBeg, kEnd, acc, j, jEnd);
     }
   }
-  // Leftover rows (and the matrix-vector products of decoding): one row, 16 then 8 columns at a time.
+  // Leftover rows (and the matrix-vector products of decoding): one row, 16 then 8 columns at a
+  // time, A through its strides.
+  const colU = <usize>sak << 2;
   for (; i < m1; i++) {
-    const ar = a + <usize>i * rowA;
+    const ar = a + <usize>i * (<usize>sai << 2);
     const cr = c + <usize>i * rowC;
     const jEnd = mode == 1 ? min(n1, i + 1) : n1;
     const kBeg = mode == 3 ? min(i, K) : 0;
@@ -130,16 +207,18 @@ export function mm(
       let s1 = f32x4.splat(0);
       let s2 = f32x4.splat(0);
       let s3 = f32x4.splat(0);
-      let bp = b + <usize>kBeg * rowB + jo;
-      let ko = <usize>kBeg * colA;
+      let bq = bBase + <usize>(j >> 3) * stripB + <usize>kBeg * rowB;
+      let br = bq + stripB;
+      let ko = <usize>kBeg * colU;
       for (let k = kBeg; k < kEnd; k++) {
         const x = v128.load32_splat(ar + ko);
-        ko += colA;
-        s0 = f32x4.add(s0, f32x4.mul(x, ld(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(x, ld(bp + 16)));
-        s2 = f32x4.add(s2, f32x4.mul(x, ld(bp + 32)));
-        s3 = f32x4.add(s3, f32x4.mul(x, ld(bp + 48)));
-        bp += rowB;
+        ko += colU;
+        s0 = f32x4.add(s0, f32x4.mul(x, ld(bq)));
+        s1 = f32x4.add(s1, f32x4.mul(x, ld(bq + 16)));
+        s2 = f32x4.add(s2, f32x4.mul(x, ld(br)));
+        s3 = f32x4.add(s3, f32x4.mul(x, ld(br + 16)));
+        bq += rowB;
+        br += rowB;
       }
       if (acc) {
         s0 = f32x4.add(s0, ld(cr + jo));
@@ -152,18 +231,24 @@ export function mm(
       v128.store(cr + jo + 32, s2);
       v128.store(cr + jo + 48, s3);
     }
-    for (; j + 7 < jEnd; j += 8) {
+    const jLim = bp ? jEnd : jEnd - 7;
+    for (; j < jLim; j += 8) {
       const jo = <usize>j << 2;
       let s0 = f32x4.splat(0);
       let s1 = f32x4.splat(0);
-      let bp = b + <usize>kBeg * rowB + jo;
-      let ko = <usize>kBeg * colA;
+      let bq = bBase + <usize>(j >> 3) * stripB + <usize>kBeg * rowB;
+      let ko = <usize>kBeg * colU;
       for (let k = kBeg; k < kEnd; k++) {
         const x = v128.load32_splat(ar + ko);
-        ko += colA;
-        s0 = f32x4.add(s0, f32x4.mul(x, ld(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(x, ld(bp + 16)));
-        bp += rowB;
+        ko += colU;
+        s0 = f32x4.add(s0, f32x4.mul(x, ld(bq)));
+        s1 = f32x4.add(s1, f32x4.mul(x, ld(bq + 16)));
+        bq += rowB;
+      }
+      const cnt = jEnd - j;
+      if (cnt < 8) {
+        put8(cr + jo, s0, s1, cnt, acc);
+        continue;
       }
       if (acc) {
         s0 = f32x4.add(s0, ld(cr + jo));
@@ -172,7 +257,60 @@ export function mm(
       v128.store(cr + jo, s0);
       v128.store(cr + jo + 16, s1);
     }
-    if (j < jEnd) rowTail(ar, colA, b, rowB, cr, kBeg, kEnd, acc, j, jEnd);
+    if (j < jEnd) rowTail(ar, colU, b, <usize>sbk << 2, cr, kBeg, kEnd, acc, j, jEnd);
+  }
+}
+
+/** Stores the first cnt (< 8) of the 8 sums in s0|s1 at p (added to what is there when acc). */
+function put8(p: usize, s0: v128, s1: v128, cnt: i32, acc: i32): void {
+  for (let l = 0; l < cnt; l++) {
+    const v = l < 4 ? s0 : s1;
+    const m = l & 3;
+    const x = m == 0 ? f32x4.extract_lane(v, 0) : m == 1 ? f32x4.extract_lane(v, 1) : m == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+    const q = p + (<usize>l << 2);
+    store<f32>(q, acc ? load<f32>(q) + x : x);
+  }
+}
+
+/** Full 4-row tiles of A (rows [0, M & ~3)), element (i,k) at a + 4(i·sai + k·sak), as
+ * dst[(i/4)·K + k][i % 4]: a tile's 4 values for one k are adjacent. */
+export function packA(a: usize, sai: i32, sak: i32, M: i32, K: i32, dst: usize): void {
+  const M4 = M & ~3;
+  let d = dst;
+  for (let i = 0; i < M4; i += 4) {
+    for (let k = 0; k < K; k++) {
+      const p = a + ((<usize>i * <usize>sai + <usize>k * <usize>sak) << 2);
+      const r = <usize>sai << 2;
+      store<f32>(d, load<f32>(p));
+      store<f32>(d + 4, load<f32>(p + r));
+      store<f32>(d + 8, load<f32>(p + 2 * r));
+      store<f32>(d + 12, load<f32>(p + 3 * r));
+      d += 16;
+    }
+  }
+}
+
+/** B (element (k,j) at b + 4(k·sbk + j·sbj)) as 8-column strips: dst[(j/8)·K + k][j % 8], the last
+ * strip padded with zeros. Reading a strip is then one sequential stream. */
+export function packB(b: usize, sbk: i32, sbj: i32, K: i32, N: i32, dst: usize): void {
+  let d = dst;
+  for (let j0 = 0; j0 < N; j0 += 8) {
+    const w = min(8, N - j0);
+    if (sbj == 1 && w == 8) {
+      for (let k = 0; k < K; k++) {
+        const p = b + ((<usize>k * <usize>sbk + <usize>j0) << 2);
+        v128.store(d, ld(p));
+        v128.store(d + 16, ld(p + 16));
+        d += 32;
+      }
+      continue;
+    }
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < 8; c++) {
+        store<f32>(d + (<usize>c << 2), c < w ? load<f32>(b + ((<usize>k * <usize>sbk + <usize>(j0 + c) * <usize>sbj) << 2)) : 0);
+      }
+      d += 32;
+    }
   }
 }
 
@@ -192,9 +330,14 @@ function rowTail(ar: usize, colA: usize, b: usize, rowB: usize, cr: usize, k0: i
   }
 }
 
+/** Zeroes n bytes at p (bulk memory: much faster than a typed-array fill over shared memory). */
+export function zero(p: usize, n: usize): void {
+  memory.fill(p, 0, n);
+}
+
 /** Compatibility entry point: C[M,N] (+)= A[M,K]·B[K,N], rows [m0,m1), columns [n0,n1). */
 export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
-  mm(a, K, 1, b, N, c, N, K, acc, 0, m0, m1, n0, n1);
+  mm(a, K, 1, 0, b, N, 0, c, N, K, acc, 0, m0, m1, n0, n1);
 }
 
 /** dst(c,r) = src(r,c) for r < R, c < C; src rows `ss` floats apart, dst rows R floats apart. */
@@ -324,10 +467,10 @@ export function attnFwd(qkv: usize, out: usize, att: usize, scratch: usize, T: i
     const v = k + ((<usize>D) << 2);
     const P = att + ((<usize>p * <usize>T * <usize>T) << 2);
     transposeStrided(k, D3, kt, T, hd);
-    mm(q, D3, 1, kt, T, P, T, hd, 0, 1, 0, T, 0, T);
+    mm(q, D3, 1, 0, kt, T, 0, P, T, hd, 0, 1, 0, T, 0, T);
     softmaxRows(P, P, lse, T, T, sc, 1, 0);
     const o = out + (((<usize>b * <usize>T * <usize>D) + <usize>h * <usize>hd) << 2);
-    mm(P, T, 1, v, D3, o, D, T, 0, 2, 0, T, 0, hd);
+    mm(P, T, 1, 0, v, D3, 0, o, D, T, 0, 2, 0, T, 0, hd);
   }
 }
 
@@ -354,9 +497,9 @@ export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratc
     const gO = gout + (((<usize>b * <usize>T * <usize>D) + <usize>h * <usize>hd) << 2);
     const P = att + ((<usize>p * <usize>T * <usize>T) << 2);
     // dV (+)= Pᵀ·dO: A(i=s, k=t) = P[t, s], zero for t < s.
-    mm(P, 1, T, gO, D, gv, D3, T, 1, 3, 0, T, 0, hd);
+    mm(P, 1, T, 0, gO, D, 0, gv, D3, T, 1, 3, 0, T, 0, hd);
     transposeStrided(v, D3, vt, T, hd);
-    mm(gO, D, 1, vt, T, dP, T, hd, 0, 1, 0, T, 0, T);
+    mm(gO, D, 1, 0, vt, T, 0, dP, T, hd, 0, 1, 0, T, 0, T);
     for (let t = 0; t < T; t++) {
       const pr = P + ((<usize>t * <usize>T) << 2);
       const dr = dP + ((<usize>t * <usize>T) << 2);
@@ -378,7 +521,7 @@ export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratc
       }
     }
     // dQ (+)= dS·K (dS lower-triangular); dK (+)= dSᵀ·Q (A(i=s, k=t) = dS[t, s], zero for t < s).
-    mm(dP, T, 1, k, D3, gq, D3, T, 1, 2, 0, T, 0, hd);
-    mm(dP, 1, T, q, D3, gk, D3, T, 1, 3, 0, T, 0, hd);
+    mm(dP, T, 1, 0, k, D3, 0, gq, D3, T, 1, 2, 0, T, 0, hd);
+    mm(dP, 1, T, 0, q, D3, 0, gk, D3, T, 1, 3, 0, T, 0, hd);
   }
 }
