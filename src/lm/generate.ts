@@ -3,7 +3,7 @@
 // and the output layer are [active × d] matrix products rather than one vector at a time.
 import { createRng } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
-import { geluRows, matmulNN, pinWeights, unpinWeights } from './kernels/index.js';
+import { geluRows, matmulNN, matmulNT, pinWeights, unpinWeights } from './kernels/index.js';
 import { dff, type LM } from './model.js';
 import type { ChatMessage } from './tokenizer.js';
 
@@ -58,24 +58,24 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       done: false,
     };
   });
-  // The output layer is h·wteᵀ; transposing wte once per call lets decoding use the plain kernel.
-  const wteT = new Float32Array(c.vocabSize * D);
-  for (let v = 0; v < c.vocabSize; v++)
-    for (let d = 0; d < D; d++) wteT[d * c.vocabSize + v] = lm.params.wte.data[v * D + d];
-  const weights = [wteT, ...lm.params.layers.flatMap((l) => [l.wqkv.data, l.wo.data, l.w1.data, l.w2.data])];
+  // The output layer h·wteᵀ reads wte's rows in place (dot products), so wte needs no transposed copy.
+  const weights = [
+    lm.params.wte.data,
+    ...lm.params.layers.flatMap((l) => [l.wqkv.data, l.wo.data, l.w1.data, l.w2.data]),
+  ];
   pinWeights(weights);
   try {
-    return await decode(lm, seqs, wteT);
+    return await decode(lm, seqs);
   } finally {
     unpinWeights(weights);
   }
 }
 
-async function decode(lm: LM, seqs: Seq[], wteT: Float32Array): Promise<GenerateResult[]> {
+async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
   const c = lm.config;
   const next = new Map<Seq, number>();
   for (const s of seqs) {
-    const logits = runRows(lm, [s], s.ids, true, wteT);
+    const logits = runRows(lm, [s], s.ids, true);
     next.set(s, sample(logits, 0, c.vocabSize, s));
   }
   for (;;) {
@@ -89,7 +89,7 @@ async function decode(lm: LM, seqs: Seq[], wteT: Float32Array): Promise<Generate
       toks.push(tok);
     }
     if (active.length === 0) break;
-    const logits = runRows(lm, active, toks, false, wteT);
+    const logits = runRows(lm, active, toks, false);
     active.forEach((s, i) => {
       next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s));
     });
@@ -142,7 +142,7 @@ function finish(lm: LM, s: Seq, reason: 'stop' | 'length'): boolean {
  * Prefill: one sequence, all its prompt tokens, returns logits of the last row only.
  * Decode: one new token per active sequence, returns logits of every row.
  */
-function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Float32Array): Float32Array {
+function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32Array {
   const { params: p, config: c } = lm;
   const D = c.dModel;
   const F = dff(c);
@@ -239,7 +239,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, wteT: Fl
   const hn = new Float32Array(n * D);
   rmsRows(rows, p.lnf.data, hn, n, D);
   const logits = new Float32Array(n * c.vocabSize);
-  matmulNN(hn, wteT, logits, n, D, c.vocabSize);
+  matmulNT(hn, p.wte.data, logits, n, D, c.vocabSize);
   return logits;
 }
 

@@ -16,6 +16,7 @@ describe('matmul kernels', () => {
   });
   const shapes: [number, number, number][] = [
     [1, 7, 13],
+    [2, 64, 300],
     [5, 9, 17],
     [3, 64, 200],
     [37, 33, 70],

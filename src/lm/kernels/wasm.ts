@@ -96,14 +96,16 @@ interface Exports {
   attnFwd: I32Fn;
   attnBwd: I32Fn;
   zero: I32Fn;
+  mmDot: I32Fn;
   packA: I32Fn;
   packB: I32Fn;
 }
 /** Functions a worker can be asked to run, by index. */
-const FNS = ['mm', 'attnFwd', 'attnBwd'] as const;
+const FNS = ['mm', 'attnFwd', 'attnBwd', 'mmDot'] as const;
 const MM = 0;
 const ATTN_FWD = 1;
 const ATTN_BWD = 2;
+const MM_DOT = 3;
 
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
 const SLOT = 32; // Int32 words of control per worker: [seq, fn, args × 16, …, done (30), ready (31)]
@@ -116,7 +118,7 @@ const SCRATCH_RESERVE = 128 << 20;
 /** Below this many multiply-adds a product runs on the caller alone; skinny products (decoding)
  * wake the workers only when large, since a wake-up costs about as much as a small product. */
 const PARALLEL_MIN = 1 << 16;
-const PARALLEL_MIN_SKINNY = 1 << 20;
+const PARALLEL_MIN_SKINNY = 1 << 22;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -334,6 +336,24 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     if (M >= 16 && N >= 1024) {
       pbp = scratch(Math.ceil(N / 8) * 8 * K);
       ex.packB(pb, sbk, sbj, K, N, pbp);
+    } else if (sbj !== 1 && M < 4 && sbk === 1) {
+      // A·Bᵀ for a few rows (decoding): dot products over B's rows in place, split by columns.
+      const ready = readyWorkers(M * K * N >= PARALLEL_MIN_SKINNY).slice(0, Math.floor(N / 64));
+      const chunk = Math.ceil(N / (ready.length + 1) / 8) * 8;
+      dispatch(MM_DOT, ready, (p) => [
+        pa,
+        sai,
+        pb,
+        pc,
+        N,
+        K,
+        acc,
+        0,
+        M,
+        Math.min(N, p * chunk),
+        Math.min(N, (p + 1) * chunk),
+      ]);
+      return;
     } else if (sbj !== 1) {
       // Small products read B unpacked, which needs contiguous columns: transpose it.
       const t = scratch(K * N);

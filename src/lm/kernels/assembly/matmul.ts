@@ -194,6 +194,13 @@ function mmCore(
   // Leftover rows (and the matrix-vector products of decoding): one row, 16 then 8 columns at a
   // time, A through its strides.
   const colU = <usize>sak << 2;
+  // Plain overwrite with rows of B in place (the matrix-vector products of decoding): stream B row
+  // by row (axpy), reading it contiguously once per row of A; the row of C stays in L1. Starting
+  // from zero, its sums are the same ((0 + a₀b₀) + a₁b₁) + … as the other paths.
+  if (mode == 0 && !acc && !bp) {
+    for (; i < m1; i++) axpyRow(a + <usize>i * (<usize>sai << 2), colU, b, <usize>sbk << 2, c + <usize>i * rowC, K, n0, n1);
+    return;
+  }
   for (; i < m1; i++) {
     const ar = a + <usize>i * (<usize>sai << 2);
     const cr = c + <usize>i * rowC;
@@ -258,6 +265,77 @@ function mmCore(
       v128.store(cr + jo + 16, s1);
     }
     if (j < jEnd) rowTail(ar, colU, b, <usize>sbk << 2, cr, kBeg, kEnd, acc, j, jEnd);
+  }
+}
+
+/**
+ * C(i,j) (+)= Σ_k A(i,k)·B(j,k) for rows [m0,m1), columns [n0,n1): A·Bᵀ with B [N,K] rows read in
+ * place as dot products, for the few-row products of decoding (no transposed copy of B per call).
+ */
+export function mmDot(a: usize, sai: i32, b: usize, c: usize, sci: i32, K: i32, acc: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
+  const K4 = K & ~3;
+  const rowB = <usize>K << 2;
+  for (let i = m0; i < m1; i++) {
+    const ar = a + ((<usize>i * <usize>sai) << 2);
+    const cr = c + ((<usize>i * <usize>sci) << 2);
+    let j = n0;
+    for (; j + 3 < n1; j += 4) {
+      const b0 = b + <usize>j * rowB;
+      const b1 = b0 + rowB;
+      const b2 = b1 + rowB;
+      const b3 = b2 + rowB;
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let s2 = f32x4.splat(0);
+      let s3 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const ko = <usize>k << 2;
+        const x = ld(ar + ko);
+        s0 = f32x4.add(s0, f32x4.mul(x, ld(b0 + ko)));
+        s1 = f32x4.add(s1, f32x4.mul(x, ld(b1 + ko)));
+        s2 = f32x4.add(s2, f32x4.mul(x, ld(b2 + ko)));
+        s3 = f32x4.add(s3, f32x4.mul(x, ld(b3 + ko)));
+      }
+      store<f32>(cr + (<usize>j << 2), hsum(s0, ar, b0, K4, K) + (acc ? load<f32>(cr + (<usize>j << 2)) : 0));
+      store<f32>(cr + (<usize>(j + 1) << 2), hsum(s1, ar, b1, K4, K) + (acc ? load<f32>(cr + (<usize>(j + 1) << 2)) : 0));
+      store<f32>(cr + (<usize>(j + 2) << 2), hsum(s2, ar, b2, K4, K) + (acc ? load<f32>(cr + (<usize>(j + 2) << 2)) : 0));
+      store<f32>(cr + (<usize>(j + 3) << 2), hsum(s3, ar, b3, K4, K) + (acc ? load<f32>(cr + (<usize>(j + 3) << 2)) : 0));
+    }
+    for (; j < n1; j++) {
+      const bj = b + <usize>j * rowB;
+      let s = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) s = f32x4.add(s, f32x4.mul(ld(ar + (<usize>k << 2)), ld(bj + (<usize>k << 2))));
+      store<f32>(cr + (<usize>j << 2), hsum(s, ar, bj, K4, K) + (acc ? load<f32>(cr + (<usize>j << 2)) : 0));
+    }
+  }
+}
+
+/** Lanes of s summed, plus the scalar tail k ∈ [K4, K) of a·b. */
+// @ts-ignore: decorator
+@inline
+function hsum(s: v128, ar: usize, br: usize, K4: i32, K: i32): f32 {
+  let t = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (let k = K4; k < K; k++) t += load<f32>(ar + (<usize>k << 2)) * load<f32>(br + (<usize>k << 2));
+  return t;
+}
+
+/** C row [n0,n1) = Σ_k A(k)·B(k, ·), B rows `rowB` bytes apart with contiguous columns. */
+function axpyRow(ar: usize, colA: usize, b: usize, rowB: usize, cr: usize, K: i32, n0: i32, n1: i32): void {
+  const j8 = n0 + ((n1 - n0) & ~7);
+  memory.fill(cr + (<usize>n0 << 2), 0, <usize>(n1 - n0) << 2);
+  for (let k = 0; k < K; k++) {
+    const s = load<f32>(ar + <usize>k * colA);
+    const x = f32x4.splat(s);
+    const br = b + <usize>k * rowB;
+    for (let j = n0; j < j8; j += 8) {
+      const jo = <usize>j << 2;
+      v128.store(cr + jo, f32x4.add(ld(cr + jo), f32x4.mul(x, ld(br + jo))));
+      v128.store(cr + jo + 16, f32x4.add(ld(cr + jo + 16), f32x4.mul(x, ld(br + jo + 16))));
+    }
+    for (let j = j8; j < n1; j++) {
+      const jo = <usize>j << 2;
+      store<f32>(cr + jo, load<f32>(cr + jo) + s * load<f32>(br + jo));
+    }
   }
 }
 
