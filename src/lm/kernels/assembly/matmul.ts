@@ -418,17 +418,41 @@ export function matmulBlock(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32
   mm(a, K, 1, 0, b, N, 0, c, N, K, acc, 0, m0, m1, n0, n1);
 }
 
-/** dst(c,r) = src(r,c) for r < R, c < C; src rows `ss` floats apart, dst rows R floats apart. */
+/** dst(c,r) = src(r,c) for r < R, c < C; src rows `ss` floats apart, dst rows R floats apart.
+ * 4×4 blocks through SIMD shuffles, inside 32×32 blocks for the cache; scalar edges. */
 export function transposeStrided(src: usize, ss: i32, dst: usize, R: i32, C: i32): void {
-  for (let r0 = 0; r0 < R; r0 += 8) {
-    const r1 = min(r0 + 8, R);
-    for (let c0 = 0; c0 < C; c0 += 8) {
-      const c1 = min(c0 + 8, C);
-      for (let r = r0; r < r1; r++) {
-        for (let cc = c0; cc < c1; cc++) {
-          store<f32>(dst + ((<usize>cc * <usize>R + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>ss + <usize>cc) << 2)));
+  const R4 = R & ~3;
+  const C4 = C & ~3;
+  const sr = <usize>ss << 2;
+  const dr = <usize>R << 2;
+  for (let r0 = 0; r0 < R4; r0 += 32) {
+    const r1 = min(r0 + 32, R4);
+    for (let c0 = 0; c0 < C4; c0 += 32) {
+      const c1 = min(c0 + 32, C4);
+      for (let r = r0; r < r1; r += 4) {
+        for (let c = c0; c < c1; c += 4) {
+          const p = src + <usize>r * sr + (<usize>c << 2);
+          const x0 = v128.load(p);
+          const x1 = v128.load(p + sr);
+          const x2 = v128.load(p + 2 * sr);
+          const x3 = v128.load(p + 3 * sr);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const q = dst + <usize>c * dr + (<usize>r << 2);
+          v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(q + dr, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(q + 2 * dr, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(q + 3 * dr, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
         }
       }
+    }
+  }
+  // Edges: rows past R4 (all columns), columns past C4 (rows below R4).
+  for (let r = 0; r < R; r++) {
+    for (let c = r < R4 ? C4 : 0; c < C; c++) {
+      store<f32>(dst + <usize>c * dr + (<usize>r << 2), load<f32>(src + <usize>r * sr + (<usize>c << 2)));
     }
   }
 }
