@@ -48,13 +48,7 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
     if (status === undefined) {
       return new TargetError(`${targetId}: ${redactText(shortMessage(err.message))}`, 'network');
     }
-    const kind = kindForStatus(status);
-    return new TargetError(
-      `${targetId}: HTTP ${status} ${redactText(shortMessage(providerMessage(err)))}`.trimEnd(),
-      kind,
-      status,
-      retryAfterMs((err as { headers?: unknown }).headers),
-    );
+    return statusError(targetId, status, providerMessage(err), (err as { headers?: unknown }).headers);
   }
   if (err instanceof SyntaxError) {
     return new TargetError(
@@ -69,6 +63,34 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   return new TargetError(`${targetId}: unreadable reply: ${redactText(shortMessage(message))}`, 'malformed');
 }
 
+/** An HTTP error status → TargetError with the provider's message (redacted: some servers echo the
+ * key back) and its Retry-After. */
+export function statusError(
+  targetId: string,
+  status: number,
+  message: string,
+  headers: unknown,
+): TargetError {
+  return new TargetError(
+    `${targetId}: HTTP ${status} ${redactText(shortMessage(message))}`.trimEnd(),
+    kindForStatus(status),
+    status,
+    retryAfterMs(headers),
+  );
+}
+
+/** The message in an error body (`{error: {message}}`, `{message}`, `{error: "..."}`), else the text. */
+export function bodyMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: { message?: unknown } | string } | null;
+    const m = body?.message ?? (typeof body?.error === 'object' ? body.error?.message : body?.error);
+    if (typeof m === 'string') return m;
+  } catch {
+    // not JSON: the text is the message
+  }
+  return text;
+}
+
 function providerMessage(err: Error): string {
   const body = (err as { error?: unknown }).error as
     | { message?: unknown; error?: { message?: unknown } }
@@ -77,7 +99,7 @@ function providerMessage(err: Error): string {
   return typeof m === 'string' ? m : err.message.replace(/^\d{3}\s*/, '');
 }
 
-function shortMessage(m: string): string {
+export function shortMessage(m: string): string {
   const one = m.replace(/\s+/g, ' ').trim();
   return one.length > 200 ? `${one.slice(0, 197)}...` : one;
 }

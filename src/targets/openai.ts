@@ -1,6 +1,8 @@
-// OpenAI-compatible chat completions through the official `openai` client: OpenAI, Azure OpenAI,
-// vLLM, Ollama, llama.cpp server, LM Studio — anything that speaks /v1/chat/completions. The
-// client's own retries are off (`maxRetries: 0`): withRetry does them, so they are observable.
+// OpenAI-compatible chat completions: OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp server,
+// LM Studio — anything that speaks /v1/chat/completions. A plain reply is one JSON POST over Node's
+// keep-alive HTTP client (http-json.ts: a fifth of the SDK's CPU per call, which decides red-team
+// throughput); a streamed reply goes through the official `openai` client, for its SSE parsing.
+// Neither retries by itself: withRetry does, so retries are observable.
 import OpenAI from 'openai';
 import type { OpenAITargetConfig } from '../config/index.js';
 import {
@@ -11,7 +13,8 @@ import {
   type Target,
   TargetError,
 } from '../core/index.js';
-import { toTargetError } from './errors.js';
+import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
+import { createJsonClient } from './http-json.js';
 
 export function openaiTargetId(cfg: Pick<OpenAITargetConfig, 'model' | 'baseURL'>): string {
   return `openai:${cfg.model}@${cfg.baseURL ?? 'https://api.openai.com/v1'}`;
@@ -37,16 +40,30 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
 }
 
 export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(cfg)): Target {
-  const client = new OpenAI({
-    // Local servers need no key, but the client insists on one: send a placeholder.
-    apiKey: cfg.apiKey || process.env.OPENAI_API_KEY || 'no-key',
-    baseURL: cfg.baseURL,
-    organization: cfg.organization,
-    defaultHeaders: cfg.headers,
-    maxRetries: 0,
-    // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
-    timeout: cfg.timeoutMs + 5_000,
-  });
+  // Local servers need no key, but OpenAI-compatible clients always send one: send a placeholder.
+  const apiKey = cfg.apiKey || process.env.OPENAI_API_KEY || 'no-key';
+  const baseURL = (cfg.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+  const completionsURL = new URL(`${baseURL}/chat/completions`);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'user-agent': 'breakfix',
+    authorization: `Bearer ${apiKey}`,
+    ...(cfg.organization ? { 'openai-organization': cfg.organization } : {}),
+    ...lowerKeys(cfg.headers ?? {}),
+  };
+  const http = createJsonClient(completionsURL);
+  let sdk: OpenAI | undefined;
+  const streamingClient = () =>
+    (sdk ??= new OpenAI({
+      apiKey,
+      baseURL: cfg.baseURL,
+      organization: cfg.organization,
+      defaultHeaders: cfg.headers,
+      maxRetries: 0,
+      // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
+      timeout: cfg.timeoutMs + 5_000,
+    }));
 
   return {
     id,
@@ -67,7 +84,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined | null;
         let model: string | undefined;
         if (cfg.stream) {
-          const stream = await client.chat.completions.create(
+          const stream = await streamingClient().chat.completions.create(
             { ...body, stream: true, stream_options: { include_usage: true } },
             { signal: options.signal },
           );
@@ -83,7 +100,23 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             throw new TargetError(`${id}: stream ended without a finish reason`, 'malformed');
           }
         } else {
-          const completion = await client.chat.completions.create(body, { signal: options.signal });
+          const res = await http.post(headers, body, {
+            signal: options.signal,
+            // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
+            timeoutMs: cfg.timeoutMs + 5_000,
+            id,
+          });
+          if (res.status < 200 || res.status >= 300)
+            throw statusError(id, res.status, bodyMessage(res.text), res.headers);
+          let completion: OpenAI.ChatCompletion;
+          try {
+            completion = JSON.parse(res.text) as OpenAI.ChatCompletion;
+          } catch (err) {
+            throw new TargetError(
+              `${id}: reply is not valid JSON (${shortMessage((err as Error).message)})`,
+              'malformed',
+            );
+          }
           if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
             throw new TargetError(`${id}: reply has no choices`, 'malformed');
           }
@@ -115,5 +148,12 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         throw toTargetError(err, id);
       }
     },
+    async close() {
+      http.close();
+    },
   };
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }

@@ -168,12 +168,15 @@ describe('provider refusal and streaming', () => {
   });
 
   it('a caller abort is final and not retried', async () => {
-    const s = await fake({ latencyMs: 200 });
+    const s = await fake({ latencyMs: 2_000 });
     const controller = new AbortController();
     const p = createTarget(cfg(s.url, { retries: 3, timeoutMs: 5_000 }), { retryBaseMs: 1 }).chat(hi, {
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), 50);
+    // Abort while the server holds the request (a fixed delay races the request under load).
+    const started = Date.now();
+    while (s.requests === 0 && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 2));
+    controller.abort();
     const err = (await p.catch((e: unknown) => e)) as TargetError;
     expect(err.kind).toBe('aborted');
     expect(s.requests).toBe(1);

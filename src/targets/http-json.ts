@@ -1,0 +1,119 @@
+// One JSON POST over Node's own HTTP client (node:http / node:https) with a keep-alive agent. The
+// non-streaming chat call needs nothing more, and at hundreds of calls per second the openai SDK's
+// path (request building, logging, web streams over fetch) cost ~5× the CPU of this one
+// (docs/PERFORMANCE.md, red-team section). Failures become TargetErrors of the same kinds the SDK
+// path gives: a dropped or cut connection is `network`, a caller abort `aborted`, no reply within
+// `timeoutMs` `timeout`; HTTP statuses are left to the caller, which reads the body for the message.
+import http from 'node:http';
+import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { redactText } from '../config/index.js';
+import { TargetError } from '../core/index.js';
+
+export interface JsonResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as text (decompressed if the server compressed it unasked). */
+  text: string;
+}
+
+export interface JsonClient {
+  post(
+    headers: Record<string, string>,
+    body: unknown,
+    opts: { signal?: AbortSignal; timeoutMs: number; id: string },
+  ): Promise<JsonResponse>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+/** A client for POSTs to one URL. */
+export function createJsonClient(url: URL): JsonClient {
+  const secure = url.protocol === 'https:';
+  const lib = secure ? https : http;
+  // Idle keep-alive sockets are unref'd by the agent, so they never hold the process open.
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  // Parsed once: converting a URL per request is a visible share of the client's cost.
+  const target = { ...urlToHttpOptions(url), method: 'POST', agent };
+  return {
+    post(headers, body, opts) {
+      const { signal, timeoutMs, id } = opts;
+      const data = JSON.stringify(body);
+      return new Promise<JsonResponse>((resolve, reject) => {
+        if (signal?.aborted) return reject(new TargetError(`${id}: request aborted`, 'aborted'));
+        let settled = false;
+        const fail = (err: TargetError) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          req.destroy();
+          reject(err);
+        };
+        const onAbort = () => fail(new TargetError(`${id}: request aborted`, 'aborted'));
+        const network = (err: Error) =>
+          fail(
+            new TargetError(
+              `${id}: connection failed: ${redactText(err.message.replace(/\s+/g, ' ').slice(0, 200))}`,
+              'network',
+            ),
+          );
+        const req = lib.request(
+          { ...target, headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            // A body cut short (fewer bytes than Content-Length, then a closed connection) ends in
+            // 'error' or 'aborted', never in 'end'.
+            res.on('error', network);
+            res.on('aborted', () => network(new Error('connection closed before the reply was complete')));
+            res.on('end', () => {
+              if (settled) return;
+              if (!res.complete) return network(new Error('connection closed before the reply was complete'));
+              let raw: Buffer = Buffer.concat(chunks);
+              try {
+                raw = decode(raw, res.headers['content-encoding']);
+              } catch (err) {
+                return fail(
+                  new TargetError(
+                    `${id}: unreadable reply: ${err instanceof Error ? err.message : String(err)}`,
+                    'malformed',
+                  ),
+                );
+              }
+              settled = true;
+              signal?.removeEventListener('abort', onAbort);
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, text: raw.toString('utf8') });
+            });
+          },
+        );
+        req.on('error', network);
+        // A backstop for a caller without withTimeout: no socket activity for timeoutMs ends it.
+        req.setTimeout(timeoutMs, () => fail(new TargetError(`${id}: request timed out`, 'timeout')));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        req.end(data);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+function decode(raw: Buffer, encoding: string | undefined): Buffer {
+  switch (encoding?.trim().toLowerCase()) {
+    case undefined:
+    case '':
+    case 'identity':
+      return raw;
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(raw);
+    case 'deflate':
+      return inflateSync(raw);
+    case 'br':
+      return brotliDecompressSync(raw);
+    default:
+      throw new Error(`unsupported content-encoding ${encoding}`);
+  }
+}
