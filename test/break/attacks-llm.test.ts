@@ -126,6 +126,57 @@ describe('TAP', () => {
   });
 });
 
+describe("PAIR and TAP stop when the run's shared budget is spent", () => {
+  /** The run's budget counter (tokens or wall time in a real run): spent after `calls` target calls. */
+  const spentAfter = (calls: number): BudgetCounter => ({
+    calls: 0,
+    tokens: 0,
+    exhausted() {
+      if (this.calls >= calls) this.reason = 'tokens';
+      return this.reason !== undefined;
+    },
+  });
+
+  it('PAIR: no target call past the budget, and no success claimed', async () => {
+    const attacker = await proposer(1000);
+    const { server, target } = await magicTarget();
+    const budget = spentAfter(3);
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, budget, options: { streams: 3, iterations: 4 } }),
+    );
+    expect(server.requests).toBe(3);
+    expect(r.calls).toBe(3);
+    expect(budget.calls).toBe(3);
+    expect(r.outcome).not.toBe('success');
+  });
+
+  it('TAP: no target call past the budget, and no success claimed', async () => {
+    let k = 0;
+    const attacker = await scripted((m) =>
+      (m[0]?.content ?? '').includes('still pursues')
+        ? 'yes'
+        : JSON.stringify({ improvement: 'x', prompt: `variant ${k++}` }),
+    );
+    const { server, target } = await magicTarget();
+    const budget = spentAfter(4);
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, budget, options: { branching: 3, width: 3, depth: 3 } }),
+    );
+    expect(server.requests).toBe(4);
+    expect(r.calls).toBe(4);
+    expect(r.outcome).not.toBe('success');
+  });
+
+  it('a budget spent before the first call leaves the attempt incomplete (redone on resume), not failed', async () => {
+    const attacker = await proposer(0);
+    const { server, target } = await magicTarget();
+    const r = await pairAttack.run(ctx(target, { attacker: attacker.target, budget: spentAfter(0) }));
+    expect(server.requests).toBe(0);
+    expect(r.incomplete).toBe(true);
+    expect(r.outcome).not.toBe('failure');
+  });
+});
+
 describe('simulated conversation', () => {
   it('a user simulator drives a multi-turn chat; stops at the first success', async () => {
     let k = 0;

@@ -39,10 +39,12 @@ function cli(
 }
 
 describe('breakfix redteam', () => {
-  it('--list --json: every converter, template and attack with a one-line description', async () => {
-    const r = await cli(['redteam', '--list', '--json'], mkdtempSync(join(tmpdir(), 'rt-cli-')));
+  it('--list --json: one object {converters, templates, attacks} of {id, description}; --list prints the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
+    const r = await cli(['redteam', '--list', '--json'], dir);
     expect(r.status).toBe(0);
     const l = JSON.parse(r.stdout) as Record<string, { id: string; description: string }[]>;
+    expect(Object.keys(l).sort()).toEqual(['attacks', 'converters', 'templates']);
     expect(l.converters.length).toBeGreaterThanOrEqual(20);
     expect(l.templates.length).toBeGreaterThanOrEqual(25);
     expect(l.attacks.map((a) => a.id)).toEqual(
@@ -57,8 +59,35 @@ describe('breakfix redteam', () => {
         'search',
       ]),
     );
-    for (const x of [...l.converters, ...l.templates, ...l.attacks])
+    const all = [...l.converters, ...l.templates, ...l.attacks];
+    for (const x of all) {
+      expect(typeof x.id).toBe('string');
+      expect(typeof x.description).toBe('string');
       expect(x.description.length).toBeGreaterThan(5);
+      // one line each
+      expect(x.description).not.toContain('\n');
+    }
+    for (const group of [l.converters, l.templates, l.attacks])
+      expect(new Set(group.map((x) => x.id)).size).toBe(group.length);
+
+    // Without --json: the same entries, one line each (id, then its description), under a heading
+    // per kind with its count.
+    const plain = await cli(['redteam', '--list'], dir);
+    expect(plain.status).toBe(0);
+    const lines = plain.stdout.split('\n');
+    for (const [kind, group] of Object.entries(l)) {
+      // An id can be both an attack and a template (many_shot): look in the kind's own section.
+      const head = lines.indexOf(`${kind} (${group.length})`);
+      expect(head, `${kind} heading`).toBeGreaterThanOrEqual(0);
+      const end = lines.indexOf('', head);
+      const section = lines.slice(head + 1, end < 0 ? undefined : end);
+      expect(section).toHaveLength(group.length);
+      for (const x of group) {
+        const line = section.find((ln) => ln.trim().split(/\s+/)[0] === x.id);
+        expect(line, x.id).toBeDefined();
+        expect(line).toContain(x.description);
+      }
+    }
   }, 30_000);
 
   it('runs against a target, stores every attempt, exits 1 when an attack succeeded; rerun resumes', async () => {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planRedteam, runRedteam, selectSeeds } from '../../src/break/index.js';
-import { InputError, type Judge, type Seed } from '../../src/core/index.js';
-import { complianceJudge, createJudges, severityJudge } from '../../src/judge/index.js';
+import { type Attempt, InputError, type Judge, type Seed } from '../../src/core/index.js';
+import { complianceJudge, createJudges, decideOutcome, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
@@ -51,6 +51,52 @@ describe('runRedteam', () => {
     expect(Object.keys(sum.slices.attack)).toEqual(expect.arrayContaining(['direct', 'chain', 'crescendo']));
     expect(sum.slices.language.en.attempts).toBe(sum.attempts);
     expect(store.getRun('r1')?.kind).toBe('redteam');
+  });
+
+  it('each stored attempt is what was sent and judged; the same seed stores the same attempts', async () => {
+    const { server, target } = await halfTarget();
+    const few = seeds.slice(0, 4);
+    const opts = {
+      target,
+      seeds: few,
+      judges: judges(),
+      persona: 'intermediate' as const,
+      runId: 'same',
+      seed: 5,
+      // one at a time: the search attack learns across seeds, so order is part of the plan
+      concurrency: 1,
+      search: { tries: 3 },
+    };
+    const a = tmpStore();
+    const b = tmpStore();
+    await runRedteam({ ...opts, store: a });
+    const sentByFirst = server.log.length;
+    await runRedteam({ ...opts, store: b });
+    const strip = (x: Attempt) => ({ ...x, createdAt: undefined });
+    const first = a.listAttempts({ runId: 'same' });
+    expect(first.length).toBeGreaterThan(few.length);
+    expect(b.listAttempts({ runId: 'same' }).map(strip)).toEqual(first.map(strip));
+    expect(a.getRun('same')?.seed).toBe(5);
+    expect(new Set(first.map((x) => x.attack))).toEqual(
+      new Set(['direct', 'chain', 'many_shot', 'crescendo', 'search']),
+    );
+    const sent = server.log.slice(0, sentByFirst).map((r) => JSON.stringify(r.body.messages));
+    for (const x of first) {
+      const seed = few.find((s) => s.id === x.seedId);
+      expect(seed, x.seedId).toBeDefined();
+      expect([x.language, x.category]).toEqual([seed?.language, seed?.category]);
+      if (x.attack === 'chain') expect(x.techniques.length).toBeGreaterThan(0);
+      // the transcript is the request the target got, then its reply
+      const reply = x.transcript.at(-1);
+      expect(reply?.role).toBe('assistant');
+      const request = x.transcript.slice(0, -1).map((m) => ({ role: m.role, content: m.content }));
+      expect(sent).toContain(JSON.stringify(request));
+      const got = seedIn(lastUser(request), few);
+      expect(reply?.content).toBe(got ? comply(got) : refuse(seeds[0] as Seed));
+      expect(x.verdicts.map((v) => v.judge)).toEqual(['offline-compliance@v1', 'offline-severity@v1']);
+      expect(x.outcome).toBe(decideOutcome(x.verdicts).outcome);
+      expect(x.calls).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('resume: a rerun with the same run id skips every stored attempt and calls the target no more', async () => {
