@@ -1,8 +1,8 @@
 // Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors]
-// (default: the three early dev sets and the held-out dev set; the frozen final test set
-// test/judge/fixtures/refusal-holdout-final.jsonl only when named — see docs/JUDGES.md).
+// (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4 and
+// refusal-holdout5-final — only when named; see docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
@@ -71,9 +71,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const files = args.length
     ? args
-    : ['refusal-eval', 'refusal-test', 'refusal-final', 'refusal-holdout-dev'].map(
-        (n) => `test/judge/fixtures/${n}.jsonl`,
-      );
+    : [
+        'refusal-eval',
+        'refusal-test',
+        'refusal-final',
+        'refusal-holdout-dev',
+        'refusal-holdout2',
+        'refusal-holdout3',
+        'refusal-holdout5-dev',
+        'refusal-dev6',
+        'refusal-dev7',
+        'refusal-dev8',
+      ].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
   const show = (name: string, r: RefusalEvalResult) => {
