@@ -1,0 +1,167 @@
+// The plain (non-streaming) OpenAI-compatible call over node:http (src/targets/http-json.ts),
+// against SCRIPTED FAKE endpoints written here on 127.0.0.1: what a real server may do that the
+// fault server (test/helpers/openai-server.ts) does not — compress unasked, answer errors in plain
+// text with Retry-After-Ms, use an unknown encoding — and the request the client sends.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenAITargetConfig } from '../../src/config/index.js';
+import { TargetError } from '../../src/core/index.js';
+import { createTarget } from '../../src/targets/index.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+interface Seen {
+  url: string;
+  /** The client's port: the same port twice means a reused connection. */
+  port?: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+async function endpoint(
+  respond: (res: ServerResponse, seen: Seen) => void,
+): Promise<{ url: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const s = {
+        url: req.url ?? '',
+        port: req.socket.remotePort,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      seen.push(s);
+      respond(res, s);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen };
+}
+
+const completion = (text: string) =>
+  JSON.stringify({
+    id: 'x',
+    object: 'chat.completion',
+    model: 'served-model',
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 3, completion_tokens: 2 },
+  });
+
+const cfg = (url: string, over: Partial<OpenAITargetConfig> = {}): OpenAITargetConfig => ({
+  type: 'openai',
+  model: 'fake-model',
+  baseURL: url,
+  concurrency: 2,
+  timeoutMs: 2_000,
+  retries: 0,
+  cache: false,
+  stream: false,
+  ...over,
+});
+const hi = [{ role: 'user' as const, content: 'hello' }];
+
+describe('plain replies over node:http', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)('decodes a %s-compressed reply the client did not ask for', async (encoding, compress) => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(compress(Buffer.from(completion('compressed answer'))));
+    });
+    const reply = await createTarget(cfg(url), {}).chat(hi);
+    expect(reply).toMatchObject({
+      text: 'compressed answer',
+      finishReason: 'stop',
+      model: 'served-model',
+      usage: { promptTokens: 3, completionTokens: 2 },
+    });
+  });
+
+  it('an unknown content encoding is a malformed reply (retryable), not a crash', async () => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd-nope' });
+      res.end('????');
+    });
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.kind).toBe('malformed');
+    expect(err.retryable).toBe(true);
+  });
+
+  it('a plain-text error body is the message; Retry-After-Ms sets the wait', async () => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after-ms': '150' });
+      res.end('upstream overloaded, try later');
+    });
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('server');
+    expect(err.status).toBe(503);
+    expect(err.retryAfterMs).toBe(150);
+    expect(err.message).toContain('HTTP 503 upstream overloaded, try later');
+  });
+
+  it('a 200 that is not JSON is malformed', async () => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login page</html>');
+    });
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('malformed');
+  });
+
+  it('sends one JSON POST to <baseURL>/chat/completions with the key, organization and extra headers', async () => {
+    const { url, seen } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(completion('ok'));
+    });
+    const t = createTarget(
+      cfg(`${url}/`, {
+        apiKey: 'sk-test-0123456789abcdef',
+        organization: 'org-red',
+        headers: { 'X-Team': 'red', 'User-Agent': 'custom-agent' },
+        temperature: 0.2,
+      }),
+      {},
+    );
+    await t.chat(hi, { maxTokens: 7 });
+    await t.chat(hi);
+    expect(seen).toHaveLength(2);
+    const [first] = seen;
+    expect(first.url).toBe('/v1/chat/completions');
+    expect(first.headers).toMatchObject({
+      authorization: 'Bearer sk-test-0123456789abcdef',
+      'openai-organization': 'org-red',
+      'x-team': 'red',
+      'user-agent': 'custom-agent',
+      'content-type': 'application/json',
+    });
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.body));
+    expect(JSON.parse(first.body)).toEqual({
+      model: 'fake-model',
+      messages: hi,
+      temperature: 0.2,
+      max_tokens: 7,
+    });
+    // keep-alive: the second call reuses the connection
+    expect(first.headers.connection).toBe('keep-alive');
+    expect(seen[1].port).toBe(first.port);
+  });
+});
