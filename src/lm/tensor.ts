@@ -30,6 +30,17 @@ export class Tensor {
     return this.data.length;
   }
 
+  /**
+   * Where a backward pass writes this tensor's gradient, and whether it must add to it: a gradient
+   * not made yet is allocated without zeroing (for arena tensors) and the caller then overwrites
+   * every element, which saves a pass over memory per op.
+   */
+  gradSlot(): [Float32Array, boolean] {
+    if (this.grad) return [this.grad, true];
+    this.grad = this.scoped ? buf(this.data.length, false) : new Float32Array(this.data.length);
+    return [this.grad, false];
+  }
+
   ensureGrad(): Float32Array {
     if (!this.grad)
       this.grad = this.scoped ? buf(this.data.length, true) : new Float32Array(this.data.length);
@@ -105,7 +116,10 @@ export function matmul(a: Tensor, w: Tensor): Tensor {
   matmulNN(a.data, w.data, o.data, M, K, N);
   return record(o, [a, w], () => {
     const g = o.grad!;
-    if (a.requiresGrad) matmulNT(g, w.data, a.ensureGrad(), M, N, K, true);
+    if (a.requiresGrad) {
+      const [ga, acc] = a.gradSlot();
+      matmulNT(g, w.data, ga, M, N, K, acc);
+    }
     if (w.requiresGrad) matmulTN(a.data, g, w.ensureGrad(), K, M, N, true);
   });
 }
@@ -118,7 +132,10 @@ export function matmulT(a: Tensor, w: Tensor): Tensor {
   matmulNT(a.data, w.data, o.data, M, K, N);
   return record(o, [a, w], () => {
     const g = o.grad!;
-    if (a.requiresGrad) matmulNN(g, w.data, a.ensureGrad(), M, N, K, true);
+    if (a.requiresGrad) {
+      const [ga, acc] = a.gradSlot();
+      matmulNN(g, w.data, ga, M, N, K, acc);
+    }
     if (w.requiresGrad) matmulTN(g, a.data, w.ensureGrad(), N, M, K, true);
   });
 }
@@ -129,8 +146,12 @@ export function add(a: Tensor, b: Tensor): Tensor {
   for (let i = 0; i < n; i++) o.data[i] = a.data[i] + b.data[i];
   return record(o, [a, b], () => {
     const g = o.grad!;
-    if (a.requiresGrad) addInto(a.ensureGrad(), g);
-    if (b.requiresGrad) addInto(b.ensureGrad(), g);
+    for (const t of [a, b]) {
+      if (!t.requiresGrad) continue;
+      const [gt, acc] = t.gradSlot();
+      if (acc) addInto(gt, g);
+      else gt.set(g);
+    }
   });
 }
 
@@ -183,30 +204,35 @@ export function rmsnorm(x: Tensor, weight: Tensor, eps = 1e-5): Tensor {
   const [n, D] = x.shape;
   const o = out([n, D]);
   const inv = new Float32Array(n);
+  // Arrays in locals: V8 does not hoist the property loads out of the loops.
+  const xd = x.data;
+  const wd = weight.data;
+  const od = o.data;
   for (let i = 0; i < n; i++) {
     let ss = 0;
     const r = i * D;
-    for (let d = 0; d < D; d++) ss += x.data[r + d] * x.data[r + d];
+    for (let d = 0; d < D; d++) ss += xd[r + d] * xd[r + d];
     const s = 1 / Math.sqrt(ss / D + eps);
     inv[i] = s;
-    for (let d = 0; d < D; d++) o.data[r + d] = x.data[r + d] * s * weight.data[d];
+    for (let d = 0; d < D; d++) od[r + d] = xd[r + d] * s * wd[d];
   }
   return record(o, [x, weight], () => {
     const g = o.grad!;
-    const gx = x.requiresGrad ? x.ensureGrad() : null;
+    const [gx, accX] = x.requiresGrad ? x.gradSlot() : [null, false];
     const gw = weight.requiresGrad ? weight.ensureGrad() : null;
     for (let i = 0; i < n; i++) {
       const r = i * D;
       const s = inv[i];
       let dot = 0;
       for (let d = 0; d < D; d++) {
-        const gn = g[r + d] * weight.data[d];
-        dot += gn * x.data[r + d];
-        if (gw) gw[d] += g[r + d] * x.data[r + d] * s;
+        const gn = g[r + d] * wd[d];
+        dot += gn * xd[r + d];
+        if (gw) gw[d] += g[r + d] * xd[r + d] * s;
       }
       if (gx) {
         const c = (dot * s * s * s) / D;
-        for (let d = 0; d < D; d++) gx[r + d] += g[r + d] * weight.data[d] * s - x.data[r + d] * c;
+        if (accX) for (let d = 0; d < D; d++) gx[r + d] += g[r + d] * wd[d] * s - xd[r + d] * c;
+        else for (let d = 0; d < D; d++) gx[r + d] = g[r + d] * wd[d] * s - xd[r + d] * c;
       }
     }
   });
@@ -223,12 +249,13 @@ export function gelu(x: Tensor): Tensor {
   geluRows(xd, o.data, th, n);
   return record(o, [x], () => {
     const g = o.grad!;
-    const gx = x.ensureGrad();
+    const [gx, acc] = x.gradSlot();
     for (let i = 0; i < n; i++) {
       const v = xd[i];
       const t = th[i];
       const du = GELU_C * (1 + 3 * 0.044715 * v * v);
-      gx[i] += g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+      const d = g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+      gx[i] = acc ? gx[i] + d : d;
     }
   });
 }
@@ -292,11 +319,15 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: A
   o.data[0] = loss / denom;
   return record(o, [logits], () => {
     const g = o.grad![0] / denom;
-    const gl = logits.ensureGrad();
+    const [gl, acc] = logits.gradSlot();
     for (let i = 0; i < n; i++) {
-      if (!mask[i]) continue;
       const r = i * V;
-      for (let j = 0; j < V; j++) gl[r + j] += g * probs[r + j];
+      if (!mask[i]) {
+        if (!acc) gl.fill(0, r, r + V);
+        continue;
+      }
+      if (acc) for (let j = 0; j < V; j++) gl[r + j] += g * probs[r + j];
+      else for (let j = 0; j < V; j++) gl[r + j] = g * probs[r + j];
       gl[r + targets[i]] -= g;
     }
   });
@@ -344,7 +375,8 @@ export function causalAttention(qkv: Tensor, B: number, T: number, H: number): T
   const att = buf(B * H * T * T, false);
   attention(qkv.data, o.data, att, B, T, H);
   return record(o, [qkv], () => {
-    attentionBackward(qkv.data, o.grad!, att, qkv.ensureGrad(), B, T, H);
+    const [gq, acc] = qkv.gradSlot();
+    attentionBackward(qkv.data, o.grad!, att, gq, B, T, H, acc);
   });
 }
 

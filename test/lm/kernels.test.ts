@@ -73,6 +73,25 @@ describe('matmul kernels', () => {
     expect(o1[1]).toBeCloseTo(200, 3);
   });
 
+  it('softmaxRows and geluRows split over the threads agree with TypeScript (large inputs)', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    const [n, V] = [71, 4000];
+    const x = Float32Array.from(rand(n * V), (v) => v * 20);
+    const [p1, p2] = [new Float32Array(n * V), new Float32Array(n * V)];
+    const [l1, l2] = [new Float32Array(n), new Float32Array(n)];
+    wasm!.softmaxRows(x, p1, l1, n, V);
+    tsKernels.softmaxRows(x, p2, l2, n, V);
+    expect(maxDiff(p1, p2)).toBeLessThan(1e-5);
+    expect(maxDiff(l1, l2)).toBeLessThan(1e-4);
+    const m = n * V + 3;
+    const y = Float32Array.from(rand(m), (v) => v * 6);
+    const [o1, o2, t1, t2] = [0, 0, 0, 0].map(() => new Float32Array(m));
+    wasm!.geluRows(y, o1, t1, m);
+    tsKernels.geluRows(y, o2, t2, m);
+    expect(maxDiff(o1, o2)).toBeLessThan(1e-4);
+    expect(maxDiff(t1, t2)).toBeLessThan(1e-5);
+  });
+
   it('causal attention (forward and backward) agrees with TypeScript, in place and copied', async () => {
     await new Promise((r) => setTimeout(r, 100));
     for (const [B, T, H, hd] of [
@@ -110,6 +129,12 @@ describe('matmul kernels', () => {
           expect(maxDiff(g, ref.g)).toBeLessThan(1e-3);
           // Strictly causal: nothing above the diagonal.
           expect(att[1]).toBe(0);
+          // Overwrite mode (a gradient not made yet): garbage in gqkv is replaced, not added to.
+          const g2 = mk(g0.length, rand(g0.length));
+          wasm!.attentionBackward(q, mk(gout.length, gout), att, g2, B, T, H, false);
+          const fromZero = new Float32Array(g0.length);
+          tsKernels.attentionBackward(qkv, gout, ref.att, fromZero, B, T, H);
+          expect(maxDiff(g2, fromZero)).toBeLessThan(1e-3);
         });
       }
     }

@@ -203,7 +203,7 @@ export function attention(
   }
 }
 
-/** Backward of `attention`: accumulates dL/dqkv into gqkv from gout = dL/dout. */
+/** Backward of `attention`: dL/dqkv into gqkv (added to it when `accumulate`) from gout = dL/dout. */
 export function attentionBackward(
   qkv: Float32Array,
   gout: Float32Array,
@@ -212,7 +212,9 @@ export function attentionBackward(
   B: number,
   T: number,
   H: number,
+  accumulate = true,
 ): void {
+  if (!accumulate) gqkv.fill(0);
   const D = gout.length / (B * T);
   const D3 = 3 * D;
   const hd = D / H;

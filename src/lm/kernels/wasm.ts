@@ -41,7 +41,8 @@ export type AttentionFn = (
   T: number,
   H: number,
 ) => void;
-/** Backward of AttentionFn: accumulates into gqkv from gout, given the forward's att. */
+/** Backward of AttentionFn: dL/dqkv into gqkv (added to it when `accumulate`, the default) from
+ * gout, given the forward's att. */
 export type AttentionBackwardFn = (
   qkv: Float32Array,
   gout: Float32Array,
@@ -50,6 +51,7 @@ export type AttentionBackwardFn = (
   B: number,
   T: number,
   H: number,
+  accumulate?: boolean,
 ) => void;
 
 export interface WasmKernels {
@@ -96,16 +98,19 @@ interface Exports {
   attnFwd: I32Fn;
   attnBwd: I32Fn;
   zero: I32Fn;
+  softmaxPlain: I32Fn;
   mmDot: I32Fn;
   packA: I32Fn;
   packB: I32Fn;
 }
 /** Functions a worker can be asked to run, by index. */
-const FNS = ['mm', 'attnFwd', 'attnBwd', 'mmDot'] as const;
+const FNS = ['mm', 'attnFwd', 'attnBwd', 'mmDot', 'softmaxPlain', 'geluRows'] as const;
 const MM = 0;
 const ATTN_FWD = 1;
 const ATTN_BWD = 2;
 const MM_DOT = 3;
+const SOFTMAX = 4;
+const GELU = 5;
 
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
 const SLOT = 32; // Int32 words of control per worker: [seq, fn, args × 16, …, done (30), ready (31)]
@@ -119,6 +124,8 @@ const SCRATCH_RESERVE = 128 << 20;
  * wake the workers only when large, since a wake-up costs about as much as a small product. */
 const PARALLEL_MIN = 1 << 16;
 const PARALLEL_MIN_SKINNY = 1 << 22;
+/** Element-wise kernels (GELU, the vocabulary softmax) split over the threads from this size. */
+const ELEMENTWISE_PARALLEL_MIN = 1 << 18;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -432,7 +439,16 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     const px = place(x, n * V, true, false);
     const po = place(out, n * V, false, true);
     const pl = scratch(2 * n);
-    ex.softmaxRows(px, po, pl, n, V, scale, causal ? 1 : 0, off);
+    if (scale === 1 && !causal && n * V >= ELEMENTWISE_PARALLEL_MIN) {
+      // The cross-entropy's softmax over the vocabulary: rows split over the threads.
+      const ready = readyWorkers(true).slice(0, n - 1);
+      const chunk = Math.ceil(n / (ready.length + 1));
+      dispatch(SOFTMAX, ready, (p) => {
+        const lo = Math.min(n, p * chunk);
+        const hi = Math.min(n, (p + 1) * chunk);
+        return [px + lo * V * 4, po + lo * V * 4, pl + lo * 8, hi - lo, V];
+      });
+    } else ex.softmaxRows(px, po, pl, n, V, scale, causal ? 1 : 0, off);
     end();
     for (let i = 0; i < n; i++) lse[i] = heap[(pl >> 2) + 2 * i] + Math.log(heap[(pl >> 2) + 2 * i + 1]);
   };
@@ -441,7 +457,13 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     const px = place(x, n, true, false);
     const po = place(out, n, false, true);
     const pt = place(th, n, false, true);
-    ex.geluRows(px, po, pt, n);
+    const ready = readyWorkers(n >= ELEMENTWISE_PARALLEL_MIN);
+    const chunk = Math.ceil(n / (ready.length + 1) / 4) * 4;
+    dispatch(GELU, ready, (p) => {
+      const lo = Math.min(n, p * chunk);
+      const hi = Math.min(n, (p + 1) * chunk);
+      return [px + lo * 4, po + lo * 4, pt + lo * 4, hi - lo];
+    });
     end();
   };
   /** (sequence, head) pairs split over the threads, each part with its own scratch. */
@@ -470,14 +492,15 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     pairs(ATTN_FWD, B, T, H, D / H, (s) => [pq, po, pa, s, T, H, D / H]);
     end();
   };
-  const attentionBackward: AttentionBackwardFn = (qkv, gout, att, gqkv, B, T, H) => {
+  const attentionBackward: AttentionBackwardFn = (qkv, gout, att, gqkv, B, T, H, accumulate = true) => {
     const D = gout.length / (B * T);
     begin();
     const pq = place(qkv, B * T * 3 * D, true, false);
     const pg = place(gout, B * T * D, true, false);
     const pa = place(att, B * H * T * T, true, false);
-    const pgq = place(gqkv, B * T * 3 * D, true, true);
-    pairs(ATTN_BWD, B, T, H, D / H, (s) => [pq, pg, pa, pgq, s, T, H, D / H]);
+    const pgq = place(gqkv, B * T * 3 * D, accumulate, true);
+    const acc = accumulate ? 1 : 0;
+    pairs(ATTN_BWD, B, T, H, D / H, (s) => [pq, pg, pa, pgq, s, T, H, D / H, acc]);
     end();
   };
   return {

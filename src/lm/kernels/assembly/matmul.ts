@@ -523,6 +523,11 @@ export function softmaxRows(x: usize, out: usize, lse: usize, n: i32, V: i32, sc
   }
 }
 
+/** softmaxRows without scale or mask, all arguments integers (a worker's share of rows). */
+export function softmaxPlain(x: usize, out: usize, lse: usize, n: i32, V: i32): void {
+  softmaxRows(x, out, lse, n, V, 1, 0, 0);
+}
+
 /** GELU (tanh form) of x[n] into out[n], keeping tanh(·) in th[n] for the backward pass. */
 export function geluRows(x: usize, out: usize, th: usize, n: i32): void {
   const c2 = f32x4.splat(1.5957691216057308); // 2·√(2/π)
@@ -577,10 +582,11 @@ export function attnFwd(qkv: usize, out: usize, att: usize, scratch: usize, T: i
 }
 
 /**
- * Backward from gout [B·T, D] into gqkv [B·T, 3D] (accumulated), given the forward's att.
+ * Backward from gout [B·T, D] into gqkv [B·T, 3D] (added to it when acc, else overwritten: the three
+ * products of each pair cover its q, k and v columns), given the forward's att.
  * dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P∘(dP − rowsum(dP∘P))/√hd; dQ = dS·K; dK = dSᵀ·Q.
  */
-export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratch: usize, T: i32, H: i32, hd: i32, p0: i32, p1: i32): void {
+export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratch: usize, T: i32, H: i32, hd: i32, acc: i32, p0: i32, p1: i32): void {
   const D = H * hd;
   const D3 = 3 * D;
   const sc: f32 = 1 / Mathf.sqrt(<f32>hd);
@@ -599,7 +605,7 @@ export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratc
     const gO = gout + (((<usize>b * <usize>T * <usize>D) + <usize>h * <usize>hd) << 2);
     const P = att + ((<usize>p * <usize>T * <usize>T) << 2);
     // dV (+)= Pᵀ·dO: A(i=s, k=t) = P[t, s], zero for t < s.
-    mm(P, 1, T, 0, gO, D, 0, gv, D3, T, 1, 3, 0, T, 0, hd);
+    mm(P, 1, T, 0, gO, D, 0, gv, D3, T, acc, 3, 0, T, 0, hd);
     transposeStrided(v, D3, vt, T, hd);
     mm(gO, D, 1, 0, vt, T, 0, dP, T, hd, 0, 1, 0, T, 0, T);
     for (let t = 0; t < T; t++) {
@@ -623,7 +629,7 @@ export function attnBwd(qkv: usize, gout: usize, att: usize, gqkv: usize, scratc
       }
     }
     // dQ (+)= dS·K (dS lower-triangular); dK (+)= dSᵀ·Q (A(i=s, k=t) = dS[t, s], zero for t < s).
-    mm(dP, T, 1, 0, k, D3, 0, gq, D3, T, 1, 2, 0, T, 0, hd);
-    mm(dP, 1, T, 0, q, D3, 0, gk, D3, T, 1, 3, 0, T, 0, hd);
+    mm(dP, T, 1, 0, k, D3, 0, gq, D3, T, acc, 2, 0, T, 0, hd);
+    mm(dP, 1, T, 0, q, D3, 0, gk, D3, T, acc, 3, 0, T, 0, hd);
   }
 }
