@@ -7,12 +7,14 @@
 import {
   attention,
   attentionBackward,
+  geluBackward,
   geluRows,
   kernelAlloc,
   kernelScope,
   matmulNN,
   matmulNT,
   matmulTN,
+  scaleInto,
   softmaxRows,
 } from './kernels/index.js';
 
@@ -238,8 +240,6 @@ export function rmsnorm(x: Tensor, weight: Tensor, eps = 1e-5): Tensor {
   });
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-
 /** GELU, tanh approximation. tanh is kept from the forward pass for the backward. */
 export function gelu(x: Tensor): Tensor {
   const o = out(x.shape);
@@ -248,15 +248,8 @@ export function gelu(x: Tensor): Tensor {
   const xd = x.data;
   geluRows(xd, o.data, th, n);
   return record(o, [x], () => {
-    const g = o.grad!;
     const [gx, acc] = x.gradSlot();
-    for (let i = 0; i < n; i++) {
-      const v = xd[i];
-      const t = th[i];
-      const du = GELU_C * (1 + 3 * 0.044715 * v * v);
-      const d = g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
-      gx[i] = acc ? gx[i] + d : d;
-    }
+    geluBackward(xd, th, o.grad!, gx, n, acc);
   });
 }
 
@@ -320,14 +313,15 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, mask: A
   return record(o, [logits], () => {
     const g = o.grad![0] / denom;
     const [gl, acc] = logits.gradSlot();
+    if (!acc) {
+      // g·probs over every row in one (SIMD, threaded) pass, then the rows outside the mask cleared.
+      scaleInto(probs, gl, n * V, g, false);
+      for (let i = 0; i < n; i++) if (!mask[i]) gl.fill(0, i * V, (i + 1) * V);
+    }
     for (let i = 0; i < n; i++) {
+      if (!mask[i]) continue;
       const r = i * V;
-      if (!mask[i]) {
-        if (!acc) gl.fill(0, r, r + V);
-        continue;
-      }
       if (acc) for (let j = 0; j < V; j++) gl[r + j] += g * probs[r + j];
-      else for (let j = 0; j < V; j++) gl[r + j] = g * probs[r + j];
       gl[r + targets[i]] -= g;
     }
   });

@@ -73,7 +73,7 @@ describe('matmul kernels', () => {
     expect(o1[1]).toBeCloseTo(200, 3);
   });
 
-  it('softmaxRows and geluRows split over the threads agree with TypeScript (large inputs)', async () => {
+  it('softmax, GELU (forward and backward) and scaled copies split over the threads agree with TypeScript', async () => {
     await new Promise((r) => setTimeout(r, 100));
     const [n, V] = [71, 4000];
     const x = Float32Array.from(rand(n * V), (v) => v * 20);
@@ -90,6 +90,20 @@ describe('matmul kernels', () => {
     tsKernels.geluRows(y, o2, t2, m);
     expect(maxDiff(o1, o2)).toBeLessThan(1e-4);
     expect(maxDiff(t1, t2)).toBeLessThan(1e-5);
+    // GELU backward and the scaled copy of the cross-entropy gradient, overwriting and accumulating.
+    const g = rand(m);
+    for (const acc of [false, true]) {
+      const [gx1, gx2] = [rand(m), new Float32Array(m)];
+      gx2.set(gx1);
+      wasm!.geluBackward(y, t1, g, gx1, m, acc);
+      tsKernels.geluBackward(y, t1, g, gx2, m, acc);
+      expect(maxDiff(gx1, gx2)).toBeLessThan(1e-5);
+      const [d1, d2] = [rand(m), new Float32Array(m)];
+      d2.set(d1);
+      wasm!.scaleInto(g, d1, m, -0.37, acc);
+      tsKernels.scaleInto(g, d2, m, -0.37, acc);
+      expect(maxDiff(d1, d2)).toBeLessThan(1e-6);
+    }
   });
 
   it('causal attention (forward and backward) agrees with TypeScript, in place and copied', async () => {

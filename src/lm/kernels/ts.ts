@@ -158,6 +158,35 @@ export function softmaxRows(
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
+/** GELU backward: gx (+)= g·GELU'(x), with t = tanh(·) kept from the forward pass. */
+export function geluBackward(
+  x: Float32Array,
+  th: Float32Array,
+  g: Float32Array,
+  gx: Float32Array,
+  n: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = th[i];
+    const du = GELU_C * (1 + 3 * 0.044715 * v * v);
+    const d = g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+    gx[i] = accumulate ? gx[i] + d : d;
+  }
+}
+
+/** dst[n] (+)= s·src[n]. */
+export function scaleInto(
+  src: Float32Array,
+  dst: Float32Array,
+  n: number,
+  s: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < n; i++) dst[i] = accumulate ? dst[i] + s * src[i] : s * src[i];
+}
+
 /** GELU (tanh form) of x[n] into out[n], keeping tanh(·) in th[n] for the backward pass. */
 export function geluRows(x: Float32Array, out: Float32Array, th: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) {

@@ -32,6 +32,24 @@ export type SoftmaxFn = (
   off?: number,
 ) => void;
 
+/** GELU backward: gx (+)= g·GELU'(x), with t = tanh(·) kept from the forward pass. */
+export type GeluBackwardFn = (
+  x: Float32Array,
+  th: Float32Array,
+  g: Float32Array,
+  gx: Float32Array,
+  n: number,
+  accumulate: boolean,
+) => void;
+/** dst[n] (+)= s·src[n]. */
+export type ScaleIntoFn = (
+  src: Float32Array,
+  dst: Float32Array,
+  n: number,
+  s: number,
+  accumulate: boolean,
+) => void;
+
 /** Causal attention on packed q|k|v rows [B·T, 3D]: out [B·T, D] and the probabilities att [B·H·T·T]. */
 export type AttentionFn = (
   qkv: Float32Array,
@@ -60,6 +78,8 @@ export interface WasmKernels {
   matmulTN: MatmulFn;
   softmaxRows: SoftmaxFn;
   geluRows: (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => void;
+  geluBackward: GeluBackwardFn;
+  scaleInto: ScaleIntoFn;
   attention: AttentionFn;
   attentionBackward: AttentionBackwardFn;
   /** Keeps read-only operands (weights during generation) resident in wasm memory: no copy per call. */
@@ -98,19 +118,32 @@ interface Exports {
   attnFwd: I32Fn;
   attnBwd: I32Fn;
   zero: I32Fn;
+  scaleInto: I32Fn;
+  geluBwd: I32Fn;
   softmaxPlain: I32Fn;
   mmDot: I32Fn;
   packA: I32Fn;
   packB: I32Fn;
 }
 /** Functions a worker can be asked to run, by index. */
-const FNS = ['mm', 'attnFwd', 'attnBwd', 'mmDot', 'softmaxPlain', 'geluRows'] as const;
+const FNS = [
+  'mm',
+  'attnFwd',
+  'attnBwd',
+  'mmDot',
+  'softmaxPlain',
+  'geluRows',
+  'scaleInto',
+  'geluBwd',
+] as const;
 const MM = 0;
 const ATTN_FWD = 1;
 const ATTN_BWD = 2;
 const MM_DOT = 3;
 const SOFTMAX = 4;
 const GELU = 5;
+const SCALE = 6;
+const GELU_BWD = 7;
 
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
 const SLOT = 32; // Int32 words of control per worker: [seq, fn, args × 16, …, done (30), ready (31)]
@@ -466,6 +499,33 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     });
     end();
   };
+  /** An element-wise job over n floats, split over the threads in 4-aligned ranges. */
+  const elementwise = (fn: number, n: number, argsOf: (lo: number, hi: number) => number[]) => {
+    const ready = readyWorkers(n >= ELEMENTWISE_PARALLEL_MIN);
+    const chunk = Math.ceil(n / (ready.length + 1) / 4) * 4;
+    dispatch(fn, ready, (p) => argsOf(Math.min(n, p * chunk), Math.min(n, (p + 1) * chunk)));
+  };
+  const f32bits = new Int32Array(new Float32Array(1).buffer);
+  const f32view = new Float32Array(f32bits.buffer);
+  const scaleInto: ScaleIntoFn = (src, dst, n, s, accumulate) => {
+    begin();
+    const ps = place(src, n, true, false);
+    const pd = place(dst, n, accumulate, true);
+    f32view[0] = s;
+    const bits = f32bits[0];
+    elementwise(SCALE, n, (lo, hi) => [ps + lo * 4, pd + lo * 4, hi - lo, bits, accumulate ? 1 : 0]);
+    end();
+  };
+  const geluBackward: GeluBackwardFn = (x, th, g, gx, n, accumulate) => {
+    begin();
+    const px = place(x, n, true, false);
+    const pt = place(th, n, true, false);
+    const pg = place(g, n, true, false);
+    const pgx = place(gx, n, accumulate, true);
+    const acc = accumulate ? 1 : 0;
+    elementwise(GELU_BWD, n, (lo, hi) => [px + lo * 4, pt + lo * 4, pg + lo * 4, pgx + lo * 4, hi - lo, acc]);
+    end();
+  };
   /** (sequence, head) pairs split over the threads, each part with its own scratch. */
   const pairs = (
     fn: number,
@@ -509,6 +569,8 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     matmulTN,
     softmaxRows,
     geluRows,
+    geluBackward,
+    scaleInto,
     attention,
     attentionBackward,
     pin,

@@ -523,6 +523,49 @@ export function softmaxRows(x: usize, out: usize, lse: usize, n: i32, V: i32, sc
   }
 }
 
+/** dst[n] (+)= s·src[n], s given as its float32 bits (workers pass integers only). */
+export function scaleInto(src: usize, dst: usize, n: i32, sBits: i32, acc: i32): void {
+  const s = reinterpret<f32>(sBits);
+  const sv = f32x4.splat(s);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const v = f32x4.mul(sv, ld(src + o));
+    v128.store(dst + o, acc ? f32x4.add(ld(dst + o), v) : v);
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = s * load<f32>(src + o);
+    store<f32>(dst + o, acc ? load<f32>(dst + o) + v : v);
+  }
+}
+
+/** GELU backward: gx[n] (+)= g·(½(1+t) + ½x(1−t²)·√(2/π)(1 + 3·0.044715x²)), t = tanh(·) from the forward. */
+export function geluBwd(x: usize, th: usize, g: usize, gx: usize, n: i32, acc: i32): void {
+  const c = f32x4.splat(0.7978845608028654);
+  const k3 = f32x4.splat(3 * 0.044715);
+  const one = f32x4.splat(1);
+  const half = f32x4.splat(0.5);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const v = ld(x + o);
+    const t = ld(th + o);
+    const du = f32x4.mul(c, f32x4.add(one, f32x4.mul(k3, f32x4.mul(v, v))));
+    const d = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(half, v), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), du)));
+    const r = f32x4.mul(ld(g + o), d);
+    v128.store(gx + o, acc ? f32x4.add(ld(gx + o), r) : r);
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    const t = load<f32>(th + o);
+    const du: f32 = <f32>0.7978845608028654 * (1 + <f32>(3 * 0.044715) * v * v);
+    const r = load<f32>(g + o) * (<f32>0.5 * (1 + t) + <f32>0.5 * v * ((1 - t * t) * du));
+    store<f32>(gx + o, acc ? load<f32>(gx + o) + r : r);
+  }
+}
+
 /** softmaxRows without scale or mask, all arguments integers (a worker's share of rows). */
 export function softmaxPlain(x: usize, out: usize, lse: usize, n: i32, V: i32): void {
   softmaxRows(x, out, lse, n, V, 1, 0, 0);
