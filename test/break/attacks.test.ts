@@ -113,6 +113,21 @@ describe('crescendo (scripted offline)', () => {
   });
 });
 
+describe('crescendo turn limit', () => {
+  it('never sends more than maxTurns user turns to a target that neither refuses nor complies', async () => {
+    let n = 0;
+    const attacker = await scripted(() => JSON.stringify({ question: `harmless question ${n++}` }));
+    const { server, target } = await scripted(() => GENERAL);
+    const r = await crescendoAttack.run(ctx(target, seed, { attacker: attacker.target, maxTurns: 4 }));
+    expect(server.requests).toBe(4);
+    const userTurns = server.log.map((l) => l.body.messages.filter((m) => m.role === 'user').length);
+    expect(userTurns).toEqual([1, 2, 3, 4]);
+    expect(r.turns).toBe(4);
+    // general answers are neither the compliance shape nor a refusal: undetermined, never safe
+    expect(r.outcome).toBe('undetermined');
+  });
+});
+
 describe('crescendo with few turns', () => {
   it('keeps a turn for the request itself when maxTurns is 2 (low-skill)', async () => {
     const { server, target } = await scripted((m) =>
