@@ -32,8 +32,10 @@ export interface JsonClient {
 export function createJsonClient(url: URL): JsonClient {
   const secure = url.protocol === 'https:';
   const lib = secure ? https : http;
-  // Idle keep-alive sockets are unref'd by the agent, so they never hold the process open.
-  const agent = new lib.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  // Idle keep-alive sockets are unref'd by the agent, so they never hold the process open, and closed
+  // after 4 s idle (undici's default), before common servers drop them (Node's own after 5 s): a
+  // request sent on a socket the server is closing fails for nothing.
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, timeout: 4_000 });
   // Parsed once: converting a URL per request is a visible share of the client's cost.
   const target = { ...urlToHttpOptions(url), method: 'POST', agent };
   return {
