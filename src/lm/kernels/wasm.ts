@@ -152,7 +152,7 @@ const DONE = 30;
 const READY = 31;
 const BASE = 65536; // leave the first page to the module (stack, static data)
 /** The arena stops this far below the memory's maximum, leaving room for scratch copies. */
-const SCRATCH_RESERVE = 128 << 20;
+const SCRATCH_RESERVE = 256 << 20;
 /** Below this many multiply-adds a product runs on the caller alone; skinny products (decoding)
  * wake the workers only when large, since a wake-up costs about as much as a small product. */
 const PARALLEL_MIN = 1 << 16;
@@ -235,6 +235,10 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   const ensure = (bytesNeeded: number) => {
     const have = buffer.byteLength;
     if (bytesNeeded <= have) return;
+    if (bytesNeeded > MAX_PAGES * 65536)
+      throw new Error(
+        `lm kernels: ${(bytesNeeded / 2 ** 20).toFixed(0)} MiB of kernel memory needed, ${MAX_PAGES / 16} MiB available (use smaller batches)`,
+      );
     const pages = Math.min(MAX_PAGES * 65536 - have, Math.max(bytesNeeded - have, 64 << 20)) / 65536;
     memory.grow(Math.ceil(pages));
     buffer = memory.buffer;
