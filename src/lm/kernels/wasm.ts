@@ -337,6 +337,8 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       for (;;) {
         const done = Atomics.load(ctrl, o);
         if (done === seq[w]) break;
+        // A worker that died (its error handler clears READY) would otherwise be waited for forever.
+        if (Atomics.load(ctrl, w * SLOT + READY) !== 1) throw new Error('lm kernels: a worker thread failed');
         Atomics.wait(ctrl, o, done, 50);
       }
     }
