@@ -64,7 +64,12 @@ describe('with retries', () => {
   it.each(definite.filter(([, , r]) => r))('%s is retried and then succeeds', async (fault) => {
     const s = await fake({ faults: { schedule: [fault, fault], stallMs: 5_000 } });
     const usage = createUsageMeter();
-    const t = createTarget(cfg(s.url, { retries: 3 }), { usage, retryBaseMs: 2, random: () => 0.5 });
+    // A timeout well above a loaded machine's reply time, so only the scheduled stalls time out.
+    const t = createTarget(cfg(s.url, { retries: 3, timeoutMs: 1_500 }), {
+      usage,
+      retryBaseMs: 2,
+      random: () => 0.5,
+    });
     const reply = await t.chat(hi);
     expect(reply.text).toBe('You said: hello there');
     expect(s.requests).toBe(3);
