@@ -233,9 +233,9 @@ const curateSchema = z
     syntheticPerVulnerability: z
       .int()
       .min(0)
-      .default(2)
+      .default(4)
       .describe(
-        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves.",
+        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves. More of them teach refusal in more wrappers: the embedded default cycle's garbled answers to wrapped attacks fell (undetermined 21.7% → 14.7–17.0% with the anchor) going from 2 to 4.",
       ),
     overRefusalProbe: z
       .int()
@@ -266,6 +266,9 @@ const freezeSchema = z
 // compute, smaller steps at half the rate (320 × 8 at 3.5e-4 rather than 160 × 16 at 7e-4) cost the
 // tiny model less helpfulness (−11 rather than −15 points) and taught less over-refusal (VPRR +1.7
 // rather than +6.8 points), for the same attack success (0%).
+// The anchor (2026-12-02, docs/EMBEDDED.md "What the fix step does to the model"): with 4 synthetic
+// records per vulnerability, anchor 2 against 0 kept 3–5 more points of helpfulness and 3–5 fewer of
+// VPRR in rounds 2–3 of the default cycle; it costs a frozen-model forward pass per batch.
 const embeddedTrainSchema = z
   .strictObject({
     sft: z
@@ -274,6 +277,13 @@ const embeddedTrainSchema = z
         batchSize: z.int().min(1).default(8).describe('Sequences per step.'),
         lr: z.number().positive().default(3.5e-4).describe('Learning rate.'),
         freeze: freezeSchema,
+        anchor: z
+          .number()
+          .min(0)
+          .default(2)
+          .describe(
+            'Weight of the distillation term: helpful and benign records are trained toward the start model’s own next-token distribution (KL) instead of their answer tokens, so the fine-tune keeps what the model knew. 0 = plain SFT on them.',
+          ),
       })
       .prefault({})
       .describe('Supervised fine-tuning.'),

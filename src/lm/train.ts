@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
 import { decodeSafetensors, encodeSafetensors, saveLM } from './checkpoint.js';
-import { forward, type LM, namedParams } from './model.js';
+import { cloneLM, forward, type LM, namedParams } from './model.js';
 import { crossEntropy, sequenceLogProbs, type Tensor, withArena, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
 
@@ -37,6 +37,9 @@ export interface TrainParams {
    * with Adam moves every embedding row by about lr per step, however small its gradient; freezing
    * the embeddings keeps what the base model knows while its blocks learn the new behaviour. */
   freeze?: string[];
+  /** SFT: weight of the distillation term on `anchor` examples, which are trained toward the
+   * frozen start model's next-token distribution (KL) instead of their target tokens. 0 = off. */
+  anchor?: number;
 }
 
 export interface TrainStepLog {
@@ -57,6 +60,7 @@ interface Encoded {
   ids: number[];
   /** 1 where the token at i+1 is a trained target. */
   mask: number[];
+  anchor?: boolean;
 }
 
 export interface SFTExample {
@@ -65,6 +69,9 @@ export interface SFTExample {
    * attack's faux turns), and a conversation longer than the context loses its oldest tokens
    * rather than its answer. */
   lastOnly?: boolean;
+  /** Trained toward what the start model itself predicts on these tokens (see TrainParams.anchor):
+   * a helpful or benign answer the fine-tune must leave as it was, not sharpen into a memorised one. */
+  anchor?: boolean;
 }
 
 export interface PreferencePair {
@@ -282,7 +289,12 @@ export async function trainSFT(
   hooks: TrainHooks = {},
 ): Promise<TrainStepLog[]> {
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
-  const data = examples.map((e) => encodeSFT(lm, e, maxLength)).filter((e) => e.mask.some((m) => m));
+  const anchorWeight = params.anchor ?? 0;
+  const data = examples
+    .map((e) => ({ ...encodeSFT(lm, e, maxLength), anchor: anchorWeight > 0 && e.anchor === true }))
+    .filter((e) => e.mask.some((m) => m));
+  // The frozen start model: the distillation target of anchor examples.
+  const ref = data.some((e) => e.anchor) ? cloneLM(lm) : undefined;
   const val = ((params.validation ?? []) as SFTExample[]).map((e) => encodeSFT(lm, e, maxLength));
   if (data.length === 0) return [];
   const opt = new AdamW(trainable(lm, params.freeze), params.weightDecay ?? 0.01);
@@ -299,15 +311,26 @@ export async function trainSFT(
     let loss = 0;
     let tokens = 0;
     for (let a = 0; a < accum; a++) {
-      const batch = makeBatch(it.next().value!.map((i) => data[i]));
+      const items = it.next().value!.map((i) => data[i]);
+      const batch = makeBatch(items);
       // Activations live in the kernels' memory for the step (no copies); only the loss leaves it.
       loss += withArena(() => {
-        const { result, backward } = withTape(() =>
-          crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask),
-        );
-        result.ensureGrad()[0] = 1 / accum;
+        const anchored = ref ? anchorTargets(ref, items, batch) : undefined;
+        const ceMask = anchored?.ceMask ?? batch.mask;
+        const { result: logits, backward } = withTape(() => forward(lm, batch.inputs, batch.B, batch.T));
+        // The loss on a tape of its own: its backward fills logits.grad (beside the distillation
+        // term's gradient), which the forward tape then carries into the weights.
+        const ce = withTape(() => crossEntropy(logits, batch.targets, ceMask));
+        // Every scored token weighs the same: CE rows 1/n, anchor rows anchorWeight/n.
+        let nCe = 0;
+        for (const m of ceMask) nCe += m;
+        const n = Math.max(1, nCe + (anchored?.rows.length ?? 0));
+        ce.result.ensureGrad()[0] = nCe / n / accum;
+        ce.backward();
+        let stepLoss = (ce.result.data[0] * nCe) / n;
+        if (anchored) stepLoss += (anchorWeight * distill(logits, anchored, anchorWeight / n / accum)) / n;
         backward();
-        return result.data[0] / accum;
+        return stepLoss / accum;
       });
       tokens += batch.tokens;
     }
@@ -328,6 +351,73 @@ export async function trainSFT(
     if (step % 4 === 3) await new Promise<void>((r) => setImmediate(r));
   }
   return logs;
+}
+
+interface Anchored {
+  /** The batch mask with the anchor examples' rows removed (they get the distillation term). */
+  ceMask: Uint8Array;
+  /** Batch rows (b*T + t) trained by distillation, and the start model's distribution on each. */
+  rows: number[];
+  probs: Float32Array;
+}
+
+/** The frozen model's next-token distributions on the scored rows of the batch's anchor examples
+ * (copied out of the kernels' memory). */
+function anchorTargets(ref: LM, items: Encoded[], batch: Batch): Anchored | undefined {
+  const which = items.flatMap((e, b) => (e.anchor ? [b] : []));
+  if (which.length === 0) return undefined;
+  const sub = makeBatch(which.map((b) => items[b]));
+  const logits = forward(ref, sub.inputs, sub.B, sub.T);
+  const V = logits.shape[1];
+  const ceMask = Uint8Array.from(batch.mask);
+  const rows: number[] = [];
+  const src: number[] = [];
+  which.forEach((b, k) => {
+    for (let t = 0; t < sub.T; t++) {
+      const i = b * batch.T + t;
+      if (!batch.mask[i]) continue;
+      ceMask[i] = 0;
+      rows.push(i);
+      src.push(k * sub.T + t);
+    }
+  });
+  const probs = new Float32Array(rows.length * V);
+  src.forEach((r, k) => {
+    softmaxInto(logits.data, r * V, V, probs, k * V);
+  });
+  return { ceMask, rows, probs };
+}
+
+/** Softmax of x[from, from+V) into out[at, at+V); returns the log-sum-exp. */
+function softmaxInto(x: Float32Array, from: number, V: number, out: Float32Array, at: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < V; j++) max = Math.max(max, x[from + j]);
+  let sum = 0;
+  for (let j = 0; j < V; j++) {
+    const e = Math.exp(x[from + j] - max);
+    out[at + j] = e;
+    sum += e;
+  }
+  for (let j = 0; j < V; j++) out[at + j] /= sum;
+  return max + Math.log(sum);
+}
+
+/** KL(start ‖ model) summed over the anchor rows; adds `weight`·(p − p_start), that KL's gradient,
+ * to the logits' gradient. */
+function distill(logits: Tensor, a: Anchored, weight: number): number {
+  const V = logits.shape[1];
+  const g = logits.ensureGrad();
+  const p = new Float32Array(V);
+  let kl = 0;
+  a.rows.forEach((row, k) => {
+    const lse = softmaxInto(logits.data, row * V, V, p, 0);
+    for (let j = 0; j < V; j++) {
+      const q = a.probs[k * V + j];
+      g[row * V + j] += weight * (p[j] - q);
+      if (q > 0) kl += q * (Math.log(q) - (logits.data[row * V + j] - lse));
+    }
+  });
+  return kl;
 }
 
 async function checkpoint(

@@ -154,6 +154,46 @@ describe('embedded backend', () => {
     expect(row?.trainingLog).toEqual(res.log);
   }, 120_000);
 
+  it('with sft.anchor, trains helpful and benign records toward the start model instead of their answers', async () => {
+    const helpfulPrompt: Message[] = [{ role: 'user', content: 'What is 2 + 2?' }];
+    const run = async (anchor: number) => {
+      const params = trainParams({
+        embedded: {
+          sft: { steps: 8, batchSize: 2, lr: 3e-3, freeze: [], anchor },
+          dpo: { steps: 0, batchSize: 1, beta: 0.1, lr: 1e-4, freeze: [] },
+        },
+      });
+      const out = join(dir, `anchor-${anchor}`);
+      await createTrainer({ train: params }, {}, 'embedded').train({
+        base: { id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir },
+        sft,
+        preference: [],
+        params,
+        outDir: out,
+        seed: 7,
+      });
+      return loadLM(out);
+    };
+    const before = await loadLM(baseDir);
+    const [plain, anchored] = [await run(0), await run(1)];
+    const helpfulLp = (m: typeof before) => sequenceLogProb(m, helpfulPrompt, 'The answer is 4.');
+    const safeLp = (m: typeof before) => sequenceLogProb(m, prompt, safe);
+    // Plain SFT sharpens the helpful answer; anchored, it stays near what the start model gave it.
+    expect(Math.abs(helpfulLp(anchored) - helpfulLp(before))).toBeLessThan(
+      Math.abs(helpfulLp(plain) - helpfulLp(before)) / 2,
+    );
+    // The safety record is still learnt.
+    expect(safeLp(anchored)).toBeGreaterThan(safeLp(before) + 5);
+    const { examples } = embeddedSftExamples(
+      [
+        ...sft,
+        { ...sft[1], id: 'probe', purpose: 'benign', provenance: { ...prov, source: 'overrefusal_probe' } },
+      ],
+      () => true,
+    );
+    expect(examples.map((e) => e.anchor === true)).toEqual([false, true, true, false, false]);
+  }, 120_000);
+
   it('plans without training on a dry run', async () => {
     const out = join(dir, 'dry');
     const res = await createTrainer({}, { store }, 'embedded').train({

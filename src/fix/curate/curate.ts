@@ -27,7 +27,7 @@ const DEFAULTS = {
   validationFraction: 0.1,
   nearDupThreshold: 0.8,
   decontamNgram: 8,
-  syntheticPerVulnerability: 2,
+  syntheticPerVulnerability: 4,
   overRefusalProbe: 300,
 };
 

@@ -22,6 +22,15 @@ async function loadLibrary(): Promise<LMLibrary> {
   return import('../../lm/index.js');
 }
 
+/** Records whose answer the start model already gives in kind (helpful tasks, benign look-alikes):
+ * with `sft.anchor` they are trained toward the start model's own distribution, so the fine-tune
+ * keeps what it knew instead of memorising these answers. Over-refusal probe records are not: there
+ * the start model may be the one that refuses. */
+export const isAnchor = (r: TrainingRecord): boolean =>
+  (r.purpose === 'helpful' || r.purpose === 'benign') && r.provenance?.source !== 'overrefusal_probe';
+
+type SftExample = { messages: Message[]; lastOnly?: boolean; anchor?: boolean };
+
 /** SFT examples for the embedded trainer. Its loss covers every assistant message, so a
  * conversation with earlier assistant turns (many-shot shots, a multi-turn attack's partial
  * compliance) is scored on its last answer only, as is one longer than the context (its oldest
@@ -30,21 +39,22 @@ export function embeddedSftExamples(
   records: TrainingRecord[],
   fits: (messages: Message[]) => boolean,
 ): {
-  examples: { messages: Message[]; lastOnly?: boolean }[];
+  examples: SftExample[];
   lastOnly: { earlierAssistant: number; tooLong: number };
 } {
   const lastOnly = { earlierAssistant: 0, tooLong: 0 };
-  const examples: { messages: Message[]; lastOnly?: boolean }[] = [];
+  const examples: SftExample[] = [];
   for (const r of records) {
     const m = r.messages ?? [];
     if (m.length < 2 || m[m.length - 1].role !== 'assistant') continue;
+    const anchor = isAnchor(r) ? { anchor: true } : {};
     if (m.slice(0, -1).some((x) => x.role === 'assistant')) {
       lastOnly.earlierAssistant++;
-      examples.push({ messages: m, lastOnly: true });
+      examples.push({ messages: m, lastOnly: true, ...anchor });
     } else if (!fits(m)) {
       lastOnly.tooLong++;
-      examples.push({ messages: m, lastOnly: true });
-    } else examples.push({ messages: m });
+      examples.push({ messages: m, lastOnly: true, ...anchor });
+    } else examples.push({ messages: m, ...anchor });
   }
   return { examples, lastOnly };
 }
