@@ -195,6 +195,7 @@ function table(rows: Row[]): string {
     ['concurrency', (r) => String(r.concurrency)],
     ['attempts', (r) => String(r.attempts)],
     ['seconds', (r) => f(r.seconds, 2)],
+    ['attempts/s', (r) => f(r.attemptsPerS)],
     ['calls/s', (r) => f(r.callsPerS)],
     ['http-only calls/s', (r) => f(r.httpOnlyCallsPerS)],
     ['overhead ms/attempt', (r) => f(r.overheadMsPerAttempt, 2)],
