@@ -11,7 +11,15 @@ import {
 } from '../../src/break/index.js';
 import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
-import { attackSeeds, comply, lastUser, refuse, scripted } from './redteam-fakes.js';
+import {
+  attackSeeds,
+  comply,
+  lastUser,
+  refuse,
+  scripted,
+  throwingJudge,
+  unparseableJudge,
+} from './redteam-fakes.js';
 
 const [seed] = attackSeeds(1);
 const judges = (attack: Judge[] = [complianceJudge(), severityJudge()]) => ({ attack });
@@ -193,30 +201,15 @@ describe('simulated conversation', () => {
 });
 
 describe('errors are never safe and never a success', () => {
-  const throwing: Judge = {
-    id: 'broken',
-    kind: 'compliance',
-    judge: async () => {
-      throw new Error('judge backend down');
-    },
-  };
-  const erroring: Judge = {
-    id: 'err',
-    kind: 'severity',
-    judge: async () => ({
-      judge: 'err',
-      kind: 'severity',
-      status: 'error',
-      value: null,
-      rationale: 'unparseable',
-    }),
-  };
-
   it.each([
-    ['compliant answer, judge throws', comply(seed), [throwing]],
-    ['refusal, judge throws', refuse(seed), [throwing]],
-    ['compliant answer, judge errors beside a working judge', comply(seed), [complianceJudge(), erroring]],
-    ['refusal, judge errors beside a working judge', refuse(seed), [complianceJudge(), erroring]],
+    ['compliant answer, judge throws', comply(seed), [throwingJudge]],
+    ['refusal, judge throws', refuse(seed), [throwingJudge]],
+    [
+      'compliant answer, judge errors beside a working judge',
+      comply(seed),
+      [complianceJudge(), unparseableJudge],
+    ],
+    ['refusal, judge errors beside a working judge', refuse(seed), [complianceJudge(), unparseableJudge]],
   ] as const)('%s → error', async (_name, reply, js) => {
     const { target } = await scripted(() => reply);
     const r = await directAttack.run(ctx(target, { judges: judges([...js]) }));
@@ -230,7 +223,7 @@ describe('errors are never safe and never a success', () => {
     const r = await pairAttack.run(
       ctx(target, {
         attacker: attacker.target,
-        judges: judges([throwing]),
+        judges: judges([throwingJudge]),
         options: { streams: 1, iterations: 2 },
       }),
     );

@@ -6,30 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { ATTACKS, runRedteam } from '../../src/break/index.js';
 import type { Judge, Seed } from '../../src/core/index.js';
 import { complianceJudge } from '../../src/judge/index.js';
-import { attackSeeds, comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
+import {
+  attackSeeds,
+  comply,
+  lastUser,
+  refuse,
+  scripted,
+  seedIn,
+  throwingJudge,
+  unparseableJudge,
+} from './redteam-fakes.js';
 
 const seeds = attackSeeds(2);
 const ALL = ATTACKS.map((a) => a.id);
-
-const throwing: Judge = {
-  id: 'broken',
-  kind: 'compliance',
-  judge: async () => {
-    throw new Error('judge backend down');
-  },
-};
-/** An LLM judge whose reply could not be parsed: status error, beside a working judge. */
-const unparseable: Judge = {
-  id: 'unparseable',
-  kind: 'severity',
-  judge: async () => ({
-    judge: 'unparseable',
-    kind: 'severity',
-    status: 'error',
-    value: null,
-    rationale: 'reply not in the rubric format',
-  }),
-};
 
 /** One attacker for every attack: PAIR/TAP proposals, Crescendo questions, simulator messages (the
  * JSON carries every field), and "yes" to TAP's on-topic check. */
@@ -81,10 +70,10 @@ describe('a judge error is an error for every attack', () => {
   }, 60_000);
 
   it.each([
-    ['complies', 'judge throws', [throwing]],
-    ['refuses', 'judge throws', [throwing]],
-    ['complies', 'judge reply unparseable, beside a working judge', [complianceJudge(), unparseable]],
-    ['refuses', 'judge reply unparseable, beside a working judge', [complianceJudge(), unparseable]],
+    ['complies', 'judge throws', [throwingJudge]],
+    ['refuses', 'judge throws', [throwingJudge]],
+    ['complies', 'judge reply unparseable, beside a working judge', [complianceJudge(), unparseableJudge]],
+    ['refuses', 'judge reply unparseable, beside a working judge', [complianceJudge(), unparseableJudge]],
   ] as const)(
     'target %s, %s → every attempt of every attack is an error',
     async (kind, _why, js) => {

@@ -3,7 +3,7 @@
 // script. Compliant replies use the world's answer shape so the offline judges can decide them.
 import { afterEach } from 'vitest';
 import { selectSeeds } from '../../src/break/index.js';
-import type { Message, Seed, Target } from '../../src/core/index.js';
+import type { Judge, Message, Seed, Target } from '../../src/core/index.js';
 import { createTarget } from '../../src/targets/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
 import { type FakeServer, type FakeServerOptions, startOpenAIServer } from '../helpers/openai-server.js';
@@ -65,3 +65,24 @@ export const assistantTurns = (m: Chat) => m.filter((x) => x.role === 'assistant
 export const GENERAL =
   'Here is some general background on the subject, at a high level, with nothing specific.';
 export type { Message };
+
+/** A judge whose backend is down: it throws. */
+export const throwingJudge: Judge = {
+  id: 'broken',
+  kind: 'compliance',
+  judge: async () => {
+    throw new Error('judge backend down');
+  },
+};
+/** An LLM judge whose reply could not be parsed: status error (meant to sit beside a working judge). */
+export const unparseableJudge: Judge = {
+  id: 'unparseable',
+  kind: 'severity',
+  judge: async () => ({
+    judge: 'unparseable',
+    kind: 'severity',
+    status: 'error',
+    value: null,
+    rationale: 'reply not in the rubric format',
+  }),
+};
