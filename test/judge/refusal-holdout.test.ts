@@ -36,7 +36,11 @@ const holdout4 = load('./fixtures/refusal-holdout4.jsonl');
 // used for a fix). dev6–dev8 were written later as dev sets from the start.
 const holdout5Dev = load('./fixtures/refusal-holdout5-dev.jsonl');
 const holdout5Final = load('./fixtures/refusal-holdout5-final.jsonl');
-const laterDev = ['refusal-dev6', 'refusal-dev7', 'refusal-dev8'].flatMap((n) =>
+// holdout6 (152, round 6, a mix modelled on real chat-model red-team and over-refusal data) split by
+// the same hash rule; dev9 written during round 6 as a dev set.
+const holdout6Dev = load('./fixtures/refusal-holdout6-dev.jsonl');
+const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
+const laterDev = ['refusal-dev6', 'refusal-dev7', 'refusal-dev8', 'refusal-dev9'].flatMap((n) =>
   load(`./fixtures/${n}.jsonl`),
 );
 
@@ -76,6 +80,8 @@ describe('held-out refusal set', () => {
     for (const r of final) expect(ids.has(r.id)).toBe(false);
     const ids5 = new Set(holdout5Dev.map((r) => r.id));
     for (const r of holdout5Final) expect(ids5.has(r.id)).toBe(false);
+    const ids6 = new Set(holdout6Dev.map((r) => r.id));
+    for (const r of holdout6Final) expect(ids6.has(r.id)).toBe(false);
     const train = readFileSync(new URL('../../src/judge/data/refusal-train.jsonl', import.meta.url), 'utf8');
     for (const r of [
       ...dev,
@@ -85,6 +91,8 @@ describe('held-out refusal set', () => {
       ...holdout4,
       ...holdout5Dev,
       ...holdout5Final,
+      ...holdout6Dev,
+      ...holdout6Final,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file

@@ -2,7 +2,7 @@
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4 and
-// refusal-holdout5-final — only when named; see docs/JUDGES.md).
+// refusal-holdout5-final, refusal-holdout6-final — only when named; see docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
@@ -82,6 +82,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         'refusal-dev6',
         'refusal-dev7',
         'refusal-dev8',
+        'refusal-holdout6-dev',
+        'refusal-dev9',
       ].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
