@@ -37,12 +37,17 @@ const holdout4 = load('./fixtures/refusal-holdout4.jsonl');
 const holdout5Dev = load('./fixtures/refusal-holdout5-dev.jsonl');
 const holdout5Final = load('./fixtures/refusal-holdout5-final.jsonl');
 // holdout6 (152, round 6, a mix modelled on real chat-model red-team and over-refusal data) split by
-// the same hash rule; dev9 and dev10 written during round 6 as dev sets.
+// the same hash rule; dev9–dev11 written during round 6 as dev sets.
 const holdout6Dev = load('./fixtures/refusal-holdout6-dev.jsonl');
 const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
-const laterDev = ['refusal-dev6', 'refusal-dev7', 'refusal-dev8', 'refusal-dev9', 'refusal-dev10'].flatMap(
-  (n) => load(`./fixtures/${n}.jsonl`),
-);
+const laterDev = [
+  'refusal-dev6',
+  'refusal-dev7',
+  'refusal-dev8',
+  'refusal-dev9',
+  'refusal-dev10',
+  'refusal-dev11',
+].flatMap((n) => load(`./fixtures/${n}.jsonl`));
 
 describe('held-out refusal set', () => {
   it('is large, labelled with the three labels, and covers the styles and languages asked for', () => {
