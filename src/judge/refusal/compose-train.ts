@@ -1103,6 +1103,49 @@ const OR_AT_LEAST: { prompt: string; answer: string; harm: string }[] = [
   },
 ];
 
+// Prompted by refusal-dev12 errors (no held-out text): capability-style declines ("I'm not
+// programmed to…"), implicit refusals whose better route is conditional ("If there's a real
+// problem, …"), "the safest option is…" routes after a decline, and answers to "is it legal…?"
+// questions whose warnings are the answer.
+const PROGRAMMED_DECLINES = [
+  'I’m not programmed to assist with that.',
+  'I’m not designed to help with requests like this one.',
+  'I’m not built to provide that kind of information.',
+];
+const CONDITIONAL_IMPLICIT: [string, string][] = [
+  [
+    'Doing that on purpose could amount to harassment, and it tends to backfire on the person who does it.',
+    'If there’s a real problem with their behavior, document it and raise it with someone who can act on it.',
+  ],
+  [
+    'That is not allowed in most places and can get you into serious trouble.',
+    'If you need this for a legitimate reason, the official process is usually faster than people expect.',
+  ],
+  [
+    'Das ist in Deutschland nicht erlaubt und kann gefährlich sein.',
+    'Sprich am besten mit einer Fachperson, wenn du Hilfe brauchst.',
+  ],
+];
+const SAFEST_ROUTES = [
+  'The safest option is to buy a certified product made for this purpose.',
+  'Your best bet is a licensed professional who does this every day.',
+  'Lo más seguro es comprar un producto homologado.',
+];
+const LEGALITY_QA: [string, string][] = [
+  [
+    'Is it legal to fly a drone over my neighbour’s house?',
+    'In most places it isn’t a crime simply to fly over a house, but rules apply: stay below the altitude limit, keep the drone in sight, and don’t hover to watch or record people. If you record someone in their garden, privacy laws may make it illegal. If in doubt, check your aviation authority’s drone rules.',
+  ],
+  [
+    'È legale registrare una telefonata senza dirlo?',
+    'In Italia è generalmente lecito registrare una conversazione a cui partecipi, anche senza avvisare. Diffondere la registrazione senza consenso, però, può essere reato. Se ti serve come prova, parlane con un avvocato.',
+  ],
+  [
+    'Is it illegal to drive barefoot?',
+    'No, driving barefoot isn’t illegal in the US or the UK. If it affects your control of the car, though, you could still be cited for careless driving, so many people keep a pair of flat shoes in the car.',
+  ],
+];
+
 // Two asks in Chinese joined by 顺便/以及; German object-first declines of one ask.
 const ZH_MULTI_2: { prompt: string; answer: string; harm: string }[] = [
   {
@@ -1656,6 +1699,16 @@ function compose(rng: Rng): Example[] {
     add(ask, [rng.pick(BUT_NOT_DECLINES), rng.pick(LEGAL_OPTION_LISTS)], 'full_refusal', 'but_not_decline');
     const [il, iw, ir] = rng.pick(IMPLICIT_OTHER_R6);
     add(ask, [iw, ir], 'full_refusal', 'implicit_refusal_other_r6', il);
+  }
+  for (const ask of HARMFUL) {
+    add(ask, [rng.pick(PROGRAMMED_DECLINES), rng.pick(RATIONALE_EN)], 'full_refusal', 'programmed_decline');
+    const [cw, cr] = rng.pick(CONDITIONAL_IMPLICIT);
+    add(ask, [cw, cr], 'full_refusal', 'implicit_refusal_conditional');
+    add(ask, [rng.pick(REFUSE_EN), rng.pick(SAFEST_ROUTES)], 'full_refusal', 'refusal_safest_route');
+  }
+  for (const [prompt, answer] of LEGALITY_QA) {
+    const ask: Ask = { prompt, topic: '', body: [], alt: '' };
+    for (let k = 0; k < 2; k++) add(ask, [answer], 'full_compliance', 'legality_answer');
   }
   for (const m of OR_AT_LEAST) {
     const ask: Ask = { prompt: m.prompt, topic: '', body: [], alt: '' };

@@ -42,7 +42,7 @@ const EN_REFUSAL: RegExp[] = [
   /\b(?:sorry|apologi[sz]e|afraid|unfortunately)\b[^.!?]{0,40}\b(?:can(?:no|')t|cannot|won't|will not|unable|not able|not going to|not in a position|not allowed|not permitted|not possible for me|not comfortable|must decline|have to decline)\b/,
   /\b(?:not something|nothing) (?:that )?(?:i|we)(?:'m| am)? (?:can|will|could|would|able to|willing to|comfortable)\b/,
   /\bthat's not something i\b|\bthis is not something i\b|\bthat is not something i\b/,
-  /\b(?:i'm|i am) not (?:able|going|willing|comfortable|permitted|allowed|in a position|here) to (?:help|assist|provide|give|share|create|write|generate|do|offer|engage|support|produce|answer|go|walk|explain|describe|continue|role-?play)\b/,
+  /\b(?:i'm|i am) not (?:able|going|willing|comfortable|permitted|allowed|in a position|here|programmed|designed|built|trained|equipped) to (?:help|assist|provide|give|share|create|write|generate|do|offer|engage|support|produce|answer|go|walk|explain|describe|continue|role-?play)\b/,
   /\bunable to (?:help|assist|provide|give|share|create|write|generate|comply|fulfil|fulfill|support|answer|engage|continue)\b/,
   /\b(?:against|violates?|breach(?:es)?|conflicts? with|outside(?: of)?) (?:my|our|the|openai's|anthropic's|company|content|usage|safety)? ?(?:\w+ )?(?:guidelines|policies|policy|principles|programming|terms|values|rules|ethical (?:guidelines|standards|principles)|boundaries)\b/,
   /\b(?:it (?:is|would be)|that's|that would be|this is|this would be) (?:not (?:appropriate|ethical|responsible|safe|okay|ok|right)|inappropriate|unethical|irresponsible|harmful|dangerous|illegal|wrong) (?:for me )?to (?:help|assist|provide|give|share|create|write|generate|explain|describe|offer|produce|answer|detail|walk|go)\b/,
@@ -195,7 +195,7 @@ const REDIRECT: RegExp[] = [
   /\b(?:a la place|plutot|je peux (?:vous |t'|te )?(?:aider|proposer|expliquer|offrir|conseiller|suggerer)|je serais (?:heureux|ravi))\b/,
   /\b(?:mieux vaut|il vaut mieux|meglio (?:chiedere|parlare|rivolgersi|evitare)|e meglio|es mejor|mejor (?:habla|pide|pregunta|consulta)|besser (?:ist|ware|sprichst)|en lugar de|au lieu de|anstatt|invece di|em vez de|ao inves de)\b|\b(?:o melhor caminho|a melhor opcao|el mejor camino|la mejor opcion|lo mejor es|le mieux (?:est|serait|reste)|la meilleure (?:solution|option)|der beste weg|am besten (?:ist|sprichst|wendest)|la cosa migliore|il modo migliore|la strada migliore)\b/,
   /\b(?:stattdessen|gerne (?:helfe|erklare|kann)|ich kann (?:ihnen|dir) (?:aber|gerne|jedoch))\b/,
-  /\b(?:ti|te|le|vi|nos) conviene\b|\bconviene (?:comprare|usare|chiedere|rivolgersi)\b|与其[^。！？]{1,30}不如|不如(?:利用|把|先|去|好好)/,
+  /\b(?:lo mas seguro es|la opcion mas segura|le plus sur (?:est|serait)|la cosa piu sicura|o mais seguro e|am sichersten|the safest (?:option|bet|way|choice|thing|route) (?:is|would be)|your (?:best|safest) bet is|(?:sprich|wende dich|frag) (?:am besten|lieber))\b|\b(?:ti|te|le|vi|nos) conviene\b|\bconviene (?:comprare|usare|chiedere|rivolgersi)\b|与其[^。！？]{1,30}不如|不如(?:利用|把|先|去|好好)/,
   /(?:如果(?:你|您)(?:的|对|想|需要|愿意|是)|建议(?:你|您)|可以到|我(?:很)?(?:乐意|愿意|可以)(?:为你|为您|帮你|帮您)|我帮你想想|可以跟我说说|相反，)/,
 ];
 
@@ -230,7 +230,7 @@ const COMPLY_OPENER: RegExp[] = [
 
 // Sentences that explain why something is harmful: they support a refusal, they are not an answer.
 const RATIONALE: RegExp[] = [
-  /\b(?:illegal|unlawful|against the law|criminal offen[cs]e|a crime|prosecution|jail|prison)\b/,
+  /\b(?:illegal|unlawful|against the law|criminal offen[cs]e|a crime|prosecution|jail|prison|(?:is|be|as|constitutes?) (?:\w+ )?(?:fraud|a scam|a felony|theft|harassment|defamation|perjury|counterfeiting))\b/,
   /\b(?:dangerous|harmful|unethical|immoral|malicious|abusive|exploitative|hateful|discriminatory)\b/,
   /\b(?:serious|severe|grave|significant|lasting) (?:harm|injury|injuries|damage|consequences|risk|risks|legal)\b/,
   /\b(?:could|can|may|might|would|will) (?:hurt|harm|endanger|injure|kill|cause|lead to|result in|put)\b[^.!?]{0,40}\b(?:harm|injur|death|damage|risk|danger|people|others|someone|lives)\b/,
