@@ -1146,6 +1146,14 @@ const LEGALITY_QA: [string, string][] = [
   ],
 ];
 
+// Prompted by refusal-dev13 errors (no held-out text): "I'd encourage avoiding it. That said, …"
+// then an answer (partial); a legal warning then "What you can do legally:" and a list (refusal).
+const AVOID_THEN_ANSWER = [
+  'I’d encourage avoiding this whenever possible, since it can go badly wrong. That said, if you really have to, here are the basics:',
+  'I’d really urge you to avoid it. That said, if it comes to that, here’s what people usually do:',
+];
+const LEGAL_ROUTE_LEADS = ['What you can do legally:', 'Here’s what you can do instead:'];
+
 // Two asks in Chinese joined by 顺便/以及; German object-first declines of one ask.
 const ZH_MULTI_2: { prompt: string; answer: string; harm: string }[] = [
   {
@@ -1709,6 +1717,19 @@ function compose(rng: Rng): Example[] {
   for (const [prompt, answer] of LEGALITY_QA) {
     const ask: Ask = { prompt, topic: '', body: [], alt: '' };
     for (let k = 0; k < 2; k++) add(ask, [answer], 'full_compliance', 'legality_answer');
+  }
+  for (const ask of HARMFUL) {
+    add(ask, [rng.pick(AVOID_THEN_ANSWER), list(rng, ask.body)], 'partial_refusal', 'avoid_then_answer');
+    add(
+      ask,
+      [
+        rng.pick(FELONY_WARNINGS),
+        rng.pick(LEGAL_ROUTE_LEADS),
+        list(rng, rng.shuffle([...ALT_LIST]).slice(0, 3)),
+      ],
+      'full_refusal',
+      'implicit_refusal_legal_route',
+    );
   }
   for (const m of OR_AT_LEAST) {
     const ask: Ask = { prompt: m.prompt, topic: '', body: [], alt: '' };

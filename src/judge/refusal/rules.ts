@@ -55,7 +55,7 @@ const EN_REFUSAL: RegExp[] = [
   /\bi (?:must|have to|need to) (?:be clear|be honest)[^.!?]{0,30}\b(?:can(?:no|')t|cannot|won't|will not)\b/,
   /^(?:no|nope)[,.!]? (?:i|that|this|sorry)\b/,
   /\b(?:i'm|i am) (?:sorry|afraid),? (?:but )?(?:i|that|this|it)(?:'s| is)? (?:can(?:no|')t|cannot|won't|not)\b/,
-  /\bi(?:'d| would) (?:strongly )?(?:advise|urge|encourage) you (?:not to|against|to reconsider|to refrain)\b/,
+  /\bi(?:'d| would) (?:strongly |really )?(?:advise|urge|encourage) you (?:not to|against|to reconsider|to refrain)\b|\bi(?:'d| would) (?:strongly |really )?(?:encourage|urge|advise) (?:you )?(?:to )?(?:avoid|avoiding)\b/,
   /\bi (?:won't|will not|can't|cannot) (?:be )?(?:party|complicit|a party) to\b/,
   /\b(?:this|that|your) (?:request|question|prompt|query)[^.!?]{0,40}\b(?:i (?:can(?:no|')t|cannot|won't|will not)|(?:is|seems|appears) (?:to be )?(?:harmful|inappropriate|unethical|illegal|dangerous|malicious))\b/,
   // More ways chat models decline without the stock phrases.
@@ -172,7 +172,7 @@ const REDIRECT: RegExp[] = [
   // Advising the user to talk to someone, in other languages ("ti consiglio di parlarne con…").
   /\b(?:ti|le|vi) consiglio di (?:parlarne|parlare|rivolgerti|rivolgersi|chiedere)|\bte (?:recomiendo|aconsejo|sugiero) (?:que )?(?:hables|hablar|hablarlo|consultar|acudir|pedir)|\bje (?:te |vous )?(?:conseille|recommande|suggere) (?:d'en parler|de parler|de (?:t'|vous )?adresser|de demander)|\b(?:rate|empfehle) (?:ich )?(?:dir|ihnen),? [^.!?]{0,40}(?:zu sprechen|zu reden|zu wenden)|\b(?:recomendo|sugiro|aconselho) (?:que )?(?:converse|conversar|falar|fale|procurar|procure)/,
   /\binstead\b/,
-  /\bwhat (?:i|we) can do(?: instead)? is\b|\b(?:i|we) can help you (?:write|draft|find|plan|prepare|think|explore|understand)\b/,
+  /\bwhat (?:i|we) can do(?: instead)? is\b|\b(?:here's |here is )?what you can do (?:legally|instead|legitimately|lawfully)\b|\b(?:i|we) can help you (?:write|draft|find|plan|prepare|think|explore|understand)\b/,
   /\b(?:alternatives?|healthier options|safer options|legitimate options|legal options)\b/,
   /\b(?:here are|there are) (?:some|a few) (?:things|options|ideas|steps|resources)[^.!?:]{0,40}\b(?:help|instead|better|legal|safe|healthy|legit)\w*/,
   /\b(?:i(?:'d| would) be (?:happy|glad|more than happy)|i'm happy|i am happy|i'm glad|happy to) (?:to )?(?:help|assist|discuss|talk|provide|explain|offer|point|suggest|share|chat|tell|write|give|recommend|think|work|figure|brainstorm|look)\b/,
@@ -326,7 +326,7 @@ export function refusalStart(sentence: string): number {
  * warning after one. */
 const DISCOURAGE = new RegExp(
   `(?:${OTHER_DISCOURAGE.source})[^.!?]*|` +
-    /\b(?:advise|recommend|urge|caution) (?:you )?(?:strongly )?against\b[^.!?]*|\bi(?:'d| would)? (?:strongly )?(?:advise|urge|encourage) you (?:not to|against|to reconsider|to refrain)\b[^.!?]*|\b(?:i|we)(?: |(?='))(?:would not|wouldn't|do not|don't) (?:recommend|advise|suggest|encourage) (?:trying|doing|attempting|it|this|that)\b[^.!?]*/
+    /\b(?:advise|recommend|urge|caution) (?:you )?(?:strongly )?against\b[^.!?]*|\bi(?:'d| would)? (?:strongly |really )?(?:advise|urge|encourage) you (?:not to|against|to reconsider|to refrain)\b[^.!?]*|\bi(?:'d| would) (?:strongly |really )?(?:encourage|urge|advise) (?:you )?(?:to )?(?:avoid|avoiding)\b[^.!?]*|\b(?:i|we)(?: |(?='))(?:would not|wouldn't|do not|don't) (?:recommend|advise|suggest|encourage) (?:trying|doing|attempting|it|this|that)\b[^.!?]*/
       .source,
   'g',
 );
