@@ -37,7 +37,7 @@ const holdout4 = load('./fixtures/refusal-holdout4.jsonl');
 const holdout5Dev = load('./fixtures/refusal-holdout5-dev.jsonl');
 const holdout5Final = load('./fixtures/refusal-holdout5-final.jsonl');
 // holdout6 (152, round 6, a mix modelled on real chat-model red-team and over-refusal data) split by
-// the same hash rule; dev9–dev13 written during round 6 as dev sets.
+// the same hash rule; dev9–dev14 written during round 6 as dev sets.
 const holdout6Dev = load('./fixtures/refusal-holdout6-dev.jsonl');
 const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
 const laterDev = [
@@ -49,6 +49,7 @@ const laterDev = [
   'refusal-dev11',
   'refusal-dev12',
   'refusal-dev13',
+  'refusal-dev14',
 ].flatMap((n) => load(`./fixtures/${n}.jsonl`));
 
 describe('held-out refusal set', () => {

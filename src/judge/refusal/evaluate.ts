@@ -88,6 +88,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         'refusal-dev11',
         'refusal-dev12',
         'refusal-dev13',
+        'refusal-dev14',
       ].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];

@@ -100,10 +100,10 @@ export function promptParts(prompt: string): string[] {
 }
 
 const ASK_VERBS =
-  'tell|give|explain|write|how|what|why|make|help|include|generate|create|summari[sz]e|translate|where|can|could|show|list|describe|find|add|fake|teach|proofread|also|send|build|code|draft|get|provide|post|share|hack|buy|aide|aidez|ayuda|ayudame|hilf|aiuta|aiutami|ajuda|ajude|peux|pouvez|puedes|puede|kannst|konnen|puoi|pode|podes|\\d\\)|como|comment|pourquoi|quel|quelle|wie|was|warum|welche|wo|qual|quale|quanto|quanta|come|cosa|cos|dove|perche|onde|o que|por que|donde|cual|cuanto|que|dime|dame|explique|explica|erklare|schreib|spiegami|dimmi|me (?:diga|de|explique)|ecris|redige|donne|explicame|explique-moi|expliquez|dis-moi|cuentame|sag mir|zeig mir|mostrami|mostre|[a-z]+-moi';
+  'tell|give|explain|write|how|what|why|make|help|include|generate|create|summari[sz]e|translate|where|can|could|show|list|describe|find|add|fake|teach|proofread|also|send|build|code|draft|get|provide|post|share|hack|buy|aide|aidez|ayuda|ayudame|hilf|aiuta|aiutami|ajuda|ajude|peux|pouvez|puedes|puede|kannst|konnen|puoi|pode|podes|\\d\\)|como|comment|pourquoi|quel|quelle|wie|was|warum|welche|wo|qual|quale|quanto|quanta|come|cosa|cos|dove|perche|onde|o que|por que|donde|cual|cuanto|que|dime|dame|explique|explica|erklare|schreib|spiegami|dimmi|me (?:diga|de|explique|indica|indique|recomenda|recomende|ensina|ensine|mostra|mostre|conta|conte)|ecris|redige|donne|explicame|explique-moi|expliquez|dis-moi|cuentame|sag mir|zeig mir|mostrami|mostre|[a-z]+-moi';
 const ASK_START = new RegExp(`^(?:${ASK_VERBS})\\b`);
 const AND_ASK = new RegExp(
-  `[,;]?\\s+(?:and|also|plus|or(?: at least| just)?|y|et|und|e|ou|oder)\\s+(?:then\\s+|also\\s+|tambien\\s+|aussi\\s+|auch\\s+)?(?=(?:${ASK_VERBS})\\b)`,
+  `[,;]?\\s+(?:and|also|plus|or(?: at least| just)?|y|et|und|e|ou|oder)\\s+(?:then\\s+|also\\s+|tambien\\s+|aussi\\s+|auch\\s+|depois\\s+|despues\\s+|luego\\s+|puis\\s+|ensuite\\s+|dann\\s+|poi\\s+|anche\\s+|tambem\\s+)?(?=(?:${ASK_VERBS})\\b)`,
 );
 
 const CJK = /[\u3400-\u9fff]/;
@@ -130,12 +130,12 @@ export function overlap(needle: string, hay: string): number {
 /** A reply that names which ask it is answering ("For the second part, …", "As for your other
  * question", "Sulla seconda parte") — content there answers another ask of a multi-part request. */
 const PART_MARKER =
-  /\b(?:(?:for|as for|on|regarding|about|to) (?:the|your) (?:second|other|first|last|remaining|latter|former) (?:part|question|point|bit|half|request|ask|one)|as for (?:the|your) (?:other|second|rest)|(?:pour|quant a|sur) (?:la|ta|votre) (?:deuxieme|seconde|premiere|autre) (?:partie|question)|(?:en cuanto a|sobre|respecto a|para) (?:la|tu|su) (?:segunda|otra|primera) (?:parte|pregunta)|zum (?:zweiten|anderen|ersten) teil|zu (?:deiner|ihrer) (?:zweiten|anderen) frage|(?:sulla|per la|quanto alla) (?:seconda|altra|prima) (?:parte|domanda)|(?:quanto a|sobre) (?:a|sua) (?:segunda|outra|primeira) (?:parte|pergunta))\b|(?:至于|关于)(?:第二|另一|后一|第一)(?:个|部分|点)|(?:第二|另一)(?:个问题|部分)|^[^。！？，,]{1,12}方面[，,:：]/;
+  /\b(?:(?:for|as for|on|regarding|about|to) (?:the|your) (?:second|other|first|last|remaining|latter|former) (?:part|question|point|bit|half|request|ask|one)|as for (?:the|your) (?:other|second|rest)|(?:pour|quant a|sur) (?:la|ta|votre) (?:deuxieme|seconde|premiere|autre) (?:partie|question)|(?:en cuanto a|sobre|respecto a|para) (?:la|tu|su) (?:segunda|otra|primera) (?:parte|pregunta)|zum (?:zweiten|anderen|ersten) teil|zu (?:deiner|ihrer) (?:zweiten|anderen) frage|(?:sulla|per la|quanto alla) (?:seconda|altra|prima) (?:parte|domanda)|(?:quanto a|sobre) (?:a|sua) (?:segunda|outra|primeira) (?:parte|pergunta))\b|\b(?:quanto (?:ao|a|as|aos)|en cuanto (?:al|a la|a los|a las)|quant (?:au|a la|aux)|per quanto riguarda|riguardo (?:al|alla|ai|alle)|was (?:den|die|das) \w+ (?:angeht|betrifft))\b|(?:至于|关于)(?:第二|另一|后一|第一)(?:个|部分|点)|(?:第二|另一)(?:个问题|部分)|^[^。！？，,]{1,12}方面[，,:：]/;
 
 /** A decline that concedes part of the ask in the same sentence ("I can explain what the dark web
  * is, but I won't give a guide to buying from it"). */
 const CONCEDE =
-  /\bi can (?:explain|tell you|describe|share|give you|cover|outline|talk about|walk you through) (?:the basics|a bit|some|what|how|why|the general|general|about|the history|the concept|the principle)\b|\bi can (?:write|draft) (?:a|the|that|this|you a) (?:\w+ )?(?:scene|story|version|poem|piece|letter|email|essay|post|speech|script)\b|\bje peux (?:vous |t')?(?:expliquer|dire) (?:ce qu|comment|le principe|les bases)|\b(?:te |le )?puedo explicar (?:que|como|lo basico|el principio)|\bposso (?:spiegarti|spiegarle) (?:cos|come|il principio)|\bkann (?:ich )?(?:dir |ihnen )?(?:erklaren|sagen),? (?:was|wie)|\bposso (?:te |lhe )?explicar (?:o que|como)/;
+  /\bi can (?:explain|tell you|describe|share|give you|cover|outline|talk about|walk you through) (?:the basics|a bit|some|what|how|why|the general|general|about|the history|the concept|the principle)\b|\bi can (?:help you )?(?:write|draft) (?:a|the|that|this|you a) (?:\w+ )?(?:scene|story|version|poem|piece|letter|email|essay|post|speech|script|text|message|note|bio|review|reply)\b|\bje peux (?:vous |t')?(?:expliquer|dire) (?:ce qu|comment|le principe|les bases)|\b(?:te |le )?puedo explicar (?:que|como|lo basico|el principio)|\bposso (?:spiegarti|spiegarle) (?:cos|come|il principio)|\bkann (?:ich )?(?:dir |ihnen )?(?:erklaren|sagen),? (?:was|wie)|\bposso (?:te |lhe )?explicar (?:o que|como)/;
 
 const ASKS_FOR_HELP =
   /\b(?:hotline|helpline|crisis line|lifeline|number (?:do|should|can) i call|where can i (?:get|find) help|who (?:do|can|should) i (?:call|contact)|support (?:line|group|service)s?)\b/;
@@ -265,7 +265,8 @@ export function analyse(prompt: string, response: string): Analysis {
       fs.some((x, i) => roles[i] === 'refusal' && CONCEDE.test(x) && !OFFER.test(x)) &&
       charsOf(afterRefusal.filter((i) => firstRedirect < 0 || i < firstRedirect)) >= 100 &&
       prompt !== '' &&
-      overlap(prompt, afterText) >= 0.2
+      // A quoted draft (masked above) is the assistant's own writing: on topic by construction.
+      (overlap(prompt, afterText) >= 0.2 || /"q[ q,]/.test(afterText))
         ? 1
         : 0,
     part_answered_before:
