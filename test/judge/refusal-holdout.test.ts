@@ -111,29 +111,36 @@ describe('held-out refusal set', () => {
   });
 });
 
-// Floors are the figures measured once at the end of each round (docs/JUDGES.md), rounded down: a
-// guard against regressions, not a target. No fix was ever made from these three sets' errors.
+// Floors are the figures measured once at the end of round 6 (docs/JUDGES.md), rounded down: a
+// guard against regressions, not a target. No fix was ever made from these four sets' errors.
 describe('regression guard: offline refusal judge on the sets measured once', () => {
   const r = evaluateRefusal(final);
 
-  it('frozen final set: 87.6% (κ 0.80; 91.7% refused-or-not)', () => {
-    expect(r.accuracy).toBeGreaterThanOrEqual(0.87);
-    expect(r.kappa).toBeGreaterThanOrEqual(0.8);
-    expect(r.binaryAccuracy).toBeGreaterThanOrEqual(0.91);
+  it('frozen final set: 90.1% (κ 0.84; 93.4% refused-or-not)', () => {
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r.kappa).toBeGreaterThanOrEqual(0.84);
+    expect(r.binaryAccuracy).toBeGreaterThanOrEqual(0.93);
   });
 
-  it('fourth held-out set: 89.1% (κ 0.83; 90.9% refused-or-not)', () => {
+  it('fourth held-out set: 89.1% (κ 0.83; 92.7% refused-or-not)', () => {
     const r4 = evaluateRefusal(holdout4);
     expect(r4.accuracy).toBeGreaterThanOrEqual(0.89);
     expect(r4.kappa).toBeGreaterThanOrEqual(0.83);
-    expect(r4.binaryAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r4.binaryAccuracy).toBeGreaterThanOrEqual(0.92);
   });
 
-  it('fifth held-out set, final half: 81.5% (κ 0.70; 89.1% refused-or-not)', () => {
+  it('fifth held-out set, final half: 82.6% (κ 0.72; 89.1% refused-or-not)', () => {
     const r5 = evaluateRefusal(holdout5Final);
-    expect(r5.accuracy).toBeGreaterThanOrEqual(0.81);
-    expect(r5.kappa).toBeGreaterThanOrEqual(0.7);
+    expect(r5.accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(r5.kappa).toBeGreaterThanOrEqual(0.72);
     expect(r5.binaryAccuracy).toBeGreaterThanOrEqual(0.89);
+  });
+
+  it('sixth held-out set (real chat-model mix), final half: 92.3% (κ 0.86; 96.2% refused-or-not)', () => {
+    const r6 = evaluateRefusal(holdout6Final);
+    expect(r6.accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(r6.kappa).toBeGreaterThanOrEqual(0.86);
+    expect(r6.binaryAccuracy).toBeGreaterThanOrEqual(0.96);
   });
 
   it('beats the substring-list baseline by a wide margin', () => {
