@@ -1,7 +1,7 @@
 // fix/: identify (vulnerabilities), curate (SFT / preference data), exports, trainer backends.
 
 export { curate, curateSettings, curateStats, splitOf } from './curate/curate.js';
-export { buildContaminationIndex, type ContaminationIndex } from './curate/decontam.js';
+export { buildContaminationIndex, type ContaminationIndex, decontamTokens } from './curate/decontam.js';
 export {
   CATEGORY_GUIDE,
   helpfulReply,

@@ -2,9 +2,22 @@
 // (benchmark items, held-back seeds). A held-out text shorter than n counts as one n-gram of its
 // own length (as in GPT-3's decontamination), so short benchmark prompts are protected too; texts
 // under MIN_TOKENS are too generic to match on.
-import { tokens } from '../identify/minhash.js';
+//
+// An n-gram that occurs in TEMPLATE_TEXTS or more distinct held-out texts is the frame of a family
+// of items ("combien de mots y a-t-il dans …", a jailbreak template's wording), not the identity of
+// any one of them: it is not evidence of contamination, and each item's own words still are.
+// Counting frames as contamination had dropped every French unit-conversion and word-count task from
+// the helpful mix of the default cycle (8-word frames), and the fine-tune lost those tasks.
+// Arithmetic operators are tokens here, so "6 + 4" and "6 - 4" are different items.
 
 const MIN_TOKENS = 4;
+const TEMPLATE_TEXTS = 3;
+
+/** Lower-cased word tokens (letters and digits in any script) and arithmetic operators. */
+export function decontamTokens(text: string): string[] {
+  // An operator stands between spaces or digits; a hyphen inside a word ("a-t-il") is not one.
+  return text.toLowerCase().match(/[\p{L}\p{N}]+|(?<![\p{L}])[+\-×÷*/=%<>](?![\p{L}])/gu) ?? [];
+}
 
 export interface ContaminationIndex {
   /** The first held-out n-gram found in `text`, or undefined when it is clean. */
@@ -13,20 +26,24 @@ export interface ContaminationIndex {
 }
 
 export function buildContaminationIndex(heldOut: readonly string[], n: number): ContaminationIndex {
-  const grams = new Set<string>();
+  // n-gram → how many distinct held-out texts contain it.
+  const texts = new Map<string, number>();
   const lengths = new Set<number>();
-  for (const text of heldOut) {
-    const t = tokens(text);
+  for (const text of new Set(heldOut)) {
+    const t = decontamTokens(text);
     if (t.length < MIN_TOKENS) continue;
     const k = Math.min(n, t.length);
     lengths.add(k);
-    for (let i = 0; i + k <= t.length; i++) grams.add(t.slice(i, i + k).join(' '));
+    const own = new Set<string>();
+    for (let i = 0; i + k <= t.length; i++) own.add(t.slice(i, i + k).join(' '));
+    for (const g of own) texts.set(g, (texts.get(g) ?? 0) + 1);
   }
+  const grams = new Set([...texts].filter(([, count]) => count < TEMPLATE_TEXTS).map(([g]) => g));
   const sizes = [...lengths].sort((a, b) => a - b);
   return {
     size: grams.size,
     match(text) {
-      const t = tokens(text);
+      const t = decontamTokens(text);
       for (const k of sizes) {
         for (let i = 0; i + k <= t.length; i++) {
           const g = t.slice(i, i + k).join(' ');
