@@ -270,10 +270,25 @@ async function loadState(lm: LM, dir: string, opt: AdamW): Promise<Resumable | n
   return { step: state.step, extra: state.extra };
 }
 
+const isFrozen = (name: string, freeze: string[]) => freeze.some((f) => name === f || name.startsWith(f));
+
 function trainable(lm: LM, freeze: string[] = []): Tensor[] {
   return namedParams(lm.params)
-    .filter(([name]) => !freeze.some((f) => name === f || name.startsWith(f)))
+    .filter(([name]) => !isFrozen(name, freeze))
     .map(([, t]) => t);
+}
+
+/** Runs `train` with the frozen weights marked as needing no gradient, so the tape neither computes
+ * their gradients nor backpropagates through layers below the first trained one (with the
+ * embeddings frozen, the output projection's weight gradient alone is a [V, D] product per step). */
+async function withFrozen<T>(lm: LM, freeze: string[] = [], train: () => Promise<T>): Promise<T> {
+  const frozen = namedParams(lm.params).filter(([name]) => isFrozen(name, freeze));
+  for (const [, t] of frozen) (t as { requiresGrad: boolean }).requiresGrad = false;
+  try {
+    return await train();
+  } finally {
+    for (const [, t] of frozen) (t as { requiresGrad: boolean }).requiresGrad = true;
+  }
 }
 
 function totalSteps(params: TrainParams, n: number): number {
@@ -287,6 +302,15 @@ export async function trainSFT(
   examples: SFTExample[],
   params: TrainParams,
   hooks: TrainHooks = {},
+): Promise<TrainStepLog[]> {
+  return withFrozen(lm, params.freeze, () => runSFT(lm, examples, params, hooks));
+}
+
+async function runSFT(
+  lm: LM,
+  examples: SFTExample[],
+  params: TrainParams,
+  hooks: TrainHooks,
 ): Promise<TrainStepLog[]> {
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
   const anchorWeight = params.anchor ?? 0;
@@ -478,6 +502,15 @@ export async function trainDPO(
   pairs: PreferencePair[],
   params: TrainParams,
   hooks: TrainHooks = {},
+): Promise<TrainStepLog[]> {
+  return withFrozen(lm, params.freeze, () => runDPO(lm, pairs, params, hooks));
+}
+
+async function runDPO(
+  lm: LM,
+  pairs: PreferencePair[],
+  params: TrainParams,
+  hooks: TrainHooks,
 ): Promise<TrainStepLog[]> {
   if (pairs.length === 0) return [];
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
