@@ -269,18 +269,29 @@ const freezeSchema = z
 // The anchor (2026-12-02, docs/EMBEDDED.md "What the fix step does to the model"): with 4 synthetic
 // records per vulnerability, anchor 2 against 0 kept 3–5 more points of helpfulness and 3–5 fewer of
 // VPRR in rounds 2–3 of the default cycle; it costs a frozen-model forward pass per batch.
+// Block expansion (2026-12-02, same section): with the base frozen and one added block trained, the
+// new weights take a higher rate and a stronger anchor. Round-0 fix data, attack-split bench:
+// helpfulness 88.9% → 79.8% with the full fine-tune before; 87.7% at 480 steps, 88.9% at 640, for
+// jailbreak ASR 0% and DR-3 0.6–1.2%.
 const embeddedTrainSchema = z
   .strictObject({
+    expandBlocks: z
+      .int()
+      .min(0)
+      .default(1)
+      .describe(
+        'Blocks appended to the model before fine-tuning (LLaMA Pro block expansion: copies of the last block whose output projections start at zero, so the start model is unchanged); only the new blocks train and `freeze` is ignored. A model expanded by an earlier fine-tune (`start: previous`) trains its added blocks again instead of growing.',
+      ),
     sft: z
       .strictObject({
-        steps: z.int().min(0).default(320).describe('Optimizer steps.'),
+        steps: z.int().min(0).default(640).describe('Optimizer steps.'),
         batchSize: z.int().min(1).default(8).describe('Sequences per step.'),
-        lr: z.number().positive().default(3.5e-4).describe('Learning rate.'),
+        lr: z.number().positive().default(1e-3).describe('Learning rate.'),
         freeze: freezeSchema,
         anchor: z
           .number()
           .min(0)
-          .default(2)
+          .default(6)
           .describe(
             'Weight of the distillation term: helpful and benign records are trained toward the start model’s own next-token distribution (KL) instead of their answer tokens, so the fine-tune keeps what the model knew. 0 = plain SFT on them.',
           ),
@@ -292,7 +303,7 @@ const embeddedTrainSchema = z
         steps: z.int().min(0).default(20).describe('Optimizer steps.'),
         batchSize: z.int().min(1).default(8).describe('Pairs per step.'),
         beta: z.number().positive().default(0.1).describe('DPO β.'),
-        lr: z.number().positive().default(5e-5).describe('Learning rate.'),
+        lr: z.number().positive().default(1.5e-4).describe('Learning rate.'),
         freeze: freezeSchema,
       })
       .prefault({})

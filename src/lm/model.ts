@@ -130,6 +130,31 @@ export function cloneLM(lm: LM): LM {
   };
 }
 
+/** Block expansion (LLaMA Pro, Wu et al. 2024): appends `n` blocks, each a copy of the last one
+ * with its two output projections zeroed, so the model computes exactly what it did before. A
+ * fine-tune that trains only the new blocks adds behaviour in new capacity instead of overwriting
+ * what the old blocks know. Mutates `lm`; returns the new blocks' parameter-name prefixes. */
+export function expandBlocks(lm: LM, n: number): string[] {
+  const copy = (t: Tensor) => new Tensor(new Float32Array(t.data), [...t.shape], true);
+  const zeros = (t: Tensor) => Tensor.zeros([...t.shape], true);
+  const added: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const last = lm.params.layers[lm.params.layers.length - 1];
+    const block = {
+      ln1: copy(last.ln1),
+      wqkv: copy(last.wqkv),
+      wo: zeros(last.wo),
+      ln2: copy(last.ln2),
+      w1: copy(last.w1),
+      w2: zeros(last.w2),
+    };
+    added.push(`h.${lm.params.layers.length}.`);
+    lm.params.layers.push(block);
+  }
+  lm.config.nLayers = lm.params.layers.length;
+  return added;
+}
+
 export function parameterCount(lm: LM): number {
   return namedParams(lm.params).reduce((n, [, t]) => n + t.size, 0);
 }

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, TrainingRecord } from '../../src/core/index.js';
 import { createTrainer, embeddedSftExamples, trainParams } from '../../src/fix/index.js';
-import { createLM, loadLM, saveLM, sequenceLogProb, Tokenizer } from '../../src/lm/index.js';
+import {
+  createLM,
+  expandBlocks,
+  forward,
+  loadLM,
+  namedParams,
+  saveLM,
+  sequenceLogProb,
+  Tokenizer,
+} from '../../src/lm/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-embtrain-'));
@@ -193,6 +202,68 @@ describe('embedded backend', () => {
     );
     expect(examples.map((e) => e.anchor === true)).toEqual([false, true, true, false, false]);
   }, 120_000);
+
+  it('with expandBlocks, adds blocks that start as the identity and trains only them', async () => {
+    const params = trainParams({
+      embedded: {
+        expandBlocks: 1,
+        sft: { steps: 6, batchSize: 2, lr: 3e-3, freeze: [], anchor: 1 },
+        dpo: { steps: 4, batchSize: 1, beta: 0.5, lr: 3e-3, freeze: [] },
+      },
+    });
+    const out = join(dir, 'expanded');
+    await createTrainer({ train: params }, {}, 'embedded').train({
+      base: { id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir },
+      sft,
+      preference,
+      params,
+      outDir: out,
+      seed: 3,
+    });
+    const before = await loadLM(baseDir);
+    const after = await loadLM(out);
+    expect(after.config.nLayers).toBe(before.config.nLayers + 1);
+    const old = new Map(namedParams(before.params));
+    for (const [name, t] of namedParams(after.params)) {
+      const was = old.get(name);
+      // Every weight of the base is exactly as it was (`freeze: []` is overridden); the new block moved.
+      if (was) expect(Buffer.from(t.data.buffer).equals(Buffer.from(was.data.buffer)), name).toBe(true);
+      else if (name.endsWith('.wo') || name.endsWith('.w2'))
+        expect(
+          t.data.some((x) => x !== 0),
+          name,
+        ).toBe(true);
+    }
+    const pref = (m: typeof before) => sequenceLogProb(m, prompt, safe) - sequenceLogProb(m, prompt, harmful);
+    expect(pref(after)).toBeGreaterThan(pref(before));
+    // Fine-tuned again from the expanded model (train.start: previous): the same block trains, no new one.
+    const again = join(dir, 'expanded-again');
+    await createTrainer({ train: params }, {}, 'embedded').train({
+      base: { id: 'expanded', target: `embedded:${out}`, path: out },
+      sft,
+      preference,
+      params,
+      outDir: again,
+      seed: 4,
+    });
+    const twice = await loadLM(again);
+    expect(twice.config.nLayers).toBe(after.config.nLayers);
+    const once = new Map(namedParams(after.params));
+    for (const [name, t] of namedParams(twice.params)) {
+      const same = Buffer.from(t.data.buffer).equals(Buffer.from(once.get(name)!.data.buffer));
+      expect(same, name).toBe(!name.startsWith(`h.${before.config.nLayers}.`));
+    }
+  }, 120_000);
+
+  it('expandBlocks starts from exactly the model it expands', async () => {
+    const lm = await loadLM(baseDir);
+    const ids = Int32Array.from(lm.tokenizer.encodeChat(prompt, true).ids);
+    const logits = (m: typeof lm) => Array.from(forward(m, ids, 1, ids.length).data);
+    const before = logits(lm);
+    expect(expandBlocks(lm, 2)).toEqual(['h.1.', 'h.2.']);
+    expect(lm.config.nLayers).toBe(3);
+    expect(logits(lm)).toEqual(before);
+  });
 
   it('plans without training on a dry run', async () => {
     const out = join(dir, 'dry');

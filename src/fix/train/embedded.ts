@@ -59,6 +59,16 @@ export function embeddedSftExamples(
   return { examples, lastOnly };
 }
 
+/** How many of a checkpoint's last blocks an earlier fine-tune added (`expandBlocks`); 0 if none. */
+function expandedBlocks(dir: string): number {
+  try {
+    const n = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).breakfix_added_blocks;
+    return Number.isInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The shipped base model's folder: the world's answer, else `models/breakfix-tiny-base` under the
  * package root (where the embedded target looks for `embedded:base`). */
 async function baseModelDir(): Promise<string> {
@@ -142,6 +152,24 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
       }
       const lib = await loadLibrary();
       const lm = await lib.loadLM(basePath);
+      // Block expansion: only the added blocks train, in both phases; the base's own weights stay.
+      // A checkpoint that was expanded already (train.start: previous) trains the same blocks again
+      // rather than growing every round.
+      const addedBefore = expandedBlocks(basePath);
+      const added =
+        addedBefore > 0
+          ? Array.from({ length: addedBefore }, (_, i) => `h.${lm.config.nLayers - addedBefore + i}.`)
+          : p.expandBlocks > 0
+            ? lib.expandBlocks(lm, p.expandBlocks)
+            : [];
+      const onlyAdded = added.length
+        ? lib
+            .namedParams(lm.params)
+            .map(([name]) => name)
+            .filter((name) => !added.some((a) => name.startsWith(a)))
+        : undefined;
+      const sftParams = onlyAdded ? { ...p.sft, freeze: onlyAdded } : p.sft;
+      const dpoParams = onlyAdded ? { ...p.dpo, freeze: onlyAdded } : p.dpo;
       const fits = (m: Message[]) => lm.tokenizer.encodeChat(m, false).ids.length <= lm.config.contextLength;
       const sft = embeddedSftExamples(sftRecords.filter(trainSplit), fits);
       const sftVal = embeddedSftExamples(
@@ -188,13 +216,18 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
           lib.trainSFT(
             lm,
             sft.examples,
-            { ...p.sft, seed, validation: sftVal, evalEvery: Math.max(1, Math.floor(p.sft.steps / 4)) },
+            { ...sftParams, seed, validation: sftVal, evalEvery: Math.max(1, Math.floor(p.sft.steps / 4)) },
             { onStep },
           ),
         );
       if (pairs.length)
-        await phase('dpo', p.dpo.steps, (onStep) => lib.trainDPO(lm, pairs, { ...p.dpo, seed }, { onStep }));
-      await lib.saveLM(lm, outDir, { breakfix_parent: input.base.id });
+        await phase('dpo', p.dpo.steps, (onStep) =>
+          lib.trainDPO(lm, pairs, { ...dpoParams, seed }, { onStep }),
+        );
+      await lib.saveLM(lm, outDir, {
+        breakfix_parent: input.base.id,
+        ...(added.length ? { breakfix_added_blocks: added.length } : {}),
+      });
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
       return { model, log };
     },
