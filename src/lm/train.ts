@@ -282,12 +282,14 @@ function trainable(lm: LM, freeze: string[] = []): Tensor[] {
  * their gradients nor backpropagates through layers below the first trained one (with the
  * embeddings frozen, the output projection's weight gradient alone is a [V, D] product per step). */
 async function withFrozen<T>(lm: LM, freeze: string[] = [], train: () => Promise<T>): Promise<T> {
-  const frozen = namedParams(lm.params).filter(([name]) => isFrozen(name, freeze));
-  for (const [, t] of frozen) (t as { requiresGrad: boolean }).requiresGrad = false;
+  const frozen = namedParams(lm.params)
+    .filter(([name]) => isFrozen(name, freeze))
+    .map(([, t]) => ({ t: t as { requiresGrad: boolean }, was: t.requiresGrad }));
+  for (const f of frozen) f.t.requiresGrad = false;
   try {
     return await train();
   } finally {
-    for (const [, t] of frozen) (t as { requiresGrad: boolean }).requiresGrad = true;
+    for (const f of frozen) f.t.requiresGrad = f.was;
   }
 }
 

@@ -132,6 +132,28 @@ describe('SFT', () => {
     expect(logs[3].valLoss).toBeGreaterThan(0);
     expect(logs[0].valLoss).toBeUndefined();
   });
+
+  it('leaves frozen weights untouched, never computes their gradients, and trains the rest', async () => {
+    const lm = tiny(4);
+    const before = new Map(namedParams(lm.params).map(([n, t]) => [n, Float32Array.from(t.data)]));
+    await trainSFT(lm, convs, {
+      steps: 3,
+      batchSize: 2,
+      lr: 1e-3,
+      seed: 1,
+      freeze: ['wte', 'wpe', 'h.0.ln1'],
+    });
+    for (const [name, t] of namedParams(lm.params)) {
+      const frozen = name === 'wte' || name === 'wpe' || name === 'h.0.ln1';
+      expect(
+        t.data.some((x, i) => x !== before.get(name)?.[i]),
+        name,
+      ).toBe(!frozen);
+      // No gradient buffer was ever allocated for a frozen weight; every weight needs one again after.
+      if (frozen) expect(t.grad, name).toBeNull();
+      expect(t.requiresGrad, name).toBe(true);
+    }
+  });
 });
 
 describe('KV-cache generation', () => {
