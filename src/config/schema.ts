@@ -229,7 +229,9 @@ const curateSchema = z
       .int()
       .min(1)
       .default(8)
-      .describe('n-gram length for decontamination against benchmarks.'),
+      .describe(
+        'n-gram length for decontamination: a record sharing an n-gram with a benchmark or held-back text is dropped (an n-gram found in three or more of those texts is a shared frame, not contamination).',
+      ),
     syntheticPerVulnerability: z
       .int()
       .min(0)
