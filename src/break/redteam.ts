@@ -21,7 +21,7 @@ import { ATTACKS, getAttack } from './attacks/index.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
 import { getConverter } from './converters/index.js';
 import { getPersona, OFFLINE_CONVERTERS, type PersonaId, type PlannedAttack } from './personas.js';
-import { type BanditAlgorithm, SearchState } from './search.js';
+import { type Bandit, type BanditAlgorithm, SearchState } from './search.js';
 import { builtinTemplates, getTemplate } from './templates/index.js';
 
 export interface RedteamBudget {
@@ -312,8 +312,9 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     }))
       if (planned.has(a.id)) stored.set(a.id, a);
   }
-  // Attempts are written in small batches, one transaction each (a crash loses at most a batch,
-  // which a resumed run redoes).
+  // Attempts are written in plan order (finished ones wait for those planned before them), in small
+  // batches, one transaction each: the store's order is the same in every run of the same seed, and
+  // a crash leaves a prefix of the plan, which a resumed run completes.
   const pending: Attempt[] = [];
   let lastFlush = Date.now();
   const flush = () => {
@@ -321,19 +322,70 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     lastFlush = Date.now();
   };
   progress?.start(`redteam ${summary.target} (${persona})`, items.length);
+  const n = Math.max(1, Math.min(opts.concurrency ?? 16, items.length || 1));
+  // The search learns across seeds deterministically: attempt i uses what attempts 0…i−n learned
+  // (never those still possibly in flight beside it), so the same seed gives the same run at any
+  // speed. Attempt i waits for that prefix, which costs little: at most n run at once anyway.
+  const finished = new Array<boolean>(items.length).fill(false);
+  const toWrite = new Map<number, Attempt>();
+  let finishedPrefix = 0;
+  let waiters: { upTo: number; resolve: () => void }[] = [];
+  const markFinished = (index: number) => {
+    finished[index] = true;
+    while (finishedPrefix < items.length && finished[finishedPrefix]) {
+      const attempt = toWrite.get(finishedPrefix);
+      if (attempt) {
+        pending.push(attempt);
+        count(attempt); // in plan order too: the summary's first successes and first error
+      }
+      toWrite.delete(finishedPrefix);
+      finishedPrefix++;
+    }
+    if (pending.length >= 32 || Date.now() - lastFlush > 250) flush();
+    const ready = waiters.filter((w) => finishedPrefix >= w.upTo);
+    waiters = waiters.filter((w) => finishedPrefix < w.upTo);
+    for (const w of ready) w.resolve();
+  };
+  const prefixFinished = (upTo: number) =>
+    finishedPrefix >= upTo
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiters.push({ upTo, resolve }));
+  // An attempt's random stream comes from the seed and the plan, not the run id: same seed, same run.
+  const randomKey = (item: PlannedItem) =>
+    stableId(
+      'rng',
+      opts.seed ?? 0,
+      opts.round ?? null,
+      item.seed.id,
+      item.attack,
+      item.techniques,
+      item.index,
+    );
   let cursor = 0;
-  const runOne = async (item: PlannedItem): Promise<void> => {
+  const runOne = async (item: PlannedItem, index: number): Promise<void> => {
+    const category = item.seed.category ?? 'all';
     const prior = stored.get(item.id);
     if (prior) {
       summary.resumed++;
       // What the search learned before the interruption is not lost: replay its wins.
-      if (prior.attack === 'search' && prior.outcome === 'success' && prior.techniques.length)
-        search.forCategory(prior.category ?? 'all').update(prior.techniques.join('+'), 1, true);
+      if (prior.attack === 'search')
+        search.commit(
+          index,
+          category,
+          prior.outcome === 'success' && prior.techniques.length
+            ? [{ arm: prior.techniques.join('+'), reward: 1, success: true }]
+            : [],
+        );
       count(prior);
       progress?.tick(1, 'resumed');
       return;
     }
     const attack = getAttack(item.attack);
+    let view: Bandit | undefined;
+    if (item.attack === 'search') {
+      await prefixFinished(index - n + 1);
+      view = search.viewFor(category, index - n + 1, randomKey(item));
+    }
     let result: AttackResult;
     try {
       if (!attack) throw new Error(`unknown attack ${item.attack}`);
@@ -341,7 +393,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         target: opts.target,
         seed: item.seed,
         judges,
-        rng: createRng(item.id),
+        rng: createRng(randomKey(item)),
         budget,
         attacker: opts.attacker,
         techniques: item.techniques,
@@ -349,7 +401,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         options: {
           ...(opts.attackOptions?.[item.attack] ?? {}),
           ...(item.options ?? {}),
-          ...(item.attack === 'search' ? { searchState: search, tries: search.opts.tries } : {}),
+          ...(view ? { searchState: search, searchBandit: view, tries: search.opts.tries } : {}),
           templates: opts.templates,
         },
       });
@@ -366,6 +418,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         error: errorMessage(err),
       };
     }
+    if (view) search.commit(index, category, view.log);
     summary.calls += result.calls;
     summary.tokens += result.tokens;
     if (result.incomplete) {
@@ -390,19 +443,20 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       calls: result.calls,
       createdAt: new Date().toISOString(),
     };
-    pending.push(attempt);
-    if (pending.length >= 32 || Date.now() - lastFlush > 250) flush();
+    toWrite.set(index, attempt);
     summary.ran++;
-    count(attempt);
     progress?.tick(1, attempt.outcome);
   };
   const worker = async () => {
     while (cursor < items.length && !budget.exhausted()) {
-      const item = items[cursor++];
-      await runOne(item);
+      const index = cursor++;
+      try {
+        await runOne(items[index], index);
+      } finally {
+        markFinished(index);
+      }
     }
   };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 16, items.length || 1));
   try {
     await Promise.all(Array.from({ length: n }, worker));
   } finally {

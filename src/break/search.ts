@@ -61,10 +61,19 @@ interface ArmStats {
   successes: number;
 }
 
+/** One judged try: which arm, its reward, whether it succeeded. */
+export interface BanditUpdate {
+  arm: string;
+  reward: number;
+  success: boolean;
+}
+
 /** A bandit over a fixed set of arms; rewards in [0, 1]. */
 export class Bandit {
   readonly stats = new Map<string, ArmStats>();
   total = 0;
+  /** The updates made through this bandit, in order. */
+  readonly log: BanditUpdate[] = [];
   constructor(
     readonly arms: Arm[],
     readonly algorithm: BanditAlgorithm,
@@ -118,6 +127,7 @@ export class Bandit {
   update(armId: string, reward: number, success: boolean): void {
     const s = this.stats.get(armId);
     if (!s) return;
+    this.log.push({ arm: armId, reward, success });
     s.n++;
     s.reward += Math.max(0, Math.min(1, reward));
     if (success) s.successes++;
@@ -165,25 +175,66 @@ export interface SearchOptions {
   seed?: number | string;
 }
 
-/** Bandits shared across seeds, one per harm category. */
+/** Bandits shared across seeds, one per harm category. Two ways to share: `forCategory`, one live
+ * bandit that every attempt updates as it goes (an attempt's choices then depend on which others
+ * finished first), or `viewFor` + `commit`, which a concurrent red team uses so that the same seed
+ * gives the same run: attempt i learns from the attempts planned before a cut-off, in plan order,
+ * whatever order they finished in. */
 export class SearchState {
   private readonly bandits = new Map<string, Bandit>();
+  private readonly committed = new Map<number, { category: string; updates: BanditUpdate[] }>();
+  private armsCache?: Arm[];
   constructor(readonly opts: SearchOptions = {}) {}
+
+  private arms(): Arm[] {
+    this.armsCache ??= armPool(this.opts.arms);
+    return this.armsCache;
+  }
+
+  private fresh(category: string, key = ''): Bandit {
+    const rng = createRng(`search:${this.opts.seed ?? 0}:${category}${key ? `:${key}` : ''}`);
+    return new Bandit(this.arms(), this.opts.algorithm ?? 'ucb', rng);
+  }
 
   forCategory(category: string): Bandit {
     let b = this.bandits.get(category);
     if (!b) {
-      const rng = createRng(`search:${this.opts.seed ?? 0}:${category}`);
-      b = new Bandit(armPool(this.opts.arms), this.opts.algorithm ?? 'ucb', rng);
+      b = this.fresh(category);
       this.bandits.set(category, b);
     }
     return b;
   }
 
+  /** A bandit for one attempt: what the committed attempts planned before `before` learned about
+   * `category`, replayed in plan order, with a random stream of the attempt's own (`key`). */
+  viewFor(category: string, before: number, key: string): Bandit {
+    const b = this.fresh(category, key);
+    const indices = [...this.committed.keys()].filter((i) => i < before).sort((x, y) => x - y);
+    for (const i of indices) {
+      const c = this.committed.get(i) as { category: string; updates: BanditUpdate[] };
+      if (c.category === category) for (const u of c.updates) b.update(u.arm, u.reward, u.success);
+    }
+    b.log.length = 0;
+    return b;
+  }
+
+  /** Records what the attempt planned at `index` learned (its view's log). */
+  commit(index: number, category: string, updates: BanditUpdate[]): void {
+    this.committed.set(index, { category, updates: [...updates] });
+  }
+
   /** Per-category summary: tries and the best arms found. */
   summary(): Record<string, { tries: number; best: { arm: string; successes: number; n: number }[] }> {
+    const bandits = new Map(this.bandits);
+    for (const i of [...this.committed.keys()].sort((x, y) => x - y)) {
+      const c = this.committed.get(i) as { category: string; updates: BanditUpdate[] };
+      if (!c.updates.length) continue;
+      if (!bandits.has(c.category)) bandits.set(c.category, this.fresh(c.category));
+      const b = bandits.get(c.category) as Bandit;
+      for (const u of c.updates) b.update(u.arm, u.reward, u.success);
+    }
     const out: Record<string, { tries: number; best: { arm: string; successes: number; n: number }[] }> = {};
-    for (const [cat, b] of this.bandits) {
+    for (const [cat, b] of bandits) {
       const best = [...b.stats.entries()]
         .filter(([, s]) => s.successes > 0)
         .sort((x, y) => y[1].successes / y[1].n - x[1].successes / x[1].n)
@@ -206,8 +257,9 @@ async function armMessages(arm: Arm, ctx: AttackContext, rng: Rng): Promise<Mess
   ];
 }
 
-/** The search attack. Pass a SearchState in ctx.options.searchState to share learning across seeds
- * (runRedteam does); without one, each seed learns alone. */
+/** The search attack. Pass a SearchState in ctx.options.searchState to share learning across seeds,
+ * or the bandit to use in ctx.options.searchBandit (runRedteam passes a `viewFor` view); without
+ * either, each seed learns alone. */
 export function createSearchAttack(defaults: SearchOptions = {}): Attack {
   return {
     id: 'search',
@@ -217,7 +269,8 @@ export function createSearchAttack(defaults: SearchOptions = {}): Attack {
       const state =
         (ctx.options?.searchState as SearchState | undefined) ??
         new SearchState({ ...defaults, arms: { techniques: ctx.techniques } });
-      const bandit = state.forCategory(ctx.seed.category ?? 'all');
+      const bandit =
+        (ctx.options?.searchBandit as Bandit | undefined) ?? state.forCategory(ctx.seed.category ?? 'all');
       const tries = Number(ctx.options?.tries ?? defaults.tries ?? 24);
       const s = new Session(ctx);
       const tried = new Set<string>();

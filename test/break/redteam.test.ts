@@ -280,6 +280,40 @@ describe('runRedteam', () => {
 });
 
 describe('runRedteam concurrency', () => {
+  it('concurrent and with replies arriving in random order, the same seed stores the same attempts in plan order', async () => {
+    const { target: inner } = await halfTarget();
+    // Random latency per call: attempts finish in a different order every run.
+    const jittery = {
+      id: 'jittery',
+      async chat(...args: Parameters<typeof inner.chat>) {
+        await new Promise((r) => setTimeout(r, Math.random() * 8));
+        return inner.chat(...args);
+      },
+    };
+    const run = async (runId: string) => {
+      const store = tmpStore();
+      const summary = await runRedteam({
+        target: jittery,
+        seeds: seeds.slice(0, 6),
+        judges: judges(),
+        persona: 'intermediate',
+        runId,
+        seed: 5,
+        concurrency: 8,
+        search: { tries: 4 },
+        store,
+      });
+      // Ids carry the run id; everything else must match.
+      const attempts = store
+        .listAttempts({ runId })
+        .map((a) => ({ ...a, id: undefined, runId: undefined, createdAt: undefined }));
+      return { attempts, search: summary.search, asr: summary.asr };
+    };
+    const [a, b] = [await run('r1'), await run('r2')];
+    expect(a.attempts.filter((x) => x.attack === 'search').length).toBeGreaterThan(3);
+    expect(b).toEqual(a);
+  });
+
   it('never has more than `concurrency` attempts calling the target at once', async () => {
     const { target: inner } = await halfTarget();
     let active = 0;
