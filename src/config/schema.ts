@@ -286,7 +286,7 @@ const embeddedTrainSchema = z
       ),
     sft: z
       .strictObject({
-        steps: z.int().min(0).default(640).describe('Optimizer steps.'),
+        steps: z.int().min(0).default(800).describe('Optimizer steps.'),
         batchSize: z.int().min(1).default(8).describe('Sequences per step.'),
         lr: z.number().positive().default(1e-3).describe('Learning rate.'),
         freeze: freezeSchema,
@@ -296,6 +296,13 @@ const embeddedTrainSchema = z
           .default(6)
           .describe(
             'Weight of the distillation term: helpful and benign records are trained toward the start model’s own next-token distribution (KL) instead of their answer tokens, so the fine-tune keeps what the model knew. 0 = plain SFT on them.',
+          ),
+        helpfulWeight: z
+          .int()
+          .min(1)
+          .default(2)
+          .describe(
+            'How many times as often a helpful-task record is drawn as the others: more steps spent keeping what the model knew.',
           ),
       })
       .prefault({})

@@ -201,6 +201,10 @@ describe('embedded backend', () => {
       () => true,
     );
     expect(examples.map((e) => e.anchor === true)).toEqual([false, true, true, false, false]);
+    // helpfulWeight: each helpful task is drawn that many times as often; nothing else is repeated.
+    const weighted = embeddedSftExamples(sft, () => true, 2).examples;
+    expect(weighted.length).toBe(sft.length + 1);
+    expect(weighted.filter((e) => e.messages[0].content === 'What is 2 + 2?')).toHaveLength(2);
   }, 120_000);
 
   it('with expandBlocks, adds blocks that start as the identity and trains only them', async () => {

@@ -38,6 +38,7 @@ type SftExample = { messages: Message[]; lastOnly?: boolean; anchor?: boolean };
 export function embeddedSftExamples(
   records: TrainingRecord[],
   fits: (messages: Message[]) => boolean,
+  helpfulWeight = 1,
 ): {
   examples: SftExample[];
   lastOnly: { earlierAssistant: number; tooLong: number };
@@ -48,13 +49,17 @@ export function embeddedSftExamples(
     const m = r.messages ?? [];
     if (m.length < 2 || m[m.length - 1].role !== 'assistant') continue;
     const anchor = isAnchor(r) ? { anchor: true } : {};
+    let example: SftExample;
     if (m.slice(0, -1).some((x) => x.role === 'assistant')) {
       lastOnly.earlierAssistant++;
-      examples.push({ messages: m, lastOnly: true, ...anchor });
+      example = { messages: m, lastOnly: true, ...anchor };
     } else if (!fits(m)) {
       lastOnly.tooLong++;
-      examples.push({ messages: m, lastOnly: true, ...anchor });
-    } else examples.push({ messages: m, ...anchor });
+      example = { messages: m, lastOnly: true, ...anchor };
+    } else example = { messages: m, ...anchor };
+    // A helpful task drawn `helpfulWeight` times as often as the other records (see sft.helpfulWeight).
+    const copies = r.purpose === 'helpful' ? Math.max(1, Math.round(helpfulWeight)) : 1;
+    for (let i = 0; i < copies; i++) examples.push(example);
   }
   return { examples, lastOnly };
 }
@@ -171,7 +176,7 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
       const sftParams = onlyAdded ? { ...p.sft, freeze: onlyAdded } : p.sft;
       const dpoParams = onlyAdded ? { ...p.dpo, freeze: onlyAdded } : p.dpo;
       const fits = (m: Message[]) => lm.tokenizer.encodeChat(m, false).ids.length <= lm.config.contextLength;
-      const sft = embeddedSftExamples(sftRecords.filter(trainSplit), fits);
+      const sft = embeddedSftExamples(sftRecords.filter(trainSplit), fits, p.sft.helpfulWeight);
       const sftVal = embeddedSftExamples(
         sftRecords.filter((r) => r.split === 'validation'),
         fits,
@@ -184,7 +189,7 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         );
       const seed = input.seed ?? hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
       const log: unknown[] = [
-        { phase: 'data', sft: sft.examples.length, sftLastOnly: sft.lastOnly, pairs: pairs.length },
+        { phase: 'data', sft: new Set(sft.examples).size, sftLastOnly: sft.lastOnly, pairs: pairs.length },
       ];
       const progress = input.progress;
       const phase = async (
