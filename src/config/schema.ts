@@ -274,7 +274,9 @@ const freezeSchema = z
 // Block expansion (2026-12-02, same section): with the base frozen and one added block trained, the
 // new weights take a higher rate and a stronger anchor. Round-0 fix data, attack-split bench:
 // helpfulness 88.9% → 79.8% with the full fine-tune before; 87.7% at 480 steps, 88.9% at 640, for
-// jailbreak ASR 0% and DR-3 0.6–1.2%.
+// jailbreak ASR 0% and DR-3 0.6–1.2%. Those were one run's fix data; on another's (once the red team
+// was deterministic) 640 steps kept 86.1%, and drawing helpful tasks twice as often over 800 steps
+// 89.7% (DR-3 1.1%, VPRR 0.9%).
 const embeddedTrainSchema = z
   .strictObject({
     expandBlocks: z
