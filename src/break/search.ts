@@ -208,13 +208,18 @@ export class SearchState {
   /** A bandit for one attempt: what the committed attempts planned before `before` learned about
    * `category`, replayed in plan order, with a random stream of the attempt's own (`key`). */
   viewFor(category: string, before: number, key: string): Bandit {
-    const b = this.fresh(category, key);
+    const b = this.replayCommitted(this.fresh(category, key), category, before);
+    b.log.length = 0;
+    return b;
+  }
+
+  /** Applies the committed updates of `category` from attempts planned before `before`, in plan order. */
+  private replayCommitted(b: Bandit, category: string, before = Number.POSITIVE_INFINITY): Bandit {
     const indices = [...this.committed.keys()].filter((i) => i < before).sort((x, y) => x - y);
     for (const i of indices) {
       const c = this.committed.get(i) as { category: string; updates: BanditUpdate[] };
       if (c.category === category) for (const u of c.updates) b.update(u.arm, u.reward, u.success);
     }
-    b.log.length = 0;
     return b;
   }
 
@@ -225,13 +230,18 @@ export class SearchState {
 
   /** Per-category summary: tries and the best arms found. */
   summary(): Record<string, { tries: number; best: { arm: string; successes: number; n: number }[] }> {
-    const bandits = new Map(this.bandits);
-    for (const i of [...this.committed.keys()].sort((x, y) => x - y)) {
-      const c = this.committed.get(i) as { category: string; updates: BanditUpdate[] };
-      if (!c.updates.length) continue;
-      if (!bandits.has(c.category)) bandits.set(c.category, this.fresh(c.category));
-      const b = bandits.get(c.category) as Bandit;
-      for (const u of c.updates) b.update(u.arm, u.reward, u.success);
+    // Rebuilt, never mutated: what the live bandits learned, then the committed attempts.
+    const planOrder = [...this.committed.keys()].sort((x, y) => x - y);
+    const categories = new Set([
+      ...this.bandits.keys(),
+      ...planOrder.map((i) => (this.committed.get(i) as { category: string }).category),
+    ]);
+    const bandits = new Map<string, Bandit>();
+    for (const cat of categories) {
+      const b = this.fresh(cat);
+      for (const u of this.bandits.get(cat)?.log ?? []) b.update(u.arm, u.reward, u.success);
+      this.replayCommitted(b, cat);
+      if (b.total > 0 || this.bandits.has(cat)) bandits.set(cat, b);
     }
     const out: Record<string, { tries: number; best: { arm: string; successes: number; n: number }[] }> = {};
     for (const [cat, b] of bandits) {
