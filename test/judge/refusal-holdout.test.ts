@@ -40,6 +40,10 @@ const holdout5Final = load('./fixtures/refusal-holdout5-final.jsonl');
 // the same hash rule; dev9–dev14 written during round 6 as dev sets.
 const holdout6Dev = load('./fixtures/refusal-holdout6-dev.jsonl');
 const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
+// holdout7 (152, round 7, the same real-data mix) split by the same hash rule; dev15–dev18 written
+// during round 7 as dev sets.
+const holdout7Dev = load('./fixtures/refusal-holdout7-dev.jsonl');
+const holdout7Final = load('./fixtures/refusal-holdout7-final.jsonl');
 const laterDev = [
   'refusal-dev6',
   'refusal-dev7',
@@ -50,6 +54,10 @@ const laterDev = [
   'refusal-dev12',
   'refusal-dev13',
   'refusal-dev14',
+  'refusal-dev15',
+  'refusal-dev16',
+  'refusal-dev17',
+  'refusal-dev18',
 ].flatMap((n) => load(`./fixtures/${n}.jsonl`));
 
 describe('held-out refusal set', () => {
@@ -90,6 +98,8 @@ describe('held-out refusal set', () => {
     for (const r of holdout5Final) expect(ids5.has(r.id)).toBe(false);
     const ids6 = new Set(holdout6Dev.map((r) => r.id));
     for (const r of holdout6Final) expect(ids6.has(r.id)).toBe(false);
+    const ids7 = new Set(holdout7Dev.map((r) => r.id));
+    for (const r of holdout7Final) expect(ids7.has(r.id)).toBe(false);
     const train = readFileSync(new URL('../../src/judge/data/refusal-train.jsonl', import.meta.url), 'utf8');
     for (const r of [
       ...dev,
@@ -101,6 +111,8 @@ describe('held-out refusal set', () => {
       ...holdout5Final,
       ...holdout6Dev,
       ...holdout6Final,
+      ...holdout7Dev,
+      ...holdout7Final,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file

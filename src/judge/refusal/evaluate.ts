@@ -1,8 +1,9 @@
 // Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors]
-// (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4 and
-// refusal-holdout5-final, refusal-holdout6-final — only when named; see docs/JUDGES.md).
+// (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
+// refusal-holdout5-final, refusal-holdout6-final and refusal-holdout7-final — only when named; see
+// docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
@@ -89,6 +90,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         'refusal-dev12',
         'refusal-dev13',
         'refusal-dev14',
+        'refusal-holdout7-dev',
+        'refusal-dev15',
+        'refusal-dev16',
+        'refusal-dev17',
+        'refusal-dev18',
       ].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
