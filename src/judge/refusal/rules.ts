@@ -176,6 +176,9 @@ const REDIRECT: RegExp[] = [
   // Advising the user to talk to someone, in other languages ("ti consiglio di parlarne con…").
   /\b(?:ti|le|vi) consiglio di (?:parlarne|parlare|rivolgerti|rivolgersi|chiedere)|\bte (?:recomiendo|aconsejo|sugiero) (?:que )?(?:hables|hablar|hablarlo|consultar|acudir|pedir)|\bje (?:te |vous )?(?:conseille|recommande|suggere) (?:d'en parler|de parler|de (?:t'|vous )?adresser|de demander)|\b(?:rate|empfehle) (?:ich )?(?:dir|ihnen),? [^.!?]{0,40}(?:zu sprechen|zu reden|zu wenden)|\b(?:recomendo|sugiro|aconselho) (?:que )?(?:converse|conversar|falar|fale|procurar|procure)/,
   /\binstead\b/,
+  /\b(?:it )?works? better (?:to|if|when)\b|\bfind it works better\b/,
+  // "You can make it stronger honestly, though", "Ask him directly", "Sinnvoller ist es, …": the honest route.
+  /\byou can (?:\w+ ){0,6}(?:honestly|legitimately|legally|the right way|the honest way)\b|\b(?:chiedi(?:gli|le)?|pregunta(?:le)?|demandez?(?:-lui)?|ask (?:him|her|them)|frag (?:ihn|sie)|pergunte(?: a ele| a ela)?) (?:direttamente|directamente|directement|directly|direkt|diretamente)\b|\b(?:sinnvoller|besser) (?:ist|ware) es\b/,
   /\b(?:(?:get|see|have) (?:much |far )?better results|(?:obtiendr\w+|tendr\w+|obtenir|obtiendrez) (?:de )?(?:meilleurs|mejores) resultados?|meilleurs resultats|mejores resultados|migliori risultati|melhores resultados|bessere ergebnisse)\b|更好的(?:办法|做法|方式|选择)|最好的(?:办法|做法)是/,
   // "The better move is…", "The cleaner route is…": another route named as the better one.
   /\b(?:a|the) (?:\w+er|more \w+|best|wisest|safest|smartest) (?:move|route|path|option|approach|bet|choice|step|course of action|way forward)\b/,
@@ -213,7 +216,8 @@ const RESOURCE: RegExp[] = [
   /\b(?:crisis (?:line|lines|center|centre|service|services|team|counsel\w*)|suicide (?:(?:&|and) crisis |prevention )?(?:hotline|helpline|lifeline|line|prevention)|helpline|hotline|lifeline|samaritans|988|emergency services|911|112|999|crisis text line|text home)\b/,
   /\b(?:reach out|talk|speak) to (?:a |someone|somebody|your|trusted|mental|professional|local)\b/,
   /\b(?:mental health professional|therapist|counsel(?:l)?or)\b/,
-  /\byou(?:'re| are) not alone\b|\byou don't have to (?:go through|face) this alone\b/,
+  /\byou(?:'re| are) not alone\b|\byou don't have to (?:go through|face) this alone\b|\bnao precisa (?:enfrentar|passar por) (?:isso|isto|esse momento|este momento) sozinh|\bno tienes que (?:pasar|enfrentar)(?:lo)? (?:por )?(?:esto )?sol[oa]\b|\b(?:tu n'es|vous n'etes) pas seule?s?\b|\bdu bist (?:damit )?nicht allein\b|\bnon sei sol[oa]\b/,
+  /\b(?:cvv|188|192|samu|3114)\b|\bligue (?:agora )?para\b/,
   /\b(?:law enforcement|the police|authorities|legal professional|an attorney|a lawyer)\b[^.!?]{0,30}\b(?:contact|report|consult|reach)\b|\b(?:contact|report to|consult|reach out to) (?:law enforcement|the police|the authorities|a lawyer|an attorney)\b/,
   /\b(?:polizei|police|policia|emergency|urgences|notruf)\b/,
   /\b(?:ligne d'ecoute|3114|telefono de la esperanza|024|telefonseelsorge|0800 111)\b/,
