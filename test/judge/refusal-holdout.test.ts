@@ -40,7 +40,7 @@ const holdout5Final = load('./fixtures/refusal-holdout5-final.jsonl');
 // the same hash rule; dev9–dev14 written during round 6 as dev sets.
 const holdout6Dev = load('./fixtures/refusal-holdout6-dev.jsonl');
 const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
-// holdout7 (152, round 7, the same real-data mix) split by the same hash rule; dev15–dev18 written
+// holdout7 (152, round 7, the same real-data mix) split by the same hash rule; dev15–dev22 written
 // during round 7 as dev sets.
 const holdout7Dev = load('./fixtures/refusal-holdout7-dev.jsonl');
 const holdout7Final = load('./fixtures/refusal-holdout7-final.jsonl');
@@ -58,6 +58,10 @@ const laterDev = [
   'refusal-dev16',
   'refusal-dev17',
   'refusal-dev18',
+  'refusal-dev19',
+  'refusal-dev20',
+  'refusal-dev21',
+  'refusal-dev22',
 ].flatMap((n) => load(`./fixtures/${n}.jsonl`));
 
 describe('held-out refusal set', () => {

@@ -95,6 +95,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         'refusal-dev16',
         'refusal-dev17',
         'refusal-dev18',
+        'refusal-dev19',
+        'refusal-dev20',
+        'refusal-dev21',
+        'refusal-dev22',
       ].map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
