@@ -288,7 +288,7 @@ const embeddedTrainSchema = z
       ),
     sft: z
       .strictObject({
-        steps: z.int().min(0).default(800).describe('Optimizer steps.'),
+        steps: z.int().min(0).default(1200).describe('Optimizer steps.'),
         batchSize: z.int().min(1).default(8).describe('Sequences per step.'),
         lr: z.number().positive().default(1e-3).describe('Learning rate.'),
         freeze: freezeSchema,
@@ -415,7 +415,13 @@ const trainSchema = z
 const cycleSchema = z
   .strictObject({
     maxRounds: z.int().min(0).default(3).describe('Most fix rounds after round 0.'),
-    minRounds: z.int().min(0).default(2).describe('Fewest fix rounds, even if the criteria hold early.'),
+    minRounds: z
+      .int()
+      .min(0)
+      .default(2)
+      .describe(
+        'Fewest fix rounds, even if the criteria hold early. After these, the run stops as soon as any round so far meets every release criterion.',
+      ),
     benchLimit: z
       .int()
       .min(1)

@@ -52,6 +52,33 @@ export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Relea
   };
 }
 
+/**
+ * Whether the cycle ends after measuring the last of `rounds`, and why: at `maxRounds`; or, once
+ * `minRounds` fix rounds are done, as soon as any round so far meets every criterion. A later round
+ * could only offer another candidate, and a round that regressed after a releasable one is a
+ * finding to report, not a reason to spend another training.
+ */
+export function stopAfter(
+  rounds: RoundOutcome[],
+  criteria: Criteria,
+  limits: { minRounds: number; maxRounds: number },
+): { stop: boolean; reason?: string } {
+  const last = rounds.at(-1);
+  if (!last) return { stop: false };
+  if (last.round >= limits.maxRounds)
+    return { stop: true, reason: `round ${last.round}: last round reached` };
+  if (last.round < limits.minRounds) return { stop: false };
+  const baseline = rounds.find((r) => r.round === 0)?.metrics;
+  if (evaluateCriteria(criteria, last.metrics, baseline).met)
+    return { stop: true, reason: `round ${last.round}: release criteria hold; stopping` };
+  const release = chooseRelease(rounds, criteria);
+  if (!release.criteria_met) return { stop: false };
+  return {
+    stop: true,
+    reason: `round ${last.round}: round ${release.round} meets the release criteria; stopping`,
+  };
+}
+
 function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }

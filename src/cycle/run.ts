@@ -12,9 +12,8 @@ import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '..
 import { createJudges } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import type { RoundMetrics } from './criteria.js';
-import { evaluateCriteria } from './criteria.js';
 import { roundMetrics } from './metrics.js';
-import { chooseRelease, type Release } from './release.js';
+import { chooseRelease, type Release, stopAfter } from './release.js';
 
 export interface CycleContext {
   config: Config;
@@ -185,15 +184,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     outcomes.push({ round, model: model.id, metrics });
     summaries.push(summarise(round, model.id, metrics));
 
-    const baseline = outcomes[0]?.metrics;
-    const met = evaluateCriteria(config.cycle.criteria, metrics, baseline).met;
-    const enough = round >= config.cycle.minRounds;
-    if (round === maxRounds || (met && enough)) {
-      progress.log(
-        round === maxRounds
-          ? `round ${round}: last round reached`
-          : `round ${round}: release criteria hold; stopping`,
-      );
+    const end = stopAfter(outcomes, config.cycle.criteria, { minRounds: config.cycle.minRounds, maxRounds });
+    if (end.stop) {
+      progress.log(end.reason ?? `round ${round}: stopping`);
       store.upsertRound(runId, round, { status: 'done' });
       break;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
-import { chooseRelease } from '../../src/cycle/release.js';
+import { chooseRelease, stopAfter } from '../../src/cycle/release.js';
 
 const criteria = { asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 };
 
@@ -70,5 +70,42 @@ describe('release criteria', () => {
     expect(bad.met).toBe(false);
     // Without a baseline a relative criterion is unmeasured, and fails.
     expect(evaluateCriteria(c, { vprr: 0 }).met).toBe(false);
+  });
+
+  it('stops at maxRounds, or after minRounds once any round so far is releasable', () => {
+    const base = { round: 0, model: 'base', metrics: { asr: 0.9, dr3: 0.5, vprr: 0.01, helpfulness: 0.9 } };
+    const good = { round: 1, model: 'r1', metrics: { asr: 0.01, dr3: 0, vprr: 0.02, helpfulness: 0.9 } };
+    const regressed = {
+      round: 2,
+      model: 'r2',
+      metrics: { asr: 0.01, dr3: 0.03, vprr: 0.02, helpfulness: 0.9 },
+    };
+    const limits = { minRounds: 2, maxRounds: 3 };
+    // Releasable, but too early: minRounds holds the run.
+    expect(stopAfter([base, good], criteria, limits)).toEqual({ stop: false });
+    // Round 2 regressed; round 1 is the candidate, so round 3 is not trained.
+    expect(stopAfter([base, good, regressed], criteria, limits)).toEqual({
+      stop: true,
+      reason: 'round 2: round 1 meets the release criteria; stopping',
+    });
+    const goodAt2 = { ...good, round: 2, model: 'r2' };
+    expect(
+      stopAfter(
+        [base, regressed, goodAt2].map((r, i) => ({ ...r, round: i })),
+        criteria,
+        limits,
+      ),
+    ).toEqual({
+      stop: true,
+      reason: 'round 2: release criteria hold; stopping',
+    });
+    // Nothing releasable: go on until maxRounds, then stop anyway.
+    const bad = [base, { ...regressed, round: 1 }, regressed];
+    expect(stopAfter(bad, criteria, limits)).toEqual({ stop: false });
+    expect(stopAfter([...bad, { ...regressed, round: 3 }], criteria, limits)).toEqual({
+      stop: true,
+      reason: 'round 3: last round reached',
+    });
+    expect(stopAfter([], criteria, limits)).toEqual({ stop: false });
   });
 });
