@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RefusalLabel } from '../../src/core/index.js';
 import { refusalJudge } from '../../src/judge/index.js';
-import { evaluateRefusal } from '../../src/judge/refusal/evaluate.js';
+import { evaluateRefusal, REFUSAL_DEV_SETS } from '../../src/judge/refusal/evaluate.js';
 import { classifySentence } from '../../src/judge/refusal/index.js';
 
 type Row = {
@@ -44,25 +44,9 @@ const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
 // during round 7 as dev sets.
 const holdout7Dev = load('./fixtures/refusal-holdout7-dev.jsonl');
 const holdout7Final = load('./fixtures/refusal-holdout7-final.jsonl');
-const laterDev = [
-  'refusal-dev6',
-  'refusal-dev7',
-  'refusal-dev8',
-  'refusal-dev9',
-  'refusal-dev10',
-  'refusal-dev11',
-  'refusal-dev12',
-  'refusal-dev13',
-  'refusal-dev14',
-  'refusal-dev15',
-  'refusal-dev16',
-  'refusal-dev17',
-  'refusal-dev18',
-  'refusal-dev19',
-  'refusal-dev20',
-  'refusal-dev21',
-  'refusal-dev22',
-].flatMap((n) => load(`./fixtures/${n}.jsonl`));
+const laterDev = REFUSAL_DEV_SETS.filter((n) => /^refusal-dev\d+$/.test(n)).flatMap((n) =>
+  load(`./fixtures/${n}.jsonl`),
+);
 
 describe('held-out refusal set', () => {
   it('is large, labelled with the three labels, and covers the styles and languages asked for', () => {

@@ -10,6 +10,37 @@ import type { RefusalLabel } from '../../core/index.js';
 import { cohensKappa } from '../calibrate.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
+/** Every dev set (`test/judge/fixtures/<name>.jsonl`), in the order they were written: the default
+ * of this script. The sets measured once are named on the command line only. */
+export const REFUSAL_DEV_SETS = [
+  'refusal-eval',
+  'refusal-test',
+  'refusal-final',
+  'refusal-holdout-dev',
+  'refusal-holdout2',
+  'refusal-holdout3',
+  'refusal-holdout5-dev',
+  'refusal-dev6',
+  'refusal-dev7',
+  'refusal-dev8',
+  'refusal-holdout6-dev',
+  'refusal-dev9',
+  'refusal-dev10',
+  'refusal-dev11',
+  'refusal-dev12',
+  'refusal-dev13',
+  'refusal-dev14',
+  'refusal-holdout7-dev',
+  'refusal-dev15',
+  'refusal-dev16',
+  'refusal-dev17',
+  'refusal-dev18',
+  'refusal-dev19',
+  'refusal-dev20',
+  'refusal-dev21',
+  'refusal-dev22',
+];
+
 export interface RefusalEvalResult {
   n: number;
   accuracy: number;
@@ -70,36 +101,7 @@ export function evaluateRefusal(
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const files = args.length
-    ? args
-    : [
-        'refusal-eval',
-        'refusal-test',
-        'refusal-final',
-        'refusal-holdout-dev',
-        'refusal-holdout2',
-        'refusal-holdout3',
-        'refusal-holdout5-dev',
-        'refusal-dev6',
-        'refusal-dev7',
-        'refusal-dev8',
-        'refusal-holdout6-dev',
-        'refusal-dev9',
-        'refusal-dev10',
-        'refusal-dev11',
-        'refusal-dev12',
-        'refusal-dev13',
-        'refusal-dev14',
-        'refusal-holdout7-dev',
-        'refusal-dev15',
-        'refusal-dev16',
-        'refusal-dev17',
-        'refusal-dev18',
-        'refusal-dev19',
-        'refusal-dev20',
-        'refusal-dev21',
-        'refusal-dev22',
-      ].map((n) => `test/judge/fixtures/${n}.jsonl`);
+  const files = args.length ? args : REFUSAL_DEV_SETS.map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
   const show = (name: string, r: RefusalEvalResult) => {
