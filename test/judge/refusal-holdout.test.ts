@@ -116,38 +116,30 @@ describe('held-out refusal set', () => {
 describe('regression guard: offline refusal judge on the sets measured once', () => {
   const r = evaluateRefusal(final);
 
-  it('frozen final set: 90.1% (κ 0.84; 93.4% refused-or-not)', () => {
-    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(r.kappa).toBeGreaterThanOrEqual(0.84);
-    expect(r.binaryAccuracy).toBeGreaterThanOrEqual(0.93);
-  });
-
-  it('fourth held-out set: 89.1% (κ 0.83; 92.7% refused-or-not)', () => {
-    const r4 = evaluateRefusal(holdout4);
-    expect(r4.accuracy).toBeGreaterThanOrEqual(0.89);
-    expect(r4.kappa).toBeGreaterThanOrEqual(0.83);
-    expect(r4.binaryAccuracy).toBeGreaterThanOrEqual(0.92);
-  });
-
-  it('fifth held-out set, final half: 83.7% (κ 0.74; 90.2% refused-or-not)', () => {
-    const r5 = evaluateRefusal(holdout5Final);
-    expect(r5.accuracy).toBeGreaterThanOrEqual(0.83);
-    expect(r5.kappa).toBeGreaterThanOrEqual(0.74);
-    expect(r5.binaryAccuracy).toBeGreaterThanOrEqual(0.9);
-  });
-
-  it('sixth held-out set (real chat-model mix), final half: 96.2% (κ 0.93; 97.4% refused-or-not)', () => {
-    const r6 = evaluateRefusal(holdout6Final);
-    expect(r6.accuracy).toBeGreaterThanOrEqual(0.96);
-    expect(r6.kappa).toBeGreaterThanOrEqual(0.93);
-    expect(r6.binaryAccuracy).toBeGreaterThanOrEqual(0.97);
-  });
-
-  it('seventh held-out set (real chat-model mix), final half: 94.6% (κ 0.91; 97.3% refused-or-not)', () => {
-    const r7 = evaluateRefusal(holdout7Final);
-    expect(r7.accuracy).toBeGreaterThanOrEqual(0.94);
-    expect(r7.kappa).toBeGreaterThanOrEqual(0.91);
-    expect(r7.binaryAccuracy).toBeGreaterThanOrEqual(0.97);
+  // Floors: each set's measured figures rounded down (three-label accuracy, κ, refused-or-not).
+  it.each([
+    ['frozen final set: 90.1% (κ 0.84; 93.4% refused-or-not)', final, 0.9, 0.84, 0.93],
+    ['fourth held-out set: 89.1% (κ 0.83; 92.7% refused-or-not)', holdout4, 0.89, 0.83, 0.92],
+    ['fifth held-out set, final half: 83.7% (κ 0.74; 90.2% refused-or-not)', holdout5Final, 0.83, 0.74, 0.9],
+    [
+      'sixth held-out set (real chat-model mix), final half: 96.2% (κ 0.93; 97.4% refused-or-not)',
+      holdout6Final,
+      0.96,
+      0.93,
+      0.97,
+    ],
+    [
+      'seventh held-out set (real chat-model mix), final half: 94.6% (κ 0.91; 97.3% refused-or-not)',
+      holdout7Final,
+      0.94,
+      0.91,
+      0.97,
+    ],
+  ] as const)('%s', (_name, rows, accuracy, kappa, binary) => {
+    const m = evaluateRefusal([...rows]);
+    expect(m.accuracy).toBeGreaterThanOrEqual(accuracy);
+    expect(m.kappa).toBeGreaterThanOrEqual(kappa);
+    expect(m.binaryAccuracy).toBeGreaterThanOrEqual(binary);
   });
 
   it('beats the substring-list baseline by a wide margin', () => {
