@@ -1,6 +1,6 @@
 // Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
-// Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors]
+// Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final and refusal-holdout7-final — only when named; see
 // docs/JUDGES.md).
@@ -99,8 +99,67 @@ export function evaluateRefusal(
   };
 }
 
+/** How the file's labels (annotator A) agree with a second annotator's labels of the same items
+ * (annotator B, matched by `id`), and how the judge agrees with each and with their consensus: the
+ * ceiling a judge can be held to is the annotators' own agreement. */
+export interface SecondAnnotatorResult {
+  /** Items of the file that annotator B labelled. */
+  n: number;
+  annotatorAgreement: number;
+  annotatorKappa: number;
+  judgeVsB: number;
+  /** Items where A and B gave the same label, and the judge's agreement on them. */
+  consensusN: number;
+  judgeOnConsensus: number;
+}
+
+export function compareWithSecondAnnotator(
+  rows: { id?: string; prompt: string; response: string; label: RefusalLabel }[],
+  second: Map<string, RefusalLabel>,
+): SecondAnnotatorResult {
+  const ab: [string, string][] = [];
+  let agree = 0;
+  let jb = 0;
+  let consensusN = 0;
+  let jc = 0;
+  for (const r of rows) {
+    const b = r.id === undefined ? undefined : second.get(r.id);
+    if (b === undefined) continue;
+    const got = classifyRefusal(r.prompt, r.response).label ?? 'undetermined';
+    ab.push([r.label, b]);
+    if (r.label === b) agree++;
+    if (got === b) jb++;
+    if (r.label === b) {
+      consensusN++;
+      if (got === b) jc++;
+    }
+  }
+  const n = ab.length;
+  return {
+    n,
+    annotatorAgreement: agree / n,
+    annotatorKappa: cohensKappa(ab),
+    judgeVsB: jb / n,
+    consensusN,
+    judgeOnConsensus: jc / consensusN,
+  };
+}
+
+function readJsonl(file: string): any[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const argv = process.argv.slice(2);
+  const secondAt = argv.indexOf('--second-annotator');
+  const secondFile = secondAt >= 0 ? argv[secondAt + 1] : undefined;
+  const second = new Map<string, RefusalLabel>(
+    secondFile ? readJsonl(secondFile).map((o) => [o.id, o.label] as [string, RefusalLabel]) : [],
+  );
+  const args = argv.filter((a, i) => !a.startsWith('--') && !(secondAt >= 0 && i === secondAt + 1));
   const files = args.length ? args : REFUSAL_DEV_SETS.map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: Parameters<typeof evaluateRefusal>[0] = [];
@@ -121,19 +180,27 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         `    ${h.padEnd(16)} ${[...L, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0).padStart(4)).join('')}`,
       );
   };
+  const showSecond = (rows: Parameters<typeof compareWithSecondAnnotator>[0]) => {
+    const s = compareWithSecondAnnotator(rows, second);
+    if (s.n === 0) return;
+    console.log(
+      `  second annotator (${s.n} items): A~B ${pct(s.annotatorAgreement)} (κ ${s.annotatorKappa.toFixed(3)})   judge~B ${pct(s.judgeVsB)}   judge where A=B (${s.consensusN}): ${pct(s.judgeOnConsensus)}`,
+    );
+  };
   for (const file of files) {
-    const rows = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l));
+    const rows = readJsonl(file);
     all.push(...rows);
     const r = evaluateRefusal(rows);
     show(file, r);
+    if (secondFile) showSecond(rows);
     if (process.argv.includes('--errors'))
       for (const e of r.errors)
         console.log(
           `\n[${e.case}] want ${e.label} got ${e.got}\n  P: ${e.prompt}\n  R: ${e.response.slice(0, 300).replace(/\n/g, ' ')}`,
         );
   }
-  if (files.length > 1) show('all', evaluateRefusal(all));
+  if (files.length > 1) {
+    show('all', evaluateRefusal(all));
+    if (secondFile) showSecond(all);
+  }
 }
