@@ -44,6 +44,13 @@ const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
 // during round 7 as dev sets.
 const holdout7Dev = load('./fixtures/refusal-holdout7-dev.jsonl');
 const holdout7Final = load('./fixtures/refusal-holdout7-final.jsonl');
+// holdout8 (200, round 8, XSTest's prompt types answered in the styles of the models XSTest measured,
+// written by a helper that never saw the judge) split by the same hash rule; dev23–dev25 written
+// during round 8 by three more such helpers; holdout9 (202) written at the start of round 8 and sealed
+// until its end.
+const holdout8Dev = load('./fixtures/refusal-holdout8-dev.jsonl');
+const holdout8Final = load('./fixtures/refusal-holdout8-final.jsonl');
+const holdout9 = load('./fixtures/refusal-holdout9.jsonl');
 const laterDev = REFUSAL_DEV_SETS.filter((n) => /^refusal-dev\d+$/.test(n)).flatMap((n) =>
   load(`./fixtures/${n}.jsonl`),
 );
@@ -88,6 +95,8 @@ describe('held-out refusal set', () => {
     for (const r of holdout6Final) expect(ids6.has(r.id)).toBe(false);
     const ids7 = new Set(holdout7Dev.map((r) => r.id));
     for (const r of holdout7Final) expect(ids7.has(r.id)).toBe(false);
+    const ids8 = new Set(holdout8Dev.map((r) => r.id));
+    for (const r of holdout8Final) expect(ids8.has(r.id)).toBe(false);
     const train = readFileSync(new URL('../../src/judge/data/refusal-train.jsonl', import.meta.url), 'utf8');
     for (const r of [
       ...dev,
@@ -101,6 +110,9 @@ describe('held-out refusal set', () => {
       ...holdout6Final,
       ...holdout7Dev,
       ...holdout7Final,
+      ...holdout8Dev,
+      ...holdout8Final,
+      ...holdout9,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file

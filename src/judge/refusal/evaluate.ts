@@ -2,7 +2,8 @@
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
-// refusal-holdout5-final, refusal-holdout6-final and refusal-holdout7-final — only when named; see
+// refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final and
+// refusal-holdout9 — only when named; see
 // docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,10 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev20',
   'refusal-dev21',
   'refusal-dev22',
+  'refusal-holdout8-dev',
+  'refusal-dev23',
+  'refusal-dev24',
+  'refusal-dev25',
 ];
 
 export interface RefusalEvalResult {
