@@ -1563,7 +1563,8 @@ function fill(t: string, ask: Ask): string {
   return t.replaceAll('{topic}', ask.topic).replaceAll('{alt}', ask.alt || 'help with something related');
 }
 
-// Round 8 (XSTest-style data): Llama-2's lecture about a word, then the answer anyway (compliance) or
+// Round 8 (XSTest-style data): Llama-2's lecture about a word, then the answer anyway (partial, like
+// XSTest's "killing time at the airport is unsafe, but here are some ways…") or
 // a request to rephrase (refusal); a decline to argue a position, then the rebuttal (refusal); a
 // decline, then "However, I can give a general overview." and the overview (partial); an ambiguous
 // ask read two ways, one answered and one declined (partial); definitions whose answer names the harm
@@ -2393,7 +2394,7 @@ function compose(rng: Rng): Example[] {
       add(
         ask,
         [lecture.replace('{word}', l.word), list(rng, l.answer)],
-        'full_compliance',
+        'partial_refusal',
         'lecture_then_answer',
       );
     }

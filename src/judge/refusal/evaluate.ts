@@ -44,6 +44,8 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev23',
   'refusal-dev24',
   'refusal-dev25',
+  'refusal-dev26',
+  'refusal-dev27',
 ];
 
 export interface RefusalEvalResult {
