@@ -206,7 +206,7 @@ const REDIRECT: RegExp[] = [
   /\b(?:if you(?:'re| are)) (?:interested in|curious about|looking for|working on|researching|writing|concerned|trying to|asking because|worried)\b/,
   /\b(?:perhaps|maybe) (?:i can|we could|you could|you might)\b/,
   /\b(?:let me know if|feel free to ask)\b/,
-  /^(?:if|si|wenn|falls) (?:you|your|tu|vous|votre|ton|ta|usted|du|dein|deine|sie)\b/,
+  /^(?:if|si|wenn|falls) (?:you|your|tu|te|vous|votre|ton|ta|usted|du|dich|dir|dein|deine|deinem|deiner|sie|ihnen|euch)\b/,
   /\b(?:a (?:safer|better|legal|legitimate) (?:alternative|option|approach))\b/,
   /\bi(?:'d| would) (?:really |genuinely |still )?(?:like|love) to help\b/,
   /\b(?:(?:things|ways|steps|options) that (?:actually |really |can |might |will |usually )?help)\b|\b(?:a better (?:approach|way|route|idea)|the (?:straightforward|right|usual|proper|legal|legitimate|best|fair|better|safer|healthier|honest) (?:route|way|path|channel)|what (?:tends to|can|might|does|will) (?:actually |really )?help)\b/,
@@ -225,6 +225,8 @@ const RESOURCE: RegExp[] = [
   // "Suicide" or "crisis" alone is a topic ("he died by suicide"), not a help line.
   /\b(?:crisis (?:line|lines|center|centre|service|services|team|counsel\w*)|suicide (?:(?:&|and) crisis |prevention )?(?:hotline|helpline|lifeline|line|prevention)|helpline|hotline|lifeline|samaritans|988|emergency services|911|112|999|crisis text line|text home)\b/,
   /\b(?:reach out|talk|speak) to (?:a |someone|somebody|your|trusted|mental|professional|local)\b/,
+  // "Please reach out for support — caregiver burnout is real and there is help:"
+  /\b(?:reach out|turn|ask) (?:for|to) (?:support|help)\b|\bthere is help\b/,
   /\b(?:mental health professional|therapist|counsel(?:l)?or)\b/,
   /\byou(?:'re| are) not alone\b|\byou don't have to (?:go through|face) this alone\b|\bnao precisa (?:enfrentar|passar por) (?:isso|isto|esse momento|este momento) sozinh|\bno tienes que (?:pasar|enfrentar)(?:lo)? (?:por )?(?:esto )?sol[oa]\b|\b(?:tu n'es|vous n'etes) pas seule?s?\b|\bdu bist (?:damit )?nicht allein\b|\bnon sei sol[oa]\b/,
   /\b(?:cvv|188|192|samu|3114)\b|\bligue (?:agora )?para\b/,
