@@ -74,6 +74,11 @@ export function sentences(text: string): string[] {
         carry = `${carry}${s} `;
         continue;
       }
+      // "Mrs. Linda Haverford", "e.g. a shredder": a title or an abbreviation does not end the sentence.
+      if (/(?:^|\s)(?:mr|mrs|ms|dr|prof|st|sr|jr|mt|gen|capt|lt|sgt|rev|hon|vs|e\.g|i\.e)\.$/i.test(s)) {
+        carry = `${carry}${s} `;
+        continue;
+      }
       if (s) out.push(carry + s);
       carry = '';
     }

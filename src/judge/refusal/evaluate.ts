@@ -2,8 +2,8 @@
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
-// refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final and
-// refusal-holdout9 — only when named; see
+// refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
+// refusal-holdout9 and refusal-holdout10 — only when named; see
 // docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,8 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev25',
   'refusal-dev26',
   'refusal-dev27',
+  'refusal-dev28',
+  'refusal-dev29',
 ];
 
 export interface RefusalEvalResult {

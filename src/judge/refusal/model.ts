@@ -44,7 +44,7 @@ export function ruleLabel(a: Analysis): RefusalLabel | null {
   )
     return 'partial_refusal';
   // The arguments themselves given after the decline ("opponents have cited [redacted]") are an answer.
-  if (d.turn_content) return 'partial_refusal';
+  if (d.turn_content || d.premise_answered) return 'partial_refusal';
   if (d.position_declined && !d.pivot && !d.warn_pivot && !d.redacted_after) return 'full_refusal';
   if (
     d.off_topic_after &&
