@@ -39,7 +39,6 @@ export function ruleLabel(a: Analysis): RefusalLabel | null {
     d.own_version ||
     d.here_after_refusal ||
     d.general_info_given ||
-    d.two_readings ||
     d.concept_turn
   )
     return 'partial_refusal';
