@@ -3,7 +3,7 @@
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
-// refusal-holdout9 and refusal-holdout10 — only when named; see
+// refusal-holdout9, refusal-holdout10 and refusal-holdout11 — only when named; see
 // docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,8 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev27',
   'refusal-dev28',
   'refusal-dev29',
+  'refusal-dev30',
+  'refusal-dev31',
 ];
 
 export interface RefusalEvalResult {

@@ -3,7 +3,7 @@
 import type { RefusalModel } from './model.js';
 
 export const REFUSAL_MODEL: RefusalModel = {
-  version: 'refusal-lr-v6',
+  version: 'refusal-lr-v7',
   labels: ['full_compliance', 'full_refusal', 'partial_refusal'],
   dense: {
     bias: [-0.0729, 0.3728, -0.2999],
