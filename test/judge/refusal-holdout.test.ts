@@ -45,9 +45,9 @@ const holdout6Final = load('./fixtures/refusal-holdout6-final.jsonl');
 const holdout7Dev = load('./fixtures/refusal-holdout7-dev.jsonl');
 const holdout7Final = load('./fixtures/refusal-holdout7-final.jsonl');
 // holdout8 (200, round 8, XSTest's prompt types answered in the styles of the models XSTest measured,
-// written by a helper that never saw the judge) split by the same hash rule; dev23–dev25 written
-// during round 8 by three more such helpers; holdout9 (202) written at the start of round 8 and sealed
-// until its end, and holdout10 (211) likewise.
+// written by a helper that never saw the judge) split by the same hash rule; dev23–dev29 written
+// during round 8 and dev30–dev31 during round 9 by more such helpers; holdout9 (202) and holdout10
+// (211) written during round 8 and sealed until its end.
 const holdout8Dev = load('./fixtures/refusal-holdout8-dev.jsonl');
 const holdout8Final = load('./fixtures/refusal-holdout8-final.jsonl');
 const holdout9 = load('./fixtures/refusal-holdout9.jsonl');

@@ -366,11 +366,14 @@ export function onlyDiscourages(sentence: string): boolean {
   return ANY_REFUSAL.test(s) && !ANY_REFUSAL.test(s.replace(DISCOURAGE, ' '));
 }
 
+/** The lecture's own clause: removing it leaves what else the sentence says ("…can be harmful, and
+ * I cannot provide guidance…" still declines). */
+const LECTURE_CLAUSE = new RegExp(`${LECTURE.source}[^.!?,;]*`, 'g');
+
 /** Whether a refusal sentence only lectures (nothing else in it declines): after an answer, a warning. */
 export function onlyLectures(sentence: string): boolean {
   const s = refusalText(sentence);
-  // Only the lecture's own clause is removed: "…can be harmful, and I cannot provide guidance…" declines.
-  return LECTURE.test(s) && !ANY_REFUSAL.test(s.replace(new RegExp(`${LECTURE.source}[^.!?,;]*`, 'g'), ' '));
+  return LECTURE.test(s) && !ANY_REFUSAL.test(s.replace(LECTURE_CLAUSE, ' '));
 }
 
 export function isRefusalSentence(sentence: string): boolean {
