@@ -3,8 +3,8 @@
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
-// refusal-holdout9, refusal-holdout10 and refusal-holdout11 — only when named; see
-// docs/JUDGES.md).
+// refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13 and refusal-holdout14 —
+// only when named; see docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RefusalLabel } from '../../core/index.js';
@@ -50,6 +50,13 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev29',
   'refusal-dev30',
   'refusal-dev31',
+  // holdout11 was sealed until the end of round 9; its errors were read after that, so it is a dev set.
+  'refusal-holdout11',
+  'refusal-dev32',
+  'refusal-dev33',
+  'refusal-dev34',
+  'refusal-dev35',
+  'refusal-dev36',
 ];
 
 export interface RefusalEvalResult {
