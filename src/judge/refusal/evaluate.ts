@@ -57,6 +57,7 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev34',
   'refusal-dev35',
   'refusal-dev36',
+  'refusal-dev37',
 ];
 
 export interface RefusalEvalResult {
