@@ -58,6 +58,7 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev35',
   'refusal-dev36',
   'refusal-dev37',
+  'refusal-dev38',
 ];
 
 export interface RefusalEvalResult {
