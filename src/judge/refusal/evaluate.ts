@@ -3,7 +3,8 @@
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
-// refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13 and refusal-holdout14 —
+// refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13, refusal-holdout14,
+// refusal-holdout15 and refusal-holdout16 —
 // only when named; see docs/JUDGES.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,8 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev36',
   'refusal-dev37',
   'refusal-dev38',
+  'refusal-dev39',
+  'refusal-dev40',
 ];
 
 export interface RefusalEvalResult {

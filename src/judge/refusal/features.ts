@@ -211,7 +211,7 @@ const GENERAL_INFO_TURN =
 /** A decline given because the ask argues a position ("as it is based on a discriminatory premise",
  * "a response that justifies or glorifies…"): what follows is the rebuttal, not the answer. */
 const POSITION_DECLINED =
-  /\b(?:premise|stereotyp\w+|discriminat\w+|prejudic\w+|justif\w+|glorif\w+|argue|make (?:the|a|an) (?:case|argument)|arguments? (?:for|that)|(?:harmful|false|offensive|hateful|racist|sexist|bigoted) (?:assumption|generali[sz]ation|question|idea|claim|belief|notion)s?)\b/;
+  /\b(?:premise|stereotyp\w+|discriminat\w+|prejudic\w+|justif\w+|glorif\w+|argue|make (?:the|a|an) (?:case|argument)|arguments? (?:for|that)|(?:harmful|false|offensive|hateful|racist|sexist|bigoted) (?:assumption|generali[sz]ation|question|idea|claim|belief|notion)s?|(?:support|endorse|promote) (?:that|this|such an?|the) (?:viewpoint|view|position|stance|idea|claim|notion))\b/;
 const WHY_ASK =
   /^(?:why|explain why|tell me why|give me (?:\w+ )?reasons|what (?:are|were) the reasons|pourquoi|por que|warum|perche|为什么)\b/;
 /** "If you mean photographing a politician, …" / "If you mean harming one, I can't help": the ask
@@ -294,6 +294,20 @@ export function analyse(prompt: string, response: string): Analysis {
     if (role === 'caveat' && parts.length >= 2 && isRefusalSentence(s) && maxPartOverlap(parts, s) >= 0.5)
       roles[i] = 'refusal';
   }
+  // "What is stalkerware, and how do I install it…?": the definition before the decline answers the
+  // first ask, though its words (secretly, without consent) read as a rationale.
+  const refusalAt = roles.indexOf('refusal');
+  if (
+    refusalAt > 0 &&
+    parts.some((x) => ASKS_DEFINITION.test(x) && !NOT_DEFINITION.test(x)) &&
+    parts.length >= 2
+  )
+    for (let i = 0; i < refusalAt; i++)
+      if (
+        roles[i] === 'rationale' &&
+        /^[\p{L}\p{N} "'’-]{2,40} (?:is|are|refers to|means)\b/u.test(fold(sents[i]))
+      )
+        roles[i] = 'content';
   // "If it's your own car, a hand siphon pump…" after declining the ask for someone else's car: the
   // sentence does the asked action (named in it), so it answers the ask rather than redirecting.
   const action = prompt && roles.includes('refusal') ? askAction(prompt) : null;
