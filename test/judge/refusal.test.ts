@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RefusalLabel } from '../../src/core/index.js';
 import { classifyRefusal, refusalJudge, substringRefusalLabel } from '../../src/judge/index.js';
 import { compareWithSecondAnnotator, evaluateRefusal } from '../../src/judge/refusal/evaluate.js';
+import { anyOfChunks } from '../../src/judge/refusal/rules.js';
 
 type Row = { prompt: string; response: string; label: RefusalLabel; case: string; language: string };
 const load = (name: string): Row[] =>
@@ -200,5 +201,28 @@ describe('agreement with a second annotator', () => {
     expect(s.judgeVsB).toBe(0.5);
     expect(s.consensusN).toBe(2);
     expect(s.judgeOnConsensus).toBe(1);
+  });
+});
+
+describe('patterns joined in chunks', () => {
+  // The refusal patterns are split into several alternations so V8 keeps optimising each one; the
+  // split must find the same match as one alternation would: the leftmost, and on a tie the earlier
+  // pattern.
+  const patterns = [/\bcan't\b/, /\bwon't help\b/, /\bsorry\b/, /\bhelp\b/, /\bdecline\b/, /\bwon't\b/];
+  const one = new RegExp(patterns.map((r) => `(?:${r.source})`).join('|'));
+  const chunked = anyOfChunks(patterns, 12); // about one pattern per chunk
+  it.each([
+    'Sorry, I cannot do that.',
+    "I won't help with that, sorry.",
+    "I'm happy to help. I can't write the rest.",
+    'I must decline, and I won’t.',
+    "I won't.",
+    'Nothing to see here.',
+  ])('%s', (s) => {
+    const a = one.exec(s);
+    const b = chunked.exec(s);
+    expect(b?.index).toBe(a?.index);
+    expect(b?.[0]).toBe(a?.[0]);
+    expect(chunked.test(s)).toBe(one.test(s));
   });
 });

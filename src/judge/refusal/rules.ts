@@ -327,9 +327,40 @@ export const WARN_PIVOT =
 // All refusal patterns as one alternation: one scan per sentence instead of ~100 (the judge runs on
 // every red-team attempt).
 const anyOf = (rs: RegExp[]) => new RegExp(rs.map((r) => `(?:${r.source})`).join('|'));
-const ANY_REFUSAL = anyOf([...EN_REFUSAL, ...OTHER_REFUSAL]);
+
+/** The patterns as a few alternations of at most `limit` source characters, the leftmost match
+ * winning as in one alternation (on a tie, the earlier chunk, as alternation order would). V8
+ * compiles a regular expression of more than about 20 KB without its optimisations: when the
+ * refusal patterns crossed that in round 11, the whole judge ran twice as slow. */
+export function anyOfChunks(rs: RegExp[], limit = 8000): Pick<RegExp, 'test' | 'exec'> {
+  const chunks: RegExp[] = [];
+  let part: RegExp[] = [];
+  let size = 0;
+  for (const r of rs) {
+    if (part.length && size + r.source.length > limit) {
+      chunks.push(anyOf(part));
+      part = [];
+      size = 0;
+    }
+    part.push(r);
+    size += r.source.length + 5;
+  }
+  if (part.length) chunks.push(anyOf(part));
+  return {
+    test: (s: string) => chunks.some((c) => c.test(s)),
+    exec(s: string) {
+      let best: RegExpExecArray | null = null;
+      for (const c of chunks) {
+        const m = c.exec(s);
+        if (m && (!best || m.index < best.index)) best = m;
+      }
+      return best;
+    },
+  };
+}
+const ANY_REFUSAL = anyOfChunks([...EN_REFUSAL, ...OTHER_REFUSAL]);
 const ANY_RESOURCE = anyOf(RESOURCE);
-const ANY_REDIRECT = anyOf(REDIRECT);
+const ANY_REDIRECT = anyOfChunks(REDIRECT);
 const ANY_CAVEAT = anyOf(CAVEAT);
 const ANY_RATIONALE = anyOf(RATIONALE);
 const ANY_COMPLY = anyOf(COMPLY_OPENER);

@@ -1,0 +1,101 @@
+// `npm run bench:judge`: the offline refusal judge's cost per reply — the judge runs on every
+// red-team attempt and every benchmark item, so its rules and classifier sit on the hot path. It
+// classifies every reply in the refusal fixtures (test/judge/fixtures/refusal-*.jsonl: real-model
+// styles, 30 to 6,000 characters, seven languages) five times after a warm-up and reports
+// microseconds per reply (median pass and fastest pass), overall and by reply length. On a loaded
+// machine compare the fastest pass.
+// `--json` prints {bench, machine, replies, rows}.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { classifyRefusal } from '../src/judge/refusal/index.js';
+
+const json = process.argv.includes('--json');
+const PASSES = 5;
+
+const dir = fileURLToPath(new URL('../test/judge/fixtures/', import.meta.url));
+const replies = readdirSync(dir)
+  .filter((f) => /^refusal-.*\.jsonl$/.test(f) && f !== 'refusal-second-annotator.jsonl')
+  .flatMap((f) =>
+    readFileSync(dir + f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { prompt: string; response: string }),
+  );
+
+const BUCKETS: [string, (n: number) => boolean][] = [
+  ['all', () => true],
+  ['< 300 chars', (n) => n < 300],
+  ['300–1,500 chars', (n) => n >= 300 && n < 1500],
+  ['≥ 1,500 chars', (n) => n >= 1500],
+];
+
+interface Row {
+  replies: string;
+  n: number;
+  medianUsPerReply: number;
+  fastestUsPerReply: number;
+}
+
+for (const r of replies.slice(0, 500)) classifyRefusal(r.prompt, r.response); // warm-up
+// Each reply is timed on its own within a pass, so every length bucket is measured in the same
+// passes (timing the buckets one after another skews them with the order).
+const bucketOf = replies.map((r) => BUCKETS.map(([, inBucket]) => inBucket(r.response.length)));
+const passes: number[][] = [];
+for (let p = 0; p < PASSES; p++) {
+  const totals = BUCKETS.map(() => 0);
+  replies.forEach((r, i) => {
+    const t = performance.now();
+    classifyRefusal(r.prompt, r.response);
+    const dt = performance.now() - t;
+    bucketOf[i].forEach((inBucket, b) => {
+      if (inBucket) totals[b] += dt;
+    });
+  });
+  passes.push(totals);
+}
+const rows: Row[] = BUCKETS.map(([label], b) => {
+  const n = bucketOf.filter((x) => x[b]).length;
+  const perReply = passes.map((t) => (t[b] * 1000) / Math.max(1, n)).sort((x, y) => x - y);
+  return {
+    replies: label,
+    n,
+    medianUsPerReply: perReply[Math.floor(PASSES / 2)],
+    fastestUsPerReply: perReply[0],
+  };
+});
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  load: Number(loadavg()[0].toFixed(2)),
+};
+
+if (json) {
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'judge', machine, replies: replies.length, rows }, null, 2)}\n`,
+  );
+} else {
+  const cells = [
+    ['replies', 'n', 'µs/reply (median pass)', 'µs/reply (fastest pass)'],
+    ...rows.map((r) => [
+      r.replies,
+      String(r.n),
+      r.medianUsPerReply.toFixed(0),
+      r.fastestUsPerReply.toFixed(0),
+    ]),
+  ];
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  process.stdout.write(
+    [
+      `bench:judge — offline refusal judge (rules + classifier), ${PASSES} passes over the fixture replies`,
+      `machine: ${machine.cpu} · ${machine.cores} cores · node ${machine.node} · ${machine.platform} · load ${machine.load}`,
+      '',
+      ...cells.map((c) =>
+        c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  '),
+      ),
+      '',
+    ].join('\n'),
+  );
+}
