@@ -18,8 +18,8 @@ export {
 } from './kernels/index.js';
 export {
   cloneLM,
-  expandBlocks,
   createLM,
+  expandBlocks,
   forward,
   type LM,
   type ModelConfig,
@@ -27,7 +27,13 @@ export {
   type Params,
   parameterCount,
 } from './model.js';
-export { parseChatRequest, parseStreamRequest, type RunningServer, type ServeOptions, startServer } from './server.js';
+export {
+  parseChatRequest,
+  parseStreamRequest,
+  type RunningServer,
+  type ServeOptions,
+  startServer,
+} from './server.js';
 export {
   add,
   causalAttention,
