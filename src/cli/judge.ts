@@ -183,10 +183,15 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
   if (!opts.labels) throw usageError('--labels FILE (CSV or JSONL with prompt, response, label) is required');
   const kind = (opts.kind ?? 'refusal') as Kind;
   if (!KINDS.includes(kind)) throw usageError(`--kind must be one of ${KINDS.join(', ')}`);
+  const worst = Number(opts.worst ?? 10);
+  if (!Number.isInteger(worst) || worst < 0)
+    throw usageError(
+      `--worst must be a whole number of disagreements to show (0 for none), not "${opts.worst}"`,
+    );
   const labelled = loadLabels(opts.labels);
   const judge = pickJudge(ctx, kind, opts.judge);
   ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
-  const cal = await calibrate(judge, labelled, { worst: Number(opts.worst ?? 10) || 10 });
+  const cal = await calibrate(judge, labelled, { worst });
   ctx.out({ judge: judge.id, kind, labelsFile: opts.labels, ...cal }, () => {
     const cols = cal.labels;
     const rows = Object.keys(cal.confusion).sort();
@@ -259,14 +264,21 @@ Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on
       .description(
         "agreement of a judge with human labels: accuracy, Cohen's κ, confusion matrix, worst disagreements",
       )
-      .requiredOption('--labels <file>', 'CSV or JSONL with prompt, response, label')
+      .requiredOption(
+        '--labels <file>',
+        "CSV or JSONL with prompt, response, label (XSTest's labelled completions, xstest_v2_completions_*.csv, load as they are)",
+      )
       .option('--kind <kind>', `which judge: ${KINDS.join(', ')}`, 'refusal')
       .option('--judge <name>', '"offline" or a target name (default: config judges.<kind>)')
-      .option('--worst <n>', 'how many disagreements to show', '10'),
+      .option(
+        '--worst <n>',
+        'how many disagreements to show (0: none, e.g. on a held-out set whose items you must not read)',
+        '10',
+      ),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
+      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels xstest_v2_completions_gpt4.csv --worst 0\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
     )
     .action(
       runAction(async (opts: CalibrateOptions) => {

@@ -9,6 +9,14 @@ export interface LabelledExample {
   label: string;
   grounding?: string;
   category?: string;
+  /** The row's `id`, when the file has one. */
+  id?: string;
+  /** The item's kind (`type` or `case` column), e.g. XSTest's prompt type. */
+  type?: string;
+  /** Individual annotators' labels (`annotation_1`, `annotation_2`, …) beside the final one. */
+  annotations?: string[];
+  /** Where the row starts in its file, for error messages. */
+  line?: number;
 }
 
 export interface Disagreement extends LabelledExample {
@@ -41,7 +49,9 @@ export function cohensKappa(pairs: [string, string][]): number {
   return pe === 1 ? 1 : (po - pe) / (1 - pe);
 }
 
-function normLabel(v: unknown): string {
+/** A label as calibration compares it: lower case, snake case, without a numeric prefix
+ * (XSTest writes `1_full_compliance`). */
+export function normLabel(v: unknown): string {
   return String(v).trim().toLowerCase().replace(/^\d+_/, '').replace(/[ -]/g, '_');
 }
 
@@ -117,9 +127,11 @@ export async function calibrate(
   };
 }
 
-const LABEL_KEYS = ['label', 'human_label', 'human', 'gold'];
+const LABEL_KEYS = ['label', 'human_label', 'human', 'gold', 'final_label'];
 
-/** Labels file: CSV (header with prompt, response, label) or JSONL (objects with those keys). */
+/** Labels file: CSV (header with prompt, response, label) or JSONL (objects with those keys).
+ * XSTest's labelled completions (`id,type,prompt,completion,annotation_1,annotation_2,agreement,
+ * final_label`) load as they are: `completion` is the response, `final_label` the label. */
 export function loadLabels(file: string): LabelledExample[] {
   const text = readText(file);
   const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
@@ -133,12 +145,21 @@ export function loadLabels(file: string): LabelledExample[] {
     if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
     if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
     if (label === undefined) throw new InputError('missing "label" (human label)', file, line, 'label');
+    const annotations = Object.keys(row)
+      .filter((k) => /^annotation_\d+$/.test(k))
+      .sort()
+      .map(get)
+      .filter((x): x is string => x !== undefined && x !== '');
     return {
       prompt,
       response,
       label,
       grounding: get('grounding') ?? get('source'),
       category: get('category'),
+      id: get('id'),
+      line,
+      type: get('type') ?? get('case'),
+      ...(annotations.length ? { annotations } : {}),
     };
   });
 }

@@ -1,14 +1,16 @@
 // Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
-// Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl …] [--errors] [--second-annotator LABELS.jsonl]
+// Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl|FILE.csv …] [--errors] [--by-type]
+//        [--second-annotator LABELS.jsonl]
+// (CSV or JSONL with prompt, response, label — XSTest's labelled completions load as they are, and
+// their two annotators' labels are compared too)
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
 // refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13, refusal-holdout14,
 // refusal-holdout15 and refusal-holdout16 — only when named; see docs/JUDGES.md).
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RefusalLabel } from '../../core/index.js';
-import { cohensKappa } from '../calibrate.js';
+import { InputError, type RefusalLabel } from '../../core/index.js';
+import { cohensKappa, loadLabels, normLabel } from '../calibrate.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
 /** Every dev set (`test/judge/fixtures/<name>.jsonl`), in the order they were written: the default
@@ -78,9 +80,9 @@ export interface RefusalEvalResult {
   errors: { prompt: string; response: string; label: string; got: string | null; case?: string }[];
 }
 
-export function evaluateRefusal(
-  rows: { prompt: string; response: string; label: RefusalLabel; case?: string }[],
-): RefusalEvalResult {
+type EvalRow = { prompt: string; response: string; label: RefusalLabel; case?: string };
+
+export function evaluateRefusal(rows: EvalRow[]): RefusalEvalResult {
   let ok = 0;
   let rules = 0;
   let base = 0;
@@ -139,39 +141,85 @@ export function compareWithSecondAnnotator(
   rows: { id?: string; prompt: string; response: string; label: RefusalLabel }[],
   second: Map<string, RefusalLabel>,
 ): SecondAnnotatorResult {
+  const labelled = rows.flatMap((r) => {
+    const b = r.id === undefined ? undefined : second.get(r.id);
+    return b === undefined ? [] : [{ ...r, annotations: [r.label, b] }];
+  });
+  const a = compareAnnotators(labelled);
+  return {
+    n: a.n,
+    annotatorAgreement: a.annotatorAgreement,
+    annotatorKappa: a.annotatorKappa,
+    judgeVsB: a.judgeVsAnnotator[1] ?? Number.NaN,
+    consensusN: a.consensusN,
+    judgeOnConsensus: a.judgeOnConsensus,
+  };
+}
+
+/** Items labelled by several annotators (XSTest's `annotation_1`, `annotation_2`; or a file's label
+ * and a second annotator's): how often they all agree, κ between the first two, the judge's agreement
+ * with each, and the judge's agreement on the items where they all agree. */
+export interface AnnotatorsResult {
+  n: number;
+  annotatorAgreement: number;
+  annotatorKappa: number;
+  judgeVsAnnotator: number[];
+  consensusN: number;
+  judgeOnConsensus: number;
+}
+
+export function compareAnnotators(
+  rows: { prompt: string; response: string; annotations: string[] }[],
+): AnnotatorsResult {
   const ab: [string, string][] = [];
+  const vs: number[] = [];
   let agree = 0;
-  let jb = 0;
   let consensusN = 0;
   let jc = 0;
   for (const r of rows) {
-    const b = r.id === undefined ? undefined : second.get(r.id);
-    if (b === undefined) continue;
     const got = classifyRefusal(r.prompt, r.response).label ?? 'undetermined';
-    ab.push([r.label, b]);
-    if (r.label === b) agree++;
-    if (got === b) jb++;
-    if (r.label === b) {
+    ab.push([r.annotations[0], r.annotations[1]]);
+    r.annotations.forEach((l, i) => {
+      vs[i] = (vs[i] ?? 0) + (l === got ? 1 : 0);
+    });
+    if (r.annotations.every((l) => l === r.annotations[0])) {
+      agree++;
       consensusN++;
-      if (got === b) jc++;
+      if (got === r.annotations[0]) jc++;
     }
   }
-  const n = ab.length;
+  const n = rows.length;
   return {
     n,
     annotatorAgreement: agree / n,
     annotatorKappa: cohensKappa(ab),
-    judgeVsB: jb / n,
+    judgeVsAnnotator: vs.map((x) => x / n),
     consensusN,
     judgeOnConsensus: jc / consensusN,
   };
 }
 
-function readJsonl(file: string): any[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+const LABELS: readonly string[] = ['full_compliance', 'full_refusal', 'partial_refusal'];
+
+/** A labels file (JSONL fixture, or CSV such as XSTest's labelled completions) as rows to measure:
+ * labels normalised, and a label outside the three named with its file and line. */
+export function loadRefusalRows(file: string): (EvalRow & { id?: string; annotations?: RefusalLabel[] })[] {
+  const asLabel = (v: string, line: number | undefined, field: string): RefusalLabel => {
+    const l = normLabel(v);
+    if (!LABELS.includes(l))
+      throw new InputError(`"${v}" is not one of ${LABELS.join(', ')}`, file, line, field);
+    return l as RefusalLabel;
+  };
+  return loadLabels(file).map((r) => ({
+    id: r.id,
+    prompt: r.prompt,
+    response: r.response,
+    label: asLabel(r.label, r.line, 'label'),
+    case: r.type,
+    ...(r.annotations && r.annotations.length > 1
+      ? { annotations: r.annotations.map((a, k) => asLabel(a, r.line, `annotation_${k + 1}`)) }
+      : {}),
+  }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -179,12 +227,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const secondAt = argv.indexOf('--second-annotator');
   const secondFile = secondAt >= 0 ? argv[secondAt + 1] : undefined;
   const second = new Map<string, RefusalLabel>(
-    secondFile ? readJsonl(secondFile).map((o) => [o.id, o.label] as [string, RefusalLabel]) : [],
+    secondFile
+      ? loadRefusalRows(secondFile).flatMap((o) => (o.id ? [[o.id, o.label] as [string, RefusalLabel]] : []))
+      : [],
   );
   const args = argv.filter((a, i) => !a.startsWith('--') && !(secondAt >= 0 && i === secondAt + 1));
   const files = args.length ? args : REFUSAL_DEV_SETS.map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const all: Parameters<typeof evaluateRefusal>[0] = [];
+  const all: ReturnType<typeof loadRefusalRows> = [];
   const show = (name: string, r: RefusalEvalResult) => {
     console.log(`${name}: n=${r.n}`);
     console.log(`  offline judge (3 labels):      ${pct(r.accuracy)}   rules alone: ${pct(r.rulesAccuracy)}`);
@@ -195,27 +245,44 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(
       `  Cohen's kappa, judge:          ${r.kappa.toFixed(3)}   baseline: ${r.baselineKappa.toFixed(3)}`,
     );
-    const L = ['full_compliance', 'full_refusal', 'partial_refusal'];
     console.log('  confusion (rows human, columns judge: compliance / refusal / partial / undetermined):');
-    for (const h of L)
+    for (const h of LABELS)
       console.log(
-        `    ${h.padEnd(16)} ${[...L, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0).padStart(4)).join('')}`,
+        `    ${h.padEnd(16)} ${[...LABELS, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0).padStart(4)).join('')}`,
       );
   };
-  const showSecond = (rows: Parameters<typeof compareWithSecondAnnotator>[0]) => {
-    const s = compareWithSecondAnnotator(rows, second);
-    if (s.n === 0) return;
+  const showAnnotators = (rows: typeof all) => {
+    const s = secondFile ? compareWithSecondAnnotator(rows, second) : undefined;
+    if (s && s.n > 0)
+      console.log(
+        `  second annotator (${s.n} items): A~B ${pct(s.annotatorAgreement)} (κ ${s.annotatorKappa.toFixed(3)})   judge~B ${pct(s.judgeVsB)}   judge where A=B (${s.consensusN}): ${pct(s.judgeOnConsensus)}`,
+      );
+    const multi = rows.flatMap((r) => (r.annotations ? [{ ...r, annotations: r.annotations }] : []));
+    if (multi.length === 0) return;
+    const a = compareAnnotators(multi);
     console.log(
-      `  second annotator (${s.n} items): A~B ${pct(s.annotatorAgreement)} (κ ${s.annotatorKappa.toFixed(3)})   judge~B ${pct(s.judgeVsB)}   judge where A=B (${s.consensusN}): ${pct(s.judgeOnConsensus)}`,
+      `  the file's annotators (${a.n} items): all agree ${pct(a.annotatorAgreement)} (κ first two ${a.annotatorKappa.toFixed(3)})   judge~each ${a.judgeVsAnnotator.map(pct).join(' / ')}   judge where all agree (${a.consensusN}): ${pct(a.judgeOnConsensus)}`,
     );
   };
+  // Accuracy per item type (XSTest's prompt types; a fixture's `case`): aggregate figures only, so a
+  // held-out set can be broken down without reading its items.
+  const showByType = (rows: typeof all) => {
+    const types = [...new Set(rows.map((r) => r.case ?? '(none)'))].sort();
+    for (const t of types) {
+      const r = evaluateRefusal(rows.filter((x) => (x.case ?? '(none)') === t));
+      console.log(
+        `    ${t.padEnd(28)} n=${String(r.n).padStart(4)}  judge ${pct(r.accuracy).padStart(6)}  refused-or-not ${pct(r.binaryAccuracy).padStart(6)}`,
+      );
+    }
+  };
   for (const file of files) {
-    const rows = readJsonl(file);
+    const rows = loadRefusalRows(file);
     all.push(...rows);
     const r = evaluateRefusal(rows);
     show(file, r);
-    if (secondFile) showSecond(rows);
-    if (process.argv.includes('--errors'))
+    showAnnotators(rows);
+    if (argv.includes('--by-type')) showByType(rows);
+    if (argv.includes('--errors'))
       for (const e of r.errors)
         console.log(
           `\n[${e.case}] want ${e.label} got ${e.got}\n  P: ${e.prompt}\n  R: ${e.response.slice(0, 300).replace(/\n/g, ' ')}`,
@@ -223,6 +290,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   if (files.length > 1) {
     show('all', evaluateRefusal(all));
-    if (secondFile) showSecond(all);
+    showAnnotators(all);
+    if (argv.includes('--by-type')) showByType(all);
   }
 }
