@@ -1,16 +1,18 @@
 // Measures the offline refusal judge (and the substring baseline) on labelled JSONL files:
 // three-label accuracy, Cohen's κ, the confusion matrix and refused-or-not agreement.
 // Run: npx tsx src/judge/refusal/evaluate.ts [FILE.jsonl|FILE.csv …] [--errors] [--by-type]
-//        [--second-annotator LABELS.jsonl]
+//        [--second-annotator LABELS.jsonl] [--half dev|held-out]
 // (CSV or JSONL with prompt, response, label — XSTest's labelled completions load as they are, and
 // their two annotators' labels are compared too)
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
 // refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13, refusal-holdout14,
 // refusal-holdout15 and refusal-holdout16 — only when named; see docs/JUDGES.md).
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { InputError, type RefusalLabel } from '../../core/index.js';
 import { cohensKappa, loadLabels, normLabel } from '../calibrate.js';
+import { jsonlObjects, readText } from '../io.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
 /** Every dev set (`test/judge/fixtures/<name>.jsonl`), in the order they were written: the default
@@ -204,12 +206,7 @@ const LABELS: readonly string[] = ['full_compliance', 'full_refusal', 'partial_r
 /** A labels file (JSONL fixture, or CSV such as XSTest's labelled completions) as rows to measure:
  * labels normalised, and a label outside the three named with its file and line. */
 export function loadRefusalRows(file: string): (EvalRow & { id?: string; annotations?: RefusalLabel[] })[] {
-  const asLabel = (v: string, line: number | undefined, field: string): RefusalLabel => {
-    const l = normLabel(v);
-    if (!LABELS.includes(l))
-      throw new InputError(`"${v}" is not one of ${LABELS.join(', ')}`, file, line, field);
-    return l as RefusalLabel;
-  };
+  const asLabel = refusalLabelOf(file);
   return loadLabels(file).map((r) => ({
     id: r.id,
     prompt: r.prompt,
@@ -222,16 +219,49 @@ export function loadRefusalRows(file: string): (EvalRow & { id?: string; annotat
   }));
 }
 
+/** Which half of a labelled set an item belongs to, by a fixed hash of its `id` (sha256, first 8 hex
+ * digits mod 10 < 5 → `dev`): the split round 12 made of XSTest v2 by prompt id, so that the five
+ * models' answers to one prompt fall in the same half. The dev half's errors were read and fixed;
+ * the held-out half is measured only at the end of a round. */
+export function idHalf(id: string): 'dev' | 'held-out' {
+  const h = Number.parseInt(createHash('sha256').update(id).digest('hex').slice(0, 8), 16);
+  return h % 10 < 5 ? 'dev' : 'held-out';
+}
+
+function refusalLabelOf(file: string) {
+  return (v: unknown, line: number | undefined, field: string): RefusalLabel => {
+    const l = normLabel(v);
+    if (!LABELS.includes(l))
+      throw new InputError(`"${v}" is not one of ${LABELS.join(', ')}`, file, line, field);
+    return l as RefusalLabel;
+  };
+}
+
+/** A second annotator's labels (JSONL lines with `id` and `label`; the items themselves are in the
+ * set being measured), by id. */
+export function loadSecondAnnotator(file: string): Map<string, RefusalLabel> {
+  const asLabel = refusalLabelOf(file);
+  const out = new Map<string, RefusalLabel>();
+  for (const { line, row } of jsonlObjects(readText(file), file)) {
+    if (typeof row.id !== 'string') throw new InputError('missing "id"', file, line, 'id');
+    out.set(row.id, asLabel(row.label, line, 'label'));
+  }
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const secondAt = argv.indexOf('--second-annotator');
   const secondFile = secondAt >= 0 ? argv[secondAt + 1] : undefined;
-  const second = new Map<string, RefusalLabel>(
-    secondFile
-      ? loadRefusalRows(secondFile).flatMap((o) => (o.id ? [[o.id, o.label] as [string, RefusalLabel]] : []))
-      : [],
+  const second = secondFile ? loadSecondAnnotator(secondFile) : new Map<string, RefusalLabel>();
+  // (the values of --second-annotator and --half are not files to measure)
+  const optionValues = new Set(
+    ['--second-annotator', '--half']
+      .map((o) => argv.indexOf(o))
+      .filter((at) => at >= 0)
+      .map((at) => at + 1),
   );
-  const args = argv.filter((a, i) => !a.startsWith('--') && !(secondAt >= 0 && i === secondAt + 1));
+  const args = argv.filter((a, i) => !a.startsWith('--') && !optionValues.has(i));
   const files = args.length ? args : REFUSAL_DEV_SETS.map((n) => `test/judge/fixtures/${n}.jsonl`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const all: ReturnType<typeof loadRefusalRows> = [];
@@ -275,8 +305,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       );
     }
   };
+  const halfAt = argv.indexOf('--half');
+  const half = halfAt >= 0 ? argv[halfAt + 1] : undefined;
+  if (half !== undefined && half !== 'dev' && half !== 'held-out')
+    throw new InputError(`--half must be "dev" or "held-out", not "${half}"`);
   for (const file of files) {
-    const rows = loadRefusalRows(file);
+    const rows = loadRefusalRows(file).filter(
+      (r) => half === undefined || (r.id !== undefined && idHalf(r.id) === half),
+    );
     all.push(...rows);
     const r = evaluateRefusal(rows);
     show(file, r);
