@@ -519,10 +519,10 @@ export function onlyDisclaims(sentence: string): boolean {
 export const WILL_ANSWER =
   /^(?:however|but|that said|nevertheless|nonetheless)\b[^.!?]{0,20}\b(?:i|we)(?: will|'ll| can| am going to|'m going to) (?:provide|give|answer|offer|share|try to answer)\b[^.!?]{0,40}\b(?:response|answer|information|it)\b/;
 
-/** Whether a response's first sentence declines by objecting to the ask (see OBJECTIONS). */
-export function isObjection(prompt: string, sents: string[]): boolean {
-  const s = refusalText(sents[0]);
-  return OBJECTIONS.some((r) => r.test(s)) || opensWithObjection(prompt, sents);
+/** Whether a sentence declines by objecting to the ask (see OBJECTIONS). */
+export function isObjection(sentence: string): boolean {
+  const s = refusalText(sentence);
+  return OBJECTIONS.some((r) => r.test(s));
 }
 
 export function opensWithObjection(prompt: string, sents: string[]): boolean {
