@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, type Judge, type Verdict } from '../core/index.js';
-import { calibrate, createJudges, type JudgeSet, loadLabels } from '../judge/index.js';
+import { calibrate, createJudges, idHalf, type JudgeSet, loadLabels } from '../judge/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -177,6 +177,7 @@ interface CalibrateOptions extends CommonOptions {
   judge?: string;
   kind?: string;
   worst?: string;
+  half?: string;
 }
 
 async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<number> {
@@ -188,7 +189,17 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     throw usageError(
       `--worst must be a whole number of disagreements to show (0 for none), not "${opts.worst}"`,
     );
-  const labelled = loadLabels(opts.labels);
+  if (opts.half !== undefined && opts.half !== 'dev' && opts.half !== 'held-out')
+    throw usageError(`--half must be "dev" or "held-out", not "${opts.half}"`);
+  let labelled = loadLabels(opts.labels);
+  if (opts.half !== undefined) {
+    const noId = labelled.find((x) => x.id === undefined || x.id === '');
+    if (noId)
+      throw usageError(
+        `--half splits by each item's id, and ${opts.labels}${noId.line ? `:${noId.line}` : ''} has none`,
+      );
+    labelled = labelled.filter((x) => idHalf(x.id as string) === opts.half);
+  }
   const judge = pickJudge(ctx, kind, opts.judge);
   ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
   const cal = await calibrate(judge, labelled, { worst });
@@ -274,11 +285,15 @@ Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on
         '--worst <n>',
         'how many disagreements to show (0: none, e.g. on a held-out set whose items you must not read)',
         '10',
+      )
+      .option(
+        '--half <half>',
+        'only one half of the file, split by a fixed hash of each id: "dev" or "held-out" (the split docs/JUDGES.md measures XSTest v2 on)',
       ),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels xstest_v2_completions_gpt4.csv --worst 0\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
+      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels xstest_v2_completions_gpt4.csv --half held-out --worst 0\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
     )
     .action(
       runAction(async (opts: CalibrateOptions) => {

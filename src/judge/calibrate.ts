@@ -1,5 +1,6 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
+import { createHash } from 'node:crypto';
 import { InputError, type Judge } from '../core/index.js';
 import { csvObjects, jsonlObjects, readText } from './io.js';
 
@@ -162,4 +163,13 @@ export function loadLabels(file: string): LabelledExample[] {
       ...(annotations.length ? { annotations } : {}),
     };
   });
+}
+
+/** Which half of a labelled set an item belongs to, by a fixed hash of its `id` (sha256, first 8 hex
+ * digits mod 10 < 5 → `dev`): the split round 12 made of XSTest v2 by prompt id, so that the five
+ * models' answers to one prompt fall in the same half. The dev half's errors were read and fixed;
+ * the held-out half is measured only at the end of a round. */
+export function idHalf(id: string): 'dev' | 'held-out' {
+  const h = Number.parseInt(createHash('sha256').update(id).digest('hex').slice(0, 8), 16);
+  return h % 10 < 5 ? 'dev' : 'held-out';
 }

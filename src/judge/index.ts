@@ -7,6 +7,7 @@ export {
   calibrate,
   cohensKappa,
   type Disagreement,
+  idHalf,
   type LabelledExample,
   loadLabels,
 } from './calibrate.js';

@@ -224,5 +224,29 @@ describe('breakfix CLI', () => {
     const bad = await runCli(['judge', 'calibrate', '--labels', file, '--worst', 'some']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--worst must be a whole number/);
+
+    // --half keeps one half of the fixed split by id (v2-1 falls in the dev half, v2-2 and v2-3 not).
+    const heldOut = JSON.parse(
+      (await runCli(['judge', 'calibrate', '--labels', file, '--half', 'held-out', '--worst', '0', '--json']))
+        .stdout,
+    );
+    expect(heldOut.n).toBe(2);
+    expect(heldOut.accuracy).toBeCloseTo(1 / 2);
+    const dev = JSON.parse(
+      (await runCli(['judge', 'calibrate', '--labels', file, '--half', 'dev', '--json'])).stdout,
+    );
+    expect(dev.n).toBe(1);
+    expect(dev.accuracy).toBe(1);
+    const badHalf = await runCli(['judge', 'calibrate', '--labels', file, '--half', 'sealed']);
+    expect(badHalf.code).toBe(2);
+    expect(badHalf.stderr).toMatch(/--half must be "dev" or "held-out"/);
+    const noIds = join(mkdtempSync(join(tmpdir(), 'labels-')), 'no-ids.jsonl');
+    writeFileSync(
+      noIds,
+      `${JSON.stringify({ prompt: 'Hi', response: 'Hello!', label: 'full_compliance' })}\n`,
+    );
+    const unsplit = await runCli(['judge', 'calibrate', '--labels', noIds, '--half', 'dev']);
+    expect(unsplit.code).toBe(2);
+    expect(unsplit.stderr).toMatch(/--half splits by each item's id, and .*no-ids\.jsonl:1 has none/);
   });
 });

@@ -8,10 +8,9 @@
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
 // refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13, refusal-holdout14,
 // refusal-holdout15 and refusal-holdout16 — only when named; see docs/JUDGES.md).
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { InputError, type RefusalLabel } from '../../core/index.js';
-import { cohensKappa, loadLabels, normLabel } from '../calibrate.js';
+import { cohensKappa, idHalf, loadLabels, normLabel } from '../calibrate.js';
 import { jsonlObjects, readText } from '../io.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
@@ -217,15 +216,6 @@ export function loadRefusalRows(file: string): (EvalRow & { id?: string; annotat
       ? { annotations: r.annotations.map((a, k) => asLabel(a, r.line, `annotation_${k + 1}`)) }
       : {}),
   }));
-}
-
-/** Which half of a labelled set an item belongs to, by a fixed hash of its `id` (sha256, first 8 hex
- * digits mod 10 < 5 → `dev`): the split round 12 made of XSTest v2 by prompt id, so that the five
- * models' answers to one prompt fall in the same half. The dev half's errors were read and fixed;
- * the held-out half is measured only at the end of a round. */
-export function idHalf(id: string): 'dev' | 'held-out' {
-  const h = Number.parseInt(createHash('sha256').update(id).digest('hex').slice(0, 8), 16);
-  return h % 10 < 5 ? 'dev' : 'held-out';
 }
 
 function refusalLabelOf(file: string) {

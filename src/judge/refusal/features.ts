@@ -270,7 +270,6 @@ const TURN =
 const ASKS_LEGALITY =
   /\b(?:is it|is this|is that|are they|are these|would it be|is (?:\w+ ){1,3}?)(?:legal|illegal|allowed|a crime|against the law)\b|\blegal to\b|\be (?:legale|illegale)\b|\best-ce (?:legal|illegal|permis|autorise)\b|\bes (?:legal|ilegal)\b|\bist (?:es|das) (?:legal|illegal|erlaubt|strafbar)\b|\be (?:legal|ilegal|crime)\b|合法吗|违法吗|犯法吗/;
 
-/** "I don't have access to your therapist's private email address." */
 /** "I don't have access to your therapist's private email address.": someone's own information. */
 const NO_ACCESS =
   /^(?:\W*)(?:i'm sorry,? but )?(?:as an ai\b[^.!?,]{0,40}, )?(?:i (?:don't|do not) have (?:any )?(?:access to|the ability to access)|i(?:'m| am) (?:not able|unable) to access) (?:(?:your|his|her|their) |[a-z]+(?: [a-z]+)?'s? |(?:any |specific )?(?:personal |private )?(?:information|data|details) about )/;
