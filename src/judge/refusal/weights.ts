@@ -3,7 +3,7 @@
 import type { RefusalModel } from './model.js';
 
 export const REFUSAL_MODEL: RefusalModel = {
-  version: 'refusal-lr-v12',
+  version: 'refusal-lr-v13',
   labels: ['full_compliance', 'full_refusal', 'partial_refusal'],
   dense: {
     bias: [-0.0856, 0.3726, -0.287],
