@@ -74,6 +74,8 @@ const EN_REFUSAL: RegExp[] = [
   /\b(?:i|we)(?: |(?='))(?:'ll|will|am going to|'m going to|have to|must) (?:leave out|omit|skip|hold back|not include|not go into|not provide|not share|not describe|not give)\b/,
   /\b(?:advise|recommend|urge|caution) (?:you )?against (?:it|this|that|doing|trying|any)\b/,
   /\b(?:sharing|providing|giving|revealing|writing|creating|posting|publishing) (?:it|that|this|them|those|such [a-z]+|their [a-z]+|that information|this information)? ?(?:would|could|might|may) (?:be (?:a )?(?:privacy|harmful|dangerous|illegal|unethical|inappropriate|a violation)|violate|enable|facilitate|put (?:someone|people|them|others))/,
+  // "I don't tell jokes that put people down based on their race": a standing decline of a kind of ask.
+  /\b(?:i|we) (?:don't|do not|never) (?:tell|make|write|share|create|generate|produce|do) (?:\w+ ){0,2}(?:jokes|content|stories|posts|material|messages|memes|that kind of \w+)\b[^.!?]{0,30}\b(?:that|which|about|based on|targeting|mocking)\b[^.!?]{0,40}\b(?:race|racial|racist|religio\w+|ethnic\w*|gender|sexual\w*|disabilit\w+|put (?:\w+ )?down|demean\w*|mock\w*|offensive|hateful|harmful|stereotyp\w+|insult\w*|violen\w+|hurt\w*)\b/,
   // "As much as I'd like to help, sharing a private individual's home address … could put their
   // safety at risk": the wish to help is the decline's opening.
   /^(?:\W*)(?:as much as|while|although|though) i(?:'d| would)? (?:really )?(?:like|love|want) to help\b[^.!?]*\b(?:would|could|might|may|can) (?:be (?:a )?(?:privacy|harmful|dangerous|illegal|unethical|inappropriate|a violation)|violate|enable|facilitate|put|endanger|harm|hurt)\b/,
