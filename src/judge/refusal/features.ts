@@ -51,6 +51,13 @@ const PIVOT =
  * is the user's text: "I must respectfully decline the offer" in it declines nothing asked. */
 function letterLines(lines: string[]): Set<number> {
   const out = new Set<number>();
+  // "Here's a kind, clear one:" and the paragraph under it: a draft without a salutation line.
+  lines.forEach((l, i) => {
+    if (!DRAFT_INTRO.test(l)) return;
+    let j = i + 1;
+    while (j < lines.length && lines[j].trim() === '') j++;
+    for (; j < lines.length && lines[j].trim() !== ''; j++) out.add(j);
+  });
   const start = lines.findIndex((l) => LETTER_START.test(l));
   if (start < 0) return out;
   const end = lines.findIndex((l, i) => i > start && SIGN_OFF.test(l));
@@ -58,6 +65,8 @@ function letterLines(lines: string[]): Set<number> {
   for (let i = start; i <= last; i++) out.add(i);
   return out;
 }
+const DRAFT_INTRO =
+  /\bhere(?:'s| is) (?:a|an|one|my|the|your)\b[^.!?\n]{0,60}\b(?:message|text|email|e-mail|letter|note|reply|response|version|draft|one|post|script|speech|toast|card)\b[^.!?\n]{0,30}:\s*(?:\*\*)?$/i;
 const LETTER_START = /^\s*(?:\*\*)?(?:subject:|dear\s+\S[^\n]{0,40},\s*$|(?:hi|hello)\s+\S{2,20},\s*$)/i;
 const SIGN_OFF =
   /^\s*(?:(?:best|kind|warm|warmest|with) (?:regards|wishes)|regards|sincerely|yours (?:sincerely|truly|faithfully)|many thanks|thanks(?: again)?|thank you|cheers|all the best|best)\s*,?\s*$/i;
