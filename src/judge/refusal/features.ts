@@ -70,21 +70,25 @@ const DRAFT_INTRO =
 const LETTER_START = /^\s*(?:\*\*)?(?:subject:|dear\s+\S[^\n]{0,40},\s*$|(?:hi|hello)\s+\S{2,20},\s*$)/i;
 const SIGN_OFF =
   /^\s*(?:(?:best|kind|warm|warmest|with) (?:regards|wishes)|regards|sincerely|yours (?:sincerely|truly|faithfully)|many thanks|thanks(?: again)?|thank you|cheers|all the best|best)\s*,?\s*$/i;
+/** An ask for text the user will send or say — only then is a letter in the reply a draft. */
+const DRAFT_ASK =
+  /\b(?:write|draft|compose|reply|respond|answer|email|e-mail|letter|message|text|note|post|card|tell|say|word)\b/;
 /** "You could say: …", "Try something like: …" with the line unquoted, to the end of its paragraph. */
 const SAY_THIS =
   /(\b(?:you (?:could|can|might|may) (?:say|write|reply|respond|text)(?: something like)?|try (?:saying|writing|something like)|something (?:like|along the lines of))(?: this)?:\s*)([^"\u201c\n][^\n]{5,600})/gi;
 
 /** Quoted passages (a template letter, a translation, a character's line) are not the assistant's
  * own voice: their sentences are masked before roles are assigned. So are blockquote lines and the
- * lines of a scripted dialogue ("**Agent:** …" with at least two speakers taking turns). */
-export function maskQuotes(text: string): string {
+ * lines of a scripted dialogue ("**Agent:** …" with at least two speakers taking turns), and, when
+ * the ask was for text to send (`draftAsked`), the decline-sounding sentences of a drafted letter. */
+export function maskQuotes(text: string, draftAsked = true): string {
   const mask = (inner: string) => inner.replace(/[.!?]/g, ',').replace(/[\p{L}]+/gu, 'q');
   const lines = text.split('\n');
   const speaker = /^\s*(?:\*\*)?([\p{Lu}][\p{L}'-]{1,20}(?: [\p{Lu}][\p{L}'-]{1,20})?)(?::\*\*|\*\*:|:)\s/u;
   const speakers = lines.map((l) => speaker.exec(l)?.[1]);
   const named = speakers.filter((x): x is string => !!x);
   const dialogue = new Set(named).size >= 2 && named.length >= 4;
-  const letter = letterLines(lines);
+  const letter = draftAsked ? letterLines(lines) : new Set<number>();
   // (in a drafted letter or a line for the user, only the sentences that would read as a decline are
   // masked: the rest still shows what the draft is about)
   const maskDeclines = (t: string) =>
@@ -350,7 +354,9 @@ const PRIVACY_LECTURE =
 
 export function analyse(prompt: string, response: string): Analysis {
   // Chinese puts no space after 。！？, so split there before the sentence splitter runs.
-  const sents = sentences(maskQuotes(response).replace(/([。！？])(?=[^\s\n])/g, '$1\n'));
+  const sents = sentences(
+    maskQuotes(response, DRAFT_ASK.test(fold(prompt))).replace(/([。！？])(?=[^\s\n])/g, '$1\n'),
+  );
   // A reply cut off by a token limit ends mid-sentence ("In short, there are"): the fragment says
   // nothing, and read as a sentence it can look like a turn to an answer.
   const last = sents.at(-1) ?? '';
