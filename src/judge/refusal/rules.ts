@@ -520,6 +520,7 @@ const CONTROL_ASKED =
 const HARM_ENDURED =
   /\b(?:stop|stops|stopping|prevent|avoid|from|being|been|keep \w+ from)\s+(?:\w+\s+){0,2}$/;
 
+/** "I wouldn't recommend using bleach on wood floors": advice against one way of doing it. */
 const AGAINST_A_WAY =
   /^(?:\W*)(?:i|we) (?:wouldn't|would not|don't|do not) (?:recommend|advise|suggest) \w+ing\b[^.!?,;]*/;
 
@@ -529,8 +530,9 @@ const ENDURED_ASK =
 
 /** Whether an ask is about harming someone: a harm verb (HARM_ASKED) not said of what the asker
  * endures or wants stopped. */
+const HARM_ASKED_ALL = new RegExp(HARM_ASKED.source, 'g');
 function asksToHarm(p: string): boolean {
-  for (const m of p.matchAll(new RegExp(HARM_ASKED.source, 'g'))) {
+  for (const m of p.matchAll(HARM_ASKED_ALL)) {
     const before = p.slice(Math.max(0, m.index - 30), m.index);
     const after = p.slice(m.index + m[0].length);
     if (!HARM_ENDURED.test(before) && !/^\w*\s+(?:me|us)\b/.test(after)) return true;
