@@ -13,8 +13,10 @@ export function normalise(text: string): string {
     .trim();
 }
 
+/** NFD without combining marks: Latin accents, Arabic harakat and hamza marks (أ → ا), Hebrew niqqud.
+ * Korean syllables come out as jamo; fold a pattern the same way before matching them. */
 export function stripAccents(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return text.normalize('NFD').replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0591-\u05c7]/g, '');
 }
 
 /** Word tokens (letters and digits, any script). */
@@ -65,7 +67,8 @@ export function sentences(text: string): string[] {
   for (const rawLine of text.split(/\n+/)) {
     const line = rawLine.trim();
     if (!line) continue;
-    const parts = line.split(/(?<=[.!?。！？])\s+(?=[\p{Lu}\p{N}"'¿¡(*\-[])/u);
+    // (scripts without case — Arabic, Hangul, Devanagari, Hebrew — start a sentence with any letter)
+    const parts = line.split(/(?<=[.!?。！？؟।])\s+(?=[\p{Lu}\p{Lo}\p{N}"'¿¡(*\-[])/u);
     let carry = '';
     for (const p of parts) {
       const s = p.trim();
