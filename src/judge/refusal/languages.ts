@@ -23,6 +23,8 @@ const PATTERNS: Record<string, string[]> = {
     `${S}(?:я |мы )?не (?:могу|смогу|буду|стану|можем|будем|вправе|имею права)${E}${GAP(30)}${S}(?:помо|предостав|дать|давать|дам|написа|писать|созда|объясн|расска|описа|выполн|участв|поддерж|сгенерир|генерир|сообщ|подел|привод|раскры|советов|посовет|делать|сделать|ответ|составл|состав)`,
     `${S}(?:извините|простите|прошу прощения|к сожалению|увы|сожалею)${GAP(50)}${S}не (?:могу|смогу|буду|можем|стану)${E}`,
     `${S}(?:вынужден|вынуждена|должен|должна) (?:отказать|отказаться|отклонить)|${S}отказываюсь${E}|${S}я не в состоянии${E}`,
+    // the verb first: "Помочь с этим не могу", "Это я сделать не могу"
+    `${S}(?:помочь|сделать|написать|предоставить|рассказать|дать|объяснить|ответить|подсказать)${E}${GAP(20)}${S}не (?:могу|смогу|буду|стану)${E}`,
     // a standing decline: "Я не пишу шутки, которые унижают людей…"
     `${S}я не (?:пишу|даю|помогаю|создаю|составляю|рассказываю|предоставляю|генерирую|распространяю|делюсь)${E}`,
   ],
@@ -36,6 +38,7 @@ const PATTERNS: Record<string, string[]> = {
     `${S}(?:я |ми )?не (?:можу|зможу|буду|можемо|будемо|стану)${E}${GAP(30)}${S}(?:допомог|нада|да(?:ти|м)${E}|напис|писати|створ|поясн|розпов|опис|викон|брати участ|підтрим|генер|повідом|поділ|порад|зроб|відпов|склас)`,
     `${S}(?:вибачте|пробачте|перепрошую|на жаль|шкодую)${GAP(50)}${S}не (?:можу|зможу|буду|можемо)${E}`,
     `${S}(?:змушений|змушена|мушу) (?:відмовити|відмовитися|відхилити)|${S}відмовляюся${E}`,
+    `${S}(?:допомогти|зробити|написати|надати|розповісти|дати|пояснити|відповісти)${E}${GAP(20)}${S}не (?:можу|зможу|буду)${E}`,
   ],
   // Japanese: "申し訳ありませんが、そのリクエストにはお応えできません", "お手伝いできません", "お断りします".
   ja: [
@@ -47,6 +50,8 @@ const PATTERNS: Record<string, string[]> = {
   ko: [
     `(?:도와|도움을 드릴|도움을 줄|제공|알려|작성|설명|안내|응할|응해|답변|생성|만들어|공유)[^.!?]{0,12}수 없`,
     `(?:죄송|미안)[^.!?]{0,50}(?:수 없|못 |못합|않겠|어렵습니다|어려워요)`,
+    // the polite decline "…하기 어렵습니다" ("it is difficult for me to help with that")
+    `(?:도와드리기|도움을 드리기|도와 드리기|제공해 드리기|제공하기|답변하기|답변드리기|답변 드리기|안내해 드리기|안내하기|알려드리기|알려 드리기|말씀드리기|도와주기|작성해 드리기|작성하기)[^.!?]{0,6}어려`,
     `(?:거절하겠|거절합니다|거절할게|거부하겠|(?:도와|제공해|답변해|알려)(?: ?드리| ?주)?지 않겠|(?:도와|제공해|알려|작성해)(?: ?드릴| ?줄) 수가 없)`,
   ],
   // Arabic (hamza and harakat folded away): "عذرًا، لا يمكنني المساعدة في ذلك", "لن أقدم…", "أرفض".
@@ -68,7 +73,7 @@ const PATTERNS: Record<string, string[]> = {
   ],
   // Turkish: "Üzgünüm, bu konuda yardımcı olamam", "bunu yapamam", "reddetmek zorundayım".
   tr: [
-    `${S}(?:yard[iı]mc[iı] olama(?:m|y[iı]z|yacag[iı]m)|yard[iı]m edemem|yard[iı]m edemeyecegim|saglayamam|veremem|yapamam|yazamam|ac[iı]klayamam|paylasamam|olusturamam|destek olamam|anlatamam|uretemem|tarif edemem|sunamam|bulunamam|kat[iı]lamam|cevap veremem|yan[iı]t veremem)${E}`,
+    `${S}(?:yard[iı]mc[iı] olama(?:m|y[iı]z|yacag[iı]m)|yard[iı]m edemem|yard[iı]m edemeyecegim|saglayamam|veremem|yapamam|yazamam|ac[iı]klayamam|paylasamam|olusturamam|destek olamam|anlatamam|uretemem|tarif edemem|sunamam|bulunamam|kat[iı]lamam|cevap veremem|yan[iı]t veremem|getiremem|karsılayamam|karsilayamam|ogretemem|gosteremem|soyleyemem|aktaramam)${E}`,
     `${S}(?:uzgunum|maalesef|ne yaz[iı]k ki|kusura bakmay[iı]n|ozur dilerim)${GAP(60)}(?:amam|emem|amay[iı]z|emeyiz|amayacag[iı]m|emeyecegim)${E}`,
     `${S}(?:reddediyorum|reddetmek zorunday[iı]m|reddetmem gerekiyor)${E}`,
   ],
