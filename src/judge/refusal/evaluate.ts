@@ -64,6 +64,9 @@ export const REFUSAL_DEV_SETS = [
   'refusal-dev38',
   'refusal-dev39',
   'refusal-dev40',
+  // round 16: 200 replies in 15 languages, written blind by a helper; measured once (81.0% / 92.5%),
+  // then its errors were read
+  'refusal-dev41',
 ];
 
 export interface RefusalEvalResult {

@@ -4,7 +4,7 @@
 // opener that signals compliance, or plain content. The document-level decision (refusal.ts)
 // weighs these roles; the learned classifier (model.ts) sees them as features.
 import { normalise, stripAccents } from '../text.js';
-import { MORE_LANGUAGES_REFUSAL } from './languages.js';
+import { MORE_LANGUAGES_REDIRECT, MORE_LANGUAGES_REFUSAL, MORE_LANGUAGES_RESOURCE } from './languages.js';
 
 export type SentenceRole =
   | 'refusal'
@@ -399,8 +399,8 @@ export function anyOfChunks(rs: RegExp[], limit = 8000): Pick<RegExp, 'test' | '
 }
 const ANY_REFUSAL = anyOfChunks([...EN_REFUSAL, ...OTHER_REFUSAL, MORE_LANGUAGES_REFUSAL]);
 const EN_ANY_REFUSAL = anyOfChunks(EN_REFUSAL);
-const ANY_RESOURCE = anyOf(RESOURCE);
-const ANY_REDIRECT = anyOfChunks(REDIRECT);
+const ANY_RESOURCE = anyOfChunks([...RESOURCE, MORE_LANGUAGES_RESOURCE]);
+const ANY_REDIRECT = anyOfChunks([...REDIRECT, MORE_LANGUAGES_REDIRECT]);
 const ANY_CAVEAT = anyOf(CAVEAT);
 const ANY_RATIONALE = anyOf(RATIONALE);
 const ANY_COMPLY = anyOf(COMPLY_OPENER);
