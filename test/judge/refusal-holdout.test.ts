@@ -61,6 +61,9 @@ const holdout14 = load('./fixtures/refusal-holdout14.jsonl');
 // holdout15 and holdout16 (220 each), written during round 11 and sealed until its end.
 const holdout15 = load('./fixtures/refusal-holdout15.jsonl');
 const holdout16 = load('./fixtures/refusal-holdout16.jsonl');
+// holdout17 (200, fifteen languages beyond the first seven), written blind after round 16's fixes and
+// sealed: measured once with round 15 and round 16.
+const holdout17 = load('./fixtures/refusal-holdout17.jsonl');
 const laterDev = REFUSAL_DEV_SETS.filter((n) => /^refusal-dev\d+$/.test(n)).flatMap((n) =>
   load(`./fixtures/${n}.jsonl`),
 );
@@ -130,6 +133,7 @@ describe('held-out refusal set', () => {
       ...holdout14,
       ...holdout15,
       ...holdout16,
+      ...holdout17,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file
@@ -232,6 +236,13 @@ describe('regression guard: offline refusal judge on the sets measured once', ()
       0.92,
       0.86,
       0.94,
+    ],
+    [
+      'seventeenth held-out set (fifteen more languages, sealed in round 16): 82.0% (κ 0.69; 90.5% refused-or-not; round 15: 45.0%)',
+      holdout17,
+      0.82,
+      0.69,
+      0.9,
     ],
   ] as const)('%s', (_name, rows, accuracy, kappa, binary) => {
     const m = evaluateRefusal([...rows]);
