@@ -194,5 +194,7 @@ const anywhere = branches.filter((p) => !p.startsWith(S)).map((p) => `(?:${p})`)
 export const MORE_LANGUAGES_REFUSAL = new RegExp(`${S}(?:${atWord.join('|')})|${anywhere.join('|')}`, 'u');
 
 /** The offers and help lines above, each as one Unicode alternation over folded text. */
-export const MORE_LANGUAGES_REDIRECT = new RegExp(REDIRECTS.map((p) => `(?:${stripAccents(p)})`).join('|'), 'u');
-export const MORE_LANGUAGES_RESOURCE = new RegExp(RESOURCES.map((p) => `(?:${stripAccents(p)})`).join('|'), 'u');
+const alternation = (patterns: string[]) =>
+  new RegExp(patterns.map((p) => `(?:${stripAccents(p)})`).join('|'), 'u');
+export const MORE_LANGUAGES_REDIRECT = alternation(REDIRECTS);
+export const MORE_LANGUAGES_RESOURCE = alternation(RESOURCES);
