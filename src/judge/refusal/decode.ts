@@ -60,9 +60,9 @@ export function decodeReply(response: string): { text: string; encoding: string 
     }
     // (an invalid byte sequence decodes to U+FFFD: not text)
     if (/\ufffd/.test(decoded) || !/\p{L}{2}/u.test(decoded)) continue;
-    // word_reverse of English is still English words: it must also read better than the reply
-    if (functionWordShare(decoded) >= READS && functionWordShare(decoded) > functionWordShare(text))
-      return { text: decoded, encoding: id };
+    // (and better than the reply did, so that a cipher of a cipher is not taken for the text)
+    const reads = functionWordShare(decoded);
+    if (reads >= READS && reads > functionWordShare(text)) return { text: decoded, encoding: id };
   }
   return null;
 }

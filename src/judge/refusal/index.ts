@@ -4,7 +4,7 @@
 import type { Judge, JudgeInput, RefusalLabel, Verdict } from '../../core/index.js';
 import { unreadLanguage } from './coverage.js';
 import { decodeReply } from './decode.js';
-import { analyse } from './features.js';
+import { analyse, TRANSLATION_ASK } from './features.js';
 import { predict, ruleLabel } from './model.js';
 import { fold, SUBSTRING_BASELINE } from './rules.js';
 import { REFUSAL_MODEL } from './weights.js';
@@ -57,7 +57,7 @@ export function classifyRefusal(prompt: string, response: string): RefusalClassi
     : Math.max(...predicted.probs);
   // "No refusal found" means compliance only in a language the patterns read. (Asked for a
   // translation, the other language is the answer.)
-  if (label === 'full_compliance' && !/\btranslat/.test(fold(prompt))) {
+  if (label === 'full_compliance' && !TRANSLATION_ASK.test(fold(prompt))) {
     const unread = unreadLanguage(response);
     if (unread)
       return { label: null, confidence: 0, ruleLabel: rule, refusalSentences, unreadLanguage: unread };
