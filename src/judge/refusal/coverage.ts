@@ -12,43 +12,18 @@
 import { franc, francAll } from 'franc';
 import { words } from '../text.js';
 
-/** franc's ISO 639-3 codes of the languages the refusal patterns read. */
-const READ = new Set([
-  'eng',
-  'fra',
-  'spa',
-  'deu',
-  'ita',
-  'por',
-  'nld',
-  'pol',
-  'ces',
-  'slk',
-  'hun',
-  'swe',
-  'dan',
-  'nob',
-  'nno',
-  'fin',
-  'tur',
-  'vie',
-  'ind',
-  'zlm',
-  'jav',
-  'swh',
-  'afr',
-  'rus',
-  'ukr',
-  'bul',
-  'arb',
-  'hin',
-]);
+/** franc's ISO 639-3 codes of the Latin-script languages the refusal patterns read. */
+const READ_LATIN =
+  'eng fra spa deu ita por nld pol ces slk hun swe dan nob nno fin tur vie ind zlm jav swh afr'.split(' ');
+
+/** …and of all the languages they read. */
+const READ = new Set([...READ_LATIN, 'rus', 'ukr', 'bul', 'arb', 'hin']);
 
 /** Candidates per shared script: the read languages and the unread ones most often met there. */
 const CANDIDATES: Record<string, string[]> = {
   Latin: [
-    ...'eng fra spa deu ita por nld pol ces slk hun swe dan nob nno fin tur vie ind zlm jav swh'.split(' '),
-    ...'ron cat eus hrv bos slv lit lvs est tgl ceb afr som hau yor ibo zul xho sna kin uzn azj tuk sqi isl gle cym mlt'.split(
+    ...READ_LATIN,
+    ...'ron cat eus hrv bos slv lit lvs est tgl ceb som hau yor ibo zul xho sna kin uzn azj tuk sqi isl gle cym mlt'.split(
       ' ',
     ),
   ],
@@ -101,7 +76,7 @@ const ENGLISH_HINT = /\b(?:the|and|to|of|is|are|you|that|it|for|with|this|can|yo
 const FUNCTION_WORDS = new Set(
   [
     // en
-    "the a an and or but of to in on at by for with from as is are was were be been it its this that these those i you he she we they my your our their not no do does did can will would should could have has had here there what which who how if so than then also about into i'm it's don't can't",
+    'the a an and or but of to in on at by for with from as is are was were be been it its this that these those i you he she we they my your our their not no do does did can will would should could have has had here there what which who how if so than then also about into',
     // fr es it pt
     'le la les un une des de du et ou en au aux pour par sur avec dans est sont ce cette je tu il elle nous vous ne pas que qui',
     'el los las unos unas del y o al por para con es son este esta yo como que se lo su sus mas pero',
@@ -203,16 +178,20 @@ export function looksEnglish(text: string): boolean {
 /** Function words of a read language: a fifth of the distinct words, or six different ones (a long
  * answer repeats its function words and varies the rest). */
 function readsAsLatinLanguage(text: string): boolean {
-  const ws = [...new Set(words(text).filter((w) => w.length > 1))];
-  const fw = ws.filter((w) => FUNCTION_WORDS.has(w)).length;
-  return fw >= 6 || fw >= 0.2 * ws.length;
+  const { functionWords, distinct } = functionWordCount(text);
+  return functionWords >= 6 || functionWords >= 0.2 * distinct;
 }
 
 /** The share of a text's distinct words that are function words of a read Latin-script language: franc
  * misreads short text ("Viven en el 742 de Evergreen Terrace en Springfield." it called Afrikaans). */
 export function functionWordShare(text: string): number {
+  const { functionWords, distinct } = functionWordCount(text);
+  return functionWords / Math.max(1, distinct);
+}
+
+function functionWordCount(text: string): { functionWords: number; distinct: number } {
   // Distinct words, so that garbled repetition ("pr pr pr …", "ce ce ce …" in ROT13) weighs once;
   // one-letter words are left out (Slavic "v", "z", "a" turn up in any cipher's output).
   const ws = [...new Set(words(text).filter((w) => w.length > 1))];
-  return ws.filter((w) => FUNCTION_WORDS.has(w)).length / Math.max(1, ws.length);
+  return { functionWords: ws.filter((w) => FUNCTION_WORDS.has(w)).length, distinct: ws.length };
 }
