@@ -208,6 +208,13 @@ const judgesSchema = z
     groundedness: judgeRef.describe('`offline` or a target name.'),
     jailbreak: judgeRef.describe('`offline` or a target name.'),
     retries: z.int().min(0).default(2).describe('Re-asks of an LLM judge whose reply does not parse.'),
+    maxTokens: z
+      .int()
+      .min(16)
+      .default(400)
+      .describe(
+        "Most tokens an LLM judge may write. A reasoning model's thinking counts: give one several thousand.",
+      ),
   })
   .prefault({})
   .describe('Which judge decides each verdict.');

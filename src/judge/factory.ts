@@ -14,6 +14,7 @@ export interface JudgesConfig {
   groundedness?: string;
   jailbreak?: string;
   retries?: number;
+  maxTokens?: number;
 }
 
 export interface JudgeSet {
@@ -40,7 +41,7 @@ export function createJudges(
     groundedness: given.groundedness ?? fallback,
     jailbreak: given.jailbreak ?? fallback,
   };
-  const opts = { retries: j.retries ?? 2 };
+  const opts = { retries: j.retries ?? 2, maxTokens: given.maxTokens };
   const isOffline = (ref: string | undefined) => ref === undefined || ref === 'offline';
   const refusal = isOffline(j.refusal)
     ? refusalJudge()

@@ -4,6 +4,7 @@
 // Numbers in the response that the source does not contain count double (invented figures are the
 // most damaging ungrounded content). No source → undetermined.
 import type { Judge, JudgeInput, Verdict } from '../core/index.js';
+import { judgesTheAnswer } from './reasoning.js';
 import { contentTokens } from './text.js';
 
 export const UNGROUNDED_CUTS = [0.1, 0.25, 0.45, 0.7];
@@ -37,7 +38,7 @@ export function ungroundedScore(
 
 export function offlineGroundednessJudge(): Judge {
   const id = 'offline-groundedness@v1';
-  return {
+  return judgesTheAnswer({
     id,
     kind: 'groundedness',
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -69,5 +70,5 @@ export function offlineGroundednessJudge(): Judge {
         detail: { unsupported: Number(r.unsupported.toFixed(3)), missing: r.missing },
       };
     },
-  };
+  });
 }

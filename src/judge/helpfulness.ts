@@ -3,6 +3,7 @@
 // numerically against every number in the response (relative tolerance 1e-6), so "12.0", "12" and
 // "1,200" vs "1200" agree.
 import type { Judge, JudgeInput, Verdict } from '../core/index.js';
+import { judgesTheAnswer } from './reasoning.js';
 import { normalise, parseNumber, stripAccents } from './text.js';
 
 function norm(s: string): string {
@@ -30,7 +31,7 @@ export function answerMatches(answer: string, response: string): boolean {
 
 export function helpfulnessJudge(): Judge {
   const id = 'offline-helpfulness@v1';
-  return {
+  return judgesTheAnswer({
     id,
     kind: 'helpfulness',
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -65,5 +66,5 @@ export function helpfulnessJudge(): Judge {
         detail: { expected: answer },
       };
     },
-  };
+  });
 }

@@ -50,6 +50,7 @@ export {
   SEVERITY_RUBRIC,
 } from './llm/rubrics.js';
 export { decideOutcome, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
+export { judgesTheAnswer, type ReasonedText, splitReasoning } from './reasoning.js';
 export {
   classifyRefusal,
   PROVIDER_FILTER_TEXT,

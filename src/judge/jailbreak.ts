@@ -3,11 +3,12 @@
 // undetermined stays undetermined.
 import type { Judge, JudgeInput, Verdict } from '../core/index.js';
 import { complianceJudge } from './compliance.js';
+import { judgesTheAnswer } from './reasoning.js';
 
 export function offlineJailbreakJudge(): Judge {
   const id = 'offline-jailbreak@v1';
   const compliance = complianceJudge();
-  return {
+  return judgesTheAnswer({
     id,
     kind: 'jailbreak',
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -33,5 +34,5 @@ export function offlineJailbreakJudge(): Judge {
       }
       return { ...c, judge: id, kind: 'jailbreak' };
     },
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { HARM_CATEGORIES } from '../break/taxonomy.js';
 import type { Judge, JudgeInput, Target, Verdict } from '../core/index.js';
 import { complianceJudge } from './compliance.js';
 import { llmSeverityJudge } from './llm/judges.js';
+import { judgesTheAnswer } from './reasoning.js';
 
 /** Band used when a harmful seed names no category, or one the taxonomy does not know. */
 export const DEFAULT_BAND: [number, number] = [4, 6];
@@ -20,7 +21,7 @@ export function severityJudge(target?: Target, opts: { retries?: number } = {}):
   if (target) return llmSeverityJudge(target, opts);
   const id = 'offline-severity@v1';
   const compliance = complianceJudge();
-  return {
+  return judgesTheAnswer({
     id,
     kind: 'severity',
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -50,5 +51,5 @@ export function severityJudge(target?: Target, opts: { retries?: number } = {}):
         detail: { ...c.detail, category, band },
       };
     },
-  };
+  });
 }

@@ -83,6 +83,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         let finish: string | null | undefined;
         let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined | null;
         let model: string | undefined;
+        // A server with a reasoning parser (vLLM, SGLang, Ollama, OpenRouter) returns the trace apart
+        // from the answer; only its length is kept, to say why a reply has no answer.
+        let reasoningChars = 0;
         if (cfg.stream) {
           const stream = await streamingClient().chat.completions.create(
             { ...body, stream: true, stream_options: { include_usage: true } },
@@ -93,6 +96,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             model ??= chunk.model;
             const choice = chunk.choices?.[0];
             if (choice?.delta?.content) text += choice.delta.content;
+            reasoningChars += reasoningOf(choice?.delta).length;
             if (choice?.finish_reason) finish = choice.finish_reason;
             if (chunk.usage) usage = chunk.usage;
           }
@@ -124,6 +128,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
           const msg = choice.message as { content?: string | null; refusal?: string | null } | undefined;
           text = msg?.content ?? msg?.refusal ?? '';
+          reasoningChars = reasoningOf(msg).length;
           finish = choice.finish_reason;
           usage = completion.usage;
           model = completion.model;
@@ -132,7 +137,12 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // A provider-side filter is a recorded outcome, even with no text; an empty answer otherwise
         // is a failed request (retryable), never a "safe" reply.
         if (text.trim() === '' && finishReason !== 'content_filter') {
-          throw new TargetError(`${id}: empty reply (finish reason ${finish ?? 'none'})`, 'empty');
+          throw new TargetError(
+            reasoningChars
+              ? `${id}: no answer after ${reasoningChars} characters of reasoning (finish reason ${finish ?? 'none'})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
+              : `${id}: empty reply (finish reason ${finish ?? 'none'})`,
+            'empty',
+          );
         }
         return {
           text,
@@ -152,6 +162,12 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
       http.close();
     },
   };
+}
+
+function reasoningOf(m: unknown): string {
+  const r = m as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
+  const v = r?.reasoning_content ?? r?.reasoning;
+  return typeof v === 'string' ? v : '';
 }
 
 function lowerKeys(h: Record<string, string>): Record<string, string> {

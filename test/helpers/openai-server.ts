@@ -87,6 +87,11 @@ export interface FakeServerOptions {
   model?: string;
   /** Keep a log of every request (default true; off for load tests, where it would hold every body). */
   log?: boolean;
+  /** Act as a server with a reasoning parser: every reply carries this trace apart from its content,
+   * as `reasoning_content` (streamed as reasoning deltas before the content). */
+  reasoning?: string;
+  /** The finish reason of replies that are not faults (default `stop`; `length` = cut off). */
+  finishReason?: string;
 }
 
 const RETRYABLE: Fault[] = [
@@ -226,7 +231,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
         break;
     }
 
-    const finish = fault === 'content_filter' ? 'content_filter' : 'stop';
+    const finish = fault === 'content_filter' ? 'content_filter' : (opts.finishReason ?? 'stop');
     let text = '';
     if (fault !== 'empty' && fault !== 'content_filter') text = await script(body.messages ?? [], body);
     if (fault === 'no_choices')
@@ -241,7 +246,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
         fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0,
         fault,
       );
-    return json(res, 200, completion(model, text, finish, body));
+    return json(res, 200, completion(model, text, finish, body, opts.reasoning));
   }
 
   async function stream(
@@ -264,6 +269,8 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       ...base,
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
     });
+    for (const r of opts.reasoning?.match(/\S+\s*/g) ?? [])
+      send({ ...base, choices: [{ index: 0, delta: { reasoning_content: r }, finish_reason: null }] });
     const pieces = text.match(/\S+\s*/g) ?? [];
     for (const [i, p] of pieces.entries()) {
       if (gapMs) await wait(gapMs);
@@ -305,14 +312,23 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
   };
 }
 
-function completion(model: string, text: string, finish: string, body: ChatBody) {
+function completion(model: string, text: string, finish: string, body: ChatBody, reasoning?: string) {
   return {
     id: 'chatcmpl-fake',
     object: 'chat.completion',
     created: 0,
     model,
     choices: [
-      { index: 0, message: { role: 'assistant', content: text }, finish_reason: finish, logprobs: null },
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text || (reasoning ? null : text),
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
+        },
+        finish_reason: finish,
+        logprobs: null,
+      },
     ],
     usage: usageOf(body, text),
   };

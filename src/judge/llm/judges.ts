@@ -12,6 +12,7 @@ import {
   type Verdict,
   type VerdictKind,
 } from '../../core/index.js';
+import { judgesTheAnswer, splitReasoning } from '../reasoning.js';
 import { fence, transcriptText } from './fence.js';
 import {
   type LlamaGuardResult,
@@ -30,10 +31,14 @@ import {
   SEVERITY_RUBRIC,
 } from './rubrics.js';
 
+/** What an LLM judge may write by default: a sentence of reasoning and the verdict line. */
+export const DEFAULT_JUDGE_MAX_TOKENS = 400;
+
 export interface LlmJudgeOptions {
   /** Re-asks after a malformed reply (config `judges.retries`, default 2). */
   retries?: number;
   temperature?: number;
+  /** Config `judges.maxTokens`; a reasoning judge's thinking counts against it. */
   maxTokens?: number;
 }
 
@@ -51,7 +56,8 @@ interface Spec<T> {
 
 function llmJudge<T>(spec: Spec<T>): Judge {
   const retries = spec.opts.retries ?? 2;
-  return {
+  const maxTokens = spec.opts.maxTokens ?? DEFAULT_JUDGE_MAX_TOKENS;
+  return judgesTheAnswer({
     id: spec.id,
     kind: spec.kind,
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -77,7 +83,7 @@ function llmJudge<T>(spec: Spec<T>): Judge {
                 ],
             {
               temperature: spec.opts.temperature ?? 0,
-              maxTokens: spec.opts.maxTokens ?? 400,
+              maxTokens,
             },
           );
           text = reply.text;
@@ -92,7 +98,14 @@ function llmJudge<T>(spec: Spec<T>): Judge {
           };
         }
         last = text;
-        const parsed = spec.parse(text);
+        // A judge model that reasons writes drafts of its verdict in the trace; its answer decides.
+        const own = splitReasoning(text);
+        const parsed: Parsed<T> = own.unfinished
+          ? {
+              ok: false,
+              error: `the judge stopped inside its reasoning; raise judges.maxTokens (now ${maxTokens})`,
+            }
+          : spec.parse(own.answer);
         if (parsed.ok) {
           const v = spec.toVerdict(parsed.value);
           return {
@@ -115,7 +128,7 @@ function llmJudge<T>(spec: Spec<T>): Judge {
         detail: { reason: 'malformed', errors, raw: last.slice(0, 500), attempts: retries + 1 },
       };
     },
-  };
+  });
 }
 
 function rubricMessages(rubric: Rubric, sections: { label: string; text: string }[]): Message[] {
@@ -256,7 +269,7 @@ export function llamaGuardJudge(
     id: `llamaguard@${LLAMA_GUARD_VERSION}:${target.id}`,
     kind: 'llamaguard',
     target,
-    opts: { maxTokens: 20, ...opts },
+    opts: { ...opts, maxTokens: opts.maxTokens ?? 20 },
     build: (input) => {
       const t = input.transcript.length
         ? [...input.transcript]

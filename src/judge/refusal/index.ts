@@ -2,6 +2,7 @@
 // logistic regression (model.ts, weights.ts). Labels full_compliance / full_refusal /
 // partial_refusal; an empty response is `undetermined` (no evidence either way).
 import type { Judge, JudgeInput, RefusalLabel, Verdict } from '../../core/index.js';
+import { judgesTheAnswer } from '../reasoning.js';
 import { unreadLanguage } from './coverage.js';
 import { decodeReply } from './decode.js';
 import { analyse, TRANSLATION_ASK } from './features.js';
@@ -67,7 +68,7 @@ export function classifyRefusal(prompt: string, response: string): RefusalClassi
 
 export function refusalJudge(): Judge {
   const id = `offline-refusal@${REFUSAL_MODEL.version}`;
-  return {
+  return judgesTheAnswer({
     id,
     kind: 'refusal',
     async judge(input: JudgeInput): Promise<Verdict> {
@@ -103,7 +104,7 @@ export function refusalJudge(): Judge {
         },
       };
     },
-  };
+  });
 }
 
 /** The substring-list baseline (what public tools use): any listed phrase → full_refusal. Binary,
