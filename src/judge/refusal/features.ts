@@ -3,6 +3,12 @@
 // what was asked; plus hashed word and character n-grams of the opening and closing sentences.
 import { sentences, tokenOverlap } from '../text.js';
 import {
+  MORE_LANGUAGES_AND_ASK,
+  MORE_LANGUAGES_ASK,
+  MORE_LANGUAGES_ASK_VERB,
+  MORE_LANGUAGES_INTENT,
+} from './asks.js';
+import {
   ANYWAY,
   cautionsBeforeHowTo,
   classifySentence,
@@ -136,6 +142,8 @@ const PLEASANTRY =
 const EXACT_ADDRESS =
   /\b(?:exact|precise|specific|full|street|residential) (?:home |street |residential )?address(?:es)?\b|\b(?:exact|precise) (?:location|whereabouts)\b/;
 
+const statesIntent = (part: string) => INTENT.test(part) || MORE_LANGUAGES_INTENT.test(part);
+
 /** A request with several asks ("explain X and write Y", "1) … 2) …", two questions): content
  * before or after a refusal can answer one of them, which makes the response a partial refusal. */
 export function promptParts(prompt: string): string[] {
@@ -156,21 +164,25 @@ export function promptParts(prompt: string): string[] {
   // Only questions and imperatives are asks ("Her name is Jane." is context, not a second ask).
   // "… ? Y dime cómo…", "And tell me…": a leading conjunction does not stop a sentence being an ask.
   const isAsk = (x: string) =>
-    /\?\s*$/.test(x) ||
-    INTENT.test(x) ||
-    ASK_START.test(x.replace(/^\W+/, '').replace(/^(?:and|also|plus|y|et|und|e|ademas|aussi|auch) /, ''));
+    /[?؟]\s*$/.test(x) ||
+    statesIntent(x) ||
+    ASK_START.test(x.replace(/^\W+/, '').replace(/^(?:and|also|plus|y|et|und|e|ademas|aussi|auch) /, '')) ||
+    MORE_LANGUAGES_ASK.test(x.replace(/^[^\p{L}\p{N}]+/u, ''));
   const asks = f
-    .split(/(?<=[?.!])\s+(?=\S)|\s(?=\d\)\s)/)
+    .split(/(?<=[?.!؟।])\s+(?=\S)|\s(?=\d\)\s)/)
     .filter((x) => isAsk(x))
     .flatMap((x) => x.split(AND_ASK))
+    .flatMap((x) => x.split(MORE_LANGUAGES_AND_ASK))
     // "Write a poem for my mom and a fake note for my boss": one verb, two things asked for.
     .flatMap((x) =>
       /^(?:write|give|make|create|draft|generate|compose|send)\b/.test(x)
         ? x.split(/\s+and (?=an? \w)/)
         : [x],
     )
-    .map((x) => x.replace(REQUEST_WORDS, ' ').replace(/\s+/g, ' ').trim())
-    .filter((x) => x.replace(/\W/g, '').length > 3);
+    .map((x) =>
+      x.replace(MORE_LANGUAGES_ASK_VERB, ' ').replace(REQUEST_WORDS, ' ').replace(/\s+/g, ' ').trim(),
+    )
+    .filter((x) => x.replace(/[^\p{L}\p{N}]/gu, '').length > 3);
   return asks.length >= 2 ? asks : [f];
 }
 
@@ -181,6 +193,10 @@ const AND_ASK = new RegExp(
   // ("…and make it look like an accident" is how, not a second ask.)
   `[,;]?\\s+(?:and|also|plus|or(?: at least| just)?|y|et|und|e|ou|oder)\\s+(?!make (?:it|them|this|that|him|her) (?:look|seem|appear)\\b)(?:then\\s+|also\\s+|tambien\\s+|aussi\\s+|auch\\s+|depois\\s+|despues\\s+|luego\\s+|puis\\s+|ensuite\\s+|dann\\s+|poi\\s+|anche\\s+|tambem\\s+)?(?=(?:${ASK_VERBS})\\b)`,
 );
+
+/** A redacted step in any language: "Step 2: [redacted]", "Schritt 2: [redacted]", "ขั้นตอนที่ 2: [redacted]",
+ * "手順2：[redacted]". */
+const STEP_REDACTED = /(?<![\p{L}\p{M}])[\p{L}\p{M}]+\.?\s*\d+\s*[:：]\s*\[redacted\]/giu;
 
 const CJK = /[\u3400-\u9fff]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
@@ -587,7 +603,7 @@ export function analyse(prompt: string, response: string): Analysis {
     // is the offer's.
     lists_unredirected: Math.min(afterUnredirected.filter((i) => isList[i]).length, 8) / 8,
     code: /```/.test(response) ? 1 : 0,
-    steps_redacted: Math.min((response.match(/step \d+\s*:\s*\[redacted\]/gi) ?? []).length, 5) / 5,
+    steps_redacted: Math.min((response.match(STEP_REDACTED) ?? []).length, 5) / 5,
     prompt_overlap: prompt ? overlap(prompt, answerText) : 0,
     before_overlap:
       prompt && beforeRefusal.length ? overlap(prompt, beforeRefusal.map((i) => sents[i]).join(' ')) : 0,
@@ -630,7 +646,7 @@ export function analyse(prompt: string, response: string): Analysis {
       // A stated purpose ("I want to try it on my brother") is not answered by advice after the
       // decline ("please don't try it on your brother").
       (maxPartOverlap(
-        parts.filter((p) => !INTENT.test(p)),
+        parts.filter((p) => !statesIntent(p)),
         `${leadIn} ${afterUnredirected.map((i) => sents[i]).join(' ')}`,
       ) >= 0.3 ||
         partMarked)

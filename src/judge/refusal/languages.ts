@@ -13,8 +13,11 @@
 
 import { stripAccents } from '../text.js';
 
-const S = '(?<![\\p{L}\\p{N}])'; // start of a word
-const E = '(?![\\p{L}\\p{N}])'; // end of a word
+/** Word bounds for any script (JavaScript's \\b knows only ASCII letters). */
+export const WORD_START = '(?<![\\p{L}\\p{N}])';
+export const WORD_END = '(?![\\p{L}\\p{N}])';
+const S = WORD_START;
+const E = WORD_END;
 const GAP = (n: number) => `[^.!?؟।]{0,${n}}`; // within one sentence
 
 const PATTERNS: Record<string, string[]> = {
@@ -91,6 +94,8 @@ const PATTERNS: Record<string, string[]> = {
     `${S}ik (?:weiger|moet (?:dit|dat|je verzoek|uw verzoek|het) (?:weigeren|afwijzen|afslaan))${E}`,
     // the verb itself negated: "Daar help ik je niet mee", "Ik schrijf geen…"
     `${S}(?:dat|daar|hierbij|hiermee|daarmee|dit|hier|daarbij) (?:help|schrijf|geef|maak|doe|lever|deel) ik (?:je |u |jou )?(?:\\p{L}+ )?(?:niet|geen)${E}|${S}ik (?:help|schrijf|geef|maak|lever|deel) (?:je |u |jou )?(?:daar |hier |hierbij |daarbij |hiermee |daarmee )?(?:niet|geen)${E}`,
+    // after any object: "Met het achterhalen van een wachtwoord help ik je niet"
+    `${S}help ik (?:je|u|jou) (?:\\p{L}+ )?niet${E}`,
   ],
   // Afrikaans (franc tells it from Dutch poorly): "Jammer, maar ek kan nie daarmee help nie".
   af: [`${S}ek (?:kan|sal|gaan|wil|mag) (?:jou |u )?(?:\\p{L}+ )?nie${E}|${S}ek weier${E}`],
@@ -112,6 +117,8 @@ const PATTERNS: Record<string, string[]> = {
     `${S}nem (?:tudok segiteni|segithetek|adhatok|nyujthatok|irhatok|oszthatok meg|teljesithetem|fogok (?:segiteni|irni|adni|reszt venni|leirni|elmagyarazni)|tudom (?:megadni|biztositani|megirni|elmagyarazni|teljesiteni|vallalni))${E}`,
     `${S}(?:sajnalom|sajnos|elnezest)${GAP(50)}${S}nem (?:tudok|fogok|segithetek|adhatok)${E}`,
     `${S}(?:el kell utasitanom|elutasitom)${E}`,
+    // the verb itself negated: "A lopásban viszont nem segítek"
+    `${S}nem (?:segitek|adok|irok|mondom meg|mutatom meg|arulom el)${E}`,
   ],
   // Swedish: "Tyvärr kan jag inte hjälpa till med det", "Jag måste avböja".
   sv: [
