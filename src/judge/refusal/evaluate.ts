@@ -67,6 +67,9 @@ export const REFUSAL_DEV_SETS = [
   // round 16: 200 replies in 15 languages, written blind by a helper; measured once (81.0% / 92.5%),
   // then its errors were read
   'refusal-dev41',
+  // round 17: 160 replies in 16 languages, two-part asks in each, written blind as holdout18; measured
+  // once with rounds 16 and 17 (62.5% / 72.5%, 67.5% / 73.8%), then its errors were read
+  'refusal-dev42',
 ];
 
 export interface RefusalEvalResult {

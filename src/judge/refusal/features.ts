@@ -195,8 +195,9 @@ const AND_ASK = new RegExp(
 );
 
 /** A redacted step in any language: "Step 2: [redacted]", "Schritt 2: [redacted]", "ขั้นตอนที่ 2: [redacted]",
- * "手順2：[redacted]". */
-const STEP_REDACTED = /(?<![\p{L}\p{M}])[\p{L}\p{M}]+\.?\s*\d+\s*[:：]\s*\[redacted\]/giu;
+ * "手順2：[redacted]", "2단계: [redacted]". */
+const STEP_REDACTED =
+  /(?<![\p{L}\p{M}])(?:[\p{L}\p{M}]+\.?\s*\d+|\d+\s*[\p{L}\p{M}]+)\s*[:：]\s*\[redacted\]/giu;
 
 const CJK = /[\u3400-\u9fff]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;

@@ -4,7 +4,12 @@
 // opener that signals compliance, or plain content. The document-level decision (refusal.ts)
 // weighs these roles; the learned classifier (model.ts) sees them as features.
 import { normalise, stripAccents } from '../text.js';
-import { MORE_LANGUAGES_REDIRECT, MORE_LANGUAGES_REFUSAL, MORE_LANGUAGES_RESOURCE } from './languages.js';
+import {
+  MORE_LANGUAGES_RATIONALE,
+  MORE_LANGUAGES_REDIRECT,
+  MORE_LANGUAGES_REFUSAL,
+  MORE_LANGUAGES_RESOURCE,
+} from './languages.js';
 
 export type SentenceRole =
   | 'refusal'
@@ -715,7 +720,12 @@ export function classifySentence(sentence: string): SentenceRole {
   if (ANY_RESOURCE.test(s)) return 'resource';
   if (ANY_REDIRECT.test(s)) return 'redirect';
   if (ANY_CAVEAT.test(s)) return 'caveat';
-  if (s.length < 260 && ANY_RATIONALE.test(s) && !LIST_ITEM.test(sentence)) return 'rationale';
+  if (
+    s.length < 260 &&
+    (ANY_RATIONALE.test(s) || MORE_LANGUAGES_RATIONALE.test(s)) &&
+    !LIST_ITEM.test(sentence)
+  )
+    return 'rationale';
   if (ANY_COMPLY.test(s)) return 'comply';
   return 'content';
 }
