@@ -168,49 +168,49 @@ const ATTACHED = new Set(['و', 'ו']);
 const joint = (and: string) => (ATTACHED.has(and) ? and : `${and}\\s+${PRONOUN}`);
 const langs = Object.values(OPENERS);
 
-/** A sentence of a request that is an ask: it opens (after an "and") with an imperative, or, in a
- * verb-final language, closes with one. */
-export const MORE_LANGUAGES_ASK = new RegExp(
-  fold(
-    [
-      ...langs.map((l) => `^(?:(?:${alt(l.and.map(joint))}))?(?:${alt(l.ask)})${E}`),
-      `^(?:${THAI_ASK})`,
-      `${S}(?:${alt(CLOSERS)})[.!。।]?\\s*$`,
-      `(?:${KOREAN_CLOSERS})[.!。।]?\\s*$`,
-    ].join('|'),
-  ),
+// An imperative (after any "and") that opens an ask, in one alternation under one anchor.
+const OPENING = `^(?:${langs.map((l) => `(?:(?:${alt(l.and.map(joint))}))?(?:${alt(l.ask)})`).join('|')})${E}`;
+const OPENS_ASK = new RegExp(fold(`${OPENING}|^(?:${THAI_ASK})`), 'u');
+const CLOSES_ASK = new RegExp(fold(`(?:${S}(?:${alt(CLOSERS)})|${KOREAN_CLOSERS})[.!。।]?\\s*$`), 'u');
+const OPENS_INTENT = new RegExp(
+  fold(`^(?:(?:${alt(langs.flatMap((l) => l.intent))})${E}|${THAI_INTENT})`),
   'u',
 );
+const CLOSES_INTENT = new RegExp(fold(`${S}(?:${alt(CLOSING_INTENTS)})[.!。।]?\\s*$`), 'u');
+
+/** The last words of a sentence: what the verb-final tests read (an end-anchored pattern would be
+ * tried at every position of the sentence). */
+function ending(sentence: string): string {
+  return sentence.length > 60 ? sentence.slice(sentence.indexOf(' ', sentence.length - 60) + 1) : sentence;
+}
+
+/** A sentence of a request that is an ask: it opens (after an "and") with an imperative, or, in a
+ * verb-final language, closes with one. */
+export function asksInMoreLanguages(sentence: string): boolean {
+  return OPENS_ASK.test(sentence) || CLOSES_ASK.test(ending(sentence));
+}
+
+/** A stated purpose ("Chcę otworzyć drzwi…", "…yapmak istiyorum"). */
+export function statesIntentInMoreLanguages(sentence: string): boolean {
+  return OPENS_INTENT.test(sentence) || CLOSES_INTENT.test(ending(sentence));
+}
 
 // "me", "to me" after an imperative ("napisz mi", "اكتب لي", "תגיד לי").
 const TO_ME = 'mi|mě|mne|mnie|mig|meg|mij|minulle|nekem|мне|мені|ми|tôi|mình|saya|aku|لي|لنا|לי|לנו';
 
 /** The imperative (and any "and" before it) that opens an ask: the ask's subject is what follows. */
-export const MORE_LANGUAGES_ASK_VERB = new RegExp(
-  fold(
-    `(?:${langs.map((l) => `^(?:(?:${alt(l.and.map(joint))}))?(?:${alt(l.ask)})${E}`).join('|')})(?:\\s*,?\\s*(?:${TO_ME})${E})?`,
-  ),
-  'u',
-);
-
-/** A stated purpose ("Chcę otworzyć drzwi…", "…yapmak istiyorum"). */
-export const MORE_LANGUAGES_INTENT = new RegExp(
-  fold(
-    `^(?:(?:${alt(langs.flatMap((l) => l.intent))})${E}|${THAI_INTENT})|${S}(?:${alt(CLOSING_INTENTS)})[.!。।]?\\s*$`,
-  ),
-  'u',
-);
+export const MORE_LANGUAGES_ASK_VERB = new RegExp(fold(`${OPENING}(?:\\s*,?\\s*(?:${TO_ME})${E})?`), 'u');
 
 /** Where a second ask is joined to the first inside one sentence (the split consumes the joint). */
 export const MORE_LANGUAGES_AND_ASK = new RegExp(
   fold(
     [
-      ...langs.map((l) => `[,;،]?\\s+(?:${alt(l.and.map(joint))})(?=(?:${alt(l.ask)})${E})`),
+      `[,;،]?\\s+(?:${langs.map((l) => `(?:${alt(l.and.map(joint))})(?=(?:${alt(l.ask)})${E})`).join('|')})`,
       `\\s*(?:แล้วก็|และ|แล้ว)\\s*(?=(?:${THAI_ASK}))`,
       // Korean: "…추천해 주고, …알려 줘" (the request's "give and")
-      `(?<=주고|주시고),?\\s+`,
+      `(?:주고|주시고),?\\s+`,
       // Turkish, Hindi, Bengali: an imperative, then "and"
-      `(?<=${S}(?:${alt(CLOSERS)}))[,;]?\\s+(?:ve|ayrıca|sonra|और|फिर|এবং|তারপর)\\s+`,
+      `${S}(?:${alt(CLOSERS)})[,;]?\\s+(?:ve|ayrıca|sonra|और|फिर|এবং|তারপর)\\s+`,
     ].join('|'),
   ),
   'u',

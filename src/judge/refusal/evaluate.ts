@@ -7,7 +7,8 @@
 // (default: every dev set; the sets measured once — refusal-holdout-final, refusal-holdout4,
 // refusal-holdout5-final, refusal-holdout6-final, refusal-holdout7-final, refusal-holdout8-final,
 // refusal-holdout9, refusal-holdout10, refusal-holdout12, refusal-holdout13, refusal-holdout14,
-// refusal-holdout15 and refusal-holdout16 — only when named; see docs/JUDGES.md).
+// refusal-holdout15, refusal-holdout16 and the multilingual refusal-holdout17 and refusal-holdout19 —
+// only when named; see docs/JUDGES.md).
 import { fileURLToPath } from 'node:url';
 import { InputError, type RefusalLabel } from '../../core/index.js';
 import { cohensKappa, idHalf, loadLabels, normLabel } from '../calibrate.js';

@@ -3,10 +3,10 @@
 // what was asked; plus hashed word and character n-grams of the opening and closing sentences.
 import { sentences, tokenOverlap } from '../text.js';
 import {
+  asksInMoreLanguages,
   MORE_LANGUAGES_AND_ASK,
-  MORE_LANGUAGES_ASK,
   MORE_LANGUAGES_ASK_VERB,
-  MORE_LANGUAGES_INTENT,
+  statesIntentInMoreLanguages,
 } from './asks.js';
 import {
   ANYWAY,
@@ -142,7 +142,7 @@ const PLEASANTRY =
 const EXACT_ADDRESS =
   /\b(?:exact|precise|specific|full|street|residential) (?:home |street |residential )?address(?:es)?\b|\b(?:exact|precise) (?:location|whereabouts)\b/;
 
-const statesIntent = (part: string) => INTENT.test(part) || MORE_LANGUAGES_INTENT.test(part);
+const statesIntent = (part: string) => INTENT.test(part) || statesIntentInMoreLanguages(part);
 
 /** A request with several asks ("explain X and write Y", "1) … 2) …", two questions): content
  * before or after a refusal can answer one of them, which makes the response a partial refusal. */
@@ -167,7 +167,7 @@ export function promptParts(prompt: string): string[] {
     /[?؟]\s*$/.test(x) ||
     statesIntent(x) ||
     ASK_START.test(x.replace(/^\W+/, '').replace(/^(?:and|also|plus|y|et|und|e|ademas|aussi|auch) /, '')) ||
-    MORE_LANGUAGES_ASK.test(x.replace(/^[^\p{L}\p{N}]+/u, ''));
+    asksInMoreLanguages(x.replace(/^[^\p{L}\p{N}]+/u, ''));
   const asks = f
     .split(/(?<=[?.!؟।])\s+(?=\S)|\s(?=\d\)\s)/)
     .filter((x) => isAsk(x))
@@ -604,7 +604,9 @@ export function analyse(prompt: string, response: string): Analysis {
     // is the offer's.
     lists_unredirected: Math.min(afterUnredirected.filter((i) => isList[i]).length, 8) / 8,
     code: /```/.test(response) ? 1 : 0,
-    steps_redacted: Math.min((response.match(STEP_REDACTED) ?? []).length, 5) / 5,
+    steps_redacted: response.includes('[redacted')
+      ? Math.min((response.match(STEP_REDACTED) ?? []).length, 5) / 5
+      : 0,
     prompt_overlap: prompt ? overlap(prompt, answerText) : 0,
     before_overlap:
       prompt && beforeRefusal.length ? overlap(prompt, beforeRefusal.map((i) => sents[i]).join(' ')) : 0,
