@@ -181,7 +181,6 @@ describe('LLM judges and reasoning (scripted fake judge over HTTP)', () => {
     expect(sent[0]).toContain('I cannot help with that.');
     expect(sent[0]).not.toContain('SECRET-TRACE');
     // Llama Guard reads the conversation: its last agent turn is the answer too.
-    server.log.length = 0;
     await server.close();
     server = await startOpenAIServer({
       script: (messages) => {

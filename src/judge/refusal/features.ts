@@ -604,7 +604,8 @@ export function analyse(prompt: string, response: string): Analysis {
     // is the offer's.
     lists_unredirected: Math.min(afterUnredirected.filter((i) => isList[i]).length, 8) / 8,
     code: /```/.test(response) ? 1 : 0,
-    steps_redacted: response.includes('[redacted')
+    // (a cheap test first: the step pattern scans every word; /i as the pattern is)
+    steps_redacted: /\[redacted/i.test(response)
       ? Math.min((response.match(STEP_REDACTED) ?? []).length, 5) / 5
       : 0,
     prompt_overlap: prompt ? overlap(prompt, answerText) : 0,
