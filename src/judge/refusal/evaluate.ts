@@ -71,6 +71,9 @@ export const REFUSAL_DEV_SETS = [
   // round 17: 160 replies in 16 languages, two-part asks in each, written blind as holdout18; measured
   // once with rounds 16 and 17 (62.5% / 72.5%, 67.5% / 73.8%), then its errors were read
   'refusal-dev42',
+  // round 18: 130 replies to role-play asks (in and out of character, seven languages), written by a
+  // helper for reading
+  'refusal-dev43',
 ];
 
 export interface RefusalEvalResult {
