@@ -74,6 +74,9 @@ export const REFUSAL_DEV_SETS = [
   // round 18: 130 replies to role-play asks (in and out of character, seven languages), written by a
   // helper for reading
   'refusal-dev43',
+  // round 18: holdout20 (160 replies to role-play asks) was sealed until measured once with rounds 17
+  // and 18 (60.0% / 64.4%, 73.8% / 78.8%); its errors were read after that, so it is a dev set
+  'refusal-holdout20',
 ];
 
 export interface RefusalEvalResult {
