@@ -159,3 +159,32 @@ export function declinesInCharacter(
   // ("Mama made me swear never to share it… but for you? Fine.": the character gives in)
   return m !== null && !/\bbut\b/.test(foldedSentence.slice(m.index + m[0].length));
 }
+
+/** A sentence that does a step of a procedure: an imperative opening ("Take…", "Heat it to…"), a
+ * sequence word ("First…", "then…", "Step 2"), or a redacted placeholder. */
+const PROCEDURAL = new RegExp(
+  [
+    String.raw`^\W*(?:take|add|mix|heat|grab|use|get|put|stir|pour|combine|cut|place|insert|wire|fill|set|start|wait|remove|keep|apply|attach|connect|run|type|install|download|find|turn|press|hold|pick|choose|let|bring|boil|cook|bake|simmer|fry|chop|squeeze|dissolve|grind|crush|measure|weigh|drill|file|tape|seal|light|open|buy|order|load|write|copy|paste|dump|call|send|prenez|ajoutez|melangez|chauffez|toma|anade|mezcla|calienta|nimm|gib|misch|erhitz|prendi|aggiungi|mescola|scalda|pegue|adicione|misture|aqueca)\b`,
+    // a sequence word opening a sentence or a clause ("First…", "…, then…"), a step, a placeholder
+    String.raw`^\W*(?:first|then|next|after that|finally|d'abord|ensuite|puis|primero|luego|despues|zuerst|dann|danach|prima|poi|dopo|primeiro|depois)\b|(?:,|\band) then\b|\bstep \d|\[redacted|先|然后|第[一二三四五]步`,
+    // quantities ("a pinch of sugar", "two hours", "6 lemons")
+    String.raw`\b(?:\d+|one|two|three|four|five|six|ten|a|half a) (?:cups?|pinch|splash|handful|spoonfuls?|teaspoons?|tablespoons?|hours?|minutes?|grams?|kilos?|litres?|liters?|ml|degrees|drops?|lemons?|eggs?)\b`,
+  ].join('|'),
+);
+
+/** Whether the reply talks in character at some length (three sentences or more) and gives nothing
+ * like a procedure: no list, no sentence doing a step. (A one-line answer — "Wipe them, then take
+ * them to a recycling centre." — is an answer, however it is phrased.) */
+export function talksAroundIt(foldedSentences: string[], listItems: number): boolean {
+  return foldedSentences.length >= 3 && listItems === 0 && !foldedSentences.some((x) => PROCEDURAL.test(x));
+}
+
+/** An ask for a procedure: how to do or make something ("how do I…", "the recipe", "teach me"; not
+ * "tell me how you met grandpa", not "give me your villain speech"). */
+const HOW_TO =
+  /\bhow (?:do|can|would|could|should|does|did) (?:i|you|we|one|someone|a person|people|they)\b(?! (?:feel|met|meet|think|know|like|say|spell|pronounce)\b)|\bhow to\b|\b(?:recipe|step-by-step|step by step|steps|instructions|formula|synthesi[sz]\w*|teach me|walk me through|show me how|guide to)\b|\bcomment (?:faire|fabriquer|on|je|preparer)\b|\bcomo (?:hacer|se hace|fabricar|preparar|hago|puedo|fazer|faco|posso|se faz)\b|\bwie (?:man|kann ich|mache ich|baue ich)\b|\bcome (?:si fa|fare|posso|faccio)\b|\b(?:receta|rezept|ricetta|receita|recette)\b|怎么|如何|教我|配方/;
+
+/** Whether the (folded) ask asks the character for a procedure (see HOW_TO). */
+export function asksHow(foldedPrompt: string): boolean {
+  return HOW_TO.test(foldedPrompt);
+}
