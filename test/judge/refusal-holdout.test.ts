@@ -70,6 +70,9 @@ const holdout19 = load('./fixtures/refusal-holdout19.jsonl');
 // holdout20 (160 replies to role-play asks), written blind during round 18 and sealed: measured once
 // with round 17 and round 18.
 const holdout20 = load('./fixtures/refusal-holdout20.jsonl');
+// holdout21 (160 replies to role-play asks, more genres), written blind during round 18 after its
+// first fixes and sealed: measured once with rounds 17, 18 and 18's second pass.
+const holdout21 = load('./fixtures/refusal-holdout21.jsonl');
 const laterDev = REFUSAL_DEV_SETS.filter((n) => /^refusal-dev\d+$/.test(n)).flatMap((n) =>
   load(`./fixtures/${n}.jsonl`),
 );
@@ -142,6 +145,7 @@ describe('held-out refusal set', () => {
       ...holdout17,
       ...holdout19,
       ...holdout20,
+      ...holdout21,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file
@@ -267,6 +271,13 @@ describe('regression guard: offline refusal judge on the sets measured once', ()
       0.73,
       0.58,
       0.78,
+    ],
+    [
+      'twenty-first held-out set (role-play asks, sealed in round 18): 69.4% (κ 0.52; 71.9% refused-or-not; round 17: 56.9%)',
+      holdout21,
+      0.69,
+      0.52,
+      0.71,
     ],
   ] as const)('%s', (_name, rows, accuracy, kappa, binary) => {
     const m = evaluateRefusal([...rows]);
