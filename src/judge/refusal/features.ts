@@ -409,11 +409,11 @@ export function analyse(prompt: string, response: string): Analysis {
   )
     sents.pop();
   const parts = prompt ? promptParts(prompt) : [];
-  // A persona's label ("[🔓JAILBREAK] Sure! …", "DAN: …") says who speaks, not what is said: the
-  // dual-persona jailbreak answers once refusing and once complying.
   // (a character's flat no declines a request, not a yes/no question: see declinesInCharacter)
   const askedOfIt = roleplay && !fp.split(/(?<=[.!?])\s+/).some((x) => YES_NO_QUESTION.test(x));
   const roles = sents.map((s, i) => {
+    // A persona's label ("[🔓JAILBREAK] Sure! …", "DAN: …") says who speaks, not what is said: the
+    // dual-persona jailbreak answers once refusing and once complying.
     const said = s.replace(PERSONA_TAG, '');
     if (!roleplay) return classifySentence(said);
     const line = said.replace(SPEAKER_LABEL, '');

@@ -161,7 +161,7 @@ export function declinesInCharacter(
 }
 
 /** A sentence that does a step of a procedure: an imperative opening ("Take…", "Heat it to…"), a
- * sequence word ("First…", "then…", "Step 2"), or a redacted placeholder. */
+ * sequence word ("First…", "…, then…", "Step 2"), a redacted placeholder, or a quantity. */
 const PROCEDURAL = new RegExp(
   [
     String.raw`^\W*(?:take|add|mix|heat|grab|use|get|put|stir|pour|combine|cut|place|insert|wire|fill|set|start|wait|remove|keep|apply|attach|connect|run|type|install|download|find|turn|press|hold|pick|choose|let|bring|boil|cook|bake|simmer|fry|chop|squeeze|dissolve|grind|crush|measure|weigh|drill|file|tape|seal|light|open|buy|order|load|write|copy|paste|dump|call|send|prenez|ajoutez|melangez|chauffez|toma|anade|mezcla|calienta|nimm|gib|misch|erhitz|prendi|aggiungi|mescola|scalda|pegue|adicione|misture|aqueca)\b`,
