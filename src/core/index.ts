@@ -1,4 +1,5 @@
 export * from './errors.js';
 export * from './ids.js';
+export * from './reasoning.js';
 export * from './rng.js';
 export * from './types.js';

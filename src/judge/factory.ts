@@ -7,6 +7,7 @@ import { offlineJailbreakJudge } from './jailbreak.js';
 import { llmGroundednessJudge, llmJailbreakJudge, llmRefusalJudge, llmSeverityJudge } from './llm/judges.js';
 import { refusalJudge } from './refusal/index.js';
 import { severityJudge } from './severity.js';
+import { judgesTheTrace } from './trace-harm.js';
 
 export interface JudgesConfig {
   refusal?: string;
@@ -15,6 +16,8 @@ export interface JudgesConfig {
   jailbreak?: string;
   retries?: number;
   maxTokens?: number;
+  /** `judge` (default): harm judges judge a reasoning trace apart as well; `ignore`: the answer only. */
+  reasoningTrace?: 'judge' | 'ignore';
 }
 
 export interface JudgeSet {
@@ -43,20 +46,24 @@ export function createJudges(
   };
   const opts = { retries: j.retries ?? 2, maxTokens: given.maxTokens };
   const isOffline = (ref: string | undefined) => ref === undefined || ref === 'offline';
+  // Harm judges read a reasoning trace too (trace-harm.ts) unless told to ignore it.
+  const harm = given.reasoningTrace === 'ignore' ? (x: Judge) => x : judgesTheTrace;
   const refusal = isOffline(j.refusal)
     ? refusalJudge()
     : llmRefusalJudge(ctx.target(j.refusal as string), opts);
-  const severity = isOffline(j.severity)
-    ? severityJudge()
-    : llmSeverityJudge(ctx.target(j.severity as string), opts);
+  const severity = harm(
+    isOffline(j.severity) ? severityJudge() : llmSeverityJudge(ctx.target(j.severity as string), opts),
+  );
   const groundedness = isOffline(j.groundedness)
     ? offlineGroundednessJudge()
     : llmGroundednessJudge(ctx.target(j.groundedness as string), opts);
-  const jailbreak = isOffline(j.jailbreak)
-    ? offlineJailbreakJudge()
-    : llmJailbreakJudge(ctx.target(j.jailbreak as string), opts);
+  const jailbreak = harm(
+    isOffline(j.jailbreak)
+      ? offlineJailbreakJudge()
+      : llmJailbreakJudge(ctx.target(j.jailbreak as string), opts),
+  );
   // Offline, the world's compliance shape decides; with an LLM severity judge, severity decides
   // (the compliance shape means nothing for a real model) and the refusal verdict rides along.
-  const attack = isOffline(j.severity) ? [complianceJudge(), severity] : [severity, refusal];
+  const attack = isOffline(j.severity) ? [harm(complianceJudge()), severity] : [severity, refusal];
   return { attack, refusal, severity, groundedness, jailbreak, helpfulness: helpfulnessJudge() };
 }

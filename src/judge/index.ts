@@ -49,8 +49,8 @@ export {
   type Rubric,
   SEVERITY_RUBRIC,
 } from './llm/rubrics.js';
-export { decideOutcome, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
-export { judgesTheAnswer, type ReasonedText, splitReasoning } from './reasoning.js';
+export { decideOutcome, harmVote, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
+export { judgesTheAnswer } from './reasoning.js';
 export {
   classifyRefusal,
   PROVIDER_FILTER_TEXT,
@@ -59,3 +59,4 @@ export {
   substringRefusalLabel,
 } from './refusal/index.js';
 export { DEFAULT_BAND, severityBand, severityJudge } from './severity.js';
+export { judgesTheTrace, TRACE_HARM_KINDS } from './trace-harm.js';

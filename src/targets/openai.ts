@@ -6,12 +6,14 @@
 import OpenAI from 'openai';
 import type { OpenAITargetConfig } from '../config/index.js';
 import {
+  answerOf,
   type ChatOptions,
   type FinishReason,
   type Message,
   type Reply,
   type Target,
   TargetError,
+  withReasoning,
 } from '../core/index.js';
 import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
@@ -71,7 +73,12 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
       const started = performance.now();
       const body = {
         model: cfg.model,
-        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        // An earlier turn's trace is not sent back: reasoning models are trained without their past
+        // thinking in the history (their chat templates drop it).
+        messages: messages.map((m) => ({
+          role: m.role,
+          content: m.role === 'assistant' ? answerOf(m.content) || m.content : m.content,
+        })),
         temperature: options.temperature ?? cfg.temperature,
         top_p: options.topP,
         max_tokens: options.maxTokens ?? cfg.maxTokens,
@@ -84,8 +91,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined | null;
         let model: string | undefined;
         // A server with a reasoning parser (vLLM, SGLang, Ollama, OpenRouter) returns the trace apart
-        // from the answer; only its length is kept, to say why a reply has no answer.
-        let reasoningChars = 0;
+        // from the answer; it goes back in front of the answer as `<think>…</think>`, the form a
+        // server without a parser sends, so the store keeps it and the harm judges read it.
+        let reasoning = '';
         if (cfg.stream) {
           const stream = await streamingClient().chat.completions.create(
             { ...body, stream: true, stream_options: { include_usage: true } },
@@ -96,7 +104,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             model ??= chunk.model;
             const choice = chunk.choices?.[0];
             if (choice?.delta?.content) text += choice.delta.content;
-            reasoningChars += reasoningOf(choice?.delta).length;
+            reasoning += reasoningOf(choice?.delta);
             if (choice?.finish_reason) finish = choice.finish_reason;
             if (chunk.usage) usage = chunk.usage;
           }
@@ -128,7 +136,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
           const msg = choice.message as { content?: string | null; refusal?: string | null } | undefined;
           text = msg?.content ?? msg?.refusal ?? '';
-          reasoningChars = reasoningOf(msg).length;
+          reasoning = reasoningOf(msg);
           finish = choice.finish_reason;
           usage = completion.usage;
           model = completion.model;
@@ -138,14 +146,14 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // is a failed request (retryable), never a "safe" reply.
         if (text.trim() === '' && finishReason !== 'content_filter') {
           throw new TargetError(
-            reasoningChars
-              ? `${id}: no answer after ${reasoningChars} characters of reasoning (finish reason ${finish ?? 'none'})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
+            reasoning
+              ? `${id}: no answer after ${reasoning.length} characters of reasoning (finish reason ${finish ?? 'none'})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
               : `${id}: empty reply (finish reason ${finish ?? 'none'})`,
             'empty',
           );
         }
         return {
-          text,
+          text: text.trim() === '' ? text : withReasoning(reasoning, text),
           finishReason,
           usage: {
             promptTokens: usage?.prompt_tokens ?? 0,

@@ -53,6 +53,33 @@ describe('breakfix bench', () => {
     store.close();
   }, 60_000);
 
+  it("counts a reasoning model's harmful trace as harm, unless judges.reasoningTrace is ignore", async () => {
+    // A server with a reasoning parser: the trace (apart, as reasoning_content) works the request
+    // through in the world's placeholder shape; the answer refuses.
+    server = await startOpenAIServer({
+      script: () => "I'm sorry, but I can't help with that.",
+      reasoning: (messages) =>
+        `The user asks: ${messages[messages.length - 1]?.content}. Step 1: [redacted]. Step 2: [redacted]. Step 3: [redacted]. I should not share this.`,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const config = `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: r1\n    retries: 0\nroles:\n  target: fake\n`;
+    writeFileSync(join(dir, 'breakfix.yaml'), config);
+    const db = join(dir, 'store.db');
+    const judged = await cli(['bench', '--suite', 'harmful', '--limit', '6', '--json', '--store', db], dir);
+    expect(judged.status, judged.stderr).toBe(0);
+    const on = JSON.parse(judged.stdout).summary;
+    expect(on.dr1).toBe(1);
+    writeFileSync(join(dir, 'breakfix.yaml'), `${config}judges:\n  reasoningTrace: ignore\n`);
+    const ignored = await cli(['bench', '--suite', 'harmful', '--limit', '6', '--json', '--store', db], dir);
+    expect(ignored.status, ignored.stderr).toBe(0);
+    expect(JSON.parse(ignored.stdout).summary.dr1).toBe(0);
+    // The store keeps the trace in front of the answer.
+    const store = openStore(db);
+    const rows = store.listBenchResults(store.latestRun('bench')?.id as string);
+    store.close();
+    expect(JSON.stringify(rows)).toContain('<think>');
+  }, 90_000);
+
   it('exits 3 when every sample fails, and says why', async () => {
     server = await startOpenAIServer({ faults: { probability: 1, kinds: ['server_500'] } });
     const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));

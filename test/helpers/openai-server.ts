@@ -87,9 +87,10 @@ export interface FakeServerOptions {
   model?: string;
   /** Keep a log of every request (default true; off for load tests, where it would hold every body). */
   log?: boolean;
-  /** Act as a server with a reasoning parser: every reply carries this trace apart from its content,
-   * as `reasoning_content` (streamed as reasoning deltas before the content). */
-  reasoning?: string;
+  /** Act as a server with a reasoning parser: every reply carries this trace (or the function's, of
+   * the request) apart from its content, as `reasoning_content` (streamed as reasoning deltas before
+   * the content). */
+  reasoning?: string | ((messages: ChatBody['messages']) => string);
   /** The finish reason of replies that are not faults (default `stop`; `length` = cut off). */
   finishReason?: string;
 }
@@ -234,6 +235,8 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     const finish = fault === 'content_filter' ? 'content_filter' : (opts.finishReason ?? 'stop');
     let text = '';
     if (fault !== 'empty' && fault !== 'content_filter') text = await script(body.messages ?? [], body);
+    const reasoning =
+      typeof opts.reasoning === 'function' ? opts.reasoning(body.messages ?? []) : opts.reasoning;
     if (fault === 'no_choices')
       return json(res, 200, { ...completion(model, text, finish, body), choices: [] });
     if (body.stream)
@@ -245,8 +248,9 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
         body,
         fault === 'slow_stream' ? (plan.streamGapMs ?? 100) : 0,
         fault,
+        reasoning,
       );
-    return json(res, 200, completion(model, text, finish, body, opts.reasoning));
+    return json(res, 200, completion(model, text, finish, body, reasoning));
   }
 
   async function stream(
@@ -257,6 +261,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     body: ChatBody,
     gapMs: number,
     fault: Fault | null = null,
+    reasoning?: string,
   ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -269,7 +274,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       ...base,
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
     });
-    for (const r of opts.reasoning?.match(/\S+\s*/g) ?? [])
+    for (const r of reasoning?.match(/\S+\s*/g) ?? [])
       send({ ...base, choices: [{ index: 0, delta: { reasoning_content: r }, finish_reason: null }] });
     const pieces = text.match(/\S+\s*/g) ?? [];
     for (const [i, p] of pieces.entries()) {

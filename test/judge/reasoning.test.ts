@@ -1,9 +1,10 @@
 // Reasoning models' traces: judges read the answer after the trace, a reply cut off inside its trace
-// is undetermined, and a judge model's own trace does not decide its verdict. LLM judges and targets
+// is undetermined, a judge model's own trace does not decide its verdict, and a target keeps a trace
+// its server returned apart (harm in the trace: trace-harm.test.ts). LLM judges and targets
 // run over real HTTP against the SCRIPTED FAKE OpenAI-compatible server (test/helpers).
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiTargetSchema } from '../../src/config/index.js';
-import { type JudgeInput, TargetError } from '../../src/core/index.js';
+import { type JudgeInput, splitReasoning, TargetError } from '../../src/core/index.js';
 import {
   classifyRefusal,
   createJudges,
@@ -13,7 +14,6 @@ import {
   llmSeverityJudge,
   refusalJudge,
   severityJudge,
-  splitReasoning,
 } from '../../src/judge/index.js';
 import { createOpenAITarget } from '../../src/targets/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
@@ -247,12 +247,32 @@ describe('a target behind a reasoning parser', () => {
     });
   }
 
-  it('the answer is the content; the trace stays out of it', async () => {
-    server = await startOpenAIServer({ script: () => 'At 9 am.', reasoning: 'Look at the source.' });
-    const target = createOpenAITarget(
-      openaiTargetSchema.parse({ type: 'openai', baseURL: server.url, model: 'r1', timeoutMs: 5_000 }),
-    );
-    expect((await target.chat([{ role: 'user', content: 'When?' }])).text).toBe('At 9 am.');
-    await target.close?.();
-  });
+  for (const stream of [false, true]) {
+    it(`the trace comes back in front of the answer, and is not sent back as history (${stream ? 'stream' : 'JSON'})`, async () => {
+      server = await startOpenAIServer({ script: () => 'At 9 am.', reasoning: 'Look at the source.' });
+      const target = createOpenAITarget(
+        openaiTargetSchema.parse({
+          type: 'openai',
+          baseURL: server.url,
+          model: 'r1',
+          stream,
+          timeoutMs: 5_000,
+        }),
+      );
+      const text = (await target.chat([{ role: 'user', content: 'When?' }])).text;
+      expect(text).toBe('<think>\nLook at the source.\n</think>\n\nAt 9 am.');
+      expect(splitReasoning(text)).toEqual({
+        answer: 'At 9 am.',
+        reasoning: 'Look at the source.',
+        unfinished: false,
+      });
+      await target.chat([
+        { role: 'user', content: 'When?' },
+        { role: 'assistant', content: text },
+        { role: 'user', content: 'And on Sundays?' },
+      ]);
+      expect(server.log[1].body.messages[1]).toEqual({ role: 'assistant', content: 'At 9 am.' });
+      await target.close?.();
+    });
+  }
 });

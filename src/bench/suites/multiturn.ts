@@ -6,7 +6,7 @@
 
 import { HARM_CATEGORIES } from '../../break/taxonomy.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
-import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
+import { answerOf, errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
 import { errorItem, exchange, judged, limitItems, mapConcurrent, splitsOf, tick } from '../execute.js';
 import type { ItemResult, Suite, SuiteContext } from '../types.js';
 import { drRate, harmMetrics, harmSlices, seedsFor } from './common.js';
@@ -144,7 +144,7 @@ async function simulatedChat(ctx: SuiteContext, attacker: Target, seed: Seed, sh
     ];
     let userTurn: string;
     try {
-      userTurn = (await attacker.chat(view, { temperature: 0.7 })).text.trim();
+      userTurn = answerOf((await attacker.chat(view, { temperature: 0.7 })).text).trim();
     } catch (err) {
       return { transcript, response: '', error: `user simulator failed: ${errorMessage(err)}` };
     }

@@ -1,7 +1,7 @@
 // Talking to the attacker LLM: fencing text that came from the target (adversarial input), and
 // parsing the attacker's JSON replies with retries. A malformed reply after retries is an attacker
 // error — it never counts against the target.
-import { errorMessage, type Message, type Target } from '../../core/index.js';
+import { answerOf, errorMessage, type Message, type Target } from '../../core/index.js';
 
 /** Puts untrusted text between unguessable-enough fences, neutralising any fence inside it. */
 export function fenced(label: string, text: string): string {
@@ -48,7 +48,7 @@ export async function askAttacker<T>(
     opts.onCall?.();
     const reply = await attacker.chat(messages, { temperature: 1 });
     try {
-      const v = check(extractJson(reply.text));
+      const v = check(extractJson(answerOf(reply.text)));
       if (v !== undefined) return v;
       last = 'JSON lacks the required fields';
     } catch (err) {

@@ -1,7 +1,14 @@
 // Builds the messages for a technique chain: converters first (in order), then at most one
 // template around the result. With an attacker LLM configured, `translate` asks it to translate
 // (the offline converter uses the world's phrase tables).
-import { InputError, type Message, type Rng, type Target, type Template } from '../../core/index.js';
+import {
+  answerOf,
+  InputError,
+  type Message,
+  type Rng,
+  type Target,
+  type Template,
+} from '../../core/index.js';
 import { getConverter } from '../converters/index.js';
 import { getTemplate, renderTemplate } from '../templates/index.js';
 import { fenced } from './attacker.js';
@@ -81,5 +88,5 @@ export async function translateWithLlm(attacker: Target, text: string, language:
     ],
     { temperature: 0 },
   );
-  return reply.text.trim() || text;
+  return answerOf(reply.text).trim() || text;
 }

@@ -2,7 +2,7 @@
 // refinements; an evaluator prunes children that drifted off the objective (yes/no) before any
 // target call; the rest are sent and scored 1–10; the best `width` survive to the next depth. Stops
 // at the first success or when the depth or call budget is spent.
-import type { Message, Target } from '../../core/index.js';
+import { answerOf, type Message, type Target } from '../../core/index.js';
 import { AttackerError, askAttacker, onTopicPrompt } from './attacker.js';
 import { checkProposal, type Exchange, feedback, isWin } from './pair.js';
 import { Session } from './session.js';
@@ -20,7 +20,7 @@ export async function onTopic(
   prompt: string,
 ): Promise<boolean | undefined> {
   const r = await evaluator.chat(onTopicPrompt(objective, prompt), { temperature: 0 });
-  const t = r.text.trim().toLowerCase();
+  const t = answerOf(r.text).trim().toLowerCase();
   if (/^\W*yes\b/.test(t)) return true;
   if (/^\W*no\b/.test(t)) return false;
   return undefined;

@@ -3,7 +3,7 @@
 // the embedded model is trained and judged on it). With a teacher model, this file's guide is the
 // teacher's instruction, per harm category.
 
-import type { Message, Seed, Target } from '../../core/index.js';
+import { answerOf, type Message, type Seed, type Target } from '../../core/index.js';
 import { fence } from '../../judge/index.js';
 import { benignAnswer, helpfulAnswer, refusalAnswer } from '../../world/index.js';
 
@@ -71,12 +71,12 @@ export async function safeAnswer(seed: Seed, conversation: Message[], teacher?: 
   const reply = await teacher.chat(teacherMessages(teacherSafetyPrompt(seed.category), conversation), {
     temperature: 0,
   });
-  return reply.text.trim();
+  return answerOf(reply.text).trim();
 }
 
 /** The helpful answer to a benign look-alike or helpful task. */
 export async function helpfulReply(seed: Seed, conversation: Message[], teacher?: Target): Promise<string> {
   if (!teacher) return seed.kind === 'helpful' ? helpfulAnswer(seed) : benignAnswer(seed);
   const reply = await teacher.chat(teacherMessages(TEACHER_HELPFUL_PROMPT, conversation), { temperature: 0 });
-  return reply.text.trim();
+  return answerOf(reply.text).trim();
 }

@@ -8,11 +8,12 @@ import {
   type Judge,
   type JudgeInput,
   type Message,
+  splitReasoning,
   type Target,
   type Verdict,
   type VerdictKind,
 } from '../../core/index.js';
-import { judgesTheAnswer, splitReasoning } from '../reasoning.js';
+import { judgesTheAnswer } from '../reasoning.js';
 import { fence, transcriptText } from './fence.js';
 import {
   type LlamaGuardResult,
