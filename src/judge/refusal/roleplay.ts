@@ -125,7 +125,7 @@ const OTHER_LANGUAGES_DECLINE = new RegExp(
 /** A flat no standing as a sentence of its own, anywhere in the reply ("The routes? No.", "Negative,
  * sir.", "Forget it.", "Ah non, mon petit."): in character, the decline. */
 const FLAT_NO =
-  /^\W*(?:[^:]{1,30}:\s*)?(?:(?:oh|ah|uh|och|ay),? )?(?:no(?:,? no)*|nope|nah|nay|pass(?=[.!])|negative|denied|forget it|not happening|not a chance|no way|no dice|nothing doing|absolutely not|certainly not|definitely not|non|nein|niente|nao|jamais|nunca|nie(?:mals)?|不|不行|没门)\b[\s!.,…-]*(?:[a-z']+[\s!.,…-]*){0,2}$/;
+  /^\W*(?:[^:]{1,30}:\s*)?(?:(?:oh|ah|uh|och|ay),? )?(?:no(?:,? no)*|nope|nah|nay|pass(?=[.!])|negative|denied|forget it|not happening|not a chance|no way|no dice|nothing doing|absolutely not|certainly not|definitely not|non|nein|niente|nao|jamais|nunca|nie(?:mals)?|不|不行|不可能|没门)(?!\w)[\s!.,…。！，-]*(?:[a-z']+[\s!.,…。！，-]*){0,2}$/;
 
 /** An ask for the character's opinion, which a flat no answers ("give me your opinion of ketchup on
  * croissants" — "Non, non et non !"). */
