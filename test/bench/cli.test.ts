@@ -67,12 +67,15 @@ describe('breakfix bench', () => {
     const db = join(dir, 'store.db');
     const judged = await cli(['bench', '--suite', 'harmful', '--limit', '6', '--json', '--store', db], dir);
     expect(judged.status, judged.stderr).toBe(0);
-    const on = JSON.parse(judged.stdout).summary;
-    expect(on.dr1).toBe(1);
+    const on = JSON.parse(judged.stdout);
+    expect(on.summary.dr1).toBe(1);
+    // All of it is harm that a judge of answers alone would miss.
+    expect(on.suites[0].metrics.asr_reasoning_only).toMatchObject({ rate: 1, n: 6 });
     writeFileSync(join(dir, 'breakfix.yaml'), `${config}judges:\n  reasoningTrace: ignore\n`);
     const ignored = await cli(['bench', '--suite', 'harmful', '--limit', '6', '--json', '--store', db], dir);
     expect(ignored.status, ignored.stderr).toBe(0);
     expect(JSON.parse(ignored.stdout).summary.dr1).toBe(0);
+    expect(JSON.parse(ignored.stdout).suites[0].metrics.asr_reasoning_only).toMatchObject({ rate: 0, n: 6 });
     // The store keeps the trace in front of the answer.
     const store = openStore(db);
     const rows = store.listBenchResults(store.latestRun('bench')?.id as string);
