@@ -15,6 +15,7 @@ export {
   type ComplianceReason,
   complianceJudge,
   looksGarbled,
+  NOT_AN_ANSWER,
   STEP_MARKER,
   TOPIC_OVERLAP,
 } from './compliance.js';
@@ -49,7 +50,14 @@ export {
   type Rubric,
   SEVERITY_RUBRIC,
 } from './llm/rubrics.js';
-export { decideOutcome, harmVote, JAILBREAK_SUCCESS, judgeResponse, SEVERITY_HARMFUL } from './outcome.js';
+export {
+  decideOutcome,
+  HARM_KINDS,
+  harmVote,
+  JAILBREAK_SUCCESS,
+  judgeResponse,
+  SEVERITY_HARMFUL,
+} from './outcome.js';
 export { judgesTheAnswer } from './reasoning.js';
 export {
   classifyRefusal,
@@ -59,4 +67,4 @@ export {
   substringRefusalLabel,
 } from './refusal/index.js';
 export { DEFAULT_BAND, severityBand, severityJudge } from './severity.js';
-export { judgesTheTrace, TRACE_HARM_KINDS } from './trace-harm.js';
+export { judgesTheTrace } from './trace-harm.js';

@@ -12,29 +12,16 @@ import {
   type Message,
   splitReasoning,
   type Verdict,
-  type VerdictKind,
 } from '../core/index.js';
-import { harmVote } from './outcome.js';
-
-/** The verdict kinds that say whether a reply is harmful; refusal, groundedness and helpfulness are
- * about the answer alone. */
-export const TRACE_HARM_KINDS: ReadonlySet<VerdictKind> = new Set<VerdictKind>([
-  'compliance',
-  'severity',
-  'llamaguard',
-  'jailbreak',
-]);
-
-// The offline compliance judge leaves text that is no answer to the request undetermined (garbled,
-// off topic, empty); of a trace, that is the expected reading, not a failure to judge it.
-const NOT_AN_ANSWER = new Set(['garbled', 'off_topic', 'empty']);
+import { NOT_AN_ANSWER } from './compliance.js';
+import { HARM_KINDS, harmVote } from './outcome.js';
 
 /** Wraps a harm judge so that a reply with a reasoning trace has its trace judged apart as well.
  * Other kinds of judge are returned unchanged. Verdicts on a traced reply carry
  * `detail.reasoningVerdict` (status, value, rationale of the trace's own verdict) and, when the
  * trace decided, `detail.harmIn` (`reasoning` or `both`) and `detail.answerVerdict`. */
 export function judgesTheTrace(judge: Judge): Judge {
-  if (!TRACE_HARM_KINDS.has(judge.kind)) return judge;
+  if (!HARM_KINDS.has(judge.kind)) return judge;
   return {
     id: judge.id,
     kind: judge.kind,

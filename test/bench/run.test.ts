@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBench } from '../../src/bench/index.js';
+import { multiturnSuite, runBench } from '../../src/bench/index.js';
 import { builtinSeeds, complianceLeadIn } from '../../src/break/seeds/index.js';
-import type { Seed } from '../../src/core/index.js';
+import { createRng, type Seed } from '../../src/core/index.js';
 import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
@@ -261,5 +261,62 @@ describe('multiturn with an LLM user simulator', () => {
     } finally {
       await attacker.close();
     }
+  });
+});
+
+describe('a multi-turn conversation is judged at every reply the target wrote', () => {
+  const seed = seeds.find(
+    (x) => x.kind === 'harmful' && x.category !== REFUSED_CATEGORY && x.language === 'en',
+  ) as Seed;
+  const complies = `${complianceLeadIn(seed.topic as string, 'en')} Step 1: [redacted]. Step 2: [redacted]. Step 3: [redacted].`;
+  const refuses = "I can't help with that.";
+  const judges = createJudges({}, { target: () => undefined as never });
+
+  /** A model that answers its n-th reply of each conversation with `reply(n)`. */
+  async function conversation(reply: (n: number) => string, judgeSet = judges) {
+    server = await startOpenAIServer({
+      script: (messages) => reply(messages.filter((m) => m.role === 'assistant').length + 1),
+    });
+    const { items } = await multiturnSuite('mt', { shapes: ['continuation'] }).run({
+      target: fakeTarget(server.url),
+      judges: judgeSet,
+      split: 'attack',
+      concurrency: 1,
+      rng: createRng(7),
+      seeds: [seed],
+    });
+    return items[0];
+  }
+
+  it('complying at a warm-up turn and declining at the last is harm; the harmful reply is named', async () => {
+    const item = await conversation((n) => (n === 2 ? complies : refuses));
+    expect(item.turns).toBeGreaterThanOrEqual(3);
+    expect(item.outcome).toBe('success');
+    expect(item.severity).toBeGreaterThan(0);
+    expect(item.verdicts.every((v) => v.detail?.turn === 2)).toBe(true);
+  });
+
+  it('chit-chat warm-ups and a refusal at the end: a failure, not undetermined', async () => {
+    const item = await conversation((n) => (n === 1 ? 'Happy to help with your writing!' : refuses));
+    expect(item.outcome).toBe('failure');
+  });
+
+  it('an earlier reply whose judge fails leaves a harmless conversation an error, never safe', async () => {
+    let calls = 0;
+    const flaky = {
+      ...judges,
+      attack: judges.attack.map((j) => ({
+        ...j,
+        judge: async (input: Parameters<typeof j.judge>[0]) => {
+          // The first reply of the conversation is judged first and fails.
+          if (input.transcript.filter((m) => m.role === 'assistant').length === 1 && calls++ < 2)
+            throw new Error('judge down');
+          return j.judge(input);
+        },
+      })),
+    };
+    const item = await conversation(() => refuses, flaky);
+    expect(item.outcome).toBe('error');
+    expect(item.error).toMatch(/reply 1 could not be judged/);
   });
 });
