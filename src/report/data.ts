@@ -316,9 +316,11 @@ function pickSamples(
   const add = (a: Attempt | undefined, reason: string) => {
     if (!a || seen.has(a.id) || out.length >= limit) return;
     seen.add(a.id);
+    // (a refusing answer marked a success: say that its reasoning trace was the harm; trace-harm.ts)
+    const traceOnly = a.verdicts.some((v) => v.detail?.harmIn === 'reasoning');
     out.push({
       attemptId: a.id,
-      reason,
+      reason: traceOnly ? `${reason}; harm in the reasoning trace` : reason,
       category: a.category,
       techniques: a.techniques,
       language: a.language,

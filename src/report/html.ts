@@ -1,6 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
-import type { Vulnerability } from '../core/index.js';
+import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
 import { buildCharts, type Chart } from './charts.js';
 import type { CriterionResult } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
@@ -237,6 +237,14 @@ function benchSection(data: ReportData): string {
   );
 }
 
+/** A message's text; a reasoning trace goes in a closed box of its own before the answer. */
+function messageBody(m: Message): string {
+  const split = m.role === 'assistant' ? splitReasoning(m.content) : null;
+  if (!split?.reasoning) return `<pre>${e(m.content)}</pre>`;
+  const label = `reasoning trace (${split.reasoning.length} characters${split.unfinished ? ', unfinished' : ''})`;
+  return `<details class="trace"><summary>${e(label)}</summary><pre>${e(split.reasoning)}</pre></details><pre>${e(split.answer)}</pre>`;
+}
+
 function samplesSection(data: ReportData): string {
   const parts = data.rounds
     .filter((r) => r.samples.length)
@@ -247,7 +255,7 @@ function samplesSection(data: ReportData): string {
             (
               s,
             ) => `<details class="transcript" data-attempt="${e(s.attemptId)}"><summary><span class="badge ${e(s.outcome)}">${e(s.outcome)}</span> ${e(s.category ?? '(none)')} · ${e(s.techniques.join(' + ') || s.attack)} · ${e(s.language)}${s.severity !== undefined ? ` · severity ${e(s.severity)}` : ''} <small>${e(s.reason)}</small></summary>
-${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m.role)}</div><pre>${e(m.content)}</pre></div>`).join('\n')}
+${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m.role)}</div>${messageBody(m)}</div>`).join('\n')}
 </details>`,
           )
           .join('\n')}`,
@@ -292,7 +300,7 @@ figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge.new,.badge.success{background:var(--new)}.badge.fixed,.badge.failure{background:var(--fixed)}.badge.regressed{background:var(--regressed)}.badge.persisting,.badge.undetermined{background:var(--persisting)}.badge.error{background:#111}
 tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{color:var(--new);font-weight:600}
 .counts-row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}
+details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}details.trace{margin:2px 0;color:#555}details.trace summary{cursor:pointer;font-size:.85em}
 .msg{margin:6px 0;border-left:3px solid #93c5fd;padding-left:8px}.msg.assistant{border-color:#fca5a5}.msg.system{border-color:#d1d5db}
 .msg .role{font-size:11px;text-transform:uppercase;color:var(--muted)}pre{white-space:pre-wrap;word-break:break-word;margin:2px 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace}
 footer{color:var(--muted);padding:0 28px 24px;font-size:12px}
