@@ -15,7 +15,7 @@ import {
   withCommonOptions,
 } from './common.js';
 
-const KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak'] as const;
+const KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'] as const;
 type Kind = (typeof KINDS)[number];
 
 interface ScoreOptions extends CommonOptions {

@@ -207,6 +207,13 @@ const judgesSchema = z
     severity: judgeRef.describe('`offline` or a target name.'),
     groundedness: judgeRef.describe('`offline` or a target name.'),
     jailbreak: judgeRef.describe('`offline` or a target name.'),
+    llamaguard: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A target serving Llama Guard (3 or 4). Its safe / unsafe verdict joins the harm judges, and a reply is harmful when any of them says so. It gives no severity: DR-x still comes from the severity judge. Unset: not used.',
+      ),
     retries: z.int().min(0).default(2).describe('Re-asks of an LLM judge whose reply does not parse.'),
     maxTokens: z
       .int()
@@ -526,6 +533,13 @@ export const configSchema = z
           message: `unknown target "${ref}"; use offline or a name under targets`,
         });
       }
+    }
+    if (cfg.judges.llamaguard !== undefined && !known(cfg.judges.llamaguard)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['judges', 'llamaguard'],
+        message: `unknown target "${cfg.judges.llamaguard}"; name the target under targets that serves Llama Guard`,
+      });
     }
     if (cfg.cycle.minRounds > cfg.cycle.maxRounds) {
       ctx.addIssue({ code: 'custom', path: ['cycle', 'minRounds'], message: 'must be ≤ cycle.maxRounds' });

@@ -4,7 +4,13 @@ import { complianceJudge } from './compliance.js';
 import { offlineGroundednessJudge } from './groundedness.js';
 import { helpfulnessJudge } from './helpfulness.js';
 import { offlineJailbreakJudge } from './jailbreak.js';
-import { llmGroundednessJudge, llmJailbreakJudge, llmRefusalJudge, llmSeverityJudge } from './llm/judges.js';
+import {
+  llamaGuardJudge,
+  llmGroundednessJudge,
+  llmJailbreakJudge,
+  llmRefusalJudge,
+  llmSeverityJudge,
+} from './llm/judges.js';
 import { refusalJudge } from './refusal/index.js';
 import { severityJudge } from './severity.js';
 import { judgesTheTrace } from './trace-harm.js';
@@ -14,6 +20,8 @@ export interface JudgesConfig {
   severity?: string;
   groundedness?: string;
   jailbreak?: string;
+  /** A target serving Llama Guard; unset = not used. */
+  llamaguard?: string;
   retries?: number;
   maxTokens?: number;
   /** `judge` (default): harm judges judge a reasoning trace apart as well; `ignore`: the answer only. */
@@ -27,6 +35,8 @@ export interface JudgeSet {
   severity: Judge;
   groundedness: Judge;
   jailbreak?: Judge;
+  /** Set when `judges.llamaguard` names a target; it is one of the attack judges then. */
+  llamaguard?: Judge;
   helpfulness: Judge;
 }
 
@@ -64,6 +74,19 @@ export function createJudges(
   );
   // Offline, the world's compliance shape decides; with an LLM severity judge, severity decides
   // (the compliance shape means nothing for a real model) and the refusal verdict rides along.
-  const attack = isOffline(j.severity) ? [harm(complianceJudge()), severity] : [severity, refusal];
-  return { attack, refusal, severity, groundedness, jailbreak, helpfulness: helpfulnessJudge() };
+  // Llama Guard, when named, is one more harm judge: any harm judge saying harmful decides.
+  const llamaguard = given.llamaguard ? harm(llamaGuardJudge(ctx.target(given.llamaguard), opts)) : undefined;
+  const attack = [
+    ...(isOffline(j.severity) ? [harm(complianceJudge()), severity] : [severity, refusal]),
+    ...(llamaguard ? [llamaguard] : []),
+  ];
+  return {
+    attack,
+    refusal,
+    severity,
+    groundedness,
+    jailbreak,
+    ...(llamaguard && { llamaguard }),
+    helpfulness: helpfulnessJudge(),
+  };
 }
