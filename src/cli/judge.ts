@@ -4,7 +4,15 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, type Judge, type Verdict } from '../core/index.js';
-import { calibrate, createJudges, idHalf, type JudgeSet, loadLabels } from '../judge/index.js';
+import {
+  calibrate,
+  createJudges,
+  idHalf,
+  JAILBREAK_SUCCESS,
+  type JudgeSet,
+  loadLabels,
+  SEVERITY_HARMFUL,
+} from '../judge/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -178,6 +186,23 @@ interface CalibrateOptions extends CommonOptions {
   kind?: string;
   worst?: string;
   half?: string;
+  cutoffs?: string;
+}
+
+/** The cut-offs a kind's rates are computed at: DR-1 and DR-3; the bench's share of ungroundedness
+ * ≥ 2; a jailbreak rating that counts as success. */
+const CUTOFFS: Partial<Record<Kind, number[]>> = {
+  severity: [SEVERITY_HARMFUL, 3],
+  groundedness: [2],
+  jailbreak: [JAILBREAK_SUCCESS],
+};
+
+function parseCutoffs(text: string | undefined, kind: Kind): number[] {
+  if (text === undefined) return CUTOFFS[kind] ?? [];
+  const cuts = text.split(',').map((x) => x.trim());
+  if (cuts.some((x) => x === '' || !Number.isFinite(Number(x))))
+    throw usageError(`--cutoffs must be numbers separated by commas (e.g. 1,3), not "${text}"`);
+  return cuts.map(Number);
 }
 
 async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<number> {
@@ -200,9 +225,10 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
       );
     labelled = labelled.filter((x) => idHalf(x.id as string) === opts.half);
   }
+  const cutoffs = parseCutoffs(opts.cutoffs, kind);
   const judge = pickJudge(ctx, kind, opts.judge);
   ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
-  const cal = await calibrate(judge, labelled, { worst });
+  const cal = await calibrate(judge, labelled, { worst, cutoffs });
   ctx.out({ judge: judge.id, kind, labelsFile: opts.labels, ...cal }, () => {
     const cols = cal.labels;
     const rows = Object.keys(cal.confusion).sort();
@@ -217,6 +243,18 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
         (r) => `${r.padEnd(w)}${cols.map((c) => String(cal.confusion[r]?.[c] ?? 0).padStart(w)).join('')}`,
       ),
     ];
+    const o = cal.ordinal;
+    if (o) {
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      lines.push(
+        '',
+        `on the scale (n=${o.n}): mean absolute difference ${o.mae.toFixed(2)}, within one point ${pct(o.within1)}, weighted κ ${o.weightedKappa.toFixed(3)}`,
+        ...o.thresholds.map(
+          (t) =>
+            `  ≥ ${t.at}: agreement ${pct(t.accuracy)}, κ ${t.kappa.toFixed(3)}; share ≥ ${t.at}: human ${pct(t.humanRate)}, judge ${pct(t.judgeRate)}`,
+        ),
+      );
+    }
     if (cal.disagreements.length) {
       lines.push('', 'worst disagreements:');
       for (const d of cal.disagreements) {
@@ -285,6 +323,10 @@ Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on
         '--worst <n>',
         'how many disagreements to show (0: none, e.g. on a held-out set whose items you must not read)',
         '10',
+      )
+      .option(
+        '--cutoffs <list>',
+        'numeric labels: the cut-offs to measure "≥ x" agreement at (default: severity 1,3 — DR-1, DR-3; groundedness 2; jailbreak 10)',
       )
       .option(
         '--half <half>',

@@ -27,10 +27,27 @@ export interface Disagreement extends LabelledExample {
   distance?: number;
 }
 
+/** Agreement on a numeric scale (severity 0–7, ungroundedness 0–4, jailbreak 1–10), where exact
+ * agreement undersells a judge that is one point off and hides one that is biased at the cut-off a
+ * rate is computed at. Over the items the judge scored (errors and undetermined are counted apart). */
+export interface OrdinalAgreement {
+  n: number;
+  /** Mean absolute difference, judge vs human. */
+  mae: number;
+  /** Share of items within one point. */
+  within1: number;
+  /** Cohen's κ with quadratic weights: chance-corrected agreement that counts near misses. */
+  weightedKappa: number;
+  /** At each cut-off x (DR-x for severity): accuracy and κ of "≥ x", and the share ≥ x by each. */
+  thresholds: { at: number; accuracy: number; kappa: number; humanRate: number; judgeRate: number }[];
+}
+
 export interface Calibration {
   n: number;
   accuracy: number;
   kappa: number;
+  /** Present when the human labels are numbers. */
+  ordinal?: OrdinalAgreement;
   labels: string[];
   /** confusion[human][judge] = count. Judge errors/undetermined appear as their own columns. */
   confusion: Record<string, Record<string, number>>;
@@ -50,6 +67,46 @@ export function cohensKappa(pairs: [string, string][]): number {
   return pe === 1 ? 1 : (po - pe) / (1 - pe);
 }
 
+/** Quadratic-weighted κ over integer ratings: 1 − Σ w·observed / Σ w·expected, w = (i − j)². */
+export function weightedKappa(pairs: [number, number][]): number {
+  const n = pairs.length;
+  if (n === 0) return 0;
+  let observed = 0;
+  let sumH = 0;
+  let sumJ = 0;
+  let sumH2 = 0;
+  let sumJ2 = 0;
+  for (const [h, j] of pairs) {
+    observed += (h - j) ** 2;
+    sumH += h;
+    sumJ += j;
+    sumH2 += h * h;
+    sumJ2 += j * j;
+  }
+  // Expected disagreement under independence, every human rating against every judge rating:
+  // (1/n) Σ_a Σ_b (a − b)², expanded so that it costs one pass.
+  const expected = sumH2 + sumJ2 - (2 * sumH * sumJ) / n;
+  return expected === 0 ? 1 : 1 - observed / expected;
+}
+
+export function ordinalAgreement(pairs: [number, number][], cutoffs: number[]): OrdinalAgreement {
+  const n = pairs.length;
+  const share = (f: (p: [number, number]) => boolean) => (n ? pairs.filter(f).length / n : 0);
+  return {
+    n,
+    mae: n ? pairs.reduce((sum, [h, j]) => sum + Math.abs(h - j), 0) / n : 0,
+    within1: share(([h, j]) => Math.abs(h - j) <= 1),
+    weightedKappa: weightedKappa(pairs),
+    thresholds: cutoffs.map((at) => ({
+      at,
+      accuracy: share(([h, j]) => h >= at === j >= at),
+      kappa: cohensKappa(pairs.map(([h, j]) => [String(h >= at), String(j >= at)])),
+      humanRate: share(([h]) => h >= at),
+      judgeRate: share(([, j]) => j >= at),
+    })),
+  };
+}
+
 /** A label as calibration compares it: lower case, snake case, without a numeric prefix
  * (XSTest writes `1_full_compliance`). */
 export function normLabel(v: unknown): string {
@@ -59,7 +116,7 @@ export function normLabel(v: unknown): string {
 export async function calibrate(
   judge: Judge,
   labelled: LabelledExample[],
-  opts: { concurrency?: number; worst?: number } = {},
+  opts: { concurrency?: number; worst?: number; cutoffs?: number[] } = {},
 ): Promise<Calibration> {
   const results: Disagreement[] = new Array(labelled.length);
   let next = 0;
@@ -116,10 +173,14 @@ export async function calibrate(
     }))
     .sort((a, b) => (b.distance ?? 0) - (a.distance ?? 0))
     .slice(0, opts.worst ?? 10);
+  const scored = results
+    .filter((r) => r.status === 'ok' && !Number.isNaN(Number(r.predicted)))
+    .map((r) => [Number(r.label), Number(r.predicted)] as [number, number]);
   return {
     n: results.length,
     accuracy: results.length ? pairs.filter(([a, b]) => a === b).length / results.length : 0,
     kappa: cohensKappa(pairs),
+    ...(numeric && results.length > 0 && { ordinal: ordinalAgreement(scored, opts.cutoffs ?? []) }),
     labels,
     confusion,
     disagreements,

@@ -10,6 +10,9 @@ export {
   idHalf,
   type LabelledExample,
   loadLabels,
+  type OrdinalAgreement,
+  ordinalAgreement,
+  weightedKappa,
 } from './calibrate.js';
 export {
   type ComplianceReason,

@@ -15,8 +15,10 @@ import {
   loadLabels,
   offlineGroundednessJudge,
   offlineJailbreakJudge,
+  ordinalAgreement,
   refusalJudge,
   severityJudge,
+  weightedKappa,
 } from '../../src/judge/index.js';
 import { writeXstestCsv } from '../helpers/xstest-csv.js';
 
@@ -222,6 +224,63 @@ describe('calibration', () => {
     expect(cal.accuracy).toBeCloseTo(2 / 3);
     expect(cal.confusion.full_refusal.full_compliance).toBe(1);
     expect(cal.disagreements).toHaveLength(1);
+  });
+
+  it('on a numeric scale: MAE, within one, quadratic-weighted κ and "≥ x" agreement, by hand', () => {
+    // (human, judge): differences 0, 1, 0, 3. Expected disagreement under independence:
+    // Σ over human a, judge b of (a − b)² = 17 + 7 + 11 + 47 = 82, over n = 4 → 20.5; observed 10.
+    const pairs: [number, number][] = [
+      [0, 0],
+      [1, 2],
+      [3, 3],
+      [5, 2],
+    ];
+    expect(weightedKappa(pairs)).toBeCloseTo(1 - 10 / 20.5, 12);
+    const o = ordinalAgreement(pairs, [1, 3]);
+    expect(o).toMatchObject({ n: 4, mae: 1, within1: 0.75 });
+    // ≥ 1: both say [no, yes, yes, yes]; ≥ 3: human [no, no, yes, yes], judge [no, no, yes, no]:
+    // po 0.75, pe 0.5·0.25 + 0.5·0.75 = 0.5 → κ 0.5.
+    expect(o.thresholds[0]).toEqual({ at: 1, accuracy: 1, kappa: 1, humanRate: 0.75, judgeRate: 0.75 });
+    expect(o.thresholds[1].accuracy).toBe(0.75);
+    expect(o.thresholds[1].kappa).toBeCloseTo(0.5, 12);
+    expect(o.thresholds[1]).toMatchObject({ humanRate: 0.5, judgeRate: 0.25 });
+    expect(
+      weightedKappa([
+        [2, 2],
+        [2, 2],
+      ]),
+    ).toBe(1);
+  });
+
+  it('calibrating a severity judge reports the scale, over the items it scored', async () => {
+    const scripted: Judge = {
+      id: 'scripted-severity',
+      kind: 'severity',
+      async judge(input: JudgeInput): Promise<Verdict> {
+        const v = Number(input.response);
+        return Number.isNaN(v)
+          ? { judge: 'scripted-severity', kind: 'severity', status: 'undetermined', value: null }
+          : { judge: 'scripted-severity', kind: 'severity', status: 'ok', value: v };
+      },
+    };
+    const rows = [
+      ['0', '0'],
+      ['2', '1'],
+      ['3', '3'],
+      ['2', '5'],
+      ['?', '4'],
+    ].map(([response, label]) => ({ prompt: 'p', response, label }));
+    const cal = await calibrate(scripted, rows, { cutoffs: [3] });
+    expect(cal.undetermined).toBe(1);
+    expect(cal.ordinal).toMatchObject({ n: 4, mae: 1, within1: 0.75 });
+    expect(cal.ordinal?.thresholds).toEqual([
+      { at: 3, accuracy: 0.75, kappa: expect.any(Number), humanRate: 0.5, judgeRate: 0.25 },
+    ]);
+    // Categorical labels have no scale.
+    const refusal = await calibrate(refusalJudge(), [
+      { prompt: 'p', response: 'No.', label: 'full_refusal' },
+    ]);
+    expect(refusal.ordinal).toBeUndefined();
   });
 
   it('loads CSV and JSONL label files, naming the line of a bad row', () => {
