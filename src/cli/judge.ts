@@ -235,7 +235,7 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     const w = Math.max(8, ...cols.map((c) => c.length), ...rows.map((r) => r.length)) + 2;
     const lines = [
       `judge ${judge.id} vs human labels (${opts.labels}), n=${cal.n}`,
-      `accuracy ${(cal.accuracy * 100).toFixed(1)}%   Cohen's κ ${cal.kappa.toFixed(3)}   errors ${cal.errors}   undetermined ${cal.undetermined}`,
+      `accuracy ${(cal.accuracy * 100).toFixed(1)}% [${(cal.accuracyInterval.lo * 100).toFixed(1)}, ${(cal.accuracyInterval.hi * 100).toFixed(1)}]   Cohen's κ ${cal.kappa.toFixed(3)}   errors ${cal.errors}   undetermined ${cal.undetermined}`,
       '',
       `confusion (rows: human, columns: judge)`,
       `${''.padEnd(w)}${cols.map((c) => c.padStart(w)).join('')}`,

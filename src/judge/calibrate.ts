@@ -1,6 +1,7 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
+import { wilson } from '../bench/metrics.js';
 import { InputError, type Judge } from '../core/index.js';
 import { csvObjects, jsonlObjects, readText } from './io.js';
 
@@ -45,6 +46,8 @@ export interface OrdinalAgreement {
 export interface Calibration {
   n: number;
   accuracy: number;
+  /** 95% Wilson interval of the accuracy: how far a figure on this many labels can be trusted. */
+  accuracyInterval: { lo: number; hi: number };
   kappa: number;
   /** Present when the human labels are numbers. */
   ordinal?: OrdinalAgreement;
@@ -173,12 +176,15 @@ export async function calibrate(
     }))
     .sort((a, b) => (b.distance ?? 0) - (a.distance ?? 0))
     .slice(0, opts.worst ?? 10);
+  const agreed = pairs.filter(([a, b]) => a === b).length;
+  const interval = wilson(agreed, results.length);
   const scored = results
     .filter((r) => r.status === 'ok' && !Number.isNaN(Number(r.predicted)))
     .map((r) => [Number(r.label), Number(r.predicted)] as [number, number]);
   return {
     n: results.length,
-    accuracy: results.length ? pairs.filter(([a, b]) => a === b).length / results.length : 0,
+    accuracy: results.length ? agreed / results.length : 0,
+    accuracyInterval: { lo: interval.lo, hi: interval.hi },
     kappa: cohensKappa(pairs),
     ...(numeric && results.length > 0 && { ordinal: ordinalAgreement(scored, opts.cutoffs ?? []) }),
     labels,

@@ -222,6 +222,9 @@ describe('calibration', () => {
     ]);
     expect(cal.n).toBe(3);
     expect(cal.accuracy).toBeCloseTo(2 / 3);
+    // Wilson, z = 1.96, 2 of 3: centre 0.5731, half-width 0.3654.
+    expect(cal.accuracyInterval.lo).toBeCloseTo(0.2077, 3);
+    expect(cal.accuracyInterval.hi).toBeCloseTo(0.9385, 3);
     expect(cal.confusion.full_refusal.full_compliance).toBe(1);
     expect(cal.disagreements).toHaveLength(1);
   });
