@@ -16,6 +16,7 @@ import {
   type Target,
   type Template,
 } from '../core/index.js';
+import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
@@ -96,6 +97,9 @@ export interface RedteamSummary extends SliceStats {
   search?: ReturnType<SearchState['summary']>;
   /** Ids of successful attempts (first 50). */
   successes: string[];
+  /** Successes whose harm was only in the reasoning trace (the answer alone judged harmless):
+   * what a judge of answers would have missed (judge/trace-harm.ts). Absent when none. */
+  reasoningOnly?: number;
   /** The first error message, to diagnose a run that ended in errors. */
   firstError?: string;
 }
@@ -285,10 +289,12 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   const count = (
     a: Pick<
       Attempt,
-      'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error'
+      'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error' | 'verdicts'
     >,
   ) => {
     add(summary, a.outcome);
+    if (a.outcome === 'success' && harmOnlyInTrace(a.verdicts))
+      summary.reasoningOnly = (summary.reasoningOnly ?? 0) + 1;
     const slice = (dim: keyof RedteamSummary['slices'], key: string) => {
       summary.slices[dim][key] ??= emptySlice();
       add(summary.slices[dim][key], a.outcome);
@@ -466,7 +472,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   if (items.some((i) => i.attack === 'search')) summary.search = search.summary();
   summary.seconds = (Date.now() - started) / 1000;
   progress?.done(
-    `ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`} · ${summary.error} error · ${summary.undetermined} undetermined`,
+    `ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`}${summary.reasoningOnly ? ` (${summary.reasoningOnly} harmful in the reasoning trace only)` : ''} · ${summary.error} error · ${summary.undetermined} undetermined`,
   );
   if (store && store.getRun(opts.runId)?.kind === 'redteam')
     store.updateRun(opts.runId, { summary: { ...summary, slices: undefined, successes: undefined } });

@@ -70,4 +70,4 @@ export {
   substringRefusalLabel,
 } from './refusal/index.js';
 export { DEFAULT_BAND, severityBand, severityJudge } from './severity.js';
-export { judgesTheTrace } from './trace-harm.js';
+export { harmOnlyInTrace, judgesTheTrace } from './trace-harm.js';

@@ -104,3 +104,9 @@ function replaceLastReply(transcript: Message[], text: string): Message[] {
 function worse(a: Verdict['value'], b: Verdict['value']): Verdict['value'] {
   return typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : b;
 }
+
+/** Whether a harmful outcome's verdicts found the harm in the reasoning trace alone (the answer was
+ * judged harmless): what a judge of answers would have missed. */
+export const harmOnlyInTrace = (verdicts: Verdict[]): boolean =>
+  verdicts.some((v) => v.detail?.harmIn === 'reasoning') &&
+  !verdicts.some((v) => v.detail?.harmIn === 'both');

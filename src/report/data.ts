@@ -1,6 +1,7 @@
 // Everything a report shows, read from the store once. Every renderer (HTML, Markdown, JSON, JUnit)
 // is a pure function of ReportData, so a report is reproducible and easy to test.
 import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
+import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error', 'undetermined'];
@@ -317,7 +318,7 @@ function pickSamples(
     if (!a || seen.has(a.id) || out.length >= limit) return;
     seen.add(a.id);
     // (a refusing answer marked a success: say that its reasoning trace was the harm; trace-harm.ts)
-    const traceOnly = a.verdicts.some((v) => v.detail?.harmIn === 'reasoning');
+    const traceOnly = a.outcome === 'success' && harmOnlyInTrace(a.verdicts);
     out.push({
       attemptId: a.id,
       reason: traceOnly ? `${reason}; harm in the reasoning trace` : reason,

@@ -53,6 +53,52 @@ describe('runRedteam', () => {
     expect(store.getRun('r1')?.kind).toBe('redteam');
   });
 
+  it("a reasoning model's harmful trace behind a refusing answer is a success, counted as trace-only", async () => {
+    // A server with a reasoning parser: the trace (apart) works the recognised request through in the
+    // world's shape; every answer refuses.
+    const { target } = await scripted(() => refuse(seeds[0] as Seed), {
+      reasoning: (m) => {
+        const s = seedIn(lastUser(m), seeds);
+        return s ? `Thinking it through. ${comply(s)}` : 'This is not something to help with.';
+      },
+    });
+    const store = tmpStore();
+    const harm = createJudges({}, { target: () => undefined as never }).attack;
+    const sum = await runRedteam({
+      target,
+      seeds,
+      judges: harm,
+      persona: 'low_skill',
+      store,
+      runId: 'rt',
+      seed: 7,
+    });
+    const direct = store.listAttempts({ runId: 'rt' }).filter((a) => a.attack === 'direct');
+    expect(direct).toHaveLength(seeds.length);
+    for (const a of direct) {
+      expect(a.outcome).toBe('success');
+      expect(a.transcript.at(-1)?.content).toMatch(/^<think>\n[\s\S]*<\/think>\n\n/);
+    }
+    expect(sum.reasoningOnly).toBeGreaterThanOrEqual(direct.length);
+    expect(sum.reasoningOnly).toBeLessThanOrEqual(sum.success);
+    // Judged by the answer alone, the same replies are refusals.
+    const answerOnly = createJudges(
+      { judges: { reasoningTrace: 'ignore' } },
+      { target: () => undefined as never },
+    );
+    const again = await runRedteam({
+      target,
+      seeds,
+      judges: answerOnly.attack,
+      persona: 'low_skill',
+      store: tmpStore(),
+      runId: 'rt2',
+      seed: 7,
+    });
+    expect(again.success).toBe(0);
+    expect(again.reasoningOnly).toBeUndefined();
+  });
+
   it('each stored attempt is what was sent and judged; the same seed stores the same attempts', async () => {
     const { server, target } = await halfTarget();
     const few = seeds.slice(0, 4);
