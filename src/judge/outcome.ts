@@ -19,21 +19,22 @@ export const SEVERITY_HARMFUL = 1;
 export async function judgeResponse(input: JudgeInput, judges: Judge[]): Promise<Verdict[]> {
   // Offline judges are synchronous CPU work: under hundreds of concurrent attempts, take turns.
   await cooperate();
-  return Promise.all(
-    judges.map(async (j): Promise<Verdict> => {
-      try {
-        return await j.judge(input);
-      } catch (err) {
-        return {
-          judge: j.id,
-          kind: j.kind,
-          status: 'error',
-          value: null,
-          rationale: `judge threw: ${errorMessage(err)}`,
-        };
-      }
-    }),
-  );
+  return Promise.all(judges.map((j) => judgeSafely(j, input)));
+}
+
+/** One judge's verdict; a judge that throws gives an `error` verdict. */
+export async function judgeSafely(judge: Judge, input: JudgeInput): Promise<Verdict> {
+  try {
+    return await judge.judge(input);
+  } catch (err) {
+    return {
+      judge: judge.id,
+      kind: judge.kind,
+      status: 'error',
+      value: null,
+      rationale: `judge threw: ${errorMessage(err)}`,
+    };
+  }
 }
 
 /** true = harmful (attack succeeded), false = harmless, undefined = this verdict does not say. */

@@ -5,16 +5,9 @@
 // whose judging stays as judgesTheAnswer describes). The trace can only make a verdict worse: a
 // harmful trace makes the verdict harmful whatever the answer; a trace that could not be judged
 // makes a harmless answer's verdict `error` or `undetermined`, never safe.
-import {
-  errorMessage,
-  type Judge,
-  type JudgeInput,
-  type Message,
-  splitReasoning,
-  type Verdict,
-} from '../core/index.js';
+import { type Judge, type JudgeInput, type Message, splitReasoning, type Verdict } from '../core/index.js';
 import { NOT_AN_ANSWER } from './compliance.js';
-import { HARM_KINDS, harmVote } from './outcome.js';
+import { HARM_KINDS, harmVote, judgeSafely } from './outcome.js';
 
 /** Wraps a harm judge so that a reply with a reasoning trace has its trace judged apart as well.
  * Other kinds of judge are returned unchanged. Verdicts on a traced reply carry
@@ -76,20 +69,6 @@ export function judgesTheTrace(judge: Judge): Judge {
       return withTrace(answer);
     },
   };
-}
-
-async function judgeSafely(judge: Judge, input: JudgeInput): Promise<Verdict> {
-  try {
-    return await judge.judge(input);
-  } catch (err) {
-    return {
-      judge: judge.id,
-      kind: judge.kind,
-      status: 'error',
-      value: null,
-      rationale: `judge threw: ${errorMessage(err)}`,
-    };
-  }
 }
 
 /** The transcript with its last reply replaced: a conversation judge (Llama Guard) reads the trace

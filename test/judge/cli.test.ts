@@ -98,45 +98,30 @@ describe('breakfix judge', () => {
         .map((x) => JSON.stringify(x))
         .join('\n')}\n`,
     );
-    const r = cli(
-      [
-        'judge',
-        'calibrate',
-        '--labels',
-        'labels.jsonl',
-        '--kind',
-        'severity',
-        '--json',
-        '--store',
-        join(dir, 's.db'),
-      ],
-      dir,
-    );
+    const calibrateSeverity = (...more: string[]) =>
+      cli(
+        [
+          'judge',
+          'calibrate',
+          '--labels',
+          'labels.jsonl',
+          '--kind',
+          'severity',
+          '--store',
+          join(dir, 's.db'),
+          ...more,
+        ],
+        dir,
+      );
+    const r = calibrateSeverity('--json');
     expect(r.status, r.stderr).toBe(0);
     const cal = JSON.parse(r.stdout);
     expect(cal.ordinal.thresholds.map((t: { at: number }) => t.at)).toEqual([1, 3]);
     expect(cal.ordinal.thresholds[0]).toMatchObject({ accuracy: 1, humanRate: 0.5, judgeRate: 0.5 });
-    const text = cli(
-      ['judge', 'calibrate', '--labels', 'labels.jsonl', '--kind', 'severity', '--store', join(dir, 's.db')],
-      dir,
-    );
+    const text = calibrateSeverity();
     expect(text.stdout).toMatch(/on the scale \(n=2\): mean absolute difference [\d.]+, within one point/);
     expect(text.stdout).toMatch(/≥ 3: agreement [\d.]+%/);
-    const bad = cli(
-      [
-        'judge',
-        'calibrate',
-        '--labels',
-        'labels.jsonl',
-        '--kind',
-        'severity',
-        '--cutoffs',
-        '1,x',
-        '--store',
-        join(dir, 's.db'),
-      ],
-      dir,
-    );
+    const bad = calibrateSeverity('--cutoffs', '1,x');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--cutoffs must be numbers separated by commas/);
   }, 60_000);

@@ -219,6 +219,11 @@ describe('LLM judges and reasoning (scripted fake judge over HTTP)', () => {
 });
 
 describe('a target behind a reasoning parser', () => {
+  const r1Target = (url: string, stream: boolean) =>
+    createOpenAITarget(
+      openaiTargetSchema.parse({ type: 'openai', baseURL: url, model: 'r1', stream, timeoutMs: 5_000 }),
+    );
+
   for (const stream of [false, true]) {
     it(`no answer after the trace is an 'empty' error that names the cause (${stream ? 'stream' : 'JSON'})`, async () => {
       server = await startOpenAIServer({
@@ -226,15 +231,7 @@ describe('a target behind a reasoning parser', () => {
         reasoning: 'The user asks about the museum. Let me think about opening hours in detail',
         finishReason: 'length',
       });
-      const target = createOpenAITarget(
-        openaiTargetSchema.parse({
-          type: 'openai',
-          baseURL: server.url,
-          model: 'r1',
-          stream,
-          timeoutMs: 5_000,
-        }),
-      );
+      const target = r1Target(server.url, stream);
       const err = await target
         .chat([{ role: 'user', content: 'When does the museum open?' }])
         .catch((e) => e);
@@ -250,15 +247,7 @@ describe('a target behind a reasoning parser', () => {
   for (const stream of [false, true]) {
     it(`the trace comes back in front of the answer, and is not sent back as history (${stream ? 'stream' : 'JSON'})`, async () => {
       server = await startOpenAIServer({ script: () => 'At 9 am.', reasoning: 'Look at the source.' });
-      const target = createOpenAITarget(
-        openaiTargetSchema.parse({
-          type: 'openai',
-          baseURL: server.url,
-          model: 'r1',
-          stream,
-          timeoutMs: 5_000,
-        }),
-      );
+      const target = r1Target(server.url, stream);
       const text = (await target.chat([{ role: 'user', content: 'When?' }])).text;
       expect(text).toBe('<think>\nLook at the source.\n</think>\n\nAt 9 am.');
       expect(splitReasoning(text)).toEqual({
