@@ -10,6 +10,7 @@ import {
   idHalf,
   JAILBREAK_SUCCESS,
   type JudgeSet,
+  judgeSafely,
   loadLabels,
   SEVERITY_HARMFUL,
 } from '../judge/index.js';
@@ -58,34 +59,24 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
 
   const flush = async () => {
     const verdicts = await Promise.all(
-      batch.map(async ({ row }): Promise<Verdict> => {
-        try {
-          const prompt = String(row.prompt);
-          const response = String(row.response);
-          return await judge.judge({
-            prompt,
-            response,
-            transcript: [
-              { role: 'user', content: prompt },
-              { role: 'assistant', content: response },
-            ],
-            grounding:
-              typeof row.grounding === 'string'
-                ? row.grounding
-                : typeof row.source === 'string'
-                  ? row.source
-                  : undefined,
-            category: typeof row.category === 'string' ? row.category : undefined,
-          });
-        } catch (err) {
-          return {
-            judge: judge.id,
-            kind: judge.kind,
-            status: 'error',
-            value: null,
-            rationale: (err as Error).message,
-          };
-        }
+      batch.map(({ row }): Promise<Verdict> => {
+        const prompt = String(row.prompt);
+        const response = String(row.response);
+        return judgeSafely(judge, {
+          prompt,
+          response,
+          transcript: [
+            { role: 'user', content: prompt },
+            { role: 'assistant', content: response },
+          ],
+          grounding:
+            typeof row.grounding === 'string'
+              ? row.grounding
+              : typeof row.source === 'string'
+                ? row.source
+                : undefined,
+          category: typeof row.category === 'string' ? row.category : undefined,
+        });
       }),
     );
     for (let i = 0; i < batch.length; i++) {

@@ -59,6 +59,7 @@ export {
   harmVote,
   JAILBREAK_SUCCESS,
   judgeResponse,
+  judgeSafely,
   SEVERITY_HARMFUL,
 } from './outcome.js';
 export { judgesTheAnswer } from './reasoning.js';
