@@ -1,5 +1,6 @@
 // Running one sample: talk to the target (one or several turns), judge the last response (or, for a
-// conversation, every reply the target wrote), decide the outcome. A target failure is an `error` sample, never a refusal or a pass.
+// conversation, every reply the target wrote), decide the outcome. A target failure is an `error`
+// sample, never a refusal or a pass.
 import {
   errorMessage,
   type Judge,

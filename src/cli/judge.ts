@@ -262,7 +262,7 @@ export function register(program: Command): void {
   const judge = program
     .command('judge')
     .description(
-      'score files with a judge (refusal, severity, groundedness, jailbreak) or calibrate a judge against human labels',
+      'score files with a judge (refusal, severity, groundedness, jailbreak, llamaguard) or calibrate a judge against human labels',
     )
     .addHelpText(
       'after',
