@@ -2,8 +2,8 @@
 // answer. A server without a reasoning parser returns the trace inside the message content; the
 // OpenAI-compatible target puts a trace that a parser returned apart back in front of the answer in
 // the same `<think>` form, so the store keeps every trace and every reader splits it one way.
-// Judges read the answer (judge/reasoning.ts), harm judges the trace too (judge/trace-harm.ts);
-// attackers, teachers and user simulators use the answer only.
+// Every judge reads the answer (judge/reasoning.ts); the harm judges also judge the trace apart
+// (judge/trace-harm.ts); attackers, teachers and user simulators use the answer only.
 export interface ReasonedText {
   /** The reply after its reasoning trace (the whole text when there is no trace). */
   answer: string;
