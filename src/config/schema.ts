@@ -65,6 +65,13 @@ export const anthropicTargetSchema = z
     model: z.string().min(1).describe('Model name, e.g. claude-sonnet-4-5.'),
     apiKey: z.string().optional().describe('API key; use ${ANTHROPIC_API_KEY}.'),
     baseURL: z.url().optional().describe('API base URL (absent = api.anthropic.com).'),
+    thinkingTokens: z
+      .int()
+      .min(1024)
+      .optional()
+      .describe(
+        "Turn on extended thinking with this budget (Claude 3.7 and later). The thinking comes back as a reasoning trace in front of the answer, stored and judged for harm like any model's trace; `maxTokens` then counts the answer alone, and the sampling temperature is the API's own (it accepts no other while thinking).",
+      ),
     ...targetCommon,
   })
   .describe('An Anthropic model.');

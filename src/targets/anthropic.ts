@@ -1,8 +1,18 @@
 // Anthropic Messages API through the official client. System messages go in `system`; a `refusal`
-// stop reason is a provider-side refusal (finishReason content_filter), not an error.
+// stop reason is a provider-side refusal (finishReason content_filter), not an error. With
+// `thinkingTokens`, extended thinking is on and its text comes back as a `<think>` trace in front of
+// the answer (core/reasoning.ts), so the harm judges read it as they read any model's trace.
 import Anthropic from '@anthropic-ai/sdk';
 import type { AnthropicTargetConfig } from '../config/index.js';
-import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import {
+  answerOf,
+  type ChatOptions,
+  type Message,
+  type Reply,
+  type Target,
+  TargetError,
+  withReasoning,
+} from '../core/index.js';
 import { toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
@@ -21,6 +31,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
     id,
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
       const started = performance.now();
+      const thinking = cfg.thinkingTokens;
       const system = messages
         .filter((m) => m.role === 'system')
         .map((m) => m.content)
@@ -29,25 +40,50 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         const res = await client.messages.create(
           {
             model: cfg.model,
-            max_tokens: options.maxTokens ?? cfg.maxTokens ?? 1024,
+            // The thinking budget counts against max_tokens: maxTokens is the answer's share.
+            max_tokens: (options.maxTokens ?? cfg.maxTokens ?? 1024) + (thinking ?? 0),
             ...(system ? { system } : {}),
+            // An earlier turn's thinking is not sent back (without tool use the API lets it go).
             messages: messages
               .filter((m) => m.role !== 'system')
-              .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+              .map((m) => ({
+                role: m.role as 'user' | 'assistant',
+                content: m.role === 'assistant' ? answerOf(m.content) || m.content : m.content,
+              })),
             ...(options.stop ? { stop_sequences: options.stop } : {}),
             // Sampling fields are sent only when set: newer models reject some of them, and this
-            // client's types no longer list them.
-            ...sampling(options.temperature ?? cfg.temperature, options.topP),
+            // client's types no longer list them. Thinking accepts none.
+            ...(thinking
+              ? { thinking: { type: 'enabled', budget_tokens: thinking } }
+              : sampling(options.temperature ?? cfg.temperature, options.topP)),
           } as Anthropic.MessageCreateParamsNonStreaming,
           { signal: options.signal },
         );
-        const text = (res.content ?? []).map((block) => (block.type === 'text' ? block.text : '')).join('');
+        const blocks = res.content ?? [];
+        const text = blocks.map((block) => (block.type === 'text' ? block.text : '')).join('');
+        // Thinking the provider's safety system encrypted is kept as a marker: it was not shown.
+        const trace = blocks
+          .map((block) =>
+            block.type === 'thinking'
+              ? block.thinking
+              : block.type === 'redacted_thinking'
+                ? '[thinking redacted by the provider]'
+                : '',
+          )
+          .filter(Boolean)
+          .join('\n\n');
         const finishReason = mapFinishReason(res.stop_reason);
         if (text.trim() === '' && finishReason !== 'content_filter') {
-          throw new TargetError(`${id}: empty reply (stop reason ${res.stop_reason ?? 'none'})`, 'empty');
+          throw new TargetError(
+            trace
+              ? `${id}: no answer after ${trace.length} characters of thinking (stop reason ${res.stop_reason ?? 'none'})${finishReason === 'length' ? '; raise maxTokens' : ''}`
+              : `${id}: empty reply (stop reason ${res.stop_reason ?? 'none'})`,
+            'empty',
+          );
         }
         return {
-          text,
+          // (an empty answer here is a provider refusal: recorded as such, as the OpenAI target does)
+          text: text.trim() === '' ? text : withReasoning(trace, text),
           finishReason,
           usage: {
             promptTokens: res.usage?.input_tokens ?? 0,

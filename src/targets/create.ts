@@ -185,7 +185,13 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
     t = withCache(t, {
       store: ctx.store,
       noCache: ctx.noCache,
-      namespace: { temperature: cfg.temperature ?? null, maxTokens: cfg.maxTokens ?? null },
+      namespace: {
+        temperature: cfg.temperature ?? null,
+        maxTokens: cfg.maxTokens ?? null,
+        // (thinking on or off changes the reply; absent keeps the keys of earlier caches)
+        ...('thinkingTokens' in cfg &&
+          cfg.thinkingTokens !== undefined && { thinkingTokens: cfg.thinkingTokens }),
+      },
     });
   }
   if (ctx.usage) t = withUsage(t, ctx.usage);

@@ -3,7 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TargetError } from '../../src/core/index.js';
+import { parseConfig } from '../../src/config/index.js';
+import { splitReasoning, TargetError } from '../../src/core/index.js';
+import { openStore } from '../../src/store/index.js';
 import { createTarget } from '../../src/targets/index.js';
 
 let server: Server | undefined;
@@ -39,7 +41,7 @@ const message = (text: string, stop = 'end_turn') => ({
   usage: { input_tokens: 7, output_tokens: 3 },
 });
 
-const target = (url: string) =>
+const target = (url: string, extra: { thinkingTokens?: number; temperature?: number } = {}) =>
   createTarget(
     {
       type: 'anthropic',
@@ -50,6 +52,7 @@ const target = (url: string) =>
       timeoutMs: 2_000,
       retries: 0,
       cache: false,
+      ...extra,
     },
     {},
   );
@@ -73,6 +76,77 @@ describe('anthropic target', () => {
       messages: [{ role: 'user', content: 'hi' }],
       max_tokens: 1024,
     });
+  });
+
+  it('extended thinking: the budget is asked for, the thinking comes back as a trace, past thinking is not sent', async () => {
+    const fake = await fakeAnthropic(() => [
+      200,
+      {
+        ...message(''),
+        content: [
+          { type: 'thinking', thinking: 'The user asks for X. Let me weigh it.', signature: 'sig' },
+          { type: 'redacted_thinking', data: 'ENCRYPTED' },
+          { type: 'text', text: 'Here is my answer.' },
+        ],
+      },
+    ]);
+    const claude = target(fake.url, { thinkingTokens: 2048, temperature: 0.2 });
+    const r = await claude.chat([{ role: 'user', content: 'hi' }], { maxTokens: 500, temperature: 0 });
+    expect(r.text).toBe(
+      '<think>\nThe user asks for X. Let me weigh it.\n\n[thinking redacted by the provider]\n</think>\n\nHere is my answer.',
+    );
+    expect(splitReasoning(r.text).answer).toBe('Here is my answer.');
+    // The budget counts against max_tokens; the API takes no sampling temperature while thinking.
+    expect(fake.bodies[0]).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      max_tokens: 2548,
+    });
+    expect(fake.bodies[0]).not.toHaveProperty('temperature');
+    await claude.chat([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: r.text },
+      { role: 'user', content: 'and?' },
+    ]);
+    expect((fake.bodies[1].messages as unknown[])[1]).toEqual({
+      role: 'assistant',
+      content: 'Here is my answer.',
+    });
+  });
+
+  it('the response cache keeps replies with and without thinking apart', async () => {
+    const fake = await fakeAnthropic(() => [200, message('Hello!')]);
+    const store = openStore(':memory:');
+    const config = (thinking: string) =>
+      parseConfig(
+        `targets:\n  claude:\n    type: anthropic\n    model: claude-fake\n    baseURL: ${fake.url}\n    apiKey: k\n    retries: 0\n${thinking}`,
+        'x.yaml',
+      );
+    const plain = createTarget('claude', { config: config(''), store: () => store });
+    const thinking = createTarget('claude', {
+      config: config('    thinkingTokens: 1024\n'),
+      store: () => store,
+    });
+    await plain.chat([{ role: 'user', content: 'hi' }]);
+    expect((await plain.chat([{ role: 'user', content: 'hi' }])).cached).toBe(true);
+    expect((await thinking.chat([{ role: 'user', content: 'hi' }])).cached).toBeUndefined();
+    expect(fake.bodies).toHaveLength(2);
+    store.close();
+  });
+
+  it('thinking with no answer is an empty reply that says so', async () => {
+    const fake = await fakeAnthropic(() => [
+      200,
+      {
+        ...message('', 'max_tokens'),
+        content: [{ type: 'thinking', thinking: 'Long deliberation…', signature: 's' }],
+      },
+    ]);
+    const err = await target(fake.url, { thinkingTokens: 1024 })
+      .chat([{ role: 'user', content: 'x' }])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe('empty');
+    expect((err as Error).message).toMatch(/no answer after \d+ characters of thinking .*raise maxTokens/);
   });
 
   it('a refusal stop reason is a content_filter reply, not an error', async () => {
