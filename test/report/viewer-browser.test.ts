@@ -118,6 +118,22 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'viewer-transcript.png'), fullPage: false });
   }, 30_000);
 
+  it('folds a reasoning trace away above the answer, as text; the list previews the answer', async () => {
+    await page.selectOption('#f-round', '2');
+    const row = page.locator('tr[data-attempt="att_r2_3"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain("I can't help with that.");
+    await row.click();
+    await page.waitForSelector('#detail:not([hidden]) .msg.assistant details.trace');
+    const trace = page.locator('#detail .msg.assistant details.trace');
+    expect(await trace.getAttribute('open')).toBeNull();
+    expect(await trace.locator('summary').textContent()).toMatch(/^reasoning trace \(\d+ characters\)$/);
+    expect(await trace.locator('pre').textContent()).toContain(XSS.script);
+    expect(await page.locator('#detail .msg.assistant > pre').textContent()).toBe("I can't help with that.");
+    expect(await page.locator('#detail-body script').count()).toBe(0);
+    expect(await xss()).toBeUndefined();
+  }, 30_000);
+
   it('shows vulnerabilities with their example transcripts, and records with provenance', async () => {
     await page.click('button[data-tab="vulns"]');
     await page.selectOption('#vuln-round', '0');

@@ -1,7 +1,13 @@
 // The viewer's JSON API: read-only views over the store. Routes return plain data; the server turns
 // them into responses. Filters (category / technique / language / outcome) apply to attempts and
 // records; technique matches one id inside an attempt's chain or the whole chain key.
-import type { Attempt, TrainingRecord } from '../../core/index.js';
+import {
+  type Attempt,
+  answerOf,
+  type Message,
+  splitReasoning,
+  type TrainingRecord,
+} from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { techniqueKey } from '../data.js';
 
@@ -45,8 +51,17 @@ function attemptSummary(a: Attempt) {
     severity: a.severity ?? null,
     turns: a.turns,
     prompt: (first?.content ?? '').slice(0, 200),
-    response: (last?.content ?? '').slice(0, 200),
+    // (a reasoning model's reply is previewed by its answer, not the start of its trace)
+    response: (answerOf(last?.content ?? '') || (last?.content ?? '')).slice(0, 200),
   };
+}
+
+/** An assistant message with a reasoning trace also carries it and its answer apart, for the page
+ * to show the trace folded away; `content` stays the stored text. */
+function withParts(m: Message): Message & { reasoning?: string; answer?: string } {
+  if (m.role !== 'assistant') return m;
+  const split = splitReasoning(m.content);
+  return split.reasoning === null ? m : { ...m, reasoning: split.reasoning, answer: split.answer };
 }
 
 function matches(a: Attempt, q: Query): boolean {
@@ -153,7 +168,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   if (a === 'attempts' && b && !c) {
     const att = store.getAttempt(b);
     if (!att) throw new HttpError(404, `no attempt ${b}`);
-    return att;
+    return { ...att, transcript: att.transcript.map(withParts) };
   }
   throw new HttpError(404, `no such endpoint: ${path}`);
 }
