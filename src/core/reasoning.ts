@@ -4,6 +4,8 @@
 // the same `<think>` form, so the store keeps every trace and every reader splits it one way.
 // Every judge reads the answer (judge/reasoning.ts); the harm judges also judge the trace apart
 // (judge/trace-harm.ts); attackers, teachers and user simulators use the answer only.
+import type { Message } from './types.js';
+
 export interface ReasonedText {
   /** The reply after its reasoning trace (the whole text when there is no trace). */
   answer: string;
@@ -72,6 +74,11 @@ export function splitReasoning(text: string): ReasonedText {
 
 /** The answer after a reply's reasoning trace (the whole text when it has none). */
 export const answerOf = (text: string): string => splitReasoning(text).answer;
+
+/** What a message says as history or in a preview: an assistant reply without its trace (the whole
+ * text when the reply stopped inside its trace and has no answer); other turns as they are. */
+export const withoutTrace = (m: Message): string =>
+  m.role === 'assistant' ? answerOf(m.content) || m.content : m.content;
 
 /** A trace and its answer in the one form `splitReasoning` reads back. */
 export const withReasoning = (reasoning: string, answer: string): string =>

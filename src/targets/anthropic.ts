@@ -5,12 +5,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { AnthropicTargetConfig } from '../config/index.js';
 import {
-  answerOf,
   type ChatOptions,
   type Message,
   type Reply,
   type Target,
   TargetError,
+  withoutTrace,
   withReasoning,
 } from '../core/index.js';
 import { toTargetError } from './errors.js';
@@ -48,7 +48,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
               .filter((m) => m.role !== 'system')
               .map((m) => ({
                 role: m.role as 'user' | 'assistant',
-                content: m.role === 'assistant' ? answerOf(m.content) || m.content : m.content,
+                content: withoutTrace(m),
               })),
             ...(options.stop ? { stop_sequences: options.stop } : {}),
             // Sampling fields are sent only when set: newer models reject some of them, and this

@@ -6,13 +6,13 @@
 import OpenAI from 'openai';
 import type { OpenAITargetConfig } from '../config/index.js';
 import {
-  answerOf,
   type ChatOptions,
   type FinishReason,
   type Message,
   type Reply,
   type Target,
   TargetError,
+  withoutTrace,
   withReasoning,
 } from '../core/index.js';
 import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
@@ -77,7 +77,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // thinking in the history (their chat templates drop it).
         messages: messages.map((m) => ({
           role: m.role,
-          content: m.role === 'assistant' ? answerOf(m.content) || m.content : m.content,
+          content: withoutTrace(m),
         })),
         temperature: options.temperature ?? cfg.temperature,
         top_p: options.topP,

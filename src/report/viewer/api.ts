@@ -3,10 +3,10 @@
 // records; technique matches one id inside an attempt's chain or the whole chain key.
 import {
   type Attempt,
-  answerOf,
   type Message,
   splitReasoning,
   type TrainingRecord,
+  withoutTrace,
 } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { techniqueKey } from '../data.js';
@@ -52,7 +52,7 @@ function attemptSummary(a: Attempt) {
     turns: a.turns,
     prompt: (first?.content ?? '').slice(0, 200),
     // (a reasoning model's reply is previewed by its answer, not the start of its trace)
-    response: (answerOf(last?.content ?? '') || (last?.content ?? '')).slice(0, 200),
+    response: (last ? withoutTrace(last) : '').slice(0, 200),
   };
 }
 
