@@ -6,7 +6,7 @@ import { complianceJudge } from './compliance.js';
 import { judgesTheAnswer } from './reasoning.js';
 
 export function offlineJailbreakJudge(): Judge {
-  const id = 'offline-jailbreak@v1';
+  const id = 'offline-jailbreak@v2';
   const compliance = complianceJudge();
   return judgesTheAnswer({
     id,

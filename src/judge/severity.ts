@@ -19,7 +19,7 @@ export function severityBand(category: string | undefined): { band: [number, num
 
 export function severityJudge(target?: Target, opts: { retries?: number } = {}): Judge {
   if (target) return llmSeverityJudge(target, opts);
-  const id = 'offline-severity@v1';
+  const id = 'offline-severity@v2';
   const compliance = complianceJudge();
   return judgesTheAnswer({
     id,

@@ -139,7 +139,7 @@ describe('runRedteam', () => {
       expect(sent).toContain(JSON.stringify(request));
       const got = seedIn(lastUser(request), few);
       expect(reply?.content).toBe(got ? comply(got) : refuse(seeds[0] as Seed));
-      expect(x.verdicts.map((v) => v.judge)).toEqual(['offline-compliance@v1', 'offline-severity@v1']);
+      expect(x.verdicts.map((v) => v.judge)).toEqual(['offline-compliance@v2', 'offline-severity@v2']);
       expect(x.outcome).toBe(decideOutcome(x.verdicts).outcome);
       expect(x.calls).toBeGreaterThanOrEqual(1);
     }
