@@ -3,7 +3,7 @@
 import type { RefusalModel } from './model.js';
 
 export const REFUSAL_MODEL: RefusalModel = {
-  version: 'refusal-lr-v17',
+  version: 'refusal-lr-v18',
   labels: ['full_compliance', 'full_refusal', 'partial_refusal'],
   dense: {
     bias: [-0.0097, 0.3144, -0.3048],
