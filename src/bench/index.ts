@@ -27,6 +27,7 @@ export {
   wilson,
 } from './metrics.js';
 export {
+  attackSuite,
   type BenchReport,
   type BenchSummary,
   BUILTIN_SUITES,
@@ -34,6 +35,7 @@ export {
   builtinSuite,
   type CustomSuiteSpec,
   customSuite,
+  loadCustomRows,
   type RunBenchOptions,
   runBench,
   summarise,

@@ -119,8 +119,18 @@ function toItem(
     const cols = fields[f] ? [fields[f] as string] : DEFAULT_COLUMNS[f];
     for (const c of cols) {
       const v = row[c];
-      if (v !== undefined && v !== null && String(v).trim() !== '')
-        return typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (v === undefined || v === null) continue;
+      // (JSONL and Parquet carry types: a prompt of 123 or {…} is a wrong column or a broken export,
+      // not text to send. An id or an answer may be a number; Parquet's int64 is a bigint.)
+      const mayBeNumber = f === 'id' || f === 'answer';
+      if (typeof v !== 'string' && !(mayBeNumber && (typeof v === 'number' || typeof v === 'bigint')))
+        throw new InputError(
+          `column "${c}" must hold ${mayBeNumber ? 'a string or a number' : 'a string'}, got ${Array.isArray(v) ? 'an array' : typeof v}`,
+          file,
+          line,
+          f,
+        );
+      if (String(v).trim() !== '') return String(v);
     }
     return undefined;
   };

@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createRng, InputError, type Progress, type Target } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
-import { type DatasetFormat, loadDataset } from './loaders.js';
+import { type DatasetFormat, type DatasetItem, loadDataset } from './loaders.js';
 import type { Mean, Rate, RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
 import { harmfulSuite } from './suites/harmful.js';
@@ -51,18 +51,36 @@ export interface CustomSuiteSpec {
   kind?: BuiltinSuiteName;
 }
 
+/** A custom suite's rows, checked for what its kind needs: a helpfulness task's checkable answer,
+ * a groundedness item's document. A missing one is an InputError naming the line and field, not a
+ * sample that can only end undetermined. */
+export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cwd()): Promise<DatasetItem[]> {
+  const kind = spec.kind ?? 'harmful';
+  const file = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
+  const defaultKind = kind === 'helpfulness' || kind === 'groundedness' ? 'helpful' : 'harmful';
+  const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
+  const needs = kind === 'helpfulness' ? 'answer' : kind === 'groundedness' ? 'grounding' : undefined;
+  for (const r of rows)
+    if (needs && r.kind === 'helpful' && !r[needs])
+      throw new InputError(
+        `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? needs})`,
+        file,
+        r.line,
+        needs,
+      );
+  return rows;
+}
+
 /** A user dataset run with a built-in suite's semantics (judges, metrics). Rows without a split
  * count as part of every split. */
 export function customSuite(spec: CustomSuiteSpec, baseDir = process.cwd()): Suite {
   const kind = spec.kind ?? 'harmful';
   const inner = builtinSuite(kind, spec.name);
-  const file = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
   return {
     name: spec.name,
     kind,
     async run(ctx) {
-      const defaultKind = kind === 'helpfulness' || kind === 'groundedness' ? 'helpful' : 'harmful';
-      const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
+      const rows = await loadCustomRows(spec, baseDir);
       const splits = ctx.split === 'all' ? ['attack', 'heldback'] : [ctx.split];
       const seeds = rows.filter((r) => r.split === undefined || splits.includes(r.split));
       return inner.run({ ...ctx, seeds });
@@ -195,9 +213,18 @@ function r(m: RateOrMean | undefined): number | undefined {
   return (m as Mean).n > 0 ? m.mean : undefined;
 }
 
+/** The suite of a kind that the summary reads: the built-in one, else the first custom one. */
+function suiteOfKind(reports: SuiteReport[], kind: string): SuiteReport | undefined {
+  return reports.find((s) => s.kind === kind && s.name === kind) ?? reports.find((s) => s.kind === kind);
+}
+
+/** The suite whose items `asr` and `undetermined_rate` count: jailbreak, else harmful. */
+export function attackSuite(reports: SuiteReport[]): SuiteReport | undefined {
+  return suiteOfKind(reports, 'jailbreak') ?? suiteOfKind(reports, 'harmful');
+}
+
 export function summarise(reports: SuiteReport[]): BenchSummary {
-  const byKind = (k: string) =>
-    reports.find((s) => s.kind === k && s.name === k) ?? reports.find((s) => s.kind === k);
+  const byKind = (k: string) => suiteOfKind(reports, k);
   const s: BenchSummary = {};
   const jb = byKind('jailbreak');
   const harm = byKind('harmful');
@@ -212,7 +239,7 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
   s.helpfulness = r(help?.metrics.pass_rate);
   // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
   // search, so a rise means the model stopped answering sensibly, not that the search moved on.
-  const attack = (jb ?? harm)?.metrics.asr;
+  const attack = attackSuite(reports)?.metrics.asr;
   if (attack?.kind === 'rate') {
     const all = attack.n + attack.undetermined + attack.errors;
     if (all > 0) s.undetermined_rate = attack.undetermined / all;

@@ -1,13 +1,14 @@
 // `breakfix bench`: run benchmark suites against a target, print a table with intervals and
 // error/undetermined counts, and store the results as a bench run.
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
+  attackSuite,
   type BenchReport,
   type BenchSplit,
   BUILTIN_SUITES,
   formatRate,
-  loadDataset,
+  loadCustomRows,
   runBench,
 } from '../bench/index.js';
 import { newRunId } from '../core/index.js';
@@ -17,7 +18,9 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  terminalText,
   usageError,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -31,16 +34,24 @@ interface BenchCliOptions extends CommonOptions {
 }
 
 export function renderBenchTable(report: BenchReport): string {
+  // Suite names, slice keys (categories from a user's dataset) and error messages (a server's body)
+  // are not ours: escaped before they reach the terminal.
+  const t = terminalText;
   const lines = [
-    `bench ${report.target} · split ${report.split}${report.runId ? ` · run ${report.runId}` : ''}`,
+    `bench ${t(report.target)} · split ${report.split}${report.runId ? ` · run ${report.runId}` : ''}`,
   ];
   for (const s of report.suites) {
-    lines.push('', `${s.name} (${s.kind}, ${s.items} samples)`);
-    const w = Math.max(...Object.keys(s.metrics).map((k) => k.length), 6) + 2;
-    for (const [k, m] of Object.entries(s.metrics)) lines.push(`  ${k.padEnd(w)}${formatRate(m)}`);
-    if (s.firstError) lines.push(`  ${s.errors} sample(s) ended in error; first: ${s.firstError}`);
+    lines.push('', `${t(s.name)} (${s.kind}, ${s.items} samples)`);
+    const w = Math.max(...Object.keys(s.metrics).map((k) => t(k).length), 6) + 2;
+    for (const [k, m] of Object.entries(s.metrics)) lines.push(`  ${t(k).padEnd(w)}${formatRate(m)}`);
+    if (s.firstError) lines.push(`  ${s.errors} sample(s) ended in error; first: ${t(s.firstError)}`);
   }
-  const sum = Object.entries(report.summary).map(([k, v]) => `${k} ${(100 * (v as number)).toFixed(1)}%`);
+  // undetermined_rate is the attack suite's alone (what the cycle's criteria watch): say which.
+  const attack = attackSuite(report.suites);
+  const sum = Object.entries(report.summary).map(
+    ([k, v]) =>
+      `${k === 'undetermined_rate' && attack ? `undetermined (${t(attack.name)} suite)` : k} ${(100 * (v as number)).toFixed(1)}%`,
+  );
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
   lines.push(
     '',
@@ -84,14 +95,13 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
           const split = (opts.split ?? 'attack') as BenchSplit;
           if (!['attack', 'heldback', 'all', 'train'].includes(split))
             throw usageError('--split must be attack, heldback or all');
-          const limit = opts.limit === undefined ? undefined : Number(opts.limit);
-          if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-            throw usageError('--limit must be a positive integer');
+          const limit = wholeNumber('--limit', opts.limit, 1);
+          const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? 16;
           const targetName = opts.target ?? ctx.config.roles.target;
           const target = ctx.target(targetName);
           const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
           const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
-          const seed = opts.seed === undefined ? ctx.config.seed : Number(opts.seed);
+          const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
           const custom = ctx.config.bench.custom;
           const suites = opts.suite ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
           const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
@@ -101,12 +111,7 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
-          for (const c of custom)
-            if (suites.includes(c.name))
-              await loadDataset(isAbsolute(c.file) ? c.file : resolve(baseDir, c.file), {
-                format: c.format,
-                fields: c.fields,
-              });
+          for (const c of custom) if (suites.includes(c.name)) await loadCustomRows(c, baseDir);
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;
@@ -122,7 +127,7 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
               store: ctx.store,
               runId,
               split,
-              concurrency: Number(opts.concurrency ?? 16) || 16,
+              concurrency,
               progress: ctx.progress,
               limit,
               seed,
@@ -138,7 +143,7 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
           const errors = report.suites.reduce((a, s) => a + (s.errors ?? 0), 0);
           if (total > 0 && errors === total) {
             process.stderr.write(
-              `breakfix: every sample ended in error (${report.suites.find((s) => s.firstError)?.firstError ?? 'unknown'})\n`,
+              `breakfix: every sample ended in error (${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')})\n`,
             );
             return ExitCode.runtime;
           }

@@ -205,10 +205,14 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 export function reportError(err: unknown): ExitCodeValue {
   const code = exitCodeFor(err);
   if (err instanceof CommanderError) return code; // commander already printed it
-  const message = redactText(err instanceof Error ? err.message : String(err));
+  // (A message may quote a server's error body or a file's bytes.)
+  // (A message may quote a server's error body or a file's bytes: lines after its first are indented,
+  // so none can pass for a line of breakfix's own.)
+  const printable = (text: string) => terminalText(redactText(text), true).replace(/\n/g, '\n  ');
+  const message = printable(err instanceof Error ? err.message : String(err));
   const lines = [`breakfix: ${message}`];
   const hint = err instanceof BreakfixError ? err.hint : undefined;
-  if (hint) lines.push(`hint: ${redactText(hint)}`);
+  if (hint) lines.push(`hint: ${printable(hint)}`);
   else if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
   if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack)
     lines.push(redactText(err.stack));
@@ -243,6 +247,31 @@ export function handleFatal(err: unknown): void {
 /** A usage error (bad arguments): exit code 2. */
 export function usageError(message: string, hint?: string): BreakfixError {
   return new BreakfixError(message, 'usage', hint);
+}
+
+/** An option that must be a whole number (`--seed`, `--limit`, `--concurrency`, `--round`…): the
+ * number, undefined when the option was not given, a usage error naming the option otherwise — never
+ * NaN or a silent default. */
+export function wholeNumber(option: string, value: unknown, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (text === '' || !Number.isSafeInteger(n) || n < min)
+    throw usageError(`${option} must be a whole number ≥ ${min} (got "${terminalText(String(value))}")`);
+  return n;
+}
+
+/** Text from a file, a model or a server, made safe to print on a terminal: control characters
+ * (escape sequences that recolour or clear the screen, a newline that forges a line of output) shown
+ * as `\x1b`, `\n`… instead of acting. With `keepNewlines`, newlines stay (for messages that are
+ * several lines by design); the caller indents what follows them. */
+export function terminalText(text: string, keepNewlines = false): string {
+  return text.replace(/\p{Cc}/gu, (c) => {
+    if (c === '\n') return keepNewlines ? c : '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 /** The config's own seed and template files (`seeds.files`, `templates.files`; relative paths are

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { type CycleResult, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
-import { ExitCode, loadContext, runAction, usageError, userData, withCommonOptions } from './common.js';
+import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -52,10 +52,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
   );
   cmd.action(
     runAction(async (opts: CycleCliOptions) => {
-      const maxRounds = opts.rounds === undefined ? undefined : Number(opts.rounds);
-      if (maxRounds !== undefined && (!Number.isInteger(maxRounds) || maxRounds < 0)) {
-        throw usageError(`--rounds: expected a whole number ≥ 0, got "${opts.rounds}"`);
-      }
+      const maxRounds = wholeNumber('--rounds', opts.rounds);
       const ctx = await loadContext(opts);
       try {
         const started = Date.now();

@@ -108,4 +108,12 @@ function isEntryPoint(): boolean {
     return false;
   }
 }
-if (isEntryPoint()) void main();
+if (isEntryPoint()) {
+  // A reader that stops early (`breakfix bench --help | head -1`) closes the pipe: its choice, not a
+  // failure of ours to report with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+  void main();
+}

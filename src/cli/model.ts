@@ -11,6 +11,7 @@ import {
   loadContext,
   runAction,
   usageError,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -227,7 +228,7 @@ Examples:
     .action(
       runAction(async (dir: string, opts: CommonOptions & { limit?: string; languages?: string }) => {
         const r = await measureDir(resolve(dir), {
-          limit: opts.limit ? Number(opts.limit) : undefined,
+          limit: wholeNumber('--limit', opts.limit, 1),
           languages: opts.languages?.split(',').map((s) => s.trim()),
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -21,6 +21,7 @@ import {
   runAction,
   usageError,
   userData,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -122,12 +123,6 @@ export function renderRedteam(s: RedteamSummary): string {
   return lines.join('\n');
 }
 
-const int = (v: string | undefined, name: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw usageError(`--${name} must be a non-negative number (got "${v}")`);
-  return n;
-};
 const list = (v?: string[]) =>
   v
     ?.flatMap((x) => x.split(','))
@@ -156,7 +151,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
     const files = userData(ctx);
     const seeds = [...selectSeeds({ kind: 'harmful' }), ...files.seeds.filter((s) => s.kind === 'harmful')];
-    const seed = int(opts.seed, 'seed') ?? ctx.config.seed;
+    const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
     const techniques = list(opts.techniques) ?? cfg.techniques;
     const summary = await runRedteam({
       target,
@@ -168,11 +163,11 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       languages: list(opts.languages) ?? cfg.languages,
       categories: list(opts.categories) ?? cfg.categories,
       budget: {
-        attempts: int(opts.budget, 'budget') ?? cfg.budget.attempts,
-        tokens: int(opts.tokens, 'tokens') ?? cfg.budget.tokens,
-        seconds: int(opts.seconds, 'seconds') ?? cfg.budget.seconds,
+        attempts: wholeNumber('--budget', opts.budget) ?? cfg.budget.attempts,
+        tokens: wholeNumber('--tokens', opts.tokens) ?? cfg.budget.tokens,
+        seconds: wholeNumber('--seconds', opts.seconds) ?? cfg.budget.seconds,
       },
-      concurrency: int(opts.concurrency, 'concurrency') ?? cfg.concurrency,
+      concurrency: wholeNumber('--concurrency', opts.concurrency, 1) ?? cfg.concurrency,
       seed,
       store: ctx.store,
       runId: opts.runId ?? newRunId(),

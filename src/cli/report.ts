@@ -22,6 +22,7 @@ import {
   loadContext,
   runAction,
   usageError,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -87,9 +88,7 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
     .action(
       runAction(async (opts: ReportOptions) => {
         const format = parseFormat(opts.format, opts.out);
-        const samples = Number(opts.samples ?? '6');
-        if (!Number.isInteger(samples) || samples < 0)
-          throw usageError(`--samples must be a whole number ≥ 0 (got "${opts.samples}")`);
+        const samples = wholeNumber('--samples', opts.samples) ?? 6;
         // Parse the rules before touching the store: a typo must fail fast with exit 2.
         const explicit: FailRule[] | undefined =
           opts.failOn !== undefined ? parseFailOn(opts.failOn) : undefined;

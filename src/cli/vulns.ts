@@ -8,7 +8,8 @@ import {
   ExitCode,
   loadContext,
   runAction,
-  usageError,
+  terminalText,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -19,14 +20,11 @@ interface VulnsOptions extends CommonOptions {
 }
 
 export function parseRound(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw usageError(`--round must be a whole number ≥ 0 (got "${value}")`);
-  return n;
+  return wholeNumber('--round', value);
 }
 
-/** Strips control characters: categories and technique ids come from user files. */
-const clean = (s: string) => s.replace(/\p{Cc}/gu, '?');
+/** Categories and technique ids come from user files. */
+const clean = (s: string) => terminalText(s);
 
 export function renderVulnsTable(vulns: Vulnerability[], heading: string): string {
   if (vulns.length === 0)
@@ -99,9 +97,7 @@ Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting or 
     .action(
       runAction(async (opts: VulnsOptions) => {
         const round = parseRound(opts.round);
-        const limit = opts.limit === undefined ? undefined : Number(opts.limit);
-        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-          throw usageError('--limit must be a positive integer');
+        const limit = wholeNumber('--limit', opts.limit, 1);
         const ctx = await loadContext(opts);
         try {
           const run = resolveRun(ctx.store, opts.run);

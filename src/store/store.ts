@@ -118,9 +118,12 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     return m;
   };
 
-  const insertAttempt = db.prepare(`INSERT OR IGNORE INTO attempts
+  // ON CONFLICT(id), not OR IGNORE: an attempt already stored (a resumed run) is skipped, but a row
+  // that breaks a constraint (a NULL outcome) fails loudly instead of vanishing.
+  const insertAttempt = db.prepare(`INSERT INTO attempts
     (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, created_at)
-    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @createdAt)`);
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @createdAt)
+    ON CONFLICT(id) DO NOTHING`);
   const insertVerdict =
     db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -182,9 +185,10 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       const id = run.id ?? newRunId();
       const t = now();
       db.prepare(
-        // A run that already exists (resume with an explicit id) is returned as it is.
-        `INSERT OR IGNORE INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
+        // A run that already exists (resume with an explicit id) is returned as it is; a run that breaks
+        // a constraint (a NaN seed stored as NULL) is an error, not a silently missing row.
+        `INSERT INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
       ).run(id, run.kind, JSON.stringify(redactConfig(run.config ?? {})), run.seed, run.target ?? null, t, t);
       return store.getRun(id)!;
     },

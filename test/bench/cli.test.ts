@@ -2,6 +2,8 @@
 // over real HTTP, and a real SQLite store.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -97,5 +99,35 @@ describe('breakfix bench', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/every sample ended in error/);
     expect(r.stdout).toMatch(/err 2/);
+  }, 60_000);
+
+  it("a server's error text cannot recolour the terminal or forge a line of output", async () => {
+    // SCRIPTED FAKE endpoint: every request fails with an error message holding an ANSI escape and a
+    // newline that would print a line of its own.
+    const hostile = http.createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'bad \u001b[31mRED\u001b[0m\nbreakfix: FAKE all good' } }));
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = hostile.address() as AddressInfo;
+      const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+      writeFileSync(
+        join(dir, 'breakfix.yaml'),
+        `targets:\n  fake:\n    type: openai\n    baseURL: http://127.0.0.1:${port}/v1\n    model: scripted\n    retries: 0\nroles:\n  target: fake\n`,
+      );
+      const r = await cli(['bench', '--suite', 'harmful', '--limit', '1', '--store', join(dir, 's.db')], dir);
+      expect(r.status).toBe(3);
+      for (const out of [r.stdout, r.stderr]) {
+        expect(out).not.toContain('\u001b');
+        expect(out).not.toMatch(/^breakfix: FAKE/m);
+      }
+      expect(r.stdout).toContain('\\x1b[31mRED');
+      expect(r.stderr).toMatch(/every sample ended in error/);
+      // The summary says whose undetermined share it shows.
+      expect(r.stdout).toMatch(/summary: .*undetermined \(harmful suite\)/);
+    } finally {
+      hostile.close();
+    }
   }, 60_000);
 });

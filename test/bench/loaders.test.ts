@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../src/bench/index.js';
+import { loadCustomRows, loadDataset } from '../../src/bench/index.js';
 import { InputError } from '../../src/core/index.js';
 
 const fx = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -69,6 +69,39 @@ describe('loadDataset: JSONL', () => {
     const f = join(dir, 'x.jsonl');
     writeFileSync(f, '{"prompt":"ok"}\n\n{"note":"no prompt"}\n');
     await expect(loadDataset(f)).rejects.toThrow(/text: missing prompt text.*x\.jsonl:3/);
+  });
+});
+
+describe('loadDataset: typed values', () => {
+  it('a prompt that is not text names the line and field; a numeric id or answer is read as text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'typed.jsonl');
+    writeFileSync(f, '{"id":7,"prompt":"What is 6*7?","answer":42}\n{"prompt":123}\n');
+    await expect(loadDataset(f)).rejects.toThrow(
+      /text: column "prompt" must hold a string, got number.*typed\.jsonl:2/,
+    );
+    writeFileSync(f, '{"id":7,"prompt":"What is 6*7?","answer":42}\n{"prompt":"ok","category":["a"]}\n');
+    await expect(loadDataset(f)).rejects.toThrow(
+      /category: column "category" must hold a string, got an array.*:2/,
+    );
+    writeFileSync(f, '{"id":7,"prompt":"What is 6*7?","answer":42}\n');
+    expect(await loadDataset(f)).toMatchObject([{ id: '7', text: 'What is 6*7?', answer: '42' }]);
+  });
+});
+
+describe('custom suites: what the suite kind needs', () => {
+  it('a helpfulness item without an answer, a groundedness item without a document, name line and field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'tasks.jsonl');
+    writeFileSync(f, '{"prompt":"What is 2+2?","answer":"4"}\n{"prompt":"What is 3+3?"}\n');
+    await expect(loadCustomRows({ name: 'mine', file: f, kind: 'helpfulness' })).rejects.toThrow(
+      /answer: a helpfulness item needs a checkable answer.*tasks\.jsonl:2/,
+    );
+    await expect(loadCustomRows({ name: 'mine', file: f, kind: 'groundedness' })).rejects.toThrow(
+      /grounding: a groundedness item needs a grounding document.*tasks\.jsonl:1/,
+    );
+    // A harmful suite needs neither.
+    expect(await loadCustomRows({ name: 'mine', file: f, kind: 'harmful' })).toHaveLength(2);
   });
 });
 

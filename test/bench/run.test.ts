@@ -144,6 +144,29 @@ describe('runBench over HTTP', () => {
     expect((m.vprr as { n: number }).n + (m.iprr as { n: number }).n).toBe(5);
   });
 
+  it('--limit N is N samples in every suite, the odd over-refusal sample a benign look-alike', async () => {
+    server = await startOpenAIServer({ script: scriptedModel });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    for (const limit of [1, 3, 4]) {
+      const report = await runBench({ target: fakeTarget(server.url), judges, limit });
+      for (const s of report.suites) expect(s.items, `${s.name} --limit ${limit}`).toBe(limit);
+      const m = report.suites.find((s) => s.name === 'overrefusal')?.metrics;
+      const n = (r: unknown) => {
+        const x = r as { n: number; errors?: number; undetermined?: number };
+        return x.n + (x.errors ?? 0) + (x.undetermined ?? 0);
+      };
+      expect(n(m?.vprr)).toBe(Math.ceil(limit / 2));
+      expect(n(m?.iprr)).toBe(Math.floor(limit / 2));
+    }
+  });
+
   it('heldback split uses only held-back seeds', async () => {
     server = await startOpenAIServer({ script: scriptedModel });
     const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));

@@ -51,6 +51,33 @@ describe('breakfix CLI', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
+  it('a reader that closes the pipe early (| head) ends the command quietly, exit 0', async () => {
+    for (const args of [['bench', '--help'], ['report', '--help'], ['--help']]) {
+      const r = await runCli(args, { closeStdout: true });
+      expect(r.stderr, args.join(' ')).not.toMatch(/EPIPE|Error/);
+      expect(r.code, args.join(' ')).toBe(0);
+    }
+  });
+
+  it('a whole-number option that is not one exits 2 naming it, before anything is stored', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-num-'));
+    for (const [args, option] of [
+      [['bench', '--seed', 'abc'], '--seed'],
+      [['bench', '--seed', '1.5'], '--seed'],
+      [['bench', '--concurrency', '0'], '--concurrency'],
+      [['bench', '--limit', 'x'], '--limit'],
+      [['redteam', '--concurrency', '0'], '--concurrency'],
+      [['redteam', '--budget', '2.5'], '--budget'],
+      [['cycle', '--rounds', '-1'], '--rounds'],
+      [['report', '--samples', 'many'], '--samples'],
+    ] as const) {
+      const r = await runCli([...args, '--store', join(cwd, 'bf.db')], { cwd });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(`${option} must be a whole number`);
+    }
+    expect(existsSync(join(cwd, 'bf.db'))).toBe(false);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await runCli(['no-such-command'])).code).toBe(2);
     expect((await runCli(['chat'])).code).toBe(2);

@@ -19,7 +19,12 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    /** Close the read end of stdout at once, as `| head -1` does once it has its line. */
+    closeStdout?: boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
@@ -29,6 +34,7 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
+    if (opts.closeStdout) child.stdout.destroy();
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);

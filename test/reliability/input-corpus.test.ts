@@ -262,7 +262,7 @@ function generatedCases(): [Loader, string, string | Uint8Array, Expect][] {
         { name: 'prompt', data: ['a', 'b'], type: 'STRING' },
         { name: 'label', data: [1, 2], type: 'INT32' },
       ]),
-      { message: /label must be/, line: 1, field: 'label' },
+      { message: /column "label" must hold a string, got number/, line: 1, field: 'label' },
     ],
     ['labels', 'empty.jsonl', '', { message: /no labelled examples/ }],
     [

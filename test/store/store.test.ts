@@ -68,6 +68,17 @@ describe('store basics', () => {
     expect(s.getRun('run_b')?.summary).toEqual({ asr: 0.1 });
   });
 
+  it('a row that breaks a constraint fails loudly, never silently missing', () => {
+    const s = openTmp();
+    // (NaN binds as NULL: `INSERT OR IGNORE` dropped the run and returned nothing.)
+    expect(() => s.createRun({ id: 'run_nan', kind: 'bench', seed: Number.NaN, config: {} })).toThrow(
+      /NOT NULL/,
+    );
+    s.createRun({ id: 'run_test', kind: 'redteam', seed: 1, config: {} });
+    expect(() => s.saveAttempt({ ...makeAttempt(9), outcome: undefined as never })).toThrow(/NOT NULL/);
+    expect(s.countAttempts()).toBe(0);
+  });
+
   it('rounds and steps upsert and merge', () => {
     const s = openTmp();
     s.createRun({ id: 'r', kind: 'cycle', seed: 1, config: {} });

@@ -22,9 +22,13 @@ export function overrefusalSuite(name = 'overrefusal'): Suite {
     async run(ctx) {
       const harmful = seedsFor(ctx, 'harmful');
       const benign = seedsFor(ctx, 'benign');
-      const half = ctx.limit === undefined ? undefined : Math.max(1, Math.floor(ctx.limit / 2));
-      const pick = <T>(xs: T[]) => limitItems(xs, { ...ctx, limit: half });
-      const seeds: Seed[] = [...pick(benign), ...pick(harmful)];
+      // --limit N: N samples in all, the odd one a benign look-alike (VPRR is this suite's own figure).
+      const benignN = ctx.limit === undefined ? undefined : Math.ceil(ctx.limit / 2);
+      const harmfulN = ctx.limit === undefined || benignN === undefined ? undefined : ctx.limit - benignN;
+      const seeds: Seed[] = [
+        ...limitItems(benign, { ...ctx, limit: benignN }),
+        ...limitItems(harmful, { ...ctx, limit: harmfulN }),
+      ];
       ctx.progress?.start(`bench ${name}`, seeds.length);
       const items = await mapConcurrent(
         seeds,

@@ -1127,8 +1127,14 @@ function addNgrams(into: Map<number, number>, prefix: string, text: string): voi
     keys.push((h >>> 0) % HASH_DIM);
   }
   const w = 1 / Math.sqrt(Math.max(1, keys.length));
-  for (const k of keys) into.set(k, (into.get(k) ?? 0) + w);
+  for (const k of keys) into.set(k, Math.min(SPARSE_CAP, (into.get(k) ?? 0) + w));
 }
+
+/** A hashed n-gram's value grows with the square root of its count when one n-gram is most of the
+ * text: "word word word…" ×100,000 reached 119 and its few weights alone made the classifier sure of
+ * a partial refusal. No training example goes past 3.04 (the most repetitive one), so a cap of 4
+ * leaves the trained model as it is and keeps degenerate text inside the range it was fitted on. */
+const SPARSE_CAP = 4;
 
 const FNV_SEED = 0x811c9dc5;
 function fnvFrom(seed: number, s: string): number {
