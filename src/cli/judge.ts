@@ -1,9 +1,19 @@
 // `breakfix judge`: score a JSONL file line by line with a judge, or calibrate a judge against
 // human labels.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fstatSync,
+  openSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { InputError, type Judge, type Verdict } from '../core/index.js';
+import { BreakfixError, InputError, type Judge, type Verdict } from '../core/index.js';
 import {
   calibrate,
   createJudges,
@@ -20,7 +30,9 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  terminalText,
   usageError,
+  wholeNumber,
   withCommonOptions,
 } from './common.js';
 
@@ -34,22 +46,39 @@ interface ScoreOptions extends CommonOptions {
   concurrency?: string;
 }
 
+const LLAMAGUARD_HINT =
+  'pass --judge TARGET (a target serving Llama Guard) or set judges.llamaguard in the config';
+
 function pickJudge(ctx: Context, kind: Kind, judge?: string): Judge {
+  if (kind === 'llamaguard' && judge === 'offline')
+    throw usageError('there is no offline llamaguard judge', LLAMAGUARD_HINT);
   const cfg = { ...ctx.config, judges: { ...ctx.config.judges, ...(judge ? { [kind]: judge } : {}) } };
   const set: JudgeSet = createJudges(cfg, { target: (name) => ctx.target(name) });
   const j = set[kind];
-  if (!j) throw usageError(`no ${kind} judge configured`);
+  if (!j)
+    throw usageError(`no ${kind} judge configured`, kind === 'llamaguard' ? LLAMAGUARD_HINT : undefined);
   return j;
 }
 
 async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<number> {
   if (!opts.in) throw usageError('--in FILE.jsonl is required');
   if (!opts.out) throw usageError('--out OUT.jsonl is required');
-  if (!existsSync(opts.in)) throw new InputError('file not found', opts.in);
+  const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? 16;
+  // Everything that can be wrong with the input or the judge is found before --out is truncated.
+  const input = byteLines(openInput(opts.in));
+  if (opts.in !== '-' && opts.out !== '-' && sameFile(opts.in, opts.out))
+    throw usageError(
+      `--out ${opts.out} is the input file: writing it would erase the lines before they are read`,
+      'write to another file, then move it over the input',
+    );
   const judge = pickJudge(ctx, kind, opts.judge);
-  const concurrency = Math.max(1, Number(opts.concurrency ?? 16) || 16);
-  const input = byteLines(opts.in);
-  const out = createWriteStream(opts.out, 'utf8');
+  const out = openOutput(opts.out);
+  let writeError: Error | undefined;
+  const writeFailed = (err: Error) => new BreakfixError(`cannot write ${opts.out}: ${err.message}`, 'output');
+  out.on('error', (err) => {
+    writeError ??= err;
+  });
+  const inName = opts.in === '-' ? '<stdin>' : opts.in;
   const counts: Record<string, number> = {};
   const status = { ok: 0, error: 0, undetermined: 0 };
   const bad: { line: number; reason: string }[] = [];
@@ -89,8 +118,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
         [kind]: v.status === 'ok' ? v.value : null,
         [`${kind}_verdict`]: { judge: v.judge, status: v.status, rationale: v.rationale, detail: v.detail },
       };
-      if (!out.write(`${JSON.stringify(row)}\n`))
-        await new Promise<void>((r) => out.once('drain', () => r()));
+      if (writeError) throw writeFailed(writeError);
+      // (an error instead of a drain is in writeError, thrown at the next write)
+      if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain').catch(() => undefined);
     }
     ctx.progress.tick(batch.length);
     batch = [];
@@ -125,11 +155,14 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     if (batch.length >= concurrency) await flush();
   }
   if (batch.length) await flush();
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-  );
+  if (writeError) throw writeFailed(writeError);
+  if (out !== process.stdout)
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(writeFailed(err)) : resolve())),
+    );
   ctx.progress.done();
-  for (const b of bad) process.stderr.write(`${opts.in}:${b.line}: skipped: ${b.reason}\n`);
+  // (a JSON.parse message quotes the line's bytes)
+  for (const b of bad) process.stderr.write(`${terminalText(`${inName}:${b.line}: skipped: ${b.reason}`)}\n`);
   const summary = {
     judge: judge.id,
     kind,
@@ -141,25 +174,67 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     badLines: bad,
     counts,
   };
-  ctx.out(summary, () =>
+  const text = () =>
     [
-      `${summary.judged} lines judged by ${judge.id} → ${opts.out}`,
+      `${summary.judged} lines judged by ${judge.id} → ${opts.out === '-' ? 'stdout' : terminalText(opts.out as string)}`,
       `  ${Object.entries(counts)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, n]) => `${k}: ${n}`)
         .join('  ')}`,
       `  ok ${status.ok}  undetermined ${status.undetermined}  error ${status.error}  skipped ${bad.length}`,
-    ].join('\n'),
-  );
+    ].join('\n');
+  // With --out -, stdout is the JSONL: the summary goes to stderr.
+  if (opts.out === '-') process.stderr.write(`${ctx.json ? JSON.stringify(summary, null, 2) : text()}\n`);
+  else ctx.out(summary, text);
   if (status.error > 0) return ExitCode.runtime;
   if (bad.length > 0) return ExitCode.input;
   return ExitCode.ok;
 }
 
-/** The lines of a file as bytes (LF or CRLF), streamed, so each can be checked for UTF-8. */
-async function* byteLines(file: string): AsyncGenerator<Buffer> {
+/** `--in`: stdin for `-`, else the file opened now, so that a missing or unreadable file or a
+ * directory is an InputError before anything is written. */
+function openInput(file: string): AsyncIterable<Buffer> {
+  if (file === '-') return process.stdin;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(e.code === 'ENOENT' ? 'file not found' : `cannot read file: ${e.message}`, file);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new InputError('not a file (a directory)', file);
+  }
+  return createReadStream('', { fd });
+}
+
+/** `--out`: stdout for `-`, else the file, created or truncated now; a path that cannot be written is
+ * a clear error here, not a stream 'error' event later. */
+function openOutput(file: string): Writable {
+  if (file === '-') return process.stdout;
+  try {
+    return createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOENT' ? 'no such directory' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    throw new InputError(`cannot write --out: ${why}`, file);
+  }
+}
+
+/** Whether `out` is `input` already: the same path, a symlink or a hard link to it. */
+function sameFile(input: string, out: string): boolean {
+  const a = statSync(input);
+  const b = statSync(out, { throwIfNoEntry: false });
+  if (!b) return false;
+  return realpathSync(input) === realpathSync(out) || (a.ino !== 0 && a.dev === b.dev && a.ino === b.ino);
+}
+
+/** The lines of a stream as bytes (LF or CRLF), so each can be checked for UTF-8. */
+async function* byteLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(file)) {
+  for await (const chunk of stream) {
     const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
     let start = 0;
     for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, start)) {
@@ -200,38 +275,42 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
   if (!opts.labels) throw usageError('--labels FILE (CSV or JSONL with prompt, response, label) is required');
   const kind = (opts.kind ?? 'refusal') as Kind;
   if (!KINDS.includes(kind)) throw usageError(`--kind must be one of ${KINDS.join(', ')}`);
-  const worst = Number(opts.worst ?? 10);
-  if (!Number.isInteger(worst) || worst < 0)
-    throw usageError(
-      `--worst must be a whole number of disagreements to show (0 for none), not "${opts.worst}"`,
-    );
+  const worst = wholeNumber('--worst', opts.worst, 0) ?? 10;
   if (opts.half !== undefined && opts.half !== 'dev' && opts.half !== 'held-out')
     throw usageError(`--half must be "dev" or "held-out", not "${opts.half}"`);
-  let labelled = loadLabels(opts.labels);
+  let labelled = loadLabels(opts.labels, kind);
   if (opts.half !== undefined) {
     const noId = labelled.find((x) => x.id === undefined || x.id === '');
     if (noId)
       throw usageError(
         `--half splits by each item's id, and ${opts.labels}${noId.line ? `:${noId.line}` : ''} has none`,
       );
+    const all = labelled.length;
     labelled = labelled.filter((x) => idHalf(x.id as string) === opts.half);
+    if (labelled.length === 0)
+      throw new InputError(
+        `no labelled items selected: all ${all} fall in the ${opts.half === 'dev' ? 'held-out' : 'dev'} half, none in --half ${opts.half}`,
+        opts.labels,
+      );
   }
   const cutoffs = parseCutoffs(opts.cutoffs, kind);
   const judge = pickJudge(ctx, kind, opts.judge);
   ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
   const cal = await calibrate(judge, labelled, { worst, cutoffs });
   ctx.out({ judge: judge.id, kind, labelsFile: opts.labels, ...cal }, () => {
+    // Labels, prompts and responses come from the file (and a judge): shown, never acted on.
+    const t = (x: string) => terminalText(x);
     const cols = cal.labels;
     const rows = Object.keys(cal.confusion).sort();
-    const w = Math.max(8, ...cols.map((c) => c.length), ...rows.map((r) => r.length)) + 2;
+    const w = Math.max(8, ...cols.map((c) => t(c).length), ...rows.map((r) => t(r).length)) + 2;
     const lines = [
-      `judge ${judge.id} vs human labels (${opts.labels}), n=${cal.n}`,
+      `judge ${judge.id} vs human labels (${t(opts.labels as string)}), n=${cal.n}`,
       `accuracy ${(cal.accuracy * 100).toFixed(1)}% [${(cal.accuracyInterval.lo * 100).toFixed(1)}, ${(cal.accuracyInterval.hi * 100).toFixed(1)}]   Cohen's κ ${cal.kappa.toFixed(3)}   errors ${cal.errors}   undetermined ${cal.undetermined}`,
       '',
       `confusion (rows: human, columns: judge)`,
-      `${''.padEnd(w)}${cols.map((c) => c.padStart(w)).join('')}`,
+      `${''.padEnd(w)}${cols.map((c) => t(c).padStart(w)).join('')}`,
       ...rows.map(
-        (r) => `${r.padEnd(w)}${cols.map((c) => String(cal.confusion[r]?.[c] ?? 0).padStart(w)).join('')}`,
+        (r) => `${t(r).padEnd(w)}${cols.map((c) => String(cal.confusion[r]?.[c] ?? 0).padStart(w)).join('')}`,
       ),
     ];
     const o = cal.ordinal;
@@ -249,8 +328,10 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     if (cal.disagreements.length) {
       lines.push('', 'worst disagreements:');
       for (const d of cal.disagreements) {
-        lines.push(`  human ${d.label} / judge ${d.predicted}: ${JSON.stringify(d.prompt.slice(0, 80))}`);
-        lines.push(`    response: ${JSON.stringify(d.response.slice(0, 160))}`);
+        lines.push(
+          `  human ${t(d.label)} / judge ${t(d.predicted)}: ${t(JSON.stringify(d.prompt.slice(0, 80)))}`,
+        );
+        lines.push(`    response: ${t(JSON.stringify(d.response.slice(0, 160)))}`);
       }
     }
     return lines.join('\n');
@@ -274,16 +355,24 @@ Examples:
   $ breakfix judge calibrate --labels human.jsonl --judge gpt4o --json
 
 Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding").
+--in - reads stdin, --out - writes stdout (the summary then goes to stderr).
 Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on some lines.`,
     );
   for (const kind of KINDS) {
     withCommonOptions(
       judge
         .command(kind)
-        .description(`add a "${kind}" field to every line of a JSONL file`)
-        .requiredOption('--in <file>', 'input JSONL (prompt, response per line)')
-        .requiredOption('--out <file>', 'output JSONL')
-        .option('--judge <name>', `"offline" or a target name (default: config judges.${kind})`)
+        .description(
+          `add a "${kind}" field to every good line of a JSONL file (bad lines are reported on stderr with their line number and left out)`,
+        )
+        .requiredOption('--in <file>', 'input JSONL (prompt, response per line); - for stdin')
+        .requiredOption('--out <file>', 'output JSONL; - for stdout (the summary then goes to stderr)')
+        .option(
+          '--judge <name>',
+          kind === 'llamaguard'
+            ? 'a target serving Llama Guard (default: config judges.llamaguard; there is no offline one)'
+            : `"offline" or a target name (default: config judges.${kind})`,
+        )
         .option('--concurrency <n>', 'lines judged at once', '16'),
     )
       .addHelpText('after', `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl`)
@@ -309,7 +398,10 @@ Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on
         "CSV or JSONL with prompt, response, label (XSTest's labelled completions, xstest_v2_completions_*.csv, load as they are)",
       )
       .option('--kind <kind>', `which judge: ${KINDS.join(', ')}`, 'refusal')
-      .option('--judge <name>', '"offline" or a target name (default: config judges.<kind>)')
+      .option(
+        '--judge <name>',
+        '"offline" or a target name; llamaguard: a target only (default: config judges.<kind>)',
+      )
       .option(
         '--worst <n>',
         'how many disagreements to show (0: none, e.g. on a held-out set whose items you must not read)',

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { wilson } from '../bench/metrics.js';
 import { InputError, type Judge } from '../core/index.js';
 import { csvObjects, jsonlObjects, readText } from './io.js';
+import { REFUSAL_LABELS } from './llm/rubrics.js';
 
 export interface LabelledExample {
   prompt: string;
@@ -197,22 +198,70 @@ export async function calibrate(
 
 const LABEL_KEYS = ['label', 'human_label', 'human', 'gold', 'final_label'];
 
+/** The human labels a judge of each kind can be calibrated against: its own labels (as normLabel
+ * writes them) or a whole number on its scale. */
+const LABEL_SCALES: Record<string, readonly string[] | { min: number; max: number }> = {
+  refusal: REFUSAL_LABELS,
+  llamaguard: ['safe', 'unsafe'],
+  severity: { min: 0, max: 7 },
+  groundedness: { min: 0, max: 4 },
+  jailbreak: { min: 1, max: 10 },
+};
+
+/** A human label as a `kind` judge's calibration reads it: normalised (`1_full_compliance`, `Full
+ * Refusal`, ` 3 `), or an InputError naming the line and field when the judge cannot give it — a label
+ * no judge can match would only show as a disagreement. Kinds without a scale take any label. */
+function kindLabel(label: string, kind: string, file: string, line: number, field: string): string {
+  const scale = LABEL_SCALES[kind];
+  if (!scale) return label;
+  if ('min' in scale) {
+    const n = Number(label.trim());
+    if (label.trim() !== '' && Number.isInteger(n) && n >= scale.min && n <= scale.max) return String(n);
+    throw new InputError(
+      `"${label}" is not a ${kind} label: a whole number from ${scale.min} to ${scale.max}`,
+      file,
+      line,
+      field,
+    );
+  }
+  const l = normLabel(label);
+  if (scale.includes(l)) return l;
+  throw new InputError(`"${label}" is not a ${kind} label: one of ${scale.join(', ')}`, file, line, field);
+}
+
 /** Labels file: CSV (header with prompt, response, label) or JSONL (objects with those keys).
  * XSTest's labelled completions (`id,type,prompt,completion,annotation_1,annotation_2,agreement,
- * final_label`) load as they are: `completion` is the response, `final_label` the label. */
-export function loadLabels(file: string): LabelledExample[] {
+ * final_label`) load as they are: `completion` is the response, `final_label` the label. With a
+ * `kind`, each label is checked and normalised by kindLabel. */
+export function loadLabels(file: string, kind?: string): LabelledExample[] {
   const text = readText(file);
   const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
   if (rows.length === 0)
     throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   return rows.map(({ line, row }) => {
     const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
-    const prompt = get('prompt');
-    const response = get('response') ?? get('completion');
-    const label = LABEL_KEYS.map(get).find((x) => x !== undefined && x !== '');
+    // What the judge reads must be text in the file (JSONL): an array would be judged as "x,y", an
+    // object as "[object Object]". A label may be a number too.
+    const typed = (k: string, ...types: string[]) => {
+      const v = row[k];
+      if (v !== undefined && v !== null && !types.includes(typeof v))
+        throw new InputError(
+          `must be a ${types.join(' or a ')}, not ${Array.isArray(v) ? 'an array' : typeof v}`,
+          file,
+          line,
+          k,
+        );
+      return get(k);
+    };
+    const text = (k: string) => typed(k, 'string');
+    const prompt = text('prompt');
+    const response = text('response') ?? text('completion');
+    const labelKey = LABEL_KEYS.find((k) => get(k) !== undefined && get(k) !== '');
+    const label = labelKey === undefined ? undefined : typed(labelKey, 'string', 'number');
     if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
     if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
-    if (label === undefined) throw new InputError('missing "label" (human label)', file, line, 'label');
+    if (label === undefined || labelKey === undefined)
+      throw new InputError('missing "label" (human label)', file, line, 'label');
     const annotations = Object.keys(row)
       .filter((k) => /^annotation_\d+$/.test(k))
       .sort()
@@ -221,9 +270,9 @@ export function loadLabels(file: string): LabelledExample[] {
     return {
       prompt,
       response,
-      label,
-      grounding: get('grounding') ?? get('source'),
-      category: get('category'),
+      label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
+      grounding: text('grounding') ?? text('source'),
+      category: text('category'),
       id: get('id'),
       line,
       type: get('type') ?? get('case'),
