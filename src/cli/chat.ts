@@ -1,7 +1,15 @@
 // `breakfix chat`: one manual probe of a target.
 import type { Command } from 'commander';
-import { InputError, type Message } from '../core/index.js';
-import { type CommonOptions, loadContext, runAction, withCommonOptions } from './common.js';
+import type { Message } from '../core/index.js';
+import {
+  type CommonOptions,
+  decimalNumber,
+  loadContext,
+  runAction,
+  terminalText,
+  wholeNumber,
+  withCommonOptions,
+} from './common.js';
 
 interface ChatCliOptions extends CommonOptions {
   target?: string;
@@ -42,13 +50,17 @@ Examples:
           if (opts.system) messages.push({ role: 'system', content: opts.system });
           messages.push({ role: 'user', content: words.join(' ') });
           const reply = await target.chat(messages, {
-            temperature: num(opts.temperature, '--temperature'),
-            maxTokens: num(opts.maxTokens, '--max-tokens'),
-            seed: num(opts.seed, '--seed'),
+            temperature: decimalNumber('--temperature', opts.temperature),
+            maxTokens: wholeNumber('--max-tokens', opts.maxTokens, 1),
+            seed: wholeNumber('--seed', opts.seed),
           });
           ctx.out({ target: target.id, reply }, () => {
             const filtered = reply.finishReason === 'content_filter';
-            const body = filtered && !reply.text ? '[blocked by the provider content filter]' : reply.text;
+            // Model output is adversarial: its escape sequences are shown, not obeyed.
+            const body =
+              filtered && !reply.text
+                ? '[blocked by the provider content filter]'
+                : terminalText(reply.text, true);
             const meta = [
               `finish: ${reply.finishReason}`,
               `${reply.latencyMs} ms`,
@@ -63,11 +75,4 @@ Examples:
         }
       }),
     );
-}
-
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InputError(`${flag}: expected a number, got "${v}"`);
-  return n;
 }

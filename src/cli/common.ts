@@ -261,6 +261,19 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   return n;
 }
 
+/** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`,
+ * or above it when `above` is set. */
+export function decimalNumber(option: string, value: unknown, min = 0, above = false): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n < min || (above && n === min))
+    throw usageError(
+      `${option} must be a number ${above ? '>' : '≥'} ${min} (got "${terminalText(String(value))}")`,
+    );
+  return n;
+}
+
 /** Text from a file, a model or a server, made safe to print on a terminal: control characters
  * (escape sequences that recolour or clear the screen, a newline that forges a line of output) shown
  * as `\x1b`, `\n`… instead of acting. With `keepNewlines`, newlines stay (for messages that are

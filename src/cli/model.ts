@@ -8,9 +8,9 @@ import { BASE_MODEL_ID, defaultBaseModelDir, modelsDir, pretrainBase } from '../
 import {
   type CommonOptions,
   createProgress,
+  decimalNumber,
   loadContext,
   runAction,
-  usageError,
   wholeNumber,
   withCommonOptions,
 } from './common.js';
@@ -110,24 +110,17 @@ Examples:
             measureLimit: string;
           },
         ) => {
-          const num = (v: string | undefined, name: string) => {
-            if (v === undefined) return undefined;
-            const n = Number(v);
-            if (!Number.isFinite(n) || n <= 0)
-              throw usageError(`--${name} must be a positive number, got "${v}"`);
-            return n;
-          };
           const progress = createProgress({ json: opts.json, quiet: opts.quiet });
           const { stats } = await pretrainBase({
             outDir: resolve(opts.out),
-            seed: num(opts.seed, 'seed') ?? 1,
-            size: num(opts.size, 'size'),
-            maxMinutes: num(opts.minutes, 'minutes'),
-            steps: num(opts.steps, 'steps'),
+            seed: wholeNumber('--seed', opts.seed) ?? 1,
+            size: wholeNumber('--size', opts.size, 1),
+            maxMinutes: decimalNumber('--minutes', opts.minutes, 0, true),
+            steps: wholeNumber('--steps', opts.steps, 1),
             measure: opts.measure,
-            measureLimit: num(opts.measureLimit, 'measure-limit'),
+            measureLimit: wholeNumber('--measure-limit', opts.measureLimit, 1),
             continueFrom: opts.continue ? resolve(opts.continue) : undefined,
-            fromStage: num(opts.fromStage, 'from-stage'),
+            fromStage: wholeNumber('--from-stage', opts.fromStage, 1),
             onProgress: progress,
           });
           if (opts.json)

@@ -192,6 +192,24 @@ describe('breakfix CLI', () => {
     expect(server.requests).toBe(before);
   });
 
+  it("chat shows a reply's terminal escape sequences as text, keeps its lines, and checks its number options", async () => {
+    // SCRIPTED FAKE remote model whose reply tries to clear the screen and recolour it.
+    const hostile = await startOpenAIServer({ script: () => 'line one\u001b[2J\u001b[31m red\nline two' });
+    try {
+      const file = join(dir, 'hostile.yaml');
+      writeFileSync(file, `targets:\n  h:\n    type: openai\n    model: m\n    baseURL: ${hostile.url}\n`);
+      const r = await runCli(['chat', '--config', file, '--store', join(dir, 'h.db'), '--target', 'h', 'hi']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('\u001b');
+      expect(r.stdout).toContain('line one\\x1b[2J\\x1b[31m red\nline two');
+      const bad = await runCli(['chat', '--config', file, '--target', 'h', '--max-tokens', '0', 'hi']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--max-tokens must be a whole number ≥ 1/);
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it('chat with an unknown target exits 2 and lists the spec forms', async () => {
     const r = await runCli(['chat', '--target', 'gpt5', 'hi'], { cwd: dir });
     expect(r.code).toBe(2);
