@@ -26,7 +26,9 @@ export function parseRound(value: string | undefined): number | undefined {
 /** Categories and technique ids come from user files. */
 const clean = (s: string) => terminalText(s);
 
-export function renderVulnsTable(vulns: Vulnerability[], heading: string): string {
+/** `vulns` the rows shown; `all` the round's whole set, which the status counts are of (a --limit
+ * shows the top rows, not a round with fewer vulnerabilities). */
+export function renderVulnsTable(vulns: Vulnerability[], heading: string, all = vulns): string {
   if (vulns.length === 0)
     return `${heading}\nno vulnerabilities: no attack succeeded (see errors and undetermined in breakfix redteam).`;
   const rows = vulns.map((v, i) => [
@@ -60,7 +62,7 @@ export function renderVulnsTable(vulns: Vulnerability[], heading: string): strin
       .join('  ')
       .trimEnd();
   const counts = ['new', 'persisting', 'regressed', 'fixed']
-    .map((s) => `${vulns.filter((v) => v.status === s).length} ${s}`)
+    .map((s) => `${all.filter((v) => v.status === s).length} ${s}`)
     .join(' · ');
   return [
     heading,
@@ -109,6 +111,7 @@ Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting or 
             renderVulnsTable(
               shown,
               `vulnerabilities · run ${run.id} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
+              vulns,
             ),
           );
           return open > 0 ? ExitCode.findings : ExitCode.ok;

@@ -1,4 +1,12 @@
 export { DOCS_END, DOCS_START, renderConfigReference } from './docs.js';
 export * from './load.js';
 export * from './schema.js';
-export { isSecretKey, REDACTED, redactConfig, redactText, registerSecret } from './secrets.js';
+export {
+  isSecretKey,
+  REDACTED,
+  redactConfig,
+  redactText,
+  redactURL,
+  registerSecret,
+  registerURLSecrets,
+} from './secrets.js';

@@ -28,6 +28,39 @@ export function redactText(text: string): string {
   return out.replace(KEY_LIKE_VALUE, REDACTED);
 }
 
+/** A URL as it may be shown (target ids, errors): the credentials some servers take in the URL —
+ * `user:password@`, a `?key=…` or `?token=…` query — replaced. Text that is not a URL comes back as
+ * it is. */
+export function redactURL(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!u.username && !u.password && !u.search) return url;
+  if (u.username) u.username = REDACTED;
+  if (u.password) u.password = REDACTED;
+  for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, REDACTED);
+  // (URL percent-encodes the brackets; shown as written.)
+  return u.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
+}
+
+/** Remember the credentials a URL carries (see redactURL) so that redactText scrubs them from any
+ * text: a server's error may quote the URL it was called with. */
+export function registerURLSecrets(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return;
+  }
+  for (const v of [u.username, u.password, ...u.searchParams.values()]) {
+    registerSecret(v);
+    registerSecret(decodeURIComponent(v));
+  }
+}
+
 /** A deep copy with every secret field's value replaced (headers are treated as secret wholesale
  * when their name looks secret). Used for the store and for `config check` output. */
 export function redactConfig<T>(value: T): T {

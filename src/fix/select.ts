@@ -24,7 +24,17 @@ export function resolveRun(store: Store, runId?: string): RunRow {
 
 /** The round asked for, else the latest round of the run that has attempts (0 when none). */
 export function resolveRound(store: Store, runId: string, round?: number): number {
-  if (round !== undefined) return round;
+  if (round !== undefined) {
+    // A round the run never had is a typo, not a round with nothing wrong in it.
+    const rounds = store.getRounds(runId).map((r) => r.round);
+    const plainRedteam = round === 0 && store.countAttempts({ runId }) > 0;
+    if (!rounds.includes(round) && !plainRedteam && store.countAttempts({ runId, round }) === 0)
+      throw new BreakfixError(
+        `run ${runId} has no round ${round}${rounds.length ? ` (its rounds: ${rounds.join(', ')})` : ''}`,
+        'usage',
+      );
+    return round;
+  }
   const rounds = store
     .getRounds(runId)
     .map((r) => r.round)
@@ -33,16 +43,17 @@ export function resolveRound(store: Store, runId: string, round?: number): numbe
   return rounds[0] ?? 0;
 }
 
-/** The stored vulnerabilities of a round, or (when none are stored) identified now from its
- * attempts against the stored earlier rounds, and saved. */
+/** A round's vulnerabilities, identified from its attempts against the stored earlier rounds and
+ * saved when they differ from the stored set: a red-team run resumed with a larger budget has more
+ * attempts than when its vulnerabilities were first listed, and a stale set would hide what the new
+ * attempts broke (identification is deterministic, so a finished round's set never changes). */
 export function vulnerabilitiesOf(store: Store, runId: string, round: number): Vulnerability[] {
   const stored = store.listVulnerabilities(runId, round);
-  if (stored.length) return stored;
   let attempts = store.listAttempts({ runId, round });
   // Attempts of a plain red-team run carry no round: they are that run's round 0.
   if (attempts.length === 0 && round === 0)
     attempts = store.listAttempts({ runId }).filter((a) => a.round === undefined);
-  if (attempts.length === 0) return [];
+  if (attempts.length === 0) return stored;
   const history: Vulnerability[][] = [];
   for (let r = 0; r < round; r++) history.push(store.listVulnerabilities(runId, r));
   const found = identifyVulnerabilities({
@@ -51,6 +62,8 @@ export function vulnerabilitiesOf(store: Store, runId: string, round: number): V
     previous: round > 0 ? history[round - 1] : undefined,
     history,
   });
+  const key = (vs: Vulnerability[]) => JSON.stringify([...vs].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  if (key(found) === key(stored)) return stored;
   store.saveVulnerabilities(runId, round, found);
-  return found;
+  return store.listVulnerabilities(runId, round);
 }

@@ -3,7 +3,7 @@
 // `thinkingTokens`, extended thinking is on and its text comes back as a `<think>` trace in front of
 // the answer (core/reasoning.ts), so the harm judges read it as they read any model's trace.
 import Anthropic from '@anthropic-ai/sdk';
-import type { AnthropicTargetConfig } from '../config/index.js';
+import { type AnthropicTargetConfig, redactURL } from '../config/index.js';
 import {
   type ChatOptions,
   type Message,
@@ -17,7 +17,7 @@ import { toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
 export function anthropicTargetId(cfg: Pick<AnthropicTargetConfig, 'model' | 'baseURL'>): string {
-  return `anthropic:${cfg.model}${cfg.baseURL ? `@${cfg.baseURL}` : ''}`;
+  return `anthropic:${cfg.model}${cfg.baseURL ? `@${redactURL(cfg.baseURL)}` : ''}`;
 }
 
 export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropicTargetId(cfg)): Target {

@@ -5,6 +5,7 @@ import {
   type Config,
   embeddedTargetSchema,
   openaiTargetSchema,
+  registerURLSecrets,
   type TargetConfig,
 } from '../config/index.js';
 import {
@@ -70,6 +71,8 @@ export function resolveTargetConfig(
     });
     if (!parsed.success)
       throw new InputError(`invalid target spec "${spec}"`, undefined, undefined, undefined, SPEC_HELP);
+    // Credentials typed into the spec's URL are scrubbed wherever the spec is printed or stored.
+    if (baseURL) registerURLSecrets(baseURL);
     return { name: spec, config: parsed.data };
   }
   if (kind === 'anthropic' && rest) {

@@ -4,7 +4,7 @@
 // throughput); a streamed reply goes through the official `openai` client, for its SSE parsing.
 // Neither retries by itself: withRetry does, so retries are observable.
 import OpenAI from 'openai';
-import type { OpenAITargetConfig } from '../config/index.js';
+import { type OpenAITargetConfig, redactURL } from '../config/index.js';
 import {
   type ChatOptions,
   type FinishReason,
@@ -18,8 +18,9 @@ import {
 import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
 
+/** The id shown in tables, errors and the store: credentials in the URL never part of it. */
 export function openaiTargetId(cfg: Pick<OpenAITargetConfig, 'model' | 'baseURL'>): string {
-  return `openai:${cfg.model}@${cfg.baseURL ?? 'https://api.openai.com/v1'}`;
+  return `openai:${cfg.model}@${redactURL(cfg.baseURL ?? 'https://api.openai.com/v1')}`;
 }
 
 export function mapFinishReason(reason: string | null | undefined): FinishReason {

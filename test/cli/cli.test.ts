@@ -210,6 +210,33 @@ describe('breakfix CLI', () => {
     }
   });
 
+  it('a key carried in a baseURL (user:key@, ?key=) is never printed or stored', async () => {
+    const key = 'QAurlSecret0123456789'; // not key-shaped: only knowing it as a secret scrubs it
+    const env = { BF_URL_KEY: key };
+    const store = join(dir, 'urlkey.db');
+    for (const baseURL of [
+      `http://tok:\${BF_URL_KEY}@127.0.0.1:9/v1`,
+      'http://127.0.0.1:9/v1?key=${BF_URL_KEY}',
+    ]) {
+      const file = join(dir, 'urlkey.yaml');
+      writeFileSync(
+        file,
+        `targets:\n  down:\n    type: openai\n    model: m\n    baseURL: ${baseURL}\n    retries: 0\n`,
+      );
+      for (const args of [
+        ['chat', '--target', 'down', 'hi'],
+        ['chat', '--target', 'down', '--json', 'hi'],
+        ['redteam', '--target', 'down', '--budget', '2'],
+      ]) {
+        const r = await runCli([...args, '--config', file, '--store', store], { env });
+        expect(r.code, args.join(' ')).toBe(3);
+        expect(r.stdout + r.stderr, `${baseURL} ${args.join(' ')}`).not.toContain(key);
+        expect(r.stdout + r.stderr).toContain('[redacted]');
+      }
+    }
+    expect(readFileSync(store).includes(key)).toBe(false);
+  });
+
   it('chat with an unknown target exits 2 and lists the spec forms', async () => {
     const r = await runCli(['chat', '--target', 'gpt5', 'hi'], { cwd: dir });
     expect(r.code).toBe(2);

@@ -56,6 +56,20 @@ describe('breakfix vulns / curate / train', () => {
     const r = await runCli(['vulns', '--store', db, '--round', 'two'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--round/);
+    // A round the run never had is not a round with nothing broken (vulns, curate alike).
+    for (const cmd of ['vulns', 'curate']) {
+      const none = await runCli([cmd, '--store', db, '--run', runId, '--round', '5'], { cwd: dir });
+      expect(none.code, cmd).toBe(2);
+      expect(none.stderr, cmd).toMatch(/has no round 5 \(its rounds: 0\)/);
+    }
+  }, 30_000);
+
+  it('vulns --limit shows the top rows; its status counts are of the whole round', async () => {
+    const all = JSON.parse((await runCli(['vulns', '--store', db, '--json'], { cwd: dir })).stdout);
+    expect(all.vulnerabilities.length).toBeGreaterThan(1);
+    const r = await runCli(['vulns', '--store', db, '--limit', '1'], { cwd: dir });
+    expect(r.stdout).toContain(`top 1 of ${all.vulnerabilities.length}`);
+    expect(r.stdout).toContain(`${all.vulnerabilities.length} new`);
   }, 30_000);
 
   it('curate stores and exports the datasets and prints their statistics', async () => {
