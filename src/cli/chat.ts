@@ -65,10 +65,10 @@ Examples:
               `finish: ${reply.finishReason}`,
               `${reply.latencyMs} ms`,
               `tokens ${reply.usage.promptTokens}+${reply.usage.completionTokens}`,
-              reply.model ? `model ${reply.model}` : undefined,
+              reply.model ? `model ${terminalText(reply.model)}` : undefined,
               reply.cached ? 'cached' : undefined,
             ].filter(Boolean);
-            return `${body}\n\n— ${target.id} · ${meta.join(' · ')}`;
+            return `${body}\n\n— ${terminalText(target.id)} · ${meta.join(' · ')}`;
           });
         } finally {
           await ctx.close();

@@ -197,11 +197,16 @@ describe('breakfix CLI', () => {
     const hostile = await startOpenAIServer({ script: () => 'line one\u001b[2J\u001b[31m red\nline two' });
     try {
       const file = join(dir, 'hostile.yaml');
-      writeFileSync(file, `targets:\n  h:\n    type: openai\n    model: m\n    baseURL: ${hostile.url}\n`);
+      // (The model name is part of the target id in the footer.)
+      writeFileSync(
+        file,
+        `targets:\n  h:\n    type: openai\n    model: "m\\e[31mx"\n    baseURL: ${hostile.url}\n`,
+      );
       const r = await runCli(['chat', '--config', file, '--store', join(dir, 'h.db'), '--target', 'h', 'hi']);
       expect(r.code).toBe(0);
       expect(r.stdout).not.toContain('\u001b');
       expect(r.stdout).toContain('line one\\x1b[2J\\x1b[31m red\nline two');
+      expect(r.stdout).toMatch(/— openai:m\\x1b\[31mx@/);
       const bad = await runCli(['chat', '--config', file, '--target', 'h', '--max-tokens', '0', 'hi']);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--max-tokens must be a whole number ≥ 1/);
