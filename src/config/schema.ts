@@ -492,13 +492,13 @@ const cycleSchema = z
 
 // ── user data (foundation) ──────────────────────────────────────────────────────────────────────
 
-const filesSchema = (what: string) =>
+const filesSchema = (what: string, formats: string) =>
   z
     .strictObject({
       files: z
         .array(z.string().min(1))
         .default([])
-        .describe(`${what} files (JSONL/CSV/Parquet), relative to the config file.`),
+        .describe(`${what} files (${formats}), relative to the config file.`),
     })
     .prefault({});
 
@@ -516,8 +516,11 @@ export const configSchema = z
     curate: curateSchema,
     train: trainSchema,
     cycle: cycleSchema,
-    seeds: filesSchema('Extra seed').describe('Your own seeds.'),
-    templates: filesSchema('Extra jailbreak template').describe('Your own jailbreak templates.'),
+    seeds: filesSchema('Extra seed', '.jsonl, .csv, .yaml or .json').describe('Your own seeds.'),
+    templates: filesSchema(
+      'Extra jailbreak template',
+      'YAML or JSON: a `templates` list, optionally `shots`, or a bare list',
+    ).describe('Your own jailbreak templates.'),
   })
   .superRefine((cfg, ctx) => {
     // Every role and LLM judge must name a defined target or be a spec (`kind:model`).
