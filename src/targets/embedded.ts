@@ -85,11 +85,15 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
         try {
           loaded = await model();
         } catch (err) {
-          // A missing or corrupt checkpoint is not retryable; every waiting call fails with it.
-          const e = new TargetError(
-            `${spec}: cannot load the model: ${err instanceof Error ? err.message : String(err)}`,
-            'client',
-          );
+          // A missing or corrupt checkpoint is not retryable; every waiting call fails with it. A
+          // model name that names nothing is the user's input (exit 2, with the hint), not a failure.
+          const e =
+            err instanceof BreakfixError && err.code === 'input'
+              ? err
+              : new TargetError(
+                  `${spec}: cannot load the model: ${err instanceof Error ? err.message : String(err)}`,
+                  'client',
+                );
           for (const p of batch) p.reject(e);
           continue;
         }

@@ -247,6 +247,18 @@ describe('breakfix CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown target "gpt5"/);
     expect(r.stderr).toMatch(/embedded:base/);
+    // An embedded model that names nothing is bad input too, not a runtime failure.
+    const missing = await runCli([
+      'chat',
+      '--target',
+      'embedded:round-9',
+      '--store',
+      join(dir, 'm.db'),
+      'hi',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no embedded model "round-9"/);
+    expect(missing.stderr).toMatch(/hint: use embedded:base/);
   });
 
   it('chat with an unreachable endpoint exits 3 with a hint', async () => {
