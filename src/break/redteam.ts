@@ -17,7 +17,7 @@ import {
   type Template,
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
-import type { Store } from '../store/index.js';
+import type { RunRow, Store } from '../store/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
 import { getConverter } from './converters/index.js';
@@ -147,6 +147,80 @@ export function classifyTechniques(
   return { attacks, chosen };
 }
 
+/** The seeds a run attacks: those of its languages and categories (empty = all) and of its split
+ * (held-back seeds only when the split is heldback; never otherwise). */
+export function seedsToAttack(
+  opts: Pick<RedteamOptions, 'seeds' | 'languages' | 'categories' | 'split'>,
+): Seed[] {
+  const split = opts.split ?? 'attack';
+  const langs = opts.languages?.length ? new Set(opts.languages) : undefined;
+  const cats = opts.categories?.length ? new Set(opts.categories) : undefined;
+  return opts.seeds.filter(
+    (s) =>
+      (!langs || langs.has(s.language)) &&
+      (!cats || (s.category !== undefined && cats.has(s.category))) &&
+      // held-back material is attacked only when the caller asks for it
+      (split === 'heldback' ? s.split === 'heldback' : s.split !== 'heldback'),
+  );
+}
+
+/** The categories and languages `seeds` cover, sorted, each with its number of seeds by split. */
+export function seedFacets(seeds: Seed[]): {
+  categories: { id: string; seeds: number; heldback: number }[];
+  languages: { id: string; seeds: number; heldback: number }[];
+} {
+  const tally = (key: (s: Seed) => string | undefined) => {
+    const m = new Map<string, { id: string; seeds: number; heldback: number }>();
+    for (const s of seeds) {
+      const k = key(s);
+      if (k === undefined) continue;
+      const row = m.get(k) ?? { id: k, seeds: 0, heldback: 0 };
+      if (s.split === 'heldback') row.heldback++;
+      else row.seeds++;
+      m.set(k, row);
+    }
+    return [...m.values()].sort((a, b) => a.id.localeCompare(b.id));
+  };
+  return { categories: tally((s) => s.category), languages: tally((s) => s.language) };
+}
+
+/** Why `runId`'s stored run cannot be resumed by a red-team run with these settings (undefined
+ * when it can): another kind of run, or other settings that decide the plan (target, persona,
+ * split, seed, techniques, languages, categories). Budgets and concurrency may change on resume. */
+export function resumeConflict(
+  run: RunRow,
+  opts: Pick<
+    RedteamOptions,
+    'target' | 'targetId' | 'persona' | 'split' | 'seed' | 'techniques' | 'languages' | 'categories'
+  >,
+): string | undefined {
+  if (run.kind !== 'redteam') return `run ${run.id} is a ${run.kind} run, not a redteam run`;
+  const target = opts.targetId ?? opts.target.id;
+  if (run.target !== undefined && run.target !== target)
+    return `run ${run.id} targeted ${run.target} (not ${target})`;
+  if (typeof opts.seed === 'number' && run.seed !== opts.seed)
+    return `run ${run.id} used seed ${run.seed} (not ${opts.seed})`;
+  const was = (run.config ?? {}) as Record<string, unknown>;
+  const now: Record<string, unknown> = {
+    persona: opts.persona ?? 'intermediate',
+    split: opts.split ?? 'attack',
+    techniques: opts.techniques ?? [],
+    languages: opts.languages ?? [],
+    categories: opts.categories ?? [],
+  };
+  const show = (v: unknown) =>
+    Array.isArray(v) ? (v.length ? v.join(',') : '(all)') : String(v as string | undefined);
+  const same = (a: unknown, b: unknown) =>
+    Array.isArray(a) && Array.isArray(b)
+      ? JSON.stringify([...a].map(String).sort()) === JSON.stringify([...b].map(String).sort())
+      : a === b;
+  for (const [key, value] of Object.entries(now)) {
+    if (!(key in was)) continue; // a run stored without the setting: nothing to compare
+    if (!same(was[key], value)) return `run ${run.id} used ${key} ${show(was[key])} (not ${show(value)})`;
+  }
+  return undefined;
+}
+
 /** The deterministic plan: the same options give the same attempts with the same ids. */
 export function planRedteam(opts: RedteamOptions): {
   items: PlannedItem[];
@@ -184,15 +258,7 @@ export function planRedteam(opts: RedteamOptions): {
     templateSplits.includes(t.split ?? 'attack'),
   );
   const rng = createRng(`redteam:${opts.seed ?? 0}`);
-  const langs = opts.languages?.length ? new Set(opts.languages) : undefined;
-  const cats = opts.categories?.length ? new Set(opts.categories) : undefined;
-  const seeds = opts.seeds.filter(
-    (s) =>
-      (!langs || langs.has(s.language)) &&
-      (!cats || (s.category !== undefined && cats.has(s.category))) &&
-      // held-back material is attacked only when the caller asks for it
-      (split === 'heldback' ? s.split === 'heldback' : s.split !== 'heldback'),
-  );
+  const seeds = seedsToAttack(opts);
   const items: PlannedItem[] = [];
   for (const seed of seeds) {
     const plan = persona.plan(seed, {
@@ -233,7 +299,8 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
             : undefined,
       };
   const store = opts.store;
-  if (store && !store.getRun(opts.runId)) {
+  const existing = store?.getRun(opts.runId);
+  if (store && !existing) {
     store.createRun({
       id: opts.runId,
       kind: 'redteam',
@@ -249,6 +316,37 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       },
     });
   }
+  // A red-team run's status says how it ended: running until then (again when resumed), then done,
+  // or failed with the error. A run of another kind (a cycle's) is its owner's to mark.
+  const own = store && (existing?.kind ?? 'redteam') === 'redteam' ? store : undefined;
+  if (existing) own?.updateRun(opts.runId, { status: 'running' });
+  try {
+    const summary = await attackPlan(opts, { started, persona, items, unavailable, judges });
+    own?.updateRun(opts.runId, {
+      status: 'done',
+      summary: { ...summary, slices: undefined, successes: undefined },
+    });
+    return summary;
+  } catch (err) {
+    own?.updateRun(opts.runId, { status: 'failed', summary: { error: errorMessage(err) } });
+    throw err;
+  }
+}
+
+/** Runs the planned attempts (runRedteam's work once its run exists) and summarises them. */
+async function attackPlan(
+  opts: RedteamOptions,
+  plan: {
+    started: number;
+    persona: PersonaId;
+    items: PlannedItem[];
+    unavailable: RedteamSummary['unavailable'];
+    judges: AttackJudges;
+  },
+): Promise<RedteamSummary> {
+  const { started, persona, items, unavailable, judges } = plan;
+  const progress = opts.progress;
+  const store = opts.store;
   const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
   const budget: BudgetCounter = {
     calls: 0,
@@ -474,7 +572,5 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   progress?.done(
     `ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`}${summary.reasoningOnly ? ` (${summary.reasoningOnly} harmful in the reasoning trace only)` : ''} · ${summary.error} error · ${summary.undetermined} undetermined`,
   );
-  if (store && store.getRun(opts.runId)?.kind === 'redteam')
-    store.updateRun(opts.runId, { summary: { ...summary, slices: undefined, successes: undefined } });
   return summary;
 }

@@ -1,24 +1,30 @@
 // `breakfix redteam`: attack a target with the red-team engine, print a table of outcomes and
 // attack success rates (errors and undetermined beside them), store every attempt. `--list` prints
-// every converter, template and attack.
+// every converter, template and attack, and the categories and languages of the seeds in use.
 import type { Command } from 'commander';
 import {
   ATTACKS,
   builtinTemplates,
   CONVERTERS,
+  categoryById,
   getPersona,
   type RedteamSummary,
+  resumeConflict,
   runRedteam,
   type SliceStats,
+  seedFacets,
+  seedsToAttack,
   selectSeeds,
 } from '../break/index.js';
-import { newRunId, type Split } from '../core/index.js';
+import { newRunId, type Seed, type Split } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import {
   type CommonOptions,
+  decimalNumber,
   ExitCode,
   loadContext,
   runAction,
+  terminalText,
   usageError,
   userData,
   wholeNumber,
@@ -41,21 +47,38 @@ interface RedteamCliOptions extends CommonOptions {
   list?: boolean;
 }
 
-/** Everything the red team can do, one line each. */
-export function listTechniques() {
+/** The harmful seeds a red-team run draws from: the built-ins and the config's seed files. */
+function seedsInUse(files: ReturnType<typeof userData>): Seed[] {
+  return [...selectSeeds({ kind: 'harmful' }), ...files.seeds.filter((s) => s.kind === 'harmful')];
+}
+
+const seedCount = (x: { seeds: number; heldback: number }) =>
+  `${x.seeds} seed${x.seeds === 1 ? '' : 's'}${x.heldback ? `, ${x.heldback} held back` : ''}`;
+
+/** Everything the red team can do, one line each; with `seeds`, the categories and languages they
+ * cover (what --categories and --languages accept). */
+export function listTechniques(seeds: Seed[] = selectSeeds({ kind: 'harmful' })) {
   const line = (x: { id: string; description: string }) => ({ id: x.id, description: x.description });
+  const facets = seedFacets(seeds);
   return {
     converters: CONVERTERS.map(line),
     templates: builtinTemplates().map((t) => ({ ...line(t), family: t.family, split: t.split ?? 'attack' })),
     attacks: ATTACKS.map((a) => ({ ...line(a), needsAttacker: Boolean(a.needsAttacker) })),
+    categories: facets.categories.map((c) => ({
+      ...c,
+      description: `${categoryById(c.id)?.name ?? 'category of a seeds file'} (${seedCount(c)})`,
+    })),
+    languages: facets.languages.map((l) => ({ ...l, description: seedCount(l) })),
   };
 }
 
 function renderList(l: ReturnType<typeof listTechniques>): string {
-  const w = Math.max(...[...l.converters, ...l.templates, ...l.attacks].map((x) => x.id.length)) + 2;
+  // Ids and descriptions may come from the config's seed and template files: shown, never acted on.
+  const all = [...l.converters, ...l.templates, ...l.attacks, ...l.categories, ...l.languages];
+  const w = Math.max(...all.map((x) => terminalText(x.id).length)) + 2;
   const block = (title: string, rows: { id: string; description: string }[]) => [
     `${title} (${rows.length})`,
-    ...rows.map((r) => `  ${r.id.padEnd(w)}${r.description}`),
+    ...rows.map((r) => `  ${terminalText(r.id).padEnd(w)}${terminalText(r.description)}`),
   ];
   return [
     ...block(
@@ -72,6 +95,10 @@ function renderList(l: ReturnType<typeof listTechniques>): string {
       'templates',
       l.templates.map((t) => ({ id: t.id, description: `${t.description} [${t.family}, ${t.split}]` })),
     ),
+    '',
+    ...block('categories', l.categories),
+    '',
+    ...block('languages', l.languages),
   ].join('\n');
 }
 
@@ -80,25 +107,30 @@ const pct = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(
 function sliceTable(title: string, rows: Record<string, SliceStats>): string[] {
   const keys = Object.keys(rows).sort();
   if (!keys.length) return [];
-  const w = Math.max(title.length, ...keys.map((k) => k.length)) + 2;
+  // Keys are seed categories and languages, template ids: a seeds or templates file's text.
+  const label = (k: string) => terminalText(k);
+  const w = Math.max(title.length, ...keys.map((k) => label(k).length)) + 2;
   const head = `${title.padEnd(w)}${'n'.padStart(6)}${'ASR'.padStart(8)}${'succ'.padStart(6)}${'fail'.padStart(6)}${'err'.padStart(6)}${'und'.padStart(6)}`;
   return [
     head,
     ...keys.map((k) => {
       const s = rows[k];
-      return `${k.padEnd(w)}${String(s.attempts).padStart(6)}${pct(s.asr).padStart(8)}${String(s.success).padStart(6)}${String(s.failure).padStart(6)}${String(s.error).padStart(6)}${String(s.undetermined).padStart(6)}`;
+      return `${label(k).padEnd(w)}${String(s.attempts).padStart(6)}${pct(s.asr).padStart(8)}${String(s.success).padStart(6)}${String(s.failure).padStart(6)}${String(s.error).padStart(6)}${String(s.undetermined).padStart(6)}`;
     }),
   ];
 }
 
+/** The summary as text. Every piece of text from outside (the target's error bodies, seed and
+ * template files, the target name) is printed through terminalText: shown, never acted on. */
 export function renderRedteam(s: RedteamSummary): string {
+  const t = (x: string) => terminalText(x);
   const lines = [
-    `redteam ${s.target} · persona ${s.persona} · run ${s.runId}${s.round !== undefined ? ` · round ${s.round}` : ''}`,
+    `redteam ${t(s.target)} · persona ${t(s.persona)} · run ${t(s.runId)}${s.round !== undefined ? ` · round ${s.round}` : ''}`,
     `${s.attempts} attempts (${s.ran} run, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} tokens · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
     `ASR ${pct(s.asr).trim()} (${s.success} success / ${s.success + s.failure} decided) · ${s.error} error · ${s.undetermined} undetermined`,
   ];
-  for (const u of s.unavailable) lines.push(`unavailable: ${u.attack}: ${u.reason}`);
-  if (s.firstError) lines.push(`first error: ${s.firstError.slice(0, 300)}`);
+  for (const u of s.unavailable) lines.push(`unavailable: ${t(u.attack)}: ${t(u.reason)}`);
+  if (s.firstError) lines.push(`first error: ${t(s.firstError.slice(0, 300))}`);
   for (const [dim, title] of [
     ['attack', 'attack'],
     ['category', 'category'],
@@ -113,7 +145,7 @@ export function renderRedteam(s: RedteamSummary): string {
     lines.push('', 'search: best arms by category');
     for (const [cat, v] of Object.entries(s.search))
       lines.push(
-        `  ${cat}: ${v.tries} tries; ${v.best.map((b) => `${b.arm} ${b.successes}/${b.n}`).join(', ') || 'nothing found'}`,
+        `  ${t(cat)}: ${v.tries} tries; ${v.best.map((b) => `${t(b.arm)} ${b.successes}/${b.n}`).join(', ') || 'nothing found'}`,
       );
   }
   lines.push(
@@ -129,15 +161,36 @@ const list = (v?: string[]) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** A --categories or --languages value the seeds in use do not have is a usage error naming it and
+ * the values they have (never a silent empty run). */
+function checkValues(
+  option: string,
+  given: string[],
+  valid: { id: string }[],
+  what: [one: string, many: string],
+  fromConfig: boolean,
+): void {
+  const ids = new Set(valid.map((v) => v.id));
+  const unknown = given.filter((g) => !ids.has(g));
+  if (!unknown.length) return;
+  throw usageError(
+    `unknown ${what[unknown.length > 1 ? 1 : 0]} ${unknown.map((u) => `"${u}"`).join(', ')} in ${fromConfig ? `the config's redteam.${option.slice(2)}` : option}; the seeds in use have: ${[...ids].join(', ')}`,
+    'see `breakfix redteam --list`',
+  );
+}
+
 async function action(opts: RedteamCliOptions): Promise<number> {
-  if (opts.list) {
-    const l = listTechniques();
-    if (opts.json) process.stdout.write(`${JSON.stringify(l, null, 2)}\n`);
-    else process.stdout.write(`${renderList(l)}\n`);
-    return ExitCode.ok;
-  }
   const ctx = await loadContext(opts);
   try {
+    // The seeds in use (built-in and the config's files) decide which categories and languages exist.
+    const files = userData(ctx);
+    const seeds = seedsInUse(files);
+    if (opts.list) {
+      const l = listTechniques(seeds);
+      if (opts.json) process.stdout.write(`${JSON.stringify(l, null, 2)}\n`);
+      else process.stdout.write(`${renderList(l)}\n`);
+      return ExitCode.ok;
+    }
     const cfg = ctx.config.redteam;
     const persona = opts.persona ?? cfg.persona;
     if (!getPersona(persona))
@@ -145,35 +198,63 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const split = (opts.split ?? 'attack') as Split;
     if (!['attack', 'heldback', 'train'].includes(split))
       throw usageError(`--split must be attack or heldback (got "${split}")`);
+    // The same constraints as the config's redteam.budget: attempts and tokens ≥ 1, seconds > 0.
+    const budget = {
+      attempts: wholeNumber('--budget', opts.budget, 1) ?? cfg.budget.attempts,
+      tokens: wholeNumber('--tokens', opts.tokens, 1) ?? cfg.budget.tokens,
+      seconds: decimalNumber('--seconds', opts.seconds, 0, true) ?? cfg.budget.seconds,
+    };
+    const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? cfg.concurrency;
+    const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
+    const categories = list(opts.categories) ?? cfg.categories;
+    const languages = list(opts.languages) ?? cfg.languages;
+    const facets = seedFacets(seeds);
+    checkValues('--categories', categories, facets.categories, ['category', 'categories'], !opts.categories);
+    checkValues('--languages', languages, facets.languages, ['language', 'languages'], !opts.languages);
+    if (!seedsToAttack({ seeds, categories, languages, split }).length) {
+      const filters = [
+        categories.length ? `categories ${categories.join(',')}` : '',
+        languages.length ? `languages ${languages.join(',')}` : '',
+      ].filter(Boolean);
+      throw usageError(
+        `no seed of the ${split} split ${filters.length ? `has ${filters.join(' and ')}` : 'is in use'}: nothing to attack`,
+        'see `breakfix redteam --list` for the categories and languages (and how many seeds are held back)',
+      );
+    }
     const targetName = opts.target ?? ctx.config.roles.target;
     const target = ctx.target(targetName);
-    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
-    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
-    const files = userData(ctx);
-    const seeds = [...selectSeeds({ kind: 'harmful' }), ...files.seeds.filter((s) => s.kind === 'harmful')];
-    const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
     const techniques = list(opts.techniques) ?? cfg.techniques;
-    const summary = await runRedteam({
+    const runId = opts.runId ?? newRunId();
+    const settings = {
       target,
       targetId: targetName,
-      seeds,
-      judges,
       persona: persona as 'low_skill' | 'intermediate',
       techniques,
-      languages: list(opts.languages) ?? cfg.languages,
-      categories: list(opts.categories) ?? cfg.categories,
-      budget: {
-        attempts: wholeNumber('--budget', opts.budget) ?? cfg.budget.attempts,
-        tokens: wholeNumber('--tokens', opts.tokens) ?? cfg.budget.tokens,
-        seconds: wholeNumber('--seconds', opts.seconds) ?? cfg.budget.seconds,
-      },
-      concurrency: wholeNumber('--concurrency', opts.concurrency, 1) ?? cfg.concurrency,
+      languages,
+      categories,
+      split,
       seed,
+    };
+    // Rerunning a red-team run with its settings resumes it; anything else is another run.
+    const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
+    const conflict = existing && resumeConflict(existing, settings);
+    if (conflict)
+      throw usageError(
+        `${conflict}; use a new --run-id`,
+        'a run id resumes the red-team run stored under it, with the same target and settings',
+      );
+    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
+    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+    const summary = await runRedteam({
+      ...settings,
+      seeds,
+      judges,
+      budget,
+      concurrency,
       store: ctx.store,
-      runId: opts.runId ?? newRunId(),
+      runId,
       attacker,
       progress: ctx.progress,
-      split,
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
       templates: files.templates,

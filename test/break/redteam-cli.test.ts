@@ -39,13 +39,18 @@ function cli(
 }
 
 describe('breakfix redteam', () => {
-  it('--list --json: one object {converters, templates, attacks} of {id, description}; --list prints the same', async () => {
+  it('--list --json: one object {converters, templates, attacks, categories, languages} of {id, description}; --list prints the same', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
     const r = await cli(['redteam', '--list', '--json'], dir);
     expect(r.status).toBe(0);
     const l = JSON.parse(r.stdout) as Record<string, { id: string; description: string }[]>;
-    expect(Object.keys(l).sort()).toEqual(['attacks', 'converters', 'templates']);
+    expect(Object.keys(l).sort()).toEqual(['attacks', 'categories', 'converters', 'languages', 'templates']);
     expect(l.converters.length).toBeGreaterThanOrEqual(20);
+    // The categories and languages of the seeds in use: what --categories and --languages accept.
+    expect(l.categories.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['violent_crimes', 'hate', 'privacy']),
+    );
+    expect(l.languages.map((x) => x.id)).toEqual(['en', 'es', 'fr']);
     expect(l.templates.length).toBeGreaterThanOrEqual(25);
     expect(l.attacks.map((a) => a.id)).toEqual(
       expect.arrayContaining([
