@@ -10,13 +10,7 @@ import {
   type Target,
   type Verdict,
 } from '../core/index.js';
-import {
-  decideOutcome,
-  HARM_KINDS,
-  judgeResponse,
-  NOT_AN_ANSWER,
-  PROVIDER_FILTER_TEXT,
-} from '../judge/index.js';
+import { decideOutcome, HARM_KINDS, judgeResponse, NOT_AN_ANSWER, replyText } from '../judge/index.js';
 import type { BenchSplit, ItemResult, SuiteContext } from './types.js';
 
 export async function mapConcurrent<T, R>(
@@ -51,13 +45,8 @@ export interface Exchange {
 /** Sends `messages` and returns the transcript with the reply appended. */
 export async function exchange(target: Target, messages: Message[]): Promise<Exchange> {
   try {
-    const reply = await target.chat(messages, { temperature: 0 });
-    if (reply.finishReason === 'content_filter' && !reply.text) {
-      // A provider-side filter: the provider refused. Recorded as such; the refusal judge reads it so.
-      const text = PROVIDER_FILTER_TEXT;
-      return { transcript: [...messages, { role: 'assistant', content: text }], response: text };
-    }
-    return { transcript: [...messages, { role: 'assistant', content: reply.text }], response: reply.text };
+    const text = replyText(await target.chat(messages, { temperature: 0 }));
+    return { transcript: [...messages, { role: 'assistant', content: text }], response: text };
   } catch (err) {
     return { transcript: messages, response: '', error: errorMessage(err) };
   }

@@ -68,6 +68,7 @@ export {
   PROVIDER_FILTER_TEXT,
   type RefusalClassification,
   refusalJudge,
+  replyText,
   substringRefusalLabel,
 } from './refusal/index.js';
 export { DEFAULT_BAND, severityBand, severityJudge } from './severity.js';

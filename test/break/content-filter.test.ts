@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ATTACKS, replyText, runRedteam } from '../../src/break/index.js';
-import { createJudges, PROVIDER_FILTER_TEXT } from '../../src/judge/index.js';
+import { ATTACKS, runRedteam } from '../../src/break/index.js';
+import { createJudges, PROVIDER_FILTER_TEXT, replyText } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { attackSeeds, runCli as cli, scripted } from './redteam-fakes.js';
 

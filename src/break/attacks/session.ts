@@ -1,15 +1,8 @@
 // One attack's bookkeeping: sends to the target while counting calls, tokens and the shared budget,
 // judges answers, remembers every judged turn, and turns all that into an AttackResult. Errors are
 // kept apart: a target or judge error ends as `error`, never as `failure` or `success`.
-import {
-  errorMessage,
-  type Message,
-  type Outcome,
-  type Reply,
-  TargetError,
-  type Verdict,
-} from '../../core/index.js';
-import { decideOutcome, judgeResponse, PROVIDER_FILTER_TEXT } from '../../judge/index.js';
+import { errorMessage, type Message, type Outcome, TargetError, type Verdict } from '../../core/index.js';
+import { decideOutcome, judgeResponse, replyText } from '../../judge/index.js';
 import type { AttackContext, AttackResult } from './types.js';
 
 /** Thrown when the run's budget is spent; attacks stop and report what they have. */
@@ -43,16 +36,6 @@ export function deriveScore(verdicts: Verdict[], outcome: Outcome): number | nul
   );
   if (partial) return 5;
   return outcome === 'failure' ? 1 : 2;
-}
-
-/** The text to record and judge for a target's reply. A reply the provider's content filter
- * blocked (finish reason `content_filter`, no text) is the provider refusing: it is recorded as
- * PROVIDER_FILTER_TEXT, which the refusal judge reads as a full refusal (docs/RELIABILITY.md), not
- * as an empty answer nobody can judge. Every attack reads the target through Session.send, so
- * direct, chains, many-shot, multi-turn, PAIR/TAP, simulated, crescendo and search all see it. */
-export function replyText(reply: Pick<Reply, 'text' | 'finishReason'>): string {
-  if (reply.finishReason === 'content_filter' && !reply.text.trim()) return PROVIDER_FILTER_TEXT;
-  return reply.text;
 }
 
 export const userTurns = (m: Message[]) => m.filter((x) => x.role === 'user').length;
