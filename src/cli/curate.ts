@@ -1,9 +1,10 @@
 // `breakfix curate`: a round's vulnerabilities and attempts → SFT and preference records, stored and
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtinSeeds } from '../break/index.js';
-import { createRng, type Seed } from '../core/index.js';
+import { ensureOutputDir } from '../config/outdir.js';
+import { createRng, InputError, type Seed } from '../core/index.js';
 import {
   type CurateResult,
   curate,
@@ -15,12 +16,15 @@ import {
   vulnerabilitiesOf,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
+import type { Store } from '../store/index.js';
+import { isValidRunId } from '../store/store.js';
 import {
   type CommonOptions,
   type Context,
   ExitCode,
   loadContext,
   runAction,
+  terminalText,
   usageError,
   userData,
   withCommonOptions,
@@ -117,6 +121,10 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
           const store = ctx.store;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
+          // The export folder is made (or refused, naming it) before the possibly long curation.
+          const outDir = ensureOutputDir(exportDirOf(store, run.id, r, opts.out), {
+            what: opts.out === undefined ? 'export folder' : 'export folder (--out)',
+          });
           const vulnerabilities = vulnerabilitiesOf(store, run.id, r);
           let attempts = store.listAttempts({ runId: run.id, round: r });
           if (attempts.length === 0 && r === 0)
@@ -145,9 +153,6 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
           });
           store.saveRecords(run.id, r, 'sft', result.sft);
           store.saveRecords(run.id, r, 'preference', result.preference);
-          const outDir = resolve(
-            opts.out ?? join(dirname(resolve(store.path)), 'datasets', run.id, `round-${r}`),
-          );
           const records = [...result.sft, ...result.preference];
           const paths = records.length
             ? (formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats).flatMap((f) =>
@@ -176,6 +181,23 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
         }
       }),
     );
+}
+
+/** Where a round's records are exported: --out, else `<store dir>/datasets/<run>/round-<n>`. A run id
+ * from an old store that would leave the datasets folder (`../x`) is refused rather than followed. */
+function exportDirOf(store: Store, runId: string, round: number, out: string | undefined): string {
+  if (out !== undefined) return resolve(out);
+  const datasets = resolve(dirname(resolve(store.path)), 'datasets');
+  const dir = resolve(datasets, runId, `round-${round}`);
+  if (!isValidRunId(runId) || dirname(dirname(dir)) !== datasets)
+    throw new InputError(
+      `run id "${terminalText(runId)}" cannot name a folder in ${datasets}`,
+      store.path,
+      undefined,
+      'run-id',
+      'pass --out <dir> to choose where the records go',
+    );
+  return dir;
 }
 
 /** Marks "no --format given" (use the config's formats, known only once the config is loaded). */

@@ -1,7 +1,8 @@
 // `breakfix init`: write a commented starter breakfix.yaml.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../config/index.js';
+import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
 import { runAction, usageError } from './common.js';
 import { STARTER_CONFIG } from './starter-config.js';
 
@@ -21,10 +22,13 @@ Examples:
     )
     .action(
       runAction(async (file: string, opts: { force?: boolean; json?: boolean }) => {
+        const what = { what: 'config file', create: false };
+        // A folder, a missing folder or one that cannot be written: one message naming the path.
+        checkOutputFile(file, what);
         if (existsSync(file) && !opts.force) {
           throw usageError(`${file} already exists`, 'pass --force to overwrite it');
         }
-        writeFileSync(file, STARTER_CONFIG);
+        writeOutputFile(file, STARTER_CONFIG, what);
         if (opts.json) process.stdout.write(`${JSON.stringify({ written: file })}\n`);
         else process.stdout.write(`wrote ${file}; check it with: breakfix config check --config ${file}\n`);
       }),

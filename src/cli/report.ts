@@ -1,8 +1,9 @@
 // `breakfix report`: one run as HTML (self-contained, charts as inline SVG), Markdown (for a pull
 // request), JSON (every figure) or JUnit XML (one test case per criterion), and a CI gate.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
+import { InputError } from '../core/index.js';
 import {
   collectReportData,
   defaultReportPath,
@@ -16,11 +17,14 @@ import {
   ruleText,
   runCriteriaRules,
 } from '../report/index.js';
+import type { Store } from '../store/index.js';
+import { isValidRunId } from '../store/store.js';
 import {
   type CommonOptions,
   ExitCode,
   loadContext,
   runAction,
+  terminalText,
   usageError,
   wholeNumber,
   withCommonOptions,
@@ -46,6 +50,22 @@ function parseFormat(value: string | undefined, out: string | undefined): Report
   if (!(REPORT_FORMATS as readonly string[]).includes(value))
     throw usageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}")`);
   return value as ReportFormat;
+}
+
+/** The default HTML report file of a run, `<store dir>/reports/<run>.html`. A run id from an old store
+ * that would name a file elsewhere (`../x`) is refused rather than followed. */
+function reportPathOf(store: Store, runId: string): string {
+  const file = defaultReportPath(store, runId);
+  const folder = resolve(dirname(resolve(store.path)), 'reports');
+  if (!isValidRunId(runId) || dirname(resolve(file)) !== folder)
+    throw new InputError(
+      `run id "${terminalText(runId)}" cannot name a report file in ${folder}`,
+      store.path,
+      undefined,
+      'run-id',
+      'pass --out <file> to choose where the report goes',
+    );
+  return file;
 }
 
 export function register(program: Command): void {
@@ -92,6 +112,9 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
         // Parse the rules before touching the store: a typo must fail fast with exit 2.
         const explicit: FailRule[] | undefined =
           opts.failOn !== undefined ? parseFailOn(opts.failOn) : undefined;
+        // A --out that cannot be written fails before the store is read.
+        if (opts.out !== undefined && opts.out !== '-')
+          checkOutputFile(opts.out, { what: 'report file (--out)' });
         const ctx = await loadContext(opts);
         try {
           const store = ctx.store;
@@ -108,11 +131,9 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
           const criteria = evaluateRules(data, rules);
           const text = await renderReport(data, format, criteria);
           let out = opts.out;
-          if (out === undefined && format === 'html') out = defaultReportPath(store, run.id);
-          if (out && out !== '-') {
-            mkdirSync(dirname(resolve(out)), { recursive: true });
-            writeFileSync(out, text);
-          }
+          if (out === undefined && format === 'html') out = reportPathOf(store, run.id);
+          if (out && out !== '-')
+            writeOutputFile(out, text, { what: opts.out ? 'report file (--out)' : 'report file' });
           const failed = criteria.filter((c) => !c.pass);
           const toStdout = !out || out === '-';
           if (toStdout && !ctx.json) process.stdout.write(text);

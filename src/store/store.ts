@@ -2,12 +2,14 @@
 // fields. An attempt and its verdicts are written in one transaction, so a killed process leaves
 // either the whole attempt or none of it, and resume (which skips ids already present) never
 // duplicates work.
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { redactConfig } from '../config/index.js';
+import { ensureOutputDir } from '../config/outdir.js';
 import {
   type Attempt,
+  InputError,
   newRunId,
   type Reply,
   type Seed,
@@ -15,7 +17,7 @@ import {
   type Verdict,
   type Vulnerability,
 } from '../core/index.js';
-import { migrate } from './migrations.js';
+import { migrate, migrations } from './migrations.js';
 import type {
   AttemptFilter,
   BenchResultInput,
@@ -49,17 +51,100 @@ function where(pairs: [column: string, value: unknown][]): { sql: string; params
   };
 }
 
+/** What a run id may be: it names files and folders (reports/<run>.html, datasets/<run>/…), so a
+ * letter or digit, then letters, digits, `_`, `.`, `-`; at most 128 characters; never `..`. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function isValidRunId(id: string): boolean {
+  return RUN_ID_PATTERN.test(id) && !id.includes('..');
+}
+
+/** Throw an InputError (field `run-id`) unless `id` is a valid run id. */
+export function checkRunId(id: string): void {
+  if (isValidRunId(id)) return;
+  throw new InputError(
+    `invalid run id "${terminalSafe(id)}": use 1–128 letters, digits, "_", "." or "-", starting with a letter or digit, without ".."`,
+    undefined,
+    undefined,
+    'run-id',
+    'for example --run-id nightly_2026-01-01',
+  );
+}
+
+/** A user-supplied value quoted in a message: control characters shown as `?`, long values cut. */
+function terminalSafe(s: string): string {
+  const shown = s.replace(/[\p{Cc}\p{Cf}]/gu, '?');
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
+}
+
+const STORE_HINT = 'pass --store with a breakfix store (a .db file), or a new path to create one there';
+
+/** Open (creating if needed) the SQLite file, set it up and bring its schema up to date. A path that
+ * is not a store — not SQLite, a folder, a store from a newer breakfix, a folder that cannot be made —
+ * is an InputError naming it, never a raw SqliteError. */
+function openDatabase(file: string): Database.Database {
+  const fail = (message: string) => new InputError(message, file, undefined, undefined, STORE_HINT);
+  if (file !== ':memory:') {
+    ensureOutputDir(dirname(file), { what: 'store folder', hint: STORE_HINT });
+    let isDir = false;
+    try {
+      isDir = statSync(file).isDirectory();
+    } catch {
+      // missing: SQLite creates it
+    }
+    if (isDir) throw fail('not a breakfix store: it is a folder, not a file');
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    // The first statement that reads the file (where "not a database" surfaces); a file that is not a
+    // store is refused before anything (the journal mode) is written to it.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > migrations.length)
+      throw fail(
+        `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
+      );
+    if (version === 0) {
+      // A new store has no tables yet; tables without a breakfix schema version are someone else's.
+      const tables = db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .get() as { n: number };
+      if (tables.n > 0) throw fail('not a breakfix store: a SQLite database with tables of its own');
+    }
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof InputError) throw err;
+    const message = sqliteProblem(err);
+    if (message) throw fail(message);
+    throw err;
+  }
+}
+
+/** The SQLite failures that mean "this path is not a usable store", in words. */
+function sqliteProblem(err: unknown): string | undefined {
+  if (!(err instanceof Database.SqliteError)) return undefined;
+  const code = err.code;
+  if (code === 'SQLITE_NOTADB') return 'not a breakfix store: file is not a SQLite database';
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'))
+    return `the store is damaged: ${err.message}`;
+  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_CANTOPEN_'))
+    return `cannot open the store: ${err.message}`;
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'SQLITE_PERM')
+    return `cannot write to the store: ${err.message}`;
+  return undefined;
+}
+
 /** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. */
 export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const db = openDatabase(file);
 
   const toRun = (r: Row): RunRow => ({
     id: r.id as string,
@@ -183,6 +268,8 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
 
     createRun(run: NewRun): RunRow {
       const id = run.id ?? newRunId();
+      // A run id names files (reports/<run>.html, datasets/<run>/…): refused before anything is written.
+      checkRunId(id);
       const t = now();
       db.prepare(
         // A run that already exists (resume with an explicit id) is returned as it is; a run that breaks
