@@ -7,12 +7,16 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.js';
+import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
 import { type Config, configSchema } from './schema.js';
-import { isSecretKey, redactText, registerSecret } from './secrets.js';
+import { isSecretKey, redactText, registerSecret, registerURLSecrets } from './secrets.js';
 
 export const DEFAULT_CONFIG_FILE = 'breakfix.yaml';
+
+/** How many nodes alias expansion may add (yaml's measure): more is refused as a resource attack. */
+const MAX_ALIAS_COUNT = 100;
 
 /** One problem in a config file. */
 export interface ConfigIssue {
@@ -58,10 +62,24 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
       })),
     );
   }
+  // An alias inside the node it names would resolve to a circular object: refused before toJS.
+  const loop = findRecursiveAlias(doc);
+  if (loop) {
+    throw new ConfigValidationError([
+      {
+        field: loop.path.join('.'),
+        message: `invalid YAML: the alias *${loop.name} is recursive (it refers to the node &${loop.name} it is inside)`,
+        file,
+        line: counter.linePos(loop.offset).line,
+        hint: `an alias can only repeat a value defined before it, not the value that contains it`,
+      },
+    ]);
+  }
   let raw: unknown;
   try {
-    // Aliases resolve here: an unknown anchor or an alias bomb throws (yaml caps alias expansion).
-    raw = doc.toJS() ?? {};
+    // Aliases resolve here: an unknown anchor or an alias bomb ("billion laughs") throws; the cap on
+    // alias expansion is stated, not left to the library's default.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (err) {
     throw new ConfigValidationError([
       { field: '', message: `invalid YAML: ${firstLine((err as Error).message)}`, file, line: 1 },
@@ -194,6 +212,7 @@ function interpolate(
 function rememberSecrets(config: Config): void {
   for (const target of Object.values(config.targets)) {
     if ('apiKey' in target && target.apiKey) registerSecret(target.apiKey);
+    if ('baseURL' in target && target.baseURL) registerURLSecrets(target.baseURL);
     if ('headers' in target && target.headers) {
       for (const [name, v] of Object.entries(target.headers)) if (isSecretKey(name)) registerSecret(v);
     }
