@@ -221,7 +221,7 @@ describe('breakfix CLI', () => {
     const store = join(dir, 'urlkey.db');
     for (const baseURL of [
       `http://tok:\${BF_URL_KEY}@127.0.0.1:9/v1`,
-      'http://127.0.0.1:9/v1?key=${BF_URL_KEY}',
+      `http://127.0.0.1:9/v1?key=\${BF_URL_KEY}`,
     ]) {
       const file = join(dir, 'urlkey.yaml');
       writeFileSync(
