@@ -13,11 +13,13 @@ import {
   type Target,
   TargetError,
   type Template,
+  terminalText,
 } from '../core/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createTarget, createUsageMeter, type UsageMeter } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
+export { terminalText } from '../core/index.js';
 export { createProgress, silentProgress } from './progress.js';
 
 /** Exit codes scripts can trust. */
@@ -272,19 +274,6 @@ export function decimalNumber(option: string, value: unknown, min = 0, above = f
       `${option} must be a number ${above ? '>' : '≥'} ${min} (got "${terminalText(String(value))}")`,
     );
   return n;
-}
-
-/** Text from a file, a model or a server, made safe to print on a terminal: control characters
- * (escape sequences that recolour or clear the screen, a newline that forges a line of output) shown
- * as `\x1b`, `\n`… instead of acting. With `keepNewlines`, newlines stay (for messages that are
- * several lines by design); the caller indents what follows them. */
-export function terminalText(text: string, keepNewlines = false): string {
-  return text.replace(/\p{Cc}/gu, (c) => {
-    if (c === '\n') return keepNewlines ? c : '\\n';
-    if (c === '\t') return '\\t';
-    if (c === '\r') return '\\r';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }
 
 /** The config's own seed and template files (`seeds.files`, `templates.files`; relative paths are

@@ -67,3 +67,20 @@ function formatLocation(message: string, file?: string, line?: number, field?: s
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Text from a file, a model or a server, made safe to print on a terminal: control characters
+ * (escape sequences that recolour or clear the screen, a newline that forges a line of output) and
+ * bidirectional overrides (which make a line read other than it is) shown as `\x1b`, `\n`, `\u202e`…
+ * instead of acting. With `keepNewlines`, newlines stay (for messages that are several lines by
+ * design); the caller indents what follows them. */
+export function terminalText(text: string, keepNewlines = false): string {
+  return text.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => {
+    if (c === '\n') return keepNewlines ? c : '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

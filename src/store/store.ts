@@ -14,6 +14,7 @@ import {
   type Reply,
   type Seed,
   type TrainingRecord,
+  terminalText,
   type Verdict,
   type Vulnerability,
 } from '../core/index.js';
@@ -63,18 +64,12 @@ export function isValidRunId(id: string): boolean {
 export function checkRunId(id: string): void {
   if (isValidRunId(id)) return;
   throw new InputError(
-    `invalid run id "${terminalSafe(id)}": use 1–128 letters, digits, "_", "." or "-", starting with a letter or digit, without ".."`,
+    `invalid run id "${terminalText(id.length > 80 ? `${id.slice(0, 80)}…` : id)}": use 1–128 letters, digits, "_", "." or "-", starting with a letter or digit, without ".."`,
     undefined,
     undefined,
     'run-id',
     'for example --run-id nightly_2026-01-01',
   );
-}
-
-/** A user-supplied value quoted in a message: control characters shown as `?`, long values cut. */
-function terminalSafe(s: string): string {
-  const shown = s.replace(/[\p{Cc}\p{Cf}]/gu, '?');
-  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
 }
 
 const STORE_HINT = 'pass --store with a breakfix store (a .db file), or a new path to create one there';

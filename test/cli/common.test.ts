@@ -11,7 +11,9 @@ import {
   loadContext,
   reportError,
   runAction,
+  terminalText,
   usageError,
+  wholeNumber,
 } from '../../src/cli/common.js';
 import { registerSecret } from '../../src/config/index.js';
 import { ConfigError, InputError, TargetError } from '../../src/core/index.js';
@@ -73,6 +75,34 @@ describe('exit codes', () => {
     expect(text).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('untrusted text and option numbers', () => {
+  it('terminalText shows control characters and bidi overrides instead of obeying them', () => {
+    expect(terminalText('ok\u001b[2Jred\u0007\r\tend')).toBe('ok\\x1b[2Jred\\x07\\r\\tend');
+    expect(terminalText('one\ntwo')).toBe('one\\ntwo');
+    expect(terminalText('one\ntwo', true)).toBe('one\ntwo');
+    // "‮txt.exe" would display reversed.
+    expect(terminalText('a\u202etxt.exe\u2066')).toBe('a\\u202etxt.exe\\u2066');
+    expect(terminalText('café 😀 — ok')).toBe('café 😀 — ok');
+  });
+
+  it('wholeNumber: the number, undefined when absent, a usage error naming the option otherwise', () => {
+    expect(wholeNumber('--limit', '12', 1)).toBe(12);
+    expect(wholeNumber('--limit', undefined, 1)).toBeUndefined();
+    for (const bad of ['', 'abc', '1.5', '0', '-3', '1e999', ' ', 'NaN'])
+      expect(() => wholeNumber('--limit', bad, 1), bad).toThrow(/--limit must be a whole number ≥ 1/);
+    expect(exitCodeFor(captureError(() => wholeNumber('--seed', 'x')))).toBe(ExitCode.input);
+  });
+});
+
+function captureError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('no error thrown');
+}
 
 describe('progress', () => {
   const sink = () => {
