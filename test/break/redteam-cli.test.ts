@@ -1,42 +1,12 @@
 // `breakfix redteam` as a user runs it: a child process, a SCRIPTED FAKE target over real HTTP, a
 // real SQLite store in a temp dir.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Seed } from '../../src/core/index.js';
 import { openStore } from '../../src/store/index.js';
-import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
-
-const root = resolve(new URL('../..', import.meta.url).pathname);
-/** Async spawn: the fake server lives in this process and must keep answering. */
-function cli(
-  args: string[],
-  cwd: string,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const p = spawn(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href,
-        join(root, 'src/cli/main.ts'),
-        ...args,
-      ],
-      {
-        cwd,
-        env: { ...process.env, NO_COLOR: '1', OPENAI_API_KEY: 'test-key-not-secret' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (status) => res({ status, stdout, stderr }));
-  });
-}
+import { runCli as cli, comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
 describe('breakfix redteam', () => {
   it('--list --json: one object {converters, templates, attacks, categories, languages} of {id, description}; --list prints the same', async () => {

@@ -1,14 +1,12 @@
 // SCRIPTED FAKES for the red-team tests: a target model and an attacker model, each a real
 // OpenAI-compatible HTTP server on 127.0.0.1 (test/helpers/openai-server.ts) whose replies follow a
 // script. Compliant replies use the world's answer shape so the offline judges can decide them.
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach } from 'vitest';
 import { selectSeeds } from '../../src/break/index.js';
 import type { Judge, Message, Seed, Target } from '../../src/core/index.js';
 import { createTarget } from '../../src/targets/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
+import { runCli as runRealCli } from '../cli/run-cli.js';
 import { type FakeServer, type FakeServerOptions, startOpenAIServer } from '../helpers/openai-server.js';
 
 const servers: FakeServer[] = [];
@@ -90,30 +88,15 @@ export const unparseableJudge: Judge = {
   }),
 };
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-
-/** `breakfix …` as a user runs it: a child process of the real CLI, in `cwd`. Async, so a fake server
- * living in the test process keeps answering. */
-export function runCli(
+/** `breakfix …` as a user runs it (test/cli/run-cli.ts), in `cwd`, with colour off and a dummy key. */
+export async function runCli(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const p = spawn(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href,
-        join(root, 'src/cli/main.ts'),
-        ...args,
-      ],
-      { cwd, env: { ...process.env, NO_COLOR: '1', OPENAI_API_KEY: 'test-key-not-secret', ...env } },
-    );
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (status) => res({ status, stdout, stderr }));
+  const r = await runRealCli(args, {
+    cwd,
+    env: { NO_COLOR: '1', OPENAI_API_KEY: 'test-key-not-secret', ...env },
   });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }

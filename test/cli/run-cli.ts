@@ -24,19 +24,22 @@ export function runCli(
     env?: Record<string, string | undefined>;
     /** Close the read end of stdout at once, as `| head -1` does once it has its line. */
     closeStdout?: boolean;
+    /** Written to the command's stdin (otherwise stdin is closed). */
+    input?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, CI: 'true', BREAKFIX_DEBUG: undefined, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
     if (opts.closeStdout) child.stdout.destroy();
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

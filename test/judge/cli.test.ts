@@ -1,5 +1,4 @@
 // `breakfix judge` as a user runs it: a child process over real files.
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   linkSync,
@@ -11,32 +10,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-/** The CLI in a child process, asynchronously (a run of spawnSync calls would block the test worker). */
-const cli = (args: string[], cwd: string, input?: string) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href,
-        join(root, 'src/cli/main.ts'),
-        ...args,
-      ],
-      { cwd, env: { ...process.env, NO_COLOR: '1' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
+/** The CLI in a child process (test/cli/run-cli.ts), optionally fed on stdin. */
+const cli = async (args: string[], cwd: string, input?: string) => {
+  const r = await runCli(args, { cwd, env: { NO_COLOR: '1' }, input });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 describe('breakfix judge', () => {
   it('refusal: streams a JSONL file, skips bad lines by number, writes the label on every good line', async () => {
