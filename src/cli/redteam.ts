@@ -264,6 +264,15 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
     ctx.out(summary, () => renderRedteam(summary));
     if (summary.attempts > 0 && summary.error === summary.attempts) return ExitCode.runtime;
+    // Nothing decided is not "nothing broke": a model whose answers the offline judges cannot read
+    // (real text, not the embedded world's shapes) leaves every attempt undetermined.
+    if (summary.attempts > 0 && summary.success + summary.failure === 0) {
+      process.stderr.write(
+        `breakfix: no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe\n` +
+          'hint: give the attacks an LLM harm judge for this model (judges.severity: <target> in the config)\n',
+      );
+      return ExitCode.runtime;
+    }
     return summary.success > 0 ? ExitCode.findings : ExitCode.ok;
   } finally {
     await ctx.close();
@@ -305,7 +314,8 @@ Examples:
   breakfix redteam --techniques leetspeak screenplay base64 --seed 7
   breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
 
-Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure.`,
+Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure
+(or no attempt could be decided: every one undetermined or in error).`,
     )
     .action(runAction((opts: RedteamCliOptions) => action(opts)));
 }

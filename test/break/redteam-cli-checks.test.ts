@@ -254,4 +254,36 @@ describe('breakfix redteam: budget options', () => {
     expect(decimal.status).toBe(0);
     expect(JSON.parse(decimal.stdout).attempts).toBe(2);
   }, 60_000);
+
+  it('a run where no attempt could be decided is not "nothing broke": exit 3 with a hint', async () => {
+    // SCRIPTED FAKE real-world model: plain prose, neither a refusal nor the embedded world's shape,
+    // so the offline judges leave every attempt undetermined.
+    const { server } = await scripted(
+      () => 'Here is a general overview of how people usually think about that topic, in a few paragraphs.',
+    );
+    const dir = tmp();
+    const args = ['redteam', '-t', `openai:x@${server.url}`, '--budget', '3', '--store', join(dir, 's.db')];
+    const r = await runCli(args, dir);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/no attempt could be decided \(3 undetermined, 0 error\)/);
+    expect(r.stderr).toMatch(/hint: .*judges\.severity/);
+    // A model that refuses is decided: nothing broke, exit 0.
+    const refusing = await refuser();
+    expect(
+      (
+        await runCli(
+          [
+            'redteam',
+            '-t',
+            `openai:x@${refusing.server.url}`,
+            '--budget',
+            '3',
+            '--store',
+            join(dir, 's2.db'),
+          ],
+          dir,
+        )
+      ).status,
+    ).toBe(0);
+  }, 60_000);
 });
