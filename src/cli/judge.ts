@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { describeFsError } from '../config/outdir.js';
 import { BreakfixError, InputError, type Judge, type Verdict } from '../core/index.js';
 import {
   calibrate,
@@ -74,7 +75,8 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const judge = pickJudge(ctx, kind, opts.judge);
   const out = openOutput(opts.out);
   let writeError: Error | undefined;
-  const writeFailed = (err: Error) => new BreakfixError(`cannot write ${opts.out}: ${err.message}`, 'output');
+  const writeFailed = (err: Error) =>
+    new BreakfixError(`cannot write ${opts.out}: ${describeFsError(err)}`, 'output');
   out.on('error', (err) => {
     writeError ??= err;
   });
@@ -216,10 +218,7 @@ function openOutput(file: string): Writable {
   try {
     return createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'ENOENT' ? 'no such directory' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    throw new InputError(`cannot write --out: ${why}`, file);
+    throw new InputError(`cannot write --out: ${describeFsError(err)}`, file);
   }
 }
 

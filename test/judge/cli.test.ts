@@ -163,8 +163,8 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     const dir = workdir();
     mkdirSync(join(dir, 'adir'));
     for (const [out, why] of [
-      [join(dir, 'no', 'such', 'o.jsonl'), 'no such directory'],
-      ['adir', 'it is a directory'],
+      [join(dir, 'no', 'such', 'o.jsonl'), 'no such file or folder'],
+      ['adir', 'it is a folder, not a file'],
     ]) {
       const r = await cli(
         ['judge', 'refusal', '--in', 'in.jsonl', '--out', out, '--store', join(dir, 's.db')],
@@ -184,7 +184,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
         dir,
       );
       expect(r.status, r.stderr).toBe(3);
-      expect(r.stderr).toMatch(/^breakfix: cannot write \/dev\/full: ENOSPC/);
+      expect(r.stderr).toMatch(/^breakfix: cannot write \/dev\/full: no space left on the device/);
       expect(r.stderr).not.toMatch(/looks like a bug|\n\s+at /);
     },
     60_000,
