@@ -27,7 +27,7 @@ export function register(program: Command): void {
       .argument('<message...>', 'the user message')
       .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
       .option('-s, --system <text>', 'a system message')
-      .option('--temperature <n>', 'sampling temperature')
+      .option('--temperature <n>', "sampling temperature, 0 to 2 (default: the target's own)")
       .option('--max-tokens <n>', 'cap on reply tokens')
       .option('--seed <n>', 'sampling seed'),
   )
@@ -42,6 +42,12 @@ Examples:
     )
     .action(
       runAction(async (words: string[], opts: ChatCliOptions) => {
+        // Usage errors come before any config is read or connection made.
+        const sampling = {
+          temperature: decimalNumber('--temperature', opts.temperature, 0, false, 2),
+          maxTokens: wholeNumber('--max-tokens', opts.maxTokens, 1),
+          seed: wholeNumber('--seed', opts.seed),
+        };
         const ctx = await loadContext(opts);
         try {
           const name = opts.target ?? ctx.config.roles.target;
@@ -49,11 +55,7 @@ Examples:
           const messages: Message[] = [];
           if (opts.system) messages.push({ role: 'system', content: opts.system });
           messages.push({ role: 'user', content: words.join(' ') });
-          const reply = await target.chat(messages, {
-            temperature: decimalNumber('--temperature', opts.temperature),
-            maxTokens: wholeNumber('--max-tokens', opts.maxTokens, 1),
-            seed: wholeNumber('--seed', opts.seed),
-          });
+          const reply = await target.chat(messages, sampling);
           ctx.out({ target: target.id, reply }, () => {
             const filtered = reply.finishReason === 'content_filter';
             // Model output is adversarial: its escape sequences are shown, not obeyed.

@@ -69,8 +69,11 @@ export interface Context {
   config: Config;
   /** The config file used, when one was. */
   configFile?: string;
-  /** The store, opened on first use. */
+  /** The store, opened on first use (made when it does not exist yet). */
   readonly store: Store;
+  /** The store for commands that only read what earlier runs stored (vulns, report, view, curate):
+   * an input error naming the path when there is none, instead of making an empty one. */
+  readonly existingStore: Store;
   json: boolean;
   quiet: boolean;
   noCache: boolean;
@@ -104,6 +107,15 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     config,
     configFile: configFile ? resolve(configFile) : undefined,
     get store() {
+      return getStore();
+    },
+    get existingStore() {
+      if (!store && storePath !== ':memory:' && !existsSync(storePath))
+        throw new BreakfixError(
+          `no store at ${storePath}: nothing has been run with it yet`,
+          'input',
+          'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
+        );
       return getStore();
     },
     json,
@@ -263,16 +275,23 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   return n;
 }
 
-/** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`,
- * or above it when `above` is set. */
-export function decimalNumber(option: string, value: unknown, min = 0, above = false): number | undefined {
+/** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`
+ * (above it when `above` is set) and at most `max` (the config schema's own bounds, so an option cannot
+ * ask for what a config file may not). */
+export function decimalNumber(
+  option: string,
+  value: unknown,
+  min = 0,
+  above = false,
+  max = Number.POSITIVE_INFINITY,
+): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
   const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < min || (above && n === min))
-    throw usageError(
-      `${option} must be a number ${above ? '>' : '≥'} ${min} (got "${terminalText(String(value))}")`,
-    );
+  if (text === '' || !Number.isFinite(n) || n < min || (above && n === min) || n > max) {
+    const range = Number.isFinite(max) ? `between ${min} and ${max}` : `${above ? '>' : '≥'} ${min}`;
+    throw usageError(`${option} must be a number ${range} (got "${terminalText(String(value))}")`);
+  }
   return n;
 }
 

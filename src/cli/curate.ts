@@ -118,7 +118,7 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
         try {
           // Seed files first: bad input ends the command before anything is written to the store.
           const seeds = allSeeds(ctx);
-          const store = ctx.store;
+          const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
           // The export folder is made (or refused, naming it) before the possibly long curation.

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
 import { InputError } from '../core/index.js';
 import {
+  applicableCriteria,
   collectReportData,
   defaultReportPath,
   evaluateRules,
@@ -100,7 +101,9 @@ Examples:
 Metrics for --fail-on: asr, dr1, dr3, iprr, vprr, helpfulness, heldback_asr, ungroundedness,
 errors, undetermined, undetermined_rate, vulnerabilities[_new|_fixed|_regressed]; and since round 0:
 helpfulness_drop, vprr_rise, undetermined_rise. Without --fail-on, the run's own release criteria
-(cycle.criteria in the config it ran with) are the rules, so the report agrees with the cycle.
+(cycle.criteria in the config it ran with) are the rules, so the report agrees with the cycle; a
+bench or red-team run (no rounds: its measurement shows as round 0) is held to those on figures it
+measured, none relative to round 0.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%). A rule on a metric that was
 not measured fails.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,
@@ -117,7 +120,7 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
           checkOutputFile(opts.out, { what: 'report file (--out)' });
         const ctx = await loadContext(opts);
         try {
-          const store = ctx.store;
+          const store = ctx.existingStore;
           const run = opts.run ? store.getRun(opts.run) : store.latestRun();
           if (!run)
             throw usageError(
@@ -126,8 +129,15 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
             );
           // Without --fail-on, a run is judged by the criteria it was run with (else the config's).
           const stored = runCriteriaRules(run.config);
-          const rules = explicit ?? (stored.length ? stored : rulesFromCriteria(ctx.config.cycle.criteria));
+          const configured = stored.length ? stored : rulesFromCriteria(ctx.config.cycle.criteria);
           const data = collectReportData(store, run.id, { samplesPerRound: samples });
+          const { rules, notApplicable } = explicit
+            ? { rules: explicit, notApplicable: [] }
+            : applicableCriteria(data, configured);
+          if (notApplicable.length)
+            ctx.note(
+              `a ${terminalText(run.kind)} run is held to the release criteria on what it measured; not applicable: ${notApplicable.map(ruleText).join(', ')} (name them with --fail-on to require them)`,
+            );
           const criteria = evaluateRules(data, rules);
           const text = await renderReport(data, format, criteria);
           let out = opts.out;
@@ -144,6 +154,7 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
                 format,
                 out: toStdout ? null : resolve(out as string),
                 rules: rules.map(ruleText),
+                notApplicable: notApplicable.map(ruleText),
                 criteria,
                 passed: failed.length === 0,
                 ...(toStdout ? { report: text } : {}),

@@ -134,7 +134,7 @@ Exit codes: 0 trained (or planned), 2 bad input (no records, unknown backend or 
           throw usageError(`unknown --backend "${opts.backend}" (known: ${TRAINER_BACKENDS.join(', ')})`);
         const ctx = await loadContext(opts);
         try {
-          const store = ctx.store;
+          const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
           const sft = store.listRecords({ runId: run.id, round: r, dataset: 'sft' });

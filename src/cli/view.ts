@@ -37,7 +37,7 @@ The viewer is read-only and serves only its own page and the store's data. Stop 
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw usageError(`--port must be a whole number 0–65535 (got "${opts.port}")`);
         const ctx = await loadContext(opts);
-        const viewer = await startViewer({ store: ctx.store, port, host: opts.host }).catch(
+        const viewer = await startViewer({ store: ctx.existingStore, port, host: opts.host }).catch(
           (err: NodeJS.ErrnoException) => {
             if (err.code === 'EADDRINUSE')
               throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');

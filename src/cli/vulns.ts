@@ -102,7 +102,7 @@ Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting or 
         const limit = wholeNumber('--limit', opts.limit, 1);
         const ctx = await loadContext(opts);
         try {
-          const run = resolveRun(ctx.store, opts.run);
+          const run = resolveRun(ctx.existingStore, opts.run);
           const r = resolveRound(ctx.store, run.id, round);
           const vulns = vulnerabilitiesOf(ctx.store, run.id, r);
           const shown = limit ? vulns.slice(0, limit) : vulns;

@@ -51,6 +51,21 @@ export function gatedRound(data: ReportData): ReportData['rounds'][number] | und
   return [...data.rounds].reverse().find((r) => Object.keys(r.figures).length > 0);
 }
 
+/** The release criteria that apply to a run without rounds (`bench`, plain `redteam`): a release
+ * criterion is about a cycle's candidate, so such a run is held only to those on figures it measured
+ * and not to the ones relative to round 0 (it has no baseline). Rules named with --fail-on are not
+ * filtered: a rule on a metric nobody measured fails. */
+export function applicableCriteria(
+  data: ReportData,
+  rules: FailRule[],
+): { rules: FailRule[]; notApplicable: FailRule[] } {
+  if (data.run.kind === 'cycle') return { rules, notApplicable: [] };
+  const figures = (gatedRound(data)?.figures ?? {}) as Record<string, unknown>;
+  const applies = (r: FailRule) =>
+    !(DERIVED_METRICS as readonly string[]).includes(r.metric) && typeof figures[r.metric] === 'number';
+  return { rules: rules.filter(applies), notApplicable: rules.filter((r) => !applies(r)) };
+}
+
 export function evaluateRules(data: ReportData, rules: FailRule[]): CriterionResult[] {
   const round = gatedRound(data);
   const baseline = data.rounds.find((r) => r.round === 0)?.figures as RoundMetrics | undefined;

@@ -1,6 +1,7 @@
 // Everything a report shows, read from the store once. Every renderer (HTML, Markdown, JSON, JUnit)
 // is a pure function of ReportData, so a report is reproducible and easy to test.
 import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
+import { identifyVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 
@@ -156,26 +157,42 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
   const perRound = opts.samplesPerRound ?? 6;
   const roundRows = store.getRounds(runId);
   const allAttempts = store.listAttempts({ runId });
+  // A `bench` or plain `redteam` run stores no rounds: its one measurement is shown as round 0 (the
+  // round its attempts belong to for `breakfix vulns` too), with the figures it measured.
+  const single = roundRows.length === 0 && run.kind !== 'cycle';
+  const roundOf = (a: Attempt) => a.round ?? (single ? 0 : undefined);
   const roundNumbers = new Set<number>(roundRows.map((r) => r.round));
-  for (const a of allAttempts) if (a.round !== undefined) roundNumbers.add(a.round);
+  for (const a of allAttempts) {
+    const n = roundOf(a);
+    if (n !== undefined) roundNumbers.add(n);
+  }
+  const benchOf = (n: number) => [
+    ...store.listBenchResults(runId, n),
+    // (the bench command stores its results under round -1: no round)
+    ...(single && n === 0 ? store.listBenchResults(runId, -1) : []),
+  ];
+  if (single && benchOf(0).length) roundNumbers.add(0);
   const rounds: RoundData[] = [...roundNumbers]
     .sort((a, b) => a - b)
     .map((n) => {
       const row = roundRows.find((r) => r.round === n);
-      const metrics = (row?.metrics ?? {}) as Record<string, unknown>;
-      const attempts = allAttempts.filter((a) => a.round === n);
-      const vulnerabilities = store.listVulnerabilities(runId, n);
+      const attempts = allAttempts.filter((a) => roundOf(a) === n);
+      const metrics = row
+        ? ((row.metrics ?? {}) as Record<string, unknown>)
+        : singleRunMetrics(run, attempts);
+      const vulnerabilities =
+        single && n === 0
+          ? identifyVulnerabilities({ attempts, round: 0 })
+          : store.listVulnerabilities(runId, n);
       return {
         round: n,
-        model: row?.model,
-        status: row?.status ?? 'unknown',
+        model: row?.model ?? (single ? run.target : undefined),
+        status: row?.status ?? (single ? run.status : 'unknown'),
         figures: figuresOf(metrics),
         byCategory: slicesOf(metrics.by_category),
         byTechnique: slicesOf(metrics.by_technique),
         rawMetrics: metrics,
-        bench: store
-          .listBenchResults(runId, n)
-          .map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
+        bench: benchOf(n).map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
         outcomes: countOutcomes(attempts),
         heatmap: heatmapOf(attempts),
         vulnerabilities,
@@ -214,6 +231,47 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
     categories: [...categories].sort(),
     techniques: [...techniques].sort(),
   };
+}
+
+/** The figures of a run without rounds: a bench run's summary (the same keys as a round's), and
+ * for red-team attempts their counts, ASR over the decided ones, and the category and technique
+ * slices the cycle stores for a round. */
+function singleRunMetrics(
+  run: { kind: string; summary?: unknown },
+  attempts: Attempt[],
+): Record<string, unknown> {
+  const metrics: Record<string, unknown> =
+    run.kind === 'bench' && run.summary && typeof run.summary === 'object' ? { ...run.summary } : {};
+  if (!attempts.length) return metrics;
+  const counts = countOutcomes(attempts);
+  const decided = counts.success + counts.failure;
+  Object.assign(metrics, {
+    ...(decided > 0 && { asr: counts.success / decided }),
+    attempts: attempts.length,
+    successes: counts.success,
+    errors: counts.error,
+    undetermined: counts.undetermined,
+    by_category: slicesBy(attempts, (a) => a.category ?? '(none)'),
+    by_technique: slicesBy(attempts, techniqueKey),
+  });
+  return metrics;
+}
+
+function slicesBy(
+  attempts: Attempt[],
+  key: (a: Attempt) => string,
+): Record<string, { asr?: number; n: number }> {
+  const groups = new Map<string, Attempt[]>();
+  for (const a of attempts) groups.set(key(a), [...(groups.get(key(a)) ?? []), a]);
+  return Object.fromEntries(
+    [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, group]) => {
+        const c = countOutcomes(group);
+        const decided = c.success + c.failure;
+        return [name, { ...(decided > 0 && { asr: c.success / decided }), n: group.length }];
+      }),
+  );
 }
 
 function num(v: unknown): number | undefined {

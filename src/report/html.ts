@@ -32,6 +32,7 @@ const LABELS: Record<string, string> = {
   successes: 'Successes',
   errors: 'Errors',
   undetermined: 'Undetermined',
+  undetermined_rate: 'Undetermined (bench attack items)',
   vulnerabilities: 'Vulnerabilities',
   vulnerabilities_new: 'New',
   vulnerabilities_fixed: 'Fixed',

@@ -1,5 +1,6 @@
 export { buildCharts, type Chart, renderSvg } from './charts.js';
 export {
+  applicableCriteria,
   type CriterionResult,
   evaluateRules,
   type FailRule,

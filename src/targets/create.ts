@@ -62,6 +62,18 @@ export function resolveTargetConfig(
   if (kind === 'openai' && rest) {
     const at = rest.lastIndexOf('@http');
     const model = at >= 0 ? rest.slice(0, at) : rest;
+    // "openai:llama3@localhost:8000" meant a server, not a model named that: say so instead of
+    // sending the whole string as the model name to the default endpoint. (A leading @, as in
+    // Cloudflare's "@cf/…" model names, is part of the name.)
+    const stray = model.lastIndexOf('@');
+    if (stray > 0)
+      throw new InputError(
+        `invalid target spec "${spec}": the part after "@" must be the server's URL, starting with http:// or https:// (got "${model.slice(stray + 1)}")`,
+        undefined,
+        undefined,
+        undefined,
+        SPEC_HELP,
+      );
     const baseURL = at >= 0 ? rest.slice(at + 1) : process.env.OPENAI_BASE_URL || undefined;
     const parsed = openaiTargetSchema.safeParse({
       type: 'openai',

@@ -78,6 +78,17 @@ describe('breakfix CLI', () => {
     expect(existsSync(join(cwd, 'bf.db'))).toBe(false);
   });
 
+  it('commands that read stored results exit 2 on a store that does not exist, and do not make one', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-nostore-'));
+    const missing = join(cwd, 'typo', 'bf.db');
+    for (const args of [['vulns'], ['report'], ['curate'], ['train'], ['view', '--port', '0']]) {
+      const r = await runCli([...args, '--store', missing], { cwd });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(`no store at ${missing}`);
+    }
+    expect(existsSync(join(cwd, 'typo'))).toBe(false);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await runCli(['no-such-command'])).code).toBe(2);
     expect((await runCli(['chat'])).code).toBe(2);
@@ -210,6 +221,10 @@ describe('breakfix CLI', () => {
       const bad = await runCli(['chat', '--config', file, '--target', 'h', '--max-tokens', '0', 'hi']);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--max-tokens must be a whole number ≥ 1/);
+      // The config schema's bounds hold for the option too.
+      const hot = await runCli(['chat', '--config', file, '--target', 'h', '--temperature', '5', 'hi']);
+      expect(hot.code).toBe(2);
+      expect(hot.stderr).toMatch(/--temperature must be a number between 0 and 2 \(got "5"\)/);
     } finally {
       await hostile.close();
     }

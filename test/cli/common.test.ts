@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createProgress,
+  decimalNumber,
   ExitCode,
   exitCodeFor,
   FindingsError,
@@ -92,6 +93,18 @@ describe('untrusted text and option numbers', () => {
     for (const bad of ['', 'abc', '1.5', '0', '-3', '1e999', ' ', 'NaN'])
       expect(() => wholeNumber('--limit', bad, 1), bad).toThrow(/--limit must be a whole number ≥ 1/);
     expect(exitCodeFor(captureError(() => wholeNumber('--seed', 'x')))).toBe(ExitCode.input);
+  });
+
+  it('decimalNumber: bounds on both sides, named in the error', () => {
+    expect(decimalNumber('--temperature', '0.7', 0, false, 2)).toBe(0.7);
+    expect(decimalNumber('--temperature', '2', 0, false, 2)).toBe(2);
+    expect(decimalNumber('--temperature', undefined, 0, false, 2)).toBeUndefined();
+    for (const bad of ['5', '-0.1', 'hot', '', 'Infinity'])
+      expect(() => decimalNumber('--temperature', bad, 0, false, 2), bad).toThrow(
+        /--temperature must be a number between 0 and 2/,
+      );
+    expect(() => decimalNumber('--minutes', '0', 0, true)).toThrow(/--minutes must be a number > 0/);
+    expect(decimalNumber('--minutes', '0.5', 0, true)).toBe(0.5);
   });
 });
 

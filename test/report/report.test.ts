@@ -4,9 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Attempt } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { formatFigure } from '../../src/report/html.js';
 import {
+  applicableCriteria,
   collectReportData,
   escapeHtml,
   escapeMarkdownCell,
@@ -252,6 +254,96 @@ describe('a run with nothing measured yet', () => {
     expect(renderMarkdown(empty, res)).toContain('_No round has been measured yet._');
     expect(JSON.parse(renderJson(empty, res)).passed).toBe(false);
     expect(renderJunit(empty, res)).toContain('<failure message="asr was not measured"');
+  });
+});
+
+describe('a bench or red-team run (no rounds)', () => {
+  const redteamAttempt = (
+    runId: string,
+    i: number,
+    outcome: Attempt['outcome'],
+    category: string,
+  ): Attempt => ({
+    id: `${runId}_a${i}`,
+    runId,
+    seedId: `seed_${i}`,
+    attack: 'direct',
+    techniques: i % 2 ? ['base64'] : [],
+    language: 'en',
+    category,
+    transcript: [
+      { role: 'user', content: `request ${i}` },
+      { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
+    ],
+    verdicts: [],
+    outcome,
+    severity: outcome === 'success' ? 5 : 0,
+    turns: 1,
+    calls: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it("a red-team run's attempts are its round 0: counted figures, slices and vulnerabilities", () => {
+    const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
+    const outcomes: Attempt['outcome'][] = [
+      'success',
+      'success',
+      'failure',
+      'undetermined',
+      'error',
+      'failure',
+    ];
+    fx.store.saveAttempts(outcomes.map((o, i) => redteamAttempt(run.id, i, o, i < 3 ? 'weapons' : 'cyber')));
+    const d = collectReportData(fx.store, run.id);
+    expect(d.rounds.map((r) => r.round)).toEqual([0]);
+    const r0 = d.rounds[0];
+    // 2 successes of 4 decided; the undetermined and the error are counted apart, not as safe.
+    expect(r0.figures).toEqual({ asr: 0.5, attempts: 6, successes: 2, errors: 1, undetermined: 1 });
+    expect(r0.outcomes).toEqual({ success: 2, failure: 2, error: 1, undetermined: 1 });
+    expect(r0.byCategory).toEqual({ cyber: { asr: 0, n: 3 }, weapons: { asr: 2 / 3, n: 3 } });
+    expect(r0.model).toBe('embedded:base');
+    expect(r0.vulnerabilities.filter((v) => v.successes > 0).map((v) => v.category)).toEqual([
+      'weapons',
+      'weapons',
+    ]);
+    // Held to the criteria on what it measured: ASR, not DR-3 or the ones relative to round 0.
+    const { rules, notApplicable } = applicableCriteria(
+      d,
+      rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprrRise: 0.03 }),
+    );
+    expect(rules.map((r) => r.metric)).toEqual(['asr']);
+    expect(notApplicable.map((r) => r.metric)).toEqual(['dr3', 'vprr_rise']);
+    expect(evaluateRules(d, rules)[0]).toMatchObject({ pass: false, value: 0.5, round: 0 });
+  });
+
+  it("a bench run's summary and suite results are its round 0", () => {
+    const run = fx.store.createRun({ kind: 'bench', config: {}, seed: 1, target: 'embedded:base' });
+    fx.store.updateRun(run.id, {
+      status: 'done',
+      summary: { asr: 0.25, dr3: 0.1, vprr: 0.02, undetermined_rate: 0.05 },
+    });
+    fx.store.saveBenchResult({
+      runId: run.id,
+      round: -1,
+      suite: 'harmful',
+      model: 'embedded:base',
+      metrics: { dr3: 0.1 },
+    });
+    const d = collectReportData(fx.store, run.id);
+    expect(d.rounds.map((r) => r.round)).toEqual([0]);
+    expect(d.rounds[0].figures).toEqual({ asr: 0.25, dr3: 0.1, vprr: 0.02, undetermined_rate: 0.05 });
+    expect(d.rounds[0].bench.map((b) => b.suite)).toEqual(['harmful']);
+    expect(renderMarkdown(d)).toContain('| DR-3 | 10.0% |');
+    const { rules } = applicableCriteria(
+      d,
+      rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 }),
+    );
+    expect(rules.map((r) => r.metric)).toEqual(['asr', 'dr3', 'vprr']);
+  });
+
+  it('a cycle run keeps every rule, measured or not', () => {
+    const { notApplicable } = applicableCriteria(data, rulesFromCriteria({ asr: 0.02, heldbackAsr: 0.5 }));
+    expect(notApplicable).toEqual([]);
   });
 });
 

@@ -135,4 +135,32 @@ describe('breakfix view server', () => {
     expect((await get(`/api/runs/${RUN_ID}/attempts?round=x`)).status).toBe(400);
     expect((await get('/api/runs/%E0%A4%A')).status).toBe(400);
   });
+
+  it("shows a plain red-team run's attempts as its round 0, with its vulnerabilities", async () => {
+    const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1 });
+    const base = fx.store.getAttempt('att_r0_0');
+    if (!base) throw new Error('fixture attempt missing');
+    fx.store.saveAttempts(
+      (['success', 'failure', 'error'] as const).map((outcome, i) => ({
+        ...base,
+        id: `${run.id}_${i}`,
+        runId: run.id,
+        round: undefined,
+        techniques: [],
+        category: 'weapons',
+        outcome,
+      })),
+    );
+    const r = await get(`/api/runs/${run.id}`);
+    expect(r.json.rounds).toEqual([
+      expect.objectContaining({
+        round: 0,
+        attempts: 3,
+        vulnerabilities: 1,
+        metrics: expect.objectContaining({ asr: 0.5, errors: 1 }),
+      }),
+    ]);
+    const vulns = await get(`/api/runs/${run.id}/vulnerabilities`);
+    expect(vulns.json).toEqual([expect.objectContaining({ round: 0, category: 'weapons', successes: 1 })]);
+  });
 });

@@ -231,4 +231,14 @@ describe('resolveTargetConfig', () => {
     expect(err?.hint).toMatch(/embedded:base/);
     expect(err?.hint).toMatch(/defined here: candidate/);
   });
+
+  it('an "@" not followed by a URL is an error, not part of the model name', () => {
+    expect(() => resolveTargetConfig('openai:llama3@localhost:11434', config)).toThrow(
+      /the part after "@" must be the server's URL, starting with http:\/\/ or https:\/\/ \(got "localhost:11434"\)/,
+    );
+    // A name that starts with "@" (Cloudflare's "@cf/…") stays a name.
+    expect(resolveTargetConfig('openai:@cf/meta/llama-3-8b', config).config).toMatchObject({
+      model: '@cf/meta/llama-3-8b',
+    });
+  });
 });

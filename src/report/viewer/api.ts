@@ -9,7 +9,12 @@ import {
   withoutTrace,
 } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
-import { techniqueKey } from '../data.js';
+import { collectReportData, techniqueKey } from '../data.js';
+
+/** The rounds the report makes of a run that stored none (a bench or plain red-team run). */
+function roundsWithoutRows(store: Store, runId: string) {
+  return collectReportData(store, runId, { samplesPerRound: 0 }).rounds;
+}
 
 export class HttpError extends Error {
   constructor(
@@ -113,14 +118,24 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
         target: run.target ?? null,
         createdAt: run.createdAt,
       },
-      rounds: store.getRounds(b).map((r) => ({
-        round: r.round,
-        model: r.model ?? null,
-        status: r.status,
-        metrics: r.metrics ?? {},
-        vulnerabilities: store.listVulnerabilities(b, r.round).length,
-        attempts: store.countAttempts({ runId: b, round: r.round }),
-      })),
+      rounds: store.getRounds(b).length
+        ? store.getRounds(b).map((r) => ({
+            round: r.round,
+            model: r.model ?? null,
+            status: r.status,
+            metrics: r.metrics ?? {},
+            vulnerabilities: store.listVulnerabilities(b, r.round).length,
+            attempts: store.countAttempts({ runId: b, round: r.round }),
+          }))
+        : // A bench or plain red-team run: its one measurement, as the report shows it (round 0).
+          roundsWithoutRows(store, b).map((r) => ({
+            round: r.round,
+            model: r.model ?? null,
+            status: r.status,
+            metrics: r.rawMetrics,
+            vulnerabilities: r.vulnerabilities.length,
+            attempts: Object.values(r.outcomes).reduce((x, y) => x + y, 0),
+          })),
       bench: store
         .listBenchResults(b)
         .map((x) => ({ round: x.round ?? null, suite: x.suite, model: x.model, metrics: x.metrics })),
@@ -147,6 +162,10 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   if (a === 'runs' && b && c === 'vulnerabilities') {
     requireRun(store, b);
     const round = intParam(q, 'round');
+    if (!store.getRounds(b).length)
+      return roundsWithoutRows(store, b)
+        .filter((r) => round === undefined || r.round === round)
+        .flatMap((r) => r.vulnerabilities.map((v) => ({ ...v, round: r.round })));
     const rounds = round !== undefined ? [round] : store.getRounds(b).map((r) => r.round);
     return rounds.flatMap((r) => store.listVulnerabilities(b, r).map((v) => ({ ...v, round: r })));
   }
