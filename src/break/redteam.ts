@@ -15,6 +15,7 @@ import {
   stableId,
   type Target,
   type Template,
+  terminalText,
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
@@ -182,6 +183,49 @@ export function seedFacets(seeds: Seed[]): {
     return [...m.values()].sort((a, b) => a.id.localeCompare(b.id));
   };
   return { categories: tally((s) => s.category), languages: tally((s) => s.language) };
+}
+
+/** The categories and languages a run is asked to attack must be ones its seeds have, and leave
+ * something to attack: else an InputError naming where they were given (`--categories`, "the
+ * config's redteam.categories") and what the seeds have, never a silent empty run. */
+export function checkSeedFilters(
+  opts: Pick<RedteamOptions, 'seeds' | 'languages' | 'categories' | 'split'>,
+  givenIn: { categories: string; languages: string },
+): void {
+  const facets = seedFacets(opts.seeds);
+  const check = (
+    given: string[] | undefined,
+    valid: { id: string }[],
+    field: string,
+    what: [string, string],
+  ) => {
+    const ids = new Set(valid.map((v) => v.id));
+    const unknown = (given ?? []).filter((g) => !ids.has(g));
+    if (unknown.length)
+      throw new InputError(
+        `unknown ${what[unknown.length > 1 ? 1 : 0]} ${unknown.map((u) => `"${terminalText(u)}"`).join(', ')} in ${field}; the seeds in use have: ${[...ids].join(', ')}`,
+        undefined,
+        undefined,
+        undefined,
+        'see `breakfix redteam --list`',
+      );
+  };
+  check(opts.categories, facets.categories, givenIn.categories, ['category', 'categories']);
+  check(opts.languages, facets.languages, givenIn.languages, ['language', 'languages']);
+  if (!seedsToAttack(opts).length) {
+    const split = opts.split ?? 'attack';
+    const filters = [
+      opts.categories?.length ? `categories ${opts.categories.join(',')}` : '',
+      opts.languages?.length ? `languages ${opts.languages.join(',')}` : '',
+    ].filter(Boolean);
+    throw new InputError(
+      `no seed of the ${split} split ${filters.length ? `has ${filters.join(' and ')}` : 'is in use'}: nothing to attack`,
+      undefined,
+      undefined,
+      undefined,
+      'see `breakfix redteam --list` for the categories and languages (and how many seeds are held back)',
+    );
+  }
 }
 
 /** Why `runId`'s stored run cannot be resumed by a red-team run with these settings (undefined

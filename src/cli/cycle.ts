@@ -1,7 +1,7 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { type CycleResult, runCycle } from '../cycle/index.js';
+import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
 import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
 
@@ -56,13 +56,16 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
       const ctx = await loadContext(opts);
       try {
         const started = Date.now();
+        const files = userData(ctx);
+        // Bad attack settings exit 2 before the store is opened (nothing is written).
+        checkCycleAttacks(ctx.config, files);
         const result = await runCycle(
           {
             config: ctx.config,
             store: ctx.store,
             target: (s) => ctx.target(s),
             progress: ctx.progress,
-            ...userData(ctx),
+            ...files,
             baseDir: ctx.configFile ? dirname(ctx.configFile) : process.cwd(),
           },
           { resume: opts.resume, runId: opts.run, maxRounds },

@@ -7,13 +7,13 @@ import {
   builtinTemplates,
   CONVERTERS,
   categoryById,
+  checkSeedFilters,
   getPersona,
   type RedteamSummary,
   resumeConflict,
   runRedteam,
   type SliceStats,
   seedFacets,
-  seedsToAttack,
   selectSeeds,
 } from '../break/index.js';
 import { newRunId, type Seed, type Split } from '../core/index.js';
@@ -161,24 +161,6 @@ const list = (v?: string[]) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** A --categories or --languages value the seeds in use do not have is a usage error naming it and
- * the values they have (never a silent empty run). */
-function checkValues(
-  option: string,
-  given: string[],
-  valid: { id: string }[],
-  what: [one: string, many: string],
-  fromConfig: boolean,
-): void {
-  const ids = new Set(valid.map((v) => v.id));
-  const unknown = given.filter((g) => !ids.has(g));
-  if (!unknown.length) return;
-  throw usageError(
-    `unknown ${what[unknown.length > 1 ? 1 : 0]} ${unknown.map((u) => `"${u}"`).join(', ')} in ${fromConfig ? `the config's redteam.${option.slice(2)}` : option}; the seeds in use have: ${[...ids].join(', ')}`,
-    'see `breakfix redteam --list`',
-  );
-}
-
 async function action(opts: RedteamCliOptions): Promise<number> {
   const ctx = await loadContext(opts);
   try {
@@ -208,19 +190,13 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
     const categories = list(opts.categories) ?? cfg.categories;
     const languages = list(opts.languages) ?? cfg.languages;
-    const facets = seedFacets(seeds);
-    checkValues('--categories', categories, facets.categories, ['category', 'categories'], !opts.categories);
-    checkValues('--languages', languages, facets.languages, ['language', 'languages'], !opts.languages);
-    if (!seedsToAttack({ seeds, categories, languages, split }).length) {
-      const filters = [
-        categories.length ? `categories ${categories.join(',')}` : '',
-        languages.length ? `languages ${languages.join(',')}` : '',
-      ].filter(Boolean);
-      throw usageError(
-        `no seed of the ${split} split ${filters.length ? `has ${filters.join(' and ')}` : 'is in use'}: nothing to attack`,
-        'see `breakfix redteam --list` for the categories and languages (and how many seeds are held back)',
-      );
-    }
+    checkSeedFilters(
+      { seeds, categories, languages, split },
+      {
+        categories: opts.categories ? '--categories' : "the config's redteam.categories",
+        languages: opts.languages ? '--languages' : "the config's redteam.languages",
+      },
+    );
     const targetName = opts.target ?? ctx.config.roles.target;
     const target = ctx.target(targetName);
     const techniques = list(opts.techniques) ?? cfg.techniques;

@@ -12,5 +12,6 @@ export {
   type CycleOptions,
   type CycleResult,
   type CycleRoundSummary,
+  checkCycleAttacks,
   runCycle,
 } from './run.js';

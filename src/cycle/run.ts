@@ -4,7 +4,7 @@
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
 import { runBench } from '../bench/index.js';
-import { builtinSeeds, runRedteam } from '../break/index.js';
+import { builtinSeeds, checkSeedFilters, classifyTechniques, runRedteam } from '../break/index.js';
 import type { Config } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
 import { BreakfixError, createRng, hash32 } from '../core/index.js';
@@ -61,19 +61,38 @@ export interface CycleResult {
 
 const STEPS = ['bench', 'break', 'identify', 'curate', 'train'] as const;
 
+/** Attack material: the attack split, and user seeds that name no split. */
+function attackMaterial(seeds: Seed[]): Seed[] {
+  return seeds.filter((s) => s.kind === 'harmful' && (s.split === 'attack' || s.split === undefined));
+}
+
+/** What the config asks the red team to attack (categories, languages, techniques) must exist in the
+ * seeds and templates in use: an InputError naming the config field, before anything is stored or
+ * trained — a typo would otherwise end the cycle at its first break step, or attack nothing. */
+export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds' | 'templates'>): void {
+  checkSeedFilters(
+    {
+      seeds: attackMaterial([...builtinSeeds(), ...(ctx.seeds ?? [])]),
+      categories: config.redteam.categories,
+      languages: config.redteam.languages,
+      split: 'attack',
+    },
+    { categories: "the config's redteam.categories", languages: "the config's redteam.languages" },
+  );
+  classifyTechniques(config.redteam.techniques, ctx.templates);
+}
+
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
   const { config, store, progress } = ctx;
+  checkCycleAttacks(config, ctx);
+  const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
+  const attackSeeds = attackMaterial(allSeeds);
   const { run, resumed } = openRun(store, config, opts);
   const runId = run.id;
   const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
   const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
   const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
-  const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
-  // Attack material: the attack split, and user seeds that name no split.
-  const attackSeeds = allSeeds.filter(
-    (s) => s.kind === 'harmful' && (s.split === 'attack' || s.split === undefined),
-  );
   const custom = config.bench.custom ?? [];
   const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
 
