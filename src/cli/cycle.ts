@@ -1,6 +1,7 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputFile } from '../config/outdir.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
 import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
@@ -53,6 +54,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
   cmd.action(
     runAction(async (opts: CycleCliOptions) => {
       const maxRounds = wholeNumber('--rounds', opts.rounds);
+      // A --report that cannot be written fails now, not after the rounds have run.
+      if (opts.report !== undefined) checkOutputFile(opts.report, { what: 'report file (--report)' });
       const ctx = await loadContext(opts);
       try {
         const started = Date.now();

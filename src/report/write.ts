@@ -1,6 +1,6 @@
 // Write a run's HTML report to disk: what `breakfix cycle` calls at the end of every cycle.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { writeOutputFile } from '../config/outdir.js';
 import type { Store } from '../store/index.js';
 import { evaluateRules, type FailRule, runCriteriaRules } from './criteria.js';
 import { collectReportData } from './data.js';
@@ -22,8 +22,7 @@ export async function writeCycleReport(
   const data = collectReportData(store, runId);
   const rules = opts.rules ?? runCriteriaRules(store.getRun(runId)?.config);
   const html = await renderHtml(data, { criteria: evaluateRules(data, rules) });
-  const file = resolve(out ?? defaultReportPath(store, runId));
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, html);
-  return file;
+  return writeOutputFile(out ?? defaultReportPath(store, runId), html, {
+    what: out ? 'report file (--report)' : 'report file',
+  });
 }

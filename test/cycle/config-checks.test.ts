@@ -1,12 +1,12 @@
-// `breakfix cycle` checks what its config asks the red team to attack before it stores or trains
-// anything: a typo in redteam.categories / languages / techniques exits 2 naming the field.
+// `breakfix cycle` checks its settings before it stores or trains anything: a typo in the config's
+// redteam.categories / languages / techniques, or a --report it cannot write, exits 2 naming it.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 
-describe('breakfix cycle: the red-team settings of its config', () => {
+describe('breakfix cycle: settings checked before the first round', () => {
   it.each([
     [
       'redteam:\n  categories: [hate, nosuch]\n',
@@ -29,4 +29,18 @@ describe('breakfix cycle: the red-team settings of its config', () => {
     },
     60_000,
   );
+
+  it('a --report path that cannot be written exits 2 before any round runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-report-'));
+    writeFileSync(join(dir, 'file'), 'a file, not a folder');
+    const r = await runCli(
+      ['cycle', '--store', join(dir, 'bf.db'), '--report', join(dir, 'file', 'r.html')],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/report file \(--report\)/);
+    expect(existsSync(join(dir, 'bf.db'))).toBe(false);
+  }, 60_000);
 });
