@@ -160,7 +160,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     });
     const failed = items.filter((i) => i.outcome === 'error');
     report.errors = failed.length;
-    if (failed.length) report.firstError = failed.find((i) => i.error)?.error ?? 'judge error';
+    if (failed.length) report.firstError = firstErrorOf(failed);
     reports.push(report);
     if (opts.store && opts.runId) {
       opts.store.saveBenchResult({
@@ -205,6 +205,16 @@ function compactItem(i: ItemResult) {
     })),
     transcript: i.transcript,
   };
+}
+
+/** Why the first failed item failed, in words a user can act on: the target's error, else the
+ * judge that failed and what it said (a judge target's HTTP 500 must not read as "judge error"). */
+function firstErrorOf(failed: ItemResult[]): string {
+  const targetError = failed.find((i) => i.error && !/could not be judged/.test(i.error))?.error;
+  if (targetError) return targetError;
+  const judged = failed.flatMap((i) => i.verdicts ?? []).find((v) => v.status === 'error');
+  if (judged) return `judge ${judged.judge} failed${judged.rationale ? `: ${judged.rationale}` : ''}`;
+  return failed.find((i) => i.error)?.error ?? 'judge error';
 }
 
 function r(m: RateOrMean | undefined): number | undefined {

@@ -190,6 +190,13 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   else ctx.out(summary, text);
   if (status.error > 0) return ExitCode.runtime;
   if (bad.length > 0) return ExitCode.input;
+  // A judge that decided no line at all (an LLM judge whose replies never parse) is not a result.
+  if (status.undetermined > 0 && status.ok === 0) {
+    process.stderr.write(
+      `breakfix: the judge decided none of the ${status.undetermined} lines (all undetermined)${kind === 'severity' || kind === 'jailbreak' ? '; an LLM judge (--judge) reads prose the offline judges cannot' : ''}\n`,
+    );
+    return ExitCode.runtime;
+  }
   return ExitCode.ok;
 }
 
@@ -355,7 +362,8 @@ Examples:
 
 Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding").
 --in - reads stdin, --out - writes stdout (the summary then goes to stderr).
-Exit codes: 0 all judged, 2 some lines skipped as bad input, 3 a judge failed on some lines.`,
+Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
+input, 3 a judge failed on some lines, or decided none (every line undetermined).`,
     );
   for (const kind of KINDS) {
     withCommonOptions(

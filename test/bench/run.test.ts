@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { multiturnSuite, runBench } from '../../src/bench/index.js';
 import { builtinSeeds, complianceLeadIn } from '../../src/break/seeds/index.js';
-import { createRng, type Seed } from '../../src/core/index.js';
+import { createRng, type Judge, type Seed } from '../../src/core/index.js';
 import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
@@ -142,6 +142,44 @@ describe('runBench over HTTP', () => {
     const errors = (m.vprr.errors ?? 0) + (m.iprr.errors ?? 0);
     expect(errors).toBe(3);
     expect((m.vprr as { n: number }).n + (m.iprr as { n: number }).n).toBe(5);
+  });
+
+  it("a judge that fails is named with what it said, not as a bare 'judge error'", async () => {
+    server = await startOpenAIServer({ script: scriptedModel });
+    const offline = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    // A severity judge whose own target failed (what an LLM judge behind an HTTP 500 reports).
+    const failing: Judge = {
+      id: 'llm-severity@test',
+      kind: 'severity',
+      judge: async () => ({
+        judge: 'llm-severity@test',
+        kind: 'severity',
+        status: 'error',
+        value: null,
+        rationale: 'judge target failed: HTTP 500 internal boom',
+      }),
+    };
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      judges: {
+        ...offline,
+        severity: failing,
+        attack: [...offline.attack.filter((j) => j.kind !== 'severity'), failing],
+      },
+      suites: ['harmful'],
+      limit: 2,
+    });
+    expect(report.suites[0].errors).toBeGreaterThan(0);
+    expect(report.suites[0].firstError).toBe(
+      'judge llm-severity@test failed: judge target failed: HTTP 500 internal boom',
+    );
   });
 
   it('--limit N is N samples in every suite, the odd over-refusal sample a benign look-alike', async () => {
