@@ -273,8 +273,10 @@ describe('command backend', () => {
     expect(prefPath).toBe(join(out, 'data', 'trl', 'preference.train.jsonl'));
     expect(basePath).toBe(base.path);
     expect(outPath).toBe(out);
+    // The TRL export's SFT rows are prompt-completion: the trainer learns the final answer only.
     expect(JSON.parse(readFileSync(sftPath, 'utf8').split('\n')[0])).toEqual({
-      messages: records[0].messages,
+      prompt: records[0].messages?.slice(0, -1),
+      completion: records[0].messages?.slice(-1),
     });
     expect(store.getModel(res.model.id)).toMatchObject({ target: `embedded:${out}`, path: out, round: 2 });
     expect(res.log).toEqual([{ line: 'done' }]);

@@ -1,5 +1,10 @@
 // Exports curated records in the formats trainers read. Each format writes one file per dataset
-// (sft, preference) and split (train, validation); empty files are not written.
+// (sft, preference) and split (train, validation), every one of them on every export, empty when
+// there is nothing for it.
+//
+// An SFT record's last message is the one answer it teaches. A multi-turn or many-shot record's
+// earlier assistant turns are the attack's script (scripted compliance, faux answers): context the
+// model must see, never a target. Each trainer format marks that the way its trainer reads it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -10,10 +15,14 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const msg = (m: Message) => ({ role: m.role, content: m.content });
 
-/** TRL: conversational SFT `messages`; preference with explicit prompt, chosen and rejected as
- * message lists. */
+/** TRL: SFT as conversational prompt-completion, so SFTTrainer's completion-only loss (its default
+ * for prompt-completion data) covers the final answer alone; a `messages` row would train every
+ * assistant turn. Preference with explicit prompt, chosen and rejected as message lists. */
 export function toTrl(r: TrainingRecord): Record<string, unknown> {
-  if (r.kind === 'sft') return { messages: (r.messages ?? []).map(msg) };
+  if (r.kind === 'sft') {
+    const { context, answer } = sftTurns(r);
+    return { prompt: context.map(msg), completion: [msg(answer)] };
+  }
   return {
     prompt: (r.prompt ?? []).map(msg),
     chosen: [msg(need(r.chosen, r, 'chosen'))],
@@ -21,10 +30,19 @@ export function toTrl(r: TrainingRecord): Record<string, unknown> {
   };
 }
 
-/** OpenAI fine-tuning: supervised `messages`; preference `input` / `preferred_output` /
- * `non_preferred_output`. */
+/** OpenAI fine-tuning: supervised `messages` with `weight: 0` on every assistant message before the
+ * last (the chat format trains each assistant message whose weight is absent or 1); preference
+ * `input` / `preferred_output` / `non_preferred_output`. */
 export function toOpenAI(r: TrainingRecord): Record<string, unknown> {
-  if (r.kind === 'sft') return { messages: (r.messages ?? []).map(msg) };
+  if (r.kind === 'sft') {
+    const { context, answer } = sftTurns(r);
+    return {
+      messages: [
+        ...context.map((m) => (m.role === 'assistant' ? { ...msg(m), weight: 0 } : msg(m))),
+        msg(answer),
+      ],
+    };
+  }
   return {
     input: { messages: (r.prompt ?? []).map(msg) },
     preferred_output: [msg(need(r.chosen, r, 'chosen'))],
@@ -32,15 +50,44 @@ export function toOpenAI(r: TrainingRecord): Record<string, unknown> {
   };
 }
 
-/** Axolotl `chat_template`: `messages`; for DPO (`chat_template.default`) the prompt `messages` plus
- * `chosen` and `rejected` message objects. */
+/** The per-message key Axolotl's `chat_template` reads when the dataset sets
+ * `message_field_training: training`; without that setting Axolotl ignores it and trains every
+ * `roles_to_train` turn, so the docs give the dataset stanza. */
+export const AXOLOTL_TRAINING_FIELD = 'training';
+
+/** Axolotl `chat_template`: `messages`, each with `training` (true on the final answer only, false on
+ * every other turn, so `roles_to_train` and `train_on_inputs` cannot add one back); for DPO
+ * (`chat_template.default`) the prompt `messages` plus `chosen` and `rejected` message objects. */
 export function toAxolotl(r: TrainingRecord): Record<string, unknown> {
-  if (r.kind === 'sft') return { messages: (r.messages ?? []).map(msg) };
+  if (r.kind === 'sft') {
+    const { context, answer } = sftTurns(r);
+    return {
+      messages: [
+        ...context.map((m) => ({ ...msg(m), [AXOLOTL_TRAINING_FIELD]: false })),
+        { ...msg(answer), [AXOLOTL_TRAINING_FIELD]: true },
+      ],
+    };
+  }
   return {
     messages: (r.prompt ?? []).map(msg),
     chosen: msg(need(r.chosen, r, 'chosen')),
     rejected: msg(need(r.rejected, r, 'rejected')),
   };
+}
+
+/** An SFT record split into what the model reads and the one answer it learns. A record that does
+ * not end in an assistant answer after at least one prompt turn has nothing to teach: refused. */
+function sftTurns(r: TrainingRecord): { context: Message[]; answer: Message } {
+  const m = r.messages ?? [];
+  const answer = m.at(-1);
+  if (m.length < 2 || answer?.role !== 'assistant')
+    throw new InputError(
+      `SFT record ${r.id} does not end with an assistant answer after its prompt`,
+      undefined,
+      undefined,
+      'messages',
+    );
+  return { context: m.slice(0, -1), answer };
 }
 
 function need(m: Message | undefined, r: TrainingRecord, field: string): Message {
@@ -55,7 +102,17 @@ const CONVERT: Record<'trl' | 'openai' | 'axolotl' | 'jsonl', (r: TrainingRecord
   jsonl: (r) => r,
 };
 
-/** Writes `records` in `format` under `outDir/<format>/`; returns the paths written. */
+const DATASETS = ['sft', 'preference'] as const;
+const SPLITS = ['train', 'validation'] as const;
+
+/** The files an export of `format` consists of, by name, whatever the records. */
+export function exportFileNames(format: ExportFormat): string[] {
+  const ext = format === 'parquet' ? 'parquet' : 'jsonl';
+  return DATASETS.flatMap((kind) => SPLITS.map((split) => `${kind}.${split}.${ext}`));
+}
+
+/** Writes `records` in `format` under `outDir/<format>/`; returns the paths written, every file of
+ * the format (see exportFileNames), an empty one for a dataset and split with no records. */
 export function exportRecords(
   records: readonly TrainingRecord[],
   format: ExportFormat | string,
@@ -70,24 +127,28 @@ export function exportRecords(
     );
   const dir = join(outDir, format);
   mkdirSync(dir, { recursive: true });
-  const paths: string[] = [];
-  for (const kind of ['sft', 'preference'] as const) {
-    for (const split of ['train', 'validation'] as const) {
+  // Every file is written, empty when nothing goes in it, rather than only the non-empty ones: a
+  // re-export into the same folder then replaces the whole previous export (an old
+  // preference.train.jsonl beside fresh SFT files would be handed to a trainer as this round's
+  // pairs), nothing is ever deleted, and a trainer command's `{preference}` always names a file.
+  // Rows are converted before anything is written, so a bad record leaves the old export whole.
+  const files = DATASETS.flatMap((kind) =>
+    SPLITS.map((split) => {
       const rows = records.filter((r) => r.kind === kind && r.split === split);
-      if (rows.length === 0) continue;
-      if (format === 'parquet') {
-        const path = join(dir, `${kind}.${split}.parquet`);
-        writeFileSync(path, Buffer.from(parquetWriteBuffer({ columnData: parquetColumns(rows) })));
-        paths.push(path);
-        continue;
-      }
-      const path = join(dir, `${kind}.${split}.jsonl`);
+      if (format === 'parquet')
+        return {
+          path: join(dir, `${kind}.${split}.parquet`),
+          data: Buffer.from(parquetWriteBuffer({ columnData: parquetColumns(rows) })),
+        };
       const convert = CONVERT[format as keyof typeof CONVERT];
-      writeFileSync(path, `${rows.map((r) => JSON.stringify(convert(r))).join('\n')}\n`);
-      paths.push(path);
-    }
-  }
-  return paths;
+      return {
+        path: join(dir, `${kind}.${split}.jsonl`),
+        data: rows.map((r) => `${JSON.stringify(convert(r))}\n`).join(''),
+      };
+    }),
+  );
+  for (const f of files) writeFileSync(f.path, f.data);
+  return files.map((f) => f.path);
 }
 
 /** One row per record; message lists and provenance as JSON text columns. */
