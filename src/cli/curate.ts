@@ -1,6 +1,6 @@
 // `breakfix curate`: a round's vulnerabilities and attempts → SFT and preference records, stored and
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtinSeeds } from '../break/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
@@ -37,6 +37,7 @@ interface CurateOptions extends CommonOptions {
   format?: string[];
   out?: string;
   onPolicy?: boolean;
+  force?: boolean;
 }
 
 /** Built-in seeds plus the config's seed files (relative to the config file). */
@@ -45,6 +46,7 @@ export function allSeeds(ctx: Context): Seed[] {
 }
 
 export function renderCurateSummary(result: CurateResult, paths: string[], where: string): string {
+  const records = [...result.sft, ...result.preference];
   const lines = [
     `curated ${where}: ${result.sft.length} SFT records, ${result.preference.length} preference pairs (counts below cover both)`,
   ];
@@ -71,7 +73,13 @@ export function renderCurateSummary(result: CurateResult, paths: string[], where
         : 'none'
     }`,
   );
-  if (paths.length) lines.push('', 'written:', ...paths.map((p) => `  ${p}`));
+  // Every export file is written, empty ones too (they replace an earlier export's): the count
+  // says which hold data.
+  const count = (p: string) => {
+    const [kind, split] = basename(p).split('.');
+    return records.filter((r) => r.kind === kind && r.split === split).length;
+  };
+  if (paths.length) lines.push('', 'written:', ...paths.map((p) => `  ${p} (${count(p)})`));
   return lines.join('\n');
 }
 
@@ -92,7 +100,8 @@ export function register(program: Command): void {
       .option(
         '--on-policy',
         "ask the round's model for its own answer to synthetic prompts (rejected side of extra preference pairs)",
-      ),
+      )
+      .option('--force', 'replace the records the round already has (a cycle may have trained on them)'),
   )
     .addHelpText(
       'after',
@@ -101,11 +110,15 @@ Examples:
   $ breakfix curate --round 0                      TRL files for the latest run's round 0
   $ breakfix curate --round 0 --format trl openai axolotl parquet --out ./fixdata
   $ breakfix curate --run run_2026… --round 1 --json
+  $ breakfix curate --round 1 --force              curate a round again, replacing its records
 
 Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
 benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
-benchmark or held-back seed are dropped. Exit codes: 0 done (also when there was nothing to
-curate), 2 bad input, 3 runtime or teacher failure.`,
+benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
+step, an earlier curate) is left alone unless --force: they are what the next round was trained
+on. Every export replaces the format folder's previous export files. Exit codes: 0 done (also
+when there was nothing to curate), 2 bad input or records already there, 3 runtime or teacher
+failure.`,
     )
     .action(
       runAction(async (opts: CurateOptions) => {
@@ -121,6 +134,7 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
           const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
+          const replacing = existingRecords(store, run.id, r, run.kind, opts.force === true);
           // The export folder is made (or refused, naming it) before the possibly long curation.
           const outDir = ensureOutputDir(exportDirOf(store, run.id, r, opts.out), {
             what: opts.out === undefined ? 'export folder' : 'export folder (--out)',
@@ -153,12 +167,14 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
           });
           store.saveRecords(run.id, r, 'sft', result.sft);
           store.saveRecords(run.id, r, 'preference', result.preference);
+          // Said even with --json and -q: stored data a cycle trained on is gone, which a script
+          // reading only stdout should still leave a trace of in its logs.
+          if (replacing) process.stderr.write(`breakfix: ${replacing.replaced}\n`);
           const records = [...result.sft, ...result.preference];
-          const paths = records.length
-            ? (formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats).flatMap((f) =>
-                exportRecords(records, f, outDir),
-              )
-            : [];
+          // Exported even when empty: the empty files replace an earlier export's in the same folder.
+          const paths = (formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats).flatMap(
+            (f) => exportRecords(records, f, outDir),
+          );
           ctx.out(
             {
               runId: run.id,
@@ -167,6 +183,7 @@ curate), 2 bad input, 3 runtime or teacher failure.`,
               preference: result.preference.length,
               stats: result.stats,
               dropped: result.dropped,
+              replaced: replacing?.count ?? 0,
               files: paths,
             },
             () => renderCurateSummary(result, paths, `run ${run.id} round ${r}`),
@@ -198,6 +215,49 @@ function exportDirOf(store: Store, runId: string, round: number, out: string | u
       'pass --out <dir> to choose where the records go',
     );
   return dir;
+}
+
+/** A round's stored records are what a cycle trained its later rounds on (or what a resume would
+ * train the next round on), and `saveRecords` replaces a dataset whole, so curating such a round
+ * again needs --force. Refuses without it; with it, returns the note that says what was replaced
+ * (undefined when the round has no records). */
+function existingRecords(
+  store: Store,
+  runId: string,
+  round: number,
+  kind: string,
+  force: boolean,
+): { count: number; replaced: string } | undefined {
+  const sft = store.listRecords({ runId, round, dataset: 'sft' }).length;
+  const preference = store.listRecords({ runId, round, dataset: 'preference' }).length;
+  const count = sft + preference;
+  if (count === 0) return undefined;
+  const records = `${count} curated records (${sft} SFT, ${preference} preference ${preference === 1 ? 'pair' : 'pairs'})`;
+  const where = `run ${terminalText(runId)} round ${round}`;
+  const later = store.getRounds(runId).filter((x) => x.round > round);
+  const next = later[0];
+  const models = next
+    ? `its round ${next.round} model${next.model ? ` (${terminalText(next.model)})` : ''}${later.length > 1 ? ' and every later round’s' : ''}`
+    : '';
+  if (!force) {
+    const use =
+      kind !== 'cycle'
+        ? ''
+        : next
+          ? `; the cycle trained ${models} on them`
+          : '; `breakfix cycle --resume` would train the next round on them';
+    throw usageError(
+      `${where} already has ${records}${use}`,
+      `pass --force to curate it again and replace them${next && kind === 'cycle' ? ` (the store then no longer holds the data ${later.length > 1 ? 'those models were' : 'that model was'} trained on)` : ''}`,
+    );
+  }
+  const lost =
+    kind !== 'cycle'
+      ? ''
+      : next
+        ? `; the cycle had trained ${models} on them, and the store no longer holds that data`
+        : '; `breakfix cycle --resume` now trains the next round on the new ones';
+  return { count, replaced: `replaced the ${records} of ${where}${lost}` };
 }
 
 /** Marks "no --format given" (use the config's formats, known only once the config is loaded). */

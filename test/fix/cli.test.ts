@@ -88,7 +88,9 @@ describe('breakfix vulns / curate / train', () => {
     const store = openStore(db);
     expect(store.listRecords({ runId, round: 0, dataset: 'preference' })).toHaveLength(data.preference);
     store.close();
-    const text = await runCli(['curate', '--store', db, '--round', '0', '--out', out], { cwd: dir });
+    const text = await runCli(['curate', '--store', db, '--round', '0', '--out', out, '--force'], {
+      cwd: dir,
+    });
     expect(text.stdout).toMatch(/purpose\s+.*safety \d+/);
     expect(text.stdout).toMatch(/dropped/);
   }, 60_000);
