@@ -115,8 +115,8 @@ Examples:
 Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
 benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
 benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
-step, an earlier curate) is left alone unless --force: they are what the next round was trained
-on. Every export replaces the format folder's previous export files. Exit codes: 0 done (also
+step, an earlier curate) is left alone unless --force: a cycle trained its later rounds on them.
+Every export replaces the format folder's previous export files. Exit codes: 0 done (also
 when there was nothing to curate), 2 bad input or records already there, 3 runtime or teacher
 failure.`,
     )
