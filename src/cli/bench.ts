@@ -97,8 +97,8 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
             throw usageError('--split must be attack, heldback or all');
           const limit = wholeNumber('--limit', opts.limit, 1);
           const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? 16;
-          const targetName = opts.target ?? ctx.config.roles.target;
-          const target = ctx.target(targetName);
+          const target = ctx.target(opts.target ?? ctx.config.roles.target);
+          const targetName = ctx.targetName(opts.target ?? ctx.config.roles.target);
           const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
           const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
           const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;

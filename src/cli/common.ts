@@ -16,7 +16,7 @@ import {
   terminalText,
 } from '../core/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createTarget, createUsageMeter, type UsageMeter } from '../targets/index.js';
+import { createTarget, createUsageMeter, resolveTargetConfig, type UsageMeter } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
 export { terminalText } from '../core/index.js';
@@ -86,6 +86,9 @@ export interface Context {
   note(line: string): void;
   /** A config target name, or a spec (`embedded:base`, `openai:gpt-4o-mini`), wrapped per config. */
   target(nameOrSpec: string): Target;
+  /** The name a run shows and stores for a target (`--target`, `roles.target`): a spec's URL with
+   * its credentials redacted, as `target()` shows it in its id. */
+  targetName(nameOrSpec: string): string;
   close(): Promise<void>;
 }
 
@@ -147,6 +150,9 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       });
       targets.set(nameOrSpec, t);
       return t;
+    },
+    targetName(nameOrSpec) {
+      return redactText(resolveTargetConfig(nameOrSpec, config).name);
     },
     async close() {
       for (const t of targets.values()) await t.close?.().catch(() => undefined);
@@ -239,7 +245,8 @@ export function reportError(err: unknown): ExitCodeValue {
 function targetHint(err: TargetError): string {
   switch (err.kind) {
     case 'auth':
-      return 'check the apiKey of this target (e.g. apiKey: ${OPENAI_API_KEY}) and that the variable is exported';
+      // (The error does not say which provider refused: the hint names both variables.)
+      return 'check the apiKey of this target (e.g. apiKey: ${OPENAI_API_KEY}, or ${ANTHROPIC_API_KEY} for an anthropic target) and that the variable is exported';
     case 'network':
       return 'check baseURL and that the server is running and reachable';
     case 'timeout':

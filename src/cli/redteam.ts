@@ -197,8 +197,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         languages: opts.languages ? '--languages' : "the config's redteam.languages",
       },
     );
-    const targetName = opts.target ?? ctx.config.roles.target;
-    const target = ctx.target(targetName);
+    const target = ctx.target(opts.target ?? ctx.config.roles.target);
+    const targetName = ctx.targetName(opts.target ?? ctx.config.roles.target);
     const techniques = list(opts.techniques) ?? cfg.techniques;
     const runId = opts.runId ?? newRunId();
     const settings = {

@@ -48,7 +48,9 @@ export const openaiTargetSchema = z
     apiKey: z
       .string()
       .optional()
-      .describe('API key; use ${OPENAI_API_KEY}. Local servers usually need none.'),
+      .describe(
+        'API key; use ${OPENAI_API_KEY}. Without one, OPENAI_API_KEY is sent only to api.openai.com or to the OPENAI_BASE_URL endpoint. Local servers usually need none.',
+      ),
     headers: z
       .record(z.string(), z.string())
       .optional()
@@ -63,7 +65,12 @@ export const anthropicTargetSchema = z
   .strictObject({
     type: z.literal('anthropic').describe('Anthropic Messages API.'),
     model: z.string().min(1).describe('Model name, e.g. claude-sonnet-4-5.'),
-    apiKey: z.string().optional().describe('API key; use ${ANTHROPIC_API_KEY}.'),
+    apiKey: z
+      .string()
+      .optional()
+      .describe(
+        'API key; use ${ANTHROPIC_API_KEY}. Without one, ANTHROPIC_API_KEY is sent only to api.anthropic.com or to the ANTHROPIC_BASE_URL endpoint.',
+      ),
     baseURL: z.url().optional().describe('API base URL (absent = api.anthropic.com).'),
     thinkingTokens: z
       .int()

@@ -28,6 +28,10 @@ export function redactText(text: string): string {
   return out.replace(KEY_LIKE_VALUE, REDACTED);
 }
 
+/** Query parameters that are no credential: Azure's `api-version=2024-02-01` is shown in target
+ * ids (two versions are two endpoints), and its date is not scrubbed from every text. */
+const PUBLIC_PARAMS = new Set(['api-version']);
+
 /** A URL as it may be shown (target ids, errors): the credentials some servers take in the URL —
  * `user:password@`, a `?key=…` or `?token=…` query — replaced. Text that is not a URL comes back as
  * it is. */
@@ -38,10 +42,11 @@ export function redactURL(url: string): string {
   } catch {
     return url;
   }
-  if (!u.username && !u.password && !u.search) return url;
+  const secretParams = [...u.searchParams.keys()].filter((k) => !PUBLIC_PARAMS.has(k.toLowerCase()));
+  if (!u.username && !u.password && secretParams.length === 0) return url;
   if (u.username) u.username = REDACTED;
   if (u.password) u.password = REDACTED;
-  for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, REDACTED);
+  for (const k of secretParams) u.searchParams.set(k, REDACTED);
   // (URL percent-encodes the brackets; shown as written.)
   return u.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
 }
@@ -55,7 +60,8 @@ export function registerURLSecrets(url: string): void {
   } catch {
     return;
   }
-  for (const v of [u.username, u.password, ...u.searchParams.values()]) {
+  const params = [...u.searchParams].filter(([k]) => !PUBLIC_PARAMS.has(k.toLowerCase())).map(([, v]) => v);
+  for (const v of [u.username, u.password, ...params]) {
     registerSecret(v);
     registerSecret(decodeURIComponent(v));
   }

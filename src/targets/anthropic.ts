@@ -3,7 +3,7 @@
 // `thinkingTokens`, extended thinking is on and its text comes back as a `<think>` trace in front of
 // the answer (core/reasoning.ts), so the harm judges read it as they read any model's trace.
 import Anthropic from '@anthropic-ai/sdk';
-import { type AnthropicTargetConfig, redactURL } from '../config/index.js';
+import { type AnthropicTargetConfig, redactURL, registerURLSecrets } from '../config/index.js';
 import {
   type ChatOptions,
   type Message,
@@ -13,17 +13,25 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
+import { ANTHROPIC, apiKeyFor, baseURLOf } from './endpoint.js';
 import { toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
+/** The id shown in tables, errors and the store: an endpoint other than the default (the config's
+ * baseURL, or ANTHROPIC_BASE_URL, which the client obeys too) is part of it, credentials redacted. */
 export function anthropicTargetId(cfg: Pick<AnthropicTargetConfig, 'model' | 'baseURL'>): string {
-  return `anthropic:${cfg.model}${cfg.baseURL ? `@${redactURL(cfg.baseURL)}` : ''}`;
+  const base = cfg.baseURL || process.env.ANTHROPIC_BASE_URL;
+  return `anthropic:${cfg.model}${base ? `@${redactURL(base)}` : ''}`;
 }
 
 export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropicTargetId(cfg)): Target {
+  const baseURL = baseURLOf(cfg);
+  registerURLSecrets(baseURL);
   const client = new Anthropic({
-    apiKey: cfg.apiKey || process.env.ANTHROPIC_API_KEY || 'no-key',
-    baseURL: cfg.baseURL,
+    // A placeholder where no key is due: given none, the client would look for credentials itself.
+    apiKey: apiKeyFor(ANTHROPIC, cfg.apiKey, baseURL) ?? 'no-key',
+    // Explicit, so the endpoint is the one the id and the cache key name, whatever the client reads.
+    baseURL,
     maxRetries: 0,
     timeout: cfg.timeoutMs + 5_000,
   });

@@ -5,6 +5,7 @@ import {
   type Config,
   embeddedTargetSchema,
   openaiTargetSchema,
+  redactURL,
   registerURLSecrets,
   type TargetConfig,
 } from '../config/index.js';
@@ -20,6 +21,7 @@ import type { Store } from '../store/index.js';
 import { createAnthropicTarget } from './anthropic.js';
 import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
+import { baseURLOf, endpointKey } from './endpoint.js';
 import { createOpenAITarget } from './openai.js';
 import { withRateLimit } from './rate-limit.js';
 import { withRetry } from './retry.js';
@@ -46,7 +48,8 @@ export const SPEC_HELP =
   'a target name from the config, or a spec: embedded:base, embedded:round-2, embedded:/path/to/model, ' +
   'openai:MODEL (uses OPENAI_BASE_URL, OPENAI_API_KEY), openai:MODEL@http://host:port/v1, anthropic:MODEL';
 
-/** Resolve a name or spec to its target config (defaults applied) and a display name. */
+/** Resolve a name or spec to its target config (defaults applied) and the name to show and store
+ * for it (a spec's URL with its credentials redacted). */
 export function resolveTargetConfig(
   spec: string | TargetConfig,
   config?: Config,
@@ -74,29 +77,18 @@ export function resolveTargetConfig(
         undefined,
         SPEC_HELP,
       );
-    const baseURL = at >= 0 ? rest.slice(at + 1) : process.env.OPENAI_BASE_URL || undefined;
-    const parsed = openaiTargetSchema.safeParse({
-      type: 'openai',
-      model,
-      baseURL,
-      apiKey: process.env.OPENAI_API_KEY,
-    });
+    const url = at >= 0 ? rest.slice(at + 1) : undefined;
+    const baseURL = url ?? (process.env.OPENAI_BASE_URL || undefined);
+    // (No apiKey: the provider target takes OPENAI_API_KEY only for the endpoint it belongs to.)
+    const parsed = openaiTargetSchema.safeParse({ type: 'openai', model, baseURL });
     if (!parsed.success)
       throw new InputError(`invalid target spec "${spec}"`, undefined, undefined, undefined, SPEC_HELP);
     // Credentials typed into the spec's URL are scrubbed wherever the spec is printed or stored.
     if (baseURL) registerURLSecrets(baseURL);
-    return { name: spec, config: parsed.data };
+    return { name: url ? `openai:${model}@${redactURL(url)}` : spec, config: parsed.data };
   }
-  if (kind === 'anthropic' && rest) {
-    return {
-      name: spec,
-      config: anthropicTargetSchema.parse({
-        type: 'anthropic',
-        model: rest,
-        apiKey: process.env.ANTHROPIC_API_KEY,
-      }),
-    };
-  }
+  if (kind === 'anthropic' && rest)
+    return { name: spec, config: anthropicTargetSchema.parse({ type: 'anthropic', model: rest }) };
   const known = config ? Object.keys(config.targets) : [];
   throw new InputError(
     `unknown target "${spec}"`,
@@ -206,6 +198,7 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
         // (thinking on or off changes the reply; absent keeps the keys of earlier caches)
         ...('thinkingTokens' in cfg &&
           cfg.thinkingTokens !== undefined && { thinkingTokens: cfg.thinkingTokens }),
+        ...endpointKey(baseURLOf(cfg)),
       },
     });
   }

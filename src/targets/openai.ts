@@ -4,7 +4,7 @@
 // throughput); a streamed reply goes through the official `openai` client, for its SSE parsing.
 // Neither retries by itself: withRetry does, so retries are observable.
 import OpenAI from 'openai';
-import { type OpenAITargetConfig, redactURL } from '../config/index.js';
+import { type OpenAITargetConfig, redactURL, registerURLSecrets } from '../config/index.js';
 import {
   type ChatOptions,
   type FinishReason,
@@ -15,12 +15,33 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
+import { apiKeyFor, baseURLOf, OPENAI } from './endpoint.js';
 import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
 
 /** The id shown in tables, errors and the store: credentials in the URL never part of it. */
 export function openaiTargetId(cfg: Pick<OpenAITargetConfig, 'model' | 'baseURL'>): string {
-  return `openai:${cfg.model}@${redactURL(cfg.baseURL ?? 'https://api.openai.com/v1')}`;
+  return `openai:${cfg.model}@${redactURL(cfg.baseURL ?? OPENAI.defaultBaseURL)}`;
+}
+
+/** `<baseURL>/chat/completions`, the base URL's query kept after the path (Azure's
+ * `?api-version=…` belongs to every request, not to the path). */
+export function completionsURL(baseURL: string): URL {
+  const url = new URL(baseURL);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  url.hash = '';
+  return url;
+}
+
+/** The SDK appends paths to its baseURL as text, so a query there would end up inside the path: it
+ * takes the query apart, as `defaultQuery`. */
+function sdkEndpoint(baseURL: string): { baseURL: string; defaultQuery?: Record<string, string> } {
+  const url = new URL(baseURL);
+  const query = Object.fromEntries(url.searchParams);
+  url.search = '';
+  url.hash = '';
+  const base = url.toString().replace(/\/+$/, '');
+  return Object.keys(query).length ? { baseURL: base, defaultQuery: query } : { baseURL: base };
 }
 
 export function mapFinishReason(reason: string | null | undefined): FinishReason {
@@ -43,10 +64,10 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
 }
 
 export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(cfg)): Target {
+  const baseURL = baseURLOf(cfg);
+  registerURLSecrets(baseURL);
   // Local servers need no key, but OpenAI-compatible clients always send one: send a placeholder.
-  const apiKey = cfg.apiKey || process.env.OPENAI_API_KEY || 'no-key';
-  const baseURL = (cfg.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-  const completionsURL = new URL(`${baseURL}/chat/completions`);
+  const apiKey = apiKeyFor(OPENAI, cfg.apiKey, baseURL) ?? 'no-key';
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
@@ -55,13 +76,15 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
     ...(cfg.organization ? { 'openai-organization': cfg.organization } : {}),
     ...lowerKeys(cfg.headers ?? {}),
   };
-  const http = createJsonClient(completionsURL);
+  const http = createJsonClient(completionsURL(baseURL));
   let sdk: OpenAI | undefined;
   const streamingClient = () =>
     (sdk ??= new OpenAI({
       apiKey,
-      baseURL: cfg.baseURL,
-      organization: cfg.organization,
+      ...sdkEndpoint(baseURL),
+      // (null: the client would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID for any host)
+      organization: cfg.organization ?? null,
+      project: null,
       defaultHeaders: cfg.headers,
       maxRetries: 0,
       // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
@@ -104,7 +127,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           for await (const chunk of stream) {
             model ??= chunk.model;
             const choice = chunk.choices?.[0];
-            if (choice?.delta?.content) text += choice.delta.content;
+            text += contentText(id, choice?.delta?.content) ?? '';
             reasoning += reasoningOf(choice?.delta);
             if (choice?.finish_reason) finish = choice.finish_reason;
             if (chunk.usage) usage = chunk.usage;
@@ -135,8 +158,8 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           }
           const choice = completion.choices[0];
           if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
-          const msg = choice.message as { content?: string | null; refusal?: string | null } | undefined;
-          text = msg?.content ?? msg?.refusal ?? '';
+          const msg = choice.message as { content?: unknown; refusal?: unknown } | undefined;
+          text = contentText(id, msg?.content) ?? (typeof msg?.refusal === 'string' ? msg.refusal : '');
           reasoning = reasoningOf(msg);
           finish = choice.finish_reason;
           usage = completion.usage;
@@ -171,6 +194,25 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
       http.close();
     },
   };
+}
+
+/** A reply's content as text: a string, or the text of its parts when a server answers in parts
+ * (`[{type: "text", text}]`). Anything else is no answer that a judge could read. */
+function contentText(id: string, content: unknown): string | undefined {
+  if (content === null || content === undefined) return undefined;
+  if (typeof content === 'string') return content;
+  const parts = Array.isArray(content) ? content.map(partText) : [undefined];
+  if (parts.some((p) => p === undefined))
+    throw new TargetError(
+      `${id}: content is not text (${Array.isArray(content) ? 'parts other than text' : typeof content})`,
+      'malformed',
+    );
+  return parts.join('');
+}
+
+function partText(part: unknown): string | undefined {
+  const p = part as { type?: unknown; text?: unknown } | null;
+  return p?.type === 'text' && typeof p.text === 'string' ? p.text : undefined;
 }
 
 function reasoningOf(m: unknown): string {

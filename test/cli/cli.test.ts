@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,38 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
+
+/** Every file under `d`, recursively. */
+function filesUnder(d: string): string[] {
+  return readdirSync(d).flatMap((n) => {
+    const p = join(d, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** SCRIPTED FAKE hostile endpoint (OpenAI and Anthropic paths alike): every request gets 401 quoting
+ * the key it carried, as OpenAI's "Incorrect API key provided: …" does. */
+async function echoKeyServer(): Promise<{ url: string; keys: string[]; close(): Promise<void> }> {
+  const keys: string[] = [];
+  const server = createServer((req, res) => {
+    const key = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+    keys.push(key);
+    req.resume().on('end', () => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}` } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    keys,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
 
 describe('breakfix CLI', () => {
   it('--help lists every command group and exits 0', async () => {
@@ -182,6 +216,8 @@ describe('breakfix CLI', () => {
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(/HTTP 401/);
     expect(denied.stderr).toMatch(/hint: check the apiKey/);
+    // (The hint cannot tell which provider refused: it names the variable of each.)
+    expect(denied.stderr).toMatch(/OPENAI_API_KEY.*ANTHROPIC_API_KEY/);
     expect(denied.stderr).not.toContain(SECRET);
 
     const filtered = await runCli(
@@ -255,6 +291,78 @@ describe('breakfix CLI', () => {
       }
     }
     expect(readFileSync(store).includes(key)).toBe(false);
+  });
+
+  it('a key from the environment that the server echoes back is never printed or stored', async () => {
+    const key = 'QAenvKey0123456789abcdefXYZ'; // not key-shaped: only knowing it as a secret scrubs it
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-envkey-'));
+    const echo = await echoKeyServer();
+    try {
+      const openai = { OPENAI_API_KEY: key, OPENAI_BASE_URL: `${echo.url}/v1` };
+      const anthropic = { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: echo.url };
+      const runs = await Promise.all([
+        runCli(['chat', '--target', 'openai:m', 'hi'], { cwd, env: openai }),
+        runCli(['chat', '--target', 'anthropic:claude-x', '--json', 'hi'], { cwd, env: anthropic }),
+      ]);
+      runs.push(
+        await runCli(['bench', '--target', 'openai:m', '--suite', 'harmful', '--limit', '2'], {
+          cwd,
+          env: openai,
+        }),
+      );
+      expect(echo.keys.length).toBeGreaterThanOrEqual(3);
+      expect(echo.keys.every((k) => k === key)).toBe(true); // the key really was in play
+      for (const r of runs) {
+        expect(r.code).toBe(3);
+        expect(r.stdout + r.stderr).toMatch(/Incorrect API key provided: \[redacted\]/);
+        expect(r.stdout + r.stderr).not.toContain(key);
+      }
+      for (const f of filesUnder(cwd)) expect(readFileSync(f).includes(key), f).toBe(false);
+    } finally {
+      await echo.close();
+    }
+  });
+
+  it("credentials in a spec's URL stay out of bench and redteam output, the store and the report", async () => {
+    // SCRIPTED FAKE remote model of its own (the shared one fails on a schedule).
+    const fake = await startOpenAIServer();
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-speccreds-'));
+    try {
+      // Too short to be remembered as secrets: only the URL's redaction hides them.
+      const spec = `openai:fm@http://qa:pw@127.0.0.1:${fake.port}/v1?key=qs`;
+      const runs = [
+        await runCli(['bench', '--target', spec, '--suite', 'harmful', '--limit', '2'], { cwd }),
+        await runCli(['bench', '--target', spec, '--suite', 'harmful', '--limit', '2', '--json'], { cwd }),
+        await runCli(['redteam', '--target', spec, '--budget', '2', '--run-id', 'run_spec_creds'], { cwd }),
+      ];
+      runs.push(
+        await runCli(['report', '--run', 'run_spec_creds', '--format', 'html', '--out', 'r.html'], { cwd }),
+      );
+      expect(fake.requests).toBeGreaterThan(0);
+      expect(runs[1].stdout).toContain('[redacted]');
+      for (const r of runs) {
+        expect(r.code).not.toBe(2);
+        expect(r.stdout + r.stderr).not.toMatch(/:pw@|key=qs/);
+      }
+      expect(existsSync(join(cwd, 'r.html'))).toBe(true);
+      for (const f of filesUnder(cwd))
+        expect(readFileSync(f).toString('latin1'), f).not.toMatch(/:pw@|key=qs/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("with no key, the provider's own endpoint exits 2 naming the variable, before any request", async () => {
+    const none = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '' };
+    for (const [spec, message] of [
+      ['openai:gpt-4o-mini', 'OPENAI_API_KEY is not set (needed for api.openai.com)'],
+      ['anthropic:claude-x', 'ANTHROPIC_API_KEY is not set (needed for api.anthropic.com)'],
+    ]) {
+      const r = await runCli(['chat', '--target', spec, '--no-cache', 'hi'], { cwd: dir, env: none });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`breakfix: ${message}`);
+      expect(r.stderr).not.toMatch(/connection failed|attempts/);
+    }
   });
 
   it('chat with an unknown target exits 2 and lists the spec forms', async () => {

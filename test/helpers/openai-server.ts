@@ -55,6 +55,8 @@ export interface ChatBody {
 
 export interface RequestLog {
   index: number;
+  /** The request's path and query, as sent. */
+  url: string;
   fault: Fault | null;
   body: ChatBody;
   headers: IncomingMessage['headers'];
@@ -175,7 +177,7 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
     const index = count++;
     let fault = pickFault(index, raw);
     if (fault) injected[fault] = (injected[fault] ?? 0) + 1;
-    if (keepLog) log.push({ index, fault, body, headers: req.headers });
+    if (keepLog) log.push({ index, url: req.url ?? '', fault, body, headers: req.headers });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {

@@ -155,7 +155,12 @@ describe('security: a planted API key appears in no output', () => {
     ]);
     await batch([
       ['bench 500', ['bench', '--target', 'broken', '--suite', 'harmful', '--limit', '2', '--json'], debug],
-      ['chat 401 (spec)', ['chat', '--target', `openai:scripted-fake@${bad401.url}`, 'hello'], debug],
+      // (OPENAI_API_KEY goes to a spec's server only when OPENAI_BASE_URL names it: the key is in play.)
+      [
+        'chat 401 (spec)',
+        ['chat', '--target', `openai:scripted-fake@${bad401.url}`, 'hello'],
+        { ...debug, OPENAI_BASE_URL: bad401.url },
+      ],
     ]);
     await batch([
       ['chat anthropic 401', ['chat', '--target', 'claude', 'hello'], debug],

@@ -127,6 +127,31 @@ describe('plain replies over node:http', () => {
     expect(err.kind).toBe('malformed');
   });
 
+  it('content given as text parts is read as their text; content of another kind is an error, never an answer', async () => {
+    let content: unknown;
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        }),
+      );
+    });
+    const t = createTarget(cfg(url), {});
+    content = [
+      { type: 'text', text: 'Hello, ' },
+      { type: 'text', text: 'world' },
+    ];
+    expect(await t.chat(hi)).toMatchObject({ text: 'Hello, world', finishReason: 'stop' });
+    for (const bad of [42, { text: 'x' }, [{ type: 'image_url', image_url: { url: 'x' } }]]) {
+      content = bad;
+      const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+      expect(err, JSON.stringify(bad)).toBeInstanceOf(TargetError);
+      expect(err.message).toMatch(/content is not text/);
+      expect(err.kind).toBe('malformed');
+    }
+  });
+
   it('sends one JSON POST to <baseURL>/chat/completions with the key, organization and extra headers', async () => {
     const { url, seen } = await endpoint((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
