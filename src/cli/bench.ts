@@ -67,7 +67,10 @@ export function register(program: Command): void {
       .description(
         'measure a target on responsible-AI benchmarks (harmful, multiturn, jailbreak, overrefusal, groundedness, helpfulness, custom)',
       )
-      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option(
+        '-t, --target <name>',
+        'a config target name or a spec: embedded:base, openai:MODEL[@http://host/v1], anthropic:MODEL (default: roles.target)',
+      )
       .option(
         '-s, --suite <names...>',
         `suites to run (built-in: ${BUILTIN_SUITES.join(', ')}; or a bench.custom name)`,
@@ -86,7 +89,8 @@ Examples:
   $ breakfix bench --split heldback --json                held-back seeds and templates only
   $ breakfix bench --target vllm --suite xstest           a bench.custom suite from the config
 
-Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target failed.`,
+Exit codes: 0 done (error and undetermined samples are counted beside each rate), 2 bad input
+(unknown suite, bad dataset), 3 the target failed, or a suite could decide no sample.`,
     )
     .action(
       runAction(async (opts: BenchCliOptions) => {
@@ -145,6 +149,20 @@ Exit codes: 0 done, 2 bad input (unknown suite, bad dataset), 3 the target faile
             process.stderr.write(
               `breakfix: every sample ended in error (${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')})\n`,
             );
+            return ExitCode.runtime;
+          }
+          // A suite where no sample could be decided measured nothing: its rates are not results.
+          const undecided = report.suites.filter(
+            (s) => s.items > 0 && Object.values(s.metrics).every((m) => m.n === 0),
+          );
+          if (undecided.length) {
+            process.stderr.write(
+              `breakfix: nothing was decided in ${undecided.map((s) => terminalText(s.name)).join(', ')}: every sample there was undetermined or in error\n`,
+            );
+            if (undecided.some((s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind)))
+              process.stderr.write(
+                "hint: the offline harm judges read the synthetic world; a real model's prose needs an LLM harm judge (judges.severity: <target>)\n",
+              );
             return ExitCode.runtime;
           }
           return ExitCode.ok;

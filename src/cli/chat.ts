@@ -25,7 +25,10 @@ export function register(program: Command): void {
       .command('chat')
       .description('send one message to a target and print the reply, finish reason and latency')
       .argument('<message...>', 'the user message')
-      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option(
+        '-t, --target <name>',
+        'a config target name or a spec: embedded:base, openai:MODEL[@http://host/v1], anthropic:MODEL (default: roles.target)',
+      )
       .option('-s, --system <text>', 'a system message')
       .option('--temperature <n>', "sampling temperature, 0 to 2 (default: the target's own)")
       .option('--max-tokens <n>', 'cap on reply tokens')

@@ -58,7 +58,10 @@ export function withCommonOptions<C extends Command>(cmd: C): C {
       '-c, --config <file>',
       `config file (default: ./${DEFAULT_CONFIG_FILE} if present, else built-in defaults)`,
     )
-    .option('--store <path>', "SQLite store (default: the config's `store`, .breakfix/breakfix.db)")
+    .option(
+      '--store <path>',
+      "SQLite store (default: the config's `store`, .breakfix/breakfix.db, beside the config file when one is used)",
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--no-cache', 'bypass the response cache')
     .option('-q, --quiet', 'no progress output');

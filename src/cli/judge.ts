@@ -378,7 +378,7 @@ input, 3 a judge failed on some lines, or decided none (every line undetermined)
           '--judge <name>',
           kind === 'llamaguard'
             ? 'a target serving Llama Guard (default: config judges.llamaguard; there is no offline one)'
-            : `"offline" or a target name (default: config judges.${kind})`,
+            : `"offline", a config target name, or a spec such as openai:gpt-4o-mini (default: config judges.${kind})`,
         )
         .option('--concurrency <n>', 'lines judged at once', '16'),
     )
@@ -407,7 +407,7 @@ input, 3 a judge failed on some lines, or decided none (every line undetermined)
       .option('--kind <kind>', `which judge: ${KINDS.join(', ')}`, 'refusal')
       .option(
         '--judge <name>',
-        '"offline" or a target name; llamaguard: a target only (default: config judges.<kind>)',
+        '"offline", a config target name, or a spec such as openai:gpt-4o-mini; llamaguard: a target only (default: config judges.<kind>)',
       )
       .option(
         '--worst <n>',

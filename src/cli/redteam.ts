@@ -262,7 +262,10 @@ export function register(program: Command): void {
       .description(
         'red-team a target: converters, templates, multi-turn attacks, personas, the search attacker',
       )
-      .option('-t, --target <name>', 'a target name from the config or a spec (default: roles.target)')
+      .option(
+        '-t, --target <name>',
+        'a config target name or a spec: embedded:base, openai:MODEL[@http://host/v1], anthropic:MODEL (default: roles.target)',
+      )
       .option('--categories <ids...>', 'harm categories to attack (default: all)')
       .option(
         '--techniques <ids...>',

@@ -514,7 +514,11 @@ const filesSchema = (what: string, formats: string) =>
 export const configSchema = z
   .strictObject({
     seed: z.int().default(7).describe('Seed for every random choice; same seed, same run.'),
-    store: z.string().min(1).default('.breakfix/breakfix.db').describe('SQLite store path.'),
+    store: z
+      .string()
+      .min(1)
+      .default('.breakfix/breakfix.db')
+      .describe("SQLite store path; a relative path is relative to the config file's folder."),
     targets: targetsSchema,
     roles: rolesSchema,
     redteam: redteamSchema,

@@ -101,6 +101,50 @@ describe('breakfix bench', () => {
     expect(r.stdout).toMatch(/err 2/);
   }, 60_000);
 
+  it('exits 3 when a suite could decide no sample (all undetermined), with a hint; 0 when some were decided', async () => {
+    // SCRIPTED FAKE model: prose the offline harm judges cannot read either way; once `refusals` is
+    // set, that many refusals first.
+    let refusals = 0;
+    server = await startOpenAIServer({
+      script: () => {
+        if (refusals > 0) {
+          refusals--;
+          return "I'm sorry, but I can't help with that.";
+        }
+        return 'That is a question with a long and complicated history.';
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\nroles:\n  target: fake\n`,
+    );
+    const r = await cli(['bench', '--suite', 'harmful', '--limit', '2', '--store', join(dir, 's.db')], dir);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(
+      /nothing was decided in harmful: every sample there was undetermined or in error/,
+    );
+    expect(r.stderr).toMatch(/LLM harm judge \(judges\.severity: <target>\)/);
+    refusals = 1;
+    const some = await cli(
+      [
+        'bench',
+        '--suite',
+        'harmful',
+        '--limit',
+        '2',
+        '--concurrency',
+        '1',
+        '--no-cache',
+        '--store',
+        join(dir, 's.db'),
+      ],
+      dir,
+    );
+    expect(some.status, some.stderr).toBe(0);
+    expect(some.stdout).toMatch(/und 1/);
+  }, 60_000);
+
   it("a server's error text cannot recolour the terminal or forge a line of output", async () => {
     // SCRIPTED FAKE endpoint: every request fails with an error message holding an ANSI escape and a
     // newline that would print a line of its own.
