@@ -104,7 +104,8 @@ helpfulness_drop, vprr_rise, undetermined_rise. Without --fail-on, the run's own
 (cycle.criteria in the config it ran with) are the rules, so the report agrees with the cycle; a
 bench or red-team run (no rounds: its measurement shows as round 0) is held to those on figures it
 measured, none relative to round 0.
-Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%). A rule on a metric that was
+Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%); so is ungroundedness (the
+0–4 mean ÷ 4). A rule on a metric that was
 not measured fails.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,
     )

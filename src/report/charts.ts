@@ -3,6 +3,7 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ReportData } from './data.js';
+import { dropXmlInvalid } from './escape.js';
 
 export interface Chart {
   id: string;
@@ -21,7 +22,9 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vg = compile(spec).spec;
   const view = new View(parse(vg), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    // vega escapes markup in labels but passes control characters (a category named with an ESC)
+    // into aria-label attributes, where XML forbids them.
+    return dropXmlInvalid(await view.toSVG());
   } finally {
     view.finalize();
   }

@@ -12,8 +12,9 @@ import {
   type RoundMetrics,
   type Rule,
   rulesFromCriteria,
+  ruleText,
 } from '../cycle/criteria.js';
-import { FIGURE_KEYS, type ReportData } from './data.js';
+import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundFigures } from './data.js';
 
 export { rulesFromCriteria, ruleText } from '../cycle/criteria.js';
 export type FailRule = Rule;
@@ -28,11 +29,28 @@ export const KNOWN_METRICS: readonly string[] = [...FIGURE_KEYS, ...DERIVED_METR
 
 /** Parse `asr>0.02, vprr>=0.05, helpfulness<0.8`. Bad text is an InputError (exit 2) naming the part. */
 export function parseFailOn(text: string): FailRule[] {
+  let rules: FailRule[];
   try {
-    return parseRules(text, KNOWN_METRICS);
+    rules = parseRules(text, KNOWN_METRICS);
   } catch (err) {
     throw new InputError((err as Error).message, undefined, undefined, '--fail-on', example());
   }
+  // A threshold no value can cross makes a gate that never fails (or always does): a typo.
+  for (const r of rules) {
+    const fraction =
+      RATE_KEYS.has(r.metric as keyof RoundFigures) ||
+      r.metric === 'ungroundedness' ||
+      (DERIVED_METRICS as readonly string[]).includes(r.metric);
+    if (fraction ? r.threshold < 0 || r.threshold > 1 : r.threshold < 0)
+      throw new InputError(
+        `the threshold of ${ruleText(r)} is out of range: ${r.metric} is ${fraction ? 'a fraction from 0 to 1 (0%–100%)' : 'a count, never negative'}`,
+        undefined,
+        undefined,
+        '--fail-on',
+        example(),
+      );
+  }
+  return rules;
 }
 
 function example(): string {
@@ -46,9 +64,22 @@ export function runCriteriaRules(config: unknown): FailRule[] {
   return criteria && typeof criteria === 'object' ? rulesFromCriteria(criteria as Criteria) : [];
 }
 
-/** The last round that has any figure: what a release would ship. */
+/** The release the cycle chose (its stored summary's `release`), when it chose one. */
+export function releaseOf(data: ReportData): { round: number; criteriaMet: boolean } | undefined {
+  if (data.run.kind !== 'cycle') return undefined;
+  const release = (data.run.summary as { release?: { round?: unknown; criteria_met?: unknown } } | undefined)
+    ?.release;
+  return typeof release?.round === 'number'
+    ? { round: release.round, criteriaMet: release.criteria_met === true }
+    : undefined;
+}
+
+/** The round the criteria are checked on: the cycle's release candidate when it named one (what it
+ * ships, so that the report and the cycle agree), else the last round that has any figure. */
 export function gatedRound(data: ReportData): ReportData['rounds'][number] | undefined {
-  return [...data.rounds].reverse().find((r) => Object.keys(r.figures).length > 0);
+  const release = releaseOf(data);
+  const measured = data.rounds.filter((r) => Object.keys(r.figures).length > 0);
+  return (release && measured.find((r) => r.round === release.round)) ?? measured.at(-1);
 }
 
 /** The release criteria that apply to a run without rounds (`bench`, plain `redteam`): a release

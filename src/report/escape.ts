@@ -15,6 +15,11 @@ const ENTITIES: Record<string, string> = {
 // (Every Unicode control character except tab, newline and carriage return.)
 const XML_INVALID = /[^\P{Cc}\t\n\r]/gu;
 
+/** Text with the characters XML 1.0 forbids dropped (for markup a library wrote, such as an SVG). */
+export function dropXmlInvalid(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
+
 /** Escape text for HTML/XML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);

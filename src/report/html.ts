@@ -2,7 +2,7 @@
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
 import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
 import { buildCharts, type Chart } from './charts.js';
-import type { CriterionResult } from './criteria.js';
+import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
 import { escapeHtml as e } from './escape.js';
 
@@ -14,10 +14,18 @@ export interface HtmlOptions {
 
 export function formatFigure(key: string, v: number | undefined | null): string {
   if (v === undefined || v === null) return '—';
-  if (RATE_KEYS.has(key as keyof RoundFigures) || key.endsWith('asr') || key === 'dr3')
+  if (
+    RATE_KEYS.has(key as keyof RoundFigures) ||
+    key.endsWith('asr') ||
+    key === 'dr3' ||
+    RATE_CHANGES.has(key)
+  )
     return `${(v * 100).toFixed(1)}%`;
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
 }
+
+/** Changes of a rate since round 0 (the criteria's derived metrics): percentage points. */
+const RATE_CHANGES = new Set(['helpfulness_drop', 'vprr_rise', 'undetermined_rise']);
 
 const LABELS: Record<string, string> = {
   asr: 'ASR',
@@ -27,7 +35,7 @@ const LABELS: Record<string, string> = {
   vprr: 'VPRR',
   helpfulness: 'Helpfulness',
   heldback_asr: 'Held-back ASR',
-  ungroundedness: 'Ungroundedness',
+  ungroundedness: 'Ungroundedness (0–4 mean ÷ 4)',
   attempts: 'Attempts',
   successes: 'Successes',
   errors: 'Errors',
@@ -104,7 +112,8 @@ function chartFigure(c: Chart): string {
 }
 
 function summarySection(data: ReportData, criteria?: CriterionResult[]): string {
-  const last = [...data.rounds].reverse().find((r) => Object.keys(r.figures).length);
+  const last = gatedRound(data);
+  const release = releaseOf(data);
   const first = data.rounds.find((r) => Object.keys(r.figures).length);
   const cards = last
     ? (['asr', 'dr3', 'iprr', 'vprr', 'helpfulness', 'heldback_asr'] as const)
@@ -126,7 +135,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
         .join('')}</tbody></table>`
     : '';
   const body = last
-    ? `<p>Latest measured round: <b>${last.round}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
+    ? `<p>${release && release.round === last.round ? `Release candidate (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'})` : 'Latest measured round'}: <b>${last.round}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
     : none('No round has been measured yet.') + crit;
   return section('summary', 'Summary', body);
 }

@@ -1,6 +1,6 @@
 // The Markdown summary, for a pull request comment: figures per round, criteria, top vulnerabilities.
 // No transcripts (a PR comment is public); every cell is escaped.
-import type { CriterionResult } from './criteria.js';
+import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
 import { figureLabel, formatFigure } from './html.js';
@@ -12,6 +12,12 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     `${m(data.run.kind)} · status **${m(data.run.status)}** · ${data.rounds.length} round(s) · seed ${m(data.run.seed)}`,
     '',
   );
+  const release = releaseOf(data);
+  if (release)
+    out.push(
+      `Release candidate: **round ${release.round}** (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'}); the criteria below are checked on it.`,
+      '',
+    );
   if (criteria.length) {
     const failed = criteria.filter((c) => !c.pass).length;
     out.push(

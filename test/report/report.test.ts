@@ -9,6 +9,7 @@ import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { formatFigure } from '../../src/report/html.js';
 import {
   applicableCriteria,
+  buildCharts,
   collectReportData,
   escapeHtml,
   escapeMarkdownCell,
@@ -157,6 +158,23 @@ describe('HTML report', () => {
   });
 });
 
+describe('charts', () => {
+  it('a control character in a category name does not reach the SVG (XML forbids it)', async () => {
+    const hostile = 'cat\u001b[31m\u0007';
+    const cell = { category: hostile, technique: '(none)', attempts: 1, successes: 1, failures: 0, asr: 1 };
+    const withHostile: ReportData = {
+      ...data,
+      categories: [...data.categories, hostile],
+      rounds: data.rounds.map((r, i) => (i === 0 ? { ...r, heatmap: [...r.heatmap, cell] } : r)),
+    };
+    const charts = await buildCharts(withHostile);
+    const heat = charts.find((c) => c.id === 'heatmap-0')?.svg ?? '';
+    expect(heat).toContain('cat[31m');
+    expect(heat).not.toContain('\u001b');
+    expect(heat).not.toContain('\u0007');
+  }, 30_000);
+});
+
 describe('reasoning traces in transcripts', () => {
   it('a trace sits in a closed box of its own before the answer, escaped; a harm found only there is named', () => {
     const sample = data.rounds[2].samples.find((s) => s.attemptId === 'att_r2_3');
@@ -208,6 +226,11 @@ describe('criteria', () => {
     expect(() => parseFailOn('asr=0.02')).toThrow(/cannot read criterion "asr=0.02"/);
     expect(() => parseFailOn('bogus>1')).toThrow(/unknown metric "bogus"/);
     expect(() => parseFailOn(' , ')).toThrow(/no criteria/);
+    // A threshold no value can cross is a typo, not a gate.
+    expect(() => parseFailOn('asr>200%')).toThrow(/asr>2 is out of range: asr is a fraction from 0 to 1/);
+    expect(() => parseFailOn('vprr_rise>-0.1')).toThrow(/out of range/);
+    expect(() => parseFailOn('errors>-1')).toThrow(/errors is a count, never negative/);
+    expect(parseFailOn('errors>0, ungroundedness>=100%')).toHaveLength(2);
   });
 
   it('turns config release criteria into rules and fails unmeasured metrics', () => {
@@ -238,6 +261,24 @@ describe('criteria', () => {
     expect(res.map((c) => c.pass)).toEqual(evaluateCriteria(criteria, last, first).checks.map((c) => c.pass));
     const [rise] = evaluateRules(data, parseFailOn('vprr_rise>=0'));
     expect(rise.pass).toBe(false);
+  });
+
+  it("checks the cycle's release candidate, not a later round, so the report agrees with the cycle", async () => {
+    // The fixture's round 1 has VPRR 6% and round 2 3%: released round 1 fails vprr>0.05 where the
+    // last round would pass.
+    const released = {
+      ...data,
+      run: { ...data.run, summary: { release: { round: 1, criteria_met: false } } },
+    };
+    const [check] = evaluateRules(released, parseFailOn('vprr>0.05'));
+    expect(check).toMatchObject({ round: 1, pass: false, value: 0.06 });
+    expect(evaluateRules(data, parseFailOn('vprr>0.05'))[0]).toMatchObject({ round: 2, pass: true });
+    expect(renderMarkdown(released)).toContain(
+      'Release candidate: **round 1** (closest to the criteria; none met them)',
+    );
+    expect(await renderHtml(released, { charts: [] })).toContain(
+      'Release candidate (closest to the criteria; none met them): <b>1</b>',
+    );
   });
 });
 
