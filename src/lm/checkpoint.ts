@@ -1,8 +1,9 @@
 // Checkpoints in the Hugging Face layout: config.json, model.safetensors (F32, little-endian) and
 // tokenizer.json. The safetensors format: 8-byte little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets}}, then the raw tensor bytes.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
 import { createLM, type LM, type ModelConfig, namedParams } from './model.js';
 import { Tokenizer } from './tokenizer.js';
 
@@ -38,20 +39,33 @@ export function decodeSafetensors(
   buf: Buffer,
   file = 'model.safetensors',
 ): Map<string, { data: Float32Array; shape: number[] }> {
-  if (buf.length < 8) throw new Error(`${file}: too short to be a safetensors file`);
+  // A damaged file (truncated copy, interrupted download) is bad input naming the file, not a crash.
+  const bad = (what: string) =>
+    new InputError(`${what}; the checkpoint is damaged (copy it again, or train it again)`, file);
+  if (buf.length < 8) throw bad('too short to be a safetensors file');
   const n = Number(buf.readBigUInt64LE(0));
-  if (8 + n > buf.length) throw new Error(`${file}: header length ${n} runs past the end of the file`);
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<
-    string,
-    { dtype: string; shape: number[]; data_offsets: [number, number] }
-  >;
+  if (8 + n > buf.length) throw bad(`header length ${n} runs past the end of the file (${buf.length} bytes)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  } catch (e) {
+    throw bad(`the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    throw bad('the header is not a JSON object');
   const base = 8 + n;
   const out = new Map<string, { data: Float32Array; shape: number[] }>();
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    if (info.dtype !== 'F32')
-      throw new Error(`${file}: tensor ${name} has dtype ${info.dtype}; only F32 is supported`);
-    const [a, b] = info.data_offsets;
+    if (info?.dtype !== 'F32')
+      throw new InputError(`tensor ${name} has dtype ${info?.dtype}; only F32 is supported`, file);
+    const [a, b] = Array.isArray(info.data_offsets) ? info.data_offsets : [Number.NaN, Number.NaN];
+    if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a || (b - a) % 4 !== 0)
+      throw bad(`tensor ${name} has invalid data offsets`);
+    if (base + b > buf.length)
+      throw bad(
+        `tensor ${name} runs past the end of the file (truncated: ${buf.length} bytes, needs ${base + b})`,
+      );
     const bytes = buf.subarray(base + a, base + b);
     const data = new Float32Array(bytes.length / 4);
     Buffer.from(data.buffer).set(bytes);
@@ -90,34 +104,92 @@ export async function saveLM(lm: LM, dir: string, extra: Record<string, unknown>
   }
 }
 
+const CHECKPOINT_FILES = 'a checkpoint folder holds config.json, model.safetensors and tokenizer.json';
+
+/** Loads a checkpoint folder. Anything wrong with it (no such folder, a file missing, broken JSON, a
+ * truncated or mismatched model.safetensors) is an InputError naming the file and what is wrong. */
 export async function loadLM(dir: string): Promise<LM> {
   const read = async (name: string) => {
+    const file = join(dir, name);
     try {
-      return await readFile(join(dir, name));
-    } catch {
-      throw new Error(
-        `${join(dir, name)}: missing; a checkpoint folder holds config.json, model.safetensors and tokenizer.json`,
-      );
+      return await readFile(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        let folder: 'missing' | 'file' | 'ok' = 'ok';
+        try {
+          if (!(await stat(dir)).isDirectory()) folder = 'file';
+        } catch {
+          folder = 'missing';
+        }
+        if (folder === 'missing')
+          throw new InputError('no such checkpoint folder', dir, undefined, undefined, CHECKPOINT_FILES);
+        if (folder === 'file')
+          throw new InputError(
+            'not a checkpoint folder (it is a file)',
+            dir,
+            undefined,
+            undefined,
+            CHECKPOINT_FILES,
+          );
+        throw new InputError('missing from the checkpoint', file, undefined, undefined, CHECKPOINT_FILES);
+      }
+      throw new InputError(`cannot read it (${code ?? (e as Error).message})`, file);
     }
   };
-  const cfg = JSON.parse((await read('config.json')).toString('utf8'));
-  const config: ModelConfig = {
-    vocabSize: cfg.vocab_size,
-    dModel: cfg.hidden_size,
-    nLayers: cfg.num_hidden_layers,
-    nHeads: cfg.num_attention_heads,
-    contextLength: cfg.max_position_embeddings,
-    dFF: cfg.intermediate_size,
+  const readJson = async (name: string): Promise<unknown> => {
+    const text = (await read(name)).toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`not valid JSON (${(e as Error).message})`, join(dir, name));
+    }
   };
-  const tokenizer = Tokenizer.fromJSON(JSON.parse((await read('tokenizer.json')).toString('utf8')));
+  const cfg = (await readJson('config.json')) as Record<string, unknown> | null;
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg))
+    throw new InputError('expected a JSON object', join(dir, 'config.json'));
+  const field = (key: string): number => {
+    const v = cfg[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw new InputError(
+        `${key} must be a positive integer, got ${JSON.stringify(v) ?? 'nothing'}`,
+        join(dir, 'config.json'),
+        undefined,
+        undefined,
+        'is this a breakfix checkpoint? (`breakfix model info` shows one)',
+      );
+    return v;
+  };
+  const config: ModelConfig = {
+    vocabSize: field('vocab_size'),
+    dModel: field('hidden_size'),
+    nLayers: field('num_hidden_layers'),
+    nHeads: field('num_attention_heads'),
+    contextLength: field('max_position_embeddings'),
+    ...(cfg.intermediate_size !== undefined ? { dFF: field('intermediate_size') } : {}),
+  };
+  if (config.dModel % config.nHeads !== 0)
+    throw new InputError(
+      `hidden_size ${config.dModel} is not a multiple of num_attention_heads ${config.nHeads}`,
+      join(dir, 'config.json'),
+    );
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = Tokenizer.fromJSON(await readJson('tokenizer.json'));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError((e as Error).message.replace(/^tokenizer\.json: /, ''), join(dir, 'tokenizer.json'));
+  }
   const lm = createLM(config, tokenizer, 0);
-  const tensors = decodeSafetensors(await read('model.safetensors'), join(dir, 'model.safetensors'));
+  const file = join(dir, 'model.safetensors');
+  const tensors = decodeSafetensors(await read('model.safetensors'), file);
   for (const [name, t] of namedParams(lm.params)) {
     const src = tensors.get(name);
-    if (!src) throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} is missing`);
+    if (!src) throw new InputError(`tensor ${name} is missing (does config.json match this file?)`, file);
     if (src.data.length !== t.size)
-      throw new Error(
-        `${join(dir, 'model.safetensors')}: tensor ${name} has ${src.data.length} values, expected ${t.size}`,
+      throw new InputError(
+        `tensor ${name} has ${src.data.length} values, expected ${t.size} (does config.json match this file?)`,
+        file,
       );
     t.data.set(src.data);
   }

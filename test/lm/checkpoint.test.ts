@@ -1,0 +1,95 @@
+// A checkpoint folder that is missing, incomplete or damaged is bad input naming the file and what is
+// wrong, never a crash: real files written by saveLM, then broken the ways copies and disks break them.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/index.js';
+import { createLM, loadLM, saveLM, Tokenizer } from '../../src/lm/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-ckpt-'));
+const good = join(dir, 'good');
+
+beforeAll(async () => {
+  const tok = Tokenizer.train(['hello there', 'general kenobi'], 280);
+  await saveLM(
+    createLM({ vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32 }, tok, 1),
+    good,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the good checkpoint with `breakIt` applied. */
+function broken(name: string, breakIt: (d: string) => void): string {
+  const d = join(dir, name);
+  cpSync(good, d, { recursive: true });
+  breakIt(d);
+  return d;
+}
+
+async function inputError(p: Promise<unknown>): Promise<InputError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InputError);
+  return err as InputError;
+}
+
+describe('loadLM on a bad checkpoint', () => {
+  it('loads the good one', async () => {
+    expect((await loadLM(good)).config.nLayers).toBe(1);
+  });
+
+  it('no such folder, or a file instead of one', async () => {
+    const none = await inputError(loadLM(join(dir, 'nonexistent')));
+    expect(none.message).toMatch(/no such checkpoint folder/);
+    expect(none.file).toBe(join(dir, 'nonexistent'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expect((await inputError(loadLM(file))).message).toMatch(/not a checkpoint folder \(it is a file\)/);
+    expect((await inputError(loadLM(dir))).file).toBe(join(dir, 'config.json'));
+  });
+
+  it('broken JSON in config.json or tokenizer.json names the file', async () => {
+    const c = broken('bad-config', (d) => writeFileSync(join(d, 'config.json'), '{"hidden_size": 16,'));
+    const e = await inputError(loadLM(c));
+    expect(e.file).toBe(join(c, 'config.json'));
+    expect(e.message).toMatch(/not valid JSON/);
+    const t = broken('bad-tokenizer', (d) => writeFileSync(join(d, 'tokenizer.json'), '{"model": {}}'));
+    expect((await inputError(loadLM(t))).file).toBe(join(t, 'tokenizer.json'));
+  });
+
+  it('a config.json that is not a breakfix model config names the field', async () => {
+    const c = broken('hf-config', (d) => writeFileSync(join(d, 'config.json'), '{"model_type": "llama"}'));
+    const e = await inputError(loadLM(c));
+    expect(e.message).toMatch(/vocab_size must be a positive integer/);
+    expect(e.file).toBe(join(c, 'config.json'));
+  });
+
+  it('a truncated or mismatched model.safetensors', async () => {
+    const w = readFileSync(join(good, 'model.safetensors'));
+    const cut = broken('truncated', (d) =>
+      writeFileSync(join(d, 'model.safetensors'), w.subarray(0, w.length - 64)),
+    );
+    const e = await inputError(loadLM(cut));
+    expect(e.file).toBe(join(cut, 'model.safetensors'));
+    expect(e.message).toMatch(/runs past the end of the file \(truncated/);
+    const tiny = broken('tiny', (d) => writeFileSync(join(d, 'model.safetensors'), 'abc'));
+    expect((await inputError(loadLM(tiny))).message).toMatch(/too short/);
+    const head = broken('header', (d) => writeFileSync(join(d, 'model.safetensors'), w.subarray(0, 20)));
+    expect((await inputError(loadLM(head))).message).toMatch(/header length/);
+    const other = broken('other-shape', (d) => {
+      const cfg = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+      writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, hidden_size: 32 }));
+    });
+    expect((await inputError(loadLM(other))).message).toMatch(/does config\.json match this file/);
+  });
+
+  it('a missing file of the three names it', async () => {
+    const m = broken('no-weights', (d) => rmSync(join(d, 'model.safetensors')));
+    const e = await inputError(loadLM(m));
+    expect(e.file).toBe(join(m, 'model.safetensors'));
+    expect(e.message).toMatch(/missing from the checkpoint/);
+  });
+});
