@@ -190,6 +190,9 @@ function interpolate(
       const env = process.env[name];
       if (env !== undefined && env !== '') {
         fromEnv = true;
+        // A key can sit in any field (a trainer's command line, a URL): its variable's name says
+        // what it is, so redaction scrubs it from every output, whatever the field.
+        if (isSecretVariable(name)) registerSecret(env);
         return env;
       }
       if (fallback !== undefined) return fallback;
@@ -207,6 +210,37 @@ function interpolate(
     return out;
   }
   return value;
+}
+
+/** Name parts that mark an environment variable as a secret: HF_TOKEN, OPENAI_API_KEY, DB_PASSWORD,
+ * GITHUB_AUTH, AWS_SECRET_ACCESS_KEY, also camelCase (apiKey) and the common run-together forms
+ * (APIKEY, AUTHTOKEN). Whole parts only: MONKEY, PASSPORT, AUTHOR are not secrets. */
+const SECRET_PARTS = new Set([
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'TOKEN',
+  'TOKENS',
+  'AUTHTOKEN',
+  'ACCESSTOKEN',
+  'SECRET',
+  'SECRETS',
+  'PASSWORD',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'PAT',
+]);
+
+export function isSecretVariable(name: string): boolean {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .some((part) => SECRET_PARTS.has(part));
 }
 
 function rememberSecrets(config: Config): void {

@@ -1,0 +1,46 @@
+// A key from the environment is a secret by its variable's name, whatever field it lands in: a
+// trainer's command line carries `--token ${HF_TOKEN}` as plainly as an apiKey field does.
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSecretVariable, parseConfig, redactConfig, redactText } from '../../src/config/index.js';
+
+const FAKE = 'hf_FAKEvalue0987654321zyx';
+
+afterEach(() => {
+  delete process.env.HF_TOKEN;
+  delete process.env.TRAIN_OUT_DIR;
+});
+
+describe('secrets from the environment, by the variable name', () => {
+  it('names with a secret word part are secrets; names merely containing one are not', () => {
+    for (const name of [
+      'HF_TOKEN',
+      'OPENAI_API_KEY',
+      'AWS_SECRET_ACCESS_KEY',
+      'DB_PASSWORD',
+      'SMTP_PASS',
+      'GCP_CREDENTIALS',
+      'GITHUB_AUTH',
+      'apiKey',
+      'MY_APIKEY',
+    ])
+      expect(isSecretVariable(name), name).toBe(true);
+    for (const name of ['MONKEY', 'PASSPORT_NO', 'AUTHOR', 'HOME', 'TOKENIZER_PATH', 'OUT_DIR'])
+      expect(isSecretVariable(name), name).toBe(false);
+  });
+
+  it('a token expanded into the train command template is redacted everywhere', () => {
+    process.env.HF_TOKEN = FAKE;
+    process.env.TRAIN_OUT_DIR = '/data/plain-folder';
+    const config = parseConfig(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+      'train:\n  command:\n    template: "mytrainer --token ${HF_TOKEN} --dir ${TRAIN_OUT_DIR} --out {out}"\n',
+      'test.yaml',
+    );
+    // The trainer still gets the real value; what is shown does not.
+    expect(config.train.command.template).toContain(FAKE);
+    expect(JSON.stringify(redactConfig(config))).not.toContain(FAKE);
+    expect(redactText(`$ ${config.train.command.template}`)).toBe(
+      '$ mytrainer --token [redacted] --dir /data/plain-folder --out {out}',
+    );
+  });
+});
