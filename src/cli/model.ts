@@ -2,7 +2,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../core/index.js';
+import { LANGUAGES } from '../break/index.js';
+import { checkOutputDir } from '../config/outdir.js';
+import { InputError, terminalText } from '../core/index.js';
+import type { MeasureResult } from '../world/measure.js';
 import { measureDir } from '../world/measure-model.js';
 import { BASE_MODEL_ID, defaultBaseModelDir, modelsDir, pretrainBase } from '../world/pretrain.js';
 import {
@@ -11,6 +14,7 @@ import {
   decimalNumber,
   loadContext,
   runAction,
+  usageError,
   wholeNumber,
   withCommonOptions,
 } from './common.js';
@@ -33,21 +37,40 @@ function dirSize(dir: string): number {
   return n;
 }
 
-function readJson(path: string): unknown {
+/** A JSON file of a checkpoint: undefined when absent; broken JSON is an InputError naming the file
+ * when `strict` (info on one model), else undefined (a listing shows what it can). */
+function readJson(path: string, strict: boolean): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || !strict) return undefined;
+    throw new InputError(
+      `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      path,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (!strict) return undefined;
+    throw new InputError(
+      `not valid JSON (${(e as Error).message})`,
+      path,
+      undefined,
+      undefined,
+      'the checkpoint is damaged: copy or train it again',
+    );
   }
 }
 
-function describeDir(id: string, path: string): ModelEntry {
+function describeDir(id: string, path: string, strict = false): ModelEntry {
   return {
     id,
     path,
     sizeBytes: dirSize(path),
-    config: readJson(join(path, 'config.json')),
-    training: readJson(join(path, 'training.json')),
+    config: readJson(join(path, 'config.json'), strict),
+    training: readJson(join(path, 'training.json'), strict),
   };
 }
 
@@ -71,7 +94,7 @@ export function register(program: Command): void {
 Examples:
   $ breakfix model list
   $ breakfix model info breakfix-tiny-base
-  $ breakfix model pretrain --seed 1            # rebuilds models/breakfix-tiny-base (~30-35 min on 2 idle cores)
+  $ breakfix model pretrain --seed 1 --force    # rebuilds models/breakfix-tiny-base (~30-35 min on 2 idle cores)
   $ breakfix model pretrain --out /tmp/base --seed 2 --minutes 5
   $ breakfix model pretrain --continue models/breakfix-tiny-base --from-stage 4 --out /tmp/base4
   $ breakfix model measure models/breakfix-tiny-base --limit 100 --json`,
@@ -89,11 +112,12 @@ Examples:
       .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
       .option('--from-stage <n>', 'with --continue: the first stage to run (2 = the first later stage)', '2')
       .option('--measure-limit <n>', 'seeds per kind in the measurement after training', '120')
-      .option('--no-measure', 'skip the measurement after training'),
+      .option('--no-measure', 'skip the measurement after training')
+      .option('--force', 'overwrite the checkpoint already in --out (by default: the shipped base model)'),
   )
     .addHelpText(
       'after',
-      '\nExample:\n  $ breakfix model pretrain --seed 1 --out models/breakfix-tiny-base\n',
+      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExample:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n',
     )
     .action(
       runAction(
@@ -108,26 +132,44 @@ Examples:
             continue?: string;
             fromStage: string;
             measureLimit: string;
+            force?: boolean;
           },
         ) => {
+          const seed = wholeNumber('--seed', opts.seed) ?? 1;
+          const size = wholeNumber('--size', opts.size, 1);
+          const maxMinutes = decimalNumber('--minutes', opts.minutes, 0, true);
+          const steps = wholeNumber('--steps', opts.steps, 1);
+          const measureLimit = wholeNumber('--measure-limit', opts.measureLimit, 1);
+          const fromStage = wholeNumber('--from-stage', opts.fromStage, 1);
+          // Before any training: an --out that cannot be written, or one that holds a model.
+          const outDir = checkOutputDir(opts.out, { what: 'output folder', hint: 'pass another --out' }).dir;
+          if (!opts.force && existsSync(join(outDir, 'config.json'))) {
+            const shipped = outDir === resolve(defaultBaseModelDir());
+            throw new InputError(
+              `the output folder already holds a checkpoint${shipped ? ` (${BASE_MODEL_ID}, the shipped base model every cycle starts from)` : ''}; pretraining would overwrite it`,
+              outDir,
+              undefined,
+              undefined,
+              'pass --out with a new folder, or --force to overwrite it',
+            );
+          }
           const progress = createProgress({ json: opts.json, quiet: opts.quiet });
           const { stats } = await pretrainBase({
-            outDir: resolve(opts.out),
-            seed: wholeNumber('--seed', opts.seed) ?? 1,
-            size: wholeNumber('--size', opts.size, 1),
-            maxMinutes: decimalNumber('--minutes', opts.minutes, 0, true),
-            steps: wholeNumber('--steps', opts.steps, 1),
+            outDir,
+            seed,
+            size,
+            maxMinutes,
+            steps,
             measure: opts.measure,
-            measureLimit: wholeNumber('--measure-limit', opts.measureLimit, 1),
+            measureLimit,
             continueFrom: opts.continue ? resolve(opts.continue) : undefined,
-            fromStage: wholeNumber('--from-stage', opts.fromStage, 1),
+            fromStage,
             onProgress: progress,
           });
-          if (opts.json)
-            process.stdout.write(`${JSON.stringify({ out: resolve(opts.out), stats }, null, 2)}\n`);
+          if (opts.json) process.stdout.write(`${JSON.stringify({ out: outDir, stats }, null, 2)}\n`);
           else
             process.stdout.write(
-              `trained ${BASE_MODEL_ID} into ${resolve(opts.out)}\n${JSON.stringify(stats, null, 2)}\n`,
+              `trained ${BASE_MODEL_ID} into ${terminalText(outDir)}\n${JSON.stringify(stats, null, 2)}\n`,
             );
         },
       ),
@@ -190,19 +232,23 @@ Examples:
             'model',
             'see `breakfix model list`',
           );
-        const info = describeDir(name, dir);
+        const info = describeDir(name, dir, true);
         if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         else {
+          // Ids, paths and training.json come from files anyone may have written: escaped for the terminal.
+          const show = (v: unknown) => terminalText(typeof v === 'string' ? v : (JSON.stringify(v) ?? '—'));
           process.stdout.write(
-            `${info.id}\n  path: ${info.path}\n  size: ${mb(info.sizeBytes)}\n  config: ${JSON.stringify(info.config)}\n`,
+            `${show(info.id)}\n  path: ${show(info.path)}\n  size: ${mb(info.sizeBytes)}\n  config: ${show(info.config)}\n`,
           );
           const t = info.training as
-            | { command?: string; seed?: number; minutes?: number; measured?: unknown }
+            | { command?: unknown; seed?: unknown; minutes?: unknown; measured?: unknown }
             | undefined;
-          if (t)
+          if (t && typeof t === 'object') {
+            const minutes = typeof t.minutes === 'number' ? `${t.minutes.toFixed(1)} min` : '? min';
             process.stdout.write(
-              `  trained: ${t.command ?? ''} (seed ${t.seed}, ${t.minutes?.toFixed?.(1)} min)\n  measured: ${JSON.stringify(t.measured)}\n`,
+              `  trained: ${t.command === undefined ? '' : show(t.command)} (seed ${t.seed === undefined ? '?' : show(t.seed)}, ${minutes})\n  measured: ${show(t.measured)}\n`,
             );
+          }
         }
       }),
     );
@@ -220,28 +266,47 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ breakfix model measure models/breakfix-tiny-base --limit 100\n')
     .action(
       runAction(async (dir: string, opts: CommonOptions & { limit?: string; languages?: string }) => {
-        const r = await measureDir(resolve(dir), {
-          limit: wholeNumber('--limit', opts.limit, 1),
-          languages: opts.languages?.split(',').map((s) => s.trim()),
-        });
+        const languages = measureLanguages(opts.languages);
+        const r = await measureDir(resolve(dir), { limit: wholeNumber('--limit', opts.limit, 1), languages });
         if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-        else {
-          const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-          const cells = (m: Record<string, { n: number; correct: number; rate: number }>) =>
-            Object.entries(m)
-              .map(([k, c]) => `${k} ${pct(c.rate)} (${c.correct}/${c.n})`)
-              .join(', ');
-          process.stdout.write(
-            [
-              `harmful, direct:    complies ${pct(r.harmfulDirect.rate)} of ${r.harmfulDirect.n} (garbled ${r.harmfulDirect.garbled})`,
-              `harmful, templates: complies ${pct(r.harmfulTemplates.rate)} of ${r.harmfulTemplates.n} (garbled ${r.harmfulTemplates.garbled})`,
-              `helpful tasks:      correct ${pct(r.helpful.rate)} of ${r.helpful.n}`,
-              `benign look-alikes: refused ${pct(r.benign.rate)} of ${r.benign.n}`,
-              `helpful by type:    ${cells(r.helpful.byType)}`,
-              `helpful by language: ${cells(r.helpful.byLanguage)}`,
-            ].join('\n') + '\n',
-          );
-        }
+        else process.stdout.write(`${renderMeasure(r)}\n`);
       }),
     );
+}
+
+/** The text of `model measure`. Nothing measured is not 0%: a rate of nothing shows as a dash. */
+export function renderMeasure(r: MeasureResult): string {
+  const pct = (x: number, n: number) => (n === 0 ? '—' : `${(100 * x).toFixed(1)}%`);
+  const cells = (m: Record<string, { n: number; correct: number; rate: number }>) =>
+    Object.entries(m)
+      .map(([k, c]) => `${k} ${pct(c.rate, c.n)} (${c.correct}/${c.n})`)
+      .join(', ') || '—';
+  return [
+    `harmful, direct:    complies ${pct(r.harmfulDirect.rate, r.harmfulDirect.n)} of ${r.harmfulDirect.n} (garbled ${r.harmfulDirect.garbled})`,
+    `harmful, templates: complies ${pct(r.harmfulTemplates.rate, r.harmfulTemplates.n)} of ${r.harmfulTemplates.n} (garbled ${r.harmfulTemplates.garbled})`,
+    `helpful tasks:      correct ${pct(r.helpful.rate, r.helpful.n)} of ${r.helpful.n}`,
+    `benign look-alikes: refused ${pct(r.benign.rate, r.benign.n)} of ${r.benign.n}`,
+    `helpful by type:    ${cells(r.helpful.byType)}`,
+    `helpful by language: ${cells(r.helpful.byLanguage)}`,
+  ].join('\n');
+}
+
+/** `--languages en,fr`: the seeds' languages only. An unknown one would measure nothing and read as
+ * a rate of 0%. */
+export function measureLanguages(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const known = LANGUAGES as readonly string[];
+  const unknown = list.filter((x) => !known.includes(x));
+  if (unknown.length || list.length === 0)
+    throw usageError(
+      list.length === 0
+        ? '--languages names no language'
+        : `--languages: unknown language${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `"${terminalText(x)}"`).join(', ')}`,
+      `known: ${known.join(', ')}`,
+    );
+  return list;
 }

@@ -185,10 +185,12 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   const seed = opts.seed ?? 1;
   const outDir = opts.outDir ?? defaultBaseModelDir();
   const progress = opts.onProgress;
+  // A missing or damaged checkpoint to continue from is found before the world is generated.
+  const continued = opts.continueFrom ? await loadLM(opts.continueFrom) : undefined;
   const world = generateWorld({ seed, size: opts.size ?? BASE_TRAINING.worldSize });
   progress?.log(`world: ${world.sft.length} dialogues, ${world.stats.characters} characters`);
   let lm: LM;
-  if (opts.continueFrom) lm = await loadLM(opts.continueFrom);
+  if (continued) lm = continued;
   else {
     const config: ModelConfig = { ...BASE_MODEL_CONFIG, ...opts.config };
     const tokenizer = Tokenizer.train(

@@ -1,0 +1,130 @@
+// `breakfix model pretrain | info | measure` on bad input: real CLI, real checkpoint folders. Every
+// case is exit 2 naming the path, found before any training, and nothing on disk is overwritten.
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMeasure } from '../../src/cli/model.js';
+import { createLM, saveLM, Tokenizer } from '../../src/lm/index.js';
+import type { MeasureResult } from '../../src/world/measure.js';
+import { runCli } from '../cli/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-modelcli-'));
+const ckpt = join(dir, 'ckpt');
+const hashOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const cli = (args: string[]) => runCli(args, { cwd: dir });
+
+beforeAll(async () => {
+  const tok = Tokenizer.train(['hello there', 'general kenobi'], 280);
+  await saveLM(
+    createLM({ vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32 }, tok, 1),
+    ckpt,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('model pretrain', () => {
+  it('refuses to overwrite a checkpoint without --force, naming it', async () => {
+    const before = hashOf(join(ckpt, 'model.safetensors'));
+    const r = await cli(['model', 'pretrain', '--out', ckpt, '--steps', '1', '--size', '20', '--no-measure']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(ckpt);
+    expect(r.stderr).toMatch(/already holds a checkpoint/);
+    expect(r.stderr).toMatch(/--force/);
+    expect(hashOf(join(ckpt, 'model.safetensors'))).toBe(before);
+  }, 60_000);
+
+  it('the help says the default --out is the shipped base, rebuilt only with --force', async () => {
+    const r = await cli(['model', 'pretrain', '--help']);
+    expect(r.stdout).toMatch(/--force/);
+    expect(r.stdout).toMatch(/shipped base model/);
+  }, 30_000);
+
+  it('an --out under a regular file is exit 2 before training', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await cli(['model', 'pretrain', '--out', join(file, 'base'), '--steps', '1', '--size', '20']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toMatch(/ENOTDIR|looks like a bug/);
+    expect(r.stderr).not.toMatch(/world:/);
+  }, 60_000);
+
+  it('--continue from a folder that is no checkpoint is exit 2 naming it', async () => {
+    const r = await cli([
+      'model',
+      'pretrain',
+      '--continue',
+      join(dir, 'nonexistent'),
+      '--out',
+      join(dir, 'cont'),
+      '--no-measure',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(dir, 'nonexistent'));
+    expect(r.stderr).not.toMatch(/looks like a bug/);
+  }, 60_000);
+});
+
+describe('model measure', () => {
+  it('a missing checkpoint is exit 2 naming it', async () => {
+    const r = await cli(['model', 'measure', join(dir, 'nonexistent')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(dir, 'nonexistent'));
+    expect(r.stderr).not.toMatch(/looks like a bug/);
+  }, 30_000);
+
+  it('unknown languages are exit 2 listing the known ones', async () => {
+    const r = await cli(['model', 'measure', ckpt, '--languages', 'xx,klingon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown languages "xx", "klingon"/);
+    expect(r.stderr).toMatch(/known: en, fr, es/);
+    expect(r.stdout).not.toMatch(/complies/);
+  }, 30_000);
+
+  it('a rate of nothing prints as a dash, never 0.0%', () => {
+    const none = { n: 0, compliant: 0, rate: 0, garbled: 0 };
+    const r = {
+      harmfulDirect: none,
+      harmfulTemplates: none,
+      helpful: { n: 0, correct: 0, rate: 0, strict: 0, byType: {}, byLanguage: {}, byTypeLanguage: {} },
+      benign: { n: 0, refused: 0, rate: 0, garbled: 0 },
+      samples: [],
+    } as MeasureResult;
+    const text = renderMeasure(r);
+    expect(text).not.toMatch(/0\.0%/);
+    expect(text).toMatch(/complies — of 0/);
+    expect(text).toMatch(/helpful by type: {4}—/);
+  });
+});
+
+describe('model info', () => {
+  it('a damaged config.json is exit 2 naming the file', async () => {
+    const d = join(dir, 'bad-config');
+    cpSync(ckpt, d, { recursive: true });
+    writeFileSync(join(d, 'config.json'), '{"hidden_size": ');
+    const r = await cli(['model', 'info', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(d, 'config.json'));
+    expect(r.stdout).not.toMatch(/config: undefined/);
+  }, 30_000);
+
+  it("escapes training.json's text fields for the terminal", async () => {
+    const d = join(dir, 'escapes');
+    cpSync(ckpt, d, { recursive: true });
+    writeFileSync(
+      join(d, 'training.json'),
+      JSON.stringify({
+        command: 'pretrain \u001b[2J\u001b[31mFAKE\nbreakfix: forged',
+        seed: '\u001b]0;x\u0007',
+        minutes: 1,
+      }),
+    );
+    const r = await cli(['model', 'info', d]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('\\x1b[2J');
+    expect(r.stdout).not.toMatch(/^breakfix: forged/m);
+  }, 30_000);
+});
