@@ -23,8 +23,11 @@ export function register(program: Command): void {
     .command('cycle')
     .description('run the break-fix cycle: bench → break → identify → curate → train, round after round')
     .option('--resume', 'continue the latest unfinished cycle (after a crash or a kill) where it stopped')
-    .option('--run <id>', 'continue this cycle run')
-    .option('--rounds <n>', 'most fix rounds after round 0 (default: cycle.maxRounds)')
+    .option('--run <id>', 'continue this unfinished cycle run')
+    .option(
+      '--rounds <n>',
+      "most fix rounds after round 0 (default: cycle.maxRounds; on resume, the run's own limit)",
+    )
     .option('--report <file>', 'where to write the HTML report (default: .breakfix/reports/<run>.html)');
   withCommonOptions(cmd).addHelpText(
     'after',
@@ -40,7 +43,10 @@ default: train.start). It stops when the release criteria hold (after cycle.minR
 cycle.maxRounds; the release is the best round that meets them.
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
-duplicated. Each round's model stays addressable as embedded:round-N.
+duplicated. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
+config it started with: a change to anything that decides results (budgets, criteria, seeds,
+models, judges, training) exits 2 naming each field; request pacing (timeoutMs, retries, rpm, tpm)
+may change. Each round's model stays addressable as embedded:round-N.
 
 Examples:
   $ breakfix cycle                         the embedded default, 3 fix rounds
@@ -62,10 +68,12 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         const files = userData(ctx);
         // Bad attack settings exit 2 before the store is opened (nothing is written).
         checkCycleAttacks(ctx.config, files);
+        // Resuming reads a store that must exist: a wrong path is named, not made empty.
+        const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         const result = await runCycle(
           {
             config: ctx.config,
-            store: ctx.store,
+            store,
             target: (s) => ctx.target(s),
             progress: ctx.progress,
             ...files,

@@ -5,12 +5,12 @@
 import { dirname, join, resolve } from 'node:path';
 import { runBench } from '../bench/index.js';
 import { builtinSeeds, checkSeedFilters, classifyTechniques, runRedteam } from '../break/index.js';
-import type { Config } from '../config/index.js';
+import { type Config, redactConfig } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
-import { BreakfixError, createRng, hash32 } from '../core/index.js';
+import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
 import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
-import type { Store } from '../store/index.js';
+import type { RunRow, Store } from '../store/index.js';
 import type { RoundMetrics } from './criteria.js';
 import { roundMetrics } from './metrics.js';
 import { chooseRelease, type Release, stopAfter } from './release.js';
@@ -87,9 +87,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   checkCycleAttacks(config, ctx);
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
-  const { run, resumed } = openRun(store, config, opts);
+  const { run, resumed, maxRounds } = openRun(store, config, opts, progress);
   const runId = run.id;
-  const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
   const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
   const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
@@ -312,25 +311,194 @@ async function step<T>(
   return data;
 }
 
-function openRun(store: Store, config: Config, opts: CycleOptions) {
-  if (opts.resume || opts.runId) {
-    const run = opts.runId
-      ? store.getRun(opts.runId)
-      : store.listRuns('cycle').find((r) => r.status !== 'done');
-    if (!run) {
-      throw new BreakfixError(
-        opts.runId
-          ? `no cycle run ${opts.runId} in ${store.path}`
-          : `no unfinished cycle run in ${store.path}`,
-        'no_run',
-        'start a new cycle without --resume',
-      );
-    }
-    store.updateRun(run.id, { status: 'running' });
-    return { run, resumed: true };
+interface OpenedRun {
+  run: RunRow;
+  resumed: boolean;
+  /** The most fix rounds after round 0 this run may train. */
+  maxRounds: number;
+}
+
+function openRun(store: Store, config: Config, opts: CycleOptions, progress: Progress): OpenedRun {
+  if (!opts.resume && !opts.runId) {
+    const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
+    // The stored config carries the round limit the run was started with (--rounds included), so a
+    // resume keeps to it and the stored config says what the run did.
+    const run = store.createRun({
+      kind: 'cycle',
+      config: { ...config, cycle: { ...config.cycle, maxRounds } },
+      seed: config.seed,
+      target: config.roles.target,
+    });
+    return { run, resumed: false, maxRounds };
   }
-  const run = store.createRun({ kind: 'cycle', config, seed: config.seed, target: config.roles.target });
-  return { run, resumed: false };
+  const run = findRunToResume(store, opts);
+  const changes = configChanges(run.config, config);
+  if (changes.length > 0) {
+    const shown = changes.slice(0, MAX_CHANGES_SHOWN);
+    const more = changes.length - shown.length;
+    throw new InputError(
+      `cycle run ${run.id} started with another config; resuming it under this one would mix two configs in one run:\n` +
+        shown.join('\n') +
+        (more > 0 ? `\nand ${more} more` : ''),
+      undefined,
+      undefined,
+      undefined,
+      `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}`,
+    );
+  }
+  const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
+  store.updateRun(run.id, { status: 'running' });
+  return { run, resumed: true, maxRounds };
+}
+
+/** The run `--run` names or `--resume` finds: an unfinished cycle, or an InputError (exit 2) saying
+ * why not. Another kind of run, or a finished cycle, would otherwise gain rounds it never had. */
+function findRunToResume(store: Store, opts: CycleOptions): RunRow {
+  if (opts.runId) {
+    const run = store.getRun(opts.runId);
+    if (!run)
+      throw new InputError(
+        `no run ${opts.runId} in ${store.path}; ${cycleRunsIn(store)}`,
+        undefined,
+        undefined,
+        undefined,
+        '`breakfix view` browses every run in the store (pass the same --store or -c); `breakfix cycle --resume` continues the latest unfinished cycle',
+      );
+    if (run.kind !== 'cycle')
+      throw new InputError(
+        `run ${run.id} is a ${run.kind} run, not a cycle: --run continues an unfinished cycle run only`,
+        undefined,
+        undefined,
+        undefined,
+        `start a new cycle without --run; \`breakfix report --run ${run.id}\` shows that ${run.kind} run`,
+      );
+    if (run.status === 'done')
+      throw new InputError(
+        `cycle run ${run.id} is finished (done): there is nothing to continue`,
+        undefined,
+        undefined,
+        undefined,
+        `\`breakfix report --run ${run.id}\` shows its results; start a new cycle without --run to train further rounds (--rounds N sets how many)`,
+      );
+    return run;
+  }
+  // The latest, as --resume promises: an older unfinished run stays reachable with --run.
+  const run = store.listRuns('cycle').findLast((r) => r.status !== 'done');
+  if (!run)
+    throw new InputError(
+      `no unfinished cycle run in ${store.path}`,
+      undefined,
+      undefined,
+      undefined,
+      'start a new cycle without --resume',
+    );
+  return run;
+}
+
+/** The store's cycle runs, for an error that names a run the store does not hold. */
+function cycleRunsIn(store: Store): string {
+  const runs = store.listRuns('cycle');
+  if (runs.length === 0) return 'it holds no cycle run';
+  const latest = runs.slice(-5).reverse();
+  return `its latest cycle runs: ${latest.map((r) => `${r.id} (${r.status})`).join(', ')}${runs.length > latest.length ? ` and ${runs.length - latest.length} older` : ''}`;
+}
+
+const MAX_CHANGES_SHOWN = 5;
+
+/** Target settings that pace or retry requests and never change a reply that arrives: they may
+ * change on resume (a run that failed on timeouts or rate limits is fixed there, then resumed). The
+ * embedded target's concurrency is not among them: it batches concurrent requests into one
+ * generation. `cache` only decides whether an identical request is answered from the store. */
+const PACING = new Set(['rpm', 'tpm', 'timeoutMs', 'retries', 'cache']);
+
+/** Whether a config field may differ between a run's start and its resume: only what cannot change
+ * a stored figure. Everything else — budgets, criteria, seeds, judges, training, redteam.concurrency
+ * (the search learns from the attempts n places before, so n decides what it tries) — must match. */
+function mayDiffer(path: string[], current: Config): boolean {
+  const [section, name, field] = path;
+  // Where the store lives: the run is in it, wherever it was opened from.
+  if (section === 'store' && path.length === 1) return true;
+  // The round limit is the run's own (see resumedRoundLimit).
+  if (section === 'cycle' && name === 'maxRounds' && path.length === 2) return true;
+  if (section === 'targets' && name !== undefined && path.length === 3 && field !== undefined) {
+    if (PACING.has(field)) return true;
+    if (field === 'concurrency') return current.targets[name]?.type !== 'embedded';
+  }
+  return false;
+}
+
+/** Each field that decides results and differs between the stored config and `current`, as
+ * `path: stored → current`. Both sides are compared as the store keeps a config — redacted, through
+ * JSON — so a key (stored as [redacted]) never counts as a change; the stored side is redacted again
+ * in case this breakfix knows more secrets than the one that stored it. */
+export function configChanges(stored: unknown, current: Config): string[] {
+  const asStored = (v: unknown) => JSON.parse(JSON.stringify(redactConfig(v ?? {}))) as unknown;
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string[]) => {
+    if (path.length > 0 && mayDiffer(path, current)) return;
+    if (isPlainObject(a) && isPlainObject(b)) {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+      for (const k of keys) walk(a[k], b[k], [...path, k]);
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path.join('.')}: ${show(a)} → ${show(b)}`);
+  };
+  walk(asStored(stored), asStored(current), []);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(not set)';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** The resumed run's round limit: the one it started with (stored with its config), or the one a
+ * resume raised it to (stored in its summary) — unless --rounds is given again. A new limit may
+ * extend an unfinished run, or shorten it down to the last round it has begun: never below, which
+ * would leave rounds measured (or a model trained) beyond the run's own limit. */
+function resumedRoundLimit(
+  store: Store,
+  run: RunRow,
+  requested: number | undefined,
+  progress: Progress,
+): number {
+  const storedConfig = run.config as { cycle?: { maxRounds?: unknown } } | undefined;
+  const summary = run.summary as { maxRounds?: unknown } | undefined;
+  const fromRun = [summary?.maxRounds, storedConfig?.cycle?.maxRounds].find(
+    (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0,
+  );
+  if (requested === undefined || requested === fromRun) {
+    if (fromRun === undefined)
+      throw new InputError(
+        `cycle run ${run.id} stored no round limit`,
+        undefined,
+        undefined,
+        undefined,
+        'pass --rounds N with the resume: the most fix rounds after round 0',
+      );
+    return fromRun;
+  }
+  const begun = Math.max(-1, ...store.getRounds(run.id).map((r) => r.round));
+  if (requested < begun)
+    throw new InputError(
+      `--rounds ${requested}: cycle run ${run.id} has already begun round ${begun} (its limit is ${fromRun ?? 'not stored'})`,
+      undefined,
+      undefined,
+      undefined,
+      `resume without --rounds to keep its limit, or pass --rounds ${begun} or more`,
+    );
+  progress.log(
+    `run ${run.id}: round limit ${fromRun === undefined ? 'set' : `changed from ${fromRun}`} to ${requested} (--rounds)`,
+  );
+  store.updateRun(run.id, {
+    summary: { ...(isPlainObject(run.summary) ? run.summary : {}), maxRounds: requested },
+  });
+  return requested;
 }
 
 /** Round 0's candidate: the configured target. For the embedded default that is the base model. */

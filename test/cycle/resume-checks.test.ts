@@ -1,0 +1,342 @@
+// `breakfix cycle --resume` / `--run <id>` continue a run as it started: under its own config (a
+// change to anything that decides results exits 2 naming the fields), with its own round limit, and
+// only an unfinished cycle. A run id or a resume that names nothing to continue is bad input (2).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema, loadConfig } from '../../src/config/index.js';
+import { configChanges } from '../../src/cycle/run.js';
+import { openStore } from '../../src/store/index.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'src/cli/main.ts');
+const base = join(root, 'models/breakfix-tiny-base/config.json');
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-resume-'));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Settings {
+  attempts?: number;
+  asr?: number;
+  timeoutMs?: number;
+}
+
+/** A miniature cycle on the embedded base model, with a spare endpoint whose key comes from the
+ * environment (stored redacted): resuming with the same config must not count the key as a change. */
+function writeConfig(dir: string, s: Settings = {}): string {
+  const file = join(dir, 'breakfix.yaml');
+  writeFileSync(
+    file,
+    `seed: 3
+store: b.db
+targets:
+  candidate: { type: embedded, model: base, timeoutMs: ${s.timeoutMs ?? 60000} }
+  spare: { type: openai, model: spare-model, baseURL: "http://127.0.0.1:9/v1", apiKey: "\${BF_RESUME_TEST_KEY}" }
+redteam:
+  persona: low_skill
+  budget: { attempts: ${s.attempts ?? 24} }
+  concurrency: 16
+bench:
+  suites: [harmful, overrefusal, helpfulness]
+cycle:
+  maxRounds: 1
+  minRounds: 1
+  benchLimit: 10
+  criteria: { asr: ${s.asr ?? 0.02} }
+train:
+  embedded:
+    sft: { steps: 4, batchSize: 8 }
+    dpo: { steps: 2, batchSize: 4 }
+`,
+  );
+  return file;
+}
+
+/** The CLI in node itself (not the tsx launcher, whose child a SIGKILL would not reach). */
+function run(
+  args: string[],
+  opts: { key?: string; onLine?: (line: string, child: ChildProcess) => void } = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', BF_RESUME_TEST_KEY: opts.key ?? 'resume-test-key-one' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (opts.onLine) for (const line of String(d).split('\n')) opts.onLine(line, child);
+    });
+    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Start a cycle and SIGKILL it once `line` shows on stderr. */
+async function startAndKill(args: string[], line: string): Promise<void> {
+  let killed = false;
+  const r = await run(args, {
+    onLine: (l, child) => {
+      if (!killed && l.includes(line)) {
+        killed = true;
+        setTimeout(() => child.kill('SIGKILL'), 300);
+      }
+    },
+  });
+  expect(killed, r.stderr).toBe(true);
+  expect(r.signal).toBe('SIGKILL');
+}
+
+/** The config as the CLI loads it (the key's variable set, as in `run`). */
+function loadWithKey(file: string) {
+  const was = process.env.BF_RESUME_TEST_KEY;
+  process.env.BF_RESUME_TEST_KEY = 'resume-test-key-one';
+  try {
+    return loadConfig(file);
+  } finally {
+    if (was === undefined) delete process.env.BF_RESUME_TEST_KEY;
+    else process.env.BF_RESUME_TEST_KEY = was;
+  }
+}
+
+function readRuns(db: string) {
+  const store = openStore(db);
+  try {
+    return store.listRuns().map((r) => ({ ...r, rounds: store.getRounds(r.id), models: store.listModels() }));
+  } finally {
+    store.close();
+  }
+}
+
+describe.skipIf(!existsSync(base))('breakfix cycle --resume: the run as it started', () => {
+  const dir = tempDir();
+  const db = join(dir, 'b.db');
+  let runId = '';
+
+  it('refuses (exit 2) to resume under a config whose budget or criteria changed, naming each field', async () => {
+    const config = writeConfig(dir);
+    await startAndKill(['cycle', '-c', config, '--rounds', '0'], 'round 0: break');
+    const [crashed] = readRuns(db);
+    runId = crashed.id;
+    expect(crashed.kind).toBe('cycle');
+    expect(crashed.status).toBe('running');
+    // The key is stored redacted; the round limit the run started with is stored with its config.
+    const stored = crashed.config as {
+      targets: { spare: { apiKey: string } };
+      cycle: { maxRounds: number };
+    };
+    expect(stored.targets.spare.apiKey).toBe('[redacted]');
+    expect(stored.cycle.maxRounds).toBe(0);
+
+    writeConfig(dir, { attempts: 8, asr: 0.5 });
+    const r = await run(['cycle', '-c', config, '--resume']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`cycle run ${runId} started with another config`);
+    expect(r.stderr).toContain('cycle.criteria.asr: 0.02 → 0.5');
+    expect(r.stderr).toContain('redteam.budget.attempts: 24 → 8');
+    expect(r.stderr).toMatch(/hint: resume with the config it started with/);
+    // Nothing was run under the new config.
+    const [after] = readRuns(db);
+    expect(after.updatedAt).toBe(crashed.updatedAt);
+    expect(after.rounds).toEqual(crashed.rounds);
+  }, 240_000);
+
+  it('resumes under the same config (another key value, another timeout) and keeps --rounds 0', async () => {
+    const config = writeConfig(dir, { timeoutMs: 120000 });
+    const r = await run(['cycle', '-c', config, '--resume', '--json'], { key: 'resume-test-key-two' });
+    expect([0, 1], r.stderr).toContain(r.code);
+    const out = JSON.parse(r.stdout) as { run: string; rounds: { round: number }[] };
+    expect(out.run).toBe(runId);
+    // Round 0 only: no curated data, no training, no round 1.
+    expect(out.rounds.map((x) => x.round)).toEqual([0]);
+    const [done] = readRuns(db);
+    expect(done.status).toBe('done');
+    expect(done.rounds.map((x) => x.round)).toEqual([0]);
+    expect(done.models.filter((m) => m.runId === runId && (m.round ?? 0) > 0)).toEqual([]);
+  }, 400_000);
+
+  it('refuses (exit 2) to reopen a finished cycle, and --resume finds nothing unfinished', async () => {
+    const config = writeConfig(dir);
+    const before = readRuns(db);
+    const byId = await run(['cycle', '-c', config, '--run', runId]);
+    expect(byId.code, byId.stderr).toBe(2);
+    expect(byId.stderr).toContain(`cycle run ${runId} is finished (done)`);
+    expect(byId.stderr).toMatch(/hint: .*start a new cycle without --run/);
+
+    const resumed = await run(['cycle', '-c', config, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toContain('no unfinished cycle run in');
+    expect(resumed.stderr).toContain('hint: start a new cycle without --resume');
+    expect(readRuns(db)).toEqual(before);
+  }, 120_000);
+});
+
+describe('breakfix cycle --run: only an unfinished cycle run', () => {
+  it('refuses (exit 2) a bench or red-team run, saying what kind it is', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'b.db');
+    const store = openStore(db);
+    const bench = store.createRun({ kind: 'bench', config: {}, seed: 7, target: 'candidate' });
+    store.updateRun(bench.id, { status: 'done' });
+    const redteam = store.createRun({ kind: 'redteam', config: {}, seed: 7, target: 'candidate' });
+    store.close();
+    for (const [id, kind] of [
+      [bench.id, 'bench'],
+      [redteam.id, 'redteam'],
+    ]) {
+      const r = await run(['cycle', '--store', db, '--run', id]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`run ${id} is a ${kind} run, not a cycle`);
+    }
+    const runs = readRuns(db);
+    expect(runs.map((r) => [r.kind, r.rounds.length])).toEqual([
+      ['bench', 0],
+      ['redteam', 0],
+    ]);
+  }, 120_000);
+
+  it('an unknown id is bad input (exit 2) naming the cycle runs the store holds, with no --resume hint', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'b.db');
+    const store = openStore(db);
+    const cycle = store.createRun({ kind: 'cycle', config: {}, seed: 7 });
+    store.updateRun(cycle.id, { status: 'failed' });
+    store.close();
+    const r = await run(['cycle', '--store', db, '--run', 'nope']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`no run nope in ${db}; its latest cycle runs: ${cycle.id} (failed)`);
+    expect(r.stderr).toMatch(/hint: `breakfix view` browses every run in the store/);
+    expect(r.stderr).not.toContain('without --resume');
+  }, 60_000);
+
+  it('--resume with no unfinished cycle (or no store at all) is bad input (exit 2)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'b.db');
+    openStore(db).close();
+    const r = await run(['cycle', '--store', db, '--resume']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`no unfinished cycle run in ${db}`);
+    expect(r.stderr).toContain('hint: start a new cycle without --resume');
+
+    const none = await run(['cycle', '--store', join(dir, 'none.db'), '--resume']);
+    expect(none.code, none.stderr).toBe(2);
+    expect(existsSync(join(dir, 'none.db'))).toBe(false);
+  }, 60_000);
+
+  it('--resume continues the latest unfinished cycle, not the oldest', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir);
+    const loaded = loadWithKey(config);
+    const store = openStore(join(dir, 'b.db'));
+    // Both started under other budgets: the refusal names the run --resume chose.
+    const older = store.createRun({
+      kind: 'cycle',
+      config: { ...loaded, redteam: { ...loaded.redteam, budget: { attempts: 5 } } },
+      seed: 3,
+    });
+    const newer = store.createRun({
+      kind: 'cycle',
+      config: { ...loaded, redteam: { ...loaded.redteam, budget: { attempts: 6 } } },
+      seed: 3,
+    });
+    store.close();
+    const r = await run(['cycle', '-c', config, '--resume']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`cycle run ${newer.id} started with another config`);
+    expect(r.stderr).toContain('redteam.budget.attempts: 6 → 24');
+    expect(r.stderr).not.toContain(older.id);
+  }, 60_000);
+
+  it('--rounds on resume may not go below a round the run has begun', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir);
+    const loaded = loadWithKey(config);
+    const store = openStore(join(dir, 'b.db'));
+    const crashed = store.createRun({
+      kind: 'cycle',
+      config: { ...loaded, cycle: { ...loaded.cycle, maxRounds: 2 } },
+      seed: 3,
+    });
+    store.upsertRound(crashed.id, 0, { status: 'done' });
+    store.upsertRound(crashed.id, 1, { status: 'running' });
+    store.close();
+    const r = await run(['cycle', '-c', config, '--run', crashed.id, '--rounds', '0']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `--rounds 0: cycle run ${crashed.id} has already begun round 1 (its limit is 2)`,
+    );
+  }, 60_000);
+});
+
+describe('configChanges: what may differ between a run and its resume', () => {
+  const parse = (c: unknown) => configSchema.parse(c);
+  const stored = (c: unknown) => {
+    const store = openStore(':memory:');
+    try {
+      return store.getRun(store.createRun({ kind: 'cycle', config: parse(c), seed: 7 }).id)?.config;
+    } finally {
+      store.close();
+    }
+  };
+  const remote = (extra: Record<string, unknown> = {}) => ({
+    targets: {
+      judge: {
+        type: 'openai',
+        model: 'j',
+        baseURL: 'http://127.0.0.1:9/v1',
+        apiKey: 'a-real-key-1',
+        ...extra,
+      },
+    },
+    judges: { refusal: 'judge' },
+  });
+
+  it('a redacted key against its value, pacing of a remote target and the store path are no change', () => {
+    expect(configChanges(stored(remote()), parse(remote({ apiKey: 'another-key-2' })))).toEqual([]);
+    expect(
+      configChanges(
+        stored(remote()),
+        parse({
+          ...remote({ timeoutMs: 5, retries: 9, rpm: 10, tpm: 100, concurrency: 2, cache: false }),
+          store: '/elsewhere/b.db',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('what decides results is a change, listed as path: stored → current', () => {
+    expect(
+      configChanges(stored({}), parse({ targets: { candidate: { type: 'embedded', concurrency: 4 } } })),
+    ).toEqual(['targets.candidate.concurrency: 64 → 4']);
+    expect(
+      configChanges(
+        stored(remote()),
+        parse({
+          ...remote({ model: 'other' }),
+          redteam: { concurrency: 4, languages: ['en'] },
+          judges: { refusal: 'offline' },
+          train: { embedded: { sft: { steps: 3 } } },
+        }),
+      ),
+    ).toEqual([
+      'judges.refusal: "judge" → "offline"',
+      'redteam.concurrency: 16 → 4',
+      'redteam.languages: [] → ["en"]',
+      'targets.judge.model: "j" → "other"',
+      'train.embedded.sft.steps: 1200 → 3',
+    ]);
+  });
+});
