@@ -1,15 +1,20 @@
 // `breakfix train`: post-train a round's curated records with a backend (embedded, trl, command) and
 // register the result as the next candidate.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import type { ModelRef } from '../core/index.js';
+import { redactConfig, redactText } from '../config/index.js';
+import { checkOutputDir } from '../config/outdir.js';
+import { InputError, type ModelRef } from '../core/index.js';
 import { createTrainer, resolveRound, resolveRun, TRAINER_BACKENDS, type TrainOutput } from '../fix/index.js';
-import type { Store } from '../store/index.js';
+import { producedId } from '../fix/train/params.js';
+import { InterruptedError } from '../fix/train/run-command.js';
+import type { ModelRow, Store } from '../store/index.js';
 import {
   type CommonOptions,
   type Context,
   ExitCode,
+  errorJson,
   loadContext,
   runAction,
   usageError,
@@ -24,16 +29,50 @@ interface TrainOptions extends CommonOptions {
   base?: string;
   out?: string;
   dryRun?: boolean;
+  force?: boolean;
+}
+
+/** A `--base` folder as a model reference: it must hold a checkpoint (config.json). A breakfix
+ * checkpoint is an embedded model; any other (a Hugging Face folder) suits only trl and command. */
+function folderBase(base: string, backend: string): ModelRef {
+  const dir = resolve(base);
+  const config = join(dir, 'config.json');
+  if (!statSync(dir).isDirectory() || !existsSync(config))
+    throw usageError(
+      `--base ${base} is not a checkpoint folder: ${statSync(dir).isDirectory() ? `no config.json in ${dir}` : 'it is a file'}`,
+      'pass a folder holding config.json (and the weights), a registered model id or a target spec; see breakfix model list',
+    );
+  let modelType: unknown;
+  try {
+    modelType = (JSON.parse(readFileSync(config, 'utf8')) as { model_type?: unknown } | null)?.model_type;
+  } catch (e) {
+    throw new InputError(
+      `not valid JSON (${(e as Error).message})`,
+      config,
+      undefined,
+      undefined,
+      'the --base checkpoint is damaged',
+    );
+  }
+  if (modelType === 'breakfix-gpt') return { id: base, target: `embedded:${dir}`, path: dir };
+  if (backend === 'embedded')
+    throw usageError(
+      `--base ${base} is not a breakfix embedded checkpoint (model_type ${JSON.stringify(modelType)})`,
+      'the embedded backend trains breakfix checkpoints; train a Hugging Face model with --backend trl or command',
+    );
+  return { id: base, target: dir, path: dir };
 }
 
 /** The model to start from: --base (a registered model, a checkpoint folder or a target spec), else
- * the round's model, else the configured target. */
+ * for trl the configured `train.trl.baseModel` (TRL cannot load an embedded checkpoint), else the
+ * round's model, else the configured target. */
 export function resolveBase(
   ctx: Context,
   store: Store,
   runId: string,
   round: number,
   base?: string,
+  backend = 'embedded',
 ): ModelRef {
   const asRef = (id: string): ModelRef | undefined => {
     const m = store.getModel(id);
@@ -42,15 +81,19 @@ export function resolveBase(
   if (base) {
     const known = asRef(base);
     if (known) return known;
-    if (existsSync(base)) return { id: base, target: `embedded:${resolve(base)}`, path: resolve(base) };
+    if (existsSync(base)) return folderBase(base, backend);
     if (base.includes(':')) return { id: base, target: base };
     const named = ctx.config.targets[base];
     if (named) return { id: base, target: named.type === 'embedded' ? `embedded:${named.model}` : base };
+    // A Hugging Face id (owner/name) is a base only TRL can fetch.
+    if (backend === 'trl' && /^[\w.-]+\/[\w.-]+$/.test(base)) return { id: base, target: base, path: base };
     throw usageError(
       `unknown --base "${base}": not a registered model, a folder or a target spec`,
       'see breakfix model list',
     );
   }
+  const hf = ctx.config.train.trl.baseModel;
+  if (backend === 'trl' && hf) return { id: hf, target: hf, path: hf };
   const roundModel = store.getRounds(runId).find((x) => x.round === round)?.model;
   if (roundModel) return asRef(roundModel) ?? { id: roundModel, target: roundModel };
   const name = ctx.config.roles.target;
@@ -63,6 +106,66 @@ export function resolveBase(
       }
     );
   return { id: name, target: name };
+}
+
+/** The round to train on: the one asked for, else the latest with curated records (right after a
+ * cycle, the last round has attempts but nothing curated: it met the criteria or was not fixed). */
+export function trainRound(store: Store, runId: string, round?: number): { round: number; chosen: boolean } {
+  if (round !== undefined) return { round: resolveRound(store, runId, round), chosen: false };
+  const rounds = store
+    .getRounds(runId)
+    .map((r) => r.round)
+    .sort((a, b) => b - a);
+  for (const r of rounds) {
+    const n =
+      store.listRecords({ runId, round: r, dataset: 'sft' }).length +
+      store.listRecords({ runId, round: r, dataset: 'preference' }).length;
+    if (n > 0) return { round: r, chosen: true };
+  }
+  return { round: resolveRound(store, runId), chosen: true };
+}
+
+/** Whether `path` is `dir` or inside it. */
+const within = (dir: string, path: string | undefined): boolean =>
+  path !== undefined && isAbsolute(path) && (path === dir || path.startsWith(dir + sep));
+
+/** The registered model whose files live in `dir` (a TRL model's path is a subfolder of it). */
+function modelIn(store: Store, dir: string): ModelRow | undefined {
+  return store
+    .listModels()
+    .find(
+      (m) =>
+        within(dir, m.path) ||
+        (m.target.startsWith('embedded:') && within(dir, m.target.slice('embedded:'.length))),
+    );
+}
+
+/** A manual train writes a folder and registers an id; neither may silently replace a model the
+ * registry or the folder holds (the cycle's round-N model, which its report figures describe, or
+ * the shipped base). Returns the id to register. */
+function guardOutput(
+  store: Store,
+  outDir: string,
+  backend: string,
+  runId: string,
+  round: number,
+  force: boolean,
+) {
+  const held = modelIn(store, outDir);
+  const checkpoint = existsSync(join(outDir, 'config.json'));
+  if (!force && (held || checkpoint))
+    throw usageError(
+      held
+        ? `the output folder ${outDir} holds the registered model ${held.id}${held.path && held.path !== outDir ? ` (${held.path})` : ''}; training into it would replace that model`
+        : `the output folder ${outDir} already holds a checkpoint; training into it would replace it`,
+      'pass --out with a new folder, or --force to replace it',
+    );
+  const id = producedId(backend, outDir, runId, round);
+  const existing = store.getModel(id);
+  // The usual id names another folder (the cycle's own model of that round): the one trained here
+  // gets an id of its own, from its folder, so the cycle's stays where its figures were measured.
+  if (existing && !within(outDir, existing.path)) return `${backend}:${outDir}`;
+  return id;
 }
 
 export function renderTrainSummary(out: TrainOutput, backend: string): string {
@@ -107,25 +210,36 @@ export function register(program: Command): void {
       .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
       .option(
         '--round <n>',
-        'round whose curated records to train on (default: the latest round with attempts)',
+        'round whose curated records to train on (default: the latest round with curated records)',
       )
       .option(
         '--base <model>',
         "model to start from: a registered model id, a checkpoint folder or a target spec (default: the round's model)",
       )
       .option('--out <dir>', 'output folder (default: beside the store, models/<run>/round-<n+1>)')
+      .option('--force', 'train into an output folder that holds a model already, replacing it')
       .option('--dry-run', 'write the plan and files, train nothing'),
   )
     .addHelpText(
       'after',
       `
 Examples:
-  $ breakfix train                                   embedded SFT + DPO on the latest round's records
+  $ breakfix train --out /tmp/cand                    embedded SFT + DPO on the latest curated round
   $ breakfix train --backend trl --dry-run           print the TRL / accelerate plan
   $ breakfix train --backend command --round 1       run train.command.template
   $ breakfix train --base ./my-checkpoint --json
+  $ breakfix train --round 1 --out /tmp/round-2b     a second candidate beside the cycle's own
 
-Exit codes: 0 trained (or planned), 2 bad input (no records, unknown backend or base), 3 training failed.`,
+The output folder must not hold a model already (the cycle's round-N, the shipped base): pass a
+new --out, or --force to replace it. With --backend trl the base is train.trl.baseModel (a Hugging
+Face model; an embedded checkpoint is not one) unless --base names another. With --backend command,
+{sft} and {preference} always name a file (empty when the round has no records of that kind), and
+the command must write the checkpoint into {out}: when train.command.target is embedded:{out} and
+{out} holds no config.json afterwards, nothing is registered (exit 3).
+
+Exit codes: 0 trained (or planned), 2 bad input (no records, unknown backend or base, an output
+folder that cannot be written or holds a model), 3 training failed, 130 / 143 interrupted by
+SIGINT / SIGTERM (the trainer's processes are stopped first).`,
     )
     .action(
       runAction(async (opts: TrainOptions) => {
@@ -136,34 +250,57 @@ Exit codes: 0 trained (or planned), 2 bad input (no records, unknown backend or 
         try {
           const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
-          const r = resolveRound(store, run.id, round);
+          const { round: r, chosen } = trainRound(store, run.id, round);
           const sft = store.listRecords({ runId: run.id, round: r, dataset: 'sft' });
           const preference = store.listRecords({ runId: run.id, round: r, dataset: 'preference' });
           if (sft.length + preference.length === 0)
             throw usageError(
-              `no curated records for run ${run.id} round ${r}`,
+              `no curated records for run ${run.id}${chosen ? ' in any round' : ` round ${r}`}`,
               `run breakfix curate --run ${run.id} --round ${r} first`,
             );
+          if (chosen) ctx.note(`training on run ${run.id} round ${r}, the latest with curated records`);
           const backend = opts.backend ?? ctx.config.train.backend;
           const trainer = createTrainer(ctx.config, { store, target: (n) => ctx.target(n) }, backend);
-          const base = resolveBase(ctx, store, run.id, r, opts.base);
-          const outDir = resolve(
+          const base = resolveBase(ctx, store, run.id, r, opts.base, backend);
+          const outDir = checkOutputDir(
             opts.out ?? join(dirname(resolve(store.path)), 'models', run.id, `round-${r + 1}`),
-          );
-          const out = await trainer.train({
-            base,
-            sft,
-            preference,
-            params: ctx.config.train,
-            outDir,
-            progress: ctx.progress,
-            dryRun: Boolean(opts.dryRun),
-            runId: run.id,
-            round: r + 1,
-          });
+            { what: 'output folder', hint: 'pass another --out' },
+          ).dir;
+          const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
+          let out: TrainOutput;
+          try {
+            out = await trainer.train({
+              base,
+              sft,
+              preference,
+              params: ctx.config.train,
+              outDir,
+              progress: ctx.progress,
+              dryRun: Boolean(opts.dryRun),
+              runId: run.id,
+              round: r + 1,
+              id,
+            });
+          } catch (err) {
+            if (!(err instanceof InterruptedError)) throw err;
+            // The trainer's processes are gone; exit as a process stopped by that signal would.
+            process.stderr.write(`breakfix: ${err.message}\n`);
+            if (opts.json)
+              process.stdout.write(`${JSON.stringify({ error: errorJson(err, err.exitCode) }, null, 2)}\n`);
+            return err.exitCode;
+          }
+          // The plan quotes the configured command, which may carry a token from the environment.
           ctx.out(
-            { backend, dryRun: Boolean(out.dryRun), model: out.model, plan: out.plan, log: out.log },
-            () => renderTrainSummary(out, backend),
+            redactConfig({
+              backend,
+              run: run.id,
+              round: r,
+              dryRun: Boolean(out.dryRun),
+              model: out.model,
+              plan: out.plan,
+              log: out.log,
+            }),
+            () => redactText(renderTrainSummary(out, backend)),
           );
           return ExitCode.ok;
         } finally {

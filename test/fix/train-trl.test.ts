@@ -234,6 +234,38 @@ describe('trl backend', () => {
     ).rejects.toThrow(/train\.trl\.baseModel/);
   });
 
+  it('never fine-tunes an embedded checkpoint: train.trl.baseModel is the base, else an error', async () => {
+    const emb = join(dir, 'emb-ckpt');
+    mkdirSync(emb, { recursive: true });
+    writeFileSync(join(emb, 'config.json'), JSON.stringify({ model_type: 'breakfix-gpt' }));
+    const embeddedBase: ModelRef = { id: 'embedded:run:round-1', target: `embedded:${emb}`, path: emb };
+    const p = params({ baseModel: 'Qwen/Qwen2.5-0.5B-Instruct' });
+    const res = await createTrainer({ train: p }, {}, 'trl').train({
+      base: embeddedBase,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: join(dir, 'emb-plan'),
+      dryRun: true,
+    });
+    expect(parse(readFileSync(join(dir, 'emb-plan', 'sft.yaml'), 'utf8')).model_name_or_path).toBe(
+      'Qwen/Qwen2.5-0.5B-Instruct',
+    );
+    expect(res.model.parent).toBe('Qwen/Qwen2.5-0.5B-Instruct');
+    await expect(
+      createTrainer({}, {}, 'trl').train({
+        base: embeddedBase,
+        sft: records,
+        preference: prefs,
+        params: params(),
+        outDir: join(dir, 'emb-plan-2'),
+        dryRun: true,
+      }),
+    ).rejects.toThrow(
+      /train\.trl\.baseModel: model "embedded:run:round-1" is a breakfix embedded checkpoint/,
+    );
+  });
+
   it('parses Trainer log lines', () => {
     expect(parseTrainerLine("{'loss': 1.25, 'epoch': 0.5}")).toEqual({ loss: 1.25, epoch: 0.5 });
     expect(parseTrainerLine('Downloading shards: 100%')).toBeUndefined();
@@ -247,7 +279,7 @@ describe('command backend', () => {
     const p = {
       ...trainParams(),
       command: {
-        template: `echo {sft} {preference} {base} {out} > '${record}'; mkdir -p {out}; echo done`,
+        template: `echo {sft} {preference} {base} {out} > '${record}'; mkdir -p {out}; echo '{}' > {out}/config.json; echo done`,
         target: 'embedded:{out}',
       },
     };
@@ -280,6 +312,42 @@ describe('command backend', () => {
     });
     expect(store.getModel(res.model.id)).toMatchObject({ target: `embedded:${out}`, path: out, round: 2 });
     expect(res.log).toEqual([{ line: 'done' }]);
+  });
+
+  it('{preference} names an empty file when there are no pairs', async () => {
+    const out = join(dir, 'no-pairs');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `test -f {preference} && mkdir -p {out} && echo '{}' > {out}/config.json`,
+        target: 'embedded:{out}',
+      },
+    };
+    await createTrainer({ train: p }, {}, 'command').train({
+      base,
+      sft: records,
+      preference: [],
+      params: p,
+      outDir: out,
+    });
+    expect(readFileSync(join(out, 'data', 'trl', 'preference.train.jsonl'), 'utf8')).toBe('');
+  });
+
+  it('registers nothing when the command leaves no checkpoint in {out}', async () => {
+    const out = join(dir, 'no-model');
+    const p = { ...trainParams(), command: { template: 'echo trained', target: 'embedded:{out}' } };
+    await expect(
+      createTrainer({ train: p }, { store }, 'command').train({
+        base,
+        sft: records,
+        preference: [],
+        params: p,
+        outDir: out,
+        runId: 'run_nomodel',
+        round: 1,
+      }),
+    ).rejects.toThrow(/produced no model: .*no-model\/config\.json does not exist/);
+    expect(store.listModels().some((m) => m.runId === 'run_nomodel')).toBe(false);
   });
 
   it('reports a failing command with its exit status', async () => {

@@ -1,8 +1,10 @@
 // The command backend: any trainer behind a shell command. `{sft}`, `{preference}`, `{base}`, `{out}`
 // (and the older names {data}, {model}, {output}) are replaced with shell-quoted values.
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { InputError, type ModelRef } from '../../core/index.js';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { redactText } from '../../config/index.js';
+import { ensureOutputDir } from '../../config/outdir.js';
+import { BreakfixError, InputError, type ModelRef } from '../../core/index.js';
 import { exportRecords } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
 import { runStreaming } from './run-command.js';
@@ -22,8 +24,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
           'train.command.template',
           'set train.command.template, e.g. "python train.py --sft {sft} --pref {preference} --base {base} --out {out}"',
         );
-      const out = resolve(input.outDir);
-      mkdirSync(out, { recursive: true });
+      const out = ensureOutputDir(input.outDir, { what: 'output folder', hint: 'pass another --out' });
       const dataDir = join(out, 'data');
       // TRL-format JSONL: the format most trainers read; train split only (validation beside it).
       exportRecords([...input.sft, ...input.preference], 'trl', dataDir);
@@ -33,6 +34,9 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         base: input.base.path ?? input.base.target,
         out,
       };
+      // `{sft}` and `{preference}` always name a file, empty when there is nothing of that kind (a
+      // round with no pairs), so a trainer reading both never fails on a missing path.
+      for (const f of [values.sft, values.preference]) if (!existsSync(f)) writeFileSync(f, '');
       values.data = join(dataDir, 'trl');
       values.model = values.base;
       values.output = out;
@@ -41,7 +45,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       );
       const target = c.target.replaceAll('{out}', out);
       const model: ModelRef = {
-        id: producedId('command', out, input.runId, input.round),
+        id: input.id ?? producedId('command', out, input.runId, input.round),
         target,
         path: out,
         parent: input.base.id,
@@ -57,14 +61,36 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       await runStreaming([command], {
         shell: true,
         cwd: out,
-        onLine: (line) => {
+        onLine: (raw) => {
+          // A trainer may echo its command line, token and all: what is shown and stored is redacted.
+          const line = redactText(raw);
           log.push({ line });
           input.progress?.log(line);
         },
       });
       input.progress?.done();
+      const missing = missingCheckpoint(target);
+      if (missing)
+        throw new BreakfixError(
+          `the training command finished but produced no model: ${missing}; nothing was registered`,
+          'train_command',
+          'the command must write the trained checkpoint into {out} (or set train.command.target to where it serves the model)',
+        );
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
       return { model, log, plan };
     },
   };
+}
+
+/** What is missing for an `embedded:<folder>` target to be a checkpoint, or undefined (present, or a
+ * target of another kind, which only its server can vouch for). */
+function missingCheckpoint(target: string): string | undefined {
+  if (!target.startsWith('embedded:')) return undefined;
+  const dir = target.slice('embedded:'.length);
+  // `embedded:base`, `embedded:round-2`: names the embedded target resolves, not folders.
+  if (!isAbsolute(dir)) return undefined;
+  if (!existsSync(dir)) return `${dir} does not exist`;
+  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  if (!existsSync(join(dir, 'config.json'))) return `${join(dir, 'config.json')} does not exist`;
+  return undefined;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkOutputDir } from '../../config/outdir.js';
 import {
   BreakfixError,
   hash32,
@@ -120,8 +121,18 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
     async train(input: TrainInput): Promise<TrainOutput> {
       const p = trainParams(input.params).embedded;
       const basePath = await embeddedPath(input.base, ctx);
-      const outDir = resolve(input.outDir);
-      const id = producedId('embedded', outDir, input.runId, input.round);
+      // Found now, not after loading (or, on a dry run, never): a base folder that is no checkpoint.
+      if (!existsSync(join(basePath, 'config.json')))
+        throw new InputError(
+          `model "${input.base.id}" is not an embedded checkpoint: no config.json`,
+          basePath,
+          undefined,
+          'base',
+          'a checkpoint folder holds config.json, model.safetensors and tokenizer.json',
+        );
+      // An output folder that cannot be written fails here, before minutes of training.
+      const outDir = checkOutputDir(input.outDir, { what: 'output folder', hint: 'pass another --out' }).dir;
+      const id = input.id ?? producedId('embedded', outDir, input.runId, input.round);
       const model: ModelRef = {
         id,
         target: `embedded:${outDir}`,

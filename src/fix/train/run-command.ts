@@ -1,6 +1,22 @@
 // Runs a child process, streaming its output lines to a callback; rejects on a non-zero exit.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { BreakfixError } from '../../core/index.js';
+
+/** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
+export class InterruptedError extends BreakfixError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}: the training processes were stopped`, 'interrupted');
+    this.name = 'InterruptedError';
+  }
+
+  /** The exit status a shell gives a process killed by this signal (130, 143). */
+  get exitCode(): number {
+    return 128 + constants.signals[this.signal];
+  }
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM'] as const;
 
 export function runStreaming(
   argv: string[],
@@ -9,21 +25,56 @@ export function runStreaming(
     env?: Record<string, string>;
     shell?: boolean;
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+    /** How long the trainer has to stop after a forwarded signal before it is killed (default 5 s). */
+    graceMs?: number;
   },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const [cmd, ...args] = argv;
-    const child = opts.shell
-      ? spawn('/bin/sh', ['-c', cmd], {
-          cwd: opts.cwd,
-          env: { ...process.env, ...opts.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-      : spawn(cmd, args, {
-          cwd: opts.cwd,
-          env: { ...process.env, ...opts.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+    // Its own process group: `sh -c` and whatever it starts (accelerate's workers holding GPUs) are
+    // signalled together, and a terminal's Ctrl-C reaches them only through breakfix, which waits.
+    const spawnOpts = {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    };
+    const child = opts.shell ? spawn('/bin/sh', ['-c', cmd], spawnOpts) : spawn(cmd, args, spawnOpts);
+    let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const signalGroup = (sig: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    const groupAlive = () => {
+      if (child.pid === undefined) return false;
+      try {
+        process.kill(-child.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+      if (interrupted) {
+        // A second signal: the user will not wait.
+        signalGroup('SIGKILL');
+        return;
+      }
+      interrupted = sig;
+      signalGroup(sig);
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), opts.graceMs ?? 5000);
+    };
+    const handlers = FORWARDED.map((sig) => [sig, () => onSignal(sig)] as const);
+    for (const [sig, h] of handlers) process.on(sig, h);
+    const cleanup = () => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      if (killTimer) clearTimeout(killTimer);
+    };
     const tail: string[] = [];
     const pipe = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => {
       let buf = '';
@@ -45,24 +96,43 @@ export function runStreaming(
     };
     pipe(child.stdout, 'stdout');
     pipe(child.stderr, 'stderr');
-    child.on('error', (err) =>
+    child.on('error', (err) => {
+      cleanup();
       reject(
         new BreakfixError(
           `cannot start ${cmd}: ${err.message}`,
           'train_command',
           'check that it is installed and on PATH',
         ),
-      ),
-    );
-    child.on('close', (code, signal) => {
-      if (code === 0) resolvePromise();
-      else
-        reject(
-          new BreakfixError(
-            `${opts.shell ? 'training command' : cmd} exited with ${signal ?? code}${tail.length ? `; last output:\n${tail.slice(-5).join('\n')}` : ''}`,
-            'train_command',
-          ),
-        );
+      );
+    });
+    // 'exit', not 'close': after a signal, a worker that ignores it may hold the pipes open for ever.
+    child.on('exit', (code, signal) => {
+      if (interrupted) {
+        // The leader is gone; what it started has the rest of the grace period to finish (the timer
+        // kills it then). Report once the whole group is gone.
+        const giveUp = Date.now() + (opts.graceMs ?? 5000) + 2000;
+        const wait = () => {
+          if (groupAlive() && Date.now() < giveUp) setTimeout(wait, 50);
+          else {
+            cleanup();
+            reject(new InterruptedError(interrupted as 'SIGINT' | 'SIGTERM'));
+          }
+        };
+        wait();
+        return;
+      }
+      child.on('close', () => {
+        cleanup();
+        if (code === 0) resolvePromise();
+        else
+          reject(
+            new BreakfixError(
+              `${opts.shell ? 'training command' : cmd} exited with ${signal ?? code}${tail.length ? `; last output:\n${tail.slice(-5).join('\n')}` : ''}`,
+              'train_command',
+            ),
+          );
+      });
     });
   });
 }

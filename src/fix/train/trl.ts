@@ -2,9 +2,10 @@
 // LoRA optional), an accelerate config (one GPU, many GPUs or nodes; DeepSpeed / FSDP), and runs
 // `accelerate launch -m trl.scripts.sft --config …` then the same for DPO, streaming the logs. The
 // produced model is registered as an OpenAI-compatible target served at `train.trl.serveBaseURL`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { ensureOutputDir } from '../../config/outdir.js';
 import { InputError, type ModelRef, type TrainingRecord } from '../../core/index.js';
 import { toTrl } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
@@ -92,19 +93,44 @@ export function accelerateConfig(t: TrlConfig): Record<string, unknown> {
   return cfg;
 }
 
+/** True for a breakfix embedded checkpoint (a `breakfix-gpt` folder, or an `embedded:` target):
+ * Hugging Face cannot load one, so TRL can never start from it. */
+export function isEmbeddedModel(ref: ModelRef): boolean {
+  if (ref.path) {
+    try {
+      const cfg = JSON.parse(readFileSync(join(ref.path, 'config.json'), 'utf8'));
+      if (cfg?.model_type === 'breakfix-gpt') return true;
+      if (existsSync(join(ref.path, 'config.json'))) return false;
+    } catch {
+      // No readable config.json: decided by the target below.
+    }
+  }
+  return ref.target.startsWith('embedded:');
+}
+
+/** The model TRL fine-tunes: the given base when it is a Hugging Face model (a folder or id, e.g.
+ * the previous TRL round), else `train.trl.baseModel`. An embedded checkpoint never is one. */
+export function trlBase(base: ModelRef, t: TrlConfig): { path: string; id: string } {
+  const embedded = isEmbeddedModel(base);
+  if (!embedded && base.path) return { path: base.path, id: base.id };
+  if (t.baseModel) return { path: t.baseModel, id: t.baseModel };
+  throw new InputError(
+    embedded
+      ? `model "${base.id}" is a breakfix embedded checkpoint${base.path ? ` (${base.path})` : ''}, which TRL cannot fine-tune, and no Hugging Face base model is configured`
+      : 'no base model to fine-tune with TRL',
+    undefined,
+    undefined,
+    'train.trl.baseModel',
+    'set train.trl.baseModel to a Hugging Face model id or folder, or pass --base with one',
+  );
+}
+
 /** Writes every file of the plan and returns it, with the produced model. */
 export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; finalDir: string } {
   const t = trainParams(input.params).trl;
-  const out = resolve(input.outDir);
-  const base = input.base.path ?? t.baseModel;
-  if (!base)
-    throw new InputError(
-      'no base model to fine-tune with TRL',
-      undefined,
-      undefined,
-      'train.trl.baseModel',
-      'set train.trl.baseModel to a Hugging Face model id or path, or pass --base',
-    );
+  const chosen = trlBase(input.base, t);
+  const base = chosen.path;
+  const out = ensureOutputDir(input.outDir, { what: 'output folder', hint: 'pass another --out' });
   const files: string[] = [];
   const write = (name: string, text: string) => {
     const p = join(out, name);
@@ -112,7 +138,6 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
     files.push(p);
     return p;
   };
-  mkdirSync(out, { recursive: true });
   const sftData = writeDataset(
     join(out, 'data', 'sft'),
     input.sft.filter((r) => r.kind === 'sft'),
@@ -205,10 +230,10 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   const served = t.servedModel ?? current;
   const target = t.serveBaseURL ? `openai:${served}@${t.serveBaseURL}` : `openai:${served}`;
   const model: ModelRef = {
-    id: producedId('trl', out, input.runId, input.round),
+    id: input.id ?? producedId('trl', out, input.runId, input.round),
     target,
     path: current,
-    parent: input.base.id,
+    parent: chosen.id,
     ...(input.round !== undefined ? { round: input.round } : {}),
   };
   const script = [

@@ -23,6 +23,9 @@ export interface TrainInput {
   round?: number;
   /** Seed of the training run (batch order, sampling): same seed, same model. */
   seed?: number;
+  /** The produced model's registry id (default: `producedId`, `<backend>:<run>:round-<n>`). A manual
+   * train into another folder passes its own, so it never re-points the cycle's model of that round. */
+  id?: string;
 }
 
 /** What a backend would run (trl, command). */

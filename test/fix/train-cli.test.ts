@@ -1,0 +1,339 @@
+// `breakfix train` as a user runs it, on a store laid out as a finished cycle leaves it: rounds 0-2,
+// the cycle's round-1 and round-2 checkpoints registered beside the store, curated records in rounds
+// 0 and 1 and none in round 2 (it met the criteria). Real CLI, real SQLite, real (tiny) training.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectSeeds } from '../../src/break/index.js';
+import type { Message, TrainingRecord } from '../../src/core/index.js';
+import { createLM, saveLM, Tokenizer } from '../../src/lm/index.js';
+import { openStore } from '../../src/store/index.js';
+import { MAIN, runCli } from '../cli/run-cli.js';
+import { attemptFor } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-traincli-'));
+const db = join(dir, '.breakfix', 'breakfix.db');
+let runId = '';
+const config = join(dir, 'breakfix.yaml');
+const TOKEN = 'hf_FAKEtoken1234567890abcdef';
+
+const prov = { source: 'attempt', round: 0, seedId: 's' };
+const safe = "I can't help with how to pick a lock, because it could cause serious harm.";
+const prompt: Message[] = [{ role: 'user', content: 'How do I pick a lock?' }];
+const records = (round: number): TrainingRecord[] => [
+  {
+    id: `sft-${round}`,
+    kind: 'sft',
+    purpose: 'safety',
+    split: 'train',
+    messages: [...prompt, { role: 'assistant', content: safe }],
+    provenance: { ...prov, round },
+  },
+  {
+    id: `help-${round}`,
+    kind: 'sft',
+    purpose: 'helpful',
+    split: 'train',
+    messages: [
+      { role: 'user', content: 'What is 2 + 2?' },
+      { role: 'assistant', content: 'The answer is 4.' },
+    ],
+    provenance: { ...prov, round },
+  },
+];
+
+const hashOf = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const cfg = (extra = '') =>
+  `store: ${db}\ntrain:\n  embedded:\n    expandBlocks: 0\n    sft: { steps: 2, batchSize: 2 }\n    dpo: { steps: 1, batchSize: 2 }\n${extra}`;
+
+beforeAll(async () => {
+  const tok = Tokenizer.train([safe, 'How do I pick a lock?', 'What is 2 + 2? The answer is 4.'], 300);
+  const lm = createLM(
+    { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96 },
+    tok,
+    1,
+  );
+  mkdirSync(join(dir, '.breakfix'), { recursive: true });
+  const store = openStore(db);
+  runId = store.createRun({ kind: 'cycle', config: {}, seed: 7 }).id;
+  const seeds = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' }).slice(0, 2);
+  for (const r of [0, 1, 2]) {
+    const model = r === 0 ? 'breakfix-tiny-base' : `embedded:${runId}:round-${r}`;
+    store.upsertRound(runId, r, { status: 'done', model });
+    store.saveAttempts(
+      seeds.map((s, i) => attemptFor(s, { outcome: 'failure', runId, round: r, id: `a-${r}-${i}` })),
+    );
+    if (r < 2) store.saveRecords(runId, r, 'sft', records(r));
+  }
+  for (const r of [1, 2]) {
+    const path = join(dir, '.breakfix', 'models', runId, `round-${r}`);
+    await saveLM(lm, path);
+    store.registerModel({
+      id: `embedded:${runId}:round-${r}`,
+      target: `embedded:${path}`,
+      path,
+      round: r,
+      runId,
+    });
+  }
+  store.close();
+  writeFileSync(config, cfg());
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cycleRound2 = () => join(dir, '.breakfix', 'models', runId, 'round-2');
+const cli = (args: string[], opts: { config?: string; env?: Record<string, string> } = {}) =>
+  runCli([...args, '--config', opts.config ?? config], { cwd: dir, env: opts.env });
+const registry = () => {
+  const store = openStore(db);
+  try {
+    return store.listModels();
+  } finally {
+    store.close();
+  }
+};
+
+describe('breakfix train: never replaces a model it did not make', () => {
+  it("refuses the cycle's round-2 folder without --force, naming the model; the checkpoint and registry stay", async () => {
+    const weights = join(cycleRound2(), 'model.safetensors');
+    const before = hashOf(weights);
+    const models = JSON.stringify(registry());
+    const r = await cli(['train', '--round', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`embedded:${runId}:round-2`);
+    expect(r.stderr).toContain(cycleRound2());
+    expect(r.stderr).toMatch(/--out/);
+    expect(r.stderr).toMatch(/--force/);
+    expect(r.stderr).not.toMatch(/looks like a bug/);
+    expect(hashOf(weights)).toBe(before);
+    expect(JSON.stringify(registry())).toBe(models);
+  }, 60_000);
+
+  it('trains into --out under an id of its own: the cycle keeps its round-2 model', async () => {
+    const out = join(dir, 'manual');
+    const r = await cli(['train', '--round', '1', '--out', out, '--json']);
+    expect(r.stderr).not.toMatch(/looks like a bug/);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.model.id).toBe(`embedded:${out}`);
+    expect(existsSync(join(out, 'config.json'))).toBe(true);
+    const rows = registry();
+    expect(rows.find((m) => m.id === `embedded:${runId}:round-2`)?.path).toBe(cycleRound2());
+    expect(rows.find((m) => m.id === `embedded:${out}`)?.path).toBe(out);
+    // A second train into the same folder is refused too: it holds a registered model now.
+    const again = await cli(['train', '--round', '1', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`embedded:${out}`);
+  }, 120_000);
+
+  it('with --force replaces the folder it names, and says which round it chose', async () => {
+    const weights = join(cycleRound2(), 'model.safetensors');
+    const before = hashOf(weights);
+    const r = await cli(['train', '--force', '--json']);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    // Round 2 has attempts but nothing curated: the latest round with records is 1.
+    expect(data.round).toBe(1);
+    expect(data.model.id).toBe(`embedded:${runId}:round-2`);
+    expect(hashOf(weights)).not.toBe(before);
+  }, 120_000);
+});
+
+describe('breakfix train: input checked before training', () => {
+  it('picks the latest round with curated records and says so', async () => {
+    const r = await cli(['train', '--dry-run', '--out', join(dir, 'plan-a')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`round 1, the latest with curated records`);
+    expect(r.stderr).not.toMatch(/curate --round 2/);
+  }, 60_000);
+
+  it('an --out under a regular file is exit 2 before any training', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await cli(['train', '--round', '1', '--out', join(file, 'model')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toMatch(/ENOTDIR|looks like a bug/);
+    expect(r.stderr).not.toMatch(/train sft/);
+  }, 60_000);
+
+  it('a --base folder that is no checkpoint, or a damaged one, is exit 2 naming it', async () => {
+    const empty = join(dir, 'empty-folder');
+    mkdirSync(empty, { recursive: true });
+    const r = await cli([
+      'train',
+      '--round',
+      '1',
+      '--base',
+      empty,
+      '--dry-run',
+      '--out',
+      join(dir, 'plan-b'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a checkpoint folder: no config\.json/);
+    const broken = join(dir, 'broken-base');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'config.json'), '{"model_type": "breakfix-gpt",');
+    const b = await cli(['train', '--round', '1', '--base', broken, '--out', join(dir, 'plan-c')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain(join(broken, 'config.json'));
+    expect(b.stderr).not.toMatch(/looks like a bug/);
+    // Truncated weights: found when loading, still bad input naming the file.
+    const trunc = join(dir, 'truncated-base');
+    await saveLM(
+      createLM(
+        { vocabSize: 300, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 96 },
+        Tokenizer.train([safe], 300),
+        1,
+      ),
+      trunc,
+    );
+    const w = readFileSync(join(trunc, 'model.safetensors'));
+    writeFileSync(join(trunc, 'model.safetensors'), w.subarray(0, w.length - 100));
+    const t = await cli(['train', '--round', '1', '--base', trunc, '--out', join(dir, 'plan-d')]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain(join(trunc, 'model.safetensors'));
+    expect(t.stderr).toMatch(/truncated/);
+  }, 60_000);
+});
+
+describe('breakfix train --backend trl', () => {
+  it('fine-tunes train.trl.baseModel, not the embedded checkpoint of the round', async () => {
+    const conf = join(dir, 'trl.yaml');
+    writeFileSync(conf, cfg('  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n'));
+    const r = await cli(
+      ['train', '--backend', 'trl', '--round', '1', '--dry-run', '--json', '--out', join(dir, 'trl-plan')],
+      { config: conf },
+    );
+    expect(r.code).toBe(0);
+    const sftYaml = readFileSync(join(dir, 'trl-plan', 'sft.yaml'), 'utf8');
+    expect(sftYaml).toContain('model_name_or_path: Qwen/Qwen2.5-0.5B-Instruct');
+    expect(sftYaml).not.toContain('round-1');
+  }, 60_000);
+
+  it('with no Hugging Face base configured, an embedded checkpoint is refused with exit 2', async () => {
+    const r = await cli([
+      'train',
+      '--backend',
+      'trl',
+      '--round',
+      '1',
+      '--dry-run',
+      '--out',
+      join(dir, 'trl-plan-2'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/embedded checkpoint/);
+    expect(r.stderr).toMatch(/train\.trl\.baseModel/);
+  }, 60_000);
+});
+
+describe('breakfix train --backend command', () => {
+  it('a template that writes no checkpoint registers nothing and exits 3 naming what is missing', async () => {
+    const conf = join(dir, 'cmd.yaml');
+    writeFileSync(conf, cfg('  command:\n    template: "echo trained {sft}"\n'));
+    const out = join(dir, 'cm');
+    const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(join(out, 'config.json'));
+    expect(r.stdout).not.toMatch(/registered/);
+    expect(registry().some((m) => m.path === out)).toBe(false);
+  }, 60_000);
+
+  it('a token from the environment in the template is never printed', async () => {
+    const conf = join(dir, 'secret.yaml');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+    writeFileSync(conf, cfg('  command:\n    template: "mytrainer --token ${HF_TOKEN} --out {out}"\n'));
+    const env = { HF_TOKEN: TOKEN };
+    const args = ['train', '--backend', 'command', '--round', '1', '--dry-run'];
+    const text = await cli([...args, '--out', join(dir, 's1')], { config: conf, env });
+    const json = await cli([...args, '--out', join(dir, 's2'), '--json'], { config: conf, env });
+    const check = await cli(['config', 'check'], { config: conf, env });
+    for (const r of [text, json, check]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      expect(r.stdout).toContain('[redacted]');
+    }
+    expect(text.stdout).toMatch(/mytrainer --token \[redacted\] --out/);
+  }, 60_000);
+});
+
+/** Whether a process is still running (a zombie waiting for its parent's reaper counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const until = async (ok: () => boolean, ms: number) => {
+  const end = Date.now() + ms;
+  while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return ok();
+};
+
+describe('breakfix train stopped by a signal', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    it(`${signal} stops the trainer's whole process group and exits ${code}`, async () => {
+      const out = join(dir, `sig-${signal}`);
+      const conf = join(dir, `sig-${signal}.yaml`);
+      writeFileSync(
+        conf,
+        cfg('  command:\n    template: "sleep 300 & echo $! > sleep.pid; echo $$ > sh.pid; wait"\n'),
+      );
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          MAIN,
+          'train',
+          '--backend',
+          'command',
+          '--round',
+          '1',
+          '--out',
+          out,
+          '--config',
+          conf,
+        ],
+        { cwd: process.cwd(), env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      try {
+        expect(
+          await until(() => existsSync(join(out, 'sleep.pid')) && existsSync(join(out, 'sh.pid')), 30_000),
+        ).toBe(true);
+        const sleepPid = Number(readFileSync(join(out, 'sleep.pid'), 'utf8'));
+        const shPid = Number(readFileSync(join(out, 'sh.pid'), 'utf8'));
+        expect(alive(sleepPid)).toBe(true);
+        child.kill(signal);
+        expect(await exited).toBe(code);
+        expect(await until(() => !alive(sleepPid) && !alive(shPid), 5_000)).toBe(true);
+        expect(stderr).toMatch(new RegExp(`interrupted by ${signal}`));
+      } finally {
+        child.kill('SIGKILL');
+        for (const f of ['sleep.pid', 'sh.pid'])
+          if (existsSync(join(out, f)))
+            try {
+              process.kill(Number(readFileSync(join(out, f), 'utf8')), 'SIGKILL');
+            } catch {}
+      }
+    }, 60_000);
+  }
+});
