@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TargetError } from '../../src/core/index.js';
+import { InputError, TargetError } from '../../src/core/index.js';
 import { createLM, saveLM, Tokenizer, trainSFT } from '../../src/lm/index.js';
 import { createEmbeddedTarget, resolveEmbeddedPath } from '../../src/targets/embedded.js';
 
@@ -56,9 +56,12 @@ describe('embedded target', () => {
     await target.close?.();
   });
 
-  it('fails with a TargetError when the checkpoint cannot be loaded', async () => {
+  it('a folder that is no checkpoint is bad input naming the missing file, not a target failure', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'lm-empty-'));
     const target = createEmbeddedTarget('embedded:x', { resolveModelPath: () => empty });
-    await expect(target.chat([{ role: 'user', content: 'hi' }])).rejects.toBeInstanceOf(TargetError);
+    const err = await target.chat([{ role: 'user', content: 'hi' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err).not.toBeInstanceOf(TargetError);
+    expect((err as InputError).file).toBe(join(empty, 'config.json'));
   });
 });
