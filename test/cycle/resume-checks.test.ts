@@ -15,7 +15,11 @@ const cli = join(root, 'src/cli/main.ts');
 const base = join(root, 'models/breakfix-tiny-base/config.json');
 const dirs: string[] = [];
 
+/** CLI processes still running: a test that times out must not leave a cycle running after it. */
+const live = new Set<ChildProcess>();
+
 afterAll(() => {
+  for (const child of live) child.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -72,6 +76,7 @@ function run(
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0', BF_RESUME_TEST_KEY: opts.key ?? 'resume-test-key-one' },
     });
+    live.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -81,7 +86,10 @@ function run(
       stderr += d;
       if (opts.onLine) for (const line of String(d).split('\n')) opts.onLine(line, child);
     });
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      done({ code, signal, stdout, stderr });
+    });
   });
 }
 
@@ -187,6 +195,7 @@ describe.skipIf(!existsSync(base))('breakfix cycle --resume: the run as it start
 describe('breakfix cycle --run: only an unfinished cycle run', () => {
   it('refuses (exit 2) a bench or red-team run, saying what kind it is', async () => {
     const dir = tempDir();
+    const config = writeConfig(dir);
     const db = join(dir, 'b.db');
     const store = openStore(db);
     const bench = store.createRun({ kind: 'bench', config: {}, seed: 7, target: 'candidate' });
@@ -197,7 +206,7 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
       [bench.id, 'bench'],
       [redteam.id, 'redteam'],
     ]) {
-      const r = await run(['cycle', '--store', db, '--run', id]);
+      const r = await run(['cycle', '-c', config, '--run', id]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`run ${id} is a ${kind} run, not a cycle`);
     }
