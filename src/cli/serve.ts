@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded.js';
-import { type CommonOptions, runAction } from './common.js';
+import { type CommonOptions, runAction, usageError } from './common.js';
 
 interface ServeCliOptions extends CommonOptions {
   model: string;
@@ -35,7 +35,15 @@ Examples:
   $ breakfix serve --model .breakfix/models/round-2 --port 9000
   $ curl http://127.0.0.1:8080/v1/chat/completions -H 'content-type: application/json' \\
       -d '{"model":"breakfix-tiny-base","messages":[{"role":"user","content":"Hello"}]}'
-  then in a config:  targets: { local: { spec: "openai:breakfix-tiny-base@http://127.0.0.1:8080/v1" } }
+
+Then, in breakfix.yaml, it is a target like any OpenAI-compatible server:
+  targets:
+    local:
+      type: openai
+      baseURL: http://127.0.0.1:8080/v1
+      model: breakfix-tiny-base
+  roles:
+    target: local
 
 Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
 in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
@@ -46,7 +54,20 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new InputError(`--port: expected 0-65535, got "${opts.port}"`);
         const modelDir = resolveEmbeddedPath(opts.model);
-        const server = await startServer({ modelDir, port, host: opts.host, modelName: opts.name });
+        const server = await startServer({ modelDir, port, host: opts.host, modelName: opts.name }).catch(
+          (err: NodeJS.ErrnoException) => {
+            if (err.code === 'EADDRINUSE')
+              throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
+            if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+              throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
+            if (err.code === 'EACCES')
+              throw usageError(
+                `no permission to listen on port ${port}`,
+                'use a port above 1023, or --port 0',
+              );
+            throw err;
+          },
+        );
         if (opts.json)
           process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
         else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);

@@ -68,6 +68,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const worker = spawnWorker(modelDir);
   const created = Math.floor(Date.now() / 1000);
 
+  // A running worker keeps the process alive: a start that fails must end it.
   await new Promise<void>((ok, fail) => {
     const onMsg = (m: { type: string; message?: string }) => {
       if (m.type === 'ready') ok();
@@ -75,6 +76,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     worker.on('message', onMsg);
     worker.once('error', (e) => fail(new Error(`the generation worker failed to start: ${e.message}`)));
+  }).catch(async (err: unknown) => {
+    await worker.terminate();
+    throw err;
   });
 
   // Micro-batching: requests arriving within `window` ms go to the worker as one batch.
@@ -180,19 +184,33 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(opts.port ?? 8080, host, () => ok());
+    server.listen(opts.port ?? 8080, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  }).catch(async (err: unknown) => {
+    // (EADDRINUSE, EADDRNOTAVAIL, ENOTFOUND: the caller reports it; the worker must not outlive it.)
+    await worker.terminate();
+    throw err;
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8080);
   return {
-    url: `http://${host}:${port}/v1`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
     port,
     modelName,
     async close() {
       if (timer) clearTimeout(timer);
-      await new Promise<void>((ok) => server.close(() => ok()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      // server.close() alone waits for every connection still in a request (a generation, or a
+      // client that sent half a request) and keep-alive sockets hold it too: stopping means now.
+      server.closeAllConnections();
+      const stopping = new Error('the server is shutting down');
+      for (const q of queue.splice(0)) q.fail(stopping);
+      for (const w of waiting.values()) w.fail(stopping);
+      waiting.clear();
       await worker.terminate();
+      await closed;
     },
   };
 }

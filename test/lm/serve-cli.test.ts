@@ -1,0 +1,104 @@
+// `breakfix serve` as a user runs it (a child process on 127.0.0.1): Ctrl-C stops it even while
+// clients hold connections, a host or port it cannot bind is a usage error that exits (the generation
+// worker must not keep it alive), and the config in its help passes `config check`.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+import { exitWithin, spawnCli, startListening } from '../report/spawn-cli.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+describe('breakfix serve (CLI)', () => {
+  it('stops on SIGINT at once while clients hold keep-alive and half-sent requests', async () => {
+    const { child, url } = await startListening(['serve', '--model', 'base', '--port', '0', '--json']);
+    children.push(child);
+    const { port } = new URL(url);
+    // An OpenAI client keeps its connection open between requests.
+    const agent = new Agent({ keepAlive: true });
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${url}/models`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(200);
+    // A client halfway through a request: server.close() alone waits for it (up to headersTimeout).
+    const half: Socket = connect(Number(port), '127.0.0.1');
+    half.on('error', () => undefined);
+    await new Promise((r) => half.once('connect', r));
+    half.write('POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"me');
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      child.kill('SIGINT');
+      expect(await exitWithin(child, 3000)).toBe(0);
+    } finally {
+      agent.destroy();
+      half.destroy();
+    }
+  }, 60_000);
+
+  it('a host it cannot bind is a usage error, and the process exits', async () => {
+    const { child, done } = spawnCli(['serve', '--model', 'base', '--host', '999.1.1.1', '--port', '0']);
+    children.push(child);
+    expect(await exitWithin(child, 30_000)).toBe(2);
+    const { stderr } = await done;
+    expect(stderr).toContain('cannot bind to 999.1.1.1');
+    expect(stderr).toContain('hint: use --host 127.0.0.1');
+    expect(stderr).not.toContain('looks like a bug');
+  }, 60_000);
+
+  it('a port in use is a usage error, and the process exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { child, done } = spawnCli(['serve', '--model', 'base', '--port', String(port)]);
+      children.push(child);
+      expect(await exitWithin(child, 30_000)).toBe(2);
+      const { stderr } = await done;
+      expect(stderr).toContain(`port ${port} is in use`);
+      expect(stderr).toContain('--port 0');
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+
+  it('the config in its help passes `config check`', async () => {
+    const help = await runCli(['serve', '--help']);
+    expect(help.code).toBe(0);
+    const lines = help.stdout.split('\n');
+    const start = lines.findIndex((l) => /in breakfix\.yaml/.test(l));
+    expect(start).toBeGreaterThan(-1);
+    const block: string[] = [];
+    for (const l of lines.slice(start + 1)) {
+      if (!l.trim()) break;
+      block.push(l);
+    }
+    const indent = Math.min(...block.map((l) => /^ */.exec(l)![0].length));
+    const yaml = block.map((l) => l.slice(indent)).join('\n');
+    expect(yaml).toMatch(/type: openai/);
+    const dir = mkdtempSync(join(tmpdir(), 'bf-serve-help-'));
+    writeFileSync(join(dir, 'breakfix.yaml'), `${yaml}\n`);
+    const check = await runCli(['config', 'check', '--config', join(dir, 'breakfix.yaml'), '--json'], {
+      cwd: dir,
+    });
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    const cfg = JSON.parse(check.stdout);
+    expect(cfg.config.targets.local).toMatchObject({
+      type: 'openai',
+      baseURL: 'http://127.0.0.1:8080/v1',
+      model: 'breakfix-tiny-base',
+    });
+  }, 60_000);
+});
