@@ -192,6 +192,35 @@ describe.skipIf(!existsSync(base))('breakfix cycle --resume: the run as it start
   }, 120_000);
 });
 
+describe.skipIf(!existsSync(base))(
+  'breakfix cycle --resume --rounds: a new limit for an unfinished run',
+  () => {
+    it('extends the run, and a later resume keeps the new limit', async () => {
+      const dir = tempDir();
+      const config = writeConfig(dir);
+      await startAndKill(['cycle', '-c', config, '--rounds', '0'], 'round 0: break');
+      let said = '';
+      let killed = false;
+      const extended = await run(['cycle', '-c', config, '--resume', '--rounds', '1'], {
+        onLine: (line, child) => {
+          if (line.includes('round limit')) said = line;
+          if (!killed && line.includes('round 0: train')) {
+            killed = true;
+            setTimeout(() => child.kill('SIGKILL'), 300);
+          }
+        },
+      });
+      expect(killed, extended.stderr).toBe(true);
+      expect(said).toMatch(/round limit changed from 0 to 1 \(--rounds\)/);
+      const r = await run(['cycle', '-c', config, '--resume', '--json']);
+      expect([0, 1], r.stderr).toContain(r.code);
+      expect((JSON.parse(r.stdout) as { rounds: { round: number }[] }).rounds.map((x) => x.round)).toEqual([
+        0, 1,
+      ]);
+    }, 400_000);
+  },
+);
+
 describe('breakfix cycle --run: only an unfinished cycle run', () => {
   it('refuses (exit 2) a bench or red-team run, saying what kind it is', async () => {
     const dir = tempDir();
