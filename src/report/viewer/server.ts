@@ -213,8 +213,10 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     server,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
         server.close(() => resolve());
+        // After close(), so no connection can slip in between: an open page's keep-alive socket, or a
+        // client halfway through a request, would otherwise hold the process after Ctrl-C.
+        server.closeAllConnections();
       }),
   };
 }
