@@ -8,6 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
 import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
+import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
 
 const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -175,6 +176,78 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     await page.click('button[data-tab="rounds"]');
     await page.screenshot({ path: join(SHOTS, 'viewer-rounds.png'), fullPage: false });
   }, 30_000);
+
+  it('pages through attempts and records beyond the first 200, as text', async () => {
+    // The fixture run fits on one page: no pager there.
+    expect(await page.locator('#attempts-pager').isHidden()).toBe(true);
+    expect(await page.locator('#records-pager').isHidden()).toBe(true);
+
+    const paging = buildPagingStore();
+    const pv = await startViewer({ store: paging.store, port: 0 });
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    const pDialogs: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    p.on('dialog', (d) => {
+      pDialogs.push(d.message());
+      void d.dismiss();
+    });
+    try {
+      await p.goto(pv.url);
+      await p.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+      const rows = (table: string) => `#${table}-table tbody tr`;
+      const firstId = (table: string, attr: string) => p.locator(rows(table)).first().getAttribute(attr);
+      const range = (tab: string) => p.locator(`#${tab}-pager .range`);
+      const waitRange = (tab: string, text: string) =>
+        p.waitForFunction(
+          ([t, want]) => document.querySelector(`#${t}-pager .range`)?.textContent === want,
+          [tab, text],
+        );
+
+      const recIds = paging.store.listRecords({ runId: PAGING_RUN }).map((r) => r.id);
+      await p.click('button[data-tab="records"]');
+      expect(await p.textContent('#record-count')).toBe(`${PAGING_N} records`);
+      expect(await range('records').textContent()).toBe(`showing 1–200 of ${PAGING_N}`);
+      expect(await p.locator(rows('records')).count()).toBe(200);
+      expect(await p.locator('#records-pager button.prev').isDisabled()).toBe(true);
+      await p.click('#records-pager button.next');
+      await waitRange('records', `showing 201–400 of ${PAGING_N}`);
+      expect(await firstId('records', 'data-record')).toBe(recIds[200]);
+      await p.click('#records-pager button.next');
+      await waitRange('records', `showing 401–${PAGING_N} of ${PAGING_N}`);
+      expect(await p.locator(rows('records')).count()).toBe(PAGING_N - 400);
+      expect(await p.locator('#records-pager button.next').isDisabled()).toBe(true);
+      // The last page holds the hostile provenance: shown as text, never markup.
+      expect(await p.locator(rows('records')).last().textContent()).toContain(XSS.script);
+      expect(await p.locator('#records-table script, #records-table img').count()).toBe(0);
+      await p.click('#records-pager button.prev');
+      await waitRange('records', `showing 201–400 of ${PAGING_N}`);
+      // A changed filter starts again at the first page.
+      await p.selectOption('#r-kind', 'sft');
+      await waitRange('records', `showing 1–200 of ${PAGING_N}`);
+      expect(await firstId('records', 'data-record')).toBe(recIds[0]);
+
+      const attIds = paging.store.listAttempts({ runId: PAGING_RUN }).map((a) => a.id);
+      await p.click('button[data-tab="attempts"]');
+      expect(await p.textContent('#attempt-count')).toBe(`${PAGING_N} attempts`);
+      expect(await range('attempts').textContent()).toBe(`showing 1–200 of ${PAGING_N}`);
+      await p.click('#attempts-pager button.next');
+      await waitRange('attempts', `showing 201–400 of ${PAGING_N}`);
+      expect(await firstId('attempts', 'data-attempt')).toBe(attIds[200]);
+      await p.click('#attempts-pager button.next');
+      await waitRange('attempts', `showing 401–${PAGING_N} of ${PAGING_N}`);
+      expect(await p.locator(rows('attempts')).last().textContent()).toContain(XSS.script);
+      expect(await p.locator('#attempts-table script, #attempts-table img').count()).toBe(0);
+      await p.screenshot({ path: join(SHOTS, 'viewer-paging.png'), fullPage: false });
+      expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(pDialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await p.close();
+      await pv.close();
+      paging.store.close();
+    }
+  }, 60_000);
 
   it('renders the HTML report with its payloads inert and transcripts collapsed', async () => {
     const html = await renderHtml(collectReportData(fx.store, RUN_ID));

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type Viewer } from '../../src/report/index.js';
 import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
+import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
 
 let fx: Fixture;
 let viewer: Viewer;
@@ -163,4 +164,51 @@ describe('breakfix view server', () => {
     const vulns = await get(`/api/runs/${run.id}/vulnerabilities`);
     expect(vulns.json).toEqual([expect.objectContaining({ round: 0, category: 'weapons', successes: 1 })]);
   });
+});
+
+describe('attempts and records a page at a time', () => {
+  let paging: ReturnType<typeof buildPagingStore>;
+  let pv: Viewer;
+  beforeAll(async () => {
+    paging = buildPagingStore();
+    pv = await startViewer({ store: paging.store, port: 0 });
+  });
+  afterAll(async () => {
+    await pv?.close();
+    paging?.store.close();
+  });
+  const getJson = async (path: string) => {
+    const res = await fetch(new URL(path, pv.url));
+    return { status: res.status, json: await res.json() };
+  };
+  const ids = (items: { id: string }[]) => items.map((x) => x.id);
+
+  for (const kind of ['records', 'attempts'] as const) {
+    it(`pages ${kind} with offset and limit; total counts them all`, async () => {
+      const every =
+        kind === 'records'
+          ? paging.store.listRecords({ runId: PAGING_RUN }).map((r) => r.id)
+          : paging.store.listAttempts({ runId: PAGING_RUN }).map((a) => a.id);
+      expect(every).toHaveLength(PAGING_N);
+      const base = `/api/runs/${PAGING_RUN}/${kind}`;
+      const first = await getJson(base);
+      expect(first.json).toMatchObject({ total: PAGING_N, offset: 0, limit: 200 });
+      expect(ids(first.json.items)).toEqual(every.slice(0, 200));
+      const second = await getJson(`${base}?offset=200`);
+      expect(second.json).toMatchObject({ total: PAGING_N, offset: 200 });
+      expect(ids(second.json.items)).toEqual(every.slice(200, 400));
+      const last = await getJson(`${base}?offset=400&limit=200`);
+      expect(ids(last.json.items)).toEqual(every.slice(400));
+      const small = await getJson(`${base}?offset=7&limit=3&language=en`);
+      expect(small.json.total).toBe(PAGING_N);
+      expect(ids(small.json.items)).toEqual(every.slice(7, 10));
+      expect((await getJson(`${base}?offset=${PAGING_N}`)).json).toMatchObject({
+        total: PAGING_N,
+        items: [],
+      });
+      expect((await getJson(`${base}?limit=5000`)).json.items).toHaveLength(PAGING_N); // capped at 1000
+      for (const bad of ['offset=-1', 'offset=x', 'offset=1.5', 'limit=-2'])
+        expect((await getJson(`${base}?${bad}`)).status, bad).toBe(400);
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // The viewer's JSON API: read-only views over the store. Routes return plain data; the server turns
 // them into responses. Filters (category / technique / language / outcome) apply to attempts and
-// records; technique matches one id inside an attempt's chain or the whole chain key.
+// records; technique matches one id inside an attempt's chain or the whole chain key. Attempts and
+// records come a page at a time (`offset`, `limit` ≤ 1000, default 200) with the filtered `total`.
 import {
   type Attempt,
   type Message,
@@ -175,14 +176,20 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
     const limit = Math.min(intParam(q, 'limit', 200) as number, 1000);
     const offset = intParam(q, 'offset', 0) as number;
     const all = store.listAttempts({ runId: b, round }).filter((x) => matches(x, q));
-    return { total: all.length, offset, items: all.slice(offset, offset + limit).map(attemptSummary) };
+    return {
+      total: all.length,
+      offset,
+      limit,
+      items: all.slice(offset, offset + limit).map(attemptSummary),
+    };
   }
   if (a === 'runs' && b && c === 'records') {
     requireRun(store, b);
     const round = intParam(q, 'round');
     const limit = Math.min(intParam(q, 'limit', 200) as number, 1000);
+    const offset = intParam(q, 'offset', 0) as number;
     const all = store.listRecords({ runId: b, round }).filter((r) => recordMatches(r, q));
-    return { total: all.length, items: all.slice(0, limit) };
+    return { total: all.length, offset, limit, items: all.slice(offset, offset + limit) };
   }
   if (a === 'attempts' && b && !c) {
     const att = store.getAttempt(b);
