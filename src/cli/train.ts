@@ -96,8 +96,8 @@ export function resolveBase(
   if (backend === 'trl' && hf) return { id: hf, target: hf, path: hf };
   const roundModel = store.getRounds(runId).find((x) => x.round === round)?.model;
   if (roundModel) return asRef(roundModel) ?? { id: roundModel, target: roundModel };
-  const name = ctx.config.roles.target;
-  const t = ctx.config.targets[name];
+  const name = ctx.targetName(ctx.config.roles.target);
+  const t = ctx.config.targets[ctx.config.roles.target];
   if (t?.type === 'embedded')
     return (
       asRef(t.model === 'base' ? 'breakfix-tiny-base' : t.model) ?? {

@@ -11,6 +11,7 @@ import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
 import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
+import { resolveTargetConfig } from '../targets/index.js';
 import type { RoundMetrics } from './criteria.js';
 import { roundMetrics } from './metrics.js';
 import { chooseRelease, type Release, stopAfter } from './release.js';
@@ -327,7 +328,7 @@ function openRun(store: Store, config: Config, opts: CycleOptions, progress: Pro
       kind: 'cycle',
       config: { ...config, cycle: { ...config.cycle, maxRounds } },
       seed: config.seed,
-      target: config.roles.target,
+      target: shownTarget(config),
     });
     return { run, resumed: false, maxRounds };
   }
@@ -502,9 +503,19 @@ function resumedRoundLimit(
 }
 
 /** Round 0's candidate: the configured target. For the embedded default that is the base model. */
+/** How the run shows and stores its target: a spec named in roles.target keeps no credentials its
+ * URL carries (resolveTargetConfig's name redacts them); an unknown name fails later, in ctx.target. */
+function shownTarget(config: Config): string {
+  try {
+    return resolveTargetConfig(config.roles.target, config).name;
+  } catch {
+    return config.roles.target;
+  }
+}
+
 function initialModel(config: Config, store: Store, runId: string): ModelRef {
-  const name = config.roles.target;
-  const t = config.targets[name];
+  const name = shownTarget(config);
+  const t = config.targets[config.roles.target];
   let spec = name;
   if (t?.type === 'embedded') spec = `embedded:${t.model}`;
   const id = t?.type === 'embedded' && t.model === 'base' ? 'breakfix-tiny-base' : name;
