@@ -61,8 +61,11 @@ function killPoints(seed: number): KillPoint[] {
     },
     { label: 'round 0 curation, mid-run', after: /round 0: curate/, delayMs: between(0, 1200) },
     { label: 'round 0 curation: inside a records transaction', after: /round 0: curate/, tx: between(1, 2) },
-    { label: 'training: mid-SFT', after: /train sft: started/, delayMs: between(0, 1200) },
-    { label: 'training: mid-DPO', after: /train dpo: started/, delayMs: between(0, 900) },
+    // (SFT's 4 steps and DPO's 2 take about 1.0 s and 0.9 s on an idle machine: delays up to 1,200
+    // and 900 ms could land after them, and the DPO kill then fell after the model was registered,
+    // leaving the next point nothing to kill)
+    { label: 'training: mid-SFT', after: /train sft: started/, delayMs: between(0, 600) },
+    { label: 'training: mid-DPO', after: /train dpo: started/, delayMs: between(0, 450) },
     {
       label: 'training: after the model is registered, before the step marker',
       after: /train dpo: started/,
