@@ -137,11 +137,17 @@ export function migrate(db: Database.Database): number {
       `store schema version ${current} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
     );
   }
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  // Each step reads the version inside a write-locked (IMMEDIATE) transaction: two processes opening a
+  // new store at once (two commands started together) would otherwise both read version 0 and the
+  // second would fail on "table runs already exists". The second waits (busy_timeout) and finds the
+  // migration done.
+  const step = db.transaction(() => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v >= migrations.length) return false;
+    db.exec(migrations[v]!);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {}
   return migrations.length;
 }

@@ -95,18 +95,27 @@ function openDatabase(file: string): Database.Database {
     db.pragma('busy_timeout = 5000');
     // The first statement that reads the file (where "not a database" surfaces); a file that is not a
     // store is refused before anything (the journal mode) is written to it.
-    const version = db.pragma('user_version', { simple: true }) as number;
+    // Version and tables are read in one transaction (one snapshot): another process creating the
+    // same new store commits its first migration between two separate reads, and version 0 beside
+    // its tables looked like someone else's database.
+    const conn = db;
+    const { version, tables } = conn.transaction(() => ({
+      version: conn.pragma('user_version', { simple: true }) as number,
+      tables: (
+        conn
+          .prepare(
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+          )
+          .get() as { n: number }
+      ).n,
+    }))();
     if (version > migrations.length)
       throw fail(
         `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
       );
-    if (version === 0) {
-      // A new store has no tables yet; tables without a breakfix schema version are someone else's.
-      const tables = db
-        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .get() as { n: number };
-      if (tables.n > 0) throw fail('not a breakfix store: a SQLite database with tables of its own');
-    }
+    // A new store has no tables yet; tables without a breakfix schema version are someone else's.
+    if (version === 0 && tables > 0)
+      throw fail('not a breakfix store: a SQLite database with tables of its own');
     db.pragma('journal_mode = WAL');
     // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
     db.pragma('synchronous = NORMAL');

@@ -84,7 +84,10 @@ describe('a --store that is not a breakfix store', () => {
     const plain = join(root, 'plain.txt');
     writeFileSync(plain, 'x');
     const [under, folder] = await Promise.all([
-      runCli(['vulns', '--store', join(plain, 'sub', 'bf.db')], { cwd: root }),
+      // (bench makes its store; vulns, a reader, would only say there is no store there)
+      runCli(['bench', '--suite', 'helpfulness', '--limit', '1', '--store', join(plain, 'sub', 'bf.db')], {
+        cwd: root,
+      }),
       runCli(['vulns', '--store', work], { cwd: root }),
     ]);
     expectClear(under, `${plain} is a file, not a folder`);
@@ -182,7 +185,15 @@ describe('output paths that cannot be written', () => {
   it.runIf(process.platform === 'linux')(
     'a --store under /proc fails at once instead of looping',
     async () => {
-      const r = await runCliWithin(45_000, ['vulns', '--store', '/proc/breakfix-nope/sub/bf.db']);
+      const r = await runCliWithin(45_000, [
+        'bench',
+        '--suite',
+        'helpfulness',
+        '--limit',
+        '1',
+        '--store',
+        '/proc/breakfix-nope/sub/bf.db',
+      ]);
       expectClear(r, /cannot create the store folder: \/proc\/breakfix-nope/);
     },
     60_000,

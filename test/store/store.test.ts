@@ -207,6 +207,37 @@ describe('store basics', () => {
 });
 
 describe('crash safety', () => {
+  it('several processes opening a new store at once all get it, migrated once', async () => {
+    const path = tmp();
+    const children = Array.from({ length: 6 }, () =>
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./open-child.ts', import.meta.url)), path],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    const outputs = children.map((c) => {
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      return {
+        ready: () => out.includes('ready'),
+        done: new Promise<string>((r) => c.on('exit', () => r(out))),
+      };
+    });
+    // Every child is started before any opens the store, so the opens really race.
+    while (!outputs.every((o) => o.ready())) await new Promise((r) => setTimeout(r, 20));
+    for (const c of children) c.stdin.write('go\n');
+    const results = await Promise.all(outputs.map((o) => o.done));
+    expect(results.map((r) => r.replace('ready\n', '').trim())).toEqual(Array(6).fill('opened'));
+    const s = openTmp(path);
+    expect(s.listRuns()).toHaveLength(6);
+    s.close();
+  }, 60_000);
+
   it('SIGKILL mid-write loop leaves a database that opens, passes integrity_check, and resumes', async () => {
     const path = tmp();
     openTmp(path).close();
