@@ -93,34 +93,8 @@ function openDatabase(file: string): Database.Database {
   try {
     db = new Database(file);
     db.pragma('busy_timeout = 5000');
-    // The first statement that reads the file (where "not a database" surfaces); a file that is not a
-    // store is refused before anything (the journal mode) is written to it.
-    // Version and tables are read in one transaction (one snapshot): another process creating the
-    // same new store commits its first migration between two separate reads, and version 0 beside
-    // its tables looked like someone else's database.
     const conn = db;
-    const { version, tables } = conn.transaction(() => ({
-      version: conn.pragma('user_version', { simple: true }) as number,
-      tables: (
-        conn
-          .prepare(
-            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-          )
-          .get() as { n: number }
-      ).n,
-    }))();
-    if (version > migrations.length)
-      throw fail(
-        `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
-      );
-    // A new store has no tables yet; tables without a breakfix schema version are someone else's.
-    if (version === 0 && tables > 0)
-      throw fail('not a breakfix store: a SQLite database with tables of its own');
-    db.pragma('journal_mode = WAL');
-    // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+    retryWhileBusy(() => prepareStore(conn, fail));
     return db;
   } catch (err) {
     db?.close();
@@ -128,6 +102,51 @@ function openDatabase(file: string): Database.Database {
     const message = sqliteProblem(err);
     if (message) throw fail(message);
     throw err;
+  }
+}
+
+/** Check that `db` is a breakfix store (or a new file) and bring it to the current schema. */
+function prepareStore(db: Database.Database, fail: (message: string) => InputError): void {
+  // The first statement that reads the file (where "not a database" surfaces); a file that is not a
+  // store is refused before anything (the journal mode) is written to it.
+  // Version and tables are read in one transaction (one snapshot): another process creating the
+  // same new store commits its first migration between two separate reads, and version 0 beside
+  // its tables looked like someone else's database.
+  const { version, tables } = db.transaction(() => ({
+    version: db.pragma('user_version', { simple: true }) as number,
+    tables: (
+      db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .get() as { n: number }
+    ).n,
+  }))();
+  if (version > migrations.length)
+    throw fail(
+      `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
+    );
+  // A new store has no tables yet; tables without a breakfix schema version are someone else's.
+  if (version === 0 && tables > 0)
+    throw fail('not a breakfix store: a SQLite database with tables of its own');
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+}
+
+/** Run `setup` again while another process holds the database lock in a way SQLite reports at once
+ * instead of waiting out busy_timeout (switching a new file to WAL, or recovering its WAL index,
+ * while several processes open it together). Every step of `setup` can be repeated. */
+function retryWhileBusy(setup: () => void, tries = 20): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      setup();
+      return;
+    } catch (err) {
+      const busy = err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY');
+      if (!busy || attempt >= tries) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
+    }
   }
 }
 

@@ -11,6 +11,7 @@ process.stdin.once('data', () => {
     process.stdout.write('opened\n');
   } catch (err) {
     process.stdout.write(`error: ${(err as Error).message}\n`);
+    if (process.env.BF_STACK) process.stderr.write(`${(err as Error).stack}\n`);
   }
   process.exit(0);
 });
