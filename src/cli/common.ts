@@ -31,6 +31,9 @@ export const ExitCode = {
   input: 2,
   /** Runtime or target failure. */
   runtime: 3,
+  /** Stopped by SIGINT / SIGTERM once its child processes were stopped (what a shell reports). */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -221,6 +224,9 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.input;
   if (err instanceof TargetError) return ExitCode.runtime;
   if (err instanceof BreakfixError && (err.code === 'input' || err.code === 'usage')) return ExitCode.input;
+  // (an external trainer stopped by a signal breakfix got, from any command that trains: train, cycle)
+  if (err instanceof BreakfixError && err.code === 'interrupted')
+    return (err as { signal?: string }).signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
   return ExitCode.runtime;
 }
 
@@ -228,7 +234,6 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
 export function reportError(err: unknown): ExitCodeValue {
   const code = exitCodeFor(err);
   if (err instanceof CommanderError) return code; // commander already printed it
-  // (A message may quote a server's error body or a file's bytes.)
   // (A message may quote a server's error body or a file's bytes: lines after its first are indented,
   // so none can pass for a line of breakfix's own.)
   const printable = (text: string) => terminalText(redactText(text), true).replace(/\n/g, '\n  ');

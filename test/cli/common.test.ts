@@ -95,6 +95,12 @@ describe('untrusted text and option numbers', () => {
     expect(exitCodeFor(captureError(() => wholeNumber('--seed', 'x')))).toBe(ExitCode.input);
   });
 
+  it('an interrupted trainer exits as a process stopped by that signal would (130, 143)', async () => {
+    const { InterruptedError } = await import('../../src/fix/train/run-command.js');
+    expect(exitCodeFor(new InterruptedError('SIGINT'))).toBe(130);
+    expect(exitCodeFor(new InterruptedError('SIGTERM'))).toBe(143);
+  });
+
   it('decimalNumber: bounds on both sides, named in the error', () => {
     expect(decimalNumber('--temperature', '0.7', 0, false, 2)).toBe(0.7);
     expect(decimalNumber('--temperature', '2', 0, false, 2)).toBe(2);

@@ -373,7 +373,9 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
       'add a "llamaguard" field to every good line of a JSONL file (bad lines are reported on stderr with their line number and left out)',
     );
-    expect((await cli(['judge', 'refusal', '--help'], dir)).stdout).toContain('"offline", a config target name, or a spec');
+    expect((await cli(['judge', 'refusal', '--help'], dir)).stdout).toContain(
+      '"offline", a config target name, or a spec',
+    );
     for (const more of [[], ['--judge', 'offline']]) {
       const r = await cli(
         [
