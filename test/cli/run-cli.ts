@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** tsx's loader by absolute URL, so the CLI can run from any working directory. */
-const TSX = pathToFileURL(
+export const TSX = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs'),
 ).href;
 

@@ -1,14 +1,7 @@
 // Starts the real CLI (src/cli/main.ts through tsx) as a long-running child — `view`, `serve` — and
 // hands back the process, for tests that signal it while clients hold connections.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MAIN } from '../cli/run-cli.js';
-
-const TSX = pathToFileURL(
-  join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
+import { MAIN, TSX } from '../cli/run-cli.js';
 
 export interface CliChild {
   child: ChildProcess;
