@@ -1,7 +1,7 @@
 // `breakfix cycle --resume` / `--run <id>` continue a run as it started: under its own config (a
 // change to anything that decides results exits 2 naming the fields), with its own round limit, and
 // only an unfinished cycle. A run id or a resume that names nothing to continue is bad input (2).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema, loadConfig } from '../../src/config/index.js';
 import { configChanges } from '../../src/cycle/run.js';
 import { openStore } from '../../src/store/index.js';
+import { type CliRun, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'src/cli/main.ts');
 const base = join(root, 'models/breakfix-tiny-base/config.json');
 const dirs: string[] = [];
 
@@ -66,30 +66,19 @@ train:
   return file;
 }
 
-/** The CLI in node itself (not the tsx launcher, whose child a SIGKILL would not reach). */
+/** The CLI in one node process (runBreakfix), with the test's key variable set; a child still
+ * running when the file ends is killed. */
 function run(
   args: string[],
   opts: { key?: string; onLine?: (line: string, child: ChildProcess) => void } = {},
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', BF_RESUME_TEST_KEY: opts.key ?? 'resume-test-key-one' },
-    });
-    live.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (opts.onLine) for (const line of String(d).split('\n')) opts.onLine(line, child);
-    });
-    child.on('exit', (code, signal) => {
-      live.delete(child);
-      done({ code, signal, stdout, stderr });
-    });
+): Promise<CliRun> {
+  return runBreakfix(args, {
+    env: { BF_RESUME_TEST_KEY: opts.key ?? 'resume-test-key-one' },
+    onLine: opts.onLine,
+    onSpawn: (child) => {
+      live.add(child);
+      child.on('close', () => live.delete(child));
+    },
   });
 }
 

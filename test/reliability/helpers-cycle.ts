@@ -57,6 +57,8 @@ export function runBreakfix(
     env?: Record<string, string>;
     hook?: boolean;
     onLine?: (line: string, child: ChildProcess) => void;
+    /** Sees the child as soon as it is spawned (to kill it if a test ends early). */
+    onSpawn?: (child: ChildProcess) => void;
   } = {},
 ): Promise<CliRun> {
   const started = performance.now();
@@ -66,6 +68,7 @@ export function runBreakfix(
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
     });
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let partial = '';
