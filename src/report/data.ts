@@ -262,7 +262,12 @@ function slicesBy(
   key: (a: Attempt) => string,
 ): Record<string, { asr?: number; n: number }> {
   const groups = new Map<string, Attempt[]>();
-  for (const a of attempts) groups.set(key(a), [...(groups.get(key(a)) ?? []), a]);
+  for (const a of attempts) {
+    const k = key(a);
+    const group = groups.get(k);
+    if (group) group.push(a);
+    else groups.set(k, [a]);
+  }
   return Object.fromEntries(
     [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
