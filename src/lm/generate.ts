@@ -3,7 +3,7 @@
 // and the output layer are [active × d] matrix products rather than one vector at a time.
 import { createRng } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
-import { geluRows, matmulNN, matmulNT, pinWeights, unpinWeights } from './kernels/index.js';
+import { geluRows, matmulNN, matmulNTRows, pinWeights, unpinWeights } from './kernels/index.js';
 import { dff, type LM } from './model.js';
 import type { ChatMessage } from './tokenizer.js';
 
@@ -239,7 +239,10 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32
   const hn = new Float32Array(n * D);
   rmsRows(rows, p.lnf.data, hn, n, D);
   const logits = new Float32Array(n * c.vocabSize);
-  matmulNT(hn, p.wte.data, logits, n, D, c.vocabSize);
+  // Row-invariant: a sequence's logits must not depend on how many others decode beside it, or its
+  // sampled reply would change with the batching (which follows timing) and a resumed run would
+  // not repeat an uninterrupted one.
+  matmulNTRows(hn, p.wte.data, logits, n, D, c.vocabSize);
   return logits;
 }
 

@@ -8,6 +8,8 @@ const wasm = process.env.BREAKFIX_KERNELS === 'ts' ? null : loadWasmKernels();
 export const kernelBackend: 'wasm' | 'ts' = wasm ? 'wasm' : 'ts';
 export const matmulNN = wasm?.matmulNN ?? ts.matmulNN;
 export const matmulNT = wasm?.matmulNT ?? ts.matmulNT;
+// (the TypeScript matmulNT already computes each row on its own)
+export const matmulNTRows = wasm?.matmulNTRows ?? ts.matmulNT;
 export const matmulTN = wasm?.matmulTN ?? ts.matmulTN;
 export const softmaxRows = wasm?.softmaxRows ?? ts.softmaxRows;
 export const geluRows = wasm?.geluRows ?? ts.geluRows;

@@ -75,6 +75,10 @@ export type AttentionBackwardFn = (
 export interface WasmKernels {
   matmulNN: MatmulFn;
   matmulNT: MatmulFn;
+  /** matmulNT whose every row of C is bit-identical to computing that row alone (M = 1): what
+   * decoding needs so a sequence's logits, and so its sampled tokens, do not depend on which other
+   * sequences share its batch. matmulNT itself switches kernels (and summation order) at M = 4. */
+  matmulNTRows: MatmulFn;
   matmulTN: MatmulFn;
   softmaxRows: SoftmaxFn;
   geluRows: (x: Float32Array, out: Float32Array, th: Float32Array, n: number) => void;
@@ -383,22 +387,8 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       pbp = scratch(Math.ceil(N / 8) * 8 * K);
       ex.packB(pb, sbk, sbj, K, N, pbp);
     } else if (sbj !== 1 && M < 4 && sbk === 1) {
-      // A·Bᵀ for a few rows (decoding): dot products over B's rows in place, split by columns.
-      const ready = readyWorkers(M * K * N >= PARALLEL_MIN_SKINNY).slice(0, Math.floor(N / 64));
-      const chunk = Math.ceil(N / (ready.length + 1) / 8) * 8;
-      dispatch(MM_DOT, ready, (p) => [
-        pa,
-        sai,
-        pb,
-        pc,
-        N,
-        K,
-        acc,
-        0,
-        M,
-        Math.min(N, p * chunk),
-        Math.min(N, (p + 1) * chunk),
-      ]);
+      // A·Bᵀ for a few rows (decoding): dot products over B's rows in place.
+      dots(pa, sai, pb, pc, M, K, N, acc);
       return;
     } else if (sbj !== 1) {
       // Small products read B unpacked, which needs contiguous columns: transpose it.
@@ -422,6 +412,35 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
         ? [pa, sai, sak, pap, pb, sbk, pbp, pc, N, K, acc, 0, lo, hi, 0, N]
         : [pa, sai, sak, pap, pb, sbk, pbp, pc, N, K, acc, 0, 0, M, lo, hi];
     });
+  };
+
+  /** C [M,N] (+)= A·Bᵀ with B [N,K] rows in place, as one dot product per element (split by
+   * columns): each row of C comes out the same whatever M is. */
+  const dots = (
+    pa: number,
+    sai: number,
+    pb: number,
+    pc: number,
+    M: number,
+    K: number,
+    N: number,
+    acc: number,
+  ) => {
+    const ready = readyWorkers(M * K * N >= PARALLEL_MIN_SKINNY).slice(0, Math.floor(N / 64));
+    const chunk = Math.ceil(N / (ready.length + 1) / 8) * 8;
+    dispatch(MM_DOT, ready, (p) => [
+      pa,
+      sai,
+      pb,
+      pc,
+      N,
+      K,
+      acc,
+      0,
+      M,
+      Math.min(N, p * chunk),
+      Math.min(N, (p + 1) * chunk),
+    ]);
   };
 
   const pin = (arrays: Float32Array[]) => {
@@ -462,6 +481,14 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     const pb = place(b, N * K, true, false);
     const pc = place(c, M * N, accumulate, true);
     product(pa, K, 1, pb, 1, K, pc, M, K, N, accumulate ? 1 : 0);
+    end();
+  };
+  const matmulNTRows: MatmulFn = (a, b, c, M, K, N, accumulate = false) => {
+    begin();
+    const pa = place(a, M * K, true, false);
+    const pb = place(b, N * K, true, false);
+    const pc = place(c, M * N, accumulate, true);
+    dots(pa, K, pb, pc, M, K, N, accumulate ? 1 : 0);
     end();
   };
   /** C[M,N] (+)= A[K,M]ᵀ·B[K,N]: A read through its strides (packed when large). */
@@ -572,6 +599,7 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
   return {
     matmulNN,
     matmulNT,
+    matmulNTRows,
     matmulTN,
     softmaxRows,
     geluRows,
