@@ -15,6 +15,7 @@ import {
   type Template,
   terminalText,
 } from '../core/index.js';
+import { InterruptedError } from '../fix/train/run-command.js';
 import { openStore, type Store } from '../store/index.js';
 import { createTarget, createUsageMeter, resolveTargetConfig, type UsageMeter } from '../targets/index.js';
 import { createProgress } from './progress.js';
@@ -225,8 +226,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof TargetError) return ExitCode.runtime;
   if (err instanceof BreakfixError && (err.code === 'input' || err.code === 'usage')) return ExitCode.input;
   // (an external trainer stopped by a signal breakfix got, from any command that trains: train, cycle)
-  if (err instanceof BreakfixError && err.code === 'interrupted')
-    return (err as { signal?: string }).signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+  if (err instanceof InterruptedError) return err.signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
   return ExitCode.runtime;
 }
 

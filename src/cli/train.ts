@@ -8,13 +8,11 @@ import { checkOutputDir } from '../config/outdir.js';
 import { InputError, type ModelRef } from '../core/index.js';
 import { createTrainer, resolveRound, resolveRun, TRAINER_BACKENDS, type TrainOutput } from '../fix/index.js';
 import { producedId } from '../fix/train/params.js';
-import { InterruptedError } from '../fix/train/run-command.js';
 import type { ModelRow, Store } from '../store/index.js';
 import {
   type CommonOptions,
   type Context,
   ExitCode,
-  errorJson,
   loadContext,
   runAction,
   usageError,
@@ -267,28 +265,19 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          let out: TrainOutput;
-          try {
-            out = await trainer.train({
-              base,
-              sft,
-              preference,
-              params: ctx.config.train,
-              outDir,
-              progress: ctx.progress,
-              dryRun: Boolean(opts.dryRun),
-              runId: run.id,
-              round: r + 1,
-              id,
-            });
-          } catch (err) {
-            if (!(err instanceof InterruptedError)) throw err;
-            // The trainer's processes are gone; exit as a process stopped by that signal would.
-            process.stderr.write(`breakfix: ${err.message}\n`);
-            if (opts.json)
-              process.stdout.write(`${JSON.stringify({ error: errorJson(err, err.exitCode) }, null, 2)}\n`);
-            return err.exitCode;
-          }
+          // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
+          const out: TrainOutput = await trainer.train({
+            base,
+            sft,
+            preference,
+            params: ctx.config.train,
+            outDir,
+            progress: ctx.progress,
+            dryRun: Boolean(opts.dryRun),
+            runId: run.id,
+            round: r + 1,
+            id,
+          });
           // The plan quotes the configured command, which may carry a token from the environment.
           ctx.out(
             redactConfig({

@@ -1,6 +1,5 @@
 // Runs a child process, streaming its output lines to a callback; rejects on a non-zero exit.
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { BreakfixError } from '../../core/index.js';
 
 /** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
@@ -8,11 +7,6 @@ export class InterruptedError extends BreakfixError {
   constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
     super(`interrupted by ${signal}: the training processes were stopped`, 'interrupted');
     this.name = 'InterruptedError';
-  }
-
-  /** The exit status a shell gives a process killed by this signal (130, 143). */
-  get exitCode(): number {
-    return 128 + constants.signals[this.signal];
   }
 }
 
