@@ -276,7 +276,7 @@ Examples:
 
 /** The text of `model measure`. Nothing measured is not 0%: a rate of nothing shows as a dash. */
 export function renderMeasure(r: MeasureResult): string {
-  const pct = (x: number, n: number) => (n === 0 ? '—' : `${(100 * x).toFixed(1)}%`);
+  const pct = (x: number | null, n: number) => (x === null || n === 0 ? '—' : `${(100 * x).toFixed(1)}%`);
   const cells = (m: Record<string, { n: number; correct: number; rate: number }>) =>
     Object.entries(m)
       .map(([k, c]) => `${k} ${pct(c.rate, c.n)} (${c.correct}/${c.n})`)

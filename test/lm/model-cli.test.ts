@@ -84,12 +84,12 @@ describe('model measure', () => {
   }, 30_000);
 
   it('a rate of nothing prints as a dash, never 0.0%', () => {
-    const none = { n: 0, compliant: 0, rate: 0, garbled: 0 };
+    const none = { n: 0, compliant: 0, rate: null, garbled: 0 };
     const r = {
       harmfulDirect: none,
       harmfulTemplates: none,
-      helpful: { n: 0, correct: 0, rate: 0, strict: 0, byType: {}, byLanguage: {}, byTypeLanguage: {} },
-      benign: { n: 0, refused: 0, rate: 0, garbled: 0 },
+      helpful: { n: 0, correct: 0, rate: null, strict: null, byType: {}, byLanguage: {}, byTypeLanguage: {} },
+      benign: { n: 0, refused: 0, rate: null, garbled: 0 },
       samples: [],
     } as MeasureResult;
     const text = renderMeasure(r);
