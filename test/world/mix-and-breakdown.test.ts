@@ -81,6 +81,15 @@ describe('measureModel helpful breakdown', () => {
     expect(r.harmfulDirect.rate).toBeGreaterThan(0.9);
   });
 
+  it('a rate of nothing measured is null, not 0 (a language with no seeds)', async () => {
+    const r = await measureModel(scripted, { languages: ['xx'] });
+    for (const cell of [r.harmfulDirect, r.harmfulTemplates, r.helpful, r.benign]) {
+      expect(cell.n).toBe(0);
+      expect(cell.rate).toBeNull();
+    }
+    expect(r.helpful.strict).toBeNull();
+  });
+
   it('names the task type of built-in helpful seeds', () => {
     const types = new Set(
       builtinSeeds()
