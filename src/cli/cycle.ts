@@ -45,8 +45,9 @@ cycle.maxRounds; the release is the best round that meets them.
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
 duplicated. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
 config it started with: a change to anything that decides results (budgets, criteria, seeds,
-models, judges, training) exits 2 naming each field; request pacing (timeoutMs, retries, rpm, tpm)
-may change. Each round's model stays addressable as embedded:round-N.
+models, judges, training) exits 2 naming each field, and so does an edit since the start to a seed,
+template or custom suite file the config names; request pacing (timeoutMs, retries, rpm, tpm) may
+change. Each round's model stays addressable as embedded:round-N.
 
 Examples:
   $ breakfix cycle                         the embedded default, 3 fix rounds

@@ -13,6 +13,7 @@ import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { resolveTargetConfig } from '../targets/index.js';
 import type { RoundMetrics } from './criteria.js';
+import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { roundMetrics } from './metrics.js';
 import { chooseRelease, type Release, stopAfter } from './release.js';
 
@@ -88,7 +89,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   checkCycleAttacks(config, ctx);
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
-  const { run, resumed, maxRounds } = openRun(store, config, opts, progress);
+  const { run, resumed, maxRounds } = openRun(store, config, opts, progress, cycleInputs(config, ctx));
   const runId = run.id;
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
   const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
@@ -319,7 +320,13 @@ interface OpenedRun {
   maxRounds: number;
 }
 
-function openRun(store: Store, config: Config, opts: CycleOptions, progress: Progress): OpenedRun {
+function openRun(
+  store: Store,
+  config: Config,
+  opts: CycleOptions,
+  progress: Progress,
+  inputs: CycleInputs,
+): OpenedRun {
   if (!opts.resume && !opts.runId) {
     const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
     // The stored config carries the round limit the run was started with (--rounds included), so a
@@ -330,6 +337,7 @@ function openRun(store: Store, config: Config, opts: CycleOptions, progress: Pro
       seed: config.seed,
       target: shownTarget(config),
     });
+    recordInputs(store, run.id, inputs);
     return { run, resumed: false, maxRounds };
   }
   const run = findRunToResume(store, opts);
@@ -347,6 +355,7 @@ function openRun(store: Store, config: Config, opts: CycleOptions, progress: Pro
       `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}`,
     );
   }
+  checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
   const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
   store.updateRun(run.id, { status: 'running' });
   return { run, resumed: true, maxRounds };

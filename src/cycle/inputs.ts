@@ -1,0 +1,74 @@
+// What a cycle run reads besides its config: the user's seeds and templates and the custom suites'
+// dataset files. The config names them by path only, so a file edited between a crash and its resume
+// would leave the config unchanged and mix two datasets in one run; their contents are fingerprinted
+// when a run starts and compared when it resumes.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import { InputError, type Seed, type Template } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+/** sha256 of each input; a suite file that cannot be read is null (the bench step reports why). */
+export interface CycleInputs {
+  seeds: string;
+  templates: string;
+  suites: Record<string, string | null>;
+}
+
+/** The step marker that holds a run's inputs (round 0, beside the round's own step markers). */
+const MARKER = 'inputs';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Seeds and templates are fingerprinted as loaded (a reformatted file that loads the same is the
+ * same input); a custom suite's file byte for byte, since its rows are loaded by the bench step. */
+export function cycleInputs(
+  config: Config,
+  data: { seeds?: Seed[]; templates?: Template[]; baseDir?: string },
+): CycleInputs {
+  const suites: Record<string, string | null> = {};
+  for (const c of config.bench.custom ?? []) {
+    const file = isAbsolute(c.file) ? c.file : resolve(data.baseDir ?? process.cwd(), c.file);
+    try {
+      suites[c.name] = sha256(readFileSync(file));
+    } catch {
+      suites[c.name] = null;
+    }
+  }
+  return {
+    seeds: sha256(JSON.stringify(data.seeds ?? [])),
+    templates: sha256(JSON.stringify(data.templates ?? [])),
+    suites,
+  };
+}
+
+export function recordInputs(store: Store, runId: string, inputs: CycleInputs): void {
+  store.markStep(runId, 0, MARKER, inputs);
+}
+
+/** An InputError (exit 2) when a resumed run's inputs differ from those it started with. A run that
+ * holds no record (stored by an older breakfix, or killed between its start and the record) is
+ * given the current one. */
+export function checkResumedInputs(store: Store, runId: string, current: CycleInputs, flag: string): void {
+  const stored = store.getStep(runId, 0, MARKER)?.data as CycleInputs | undefined;
+  if (!stored) {
+    recordInputs(store, runId, current);
+    return;
+  }
+  const changed: string[] = [];
+  if (stored.seeds !== current.seeds) changed.push('seeds.files (the seeds they load)');
+  if (stored.templates !== current.templates) changed.push('templates.files (the templates they load)');
+  const names = [...new Set([...Object.keys(stored.suites ?? {}), ...Object.keys(current.suites)])].sort();
+  for (const name of names)
+    if (stored.suites?.[name] !== current.suites[name])
+      changed.push(`bench.custom suite "${name}" (its dataset file)`);
+  if (changed.length === 0) return;
+  throw new InputError(
+    `cycle run ${runId} started on other data; resuming it would mix two datasets in one run. Changed since it started: ${changed.join('; ')}`,
+    undefined,
+    undefined,
+    undefined,
+    `restore the files as they were when the run started, or start a new cycle without ${flag}`,
+  );
+}
