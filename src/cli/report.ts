@@ -73,7 +73,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('report')
-      .description('Write a report of a run (HTML, Markdown, JSON or JUnit) and gate CI on criteria')
+      .description('write a report of a run (HTML, Markdown, JSON or JUnit) and gate CI on criteria')
       .option('--run <id>', 'the run to report (default: the latest run in the store)')
       .option(
         '-f, --format <format>',

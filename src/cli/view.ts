@@ -13,7 +13,7 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('view')
-      .description('Browse the store in a local web app (bound to 127.0.0.1 by default)')
+      .description('browse the store in a local web app (bound to 127.0.0.1 by default)')
       .option('-p, --port <n>', 'port (0 = any free port)', '4173')
       .option(
         '--host <addr>',
