@@ -1,65 +1,18 @@
 // A miniature break-fix cycle on the shipped tiny base model: real generation, real offline judges,
 // real SQLite, real SFT + DPO steps. Then the same cycle killed with SIGKILL mid-training and resumed
 // must end with the same stored results as the uninterrupted run.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  baseModel as base,
+  miniCycleConfig as miniConfig,
+  runBreakfix as run,
+} from '../reliability/helpers-cycle.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'src/cli/main.ts');
-const base = join(root, 'models/breakfix-tiny-base/config.json');
 const dirs: string[] = [];
-
-function miniConfig(dir: string): string {
-  const file = join(dir, 'breakfix.yaml');
-  writeFileSync(
-    file,
-    `seed: 3
-store: ${join(dir, 'b.db')}
-redteam:
-  persona: low_skill
-  budget: { attempts: 24 }
-  concurrency: 16
-bench:
-  suites: [harmful, overrefusal, helpfulness]
-cycle:
-  maxRounds: 1
-  minRounds: 1
-  benchLimit: 10
-train:
-  embedded:
-    sft: { steps: 4, batchSize: 8 }
-    dpo: { steps: 2, batchSize: 4 }
-`,
-  );
-  return file;
-}
-
-function run(
-  args: string[],
-  onLine?: (line: string, child: ChildProcess) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    // node itself (not the tsx launcher, which runs the CLI in a second process a SIGKILL would not reach).
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (onLine) for (const line of String(d).split('\n')) onLine(line, child);
-    });
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-  });
-}
 
 /** Every stored figure of a run, in a form two runs can be compared by. */
 function storedResults(dbFile: string) {
@@ -211,11 +164,13 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
     dirs.push(dir);
     const config = miniConfig(dir);
     let killed = false;
-    const first = await run(['cycle', '-c', config], (line, child) => {
-      if (!killed && line.includes('round 0: train')) {
-        killed = true;
-        setTimeout(() => child.kill('SIGKILL'), 300);
-      }
+    const first = await run(['cycle', '-c', config], {
+      onLine: (line, child) => {
+        if (!killed && line.includes('round 0: train')) {
+          killed = true;
+          setTimeout(() => child.kill('SIGKILL'), 300);
+        }
+      },
     });
     expect(killed).toBe(true);
     expect(first.signal).toBe('SIGKILL');
