@@ -99,6 +99,11 @@ export interface BenchSummary {
   undetermined_rate?: number;
   /** Mean ungroundedness divided by 4 (the 0–4 mean itself is in the suite's metrics). */
   ungroundedness?: number;
+  /** Samples in all suites, and those that ended in error (a failed request or judge). */
+  samples?: number;
+  sample_errors?: number;
+  /** sample_errors / samples: how incomplete the figures above are. */
+  error_rate?: number;
 }
 
 export interface BenchReport {
@@ -250,12 +255,19 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
   // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
   // search, so a rise means the model stopped answering sensibly, not that the search moved on.
   const attack = attackSuite(reports)?.metrics.asr;
+  // Errors are apart: a failed request says nothing about how sensibly the model answers.
   if (attack?.kind === 'rate') {
-    const all = attack.n + attack.undetermined + attack.errors;
-    if (all > 0) s.undetermined_rate = attack.undetermined / all;
+    const answered = attack.n + attack.undetermined;
+    if (answered > 0) s.undetermined_rate = attack.undetermined / answered;
   }
   const u = r(ground?.metrics.ungroundedness);
   s.ungroundedness = u === undefined ? undefined : u / 4;
+  const samples = reports.reduce((a, x) => a + x.items, 0);
+  if (samples > 0) {
+    s.samples = samples;
+    s.sample_errors = reports.reduce((a, x) => a + (x.errors ?? 0), 0);
+    s.error_rate = s.sample_errors / samples;
+  }
   for (const k of Object.keys(s) as (keyof BenchSummary)[]) if (s[k] === undefined) delete s[k];
   return s;
 }

@@ -48,9 +48,10 @@ export function renderBenchTable(report: BenchReport): string {
   }
   // undetermined_rate is the attack suite's alone (what the cycle's criteria watch): say which.
   const attack = attackSuite(report.suites);
-  const sum = Object.entries(report.summary).map(
+  const { samples, sample_errors, ...rates } = report.summary;
+  const sum = Object.entries(rates).map(
     ([k, v]) =>
-      `${k === 'undetermined_rate' && attack ? `undetermined (${t(attack.name)} suite)` : k} ${(100 * (v as number)).toFixed(1)}%`,
+      `${k === 'undetermined_rate' && attack ? `undetermined (${t(attack.name)} suite)` : k === 'error_rate' ? `error (${sample_errors} of ${samples} samples)` : k} ${(100 * (v as number)).toFixed(1)}%`,
   );
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
   lines.push(
@@ -89,8 +90,10 @@ Examples:
   $ breakfix bench --split heldback --json                held-back seeds and templates only
   $ breakfix bench --target vllm --suite xstest           a bench.custom suite from the config
 
-Exit codes: 0 done (error and undetermined samples are counted beside each rate), 2 bad input
-(unknown suite, bad dataset), 3 the target failed, or a suite could decide no sample.`,
+Exit codes: 0 done (undetermined samples are counted beside each rate), 2 bad input (unknown
+suite, bad dataset), 3 the target or a judge failed: more samples ended in error than
+cycle.criteria.errorRate allows (0 by default: any), or a suite could decide no sample. The table is
+printed and the run stored either way.`,
     )
     .action(
       runAction(async (opts: BenchCliOptions) => {
@@ -163,6 +166,16 @@ Exit codes: 0 done (error and undetermined samples are counted beside each rate)
               process.stderr.write(
                 "hint: the offline harm judges read the synthetic world; a real model's prose needs an LLM harm judge (judges.severity: <target>)\n",
               );
+            return ExitCode.runtime;
+          }
+          // Some samples failed: the rates stand on the rest, and a CI step must not read that as a
+          // complete measurement. Within cycle.criteria.errorRate (0 by default) it is tolerated.
+          const tolerance = ctx.config.cycle.criteria.errorRate;
+          if (total > 0 && errors / total > tolerance) {
+            process.stderr.write(
+              `breakfix: ${errors} of ${total} samples ended in error (more than cycle.criteria.errorRate ${tolerance}): the rates stand on the other ${total - errors}\n` +
+                `first error: ${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')}\n`,
+            );
             return ExitCode.runtime;
           }
           return ExitCode.ok;

@@ -81,6 +81,8 @@ export interface Context {
   /** The store for commands that only read what earlier runs stored (vulns, report, view, curate):
    * an input error naming the path when there is none, instead of making an empty one. */
   readonly existingStore: Store;
+  /** Whether the store exists yet (a command that can do without it need not make one). */
+  readonly hasStore: boolean;
   json: boolean;
   quiet: boolean;
   noCache: boolean;
@@ -127,6 +129,9 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
           'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
         );
       return getStore();
+    },
+    get hasStore() {
+      return Boolean(store) || storePath === ':memory:' || existsSync(storePath);
     },
     json,
     quiet,
@@ -283,9 +288,10 @@ export function usageError(message: string, hint?: string): BreakfixError {
  * NaN or a silent default. */
 export function wholeNumber(option: string, value: unknown, min = 0): number | undefined {
   if (value === undefined) return undefined;
-  const text = String(value).trim();
+  // Digits only: Number() would also take "1e1", "0x1" and " 1", which nobody means as a count.
+  const text = String(value);
   const n = Number(text);
-  if (text === '' || !Number.isSafeInteger(n) || n < min)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
     throw usageError(`${option} must be a whole number ≥ ${min} (got "${terminalText(String(value))}")`);
   return n;
 }

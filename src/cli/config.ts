@@ -1,10 +1,21 @@
 // `breakfix config check|schema`: validate a config (secrets redacted in what is printed) and print
 // the JSON Schema of the file.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { loadCustomRows } from '../bench/index.js';
 import { configJsonSchema, redactConfig } from '../config/index.js';
-import { type CommonOptions, loadContext, runAction, withCommonOptions } from './common.js';
+import { checkOutputFile } from '../config/outdir.js';
+import { terminalText } from '../core/index.js';
+import {
+  type CommonOptions,
+  type Context,
+  loadContext,
+  runAction,
+  userData,
+  withCommonOptions,
+} from './common.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('validate the config, print its JSON Schema');
@@ -12,7 +23,9 @@ export function register(program: Command): void {
   withCommonOptions(
     config
       .command('check')
-      .description('validate the config and print it with defaults filled in (secrets redacted)')
+      .description(
+        'validate the config and the files it names (seeds, templates, custom suites, store); print it with defaults filled in (secrets redacted)',
+      )
       .addHelpText(
         'after',
         `
@@ -23,17 +36,27 @@ Examples:
   ).action(
     runAction(async (opts: CommonOptions) => {
       const ctx = await loadContext(opts);
-      const shown = redactConfig(ctx.config);
-      const warnings = literalSecretWarnings(ctx.configFile);
-      ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, config: shown }, () =>
-        [
-          `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
-          ...warnings.map((w) => `warning: ${w}`),
-          '',
-          stringify(shown).trimEnd(),
-        ].join('\n'),
-      );
-      await ctx.close();
+      try {
+        const data = await checkFiles(ctx, opts.store);
+        const shown = redactConfig(ctx.config);
+        const warnings = literalSecretWarnings(ctx.configFile);
+        ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data, config: shown }, () =>
+          [
+            `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
+            `  seeds.files: ${data.seeds} seed(s) · templates.files: ${data.templates} template(s)${Object.entries(
+              data.suites,
+            )
+              .map(([name, n]) => ` · suite ${terminalText(name)}: ${n} row(s)`)
+              .join('')}`,
+            `  store: ${terminalText(data.store.path)} (${data.store.exists ? 'exists' : 'made by the first run'})`,
+            ...warnings.map((w) => `warning: ${w}`),
+            '',
+            stringify(shown).trimEnd(),
+          ].join('\n'),
+        );
+      } finally {
+        await ctx.close();
+      }
     }),
   );
 
@@ -52,6 +75,22 @@ Examples:
         process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
       }),
     );
+}
+
+/** Everything the config names on disk, read as the commands will read it, so that a check that
+ * passes means a run will not stop on its inputs: seed and template files, custom suites' datasets
+ * (each an InputError naming file, line and field), and the store (a folder, or a file that is no
+ * breakfix store, is named; one that does not exist yet is fine). */
+async function checkFiles(ctx: Context, storeOption?: string) {
+  const { seeds, templates } = userData(ctx);
+  const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  const suites: Record<string, number> = {};
+  for (const c of ctx.config.bench.custom) suites[c.name] = (await loadCustomRows(c, baseDir)).length;
+  const path = storeOption ? resolve(storeOption) : ctx.config.store;
+  if (path !== ':memory:') checkOutputFile(path, { what: 'store' });
+  const exists = ctx.hasStore;
+  if (exists) ctx.existingStore.integrityCheck();
+  return { seeds: seeds.length, templates: templates.length, suites, store: { path, exists } };
 }
 
 /** Keys written literally into the file are a leak waiting to happen: say so (without the key). */

@@ -100,6 +100,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               vulnerabilities_fixed: r.vulnerabilities_fixed,
               dr1: r.dr1,
               errors: r.errors,
+              error_rate: r.error_rate,
               undetermined: r.undetermined,
             })),
             release: {

@@ -110,7 +110,10 @@ Examples:
       .option('--minutes <n>', 'stop training after this many minutes (default: the planned steps)')
       .option('--steps <n>', 'training steps (default: the base recipe)')
       .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
-      .option('--from-stage <n>', 'with --continue: the first stage to run (2 = the first later stage)', '2')
+      .option(
+        '--from-stage <n>',
+        'with --continue: the first stage to run (default 2, the first later stage)',
+      )
       .option('--measure-limit <n>', 'seeds per kind in the measurement after training', '120')
       .option('--no-measure', 'skip the measurement after training')
       .option('--force', 'overwrite the checkpoint already in --out (by default: the shipped base model)'),
@@ -130,7 +133,7 @@ Examples:
             steps?: string;
             measure: boolean;
             continue?: string;
-            fromStage: string;
+            fromStage?: string;
             measureLimit: string;
             force?: boolean;
           },
@@ -141,6 +144,11 @@ Examples:
           const steps = wholeNumber('--steps', opts.steps, 1);
           const measureLimit = wholeNumber('--measure-limit', opts.measureLimit, 1);
           const fromStage = wholeNumber('--from-stage', opts.fromStage, 1);
+          if (fromStage !== undefined && !opts.continue)
+            throw usageError(
+              '--from-stage needs --continue <checkpoint>',
+              'a later stage starts from the checkpoint of the earlier ones: pass --continue with it',
+            );
           // Before any training: an --out that cannot be written, or one that holds a model.
           const outDir = checkOutputDir(opts.out, { what: 'output folder', hint: 'pass another --out' }).dir;
           if (!opts.force && existsSync(join(outDir, 'config.json'))) {
@@ -181,13 +189,13 @@ Examples:
       runAction(async (opts: CommonOptions) => {
         const shipped = shippedModels();
         let registered: { id: string; target: string; path?: string; parent?: string; round?: number }[] = [];
-        if (opts.store || opts.config || existsSync('.breakfix')) {
-          const ctx = await loadContext(opts);
-          try {
-            registered = ctx.store.listModels();
-          } finally {
-            await ctx.close();
-          }
+        // The store of --store, else the config's (`store:`); a --store that does not exist is an
+        // error, a config's store that nothing has made yet just holds no models.
+        const ctx = await loadContext(opts);
+        try {
+          if (opts.store || ctx.hasStore) registered = ctx.existingStore.listModels();
+        } finally {
+          await ctx.close();
         }
         const rows = [
           ...shipped.map((m) => ({
@@ -215,10 +223,11 @@ Examples:
     .action(
       runAction(async (name: string, opts: CommonOptions) => {
         let dir = existsSync(join(name, 'config.json')) ? resolve(name) : join(modelsDir(), name);
-        if (!existsSync(join(dir, 'config.json')) && (opts.store || existsSync('.breakfix'))) {
+        if (!existsSync(join(dir, 'config.json'))) {
+          // A model the cycle trained: registered in the store of --store, else the config's.
           const ctx = await loadContext(opts);
           try {
-            const row = ctx.store.getModel(name);
+            const row = opts.store || ctx.hasStore ? ctx.existingStore.getModel(name) : undefined;
             if (row?.path) dir = row.path;
           } finally {
             await ctx.close();

@@ -239,13 +239,29 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     if (named.length && summary.unavailable.length === named.length)
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
     ctx.out(summary, () => renderRedteam(summary));
-    if (summary.attempts > 0 && summary.error === summary.attempts) return ExitCode.runtime;
+    if (summary.attempts > 0 && summary.error === summary.attempts) {
+      process.stderr.write(
+        `breakfix: every attempt ended in error (${terminalText(summary.firstError ?? 'unknown')})\n`,
+      );
+      return ExitCode.runtime;
+    }
     // Nothing decided is not "nothing broke": a model whose answers the offline judges cannot read
     // (real text, not the embedded world's shapes) leaves every attempt undetermined.
     if (summary.attempts > 0 && summary.success + summary.failure === 0) {
       process.stderr.write(
         `breakfix: no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe\n` +
           'hint: give the attacks an LLM harm judge for this model (judges.severity: <target> in the config)\n',
+      );
+      return ExitCode.runtime;
+    }
+    // Failed requests leave the run incomplete: its ASR stands on the rest, and a CI step must not
+    // read that as a clean pass. Within cycle.criteria.errorRate (0 by default) it is tolerated.
+    const tolerance = ctx.config.cycle.criteria.errorRate;
+    if (summary.attempts > 0 && summary.error / summary.attempts > tolerance) {
+      process.stderr.write(
+        `breakfix: ${summary.error} of ${summary.attempts} attempts ended in error (more than cycle.criteria.errorRate ${tolerance}); the ASR stands on the other ${summary.attempts - summary.error}${summary.success ? `, of which ${summary.success} succeeded` : ''}\n` +
+          `first error: ${terminalText(summary.firstError ?? 'unknown')}\n` +
+          'hint: errored attempts are stored as errors and kept on resume; fix the target and run again with a new --run-id\n',
       );
       return ExitCode.runtime;
     }
@@ -293,8 +309,9 @@ Examples:
   breakfix redteam --techniques leetspeak screenplay base64 --seed 7
   breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
 
-Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure
-(or no attempt could be decided: every one undetermined or in error).`,
+Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
+more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no
+attempt could be decided (every one undetermined or in error). The table is printed either way.`,
     )
     .action(runAction((opts: RedteamCliOptions) => action(opts)));
 }

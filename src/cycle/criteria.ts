@@ -12,6 +12,7 @@ export interface Criteria {
   helpfulnessDrop?: number;
   heldbackAsr?: number;
   undeterminedRise?: number;
+  errorRate?: number;
 }
 
 export interface RoundMetrics {
@@ -23,6 +24,8 @@ export interface RoundMetrics {
   helpfulness?: number;
   heldback_asr?: number;
   undetermined_rate?: number;
+  /** Share of the round's measurements (benchmark samples, red-team attempts) that ended in error. */
+  error_rate?: number;
   [key: string]: unknown;
 }
 
@@ -66,6 +69,7 @@ const CRITERIA: [keyof Criteria, string][] = [
   ['helpfulnessDrop', 'helpfulness_drop'],
   ['heldbackAsr', 'heldback_asr'],
   ['undeterminedRise', 'undetermined_rise'],
+  ['errorRate', 'error_rate'],
 ];
 
 /** The configured release criteria as fail-when rules. */

@@ -48,6 +48,7 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     // Measured on the benchmark's fixed attack items; the red team's own undetermined count (above)
     // moves with its adaptive search and is reported, not judged.
     undetermined_rate: numOrNull(b.undetermined_rate),
+    error_rate: errorRate(bench, redteam),
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
@@ -57,6 +58,16 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     by_category: sortedKeys(redteam.slices?.category ?? {}),
     by_technique: sortedKeys(redteam.slices?.technique ?? {}),
   };
+}
+
+/** Share of the round's measurements that ended in error: the benchmark's samples (main and
+ * held-back) and the red team's attempts together. Absent when the steps predate the count. */
+function errorRate(bench: BenchStep, redteam: RedteamStep): number | undefined {
+  const parts = [bench.main, bench.heldback].map((b) => [numOrNull(b?.samples), numOrNull(b?.sample_errors)]);
+  if (parts.some(([n, e]) => n === undefined || e === undefined)) return undefined;
+  const samples = parts.reduce((a, [n]) => a + (n ?? 0), 0) + redteam.attempts;
+  const errors = parts.reduce((a, [, e]) => a + (e ?? 0), 0) + redteam.error;
+  return samples > 0 ? errors / samples : undefined;
 }
 
 function numOrNull(v: unknown): number | undefined {

@@ -48,6 +48,8 @@ export interface CycleRoundSummary {
   vprr: number | null;
   helpfulness: number | null;
   heldback_asr: number | null;
+  /** Share of the round's benchmark samples and red-team attempts that ended in error. */
+  error_rate: number | null;
   errors: number;
   undetermined: number;
   vulnerabilities_new: number;
@@ -545,6 +547,7 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
     vprr: n(m.vprr),
     helpfulness: n(m.helpfulness),
     heldback_asr: n(m.heldback_asr),
+    error_rate: n(m.error_rate),
     errors: n(m.errors) ?? 0,
     undetermined: n(m.undetermined) ?? 0,
     vulnerabilities_new: n(m.vulnerabilities_new) ?? 0,

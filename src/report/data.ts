@@ -19,6 +19,8 @@ export interface RoundFigures {
   ungroundedness?: number;
   /** Share of the benchmark's attack items whose answer was undetermined (garbled, off-topic). */
   undetermined_rate?: number;
+  /** Share of the measurements (benchmark samples, red-team attempts) that ended in error. */
+  error_rate?: number;
   attempts?: number;
   successes?: number;
   errors?: number;
@@ -39,6 +41,7 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'heldback_asr',
   'ungroundedness',
   'undetermined_rate',
+  'error_rate',
   'attempts',
   'successes',
   'errors',
@@ -59,6 +62,7 @@ export const RATE_KEYS = new Set<keyof RoundFigures>([
   'helpfulness',
   'heldback_asr',
   'undetermined_rate',
+  'error_rate',
 ]);
 
 export interface SliceFigures {
@@ -250,6 +254,7 @@ function singleRunMetrics(
     attempts: attempts.length,
     successes: counts.success,
     errors: counts.error,
+    error_rate: counts.error / attempts.length,
     undetermined: counts.undetermined,
     by_category: slicesBy(attempts, (a) => a.category ?? '(none)'),
     by_technique: slicesBy(attempts, techniqueKey),

@@ -41,6 +41,7 @@ const LABELS: Record<string, string> = {
   errors: 'Errors',
   undetermined: 'Undetermined',
   undetermined_rate: 'Undetermined (bench attack items)',
+  error_rate: 'Ended in error (share of samples and attempts)',
   vulnerabilities: 'Vulnerabilities',
   vulnerabilities_new: 'New',
   vulnerabilities_fixed: 'Fixed',

@@ -318,14 +318,35 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   }
   // `command` is the one-process command that reproduces the checkpoint; `howRun` lists the
   // processes that actually produced it (a resumed run appends to its predecessor's list).
-  const thisRun = `breakfix model pretrain --seed ${seed}${opts.continueFrom ? ` --continue <checkpoint> --from-stage ${stages[0]?.stage ?? opts.fromStage ?? 2}` : ''} (stages ${stages.map((x) => x.stage).join(', ')})`;
+  // Both name the options this run was given, and the recipe is the one it trained with: a
+  // checkpoint made with --steps 50 must not claim the default recipe.
+  const given = [
+    `--seed ${seed}`,
+    ...(opts.size !== undefined ? [`--size ${opts.size}`] : []),
+    ...(opts.steps !== undefined ? [`--steps ${opts.steps}`] : []),
+    ...(opts.maxMinutes !== undefined ? [`--minutes ${opts.maxMinutes}`] : []),
+  ].join(' ');
+  const thisRun = `breakfix model pretrain ${given}${opts.continueFrom ? ` --continue <checkpoint> --from-stage ${stages[0]?.stage ?? opts.fromStage ?? 2}` : ''} (stages ${stages.map((x) => x.stage).join(', ')})`;
+  const training = {
+    ...BASE_TRAINING,
+    worldSize: opts.size ?? BASE_TRAINING.worldSize,
+    steps,
+    batchSize: opts.batchSize ?? BASE_TRAINING.batchSize,
+    laterStages: opts.noStage2
+      ? []
+      : BASE_TRAINING.laterStages.map((st) => ({
+          ...st,
+          steps: opts.steps !== undefined ? Math.max(1, Math.floor(opts.steps / 2)) : st.steps,
+        })),
+    ...(opts.maxMinutes !== undefined ? { maxMinutes: opts.maxMinutes } : {}),
+  };
   await writeFile(
     join(outDir, 'training.json'),
     `${JSON.stringify(
       {
         id: BASE_MODEL_ID,
-        command: `breakfix model pretrain --seed ${seed}`,
-        recipe: { model: BASE_MODEL_CONFIG, training: BASE_TRAINING },
+        command: `breakfix model pretrain ${given}`,
+        recipe: { model: lm.config, training },
         ...stats,
         howRun: [...(previous?.howRun ?? []), thisRun],
       },

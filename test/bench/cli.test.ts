@@ -125,6 +125,8 @@ describe('breakfix bench', () => {
       /nothing was decided in harmful: every sample there was undetermined or in error/,
     );
     expect(r.stderr).toMatch(/LLM harm judge \(judges\.severity: <target>\)/);
+    // The summary says whose undetermined share it shows.
+    expect(r.stdout).toMatch(/summary: .*undetermined \(harmful suite\) 100\.0%/);
     refusals = 1;
     const some = await cli(
       [
@@ -168,8 +170,9 @@ describe('breakfix bench', () => {
       }
       expect(r.stdout).toContain('\\x1b[31mRED');
       expect(r.stderr).toMatch(/every sample ended in error/);
-      // The summary says whose undetermined share it shows.
-      expect(r.stdout).toMatch(/summary: .*undetermined \(harmful suite\)/);
+      // Failed requests are no answers: the summary shows them as errors, not as 0% undetermined.
+      expect(r.stdout).toMatch(/summary: error \(1 of 1 samples\) 100\.0%/);
+      expect(r.stdout).not.toMatch(/summary: .*undetermined/);
     } finally {
       hostile.close();
     }

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -155,6 +163,38 @@ describe('breakfix CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`targets.judge.model: expected a string, got a number (${file}:5)`);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('config check reads the files the config names, as a run would: each bad one exits 2 naming it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bf-check-'));
+    const check = async (yaml: string) => {
+      writeFileSync(join(d, 'breakfix.yaml'), yaml);
+      return runCli(['config', 'check'], { cwd: d });
+    };
+    const missingSeeds = await check('seeds:\n  files: [data/nope.jsonl]\n');
+    expect(missingSeeds.code).toBe(2);
+    expect(missingSeeds.stderr).toContain(join(d, 'data/nope.jsonl'));
+    writeFileSync(join(d, 'templates.jsonl'), '{"id": "t1"}\n');
+    const badTemplate = await check('templates:\n  files: [templates.jsonl]\n');
+    expect(badTemplate.code).toBe(2);
+    expect(badTemplate.stderr).toContain(`${join(d, 'templates.jsonl')}:1`);
+    writeFileSync(join(d, 'suite.jsonl'), '{"prompt": "ok"}\n{"prompt": 3}\n');
+    const badSuite = await check('bench:\n  custom:\n    - name: mine\n      file: suite.jsonl\n');
+    expect(badSuite.code).toBe(2);
+    expect(badSuite.stderr).toContain(`${join(d, 'suite.jsonl')}:2`);
+    mkdirSync(join(d, 'folder.db'));
+    const folderStore = await check('store: folder.db\n');
+    expect(folderStore.code).toBe(2);
+    expect(folderStore.stderr).toMatch(/store is a folder/);
+    writeFileSync(join(d, 'suite.jsonl'), '{"prompt": "ok"}\n');
+    const good = await check(
+      'store: runs/b.db\nbench:\n  custom:\n    - name: mine\n      file: suite.jsonl\n',
+    );
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/suite mine: 1 row/);
+    expect(good.stdout).toMatch(/made by the first run/);
+    // Checking made nothing.
+    expect(existsSync(join(d, 'runs'))).toBe(false);
   });
 
   it('config check redacts secrets and warns about literal keys', async () => {

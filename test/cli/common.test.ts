@@ -90,7 +90,22 @@ describe('untrusted text and option numbers', () => {
   it('wholeNumber: the number, undefined when absent, a usage error naming the option otherwise', () => {
     expect(wholeNumber('--limit', '12', 1)).toBe(12);
     expect(wholeNumber('--limit', undefined, 1)).toBeUndefined();
-    for (const bad of ['', 'abc', '1.5', '0', '-3', '1e999', ' ', 'NaN'])
+    for (const bad of [
+      '',
+      'abc',
+      '1.5',
+      '0',
+      '-3',
+      '1e999',
+      ' ',
+      'NaN',
+      '1e1',
+      '0x1',
+      ' 1',
+      '1 ',
+      '+2',
+      '99999999999999999',
+    ])
       expect(() => wholeNumber('--limit', bad, 1), bad).toThrow(/--limit must be a whole number ≥ 1/);
     expect(exitCodeFor(captureError(() => wholeNumber('--seed', 'x')))).toBe(ExitCode.input);
   });

@@ -1,12 +1,13 @@
 // `breakfix model pretrain | info | measure` on bad input: real CLI, real checkpoint folders. Every
 // case is exit 2 naming the path, found before any training, and nothing on disk is overwritten.
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMeasure } from '../../src/cli/model.js';
 import { createLM, saveLM, Tokenizer } from '../../src/lm/index.js';
+import { openStore } from '../../src/store/index.js';
 import type { MeasureResult } from '../../src/world/measure.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -64,6 +65,45 @@ describe('model pretrain', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(dir, 'nonexistent'));
     expect(r.stderr).not.toMatch(/looks like a bug/);
+  }, 60_000);
+});
+
+describe('model pretrain --from-stage', () => {
+  it('without --continue is exit 2 before training (it would be ignored)', async () => {
+    const r = await cli(['model', 'pretrain', '--from-stage', '3', '--out', join(dir, 'fs'), '--no-measure']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--from-stage needs --continue/);
+    expect(r.stderr).not.toMatch(/world:/);
+  }, 30_000);
+});
+
+describe("model list and info read the config's store", () => {
+  it('a model registered in the store named by breakfix.yaml is listed and described', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'breakfix-modelstore-'));
+    writeFileSync(join(d, 'breakfix.yaml'), 'store: runs/my.db\n');
+    mkdirSync(join(d, 'runs'));
+    const store = openStore(join(d, 'runs/my.db'));
+    store.registerModel({ id: 'cand_r1', target: `embedded:${ckpt}`, path: ckpt, round: 1 });
+    store.close();
+    const list = await runCli(['model', 'list', '--json'], { cwd: d });
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toContainEqual(
+      expect.objectContaining({ id: 'cand_r1', source: 'store' }),
+    );
+    const info = await runCli(['model', 'info', 'cand_r1', '--json'], { cwd: d });
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout).path).toBe(ckpt);
+    // Without a store yet, the list is the shipped models and nothing is made.
+    const empty = mkdtempSync(join(tmpdir(), 'breakfix-modelstore-'));
+    writeFileSync(join(empty, 'breakfix.yaml'), 'store: runs/none.db\n');
+    const none = await runCli(['model', 'list', '--json'], { cwd: empty });
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout).every((m: { source: string }) => m.source === 'shipped')).toBe(true);
+    expect(existsSync(join(empty, 'runs'))).toBe(false);
+    // A --store that does not exist is an error naming it.
+    const missing = await runCli(['model', 'list', '--store', join(empty, 'nope.db')], { cwd: empty });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.db');
   }, 60_000);
 });
 

@@ -66,8 +66,13 @@ describe('pretrainBase (tiny configuration)', () => {
     expect(Number.isFinite(stats.finalLoss)).toBe(true);
     const record = JSON.parse(readFileSync(join(out, 'training.json'), 'utf8'));
     expect(record.seed).toBe(5);
-    expect(record.command).toBe('breakfix model pretrain --seed 5');
-    expect(record.recipe.training.laterStages).toEqual(BASE_TRAINING.laterStages);
+    // The record names the options given and the recipe trained with, not the defaults.
+    expect(record.command).toBe('breakfix model pretrain --seed 5 --size 120 --steps 4');
+    expect(record.recipe.model).toMatchObject({ dModel: 16, nLayers: 1, contextLength: 96 });
+    expect(record.recipe.training).toMatchObject({ worldSize: 120, steps: 4, batchSize: 4 });
+    expect(record.recipe.training.laterStages).toEqual(
+      BASE_TRAINING.laterStages.map((st) => ({ ...st, steps: 2 })),
+    );
     expect(record.measured.harmfulDirect.n).toBe(3);
     expect(record.stages.at(-1).measured.helpful.byType).toBeTypeOf('object');
     const lm = await loadLM(out);
