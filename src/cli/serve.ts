@@ -11,6 +11,7 @@ interface ServeCliOptions extends CommonOptions {
   port: string;
   host: string;
   name?: string;
+  truncate?: boolean;
 }
 
 export function register(program: Command): void {
@@ -25,7 +26,11 @@ export function register(program: Command): void {
     )
     .option('-p, --port <n>', 'port (0 picks a free one)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--name <id>', 'model id reported to clients (default: the folder name)')
+    .option('--name <id>', 'model id reported to clients, and the one requests must name (default: the folder name)')
+    .option(
+      '--truncate',
+      'answer a prompt longer than the context from its latest tokens, as the embedded target does (default: a 400 context_length_exceeded, as OpenAI and vLLM answer)',
+    )
     .option('--json', 'print {url, model} as JSON once listening')
     .addHelpText(
       'after',
@@ -45,6 +50,11 @@ Then, in breakfix.yaml, it is a target like any OpenAI-compatible server:
   roles:
     target: local
 
+Requests must name the served model ("model", see --name): another name is a 404
+model_not_found, as from any OpenAI server. The tiny models' context is short (192 tokens for
+the base): a longer prompt is a 400 context_length_exceeded unless --truncate, with which the
+server answers from the prompt's latest tokens like the embedded target (a many-shot attack
+then reaches the model cut short, as it does in the cycle).
 Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
 in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
     )
@@ -54,7 +64,13 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new InputError(`--port: expected 0-65535, got "${opts.port}"`);
         const modelDir = resolveEmbeddedPath(opts.model);
-        const server = await startServer({ modelDir, port, host: opts.host, modelName: opts.name }).catch(
+        const server = await startServer({
+          modelDir,
+          port,
+          host: opts.host,
+          modelName: opts.name,
+          truncate: opts.truncate,
+        }).catch(
           (err: NodeJS.ErrnoException) => {
             if (err.code === 'EADDRINUSE')
               throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');

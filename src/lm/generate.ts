@@ -21,12 +21,15 @@ export interface GenerateResult {
   finishReason: 'stop' | 'length';
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens dropped from the start to fit the context window (0 when it fit). */
+  truncatedTokens: number;
 }
 
 interface Seq {
   req: GenerateRequest;
   ids: number[];
   promptTokens: number;
+  truncatedTokens: number;
   out: number[];
   k: Float32Array[];
   v: Float32Array[];
@@ -34,6 +37,12 @@ interface Seq {
   rng: Rng;
   done: boolean;
   result?: GenerateResult;
+}
+
+/** The most prompt tokens a context of `contextLength` holds with room for a reply of at least
+ * min(maxTokens, contextLength / 8) tokens. */
+export function promptRoom(contextLength: number, maxTokens: number): number {
+  return contextLength - Math.min(maxTokens, Math.max(1, Math.floor(contextLength / 8)));
 }
 
 export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<GenerateResult[]> {
@@ -44,12 +53,14 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
     let ids = tokenizer.encodeChat(req.messages, true).ids;
     // Keep the end of a long conversation (the latest turn matters most), leaving room for at least
     // a short reply; a reply that then fills the context ends with finishReason 'length'.
-    const room = c.contextLength - Math.min(maxTokens, Math.max(1, Math.floor(c.contextLength / 8)));
-    if (ids.length > room) ids = ids.slice(ids.length - room);
+    const room = promptRoom(c.contextLength, maxTokens);
+    const truncatedTokens = Math.max(0, ids.length - room);
+    if (truncatedTokens) ids = ids.slice(truncatedTokens);
     return {
       req: { ...req, maxTokens },
       ids,
       promptTokens: ids.length,
+      truncatedTokens,
       out: [],
       k: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
       v: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
@@ -116,6 +127,7 @@ function accept(lm: LM, s: Seq, tok: number): boolean {
           finishReason: 'stop',
           promptTokens: s.promptTokens,
           completionTokens: s.out.length,
+          truncatedTokens: s.truncatedTokens,
         };
         return true;
       }
@@ -133,6 +145,7 @@ function finish(lm: LM, s: Seq, reason: 'stop' | 'length'): boolean {
     finishReason: reason,
     promptTokens: s.promptTokens,
     completionTokens: s.out.length,
+    truncatedTokens: s.truncatedTokens,
   };
   return true;
 }

@@ -21,6 +21,9 @@ export interface ServeOptions {
   modelName?: string;
   batchWindowMs?: number;
   maxBatch?: number;
+  /** A prompt longer than the context window keeps its latest tokens (as the embedded target
+   * does) instead of a 400 `context_length_exceeded` (as OpenAI and vLLM answer). */
+  truncate?: boolean;
 }
 
 export interface RunningServer {
@@ -37,6 +40,8 @@ class BadRequest extends Error {
     message: string,
     readonly param?: string,
     readonly status = 400,
+    /** OpenAI's error code, where it has one (`model_not_found`, `context_length_exceeded`). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -67,11 +72,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const maxBatch = opts.maxBatch ?? 32;
   const worker = spawnWorker(modelDir);
   const created = Math.floor(Date.now() / 1000);
+  let contextLength = 0;
 
   // A running worker keeps the process alive: a start that fails must end it.
   await new Promise<void>((ok, fail) => {
-    const onMsg = (m: { type: string; message?: string }) => {
-      if (m.type === 'ready') ok();
+    const onMsg = (m: { type: string; message?: string; config?: { contextLength: number } }) => {
+      if (m.type === 'ready') {
+        contextLength = m.config?.contextLength ?? 0;
+        ok();
+      }
       else if (m.type === 'fatal') fail(new Error(`cannot load the model in ${modelDir}: ${m.message}`));
     };
     worker.on('message', onMsg);
@@ -121,7 +130,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param);
+      if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param, undefined, err.code);
       else
         sendError(
           res,
@@ -149,7 +158,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const body = await readJson(req);
       const genReq = parseChatRequest(body);
       const streaming = parseStreamRequest(body);
+      checkModel(body, modelName);
       const r = await generate(genReq);
+      // The reply was generated from the prompt's tail; without --truncate that is no answer to
+      // what was asked, as an OpenAI server would say.
+      if (r.truncatedTokens > 0 && !opts.truncate)
+        throw new BadRequest(
+          `this model's context is ${contextLength} tokens; the messages take ${r.promptTokens + r.truncatedTokens}, and the reply needs room too (at most ${r.promptTokens} prompt tokens with max_tokens ${genReq.maxTokens}). Shorten the messages, or start the server with --truncate to keep their latest tokens`,
+          'messages',
+          400,
+          'context_length_exceeded',
+        );
       if (streaming) {
         sendStream(res, r, modelName, streaming.includeUsage);
         return;
@@ -249,7 +268,7 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     const { role, content } = m as { role?: unknown; content?: unknown };
     if (typeof role !== 'string' || !ROLES.has(role))
       throw new BadRequest(
-        `${field}.role must be one of system, user, assistant (got ${JSON.stringify(role)})`,
+        `${field}.role must be one of system, developer, user, assistant (got ${JSON.stringify(role)})`,
         `${field}.role`,
       );
     let text: string;
@@ -295,6 +314,21 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     stop,
     seed: num('seed', -(2 ** 53), 2 ** 53, true),
   };
+}
+
+/** The body's `model` must name the model served, as an OpenAI server requires: a client whose
+ * config names another model is talking to the wrong server, and must not get this one's answers. */
+function checkModel(body: unknown, served: string): void {
+  const model = (body as Record<string, unknown>).model;
+  if (typeof model !== 'string' || !model)
+    throw new BadRequest(`"model" is required: this server serves "${served}"`, 'model');
+  if (model !== served)
+    throw new BadRequest(
+      `the model "${model}" does not exist: this server serves "${served}" (see GET /v1/models)`,
+      'model',
+      404,
+      'model_not_found',
+    );
 }
 
 /** `stream` and `stream_options` of a chat body (already validated as an object by parseChatRequest):
@@ -365,10 +399,11 @@ function sendError(
   message: string,
   param?: string,
   type = 'invalid_request_error',
+  code?: string,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendJson(res, status, { error: { message, type, param: param ?? null, code: null } });
+  sendJson(res, status, { error: { message, type, param: param ?? null, code: code ?? null } });
 }

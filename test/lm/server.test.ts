@@ -136,5 +136,48 @@ describe('breakfix serve', () => {
     expect(strayOpts.body.error.message).toMatch(/stream_options/);
     const missing = await fetch(`${server.url}/nothing`);
     expect(missing.status).toBe(404);
+    const developer = await post(JSON.stringify({ model: 'tiny', messages: [{ role: 'tool', content: 'x' }] }));
+    expect(developer.body.error.message).toMatch(/system, developer, user, assistant/);
+  });
+
+  it('a request must name the served model: missing is a 400, another one a 404 model_not_found', async () => {
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'unused', maxRetries: 0 });
+    const other = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'say hi' }] })
+      .catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((other as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+    expect((other as Error).message).toMatch(/"gpt-4o" does not exist: this server serves "tiny"/);
+    const res = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'say hi' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('model');
+  });
+
+  it('a prompt longer than the context is a 400 context_length_exceeded, never an answer to its tail', async () => {
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'unused', maxRetries: 0 });
+    const long = { model: 'tiny', messages: [{ role: 'user' as const, content: 'say hi '.repeat(40) }] };
+    const err = await client.chat.completions.create(long).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('context_length_exceeded');
+    expect((err as Error).message).toMatch(/context is 40 tokens; the messages take \d+/);
+    // Started with --truncate, the server answers from the latest tokens, as the embedded target does.
+    const dir = mkdtempSync(join(tmpdir(), 'lm-serve-'));
+    const tok = Tokenizer.train(['say hi', 'hi there!'], 280);
+    await saveLM(
+      createLM({ vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 40 }, tok, 1),
+      dir,
+    );
+    const lenient = await startServer({ modelDir: dir, port: 0, modelName: 'tiny', truncate: true });
+    try {
+      const c2 = new OpenAI({ baseURL: lenient.url, apiKey: 'unused', maxRetries: 0 });
+      const r = await c2.chat.completions.create({ ...long, max_tokens: 4 });
+      expect(r.usage!.prompt_tokens).toBeLessThan(40);
+    } finally {
+      await lenient.close();
+    }
   });
 });
