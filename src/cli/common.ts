@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
-import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
+import { type Config, checkTargetSet, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
 import {
   BreakfixError,
   InputError,
@@ -294,6 +294,18 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
     throw usageError(`${option} must be a whole number ≥ ${min} (got "${terminalText(String(value))}")`);
   return n;
+}
+
+/** The targets a cycle or a training run reaches by role (roles.*, LLM judges) must have their
+ * environment variables set: checked before anything is written, since a role's target config is
+ * also read directly (its type decides how a round's model is trained and served). */
+export function checkRoleTargetsSet(config: Config): void {
+  const judges = config.judges as Record<string, unknown>;
+  const refs = [
+    ...Object.values(config.roles),
+    ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
+  ];
+  for (const ref of refs) if (typeof ref === 'string' && ref in config.targets) checkTargetSet(config, ref);
 }
 
 /** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`

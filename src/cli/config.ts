@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadCustomRows } from '../bench/index.js';
-import { configJsonSchema, redactConfig } from '../config/index.js';
+import { ConfigValidationError, configJsonSchema, redactConfig, unsetTargets } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { terminalText } from '../core/index.js';
 import {
@@ -82,6 +82,9 @@ Examples:
  * (each an InputError naming file, line and field), and the store (a folder, or a file that is no
  * breakfix store, is named; one that does not exist yet is fine). */
 async function checkFiles(ctx: Context, storeOption?: string) {
+  // Every unset variable, whichever target it is in: a check is of the whole file.
+  const unset = [...unsetTargets(ctx.config).values()].flat();
+  if (unset.length) throw new ConfigValidationError(unset);
   const { seeds, templates } = userData(ctx);
   const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
   const suites: Record<string, number> = {};

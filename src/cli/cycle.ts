@@ -4,7 +4,15 @@ import type { Command } from 'commander';
 import { checkOutputFile } from '../config/outdir.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
-import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
+import {
+  checkRoleTargetsSet,
+  ExitCode,
+  loadContext,
+  runAction,
+  userData,
+  wholeNumber,
+  withCommonOptions,
+} from './common.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -69,6 +77,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         const files = userData(ctx);
         // Bad attack settings exit 2 before the store is opened (nothing is written).
         checkCycleAttacks(ctx.config, files);
+        checkRoleTargetsSet(ctx.config);
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         const result = await runCycle(

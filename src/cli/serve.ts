@@ -26,7 +26,10 @@ export function register(program: Command): void {
     )
     .option('-p, --port <n>', 'port (0 picks a free one)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--name <id>', 'model id reported to clients, and the one requests must name (default: the folder name)')
+    .option(
+      '--name <id>',
+      'model id reported to clients, and the one requests must name (default: the folder name)',
+    )
     .option(
       '--truncate',
       'answer a prompt longer than the context from its latest tokens, as the embedded target does (default: a 400 context_length_exceeded, as OpenAI and vLLM answer)',
@@ -70,20 +73,15 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
           host: opts.host,
           modelName: opts.name,
           truncate: opts.truncate,
-        }).catch(
-          (err: NodeJS.ErrnoException) => {
-            if (err.code === 'EADDRINUSE')
-              throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
-            if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-              throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
-            if (err.code === 'EACCES')
-              throw usageError(
-                `no permission to listen on port ${port}`,
-                'use a port above 1023, or --port 0',
-              );
-            throw err;
-          },
-        );
+        }).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'EADDRINUSE')
+            throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
+          if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+            throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
+          if (err.code === 'EACCES')
+            throw usageError(`no permission to listen on port ${port}`, 'use a port above 1023, or --port 0');
+          throw err;
+        });
         if (opts.json)
           process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
         else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { redactConfig, redactText } from '../config/index.js';
+import { checkTargetSet, redactConfig, redactText } from '../config/index.js';
 import { checkOutputDir } from '../config/outdir.js';
 import { InputError, type ModelRef } from '../core/index.js';
 import { createTrainer, resolveRound, resolveRun, TRAINER_BACKENDS, type TrainOutput } from '../fix/index.js';
@@ -82,6 +82,7 @@ export function resolveBase(
     if (existsSync(base)) return folderBase(base, backend);
     if (base.includes(':')) return { id: base, target: base };
     const named = ctx.config.targets[base];
+    if (named) checkTargetSet(ctx.config, base);
     if (named) return { id: base, target: named.type === 'embedded' ? `embedded:${named.model}` : base };
     // A Hugging Face id (owner/name) is a base only TRL can fetch.
     if (backend === 'trl' && /^[\w.-]+\/[\w.-]+$/.test(base)) return { id: base, target: base, path: base };
@@ -95,6 +96,8 @@ export function resolveBase(
   const roundModel = store.getRounds(runId).find((x) => x.round === round)?.model;
   if (roundModel) return asRef(roundModel) ?? { id: roundModel, target: roundModel };
   const name = ctx.targetName(ctx.config.roles.target);
+  // Its type decides the base; a target with unset variables is a placeholder until they are set.
+  if (ctx.config.roles.target in ctx.config.targets) checkTargetSet(ctx.config, ctx.config.roles.target);
   const t = ctx.config.targets[ctx.config.roles.target];
   if (t?.type === 'embedded')
     return (

@@ -97,16 +97,30 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   }
 
   const envIssues: ConfigIssue[] = [];
+  // A target's unset variable matters only to a command that uses the target: `report` needs no
+  // API key, and a judge endpoint one run leaves out must not block it.
+  const unsetInTargets = new Map<string, ConfigIssue[]>();
   const data = interpolate(raw, [], (path, name) => {
-    envIssues.push({
+    const issue = {
       field: path.join('.'),
       message: `environment variable ${name} is not set`,
       file,
       line: lineOf(doc, counter, path),
       hint: `export ${name}=… before running, or write \${${name}:-default}`,
-    });
-  });
+    };
+    const target = path[0] === 'targets' && path.length > 2 ? String(path[1]) : undefined;
+    if (target === undefined) envIssues.push(issue);
+    else unsetInTargets.set(target, [...(unsetInTargets.get(target) ?? []), issue]);
+  }) as Record<string, unknown>;
   if (envIssues.length > 0) throw new ConfigValidationError(envIssues);
+  const targets = data.targets as Record<string, Record<string, unknown>> | undefined;
+  for (const name of unsetInTargets.keys()) {
+    const t = targets?.[name];
+    // Validated as the bare target its type makes (the rest waits for its variables); a bad type
+    // is still reported now.
+    if (t && ['openai', 'anthropic', 'embedded'].includes(t.type as string))
+      targets[name] = { type: t.type, ...(t.type !== 'embedded' && { model: t.model || 'unset' }) };
+  }
 
   const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success)
@@ -114,7 +128,23 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
 
   const config = result.data;
   rememberSecrets(config);
-  return resolvePaths(config, file, doc, counter);
+  const resolved = resolvePaths(config, file, doc, counter);
+  if (unsetInTargets.size) UNSET_TARGETS.set(resolved, unsetInTargets);
+  return resolved;
+}
+
+const UNSET_TARGETS = new WeakMap<Config, Map<string, ConfigIssue[]>>();
+
+/** The config's targets that name an unset environment variable, with the issues: using one is a
+ * ConfigValidationError naming the field and line (see `checkTargetSet`). */
+export function unsetTargets(config: Config): ReadonlyMap<string, ConfigIssue[]> {
+  return UNSET_TARGETS.get(config) ?? new Map();
+}
+
+/** Throws the unset-variable issues of target `name`, if it has any. */
+export function checkTargetSet(config: Config, name: string): void {
+  const issues = UNSET_TARGETS.get(config)?.get(name);
+  if (issues) throw new ConfigValidationError(issues);
 }
 
 /** Load `path`; with no path, `./breakfix.yaml` when it exists, else the built-in defaults. */

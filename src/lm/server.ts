@@ -80,8 +80,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (m.type === 'ready') {
         contextLength = m.config?.contextLength ?? 0;
         ok();
-      }
-      else if (m.type === 'fatal') fail(new Error(`cannot load the model in ${modelDir}: ${m.message}`));
+      } else if (m.type === 'fatal') fail(new Error(`cannot load the model in ${modelDir}: ${m.message}`));
     };
     worker.on('message', onMsg);
     worker.once('error', (e) => fail(new Error(`the generation worker failed to start: ${e.message}`)));

@@ -3,6 +3,7 @@
 import {
   anthropicTargetSchema,
   type Config,
+  checkTargetSet,
   embeddedTargetSchema,
   openaiTargetSchema,
   redactURL,
@@ -56,7 +57,10 @@ export function resolveTargetConfig(
 ): { name: string; config: TargetConfig } {
   if (typeof spec !== 'string') return { name: spec.type, config: spec };
   const named = config?.targets[spec];
-  if (named) return { name: spec, config: named };
+  if (named && config) {
+    checkTargetSet(config, spec);
+    return { name: spec, config: named };
+  }
   const colon = spec.indexOf(':');
   const kind = colon > 0 ? spec.slice(0, colon) : '';
   const rest = colon > 0 ? spec.slice(colon + 1) : '';

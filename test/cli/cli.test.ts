@@ -197,6 +197,37 @@ describe('breakfix CLI', () => {
     expect(existsSync(join(d, 'runs'))).toBe(false);
   });
 
+  it("a target's unset variable stops only the commands that use the target", async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bf-unset-'));
+    writeFileSync(
+      join(d, 'breakfix.yaml'),
+      'targets:\n  remote:\n    type: openai\n    model: m\n    baseURL: http://127.0.0.1:9/v1\n    apiKey: ${BF_TEST_NEVER_SET_KEY}\nroles:\n  target: remote\n',
+    );
+    const env = { BF_TEST_NEVER_SET_KEY: undefined };
+    const store = join(d, 's.db');
+    // A command that reaches the target is stopped before it writes anything, naming field and line.
+    const bench = await runCli(['bench', '--suite', 'harmful', '--limit', '1', '--store', store], {
+      cwd: d,
+      env,
+    });
+    expect(bench.code).toBe(2);
+    expect(bench.stderr).toMatch(
+      /targets\.remote\.apiKey: environment variable BF_TEST_NEVER_SET_KEY is not set \(.*breakfix\.yaml:6\)/,
+    );
+    expect(existsSync(store)).toBe(false);
+    const cycle = await runCli(['cycle', '--store', store], { cwd: d, env });
+    expect(cycle.code).toBe(2);
+    expect(cycle.stderr).toMatch(/BF_TEST_NEVER_SET_KEY is not set/);
+    expect(existsSync(store)).toBe(false);
+    // One that does not (another target, the store) runs.
+    const chat = await runCli(['chat', '--target', 'embedded:base', '--json', 'hello'], { cwd: d, env });
+    expect(chat.code, chat.stderr).toBe(0);
+    // config check reports it: the check is of the whole file.
+    const check = await runCli(['config', 'check'], { cwd: d, env });
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/BF_TEST_NEVER_SET_KEY is not set/);
+  }, 90_000);
+
   it('config check redacts secrets and warns about literal keys', async () => {
     const file = join(dir, 'secret.yaml');
     writeFileSync(

@@ -1,7 +1,8 @@
 // Every config error path names the field, the line and what was expected (table-driven).
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, parseConfig } from '../../src/config/index.js';
+import { ConfigValidationError, checkTargetSet, parseConfig, unsetTargets } from '../../src/config/index.js';
 import { ConfigError } from '../../src/core/index.js';
+import { resolveTargetConfig } from '../../src/targets/index.js';
 
 interface Case {
   name: string;
@@ -134,9 +135,9 @@ const cases: Case[] = [
     message: /^invalid YAML: .*[Mm]ap keys must be unique.* \(breakfix\.yaml:2\)$/,
   },
   {
-    name: 'missing environment variable',
-    yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_UNSET_VAR}\n',
-    message: 'targets.j.apiKey: environment variable BREAKFIX_TEST_UNSET_VAR is not set (breakfix.yaml:5)',
+    name: 'missing environment variable outside a target',
+    yaml: 'store: ${BREAKFIX_TEST_UNSET_VAR}/b.db\n',
+    message: 'store: environment variable BREAKFIX_TEST_UNSET_VAR is not set (breakfix.yaml:1)',
     hint: /export BREAKFIX_TEST_UNSET_VAR=/,
   },
   {
@@ -166,6 +167,29 @@ describe('config errors', () => {
     if (typeof message === 'string') expect(first).toBe(message);
     else expect(first).toMatch(message);
     if (hint) expect((caught as ConfigError).hint).toMatch(hint);
+  });
+
+  it("a target's unset variable is an error when the target is used, not when the config loads", () => {
+    const yaml =
+      'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_UNSET_VAR}\n  k:\n    type: openai\n    model: m\n';
+    const config = parseConfig(yaml, 'breakfix.yaml');
+    expect([...unsetTargets(config).keys()]).toEqual(['j']);
+    expect(() => checkTargetSet(config, 'k')).not.toThrow();
+    let caught: unknown;
+    try {
+      resolveTargetConfig('j', config);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    expect((caught as Error).message).toBe(
+      'targets.j.apiKey: environment variable BREAKFIX_TEST_UNSET_VAR is not set (breakfix.yaml:5)',
+    );
+    expect((caught as ConfigError).hint).toMatch(/export BREAKFIX_TEST_UNSET_VAR=/);
+    // A bad type is still found at load, variable or not.
+    expect(() =>
+      parseConfig('targets:\n  j:\n    type: opena\n    apiKey: ${BREAKFIX_TEST_UNSET_VAR}\n', 'b.yaml'),
+    ).toThrow(ConfigValidationError);
   });
 
   it('reports every independent issue, one per line', () => {

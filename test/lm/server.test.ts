@@ -136,7 +136,9 @@ describe('breakfix serve', () => {
     expect(strayOpts.body.error.message).toMatch(/stream_options/);
     const missing = await fetch(`${server.url}/nothing`);
     expect(missing.status).toBe(404);
-    const developer = await post(JSON.stringify({ model: 'tiny', messages: [{ role: 'tool', content: 'x' }] }));
+    const developer = await post(
+      JSON.stringify({ model: 'tiny', messages: [{ role: 'tool', content: 'x' }] }),
+    );
     expect(developer.body.error.message).toMatch(/system, developer, user, assistant/);
   });
 

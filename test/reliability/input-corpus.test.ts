@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/bench/index.js';
 import { loadSeedsFile } from '../../src/break/seeds/index.js';
 import { loadTemplatesFile } from '../../src/break/templates/index.js';
-import { loadConfig } from '../../src/config/index.js';
+import { checkTargetSet, loadConfig, unsetTargets } from '../../src/config/index.js';
 import { ConfigError, InputError } from '../../src/core/index.js';
 import { loadLabels } from '../../src/judge/index.js';
 import { writeFigures } from './helpers.js';
@@ -28,7 +28,11 @@ interface Expect {
 }
 
 const LOAD: Record<Loader, (file: string) => unknown> = {
-  config: (f) => loadConfig(f),
+  // As `config check` reads it: a target's unset variable, deferred at load, is reported too.
+  config: (f) => {
+    const config = loadConfig(f);
+    for (const name of unsetTargets(config).keys()) checkTargetSet(config, name);
+  },
   seeds: (f) => loadSeedsFile(f),
   templates: (f) => loadTemplatesFile(f),
   datasets: (f) => loadDataset(f, f.includes('mapped-column') ? { fields: { text: 'prompt' } } : {}),
