@@ -58,7 +58,8 @@ template or custom suite file the config names; request pacing (timeoutMs, retri
 change. Each round's model stays addressable as embedded:round-N.
 
 Examples:
-  $ breakfix cycle                         the embedded default, 3 fix rounds
+  $ breakfix cycle                         the embedded default: 2 to 3 fix rounds (cycle.minRounds,
+                                           then until a round meets the criteria, at most maxRounds)
   $ breakfix cycle --rounds 1 --json       one fix round, JSON on stdout
   $ breakfix cycle --resume                continue the last unfinished run
   $ breakfix cycle -c breakfix.yaml        a real model, per your config

@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { handleFatal } from './common.js';
+import { errorJson, handleFatal } from './common.js';
 
 type Register = (program: Command) => void;
 
@@ -95,6 +95,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     handleFatal(err);
+    // A parse error (an unknown option, a missing argument) happens before any action sees --json:
+    // machines reading stdout still get the failure in the shape every --json error has.
+    const args = argv.slice(2);
+    const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+    if (process.exitCode && options.includes('--json'))
+      process.stdout.write(
+        `${JSON.stringify({ error: errorJson(err, Number(process.exitCode)) }, null, 2)}\n`,
+      );
   }
 }
 

@@ -5,6 +5,7 @@ export {
   isSecretKey,
   REDACTED,
   redactConfig,
+  redactKnownSecrets,
   redactText,
   redactURL,
   registerSecret,

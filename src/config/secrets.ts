@@ -21,6 +21,14 @@ export function registerSecret(value: string): void {
   if (value.length >= 6) knownSecrets.add(value);
 }
 
+/** Scrub only the known secret values: for a model's reply, where key-shaped text that is no key
+ * of ours (a model writing an example `sk-…`) is the model's answer and must stay as it is. */
+export function redactKnownSecrets(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
 /** Scrub known secret values and key-like strings from free text (error messages, logs). */
 export function redactText(text: string): string {
   let out = text;

@@ -6,6 +6,7 @@ import {
   checkTargetSet,
   embeddedTargetSchema,
   openaiTargetSchema,
+  redactKnownSecrets,
   redactURL,
   registerURLSecrets,
   type TargetConfig,
@@ -160,6 +161,18 @@ function createEmbedded(model: string, ctx: TargetContext): Target {
   };
 }
 
+function withRedactedReplies(inner: Target): Target {
+  return {
+    id: inner.id,
+    async chat(messages: Message[], opts?: ChatOptions): Promise<Reply> {
+      const reply = await inner.chat(messages, opts);
+      const text = redactKnownSecrets(reply.text);
+      return text === reply.text ? reply : { ...reply, text };
+    },
+    close: inner.close?.bind(inner),
+  };
+}
+
 /** The bare provider target for a config. */
 export function createProviderTarget(cfg: TargetConfig, ctx: TargetContext = {}): Target {
   switch (cfg.type) {
@@ -180,6 +193,9 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
   if (ctx.raw) return t;
   const remote = cfg.type !== 'embedded';
   if (remote) {
+    // A reply that echoes a key (a server's misconfigured system prompt, a proxy's debug text) would
+    // carry it into the cache, transcripts, reports and fix data.
+    t = withRedactedReplies(t);
     // The embedded model runs in-process: no network to time out, nothing to retry or rate-limit.
     t = withTimeout(t, cfg.timeoutMs);
     t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm });

@@ -136,6 +136,20 @@ describe('breakfix CLI', () => {
     expect((await runCli(['chat'])).code).toBe(2);
   });
 
+  it('with --json, a parse error is JSON on stdout too, like every other error', async () => {
+    for (const args of [
+      ['bench', '--json', '--bogus'],
+      ['bench', '--json', '--limit', 'x'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error, args.join(' ')).toMatchObject({ exitCode: 2 });
+    }
+    expect(JSON.parse((await runCli(['bench', '--json', '--bogus'])).stdout).error.message).toMatch(
+      /unknown option '--bogus'/,
+    );
+  });
+
   it('init writes a starter config, refuses to overwrite, and --force overwrites', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'bf-init-'));
     const first = await runCli(['init'], { cwd });

@@ -53,6 +53,35 @@ async function hostile(status: number): Promise<{ url: string; server: Server; s
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, seen };
 }
 
+/** A leaky endpoint: a 200 reply whose text repeats the request's credentials (a proxy's debug
+ * echo, a system prompt that holds the key). */
+async function leaky(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          created: 0,
+          model: 'scripted-fake',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: `Debug: you sent ${req.headers.authorization ?? ''}` },
+              finish_reason: 'stop',
+            },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
+}
+
 /** A `${NAME}` reference as the config file spells it. */
 const ref = (name: string) => ['$', '{', name, '}'].join('');
 
@@ -69,12 +98,14 @@ describe('security: a planted API key appears in no output', () => {
   let good: FakeServer;
   let bad401: Awaited<ReturnType<typeof hostile>>;
   let bad500: Awaited<ReturnType<typeof hostile>>;
+  let echo: Awaited<ReturnType<typeof leaky>>;
   const outputs: { what: string; r: CliResult }[] = [];
 
   beforeAll(async () => {
     good = await startOpenAIServer({ script: (m) => scriptedFakeModel(m) });
     bad401 = await hostile(401);
     bad500 = await hostile(500);
+    echo = await leaky();
     writeFileSync(
       join(dir, 'breakfix.yaml'),
       [
@@ -103,6 +134,12 @@ describe('security: a planted API key appears in no output', () => {
         '    headers:',
         `      Authorization-Extra: ${ref('BREAKFIX_TEST_HEADER_SECRET')}`,
         '    retries: 1',
+        '  leaky:',
+        '    type: openai',
+        '    model: scripted-fake',
+        `    baseURL: ${echo.url}`,
+        `    apiKey: ${ref('OPENAI_API_KEY')}`,
+        '    retries: 0',
         '  claude:',
         '    type: anthropic',
         '    model: scripted-fake',
@@ -123,6 +160,7 @@ describe('security: a planted API key appears in no output', () => {
     await good?.close();
     bad401?.server.close();
     bad500?.server.close();
+    echo?.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -163,6 +201,8 @@ describe('security: a planted API key appears in no output', () => {
       ],
     ]);
     await batch([
+      // The key comes back in a 200 reply: the chat prints, caches and stores it redacted.
+      ['chat leaky', ['chat', '--target', 'leaky', 'hello', '--json']],
       ['chat anthropic 401', ['chat', '--target', 'claude', 'hello'], debug],
       [
         'judge 401',
@@ -191,6 +231,10 @@ describe('security: a planted API key appears in no output', () => {
     expect(codes['bench 500']).toBe(3);
     expect(codes['chat 401 (spec)']).toBe(3);
     expect(codes['chat anthropic 401']).toBe(3);
+    expect(codes['chat leaky']).toBe(0);
+    expect(outputs.find((o) => o.what === 'chat leaky')!.r.stdout).toContain(
+      'Debug: you sent Bearer [redacted]',
+    );
     for (const f of ['report html', 'report md', 'report json', 'report junit'])
       expect(codes[f], f).not.toBe(2);
     expect(good.log.some((l) => l.headers.authorization === `Bearer ${KEY}`)).toBe(true);

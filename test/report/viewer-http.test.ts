@@ -133,6 +133,9 @@ describe('breakfix view server', () => {
     expect(att.json.transcript[1].content).toContain(XSS.script); // data stays data; the page escapes it
     expect((await get('/api/attempts/nope')).status).toBe(404);
     expect((await get('/api/runs/nope')).status).toBe(404);
+    // A longer path is no endpoint, not its prefix's answer.
+    expect((await get(`/api/runs/${RUN_ID}/attempts/extra`)).status).toBe(404);
+    expect((await get(`/api/runs/${RUN_ID}/facets/x/y`)).status).toBe(404);
     expect((await get(`/api/runs/${RUN_ID}/attempts?round=x`)).status).toBe(400);
     expect((await get('/api/runs/%E0%A4%A')).status).toBe(400);
   });

@@ -98,6 +98,8 @@ function recordMatches(r: TrainingRecord, q: Query): boolean {
 export function handleApi(store: Store, path: string, q: Query): unknown {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // ['api', ...]
   const [, a, b, c] = parts;
+  // At most /api/runs/<id>/<what>: a longer path names nothing, and must not answer as its prefix.
+  if (parts.length > 4) throw new HttpError(404, `no such endpoint: ${path}`);
   if (a === 'runs' && !b) {
     return store.listRuns().map((r) => ({
       id: r.id,
