@@ -2,6 +2,7 @@
 // against the target, judge, store every attempt under a deterministic id (a rerun skips what is
 // stored), stop at the budget, and summarise. ASR counts decided outcomes only; error and
 // undetermined are reported beside it.
+
 import {
   type Attempt,
   createRng,
@@ -22,6 +23,7 @@ import type { RunRow, Store } from '../store/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
 import { getConverter } from './converters/index.js';
+import { dataFingerprint } from './fingerprint.js';
 import { getPersona, OFFLINE_CONVERTERS, type PersonaId, type PlannedAttack } from './personas.js';
 import { type Bandit, type BanditAlgorithm, SearchState } from './search.js';
 import { builtinTemplates, getTemplate } from './templates/index.js';
@@ -235,7 +237,16 @@ export function resumeConflict(
   run: RunRow,
   opts: Pick<
     RedteamOptions,
-    'target' | 'targetId' | 'persona' | 'split' | 'seed' | 'techniques' | 'languages' | 'categories'
+    | 'target'
+    | 'targetId'
+    | 'persona'
+    | 'split'
+    | 'seed'
+    | 'techniques'
+    | 'languages'
+    | 'categories'
+    | 'seeds'
+    | 'templates'
   >,
 ): string | undefined {
   if (run.kind !== 'redteam') return `run ${run.id} is a ${run.kind} run, not a redteam run`;
@@ -261,6 +272,13 @@ export function resumeConflict(
   for (const [key, value] of Object.entries(now)) {
     if (!(key in was)) continue; // a run stored without the setting: nothing to compare
     if (!same(was[key], value)) return `run ${run.id} used ${key} ${show(was[key])} (not ${show(value)})`;
+  }
+  const inputs = was.inputs as { seeds?: string; templates?: string } | undefined;
+  if (inputs) {
+    const current = dataFingerprint(opts.seeds, opts.templates);
+    const changed = (['seeds', 'templates'] as const).filter((k) => inputs[k] !== current[k]);
+    if (changed.length)
+      return `run ${run.id} started on other ${changed.join(' and ')} (the files of seeds.files / templates.files changed since)`;
   }
   return undefined;
 }
@@ -357,6 +375,8 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         categories: opts.categories ?? [],
         budget: opts.budget ?? {},
         split: opts.split ?? 'attack',
+        // What it attacks with, by content: a resume on edited seed or template files is another run.
+        inputs: dataFingerprint(opts.seeds, opts.templates),
       },
     });
   }

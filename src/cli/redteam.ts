@@ -210,8 +210,10 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       categories,
       split,
       seed,
+      seeds,
+      templates: files.templates,
     };
-    // Rerunning a red-team run with its settings resumes it; anything else is another run.
+    // Rerunning a red-team run with its settings (and data) resumes it; anything else is another run.
     const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
     const conflict = existing && resumeConflict(existing, settings);
     if (conflict)
@@ -223,7 +225,6 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
     const summary = await runRedteam({
       ...settings,
-      seeds,
       judges,
       budget,
       concurrency,
@@ -233,7 +234,6 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       progress: ctx.progress,
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
-      templates: files.templates,
     });
     const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
     if (named.length && summary.unavailable.length === named.length)

@@ -2,9 +2,9 @@
 // dataset files. The config names them by path only, so a file edited between a crash and its resume
 // would leave the config unchanged and mix two datasets in one run; their contents are fingerprinted
 // when a run starts and compared when it resumes.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { dataFingerprint, sha256 } from '../break/fingerprint.js';
 import type { Config } from '../config/index.js';
 import { InputError, type Seed, type Template } from '../core/index.js';
 import type { Store } from '../store/index.js';
@@ -18,8 +18,6 @@ export interface CycleInputs {
 
 /** The step marker that holds a run's inputs (round 0, beside the round's own step markers). */
 const MARKER = 'inputs';
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Seeds and templates are fingerprinted as loaded (a reformatted file that loads the same is the
  * same input); a custom suite's file byte for byte, since its rows are loaded by the bench step. */
@@ -36,11 +34,7 @@ export function cycleInputs(
       suites[c.name] = null;
     }
   }
-  return {
-    seeds: sha256(JSON.stringify(data.seeds ?? [])),
-    templates: sha256(JSON.stringify(data.templates ?? [])),
-    suites,
-  };
+  return { ...dataFingerprint(data.seeds, data.templates), suites };
 }
 
 export function recordInputs(store: Store, runId: string, inputs: CycleInputs): void {
