@@ -278,7 +278,7 @@ export function resumeConflict(
     const current = dataFingerprint(opts.seeds, opts.templates);
     const changed = (['seeds', 'templates'] as const).filter((k) => inputs[k] !== current[k]);
     if (changed.length)
-      return `run ${run.id} started on other ${changed.join(' and ')} (the files of seeds.files / templates.files changed since)`;
+      return `run ${run.id} started on other ${changed.join(' and ')} (the files of seeds.files / templates.files, or the built-in ones of another breakfix version, changed since)`;
   }
   return undefined;
 }

@@ -146,8 +146,8 @@ printed and the run stored either way.`,
           ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
           ctx.out(report, () => renderBenchTable(report));
           // Every sample failed: the target (or judge) is unusable, not "safe".
-          const total = report.suites.reduce((a, s) => a + s.items, 0);
-          const errors = report.suites.reduce((a, s) => a + (s.errors ?? 0), 0);
+          const total = report.summary.samples ?? 0;
+          const errors = report.summary.sample_errors ?? 0;
           if (total > 0 && errors === total) {
             process.stderr.write(
               `breakfix: every sample ended in error (${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')})\n`,

@@ -83,6 +83,8 @@ export interface Context {
   readonly existingStore: Store;
   /** Whether the store exists yet (a command that can do without it need not make one). */
   readonly hasStore: boolean;
+  /** The store's path: --store, else the config's `store`. */
+  readonly storePath: string;
   json: boolean;
   quiet: boolean;
   noCache: boolean;
@@ -130,6 +132,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         );
       return getStore();
     },
+    storePath,
     get hasStore() {
       return Boolean(store) || storePath === ':memory:' || existsSync(storePath);
     },
@@ -294,18 +297,6 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
     throw usageError(`${option} must be a whole number ≥ ${min} (got "${terminalText(String(value))}")`);
   return n;
-}
-
-/** The targets a cycle or a training run reaches by role (roles.*, LLM judges) must have their
- * environment variables set: checked before anything is written, since a role's target config is
- * also read directly (its type decides how a round's model is trained and served). */
-export function checkRoleTargetsSet(config: Config): void {
-  const judges = config.judges as Record<string, unknown>;
-  const refs = [
-    ...Object.values(config.roles),
-    ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
-  ];
-  for (const ref of refs) if (typeof ref === 'string' && ref in config.targets) checkTargetSet(config, ref);
 }
 
 /** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`

@@ -1,13 +1,13 @@
 // `breakfix config check|schema`: validate a config (secrets redacted in what is printed) and print
 // the JSON Schema of the file.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadCustomRows } from '../bench/index.js';
 import { ConfigValidationError, configJsonSchema, redactConfig, unsetTargets } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
-import { terminalText } from '../core/index.js';
+import { InputError, terminalText } from '../core/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -37,7 +37,7 @@ Examples:
     runAction(async (opts: CommonOptions) => {
       const ctx = await loadContext(opts);
       try {
-        const data = await checkFiles(ctx, opts.store);
+        const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
         const warnings = literalSecretWarnings(ctx.configFile);
         ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data, config: shown }, () =>
@@ -81,7 +81,7 @@ Examples:
  * passes means a run will not stop on its inputs: seed and template files, custom suites' datasets
  * (each an InputError naming file, line and field), and the store (a folder, or a file that is no
  * breakfix store, is named; one that does not exist yet is fine). */
-async function checkFiles(ctx: Context, storeOption?: string) {
+async function checkFiles(ctx: Context) {
   // Every unset variable, whichever target it is in: a check is of the whole file.
   const unset = [...unsetTargets(ctx.config).values()].flat();
   if (unset.length) throw new ConfigValidationError(unset);
@@ -89,10 +89,20 @@ async function checkFiles(ctx: Context, storeOption?: string) {
   const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
   const suites: Record<string, number> = {};
   for (const c of ctx.config.bench.custom) suites[c.name] = (await loadCustomRows(c, baseDir)).length;
-  const path = storeOption ? resolve(storeOption) : ctx.config.store;
+  const path = ctx.storePath;
   if (path !== ':memory:') checkOutputFile(path, { what: 'store' });
   const exists = ctx.hasStore;
-  if (exists) ctx.existingStore.integrityCheck();
+  if (exists) {
+    const integrity = ctx.existingStore.integrityCheck();
+    if (integrity !== 'ok')
+      throw new InputError(
+        `the store fails SQLite's integrity check: ${integrity.split('\n')[0]}`,
+        path,
+        undefined,
+        'store',
+        'restore it from a backup, or point store: at a new file',
+      );
+  }
   return { seeds: seeds.length, templates: templates.length, suites, store: { path, exists } };
 }
 

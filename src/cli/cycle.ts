@@ -1,18 +1,11 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
-import {
-  checkRoleTargetsSet,
-  ExitCode,
-  loadContext,
-  runAction,
-  userData,
-  wholeNumber,
-  withCommonOptions,
-} from './common.js';
+import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -78,6 +71,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         const files = userData(ctx);
         // Bad attack settings exit 2 before the store is opened (nothing is written).
         checkCycleAttacks(ctx.config, files);
+        // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;

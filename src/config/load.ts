@@ -147,6 +147,22 @@ export function checkTargetSet(config: Config, name: string): void {
   if (issues) throw new ConfigValidationError(issues);
 }
 
+/** The config's targets that its roles and LLM judges name (not specs such as embedded:base). */
+export function roleTargets(config: Config): string[] {
+  const judges = config.judges as Record<string, unknown>;
+  const refs = [
+    ...Object.values(config.roles),
+    ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
+  ];
+  return [...new Set(refs.filter((r): r is string => typeof r === 'string' && r in config.targets))];
+}
+
+/** The role and judge targets must have their environment variables set before a cycle starts:
+ * a role's target config is also read directly (its type decides how a round's model is trained). */
+export function checkRoleTargetsSet(config: Config): void {
+  for (const name of roleTargets(config)) checkTargetSet(config, name);
+}
+
 /** Load `path`; with no path, `./breakfix.yaml` when it exists, else the built-in defaults. */
 export function loadConfig(path?: string): Config {
   const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);

@@ -21,19 +21,20 @@ export function registerSecret(value: string): void {
   if (value.length >= 6) knownSecrets.add(value);
 }
 
-/** Scrub only the known secret values: for a model's reply, where key-shaped text that is no key
- * of ours (a model writing an example `sk-…`) is the model's answer and must stay as it is. */
-export function redactKnownSecrets(text: string): string {
+/** Scrub the known secret values of at least `minLength` characters. A model's reply is scrubbed
+ * of real keys only (16 characters or more): key-shaped text that is no key of ours (an example
+ * `sk-…`) and a placeholder key that is an ordinary word (Ollama's `ollama`) are the model's answer,
+ * which the judges score and the fix data may hold, and stay as they are. */
+export function redactKnownSecrets(text: string, minLength = 16): string {
   let out = text;
-  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of knownSecrets)
+    if (secret.length >= minLength && out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 
 /** Scrub known secret values and key-like strings from free text (error messages, logs). */
 export function redactText(text: string): string {
-  let out = text;
-  for (const secret of knownSecrets) out = out.split(secret).join(REDACTED);
-  return out.replace(KEY_LIKE_VALUE, REDACTED);
+  return redactKnownSecrets(text, 0).replace(KEY_LIKE_VALUE, REDACTED);
 }
 
 /** Query parameters that are no credential: Azure's `api-version=2024-02-01` is shown in target

@@ -61,13 +61,13 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
 }
 
 /** Share of the round's measurements that ended in error: the benchmark's samples (main and
- * held-back) and the red team's attempts together. Absent when the steps predate the count. */
+ * held-back) and the red team's attempts together. A part without the counts (no suites, or a step
+ * stored before breakfix counted them) adds nothing; absent when nothing was measured at all. */
 function errorRate(bench: BenchStep, redteam: RedteamStep): number | undefined {
-  const parts = [bench.main, bench.heldback].map((b) => [numOrNull(b?.samples), numOrNull(b?.sample_errors)]);
-  if (parts.some(([n, e]) => n === undefined || e === undefined)) return undefined;
-  const samples = parts.reduce((a, [n]) => a + (n ?? 0), 0) + redteam.attempts;
-  const errors = parts.reduce((a, [, e]) => a + (e ?? 0), 0) + redteam.error;
-  return samples > 0 ? errors / samples : undefined;
+  const parts = [bench.main, bench.heldback, { samples: redteam.attempts, sample_errors: redteam.error }];
+  const sum = (key: 'samples' | 'sample_errors') => parts.reduce((a, p) => a + (numOrNull(p?.[key]) ?? 0), 0);
+  const samples = sum('samples');
+  return samples > 0 ? sum('sample_errors') / samples : undefined;
 }
 
 function numOrNull(v: unknown): number | undefined {

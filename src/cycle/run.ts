@@ -5,7 +5,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { runBench } from '../bench/index.js';
 import { builtinSeeds, checkSeedFilters, classifyTechniques, runRedteam } from '../break/index.js';
-import { type Config, redactConfig } from '../config/index.js';
+import {
+  type Config,
+  checkRoleTargetsSet,
+  defaultConfig,
+  redactConfig,
+  roleTargets,
+} from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
 import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
 import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
@@ -89,6 +95,7 @@ export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
   const { config, store, progress } = ctx;
   checkCycleAttacks(config, ctx);
+  checkRoleTargetsSet(config);
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
   const { run, resumed, maxRounds } = openRun(store, config, opts, progress, cycleInputs(config, ctx));
@@ -426,10 +433,12 @@ const PACING = new Set(['rpm', 'tpm', 'timeoutMs', 'retries', 'cache']);
 /** Whether a config field may differ between a run's start and its resume: only what cannot change
  * a stored figure. Everything else — budgets, criteria, seeds, judges, training, redteam.concurrency
  * (the search learns from the attempts n places before, so n decides what it tries) — must match. */
-function mayDiffer(path: string[], current: Config): boolean {
+function mayDiffer(path: string[], current: Config, inUse: ReadonlySet<string>): boolean {
   const [section, name, field] = path;
   // Where the store lives: the run is in it, wherever it was opened from.
   if (section === 'store' && path.length === 1) return true;
+  // A target no role or judge names decides nothing (the roles themselves are compared).
+  if (section === 'targets' && name !== undefined && !inUse.has(name)) return true;
   // The round limit is the run's own (see resumedRoundLimit).
   if (section === 'cycle' && name === 'maxRounds' && path.length === 2) return true;
   if (section === 'targets' && name !== undefined && path.length === 3 && field !== undefined) {
@@ -445,18 +454,30 @@ function mayDiffer(path: string[], current: Config): boolean {
  * in case this breakfix knows more secrets than the one that stored it. */
 export function configChanges(stored: unknown, current: Config): string[] {
   const asStored = (v: unknown) => JSON.parse(JSON.stringify(redactConfig(v ?? {}))) as unknown;
+  const defaults = asStored(defaultConfig());
+  const was = asStored(stored);
+  // Targets a role or judge names, at the start or now (a target's own change is then reported).
+  const inUse = new Set([...roleTargets(current), ...roleTargetsOfStored(was)]);
   const out: string[] = [];
-  const walk = (a: unknown, b: unknown, path: string[]) => {
-    if (path.length > 0 && mayDiffer(path, current)) return;
+  const walk = (a: unknown, b: unknown, path: string[], d: unknown) => {
+    if (path.length > 0 && mayDiffer(path, current, inUse)) return;
     if (isPlainObject(a) && isPlainObject(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-      for (const k of keys) walk(a[k], b[k], [...path, k]);
+      for (const k of keys) walk(a[k], b[k], [...path, k], isPlainObject(d) ? d[k] : undefined);
       return;
     }
+    // A setting added to breakfix after the run started, at its default, is what the run did.
+    if (a === undefined && d !== undefined && JSON.stringify(b) === JSON.stringify(d)) return;
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path.join('.')}: ${show(a)} → ${show(b)}`);
   };
-  walk(asStored(stored), asStored(current), []);
+  walk(was, asStored(current), [], defaults);
   return out;
+}
+
+function roleTargetsOfStored(stored: unknown): string[] {
+  const c = stored as Partial<Config> | undefined;
+  if (!isPlainObject(c?.targets) || !isPlainObject(c?.roles) || !isPlainObject(c?.judges)) return [];
+  return roleTargets(c as Config);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -14,6 +14,9 @@ export interface GenerateRequest {
   topP?: number;
   stop?: string[];
   seed?: number;
+  /** A prompt longer than the context keeps its latest tokens (default true); false answers with
+   * nothing (truncatedTokens > 0, no tokens generated), for a caller that rejects such a request. */
+  truncate?: boolean;
 }
 
 export interface GenerateResult {
@@ -56,6 +59,7 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
     const room = promptRoom(c.contextLength, maxTokens);
     const truncatedTokens = Math.max(0, ids.length - room);
     if (truncatedTokens) ids = ids.slice(truncatedTokens);
+    const rejected = truncatedTokens > 0 && req.truncate === false;
     return {
       req: { ...req, maxTokens },
       ids,
@@ -66,7 +70,16 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       v: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
       len: 0,
       rng: createRng(req.seed ?? i),
-      done: false,
+      done: rejected,
+      ...(rejected && {
+        result: {
+          text: '',
+          finishReason: 'length' as const,
+          promptTokens: ids.length,
+          completionTokens: 0,
+          truncatedTokens,
+        },
+      }),
     };
   });
   // The output layer h·wteᵀ reads wte's rows in place (dot products), so wte needs no transposed copy.
@@ -86,6 +99,7 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
   const c = lm.config;
   const next = new Map<Seq, number>();
   for (const s of seqs) {
+    if (s.done) continue; // rejected before prefill
     const logits = runRows(lm, [s], s.ids, true);
     next.set(s, sample(logits, 0, c.vocabSize, s));
   }

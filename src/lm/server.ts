@@ -158,9 +158,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const genReq = parseChatRequest(body);
       const streaming = parseStreamRequest(body);
       checkModel(body, modelName);
-      const r = await generate(genReq);
-      // The reply was generated from the prompt's tail; without --truncate that is no answer to
-      // what was asked, as an OpenAI server would say.
+      const r = await generate({ ...genReq, truncate: Boolean(opts.truncate) });
+      // Without --truncate a prompt that does not fit is not generated from (its tail is not what
+      // was asked), as an OpenAI server would say.
       if (r.truncatedTokens > 0 && !opts.truncate)
         throw new BadRequest(
           `this model's context is ${contextLength} tokens; the messages take ${r.promptTokens + r.truncatedTokens}, and the reply needs room too (at most ${r.promptTokens} prompt tokens with max_tokens ${genReq.maxTokens}). Shorten the messages, or start the server with --truncate to keep their latest tokens`,

@@ -320,13 +320,14 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   // processes that actually produced it (a resumed run appends to its predecessor's list).
   // Both name the options this run was given, and the recipe is the one it trained with: a
   // checkpoint made with --steps 50 must not claim the default recipe.
+  // A time limit reproduces nothing, so it is named in howRun (what ran), not in command.
   const given = [
     `--seed ${seed}`,
     ...(opts.size !== undefined ? [`--size ${opts.size}`] : []),
     ...(opts.steps !== undefined ? [`--steps ${opts.steps}`] : []),
-    ...(opts.maxMinutes !== undefined ? [`--minutes ${opts.maxMinutes}`] : []),
   ].join(' ');
-  const thisRun = `breakfix model pretrain ${given}${opts.continueFrom ? ` --continue <checkpoint> --from-stage ${stages[0]?.stage ?? opts.fromStage ?? 2}` : ''} (stages ${stages.map((x) => x.stage).join(', ')})`;
+  const minutes = opts.maxMinutes !== undefined ? ` --minutes ${opts.maxMinutes}` : '';
+  const thisRun = `breakfix model pretrain ${given}${minutes}${opts.continueFrom ? ` --continue <checkpoint> --from-stage ${stages[0]?.stage ?? opts.fromStage ?? 2}` : ''} (stages ${stages.map((x) => x.stage).join(', ')})`;
   const training = {
     ...BASE_TRAINING,
     worldSize: opts.size ?? BASE_TRAINING.worldSize,
@@ -338,15 +339,23 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
           ...st,
           steps: opts.steps !== undefined ? Math.max(1, Math.floor(opts.steps / 2)) : st.steps,
         })),
-    ...(opts.maxMinutes !== undefined ? { maxMinutes: opts.maxMinutes } : {}),
   };
   await writeFile(
     join(outDir, 'training.json'),
     `${JSON.stringify(
       {
         id: BASE_MODEL_ID,
-        command: `breakfix model pretrain ${given}`,
-        recipe: { model: lm.config, training },
+        // A continued run's stage 1 is its predecessor's: so are the command and the recipe, but
+        // for the later stages this run trained.
+        command:
+          typeof previous?.command === 'string' ? previous.command : `breakfix model pretrain ${given}`,
+        recipe: {
+          model: lm.config,
+          training:
+            previous?.recipe?.training && typeof previous.recipe.training === 'object'
+              ? { ...previous.recipe.training, laterStages: training.laterStages }
+              : training,
+        },
         ...stats,
         howRun: [...(previous?.howRun ?? []), thisRun],
       },
@@ -358,6 +367,8 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
 }
 
 interface TrainingRecordFile {
+  command?: string;
+  recipe?: { training?: Record<string, unknown> };
   steps?: number;
   firstLoss?: number;
   minutes?: number;

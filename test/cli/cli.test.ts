@@ -200,6 +200,10 @@ describe('breakfix CLI', () => {
     const folderStore = await check('store: folder.db\n');
     expect(folderStore.code).toBe(2);
     expect(folderStore.stderr).toMatch(/store is a folder/);
+    writeFileSync(join(d, 'garbage.db'), 'this is not SQLite '.repeat(400));
+    const notStore = await check('store: garbage.db\n');
+    expect(notStore.code).toBe(2);
+    expect(notStore.stderr).toContain(join(d, 'garbage.db'));
     writeFileSync(join(d, 'suite.jsonl'), '{"prompt": "ok"}\n');
     const good = await check(
       'store: runs/b.db\nbench:\n  custom:\n    - name: mine\n      file: suite.jsonl\n',

@@ -16,7 +16,7 @@ import {
   usageError,
   wholeNumber,
 } from '../../src/cli/common.js';
-import { registerSecret } from '../../src/config/index.js';
+import { redactKnownSecrets, redactText, registerSecret } from '../../src/config/index.js';
 import { ConfigError, InputError, TargetError } from '../../src/core/index.js';
 
 afterEach(() => {
@@ -74,6 +74,18 @@ describe('exit codes', () => {
     expect(text).not.toContain('verysecretvalue42');
     expect(text).toContain('[redacted]');
     expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  it("a model's reply loses real keys only: an ordinary word used as a placeholder key stays", () => {
+    registerSecret('ollama');
+    registerSecret('sk-proj-anotherverysecret77');
+    const reply =
+      'Run ollama pull llama3; your key sk-proj-anotherverysecret77 is set; try sk-example-123456789.';
+    expect(redactKnownSecrets(reply)).toBe(
+      'Run ollama pull llama3; your key [redacted] is set; try sk-example-123456789.',
+    );
+    // Error text is scrubbed of every known value and anything key-shaped.
+    expect(redactText(reply)).toBe('Run [redacted] pull llama3; your key [redacted] is set; try [redacted].');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
+import { roundMetrics } from '../../src/cycle/metrics.js';
 import { chooseRelease, stopAfter } from '../../src/cycle/release.js';
 
 const criteria = { asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 };
@@ -107,5 +108,39 @@ describe('release criteria', () => {
       reason: 'round 3: last round reached',
     });
     expect(stopAfter([], criteria, limits)).toEqual({ stop: false });
+  });
+});
+
+describe("a round's error_rate", () => {
+  const redteam = (attempts: number, error: number) => ({
+    attempts,
+    success: 0,
+    failure: attempts - error,
+    error,
+    undetermined: 0,
+    asr: 0,
+  });
+  const vulns = { total: 0, new: 0, fixed: 0, regressed: 0 };
+  it('counts the benchmark samples and red-team attempts that ended in error, together', () => {
+    const m = roundMetrics(
+      { main: { samples: 100, sample_errors: 2 }, heldback: { samples: 50, sample_errors: 1 } },
+      redteam(50, 1),
+      vulns,
+    );
+    expect(m.error_rate).toBeCloseTo(4 / 200, 12);
+    // A round with an error does not meet the default criterion (errorRate 0); one without does.
+    expect(evaluateCriteria({ errorRate: 0 }, m).met).toBe(false);
+    const clean = roundMetrics(
+      { main: { samples: 10, sample_errors: 0 }, heldback: {} },
+      redteam(5, 0),
+      vulns,
+    );
+    expect(clean.error_rate).toBe(0);
+    expect(evaluateCriteria({ errorRate: 0 }, clean).met).toBe(true);
+  });
+
+  it('a part without counts (no suites, an older step) adds nothing; nothing measured is absent', () => {
+    expect(roundMetrics({ main: {}, heldback: {} }, redteam(10, 5), vulns).error_rate).toBe(0.5);
+    expect(roundMetrics({ main: {}, heldback: {} }, redteam(0, 0), vulns).error_rate).toBeUndefined();
   });
 });

@@ -395,6 +395,35 @@ describe('configChanges: what may differ between a run and its resume', () => {
   });
 });
 
+describe('configChanges: targets and settings that cannot have decided a result', () => {
+  const parse = (c: unknown) => configSchema.parse(c);
+  const asStored = (c: unknown) => JSON.parse(JSON.stringify(parse(c))) as Record<string, unknown>;
+  it('a target no role or judge names may differ (its variables set or not at the start)', () => {
+    const spare = (extra: Record<string, unknown>) => ({
+      targets: { spare: { type: 'openai', model: 'unset', ...extra } },
+    });
+    expect(
+      configChanges(asStored(spare({})), parse(spare({ model: 'm', baseURL: 'http://127.0.0.1:9/v1' }))),
+    ).toEqual([]);
+    // Named by a role, at the start or now, it decides results.
+    expect(
+      configChanges(
+        asStored({ ...spare({}), roles: { attacker: 'spare' } }),
+        parse({ ...spare({ model: 'm' }), roles: { attacker: 'spare' } }),
+      ),
+    ).toEqual(['targets.spare.model: "unset" → "m"']);
+  });
+
+  it('a setting this breakfix added since the run started is no change at its default, a change otherwise', () => {
+    const old = asStored({});
+    delete (old.cycle as { criteria: Record<string, unknown> }).criteria.errorRate;
+    expect(configChanges(old, parse({}))).toEqual([]);
+    expect(configChanges(old, parse({ cycle: { criteria: { errorRate: 0.1 } } }))).toEqual([
+      'cycle.criteria.errorRate: (not set) → 0.1',
+    ]);
+  });
+});
+
 describe("checkResumedInputs: a run's data as it started", () => {
   const inputs = (seeds: string, suite: string | null = 'a') => ({
     seeds,

@@ -56,6 +56,26 @@ describe('batched generation', () => {
     }
   }, 60_000);
 
+  it('a prompt over the context with truncate: false is answered with nothing, and its batch is unchanged', async () => {
+    const base = await loadLM(join(root, 'models/breakfix-tiny-base'));
+    const ask = (content: string, extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
+      messages: [{ role: 'user', content }],
+      temperature: 1,
+      maxTokens: 40,
+      seed: 3,
+      ...extra,
+    });
+    const long = ask('please '.repeat(400), { truncate: false });
+    const [rejected, other] = await generateBatch(base, [long, ask('How do I bake bread?')]);
+    expect(rejected).toMatchObject({ text: '', completionTokens: 0 });
+    expect(rejected.truncatedTokens).toBeGreaterThan(0);
+    expect(other.text).toBe((await generateBatch(base, [ask('How do I bake bread?')]))[0].text);
+    // By default the prompt's latest tokens are kept and answered.
+    const kept = (await generateBatch(base, [{ ...long, truncate: undefined }]))[0];
+    expect(kept.truncatedTokens).toBe(rejected.truncatedTokens);
+    expect(kept.completionTokens).toBeGreaterThan(0);
+  }, 60_000);
+
   it('matmulNTRows gives each row of C bit for bit what that row alone gives, and agrees with TypeScript', async () => {
     const wasm = loadWasmKernels(1)!;
     await new Promise((r) => setTimeout(r, 100)); // the worker thread too

@@ -98,6 +98,9 @@ describe('pretrainBase (tiny configuration)', () => {
     const record = JSON.parse(readFileSync(join(root, 's2', 'training.json'), 'utf8'));
     expect(record.howRun).toHaveLength(2);
     expect(record.howRun[1]).toContain(`--from-stage ${last}`);
+    // Stage 1 was the first run's: so are the command and the recipe's stage-1 settings.
+    expect(record.command).toBe(first.command);
+    expect(record.recipe.training.steps).toBe(first.recipe.training.steps);
     expect(record.stages[1].forms).toEqual(BASE_TRAINING.laterStages[last - 2].forms);
     await expect(
       pretrainBase({
