@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
-import { type Config, checkTargetSet, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
+import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
 import {
   BreakfixError,
   InputError,
