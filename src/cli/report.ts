@@ -81,7 +81,7 @@ export function register(program: Command): void {
       )
       .option(
         '-o, --out <file>',
-        'write here; "-" for stdout (default: html → <store dir>/reports/<run>.html, others → stdout)',
+        'write here; "-" for stdout (default: html → <store dir>/reports/<run>.html, or <run>.gate.html with --fail-on; others → stdout)',
       )
       .option(
         '--fail-on <rules>',
@@ -142,7 +142,10 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
           const criteria = evaluateRules(data, rules);
           const text = await renderReport(data, format, criteria);
           let out = opts.out;
-          if (out === undefined && format === 'html') out = reportPathOf(store, run.id);
+          // The run's own report is judged on its own criteria; one gated on --fail-on rules goes
+          // beside it rather than over it.
+          if (out === undefined && format === 'html')
+            out = reportPathOf(store, run.id).replace(/\.html$/, explicit ? '.gate.html' : '.html');
           if (out && out !== '-')
             writeOutputFile(out, text, { what: opts.out ? 'report file (--out)' : 'report file' });
           const failed = criteria.filter((c) => !c.pass);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIN, runCli } from '../cli/run-cli.js';
 import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
@@ -63,6 +63,19 @@ describe('breakfix report', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/criteria failed/);
     expect(r.stderr).toMatch(/criterion failed: asr>0.001/);
+  }, 60_000);
+
+  it("an HTML report gated on --fail-on goes beside the run's own report, not over it", async () => {
+    const own = await report();
+    expect(own.code, own.stderr).toBe(0);
+    const ownFile = join(dirname(fx.storePath), 'reports', `${RUN_ID}.html`);
+    const before = readFileSync(ownFile, 'utf8');
+    const gated = await report('--fail-on', 'asr>0');
+    expect(gated.code).toBe(1);
+    const gateFile = join(dirname(fx.storePath), 'reports', `${RUN_ID}.gate.html`);
+    expect(gated.stdout).toContain(gateFile);
+    expect(readFileSync(gateFile, 'utf8')).toContain('asr&gt;0');
+    expect(readFileSync(ownFile, 'utf8')).toBe(before);
   }, 60_000);
 
   it('exit 2 with a clear message on bad rules, formats and runs', async () => {
