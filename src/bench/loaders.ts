@@ -37,8 +37,9 @@ export interface DatasetItem extends Seed {
 export interface LoadOptions {
   format?: DatasetFormat;
   fields?: FieldMap | Record<string, string>;
-  /** Kind for rows that say neither kind nor label (default: harmful). */
-  defaultKind?: SeedKind;
+  /** Kind for rows that say neither kind nor label (default: harmful); `required`: such a row is
+   * an InputError (an over-refusal set whose safe/unsafe split is lost would measure nothing). */
+  defaultKind?: SeedKind | 'required';
 }
 
 const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
@@ -113,7 +114,7 @@ function toItem(
   line: number,
   file: string,
   fields: FieldMap,
-  defaultKind: SeedKind,
+  defaultKind: SeedKind | 'required',
 ): DatasetItem {
   const get = (f: keyof FieldMap): string | undefined => {
     const cols = fields[f] ? [fields[f] as string] : DEFAULT_COLUMNS[f];
@@ -151,6 +152,13 @@ function toItem(
     else if (label === 'safe' || label === 'benign') kind = 'benign';
     else throw new InputError(`label must be "safe" or "unsafe", got "${clip(label)}"`, file, line, 'label');
   }
+  if (!kind && defaultKind === 'required')
+    throw new InputError(
+      `missing label: each row needs "safe" or "unsafe" (column ${fields.label ?? DEFAULT_COLUMNS.label.join(' / ')}; columns here: ${clip(Object.keys(row).join(', '))}), or a kind (harmful / benign)`,
+      file,
+      line,
+      'label',
+    );
   const split = get('split') as Split | undefined;
   if (split && !['train', 'attack', 'heldback'].includes(split))
     throw new InputError(
@@ -162,7 +170,7 @@ function toItem(
   const type = get('type');
   return {
     id: get('id') ?? stableId('ds', file, line, text),
-    kind: kind ?? defaultKind,
+    kind: kind ?? (defaultKind === 'required' ? 'harmful' : defaultKind),
     text,
     category: get('category'),
     language: get('language') ?? 'en',

@@ -57,7 +57,13 @@ export interface CustomSuiteSpec {
 export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cwd()): Promise<DatasetItem[]> {
   const kind = spec.kind ?? 'harmful';
   const file = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
-  const defaultKind = kind === 'helpfulness' || kind === 'groundedness' ? 'helpful' : 'harmful';
+  // An over-refusal set is two sets (harmful asks, benign look-alikes): each row must say which.
+  const defaultKind =
+    kind === 'helpfulness' || kind === 'groundedness'
+      ? 'helpful'
+      : kind === 'overrefusal'
+        ? 'required'
+        : 'harmful';
   const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
   const needs = kind === 'helpfulness' ? 'answer' : kind === 'groundedness' ? 'grounding' : undefined;
   for (const r of rows)

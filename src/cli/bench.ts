@@ -9,6 +9,7 @@ import {
   BUILTIN_SUITES,
   formatRate,
   loadCustomRows,
+  type RateOrMean,
   runBench,
 } from '../bench/index.js';
 import { newRunId } from '../core/index.js';
@@ -59,6 +60,23 @@ export function renderBenchTable(report: BenchReport): string {
     'rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval.',
   );
   return lines.join('\n');
+}
+
+/** The report as --json prints it: a rate or mean of nothing (n = 0: every sample in error or
+ * undetermined) is null, never a 0 a script would read as "0% attack success". */
+export function withNullEmptyRates(report: BenchReport): unknown {
+  const fix = (m: RateOrMean) =>
+    m.n > 0 ? m : { ...m, ...(m.kind === 'rate' ? { rate: null } : { mean: null }), lo: null, hi: null };
+  const fixAll = (metrics: Record<string, RateOrMean>) =>
+    Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, fix(m)]));
+  return {
+    ...report,
+    suites: report.suites.map((s) => ({
+      ...s,
+      metrics: fixAll(s.metrics),
+      slices: Object.fromEntries(Object.entries(s.slices).map(([k, v]) => [k, fixAll(v)])),
+    })),
+  };
 }
 
 export function register(program: Command): void {
@@ -118,7 +136,17 @@ printed and the run stored either way.`,
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
-          for (const c of custom) if (suites.includes(c.name)) await loadCustomRows(c, baseDir);
+          // A suite with no row in the split measures nothing, which is not a pass.
+          const inSplit = split === 'all' ? ['attack', 'heldback'] : [split];
+          for (const c of custom) {
+            if (!suites.includes(c.name)) continue;
+            const rows = await loadCustomRows(c, baseDir);
+            if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
+              throw usageError(
+                `suite "${terminalText(c.name)}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
+                'rows without a split column count in every split; pass --split to choose another',
+              );
+          }
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;
@@ -144,7 +172,7 @@ printed and the run stored either way.`,
             throw err;
           }
           ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
-          ctx.out(report, () => renderBenchTable(report));
+          ctx.out(withNullEmptyRates(report), () => renderBenchTable(report));
           // Every sample failed: the target (or judge) is unusable, not "safe".
           const total = report.summary.samples ?? 0;
           const errors = report.summary.sample_errors ?? 0;

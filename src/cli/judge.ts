@@ -84,6 +84,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const counts: Record<string, number> = {};
   const status = { ok: 0, error: 0, undetermined: 0 };
   const bad: { line: number; reason: string }[] = [];
+  // Where the judge failed and why, for the user (the verdicts in the output file hold each one).
+  const errorLines: number[] = [];
+  let firstError: string | undefined;
   let lineNo = 0;
   let batch: { line: number; row: Record<string, unknown> }[] = [];
   ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
@@ -113,6 +116,10 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     for (let i = 0; i < batch.length; i++) {
       const v = verdicts[i];
       status[v.status]++;
+      if (v.status === 'error') {
+        errorLines.push(batch[i].line);
+        firstError ??= v.rationale ?? 'judge error';
+      }
       const key = v.status === 'ok' ? String(v.value) : v.status;
       counts[key] = (counts[key] ?? 0) + 1;
       const row = {
@@ -149,8 +156,20 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       continue;
     }
     const r = row as Record<string, unknown>;
-    if (typeof r.prompt !== 'string' || typeof r.response !== 'string') {
-      bad.push({ line: lineNo, reason: 'needs string fields "prompt" and "response"' });
+    // Groundedness is judged against a source: without one there is nothing to judge.
+    const needed = [
+      'prompt',
+      'response',
+      ...(kind === 'groundedness' && r.source === undefined ? ['grounding'] : []),
+    ];
+    const wrong = needed.filter((f) => typeof r[f] !== 'string');
+    if (wrong.length) {
+      const what = (f: string) =>
+        `"${f}" ${r[f] === undefined ? 'is missing' : `is ${Array.isArray(r[f]) ? 'an array' : r[f] === null ? 'null' : typeof r[f]}, not a string`}`;
+      bad.push({
+        line: lineNo,
+        reason: `needs string fields ${needed.map((f) => `"${f}"`).join(', ')}: ${wrong.map(what).join('; ')}`,
+      });
       continue;
     }
     batch.push({ line: lineNo, row: r });
@@ -174,6 +193,8 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     ...status,
     skipped: bad.length,
     badLines: bad,
+    errorLines,
+    ...(firstError !== undefined && { firstError }),
     counts,
   };
   const text = () =>
@@ -188,8 +209,18 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   // With --out -, stdout is the JSONL: the summary goes to stderr.
   if (opts.out === '-') process.stderr.write(`${ctx.json ? JSON.stringify(summary, null, 2) : text()}\n`);
   else ctx.out(summary, text);
-  if (status.error > 0) return ExitCode.runtime;
+  if (status.error > 0) {
+    const shown = errorLines.slice(0, 10).join(', ');
+    process.stderr.write(
+      `breakfix: ${status.error} line(s) ended in a judge error (line${errorLines.length > 1 ? 's' : ''} ${shown}${errorLines.length > 10 ? ', …' : ''}); first: ${terminalText(firstError ?? 'judge error')}\n`,
+    );
+    return ExitCode.runtime;
+  }
   if (bad.length > 0) return ExitCode.input;
+  if (summary.judged === 0) {
+    process.stderr.write(`breakfix: ${terminalText(inName)} holds no line to judge\n`);
+    return ExitCode.input;
+  }
   // A judge that decided no line at all (an LLM judge whose replies never parse) is not a result.
   if (status.undetermined > 0 && status.ok === 0) {
     process.stderr.write(
@@ -342,6 +373,18 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     }
     return lines.join('\n');
   });
+  // A judge that failed was not measured on those examples (they count as disagreements above): the
+  // figures are a judge-plus-outage number, and a script must not take them as the judge's.
+  if (cal.errors > 0) {
+    process.stderr.write(
+      `breakfix: ${cal.errors} of ${cal.n} examples ended in a judge error (first: ${terminalText(cal.firstError ?? 'judge error')}); the figures above count them as disagreements\n`,
+    );
+    return ExitCode.runtime;
+  }
+  if (cal.n > 0 && cal.undetermined === cal.n) {
+    process.stderr.write(`breakfix: the judge decided none of the ${cal.n} examples (all undetermined)\n`);
+    return ExitCode.runtime;
+  }
   return ExitCode.ok;
 }
 
@@ -425,7 +468,7 @@ input, 3 a judge failed on some lines, or decided none (every line undetermined)
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels xstest_v2_completions_gpt4.csv --half held-out --worst 0\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json',
+      '\nExamples:\n  $ breakfix judge calibrate --labels test/judge/fixtures/refusal-eval.jsonl\n  $ breakfix judge calibrate --labels xstest_v2_completions_gpt4.csv --half held-out --worst 0\n  $ breakfix judge calibrate --labels human.csv --kind severity --judge gpt4o --json\n\nExit codes: 0 measured · 2 bad labels file or options · 3 the judge failed on some example\n(counted as a disagreement, named on stderr) or decided none.',
     )
     .action(
       runAction(async (opts: CalibrateOptions) => {

@@ -206,7 +206,28 @@ const benchSchema = z
       .array(z.enum(builtinSuites))
       .default([...builtinSuites])
       .describe('Built-in suites to run.'),
-    custom: z.array(customSuiteSchema).default([]).describe('Your own datasets as suites.'),
+    custom: z
+      .array(customSuiteSchema)
+      .default([])
+      .superRefine((custom, ctx) => {
+        // A suite is found by name (`--suite`, the report): two of one name, or one named like a
+        // built-in, would run one dataset in the other's place.
+        custom.forEach((c, i) => {
+          if ((builtinSuites as readonly string[]).includes(c.name))
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'name'],
+              message: `"${c.name}" is a built-in suite's name; give your suite another (e.g. my_${c.name})`,
+            });
+          else if (custom.findIndex((d) => d.name === c.name) < i)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'name'],
+              message: `duplicate suite name "${c.name}" (bench.custom.${custom.findIndex((d) => d.name === c.name)} has it)`,
+            });
+        });
+      })
+      .describe('Your own datasets as suites.'),
   })
   .prefault({})
   .describe('Benchmarks.');

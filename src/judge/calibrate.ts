@@ -58,6 +58,8 @@ export interface Calibration {
   disagreements: Disagreement[];
   errors: number;
   undetermined: number;
+  /** The first judge error's message (a target's HTTP status, a parse failure), when one ended so. */
+  firstError?: string;
 }
 
 export function cohensKappa(pairs: [string, string][]): number {
@@ -193,6 +195,9 @@ export async function calibrate(
     disagreements,
     errors: results.filter((r) => r.status === 'error').length,
     undetermined: results.filter((r) => r.status === 'undetermined').length,
+    ...(results.some((r) => r.status === 'error') && {
+      firstError: results.find((r) => r.status === 'error')?.rationale ?? 'judge error',
+    }),
   };
 }
 

@@ -151,6 +151,16 @@ const cases: Case[] = [
     yaml: 'bench:\n  custom:\n    - name: x\n      file: ../x.csv\n',
     message: 'bench.custom.0.file: path "../x.csv" leaves the project folder (breakfix.yaml:4)',
   },
+  {
+    name: 'two custom suites of one name',
+    yaml: 'bench:\n  custom:\n    - name: mine\n      file: a.csv\n    - name: mine\n      file: b.csv\n',
+    message: 'bench.custom.1.name: duplicate suite name "mine" (bench.custom.0 has it) (breakfix.yaml:5)',
+  },
+  {
+    name: 'a custom suite named like a built-in',
+    yaml: 'bench:\n  custom:\n    - name: overrefusal\n      file: a.csv\n',
+    message: /^bench\.custom\.0\.name: "overrefusal" is a built-in suite's name/,
+  },
 ];
 
 describe('config errors', () => {

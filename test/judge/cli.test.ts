@@ -9,6 +9,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -414,5 +416,107 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.stderr).toMatch(json.length ? /"judged": 1/ : /1 lines judged by .* → stdout/);
     }
     expect(statSync(dir).isDirectory()).toBe(true);
+  }, 60_000);
+});
+
+describe('breakfix judge: a judge that fails, and input with nothing to judge', () => {
+  // A SCRIPTED FAKE judge endpoint on 127.0.0.1 that fails every request with HTTP 500.
+  async function failingJudge(): Promise<{ url: string; close: () => void }> {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'boom in the judge', type: 'server_error' } }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      close: () => server.close(),
+    };
+  }
+
+  it('a failing judge: score files and calibrate exit 3, naming the failed lines and the first error', async () => {
+    const dir = workdir();
+    const judge = await failingJudge();
+    try {
+      writeFileSync(join(dir, 'in.jsonl'), `${REPLY}\n${REPLY}\n`);
+      const spec = `openai:j@${judge.url}`;
+      const scored = await cli(
+        [
+          'judge',
+          'refusal',
+          '--in',
+          'in.jsonl',
+          '--out',
+          'o.jsonl',
+          '--judge',
+          spec,
+          '--no-cache',
+          '--json',
+          '--store',
+          join(dir, 's.db'),
+        ],
+        dir,
+      );
+      expect(scored.status).toBe(3);
+      expect(scored.stderr).toMatch(
+        /breakfix: 2 line\(s\) ended in a judge error \(lines 1, 2\); first: .*boom in the judge/,
+      );
+      expect(JSON.parse(scored.stdout)).toMatchObject({
+        errorLines: [1, 2],
+        firstError: expect.stringMatching(/boom/),
+      });
+      writeFileSync(
+        join(dir, 'labels.jsonl'),
+        `${JSON.stringify({ prompt: 'p', response: 'No.', label: 'full_refusal' })}\n`,
+      );
+      const cal = await cli(
+        [
+          'judge',
+          'calibrate',
+          '--labels',
+          'labels.jsonl',
+          '--judge',
+          spec,
+          '--no-cache',
+          '--json',
+          '--store',
+          join(dir, 's.db'),
+        ],
+        dir,
+      );
+      expect(cal.status).toBe(3);
+      expect(cal.stderr).toMatch(/1 of 1 examples ended in a judge error \(first: .*boom in the judge/);
+      expect(JSON.parse(cal.stdout)).toMatchObject({ errors: 1, firstError: expect.stringMatching(/boom/) });
+    } finally {
+      judge.close();
+    }
+  }, 60_000);
+
+  it('groundedness lines need a grounding source; a file with no line to judge is exit 2', async () => {
+    const dir = workdir();
+    writeFileSync(
+      join(dir, 'g.jsonl'),
+      `${JSON.stringify({ prompt: 'q', response: 'x' })}\n${JSON.stringify({ prompt: 'q', response: 'y', grounding: 5 })}\n`,
+    );
+    const g = await cli(
+      ['judge', 'groundedness', '--in', 'g.jsonl', '--out', 'og.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(g.status).toBe(2);
+    expect(g.stderr).toContain(
+      'g.jsonl:1: skipped: needs string fields "prompt", "response", "grounding": "grounding" is missing',
+    );
+    expect(g.stderr).toContain(
+      'g.jsonl:2: skipped: needs string fields "prompt", "response", "grounding": "grounding" is number, not a string',
+    );
+    writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
+    const empty = await cli(
+      ['judge', 'refusal', '--in', 'empty.jsonl', '--out', 'oe.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/empty\.jsonl holds no line to judge/);
   }, 60_000);
 });
