@@ -3,8 +3,8 @@
 // an InputError naming the file and line (for Parquet, the row number).
 import { extname } from 'node:path';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import { InputError, type Seed, type SeedKind, type Split, stableId } from '../core/index.js';
-import { csvObjects, jsonlObjects, readText } from '../judge/index.js';
+import { InputError, readUtf8File, type Seed, type SeedKind, type Split, stableId } from '../core/index.js';
+import { csvObjects, jsonlObjects } from '../judge/index.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
 
@@ -81,7 +81,7 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     }
     rows = objects.map((row, i) => ({ line: i + 1, row }));
   } else {
-    const text = readText(file);
+    const text = readUtf8File(file, 'dataset');
     rows = format === 'csv' ? csvObjects(text, file) : jsonlObjects(text, file);
   }
   // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.

@@ -41,7 +41,10 @@ Examples:
   $ breakfix chat "How do I bake bread?"                      the candidate (embedded base model)
   $ breakfix chat --target embedded:round-1 "Hello"
   $ breakfix chat --target openai:llama3@http://localhost:11434/v1 "Hello"   Ollama
-  $ OPENAI_API_KEY=… breakfix chat --target openai:gpt-4o-mini --json "Hello"`,
+  $ OPENAI_API_KEY=… breakfix chat --target openai:gpt-4o-mini --json "Hello"
+
+Exit codes: 0 replied · 2 bad arguments, config or target spec · 3 the target failed (HTTP error,
+timeout, no reply).`,
     )
     .action(
       runAction(async (words: string[], opts: ChatCliOptions) => {

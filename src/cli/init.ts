@@ -18,7 +18,9 @@ export function register(program: Command): void {
       `
 Examples:
   $ breakfix init                 write ./breakfix.yaml
-  $ breakfix init my.yaml --force overwrite my.yaml`,
+  $ breakfix init my.yaml --force overwrite my.yaml
+
+Exit codes: 0 written · 2 the file exists (without --force) or cannot be written there.`,
     )
     .action(
       runAction(async (file: string, opts: { force?: boolean; json?: boolean }) => {

@@ -425,7 +425,10 @@ input, 3 a judge failed on some lines, or decided none (every line undetermined)
         )
         .option('--concurrency <n>', 'lines judged at once', '16'),
     )
-      .addHelpText('after', `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl`)
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none.`,
+      )
       .action(
         runAction(async (opts: ScoreOptions) => {
           const ctx = await loadContext(opts);

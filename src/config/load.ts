@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../core/index.js';
+import { ConfigError, firstNonUtf8Line } from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
@@ -193,18 +193,6 @@ export function loadConfig(path?: string): Config {
       'save the config file as UTF-8',
     );
   return parseConfig(bytes.toString('utf8').replace(/^\uFEFF/, ''), file);
-}
-
-function firstNonUtf8Line(bytes: Buffer): number | undefined {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x0a) continue;
-    if (!isUtf8(bytes.subarray(start, i))) return line;
-    line++;
-    start = i + 1;
-  }
-  return undefined;
 }
 
 /** The JSON Schema of the config file (what a user writes: defaults make fields optional). */

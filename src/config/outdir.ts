@@ -4,37 +4,10 @@
 // Node 20's recursive mkdirSync loops forever on some paths (under /proc).
 import { accessSync, constants, mkdirSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../core/index.js';
+import { describeFsError, InputError } from '../core/index.js';
 
 /** What an errno means, in words. */
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'EEXIST':
-      return 'something else already exists there';
-    default:
-      return code ?? (err instanceof Error ? err.message : String(err));
-  }
-}
+export { describeFsError };
 
 interface Options {
   /** How the folder is named in messages ("output folder", "store folder"…). */

@@ -2,4 +2,5 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './reasoning.js';
 export * from './rng.js';
+export * from './text-file.js';
 export * from './types.js';

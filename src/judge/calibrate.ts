@@ -2,8 +2,8 @@
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
 import { wilson } from '../bench/metrics.js';
-import { InputError, type Judge } from '../core/index.js';
-import { csvObjects, jsonlObjects, readText } from './io.js';
+import { InputError, type Judge, readUtf8File } from '../core/index.js';
+import { csvObjects, jsonlObjects } from './io.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
 export interface LabelledExample {
@@ -239,7 +239,7 @@ function kindLabel(label: string, kind: string, file: string, line: number, fiel
  * final_label`) load as they are: `completion` is the response, `final_label` the label. With a
  * `kind`, each label is checked and normalised by kindLabel. */
 export function loadLabels(file: string, kind?: string): LabelledExample[] {
-  const text = readText(file);
+  const text = readUtf8File(file, 'labels file');
   const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
   if (rows.length === 0)
     throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);

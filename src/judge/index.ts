@@ -25,7 +25,7 @@ export {
 export { createJudges, type JudgeSet, type JudgesConfig } from './factory.js';
 export { offlineGroundednessJudge, ungroundedScore } from './groundedness.js';
 export { answerMatches, helpfulnessJudge } from './helpfulness.js';
-export { csvObjects, jsonlObjects, parseCsv, readText } from './io.js';
+export { csvObjects, jsonlObjects, parseCsv } from './io.js';
 export { offlineJailbreakJudge } from './jailbreak.js';
 export { fence } from './llm/fence.js';
 export {

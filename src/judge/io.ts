@@ -1,7 +1,3 @@
-// Small readers shared by judge and bench: an RFC 4180 CSV parser (quoted fields, doubled quotes,
-// newlines inside quotes) that reports the line each record starts on, and a JSONL reader.
-import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/index.js';
 
 export interface CsvRecord {
@@ -101,34 +97,4 @@ export function jsonlObjects(
     out.push({ line: i + 1, row: v as Record<string, unknown> });
   });
   return out;
-}
-
-/** Reads a UTF-8 text file strictly: invalid bytes are an InputError naming the first bad line (a
- * lenient decode would turn them into U+FFFD and fail later, on the wrong field, or not at all); a
- * byte-order mark is dropped. */
-export function readText(file: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new InputError(`cannot read file: ${(err as Error).message}`, file);
-  }
-  if (!isUtf8(bytes))
-    throw new InputError('not valid UTF-8 (save the file as UTF-8)', file, firstNonUtf8Line(bytes));
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** The 1-based line holding the first invalid UTF-8 sequence. */
-export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
-      if (!isUtf8(bytes.subarray(start, i))) return line;
-      line++;
-      start = i + 1;
-    }
-  }
-  return undefined;
 }

@@ -1,11 +1,7 @@
-// User seed files: JSONL, CSV (header row; XSTest-style `prompt,type,label` also accepted) or YAML
-// (a list, or { seeds: [...] }). Every bad entry is an InputError naming the file and line.
-import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { InputError, type Seed, stableId } from '../../core/index.js';
+import { InputError, readUtf8File, type Seed, stableId } from '../../core/index.js';
 
 const seedSchema = z
   .object({
@@ -173,30 +169,6 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
     seen.add(s.id);
   });
   return seeds;
-}
-
-/** Reads a UTF-8 text file strictly (also for template files): invalid bytes are an InputError
- * naming the first bad line, not U+FFFD that fails later on the wrong field; a BOM is dropped. */
-export function readUtf8File(path: string, what: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read ${what}: ${(e as Error).message}`, path);
-  }
-  if (!isUtf8(bytes)) {
-    let line = 1;
-    let start = 0;
-    for (let i = 0; i <= bytes.length; i++) {
-      if (i < bytes.length && bytes[i] !== 0x0a) continue;
-      if (!isUtf8(bytes.subarray(start, i))) break;
-      line++;
-      start = i + 1;
-    }
-    throw new InputError(`${what} is not valid UTF-8 (save it as UTF-8)`, path, line);
-  }
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads a seed file; the format comes from the extension (.jsonl, .csv, .yaml/.yml, .json). */

@@ -3,8 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { createRng, InputError, type Message, type Rng, type Template } from '../../core/index.js';
-import { readUtf8File } from '../seeds/file.js';
+import {
+  createRng,
+  InputError,
+  type Message,
+  type Rng,
+  readUtf8File,
+  type Template,
+} from '../../core/index.js';
 
 /** A faux exchange for few-/many-shot templates: [user, assistant]. */
 export type Shot = [string, string];

@@ -10,9 +10,9 @@
 // refusal-holdout15, refusal-holdout16 and the multilingual refusal-holdout17 and refusal-holdout19 —
 // only when named; see docs/JUDGES.md).
 import { fileURLToPath } from 'node:url';
-import { InputError, type RefusalLabel } from '../../core/index.js';
+import { InputError, type RefusalLabel, readUtf8File } from '../../core/index.js';
 import { cohensKappa, idHalf, loadLabels, normLabel } from '../calibrate.js';
-import { jsonlObjects, readText } from '../io.js';
+import { jsonlObjects } from '../io.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
 /** Every dev set (`test/judge/fixtures/<name>.jsonl`), in the order they were written: the default
@@ -245,7 +245,7 @@ function refusalLabelOf(file: string) {
 export function loadSecondAnnotator(file: string): Map<string, RefusalLabel> {
   const asLabel = refusalLabelOf(file);
   const out = new Map<string, RefusalLabel>();
-  for (const { line, row } of jsonlObjects(readText(file), file)) {
+  for (const { line, row } of jsonlObjects(readUtf8File(file, 'labels file'), file)) {
     if (typeof row.id !== 'string') throw new InputError('missing "id"', file, line, 'id');
     out.set(row.id, asLabel(row.label, line, 'label'));
   }

@@ -1,0 +1,64 @@
+// Reading the user's text files (seeds, templates, datasets, labels, configs) one way: strict
+// UTF-8, so invalid bytes are an error naming their line instead of U+FFFD that fails later on the
+// wrong field (or not at all); a byte-order mark dropped; a file-system failure said in words.
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { InputError } from './errors.js';
+
+/** A file-system error in words a user can act on ("no such file or folder", not ENOENT). */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EEXIST':
+      return 'something else already exists there';
+    default:
+      return code ?? (err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The 1-based line holding the first invalid UTF-8 sequence. */
+export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      if (!isUtf8(bytes.subarray(start, i))) return line;
+      line++;
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/** The text of a UTF-8 file; `what` names it in errors ("seed file", "dataset"). */
+export function readUtf8File(path: string, what = 'file'): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new InputError(`cannot read the ${what}: ${describeFsError(err)}`, path);
+  }
+  if (!isUtf8(bytes))
+    throw new InputError(`the ${what} is not valid UTF-8 (save it as UTF-8)`, path, firstNonUtf8Line(bytes));
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
