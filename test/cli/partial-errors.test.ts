@@ -36,6 +36,20 @@ function setup(url: string, extra = ''): { dir: string; db: string } {
 
 const env = { OPENAI_API_KEY: 'test-key-not-secret', NO_COLOR: '1' };
 
+/** `report --json` on the run: exit 1, not passed, the error_rate rule failing at `value`. */
+function expectFailsOnErrorRate(
+  report: { code: number | null; stdout: string; stderr: string },
+  value: number,
+) {
+  expect(report.code, report.stderr).toBe(1);
+  const out = JSON.parse(report.stdout);
+  expect(out.passed).toBe(false);
+  expect(out.criteria.find((c: { rule: string }) => c.rule === 'error_rate>0')).toMatchObject({
+    pass: false,
+    value,
+  });
+}
+
 describe('runs where some requests failed', () => {
   it('bench: exits 3 naming how many samples failed; report fails the run on error_rate', async () => {
     server = await everyOtherFails();
@@ -61,13 +75,7 @@ describe('runs where some requests failed', () => {
         env,
       },
     );
-    expect(report.code, report.stderr).toBe(1);
-    const out = JSON.parse(report.stdout);
-    expect(out.passed).toBe(false);
-    expect(out.criteria.find((c: { rule: string }) => c.rule === 'error_rate>0')).toMatchObject({
-      pass: false,
-      value: 0.5,
-    });
+    expectFailsOnErrorRate(report, 0.5);
   }, 90_000);
 
   it('bench: within cycle.criteria.errorRate the run exits 0', async () => {
@@ -123,13 +131,7 @@ describe('runs where some requests failed', () => {
       ],
       { cwd: dir, env },
     );
-    expect(report.code, report.stderr).toBe(1);
-    const out = JSON.parse(report.stdout);
-    expect(out.passed).toBe(false);
-    expect(out.criteria.find((c: { rule: string }) => c.rule === 'error_rate>0')).toMatchObject({
-      pass: false,
-      value: 0.5,
-    });
+    expectFailsOnErrorRate(report, 0.5);
   }, 90_000);
 
   it('redteam: every attempt in error exits 3 with a breakfix: line', async () => {

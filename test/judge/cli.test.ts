@@ -441,22 +441,16 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     const judge = await failingJudge();
     try {
       writeFileSync(join(dir, 'in.jsonl'), `${REPLY}\n${REPLY}\n`);
-      const spec = `openai:j@${judge.url}`;
+      const viaJudge = [
+        '--judge',
+        `openai:j@${judge.url}`,
+        '--no-cache',
+        '--json',
+        '--store',
+        join(dir, 's.db'),
+      ];
       const scored = await cli(
-        [
-          'judge',
-          'refusal',
-          '--in',
-          'in.jsonl',
-          '--out',
-          'o.jsonl',
-          '--judge',
-          spec,
-          '--no-cache',
-          '--json',
-          '--store',
-          join(dir, 's.db'),
-        ],
+        ['judge', 'refusal', '--in', 'in.jsonl', '--out', 'o.jsonl', ...viaJudge],
         dir,
       );
       expect(scored.status).toBe(3);
@@ -471,21 +465,7 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
         join(dir, 'labels.jsonl'),
         `${JSON.stringify({ prompt: 'p', response: 'No.', label: 'full_refusal' })}\n`,
       );
-      const cal = await cli(
-        [
-          'judge',
-          'calibrate',
-          '--labels',
-          'labels.jsonl',
-          '--judge',
-          spec,
-          '--no-cache',
-          '--json',
-          '--store',
-          join(dir, 's.db'),
-        ],
-        dir,
-      );
+      const cal = await cli(['judge', 'calibrate', '--labels', 'labels.jsonl', ...viaJudge], dir);
       expect(cal.status).toBe(3);
       expect(cal.stderr).toMatch(/1 of 1 examples ended in a judge error \(first: .*boom in the judge/);
       expect(JSON.parse(cal.stdout)).toMatchObject({ errors: 1, firstError: expect.stringMatching(/boom/) });
