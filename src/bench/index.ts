@@ -34,6 +34,7 @@ export {
   type BuiltinSuiteName,
   builtinSuite,
   type CustomSuiteSpec,
+  checkCustomSuites,
   customSuite,
   loadCustomRows,
   type RunBenchOptions,

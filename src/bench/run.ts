@@ -77,6 +77,27 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   return rows;
 }
 
+/** Reads every custom suite as a run will, before the run exists: a bad dataset, or one with no row
+ * in `split` (it would measure nothing, which is not a pass), is an InputError (exit 2). */
+export async function checkCustomSuites(
+  custom: readonly CustomSuiteSpec[],
+  baseDir: string,
+  split: BenchSplit,
+): Promise<void> {
+  const inSplit: string[] = split === 'all' ? ['attack', 'heldback'] : [split];
+  for (const c of custom) {
+    const rows = await loadCustomRows(c, baseDir);
+    if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
+      throw new InputError(
+        `suite "${c.name}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
+        isAbsolute(c.file) ? c.file : resolve(baseDir, c.file),
+        undefined,
+        undefined,
+        'rows without a split column count in every split',
+      );
+  }
+}
+
 /** A user dataset run with a built-in suite's semantics (judges, metrics). Rows without a split
  * count as part of every split. */
 export function customSuite(spec: CustomSuiteSpec, baseDir = process.cwd()): Suite {

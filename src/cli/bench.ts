@@ -7,8 +7,8 @@ import {
   type BenchReport,
   type BenchSplit,
   BUILTIN_SUITES,
+  checkCustomSuites,
   formatRate,
-  loadCustomRows,
   type RateOrMean,
   runBench,
 } from '../bench/index.js';
@@ -136,17 +136,11 @@ printed and the run stored either way.`,
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
-          // A suite with no row in the split measures nothing, which is not a pass.
-          const inSplit = split === 'all' ? ['attack', 'heldback'] : [split];
-          for (const c of custom) {
-            if (!suites.includes(c.name)) continue;
-            const rows = await loadCustomRows(c, baseDir);
-            if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
-              throw usageError(
-                `suite "${terminalText(c.name)}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
-                'rows without a split column count in every split; pass --split to choose another',
-              );
-          }
+          await checkCustomSuites(
+            custom.filter((c) => suites.includes(c.name)),
+            baseDir,
+            split,
+          );
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;

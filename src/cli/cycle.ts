@@ -1,6 +1,7 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { checkCustomSuites } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
@@ -73,6 +74,13 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         checkCycleAttacks(ctx.config, files);
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
+        // Custom suites are read as the bench step will read them (attack split): a bad dataset is
+        // exit 2 now, not a failed round 0.
+        await checkCustomSuites(
+          ctx.config.bench.custom,
+          ctx.configFile ? dirname(ctx.configFile) : process.cwd(),
+          'attack',
+        );
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         const result = await runCycle(

@@ -1,5 +1,6 @@
 // `breakfix cycle` checks its settings before it stores or trains anything: a typo in the config's
-// redteam.categories / languages / techniques, or a --report it cannot write, exits 2 naming it.
+// redteam.categories / languages / techniques, a custom suite's dataset it cannot read, or a --report
+// it cannot write, exits 2 naming it.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,10 @@ describe('breakfix cycle: settings checked before the first round', () => {
       /unknown language "xx" in the config's redteam\.languages; the seeds in use have: .*en/,
     ],
     ['redteam:\n  techniques: [base64, nosuch]\n', /techniques: unknown technique "nosuch"/],
+    [
+      'bench:\n  custom:\n    - name: mine\n      file: nope.jsonl\n',
+      /cannot read the dataset: no such file or folder \(.*nope\.jsonl\)/,
+    ],
   ])(
     '%s exits 2 before a store is made',
     async (yaml, message) => {
