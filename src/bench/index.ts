@@ -14,6 +14,7 @@ export {
 export {
   bootstrapMean,
   defectRate,
+  emptyRatesAsNull,
   formatRate,
   groupBy,
   type Mean,

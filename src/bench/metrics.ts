@@ -120,3 +120,15 @@ export function formatRate(r: RateOrMean, digits = 1): string {
   }
   return `${r.mean.toFixed(2)} [${r.lo.toFixed(2)}–${r.hi.toFixed(2)}] n=${r.n}${side}`;
 }
+
+/** JSON.stringify replacer for output: a rate or mean of nothing (n = 0: every sample in error or
+ * undetermined) is null, never a 0 a script would read as "0% attack success". Stored figures keep
+ * n beside the value; this is for what people and scripts read. */
+export function emptyRatesAsNull(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if ((v.kind === 'rate' || v.kind === 'mean') && v.n === 0 && v.kind in v)
+      return { ...v, [v.kind]: null, lo: null, hi: null };
+  }
+  return value;
+}

@@ -8,8 +8,8 @@ import {
   type BenchSplit,
   BUILTIN_SUITES,
   checkCustomSuites,
+  emptyRatesAsNull,
   formatRate,
-  type RateOrMean,
   runBench,
 } from '../bench/index.js';
 import { newRunId } from '../core/index.js';
@@ -60,23 +60,6 @@ export function renderBenchTable(report: BenchReport): string {
     'rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval.',
   );
   return lines.join('\n');
-}
-
-/** The report as --json prints it: a rate or mean of nothing (n = 0: every sample in error or
- * undetermined) is null, never a 0 a script would read as "0% attack success". */
-export function withNullEmptyRates(report: BenchReport): unknown {
-  const fix = (m: RateOrMean) =>
-    m.n > 0 ? m : { ...m, ...(m.kind === 'rate' ? { rate: null } : { mean: null }), lo: null, hi: null };
-  const fixAll = (metrics: Record<string, RateOrMean>) =>
-    Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, fix(m)]));
-  return {
-    ...report,
-    suites: report.suites.map((s) => ({
-      ...s,
-      metrics: fixAll(s.metrics),
-      slices: Object.fromEntries(Object.entries(s.slices).map(([k, v]) => [k, fixAll(v)])),
-    })),
-  };
 }
 
 export function register(program: Command): void {
@@ -166,7 +149,7 @@ printed and the run stored either way.`,
             throw err;
           }
           ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
-          ctx.out(withNullEmptyRates(report), () => renderBenchTable(report));
+          ctx.out(JSON.parse(JSON.stringify(report, emptyRatesAsNull)), () => renderBenchTable(report));
           // Every sample failed: the target (or judge) is unusable, not "safe".
           const total = report.summary.samples ?? 0;
           const errors = report.summary.sample_errors ?? 0;

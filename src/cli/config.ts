@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { loadCustomRows } from '../bench/index.js';
+import { checkCustomSuites, loadCustomRows } from '../bench/index.js';
 import { ConfigValidationError, configJsonSchema, redactConfig, unsetTargets } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
@@ -87,6 +87,8 @@ async function checkFiles(ctx: Context) {
   if (unset.length) throw new ConfigValidationError(unset);
   const { seeds, templates } = userData(ctx);
   const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
+  await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');
   const suites: Record<string, number> = {};
   for (const c of ctx.config.bench.custom) suites[c.name] = (await loadCustomRows(c, baseDir)).length;
   const path = ctx.storePath;

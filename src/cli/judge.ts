@@ -8,6 +8,7 @@ import {
   createWriteStream,
   fstatSync,
   openSync,
+  readSync,
   realpathSync,
   statSync,
 } from 'node:fs';
@@ -73,6 +74,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       'write to another file, then move it over the input',
     );
   const judge = pickJudge(ctx, kind, opts.judge);
+  // (stdin can only be read once: there the check is after the run, with --out already written)
+  if (opts.in !== '-' && !hasText(opts.in))
+    throw new InputError('holds no line to judge', opts.in, undefined, undefined, 'one JSON object per line');
   const out = openOutput(opts.out);
   let writeError: Error | undefined;
   const writeFailed = (err: Error) =>
@@ -156,11 +160,12 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       continue;
     }
     const r = row as Record<string, unknown>;
-    // Groundedness is judged against a source: without one there is nothing to judge.
+    // Groundedness is judged against a source ("grounding", or "source" as some exports name it):
+    // without one there is nothing to judge.
     const needed = [
       'prompt',
       'response',
-      ...(kind === 'groundedness' && r.source === undefined ? ['grounding'] : []),
+      ...(kind === 'groundedness' && typeof r.source !== 'string' ? ['grounding'] : []),
     ];
     const wrong = needed.filter((f) => typeof r[f] !== 'string');
     if (wrong.length) {
@@ -251,6 +256,26 @@ function openInput(file: string): AsyncIterable<Buffer> {
 
 /** `--out`: stdout for `-`, else the file, created or truncated now; a path that cannot be written is
  * a clear error here, not a stream 'error' event later. */
+/** Whether the file has a character that is not white space (it is read only up to the first). */
+function hasText(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return false;
+      for (let i = 0; i < n; i++) {
+        const b = buf[i];
+        // space, \t, \n, \r, and the bytes of a UTF-8 byte-order mark
+        if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0xef && b !== 0xbb && b !== 0xbf)
+          return true;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function openOutput(file: string): Writable {
   if (file === '-') return process.stdout;
   try {
@@ -403,10 +428,12 @@ Examples:
   $ breakfix judge calibrate --labels human.csv
   $ breakfix judge calibrate --labels human.jsonl --judge gpt4o --json
 
-Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding").
+Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding", or
+"source").
 --in - reads stdin, --out - writes stdout (the summary then goes to stderr).
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
-input, 3 a judge failed on some lines, or decided none (every line undetermined).`,
+input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
+undetermined). calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`,
     );
   for (const kind of KINDS) {
     withCommonOptions(
@@ -427,7 +454,7 @@ input, 3 a judge failed on some lines, or decided none (every line undetermined)
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none.`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none.`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, firstNonUtf8Line } from '../core/index.js';
+import { ConfigError, describeFsError, firstNonUtf8Line } from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
@@ -173,7 +173,7 @@ export function loadConfig(path?: string): Config {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? 'error'})`,
+      code === 'ENOENT' ? 'config file not found' : `cannot read the config file: ${describeFsError(err)}`,
       file,
       undefined,
       undefined,

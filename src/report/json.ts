@@ -1,11 +1,12 @@
 // JSON: every figure, machine-readable (the whole ReportData plus the criteria results).
+import { emptyRatesAsNull } from '../bench/metrics.js';
 import type { CriterionResult } from './criteria.js';
 import type { ReportData } from './data.js';
 
 export function renderJson(data: ReportData, criteria: CriterionResult[] = []): string {
   return `${JSON.stringify(
     { format: 'breakfix-report', version: 1, ...data, criteria, passed: criteria.every((c) => c.pass) },
-    null,
+    emptyRatesAsNull,
     2,
   )}\n`;
 }

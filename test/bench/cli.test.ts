@@ -103,6 +103,15 @@ describe('breakfix bench', () => {
     expect(r.status).toBe(3);
     const asr = JSON.parse(r.stdout).suites[0].metrics.asr;
     expect(asr).toMatchObject({ rate: null, lo: null, hi: null, n: 0, errors: 2 });
+    // The report's JSON of the same run says the same.
+    const rep = await cli(['report', '--format', 'json', '--out', '-', '--store', join(dir, 's.db')], dir);
+    const rates: Record<string, unknown>[] = [];
+    JSON.parse(rep.stdout, (_k, v) => {
+      if (v && typeof v === 'object' && v.kind === 'rate' && v.n === 0) rates.push(v);
+      return v;
+    });
+    expect(rates.length).toBeGreaterThan(0);
+    for (const x of rates) expect(x).toMatchObject({ rate: null, lo: null, hi: null });
     const empty = await cli(['bench', '--suite', 'mine', '--store', join(dir, 's.db')], dir);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/suite "mine" has no row in split attack \(its 1 row\(s\) are all train\)/);

@@ -491,12 +491,26 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(g.stderr).toContain(
       'g.jsonl:2: skipped: needs string fields "prompt", "response", "grounding": "grounding" is number, not a string',
     );
-    writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
+    // A "source" that is not text (RAG metadata) is no source either.
+    writeFileSync(
+      join(dir, 'g3.jsonl'),
+      `${JSON.stringify({ prompt: 'q', response: 'x', source: { url: 'u' } })}\n`,
+    );
+    const g3 = await cli(
+      ['judge', 'groundedness', '--in', 'g3.jsonl', '--out', 'og3.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(g3.status).toBe(2);
+    expect(g3.stderr).toContain('g3.jsonl:1: skipped: needs string fields "prompt", "response", "grounding"');
+    // Nothing to judge is found before --out is opened: an earlier output survives.
+    writeFileSync(join(dir, 'empty.jsonl'), '\ufeff\n \n');
+    writeFileSync(join(dir, 'oe.jsonl'), 'earlier results\n');
     const empty = await cli(
       ['judge', 'refusal', '--in', 'empty.jsonl', '--out', 'oe.jsonl', '--store', join(dir, 's.db')],
       dir,
     );
     expect(empty.status).toBe(2);
-    expect(empty.stderr).toMatch(/empty\.jsonl holds no line to judge/);
+    expect(empty.stderr).toMatch(/holds no line to judge \(empty\.jsonl\)/);
+    expect(readFileSync(join(dir, 'oe.jsonl'), 'utf8')).toBe('earlier results\n');
   }, 60_000);
 });
