@@ -348,6 +348,17 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   const started = Date.now();
   const persona = opts.persona ?? 'intermediate';
   const { items, unavailable } = planRedteam(opts);
+  // A run that attacks with nothing tests nothing: "nothing broke" would be a false pass.
+  if (items.length === 0)
+    throw new InputError(
+      unavailable.length
+        ? unavailable.map((u) => u.reason).join('; ')
+        : `no attempt planned: persona ${persona}${opts.techniques?.length ? ` with techniques ${opts.techniques.join(', ')}` : ''} makes none on the seeds in use (split ${opts.split ?? 'attack'})`,
+      undefined,
+      undefined,
+      'techniques',
+      'see `breakfix redteam --list` (the low_skill persona runs direct asks, simple templates and a 2-turn Crescendo only)',
+    );
   const progress = opts.progress;
   for (const u of unavailable) progress?.log(`skipped ${u.attack}: ${u.reason}`);
   const judges: AttackJudges = Array.isArray(opts.judges)

@@ -18,6 +18,7 @@ import {
 import { createJudges } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import { isValidRunId } from '../store/store.js';
+import { BASE_MODEL_ID } from '../world/pretrain.js';
 import {
   type CommonOptions,
   type Context,
@@ -83,6 +84,15 @@ export function renderCurateSummary(result: CurateResult, paths: string[], where
   return lines.join('\n');
 }
 
+/** The target spec of a round's model: as registered, else the id itself when it is a spec
+ * (`embedded:…`, `openai:…`), the shipped base by its id; undefined when it cannot be reached. */
+function roundModelSpec(store: Store, modelId: string): string | undefined {
+  const registered = store.getModel(modelId)?.target;
+  if (registered) return registered;
+  if (modelId.includes(':')) return modelId;
+  return modelId === BASE_MODEL_ID ? 'embedded:base' : undefined;
+}
+
 export function register(program: Command): void {
   withCommonOptions(
     program
@@ -98,8 +108,8 @@ export function register(program: Command): void {
       )
       .option('--out <dir>', 'export folder (default: beside the store, datasets/<run>/round-<n>)')
       .option(
-        '--on-policy',
-        "ask the round's model for its own answer to synthetic prompts (rejected side of extra preference pairs)",
+        '--no-on-policy',
+        "do not ask the round's model for its own answers (the cycle always does): the preference pairs then come only from the red team's successful attempts, and decontamination may leave none",
       )
       .option('--force', 'replace the records the round already has (a cycle may have trained on them)'),
   )
@@ -112,7 +122,9 @@ Examples:
   $ breakfix curate --run run_2026… --round 1 --json
   $ breakfix curate --round 1 --force              curate a round again, replacing its records
 
-Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
+As in the cycle, the round's model (or roles.target) is asked for its own answers to the
+synthetic prompts: their harmful ones are the rejected side of the preference pairs, their refusals
+of benign look-alikes the over-refusal probe. Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
 benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
 benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
 step, an earlier curate) is left alone unless --force: a cycle trained its later rounds on them.
@@ -146,10 +158,14 @@ failure.`,
           const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
           const teacher = ctx.config.roles.teacher ? ctx.target(ctx.config.roles.teacher) : undefined;
           let target: ReturnType<Context['target']> | undefined;
-          if (opts.onPolicy) {
+          if (opts.onPolicy !== false) {
             const modelId = store.getRounds(run.id).find((x) => x.round === r)?.model;
-            const spec = modelId ? (store.getModel(modelId)?.target ?? modelId) : ctx.config.roles.target;
-            target = ctx.target(spec);
+            const spec = modelId === undefined ? ctx.config.roles.target : roundModelSpec(store, modelId);
+            if (spec) target = ctx.target(spec);
+            else
+              ctx.note(
+                `the round's model ${terminalText(modelId ?? '')} is not registered in the store: no on-policy pairs (it cannot be asked)`,
+              );
           }
           const result = await curate({
             round: r,

@@ -85,7 +85,7 @@ export function register(program: Command): void {
       )
       .option(
         '--fail-on <rules>',
-        'exit 1 when any rule holds on the last measured round, e.g. "asr>0.02,vprr>0.05" (default: the config\'s cycle.criteria)',
+        'exit 1 when any rule holds on the gated round (a cycle\'s release candidate, else its last measured round), e.g. "asr>0.02,vprr>0.05" (default: the run\'s own cycle.criteria)',
       )
       .option('--samples <n>', 'sample transcripts per round in the HTML report', '6'),
   )

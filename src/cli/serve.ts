@@ -22,7 +22,7 @@ export function register(program: Command): void {
     )
     .requiredOption(
       '-m, --model <dir>',
-      'checkpoint folder (config.json, model.safetensors, tokenizer.json), or "base"',
+      'required: the checkpoint folder (config.json, model.safetensors, tokenizer.json), or "base"',
     )
     .option('-p, --port <n>', 'port (0 picks a free one)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
@@ -40,7 +40,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ breakfix serve --model models/breakfix-tiny-base
-  $ breakfix serve --model .breakfix/models/round-2 --port 9000
+  $ breakfix serve --model .breakfix/models/<run>/round-2 --port 9000   a cycle's round
   $ curl http://127.0.0.1:8080/v1/chat/completions -H 'content-type: application/json' \\
       -d '{"model":"breakfix-tiny-base","messages":[{"role":"user","content":"Hello"}]}'
 

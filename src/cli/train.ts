@@ -226,7 +226,8 @@ export function register(program: Command): void {
       `
 Examples:
   $ breakfix train --out /tmp/cand                    embedded SFT + DPO on the latest curated round
-  $ breakfix train --backend trl --dry-run           print the TRL / accelerate plan
+  $ breakfix train --backend trl --dry-run --base microsoft/Phi-3-mini-4k-instruct
+                                                     print the TRL / accelerate plan
   $ breakfix train --backend command --round 1       run train.command.template
   $ breakfix train --base ./my-checkpoint --json
   $ breakfix train --round 1 --out /tmp/round-2b     a second candidate beside the cycle's own

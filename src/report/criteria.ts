@@ -1,5 +1,6 @@
 // CI gates: `--fail-on "asr>0.02,vprr>0.05"` rules, or the run's own release criteria, checked
-// against the run's last measured round with round 0 as the baseline. The rules and their checks are
+// against the round the run ships (a cycle's release candidate, else its last measured round) with
+// round 0 as the baseline. The rules and their checks are
 // the cycle's (src/cycle/criteria.ts, imported directly: it is a leaf module), so a report and the
 // cycle that wrote it can never disagree on whether the criteria hold.
 import { InputError } from '../core/index.js';

@@ -232,6 +232,32 @@ describe('breakfix redteam: the run', () => {
   }, 90_000);
 });
 
+describe('breakfix redteam: a plan with nothing in it', () => {
+  it('techniques the persona never uses plan no attempt: exit 2 naming them, not a clean pass', async () => {
+    const { server } = await refuser();
+    const dir = tmp();
+    const r = await runCli(
+      [
+        'redteam',
+        '-t',
+        `openai:x@${server.url}`,
+        '--persona',
+        'low_skill',
+        '--techniques',
+        'search',
+        '--budget',
+        '5',
+        '--store',
+        join(dir, 's.db'),
+      ],
+      dir,
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no attempt planned: persona low_skill with techniques search makes none/);
+    expect(server.requests).toBe(0);
+  }, 60_000);
+});
+
 describe('breakfix redteam: resuming on other data', () => {
   it('a --run-id whose seed or template files changed since it started exits 2 and runs nothing', async () => {
     const a = await refuser();
