@@ -315,12 +315,14 @@ describe('breakfix train stopped by a signal', () => {
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
       const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+      // A pid file exists as soon as the shell opens it, before the number is in it: wait for both
+      // numbers (a pid read as 0 would signal this test's own process group in the cleanup).
+      const pidIn = (f: string) =>
+        existsSync(join(out, f)) ? Number(readFileSync(join(out, f), 'utf8').trim() || 0) : 0;
       try {
-        expect(
-          await until(() => existsSync(join(out, 'sleep.pid')) && existsSync(join(out, 'sh.pid')), 30_000),
-        ).toBe(true);
-        const sleepPid = Number(readFileSync(join(out, 'sleep.pid'), 'utf8'));
-        const shPid = Number(readFileSync(join(out, 'sh.pid'), 'utf8'));
+        expect(await until(() => pidIn('sleep.pid') > 1 && pidIn('sh.pid') > 1, 30_000)).toBe(true);
+        const sleepPid = pidIn('sleep.pid');
+        const shPid = pidIn('sh.pid');
         expect(alive(sleepPid)).toBe(true);
         child.kill(signal);
         expect(await exited).toBe(code);
@@ -329,9 +331,9 @@ describe('breakfix train stopped by a signal', () => {
       } finally {
         child.kill('SIGKILL');
         for (const f of ['sleep.pid', 'sh.pid'])
-          if (existsSync(join(out, f)))
+          if (pidIn(f) > 1)
             try {
-              process.kill(Number(readFileSync(join(out, f), 'utf8')), 'SIGKILL');
+              process.kill(pidIn(f), 'SIGKILL');
             } catch {}
       }
     }, 60_000);

@@ -33,11 +33,17 @@ export function runStreaming(
       stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
       detached: true,
     };
-    const child = opts.shell ? spawn('/bin/sh', ['-c', cmd], spawnOpts) : spawn(cmd, args, spawnOpts);
+    const spawnTrainer = () =>
+      opts.shell ? spawn('/bin/sh', ['-c', cmd], spawnOpts) : spawn(cmd, args, spawnOpts);
     let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    // Set just below; the handlers are installed first, because a signal that came after the fork
+    // and before them (a loaded machine may not run this process again until the trainer has
+    // started) would end breakfix with the default action and leave the trainer's group running.
+    // Signals are dispatched on the event loop, so a handler always finds `child` set.
+    let child: { pid?: number } | undefined;
     const signalGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
+      if (child?.pid === undefined) return;
       try {
         process.kill(-child.pid, sig);
       } catch {
@@ -45,7 +51,7 @@ export function runStreaming(
       }
     };
     const groupAlive = () => {
-      if (child.pid === undefined) return false;
+      if (child?.pid === undefined) return false;
       try {
         process.kill(-child.pid, 0);
         return true;
@@ -69,6 +75,15 @@ export function runStreaming(
       for (const [sig, h] of handlers) process.off(sig, h);
       if (killTimer) clearTimeout(killTimer);
     };
+    let proc: ReturnType<typeof spawnTrainer>;
+    try {
+      proc = spawnTrainer();
+    } catch (err) {
+      cleanup();
+      reject(err);
+      return;
+    }
+    child = proc;
     const tail: string[] = [];
     const pipe = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => {
       let buf = '';
@@ -88,9 +103,9 @@ export function runStreaming(
       if (tail.length > 20) tail.shift();
       opts.onLine?.(line, name);
     };
-    pipe(child.stdout, 'stdout');
-    pipe(child.stderr, 'stderr');
-    child.on('error', (err) => {
+    pipe(proc.stdout, 'stdout');
+    pipe(proc.stderr, 'stderr');
+    proc.on('error', (err) => {
       cleanup();
       reject(
         new BreakfixError(
@@ -101,7 +116,7 @@ export function runStreaming(
       );
     });
     // 'exit', not 'close': after a signal, a worker that ignores it may hold the pipes open for ever.
-    child.on('exit', (code, signal) => {
+    proc.on('exit', (code, signal) => {
       if (interrupted) {
         // The leader is gone; what it started has the rest of the grace period to finish (the timer
         // kills it then). Report once the whole group is gone.
@@ -116,7 +131,7 @@ export function runStreaming(
         wait();
         return;
       }
-      child.on('close', () => {
+      proc.on('close', () => {
         cleanup();
         if (code === 0) resolvePromise();
         else
