@@ -78,15 +78,18 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
 }
 
 /** Reads every custom suite as a run will, before the run exists: a bad dataset, or one with no row
- * in `split` (it would measure nothing, which is not a pass), is an InputError (exit 2). */
+ * in `split` (it would measure nothing, which is not a pass), is an InputError (exit 2). Returns
+ * each suite's row count. */
 export async function checkCustomSuites(
   custom: readonly CustomSuiteSpec[],
   baseDir: string,
   split: BenchSplit,
-): Promise<void> {
+): Promise<Record<string, number>> {
   const inSplit: string[] = split === 'all' ? ['attack', 'heldback'] : [split];
+  const counts: Record<string, number> = {};
   for (const c of custom) {
     const rows = await loadCustomRows(c, baseDir);
+    counts[c.name] = rows.length;
     if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
       throw new InputError(
         `suite "${c.name}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
@@ -96,6 +99,7 @@ export async function checkCustomSuites(
         'rows without a split column count in every split',
       );
   }
+  return counts;
 }
 
 /** A user dataset run with a built-in suite's semantics (judges, metrics). Rows without a split

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { checkCustomSuites, loadCustomRows } from '../bench/index.js';
+import { checkCustomSuites } from '../bench/index.js';
 import { ConfigValidationError, configJsonSchema, redactConfig, unsetTargets } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
@@ -88,9 +88,7 @@ async function checkFiles(ctx: Context) {
   const { seeds, templates } = userData(ctx);
   const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
   // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
-  await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');
-  const suites: Record<string, number> = {};
-  for (const c of ctx.config.bench.custom) suites[c.name] = (await loadCustomRows(c, baseDir)).length;
+  const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');
   const path = ctx.storePath;
   if (path !== ':memory:') checkOutputFile(path, { what: 'store' });
   const exists = ctx.hasStore;
