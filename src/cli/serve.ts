@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/index.js';
 import { startServer } from '../lm/index.js';
-import { resolveEmbeddedPath } from '../targets/embedded.js';
+import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import { type CommonOptions, runAction, usageError } from './common.js';
 
 interface ServeCliOptions extends CommonOptions {

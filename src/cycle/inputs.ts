@@ -1,19 +1,25 @@
-// What a cycle run reads besides its config: the user's seeds and templates and the custom suites'
-// dataset files. The config names them by path only, so a file edited between a crash and its resume
-// would leave the config unchanged and mix two datasets in one run; their contents are fingerprinted
-// when a run starts and compared when it resumes.
+// What a cycle run reads besides its config: the user's seeds and templates, the custom suites'
+// dataset files and the embedded models' checkpoints. The config names them by path or name only, so
+// a file edited (or a checkpoint replaced) between a crash and its resume would leave the config
+// unchanged and mix two datasets or two models in one run; their contents are fingerprinted when a
+// run starts and compared when it resumes.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { dataFingerprint, sha256 } from '../break/fingerprint.js';
 import type { Config } from '../config/index.js';
 import { InputError, type Seed, type Template } from '../core/index.js';
 import type { Store } from '../store/index.js';
+import { checkpointFingerprint, modelPathResolver, resolveEmbeddedPath } from '../targets/embedded-path.js';
 
-/** sha256 of each input; a suite file that cannot be read is null (the bench step reports why). */
+/** sha256 of each input; a suite file or checkpoint that cannot be read is null (the step that
+ * reads it reports why). */
 export interface CycleInputs {
   seeds: string;
   templates: string;
   suites: Record<string, string | null>;
+  /** Per role or judge reference to an embedded model (`candidate`, `embedded:base`), its
+   * checkpoint's fingerprint. Absent in runs stored before breakfix recorded it. */
+  models?: Record<string, string | null>;
 }
 
 /** The step marker that holds a run's inputs (round 0, beside the round's own step markers). */
@@ -23,7 +29,7 @@ const MARKER = 'inputs';
  * same input); a custom suite's file byte for byte, since its rows are loaded by the bench step. */
 export function cycleInputs(
   config: Config,
-  data: { seeds?: Seed[]; templates?: Template[]; baseDir?: string },
+  data: { seeds?: Seed[]; templates?: Template[]; baseDir?: string; store?: Store },
 ): CycleInputs {
   const suites: Record<string, string | null> = {};
   for (const c of config.bench.custom ?? []) {
@@ -34,7 +40,35 @@ export function cycleInputs(
       suites[c.name] = null;
     }
   }
-  return { ...dataFingerprint(data.seeds, data.templates), suites };
+  return {
+    ...dataFingerprint(data.seeds, data.templates),
+    suites,
+    models: embeddedModels(config, data.store),
+  };
+}
+
+/** The embedded checkpoints the config's roles and judges name, by reference. A remote model cannot
+ * be fingerprinted; a round's own candidates are the run's output, not its input. */
+function embeddedModels(config: Config, store?: Store): Record<string, string | null> {
+  const judges = config.judges as Record<string, unknown>;
+  const refs = [
+    ...Object.values(config.roles),
+    ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
+  ].filter((r): r is string => typeof r === 'string');
+  const resolveModelPath = modelPathResolver(store ? () => store : undefined);
+  const models: Record<string, string | null> = {};
+  for (const ref of new Set(refs)) {
+    const named = config.targets[ref];
+    const model =
+      named?.type === 'embedded' ? named.model : !named && ref.startsWith('embedded:') ? ref : undefined;
+    if (model === undefined) continue;
+    try {
+      models[ref] = checkpointFingerprint(resolveEmbeddedPath(model, resolveModelPath));
+    } catch {
+      models[ref] = null;
+    }
+  }
+  return models;
 }
 
 export function recordInputs(store: Store, runId: string, inputs: CycleInputs): void {
@@ -57,9 +91,16 @@ export function checkResumedInputs(store: Store, runId: string, current: CycleIn
   for (const name of names)
     if (stored.suites?.[name] !== current.suites[name])
       changed.push(`bench.custom suite "${name}" (its dataset file)`);
+  // (A run stored before models were recorded has nothing to compare them with.)
+  if (stored.models)
+    for (const ref of [
+      ...new Set([...Object.keys(stored.models), ...Object.keys(current.models ?? {})]),
+    ].sort())
+      if (stored.models[ref] !== current.models?.[ref])
+        changed.push(`the embedded model "${ref}" (its checkpoint files)`);
   if (changed.length === 0) return;
   throw new InputError(
-    `cycle run ${runId} started on other data; resuming it would mix two datasets in one run. Changed since it started: ${changed.join('; ')}`,
+    `cycle run ${runId} started on other data; resuming it would mix two datasets or two models in one run. Changed since it started: ${changed.join('; ')}`,
     undefined,
     undefined,
     undefined,

@@ -23,6 +23,7 @@ import type { Store } from '../store/index.js';
 import { createAnthropicTarget } from './anthropic.js';
 import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
+import { modelPathResolver } from './embedded-path.js';
 import { baseURLOf, endpointKey } from './endpoint.js';
 import { createOpenAITarget } from './openai.js';
 import { withRateLimit } from './rate-limit.js';
@@ -45,6 +46,8 @@ export interface TargetContext {
   /** First retry backoff step in ms (default 500; tests use a few ms). */
   retryBaseMs?: number;
 }
+
+export { modelPathResolver } from './embedded-path.js';
 
 export const SPEC_HELP =
   'a target name from the config, or a spec: embedded:base, embedded:round-2, embedded:/path/to/model, ' +
@@ -130,15 +133,6 @@ function loadEmbeddedFactory(): Promise<EmbeddedFactory> {
     },
   );
   return embeddedFactory;
-}
-
-/** A round name (`round-2`) → the checkpoint path the model registry holds for it. */
-export function modelPathResolver(store?: () => Store): (name: string) => string | undefined {
-  return (name) => {
-    if (!store) return undefined;
-    const s = store();
-    return s.getModel(name)?.path ?? s.getModel(`embedded:${name}`)?.path;
-  };
 }
 
 function createEmbedded(model: string, ctx: TargetContext): Target {

@@ -1,9 +1,6 @@
 // The embedded model as a Target. Concurrent chat() calls are collected for a moment and answered
 // by one batched generation, so an attack or benchmark running at concurrency 32 does
 // matrix-matrix work instead of 32 separate decodes.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   BreakfixError,
   type ChatOptions,
@@ -13,6 +10,9 @@ import {
   TargetError,
 } from '../core/index.js';
 import { type GenerateRequest, type GenerateResult, generateBatch, type LM, loadLM } from '../lm/index.js';
+import { resolveEmbeddedPath } from './embedded-path.js';
+
+export { BASE_MODEL_DIR, packageRoot, resolveEmbeddedPath } from './embedded-path.js';
 
 export interface EmbeddedTargetOptions {
   /** Resolves a registered model name (`round-2`) to its checkpoint folder. */
@@ -21,38 +21,6 @@ export interface EmbeddedTargetOptions {
   batchWindowMs?: number;
   /** Most sequences decoded together. */
   maxBatch?: number;
-}
-
-/** The folder holding package.json, found by walking up from this file (works from src/ and dist/). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'breakfix') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the breakfix package root');
-    dir = up;
-  }
-}
-
-export const BASE_MODEL_DIR = 'models/breakfix-tiny-base';
-
-/** `embedded:base` → the shipped base model; `embedded:<name>` → the registry; else a folder. */
-export function resolveEmbeddedPath(
-  spec: string,
-  resolveModelPath?: (name: string) => string | undefined,
-): string {
-  const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
-  if (name === 'base' || name === 'breakfix-tiny-base') return join(packageRoot(), BASE_MODEL_DIR);
-  const registered = resolveModelPath?.(name);
-  if (registered) return registered;
-  const path = isAbsolute(name) ? name : resolve(name);
-  if (existsSync(join(path, 'config.json'))) return path;
-  throw new BreakfixError(
-    `no embedded model "${name}": not a registered model (e.g. round-1) nor a checkpoint folder with config.json`,
-    'input',
-    'use embedded:base, embedded:round-N from a cycle in this store, or embedded:<folder>',
-  );
 }
 
 interface Pending {

@@ -2,8 +2,7 @@
 // on the world's dialogues (loss on assistant tokens), save the checkpoint and a training record.
 // Reproducible from the seed (same world, same initialisation, same batch order).
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { InputError, type Message, type Progress } from '../core/index.js';
 import {
   createLM,
@@ -15,10 +14,11 @@ import {
   Tokenizer,
   trainSFT,
 } from '../lm/index.js';
+import { BASE_MODEL_ID, baseModelDir } from '../targets/embedded-path.js';
 import { generateWorld, type WorldForm } from './generator.js';
 import { measureLM } from './measure-model.js';
 
-export const BASE_MODEL_ID = 'breakfix-tiny-base';
+export { BASE_MODEL_ID };
 
 /** The architecture of breakfix-tiny-base (vocabSize is the tokenizer's target size). */
 export const BASE_MODEL_CONFIG: ModelConfig = {
@@ -105,14 +105,12 @@ export function packDialogues(sft: { messages: Message[] }[], maxChars: number):
   return out;
 }
 
-/** The folder of shipped models (`models/` at the package root; same depth from src/ and dist/). */
+/** The folder of shipped models (`models/` at the package root). */
 export function modelsDir(): string {
-  return fileURLToPath(new URL('../../models/', import.meta.url));
+  return dirname(baseModelDir());
 }
 
-export function defaultBaseModelDir(): string {
-  return join(modelsDir(), BASE_MODEL_ID);
-}
+export const defaultBaseModelDir = baseModelDir;
 
 export interface PretrainOptions {
   outDir?: string;

@@ -2,12 +2,20 @@
 // change to anything that decides results exits 2 naming the fields), with its own round limit, and
 // only an unfinished cycle. A run id or a resume that names nothing to continue is bad input (2).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema, loadConfig } from '../../src/config/index.js';
-import { checkResumedInputs, recordInputs } from '../../src/cycle/inputs.js';
+import { checkResumedInputs, cycleInputs, recordInputs } from '../../src/cycle/inputs.js';
 import { configChanges } from '../../src/cycle/run.js';
 import { openStore } from '../../src/store/index.js';
 import { type CliRun, runBreakfix } from '../reliability/helpers-cycle.js';
@@ -444,6 +452,60 @@ describe("checkResumedInputs: a run's data as it started", () => {
       // A suite file unreadable at the start and readable now is a change too.
       recordInputs(store, run.id, inputs('x', null));
       expect(() => checkResumedInputs(store, run.id, inputs('x'), '--resume')).toThrow(/suite "s"/);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe.skipIf(!existsSync(base))('checkResumedInputs: the embedded checkpoints a run started on', () => {
+  it('fingerprints the checkpoints of embedded roles and judges, and refuses a resume on a changed one', () => {
+    const dir = tempDir();
+    const ckpt = join(dir, 'ckpt');
+    cpSync(join(root, 'models/breakfix-tiny-base'), ckpt, { recursive: true });
+    const config = configSchema.parse({
+      targets: {
+        candidate: { type: 'embedded', model: ckpt },
+        remote: { type: 'openai', model: 'm', baseURL: 'http://127.0.0.1:9/v1' },
+      },
+      roles: { attacker: 'remote', judge: 'embedded:base' },
+    });
+    const store = openStore(join(dir, 'b.db'));
+    try {
+      const started = cycleInputs(config, { store });
+      // The candidate's folder and the judge's spec; a remote model has nothing to fingerprint.
+      expect(Object.keys(started.models ?? {}).sort()).toEqual(['candidate', 'embedded:base']);
+      expect(started.models?.candidate).toMatch(/^[0-9a-f]{64}$/);
+      // Same files, same fingerprint; the training record beside them is not part of the model.
+      appendFileSync(join(ckpt, 'training.json'), ' ');
+      expect(cycleInputs(config, { store }).models).toEqual(started.models);
+
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+      recordInputs(store, run.id, started);
+      expect(() =>
+        checkResumedInputs(store, run.id, cycleInputs(config, { store }), '--resume'),
+      ).not.toThrow();
+      // Replaced weights (a retrained checkpoint in the same folder) would mix two models in one run.
+      const weights = join(ckpt, 'model.safetensors');
+      const bytes = readFileSync(weights);
+      bytes[bytes.length - 1] ^= 1;
+      writeFileSync(weights, bytes);
+      expect(() => checkResumedInputs(store, run.id, cycleInputs(config, { store }), '--resume')).toThrow(
+        /two models in one run.*the embedded model "candidate" \(its checkpoint files\)/,
+      );
+      // A checkpoint gone since the start is a change too.
+      rmSync(ckpt, { recursive: true });
+      expect(cycleInputs(config, { store }).models?.candidate).toBeNull();
+      expect(() => checkResumedInputs(store, run.id, cycleInputs(config, { store }), '--run')).toThrow(
+        /embedded model "candidate"/,
+      );
+      // A run recorded before checkpoints were (no `models`) is not held to them.
+      const older = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+      const { models: _, ...withoutModels } = started;
+      recordInputs(store, older.id, withoutModels);
+      expect(() =>
+        checkResumedInputs(store, older.id, cycleInputs(config, { store }), '--resume'),
+      ).not.toThrow();
     } finally {
       store.close();
     }

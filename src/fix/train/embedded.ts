@@ -1,8 +1,7 @@
 // The embedded backend: SFT then DPO with the lm/ library on the embedded checkpoint; the result is a
 // new checkpoint directory, registered in the store with its training log.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { checkOutputDir } from '../../config/outdir.js';
 import {
   BreakfixError,
@@ -12,6 +11,12 @@ import {
   type ModelRef,
   type TrainingRecord,
 } from '../../core/index.js';
+import {
+  BASE_MODEL_ID,
+  baseModelDir,
+  modelPathResolver,
+  resolveEmbeddedPath,
+} from '../../targets/embedded-path.js';
 import { producedId, trainParams } from './params.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput } from './types.js';
 
@@ -75,36 +80,20 @@ function expandedBlocks(dir: string): number {
   }
 }
 
-/** The shipped base model's folder: the world's answer, else `models/breakfix-tiny-base` under the
- * package root (where the embedded target looks for `embedded:base`). */
-async function baseModelDir(): Promise<string> {
-  const world = (await import('../../world/index.js')) as { defaultBaseModelDir?: () => string };
-  const dir = world.defaultBaseModelDir?.();
-  if (dir) return dir;
-  let at = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(at, 'package.json');
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'breakfix')
-      return join(at, 'models', 'breakfix-tiny-base');
-    const up = dirname(at);
-    if (up === at) return '';
-    at = up;
-  }
-}
-
-/** The checkpoint folder of an embedded model reference. */
+/** The checkpoint folder of an embedded model reference: the path it carries, the registry's entry
+ * for it, else what its `embedded:` target names (as the embedded target resolves it). */
 export async function embeddedPath(base: ModelRef, ctx: TrainerContext): Promise<string> {
   if (base.path) return base.path;
   const stored = ctx.store?.getModel(base.id)?.path;
   if (stored) return stored;
-  const rest = base.target.startsWith('embedded:') ? base.target.slice('embedded:'.length) : undefined;
-  if (rest === 'base' || rest === '' || rest === 'breakfix-tiny-base' || base.id === 'breakfix-tiny-base') {
-    const dir = await baseModelDir();
-    if (dir && existsSync(join(dir, 'config.json'))) return dir;
-  } else if (rest !== undefined) {
-    if (existsSync(join(resolve(rest), 'config.json'))) return resolve(rest);
-    const named = ctx.store?.getModel(rest)?.path ?? ctx.store?.getModel(`embedded:${rest}`)?.path;
-    if (named) return named;
+  const store = ctx.store;
+  if (base.id === BASE_MODEL_ID) return baseModelDir();
+  if (base.target.startsWith('embedded:')) {
+    try {
+      return resolveEmbeddedPath(base.target, modelPathResolver(store ? () => store : undefined));
+    } catch {
+      // (named below, with what to pass instead)
+    }
   }
   throw new InputError(
     `cannot find the checkpoint of model "${base.id}" (target ${base.target})`,

@@ -1,0 +1,69 @@
+// Where an embedded model's checkpoint lives, and what it holds, without loading the language-model
+// engine: the CLI and the cycle's resume check need the folder and its fingerprint, not the model.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BreakfixError } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+/** The folder holding package.json, found by walking up from this file (works from src/ and dist/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'breakfix') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the breakfix package root');
+    dir = up;
+  }
+}
+
+export const BASE_MODEL_ID = 'breakfix-tiny-base';
+export const BASE_MODEL_DIR = `models/${BASE_MODEL_ID}`;
+
+/** The shipped base model's checkpoint folder. */
+export function baseModelDir(): string {
+  return join(packageRoot(), BASE_MODEL_DIR);
+}
+
+/** A round name (`round-2`) → the checkpoint path the model registry holds for it. */
+export function modelPathResolver(store?: () => Store): (name: string) => string | undefined {
+  return (name) => {
+    if (!store) return undefined;
+    const s = store();
+    return s.getModel(name)?.path ?? s.getModel(`embedded:${name}`)?.path;
+  };
+}
+
+/** `embedded:base` → the shipped base model; `embedded:<name>` → the registry; else a folder. */
+export function resolveEmbeddedPath(
+  spec: string,
+  resolveModelPath?: (name: string) => string | undefined,
+): string {
+  const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
+  if (name === 'base' || name === BASE_MODEL_ID) return baseModelDir();
+  const registered = resolveModelPath?.(name);
+  if (registered) return registered;
+  const path = isAbsolute(name) ? name : resolve(name);
+  if (existsSync(join(path, 'config.json'))) return path;
+  throw new BreakfixError(
+    `no embedded model "${name}": not a registered model (e.g. round-1) nor a checkpoint folder with config.json`,
+    'input',
+    'use embedded:base, embedded:round-N from a cycle in this store, or embedded:<folder>',
+  );
+}
+
+/** What loadLM reads from a checkpoint folder (training.json is a record of how it was made). */
+const CHECKPOINT_FILES = ['config.json', 'tokenizer.json', 'model.safetensors'] as const;
+
+/** sha256 over the sha256 of each file a checkpoint loads from, or null when one cannot be read
+ * (loading the model then says why). */
+export function checkpointFingerprint(dir: string): string | null {
+  const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+  try {
+    return sha(CHECKPOINT_FILES.map((name) => `${name} ${sha(readFileSync(join(dir, name)))}`).join('\n'));
+  } catch {
+    return null;
+  }
+}
