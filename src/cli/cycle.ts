@@ -48,7 +48,7 @@ Every step is stored as it completes; --resume continues after a crash with noth
 duplicated. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
 config it started with: a change to anything that decides results (budgets, criteria, seeds,
 models, judges, training) exits 2 naming each field, and so does an edit since the start to a seed,
-template or custom suite file the config names; request pacing (timeoutMs, retries, rpm, tpm) may
+template or custom suite file the config names, or to an embedded model's checkpoint; request pacing (timeoutMs, retries, rpm, tpm) may
 change. Each round's model stays addressable as embedded:round-N.
 
 Examples:
