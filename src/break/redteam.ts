@@ -344,11 +344,11 @@ export function planRedteam(opts: RedteamOptions): {
   return { items: cap !== undefined ? items.slice(0, cap) : items, unavailable };
 }
 
-export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> {
-  const started = Date.now();
+/** The plan, or an InputError (exit 2) when it holds no attempt: a run that attacks with nothing
+ * tests nothing, and "nothing broke" would be a false pass. The CLI asks before opening the store. */
+export function checkedPlan(opts: Parameters<typeof planRedteam>[0]): ReturnType<typeof planRedteam> {
   const persona = opts.persona ?? 'intermediate';
   const { items, unavailable } = planRedteam(opts);
-  // A run that attacks with nothing tests nothing: "nothing broke" would be a false pass.
   if (items.length === 0)
     throw new InputError(
       unavailable.length
@@ -359,6 +359,13 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       'techniques',
       'see `breakfix redteam --list` (the low_skill persona runs direct asks, simple templates and a 2-turn Crescendo only)',
     );
+  return { items, unavailable };
+}
+
+export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> {
+  const started = Date.now();
+  const persona = opts.persona ?? 'intermediate';
+  const { items, unavailable } = checkedPlan(opts);
   const progress = opts.progress;
   for (const u of unavailable) progress?.log(`skipped ${u.attack}: ${u.reason}`);
   const judges: AttackJudges = Array.isArray(opts.judges)

@@ -7,6 +7,7 @@ import {
   builtinTemplates,
   CONVERTERS,
   categoryById,
+  checkedPlan,
   checkSeedFilters,
   getPersona,
   type RedteamSummary,
@@ -213,6 +214,10 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       seeds,
       templates: files.templates,
     };
+    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
+    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+    // An empty plan is bad input, said before the store is opened (and created).
+    checkedPlan({ ...settings, judges, budget, runId });
     // Rerunning a red-team run with its settings (and data) resumes it; anything else is another run.
     const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
     const conflict = existing && resumeConflict(existing, settings);
@@ -221,8 +226,6 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         `${conflict}; use a new --run-id`,
         'a run id resumes the red-team run stored under it, with the same target and settings',
       );
-    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
-    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
     const summary = await runRedteam({
       ...settings,
       judges,

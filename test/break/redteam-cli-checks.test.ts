@@ -255,6 +255,8 @@ describe('breakfix redteam: a plan with nothing in it', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no attempt planned: persona low_skill with techniques search makes none/);
     expect(server.requests).toBe(0);
+    // Said before the store is opened: no empty database is left behind.
+    expect(existsSync(join(dir, 's.db'))).toBe(false);
   }, 60_000);
 });
 
