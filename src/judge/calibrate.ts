@@ -243,47 +243,81 @@ export function loadLabels(file: string, kind?: string): LabelledExample[] {
   const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
   if (rows.length === 0)
     throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
-  return rows.map(({ line, row }) => {
-    const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
-    // What the judge reads must be text in the file (JSONL): an array would be judged as "x,y", an
-    // object as "[object Object]". A label may be a number too.
-    const typed = (k: string, ...types: string[]) => {
-      const v = row[k];
-      if (v !== undefined && v !== null && !types.includes(typeof v))
-        throw new InputError(
-          `must be a ${types.join(' or a ')}, not ${Array.isArray(v) ? 'an array' : typeof v}`,
-          file,
-          line,
-          k,
-        );
-      return get(k);
-    };
-    const text = (k: string) => typed(k, 'string');
-    const prompt = text('prompt');
-    const response = text('response') ?? text('completion');
-    const labelKey = LABEL_KEYS.find((k) => get(k) !== undefined && get(k) !== '');
-    const label = labelKey === undefined ? undefined : typed(labelKey, 'string', 'number');
-    if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
-    if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
-    if (label === undefined || labelKey === undefined)
-      throw new InputError('missing "label" (human label)', file, line, 'label');
-    const annotations = Object.keys(row)
-      .filter((k) => /^annotation_\d+$/.test(k))
-      .sort()
-      .map(get)
-      .filter((x): x is string => x !== undefined && x !== '');
-    return {
-      prompt,
-      response,
-      label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
-      grounding: text('grounding') ?? text('source'),
-      category: text('category'),
-      id: get('id'),
-      line,
-      type: get('type') ?? get('case'),
-      ...(annotations.length ? { annotations } : {}),
-    };
+  // Every bad line is found before any is reported, so a file is fixed in one pass, not one line per run.
+  const bad: InputError[] = [];
+  const examples = rows.flatMap(({ line, row }) => {
+    try {
+      return [labelledExample(row, line, file, kind)];
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      bad.push(err);
+      return [];
+    }
   });
+  if (bad.length === 1) throw bad[0];
+  if (bad.length > 1) {
+    const lines = bad.map((e) => e.line);
+    const shown =
+      lines.slice(0, 20).join(', ') + (lines.length > 20 ? `, … (${lines.length - 20} more)` : '');
+    const first = bad[0];
+    const where = ` (${file}:${first.line})`;
+    const said = first.message.endsWith(where) ? first.message.slice(0, -where.length) : first.message;
+    throw new InputError(
+      `${bad.length} bad lines (${shown}); line ${first.line}: ${said}`,
+      file,
+      undefined,
+      undefined,
+      'fix every line named (each needs prompt, response and a human label the judge can give), then run again',
+    );
+  }
+  return examples;
+}
+
+function labelledExample(
+  row: Record<string, unknown>,
+  line: number,
+  file: string,
+  kind: string | undefined,
+): LabelledExample {
+  const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
+  // What the judge reads must be text in the file (JSONL): an array would be judged as "x,y", an
+  // object as "[object Object]". A label may be a number too.
+  const typed = (k: string, ...types: string[]) => {
+    const v = row[k];
+    if (v !== undefined && v !== null && !types.includes(typeof v))
+      throw new InputError(
+        `must be a ${types.join(' or a ')}, not ${Array.isArray(v) ? 'an array' : typeof v}`,
+        file,
+        line,
+        k,
+      );
+    return get(k);
+  };
+  const text = (k: string) => typed(k, 'string');
+  const prompt = text('prompt');
+  const response = text('response') ?? text('completion');
+  const labelKey = LABEL_KEYS.find((k) => get(k) !== undefined && get(k) !== '');
+  const label = labelKey === undefined ? undefined : typed(labelKey, 'string', 'number');
+  if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
+  if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
+  if (label === undefined || labelKey === undefined)
+    throw new InputError('missing "label" (human label)', file, line, 'label');
+  const annotations = Object.keys(row)
+    .filter((k) => /^annotation_\d+$/.test(k))
+    .sort()
+    .map(get)
+    .filter((x): x is string => x !== undefined && x !== '');
+  return {
+    prompt,
+    response,
+    label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
+    grounding: text('grounding') ?? text('source'),
+    category: text('category'),
+    id: get('id'),
+    line,
+    type: get('type') ?? get('case'),
+    ...(annotations.length ? { annotations } : {}),
+  };
 }
 
 /** Which half of a labelled set an item belongs to, by a fixed hash of its `id` (sha256, first 8 hex

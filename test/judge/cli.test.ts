@@ -295,6 +295,21 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.stderr).toContain(message);
       expect(JSON.parse(r.stdout).error).toMatchObject({ field: 'label', file });
     }
+    // Every bad line is named in one run, not one per run.
+    writeFileSync(
+      join(dir, 'two.jsonl'),
+      jsonl(
+        { prompt: 'q', response: 'x', label: 'refused' },
+        { prompt: 'q', response: "I can't help with that.", label: 'full_refusal' },
+        { prompt: 'q', label: 'full_refusal' },
+      ),
+    );
+    const two = await calibrate('two.jsonl');
+    expect(two.status).toBe(2);
+    expect(two.stderr).toContain(
+      'breakfix: 2 bad lines (1, 3); line 1: label: "refused" is not a refusal label: one of full_compliance, full_refusal, partial_refusal (two.jsonl)',
+    );
+    expect(JSON.parse(two.stdout).error).toMatchObject({ file: 'two.jsonl' });
     const ok = await calibrate('xstest.csv');
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({
