@@ -47,6 +47,42 @@ describe('breakfix serve (CLI)', () => {
     }
   }, 60_000);
 
+  it('a prompt past the context is a 400 context_length_exceeded; with --truncate it is answered from its latest tokens', async () => {
+    const ask = async (url: string) => {
+      const res = await fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'breakfix-tiny-base',
+          max_tokens: 4,
+          // The base model's context is 192 tokens.
+          messages: [{ role: 'user', content: 'Tell me about the weather today. '.repeat(60) }],
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    for (const truncate of [false, true]) {
+      const args = ['serve', '--model', 'base', '--port', '0', '--json', ...(truncate ? ['--truncate'] : [])];
+      const { child, url } = await startListening(args);
+      children.push(child);
+      try {
+        const r = await ask(url);
+        if (truncate) {
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          expect(r.body.usage.prompt_tokens).toBeLessThan(192);
+          expect(typeof r.body.choices[0].message.content).toBe('string');
+        } else {
+          expect(r.status).toBe(400);
+          expect(r.body.error.code).toBe('context_length_exceeded');
+          expect(r.body.error.message).toMatch(/context is 192 tokens.*start the server with --truncate/);
+        }
+      } finally {
+        child.kill('SIGINT');
+        expect(await exitWithin(child, 10_000)).toBe(0);
+      }
+    }
+  }, 90_000);
+
   it('a host it cannot bind is a usage error, and the process exits', async () => {
     const { child, done } = spawnCli(['serve', '--model', 'base', '--host', '999.1.1.1', '--port', '0']);
     children.push(child);
