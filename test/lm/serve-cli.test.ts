@@ -59,7 +59,14 @@ describe('breakfix serve (CLI)', () => {
           messages: [{ role: 'user', content: 'Tell me about the weather today. '.repeat(60) }],
         }),
       });
-      return { status: res.status, body: (await res.json()) as Record<string, any> };
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          usage: { prompt_tokens: number };
+          choices: { message: { content: unknown } }[];
+          error: { code: string; message: string };
+        },
+      };
     };
     for (const truncate of [false, true]) {
       const args = ['serve', '--model', 'base', '--port', '0', '--json', ...(truncate ? ['--truncate'] : [])];
