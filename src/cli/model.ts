@@ -1,10 +1,10 @@
 // `breakfix model pretrain|list|info|measure`: the embedded base model `breakfix-tiny-base`.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LANGUAGES } from '../break/index.js';
 import { checkOutputDir } from '../config/outdir.js';
-import { InputError, terminalText } from '../core/index.js';
+import { InputError, readJsonFile, terminalText } from '../core/index.js';
 import type { MeasureResult } from '../world/measure.js';
 import { measureDir } from '../world/measure-model.js';
 import { BASE_MODEL_ID, defaultBaseModelDir, modelsDir, pretrainBase } from '../world/pretrain.js';
@@ -37,30 +37,16 @@ function dirSize(dir: string): number {
   return n;
 }
 
-/** A JSON file of a checkpoint: undefined when absent; broken JSON is an InputError naming the file
- * when `strict` (info on one model), else undefined (a listing shows what it can). */
+/** A JSON file of a checkpoint: undefined when absent; a file that cannot be read or parsed is an
+ * InputError naming it when `strict` (info on one model), else undefined (a listing shows what it
+ * can). */
 function readJson(path: string, strict: boolean): unknown {
-  let text: string;
+  if (!existsSync(path)) return undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    return readJsonFile(path, 'file', 'the checkpoint is damaged: copy or train it again');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || !strict) return undefined;
-    throw new InputError(
-      `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      path,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    if (!strict) return undefined;
-    throw new InputError(
-      `not valid JSON (${(e as Error).message})`,
-      path,
-      undefined,
-      undefined,
-      'the checkpoint is damaged: copy or train it again',
-    );
+    if (strict) throw e;
+    return undefined;
   }
 }
 

@@ -1,11 +1,11 @@
 // `breakfix train`: post-train a round's curated records with a backend (embedded, trl, command) and
 // register the result as the next candidate.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { checkTargetSet, redactConfig, redactText } from '../config/index.js';
 import { checkOutputDir } from '../config/outdir.js';
-import { InputError, type ModelRef } from '../core/index.js';
+import { type ModelRef, readJsonFile } from '../core/index.js';
 import { createTrainer, resolveRound, resolveRun, TRAINER_BACKENDS, type TrainOutput } from '../fix/index.js';
 import { producedId } from '../fix/train/params.js';
 import type { ModelRow, Store } from '../store/index.js';
@@ -40,18 +40,9 @@ function folderBase(base: string, backend: string): ModelRef {
       `--base ${base} is not a checkpoint folder: ${statSync(dir).isDirectory() ? `no config.json in ${dir}` : 'it is a file'}`,
       'pass a folder holding config.json (and the weights), a registered model id or a target spec; see breakfix model list',
     );
-  let modelType: unknown;
-  try {
-    modelType = (JSON.parse(readFileSync(config, 'utf8')) as { model_type?: unknown } | null)?.model_type;
-  } catch (e) {
-    throw new InputError(
-      `not valid JSON (${(e as Error).message})`,
-      config,
-      undefined,
-      undefined,
-      'the --base checkpoint is damaged',
-    );
-  }
+  const modelType = (
+    readJsonFile(config, 'file', 'the --base checkpoint is damaged') as { model_type?: unknown } | null
+  )?.model_type;
   if (modelType === 'breakfix-gpt') return { id: base, target: `embedded:${dir}`, path: dir };
   if (backend === 'embedded')
     throw usageError(

@@ -62,3 +62,14 @@ export function readUtf8File(path: string, what = 'file'): string {
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** The parsed JSON of a UTF-8 file; a file that cannot be read or parsed is an InputError naming it
+ * (with `hint`, what to do about a damaged one). */
+export function readJsonFile(path: string, what = 'file', hint?: string): unknown {
+  const text = readUtf8File(path, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON (${(e as Error).message})`, path, undefined, undefined, hint);
+  }
+}
