@@ -60,6 +60,9 @@ export interface RedteamOptions {
   search?: { iterations?: number; algorithm?: BanditAlgorithm; tries?: number };
   /** User templates (config `templates.files`). */
   templates?: Template[];
+  /** The fingerprint of the target's checkpoint when it is an embedded model (embeddedRefFingerprint):
+   * stored with the run, so that a resume on a replaced checkpoint is another run. */
+  targetCheckpoint?: string | null;
   /** Per-attack knobs, e.g. { pair: { streams: 3, iterations: 3 } }. */
   attackOptions?: Record<string, Record<string, unknown>>;
 }
@@ -247,6 +250,7 @@ export function resumeConflict(
     | 'categories'
     | 'seeds'
     | 'templates'
+    | 'targetCheckpoint'
   >,
 ): string | undefined {
   if (run.kind !== 'redteam') return `run ${run.id} is a ${run.kind} run, not a redteam run`;
@@ -273,12 +277,15 @@ export function resumeConflict(
     if (!(key in was)) continue; // a run stored without the setting: nothing to compare
     if (!same(was[key], value)) return `run ${run.id} used ${key} ${show(was[key])} (not ${show(value)})`;
   }
-  const inputs = was.inputs as { seeds?: string; templates?: string } | undefined;
+  const inputs = was.inputs as { seeds?: string; templates?: string; checkpoint?: string | null } | undefined;
   if (inputs) {
     const current = dataFingerprint(opts.seeds, opts.templates);
     const changed = (['seeds', 'templates'] as const).filter((k) => inputs[k] !== current[k]);
     if (changed.length)
       return `run ${run.id} started on other ${changed.join(' and ')} (the files of seeds.files / templates.files, or the built-in ones of another breakfix version, changed since)`;
+    // (A run stored before checkpoints were recorded has none to compare.)
+    if (inputs.checkpoint !== undefined && inputs.checkpoint !== (opts.targetCheckpoint ?? null))
+      return `run ${run.id} attacked another checkpoint of ${target} (its checkpoint files changed since)`;
   }
   return undefined;
 }
@@ -394,7 +401,10 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         budget: opts.budget ?? {},
         split: opts.split ?? 'attack',
         // What it attacks with, by content: a resume on edited seed or template files is another run.
-        inputs: dataFingerprint(opts.seeds, opts.templates),
+        inputs: {
+          ...dataFingerprint(opts.seeds, opts.templates),
+          ...(opts.targetCheckpoint !== undefined && { checkpoint: opts.targetCheckpoint }),
+        },
       },
     });
   }

@@ -19,6 +19,7 @@ import {
 } from '../break/index.js';
 import { newRunId, type Seed, type Split } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
+import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
 import {
   type CommonOptions,
   decimalNumber,
@@ -198,8 +199,9 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         languages: opts.languages ? '--languages' : "the config's redteam.languages",
       },
     );
-    const target = ctx.target(opts.target ?? ctx.config.roles.target);
-    const targetName = ctx.targetName(opts.target ?? ctx.config.roles.target);
+    const targetRef = opts.target ?? ctx.config.roles.target;
+    const target = ctx.target(targetRef);
+    const targetName = ctx.targetName(targetRef);
     const techniques = list(opts.techniques) ?? cfg.techniques;
     const runId = opts.runId ?? newRunId();
     const settings = {
@@ -218,9 +220,15 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
     // An empty plan is bad input, said before the store is opened (and created).
     checkedPlan({ ...settings, judges, budget, runId });
+    // An embedded model's checkpoint by content: a resume on a retrained folder is another run.
+    const targetCheckpoint = embeddedRefFingerprint(
+      targetRef,
+      ctx.config.targets,
+      modelPathResolver(() => ctx.store),
+    );
     // Rerunning a red-team run with its settings (and data) resumes it; anything else is another run.
     const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
-    const conflict = existing && resumeConflict(existing, settings);
+    const conflict = existing && resumeConflict(existing, { ...settings, targetCheckpoint });
     if (conflict)
       throw usageError(
         `${conflict}; use a new --run-id`,
@@ -228,6 +236,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       );
     const summary = await runRedteam({
       ...settings,
+      targetCheckpoint,
       judges,
       budget,
       concurrency,
@@ -298,7 +307,10 @@ export function register(program: Command): void {
       .option('--concurrency <n>', 'attempts in flight at once (default: redteam.concurrency)')
       .option('--seed <n>', 'seed of every random choice (default: config seed)')
       .option('--split <split>', 'attack (default) | heldback: which seeds and templates to use', 'attack')
-      .option('--run-id <id>', 'store under this run id; rerunning with it resumes (skips stored attempts)')
+      .option(
+        '--run-id <id>',
+        "store under this run id; rerunning with it resumes (skips stored attempts) if the target, settings, seeds, templates and an embedded target's checkpoint are unchanged (else exit 2)",
+      )
       .option('--list', 'print every converter, template and attack with a one-line description'),
   )
     .addHelpText(

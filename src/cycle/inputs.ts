@@ -9,7 +9,7 @@ import { dataFingerprint, sha256 } from '../break/fingerprint.js';
 import type { Config } from '../config/index.js';
 import { InputError, type Seed, type Template } from '../core/index.js';
 import type { Store } from '../store/index.js';
-import { checkpointFingerprint, modelPathResolver, resolveEmbeddedPath } from '../targets/embedded-path.js';
+import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
 
 /** sha256 of each input; a suite file or checkpoint that cannot be read is null (the step that
  * reads it reports why). */
@@ -58,15 +58,8 @@ function embeddedModels(config: Config, store?: Store): Record<string, string | 
   const resolveModelPath = modelPathResolver(store ? () => store : undefined);
   const models: Record<string, string | null> = {};
   for (const ref of new Set(refs)) {
-    const named = config.targets[ref];
-    const model =
-      named?.type === 'embedded' ? named.model : !named && ref.startsWith('embedded:') ? ref : undefined;
-    if (model === undefined) continue;
-    try {
-      models[ref] = checkpointFingerprint(resolveEmbeddedPath(model, resolveModelPath));
-    } catch {
-      models[ref] = null;
-    }
+    const fingerprint = embeddedRefFingerprint(ref, config.targets, resolveModelPath);
+    if (fingerprint !== undefined) models[ref] = fingerprint;
   }
   return models;
 }

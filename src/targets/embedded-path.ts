@@ -67,3 +67,27 @@ export function checkpointFingerprint(dir: string): string | null {
     return null;
   }
 }
+
+/** The fingerprint of the checkpoint a target reference names when it is an embedded model (a
+ * config target of type embedded, or an `embedded:` spec); undefined for a remote model, which has
+ * no files to fingerprint; null when the checkpoint cannot be found or read. */
+export function embeddedRefFingerprint(
+  ref: string,
+  targets: Record<string, { type: string; model?: string }>,
+  resolveModelPath?: (name: string) => string | undefined,
+): string | null | undefined {
+  const named = targets[ref];
+  const model = named
+    ? named.type === 'embedded'
+      ? named.model
+      : undefined
+    : ref.startsWith('embedded:')
+      ? ref
+      : undefined;
+  if (model === undefined) return undefined;
+  try {
+    return checkpointFingerprint(resolveEmbeddedPath(model, resolveModelPath));
+  } catch {
+    return null;
+  }
+}

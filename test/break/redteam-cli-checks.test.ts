@@ -2,7 +2,7 @@
 // process, a SCRIPTED FAKE target over real HTTP (or a raw HTTP server on 127.0.0.1 that answers with
 // a hostile error body), a real SQLite store in a temp dir. Unknown categories and languages, filters
 // that match no seed, escaping of outside text, the run's status, --run-id reuse, budget options.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -303,6 +303,40 @@ describe('breakfix redteam: resuming on other data', () => {
     expect(a.server.requests).toBe(calls);
   }, 90_000);
 });
+
+describe.skipIf(!existsSync(join(import.meta.dirname, '../../models/breakfix-tiny-base/config.json')))(
+  'breakfix redteam: resuming on another checkpoint',
+  () => {
+    it('a --run-id on an embedded checkpoint replaced since it started exits 2 and runs nothing', async () => {
+      const dir = tmp();
+      const ckpt = join(dir, 'ckpt');
+      cpSync(join(import.meta.dirname, '../../models/breakfix-tiny-base'), ckpt, { recursive: true });
+      const db = join(dir, 's.db');
+      const args = ['redteam', '-t', `embedded:${ckpt}`, '--store', db, '--run-id', 'rt', '--budget', '2'];
+      // (The exit code says what the two attempts found, not the subject here.)
+      const first = await runCli([...args, '--json'], dir);
+      expect(JSON.parse(first.stdout), first.stderr).toMatchObject({ ran: 2 });
+      const same = await runCli([...args, '--json'], dir);
+      expect(JSON.parse(same.stdout), same.stderr).toMatchObject({ resumed: 2, ran: 0 });
+      // Retrained in place: the same path, other weights.
+      const weights = join(ckpt, 'model.safetensors');
+      const bytes = readFileSync(weights);
+      bytes[bytes.length - 1] ^= 1;
+      writeFileSync(weights, bytes);
+      const replaced = await runCli(args, dir);
+      expect(replaced.status).toBe(2);
+      expect(replaced.stderr).toMatch(
+        /run rt attacked another checkpoint of embedded:.*ckpt .*; use a new --run-id/,
+      );
+      const store = openStore(db);
+      try {
+        expect(store.listAttempts({ runId: 'rt' })).toHaveLength(2);
+      } finally {
+        store.close();
+      }
+    }, 120_000);
+  },
+);
 
 describe('breakfix redteam: budget options', () => {
   it('--budget and --tokens must be ≥ 1 and --seconds > 0 (a decimal is fine), as in the config', async () => {
