@@ -135,18 +135,9 @@ Examples:
               '--from-stage needs --continue <checkpoint>',
               'a later stage starts from the checkpoint of the earlier ones: pass --continue with it',
             );
-          // Before any training: an --out that cannot be written, or one that holds a model.
+          // Before any training: an --out that cannot be written (pretrainBase refuses one that holds
+          // a model, unless --force).
           const outDir = checkOutputDir(opts.out, { what: 'output folder', hint: 'pass another --out' }).dir;
-          if (!opts.force && existsSync(join(outDir, 'config.json'))) {
-            const shipped = outDir === resolve(defaultBaseModelDir());
-            throw new InputError(
-              `the output folder already holds a checkpoint${shipped ? ` (${BASE_MODEL_ID}, the shipped base model every cycle starts from)` : ''}; pretraining would overwrite it`,
-              outDir,
-              undefined,
-              undefined,
-              'pass --out with a new folder, or --force to overwrite it',
-            );
-          }
           const progress = createProgress({ json: opts.json, quiet: opts.quiet });
           const { stats } = await pretrainBase({
             outDir,
@@ -158,6 +149,7 @@ Examples:
             measureLimit,
             continueFrom: opts.continue ? resolve(opts.continue) : undefined,
             fromStage,
+            force: opts.force,
             onProgress: progress,
           });
           if (opts.json) process.stdout.write(`${JSON.stringify({ out: outDir, stats }, null, 2)}\n`);

@@ -1,8 +1,10 @@
 // Pretraining `breakfix-tiny-base`: train a BPE tokenizer on the world, create a small GPT, SFT it
 // on the world's dialogues (loss on assistant tokens), save the checkpoint and a training record.
 // Reproducible from the seed (same world, same initialisation, same batch order).
+
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError, type Message, type Progress } from '../core/index.js';
 import {
   createLM,
@@ -131,6 +133,9 @@ export interface PretrainOptions {
   /** Start from this checkpoint and run the later stages from `fromStage` (2 = the first later
    * stage); resumes a run whose earlier stages are done. */
   continueFrom?: string;
+  /** Overwrite a checkpoint already in `outDir` (by default, the shipped base model every cycle
+   * starts from); without it, an existing checkpoint there is an InputError. */
+  force?: boolean;
   fromStage?: number;
   /** Skip the later stages. */
   noStage2?: boolean;
@@ -182,6 +187,16 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
     );
   const seed = opts.seed ?? 1;
   const outDir = opts.outDir ?? defaultBaseModelDir();
+  if (!opts.force && existsSync(join(outDir, 'config.json'))) {
+    const shipped = resolve(outDir) === resolve(defaultBaseModelDir());
+    throw new InputError(
+      `the output folder already holds a checkpoint${shipped ? ` (${BASE_MODEL_ID}, the shipped base model every cycle starts from)` : ''}; pretraining would overwrite it`,
+      outDir,
+      undefined,
+      undefined,
+      'pass --out with a new folder, or --force to overwrite it (from code: outDir, or force: true)',
+    );
+  }
   const progress = opts.onProgress;
   // A missing or damaged checkpoint to continue from is found before the world is generated.
   const continued = opts.continueFrom ? await loadLM(opts.continueFrom) : undefined;

@@ -7,6 +7,7 @@ import { loadLM } from '../../src/lm/index.js';
 import {
   BASE_TRAINING,
   checkAnswer,
+  defaultBaseModelDir,
   complianceAnswer,
   generateWorld,
   helpfulAnswer,
@@ -110,5 +111,21 @@ describe('pretrainBase (tiny configuration)', () => {
         fromStage: last + 1,
       }),
     ).rejects.toThrow(/from-stage/);
+  });
+
+  it('refuses to overwrite a checkpoint (by default the shipped base model) unless forced', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bf-base-'));
+    const out = join(root, 'm');
+    await pretrainBase({ ...tiny, outDir: out, noStage2: true, measure: false });
+    const before = readFileSync(join(out, 'model.safetensors'));
+    await expect(pretrainBase({ ...tiny, outDir: out, noStage2: true, measure: false })).rejects.toThrow(
+      /already holds a checkpoint; pretraining would overwrite it/,
+    );
+    expect(readFileSync(join(out, 'model.safetensors')).equals(before)).toBe(true);
+    // No outDir: the shipped base model's folder, which a library call must not replace silently.
+    if (existsSync(join(defaultBaseModelDir(), 'config.json')))
+      await expect(pretrainBase({ ...tiny, measure: false })).rejects.toThrow(/the shipped base model/);
+    await pretrainBase({ ...tiny, outDir: out, noStage2: true, measure: false, force: true, seed: 2 });
+    expect(readFileSync(join(out, 'model.safetensors')).equals(before)).toBe(false);
   });
 });
