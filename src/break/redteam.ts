@@ -37,6 +37,7 @@ export interface RedteamBudget {
 export interface RedteamOptions {
   target: Target;
   targetId?: string;
+  /** Seeds to attack; only the harmful ones are (`builtinSeeds()` may be passed whole). */
   seeds: Seed[];
   /** A JudgeSet (`createJudges`) or the attack judges. An LLM `jailbreak` judge rates 1–10. */
   judges: Judge[] | { attack: Judge[]; jailbreak?: Judge };
@@ -153,8 +154,10 @@ export function classifyTechniques(
   return { attacks, chosen };
 }
 
-/** The seeds a run attacks: those of its languages and categories (empty = all) and of its split
- * (held-back seeds only when the split is heldback; never otherwise). */
+/** The seeds a run attacks: the harmful ones (a benign look-alike or a helpful task has nothing to
+ * break: its attempts would all end undetermined and spend the budget) of its languages and
+ * categories (empty = all) and of its split (held-back seeds only when the split is heldback; never
+ * otherwise). */
 export function seedsToAttack(
   opts: Pick<RedteamOptions, 'seeds' | 'languages' | 'categories' | 'split'>,
 ): Seed[] {
@@ -163,6 +166,7 @@ export function seedsToAttack(
   const cats = opts.categories?.length ? new Set(opts.categories) : undefined;
   return opts.seeds.filter(
     (s) =>
+      s.kind === 'harmful' &&
       (!langs || langs.has(s.language)) &&
       (!cats || (s.category !== undefined && cats.has(s.category))) &&
       // held-back material is attacked only when the caller asks for it

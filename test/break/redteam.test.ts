@@ -190,6 +190,16 @@ describe('runRedteam', () => {
     expect(new Set(a).size).toBe(a.length);
     const b = planRedteam({ ...base, round: 2 }).items.map((i) => i.id);
     expect(b.filter((id) => a.includes(id))).toHaveLength(0);
+    // Seeds passed whole (harmful, benign look-alikes, helpful tasks): only the harmful are attacked.
+    const mixed = [
+      ...seeds,
+      ...selectSeeds({ kind: 'benign', split: 'attack' }).slice(0, 5),
+      ...selectSeeds({ kind: 'helpful' }).slice(0, 5),
+    ];
+    const planned = planRedteam({ ...base, seeds: mixed }).items;
+    expect(planned.length).toBeGreaterThan(0);
+    expect(new Set(planned.map((i) => i.seed.kind))).toEqual(new Set(['harmful']));
+    expect(planned.map((i) => i.id)).toEqual(a);
   });
 
   it('budgets: attempts cap the plan; a token budget stops the run and nothing half-done is stored', async () => {
