@@ -2,7 +2,6 @@
 // note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
 // an InputError naming the file and line (for Parquet, the row number).
 import { extname } from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { InputError, readUtf8File, type Seed, type SeedKind, type Split, stableId } from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../judge/index.js';
 
@@ -73,6 +72,8 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   let rows: { line: number; row: Record<string, unknown> }[];
   if (format === 'parquet') {
     let objects: Record<string, unknown>[];
+    // (loaded here: only a Parquet dataset needs it)
+    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
     try {
       const buf = await asyncBufferFromFile(file);
       objects = await parquetReadObjects({ file: buf });

@@ -2,7 +2,7 @@
 // stop reason is a provider-side refusal (finishReason content_filter), not an error. With
 // `thinkingTokens`, extended thinking is on and its text comes back as a `<think>` trace in front of
 // the answer (core/reasoning.ts), so the harm judges read it as they read any model's trace.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { type AnthropicTargetConfig, redactURL, registerURLSecrets } from '../config/index.js';
 import {
   type ChatOptions,
@@ -14,7 +14,7 @@ import {
   withReasoning,
 } from '../core/index.js';
 import { ANTHROPIC, apiKeyFor, baseURLOf } from './endpoint.js';
-import { toTargetError } from './errors.js';
+import { registerSdkErrors, toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
 /** The id shown in tables, errors and the store: an endpoint other than the default (the config's
@@ -27,14 +27,21 @@ export function anthropicTargetId(cfg: Pick<AnthropicTargetConfig, 'model' | 'ba
 export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropicTargetId(cfg)): Target {
   const baseURL = baseURLOf(cfg);
   registerURLSecrets(baseURL);
-  const client = new Anthropic({
-    // A placeholder where no key is due: given none, the client would look for credentials itself.
-    apiKey: apiKeyFor(ANTHROPIC, cfg.apiKey, baseURL) ?? 'no-key',
-    // Explicit, so the endpoint is the one the id and the cache key name, whatever the client reads.
-    baseURL,
-    maxRetries: 0,
-    timeout: cfg.timeoutMs + 5_000,
-  });
+  // A missing key is found now; the SDK is loaded when the first request is sent.
+  const apiKey = apiKeyFor(ANTHROPIC, cfg.apiKey, baseURL);
+  let sdk: Promise<Anthropic> | undefined;
+  const client = () =>
+    (sdk ??= import('@anthropic-ai/sdk').then((m) => {
+      registerSdkErrors(m);
+      return new m.default({
+        // A placeholder where no key is due: given none, the client would look for credentials itself.
+        apiKey: apiKey ?? 'no-key',
+        // Explicit, so the endpoint is the one the id and the cache key name, whatever the client reads.
+        baseURL,
+        maxRetries: 0,
+        timeout: cfg.timeoutMs + 5_000,
+      });
+    }));
   return {
     id,
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
@@ -45,7 +52,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         .map((m) => m.content)
         .join('\n\n');
       try {
-        const res = await client.messages.create(
+        const res = await (await client()).messages.create(
           {
             model: cfg.model,
             // The thinking budget counts against max_tokens: maxTokens is the answer's share.

@@ -1,10 +1,31 @@
 // Provider failures → TargetError of the right kind. Both official SDKs (openai, @anthropic-ai/sdk)
 // share one error family, so one mapping covers them; anything unrecognised is a network error if
 // the connection failed and malformed if the body could not be read.
-import * as Anthropic from '@anthropic-ai/sdk';
-import * as OpenAI from 'openai';
 import { redactText } from '../config/index.js';
 import { TargetError, type TargetErrorKind } from '../core/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: an error class of either SDK, for instanceof
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+/** The error classes an SDK exports (both name them alike). */
+export interface SdkErrors {
+  APIUserAbortError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIError: ErrorClass;
+}
+
+/** The SDKs loaded so far. A provider's SDK is imported when its first target sends (importing both
+ * took a third of a second on every start of the CLI, offline runs included), and one that was never
+ * loaded has thrown nothing. */
+const sdks: SdkErrors[] = [];
+
+export function registerSdkErrors(sdk: SdkErrors): void {
+  if (!sdks.includes(sdk)) sdks.push(sdk);
+}
+
+const isSdkError = (err: unknown, kind: keyof SdkErrors): err is Error =>
+  sdks.some((s) => err instanceof s[kind]);
 
 export function retryAfterMs(headers: unknown): number | undefined {
   const get = (name: string): string | null | undefined => {
@@ -31,19 +52,19 @@ export function kindForStatus(status: number): TargetErrorKind {
 
 export function toTargetError(err: unknown, targetId: string): TargetError {
   if (err instanceof TargetError) return err;
-  const isAbort = err instanceof OpenAI.APIUserAbortError || err instanceof Anthropic.APIUserAbortError;
+  const isAbort = isSdkError(err, 'APIUserAbortError');
   if (isAbort || (err instanceof Error && err.name === 'AbortError')) {
     return new TargetError(`${targetId}: request aborted`, 'aborted');
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof Anthropic.APIConnectionTimeoutError) {
+  if (isSdkError(err, 'APIConnectionTimeoutError')) {
     return new TargetError(`${targetId}: request timed out`, 'timeout');
   }
-  if (err instanceof OpenAI.APIConnectionError || err instanceof Anthropic.APIConnectionError) {
+  if (isSdkError(err, 'APIConnectionError')) {
     const cause = (err as { cause?: unknown }).cause;
     const why = cause instanceof Error ? `: ${cause.message}` : '';
     return new TargetError(`${targetId}: connection failed${redactText(why)}`, 'network');
   }
-  if (err instanceof OpenAI.APIError || err instanceof Anthropic.APIError) {
+  if (isSdkError(err, 'APIError')) {
     const status = (err as { status?: number }).status;
     if (status === undefined) {
       return new TargetError(`${targetId}: ${redactText(shortMessage(err.message))}`, 'network');

@@ -3,7 +3,7 @@
 // keep-alive HTTP client (http-json.ts: a fifth of the SDK's CPU per call, which decides red-team
 // throughput); a streamed reply goes through the official `openai` client, for its SSE parsing.
 // Neither retries by itself: withRetry does, so retries are observable.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { type OpenAITargetConfig, redactURL, registerURLSecrets } from '../config/index.js';
 import {
   type ChatOptions,
@@ -16,7 +16,7 @@ import {
   withReasoning,
 } from '../core/index.js';
 import { apiKeyFor, baseURLOf, OPENAI } from './endpoint.js';
-import { bodyMessage, shortMessage, statusError, toTargetError } from './errors.js';
+import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
 
 /** The id shown in tables, errors and the store: credentials in the URL never part of it. */
@@ -77,18 +77,22 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
     ...lowerKeys(cfg.headers ?? {}),
   };
   const http = createJsonClient(completionsURL(baseURL));
-  let sdk: OpenAI | undefined;
+  // The SDK is loaded when the first streamed request is sent.
+  let sdk: Promise<OpenAI> | undefined;
   const streamingClient = () =>
-    (sdk ??= new OpenAI({
-      apiKey,
-      ...sdkEndpoint(baseURL),
-      // (null: the client would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID for any host)
-      organization: cfg.organization ?? null,
-      project: null,
-      defaultHeaders: cfg.headers,
-      maxRetries: 0,
-      // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
-      timeout: cfg.timeoutMs + 5_000,
+    (sdk ??= import('openai').then((m) => {
+      registerSdkErrors(m);
+      return new m.default({
+        apiKey,
+        ...sdkEndpoint(baseURL),
+        // (null: the client would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID for any host)
+        organization: cfg.organization ?? null,
+        project: null,
+        defaultHeaders: cfg.headers,
+        maxRetries: 0,
+        // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
+        timeout: cfg.timeoutMs + 5_000,
+      });
     }));
 
   return {
@@ -119,7 +123,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // server without a parser sends, so the store keeps it and the harm judges read it.
         let reasoning = '';
         if (cfg.stream) {
-          const stream = await streamingClient().chat.completions.create(
+          const stream = await (await streamingClient()).chat.completions.create(
             { ...body, stream: true, stream_options: { include_usage: true } },
             { signal: options.signal },
           );
