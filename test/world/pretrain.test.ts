@@ -7,8 +7,8 @@ import { loadLM } from '../../src/lm/index.js';
 import {
   BASE_TRAINING,
   checkAnswer,
-  defaultBaseModelDir,
   complianceAnswer,
+  defaultBaseModelDir,
   generateWorld,
   helpfulAnswer,
   pretrainBase,
