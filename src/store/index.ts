@@ -1,3 +1,3 @@
-export { migrations } from './migrations.js';
+// (The schema migrations are the store's own business: their types would need better-sqlite3's.)
 export { DEFAULT_STORE_PATH, openStore } from './store.js';
 export type * from './types.js';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/index.js';
-import { migrations, openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bf-store-open-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

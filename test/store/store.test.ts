@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations, openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations.js';
 import { makeAttempt, record, seed, vuln } from './fixtures.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'bf-store-')), 'nested', 'breakfix.db');
