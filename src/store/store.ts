@@ -9,6 +9,8 @@ import { redactConfig } from '../config/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
 import {
   type Attempt,
+  BreakfixError,
+  errorMessage,
   InputError,
   newRunId,
   type Reply,
@@ -101,6 +103,15 @@ function openDatabase(file: string): Database.Database {
     if (err instanceof InputError) throw err;
     const message = sqliteProblem(err);
     if (message) throw fail(message);
+    // The SQLite driver is a native module built at install time: an install that skipped its
+    // build script (npm's --ignore-scripts, or a package manager that runs only approved scripts)
+    // leaves no binary, and its own error names none of that.
+    if (/Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header/.test(errorMessage(err)))
+      throw new BreakfixError(
+        `the SQLite driver (better-sqlite3) has no working native build: ${errorMessage(err).split('\n')[0]}`,
+        'store_driver',
+        "let better-sqlite3's install script run (it is skipped by --ignore-scripts and by package managers that run only approved scripts), then `npm rebuild better-sqlite3`",
+      );
     throw err;
   }
 }
