@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { chooseRelease } from '../../src/cycle/release.js';
 import {
   baseModel as base,
   miniCycleConfig as miniConfig,
@@ -47,9 +49,28 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
   it('runs two rounds end to end and prints the per-round JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-'));
     dirs.push(dir);
-    const res = await run(['cycle', '-c', miniConfig(dir), '--json', '--report', join(dir, 'r.html')]);
+    const config = miniConfig(dir);
+    const res = await run(['cycle', '-c', config, '--json', '--report', join(dir, 'r.html')]);
     expect([0, 1]).toContain(res.code);
     const out = JSON.parse(res.stdout);
+    // The exit code is the release decision, and the decision is the release rule applied to the
+    // rounds as stored, under the config's criteria.
+    expect(res.code).toBe(out.release.criteria_met ? 0 : 1);
+    const stored = storedResults(join(dir, 'b.db')).rounds as {
+      round: number;
+      model: string;
+      metrics: string;
+    }[];
+    const expected = chooseRelease(
+      stored.map((r) => ({ round: r.round, model: r.model, metrics: JSON.parse(r.metrics) })),
+      loadConfig(config).cycle.criteria,
+    );
+    expect(out.release).toMatchObject({
+      round: expected.round,
+      model: expected.model,
+      criteria_met: expected.criteria_met,
+      reasons: expected.reasons,
+    });
     expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
     for (const r of out.rounds) {
       for (const k of ['asr', 'dr3', 'iprr', 'vprr', 'helpfulness', 'heldback_asr'])
