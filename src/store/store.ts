@@ -110,7 +110,7 @@ function openDatabase(file: string): Database.Database {
       throw new BreakfixError(
         `the SQLite driver (better-sqlite3) has no working native build: ${errorMessage(err).split('\n')[0]}`,
         'store_driver',
-        "let better-sqlite3's install script run (it is skipped by --ignore-scripts and by package managers that run only approved scripts), then `npm rebuild better-sqlite3`",
+        "let better-sqlite3's install script run (npm 11.19 and later run only approved scripts: `npm install-scripts approve better-sqlite3`; --ignore-scripts skips it), then `npm rebuild better-sqlite3`",
       );
     throw err;
   }
