@@ -156,6 +156,7 @@ export interface RunBenchOptions {
   custom?: CustomSuiteSpec[];
   baseDir?: string;
   attacker?: Target;
+  /** Where results are stored, under `runId` (a run the caller created): one needs the other. */
   store?: Store;
   runId?: string;
   round?: number;
@@ -167,6 +168,15 @@ export interface RunBenchOptions {
 }
 
 export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
+  // Results are stored under a run; given a store and no run they would silently go nowhere.
+  if (opts.store && opts.runId === undefined)
+    throw new InputError(
+      'runBench was given a store but no runId: its results would not be stored',
+      undefined,
+      undefined,
+      'runId',
+      "create the run first (store.createRun({ kind: 'bench', config, seed, target })) and pass its id",
+    );
   const split = opts.split ?? 'attack';
   const targetId = opts.targetId ?? opts.target.id;
   const suites: Suite[] = (opts.suites ?? [...BUILTIN_SUITES]).map((s) => {
