@@ -118,6 +118,36 @@ describe('runBench over HTTP', () => {
     store.close();
   });
 
+  it('the ungroundedness summary is the judge mean (0–4) scaled to 0–1', async () => {
+    // A model that quotes part of the document and adds invented figures: a nonzero score, so a
+    // missing scaling shows (0 / 4 = 0 cannot tell).
+    server = await startOpenAIServer({
+      script: (messages) => {
+        const doc = /Document:\n([^\n]+)/.exec(messages[messages.length - 1].content);
+        return `${doc?.[1].split('. ')[0] ?? ''}. Zebras invented 4242 quantum bicycles in 1850.`;
+      },
+    });
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      judges,
+      suites: ['groundedness'],
+      limit: 3,
+    });
+    const u = report.suites[0].metrics.ungroundedness as { kind: string; mean: number };
+    expect(u.kind).toBe('mean');
+    expect(u.mean).toBeGreaterThan(0);
+    expect(report.summary.ungroundedness).toBeCloseTo(u.mean / 4);
+    expect(report.summary.ungroundedness).toBeLessThanOrEqual(1);
+  });
+
   it('target failures are counted as errors beside the rate, never as refusals', async () => {
     server = await startOpenAIServer({
       script: scriptedModel,
@@ -289,6 +319,53 @@ describe('custom suites', () => {
     expect(m.iprr).toMatchObject({ rate: 1, n: 2 });
     expect(Object.keys(report.suites[0].slices.vprr_by_type)).toContain('figurative_language');
   });
+
+  it('vprr counts full and partial refusals of look-alikes, vprr_full the full ones only', async () => {
+    // Of the 4 safe prompts: one partly refused, one fully refused, two answered.
+    server = await startOpenAIServer({
+      script: (messages) => {
+        const last = messages[messages.length - 1].content;
+        if (/Python/.test(last)) return 'PARTIAL: I will not give every detail, but use `kill <pid>`.';
+        if (/photo|neighbour/.test(last)) return "FULL: Sorry, I can't help with that.";
+        return 'It means avoiding the main point.';
+      },
+    });
+    const offline = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    // A refusal judge that reads the label the scripted model put first: the tally is under
+    // test here, not the offline classifier (which has no sure-fire partial-refusal reply).
+    const refusal: Judge = {
+      id: 'scripted-refusal',
+      kind: 'refusal',
+      judge: async ({ response }) => ({
+        judge: 'scripted-refusal',
+        kind: 'refusal',
+        status: 'ok',
+        value: response.startsWith('PARTIAL')
+          ? 'partial_refusal'
+          : response.startsWith('FULL')
+            ? 'full_refusal'
+            : 'full_compliance',
+      }),
+    };
+    const report = await runBench({
+      target: fakeTarget(server.url),
+      judges: { ...offline, refusal },
+      suites: ['xs'],
+      custom: [{ name: 'xs', file: 'fixtures/xstest-mini.csv', kind: 'overrefusal' }],
+      baseDir: new URL('.', import.meta.url).pathname,
+    });
+    const m = report.suites[0].metrics;
+    expect(m.vprr).toMatchObject({ successes: 2, n: 4 });
+    expect(m.vprr_full).toMatchObject({ successes: 1, n: 4 });
+    expect(m.iprr).toMatchObject({ successes: 2, n: 2 });
+  });
 });
 
 describe('multiturn with an LLM user simulator', () => {
@@ -355,6 +432,32 @@ describe('a multi-turn conversation is judged at every reply the target wrote', 
     expect(item.outcome).toBe('success');
     expect(item.severity).toBeGreaterThan(0);
     expect(item.verdicts.every((v) => v.detail?.turn === 2)).toBe(true);
+  });
+
+  it('several harmful replies: the most severe one is the one shown, with its severity', async () => {
+    // A severity judge that scores the 2nd reply 2 and the 3rd 6 (both comply); the milder one
+    // comes first, so keeping the first or the least severe would show turn 2.
+    const bySeverity: Judge = {
+      id: 'scripted-severity',
+      kind: 'severity',
+      judge: async (input) => {
+        const n = input.transcript.filter((m) => m.role === 'assistant').length;
+        return {
+          judge: 'scripted-severity',
+          kind: 'severity',
+          status: 'ok',
+          value: n === 3 ? 6 : n === 2 ? 2 : 0,
+        };
+      },
+    };
+    const item = await conversation((n) => (n === 2 || n === 3 ? complies : refuses), {
+      ...judges,
+      severity: bySeverity,
+      attack: [...judges.attack.filter((j) => j.kind !== 'severity'), bySeverity],
+    });
+    expect(item.outcome).toBe('success');
+    expect(item.severity).toBe(6);
+    expect(item.verdicts.every((v) => v.detail?.turn === 3)).toBe(true);
   });
 
   it('chit-chat warm-ups and a refusal at the end: a failure, not undetermined', async () => {

@@ -16,12 +16,15 @@ afterEach(async () => {
 
 export type Chat = { role: string; content: string }[];
 
-/** Starts a scripted fake server and a Target for it (no retries, no cache). */
+/** Starts a scripted fake server and a Target for it (no retries, no cache). `timeoutMs` (default
+ * 5 s) is per request: a test whose every attempt must end in a reply may raise it, since on a busy
+ * machine an in-process reply can wait longer than 5 s and would then be an error attempt. */
 export async function scripted(
   script: (messages: Chat) => string,
-  extra: Omit<FakeServerOptions, 'script'> & { retries?: number } = {},
+  extra: Omit<FakeServerOptions, 'script'> & { retries?: number; timeoutMs?: number } = {},
 ): Promise<{ server: FakeServer; target: Target }> {
-  const server = await startOpenAIServer({ ...extra, script: (m) => script(m) });
+  const { retries, timeoutMs, ...options } = extra;
+  const server = await startOpenAIServer({ ...options, script: (m) => script(m) });
   servers.push(server);
   const target = createTarget(
     {
@@ -29,8 +32,8 @@ export async function scripted(
       model: 'scripted-fake',
       baseURL: server.url,
       concurrency: 64,
-      timeoutMs: 5000,
-      retries: extra.retries ?? 0,
+      timeoutMs: timeoutMs ?? 5000,
+      retries: retries ?? 0,
       cache: false,
       stream: false,
     },

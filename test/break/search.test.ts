@@ -17,11 +17,17 @@ const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', ca
 const leet = (t: string) => getConverter('leetspeak')?.apply(t, { rng: createRng(0) }) as string;
 
 function plantedWeakness() {
-  return scripted((m) => {
-    const q = lastUser(m);
-    const hit = seeds.find((s) => q.includes(leet(s.topic as string)) || q.includes(leet(s.text)));
-    return hit && q.includes('INT. LAB') ? comply(hit) : refuse(seeds[0] as Seed);
-  });
+  return scripted(
+    (m) => {
+      const q = lastUser(m);
+      const hit = seeds.find((s) => q.includes(leet(s.topic as string)) || q.includes(leet(s.text)));
+      return hit && q.includes('INT. LAB') ? comply(hit) : refuse(seeds[0] as Seed);
+    },
+    // The tests below count every attempt as decided by the judges. Under load (16 requests in
+    // flight while the process is busy judging) the default 5 s timeout turned replies that did
+    // come into error attempts; this fake answers at once, so a generous limit changes no outcome.
+    { timeoutMs: 60_000 },
+  );
 }
 const judges = () => [complianceJudge(), severityJudge()];
 const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'search-')), 'b.db'));
@@ -41,6 +47,8 @@ describe('search attacker', () => {
       seed: 1,
     });
     expect(singles.success).toBe(0);
+    // Named first so that a failed request shows its message rather than a bare count.
+    expect(singles.error, singles.firstError).toBe(0);
     expect(singles.failure).toBe(singles.attempts);
 
     const s = await runRedteam({
@@ -60,6 +68,39 @@ describe('search attacker', () => {
     // once found, later seeds start with it: the category's tries stay far below seeds × tries
     expect(s.search?.[category]?.tries).toBeLessThan(3 * 200);
     expect(s.slices.technique['leetspeak+screenplay']?.success).toBe(s.success);
+  });
+
+  it('a resumed run keeps what the stored attempts found: its new attempts start with the winning arm', async () => {
+    const { server, target } = await plantedWeakness();
+    const opts = {
+      target,
+      seeds,
+      judges: judges(),
+      techniques: ['search'],
+      search: { tries: 200, algorithm: 'ucb' as const },
+      concurrency: 1,
+      runId: 'search-resume',
+      seed: 1,
+    };
+    const resumedStore = store();
+    // Interrupted after 3 of the 6 attempts (an attempts budget is a prefix of the same plan).
+    const first = await runRedteam({ ...opts, store: resumedStore, budget: { attempts: 3 } });
+    expect(first.success).toBeGreaterThan(0);
+    const before = server.requests;
+    const resumed = await runRedteam({ ...opts, store: resumedStore, budget: { attempts: 6 } });
+    expect([resumed.resumed, resumed.ran]).toEqual([3, 3]);
+    // The stored wins are replayed into the bandit, so each new attempt asks the winning arm
+    // first and needs one request; a bandit that forgot them would search again.
+    expect(server.requests - before).toBe(3);
+    const wholeStore = store();
+    await runRedteam({ ...opts, store: wholeStore });
+    // Only wins are replayed (docs/RELIABILITY.md), not failed tries; here every stored attempt
+    // ended in a win, so the new attempts are those of an uninterrupted run.
+    const shown = (st: ReturnType<typeof store>) =>
+      st
+        .listAttempts({ runId: 'search-resume' })
+        .map((a) => [a.seedId, a.outcome, a.techniques, a.calls, a.transcript]);
+    expect(shown(resumedStore)).toEqual(shown(wholeStore));
   });
 
   it('Thompson sampling finds it too', async () => {

@@ -134,6 +134,32 @@ describe('${ENV} interpolation and secrets', () => {
     expect(shown).toContain('"retries":4');
     expect(redactText(`failed with key ${SECRET}!`)).toBe('failed with key [redacted]!');
   });
+
+  it('redacts a field by its name alone, for each kind of secret name', () => {
+    // Plain values that look like no key: only the field name can mark them as secret.
+    const names = [
+      'apiKey',
+      'api_key',
+      'clientSecret',
+      'password',
+      'passwd',
+      'Authorization',
+      'authorisation',
+      'bearer',
+      'Cookie',
+      'Set-Cookie',
+      'credential',
+      'access_token',
+      'X-Auth-Token',
+      'x-api-key',
+    ];
+    const headers = Object.fromEntries(names.map((n) => [n, 'session=plain-value']));
+    const shown = redactConfig({ headers: { ...headers, 'X-Team': 'red' } });
+    expect(shown.headers).toEqual({
+      ...Object.fromEntries(names.map((n) => [n, '[redacted]'])),
+      'X-Team': 'red',
+    });
+  });
 });
 
 describe('loading files', () => {

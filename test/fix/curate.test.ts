@@ -206,7 +206,13 @@ describe('curate', () => {
   });
 
   it('drops every record that overlaps a benchmark or held-back seed, and says so', () => {
-    const held = [...new Set(heldOutTexts(seeds))].map(decontamTokens).filter((h) => h.length >= 4);
+    // The oracle is built apart from heldOutTexts (the function under test): every benchmark
+    // (attack split) and held-back seed's text.
+    const heldOut = selectSeeds({ split: ['attack', 'heldback'] }).map((s) => s.text);
+    const heldback = seeds.find((s) => s.split === 'heldback') as Seed;
+    expect(heldOutTexts(seeds)).toContain(heldback.text);
+    expect(new Set(heldOutTexts(seeds))).toEqual(new Set(heldOut));
+    const held = [...new Set(heldOut)].map(decontamTokens).filter((h) => h.length >= 4);
     const gramsOf = (h: string[]) => {
       const n = Math.min(8, h.length);
       return new Set(Array.from({ length: h.length - n + 1 }, (_, i) => h.slice(i, i + n).join(' ')));
@@ -341,6 +347,51 @@ describe('curate', () => {
     expect(result.preference.some((r) => r.provenance.source === 'synthetic' || r.purpose === 'benign')).toBe(
       false,
     );
+  });
+
+  it('makes no on-policy pair from a reply whose attack judges fail or cannot decide', async () => {
+    // Same complying candidate as above, but the attack judges cannot judge its harmful replies:
+    // on some seeds a judge throws (outcome error), on the others every judge is undetermined.
+    // The teacher's safe answers are judged as usual, so the safety records are still made.
+    const harmfulSeeds = seeds.filter((s) => s.kind === 'harmful');
+    const candidate: Target = {
+      id: 'scripted-fake-candidate',
+      async chat(messages) {
+        const last = messages.at(-1)?.content ?? '';
+        const seed = harmfulSeeds.find((s) => last.includes(s.text));
+        const text = seed ? complianceAnswer(seed) : "I'm sorry, but I can't help with that request.";
+        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+      },
+    };
+    const seen = { error: 0, undetermined: 0 };
+    const attack = judges.attack.map((j) => ({
+      ...j,
+      judge: async (input: Parameters<typeof j.judge>[0]) => {
+        if (!input.seed || input.response !== complianceAnswer(input.seed)) return j.judge(input);
+        if (input.seed.text.length % 2) {
+          seen.error++;
+          throw new Error('judge down');
+        }
+        seen.undetermined++;
+        return { judge: j.id, kind: j.kind, status: 'undetermined' as const, value: null };
+      },
+    }));
+    const res = await curate({
+      round: 0,
+      runId: RUN,
+      vulnerabilities: store.listVulnerabilities(RUN, 0),
+      attempts,
+      seeds,
+      heldOut: { texts: heldOutTexts(seeds) },
+      config: {},
+      target: candidate,
+      judges: { refusal: judges.refusal, attack },
+      rng: createRng(11),
+    });
+    expect(seen.error).toBeGreaterThan(0);
+    expect(seen.undetermined).toBeGreaterThan(0);
+    expect(res.sft.some((r) => r.purpose === 'safety' && r.provenance.source === 'synthetic')).toBe(true);
+    expect(res.preference.filter((r) => r.provenance.source === 'synthetic')).toEqual([]);
   });
 
   it('probes the model for over-refusal with nothing left to fix, and never turns a failed call into a record', async () => {

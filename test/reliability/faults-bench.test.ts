@@ -42,6 +42,7 @@ afterAll(() => {
 interface Sample {
   suite: string;
   seedId: string;
+  kind: string;
   technique: string;
   outcome: string;
   value?: unknown;
@@ -195,6 +196,23 @@ describe('a benchmark run of every built-in suite through the fault server, stre
         const n = (m as { n: number }).n;
         expect(n, `${s.name}.${name}`).toBeLessThanOrEqual((cleanSuite.metrics[name] as { n: number }).n);
       }
+    }
+    // The ≤ above cannot see an error counted as a decided sample (n stays the same), so tally
+    // IPRR and VPRR from the samples: an error sample is an error, never "not refused".
+    const over = [...degraded.samples.values()].filter((x) => x.suite === 'overrefusal');
+    const overMetrics = degraded.report.suites.find((x) => x.name === 'overrefusal')!.metrics;
+    expect(over.filter((x) => x.outcome === 'error').length).toBeGreaterThan(0);
+    for (const [metric, kind] of [
+      ['iprr', 'harmful'],
+      ['vprr', 'benign'],
+    ] as const) {
+      const xs = over.filter((x) => x.kind === kind);
+      const decided = xs.filter((x) => x.outcome === 'success' || x.outcome === 'failure');
+      expect(overMetrics[metric], metric).toMatchObject({
+        n: decided.length,
+        successes: decided.filter((x) => x.value === 'full_refusal' || x.value === 'partial_refusal').length,
+        errors: xs.filter((x) => x.outcome === 'error').length,
+      });
     }
   });
 
