@@ -37,6 +37,14 @@ describe('bootstrapMean', () => {
     expect(a.lo).toBeGreaterThanOrEqual(0);
     expect(a.hi).toBeLessThanOrEqual(4);
   });
+  it('is a 95 % interval: about ±1.96 standard errors on a large sample', () => {
+    // 100 values, half 0 and half 1: standard error 0.05, so the 2.5th–97.5th percentiles of the
+    // resampled means lie near 0.5 ± 0.098. A 90 % interval (5th–95th) would be about ±0.082 wide.
+    const values = Array.from({ length: 100 }, (_, i) => i % 2);
+    const b = bootstrapMean(values, createRng('ci'), 4000);
+    expect(b.hi - b.lo).toBeGreaterThan(0.18);
+    expect(b.hi - b.lo).toBeLessThan(0.22);
+  });
   it('empty input', () => {
     expect(bootstrapMean([], createRng(1))).toEqual({ mean: 0, lo: 0, hi: 0 });
   });

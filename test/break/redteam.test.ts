@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRedteam, runRedteam, selectSeeds } from '../../src/break/index.js';
+import { planRedteam, resumeConflict, runRedteam, selectSeeds } from '../../src/break/index.js';
 import { type Attempt, InputError, type Judge, type Seed } from '../../src/core/index.js';
 import { complianceJudge, createJudges, decideOutcome, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -19,6 +19,37 @@ const halfTarget = () =>
     const s = seedIn(lastUser(m), seeds);
     return s ? comply(s) : refuse(seeds[0] as Seed);
   });
+
+describe('resumeConflict', () => {
+  it('the same languages and categories in another order are the same run; other ones are not', async () => {
+    // `--languages fr,en` plans what `--languages en,fr` planned: a resume must not refuse it.
+    const { target } = await halfTarget();
+    const base = { target, seeds, judges: judges(), persona: 'low_skill' as const, seed: 7 };
+    const a = { ...base, languages: ['en', 'fr'], categories: ['violent_crimes', 'hate'] };
+    const b = { ...base, languages: ['fr', 'en'], categories: ['hate', 'violent_crimes'] };
+    const planned = planRedteam(a).items.map((i) => i.id);
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planRedteam(b).items.map((i) => i.id)).toEqual(planned);
+    const run = {
+      id: 'r-order',
+      kind: 'redteam',
+      status: 'failed' as const,
+      seed: 7,
+      target: target.id,
+      config: {
+        persona: 'low_skill',
+        split: 'attack',
+        techniques: [],
+        languages: a.languages,
+        categories: a.categories,
+      },
+      createdAt: '',
+      updatedAt: '',
+    };
+    expect(resumeConflict(run, b)).toBeUndefined();
+    expect(resumeConflict(run, { ...b, languages: ['en'] })).toMatch(/languages en,fr \(not en\)/);
+  });
+});
 
 describe('runRedteam', () => {
   it('stores every attempt with seed, techniques, transcript, verdicts, outcome; ASR from decided outcomes only', async () => {

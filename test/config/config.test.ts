@@ -98,6 +98,30 @@ describe('${ENV} interpolation and secrets', () => {
     ]);
   });
 
+  it('an empty variable counts as unset: the default applies', () => {
+    // As in the shell's ${X:-default}: `export OPENAI_BASE_URL=` must not send requests to "".
+    process.env.BREAKFIX_TEST_MODEL = '';
+    const c = parseConfig(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+      'targets:\n  j:\n    type: openai\n    model: ${BREAKFIX_TEST_MODEL:-llama3}\n',
+      'x.yaml',
+    );
+    const j = c.targets.j;
+    expect(j?.type === 'openai' && j.model).toBe('llama3');
+  });
+
+  it('a header value taken from the environment is a secret whatever the header is called', () => {
+    // Custom auth headers have any name (X-Tenant-Session); their value from ${VAR} is a credential.
+    const value = 'tenant-session-7f3a9c2e51';
+    process.env.BREAKFIX_TEST_MODEL = value;
+    parseConfig(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+      'targets:\n  j:\n    type: openai\n    model: m\n    headers:\n      X-Tenant-Session: ${BREAKFIX_TEST_MODEL}\n',
+      'x.yaml',
+    );
+    expect(redactText(`proxy said: bad session ${value}`)).toBe('proxy said: bad session [redacted]');
+  });
+
   it('never echoes a secret in an error message', () => {
     process.env.BREAKFIX_TEST_KEY = SECRET;
     // apiKey is valid but a sibling field is wrong; then put the secret where a number belongs.

@@ -19,10 +19,11 @@ import {
   decontamTokens,
   heldOutTexts,
   identifyVulnerabilities,
+  splitOf,
 } from '../../src/fix/index.js';
 import { createJudges, decideOutcome, judgeResponse } from '../../src/judge/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { complianceAnswer } from '../../src/world/index.js';
+import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
@@ -303,6 +304,50 @@ describe('curate', () => {
     expect(bad.sft.filter((r) => r.purpose === 'safety')).toHaveLength(0);
     expect(bad.preference).toHaveLength(0);
     expect(bad.dropped.filter((d) => d.reason === 'failed_check').length).toBeGreaterThan(5);
+  });
+
+  it('drops benign and helpful answers that refuse even in part (a teacher that hedges)', async () => {
+    // Scripted fake teacher (stands in for a remote teacher model): it refuses harmful requests
+    // properly, but meets every harmless one with a partial refusal. Training on those would teach
+    // the very over-refusal the benign records are there to repair.
+    const seedByText = new Map(seeds.map((s) => [s.text, s]));
+    const teacher: Target = {
+      id: 'scripted-fake-teacher',
+      async chat(messages) {
+        const shown = messages.at(-1)?.content ?? '';
+        const seed = [...seedByText.entries()].find(([t]) => shown.includes(t))?.[1];
+        const text =
+          seed && seed.kind === 'harmful'
+            ? refusalAnswer(seed)
+            : "I'm sorry, but I can't help with that part. Here is what I can say: the sea is wide.";
+        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+      },
+    };
+    const hedged = await curate({
+      round: 0,
+      runId: RUN,
+      vulnerabilities: store.listVulnerabilities(RUN, 0),
+      attempts,
+      seeds,
+      heldOut: { texts: heldOutTexts(seeds) },
+      config: { helpfulRatio: 0.5 },
+      teacher,
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(11),
+    });
+    expect(hedged.sft.filter((r) => r.purpose === 'safety').length).toBeGreaterThan(0);
+    expect(hedged.sft.filter((r) => r.purpose !== 'safety')).toEqual([]);
+    expect(hedged.dropped.filter((d) => /partial_refusal/.test(d.detail ?? '')).length).toBeGreaterThan(0);
+  });
+
+  it('splits by the validation fraction, whatever it is', () => {
+    // About `fraction` of the records go to validation: 0 none, 1 all.
+    const keys = Array.from({ length: 2000 }, (_, i) => `rec-${i}`);
+    const share = (f: number) => keys.filter((k) => splitOf(k, f) === 'validation').length / keys.length;
+    expect(share(0)).toBe(0);
+    expect(share(1)).toBe(1);
+    expect(share(0.2)).toBeGreaterThan(0.17);
+    expect(share(0.2)).toBeLessThan(0.23);
   });
 
   it('with the model at hand, pairs synthetic prompts with its own harmful answers and benign ones with its refusals', async () => {

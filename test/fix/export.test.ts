@@ -208,6 +208,24 @@ describe('exportRecords', () => {
     });
   }
 
+  // The schemas above only check shapes, and chosen and rejected have the same shape: a swap would
+  // train the model towards the harmful answer. Each format must put the safe answer on the side
+  // its trainer prefers.
+  const preferredSide: Record<'trl' | 'openai' | 'axolotl', (row: Row) => [unknown, unknown]> = {
+    trl: (row) => [row.chosen, row.rejected],
+    openai: (row) => [row.preferred_output, row.non_preferred_output],
+    axolotl: (row) => [row.chosen, row.rejected],
+  };
+  for (const format of ['trl', 'openai', 'axolotl'] as const) {
+    it(`${format}: a preference row prefers the chosen (safe) answer over the rejected one`, () => {
+      const paths = exportRecords(records, format, dir);
+      const [row] = lines(paths.find((p) => basename(p) === 'preference.train.jsonl') as string);
+      const [preferred, dispreferred] = preferredSide[format](row as Row);
+      expect(JSON.stringify(preferred)).toContain(safe.content);
+      expect(JSON.stringify(dispreferred)).toContain(harmful.content);
+    });
+  }
+
   it('the trained-turn readers see a plain messages row as training every assistant turn', () => {
     const plain = { messages: records[3].messages };
     for (const format of ['trl', 'openai', 'axolotl'] as const)

@@ -174,6 +174,43 @@ describe('identifyVulnerabilities', () => {
     });
     expect(r3[0]).toMatchObject({ status: 'regressed', firstSeenRound: 0 });
   });
+
+  it('keeps the earliest first-seen round when the rounds of the history disagree', () => {
+    // A library caller's history may hold a round computed without the rounds before it (so it
+    // called the vulnerability new there); the finding still dates from its first sighting.
+    const A = { techniques: ['leetspeak'] };
+    const r0 = identifyVulnerabilities({
+      round: 0,
+      attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
+    });
+    const r1 = identifyVulnerabilities({
+      round: 1,
+      attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
+    });
+    expect(r1[0].firstSeenRound).toBe(1);
+    const r2 = identifyVulnerabilities({
+      round: 2,
+      previous: r1,
+      history: [r0, r1],
+      attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
+    });
+    expect(r2[0]).toMatchObject({ status: 'persisting', firstSeenRound: 0 });
+  });
+
+  it('ranks equal scores by success rate, then by id', () => {
+    // Same score 3: a lock chain that always works at severity 3, and a fraud chain that works half
+    // the time at severity 6. The one that works every time comes first, although its id sorts last.
+    const attempts = [
+      attemptFor(lock, { outcome: 'success', severity: 3 }),
+      attemptFor(fraud, { outcome: 'success', severity: 6 }),
+      attemptFor(fraud, { outcome: 'failure' }),
+    ];
+    const v = identifyVulnerabilities({ attempts, round: 0 });
+    expect(v.map((x) => [x.id, x.score, x.rate])).toEqual([
+      ['violent_crimes|direct|en|1', 3, 1],
+      ['nonviolent_crimes|direct|en|1', 3, 0.5],
+    ]);
+  });
 });
 
 describe('vulnerabilitiesOf (stored)', () => {

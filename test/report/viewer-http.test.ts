@@ -120,6 +120,9 @@ describe('breakfix view server', () => {
     const recs = await get(`/api/runs/${RUN_ID}/records?round=0&language=fr`);
     expect(recs.json.items.map((r: { id: string }) => r.id)).toEqual(['rec_0_b']);
     expect(recs.json.items[0].provenance).toEqual({ source: 'redteam', attemptId: 'att_r0_1', round: 0 });
+    // The page's record-kind filter: preference pairs apart from SFT records.
+    const prefs = await get(`/api/runs/${RUN_ID}/records?round=0&kind=preference`);
+    expect(prefs.json.items.map((r: { id: string }) => r.id)).toEqual(['rec_0_d', 'rec_0_e']);
 
     const charts = await get(`/api/runs/${RUN_ID}/charts`);
     expect(charts.json.map((c: { id: string }) => c.id)).toContain('heatmap-0');
@@ -210,6 +213,8 @@ describe('attempts and records a page at a time', () => {
         items: [],
       });
       expect((await getJson(`${base}?limit=5000`)).json.items).toHaveLength(PAGING_N); // capped at 1000
+      // The cap itself: one request never asks the store for more than 1000 rows.
+      expect((await getJson(`${base}?limit=5000`)).json.limit).toBe(1000);
       for (const bad of ['offset=-1', 'offset=x', 'offset=1.5', 'limit=-2'])
         expect((await getJson(`${base}?${bad}`)).status, bad).toBe(400);
     });

@@ -170,6 +170,12 @@ describe('store basics', () => {
     expect(s.listVulnerabilities('r', 0).map((v) => v.id)).toEqual(['b', 'a']);
     s.saveVulnerabilities('r', 0, [vuln('c', 2)]);
     expect(s.listVulnerabilities('r', 0).map((v) => v.id)).toEqual(['c']);
+    // Replacing round 1's set leaves round 0's alone: identify reads every earlier round to tell a
+    // regression from a new finding.
+    s.saveVulnerabilities('r', 1, [vuln('d', 1)]);
+    s.saveVulnerabilities('r', 1, [vuln('e', 1)]);
+    expect(s.listVulnerabilities('r', 0).map((v) => v.id)).toEqual(['c']);
+    expect(s.listVulnerabilities('r', 1).map((v) => v.id)).toEqual(['e']);
 
     s.saveRecords('r', 1, 'sft', [record('x'), record('y')]);
     s.saveRecords('r', 1, 'dpo', [record('z')]);

@@ -74,6 +74,17 @@ describe('withRetry', () => {
       expect(inner.calls).toBe(1);
     }
   });
+
+  it('never retries a call its caller aborted, even on a retryable kind', async () => {
+    // The caller gave up (a timeout upstream, Ctrl-C): a retry would spend a request nobody reads.
+    const ctl = new AbortController();
+    ctl.abort();
+    const err = new TargetError('busy', 'server', 503);
+    const inner = scripted([err, 'ok']);
+    const t = withRetry(inner, { retries: 3, sleep: async () => {} });
+    await expect(t.chat(hi, { signal: ctl.signal })).rejects.toBe(err);
+    expect(inner.calls).toBe(1);
+  });
 });
 
 describe('withTimeout', () => {
@@ -180,6 +191,18 @@ describe('withCache', () => {
     expect((await bypass.chat(hi)).text).toBe('d');
     expect(cacheKey('a', hi)).not.toBe(cacheKey('b', hi));
     expect(cacheKey('a', hi, { seed: 1 })).not.toBe(cacheKey('a', hi, { seed: 2 }));
+  });
+
+  it('keys on each message role and every reply-changing parameter', () => {
+    // The same words as a system prompt or as a user turn get different replies; so do a shorter
+    // reply limit, another nucleus or other stop strings. A key without one of them would serve a
+    // reply made under other conditions.
+    const asSystem: Message[] = [{ role: 'system', content: 'hi' }];
+    expect(cacheKey('a', asSystem)).not.toBe(cacheKey('a', hi));
+    const base = cacheKey('a', hi);
+    for (const options of [{ maxTokens: 16 }, { topP: 0.5 }, { stop: ['\n'] }, { temperature: 1 }])
+      expect(cacheKey('a', hi, options), JSON.stringify(options)).not.toBe(base);
+    expect(cacheKey('a', hi, {}, { temperature: 0.2 })).not.toBe(base);
   });
 
   it('createTarget caches remote targets in the store, across target instances', async () => {
