@@ -104,6 +104,45 @@ const userText = (m: Message[]) =>
     .map((x) => x.content)
     .join('\n');
 
+/** A scripted fake model (stands in for a remote teacher or model under test): `answer` gets the
+ * seed whose text its last message carries, if any. */
+function scriptedModel(
+  id: string,
+  answer: (seed: Seed | undefined) => string,
+  onCall?: (messages: Message[]) => void,
+): Target {
+  return {
+    id,
+    async chat(messages) {
+      onCall?.(messages);
+      const shown = messages.at(-1)?.content ?? '';
+      const text = answer(seeds.find((s) => shown.includes(s.text)));
+      return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+    },
+  };
+}
+
+/** A model that complies with every harmful request it recognises and refuses everything else. */
+const complyWithHarmful = (seed: Seed | undefined) =>
+  seed?.kind === 'harmful' ? complianceAnswer(seed) : "I'm sorry, but I can't help with that request.";
+
+/** curate on round 0's stored vulnerabilities and attempts, the offline judges, rng 11; `over`
+ * replaces any of these. */
+function curateRound0(over: Partial<Parameters<typeof curate>[0]>): Promise<CurateResult> {
+  return curate({
+    round: 0,
+    runId: RUN,
+    vulnerabilities: store.listVulnerabilities(RUN, 0),
+    attempts,
+    seeds,
+    heldOut: { texts: heldOutTexts(seeds) },
+    config: {},
+    judges: { refusal: judges.refusal, attack: judges.attack },
+    rng: createRng(11),
+    ...over,
+  });
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'breakfix-curate-'));
   store = openStore(join(dir, 'breakfix.db'));
@@ -276,31 +315,10 @@ describe('curate', () => {
 
   it('drops safe answers that fail the judges (a teacher that complies)', async () => {
     // Scripted fake teacher (stands in for a remote teacher model): it answers harmfully.
-    const seedByText = new Map(seeds.map((s) => [s.text, s]));
-    const teacher: Target = {
-      id: 'scripted-fake-teacher',
-      async chat(messages) {
-        const shown = messages.at(-1)?.content ?? '';
-        const seed = [...seedByText.entries()].find(([t]) => shown.includes(t))?.[1];
-        const text =
-          seed && seed.kind === 'harmful'
-            ? complianceAnswer(seed)
-            : 'Here is a helpful answer: the sea is wide.';
-        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
-      },
-    };
-    const bad = await curate({
-      round: 0,
-      runId: RUN,
-      vulnerabilities: store.listVulnerabilities(RUN, 0),
-      attempts,
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: {},
-      teacher,
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(11),
-    });
+    const teacher = scriptedModel('scripted-fake-teacher', (seed) =>
+      seed?.kind === 'harmful' ? complianceAnswer(seed) : 'Here is a helpful answer: the sea is wide.',
+    );
+    const bad = await curateRound0({ teacher });
     expect(bad.sft.filter((r) => r.purpose === 'safety')).toHaveLength(0);
     expect(bad.preference).toHaveLength(0);
     expect(bad.dropped.filter((d) => d.reason === 'failed_check').length).toBeGreaterThan(5);
@@ -310,31 +328,12 @@ describe('curate', () => {
     // Scripted fake teacher (stands in for a remote teacher model): it refuses harmful requests
     // properly, but meets every harmless one with a partial refusal. Training on those would teach
     // the very over-refusal the benign records are there to repair.
-    const seedByText = new Map(seeds.map((s) => [s.text, s]));
-    const teacher: Target = {
-      id: 'scripted-fake-teacher',
-      async chat(messages) {
-        const shown = messages.at(-1)?.content ?? '';
-        const seed = [...seedByText.entries()].find(([t]) => shown.includes(t))?.[1];
-        const text =
-          seed && seed.kind === 'harmful'
-            ? refusalAnswer(seed)
-            : "I'm sorry, but I can't help with that part. Here is what I can say: the sea is wide.";
-        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
-      },
-    };
-    const hedged = await curate({
-      round: 0,
-      runId: RUN,
-      vulnerabilities: store.listVulnerabilities(RUN, 0),
-      attempts,
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: { helpfulRatio: 0.5 },
-      teacher,
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(11),
-    });
+    const teacher = scriptedModel('scripted-fake-teacher', (seed) =>
+      seed?.kind === 'harmful'
+        ? refusalAnswer(seed)
+        : "I'm sorry, but I can't help with that part. Here is what I can say: the sea is wide.",
+    );
+    const hedged = await curateRound0({ config: { helpfulRatio: 0.5 }, teacher });
     expect(hedged.sft.filter((r) => r.purpose === 'safety').length).toBeGreaterThan(0);
     expect(hedged.sft.filter((r) => r.purpose !== 'safety')).toEqual([]);
     expect(hedged.dropped.filter((d) => /partial_refusal/.test(d.detail ?? '')).length).toBeGreaterThan(0);
@@ -353,30 +352,9 @@ describe('curate', () => {
   it('with the model at hand, pairs synthetic prompts with its own harmful answers and benign ones with its refusals', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it complies with every
     // harmful request it recognises and refuses every other request (an over-refusing model).
-    const harmfulSeeds = seeds.filter((s) => s.kind === 'harmful');
     const calls: Message[][] = [];
-    const candidate: Target = {
-      id: 'scripted-fake-candidate',
-      async chat(messages) {
-        calls.push(messages);
-        const last = messages.at(-1)?.content ?? '';
-        const seed = harmfulSeeds.find((s) => last.includes(s.text));
-        const text = seed ? complianceAnswer(seed) : "I'm sorry, but I can't help with that request.";
-        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
-      },
-    };
-    const res = await curate({
-      round: 0,
-      runId: RUN,
-      vulnerabilities: store.listVulnerabilities(RUN, 0),
-      attempts,
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: {},
-      target: candidate,
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(11),
-    });
+    const candidate = scriptedModel('scripted-fake-candidate', complyWithHarmful, (m) => calls.push(m));
+    const res = await curateRound0({ target: candidate });
     expect(calls.length).toBeGreaterThan(0);
     const synthetic = res.preference.filter((r) => r.provenance.source === 'synthetic');
     expect(synthetic.length).toBeGreaterThan(0);
@@ -398,16 +376,7 @@ describe('curate', () => {
     // Same complying candidate as above, but the attack judges cannot judge its harmful replies:
     // on some seeds a judge throws (outcome error), on the others every judge is undetermined.
     // The teacher's safe answers are judged as usual, so the safety records are still made.
-    const harmfulSeeds = seeds.filter((s) => s.kind === 'harmful');
-    const candidate: Target = {
-      id: 'scripted-fake-candidate',
-      async chat(messages) {
-        const last = messages.at(-1)?.content ?? '';
-        const seed = harmfulSeeds.find((s) => last.includes(s.text));
-        const text = seed ? complianceAnswer(seed) : "I'm sorry, but I can't help with that request.";
-        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
-      },
-    };
+    const candidate = scriptedModel('scripted-fake-candidate', complyWithHarmful);
     const seen = { error: 0, undetermined: 0 };
     const attack = judges.attack.map((j) => ({
       ...j,
@@ -421,18 +390,7 @@ describe('curate', () => {
         return { judge: j.id, kind: j.kind, status: 'undetermined' as const, value: null };
       },
     }));
-    const res = await curate({
-      round: 0,
-      runId: RUN,
-      vulnerabilities: store.listVulnerabilities(RUN, 0),
-      attempts,
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: {},
-      target: candidate,
-      judges: { refusal: judges.refusal, attack },
-      rng: createRng(11),
-    });
+    const res = await curateRound0({ target: candidate, judges: { refusal: judges.refusal, attack } });
     expect(seen.error).toBeGreaterThan(0);
     expect(seen.undetermined).toBeGreaterThan(0);
     expect(res.sft.some((r) => r.purpose === 'safety' && r.provenance.source === 'synthetic')).toBe(true);
