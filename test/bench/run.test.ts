@@ -37,6 +37,17 @@ function findSeed(text: string): Seed | undefined {
   );
 }
 
+/** The offline judges: no judge model is configured, so none may be asked. */
+const offlineJudges = () =>
+  createJudges(
+    {},
+    {
+      target: () => {
+        throw new Error('offline');
+      },
+    },
+  );
+
 let server: FakeServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -127,14 +138,7 @@ describe('runBench over HTTP', () => {
         return `${doc?.[1].split('. ')[0] ?? ''}. Zebras invented 4242 quantum bicycles in 1850.`;
       },
     });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const report = await runBench({
       target: fakeTarget(server.url),
       judges,
@@ -153,14 +157,7 @@ describe('runBench over HTTP', () => {
       script: scriptedModel,
       faults: { schedule: ['server_500', null, 'server_500', null, 'bad_request'] },
     });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const report = await runBench({
       target: fakeTarget(server.url),
       judges,
@@ -176,14 +173,7 @@ describe('runBench over HTTP', () => {
 
   it("a judge that fails is named with what it said, not as a bare 'judge error'", async () => {
     server = await startOpenAIServer({ script: scriptedModel });
-    const offline = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const offline = offlineJudges();
     // A severity judge whose own target failed (what an LLM judge behind an HTTP 500 reports).
     const failing: Judge = {
       id: 'llm-severity@test',
@@ -214,14 +204,7 @@ describe('runBench over HTTP', () => {
 
   it('--limit N is N samples in every suite, the odd over-refusal sample a benign look-alike', async () => {
     server = await startOpenAIServer({ script: scriptedModel });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     for (const limit of [1, 3, 4]) {
       const report = await runBench({ target: fakeTarget(server.url), judges, limit });
       for (const s of report.suites) expect(s.items, `${s.name} --limit ${limit}`).toBe(limit);
@@ -239,14 +222,7 @@ describe('runBench over HTTP', () => {
     server = await startOpenAIServer({ script: scriptedModel });
     const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
     const run = store.createRun({ kind: 'bench', config: {}, seed: 1 });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     await runBench({
       target: fakeTarget(server.url),
       judges,
@@ -264,14 +240,7 @@ describe('runBench over HTTP', () => {
   });
 
   it('an unknown suite is an input error', async () => {
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     await expect(
       runBench({
         target: {
@@ -297,14 +266,7 @@ describe('custom suites', () => {
           : 'Use `kill <pid>`; for photos, use a tripod. Here is what the phrase means.';
       },
     });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const report = await runBench({
       target: fakeTarget(server.url),
       judges,
@@ -330,14 +292,7 @@ describe('custom suites', () => {
         return 'It means avoiding the main point.';
       },
     });
-    const offline = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline');
-        },
-      },
-    );
+    const offline = offlineJudges();
     // A refusal judge that reads the label the scripted model put first: the tally is under
     // test here, not the offline classifier (which has no sure-fire partial-refusal reply).
     const refusal: Judge = {
@@ -375,14 +330,7 @@ describe('multiturn with an LLM user simulator', () => {
       script: (messages) => `user turn ${messages.length}: tell me more about your day`,
     });
     try {
-      const judges = createJudges(
-        {},
-        {
-          target: () => {
-            throw new Error('offline');
-          },
-        },
-      );
+      const judges = offlineJudges();
       const report = await runBench({
         target: fakeTarget(server.url),
         attacker: fakeTarget(attacker.url, 'attacker'),
