@@ -147,14 +147,19 @@ export function checkTargetSet(config: Config, name: string): void {
   if (issues) throw new ConfigValidationError(issues);
 }
 
-/** The config's targets that its roles and LLM judges name (not specs such as embedded:base). */
-export function roleTargets(config: Config): string[] {
+/** Every model the config's roles and LLM judges name: target names and specs (embedded:base). */
+export function modelRefs(config: Config): string[] {
   const judges = config.judges as Record<string, unknown>;
   const refs = [
     ...Object.values(config.roles),
     ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
   ];
-  return [...new Set(refs.filter((r): r is string => typeof r === 'string' && r in config.targets))];
+  return [...new Set(refs.filter((r): r is string => typeof r === 'string'))];
+}
+
+/** The config's targets that its roles and LLM judges name (not specs such as embedded:base). */
+export function roleTargets(config: Config): string[] {
+  return modelRefs(config).filter((r) => r in config.targets);
 }
 
 /** The role and judge targets must have their environment variables set before a cycle starts:

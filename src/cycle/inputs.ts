@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { dataFingerprint, sha256 } from '../break/fingerprint.js';
-import type { Config } from '../config/index.js';
+import { type Config, modelRefs } from '../config/index.js';
 import { InputError, type Seed, type Template } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
@@ -50,14 +50,9 @@ export function cycleInputs(
 /** The embedded checkpoints the config's roles and judges name, by reference. A remote model cannot
  * be fingerprinted; a round's own candidates are the run's output, not its input. */
 function embeddedModels(config: Config, store?: Store): Record<string, string | null> {
-  const judges = config.judges as Record<string, unknown>;
-  const refs = [
-    ...Object.values(config.roles),
-    ...['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'].map((k) => judges[k]),
-  ].filter((r): r is string => typeof r === 'string');
   const resolveModelPath = modelPathResolver(store ? () => store : undefined);
   const models: Record<string, string | null> = {};
-  for (const ref of new Set(refs)) {
+  for (const ref of modelRefs(config)) {
     const fingerprint = embeddedRefFingerprint(ref, config.targets, resolveModelPath);
     if (fingerprint !== undefined) models[ref] = fingerprint;
   }
