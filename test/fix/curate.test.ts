@@ -150,13 +150,7 @@ beforeAll(async () => {
   attempts = store.listAttempts({ runId: RUN, round: 0 });
   const vulns = identifyVulnerabilities({ attempts, round: 0 });
   store.saveVulnerabilities(RUN, 0, vulns);
-  result = await curate({
-    round: 0,
-    runId: RUN,
-    vulnerabilities: store.listVulnerabilities(RUN, 0),
-    attempts,
-    seeds,
-    heldOut: { texts: heldOutTexts(seeds) },
+  result = await curateRound0({
     config: {
       benignRatio: 1,
       helpfulRatio: 0.5,
@@ -164,8 +158,6 @@ beforeAll(async () => {
       nearDupThreshold: 0.8,
       decontamNgram: 8,
     },
-    judges: { refusal: judges.refusal, attack: judges.attack },
-    rng: createRng(11),
   });
   if (process.env.FIX_DEBUG)
     console.log(
@@ -299,17 +291,7 @@ describe('curate', () => {
     expect(store.listRecords({ runId: RUN, round: 0, dataset: 'sft' })).toEqual(result.sft);
     const splits = new Set(result.sft.map((r) => r.split));
     expect(splits).toEqual(new Set(['train', 'validation']));
-    const again = await curate({
-      round: 0,
-      runId: RUN,
-      vulnerabilities: store.listVulnerabilities(RUN, 0),
-      attempts,
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: { curate: { validationFraction: 0.2 } },
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(11),
-    });
+    const again = await curateRound0({ config: { curate: { validationFraction: 0.2 } } });
     expect(again.sft.map((r) => [r.id, r.split])).toEqual(result.sft.map((r) => [r.id, r.split]));
   });
 
