@@ -36,13 +36,13 @@ export function modelPathResolver(store?: () => Store): (name: string) => string
   };
 }
 
-/** `embedded:base` → the shipped base model; `embedded:<name>` → the registry; else a folder. */
+/** `embedded:base` (or a bare `embedded:`) → the shipped base model; `embedded:<name>` → the registry; else a folder. */
 export function resolveEmbeddedPath(
   spec: string,
   resolveModelPath?: (name: string) => string | undefined,
 ): string {
   const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
-  if (name === 'base' || name === BASE_MODEL_ID) return baseModelDir();
+  if (name === '' || name === 'base' || name === BASE_MODEL_ID) return baseModelDir();
   const registered = resolveModelPath?.(name);
   if (registered) return registered;
   const path = isAbsolute(name) ? name : resolve(name);

@@ -36,6 +36,8 @@ beforeAll(async () => {
 describe('embedded target', () => {
   it('resolves base, registered names and folders', () => {
     expect(resolveEmbeddedPath('embedded:base')).toMatch(/models[/\\]breakfix-tiny-base$/);
+    // A bare `embedded:` is the base model, as resolveTargetConfig reads it (the trainer did too).
+    expect(resolveEmbeddedPath('embedded:')).toBe(resolveEmbeddedPath('embedded:base'));
     expect(resolveEmbeddedPath('embedded:round-2', (n) => (n === 'round-2' ? dir : undefined))).toBe(dir);
     expect(resolveEmbeddedPath(`embedded:${dir}`)).toBe(dir);
     expect(() => resolveEmbeddedPath('embedded:/no/such/model')).toThrow(/no embedded model/);
