@@ -392,6 +392,12 @@ const trlTrainSchema = z
       .enum(['none', 'multi_gpu', 'deepspeed', 'fsdp'])
       .default('none')
       .describe('Distribution in the written accelerate config (ignored with accelerateConfig).'),
+    precision: z
+      .enum(['bf16', 'fp16', 'fp32'])
+      .default('bf16')
+      .describe(
+        'Mixed precision: bf16 (Ampere or newer GPUs), fp16 (older GPUs: V100, T4), fp32 (none; also what trains without a GPU).',
+      ),
     sft: z
       .strictObject({
         epochs: z.number().positive().default(1).describe('Training epochs.'),

@@ -105,8 +105,12 @@ describe('trl backend', () => {
     });
     expect(res.dryRun).toBe(true);
     expect(existsSync(argsLog)).toBe(false);
-    const sft = parse(readFileSync(join(out, 'sft.yaml'), 'utf8'));
+    // TRL reads these files with PyYAML (YAML 1.1), so they are parsed as YAML 1.1 here: a plain
+    // `save_strategy: no` would be the boolean false there, and TRL refuses it.
+    const sft = parse(readFileSync(join(out, 'sft.yaml'), 'utf8'), { version: '1.1' });
     expect(sft).toMatchObject({
+      save_strategy: 'no',
+      report_to: 'none',
       model_name_or_path: base.path,
       dataset_name: join(out, 'data', 'sft'),
       dataset_test_split: 'validation',
@@ -115,16 +119,23 @@ describe('trl backend', () => {
       lora_alpha: 16,
       output_dir: join(out, 'sft'),
     });
-    const dpo = parse(readFileSync(join(out, 'dpo.yaml'), 'utf8'));
+    const dpo = parse(readFileSync(join(out, 'dpo.yaml'), 'utf8'), { version: '1.1' });
     expect(dpo).toMatchObject({
-      model_name_or_path: join(out, 'sft'),
+      save_strategy: 'no',
+      model_name_or_path: join(out, 'sft-merged'),
       beta: 0.1,
       output_dir: join(out, 'dpo'),
       dataset_name: join(out, 'data', 'preference'),
     });
     expect(dpo.dataset_test_split).toBeUndefined();
-    const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'));
-    expect(accel).toMatchObject({ distributed_type: 'NO', num_processes: 1, num_machines: 1 });
+    const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'), { version: '1.1' });
+    expect(accel).toMatchObject({
+      distributed_type: 'NO',
+      mixed_precision: 'bf16',
+      num_processes: 1,
+      num_machines: 1,
+    });
+    expect(sft).toMatchObject({ bf16: true, fp16: false });
     // SFT as prompt-completion: TRL's loss then covers the final answer only.
     expect(JSON.parse(readFileSync(join(out, 'data', 'sft', 'train.jsonl'), 'utf8'))).toEqual({
       prompt: [{ role: 'user', content: 'q' }],
@@ -136,18 +147,51 @@ describe('trl backend', () => {
       chosen: [{ role: 'assistant', content: 'No.' }],
       rejected: [{ role: 'assistant', content: 'Step 1: [redacted].' }],
     });
-    expect(res.plan?.commands.map((c) => c.argv.slice(0, 4))).toEqual([
-      ['accelerate', 'launch', '--config_file', join(out, 'accelerate.yaml')],
-      ['accelerate', 'launch', '--config_file', join(out, 'accelerate.yaml')],
+    // LoRA saves adapters: each is merged into its base before DPO, serving or the next round.
+    const accelerate = ['accelerate', 'launch', '--config_file', join(out, 'accelerate.yaml')];
+    const merge = (step: string) => [
+      'python3',
+      join(out, 'merge_lora.py'),
+      join(out, step),
+      join(out, `${step}-merged`),
+    ];
+    expect(res.plan?.commands.map((c) => (c.argv[0] === 'python3' ? c.argv : c.argv.slice(0, 4)))).toEqual([
+      accelerate,
+      merge('sft'),
+      accelerate,
+      merge('dpo'),
     ]);
+    expect(readFileSync(join(out, 'merge_lora.py'), 'utf8')).toContain('merge_and_unload()');
     expect(res.plan?.commands[0].argv.slice(-4)).toEqual([
       '-m',
       'trl.scripts.sft',
       '--config',
       join(out, 'sft.yaml'),
     ]);
-    expect(res.model.target).toBe(`openai:${join(out, 'dpo')}@http://127.0.0.1:8000/v1`);
+    expect(res.model.target).toBe(`openai:${join(out, 'dpo-merged')}@http://127.0.0.1:8000/v1`);
+    expect(res.model.path).toBe(join(out, 'dpo-merged'));
     expect(store.getModel(res.model.id)).toBeUndefined();
+  });
+
+  it('trains in the configured precision: fp16 for older GPUs, fp32 with no mixed precision', async () => {
+    for (const [precision, mixed, bf16, fp16] of [
+      ['fp16', 'fp16', false, true],
+      ['fp32', 'no', false, false],
+    ] as const) {
+      const out = join(dir, `precision-${precision}`);
+      const p = params({ precision });
+      await createTrainer({ train: p }, {}, 'trl').train({
+        base,
+        sft: records,
+        preference: prefs,
+        params: p,
+        outDir: out,
+        dryRun: true,
+      });
+      const yaml = (f: string) => parse(readFileSync(join(out, f), 'utf8'), { version: '1.1' });
+      expect(yaml('accelerate.yaml').mixed_precision).toBe(mixed);
+      for (const f of ['sft.yaml', 'dpo.yaml']) expect(yaml(f)).toMatchObject({ bf16, fp16 });
+    }
   });
 
   it('writes a DeepSpeed multi-GPU accelerate config', async () => {

@@ -14,6 +14,26 @@ import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, Tra
 
 type TrlConfig = TrainConfig['trl'];
 
+/** Merges a LoRA adapter into the base model it names (adapter_config.json) and saves the merged
+ * model and the tokenizer. */
+const MERGE_LORA_PY = `# Written by breakfix train --backend trl: merge a LoRA adapter into its base model.
+import sys
+from peft import AutoPeftModelForCausalLM
+from transformers import AutoTokenizer
+
+adapter, out = sys.argv[1], sys.argv[2]
+model = AutoPeftModelForCausalLM.from_pretrained(adapter, dtype="auto")
+model.merge_and_unload().save_pretrained(out)
+AutoTokenizer.from_pretrained(adapter).save_pretrained(out)
+print(f"merged {adapter} into {out}")
+`;
+
+/** YAML for the Python side: TRL and accelerate read it with PyYAML, a YAML 1.1 parser, to which a
+ * plain `no` (`save_strategy: no`) is the boolean false. YAML 1.1 output quotes such strings. */
+export function pyYaml(value: unknown): string {
+  return stringify(value, { version: '1.1' });
+}
+
 /** SFT rows for the TRL trainer: conversational prompt-completion, so the loss covers the final
  * answer only (TRL's completion-only loss). A `messages` row would also train earlier assistant
  * turns: a many-shot prompt's faux answers, a multi-turn attack's partial compliance. */
@@ -53,6 +73,11 @@ function loraArgs(t: TrlConfig): Record<string, unknown> {
     : {};
 }
 
+/** The trainer's own precision flags, matching the accelerate config's `mixed_precision`. */
+function precisionArgs(t: TrlConfig): Record<string, boolean> {
+  return { bf16: t.precision === 'bf16', fp16: t.precision === 'fp16' };
+}
+
 export function accelerateConfig(t: TrlConfig): Record<string, unknown> {
   const procs = t.numProcesses ?? 1;
   const type = {
@@ -64,7 +89,7 @@ export function accelerateConfig(t: TrlConfig): Record<string, unknown> {
   const cfg: Record<string, unknown> = {
     compute_environment: 'LOCAL_MACHINE',
     distributed_type: type,
-    mixed_precision: 'bf16',
+    mixed_precision: t.precision === 'fp32' ? 'no' : t.precision,
     num_machines: t.numMachines,
     num_processes: procs * t.numMachines,
     machine_rank: 0,
@@ -156,7 +181,7 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
     );
   const accel = t.accelerateConfig
     ? resolve(t.accelerateConfig)
-    : write('accelerate.yaml', stringify(accelerateConfig(t)));
+    : write('accelerate.yaml', pyYaml(accelerateConfig(t)));
   const launch = (module: string, config: string) => [
     'accelerate',
     'launch',
@@ -179,6 +204,14 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   ];
   const commands: TrainPlan['commands'] = [];
   let current = base;
+  // With LoRA a TRL step saves an adapter, not a model: neither DPO nor a server nor the next round
+  // can start from it, so each step's adapter is merged into its base first.
+  const merge = (adapter: string) => {
+    const merged = `${adapter}-merged`;
+    if (!files.some((f) => f.endsWith('merge_lora.py'))) write('merge_lora.py', MERGE_LORA_PY);
+    commands.push({ argv: ['python3', join(out, 'merge_lora.py'), adapter, merged] });
+    return merged;
+  };
   const sftOut = join(out, 'sft');
   const dpoOut = join(out, 'dpo');
   if (sftData.count) {
@@ -197,11 +230,11 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       logging_steps: 5,
       save_strategy: 'no',
       report_to: 'none',
-      bf16: true,
+      ...precisionArgs(t),
       ...loraArgs(t),
     };
-    commands.push({ argv: launch('trl.scripts.sft', write('sft.yaml', stringify(cfg))) });
-    current = sftOut;
+    commands.push({ argv: launch('trl.scripts.sft', write('sft.yaml', pyYaml(cfg))) });
+    current = t.lora ? merge(sftOut) : sftOut;
   }
   if (prefData.count) {
     const cfg = {
@@ -221,11 +254,11 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       logging_steps: 5,
       save_strategy: 'no',
       report_to: 'none',
-      bf16: true,
+      ...precisionArgs(t),
       ...loraArgs(t),
     };
-    commands.push({ argv: launch('trl.scripts.dpo', write('dpo.yaml', stringify(cfg))) });
-    current = dpoOut;
+    commands.push({ argv: launch('trl.scripts.dpo', write('dpo.yaml', pyYaml(cfg))) });
+    current = t.lora ? merge(dpoOut) : dpoOut;
   }
   const served = t.servedModel ?? current;
   const target = t.serveBaseURL ? `openai:${served}@${t.serveBaseURL}` : `openai:${served}`;
@@ -268,7 +301,11 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
       if (input.dryRun) return { model, log: [], plan, dryRun: true };
       const log: unknown[] = [];
       for (const [i, c] of plan.commands.entries()) {
-        const phase = c.argv.includes('trl.scripts.dpo') ? 'dpo' : 'sft';
+        const phase = c.argv.includes('trl.scripts.dpo')
+          ? 'dpo'
+          : c.argv.includes('trl.scripts.sft')
+            ? 'sft'
+            : 'merge';
         input.progress?.start(`train ${phase} (TRL)`, 0);
         input.progress?.log(`$ ${c.argv.map(shellQuote).join(' ')}`);
         await runStreaming(c.argv, {
