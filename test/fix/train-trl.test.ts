@@ -85,6 +85,22 @@ const params = (over: Record<string, unknown> = {}) => ({
   trl: { ...trainParams().trl, serveBaseURL: 'http://127.0.0.1:8000/v1', ...over },
 });
 
+/** Plans a TRL run (dry run) into `dir/name` with `over` in train.trl; returns a reader of its
+ * files as TRL reads them (PyYAML: YAML 1.1). */
+async function dryRunTrl(name: string, over: Record<string, unknown>) {
+  const out = join(dir, name);
+  const p = params(over);
+  await createTrainer({ train: p }, {}, 'trl').train({
+    base,
+    sft: records,
+    preference: prefs,
+    params: p,
+    outDir: out,
+    dryRun: true,
+  });
+  return (file: string) => parse(readFileSync(join(out, file), 'utf8'), { version: '1.1' });
+}
+
 describe('trl backend', () => {
   it('plans without running: datasets, SFT and DPO configs, accelerate config, commands', async () => {
     const out = join(dir, 'plan');
@@ -178,35 +194,15 @@ describe('trl backend', () => {
       ['fp16', 'fp16', false, true],
       ['fp32', 'no', false, false],
     ] as const) {
-      const out = join(dir, `precision-${precision}`);
-      const p = params({ precision });
-      await createTrainer({ train: p }, {}, 'trl').train({
-        base,
-        sft: records,
-        preference: prefs,
-        params: p,
-        outDir: out,
-        dryRun: true,
-      });
-      const yaml = (f: string) => parse(readFileSync(join(out, f), 'utf8'), { version: '1.1' });
+      const yaml = await dryRunTrl(`precision-${precision}`, { precision });
       expect(yaml('accelerate.yaml').mixed_precision).toBe(mixed);
       for (const f of ['sft.yaml', 'dpo.yaml']) expect(yaml(f)).toMatchObject({ bf16, fp16 });
     }
   });
 
   it('writes a DeepSpeed multi-GPU accelerate config', async () => {
-    const out = join(dir, 'ds');
-    const p = params({ distributed: 'deepspeed', numProcesses: 4, numMachines: 2 });
-    await createTrainer({ train: p }, {}, 'trl').train({
-      base,
-      sft: records,
-      preference: prefs,
-      params: p,
-      outDir: out,
-      dryRun: true,
-    });
-    const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'));
-    expect(accel).toMatchObject({
+    const yaml = await dryRunTrl('ds', { distributed: 'deepspeed', numProcesses: 4, numMachines: 2 });
+    expect(yaml('accelerate.yaml')).toMatchObject({
       distributed_type: 'DEEPSPEED',
       num_processes: 8,
       num_machines: 2,

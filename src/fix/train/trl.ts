@@ -1,7 +1,8 @@
 // The TRL backend: writes the datasets (TRL conversational format), an SFT and a DPO config (YAML,
 // LoRA optional), an accelerate config (one GPU, many GPUs or nodes; DeepSpeed / FSDP), and runs
-// `accelerate launch -m trl.scripts.sft --config …` then the same for DPO, streaming the logs. The
-// produced model is registered as an OpenAI-compatible target served at `train.trl.serveBaseURL`.
+// `accelerate launch -m trl.scripts.sft --config …` then the same for DPO (with LoRA, each adapter
+// merged into its base after its step), streaming the logs. The produced model is registered as an
+// OpenAI-compatible target served at `train.trl.serveBaseURL`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
