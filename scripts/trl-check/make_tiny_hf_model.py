@@ -4,7 +4,7 @@ run for real where no model hub is reachable. It is the shape of a real base (wh
 `train.trl.baseModel` names: config.json, safetensors, tokenizer files, chat template), not a
 useful model.
 
-usage: python make_tiny_hf_model.py OUT_DIR [TEXT_FILE ...]
+usage: python make_tiny_hf_model.py OUT_DIR
 """
 
 import json
@@ -21,26 +21,20 @@ CHATML = (
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
 
-def corpus(files):
-    """Tokenizer training text: the given files (a round's curated JSONL, say), else a few lines."""
-    lines = []
-    for f in files:
-        for raw in Path(f).read_text(encoding="utf8").splitlines():
-            try:
-                row = json.loads(raw)
-            except ValueError:
-                lines.append(raw)
-                continue
-            lines.extend(str(v) for v in json.dumps(row).split('"') if v.strip())
-    return lines or ["The quick brown fox jumps over the lazy dog.", "I can't help with that request."]
+# Enough text for a byte-level BPE; the model is random, so what it learns to spell does not matter.
+CORPUS = [
+    "The quick brown fox jumps over the lazy dog.",
+    "I can't help with that request, but here is a safer alternative.",
+    "Sure. Step 1: [redacted]. Step 2: [redacted].",
+]
 
 
-def main(out, files):
+def main(out):
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     tok.train_from_iterator(
-        corpus(files),
+        CORPUS,
         trainers.BpeTrainer(
             vocab_size=2048,
             special_tokens=SPECIAL,
@@ -77,6 +71,6 @@ def main(out, files):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    if len(sys.argv) != 2:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2:])
+    main(sys.argv[1])

@@ -207,10 +207,10 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   let current = base;
   // With LoRA a TRL step saves an adapter, not a model: neither DPO nor a server nor the next round
   // can start from it, so each step's adapter is merged into its base first.
+  const mergeScript = t.lora ? write('merge_lora.py', MERGE_LORA_PY) : undefined;
   const merge = (adapter: string) => {
     const merged = `${adapter}-merged`;
-    if (!files.some((f) => f.endsWith('merge_lora.py'))) write('merge_lora.py', MERGE_LORA_PY);
-    commands.push({ argv: ['python3', join(out, 'merge_lora.py'), adapter, merged] });
+    commands.push({ argv: ['python3', mergeScript as string, adapter, merged] });
     return merged;
   };
   const sftOut = join(out, 'sft');
