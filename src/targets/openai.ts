@@ -123,12 +123,19 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // server without a parser sends, so the store keeps it and the harm judges read it.
         let reasoning = '';
         if (cfg.stream) {
-          const stream = await (await streamingClient()).chat.completions.create(
-            { ...body, stream: true, stream_options: { include_usage: true } },
-            { signal: options.signal },
-          );
+          const stream = await (await streamingClient()).chat.completions
+            .create(
+              { ...body, stream: true, stream_options: { include_usage: true } },
+              { signal: options.signal },
+            )
+            .catch((err: unknown) => {
+              const e = err as { status?: unknown; error?: unknown };
+              if (e?.status === 400 && isPromptFiltered({ error: e.error })) return undefined;
+              throw err;
+            });
           text = '';
-          for await (const chunk of stream) {
+          if (!stream) finish = 'content_filter';
+          for await (const chunk of stream ?? []) {
             model ??= chunk.model;
             const choice = chunk.choices?.[0];
             text += contentText(id, choice?.delta?.content) ?? '';
@@ -146,28 +153,16 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             timeoutMs: cfg.timeoutMs + 5_000,
             id,
           });
-          if (res.status < 200 || res.status >= 300)
-            throw statusError(id, res.status, bodyMessage(res.text), res.headers);
-          let completion: OpenAI.ChatCompletion;
-          try {
-            completion = JSON.parse(res.text) as OpenAI.ChatCompletion;
-          } catch (err) {
-            throw new TargetError(
-              `${id}: reply is not valid JSON (${shortMessage((err as Error).message)})`,
-              'malformed',
-            );
+          if (res.status === 400 && isPromptFiltered(parsedOrNull(res.text))) {
+            // The provider's input filter blocked the prompt before the model saw it: the deployed
+            // system refused, as when it filters a reply (finish reason content_filter, no text).
+            text = '';
+            finish = 'content_filter';
+          } else {
+            if (res.status < 200 || res.status >= 300)
+              throw statusError(id, res.status, bodyMessage(res.text), res.headers);
+            ({ text, reasoning, finish, usage, model } = readCompletion(id, res.text));
           }
-          if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
-            throw new TargetError(`${id}: reply has no choices`, 'malformed');
-          }
-          const choice = completion.choices[0];
-          if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
-          const msg = choice.message as { content?: unknown; refusal?: unknown } | undefined;
-          text = contentText(id, msg?.content) ?? (typeof msg?.refusal === 'string' ? msg.refusal : '');
-          reasoning = reasoningOf(msg);
-          finish = choice.finish_reason;
-          usage = completion.usage;
-          model = completion.model;
         }
         const finishReason = mapFinishReason(finish);
         // A provider-side filter is a recorded outcome, even with no text; an empty answer otherwise
@@ -198,6 +193,57 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
       http.close();
     },
   };
+}
+
+/** The answer in a non-streamed chat completion's body. */
+function readCompletion(id: string, body: string) {
+  let completion: OpenAI.ChatCompletion;
+  try {
+    completion = JSON.parse(body) as OpenAI.ChatCompletion;
+  } catch (err) {
+    throw new TargetError(
+      `${id}: reply is not valid JSON (${shortMessage((err as Error).message)})`,
+      'malformed',
+    );
+  }
+  if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
+    throw new TargetError(`${id}: reply has no choices`, 'malformed');
+  }
+  const choice = completion.choices[0];
+  if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
+  const msg = choice.message as { content?: unknown; refusal?: unknown } | undefined;
+  return {
+    text: contentText(id, msg?.content) ?? (typeof msg?.refusal === 'string' ? msg.refusal : ''),
+    reasoning: reasoningOf(msg),
+    finish: choice.finish_reason as string | null | undefined,
+    usage: completion.usage,
+    model: completion.model as string | undefined,
+  };
+}
+
+/** Whether a 400's body says the provider's input filter blocked the prompt, the deployed system
+ * refusing before the model answered: Azure OpenAI's `{error: {code: "content_filter", innererror:
+ * {code: "ResponsibleAIPolicyViolation"}}}`, or OpenAI's `{error: {code: "invalid_prompt", message:
+ * "Invalid prompt: your prompt was flagged as potentially violating our usage policy…"}}`. Any other
+ * 400 stays a bad-request error. */
+export function isPromptFiltered(body: unknown): boolean {
+  const error = (
+    body as { error?: { code?: unknown; message?: unknown; innererror?: { code?: unknown } } } | null
+  )?.error;
+  if (!error || typeof error !== 'object') return false;
+  if (error.code === 'content_filter' || error.innererror?.code === 'ResponsibleAIPolicyViolation')
+    return true;
+  return (
+    error.code === 'invalid_prompt' && typeof error.message === 'string' && /\bflagged\b/i.test(error.message)
+  );
+}
+
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** A reply's content as text: a string, or the text of its parts when a server answers in parts

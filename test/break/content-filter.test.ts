@@ -79,30 +79,37 @@ describe('content-filtered replies', () => {
     store.close();
   }, 60_000);
 
-  it('`breakfix redteam` against a filtering provider: every attempt decided (ASR 0 %), exit 0', async () => {
-    const { server } = await scripted(() => 'never sent', FILTER_ALL);
-    const dir = mkdtempSync(join(tmpdir(), 'rt-cf-'));
-    const r = await cli(
-      [
-        'redteam',
-        '-t',
-        `openai:cf@${server.url}`,
-        '--budget',
-        '6',
-        '--seed',
-        '2',
-        '--store',
-        join(dir, 's.db'),
-        '--no-cache',
-        '--json',
-      ],
-      dir,
-    );
-    expect(r.status).toBe(0);
-    const sum = JSON.parse(r.stdout);
-    expect(sum.attempts).toBe(6);
-    expect(sum.failure).toBe(6);
-    expect(sum.undetermined).toBe(0);
-    expect(sum.asr).toBe(0);
-  }, 60_000);
+  // prompt_filter: the provider blocks the prompt itself with a 400 (Azure OpenAI's input filter).
+  it.each(['content_filter', 'prompt_filter'] as const)(
+    '`breakfix redteam` against a provider whose %s blocks everything: every attempt decided (ASR 0 %%), exit 0',
+    async (kind) => {
+      const { server } = await scripted(() => 'never sent', { faults: { probability: 1, kinds: [kind] } });
+      const dir = mkdtempSync(join(tmpdir(), 'rt-cf-'));
+      const r = await cli(
+        [
+          'redteam',
+          '-t',
+          `openai:cf@${server.url}`,
+          '--budget',
+          '6',
+          '--seed',
+          '2',
+          '--store',
+          join(dir, 's.db'),
+          '--no-cache',
+          '--json',
+        ],
+        dir,
+      );
+      expect(r.status).toBe(0);
+      const sum = JSON.parse(r.stdout);
+      expect(sum.attempts).toBe(6);
+      expect(sum.failure).toBe(6);
+      expect(sum.undetermined).toBe(0);
+      expect(sum.asr).toBe(0);
+      expect(sum.error).toBe(0);
+      expect(server.stats().faults[kind]).toBe(server.requests);
+    },
+    60_000,
+  );
 });

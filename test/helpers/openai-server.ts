@@ -20,6 +20,7 @@ export type Fault =
   | 'empty' // 200 with empty content
   | 'no_choices' // 200 with `choices: []`
   | 'content_filter' // finish_reason content_filter, no text
+  | 'prompt_filter' // Azure OpenAI's input filter: 400 with error code content_filter, no completion
   | 'slow_stream' // SSE chunks with long gaps
   | 'stream_reset' // SSE: a few chunks, then the connection is destroyed mid-body (non-stream: reset)
   | 'stream_cut' // SSE: a few chunks, then a clean end with no finish reason (non-stream: truncated)
@@ -206,6 +207,27 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
         });
       case 'bad_request':
         return json(res, 400, { error: { message: 'model not found', type: 'invalid_request_error' } });
+      case 'prompt_filter':
+        // The body Azure OpenAI sends when its content filter blocks the prompt.
+        return json(res, 400, {
+          error: {
+            message:
+              "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
+            type: null,
+            param: 'prompt',
+            code: 'content_filter',
+            status: 400,
+            innererror: {
+              code: 'ResponsibleAIPolicyViolation',
+              content_filter_result: {
+                hate: { filtered: false, severity: 'safe' },
+                self_harm: { filtered: false, severity: 'safe' },
+                sexual: { filtered: false, severity: 'safe' },
+                violence: { filtered: true, severity: 'medium' },
+              },
+            },
+          },
+        });
       case 'stall':
         await wait(plan.stallMs ?? 60_000);
         if (!res.destroyed) res.destroy();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
 import { createRng, TargetError, type TargetErrorKind } from '../../src/core/index.js';
 import { createTarget, createUsageMeter } from '../../src/targets/index.js';
+import { isPromptFiltered } from '../../src/targets/openai.js';
 import { type FakeServer, type Fault, startOpenAIServer } from '../helpers/openai-server.js';
 
 const servers: FakeServer[] = [];
@@ -144,6 +145,49 @@ describe('provider refusal and streaming', () => {
     expect(reply).toMatchObject({ text: '', finishReason: 'content_filter' });
     expect(s.requests).toBe(1);
     expect(usage.total()).toMatchObject({ replies: 1, contentFiltered: 1, errors: 0 });
+  });
+
+  it("a prompt the provider's input filter blocks (Azure's 400 content_filter) is a filtered reply, JSON or streamed", async () => {
+    for (const stream of [false, true]) {
+      const s = await fake({ faults: { schedule: ['prompt_filter', 'bad_request'] } });
+      const usage = createUsageMeter();
+      const t = createTarget(cfg(s.url, { retries: 3, stream }), { usage });
+      expect(await t.chat(hi)).toMatchObject({ text: '', finishReason: 'content_filter' });
+      expect(s.requests).toBe(1);
+      // Any other 400 is still a bad request: an error, not a refusal.
+      const err = await t.chat(hi).catch((e: unknown) => e);
+      expect((err as TargetError).kind).toBe('client');
+      expect(usage.total()).toMatchObject({ replies: 1, contentFiltered: 1, errors: 1 });
+    }
+  });
+
+  it('reads the input-filter bodies Azure OpenAI and OpenAI send, and no other 400 body', () => {
+    const azure = {
+      error: {
+        message: 'The response was filtered due to the prompt triggering content management policy.',
+        code: 'content_filter',
+        status: 400,
+        innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: {} },
+      },
+    };
+    const openai = {
+      error: {
+        message: 'Invalid prompt: your prompt was flagged as potentially violating our usage policy.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_prompt',
+      },
+    };
+    expect(isPromptFiltered(azure)).toBe(true);
+    expect(isPromptFiltered({ error: { innererror: { code: 'ResponsibleAIPolicyViolation' } } })).toBe(true);
+    expect(isPromptFiltered(openai)).toBe(true);
+    expect(
+      isPromptFiltered({ error: { code: 'invalid_prompt', message: "'messages' must be non-empty" } }),
+    ).toBe(false);
+    expect(isPromptFiltered({ error: { code: 'context_length_exceeded', message: 'too long' } })).toBe(false);
+    expect(isPromptFiltered({ error: 'content_filter' })).toBe(false);
+    expect(isPromptFiltered(null)).toBe(false);
+    expect(isPromptFiltered('content_filter')).toBe(false);
   });
 
   it('streams replies, including a content filter and a slow stream', async () => {
