@@ -57,9 +57,36 @@ export const openaiTargetSchema = z
       .describe('Extra HTTP headers (values may use ${ENV}).'),
     organization: z.string().optional().describe('OpenAI organization id.'),
     stream: z.boolean().default(false).describe('Use server-sent-event streaming for replies.'),
+    reasoning: z
+      .boolean()
+      .optional()
+      .describe(
+        "An OpenAI reasoning model (o1, o3, o4-mini, gpt-5…): requests send `max_completion_tokens` (which counts the hidden reasoning too) instead of `max_tokens`, and no `temperature`, `top_p` or `stop`, which these models refuse with a 400 (sampling is the API's own). Absent = read from the model name (o1/o3/o4/gpt-5, not gpt-5-chat; a provider prefix like `openai/` is ignored); set it for an Azure deployment whose name does not say.",
+      ),
+    reasoningEffort: z
+      .enum(['minimal', 'low', 'medium', 'high'])
+      .optional()
+      .describe(
+        '`reasoning_effort` sent to a reasoning model (absent = the API default). Only with a reasoning model.',
+      ),
     ...targetCommon,
   })
+  .superRefine((t, ctx) => {
+    if (t.reasoningEffort !== undefined && !isOpenAIReasoningModel(t))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reasoningEffort'],
+        message: `model "${t.model}" is not a reasoning model (set reasoning: true if it is one)`,
+      });
+  })
   .describe('An OpenAI-compatible endpoint.');
+
+/** Whether an OpenAI target is a reasoning model: its `reasoning` setting, else its name. */
+export function isOpenAIReasoningModel(t: { model: string; reasoning?: boolean }): boolean {
+  if (t.reasoning !== undefined) return t.reasoning;
+  const name = t.model.toLowerCase().replace(/^.*\//, '');
+  return /^(o1|o3|o4|gpt-5)(\b|[-._])/.test(name) && !/^gpt-5[-._\d]*chat/.test(name);
+}
 
 export const anthropicTargetSchema = z
   .strictObject({

@@ -212,6 +212,8 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
         // (thinking on or off changes the reply; absent keeps the keys of earlier caches)
         ...('thinkingTokens' in cfg &&
           cfg.thinkingTokens !== undefined && { thinkingTokens: cfg.thinkingTokens }),
+        ...('reasoningEffort' in cfg &&
+          cfg.reasoningEffort !== undefined && { reasoningEffort: cfg.reasoningEffort }),
         ...endpointKey(baseURLOf(cfg)),
       },
     });

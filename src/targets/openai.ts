@@ -4,7 +4,12 @@
 // throughput); a streamed reply goes through the official `openai` client, for its SSE parsing.
 // Neither retries by itself: withRetry does, so retries are observable.
 import type OpenAI from 'openai';
-import { type OpenAITargetConfig, redactURL, registerURLSecrets } from '../config/index.js';
+import {
+  isOpenAIReasoningModel,
+  type OpenAITargetConfig,
+  redactURL,
+  registerURLSecrets,
+} from '../config/index.js';
 import {
   type ChatOptions,
   type FinishReason,
@@ -77,6 +82,8 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
     ...lowerKeys(cfg.headers ?? {}),
   };
   const http = createJsonClient(completionsURL(baseURL));
+  // Reasoning models refuse max_tokens, temperature, top_p and stop with a 400.
+  const reasoningModel = isOpenAIReasoningModel(cfg);
   // The SDK is loaded when the first streamed request is sent.
   let sdk: Promise<OpenAI> | undefined;
   const streamingClient = () =>
@@ -107,10 +114,17 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           role: m.role,
           content: withoutTrace(m),
         })),
-        temperature: options.temperature ?? cfg.temperature,
-        top_p: options.topP,
-        max_tokens: options.maxTokens ?? cfg.maxTokens,
-        stop: options.stop,
+        ...(reasoningModel
+          ? {
+              max_completion_tokens: options.maxTokens ?? cfg.maxTokens,
+              reasoning_effort: cfg.reasoningEffort,
+            }
+          : {
+              temperature: options.temperature ?? cfg.temperature,
+              top_p: options.topP,
+              max_tokens: options.maxTokens ?? cfg.maxTokens,
+              stop: options.stop,
+            }),
         seed: options.seed,
       };
       try {
@@ -171,7 +185,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           throw new TargetError(
             reasoning
               ? `${id}: no answer after ${reasoning.length} characters of reasoning (finish reason ${finish ?? 'none'})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
-              : `${id}: empty reply (finish reason ${finish ?? 'none'})`,
+              : `${id}: empty reply (finish reason ${finish ?? 'none'})${reasoningModel && finishReason === 'length' ? '; a reasoning model spends maxTokens on hidden reasoning first: raise it' : ''}`,
             'empty',
           );
         }
@@ -186,13 +200,26 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           ...(model ? { model } : {}),
         };
       } catch (err) {
-        throw toTargetError(err, id);
+        throw withReasoningHint(toTargetError(err, id), reasoningModel);
       }
     },
     async close() {
       http.close();
     },
   };
+}
+
+/** A reasoning model that the name did not reveal (an Azure deployment, a proxy's alias) refuses the
+ * sampling parameters with a 400: say which setting fixes it. */
+function withReasoningHint(err: TargetError, reasoningModel: boolean): TargetError {
+  if (reasoningModel || err.status !== 400) return err;
+  if (!/unsupported (parameter|value): '(max_tokens|temperature|top_p|stop)'/i.test(err.message)) return err;
+  return new TargetError(
+    `${err.message} (a reasoning model: set \`reasoning: true\` on this target)`,
+    err.kind,
+    err.status,
+    err.retryAfterMs,
+  );
 }
 
 /** The answer in a non-streamed chat completion's body. */

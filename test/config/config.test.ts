@@ -7,6 +7,7 @@ import {
   configJsonSchema,
   configSchema,
   defaultConfig,
+  isOpenAIReasoningModel,
   loadConfig,
   parseConfig,
   redactConfig,
@@ -224,5 +225,46 @@ describe('JSON Schema', () => {
     expect(s.additionalProperties).toBe(false);
     // It round-trips as JSON.
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  });
+});
+
+describe('OpenAI reasoning models', () => {
+  it('are read from the model name unless `reasoning` says', () => {
+    const reasoning = [
+      'o1',
+      'o1-mini',
+      'o3',
+      'o3-pro',
+      'o4-mini',
+      'gpt-5',
+      'gpt-5.1',
+      'gpt-5-mini',
+      'openai/gpt-5-nano',
+      'O3-Mini',
+    ];
+    const not = [
+      'gpt-4o',
+      'gpt-4.1-mini',
+      'gpt-5-chat-latest',
+      'gpt-5.1-chat-latest',
+      'gpt-oss-120b',
+      'o10',
+      'ollama3',
+      'llama-3-o1',
+      'gpt-50',
+    ];
+    for (const model of reasoning) expect(isOpenAIReasoningModel({ model }), model).toBe(true);
+    for (const model of not) expect(isOpenAIReasoningModel({ model }), model).toBe(false);
+    expect(isOpenAIReasoningModel({ model: 'my-deployment', reasoning: true })).toBe(true);
+    expect(isOpenAIReasoningModel({ model: 'o3', reasoning: false })).toBe(false);
+  });
+
+  it('reasoningEffort on a model that is not a reasoning one is an error naming the field and line', () => {
+    const yaml = 'targets:\n  judge:\n    type: openai\n    model: gpt-4o\n    reasoningEffort: low\n';
+    expect(() => parseConfig(yaml, 'x.yaml')).toThrow(
+      /targets\.judge\.reasoningEffort.*not a reasoning model.*x\.yaml:5/s,
+    );
+    const ok = parseConfig(yaml.replace('gpt-4o', 'o4-mini'), 'x.yaml');
+    expect(ok.targets.judge).toMatchObject({ model: 'o4-mini', reasoningEffort: 'low' });
   });
 });

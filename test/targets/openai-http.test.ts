@@ -190,3 +190,96 @@ describe('plain replies over node:http', () => {
     expect(seen[1].port).toBe(first.port);
   });
 });
+
+// Like OpenAI's API for a reasoning model (o-series, gpt-5): the legacy sampling parameters are a
+// 400 with the API's own wording; anything else is answered.
+async function reasoningEndpoint() {
+  return endpoint((res, seen) => {
+    const body = JSON.parse(seen.body) as Record<string, unknown>;
+    const refused = ['max_tokens', 'temperature', 'top_p', 'stop'].find((k) => k in body);
+    if (refused) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            message:
+              refused === 'max_tokens'
+                ? "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
+                : `Unsupported value: '${refused}' does not support ${JSON.stringify(body[refused])} with this model. Only the default (1) value is supported.`,
+            type: 'invalid_request_error',
+            param: refused,
+            code: refused === 'max_tokens' ? 'unsupported_parameter' : 'unsupported_value',
+          },
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(completion('ok'));
+  });
+}
+
+describe('OpenAI reasoning models (o-series, gpt-5)', () => {
+  it('a reasoning model by name gets max_completion_tokens and no sampling parameters, with reasoning_effort when set', async () => {
+    const { url, seen } = await reasoningEndpoint();
+    const t = createTarget(cfg(url, { model: 'o3-mini', temperature: 0, reasoningEffort: 'low' }), {});
+    expect((await t.chat(hi, { maxTokens: 300, temperature: 0, topP: 0.9, stop: ['\n'] })).text).toBe('ok');
+    expect(JSON.parse(seen[0].body)).toEqual({
+      model: 'o3-mini',
+      messages: hi,
+      max_completion_tokens: 300,
+      reasoning_effort: 'low',
+    });
+  });
+
+  it('a deployment whose name does not say so fails with a hint to set reasoning: true, and works once it is set', async () => {
+    const { url, seen } = await reasoningEndpoint();
+    const err = await createTarget(cfg(url, { model: 'safety-prod' }), {})
+      .chat(hi, { maxTokens: 50, temperature: 0 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe('client');
+    expect((err as TargetError).message).toMatch(
+      /HTTP 400 Unsupported .*set `reasoning: true` on this target/,
+    );
+    const t = createTarget(cfg(url, { model: 'safety-prod', reasoning: true }), {});
+    expect((await t.chat(hi, { maxTokens: 50, temperature: 0 })).text).toBe('ok');
+    expect(JSON.parse(seen[1].body)).toEqual({
+      model: 'safety-prod',
+      messages: hi,
+      max_completion_tokens: 50,
+    });
+  });
+
+  it('an empty reply cut at the limit says the hidden reasoning used up maxTokens', async () => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          model: 'o4-mini',
+          choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'length' }],
+          usage: {
+            prompt_tokens: 3,
+            completion_tokens: 20,
+            completion_tokens_details: { reasoning_tokens: 20 },
+          },
+        }),
+      );
+    });
+    const err = await createTarget(cfg(url, { model: 'o4-mini' }), {})
+      .chat(hi, { maxTokens: 20 })
+      .catch((e: unknown) => e);
+    expect((err as TargetError).kind).toBe('empty');
+    expect((err as TargetError).message).toMatch(/finish reason length\); a reasoning model .*raise it/);
+  });
+
+  it('any other model keeps max_tokens and temperature; reasoning: false overrides the name', async () => {
+    const { url, seen } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(completion('ok'));
+    });
+    for (const over of [{ model: 'gpt-5-chat-latest' }, { model: 'gpt-5', reasoning: false }])
+      await createTarget(cfg(url, over), {}).chat(hi, { maxTokens: 9, temperature: 0 });
+    for (const s of seen) expect(JSON.parse(s.body)).toMatchObject({ max_tokens: 9, temperature: 0 });
+  });
+});
