@@ -263,6 +263,8 @@ function targetHint(err: TargetError): string {
     case 'auth':
       // (The error does not say which provider refused: the hint names both variables.)
       return 'check the apiKey of this target (e.g. apiKey: ${OPENAI_API_KEY}, or ${ANTHROPIC_API_KEY} for an anthropic target) and that the variable is exported';
+    case 'quota':
+      return "the provider says this account's quota or credit is used up: check its plan and billing, or use another key";
     case 'network':
       return 'check baseURL and that the server is running and reachable';
     case 'timeout':

@@ -24,7 +24,9 @@ const targetCommon = {
     .int()
     .min(0)
     .default(4)
-    .describe('Retries of a retryable failure (429, 5xx, timeout, network, malformed or empty reply).'),
+    .describe(
+      'Retries of a retryable failure (429 other than a spent quota, 5xx, timeout, network, malformed or empty reply).',
+    ),
   temperature: z.number().min(0).max(2).optional().describe('Default sampling temperature.'),
   maxTokens: z.int().min(1).optional().describe('Default cap on completion tokens.'),
   cache: z

@@ -36,6 +36,7 @@ export type TargetErrorKind =
   | 'server'
   | 'client'
   | 'auth'
+  | 'quota'
   | 'timeout'
   | 'network'
   | 'malformed'

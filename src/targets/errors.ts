@@ -42,7 +42,10 @@ export function retryAfterMs(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function kindForStatus(status: number): TargetErrorKind {
+/** `code` is the provider's error code, where the body has one: a 429 `insufficient_quota` (OpenAI:
+ * the account's credit is spent) is no rate limit — waiting does not end it — so it is not retried. */
+export function kindForStatus(status: number, code?: string): TargetErrorKind {
+  if (status === 429 && code === 'insufficient_quota') return 'quota';
   if (status === 429) return 'rate_limit';
   if (status === 401 || status === 403) return 'auth';
   if (status === 408) return 'timeout';
@@ -69,7 +72,14 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
     if (status === undefined) {
       return new TargetError(`${targetId}: ${redactText(shortMessage(err.message))}`, 'network');
     }
-    return statusError(targetId, status, providerMessage(err), (err as { headers?: unknown }).headers);
+    const code = (err as { code?: unknown }).code;
+    return statusError(
+      targetId,
+      status,
+      providerMessage(err),
+      (err as { headers?: unknown }).headers,
+      typeof code === 'string' ? code : undefined,
+    );
   }
   if (err instanceof SyntaxError) {
     return new TargetError(
@@ -91,10 +101,11 @@ export function statusError(
   status: number,
   message: string,
   headers: unknown,
+  code?: string,
 ): TargetError {
   return new TargetError(
     `${targetId}: HTTP ${status} ${redactText(shortMessage(message))}`.trimEnd(),
-    kindForStatus(status),
+    kindForStatus(status, code),
     status,
     retryAfterMs(headers),
   );
@@ -110,6 +121,16 @@ export function bodyMessage(text: string): string {
     // not JSON: the text is the message
   }
   return text;
+}
+
+/** The provider's error code in an error body (`{error: {code}}`, OpenAI's and Azure's shape). */
+export function bodyCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function providerMessage(err: Error): string {

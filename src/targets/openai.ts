@@ -21,7 +21,14 @@ import {
   withReasoning,
 } from '../core/index.js';
 import { apiKeyFor, baseURLOf, OPENAI } from './endpoint.js';
-import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
+import {
+  bodyCode,
+  bodyMessage,
+  registerSdkErrors,
+  shortMessage,
+  statusError,
+  toTargetError,
+} from './errors.js';
 import { createJsonClient } from './http-json.js';
 
 /** The id shown in tables, errors and the store: credentials in the URL never part of it. */
@@ -174,7 +181,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             finish = 'content_filter';
           } else {
             if (res.status < 200 || res.status >= 300)
-              throw statusError(id, res.status, bodyMessage(res.text), res.headers);
+              throw statusError(id, res.status, bodyMessage(res.text), res.headers, bodyCode(res.text));
             ({ text, reasoning, finish, usage, model } = readCompletion(id, res.text));
           }
         }

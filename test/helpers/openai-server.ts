@@ -11,6 +11,7 @@ import { createRng, hash32 } from '../../src/core/index.js';
 
 export type Fault =
   | 'rate_limit' // 429 with Retry-After
+  | 'quota' // 429 insufficient_quota: OpenAI's "you exceeded your current quota" (waiting does not end it)
   | 'server_500'
   | 'server_503'
   | 'stall' // never answers (until the client gives up or the server closes)
@@ -197,6 +198,16 @@ export async function startOpenAIServer(opts: FakeServerOptions = {}): Promise<F
       case 'rate_limit':
         res.setHeader('retry-after', String(plan.retryAfterS ?? 0));
         return json(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit_error' } });
+      case 'quota':
+        return json(res, 429, {
+          error: {
+            message:
+              'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+            type: 'insufficient_quota',
+            param: null,
+            code: 'insufficient_quota',
+          },
+        });
       case 'server_500':
         return json(res, 500, { error: { message: 'internal error', type: 'server_error' } });
       case 'server_503':

@@ -44,6 +44,8 @@ const definite: [Fault, TargetErrorKind, boolean][] = [
   ['empty', 'empty', true],
   ['no_choices', 'malformed', true],
   ['auth', 'auth', false],
+  // OpenAI's spent credit is a 429 too, but no wait ends it: not retried, not a rate limit.
+  ['quota', 'quota', false],
   ['bad_request', 'client', false],
 ];
 
@@ -77,12 +79,16 @@ describe('with retries', () => {
     expect(usage.total()).toMatchObject({ requests: 1, replies: 1, errors: 0, retries: 2 });
   });
 
-  it.each(definite.filter(([, , r]) => !r))('%s is not retried', async (fault) => {
-    const s = await fake({ faults: { schedule: [fault] } });
-    const t = createTarget(cfg(s.url, { retries: 3 }), { retryBaseMs: 2 });
-    await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
-    expect(s.requests).toBe(1);
+  it.each(definite.filter(([, , r]) => !r))('%s is not retried, JSON or streamed', async (fault, kind) => {
+    for (const stream of [false, true]) {
+      const s = await fake({ faults: { schedule: [fault] } });
+      const t = createTarget(cfg(s.url, { retries: 3, stream }), { retryBaseMs: 2 });
+      const err = await t.chat(hi).catch((e: unknown) => e);
+      expect((err as TargetError).kind, `stream: ${stream}`).toBe(kind);
+      expect(s.requests, `stream: ${stream}`).toBe(1);
+    }
   });
+
 
   it('gives up after the configured retries with the last error and the attempt count', async () => {
     const s = await fake({ faults: { schedule: ['server_503', 'server_503', 'server_503'] } });
