@@ -495,6 +495,19 @@ describe('breakfix CLI', () => {
     expect(r.stderr).toMatch(/hint: check baseURL/);
   });
 
+  it('chat against an account whose quota is spent exits 3 after one request, with the billing hint', async () => {
+    const spent = await startOpenAIServer({ faults: { probability: 1, kinds: ['quota'] } });
+    try {
+      const r = await runCli(['chat', '--target', `openai:m@${spent.url}`, '--no-cache', 'hi'], { cwd: dir });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/HTTP 429 You exceeded your current quota/);
+      expect(r.stderr).toMatch(/hint: .*quota or credit is used up/);
+      expect(spent.requests).toBe(1);
+    } finally {
+      await spent.close();
+    }
+  });
+
   it('judge calibrate reads an XSTest-shaped file; --worst 0 prints no item, a bad --worst exits 2', async () => {
     const file = writeXstestCsv([
       {
