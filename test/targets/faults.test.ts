@@ -89,7 +89,6 @@ describe('with retries', () => {
     }
   });
 
-
   it('gives up after the configured retries with the last error and the attempt count', async () => {
     const s = await fake({ faults: { schedule: ['server_503', 'server_503', 'server_503'] } });
     const t = createTarget(cfg(s.url, { retries: 2 }), { retryBaseMs: 1 });
