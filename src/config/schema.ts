@@ -66,10 +66,10 @@ export const openaiTargetSchema = z
         "An OpenAI reasoning model (o1, o3, o4-mini, gpt-5…): requests send `max_completion_tokens` (which counts the hidden reasoning too) instead of `max_tokens`, and no `temperature`, `top_p` or `stop`, which these models refuse with a 400 (sampling is the API's own). Absent = read from the model name (o1/o3/o4/gpt-5, not gpt-5-chat; a provider prefix like `openai/` is ignored); set it for an Azure deployment whose name does not say.",
       ),
     reasoningEffort: z
-      .enum(['minimal', 'low', 'medium', 'high'])
+      .enum(['none', 'minimal', 'low', 'medium', 'high'])
       .optional()
       .describe(
-        '`reasoning_effort` sent to a reasoning model (absent = the API default). Only with a reasoning model.',
+        "`reasoning_effort` sent to a reasoning model (absent = the API default; which values a model takes is its own: `minimal` is gpt-5's, `none` gpt-5.1's). Only with a reasoning model.",
       ),
     ...targetCommon,
   })
