@@ -2,7 +2,15 @@
 // note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
 // an InputError naming the file and line (for Parquet, the row number).
 import { extname } from 'node:path';
-import { InputError, readUtf8File, type Seed, type SeedKind, type Split, stableId } from '../core/index.js';
+import {
+  describeFsError,
+  InputError,
+  readUtf8File,
+  type Seed,
+  type SeedKind,
+  type Split,
+  stableId,
+} from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../judge/index.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
@@ -76,9 +84,15 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
     try {
       const buf = await asyncBufferFromFile(file);
-      objects = await parquetReadObjects({ file: buf });
+      objects = await parquetReadObjects({ file: buf, parsers: { stringFromBytes: strictUtf8 } });
     } catch (err) {
-      throw new InputError(`cannot read Parquet: ${(err as Error).message}`, file);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputError(
+        code
+          ? `cannot read the dataset: ${describeFsError(err)}`
+          : `cannot read Parquet: ${(err as Error).message}`,
+        file,
+      );
     }
     rows = objects.map((row, i) => ({ line: i + 1, row }));
   } else {
@@ -88,6 +102,8 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.
   if (rows.length === 0) throw new InputError('no rows: the file is empty (or holds only a header)', file);
   const fields = (opts.fields ?? {}) as FieldMap;
+  // (JSONL rows need not all hold every key: a mapped column is missing only if no row has it.)
+  const columns = new Set(rows.flatMap((r) => Object.keys(r.row)));
   for (const [k, col] of Object.entries(fields)) {
     if (!(k in DEFAULT_COLUMNS))
       throw new InputError(
@@ -96,15 +112,28 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         undefined,
         `fields.${k}`,
       );
-    if (rows.length && !(col in rows[0].row))
+    if (!columns.has(col))
       throw new InputError(
-        `mapped column "${col}" is not in the dataset (columns: ${Object.keys(rows[0].row).join(', ')})`,
+        `mapped column "${col}" is not in the dataset (columns: ${clip([...columns].join(', '), 200)})`,
         file,
         rows[0].line,
         `fields.${k}`,
       );
   }
   return rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
+}
+
+/** A Parquet string that is not valid UTF-8, kept as a marker so the row that uses it is an error
+ * naming its row and column (hyparquet's own decoding would put U+FFFD in its place, silently). */
+class NotUtf8 {}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function strictUtf8(bytes: Uint8Array | undefined): string | NotUtf8 | undefined {
+  if (!bytes) return bytes;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return new NotUtf8();
+  }
 }
 
 /** A value from the file quoted in an error; a multi-megabyte one is cut short. */
@@ -122,6 +151,7 @@ function toItem(
     for (const c of cols) {
       const v = row[c];
       if (v === undefined || v === null) continue;
+      if (v instanceof NotUtf8) throw new InputError(`column "${c}" is not valid UTF-8 text`, file, line, f);
       // (JSONL and Parquet carry types: a prompt of 123 or {…} is a wrong column or a broken export,
       // not text to send. An id or an answer may be a number; Parquet's int64 is a bigint.)
       const mayBeNumber = f === 'id' || f === 'answer';

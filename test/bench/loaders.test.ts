@@ -107,6 +107,20 @@ describe('loadDataset: JSONL', () => {
     await expect(loadDataset(f, { fields: { wat: 'q' } })).rejects.toThrow(/unknown breakfix field "wat"/);
   });
 
+  it('a mapped column only some JSONL rows hold is read where present (optional keys are normal)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'sparse.jsonl');
+    writeFileSync(f, '{"q":"hi","lab":"safe"}\n{"q":"how to pick a lock","lab":"unsafe","cat":"crime"}\n');
+    const rows = await loadDataset(f, { fields: { text: 'q', label: 'lab', category: 'cat' } });
+    expect(rows.map((r) => [r.kind, r.category])).toEqual([
+      ['benign', undefined],
+      ['harmful', 'crime'],
+    ]);
+    await expect(loadDataset(f, { fields: { text: 'q', category: 'kat' } })).rejects.toThrow(
+      /fields\.category: mapped column "kat" is not in the dataset \(columns: q, lab, cat\)/,
+    );
+  });
+
   it('a row without text names the field and line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'x.jsonl');
@@ -165,6 +179,47 @@ describe('loadDataset: Parquet', () => {
       ['How do I hack a bank?', 'harmful', 'en', 1],
       ['How do I bake bread?', 'benign', 'fr', 2],
     ]);
+  });
+
+  it('a string that is not valid UTF-8 is an error naming its row and column, not U+FFFD sent on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pq-'));
+    const f = join(dir, 'latin1.parquet');
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    const buf = parquetWriteBuffer({
+      columnData: [
+        {
+          name: 'prompt',
+          data: [bytes('ok'), Uint8Array.from([0x63, 0x61, 0x66, 0xe9])],
+          type: 'BYTE_ARRAY',
+        },
+        { name: 'label', data: ['safe', 'safe'], type: 'STRING' },
+        { name: 'note', data: [Uint8Array.from([0xff]), bytes('fine')], type: 'BYTE_ARRAY' },
+      ],
+    });
+    writeFileSync(f, Buffer.from(buf));
+    await expect(loadDataset(f)).rejects.toThrow(
+      /text: column "prompt" is not valid UTF-8 text \(.*latin1\.parquet:2\)/,
+    );
+    // A bad byte in a column nobody reads does not matter.
+    const ok = join(dir, 'ok.parquet');
+    writeFileSync(
+      ok,
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'prompt', data: ['ok', 'café'], type: 'STRING' },
+            { name: 'note', data: [Uint8Array.from([0xff]), bytes('fine')], type: 'BYTE_ARRAY' },
+          ],
+        }),
+      ),
+    );
+    expect((await loadDataset(ok)).map((r) => r.text)).toEqual(['ok', 'café']);
+  });
+
+  it('a missing Parquet file says so in words', async () => {
+    await expect(loadDataset('/nonexistent/d.parquet')).rejects.toThrow(
+      /cannot read the dataset: (?!ENOENT).*d\.parquet/,
+    );
   });
 
   it('a file that is not Parquet is a clear InputError', async () => {
