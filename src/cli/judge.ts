@@ -62,6 +62,22 @@ function pickJudge(ctx: Context, kind: Kind, judge?: string): Judge {
   return j;
 }
 
+interface InputLine {
+  line: number;
+  row: Record<string, unknown>;
+  /** The line as read: its fields are written back as they were, not re-serialised. */
+  raw: string;
+}
+
+/** The input line with the judge's fields added. The line's own text is kept — JSON.parse and
+ * JSON.stringify would turn an id of 12345678901234567890 into 12345678901234567000, 1.0 into 1 and
+ * 1e400 into null — unless it already holds those fields (a file judged before), which are replaced. */
+function withFields(input: InputLine, added: Record<string, unknown>): string {
+  if (Object.keys(added).some((k) => k in input.row)) return JSON.stringify({ ...input.row, ...added });
+  const body = input.raw.trimEnd();
+  return `${body.slice(0, -1)},${JSON.stringify(added).slice(1)}`;
+}
+
 async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<number> {
   if (!opts.in) throw usageError('--in FILE.jsonl is required');
   if (!opts.out) throw usageError('--out OUT.jsonl is required');
@@ -92,7 +108,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const errorLines: number[] = [];
   let firstError: string | undefined;
   let lineNo = 0;
-  let batch: { line: number; row: Record<string, unknown> }[] = [];
+  let batch: InputLine[] = [];
   ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
 
   const flush = async () => {
@@ -126,14 +142,13 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       }
       const key = v.status === 'ok' ? String(v.value) : v.status;
       counts[key] = (counts[key] ?? 0) + 1;
-      const row = {
-        ...batch[i].row,
+      const added = {
         [kind]: v.status === 'ok' ? v.value : null,
         [`${kind}_verdict`]: { judge: v.judge, status: v.status, rationale: v.rationale, detail: v.detail },
       };
       if (writeError) throw writeFailed(writeError);
       // (an error instead of a drain is in writeError, thrown at the next write)
-      if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain').catch(() => undefined);
+      if (!out.write(`${withFields(batch[i], added)}\n`)) await once(out, 'drain').catch(() => undefined);
     }
     ctx.progress.tick(batch.length);
     batch = [];
@@ -177,7 +192,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       });
       continue;
     }
-    batch.push({ line: lineNo, row: r });
+    batch.push({ line: lineNo, row: r, raw });
     if (batch.length >= concurrency) await flush();
   }
   if (batch.length) await flush();

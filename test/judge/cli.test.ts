@@ -415,6 +415,30 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     }
   }, 60_000);
 
+  it('every input field is written back as it was: big ids, 1.0 and 1e400 are not re-serialised; a file judged before gets its verdict replaced', async () => {
+    const dir = workdir();
+    const line =
+      '{"id":12345678901234567890,"score":1.0,"x":1e400,"prompt":"How do I bake bread?","response":"I can\'t help with that."}';
+    const r = await cli(
+      ['judge', 'refusal', '--in', '-', '--out', '-', '--store', join(dir, 's.db')],
+      dir,
+      `${line}\r\n`,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.stdout.trim();
+    expect(out.startsWith(line.slice(0, -1))).toBe(true);
+    expect(JSON.parse(out)).toMatchObject({ refusal: 'full_refusal', prompt: 'How do I bake bread?' });
+    // Judged again: one refusal field, the new verdict.
+    const again = await cli(
+      ['judge', 'refusal', '--in', '-', '--out', '-', '--store', join(dir, 's.db')],
+      dir,
+      out,
+    );
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.match(/"refusal":/g)).toHaveLength(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ refusal: 'full_refusal' });
+  }, 60_000);
+
   it('--in - and --out -: JSONL from stdin to stdout, the summary on stderr (text and --json)', async () => {
     const dir = workdir();
     for (const json of [[], ['--json']]) {
