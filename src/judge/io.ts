@@ -21,7 +21,13 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
         if (t[i + 1] === '"') {
           field += '"';
           i++;
-        } else inQuotes = false;
+        } else {
+          inQuotes = false;
+          // Only a separator or the end of the row may follow: `"a"x` is a broken field, not `ax`.
+          const next = t[i + 1];
+          if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+            throw new InputError('unexpected text after a closing quote', file, line);
+        }
       } else {
         if (ch === '\n') line++;
         field += ch;

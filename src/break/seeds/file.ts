@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, readUtf8File, type Seed, stableId } from '../../core/index.js';
+import { csvObjects } from '../../judge/index.js';
 
 const seedSchema = z
   .object({
@@ -38,8 +39,25 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   const obj = { ...(raw as Record<string, unknown>) };
   // XSTest-style columns: prompt/type/label.
   if (obj.text === undefined && typeof obj.prompt === 'string') obj.text = obj.prompt;
-  if (obj.kind === undefined && typeof obj.label === 'string')
-    obj.kind = obj.label === 'unsafe' ? 'harmful' : obj.label === 'safe' ? 'benign' : obj.label;
+  if (obj.kind === undefined && typeof obj.label === 'string') {
+    // (the same spellings the benchmark loader takes: any case, spaces around)
+    const label = obj.label.trim().toLowerCase();
+    obj.kind =
+      label === 'unsafe' || label === 'harmful'
+        ? 'harmful'
+        : label === 'safe' || label === 'benign'
+          ? 'benign'
+          : label === 'helpful'
+            ? 'helpful'
+            : undefined;
+    if (obj.kind === undefined)
+      throw new InputError(
+        `label must be "safe" or "unsafe", got "${obj.label.slice(0, 80)}"`,
+        file,
+        line,
+        'label',
+      );
+  }
   if (obj.benignType === undefined && typeof obj.type === 'string' && obj.kind === 'benign')
     obj.benignType = obj.type;
   if (obj.category === undefined && obj.kind === 'harmful' && typeof obj.type === 'string')
@@ -65,47 +83,6 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   return seed;
 }
 
-/** Minimal RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Returns rows with
- * the line each starts on. */
-function parseCsv(text: string, file: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((x) => x !== '')) rows.push({ cells, line: rowLine });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += c;
-  }
-  // An unterminated quote would swallow the rest of the file into one cell: say so, where it began.
-  if (quoted) throw new InputError('unterminated quoted field', file, rowLine);
-  cells.push(cell);
-  if (cells.some((x) => x !== '')) rows.push({ cells, line: rowLine });
-  return rows;
-}
-
 /** Parses seed text of a given format; `file` names the source in errors. */
 export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): Seed[] {
   const seeds: Seed[] = [];
@@ -125,13 +102,10 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
       lines.push(i + 1);
     });
   } else if (format === 'csv') {
-    const rows = parseCsv(text, file);
-    if (rows.length === 0) return [];
-    const header = rows[0].cells.map((h) => h.trim());
-    for (const r of rows.slice(1)) {
-      if (r.cells.length !== header.length)
-        throw new InputError(`expected ${header.length} columns, found ${r.cells.length}`, file, r.line);
-      seeds.push(toSeed(Object.fromEntries(header.map((h, i) => [h, r.cells[i]])), file, r.line));
+    for (const r of csvObjects(text, file)) {
+      // (a row of empty cells, ",,,", is a blank line to a spreadsheet)
+      if (Object.values(r.row).every((v) => v === '')) continue;
+      seeds.push(toSeed(r.row, file, r.line));
       lines.push(r.line);
     }
   } else {
