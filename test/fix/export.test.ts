@@ -275,6 +275,8 @@ describe('exportRecords', () => {
     expect(JSON.parse(rows[0].chosen)).toEqual(safe);
     expect(JSON.parse(rows[0].rejected)).toEqual(harmful);
     expect(JSON.parse(rows[0].provenance)).toEqual(provenance);
+    // A pair has no messages list: a null, not the text "null".
+    expect(rows[0].messages).toBeNull();
   });
 
   for (const format of ['trl', 'openai', 'axolotl', 'jsonl', 'parquet'] as const) {

@@ -151,17 +151,22 @@ export function exportRecords(
   return files.map((f) => f.path);
 }
 
-/** One row per record; message lists and provenance as JSON text columns. */
+/** One row per record; message lists and provenance as JSON text columns. What a record lacks (an
+ * SFT record's chosen/rejected, a pair's messages, a category) is a null, not the text "null" or "". */
 function parquetColumns(rows: TrainingRecord[]) {
-  const str = (f: (r: TrainingRecord) => string) => rows.map(f);
-  const json = (f: (r: TrainingRecord) => unknown) => rows.map((r) => JSON.stringify(f(r) ?? null));
+  const str = (f: (r: TrainingRecord) => string | undefined) => rows.map((r) => f(r) || null);
+  const json = (f: (r: TrainingRecord) => unknown) =>
+    rows.map((r) => {
+      const v = f(r);
+      return v === undefined || v === null ? null : JSON.stringify(v);
+    });
   return [
     { name: 'id', data: str((r) => r.id), type: 'STRING' as const },
     { name: 'kind', data: str((r) => r.kind), type: 'STRING' as const },
     { name: 'purpose', data: str((r) => r.purpose), type: 'STRING' as const },
     { name: 'split', data: str((r) => r.split), type: 'STRING' as const },
-    { name: 'category', data: str((r) => r.category ?? ''), type: 'STRING' as const },
-    { name: 'language', data: str((r) => r.language ?? ''), type: 'STRING' as const },
+    { name: 'category', data: str((r) => r.category), type: 'STRING' as const },
+    { name: 'language', data: str((r) => r.language), type: 'STRING' as const },
     { name: 'techniques', data: json((r) => r.techniques ?? []), type: 'STRING' as const },
     { name: 'messages', data: json((r) => r.messages), type: 'STRING' as const },
     { name: 'prompt', data: json((r) => r.prompt), type: 'STRING' as const },
