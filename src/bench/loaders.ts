@@ -97,6 +97,14 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     rows = objects.map((row, i) => ({ line: i + 1, row }));
   } else {
     const text = readUtf8File(file, 'dataset');
+    if (format === 'jsonl' && text.trimStart().startsWith('['))
+      throw new InputError(
+        'a JSON array: datasets are read as JSON Lines, one object per line',
+        file,
+        1,
+        undefined,
+        `convert it: jq -c '.[]' ${file} > ${file.replace(/\.json$/i, '')}.jsonl`,
+      );
     rows = format === 'csv' ? csvObjects(text, file) : jsonlObjects(text, file);
   }
   // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.

@@ -273,12 +273,26 @@ export function loadLabels(file: string, kind?: string): LabelledExample[] {
   return examples;
 }
 
+/** Column names as the file spells them, matched without case or padding (`Prompt`, ` Label`); a
+ * name already in lower case wins over a differently cased twin. */
+function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (k === k.trim().toLowerCase()) out[k] = v;
+  for (const [k, v] of Object.entries(row)) {
+    const lower = k.trim().toLowerCase();
+    if (!(lower in out)) out[lower] = v;
+  }
+  return out;
+}
+
 function labelledExample(
-  row: Record<string, unknown>,
+  fileRow: Record<string, unknown>,
   line: number,
   file: string,
   kind: string | undefined,
 ): LabelledExample {
+  const row = lowerKeys(fileRow);
+  const columns = () => `columns here: ${Object.keys(fileRow).join(', ').slice(0, 200)}`;
   const get = (k: string) => (row[k] === undefined || row[k] === null ? undefined : String(row[k]));
   // What the judge reads must be text in the file (JSONL): an array would be judged as "x,y", an
   // object as "[object Object]". A label may be a number too.
@@ -298,10 +312,11 @@ function labelledExample(
   const response = text('response') ?? text('completion');
   const labelKey = LABEL_KEYS.find((k) => get(k) !== undefined && get(k) !== '');
   const label = labelKey === undefined ? undefined : typed(labelKey, 'string', 'number');
-  if (prompt === undefined) throw new InputError('missing "prompt"', file, line, 'prompt');
-  if (response === undefined) throw new InputError('missing "response"', file, line, 'response');
+  if (prompt === undefined) throw new InputError(`missing "prompt" (${columns()})`, file, line, 'prompt');
+  if (response === undefined)
+    throw new InputError(`missing "response" (${columns()})`, file, line, 'response');
   if (label === undefined || labelKey === undefined)
-    throw new InputError('missing "label" (human label)', file, line, 'label');
+    throw new InputError(`missing "label" (human label; ${columns()})`, file, line, 'label');
   const annotations = Object.keys(row)
     .filter((k) => /^annotation_\d+$/.test(k))
     .sort()

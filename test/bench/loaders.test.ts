@@ -121,6 +121,15 @@ describe('loadDataset: JSONL', () => {
     );
   });
 
+  it('a JSON array file is a clear error saying how to convert it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'arr.json');
+    writeFileSync(f, '[\n  {"prompt": "hi"}\n]\n');
+    const err = await loadDataset(f).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/a JSON array: datasets are read as JSON Lines.*arr\.json:1/);
+    expect((err as { hint?: string }).hint).toMatch(/jq -c '\.\[\]'/);
+  });
+
   it('a row without text names the field and line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'x.jsonl');

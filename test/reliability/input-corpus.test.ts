@@ -77,7 +77,7 @@ const CORPUS_CASES: Record<Loader, Record<string, Expect>> = {
     'harmful-no-category.jsonl': { message: /harmful seeds need a category/, line: 3, field: 'category' },
     'wrong-type.jsonl': { message: /expected string, received number/, line: 1, field: 'text' },
     'duplicate-id.jsonl': { message: /duplicate seed id "s1"/, line: 2, field: 'id' },
-    'wrong-columns.csv': { message: /expected 3 columns, found 4/, line: 3 },
+    'wrong-columns.csv': { message: /expected 3 fields \(kind,text,category\), got 4/, line: 3 },
     'unterminated-quote.csv': { message: /unterminated quoted field/, line: 2 },
     'csv-missing-category.csv': { message: /harmful seeds need a category/, line: 2, field: 'category' },
     'not-a-list.yaml': { message: /expected a list of seeds/, line: 1 },
@@ -363,6 +363,17 @@ describe('bad input: every loader names the file and the line or field', () => {
         ),
       )[0].id,
     ).toBe('t1');
+  });
+
+  it('calibration columns match without case or padding; a missing one lists the columns there are', () => {
+    expect(loadLabels(write('cased.csv', 'Prompt, Response ,LABEL\np,r,full_refusal\n'))[0]).toMatchObject({
+      prompt: 'p',
+      response: 'r',
+      label: 'full_refusal',
+    });
+    expect(() => loadLabels(write('nocol.csv', 'question,answer,label\np,r,full_refusal\n'))).toThrow(
+      /missing "prompt" \(columns here: question, answer, label\).*nocol\.csv:2/,
+    );
   });
 
   it('an empty config file means the defaults (YAML: an empty document), not an error', () => {
