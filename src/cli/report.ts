@@ -103,8 +103,10 @@ errors, error_rate, undetermined, undetermined_rate, vulnerabilities[_new|_fixed
 since round 0: helpfulness_drop, vprr_rise, undetermined_rise. Without --fail-on, the run's own
 release criteria (cycle.criteria in the config it ran with) are the rules, so the report agrees with
 the cycle; a bench or red-team run (no rounds: its measurement shows as round 0) is held to those on
-figures it measured, none relative to round 0. Among them is error_rate ≤ cycle.criteria.errorRate
-(0 by default): a run whose requests failed has incomplete figures and does not pass.
+figures it set out to measure, none relative to round 0 (a figure that nothing could be decided for,
+every item undetermined, fails). Among them is error_rate ≤ cycle.criteria.errorRate (0 by
+default): a run whose requests failed has incomplete figures and does not pass. Nor does a run that
+did not finish (killed, failed, still running), whatever the rules.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%); so is ungroundedness (the
 0–4 mean ÷ 4). A rule on a metric that was not measured fails.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,

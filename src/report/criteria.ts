@@ -83,32 +83,89 @@ export function gatedRound(data: ReportData): ReportData['rounds'][number] | und
   return (release && measured.find((r) => r.round === release.round)) ?? measured.at(-1);
 }
 
+/** The summary figure each suite metric feeds (src/bench/run.ts, `summarise`). */
+const SUITE_FIGURE: Record<string, string> = {
+  asr: 'asr',
+  dr1: 'dr1',
+  dr3: 'dr3',
+  iprr: 'iprr',
+  vprr: 'vprr',
+  pass_rate: 'helpfulness',
+  ungroundedness: 'ungroundedness',
+};
+
+/** What a run without rounds set out to measure: each figure it has, and each one its suites or its
+ * attempts were for even where nothing could be decided (every item undetermined or in error) — that
+ * figure is missing, not irrelevant. */
+function attemptedFigures(data: ReportData): Set<string> {
+  const out = new Set<string>();
+  for (const r of data.rounds) {
+    for (const [k, v] of Object.entries(r.figures)) if (typeof v === 'number') out.add(k);
+    for (const b of r.bench) {
+      for (const k of Object.keys(b.metrics)) if (SUITE_FIGURE[k]) out.add(SUITE_FIGURE[k]);
+      if ('asr' in b.metrics) out.add('undetermined_rate');
+    }
+    if ((r.figures.attempts ?? 0) > 0) for (const k of ['asr', 'error_rate', 'errors']) out.add(k);
+  }
+  return out;
+}
+
 /** The release criteria that apply to a run without rounds (`bench`, plain `redteam`): a release
- * criterion is about a cycle's candidate, so such a run is held only to those on figures it measured
- * and not to the ones relative to round 0 (it has no baseline). Rules named with --fail-on are not
- * filtered: a rule on a metric nobody measured fails. */
+ * criterion is about a cycle's candidate, so such a run is held only to those on figures it set out to
+ * measure and not to the ones relative to round 0 (it has no baseline). A figure it set out to measure
+ * but could not (nothing decided) fails its rule. Rules named with --fail-on are not filtered: a rule
+ * on a metric nobody measured fails. */
 export function applicableCriteria(
   data: ReportData,
   rules: FailRule[],
 ): { rules: FailRule[]; notApplicable: FailRule[] } {
   if (data.run.kind === 'cycle') return { rules, notApplicable: [] };
-  const figures = (gatedRound(data)?.figures ?? {}) as Record<string, unknown>;
+  const attempted = attemptedFigures(data);
   const applies = (r: FailRule) =>
-    !(DERIVED_METRICS as readonly string[]).includes(r.metric) && typeof figures[r.metric] === 'number';
+    !(DERIVED_METRICS as readonly string[]).includes(r.metric) && attempted.has(r.metric);
   return { rules: rules.filter(applies), notApplicable: rules.filter((r) => !applies(r)) };
+}
+
+/** How each kind of run that can be resumed is resumed. */
+const RESUME: Record<string, (id: string) => string> = {
+  cycle: (id) => `resume it (breakfix cycle --run ${id})`,
+  redteam: (id) => `resume it (breakfix redteam --run-id ${id}, same settings)`,
+};
+
+/** A run that did not finish (still running, killed, failed) has partial figures at best: no gate
+ * passes on it, whatever its rules say. */
+function finishedCheck(data: ReportData): CriterionResult | undefined {
+  if (data.run.status === 'done') return undefined;
+  const stopped =
+    data.run.status === 'running' ? 'did not finish (still running, or stopped)' : data.run.status;
+  return {
+    name: 'finished',
+    metric: 'finished',
+    rule: 'run finished',
+    op: '<',
+    threshold: 1,
+    value: 0,
+    pass: false,
+    round: null,
+    message: `run ${data.run.id} ${stopped}: its figures are partial; ${RESUME[data.run.kind]?.(data.run.id) ?? 'run it again'}`,
+  };
 }
 
 export function evaluateRules(data: ReportData, rules: FailRule[]): CriterionResult[] {
   const round = gatedRound(data);
   const baseline = data.rounds.find((r) => r.round === 0)?.figures as RoundMetrics | undefined;
-  return rules.map((r) => {
-    const check = checkRule(r, (round?.figures ?? {}) as RoundMetrics, baseline);
-    const at = round ? ` in round ${round.round}` : '';
-    return {
-      ...check,
-      metric: r.metric,
-      round: round?.round ?? null,
-      message: check.value === null ? check.message : check.message.replace(/^(\S+ = \S+)/, `$1${at}`),
-    };
-  });
+  const finished = finishedCheck(data);
+  return [
+    ...(finished ? [finished] : []),
+    ...rules.map((r) => {
+      const check = checkRule(r, (round?.figures ?? {}) as RoundMetrics, baseline);
+      const at = round ? ` in round ${round.round}` : '';
+      return {
+        ...check,
+        metric: r.metric,
+        round: round?.round ?? null,
+        message: check.value === null ? check.message : check.message.replace(/^(\S+ = \S+)/, `$1${at}`),
+      };
+    }),
+  ];
 }

@@ -231,6 +231,8 @@ export function buildFixtureStore(): Fixture {
     }),
   ];
   store.saveAttempts([...r0, ...r1, ...r2]);
+  // A finished cycle (a report on an unfinished one fails its gate: test/report/criteria.test.ts).
+  store.updateRun(RUN_ID, { status: 'done' });
   ROUND_METRICS.forEach((metrics, round) => {
     store.upsertRound(RUN_ID, round, { model: `round-${round}`, status: 'done', metrics });
     store.saveBenchResult({
