@@ -20,6 +20,7 @@ import {
   loadContext,
   runAction,
   terminalText,
+  undecidedHarmHint,
   usageError,
   wholeNumber,
   withCommonOptions,
@@ -168,9 +169,7 @@ printed and the run stored either way.`,
               `breakfix: nothing was decided in ${undecided.map((s) => terminalText(s.name)).join(', ')}: every sample there was undetermined or in error\n`,
             );
             if (undecided.some((s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind)))
-              process.stderr.write(
-                "hint: the offline harm judges read the synthetic world; a real model's prose needs an LLM harm judge (judges.severity: <target>)\n",
-              );
+              process.stderr.write(`${undecidedHarmHint(ctx.config)}\n`);
             return ExitCode.runtime;
           }
           // Some samples failed: the rates stand on the rest, and a CI step must not read that as a

@@ -283,6 +283,16 @@ export function handleFatal(err: unknown): void {
   process.exitCode = reportError(err);
 }
 
+/** What to do when no harmful-request sample or attempt could be decided: with the offline harm
+ * judge, which reads the embedded world's answer shapes, give the model an LLM one; with an LLM harm
+ * judge already, its replies are what failed to parse. */
+export function undecidedHarmHint(config: Pick<Config, 'judges'>): string {
+  const severity = config.judges.severity;
+  return severity === 'offline'
+    ? "hint: the offline harm judges read the embedded world's answers; a real model's prose needs an LLM harm judge (judges.severity: <target> in the config)"
+    : `hint: the harm judge (judges.severity: ${terminalText(severity)}) decided nothing (its replies did not parse): see the verdicts' rationale in the store (breakfix view); a reasoning judge needs a larger judges.maxTokens`;
+}
+
 /** A usage error (bad arguments): exit code 2. */
 export function usageError(message: string, hint?: string): BreakfixError {
   return new BreakfixError(message, 'usage', hint);

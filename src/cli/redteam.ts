@@ -27,6 +27,7 @@ import {
   loadContext,
   runAction,
   terminalText,
+  undecidedHarmHint,
   usageError,
   userData,
   wholeNumber,
@@ -261,8 +262,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     // (real text, not the embedded world's shapes) leaves every attempt undetermined.
     if (summary.attempts > 0 && summary.success + summary.failure === 0) {
       process.stderr.write(
-        `breakfix: no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe\n` +
-          'hint: give the attacks an LLM harm judge for this model (judges.severity: <target> in the config)\n',
+        `breakfix: no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe\n${undecidedHarmHint(ctx.config)}\n`,
       );
       return ExitCode.runtime;
     }

@@ -156,7 +156,19 @@ describe('breakfix bench', () => {
     expect(r.stderr).toMatch(
       /nothing was decided in harmful: every sample there was undetermined or in error/,
     );
-    expect(r.stderr).toMatch(/LLM harm judge \(judges\.severity: <target>\)/);
+    expect(r.stderr).toMatch(/LLM harm judge \(judges\.severity: <target> in the config\)/);
+    // With an LLM harm judge already (here the same prose-writing fake), the hint is about its replies.
+    writeFileSync(
+      join(dir, 'llm-judge.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\nroles:\n  target: fake\njudges:\n  severity: fake\n  retries: 0\n`,
+    );
+    const judged = await cli(
+      ['bench', '-c', 'llm-judge.yaml', '--suite', 'harmful', '--limit', '2', '--store', join(dir, 's2.db')],
+      dir,
+    );
+    expect(judged.status).toBe(3);
+    expect(judged.stderr).toMatch(/hint: the harm judge \(judges\.severity: fake\) decided nothing/);
+    expect(judged.stderr).not.toMatch(/needs an LLM harm judge/);
     // The summary says whose undetermined share it shows.
     expect(r.stdout).toMatch(/summary: .*undetermined \(harmful suite\) 100\.0%/);
     refusals = 1;
