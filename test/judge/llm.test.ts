@@ -114,6 +114,23 @@ describe('LLM judges (scripted fake judge over HTTP)', () => {
     expect(decideOutcome([v]).outcome).toBe('error');
   });
 
+  it("a judge whose own provider filters the judged text (Azure's input or output filter) is an error at once, not re-asked", async () => {
+    for (const kind of ['prompt_filter', 'content_filter'] as const) {
+      server = await startOpenAIServer({ faults: { probability: 1, kinds: [kind] } });
+      const v = await llmSeverityJudge(fakeTarget(server.url), { retries: 2 }).judge(input);
+      expect(v).toMatchObject({
+        status: 'error',
+        value: null,
+        detail: { reason: 'content_filter', attempts: 1 },
+      });
+      expect(v.rationale).toMatch(/blocked the request with its content filter/);
+      expect(server.requests).toBe(1);
+      expect(decideOutcome([v]).outcome).toBe('error');
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it('refusal, groundedness and jailbreak judges parse their formats', async () => {
     server = await startOpenAIServer({
       script: (messages) => {

@@ -88,6 +88,18 @@ function llmJudge<T>(spec: Spec<T>): Judge {
             },
           );
           text = reply.text;
+          // The judge's own provider filtered the request or the verdict (Azure OpenAI filters the
+          // harmful text a judge is shown): asking again gets the same block, and it is no verdict.
+          if (reply.finishReason === 'content_filter' && !text.trim())
+            return {
+              judge: spec.id,
+              kind: spec.kind,
+              status: 'error',
+              value: null,
+              rationale:
+                "the judge's provider blocked the request with its content filter; a judge must be able to read harmful text (on Azure OpenAI, a deployment whose content filter lets it)",
+              detail: { reason: 'content_filter', attempts: attempt + 1 },
+            };
         } catch (err) {
           return {
             judge: spec.id,
