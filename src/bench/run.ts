@@ -87,18 +87,34 @@ export async function checkCustomSuites(
 ): Promise<Record<string, number>> {
   const inSplit: string[] = split === 'all' ? ['attack', 'heldback'] : [split];
   const counts: Record<string, number> = {};
+  // Every suite is read, so one check names every broken dataset, not only the first.
+  const broken: InputError[] = [];
   for (const c of custom) {
-    const rows = await loadCustomRows(c, baseDir);
+    let rows: DatasetItem[];
+    try {
+      rows = await loadCustomRows(c, baseDir);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      broken.push(err);
+      continue;
+    }
     counts[c.name] = rows.length;
     if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
-      throw new InputError(
-        `suite "${c.name}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
-        isAbsolute(c.file) ? c.file : resolve(baseDir, c.file),
-        undefined,
-        undefined,
-        'rows without a split column count in every split',
+      broken.push(
+        new InputError(
+          `suite "${c.name}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
+          isAbsolute(c.file) ? c.file : resolve(baseDir, c.file),
+          undefined,
+          undefined,
+          'rows without a split column count in every split',
+        ),
       );
   }
+  if (broken.length === 1) throw broken[0];
+  if (broken.length > 1)
+    throw new InputError(
+      `${broken.length} custom suites cannot be used:\n${broken.map((e) => `- ${e.message}`).join('\n')}`,
+    );
   return counts;
 }
 

@@ -205,6 +205,14 @@ describe('breakfix CLI', () => {
     );
     expect(noRows.code).toBe(2);
     expect(noRows.stderr).toMatch(/suite "mine" has no row in split attack/);
+    // Two broken suites: one check names both.
+    const both = await check(
+      'bench:\n  custom:\n    - name: a\n      file: suite.jsonl\n    - name: b\n      file: train-only.csv\n      kind: overrefusal\n',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/2 custom suites cannot be used/);
+    expect(both.stderr).toContain(`${join(d, 'suite.jsonl')}:2`);
+    expect(both.stderr).toMatch(/suite "b" has no row in split attack/);
     mkdirSync(join(d, 'folder.db'));
     const folderStore = await check('store: folder.db\n');
     expect(folderStore.code).toBe(2);
