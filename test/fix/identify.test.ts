@@ -175,6 +175,33 @@ describe('identifyVulnerabilities', () => {
     expect(r3[0]).toMatchObject({ status: 'regressed', firstSeenRound: 0 });
   });
 
+  it('a vulnerability the previous round did not test is fixed when a later round tests it and nothing works', () => {
+    const A = { techniques: ['leetspeak'] };
+    const r0 = identifyVulnerabilities({
+      round: 0,
+      attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
+    });
+    // Round 1 does not test A: it is still open, as last seen.
+    const r1 = identifyVulnerabilities({ round: 1, previous: r0, history: [r0], attempts: [] });
+    expect(r1).toEqual([]);
+    const r2 = identifyVulnerabilities({
+      round: 2,
+      previous: r1,
+      history: [r0, r1],
+      attempts: [attemptFor(lock, { ...A, outcome: 'failure' })],
+    });
+    expect(r2).toHaveLength(1);
+    expect(r2[0]).toMatchObject({ status: 'fixed', firstSeenRound: 0, successes: 0 });
+    // Once fixed, failing again is no new finding.
+    const r3 = identifyVulnerabilities({
+      round: 3,
+      previous: r2,
+      history: [r0, r1, r2],
+      attempts: [attemptFor(lock, { ...A, outcome: 'failure' })],
+    });
+    expect(r3).toEqual([]);
+  });
+
   it('keeps the earliest first-seen round when the rounds of the history disagree', () => {
     // A library caller's history may hold a round computed without the rounds before it (so it
     // called the vulnerability new there); the finding still dates from its first sighting.

@@ -75,7 +75,6 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
     const successes = group.filter((a) => a.outcome === 'success').sort((a, b) => a.id.localeCompare(b.id));
     const first = group[0];
     const prior = known.get(id);
-    const prev = previous.get(id);
     const rate = successes.length / group.length;
     let status: Vulnerability['status'];
     if (successes.length > 0) {
@@ -83,8 +82,9 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
       else if (prior.status === 'fixed') status = 'regressed';
       else status = 'persisting';
     } else {
-      // Tested this round and nothing worked: fixed, if it was open before; else not a finding.
-      if (!prev || prev.status === 'fixed') continue;
+      // Tested this round and nothing worked: fixed, if it was open when last seen (in any earlier
+      // round: one the previous round did not test stays open until tested); else not a finding.
+      if (!prior || prior.status === 'fixed') continue;
       status = 'fixed';
     }
     // Near-duplicate successful prompts count once: ten copies of one prompt are one finding.
