@@ -123,5 +123,10 @@ if (isEntryPoint()) {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode ?? 0);
   });
+  // stderr carries progress and notes, not the result: when its reader is gone (`2>&1 | head`), the
+  // work goes on without them, and its run is stored and closed as usual.
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   void main();
 }

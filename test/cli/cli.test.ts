@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 import { writeXstestCsv } from '../helpers/xstest-csv.js';
 import { runCli } from './run-cli.js';
@@ -98,6 +99,24 @@ describe('breakfix CLI', () => {
       const r = await runCli(args, { closeStdout: true });
       expect(r.stderr, args.join(' ')).not.toMatch(/EPIPE|Error/);
       expect(r.code, args.join(' ')).toBe(0);
+    }
+  });
+
+  it('a reader of stderr that goes away (2>&1 | head) does not stop the work: the result is printed and the run closed', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-epipe-'));
+    const store = join(cwd, 's.db');
+    const r = await runCli(['bench', '--suite', 'harmful', '--limit', '3', '--json', '--store', store], {
+      cwd,
+      closeStderr: true,
+    });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.suites.map((s: { name: string }) => s.name)).toEqual(['harmful']);
+    const db = openStore(store);
+    try {
+      expect(db.listRuns().map((run) => run.status)).toEqual(['done']);
+    } finally {
+      db.close();
     }
   });
 

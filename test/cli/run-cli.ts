@@ -24,6 +24,8 @@ export function runCli(
     env?: Record<string, string | undefined>;
     /** Close the read end of stdout at once, as `| head -1` does once it has its line. */
     closeStdout?: boolean;
+    /** Close the read end of stderr at once, as `2>&1 | head -c 10` does. */
+    closeStderr?: boolean;
     /** Written to the command's stdin (otherwise stdin is closed). */
     input?: string;
   } = {},
@@ -38,6 +40,7 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     if (opts.closeStdout) child.stdout.destroy();
+    if (opts.closeStderr) child.stderr.destroy();
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
