@@ -19,6 +19,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  stopRunOnSignal,
   terminalText,
   undecidedHarmHint,
   usageError,
@@ -128,6 +129,8 @@ printed and the run stored either way.`,
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;
+          // (a bench run does not resume: stopped, it is marked interrupted and run again)
+          const removeSignalHandlers = stopRunOnSignal(ctx, runId, undefined);
           try {
             report = await runBench({
               target,
@@ -148,6 +151,8 @@ printed and the run stored either way.`,
           } catch (err) {
             ctx.store.updateRun(runId, { status: 'failed', summary: { error: (err as Error).message } });
             throw err;
+          } finally {
+            removeSignalHandlers();
           }
           ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
           ctx.out(JSON.parse(JSON.stringify(report, emptyRatesAsNull)), () => renderBenchTable(report));

@@ -293,6 +293,38 @@ export function undecidedHarmHint(config: Pick<Config, 'judges'>): string {
     : `hint: the harm judge (judges.severity: ${terminalText(severity)}) decided nothing (its replies did not parse): see the verdicts' rationale in the store (breakfix view); a reasoning judge needs a larger judges.maxTokens`;
 }
 
+/** While a stored run works, SIGINT (Ctrl-C) or SIGTERM marks it `interrupted`, says how to go on
+ * and exits 130 / 143 as a shell expects (with --json, an error document on stdout as for any
+ * failure). What the run stored stays. Returns the function that removes the handlers. */
+export function stopRunOnSignal(
+  ctx: Pick<Context, 'store' | 'json'>,
+  runId: string,
+  resume: string | undefined,
+): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    try {
+      ctx.store.updateRun(runId, { status: 'interrupted' });
+    } catch {
+      // (the store is closing or was never made: there is nothing to mark)
+    }
+    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    const err = new BreakfixError(
+      `interrupted by ${signal}: run ${runId} stopped; what it stored is kept`,
+      'interrupted',
+      resume ? `resume it: ${resume}` : 'run it again',
+    );
+    process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
+    if (ctx.json) process.stdout.write(`${JSON.stringify({ error: errorJson(err, code) }, null, 2)}\n`);
+    process.exit(code);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
 /** A usage error (bad arguments): exit code 2. */
 export function usageError(message: string, hint?: string): BreakfixError {
   return new BreakfixError(message, 'usage', hint);

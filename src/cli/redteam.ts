@@ -26,6 +26,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  stopRunOnSignal,
   terminalText,
   undecidedHarmHint,
   usageError,
@@ -235,6 +236,13 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         `${conflict}; use a new --run-id`,
         'a run id resumes the red-team run stored under it, with the same target and settings',
       );
+    // The run id is the way back in after a crash or a kill: say it before the work starts.
+    ctx.progress.log(`run ${runId} (resume after a stop: breakfix redteam --run-id ${runId}, same options)`);
+    const removeSignalHandlers = stopRunOnSignal(
+      ctx,
+      runId,
+      `breakfix redteam --run-id ${runId} with the same options`,
+    );
     const summary = await runRedteam({
       ...settings,
       targetCheckpoint,
@@ -247,7 +255,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       progress: ctx.progress,
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
-    });
+    }).finally(removeSignalHandlers);
     const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
     if (named.length && summary.unavailable.length === named.length)
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
