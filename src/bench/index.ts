@@ -37,6 +37,7 @@ export {
   type CustomSuiteSpec,
   checkCustomSuites,
   customSuite,
+  customSuiteTexts,
   loadCustomRows,
   type RunBenchOptions,
   runBench,

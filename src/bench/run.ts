@@ -77,6 +77,18 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   return rows;
 }
 
+/** The prompts every custom suite asks as a benchmark (rows of no split, or of the attack or held-back
+ * split): curated fix data must not overlap them, as it must not overlap the built-in benchmarks. */
+export async function customSuiteTexts(
+  custom: readonly CustomSuiteSpec[],
+  baseDir: string,
+): Promise<string[]> {
+  const texts: string[] = [];
+  for (const c of custom)
+    for (const r of await loadCustomRows(c, baseDir)) if (r.split !== 'train') texts.push(r.text);
+  return texts;
+}
+
 /** Reads every custom suite as a run will, before the run exists: a bad dataset, or one with no row
  * in `split` (it would measure nothing, which is not a pass), is an InputError (exit 2). Returns
  * each suite's row count. */

@@ -1,6 +1,5 @@
 // `breakfix bench`: run benchmark suites against a target, print a table with intervals and
 // error/undetermined counts, and store the results as a bench run.
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
   attackSuite,
@@ -16,6 +15,7 @@ import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import {
   type CommonOptions,
+  configBaseDir,
   ExitCode,
   loadContext,
   runAction,
@@ -114,7 +114,7 @@ printed and the run stored either way.`,
           const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
           const custom = ctx.config.bench.custom;
           const suites = opts.suite ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
-          const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+          const baseDir = configBaseDir(ctx);
           for (const s of suites)
             if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))
               throw usageError(

@@ -363,6 +363,12 @@ export function decimalNumber(
   return n;
 }
 
+/** The folder a config's relative paths (seed, template and custom-suite files) are resolved
+ * against: the config file's, else the working directory. */
+export function configBaseDir(ctx: Pick<Context, 'configFile'>): string {
+  return ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+}
+
 /** The config's own seed and template files (`seeds.files`, `templates.files`; relative paths are
  * resolved against the config file's folder). Every command that attacks, benchmarks or curates
  * uses them beside the built-ins. */
@@ -370,7 +376,7 @@ export function userData(ctx: Pick<Context, 'config' | 'configFile'>): {
   seeds: Seed[];
   templates: Template[];
 } {
-  const base = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  const base = configBaseDir(ctx);
   return {
     seeds: ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f))),
     templates: ctx.config.templates.files.flatMap((f) => loadTemplatesFile(resolve(base, f))),

@@ -1,7 +1,6 @@
 // `breakfix config check|schema`: validate a config (secrets redacted in what is printed) and print
 // the JSON Schema of the file.
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { checkCustomSuites } from '../bench/index.js';
@@ -11,6 +10,7 @@ import { InputError, terminalText } from '../core/index.js';
 import {
   type CommonOptions,
   type Context,
+  configBaseDir,
   loadContext,
   runAction,
   userData,
@@ -86,7 +86,7 @@ async function checkFiles(ctx: Context) {
   const unset = [...unsetTargets(ctx.config).values()].flat();
   if (unset.length) throw new ConfigValidationError(unset);
   const { seeds, templates } = userData(ctx);
-  const baseDir = ctx.configFile ? dirname(ctx.configFile) : process.cwd();
+  const baseDir = configBaseDir(ctx);
   // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
   const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');
   const path = ctx.storePath;

@@ -2,6 +2,7 @@
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { customSuiteTexts } from '../bench/index.js';
 import { builtinSeeds } from '../break/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
 import { createRng, InputError, type Seed } from '../core/index.js';
@@ -22,6 +23,7 @@ import { BASE_MODEL_ID } from '../world/pretrain.js';
 import {
   type CommonOptions,
   type Context,
+  configBaseDir,
   ExitCode,
   loadContext,
   runAction,
@@ -141,8 +143,14 @@ failure.`,
             throw usageError(`unknown --format "${f}" (known: ${EXPORT_FORMATS.join(', ')})`);
         const ctx = await loadContext(opts);
         try {
-          // Seed files first: bad input ends the command before anything is written to the store.
+          // Seed files and custom suites first: bad input ends the command before anything is written.
           const seeds = allSeeds(ctx);
+          // Decontamination: nothing curated may overlap a benchmark (attack split, custom suites) or a
+          // held-back seed.
+          const heldOut = [
+            ...heldOutTexts(seeds),
+            ...(await customSuiteTexts(ctx.config.bench.custom, configBaseDir(ctx))),
+          ];
           const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
@@ -173,7 +181,7 @@ failure.`,
             vulnerabilities,
             attempts,
             seeds,
-            heldOut: { texts: heldOutTexts(seeds) },
+            heldOut: { texts: heldOut },
             config: ctx.config.curate,
             teacher,
             target,

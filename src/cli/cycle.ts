@@ -1,12 +1,19 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { checkCustomSuites } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
-import { ExitCode, loadContext, runAction, userData, wholeNumber, withCommonOptions } from './common.js';
+import {
+  configBaseDir,
+  ExitCode,
+  loadContext,
+  runAction,
+  userData,
+  wholeNumber,
+  withCommonOptions,
+} from './common.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -76,11 +83,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         checkRoleTargetsSet(ctx.config);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
-        await checkCustomSuites(
-          ctx.config.bench.custom,
-          ctx.configFile ? dirname(ctx.configFile) : process.cwd(),
-          'attack',
-        );
+        await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack');
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         const result = await runCycle(
@@ -90,7 +93,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             target: (s) => ctx.target(s),
             progress: ctx.progress,
             ...files,
-            baseDir: ctx.configFile ? dirname(ctx.configFile) : process.cwd(),
+            baseDir: configBaseDir(ctx),
           },
           { resume: opts.resume, runId: opts.run, maxRounds },
         );

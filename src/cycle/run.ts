@@ -3,7 +3,7 @@
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
-import { runBench } from '../bench/index.js';
+import { customSuiteTexts, runBench } from '../bench/index.js';
 import { builtinSeeds, checkSeedFilters, classifyTechniques, runRedteam } from '../break/index.js';
 import {
   type Config,
@@ -225,8 +225,12 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       progress.log(`round ${round}: curate`);
       const attempts = store.listAttempts({ runId, round });
       const vulnerabilities = store.listVulnerabilities(runId, round);
-      // Decontamination: nothing curated may overlap a benchmark (attack split) or held-back seed.
-      const heldOut = heldOutTexts(allSeeds);
+      // Decontamination: nothing curated may overlap a benchmark (attack split, custom suites) or a
+      // held-back seed.
+      const heldOut = [
+        ...heldOutTexts(allSeeds),
+        ...(await customSuiteTexts(custom, ctx.baseDir ?? process.cwd())),
+      ];
       const result = await curate({
         round,
         runId,

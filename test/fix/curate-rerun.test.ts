@@ -159,3 +159,71 @@ describe('curate into a folder that holds an earlier export', () => {
     expect(readFileSync(join(out, 'trl', 'preference.train.jsonl'), 'utf8')).toBe('');
   }, 60_000);
 });
+
+describe('curate and custom benchmark suites', () => {
+  it('a prompt a custom suite benchmarks is never curated (decontamination covers bench.custom)', async () => {
+    const userTurns = () => {
+      const store = openStore(db);
+      try {
+        return store
+          .listRecords({ runId: REDTEAM, round: 0 })
+          .flatMap((r) => [...(r.messages ?? []), ...(r.prompt ?? [])])
+          .filter((m) => m.role === 'user')
+          .map((m) => m.content);
+      } finally {
+        store.close();
+      }
+    };
+    const first = await runCli(
+      [
+        'curate',
+        '--store',
+        db,
+        '--run',
+        REDTEAM,
+        '--round',
+        '0',
+        '--out',
+        join(dir, 'c1'),
+        '--force',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const curated = userTurns().filter((t) => t.split(/\s+/).length >= 6);
+    expect(curated.length).toBeGreaterThan(2);
+    // A user's own benchmark asks two of the prompts that were just curated.
+    const asked = curated.slice(0, 2);
+    writeFileSync(
+      join(dir, 'mine.jsonl'),
+      asked.map((prompt) => JSON.stringify({ prompt, label: 'safe' })).join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'custom.yaml'),
+      'bench:\n  custom:\n    - name: mine\n      file: mine.jsonl\n      kind: overrefusal\n',
+    );
+    const again = await runCli(
+      [
+        'curate',
+        '-c',
+        'custom.yaml',
+        '--store',
+        db,
+        '--run',
+        REDTEAM,
+        '--round',
+        '0',
+        '--out',
+        join(dir, 'c2'),
+        '--force',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const now = userTurns();
+    for (const t of asked) expect(now).not.toContain(t);
+    expect(now.length).toBeGreaterThan(0);
+  }, 60_000);
+});
