@@ -207,9 +207,24 @@ export function configJsonSchema(): Record<string, unknown> {
     unknown
   >;
   return {
-    ...schema,
+    ...(allowEnvRefs(schema) as Record<string, unknown>),
     $id: 'https://breakfix.dev/schema/breakfix.json',
     title: 'breakfix configuration (breakfix.yaml)',
+  };
+}
+
+/** The file is checked after `${VAR}` interpolation, an editor or CI validator before it: a string
+ * with a format (a URL) may also be a `${VAR}` reference, as `baseURL: ${MY_URL:-http://…}`. */
+function allowEnvRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowEnvRefs);
+  if (!node || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, allowEnvRefs(v)]));
+  if (out.type !== 'string' || out.format === undefined) return out;
+  const { description, default: def, ...rest } = out;
+  return {
+    ...(description !== undefined && { description }),
+    ...(def !== undefined && { default: def }),
+    anyOf: [rest, { type: 'string', pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*' }],
   };
 }
 

@@ -226,6 +226,42 @@ describe('JSON Schema', () => {
     // It round-trips as JSON.
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
+
+  it('a URL field also takes a ${VAR} reference, as the file may before interpolation', () => {
+    // (the references are built from DOLLAR so that no string here reads as a template mistake)
+    const DOLLAR = '$';
+    const ref = `${DOLLAR}{MY_URL:-http://localhost:8000/v1}`;
+    const uriFields: { anyOf: { format?: string; pattern?: string }[] }[] = [];
+    const bare: unknown[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      const o = n as Record<string, unknown>;
+      const anyOf = o.anyOf as { format?: string; pattern?: string }[] | undefined;
+      if (anyOf?.some((a) => a.format === 'uri')) {
+        uriFields.push(o as (typeof uriFields)[number]);
+        return;
+      }
+      if (o.type === 'string' && o.format !== undefined) bare.push(o);
+      Object.values(o).forEach(walk);
+    };
+    walk(configJsonSchema());
+    // Every string with a format (the URLs) is an anyOf of itself and a reference.
+    expect(bare).toEqual([]);
+    expect(uriFields.length).toBeGreaterThanOrEqual(2);
+    for (const f of uriFields) {
+      const pattern = new RegExp(f.anyOf.find((a) => a.pattern)?.pattern as string);
+      expect(pattern.test(ref)).toBe(true);
+      expect(pattern.test('http://localhost:8000/v1')).toBe(false);
+    }
+    // And such a file is valid once interpolated.
+    process.env.BREAKFIX_TEST_MODEL = 'x';
+    const c = parseConfig(
+      `targets:\n  candidate:\n    type: openai\n    baseURL: ${ref}\n    model: ${DOLLAR}{BREAKFIX_TEST_MODEL}\n`,
+      'x.yaml',
+    );
+    expect(c.targets.candidate).toMatchObject({ baseURL: 'http://localhost:8000/v1', model: 'x' });
+  });
 });
 
 describe('OpenAI reasoning models', () => {
