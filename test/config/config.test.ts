@@ -234,7 +234,10 @@ describe('JSON Schema', () => {
     const uriFields: { anyOf: { format?: string; pattern?: string }[] }[] = [];
     const bare: unknown[] = [];
     const walk = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(walk);
+      if (Array.isArray(n)) {
+        n.forEach(walk);
+        return;
+      }
       if (!n || typeof n !== 'object') return;
       const o = n as Record<string, unknown>;
       const anyOf = o.anyOf as { format?: string; pattern?: string }[] | undefined;
