@@ -227,7 +227,7 @@ describe('JSON Schema', () => {
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 
-  it('a URL field also takes a ${VAR} reference, as the file may before interpolation', () => {
+  it('a URL field also takes an environment reference, as the file may hold before interpolation', () => {
     // (the references are built from DOLLAR so that no string here reads as a template mistake)
     const DOLLAR = '$';
     const ref = `${DOLLAR}{MY_URL:-http://localhost:8000/v1}`;
