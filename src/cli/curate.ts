@@ -14,6 +14,7 @@ import {
   heldOutTexts,
   resolveRound,
   resolveRun,
+  shortfallLines,
   vulnerabilitiesOf,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
@@ -76,6 +77,7 @@ export function renderCurateSummary(result: CurateResult, paths: string[], where
         : 'none'
     }`,
   );
+  for (const line of shortfallLines(result.stats)) lines.push(`  ${line}`);
   // Every export file is written, empty ones too (they replace an earlier export's): the count
   // says which hold data.
   const count = (p: string) => {

@@ -14,7 +14,13 @@ import {
 } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
 import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
-import { createTrainer, curate, heldOutTexts, identifyVulnerabilities } from '../fix/index.js';
+import {
+  createTrainer,
+  curate,
+  heldOutTexts,
+  identifyVulnerabilities,
+  shortfallLines,
+} from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { resolveTargetConfig } from '../targets/index.js';
@@ -249,6 +255,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       });
       store.saveRecords(runId, round, 'sft', result.sft);
       store.saveRecords(runId, round, 'preference', result.preference);
+      for (const line of shortfallLines(result.stats)) progress.log(`round ${round}: ${line}`);
       return {
         sft: result.sft.length,
         preference: result.preference.length,

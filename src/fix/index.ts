@@ -1,6 +1,6 @@
 // fix/: identify (vulnerabilities), curate (SFT / preference data), exports, trainer backends.
 
-export { curate, curateSettings, curateStats, splitOf } from './curate/curate.js';
+export { curate, curateSettings, curateStats, shortfallLines, splitOf } from './curate/curate.js';
 export { buildContaminationIndex, type ContaminationIndex, decontamTokens } from './curate/decontam.js';
 export {
   CATEGORY_GUIDE,

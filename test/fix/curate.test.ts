@@ -19,6 +19,7 @@ import {
   decontamTokens,
   heldOutTexts,
   identifyVulnerabilities,
+  shortfallLines,
   splitOf,
 } from '../../src/fix/index.js';
 import { createJudges, decideOutcome, judgeResponse } from '../../src/judge/index.js';
@@ -291,8 +292,23 @@ describe('curate', () => {
     expect(store.listRecords({ runId: RUN, round: 0, dataset: 'sft' })).toEqual(result.sft);
     const splits = new Set(result.sft.map((r) => r.split));
     expect(splits).toEqual(new Set(['train', 'validation']));
-    const again = await curateRound0({ config: { curate: { validationFraction: 0.2 } } });
+    // (the same settings, given as a whole config's curate section)
+    const again = await curateRound0({
+      config: { curate: { benignRatio: 1, helpfulRatio: 0.5, validationFraction: 0.2 } },
+    });
     expect(again.sft.map((r) => [r.id, r.split])).toEqual(result.sft.map((r) => [r.id, r.split]));
+  });
+
+  it('says when the seeds cannot give the mix the ratios ask for, and not when they can', async () => {
+    expect(result.stats.shortfall).toBeUndefined();
+    const greedy = await curateRound0({ config: { benignRatio: 1, helpfulRatio: 1000 } });
+    const safety = greedy.sft.filter((r) => r.purpose === 'safety').length;
+    expect(greedy.stats.shortfall?.helpful?.wanted).toBe(1000 * safety);
+    expect(greedy.stats.shortfall?.helpful?.got).toBeLessThan(1000 * safety);
+    expect(greedy.stats.shortfall?.benign).toBeUndefined();
+    expect(shortfallLines(greedy.stats)).toEqual([
+      expect.stringMatching(/^short of helpful records: \d+ of the \d+ that curate\.helpfulRatio asks for/),
+    ]);
   });
 
   it('drops safe answers that fail the judges (a teacher that complies)', async () => {

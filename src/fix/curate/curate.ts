@@ -1,6 +1,8 @@
 // Curate: ranked vulnerabilities and the attempts behind them → SFT and preference records.
 // Order of work: build candidates → exact and near-duplicate removal → decontamination → answer →
 // check every answer with the judges → split. Cheap filters run before any teacher or judge call.
+
+import { defaultConfig } from '../../config/index.js';
 import {
   errorMessage,
   hash32,
@@ -21,14 +23,17 @@ import { wrapRequest } from './wrap.js';
 /** Counterpart candidates drawn per record wanted (spares replace what dedup and decontamination drop). */
 const OVERSAMPLE = 2;
 
+// The config schema's defaults, so a library caller that leaves a setting out gets what the CLI and
+// the cycle get.
+const SCHEMA = defaultConfig().curate;
 const DEFAULTS = {
-  benignRatio: 1,
-  helpfulRatio: 0.5,
-  validationFraction: 0.1,
-  nearDupThreshold: 0.8,
-  decontamNgram: 8,
-  syntheticPerVulnerability: 4,
-  overRefusalProbe: 300,
+  benignRatio: SCHEMA.benignRatio,
+  helpfulRatio: SCHEMA.helpfulRatio,
+  validationFraction: SCHEMA.validationFraction,
+  nearDupThreshold: SCHEMA.nearDupThreshold,
+  decontamNgram: SCHEMA.decontamNgram,
+  syntheticPerVulnerability: SCHEMA.syntheticPerVulnerability,
+  overRefusalProbe: SCHEMA.overRefusalProbe,
 };
 
 export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
@@ -40,6 +45,14 @@ export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
     if (typeof v === 'number') out[k] = v;
   }
   return out;
+}
+
+/** What the ratios asked for and the seeds could not give, one line each (the CLI and the cycle). */
+export function shortfallLines(stats: CurateStats): string[] {
+  return Object.entries(stats.shortfall ?? {}).map(
+    ([kind, s]) =>
+      `short of ${kind} records: ${s.got} of the ${s.wanted} that curate.${kind}Ratio asks for (the train-split ${kind === 'helpful' ? 'tasks' : 'look-alikes'} ran out; add seeds of that kind)`,
+  );
 }
 
 /** Seeds fix data may use: the train split, or user seeds without a split. */
@@ -159,12 +172,15 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
 
   // 4. The same filters for the counterparts.
   // Drawn with spare candidates so that what the filters remove is replaced; then cut to the ratio.
-  const clean = [
-    ...cleanSafety,
-    ...filterCandidates(benign).slice(0, benignTarget),
-    ...filterCandidates(helpful).slice(0, helpfulTarget),
-    ...filterCandidates(probed?.refused ?? []),
-  ];
+  const cleanBenign = filterCandidates(benign).slice(0, benignTarget);
+  const cleanHelpful = filterCandidates(helpful).slice(0, helpfulTarget);
+  const clean = [...cleanSafety, ...cleanBenign, ...cleanHelpful, ...filterCandidates(probed?.refused ?? [])];
+  // Fewer counterparts than the ratios ask for (the seeds ran out): the mix leans to refusal, and
+  // the user is told rather than left to find it in the counts.
+  const shortfall: NonNullable<CurateStats['shortfall']> = {};
+  if (cleanBenign.length < benignTarget) shortfall.benign = { wanted: benignTarget, got: cleanBenign.length };
+  if (cleanHelpful.length < helpfulTarget)
+    shortfall.helpful = { wanted: helpfulTarget, got: cleanHelpful.length };
 
   // 5. Answer and check.
   progress?.start('curate: answer and check', clean.length);
@@ -216,6 +232,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   const stats = curateStats([...sft, ...preference]);
   if (probed)
     stats.overRefusalProbe = { asked: probed.asked, refused: probed.refused.length, failed: probed.failed };
+  if (Object.keys(shortfall).length) stats.shortfall = shortfall;
   return { sft, preference, dropped, stats };
 }
 

@@ -20,7 +20,7 @@ export interface CurateConfig {
   nearDupThreshold?: number;
   decontamNgram?: number;
   /** Train-split harmful seeds of the same category and language put through each vulnerability's
-   * chain, beside the attempts themselves (default 2). */
+   * chain, beside the attempts themselves (default: the schema's, 4). */
   syntheticPerVulnerability?: number;
   /** Train-split look-alikes put to the model being fixed each round; those it refuses become
    * benign records with its refusal as the rejected side (default 300; 0 = off). */
@@ -44,6 +44,12 @@ export interface CurateStats {
   byPurpose: Record<string, number>;
   /** What the over-refusal probe asked, how many the model refused, how many calls or judges failed. */
   overRefusalProbe?: { asked: number; refused: number; failed: number };
+  /** Counterparts the ratios (benignRatio, helpfulRatio) asked for and the candidates that were
+   * left (before the answer checks): present only when the seeds ran short. */
+  shortfall?: {
+    benign?: { wanted: number; got: number };
+    helpful?: { wanted: number; got: number };
+  };
 }
 
 export interface CurateResult {
