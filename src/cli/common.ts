@@ -343,6 +343,13 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   return n;
 }
 
+/** A `--port`: a whole number 0–65535 (0 = any free port). */
+export function portNumber(value: unknown): number {
+  const port = wholeNumber('--port', value) ?? 0;
+  if (port > 65535) throw usageError(`--port must be 0–65535 (got ${port})`);
+  return port;
+}
+
 /** An option that is a number, not necessarily whole (`--temperature`, `--minutes`): at least `min`
  * (above it when `above` is set) and at most `max` (the config schema's own bounds, so an option cannot
  * ask for what a config file may not). */

@@ -1,10 +1,9 @@
 // `breakfix serve`: an embedded checkpoint behind an OpenAI-compatible HTTP API on 127.0.0.1, so
 // breakfix's own targets, promptfoo, PyRIT or any OpenAI client can talk to it.
 import type { Command } from 'commander';
-import { InputError } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
-import { type CommonOptions, runAction, usageError } from './common.js';
+import { type CommonOptions, portNumber, runAction, usageError } from './common.js';
 
 interface ServeCliOptions extends CommonOptions {
   model: string;
@@ -63,9 +62,7 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
     )
     .action(
       runAction(async (opts: ServeCliOptions) => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new InputError(`--port: expected 0-65535, got "${opts.port}"`);
+        const port = portNumber(opts.port);
         const modelDir = resolveEmbeddedPath(opts.model);
         const server = await startServer({
           modelDir,

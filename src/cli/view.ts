@@ -2,7 +2,14 @@
 // vulnerabilities with their transcripts, curated records with provenance, filters).
 import type { Command } from 'commander';
 import { startViewer } from '../report/index.js';
-import { type CommonOptions, loadContext, runAction, usageError, withCommonOptions } from './common.js';
+import {
+  type CommonOptions,
+  loadContext,
+  portNumber,
+  runAction,
+  usageError,
+  withCommonOptions,
+} from './common.js';
 
 interface ViewOptions extends CommonOptions {
   port?: string;
@@ -33,9 +40,7 @@ The viewer is read-only and serves only its own page and the store's data. Stop 
     )
     .action(
       runAction(async (opts: ViewOptions) => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw usageError(`--port must be a whole number 0–65535 (got "${opts.port}")`);
+        const port = portNumber(opts.port);
         const ctx = await loadContext(opts);
         const viewer = await startViewer({ store: ctx.existingStore, port, host: opts.host }).catch(
           (err: NodeJS.ErrnoException) => {

@@ -120,6 +120,20 @@ describe('breakfix CLI', () => {
     }
   });
 
+  it('--port takes digits only, 0–65535 (view and serve)', async () => {
+    for (const [cmd, port] of [
+      ['view', '1e3'],
+      ['view', ''],
+      ['serve', '0x50'],
+      ['serve', '70000'],
+    ]) {
+      const args = cmd === 'serve' ? ['serve', '--model', 'base', '--port', port] : ['view', '--port', port];
+      const r = await runCli(args);
+      expect(r.code, `${cmd} --port "${port}"`).toBe(2);
+      expect(r.stderr).toMatch(/--port must be/);
+    }
+  });
+
   it('a whole-number option that is not one exits 2 naming it, before anything is stored', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'bf-num-'));
     for (const [args, option] of [

@@ -65,6 +65,8 @@ describe('breakfix view server', () => {
     const css = await get('/assets/viewer.css');
     expect(css.status).toBe(200);
     expect(css.headers['content-type']).toMatch(/text\/css/);
+    // The icon a browser asks for on every page: no content, and no 404 in its console.
+    expect((await get('/favicon.ico')).status).toBe(204);
   });
 
   it('refuses path traversal and unknown files', async () => {

@@ -135,6 +135,11 @@ export function createViewerHandler(store: Store, allowedHosts: () => Set<string
       }
       const url = new URL(raw, 'http://viewer.invalid');
       const path = url.pathname;
+      // (browsers ask for it on every page: no icon, and no 404 in the console)
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
       if (path === '/' || path === '/index.html') {
         send(res, 200, TYPES['.html'], page.html, { 'Content-Security-Policy': page.csp });
         return;
