@@ -95,6 +95,8 @@ function isLeafObject(s: JsonSchema): boolean {
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  // (a URL field is written as a URL or a ${VAR} reference: configJsonSchema's allowEnvRefs)
+  if (s.anyOf?.some((a) => a.format === 'uri')) return 'URL';
   if (s.enum) return s.enum.map((v) => `\`${v}\``).join(' \\| ');
   if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'any'}`;
   if (s.type === 'object') return 'mapping';
