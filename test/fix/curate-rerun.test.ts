@@ -174,22 +174,26 @@ describe('curate and custom benchmark suites', () => {
         store.close();
       }
     };
-    const first = await runCli(
-      [
-        'curate',
-        '--store',
-        db,
-        '--run',
-        REDTEAM,
-        '--round',
-        '0',
-        '--out',
-        join(dir, 'c1'),
-        '--force',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    // Round 0 of the red-team run curated again (--force), into `out`, with `config` when given.
+    const curateAgain = (out: string, config: string[] = []) =>
+      runCli(
+        [
+          'curate',
+          ...config,
+          '--store',
+          db,
+          '--run',
+          REDTEAM,
+          '--round',
+          '0',
+          '--out',
+          join(dir, out),
+          '--force',
+          '--json',
+        ],
+        { cwd: dir },
+      );
+    const first = await curateAgain('c1');
     expect(first.code, first.stderr).toBe(0);
     const curated = userTurns().filter((t) => t.split(/\s+/).length >= 6);
     expect(curated.length).toBeGreaterThan(2);
@@ -203,24 +207,7 @@ describe('curate and custom benchmark suites', () => {
       join(dir, 'custom.yaml'),
       'bench:\n  custom:\n    - name: mine\n      file: mine.jsonl\n      kind: overrefusal\n',
     );
-    const again = await runCli(
-      [
-        'curate',
-        '-c',
-        'custom.yaml',
-        '--store',
-        db,
-        '--run',
-        REDTEAM,
-        '--round',
-        '0',
-        '--out',
-        join(dir, 'c2'),
-        '--force',
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const again = await curateAgain('c2', ['-c', 'custom.yaml']);
     expect(again.code, again.stderr).toBe(0);
     const now = userTurns();
     for (const t of asked) expect(now).not.toContain(t);
