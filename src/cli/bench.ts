@@ -11,6 +11,7 @@ import {
   formatRate,
   runBench,
 } from '../bench/index.js';
+import type { Config } from '../config/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import {
@@ -155,42 +156,49 @@ printed and the run stored either way.`,
             removeSignalHandlers();
           }
           ctx.store.updateRun(runId, { status: 'done', summary: report.summary });
-          ctx.out(JSON.parse(JSON.stringify(report, emptyRatesAsNull)), () => renderBenchTable(report));
-          // Every sample failed: the target (or judge) is unusable, not "safe".
-          const total = report.summary.samples ?? 0;
-          const errors = report.summary.sample_errors ?? 0;
-          if (total > 0 && errors === total) {
-            process.stderr.write(
-              `breakfix: every sample ended in error (${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')})\n`,
-            );
-            return ExitCode.runtime;
-          }
-          // A suite where no sample could be decided measured nothing: its rates are not results.
-          const undecided = report.suites.filter(
-            (s) => s.items > 0 && Object.values(s.metrics).every((m) => m.n === 0),
+          // A measurement that is not one: said on stderr, and in the JSON so a script reading only
+          // stdout sees why the exit code is 3.
+          const failure = benchFailure(report, ctx.config);
+          ctx.out(
+            JSON.parse(
+              JSON.stringify(failure ? { ...report, failure: failure.message } : report, emptyRatesAsNull),
+            ),
+            () => renderBenchTable(report),
           );
-          if (undecided.length) {
-            process.stderr.write(
-              `breakfix: nothing was decided in ${undecided.map((s) => terminalText(s.name)).join(', ')}: every sample there was undetermined or in error\n`,
-            );
-            if (undecided.some((s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind)))
-              process.stderr.write(`${undecidedHarmHint(ctx.config)}\n`);
-            return ExitCode.runtime;
-          }
-          // Some samples failed: the rates stand on the rest, and a CI step must not read that as a
-          // complete measurement. Within cycle.criteria.errorRate (0 by default) it is tolerated.
-          const tolerance = ctx.config.cycle.criteria.errorRate;
-          if (total > 0 && errors / total > tolerance) {
-            process.stderr.write(
-              `breakfix: ${errors} of ${total} samples ended in error (more than cycle.criteria.errorRate ${tolerance}): the rates stand on the other ${total - errors}\n` +
-                `first error: ${terminalText(report.suites.find((s) => s.firstError)?.firstError ?? 'unknown')}\n`,
-            );
-            return ExitCode.runtime;
-          }
-          return ExitCode.ok;
+          if (!failure) return ExitCode.ok;
+          process.stderr.write(`breakfix: ${terminalText(failure.message)}\n${failure.more ?? ''}`);
+          return ExitCode.runtime;
         } finally {
           await ctx.close();
         }
       }),
     );
+}
+
+/** Why a bench run measured nothing usable (exit 3), or undefined: every sample failed (the target or
+ * judge is unusable, not "safe"); a suite decided no sample (its rates are not results); or more
+ * samples failed than cycle.criteria.errorRate tolerates (the rates stand on the rest, which a CI
+ * step must not read as a complete measurement). `more` is further stderr lines. */
+function benchFailure(report: BenchReport, config: Config): { message: string; more?: string } | undefined {
+  const total = report.summary.samples ?? 0;
+  const errors = report.summary.sample_errors ?? 0;
+  const firstError = report.suites.find((s) => s.firstError)?.firstError ?? 'unknown';
+  if (total > 0 && errors === total) return { message: `every sample ended in error (${firstError})` };
+  const undecided = report.suites.filter(
+    (s) => s.items > 0 && Object.values(s.metrics).every((m) => m.n === 0),
+  );
+  if (undecided.length)
+    return {
+      message: `nothing was decided in ${undecided.map((s) => s.name).join(', ')}: every sample there was undetermined or in error`,
+      more: undecided.some((s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind))
+        ? `${undecidedHarmHint(config)}\n`
+        : undefined,
+    };
+  const tolerance = config.cycle.criteria.errorRate;
+  if (total > 0 && errors / total > tolerance)
+    return {
+      message: `${errors} of ${total} samples ended in error (more than cycle.criteria.errorRate ${tolerance}): the rates stand on the other ${total - errors}`,
+      more: `first error: ${terminalText(firstError)}\n`,
+    };
+  return undefined;
 }

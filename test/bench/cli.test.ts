@@ -131,6 +131,16 @@ describe('breakfix bench', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/every sample ended in error/);
     expect(r.stdout).toMatch(/err 2/);
+    // A script reading --json on stdout sees why, beside the figures.
+    const json = await cli(
+      ['bench', '--suite', 'helpfulness', '--limit', '2', '--store', join(dir, 's.db'), '--json'],
+      dir,
+    );
+    expect(json.status).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      failure: expect.stringMatching(/^every sample ended in error \(.*HTTP 500/),
+      summary: { samples: 2, sample_errors: 2 },
+    });
   }, 60_000);
 
   it('exits 3 when a suite could decide no sample (all undetermined), with a hint; 0 when some were decided', async () => {
