@@ -63,12 +63,16 @@ Examples:
   config
     .command('schema')
     .description('print the JSON Schema of breakfix.yaml (for editors and CI validation)')
+    // (a script that passes --json to every command gets the same JSON)
+    .option('--json', 'accepted: the schema is printed as JSON either way')
     .addHelpText(
       'after',
       `
 Examples:
   $ breakfix config schema > breakfix.schema.json
-  # then, first line of breakfix.yaml:  # yaml-language-server: $schema=./breakfix.schema.json`,
+  # then, first line of breakfix.yaml:  # yaml-language-server: $schema=./breakfix.schema.json
+
+Exit codes: 0 printed.`,
     )
     .action(
       runAction(async () => {

@@ -315,6 +315,10 @@ describe('breakfix CLI', () => {
     const schema = JSON.parse(r.stdout);
     expect(schema.title).toMatch(/breakfix/);
     expect(schema.properties.targets).toBeDefined();
+    // A script passing --json to every command gets the same document.
+    const json = await runCli(['config', 'schema', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(schema);
   });
 
   it('chat talks to an OpenAI-compatible endpoint; an auth failure exits 3 without leaking the key; a filter is reported', async () => {
