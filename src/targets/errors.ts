@@ -123,16 +123,6 @@ export function bodyMessage(text: string): string {
   return text;
 }
 
-/** The provider's error code in an error body (`{error: {code}}`, OpenAI's and Azure's shape). */
-export function bodyCode(text: string): string | undefined {
-  try {
-    const code = (JSON.parse(text) as { error?: { code?: unknown } } | null)?.error?.code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function providerMessage(err: Error): string {
   const body = (err as { error?: unknown }).error as
     | { message?: unknown; error?: { message?: unknown } }

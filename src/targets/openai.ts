@@ -21,14 +21,7 @@ import {
   withReasoning,
 } from '../core/index.js';
 import { apiKeyFor, baseURLOf, OPENAI } from './endpoint.js';
-import {
-  bodyCode,
-  bodyMessage,
-  registerSdkErrors,
-  shortMessage,
-  statusError,
-  toTargetError,
-} from './errors.js';
+import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
 
 /** The id shown in tables, errors and the store: credentials in the URL never part of it. */
@@ -174,14 +167,16 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             timeoutMs: cfg.timeoutMs + 5_000,
             id,
           });
-          if (res.status === 400 && isPromptFiltered(parsedOrNull(res.text))) {
+          if (res.status < 200 || res.status >= 300) {
+            // (an error body is read once, for the filter and for the error code)
+            const errorBody = parsedOrNull(res.text);
+            if (res.status !== 400 || !isPromptFiltered(errorBody))
+              throw statusError(id, res.status, bodyMessage(res.text), res.headers, errorCode(errorBody));
             // The provider's input filter blocked the prompt before the model saw it: the deployed
             // system refused, as when it filters a reply (finish reason content_filter, no text).
             text = '';
             finish = 'content_filter';
           } else {
-            if (res.status < 200 || res.status >= 300)
-              throw statusError(id, res.status, bodyMessage(res.text), res.headers, bodyCode(res.text));
             ({ text, reasoning, finish, usage, model } = readCompletion(id, res.text));
           }
         }
@@ -270,6 +265,12 @@ export function isPromptFiltered(body: unknown): boolean {
   return (
     error.code === 'invalid_prompt' && typeof error.message === 'string' && /\bflagged\b/i.test(error.message)
   );
+}
+
+/** The provider's error code in a parsed error body (`{error: {code}}`, OpenAI's and Azure's shape). */
+function errorCode(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function parsedOrNull(text: string): unknown {
