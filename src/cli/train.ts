@@ -6,7 +6,14 @@ import type { Command } from 'commander';
 import { checkTargetSet, redactConfig, redactText } from '../config/index.js';
 import { checkOutputDir } from '../config/outdir.js';
 import { type ModelRef, readJsonFile } from '../core/index.js';
-import { createTrainer, resolveRound, resolveRun, TRAINER_BACKENDS, type TrainOutput } from '../fix/index.js';
+import {
+  createTrainer,
+  fixDataThrough,
+  resolveRound,
+  resolveRun,
+  TRAINER_BACKENDS,
+  type TrainOutput,
+} from '../fix/index.js';
 import { producedId } from '../fix/train/params.js';
 import type { ModelRow, Store } from '../store/index.js';
 import {
@@ -54,7 +61,8 @@ function folderBase(base: string, backend: string): ModelRef {
 
 /** The model to start from: --base (a registered model, a checkpoint folder or a target spec), else
  * for trl the configured `train.trl.baseModel` (TRL cannot load an embedded checkpoint), else the
- * round's model, else the configured target. */
+ * model of round `round` (the caller passes the round `train.start` names, as the cycle does), else
+ * the configured target. */
 export function resolveBase(
   ctx: Context,
   store: Store,
@@ -160,10 +168,12 @@ function guardOutput(
   return id;
 }
 
-export function renderTrainSummary(out: TrainOutput, backend: string): string {
+/** `trainedOn` says from which model and on what data, e.g. "from breakfix-tiny-base on 40 SFT and
+ * 12 preference records of rounds 0-1". */
+export function renderTrainSummary(out: TrainOutput, backend: string, trainedOn: string): string {
   const lines: string[] = [];
   if (out.dryRun) {
-    lines.push(`dry run (${backend}): nothing was trained. Plan:`);
+    lines.push(`dry run (${backend}): nothing was trained; it would train ${trainedOn}. Plan:`);
     if (out.plan) {
       lines.push(
         'files:',
@@ -175,7 +185,7 @@ export function renderTrainSummary(out: TrainOutput, backend: string): string {
     lines.push(`would produce ${out.model.id} (${out.model.target})`);
     return lines.join('\n');
   }
-  lines.push(`trained ${out.model.id} with ${backend}: ${out.model.target}`);
+  lines.push(`trained ${out.model.id} with ${backend} ${trainedOn}: ${out.model.target}`);
   const last = (phase: string) =>
     [...out.log].reverse().find((e) => (e as { phase?: string }).phase === phase) as
       | Record<string, number>
@@ -197,16 +207,18 @@ export function register(program: Command): void {
   withCommonOptions(
     program
       .command('train')
-      .description('post-train on a round’s curated records (SFT then DPO) and register the next candidate')
+      .description(
+        'post-train on the curated records of a round and the rounds before it (SFT then DPO), as the cycle does, and register the next candidate',
+      )
       .option('--backend <name>', `${TRAINER_BACKENDS.join(' | ')} (default: config train.backend)`)
       .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
       .option(
         '--round <n>',
-        'round whose curated records to train on (default: the latest round with curated records)',
+        'train the candidate after this round, on its curated records and those of every earlier round (default: the latest round with curated records)',
       )
       .option(
         '--base <model>',
-        "model to start from: a registered model id, a checkpoint folder or a target spec (default: the round's model)",
+        "model to start from: a registered model id, a checkpoint folder or a target spec (default: as the cycle, by train.start: round 0's model, or with 'previous' the round's)",
       )
       .option('--out <dir>', 'output folder (default: beside the store, models/<run>/round-<n+1>)')
       .option('--force', 'train into an output folder that holds a model already, replacing it')
@@ -216,12 +228,17 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ breakfix train --out /tmp/cand                    embedded SFT + DPO on the latest curated round
+  $ breakfix train --out /tmp/cand                    embedded SFT + DPO up to the latest curated round
   $ breakfix train --backend trl --dry-run --base microsoft/Phi-3-mini-4k-instruct
                                                      print the TRL / accelerate plan
   $ breakfix train --backend command --round 1       run train.command.template
   $ breakfix train --base ./my-checkpoint --json
   $ breakfix train --round 1 --out /tmp/round-2b     a second candidate beside the cycle's own
+
+The data and the start are the cycle's: the records of round <n> and of every round before it (a
+later round adds to the fix data; it does not replace it), from round 0's model (train.start:
+base) or round <n>'s (train.start: previous). A round with no curated records of its own is
+exit 2, as the cycle trains nothing after such a round.
 
 The output folder must not hold a model already (the cycle's round-N, the shipped base): pass a
 new --out, or --force to replace it. With --backend trl the base is train.trl.baseModel (a Hugging
@@ -244,17 +261,22 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
           const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const { round: r, chosen } = trainRound(store, run.id, round);
-          const sft = store.listRecords({ runId: run.id, round: r, dataset: 'sft' });
-          const preference = store.listRecords({ runId: run.id, round: r, dataset: 'preference' });
-          if (sft.length + preference.length === 0)
+          const own =
+            store.listRecords({ runId: run.id, round: r, dataset: 'sft' }).length +
+            store.listRecords({ runId: run.id, round: r, dataset: 'preference' }).length;
+          // A round with nothing curated trains nothing, as in the cycle (its data would be the round
+          // before's, and so would its candidate).
+          if (own === 0)
             throw usageError(
               `no curated records for run ${run.id}${chosen ? ' in any round' : ` round ${r}`}`,
               `run breakfix curate --run ${run.id} --round ${r} first`,
             );
           if (chosen) ctx.note(`training on run ${run.id} round ${r}, the latest with curated records`);
+          const { sft, preference } = fixDataThrough(store, run.id, r);
           const backend = opts.backend ?? ctx.config.train.backend;
           const trainer = createTrainer(ctx.config, { store, target: (n) => ctx.target(n) }, backend);
-          const base = resolveBase(ctx, store, run.id, r, opts.base, backend);
+          const startRound = ctx.config.train.start === 'previous' ? r : 0;
+          const base = resolveBase(ctx, store, run.id, startRound, opts.base, backend);
           const outDir = checkOutputDir(
             opts.out ?? join(dirname(resolve(store.path)), 'models', run.id, `round-${r + 1}`),
             { what: 'output folder', hint: 'pass another --out' },
@@ -280,11 +302,20 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
               run: run.id,
               round: r,
               dryRun: Boolean(out.dryRun),
+              base: base.id,
+              records: { rounds: r + 1, sft: sft.length, preference: preference.length },
               model: out.model,
               plan: out.plan,
               log: out.log,
             }),
-            () => redactText(renderTrainSummary(out, backend)),
+            () =>
+              redactText(
+                renderTrainSummary(
+                  out,
+                  backend,
+                  `from ${base.id} on ${sft.length} SFT and ${preference.length} preference records of round${r ? `s 0-${r}` : ' 0'}`,
+                ),
+              ),
           );
           return ExitCode.ok;
         } finally {

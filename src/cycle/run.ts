@@ -17,6 +17,7 @@ import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
 import {
   createTrainer,
   curate,
+  fixDataThrough,
   heldOutTexts,
   identifyVulnerabilities,
   shortfallLines,
@@ -278,17 +279,10 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     const trained = await step(store, runId, round, 'train', async () => {
       progress.log(`round ${round}: train`);
       const trainer = createTrainer(config, { store, target: ctx.target });
-      // The fix data of every round so far: a later round adds to the dataset, it does not replace it
-      // (a round that repairs over-refusal must not unlearn the safety of the rounds before it).
-      const upTo = (dataset: 'sft' | 'preference') =>
-        uniqueById(
-          Array.from({ length: round + 1 }, (_, r) => store.listRecords({ runId, round: r, dataset })).flat(),
-        );
       const from = config.train.start === 'previous' ? model : baseModel;
       const out = await trainer.train({
         base: from,
-        sft: upTo('sft'),
-        preference: upTo('preference'),
+        ...fixDataThrough(store, runId, round),
         params: config.train,
         outDir: join(modelsDir, `round-${round + 1}`),
         progress,
@@ -310,11 +304,6 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const release = chooseRelease(outcomes, config.cycle.criteria);
   store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release } });
   return { runId, rounds: summaries, release, resumed };
-}
-
-function uniqueById<T extends { id: string }>(records: T[]): T[] {
-  const seen = new Set<string>();
-  return records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
 }
 
 /** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */

@@ -45,7 +45,7 @@ export {
   userText,
   vulnerabilityKey,
 } from './identify/vulnerabilities.js';
-export { heldOutTexts, resolveRound, resolveRun, vulnerabilitiesOf } from './select.js';
+export { fixDataThrough, heldOutTexts, resolveRound, resolveRun, vulnerabilitiesOf } from './select.js';
 export { createCommandTrainer } from './train/command.js';
 export { createTrainer, TRAINER_BACKENDS } from './train/create.js';
 export { createEmbeddedTrainer, embeddedPath, embeddedSftExamples } from './train/embedded.js';

@@ -1,5 +1,5 @@
 // Helpers shared by the fix commands and the cycle: which run and round, which texts are held out.
-import type { Seed, Vulnerability } from '../core/index.js';
+import type { Seed, TrainingRecord, Vulnerability } from '../core/index.js';
 import { BreakfixError } from '../core/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { identifyVulnerabilities } from './identify/vulnerabilities.js';
@@ -66,4 +66,22 @@ export function vulnerabilitiesOf(store: Store, runId: string, round: number): V
   if (key(found) === key(stored)) return stored;
   store.saveVulnerabilities(runId, round, found);
   return store.listVulnerabilities(runId, round);
+}
+
+/** The fix data a round's candidate trains on: the curated records of every round up to `round`,
+ * each id once (a record curated again in a later round is the same record). A later round adds to
+ * the dataset rather than replacing it: a round that repairs over-refusal must not unlearn the
+ * safety of the rounds before it. The cycle and `breakfix train` both train on this. */
+export function fixDataThrough(
+  store: Store,
+  runId: string,
+  round: number,
+): { sft: TrainingRecord[]; preference: TrainingRecord[] } {
+  const upTo = (dataset: 'sft' | 'preference') => {
+    const seen = new Set<string>();
+    return Array.from({ length: round + 1 }, (_, r) => store.listRecords({ runId, round: r, dataset }))
+      .flat()
+      .filter((rec) => !seen.has(rec.id) && seen.add(rec.id) !== undefined);
+  };
+  return { sft: upTo('sft'), preference: upTo('preference') };
 }

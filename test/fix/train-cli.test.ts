@@ -68,6 +68,8 @@ beforeAll(async () => {
     );
     if (r < 2) store.saveRecords(runId, r, 'sft', records(r));
   }
+  // Round 0's model, registered as the cycle registers it: the shipped base.
+  store.registerModel({ id: 'breakfix-tiny-base', target: 'embedded:base', round: 0, runId });
   for (const r of [1, 2]) {
     const path = join(dir, '.breakfix', 'models', runId, `round-${r}`);
     await saveLM(lm, path);
@@ -148,6 +150,39 @@ describe('breakfix train: input checked before training', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`round 1, the latest with curated records`);
     expect(r.stderr).not.toMatch(/curate --round 2/);
+  }, 60_000);
+
+  it("trains as the cycle does: the round's records and every earlier round's, from round 0's model", async () => {
+    const r = await cli(['train', '--round', '1', '--dry-run', '--json', '--out', join(dir, 'plan-up-to')]);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    // Rounds 0 and 1 each hold two SFT records of their own.
+    expect(data.records).toEqual({ rounds: 2, sft: 4, preference: 0 });
+    expect(data.base).toBe('breakfix-tiny-base');
+    const text = await cli(['train', '--round', '1', '--dry-run', '--out', join(dir, 'plan-up-to-text')]);
+    expect(text.stdout).toContain('from breakfix-tiny-base on 4 SFT and 0 preference records of rounds 0-1');
+
+    const round0 = JSON.parse(
+      (await cli(['train', '--round', '0', '--dry-run', '--json', '--out', join(dir, 'plan-r0')])).stdout,
+    );
+    expect(round0.records).toEqual({ rounds: 1, sft: 2, preference: 0 });
+  }, 60_000);
+
+  it("with train.start: previous, starts from the round's own model", async () => {
+    const conf = join(dir, 'previous.yaml');
+    writeFileSync(conf, cfg('  start: previous\n'));
+    const r = await cli(['train', '--round', '1', '--dry-run', '--json', '--out', join(dir, 'plan-prev')], {
+      config: conf,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).base).toBe(`embedded:${runId}:round-1`);
+  }, 60_000);
+
+  it('a round with no curated records of its own is exit 2, though earlier rounds have some', async () => {
+    const r = await cli(['train', '--round', '2', '--dry-run', '--out', join(dir, 'plan-r2')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no curated records');
+    expect(r.stderr).toContain('round 2');
   }, 60_000);
 
   it('an --out under a regular file is exit 2 before any training', async () => {
