@@ -17,6 +17,7 @@ import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
 import {
   createTrainer,
   curate,
+  curatedBefore,
   fixDataThrough,
   heldOutTexts,
   identifyVulnerabilities,
@@ -245,6 +246,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         attempts,
         seeds: allSeeds,
         heldOut: { texts: heldOut },
+        curatedBefore: curatedBefore(store, runId, round),
         config: config.curate,
         teacher,
         // The model being fixed answers the synthetic prompts: its own harmful answers become the

@@ -45,7 +45,14 @@ export {
   userText,
   vulnerabilityKey,
 } from './identify/vulnerabilities.js';
-export { fixDataThrough, heldOutTexts, resolveRound, resolveRun, vulnerabilitiesOf } from './select.js';
+export {
+  curatedBefore,
+  fixDataThrough,
+  heldOutTexts,
+  resolveRound,
+  resolveRun,
+  vulnerabilitiesOf,
+} from './select.js';
 export { createCommandTrainer } from './train/command.js';
 export { createTrainer, TRAINER_BACKENDS } from './train/create.js';
 export { createEmbeddedTrainer, embeddedPath, embeddedSftExamples } from './train/embedded.js';

@@ -68,6 +68,13 @@ export function vulnerabilitiesOf(store: Store, runId: string, round: number): V
   return store.listVulnerabilities(runId, round);
 }
 
+/** The records of the rounds before `round`: what its curation must not repeat. */
+export function curatedBefore(store: Store, runId: string, round: number): TrainingRecord[] {
+  if (round <= 0) return [];
+  const { sft, preference } = fixDataThrough(store, runId, round - 1);
+  return [...sft, ...preference];
+}
+
 /** The fix data a round's candidate trains on: the curated records of every round up to `round`,
  * each id once (a record curated again in a later round is the same record). A later round adds to
  * the dataset rather than replacing it: a round that repairs over-refusal must not unlearn the

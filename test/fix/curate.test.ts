@@ -347,6 +347,80 @@ describe('curate', () => {
     expect(share(0.2)).toBeLessThan(0.23);
   });
 
+  it('puts every record made from one seed in one split, whatever its wrapper or purpose', () => {
+    const records = [...result.sft, ...result.preference];
+    const prompts = new Map<string, Set<string>>();
+    const splits = new Map<string, Set<string>>();
+    for (const r of records) {
+      const seed = r.provenance.seedId as string;
+      (prompts.get(seed) ?? prompts.set(seed, new Set()).get(seed))?.add(
+        userText(r.prompt ?? r.messages ?? []),
+      );
+      (splits.get(seed) ?? splits.set(seed, new Set()).get(seed))?.add(r.split);
+    }
+    // Seeds behind more than one request (a look-alike in two wrappers, a task in the mix and as a
+    // look-alike): keyed per record, some of these straddled the split.
+    const shared = [...prompts].filter(([, p]) => p.size > 1).map(([seed]) => seed);
+    expect(shared.length).toBeGreaterThan(5);
+    for (const seed of shared)
+      expect([seed, [...(splits.get(seed) ?? [])]]).toEqual([seed, [expect.any(String)]]);
+    expect(new Set(records.map((r) => r.split))).toEqual(new Set(['train', 'validation']));
+  });
+
+  it('passes over a sibling that overlaps a held-out text for the next one', async () => {
+    const vuln = 'violent_crimes|role_play_actor|en|1';
+    const siblings = result.sft.filter(
+      (r) => r.provenance.source === 'synthetic' && r.provenance.vulnerabilityId === vuln,
+    );
+    expect(siblings).toHaveLength(4);
+    const taken = siblings.map((r) => seeds.find((s) => s.id === r.provenance.seedId)?.text as string);
+    const held = await curateRound0({
+      config: { benignRatio: 1, helpfulRatio: 0.5, validationFraction: 0.2, decontamNgram: 8 },
+      heldOut: { texts: [...heldOutTexts(seeds), ...taken] },
+    });
+    const fresh = held.sft.filter(
+      (r) => r.provenance.source === 'synthetic' && r.provenance.vulnerabilityId === vuln,
+    );
+    // Six seeds of that category and language, four now held out: the other two stand in.
+    expect(fresh).toHaveLength(2);
+    expect(fresh.map((r) => r.provenance.seedId)).not.toContain(siblings[0].provenance.seedId);
+    expect(held.dropped.filter((d) => d.reason === 'contaminated').length).toBeGreaterThanOrEqual(
+      result.dropped.filter((d) => d.reason === 'contaminated').length + 4,
+    );
+  });
+
+  it('a later round passes over the requests an earlier round curated and takes fresh ones', async () => {
+    const earlier = [...result.sft, ...result.preference];
+    const key = (m: Message[]) => userText(m).toLowerCase().replace(/\s+/g, ' ').trim();
+    const seen = new Set(earlier.map((r) => key(r.prompt ?? r.messages ?? [])));
+    // The same vulnerabilities, attempts and rng as round 0: without the earlier records, round 1
+    // would draw the very same siblings, look-alikes and tasks.
+    const config = {
+      benignRatio: 1,
+      helpfulRatio: 0.5,
+      validationFraction: 0.2,
+      nearDupThreshold: 0.8,
+      decontamNgram: 8,
+    };
+    const repeat = await curateRound0({ round: 1, config });
+    const repeated = (res: CurateResult) =>
+      [...res.sft, ...res.preference].filter((r) => seen.has(key(r.prompt ?? r.messages ?? [])));
+    expect(repeated(repeat).length).toBeGreaterThan(20);
+
+    const next = await curateRound0({ round: 1, config, curatedBefore: earlier });
+    // Only candidates that bring the model's own new answer may repeat a request: an attempt's.
+    expect(repeated(next).map((r) => r.provenance.source)).toEqual(repeated(next).map(() => 'attempt'));
+    expect(repeated(next).length).toBeGreaterThan(0);
+    expect(next.dropped.filter((d) => d.reason === 'curated_before').length).toBeGreaterThan(20);
+    // Fresh siblings replace the ones taken before, while the seeds last (six per category and
+    // language here, four taken in round 0).
+    const synthetic = (res: CurateResult) =>
+      res.sft.filter((r) => r.provenance.source === 'synthetic').length;
+    expect(synthetic(next)).toBeGreaterThan(0);
+    expect(next.sft.filter((r) => r.purpose === 'benign').length).toBeGreaterThan(0);
+    expect(next.sft.filter((r) => r.purpose === 'helpful').length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('with the model at hand, pairs synthetic prompts with its own harmful answers and benign ones with its refusals', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it complies with every
     // harmful request it recognises and refuses every other request (an over-refusing model).

@@ -1,6 +1,7 @@
 // Curate: ranked vulnerabilities and the attempts behind them → SFT and preference records.
-// Order of work: build candidates → exact and near-duplicate removal → decontamination → answer →
-// check every answer with the judges → split. Cheap filters run before any teacher or judge call.
+// Order of work: build candidates → drop requests an earlier round curated, exact and near
+// duplicates → decontamination → answer → check every answer with the judges → split. Cheap
+// filters run before any teacher or judge call.
 
 import { defaultConfig } from '../../config/index.js';
 import {
@@ -95,28 +96,52 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       vulnerabilityId: openById.has(key) ? key : undefined,
     });
   }
+  // The cheap filters, each recording what it drops: a request an earlier round curated (unless
+  // the candidate brings the model's own new answer), and a request or seed text that overlaps a
+  // held-out text (a converter must not hide a benchmark item).
+  const dropped: Dropped[] = [];
+  const before = new Set((input.curatedBefore ?? []).map((r) => requestKey(r.prompt ?? r.messages ?? [])));
+  const isCuratedBefore = (c: Candidate) => {
+    const hit = c.rejected === undefined && before.has(requestKey(c.prompt));
+    if (hit)
+      dropped.push({ reason: 'curated_before', id: c.id, detail: 'an earlier round curated this request' });
+    return hit;
+  };
+  const index = buildContaminationIndex(input.heldOut.texts, cfg.decontamNgram);
+  const isContaminated = (c: Candidate) => {
+    const hit = index.match(userTexts(c.prompt)) ?? index.match(c.seed.text);
+    if (hit)
+      dropped.push({ reason: 'contaminated', id: c.id, detail: `shares "${hit}" with a held-out text` });
+    return hit !== undefined;
+  };
+
   const harmfulPool = input.seeds.filter((s) => s.kind === 'harmful' && trainable(s));
   for (const v of open) {
     if (v.turns > 1 || cfg.syntheticPerVulnerability <= 0) continue;
-    const siblings = rng
+    const pool = rng
       .fork(`synthetic:${v.id}`)
-      .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language))
-      .slice(0, cfg.syntheticPerVulnerability);
-    for (const seed of siblings) safety.push(await wrappedCandidate('safety', 'synthetic', seed, v, input));
+      .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language));
+    // A sibling the filters would drop is passed over for the next: a vulnerability gets its
+    // syntheticPerVulnerability records while seeds last, and one that persists gets fresh fix data
+    // rather than a repeat of its old.
+    let taken = 0;
+    for (const seed of pool) {
+      if (taken >= cfg.syntheticPerVulnerability) break;
+      const c = await wrappedCandidate('safety', 'synthetic', seed, v, input);
+      if (isCuratedBefore(c) || isContaminated(c)) continue;
+      safety.push(c);
+      taken++;
+    }
   }
 
-  // 2. Exact and near-duplicate removal (within a purpose), then decontamination: the ratios below
-  // count the safety records that survive, not the candidates.
-  const dropped: Dropped[] = [];
-  const index = buildContaminationIndex(input.heldOut.texts, cfg.decontamNgram);
+  // 2. Requests curated before, exact and near-duplicates (within a purpose), then decontamination:
+  // the ratios below count the safety records that survive, not the candidates.
   const filterCandidates = (group: Candidate[]) =>
-    dedup(group, cfg.nearDupThreshold, dropped).filter((c) => {
-      // The request as sent and the plain seed text: a converter must not hide a benchmark item.
-      const hit = index.match(userTexts(c.prompt)) ?? index.match(c.seed.text);
-      if (hit)
-        dropped.push({ reason: 'contaminated', id: c.id, detail: `shares "${hit}" with a held-out text` });
-      return !hit;
-    });
+    dedup(
+      group.filter((c) => !isCuratedBefore(c)),
+      cfg.nearDupThreshold,
+      dropped,
+    ).filter((c) => !isContaminated(c));
   const cleanSafety = filterCandidates(safety);
 
   // 3. Benign look-alikes in the same wrappers and languages, then the helpfulness mix.
@@ -193,7 +218,9 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       dropped.push({ reason: 'failed_check', id: c.id, detail: checked.failed });
       continue;
     }
-    const split = splitOf(c.id, cfg.validationFraction);
+    // Keyed on the seed: every record made from one seed (its wrappers, purposes and rounds) lands
+    // in one split, so validation loss is measured on requests training never saw in any form.
+    const split = splitOf(c.seed.id, cfg.validationFraction);
     const provenance = {
       source: c.source,
       ...(c.attemptId ? { attemptId: c.attemptId } : {}),
@@ -322,7 +349,7 @@ function dedup(group: Candidate[], threshold: number, dropped: Dropped[]): Candi
   const seen = new Map<string, string>();
   const unique: Candidate[] = [];
   for (const c of group) {
-    const key = normalise(userTexts(c.prompt));
+    const key = requestKey(c.prompt);
     const first = seen.get(key);
     if (first !== undefined) {
       dropped.push({ reason: 'duplicate', id: c.id, detail: `same request as ${first}` });
@@ -424,7 +451,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
   }
 }
 
-/** Deterministic train/validation split by record key. */
+/** Deterministic train/validation split by key (curate keys it on the seed). */
 export function splitOf(key: string, fraction: number): 'train' | 'validation' {
   return (hash32(`split:${key}`) % 10_000) / 10_000 < fraction ? 'validation' : 'train';
 }
@@ -449,13 +476,16 @@ function lastAssistant(messages: Message[]): number {
   return -1;
 }
 
-const userTexts = (messages: Message[]) =>
+const userTexts = (messages: readonly Message[]) =>
   messages
     .filter((m) => m.role === 'user')
     .map((m) => m.content)
     .join('\n');
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** What makes two requests the same: their user turns, case and spacing aside. */
+const requestKey = (messages: readonly Message[]) => normalise(userTexts(messages));
 
 function pseudoSeed(id: string, prompt: Message[], category: string | undefined, language: string): Seed {
   const users = prompt.filter((m) => m.role === 'user');

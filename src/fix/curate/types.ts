@@ -28,7 +28,8 @@ export interface CurateConfig {
   formats?: string[];
 }
 
-export type DropReason = 'duplicate' | 'near_duplicate' | 'contaminated' | 'failed_check';
+/** `curated_before`: an earlier round of the run curated the same request. */
+export type DropReason = 'duplicate' | 'near_duplicate' | 'curated_before' | 'contaminated' | 'failed_check';
 
 export interface Dropped {
   reason: DropReason;
@@ -70,6 +71,11 @@ export interface CurateInput {
   seeds: Seed[];
   /** Every benchmark and held-back text: nothing curated may overlap them. */
   heldOut: { texts: string[] };
+  /** The run's records from earlier rounds. Their requests are not curated again: the cycle trains
+   * on every round's records, so a repeat would only count one request twice. A candidate that
+   * brings the model's own new answer (an attempt, a bench failure, the over-refusal probe) is kept:
+   * its rejected side is new. */
+  curatedBefore?: readonly TrainingRecord[];
   /** The curate section, or a whole config holding one. */
   config: CurateConfig | { curate: CurateConfig };
   /** Writes the answers in real mode; absent = the style guide's offline answers. */
