@@ -302,7 +302,14 @@ const curateSchema = z
   .strictObject({
     benignRatio: z.number().min(0).default(2).describe('Benign look-alike records per safety record.'),
     helpfulRatio: z.number().min(0).default(3).describe('Helpful-task records per safety record.'),
-    validationFraction: z.number().min(0).max(0.5).default(0.1).describe('Share held out for validation.'),
+    validationFraction: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0.1)
+      .describe(
+        'Share of records held out for validation (by a hash of the record; a request curated again in a later round keeps its first split).',
+      ),
     nearDupThreshold: z
       .number()
       .min(0)
@@ -321,7 +328,7 @@ const curateSchema = z
       .min(0)
       .default(4)
       .describe(
-        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves. More of them teach refusal in more wrappers: the embedded default cycle's garbled answers to wrapped attacks fell (undetermined 21.7% → 14.7–17.0% with the anchor) going from 2 to 4.",
+        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves. A sibling that an earlier round curated, or that overlaps a held-out text, is passed over for the next while the seeds last. More of them teach refusal in more wrappers: the embedded default cycle's garbled answers to wrapped attacks fell (undetermined 21.7% → 14.7–17.0% with the anchor) going from 2 to 4.",
       ),
     overRefusalProbe: z
       .int()

@@ -347,26 +347,6 @@ describe('curate', () => {
     expect(share(0.2)).toBeLessThan(0.23);
   });
 
-  it('puts every record made from one seed in one split, whatever its wrapper or purpose', () => {
-    const records = [...result.sft, ...result.preference];
-    const prompts = new Map<string, Set<string>>();
-    const splits = new Map<string, Set<string>>();
-    for (const r of records) {
-      const seed = r.provenance.seedId as string;
-      (prompts.get(seed) ?? prompts.set(seed, new Set()).get(seed))?.add(
-        userText(r.prompt ?? r.messages ?? []),
-      );
-      (splits.get(seed) ?? splits.set(seed, new Set()).get(seed))?.add(r.split);
-    }
-    // Seeds behind more than one request (a look-alike in two wrappers, a task in the mix and as a
-    // look-alike): keyed per record, some of these straddled the split.
-    const shared = [...prompts].filter(([, p]) => p.size > 1).map(([seed]) => seed);
-    expect(shared.length).toBeGreaterThan(5);
-    for (const seed of shared)
-      expect([seed, [...(splits.get(seed) ?? [])]]).toEqual([seed, [expect.any(String)]]);
-    expect(new Set(records.map((r) => r.split))).toEqual(new Set(['train', 'validation']));
-  });
-
   it('passes over a sibling that overlaps a held-out text for the next one', async () => {
     const vuln = 'violent_crimes|role_play_actor|en|1';
     const siblings = result.sft.filter(
@@ -419,6 +399,21 @@ describe('curate', () => {
     expect(synthetic(next)).toBeGreaterThan(0);
     expect(next.sft.filter((r) => r.purpose === 'benign').length).toBeGreaterThan(0);
     expect(next.sft.filter((r) => r.purpose === 'helpful').length).toBeGreaterThan(0);
+
+    // The over-refusal probe brings the model's own refusals of requests round 0 curated (its
+    // helpful tasks and look-alikes): kept, in the split round 0 gave each request.
+    const refuser = scriptedModel(
+      'scripted-fake-model',
+      () => "I'm sorry, but I can't help with that request.",
+    );
+    const probed = await curateRound0({ round: 1, config, curatedBefore: earlier, target: refuser });
+    const firstSplit = new Map(earlier.map((r) => [key(r.prompt ?? r.messages ?? []), r.split]));
+    const again = [...probed.sft, ...probed.preference].filter(
+      (r) => r.provenance.source === 'overrefusal_probe' && firstSplit.has(key(r.prompt ?? r.messages ?? [])),
+    );
+    expect(again.length).toBeGreaterThan(10);
+    for (const r of again)
+      expect([r.id, r.split]).toEqual([r.id, firstSplit.get(key(r.prompt ?? r.messages ?? []))]);
   }, 60_000);
 
   it('with the model at hand, pairs synthetic prompts with its own harmful answers and benign ones with its refusals', async () => {

@@ -100,7 +100,10 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   // the candidate brings the model's own new answer), and a request or seed text that overlaps a
   // held-out text (a converter must not hide a benchmark item).
   const dropped: Dropped[] = [];
-  const before = new Set((input.curatedBefore ?? []).map((r) => requestKey(r.prompt ?? r.messages ?? [])));
+  // Each request an earlier round curated, with the split it went to.
+  const before = new Map(
+    (input.curatedBefore ?? []).map((r) => [requestKey(r.prompt ?? r.messages ?? []), r.split] as const),
+  );
   const isCuratedBefore = (c: Candidate) => {
     const hit = c.rejected === undefined && before.has(requestKey(c.prompt));
     if (hit)
@@ -218,9 +221,10 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       dropped.push({ reason: 'failed_check', id: c.id, detail: checked.failed });
       continue;
     }
-    // Keyed on the seed: every record made from one seed (its wrappers, purposes and rounds) lands
-    // in one split, so validation loss is measured on requests training never saw in any form.
-    const split = splitOf(c.seed.id, cfg.validationFraction);
+    // A request an earlier round curated (one that brings the model's new answer) keeps that
+    // round's split: the cycle trains on every round's records, and a request validated in one
+    // round must not be trained on in another.
+    const split = before.get(requestKey(c.prompt)) ?? splitOf(c.id, cfg.validationFraction);
     const provenance = {
       source: c.source,
       ...(c.attemptId ? { attemptId: c.attemptId } : {}),
