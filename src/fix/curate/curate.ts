@@ -52,7 +52,7 @@ export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
 export function shortfallLines(stats: CurateStats): string[] {
   return Object.entries(stats.shortfall ?? {}).map(
     ([kind, s]) =>
-      `short of ${kind} records: ${s.got} of the ${s.wanted} that curate.${kind}Ratio asks for (the train-split ${kind === 'helpful' ? 'tasks' : 'look-alikes'} ran out; add seeds of that kind)`,
+      `short of ${kind} records: ${s.got} of the ${s.wanted} that curate.${kind}Ratio asks for (the train-split ${kind === 'helpful' ? 'tasks' : 'look-alikes'} that no earlier round curated ran out; add seeds of that kind)`,
   );
 }
 
