@@ -269,11 +269,11 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     if (datasets.sft + datasets.preference === 0) {
       store.upsertRound(runId, round, { status: 'done' });
       if (round >= config.cycle.minRounds) {
-        progress.log(`round ${round}: nothing to fix (no curated records); stopping`);
+        progress.log(`round ${round}: no new fix data (nothing curated that earlier rounds lack); stopping`);
         break;
       }
       // Too early to stop: the next round attacks the same model again with a fresh search.
-      progress.log(`round ${round}: nothing to fix; round ${round + 1} attacks the same model again`);
+      progress.log(`round ${round}: no new fix data; round ${round + 1} attacks the same model again`);
       continue;
     }
 

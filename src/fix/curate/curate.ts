@@ -455,7 +455,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
   }
 }
 
-/** Deterministic train/validation split by key (curate keys it on the seed). */
+/** Deterministic train/validation split by key (curate keys it on the candidate: purpose and request). */
 export function splitOf(key: string, fraction: number): 'train' | 'validation' {
   return (hash32(`split:${key}`) % 10_000) / 10_000 < fraction ? 'validation' : 'train';
 }
