@@ -1,4 +1,5 @@
-// Helpers shared by the fix commands and the cycle: which run and round, which texts are held out.
+// Helpers shared by the fix commands and the cycle: which run and round, which texts are held out,
+// which records a round curates against and trains on.
 import type { Seed, TrainingRecord, Vulnerability } from '../core/index.js';
 import { BreakfixError } from '../core/index.js';
 import type { RunRow, Store } from '../store/index.js';

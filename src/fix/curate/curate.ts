@@ -124,9 +124,9 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     const pool = rng
       .fork(`synthetic:${v.id}`)
       .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language));
-    // A sibling the filters would drop is passed over for the next: a vulnerability gets its
-    // syntheticPerVulnerability records while seeds last, and one that persists gets fresh fix data
-    // rather than a repeat of its old.
+    // A sibling an earlier round curated, or one that overlaps a held-out text, is passed over for
+    // the next: a vulnerability gets its syntheticPerVulnerability candidates while seeds last, and
+    // one that persists gets fresh fix data rather than a repeat of its old.
     let taken = 0;
     for (const seed of pool) {
       if (taken >= cfg.syntheticPerVulnerability) break;
