@@ -481,7 +481,7 @@ const commandTrainSchema = z
       .string()
       .optional()
       .describe(
-        'Shell command; {sft}, {preference} (JSONL data in TRL format), {base} (the base model path or target) and {out} (the output directory) are replaced with quoted values.',
+        'Shell command; {sft}, {preference} (JSONL data in TRL format), {base} (the base model folder, for an embedded model its checkpoint folder; else its target) and {out} (the output directory) are replaced with quoted values.',
       ),
     target: z
       .string()

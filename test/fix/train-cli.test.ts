@@ -11,6 +11,7 @@ import { selectSeeds } from '../../src/break/index.js';
 import type { Message, TrainingRecord } from '../../src/core/index.js';
 import { createLM, saveLM, Tokenizer } from '../../src/lm/index.js';
 import { openStore } from '../../src/store/index.js';
+import { baseModelDir } from '../../src/targets/embedded-path.js';
 import { MAIN, runCli } from '../cli/run-cli.js';
 import { attemptFor } from './helpers.js';
 
@@ -277,6 +278,26 @@ describe('breakfix train --backend command', () => {
     expect(r.stderr).toContain(join(out, 'config.json'));
     expect(r.stdout).not.toMatch(/registered/);
     expect(registry().some((m) => m.path === out)).toBe(false);
+  }, 60_000);
+
+  it("{base} is a folder an outside trainer can read: the shipped base, or a round's checkpoint", async () => {
+    const conf = join(dir, 'base-cmd.yaml');
+    writeFileSync(conf, cfg('  command:\n    template: "mytrainer --base {base} --out {out}"\n'));
+    const plan = async (extra: string[], out: string) => {
+      const r = await cli(
+        ['train', '--backend', 'command', '--round', '1', '--dry-run', '--json', '--out', out, ...extra],
+        {
+          config: conf,
+        },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { plan: { commands: { argv: string[] }[] } }).plan.commands[0].argv[0];
+    };
+    // train.start: base, so round 0's model: the shipped base, as its folder, not `embedded:base`.
+    const fromBase = await plan([], join(dir, 'cmd-base'));
+    expect(fromBase).toContain(`--base ${baseModelDir()} `);
+    const fromRound = await plan(['--base', `embedded:${runId}:round-1`], join(dir, 'cmd-round'));
+    expect(fromRound).toContain(`--base ${cycleRound2().replace(/round-2$/, 'round-1')} `);
   }, 60_000);
 
   it('a token from the environment in the template is never printed', async () => {

@@ -7,6 +7,7 @@ import { ensureOutputDir } from '../../config/outdir.js';
 import { BreakfixError, InputError, type ModelRef } from '../../core/index.js';
 import { exportRecords } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
+import { embeddedPath } from './embedded.js';
 import { runStreaming } from './run-command.js';
 import { shellQuote } from './trl.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
@@ -31,7 +32,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       const values: Record<string, string> = {
         sft: join(dataDir, 'trl', 'sft.train.jsonl'),
         preference: join(dataDir, 'trl', 'preference.train.jsonl'),
-        base: input.base.path ?? input.base.target,
+        base: await commandBase(input.base, ctx),
         out,
       };
       // `{sft}` and `{preference}` always name a file, empty when there is nothing of that kind (a
@@ -80,6 +81,14 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       return { model, log, plan };
     },
   };
+}
+
+/** `{base}`: the base's folder when it has one. An embedded model (`embedded:base`, a cycle's round)
+ * is given as its checkpoint folder, since no outside trainer can read a breakfix target spec;
+ * anything else (a Hugging Face id, a served model's name) as its target. */
+async function commandBase(base: ModelRef, ctx: TrainerContext): Promise<string> {
+  if (base.path) return base.path;
+  return base.target.startsWith('embedded:') ? embeddedPath(base, ctx) : base.target;
 }
 
 /** What is missing for an `embedded:<folder>` target to be a checkpoint, or undefined (present, or a
