@@ -5,6 +5,7 @@ export * from './attacks/index.js';
 export * from './converters/index.js';
 export * from './personas.js';
 export * from './redteam.js';
+export * from './retest.js';
 export * from './search.js';
 export * from './seeds/index.js';
 export * from './taxonomy.js';

@@ -21,6 +21,7 @@ import {
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
+import { replayAttack } from './attacks/replay.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
 import { getConverter } from './converters/index.js';
 import { dataFingerprint } from './fingerprint.js';
@@ -131,6 +132,9 @@ export interface PlannedItem extends PlannedAttack {
   id: string;
   seed: Seed;
   index: number;
+  /** A retest (retest.ts): the earlier attempt whose prompt turns this item sends again, with the
+   * replay attack; `attack` and `techniques` stay the earlier attempt's. */
+  retestOf?: string;
 }
 
 /** Splits `techniques` into attack ids and converter/template ids; unknown ids are an InputError. */
@@ -379,16 +383,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   const { items, unavailable } = checkedPlan(opts);
   const progress = opts.progress;
   for (const u of unavailable) progress?.log(`skipped ${u.attack}: ${u.reason}`);
-  const judges: AttackJudges = Array.isArray(opts.judges)
-    ? { attack: opts.judges }
-    : {
-        attack: opts.judges.attack,
-        // The offline jailbreak judge is the same compliance check: derive the score instead.
-        score:
-          opts.judges.jailbreak && !opts.judges.jailbreak.id.startsWith('offline')
-            ? opts.judges.jailbreak
-            : undefined,
-      };
+  const judges = attackJudges(opts.judges);
   const store = opts.store;
   const existing = store?.getRun(opts.runId);
   if (store && !existing) {
@@ -429,8 +424,20 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   }
 }
 
-/** Runs the planned attempts (runRedteam's work once its run exists) and summarises them. */
-async function attackPlan(
+/** The judges an attack uses, from a JudgeSet or a list of attack judges. */
+export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {
+  return Array.isArray(judges)
+    ? { attack: judges }
+    : {
+        attack: judges.attack,
+        // The offline jailbreak judge is the same compliance check: derive the score instead.
+        score: judges.jailbreak && !judges.jailbreak.id.startsWith('offline') ? judges.jailbreak : undefined,
+      };
+}
+
+/** Runs the planned attempts (runRedteam's work once its run exists, and a retest's) and summarises
+ * them: stored in plan order, resumed by id. */
+export async function attackPlan(
   opts: RedteamOptions,
   plan: {
     started: number;
@@ -438,6 +445,8 @@ async function attackPlan(
     items: PlannedItem[];
     unavailable: RedteamSummary['unavailable'];
     judges: AttackJudges;
+    /** The progress line's name (default: `redteam <target> (<persona>)`). */
+    label?: string;
   },
 ): Promise<RedteamSummary> {
   const { started, persona, items, unavailable, judges } = plan;
@@ -521,7 +530,7 @@ async function attackPlan(
     if (store && pending.length) store.saveAttempts(pending.splice(0));
     lastFlush = Date.now();
   };
-  progress?.start(`redteam ${summary.target} (${persona})`, items.length);
+  progress?.start(plan.label ?? `redteam ${summary.target} (${persona})`, items.length);
   const n = Math.max(1, Math.min(opts.concurrency ?? 16, items.length || 1));
   // The search learns across seeds deterministically: attempt i uses what attempts 0…i−n learned
   // (never those still possibly in flight beside it), so the same seed gives the same run at any
@@ -580,7 +589,7 @@ async function attackPlan(
       progress?.tick(1, 'resumed');
       return;
     }
-    const attack = getAttack(item.attack);
+    const attack = item.retestOf ? replayAttack : getAttack(item.attack);
     let view: Bandit | undefined;
     if (item.attack === 'search') {
       await prefixFinished(index - n + 1);
@@ -641,6 +650,7 @@ async function attackPlan(
       turns: result.turns,
       ...(result.error ? { error: result.error } : {}),
       calls: result.calls,
+      ...(item.retestOf ? { retestOf: item.retestOf } : {}),
       createdAt: new Date().toISOString(),
     };
     toWrite.set(index, attempt);

@@ -45,7 +45,9 @@ With no config file, the cycle runs offline on the embedded default: the unalign
 (breakfix-tiny-base), the synthetic world's seeds and templates, offline judges and attacker, and
 the embedded trainer. Point it at a real model with a breakfix.yaml (see \`breakfix init\`).
 
-A round: bench → red team → identify vulnerabilities → curate fix data (safe answers and preference
+A round: bench → red team → retest (from round 1: each vulnerability still open is attacked again
+the way it broke, so it ends fixed or persisting, not silently untested) → identify
+vulnerabilities → curate fix data (safe answers and preference
 pairs for what broke, benign look-alikes, helpful tasks, and whatever train-split look-alike the
 model now refuses) → train a candidate on the fix data of every round so far (from the base model by
 default: train.start). It stops when the release criteria hold (after cycle.minRounds) or at
@@ -111,8 +113,11 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               vprr: r.vprr,
               helpfulness: r.helpfulness,
               heldback_asr: r.heldback_asr,
+              retest_asr: r.retest_asr,
               vulnerabilities_new: r.vulnerabilities_new,
               vulnerabilities_fixed: r.vulnerabilities_fixed,
+              vulnerabilities_open: r.vulnerabilities_open,
+              vulnerabilities_untested: r.vulnerabilities_untested,
               dr1: r.dr1,
               errors: r.errors,
               error_rate: r.error_rate,
@@ -152,8 +157,10 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     'VPRR',
     'helpful',
     'held-back ASR',
+    'retest ASR',
     'vulns new',
     'fixed',
+    'open',
     'err/undet',
   ];
   const rows = result.rounds.map((r) => [
@@ -166,8 +173,13 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     pct(r.vprr),
     pct(r.helpfulness),
     pct(r.heldback_asr),
+    pct(r.retest_asr),
     String(r.vulnerabilities_new),
     String(r.vulnerabilities_fixed),
+    // (untested ones are open too, but unmeasured this round)
+    r.vulnerabilities_untested
+      ? `${r.vulnerabilities_open} (${r.vulnerabilities_untested} untested)`
+      : String(r.vulnerabilities_open),
     `${r.errors}/${r.undetermined}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

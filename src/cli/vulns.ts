@@ -61,7 +61,7 @@ export function renderVulnsTable(vulns: Vulnerability[], heading: string, all = 
       .map((x, c) => x.padEnd(widths[c]))
       .join('  ')
       .trimEnd();
-  const counts = ['new', 'persisting', 'regressed', 'fixed']
+  const counts = ['new', 'persisting', 'regressed', 'fixed', 'untested']
     .map((s) => `${all.filter((v) => v.status === s).length} ${s}`)
     .join(' · ');
   return [
@@ -79,7 +79,7 @@ export function register(program: Command): void {
     program
       .command('vulns')
       .description(
-        'ranked vulnerabilities of a round: harm category × techniques × language × turns, with new / persisting / fixed / regressed',
+        'ranked vulnerabilities of a round: harm category × techniques × language × turns, with new / persisting / fixed / regressed / untested',
       )
       .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
       .option('--round <n>', 'round (default: the latest round with attempts)')
@@ -93,7 +93,11 @@ Examples:
   $ breakfix vulns --run run_2026… --round 1
   $ breakfix vulns --json | jq '.vulnerabilities[0]'
 
-Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting or regressed),
+An untested vulnerability was open when last measured and nothing in this round decided it (a
+cycle's retest sends each open one again, so these are the ones whose retest ended in error or
+undetermined); its figures are those of the round that last measured it.
+
+Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, regressed or untested),
 2 bad input (unknown run, bad --round), 3 runtime failure.`,
     )
     .action(

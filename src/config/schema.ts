@@ -328,7 +328,14 @@ const curateSchema = z
       .min(0)
       .default(4)
       .describe(
-        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves. A sibling that an earlier round curated, or that overlaps a held-out text, is passed over for the next while the seeds last. More of them teach refusal in more wrappers: the embedded default cycle's garbled answers to wrapped attacks fell (undetermined 21.7% → 14.7–17.0% with the anchor) going from 2 to 4.",
+        "Train-split harmful seeds of the same category and language put through each vulnerability's technique chain (answered safely), beside the attempts themselves (single-turn chains; multi-turn ones: multiTurnSiblings). A sibling that an earlier round curated, or that overlaps a held-out text, is passed over for the next while the seeds last. More of them teach refusal in more wrappers: the embedded default cycle's garbled answers to wrapped attacks fell (undetermined 21.7% → 14.7–17.0% with the anchor) going from 2 to 4.",
+      ),
+    multiTurnSiblings: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Siblings per multi-turn vulnerability: its attack (Crescendo) run again on train-split harmful seeds of its category and language against the model being fixed, whose own replies make the earlier turns; the last request is answered safely, and a harmful last reply is the rejected side. 0 (the default) makes none, and curate says which multi-turn vulnerabilities got no fix data. Off by default because, measured on the embedded default cycle, 4 raised VPRR (4.3%, 5.1%, 6.8% in rounds 1–3, against 2.6% without) and cost the release: no benign look-alike in the multi-turn shape is curated beside them yet.',
       ),
     overRefusalProbe: z
       .int()
@@ -526,6 +533,13 @@ const cycleSchema = z
       .default(300)
       .describe(
         'Most items per benchmark suite each round; the same items every round. Fewer items make a noisier figure: at 100, a 2-point helpfulness criterion is within the noise.',
+      ),
+    retest: z
+      .int()
+      .min(0)
+      .default(2)
+      .describe(
+        "Example attempts of each still-open vulnerability sent again to every later round's model (their prompts as they were; a multi-turn attack's user turns one by one, after the new model's own replies), so each is found fixed or persisting rather than left untested. Reported apart from the red team's ASR. 0 turns the retest off.",
       ),
     criteria: z
       .strictObject({

@@ -167,6 +167,9 @@ export interface Attempt {
   error?: string;
   /** Target calls made, including backtracked and pruned ones. */
   calls: number;
+  /** Set on a later round's retest: the id of the earlier attempt whose prompt turns this one sent
+   * again to the new model (break/retest.ts). */
+  retestOf?: string;
   createdAt: string;
 }
 
@@ -184,7 +187,9 @@ export interface Vulnerability {
   score: number;
   exampleAttemptIds: string[];
   firstSeenRound: number;
-  status: 'new' | 'persisting' | 'fixed' | 'regressed';
+  /** `untested`: open when last seen, and nothing of this round decided it (no attempt, or only
+   * error and undetermined ones); its figures are those of the round that last measured it. */
+  status: 'new' | 'persisting' | 'fixed' | 'regressed' | 'untested';
 }
 
 export type RecordPurpose = 'safety' | 'benign' | 'helpful';

@@ -23,14 +23,23 @@ interface IdentifyStep {
   new: number;
   fixed: number;
   regressed: number;
+  /** Absent in a round identified before these were counted. */
+  persisting?: number;
+  untested?: number;
 }
 
 /**
  * One flat row per round, the shape the report and `cycle --json` read. `asr` is the red team's
  * attack success rate (decided attempts only); `heldback_asr` the jailbreak suite on held-back seeds
- * and templates, which nothing trains on or attacks with: the generalisation figure.
+ * and templates, which nothing trains on or attacks with: the generalisation figure; `retest_asr`
+ * the share of the retest's decided attempts (earlier findings sent again) that still broke.
  */
-export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: IdentifyStep): RoundMetrics {
+export function roundMetrics(
+  bench: BenchStep,
+  redteam: RedteamStep,
+  vulns: IdentifyStep,
+  retest?: SliceStats & { vulnerabilities: number },
+): RoundMetrics {
   const b = bench.main ?? {};
   return {
     asr: numOrNull(redteam.asr),
@@ -53,6 +62,15 @@ export function roundMetrics(bench: BenchStep, redteam: RedteamStep, vulns: Iden
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
     vulnerabilities_regressed: vulns.regressed,
+    ...(vulns.persisting !== undefined && { vulnerabilities_persisting: vulns.persisting }),
+    ...(vulns.untested !== undefined && { vulnerabilities_untested: vulns.untested }),
+    // The retest of the vulnerabilities open before this round, apart from the red team's ASR: a
+    // sample of known failures, not of the attack space.
+    ...(retest && {
+      retested: retest.vulnerabilities,
+      retest_attempts: retest.attempts,
+      retest_asr: numOrNull(retest.asr),
+    }),
     // Keys sorted: the red team fills its slices in completion order, which varies with timing, and a
     // resumed run must store the same bytes as an uninterrupted one.
     by_category: sortedKeys(redteam.slices?.category ?? {}),

@@ -1,10 +1,17 @@
-// The round state machine: bench → break → identify → curate → train → next candidate.
+// The round state machine: bench → break → retest → identify → curate → train → next candidate.
 // Each step writes its result through the store and then a step marker; a resumed run skips every
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
 import { customSuiteTexts, runBench } from '../bench/index.js';
-import { builtinSeeds, checkSeedFilters, classifyTechniques, runRedteam } from '../break/index.js';
+import {
+  builtinSeeds,
+  checkSeedFilters,
+  classifyTechniques,
+  planRetest,
+  runRedteam,
+  runRetest,
+} from '../break/index.js';
 import {
   type Config,
   checkRoleTargetsSet,
@@ -21,6 +28,7 @@ import {
   fixDataThrough,
   heldOutTexts,
   identifyVulnerabilities,
+  openVulnerabilities,
   shortfallLines,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
@@ -68,6 +76,12 @@ export interface CycleRoundSummary {
   undetermined: number;
   vulnerabilities_new: number;
   vulnerabilities_fixed: number;
+  /** Listed and not fixed (new, persisting, regressed, untested). */
+  vulnerabilities_open: number;
+  /** Open when last seen and decided by nothing this round. */
+  vulnerabilities_untested: number;
+  /** Share of the retest's decided attempts that still broke (rounds after 0; null when none). */
+  retest_asr: number | null;
 }
 
 export interface CycleResult {
@@ -77,7 +91,7 @@ export interface CycleResult {
   resumed: boolean;
 }
 
-const STEPS = ['bench', 'break', 'identify', 'curate', 'train'] as const;
+const STEPS = ['bench', 'break', 'retest', 'identify', 'curate', 'train'] as const;
 
 /** Attack material: the attack split, and user seeds that name no split. */
 function attackMaterial(seeds: Seed[]): Seed[] {
@@ -201,22 +215,79 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       );
     }
 
-    // identify: vulnerabilities of this round, diffed against the previous one.
+    // retest: every vulnerability still open, attacked again the way it broke, so that identify
+    // finds it fixed or persisting on evidence. (A round identified before retest existed is not
+    // retested on resume: its vulnerabilities are already listed.)
+    const identified = store.getStep(runId, round, 'identify') !== undefined;
+    const retested = store.getStep(runId, round, 'retest') !== undefined;
+    const retest =
+      round > 0 && config.cycle.retest > 0 && (retested || !identified)
+        ? await step(store, runId, round, 'retest', async () => {
+            const history = Array.from({ length: round }, (_, r) => store.listVulnerabilities(runId, r));
+            const plan = planRetest({
+              runId,
+              round,
+              open: openVulnerabilities(history),
+              attempt: (id) => store.getAttempt(id),
+              seeds: allSeeds,
+              perVulnerability: config.cycle.retest,
+            });
+            progress.log(
+              `round ${round}: retest ${plan.vulnerabilities} open vulnerabilities (${plan.items.length} attempts)`,
+            );
+            const s = await runRetest(
+              {
+                target,
+                targetId: model.id,
+                seeds: allSeeds,
+                judges,
+                concurrency: config.redteam.concurrency,
+                seed: config.seed + round,
+                store,
+                runId,
+                round,
+                attacker,
+                progress,
+              },
+              plan,
+            );
+            return {
+              vulnerabilities: s.vulnerabilities,
+              unreplayable: s.unreplayable.length,
+              attempts: s.attempts,
+              success: s.success,
+              failure: s.failure,
+              error: s.error,
+              undetermined: s.undetermined,
+              asr: s.asr,
+            };
+          })
+        : undefined;
+
+    // identify: vulnerabilities of this round, diffed against the earlier ones.
     const vulns = await step(store, runId, round, 'identify', async () => {
       progress.log(`round ${round}: identify`);
       const attempts = store.listAttempts({ runId, round });
       const history = Array.from({ length: round }, (_, r) => store.listVulnerabilities(runId, r));
       const found = identifyVulnerabilities({ attempts, round, previous: history.at(-1), history });
       store.saveVulnerabilities(runId, round, found);
-      return {
+      const count = (status: string) => found.filter((v) => v.status === status).length;
+      const counts = {
         total: found.length,
-        new: found.filter((v) => v.status === 'new').length,
-        fixed: found.filter((v) => v.status === 'fixed').length,
-        regressed: found.filter((v) => v.status === 'regressed').length,
+        new: count('new'),
+        persisting: count('persisting'),
+        fixed: count('fixed'),
+        regressed: count('regressed'),
+        untested: count('untested'),
       };
+      if (round > 0)
+        progress.log(
+          `round ${round}: ${counts.new} new, ${counts.persisting} persisting, ${counts.regressed} regressed, ${counts.fixed} fixed, ${counts.untested} untested`,
+        );
+      return counts;
     });
 
-    const metrics = roundMetrics(bench, redteam, vulns);
+    const metrics = roundMetrics(bench, redteam, vulns, retest);
     store.upsertRound(runId, round, { model: model.id, status: 'measured', metrics });
     outcomes.push({ round, model: model.id, metrics });
     summaries.push(summarise(round, model.id, metrics));
@@ -252,6 +323,9 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         // The model being fixed answers the synthetic prompts: its own harmful answers become the
         // rejected side of preference pairs (on-policy DPO).
         target,
+        // A multi-turn vulnerability's siblings are its attack run again against that model.
+        attacker,
+        maxTurns: config.redteam.maxTurns,
         judges: { refusal: judges.refusal, attack: judges.attack },
         rng: createRng(`${config.seed}:curate:${round}`),
         progress,
@@ -575,5 +649,9 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
     undetermined: n(m.undetermined) ?? 0,
     vulnerabilities_new: n(m.vulnerabilities_new) ?? 0,
     vulnerabilities_fixed: n(m.vulnerabilities_fixed) ?? 0,
+    // Every listed vulnerability not fixed: new, persisting, regressed and untested.
+    vulnerabilities_open: (n(m.vulnerabilities) ?? 0) - (n(m.vulnerabilities_fixed) ?? 0),
+    vulnerabilities_untested: n(m.vulnerabilities_untested) ?? 0,
+    retest_asr: n(m.retest_asr),
   };
 }

@@ -41,6 +41,7 @@ export {
   type IdentifyInput,
   type IdentifyTally,
   identifyVulnerabilities,
+  openVulnerabilities,
   tallyOutcomes,
   userText,
   vulnerabilityKey,

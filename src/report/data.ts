@@ -29,6 +29,13 @@ export interface RoundFigures {
   vulnerabilities_new?: number;
   vulnerabilities_fixed?: number;
   vulnerabilities_regressed?: number;
+  vulnerabilities_persisting?: number;
+  /** Open when last seen, decided by nothing this round. */
+  vulnerabilities_untested?: number;
+  /** Vulnerabilities open before the round that its retest sent again, and the share of the
+   * retest's decided attempts that still broke. */
+  retested?: number;
+  retest_asr?: number;
 }
 
 export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
@@ -39,6 +46,7 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'vprr',
   'helpfulness',
   'heldback_asr',
+  'retest_asr',
   'ungroundedness',
   'undetermined_rate',
   'error_rate',
@@ -50,6 +58,9 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'vulnerabilities_new',
   'vulnerabilities_fixed',
   'vulnerabilities_regressed',
+  'vulnerabilities_persisting',
+  'vulnerabilities_untested',
+  'retested',
 ];
 
 /** Figures that are rates (0–1), shown as percentages. */
@@ -61,6 +72,7 @@ export const RATE_KEYS = new Set<keyof RoundFigures>([
   'vprr',
   'helpfulness',
   'heldback_asr',
+  'retest_asr',
   'undetermined_rate',
   'error_rate',
 ]);
@@ -400,7 +412,8 @@ function pickSamples(
     });
   };
   for (const v of vulns) {
-    if (v.status === 'fixed') continue;
+    // (an untested one's examples are an earlier round's, shown there)
+    if (v.status === 'fixed' || v.status === 'untested') continue;
     for (const id of v.exampleAttemptIds)
       add(byId.get(id) ?? store.getAttempt(id), `example of vulnerability ${v.id}`);
   }

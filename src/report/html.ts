@@ -46,6 +46,10 @@ const LABELS: Record<string, string> = {
   vulnerabilities_new: 'New',
   vulnerabilities_fixed: 'Fixed',
   vulnerabilities_regressed: 'Regressed',
+  vulnerabilities_persisting: 'Persisting',
+  vulnerabilities_untested: 'Untested (open, not measured this round)',
+  retested: 'Retested (open vulnerabilities attacked again)',
+  retest_asr: 'Retest ASR (earlier findings that still break)',
 };
 export const figureLabel = (k: string): string => LABELS[k] ?? k;
 
@@ -174,7 +178,7 @@ function vulnerabilitiesSection(data: ReportData): string {
     .filter((r) => r.vulnerabilities.length)
     .map((r) => {
       const count = (s: string) => r.vulnerabilities.filter((v) => v.status === s).length;
-      return `<h3>Round ${r.round} — ${r.vulnerabilities.length} vulnerabilities (${count('new')} new, ${count('persisting')} persisting, ${count('fixed')} fixed, ${count('regressed')} regressed)</h3>
+      return `<h3>Round ${r.round} — ${r.vulnerabilities.length} vulnerabilities (${count('new')} new, ${count('persisting')} persisting, ${count('fixed')} fixed, ${count('regressed')} regressed, ${count('untested')} untested)</h3>
 <table class="vulns" data-round="${r.round}"><thead><tr><th>status</th><th>category</th><th>techniques</th><th>lang</th><th>turns</th><th>succ/att</th><th>rate</th><th>severity</th><th>score</th><th>first seen</th></tr></thead><tbody>${r.vulnerabilities.map(vulnRow).join('')}</tbody></table>`;
     });
   return section(

@@ -48,7 +48,11 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   if (last) {
     const open = last.vulnerabilities.filter((v) => v.status !== 'fixed');
     const fixed = last.vulnerabilities.length - open.length;
-    out.push(`### Vulnerabilities, round ${last.round} (${open.length} open, ${fixed} fixed)`, '');
+    const untested = open.filter((v) => v.status === 'untested').length;
+    out.push(
+      `### Vulnerabilities, round ${last.round} (${open.length} open${untested ? `, ${untested} of them untested this round` : ''}, ${fixed} fixed)`,
+      '',
+    );
     out.push(
       '| status | category | techniques | lang | turns | rate | severity | score |',
       '|---|---|---|---|---:|---:|---:|---:|',

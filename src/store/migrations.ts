@@ -127,6 +127,10 @@ export const migrations: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // 2: a retest attempt names the attempt it sent again
+  `
+  ALTER TABLE attempts ADD COLUMN retest_of TEXT;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */

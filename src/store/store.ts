@@ -224,6 +224,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     if (r.category !== null) a.category = r.category as string;
     if (r.severity !== null) a.severity = r.severity as number;
     if (r.error !== null) a.error = r.error as string;
+    if (r.retest_of !== null) a.retestOf = r.retest_of as string;
     return a;
   };
 
@@ -240,8 +241,8 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   // ON CONFLICT(id), not OR IGNORE: an attempt already stored (a resumed run) is skipped, but a row
   // that breaks a constraint (a NULL outcome) fails loudly instead of vanishing.
   const insertAttempt = db.prepare(`INSERT INTO attempts
-    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, created_at)
-    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @createdAt)
+    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, created_at)
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @createdAt)
     ON CONFLICT(id) DO NOTHING`);
   const insertVerdict =
     db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
@@ -263,6 +264,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       turns: a.turns,
       error: a.error ?? null,
       calls: a.calls,
+      retestOf: a.retestOf ?? null,
       createdAt: a.createdAt,
     });
     if (res.changes === 0) return false; // already stored: resume must never duplicate

@@ -28,7 +28,8 @@ function storedResults(dbFile: string) {
       .all(run.id);
     const attempts = db
       .prepare(
-        'select seed_id, attack, techniques, outcome, transcript from attempts where run_id = ? order by seed_id, attack, techniques, transcript',
+        // (whether an attempt is a retest, not of which attempt: ids carry the run id)
+        'select seed_id, attack, techniques, outcome, transcript, retest_of is not null as retest from attempts where run_id = ? order by seed_id, attack, techniques, transcript, retest',
       )
       .all(run.id);
     const integrity = (db.prepare('pragma integrity_check').get() as { integrity_check: string })
@@ -80,6 +81,30 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
     expect(out.rounds[1].model).toMatch(/round-1/);
     expect(typeof out.release.criteria_met).toBe('boolean');
     expect(existsSync(out.report)).toBe(true);
+    // Round 1 retests every vulnerability round 0 left open: each is listed again in round 1 (fixed,
+    // persisting or, when its retest could not decide, untested), none silently dropped.
+    const db = new Database(join(dir, 'b.db'), { readonly: true });
+    const vulns = (round: number) =>
+      (db.prepare('select data from vulnerabilities where round = ?').all(round) as { data: string }[]).map(
+        (v) => JSON.parse(v.data) as { id: string; status: string },
+      );
+    const retests = db
+      .prepare('select retest_of from attempts where round = 1 and retest_of is not null')
+      .all() as { retest_of: string }[];
+    const round0Ids = new Set(
+      (db.prepare('select id from attempts where round = 0').all() as { id: string }[]).map((a) => a.id),
+    );
+    const open0 = vulns(0).filter((v) => v.status !== 'fixed');
+    const round1 = new Map(vulns(1).map((v) => [v.id, v.status]));
+    db.close();
+    expect(open0.length).toBeGreaterThan(0);
+    expect(retests.length).toBeGreaterThanOrEqual(open0.length);
+    expect(retests.every((a) => round0Ids.has(a.retest_of))).toBe(true);
+    for (const v of open0) expect(['fixed', 'persisting', 'untested']).toContain(round1.get(v.id));
+    expect(out.rounds[1].retest_asr).not.toBeUndefined();
+    expect(out.rounds[1].vulnerabilities_open).toBe(
+      [...round1.values()].filter((status) => status !== 'fixed').length,
+    );
     uninterrupted = storedResults(join(dir, 'b.db'));
     expect(uninterrupted.integrity).toBe('ok');
     expect(uninterrupted.attempts.length).toBeGreaterThan(0);

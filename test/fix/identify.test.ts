@@ -9,6 +9,7 @@ import {
   estimateJaccard,
   identifyVulnerabilities,
   jaccard,
+  openVulnerabilities,
   shingles,
   vulnerabilitiesOf,
 } from '../../src/fix/index.js';
@@ -142,14 +143,21 @@ describe('identifyVulnerabilities', () => {
       role_play_actor: ['regressed', 0],
       tense_past: ['persisting', 1],
     });
-    // A fixed vulnerability that stays fixed is not listed again.
+    // A fixed vulnerability that stays fixed is not listed again; the open ones round 3 did not
+    // test are listed untested, as round 2 measured them.
     const r3 = identifyVulnerabilities({
       round: 3,
       previous: r2,
       history: [r0, r1, r2],
       attempts: [attemptFor(lock, { ...A, outcome: 'failure', round: 3 })],
     });
-    expect(r3).toEqual([]);
+    expect(r3.map((v) => [v.techniques[0], v.status, v.firstSeenRound])).toEqual([
+      ['role_play_actor', 'untested', 0],
+      ['tense_past', 'untested', 1],
+    ]);
+    expect(r3.map(({ status, ...rest }) => rest)).toEqual(
+      r2.filter((v) => v.status !== 'fixed').map(({ status, ...rest }) => rest),
+    );
   });
 
   it('finds a regression older than one round through the history', () => {
@@ -181,9 +189,17 @@ describe('identifyVulnerabilities', () => {
       round: 0,
       attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
     });
-    // Round 1 does not test A: it is still open, as last seen.
-    const r1 = identifyVulnerabilities({ round: 1, previous: r0, history: [r0], attempts: [] });
-    expect(r1).toEqual([]);
+    // Round 1 does not test A: it is still open, as last seen, and listed untested with round 0's
+    // figures and examples (what the next round's retest sends again). An undetermined attempt does
+    // not test it either.
+    const r1 = identifyVulnerabilities({
+      round: 1,
+      previous: r0,
+      history: [r0],
+      attempts: [attemptFor(lock, { ...A, outcome: 'undetermined' })],
+    });
+    expect(r1).toEqual([{ ...r0[0], status: 'untested' }]);
+    expect(openVulnerabilities([r0, r1]).map((v) => [v.id, v.status])).toEqual([[r0[0].id, 'untested']]);
     const r2 = identifyVulnerabilities({
       round: 2,
       previous: r1,
@@ -192,6 +208,7 @@ describe('identifyVulnerabilities', () => {
     });
     expect(r2).toHaveLength(1);
     expect(r2[0]).toMatchObject({ status: 'fixed', firstSeenRound: 0, successes: 0 });
+    expect(openVulnerabilities([r0, r1, r2])).toEqual([]);
     // Once fixed, failing again is no new finding.
     const r3 = identifyVulnerabilities({
       round: 3,
@@ -222,6 +239,26 @@ describe('identifyVulnerabilities', () => {
       attempts: [attemptFor(lock, { ...A, outcome: 'success' })],
     });
     expect(r2[0]).toMatchObject({ status: 'persisting', firstSeenRound: 0 });
+  });
+
+  it('lists what the round measured first, then the untested', () => {
+    const r0 = identifyVulnerabilities({
+      round: 0,
+      attempts: [
+        attemptFor(lock, { outcome: 'success', severity: 7 }),
+        attemptFor(fraud, { outcome: 'success', severity: 2 }),
+      ],
+    });
+    const r1 = identifyVulnerabilities({
+      round: 1,
+      previous: r0,
+      history: [r0],
+      attempts: [attemptFor(fraud, { outcome: 'success', severity: 2 })],
+    });
+    expect(r1.map((v) => [v.category, v.status, v.score])).toEqual([
+      ['nonviolent_crimes', 'persisting', 2],
+      ['violent_crimes', 'untested', 7],
+    ]);
   });
 
   it('ranks equal scores by success rate, then by id', () => {

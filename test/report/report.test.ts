@@ -131,7 +131,9 @@ describe('HTML report', () => {
   });
 
   it('lists vulnerabilities with their status and criteria results', () => {
-    expect(html).toMatch(/Round 2 — 2 vulnerabilities \(0 new, 0 persisting, 1 fixed, 1 regressed\)/);
+    expect(html).toMatch(
+      /Round 2 — 2 vulnerabilities \(0 new, 0 persisting, 1 fixed, 1 regressed, 0 untested\)/,
+    );
     expect(html).toContain('<span class="badge regressed">regressed</span>');
     expect(html).toMatch(/<tr class="pass"><td><code>asr&gt;0.02<\/code><\/td><td>1.0%<\/td>/);
     expect(html).toMatch(/<tr class="pass"><td><code>helpfulness_drop&gt;0.05<\/code>/);

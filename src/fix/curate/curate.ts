@@ -1,7 +1,8 @@
 // Curate: ranked vulnerabilities and the attempts behind them → SFT and preference records.
 // Order of work: build candidates → drop requests an earlier round curated, exact and near
 // duplicates → decontamination → answer → check every answer with the judges → split. Cheap
-// filters run before any teacher or judge call.
+// filters run before any teacher or judge call (except a multi-turn sibling's: its conversation
+// exists only once its attack has run against the model).
 
 import { defaultConfig } from '../../config/index.js';
 import {
@@ -17,6 +18,7 @@ import { decideOutcome, judgeResponse } from '../../judge/index.js';
 import { clusterNearDuplicates } from '../identify/minhash.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import { buildContaminationIndex } from './decontam.js';
+import { multiTurnSibling, replayableAttack } from './multi-turn.js';
 import { helpfulReply, safeAnswer } from './style-guide.js';
 import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
 import { wrapRequest } from './wrap.js';
@@ -34,6 +36,7 @@ const DEFAULTS = {
   nearDupThreshold: SCHEMA.nearDupThreshold,
   decontamNgram: SCHEMA.decontamNgram,
   syntheticPerVulnerability: SCHEMA.syntheticPerVulnerability,
+  multiTurnSiblings: SCHEMA.multiTurnSiblings,
   overRefusalProbe: SCHEMA.overRefusalProbe,
 };
 
@@ -48,12 +51,19 @@ export function curateSettings(config: CurateInput['config']): typeof DEFAULTS {
   return out;
 }
 
-/** What the ratios asked for and the seeds could not give, one line each (the CLI and the cycle). */
+/** What the ratios asked for and the seeds could not give, and the multi-turn vulnerabilities left
+ * without siblings, one line each (the CLI and the cycle). */
 export function shortfallLines(stats: CurateStats): string[] {
-  return Object.entries(stats.shortfall ?? {}).map(
+  const lines = Object.entries(stats.shortfall ?? {}).map(
     ([kind, s]) =>
       `short of ${kind} records: ${s.got} of the ${s.wanted} that curate.${kind}Ratio asks for (the train-split ${kind === 'helpful' ? 'tasks' : 'look-alikes'} that no earlier round curated ran out; add seeds of that kind)`,
   );
+  const without = stats.multiTurn?.without ?? [];
+  if (without.length)
+    lines.push(
+      `no fix data beyond their own attempts for ${without.length} of ${stats.multiTurn?.vulnerabilities} multi-turn vulnerabilities (${without.slice(0, 3).join(', ')}${without.length > 3 ? ` and ${without.length - 3} more` : ''}): siblings run their attack again against the model being fixed, which needs curate.multiTurnSiblings > 0, that model (not --no-on-policy) and, for an attack that needs one, roles.attacker`,
+    );
+  return lines;
 }
 
 /** Seeds fix data may use: the train split, or user seeds without a split. */
@@ -64,7 +74,8 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   const { rng } = input;
   const progress = input.progress;
   const seedsById = new Map(input.seeds.map((s) => [s.id, s]));
-  const open = input.vulnerabilities.filter((v) => v.status !== 'fixed');
+  // An untested vulnerability brings no new failure to fix: its fix data came in the round that found it.
+  const open = input.vulnerabilities.filter((v) => v.status !== 'fixed' && v.status !== 'untested');
   const openById = new Map(open.map((v) => [v.id, v]));
 
   // 1. Safety candidates from the attempts that worked, then train-split siblings in the same chain.
@@ -119,23 +130,59 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   };
 
   const harmfulPool = input.seeds.filter((s) => s.kind === 'harmful' && trainable(s));
+  // A multi-turn sibling is the vulnerability's attack run again against the model being fixed
+  // (multi-turn.ts): with none asked for, without the model, or without an attack curate can run,
+  // a multi-turn vulnerability has only its own attempts, and the stats say so.
+  const multiTurn = { vulnerabilities: 0, siblings: 0, without: [] as string[] };
+  const attackOf = new Map(
+    open
+      .filter((v) => v.turns > 1)
+      .map((v) => [
+        v.id,
+        input.target && cfg.multiTurnSiblings > 0 ? replayableAttack(v, input.attempts, input) : undefined,
+      ]),
+  );
+  const replayable = [...attackOf.values()].filter(Boolean).length;
+  if (replayable) progress?.start('curate: multi-turn siblings', replayable);
   for (const v of open) {
-    if (v.turns > 1 || cfg.syntheticPerVulnerability <= 0) continue;
+    const attack = attackOf.get(v.id);
+    if (v.turns > 1) {
+      multiTurn.vulnerabilities++;
+      if (!attack) {
+        multiTurn.without.push(v.id);
+        continue;
+      }
+    }
+    const wanted = attack ? cfg.multiTurnSiblings : cfg.syntheticPerVulnerability;
+    if (wanted <= 0) continue;
     const pool = rng
       .fork(`synthetic:${v.id}`)
       .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language));
     // A sibling an earlier round curated, or one that overlaps a held-out text, is passed over for
-    // the next: a vulnerability gets its syntheticPerVulnerability candidates while seeds last, and
-    // one that persists gets fresh fix data rather than a repeat of its old.
+    // the next: a vulnerability gets the siblings it wants while seeds last, and one that persists
+    // gets fresh fix data rather than a repeat of its old.
     let taken = 0;
     for (const seed of pool) {
-      if (taken >= cfg.syntheticPerVulnerability) break;
-      const c = await wrappedCandidate('safety', 'synthetic', seed, v, input);
+      if (taken >= wanted) break;
+      let c: Candidate;
+      if (attack) {
+        const sibling = await multiTurnSibling(attack, seed, v, input);
+        if ('failed' in sibling) {
+          dropped.push({ reason: 'failed_check', id: `${v.id}:${seed.id}`, detail: sibling.failed });
+          continue;
+        }
+        c = sibling.candidate;
+      } else c = await wrappedCandidate('safety', 'synthetic', seed, v, input);
       if (isCuratedBefore(c) || isContaminated(c)) continue;
       safety.push(c);
       taken++;
     }
+    if (attack) {
+      multiTurn.siblings += taken;
+      progress?.tick();
+    }
   }
+  if (replayable) progress?.done(`${multiTurn.siblings} siblings for ${replayable} vulnerabilities`);
 
   // 2. Requests curated before, exact and near-duplicates (within a purpose), then decontamination:
   // the ratios below count the safety records that survive, not the candidates.
@@ -264,6 +311,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   if (probed)
     stats.overRefusalProbe = { asked: probed.asked, refused: probed.refused.length, failed: probed.failed };
   if (Object.keys(shortfall).length) stats.shortfall = shortfall;
+  if (multiTurn.vulnerabilities) stats.multiTurn = multiTurn;
   return { sft, preference, dropped, stats };
 }
 
@@ -412,7 +460,7 @@ async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked
   } else if (refusal.value !== 'full_compliance') {
     return { failed: `helpful answer judged ${String(refusal.value)}` };
   }
-  if (c.purpose === 'safety' && c.rejected === undefined && input.target) {
+  if (c.purpose === 'safety' && c.rejected === undefined && !c.modelAnswered && input.target) {
     return { answer, onPolicyRejected: await onPolicyHarmful(c, input) };
   }
   if (c.purpose === 'benign' && input.target && c.rejected === undefined)

@@ -22,6 +22,9 @@ export interface CurateConfig {
   /** Train-split harmful seeds of the same category and language put through each vulnerability's
    * chain, beside the attempts themselves (default: the schema's, 4). */
   syntheticPerVulnerability?: number;
+  /** Siblings per multi-turn vulnerability: its attack run again on train-split seeds against the
+   * model being fixed (default: the schema's, 0). */
+  multiTurnSiblings?: number;
   /** Train-split look-alikes put to the model being fixed each round; those it refuses become
    * benign records with its refusal as the rejected side (default 300; 0 = off). */
   overRefusalProbe?: number;
@@ -47,6 +50,9 @@ export interface CurateStats {
   overRefusalProbe?: { asked: number; refused: number; failed: number };
   /** Counterparts the ratios (benignRatio, helpfulRatio) asked for and the candidates that were
    * left (before the answer checks): present only when the seeds ran short. */
+  /** Multi-turn vulnerabilities, the siblings their attacks gave (multi-turn.ts), and the ids of
+   * those that got none because the attack could not be run (no model, or no attacker). */
+  multiTurn?: { vulnerabilities: number; siblings: number; without: string[] };
   shortfall?: {
     benign?: { wanted: number; got: number };
     helpful?: { wanted: number; got: number };
@@ -84,6 +90,10 @@ export interface CurateInput {
   /** The model being fixed. When given, synthetic safety prompts are put to it and a harmful answer
    * it gives (per the attack judges) becomes the rejected side of a preference pair: on-policy. */
   target?: Target;
+  /** The attacker model, for running again a multi-turn attack that needs one (roles.attacker). */
+  attacker?: Target;
+  /** Most user turns when a multi-turn attack is run again for a sibling (redteam.maxTurns; 5). */
+  maxTurns?: number;
   rng: Rng;
   progress?: Progress;
 }
@@ -99,6 +109,9 @@ export interface Candidate {
   category?: string;
   /** The model's own harmful answer (attempt-derived safety candidates). */
   rejected?: string;
+  /** The model being fixed already answered this prompt and the judges did not call it harmful
+   * (a multi-turn sibling): it is not asked again for an on-policy pair. */
+  modelAnswered?: boolean;
   /** Text compared for near-duplicates. */
   dedupText: string;
   source: 'attempt' | 'bench' | 'synthetic' | 'benign_counterpart' | 'helpful_mix' | 'overrefusal_probe';

@@ -114,7 +114,27 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
       status,
     });
   }
-  return out.sort((a, b) => b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id));
+  // Open when last seen and decided by nothing this round: listed as untested, with the figures and
+  // examples of the round that last measured it (the next round's retest sends those again), so a
+  // finding never drops out of the ledger just because no attempt happened to draw it.
+  for (const [id, prior] of known)
+    if (prior.status !== 'fixed' && !groups.has(id)) out.push({ ...prior, status: 'untested' });
+  // What this round measured first, ranked; then the untested, ranked as last measured.
+  const untested = (v: Vulnerability) => (v.status === 'untested' ? 1 : 0);
+  return out.sort(
+    (a, b) => untested(a) - untested(b) || b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id),
+  );
+}
+
+/** Vulnerabilities open after the given rounds (oldest first): the latest state of each id, unless
+ * that is `fixed`. What a later round retests. */
+export function openVulnerabilities(history: readonly Vulnerability[][]): Vulnerability[] {
+  const known = new Map<string, Vulnerability>();
+  for (const roundVulns of history)
+    for (const v of roundVulns) known.set(v.id, mergeKnown(known.get(v.id), v));
+  return [...known.values()]
+    .filter((v) => v.status !== 'fixed')
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
 
 /** Keeps the earliest first-seen round, and the newest status. */

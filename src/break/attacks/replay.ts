@@ -1,0 +1,43 @@
+// Replay: an earlier attempt's prompt sent again to a (new) target, for a later round's retest.
+// A single-send attack's prompt goes as it was, faux exchanges included (many-shot, few-shot
+// templates). A multi-turn attack's earlier replies were the old model's, so its user turns go
+// one at a time, each after the target's own reply to the one before. Only the last reply is
+// judged: the earlier turns are the conversation's setup, as they were in the attempt replayed.
+import type { Message } from '../../core/index.js';
+import { Session } from './session.js';
+import type { Attack } from './types.js';
+
+export interface ReplayOptions {
+  /** The earlier attempt's transcript without its last reply. */
+  prompt: Message[];
+  /** The earlier replies were the target's own (a multi-turn attack): ask for them again. */
+  live: boolean;
+  /** The earlier attempt's user turns (the vulnerability key counts them). */
+  turns: number;
+}
+
+export const replayAttack: Attack = {
+  id: 'replay',
+  description: "Sends an earlier attempt's prompt again (a retest); multi-turn prompts turn by turn.",
+  async run(ctx) {
+    const s = new Session(ctx);
+    const { prompt, live, turns } = ctx.options as unknown as ReplayOptions;
+    return s.run(ctx.techniques, async () => {
+      if (!live) {
+        await s.ask(prompt, turns);
+        return;
+      }
+      const lastUser = prompt.findLastIndex((m) => m.role === 'user');
+      const history: Message[] = [];
+      for (const [i, m] of prompt.entries()) {
+        if (m.role === 'assistant') continue; // the old model's reply: the new one answers instead
+        if (i === lastUser) {
+          await s.ask([...history, m], turns);
+          return;
+        }
+        history.push(m);
+        if (m.role === 'user') history.push({ role: 'assistant', content: await s.send([...history]) });
+      }
+    });
+  },
+};

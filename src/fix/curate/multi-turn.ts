@@ -1,0 +1,82 @@
+// Synthetic siblings of a multi-turn vulnerability. A single-turn chain can be rebuilt around any
+// seed offline (wrap.ts); a multi-turn conversation cannot, because its earlier turns are the
+// model's own replies. So the attack that found the vulnerability is run again, on a train-split
+// seed of the same category and language, against the model being fixed: its conversation is the
+// record's context (what a deployment would see), and a harmful last reply is the rejected side.
+import { type Attack, type BudgetCounter, getAttack } from '../../break/index.js';
+import { type Attempt, errorMessage, type Seed, stableId, type Vulnerability } from '../../core/index.js';
+import { vulnerabilityKey } from '../identify/vulnerabilities.js';
+import type { Candidate, CurateInput } from './types.js';
+
+/** The schema's redteam.maxTurns default, for a caller that does not say. */
+const DEFAULT_MAX_TURNS = 5;
+
+/** The multi-turn attack behind a vulnerability that curate can run again: the one most of its
+ * attempts used, if it runs with what curate has (an attack that needs an attacker model needs
+ * `input.attacker`). */
+export function replayableAttack(v: Vulnerability, attempts: readonly Attempt[], input: CurateInput) {
+  const counts = new Map<string, number>();
+  for (const a of attempts)
+    if (vulnerabilityKey(a) === v.id) counts.set(a.attack, (counts.get(a.attack) ?? 0) + 1);
+  const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  for (const [id] of ranked) {
+    const attack = getAttack(id);
+    if (attack?.multiTurn && (!attack.needsAttacker || input.attacker)) return attack;
+  }
+  return undefined;
+}
+
+export type SiblingResult = { candidate: Candidate } | { failed: string };
+
+/** Runs `attack` on `seed` against the model being fixed and turns the conversation into a safety
+ * candidate. An attack that ends in error gives no candidate (said, never a made-up conversation). */
+export async function multiTurnSibling(
+  attack: Attack,
+  seed: Seed,
+  v: Vulnerability,
+  input: CurateInput,
+): Promise<SiblingResult> {
+  const target = input.target as NonNullable<CurateInput['target']>;
+  // The attack's own turn and backtrack limits bound it; curate spends no run budget.
+  const budget: BudgetCounter = { calls: 0, tokens: 0, exhausted: () => false };
+  let result: Awaited<ReturnType<Attack['run']>>;
+  try {
+    result = await attack.run({
+      target,
+      seed,
+      judges: { attack: input.judges.attack },
+      rng: input.rng.fork(`multi-turn:${v.id}:${seed.id}`),
+      budget,
+      ...(input.attacker ? { attacker: input.attacker } : {}),
+      techniques: [],
+      maxTurns: input.maxTurns ?? DEFAULT_MAX_TURNS,
+    });
+  } catch (err) {
+    return { failed: `${attack.id} on ${seed.id} failed: ${errorMessage(err)}` };
+  }
+  if (result.outcome === 'error')
+    return { failed: `${attack.id} on ${seed.id} ended in error: ${result.error ?? 'unknown'}` };
+  const last = result.transcript.findLastIndex((m) => m.role === 'assistant');
+  if (last < 1) return { failed: `${attack.id} on ${seed.id} left no conversation` };
+  const prompt = result.transcript.slice(0, last);
+  const harmful = result.outcome === 'success';
+  return {
+    candidate: {
+      id: stableId('cand', 'safety', prompt),
+      purpose: 'safety',
+      prompt,
+      seed,
+      techniques: result.techniques,
+      language: v.language,
+      category: v.category,
+      // The model's own harmful reply is the rejected side; any other reply was judged not harmful,
+      // so asking the same conversation again would only repeat the call.
+      ...(harmful ? { rejected: result.transcript[last].content } : { modelAnswered: true }),
+      // The attack and the seed, not the conversation: every sibling shares the attack's scripted
+      // openers, which would make them near-duplicates of each other.
+      dedupText: `${attack.id} ${seed.text}`,
+      source: 'synthetic',
+      vulnerabilityId: v.id,
+    },
+  };
+}
