@@ -577,7 +577,7 @@ export async function attackPlan(
     if (prior) {
       summary.resumed++;
       // What the search learned before the interruption is not lost: replay its wins.
-      if (prior.attack === 'search')
+      if (prior.attack === 'search' && !prior.retestOf)
         search.commit(
           index,
           category,
@@ -591,7 +591,8 @@ export async function attackPlan(
     }
     const attack = item.retestOf ? replayAttack : getAttack(item.attack);
     let view: Bandit | undefined;
-    if (item.attack === 'search') {
+    // (a retest of a search attempt sends its prompt again: nothing to search)
+    if (item.attack === 'search' && !item.retestOf) {
       await prefixFinished(index - n + 1);
       view = search.viewFor(category, index - n + 1, randomKey(item));
     }
@@ -673,7 +674,7 @@ export async function attackPlan(
     flush();
   }
   if (budget.reason) summary.stoppedBy = budget.reason;
-  if (items.some((i) => i.attack === 'search')) summary.search = search.summary();
+  if (items.some((i) => i.attack === 'search' && !i.retestOf)) summary.search = search.summary();
   summary.seconds = (Date.now() - started) / 1000;
   progress?.done(
     `ASR ${summary.asr === null ? 'n/a' : `${(100 * summary.asr).toFixed(1)}%`}${summary.reasoningOnly ? ` (${summary.reasoningOnly} harmful in the reasoning trace only)` : ''} · ${summary.error} error · ${summary.undetermined} undetermined`,

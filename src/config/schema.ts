@@ -333,9 +333,9 @@ const curateSchema = z
     multiTurnSiblings: z
       .int()
       .min(0)
-      .default(0)
+      .default(4)
       .describe(
-        'Siblings per multi-turn vulnerability: its attack (Crescendo) run again on train-split harmful seeds of its category and language against the model being fixed, whose own replies make the earlier turns; the last request is answered safely, and a harmful last reply is the rejected side. 0 (the default) makes none, and curate says which multi-turn vulnerabilities got no fix data. Off by default because, measured on the embedded default cycle, 4 raised VPRR (4.3%, 5.1%, 6.8% in rounds 1–3, against 2.6% without) and cost the release: no benign look-alike in the multi-turn shape is curated beside them yet.',
+        "Siblings per multi-turn vulnerability: its attack (Crescendo) run again on train-split harmful seeds of its category and language against the model being fixed, whose own replies make the earlier turns; the last request is answered safely, a harmful last reply is the rejected side, and the vulnerability's benign look-alikes come in the same multi-turn shape. 0 makes none (curate then says which multi-turn vulnerabilities got no fix data). Measured on the embedded default cycle: without the multi-turn look-alikes these siblings raised VPRR (4.3–6.8% in rounds 1–3, no release); with them round 1 has ASR 0.0%, DR-3 0.0%, VPRR 1.7%.",
       ),
     overRefusalProbe: z
       .int()

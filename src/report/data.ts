@@ -193,6 +193,9 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
     .map((n) => {
       const row = roundRows.find((r) => r.round === n);
       const attempts = allAttempts.filter((a) => roundOf(a) === n);
+      // The outcome counts and the heatmap are the red team's, like the round's ASR: a retest's
+      // attempts (earlier findings sent again) are a sample of known failures, reported apart.
+      const fresh = attempts.filter((a) => a.retestOf === undefined);
       const metrics = row
         ? ((row.metrics ?? {}) as Record<string, unknown>)
         : singleRunMetrics(run, attempts);
@@ -209,8 +212,8 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
         byTechnique: slicesOf(metrics.by_technique),
         rawMetrics: metrics,
         bench: benchOf(n).map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
-        outcomes: countOutcomes(attempts),
-        heatmap: heatmapOf(attempts),
+        outcomes: countOutcomes(fresh),
+        heatmap: heatmapOf(fresh),
         vulnerabilities,
         dataset: datasetStats(store.listRecords({ runId, round: n }), metrics.dataset),
         samples: pickSamples(store, attempts, vulnerabilities, perRound),

@@ -627,6 +627,35 @@ describe('curate', () => {
       expect(shortfallLines(res.stats)).toEqual([]);
     });
 
+    it('puts the look-alikes of a vulnerability with multi-turn siblings in the same multi-turn shape, answered helpfully', async () => {
+      // The fake model refuses every look-alike (an over-refusing model): each refusal is the
+      // rejected side of a pair.
+      const res = await curateMt({
+        target: withOpeners(modelUnderFix(() => true, [])),
+        config: { benignRatio: 1, helpfulRatio: 0, overRefusalProbe: 0, multiTurnSiblings: 4 },
+      });
+      const lookAlikes = res.sft.filter((r) => r.purpose === 'benign');
+      expect(lookAlikes).toHaveLength(4);
+      for (const r of lookAlikes) {
+        const seed = seeds.find((s) => s.id === r.provenance.seedId) as Seed;
+        expect(seed.kind === 'benign' || seed.kind === 'helpful').toBe(true);
+        expect(seed.split).toBe('train');
+        const messages = r.messages as Message[];
+        expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+        expect(messages[0].content).toContain('general terms');
+        expect(messages[1].content).toBe(opener);
+        expect(messages[2].content).toBe(seed.text);
+        const [refusal] = await judgeResponse(
+          { transcript: messages, response: messages[3].content, prompt: seed.text, seed },
+          [judges.refusal],
+        );
+        expect(refusal.value).toBe('full_compliance');
+      }
+      const pairs = res.preference.filter((r) => r.purpose === 'benign');
+      expect(pairs).toHaveLength(4);
+      for (const r of pairs) expect(r.rejected?.content).toMatch(/can't help/);
+    });
+
     it('asks a conversation the model already answered safely only once, and makes no pair of it', async () => {
       const calls: Message[][] = [];
       const res = await curateMt({ target: withOpeners(modelUnderFix(() => false, calls)) });
@@ -642,12 +671,15 @@ describe('curate', () => {
       }
     });
 
-    it('without the model being fixed, or with none asked for (the default), says the vulnerability got no fix data rather than inventing a conversation', async () => {
+    it('without the model being fixed, or with none asked for, says the vulnerability got no fix data rather than inventing a conversation', async () => {
       const calls: Message[][] = [];
       const model = withOpeners(modelUnderFix(() => true, calls));
       for (const res of [
         await curateMt({}),
-        await curateMt({ target: model, config: { benignRatio: 0, helpfulRatio: 0, overRefusalProbe: 0 } }),
+        await curateMt({
+          target: model,
+          config: { benignRatio: 0, helpfulRatio: 0, overRefusalProbe: 0, multiTurnSiblings: 0 },
+        }),
       ]) {
         expect(res.sft.filter((r) => r.provenance.vulnerabilityId === vulnId)).toEqual([]);
         expect(res.stats.multiTurn).toEqual({ vulnerabilities: 1, siblings: 0, without: [vulnId] });

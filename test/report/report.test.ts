@@ -329,6 +329,21 @@ describe('a bench or red-team run (no rounds)', () => {
     createdAt: '2026-01-01T00:00:00.000Z',
   });
 
+  it("a cycle round's outcome counts and heatmap are the red team's: its retest attempts are left out", () => {
+    const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+    fx.store.upsertRound(run.id, 1, { model: 'round-1', status: 'done', metrics: { asr: 0.5 } });
+    const fresh = (['success', 'failure'] as const).map((o, i) => ({
+      ...redteamAttempt(run.id, i, o, 'weapons'),
+      round: 1,
+    }));
+    const retest = { ...redteamAttempt(run.id, 2, 'success', 'cyber'), round: 1, retestOf: 'att-earlier' };
+    fx.store.saveAttempts([...fresh, retest]);
+    expect(fx.store.getAttempt(retest.id)?.retestOf).toBe('att-earlier');
+    const [r1] = collectReportData(fx.store, run.id).rounds;
+    expect(r1.outcomes).toEqual({ success: 1, failure: 1, error: 0, undetermined: 0 });
+    expect(r1.heatmap.map((c) => c.category)).toEqual(['weapons', 'weapons']);
+  });
+
   it("a red-team run's attempts are its round 0: counted figures, slices and vulnerabilities", () => {
     const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
     const outcomes: Attempt['outcome'][] = [

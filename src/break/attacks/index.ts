@@ -10,7 +10,7 @@ import { tapAttack } from './tap.js';
 import type { Attack } from './types.js';
 
 export { AttackerError, askAttacker, extractJson, fenced } from './attacker.js';
-export { MAX_BACKTRACKS, MAX_TURNS, scriptedAngles } from './crescendo.js';
+export { MAX_BACKTRACKS, MAX_TURNS, openingQuestions, scriptedAngles } from './crescendo.js';
 export { buildMessages, splitTechniques, translateWithLlm } from './prompt.js';
 export { type ReplayOptions, replayAttack } from './replay.js';
 export { BudgetSpent, deriveScore, type Judged, Session } from './session.js';

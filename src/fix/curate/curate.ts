@@ -18,7 +18,7 @@ import { decideOutcome, judgeResponse } from '../../judge/index.js';
 import { clusterNearDuplicates } from '../identify/minhash.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import { buildContaminationIndex } from './decontam.js';
-import { multiTurnSibling, replayableAttack } from './multi-turn.js';
+import { multiTurnLookAlike, multiTurnSibling, replayableAttack } from './multi-turn.js';
 import { helpfulReply, safeAnswer } from './style-guide.js';
 import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
 import { wrapRequest } from './wrap.js';
@@ -214,7 +214,16 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     for (let i = 0; benign.length < benignTarget * OVERSAMPLE && i < benignTarget * OVERSAMPLE * 4; i++) {
       const v = open[i % open.length];
       const seed = pools.get(v.id)?.shift();
-      if (seed) benign.push(await wrappedCandidate('benign', 'benign_counterpart', seed, v, input));
+      if (!seed) continue;
+      // A vulnerability with multi-turn siblings gets its look-alikes in the same multi-turn shape.
+      if (!attackOf.get(v.id)) {
+        benign.push(await wrappedCandidate('benign', 'benign_counterpart', seed, v, input));
+        continue;
+      }
+      const lookAlike = await multiTurnLookAlike(seed, v, input);
+      if ('failed' in lookAlike)
+        dropped.push({ reason: 'failed_check', id: `${v.id}:${seed.id}`, detail: lookAlike.failed });
+      else benign.push(lookAlike.candidate);
     }
   }
   const helpful: Candidate[] = [];

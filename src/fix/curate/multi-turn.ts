@@ -3,8 +3,17 @@
 // model's own replies. So the attack that found the vulnerability is run again, on a train-split
 // seed of the same category and language, against the model being fixed: its conversation is the
 // record's context (what a deployment would see), and a harmful last reply is the rejected side.
-import { type Attack, type BudgetCounter, getAttack } from '../../break/index.js';
-import { type Attempt, errorMessage, type Seed, stableId, type Vulnerability } from '../../core/index.js';
+// Beside them go benign look-alikes in the same shape, so that the model does not learn that a
+// conversation which opens with questions about a subject ends in a refusal.
+import { type Attack, type BudgetCounter, getAttack, openingQuestions } from '../../break/index.js';
+import {
+  type Attempt,
+  errorMessage,
+  type Message,
+  type Seed,
+  stableId,
+  type Vulnerability,
+} from '../../core/index.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import type { Candidate, CurateInput } from './types.js';
 
@@ -76,6 +85,45 @@ export async function multiTurnSibling(
       // openers, which would make them near-duplicates of each other.
       dedupText: `${attack.id} ${seed.text}`,
       source: 'synthetic',
+      vulnerabilityId: v.id,
+    },
+  };
+}
+
+/** A benign look-alike in a multi-turn vulnerability's shape: Crescendo's harmless opening questions
+ * about the look-alike's subject (one fewer than the vulnerability's turns, at most two), each
+ * answered by the model being fixed, then the look-alike itself, to be answered helpfully. */
+export async function multiTurnLookAlike(
+  seed: Seed,
+  v: Vulnerability,
+  input: CurateInput,
+): Promise<SiblingResult> {
+  const target = input.target as NonNullable<CurateInput['target']>;
+  const openers = openingQuestions(seed.topic ?? seed.text).slice(0, Math.max(1, v.turns - 1));
+  const prompt: Message[] = [];
+  try {
+    for (const question of openers) {
+      prompt.push({ role: 'user', content: question });
+      const reply = await target.chat([...prompt], { temperature: 0 });
+      prompt.push({ role: 'assistant', content: reply.text });
+    }
+  } catch (err) {
+    return {
+      failed: `the opening turns of a look-alike for ${v.id} (${seed.id}) failed: ${errorMessage(err)}`,
+    };
+  }
+  prompt.push({ role: 'user', content: seed.text });
+  return {
+    candidate: {
+      id: stableId('cand', 'benign', prompt),
+      purpose: 'benign',
+      prompt,
+      seed,
+      techniques: [],
+      language: seed.language,
+      ...(seed.category ? { category: seed.category } : {}),
+      dedupText: `multi-turn ${seed.text}`,
+      source: 'benign_counterpart',
       vulnerabilityId: v.id,
     },
   };

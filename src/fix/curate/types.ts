@@ -23,7 +23,7 @@ export interface CurateConfig {
    * chain, beside the attempts themselves (default: the schema's, 4). */
   syntheticPerVulnerability?: number;
   /** Siblings per multi-turn vulnerability: its attack run again on train-split seeds against the
-   * model being fixed (default: the schema's, 0). */
+   * model being fixed (default: the schema's, 4). */
   multiTurnSiblings?: number;
   /** Train-split look-alikes put to the model being fixed each round; those it refuses become
    * benign records with its refusal as the rejected side (default 300; 0 = off). */
