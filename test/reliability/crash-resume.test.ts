@@ -1,6 +1,6 @@
 // Crash and resume: the miniature break-fix cycle (real generation with the shipped tiny base model,
-// real offline judges, real SQLite, real SFT + DPO steps) is killed with SIGKILL at 11 points, one
-// after another on the same store — during the red team, during curation, during SFT and DPO
+// real offline judges, real SQLite, real SFT + DPO steps) is killed with SIGKILL at 12 points, one
+// after another on the same store — during the red team and the retest, during curation, during SFT and DPO
 // training, inside a store transaction before its COMMIT, right after single-row writes — and
 // `breakfix cycle --resume` is started again after each. The run that survives them all must store
 // exactly what an uninterrupted run of the same seed stores (rounds, step results, bench results,
@@ -74,6 +74,7 @@ function killPoints(seed: number): KillPoint[] {
     },
     { label: 'round 1 bench, mid-run', after: /round 1: bench/, delayMs: between(0, 300) },
     { label: 'round 1 red team: inside an attempts transaction', after: /round 1: break/, tx: 1 },
+    { label: 'round 1 retest: inside an attempts transaction', after: /round 1: retest/, tx: 1 },
     { label: 'round 1 identify: inside the vulnerabilities transaction', after: /round 1: identify/, tx: 1 },
   ];
 }
@@ -106,7 +107,7 @@ function runTo(point: KillPoint, args: string[]): Promise<CliRun & { lastLine: s
   }).then((r) => ({ ...r, lastLine }));
 }
 
-describe.skipIf(!existsBase())('a cycle killed with SIGKILL at 11 points resumes to the same results', () => {
+describe.skipIf(!existsBase())('a cycle killed with SIGKILL at 12 points resumes to the same results', () => {
   it('matches an uninterrupted run of the same seed, and the database is whole after every kill', async () => {
     const cleanDir = mkdtempSync(join(tmpdir(), 'bf-rel-cycle-'));
     dirs.push(cleanDir);
@@ -114,7 +115,10 @@ describe.skipIf(!existsBase())('a cycle killed with SIGKILL at 11 points resumes
     expect([0, 1], clean.stderr).toContain(clean.code);
     const expected = storedCycle(join(cleanDir, 'b.db'));
     expect(expected.status).toBe('done');
-    expect(expected.attempts.length).toBe(48);
+    // 24 red-team attempts a round, and round 1's retest of what round 0 left open.
+    const retests = expected.attempts.filter((a) => (JSON.parse(a) as { retest: number }).retest).length;
+    expect(expected.attempts.length - retests).toBe(48);
+    expect(retests).toBeGreaterThan(0);
     expect(expected.models.some((m) => m.weights)).toBe(true);
 
     const dir = mkdtempSync(join(tmpdir(), 'bf-rel-crash-'));

@@ -149,7 +149,7 @@ export function storedCycle(dbFile: string) {
     const all = (sql: string) => db.prepare(sql).all(run.id) as Record<string, unknown>[];
     const attempts = all(
       `SELECT a.round, a.seed_id, a.attack, a.techniques, a.language, a.category, a.transcript, a.outcome,
-        a.severity, a.turns, a.error, a.calls,
+        a.severity, a.turns, a.error, a.calls, a.retest_of IS NOT NULL AS retest,
         (SELECT json_group_array(json_array(v.idx, v.judge, v.kind, v.status, v.value, v.rationale, v.detail))
            FROM verdicts v WHERE v.attempt_id = a.id) AS verdicts
        FROM attempts a WHERE a.run_id = ?`,
@@ -167,8 +167,8 @@ export function storedCycle(dbFile: string) {
     const duplicates = (
       db
         .prepare(
-          `SELECT COUNT(*) AS n FROM (SELECT round, seed_id, attack, techniques, transcript, COUNT(*) AS c
-             FROM attempts WHERE run_id = ? GROUP BY 1, 2, 3, 4, 5 HAVING c > 1)`,
+          `SELECT COUNT(*) AS n FROM (SELECT round, seed_id, attack, techniques, transcript, retest_of, COUNT(*) AS c
+             FROM attempts WHERE run_id = ? GROUP BY 1, 2, 3, 4, 5, 6 HAVING c > 1)`,
         )
         .get(run.id) as { n: number }
     ).n;
