@@ -539,7 +539,7 @@ const cycleSchema = z
       .min(0)
       .default(2)
       .describe(
-        "Example attempts of each still-open vulnerability sent again to every later round's model (their prompts as they were; a multi-turn attack's user turns one by one, after the new model's own replies), so each is found fixed or persisting rather than left untested. Reported apart from the red team's ASR. 0 turns the retest off.",
+        "Example attempts of each still-open vulnerability sent again to every later round's model (their prompts as they were; a multi-turn attack's user turns one by one, after the new model's own replies), so each is found fixed or persisting rather than left untested. Reported apart from the red team's ASR, and not counted in redteam.budget: it costs up to this many attempts per open vulnerability. 0 turns the retest off.",
       ),
     criteria: z
       .strictObject({

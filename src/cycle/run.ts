@@ -174,30 +174,35 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       return { main: { ...main.summary }, heldback: { ...heldback.summary } };
     });
 
+    // What the red team and the retest share: the model, its judges, where attempts are stored.
+    const attacking = {
+      target,
+      targetId: model.id,
+      seeds: attackSeeds,
+      judges,
+      concurrency: config.redteam.concurrency,
+      seed: config.seed + round,
+      store,
+      runId,
+      round,
+      attacker,
+      progress,
+    };
+
     // break: the red team attacks what is left.
     const redteam = await step(store, runId, round, 'break', async () => {
       progress.log(`round ${round}: break`);
       const summary = await runRedteam({
-        target,
-        targetId: model.id,
-        seeds: attackSeeds,
+        ...attacking,
         templates: ctx.templates,
-        judges,
         persona: config.redteam.persona,
         techniques: config.redteam.techniques,
         languages: config.redteam.languages,
         categories: config.redteam.categories,
         budget: config.redteam.budget,
-        concurrency: config.redteam.concurrency,
         maxTurns: config.redteam.maxTurns,
         search: config.redteam.search,
         split: 'attack',
-        seed: config.seed + round,
-        store,
-        runId,
-        round,
-        attacker,
-        progress,
       });
       return summary;
     });
@@ -229,38 +234,13 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
               round,
               open: openVulnerabilities(history),
               attempt: (id) => store.getAttempt(id),
-              seeds: allSeeds,
+              seeds: attackSeeds,
               perVulnerability: config.cycle.retest,
             });
             progress.log(
               `round ${round}: retest ${plan.vulnerabilities} open vulnerabilities (${plan.items.length} attempts)`,
             );
-            const s = await runRetest(
-              {
-                target,
-                targetId: model.id,
-                seeds: allSeeds,
-                judges,
-                concurrency: config.redteam.concurrency,
-                seed: config.seed + round,
-                store,
-                runId,
-                round,
-                attacker,
-                progress,
-              },
-              plan,
-            );
-            return {
-              vulnerabilities: s.vulnerabilities,
-              unreplayable: s.unreplayable.length,
-              attempts: s.attempts,
-              success: s.success,
-              failure: s.failure,
-              error: s.error,
-              undetermined: s.undetermined,
-              asr: s.asr,
-            };
+            return runRetest(attacking, plan);
           })
         : undefined;
 
