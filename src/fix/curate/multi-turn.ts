@@ -6,6 +6,7 @@
 // Beside them go benign look-alikes in the same shape, so that the model does not learn that a
 // conversation which opens with questions about a subject ends in a refusal.
 import { type Attack, type BudgetCounter, getAttack, openingQuestions } from '../../break/index.js';
+import { defaultConfig } from '../../config/index.js';
 import {
   type Attempt,
   errorMessage,
@@ -17,8 +18,8 @@ import {
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import type { Candidate, CurateInput } from './types.js';
 
-/** The schema's redteam.maxTurns default, for a caller that does not say. */
-const DEFAULT_MAX_TURNS = 5;
+/** The schema's redteam.maxTurns, for a caller that does not say. */
+const DEFAULT_MAX_TURNS = defaultConfig().redteam.maxTurns;
 
 /** The multi-turn attack behind a vulnerability that curate can run again: the one most of its
  * attempts used, if it runs with what curate has (an attack that needs an attacker model needs

@@ -63,12 +63,8 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
     if (g) g.push(a);
     else groups.set(key, [a]);
   }
-  const previous = new Map((input.previous ?? []).map((v) => [v.id, v]));
   // Latest known state of every vulnerability before this round (history, then `previous`).
-  const known = new Map<string, Vulnerability>();
-  for (const roundVulns of input.history ?? [])
-    for (const v of roundVulns) known.set(v.id, mergeKnown(known.get(v.id), v));
-  for (const v of previous.values()) known.set(v.id, mergeKnown(known.get(v.id), v));
+  const known = latestKnown([...(input.history ?? []), input.previous ?? []]);
 
   const out: Vulnerability[] = [];
   for (const [id, group] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -129,12 +125,17 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
 /** Vulnerabilities open after the given rounds (oldest first): the latest state of each id, unless
  * that is `fixed`. What a later round retests. */
 export function openVulnerabilities(history: readonly Vulnerability[][]): Vulnerability[] {
-  const known = new Map<string, Vulnerability>();
-  for (const roundVulns of history)
-    for (const v of roundVulns) known.set(v.id, mergeKnown(known.get(v.id), v));
-  return [...known.values()]
+  return [...latestKnown(history).values()]
     .filter((v) => v.status !== 'fixed')
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/** Each vulnerability's latest state over the given rounds, oldest first. */
+function latestKnown(rounds: readonly (readonly Vulnerability[])[]): Map<string, Vulnerability> {
+  const known = new Map<string, Vulnerability>();
+  for (const roundVulns of rounds)
+    for (const v of roundVulns) known.set(v.id, mergeKnown(known.get(v.id), v));
+  return known;
 }
 
 /** Keeps the earliest first-seen round, and the newest status. */
