@@ -88,7 +88,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     if (a.outcome !== 'success') continue;
     const key = vulnerabilityKey(a);
     if (source === 'attempt' && !openById.has(key)) continue;
-    const last = lastAssistant(a.transcript);
+    const last = a.transcript.findLastIndex((m) => m.role === 'assistant');
     if (last < 1) continue;
     const prompt = a.transcript.slice(0, last);
     const seed = seedsById.get(a.seedId) ?? pseudoSeed(a.seedId, prompt, a.category, a.language);
@@ -530,11 +530,6 @@ export function curateStats(records: TrainingRecord[]): CurateStats {
     inc(stats.byPurpose, r.purpose);
   }
   return stats;
-}
-
-function lastAssistant(messages: Message[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'assistant') return i;
-  return -1;
 }
 
 const userTexts = (messages: readonly Message[]) =>
