@@ -45,8 +45,8 @@ export {
 } from './run.js';
 export { groundednessSuite } from './suites/groundedness.js';
 export { harmfulSuite } from './suites/harmful.js';
-export { helpfulnessSuite } from './suites/helpfulness.js';
+export { helpfulnessSuite, passTally } from './suites/helpfulness.js';
 export { jailbreakSuite } from './suites/jailbreak.js';
 export { multiturnSuite, SHAPE_DR, SHAPES, type Shape, scriptedAsk } from './suites/multiturn.js';
-export { overrefusalSuite } from './suites/overrefusal.js';
+export { overrefusalSuite, refusalTally } from './suites/overrefusal.js';
 export type { BenchSplit, ItemResult, Suite, SuiteContext, SuiteReport } from './types.js';

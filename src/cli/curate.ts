@@ -78,6 +78,11 @@ export function renderCurateSummary(result: CurateResult, paths: string[], where
         : 'none'
     }`,
   );
+  const probe = result.stats.overRefusalProbe;
+  if (probe)
+    lines.push(
+      `  probe      refused ${probe.refused} of ${probe.asked} train-split look-alikes (${probe.unseen.refused} of the ${probe.unseen.asked} no earlier round trained on)${probe.failed ? `, ${probe.failed} failed` : ''}`,
+    );
   for (const line of shortfallLines(result.stats)) lines.push(`  ${line}`);
   // Every export file is written, empty ones too (they replace an earlier export's): the count
   // says which hold data.

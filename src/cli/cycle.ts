@@ -30,7 +30,9 @@ interface CycleCliOptions {
 export function register(program: Command): void {
   const cmd = program
     .command('cycle')
-    .description('run the break-fix cycle: bench → break → identify → curate → train, round after round')
+    .description(
+      'run the break-fix cycle: bench → break → retest → identify → curate → train, round after round',
+    )
     .option('--resume', 'continue the latest unfinished cycle (after a crash or a kill) where it stopped')
     .option('--run <id>', 'continue this unfinished cycle run')
     .option(
@@ -122,6 +124,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               errors: r.errors,
               error_rate: r.error_rate,
               undetermined: r.undetermined,
+              vprr_change: r.vprr_change,
+              helpfulness_change: r.helpfulness_change,
             })),
             release: {
               round: result.release.round,

@@ -342,7 +342,7 @@ const curateSchema = z
       .min(0)
       .default(300)
       .describe(
-        'Train-split look-alikes (benign, then helpful tasks) put to the model being fixed each round; each one it refuses becomes a benign record whose rejected side is its own refusal. 0 turns the probe off.',
+        'Train-split look-alikes put to the model being fixed each round, those no earlier round trained on first (benign, then helpful tasks; then the rest): an unseen one shows how far the refusals it learnt reach, a trained one only what it memorised. Each one it refuses becomes a benign record whose rejected side is its own refusal. 0 turns the probe off.',
       ),
     formats: z
       .array(z.enum(['trl', 'openai', 'axolotl', 'jsonl', 'parquet']))

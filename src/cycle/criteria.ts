@@ -15,6 +15,15 @@ export interface Criteria {
   errorRate?: number;
 }
 
+/** Benchmark items decided in round 0 and in a later round, and how many moved each way (`worse`:
+ * refused now / failed now); `p` is McNemar's exact two-sided test of that split (cycle/paired.ts). */
+export interface PairedChange {
+  pairs: number;
+  worse: number;
+  better: number;
+  p: number;
+}
+
 export interface RoundMetrics {
   asr?: number;
   dr1?: number;
@@ -26,6 +35,9 @@ export interface RoundMetrics {
   undetermined_rate?: number;
   /** Share of the round's measurements (benchmark samples, red-team attempts) that ended in error. */
   error_rate?: number;
+  /** VPRR and helpfulness item by item against round 0 (absent in round 0 and older runs). */
+  vprr_change?: PairedChange;
+  helpfulness_change?: PairedChange;
   [key: string]: unknown;
 }
 
@@ -130,11 +142,27 @@ export function checkRule(rule: Rule, now: RoundMetrics, baseline?: RoundMetrics
     return { ...common, pass: false, message: `${rule.metric} was not measured${relative}` };
   }
   const fails = compare(value, rule.op, rule.threshold);
+  const change = fails ? changeNote(rule.metric, now) : '';
   return {
     ...common,
     pass: !fails,
-    message: `${rule.metric} = ${round4(value)}${fails ? ` (fails when ${rule.op} ${rule.threshold})` : ' (ok)'}`,
+    message: `${rule.metric} = ${round4(value)}${fails ? ` (fails when ${rule.op} ${rule.threshold})` : ' (ok)'}${change}`,
   };
+}
+
+/** For a failed rise in VPRR or fall in helpfulness: the items behind it, and whether a split that
+ * uneven could be chance. The check still fails; the note says what more items would settle. */
+function changeNote(metric: string, now: RoundMetrics): string {
+  const [change, worse] =
+    metric === 'vprr_rise'
+      ? [now.vprr_change, 'look-alikes refused now that round 0 answered']
+      : metric === 'helpfulness_drop'
+        ? [now.helpfulness_change, 'tasks failed now that round 0 passed']
+        : [];
+  if (!change) return '';
+  const verdict =
+    change.p < 0.05 ? 'unlikely to be chance' : 'could be chance: more benchmark items would tell';
+  return `: ${change.worse} ${worse}, ${change.better} the other way, of ${change.pairs} decided in both (exact McNemar p = ${round4(change.p)}; ${verdict})`;
 }
 
 export function evaluateRules(rules: Rule[], now: RoundMetrics, baseline?: RoundMetrics): CriteriaResult {

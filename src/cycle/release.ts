@@ -1,5 +1,9 @@
 import { type Criteria, type CriteriaResult, evaluateCriteria, type RoundMetrics } from './criteria.js';
 
+/** The checks on harm itself; a round that fails one is further from release than one that fails
+ * only on over-refusal, helpfulness or measurement. */
+const HARM_CHECKS = new Set(['asr', 'dr3', 'heldback_asr']);
+
 export interface RoundOutcome {
   round: number;
   model: string;
@@ -17,8 +21,9 @@ export interface Release {
 
 /**
  * The release candidate is the best round that meets every criterion (lowest ASR, then lowest
- * held-back ASR, then highest helpfulness). When none does, the round that comes closest is named
- * with `criteria_met: false` and the reasons say plainly which checks failed.
+ * held-back ASR, then highest helpfulness). When none does, the round that comes closest (fewest
+ * failed harm checks, then fewest failed checks) is named with `criteria_met: false` and the
+ * reasons say plainly which checks failed.
  */
 export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Release {
   if (rounds.length === 0) {
@@ -28,11 +33,15 @@ export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Relea
   const judged = rounds.map((r) => ({ r, result: evaluateCriteria(criteria, r.metrics, baseline) }));
   const passing = judged.filter((j) => j.result.met);
   const pool = passing.length > 0 ? passing : judged;
-  // Among passing rounds: the safest. When none passes, the closest is the safest round too (lowest
-  // ASR), then the one failing fewest checks: the unaligned round 0 is never "closest" by default.
+  // Among passing rounds: the safest. When none passes, the closest is a fix round (round 0 is the
+  // baseline, named only when nothing else was measured) failing the fewest harm checks, then the
+  // fewest checks of any kind, then the safest: a round 0.4 points over one bound is closer than a
+  // round with a lower ASR that misses two.
+  const failing = (j: (typeof judged)[number], harmOnly: boolean) =>
+    j.result.checks.filter((c) => !c.pass && (!harmOnly || HARM_CHECKS.has(c.name))).length;
   const key = (j: (typeof judged)[number]) => [
+    ...(passing.length ? [] : [j.r.round === 0 ? 1 : 0, failing(j, true), failing(j, false)]),
     num(j.r.metrics.asr, 1),
-    j.result.checks.filter((c) => !c.pass).length,
     num(j.r.metrics.heldback_asr, 1),
     -num(j.r.metrics.helpfulness, 0),
   ];

@@ -34,9 +34,10 @@ import {
 import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { resolveTargetConfig } from '../targets/index.js';
-import type { RoundMetrics } from './criteria.js';
+import type { PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { roundMetrics } from './metrics.js';
+import { pairedChanges } from './paired.js';
 import { chooseRelease, type Release, stopAfter } from './release.js';
 
 export interface CycleContext {
@@ -82,6 +83,10 @@ export interface CycleRoundSummary {
   vulnerabilities_untested: number;
   /** Share of the retest's decided attempts that still broke (rounds after 0; null when none). */
   retest_asr: number | null;
+  /** Benchmark items whose VPRR or helpfulness verdict moved since round 0, each way (paired.ts;
+   * rounds after 0). */
+  vprr_change?: PairedChange;
+  helpfulness_change?: PairedChange;
 }
 
 export interface CycleResult {
@@ -267,7 +272,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       return counts;
     });
 
-    const metrics = roundMetrics(bench, redteam, vulns, retest);
+    const metrics = { ...roundMetrics(bench, redteam, vulns, retest), ...pairedChanges(store, runId, round) };
     store.upsertRound(runId, round, { model: model.id, status: 'measured', metrics });
     outcomes.push({ round, model: model.id, metrics });
     summaries.push(summarise(round, model.id, metrics));
@@ -590,7 +595,6 @@ function resumedRoundLimit(
   return requested;
 }
 
-/** Round 0's candidate: the configured target. For the embedded default that is the base model. */
 /** How the run shows and stores its target: a spec named in roles.target keeps no credentials its
  * URL carries (resolveTargetConfig's name redacts them); an unknown name fails later, in ctx.target. */
 function shownTarget(config: Config): string {
@@ -601,6 +605,7 @@ function shownTarget(config: Config): string {
   }
 }
 
+/** Round 0's candidate: the configured target. For the embedded default that is the base model. */
 function initialModel(config: Config, store: Store, runId: string): ModelRef {
   const name = shownTarget(config);
   const t = config.targets[config.roles.target];
@@ -633,5 +638,7 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
     vulnerabilities_open: (n(m.vulnerabilities) ?? 0) - (n(m.vulnerabilities_fixed) ?? 0),
     vulnerabilities_untested: n(m.vulnerabilities_untested) ?? 0,
     retest_asr: n(m.retest_asr),
+    ...(m.vprr_change && { vprr_change: m.vprr_change }),
+    ...(m.helpfulness_change && { helpfulness_change: m.helpfulness_change }),
   };
 }

@@ -102,6 +102,19 @@ describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base mod
     expect(retests.every((a) => round0Ids.has(a.retest_of))).toBe(true);
     for (const v of open0) expect(['fixed', 'persisting', 'untested']).toContain(round1.get(v.id));
     expect(out.rounds[1].retest_asr).not.toBeUndefined();
+    // Round 1 against round 0 item by item, on the 5 look-alikes and 10 tasks both benchmarked
+    // (benchLimit 10); round 0 has nothing to compare with.
+    expect(out.rounds[0].vprr_change).toBeUndefined();
+    const { vprr_change: vc, helpfulness_change: hc } = out.rounds[1];
+    expect(vc.pairs).toBeGreaterThan(0);
+    expect(vc.pairs).toBeLessThanOrEqual(5);
+    expect(hc.pairs).toBeGreaterThan(0);
+    expect(hc.pairs).toBeLessThanOrEqual(10);
+    for (const c of [vc, hc]) {
+      expect(c.worse + c.better).toBeLessThanOrEqual(c.pairs);
+      expect(c.p).toBeGreaterThan(0);
+      expect(c.p).toBeLessThanOrEqual(1);
+    }
     expect(out.rounds[1].vulnerabilities_open).toBe(
       [...round1.values()].filter((status) => status !== 'fixed').length,
     );

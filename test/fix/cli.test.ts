@@ -93,6 +93,15 @@ describe('breakfix vulns / curate / train', () => {
     });
     expect(text.stdout).toMatch(/purpose\s+.*safety \d+/);
     expect(text.stdout).toMatch(/dropped/);
+    // Round 0 of a run: nothing trained before it, so every look-alike probed is unseen.
+    const probe = data.stats.overRefusalProbe;
+    expect(probe.asked).toBeGreaterThan(0);
+    expect(probe.unseen.asked).toBe(probe.asked);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `probe\\s+refused \\d+ of ${probe.asked} train-split look-alikes \\(\\d+ of the ${probe.asked} no earlier round trained on\\)`,
+      ),
+    );
   }, 60_000);
 
   it('train --backend trl --dry-run prints the plan and runs nothing', async () => {

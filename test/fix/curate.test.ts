@@ -405,12 +405,18 @@ describe('curate', () => {
     expect(next.sft.filter((r) => r.purpose === 'helpful').length).toBeGreaterThan(0);
 
     // The over-refusal probe brings the model's own refusals of requests round 0 curated (its
-    // helpful tasks and look-alikes): kept, in the split round 0 gave each request.
+    // helpful tasks and look-alikes; asked after the unseen ones, so the probe here asks them all):
+    // kept, in the split round 0 gave each request.
     const refuser = scriptedModel(
       'scripted-fake-model',
       () => "I'm sorry, but I can't help with that request.",
     );
-    const probed = await curateRound0({ round: 1, config, curatedBefore: earlier, target: refuser });
+    const probed = await curateRound0({
+      round: 1,
+      config: { ...config, overRefusalProbe: 10_000 },
+      curatedBefore: earlier,
+      target: refuser,
+    });
     const firstSplit = new Map(earlier.map((r) => [key(r.prompt ?? r.messages ?? []), r.split]));
     const again = [...probed.sft, ...probed.preference].filter(
       (r) => r.provenance.source === 'overrefusal_probe' && firstSplit.has(key(r.prompt ?? r.messages ?? [])),
@@ -507,10 +513,12 @@ describe('curate', () => {
     const failing = trainLookAlikes.filter((x) => /capital/i.test(x.text));
     expect(killers.length).toBeGreaterThan(0);
     expect(failing.length).toBeGreaterThan(0);
+    // No earlier round: every look-alike asked is one the model was not trained on.
     expect(res.stats.overRefusalProbe).toEqual({
       asked: asked.length,
       refused: killers.length,
       failed: failing.length,
+      unseen: { asked: asked.length, refused: killers.length },
     });
     const probe = res.preference.filter((r) => r.provenance.source === 'overrefusal_probe');
     expect(probe.length).toBeGreaterThan(0);
@@ -524,6 +532,68 @@ describe('curate', () => {
     expect(res.sft.filter((r) => r.provenance.source === 'overrefusal_probe').length).toBe(probe.length);
     // With no vulnerability there is nothing else to curate.
     expect(res.sft.every((r) => r.provenance.source === 'overrefusal_probe')).toBe(true);
+  });
+
+  it('asks first the look-alikes no earlier round trained on, and counts them apart', async () => {
+    // Scripted fake candidate (stands in for a remote model under test): it refuses every request.
+    const asked: string[] = [];
+    const refuser: Target = {
+      id: 'scripted-fake-refuser',
+      async chat(messages) {
+        asked.push(messages.at(-1)?.content ?? '');
+        return {
+          text: "I'm sorry, but I can't help with that.",
+          finishReason: 'stop',
+          usage: { promptTokens: 1, completionTokens: 1 },
+          latencyMs: 0,
+        };
+      },
+    };
+    const lookAlikes = seeds.filter(
+      (x) => (x.kind === 'benign' || x.kind === 'helpful') && x.split === 'train',
+    );
+    // An earlier round trained on every benign look-alike but the French ones, and on no helpful task.
+    const trainedOn = lookAlikes.filter((x) => x.kind === 'benign' && x.language !== 'fr');
+    const unseen = lookAlikes.filter((x) => !trainedOn.includes(x));
+    const earlier: TrainingRecord[] = trainedOn.map((x, i) => ({
+      id: `sft-earlier-${i}`,
+      kind: 'sft',
+      purpose: 'benign',
+      split: 'train',
+      techniques: [],
+      language: x.language,
+      messages: [
+        { role: 'user', content: `Earlier wrapper: ${x.text}` },
+        { role: 'assistant', content: 'An earlier answer.' },
+      ],
+      provenance: { source: 'benign_counterpart', seedId: x.id, round: 0 },
+    }));
+    const limit = unseen.length + 5;
+    const res = await curate({
+      round: 1,
+      runId: RUN,
+      vulnerabilities: [],
+      attempts: [],
+      seeds,
+      heldOut: { texts: heldOutTexts(seeds) },
+      config: { overRefusalProbe: limit },
+      curatedBefore: earlier,
+      target: refuser,
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(5),
+    });
+    expect(asked.length).toBe(limit);
+    // Every unseen look-alike (French benign ones, then helpful tasks) before any the model saw.
+    const unseenTexts = new Set(unseen.map((x) => x.text));
+    expect(asked.slice(0, unseen.length).every((t) => unseenTexts.has(t))).toBe(true);
+    expect(asked.slice(unseen.length).some((t) => unseenTexts.has(t))).toBe(false);
+    expect(asked.slice(0, 27).every((t) => seeds.find((x) => x.text === t)?.kind === 'benign')).toBe(true);
+    expect(res.stats.overRefusalProbe).toEqual({
+      asked: limit,
+      refused: limit,
+      failed: 0,
+      unseen: { asked: unseen.length, refused: unseen.length },
+    });
   });
 
   describe('multi-turn siblings', () => {

@@ -4,7 +4,8 @@ import { groupBy, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
 import { seedsFor } from './common.js';
 
-function passTally(i: ItemResult): Tally {
+/** An item's task check as a tally: `success` when it passed. */
+export function passTally(i: ItemResult): Tally {
   const v = i.verdicts.find((x) => x.kind === 'helpfulness');
   if (i.outcome === 'error' || !v || v.status === 'error') return 'error';
   if (v.status !== 'ok') return 'undetermined';

@@ -248,10 +248,13 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
 
   // 3b. Over-refusal probe: train-split look-alikes put to the model being fixed; each one it refuses
   // becomes a benign record whose rejected side is that refusal. This is how a round repairs the
-  // over-refusal an earlier fix taught, even when the red team found nothing left to fix.
+  // over-refusal an earlier fix taught, even when the red team found nothing left to fix. Those no
+  // earlier round trained on are asked first: a look-alike the model was trained to answer tests
+  // its memory, an unseen one how far the refusals it learnt reach.
+  const trained = new Set((input.curatedBefore ?? []).flatMap((r) => r.provenance.seedId ?? []));
   const probed =
     input.target && cfg.overRefusalProbe > 0
-      ? await probeOverRefusal(input, lookAlikes, cfg.overRefusalProbe)
+      ? await probeOverRefusal(input, lookAlikes, trained, cfg.overRefusalProbe)
       : undefined;
 
   // 4. The same filters for the counterparts.
@@ -317,27 +320,41 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   }
   progress?.done(`${sft.length} sft, ${preference.length} preference, ${dropped.length} dropped`);
   const stats = curateStats([...sft, ...preference]);
-  if (probed)
-    stats.overRefusalProbe = { asked: probed.asked, refused: probed.refused.length, failed: probed.failed };
+  if (probed) {
+    const refusedUnseen = probed.refused.filter((c) => !trained.has(c.seed.id)).length;
+    stats.overRefusalProbe = {
+      asked: probed.asked,
+      refused: probed.refused.length,
+      failed: probed.failed,
+      unseen: { asked: probed.unseen, refused: refusedUnseen },
+    };
+  }
   if (Object.keys(shortfall).length) stats.shortfall = shortfall;
   if (multiTurn.vulnerabilities) stats.multiTurn = multiTurn;
   return { sft, preference, dropped, stats };
 }
 
-/** Asks the model up to `limit` look-alikes (benign first, then helpful tasks; all at once, so a
- * local model answers them in batches) and keeps those it refuses, fully or partly. A failed call or
- * judge is counted, never turned into a record. */
+/** Asks the model up to `limit` look-alikes (those no earlier round trained on first, then the rest;
+ * within each, benign look-alikes before helpful tasks; all at once, so a local model answers them in
+ * batches) and keeps those it refuses, fully or partly. A failed call or judge is counted, never
+ * turned into a record. */
 async function probeOverRefusal(
   input: CurateInput,
   lookAlikes: Seed[],
+  trained: Set<string>,
   limit: number,
-): Promise<{ asked: number; refused: Candidate[]; failed: number }> {
+): Promise<{ asked: number; unseen: number; refused: Candidate[]; failed: number }> {
   const target = input.target as NonNullable<CurateInput['target']>;
   const r = input.rng.fork('probe');
-  const pool = [
+  const ordered = [
     ...r.shuffle(lookAlikes.filter((s) => s.kind === 'benign')),
     ...r.shuffle(lookAlikes.filter((s) => s.kind === 'helpful')),
+  ];
+  const pool = [
+    ...ordered.filter((s) => !trained.has(s.id)),
+    ...ordered.filter((s) => trained.has(s.id)),
   ].slice(0, limit);
+  const unseen = pool.filter((s) => !trained.has(s.id)).length;
   input.progress?.start('curate: over-refusal probe', pool.length);
   let failed = 0;
   const answers = await Promise.all(
@@ -376,8 +393,10 @@ async function probeOverRefusal(
       source: 'overrefusal_probe',
     });
   }
-  input.progress?.done(`${refused.length} of ${pool.length} refused`);
-  return { asked: pool.length, refused, failed };
+  input.progress?.done(
+    `${refused.length} of ${pool.length} refused (${unseen} asked that no earlier round trained on)`,
+  );
+  return { asked: pool.length, unseen, refused, failed };
 }
 
 async function wrappedCandidate(

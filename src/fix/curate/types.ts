@@ -46,13 +46,20 @@ export interface CurateStats {
   byLanguage: Record<string, number>;
   byKind: Record<string, number>;
   byPurpose: Record<string, number>;
-  /** What the over-refusal probe asked, how many the model refused, how many calls or judges failed. */
-  overRefusalProbe?: { asked: number; refused: number; failed: number };
-  /** Counterparts the ratios (benignRatio, helpfulRatio) asked for and the candidates that were
-   * left (before the answer checks): present only when the seeds ran short. */
+  /** What the over-refusal probe asked, how many the model refused, how many calls or judges failed;
+   * `unseen`: the same for the look-alikes no earlier round trained on (asked first), the share of
+   * the probe that measures how far learnt refusals reach rather than what the model memorised. */
+  overRefusalProbe?: {
+    asked: number;
+    refused: number;
+    failed: number;
+    unseen: { asked: number; refused: number };
+  };
   /** Multi-turn vulnerabilities, the siblings their attacks gave (multi-turn.ts), and the ids of
    * those that got none because the attack could not be run (no model, or no attacker). */
   multiTurn?: { vulnerabilities: number; siblings: number; without: string[] };
+  /** Counterparts the ratios (benignRatio, helpfulRatio) asked for and the candidates that were
+   * left (before the answer checks): present only when the seeds ran short. */
   shortfall?: {
     benign?: { wanted: number; got: number };
     helpful?: { wanted: number; got: number };

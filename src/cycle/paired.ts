@@ -1,0 +1,92 @@
+// The change since round 0 item by item. Every round benchmarks the same items, so a rise in VPRR or
+// a fall in helpfulness is a count of items that went one way against those that went the other,
+// and McNemar's exact test says how often a difference that large comes by chance. At 117
+// look-alikes one item is 0.85 points: a 3-point bound is crossed by four items, which the test
+// cannot tell from noise. The criteria stay as configured; this tells the reader what a miss means.
+import { passTally, refusalTally } from '../bench/index.js';
+import type { Tally } from '../bench/metrics.js';
+import type { ItemResult } from '../bench/types.js';
+import type { Store } from '../store/index.js';
+import type { PairedChange } from './criteria.js';
+
+interface StoredSuite {
+  name: string;
+  kind: string;
+  items: ItemResult[];
+}
+
+/** The attack-split suites a round stored, as the summary reads them: one per kind, the built-in
+ * suite of that kind, else the first custom one (bench/run.ts `summarise`). */
+function suitesOf(store: Store, runId: string, round: number): Map<string, StoredSuite> {
+  const rows = store
+    .listBenchResults(runId, round)
+    .filter((r) => (r.metrics as { split?: string }).split === 'attack');
+  const out = new Map<string, StoredSuite>();
+  for (const r of rows) {
+    const kind = String((r.metrics as { kind?: string }).kind);
+    const s = { name: r.suite, kind, items: (r.items ?? []) as ItemResult[] };
+    const had = out.get(kind);
+    if (!had || (had.name !== kind && s.name === kind)) out.set(kind, s);
+  }
+  return out;
+}
+
+const itemKey = (i: ItemResult) => `${i.seedId}\u0000${i.technique}\u0000${i.shape ?? ''}`;
+
+/** Items decided (success or failure) in both rounds, and how many moved each way. `worse` counts
+ * items whose tally became `bad` since round 0. */
+export function pairedChange(
+  before: ItemResult[],
+  after: ItemResult[],
+  tally: (i: ItemResult) => Tally,
+  bad: Tally,
+): PairedChange {
+  const then = new Map(before.map((i) => [itemKey(i), tally(i)]));
+  let pairs = 0;
+  let worse = 0;
+  let better = 0;
+  for (const i of after) {
+    const a = then.get(itemKey(i));
+    const b = tally(i);
+    if ((a !== 'success' && a !== 'failure') || (b !== 'success' && b !== 'failure')) continue;
+    pairs++;
+    if (a !== b) b === bad ? worse++ : better++;
+  }
+  return { pairs, worse, better, p: mcnemarExact(worse, better) };
+}
+
+/** Two-sided exact McNemar test: the chance of a split at least this uneven among the items that
+ * changed, were either direction equally likely. */
+export function mcnemarExact(b: number, c: number): number {
+  const n = b + c;
+  if (n === 0) return 1;
+  let tail = 0;
+  let term = 0.5 ** n; // C(n, 0) / 2^n
+  for (let k = 0; k <= Math.min(b, c); k++) {
+    tail += term;
+    term = (term * (n - k)) / (k + 1);
+  }
+  return Math.min(1, 2 * tail);
+}
+
+/** VPRR and helpfulness item by item against round 0, for the round's metrics (absent in round 0,
+ * and for a suite either round did not run). */
+export function pairedChanges(
+  store: Store,
+  runId: string,
+  round: number,
+): { vprr_change?: PairedChange; helpfulness_change?: PairedChange } {
+  if (round === 0) return {};
+  const base = suitesOf(store, runId, 0);
+  const now = suitesOf(store, runId, round);
+  const out: { vprr_change?: PairedChange; helpfulness_change?: PairedChange } = {};
+  const over = [base.get('overrefusal'), now.get('overrefusal')];
+  if (over[0] && over[1]) {
+    const benign = (s: StoredSuite) => s.items.filter((i) => i.kind === 'benign');
+    out.vprr_change = pairedChange(benign(over[0]), benign(over[1]), (i) => refusalTally(i), 'success');
+  }
+  const help = [base.get('helpfulness'), now.get('helpfulness')];
+  if (help[0] && help[1])
+    out.helpfulness_change = pairedChange(help[0].items, help[1].items, passTally, 'failure');
+  return out;
+}
