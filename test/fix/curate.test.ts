@@ -123,6 +123,27 @@ function scriptedModel(
   };
 }
 
+/** curate in round 1 with no vulnerability and no attempt, only the model to probe (rng 5). */
+function curateNothingToFix(
+  config: { overRefusalProbe: number },
+  target: Target,
+  curatedBefore?: TrainingRecord[],
+): Promise<CurateResult> {
+  return curate({
+    round: 1,
+    runId: RUN,
+    vulnerabilities: [],
+    attempts: [],
+    seeds,
+    heldOut: { texts: heldOutTexts(seeds) },
+    config,
+    ...(curatedBefore && { curatedBefore }),
+    target,
+    judges: { refusal: judges.refusal, attack: judges.attack },
+    rng: createRng(5),
+  });
+}
+
 /** A model that complies with every harmful request it recognises and refuses everything else. */
 const complyWithHarmful = (seed: Seed | undefined) =>
   seed?.kind === 'harmful' ? complianceAnswer(seed) : "I'm sorry, but I can't help with that request.";
@@ -490,18 +511,7 @@ describe('curate', () => {
         return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
       },
     };
-    const res = await curate({
-      round: 1,
-      runId: RUN,
-      vulnerabilities: [],
-      attempts: [],
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: { overRefusalProbe: 1000 },
-      target: candidate,
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(5),
-    });
+    const res = await curateNothingToFix({ overRefusalProbe: 1000 }, candidate);
     const trainLookAlikes = seeds.filter(
       (x) => (x.kind === 'benign' || x.kind === 'helpful') && x.split === 'train',
     );
@@ -537,18 +547,11 @@ describe('curate', () => {
   it('asks first the look-alikes no earlier round trained on, and counts them apart', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it refuses every request.
     const asked: string[] = [];
-    const refuser: Target = {
-      id: 'scripted-fake-refuser',
-      async chat(messages) {
-        asked.push(messages.at(-1)?.content ?? '');
-        return {
-          text: "I'm sorry, but I can't help with that.",
-          finishReason: 'stop',
-          usage: { promptTokens: 1, completionTokens: 1 },
-          latencyMs: 0,
-        };
-      },
-    };
+    const refuser = scriptedModel(
+      'scripted-fake-refuser',
+      () => "I'm sorry, but I can't help with that.",
+      (m) => asked.push(m.at(-1)?.content ?? ''),
+    );
     const lookAlikes = seeds.filter(
       (x) => (x.kind === 'benign' || x.kind === 'helpful') && x.split === 'train',
     );
@@ -569,19 +572,7 @@ describe('curate', () => {
       provenance: { source: 'benign_counterpart', seedId: x.id, round: 0 },
     }));
     const limit = unseen.length + 5;
-    const res = await curate({
-      round: 1,
-      runId: RUN,
-      vulnerabilities: [],
-      attempts: [],
-      seeds,
-      heldOut: { texts: heldOutTexts(seeds) },
-      config: { overRefusalProbe: limit },
-      curatedBefore: earlier,
-      target: refuser,
-      judges: { refusal: judges.refusal, attack: judges.attack },
-      rng: createRng(5),
-    });
+    const res = await curateNothingToFix({ overRefusalProbe: limit }, refuser, earlier);
     expect(asked.length).toBe(limit);
     // Every unseen look-alike (French benign ones, then helpful tasks) before any the model saw.
     const unseenTexts = new Set(unseen.map((x) => x.text));
