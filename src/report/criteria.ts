@@ -158,7 +158,14 @@ export function evaluateRules(data: ReportData, rules: FailRule[]): CriterionRes
   return [
     ...(finished ? [finished] : []),
     ...rules.map((r) => {
-      const check = checkRule(r, (round?.figures ?? {}) as RoundMetrics, baseline);
+      // The figures, and the item-level changes since round 0 that a failed rise or drop explains
+      // itself with (objects, so not among the figures).
+      const now = {
+        ...(round?.figures ?? {}),
+        vprr_change: round?.rawMetrics.vprr_change,
+        helpfulness_change: round?.rawMetrics.helpfulness_change,
+      } as RoundMetrics;
+      const check = checkRule(r, now, baseline);
       const at = round ? ` in round ${round.round}` : '';
       return {
         ...check,

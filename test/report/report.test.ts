@@ -284,6 +284,27 @@ describe('criteria', () => {
   });
 });
 
+describe('a failed rise in the report', () => {
+  it('says how many items moved each way since round 0, as the cycle does', () => {
+    const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+    fx.store.upsertRound(run.id, 0, { status: 'done', metrics: { asr: 1, vprr: 0, helpfulness: 0.9 } });
+    // As the cycle stores them (cycle/paired.ts): 4 of 117 look-alikes refused that round 0 answered.
+    const vprr_change = { pairs: 117, worse: 4, better: 0, p: 0.125 };
+    fx.store.upsertRound(run.id, 1, {
+      status: 'done',
+      metrics: { asr: 0, vprr: 4 / 117, helpfulness: 0.9, vprr_change },
+    });
+    fx.store.updateRun(run.id, { status: 'done' });
+    const data = collectReportData(fx.store, run.id);
+    const [rise] = evaluateRules(data, parseFailOn('vprr_rise>0.03'));
+    expect(rise).toMatchObject({ round: 1, pass: false });
+    expect(rise.message).toBe(
+      'vprr_rise = 0.0342 in round 1 (fails when > 0.03): 4 look-alikes refused now that round 0 answered, 0 the other way, of 117 decided in both (exact McNemar p = 0.125; could be chance: more benchmark items would tell)',
+    );
+    expect(renderMarkdown(data, [rise])).toContain('4 look-alikes refused now that round 0 answered');
+  });
+});
+
 describe('a run with nothing measured yet', () => {
   it('renders every format, and criteria fail as not measured', async () => {
     const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1 });
