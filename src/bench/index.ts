@@ -41,6 +41,7 @@ export {
   loadCustomRows,
   type RunBenchOptions,
   runBench,
+  suiteOfKind,
   summarise,
 } from './run.js';
 export { groundednessSuite } from './suites/groundedness.js';

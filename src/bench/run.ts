@@ -298,7 +298,10 @@ function r(m: RateOrMean | undefined): number | undefined {
 }
 
 /** The suite of a kind that the summary reads: the built-in one, else the first custom one. */
-function suiteOfKind(reports: SuiteReport[], kind: string): SuiteReport | undefined {
+export function suiteOfKind<S extends { name: string; kind: string }>(
+  reports: S[],
+  kind: string,
+): S | undefined {
   return reports.find((s) => s.kind === kind && s.name === kind) ?? reports.find((s) => s.kind === kind);
 }
 

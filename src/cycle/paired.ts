@@ -3,7 +3,7 @@
 // and McNemar's exact test says how often a difference that large comes by chance. At 117
 // look-alikes one item is 0.85 points: a 3-point bound is crossed by four items, which the test
 // cannot tell from noise. The criteria stay as configured; this tells the reader what a miss means.
-import { passTally, refusalTally } from '../bench/index.js';
+import { passTally, refusalTally, suiteOfKind } from '../bench/index.js';
 import type { Tally } from '../bench/metrics.js';
 import type { ItemResult } from '../bench/types.js';
 import type { Store } from '../store/index.js';
@@ -15,20 +15,16 @@ interface StoredSuite {
   items: ItemResult[];
 }
 
-/** The attack-split suites a round stored, as the summary reads them: one per kind, the built-in
- * suite of that kind, else the first custom one (bench/run.ts `summarise`). */
-function suitesOf(store: Store, runId: string, round: number): Map<string, StoredSuite> {
-  const rows = store
+/** The attack-split suites a round stored. */
+function suitesOf(store: Store, runId: string, round: number): StoredSuite[] {
+  return store
     .listBenchResults(runId, round)
-    .filter((r) => (r.metrics as { split?: string }).split === 'attack');
-  const out = new Map<string, StoredSuite>();
-  for (const r of rows) {
-    const kind = String((r.metrics as { kind?: string }).kind);
-    const s = { name: r.suite, kind, items: (r.items ?? []) as ItemResult[] };
-    const had = out.get(kind);
-    if (!had || (had.name !== kind && s.name === kind)) out.set(kind, s);
-  }
-  return out;
+    .filter((r) => (r.metrics as { split?: string }).split === 'attack')
+    .map((r) => ({
+      name: r.suite,
+      kind: String((r.metrics as { kind?: string }).kind),
+      items: (r.items ?? []) as ItemResult[],
+    }));
 }
 
 const itemKey = (i: ItemResult) => `${i.seedId}\u0000${i.technique}\u0000${i.shape ?? ''}`;
@@ -80,12 +76,13 @@ export function pairedChanges(
   const base = suitesOf(store, runId, 0);
   const now = suitesOf(store, runId, round);
   const out: { vprr_change?: PairedChange; helpfulness_change?: PairedChange } = {};
-  const over = [base.get('overrefusal'), now.get('overrefusal')];
+  // The suite of each kind that the round's figures were read from (bench/run.ts `summarise`).
+  const over = [suiteOfKind(base, 'overrefusal'), suiteOfKind(now, 'overrefusal')];
   if (over[0] && over[1]) {
     const benign = (s: StoredSuite) => s.items.filter((i) => i.kind === 'benign');
     out.vprr_change = pairedChange(benign(over[0]), benign(over[1]), (i) => refusalTally(i), 'success');
   }
-  const help = [base.get('helpfulness'), now.get('helpfulness')];
+  const help = [suiteOfKind(base, 'helpfulness'), suiteOfKind(now, 'helpfulness')];
   if (help[0] && help[1])
     out.helpfulness_change = pairedChange(help[0].items, help[1].items, passTally, 'failure');
   return out;
