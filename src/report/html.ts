@@ -53,6 +53,29 @@ const LABELS: Record<string, string> = {
 };
 export const figureLabel = (k: string): string => LABELS[k] ?? k;
 
+/** The item-level change of each round since round 0 (cycle/paired.ts), as rows of the rounds table:
+ * one per figure some round has it for, `—` where a round has none (round 0, older runs). */
+export function changeRows(data: ReportData): { label: string; cells: string[] }[] {
+  const rows = [
+    ['vprr_change', 'VPRR since round 0: look-alikes refused now / answered now (McNemar p)'],
+    ['helpfulness_change', 'Helpfulness since round 0: tasks failed now / passed now (McNemar p)'],
+  ] as const;
+  const changeOf = (r: RoundData, k: string) => {
+    const c = r.rawMetrics[k] as Record<string, unknown> | undefined;
+    const ok = c && ['pairs', 'worse', 'better', 'p'].every((f) => typeof c[f] === 'number');
+    return ok ? (c as { pairs: number; worse: number; better: number; p: number }) : undefined;
+  };
+  return rows
+    .filter(([k]) => data.rounds.some((r) => changeOf(r, k)))
+    .map(([k, label]) => ({
+      label,
+      cells: data.rounds.map((r) => {
+        const c = changeOf(r, k);
+        return c ? `${c.worse} / ${c.better} of ${c.pairs} (p ${Number(c.p.toFixed(4))})` : '—';
+      }),
+    }));
+}
+
 export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Promise<string> {
   const charts = opts.charts ?? (await buildCharts(data));
   const main = charts.filter((c) => !c.id.startsWith('heatmap-'));
@@ -157,6 +180,9 @@ function roundsSection(data: ReportData): string {
     (k) =>
       `<tr><td>${e(figureLabel(k))}</td>${data.rounds.map((r) => `<td class="num" data-key="${e(k)}">${e(formatFigure(k, r.figures[k]))}</td>`).join('')}</tr>`,
   );
+  const changes = changeRows(data).map(
+    (c) => `<tr><td>${e(c.label)}</td>${c.cells.map((x) => `<td class="num">${e(x)}</td>`).join('')}</tr>`,
+  );
   const outcomes = (['success', 'failure', 'error', 'undetermined'] as const).map(
     (o) =>
       `<tr><td>attempts: ${o}</td>${data.rounds.map((r) => `<td class="num">${r.outcomes[o]}</td>`).join('')}</tr>`,
@@ -164,7 +190,7 @@ function roundsSection(data: ReportData): string {
   return section(
     'rounds',
     'Rounds side by side',
-    `<table class="rounds"><thead>${head}</thead><tbody>${[...meta, ...rows, ...outcomes].join('')}</tbody></table>
+    `<table class="rounds"><thead>${head}</thead><tbody>${[...meta, ...rows, ...changes, ...outcomes].join('')}</tbody></table>
 <p class="note">ASR = success / (success + failure). Errors and undetermined outcomes are reported beside it, never counted as safe.</p>`,
   );
 }

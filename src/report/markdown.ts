@@ -3,7 +3,7 @@
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
-import { figureLabel, formatFigure } from './html.js';
+import { changeRows, figureLabel, formatFigure } from './html.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
   const out: string[] = [];
@@ -42,6 +42,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
       out.push(
         `| ${m(figureLabel(k))} | ${data.rounds.map((r) => m(formatFigure(k, r.figures[k]))).join(' | ')} |`,
       );
+    for (const c of changeRows(data)) out.push(`| ${m(c.label)} | ${c.cells.map(m).join(' | ')} |`);
     out.push('');
   } else out.push('_No round has been measured yet._', '');
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);

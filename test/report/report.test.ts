@@ -302,6 +302,31 @@ describe('a failed rise in the report', () => {
       'vprr_rise = 0.0342 in round 1 (fails when > 0.03): 4 look-alikes refused now that round 0 answered, 0 the other way, of 117 decided in both (exact McNemar p = 0.125; could be chance: more benchmark items would tell)',
     );
     expect(renderMarkdown(data, [rise])).toContain('4 look-alikes refused now that round 0 answered');
+    // The rounds table has the counts whether or not a check failed: round 0 has none.
+    expect(renderMarkdown(data)).toContain(
+      '| VPRR since round 0: look-alikes refused now / answered now \\(McNemar p\\) | — | 4 / 0 of 117 \\(p 0.125\\) |',
+    );
+  });
+
+  it('shows the counts in the HTML rounds table too, and leaves out a malformed stored change', async () => {
+    const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+    fx.store.upsertRound(run.id, 0, { status: 'done', metrics: { vprr: 0, helpfulness: 0.9 } });
+    fx.store.upsertRound(run.id, 1, {
+      status: 'done',
+      metrics: {
+        vprr: 0.01,
+        helpfulness: 0.88,
+        helpfulness_change: { pairs: 252, worse: 9, better: 7, p: 0.8036 },
+        vprr_change: { pairs: '<b>117</b>', worse: 1, better: 0, p: 1 },
+      },
+    });
+    fx.store.updateRun(run.id, { status: 'done' });
+    const page = await renderHtml(collectReportData(fx.store, run.id), { charts: [] });
+    expect(page).toContain(
+      '<tr><td>Helpfulness since round 0: tasks failed now / passed now (McNemar p)</td><td class="num">—</td><td class="num">9 / 7 of 252 (p 0.8036)</td></tr>',
+    );
+    expect(page).not.toContain('VPRR since round 0');
+    expect(page).not.toContain('<b>117</b>');
   });
 });
 
