@@ -1,6 +1,7 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
 import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
+import type { PairedChange } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
@@ -63,7 +64,7 @@ export function changeRows(data: ReportData): { label: string; cells: string[] }
   const changeOf = (r: RoundData, k: string) => {
     const c = r.rawMetrics[k] as Record<string, unknown> | undefined;
     const ok = c && ['pairs', 'worse', 'better', 'p'].every((f) => typeof c[f] === 'number');
-    return ok ? (c as { pairs: number; worse: number; better: number; p: number }) : undefined;
+    return ok ? (c as unknown as PairedChange) : undefined;
   };
   return rows
     .filter(([k]) => data.rounds.some((r) => changeOf(r, k)))
