@@ -1,17 +1,9 @@
+import type { SliceStats } from '../break/redteam.js';
 import type { RoundMetrics } from './criteria.js';
 
 interface BenchStep {
   main: Record<string, unknown>;
   heldback: Record<string, unknown>;
-}
-
-interface SliceStats {
-  attempts: number;
-  success: number;
-  failure: number;
-  error: number;
-  undetermined: number;
-  asr: number | null;
 }
 
 interface RedteamStep extends SliceStats {
