@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
-import { type Config, DEFAULT_CONFIG_FILE, loadConfig, redactText } from '../config/index.js';
+import { type Config, DEFAULT_CONFIG_FILE, loadConfig, REDACTED, redactText } from '../config/index.js';
 import {
   BreakfixError,
   InputError,
@@ -117,6 +117,25 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     store ??= openStore(storePath);
     return store;
   };
+  /** A stored model keeps a spec's URL with its credentials redacted (the store holds no secret):
+   * the configured role it was shown for is the spec to call. One with no such role fails here,
+   * before requests that would send "[redacted]" as a password. */
+  const configuredSpec = (spec: string): string => {
+    if (!spec.includes(REDACTED)) return spec;
+    for (const role of Object.values(config.roles)) {
+      if (typeof role !== 'string' || role === spec) continue;
+      try {
+        if (redactText(resolveTargetConfig(role, config).name) === spec) return role;
+      } catch {
+        // a role that does not resolve is reported where it is used
+      }
+    }
+    throw new BreakfixError(
+      `target ${spec}: the stored spec's credentials are redacted, and no role of the config names its URL`,
+      'input',
+      'set roles.target (or the role it had) to the spec with its credentials, as when the run started',
+    );
+  };
   const ctx: Context = {
     config,
     configFile: configFile ? resolve(configFile) : undefined,
@@ -152,7 +171,8 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     note(line) {
       if (!quiet && !json) process.stderr.write(`${line}\n`);
     },
-    target(nameOrSpec) {
+    target(asGiven) {
+      const nameOrSpec = configuredSpec(asGiven);
       // One instance per name, so its concurrency and rate limits are shared by every caller.
       const existing = targets.get(nameOrSpec);
       if (existing) return existing;

@@ -13,7 +13,7 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
-import { ANTHROPIC, apiKeyFor, baseURLOf } from './endpoint.js';
+import { ANTHROPIC, baseURLOf, endpointAuth } from './endpoint.js';
 import { registerSdkErrors, toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
 
@@ -25,10 +25,10 @@ export function anthropicTargetId(cfg: Pick<AnthropicTargetConfig, 'model' | 'ba
 }
 
 export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropicTargetId(cfg)): Target {
-  const baseURL = baseURLOf(cfg);
-  registerURLSecrets(baseURL);
+  const configuredURL = baseURLOf(cfg);
+  registerURLSecrets(configuredURL);
   // A missing key is found now; the SDK is loaded when the first request is sent.
-  const apiKey = apiKeyFor(ANTHROPIC, cfg.apiKey, baseURL);
+  const { url: baseURL, apiKey, basicAuth } = endpointAuth(ANTHROPIC, cfg.apiKey, configuredURL);
   let sdk: Promise<Anthropic> | undefined;
   const client = () =>
     (sdk ??= import('@anthropic-ai/sdk').then((m) => {
@@ -38,6 +38,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         apiKey: apiKey ?? 'no-key',
         // Explicit, so the endpoint is the one the id and the cache key name, whatever the client reads.
         baseURL,
+        ...(basicAuth && { defaultHeaders: { authorization: basicAuth } }),
         maxRetries: 0,
         timeout: cfg.timeoutMs + 5_000,
       });

@@ -85,6 +85,46 @@ export function apiKeyFor(p: Provider, configured: string | undefined, baseURL: 
   return undefined;
 }
 
+/** A base URL's user and password (`https://user:pass@host/v1`), taken out: fetch refuses a URL that
+ * holds credentials, and a client given one whole sends its own Authorization header instead. They
+ * go as HTTP Basic auth, which is what a server behind such a URL (a proxy with basic auth) asks
+ * for; the header is registered as a secret, like the URL itself. */
+function splitURLCredentials(baseURL: string): { url: string; basicAuth?: string } {
+  const u = new URL(baseURL);
+  if (!u.username && !u.password) return { url: baseURL };
+  const basicAuth = `Basic ${Buffer.from(
+    `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`,
+  ).toString('base64')}`;
+  registerSecret(basicAuth);
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), basicAuth };
+}
+
+/** Where a target's requests go and what authenticates them: the base URL without its credentials,
+ * the API key due there (apiKeyFor), and the URL's credentials as Basic auth. A key and URL
+ * credentials together would both be the Authorization header (the Anthropic client, given one,
+ * drops its x-api-key), so that is a ConfigError before any request, unless the target sets its
+ * own Authorization header. */
+export function endpointAuth(
+  p: Provider,
+  configuredKey: string | undefined,
+  configuredURL: string,
+  ownAuthorization = false,
+): { url: string; apiKey?: string; basicAuth?: string } {
+  const { url, basicAuth } = splitURLCredentials(configuredURL);
+  const apiKey = apiKeyFor(p, configuredKey, configuredURL);
+  if (basicAuth && apiKey && !ownAuthorization)
+    throw new ConfigError(
+      `the base URL ${redactURL(configuredURL)} holds a user and password and an API key is set too: both would be the Authorization header`,
+      undefined,
+      undefined,
+      undefined,
+      'keep one: the user and password in the URL (sent as HTTP Basic auth) or the apiKey',
+    );
+  return { url, ...(apiKey && { apiKey }), ...(basicAuth && { basicAuth }) };
+}
+
 /** Cache-key material for the parts of an endpoint its target id hides (credentials, query values
  * redactURL replaces): two endpoints that show the same id must not share cached replies. Hashed, so
  * no credential is kept even in key material. Empty for a URL the id shows whole, which keeps the

@@ -20,7 +20,7 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
-import { apiKeyFor, baseURLOf, OPENAI } from './endpoint.js';
+import { baseURLOf, endpointAuth, OPENAI } from './endpoint.js';
 import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient } from './http-json.js';
 
@@ -69,15 +69,22 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
 }
 
 export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(cfg)): Target {
-  const baseURL = baseURLOf(cfg);
-  registerURLSecrets(baseURL);
+  const configuredURL = baseURLOf(cfg);
+  registerURLSecrets(configuredURL);
+  const ownAuthorization = 'authorization' in lowerKeys(cfg.headers ?? {});
+  const {
+    url: baseURL,
+    apiKey: key,
+    basicAuth,
+  } = endpointAuth(OPENAI, cfg.apiKey, configuredURL, ownAuthorization);
   // Local servers need no key, but OpenAI-compatible clients always send one: send a placeholder.
-  const apiKey = apiKeyFor(OPENAI, cfg.apiKey, baseURL) ?? 'no-key';
+  const apiKey = key ?? 'no-key';
+  const authorization = basicAuth ?? `Bearer ${apiKey}`;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
     'user-agent': 'breakfix',
-    authorization: `Bearer ${apiKey}`,
+    authorization,
     ...(cfg.organization ? { 'openai-organization': cfg.organization } : {}),
     ...lowerKeys(cfg.headers ?? {}),
   };
@@ -95,7 +102,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // (null: the client would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID for any host)
         organization: cfg.organization ?? null,
         project: null,
-        defaultHeaders: cfg.headers,
+        defaultHeaders: basicAuth
+          ? { authorization: basicAuth, ...lowerKeys(cfg.headers ?? {}) }
+          : cfg.headers,
         maxRetries: 0,
         // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
         timeout: cfg.timeoutMs + 5_000,

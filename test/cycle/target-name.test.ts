@@ -42,9 +42,27 @@ describe('breakfix cycle: a target spec with URL credentials', () => {
     const r = await runCli(['cycle', '--json'], { cwd });
     expect([0, 1], r.stderr).toContain(r.code);
     expect(fake.requests).toBeGreaterThan(0);
+    // The credentials reach the endpoint, as HTTP Basic auth, and never the store or the output.
+    const basic = `Basic ${Buffer.from(`qa:${password}`).toString('base64')}`;
+    expect(fake.log.length).toBeGreaterThan(0);
+    expect(fake.log.every((l) => l.headers.authorization === basic)).toBe(true);
     expect(JSON.parse(r.stdout).rounds).toHaveLength(1);
     expect(r.stdout + r.stderr).not.toContain(password);
     for (const f of filesUnder(join(cwd, '.breakfix')))
       expect(readFileSync(f).includes(password), f).toBe(false);
   }, 120_000);
+
+  it('a stored spec with redacted credentials and no role naming its URL is refused (exit 2), never sent', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-cycle-spec-'));
+    const before = fake.requests;
+    const r = await runCli(
+      ['chat', '--target', `openai:fm@http://[redacted]:[redacted]@127.0.0.1:${fake.port}/v1`, 'hi'],
+      {
+        cwd,
+      },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/credentials are redacted, and no role of the config names its URL/);
+    expect(fake.requests).toBe(before);
+  });
 });

@@ -64,11 +64,13 @@ async function echoKey401(): Promise<{ url: string; keys: string[] }> {
 }
 
 /** SCRIPTED FAKE Anthropic Messages endpoint: answers `text`, records the keys it was sent. */
-async function fakeAnthropic(text: string): Promise<{ url: string; keys: string[] }> {
+async function fakeAnthropic(text: string): Promise<{ url: string; keys: string[]; auths: string[] }> {
   const keys: string[] = [];
+  const auths: string[] = [];
   const url = await listen(
     createServer((req, res) => {
       keys.push(keyOf(req));
+      auths.push(String(req.headers.authorization ?? ''));
       req.resume().on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -85,7 +87,7 @@ async function fakeAnthropic(text: string): Promise<{ url: string; keys: string[
       });
     }),
   );
-  return { url, keys };
+  return { url, keys, auths };
 }
 
 async function fakeOpenAI(): Promise<FakeServer> {
@@ -261,4 +263,55 @@ describe('a base URL with a query (Azure: ?api-version=…)', () => {
       ]);
     });
   }
+});
+
+describe('a base URL with a user and password (a proxy with basic auth)', () => {
+  // 'p@ss' percent-encoded in the URL, as a URL must hold it.
+  const withCredentials = (url: string) => url.replace('http://', 'http://qa:p%40ss@');
+  const basic = `Basic ${Buffer.from('qa:p@ss').toString('base64')}`;
+
+  for (const stream of [false, true]) {
+    it(`sends them as HTTP Basic auth, not in the URL${stream ? ' (streaming)' : ''}`, async () => {
+      const s = await fakeOpenAI();
+      env();
+      const baseURL = withCredentials(s.url);
+      const cfg = openaiTargetSchema.parse({ type: 'openai', model: 'm', baseURL, stream, cache: false });
+      const t = createTarget(cfg, {});
+      expect((await t.chat(hi)).text).toBe('You said: hi');
+      expect(s.log.map((l) => l.headers.authorization)).toEqual([basic]);
+      expect(t.id).not.toContain('p%40ss');
+      // The header is a secret like the URL: a server echoing it back is scrubbed.
+      expect(redactText(`got ${basic}`)).not.toContain(basic.slice(6));
+    });
+  }
+
+  it('with an API key as well is a ConfigError before any request (both would be the Authorization header)', async () => {
+    const s = await fakeOpenAI();
+    env();
+    const cfg = openaiTargetSchema.parse({
+      type: 'openai',
+      model: 'm',
+      baseURL: withCredentials(s.url),
+      apiKey: ENV_KEY,
+      cache: false,
+    });
+    expect(() => createTarget(cfg, {})).toThrow(ConfigError);
+    expect(() => createTarget(cfg, {})).toThrow(/user and password and an API key/);
+    // A header the config sets itself decides.
+    const own = openaiTargetSchema.parse({ ...cfg, headers: { Authorization: 'Token x' } });
+    await createTarget(own, {}).chat(hi);
+    expect(s.log.map((l) => l.headers.authorization)).toEqual(['Token x']);
+  });
+
+  it('an Anthropic endpoint gets them as Basic auth; with an apiKey as well, a ConfigError', async () => {
+    const a = await fakeAnthropic('ok');
+    env();
+    const yaml = (key: string) =>
+      `targets:\n  c:\n    type: anthropic\n    model: c\n    baseURL: ${withCredentials(a.url)}\n${key}`;
+    const config = parseConfig(yaml(''), 'x.yaml');
+    expect((await createTarget('c', { config }).chat(hi)).text).toBe('ok');
+    expect(a.auths).toEqual([basic]);
+    const both = parseConfig(yaml(`    apiKey: ${ENV_KEY}\n`), 'x.yaml');
+    expect(() => createTarget('c', { config: both })).toThrow(/user and password and an API key/);
+  });
 });
