@@ -304,39 +304,36 @@ describe('breakfix redteam: resuming on other data', () => {
   }, 90_000);
 });
 
-describe.skipIf(!existsSync(join(import.meta.dirname, '../../models/breakfix-tiny-base/config.json')))(
-  'breakfix redteam: resuming on another checkpoint',
-  () => {
-    it('a --run-id on an embedded checkpoint replaced since it started exits 2 and runs nothing', async () => {
-      const dir = tmp();
-      const ckpt = join(dir, 'ckpt');
-      cpSync(join(import.meta.dirname, '../../models/breakfix-tiny-base'), ckpt, { recursive: true });
-      const db = join(dir, 's.db');
-      const args = ['redteam', '-t', `embedded:${ckpt}`, '--store', db, '--run-id', 'rt', '--budget', '2'];
-      // (The exit code says what the two attempts found, not the subject here.)
-      const first = await runCli([...args, '--json'], dir);
-      expect(JSON.parse(first.stdout), first.stderr).toMatchObject({ ran: 2 });
-      const same = await runCli([...args, '--json'], dir);
-      expect(JSON.parse(same.stdout), same.stderr).toMatchObject({ resumed: 2, ran: 0 });
-      // Retrained in place: the same path, other weights.
-      const weights = join(ckpt, 'model.safetensors');
-      const bytes = readFileSync(weights);
-      bytes[bytes.length - 1] ^= 1;
-      writeFileSync(weights, bytes);
-      const replaced = await runCli(args, dir);
-      expect(replaced.status).toBe(2);
-      expect(replaced.stderr).toMatch(
-        /run rt attacked another checkpoint of embedded:.*ckpt .*; use a new --run-id/,
-      );
-      const store = openStore(db);
-      try {
-        expect(store.listAttempts({ runId: 'rt' })).toHaveLength(2);
-      } finally {
-        store.close();
-      }
-    }, 120_000);
-  },
-);
+describe('breakfix redteam: resuming on another checkpoint', () => {
+  it('a --run-id on an embedded checkpoint replaced since it started exits 2 and runs nothing', async () => {
+    const dir = tmp();
+    const ckpt = join(dir, 'ckpt');
+    cpSync(join(import.meta.dirname, '../../models/breakfix-tiny-base'), ckpt, { recursive: true });
+    const db = join(dir, 's.db');
+    const args = ['redteam', '-t', `embedded:${ckpt}`, '--store', db, '--run-id', 'rt', '--budget', '2'];
+    // (The exit code says what the two attempts found, not the subject here.)
+    const first = await runCli([...args, '--json'], dir);
+    expect(JSON.parse(first.stdout), first.stderr).toMatchObject({ ran: 2 });
+    const same = await runCli([...args, '--json'], dir);
+    expect(JSON.parse(same.stdout), same.stderr).toMatchObject({ resumed: 2, ran: 0 });
+    // Retrained in place: the same path, other weights.
+    const weights = join(ckpt, 'model.safetensors');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(weights, bytes);
+    const replaced = await runCli(args, dir);
+    expect(replaced.status).toBe(2);
+    expect(replaced.stderr).toMatch(
+      /run rt attacked another checkpoint of embedded:.*ckpt .*; use a new --run-id/,
+    );
+    const store = openStore(db);
+    try {
+      expect(store.listAttempts({ runId: 'rt' })).toHaveLength(2);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
 
 describe('breakfix redteam: budget options', () => {
   it('--budget and --tokens must be ≥ 1 and --seconds > 0 (a decimal is fine), as in the config', async () => {

@@ -67,10 +67,10 @@ describe('config: alias bombs', () => {
     ['a billion laughs (mappings)', mapBomb(30, 10)],
   ] as const)
     it(`${name} is refused at once`, () => {
-      const started = Date.now();
+      // The alias cap refuses before expanding: a bomb that got expanded would exhaust memory or the
+      // test's timeout, not return this error.
       const err = errorOf(() => parseConfig(yaml, 'cfg.yaml'));
       expect(err.message).toMatch(/invalid YAML: Excessive alias count/);
-      expect(Date.now() - started).toBeLessThan(2000);
     });
 });
 

@@ -5,8 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
 import {
   configJsonSchema,
-  configSchema,
-  defaultConfig,
   isOpenAIReasoningModel,
   loadConfig,
   parseConfig,
@@ -54,8 +52,7 @@ describe('defaults', () => {
     expect(c.train.embedded.sft.steps).toBeGreaterThan(0);
   });
 
-  it('defaultConfig equals parsing {} and keeps the candidate when other targets are added', () => {
-    expect(defaultConfig()).toEqual(configSchema.parse({}));
+  it('keeps the candidate when other targets are added', () => {
     const c = parseConfig('targets:\n  judge:\n    type: openai\n    model: m\n', 'x.yaml');
     expect(Object.keys(c.targets).sort()).toEqual(['candidate', 'judge']);
     expect(c.targets.judge).toMatchObject({ type: 'openai', retries: 4, timeoutMs: 60000, stream: false });

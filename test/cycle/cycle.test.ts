@@ -8,11 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { chooseRelease } from '../../src/cycle/release.js';
-import {
-  baseModel as base,
-  miniCycleConfig as miniConfig,
-  runBreakfix as run,
-} from '../reliability/helpers-cycle.js';
+import { miniCycleConfig as miniConfig, runBreakfix as run } from '../reliability/helpers-cycle.js';
 
 const dirs: string[] = [];
 
@@ -44,7 +40,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(base))('breakfix cycle (miniature, embedded base model)', () => {
+describe('breakfix cycle (miniature, embedded base model)', () => {
   let uninterrupted: ReturnType<typeof storedResults>;
 
   it('runs two rounds end to end and prints the per-round JSON', async () => {

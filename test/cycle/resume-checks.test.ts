@@ -21,7 +21,6 @@ import { openStore } from '../../src/store/index.js';
 import { type CliRun, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const base = join(root, 'models/breakfix-tiny-base/config.json');
 const dirs: string[] = [];
 
 /** CLI processes still running: a test that times out must not leave a cycle running after it. */
@@ -142,7 +141,7 @@ function readRuns(db: string) {
   }
 }
 
-describe.skipIf(!existsSync(base))('breakfix cycle --resume: the run as it started', () => {
+describe('breakfix cycle --resume: the run as it started', () => {
   const dir = tempDir();
   const db = join(dir, 'b.db');
   let runId = '';
@@ -224,26 +223,23 @@ describe.skipIf(!existsSync(base))('breakfix cycle --resume: the run as it start
   }, 120_000);
 });
 
-describe.skipIf(!existsSync(base))(
-  'breakfix cycle --resume --rounds: a new limit for an unfinished run',
-  () => {
-    it('extends the run, and a later resume keeps the new limit', async () => {
-      const dir = tempDir();
-      const config = writeConfig(dir);
-      await startAndKill(['cycle', '-c', config, '--rounds', '0']);
-      const extended = await run(['cycle', '-c', config, '--resume', '--rounds', '1'], {
-        crash: KILL_AFTER_TRAIN,
-      });
-      expect(extended.signal, extended.stderr).toBe('SIGKILL');
-      expect(extended.stderr).toMatch(/round limit changed from 0 to 1 \(--rounds\)/);
-      const r = await run(['cycle', '-c', config, '--resume', '--json']);
-      expect([0, 1], r.stderr).toContain(r.code);
-      expect((JSON.parse(r.stdout) as { rounds: { round: number }[] }).rounds.map((x) => x.round)).toEqual([
-        0, 1,
-      ]);
-    }, 400_000);
-  },
-);
+describe('breakfix cycle --resume --rounds: a new limit for an unfinished run', () => {
+  it('extends the run, and a later resume keeps the new limit', async () => {
+    const dir = tempDir();
+    const config = writeConfig(dir);
+    await startAndKill(['cycle', '-c', config, '--rounds', '0']);
+    const extended = await run(['cycle', '-c', config, '--resume', '--rounds', '1'], {
+      crash: KILL_AFTER_TRAIN,
+    });
+    expect(extended.signal, extended.stderr).toBe('SIGKILL');
+    expect(extended.stderr).toMatch(/round limit changed from 0 to 1 \(--rounds\)/);
+    const r = await run(['cycle', '-c', config, '--resume', '--json']);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect((JSON.parse(r.stdout) as { rounds: { round: number }[] }).rounds.map((x) => x.round)).toEqual([
+      0, 1,
+    ]);
+  }, 400_000);
+});
 
 describe('breakfix cycle --run: only an unfinished cycle run', () => {
   it('refuses (exit 2) a bench or red-team run, saying what kind it is', async () => {
@@ -458,7 +454,7 @@ describe("checkResumedInputs: a run's data as it started", () => {
   });
 });
 
-describe.skipIf(!existsSync(base))('checkResumedInputs: the embedded checkpoints a run started on', () => {
+describe('checkResumedInputs: the embedded checkpoints a run started on', () => {
   it('fingerprints the checkpoints of embedded roles and judges, and refuses a resume on a changed one', () => {
     const dir = tempDir();
     const ckpt = join(dir, 'ckpt');

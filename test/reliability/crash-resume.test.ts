@@ -6,7 +6,7 @@
 // exactly what an uninterrupted run of the same seed stores (rounds, step results, bench results,
 // attempts with verdicts, vulnerabilities, curated records, training logs and trained weights), with
 // no duplicated attempt, and the database must pass `PRAGMA integrity_check` after every kill.
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
 import { writeFigures } from './helpers.js';
-import {
-  baseModel,
-  type CliRun,
-  integrity,
-  miniCycleConfig,
-  runBreakfix,
-  storedCycle,
-} from './helpers-cycle.js';
+import { type CliRun, integrity, miniCycleConfig, runBreakfix, storedCycle } from './helpers-cycle.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -107,7 +100,7 @@ function runTo(point: KillPoint, args: string[]): Promise<CliRun & { lastLine: s
   }).then((r) => ({ ...r, lastLine }));
 }
 
-describe.skipIf(!existsBase())('a cycle killed with SIGKILL at 12 points resumes to the same results', () => {
+describe('a cycle killed with SIGKILL at 12 points resumes to the same results', () => {
   it('matches an uninterrupted run of the same seed, and the database is whole after every kill', async () => {
     const cleanDir = mkdtempSync(join(tmpdir(), 'bf-rel-cycle-'));
     dirs.push(cleanDir);
@@ -182,12 +175,3 @@ describe.skipIf(!existsBase())('a cycle killed with SIGKILL at 12 points resumes
     // 13 processes of a few seconds each; on a machine shared with other work they can take minutes.
   }, 420_000);
 });
-
-function existsBase(): boolean {
-  try {
-    execFileSync('test', ['-f', baseModel]);
-    return true;
-  } catch {
-    return false;
-  }
-}

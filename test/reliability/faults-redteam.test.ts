@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type RedteamSummary, runRedteam, selectSeeds } from '../../src/break/index.js';
 import type { Attempt } from '../../src/core/index.js';
@@ -210,6 +211,17 @@ describe('a red-team run of 1,200 attempts through the fault server', () => {
     expect(degraded.summary.success).toBeLessThanOrEqual(clean.summary.success);
     expect(degraded.summary.failure).toBeLessThanOrEqual(clean.summary.failure);
 
+    // Recomputed here, not carried over from the retryable-faults test: the figure file must not
+    // record an equality that test found false.
+    const outcomesEqualFaultFree =
+      isDeepStrictEqual(counts(faulty.summary), counts(clean.summary)) &&
+      faulty.attempts.size === clean.attempts.size &&
+      [...faulty.attempts].every(
+        ([id, a]) =>
+          clean.attempts.has(id) && isDeepStrictEqual(comparable(a), comparable(clean.attempts.get(id)!)),
+      );
+    expect(outcomesEqualFaultFree).toBe(true);
+
     writeFigures('faults-redteam', {
       what: 'runRedteam, intermediate persona (direct, chain, many_shot, crescendo), offline judges, SQLite store, scripted fake behind the fault server',
       attemptsPerRun: ATTEMPTS,
@@ -234,7 +246,7 @@ describe('a red-team run of 1,200 attempts through the fault server', () => {
           },
         ]),
       ),
-      outcomesEqualFaultFree: true,
+      outcomesEqualFaultFree,
       attemptsChangedToError: changed.toError,
     });
   });

@@ -11,7 +11,6 @@ import { root } from './helpers.js';
 
 export const cli = join(root, 'src/cli/main.ts');
 export const crashHook = join(root, 'test/reliability/helpers-crash-hook.ts');
-export const baseModel = join(root, 'models/breakfix-tiny-base/config.json');
 
 export function miniCycleConfig(dir: string, seed = 3): string {
   const file = join(dir, 'breakfix.yaml');
