@@ -7,6 +7,7 @@ import {
   loadContext,
   runAction,
   terminalText,
+  usageError,
   wholeNumber,
   withCommonOptions,
 } from './common.js';
@@ -54,13 +55,15 @@ timeout, no reply).`,
           maxTokens: wholeNumber('--max-tokens', opts.maxTokens, 1),
           seed: wholeNumber('--seed', opts.seed),
         };
+        const message = words.join(' ');
+        if (!message.trim()) throw usageError('the message is empty', 'breakfix chat "Hello"');
         const ctx = await loadContext(opts);
         try {
           const name = opts.target ?? ctx.config.roles.target;
           const target = ctx.target(name);
           const messages: Message[] = [];
           if (opts.system) messages.push({ role: 'system', content: opts.system });
-          messages.push({ role: 'user', content: words.join(' ') });
+          messages.push({ role: 'user', content: message });
           const reply = await target.chat(messages, sampling);
           ctx.out({ target: target.id, reply }, () => {
             const filtered = reply.finishReason === 'content_filter';

@@ -25,6 +25,8 @@ Exit codes: 0 written · 2 the file exists (without --force) or cannot be writte
     .action(
       runAction(async (file: string, opts: { force?: boolean; json?: boolean }) => {
         const what = { what: 'config file', create: false };
+        if (/[\\/]$/.test(file))
+          throw usageError(`${file} is a folder path`, `name the file, e.g. ${file}breakfix.yaml`);
         // A folder, a missing folder or one that cannot be written: one message naming the path.
         checkOutputFile(file, what);
         if (existsSync(file) && !opts.force) {

@@ -199,13 +199,17 @@ Examples:
   )
     .addHelpText('after', '\nExample:\n  $ breakfix model info breakfix-tiny-base\n')
     .action(
-      runAction(async (name: string, opts: CommonOptions) => {
+      runAction(async (given: string, opts: CommonOptions) => {
+        // The names a target spec uses work here too: base, embedded:base, embedded:round-1.
+        const bare = given.replace(/^embedded:/, '');
+        const name = bare === 'base' || bare === '' ? BASE_MODEL_ID : bare;
         let dir = existsSync(join(name, 'config.json')) ? resolve(name) : join(modelsDir(), name);
         if (!existsSync(join(dir, 'config.json'))) {
           // A model the cycle trained: registered in the store of --store, else the config's.
           const ctx = await loadContext(opts);
           try {
-            const row = opts.store || ctx.hasStore ? ctx.existingStore.getModel(name) : undefined;
+            const store = opts.store || ctx.hasStore ? ctx.existingStore : undefined;
+            const row = store?.getModel(name) ?? store?.getModel(given);
             if (row?.path) dir = row.path;
           } finally {
             await ctx.close();
@@ -213,7 +217,7 @@ Examples:
         }
         if (!existsSync(join(dir, 'config.json')))
           throw new InputError(
-            `no model "${name}" (not a directory with config.json, not shipped, not in the store)`,
+            `no model "${given}" (not a directory with config.json, not shipped, not in the store)`,
             undefined,
             undefined,
             'model',

@@ -66,7 +66,8 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, key?: stri
       return { message: `expected a number ${cmp} ${issue.maximum}, got ${show(input)}` };
     }
     case 'invalid_format': {
-      if (issue.format === 'url') return { message: 'expected a URL such as http://localhost:8000/v1' };
+      if (issue.format === 'url')
+        return { message: 'expected an http:// or https:// URL such as http://localhost:8000/v1' };
       return { message: `expected ${issue.format} format` };
     }
     case 'not_multiple_of':

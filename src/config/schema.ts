@@ -37,13 +37,16 @@ const targetCommon = {
     ),
 };
 
+/** A target's endpoint: requests are HTTP, so another scheme (ftp:, file:, javascript:) is a config
+ * error, not a reply that fails to parse after the retries. */
+const httpURL = z.url({ protocol: /^https?$/ });
+
 export const openaiTargetSchema = z
   .strictObject({
     type: z
       .literal('openai')
       .describe('OpenAI-compatible chat completions (OpenAI, Azure, vLLM, Ollama, llama.cpp, LM Studio).'),
-    baseURL: z
-      .url()
+    baseURL: httpURL
       .optional()
       .describe('API base URL ending in /v1, e.g. http://localhost:8000/v1 (absent = api.openai.com).'),
     model: z.string().min(1).describe('Model name sent with each request.'),
@@ -100,7 +103,7 @@ export const anthropicTargetSchema = z
       .describe(
         'API key; use ${ANTHROPIC_API_KEY}. Without one, ANTHROPIC_API_KEY is sent only to api.anthropic.com or to the ANTHROPIC_BASE_URL endpoint.',
       ),
-    baseURL: z.url().optional().describe('API base URL (absent = api.anthropic.com).'),
+    baseURL: httpURL.optional().describe('API base URL (absent = api.anthropic.com).'),
     thinkingTokens: z
       .int()
       .min(1024)
@@ -598,7 +601,7 @@ const filesSchema = (what: string, formats: string) =>
 
 export const configSchema = z
   .strictObject({
-    seed: z.int().default(7).describe('Seed for every random choice; same seed, same run.'),
+    seed: z.int().min(0).default(7).describe('Seed for every random choice; same seed, same run.'),
     store: z
       .string()
       .min(1)

@@ -1,6 +1,7 @@
 // The generation thread of the OpenAI-compatible server: loads the model once, then answers batches
 // of requests with one generateBatch each, so the server's event loop never runs the model.
 import { parentPort, workerData } from 'node:worker_threads';
+import { InputError } from '../core/errors.js';
 import { loadLM } from './checkpoint.js';
 import type { GenerateRequest } from './generate.js';
 import { generateBatch } from './generate.js';
@@ -21,5 +22,11 @@ try {
     }
   });
 } catch (err) {
-  port.postMessage({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
+  // A damaged or foreign checkpoint is the user's input (exit 2 with its hint), not a crash.
+  const input = err instanceof InputError;
+  port.postMessage({
+    type: 'fatal',
+    message: err instanceof Error ? err.message : String(err),
+    ...(input && { input, hint: err.hint }),
+  });
 }

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BreakfixError } from '../core/errors.js';
 import type { GenerateRequest, GenerateResult } from './generate.js';
 import type { ChatMessage } from './tokenizer.js';
 
@@ -76,11 +77,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   // A running worker keeps the process alive: a start that fails must end it.
   await new Promise<void>((ok, fail) => {
-    const onMsg = (m: { type: string; message?: string; config?: { contextLength: number } }) => {
+    const onMsg = (m: {
+      type: string;
+      message?: string;
+      input?: boolean;
+      hint?: string;
+      config?: { contextLength: number };
+    }) => {
       if (m.type === 'ready') {
         contextLength = m.config?.contextLength ?? 0;
         ok();
-      } else if (m.type === 'fatal') fail(new Error(`cannot load the model in ${modelDir}: ${m.message}`));
+      } else if (m.type === 'fatal') {
+        const message = `cannot load the model in ${modelDir}: ${m.message}`;
+        fail(m.input ? new BreakfixError(message, 'input', m.hint) : new Error(message));
+      }
     };
     worker.on('message', onMsg);
     worker.once('error', (e) => fail(new Error(`the generation worker failed to start: ${e.message}`)));

@@ -40,6 +40,8 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         baseURL,
         ...(basicAuth && { defaultHeaders: { authorization: basicAuth } }),
         maxRetries: 0,
+        // The SDK would log a malformed stream chunk raw to stderr; breakfix reports failures, redacted.
+        logLevel: 'off',
         timeout: cfg.timeoutMs + 5_000,
       });
     }));

@@ -106,6 +106,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           ? { authorization: basicAuth, ...lowerKeys(cfg.headers ?? {}) }
           : cfg.headers,
         maxRetries: 0,
+        // The SDK logs a malformed stream chunk raw to stderr, a key an endpoint echoes included;
+        // breakfix reports the failure itself, redacted.
+        logLevel: 'off',
         // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
         timeout: cfg.timeoutMs + 5_000,
       });

@@ -85,7 +85,8 @@ const cases: Case[] = [
   {
     name: 'bad URL',
     yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    baseURL: localhost-8000\n',
-    message: 'targets.j.baseURL: expected a URL such as http://localhost:8000/v1 (breakfix.yaml:5)',
+    message:
+      'targets.j.baseURL: expected an http:// or https:// URL such as http://localhost:8000/v1 (breakfix.yaml:5)',
   },
   {
     name: 'empty string',

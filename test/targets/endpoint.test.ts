@@ -315,3 +315,34 @@ describe('a base URL with a user and password (a proxy with basic auth)', () => 
     expect(() => createTarget('c', { config: both })).toThrow(/user and password and an API key/);
   });
 });
+
+describe('a malformed streamed chunk', () => {
+  it('is an error breakfix reports, redacted; the SDK prints nothing (its log would hold the chunk raw)', async () => {
+    const url = await listen(
+      createServer((req, res) => {
+        req.resume().on('end', () => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(`data: {oops ${String(req.headers.authorization)}\n\n`);
+        });
+      }),
+    );
+    env();
+    const printed: unknown[] = [];
+    for (const level of ['error', 'warn', 'info', 'log', 'debug'] as const)
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void printed.push(args));
+    const cfg = openaiTargetSchema.parse({
+      type: 'openai',
+      model: 'm',
+      baseURL: `${url}/v1`,
+      apiKey: ENV_KEY,
+      stream: true,
+      retries: 0,
+      cache: false,
+    });
+    const err = await failure(createTarget(cfg, {}).chat(hi));
+    vi.restoreAllMocks();
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err?.message).not.toContain(ENV_KEY);
+    expect(printed).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+// Bad input found by an audit of the CLI as a new user runs it: each is exit 2 with a message that
+// names the problem, and nothing is sent, written or stored.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { csvObjects } from '../../src/judge/io.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bf-input-edges-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('config', () => {
+  for (const url of ['ftp://host/v1', 'javascript:alert(1)', 'file:///etc/passwd'])
+    it(`a target baseURL of another scheme than http(s) is refused at load: ${url}`, () => {
+      const yaml = `targets:\n  candidate:\n    type: openai\n    model: m\n    baseURL: "${url}"\n`;
+      expect(() => parseConfig(yaml, 'b.yaml')).toThrow(
+        /targets\.candidate\.baseURL: expected an http:\/\/ or https:\/\/ URL.*b\.yaml:5/s,
+      );
+    });
+
+  it('an http(s) baseURL, with or without credentials, loads', () => {
+    for (const url of ['http://127.0.0.1:8000/v1', 'https://qa:pw@example.test/v1'])
+      expect(
+        parseConfig(`targets:\n  c:\n    type: openai\n    model: m\n    baseURL: ${url}\n`, 'b.yaml'),
+      ).toBeTruthy();
+  });
+
+  it('a negative seed is refused, as --seed refuses one', () => {
+    expect(() => parseConfig('seed: -5\n', 'b.yaml')).toThrow(/seed/);
+    expect(parseConfig('seed: 0\n', 'b.yaml').seed).toBe(0);
+  });
+});
+
+describe('CSV files', () => {
+  it('a column named twice in the header is an error naming the line, not the last copy read', () => {
+    expect(() =>
+      csvObjects('prompt,response,label,label\nhi,hello,full_compliance,full_refusal\n', 'l.csv'),
+    ).toThrow(/the header names column "label" twice.*l\.csv:1/s);
+  });
+});
+
+describe('commands', () => {
+  it('chat with an empty message is a usage error, nothing sent', async () => {
+    const r = await runCli(['chat', '--target', 'embedded:base', '  '], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the message is empty/);
+  });
+
+  it('init given a folder path writes no file of that name', async () => {
+    const r = await runCli(['init', 'conf/'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/conf\/ is a folder path/);
+    expect(() => statSync(join(dir, 'conf'))).toThrow();
+  });
+
+  it('model info takes the names a target spec uses: base, embedded:base', async () => {
+    for (const name of ['base', 'embedded:base']) {
+      const r = await runCli(['model', 'info', name, '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).id).toBe('breakfix-tiny-base');
+    }
+  });
+
+  it('serve on a damaged checkpoint is bad input (exit 2 with the checkpoint hint), not a crash', async () => {
+    const bad = join(dir, 'badck');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'config.json'), '{}');
+    const r = await runCli(['serve', '--model', bad, '--port', '0'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cannot load the model in .*badck/);
+    expect(r.stderr).toMatch(/is this a breakfix checkpoint/);
+    expect(r.stderr).not.toMatch(/looks like a bug/);
+  }, 60_000);
+});
