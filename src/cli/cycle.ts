@@ -10,6 +10,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  stopRunOnSignal,
   userData,
   wholeNumber,
   withCommonOptions,
@@ -56,7 +57,8 @@ default: train.start). It stops when the release criteria hold (after cycle.minR
 cycle.maxRounds; the release is the best round that meets them.
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
-duplicated. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
+duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 naming it; \`--run <id>\`
+continues that run. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
 config it started with: a change to anything that decides results (budgets, criteria, seeds,
 models, judges, training) exits 2 naming each field, and so does an edit since the start to a seed,
 template or custom suite file the config names, or to an embedded model's checkpoint; request pacing (timeoutMs, retries, rpm, tpm) may
@@ -90,6 +92,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack');
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
+        let disarm: (() => void) | undefined;
         const result = await runCycle(
           {
             config: ctx.config,
@@ -98,9 +101,15 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             progress: ctx.progress,
             ...files,
             baseDir: configBaseDir(ctx),
+            // Ctrl-C or SIGTERM marks the run interrupted and says how to continue it.
+            onRun: (id) => {
+              const resume = `breakfix cycle --run ${id} (same config and store)`;
+              ctx.progress.log(`run ${id} (resume after a stop: ${resume})`);
+              disarm = stopRunOnSignal(ctx, id, resume);
+            },
           },
           { resume: opts.resume, runId: opts.run, maxRounds },
-        );
+        ).finally(() => disarm?.());
         const report = await writeCycleReport(ctx.store, result.runId, opts.report);
         const seconds = (Date.now() - started) / 1000;
         ctx.out(

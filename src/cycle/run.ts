@@ -52,6 +52,9 @@ export interface CycleContext {
   templates?: Template[];
   /** Folder that relative paths in the config (custom bench suites) are resolved against. */
   baseDir?: string;
+  /** Told the run's id once it is opened (new or resumed), before any work: the CLI arms its
+   * Ctrl-C handling with it. */
+  onRun?: (runId: string) => void;
 }
 
 export interface CycleOptions {
@@ -127,6 +130,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const attackSeeds = attackMaterial(allSeeds);
   const { run, resumed, maxRounds } = openRun(store, config, opts, progress, cycleInputs(config, ctx));
   const runId = run.id;
+  ctx.onRun?.(runId);
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
   const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
   const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
