@@ -17,7 +17,14 @@ import {
 } from '../core/index.js';
 import { InterruptedError } from '../fix/train/run-command.js';
 import { openStore, type Store } from '../store/index.js';
-import { createTarget, createUsageMeter, resolveTargetConfig, type UsageMeter } from '../targets/index.js';
+import { resolveEmbeddedPath } from '../targets/embedded-path.js';
+import {
+  createTarget,
+  createUsageMeter,
+  modelPathResolver,
+  resolveTargetConfig,
+  type UsageMeter,
+} from '../targets/index.js';
 import { createProgress } from './progress.js';
 
 export { terminalText } from '../core/index.js';
@@ -176,6 +183,14 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       // One instance per name, so its concurrency and rate limits are shared by every caller.
       const existing = targets.get(nameOrSpec);
       if (existing) return existing;
+      // An embedded model that names nothing is bad input now, before a run is made of its errors
+      // (the model itself loads on the first request).
+      const resolved = resolveTargetConfig(nameOrSpec, config).config;
+      if (resolved.type === 'embedded')
+        resolveEmbeddedPath(
+          `embedded:${resolved.model}`,
+          modelPathResolver(ctx.hasStore ? () => getStore() : undefined),
+        );
       const t = createTarget(nameOrSpec, {
         config,
         store: getStore,

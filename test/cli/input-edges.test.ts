@@ -1,6 +1,6 @@
 // Bad input found by an audit of the CLI as a new user runs it: each is exit 2 with a message that
 // names the problem, and nothing is sent, written or stored.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,18 @@ describe('commands', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/the message is empty/);
   });
+
+  for (const cmd of [
+    ['bench', '--suite', 'overrefusal', '--limit', '3'],
+    ['redteam', '--budget', '3'],
+  ])
+    it(`${cmd[0]} on an embedded model that names nothing is exit 2 before any run is stored`, async () => {
+      const store = join(dir, `${cmd[0]}-typo.db`);
+      const r = await runCli([...cmd, '--target', 'embedded:nosuch', '--store', store], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/no embedded model "nosuch"/);
+      expect(existsSync(store)).toBe(false);
+    });
 
   it('init given a folder path writes no file of that name', async () => {
     const r = await runCli(['init', 'conf/'], { cwd: dir });
