@@ -1,6 +1,6 @@
 // `breakfix curate`: a round's vulnerabilities and attempts → SFT and preference records, stored and
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { customSuiteTexts } from '../bench/index.js';
 import { builtinSeeds } from '../break/index.js';
@@ -164,9 +164,12 @@ failure.`,
           const r = resolveRound(store, run.id, round);
           const replacing = existingRecords(store, run.id, r, run.kind, opts.force === true);
           // The export folder is made (or refused, naming it) before the possibly long curation.
-          const outDir = ensureOutputDir(exportDirOf(store, run.id, r, opts.out), {
-            what: opts.out === undefined ? 'export folder' : 'export folder (--out)',
-          });
+          const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
+          const outDir = ensureOutputDir(exportDirOf(store, run.id, r, opts.out), { what });
+          const exportFormats = formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats;
+          // Each format's folder too: a failed export after saveRecords would have replaced the
+          // round's stored records for nothing.
+          for (const f of exportFormats) ensureOutputDir(join(outDir, f), { what: `${what}'s ${f} folder` });
           const vulnerabilities = vulnerabilitiesOf(store, run.id, r);
           let attempts = store.listAttempts({ runId: run.id, round: r });
           if (attempts.length === 0 && r === 0)
@@ -207,9 +210,7 @@ failure.`,
           if (replacing) process.stderr.write(`breakfix: ${replacing.replaced}\n`);
           const records = [...result.sft, ...result.preference];
           // Exported even when empty: the empty files replace an earlier export's in the same folder.
-          const paths = (formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats).flatMap(
-            (f) => exportRecords(records, f, outDir),
-          );
+          const paths = exportFormats.flatMap((f) => exportRecords(records, f, outDir));
           ctx.out(
             {
               runId: run.id,

@@ -143,6 +143,23 @@ describe('curate on a round that already has records', () => {
   }, 60_000);
 });
 
+describe('curate --force with a file where a format folder goes', () => {
+  it('exits 2 naming it before the stored records are replaced', async () => {
+    const out = join(dir, 'trap');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'trl'), 'a file, not a folder');
+    const before = ids(CYCLE).sort();
+    const r = await runCli(
+      ['curate', '--store', db, '--run', CYCLE, '--round', '0', '--out', out, '--format', 'trl', '--force'],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(join(out, 'trl'));
+    expect(r.stderr).not.toMatch(/EEXIST|looks like a bug|replaced the/);
+    expect(ids(CYCLE).sort()).toEqual(before);
+  }, 60_000);
+});
+
 describe('curate into a folder that holds an earlier export', () => {
   it('a round with nothing to curate still replaces the earlier files (with empty ones)', async () => {
     const out = join(dir, 'quiet');

@@ -5,9 +5,10 @@
 // An SFT record's last message is the one answer it teaches. A multi-turn or many-shot record's
 // earlier assistant turns are the attack's script (scripted compliance, faux answers): context the
 // model must see, never a target. Each trainer format marks that the way its trainer reads it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { ensureOutputDir } from '../../config/outdir.js';
 import { InputError, type Message, type TrainingRecord } from '../../core/index.js';
 
 export const EXPORT_FORMATS = ['trl', 'openai', 'axolotl', 'jsonl', 'parquet'] as const;
@@ -125,8 +126,8 @@ export function exportRecords(
       undefined,
       'format',
     );
-  const dir = join(outDir, format);
-  mkdirSync(dir, { recursive: true });
+  // (A file where the folder goes is named, never a raw EEXIST.)
+  const dir = ensureOutputDir(join(outDir, format), { what: `${format} export folder` });
   // Every file is written, empty when nothing goes in it, rather than only the non-empty ones: a
   // re-export into the same folder then replaces the whole previous export (an old
   // preference.train.jsonl beside fresh SFT files would be handed to a trainer as this round's
