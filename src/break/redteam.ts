@@ -67,6 +67,35 @@ export interface RedteamOptions {
   targetCheckpoint?: string | null;
   /** Per-attack knobs, e.g. { pair: { streams: 3, iterations: 3 } }. */
   attackOptions?: Record<string, Record<string, unknown>>;
+  /** What decides the results besides the plan (see RedteamSetup): stored with a new run. */
+  setup?: RedteamSetup;
+}
+
+/** What decides a red-team run's results besides its plan: the configs of the targets it calls (the
+ * target, the attacker, the LLM judges; secrets redacted), which judge gives each verdict, and the
+ * attack settings. Stored with the run (its config's `setup`) and compared on resume by the caller —
+ * the CLI, with the cycle's configChanges, whose shape (targets, roles, judges, redteam) it keeps —
+ * so that one ASR never counts attempts of two setups. A run stored without it has none to compare. */
+export interface RedteamSetup {
+  /** The redacted config of each target the run calls, by the name the run shows it under. */
+  targets: Record<string, unknown>;
+  /** The target under test and the attacker, by those names. */
+  roles: { target: string; attacker?: string };
+  /** The config's `judges`. */
+  judges: Record<string, unknown>;
+  redteam: { maxTurns?: number; search?: Record<string, unknown> };
+}
+
+/** The most attempts `run` was given: its starting budget, or the larger one a resume extended it
+ * to (recorded in its summary, as the stored config is never rewritten); undefined when not recorded. */
+export function recordedAttempts(run: Pick<RunRow, 'config' | 'summary'>): number | undefined {
+  const attempts = (x: unknown) => {
+    const budget = x && typeof x === 'object' ? (x as { budget?: unknown }).budget : undefined;
+    const n = budget && typeof budget === 'object' ? (budget as { attempts?: unknown }).attempts : undefined;
+    return typeof n === 'number' ? [n] : [];
+  };
+  const all = [...attempts(run.config), ...attempts(run.summary)];
+  return all.length ? Math.max(...all) : undefined;
 }
 
 export interface SliceStats {
@@ -243,7 +272,10 @@ export function checkSeedFilters(
 
 /** Why `runId`'s stored run cannot be resumed by a red-team run with these settings (undefined
  * when it can): another kind of run, or other settings that decide the plan (target, persona,
- * split, seed, techniques, languages, categories). Budgets and concurrency may change on resume. */
+ * split, seed, techniques, languages, categories), or fewer attempts than it was given: its summary
+ * would count fewer than it stored. A larger attempt budget extends the run; the token and time
+ * budgets and concurrency may change on resume. (The setup — target, attacker and judge configs —
+ * is compared by the caller: see RedteamSetup.) */
 export function resumeConflict(
   run: RunRow,
   opts: Pick<
@@ -259,6 +291,7 @@ export function resumeConflict(
     | 'seeds'
     | 'templates'
     | 'targetCheckpoint'
+    | 'budget'
   >,
 ): string | undefined {
   if (run.kind !== 'redteam') return `run ${run.id} is a ${run.kind} run, not a redteam run`;
@@ -295,6 +328,11 @@ export function resumeConflict(
     if (inputs.checkpoint !== undefined && inputs.checkpoint !== (opts.targetCheckpoint ?? null))
       return `run ${run.id} attacked another checkpoint of ${target} (its checkpoint files changed since)`;
   }
+  // (No cap now is more than any: it extends the run. A run stored without a budget has none to compare.)
+  const had = recordedAttempts(run);
+  const given = opts.budget?.attempts;
+  if (had !== undefined && given !== undefined && given < had)
+    return `run ${run.id} has a budget of ${had} attempts (not ${given}): a smaller one would leave attempts it stored out of its summary; give --budget ${had} to resume it, or more to extend it`;
   return undefined;
 }
 
@@ -399,6 +437,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         categories: opts.categories ?? [],
         budget: opts.budget ?? {},
         split: opts.split ?? 'attack',
+        ...(opts.setup && { setup: opts.setup }),
         // What it attacks with, by content: a resume on edited seed or template files is another run.
         inputs: {
           ...dataFingerprint(opts.seeds, opts.templates),
@@ -410,19 +449,36 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   // A red-team run's status says how it ended: running until then (again when resumed), then done,
   // or failed with the error. A run of another kind (a cycle's) is its owner's to mark.
   const own = store && (existing?.kind ?? 'redteam') === 'redteam' ? store : undefined;
-  if (existing) own?.updateRun(opts.runId, { status: 'running' });
+  // The run's attempt budget is kept in its summary too, the larger when a resume extends it (its
+  // stored config is never rewritten), so that a later resume can never give it fewer (resumeConflict).
+  const had = existing && recordedAttempts(existing);
+  const given = opts.budget?.attempts;
+  const attempts = had !== undefined && given !== undefined ? Math.max(had, given) : given;
+  const budget = attempts !== undefined ? { budget: { attempts } } : {};
+  if (existing)
+    own?.updateRun(opts.runId, {
+      status: 'running',
+      // (said at once: a resume stopped by a signal keeps the budget it extended the run to)
+      ...(attempts !== undefined &&
+        attempts !== had && {
+          summary: { ...(isRecord(existing.summary) ? existing.summary : {}), ...budget },
+        }),
+    });
   try {
     const summary = await attackPlan(opts, { started, persona, items, unavailable, judges });
     own?.updateRun(opts.runId, {
       status: 'done',
-      summary: { ...summary, slices: undefined, successes: undefined },
+      summary: { ...summary, slices: undefined, successes: undefined, ...budget },
     });
     return summary;
   } catch (err) {
-    own?.updateRun(opts.runId, { status: 'failed', summary: { error: errorMessage(err) } });
+    own?.updateRun(opts.runId, { status: 'failed', summary: { error: errorMessage(err), ...budget } });
     throw err;
   }
 }
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The judges an attack uses, from a JudgeSet or a list of attack judges. */
 export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {

@@ -10,6 +10,7 @@ import {
   checkedPlan,
   checkSeedFilters,
   getPersona,
+  type RedteamSetup,
   type RedteamSummary,
   resumeConflict,
   runRedteam,
@@ -17,9 +18,13 @@ import {
   seedFacets,
   selectSeeds,
 } from '../break/index.js';
+import { type Config, redactConfig, redactText, redactURL } from '../config/index.js';
 import { newRunId, type Seed, type Split } from '../core/index.js';
+import { configChanges } from '../cycle/run.js';
 import { createJudges } from '../judge/index.js';
+import type { RunRow } from '../store/index.js';
 import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
+import { resolveTargetConfig } from '../targets/index.js';
 import {
   type CommonOptions,
   decimalNumber,
@@ -159,6 +164,55 @@ export function renderRedteam(s: RedteamSummary): string {
   return lines.join('\n');
 }
 
+/** What decides the run's results besides its plan (RedteamSetup): the configs of the target, the
+ * attacker and the LLM judges, by the names the run shows them under, with every secret redacted —
+ * a key is never stored, and a changed key is no other setup — and the judges and attack settings. */
+export function redteamSetup(config: Config, targetRef: string): RedteamSetup {
+  const targets: RedteamSetup['targets'] = {};
+  const add = (ref: string) => {
+    const { name, config: target } = resolveTargetConfig(ref, config);
+    const shown = redactText(name);
+    const redacted = redactConfig(target);
+    targets[shown] =
+      'baseURL' in redacted && redacted.baseURL
+        ? { ...redacted, baseURL: redactURL(redacted.baseURL) }
+        : redacted;
+    return shown;
+  };
+  const target = add(targetRef);
+  const attacker = config.roles.attacker !== undefined ? add(config.roles.attacker) : undefined;
+  for (const ref of [
+    config.judges.refusal,
+    config.judges.severity,
+    config.judges.groundedness,
+    config.judges.jailbreak,
+    config.judges.llamaguard,
+  ])
+    if (ref !== undefined && ref !== 'offline') add(ref);
+  return {
+    targets,
+    roles: { target, ...(attacker !== undefined && { attacker }) },
+    judges: redactConfig(config.judges),
+    redteam: { maxTurns: config.redteam.maxTurns, search: { ...config.redteam.search } },
+  };
+}
+
+const MAX_CHANGES_SHOWN = 5;
+
+/** Each field of the stored run's setup that differs now, as the cycle's resume names them
+ * (`targets.cand.model: "m:a" → "m:b"`); pacing (a remote target's concurrency, rpm, tpm, timeoutMs,
+ * retries, cache) may differ. A run stored without a setup (an older breakfix) has none to compare. */
+function setupConflict(run: RunRow, setup: RedteamSetup): string | undefined {
+  const stored = (run.config as { setup?: unknown } | undefined)?.setup;
+  if (stored === undefined) return undefined;
+  // (The setup has the config's shape where configChanges looks: targets, roles, judges, redteam.)
+  const changes = configChanges(stored, setup as unknown as Config);
+  if (!changes.length) return undefined;
+  const shown = changes.slice(0, MAX_CHANGES_SHOWN);
+  const more = changes.length - shown.length;
+  return `run ${run.id} started with another target, attacker or judge setup, and resuming it would mix two in one ASR: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
 const list = (v?: string[]) =>
   v
     ?.flatMap((x) => x.split(','))
@@ -229,12 +283,15 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       modelPathResolver(() => ctx.store),
     );
     // Rerunning a red-team run with its settings (and data) resumes it; anything else is another run.
+    const setup = redteamSetup(ctx.config, targetRef);
     const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
-    const conflict = existing && resumeConflict(existing, { ...settings, targetCheckpoint });
+    const conflict =
+      existing &&
+      (resumeConflict(existing, { ...settings, targetCheckpoint, budget }) ?? setupConflict(existing, setup));
     if (conflict)
       throw usageError(
         `${conflict}; use a new --run-id`,
-        'a run id resumes the red-team run stored under it, with the same target and settings',
+        "a run id resumes the red-team run stored under it with the same target, attacker, judges (their configs: the values left of →) and settings, and at least its --budget (a larger one extends it); --tokens, --seconds and pacing (--concurrency, a remote target's concurrency, rpm, tpm, timeoutMs, retries, cache) may change",
       );
     // The run id is the way back in after a crash or a kill: say it before the work starts.
     ctx.progress.log(`run ${runId} (resume after a stop: breakfix redteam --run-id ${runId}, same options)`);
@@ -245,6 +302,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     );
     const summary = await runRedteam({
       ...settings,
+      setup,
       targetCheckpoint,
       judges,
       budget,
@@ -317,7 +375,7 @@ export function register(program: Command): void {
       .option('--split <split>', 'attack (default) | heldback: which seeds and templates to use', 'attack')
       .option(
         '--run-id <id>',
-        "store under this run id; rerunning with it resumes (skips stored attempts) if the target, settings, seeds, templates and an embedded target's checkpoint are unchanged (else exit 2)",
+        "store under this run id; rerunning with it resumes (skips stored attempts) if the target, attacker and judges (their configs, pacing aside), settings, seeds, templates and an embedded target's checkpoint are unchanged and --budget is no smaller (a larger one extends the run); else exit 2",
       )
       .option('--list', 'print every converter, template and attack with a one-line description'),
   )
