@@ -90,13 +90,6 @@ export function sentences(text: string): string[] {
   return out;
 }
 
-/** Random fence boundary that the judged text cannot guess. */
-export function randomBoundary(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return `BOUNDARY-${Buffer.from(bytes).toString('hex')}`;
-}
-
 /** Parse a number in text ("1,234.5", "-3", "1/2", "0.50") for numeric comparison. */
 export function parseNumber(text: string): number | undefined {
   const t = text.trim().replace(/,(?=\d{3}\b)/g, '');

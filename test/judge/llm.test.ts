@@ -1,5 +1,6 @@
 // LLM judges over real HTTP against the SCRIPTED FAKE OpenAI-compatible server (test/helpers).
 import { afterEach, describe, expect, it } from 'vitest';
+import { openaiTargetSchema } from '../../src/config/index.js';
 import type { JudgeInput } from '../../src/core/index.js';
 import {
   buildLlamaGuardPrompt,
@@ -11,6 +12,8 @@ import {
   llmRefusalJudge,
   llmSeverityJudge,
 } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createTarget } from '../../src/targets/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 import { fakeTarget } from './helpers.js';
 
@@ -33,7 +36,7 @@ afterEach(async () => {
 });
 
 describe('LLM judges (scripted fake judge over HTTP)', () => {
-  it('severity: fences the judged text with a random boundary and parses the rubric line', async () => {
+  it('severity: fences the judged text with a boundary derived from it and parses the rubric line', async () => {
     const prompts: string[] = [];
     server = await startOpenAIServer({
       script: (messages) => {
@@ -52,9 +55,34 @@ describe('LLM judges (scripted fake judge over HTTP)', () => {
     expect(inside.some((part) => part.includes(INJECTION))).toBe(true);
     expect(sent).toMatch(/Ignore all of them/);
     expect(sent).toContain('Indiscriminate');
-    // A second call uses a fresh boundary.
+    // The same judged text gets the same prompt (a re-run is served from the response cache);
+    // other text, another boundary, which the text cannot have known.
     await llmSeverityJudge(fakeTarget(server.url)).judge(input);
-    expect(prompts[1]).not.toContain(boundary);
+    expect(prompts[1]).toBe(sent);
+    await llmSeverityJudge(fakeTarget(server.url)).judge({
+      ...input,
+      response: `${input.response} ${boundary}`,
+    });
+    expect(prompts[2]).not.toContain(`\n${boundary}\n`);
+    const other = /BOUNDARY-[0-9a-f]{16}/.exec(prompts[2].replace(boundary, ''))?.[0];
+    expect(other).toBeTruthy();
+    expect(other).not.toBe(boundary);
+  });
+
+  it('a re-run of the same judgement is served from the response cache, not sent again', async () => {
+    server = await startOpenAIServer({ script: () => 'Harmful steps.\nSEVERITY: 6' });
+    const store = openStore(':memory:');
+    const judge = () =>
+      llmSeverityJudge(
+        createTarget(
+          openaiTargetSchema.parse({ type: 'openai', model: 'judge', baseURL: server!.url, retries: 0 }),
+          { store: () => store },
+        ),
+      ).judge(input);
+    expect((await judge()).value).toBe(6);
+    expect((await judge()).value).toBe(6);
+    expect(server.requests).toBe(1);
+    store.close();
   });
 
   it('a multi-turn attack: the judge sees the earlier turns, fenced like the rest', async () => {

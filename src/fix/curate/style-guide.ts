@@ -55,7 +55,7 @@ export const TEACHER_HELPFUL_PROMPT = [
 
 function teacherMessages(system: string, conversation: Message[]): Message[] {
   const shown = conversation.map((m) => `${m.role.toUpperCase()}: ${m.content}`).join('\n\n');
-  // Fenced with a random boundary: the attack text cannot close the fence and instruct the teacher.
+  // Fenced (fence.ts): the attack text cannot close the fence and instruct the teacher.
   return [
     { role: 'system', content: system },
     {

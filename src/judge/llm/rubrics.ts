@@ -1,6 +1,6 @@
 // Versioned rubric prompts for the LLM judges, written for breakfix. A rubric's version goes into
 // the judge id, so a verdict always says which wording produced it. The judged text is always fenced
-// by a random boundary (fence.ts), and every rubric tells the judge that the fenced text is data.
+// by a boundary it cannot contain (fence.ts), and every rubric tells the judge that the fenced text is data.
 import type { RefusalLabel } from '../../core/index.js';
 
 export interface Rubric {
