@@ -7,8 +7,11 @@ export interface RetryOptions {
   retries: number;
   /** First backoff step (ms). */
   baseMs?: number;
-  /** Cap on one wait (ms), also on a server's Retry-After. */
+  /** Cap on one backoff wait (ms). */
   maxMs?: number;
+  /** The longest Retry-After honoured (ms). A server asking for longer fails the request at once,
+   * saying so: retrying earlier than asked only meets another 429. */
+  maxRetryAfterMs?: number;
   /** Random source in [0, 1) for jitter (seeded in tests). */
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -18,19 +21,24 @@ export interface RetryOptions {
 export function backoffMs(
   attempt: number,
   err: TargetError,
-  o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>>,
+  o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>> & Pick<RetryOptions, 'maxRetryAfterMs'>,
 ): number {
-  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) return Math.min(err.retryAfterMs, o.maxMs);
+  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0)
+    return Math.min(err.retryAfterMs, o.maxRetryAfterMs ?? o.maxMs);
   const exp = Math.min(o.maxMs, o.baseMs * 2 ** attempt);
   // "Equal jitter": half fixed, half random, so waits grow but retries from many workers spread out.
   return Math.round(exp / 2 + o.random() * (exp / 2));
 }
+
+/** Five minutes: a provider's rate-limit window is a minute or so; longer is an outage or a quota. */
+export const MAX_RETRY_AFTER_MS = 300_000;
 
 export function withRetry(target: Target, opts: RetryOptions): Target {
   const o = {
     ...opts,
     baseMs: opts.baseMs ?? 500,
     maxMs: opts.maxMs ?? 30_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS,
     random: opts.random ?? Math.random,
     sleep: opts.sleep ?? abortableSleep,
   };
@@ -42,6 +50,13 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
           return await target.chat(messages, options);
         } catch (err) {
           const retryable = err instanceof TargetError && err.retryable && !options?.signal?.aborted;
+          if (retryable && err.retryAfterMs !== undefined && err.retryAfterMs > o.maxRetryAfterMs)
+            throw new TargetError(
+              `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
+              err.kind,
+              err.status,
+              err.retryAfterMs,
+            );
           if (!retryable || attempt >= o.retries) {
             if (err instanceof TargetError && attempt > 0) {
               throw new TargetError(

@@ -63,6 +63,23 @@ describe('withRetry', () => {
     expect(backoffMs(0, new TargetError('x', 'rate_limit', 429, 3_600_000), o)).toBe(2_000);
   });
 
+  it('waits a Retry-After longer than its backoff cap (90 s), and fails at once on one past five minutes', async () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    const ninety = scripted([new TargetError('slow down', 'rate_limit', 429, 90_000), 'ok']);
+    expect((await withRetry(ninety, { retries: 2, sleep }).chat(hi)).text).toBe('ok');
+    expect(waits).toEqual([90_000]);
+    const hour = scripted([new TargetError('slow down', 'rate_limit', 429, 3_600_000), 'ok']);
+    const err = await withRetry(hour, { retries: 2, sleep })
+      .chat(hi)
+      .catch((e: unknown) => e as TargetError);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe('rate_limit');
+    expect((err as TargetError).message).toMatch(/asks to wait 3600 s .*longer than breakfix waits: 300 s/);
+    expect(hour.calls).toBe(1);
+    expect(waits).toEqual([90_000]);
+  });
+
   it('does not retry non-retryable kinds or foreign errors', async () => {
     for (const err of [
       new TargetError('no', 'auth', 401),
