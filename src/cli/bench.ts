@@ -78,7 +78,7 @@ export function register(program: Command): void {
       )
       .option(
         '-s, --suite <names...>',
-        `suites to run (built-in: ${BUILTIN_SUITES.join(', ')}; or a bench.custom name)`,
+        `suites to run, space- or comma-separated (built-in: ${BUILTIN_SUITES.join(', ')}; or a bench.custom name)`,
       )
       .option('--split <split>', 'attack | heldback | all', 'attack')
       .option('--limit <n>', 'at most N samples per suite')
@@ -114,7 +114,11 @@ printed and the run stored either way.`,
           const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
           const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
           const custom = ctx.config.bench.custom;
-          const suites = opts.suite ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
+          // Space- or comma-separated, as redteam's lists are.
+          const suites = opts.suite?.flatMap((x) => x.split(',')).filter(Boolean) ?? [
+            ...ctx.config.bench.suites,
+            ...custom.map((c) => c.name),
+          ];
           const baseDir = configBaseDir(ctx);
           for (const s of suites)
             if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))
@@ -187,13 +191,22 @@ function benchFailure(report: BenchReport, config: Config): { message: string; m
   const undecided = report.suites.filter(
     (s) => s.items > 0 && Object.values(s.metrics).every((m) => m.n === 0),
   );
-  if (undecided.length)
+  if (undecided.length) {
+    // A suite whose samples all failed says why; the harm judge's hint only where it read replies
+    // and decided none.
+    const failed = undecided.find((s) => (s.errors ?? 0) > 0 && s.firstError);
+    const judgedNothing = undecided.some(
+      (s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind) && (s.errors ?? 0) < s.items,
+    );
+    const more = [
+      ...(failed?.firstError ? [`first error: ${terminalText(failed.firstError)}`] : []),
+      ...(judgedNothing ? [undecidedHarmHint(config)] : []),
+    ];
     return {
       message: `nothing was decided in ${undecided.map((s) => s.name).join(', ')}: every sample there was undetermined or in error`,
-      more: undecided.some((s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind))
-        ? `${undecidedHarmHint(config)}\n`
-        : undefined,
+      more: more.length ? `${more.join('\n')}\n` : undefined,
     };
+  }
   const tolerance = config.cycle.criteria.errorRate;
   if (total > 0 && errors / total > tolerance)
     return {

@@ -369,7 +369,10 @@ export function register(program: Command): void {
       .option('--persona <id>', 'low_skill | intermediate (default: redteam.persona)')
       .option('--budget <n>', 'most attempts (default: redteam.budget.attempts)')
       .option('--tokens <n>', 'most target tokens')
-      .option('--seconds <n>', 'most wall-clock seconds')
+      .option(
+        '--seconds <n>',
+        'stop starting attempts after n seconds (attempts under way finish, each within its target timeouts and retries)',
+      )
       .option('--concurrency <n>', 'attempts in flight at once (default: redteam.concurrency)')
       .option('--seed <n>', 'seed of every random choice (default: config seed)')
       .option('--split <split>', 'attack (default) | heldback: which seeds and templates to use', 'attack')

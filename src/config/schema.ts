@@ -187,7 +187,13 @@ const redteamSchema = z
       .strictObject({
         attempts: z.int().min(1).default(300).describe('Most attempts per round.'),
         tokens: z.int().min(1).optional().describe('Most target tokens per round.'),
-        seconds: z.number().positive().optional().describe('Most wall-clock seconds per round.'),
+        seconds: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            'Seconds after which a round starts no more attempts (those under way finish, within their timeouts and retries).',
+          ),
       })
       .prefault({})
       .describe('When to stop red-teaming.'),

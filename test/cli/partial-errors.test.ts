@@ -145,3 +145,24 @@ describe('runs where some requests failed', () => {
     expect(r.stderr).toMatch(/^breakfix: every attempt ended in error \(.*400/m);
   }, 60_000);
 });
+
+describe('bench: a suite undecided because the target failed there', () => {
+  it('names the first error, not a harm judge whose replies did not parse', async () => {
+    // SCRIPTED FAKE: answers single-turn requests, fails (500) every multi-turn one.
+    server = await startOpenAIServer({
+      script: (messages) => {
+        if (messages.length > 1) throw new Error('multi-turn unsupported');
+        return "I'm sorry, but I can't help with that.";
+      },
+    });
+    const { dir, db } = setup(server.url);
+    const r = await runCli(['bench', '--suite', 'overrefusal,multiturn', '--limit', '3', '--store', db], {
+      cwd: dir,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/nothing was decided in multiturn/);
+    expect(r.stderr).toMatch(/first error: .*500/);
+    expect(r.stderr).not.toMatch(/did not parse|offline harm judges/);
+  }, 120_000);
+});
