@@ -21,15 +21,22 @@ export function registerSecret(value: string): void {
   if (value.length >= 6) knownSecrets.add(value);
 }
 
-/** Scrub the known secret values of at least `minLength` characters. A model's reply is scrubbed
- * of real keys only (16 characters or more): key-shaped text that is no key of ours (an example
- * `sk-…`) and a placeholder key that is an ordinary word (Ollama's `ollama`) are the model's answer,
- * which the judges score and the fix data may hold, and stay as they are. */
-export function redactKnownSecrets(text: string, minLength = 16): string {
+/** Scrub the known secret values (of at least `minLength` characters, when given). Without it — a
+ * model's reply — only real keys are scrubbed: 16 characters or more, or 8 or more that mix letters
+ * and digits (a `vllm --api-key Tok3nSecret9x`). Key-shaped text that is no key of ours (an example
+ * `sk-…`) and a placeholder key that is an ordinary word (Ollama's `ollama`, `not-needed`) are the
+ * model's answer, which the judges score and the fix data may hold, and stay as they are. */
+export function redactKnownSecrets(text: string, minLength?: number): string {
   let out = text;
   for (const secret of knownSecrets)
-    if (secret.length >= minLength && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if ((minLength === undefined ? isKeyLike(secret) : secret.length >= minLength) && out.includes(secret))
+      out = out.split(secret).join(REDACTED);
   return out;
+}
+
+function isKeyLike(secret: string): boolean {
+  if (secret.length >= 16) return true;
+  return secret.length >= 8 && /\d/.test(secret) && /\p{L}/u.test(secret) && !/\s/.test(secret);
 }
 
 /** Scrub known secret values and key-like strings from free text (error messages, logs). */

@@ -87,6 +87,14 @@ describe('exit codes', () => {
     // Error text is scrubbed of every known value and anything key-shaped.
     expect(redactText(reply)).toBe('Run [redacted] pull llama3; your key [redacted] is set; try [redacted].');
   });
+
+  it('a short key that mixes letters and digits (vllm --api-key Tok3nSecret9x) is a real key in a reply', () => {
+    registerSecret('Tok3nSecret9x');
+    registerSecret('not-needed');
+    expect(redactKnownSecrets('Your key is Tok3nSecret9x; the docs say not-needed.')).toBe(
+      'Your key is [redacted]; the docs say not-needed.',
+    );
+  });
 });
 
 describe('untrusted text and option numbers', () => {
