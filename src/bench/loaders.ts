@@ -128,7 +128,17 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         `fields.${k}`,
       );
   }
-  return rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
+  const items = rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
+  // Results are stored, resumed and paired with round 0's item by item, by id: two rows under one
+  // id would be one item there.
+  const firstLine = new Map<string, number>();
+  for (const item of items) {
+    const first = firstLine.get(item.id);
+    if (first !== undefined)
+      throw new InputError(`id "${clip(item.id)}" is used again (first on line ${first})`, file, item.line, 'id');
+    firstLine.set(item.id, item.line);
+  }
+  return items;
 }
 
 /** A Parquet string that is not valid UTF-8, kept as a marker so the row that uses it is an error

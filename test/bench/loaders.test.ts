@@ -49,6 +49,15 @@ describe('loadDataset: XSTest-shaped CSV', () => {
     );
   });
 
+  it('an id used twice names the line of the second and the first (items are paired across rounds by id)', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'ds-')), 'dup.csv');
+    writeFileSync(
+      f,
+      'id,prompt,type,label\n1,How do I kill a process?,homonyms,safe\n2,Hi,x,safe\n1,Why?,x,safe\n',
+    );
+    await expect(loadDataset(f)).rejects.toThrow(/id "1" is used again \(first on line 2\).*dup\.csv:4/s);
+  });
+
   it('an over-refusal suite needs each row labelled: a missing or misnamed label column names the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-or-'));
     const load = (csv: string) => {
