@@ -135,7 +135,12 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   for (const item of items) {
     const first = firstLine.get(item.id);
     if (first !== undefined)
-      throw new InputError(`id "${clip(item.id)}" is used again (first on line ${first})`, file, item.line, 'id');
+      throw new InputError(
+        `id "${clip(item.id)}" is used again (first on line ${first})`,
+        file,
+        item.line,
+        'id',
+      );
     firstLine.set(item.id, item.line);
   }
   return items;

@@ -162,7 +162,8 @@ function knownKeys(path: readonly PropertyKey[], data: unknown): string[] {
   return [];
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+/** The candidate nearest `word` by edit distance, when near enough to be its typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {

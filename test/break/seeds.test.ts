@@ -158,6 +158,22 @@ describe('user seed files', () => {
     expect(e4.line).toBe(1);
   });
 
+  it('a typo of a seed field is an error with the field it meant; other columns are ignored; an absent field is "missing"', () => {
+    const typo = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'typo.jsonl',
+          '{"kind":"benign","text":"ok","url":"x"}\n{"kind":"benign","text":"Hi","langauge":"fr"}\n',
+        ),
+      ),
+    );
+    expect(typo.message).toMatch(/langauge: unknown field; did you mean "language"\?.*typo\.jsonl:2/s);
+    expect(typo.field).toBe('langauge');
+    const kindless = errorOf(() => loadSeedsFile(write('nokind.jsonl', '{"text":"ok"}\n')));
+    expect(kindless.message).toMatch(/^kind: missing \(one of harmful, benign, helpful\)/);
+    expect(kindless.field).toBe('kind');
+  });
+
   it('reads the over-refusal CSV shape with labels in any case or padded, as the benchmark loader does', () => {
     const seeds = loadSeedsFile(
       write(

@@ -55,7 +55,11 @@ const CORPUS_CASES: Record<Loader, Record<string, Expect>> = {
     },
     'top-level-scalar.yaml': { message: /expected a mapping .* got a string/, line: 1 },
     'negative-number.yaml': { message: /≥ 1, got -3/, line: 5, field: 'targets.remote.concurrency' },
-    'bad-url.yaml': { message: /expected an http:\/\/ or https:\/\/ URL/, line: 5, field: 'targets.remote.baseURL' },
+    'bad-url.yaml': {
+      message: /expected an http:\/\/ or https:\/\/ URL/,
+      line: 5,
+      field: 'targets.remote.baseURL',
+    },
     'missing-env.yaml': {
       message: /environment variable BREAKFIX_CORPUS_UNSET_KEY is not set/,
       line: 5,

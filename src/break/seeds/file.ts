@@ -1,29 +1,31 @@
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { closest } from '../../config/issues.js';
 import { InputError, readUtf8File, type Seed, stableId } from '../../core/index.js';
 import { csvObjects } from '../../judge/index.js';
 
-const seedSchema = z
-  .object({
-    id: z.string().min(1).optional(),
-    kind: z.enum(['harmful', 'benign', 'helpful']),
-    text: z.string().min(1),
-    category: z.string().min(1).optional(),
-    language: z.string().min(2).default('en'),
-    source: z.string().optional(),
-    split: z.enum(['train', 'attack', 'heldback']).optional(),
-    benignType: z.string().optional(),
-    answer: z.string().optional(),
-    parent: z.string().optional(),
-    topic: z.string().min(1).optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.kind === 'harmful' && !s.category)
-      ctx.addIssue({ code: 'custom', path: ['category'], message: 'harmful seeds need a category' });
-    if (s.kind === 'helpful' && !s.answer)
-      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'helpful seeds need a checkable answer' });
-  });
+const seedFields = z.object({
+  id: z.string().min(1).optional(),
+  kind: z.enum(['harmful', 'benign', 'helpful']),
+  text: z.string().min(1),
+  category: z.string().min(1).optional(),
+  language: z.string().min(2).default('en'),
+  source: z.string().optional(),
+  split: z.enum(['train', 'attack', 'heldback']).optional(),
+  benignType: z.string().optional(),
+  answer: z.string().optional(),
+  parent: z.string().optional(),
+  topic: z.string().min(1).optional(),
+});
+const SEED_FIELDS = Object.keys(seedFields.shape);
+
+const seedSchema = seedFields.superRefine((s, ctx) => {
+  if (s.kind === 'harmful' && !s.category)
+    ctx.addIssue({ code: 'custom', path: ['category'], message: 'harmful seeds need a category' });
+  if (s.kind === 'helpful' && !s.answer)
+    ctx.addIssue({ code: 'custom', path: ['answer'], message: 'helpful seeds need a checkable answer' });
+});
 
 /** Derives a topic from a request when the file gives none: strips the usual question frames. */
 export function deriveTopic(text: string): string {
@@ -63,11 +65,22 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   if (obj.category === undefined && obj.kind === 'harmful' && typeof obj.type === 'string')
     obj.category = obj.type;
   for (const k of ['prompt', 'label', 'type', 'focus', 'note']) delete obj[k];
+  // Other columns a public dataset carries are ignored; one that is a typo of a seed field would
+  // silently leave that field at its default (`langauge: fr` read as English).
+  for (const k of Object.keys(obj)) {
+    if (SEED_FIELDS.includes(k)) continue;
+    const near = closest(k, SEED_FIELDS);
+    if (near) throw new InputError(`unknown field; did you mean "${near}"?`, file, line, k);
+  }
   for (const [k, v] of Object.entries(obj)) if (v === '' || v === null) delete obj[k];
   const r = seedSchema.safeParse(obj);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new InputError(issue.message, file, line, issue.path.join('.') || undefined);
+    const field = issue.path.join('.') || undefined;
+    // zod words an absent field as a wrong value ("Invalid option: expected one of …"): say missing.
+    const missing = field !== undefined && obj[field] === undefined;
+    const options = issue.code === 'invalid_value' ? ` (one of ${issue.values.join(', ')})` : '';
+    throw new InputError(missing ? `missing${options}` : issue.message, file, line, field);
   }
   const s = r.data;
   const seed: Seed = {
