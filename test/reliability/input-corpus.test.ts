@@ -76,7 +76,7 @@ const CORPUS_CASES: Record<Loader, Record<string, Expect>> = {
   seeds: {
     'invalid-json.jsonl': { message: /invalid JSON/, line: 2 },
     'not-object.jsonl': { message: /expected an object/, line: 3 },
-    'missing-text.jsonl': { message: /expected string, received undefined/, line: 2, field: 'text' },
+    'missing-text.jsonl': { message: /text: missing/, line: 2, field: 'text' },
     'bad-kind.jsonl': { message: /expected one of "harmful"\|"benign"\|"helpful"/, line: 1, field: 'kind' },
     'harmful-no-category.jsonl': { message: /harmful seeds need a category/, line: 3, field: 'category' },
     'wrong-type.jsonl': { message: /expected string, received number/, line: 1, field: 'text' },
@@ -182,7 +182,7 @@ function generatedCases(): [Loader, string, string | Uint8Array, Expect][] {
       'seeds',
       'huge-no-kind.jsonl',
       `{"text":"${'y'.repeat(HUGE)}"}\n`,
-      { message: /expected one of/, line: 1, field: 'kind' },
+      { message: /kind: missing \(one of harmful, benign, helpful\)/, line: 1, field: 'kind' },
     ],
     [
       'seeds',

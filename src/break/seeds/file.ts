@@ -78,7 +78,7 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
     const issue = r.error.issues[0];
     const field = issue.path.join('.') || undefined;
     // zod words an absent field as a wrong value ("Invalid option: expected one of …"): say missing.
-    const missing = field !== undefined && obj[field] === undefined;
+    const missing = field !== undefined && obj[field] === undefined && issue.code !== 'custom';
     const options = issue.code === 'invalid_value' ? ` (one of ${issue.values.join(', ')})` : '';
     throw new InputError(missing ? `missing${options}` : issue.message, file, line, field);
   }
