@@ -40,7 +40,10 @@ export function register(program: Command): void {
       '--rounds <n>',
       "most fix rounds after round 0 (default: cycle.maxRounds; on resume, the run's own limit)",
     )
-    .option('--report <file>', 'where to write the HTML report (default: .breakfix/reports/<run>.html)');
+    .option(
+      '--report <file>',
+      'where to write the HTML report (default: reports/<run>.html beside the store, .breakfix/ unless the config or --store moves it)',
+    );
   withCommonOptions(cmd).addHelpText(
     'after',
     `

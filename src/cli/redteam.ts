@@ -236,7 +236,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     if (!getPersona(persona))
       throw usageError(`unknown persona "${persona}"`, 'use low_skill or intermediate');
     const split = (opts.split ?? 'attack') as Split;
-    if (!['attack', 'heldback', 'train'].includes(split))
+    // (train is the fix data's: material the model is trained on is no measure of it)
+    if (!['attack', 'heldback'].includes(split))
       throw usageError(`--split must be attack or heldback (got "${split}")`);
     // The same constraints as the config's redteam.budget: attempts and tokens ≥ 1, seconds > 0.
     const budget = {

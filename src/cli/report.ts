@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
 import { InputError } from '../core/index.js';
+import { DERIVED_METRICS } from '../cycle/criteria.js';
+import { FIGURE_KEYS } from '../report/data.js';
 import {
   applicableCriteria,
   collectReportData,
@@ -98,9 +100,9 @@ Examples:
   $ breakfix report --format junit --out criteria.xml --fail-on "asr>0.02,vprr>0.05"
   $ breakfix report --run run_20260101_abcd --format json
 
-Metrics for --fail-on: asr, dr1, dr3, iprr, vprr, helpfulness, heldback_asr, ungroundedness,
-errors, error_rate, undetermined, undetermined_rate, vulnerabilities[_new|_fixed|_regressed]; and
-since round 0: helpfulness_drop, vprr_rise, undetermined_rise. Without --fail-on, the run's own
+Metrics for --fail-on:
+${wrapList(FIGURE_KEYS)};
+and since round 0: ${DERIVED_METRICS.join(', ')}. Without --fail-on, the run's own
 release criteria (cycle.criteria in the config it ran with) are the rules, so the report agrees with
 the cycle; a bench or red-team run (no rounds: its measurement shows as round 0) is held to those on
 figures it set out to measure, none relative to round 0 (a figure that nothing could be decided for,
@@ -180,4 +182,15 @@ Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written)
         }
       }),
     );
+}
+
+/** The metric names, wrapped as the rest of the help text is (about 100 columns). */
+function wrapList(names: readonly string[]): string {
+  const lines = [''];
+  for (const name of names) {
+    const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${name},` : `${name},`;
+    if (next.length > 96 && lines[lines.length - 1]) lines.push(`${name},`);
+    else lines[lines.length - 1] = next;
+  }
+  return lines.join('\n').replace(/,$/, '');
 }

@@ -1,6 +1,7 @@
 // `breakfix serve`: an embedded checkpoint behind an OpenAI-compatible HTTP API on 127.0.0.1, so
 // breakfix's own targets, promptfoo, PyRIT or any OpenAI client can talk to it.
 import type { Command } from 'commander';
+import { BreakfixError } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import { type CommonOptions, portNumber, runAction, usageError } from './common.js';
@@ -63,7 +64,18 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
     .action(
       runAction(async (opts: ServeCliOptions) => {
         const port = portNumber(opts.port);
-        const modelDir = resolveEmbeddedPath(opts.model);
+        let modelDir: string;
+        try {
+          modelDir = resolveEmbeddedPath(opts.model);
+        } catch (err) {
+          // serve reads no store: a round name means nothing here, a folder does.
+          if (!(err instanceof BreakfixError)) throw err;
+          throw new BreakfixError(
+            err.message,
+            err.code,
+            'pass base or a checkpoint folder: models/breakfix-tiny-base, .breakfix/models/<run>/round-N (`breakfix model list` shows them)',
+          );
+        }
         const server = await startServer({
           modelDir,
           port,

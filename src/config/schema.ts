@@ -491,11 +491,24 @@ const trlTrainSchema = z
   .prefault({})
   .describe('TRL via `accelerate launch`.');
 
+/** `{name}` words in a command template that are none of its placeholders: a typo would reach the
+ * shell as it stands. `${VAR}` (a shell variable) is not one. */
+function unknownPlaceholders(template: string | undefined): string[] {
+  const known = new Set(['sft', 'preference', 'base', 'out']);
+  return [...(template ?? '').matchAll(/(?<!\$)\{([A-Za-z_][\w-]*)\}/g)]
+    .filter((m) => !known.has(m[1]))
+    .map((m) => m[0]);
+}
+
 const commandTrainSchema = z
   .strictObject({
     template: z
       .string()
       .optional()
+      .refine((t) => unknownPlaceholders(t).length === 0, {
+        error: (issue) =>
+          `unknown placeholder ${unknownPlaceholders(String(issue.input)).join(', ')} (known: {sft}, {preference}, {base}, {out}; a shell \${VAR} is left alone)`,
+      })
       .describe(
         'Shell command; {sft}, {preference} (JSONL data in TRL format), {base} (the base model folder, for an embedded model its checkpoint folder; else its target) and {out} (the output directory) are replaced with quoted values.',
       ),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { csvObjects } from '../../src/judge/io.js';
+import { KNOWN_METRICS } from '../../src/report/index.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-input-edges-'));
@@ -25,6 +26,16 @@ describe('config', () => {
       expect(
         parseConfig(`targets:\n  c:\n    type: openai\n    model: m\n    baseURL: ${url}\n`, 'b.yaml'),
       ).toBeTruthy();
+  });
+
+  it('a command template with a placeholder that is none of its own is refused at load; a shell ${VAR} is not one', () => {
+    const yaml = (t: string) => `train:\n  backend: command\n  command:\n    template: "${t}"\n`;
+    expect(() => parseConfig(yaml('train.sh {sft} {prefernce} {out}'), 'b.yaml')).toThrow(
+      /train\.command\.template: unknown placeholder \{prefernce\}.*b\.yaml:4/s,
+    );
+    expect(
+      parseConfig(yaml('train.sh {sft} {preference} {base} {out} $${HOME}'), 'b.yaml').train.command.template,
+    ).toBe('train.sh {sft} {preference} {base} {out} ${HOME}');
   });
 
   it('a negative seed is refused, as --seed refuses one', () => {
@@ -59,6 +70,18 @@ describe('commands', () => {
       expect(r.stderr).toMatch(/no embedded model "nosuch"/);
       expect(existsSync(store)).toBe(false);
     });
+
+  it('redteam --split train is refused: the fix data is drawn from it', async () => {
+    const r = await runCli(['redteam', '--split', 'train', '--budget', '1'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--split must be attack or heldback \(got "train"\)/);
+  });
+
+  it('report --help names every metric --fail-on accepts', async () => {
+    const r = await runCli(['report', '--help'], { cwd: dir });
+    expect(r.code).toBe(0);
+    for (const metric of KNOWN_METRICS) expect(r.stdout, metric).toMatch(new RegExp(`\\b${metric}\\b`));
+  });
 
   it('init given a folder path writes no file of that name', async () => {
     const r = await runCli(['init', 'conf/'], { cwd: dir });
