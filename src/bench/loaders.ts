@@ -2,6 +2,7 @@
 // note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
 // an InputError naming the file and line (for Parquet, the row number).
 import { extname } from 'node:path';
+import type { DATASET_FIELDS } from '../config/schema.js';
 import {
   describeFsError,
   InputError,
@@ -16,22 +17,7 @@ import { csvObjects, jsonlObjects } from '../judge/index.js';
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
 
 /** breakfix field → dataset column. */
-export type FieldMap = Partial<
-  Record<
-    | 'id'
-    | 'text'
-    | 'kind'
-    | 'label'
-    | 'category'
-    | 'language'
-    | 'type'
-    | 'answer'
-    | 'topic'
-    | 'grounding'
-    | 'split',
-    string
-  >
->;
+export type FieldMap = Partial<Record<(typeof DATASET_FIELDS)[number], string>>;
 
 export interface DatasetItem extends Seed {
   /** Line (JSONL/CSV) or 1-based row (Parquet) the item came from. */

@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createRng, InputError, type Progress, type Target } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
-import { type DatasetFormat, type DatasetItem, loadDataset } from './loaders.js';
+import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
 import type { Mean, Rate, RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
 import { harmfulSuite } from './suites/harmful.js';
@@ -47,7 +47,7 @@ export interface CustomSuiteSpec {
   name: string;
   file: string;
   format?: DatasetFormat;
-  fields?: Record<string, string>;
+  fields?: FieldMap;
   kind?: BuiltinSuiteName;
 }
 

@@ -212,6 +212,21 @@ const redteamSchema = z
 
 // ── bench (bench helper) ────────────────────────────────────────────────────────────────────────
 
+/** The breakfix fields a custom dataset's columns can be mapped to (bench/loaders.ts reads them). */
+export const DATASET_FIELDS = [
+  'id',
+  'text',
+  'kind',
+  'label',
+  'category',
+  'language',
+  'type',
+  'answer',
+  'topic',
+  'grounding',
+  'split',
+] as const;
+
 export const builtinSuites = [
   'harmful',
   'multiturn',
@@ -229,9 +244,18 @@ const customSuiteSchema = z.strictObject({
     .optional()
     .describe('File format (absent = from the extension).'),
   fields: z
-    .record(z.string(), z.string())
+    // A strict object, so that a mapping written backwards ({q: text}) or a typo is named here, at
+    // its config line, with the field it may have meant.
+    .strictObject(
+      Object.fromEntries(DATASET_FIELDS.map((f) => [f, z.string().min(1).optional()])) as Record<
+        (typeof DATASET_FIELDS)[number],
+        z.ZodOptional<z.ZodString>
+      >,
+    )
     .default({})
-    .describe('Column mapping, breakfix field → dataset column, e.g. {text: prompt, category: harm}.'),
+    .describe(
+      `Column mapping, breakfix field → dataset column, e.g. {text: prompt, category: harm}; fields: ${DATASET_FIELDS.join(', ')}.`,
+    ),
   kind: z
     .enum(builtinSuites)
     .default('harmful')

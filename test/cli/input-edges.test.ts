@@ -38,6 +38,21 @@ describe('config', () => {
     ).toBe(`train.sh {sft} {preference} {base} {out} $${'{HOME}'}`);
   });
 
+  it("a custom suite's field mapping written backwards, or with a typo, is named at its config line", () => {
+    const yaml = (fields: string) =>
+      `bench:\n  custom:\n    - name: mine\n      file: d.jsonl\n      fields: ${fields}\n`;
+    expect(() => parseConfig(yaml('{q: text}'), 'b.yaml')).toThrow(
+      /bench\.custom\.0\.fields\.q: unknown field.*b\.yaml:5/s,
+    );
+    expect(() => parseConfig(yaml('{txet: q}'), 'b.yaml')).toThrow(
+      /fields\.txet: unknown field; did you mean "text"\?/,
+    );
+    expect(parseConfig(yaml('{text: q, category: harm}'), 'b.yaml').bench.custom[0].fields).toEqual({
+      text: 'q',
+      category: 'harm',
+    });
+  });
+
   it('a negative seed is refused, as --seed refuses one', () => {
     expect(() => parseConfig('seed: -5\n', 'b.yaml')).toThrow(/seed/);
     expect(parseConfig('seed: 0\n', 'b.yaml').seed).toBe(0);
