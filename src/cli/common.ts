@@ -252,6 +252,9 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
     out.code = err.code;
     if (err.hint) out.hint = redactText(err.hint);
   }
+  // A command line commander refused (unknown option, missing argument) is a usage error like the
+  // ones the actions find.
+  if (err instanceof CommanderError && exitCode === ExitCode.input) out.code = 'usage';
   if (err instanceof TargetError) out.kind = err.kind;
   if (err instanceof InputError) {
     if (err.file) out.file = err.file;

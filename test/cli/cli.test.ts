@@ -176,7 +176,7 @@ describe('breakfix CLI', () => {
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(JSON.parse(r.stdout).error, args.join(' ')).toMatchObject({ exitCode: 2 });
+      expect(JSON.parse(r.stdout).error, args.join(' ')).toMatchObject({ exitCode: 2, code: 'usage' });
     }
     expect(JSON.parse((await runCli(['bench', '--json', '--bogus'])).stdout).error.message).toMatch(
       /unknown option '--bogus'/,
