@@ -220,10 +220,15 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const text = () =>
     [
       `${summary.judged} lines judged by ${judge.id} → ${opts.out === '-' ? 'stdout' : terminalText(opts.out as string)}`,
-      `  ${Object.entries(counts)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, n]) => `${k}: ${n}`)
-        .join('  ')}`,
+      // (no counts line when nothing was decided)
+      ...(Object.keys(counts).length
+        ? [
+            `  ${Object.entries(counts)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, n]) => `${k}: ${n}`)
+              .join('  ')}`,
+          ]
+        : []),
       `  ok ${status.ok}  undetermined ${status.undetermined}  error ${status.error}  skipped ${bad.length}`,
     ].join('\n');
   // With --out -, stdout is the JSONL: the summary goes to stderr.
