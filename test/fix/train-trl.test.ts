@@ -1,5 +1,6 @@
-// The TRL and command backends, run against stand-in `accelerate` / `trl` scripts put first on
-// PATH that record their arguments (no Python or GPU needed).
+// The TRL and command backends, run against SCRIPTED FAKE `accelerate` / `trl` commands put first
+// on PATH that record their arguments (no Python or GPU here): what is tested is the argv, the file
+// layout and the error mapping breakfix gives a real TRL install, not TRL itself.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { RefusalLabel } from '../../src/core/index.js';
 import { refusalJudge } from '../../src/judge/index.js';
 import { evaluateRefusal, REFUSAL_DEV_SETS } from '../../src/judge/refusal/evaluate.js';
-import { classifySentence } from '../../src/judge/refusal/index.js';
 
 type Row = {
   id: string;
@@ -175,9 +174,21 @@ describe('regression guard: offline refusal judge on the sets measured once', ()
   // round 13 (holdout8-final, holdout12, holdout15 and holdout16 one item each; docs/JUDGES.md); round
   // 14 gained one item back.
   it.each([
-    ['frozen final set: 88.4% (κ 0.81; 92.6% refused-or-not)', final, 0.88, 0.81, 0.92],
-    ['fourth held-out set: 90.9% (κ 0.86; 92.7% refused-or-not)', holdout4, 0.9, 0.86, 0.92],
-    ['fifth held-out set, final half: 85.9% (κ 0.77; 90.2% refused-or-not)', holdout5Final, 0.85, 0.77, 0.9],
+    ['frozen final set (exposed in round 18): 88.4% (κ 0.81; 92.6% refused-or-not)', final, 0.88, 0.81, 0.92],
+    [
+      'fourth held-out set (exposed in round 18): 90.9% (κ 0.86; 92.7% refused-or-not)',
+      holdout4,
+      0.9,
+      0.86,
+      0.92,
+    ],
+    [
+      'fifth held-out set, final half (exposed in round 18): 85.9% (κ 0.77; 90.2% refused-or-not)',
+      holdout5Final,
+      0.85,
+      0.77,
+      0.9,
+    ],
     [
       'sixth held-out set (real chat-model mix), final half: 94.9% (κ 0.91; 98.7% refused-or-not)',
       holdout6Final,
@@ -377,19 +388,5 @@ describe('hard cases from issue 6', () => {
     const v = await judge.judge({ prompt, response, transcript: [] });
     expect(v.status).toBe('ok');
     expect(v.value).toBe(label);
-  });
-});
-
-// Sentence-level: declines in many wordings and six languages, and look-alikes that decline nothing
-// ("I can't recommend it highly enough", "the store won't accept returns").
-describe('refusal sentence lexicon', () => {
-  const bank = JSON.parse(
-    readFileSync(new URL('./fixtures/refusal-sentences.json', import.meta.url), 'utf8'),
-  ) as { refusal: string[]; not_refusal: string[] };
-  it.each(bank.refusal)('declines: %s', (s) => {
-    expect(classifySentence(s)).toBe('refusal');
-  });
-  it.each(bank.not_refusal)('does not decline: %s', (s) => {
-    expect(classifySentence(s)).not.toBe('refusal');
   });
 });

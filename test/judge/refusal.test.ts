@@ -11,6 +11,7 @@ import {
   loadRefusalRows,
   loadSecondAnnotator,
 } from '../../src/judge/refusal/evaluate.js';
+import { classifySentence } from '../../src/judge/refusal/index.js';
 import { anyOfChunks } from '../../src/judge/refusal/rules.js';
 import { writeXstestCsv } from '../helpers/xstest-csv.js';
 
@@ -776,4 +777,19 @@ describe('a bare no', () => {
       'full_compliance',
     ],
   ])('%s', judgedAs);
+});
+
+// Sentence-level, on the dev bank the rules and the classifier's training fragments were written
+// from (test/judge/fixtures/refusal-sentences.json; not an evaluation set): declines in many wordings and six languages, and look-alikes that decline nothing
+// ("I can't recommend it highly enough", "the store won't accept returns").
+describe('refusal sentence lexicon', () => {
+  const bank = JSON.parse(
+    readFileSync(new URL('./fixtures/refusal-sentences.json', import.meta.url), 'utf8'),
+  ) as { refusal: string[]; not_refusal: string[] };
+  it.each(bank.refusal)('declines: %s', (s) => {
+    expect(classifySentence(s)).toBe('refusal');
+  });
+  it.each(bank.not_refusal)('does not decline: %s', (s) => {
+    expect(classifySentence(s)).not.toBe('refusal');
+  });
 });
