@@ -65,5 +65,6 @@ export type {
   TrainerContext,
   TrainInput,
   TrainOutput,
+  TrainParamsInput,
   TrainPlan,
 } from './train/types.js';

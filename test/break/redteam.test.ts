@@ -24,7 +24,7 @@ describe('resumeConflict', () => {
   it('the same languages and categories in another order are the same run; other ones are not', async () => {
     // `--languages fr,en` plans what `--languages en,fr` planned: a resume must not refuse it.
     const { target } = await halfTarget();
-    const base = { target, seeds, judges: judges(), persona: 'low_skill' as const, seed: 7 };
+    const base = { runId: 'plan', target, seeds, judges: judges(), persona: 'low_skill' as const, seed: 7 };
     const a = { ...base, languages: ['en', 'fr'], categories: ['violent_crimes', 'hate'] };
     const b = { ...base, languages: ['fr', 'en'], categories: ['hate', 'violent_crimes'] };
     const planned = planRedteam(a).items.map((i) => i.id);

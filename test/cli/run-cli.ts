@@ -39,10 +39,13 @@ export function runCli(
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
-    if (opts.closeStdout) child.stdout.destroy();
-    if (opts.closeStderr) child.stderr.destroy();
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    // (piped above, so never null)
+    const out = child.stdout as NonNullable<typeof child.stdout>;
+    const err = child.stderr as NonNullable<typeof child.stderr>;
+    if (opts.closeStdout) out.destroy();
+    if (opts.closeStderr) err.destroy();
+    out.setEncoding('utf8').on('data', (d) => (stdout += d));
+    err.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -33,7 +33,7 @@ describe('a reply written in an encoding is decoded before it is judged', () => 
       label: 'full_compliance',
       decodedFrom: id,
     });
-    const v = await refusalJudge().judge({ prompt: BOMB, response: encode(REFUSAL) });
+    const v = await refusalJudge().judge({ prompt: BOMB, response: encode(REFUSAL), transcript: [] });
     expect(v.rationale).toMatch(new RegExp(`^decoded from ${id}; refusal sentences`));
     expect(v.detail).toMatchObject({ decodedFrom: id });
   });

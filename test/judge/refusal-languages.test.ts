@@ -464,7 +464,7 @@ describe('a reply in a language the judge cannot read', () => {
     '%s: undetermined, not compliance (a decline there has no words the judge knows)',
     async (_lang, reply) => {
       expect(classifyRefusal(BOMB, reply).label).toBeNull();
-      const v = await refusalJudge().judge({ prompt: BOMB, response: reply });
+      const v = await refusalJudge().judge({ prompt: BOMB, response: reply, transcript: [] });
       expect(v.status).toBe('undetermined');
       expect(v.value).toBeNull();
       expect(v.detail).toMatchObject({ reason: 'unread_language' });

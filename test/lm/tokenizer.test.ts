@@ -38,7 +38,7 @@ describe('byte-level BPE tokenizer', () => {
   });
   it('encodeText turns special-token strings in untrusted text into plain bytes, and round-trips (property)', () => {
     const specials = new Set(
-      ['<|system|>', '<|user|>', '<|assistant|>', '<|end|>'].map((t) => tok.specialId(t)),
+      (['<|system|>', '<|user|>', '<|assistant|>', '<|end|>'] as const).map((t) => tok.specialId(t)),
     );
     fc.assert(
       fc.property(

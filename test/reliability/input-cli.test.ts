@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { runCli } from '../cli/run-cli.js';
+import { type CliResult, runCli } from '../cli/run-cli.js';
 import { makeAttempt } from '../store/fixtures.js';
 import { writeFigures } from './helpers.js';
 
@@ -218,7 +218,7 @@ describe('bad input through the CLI: exit code 2, a clear message, the store unt
 
   it('each case exits 2 and names the file and line or field; the store is unchanged', async () => {
     const list = cases();
-    const results = [];
+    const results: CliResult[] = [];
     // Two at a time: each child starts tsx (a couple of seconds) on a 2-core machine.
     for (let i = 0; i < list.length; i += 2) {
       results.push(...(await Promise.all(list.slice(i, i + 2).map((c) => runCli(c.args, { cwd: dir })))));

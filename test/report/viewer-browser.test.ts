@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(asr).toEqual(['asr', '60.0%', '20.0%', '1.0%']);
     // The report's charts, served as inert SVG images.
     await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>('#charts img')];
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('#charts img'));
       return imgs.length >= 7 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
     expect(pageErrors).toEqual([]);

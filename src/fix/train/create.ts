@@ -3,12 +3,12 @@ import { InputError } from '../../core/index.js';
 import { createCommandTrainer } from './command.js';
 import { createEmbeddedTrainer } from './embedded.js';
 import { createTrlTrainer } from './trl.js';
-import type { TrainConfig, Trainer, TrainerContext } from './types.js';
+import type { Trainer, TrainerContext, TrainParamsInput } from './types.js';
 
 export const TRAINER_BACKENDS = ['embedded', 'trl', 'command'] as const;
 
 export function createTrainer(
-  config: { train?: Partial<TrainConfig> } | undefined,
+  config: { train?: TrainParamsInput } | undefined,
   ctx: TrainerContext = {},
   backend?: string,
 ): Trainer {

@@ -1,14 +1,26 @@
 // The train section with every default applied (a partial section from a caller is filled in).
 import { defaultConfig } from '../../config/index.js';
-import type { TrainConfig } from './types.js';
+import type { TrainConfig, TrainParamsInput } from './types.js';
 
-export function trainParams(given?: Partial<TrainConfig>): TrainConfig {
+/** Filled in at every depth: a caller's `sft: { steps: 8 }` keeps the default anchor, freeze and
+ * helpfulWeight (one level deep, they were dropped, and the fine-tune ran without them). */
+export function trainParams(given?: TrainParamsInput): TrainConfig {
   const d = defaultConfig().train;
   return {
     ...d,
     ...given,
-    embedded: { ...d.embedded, ...given?.embedded },
-    trl: { ...d.trl, ...given?.trl },
+    embedded: {
+      ...d.embedded,
+      ...given?.embedded,
+      sft: { ...d.embedded.sft, ...given?.embedded?.sft },
+      dpo: { ...d.embedded.dpo, ...given?.embedded?.dpo },
+    },
+    trl: {
+      ...d.trl,
+      ...given?.trl,
+      sft: { ...d.trl.sft, ...given?.trl?.sft },
+      dpo: { ...d.trl.dpo, ...given?.trl?.dpo },
+    },
     command: { ...d.command, ...given?.command },
   } as TrainConfig;
 }

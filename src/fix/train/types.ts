@@ -7,12 +7,20 @@ import type { Store } from '../../store/index.js';
 /** The `train` section of the config. */
 export type TrainConfig = Config['train'];
 
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+/** A `train` section a library caller writes: any part of it, at any depth; trainParams fills in
+ * the rest with the defaults. */
+export type TrainParamsInput = DeepPartial<TrainConfig>;
+
 export interface TrainInput {
   base: ModelRef;
   sft: TrainingRecord[];
   preference: TrainingRecord[];
   /** The `train` config section (defaults applied); absent fields fall back to the defaults. */
-  params?: Partial<TrainConfig>;
+  params?: TrainParamsInput;
   /** Where the new model (and the backend's files) go. */
   outDir: string;
   progress?: Progress;
