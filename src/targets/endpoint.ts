@@ -92,9 +92,15 @@ export function apiKeyFor(p: Provider, configured: string | undefined, baseURL: 
 function splitURLCredentials(baseURL: string): { url: string; basicAuth?: string } {
   const u = new URL(baseURL);
   if (!u.username && !u.password) return { url: baseURL };
-  const basicAuth = `Basic ${Buffer.from(
-    `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`,
-  ).toString('base64')}`;
+  // (a stray % that encodes nothing is sent as written)
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const basicAuth = `Basic ${Buffer.from(`${decode(u.username)}:${decode(u.password)}`).toString('base64')}`;
   registerSecret(basicAuth);
   u.username = '';
   u.password = '';
