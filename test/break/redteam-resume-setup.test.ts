@@ -42,6 +42,31 @@ function writeConfig(
   return file;
 }
 
+/** `breakfix redteam` on run `runId` with a budget of 2 and seed 1: the command each test reruns. */
+const redteamArgs = (config: string, db: string, runId = 'rt1') => [
+  'redteam',
+  '--config',
+  config,
+  '--store',
+  db,
+  '--run-id',
+  runId,
+  '--budget',
+  '2',
+  '--seed',
+  '1',
+];
+
+/** Run rt1 started (and finished: exit 0) against model m-a at `baseURL`, in a fresh folder. */
+async function startedRun(baseURL: string) {
+  const dir = tmp();
+  const db = join(dir, 's.db');
+  const args = redteamArgs(writeConfig(dir, { model: 'm-a', baseURL }), db);
+  const first = await runCli(args, dir);
+  expect(first.status, first.stderr).toBe(0);
+  return { dir, db, args };
+}
+
 function storedRun(db: string, id: string) {
   const store = openStore(db);
   try {
@@ -55,24 +80,7 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
   it('another model or baseURL under the same target name exits 2 naming each field; nothing runs', async () => {
     const a = await refuser();
     const b = await refuser();
-    const dir = tmp();
-    const db = join(dir, 's.db');
-    const config = writeConfig(dir, { model: 'm-a', baseURL: a.server.url });
-    const args = [
-      'redteam',
-      '--config',
-      config,
-      '--store',
-      db,
-      '--run-id',
-      'rt1',
-      '--budget',
-      '2',
-      '--seed',
-      '1',
-    ];
-    const first = await runCli(args, dir);
-    expect(first.status, first.stderr).toBe(0);
+    const { dir, db, args } = await startedRun(a.server.url);
     const before = storedRun(db, 'rt1');
     expect(before.attempts).toBe(2);
     const calls = a.server.requests;
@@ -105,24 +113,7 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
   it('offline judges switched to an LLM judge, or another maxTurns, exits 2 naming the fields; nothing runs', async () => {
     const a = await refuser();
     const judge = await refuser();
-    const dir = tmp();
-    const db = join(dir, 's.db');
-    const config = writeConfig(dir, { model: 'm-a', baseURL: a.server.url });
-    const args = [
-      'redteam',
-      '--config',
-      config,
-      '--store',
-      db,
-      '--run-id',
-      'rt1',
-      '--budget',
-      '2',
-      '--seed',
-      '1',
-    ];
-    const first = await runCli(args, dir);
-    expect(first.status, first.stderr).toBe(0);
+    const { dir, db, args } = await startedRun(a.server.url);
     const calls = a.server.requests;
 
     writeConfig(dir, {
@@ -149,24 +140,7 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
 
   it('pacing only (--concurrency, the target’s concurrency, timeoutMs, retries, rpm, cache) resumes', async () => {
     const a = await refuser();
-    const dir = tmp();
-    const db = join(dir, 's.db');
-    const config = writeConfig(dir, { model: 'm-a', baseURL: a.server.url });
-    const args = [
-      'redteam',
-      '--config',
-      config,
-      '--store',
-      db,
-      '--run-id',
-      'rt1',
-      '--budget',
-      '2',
-      '--seed',
-      '1',
-    ];
-    const first = await runCli(args, dir);
-    expect(first.status, first.stderr).toBe(0);
+    const { dir, args } = await startedRun(a.server.url);
     writeConfig(dir, {
       model: 'm-a',
       baseURL: a.server.url,
@@ -197,23 +171,7 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
       config: { persona: 'intermediate', techniques: [], languages: [], categories: [], split: 'attack' },
     });
     store.close();
-    const r = await runCli(
-      [
-        'redteam',
-        '--config',
-        config,
-        '--store',
-        db,
-        '--run-id',
-        'old',
-        '--budget',
-        '2',
-        '--seed',
-        '1',
-        '--json',
-      ],
-      dir,
-    );
+    const r = await runCli([...redteamArgs(config, db, 'old'), '--json'], dir);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ attempts: 2, ran: 2 });
   }, 120_000);
