@@ -124,6 +124,8 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     store ??= openStore(storePath);
     return store;
   };
+  /** The name a run shows and stores for a target: a spec's URL with its credentials redacted. */
+  const shownName = (nameOrSpec: string) => redactText(resolveTargetConfig(nameOrSpec, config).name);
   /** A stored model keeps a spec's URL with its credentials redacted (the store holds no secret):
    * the configured role it was shown for is the spec to call. One with no such role fails here,
    * before requests that would send "[redacted]" as a password. */
@@ -132,7 +134,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     for (const role of Object.values(config.roles)) {
       if (typeof role !== 'string' || role === spec) continue;
       try {
-        if (redactText(resolveTargetConfig(role, config).name) === spec) return role;
+        if (shownName(role) === spec) return role;
       } catch {
         // a role that does not resolve is reported where it is used
       }
@@ -201,9 +203,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       targets.set(nameOrSpec, t);
       return t;
     },
-    targetName(nameOrSpec) {
-      return redactText(resolveTargetConfig(nameOrSpec, config).name);
-    },
+    targetName: shownName,
     async close() {
       for (const t of targets.values()) await t.close?.().catch(() => undefined);
       store?.close();
