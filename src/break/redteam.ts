@@ -8,6 +8,7 @@ import {
   createRng,
   errorMessage,
   InputError,
+  isPlainObject,
   type Judge,
   type Outcome,
   type Progress,
@@ -461,7 +462,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
       // (said at once: a resume stopped by a signal keeps the budget it extended the run to)
       ...(attempts !== undefined &&
         attempts !== had && {
-          summary: { ...(isRecord(existing.summary) ? existing.summary : {}), ...budget },
+          summary: { ...(isPlainObject(existing.summary) ? existing.summary : {}), ...budget },
         }),
     });
   try {
@@ -476,9 +477,6 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
     throw err;
   }
 }
-
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The judges an attack uses, from a JudgeSet or a list of attack judges. */
 export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {

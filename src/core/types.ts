@@ -245,3 +245,8 @@ export interface Rng {
   shuffle<T>(items: T[]): T[];
   fork(label: string): Rng;
 }
+
+/** An object with keys (not null, not an array): what a stored JSON column must be to be read as one. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

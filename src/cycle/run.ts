@@ -20,7 +20,7 @@ import {
   roleTargets,
 } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
-import { BreakfixError, createRng, hash32, InputError } from '../core/index.js';
+import { BreakfixError, createRng, hash32, InputError, isPlainObject } from '../core/index.js';
 import {
   createTrainer,
   curate,
@@ -543,10 +543,6 @@ function roleTargetsOfStored(stored: unknown): string[] {
   const c = stored as Partial<Config> | undefined;
   if (!isPlainObject(c?.targets) || !isPlainObject(c?.roles) || !isPlainObject(c?.judges)) return [];
   return roleTargets(c as Config);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function show(v: unknown): string {
