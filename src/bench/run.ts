@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createRng, InputError, type Progress, type Target } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
+import type { RunHalt } from '../targets/index.js';
 import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
 import type { Mean, Rate, RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
@@ -193,6 +194,9 @@ export interface RunBenchOptions {
   progress?: Progress;
   limit?: number;
   seed?: number | string;
+  /** The run's halt (`RunHalt`, shared with its targets): once a refused key or spent quota trips
+   * it, the suite it tripped in is not stored and the run ends with its error. */
+  halt?: RunHalt;
 }
 
 export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
@@ -232,6 +236,8 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
       rng: rng.fork(`${suite.name}:${split}`),
       limit: opts.limit,
     });
+    const halted = opts.halt?.error();
+    if (halted) throw halted;
     const failed = items.filter((i) => i.outcome === 'error');
     report.errors = failed.length;
     if (failed.length) report.firstError = firstErrorOf(failed);

@@ -21,6 +21,7 @@ import {
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
+import type { RunHalt } from '../targets/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import { replayAttack } from './attacks/replay.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
@@ -49,6 +50,9 @@ export interface RedteamOptions {
   languages?: string[];
   categories?: string[];
   budget?: RedteamBudget;
+  /** The run's halt (`RunHalt`, shared with its targets): once a refused key or spent quota trips
+   * it, no attempt starts, those that failed are not stored, and the run ends with its error. */
+  halt?: RunHalt;
   concurrency?: number;
   /** Seed of every random choice. */
   seed?: number | string;
@@ -689,6 +693,11 @@ export async function attackPlan(
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it
     }
+    // Failed by the refusal that halted the run (or not sent after it): a resume does it.
+    if (result.outcome === 'error' && opts.halt?.halted) {
+      progress?.tick(1, 'halted');
+      return;
+    }
     const attempt: Attempt = {
       id: item.id,
       runId: opts.runId,
@@ -713,7 +722,7 @@ export async function attackPlan(
     progress?.tick(1, attempt.outcome);
   };
   const worker = async () => {
-    while (cursor < items.length && !budget.exhausted()) {
+    while (cursor < items.length && !budget.exhausted() && !opts.halt?.halted) {
       const index = cursor++;
       try {
         await runOne(items[index], index);
@@ -727,6 +736,8 @@ export async function attackPlan(
   } finally {
     flush();
   }
+  const halted = opts.halt?.error();
+  if (halted) throw halted;
   if (budget.reason) summary.stoppedBy = budget.reason;
   if (items.some((i) => i.attack === 'search' && !i.retestOf)) summary.search = search.summary();
   summary.seconds = (Date.now() - started) / 1000;

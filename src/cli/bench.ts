@@ -152,6 +152,7 @@ printed and the run stored either way.`,
               progress: ctx.progress,
               limit,
               seed,
+              halt: ctx.halt,
             });
           } catch (err) {
             ctx.store.updateRun(runId, { status: 'failed', summary: { error: (err as Error).message } });

@@ -22,6 +22,7 @@ import {
   createTarget,
   createUsageMeter,
   modelPathResolver,
+  RunHalt,
   resolveTargetConfig,
   type UsageMeter,
 } from '../targets/index.js';
@@ -98,6 +99,8 @@ export interface Context {
   progress: Progress;
   /** Token and request accounting across every target this context made. */
   usage: UsageMeter;
+  /** Shared by every target this context made: a refused key or spent quota halts the command's run. */
+  halt: RunHalt;
   /** Print `data` as JSON with --json, else `text` (or a readable rendering of data). */
   out(data: unknown, text?: string | (() => string)): void;
   /** Write a human note on stderr (silent with --quiet or --json). */
@@ -120,6 +123,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
   let store: Store | undefined;
   const targets = new Map<string, Target>();
   const usage = createUsageMeter();
+  const halt = new RunHalt();
   const getStore = () => {
     store ??= openStore(storePath);
     return store;
@@ -169,6 +173,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     noCache,
     progress: createProgress({ json, quiet }),
     usage,
+    halt,
     out(data, text) {
       if (json) {
         process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
@@ -198,6 +203,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         store: getStore,
         noCache,
         usage,
+        halt,
         baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
       });
       targets.set(nameOrSpec, t);
@@ -286,8 +292,9 @@ export function reportError(err: unknown): ExitCodeValue {
   const message = printable(err instanceof Error ? err.message : String(err));
   const lines = [`breakfix: ${message}`];
   const hint = err instanceof BreakfixError ? err.hint : undefined;
+  // (A target error's own hint says how to go on once the target is fixed: the fix comes first.)
+  if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
   if (hint) lines.push(`hint: ${printable(hint)}`);
-  else if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
   if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack)
     lines.push(redactText(err.stack));
   else if (!(err instanceof BreakfixError))

@@ -96,6 +96,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         let disarm: (() => void) | undefined;
+        let resume: string | undefined;
         const result = await runCycle(
           {
             config: ctx.config,
@@ -104,15 +105,20 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             progress: ctx.progress,
             ...files,
             baseDir: configBaseDir(ctx),
+            halt: ctx.halt,
             // Ctrl-C or SIGTERM marks the run interrupted and says how to continue it.
             onRun: (id) => {
-              const resume = `breakfix cycle --run ${id} (same config and store)`;
+              resume = `breakfix cycle --run ${id} (same config and store)`;
               ctx.progress.log(`run ${id} (resume after a stop: ${resume})`);
               disarm = stopRunOnSignal(ctx, id, resume);
             },
           },
           { resume: opts.resume, runId: opts.run, maxRounds },
-        ).finally(() => disarm?.());
+        )
+          .catch((err) => {
+            throw ctx.halt.error(resume && `once it is fixed, resume: ${resume}`) ?? err;
+          })
+          .finally(() => disarm?.());
         const report = await writeCycleReport(ctx.store, result.runId, opts.report);
         const seconds = (Date.now() - started) / 1000;
         ctx.out(

@@ -314,7 +314,16 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       progress: ctx.progress,
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
-    }).finally(removeSignalHandlers);
+      halt: ctx.halt,
+    })
+      .catch((err) => {
+        throw (
+          ctx.halt.error(
+            `once it is fixed, resume: breakfix redteam --run-id ${runId} with the same options (what failed was not stored)`,
+          ) ?? err
+        );
+      })
+      .finally(removeSignalHandlers);
     const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
     if (named.length && summary.unavailable.length === named.length)
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));

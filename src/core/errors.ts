@@ -50,8 +50,9 @@ export class TargetError extends BreakfixError {
     readonly kind: TargetErrorKind,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    hint?: string,
   ) {
-    super(message, `target_${kind}`);
+    super(message, `target_${kind}`, hint);
     this.name = 'TargetError';
   }
 

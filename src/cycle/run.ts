@@ -33,7 +33,7 @@ import {
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
-import { resolveTargetConfig } from '../targets/index.js';
+import { type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import type { PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { roundMetrics } from './metrics.js';
@@ -55,6 +55,9 @@ export interface CycleContext {
   /** Told the run's id once it is opened (new or resumed), before any work: the CLI arms its
    * Ctrl-C handling with it. */
   onRun?: (runId: string) => void;
+  /** Shared with the targets `target` makes (`RunHalt`): a refused key or spent quota stops the
+   * round's bench, red team or retest with nothing it failed stored, for a resume to do. */
+  halt?: RunHalt;
 }
 
 export interface CycleOptions {
@@ -165,6 +168,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         seed: config.seed,
         concurrency: config.redteam.concurrency,
         progress,
+        halt: ctx.halt,
       });
       const heldback = await runBench({
         target,
@@ -179,6 +183,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         seed: config.seed,
         concurrency: config.redteam.concurrency,
         progress,
+        halt: ctx.halt,
       });
       return { main: { ...main.summary }, heldback: { ...heldback.summary } };
     });
@@ -196,6 +201,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
       round,
       attacker,
       progress,
+      halt: ctx.halt,
     };
 
     // break: the red team attacks what is left.

@@ -25,6 +25,7 @@ import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
 import { modelPathResolver } from './embedded-path.js';
 import { baseURLOf, endpointKey } from './endpoint.js';
+import { type RunHalt, withHalt } from './halt.js';
 import { createOpenAITarget } from './openai.js';
 import { withRateLimit } from './rate-limit.js';
 import { withRetry } from './retry.js';
@@ -45,6 +46,8 @@ export interface TargetContext {
   random?: () => number;
   /** First retry backoff step in ms (default 500; tests use a few ms). */
   retryBaseMs?: number;
+  /** Shared by every target of a run: a refused key or spent quota halts them all (halt.ts). */
+  halt?: RunHalt;
 }
 
 export { modelPathResolver } from './embedded-path.js';
@@ -199,6 +202,8 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
       baseMs: ctx.retryBaseMs,
       onRetry: (err) => ctx.usage?.recordRetry(t.id, err),
     });
+    // Inside the concurrency queue: requests waiting there when the run halts are not sent.
+    if (ctx.halt) t = withHalt(t, ctx.halt);
   }
   t = withConcurrency(t, cfg.concurrency, { cooperative: remote });
   // Embedded models change every round under the same name, so only remote replies are cached.

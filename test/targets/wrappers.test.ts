@@ -6,9 +6,11 @@ import {
   backoffMs,
   cacheKey,
   createTarget,
+  RunHalt,
   resolveTargetConfig,
   withCache,
   withConcurrency,
+  withHalt,
   withRateLimit,
   withRetry,
   withTimeout,
@@ -101,6 +103,48 @@ describe('withRetry', () => {
     const t = withRetry(inner, { retries: 3, sleep: async () => {} });
     await expect(t.chat(hi, { signal: ctl.signal })).rejects.toBe(err);
     expect(inner.calls).toBe(1);
+  });
+});
+
+describe('withHalt', () => {
+  it('a 401 or a spent quota halts every target sharing the halt; later requests are not sent', async () => {
+    for (const refusal of [
+      new TargetError('a: HTTP 401 bad key', 'auth', 401),
+      new TargetError('a: HTTP 429 quota', 'quota', 429),
+    ]) {
+      const halt = new RunHalt();
+      const a = scripted(['ok', refusal, 'ok']);
+      const b = scripted(['ok']);
+      const [ha, hb] = [withHalt(a, halt), withHalt(b, halt)];
+      expect((await ha.chat(hi)).text).toBe('ok');
+      await expect(ha.chat(hi)).rejects.toBe(refusal);
+      expect(halt.cause).toBe(refusal);
+      await expect(hb.chat(hi)).rejects.toMatchObject({
+        kind: refusal.kind,
+        message: expect.stringMatching(/not sent, the run halted on an earlier reply/),
+      });
+      expect([a.calls, b.calls]).toEqual([2, 0]);
+      expect(halt.error('resume it')).toMatchObject({
+        kind: refusal.kind,
+        hint: 'resume it',
+        message: expect.stringMatching(/the run stopped there/),
+      });
+    }
+  });
+
+  it('a 403, a 400 or a server error fails its request only', async () => {
+    const halt = new RunHalt();
+    const a = scripted([
+      new TargetError('a: HTTP 403 blocked by a gateway rule', 'auth', 403),
+      new TargetError('a: HTTP 400', 'client', 400),
+      new TargetError('a: HTTP 500', 'server', 500),
+      'ok',
+    ]);
+    const t = withHalt(a, halt);
+    for (let i = 0; i < 3; i++) await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect((await t.chat(hi)).text).toBe('ok');
+    expect(halt.halted).toBe(false);
+    expect(halt.error()).toBeUndefined();
   });
 });
 
