@@ -53,6 +53,9 @@ export interface RedteamOptions {
   /** The run's halt (`RunHalt`, shared with its targets): once a refused key or spent quota trips
    * it, no attempt starts, those that failed are not stored, and the run ends with its error. */
   halt?: RunHalt;
+  /** On resume, run again the attempts stored as errors (a failed request or judge) and replace
+   * them in place; without it a resume keeps them as they are. */
+  retryErrors?: boolean;
   concurrency?: number;
   /** Seed of every random choice. */
   seed?: number | string;
@@ -123,6 +126,8 @@ export interface RedteamSummary extends SliceStats {
   ran: number;
   /** Attempts found in the store and skipped (resume). */
   resumed: number;
+  /** Attempts the store held as errors, run again and replaced (a resume with `retryErrors`). */
+  retried?: number;
   calls: number;
   tokens: number;
   seconds: number;
@@ -577,7 +582,9 @@ export async function attackPlan(
       runId: opts.runId,
       ...(opts.round !== undefined ? { round: opts.round } : {}),
     }))
-      if (planned.has(a.id)) stored.set(a.id, a);
+      if (!planned.has(a.id)) continue;
+      else if (opts.retryErrors && a.outcome === 'error') summary.retried = (summary.retried ?? 0) + 1;
+      else stored.set(a.id, a);
   }
   // Attempts are written in plan order (finished ones wait for those planned before them), in small
   // batches, one transaction each: the store's order is the same in every run of the same seed, and
@@ -585,7 +592,8 @@ export async function attackPlan(
   const pending: Attempt[] = [];
   let lastFlush = Date.now();
   const flush = () => {
-    if (store && pending.length) store.saveAttempts(pending.splice(0));
+    if (store && pending.length)
+      store.saveAttempts(pending.splice(0), { replaceErrors: opts.retryErrors ?? false });
     lastFlush = Date.now();
   };
   progress?.start(plan.label ?? `redteam ${summary.target} (${persona})`, items.length);

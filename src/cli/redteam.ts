@@ -53,6 +53,7 @@ interface RedteamCliOptions extends CommonOptions {
   seed?: string;
   split?: string;
   runId?: string;
+  retryErrors?: boolean;
   list?: boolean;
 }
 
@@ -135,7 +136,7 @@ export function renderRedteam(s: RedteamSummary): string {
   const t = (x: string) => terminalText(x);
   const lines = [
     `redteam ${t(s.target)} · persona ${t(s.persona)} · run ${t(s.runId)}${s.round !== undefined ? ` · round ${s.round}` : ''}`,
-    `${s.attempts} attempts (${s.ran} run, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} tokens · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
+    `${s.attempts} attempts (${s.ran} run${s.retried ? ` (${s.retried} of them errors retried)` : ''}, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} tokens · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
     `ASR ${pct(s.asr).trim()} (${s.success} success / ${s.success + s.failure} decided) · ${s.error} error · ${s.undetermined} undetermined`,
   ];
   for (const u of s.unavailable) lines.push(`unavailable: ${t(u.attack)}: ${t(u.reason)}`);
@@ -247,6 +248,11 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     };
     const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? cfg.concurrency;
     const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
+    if (opts.retryErrors && opts.runId === undefined)
+      throw usageError(
+        '--retry-errors needs --run-id: it runs again the attempts a stored run ended in error',
+        'breakfix redteam --run-id <id> --retry-errors, with the options the run was started with',
+      );
     const categories = list(opts.categories) ?? cfg.categories;
     const languages = list(opts.languages) ?? cfg.languages;
     checkSeedFilters(
@@ -286,6 +292,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     // Rerunning a red-team run with its settings (and data) resumes it; anything else is another run.
     const setup = redteamSetup(ctx.config, targetRef);
     const existing = opts.runId !== undefined ? ctx.store.getRun(runId) : undefined;
+    if (opts.retryErrors && !existing)
+      throw usageError(`--retry-errors: no run ${runId} in ${ctx.storePath} to retry the errors of`);
     const conflict =
       existing &&
       (resumeConflict(existing, { ...settings, targetCheckpoint, budget }) ?? setupConflict(existing, setup));
@@ -315,6 +323,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
       halt: ctx.halt,
+      retryErrors: opts.retryErrors ?? false,
     })
       .catch((err) => {
         throw (
@@ -349,7 +358,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       process.stderr.write(
         `breakfix: ${summary.error} of ${summary.attempts} attempts ended in error (more than cycle.criteria.errorRate ${tolerance}); the ASR stands on the other ${summary.attempts - summary.error}${summary.success ? `, of which ${summary.success} succeeded` : ''}\n` +
           `first error: ${terminalText(summary.firstError ?? 'unknown')}\n` +
-          'hint: errored attempts are stored as errors and kept on resume; fix the target and run again with a new --run-id\n',
+          `hint: a resume keeps errored attempts; once the target is fixed, run them again: breakfix redteam --run-id ${summary.runId} --retry-errors with the same options\n`,
       );
       return ExitCode.runtime;
     }
@@ -390,6 +399,10 @@ export function register(program: Command): void {
         '--run-id <id>',
         "store under this run id; rerunning with it resumes (skips stored attempts) if the target, attacker and judges (their configs, pacing aside), settings, seeds, templates and an embedded target's checkpoint are unchanged and --budget is no smaller (a larger one extends the run); else exit 2",
       )
+      .option(
+        '--retry-errors',
+        'with --run-id: run again the attempts the run stored as errors (a failed request or judge), replacing each in place; a plain resume keeps them',
+      )
       .option('--list', 'print every converter, template and attack with a one-line description'),
   )
     .addHelpText(
@@ -402,6 +415,7 @@ Examples:
   breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
   breakfix redteam --techniques leetspeak screenplay base64 --seed 7
   breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
+  breakfix redteam --run-id run_abc --budget 300 --retry-errors   # and redoes its errors
 
 Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
 more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no

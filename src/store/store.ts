@@ -244,12 +244,22 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, created_at)
     VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @createdAt)
     ON CONFLICT(id) DO NOTHING`);
+  // A resume told to retry errors replaces an attempt stored as an error in place (its rowid, so
+  // its place in plan order, kept); any other stored attempt is kept as it is.
+  const replaceErrorAttempt = db.prepare(`INSERT INTO attempts
+    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, created_at)
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @createdAt)
+    ON CONFLICT(id) DO UPDATE SET techniques = excluded.techniques, transcript = excluded.transcript,
+      outcome = excluded.outcome, severity = excluded.severity, turns = excluded.turns, error = excluded.error,
+      calls = excluded.calls, created_at = excluded.created_at
+    WHERE attempts.outcome = 'error'`);
+  const deleteVerdicts = db.prepare('DELETE FROM verdicts WHERE attempt_id = ?');
   const insertVerdict =
     db.prepare(`INSERT INTO verdicts (attempt_id, idx, judge, kind, status, value, rationale, detail)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
-  const saveOne = (a: Attempt): boolean => {
-    const res = insertAttempt.run({
+  const saveOne = (a: Attempt, replaceError = false): boolean => {
+    const res = (replaceError ? replaceErrorAttempt : insertAttempt).run({
       id: a.id,
       runId: a.runId,
       round: a.round ?? null,
@@ -268,6 +278,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       createdAt: a.createdAt,
     });
     if (res.changes === 0) return false; // already stored: resume must never duplicate
+    if (replaceError) deleteVerdicts.run(a.id);
     a.verdicts.forEach((v, i) => {
       insertVerdict.run(
         a.id,
@@ -282,8 +293,11 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     });
     return true;
   };
-  const saveAttemptTx = db.transaction(saveOne);
-  const saveAttemptsTx = db.transaction((list: readonly Attempt[]) => list.filter(saveOne).length);
+  const saveAttemptTx = db.transaction((a: Attempt) => saveOne(a));
+  const saveAttemptsTx = db.transaction(
+    (list: readonly Attempt[], replaceErrors: boolean) =>
+      list.filter((a) => saveOne(a, replaceErrors)).length,
+  );
 
   const attemptWhere = (f: AttemptFilter = {}) =>
     where([
@@ -420,7 +434,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     },
 
     saveAttempt: (a) => saveAttemptTx(a),
-    saveAttempts: (list) => saveAttemptsTx(list),
+    saveAttempts: (list, opts) => saveAttemptsTx(list, opts?.replaceErrors ?? false),
     hasAttempt(id) {
       return db.prepare('SELECT 1 FROM attempts WHERE id = ?').get(id) !== undefined;
     },

@@ -122,7 +122,9 @@ export interface Store {
   listSeeds(filter?: SeedFilter): Seed[];
   // attempts
   saveAttempt(attempt: Attempt): boolean;
-  saveAttempts(attempts: readonly Attempt[]): number;
+  /** Stores the attempts not stored yet (one transaction); returns how many it wrote. With
+   * `replaceErrors`, an attempt stored as an `error` is replaced in place by the new one. */
+  saveAttempts(attempts: readonly Attempt[], opts?: { replaceErrors?: boolean }): number;
   hasAttempt(id: string): boolean;
   getAttempt(id: string): Attempt | undefined;
   listAttempts(filter?: AttemptFilter): Attempt[];

@@ -132,4 +132,59 @@ describe('a refused key or spent quota halts the run', () => {
     // The suite it stopped in is not stored as a measurement.
     expect(results).toEqual([]);
   }, 60_000);
+
+  it('redteam --retry-errors: a resume runs the errored attempts again, replacing each in place', async () => {
+    // Requests 1 and 3 fail with a 400 (not retried, no halt); every later one behaves.
+    const server = await startOpenAIServer({
+      script: () => "I'm sorry, but I can't help with that.",
+      faults: { schedule: [null, 'bad_request', null, 'bad_request'] },
+      log: false,
+    });
+    servers.push(server);
+    const { dir, db } = setup(server.url);
+    const args = [...redteam(db, 'run_retry', 1).map((a) => (a === '12' ? '6' : a)), '--json'];
+    const first = await runCli(args, { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.stderr).toMatch(
+      /hint: a resume keeps errored attempts; .*--run-id run_retry --retry-errors/,
+    );
+    const before = attemptsOf(db, 'run_retry').attempts;
+    expect(before.map((a) => a.outcome)).toEqual([
+      'failure',
+      'error',
+      'failure',
+      'error',
+      'failure',
+      'failure',
+    ]);
+
+    // A plain resume keeps them.
+    const kept = await runCli(args, { cwd: dir, env });
+    expect(kept.code, kept.stderr).toBe(3);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ resumed: 6, ran: 0, error: 2 });
+    expect(server.requests).toBe(6);
+
+    const retried = await runCli([...args, '--retry-errors'], { cwd: dir, env });
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({
+      resumed: 4,
+      ran: 2,
+      retried: 2,
+      error: 0,
+      failure: 6,
+    });
+    expect(server.requests).toBe(8);
+    const after = attemptsOf(db, 'run_retry').attempts;
+    // Same attempts in the same (plan) order, the two errors now judged, each with its own verdicts.
+    expect(after.map((a) => a.id)).toEqual(before.map((a) => a.id));
+    expect(after.map((a) => a.outcome)).toEqual(Array(6).fill('failure'));
+    const judged = (a: (typeof after)[number]) => a.verdicts.map((v) => [v.judge, v.status, v.value]);
+    expect(judged(after[1])).toEqual(judged(after[0]));
+    expect(judged(after[3])).toEqual(judged(after[0]));
+    expect(after[1].error).toBeUndefined();
+
+    const alone = await runCli(['redteam', '--retry-errors', '--store', db], { cwd: dir, env });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--retry-errors needs --run-id/);
+  }, 120_000);
 });
