@@ -296,7 +296,7 @@ export function reportError(err: unknown): ExitCodeValue {
   if (err instanceof TargetError) lines.push(`hint: ${targetHint(err)}`);
   if (hint) lines.push(`hint: ${printable(hint)}`);
   if (process.env.BREAKFIX_DEBUG === '1' && err instanceof Error && err.stack)
-    lines.push(redactText(err.stack));
+    lines.push(printable(err.stack));
   else if (!(err instanceof BreakfixError))
     lines.push('hint: this looks like a bug; rerun with BREAKFIX_DEBUG=1 for details');
   process.stderr.write(`${lines.join('\n')}\n`);

@@ -28,7 +28,11 @@ export function escapeHtml(value: unknown): string {
 
 /** Escape text for one Markdown table cell: HTML-escaped, pipes and newlines neutralised. */
 export function escapeMarkdownCell(value: unknown): string {
-  return escapeHtml(value)
-    .replace(/([\\*_[\]()#!~|])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+  return (
+    escapeHtml(value)
+      .replace(/([\\*_[\]()!~|])/g, '\\$1')
+      // (not the # of an entity escapeHtml wrote: `&\#39;` renders as the text "&#39;")
+      .replace(/(?<!&)#/g, '\\#')
+      .replace(/\r?\n/g, ' ')
+  );
 }

@@ -7,6 +7,7 @@ import {
   embeddedTargetSchema,
   openaiTargetSchema,
   redactKnownSecrets,
+  redactText,
   redactURL,
   registerURLSecrets,
   type TargetConfig,
@@ -18,6 +19,7 @@ import {
   type Message,
   type Reply,
   type Target,
+  TargetError,
 } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { createAnthropicTarget } from './anthropic.js';
@@ -158,17 +160,40 @@ function createEmbedded(model: string, ctx: TargetContext): Target {
   };
 }
 
-function withRedactedReplies(inner: Target): Target {
+/** A remote reply as breakfix may keep and print it: a key echoed in its text or model name
+ * scrubbed, the model name cut to a name's length, token counts that are whole numbers (a server's
+ * string there would reach the terminal and turn the token budget into string concatenation); and
+ * an error's message scrubbed, whichever path built it. */
+function withSafeReplies(inner: Target): Target {
   return {
     id: inner.id,
     async chat(messages: Message[], opts?: ChatOptions): Promise<Reply> {
-      const reply = await inner.chat(messages, opts);
-      const text = redactKnownSecrets(reply.text);
-      return text === reply.text ? reply : { ...reply, text };
+      let reply: Reply;
+      try {
+        reply = await inner.chat(messages, opts);
+      } catch (err) {
+        if (!(err instanceof TargetError)) throw err;
+        const message = redactText(err.message);
+        if (message === err.message) throw err;
+        throw new TargetError(message, err.kind, err.status, err.retryAfterMs, err.hint);
+      }
+      const model = reply.model === undefined ? undefined : redactText(String(reply.model)).slice(0, 200);
+      return {
+        ...reply,
+        text: redactKnownSecrets(reply.text),
+        usage: {
+          promptTokens: tokenCount(reply.usage?.promptTokens),
+          completionTokens: tokenCount(reply.usage?.completionTokens),
+        },
+        ...(model !== undefined && { model }),
+      };
     },
     close: inner.close?.bind(inner),
   };
 }
+
+const tokenCount = (n: unknown): number =>
+  typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
 
 /** The bare provider target for a config. */
 export function createProviderTarget(cfg: TargetConfig, ctx: TargetContext = {}): Target {
@@ -192,7 +217,7 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
   if (remote) {
     // A reply that echoes a key (a server's misconfigured system prompt, a proxy's debug text) would
     // carry it into the cache, transcripts, reports and fix data.
-    t = withRedactedReplies(t);
+    t = withSafeReplies(t);
     // The embedded model runs in-process: no network to time out, nothing to retry or rate-limit.
     t = withTimeout(t, cfg.timeoutMs);
     t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm });

@@ -64,13 +64,13 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   }
   if (isSdkError(err, 'APIConnectionError')) {
     const cause = (err as { cause?: unknown }).cause;
-    const why = cause instanceof Error ? `: ${cause.message}` : '';
-    return new TargetError(`${targetId}: connection failed${redactText(why)}`, 'network');
+    const why = cause instanceof Error ? `: ${shortMessage(redactText(cause.message))}` : '';
+    return new TargetError(`${targetId}: connection failed${why}`, 'network');
   }
   if (isSdkError(err, 'APIError')) {
     const status = (err as { status?: number }).status;
     if (status === undefined) {
-      return new TargetError(`${targetId}: ${redactText(shortMessage(err.message))}`, 'network');
+      return new TargetError(`${targetId}: ${shortMessage(redactText(err.message))}`, 'network');
     }
     const code = (err as { code?: unknown }).code;
     return statusError(
@@ -83,15 +83,15 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   }
   if (err instanceof SyntaxError) {
     return new TargetError(
-      `${targetId}: reply is not valid JSON (${shortMessage(err.message)})`,
+      `${targetId}: reply is not valid JSON (${shortMessage(redactText(err.message))})`,
       'malformed',
     );
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|other side closed/i.test(message)) {
-    return new TargetError(`${targetId}: connection failed: ${redactText(shortMessage(message))}`, 'network');
+    return new TargetError(`${targetId}: connection failed: ${shortMessage(redactText(message))}`, 'network');
   }
-  return new TargetError(`${targetId}: unreadable reply: ${redactText(shortMessage(message))}`, 'malformed');
+  return new TargetError(`${targetId}: unreadable reply: ${shortMessage(redactText(message))}`, 'malformed');
 }
 
 /** An HTTP error status → TargetError with the provider's message (redacted: some servers echo the
@@ -104,7 +104,7 @@ export function statusError(
   code?: string,
 ): TargetError {
   return new TargetError(
-    `${targetId}: HTTP ${status} ${redactText(shortMessage(message))}`.trimEnd(),
+    `${targetId}: HTTP ${status} ${shortMessage(redactText(message))}`.trimEnd(),
     kindForStatus(status, code),
     status,
     retryAfterMs(headers),
@@ -131,6 +131,8 @@ function providerMessage(err: Error): string {
   return typeof m === 'string' ? m : err.message.replace(/^\d{3}\s*/, '');
 }
 
+/** A message cut to one line of 200 characters. Redact before cutting: a key cut in two is no longer
+ * the key the redaction looks for. */
 export function shortMessage(m: string): string {
   const one = m.replace(/\s+/g, ' ').trim();
   return one.length > 200 ? `${one.slice(0, 197)}...` : one;

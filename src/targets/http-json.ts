@@ -10,6 +10,7 @@ import { urlToHttpOptions } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { redactText } from '../config/index.js';
 import { TargetError } from '../core/index.js';
+import { shortMessage } from './errors.js';
 
 export interface JsonResponse {
   status: number;
@@ -55,16 +56,19 @@ export function createJsonClient(url: URL): JsonClient {
         const onAbort = () => fail(new TargetError(`${id}: request aborted`, 'aborted'));
         const network = (err: Error) =>
           fail(
-            new TargetError(
-              `${id}: connection failed: ${redactText(err.message.replace(/\s+/g, ' ').slice(0, 200))}`,
-              'network',
-            ),
+            new TargetError(`${id}: connection failed: ${shortMessage(redactText(err.message))}`, 'network'),
           );
         const req = lib.request(
           { ...target, headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) } },
           (res) => {
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
+            let bytes = 0;
+            res.on('data', (c: Buffer) => {
+              bytes += c.length;
+              // A reply no chat model writes: held whole, it would be cached and stored whole too.
+              if (bytes > MAX_REPLY_BYTES) fail(tooLarge(id));
+              else chunks.push(c);
+            });
             // A body cut short (fewer bytes than Content-Length, then a closed connection) ends in
             // 'error' or 'aborted', never in 'end'.
             res.on('error', network);
@@ -76,9 +80,10 @@ export function createJsonClient(url: URL): JsonClient {
               try {
                 raw = decode(raw, res.headers['content-encoding']);
               } catch (err) {
+                if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return fail(tooLarge(id));
                 return fail(
                   new TargetError(
-                    `${id}: unreadable reply: ${err instanceof Error ? err.message : String(err)}`,
+                    `${id}: unreadable reply: ${shortMessage(redactText(err instanceof Error ? err.message : String(err)))}`,
                     'malformed',
                   ),
                 );
@@ -102,7 +107,15 @@ export function createJsonClient(url: URL): JsonClient {
   };
 }
 
+/** The largest reply body read (16 MiB; a 128k-token answer is well under 1 MiB). */
+export const MAX_REPLY_BYTES = 16 * 2 ** 20;
+
+export const tooLarge = (id: string) =>
+  new TargetError(`${id}: reply larger than ${MAX_REPLY_BYTES / 2 ** 20} MiB`, 'malformed');
+
 function decode(raw: Buffer, encoding: string | undefined): Buffer {
+  // (a small compressed body can expand without bound: the cap holds after decompression too)
+  const limit = { maxOutputLength: MAX_REPLY_BYTES };
   switch (encoding?.trim().toLowerCase()) {
     case undefined:
     case '':
@@ -110,11 +123,11 @@ function decode(raw: Buffer, encoding: string | undefined): Buffer {
       return raw;
     case 'gzip':
     case 'x-gzip':
-      return gunzipSync(raw);
+      return gunzipSync(raw, limit);
     case 'deflate':
-      return inflateSync(raw);
+      return inflateSync(raw, limit);
     case 'br':
-      return brotliDecompressSync(raw);
+      return brotliDecompressSync(raw, limit);
     default:
       throw new Error(`unsupported content-encoding ${encoding}`);
   }

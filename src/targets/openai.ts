@@ -7,6 +7,7 @@ import type OpenAI from 'openai';
 import {
   isOpenAIReasoningModel,
   type OpenAITargetConfig,
+  redactText,
   redactURL,
   registerURLSecrets,
 } from '../config/index.js';
@@ -22,7 +23,7 @@ import {
 } from '../core/index.js';
 import { baseURLOf, endpointAuth, OPENAI } from './endpoint.js';
 import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
-import { createJsonClient } from './http-json.js';
+import { createJsonClient, MAX_REPLY_BYTES, tooLarge } from './http-json.js';
 
 /** The id shown in tables, errors and the store: credentials in the URL never part of it. */
 export function openaiTargetId(cfg: Pick<OpenAITargetConfig, 'model' | 'baseURL'>): string {
@@ -166,6 +167,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             const choice = chunk.choices?.[0];
             text += contentText(id, choice?.delta?.content) ?? '';
             reasoning += reasoningOf(choice?.delta);
+            if (text.length + reasoning.length > MAX_REPLY_BYTES) throw tooLarge(id);
             if (choice?.finish_reason) finish = choice.finish_reason;
             if (chunk.usage) usage = chunk.usage;
           }
@@ -243,7 +245,7 @@ function readCompletion(id: string, body: string) {
     completion = JSON.parse(body) as OpenAI.ChatCompletion;
   } catch (err) {
     throw new TargetError(
-      `${id}: reply is not valid JSON (${shortMessage((err as Error).message)})`,
+      `${id}: reply is not valid JSON (${shortMessage(redactText((err as Error).message))})`,
       'malformed',
     );
   }

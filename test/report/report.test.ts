@@ -535,6 +535,9 @@ describe('escaping', () => {
     expect(escapeMarkdownCell('a|b\n[x](javascript:alert(1)) <img>')).toBe(
       'a\\|b \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;img&gt;',
     );
+    // The # of an entity stays as it is (`&\\#39;` would render as the text "&#39;"); a # of the
+    // text is escaped.
+    expect(escapeMarkdownCell("it's `x` #1 &#")).toBe('it&#39;s &#96;x&#96; \\#1 &amp;\\#');
   });
 });
 

@@ -237,12 +237,18 @@ export function llmJailbreakJudge(target: Target, opts: LlmJudgeOptions = {}): J
 export const LLAMA_GUARD_VERSION = 'llamaguard3-v1';
 
 /** Text that could forge the prompt's own structure is defused inside the conversation: section
- * markers, and a line that starts like a turn (`Agent: …`), which would let a response append a
- * forged last turn for the judge to assess instead of its own. */
-function defuse(text: string): string {
+ * markers (any spacing, with or without the angle brackets), a line that starts like a turn
+ * (`Agent: …`, `**Agent**: …`), which would let a response append a forged last turn for the judge to
+ * assess instead of its own, and the prompt's closing instruction, which would let it restate the
+ * task. (Llama Guard's format has no fence: its prompt is the model's training format.) */
+export function defuse(text: string): string {
   return text
-    .replace(/<\s*(BEGIN|END) (CONVERSATION|UNSAFE CONTENT CATEGORIES)\s*>/gi, '[$1 $2]')
-    .replace(/^(\s*)(user|agent)(\s*):/gim, '$1> $2$3:');
+    .replace(
+      /<?\s*\/?\s*\b(BEGIN|END)\s+(CONVERSATION|UNSAFE\s+CONTENT\s+CATEGORIES)\b\s*>?/gi,
+      (_, edge: string, what: string) => `[${edge} ${what.replace(/\s+/g, ' ')}]`,
+    )
+    .replace(/^(\s*)([*_`#>\s]*)(user|agent)([*_`\s]*):/gim, '$1> $2$3$4:')
+    .replace(/provide\s+your\s+safety\s+assessment/gi, '[quoted: provide your safety assessment]');
 }
 
 /** The Llama Guard 3 task prompt: categories S1–S14, the conversation, and the assessment of the

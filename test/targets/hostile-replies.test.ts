@@ -1,0 +1,106 @@
+// A remote reply is adversarial input: a SCRIPTED FAKE endpoint on 127.0.0.1 whose replies echo the
+// key where the JSON path does not look (a non-JSON body, an error message long enough to be cut,
+// the model name), send token counts that are strings, and bodies no chat model writes. Whatever the
+// path, the key never comes back to breakfix, counts are numbers, and the size is capped.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig, registerSecret } from '../../src/config/index.js';
+import { TargetError } from '../../src/core/index.js';
+import { createTarget } from '../../src/targets/index.js';
+
+const KEY = 'Tok3nSecret9xQ';
+registerSecret(KEY);
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+});
+
+/** Every request gets `reply()`: status, headers and body. */
+async function serve(
+  reply: () => { status?: number; headers?: Record<string, string>; body: Buffer | string },
+) {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const r = reply();
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...r.headers });
+      res.end(r.body);
+    });
+  });
+  await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/v1`;
+  const config = parseConfig(
+    `targets:\n  hostile:\n    type: openai\n    model: m\n    baseURL: ${url}\n    retries: 0\n    cache: false\n`,
+    'hostile.yaml',
+  );
+  return createTarget('hostile', { config });
+}
+
+const completion = (extra: Record<string, unknown>) =>
+  JSON.stringify({
+    choices: [{ message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
+    ...extra,
+  });
+
+async function failure(p: Promise<unknown>): Promise<TargetError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TargetError);
+  return err as TargetError;
+}
+
+const hi = [{ role: 'user' as const, content: 'hi' }];
+
+describe('hostile remote replies', () => {
+  it('a non-JSON body that holds the key: the parse error quoting it is redacted', async () => {
+    const t = await serve(() => ({ body: `ok ${KEY}` }));
+    const err = await failure(t.chat(hi));
+    expect(err.kind).toBe('malformed');
+    expect(err.message).toMatch(/not valid JSON/);
+    expect(err.message).not.toContain(KEY);
+    expect(err.message).not.toContain(KEY.slice(0, 8));
+  });
+
+  it('an error message whose key straddles the 200-character cut: redacted before it is cut', async () => {
+    for (const pad of [187, 190, 195]) {
+      const t = await serve(() => ({
+        status: 400,
+        body: JSON.stringify({ error: { message: 'x'.repeat(pad) + KEY } }),
+      }));
+      const err = await failure(t.chat(hi));
+      expect(err.message).toMatch(/HTTP 400 x+/);
+      expect(err.message, `pad ${pad}`).not.toContain(KEY.slice(0, 6));
+      server?.close();
+    }
+  });
+
+  it('token counts that are not numbers count as 0; a key in the model name is redacted', async () => {
+    const t = await serve(() => ({
+      body: completion({
+        model: `hostile-${KEY}`,
+        usage: { prompt_tokens: '\u001b]0;title\u0007', completion_tokens: -3 },
+      }),
+    }));
+    const reply = await t.chat(hi);
+    expect(reply.text).toBe('hello');
+    expect(reply.usage).toEqual({ promptTokens: 0, completionTokens: 0 });
+    expect(reply.model).toBe('hostile-[redacted]');
+  });
+
+  it('a body past 16 MiB, plain or as a small gzip that expands past it, is a malformed reply', async () => {
+    const huge = completion({ pad: 'x'.repeat(17 * 2 ** 20) });
+    let t = await serve(() => ({ body: huge }));
+    expect((await failure(t.chat(hi))).message).toMatch(/reply larger than 16 MiB/);
+    server?.close();
+    const bomb = gzipSync(huge);
+    expect(bomb.length).toBeLessThan(2 ** 20);
+    t = await serve(() => ({ headers: { 'content-encoding': 'gzip' }, body: bomb }));
+    expect((await failure(t.chat(hi))).message).toMatch(/reply larger than 16 MiB/);
+  });
+});
