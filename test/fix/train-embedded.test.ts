@@ -282,6 +282,55 @@ describe('embedded backend', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a fine-tune that diverges (non-finite loss) stops, saves nothing and registers nothing', async () => {
+    const params = trainParams({
+      embedded: {
+        expandBlocks: 0,
+        sft: { steps: 4, batchSize: 2, lr: 1e38 },
+        dpo: { steps: 2, batchSize: 1, lr: 1e38 },
+      },
+    });
+    const out = join(dir, 'diverged');
+    const trainer = createTrainer({ train: params }, { store }, 'embedded');
+    const err = await trainer
+      .train({
+        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
+        sft,
+        preference,
+        params,
+        outDir: out,
+        runId: 'run_nan',
+        round: 1,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({
+      code: 'training_diverged',
+      message: expect.stringMatching(/^training diverged in sft \((loss NaN at step \d|non-finite weights)/),
+      hint: 'lower train.embedded.sft.lr (now 1e+38)',
+    });
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
+  }, 60_000);
+
+  it('a freeze entry that names no weight is an error naming the field', async () => {
+    const params = trainParams({ embedded: { expandBlocks: 0, dpo: { freeze: ['wte', 'wpee'] } } });
+    await expect(
+      createTrainer({ train: params }, { store }, 'embedded').train({
+        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
+        sft,
+        preference,
+        params,
+        outDir: join(dir, 'typo'),
+      }),
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/^train\.embedded\.dpo\.freeze\[1\]: "wpee" names no weight/),
+      hint: expect.stringMatching(/weights are named like .*wte.*h\.0\./),
+    });
+  });
+
   it('refuses a base it cannot find', async () => {
     await expect(
       createTrainer({}, {}, 'embedded').train({

@@ -23,6 +23,14 @@ import type { Trainer, TrainerContext, TrainInput, TrainOutput } from './types.j
 type LMLibrary = typeof import('../../lm/index.js');
 type StepLog = import('../../lm/index.js').TrainStepLog;
 
+function diverged(phase: 'sft' | 'dpo', what: string, lr: number): BreakfixError {
+  return new BreakfixError(
+    `training diverged in ${phase} (${what}): nothing was saved or registered`,
+    'training_diverged',
+    `lower train.embedded.${phase}.lr (now ${lr})`,
+  );
+}
+
 async function loadLibrary(): Promise<LMLibrary> {
   // Loaded on use: the rest of fix/ (and the cycle's other backends) never pays for the engine.
   return import('../../lm/index.js');
@@ -173,6 +181,21 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
             .map(([name]) => name)
             .filter((name) => !added.some((a) => name.startsWith(a)))
         : undefined;
+      // A freeze entry that names no weight (a typo) would leave trained what the user meant frozen.
+      if (!onlyAdded) {
+        const names = lib.namedParams(lm.params).map(([name]) => name);
+        for (const ph of ['sft', 'dpo'] as const)
+          (p[ph].freeze ?? []).forEach((f, i) => {
+            if (!names.some((n) => n === f || n.startsWith(f)))
+              throw new InputError(
+                `"${f}" names no weight of the model`,
+                undefined,
+                undefined,
+                `train.embedded.${ph}.freeze[${i}]`,
+                `weights are named like ${[...new Set(names.map((n) => n.replace(/^(h\.\d+\.).*/, '$1')))].join(', ')} (a prefix freezes every weight under it)`,
+              );
+          });
+      }
       const sftParams = onlyAdded ? { ...p.sft, freeze: onlyAdded } : p.sft;
       const dpoParams = onlyAdded ? { ...p.dpo, freeze: onlyAdded } : p.dpo;
       const fits = (m: Message[]) => lm.tokenizer.encodeChat(m, false).ids.length <= lm.config.contextLength;
@@ -202,6 +225,9 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         const before = log.length;
         const returned = await run((s) => {
           log.push({ phase: name, ...s });
+          // A loss that is no number is a fine-tune that diverged: its weights are no model, and
+          // registered they would be the next candidate.
+          if (!Number.isFinite(s.loss)) throw diverged(name, `loss ${s.loss} at step ${s.step}`, p[name].lr);
           const note = [
             s.loss !== undefined ? `loss ${s.loss.toFixed(4)}` : '',
             s.rewardMargin !== undefined ? `margin ${s.rewardMargin.toFixed(3)}` : '',
@@ -229,6 +255,10 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         await phase('dpo', p.dpo.steps, (onStep) =>
           lib.trainDPO(lm, pairs, { ...dpoParams, seed }, { onStep }),
         );
+      // (a last step can turn the weights non-finite after a finite loss)
+      const broken = lib.namedParams(lm.params).find(([, t]) => !t.data.every(Number.isFinite));
+      if (broken)
+        throw diverged(pairs.length ? 'dpo' : 'sft', `non-finite weights in ${broken[0]}`, p.dpo.lr);
       await lib.saveLM(lm, outDir, {
         breakfix_parent: input.base.id,
         ...(added.length ? { breakfix_added_blocks: added.length } : {}),
