@@ -15,10 +15,12 @@ import {
   type TrainOutput,
 } from '../fix/index.js';
 import { producedId } from '../fix/train/params.js';
+import { shellQuote } from '../fix/train/trl.js';
 import type { ModelRow, Store } from '../store/index.js';
 import {
   type CommonOptions,
   type Context,
+  configBaseDir,
   ExitCode,
   loadContext,
   runAction,
@@ -179,7 +181,12 @@ export function renderTrainSummary(out: TrainOutput, backend: string, trainedOn:
         'files:',
         ...out.plan.files.map((f) => `  ${f}`),
         'commands:',
-        ...out.plan.commands.map((c) => `  $ ${c.argv.join(' ')}`),
+        // Shown to be pasted: each word quoted as the shell needs (a folder with a space, or a `$(…)`
+        // in a name, must not break or run).
+        ...out.plan.commands.flatMap((c) => [
+          ...(c.cwd ? [`  (in ${shellQuote(c.cwd)})`] : []),
+          `  $ ${c.shell ? c.argv[0] : c.argv.map(shellQuote).join(' ')}`,
+        ]),
       );
     } else lines.push(JSON.stringify(out.log[0] ?? {}, null, 2));
     lines.push(`would produce ${out.model.id} (${out.model.target})`);
@@ -199,7 +206,7 @@ export function renderTrainSummary(out: TrainOutput, backend: string, trainedOn:
       : '';
   if (last('sft')) lines.push(`  sft (last step)  ${fmt(last('sft'))}`);
   if (last('dpo')) lines.push(`  dpo (last step)  ${fmt(last('dpo'))}`);
-  lines.push(`registered as the next candidate: breakfix bench --target ${out.model.target}`);
+  lines.push(`registered as the next candidate: breakfix bench --target ${shellQuote(out.model.target)}`);
   return lines.join('\n');
 }
 
@@ -274,7 +281,11 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
           if (chosen) ctx.note(`training on run ${run.id} round ${r}, the latest with curated records`);
           const { sft, preference } = fixDataThrough(store, run.id, r);
           const backend = opts.backend ?? ctx.config.train.backend;
-          const trainer = createTrainer(ctx.config, { store, target: (n) => ctx.target(n) }, backend);
+          const trainer = createTrainer(
+            ctx.config,
+            { store, target: (n) => ctx.target(n), baseDir: configBaseDir(ctx) },
+            backend,
+          );
           const startRound = ctx.config.train.start === 'previous' ? r : 0;
           const base = resolveBase(ctx, store, run.id, startRound, opts.base, backend);
           const outDir = checkOutputDir(

@@ -349,7 +349,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     // train: the next round's candidate.
     const trained = await step(store, runId, round, 'train', async () => {
       progress.log(`round ${round}: train`);
-      const trainer = createTrainer(config, { store, target: ctx.target });
+      const trainer = createTrainer(config, { store, target: ctx.target, baseDir: ctx.baseDir });
       const from = config.train.start === 'previous' ? model : baseModel;
       const out = await trainer.train({
         base: from,

@@ -280,6 +280,50 @@ describe('breakfix train --backend command', () => {
     expect(registry().some((m) => m.path === out)).toBe(false);
   }, 60_000);
 
+  it("runs in the config's folder, so a relative script path means what it does there", async () => {
+    // The config in a folder of its own, the CLI started elsewhere (the test's folder).
+    const project = join(dir, 'project dir');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'train.sh'),
+      'mkdir -p "$2" && echo \'{}\' > "$2/config.json" && pwd > "$2/ran-in"\n',
+    );
+    const conf = join(project, 'breakfix.yaml');
+    writeFileSync(conf, cfg('  command:\n    template: "sh train.sh --out {out}"\n'));
+    const out = join(dir, 'cwd out');
+    const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'ran-in'), 'utf8').trim()).toBe(project);
+    // The command to paste next is quoted for the shell.
+    expect(r.stdout).toContain(`breakfix bench --target 'embedded:${out}'`);
+  }, 60_000);
+
+  it('a trainer that leaves a process running (a server started with &) does not hang train', async () => {
+    const conf = join(dir, 'daemon.yaml');
+    writeFileSync(
+      conf,
+      cfg(
+        '  command:\n    template: "mkdir -p {out} && echo \'{}\' > {out}/config.json && (sleep 60 & echo $! > {out}/daemon.pid)"\n',
+      ),
+    );
+    const out = join(dir, 'daemon');
+    const started = Date.now();
+    try {
+      const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/left process group \d+ running; breakfix does not stop it/);
+      // Returned once its output drained, not when the sleep ended.
+      expect(Date.now() - started).toBeLessThan(50_000);
+      expect(registry().some((m) => m.path === out)).toBe(true);
+    } finally {
+      const pid = Number(readFileSync(join(out, 'daemon.pid'), 'utf8').trim() || 0);
+      if (pid > 1)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+    }
+  }, 70_000);
+
   it("{base} is a folder an outside trainer can read: the shipped base, or a round's checkpoint", async () => {
     const conf = join(dir, 'base-cmd.yaml');
     writeFileSync(conf, cfg('  command:\n    template: "mytrainer --base {base} --out {out}"\n'));
@@ -344,7 +388,9 @@ describe('breakfix train stopped by a signal', () => {
       const conf = join(dir, `sig-${signal}.yaml`);
       writeFileSync(
         conf,
-        cfg('  command:\n    template: "sleep 300 & echo $! > sleep.pid; echo $$ > sh.pid; wait"\n'),
+        cfg(
+          '  command:\n    template: "sleep 300 & echo $! > {out}/sleep.pid; echo $$ > {out}/sh.pid; wait"\n',
+        ),
       );
       const child = spawn(
         process.execPath,

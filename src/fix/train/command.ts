@@ -54,14 +54,14 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       };
       const plan: TrainPlan = {
         files: [values.sft, values.preference],
-        commands: [{ argv: [command], cwd: out }],
+        commands: [{ argv: [command], cwd: ctx.baseDir ?? process.cwd(), shell: true }],
       };
       if (input.dryRun) return { model, log: [], plan, dryRun: true };
       const log: unknown[] = [];
       input.progress?.start('train (command)', 0);
       await runStreaming([command], {
         shell: true,
-        cwd: out,
+        cwd: ctx.baseDir ?? process.cwd(),
         onLine: (raw) => {
           // A trainer may echo its command line, token and all: what is shown and stored is redacted.
           const line = redactText(raw);

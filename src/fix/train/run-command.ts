@@ -21,6 +21,8 @@ export function runStreaming(
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
     /** How long the trainer has to stop after a forwarded signal before it is killed (default 5 s). */
     graceMs?: number;
+    /** How long its output may drain after it exits (default 2 s). */
+    drainMs?: number;
   },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -131,9 +133,15 @@ export function runStreaming(
         wait();
         return;
       }
-      proc.on('close', () => {
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(drain);
         cleanup();
-        if (code === 0) resolvePromise();
+        // (a signal while the output drained stopped the group: the run was interrupted)
+        if (interrupted) reject(new InterruptedError(interrupted));
+        else if (code === 0) resolvePromise();
         else
           reject(
             new BreakfixError(
@@ -141,7 +149,20 @@ export function runStreaming(
               'train_command',
             ),
           );
-      });
+      };
+      proc.on('close', settle);
+      // A process the trainer left running (a server started with `&`) holds the pipes open, and
+      // 'close' would wait for it: the trainer's own exit is the result, said once its output drained.
+      const drain = setTimeout(() => {
+        proc.stdout.destroy();
+        proc.stderr.destroy();
+        if (groupAlive())
+          opts.onLine?.(
+            `breakfix: the training command exited and left process group ${child?.pid} running; breakfix does not stop it`,
+            'stderr',
+          );
+        settle();
+      }, opts.drainMs ?? 2000);
     });
   });
 }

@@ -39,7 +39,8 @@ export interface TrainInput {
 /** What a backend would run (trl, command). */
 export interface TrainPlan {
   files: string[];
-  commands: { argv: string[]; env?: Record<string, string>; cwd?: string }[];
+  /** `shell`: argv[0] is a whole shell command line (the command backend's template), not a word. */
+  commands: { argv: string[]; env?: Record<string, string>; cwd?: string; shell?: boolean }[];
 }
 
 export interface TrainOutput {
@@ -58,4 +59,7 @@ export interface Trainer {
 export interface TrainerContext {
   store?: Store;
   target?: (nameOrSpec: string) => Target;
+  /** Where a training command runs, so that its relative paths (`python train.py …`) mean what they
+   * mean in the config: the config file's folder (default: the current directory). */
+  baseDir?: string;
 }
