@@ -203,8 +203,7 @@ failure.`,
             rng: createRng(`${ctx.config.seed}:curate:${r}`),
             progress: ctx.progress,
           });
-          store.saveRecords(run.id, r, 'sft', result.sft);
-          store.saveRecords(run.id, r, 'preference', result.preference);
+          store.saveCuration(run.id, r, result);
           // Said even with --json and -q: stored data a cycle trained on is gone, which a script
           // reading only stdout should still leave a trace of in its logs.
           if (replacing) process.stderr.write(`breakfix: ${replacing.replaced}\n`);

@@ -325,8 +325,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         rng: createRng(`${config.seed}:curate:${round}`),
         progress,
       });
-      store.saveRecords(runId, round, 'sft', result.sft);
-      store.saveRecords(runId, round, 'preference', result.preference);
+      store.saveCuration(runId, round, result);
       for (const line of shortfallLines(result.stats)) progress.log(`round ${round}: ${line}`);
       return {
         sft: result.sft.length,

@@ -172,7 +172,37 @@ function sqliteProblem(err: unknown): string | undefined {
     return `cannot open the store: ${err.message}`;
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'SQLITE_PERM')
     return `cannot write to the store: ${err.message}`;
+  if (code === 'SQLITE_FULL') return `the disk is full: the store cannot grow (${err.message})`;
+  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_'))
+    return `the store cannot be read or written: ${err.message} (${code})`;
   return undefined;
+}
+
+/** `store` with a SQLite failure of any of its calls — the file made read-only, the disk full, a
+ * damaged page met mid-run — as a BreakfixError naming the file (exit 3), not an unexplained error
+ * that reads as breakfix's bug. The failed call's transaction was rolled back: what was stored stays. */
+function withStoreErrors(store: Store, file: string): Store {
+  const wrapped = Object.entries(store).map(([key, value]) => {
+    if (typeof value !== 'function') return [key, value];
+    const call = value as (...args: unknown[]) => unknown;
+    return [
+      key,
+      (...args: unknown[]) => {
+        try {
+          return call(...args);
+        } catch (err) {
+          const problem = sqliteProblem(err);
+          if (!problem) throw err;
+          throw new BreakfixError(
+            `${problem} (${file})`,
+            'store',
+            'what the store held before this call is kept; free disk space or fix the file, then run the command again (a run with an id resumes)',
+          );
+        }
+      },
+    ];
+  });
+  return Object.fromEntries(wrapped) as Store;
 }
 
 /** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. */
@@ -518,6 +548,16 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
         });
       },
     ),
+    saveCuration: db.transaction(
+      (
+        runId: string,
+        round: number,
+        curated: { sft: readonly TrainingRecord[]; preference: readonly TrainingRecord[] },
+      ) => {
+        store.saveRecords(runId, round, 'sft', curated.sft);
+        store.saveRecords(runId, round, 'preference', curated.preference);
+      },
+    ),
     listRecords({ runId, round, dataset }) {
       const { sql, params } = where([
         ['run_id', runId],
@@ -575,5 +615,5 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       if (db.open) db.close();
     },
   };
-  return store;
+  return withStoreErrors(store, file);
 }

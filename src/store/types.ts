@@ -137,6 +137,14 @@ export interface Store {
   listVulnerabilities(runId: string, round: number): Vulnerability[];
   // records
   saveRecords(runId: string, round: number, dataset: string, records: readonly TrainingRecord[]): void;
+  /** A round's curation, its SFT records and preference pairs, replaced together in one transaction:
+   * a crash between the two must not leave a round with records and no pairs, which a rerun of
+   * curate would take as curated. */
+  saveCuration(
+    runId: string,
+    round: number,
+    curated: { sft: readonly TrainingRecord[]; preference: readonly TrainingRecord[] },
+  ): void;
   listRecords(filter: RecordFilter): TrainingRecord[];
   // models
   registerModel(model: ModelInput): ModelRow;

@@ -1,5 +1,5 @@
 // Every export format, validated against a schema of the format its trainer reads.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -323,6 +323,25 @@ describe('exportRecords', () => {
     const before = snapshot();
     const broken = { ...records[2], id: 'bad', rejected: undefined };
     expect(() => exportRecords([records[0], broken], 'trl', out)).toThrow(/rejected/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('a write that fails part-way (disk full, a kill) leaves the previous export whole', () => {
+    const out = mkdtempSync(join(dir, 'partway-'));
+    exportRecords(records, 'trl', out);
+    const snapshot = () =>
+      Object.fromEntries(
+        readdirSync(join(out, 'trl'))
+          .sort()
+          .map((f) => [f, readFileSync(join(out, 'trl', f), 'utf8')]),
+      );
+    const before = snapshot();
+    // The last file cannot be written (a folder where its staging file goes): the three written
+    // before it must not have replaced their old versions.
+    const blocker = join(out, 'trl', `preference.validation.jsonl.partial-${process.pid}`);
+    mkdirSync(blocker);
+    expect(() => exportRecords([records[0]], 'trl', out)).toThrow();
+    rmSync(blocker, { recursive: true });
     expect(snapshot()).toEqual(before);
   });
 

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TrainingRecord } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
 import { makeAttempt, record, seed, vuln } from './fixtures.js';
@@ -183,6 +184,45 @@ describe('store basics', () => {
     expect(s.listRecords({ runId: 'r' })).toHaveLength(3);
     s.saveRecords('r', 1, 'sft', [record('w')]);
     expect(s.listRecords({ runId: 'r', dataset: 'sft' }).map((r) => r.id)).toEqual(['w']);
+  });
+
+  it('a damaged page met mid-run is an error naming the store, not an unexplained failure', () => {
+    const path = tmp();
+    const s = openStore(path);
+    s.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+    s.saveAttempts(Array.from({ length: 400 }, (_, i) => makeAttempt(i)));
+    s.close();
+    // Garbage over the pages after the schema's (the header and the first pages stay whole, so
+    // the store opens; reading the attempts meets the damage).
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, 8 * 4096, bytes.length - 4096);
+    writeFileSync(path, bytes);
+    const damaged = openTmp(path);
+    let err: unknown;
+    try {
+      damaged.listAttempts({ runId: 'run_test' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'store',
+      message: expect.stringMatching(
+        new RegExp(`^the store is damaged: .*\\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
+      ),
+    });
+  });
+
+  it("a round's curation is replaced whole or not at all", () => {
+    const s = openTmp();
+    s.saveCuration('r', 2, { sft: [record('s1')], preference: [record('p1')] });
+    // The pairs fail to store (a value JSON cannot hold): the SFT records stored before them in the
+    // same call are rolled back, so the round keeps its earlier curation, records and pairs together.
+    const unstorable = { ...record('p2'), meta: 1n } as unknown as TrainingRecord;
+    expect(() => s.saveCuration('r', 2, { sft: [record('s2')], preference: [unstorable] })).toThrow();
+    const ids = (dataset: string) => s.listRecords({ runId: 'r', round: 2, dataset }).map((r) => r.id);
+    expect([ids('sft'), ids('preference')]).toEqual([['s1'], ['p1']]);
+    s.saveCuration('r', 2, { sft: [record('s3')], preference: [] });
+    expect([ids('sft'), ids('preference')]).toEqual([['s3'], []]);
   });
 
   it('model registry and response cache', () => {

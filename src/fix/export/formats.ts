@@ -5,7 +5,7 @@
 // An SFT record's last message is the one answer it teaches. A multi-turn or many-shot record's
 // earlier assistant turns are the attack's script (scripted compliance, faux answers): context the
 // model must see, never a target. Each trainer format marks that the way its trainer reads it.
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ensureOutputDir } from '../../config/outdir.js';
@@ -148,7 +148,17 @@ export function exportRecords(
       };
     }),
   );
-  for (const f of files) writeFileSync(f.path, f.data);
+  // Every file is written beside its place first, then all are renamed in: a crash while writing
+  // (seconds, for a large set) leaves the previous export whole, never part old and part new; the
+  // renames themselves take microseconds, and each file is whole either way.
+  const staged = files.map((f) => ({ ...f, tmp: `${f.path}.partial-${process.pid}` }));
+  try {
+    for (const f of staged) writeFileSync(f.tmp, f.data);
+  } catch (err) {
+    for (const f of staged) rmSync(f.tmp, { force: true });
+    throw err;
+  }
+  for (const f of staged) renameSync(f.tmp, f.path);
   return files.map((f) => f.path);
 }
 
