@@ -119,7 +119,21 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             throw ctx.halt.error(resume && `once it is fixed, resume: ${resume}`) ?? err;
           })
           .finally(() => disarm?.());
-        const report = await writeCycleReport(ctx.store, result.runId, opts.report);
+        // The run is done and stored; a stop while its report is written loses only the report, and
+        // says how to write it (a resume would find nothing to continue).
+        const reportHint = `breakfix report --run ${result.runId} writes it`;
+        const stopReport = (signal: NodeJS.Signals) => {
+          process.stderr.write(
+            `breakfix: interrupted by ${signal} while writing the report; run ${result.runId} is done and stored\nhint: ${reportHint}\n`,
+          );
+          process.exit(signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint);
+        };
+        process.once('SIGINT', stopReport);
+        process.once('SIGTERM', stopReport);
+        const report = await writeCycleReport(ctx.store, result.runId, opts.report).finally(() => {
+          process.off('SIGINT', stopReport);
+          process.off('SIGTERM', stopReport);
+        });
         const seconds = (Date.now() - started) / 1000;
         ctx.out(
           {

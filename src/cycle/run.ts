@@ -472,15 +472,20 @@ function findRunToResume(store: Store, opts: CycleOptions): RunRow {
     return run;
   }
   // The latest, as --resume promises: an older unfinished run stays reachable with --run.
-  const run = store.listRuns('cycle').findLast((r) => r.status !== 'done');
-  if (!run)
+  const runs = store.listRuns('cycle');
+  const run = runs.findLast((r) => r.status !== 'done');
+  if (!run) {
+    const latest = runs.at(-1);
     throw new InputError(
-      `no unfinished cycle run in ${store.path}`,
+      `no unfinished cycle run in ${store.path}${latest ? ` (the latest, ${latest.id}, is done)` : ''}`,
       undefined,
       undefined,
       undefined,
-      'start a new cycle without --resume',
+      latest
+        ? `\`breakfix report --run ${latest.id}\` writes its report (if a stop kept the cycle from writing it); start a new cycle without --resume to train further rounds`
+        : 'start a new cycle without --resume',
     );
+  }
   return run;
 }
 
