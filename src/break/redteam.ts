@@ -746,6 +746,25 @@ export async function attackPlan(
   }
   const halted = opts.halt?.error();
   if (halted) throw halted;
+  // The summary counts what the store holds: another process resuming the same run at the same time
+  // stores some attempts this one then skips (first writer wins), and its own counts would differ.
+  if (store) {
+    const held = new Map(
+      store
+        .listAttempts({ runId: opts.runId, ...(opts.round !== undefined ? { round: opts.round } : {}) })
+        .map((a) => [a.id, a]),
+    );
+    Object.assign(summary, emptySlice(), {
+      slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
+      successes: [],
+    });
+    delete summary.reasoningOnly;
+    delete summary.firstError;
+    for (const item of items) {
+      const a = held.get(item.id);
+      if (a) count(a);
+    }
+  }
   if (budget.reason) summary.stoppedBy = budget.reason;
   if (items.some((i) => i.attack === 'search' && !i.retestOf)) summary.search = search.summary();
   summary.seconds = (Date.now() - started) / 1000;

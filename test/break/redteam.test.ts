@@ -52,6 +52,41 @@ describe('resumeConflict', () => {
 });
 
 describe('runRedteam', () => {
+  it('two processes on one run: each summary counts what the store holds, not what it sent', async () => {
+    // A target whose replies vary from call to call, as a sampled model's do: the two runs send the
+    // same attempts and get different outcomes, and the store keeps the first of each.
+    let calls = 0;
+    const { target } = await scripted((m) => {
+      const s = seedIn(lastUser(m), seeds);
+      return s && calls++ % 2 === 0 ? comply(s) : refuse(seeds[0] as Seed);
+    });
+    const store = tmpStore();
+    const opts = {
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill' as const,
+      store,
+      runId: 'twice',
+      seed: 7,
+      concurrency: 2,
+    };
+    const [a, b] = await Promise.all([runRedteam(opts), runRedteam(opts)]);
+    const stored = store.listAttempts({ runId: 'twice' });
+    const held = (o: string) => stored.filter((x) => x.outcome === o).length;
+    for (const sum of [a, b])
+      expect([sum.attempts, sum.success, sum.failure, sum.undetermined]).toEqual([
+        stored.length,
+        held('success'),
+        held('failure'),
+        held('undetermined'),
+      ]);
+    expect(store.getRun('twice')?.summary).toMatchObject({
+      attempts: stored.length,
+      success: held('success'),
+    });
+  });
+
   it('stores every attempt with seed, techniques, transcript, verdicts, outcome; ASR from decided outcomes only', async () => {
     const { target } = await halfTarget();
     const store = tmpStore();
