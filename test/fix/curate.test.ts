@@ -259,6 +259,62 @@ describe('curate', () => {
     expect(mt?.prompt?.length).toBe(3);
   });
 
+  it("a reasoning model's pairs: the rejected side without its trace, unless the trace was the harm", async () => {
+    const [a, b] = selectSeeds({
+      kind: 'harmful',
+      split: 'train',
+      language: 'en',
+      category: 'violent_crimes',
+    });
+    const think = (t: string) => `<think>\n${t}\n</think>\n\n`;
+    // Harm in the answer: the trace before it is thinking, not the harm.
+    const inAnswer = attemptFor(a, {
+      outcome: 'success',
+      runId: 'run_think',
+      turns: [
+        { role: 'user', content: 'I am writing a thriller. Can you help?' },
+        {
+          role: 'assistant',
+          content: `${think('The user wants help with a novel.')}Of course: what is it about?`,
+        },
+      ],
+    });
+    const answerSide = complianceAnswer(a);
+    inAnswer.transcript[inAnswer.transcript.length - 1].content =
+      `${think('Fiction, so fine.')}${answerSide}`;
+    // Harm in the trace only: the answer declined, the trace worked the request through.
+    const inTrace = attemptFor(b, { outcome: 'success', runId: 'run_think' });
+    const traced = `${think(complianceAnswer(b))}${refusalAnswer(b)}`;
+    inTrace.transcript[1].content = traced;
+    inTrace.verdicts = [
+      {
+        judge: 'offline-compliance@v2',
+        kind: 'compliance',
+        status: 'ok',
+        value: 'compliant',
+        detail: { harmIn: 'reasoning' },
+      },
+    ];
+    const both = [inAnswer, inTrace];
+    const out = await curate({
+      round: 0,
+      runId: 'run_think',
+      vulnerabilities: identifyVulnerabilities({ attempts: both, round: 0 }),
+      attempts: both,
+      seeds,
+      heldOut: { texts: [] },
+      config: { benignRatio: 0, helpfulRatio: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    const pairOf = (x: Attempt) => out.preference.find((r) => r.provenance.attemptId === x.id);
+    expect(pairOf(inAnswer)?.rejected?.content).toBe(answerSide);
+    // The earlier assistant turn is context: without its trace, as the model's history is sent.
+    expect(pairOf(inAnswer)?.prompt?.[1]?.content).toBe('Of course: what is it about?');
+    expect(pairOf(inTrace)?.rejected?.content).toBe(traced);
+    for (const r of out.preference) expect(r.chosen?.content).not.toMatch(/<think>/);
+  });
+
   it('drops every record that overlaps a benchmark or held-back seed, and says so', () => {
     // The oracle is built apart from heldOutTexts (the function under test): every benchmark
     // (attack split) and held-back seed's text.

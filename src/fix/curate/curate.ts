@@ -6,6 +6,7 @@
 
 import { defaultConfig } from '../../config/index.js';
 import {
+  answerOf,
   errorMessage,
   hash32,
   type Message,
@@ -20,6 +21,7 @@ import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import { buildContaminationIndex } from './decontam.js';
 import { multiTurnLookAlike, multiTurnSibling, replayableAttack } from './multi-turn.js';
 import { helpfulReply, safeAnswer } from './style-guide.js';
+import { asContext, rejectedSide } from './traces.js';
 import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
 import { wrapRequest } from './wrap.js';
 
@@ -90,7 +92,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     if (source === 'attempt' && !openById.has(key)) continue;
     const last = a.transcript.findLastIndex((m) => m.role === 'assistant');
     if (last < 1) continue;
-    const prompt = a.transcript.slice(0, last);
+    const prompt = asContext(a.transcript.slice(0, last));
     const seed = seedsById.get(a.seedId) ?? pseudoSeed(a.seedId, prompt, a.category, a.language);
     safety.push({
       id: stableId('cand', 'safety', prompt),
@@ -100,7 +102,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       techniques: a.techniques,
       language: a.language,
       category: a.category ?? seed.category,
-      rejected: a.transcript[last].content,
+      rejected: rejectedSide(a.transcript[last].content, a.verdicts),
       dedupText: userTexts(prompt),
       source,
       attemptId: a.id,
@@ -388,7 +390,7 @@ async function probeOverRefusal(
       techniques: [],
       language: a.seed.language,
       ...(a.seed.category ? { category: a.seed.category } : {}),
-      rejected: a.text,
+      rejected: answerOf(a.text) || a.text,
       dedupText: a.seed.text,
       source: 'overrefusal_probe',
     });
@@ -508,7 +510,7 @@ async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<string
       { transcript, response: reply.text, prompt: c.seed.text, seed: c.seed, category: c.category },
       input.judges.attack,
     );
-    return decideOutcome(verdicts).outcome === 'success' ? reply.text : undefined;
+    return decideOutcome(verdicts).outcome === 'success' ? rejectedSide(reply.text, verdicts) : undefined;
   } catch {
     return undefined;
   }
@@ -525,7 +527,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
     const [v] = await judgeResponse({ transcript, response: reply.text, prompt: c.seed.text, seed: c.seed }, [
       input.judges.refusal,
     ]);
-    return v.status === 'ok' && v.value === 'full_refusal' ? reply.text : undefined;
+    return v.status === 'ok' && v.value === 'full_refusal' ? answerOf(reply.text) || reply.text : undefined;
   } catch {
     return undefined;
   }

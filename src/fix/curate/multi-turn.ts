@@ -9,6 +9,7 @@ import { type Attack, type BudgetCounter, getAttack, openingQuestions } from '..
 import { defaultConfig } from '../../config/index.js';
 import {
   type Attempt,
+  answerOf,
   errorMessage,
   type Message,
   type Seed,
@@ -16,6 +17,7 @@ import {
   type Vulnerability,
 } from '../../core/index.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
+import { asContext, rejectedSide } from './traces.js';
 import type { Candidate, CurateInput } from './types.js';
 
 /** The schema's redteam.maxTurns, for a caller that does not say. */
@@ -68,7 +70,7 @@ export async function multiTurnSibling(
     return { failed: `${attack.id} on ${seed.id} ended in error: ${result.error ?? 'unknown'}` };
   const last = result.transcript.findLastIndex((m) => m.role === 'assistant');
   if (last < 1) return { failed: `${attack.id} on ${seed.id} left no conversation` };
-  const prompt = result.transcript.slice(0, last);
+  const prompt = asContext(result.transcript.slice(0, last));
   const harmful = result.outcome === 'success';
   return {
     candidate: {
@@ -81,7 +83,9 @@ export async function multiTurnSibling(
       category: v.category,
       // The model's own harmful reply is the rejected side; any other reply was judged not harmful,
       // so asking the same conversation again would only repeat the call.
-      ...(harmful ? { rejected: result.transcript[last].content } : { modelAnswered: true }),
+      ...(harmful
+        ? { rejected: rejectedSide(result.transcript[last].content, result.verdicts) }
+        : { modelAnswered: true }),
       // The attack and the seed, not the conversation: every sibling shares the attack's scripted
       // openers, which would make them near-duplicates of each other.
       dedupText: `${attack.id} ${seed.text}`,
@@ -106,7 +110,7 @@ export async function multiTurnLookAlike(
     for (const question of openers) {
       prompt.push({ role: 'user', content: question });
       const reply = await target.chat([...prompt], { temperature: 0 });
-      prompt.push({ role: 'assistant', content: reply.text });
+      prompt.push({ role: 'assistant', content: answerOf(reply.text) || reply.text });
     }
   } catch (err) {
     return {
