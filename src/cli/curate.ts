@@ -1,11 +1,11 @@
 // `breakfix curate`: a round's vulnerabilities and attempts → SFT and preference records, stored and
 // exported, with their statistics and what was dropped (duplicates, contamination, failed checks).
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { customSuiteTexts } from '../bench/index.js';
 import { builtinSeeds } from '../break/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
-import { createRng, InputError, type Seed } from '../core/index.js';
+import { createRng, type Seed } from '../core/index.js';
 import {
   type CurateResult,
   curate,
@@ -15,12 +15,12 @@ import {
   heldOutTexts,
   resolveRound,
   resolveRun,
+  roundExportDir,
   shortfallLines,
   vulnerabilitiesOf,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { Store } from '../store/index.js';
-import { isValidRunId } from '../store/store.js';
 import { BASE_MODEL_ID } from '../world/pretrain.js';
 import {
   type CommonOptions,
@@ -43,6 +43,7 @@ interface CurateOptions extends CommonOptions {
   out?: string;
   onPolicy?: boolean;
   force?: boolean;
+  exportOnly?: boolean;
 }
 
 /** Built-in seeds plus the config's seed files (relative to the config file). */
@@ -121,7 +122,11 @@ export function register(program: Command): void {
         '--no-on-policy',
         "do not ask the round's model for its own answers (the cycle always does): the preference pairs then come only from the red team's successful attempts, and decontamination may leave none",
       )
-      .option('--force', 'replace the records the round already has (a cycle may have trained on them)'),
+      .option('--force', 'replace the records the round already has (a cycle may have trained on them)')
+      .option(
+        '--export-only',
+        'write the records the round already has (what a cycle trained on) in --format, without curating anything',
+      ),
   )
     .addHelpText(
       'after',
@@ -131,6 +136,7 @@ Examples:
   $ breakfix curate --round 0 --format trl openai axolotl parquet --out ./fixdata
   $ breakfix curate --run run_2026… --round 1 --json
   $ breakfix curate --round 1 --force              curate a round again, replacing its records
+  $ breakfix curate --round 0 --export-only --format openai parquet   a cycle's round 0 data, as stored
 
 As in the cycle, the round's model (or roles.target) is asked for its own answers to the
 synthetic prompts: their harmful ones are the rejected side of the preference pairs, their refusals
@@ -162,6 +168,7 @@ failure.`,
           const store = ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
+          if (opts.exportOnly) return exportStored(ctx, store, run.id, r, opts, formats);
           const replacing = existingRecords(store, run.id, r, run.kind, opts.force === true);
           // The export folder is made (or refused, naming it) before the possibly long curation.
           const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
@@ -238,18 +245,7 @@ failure.`,
 /** Where a round's records are exported: --out, else `<store dir>/datasets/<run>/round-<n>`. A run id
  * from an old store that would leave the datasets folder (`../x`) is refused rather than followed. */
 function exportDirOf(store: Store, runId: string, round: number, out: string | undefined): string {
-  if (out !== undefined) return resolve(out);
-  const datasets = resolve(dirname(resolve(store.path)), 'datasets');
-  const dir = resolve(datasets, runId, `round-${round}`);
-  if (!isValidRunId(runId) || dirname(dirname(dir)) !== datasets)
-    throw new InputError(
-      `run id "${terminalText(runId)}" cannot name a folder in ${datasets}`,
-      store.path,
-      undefined,
-      'run-id',
-      'pass --out <dir> to choose where the records go',
-    );
-  return dir;
+  return out !== undefined ? resolve(out) : roundExportDir(store.path, runId, round);
 }
 
 /** A round's stored records are what a cycle trained its later rounds on (or what a resume would
@@ -283,7 +279,7 @@ function existingRecords(
           : '; `breakfix cycle --resume` would train the next round on them';
     throw usageError(
       `${where} already has ${records}${use}`,
-      `pass --force to curate it again and replace them${next && kind === 'cycle' ? ` (the store then no longer holds the data ${later.length > 1 ? 'those models were' : 'that model was'} trained on)` : ''}`,
+      `--export-only writes them in other formats; pass --force to curate it again and replace them${next && kind === 'cycle' ? ` (the store then no longer holds the data ${later.length > 1 ? 'those models were' : 'that model was'} trained on)` : ''}`,
     );
   }
   const lost =
@@ -293,6 +289,40 @@ function existingRecords(
         ? `; the cycle had trained ${models} on them, and the store no longer holds that data`
         : '; `breakfix cycle --resume` now trains the next round on the new ones';
   return { count, replaced: `replaced the ${records} of ${where}${lost}` };
+}
+
+/** `--export-only`: the round's stored records, as curated (by a cycle or an earlier curate), in the
+ * formats asked for; nothing is curated or replaced. */
+function exportStored(
+  ctx: Context,
+  store: Store,
+  runId: string,
+  round: number,
+  opts: CurateOptions,
+  formats: string[],
+): number {
+  if (opts.force)
+    throw usageError(
+      '--export-only writes the stored records; --force curates them anew: give one of the two',
+    );
+  const records = store.listRecords({ runId, round });
+  if (records.length === 0)
+    throw usageError(
+      `run ${terminalText(runId)} round ${round} has no curated records to export`,
+      `curate it first: breakfix curate --run ${runId} --round ${round}`,
+    );
+  const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
+  const outDir = ensureOutputDir(exportDirOf(store, runId, round, opts.out), { what });
+  const exportFormats = formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats;
+  const paths = exportFormats.flatMap((f) => exportRecords(records, f, outDir));
+  const sft = records.filter((x) => x.kind === 'sft').length;
+  ctx.out({ runId, round, sft, preference: records.length - sft, exportOnly: true, files: paths }, () =>
+    [
+      `exported the ${records.length} stored records of run ${terminalText(runId)} round ${round} (${sft} SFT, ${records.length - sft} preference), nothing curated:`,
+      ...paths.map((p) => `  ${p}`),
+    ].join('\n'),
+  );
+  return ExitCode.ok;
 }
 
 /** Marks "no --format given" (use the config's formats, known only once the config is loaded). */

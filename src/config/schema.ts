@@ -380,7 +380,9 @@ const curateSchema = z
     formats: z
       .array(z.enum(['trl', 'openai', 'axolotl', 'jsonl', 'parquet']))
       .default(['trl'])
-      .describe('Export formats written beside the store.'),
+      .describe(
+        "Export formats of each round's fix data, written beside the store (datasets/<run>/round-<n>/<format>) by curate and by the cycle.",
+      ),
   })
   .prefault({})
   .describe('Building the fix data.');

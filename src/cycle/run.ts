@@ -25,10 +25,12 @@ import {
   createTrainer,
   curate,
   curatedBefore,
+  exportRecords,
   fixDataThrough,
   heldOutTexts,
   identifyVulnerabilities,
   openVulnerabilities,
+  roundExportDir,
   shortfallLines,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
@@ -326,6 +328,11 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         progress,
       });
       store.saveCuration(runId, round, result);
+      // The records the next model trains on, in the trainer formats (curate.formats), beside the
+      // store: what `breakfix curate --export-only` writes again from the store.
+      if (store.path !== ':memory:')
+        for (const f of config.curate.formats)
+          exportRecords([...result.sft, ...result.preference], f, roundExportDir(store.path, runId, round));
       for (const line of shortfallLines(result.stats)) progress.log(`round ${round}: ${line}`);
       return {
         sft: result.sft.length,

@@ -24,6 +24,7 @@ export {
   EXPORT_FORMATS,
   type ExportFormat,
   exportRecords,
+  roundExportDir,
   toAxolotl,
   toOpenAI,
   toTrl,

@@ -1,13 +1,14 @@
 // A miniature break-fix cycle on the shipped tiny base model: real generation, real offline judges,
 // real SQLite, real SFT + DPO steps. Then the same cycle killed with SIGKILL mid-training and resumed
 // must end with the same stored results as the uninterrupted run.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { chooseRelease } from '../../src/cycle/release.js';
+import { toTrl } from '../../src/fix/index.js';
 import { miniCycleConfig as miniConfig, runBreakfix as run } from '../reliability/helpers-cycle.js';
 
 const dirs: string[] = [];
@@ -114,6 +115,31 @@ describe('breakfix cycle (miniature, embedded base model)', () => {
     expect(out.rounds[1].vulnerabilities_open).toBe(
       [...round1.values()].filter((status) => status !== 'fixed').length,
     );
+    // Each curated round's records are exported beside the store in curate.formats (trl by
+    // default): the files hold exactly the stored records the next model trained on.
+    const records = new Database(join(dir, 'b.db'), { readonly: true });
+    const curated = (
+      records
+        .prepare('select round, data from records where run_id = ? order by round, seq')
+        .all(out.run) as {
+        round: number;
+        data: string;
+      }[]
+    ).map((r) => ({ round: r.round, line: JSON.stringify(toTrl(JSON.parse(r.data))) }));
+    records.close();
+    expect(curated.length).toBeGreaterThan(0);
+    for (const round of new Set(curated.map((c) => c.round))) {
+      const folder = join(dir, 'datasets', out.run, `round-${round}`, 'trl');
+      const exported = readdirSync(folder).flatMap((f) =>
+        readFileSync(join(folder, f), 'utf8').split('\n').filter(Boolean),
+      );
+      expect(exported.sort()).toEqual(
+        curated
+          .filter((c) => c.round === round)
+          .map((c) => c.line)
+          .sort(),
+      );
+    }
     uninterrupted = storedResults(join(dir, 'b.db'));
     expect(uninterrupted.integrity).toBe('ok');
     expect(uninterrupted.attempts.length).toBeGreaterThan(0);

@@ -104,6 +104,40 @@ describe('breakfix vulns / curate / train', () => {
     );
   }, 60_000);
 
+  it('curate --export-only writes the stored records as they are, in other formats, curating nothing', async () => {
+    const store = openStore(db);
+    const stored = store.listRecords({ runId, round: 0 });
+    store.close();
+    expect(stored.length).toBeGreaterThan(0);
+    const again = await runCli(['curate', '--store', db, '--round', '0'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/hint: --export-only writes them in other formats/);
+    const out = join(dir, 'exported');
+    const r = await runCli(
+      ['curate', '--store', db, '--round', '0', '--export-only', '--format', 'jsonl', '--out', out, '--json'],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      exportOnly: true,
+      sft: stored.filter((x) => x.kind === 'sft').length,
+    });
+    const lines = ['sft.train', 'sft.validation', 'preference.train', 'preference.validation'].flatMap((f) =>
+      readFileSync(join(out, 'jsonl', `${f}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).id as string),
+    );
+    expect(lines.sort()).toEqual(stored.map((x) => x.id).sort());
+    const after = openStore(db);
+    expect(after.listRecords({ runId, round: 0 })).toEqual(stored);
+    after.close();
+    const both = await runCli(['curate', '--store', db, '--round', '0', '--export-only', '--force'], {
+      cwd: dir,
+    });
+    expect(both.code).toBe(2);
+  }, 60_000);
+
   it('train --backend trl --dry-run prints the plan and runs nothing', async () => {
     const r = await runCli(['train', '--backend', 'trl', '--dry-run', '--round', '0', '--json'], {
       cwd: dir,

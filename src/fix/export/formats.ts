@@ -6,10 +6,11 @@
 // earlier assistant turns are the attack's script (scripted compliance, faux answers): context the
 // model must see, never a target. Each trainer format marks that the way its trainer reads it.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ensureOutputDir } from '../../config/outdir.js';
-import { InputError, type Message, type TrainingRecord } from '../../core/index.js';
+import { InputError, type Message, type TrainingRecord, terminalText } from '../../core/index.js';
+import { isValidRunId } from '../../store/store.js';
 
 export const EXPORT_FORMATS = ['trl', 'openai', 'axolotl', 'jsonl', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -110,6 +111,22 @@ const SPLITS = ['train', 'validation'] as const;
 export function exportFileNames(format: ExportFormat): string[] {
   const ext = format === 'parquet' ? 'parquet' : 'jsonl';
   return DATASETS.flatMap((kind) => SPLITS.map((split) => `${kind}.${split}.${ext}`));
+}
+
+/** Where a round's records are exported by default: `<store dir>/datasets/<run>/round-<n>`. A run id
+ * from an old store that would leave the datasets folder (`../x`) is refused rather than followed. */
+export function roundExportDir(storePath: string, runId: string, round: number): string {
+  const datasets = resolve(dirname(resolve(storePath)), 'datasets');
+  const dir = resolve(datasets, runId, `round-${round}`);
+  if (!isValidRunId(runId) || dirname(dirname(dir)) !== datasets)
+    throw new InputError(
+      `run id "${terminalText(runId)}" cannot name a folder in ${datasets}`,
+      storePath,
+      undefined,
+      'run-id',
+      'pass --out <dir> to choose where the records go',
+    );
+  return dir;
 }
 
 /** Writes `records` in `format` under `outDir/<format>/`; returns the paths written, every file of
