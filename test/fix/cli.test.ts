@@ -30,7 +30,7 @@ beforeAll(() => {
   store.close();
   writeFileSync(
     join(dir, 'breakfix.yaml'),
-    `store: ${db}\ntrain:\n  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n  command:\n    template: "wc -l {sft} && mkdir -p {out} && echo {} > {out}/config.json"\n`,
+    `store: ${db}\ntrain:\n  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n  command:\n    template: "wc -l {sft} && mkdir -p {out} && cp {base}/* {out}/"\n`,
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -280,16 +280,29 @@ describe('breakfix train --backend command', () => {
     expect(registry().some((m) => m.path === out)).toBe(false);
   }, 60_000);
 
+  it('a folder with a config.json that is no breakfix checkpoint (a Hugging Face model) is not registered', async () => {
+    const conf = join(dir, 'hf.yaml');
+    writeFileSync(
+      conf,
+      cfg(
+        '  command:\n    template: "mkdir -p {out} && echo \'{\\"model_type\\": \\"llama\\"}\' > {out}/config.json"\n',
+      ),
+    );
+    const out = join(dir, 'hf-out');
+    const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/is no breakfix checkpoint .*nothing was registered/);
+    expect(r.stderr).toMatch(/hint: .*set train\.command\.target to openai:NAME@/);
+    expect(registry().some((m) => m.path === out)).toBe(false);
+  }, 60_000);
+
   it("runs in the config's folder, so a relative script path means what it does there", async () => {
     // The config in a folder of its own, the CLI started elsewhere (the test's folder).
     const project = join(dir, 'project dir');
     mkdirSync(project, { recursive: true });
-    writeFileSync(
-      join(project, 'train.sh'),
-      'mkdir -p "$2" && echo \'{}\' > "$2/config.json" && pwd > "$2/ran-in"\n',
-    );
+    writeFileSync(join(project, 'train.sh'), 'mkdir -p "$2" && cp "$4"/* "$2"/ && pwd > "$2/ran-in"\n');
     const conf = join(project, 'breakfix.yaml');
-    writeFileSync(conf, cfg('  command:\n    template: "sh train.sh --out {out}"\n'));
+    writeFileSync(conf, cfg('  command:\n    template: "sh train.sh --out {out} --base {base}"\n'));
     const out = join(dir, 'cwd out');
     const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
     expect(r.code, r.stderr).toBe(0);
@@ -303,7 +316,7 @@ describe('breakfix train --backend command', () => {
     writeFileSync(
       conf,
       cfg(
-        '  command:\n    template: "mkdir -p {out} && echo \'{}\' > {out}/config.json && (sleep 60 & echo $! > {out}/daemon.pid)"\n',
+        '  command:\n    template: "mkdir -p {out} && cp {base}/* {out}/ && (sleep 60 & echo $! > {out}/daemon.pid)"\n',
       ),
     );
     const out = join(dir, 'daemon');

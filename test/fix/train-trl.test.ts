@@ -1,6 +1,7 @@
 // The TRL and command backends, run against SCRIPTED FAKE `accelerate` / `trl` commands put first
 // on PATH that record their arguments (no Python or GPU here): what is tested is the argv, the file
 // layout and the error mapping breakfix gives a real TRL install, not TRL itself.
+
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { parse } from 'yaml';
 import type { ModelRef, TrainingRecord } from '../../src/core/index.js';
 import { createTrainer, parseTrainerLine, trainParams } from '../../src/fix/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { baseModelDir } from '../../src/targets/embedded-path.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-trl-'));
 const bin = join(dir, 'bin');
@@ -320,7 +322,7 @@ describe('command backend', () => {
     const p = {
       ...trainParams(),
       command: {
-        template: `echo {sft} {preference} {base} {out} > '${record}'; mkdir -p {out}; echo '{}' > {out}/config.json; echo done`,
+        template: `echo {sft} {preference} {base} {out} > '${record}'; mkdir -p {out}; cp '${baseModelDir()}'/* {out}/; echo done`,
         target: 'embedded:{out}',
       },
     };
@@ -360,7 +362,7 @@ describe('command backend', () => {
     const p = {
       ...trainParams(),
       command: {
-        template: `test -f {preference} && mkdir -p {out} && echo '{}' > {out}/config.json`,
+        template: `test -f {preference} && mkdir -p {out} && cp '${baseModelDir()}'/* {out}/`,
         target: 'embedded:{out}',
       },
     };

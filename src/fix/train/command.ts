@@ -4,7 +4,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { redactText } from '../../config/index.js';
 import { ensureOutputDir } from '../../config/outdir.js';
-import { BreakfixError, InputError, type ModelRef } from '../../core/index.js';
+import { BreakfixError, errorMessage, InputError, type ModelRef } from '../../core/index.js';
 import { exportRecords } from '../export/formats.js';
 import { embeddedPath } from './embedded.js';
 import { producedId, trainParams } from './params.js';
@@ -77,6 +77,19 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
           'train_command',
           'the command must write the trained checkpoint into {out} (or set train.command.target to where it serves the model)',
         );
+      // A folder with a config.json may still be no breakfix checkpoint (a Hugging Face model): it
+      // is loaded once here, so that a model that cannot be used is never the next candidate.
+      const dir = embeddedDir(target);
+      if (dir) {
+        const { loadLM } = await import('../../lm/index.js');
+        await loadLM(dir).catch((err: unknown) => {
+          throw new BreakfixError(
+            `the training command finished but ${dir} is no breakfix checkpoint (${errorMessage(err)}); nothing was registered`,
+            'train_command',
+            'an embedded:{out} target needs a breakfix checkpoint; for a trainer that writes a Hugging Face model, serve it and set train.command.target to openai:NAME@http://host:port/v1',
+          );
+        });
+      }
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
       return { model, log, plan };
     },
@@ -91,13 +104,19 @@ async function commandBase(base: ModelRef, ctx: TrainerContext): Promise<string>
   return base.target.startsWith('embedded:') ? embeddedPath(base, ctx) : base.target;
 }
 
+/** The folder of an `embedded:<absolute folder>` target, else undefined (`embedded:base`,
+ * `embedded:round-2` are names the embedded target resolves, not folders; other targets are served). */
+function embeddedDir(target: string): string | undefined {
+  if (!target.startsWith('embedded:')) return undefined;
+  const dir = target.slice('embedded:'.length);
+  return isAbsolute(dir) ? dir : undefined;
+}
+
 /** What is missing for an `embedded:<folder>` target to be a checkpoint, or undefined (present, or a
  * target of another kind, which only its server can vouch for). */
 function missingCheckpoint(target: string): string | undefined {
-  if (!target.startsWith('embedded:')) return undefined;
-  const dir = target.slice('embedded:'.length);
-  // `embedded:base`, `embedded:round-2`: names the embedded target resolves, not folders.
-  if (!isAbsolute(dir)) return undefined;
+  const dir = embeddedDir(target);
+  if (!dir) return undefined;
   if (!existsSync(dir)) return `${dir} does not exist`;
   if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
   if (!existsSync(join(dir, 'config.json'))) return `${join(dir, 'config.json')} does not exist`;
