@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { checkCustomSuites } from '../bench/index.js';
-import { ConfigValidationError, configJsonSchema, redactConfig, unsetTargets } from '../config/index.js';
+import {
+  type Config,
+  ConfigValidationError,
+  configJsonSchema,
+  redactConfig,
+  unsetTargets,
+} from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
 import {
@@ -39,7 +45,7 @@ Examples:
       try {
         const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
-        const warnings = literalSecretWarnings(ctx.configFile);
+        const warnings = [...literalSecretWarnings(ctx.configFile), ...trainerWarnings(ctx.config)];
         ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data, config: shown }, () =>
           [
             `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
@@ -122,4 +128,14 @@ function literalSecretWarnings(file?: string): string[] {
     }
   });
   return out;
+}
+
+/** Settings that load but would fail later, after training: a TRL model with no server to reach it
+ * by is `openai:<folder>`, which means api.openai.com, and the cycle's next bench would fail there. */
+export function trainerWarnings(config: Config, backend: string = config.train.backend): string[] {
+  if (backend === 'trl' && !config.train.trl.serveBaseURL)
+    return [
+      'train.backend is trl and train.trl.serveBaseURL is not set: the trained model would be reached as openai:<folder>, i.e. at api.openai.com; set serveBaseURL to the server (vLLM, TGI) that serves the output folder',
+    ];
+  return [];
 }

@@ -27,6 +27,7 @@ import {
   usageError,
   withCommonOptions,
 } from './common.js';
+import { trainerWarnings } from './config.js';
 import { parseRound } from './vulns.js';
 
 interface TrainOptions extends CommonOptions {
@@ -293,6 +294,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
+          for (const w of trainerWarnings(ctx.config, backend)) ctx.note(`warning: ${w}`);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,
@@ -324,7 +326,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
                 renderTrainSummary(
                   out,
                   backend,
-                  `from ${base.id} on ${sft.length} SFT and ${preference.length} preference records of round${r ? `s 0-${r}` : ' 0'}`,
+                  `from ${base.id} on ${sft.length} SFT and ${preference.length} preference records of round${r ? `s 0-${r}` : ' 0'} (${trainOnly(sft)} and ${trainOnly(preference)} of them in the train split; the rest validate)`,
                 ),
               ),
           );
@@ -335,3 +337,5 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
       }),
     );
 }
+
+const trainOnly = (records: { split: string }[]) => records.filter((x) => x.split === 'train').length;

@@ -251,6 +251,26 @@ describe('breakfix train --backend trl', () => {
     expect(sftYaml).not.toContain('round-1');
   }, 60_000);
 
+  it('without train.trl.serveBaseURL, train and config check warn that the model would be sought at api.openai.com', async () => {
+    const conf = join(dir, 'trl-noserve.yaml');
+    writeFileSync(conf, cfg('  backend: trl\n  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n'));
+    const plan = await cli(['train', '--round', '1', '--dry-run', '--out', join(dir, 'trl-noserve')], {
+      config: conf,
+    });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toMatch(/warning: train\.backend is trl and train\.trl\.serveBaseURL is not set/);
+    const check = await cli(['config', 'check', '--json'], { config: conf });
+    expect(JSON.parse(check.stdout).warnings).toEqual([expect.stringMatching(/serveBaseURL is not set/)]);
+    writeFileSync(
+      conf,
+      cfg(
+        '  backend: trl\n  trl:\n    baseModel: Qwen/Qwen2.5-0.5B-Instruct\n    serveBaseURL: http://127.0.0.1:8000/v1\n',
+      ),
+    );
+    const served = await cli(['config', 'check', '--json'], { config: conf });
+    expect(JSON.parse(served.stdout).warnings).toEqual([]);
+  }, 60_000);
+
   it('with no Hugging Face base configured, an embedded checkpoint is refused with exit 2', async () => {
     const r = await cli([
       'train',
