@@ -20,6 +20,8 @@ type JsonSchema = {
   anyOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   format?: string;
 };
 
@@ -104,7 +106,10 @@ function typeOf(s: JsonSchema): string {
     s.type === 'integer' || s.type === 'number'
       ? [
           s.minimum !== undefined && Math.abs(s.minimum) < 1e15 ? `≥ ${s.minimum}` : '',
+          // (zod's .positive() is an exclusive minimum of 0: "> 0")
+          s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '',
           s.maximum !== undefined && Math.abs(s.maximum) < 1e15 ? `≤ ${s.maximum}` : '',
+          s.exclusiveMaximum !== undefined ? `< ${s.exclusiveMaximum}` : '',
         ]
           .filter(Boolean)
           .join(', ')
