@@ -612,6 +612,29 @@ describe('curate', () => {
     expect(res.sft.every((r) => r.provenance.source === 'overrefusal_probe')).toBe(true);
   });
 
+  it('a look-alike an earlier round curated and the model now refuses brings its pair, not the same SFT record again', async () => {
+    const refusing: Target = {
+      id: 'scripted-fake-refuser',
+      async chat(messages) {
+        const last = messages.at(-1)?.content ?? '';
+        const text = /kill/i.test(last)
+          ? "I'm sorry, but I can't help with that."
+          : 'Here is a plain answer.';
+        return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+      },
+    };
+    const first = await curateNothingToFix({ overRefusalProbe: 1000 }, refusing);
+    expect(first.sft.length).toBeGreaterThan(0);
+    // Round 2, the same model: every refused look-alike was curated in round 1.
+    const again = await curateNothingToFix({ overRefusalProbe: 1000 }, refusing, [
+      ...first.sft,
+      ...first.preference,
+    ]);
+    expect(again.preference.length).toBeGreaterThan(0);
+    const earlier = new Set(first.sft.map((r) => JSON.stringify(r.messages)));
+    expect(again.sft.filter((r) => earlier.has(JSON.stringify(r.messages)))).toEqual([]);
+  });
+
   it('asks first the look-alikes no earlier round trained on, and counts them apart', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it refuses every request.
     const asked: string[] = [];

@@ -117,6 +117,11 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   const before = new Map(
     (input.curatedBefore ?? []).map((r) => [requestKey(r.prompt ?? r.messages ?? []), r.split] as const),
   );
+  // Each SFT record an earlier round curated, by what it says: a request taken again for the model's
+  // new answer brings a new pair, and its SFT record, the same as before, would be trained twice.
+  const sftBefore = new Set(
+    (input.curatedBefore ?? []).filter((r) => r.kind === 'sft').map((r) => conversationKey(r.messages ?? [])),
+  );
   const isCuratedBefore = (c: Candidate) => {
     const hit = c.rejected === undefined && before.has(requestKey(c.prompt));
     if (hit)
@@ -305,12 +310,13 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     };
     const answer: Message = { role: 'assistant', content: checked.answer };
     const rejected = c.rejected ?? checked.onPolicyRejected;
-    sft.push({
-      id: stableId('sft', c.id, checked.answer),
-      kind: 'sft',
-      messages: [...c.prompt, answer],
-      ...common,
-    });
+    if (!sftBefore.has(conversationKey([...c.prompt, answer])))
+      sft.push({
+        id: stableId('sft', c.id, checked.answer),
+        kind: 'sft',
+        messages: [...c.prompt, answer],
+        ...common,
+      });
     if (rejected !== undefined) {
       preference.push({
         id: stableId('pref', c.id, checked.answer, rejected),
@@ -565,6 +571,8 @@ const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** What makes two requests the same: their user turns, case and spacing aside. */
 const requestKey = (messages: readonly Message[]) => normalise(userTexts(messages));
+const conversationKey = (messages: readonly Message[]) =>
+  JSON.stringify(messages.map((m) => [m.role, m.content]));
 
 function pseudoSeed(id: string, prompt: Message[], category: string | undefined, language: string): Seed {
   const users = prompt.filter((m) => m.role === 'user');
