@@ -14,7 +14,7 @@ import {
   TRAINER_BACKENDS,
   type TrainOutput,
 } from '../fix/index.js';
-import { producedId } from '../fix/train/params.js';
+import { producedId, trainSeed } from '../fix/train/params.js';
 import { shellQuote } from '../fix/train/trl.js';
 import type { ModelRow, Store } from '../store/index.js';
 import {
@@ -307,6 +307,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             runId: run.id,
             round: r + 1,
             id,
+            seed: trainSeed(ctx.config.seed, r + 1),
           });
           // The plan quotes the configured command, which may carry a token from the environment.
           ctx.out(

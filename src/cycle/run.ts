@@ -32,6 +32,7 @@ import {
   openVulnerabilities,
   roundExportDir,
   shortfallLines,
+  trainSeed,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow, Store } from '../store/index.js';
@@ -365,8 +366,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
         progress,
         runId,
         round: round + 1,
-        // From the config seed, not the run id: the same config trains the same model in any run.
-        seed: hash32(`${config.seed}:train:${round + 1}`),
+        seed: trainSeed(config.seed, round + 1),
       });
       const next: ModelRef = { ...out.model, round: round + 1, parent: from.id };
       store.registerModel({ ...next, runId, trainingLog: out.log });

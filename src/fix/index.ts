@@ -58,7 +58,7 @@ export {
 export { createCommandTrainer } from './train/command.js';
 export { createTrainer, TRAINER_BACKENDS } from './train/create.js';
 export { createEmbeddedTrainer, embeddedPath, embeddedSftExamples } from './train/embedded.js';
-export { trainParams } from './train/params.js';
+export { trainParams, trainSeed } from './train/params.js';
 export { accelerateConfig, createTrlTrainer, parseTrainerLine, planTrl } from './train/trl.js';
 export type {
   TrainConfig,

@@ -1,6 +1,7 @@
 // A miniature break-fix cycle on the shipped tiny base model: real generation, real offline judges,
 // real SQLite, real SFT + DPO steps. Then the same cycle killed with SIGKILL mid-training and resumed
 // must end with the same stored results as the uninterrupted run.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,16 @@ describe('breakfix cycle (miniature, embedded base model)', () => {
           .sort(),
       );
     }
+    // `breakfix train` on the round's stored records trains the model the cycle trained, weight for
+    // weight: its seed is the config's, as the cycle's is.
+    const retrained = join(dir, 'retrained');
+    const train = await run(['train', '-c', config, '--run', out.run, '--round', '0', '--out', retrained]);
+    expect(train.code, train.stderr).toBe(0);
+    const weights = (d: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(d, 'model.safetensors')))
+        .digest('hex');
+    expect(weights(retrained)).toBe(weights(join(dir, 'models', out.run, 'round-1')));
     uninterrupted = storedResults(join(dir, 'b.db'));
     expect(uninterrupted.integrity).toBe('ok');
     expect(uninterrupted.attempts.length).toBeGreaterThan(0);

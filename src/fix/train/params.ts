@@ -1,5 +1,6 @@
 // The train section with every default applied (a partial section from a caller is filled in).
 import { defaultConfig } from '../../config/index.js';
+import { hash32 } from '../../core/index.js';
 import type { TrainConfig, TrainParamsInput } from './types.js';
 
 /** Filled in at every depth: a caller's `sft: { steps: 8 }` keeps the default anchor, freeze and
@@ -24,6 +25,11 @@ export function trainParams(given?: TrainParamsInput): TrainConfig {
     command: { ...d.command, ...given?.command },
   } as TrainConfig;
 }
+
+/** The training seed of the model after round `round`: from the config seed, not the run id, so the
+ * same config and records train the same model in any run, in the cycle as with `breakfix train`. */
+export const trainSeed = (configSeed: number, round: number): number =>
+  hash32(`${configSeed}:train:${round}`);
 
 /** The produced model's id: `<runId>:round-<n>` inside a run, else the output folder's name. */
 export function producedId(prefix: string, outDir: string, runId?: string, round?: number): string {
