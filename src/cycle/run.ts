@@ -20,7 +20,7 @@ import {
   roleTargets,
 } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
-import { BreakfixError, createRng, hash32, InputError, isPlainObject } from '../core/index.js';
+import { BreakfixError, createRng, InputError, isPlainObject } from '../core/index.js';
 import {
   createTrainer,
   curate,
