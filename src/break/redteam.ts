@@ -20,7 +20,7 @@ import {
   terminalText,
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
-import type { RunRow, Store } from '../store/index.js';
+import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
 import { ATTACKS, getAttack } from './attacks/index.js';
 import { replayAttack } from './attacks/replay.js';
@@ -459,6 +459,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   // A red-team run's status says how it ended: running until then (again when resumed), then done,
   // or failed with the error. A run of another kind (a cycle's) is its owner's to mark.
   const own = store && (existing?.kind ?? 'redteam') === 'redteam' ? store : undefined;
+  if (own) claimRunOrRefuse(own, opts.runId);
   // The run's attempt budget is kept in its summary too, the larger when a resume extends it (its
   // stored config is never rewritten), so that a later resume can never give it fewer (resumeConflict).
   const had = existing && recordedAttempts(existing);
@@ -484,6 +485,8 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   } catch (err) {
     own?.updateRun(opts.runId, { status: 'failed', summary: { error: errorMessage(err), ...budget } });
     throw err;
+  } finally {
+    own?.releaseRun(opts.runId);
   }
 }
 

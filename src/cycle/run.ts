@@ -35,7 +35,7 @@ import {
   trainSeed,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
-import type { RunRow, Store } from '../store/index.js';
+import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import type { PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
@@ -129,12 +129,21 @@ export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds
 }
 
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
+  checkCycleAttacks(ctx.config, ctx);
+  checkRoleTargetsSet(ctx.config);
+  const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx));
+  // (claimed in openRun: a second process on the run would send and train it all again)
+  try {
+    return await cycleRounds(ctx, opened);
+  } finally {
+    ctx.store.releaseRun(opened.run.id);
+  }
+}
+
+async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: OpenedRun): Promise<CycleResult> {
   const { config, store, progress } = ctx;
-  checkCycleAttacks(config, ctx);
-  checkRoleTargetsSet(config);
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
-  const { run, resumed, maxRounds } = openRun(store, config, opts, progress, cycleInputs(config, ctx));
   const runId = run.id;
   ctx.onRun?.(runId);
   const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
@@ -424,6 +433,7 @@ function openRun(
       target: shownTarget(config),
     });
     recordInputs(store, run.id, inputs);
+    claimRunOrRefuse(store, run.id);
     return { run, resumed: false, maxRounds };
   }
   const run = findRunToResume(store, opts);
@@ -443,6 +453,7 @@ function openRun(
   }
   checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
   const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
+  claimRunOrRefuse(store, run.id);
   store.updateRun(run.id, { status: 'running' });
   return { run, resumed: true, maxRounds };
 }

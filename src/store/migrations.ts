@@ -131,6 +131,10 @@ export const migrations: string[] = [
   `
   ALTER TABLE attempts ADD COLUMN retest_of TEXT;
   `,
+  // 3: the process working on a run (JSON {pid, host, since}), so a second one does not send it again
+  `
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */

@@ -3,6 +3,7 @@
 // either the whole attempt or none of it, and resume (which skips ids already present) never
 // duplicates work.
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { redactConfig } from '../config/index.js';
@@ -29,6 +30,7 @@ import type {
   ModelRow,
   NewRun,
   RoundRow,
+  RunOwner,
   RunRow,
   Store,
 } from './types.js';
@@ -548,6 +550,25 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
         });
       },
     ),
+    claimRun(runId) {
+      const claim = db.transaction((): { heldBy?: RunOwner } => {
+        const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get(runId) as
+          | { owner: string | null }
+          | undefined;
+        const held = row?.owner ? (parse(row.owner) as RunOwner | undefined) : undefined;
+        if (held && held.host === hostname() && held.pid !== process.pid && isAlive(held.pid))
+          return { heldBy: held };
+        const me: RunOwner = { pid: process.pid, host: hostname(), since: now() };
+        db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(JSON.stringify(me), runId);
+        return {};
+      });
+      return claim.immediate();
+    },
+    releaseRun(runId) {
+      db.prepare(
+        "UPDATE runs SET owner = NULL WHERE id = ? AND json_extract(owner, '$.pid') = ? AND json_extract(owner, '$.host') = ?",
+      ).run(runId, process.pid, hostname());
+    },
     saveCuration: db.transaction(
       (
         runId: string,
@@ -616,4 +637,14 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     },
   };
   return withStoreErrors(store, file);
+}
+
+/** Whether a process of this host is running (a permission error means it is, as another user's). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

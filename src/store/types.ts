@@ -136,6 +136,12 @@ export interface Store {
   saveVulnerabilities(runId: string, round: number, vulns: readonly Vulnerability[]): void;
   listVulnerabilities(runId: string, round: number): Vulnerability[];
   // records
+  /** Marks this process as the one working on `runId`. Another live process on this host holding it
+   * is returned (nothing changes); an owner that is gone (killed, crashed), this process, or one on
+   * another host (its liveness cannot be checked: the claim proceeds) is replaced. */
+  claimRun(runId: string): { heldBy?: RunOwner };
+  /** Lets go of `runId` if this process holds it. */
+  releaseRun(runId: string): void;
   saveRecords(runId: string, round: number, dataset: string, records: readonly TrainingRecord[]): void;
   /** A round's curation, its SFT records and preference pairs, replaced together in one transaction:
    * a crash between the two must not leave a round with records and no pairs, which a rerun of
@@ -156,4 +162,12 @@ export interface Store {
   // maintenance
   integrityCheck(): string;
   close(): void;
+}
+
+/** The process that works on a run. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** When it claimed the run (ISO time). */
+  since: string;
 }

@@ -2,9 +2,11 @@
 // stored, the command exits 3 naming the cause and how to resume, and the resume completes the run
 // as if it had never stopped. The real CLI in a child process, a SCRIPTED FAKE model over real HTTP on
 // 127.0.0.1 whose schedule turns the key away after a few good replies, a real SQLite store.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import type { Fault } from '../helpers/openai-server.js';
@@ -186,5 +188,41 @@ describe('a refused key or spent quota halts the run', () => {
     const alone = await runCli(['redteam', '--retry-errors', '--store', db], { cwd: dir, env });
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(/--retry-errors needs --run-id/);
+  }, 120_000);
+});
+
+describe('one process at a time on a run', () => {
+  it('redteam --run-id on a run another live process works on is refused (exit 2); once it is gone, it resumes', async () => {
+    const server = await refusesAt(1000, 'auth');
+    const { dir, db } = setup(server.url);
+    const first = await runCli(
+      redteam(db, 'run_owned', 1).map((a) => (a === '12' ? '4' : a)),
+      { cwd: dir, env },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    // A second breakfix (a child standing in for it) claims the run, as a resume in progress would.
+    const other = spawn('sleep', ['30']);
+    const store = new Database(db);
+    store
+      .prepare('UPDATE runs SET owner = ? WHERE id = ?')
+      .run(
+        JSON.stringify({ pid: other.pid, host: hostname(), since: '2026-12-05T00:00:00.000Z' }),
+        'run_owned',
+      );
+    store.close();
+    const before = server.requests;
+    try {
+      const second = await runCli(redteam(db, 'run_owned', 1), { cwd: dir, env });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(`run run_owned is being worked on by process ${other.pid}`));
+      expect(second.stderr).toMatch(/hint: wait for it to finish, or stop it/);
+      expect(server.requests).toBe(before);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.on('exit', r));
+    }
+    const resumed = await runCli([...redteam(db, 'run_owned', 1), '--json'], { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -210,6 +210,40 @@ describe('store basics', () => {
         new RegExp(`^the store is damaged: .*\\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
       ),
     });
+  });
+
+  it('a run is claimed by one live process at a time; a killed owner holds nothing', async () => {
+    const path = tmp();
+    const s = openTmp(path);
+    s.createRun({ id: 'run_claim', kind: 'redteam', config: {}, seed: 1 });
+    expect(s.claimRun('run_claim')).toEqual({});
+    expect(s.claimRun('run_claim')).toEqual({}); // this process again
+    // Another live process of this host holds it (a child standing in for a second breakfix).
+    const other = spawn('sleep', ['30']);
+    const setOwner = (pid: number | undefined) => {
+      const db = new Database(path);
+      db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+        JSON.stringify({ pid, host: hostname(), since: '2026-12-05T00:00:00.000Z' }),
+        'run_claim',
+      );
+      db.close();
+    };
+    try {
+      setOwner(other.pid);
+      expect(s.claimRun('run_claim')).toEqual({
+        heldBy: { pid: other.pid, host: hostname(), since: '2026-12-05T00:00:00.000Z' },
+      });
+      s.releaseRun('run_claim'); // not ours: nothing changes
+      expect(s.claimRun('run_claim').heldBy?.pid).toBe(other.pid);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.on('exit', r));
+    }
+    // Killed: the run can be resumed at once.
+    expect(s.claimRun('run_claim')).toEqual({});
+    s.releaseRun('run_claim');
+    setOwner(undefined);
+    expect(s.claimRun('run_claim')).toEqual({});
   });
 
   it("a round's curation is replaced whole or not at all", () => {
