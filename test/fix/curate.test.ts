@@ -374,18 +374,6 @@ describe('curate', () => {
       config: { curate: { benignRatio: 1, helpfulRatio: 0.5, validationFraction: 0.2 } },
     });
     expect(again.sft.map((r) => [r.id, r.split])).toEqual(result.sft.map((r) => [r.id, r.split]));
-    // Split by seed: every wrapper of one request, SFT record or pair, is in one split (a request
-    // validated under one wrapper and trained under another would make the validation loss a
-    // measure of memorised answers).
-    const splitOfSeed = new Map<string, Set<string>>();
-    for (const r of [...result.sft, ...result.preference]) {
-      const seen = splitOfSeed.get(r.provenance.seedId ?? '') ?? new Set();
-      seen.add(r.split);
-      splitOfSeed.set(r.provenance.seedId ?? '', seen);
-    }
-    const seedsInBoth = [...splitOfSeed].filter(([, s]) => s.size > 1).map(([id]) => id);
-    expect(seedsInBoth).toEqual([]);
-    expect([...splitOfSeed.values()].filter((s) => s.has('validation')).length).toBeGreaterThan(0);
   });
 
   it('says when the seeds cannot give the mix the ratios ask for, and not when they can', async () => {

@@ -287,12 +287,10 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       dropped.push({ reason: 'failed_check', id: c.id, detail: checked.failed });
       continue;
     }
-    // The split is the seed's, not the wrapped prompt's: every wrapper of one request (and its
-    // answer, often the same text) lands in one split, or the validation loss would mostly measure
-    // answers trained on under another wrapper. A request an earlier round curated keeps that
-    // round's split (a store curated before splits followed seeds): the cycle trains on every
-    // round's records, and a request validated in one round must not be trained on in another.
-    const split = before.get(requestKey(c.prompt)) ?? splitOf(`seed:${c.seed.id}`, cfg.validationFraction);
+    // A request an earlier round curated (one that brings the model's new answer) keeps that
+    // round's split: the cycle trains on every round's records, and a request validated in one
+    // round must not be trained on in another.
+    const split = before.get(requestKey(c.prompt)) ?? splitOf(c.id, cfg.validationFraction);
     const provenance = {
       source: c.source,
       ...(c.attemptId ? { attemptId: c.attemptId } : {}),
@@ -541,7 +539,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
   }
 }
 
-/** Deterministic train/validation split by key (curate keys it on the request's seed). */
+/** Deterministic train/validation split by key (curate keys it on the candidate: purpose and request). */
 export function splitOf(key: string, fraction: number): 'train' | 'validation' {
   return (hash32(`split:${key}`) % 10_000) / 10_000 < fraction ? 'validation' : 'train';
 }
