@@ -341,7 +341,7 @@ const curateSchema = z
       .max(0.5)
       .default(0.1)
       .describe(
-        'Share of records held out for validation (by a hash of the record; a request curated again in a later round keeps its first split).',
+        'Share of records held out for validation, by a hash of the request (a request curated again in a later round keeps its first split). Another wrapper of the same seed may be in train: the validation loss measures new wrappings of requests trained on, not unseen requests; the decontaminated benchmarks measure those.',
       ),
     nearDupThreshold: z
       .number()

@@ -289,7 +289,11 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     }
     // A request an earlier round curated (one that brings the model's new answer) keeps that
     // round's split: the cycle trains on every round's records, and a request validated in one
-    // round must not be trained on in another.
+    // round must not be trained on in another. The split is by request (the wrapped prompt), so
+    // another wrapper of the same seed may be trained on: the validation loss measures new wrappings,
+    // not unseen requests (the decontaminated benchmarks do that). Split by seed instead, the default
+    // cycle's round 1 had DR-3 1.1% (criterion ≤ 1%) and released nothing: a tenth of the train
+    // seeds never trained on, for a loss figure (measured 5 December 2026; docs/RELIABILITY.md).
     const split = before.get(requestKey(c.prompt)) ?? splitOf(c.id, cfg.validationFraction);
     const provenance = {
       source: c.source,
