@@ -24,7 +24,16 @@ import {
 } from './common.js';
 
 export function register(program: Command): void {
-  const config = program.command('config').description('validate the config, print its JSON Schema');
+  const config = program
+    .command('config')
+    .description('validate the config, print its JSON Schema')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ breakfix config check
+  $ breakfix config schema > breakfix.schema.json`,
+    );
 
   withCommonOptions(
     config
@@ -37,7 +46,10 @@ export function register(program: Command): void {
         `
 Examples:
   $ breakfix config check                      check ./breakfix.yaml (or the defaults)
-  $ breakfix config check --config ci.yaml --json`,
+  $ breakfix config check --config ci.yaml --json
+
+Exit codes: 0 valid (warnings are printed, not failures), 2 invalid: each problem named with its
+file, line and field.`,
       ),
   ).action(
     runAction(async (opts: CommonOptions) => {

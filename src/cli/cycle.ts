@@ -60,7 +60,7 @@ default: train.start). It stops when the release criteria hold (after cycle.minR
 cycle.maxRounds; the release is the best round that meets them.
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
-duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 naming it; \`--run <id>\`
+duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 (143 for SIGTERM) naming it; \`--run <id>\`
 continues that run. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
 config it started with: a change to anything that decides results (budgets, criteria, seeds,
 models, judges, training) exits 2 naming each field, and so does an edit since the start to a seed,

@@ -162,7 +162,10 @@ Examples:
     );
 
   withCommonOptions(model.command('list').description('list shipped and registered models'))
-    .addHelpText('after', '\nExample:\n  $ breakfix model list --json\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ breakfix model list --json\n\nExit codes: 0 listed, 2 bad input (no store where one is named).\n',
+    )
     .action(
       runAction(async (opts: CommonOptions) => {
         const shipped = shippedModels();
@@ -197,7 +200,10 @@ Examples:
       .argument('[model]', 'model id or directory', BASE_MODEL_ID)
       .description("show a model's config, size and training record"),
   )
-    .addHelpText('after', '\nExample:\n  $ breakfix model info breakfix-tiny-base\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ breakfix model info breakfix-tiny-base\n\nExit codes: 0 shown, 2 no such model, or a folder that is no checkpoint.\n',
+    )
     .action(
       runAction(async (given: string, opts: CommonOptions) => {
         // The names a target spec uses work here too: base, embedded:base, embedded:round-1.

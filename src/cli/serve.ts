@@ -59,7 +59,10 @@ the base): a longer prompt is a 400 context_length_exceeded unless --truncate, w
 server answers from the prompt's latest tokens like the embedded target (a many-shot attack
 then reaches the model cut short, as it does in the cycle).
 Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
-in server-sent events (sent once the reply is complete). Stop with Ctrl-C.`,
+in server-sent events (sent once the reply is complete). Stop with Ctrl-C.
+
+Exit codes: 0 stopped with Ctrl-C, 2 bad input (no such model, a damaged checkpoint, the port in
+use, a host it cannot bind).`,
     )
     .action(
       runAction(async (opts: ServeCliOptions) => {

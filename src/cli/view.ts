@@ -36,7 +36,10 @@ Examples:
   $ breakfix view --port 0 --json         any free port; prints {"url": …} for scripts
   $ breakfix view --store other/breakfix.db
 
-The viewer is read-only and serves only its own page and the store's data. Stop it with Ctrl-C.`,
+The viewer is read-only and serves only its own page and the store's data. Stop it with Ctrl-C.
+
+Exit codes: 0 stopped with Ctrl-C, 2 bad input (no store there, the port in use, a host it cannot
+bind).`,
     )
     .action(
       runAction(async (opts: ViewOptions) => {

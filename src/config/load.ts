@@ -379,8 +379,11 @@ function resolvePaths(config: Config, file: string, doc: Document, counter: Line
     file: dataset(c.file, ['bench', 'custom', i, 'file']),
   }));
   out.store = anywhere(config.store)!;
-  out.train.trl.outputDir = anywhere(config.train.trl.outputDir)!;
   out.train.trl.accelerateConfig = anywhere(config.train.trl.accelerateConfig);
+  // A local base model given relative to the config (`./phi-mini`); a Hugging Face id (`org/name`) is
+  // no path. (TRL runs in its output folder: a relative path would be read from there.)
+  const base = config.train.trl.baseModel;
+  if (base && /^\.\.?[\\/]/.test(base)) out.train.trl.baseModel = resolve(dir, base);
   for (const target of Object.values(out.targets)) {
     // An embedded model given as a path (not `base` or `round-N`) is relative to the config file too.
     if (target.type === 'embedded' && /[\\/]/.test(target.model) && !isAbsolute(target.model)) {

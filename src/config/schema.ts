@@ -458,8 +458,18 @@ const embeddedTrainSchema = z
 
 const trlTrainSchema = z
   .strictObject({
-    baseModel: z.string().optional().describe('Hugging Face model id or path to fine-tune.'),
-    outputDir: z.string().default('.breakfix/trl').describe('Where checkpoints go.'),
+    baseModel: z
+      .string()
+      .optional()
+      .describe(
+        'Hugging Face model id, or a local folder to fine-tune: absolute, or starting with ./ or ../ (relative to the config file).',
+      ),
+    outputDir: z
+      .string()
+      .optional()
+      .describe(
+        'Not used; accepted so that older configs load. Checkpoints go to `train --out`, else models/<run>/round-<n> beside the store.',
+      ),
     accelerateConfig: z
       .string()
       .optional()

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
 import {
   configJsonSchema,
+  defaultConfig,
   isOpenAIReasoningModel,
   loadConfig,
   parseConfig,
@@ -192,6 +193,24 @@ describe('loading files', () => {
     const c = loadConfig(file);
     expect(c.store).toBe(resolve(dir, 'state/db.sqlite'));
     expect(c.seeds.files).toEqual([resolve(dir, 'data/seeds.jsonl'), '/abs/seeds.csv']);
+  });
+
+  it("a TRL base model given as ./path is the config folder's; a Hugging Face id is left alone", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-config-'));
+    const file = join(dir, 'breakfix.yaml');
+    writeFileSync(file, 'train:\n  trl:\n    baseModel: ./phi-mini\n');
+    expect(loadConfig(file).train.trl.baseModel).toBe(resolve(dir, 'phi-mini'));
+    writeFileSync(file, 'train:\n  trl:\n    baseModel: microsoft/Phi-3-mini-4k-instruct\n');
+    expect(loadConfig(file).train.trl.baseModel).toBe('microsoft/Phi-3-mini-4k-instruct');
+  });
+
+  it('a config file that sets nothing decides nothing the defaults do not (a cycle started without one resumes with one)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-config-'));
+    const file = join(dir, 'breakfix.yaml');
+    writeFileSync(file, 'seed: 7\n');
+    const { store, ...fromFile } = loadConfig(file);
+    const { store: _, ...defaults } = defaultConfig();
+    expect(fromFile).toEqual(defaults);
   });
 
   it('a missing file is a ConfigError with a hint to run init', () => {
