@@ -594,9 +594,13 @@ export async function attackPlan(
   // a crash leaves a prefix of the plan, which a resumed run completes.
   const pending: Attempt[] = [];
   let lastFlush = Date.now();
+  // Attempts this process ran that the store already held from another process (first writer wins).
+  let skippedWrites = 0;
   const flush = () => {
-    if (store && pending.length)
-      store.saveAttempts(pending.splice(0), { replaceErrors: opts.retryErrors ?? false });
+    if (store && pending.length) {
+      const batch = pending.splice(0);
+      skippedWrites += batch.length - store.saveAttempts(batch, { replaceErrors: opts.retryErrors ?? false });
+    }
     lastFlush = Date.now();
   };
   progress?.start(plan.label ?? `redteam ${summary.target} (${persona})`, items.length);
@@ -751,7 +755,8 @@ export async function attackPlan(
   if (halted) throw halted;
   // The summary counts what the store holds: another process resuming the same run at the same time
   // stores some attempts this one then skips (first writer wins), and its own counts would differ.
-  if (store) {
+  // (Read back only then: reading a large run's attempts back costs seconds of blocked event loop.)
+  if (store && skippedWrites > 0) {
     const held = new Map(
       store
         .listAttempts({ runId: opts.runId, ...(opts.round !== undefined ? { round: opts.round } : {}) })

@@ -2,7 +2,7 @@
 // fields. An attempt and its verdicts are written in one transaction, so a killed process leaves
 // either the whole attempt or none of it, and resume (which skips ids already present) never
 // duplicates work.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -639,12 +639,18 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   return withStoreErrors(store, file);
 }
 
-/** Whether a process of this host is running (a permission error means it is, as another user's). */
+/** Whether a breakfix process of this host is running as `pid` (a permission error means a process
+ * is, as another user's). Where /proc tells, a process that is no Node one is a reused pid: the
+ * owner was killed and its pid went to something else. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /node|breakfix/i.test(readFileSync(`/proc/${pid}/cmdline`, 'latin1'));
+  } catch {
+    return true; // no /proc (macOS), or not ours to read: alive as far as can be told
   }
 }

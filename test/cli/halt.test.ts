@@ -97,17 +97,28 @@ describe('a refused key or spent quota halts the run', () => {
   }, 120_000);
 
   it('redteam with requests in flight: the ones the halt failed are left for the resume', async () => {
-    const server = await refusesAt(3, 'quota');
+    // The quota runs out at request 3 and stays out (requests sent before the 429 arrives get it
+    // too) until the test tops it up.
+    const faults = {
+      schedule: Array.from({ length: 1000 }, (_, i): Fault | null => (i >= 3 ? 'quota' : null)),
+    };
+    const server = await startOpenAIServer({
+      script: () => "I'm sorry, but I can't help with that.",
+      faults,
+      log: false,
+    });
+    servers.push(server);
     const { dir, db } = setup(server.url);
     const halted = await runCli(redteam(db, 'run_quota', 4), { cwd: dir, env });
     expect(halted.code, halted.stderr).toBe(3);
     expect(halted.stderr).toMatch(/HTTP 429 You exceeded your current quota.*the run stopped there/);
     expect(halted.stderr).toMatch(/hint: the provider says this account's quota or credit is used up/);
     const stopped = attemptsOf(db, 'run_quota');
-    // Four were in flight when the quota ran out: at most the three answered before it are stored.
-    expect(stopped.attempts.length).toBeLessThanOrEqual(3);
-    expect(stopped.attempts.every((a) => a.outcome === 'failure')).toBe(true);
+    // Up to four were in flight when the quota ran out: the three answered before it are stored,
+    // none that it failed, and nothing was sent once the 429 arrived.
+    expect(stopped.attempts.map((a) => a.outcome)).toEqual(['failure', 'failure', 'failure']);
     expect(server.requests).toBeLessThanOrEqual(3 + 4);
+    faults.schedule = [];
 
     const resumed = await runCli([...redteam(db, 'run_quota', 4), '--json'], { cwd: dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -201,7 +212,7 @@ describe('one process at a time on a run', () => {
     );
     expect(first.code, first.stderr).toBe(0);
     // A second breakfix (a child standing in for it) claims the run, as a resume in progress would.
-    const other = spawn('sleep', ['30']);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     const store = new Database(db);
     store
       .prepare('UPDATE runs SET owner = ? WHERE id = ?')

@@ -219,7 +219,7 @@ describe('store basics', () => {
     expect(s.claimRun('run_claim')).toEqual({});
     expect(s.claimRun('run_claim')).toEqual({}); // this process again
     // Another live process of this host holds it (a child standing in for a second breakfix).
-    const other = spawn('sleep', ['30']);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     const setOwner = (pid: number | undefined) => {
       const db = new Database(path);
       db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
@@ -241,6 +241,15 @@ describe('store basics', () => {
     }
     // Killed: the run can be resumed at once.
     expect(s.claimRun('run_claim')).toEqual({});
+    // Its pid reused by a process that is no breakfix (where /proc tells): held by nothing.
+    const stranger = spawn('sleep', ['30']);
+    try {
+      setOwner(stranger.pid);
+      expect(s.claimRun('run_claim')).toEqual({});
+    } finally {
+      stranger.kill('SIGKILL');
+      await new Promise((r) => stranger.on('exit', r));
+    }
     s.releaseRun('run_claim');
     setOwner(undefined);
     expect(s.claimRun('run_claim')).toEqual({});
