@@ -15,10 +15,9 @@ export class RunHalt {
     return this.cause !== undefined;
   }
 
-  /** Halts on an error no later request can get past; returns whether the run is halted. */
-  observe(err: unknown): boolean {
+  /** Halts on an error no later request can get past. */
+  observe(err: unknown): void {
     if (!this.cause && err instanceof TargetError && haltsTheRun(err)) this.cause = err;
-    return this.halted;
   }
 
   /** The error a halted run ends with: the cause, that the run stopped on it, and `resume` (how to
@@ -38,7 +37,7 @@ export class RunHalt {
   }
 }
 
-export function haltsTheRun(err: TargetError): boolean {
+function haltsTheRun(err: TargetError): boolean {
   return err.kind === 'quota' || (err.kind === 'auth' && err.status === 401);
 }
 

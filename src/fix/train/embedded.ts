@@ -257,8 +257,8 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         );
       // (a last step can turn the weights non-finite after a finite loss)
       const broken = lib.namedParams(lm.params).find(([, t]) => !t.data.every(Number.isFinite));
-      if (broken)
-        throw diverged(pairs.length ? 'dpo' : 'sft', `non-finite weights in ${broken[0]}`, p.dpo.lr);
+      const last = pairs.length ? 'dpo' : 'sft';
+      if (broken) throw diverged(last, `non-finite weights in ${broken[0]}`, p[last].lr);
       await lib.saveLM(lm, outDir, {
         breakfix_parent: input.base.id,
         ...(added.length ? { breakfix_added_blocks: added.length } : {}),

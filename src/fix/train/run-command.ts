@@ -11,6 +11,8 @@ export class InterruptedError extends BreakfixError {
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM'] as const;
+/** How long a trainer's output may drain after it exits. */
+const DRAIN_MS = 2000;
 
 export function runStreaming(
   argv: string[],
@@ -21,8 +23,6 @@ export function runStreaming(
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
     /** How long the trainer has to stop after a forwarded signal before it is killed (default 5 s). */
     graceMs?: number;
-    /** How long its output may drain after it exits (default 2 s). */
-    drainMs?: number;
   },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -162,7 +162,7 @@ export function runStreaming(
             'stderr',
           );
         settle();
-      }, opts.drainMs ?? 2000);
+      }, DRAIN_MS);
     });
   });
 }
