@@ -6,7 +6,6 @@
 
 import { defaultConfig } from '../../config/index.js';
 import {
-  answerOf,
   errorMessage,
   hash32,
   type Message,
@@ -21,7 +20,7 @@ import { vulnerabilityKey } from '../identify/vulnerabilities.js';
 import { buildContaminationIndex } from './decontam.js';
 import { multiTurnLookAlike, multiTurnSibling, replayableAttack } from './multi-turn.js';
 import { helpfulReply, safeAnswer } from './style-guide.js';
-import { asContext, rejectedSide } from './traces.js';
+import { answerOnly, asContext, rejectedSide } from './traces.js';
 import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
 import { wrapRequest } from './wrap.js';
 
@@ -400,7 +399,7 @@ async function probeOverRefusal(
       techniques: [],
       language: a.seed.language,
       ...(a.seed.category ? { category: a.seed.category } : {}),
-      rejected: answerOf(a.text) || a.text,
+      rejected: answerOnly(a.text),
       dedupText: a.seed.text,
       source: 'overrefusal_probe',
     });
@@ -537,7 +536,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
     const [v] = await judgeResponse({ transcript, response: reply.text, prompt: c.seed.text, seed: c.seed }, [
       input.judges.refusal,
     ]);
-    return v.status === 'ok' && v.value === 'full_refusal' ? answerOf(reply.text) || reply.text : undefined;
+    return v.status === 'ok' && v.value === 'full_refusal' ? answerOnly(reply.text) : undefined;
   } catch {
     return undefined;
   }

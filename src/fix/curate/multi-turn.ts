@@ -9,7 +9,6 @@ import { type Attack, type BudgetCounter, getAttack, openingQuestions } from '..
 import { defaultConfig } from '../../config/index.js';
 import {
   type Attempt,
-  answerOf,
   errorMessage,
   type Message,
   type Seed,
@@ -17,7 +16,7 @@ import {
   type Vulnerability,
 } from '../../core/index.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
-import { asContext, rejectedSide } from './traces.js';
+import { answerOnly, asContext, rejectedSide } from './traces.js';
 import type { Candidate, CurateInput } from './types.js';
 
 /** The schema's redteam.maxTurns, for a caller that does not say. */
@@ -110,7 +109,7 @@ export async function multiTurnLookAlike(
     for (const question of openers) {
       prompt.push({ role: 'user', content: question });
       const reply = await target.chat([...prompt], { temperature: 0 });
-      prompt.push({ role: 'assistant', content: answerOf(reply.text) || reply.text });
+      prompt.push({ role: 'assistant', content: answerOnly(reply.text) });
     }
   } catch (err) {
     return {

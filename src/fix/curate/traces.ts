@@ -9,8 +9,11 @@ import { harmOnlyInTrace } from '../../judge/index.js';
  * differed in having a trace would teach "do not think", not "do not comply". Where the harm was in
  * the trace only (the answer declined), the trace is what the pair must teach against: kept. */
 export function rejectedSide(reply: string, verdicts: Verdict[]): string {
-  return harmOnlyInTrace(verdicts) ? reply : answerOf(reply) || reply;
+  return harmOnlyInTrace(verdicts) ? reply : answerOnly(reply);
 }
+
+/** A reply without its trace (the whole reply when it stopped inside its trace and has no answer). */
+export const answerOnly = (reply: string): string => answerOf(reply) || reply;
 
 /** Earlier turns of a conversation as the context of a record: assistant turns without their
  * traces, as a reasoning model's chat template sends its own history back. */
