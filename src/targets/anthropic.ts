@@ -13,6 +13,7 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
+import { cappedFetch } from './capped-fetch.js';
 import { ANTHROPIC, baseURLOf, endpointAuth } from './endpoint.js';
 import { registerSdkErrors, toTargetError } from './errors.js';
 import { mapFinishReason } from './openai.js';
@@ -43,6 +44,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         // The SDK would log a malformed stream chunk raw to stderr; breakfix reports failures, redacted.
         logLevel: 'off',
         timeout: cfg.timeoutMs + 5_000,
+        fetch: cappedFetch(id),
       });
     }));
   return {

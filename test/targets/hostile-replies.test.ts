@@ -22,19 +22,27 @@ afterEach(() => {
 /** Every request gets `reply()`: status, headers and body. */
 async function serve(
   reply: () => { status?: number; headers?: Record<string, string>; body: Buffer | string },
+  type: 'openai' | 'anthropic' = 'openai',
 ) {
   server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       const r = reply();
       res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...r.headers });
-      res.end(r.body);
+      // A chunked body (no content-length) is written in pieces: nothing says its size before it comes.
+      if (r.headers?.['transfer-encoding'] === 'chunked') {
+        const body = Buffer.from(r.body);
+        for (let i = 0; i < body.length; i += 2 ** 20) res.write(body.subarray(i, i + 2 ** 20));
+        res.end();
+      } else res.end(r.body);
     });
   });
   await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/v1`;
+  const root = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+  // (the Anthropic client adds /v1 itself)
+  const url = type === 'openai' ? `${root}/v1` : root;
   const config = parseConfig(
-    `targets:\n  hostile:\n    type: openai\n    model: m\n    baseURL: ${url}\n    retries: 0\n    cache: false\n`,
+    `targets:\n  hostile:\n    type: ${type}\n    model: m\n    baseURL: ${url}\n    retries: 0\n    cache: false\n`,
     'hostile.yaml',
   );
   return createTarget('hostile', { config });
@@ -102,5 +110,24 @@ describe('hostile remote replies', () => {
     expect(bomb.length).toBeLessThan(2 ** 20);
     t = await serve(() => ({ headers: { 'content-encoding': 'gzip' }, body: bomb }));
     expect((await failure(t.chat(hi))).message).toMatch(/reply larger than 16 MiB/);
+  });
+
+  it('the Anthropic client reads no more than 16 MiB either: declared, chunked, or gzip-expanded', async () => {
+    const huge = JSON.stringify({
+      type: 'message',
+      role: 'assistant',
+      model: 'm',
+      content: [{ type: 'text', text: 'x'.repeat(17 * 2 ** 20) }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 1, output_tokens: 1 },
+    });
+    for (const headers of [{}, { 'transfer-encoding': 'chunked' }, { 'content-encoding': 'gzip' }]) {
+      const body = 'content-encoding' in headers ? gzipSync(huge) : huge;
+      const t = await serve(() => ({ headers, body }), 'anthropic');
+      const err = await failure(t.chat(hi));
+      expect(err.message).toMatch(/reply larger than 16 MiB/);
+      expect(err.kind).toBe('malformed');
+      server?.close();
+    }
   });
 });
