@@ -21,6 +21,7 @@ import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
   createTarget,
   createUsageMeter,
+  MAX_RETRY_AFTER_MS,
   modelPathResolver,
   RunHalt,
   resolveTargetConfig,
@@ -304,6 +305,8 @@ export function reportError(err: unknown): ExitCodeValue {
 }
 
 function targetHint(err: TargetError): string {
+  if (err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_AFTER_MS)
+    return `the provider asks for about ${Math.ceil(err.retryAfterMs / 60_000)} min before the next request (a daily limit or an outage, not a rate limit retries ride out): wait that long`;
   switch (err.kind) {
     case 'auth':
       // (The error does not say which provider refused: the hint names both variables.)

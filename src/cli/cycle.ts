@@ -116,7 +116,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           { resume: opts.resume, runId: opts.run, maxRounds },
         )
           .catch((err) => {
-            throw ctx.halt.error(resume && `once it is fixed, resume: ${resume}`) ?? err;
+            throw ctx.halt.error(resume && `then resume: ${resume}`) ?? err;
           })
           .finally(() => disarm?.());
         // The run is done and stored; a stop while its report is written loses only the report, and

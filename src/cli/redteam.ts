@@ -328,7 +328,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       .catch((err) => {
         throw (
           ctx.halt.error(
-            `once it is fixed, resume: breakfix redteam --run-id ${runId} with the same options (what failed was not stored)`,
+            `then resume: breakfix redteam --run-id ${runId} with the same options (what failed was not stored)`,
           ) ?? err
         );
       })

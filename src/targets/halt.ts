@@ -1,11 +1,13 @@
-// A provider that refuses the credentials (HTTP 401) or says the account's quota is spent refuses
-// every later request too: a run that went on would store hundreds of `error` attempts, each of which
+// A provider that refuses the credentials (HTTP 401), says the account's quota is spent, or asks
+// for a wait longer than breakfix waits (a Retry-After past five minutes: a daily limit, an outage)
+// refuses every later request too: a run that went on would store hundreds of `error` attempts, each of which
 // a resume keeps, and spend a paid provider's rate limits on nothing. So one such reply halts the run:
 // every target of the command shares a RunHalt, later requests fail at once without being sent, and
 // the runs that take the halt (bench, the red team, the cycle) stop, leave what it failed unstored and
 // exit naming the cause, so that a resume once the key or plan is fixed does that work.
 // (403 does not halt: gateways and WAFs answer 403 to single prompts that match their rules.)
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import { MAX_RETRY_AFTER_MS } from './retry.js';
 
 export class RunHalt {
   /** The reply that halted the run; undefined while it runs. */
@@ -38,7 +40,11 @@ export class RunHalt {
 }
 
 function haltsTheRun(err: TargetError): boolean {
-  return err.kind === 'quota' || (err.kind === 'auth' && err.status === 401);
+  return (
+    err.kind === 'quota' ||
+    (err.kind === 'auth' && err.status === 401) ||
+    (err.retryable && (err.retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS)
+  );
 }
 
 /** `target`, failing every request once `halt` holds, and halting it on a refused key or quota. */

@@ -17,7 +17,7 @@ export { createOpenAITarget, mapFinishReason, openaiTargetId } from './openai.js
 export type { RateLimitOptions } from './rate-limit.js';
 export { estimateTokens, withRateLimit } from './rate-limit.js';
 export type { RetryOptions } from './retry.js';
-export { abortableSleep, backoffMs, withRetry } from './retry.js';
+export { abortableSleep, backoffMs, MAX_RETRY_AFTER_MS, withRetry } from './retry.js';
 export { withTimeout } from './timeout.js';
 export type { TargetUsage, UsageMeter } from './usage.js';
 export { createUsageMeter, withUsage } from './usage.js';

@@ -72,7 +72,7 @@ describe('a refused key or spent quota halts the run', () => {
     expect(halted.code, halted.stderr).toBe(3);
     expect(halted.stderr).toMatch(/HTTP 401 Incorrect API key provided; the run stopped there/);
     expect(halted.stderr).toMatch(/hint: check the apiKey of this target/);
-    expect(halted.stderr).toMatch(/hint: once it is fixed, resume: breakfix redteam --run-id run_halt/);
+    expect(halted.stderr).toMatch(/hint: then resume: breakfix redteam --run-id run_halt/);
     // Nothing was sent after the refusal, and the refused attempt is not stored as an error.
     expect(server.requests).toBe(5);
     const stopped = attemptsOf(db, 'run_halt');
@@ -126,6 +126,24 @@ describe('a refused key or spent quota halts the run', () => {
     const done = attemptsOf(db, 'run_quota').attempts;
     expect(new Set(done.map((a) => a.id)).size).toBe(12);
   }, 120_000);
+
+  it('a Retry-After past five minutes halts the run too: every later request would meet it', async () => {
+    // Request 2 gets a 429 asking for an hour (a daily token limit); retries would not ride it out.
+    const server = await startOpenAIServer({
+      script: () => "I'm sorry, but I can't help with that.",
+      faults: { schedule: [null, null, 'rate_limit'], retryAfterS: 3600 },
+      log: false,
+    });
+    servers.push(server);
+    const { dir, db } = setup(server.url);
+    const halted = await runCli(redteam(db, 'run_wait', 1), { cwd: dir, env });
+    expect(halted.code, halted.stderr).toBe(3);
+    expect(halted.stderr).toMatch(/HTTP 429 Rate limit reached .*3600 s.*the run stopped there/);
+    expect(halted.stderr).toMatch(/hint: the provider asks for about 60 min before the next request/);
+    expect(halted.stderr).toMatch(/hint: then resume: breakfix redteam --run-id run_wait/);
+    expect(server.requests).toBe(3);
+    expect(attemptsOf(db, 'run_wait').attempts.map((a) => a.outcome)).toEqual(['failure', 'failure']);
+  }, 60_000);
 
   it('bench: stops at the 401 and marks the run failed instead of measuring nothing', async () => {
     const server = await refusesAt(3, 'auth');
