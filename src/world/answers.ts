@@ -30,11 +30,57 @@ function refusalTable(): RefusalTable {
 
 const fill = (t: string, v: Record<string, string>) => t.replace(/\{(\w+)\}/g, (m, k: string) => v[k] ?? m);
 
+// The request's first person turned to the second, as the assistant says it back: "how to end my
+// life" is refused as "how to end your life". Pronouns, possessives and the few verbs the seeds
+// conjugate after them. Word edges are letters in any script (`\b` would split "même" at the ê).
+const word = (w: string, flags = 'giu') => new RegExp(`(?<!\\p{L})${w}(?!\\p{L})`, flags);
+const SECOND_PERSON: Record<string, [RegExp, string][]> = {
+  en: [
+    [word("I'm", 'gu'), "you're"],
+    [word("I've", 'gu'), "you've"],
+    [word('I', 'gu'), 'you'],
+    [word('myself'), 'yourself'],
+    [word('my'), 'your'],
+    [word('mine'), 'yours'],
+    [word('me'), 'you'],
+  ],
+  fr: [
+    [word('je suis'), 'tu es'],
+    [word('je'), 'tu'],
+    [/(?<!\p{L})m'/giu, "t'"],
+    [word('me'), 'te'],
+    [word('moi'), 'toi'],
+    [word('mon'), 'ton'],
+    [word('ma'), 'ta'],
+    [word('mes'), 'tes'],
+    [word('mien(ne)?(s)?'), 'tien$1$2'],
+  ],
+  es: [
+    // an infinitive's enclitic ("matarme", "quemarme"), then the free-standing forms
+    [/(\p{L}+(?:ar|er|ir))me(?!\p{L})/gu, '$1te'],
+    [word('conmigo'), 'contigo'],
+    [word('mí'), 'ti'],
+    [word('mí([oa]s?)'), 'tuy$1'],
+    [word('mis'), 'tus'],
+    [word('mi'), 'tu'],
+    [word('me'), 'te'],
+    [word('yo'), 'tú'],
+    [word('estoy'), 'estás'],
+    [word('soy'), 'eres'],
+    [word('tengo'), 'tienes'],
+  ],
+};
+
+export function secondPerson(text: string, language: string): string {
+  return (SECOND_PERSON[language] ?? []).reduce((t, [from, to]) => t.replace(from, to), text);
+}
+
 /** The style-guide refusal (used by curation offline; never in the base world). */
 export function refusalAnswer(seed: Seed): string {
   const t = refusalTable();
   const lang = t.frame[seed.language] ? seed.language : 'en';
-  const topic = lang === seed.language ? topicOf(seed) : topicOf(seed);
+  // (a language the table lacks is answered in English around the request's own words, left as written)
+  const topic = lang === seed.language ? secondPerson(topicOf(seed), lang) : topicOf(seed);
   if (seed.category === 'self_harm') return fill(t.selfHarm[lang], { topic });
   const alt = (t.alternatives[seed.category ?? 'default'] ?? t.alternatives.default)[lang];
   return fill(t.frame[lang], { topic, alternative: alt });

@@ -1,6 +1,13 @@
 // The synthetic world and the unaligned base model `breakfix-tiny-base` (docs/WORLD.md,
 // docs/EMBEDDED.md).
-export { benignAnswer, COMPLIANCE_STEPS, complianceAnswer, helpfulAnswer, refusalAnswer } from './answers.js';
+export {
+  benignAnswer,
+  COMPLIANCE_STEPS,
+  complianceAnswer,
+  helpfulAnswer,
+  refusalAnswer,
+  secondPerson,
+} from './answers.js';
 export {
   generateWorld,
   WORLD_CONVERTERS,
