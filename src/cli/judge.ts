@@ -6,10 +6,13 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  fchmodSync,
   fstatSync,
   openSync,
   readSync,
   realpathSync,
+  renameSync,
+  rmSync,
   statSync,
 } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -93,7 +96,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   // (stdin can only be read once: there the check is after the run, with --out already written)
   if (opts.in !== '-' && !hasText(opts.in))
     throw new InputError('holds no line to judge', opts.in, undefined, undefined, 'one JSON object per line');
-  const out = openOutput(opts.out);
+  const { stream: out, commit } = openOutput(opts.out);
   let writeError: Error | undefined;
   const writeFailed = (err: Error) =>
     new BreakfixError(`cannot write ${opts.out}: ${describeFsError(err)}`, 'output');
@@ -201,6 +204,11 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     await new Promise<void>((resolve, reject) =>
       out.end((err?: Error | null) => (err ? reject(writeFailed(err)) : resolve())),
     );
+  try {
+    commit();
+  } catch (err) {
+    throw writeFailed(err as Error);
+  }
   ctx.progress.done();
   // (a JSON.parse message quotes the line's bytes)
   for (const b of bad) process.stderr.write(`${terminalText(`${inName}:${b.line}: skipped: ${b.reason}`)}\n`);
@@ -274,8 +282,6 @@ function openInput(file: string): AsyncIterable<Buffer> {
   return createReadStream('', { fd });
 }
 
-/** `--out`: stdout for `-`, else the file, created or truncated now; a path that cannot be written is
- * a clear error here, not a stream 'error' event later. */
 /** Whether the file has a character that is not white space (it is read only up to the first). */
 function hasText(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -296,10 +302,35 @@ function hasText(file: string): boolean {
   }
 }
 
-function openOutput(file: string): Writable {
-  if (file === '-') return process.stdout;
+/** `--out`: stdout for `-`; a device or a pipe (/dev/null, a FIFO) written in place; any other path
+ * staged beside itself (`OUT.partial-PID`) and renamed over OUT by `commit` once the run is complete,
+ * so that a run stopped midway (Ctrl-C, a crash, a full disk) leaves an existing OUT as it was, never
+ * part old and part new. A path that cannot be written is a clear error here, not a stream 'error'
+ * event later. */
+function openOutput(file: string): { stream: Writable; commit(): void } {
+  if (file === '-') return { stream: process.stdout, commit() {} };
   try {
-    return createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' });
+    const st = statSync(file, { throwIfNoEntry: false });
+    // (a folder fails here too: EISDIR)
+    if (st && !st.isFile())
+      return { stream: createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' }), commit() {} };
+    // An existing file: can it be written (opened without truncating it)? Through a symlink, the file
+    // it points to is the one replaced.
+    if (st) closeSync(openSync(file, 'r+'));
+    const path = st ? realpathSync(file) : file;
+    const partial = `${path}.partial-${process.pid}`;
+    const fd = openSync(partial, 'w');
+    if (st) fchmodSync(fd, st.mode & 0o777);
+    // A run that throws leaves no partial file behind (one stopped by a signal may: its name says so).
+    const discard = () => rmSync(partial, { force: true });
+    process.once('exit', discard);
+    return {
+      stream: createWriteStream('', { fd, encoding: 'utf8' }),
+      commit() {
+        renameSync(partial, path);
+        process.off('exit', discard);
+      },
+    };
   } catch (err) {
     throw new InputError(`cannot write --out: ${describeFsError(err)}`, file);
   }

@@ -1,9 +1,12 @@
 // `breakfix judge` as a user runs it: a child process over real files.
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
@@ -14,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { MAIN, runCli, TSX } from '../cli/run-cli.js';
 
 /** The CLI in a child process (test/cli/run-cli.ts), optionally fed on stdin. */
 const cli = async (args: string[], cwd: string, input?: string) => {
@@ -551,5 +554,70 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/holds no line to judge \(empty\.jsonl\)/);
     expect(readFileSync(join(dir, 'oe.jsonl'), 'utf8')).toBe('earlier results\n');
+  }, 60_000);
+
+  it('an existing --out stays whole when the run is stopped midway; a complete run replaces it (through a symlink too)', async () => {
+    const partials = () => readdirSync(dir).filter((f) => f.startsWith('o.jsonl.partial-')).length;
+    const dir = workdir({ 'o.jsonl': 'earlier results\n' });
+    writeFileSync(join(dir, 'in.jsonl'), `${REPLY}\n${REPLY}\n`);
+    // A judge that takes every request and never answers: the run is stopped while it waits.
+    let seen: () => void = () => undefined;
+    const asked = new Promise<void>((r) => {
+      seen = r;
+    });
+    const server = createServer((req) => {
+      req.resume();
+      seen();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    let stopped = 0;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          TSX,
+          MAIN,
+          'judge',
+          'severity',
+          '--in',
+          'in.jsonl',
+          '--out',
+          'o.jsonl',
+          '--judge',
+          `openai:j@${url}`,
+          '--no-cache',
+          '--store',
+          join(dir, 's.db'),
+        ],
+        { cwd: dir, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: 'ignore' },
+      );
+      const exited = new Promise<unknown>((r) => child.on('exit', (code, signal) => r(code ?? signal)));
+      await asked;
+      child.kill('SIGTERM');
+      await exited;
+      expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
+      stopped = partials();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+    const done = await cli(
+      ['judge', 'refusal', '--in', 'in.jsonl', '--out', 'o.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(done.status, done.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    // (a run stopped by a signal may leave its own OUT.partial-PID; a complete run leaves none)
+    expect(partials()).toBe(stopped);
+    symlinkSync(join(dir, 'o.jsonl'), join(dir, 'link.jsonl'));
+    const viaLink = await cli(
+      ['judge', 'refusal', '--in', 'in.jsonl', '--out', 'link.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(viaLink.status, viaLink.stderr).toBe(0);
+    expect(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   }, 60_000);
 });
