@@ -75,7 +75,10 @@ export function createJudges(
   // Offline, the world's compliance shape decides; with an LLM severity judge, severity decides
   // (the compliance shape means nothing for a real model) and the refusal verdict rides along.
   // Llama Guard, when named, is one more harm judge: any harm judge saying harmful decides.
-  const llamaguard = given.llamaguard ? harm(llamaGuardJudge(ctx.target(given.llamaguard), opts)) : undefined;
+  // A target serving Llama Guard applies its own chat template: it is sent the conversation as turns.
+  const llamaguard = given.llamaguard
+    ? harm(llamaGuardJudge(ctx.target(given.llamaguard), { ...opts, format: 'chat' }))
+    : undefined;
   const attack = [
     ...(isOffline(j.severity) ? [harm(complianceJudge()), severity] : [severity, refusal]),
     ...(llamaguard ? [llamaguard] : []),

@@ -30,8 +30,10 @@ export { offlineJailbreakJudge } from './jailbreak.js';
 export { fence } from './llm/fence.js';
 export {
   buildLlamaGuardPrompt,
+  LLAMA_GUARD_CHAT_VERSION,
   LLAMA_GUARD_VERSION,
   type LlmJudgeOptions,
+  llamaGuardConversation,
   llamaGuardJudge,
   llmGroundednessJudge,
   llmJailbreakJudge,
