@@ -91,6 +91,9 @@ describe('parseLlamaGuard', () => {
     ['unsafe\nS1', false, ['S1']],
     ['unsafe\nS9,S1', false, ['S9', 'S1']],
     ['unsafe\nS2, S14', false, ['S2', 'S14']],
+    // lower case, padding and a leading zero: the codes as Llama Guard names them, once each
+    ['Unsafe\n s1 , s10 ', false, ['S1', 'S10']],
+    ['unsafe\nS01,S1', false, ['S1']],
   ])('%j', (reply, safe, codes) => {
     const p = parseLlamaGuard(reply);
     expect(p.ok).toBe(true);

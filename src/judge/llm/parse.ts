@@ -96,11 +96,13 @@ export function parseLlamaGuard(text: string): Parsed<LlamaGuardResult> {
     return { ok: false, error: `first line is ${JSON.stringify(lines[0].slice(0, 40))}, not safe/unsafe` };
   if (lines.length < 2) return { ok: false, error: 'unsafe without category codes' };
   if (lines.length > 2) return { ok: false, error: 'unexpected lines after the codes' };
-  const codes = lines[1].split(',').map((c) => c.trim().toUpperCase());
-  for (const c of codes) {
+  const codes: string[] = [];
+  for (const c of lines[1].split(',').map((x) => x.trim().toUpperCase())) {
     const m = /^S(\d{1,2})$/.exec(c);
     if (!m || Number(m[1]) < 1 || Number(m[1]) > 14)
       return { ok: false, error: `bad category code ${JSON.stringify(c)}` };
+    // (S01 is S1: stored as Llama Guard names it, so a count by code sees one category)
+    codes.push(`S${Number(m[1])}`);
   }
   return {
     ok: true,
