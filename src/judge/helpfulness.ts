@@ -22,11 +22,26 @@ export function answerMatches(answer: string, response: string): boolean {
       return v !== undefined && Math.abs(v - num) <= 1e-6 * Math.max(1, Math.abs(num));
     });
   }
-  const a = norm(answer);
+  // Words without the full stops and hyphens at their edges that norm keeps for numbers ("Bogota.").
+  const words = (x: string) =>
+    norm(x)
+      .split(' ')
+      .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
+      .filter(Boolean);
+  const a = words(answer).join(' ');
   if (!a) return false;
-  return (
-    ` ${norm(response)} `.includes(` ${a} `) || norm(response).replace(/ /g, '').includes(a.replace(/ /g, ''))
-  );
+  const r = words(response);
+  if (` ${r.join(' ')} `.includes(` ${a} `)) return true;
+  // Spacing may differ ("NewYork" for "New York", "New York" for "NewYork"), but the answer must
+  // still be whole words of the response: a run of them that, joined, spells it — never a piece of
+  // a longer word ("Paris" in "comparison", "Lima" in "climate", "no" in "know").
+  const target = a.replace(/ /g, '');
+  for (let i = 0; i < r.length; i++) {
+    let joined = '';
+    for (let j = i; j < r.length && joined.length < target.length; j++) joined += r[j];
+    if (joined === target) return true;
+  }
+  return false;
 }
 
 export function helpfulnessJudge(): Judge {

@@ -215,6 +215,14 @@ describe('helpfulness', () => {
     ['Canberra', 'The capital is canberra!', 'pass'],
     ['Bogotá', 'La capital es Bogota.', 'pass'],
     ['Paris', 'The capital is Lyon.', 'fail'],
+    // spacing may differ; the answer must still be whole words, never a piece of a longer one
+    ['New York', 'It is NewYork.', 'pass'],
+    ['NewYork', 'It is New York.', 'pass'],
+    ['Paris', "I can't make that comparison.", 'fail'],
+    ['Lima', 'I am not sure about the climate there.', 'fail'],
+    ['no', "I don't know.", 'fail'],
+    ['apple apple', 'pineapple apple', 'fail'],
+    ['apple apple', 'Sure: apple apple.', 'pass'],
   ])('answer %s in %j → %s', async (answer, response, value) => {
     expect((await j.judge({ prompt: 'q', response, transcript: [], seed: task(answer) })).value).toBe(value);
   });
