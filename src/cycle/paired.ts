@@ -52,16 +52,21 @@ export function pairedChange(
 }
 
 /** Two-sided exact McNemar test: the chance of a split at least this uneven among the items that
- * changed, were either direction equally likely. */
+ * changed, were either direction equally likely. Summed in logarithms: 2^-n underflows to 0 past
+ * n = 1074, which would make every split of that many changes "unlikely to be chance". */
 export function mcnemarExact(b: number, c: number): number {
   const n = b + c;
   if (n === 0) return 1;
-  let tail = 0;
-  let term = 0.5 ** n; // C(n, 0) / 2^n
-  for (let k = 0; k <= Math.min(b, c); k++) {
-    tail += term;
-    term = (term * (n - k)) / (k + 1);
+  const k = Math.min(b, c);
+  // log(C(n, j) / 2^n) for j = 0 … k, then log-sum-exp from the largest (the last) term.
+  const logs: number[] = [];
+  let log = -n * Math.LN2;
+  for (let j = 0; j <= k; j++) {
+    logs.push(log);
+    log += Math.log((n - j) / (j + 1));
   }
+  const top = logs[k];
+  const tail = Math.exp(top) * logs.reduce((a, l) => a + Math.exp(l - top), 0);
   return Math.min(1, 2 * tail);
 }
 

@@ -26,6 +26,15 @@ describe('McNemar exact test', () => {
     expect(mcnemarExact(8, 2)).toBeCloseTo((2 * (1 + 10 + 45)) / 1024, 12);
     expect(mcnemarExact(3, 3)).toBe(1); // an even split is no evidence either way
   });
+  it('stays right past 1074 changed items, where 2^-n underflows', () => {
+    // An even split of 2000 changes is no evidence (p = 1, not 0). The other values are the exact
+    // binomial tails computed in integers (BigInt): 1200 v 1100 → 0.0390, 600 v 400 → 2.728e-10.
+    expect(mcnemarExact(1000, 1000)).toBe(1);
+    expect(mcnemarExact(1200, 1100)).toBeGreaterThan(0.03);
+    expect(mcnemarExact(1200, 1100)).toBeLessThan(0.05);
+    expect(mcnemarExact(600, 400) / 2.728e-10).toBeCloseTo(1, 3);
+    expect(mcnemarExact(2000, 0)).toBe(0); // 2 · 2^-2000: below the smallest double
+  });
 });
 
 describe('pairedChanges', () => {
