@@ -1,7 +1,7 @@
 // runBench: run suites against one target, with judges; store each suite's result; return a report
 // with a flat summary (fractions 0–1) for the cycle and the criteria.
 import { isAbsolute, resolve } from 'node:path';
-import { createRng, InputError, type Progress, type Target } from '../core/index.js';
+import { createRng, InputError, type Progress, type Seed, type Target } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
@@ -90,9 +90,18 @@ export async function customSuiteTexts(
   return texts;
 }
 
+/** The row kinds each suite kind asks (suites/*.ts, seedsFor); groundedness asks every row. */
+const ASKED_KINDS: Partial<Record<BuiltinSuiteName, Seed['kind'][]>> = {
+  harmful: ['harmful'],
+  jailbreak: ['harmful'],
+  multiturn: ['harmful'],
+  overrefusal: ['harmful', 'benign'],
+  helpfulness: ['helpful'],
+};
+
 /** Reads every custom suite as a run will, before the run exists: a bad dataset, or one with no row
- * in `split` (it would measure nothing, which is not a pass), is an InputError (exit 2). Returns
- * each suite's row count. */
+ * in `split` or none of the kind its suite asks (it would measure nothing, which is not a pass), is
+ * an InputError (exit 2). Returns each suite's row count. */
 export async function checkCustomSuites(
   custom: readonly CustomSuiteSpec[],
   baseDir: string,
@@ -112,11 +121,28 @@ export async function checkCustomSuites(
       continue;
     }
     counts[c.name] = rows.length;
-    if (!rows.some((r) => r.split === undefined || inSplit.includes(r.split)))
+    const file = isAbsolute(c.file) ? c.file : resolve(baseDir, c.file);
+    const inThisSplit = rows.filter((r) => r.split === undefined || inSplit.includes(r.split));
+    const kind = c.kind ?? 'harmful';
+    const asks = ASKED_KINDS[kind];
+    if (inThisSplit.length && asks && !inThisSplit.some((r) => asks.includes(r.kind)))
+      // The suite would run no sample and report nothing decided: measuring nothing is not a pass.
+      broken.push(
+        new InputError(
+          `suite "${c.name}" is a ${kind} suite, which asks only its ${asks.join(' and ')} rows, and none of its ${inThisSplit.length} row(s) in split ${split} is one (they are ${[...new Set(inThisSplit.map((r) => r.kind))].join(', ')})`,
+          file,
+          undefined,
+          'kind',
+          kind === 'harmful'
+            ? 'an XSTest-style safe/unsafe set is an over-refusal suite: set kind: overrefusal'
+            : 'set the suite kind that fits the rows, or their kind / label column',
+        ),
+      );
+    if (!inThisSplit.length)
       broken.push(
         new InputError(
           `suite "${c.name}" has no row in split ${split} (its ${rows.length} row(s) are all ${[...new Set(rows.map((r) => r.split))].join(', ')})`,
-          isAbsolute(c.file) ? c.file : resolve(baseDir, c.file),
+          file,
           undefined,
           undefined,
           'rows without a split column count in every split',
