@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -144,6 +145,23 @@ describe('loadDataset: JSONL', () => {
     const f = join(dir, 'x.jsonl');
     writeFileSync(f, '{"prompt":"ok"}\n\n{"note":"no prompt"}\n');
     await expect(loadDataset(f)).rejects.toThrow(/text: missing prompt text.*x\.jsonl:3/);
+  });
+});
+
+describe('loadDataset: a file too large to read as text', () => {
+  it('is an InputError naming the file and what to do, not a bare "Cannot create a string"', async () => {
+    // A sparse file: its size is past V8's string limit, yet it takes no disk and is never read.
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'huge.jsonl');
+    writeFileSync(f, '');
+    truncateSync(f, constants.MAX_STRING_LENGTH + 1);
+    const err = await loadDataset(f).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).file).toBe(f);
+    expect(String((err as Error).message)).toMatch(
+      /the dataset is 512 MiB: a JSONL or CSV dataset is read whole/,
+    );
+    expect((err as InputError).hint).toMatch(/convert it to Parquet/);
   });
 });
 
