@@ -6,63 +6,78 @@ export interface CsvRecord {
 }
 
 export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
+  // Fields are sliced out between delimiters found by indexOf / a sticky regex rather than built a
+  // character at a time: a 75 MB file took 51 s and 2.6 GB that way.
   const out: CsvRecord[] = [];
-  let field = '';
+  const t = text.replace(/^\uFEFF/, '');
+  const n = t.length;
+  const stop = /[,\r\n"]/g;
   let fields: string[] = [];
-  let inQuotes = false;
   let line = 1;
   let start = 1;
+  // Whether the record so far holds anything (a field, a separator, a quote): a line of nothing is
+  // skipped, a line of `""` is one empty field.
   let sawAny = false;
-  const t = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < t.length; i++) {
-    const ch = t[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (t[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
-          // Only a separator or the end of the row may follow: `"a"x` is a broken field, not `ax`.
-          const next = t[i + 1];
-          if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
-            throw new InputError('unexpected text after a closing quote', file, line);
+  let i = 0;
+  const endRecord = () => {
+    out.push({ line: start, fields });
+    fields = [];
+    sawAny = false;
+  };
+  while (i < n) {
+    let field: string;
+    if (t[i] === '"') {
+      sawAny = true;
+      const parts: string[] = [];
+      let j = i + 1;
+      for (;;) {
+        const q = t.indexOf('"', j);
+        if (q < 0) throw new InputError('unterminated quoted field', file, start);
+        const chunk = t.slice(j, q);
+        for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
+        parts.push(chunk);
+        if (t[q + 1] === '"') {
+          parts.push('"');
+          j = q + 2;
+          continue;
         }
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
+        i = q + 1;
+        break;
       }
+      field = parts.join('');
+      // Only a separator or the end of the row may follow: `"a"x` is a broken field, not `ax`.
+      const next = t[i];
+      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+        throw new InputError('unexpected text after a closing quote', file, line);
+    } else {
+      stop.lastIndex = i;
+      const m = stop.exec(t);
+      const at = m ? m.index : n;
+      if (m && m[0] === '"') throw new InputError('stray quote inside an unquoted field', file, line);
+      field = t.slice(i, at);
+      if (field.length) sawAny = true;
+      i = at;
+    }
+    // t[i] is now a separator, a line end, or the end of the text.
+    const ch = t[i];
+    if (ch === ',') {
+      fields.push(field);
+      sawAny = true;
+      i++;
+      // A trailing comma ends with an empty last field.
+      if (i === n) fields.push('');
       continue;
     }
-    if (ch === '"') {
-      if (field.length > 0) throw new InputError('stray quote inside an unquoted field', file, line);
-      inQuotes = true;
-      sawAny = true;
-    } else if (ch === ',') {
+    if (sawAny || field.length) {
       fields.push(field);
-      field = '';
-      sawAny = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && t[i + 1] === '\n') i++;
-      if (sawAny || field.length) {
-        fields.push(field);
-        out.push({ line: start, fields });
-      }
-      fields = [];
-      field = '';
-      sawAny = false;
-      line++;
-      start = line;
-    } else {
-      field += ch;
-      sawAny = true;
-    }
+      endRecord();
+    } else fields = [];
+    if (ch === undefined) break;
+    i += ch === '\r' && t[i + 1] === '\n' ? 2 : 1;
+    line++;
+    start = line;
   }
-  if (inQuotes) throw new InputError('unterminated quoted field', file, start);
-  if (sawAny || field.length) {
-    fields.push(field);
-    out.push({ line: start, fields });
-  }
+  if (fields.length) endRecord();
   return out;
 }
 

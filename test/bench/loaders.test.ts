@@ -6,6 +6,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { checkCustomSuites, loadCustomRows, loadDataset } from '../../src/bench/index.js';
 import { InputError } from '../../src/core/index.js';
+import { parseCsv } from '../../src/judge/io.js';
 
 const fx = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
@@ -89,6 +90,30 @@ describe('loadDataset: XSTest-shaped CSV', () => {
     await expect(loadDataset(fx('xstest-badcols.csv'))).rejects.toThrow(
       /expected 6 fields.*got 4.*xstest-badcols\.csv:3/,
     );
+  });
+});
+
+describe('parseCsv: the shapes a dataset export writes', () => {
+  it('trailing comma, lone CR, CRLF, quoted newlines and quotes, blank lines, a BOM: fields and start lines', () => {
+    const read = (t: string) => parseCsv(t, 'f.csv').map((r) => [r.line, ...r.fields]);
+    expect(read('a,b,')).toEqual([[1, 'a', 'b', '']]);
+    expect(read('a\rb\r\nc')).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
+    expect(read('"x\ny",z\n\n\nq')).toEqual([
+      [1, 'x\ny', 'z'],
+      [5, 'q'],
+    ]);
+    expect(read('\uFEFFh\n"a""b",c\n""\n')).toEqual([
+      [1, 'h'],
+      [2, 'a"b', 'c'],
+      [3, ''],
+    ]);
+    expect(() => parseCsv('a\n"x\ny"z', 'f.csv')).toThrow(/unexpected text after a closing quote.*f\.csv:3/);
+    expect(() => parseCsv('a\nb"c', 'f.csv')).toThrow(/stray quote.*f\.csv:2/);
+    expect(() => parseCsv('a\n"b\nc', 'f.csv')).toThrow(/unterminated quoted field.*f\.csv:2/);
   });
 });
 
