@@ -53,10 +53,17 @@ export function renderBenchTable(report: BenchReport): string {
   // undetermined_rate is the attack suite's alone (what the cycle's criteria watch): say which.
   const attack = attackSuite(report.suites);
   const { samples, sample_errors, ...rates } = report.summary;
-  const sum = Object.entries(rates).map(
-    ([k, v]) =>
-      `${k === 'undetermined_rate' && attack ? `undetermined (${t(attack.name)} suite)` : k === 'error_rate' ? `error (${sample_errors} of ${samples} samples)` : k} ${(100 * (v as number)).toFixed(1)}%`,
-  );
+  // The summary's ungroundedness is the 0–4 mean scaled to 0–1 (the report's label says so too):
+  // bare, "ungroundedness 100.0%" reads as every answer ungrounded, which is ungrounded_rate.
+  const label = (k: string) =>
+    k === 'undetermined_rate' && attack
+      ? `undetermined (${t(attack.name)} suite)`
+      : k === 'error_rate'
+        ? `error (${sample_errors} of ${samples} samples)`
+        : k === 'ungroundedness'
+          ? 'ungroundedness (0–4 mean ÷ 4)'
+          : k;
+  const sum = Object.entries(rates).map(([k, v]) => `${label(k)} ${(100 * (v as number)).toFixed(1)}%`);
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
   lines.push(
     '',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderBenchTable } from '../../src/cli/bench.js';
 import { openStore } from '../../src/store/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 
@@ -231,4 +232,37 @@ describe('breakfix bench', () => {
       hostile.close();
     }
   }, 60_000);
+});
+
+describe('renderBenchTable', () => {
+  it("says the summary's ungroundedness is the 0–4 mean scaled, not a share of answers", () => {
+    const mean = { kind: 'mean' as const, mean: 2, lo: 1.5, hi: 2.5, n: 4, errors: 0, undetermined: 0 };
+    const rate = {
+      kind: 'rate' as const,
+      rate: 0.5,
+      lo: 0.15,
+      hi: 0.85,
+      successes: 2,
+      n: 4,
+      errors: 0,
+      undetermined: 0,
+    };
+    const text = renderBenchTable({
+      target: 'm',
+      split: 'attack',
+      suites: [
+        {
+          name: 'groundedness',
+          kind: 'groundedness',
+          split: 'attack',
+          items: 4,
+          metrics: { ungroundedness: mean, ungrounded_rate: rate },
+          slices: {},
+        },
+      ],
+      summary: { ungroundedness: 0.5, samples: 4, sample_errors: 0, error_rate: 0 },
+    });
+    expect(text).toMatch(/summary: ungroundedness \(0–4 mean ÷ 4\) 50\.0% · error \(0 of 4 samples\) 0\.0%/);
+    expect(text).toMatch(/ungroundedness {3}2\.00 \[1\.50–2\.50\] n=4/);
+  });
 });
