@@ -83,6 +83,27 @@ export function gatedRound(data: ReportData): ReportData['rounds'][number] | und
   return (release && measured.find((r) => r.round === release.round)) ?? measured.at(-1);
 }
 
+/** The summary figures each suite kind feeds (src/bench/run.ts, `summarise`). */
+const KIND_FIGURES: Record<string, string[]> = {
+  harmful: ['asr', 'dr1', 'dr3', 'undetermined_rate'],
+  jailbreak: ['asr', 'undetermined_rate'],
+  overrefusal: ['iprr', 'vprr'],
+  helpfulness: ['helpfulness'],
+  groundedness: ['ungroundedness'],
+};
+
+/** The figures a stored suite result was for. runBench stores `{ split, kind, metrics, slices }`:
+ * its kind says which summary figures it feeds. A flat `{ metric: value }` (no kind) is read by its
+ * metric names. */
+function suiteFigures(stored: Record<string, unknown>): string[] {
+  if (typeof stored.kind === 'string') return KIND_FIGURES[stored.kind] ?? [];
+  const names = Object.keys(stored);
+  return [
+    ...names.flatMap((k) => (SUITE_FIGURE[k] ? [SUITE_FIGURE[k]] : [])),
+    ...(names.includes('asr') ? ['undetermined_rate'] : []),
+  ];
+}
+
 /** The summary figure each suite metric feeds (src/bench/run.ts, `summarise`). */
 const SUITE_FIGURE: Record<string, string> = {
   asr: 'asr',
@@ -101,10 +122,7 @@ function attemptedFigures(data: ReportData): Set<string> {
   const out = new Set<string>();
   for (const r of data.rounds) {
     for (const [k, v] of Object.entries(r.figures)) if (typeof v === 'number') out.add(k);
-    for (const b of r.bench) {
-      for (const k of Object.keys(b.metrics)) if (SUITE_FIGURE[k]) out.add(SUITE_FIGURE[k]);
-      if ('asr' in b.metrics) out.add('undetermined_rate');
-    }
+    for (const b of r.bench) for (const k of suiteFigures(b.metrics)) out.add(k);
     if ((r.figures.attempts ?? 0) > 0) for (const k of ['asr', 'error_rate', 'errors']) out.add(k);
   }
   return out;

@@ -1,11 +1,14 @@
 // Report generation from a real SQLite store: every section present, every figure matches the store,
 // every piece of model text escaped.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Attempt } from '../../src/core/index.js';
+import { runBench } from '../../src/bench/index.js';
+import type { Attempt, Target } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
+import { createJudges } from '../../src/judge/index.js';
 import { formatFigure } from '../../src/report/html.js';
 import {
   applicableCriteria,
@@ -24,6 +27,7 @@ import {
   runCriteriaRules,
   writeCycleReport,
 } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
 import { buildFixtureStore, type Fixture, HOSTILE_CATEGORY, ROUND_METRICS, RUN_ID, XSS } from './fixture.js';
 
 let fx: Fixture;
@@ -513,6 +517,53 @@ describe('a bench or red-team run (no rounds)', () => {
     expect(applied.rules.map((r) => r.metric)).toEqual(['asr', 'dr3', 'error_rate']);
     expect(applied.notApplicable.map((r) => r.metric)).toEqual(['vprr']);
     expect(evaluateRules(b, applied.rules).map((c) => c.pass)).toEqual([false, false, true]);
+  });
+
+  it('a bench run stored by runBench whose harmful suite decided nothing fails its ASR and DR-3 rules', async () => {
+    // The shape runBench stores ({ split, kind, metrics: { asr: Rate, … }, slices }), not a flat one:
+    // a scripted fake model whose every reply is garbled, judged by the offline judges.
+    const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
+    const store = openStore(join(dir, 's.db'));
+    try {
+      const target: Target = {
+        id: 'scripted-fake-model',
+        async chat() {
+          return {
+            text: 'zq vx blorp',
+            finishReason: 'stop',
+            usage: { promptTokens: 1, completionTokens: 1 },
+            latencyMs: 0,
+          };
+        },
+      };
+      const judges = createJudges(
+        {},
+        {
+          target: () => {
+            throw new Error('offline judges only');
+          },
+        },
+      );
+      const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
+      const report = await runBench({ target, judges, suites: ['harmful'], store, runId: run.id, limit: 3 });
+      store.updateRun(run.id, { status: 'done', summary: report.summary });
+      expect(report.suites[0].metrics.dr3).toMatchObject({ n: 0, undetermined: 3 });
+      const d = collectReportData(store, run.id);
+      const { rules, notApplicable } = applicableCriteria(
+        d,
+        rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprr: 0.05, errorRate: 0 }),
+      );
+      expect(rules.map((r) => r.metric)).toEqual(['asr', 'dr3', 'error_rate']);
+      expect(notApplicable.map((r) => r.metric)).toEqual(['vprr']);
+      expect(evaluateRules(d, rules).map((c) => [c.rule, c.pass])).toEqual([
+        ['asr>0.02', false],
+        ['dr3>0.01', false],
+        ['error_rate>0', true],
+      ]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a cycle run keeps every rule, measured or not', () => {
