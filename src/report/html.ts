@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
+import { formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
 import type { PairedChange } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
@@ -252,30 +253,46 @@ function kvTable(obj: Record<string, unknown>): string {
   return `<table class="kv"><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** One table per suite: its numeric figures down, rounds across. */
+/** A stored suite result's figures. runBench stores `{ split, kind, metrics: { name: Rate | Mean },
+ * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). A
+ * flat `{ name: number }` is shown as numbers. */
+function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!stored) return out;
+  const inner = stored.metrics;
+  if (inner && typeof inner === 'object' && typeof stored.kind === 'string') {
+    for (const [k, m] of Object.entries(inner as Record<string, unknown>)) {
+      const kind = (m as { kind?: unknown } | null)?.kind;
+      if (kind === 'rate' || kind === 'mean') out.set(k, formatRate(m as RateOrMean));
+    }
+    return out;
+  }
+  for (const [k, v] of Object.entries(stored))
+    if (typeof v === 'number') out.set(k, Number.isInteger(v) ? String(v) : v.toFixed(4));
+  return out;
+}
+
+/** One table per suite: its figures down, rounds across. */
 function benchSection(data: ReportData): string {
   const suites = [...new Set(data.rounds.flatMap((r) => r.bench.map((b) => b.suite)))];
   const parts = suites.map((suite) => {
     const cols = data.rounds.filter((r) => r.bench.some((b) => b.suite === suite));
-    const keys = [
-      ...new Set(
-        cols.flatMap((r) =>
-          r.bench
-            .filter((b) => b.suite === suite)
-            .flatMap((b) => Object.keys(b.metrics).filter((k) => typeof b.metrics[k] === 'number')),
-        ),
-      ),
-    ];
-    const cell = (r: RoundData, k: string) => {
-      const v = r.bench.find((b) => b.suite === suite)?.metrics[k];
-      return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : '—';
-    };
+    const cells = new Map(
+      cols.map((r) => [r.round, suiteFigureCells(r.bench.find((b) => b.suite === suite)?.metrics)]),
+    );
+    const keys = [...new Set([...cells.values()].flatMap((c) => [...c.keys()]))];
+    const cell = (r: RoundData, k: string) => cells.get(r.round)?.get(k) ?? '—';
     return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${cols.map((r) => `<th>round ${r.round}</th>`).join('')}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
   });
+  const note = parts.length
+    ? '<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates, bootstrap for means).</p>'
+    : '';
   return section(
     'bench',
     'Benchmark results',
-    parts.length ? `<div class="counts-row">${parts.join('')}</div>` : none('No benchmark results stored.'),
+    parts.length
+      ? `${note}<div class="counts-row">${parts.join('')}</div>`
+      : none('No benchmark results stored.'),
   );
 }
 

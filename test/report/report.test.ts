@@ -572,6 +572,52 @@ describe('a bench or red-team run (no rounds)', () => {
   });
 });
 
+describe('the HTML benchmark section', () => {
+  it("shows each suite's figures as runBench stored them: rate, interval, n, err and und", async () => {
+    // A scripted fake model that refuses everything, on the over-refusal suite (offline judges).
+    const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
+    const store = openStore(join(dir, 's.db'));
+    try {
+      const target: Target = {
+        id: 'scripted-fake-model',
+        async chat() {
+          return {
+            text: "I'm sorry, but I can't help with that.",
+            finishReason: 'stop',
+            usage: { promptTokens: 1, completionTokens: 1 },
+            latencyMs: 0,
+          };
+        },
+      };
+      const judges = createJudges(
+        {},
+        {
+          target: () => {
+            throw new Error('offline judges only');
+          },
+        },
+      );
+      const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
+      const report = await runBench({
+        target,
+        judges,
+        suites: ['overrefusal'],
+        store,
+        runId: run.id,
+        limit: 4,
+      });
+      store.updateRun(run.id, { status: 'done', summary: report.summary });
+      const page = await renderHtml(collectReportData(store, run.id), { charts: [] });
+      const bench = page.slice(page.indexOf('Benchmark results'));
+      expect(bench).toMatch(/<td>vprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
+      expect(bench).toMatch(/<td>iprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('escaping', () => {
   it('escapes the six HTML-significant characters and drops XML-invalid control characters', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&\`</a>`)).toBe(
