@@ -12,6 +12,7 @@ export interface Criteria {
   helpfulnessDrop?: number;
   heldbackAsr?: number;
   undeterminedRise?: number;
+  undetermined?: number;
   errorRate?: number;
 }
 
@@ -81,6 +82,7 @@ const CRITERIA: [keyof Criteria, string][] = [
   ['helpfulnessDrop', 'helpfulness_drop'],
   ['heldbackAsr', 'heldback_asr'],
   ['undeterminedRise', 'undetermined_rise'],
+  ['undetermined', 'undetermined_rate'],
   ['errorRate', 'error_rate'],
 ];
 

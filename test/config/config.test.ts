@@ -40,6 +40,7 @@ describe('defaults', () => {
       vprrRise: 0.03,
       helpfulnessDrop: 0.02,
       undeterminedRise: 0.05,
+      undetermined: 0.25,
       errorRate: 0,
     });
     expect(c.bench.suites).toEqual([

@@ -118,6 +118,19 @@ describe('release criteria', () => {
     expect(evaluateCriteria({ vprrRise: 0.03 }, { vprr: 0.07 }, { vprr: 0.04 }).met).toBe(true);
   });
 
+  it('caps the undetermined share itself: a baseline that decided little cannot carry a round that decides less', () => {
+    // Round 0 mostly undetermined; round 1 worse by less than the allowed rise.
+    const c = { undeterminedRise: 0.05, undetermined: 0.25 };
+    const base = { undetermined_rate: 0.9 };
+    const r = evaluateCriteria(c, { undetermined_rate: 0.94 }, base);
+    expect(r.checks.map((x) => [x.name, x.pass])).toEqual([
+      ['undetermined_rise', true],
+      ['undetermined_rate', false],
+    ]);
+    expect(r.met).toBe(false);
+    expect(evaluateCriteria(c, { undetermined_rate: 0.25 }, { undetermined_rate: 0.2 }).met).toBe(true);
+  });
+
   it('stops at maxRounds, or after minRounds once any round so far is releasable', () => {
     const base = { round: 0, model: 'base', metrics: { asr: 0.9, dr3: 0.5, vprr: 0.01, helpfulness: 0.9 } };
     const good = { round: 1, model: 'r1', metrics: { asr: 0.01, dr3: 0, vprr: 0.02, helpfulness: 0.9 } };
