@@ -111,8 +111,9 @@ printed and the run stored either way.`,
         const ctx = await loadContext(opts);
         try {
           const split = (opts.split ?? 'attack') as BenchSplit;
-          if (!['attack', 'heldback', 'all', 'train'].includes(split))
-            throw usageError('--split must be attack, heldback or all');
+          // (not train: the fix data is curated from it, so a score there measures the fit, as redteam refuses it too)
+          if (!['attack', 'heldback', 'all'].includes(split))
+            throw usageError(`--split must be attack, heldback or all (got "${split}")`);
           const limit = wholeNumber('--limit', opts.limit, 1);
           const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? 16;
           const target = ctx.target(opts.target ?? ctx.config.roles.target);

@@ -86,10 +86,13 @@ describe('commands', () => {
       expect(existsSync(store)).toBe(false);
     });
 
-  it('redteam --split train is refused: the fix data is drawn from it', async () => {
+  it('redteam and bench --split train are refused: the fix data is drawn from it', async () => {
     const r = await runCli(['redteam', '--split', 'train', '--budget', '1'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--split must be attack or heldback \(got "train"\)/);
+    const b = await runCli(['bench', '--split', 'train', '--limit', '1'], { cwd: dir });
+    expect(b.code, b.stderr).toBe(2);
+    expect(b.stderr).toMatch(/--split must be attack, heldback or all \(got "train"\)/);
   });
 
   it('report --help names every metric --fail-on accepts', async () => {
