@@ -390,7 +390,7 @@ export function register(program: Command): void {
       .option('--tokens <n>', 'most target tokens')
       .option(
         '--seconds <n>',
-        'stop starting attempts after n seconds (attempts under way finish, each within its target timeouts and retries)',
+        'stop after n seconds: no new attempt or target call (an attempt cut short is not stored; a resume runs it whole)',
       )
       .option('--concurrency <n>', 'attempts in flight at once (default: redteam.concurrency)')
       .option('--seed <n>', 'seed of every random choice (default: config seed)')

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planRedteam, resumeConflict, runRedteam, selectSeeds } from '../../src/break/index.js';
-import { type Attempt, InputError, type Judge, type Seed } from '../../src/core/index.js';
+import { type Attempt, InputError, type Judge, type Seed, type Target } from '../../src/core/index.js';
 import { complianceJudge, createJudges, decideOutcome, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
-import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
+import { comply, GENERAL, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
 const tmpStore = () => openStore(join(mkdtempSync(join(tmpdir(), 'redteam-')), 'b.db'));
 const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en' }).slice(0, 8);
@@ -398,6 +398,47 @@ describe('runRedteam', () => {
       expect(i.seed.language).toBe('fr');
       expect(i.seed.category).toBe('hate');
     }
+  });
+});
+
+describe('an attack cut short by the budget', () => {
+  it('is not stored with the outcome of its first turns: a resume runs it whole, as an uninterrupted run does', async () => {
+    // A target that neither refuses nor complies: the Crescendo runs all its turns, 2 tokens a call.
+    const target: Target = {
+      id: 'general',
+      chat: async () => ({
+        text: GENERAL,
+        finishReason: 'stop',
+        usage: { promptTokens: 1, completionTokens: 1 },
+        latencyMs: 0,
+      }),
+    };
+    const store = tmpStore();
+    const base = {
+      target,
+      seeds: seeds.slice(0, 1),
+      judges: judges(),
+      techniques: ['crescendo'],
+      concurrency: 1,
+      store,
+      seed: 3,
+    };
+    const whole = await runRedteam({ ...base, runId: 'whole' });
+    const [full] = store.listAttempts({ runId: 'whole' });
+    expect(full.turns).toBe(5);
+    expect(whole.undetermined).toBe(1);
+    // The token budget runs out after the Crescendo's second turn.
+    const cut = await runRedteam({ ...base, runId: 'cut', budget: { tokens: 4 } });
+    expect(cut.stoppedBy).toBe('tokens');
+    expect(cut.calls).toBe(2);
+    expect(store.listAttempts({ runId: 'cut' })).toEqual([]);
+    expect(cut.attempts).toBe(0);
+    const resumed = await runRedteam({ ...base, runId: 'cut' });
+    const [again] = store.listAttempts({ runId: 'cut' });
+    expect(resumed.ran).toBe(1);
+    expect(again.turns).toBe(5);
+    expect(again.transcript).toEqual(full.transcript);
+    expect(again.outcome).toBe(full.outcome);
   });
 });
 

@@ -129,7 +129,9 @@ export class Session {
       const why = judgeErr.verdicts.find((v) => v.status === 'error')?.rationale ?? 'judge error';
       return pick(judgeErr, 'error', `judge: ${why}`);
     }
-    if (last) return pick(last, last.outcome);
+    // Cut short by the budget before it succeeded: what it judged so far (a Crescendo's opening
+    // turns, a search's first tries) is not its outcome. Not stored: a resume runs it whole.
+    if (last && !this.budgetSpent) return pick(last, last.outcome);
     return {
       ...base,
       transcript: [],
@@ -137,7 +139,9 @@ export class Session {
       outcome: 'undetermined',
       turns: 0,
       incomplete: this.budgetSpent,
-      error: this.budgetSpent ? 'budget spent before any answer was judged' : 'nothing was judged',
+      error: this.budgetSpent
+        ? `budget spent before the attack finished (${this.judged.length} answer${this.judged.length === 1 ? '' : 's'} judged)`
+        : 'nothing was judged',
     };
   }
 }

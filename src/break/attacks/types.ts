@@ -55,7 +55,8 @@ export interface AttackResult {
   error?: string;
   /** Attack bookkeeping (backtracks, pruned branches, attacker errors, scores …). */
   detail?: Record<string, unknown>;
-  /** True when the budget ran out before anything was judged: not stored, redone on resume. */
+  /** True when the budget ran out before the attack finished (and it had not succeeded): not
+   * stored, redone whole on resume. */
   incomplete?: boolean;
 }
 
