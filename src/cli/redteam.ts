@@ -282,7 +282,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
     const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
     // An empty plan is bad input, said before the store is opened (and created).
-    checkedPlan({ ...settings, judges, budget, runId });
+    checkedPlan({ ...settings, judges, budget, runId, attacker });
     // An embedded model's checkpoint by content: a resume on a retrained folder is another run.
     const targetCheckpoint = embeddedRefFingerprint(
       targetRef,

@@ -260,6 +260,48 @@ describe('breakfix redteam: a plan with nothing in it', () => {
   }, 60_000);
 });
 
+describe('breakfix redteam: attacks that need an attacker model', () => {
+  it('--techniques pair with roles.attacker set runs PAIR (not "needs an attacker model", exit 2)', async () => {
+    const { server } = await refuser();
+    const attacker = await scripted(() =>
+      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
+    );
+    const dir = tmp();
+    const config = join(dir, 'breakfix.yaml');
+    writeFileSync(
+      config,
+      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\nroles:\n  attacker: atk\n`,
+    );
+    const r = await runCli(
+      [
+        'redteam',
+        '-c',
+        config,
+        '-t',
+        `openai:x@${server.url}`,
+        '--techniques',
+        'pair',
+        '--budget',
+        '1',
+        '--concurrency',
+        '1',
+        '--json',
+        '--no-cache',
+        '--store',
+        join(dir, 's.db'),
+      ],
+      dir,
+    );
+    expect(r.stderr).not.toMatch(/needs an attacker model/);
+    expect(r.status).toBe(0);
+    const sum = JSON.parse(r.stdout) as { attempts: number; failure: number; slices: { attack: object } };
+    expect(Object.keys(sum.slices.attack)).toEqual(['pair']);
+    expect(sum.failure).toBe(1);
+    expect(attacker.server.requests).toBeGreaterThan(0);
+    expect(server.requests).toBe(9); // 3 streams × 3 iterations against a target that refuses
+  }, 60_000);
+});
+
 describe('breakfix redteam: resuming on other data', () => {
   it('a --run-id whose seed or template files changed since it started exits 2 and runs nothing', async () => {
     const a = await refuser();
