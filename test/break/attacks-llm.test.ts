@@ -241,6 +241,24 @@ describe('errors are never safe and never a success', () => {
   });
 });
 
+describe('a failed attacker request', () => {
+  it.each([
+    ['PAIR', pairAttack],
+    ['TAP', tapAttack],
+    ['simulated', simulatedAttack],
+  ] as const)('%s: an error said to be the attacker’s, not the target’s', async (_name, attack) => {
+    const attacker = await scripted(() => 'unused', {
+      faults: { probability: 1, kinds: ['server_500'] },
+      retries: 0,
+    });
+    const { server, target } = await magicTarget();
+    const r = await attack.run(ctx(target, { attacker: attacker.target }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/^attacker: /);
+    expect(server.requests).toBe(0);
+  });
+});
+
 describe('PAIR with an LLM jailbreak rater', () => {
   it('stops when the rater gives 10, while the outcome stays the attack judges’ decision', async () => {
     const attacker = await proposer(1);

@@ -34,6 +34,20 @@ export function extractJson(text: string): unknown {
   throw new Error('unterminated JSON object in the reply');
 }
 
+/** The attacker's reply; a failed request is said to be the attacker's (the attack's error would
+ * otherwise read "target: …", sending whoever reads it to the model under test). */
+export async function attackerChat(
+  attacker: Target,
+  messages: Message[],
+  options: { temperature: number },
+): Promise<Awaited<ReturnType<Target['chat']>>> {
+  try {
+    return await attacker.chat(messages, options);
+  } catch (err) {
+    throw new Error(`attacker: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
 /** Asks the attacker and validates its JSON with `check`; retries `retries` times, then throws
  * AttackerError. `onCall` counts attacker calls. */
 export async function askAttacker<T>(
@@ -46,7 +60,7 @@ export async function askAttacker<T>(
   let last = '';
   for (let i = 0; i <= retries; i++) {
     opts.onCall?.();
-    const reply = await attacker.chat(messages, { temperature: 1 });
+    const reply = await attackerChat(attacker, messages, { temperature: 1 });
     try {
       const v = check(extractJson(answerOf(reply.text)));
       if (v !== undefined) return v;

@@ -3,7 +3,7 @@
 // target call; the rest are sent and scored 1–10; the best `width` survive to the next depth. Stops
 // at the first success or when the depth or call budget is spent.
 import { answerOf, type Message, type Target } from '../../core/index.js';
-import { AttackerError, askAttacker, onTopicPrompt } from './attacker.js';
+import { AttackerError, askAttacker, attackerChat, onTopicPrompt } from './attacker.js';
 import { checkProposal, type Exchange, feedback, isWin } from './pair.js';
 import { Session } from './session.js';
 import type { Attack, AttackContext } from './types.js';
@@ -19,7 +19,7 @@ export async function onTopic(
   objective: string,
   prompt: string,
 ): Promise<boolean | undefined> {
-  const r = await evaluator.chat(onTopicPrompt(objective, prompt), { temperature: 0 });
+  const r = await attackerChat(evaluator, onTopicPrompt(objective, prompt), { temperature: 0 });
   const t = answerOf(r.text).trim().toLowerCase();
   if (/^\W*yes\b/.test(t)) return true;
   if (/^\W*no\b/.test(t)) return false;
