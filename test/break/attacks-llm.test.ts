@@ -43,7 +43,10 @@ async function proposer(magicAt: number) {
     return `Sure! {"improvement": "try ${i}", "prompt": "${i >= magicAt ? 'MAGIC ' : ''}attempt ${i}: ${seed.text.replaceAll('"', '')}"}`;
   });
 }
-const magicTarget = () => scripted((m) => (lastUser(m).includes('MAGIC') ? comply(seed) : refuse(seed)));
+// (60 s per request: the first judged reply loads the offline judges, seconds of CPU on a busy
+// machine, while a parallel stream's reply waits; the default 5 s turned that into a target error.)
+const magicTarget = () =>
+  scripted((m) => (lastUser(m).includes('MAGIC') ? comply(seed) : refuse(seed)), { timeoutMs: 60_000 });
 
 describe('PAIR', () => {
   it('stops at the first success', async () => {
