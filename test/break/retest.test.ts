@@ -85,13 +85,17 @@ describe('retest', () => {
   it('sends a single-send prompt as it was and a multi-turn one turn by turn; identify then says persisting or fixed', async () => {
     const { store, open } = setup();
     // The new model: answers opening questions, still complies with the chain's request, now
-    // refuses the plain request.
-    const { server, target } = await scripted((m) => {
-      const q = lastUser(m);
-      if (q.startsWith("I'm trying to understand")) return GENERAL;
-      if (q === s3.text) return refuse(s3);
-      return comply([s1, s2].find((s) => q === s.text) as Seed);
-    });
+    // refuses the plain request. (60 s per request: the first judged reply loads the offline
+    // judges, seconds on a busy machine, while the other replies wait; 5 s made them target errors.)
+    const { server, target } = await scripted(
+      (m) => {
+        const q = lastUser(m);
+        if (q.startsWith("I'm trying to understand")) return GENERAL;
+        if (q === s3.text) return refuse(s3);
+        return comply([s1, s2].find((s) => q === s.text) as Seed);
+      },
+      { timeoutMs: 60_000 },
+    );
     const p = plan(store, open, 2);
     const summary = await runRetest({ target, seeds: [], judges: judges(), store, runId: RUN, round: 1 }, p);
     expect([summary.attempts, summary.success, summary.failure, summary.vulnerabilities]).toEqual([
