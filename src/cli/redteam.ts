@@ -337,6 +337,14 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     if (named.length && summary.unavailable.length === named.length)
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
     ctx.out(summary, () => renderRedteam(summary));
+    // A budget spent before any attempt finished tested nothing: not "nothing broke".
+    if (summary.attempts === 0) {
+      process.stderr.write(
+        `breakfix: no attempt finished${summary.stoppedBy ? ` before the ${summary.stoppedBy} budget ran out` : ''}: nothing was tested, nothing is known to be safe\n` +
+          `hint: resume with a larger budget: breakfix redteam --run-id ${summary.runId} with the same options\n`,
+      );
+      return ExitCode.runtime;
+    }
     if (summary.attempts > 0 && summary.error === summary.attempts) {
       process.stderr.write(
         `breakfix: every attempt ended in error (${terminalText(summary.firstError ?? 'unknown')})\n`,
@@ -419,7 +427,8 @@ Examples:
 
 Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
 more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no
-attempt could be decided (every one undetermined or in error). The table is printed either way.`,
+attempt could be decided (every one undetermined or in error, or none finished within --tokens or
+--seconds). The table is printed either way.`,
     )
     .action(runAction((opts: RedteamCliOptions) => action(opts)));
 }

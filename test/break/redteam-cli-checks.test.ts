@@ -12,7 +12,7 @@ import { runRedteam } from '../../src/break/index.js';
 import type { Seed } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
-import { attackSeeds, refuse, runCli, scripted } from './redteam-fakes.js';
+import { attackSeeds, GENERAL, refuse, runCli, scripted } from './redteam-fakes.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rt-checks-'));
 const refuser = () => scripted(() => refuse({ topic: 'that', language: 'en', kind: 'harmful' } as Seed));
@@ -299,6 +299,42 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
     expect(sum.failure).toBe(1);
     expect(attacker.server.requests).toBeGreaterThan(0);
     expect(server.requests).toBe(9); // 3 streams × 3 iterations against a target that refuses
+  }, 60_000);
+});
+
+describe('breakfix redteam: a budget spent before any attempt finished', () => {
+  it('exits 3, not 0 ("nothing broke"): nothing was tested; a resume with more budget runs it', async () => {
+    const { server } = await scripted(() => GENERAL);
+    const dir = tmp();
+    const args = [
+      'redteam',
+      '-t',
+      `openai:x@${server.url}`,
+      '--techniques',
+      'crescendo',
+      '--budget',
+      '1',
+      '--concurrency',
+      '1',
+      '--run-id',
+      'cut',
+      '--no-cache',
+      '--store',
+      join(dir, 's.db'),
+    ];
+    // The first call spends the one token: the Crescendo stops after its first turn.
+    const r = await runCli([...args, '--tokens', '1'], dir);
+    expect(server.requests).toBe(1);
+    expect(r.stderr).toMatch(/no attempt finished before the tokens budget ran out: nothing was tested/);
+    expect(r.status).toBe(3);
+    const store = openStore(join(dir, 's.db'));
+    expect(store.countAttempts({ runId: 'cut' })).toBe(0);
+    store.close();
+    const again = await runCli(args, dir);
+    expect(again.stderr).not.toMatch(/no attempt finished/);
+    const resumed = openStore(join(dir, 's.db'));
+    expect(resumed.countAttempts({ runId: 'cut' })).toBe(1);
+    resumed.close();
   }, 60_000);
 });
 
