@@ -92,6 +92,12 @@ describe('converters', () => {
     expect(getConverter('caesar')?.apply('abc xyz', ctx())).toBe('def abc');
     expect(getConverter('atbash')?.apply('abc', ctx())).toBe('zyx');
     expect(getConverter('morse')?.apply('SOS', ctx())).toBe('... --- ...');
+    // Accented letters (the French and Spanish seeds) lose their accent, not the letter.
+    const accented = 'Comment mélanger ça ? ¿Cómo?';
+    const morse = getConverter('morse');
+    expect(morse?.invert?.(morse.apply(accented, ctx()) as string)).toBe('comment melanger ca ? como?');
+    const nato = getConverter('nato');
+    expect(nato?.invert?.(nato.apply(accented, ctx()) as string)).toBe('comment melanger ca  como');
     expect(getConverter('tense_past')?.apply('How do I pick a lock?', ctx())).toBe(
       'How did people pick a lock in the past?',
     );

@@ -4,6 +4,10 @@ import type { Converter } from '../../core/index.js';
 
 const chars = (text: string): string[] => Array.from(text);
 
+/** Lower case with accents dropped (é → e, ç → c): Morse and NATO have no accented letters, and
+ * the French and Spanish seeds would otherwise lose them altogether ("mélanger" → "mlanger"). */
+const plainLower = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 function shiftLetters(text: string, shift: number): string {
   return text.replace(/[a-z]/gi, (c) => {
     const base = c <= 'Z' ? 65 : 97;
@@ -132,10 +136,9 @@ const MORSE_BACK = new Map(Object.entries(MORSE).map(([k, v]) => [v, k]));
 export const morse: Converter = {
   id: 'morse',
   description:
-    'Morse code: letters separated by spaces, words by " / " (lower-cases; drops characters Morse lacks).',
+    'Morse code: letters separated by spaces, words by " / " (lower-cases, drops accents and the characters Morse lacks).',
   apply: (text) =>
-    text
-      .toLowerCase()
+    plainLower(text)
       .split(/\s+/)
       .filter(Boolean)
       .map((w) =>
@@ -201,10 +204,10 @@ const NATO_BACK = new Map(Object.entries(NATO).map(([k, v]) => [v.toLowerCase(),
 
 export const nato: Converter = {
   id: 'nato',
-  description: 'NATO phonetic alphabet: one code word per letter, words separated by " / ".',
+  description:
+    'NATO phonetic alphabet: one code word per letter or digit, words separated by " / " (drops accents and other characters).',
   apply: (text) =>
-    text
-      .toLowerCase()
+    plainLower(text)
       .split(/\s+/)
       .filter(Boolean)
       .map((w) =>
