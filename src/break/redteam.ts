@@ -378,6 +378,14 @@ export function planRedteam(opts: RedteamOptions): {
         });
     }
   }
+  // The translate converter turns a request into the seed's own language, so a chain with it would
+  // send the request unchanged: other languages are attacked through the seeds written in them.
+  if (chosen.includes('translate'))
+    unavailable.push({
+      attack: 'translate',
+      reason:
+        'translate is not planned: it would translate each seed into its own language; attack other languages with seeds written in them (redteam.languages, or a seeds file)',
+    });
   const templateSplits: Split[] = split === 'heldback' ? ['heldback'] : ['attack', 'train'];
   const templates = [...builtinTemplates(), ...(opts.templates ?? [])].filter((t) =>
     templateSplits.includes(t.split ?? 'attack'),

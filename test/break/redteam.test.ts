@@ -341,6 +341,20 @@ describe('runRedteam', () => {
     expect(Object.keys(sum.slices.attack)).toEqual(['direct']);
   });
 
+  it('translate, named, is reported unavailable rather than planned as a chain that changes nothing', () => {
+    const { items, unavailable } = planRedteam({
+      target: { id: 'unused', chat: async () => ({ text: '' }) } as never,
+      seeds: seeds.slice(0, 2),
+      judges: [],
+      techniques: ['translate', 'leetspeak'],
+      runId: 'tr',
+    });
+    expect(unavailable.map((u) => u.attack)).toEqual(['translate']);
+    expect(unavailable[0].reason).toMatch(/its own language/);
+    expect(items.every((i) => !i.techniques.includes('translate'))).toBe(true);
+    expect(items.some((i) => i.techniques.includes('leetspeak'))).toBe(true);
+  });
+
   it('held-back seeds and templates are used only when asked for', () => {
     const all = selectSeeds({ kind: 'harmful', language: 'en' });
     const base = {

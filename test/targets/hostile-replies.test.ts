@@ -121,7 +121,12 @@ describe('hostile remote replies', () => {
       stop_reason: 'end_turn',
       usage: { input_tokens: 1, output_tokens: 1 },
     });
-    for (const headers of [{}, { 'transfer-encoding': 'chunked' }, { 'content-encoding': 'gzip' }]) {
+    const cases: Record<string, string>[] = [
+      {},
+      { 'transfer-encoding': 'chunked' },
+      { 'content-encoding': 'gzip' },
+    ];
+    for (const headers of cases) {
       const body = 'content-encoding' in headers ? gzipSync(huge) : huge;
       const t = await serve(() => ({ headers, body }), 'anthropic');
       const err = await failure(t.chat(hi));
