@@ -21,6 +21,12 @@ export const HOSTILE_CATEGORY = '<svg onload=alert(1)>';
 
 export const RUN_ID = 'run_report_fixture';
 
+/** A stored suite figure: `rate` of 20 decided samples, 1 more in error and 2 undetermined. */
+export function benchRate(rate: number) {
+  const n = 20;
+  return { kind: 'rate', rate, lo: 0, hi: 1, successes: Math.round(rate * n), n, errors: 1, undetermined: 2 };
+}
+
 export const ROUND_METRICS: Record<string, unknown>[] = [
   {
     asr: 0.6,
@@ -240,7 +246,14 @@ export function buildFixtureStore(): Fixture {
       round,
       suite: 'harmful',
       model: `round-${round}`,
-      metrics: { dr1: metrics.dr1, dr3: metrics.dr3, n: 20 },
+      // As `bench` stores a suite (src/bench/run.ts): each figure a rate over the decided samples,
+      // with the samples in error or undetermined counted beside it.
+      metrics: {
+        split: 'attack',
+        kind: 'harmful',
+        metrics: { dr1: benchRate(metrics.dr1 as number), dr3: benchRate(metrics.dr3 as number) },
+        slices: {},
+      },
     });
     store.registerModel({
       id: `fixture-round-${round}`,

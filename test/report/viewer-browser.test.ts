@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await page.locator('#run').inputValue()).toBe(RUN_ID);
     const asr = await page.locator('#rounds-table tr[data-key="asr"] td').allTextContents();
     expect(asr).toEqual(['asr', '60.0%', '20.0%', '1.0%']);
+    // Each suite's figures as bench stores them, with the samples in error or undetermined beside.
+    const bench = await page.locator('#bench-table tbody tr td:nth-child(4)').allTextContents();
+    expect(bench.join('\n')).toContain('dr3 40.0% [0.0–100.0] n=20 err 1 und 2');
     // The report's charts, served as inert SVG images.
     await page.waitForFunction(() => {
       const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('#charts img'));
