@@ -2,7 +2,7 @@
 // renderer, no canvas, no browser). vega escapes every text mark, and labels come from our data only.
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData } from './data.js';
-import { dropXmlInvalid } from './escape.js';
+import { dropXmlInvalid, showInvisible } from './escape.js';
 
 export interface Chart {
   id: string;
@@ -24,8 +24,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(vg), { renderer: 'none' });
   try {
     // vega escapes markup in labels but passes control characters (a category named with an ESC)
-    // into aria-label attributes, where XML forbids them.
-    return dropXmlInvalid(await view.toSVG());
+    // into aria-label attributes, where XML forbids them, and bidi controls into text labels.
+    return showInvisible(dropXmlInvalid(await view.toSVG()));
   } finally {
     view.finalize();
   }

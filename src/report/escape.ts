@@ -15,15 +15,31 @@ const ENTITIES: Record<string, string> = {
 // (Every Unicode control character except tab, newline and carriage return.)
 const XML_INVALID = /[^\P{Cc}\t\n\r]/gu;
 
+// Characters that show as nothing yet change what a reader sees: bidirectional controls (a
+// right-to-left override reorders the rest of its line, and could make a transcript read other than
+// it is), zero-width spaces and joiners (a word split or padded invisibly), tag characters (a whole
+// hidden sentence), soft hyphens: every default-ignorable code point except the variation selectors
+// U+FE00–FE0F (which only pick an emoji's or a glyph's look). Each is shown as a visible `⟨U+202E⟩`.
+const INVISIBLE = /(?![\uFE00-\uFE0F])\p{Default_Ignorable_Code_Point}/gu;
+
+/** Text with every invisible or bidi-control character shown as `⟨U+XXXX⟩`. */
+export function showInvisible(text: string): string {
+  return text.replace(
+    INVISIBLE,
+    (c) => `⟨U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}⟩`,
+  );
+}
+
 /** Text with the characters XML 1.0 forbids dropped (for markup a library wrote, such as an SVG). */
 export function dropXmlInvalid(text: string): string {
   return text.replace(XML_INVALID, '');
 }
 
-/** Escape text for HTML/XML element content and quoted attribute values. */
+/** Escape text for HTML/XML element content and quoted attribute values: markup characters as
+ * entities, XML-invalid controls dropped, invisible and bidi-control characters made visible. */
 export function escapeHtml(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
-  return text.replace(XML_INVALID, '').replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
+  return showInvisible(text.replace(XML_INVALID, '')).replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 }
 
 /** Escape text for one Markdown table cell: HTML-escaped, pipes and newlines neutralised. */

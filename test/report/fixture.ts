@@ -17,6 +17,12 @@ export const XSS = {
 };
 export const XSS_ALL = Object.values(XSS).join('\n');
 
+/** Text that reads other than it is: a right-to-left override (shows "live" for "evil"), a zero-width
+ * space and two tag characters (an invisible "IG"). */
+export const SPOOF = 'paid \u202Eevil\u202C ok\u200B\u{E0049}\u{E0047}';
+/** SPOOF as every page must show it: each invisible character visible. */
+export const SPOOF_SHOWN = 'paid ⟨U+202E⟩evil⟨U+202C⟩ ok⟨U+200B⟩⟨U+E0049⟩⟨U+E0047⟩';
+
 export const HOSTILE_CATEGORY = '<svg onload=alert(1)>';
 
 export const RUN_ID = 'run_report_fixture';
@@ -192,7 +198,7 @@ export function buildFixtureStore(): Fixture {
     attempt(0, 0, 'success', {
       transcript: [
         { role: 'user', content: `please ${XSS.script} ${XSS.link}` },
-        { role: 'assistant', content: `Sure. Step 1: [redacted]. Step 2: [redacted]. ${XSS_ALL}` },
+        { role: 'assistant', content: `Sure. Step 1: [redacted]. Step 2: [redacted]. ${XSS_ALL}\n${SPOOF}` },
       ],
       category: 'cyber',
     }),

@@ -28,7 +28,16 @@ import {
   writeCycleReport,
 } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
-import { buildFixtureStore, type Fixture, HOSTILE_CATEGORY, ROUND_METRICS, RUN_ID, XSS } from './fixture.js';
+import {
+  buildFixtureStore,
+  type Fixture,
+  HOSTILE_CATEGORY,
+  ROUND_METRICS,
+  RUN_ID,
+  SPOOF,
+  SPOOF_SHOWN,
+  XSS,
+} from './fixture.js';
 
 let fx: Fixture;
 let data: ReportData;
@@ -626,6 +635,17 @@ describe('escaping', () => {
     expect(escapeHtml('a\u0000b\u0007c\td\ne')).toBe('abc\td\ne');
     expect(escapeHtml(undefined)).toBe('');
     expect(escapeHtml(3)).toBe('3');
+  });
+
+  it('shows bidi controls and invisible characters as ⟨U+XXXX⟩, in HTML, Markdown and XML alike', () => {
+    expect(escapeHtml(SPOOF)).toBe(SPOOF_SHOWN);
+    // (the emoji variation selector only picks a look: left as it is)
+    expect(escapeHtml('ok \u2764\uFE0F')).toBe('ok \u2764\uFE0F');
+    expect(escapeMarkdownCell('a\u202Eb')).toBe('a⟨U+202E⟩b');
+    // The report's transcript shows them, isolated from the page around it; none reaches the page raw.
+    expect(html).toContain(SPOOF_SHOWN);
+    expect(html).toContain('pre,td,th,code,bdi{unicode-bidi:isolate}');
+    expect(html).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u{E0000}-\u{E007F}]/u);
   });
 
   it('neutralises Markdown table cells', () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
-import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
+import { buildFixtureStore, type Fixture, RUN_ID, SPOOF_SHOWN, XSS } from './fixture.js';
 import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
 
 const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
@@ -108,6 +108,10 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(text).toContain(XSS.script);
     expect(text).toContain(XSS.img);
     expect(text).toContain(XSS.svg);
+    // A right-to-left override and invisible characters are shown, and the reply is isolated.
+    expect(text).toContain(SPOOF_SHOWN);
+    const pre = page.locator('#detail .msg.assistant pre');
+    expect(await pre.evaluate((n) => getComputedStyle(n).unicodeBidi)).toBe('isolate');
     // The payload's elements were never created.
     expect(
       await page
@@ -272,6 +276,9 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await p.locator('section#charts svg').count()).toBe(7);
     await p.locator('details.transcript').first().click();
     expect(await p.locator('details.transcript[open] pre').first().isVisible()).toBe(true);
+    const spoofed = p.locator('details.transcript pre', { hasText: SPOOF_SHOWN });
+    expect(await spoofed.count()).toBe(1);
+    expect(await spoofed.evaluate((n) => getComputedStyle(n).unicodeBidi)).toBe('isolate');
     expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(reportDialogs).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]); // self-contained
