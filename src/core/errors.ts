@@ -71,18 +71,20 @@ export function errorMessage(err: unknown): string {
 }
 
 /** Text from a file, a model or a server, made safe to print on a terminal: control characters
- * (escape sequences that recolour or clear the screen, a newline that forges a line of output) and
- * bidirectional overrides (which make a line read other than it is) shown as `\x1b`, `\n`, `\u202e`…
- * instead of acting. With `keepNewlines`, newlines stay (for messages that are several lines by
- * design); the caller indents what follows them. */
+ * (escape sequences that recolour or clear the screen, a newline that forges a line of output),
+ * bidirectional overrides (which make a line read other than it is) and the other characters that
+ * show as nothing (zero-width spaces and joiners, tag characters that can spell a hidden sentence,
+ * line and paragraph separators; the variation selectors U+FE00–FE0F aside, which only pick an
+ * emoji's look) shown as `\x1b`, `\n`, `\u202e`, `\u{e0041}`… instead of acting or hiding. With
+ * `keepNewlines`, newlines stay (for messages that are several lines by design); the caller indents
+ * what follows them. */
 export function terminalText(text: string, keepNewlines = false): string {
-  return text.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => {
+  return text.replace(/(?![\uFE00-\uFE0F])[\p{Cc}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu, (c) => {
     if (c === '\n') return keepNewlines ? c : '\\n';
     if (c === '\t') return '\\t';
     if (c === '\r') return '\\r';
-    const code = c.charCodeAt(0);
-    return code < 0x100
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
+    const code = c.codePointAt(0) as number;
+    if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

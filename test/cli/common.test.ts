@@ -105,6 +105,12 @@ describe('untrusted text and option numbers', () => {
     // "‮txt.exe" would display reversed.
     expect(terminalText('a\u202etxt.exe\u2066')).toBe('a\\u202etxt.exe\\u2066');
     expect(terminalText('café 😀 — ok')).toBe('café 😀 — ok');
+    // Characters that show as nothing: a zero-width space, a BOM, tag characters spelling a hidden
+    // "IG", a line separator; an emoji's variation selector stays.
+    expect(terminalText('a\u200bb\ufeffc\u{e0049}\u{e0047}d\u2028e')).toBe(
+      'a\\u200bb\\ufeffc\\u{e0049}\\u{e0047}d\\u2028e',
+    );
+    expect(terminalText('ok \u2764\ufe0f')).toBe('ok \u2764\ufe0f');
   });
 
   it('wholeNumber: the number, undefined when absent, a usage error naming the option otherwise', () => {
