@@ -13,6 +13,7 @@ import {
   type Target,
   TargetError,
   type Template,
+  terminalSafeJson,
   terminalText,
 } from '../core/index.js';
 import { InterruptedError } from '../fix/train/run-command.js';
@@ -177,7 +178,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     halt,
     out(data, text) {
       if (json) {
-        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        process.stdout.write(`${terminalSafeJson(JSON.stringify(data, null, 2))}\n`);
         return;
       }
       const t = typeof text === 'function' ? text() : text;
@@ -232,7 +233,9 @@ export function runAction<A extends unknown[]>(
       process.exitCode = reportError(err);
       if (wantsJson(args)) {
         // Machines reading --json get the failure on stdout too, in the same shape every time.
-        process.stdout.write(`${JSON.stringify({ error: errorJson(err, process.exitCode) }, null, 2)}\n`);
+        process.stdout.write(
+          `${terminalSafeJson(JSON.stringify({ error: errorJson(err, process.exitCode) }, null, 2))}\n`,
+        );
       }
     }
   };
@@ -362,7 +365,8 @@ export function stopRunOnSignal(
       resume ? `resume it: ${resume}` : 'run it again',
     );
     process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
-    if (ctx.json) process.stdout.write(`${JSON.stringify({ error: errorJson(err, code) }, null, 2)}\n`);
+    if (ctx.json)
+      process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
     process.exit(code);
   };
   process.once('SIGINT', stop);

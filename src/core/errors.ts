@@ -70,6 +70,19 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** JSON text with the characters a terminal could act on or not show written as `\u` escapes: C1
+ * controls (U+009B is a CSI, U+009D an OSC: 8-bit escape sequences that JSON.stringify leaves raw),
+ * bidi controls, zero-width and tag characters, line separators. JSON's own syntax is ASCII, so these
+ * only occur inside strings, where the escape reads back as the same character: nothing is lost. */
+export function terminalSafeJson(json: string): string {
+  return json.replace(
+    /(?![\uFE00-\uFE0F])[\u0080-\u009f\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu,
+    (c) =>
+      // (an astral tag character as its surrogate pair, the only \u form JSON has)
+      [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
 /** Text from a file, a model or a server, made safe to print on a terminal: control characters
  * (escape sequences that recolour or clear the screen, a newline that forges a line of output),
  * bidirectional overrides (which make a line read other than it is) and the other characters that

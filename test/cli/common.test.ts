@@ -17,7 +17,7 @@ import {
   wholeNumber,
 } from '../../src/cli/common.js';
 import { redactKnownSecrets, redactText, registerSecret } from '../../src/config/index.js';
-import { ConfigError, InputError, TargetError } from '../../src/core/index.js';
+import { ConfigError, InputError, TargetError, terminalSafeJson } from '../../src/core/index.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -111,6 +111,17 @@ describe('untrusted text and option numbers', () => {
       'a\\u200bb\\ufeffc\\u{e0049}\\u{e0047}d\\u2028e',
     );
     expect(terminalText('ok \u2764\ufe0f')).toBe('ok \u2764\ufe0f');
+  });
+
+  it('terminalSafeJson escapes C1 controls and invisible characters inside strings, losing nothing', () => {
+    const value = {
+      reply: 'csi \u009b2J osc \u009d8;;http://x\u009c rlo \u202e zw \u200b tag \u{e0049} é ❤\ufe0f',
+    };
+    const text = terminalSafeJson(JSON.stringify(value));
+    expect(text).not.toMatch(/[\u0080-\u009f\u202e\u200b\u{e0049}]/u);
+    expect(text).toContain('\\u009b2J');
+    expect(text).toContain('\\udb40\\udc49');
+    expect(JSON.parse(text)).toEqual(value);
   });
 
   it('wholeNumber: the number, undefined when absent, a usage error naming the option otherwise', () => {

@@ -222,6 +222,15 @@ describe('Markdown, JSON and JUnit', () => {
     expect(j.passed).toBe(false);
   });
 
+  it('JSON (printed to the terminal without --out) escapes bidi and invisible characters, losing none', () => {
+    const text = renderJson(data, criteria());
+    expect(text).not.toMatch(/[\u0080-\u009f\u202A-\u202E\u200B\u{E0000}-\u{E007F}]/u);
+    expect(text).toContain('\\u202e');
+    const j = JSON.parse(text) as ReportData;
+    const sample = j.rounds[0].samples.find((s) => s.attemptId === 'att_r0_0');
+    expect(sample?.transcript[1].content).toContain(SPOOF);
+  });
+
   it('JUnit has one test case per criterion and a failure for each failing one', () => {
     const xml = renderJunit(data, criteria());
     expect((xml.match(/<testcase /g) ?? []).length).toBe(4);
