@@ -56,6 +56,10 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await page.locator('#run').inputValue()).toBe(RUN_ID);
     const asr = await page.locator('#rounds-table tr[data-key="asr"] td').allTextContents();
     expect(asr).toEqual(['asr', '60.0%', '20.0%', '1.0%']);
+    // The shares that ended in error or undetermined, beside the rates, as in the report.
+    const row = (k: string) => page.locator(`#rounds-table tr[data-key="${k}"] td`).allTextContents();
+    expect(await row('error_rate')).toEqual(['error_rate', '0.4%', '0.0%', '0.0%']);
+    expect(await row('undetermined_rate')).toEqual(['undetermined_rate', '12.5%', '10.0%', '0.0%']);
     // Each suite's figures as bench stores them, with the samples in error or undetermined beside.
     const bench = await page.locator('#bench-table tbody tr td:nth-child(4)').allTextContents();
     expect(bench.join('\n')).toContain('dr3 40.0% [0.0–100.0] n=20 err 1 und 2');
