@@ -129,6 +129,9 @@ export interface RoundData {
   rawMetrics: Record<string, unknown>;
   bench: { suite: string; model: string; metrics: Record<string, unknown> }[];
   outcomes: Record<Outcome, number>;
+  /** The outcomes of the round's retest (earlier findings sent again), apart from the red team's:
+   * the retest ASR is over its decided ones. */
+  retestOutcomes: Record<Outcome, number>;
   heatmap: HeatCell[];
   vulnerabilities: Vulnerability[];
   dataset: DatasetStats;
@@ -213,6 +216,7 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
         rawMetrics: metrics,
         bench: benchOf(n).map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
         outcomes: countOutcomes(fresh),
+        retestOutcomes: countOutcomes(attempts.filter((a) => a.retestOf !== undefined)),
         heatmap: heatmapOf(fresh),
         vulnerabilities,
         dataset: datasetStats(store.listRecords({ runId, round: n }), metrics.dataset),

@@ -189,6 +189,13 @@ function roundsSection(data: ReportData): string {
     (o) =>
       `<tr><td>attempts: ${o}</td>${data.rounds.map((r) => `<td class="num">${r.outcomes[o]}</td>`).join('')}</tr>`,
   );
+  // The retest's own outcomes, beside the retest ASR (which is over the decided ones only).
+  const retested = data.rounds.some((r) => Object.values(r.retestOutcomes).some((n) => n > 0));
+  if (retested)
+    for (const o of ['success', 'failure', 'error', 'undetermined'] as const)
+      outcomes.push(
+        `<tr><td>retest attempts: ${o}</td>${data.rounds.map((r) => `<td class="num" data-key="retest_${o}">${r.retestOutcomes[o]}</td>`).join('')}</tr>`,
+      );
   return section(
     'rounds',
     'Rounds side by side',

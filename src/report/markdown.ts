@@ -43,6 +43,18 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
         `| ${m(figureLabel(k))} | ${data.rounds.map((r) => m(formatFigure(k, r.figures[k]))).join(' | ')} |`,
       );
     for (const c of changeRows(data)) out.push(`| ${m(c.label)} | ${c.cells.map(m).join(' | ')} |`);
+    // The retest ASR is over the retest's decided attempts: its errors and undetermined beside it.
+    if (data.rounds.some((r) => Object.values(r.retestOutcomes).some((n) => n > 0)))
+      out.push(
+        `| Retest attempts: success / failure / error / undetermined | ${data.rounds
+          .map((r) => {
+            const o = r.retestOutcomes;
+            return o.success + o.failure + o.error + o.undetermined
+              ? `${o.success} / ${o.failure} / ${o.error} / ${o.undetermined}`
+              : '—';
+          })
+          .join(' | ')} |`,
+      );
     out.push('');
   } else out.push('_No round has been measured yet._', '');
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);

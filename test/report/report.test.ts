@@ -412,6 +412,31 @@ describe('a bench or red-team run (no rounds)', () => {
     expect(r1.heatmap.map((c) => c.category)).toEqual(['weapons', 'weapons']);
   });
 
+  it("a round's retest outcomes are shown beside its retest ASR: its errors and undetermined too", async () => {
+    const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+    fx.store.upsertRound(run.id, 1, {
+      model: 'round-1',
+      status: 'done',
+      metrics: { asr: 0, retested: 3, retest_asr: 0 },
+    });
+    const retests = (['failure', 'undetermined', 'error'] as const).map((o, i) => ({
+      ...redteamAttempt(run.id, i, o, 'weapons'),
+      round: 1,
+      retestOf: `att-earlier-${i}`,
+    }));
+    fx.store.saveAttempts(retests);
+    const d = collectReportData(fx.store, run.id);
+    expect(d.rounds[0].retestOutcomes).toEqual({ success: 0, failure: 1, error: 1, undetermined: 1 });
+    const page = await renderHtml(d, { charts: [] });
+    expect(page).toContain(
+      '<td>retest attempts: undetermined</td><td class="num" data-key="retest_undetermined">1</td>',
+    );
+    expect(page).toContain('<td>retest attempts: error</td><td class="num" data-key="retest_error">1</td>');
+    expect(renderMarkdown(d)).toContain(
+      '| Retest attempts: success / failure / error / undetermined | 0 / 1 / 1 / 1 |',
+    );
+  });
+
   it("a red-team run's attempts are its round 0: counted figures, slices and vulnerabilities", () => {
     const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
     const outcomes: Attempt['outcome'][] = [
