@@ -137,6 +137,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       timer ??= setTimeout(flush, window);
     });
 
+  // DNS rebinding: a page on another site whose name is rebound to 127.0.0.1 is same-origin with this
+  // server and could read its replies. Only the names this server was reached at are allowed (set
+  // once listening; none checked when bound to every interface on purpose), as in `breakfix view`.
+  let allowedHosts: Set<string> | null = null;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param, undefined, err.code);
@@ -152,6 +156,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase()))
+      throw new BadRequest(
+        `forbidden host "${req.headers.host ?? ''}": this server answers requests to ${[...allowedHosts][0]} only`,
+        undefined,
+        403,
+      );
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (path === '/v1/models' || path === '/models') {
       if (req.method !== 'GET') throw new BadRequest(`${path} takes GET, not ${req.method}`, undefined, 405);
@@ -164,6 +174,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (path === '/v1/chat/completions' || path === '/chat/completions') {
       if (req.method !== 'POST')
         throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
+      // A web page can POST text/plain to any address without asking (no CORS preflight): a body
+      // that is not declared JSON is refused, so no site the user visits can make the model generate.
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        throw new BadRequest(
+          `send the body as JSON with the header "Content-Type: application/json" (got ${JSON.stringify(req.headers['content-type'] ?? 'none')})`,
+          undefined,
+          415,
+        );
       const body = await readJson(req);
       const genReq = parseChatRequest(body);
       const streaming = parseStreamRequest(body);
@@ -223,8 +241,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8080);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  if (host !== '0.0.0.0' && host !== '::')
+    allowedHosts = new Set(
+      [`${urlHost}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].map((h) =>
+        h.toLowerCase(),
+      ),
+    );
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
+    url: `http://${urlHost}:${port}/v1`,
     port,
     modelName,
     async close() {

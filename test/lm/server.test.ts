@@ -1,5 +1,6 @@
 // The OpenAI-compatible server over real HTTP on 127.0.0.1, talked to by the official client.
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -140,6 +141,30 @@ describe('breakfix serve', () => {
       JSON.stringify({ model: 'tiny', messages: [{ role: 'tool', content: 'x' }] }),
     );
     expect(developer.body.error.message).toMatch(/system, developer, user, assistant/);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a body not declared JSON (a cross-site form post)', async () => {
+    const send = (headers: Record<string, string>, path = '/v1/chat/completions', method = 'POST') =>
+      new Promise<number>((done, fail) => {
+        const body = JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'say hi' }] });
+        const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        });
+        req.on('error', fail);
+        req.end(method === 'POST' ? body : undefined);
+      });
+    const local = `127.0.0.1:${server.port}`;
+    expect(await send({ host: local, 'content-type': 'application/json' })).toBe(200);
+    expect(
+      await send({ host: `localhost:${server.port}`, 'content-type': 'application/json; charset=utf-8' }),
+    ).toBe(200);
+    expect(await send({ host: `attacker.example:${server.port}`, 'content-type': 'application/json' })).toBe(
+      403,
+    );
+    expect(await send({ host: `attacker.example:${server.port}` }, '/v1/models', 'GET')).toBe(403);
+    expect(await send({ host: local, 'content-type': 'text/plain' })).toBe(415);
+    expect(await send({ host: local })).toBe(415);
   });
 
   it('a request must name the served model: missing is a 400, another one a 404 model_not_found', async () => {
