@@ -1,8 +1,13 @@
 // The viewer over real HTTP on 127.0.0.1: API answers from the store, static files only from its
 // asset dir (traversal refused), a CSP on every response, GET only, Host checked.
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startViewer, type Viewer } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
 import { buildFixtureStore, type Fixture, RUN_ID, XSS } from './fixture.js';
 import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
 
@@ -49,6 +54,33 @@ const get = async (path: string) => {
 };
 
 describe('breakfix view server', () => {
+  it('a request that fails inside says what failed on stderr, not only "internal error" to the page', async () => {
+    // (a store of its own: the damaged row would break the other tests' listings)
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'viewer-damaged-')), 'breakfix.db'));
+    const [a] = fx.store.listAttempts({ runId: RUN_ID });
+    const run = store.createRun({ kind: 'redteam', config: {}, seed: 1 });
+    store.saveAttempts([{ ...a, runId: run.id, id: 'att_damaged' }]);
+    const db = new Database(store.path);
+    db.prepare("UPDATE attempts SET transcript = '{bad' WHERE id = 'att_damaged'").run();
+    db.close();
+    const v = await startViewer({ store, port: 0 });
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      const res = await fetch(`${v.url}api/attempts/att_damaged`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: 'internal error' });
+    } finally {
+      spy.mockRestore();
+      await v.close();
+      store.close();
+    }
+    expect(stderr).toMatch(/^breakfix view: \/api\/attempts\/att_damaged: .*JSON/);
+  });
+
   it('binds to 127.0.0.1 by default', () => {
     expect(viewer.host).toBe('127.0.0.1');
     expect(viewer.url).toBe(`http://127.0.0.1:${viewer.port}/`);

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage, terminalText } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { buildCharts, type Chart } from '../charts.js';
 import { collectReportData } from '../data.js';
@@ -183,7 +184,14 @@ export function createViewerHandler(store: Store, allowedHosts: () => Set<string
       if (res.headersSent) res.destroy();
       else if (err instanceof HttpError) sendJson(res, err.status, { error: err.message });
       else if (err instanceof URIError) sendJson(res, 400, { error: 'malformed percent-encoding' });
-      else sendJson(res, 500, { error: 'internal error' });
+      else {
+        // (the page only says "internal error": whoever started the viewer is told what failed, a
+        // damaged row of the store for one)
+        process.stderr.write(
+          `breakfix view: ${terminalText(req.url ?? '/')}: ${terminalText(errorMessage(err))}\n`,
+        );
+        sendJson(res, 500, { error: 'internal error' });
+      }
     }
   };
 }
