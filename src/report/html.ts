@@ -152,7 +152,8 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
           const before = first && first !== last ? first.figures[k] : undefined;
           const delta =
             before !== undefined ? `<small>round ${first?.round}: ${e(formatFigure(k, before))}</small>` : '';
-          return `<div class="card"><div class="label">${e(figureLabel(k))}</div><div class="value">${e(formatFigure(k, last.figures[k]))}</div>${delta}</div>`;
+          const counts = cardCounts(last, k);
+          return `<div class="card"><div class="label">${e(figureLabel(k))}</div><div class="value">${e(formatFigure(k, last.figures[k]))}</div>${counts ? `<small class="apart">${e(counts)}</small><br>` : ''}${delta}</div>`;
         })
         .join('')
     : '';
@@ -168,6 +169,41 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
     ? `<p>${release && release.round === last.round ? `Release candidate (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'})` : 'Latest measured round'}: <b>${last.round}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
     : none('No round has been measured yet.') + crit;
   return section('summary', 'Summary', body);
+}
+
+/** Where each headline figure comes from: the red team's attempts, or a benchmark suite's figure
+ * (`bench` stores the suite's kind and split beside its figures). */
+const CARD_SOURCE: Record<string, { kind: string[]; split: string; metric: string }> = {
+  asr: { kind: ['jailbreak', 'harmful'], split: 'attack', metric: 'asr' },
+  dr3: { kind: ['harmful'], split: 'attack', metric: 'dr3' },
+  iprr: { kind: ['overrefusal'], split: 'attack', metric: 'iprr' },
+  vprr: { kind: ['overrefusal'], split: 'attack', metric: 'vprr' },
+  helpfulness: { kind: ['helpfulness'], split: 'attack', metric: 'pass_rate' },
+  heldback_asr: { kind: ['jailbreak'], split: 'heldback', metric: 'asr' },
+};
+
+/** What a headline rate is over, with what ended in error or undetermined beside it, as the bench
+ * table writes it (formatRate): "n=171 und 129". A round's ASR is its red team's (every attempt
+ * counted); else the suite's stored figure. */
+export function cardCounts(r: RoundData, k: string): string | undefined {
+  const side = (n: number, err: number, und: number) =>
+    `n=${n}${err ? ` err ${err}` : ''}${und ? ` und ${und}` : ''}`;
+  const f = r.figures;
+  if (k === 'asr' && f.attempts !== undefined && (f.errors !== undefined || f.undetermined !== undefined)) {
+    const err = f.errors ?? 0;
+    const und = f.undetermined ?? 0;
+    return side(f.attempts - err - und, err, und);
+  }
+  const src = CARD_SOURCE[k];
+  if (!src) return undefined;
+  for (const kind of src.kind) {
+    const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === src.split);
+    const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
+    const m = inner?.[src.metric] as Record<string, unknown> | undefined;
+    if (m && typeof m === 'object' && typeof m.n === 'number')
+      return side(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
+  }
+  return undefined;
 }
 
 function roundsSection(data: ReportData): string {
@@ -362,7 +398,7 @@ h2{margin:0 0 10px;font-size:18px}h3{font-size:15px;margin:14px 0 6px}h4{margin:
 table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f3f4f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:130px;background:#fafafa}
-.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}
+.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart{color:var(--muted)}
 .grid{display:flex;flex-wrap:wrap;gap:18px}figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;overflow-x:auto;max-width:100%}
 figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:#6b7280}

@@ -9,7 +9,7 @@ import { runBench } from '../../src/bench/index.js';
 import type { Attempt, Target } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { createJudges } from '../../src/judge/index.js';
-import { formatFigure } from '../../src/report/html.js';
+import { cardCounts, formatFigure } from '../../src/report/html.js';
 import {
   applicableCriteria,
   buildCharts,
@@ -141,6 +141,16 @@ describe('HTML report', () => {
         expect(cells[i], `${k} round ${i}`).toBe(formatFigure(k, v));
       }
     expect(formatFigure('asr', 0.6)).toBe('60.0%');
+  });
+
+  it('shows what each headline rate is over, with errors and undetermined beside it', () => {
+    // Round 0: 8 red-team attempts, 1 in error and 1 undetermined; DR-3 over 20 decided samples.
+    expect(cardCounts(data.rounds[0], 'asr')).toBe('n=6 err 1 und 1');
+    expect(cardCounts(data.rounds[0], 'dr3')).toBe('n=20 err 1 und 2');
+    const summary = html.slice(html.indexOf('<section id="summary">'), html.indexOf('<section id="rounds">'));
+    // (the summary's round is the last: 6 attempts, none in error or undetermined)
+    expect(summary).toContain('<div class="value">1.0%</div><small class="apart">n=6</small>');
+    expect(summary).toContain('<small class="apart">n=20 err 1 und 2</small>');
   });
 
   it('lists vulnerabilities with their status and criteria results', () => {
