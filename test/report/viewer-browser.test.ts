@@ -260,6 +260,16 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     }
   }, 60_000);
 
+  it('says so without JavaScript, and points to the static report', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const p = await ctx.newPage();
+    await p.goto(viewer.url);
+    const note = p.locator('noscript p');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toContain('The viewer needs JavaScript');
+    await ctx.close();
+  }, 30_000);
+
   it('renders the HTML report with its payloads inert and transcripts collapsed', async () => {
     const html = await renderHtml(collectReportData(fx.store, RUN_ID));
     const file = join(SHOTS, 'report.html');
