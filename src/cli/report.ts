@@ -111,7 +111,8 @@ default): a run whose requests failed has incomplete figures and does not pass. 
 did not finish (killed, failed, still running), whatever the rules.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%); so is ungroundedness (the
 0–4 mean ÷ 4). A rule on a metric that was not measured fails.
-Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments or no run`,
+Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments, no
+run, or no store or a damaged one · 3 a failure while reporting (a damaged row in the store)`,
     )
     .action(
       runAction(async (opts: ReportOptions) => {
