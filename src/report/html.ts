@@ -175,6 +175,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
  * (`bench` stores the suite's kind and split beside its figures). */
 const CARD_SOURCE: Record<string, { kind: string[]; split: string; metric: string }> = {
   asr: { kind: ['jailbreak', 'harmful'], split: 'attack', metric: 'asr' },
+  dr1: { kind: ['harmful'], split: 'attack', metric: 'dr1' },
   dr3: { kind: ['harmful'], split: 'attack', metric: 'dr3' },
   iprr: { kind: ['overrefusal'], split: 'attack', metric: 'iprr' },
   vprr: { kind: ['overrefusal'], split: 'attack', metric: 'vprr' },
@@ -193,6 +194,12 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
     const err = f.errors ?? 0;
     const und = f.undetermined ?? 0;
     return side(f.attempts - err - und, err, und);
+  }
+  if (k === 'retest_asr') {
+    const o = r.retestOutcomes;
+    return o.success + o.failure + o.error + o.undetermined
+      ? side(o.success + o.failure, o.error, o.undetermined)
+      : undefined;
   }
   const src = CARD_SOURCE[k];
   if (!src) return undefined;

@@ -3,7 +3,7 @@
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
-import { changeRows, figureLabel, formatFigure } from './html.js';
+import { cardCounts, changeRows, figureLabel, formatFigure } from './html.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
   const out: string[] = [];
@@ -38,10 +38,13 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     out.push('### Rounds', '');
     out.push(`| figure | ${data.rounds.map((r) => `round ${r.round}`).join(' | ')} |`);
     out.push(`|---|${data.rounds.map(() => '---:').join('|')}|`);
+    // (a rate with what it is over and, beside it, what ended in error or undetermined, where stored)
+    const cell = (r: ReportData['rounds'][number], k: (typeof keys)[number]) => {
+      const counts = r.figures[k] === undefined ? undefined : cardCounts(r, k);
+      return m(`${formatFigure(k, r.figures[k])}${counts ? ` (${counts})` : ''}`);
+    };
     for (const k of keys)
-      out.push(
-        `| ${m(figureLabel(k))} | ${data.rounds.map((r) => m(formatFigure(k, r.figures[k]))).join(' | ')} |`,
-      );
+      out.push(`| ${m(figureLabel(k))} | ${data.rounds.map((r) => cell(r, k)).join(' | ')} |`);
     for (const c of changeRows(data)) out.push(`| ${m(c.label)} | ${c.cells.map(m).join(' | ')} |`);
     // The retest ASR is over the retest's decided attempts: its errors and undetermined beside it.
     if (data.rounds.some((r) => Object.values(r.retestOutcomes).some((n) => n > 0)))

@@ -216,7 +216,9 @@ describe('Markdown, JSON and JUnit', () => {
 
   it('Markdown summarises rounds, criteria and vulnerabilities, escaped', () => {
     const md = renderMarkdown(data, criteria());
-    expect(md).toContain('| ASR | 60.0% | 20.0% | 1.0% |');
+    // Each rate with what it is over, its errors and undetermined beside it (where the store has them).
+    expect(md).toContain('| ASR | 60.0% \\(n=6 err 1 und 1\\) | 20.0% \\(n=5 und 1\\) | 1.0% \\(n=6\\) |');
+    expect(md).toContain('| DR-3 | 40.0% \\(n=20 err 1 und 2\\) |');
     expect(md).toContain('| VPRR | 4.0% | 6.0% | 3.0% |');
     expect(md).toMatch(/❌ 2 of 4 criteria failed/);
     expect(md).toContain('### Vulnerabilities, round 2 (1 open, 1 fixed)');
@@ -444,6 +446,9 @@ describe('a bench or red-team run (no rounds)', () => {
     expect(page).toContain('<td>retest attempts: error</td><td class="num" data-key="retest_error">1</td>');
     expect(renderMarkdown(d)).toContain(
       '| Retest attempts: success / failure / error / undetermined | 0 / 1 / 1 / 1 |',
+    );
+    expect(renderMarkdown(d)).toContain(
+      '| Retest ASR \\(earlier findings that still break\\) | 0.0% \\(n=1 err 1 und 1\\) |',
     );
   });
 
