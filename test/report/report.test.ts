@@ -27,7 +27,7 @@ import {
   runCriteriaRules,
   writeCycleReport,
 } from '../../src/report/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import {
   buildFixtureStore,
   type Fixture,
@@ -579,34 +579,10 @@ describe('a bench or red-team run (no rounds)', () => {
 
   it('a bench run stored by runBench whose harmful suite decided nothing fails its ASR and DR-3 rules', async () => {
     // The shape runBench stores ({ split, kind, metrics: { asr: Rate, … }, slices }), not a flat one:
-    // a scripted fake model whose every reply is garbled, judged by the offline judges.
-    const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
-    const store = openStore(join(dir, 's.db'));
-    try {
-      const target: Target = {
-        id: 'scripted-fake-model',
-        async chat() {
-          return {
-            text: 'zq vx blorp',
-            finishReason: 'stop',
-            usage: { promptTokens: 1, completionTokens: 1 },
-            latencyMs: 0,
-          };
-        },
-      };
-      const judges = createJudges(
-        {},
-        {
-          target: () => {
-            throw new Error('offline judges only');
-          },
-        },
-      );
-      const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
-      const report = await runBench({ target, judges, suites: ['harmful'], store, runId: run.id, limit: 3 });
-      store.updateRun(run.id, { status: 'done', summary: report.summary });
+    // a scripted fake model whose every reply is garbled.
+    await withBenchRun('zq vx blorp', ['harmful'], 3, ({ store, runId, report }) => {
       expect(report.suites[0].metrics.dr3).toMatchObject({ n: 0, undetermined: 3 });
-      const d = collectReportData(store, run.id);
+      const d = collectReportData(store, runId);
       const { rules, notApplicable } = applicableCriteria(
         d,
         rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprr: 0.05, errorRate: 0 }),
@@ -618,10 +594,7 @@ describe('a bench or red-team run (no rounds)', () => {
         ['dr3>0.01', false],
         ['error_rate>0', true],
       ]);
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a cycle run keeps every rule, measured or not', () => {
@@ -632,49 +605,60 @@ describe('a bench or red-team run (no rounds)', () => {
 
 describe('the HTML benchmark section', () => {
   it("shows each suite's figures as runBench stored them: rate, interval, n, err and und", async () => {
-    // A scripted fake model that refuses everything, on the over-refusal suite (offline judges).
-    const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
-    const store = openStore(join(dir, 's.db'));
-    try {
-      const target: Target = {
-        id: 'scripted-fake-model',
-        async chat() {
-          return {
-            text: "I'm sorry, but I can't help with that.",
-            finishReason: 'stop',
-            usage: { promptTokens: 1, completionTokens: 1 },
-            latencyMs: 0,
-          };
-        },
-      };
-      const judges = createJudges(
-        {},
-        {
-          target: () => {
-            throw new Error('offline judges only');
-          },
-        },
-      );
-      const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
-      const report = await runBench({
-        target,
-        judges,
-        suites: ['overrefusal'],
-        store,
-        runId: run.id,
-        limit: 4,
-      });
-      store.updateRun(run.id, { status: 'done', summary: report.summary });
-      const page = await renderHtml(collectReportData(store, run.id), { charts: [] });
-      const bench = page.slice(page.indexOf('Benchmark results'));
-      expect(bench).toMatch(/<td>vprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
-      expect(bench).toMatch(/<td>iprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // A scripted fake model that refuses everything, on the over-refusal suite.
+    await withBenchRun(
+      "I'm sorry, but I can't help with that.",
+      ['overrefusal'],
+      4,
+      async ({ store, runId }) => {
+        const page = await renderHtml(collectReportData(store, runId), { charts: [] });
+        const bench = page.slice(page.indexOf('Benchmark results'));
+        expect(bench).toMatch(/<td>vprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
+        expect(bench).toMatch(/<td>iprr<\/td><td class="num">100\.0% \[34\.2–100\.0\] n=2<\/td>/);
+      },
+    );
   });
 });
+
+/** A bench run of `suites` stored by runBench in a fresh store, against a SCRIPTED FAKE model that
+ * gives every request `reply`, judged by the offline judges; `check` reads it before the store goes. */
+async function withBenchRun(
+  reply: string,
+  suites: string[],
+  limit: number,
+  check: (run: { store: Store; runId: string; report: Awaited<ReturnType<typeof runBench>> }) => unknown,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
+  const store = openStore(join(dir, 's.db'));
+  try {
+    const target: Target = {
+      id: 'scripted-fake-model',
+      async chat() {
+        return {
+          text: reply,
+          finishReason: 'stop',
+          usage: { promptTokens: 1, completionTokens: 1 },
+          latencyMs: 0,
+        };
+      },
+    };
+    const judges = createJudges(
+      {},
+      {
+        target: () => {
+          throw new Error('offline judges only');
+        },
+      },
+    );
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
+    const report = await runBench({ target, judges, suites, store, runId: run.id, limit });
+    store.updateRun(run.id, { status: 'done', summary: report.summary });
+    await check({ store, runId: run.id, report });
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('escaping', () => {
   it('escapes the six HTML-significant characters and drops XML-invalid control characters', () => {
