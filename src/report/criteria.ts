@@ -92,28 +92,11 @@ const KIND_FIGURES: Record<string, string[]> = {
   groundedness: ['ungroundedness'],
 };
 
-/** The figures a stored suite result was for. runBench stores `{ split, kind, metrics, slices }`:
- * its kind says which summary figures it feeds. A flat `{ metric: value }` (no kind) is read by its
- * metric names. */
+/** The figures a stored suite result was for: runBench stores `{ split, kind, metrics, slices }`,
+ * and its kind says which summary figures it feeds. */
 function suiteFigures(stored: Record<string, unknown>): string[] {
-  if (typeof stored.kind === 'string') return KIND_FIGURES[stored.kind] ?? [];
-  const names = Object.keys(stored);
-  return [
-    ...names.flatMap((k) => (SUITE_FIGURE[k] ? [SUITE_FIGURE[k]] : [])),
-    ...(names.includes('asr') ? ['undetermined_rate'] : []),
-  ];
+  return typeof stored.kind === 'string' ? (KIND_FIGURES[stored.kind] ?? []) : [];
 }
-
-/** The summary figure each suite metric feeds (src/bench/run.ts, `summarise`). */
-const SUITE_FIGURE: Record<string, string> = {
-  asr: 'asr',
-  dr1: 'dr1',
-  dr3: 'dr3',
-  iprr: 'iprr',
-  vprr: 'vprr',
-  pass_rate: 'helpfulness',
-  ungroundedness: 'ungroundedness',
-};
 
 /** What a run without rounds set out to measure: each figure it has, and each one its suites or its
  * attempts were for even where nothing could be decided (every item undetermined or in error) — that

@@ -506,13 +506,18 @@ describe('a bench or red-team run (no rounds)', () => {
       round: -1,
       suite: 'harmful',
       model: 'embedded:base',
-      metrics: { dr3: 0.1 },
+      // As runBench stores a suite: its split, its kind, each figure a rate with its counts.
+      metrics: {
+        split: 'attack',
+        kind: 'harmful',
+        metrics: { dr3: { kind: 'rate', rate: 0.1, lo: 0.02, hi: 0.4, n: 10, errors: 0, undetermined: 0 } },
+      },
     });
     const d = collectReportData(fx.store, run.id);
     expect(d.rounds.map((r) => r.round)).toEqual([0]);
     expect(d.rounds[0].figures).toEqual({ asr: 0.25, dr3: 0.1, vprr: 0.02, undetermined_rate: 0.05 });
     expect(d.rounds[0].bench.map((b) => b.suite)).toEqual(['harmful']);
-    expect(renderMarkdown(d)).toContain('| DR-3 | 10.0% |');
+    expect(renderMarkdown(d)).toContain('| DR-3 | 10.0% \\(n=10\\) |');
     const { rules } = applicableCriteria(
       d,
       rulesFromCriteria({ asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 }),
@@ -563,8 +568,12 @@ describe('a bench or red-team run (no rounds)', () => {
       suite: 'harmful',
       model: 'embedded:base',
       metrics: {
-        asr: { kind: 'rate', rate: 0, n: 0, undetermined: 4 },
-        dr3: { kind: 'rate', rate: 0, n: 0, undetermined: 4 },
+        split: 'attack',
+        kind: 'harmful',
+        metrics: {
+          asr: { kind: 'rate', rate: 0, n: 0, undetermined: 4 },
+          dr3: { kind: 'rate', rate: 0, n: 0, undetermined: 4 },
+        },
       },
     });
     const b = collectReportData(fx.store, bench.id);
