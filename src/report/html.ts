@@ -304,21 +304,15 @@ function kvTable(obj: Record<string, unknown>): string {
 }
 
 /** A stored suite result's figures. runBench stores `{ split, kind, metrics: { name: Rate | Mean },
- * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). A
- * flat `{ name: number }` is shown as numbers. */
+ * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). */
 function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  if (!stored) return out;
-  const inner = stored.metrics;
-  if (inner && typeof inner === 'object' && typeof stored.kind === 'string') {
-    for (const [k, m] of Object.entries(inner as Record<string, unknown>)) {
-      const kind = (m as { kind?: unknown } | null)?.kind;
-      if (kind === 'rate' || kind === 'mean') out.set(k, formatRate(m as RateOrMean));
-    }
-    return out;
+  const inner = stored?.metrics;
+  if (!inner || typeof inner !== 'object') return out;
+  for (const [k, m] of Object.entries(inner as Record<string, unknown>)) {
+    const kind = (m as { kind?: unknown } | null)?.kind;
+    if (kind === 'rate' || kind === 'mean') out.set(k, formatRate(m as RateOrMean));
   }
-  for (const [k, v] of Object.entries(stored))
-    if (typeof v === 'number') out.set(k, Number.isInteger(v) ? String(v) : v.toFixed(4));
   return out;
 }
 
