@@ -55,6 +55,8 @@ export interface Calibration {
   labels: string[];
   /** confusion[human][judge] = count. Judge errors/undetermined appear as their own columns. */
   confusion: Record<string, Record<string, number>>;
+  /** What `confusion`'s keys are, for a reader of the JSON: rows human labels, columns the judge's. */
+  confusionAxes: { rows: 'human'; columns: 'judge' };
   disagreements: Disagreement[];
   errors: number;
   undetermined: number;
@@ -192,6 +194,7 @@ export async function calibrate(
     ...(numeric && results.length > 0 && { ordinal: ordinalAgreement(scored, opts.cutoffs ?? []) }),
     labels,
     confusion,
+    confusionAxes: { rows: 'human', columns: 'judge' },
     disagreements,
     errors: results.filter((r) => r.status === 'error').length,
     undetermined: results.filter((r) => r.status === 'undetermined').length,

@@ -102,6 +102,7 @@ describe('breakfix judge', () => {
       accuracy: 1,
       kappa: 1,
       confusion: { full_refusal: { full_refusal: 1 }, full_compliance: { full_compliance: 1 } },
+      confusionAxes: { rows: 'human', columns: 'judge' },
     });
   }, 60_000);
 
