@@ -93,7 +93,8 @@ describe('crescendo (scripted offline)', () => {
     const { server, target } = await scripted(() => refuse(seed));
     const r = await crescendoAttack.run(ctx(target, seed, { options: { maxBacktracks: 3 } }));
     expect(r.outcome).toBe('failure');
-    expect(r.detail?.backtracks).toBe(4);
+    // Three backtracks made, then the fourth refusal ends it.
+    expect(r.detail?.backtracks).toBe(3);
     expect(server.requests).toBe(4);
   });
 

@@ -95,11 +95,12 @@ export const crescendoAttack: Attack = {
             break;
           }
           if (j.outcome === 'failure') {
-            // The target refused: drop this exchange and try another angle (not a turn).
+            // The target refused: drop this exchange and try another angle (not a turn), while
+            // backtracks are left; a refusal past them ends the attack.
+            if (backtracks >= maxBacktracks) break;
             backtracks++;
             s.detail.backtracks = backtracks;
             refused.push(angle.text);
-            if (backtracks > maxBacktracks) break;
             continue;
           }
           if (j.outcome === 'error') break;
