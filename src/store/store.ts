@@ -38,8 +38,6 @@ import type {
 export const DEFAULT_STORE_PATH = '.breakfix/breakfix.db';
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-const parse = <T>(v: unknown): T | undefined =>
-  v === null || v === undefined ? undefined : (JSON.parse(String(v)) as T);
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const now = () => new Date().toISOString();
 /** Bench results and records keyed by round use -1 for "no round" so the primary key stays total. */
@@ -211,20 +209,34 @@ function withStoreErrors(store: Store, file: string): Store {
 export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   const file = path === ':memory:' ? path : resolve(path);
   const db = openDatabase(file);
+  /** A JSON column read back; text that is not JSON (the file edited or damaged outside breakfix) is
+   * an error naming the row and the column, not a bare JSON.parse message that reads as a bug. */
+  const parse = <T>(v: unknown, where: string): T | undefined => {
+    if (v === null || v === undefined) return undefined;
+    try {
+      return JSON.parse(String(v)) as T;
+    } catch (err) {
+      throw new BreakfixError(
+        `${where} is not valid JSON in the store (${(err as Error).message}) (${file})`,
+        'store',
+        'the file was changed outside breakfix or damaged: restore it from a copy; the other runs in it still read',
+      );
+    }
+  };
 
   const toRun = (r: Row): RunRow => ({
     id: r.id as string,
     kind: r.kind as string,
     status: r.status as string,
-    config: parse(r.config),
+    config: parse(r.config, `run ${r.id}: config`),
     seed: r.seed as number,
     target: opt(r.target as string | null),
-    summary: parse(r.summary),
+    summary: parse(r.summary, `run ${r.id}: summary`),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   });
 
-  const toSeed = (r: Row): Seed => JSON.parse(r.data as string) as Seed;
+  const toSeed = (r: Row): Seed => parse<Seed>(r.data, `seed ${r.id}: data`) as Seed;
 
   const verdictsOf = db.prepare('SELECT * FROM verdicts WHERE attempt_id = ? ORDER BY idx');
   const toAttempt = (r: Row): Attempt => {
@@ -233,9 +245,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
         judge: v.judge as string,
         kind: v.kind as Verdict['kind'],
         status: v.status as Verdict['status'],
-        value: parse(v.value) ?? null,
+        value: parse(v.value, `attempt ${r.id}: verdict ${v.idx} value`) ?? null,
         ...(v.rationale !== null ? { rationale: v.rationale as string } : {}),
-        ...(v.detail !== null ? { detail: parse(v.detail) } : {}),
+        ...(v.detail !== null ? { detail: parse(v.detail, `attempt ${r.id}: verdict ${v.idx} detail`) } : {}),
       }),
     );
     const a: Attempt = {
@@ -243,9 +255,9 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       runId: r.run_id as string,
       seedId: r.seed_id as string,
       attack: r.attack as string,
-      techniques: parse<string[]>(r.techniques) ?? [],
+      techniques: parse<string[]>(r.techniques, `attempt ${r.id}: techniques`) ?? [],
       language: r.language as string,
-      transcript: parse(r.transcript) ?? [],
+      transcript: parse(r.transcript, `attempt ${r.id}: transcript`) ?? [],
       verdicts,
       outcome: r.outcome as Attempt['outcome'],
       turns: r.turns as number,
@@ -266,7 +278,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     if (r.parent !== null) m.parent = r.parent as string;
     if (r.round !== null) m.round = r.round as number;
     if (r.run_id !== null) m.runId = r.run_id as string;
-    if (r.training_log !== null) m.trainingLog = parse(r.training_log);
+    if (r.training_log !== null) m.trainingLog = parse(r.training_log, `model ${r.id}: training_log`);
     return m;
   };
 
@@ -414,7 +426,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
           model: opt(r.model as string | null),
           status: r.status as string,
           step: opt(r.step as string | null),
-          metrics: parse(r.metrics),
+          metrics: parse(r.metrics, `run ${r.run_id} round ${r.round}: metrics`),
           updatedAt: r.updated_at as string,
         }),
       );
@@ -435,7 +447,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
             runId,
             round,
             step,
-            data: parse(r.data),
+            data: parse(r.data, `run ${runId} round ${round} step ${step}: data`),
             createdAt: r.created_at as string,
           }
         : undefined;
@@ -509,11 +521,11 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
           runId: r.run_id as string,
           suite: r.suite as string,
           model: r.model as string,
-          metrics: parse(r.metrics) ?? {},
+          metrics: parse(r.metrics, `run ${r.run_id} bench suite ${r.suite}: metrics`) ?? {},
           createdAt: r.created_at as string,
         };
         if (r.round !== NO_ROUND) out.round = r.round as number;
-        if (r.items !== null) out.items = parse(r.items);
+        if (r.items !== null) out.items = parse(r.items, `run ${r.run_id} bench suite ${r.suite}: items`);
         return out;
       });
     },
@@ -529,9 +541,14 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     listVulnerabilities(runId, round) {
       return (
         db
-          .prepare('SELECT data FROM vulnerabilities WHERE run_id = ? AND round = ? ORDER BY score DESC, id')
+          .prepare(
+            'SELECT id, data FROM vulnerabilities WHERE run_id = ? AND round = ? ORDER BY score DESC, id',
+          )
           .all(runId, round) as Row[]
-      ).map((r) => JSON.parse(r.data as string) as Vulnerability);
+      ).map(
+        (r) =>
+          parse<Vulnerability>(r.data, `run ${runId} round ${round} vulnerability ${r.id}`) as Vulnerability,
+      );
     },
 
     saveRecords: db.transaction(
@@ -555,7 +572,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
         const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get(runId) as
           | { owner: string | null }
           | undefined;
-        const held = row?.owner ? (parse(row.owner) as RunOwner | undefined) : undefined;
+        const held = row?.owner ? parse<RunOwner>(row.owner, `run ${runId}: owner`) : undefined;
         if (held && held.host === hostname() && held.pid !== process.pid && isAlive(held.pid))
           return { heldBy: held };
         const me: RunOwner = { pid: process.pid, host: hostname(), since: now() };
@@ -586,8 +603,8 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
         ['dataset', dataset],
       ]);
       return (
-        db.prepare(`SELECT data FROM records ${sql} ORDER BY round, dataset, seq`).all(...params) as Row[]
-      ).map((r) => JSON.parse(r.data as string) as TrainingRecord);
+        db.prepare(`SELECT id, data FROM records ${sql} ORDER BY round, dataset, seq`).all(...params) as Row[]
+      ).map((r) => parse<TrainingRecord>(r.data, `training record ${r.id}`) as TrainingRecord);
     },
 
     registerModel(m: ModelInput) {
@@ -618,7 +635,13 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
 
     cacheGet(key) {
       const r = db.prepare('SELECT reply FROM cache WHERE key = ?').get(key) as Row | undefined;
-      return r ? (JSON.parse(r.reply as string) as Reply) : undefined;
+      if (!r) return undefined;
+      // A damaged cache entry is a miss: the request is sent again and the entry replaced.
+      try {
+        return JSON.parse(r.reply as string) as Reply;
+      } catch {
+        return undefined;
+      }
     },
     cachePut(key, reply) {
       const { cached: _cached, ...rest } = reply;

@@ -212,6 +212,42 @@ describe('store basics', () => {
     });
   });
 
+  it('a row whose JSON was damaged outside breakfix is an error naming the row and column', () => {
+    const path = tmp();
+    const s = openStore(path);
+    s.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+    s.saveAttempts([makeAttempt(0), makeAttempt(1)]);
+    s.cachePut('k', {
+      text: 'hi',
+      finishReason: 'stop',
+      usage: { promptTokens: 1, completionTokens: 1 },
+      latencyMs: 1,
+    });
+    const id = s.listAttempts({ runId: 'run_test' })[1].id;
+    s.close();
+    const db = new Database(path);
+    db.prepare("UPDATE attempts SET transcript = '{bad' WHERE id = ?").run(id);
+    db.prepare("UPDATE cache SET reply = '{bad' WHERE key = 'k'").run();
+    db.close();
+    const damaged = openTmp(path);
+    let err: unknown;
+    try {
+      damaged.listAttempts({ runId: 'run_test' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'store',
+      message: expect.stringMatching(
+        new RegExp(`^attempt ${id}: transcript is not valid JSON in the store \\(`),
+      ),
+    });
+    // The run itself still reads; a damaged cache entry is a miss, not a failure.
+    expect(damaged.getRun('run_test')?.kind).toBe('redteam');
+    expect(damaged.cacheGet('k')).toBeUndefined();
+    damaged.close();
+  });
+
   it('a run is claimed by one live process at a time; a killed owner holds nothing', async () => {
     const path = tmp();
     const s = openTmp(path);
