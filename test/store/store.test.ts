@@ -230,18 +230,14 @@ describe('store basics', () => {
     db.prepare("UPDATE cache SET reply = '{bad' WHERE key = 'k'").run();
     db.close();
     const damaged = openTmp(path);
-    let err: unknown;
-    try {
-      damaged.listAttempts({ runId: 'run_test' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toMatchObject({
-      code: 'store',
-      message: expect.stringMatching(
-        new RegExp(`^attempt ${id}: transcript is not valid JSON in the store \\(`),
-      ),
-    });
+    expect(() => damaged.listAttempts({ runId: 'run_test' })).toThrow(
+      expect.objectContaining({
+        code: 'store',
+        message: expect.stringMatching(
+          new RegExp(`^attempt ${id}: transcript is not valid JSON in the store \\(`),
+        ),
+      }),
+    );
     // The run itself still reads; a damaged cache entry is a miss, not a failure.
     expect(damaged.getRun('run_test')?.kind).toBe('redteam');
     expect(damaged.cacheGet('k')).toBeUndefined();
