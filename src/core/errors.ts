@@ -70,18 +70,26 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The characters that show as nothing yet change what a reader sees: bidi controls, zero-width
+ * spaces and joiners, tag characters, soft hyphens — every default-ignorable code point except the
+ * variation selectors U+FE00–FE0F (which only pick an emoji's or a glyph's look). A regex source, for
+ * the terminal, JSON and report escapers to build their patterns on. */
+export const INVISIBLE_CHAR = String.raw`(?![\uFE00-\uFE0F])\p{Default_Ignorable_Code_Point}`;
+
+const TERMINAL_JSON_UNSAFE = new RegExp(`${INVISIBLE_CHAR}|[\\u0080-\\u009f\\u2028\\u2029]`, 'gu');
+
 /** JSON text with the characters a terminal could act on or not show written as `\u` escapes: C1
  * controls (U+009B is a CSI, U+009D an OSC: 8-bit escape sequences that JSON.stringify leaves raw),
  * bidi controls, zero-width and tag characters, line separators. JSON's own syntax is ASCII, so these
  * only occur inside strings, where the escape reads back as the same character: nothing is lost. */
 export function terminalSafeJson(json: string): string {
-  return json.replace(
-    /(?![\uFE00-\uFE0F])[\u0080-\u009f\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu,
-    (c) =>
-      // (an astral tag character as its surrogate pair, the only \u form JSON has)
-      [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  return json.replace(TERMINAL_JSON_UNSAFE, (c) =>
+    // (an astral tag character as its surrogate pair, the only \u form JSON has)
+    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }
+
+const TERMINAL_UNSAFE = new RegExp(`${INVISIBLE_CHAR}|[\\p{Cc}\\u2028\\u2029]`, 'gu');
 
 /** Text from a file, a model or a server, made safe to print on a terminal: control characters
  * (escape sequences that recolour or clear the screen, a newline that forges a line of output),
@@ -92,7 +100,7 @@ export function terminalSafeJson(json: string): string {
  * `keepNewlines`, newlines stay (for messages that are several lines by design); the caller indents
  * what follows them. */
 export function terminalText(text: string, keepNewlines = false): string {
-  return text.replace(/(?![\uFE00-\uFE0F])[\p{Cc}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu, (c) => {
+  return text.replace(TERMINAL_UNSAFE, (c) => {
     if (c === '\n') return keepNewlines ? c : '\\n';
     if (c === '\t') return '\\t';
     if (c === '\r') return '\\r';

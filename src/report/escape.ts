@@ -2,6 +2,8 @@
 // Markdown table goes through `escapeHtml`: model and attacker text is adversarial input, and a
 // transcript holding `<script>` or an `onerror=` attribute must render as text, never as markup.
 
+import { INVISIBLE_CHAR } from '../core/index.js';
+
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -15,12 +17,10 @@ const ENTITIES: Record<string, string> = {
 // (Every Unicode control character except tab, newline and carriage return.)
 const XML_INVALID = /[^\P{Cc}\t\n\r]/gu;
 
-// Characters that show as nothing yet change what a reader sees: bidirectional controls (a
-// right-to-left override reorders the rest of its line, and could make a transcript read other than
-// it is), zero-width spaces and joiners (a word split or padded invisibly), tag characters (a whole
-// hidden sentence), soft hyphens: every default-ignorable code point except the variation selectors
-// U+FE00–FE0F (which only pick an emoji's or a glyph's look). Each is shown as a visible `⟨U+202E⟩`.
-const INVISIBLE = /(?![\uFE00-\uFE0F])\p{Default_Ignorable_Code_Point}/gu;
+// Invisible characters (core's INVISIBLE_CHAR: a right-to-left override reorders the rest of its
+// line and could make a transcript read other than it is; tag characters spell a hidden sentence)
+// are each shown as a visible `⟨U+202E⟩`.
+const INVISIBLE = new RegExp(INVISIBLE_CHAR, 'gu');
 
 /** Text with every invisible or bidi-control character shown as `⟨U+XXXX⟩`. */
 export function showInvisible(text: string): string {
