@@ -305,7 +305,7 @@ function kvTable(obj: Record<string, unknown>): string {
 
 /** A stored suite result's figures. runBench stores `{ split, kind, metrics: { name: Rate | Mean },
  * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). */
-function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
+export function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const inner = stored?.metrics;
   if (!inner || typeof inner !== 'object') return out;

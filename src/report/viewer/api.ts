@@ -11,6 +11,7 @@ import {
 } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { collectReportData, techniqueKey } from '../data.js';
+import { suiteFigureCells } from '../html.js';
 
 /** The rounds the report makes of a run that stored none (a bench or plain red-team run). */
 function roundsWithoutRows(store: Store, runId: string) {
@@ -141,7 +142,14 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
           })),
       bench: store
         .listBenchResults(b)
-        .map((x) => ({ round: x.round ?? null, suite: x.suite, model: x.model, metrics: x.metrics })),
+        // (each figure also as the report writes it, interval and err/und beside: one formatter)
+        .map((x) => ({
+          round: x.round ?? null,
+          suite: x.suite,
+          model: x.model,
+          metrics: x.metrics,
+          figures: Object.fromEntries(suiteFigureCells(x.metrics)),
+        })),
       models: store
         .listModels()
         .filter((m) => m.runId === b)
