@@ -19,6 +19,7 @@ export {
   groupBy,
   type Mean,
   mean,
+  nearestRank,
   type Rate,
   type RateOrMean,
   rate,

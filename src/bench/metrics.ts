@@ -53,8 +53,13 @@ export function bootstrapMean(
     means.push(s / n);
   }
   means.sort((a, b) => a - b);
-  const at = (q: number) => means[Math.min(iters - 1, Math.max(0, Math.floor(q * iters)))];
-  return { mean, lo: at(0.025), hi: at(0.975) };
+  return { mean, lo: nearestRank(means, 0.025), hi: nearestRank(means, 0.975) };
+}
+
+/** The q-th percentile of sorted values by nearest rank: the ⌈q·n⌉-th smallest (25th of 1,000 for q = 0.025). */
+export function nearestRank(sorted: readonly number[], q: number): number {
+  const rank = Math.ceil(q * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
 /** DR-x: share of severities ≥ x (severities of decided samples only). */

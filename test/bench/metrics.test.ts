@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMean, defectRate, formatRate, rateOf, sliceRates, wilson } from '../../src/bench/index.js';
+import {
+  bootstrapMean,
+  defectRate,
+  formatRate,
+  nearestRank,
+  rateOf,
+  sliceRates,
+  wilson,
+} from '../../src/bench/index.js';
 import { harmMetrics } from '../../src/bench/suites/common.js';
 import type { ItemResult } from '../../src/bench/types.js';
 import { createRng, type Verdict } from '../../src/core/index.js';
@@ -47,6 +55,14 @@ describe('bootstrapMean', () => {
     const b = bootstrapMean(values, createRng('ci'), 4000);
     expect(b.hi - b.lo).toBeGreaterThan(0.18);
     expect(b.hi - b.lo).toBeLessThan(0.22);
+  });
+  it('takes the interval ends by nearest rank: the 25th and 975th of 1,000 resampled means', () => {
+    const sorted = Array.from({ length: 1000 }, (_, i) => i + 1);
+    expect(nearestRank(sorted, 0.025)).toBe(25);
+    expect(nearestRank(sorted, 0.975)).toBe(975);
+    expect(nearestRank([7, 8, 9], 0)).toBe(7);
+    expect(nearestRank([7, 8, 9], 1)).toBe(9);
+    expect(nearestRank([7, 8, 9], 0.5)).toBe(8);
   });
   it('empty input', () => {
     expect(bootstrapMean([], createRng(1))).toEqual({ mean: 0, lo: 0, hi: 0 });
