@@ -147,6 +147,10 @@ export interface RedteamSummary extends SliceStats {
   /** Successes whose harm was only in the reasoning trace (the answer alone judged harmless):
    * what a judge of answers would have missed (judge/trace-harm.ts). Absent when none. */
   reasoningOnly?: number;
+  /** The 1–10 jailbreak rater's calls in this invocation (PAIR, TAP, Crescendo with `judges.jailbreak`) and
+   * how many could not say (error, malformed reply): there the search steered by the score derived from
+   * the attack judges, and outcomes stayed the judges'. Absent when no rater ran. */
+  rater?: { calls: number; failures: number; firstFailure?: string };
   /** The first error message, to diagnose a run that ended in errors. */
   firstError?: string;
 }
@@ -509,6 +513,16 @@ export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {
       };
 }
 
+function countRater(summary: RedteamSummary, detail: Record<string, unknown> | undefined): void {
+  const calls = Number(detail?.raterCalls ?? 0);
+  if (!calls) return;
+  summary.rater ??= { calls: 0, failures: 0 };
+  summary.rater.calls += calls;
+  summary.rater.failures += Number(detail?.raterFailures ?? 0);
+  if (!summary.rater.firstFailure && typeof detail?.raterFirstFailure === 'string')
+    summary.rater.firstFailure = detail.raterFirstFailure;
+}
+
 /** Runs the planned attempts (runRedteam's work once its run exists, and a retest's) and summarises
  * them: stored in plan order, resumed by id. */
 export async function attackPlan(
@@ -712,6 +726,7 @@ export async function attackPlan(
     if (view) search.commit(index, category, view.log);
     summary.calls += result.calls;
     summary.tokens += result.tokens;
+    countRater(summary, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it

@@ -9,6 +9,7 @@ import {
   simulatedAttack,
   tapAttack,
 } from '../../src/break/index.js';
+import { renderRedteam } from '../../src/cli/redteam.js';
 import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import {
@@ -287,6 +288,47 @@ describe('PAIR with an LLM jailbreak rater', () => {
     );
     expect(server.requests).toBe(2);
     expect(r.outcome).toBe('undetermined'); // the compliance judge cannot tell: never success, never failure
+  });
+});
+
+describe('a jailbreak rater that fails on every call', () => {
+  it('PAIR goes on by the derived score, keeps the judges’ outcome, and counts the failed ratings', async () => {
+    const { target } = await scripted(() => refuse(seed));
+    const attacker = await proposer(99);
+    const r = await pairAttack.run(
+      ctx(target, {
+        attacker: attacker.target,
+        judges: { attack: [complianceJudge()], score: { ...throwingJudge, kind: 'jailbreak' } },
+        options: { streams: 1, iterations: 2 },
+      }),
+    );
+    expect(r.outcome).toBe('failure');
+    expect(r.detail).toMatchObject({ raterCalls: 2, raterFailures: 2 });
+    expect(String(r.detail?.raterFirstFailure)).toMatch(/^error: .*judge backend down/);
+    const text = renderRedteam({
+      runId: 'run_x',
+      target: 't',
+      persona: 'expert',
+      planned: 1,
+      ran: 1,
+      resumed: 0,
+      calls: 2,
+      tokens: 0,
+      seconds: 1,
+      attempts: 1,
+      success: 0,
+      failure: 1,
+      error: 0,
+      undetermined: 0,
+      asr: 0,
+      unavailable: [],
+      slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
+      successes: [],
+      rater: { calls: 2, failures: 2, firstFailure: String(r.detail?.raterFirstFailure) },
+    });
+    expect(text).toMatch(
+      /jailbreak rater: 2 of 2 ratings failed \(first: error: .*judge backend down.*check judges\.jailbreak/,
+    );
   });
 });
 

@@ -302,6 +302,51 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
   }, 60_000);
 });
 
+describe('breakfix redteam: a jailbreak rater that fails on every call', () => {
+  it('is said in the summary (text and --json), and the outcomes stay the attack judges’', async () => {
+    const { server } = await refuser();
+    const attacker = await scripted(() =>
+      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
+    );
+    const rater = await scripted(() => 'unused', { faults: { probability: 1, kinds: ['server_500'] } });
+    const dir = tmp();
+    const config = join(dir, 'breakfix.yaml');
+    writeFileSync(
+      config,
+      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\n` +
+        `  rater: { type: openai, baseURL: "${rater.server.url}", model: rater, cache: false, retries: 0 }\n` +
+        'roles:\n  attacker: atk\njudges:\n  jailbreak: rater\n',
+    );
+    const args = (store: string, json: boolean) => [
+      'redteam',
+      '-c',
+      config,
+      '-t',
+      `openai:x@${server.url}`,
+      '--techniques',
+      'pair',
+      '--budget',
+      '1',
+      '--concurrency',
+      '1',
+      ...(json ? ['--json'] : []),
+      '--no-cache',
+      '--store',
+      join(dir, store),
+    ];
+    const j = await runCli(args('a.db', true), dir);
+    expect(j.status).toBe(0);
+    const sum = JSON.parse(j.stdout) as { failure: number; rater: { calls: number; failures: number } };
+    expect(sum.failure).toBe(1);
+    expect(sum.rater).toMatchObject({ calls: 9, failures: 9 });
+    const t = await runCli(args('b.db', false), dir);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(
+      /jailbreak rater: 9 of 9 ratings failed \(first: error: .*check judges\.jailbreak/,
+    );
+  }, 90_000);
+});
+
 describe('breakfix redteam: a budget spent before any attempt finished', () => {
   it('exits 3, not 0 ("nothing broke"): nothing was tested; a resume with more budget runs it', async () => {
     const { server } = await scripted(() => GENERAL);

@@ -73,7 +73,13 @@ export class Session {
       const [s] = await judgeResponse(input, [this.ctx.judges.score]);
       verdicts.push(s);
       // A rater that cannot say leaves the derived score in place; the outcome stays the judges'.
+      // Counted, so a rater that fails on every call is reported rather than silently replaced.
+      this.detail.raterCalls = Number(this.detail.raterCalls ?? 0) + 1;
       if (s.status === 'ok' && typeof s.value === 'number') score = s.value;
+      else {
+        this.detail.raterFailures = Number(this.detail.raterFailures ?? 0) + 1;
+        this.detail.raterFirstFailure ??= `${s.status}: ${s.rationale ?? 'no reason given'}`.slice(0, 300);
+      }
     }
     const j: Judged = { transcript, verdicts, outcome, severity, score, turns };
     this.judged.push(j);
