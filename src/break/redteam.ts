@@ -513,6 +513,11 @@ export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {
       };
 }
 
+/** What a run's failed ratings meant, for the terminal (redteam's summary, a cycle round's log). */
+export function raterNote(r: NonNullable<RedteamSummary['rater']>): string {
+  return `jailbreak rater: ${r.failures} of ${r.calls} ratings failed${r.firstFailure ? ` (first: ${r.firstFailure})` : ''}; there the search steered by the score derived from the attack judges (outcomes are the judges' either way): check judges.jailbreak`;
+}
+
 function countRater(summary: RedteamSummary, detail: Record<string, unknown> | undefined): void {
   const calls = Number(detail?.raterCalls ?? 0);
   if (!calls) return;

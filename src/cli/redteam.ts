@@ -12,6 +12,7 @@ import {
   getPersona,
   type RedteamSetup,
   type RedteamSummary,
+  raterNote,
   resumeConflict,
   runRedteam,
   type SliceStats,
@@ -141,10 +142,7 @@ export function renderRedteam(s: RedteamSummary): string {
   ];
   for (const u of s.unavailable) lines.push(`unavailable: ${t(u.attack)}: ${t(u.reason)}`);
   if (s.firstError) lines.push(`first error: ${t(s.firstError.slice(0, 300))}`);
-  if (s.rater?.failures)
-    lines.push(
-      `jailbreak rater: ${s.rater.failures} of ${s.rater.calls} ratings failed${s.rater.firstFailure ? ` (first: ${t(s.rater.firstFailure)})` : ''}; there the search steered by the score derived from the attack judges (outcomes are the judges' either way): check judges.jailbreak`,
-    );
+  if (s.rater?.failures) lines.push(t(raterNote(s.rater)));
   for (const [dim, title] of [
     ['attack', 'attack'],
     ['category', 'category'],

@@ -9,6 +9,7 @@ import {
   checkSeedFilters,
   classifyTechniques,
   planRetest,
+  raterNote,
   runRedteam,
   runRetest,
 } from '../break/index.js';
@@ -20,7 +21,7 @@ import {
   roleTargets,
 } from '../config/index.js';
 import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
-import { BreakfixError, createRng, InputError, isPlainObject } from '../core/index.js';
+import { BreakfixError, createRng, InputError, isPlainObject, terminalText } from '../core/index.js';
 import {
   createTrainer,
   curate,
@@ -246,6 +247,8 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         'check the target with `breakfix chat --target …`, then `breakfix cycle --resume`',
       );
     }
+
+    if (redteam.rater?.failures) progress.log(terminalText(`round ${round}: ${raterNote(redteam.rater)}`));
 
     // retest: every vulnerability still open, attacked again the way it broke, so that identify
     // finds it fixed or persisting on evidence. (A round identified before retest existed is not
