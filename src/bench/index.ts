@@ -3,6 +3,7 @@
 
 export { type GroundingDoc, groundingDocs } from './data/grounding.js';
 export { mapConcurrent } from './execute.js';
+export { figuresOfKind, SUMMARY_SOURCES } from './figures.js';
 export {
   type DatasetFormat,
   type DatasetItem,

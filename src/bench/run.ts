@@ -5,6 +5,7 @@ import { createRng, InputError, type Progress, type Seed, type Target } from '..
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
+import { SUMMARY_SOURCES } from './figures.js';
 import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
 import type { Mean, Rate, RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
@@ -343,19 +344,11 @@ export function attackSuite(reports: SuiteReport[]): SuiteReport | undefined {
 }
 
 export function summarise(reports: SuiteReport[]): BenchSummary {
-  const byKind = (k: string) => suiteOfKind(reports, k);
   const s: BenchSummary = {};
-  const jb = byKind('jailbreak');
-  const harm = byKind('harmful');
-  const over = byKind('overrefusal');
-  const help = byKind('helpfulness');
-  const ground = byKind('groundedness');
-  s.asr = r(jb?.metrics.asr) ?? r(harm?.metrics.asr);
-  s.dr1 = r(harm?.metrics.dr1);
-  s.dr3 = r(harm?.metrics.dr3);
-  s.iprr = r(over?.metrics.iprr);
-  s.vprr = r(over?.metrics.vprr);
-  s.helpfulness = r(help?.metrics.pass_rate);
+  for (const k of ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const) {
+    const { kinds, metric } = SUMMARY_SOURCES[k];
+    for (const kind of kinds) s[k] ??= r(suiteOfKind(reports, kind)?.metrics[metric]);
+  }
   // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
   // search, so a rise means the model stopped answering sensibly, not that the search moved on.
   const attack = attackSuite(reports)?.metrics.asr;
@@ -364,7 +357,7 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
     const answered = attack.n + attack.undetermined;
     if (answered > 0) s.undetermined_rate = attack.undetermined / answered;
   }
-  const u = r(ground?.metrics.ungroundedness);
+  const u = r(suiteOfKind(reports, 'groundedness')?.metrics.ungroundedness);
   s.ungroundedness = u === undefined ? undefined : u / 4;
   const samples = reports.reduce((a, x) => a + x.items, 0);
   if (samples > 0) {

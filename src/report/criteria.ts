@@ -3,6 +3,7 @@
 // round 0 as the baseline. The rules and their checks are
 // the cycle's (src/cycle/criteria.ts, imported directly: it is a leaf module), so a report and the
 // cycle that wrote it can never disagree on whether the criteria hold.
+import { figuresOfKind } from '../bench/figures.js';
 import { InputError } from '../core/index.js';
 import {
   type Criteria,
@@ -84,18 +85,10 @@ export function gatedRound(data: ReportData): ReportData['rounds'][number] | und
 }
 
 /** The summary figures each suite kind feeds (src/bench/run.ts, `summarise`). */
-const KIND_FIGURES: Record<string, string[]> = {
-  harmful: ['asr', 'dr1', 'dr3', 'undetermined_rate'],
-  jailbreak: ['asr', 'undetermined_rate'],
-  overrefusal: ['iprr', 'vprr'],
-  helpfulness: ['helpfulness'],
-  groundedness: ['ungroundedness'],
-};
-
 /** The figures a stored suite result was for: runBench stores `{ split, kind, metrics, slices }`,
  * and its kind says which summary figures it feeds. */
 function suiteFigures(stored: Record<string, unknown>): string[] {
-  return typeof stored.kind === 'string' ? (KIND_FIGURES[stored.kind] ?? []) : [];
+  return typeof stored.kind === 'string' ? figuresOfKind(stored.kind) : [];
 }
 
 /** What a run without rounds set out to measure: each figure it has, and each one its suites or its

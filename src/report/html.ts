@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
+import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
 import type { PairedChange } from '../cycle/criteria.js';
@@ -173,14 +174,14 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
 
 /** Where each headline figure comes from: the red team's attempts, or a benchmark suite's figure
  * (`bench` stores the suite's kind and split beside its figures). */
-const CARD_SOURCE: Record<string, { kind: string[]; split: string; metric: string }> = {
-  asr: { kind: ['jailbreak', 'harmful'], split: 'attack', metric: 'asr' },
-  dr1: { kind: ['harmful'], split: 'attack', metric: 'dr1' },
-  dr3: { kind: ['harmful'], split: 'attack', metric: 'dr3' },
-  iprr: { kind: ['overrefusal'], split: 'attack', metric: 'iprr' },
-  vprr: { kind: ['overrefusal'], split: 'attack', metric: 'vprr' },
-  helpfulness: { kind: ['helpfulness'], split: 'attack', metric: 'pass_rate' },
-  heldback_asr: { kind: ['jailbreak'], split: 'heldback', metric: 'asr' },
+const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; metric: string }> = {
+  ...Object.fromEntries(
+    (['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const).map((k) => [
+      k,
+      { ...SUMMARY_SOURCES[k], split: 'attack' },
+    ]),
+  ),
+  heldback_asr: { ...SUMMARY_SOURCES.asr, split: 'heldback' },
 };
 
 /** What a headline rate is over, with what ended in error or undetermined beside it, as the bench
@@ -203,7 +204,7 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
   }
   const src = CARD_SOURCE[k];
   if (!src) return undefined;
-  for (const kind of src.kind) {
+  for (const kind of src.kinds) {
     const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === src.split);
     const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
     const m = inner?.[src.metric] as Record<string, unknown> | undefined;
