@@ -681,7 +681,7 @@ export const configSchema = z
     seeds: filesSchema('Extra seed', '.jsonl, .csv, .yaml or .json').describe('Your own seeds.'),
     templates: filesSchema(
       'Extra jailbreak template',
-      'YAML or JSON: a `templates` list, optionally `shots`, or a bare list',
+      'YAML or JSON: a `templates` list, optionally `shots` ([user, assistant] pairs: the faux exchanges of the file’s multi-turn templates, which otherwise use the built-in ones), or a bare list',
     ).describe('Your own jailbreak templates.'),
   })
   .superRefine((cfg, ctx) => {

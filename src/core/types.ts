@@ -99,6 +99,9 @@ export interface Template {
   split?: Split;
   /** Multi-message templates (few-shot, many-shot) render to several messages. */
   multiTurn?: boolean;
+  /** A multi-turn template's faux [user, assistant] exchanges, from its file's `shots` (absent: the
+   * built-in ones). */
+  shots?: [string, string][];
 }
 
 export type Outcome = 'success' | 'failure' | 'error' | 'undetermined';

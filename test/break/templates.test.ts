@@ -64,6 +64,32 @@ describe('templates', () => {
     expect(renderTemplate(getTemplate('few_shot') ?? t, PROMPT)).toHaveLength(5);
   });
 
+  it("a file's shots are its multi-turn templates' faux exchanges; its single-turn ones stay as they are", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const file = join(dir, 'shots.yaml');
+    writeFileSync(
+      file,
+      [
+        'templates:',
+        '  - { id: my_many, family: many_shot, multiTurn: true, description: Mine., text: "{prompt}" }',
+        '  - { id: plain, family: custom, description: Plain., text: "Please: {prompt}" }',
+        'shots:',
+        '  - ["My question one", "My [redacted] answer one"]',
+        '  - ["My question two", "My [redacted] answer two"]',
+      ].join('\n'),
+    );
+    const [many, plain] = loadTemplatesFile(file);
+    expect(plain.shots).toBeUndefined();
+    const msgs = renderTemplate(many, PROMPT, { rng: createRng(1), shots: 4 });
+    expect(msgs).toHaveLength(9);
+    const users = msgs
+      .filter((m) => m.role === 'user')
+      .slice(0, 4)
+      .map((m) => m.content);
+    expect(new Set(users)).toEqual(new Set(['My question one', 'My question two']));
+    expect(msgs.at(-1)).toEqual({ role: 'user', content: PROMPT });
+  });
+
   it('loads user templates and names file and line on a bad entry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
     const good = join(dir, 'good.yaml');

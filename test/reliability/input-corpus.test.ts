@@ -98,6 +98,7 @@ const CORPUS_CASES: Record<Loader, Record<string, Expect>> = {
     'missing-id.yaml': { message: /expected string, received undefined/, line: 2, field: 'templates.id' },
     'no-slot.yaml': { message: /needs a \{prompt\} slot/, line: 2, field: 'templates.text' },
     'shots-not-list.yaml': { message: /`shots` must be a list/, line: 6, field: 'shots' },
+    'shots-unused.yaml': { message: /1 shot that nothing would use/, line: 7, field: 'shots' },
   },
   datasets: {
     'invalid-json.jsonl': { message: /not valid JSON/, line: 2 },

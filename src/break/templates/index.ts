@@ -37,6 +37,8 @@ const shotSchema = z.tuple([z.string().min(1), z.string().min(1)]);
 interface ParsedTemplates {
   templates: Template[];
   shots: Shot[];
+  /** Where `shots` starts in the file, for error messages. */
+  shotsLine?: number;
 }
 
 /** Parses template YAML (a map with `templates` and optional `shots`, or a bare list). */
@@ -84,7 +86,7 @@ export function parseTemplates(text: string, file: string): ParsedTemplates {
       shots.push(r.data);
     }
   }
-  return { templates, shots };
+  return { templates, shots, shotsLine: shotsNode === undefined ? undefined : lineOf(shotsNode) };
 }
 
 let builtin: ParsedTemplates | undefined;
@@ -110,17 +112,26 @@ export function getTemplate(id: string): Template | undefined {
   return builtinTemplates().find((t) => t.id === id);
 }
 
-/** Reads a user template file (same format as the built-in templates.yaml). */
+/** Reads a user template file (same format as the built-in templates.yaml). The file's `shots` are
+ * the faux exchanges of its own multi-turn templates (without them, those use the built-in shots);
+ * shots in a file with no multi-turn template would be used by nothing, and are refused. */
 export function loadTemplatesFile(path: string): Template[] {
-  return parseTemplates(readUtf8File(path, 'template file'), path).templates;
+  const { templates, shots, shotsLine } = parseTemplates(readUtf8File(path, 'template file'), path);
+  if (!shots.length) return templates;
+  if (!templates.some((t) => t.multiTurn))
+    throw new InputError(
+      `${shots.length} shot${shots.length === 1 ? '' : 's'} that nothing would use: a file's shots are the faux exchanges of its own multi-turn templates (multiTurn: true, such as a many_shot family template), and this file has none`,
+      path,
+      shotsLine,
+      'shots',
+    );
+  return templates.map((t) => (t.multiTurn ? { ...t, shots } : t));
 }
 
 export interface RenderOptions {
   rng?: Rng;
   /** Faux exchanges for multi-turn templates (default: 2 for few_shot, 8 otherwise). */
   shots?: number;
-  /** Faux exchanges to draw from (default: the built-in shots). */
-  shotPool?: Shot[];
 }
 
 /** Splits a prompt at a word boundary near its middle (for split-and-recombine). */
@@ -141,7 +152,7 @@ export function renderTemplate(t: Template, prompt: string, opts: RenderOptions 
     .replaceAll('{prompt_b}', b);
   if (!t.multiTurn) return [{ role: 'user', content }];
   const rng = opts.rng ?? createRng(`template:${t.id}`);
-  const pool = [...(opts.shotPool ?? builtinShots())];
+  const pool = [...(t.shots ?? builtinShots())];
   const n = opts.shots ?? (t.family === 'few_shot' ? 2 : 8);
   const chosen: Shot[] = [];
   rng.shuffle(pool);
