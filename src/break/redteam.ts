@@ -73,7 +73,8 @@ export interface RedteamOptions {
   /** The fingerprint of the target's checkpoint when it is an embedded model (embeddedRefFingerprint):
    * stored with the run, so that a resume on a replaced checkpoint is another run. */
   targetCheckpoint?: string | null;
-  /** Per-attack knobs, e.g. { pair: { streams: 3, iterations: 3 } }. */
+  /** Per-attack knobs by attack id, e.g. { pair: { streams: 3, iterations: 3 } } (attackOptions()
+   * builds them from the config's redteam.attacks). */
   attackOptions?: Record<string, Record<string, unknown>>;
   /** What decides the results besides the plan (see RedteamSetup): stored with a new run. */
   setup?: RedteamSetup;
@@ -84,6 +85,21 @@ export interface RedteamOptions {
  * attack settings. Stored with the run (its config's `setup`) and compared on resume by the caller —
  * the CLI, with the cycle's configChanges, whose shape (targets, roles, judges, redteam) it keeps —
  * so that one ASR never counts attempts of two setups. A run stored without it has none to compare. */
+/** The config's `redteam.attacks` sizes as the attacks read them (RedteamOptions.attackOptions). */
+export function attackOptions(sizes: {
+  pair: { streams: number; iterations: number; keep: number };
+  tap: { branching: number; width: number; depth: number; keep: number };
+  manyShot: { shots: number };
+  crescendo: { backtracks: number };
+}): Record<string, Record<string, unknown>> {
+  return {
+    pair: { ...sizes.pair },
+    tap: { ...sizes.tap },
+    many_shot: { shots: sizes.manyShot.shots },
+    crescendo: { maxBacktracks: sizes.crescendo.backtracks },
+  };
+}
+
 export interface RedteamSetup {
   /** The redacted config of each target the run calls, by the name the run shows it under. */
   targets: Record<string, unknown>;
@@ -91,7 +107,7 @@ export interface RedteamSetup {
   roles: { target: string; attacker?: string };
   /** The config's `judges`. */
   judges: Record<string, unknown>;
-  redteam: { maxTurns?: number; search?: Record<string, unknown> };
+  redteam: { maxTurns?: number; search?: Record<string, unknown>; attacks?: Record<string, unknown> };
 }
 
 /** The most attempts `run` was given: its starting budget, or the larger one a resume extended it

@@ -3,7 +3,7 @@
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { customSuiteTexts } from '../bench/index.js';
-import { builtinSeeds } from '../break/index.js';
+import { attackOptions, builtinSeeds } from '../break/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
 import { createRng, type Seed } from '../core/index.js';
 import {
@@ -206,6 +206,7 @@ failure.`,
             target,
             attacker: ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined,
             maxTurns: ctx.config.redteam.maxTurns,
+            attackOptions: attackOptions(ctx.config.redteam.attacks),
             judges: { refusal: judges.refusal, attack: judges.attack },
             rng: createRng(`${ctx.config.seed}:curate:${r}`),
             progress: ctx.progress,

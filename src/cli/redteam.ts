@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import {
   ATTACKS,
+  attackOptions,
   builtinTemplates,
   CONVERTERS,
   categoryById,
@@ -19,7 +20,7 @@ import {
   seedFacets,
   selectSeeds,
 } from '../break/index.js';
-import { type Config, redactConfig, redactText, redactURL } from '../config/index.js';
+import { type Config, defaultConfig, redactConfig, redactText, redactURL } from '../config/index.js';
 import { newRunId, type Seed, type Split } from '../core/index.js';
 import { configChanges } from '../cycle/run.js';
 import { createJudges } from '../judge/index.js';
@@ -68,19 +69,37 @@ const seedCount = (x: { seeds: number; heldback: number }) =>
 
 /** Everything the red team can do, one line each; with `seeds`, the categories and languages they
  * cover (what --categories and --languages accept). */
-export function listTechniques(seeds: Seed[] = selectSeeds({ kind: 'harmful' })) {
+export function listTechniques(
+  seeds: Seed[] = selectSeeds({ kind: 'harmful' }),
+  sizes: Config['redteam']['attacks'] = defaultConfig().redteam.attacks,
+) {
   const line = (x: { id: string; description: string }) => ({ id: x.id, description: x.description });
   const facets = seedFacets(seeds);
   return {
     converters: CONVERTERS.map(line),
     templates: builtinTemplates().map((t) => ({ ...line(t), family: t.family, split: t.split ?? 'attack' })),
-    attacks: ATTACKS.map((a) => ({ ...line(a), needsAttacker: Boolean(a.needsAttacker) })),
+    attacks: ATTACKS.map((a) => ({
+      ...line(a),
+      needsAttacker: Boolean(a.needsAttacker),
+      ...(attackSizes(a.id, sizes) && { sizes: attackSizes(a.id, sizes) }),
+    })),
     categories: facets.categories.map((c) => ({
       ...c,
       description: `${categoryById(c.id)?.name ?? 'category of a seeds file'} (${seedCount(c)})`,
     })),
     languages: facets.languages.map((l) => ({ ...l, description: seedCount(l) })),
   };
+}
+
+/** An attack's sizes as the config sets them (redteam.attacks), for --list. */
+function attackSizes(id: string, s: Config['redteam']['attacks']): string | undefined {
+  if (id === 'pair')
+    return `${s.pair.streams} streams × ${s.pair.iterations} iterations, the last ${s.pair.keep} exchanges shown: at most ${s.pair.streams * s.pair.iterations} target calls (redteam.attacks.pair)`;
+  if (id === 'tap')
+    return `branching ${s.tap.branching}, width ${s.tap.width}, depth ${s.tap.depth}: at most ${s.tap.branching * s.tap.width * s.tap.depth} target calls (redteam.attacks.tap)`;
+  if (id === 'many_shot') return `${s.manyShot.shots} shots (redteam.attacks.manyShot)`;
+  if (id === 'crescendo') return `up to ${s.crescendo.backtracks} backtracks (redteam.attacks.crescendo)`;
+  return undefined;
 }
 
 function renderList(l: ReturnType<typeof listTechniques>): string {
@@ -96,7 +115,7 @@ function renderList(l: ReturnType<typeof listTechniques>): string {
       'attacks',
       l.attacks.map((a) => ({
         id: a.id,
-        description: `${a.description}${a.needsAttacker ? ' [needs roles.attacker]' : ''}`,
+        description: `${a.description}${a.sizes ? ` [${a.sizes}]` : ''}${a.needsAttacker ? ' [needs roles.attacker]' : ''}`,
       })),
     ),
     '',
@@ -196,7 +215,11 @@ export function redteamSetup(config: Config, targetRef: string): RedteamSetup {
     targets,
     roles: { target, ...(attacker !== undefined && { attacker }) },
     judges: redactConfig(config.judges),
-    redteam: { maxTurns: config.redteam.maxTurns, search: { ...config.redteam.search } },
+    redteam: {
+      maxTurns: config.redteam.maxTurns,
+      search: { ...config.redteam.search },
+      attacks: structuredClone(config.redteam.attacks),
+    },
   };
 }
 
@@ -229,7 +252,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const files = userData(ctx);
     const seeds = seedsInUse(files);
     if (opts.list) {
-      const l = listTechniques(seeds);
+      const l = listTechniques(seeds, ctx.config.redteam.attacks);
       if (opts.json) process.stdout.write(`${JSON.stringify(l, null, 2)}\n`);
       else process.stdout.write(`${renderList(l)}\n`);
       return ExitCode.ok;
@@ -324,6 +347,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       progress: ctx.progress,
       maxTurns: cfg.maxTurns,
       search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
+      attackOptions: attackOptions(cfg.attacks),
       halt: ctx.halt,
       retryErrors: opts.retryErrors ?? false,
     })

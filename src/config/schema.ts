@@ -206,6 +206,66 @@ const redteamSchema = z
       })
       .prefault({})
       .describe('The attack search (offline attacker).'),
+    attacks: z
+      .strictObject({
+        pair: z
+          .strictObject({
+            streams: z
+              .int()
+              .min(1)
+              .max(64)
+              .default(3)
+              .describe(
+                'Parallel streams N (the PAIR paper: 5–30; each costs up to `iterations` target calls).',
+              ),
+            iterations: z
+              .int()
+              .min(1)
+              .max(20)
+              .default(3)
+              .describe('Refinements K per stream (the paper: 3–5).'),
+            keep: z.int().min(1).max(20).default(3).describe('Past exchanges the attacker is shown.'),
+          })
+          .prefault({})
+          .describe('PAIR (needs roles.attacker): at most streams × iterations target calls per attempt.'),
+        tap: z
+          .strictObject({
+            branching: z.int().min(1).max(10).default(3).describe('Children per leaf b (PyRIT: 2).'),
+            width: z.int().min(1).max(20).default(3).describe('Leaves kept per level w (PyRIT: 3).'),
+            depth: z.int().min(1).max(20).default(3).describe('Levels d (PyRIT: 5).'),
+            keep: z.int().min(1).max(20).default(3).describe('Past exchanges the attacker is shown.'),
+          })
+          .prefault({})
+          .describe(
+            'TAP (needs roles.attacker): at most branching × width × depth target calls per attempt, off-topic children pruned before they are sent.',
+          ),
+        manyShot: z
+          .strictObject({
+            shots: z
+              .int()
+              .min(1)
+              .max(256)
+              .default(16)
+              .describe(
+                'Faux compliant exchanges before the request (drawn from the template’s shots, repeated when there are fewer).',
+              ),
+          })
+          .prefault({})
+          .describe('The many_shot attack.'),
+        crescendo: z
+          .strictObject({
+            backtracks: z
+              .int()
+              .min(0)
+              .max(10)
+              .default(10)
+              .describe('Refused turns dropped and asked another way before the attack ends (PyRIT: 10).'),
+          })
+          .prefault({})
+          .describe('Crescendo (turns: redteam.maxTurns, at most 10).'),
+      })
+      .prefault({})
+      .describe('Sizes of the multi-call attacks: more calls find more, at a cost in target calls.'),
   })
   .prefault({})
   .describe('Red-teaming.');

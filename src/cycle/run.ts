@@ -5,6 +5,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { customSuiteTexts, runBench } from '../bench/index.js';
 import {
+  attackOptions,
   builtinSeeds,
   checkSeedFilters,
   classifyTechniques,
@@ -230,6 +231,7 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         budget: config.redteam.budget,
         maxTurns: config.redteam.maxTurns,
         search: config.redteam.search,
+        attackOptions: attackOptions(config.redteam.attacks),
         split: 'attack',
       });
       return summary;
@@ -336,6 +338,7 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         // A multi-turn vulnerability's siblings are its attack run again against that model.
         attacker,
         maxTurns: config.redteam.maxTurns,
+        attackOptions: attackOptions(config.redteam.attacks),
         judges: { refusal: judges.refusal, attack: judges.attack },
         rng: createRng(`${config.seed}:curate:${round}`),
         progress,

@@ -308,7 +308,7 @@ describe('a jailbreak rater that fails on every call', () => {
     const text = renderRedteam({
       runId: 'run_x',
       target: 't',
-      persona: 'expert',
+      persona: 'intermediate',
       planned: 1,
       ran: 1,
       resumed: 0,

@@ -300,6 +300,42 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
     expect(attacker.server.requests).toBeGreaterThan(0);
     expect(server.requests).toBe(9); // 3 streams × 3 iterations against a target that refuses
   }, 60_000);
+
+  it('redteam.attacks.pair sets PAIR’s size: 2 streams × 2 iterations make 4 target calls', async () => {
+    const { server } = await refuser();
+    const attacker = await scripted(() =>
+      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
+    );
+    const dir = tmp();
+    const config = join(dir, 'breakfix.yaml');
+    writeFileSync(
+      config,
+      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\n` +
+        'roles:\n  attacker: atk\nredteam:\n  attacks:\n    pair: { streams: 2, iterations: 2 }\n',
+    );
+    const base = ['-c', config, '-t', `openai:x@${server.url}`];
+    const r = await runCli(
+      [
+        'redteam',
+        ...base,
+        '--techniques',
+        'pair',
+        '--budget',
+        '1',
+        '--json',
+        '--no-cache',
+        '--store',
+        join(dir, 's.db'),
+      ],
+      dir,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(server.requests).toBe(4);
+    const list = await runCli(['redteam', '-c', config, '--list'], dir);
+    expect(list.stdout).toMatch(
+      /pair .*\[2 streams × 2 iterations, the last 3 exchanges shown: at most 4 target calls/,
+    );
+  }, 120_000);
 });
 
 describe('breakfix redteam: a jailbreak rater that fails on every call', () => {

@@ -110,7 +110,7 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
     expect(JSON.stringify(after.run)).not.toContain('sk-test-never-stored');
   }, 120_000);
 
-  it('offline judges switched to an LLM judge, or another maxTurns, exits 2 naming the fields; nothing runs', async () => {
+  it('offline judges switched to an LLM judge, another maxTurns or other attack sizes exits 2 naming the fields; nothing runs', async () => {
     const a = await refuser();
     const judge = await refuser();
     const { dir, db, args } = await startedRun(a.server.url);
@@ -132,6 +132,15 @@ describe('breakfix redteam --run-id: the setup behind the names must be the one 
     const turns = await runCli(args, dir);
     expect(turns.status).toBe(2);
     expect(turns.stderr).toContain('redteam.maxTurns: 5 → 2');
+
+    writeConfig(dir, {
+      model: 'm-a',
+      baseURL: a.server.url,
+      extra: ['redteam:', '  attacks:', '    pair: { streams: 5 }'],
+    });
+    const sizes = await runCli(args, dir);
+    expect(sizes.status).toBe(2);
+    expect(sizes.stderr).toContain('redteam.attacks.pair.streams: 3 → 5');
 
     expect(a.server.requests).toBe(calls);
     expect(judge.server.requests).toBe(0);

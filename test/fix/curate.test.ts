@@ -728,6 +728,18 @@ describe('curate', () => {
         ...over,
       });
 
+    it("runs a sibling's attack with the red team's sizes (attackOptions): no backtracks, fewer calls to a model that refuses", async () => {
+      const withDefault: Message[][] = [];
+      await curateMt({ target: modelUnderFix(() => false, withDefault) });
+      const noBacktracks: Message[][] = [];
+      await curateMt({
+        target: modelUnderFix(() => false, noBacktracks),
+        attackOptions: { crescendo: { maxBacktracks: 0 } },
+      });
+      expect(noBacktracks.length).toBeGreaterThan(0);
+      expect(noBacktracks.length).toBeLessThan(withDefault.length);
+    });
+
     it('runs the attack again on train-split seeds against the model: its conversation is the context, its harmful reply the rejected side', async () => {
       expect(vulns.map((v) => v.id)).toEqual([vulnId]);
       const calls: Message[][] = [];

@@ -8,7 +8,7 @@ import type { Attack } from './types.js';
 export const manyShotAttack: Attack = {
   id: 'many_shot',
   description:
-    "Prepends 16 faux exchanges in which an assistant complies (drawn from the templates' shots), then asks (many-shot jailbreaking).",
+    'Prepends faux exchanges in which an assistant complies (the many_shot template’s shots), then asks (many-shot jailbreaking).',
   async run(ctx) {
     const s = new Session(ctx);
     const shots = Number(ctx.options?.shots ?? 16);

@@ -50,7 +50,7 @@ export function isWin(j: Judged): boolean {
 export const pairAttack: Attack = {
   id: 'pair',
   description:
-    'PAIR: an attacker LLM refines a prompt from the judge’s 1–10 score over 3 streams × 3 iterations (the last 3 exchanges shown), stopping at a success.',
+    'PAIR: an attacker LLM refines a prompt from the judge’s 1–10 score over parallel streams (the last exchanges shown), stopping at a success.',
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);

@@ -28,8 +28,7 @@ export async function onTopic(
 
 export const tapAttack: Attack = {
   id: 'tap',
-  description:
-    'TAP: a tree of attacker refinements (branching 3, width 3, depth 3: at most 27 target calls) with off-topic pruning before target calls.',
+  description: 'TAP: a tree of attacker refinements with off-topic pruning before target calls.',
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);

@@ -61,6 +61,7 @@ export async function multiTurnSibling(
       ...(input.attacker ? { attacker: input.attacker } : {}),
       techniques: [],
       maxTurns: input.maxTurns ?? DEFAULT_MAX_TURNS,
+      ...(input.attackOptions?.[attack.id] && { options: input.attackOptions[attack.id] }),
     });
   } catch (err) {
     return { failed: `${attack.id} on ${seed.id} failed: ${errorMessage(err)}` };

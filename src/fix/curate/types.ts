@@ -101,6 +101,9 @@ export interface CurateInput {
   attacker?: Target;
   /** Most user turns when a multi-turn attack is run again for a sibling (redteam.maxTurns; 5). */
   maxTurns?: number;
+  /** The red team's attack sizes by attack id (attackOptions of redteam.attacks): a sibling's attack
+   * runs as the red team ran it. */
+  attackOptions?: Record<string, Record<string, unknown>>;
   rng: Rng;
   progress?: Progress;
 }
