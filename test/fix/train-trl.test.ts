@@ -264,6 +264,27 @@ describe('trl backend', () => {
     expect(store.listModels().some((m) => m.runId === 'run_y')).toBe(false);
   });
 
+  it('a run whose loss went NaN is a diverged fine-tune: an error, registering nothing', async () => {
+    // TRL exits 0 after a NaN loss and saves the (NaN) weights; the log line is all that tells.
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh\necho "{'loss': nan, 'grad_norm': nan, 'learning_rate': 2e-05, 'epoch': 1.0}"\nexit 0\n`,
+    );
+    const p = params();
+    await expect(
+      createTrainer({ train: p }, { store }, 'trl').train({
+        base,
+        sft: records,
+        preference: prefs,
+        params: p,
+        outDir: join(dir, 'nan'),
+        runId: 'run_nan',
+        round: 1,
+      }),
+    ).rejects.toThrow(/training diverged in sft \(TRL logged loss nan\): nothing was registered/);
+    expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
+  });
+
   it('needs a base model', async () => {
     const p = params();
     await expect(

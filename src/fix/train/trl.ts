@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureOutputDir } from '../../config/outdir.js';
-import { InputError, type ModelRef, type TrainingRecord } from '../../core/index.js';
+import { BreakfixError, InputError, type ModelRef, type TrainingRecord } from '../../core/index.js';
 import { toTrl } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
 import { runStreaming } from './run-command.js';
@@ -294,6 +294,13 @@ export function parseTrainerLine(line: string): Record<string, number> | undefin
   return Object.keys(out).length ? out : undefined;
 }
 
+/** The loss a Trainer log line reports as no number (`'loss': nan`, `'train_loss': 'inf'`), else
+ * undefined: parseTrainerLine drops such values, so they are looked for here. */
+export function nonFiniteLoss(line: string): string | undefined {
+  const m = /'(loss|train_loss)':\s*'?(-?(?:nan|inf(?:inity)?))'?/i.exec(line);
+  return m ? `${m[1]} ${m[2]}` : undefined;
+}
+
 export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
   return {
     id: 'trl',
@@ -309,9 +316,11 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
             : 'merge';
         input.progress?.start(`train ${phase} (TRL)`, 0);
         input.progress?.log(`$ ${c.argv.map(shellQuote).join(' ')}`);
+        let diverged: string | undefined;
         await runStreaming(c.argv, {
           cwd: resolve(input.outDir),
           onLine: (line) => {
+            diverged ??= nonFiniteLoss(line);
             const parsed = parseTrainerLine(line);
             if (parsed) {
               const entry = {
@@ -330,6 +339,16 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
             } else input.progress?.log(line);
           },
         });
+        // A loss that is no number is a fine-tune that diverged (as the embedded trainer says): its
+        // weights are no model, and registered they would be the next candidate.
+        if (diverged && phase !== 'merge') {
+          const lr = trainParams(input.params).trl[phase].lr;
+          throw new BreakfixError(
+            `training diverged in ${phase} (TRL logged ${diverged}): nothing was registered`,
+            'training_diverged',
+            `lower train.trl.${phase}.lr (now ${lr})`,
+          );
+        }
         input.progress?.done(`step ${i + 1}/${plan.commands.length} done`);
       }
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
