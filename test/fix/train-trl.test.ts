@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { registerSecret } from '../../src/config/index.js';
 import type { ModelRef, TrainingRecord } from '../../src/core/index.js';
 import { createTrainer, parseTrainerLine, trainParams } from '../../src/fix/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -283,6 +284,25 @@ describe('trl backend', () => {
       }),
     ).rejects.toThrow(/training diverged in sft \(TRL logged loss nan\): nothing was registered/);
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
+  });
+
+  it("never shows a secret the trainer echoes: not in its streamed lines, not in the error's last lines", async () => {
+    const secret = 'hf_TRLsecret1234567890abcdef';
+    registerSecret(secret);
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh\necho "logging in with ${secret}"\necho "auth failed for ${secret}" 1>&2\nexit 3\n`,
+    );
+    const lines: string[] = [];
+    const progress = { start() {}, tick() {}, done() {}, log: (l: string) => lines.push(l) };
+    const p = params();
+    const err = await createTrainer({ train: p }, { store }, 'trl')
+      .train({ base, sft: records, preference: prefs, params: p, outDir: join(dir, 'secret'), progress })
+      .catch((e: Error) => e);
+    expect(String(err)).toMatch(/exited with 3[\s\S]*auth failed for \[redacted\]/);
+    expect(String(err)).not.toContain(secret);
+    expect(lines).toContain('logging in with [redacted]');
+    expect(lines.join('\n')).not.toContain(secret);
   });
 
   it('needs a base model', async () => {

@@ -1,5 +1,6 @@
 // Runs a child process, streaming its output lines to a callback; rejects on a non-zero exit.
 import { spawn } from 'node:child_process';
+import { redactText } from '../../config/index.js';
 import { BreakfixError } from '../../core/index.js';
 
 /** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
@@ -100,7 +101,10 @@ export function runStreaming(
         if (buf) emit(buf, name);
       });
     };
-    const emit = (line: string, name: 'stdout' | 'stderr') => {
+    // A trainer may echo its environment or command line, token and all: every line is redacted
+    // before anyone sees it (the progress display, the stored log, the error's last lines).
+    const emit = (raw: string, name: 'stdout' | 'stderr') => {
+      const line = redactText(raw);
       tail.push(line);
       if (tail.length > 20) tail.shift();
       opts.onLine?.(line, name);
