@@ -191,6 +191,14 @@ export async function loadLM(dir: string): Promise<LM> {
         `tensor ${name} has ${src.data.length} values, expected ${t.size} (does config.json match this file?)`,
         file,
       );
+    // A NaN or infinite weight (a flipped bit, a diverged fine-tune saved by another trainer) makes
+    // every logit NaN: greedy decoding then answers the pad token, an empty reply, for every prompt.
+    const at = src.data.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0)
+      throw new InputError(
+        `tensor ${name} holds ${src.data[at]} at index ${at}; the checkpoint is damaged (copy it again, or train it again)`,
+        file,
+      );
     t.data.set(src.data);
   }
   return lm;

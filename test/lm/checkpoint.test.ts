@@ -86,6 +86,25 @@ describe('loadLM on a bad checkpoint', () => {
     expect((await inputError(loadLM(other))).message).toMatch(/does config\.json match this file/);
   });
 
+  it('a model.safetensors holding a NaN or infinite weight names the tensor', async () => {
+    const w = readFileSync(join(good, 'model.safetensors'));
+    for (const [bits, shown] of [
+      [0x7fc00000, 'NaN'],
+      [0x7f800000, 'Infinity'],
+    ] as const) {
+      const bad = broken(`non-finite-${shown}`, (d) => {
+        const b = Buffer.from(w);
+        b.writeUInt32LE(bits, b.length - 4); // the last value of the last tensor (lnf)
+        writeFileSync(join(d, 'model.safetensors'), b);
+      });
+      const e = await inputError(loadLM(bad));
+      expect(e.file).toBe(join(bad, 'model.safetensors'));
+      expect(e.message).toMatch(
+        new RegExp(`tensor lnf holds ${shown} at index 15; the checkpoint is damaged`),
+      );
+    }
+  });
+
   it('a missing file of the three names it', async () => {
     const m = broken('no-weights', (d) => rmSync(join(d, 'model.safetensors')));
     const e = await inputError(loadLM(m));
