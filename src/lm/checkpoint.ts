@@ -180,6 +180,12 @@ export async function loadLM(dir: string): Promise<LM> {
     if (e instanceof InputError) throw e;
     throw new InputError((e as Error).message.replace(/^tokenizer\.json: /, ''), join(dir, 'tokenizer.json'));
   }
+  // A token id past the embedding table would read outside it (garbage, not an error).
+  if (tokenizer.vocabSize > config.vocabSize)
+    throw new InputError(
+      `tokenizer.json makes ${tokenizer.vocabSize} tokens, more than vocab_size ${config.vocabSize} in config.json (are the two files from the same checkpoint?)`,
+      join(dir, 'tokenizer.json'),
+    );
   const lm = createLM(config, tokenizer, 0);
   const file = join(dir, 'model.safetensors');
   const tensors = decodeSafetensors(await read('model.safetensors'), file);

@@ -219,6 +219,16 @@ export class Tokenizer {
     if (!Array.isArray(merges) || !merges.every((m) => Array.isArray(m) && m.length === 2)) {
       throw new Error('tokenizer.json: model.merges must be a list of [id, id] pairs');
     }
+    // Merge i joins two tokens made before it: the special tokens, the bytes or an earlier merge.
+    merges.forEach((m, i) => {
+      const bad = (m as unknown[]).find(
+        (id) => !Number.isInteger(id) || (id as number) < 0 || (id as number) >= NUM_SPECIAL + 256 + i,
+      );
+      if (bad !== undefined)
+        throw new Error(
+          `tokenizer.json: model.merges[${i}] joins ${JSON.stringify(bad)}, which is no token made before it (0 to ${NUM_SPECIAL + 256 + i - 1})`,
+        );
+    });
     return new Tokenizer(merges as [number, number][]);
   }
 }

@@ -105,6 +105,31 @@ describe('loadLM on a bad checkpoint', () => {
     }
   });
 
+  it('a tokenizer.json that does not fit the model: more tokens than vocab_size, a merge of unknown ids', async () => {
+    const tj = JSON.parse(readFileSync(join(good, 'tokenizer.json'), 'utf8'));
+    const n = tj.model.merges.length;
+    const more = broken('tokenizer-too-big', (d) =>
+      writeFileSync(
+        join(d, 'tokenizer.json'),
+        JSON.stringify({ ...tj, model: { ...tj.model, merges: [...tj.model.merges, [104, 105]] } }),
+      ),
+    );
+    const e = await inputError(loadLM(more));
+    expect(e.file).toBe(join(more, 'tokenizer.json'));
+    expect(e.message).toContain(`makes ${262 + n} tokens, more than vocab_size ${261 + n} in config.json`);
+    const unknown = broken('tokenizer-bad-merge', (d) =>
+      writeFileSync(
+        join(d, 'tokenizer.json'),
+        JSON.stringify({ ...tj, model: { ...tj.model, merges: [[99999, 5], ...tj.model.merges] } }),
+      ),
+    );
+    const u = await inputError(loadLM(unknown));
+    expect(u.file).toBe(join(unknown, 'tokenizer.json'));
+    expect(u.message).toMatch(
+      /model\.merges\[0\] joins 99999, which is no token made before it \(0 to 260\)/,
+    );
+  });
+
   it('a missing file of the three names it', async () => {
     const m = broken('no-weights', (d) => rmSync(join(d, 'model.safetensors')));
     const e = await inputError(loadLM(m));
