@@ -498,22 +498,26 @@ export function sequenceLogProb(lm: LM, prompt: ChatMessage[], completion: strin
   return logProbs(lm, [encodeCompletion(lm, prompt, completion, lm.config.contextLength)], 1)[0];
 }
 
-/** Direct preference optimisation (sigmoid loss). Mutates `lm`; the reference is `lm` as given. */
+/** Direct preference optimisation (sigmoid loss). Mutates `lm`; the reference is `lm` as given.
+ * Pairs whose chosen and rejected are identical are skipped (they carry no preference). */
 export async function trainDPO(
   lm: LM,
   pairs: PreferencePair[],
   params: TrainParams,
   hooks: TrainHooks = {},
 ): Promise<TrainStepLog[]> {
-  return withFrozen(lm, params.freeze, () => runDPO(lm, pairs, params, hooks));
+  return withFrozen(lm, params.freeze, () => runDPO(lm, params, hooks, pairs));
 }
 
 async function runDPO(
   lm: LM,
-  pairs: PreferencePair[],
   params: TrainParams,
   hooks: TrainHooks,
+  given: PreferencePair[],
 ): Promise<TrainStepLog[]> {
+  // A pair whose chosen and rejected are the same text teaches nothing: its gradient is zero but for
+  // rounding, which Adam divides by its own (tiny) scale into full-size steps of noise.
+  const pairs = given.filter((p) => p.chosen !== p.rejected);
   if (pairs.length === 0) return [];
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
   const beta = params.beta ?? 0.1;

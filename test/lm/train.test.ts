@@ -238,4 +238,18 @@ describe('DPO', () => {
     // The reference (a frozen copy) is untouched by training the policy.
     expect(margin(ref)).toBeCloseTo(before, 4);
   });
+
+  it('skips a pair whose chosen and rejected are the same: it has no preference to teach', async () => {
+    // Its gradient is zero but for rounding, which Adam would scale up into lr-sized steps.
+    const lm = tiny(6);
+    const before = weights(lm);
+    const same = {
+      prompt: [{ role: 'user' as const, content: 'two plus two?' }],
+      chosen: 'four.',
+      rejected: 'four.',
+    };
+    const logs = await trainDPO(lm, [same, same], { steps: 3, batchSize: 2, lr: 1e-2, beta: 0.1, seed: 1 });
+    expect(logs).toEqual([]);
+    expect(weights(lm)).toEqual(before);
+  });
 });

@@ -146,7 +146,10 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
             chosen: (r.chosen as Message).content,
             rejected: (r.rejected as Message).content,
           }));
-      const pairs = pairsOf(input.preference.filter(trainSplit));
+      const allPairs = pairsOf(input.preference.filter(trainSplit));
+      // (the trainer skips a pair whose two sides are the same text: it has no preference to teach)
+      const pairs = allPairs.filter((x) => x.chosen !== x.rejected);
+      const identicalPairs = allPairs.length - pairs.length;
       const sftRecords = input.sft.filter((r) => r.kind === 'sft');
       if (input.dryRun) {
         return {
@@ -212,7 +215,13 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         );
       const seed = input.seed ?? hash32(`${input.runId ?? ''}:${input.round ?? ''}:${input.base.id}`);
       const log: unknown[] = [
-        { phase: 'data', sft: new Set(sft.examples).size, sftLastOnly: sft.lastOnly, pairs: pairs.length },
+        {
+          phase: 'data',
+          sft: new Set(sft.examples).size,
+          sftLastOnly: sft.lastOnly,
+          pairs: pairs.length,
+          ...(identicalPairs ? { identicalPairs } : {}),
+        },
       ];
       const progress = input.progress;
       const phase = async (
