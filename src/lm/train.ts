@@ -564,7 +564,8 @@ async function runDPO(
         idx.forEach((pi, j) => {
           const z = beta * (lp.data[j] - refC[pi] - (lp.data[b + j] - refR[pi]));
           const sig = 1 / (1 + Math.exp(-z));
-          loss += -Math.log(Math.max(sig, 1e-12)) / (b * accum);
+          // −log σ(z) = softplus(−z), exact for any z (−log of a floored σ stopped at 27.6)
+          loss += (z < 0 ? -z + Math.log1p(Math.exp(z)) : Math.log1p(Math.exp(-z))) / (b * accum);
           // d(−log σ(z))/dz = −σ(−z) = −(1 − σ(z))
           const dz = -(1 - sig) / (b * accum);
           g[j] = dz * beta;

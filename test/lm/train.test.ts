@@ -239,6 +239,29 @@ describe('DPO', () => {
     expect(margin(ref)).toBeCloseTo(before, 4);
   });
 
+  it('logs −log σ(z) exactly, also for a pair far on the wrong side (z < −27.6)', async () => {
+    // Two contradictory pairs: whatever a step does, one of them ends with z ≤ 0, and β = 300 puts
+    // it far below −27.6, where −log of σ floored at 1e-12 stopped.
+    const lm = tiny(6);
+    const u = [{ role: 'user' as const, content: 'two plus two?' }];
+    const pairs = [
+      { prompt: u, chosen: 'four.', rejected: 'five.' },
+      { prompt: u, chosen: 'five.', rejected: 'four.' },
+    ];
+    const p = { steps: 10, batchSize: 2, lr: 2e-2, beta: 300, seed: 1 };
+    const one = cloneLM(lm);
+    await trainDPO(one, pairs, { ...p, stopAfter: 1 });
+    const logs = await trainDPO(cloneLM(lm), pairs, { ...p, stopAfter: 2 });
+    const lp = (m: LM, s: string) => sequenceLogProb(m, u, s);
+    const zs = pairs.map(
+      (x) => p.beta * (lp(one, x.chosen) - lp(lm, x.chosen) - (lp(one, x.rejected) - lp(lm, x.rejected))),
+    );
+    expect(Math.min(...zs)).toBeLessThan(-27.6);
+    const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+    const expected = zs.reduce((a, z) => a + softplus(-z), 0) / zs.length;
+    expect(logs[1].loss).toBeCloseTo(expected, 2);
+  });
+
   it('skips a pair whose chosen and rejected are the same: it has no preference to teach', async () => {
     // Its gradient is zero but for rounding, which Adam would scale up into lr-sized steps.
     const lm = tiny(6);
