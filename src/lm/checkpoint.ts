@@ -74,6 +74,17 @@ export function decodeSafetensors(
   return out;
 }
 
+/** The `__metadata__` strings of a safetensors file (decodeSafetensors has checked its header). */
+export function safetensorsMetadata(buf: Buffer, file = 'model.safetensors'): Record<string, string> {
+  const n = Number(buf.readBigUInt64LE(0));
+  try {
+    const meta = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')).__metadata__;
+    return meta && typeof meta === 'object' ? meta : {};
+  } catch (e) {
+    throw new InputError(`the header is not valid JSON (${(e as Error).message})`, file);
+  }
+}
+
 export async function saveLM(lm: LM, dir: string, extra: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const config = {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
-import { decodeSafetensors, encodeSafetensors, saveLM } from './checkpoint.js';
+import { decodeSafetensors, encodeSafetensors, safetensorsMetadata, saveLM } from './checkpoint.js';
 import { cloneLM, forward, type LM, namedParams } from './model.js';
 import { crossEntropy, sequenceLogProbs, type Tensor, withArena, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
@@ -225,10 +225,23 @@ interface Resumable {
   extra?: Record<string, unknown>;
 }
 
+/** Everything a resume needs, in one file: the weights, the optimizer moments and (in its metadata)
+ * the step, written beside and renamed in. One file, because a run killed between the renames of
+ * several (weights, then moments, then step) left the weights of step n+1 beside the step count of
+ * step n, and the resumed run then repeated a step on weights that had taken it already. */
+const RESUME_FILE = 'trainer-state.safetensors';
+/** The layout before RESUME_FILE (read, never written): step as JSON, moments beside the model. */
 const STATE_FILE = 'trainer-state.json';
 const OPT_FILE = 'optimizer.safetensors';
 
-/** Writes weights (HF layout), optimizer moments and the step, so a run can resume exactly. */
+interface SavedState {
+  step: number;
+  adamStep: number;
+  extra?: Record<string, unknown>;
+}
+
+/** Writes the weights (HF layout, a loadable model) and the resume state, so a run can resume
+ * exactly; a kill at any moment leaves the resume state of the last completed save. */
 async function saveState(
   lm: LM,
   dir: string,
@@ -238,35 +251,49 @@ async function saveState(
 ): Promise<void> {
   await saveLM(lm, dir);
   const st = opt.state();
+  const state: SavedState = { step, adamStep: st.t, ...(extra ? { extra } : {}) };
+  const tensors: [string, { data: Float32Array; shape: number[] }][] = [
+    ...namedParams(lm.params).map(
+      ([n, t]) =>
+        [`w.${n}`, { data: t.data, shape: t.shape }] as [string, { data: Float32Array; shape: number[] }],
+    ),
+    ...st.tensors,
+  ];
   const { writeFile, rename } = await import('node:fs/promises');
-  await writeFile(join(dir, `${OPT_FILE}.tmp`), encodeSafetensors(st.tensors));
-  await rename(join(dir, `${OPT_FILE}.tmp`), join(dir, OPT_FILE));
   await writeFile(
-    join(dir, `${STATE_FILE}.tmp`),
-    JSON.stringify({ step, adamStep: st.t, ...(extra ? { extra } : {}) }),
+    join(dir, `${RESUME_FILE}.tmp`),
+    encodeSafetensors(tensors, { state: JSON.stringify(state) }),
   );
-  await rename(join(dir, `${STATE_FILE}.tmp`), join(dir, STATE_FILE));
+  await rename(join(dir, `${RESUME_FILE}.tmp`), join(dir, RESUME_FILE));
 }
 
 /** Loads weights into `lm` and the optimizer state; returns the step to continue after, or null. */
 async function loadState(lm: LM, dir: string, opt: AdamW): Promise<Resumable | null> {
-  if (!existsSync(join(dir, STATE_FILE))) return null;
-  const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as {
-    step: number;
-    adamStep: number;
-    extra?: Record<string, unknown>;
-  };
-  const weights = decodeSafetensors(
-    await readFile(join(dir, 'model.safetensors')),
-    join(dir, 'model.safetensors'),
-  );
+  const file = join(dir, RESUME_FILE);
+  let state: SavedState;
+  let weights: Map<string, { data: Float32Array }>;
+  let moments: Map<string, { data: Float32Array }>;
+  if (existsSync(file)) {
+    const buf = await readFile(file);
+    moments = decodeSafetensors(buf, file);
+    weights = new Map([...moments].flatMap(([k, v]) => (k.startsWith('w.') ? [[k.slice(2), v]] : [])));
+    state = JSON.parse(safetensorsMetadata(buf, file).state ?? 'null') as SavedState;
+    if (!state) throw new Error(`${file}: no trainer state in its metadata`);
+  } else if (existsSync(join(dir, STATE_FILE))) {
+    state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as SavedState;
+    weights = decodeSafetensors(
+      await readFile(join(dir, 'model.safetensors')),
+      join(dir, 'model.safetensors'),
+    );
+    moments = decodeSafetensors(await readFile(join(dir, OPT_FILE)), join(dir, OPT_FILE));
+  } else return null;
   for (const [name, t] of namedParams(lm.params)) {
     const src = weights.get(name);
     if (!src || src.data.length !== t.size)
-      throw new Error(`${join(dir, 'model.safetensors')}: tensor ${name} does not match the model`);
+      throw new Error(`${dir}: tensor ${name} does not match the model`);
     t.data.set(src.data);
   }
-  opt.restore(state.adamStep, decodeSafetensors(await readFile(join(dir, OPT_FILE)), join(dir, OPT_FILE)));
+  opt.restore(state.adamStep, moments);
   return { step: state.step, extra: state.extra };
 }
 
