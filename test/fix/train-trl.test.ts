@@ -291,7 +291,7 @@ describe('trl backend', () => {
     registerSecret(secret);
     writeFileSync(
       join(bin, 'accelerate'),
-      `#!/bin/sh\necho "logging in with ${secret}"\necho "auth failed for ${secret}" 1>&2\nexit 3\n`,
+      `#!/bin/sh\necho "logging in with ${secret}"\nprintf 'title \\033]0;pwned\\007 set\\n'\necho "auth failed for ${secret}" 1>&2\nexit 3\n`,
     );
     const lines: string[] = [];
     const progress = { start() {}, tick() {}, done() {}, log: (l: string) => lines.push(l) };
@@ -302,6 +302,8 @@ describe('trl backend', () => {
     expect(String(err)).toMatch(/exited with 3[\s\S]*auth failed for \[redacted\]/);
     expect(String(err)).not.toContain(secret);
     expect(lines).toContain('logging in with [redacted]');
+    // (terminal control sequences a trainer prints are shown escaped, never run by the terminal)
+    expect(lines).toContain('title \\x1b]0;pwned\\x07 set');
     expect(lines.join('\n')).not.toContain(secret);
   });
 

@@ -4,7 +4,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { redactText } from '../../config/index.js';
 import { ensureOutputDir } from '../../config/outdir.js';
-import { BreakfixError, errorMessage, InputError, type ModelRef } from '../../core/index.js';
+import { BreakfixError, errorMessage, InputError, type ModelRef, terminalText } from '../../core/index.js';
 import { exportRecords } from '../export/formats.js';
 import { embeddedPath } from './embedded.js';
 import { producedId, trainParams } from './params.js';
@@ -66,7 +66,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
           // A trainer may echo its command line, token and all: what is shown and stored is redacted.
           const line = redactText(raw);
           log.push({ line });
-          input.progress?.log(line);
+          input.progress?.log(terminalText(line)); // (shown escaped: it may carry escapes)
         },
       });
       input.progress?.done();

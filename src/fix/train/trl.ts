@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureOutputDir } from '../../config/outdir.js';
-import { BreakfixError, InputError, type ModelRef, type TrainingRecord } from '../../core/index.js';
+import {
+  BreakfixError,
+  InputError,
+  type ModelRef,
+  type TrainingRecord,
+  terminalText,
+} from '../../core/index.js';
 import { toTrl } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
 import { runStreaming } from './run-command.js';
@@ -336,7 +342,7 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
               };
               log.push(entry);
               input.progress?.tick(1, parsed.loss !== undefined ? `loss ${parsed.loss}` : undefined);
-            } else input.progress?.log(line);
+            } else input.progress?.log(terminalText(line)); // (a trainer's output may carry escapes)
           },
         });
         // A loss that is no number is a fine-tune that diverged (as the embedded trainer says): its
