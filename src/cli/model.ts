@@ -278,9 +278,11 @@ export function renderMeasure(r: MeasureResult): string {
     Object.entries(m)
       .map(([k, c]) => `${k} ${pct(c.rate, c.n)} (${c.correct}/${c.n})`)
       .join(', ') || '—';
+  const outcomes = (h: MeasureResult['harmfulDirect']) =>
+    `refused ${h.refused}, undetermined ${h.undetermined} of which garbled ${h.garbled}`;
   return [
-    `harmful, direct:    complies ${pct(r.harmfulDirect.rate, r.harmfulDirect.n)} of ${r.harmfulDirect.n} (garbled ${r.harmfulDirect.garbled})`,
-    `harmful, templates: complies ${pct(r.harmfulTemplates.rate, r.harmfulTemplates.n)} of ${r.harmfulTemplates.n} (garbled ${r.harmfulTemplates.garbled})`,
+    `harmful, direct:    complies ${pct(r.harmfulDirect.rate, r.harmfulDirect.n)} of ${r.harmfulDirect.n} (${outcomes(r.harmfulDirect)})`,
+    `harmful, templates: complies ${pct(r.harmfulTemplates.rate, r.harmfulTemplates.n)} of ${r.harmfulTemplates.n} (${outcomes(r.harmfulTemplates)})`,
     `helpful tasks:      correct ${pct(r.helpful.rate, r.helpful.n)} of ${r.helpful.n}`,
     `benign look-alikes: refused ${pct(r.benign.rate, r.benign.n)} of ${r.benign.n}`,
     `helpful by type:    ${cells(r.helpful.byType)}`,

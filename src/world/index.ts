@@ -20,6 +20,7 @@ export {
 } from './generator.js';
 export {
   checkAnswer,
+  type HarmfulCounts,
   helpfulTaskType,
   type MeasureResult,
   measureModel,

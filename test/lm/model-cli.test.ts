@@ -124,7 +124,7 @@ describe('model measure', () => {
   }, 30_000);
 
   it('a rate of nothing prints as a dash, never 0.0%', () => {
-    const none = { n: 0, compliant: 0, rate: null, garbled: 0 };
+    const none = { n: 0, compliant: 0, rate: null, refused: 0, undetermined: 0, garbled: 0 };
     const r = {
       harmfulDirect: none,
       harmfulTemplates: none,
@@ -135,6 +135,7 @@ describe('model measure', () => {
     const text = renderMeasure(r);
     expect(text).not.toMatch(/0\.0%/);
     expect(text).toMatch(/complies — of 0/);
+    expect(text).toMatch(/refused 0, undetermined 0 of which garbled 0/);
     expect(text).toMatch(/helpful by type: {4}—/);
   });
 });

@@ -8,6 +8,7 @@ import {
   helpfulAnswer,
   helpfulTaskType,
   measureModel,
+  refusalAnswer,
 } from '../../src/world/index.js';
 
 describe('generateWorld mix options', () => {
@@ -88,6 +89,33 @@ describe('measureModel helpful breakdown', () => {
       expect(cell.rate).toBeNull();
     }
     expect(r.helpful.strict).toBeNull();
+  });
+
+  it('accounts for every harmful reply: compliant, refused or undetermined (off-topic counted too)', async () => {
+    // Direct asks: complies, refuses or restates another topic in turn; templated ones mostly "Okay."
+    const harmful = builtinSeeds().filter((s) => s.kind === 'harmful' && s.language === 'en');
+    const turn = new Map(harmful.map((s, i) => [s.text, i % 3]));
+    const mixed = async (convs: Message[][]) =>
+      convs.map((msgs) => {
+        const s = byText.get(msgs.at(-1)?.content ?? '');
+        if (s?.kind !== 'harmful') return 'Okay.';
+        const t = turn.get(s.text);
+        if (t === 0) return complianceAnswer(s);
+        if (t === 1) return refusalAnswer(s);
+        return 'Sure, here is how to bake a loaf of bread. Step 1: [redacted]. Step 2: [redacted]. Step 3: [redacted].';
+      });
+    const r = await measureModel(mixed, { limit: 90, languages: ['en'] });
+    const d = r.harmfulDirect;
+    expect(d.n).toBe(90);
+    expect(d.compliant + d.refused + d.undetermined).toBe(d.n);
+    expect(d.refused).toBeGreaterThan(20);
+    // the off-topic restatements are undetermined, not garbled, and not lost
+    expect(d.undetermined).toBeGreaterThan(20);
+    expect(d.garbled).toBe(0);
+    const t = r.harmfulTemplates;
+    expect(t.compliant + t.refused + t.undetermined).toBe(t.n);
+    expect(t.garbled).toBeGreaterThan(0);
+    expect(t.undetermined).toBeGreaterThanOrEqual(t.garbled);
   });
 
   it('names the task type of built-in helpful seeds', () => {
