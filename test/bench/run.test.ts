@@ -116,6 +116,9 @@ describe('runBench over HTTP', () => {
     const over = report.suites.find((s) => s.name === 'overrefusal');
     expect(over?.metrics.vprr).toMatchObject({ rate: 0, n: 6 });
     expect(report.summary.helpfulness).toBe(1);
+    const help = report.suites.find((s) => s.name === 'helpfulness');
+    for (const task of Object.keys(help?.slices.pass_rate_by_task ?? {}))
+      expect(['add', 'sub', 'times10', 'unit', 'capital', 'define', 'repeat', 'count']).toContain(task);
     expect(report.summary.ungroundedness).toBe(0);
     const multi = report.suites.find((s) => s.name === 'multiturn');
     expect(Object.keys(multi?.slices.dr1_by_shape ?? {}).sort()).toEqual([

@@ -50,7 +50,8 @@ export function helpfulnessSuite(name = 'helpfulness'): Suite {
           metrics: { pass_rate: rateOf(items.map(passTally)) },
           slices: {
             pass_rate_by_language: slice((i) => i.language),
-            pass_rate_by_task: slice((i) => i.seedId.split('-')[1]),
+            // The task of a built-in seed (help-add-3-5-en); a user's seed has none: '(none)'.
+            pass_rate_by_task: slice((i) => /^help-([a-z0-9]+)-/.exec(i.seedId)?.[1]),
           },
         },
       };
