@@ -161,7 +161,9 @@ const rolesSchema = z
     attacker: targetRef
       .optional()
       .describe('Attacker model for LLM attacks (absent = offline search attacker).'),
-    judge: targetRef.optional().describe('Default LLM judge (absent = offline judges).'),
+    judge: targetRef
+      .optional()
+      .describe('Default LLM judge: the judge of each `judges` kind left unset (absent = offline judges).'),
     teacher: targetRef
       .optional()
       .describe('Writes safe responses for curated data (absent = style-guide templates).'),
@@ -356,14 +358,22 @@ const benchSchema = z
 
 // ── judges (judge helper) ───────────────────────────────────────────────────────────────────────
 
-const judgeRef = z.string().min(1).default('offline');
+// No default here: a kind left unset takes roles.judge, else `offline` (configSchema's transform),
+// so that the role is read at all.
+const judgeRef = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('`offline` or a target name (absent = roles.judge, else offline).');
+
+const JUDGE_KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak'] as const;
 
 const judgesSchema = z
   .strictObject({
-    refusal: judgeRef.describe('`offline` or a target name.'),
-    severity: judgeRef.describe('`offline` or a target name.'),
-    groundedness: judgeRef.describe('`offline` or a target name.'),
-    jailbreak: judgeRef.describe('`offline` or a target name.'),
+    refusal: judgeRef,
+    severity: judgeRef,
+    groundedness: judgeRef,
+    jailbreak: judgeRef,
     llamaguard: z
       .string()
       .min(1)
@@ -744,6 +754,13 @@ export const configSchema = z
       'YAML or JSON: a `templates` list, optionally `shots` ([user, assistant] pairs: the faux exchanges of the file’s multi-turn templates, which otherwise use the built-in ones), or a bare list',
     ).describe('Your own jailbreak templates.'),
   })
+  // A judge kind the judges section leaves unset is roles.judge's, else offline.
+  .transform((cfg) => {
+    const fallback = cfg.roles.judge ?? 'offline';
+    const judges = { ...cfg.judges };
+    for (const kind of JUDGE_KINDS) judges[kind] ??= fallback;
+    return { ...cfg, judges: judges as typeof judges & Record<(typeof JUDGE_KINDS)[number], string> };
+  })
   .superRefine((cfg, ctx) => {
     // Every role and LLM judge must name a defined target or be a spec (`kind:model`).
     const known = (ref: string) => ref in cfg.targets || ref.includes(':');
@@ -756,9 +773,10 @@ export const configSchema = z
         });
       }
     }
-    for (const kind of ['refusal', 'severity', 'groundedness', 'jailbreak'] as const) {
+    for (const kind of JUDGE_KINDS) {
       const ref = cfg.judges[kind];
-      if (ref !== 'offline' && !known(ref)) {
+      // (one that is roles.judge's is reported there, once)
+      if (ref !== 'offline' && ref !== cfg.roles.judge && !known(ref)) {
         ctx.addIssue({
           code: 'custom',
           path: ['judges', kind],

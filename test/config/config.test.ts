@@ -12,7 +12,8 @@ import {
   redactConfig,
   redactText,
 } from '../../src/config/index.js';
-import { ConfigError } from '../../src/core/index.js';
+import { ConfigError, type Target } from '../../src/core/index.js';
+import { createJudges } from '../../src/judge/index.js';
 
 const SECRET = 'sk-test-THISISASECRETVALUE123456';
 
@@ -63,6 +64,30 @@ describe('defaults', () => {
   it('a user candidate replaces the default one', () => {
     const c = parseConfig('targets:\n  candidate:\n    type: openai\n    model: m\n', 'x.yaml');
     expect(c.targets.candidate?.type).toBe('openai');
+  });
+
+  it('roles.judge is the judge of every kind the judges section leaves unset (an explicit one stays)', () => {
+    const yaml =
+      'targets:\n  j:\n    type: openai\n    model: m\n    baseURL: http://127.0.0.1:9/v1\nroles:\n  judge: j\n';
+    const c = parseConfig(`${yaml}judges:\n  refusal: offline\n`, 'x.yaml');
+    expect(c.judges).toMatchObject({ refusal: 'offline', severity: 'j', groundedness: 'j', jailbreak: 'j' });
+    // What the commands build from it: LLM judges on target j, not the offline ones.
+    const target = (name: string): Target => ({
+      id: `fake:${name}`,
+      chat: async () => ({
+        text: '',
+        finishReason: 'stop',
+        usage: { promptTokens: 0, completionTokens: 0 },
+        latencyMs: 0,
+      }),
+    });
+    const set = createJudges(parseConfig(yaml, 'x.yaml'), { target });
+    expect([set.refusal.id, set.severity.id, set.groundedness.id, set.jailbreak?.id]).toEqual([
+      expect.stringMatching(/^llm-refusal@.*:fake:j$/),
+      expect.stringMatching(/^llm-severity@.*:fake:j$/),
+      expect.stringMatching(/^llm-groundedness@.*:fake:j$/),
+      expect.stringMatching(/^llm-jailbreak@.*:fake:j$/),
+    ]);
   });
 
   it('the starter config written by `init` is valid and equals the defaults where it is silent', () => {
