@@ -11,7 +11,9 @@ import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
 import { type Config, configSchema } from './schema.js';
-import { isSecretKey, redactText, registerSecret, registerURLSecrets } from './secrets.js';
+import { isSecretKey, isSecretVariable, redactText, registerSecret, registerURLSecrets } from './secrets.js';
+
+export { isSecretVariable };
 
 export const DEFAULT_CONFIG_FILE = 'breakfix.yaml';
 
@@ -264,37 +266,6 @@ function interpolate(
     return out;
   }
   return value;
-}
-
-/** Name parts that mark an environment variable as a secret: HF_TOKEN, OPENAI_API_KEY, DB_PASSWORD,
- * GITHUB_AUTH, AWS_SECRET_ACCESS_KEY, also camelCase (apiKey) and the common run-together forms
- * (APIKEY, AUTHTOKEN). Whole parts only: MONKEY, PASSPORT, AUTHOR are not secrets. */
-const SECRET_PARTS = new Set([
-  'KEY',
-  'KEYS',
-  'APIKEY',
-  'TOKEN',
-  'TOKENS',
-  'AUTHTOKEN',
-  'ACCESSTOKEN',
-  'SECRET',
-  'SECRETS',
-  'PASSWORD',
-  'PASSWD',
-  'PASS',
-  'PASSPHRASE',
-  'CREDENTIAL',
-  'CREDENTIALS',
-  'AUTH',
-  'PAT',
-]);
-
-export function isSecretVariable(name: string): boolean {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .some((part) => SECRET_PARTS.has(part));
 }
 
 function rememberSecrets(config: Config): void {

@@ -10,9 +10,41 @@ export const REDACTED = '[redacted]';
 
 const knownSecrets = new Set<string>();
 
-/** True for a field name that holds a secret (`apiKey`, `Authorization`, `x-api-key` …). */
+/** True for a field name that holds a secret (`apiKey`, `Authorization`, `x-api-key` …), also a
+ * header named by its parts as a variable would be (`Private-Token`, `Ocp-Apim-Subscription-Key`). */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) || isSecretVariable(key);
+}
+
+/** Name parts that mark an environment variable as a secret: HF_TOKEN, OPENAI_API_KEY, DB_PASSWORD,
+ * GITHUB_AUTH, AWS_SECRET_ACCESS_KEY, also camelCase (apiKey) and the common run-together forms
+ * (APIKEY, AUTHTOKEN). Whole parts only: MONKEY, PASSPORT, AUTHOR are not secrets. */
+const SECRET_PARTS = new Set([
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'TOKEN',
+  'TOKENS',
+  'AUTHTOKEN',
+  'ACCESSTOKEN',
+  'SECRET',
+  'SECRETS',
+  'PASSWORD',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'PAT',
+]);
+
+export function isSecretVariable(name: string): boolean {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .some((part) => SECRET_PARTS.has(part));
 }
 
 /** Remember a secret value so `redactText` scrubs it wherever it appears. Short values are ignored:

@@ -211,6 +211,34 @@ describe('${ENV} interpolation and secrets', () => {
   });
 });
 
+describe('literal secret headers', () => {
+  it('a header whose name has a key or token part is secret: redacted for display and storage, and scrubbed from text', () => {
+    // GitLab's Private-Token, Azure APIM's Ocp-Apim-Subscription-Key, a gateway's X-Custom-Token:
+    // written literally, their values went into `config check` and the stored config as they were.
+    const names = ['X-Custom-Token', 'Private-Token', 'Ocp-Apim-Subscription-Key', 'X-Session-Secret'];
+    const c = parseConfig(
+      [
+        'targets:',
+        '  j:',
+        '    type: openai',
+        '    model: m',
+        '    headers:',
+        ...names.map((n, i) => `      ${n}: plainvalue${i}xyz`),
+        '      X-Team: red',
+      ].join('\n'),
+      'x.yaml',
+    );
+    const shown = JSON.stringify(redactConfig(c));
+    names.forEach((_, i) => {
+      expect(shown).not.toContain(`plainvalue${i}xyz`);
+      expect(redactText(`gateway said: bad token plainvalue${i}xyz`)).toBe(
+        'gateway said: bad token [redacted]',
+      );
+    });
+    expect(shown).toContain('"X-Team":"red"');
+  });
+});
+
 describe('loading files', () => {
   it('resolves dataset and store paths against the config file folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-config-'));
