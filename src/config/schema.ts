@@ -19,7 +19,13 @@ const targetCommon = {
     .positive()
     .optional()
     .describe('Tokens-per-minute limit, prompt + completion (absent = unlimited).'),
-  timeoutMs: z.int().min(1).default(60_000).describe('Per-request timeout in milliseconds.'),
+  // (at most a day: a timer past 2^31-1 ms fires at once in Node, and every request would time out)
+  timeoutMs: z
+    .int()
+    .min(1)
+    .max(86_400_000)
+    .default(60_000)
+    .describe('Per-request timeout in milliseconds (at most a day).'),
   retries: z
     .int()
     .min(0)

@@ -115,6 +115,12 @@ const cases: Case[] = [
     message: 'cycle.minRounds: must be ≤ cycle.maxRounds (breakfix.yaml:3)',
   },
   {
+    // (a timer holds at most 2^31-1 ms: Node fires a longer one at once, and every request timed out)
+    name: 'a request timeout past what a timer holds',
+    yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    timeoutMs: 3000000000\n',
+    message: 'targets.j.timeoutMs: expected a number ≤ 86400000, got 3000000000 (breakfix.yaml:5)',
+  },
+  {
     name: 'section of the wrong shape',
     yaml: 'redteam: 5\n',
     message: 'redteam: expected a mapping, got a number (breakfix.yaml:1)',
