@@ -13,6 +13,7 @@ import {
 } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
+import { checkCycleAttacks } from '../cycle/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -108,6 +109,9 @@ async function checkFiles(ctx: Context) {
   const unset = [...unsetTargets(ctx.config).values()].flat();
   if (unset.length) throw new ConfigValidationError(unset);
   const { seeds, templates } = userData(ctx);
+  // The categories, languages and techniques the red team is told to attack must exist in them, as
+  // `redteam` and `cycle` check before they start.
+  checkCycleAttacks(ctx.config, { seeds, templates });
   const baseDir = configBaseDir(ctx);
   // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
   const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');

@@ -296,6 +296,23 @@ describe('breakfix CLI', () => {
     expect(check.stderr).toMatch(/BF_TEST_NEVER_SET_KEY is not set/);
   }, 90_000);
 
+  it('config check names a red-team category, language or technique that no seed or template has, as the cycle would', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bf-check-'));
+    for (const [yaml, what] of [
+      [
+        'redteam:\n  categories: [violent_crime]\n',
+        /unknown category "violent_crime" in the config's redteam\.categories/,
+      ],
+      ['redteam:\n  languages: [tlh]\n', /unknown language "tlh" in the config's redteam\.languages/],
+      ['redteam:\n  techniques: [base64x]\n', /unknown technique "base64x"/],
+    ] as const) {
+      writeFileSync(join(d, 'breakfix.yaml'), yaml);
+      const r = await runCli(['config', 'check'], { cwd: d });
+      expect(r.code, yaml).toBe(2);
+      expect(r.stderr).toMatch(what);
+    }
+  });
+
   it('config check redacts secrets and warns about literal keys', async () => {
     const file = join(dir, 'secret.yaml');
     writeFileSync(
