@@ -798,7 +798,12 @@ export const configSchema = z
       });
     }
     if (cfg.cycle.minRounds > cfg.cycle.maxRounds) {
-      ctx.addIssue({ code: 'custom', path: ['cycle', 'minRounds'], message: 'must be ≤ cycle.maxRounds' });
+      // (a maxRounds lowered below the default minRounds is the usual way here: say what each is)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cycle', 'minRounds'],
+        message: `is ${cfg.cycle.minRounds}, more than cycle.maxRounds (${cfg.cycle.maxRounds}); set minRounds ≤ maxRounds (minRounds defaults to 2)`,
+      });
     }
   });
 

@@ -112,7 +112,15 @@ const cases: Case[] = [
   {
     name: 'cross-field rule',
     yaml: 'cycle:\n  maxRounds: 1\n  minRounds: 2\n',
-    message: 'cycle.minRounds: must be ≤ cycle.maxRounds (breakfix.yaml:3)',
+    message:
+      'cycle.minRounds: is 2, more than cycle.maxRounds (1); set minRounds ≤ maxRounds (minRounds defaults to 2) (breakfix.yaml:3)',
+  },
+  {
+    // The usual way into it: maxRounds lowered, minRounds never written (its default is 2).
+    name: 'cross-field rule against a default',
+    yaml: 'cycle:\n  maxRounds: 1\n',
+    message:
+      'cycle.minRounds: is 2, more than cycle.maxRounds (1); set minRounds ≤ maxRounds (minRounds defaults to 2) (breakfix.yaml:2)',
   },
   {
     // (a timer holds at most 2^31-1 ms: Node fires a longer one at once, and every request timed out)
