@@ -102,7 +102,12 @@ function kindOf(v: unknown): string {
   if (v === null) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'a number' : 'a decimal number';
+  if (typeof v === 'number') {
+    // YAML's .nan and .inf, and a literal too large for a double (1e400), are numbers zod refuses.
+    if (Number.isNaN(v)) return 'NaN (not a number)';
+    if (!Number.isFinite(v)) return 'an infinite number';
+    return Number.isInteger(v) ? 'a number' : 'a decimal number';
+  }
   if (typeof v === 'string') return 'a string';
   if (typeof v === 'boolean') return 'a boolean';
   return typeof v;

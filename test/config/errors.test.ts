@@ -123,6 +123,16 @@ const cases: Case[] = [
       'cycle.minRounds: is 2, more than cycle.maxRounds (1); set minRounds ≤ maxRounds (minRounds defaults to 2) (breakfix.yaml:2)',
   },
   {
+    name: 'a number YAML reads as not-a-number',
+    yaml: 'curate:\n  benignRatio: .nan\n',
+    message: 'curate.benignRatio: expected a number, got NaN (not a number) (breakfix.yaml:2)',
+  },
+  {
+    name: 'a number too large for a double',
+    yaml: 'curate:\n  helpfulRatio: 1e400\n',
+    message: 'curate.helpfulRatio: expected a number, got an infinite number (breakfix.yaml:2)',
+  },
+  {
     // (a timer holds at most 2^31-1 ms: Node fires a longer one at once, and every request timed out)
     name: 'a request timeout past what a timer holds',
     yaml: 'targets:\n  j:\n    type: openai\n    model: m\n    timeoutMs: 3000000000\n',
