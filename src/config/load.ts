@@ -52,7 +52,13 @@ export function defaultConfig(): Config {
 /** Parse and validate config text. `file` names the source in errors and anchors relative paths. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // merge: YAML 1.1's `<<: *anchor` (one target built on another), which compose files made familiar.
+  const doc = parseDocument(text, {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
   if (doc.errors.length > 0) {
     throw new ConfigValidationError(
       doc.errors.map((e) => ({

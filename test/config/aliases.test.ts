@@ -47,6 +47,35 @@ describe('config: recursive YAML aliases', () => {
   });
 });
 
+describe('config: YAML merge keys', () => {
+  it('a target built on another with << takes its fields, its own overriding them', () => {
+    // The docker-compose idiom; before, `<<` was a key like any other and the message was that
+    // targets.b had no type.
+    const config = parseConfig(
+      'targets:\n  a: &remote\n    type: openai\n    baseURL: http://localhost:8000/v1\n    model: m1\n    retries: 1\n  b:\n    <<: *remote\n    model: m2\n',
+      join(tmpdir(), 'breakfix.yaml'),
+    );
+    expect(config.targets.b).toMatchObject({
+      type: 'openai',
+      baseURL: 'http://localhost:8000/v1',
+      model: 'm2',
+      retries: 1,
+    });
+    expect(config.targets.a).toMatchObject({ model: 'm1' });
+  });
+
+  it('a merged field that is wrong is still named, at the mapping that merges it', () => {
+    const err = errorOf(() =>
+      parseConfig(
+        'targets:\n  a: &x\n    type: openai\n    model: m\n    retries: -1\n  b:\n    <<: *x\n',
+        'cfg.yaml',
+      ),
+    );
+    expect(err.message).toMatch(/^targets\.a\.retries: expected a number ≥ 0, got -1 \(cfg\.yaml:5\)/);
+    expect(err.message).toMatch(/targets\.b\.retries: expected a number ≥ 0, got -1 \(cfg\.yaml:7\)/);
+  });
+});
+
 describe('config: alias bombs', () => {
   const bomb = (levels: number, fan: number) => {
     const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
