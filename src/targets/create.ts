@@ -4,6 +4,7 @@ import {
   anthropicTargetSchema,
   type Config,
   checkTargetSet,
+  type EmbeddedTargetConfig,
   embeddedTargetSchema,
   openaiTargetSchema,
   redactKnownSecrets,
@@ -140,8 +141,8 @@ function loadEmbeddedFactory(): Promise<EmbeddedFactory> {
   return embeddedFactory;
 }
 
-function createEmbedded(model: string, ctx: TargetContext): Target {
-  const spec = `embedded:${model}`;
+function createEmbedded(cfg: EmbeddedTargetConfig, ctx: TargetContext): Target {
+  const spec = `embedded:${cfg.model}`;
   let inner: Promise<Target> | undefined;
   const get = () => {
     inner ??= loadEmbeddedFactory().then((create) =>
@@ -152,7 +153,12 @@ function createEmbedded(model: string, ctx: TargetContext): Target {
   return {
     id: spec,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
-      return (await get()).chat(messages, options);
+      // The target's configured defaults, as a remote target applies them; a call's own win.
+      return (await get()).chat(messages, {
+        ...options,
+        temperature: options?.temperature ?? cfg.temperature,
+        maxTokens: options?.maxTokens ?? cfg.maxTokens,
+      });
     },
     async close() {
       if (inner) await (await inner).close?.();
@@ -203,7 +209,7 @@ export function createProviderTarget(cfg: TargetConfig, ctx: TargetContext = {})
     case 'anthropic':
       return createAnthropicTarget(cfg);
     case 'embedded':
-      return createEmbedded(cfg.model, ctx);
+      return createEmbedded(cfg, ctx);
   }
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTarget, modelPathResolver } from '../../src/targets/index.js';
 
@@ -40,5 +41,20 @@ describe('embedded targets', () => {
     });
     expect(again.text).toBe(reply.text);
     await t.close?.();
+  });
+});
+
+describe('an embedded target in the config', () => {
+  it("takes its maxTokens as the default, as a remote target does (a call's own wins)", async () => {
+    const config = parseConfig(
+      'targets:\n  candidate:\n    type: embedded\n    maxTokens: 3\n  long:\n    type: embedded\n',
+      'x.yaml',
+    );
+    const ask = [{ role: 'user' as const, content: 'What is the capital of France?' }];
+    const capped = await createTarget('candidate', { config }).chat(ask, { seed: 1 });
+    expect(capped.usage.completionTokens).toBeLessThanOrEqual(3);
+    expect(capped.finishReason).toBe('length');
+    const own = await createTarget('candidate', { config }).chat(ask, { seed: 1, maxTokens: 40 });
+    expect(own.usage.completionTokens).toBeGreaterThan(3);
   });
 });
