@@ -13,25 +13,29 @@ import { z } from 'zod';
 
 const targetCommon = {
   concurrency: z.int().min(1).default(8).describe('Most requests in flight at once to this target.'),
-  rpm: z.number().positive().optional().describe('Requests-per-minute limit (absent = unlimited).'),
+  rpm: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Requests-per-minute limit (absent = unlimited; remote targets).'),
   tpm: z
     .number()
     .positive()
     .optional()
-    .describe('Tokens-per-minute limit, prompt + completion (absent = unlimited).'),
+    .describe('Tokens-per-minute limit, prompt + completion (absent = unlimited; remote targets).'),
   // (at most a day: a timer past 2^31-1 ms fires at once in Node, and every request would time out)
   timeoutMs: z
     .int()
     .min(1)
     .max(86_400_000)
     .default(60_000)
-    .describe('Per-request timeout in milliseconds (at most a day).'),
+    .describe('Per-request timeout in milliseconds (at most a day; remote targets).'),
   retries: z
     .int()
     .min(0)
     .default(4)
     .describe(
-      'Retries of a retryable failure (429 other than a spent quota, 5xx, timeout, network, malformed or empty reply).',
+      'Retries of a retryable failure (429 other than a spent quota, 5xx, timeout, network, malformed or empty reply; remote targets).',
     ),
   temperature: z.number().min(0).max(2).optional().describe('Default sampling temperature.'),
   maxTokens: z.int().min(1).optional().describe('Default cap on completion tokens.'),
