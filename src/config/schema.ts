@@ -595,8 +595,9 @@ const trlTrainSchema = z
       })
       .optional()
       .describe('LoRA adapters (absent = full fine-tuning).'),
-    serveBaseURL: z
-      .url()
+    // (http only: the trained model becomes the spec openai:<model>@<url>, which refuses any other
+    // scheme — after the training, not before it)
+    serveBaseURL: httpURL
       .optional()
       .describe('OpenAI-compatible URL that serves the trained model (e.g. vLLM).'),
     servedModel: z

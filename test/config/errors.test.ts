@@ -139,6 +139,13 @@ const cases: Case[] = [
     message: 'targets.j.timeoutMs: expected a number ≤ 86400000, got 3000000000 (breakfix.yaml:5)',
   },
   {
+    // (the trained model is reached there as an openai target, whose requests are HTTP)
+    name: 'a trained-model server URL that is not http',
+    yaml: 'train:\n  trl:\n    serveBaseURL: ftp://gpu-box/v1\n',
+    message:
+      'train.trl.serveBaseURL: expected an http:// or https:// URL such as http://localhost:8000/v1 (breakfix.yaml:3)',
+  },
+  {
     name: 'section of the wrong shape',
     yaml: 'redteam: 5\n',
     message: 'redteam: expected a mapping, got a number (breakfix.yaml:1)',
