@@ -31,7 +31,7 @@ targets:
 roles:
   target: candidate
   # attacker: judge           # absent: the offline search attacker
-  # judge: judge              # absent: offline judges
+  # judge: judge              # every judge kind not set under judges; absent: offline
   # teacher: judge            # absent: style-guide safe responses
 
 redteam:
@@ -48,9 +48,9 @@ bench:
   #     fields: { text: prompt, category: harm }
   #     kind: harmful
 
-judges:
-  refusal: offline            # or a target name
-  severity: offline
+# judges:                     # a kind left out: roles.judge's, else offline
+#   refusal: offline          # or a target name
+#   severity: offline
 
 train:
   backend: embedded           # embedded | trl | command

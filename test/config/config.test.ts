@@ -90,6 +90,19 @@ describe('defaults', () => {
     ]);
   });
 
+  it('the starter config: uncommenting roles.judge makes it the judge of every kind', () => {
+    const withJudge = STARTER_CONFIG.replace(/^ {2}# judge: judge {14}#.*$/m, '  judge: embedded:base');
+    expect(withJudge).not.toBe(STARTER_CONFIG);
+    const c = parseConfig(withJudge, 'breakfix.yaml');
+    expect(c.roles.judge).toBe('embedded:base');
+    expect(c.judges).toMatchObject({
+      refusal: 'embedded:base',
+      severity: 'embedded:base',
+      groundedness: 'embedded:base',
+      jailbreak: 'embedded:base',
+    });
+  });
+
   it('the starter config written by `init` is valid and equals the defaults where it is silent', () => {
     const c = parseConfig(STARTER_CONFIG, 'breakfix.yaml');
     expect(c.targets.candidate).toMatchObject({ type: 'embedded', model: 'base' });
