@@ -8,6 +8,7 @@ import {
   type Config,
   ConfigValidationError,
   configJsonSchema,
+  modelRefs,
   redactConfig,
   unsetTargets,
 } from '../config/index.js';
@@ -58,7 +59,11 @@ file, line and field.`,
       try {
         const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
-        const warnings = [...literalSecretWarnings(ctx.configFile), ...trainerWarnings(ctx.config)];
+        const warnings = [
+          ...literalSecretWarnings(ctx.configFile),
+          ...targetWarnings(ctx.config),
+          ...trainerWarnings(ctx.config),
+        ];
         ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data, config: shown }, () =>
           [
             `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
@@ -144,6 +149,22 @@ function literalSecretWarnings(file?: string): string[] {
     }
   });
   return out;
+}
+
+/** Remote targets that no role or judge uses while the model under test is the built-in embedded
+ * default: the usual slip is a `targets.<mine>` with no `roles.target`, and a run that measures the
+ * embedded model instead of the one written down. (`--target <name>` uses one too: a warning only.) */
+export function targetWarnings(config: Config): string[] {
+  const testee = config.targets[config.roles.target];
+  if (config.roles.target !== 'candidate' || testee?.type !== 'embedded' || testee.model !== 'base')
+    return [];
+  const used = new Set(modelRefs(config));
+  return Object.entries(config.targets)
+    .filter(([name, t]) => t.type !== 'embedded' && !used.has(name))
+    .map(
+      ([name]) =>
+        `targets.${name} is used by no role or judge, and roles.target is candidate, the embedded base model: set roles.target: ${name} to test it (or pass --target ${name})`,
+    );
 }
 
 /** Settings that load but would fail later, after training: a TRL model with no server to reach it

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { targetWarnings } from '../../src/cli/config.js';
 import { STARTER_CONFIG } from '../../src/cli/starter-config.js';
 import {
   configJsonSchema,
@@ -249,6 +250,23 @@ describe('literal secret headers', () => {
       );
     });
     expect(shown).toContain('"X-Team":"red"');
+  });
+});
+
+describe('config check warnings', () => {
+  it('a remote target that no role or judge names, while the model under test is the embedded default, is named', () => {
+    // The first-user slip: targets.mymodel written, roles.target left out, and the cycle measures
+    // the built-in embedded model instead.
+    const remote =
+      'targets:\n  mymodel:\n    type: openai\n    baseURL: http://localhost:8000/v1\n    model: llama\n';
+    expect(targetWarnings(parseConfig(remote, 'x.yaml'))).toEqual([
+      expect.stringMatching(
+        /^targets\.mymodel is used by no role or judge, and roles\.target is candidate, the embedded base model: .*roles\.target: mymodel/,
+      ),
+    ]);
+    expect(targetWarnings(parseConfig(`${remote}roles:\n  target: mymodel\n`, 'x.yaml'))).toEqual([]);
+    expect(targetWarnings(parseConfig(`${remote}roles:\n  judge: mymodel\n`, 'x.yaml'))).toEqual([]);
+    expect(targetWarnings(parseConfig('', 'x.yaml'))).toEqual([]);
   });
 });
 
