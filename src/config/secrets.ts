@@ -18,13 +18,13 @@ export function isSecretKey(key: string): boolean {
 
 /** Name parts that mark an environment variable as a secret: HF_TOKEN, OPENAI_API_KEY, DB_PASSWORD,
  * GITHUB_AUTH, AWS_SECRET_ACCESS_KEY, also camelCase (apiKey) and the common run-together forms
- * (APIKEY, AUTHTOKEN). Whole parts only: MONKEY, PASSPORT, AUTHOR are not secrets. */
+ * (APIKEY, AUTHTOKEN). Whole parts only: MONKEY, PASSPORT, AUTHOR are not secrets; nor is TOKENS,
+ * since config field names are read by this too and maxTokens is a count. */
 const SECRET_PARTS = new Set([
   'KEY',
   'KEYS',
   'APIKEY',
   'TOKEN',
-  'TOKENS',
   'AUTHTOKEN',
   'ACCESSTOKEN',
   'SECRET',

@@ -24,7 +24,16 @@ describe('secrets from the environment, by the variable name', () => {
       'MY_APIKEY',
     ])
       expect(isSecretVariable(name), name).toBe(true);
-    for (const name of ['MONKEY', 'PASSPORT_NO', 'AUTHOR', 'HOME', 'TOKENIZER_PATH', 'OUT_DIR'])
+    for (const name of [
+      'MONKEY',
+      'PASSPORT_NO',
+      'AUTHOR',
+      'HOME',
+      'TOKENIZER_PATH',
+      'OUT_DIR',
+      'maxTokens',
+      'thinkingTokens',
+    ])
       expect(isSecretVariable(name), name).toBe(false);
   });
 
