@@ -2,13 +2,21 @@
 // are stored yet), with their status against earlier rounds.
 import type { Command } from 'commander';
 import type { Vulnerability } from '../core/index.js';
-import { resolveRound, resolveRun, vulnerabilitiesOf } from '../fix/index.js';
+import {
+  type IdentifyTally,
+  resolveRound,
+  resolveRun,
+  roundAttempts,
+  tallyOutcomes,
+  vulnerabilitiesOf,
+} from '../fix/index.js';
 import {
   type CommonOptions,
   ExitCode,
   loadContext,
   runAction,
   terminalText,
+  undecidedHarmHint,
   wholeNumber,
   withCommonOptions,
 } from './common.js';
@@ -26,11 +34,26 @@ export function parseRound(value: string | undefined): number | undefined {
 /** Categories and technique ids come from user files. */
 const clean = (s: string) => terminalText(s);
 
+/** The round's attempts by outcome: what the rates stand on, and what they leave out. */
+function outcomesLine(t: IdentifyTally): string {
+  return `attempts: ${t.decided} decided · ${t.errors} error · ${t.undetermined} undetermined (error and undetermined are never counted as safe)`;
+}
+
 /** `vulns` the rows shown; `all` the round's whole set, which the status counts are of (a --limit
- * shows the top rows, not a round with fewer vulnerabilities). */
-export function renderVulnsTable(vulns: Vulnerability[], heading: string, all = vulns): string {
-  if (vulns.length === 0)
-    return `${heading}\nno vulnerabilities: no attack succeeded (see errors and undetermined in breakfix redteam).`;
+ * shows the top rows, not a round with fewer vulnerabilities); `tally` the round's attempts. */
+export function renderVulnsTable(
+  vulns: Vulnerability[],
+  heading: string,
+  all = vulns,
+  tally?: IdentifyTally,
+): string {
+  if (vulns.length === 0) {
+    const none =
+      tally && tally.decided === 0 && tally.errors + tally.undetermined > 0
+        ? 'no vulnerabilities listed, and nothing is known to be safe: no attempt of this round could be decided.'
+        : 'no vulnerabilities: no decided attempt succeeded.';
+    return [heading, none, ...(tally ? [outcomesLine(tally)] : [])].join('\n');
+  }
   const rows = vulns.map((v, i) => [
     String(i + 1),
     clean(v.category),
@@ -70,6 +93,7 @@ export function renderVulnsTable(vulns: Vulnerability[], heading: string, all = 
     ...rows.map(line),
     '',
     counts,
+    ...(tally ? [outcomesLine(tally)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
   ].join('\n');
 }
@@ -98,7 +122,8 @@ cycle's retest sends each open one again, so these are the ones whose retest end
 undetermined); its figures are those of the round that last measured it.
 
 Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, regressed or untested),
-2 bad input (unknown run, bad --round), 3 runtime failure.`,
+2 bad input (unknown run, bad --round), 3 runtime failure, or none open but the round's attempts
+cannot say so: none decided, or more in error than cycle.criteria.errorRate allows (0 by default).`,
     )
     .action(
       runAction(async (opts: VulnsOptions) => {
@@ -108,17 +133,37 @@ Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, re
         try {
           const run = resolveRun(ctx.existingStore, opts.run);
           const r = resolveRound(ctx.store, run.id, round);
-          const vulns = vulnerabilitiesOf(ctx.store, run.id, r);
+          const attempts = roundAttempts(ctx.store, run.id, r);
+          const vulns = vulnerabilitiesOf(ctx.store, run.id, r, attempts);
           const shown = limit ? vulns.slice(0, limit) : vulns;
           const open = vulns.filter((v) => v.status !== 'fixed').length;
-          ctx.out({ runId: run.id, round: r, open, vulnerabilities: shown }, () =>
+          // What the rates stand on, and the attempts they leave out (never counted as safe).
+          const tally = tallyOutcomes(attempts);
+          ctx.out({ runId: run.id, round: r, open, outcomes: tally, vulnerabilities: shown }, () =>
             renderVulnsTable(
               shown,
               `vulnerabilities · run ${run.id} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
               vulns,
+              tally,
             ),
           );
-          return open > 0 ? ExitCode.findings : ExitCode.ok;
+          if (open > 0) return ExitCode.findings;
+          // Nothing open is "nothing broke" only when attempts were decided and none failed to run:
+          // a round whose every attempt errored lists no vulnerability, and is not a clean pass.
+          if (attempts.length > 0 && tally.decided === 0) {
+            process.stderr.write(
+              `breakfix: no attempt of round ${r} could be decided (${tally.undetermined} undetermined, ${tally.errors} error): nothing is known to be safe\n${tally.undetermined ? `${undecidedHarmHint(ctx.config)}\n` : ''}`,
+            );
+            return ExitCode.runtime;
+          }
+          const tolerance = ctx.config.cycle.criteria.errorRate;
+          if (attempts.length > 0 && tally.errors / attempts.length > tolerance) {
+            process.stderr.write(
+              `breakfix: ${tally.errors} of ${attempts.length} attempts of round ${r} ended in error (more than cycle.criteria.errorRate ${tolerance}): none open stands on the other ${attempts.length - tally.errors}\n`,
+            );
+            return ExitCode.runtime;
+          }
+          return ExitCode.ok;
         } finally {
           await ctx.close();
         }

@@ -53,6 +53,7 @@ export {
   heldOutTexts,
   resolveRound,
   resolveRun,
+  roundAttempts,
   vulnerabilitiesOf,
 } from './select.js';
 export { createCommandTrainer } from './train/command.js';

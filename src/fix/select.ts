@@ -1,6 +1,6 @@
 // Helpers shared by the fix commands and the cycle: which run and round, which texts are held out,
 // which records a round curates against and trains on.
-import type { Seed, TrainingRecord, Vulnerability } from '../core/index.js';
+import type { Attempt, Seed, TrainingRecord, Vulnerability } from '../core/index.js';
 import { BreakfixError } from '../core/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { identifyVulnerabilities } from './identify/vulnerabilities.js';
@@ -44,16 +44,26 @@ export function resolveRound(store: Store, runId: string, round?: number): numbe
   return rounds[0] ?? 0;
 }
 
+/** A round's attempts (the red team's and the retest's). Attempts of a plain red-team run carry no
+ * round: they are that run's round 0. */
+export function roundAttempts(store: Store, runId: string, round: number): Attempt[] {
+  const attempts = store.listAttempts({ runId, round });
+  if (attempts.length === 0 && round === 0)
+    return store.listAttempts({ runId }).filter((a) => a.round === undefined);
+  return attempts;
+}
+
 /** A round's vulnerabilities, identified from its attempts against the stored earlier rounds and
  * saved when they differ from the stored set: a red-team run resumed with a larger budget has more
  * attempts than when its vulnerabilities were first listed, and a stale set would hide what the new
  * attempts broke (identification is deterministic, so a finished round's set never changes). */
-export function vulnerabilitiesOf(store: Store, runId: string, round: number): Vulnerability[] {
+export function vulnerabilitiesOf(
+  store: Store,
+  runId: string,
+  round: number,
+  attempts: Attempt[] = roundAttempts(store, runId, round),
+): Vulnerability[] {
   const stored = store.listVulnerabilities(runId, round);
-  let attempts = store.listAttempts({ runId, round });
-  // Attempts of a plain red-team run carry no round: they are that run's round 0.
-  if (attempts.length === 0 && round === 0)
-    attempts = store.listAttempts({ runId }).filter((a) => a.round === undefined);
   if (attempts.length === 0) return stored;
   const history: Vulnerability[][] = [];
   for (let r = 0; r < round; r++) history.push(store.listVulnerabilities(runId, r));

@@ -64,6 +64,44 @@ describe('breakfix vulns / curate / train', () => {
     }
   }, 30_000);
 
+  it('vulns on a round that decided nothing, or failed some requests, is no clean pass: exit 3, the outcomes shown', async () => {
+    const make = (name: string, outcomes: ('error' | 'undetermined' | 'failure')[]) => {
+      const file = join(dir, name);
+      const store = openStore(file);
+      const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+      const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en' });
+      store.saveAttempts(
+        outcomes.map((outcome, i) => attemptFor(seeds[i], { outcome, runId: run.id, round: 0 })),
+      );
+      store.upsertRound(run.id, 0, { status: 'done' });
+      store.close();
+      return file;
+    };
+    const none = make('none.db', ['error', 'error', 'undetermined']);
+    const text = await runCli(['vulns', '--store', none], { cwd: dir });
+    expect(text.code, text.stderr).toBe(3);
+    expect(text.stdout).not.toMatch(/no attack succeeded/);
+    expect(text.stdout).toMatch(/nothing is known to be safe/);
+    expect(text.stdout).toContain('attempts: 0 decided · 2 error · 1 undetermined');
+    expect(text.stderr).toMatch(/no attempt of round 0 could be decided \(1 undetermined, 2 error\)/);
+    const json = await runCli(['vulns', '--store', none, '--json'], { cwd: dir });
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      open: 0,
+      outcomes: { decided: 0, errors: 2, undetermined: 1 },
+    });
+    // Decided attempts that all failed, beside one request that failed: errorRate (0) is exceeded.
+    const partly = await runCli(['vulns', '--store', make('partly.db', ['failure', 'failure', 'error'])], {
+      cwd: dir,
+    });
+    expect(partly.code).toBe(3);
+    expect(partly.stderr).toMatch(/1 of 3 attempts of round 0 ended in error/);
+    // All decided, none broke: the clean pass.
+    const clean = await runCli(['vulns', '--store', make('clean.db', ['failure', 'failure'])], { cwd: dir });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('attempts: 2 decided · 0 error · 0 undetermined');
+  }, 60_000);
+
   it('vulns --limit shows the top rows; its status counts are of the whole round', async () => {
     const all = JSON.parse((await runCli(['vulns', '--store', db, '--json'], { cwd: dir })).stdout);
     expect(all.vulnerabilities.length).toBeGreaterThan(1);
