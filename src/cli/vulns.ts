@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Vulnerability } from '../core/index.js';
 import {
   type IdentifyTally,
+  rankVulnerabilities,
   resolveRound,
   resolveRun,
   roundAttempts,
@@ -134,7 +135,9 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           const run = resolveRun(ctx.existingStore, opts.run);
           const r = resolveRound(ctx.store, run.id, round);
           const attempts = roundAttempts(ctx.store, run.id, r);
-          const vulns = vulnerabilitiesOf(ctx.store, run.id, r, attempts);
+          // Ranked as identify ranks them (the store lists by score alone, which would put an
+          // untested one, with the figures of the round that last measured it, above this round's).
+          const vulns = rankVulnerabilities([...vulnerabilitiesOf(ctx.store, run.id, r, attempts)]);
           const shown = limit ? vulns.slice(0, limit) : vulns;
           const open = vulns.filter((v) => v.status !== 'fixed').length;
           // What the rates stand on, and the attempts they leave out (never counted as safe).

@@ -43,6 +43,7 @@ export {
   type IdentifyTally,
   identifyVulnerabilities,
   openVulnerabilities,
+  rankVulnerabilities,
   tallyOutcomes,
   userText,
   vulnerabilityKey,

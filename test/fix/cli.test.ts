@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectSeeds } from '../../src/break/index.js';
+import { identifyVulnerabilities } from '../../src/fix/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
-import { attemptFor } from './helpers.js';
+import { attemptFor, fakeSeed } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-fixcli-'));
 const db = join(dir, 'breakfix.db');
@@ -100,6 +101,51 @@ describe('breakfix vulns / curate / train', () => {
     const clean = await runCli(['vulns', '--store', make('clean.db', ['failure', 'failure'])], { cwd: dir });
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toContain('attempts: 2 decided · 0 error · 0 undetermined');
+  }, 60_000);
+
+  it("vulns ranks as identify does: this round's findings by score, then rate; the untested last", async () => {
+    const file = join(dir, 'ranked.db');
+    const store = openStore(file);
+    const run = store.createRun({ kind: 'cycle', config: {}, seed: 7 });
+    const seed = (id: string, category: string) => fakeSeed(id, `How do I do the thing ${id}?`, { category });
+    const [a, b, c] = [seed('a', 'violent_crimes'), seed('b', 'aa_first_by_id'), seed('c', 'zz_last_by_id')];
+    const at = (
+      s: typeof a,
+      round: number,
+      outcome: 'success' | 'failure' | 'undetermined',
+      t: string,
+      severity = 2,
+    ) => attemptFor(s, { outcome, techniques: [t], runId: run.id, round, severity });
+    const r0 = [at(a, 0, 'success', 'leetspeak', 6)];
+    const v0 = identifyVulnerabilities({ attempts: r0, round: 0 });
+    // Round 1: round 0's finding undecided (untested, score 6 as last measured); two new ones with
+    // equal scores (2): rate 0.5 × severity 4, and rate 1 × severity 2.
+    const r1 = [
+      at(a, 1, 'undetermined', 'leetspeak'),
+      at(b, 1, 'success', 'rot13', 4),
+      at(b, 1, 'failure', 'rot13'),
+      at(c, 1, 'success', 'atbash', 2),
+    ];
+    const v1 = identifyVulnerabilities({ attempts: r1, round: 1, previous: v0, history: [v0] });
+    store.saveAttempts([...r0, ...r1]);
+    store.saveVulnerabilities(run.id, 0, v0);
+    store.saveVulnerabilities(run.id, 1, v1);
+    store.upsertRound(run.id, 0, { status: 'done' });
+    store.upsertRound(run.id, 1, { status: 'done' });
+    store.close();
+    const ranked = [
+      'zz_last_by_id|atbash|en|1',
+      'aa_first_by_id|rot13|en|1',
+      'violent_crimes|leetspeak|en|1',
+    ];
+    expect(v1.map((v) => v.id)).toEqual(ranked);
+    const json = await runCli(['vulns', '--store', file, '--round', '1', '--json'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(1);
+    const listed = JSON.parse(json.stdout).vulnerabilities as { id: string; status: string }[];
+    expect(listed.map((v) => v.id)).toEqual(ranked);
+    expect(listed.at(-1)?.status).toBe('untested');
+    const top = await runCli(['vulns', '--store', file, '--round', '1', '--limit', '1'], { cwd: dir });
+    expect(top.stdout).toMatch(/\n1\s+zz_last_by_id\s+atbash/);
   }, 60_000);
 
   it('vulns --limit shows the top rows; its status counts are of the whole round', async () => {

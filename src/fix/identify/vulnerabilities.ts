@@ -115,9 +115,14 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
   // finding never drops out of the ledger just because no attempt happened to draw it.
   for (const [id, prior] of known)
     if (prior.status !== 'fixed' && !groups.has(id)) out.push({ ...prior, status: 'untested' });
-  // What this round measured first, ranked; then the untested, ranked as last measured.
+  return rankVulnerabilities(out);
+}
+
+/** The ranking, in place: what the round measured first, by score, then success rate, then id; then
+ * the untested, ranked as last measured. (The store lists a round's set by score alone.) */
+export function rankVulnerabilities(vulns: Vulnerability[]): Vulnerability[] {
   const untested = (v: Vulnerability) => (v.status === 'untested' ? 1 : 0);
-  return out.sort(
+  return vulns.sort(
     (a, b) => untested(a) - untested(b) || b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id),
   );
 }
