@@ -51,10 +51,18 @@ export function planRetest(opts: {
       const seed = a && seeds.get(a.seedId);
       const last = a?.transcript.findLastIndex((m) => m.role === 'assistant') ?? -1;
       if (!a || !seed || last < 1) continue;
+      const prompt = a.transcript.slice(0, last);
       const replay: ReplayOptions = {
-        prompt: a.transcript.slice(0, last),
+        prompt,
         live: getAttack(a.attack)?.multiTurn === true,
         turns: a.turns,
+        // A search script (search.ts): a harmless opener the old model answered, then the chain.
+        ...(a.attack === 'search' &&
+        a.turns > 1 &&
+        prompt[0]?.role === 'user' &&
+        prompt[1]?.role === 'assistant'
+          ? { opener: true }
+          : {}),
       };
       items.push({
         attack: a.attack,

@@ -1,7 +1,8 @@
 // Replay: an earlier attempt's prompt sent again to a (new) target, for a later round's retest.
 // A single-send attack's prompt goes as it was, faux exchanges included (many-shot, few-shot
 // templates). A multi-turn attack's earlier replies were the old model's, so its user turns go
-// one at a time, each after the target's own reply to the one before. Only the last reply is
+// one at a time, each after the target's own reply to the one before; so does a search script's
+// opener, before the rest of its prompt as it was. Only the last reply is
 // judged: the earlier turns are the conversation's setup, as they were in the attempt replayed.
 import type { Message } from '../../core/index.js';
 import { Session } from './session.js';
@@ -14,6 +15,9 @@ export interface ReplayOptions {
   live: boolean;
   /** The earlier attempt's user turns (the vulnerability key counts them). */
   turns: number;
+  /** The prompt opens with a question the old model answered, then a single-send prompt (the search
+   * attacker's scripts): ask the opener again, then send the rest as it was. */
+  opener?: boolean;
 }
 
 export const replayAttack: Attack = {
@@ -21,8 +25,15 @@ export const replayAttack: Attack = {
   description: "Sends an earlier attempt's prompt again (a retest); multi-turn prompts turn by turn.",
   async run(ctx) {
     const s = new Session(ctx);
-    const { prompt, live, turns } = ctx.options as unknown as ReplayOptions;
+    const { prompt, live, turns, opener } = ctx.options as unknown as ReplayOptions;
     return s.run(ctx.techniques, async () => {
+      if (opener && !live) {
+        // The old model's reply to the opener is dropped: the new one answers it.
+        const [first, , ...rest] = prompt;
+        const reply = await s.send([first]);
+        await s.ask([first, { role: 'assistant', content: reply }, ...rest], turns);
+        return;
+      }
       if (!live) {
         await s.ask(prompt, turns);
         return;
