@@ -160,6 +160,8 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
   const outcomes: { round: number; model: string; metrics: RoundMetrics }[] = [];
 
   for (let round = 0; round <= maxRounds; round++) {
+    // A round whose red team decided nothing stopped the run (break, below): this resume attacks again.
+    const failedBefore = store.getRounds(runId).some((r) => r.round === round && r.status === 'failed');
     store.upsertRound(runId, round, { model: model.id, status: 'running' });
     const target = ctx.target(model.target);
     progress.log(`round ${round}: model ${model.id}`);
@@ -221,8 +223,11 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
     // break: the red team attacks what is left.
     const redteam = await step(store, runId, round, 'break', async () => {
       progress.log(`round ${round}: break`);
+      // After that stop, the attempts that ended in error are run again, for a target fixed in between
+      // (request pacing may change on resume); any other resume keeps them, as an uninterrupted run does.
       const summary = await runRedteam({
         ...attacking,
+        retryErrors: failedBefore,
         templates: ctx.templates,
         persona: config.redteam.persona,
         techniques: config.redteam.techniques,
@@ -234,19 +239,31 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         attackOptions: attackOptions(config.redteam.attacks),
         split: 'attack',
       });
+      if (summary.attempts > 0 && summary.success + summary.failure === 0) {
+        // Nothing decided: the target or the judges failed throughout. Say so instead of reporting a
+        // round with no failures as if the model were safe; the step stays unmarked, so a resume
+        // attacks again rather than read back this result and stop on it.
+        store.upsertRound(runId, round, { status: 'failed' });
+        store.updateRun(runId, { status: 'failed' });
+        throw new BreakfixError(
+          `round ${round}: all ${summary.attempts} red-team attempts ended in error or undetermined` +
+            (summary.firstError ? ` (first error: ${summary.firstError})` : ''),
+          'round_failed',
+          summary.error > 0
+            ? 'check the target with `breakfix chat --target …` (request pacing — timeoutMs, retries, rpm, tpm — may change), then `breakfix cycle --resume`: it runs the attempts that ended in error again'
+            : "the judges could decide none of the target's answers, and a resume would read them the same way (a run keeps its target and judges): start a new cycle once they are fixed (a real model's prose needs an LLM harm judge: judges.severity)",
+        );
+      }
       return summary;
     });
-
     if (redteam.attempts > 0 && redteam.success + redteam.failure === 0) {
-      // Nothing decided: the target or the judges failed throughout. Say so instead of reporting a
-      // round with no failures as if the model were safe.
+      // A break step stored that way by an earlier breakfix (this one leaves it unmarked, above).
       store.upsertRound(runId, round, { status: 'failed' });
       store.updateRun(runId, { status: 'failed' });
       throw new BreakfixError(
-        `round ${round}: all ${redteam.attempts} red-team attempts ended in error or undetermined` +
-          (redteam.firstError ? ` (first error: ${redteam.firstError})` : ''),
+        `round ${round}: all ${redteam.attempts} red-team attempts ended in error or undetermined`,
         'round_failed',
-        'check the target with `breakfix chat --target …`, then `breakfix cycle --resume`',
+        'this run stored that result as its break step: start a new cycle',
       );
     }
 

@@ -1,0 +1,71 @@
+// A round whose red team decided nothing stops the cycle (never a round reported as safe); its resume
+// must attack again, not read that result back and stop on it for ever. SCRIPTED FAKE targets over
+// real HTTP (test/break/redteam-fakes.ts) stand in for a model that is down, then back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import type { BreakfixError, Progress, Target } from '../../src/core/index.js';
+import { runCycle } from '../../src/cycle/index.js';
+import { openStore } from '../../src/store/index.js';
+import { scripted } from '../break/redteam-fakes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-round-failed-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Round 0 only: bench, red team, identify; nothing is trained.
+const config = parseConfig(`seed: 3
+redteam:
+  persona: low_skill
+  budget: { attempts: 3 }
+bench:
+  suites: [harmful]
+cycle:
+  maxRounds: 0
+  minRounds: 0
+  benchLimit: 2
+`);
+const quiet: Progress = { log() {}, start() {}, tick() {}, done() {} };
+const REFUSAL = "I can't help with that. It could hurt people.";
+
+async function cycleOn(file: string, target: Target, resume: boolean) {
+  const store = openStore(file);
+  try {
+    return await runCycle({ config, store, target: () => target, progress: quiet }, { resume });
+  } finally {
+    store.close();
+  }
+}
+
+describe('a round whose red team decided nothing', () => {
+  it('stops the run; a resume once the target answers runs the failed attempts again and goes on', async () => {
+    const file = join(dir, 'errors.db');
+    const down = await scripted(() => '', { faults: { probability: 1, kinds: ['server_500'] } });
+    const err = (await cycleOn(file, down.target, false).catch((e) => e)) as BreakfixError;
+    expect(err.code).toBe('round_failed');
+    expect(err.message).toMatch(/all 3 red-team attempts ended in error or undetermined/);
+    expect(err.hint).toMatch(/runs the attempts that ended in error again/);
+
+    const up = await scripted(() => REFUSAL, { timeoutMs: 60_000 });
+    const result = await cycleOn(file, up.target, true);
+    expect(result.resumed).toBe(true);
+    // The red team's three attempts were sent again, decided, and replaced the errors in place.
+    expect(result.rounds[0]).toMatchObject({ asr: 0, errors: 0 });
+    const store = openStore(file);
+    const attempts = store.listAttempts({ runId: result.runId, round: 0 });
+    store.close();
+    expect(attempts.map((a) => a.outcome)).toEqual(['failure', 'failure', 'failure']);
+    expect(up.server.requests).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('answers no judge can decide: the hint says a resume would read them the same way', async () => {
+    const file = join(dir, 'garbled.db');
+    const garbled = await scripted(() => 'zzz qqq xxv', { timeoutMs: 60_000 });
+    for (const resume of [false, true]) {
+      const err = (await cycleOn(file, garbled.target, resume).catch((e) => e)) as BreakfixError;
+      expect(err.code, `resume ${resume}`).toBe('round_failed');
+      expect(err.hint).toMatch(/start a new cycle/);
+    }
+  }, 120_000);
+});
