@@ -150,6 +150,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               retest_asr: r.retest_asr,
               vulnerabilities_new: r.vulnerabilities_new,
               vulnerabilities_fixed: r.vulnerabilities_fixed,
+              vulnerabilities_regressed: r.vulnerabilities_regressed,
               vulnerabilities_open: r.vulnerabilities_open,
               vulnerabilities_untested: r.vulnerabilities_untested,
               dr1: r.dr1,
@@ -182,6 +183,14 @@ function pct(v: number | null): string {
   return v === null ? '—' : `${(v * 100).toFixed(1)}%`;
 }
 
+function openCell(r: CycleResult['rounds'][number]): string {
+  const parts = [
+    ...(r.vulnerabilities_regressed ? [`${r.vulnerabilities_regressed} regressed`] : []),
+    ...(r.vulnerabilities_untested ? [`${r.vulnerabilities_untested} untested`] : []),
+  ];
+  return parts.length ? `${r.vulnerabilities_open} (${parts.join(', ')})` : String(r.vulnerabilities_open);
+}
+
 export function renderTable(result: CycleResult, report: string, seconds: number): string {
   const head = [
     'round',
@@ -212,10 +221,8 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     pct(r.retest_asr),
     String(r.vulnerabilities_new),
     String(r.vulnerabilities_fixed),
-    // (untested ones are open too, but unmeasured this round)
-    r.vulnerabilities_untested
-      ? `${r.vulnerabilities_open} (${r.vulnerabilities_untested} untested)`
-      : String(r.vulnerabilities_open),
+    // (regressed ones are open, broken again after a fix; untested ones open, unmeasured this round)
+    openCell(r),
     `${r.errors}/${r.undetermined}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

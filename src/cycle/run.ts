@@ -88,6 +88,8 @@ export interface CycleRoundSummary {
   undetermined: number;
   vulnerabilities_new: number;
   vulnerabilities_fixed: number;
+  /** Fixed in an earlier round, broken again in this one (counted in open too). */
+  vulnerabilities_regressed: number;
   /** Listed and not fixed (new, persisting, regressed, untested). */
   vulnerabilities_open: number;
   /** Open when last seen and decided by nothing this round. */
@@ -668,7 +670,7 @@ function initialModel(config: Config, store: Store, runId: string): ModelRef {
   return ref;
 }
 
-function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSummary {
+export function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSummary {
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
     round,
@@ -685,6 +687,7 @@ function summarise(round: number, model: string, m: RoundMetrics): CycleRoundSum
     undetermined: n(m.undetermined) ?? 0,
     vulnerabilities_new: n(m.vulnerabilities_new) ?? 0,
     vulnerabilities_fixed: n(m.vulnerabilities_fixed) ?? 0,
+    vulnerabilities_regressed: n(m.vulnerabilities_regressed) ?? 0,
     // Every listed vulnerability not fixed: new, persisting, regressed and untested.
     vulnerabilities_open: (n(m.vulnerabilities) ?? 0) - (n(m.vulnerabilities_fixed) ?? 0),
     vulnerabilities_untested: n(m.vulnerabilities_untested) ?? 0,

@@ -1,0 +1,34 @@
+// The per-round summary `breakfix cycle` prints and returns, from a round's stored metrics.
+import { describe, expect, it } from 'vitest';
+import { renderTable } from '../../src/cli/cycle.js';
+import { roundMetrics } from '../../src/cycle/index.js';
+import { summarise } from '../../src/cycle/run.js';
+
+const bench = { main: { dr3: 0, iprr: 0.8, vprr: 0.02, helpfulness: 0.88 }, heldback: { asr: 0.01 } };
+const redteam = { attempts: 10, success: 1, failure: 8, error: 0, undetermined: 1, asr: 1 / 9 };
+
+describe('cycle summary', () => {
+  it('counts a regression (fixed before, broken again) and shows it beside the open count', () => {
+    // 6 listed: 1 new, 1 persisting, 2 regressed, 1 fixed, 1 untested → 5 open.
+    const vulns = { total: 6, new: 1, persisting: 1, regressed: 2, fixed: 1, untested: 1 };
+    const s = summarise(2, 'round-2', roundMetrics(bench, redteam, vulns));
+    expect(s).toMatchObject({
+      vulnerabilities_new: 1,
+      vulnerabilities_fixed: 1,
+      vulnerabilities_regressed: 2,
+      vulnerabilities_open: 5,
+      vulnerabilities_untested: 1,
+    });
+    const release = { round: 2, model: 'round-2', criteria_met: true, reasons: [], checks: [] };
+    const table = renderTable({ runId: 'run_x', rounds: [s], release, resumed: false }, 'r.html', 1);
+    expect(table).toContain('5 (2 regressed, 1 untested)');
+    const quiet = summarise(
+      1,
+      'round-1',
+      roundMetrics(bench, redteam, { ...vulns, regressed: 0, untested: 0 }),
+    );
+    expect(
+      renderTable({ runId: 'run_x', rounds: [quiet], release, resumed: false }, 'r.html', 1),
+    ).not.toMatch(/regressed|untested/);
+  });
+});
