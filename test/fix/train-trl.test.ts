@@ -147,6 +147,8 @@ describe('trl backend', () => {
       output_dir: join(out, 'dpo'),
       dataset_name: join(out, 'data', 'preference'),
     });
+    // A long (many-shot, multi-turn) prompt is not cut to TRL's default prompt length.
+    expect(dpo.max_prompt_length).toBe(dpo.max_length);
     expect(dpo.dataset_test_split).toBeUndefined();
     const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'), { version: '1.1' });
     expect(accel).toMatchObject({

@@ -257,6 +257,10 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       per_device_train_batch_size: t.dpo.batchSize,
       gradient_accumulation_steps: t.dpo.gradientAccumulation,
       max_length: t.dpo.maxLength,
+      // TRL cuts a DPO prompt to its own max_prompt_length (512 tokens, or 128 with a warning in older
+      // releases), dropping its start: a many-shot or multi-turn prompt would lose the faux exchanges or
+      // turns that make it the attack. Only the whole sequence is bounded, by max_length.
+      max_prompt_length: t.dpo.maxLength,
       gradient_checkpointing: true,
       logging_steps: 5,
       save_strategy: 'no',
