@@ -260,19 +260,20 @@ describe('breakfix redteam: a plan with nothing in it', () => {
   }, 60_000);
 });
 
-describe('breakfix redteam: attacks that need an attacker model', () => {
-  it('--techniques pair with roles.attacker set runs PAIR (not "needs an attacker model", exit 2)', async () => {
-    const { server } = await refuser();
-    const attacker = await scripted(() =>
-      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
-    );
-    const dir = tmp();
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\nroles:\n  attacker: atk\n`,
-    );
-    const r = await runCli(
+/** A target that refuses, a SCRIPTED FAKE attacker that proposes one rephrasing, and a config naming
+ * it roles.attacker (with `targets` and `rest` YAML added); `pair` runs `redteam --techniques pair`
+ * with a budget of 1 into a store of that name. */
+async function pairSetup(targets = '', rest = '') {
+  const { server } = await refuser();
+  const attacker = await scripted(() => JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }));
+  const dir = tmp();
+  const config = join(dir, 'breakfix.yaml');
+  writeFileSync(
+    config,
+    `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\n${targets}roles:\n  attacker: atk\n${rest}`,
+  );
+  const pair = (store: string, ...more: string[]) =>
+    runCli(
       [
         'redteam',
         '-c',
@@ -285,13 +286,20 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
         '1',
         '--concurrency',
         '1',
-        '--json',
         '--no-cache',
         '--store',
-        join(dir, 's.db'),
+        join(dir, store),
+        ...more,
       ],
       dir,
     );
+  return { server, attacker, dir, config, pair };
+}
+
+describe('breakfix redteam: attacks that need an attacker model', () => {
+  it('--techniques pair with roles.attacker set runs PAIR (not "needs an attacker model", exit 2)', async () => {
+    const { server, attacker, pair } = await pairSetup();
+    const r = await pair('s.db', '--json');
     expect(r.stderr).not.toMatch(/needs an attacker model/);
     expect(r.status).toBe(0);
     const sum = JSON.parse(r.stdout) as { attempts: number; failure: number; slices: { attack: object } };
@@ -302,33 +310,11 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
   }, 60_000);
 
   it('redteam.attacks.pair sets PAIR’s size: 2 streams × 2 iterations make 4 target calls', async () => {
-    const { server } = await refuser();
-    const attacker = await scripted(() =>
-      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
+    const { server, dir, config, pair } = await pairSetup(
+      '',
+      'redteam:\n  attacks:\n    pair: { streams: 2, iterations: 2 }\n',
     );
-    const dir = tmp();
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\n` +
-        'roles:\n  attacker: atk\nredteam:\n  attacks:\n    pair: { streams: 2, iterations: 2 }\n',
-    );
-    const base = ['-c', config, '-t', `openai:x@${server.url}`];
-    const r = await runCli(
-      [
-        'redteam',
-        ...base,
-        '--techniques',
-        'pair',
-        '--budget',
-        '1',
-        '--json',
-        '--no-cache',
-        '--store',
-        join(dir, 's.db'),
-      ],
-      dir,
-    );
+    const r = await pair('s.db', '--json');
     expect(r.status, r.stderr).toBe(0);
     expect(server.requests).toBe(4);
     const list = await runCli(['redteam', '-c', config, '--list'], dir);
@@ -340,42 +326,17 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
 
 describe('breakfix redteam: a jailbreak rater that fails on every call', () => {
   it('is said in the summary (text and --json), and the outcomes stay the attack judges’', async () => {
-    const { server } = await refuser();
-    const attacker = await scripted(() =>
-      JSON.stringify({ improvement: 'x', prompt: 'a rephrased request' }),
-    );
     const rater = await scripted(() => 'unused', { faults: { probability: 1, kinds: ['server_500'] } });
-    const dir = tmp();
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `targets:\n  atk: { type: openai, baseURL: "${attacker.server.url}", model: atk, cache: false }\n` +
-        `  rater: { type: openai, baseURL: "${rater.server.url}", model: rater, cache: false, retries: 0 }\n` +
-        'roles:\n  attacker: atk\njudges:\n  jailbreak: rater\n',
+    const { pair } = await pairSetup(
+      `  rater: { type: openai, baseURL: "${rater.server.url}", model: rater, cache: false, retries: 0 }\n`,
+      'judges:\n  jailbreak: rater\n',
     );
-    const args = (store: string, json: boolean) => [
-      'redteam',
-      '-c',
-      config,
-      '-t',
-      `openai:x@${server.url}`,
-      '--techniques',
-      'pair',
-      '--budget',
-      '1',
-      '--concurrency',
-      '1',
-      ...(json ? ['--json'] : []),
-      '--no-cache',
-      '--store',
-      join(dir, store),
-    ];
-    const j = await runCli(args('a.db', true), dir);
+    const j = await pair('a.db', '--json');
     expect(j.status).toBe(0);
     const sum = JSON.parse(j.stdout) as { failure: number; rater: { calls: number; failures: number } };
     expect(sum.failure).toBe(1);
     expect(sum.rater).toMatchObject({ calls: 9, failures: 9 });
-    const t = await runCli(args('b.db', false), dir);
+    const t = await pair('b.db');
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(
       /jailbreak rater: 9 of 9 ratings failed \(first: error: .*check judges\.jailbreak/,
