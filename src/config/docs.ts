@@ -23,6 +23,7 @@ type JsonSchema = {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   format?: string;
+  pattern?: string;
 };
 
 interface Row {
@@ -99,6 +100,9 @@ function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   // (a URL field is written as a URL or a ${VAR} reference: configJsonSchema's allowEnvRefs)
   if (s.anyOf?.some((a) => a.format === 'uri')) return 'URL';
+  // (a number or boolean field may be a whole-value ${VAR} too: its own type is the other branch)
+  const own = s.anyOf?.length === 2 ? s.anyOf.find((a) => a.pattern === undefined) : undefined;
+  if (own) return typeOf({ ...s, ...own, anyOf: undefined });
   if (s.enum) return s.enum.map((v) => `\`${v}\``).join(' \\| ');
   if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'any'}`;
   if (s.type === 'object') return 'mapping';

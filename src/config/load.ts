@@ -108,7 +108,8 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   // A target's unset variable matters only to a command that uses the target: `report` needs no
   // API key, and a judge endpoint one run leaves out must not block it.
   const unsetInTargets = new Map<string, ConfigIssue[]>();
-  const data = interpolate(raw, [], (path, name) => {
+  const whole: PropertyKey[][] = [];
+  const data = interpolate(raw, [], whole, (path, name) => {
     const issue = {
       field: path.join('.'),
       message: `environment variable ${name} is not set`,
@@ -130,7 +131,9 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
       targets[name] = { type: t.type, ...(t.type !== 'embedded' && { model: t.model || 'unset' }) };
   }
 
-  const result = configSchema.safeParse(data, { reportInput: true });
+  let result = configSchema.safeParse(data, { reportInput: true });
+  if (!result.success && typedSubstitutions(data, whole, result.error.issues))
+    result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success)
     throw new ConfigValidationError(toIssues(result.error.issues, data, doc, counter, file));
 
@@ -222,30 +225,72 @@ export function configJsonSchema(): Record<string, unknown> {
 }
 
 /** The file is checked after `${VAR}` interpolation, an editor or CI validator before it: a string
- * with a format (a URL) may also be a `${VAR}` reference, as `baseURL: ${MY_URL:-http://…}`. */
+ * with a format (a URL) may also be a `${VAR}` reference, as `baseURL: ${MY_URL:-http://…}`, and a
+ * number or a boolean a whole-value one, as `concurrency: ${CONC:-8}` (typedSubstitutions). */
 function allowEnvRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowEnvRefs);
   if (!node || typeof node !== 'object') return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, allowEnvRefs(v)]));
-  if (out.type !== 'string' || out.format === undefined) return out;
+  const typed = out.type === 'number' || out.type === 'integer' || out.type === 'boolean';
+  if (!typed && (out.type !== 'string' || out.format === undefined)) return out;
   const { description, default: def, ...rest } = out;
   return {
     ...(description !== undefined && { description }),
     ...(def !== undefined && { default: def }),
-    anyOf: [rest, { type: 'string', pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*' }],
+    anyOf: [
+      rest,
+      typed
+        ? { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$' }
+        : { type: 'string', pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*' },
+    ],
   };
 }
 
 // ── ${ENV} interpolation ────────────────────────────────────────────────────────────────────────
 
 const ENV_REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const WHOLE_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A field whose whole value is one `${VAR}` (`concurrency: ${CONC:-8}`) and that the schema wants as
+ * a number or a boolean takes the variable's text as one, as YAML would have read it written there.
+ * True when any value changed (the config is then parsed again). */
+function typedSubstitutions(
+  data: Record<string, unknown>,
+  whole: readonly PropertyKey[][],
+  issues: readonly z.core.$ZodIssue[],
+): boolean {
+  const substituted = new Set(whole.map((p) => p.join('\u0000')));
+  let changed = false;
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_type' || !substituted.has(issue.path.join('\u0000'))) continue;
+    const parent = issue.path
+      .slice(0, -1)
+      .reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], data);
+    const key = issue.path[issue.path.length - 1];
+    if (!parent || typeof parent !== 'object' || key === undefined) continue;
+    const text = String((parent as Record<PropertyKey, unknown>)[key]).trim();
+    const typed =
+      issue.expected === 'number' && NUMBER.test(text)
+        ? Number(text)
+        : issue.expected === 'boolean' && (text === 'true' || text === 'false')
+          ? text === 'true'
+          : undefined;
+    if (typed === undefined) continue;
+    (parent as Record<PropertyKey, unknown>)[key] = typed;
+    changed = true;
+  }
+  return changed;
+}
 
 function interpolate(
   value: unknown,
   path: PropertyKey[],
+  whole: PropertyKey[][],
   missing: (path: PropertyKey[], name: string) => void,
 ): unknown {
   if (typeof value === 'string') {
+    if (WHOLE_REF.test(value)) whole.push(path);
     let fromEnv = false;
     const out = value.replace(ENV_REF, (whole, escaped: string, name: string, fallback?: string) => {
       if (escaped) return whole.slice(1); // `$${X}` is a literal `${X}`
@@ -265,10 +310,10 @@ function interpolate(
     if (fromEnv && (isSecretKey(key) || path.includes('headers'))) registerSecret(out);
     return out;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], missing));
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], whole, missing));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], missing);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], whole, missing);
     return out;
   }
   return value;

@@ -137,6 +137,53 @@ describe('${ENV} interpolation and secrets', () => {
     ]);
   });
 
+  it('a number or boolean field written as one whole reference takes the value as YAML would', () => {
+    // (references built from DOLLAR so that no string here reads as a template mistake)
+    const DOLLAR = '$';
+    const v = (name: string) => `${DOLLAR}{${name}}`;
+    process.env.BREAKFIX_TEST_CONC = '12';
+    process.env.BREAKFIX_TEST_CACHE = 'false';
+    process.env.BREAKFIX_TEST_MODEL = '123';
+    try {
+      const c = parseConfig(
+        [
+          'targets:',
+          '  j:',
+          '    type: openai',
+          `    model: ${v('BREAKFIX_TEST_MODEL')}`,
+          `    concurrency: ${v('BREAKFIX_TEST_CONC')}`,
+          `    timeoutMs: ${v('BREAKFIX_TEST_UNSET:-9000')}`,
+          `    cache: ${v('BREAKFIX_TEST_CACHE')}`,
+          'redteam:',
+          '  budget:',
+          `    attempts: ${v('BREAKFIX_TEST_UNSET:-40')}`,
+        ].join('\n'),
+        'x.yaml',
+      );
+      const j = c.targets.j;
+      expect(j?.type === 'openai' && [j.model, j.concurrency, j.timeoutMs, j.cache]).toEqual([
+        '123',
+        12,
+        9000,
+        false,
+      ]);
+      expect(c.redteam.budget.attempts).toBe(40);
+      // Text that is no number stays an error naming the field; a reference inside text is text.
+      const target = (concurrency: string) =>
+        `targets:\n  j:\n    type: openai\n    model: m\n    concurrency: ${concurrency}\n`;
+      process.env.BREAKFIX_TEST_CONC = 'lots';
+      expect(() => parseConfig(target(v('BREAKFIX_TEST_CONC')), 'x.yaml')).toThrow(/targets\.j\.concurrency/);
+      process.env.BREAKFIX_TEST_CONC = '12';
+      expect(() => parseConfig(target(`"n${v('BREAKFIX_TEST_CONC')}"`), 'x.yaml')).toThrow(
+        /targets\.j\.concurrency/,
+      );
+    } finally {
+      delete process.env.BREAKFIX_TEST_CONC;
+      delete process.env.BREAKFIX_TEST_CACHE;
+      delete process.env.BREAKFIX_TEST_MODEL;
+    }
+  });
+
   it('an empty variable counts as unset: the default applies', () => {
     // As in the shell's ${X:-default}: `export OPENAI_BASE_URL=` must not send requests to "".
     process.env.BREAKFIX_TEST_MODEL = '';
@@ -320,7 +367,18 @@ describe('JSON Schema', () => {
       >;
       additionalProperties?: boolean;
     };
-    expect(s.properties.seed).toMatchObject({ default: 7, type: 'integer' });
+    // (a number may be written as a whole ${VAR} reference: the other branch)
+    expect(s.properties.seed).toMatchObject({
+      default: 7,
+      anyOf: [{ type: 'integer' }, { type: 'string' }],
+    });
+    const ref = new RegExp(
+      (s.properties.seed as { anyOf: { pattern?: string }[] }).anyOf[1].pattern as string,
+    );
+    const seed = ['$', '{SEED}'].join('');
+    const withDefault = ['$', '{SEED:-7}'].join('');
+    expect([seed, withDefault].map((x) => ref.test(x))).toEqual([true, true]);
+    expect(['7', `x${seed}`, `${seed}x`].map((x) => ref.test(x))).toEqual([false, false, false]);
     expect(s.properties.targets?.description).toMatch(/candidate/);
     expect(s.properties.redteam?.properties).toHaveProperty('persona');
     expect(s.additionalProperties).toBe(false);
