@@ -1,7 +1,7 @@
 // Everything a report shows, read from the store once. Every renderer (HTML, Markdown, JSON, JUnit)
 // is a pure function of ReportData, so a report is reproducible and easy to test.
 import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
-import { identifyVulnerabilities } from '../fix/identify/vulnerabilities.js';
+import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 
@@ -205,7 +205,9 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
       const vulnerabilities =
         single && n === 0
           ? identifyVulnerabilities({ attempts, round: 0 })
-          : store.listVulnerabilities(runId, n);
+          : // ranked as identify and `vulns` rank them (the store lists by score alone: an untested
+            // one, with the figures of the round that last measured it, would lead)
+            rankVulnerabilities(store.listVulnerabilities(runId, n));
       return {
         round: n,
         model: row?.model ?? (single ? run.target : undefined),

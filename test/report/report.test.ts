@@ -96,6 +96,24 @@ describe('collectReportData', () => {
     expect(data.categories).toContain(HOSTILE_CATEGORY);
   });
 
+  it('ranks a round’s vulnerabilities as identify does: this round’s findings before an untested one', () => {
+    const own = buildFixtureStore();
+    try {
+      const [regressed] = own.store.listVulnerabilities(RUN_ID, 2).filter((v) => v.status === 'regressed');
+      // An untested one carries the figures of the round that last measured it: a higher score than
+      // this round's finding, which the store's order (by score) would put first.
+      own.store.saveVulnerabilities(RUN_ID, 2, [
+        { ...regressed, id: 'weapons|(none)|en|1', status: 'untested', score: 0.9 },
+        regressed,
+      ]);
+      const round2 = collectReportData(own.store, RUN_ID).rounds[2];
+      expect(round2.vulnerabilities.map((v) => v.status)).toEqual(['regressed', 'untested']);
+    } finally {
+      own.store.close();
+      rmSync(own.dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown run', () => {
     expect(() => collectReportData(fx.store, 'run_nope')).toThrow(/no run run_nope/);
   });

@@ -9,6 +9,7 @@ import {
   type TrainingRecord,
   withoutTrace,
 } from '../../core/index.js';
+import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
 import { collectReportData, techniqueKey } from '../data.js';
 import { suiteFigureCells } from '../html.js';
@@ -178,7 +179,9 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
         .filter((r) => round === undefined || r.round === round)
         .flatMap((r) => r.vulnerabilities.map((v) => ({ ...v, round: r.round })));
     const rounds = round !== undefined ? [round] : store.getRounds(b).map((r) => r.round);
-    return rounds.flatMap((r) => store.listVulnerabilities(b, r).map((v) => ({ ...v, round: r })));
+    return rounds.flatMap((r) =>
+      rankVulnerabilities(store.listVulnerabilities(b, r)).map((v) => ({ ...v, round: r })),
+    );
   }
   if (a === 'runs' && b && c === 'attempts') {
     requireRun(store, b);
