@@ -4,7 +4,14 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
-import { type Config, DEFAULT_CONFIG_FILE, loadConfig, REDACTED, redactText } from '../config/index.js';
+import {
+  type Config,
+  ConfigValidationError,
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+  REDACTED,
+  redactText,
+} from '../config/index.js';
 import {
   BreakfixError,
   InputError,
@@ -271,6 +278,15 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
     if (err.line !== undefined) out.line = err.line;
     if (err.field) out.field = err.field;
   }
+  // Every issue of a config, each with its own field, line and hint (the fields above are the first's).
+  if (err instanceof ConfigValidationError && err.issues.length > 1)
+    out.issues = err.issues.map((i) => ({
+      message: redactText(i.message),
+      file: i.file,
+      ...(i.line !== undefined && { line: i.line }),
+      ...(i.field && { field: i.field }),
+      ...(i.hint && { hint: redactText(i.hint) }),
+    }));
   return out;
 }
 

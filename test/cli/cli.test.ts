@@ -212,6 +212,24 @@ describe('breakfix CLI', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
 
+  it('config check --json: a file with several issues lists each with its field and line', async () => {
+    const file = join(dir, 'bad-many.yaml');
+    writeFileSync(file, 'seed: x\nredteam:\n  persona: nope\n  maxTurns: 0\n');
+    const r = await runCli(['config', 'check', '--config', file, '--json']);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as {
+      field: string;
+      issues: { field: string; line: number; file: string }[];
+    };
+    expect(out.field).toBe('seed');
+    expect(out.issues.map((i) => `${i.field}@${i.line}`)).toEqual([
+      'seed@1',
+      'redteam.persona@3',
+      'redteam.maxTurns@4',
+    ]);
+    expect(out.issues.every((i) => i.file === file)).toBe(true);
+  });
+
   it('config check reads the files the config names, as a run would: each bad one exits 2 naming it', async () => {
     const d = mkdtempSync(join(tmpdir(), 'bf-check-'));
     const check = async (yaml: string) => {
