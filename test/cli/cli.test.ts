@@ -217,10 +217,11 @@ describe('breakfix CLI', () => {
     writeFileSync(file, 'seed: x\nredteam:\n  persona: nope\n  maxTurns: 0\n');
     const r = await runCli(['config', 'check', '--config', file, '--json']);
     expect(r.code).toBe(2);
-    const out = JSON.parse(r.stdout) as {
-      field: string;
-      issues: { field: string; line: number; file: string }[];
-    };
+    const out = (
+      JSON.parse(r.stdout) as {
+        error: { field: string; issues: { field: string; line: number; file: string }[] };
+      }
+    ).error;
     expect(out.field).toBe('seed');
     expect(out.issues.map((i) => `${i.field}@${i.line}`)).toEqual([
       'seed@1',
