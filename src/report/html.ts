@@ -345,11 +345,22 @@ function benchSection(data: ReportData): string {
  * `unicode-bidi: isolate`: right-to-left text in a reply cannot reorder the report around it; bidi
  * controls themselves are shown by escapeHtml. Not `plaintext` or `dir="auto"`: they made Chromium lay
  * out a 1 MB reply four times slower.) */
+/** Most characters of one message (or trace) a report page shows: a model that rambles on for a
+ * megabyte would make a page of it. The whole text stays in the store, and `breakfix view` shows it. */
+export const SHOWN_CHARS = 20_000;
+
+/** `text` as a `<pre>`, cut at SHOWN_CHARS (never inside a surrogate pair) with what was left out said. */
+function shownPre(text: string): string {
+  if (text.length <= SHOWN_CHARS) return `<pre>${e(text)}</pre>`;
+  const cut = /[\uD800-\uDBFF]/.test(text[SHOWN_CHARS - 1]) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+  return `<pre>${e(text.slice(0, cut))}</pre><p class="note">… ${text.length - cut} more characters not shown here: the whole message is in the store (breakfix view).</p>`;
+}
+
 function messageBody(m: Message): string {
   const split = m.role === 'assistant' ? splitReasoning(m.content) : null;
-  if (!split?.reasoning) return `<pre>${e(m.content)}</pre>`;
+  if (!split?.reasoning) return shownPre(m.content);
   const label = `reasoning trace (${split.reasoning.length} characters${split.unfinished ? ', unfinished' : ''})`;
-  return `<details class="trace"><summary>${e(label)}</summary><pre>${e(split.reasoning)}</pre></details><pre>${e(split.answer)}</pre>`;
+  return `<details class="trace"><summary>${e(label)}</summary>${shownPre(split.reasoning)}</details>${shownPre(split.answer)}`;
 }
 
 function samplesSection(data: ReportData): string {

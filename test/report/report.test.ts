@@ -9,7 +9,7 @@ import { runBench } from '../../src/bench/index.js';
 import type { Attempt, Target } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { createJudges } from '../../src/judge/index.js';
-import { cardCounts, formatFigure } from '../../src/report/html.js';
+import { cardCounts, formatFigure, SHOWN_CHARS } from '../../src/report/html.js';
 import {
   applicableCriteria,
   buildCharts,
@@ -333,6 +333,32 @@ describe('criteria', () => {
     expect(await renderHtml(released, { charts: [] })).toContain(
       'Release candidate (closest to the criteria; none met them): <b>1</b>',
     );
+  });
+});
+
+describe('a very long message in a sample transcript', () => {
+  it('is shown up to SHOWN_CHARS, cut before a surrogate pair, with what was left out said', async () => {
+    const [round0, ...rest] = data.rounds;
+    const [first, ...others] = round0.samples;
+    // An emoji straddles the cut: cutting inside it would leave half a surrogate pair on the page.
+    const long = `${'a'.repeat(SHOWN_CHARS - 1)}😀${'b'.repeat(30_000)}`;
+    const page = await renderHtml(
+      {
+        ...data,
+        rounds: [
+          {
+            ...round0,
+            samples: [{ ...first, transcript: [{ role: 'assistant', content: long }] }, ...others],
+          },
+          ...rest,
+        ],
+      },
+      { charts: [] },
+    );
+    expect(page).toContain(`<pre>${'a'.repeat(SHOWN_CHARS - 1)}</pre>`);
+    expect(page).toContain(`… ${long.length - (SHOWN_CHARS - 1)} more characters not shown here`);
+    expect(page).not.toContain('b'.repeat(100));
+    expect(page.length).toBeLessThan(html.length + SHOWN_CHARS + 2_000);
   });
 });
 
