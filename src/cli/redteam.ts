@@ -78,11 +78,10 @@ export function listTechniques(
   return {
     converters: CONVERTERS.map(line),
     templates: builtinTemplates().map((t) => ({ ...line(t), family: t.family, split: t.split ?? 'attack' })),
-    attacks: ATTACKS.map((a) => ({
-      ...line(a),
-      needsAttacker: Boolean(a.needsAttacker),
-      ...(attackSizes(a.id, sizes) && { sizes: attackSizes(a.id, sizes) }),
-    })),
+    attacks: ATTACKS.map((a) => {
+      const shown = attackSizes(a.id, sizes);
+      return { ...line(a), needsAttacker: Boolean(a.needsAttacker), ...(shown && { sizes: shown }) };
+    }),
     categories: facets.categories.map((c) => ({
       ...c,
       description: `${categoryById(c.id)?.name ?? 'category of a seeds file'} (${seedCount(c)})`,
