@@ -749,6 +749,11 @@ export const configSchema = z
     store: z
       .string()
       .min(1)
+      // (SQLite's in-memory name would become a file of that name here: a run must outlive its process
+      // to resume, report and compare rounds)
+      .refine((p) => p.trim() !== ':memory:', {
+        message: 'the store is a file: breakfix resumes, reports and compares rounds from it; give a path',
+      })
       .default('.breakfix/breakfix.db')
       .describe("SQLite store path; a relative path is relative to the config file's folder."),
     targets: targetsSchema,

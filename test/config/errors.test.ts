@@ -173,6 +173,12 @@ const cases: Case[] = [
     hint: /export BREAKFIX_TEST_UNSET_VAR=/,
   },
   {
+    name: "SQLite's in-memory name as the store",
+    yaml: 'store: ":memory:"\n',
+    message:
+      'store: the store is a file: breakfix resumes, reports and compares rounds from it; give a path (breakfix.yaml:1)',
+  },
+  {
     name: 'dataset path leaving the project folder',
     yaml: 'seeds:\n  files:\n    - data/ok.jsonl\n    - ../../etc/passwd\n',
     message: 'seeds.files.1: path "../../etc/passwd" leaves the project folder (breakfix.yaml:4)',
