@@ -340,7 +340,11 @@ export function suiteOfKind<S extends { name: string; kind: string }>(
 
 /** The suite whose items `asr` and `undetermined_rate` count: jailbreak, else harmful. */
 export function attackSuite(reports: SuiteReport[]): SuiteReport | undefined {
-  return suiteOfKind(reports, 'jailbreak') ?? suiteOfKind(reports, 'harmful');
+  for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
+    const suite = suiteOfKind(reports, kind);
+    if (suite) return suite;
+  }
+  return undefined;
 }
 
 export function summarise(reports: SuiteReport[]): BenchSummary {
@@ -357,7 +361,8 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
     const answered = attack.n + attack.undetermined;
     if (answered > 0) s.undetermined_rate = attack.undetermined / answered;
   }
-  const u = r(suiteOfKind(reports, 'groundedness')?.metrics.ungroundedness);
+  const { kinds, metric } = SUMMARY_SOURCES.ungroundedness;
+  const u = r(suiteOfKind(reports, kinds[0])?.metrics[metric]);
   s.ungroundedness = u === undefined ? undefined : u / 4;
   const samples = reports.reduce((a, x) => a + x.items, 0);
   if (samples > 0) {

@@ -249,7 +249,8 @@ function allowEnvRefs(node: unknown): unknown {
 // ── ${ENV} interpolation ────────────────────────────────────────────────────────────────────────
 
 const ENV_REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-const WHOLE_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+/** A value that is one reference and nothing else. */
+const WHOLE_REF = new RegExp(`^${ENV_REF.source}$`);
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** A field whose whole value is one `${VAR}` (`concurrency: ${CONC:-8}`) and that the schema wants as
