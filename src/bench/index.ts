@@ -48,7 +48,7 @@ export {
 } from './run.js';
 export { groundednessSuite } from './suites/groundedness.js';
 export { harmfulSuite } from './suites/harmful.js';
-export { helpfulnessSuite, passTally } from './suites/helpfulness.js';
+export { helpfulnessSuite, helpfulTask, passTally } from './suites/helpfulness.js';
 export { jailbreakSuite } from './suites/jailbreak.js';
 export { multiturnSuite, SHAPE_DR, SHAPES, type Shape, scriptedAsk } from './suites/multiturn.js';
 export { overrefusalSuite, refusalTally } from './suites/overrefusal.js';

@@ -3,6 +3,7 @@ import {
   bootstrapMean,
   defectRate,
   formatRate,
+  helpfulTask,
   nearestRank,
   rateOf,
   sliceRates,
@@ -122,5 +123,14 @@ describe('DR-x on a harmful reply whose severity no judge gave', () => {
     expect(m.dr3).toMatchObject({ successes: 1, n: 2, undetermined: 1 });
     // The mean severity is over the rated replies; the unrated one is counted beside it.
     expect(m.severity).toMatchObject({ mean: 2.5, n: 2, undetermined: 1 });
+  });
+});
+
+describe('helpfulness by task', () => {
+  it('reads the task from a built-in seed id only: a user id is no task, whatever its dashes', () => {
+    expect(helpfulTask('help-add-3-5-en')).toBe('add');
+    expect(helpfulTask('help-capital-fr-es')).toBe('capital');
+    expect(helpfulTask('my-task-1')).toBeUndefined();
+    expect(helpfulTask('q1')).toBeUndefined();
   });
 });

@@ -12,6 +12,11 @@ export function passTally(i: ItemResult): Tally {
   return v.value === 'pass' ? 'success' : 'failure';
 }
 
+/** The task of a built-in helpful seed (`help-add-3-5-en` → `add`); a user's seed has none. */
+export function helpfulTask(seedId: string): string | undefined {
+  return /^help-([a-z0-9]+)-/.exec(seedId)?.[1];
+}
+
 export function helpfulnessSuite(name = 'helpfulness'): Suite {
   return {
     name,
@@ -50,8 +55,7 @@ export function helpfulnessSuite(name = 'helpfulness'): Suite {
           metrics: { pass_rate: rateOf(items.map(passTally)) },
           slices: {
             pass_rate_by_language: slice((i) => i.language),
-            // The task of a built-in seed (help-add-3-5-en); a user's seed has none: '(none)'.
-            pass_rate_by_task: slice((i) => /^help-([a-z0-9]+)-/.exec(i.seedId)?.[1]),
+            pass_rate_by_task: slice((i) => helpfulTask(i.seedId)),
           },
         },
       };
