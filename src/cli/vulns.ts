@@ -63,6 +63,7 @@ export function renderVulnsTable(
     String(v.turns),
     `${(100 * v.rate).toFixed(1)}%`,
     v.severity.toFixed(1),
+    v.score.toFixed(3),
     `${v.successes}/${v.attempts}`,
     v.status,
     String(v.firstSeenRound),
@@ -75,6 +76,7 @@ export function renderVulnsTable(
     'turns',
     'rate',
     'severity',
+    'score',
     'count',
     'status',
     'first seen',
@@ -96,6 +98,7 @@ export function renderVulnsTable(
     counts,
     ...(tally ? [outcomesLine(tally)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
+    'ranked by score = rate × severity (at least 1) × distinct successful prompts; untested ones last, as last measured.',
   ].join('\n');
 }
 

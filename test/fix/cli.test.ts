@@ -41,7 +41,7 @@ describe('breakfix vulns / curate / train', () => {
     const text = await runCli(['vulns', '--store', db], { cwd: dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
-      /rank\s+category\s+techniques\s+language\s+turns\s+rate\s+severity\s+count\s+status\s+first seen/,
+      /rank\s+category\s+techniques\s+language\s+turns\s+rate\s+severity\s+score\s+count\s+status\s+first seen/,
     );
     expect(text.stdout).toContain('role_play_actor');
     const json = await runCli(['vulns', '--store', db, '--json', '--run', runId, '--round', '0'], {
@@ -51,6 +51,9 @@ describe('breakfix vulns / curate / train', () => {
     expect(data.round).toBe(0);
     expect(data.vulnerabilities.length).toBeGreaterThan(0);
     expect(data.vulnerabilities[0]).toMatchObject({ status: 'new', firstSeenRound: 0 });
+    // The table's first row carries the score it is ranked by.
+    const firstRow = text.stdout.split('\n').find((l) => /^1\s/.test(l)) ?? '';
+    expect(firstRow).toContain(data.vulnerabilities[0].score.toFixed(3));
   }, 30_000);
 
   it('vulns rejects a bad round with exit 2', async () => {
