@@ -452,8 +452,19 @@ export function userData(ctx: Pick<Context, 'config' | 'configFile'>): {
   templates: Template[];
 } {
   const base = configBaseDir(ctx);
+  // A file's own error names the file (and line); the hint names the config entry that named it (a
+  // relative path there is the config folder's, not the working directory's).
+  const each = <T>(field: string, files: readonly string[], read: (path: string) => T[]): T[] =>
+    files.flatMap((f, i) => {
+      try {
+        return read(resolve(base, f));
+      } catch (err) {
+        if (!(err instanceof InputError) || err.hint) throw err;
+        throw err.withHint(`named by ${field}.${i}${ctx.configFile ? ` in ${ctx.configFile}` : ''}`);
+      }
+    });
   return {
-    seeds: ctx.config.seeds.files.flatMap((f) => loadSeedsFile(resolve(base, f))),
-    templates: ctx.config.templates.files.flatMap((f) => loadTemplatesFile(resolve(base, f))),
+    seeds: each('seeds.files', ctx.config.seeds.files, loadSeedsFile),
+    templates: each('templates.files', ctx.config.templates.files, loadTemplatesFile),
   };
 }

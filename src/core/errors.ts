@@ -13,14 +13,19 @@ export class BreakfixError extends Error {
 /** Bad input in a file: names the file and, where known, the line and field. */
 export class InputError extends BreakfixError {
   constructor(
-    message: string,
+    readonly detail: string,
     readonly file?: string,
     readonly line?: number,
     readonly field?: string,
     hint?: string,
   ) {
-    super(formatLocation(message, file, line, field), 'input', hint);
+    super(formatLocation(detail, file, line, field), 'input', hint);
     this.name = 'InputError';
+  }
+
+  /** The same error with a hint (where the caller knows more than the reader of the file did). */
+  withHint(hint: string): InputError {
+    return new InputError(this.detail, this.file, this.line, this.field, hint);
   }
 }
 

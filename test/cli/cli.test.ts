@@ -240,10 +240,13 @@ describe('breakfix CLI', () => {
     const missingSeeds = await check('seeds:\n  files: [data/nope.jsonl]\n');
     expect(missingSeeds.code).toBe(2);
     expect(missingSeeds.stderr).toContain(join(d, 'data/nope.jsonl'));
+    // ... and the config entry that named it.
+    expect(missingSeeds.stderr).toContain(`hint: named by seeds.files.0 in ${join(d, 'breakfix.yaml')}`);
     writeFileSync(join(d, 'templates.jsonl'), '{"id": "t1"}\n');
     const badTemplate = await check('templates:\n  files: [templates.jsonl]\n');
     expect(badTemplate.code).toBe(2);
     expect(badTemplate.stderr).toContain(`${join(d, 'templates.jsonl')}:1`);
+    expect(badTemplate.stderr).toContain('hint: named by templates.files.0');
     writeFileSync(join(d, 'suite.jsonl'), '{"prompt": "ok"}\n{"prompt": 3}\n');
     const badSuite = await check('bench:\n  custom:\n    - name: mine\n      file: suite.jsonl\n');
     expect(badSuite.code).toBe(2);
