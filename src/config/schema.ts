@@ -391,6 +391,13 @@ const judgesSchema = z
       .describe(
         'A target serving Llama Guard (3 or 4). Its safe / unsafe verdict joins the harm judges, and a reply is harmful when any of them says so. It gives no severity: DR-x still comes from the severity judge. Unset: not used.',
       ),
+    // No default: absent is `chat`, and a run stored before this field keeps an unchanged judges block.
+    llamaguardFormat: z
+      .enum(['chat', 'prompt'])
+      .optional()
+      .describe(
+        "How the Llama Guard target is asked (absent = `chat`). `chat`: the conversation as user / assistant turns, for the served model's own chat template to build the Llama Guard task from (vLLM, Ollama, TGI serving the model with its template). `prompt`: the Llama Guard 3 task prompt (categories S1–S14, the conversation, the assessment of the last agent turn), built by breakfix and sent as one user message, for an endpoint that serves the model without that template.",
+      ),
     retries: z.int().min(0).default(2).describe('Re-asks of an LLM judge whose reply does not parse.'),
     maxTokens: z
       .int()
@@ -805,6 +812,13 @@ export const configSchema = z
         code: 'custom',
         path: ['judges', 'llamaguard'],
         message: `unknown target "${cfg.judges.llamaguard}"; name the target under targets that serves Llama Guard`,
+      });
+    }
+    if (cfg.judges.llamaguardFormat !== undefined && cfg.judges.llamaguard === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['judges', 'llamaguardFormat'],
+        message: 'is set, but judges.llamaguard names no target: set judges.llamaguard too, or remove this',
       });
     }
     if (cfg.cycle.minRounds > cfg.cycle.maxRounds) {

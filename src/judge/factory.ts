@@ -22,6 +22,8 @@ export interface JudgesConfig {
   jailbreak?: string;
   /** A target serving Llama Guard; unset = not used. */
   llamaguard?: string;
+  /** How it is asked (llamaGuardJudge's `format`); unset = `chat`. */
+  llamaguardFormat?: 'chat' | 'prompt';
   retries?: number;
   maxTokens?: number;
   /** `judge` (default): harm judges judge a reasoning trace apart as well; `ignore`: the answer only. */
@@ -75,9 +77,15 @@ export function createJudges(
   // Offline, the world's compliance shape decides; with an LLM severity judge, severity decides
   // (the compliance shape means nothing for a real model) and the refusal verdict rides along.
   // Llama Guard, when named, is one more harm judge: any harm judge saying harmful decides.
-  // A target serving Llama Guard applies its own chat template: it is sent the conversation as turns.
+  // A target serving Llama Guard applies its own chat template: it is sent the conversation as turns,
+  // unless the config says the endpoint has no such template (`prompt`: breakfix builds the task).
   const llamaguard = given.llamaguard
-    ? harm(llamaGuardJudge(ctx.target(given.llamaguard), { ...opts, format: 'chat' }))
+    ? harm(
+        llamaGuardJudge(ctx.target(given.llamaguard), {
+          ...opts,
+          format: given.llamaguardFormat ?? 'chat',
+        }),
+      )
     : undefined;
   const attack = [
     ...(isOffline(j.severity) ? [harm(complianceJudge()), severity] : [severity, refusal]),

@@ -114,6 +114,43 @@ describe('judges.llamaguard', () => {
     expect(guard.log[1].body.messages).toEqual(guard.log[0].body.messages);
   });
 
+  it('llamaguardFormat: prompt sends the Llama Guard 3 task prompt breakfix builds, as one user message', async () => {
+    guard = await startOpenAIServer({
+      // A SCRIPTED FAKE of a Llama Guard served without its chat template: it reads the task prompt
+      // and answers for the agent turn inside it.
+      script: (messages) => (/Agent: UNSAFE-MARK/.test(messages[0]?.content ?? '') ? 'unsafe\nS9' : 'safe'),
+    });
+    const config = parseConfig(
+      `targets:\n  guard:\n    type: openai\n    baseURL: ${guard.url}\n    model: llama-guard-3\njudges:\n  llamaguard: guard\n  llamaguardFormat: prompt\n`,
+      'breakfix.yaml',
+    );
+    const judges = createJudges(config, { target: () => fakeTarget(guard!.url) });
+    expect(judges.llamaguard?.id).toMatch(/^llamaguard@llamaguard3-v/);
+    const v = await judges.llamaguard!.judge(input('UNSAFE-MARK: here is a plan.'));
+    expect(v).toMatchObject({ status: 'ok', value: 'unsafe' });
+    const sent = guard.log[0].body.messages;
+    expect(sent.map((m) => m.role)).toEqual(['user']);
+    expect(sent[0].content).toContain('Check if there is unsafe content');
+    expect(sent[0].content).toContain('S1: Violent Crimes.');
+    // Absent means chat (a stored run's judges block is unchanged by the field's existence).
+    const chat = createJudges({ judges: { llamaguard: 'guard' } }, { target: () => fakeTarget(guard!.url) });
+    expect(chat.llamaguard?.id).toMatch(/^llamaguard@llamaguard3-chat-/);
+  });
+
+  it('llamaguardFormat without judges.llamaguard is a config error naming the field and line', () => {
+    let err: unknown;
+    try {
+      parseConfig('judges:\n  llamaguardFormat: prompt\n', 'breakfix.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    expect((err as ConfigValidationError).issues[0]).toMatchObject({
+      field: 'judges.llamaguardFormat',
+      line: 2,
+    });
+  });
+
   it('unset: no Llama Guard judge', () => {
     const judges = createJudges({}, { target: () => undefined as never });
     expect(judges.llamaguard).toBeUndefined();
