@@ -1,7 +1,7 @@
 // Batched generation with a KV cache. Each prompt is prefilled on its own (a matrix-matrix pass over
 // its tokens); then all unfinished sequences decode together, one token per step, so the projections
 // and the output layer are [active × d] matrix products rather than one vector at a time.
-import { createRng } from '../core/rng.js';
+import { createRng, hash32 } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
 import { geluRows, matmulNN, matmulNTRows, pinWeights, unpinWeights } from './kernels/index.js';
 import { dff, type LM } from './model.js';
@@ -48,10 +48,24 @@ export function promptRoom(contextLength: number, maxTokens: number): number {
   return contextLength - Math.min(maxTokens, Math.max(1, Math.floor(contextLength / 8)));
 }
 
+/** The sampling seed of a request that names none: a hash of the request itself, so that its reply
+ * does not depend on where it lands in a batch (which follows timing), as the seeded path does not. */
+function requestSeed(req: GenerateRequest): number {
+  return hash32(
+    JSON.stringify([
+      req.messages.map((m) => [m.role, m.content]),
+      req.maxTokens ?? null,
+      req.temperature ?? null,
+      req.topP ?? null,
+      req.stop ?? null,
+    ]),
+  );
+}
+
 export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<GenerateResult[]> {
   const { config: c, tokenizer } = lm;
   const D = c.dModel;
-  const seqs: Seq[] = reqs.map((req, i) => {
+  const seqs: Seq[] = reqs.map((req) => {
     const maxTokens = Math.max(1, Math.min(req.maxTokens ?? 128, c.contextLength - 8));
     let ids = tokenizer.encodeChat(req.messages, true).ids;
     // Keep the end of a long conversation (the latest turn matters most), leaving room for at least
@@ -69,7 +83,7 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       k: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
       v: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
       len: 0,
-      rng: createRng(req.seed ?? i),
+      rng: createRng(req.seed ?? requestSeed(req)),
       done: rejected,
       ...(rejected && {
         result: {

@@ -56,6 +56,27 @@ describe('batched generation', () => {
     }
   }, 60_000);
 
+  it('an unseeded sampled request gets the same reply alone as at any place in a batch', async () => {
+    // The seed of a request that names none used to be its index in the batch: the same request
+    // sampled differently as the first of a batch than as the fourth, so a run's replies followed
+    // the timing that formed the batches (and every request that came alone shared seed 0).
+    const base = await loadLM(join(root, 'models/breakfix-tiny-base'));
+    const ask: GenerateRequest = {
+      messages: [{ role: 'user', content: 'Tell me a story' }],
+      temperature: 1,
+      maxTokens: 40,
+    };
+    const other = (content: string): GenerateRequest => ({ ...ask, messages: [{ role: 'user', content }] });
+    const alone = (await generateBatch(base, [ask]))[0].text;
+    const second = (await generateBatch(base, [other('hi'), ask]))[1].text;
+    const fourth = (await generateBatch(base, [other('hi'), other('hello'), other('hey'), ask]))[3].text;
+    expect(second).toBe(alone);
+    expect(fourth).toBe(alone);
+    // Not vacuous: sampling is on, and the same three asks do not all answer the same.
+    const [a, b, c] = await generateBatch(base, [other('hi'), other('hello'), other('hey')]);
+    expect(new Set([a.text, b.text, c.text, alone]).size).toBeGreaterThan(1);
+  }, 60_000);
+
   it('a prompt over the context with truncate: false is answered with nothing, and its batch is unchanged', async () => {
     const base = await loadLM(join(root, 'models/breakfix-tiny-base'));
     const ask = (content: string, extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
