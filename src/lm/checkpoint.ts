@@ -159,6 +159,16 @@ export async function loadLM(dir: string): Promise<LM> {
   const cfg = (await readJson('config.json')) as Record<string, unknown> | null;
   if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg))
     throw new InputError('expected a JSON object', join(dir, 'config.json'));
+  // Another architecture's config (a Hugging Face llama has the same five size fields) would load
+  // its own weights' names wrongly or not at all: refused by name first.
+  if (cfg.model_type !== undefined && cfg.model_type !== 'breakfix-gpt')
+    throw new InputError(
+      `model_type is ${JSON.stringify(cfg.model_type)}, not "breakfix-gpt": this is not a breakfix embedded checkpoint`,
+      join(dir, 'config.json'),
+      undefined,
+      undefined,
+      'serve a Hugging Face model with vLLM or Ollama and use it as an openai target',
+    );
   const field = (key: string): number => {
     const v = cfg[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
@@ -208,6 +218,12 @@ export async function loadLM(dir: string): Promise<LM> {
         `tensor ${name} has ${src.data.length} values, expected ${t.size} (does config.json match this file?)`,
         file,
       );
+    // The same count in another shape (a transposed projection) would load as garbage weights.
+    if (!Array.isArray(src.shape) || src.shape.join(',') !== t.shape.join(','))
+      throw new InputError(
+        `tensor ${name} has shape ${JSON.stringify(src.shape)}, expected ${JSON.stringify(t.shape)} (does config.json match this file?)`,
+        file,
+      );
     // A NaN or infinite weight (a flipped bit, a diverged fine-tune saved by another trainer) makes
     // every logit NaN: greedy decoding then answers the pad token, an empty reply, for every prompt.
     const at = src.data.findIndex((v) => !Number.isFinite(v));
@@ -218,5 +234,14 @@ export async function loadLM(dir: string): Promise<LM> {
       );
     t.data.set(src.data);
   }
+  // A tensor the config has no place for (a layer more than num_hidden_layers says, after a block
+  // expansion whose config.json was not copied with it) would be dropped silently.
+  const expected = new Set(namedParams(lm.params).map(([name]) => name));
+  const extra = [...tensors.keys()].filter((name) => !expected.has(name));
+  if (extra.length)
+    throw new InputError(
+      `tensor ${extra[0]}${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''} is not part of the model config.json describes (does config.json match this file?)`,
+      file,
+    );
   return lm;
 }

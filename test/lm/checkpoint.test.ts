@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/index.js';
-import { createLM, loadLM, saveLM, Tokenizer } from '../../src/lm/index.js';
+import {
+  createLM,
+  decodeSafetensors,
+  encodeSafetensors,
+  loadLM,
+  saveLM,
+  Tokenizer,
+} from '../../src/lm/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-ckpt-'));
 const good = join(dir, 'good');
@@ -61,10 +68,54 @@ describe('loadLM on a bad checkpoint', () => {
   });
 
   it('a config.json that is not a breakfix model config names the field', async () => {
-    const c = broken('hf-config', (d) => writeFileSync(join(d, 'config.json'), '{"model_type": "llama"}'));
+    const c = broken('no-sizes', (d) => writeFileSync(join(d, 'config.json'), '{"hidden_size": 16}'));
     const e = await inputError(loadLM(c));
     expect(e.message).toMatch(/vocab_size must be a positive integer/);
     expect(e.file).toBe(join(c, 'config.json'));
+  });
+
+  it("another architecture's config.json is refused by its model_type, even with every size field", async () => {
+    const cfg = JSON.parse(readFileSync(join(good, 'config.json'), 'utf8'));
+    const c = broken('hf-config', (d) =>
+      writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, model_type: 'llama' })),
+    );
+    const e = await inputError(loadLM(c));
+    expect(e.message).toMatch(/model_type is "llama", not "breakfix-gpt"/);
+    expect(e.file).toBe(join(c, 'config.json'));
+  });
+
+  it('a model.safetensors whose tensors do not match config.json in shape or in number', async () => {
+    const w = readFileSync(join(good, 'model.safetensors'));
+    const tensors = decodeSafetensors(w);
+    const t = tensors.get('h.0.wqkv')!;
+    const transposed = broken('transposed', (d) =>
+      writeFileSync(
+        join(d, 'model.safetensors'),
+        encodeSafetensors(
+          [...tensors.entries()].map(([n, v]) => [n, n === 'h.0.wqkv' ? { ...v, shape: [48, 16] } : v]),
+        ),
+      ),
+    );
+    expect(t.shape).toEqual([16, 48]);
+    const e = await inputError(loadLM(transposed));
+    expect(e.file).toBe(join(transposed, 'model.safetensors'));
+    expect(e.message).toMatch(/tensor h\.0\.wqkv has shape \[48,16\], expected \[16,48\]/);
+    // One layer more than config.json says (a block-expanded model beside its old config).
+    const extraLayer = broken('extra-layer', (d) =>
+      writeFileSync(
+        join(d, 'model.safetensors'),
+        encodeSafetensors([
+          ...tensors.entries(),
+          ...[...tensors.entries()]
+            .filter(([n]) => n.startsWith('h.0.'))
+            .map(([n, v]) => [n.replace('h.0.', 'h.1.'), v] as [string, typeof v]),
+        ]),
+      ),
+    );
+    const x = await inputError(loadLM(extraLayer));
+    expect(x.message).toMatch(
+      /tensor h\.1\.ln1 \(and 5 more\) is not part of the model config\.json describes/,
+    );
   });
 
   it('a truncated or mismatched model.safetensors', async () => {
