@@ -214,7 +214,28 @@ export class Tokenizer {
   }
 
   static fromJSON(j: unknown): Tokenizer {
-    const obj = j as { model?: { merges?: unknown } };
+    const obj = j as { model?: { merges?: unknown }; breakfix?: unknown; added_tokens?: unknown };
+    // The ids below mean something only under this format: another byte offset or other special
+    // tokens shift every id, and the model would read (and write) other text than it was trained on.
+    const format = obj?.breakfix as { format?: unknown; byteOffset?: unknown } | undefined;
+    if (format?.format !== 'byte-bpe-v1' || format.byteOffset !== BYTE_OFFSET)
+      throw new Error(
+        `tokenizer.json: breakfix.format is ${JSON.stringify(format?.format) ?? 'missing'} with byteOffset ${JSON.stringify(format?.byteOffset) ?? 'missing'}; this version reads "byte-bpe-v1" with byteOffset ${BYTE_OFFSET} (is this a breakfix tokenizer, from this version?)`,
+      );
+    const added = obj.added_tokens;
+    if (
+      added !== undefined &&
+      (!Array.isArray(added) ||
+        added.length !== NUM_SPECIAL ||
+        added.some(
+          (t, id) =>
+            (t as { id?: unknown })?.id !== id ||
+            (t as { content?: unknown })?.content !== SPECIAL_TOKENS[id],
+        ))
+    )
+      throw new Error(
+        `tokenizer.json: added_tokens must be the special tokens ${SPECIAL_TOKENS.join(' ')} with ids 0 to ${NUM_SPECIAL - 1}`,
+      );
     const merges = obj?.model?.merges;
     if (!Array.isArray(merges) || !merges.every((m) => Array.isArray(m) && m.length === 2)) {
       throw new Error('tokenizer.json: model.merges must be a list of [id, id] pairs');

@@ -181,6 +181,33 @@ describe('loadLM on a bad checkpoint', () => {
     );
   });
 
+  it('a tokenizer.json of another format or with other special tokens is refused, naming the file', async () => {
+    const tj = JSON.parse(readFileSync(join(good, 'tokenizer.json'), 'utf8'));
+    const v2 = broken('tokenizer-v2', (d) =>
+      writeFileSync(
+        join(d, 'tokenizer.json'),
+        JSON.stringify({ ...tj, breakfix: { format: 'byte-bpe-v2', byteOffset: 3 } }),
+      ),
+    );
+    const e = await inputError(loadLM(v2));
+    expect(e.file).toBe(join(v2, 'tokenizer.json'));
+    expect(e.message).toMatch(
+      /breakfix\.format is "byte-bpe-v2" with byteOffset 3; this version reads "byte-bpe-v1"/,
+    );
+    const { breakfix: _, ...hf } = tj;
+    const none = broken('tokenizer-no-format', (d) =>
+      writeFileSync(join(d, 'tokenizer.json'), JSON.stringify(hf)),
+    );
+    expect((await inputError(loadLM(none))).message).toMatch(/breakfix\.format is missing/);
+    const specials = broken('tokenizer-specials', (d) =>
+      writeFileSync(
+        join(d, 'tokenizer.json'),
+        JSON.stringify({ ...tj, added_tokens: [{ id: 0, content: '<s>', special: true }] }),
+      ),
+    );
+    expect((await inputError(loadLM(specials))).message).toMatch(/added_tokens must be the special tokens/);
+  });
+
   it('a missing file of the three names it', async () => {
     const m = broken('no-weights', (d) => rmSync(join(d, 'model.safetensors')));
     const e = await inputError(loadLM(m));
