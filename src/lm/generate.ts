@@ -141,7 +141,9 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
 /** Appends `tok` to `s` or finishes it; returns true when the sequence is finished. */
 function accept(lm: LM, s: Seq, tok: number): boolean {
   const { tokenizer, config } = lm;
-  if (tok === tokenizer.endId) return finish(lm, s, 'stop');
+  // `<|end|>` closes the turn; a role marker (`<|user|>`…) or pad would open a turn the model forges
+  // (its special pieces decode to nothing, so the reply would run on into the forged turn's text).
+  if (tokenizer.isSpecial(tok)) return finish(lm, s, 'stop');
   s.out.push(tok);
   const stops = s.req.stop ?? [];
   if (stops.length) {

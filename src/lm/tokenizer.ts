@@ -50,6 +50,11 @@ export class Tokenizer {
     return 0;
   }
 
+  /** A chat-template token (pad, a role marker, end): never text, and never part of a reply. */
+  isSpecial(id: number): boolean {
+    return id >= 0 && id < NUM_SPECIAL;
+  }
+
   static train(corpus: Iterable<string>, vocabSize: number): Tokenizer {
     const numMerges = Math.max(0, vocabSize - NUM_SPECIAL - 256);
     const counts = new Map<string, number>();
