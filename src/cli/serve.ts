@@ -59,10 +59,13 @@ the base): a longer prompt is a 400 context_length_exceeded unless --truncate, w
 server answers from the prompt's latest tokens like the embedded target (a many-shot attack
 then reaches the model cut short, as it does in the cycle).
 Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
-in server-sent events (sent once the reply is complete). Stop with Ctrl-C.
+in server-sent events (sent once the reply is complete). Stop with Ctrl-C. Tools, JSON output
+("response_format"), log-probabilities and more than 4 stop strings are refused with a 400
+naming the field: the model can give none of them.
 
-Exit codes: 0 stopped with Ctrl-C, 2 bad input (no such model, a damaged checkpoint, the port in
-use, a host it cannot bind).`,
+Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad input (no such model, a damaged checkpoint,
+the port in use, a host it cannot bind), 3 the generation worker stopped (out of memory, a crash):
+requests waiting then got a 503.`,
     )
     .action(
       runAction(async (opts: ServeCliOptions) => {
@@ -97,13 +100,16 @@ use, a host it cannot bind).`,
         if (opts.json)
           process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
         else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);
-        await new Promise<void>((done) => {
+        const died = await new Promise<Error | undefined>((done) => {
           const stop = () => {
-            void server.close().then(done);
+            void server.close().then(() => done(undefined));
           };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
+          // A server whose model is gone answers only 503s: it stops, for a supervisor to restart it.
+          void server.workerStopped.then((err) => server.close().then(() => done(err)));
         });
+        if (died) throw new BreakfixError(died.message, 'runtime');
       }),
     );
 }

@@ -32,6 +32,7 @@ export {
   parseStreamRequest,
   type RunningServer,
   type ServeOptions,
+  spawnWorker,
   startServer,
 } from './server.js';
 export {

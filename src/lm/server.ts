@@ -25,12 +25,17 @@ export interface ServeOptions {
   /** A prompt longer than the context window keeps its latest tokens (as the embedded target
    * does) instead of a 400 `context_length_exceeded` (as OpenAI and vLLM answer). */
   truncate?: boolean;
+  /** Starts the generation worker (default spawnWorker); a test passes one to stop it. */
+  spawn?: (modelDir: string) => Worker;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   modelName: string;
+  /** Settles when the generation worker stops while the server runs (it died: out of memory, a
+   * crash): every request is answered 503 from then on, so the process should close and exit. */
+  workerStopped: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,7 @@ class BadRequest extends Error {
  * Spawns the generation worker. From dist/ it is plain JS; from src/ (tsx, vitest) a small data:
  * URL bootstrap registers tsx's loader in the worker first, then imports the TypeScript entry.
  */
-function spawnWorker(modelDir: string): Worker {
+export function spawnWorker(modelDir: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   if (!fromSource)
     return new Worker(new URL('./serve-worker.js', import.meta.url), { workerData: { modelDir } });
@@ -71,7 +76,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const window = opts.batchWindowMs ?? 5;
   const maxBatch = opts.maxBatch ?? 32;
-  const worker = spawnWorker(modelDir);
+  const worker = (opts.spawn ?? spawnWorker)(modelDir);
   const created = Math.floor(Date.now() / 1000);
   let contextLength = 0;
 
@@ -94,6 +99,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     worker.on('message', onMsg);
     worker.once('error', (e) => fail(new Error(`the generation worker failed to start: ${e.message}`)));
+    worker.once('exit', (code) =>
+      fail(new Error(`the generation worker stopped while loading (exit code ${code})`)),
+    );
   }).catch(async (err: unknown) => {
     await worker.terminate();
     throw err;
@@ -111,10 +119,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (m.type === 'result') w.ok(m.results!);
     else w.fail(new Error(m.message ?? 'generation failed'));
   });
-  worker.on('error', (e) => {
-    for (const w of waiting.values()) w.fail(e);
-    waiting.clear();
+  // A worker that stops (a crash, out of memory) answers nothing more: what waits and what comes
+  // later is told so at once (503), never left hanging.
+  let closing = false;
+  let stopped: BadRequest | undefined;
+  let onStopped!: (e: Error) => void;
+  const workerStopped = new Promise<Error>((ok) => {
+    onStopped = ok;
   });
+  const stop = (cause: string) => {
+    if (closing || stopped) return;
+    stopped = new BadRequest(`the generation worker stopped (${cause}); restart the server`, undefined, 503);
+    for (const q of queue.splice(0)) q.fail(stopped);
+    for (const w of waiting.values()) w.fail(stopped);
+    waiting.clear();
+    onStopped(stopped);
+  };
+  worker.on('error', (e) => stop(e.message));
+  worker.on('exit', (code) => stop(`exit code ${code}`));
   const flush = () => {
     timer = undefined;
     while (queue.length) {
@@ -133,6 +155,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
   const generate = (req: GenerateRequest) =>
     new Promise<GenerateResult>((ok, fail) => {
+      if (stopped) return fail(stopped);
       queue.push({ req, ok, fail });
       timer ??= setTimeout(flush, window);
     });
@@ -143,7 +166,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let allowedHosts: Set<string> | null = null;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof BadRequest) sendError(res, err.status, err.message, err.param, undefined, err.code);
+      if (err instanceof BadRequest)
+        sendError(
+          res,
+          err.status,
+          err.message,
+          err.param,
+          err.status >= 500 ? 'server_error' : undefined,
+          err.code,
+        );
       else
         sendError(
           res,
@@ -252,7 +283,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url: `http://${urlHost}:${port}/v1`,
     port,
     modelName,
+    workerStopped,
     async close() {
+      closing = true;
       if (timer) clearTimeout(timer);
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       // server.close() alone waits for every connection still in a request (a generation, or a
@@ -340,6 +373,10 @@ export function parseChatRequest(body: unknown): GenerateRequest {
   else if (Array.isArray(b.stop) && b.stop.every((s) => typeof s === 'string')) stop = b.stop as string[];
   else if (b.stop !== undefined && b.stop !== null)
     throw new BadRequest('"stop" must be a string or an array of strings', 'stop');
+  // OpenAI's limit; each stop string is searched for after every token, on the one generation worker.
+  if (stop && stop.length > MAX_STOP)
+    throw new BadRequest(`"stop" takes at most ${MAX_STOP} strings (got ${stop.length})`, 'stop');
+  refuseUnsupported(b);
   return {
     messages,
     maxTokens: maxTokens ?? 256,
@@ -348,6 +385,32 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     stop,
     seed: num('seed', -(2 ** 53), 2 ** 53, true),
   };
+}
+
+const MAX_STOP = 4;
+
+/** Fields that would change what a client gets back (a tool call, JSON output, log-probabilities):
+ * this model can give none of them, and a plain-text 200 would pass for a model that ignored them. */
+function refuseUnsupported(b: Record<string, unknown>): void {
+  const given = (v: unknown) => v !== undefined && v !== null && v !== false;
+  if ((Array.isArray(b.tools) && b.tools.length > 0) || (given(b.tools) && !Array.isArray(b.tools)))
+    throw new BadRequest('this server does not support tools: the embedded model cannot call them', 'tools');
+  if (Array.isArray(b.functions) ? b.functions.length > 0 : given(b.functions))
+    throw new BadRequest('this server does not support functions', 'functions');
+  if (given(b.tool_choice) && b.tool_choice !== 'none')
+    throw new BadRequest(
+      'this server does not support tools: "tool_choice" can only be "none"',
+      'tool_choice',
+    );
+  const format = b.response_format as { type?: unknown } | undefined | null;
+  if (given(format) && format?.type !== 'text')
+    throw new BadRequest(
+      `this server answers plain text only: "response_format" can only be {"type": "text"} (got ${JSON.stringify(format)})`,
+      'response_format',
+    );
+  if (given(b.logprobs)) throw new BadRequest('this server does not return log-probabilities', 'logprobs');
+  if (given(b.top_logprobs) && b.top_logprobs !== 0)
+    throw new BadRequest('this server does not return log-probabilities', 'top_logprobs');
 }
 
 /** The body's `model` must name the model served, as an OpenAI server requires: a client whose

@@ -3,12 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLM,
   type RunningServer,
   saveLM,
+  spawnWorker,
   startServer,
   Tokenizer,
   trainSFT,
@@ -143,6 +145,42 @@ describe('breakfix serve', () => {
     expect(developer.body.error.message).toMatch(/system, developer, user, assistant/);
   });
 
+  it('refuses what it cannot give (tools, JSON output, log-probabilities, over 4 stop strings) with a 400 naming the field', async () => {
+    const ask = { model: 'tiny', messages: [{ role: 'user', content: 'x' }] };
+    const post = async (extra: Record<string, unknown>) => {
+      const res = await fetch(`${server.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask, ...extra }),
+      });
+      return { status: res.status, body: (await res.json()) as { error: { param: string } } };
+    };
+    const tool = { type: 'function', function: { name: 'f', parameters: { type: 'object' } } };
+    for (const [extra, param] of [
+      [{ tools: [tool] }, 'tools'],
+      [{ tool_choice: 'required' }, 'tool_choice'],
+      [{ functions: [{ name: 'f' }] }, 'functions'],
+      [{ response_format: { type: 'json_object' } }, 'response_format'],
+      [{ logprobs: true }, 'logprobs'],
+      [{ top_logprobs: 3 }, 'top_logprobs'],
+      [{ stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
+    ] as const) {
+      const r = await post(extra);
+      expect(r.status, JSON.stringify(extra)).toBe(400);
+      expect(r.body.error.param).toBe(param);
+    }
+    // What asks for nothing it lacks is answered (clients often send these defaults).
+    const plain = await post({
+      tools: [],
+      tool_choice: 'none',
+      response_format: { type: 'text' },
+      logprobs: false,
+      stop: ['a', 'b', 'c', 'd'],
+      max_tokens: 4,
+    });
+    expect(plain.status).toBe(200);
+  });
+
   it('refuses a foreign Host (DNS rebinding) and a body not declared JSON (a cross-site form post)', async () => {
     const send = (headers: Record<string, string>, path = '/v1/chat/completions', method = 'POST') =>
       new Promise<number>((done, fail) => {
@@ -207,6 +245,47 @@ describe('breakfix serve', () => {
       expect(r.usage!.prompt_tokens).toBeLessThan(40);
     } finally {
       await lenient.close();
+    }
+  });
+
+  it('a generation worker that stops is reported: 503 to every request from then on, never a hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lm-serve-'));
+    const tok = Tokenizer.train(['say hi', 'hi there!'], 280);
+    await saveLM(
+      createLM({ vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 40 }, tok, 1),
+      dir,
+    );
+    let worker: Worker | undefined;
+    const s = await startServer({
+      modelDir: dir,
+      port: 0,
+      modelName: 'tiny',
+      spawn: (d) => {
+        worker = spawnWorker(d);
+        return worker;
+      },
+    });
+    try {
+      const ask = () =>
+        fetch(`${s.url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'tiny',
+            messages: [{ role: 'user', content: 'say hi' }],
+            max_tokens: 4,
+          }),
+        });
+      expect((await ask()).status).toBe(200);
+      // The real worker thread, stopped as an out-of-memory abort would stop it.
+      await worker!.terminate();
+      const stopped = await s.workerStopped;
+      expect(stopped.message).toMatch(/generation worker stopped \(exit code 1\)/);
+      const res = await ask();
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('server_error');
+    } finally {
+      await s.close();
     }
   });
 });
