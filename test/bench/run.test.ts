@@ -1,6 +1,6 @@
 // runBench end to end: a SCRIPTED FAKE model behind a real OpenAI-compatible HTTP server, the
 // offline judges, and a real SQLite store in a temp dir.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -290,6 +290,51 @@ describe('custom suites', () => {
     expect(m.vprr).toMatchObject({ rate: 0, n: 4 });
     expect(m.iprr).toMatchObject({ rate: 1, n: 2 });
     expect(Object.keys(report.suites[0].slices.vprr_by_type)).toContain('figurative_language');
+  });
+
+  it('a groundedness dataset of question + document columns: the model is given the document', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-rag-'));
+    writeFileSync(
+      join(dir, 'rag.jsonl'),
+      [
+        {
+          id: 'q1',
+          question: 'Who keeps the lamp on Varn Island?',
+          document: 'The lamp on Varn Island is kept by the Orrin family since 1871.',
+        },
+        {
+          id: 'q2',
+          question: 'What colour are the boats of Telmar?',
+          document: 'Every fishing boat in Telmar is painted ochre, a custom of the salt trade.',
+        },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    // A model that answers from the document it is shown, and guesses when it is shown none.
+    const target: Target = {
+      id: 'reader',
+      async chat(messages) {
+        const doc = /Document:\n([^\n]+)/.exec(messages[messages.length - 1].content);
+        const text = doc ? doc[1] : 'Probably the harbour pilots, who have done it for centuries.';
+        return { text, finishReason: 'stop', usage: {}, latencyMs: 0 } as Reply;
+      },
+    };
+    const report = await runBench({
+      target,
+      judges: offlineJudges(),
+      suites: ['rag'],
+      custom: [
+        {
+          name: 'rag',
+          file: 'rag.jsonl',
+          kind: 'groundedness',
+          fields: { text: 'question', grounding: 'document' },
+        },
+      ],
+      baseDir: dir,
+    });
+    expect(report.suites[0].metrics.ungroundedness).toMatchObject({ mean: 0, n: 2 });
   });
 
   it('vprr counts full and partial refusals of look-alikes, vprr_full the full ones only', async () => {

@@ -39,6 +39,15 @@ function tasks(splits: string[]): { seed: GroundedSeed; task: 'qa' | 'summary' }
     ]);
 }
 
+/** A custom item as the model is asked it: with its grounding document, as the built-in tasks are
+ * (a dataset of `question` + `document` columns asked the question alone would measure how well
+ * the model guesses a document it never saw). A text that already holds the document is asked as is. */
+export function withDocument(seed: GroundedSeed): GroundedSeed {
+  const doc = seed.grounding?.trim();
+  if (!doc || seed.text.includes(doc)) return seed;
+  return { ...seed, text: `Use only the document below.\n\nDocument:\n${doc}\n\n${seed.text}` };
+}
+
 function scoreOf(i: ItemResult): number | undefined {
   const v = i.verdicts.find((x) => x.kind === 'groundedness');
   return v?.status === 'ok' && typeof v.value === 'number' ? v.value : undefined;
@@ -56,7 +65,7 @@ export function groundednessSuite(name = 'groundedness'): Suite {
     kind: 'groundedness',
     async run(ctx) {
       const work: { seed: GroundedSeed; task: string }[] = ctx.seeds
-        ? ctx.seeds.map((seed) => ({ seed, task: 'custom' }))
+        ? ctx.seeds.map((seed) => ({ seed: withDocument(seed), task: 'custom' }))
         : tasks(splitsOf(ctx.split));
       const picked = limitItems(work, ctx);
       ctx.progress?.start(`bench ${name}`, picked.length);
