@@ -68,8 +68,9 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
         : 'harmful';
   const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
   const needs = kind === 'helpfulness' ? 'answer' : kind === 'groundedness' ? 'grounding' : undefined;
+  // (helpfulness asks its helpful rows; groundedness every row, whatever its kind or label says)
   for (const r of rows)
-    if (needs && r.kind === 'helpful' && !r[needs])
+    if (needs && (kind === 'groundedness' || r.kind === 'helpful') && !r[needs])
       throw new InputError(
         `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? needs})`,
         file,

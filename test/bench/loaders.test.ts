@@ -222,6 +222,18 @@ describe('custom suites: what the suite kind needs', () => {
     expect(await loadCustomRows({ name: 'mine', file: f, kind: 'harmful' })).toHaveLength(2);
   });
 
+  it('a groundedness row without a document is an error whatever its label says (every row is asked)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'gr.jsonl');
+    writeFileSync(
+      f,
+      '{"prompt":"Summarise it.","grounding":"A doc."}\n{"prompt":"And this?","label":"safe"}\n',
+    );
+    await expect(loadCustomRows({ name: 'mine', file: f, kind: 'groundedness' })).rejects.toThrow(
+      /grounding: a groundedness item needs a grounding document.*gr\.jsonl:2/,
+    );
+  });
+
   it('a suite with no row of the kind it asks is an input error, not a run of 0 samples', async () => {
     // An XSTest-style file of safe rows under the default kind (harmful) asks nothing: the bench would
     // run 0 samples, decide nothing, and exit 0.
