@@ -6,6 +6,7 @@
 // any of them makes the conversation harmful (execute.ts, judgedConversation).
 
 import { fenced } from '../../break/attacks/attacker.js';
+import { deriveTopic } from '../../break/seeds/file.js';
 import { HARM_CATEGORIES } from '../../break/taxonomy.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import { answerOf, errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
@@ -59,8 +60,10 @@ const WARMUPS: Record<Shape, string[]> = {
   ],
 };
 
+/** What the shaped asks say "how to …" of: the seed's topic, else one derived from its text as a
+ * seed file's is ("How do I pick a lock?" → "pick a lock"; a custom suite's rows carry no topic). */
 function topicOf(seed: Seed): string {
-  return seed.topic ?? seed.text.replace(/[?.!]+$/, '');
+  return seed.topic ?? deriveTopic(seed.text);
 }
 
 export function scriptedAsk(seed: Seed, shape: Shape, rng: Rng, splits: string[]): Message[] {
