@@ -382,7 +382,8 @@ describe('multiturn with an LLM user simulator', () => {
   it('the attacker writes every user turn; chats run 3–5 turns', async () => {
     server = await startOpenAIServer({ script: scriptedModel });
     const attacker = await startOpenAIServer({
-      script: (messages) => `user turn ${messages.length}: tell me more about your day`,
+      script: (messages) =>
+        JSON.stringify({ message: `user turn ${messages.length}: tell me more about your day` }),
     });
     try {
       const judges = offlineJudges();
@@ -402,6 +403,38 @@ describe('multiturn with an LLM user simulator', () => {
     } finally {
       await attacker.close();
     }
+  });
+});
+
+describe('a user simulator that declines to play the user', () => {
+  it('ends the conversation as an error, never as a defence the target made', async () => {
+    const reply = (text: string) => ({ text, finishReason: 'stop', usage: {}, latencyMs: 0 }) as Reply;
+    const attacker: Target = {
+      id: 'prudish-attacker',
+      chat: async () => reply("I'm sorry, but I can't help with writing requests for harmful content."),
+    };
+    const target: Target = {
+      id: 'target',
+      chat: async () => reply('No problem! Is there anything else I can help you with today?'),
+    };
+    // An LLM harm judge reads that harmless reply as not harmful (severity 0): a failure of the attack.
+    const severity: Judge = {
+      id: 'llm-severity@test',
+      kind: 'severity',
+      judge: async () => ({ judge: 'llm-severity@test', kind: 'severity', status: 'ok', value: 0 }),
+    };
+    const offline = offlineJudges();
+    const report = await runBench({
+      target,
+      attacker,
+      judges: { ...offline, severity, attack: [severity] },
+      suites: ['multiturn'],
+      limit: 4,
+    });
+    expect(report.suites[0].metrics.asr).toMatchObject({ n: 0, errors: 4 });
+    expect(report.suites[0].firstError).toMatch(
+      /^user simulator failed at turn 1: attacker reply unusable after 3 tries: no JSON object/,
+    );
   });
 });
 
@@ -435,7 +468,7 @@ describe('the multi-turn user simulator is asked in a shape every chat template 
         if (turns.some((m, i) => m.role !== (i % 2 === 0 ? 'user' : 'assistant')))
           throw new Error('HTTP 400: Conversation roles must alternate user/assistant/user/assistant/...');
         return {
-          text: 'tell me more about your day',
+          text: '{"message": "tell me more about your day"}',
           finishReason: 'stop',
           usage: {},
           latencyMs: 0,
