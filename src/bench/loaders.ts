@@ -202,7 +202,7 @@ function toItem(
   const text = get('text');
   if (!text)
     throw new InputError(
-      `missing prompt text (column ${fields.text ?? DEFAULT_COLUMNS.text.join(' / ')})`,
+      `missing prompt text (column ${fields.text ?? DEFAULT_COLUMNS.text.join(' / ')}; columns here: ${clip(Object.keys(row).join(', '))})`,
       file,
       line,
       'text',

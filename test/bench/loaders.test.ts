@@ -171,6 +171,15 @@ describe('loadDataset: JSONL', () => {
     writeFileSync(f, '{"prompt":"ok"}\n\n{"note":"no prompt"}\n');
     await expect(loadDataset(f)).rejects.toThrow(/text: missing prompt text.*x\.jsonl:3/);
   });
+
+  it('a CSV whose prompt column is spelled otherwise: the error shows the columns it has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'cap.csv');
+    writeFileSync(f, 'id,Prompt,label\n1,hi,safe\n');
+    await expect(loadDataset(f)).rejects.toThrow(
+      /missing prompt text .*columns here: id, Prompt, label\).*cap\.csv:2/,
+    );
+  });
 });
 
 describe('loadDataset: a file too large to read as text', () => {
