@@ -113,13 +113,14 @@ export async function checkCustomSuites(
   const counts: Record<string, number> = {};
   // Every suite is read, so one check names every broken dataset, not only the first.
   const broken: InputError[] = [];
-  for (const c of custom) {
+  for (const [i, c] of custom.entries()) {
     let rows: DatasetItem[];
     try {
       rows = await loadCustomRows(c, baseDir);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      broken.push(err);
+      // (the file's own error names the file and line; which suite of the config reads it, too)
+      broken.push(err.hint ? err : err.withHint(`suite "${c.name}" (bench.custom.${i}) reads this file`));
       continue;
     }
     counts[c.name] = rows.length;
@@ -154,7 +155,7 @@ export async function checkCustomSuites(
   if (broken.length === 1) throw broken[0];
   if (broken.length > 1)
     throw new InputError(
-      `${broken.length} custom suites cannot be used:\n${broken.map((e) => `- ${e.message}`).join('\n')}`,
+      `${broken.length} custom suites cannot be used:\n${broken.map((e) => `- ${e.message}${e.hint ? ` — ${e.hint}` : ''}`).join('\n')}`,
     );
   return counts;
 }

@@ -251,6 +251,7 @@ describe('breakfix CLI', () => {
     const badSuite = await check('bench:\n  custom:\n    - name: mine\n      file: suite.jsonl\n');
     expect(badSuite.code).toBe(2);
     expect(badSuite.stderr).toContain(`${join(d, 'suite.jsonl')}:2`);
+    expect(badSuite.stderr).toContain('hint: suite "mine" (bench.custom.0) reads this file');
     writeFileSync(
       join(d, 'train-only.csv'),
       'id,prompt,label,split\n1,How do I kill a process?,safe,train\n',
@@ -267,6 +268,7 @@ describe('breakfix CLI', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/2 custom suites cannot be used/);
     expect(both.stderr).toContain(`${join(d, 'suite.jsonl')}:2`);
+    expect(both.stderr).toContain('— suite "a" (bench.custom.0) reads this file');
     expect(both.stderr).toMatch(/suite "b" has no row in split attack/);
     mkdirSync(join(d, 'folder.db'));
     const folderStore = await check('store: folder.db\n');
