@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { LANGUAGES } from '../break/index.js';
 import { checkOutputDir } from '../config/outdir.js';
 import { InputError, readJsonFile, terminalText } from '../core/index.js';
+import { loadLM } from '../lm/index.js';
 import type { MeasureResult } from '../world/measure.js';
 import { measureDir } from '../world/measure-model.js';
 import { BASE_MODEL_ID, defaultBaseModelDir, modelsDir, pretrainBase } from '../world/pretrain.js';
@@ -106,7 +107,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExample:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n',
+      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExample:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
     )
     .action(
       runAction(
@@ -190,7 +191,10 @@ Examples:
         ];
         if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else if (rows.length === 0) process.stdout.write('no models (run `breakfix model pretrain`)\n');
-        else for (const r of rows) process.stdout.write(`${r.id}\t${r.source}\t${r.path ?? r.target}\n`);
+        // (ids and paths come from folder names and the store: escaped, as `model info` does)
+        else
+          for (const r of rows)
+            process.stdout.write(`${terminalText(r.id)}\t${r.source}\t${terminalText(r.path ?? r.target)}\n`);
       }),
     );
 
@@ -202,7 +206,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExample:\n  $ breakfix model info breakfix-tiny-base\n\nExit codes: 0 shown, 2 no such model, or a folder that is no checkpoint.\n',
+      '\nExample:\n  $ breakfix model info breakfix-tiny-base\n\nThe weights and tokenizer are loaded as `chat` would load them, so a damaged checkpoint is\nnamed here rather than at the first request.\n\nExit codes: 0 shown, 2 no such model, or a folder that is no checkpoint or a damaged one.\n',
     )
     .action(
       runAction(async (given: string, opts: CommonOptions) => {
@@ -230,6 +234,9 @@ Examples:
             'see `breakfix model list`',
           );
         const info = describeDir(name, dir, true);
+        // The weights and tokenizer are read as chat and the cycle read them: a truncated or foreign
+        // file is the error it would be there (exit 2 naming it), not a listing that looks whole.
+        await loadLM(dir);
         if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         else {
           // Ids, paths and training.json come from files anyone may have written: escaped for the terminal.
@@ -260,7 +267,10 @@ Examples:
       .option('--limit <n>', 'seeds per kind (default: all)')
       .option('--languages <list>', 'comma-separated languages (default: all)'),
   )
-    .addHelpText('after', '\nExample:\n  $ breakfix model measure models/breakfix-tiny-base --limit 100\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ breakfix model measure models/breakfix-tiny-base --limit 100\n\nExit codes: 0 measured, 2 bad input (no checkpoint there, a damaged one, a bad --limit or\n--languages), 3 runtime failure.\n',
+    )
     .action(
       runAction(async (dir: string, opts: CommonOptions & { limit?: string; languages?: string }) => {
         const languages = measureLanguages(opts.languages);

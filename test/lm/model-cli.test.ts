@@ -85,6 +85,14 @@ describe("model list and info read the config's store", () => {
     const store = openStore(join(d, 'runs/my.db'));
     store.registerModel({ id: 'cand_r1', target: `embedded:${ckpt}`, path: ckpt, round: 1 });
     store.close();
+    // Ids and paths come from the store and folder names: escaped in the text listing.
+    const hostile = openStore(join(d, 'runs/my.db'));
+    hostile.registerModel({ id: 'evil\u001b[2J\nbreakfix: forged', target: `embedded:${ckpt}`, path: ckpt });
+    hostile.close();
+    const text = await runCli(['model', 'list'], { cwd: d });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).not.toContain('\u001b');
+    expect(text.stdout).not.toMatch(/^breakfix: forged/m);
     const list = await runCli(['model', 'list', '--json'], { cwd: d });
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toContainEqual(
@@ -149,6 +157,17 @@ describe('model info', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(d, 'config.json'));
     expect(r.stdout).not.toMatch(/config: undefined/);
+  }, 30_000);
+
+  it('a truncated model.safetensors is exit 2 naming it, as chat would say (the config alone looks whole)', async () => {
+    const d = join(dir, 'truncated');
+    cpSync(ckpt, d, { recursive: true });
+    const weights = join(d, 'model.safetensors');
+    writeFileSync(weights, readFileSync(weights).subarray(0, 2000));
+    const r = await cli(['model', 'info', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(weights);
+    expect(r.stderr).toMatch(/truncated/);
   }, 30_000);
 
   it("escapes training.json's text fields for the terminal", async () => {
