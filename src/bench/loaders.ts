@@ -8,6 +8,7 @@ import type { DATASET_FIELDS } from '../config/schema.js';
 import {
   describeFsError,
   InputError,
+  languageTag,
   readUtf8File,
   type Seed,
   type SeedKind,
@@ -237,7 +238,7 @@ function toItem(
     kind: kind ?? (defaultKind === 'required' ? 'harmful' : defaultKind),
     text,
     category: get('category'),
-    language: get('language') ?? 'en',
+    language: languageTag(get('language') ?? 'en'),
     source: `file:${file}`,
     split,
     benignType: type,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { checkCustomSuites, loadCustomRows, loadDataset } from '../../src/bench/index.js';
+import { loadSeedsFile } from '../../src/break/seeds/index.js';
 import { InputError } from '../../src/core/index.js';
 import { parseCsv } from '../../src/judge/io.js';
 
@@ -140,6 +141,31 @@ describe('loadDataset: JSONL', () => {
       /mapped column "question"/,
     );
     await expect(loadDataset(f, { fields: { wat: 'q' } })).rejects.toThrow(/unknown breakfix field "wat"/);
+  });
+
+  it('language tags are read in one spelling per language: EN and en are one slice, pt-br is pt-BR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'langs.jsonl');
+    writeFileSync(
+      f,
+      ['EN', 'en', ' pt-br ', 'zh-hans-cn', 'not a tag']
+        .map((language, i) => JSON.stringify({ prompt: `ask ${i}`, language }))
+        .join('\n'),
+    );
+    expect((await loadDataset(f)).map((r) => r.language)).toEqual([
+      'en',
+      'en',
+      'pt-BR',
+      'zh-Hans-CN',
+      'not a tag',
+    ]);
+    // Seed files read the same way.
+    const seeds = join(dir, 'seeds.jsonl');
+    writeFileSync(
+      seeds,
+      `${JSON.stringify({ kind: 'benign', text: 'How do I kill a process?', language: 'FR' })}\n`,
+    );
+    expect(loadSeedsFile(seeds)[0].language).toBe('fr');
   });
 
   it('a mapped column only some JSONL rows hold is read where present (optional keys are normal)', async () => {

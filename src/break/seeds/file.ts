@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { closest } from '../../config/issues.js';
-import { InputError, readUtf8File, type Seed, stableId } from '../../core/index.js';
+import { InputError, languageTag, readUtf8File, type Seed, stableId } from '../../core/index.js';
 import { csvObjects } from '../../judge/index.js';
 
 const seedFields = z.object({
@@ -10,7 +10,7 @@ const seedFields = z.object({
   kind: z.enum(['harmful', 'benign', 'helpful']),
   text: z.string().min(1),
   category: z.string().min(1).optional(),
-  language: z.string().min(2).default('en'),
+  language: z.string().trim().min(2).default('en').transform(languageTag),
   source: z.string().optional(),
   split: z.enum(['train', 'attack', 'heldback']).optional(),
   benignType: z.string().optional(),
