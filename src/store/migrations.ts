@@ -135,6 +135,12 @@ export const migrations: string[] = [
   `
   ALTER TABLE runs ADD COLUMN owner TEXT;
   `,
+  // 4: the seeds table goes: nothing wrote it (a global table keyed by seed id could not have said which
+  // seeds a run attacked anyway, and user seed ids repeat across edited files). A run's seeds are its
+  // seed files, fingerprinted at its start; a resume on other seeds is refused (exit 2).
+  `
+  DROP TABLE IF EXISTS seeds;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */

@@ -15,7 +15,6 @@ import {
   InputError,
   newRunId,
   type Reply,
-  type Seed,
   type TrainingRecord,
   terminalText,
   type Verdict,
@@ -236,8 +235,6 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     updatedAt: r.updated_at as string,
   });
 
-  const toSeed = (r: Row): Seed => parse<Seed>(r.data, `seed ${r.id}: data`) as Seed;
-
   const verdictsOf = db.prepare('SELECT * FROM verdicts WHERE attempt_id = ? ORDER BY idx');
   const toAttempt = (r: Row): Attempt => {
     const verdicts = (verdictsOf.all(r.id) as Row[]).map(
@@ -352,11 +349,6 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       ['seed_id', f.seedId],
     ]);
 
-  const upsertSeed = db.prepare(`INSERT INTO seeds (id, kind, category, language, source, split, data)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, category=excluded.category, language=excluded.language,
-      source=excluded.source, split=excluded.split, data=excluded.data`);
-
   const store: Store = {
     path: file,
 
@@ -451,30 +443,6 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
             createdAt: r.created_at as string,
           }
         : undefined;
-    },
-
-    upsertSeeds: db.transaction((seeds: readonly Seed[]) => {
-      for (const s of seeds) {
-        upsertSeed.run(
-          s.id,
-          s.kind,
-          s.category ?? null,
-          s.language,
-          s.source,
-          s.split ?? null,
-          JSON.stringify(s),
-        );
-      }
-    }),
-    getSeed(id) {
-      const r = db.prepare('SELECT data FROM seeds WHERE id = ?').get(id) as Row | undefined;
-      return r ? toSeed(r) : undefined;
-    },
-    listSeeds(filter = {}) {
-      const { sql, params } = where(
-        (['kind', 'category', 'language', 'source', 'split'] as const).map((k) => [k, filter[k]]),
-      );
-      return (db.prepare(`SELECT data FROM seeds ${sql} ORDER BY rowid`).all(...params) as Row[]).map(toSeed);
     },
 
     saveAttempt: (a) => saveAttemptTx(a),

@@ -1,15 +1,5 @@
 // Row shapes the store returns (the core vocabulary plus bookkeeping fields).
-import type {
-  Attempt,
-  ModelRef,
-  Outcome,
-  Reply,
-  Seed,
-  SeedKind,
-  Split,
-  TrainingRecord,
-  Vulnerability,
-} from '../core/index.js';
+import type { Attempt, ModelRef, Outcome, Reply, TrainingRecord, Vulnerability } from '../core/index.js';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'interrupted' | (string & {});
 
@@ -50,14 +40,6 @@ export interface StepRow {
   step: string;
   data?: unknown;
   createdAt: string;
-}
-
-export interface SeedFilter {
-  kind?: SeedKind;
-  category?: string;
-  language?: string;
-  source?: string;
-  split?: Split;
 }
 
 export interface AttemptFilter {
@@ -116,10 +98,6 @@ export interface Store {
   // steps (resume markers)
   markStep(runId: string, round: number, step: string, data?: unknown): void;
   getStep(runId: string, round: number, step: string): StepRow | undefined;
-  // seeds
-  upsertSeeds(seeds: readonly Seed[]): void;
-  getSeed(id: string): Seed | undefined;
-  listSeeds(filter?: SeedFilter): Seed[];
   // attempts
   saveAttempt(attempt: Attempt): boolean;
   /** Stores the attempts not stored yet (one transaction); returns how many it wrote. With

@@ -1,4 +1,4 @@
-import type { Attempt, Seed, TrainingRecord, Vulnerability } from '../../src/core/index.js';
+import type { Attempt, TrainingRecord, Vulnerability } from '../../src/core/index.js';
 
 export function makeAttempt(i: number, runId = 'run_test', over: Partial<Attempt> = {}): Attempt {
   return {
@@ -32,18 +32,6 @@ export function makeAttempt(i: number, runId = 'run_test', over: Partial<Attempt
     ...over,
   };
 }
-
-export const seed = (i: number, over: Partial<Seed> = {}): Seed => ({
-  id: `seed_${i}`,
-  kind: 'harmful',
-  text: `how to do bad thing ${i}`,
-  category: 'weapons',
-  language: 'en',
-  source: 'builtin',
-  split: 'attack',
-  topic: `bad thing ${i}`,
-  ...over,
-});
 
 export const vuln = (id: string, score: number): Vulnerability => ({
   id,

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainingRecord } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
-import { makeAttempt, record, seed, vuln } from './fixtures.js';
+import { makeAttempt, record, vuln } from './fixtures.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'bf-store-')), 'nested', 'breakfix.db');
 const open: Store[] = [];
@@ -97,15 +97,30 @@ describe('store basics', () => {
     expect(s.getStep('r', 0, 'bench')?.data).toEqual({ suites: 7 });
   });
 
-  it('seeds round-trip with filters', () => {
-    const s = openTmp();
-    s.upsertSeeds([seed(1), seed(2, { kind: 'benign', category: 'cyber' }), seed(3, { language: 'fr' })]);
-    s.upsertSeeds([seed(1, { text: 'changed' })]);
-    expect(s.getSeed('seed_1')?.text).toBe('changed');
-    expect(s.getSeed('seed_2')).toEqual(seed(2, { kind: 'benign', category: 'cyber' }));
-    expect(s.listSeeds({ kind: 'harmful' }).map((x) => x.id)).toEqual(['seed_1', 'seed_3']);
-    expect(s.listSeeds({ language: 'fr' }).map((x) => x.id)).toEqual(['seed_3']);
-    expect(s.listSeeds()).toHaveLength(3);
+  it('a store of an older schema opens and upgrades, keeping its data; the unused seeds table goes', () => {
+    // A store as breakfix left it at schema 3 (runs.owner added), with a row in every table it had.
+    const old = join(mkdtempSync(join(tmpdir(), 'bf-store-')), 'v3.db');
+    const v3 = new Database(old);
+    for (const m of migrations.slice(0, 3)) v3.exec(m);
+    v3.pragma('user_version = 3');
+    v3.prepare(
+      "INSERT INTO runs (id, kind, config, seed, created_at, updated_at) VALUES ('run_test', 'redteam', '{}', 1, 't', 't')",
+    ).run();
+    v3.prepare(
+      "INSERT INTO seeds (id, kind, language, source, data) VALUES ('seed_1', 'harmful', 'en', 'x', '{}')",
+    ).run();
+    v3.close();
+    const s = openTmp(old);
+    s.saveAttempt(makeAttempt(1));
+    expect(s.getRun('run_test')?.kind).toBe('redteam');
+    expect(s.getAttempt('att_run_test_1')).toEqual(makeAttempt(1));
+    s.close();
+    const after = new Database(old, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(migrations.length);
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").all();
+    expect(tables.map((t) => (t as { name: string }).name)).not.toContain('seeds');
+    expect(tables.map((t) => (t as { name: string }).name)).not.toContain('seeds_kind');
+    after.close();
   });
 
   it('attempts: full round-trip, idempotent save, filters and counts', () => {
