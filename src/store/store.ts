@@ -541,9 +541,10 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
           | { owner: string | null }
           | undefined;
         const held = row?.owner ? parse<RunOwner>(row.owner, `run ${runId}: owner`) : undefined;
-        if (held && held.host === hostname() && held.pid !== process.pid && isAlive(held.pid))
+        if (held && held.host === hostname() && held.pid !== process.pid && isAlive(held))
           return { heldBy: held };
-        const me: RunOwner = { pid: process.pid, host: hostname(), since: now() };
+        const start = processStart(process.pid);
+        const me: RunOwner = { pid: process.pid, host: hostname(), since: now(), ...(start && { start }) };
         db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(JSON.stringify(me), runId);
         return {};
       });
@@ -630,18 +631,36 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
   return withStoreErrors(store, file);
 }
 
-/** Whether a breakfix process of this host is running as `pid` (a permission error means a process
- * is, as another user's). Where /proc tells, a process that is no Node one is a reused pid: the
- * owner was killed and its pid went to something else. */
-function isAlive(pid: number): boolean {
+/** Whether the breakfix process of this host that claimed a run is still running. Its pid alone
+ * does not say (a killed owner's pid goes to the next process that needs one; in a container the
+ * same few pids come back at every restart): where /proc tells, the process running as that pid must
+ * be the one that started when the claim was made. A permission error means a process is, as another
+ * user's. A claim without a start (no /proc, or stored by an older breakfix) falls back to "a Node
+ * process runs as that pid". */
+function isAlive(owner: RunOwner): boolean {
   try {
-    process.kill(pid, 0);
+    process.kill(owner.pid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const start = owner.start !== undefined ? processStart(owner.pid) : undefined;
+  if (start !== undefined) return start === owner.start;
   try {
-    return /node|breakfix/i.test(readFileSync(`/proc/${pid}/cmdline`, 'latin1'));
+    return /node|breakfix/i.test(readFileSync(`/proc/${owner.pid}/cmdline`, 'latin1'));
   } catch {
     return true; // no /proc (macOS), or not ours to read: alive as far as can be told
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (/proc/<pid>/stat, field 22), as text;
+ * undefined where /proc does not say. The command name (field 2) may hold spaces and parentheses:
+ * the fields are counted after its last `)`. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
   }
 }

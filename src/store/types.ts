@@ -148,4 +148,8 @@ export interface RunOwner {
   host: string;
   /** When it claimed the run (ISO time). */
   since: string;
+  /** The process's start as the kernel counts it (Linux: /proc/<pid>/stat's starttime): with the pid,
+   * it names one process, so a pid the system gave to another process since holds nothing. Absent
+   * where there is no /proc, and in claims stored before breakfix recorded it. */
+  start?: string;
 }

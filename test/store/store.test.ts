@@ -302,6 +302,53 @@ describe('store basics', () => {
     expect(s.claimRun('run_claim')).toEqual({});
   });
 
+  it.skipIf(process.platform !== 'linux')(
+    'a claim names its process by pid and start: a live owner holds the run, the same pid reused by a later process does not',
+    async () => {
+      const path = tmp();
+      const s = openTmp(path);
+      s.createRun({ id: 'run_claim', kind: 'redteam', config: {}, seed: 1 });
+      // A second breakfix process claims the run through the store and stays alive.
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./claim-child.ts', import.meta.url)), path, 'run_claim'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        const said = await new Promise<string>((resolve) => {
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('\n')) resolve(out.trim());
+          });
+          child.on('exit', () => resolve(out.trim()));
+        });
+        expect(said).toBe('claimed');
+        const owner = () => {
+          const db = new Database(path);
+          const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get('run_claim') as { owner: string };
+          db.close();
+          return JSON.parse(row.owner) as { pid: number; start?: string };
+        };
+        expect(owner()).toMatchObject({ pid: child.pid, start: expect.stringMatching(/^\d+$/) });
+        expect(s.claimRun('run_claim').heldBy?.pid).toBe(child.pid);
+        // The claim as a process that has since died would have left it, its pid now running another
+        // Node process (started later: another start): the run is free, not "being worked on".
+        const db = new Database(path);
+        db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+          JSON.stringify({ ...owner(), start: String(Number(owner().start) - 1) }),
+          'run_claim',
+        );
+        db.close();
+        expect(s.claimRun('run_claim')).toEqual({});
+        expect(owner().pid).toBe(process.pid);
+      } finally {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.on('exit', r));
+      }
+    },
+  );
+
   it("a round's curation is replaced whole or not at all", () => {
     const s = openTmp();
     s.saveCuration('r', 2, { sft: [record('s1')], preference: [record('p1')] });
