@@ -53,6 +53,14 @@ function where(pairs: [column: string, value: unknown][]): { sql: string; params
   };
 }
 
+/** A LIMIT or OFFSET: a whole number of rows (a fraction rounds down, below 0 is 0); unset, `none`. */
+function rowCount(name: string, value: number | undefined, none: number): number {
+  if (value === undefined) return none;
+  if (!Number.isFinite(value))
+    throw new BreakfixError(`listAttempts: ${name} must be a number of rows, got ${value}`, 'usage');
+  return Math.max(0, Math.floor(value));
+}
+
 /** What a run id may be: it names files and folders (reports/<run>.html, datasets/<run>/…), so a
  * letter or digit, then letters, digits, `_`, `.`, `-`; at most 128 characters; never `..`. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -456,12 +464,12 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     },
     listAttempts(filter = {}) {
       const { sql, params } = attemptWhere(filter);
-      const limit =
-        filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ' LIMIT -1';
-      const offset = filter.offset !== undefined ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
+      // Bound like every other value (NaN or Infinity written into the SQL read as a column name).
+      const limit = filter.limit === Number.POSITIVE_INFINITY ? -1 : rowCount('limit', filter.limit, -1);
+      const offset = rowCount('offset', filter.offset, 0);
       const rows = db
-        .prepare(`SELECT * FROM attempts ${sql} ORDER BY rowid${limit}${offset}`)
-        .all(...params) as Row[];
+        .prepare(`SELECT * FROM attempts ${sql} ORDER BY rowid LIMIT ? OFFSET ?`)
+        .all(...params, limit, offset) as Row[];
       return rows.map(toAttempt);
     },
     countAttempts(filter = {}) {

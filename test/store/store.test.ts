@@ -136,6 +136,15 @@ describe('store basics', () => {
     expect(s.listAttempts({ category: 'cyber' }).map((x) => x.id)).toEqual(['att_run_test_3']);
     expect(s.listAttempts({ limit: 2 }).map((x) => x.id)).toEqual(['att_run_test_1', 'att_run_test_2']);
     expect(s.listAttempts({ limit: 2, offset: 2 })).toHaveLength(2);
+    // Limit and offset are bound, not written into the SQL: a fraction rounds down, Infinity is no
+    // limit, and NaN is an error that says which (not SQLite's "no such column: NaN").
+    expect(s.listAttempts({ limit: 1.9, offset: 3.5 }).map((x) => x.id)).toEqual(['att_run_test_4']);
+    expect(s.listAttempts({ limit: Number.POSITIVE_INFINITY, offset: 1 })).toHaveLength(3);
+    expect(s.listAttempts({ offset: 2 }).map((x) => x.id)).toEqual(['att_run_test_3', 'att_run_test_4']);
+    expect(() => s.listAttempts({ limit: Number.NaN })).toThrow(
+      /listAttempts: limit must be a number of rows/,
+    );
+    expect(() => s.listAttempts({ offset: Number.POSITIVE_INFINITY })).toThrow(/offset must be a number/);
     // Optional fields stay absent, not null.
     const bare = makeAttempt(9, 'run_x', {
       round: undefined,
