@@ -308,6 +308,18 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
   const saveOne = (a: Attempt, replaceError = false): boolean => {
+    // SQLite stores NaN as NULL: a NaN severity would read back as "no severity" (and a NaN count
+    // fail on NOT NULL as a bare constraint error). A number that is none is refused by name; it is
+    // a bug of whatever computed it (the CLI says so), not something to store.
+    for (const [field, value] of [
+      ['severity', a.severity],
+      ['turns', a.turns],
+      ['calls', a.calls],
+    ] as const)
+      if (value !== undefined && !Number.isFinite(value))
+        throw new Error(
+          `attempt ${a.id}: ${field} is ${value}, not a number the store can keep; nothing of this batch was stored`,
+        );
     const res = (replaceError ? replaceErrorAttempt : insertAttempt).run({
       id: a.id,
       runId: a.runId,

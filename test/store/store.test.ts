@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TrainingRecord } from '../../src/core/index.js';
+import type { Attempt, TrainingRecord } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
 import { makeAttempt, record, vuln } from './fixtures.js';
@@ -157,6 +157,24 @@ describe('store basics', () => {
     delete bare.severity;
     s.saveAttempt(bare);
     expect(s.getAttempt(bare.id)).toEqual(bare);
+  });
+
+  it('a severity, turn or call count that is not a number is refused by name, never stored as "none"', () => {
+    const s = openTmp();
+    const bad: [string, Partial<Attempt>][] = [
+      ['severity', { severity: Number.NaN }],
+      ['severity', { severity: Number.POSITIVE_INFINITY }],
+      ['turns', { turns: Number.NaN }],
+      ['calls', { calls: Number.NEGATIVE_INFINITY }],
+    ];
+    for (const [field, over] of bad) {
+      expect(() => s.saveAttempts([makeAttempt(1), makeAttempt(2, 'run_test', over)])).toThrow(
+        new RegExp(`^attempt att_run_test_2: ${field} is -?(NaN|Infinity), not a number`),
+      );
+      expect(s.countAttempts()).toBe(0); // the batch is one transaction
+    }
+    expect(s.saveAttempts([makeAttempt(1, 'run_test', { severity: 0 })])).toBe(1);
+    expect(s.getAttempt('att_run_test_1')?.severity).toBe(0);
   });
 
   it('a failing attempt write leaves nothing behind (one transaction)', () => {
