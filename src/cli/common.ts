@@ -128,6 +128,13 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
   const json = Boolean(opts.json);
   const quiet = Boolean(opts.quiet);
   const noCache = opts.cache === false;
+  // (As the config's `store:` refuses it: SQLite's in-memory name would become a file of that name in
+  // the working folder, which a later command given the same flag reads as the store.)
+  if (opts.store?.trim() === ':memory:')
+    throw usageError(
+      '--store: the store is a file: breakfix resumes, reports and compares rounds from it; give a path',
+      'for example --store .breakfix/breakfix.db',
+    );
   const storePath = opts.store ? resolve(opts.store) : config.store;
   let store: Store | undefined;
   const targets = new Map<string, Target>();

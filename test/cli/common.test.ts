@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -225,6 +225,27 @@ describe('loadContext', () => {
     expect(ctx.store.path).toBe(join(dir, 'state.db'));
     expect(ctx.store.integrityCheck()).toBe('ok');
     await ctx.close();
+  });
+
+  it('--store :memory: is refused as the config\'s store: ":memory:" is, and no file of that name is made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-ctx-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const err = await loadContext({ store: ':memory:', quiet: true }).then(
+        async (ctx) => {
+          ctx.store.integrityCheck();
+          await ctx.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(exitCodeFor(err)).toBe(ExitCode.input);
+      expect((err as Error).message).toMatch(/^--store: the store is a file/);
+      expect(existsSync(join(dir, ':memory:'))).toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 
