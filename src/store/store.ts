@@ -43,6 +43,7 @@ const now = () => new Date().toISOString();
 const NO_ROUND = -1;
 
 type Row = Record<string, unknown>;
+type SqliteError = InstanceType<typeof Database.SqliteError>;
 
 /** `WHERE a = ? AND b = ?` from the pairs whose value is defined. */
 function where(pairs: [column: string, value: unknown][]): { sql: string; params: unknown[] } {
@@ -87,7 +88,8 @@ const STORE_HINT = 'pass --store with a breakfix store (a .db file), or a new pa
  * is not a store — not SQLite, a folder, a store from a newer breakfix, a folder that cannot be made —
  * is an InputError naming it, never a raw SqliteError. */
 function openDatabase(file: string): Database.Database {
-  const fail = (message: string) => new InputError(message, file, undefined, undefined, STORE_HINT);
+  const fail = (message: string, hint = STORE_HINT) =>
+    new InputError(message, file, undefined, undefined, hint);
   if (file !== ':memory:') {
     ensureOutputDir(dirname(file), { what: 'store folder', hint: STORE_HINT });
     let isDir = false;
@@ -109,7 +111,11 @@ function openDatabase(file: string): Database.Database {
     db?.close();
     if (err instanceof InputError) throw err;
     const message = sqliteProblem(err);
-    if (message) throw fail(message);
+    if (message)
+      throw fail(
+        message,
+        (err as SqliteError).code === 'SQLITE_NOTADB' ? STORE_HINT : sqliteRemedy(err as SqliteError),
+      );
     // The SQLite driver is a native module built at install time: an install that skipped its
     // build script (npm's --ignore-scripts, or a package manager that runs only approved scripts)
     // leaves no binary, and its own error names none of that.
@@ -124,7 +130,7 @@ function openDatabase(file: string): Database.Database {
 }
 
 /** Check that `db` is a breakfix store (or a new file) and bring it to the current schema. */
-function prepareStore(db: Database.Database, fail: (message: string) => InputError): void {
+function prepareStore(db: Database.Database, fail: (message: string, hint?: string) => InputError): void {
   // The first statement that reads the file (where "not a database" surfaces); a file that is not a
   // store is refused before anything (the journal mode) is written to it.
   // Version and tables are read in one transaction (one snapshot): another process creating the
@@ -149,7 +155,17 @@ function prepareStore(db: Database.Database, fail: (message: string) => InputErr
   // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (err) {
+    // A store of an older schema is upgraded when it is opened, by any command (a report too).
+    if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_READONLY'))
+      throw fail(
+        `cannot write to the store to upgrade its schema (version ${version} to ${migrations.length}, this breakfix's): ${err.message}`,
+        sqliteRemedy(err),
+      );
+    throw err;
+  }
 }
 
 /** Run `setup` again while another process holds the database lock in a way SQLite reports at once
@@ -185,6 +201,17 @@ function sqliteProblem(err: unknown): string | undefined {
   return undefined;
 }
 
+/** What to do about a failure `sqliteProblem` names. */
+function sqliteRemedy(err: SqliteError): string {
+  const code = err.code;
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN'))
+    return 'make the store file and its folder writable by this user (or pass --store with another path)';
+  if (code === 'SQLITE_FULL') return 'free disk space';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return "restore the store from a copy (`breakfix config check` runs SQLite's integrity check on it)";
+  return "check the disk and the store file's permissions";
+}
+
 /** `store` with a SQLite failure of any of its calls — the file made read-only, the disk full, a
  * damaged page met mid-run — as a BreakfixError naming the file (exit 3), not an unexplained error
  * that reads as breakfix's bug. The failed call's transaction was rolled back: what was stored stays. */
@@ -203,7 +230,7 @@ function withStoreErrors(store: Store, file: string): Store {
           throw new BreakfixError(
             `${problem} (${file})`,
             'store',
-            'what the store held before this call is kept; free disk space or fix the file, then run the command again (a run with an id resumes)',
+            `${sqliteRemedy(err as SqliteError)}, then run the command again: what the store held before this call is kept (a run with an id resumes)`,
           );
         }
       },

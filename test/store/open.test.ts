@@ -85,6 +85,20 @@ describe('openStore on a path that is not a store', () => {
     expect(err.file).toBe(file);
   });
 
+  it('a truncated store: "damaged", naming it, with what to do about it (not "pass --store with a store")', () => {
+    const file = join(fresh(), 'cut.db');
+    const s = openStore(file);
+    s.createRun({ id: 'r', kind: 'redteam', config: {}, seed: 1 });
+    s.close();
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, 8192));
+    const err = inputErrorOf(() => openStore(file));
+    expect(err.message).toMatch(/^the store is damaged: .*\(.*cut\.db\)$/);
+    expect(err.file).toBe(file);
+    expect(err.hint).toMatch(/^restore the store from a copy/);
+    expect(readFileSync(file).length).toBe(8192);
+  });
+
   it('an empty file becomes a store (SQLite treats it as an empty database)', () => {
     const file = join(fresh(), 'empty.db');
     writeFileSync(file, '');
@@ -92,6 +106,31 @@ describe('openStore on a path that is not a store', () => {
     open.push(s);
     expect(s.integrityCheck()).toBe('ok');
   });
+});
+
+describe('openStore on a read-only store', () => {
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
+    'of an older schema: says the upgrade needs to write, and what to do (needs a non-root user)',
+    () => {
+      const file = join(fresh(), 'old.db');
+      openStore(file).close();
+      const db = new Database(file);
+      db.pragma(`user_version = ${migrations.length - 1}`);
+      db.close();
+      chmodSync(file, 0o444);
+      try {
+        const err = inputErrorOf(() => openStore(file));
+        expect(err.message).toMatch(
+          new RegExp(
+            `^cannot write to the store to upgrade its schema \\(version ${migrations.length - 1} to`,
+          ),
+        );
+        expect(err.hint).toMatch(/^make the store file and its folder writable/);
+      } finally {
+        chmodSync(file, 0o644);
+      }
+    },
+  );
 });
 
 describe('openStore where its folder cannot be made', () => {

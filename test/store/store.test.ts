@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -251,8 +251,31 @@ describe('store basics', () => {
       message: expect.stringMatching(
         new RegExp(`^the store is damaged: .*\\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
       ),
+      hint: expect.stringMatching(/^restore the store from a copy/),
     });
   });
+
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
+    'a read-only store file: the first write says to make it writable, not to free disk space (needs a non-root user)',
+    () => {
+      const path = tmp();
+      openTmp(path).createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+      chmodSync(path, 0o444);
+      // (It opens: a store of the current schema needs no write until the command's first one.)
+      const s = openTmp(path);
+      try {
+        expect(() => s.saveAttempts([makeAttempt(1)])).toThrow(
+          expect.objectContaining({
+            code: 'store',
+            message: expect.stringMatching(/^cannot write to the store: /),
+            hint: expect.stringMatching(/^make the store file and its folder writable/),
+          }),
+        );
+      } finally {
+        chmodSync(path, 0o644);
+      }
+    },
+  );
 
   it('a row whose JSON was damaged outside breakfix is an error naming the row and column', () => {
     const path = tmp();
