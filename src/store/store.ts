@@ -82,6 +82,9 @@ export function checkRunId(id: string): void {
   );
 }
 
+/** How long a statement waits for another connection's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
 const STORE_HINT = 'pass --store with a breakfix store (a .db file), or a new path to create one there';
 
 /** Open (creating if needed) the SQLite file, set it up and bring its schema up to date. A path that
@@ -103,7 +106,7 @@ function openDatabase(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(file);
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const conn = db;
     retryWhileBusy(() => prepareStore(conn, fail));
     return db;
@@ -111,6 +114,8 @@ function openDatabase(file: string): Database.Database {
     db?.close();
     if (err instanceof InputError) throw err;
     const message = sqliteProblem(err);
+    if (message && (err as SqliteError).code.startsWith('SQLITE_BUSY'))
+      throw new BreakfixError(`${message} (${file})`, 'store', sqliteRemedy(err as SqliteError));
     if (message)
       throw fail(
         message,
@@ -196,6 +201,10 @@ function sqliteProblem(err: unknown): string | undefined {
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'SQLITE_PERM')
     return `cannot write to the store: ${err.message}`;
   if (code === 'SQLITE_FULL') return `the disk is full: the store cannot grow (${err.message})`;
+  // (Another breakfix writes for milliseconds at a time: a lock held past busy_timeout is another
+  // program's open transaction.)
+  if (code.startsWith('SQLITE_BUSY'))
+    return `the store stayed locked by another program past the ${BUSY_TIMEOUT_MS / 1000} s breakfix waits for a write (${err.message})`;
   if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_'))
     return `the store cannot be read or written: ${err.message} (${code})`;
   return undefined;
@@ -207,6 +216,8 @@ function sqliteRemedy(err: SqliteError): string {
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN'))
     return 'make the store file and its folder writable by this user (or pass --store with another path)';
   if (code === 'SQLITE_FULL') return 'free disk space';
+  if (code.startsWith('SQLITE_BUSY'))
+    return 'end the transaction that holds it (a sqlite3 shell or database browser open on the file)';
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
     return "restore the store from a copy (`breakfix config check` runs SQLite's integrity check on it)";
   return "check the disk and the store file's permissions";

@@ -277,6 +277,30 @@ describe('store basics', () => {
     },
   );
 
+  it('a write lock another program holds past the busy timeout: an error naming the store and what to do, not a bug', () => {
+    const path = tmp();
+    const s = openTmp(path);
+    s.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+    // A sqlite3 shell (or database browser) with a write transaction left open on the file.
+    const shell = new Database(path);
+    shell.exec('BEGIN IMMEDIATE');
+    shell.prepare("UPDATE runs SET updated_at = 'x'").run();
+    try {
+      expect(() => s.updateRun('run_test', { status: 'done' })).toThrow(
+        expect.objectContaining({
+          code: 'store',
+          message: expect.stringMatching(/^the store stayed locked by another program .*\(.*breakfix\.db\)$/),
+          hint: expect.stringMatching(/^end the transaction that holds it/),
+        }),
+      );
+    } finally {
+      shell.exec('ROLLBACK');
+      shell.close();
+    }
+    s.updateRun('run_test', { status: 'done' });
+    expect(s.getRun('run_test')?.status).toBe('done');
+  }, 20_000);
+
   it('a row whose JSON was damaged outside breakfix is an error naming the row and column', () => {
     const path = tmp();
     const s = openStore(path);
