@@ -407,10 +407,28 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       ['seed_id', f.seedId],
     ]);
 
+  // A damaged page (a disk error, a copy cut short, a file edited outside breakfix) that opening did
+  // not meet must not be written into: checked once, before this process first starts or resumes a run.
+  let intact = false;
+  const checkIntact = () => {
+    if (intact || file === ':memory:') return;
+    const result = String(db.pragma('quick_check', { simple: true }) ?? 'unknown');
+    if (result !== 'ok')
+      throw new InputError(
+        `the store is damaged: SQLite's quick check says "${result.split('\n')[0]}"`,
+        file,
+        undefined,
+        undefined,
+        "restore the store from a copy, or pass --store with a new path (`breakfix config check` runs SQLite's full integrity check)",
+      );
+    intact = true;
+  };
+
   const store: Store = {
     path: file,
 
     createRun(run: NewRun): RunRow {
+      checkIntact();
       const id = run.id ?? newRunId();
       // A run id names files (reports/<run>.html, datasets/<run>/…): refused before anything is written.
       checkRunId(id);
@@ -594,6 +612,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       },
     ),
     claimRun(runId) {
+      checkIntact();
       const claim = db.transaction((): { heldBy?: RunOwner } => {
         const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get(runId) as
           | { owner: string | null }

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
+import { makeAttempt } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bf-store-open-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -97,6 +98,35 @@ describe('openStore on a path that is not a store', () => {
     expect(err.file).toBe(file);
     expect(err.hint).toMatch(/^restore the store from a copy/);
     expect(readFileSync(file).length).toBe(8192);
+  });
+
+  it('a store damaged mid-file, which opens, is never written into: no run starts or resumes there', () => {
+    const file = join(fresh(), 'pages.db');
+    const s = openStore(file);
+    s.createRun({ id: 'r1', kind: 'redteam', config: {}, seed: 1 });
+    s.saveAttempts(Array.from({ length: 400 }, (_, i) => makeAttempt(i, 'r1')));
+    s.close();
+    // Three pages in the middle overwritten, as a disk error or a bad copy leaves them: the schema
+    // (page 1) is whole, so the store opens and reads.
+    const bytes = readFileSync(file);
+    const page = 4096;
+    const at = Math.floor(bytes.length / page / 2) * page;
+    bytes.fill(0xa5, at, at + 3 * page);
+    writeFileSync(file, bytes);
+    const damaged = openStore(file);
+    open.push(damaged);
+    expect(damaged.getRun('r1')?.id).toBe('r1');
+    for (const write of [
+      () => damaged.createRun({ id: 'r2', kind: 'redteam', config: {}, seed: 1 }),
+      () => damaged.createRun({ id: 'r1', kind: 'redteam', config: {}, seed: 1 }),
+      () => damaged.claimRun('r1'),
+    ]) {
+      const err = inputErrorOf(write);
+      expect(err.message).toMatch(/^the store is damaged: SQLite's quick check says ".+" \(.*pages\.db\)$/);
+      expect(err.hint).toMatch(/^restore the store from a copy/);
+    }
+    damaged.close();
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('an empty file becomes a store (SQLite treats it as an empty database)', () => {
