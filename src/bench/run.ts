@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
 import { SUMMARY_SOURCES } from './figures.js';
 import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
-import type { Mean, Rate, RateOrMean } from './metrics.js';
+import { groupBy, type Mean, type Rate, type RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
 import { harmfulSuite } from './suites/harmful.js';
 import { helpfulnessSuite } from './suites/helpfulness.js';
@@ -103,17 +103,25 @@ const ASKED_KINDS: Partial<Record<BuiltinSuiteName, Seed['kind'][]>> = {
 
 /** Reads every custom suite as a run will, before the run exists: a bad dataset, or one with no row
  * in `split` or none of the kind its suite asks (it would measure nothing, which is not a pass), is
- * an InputError (exit 2). Returns each suite's row count. */
+ * an InputError (exit 2). Rows of a kind the suite does not ask (helpful rows in an over-refusal
+ * suite) are said to `warn`, not dropped in silence. Returns each suite's row count. */
 export async function checkCustomSuites(
   custom: readonly CustomSuiteSpec[],
   baseDir: string,
   split: BenchSplit,
+  opts: {
+    /** Check these suites only (the ones a `bench --suite` runs). */
+    only?: readonly string[];
+    warn?: (message: string) => void;
+  } = {},
 ): Promise<Record<string, number>> {
+  const warn = opts.warn ?? (() => {});
   const inSplit: string[] = split === 'all' ? ['attack', 'heldback'] : [split];
   const counts: Record<string, number> = {};
   // Every suite is read, so one check names every broken dataset, not only the first.
   const broken: InputError[] = [];
   for (const [i, c] of custom.entries()) {
+    if (opts.only && !opts.only.includes(c.name)) continue;
     let rows: DatasetItem[];
     try {
       rows = await loadCustomRows(c, baseDir);
@@ -128,6 +136,13 @@ export async function checkCustomSuites(
     const inThisSplit = rows.filter((r) => r.split === undefined || inSplit.includes(r.split));
     const kind = c.kind ?? 'harmful';
     const asks = ASKED_KINDS[kind];
+    const unasked = asks ? inThisSplit.filter((r) => !asks.includes(r.kind)) : [];
+    if (unasked.length && unasked.length < inThisSplit.length) {
+      const kinds = [...groupBy(unasked, (r) => r.kind)].map(([k, g]) => `${g.length} ${k}`).join(', ');
+      warn(
+        `suite "${c.name}" (bench.custom.${i}): ${unasked.length} of its ${inThisSplit.length} row(s) in split ${split} are not asked (${kinds}): a suite of kind ${kind} asks only its ${asks?.join(' and ')} rows`,
+      );
+    }
     if (inThisSplit.length && asks && !inThisSplit.some((r) => asks.includes(r.kind)))
       // The suite would run no sample and report nothing decided: measuring nothing is not a pass.
       broken.push(

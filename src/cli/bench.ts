@@ -134,11 +134,10 @@ printed and the run stored either way.`,
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
-          await checkCustomSuites(
-            custom.filter((c) => suites.includes(c.name)),
-            baseDir,
-            split,
-          );
+          await checkCustomSuites(custom, baseDir, split, {
+            only: suites,
+            warn: (w) => ctx.note(`warning: ${w}`),
+          });
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;

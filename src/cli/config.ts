@@ -59,12 +59,14 @@ file, line and field.`,
       try {
         const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
+        const { warnings: dataWarnings, ...files } = data;
         const warnings = [
           ...literalSecretWarnings(ctx.configFile),
           ...targetWarnings(ctx.config),
           ...trainerWarnings(ctx.config),
+          ...dataWarnings,
         ];
-        ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data, config: shown }, () =>
+        ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data: files, config: shown }, () =>
           [
             `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
             `  seeds.files: ${data.seeds} seed(s) · templates.files: ${data.templates} template(s)${Object.entries(
@@ -119,7 +121,10 @@ async function checkFiles(ctx: Context) {
   checkCycleAttacks(ctx.config, { seeds, templates });
   const baseDir = configBaseDir(ctx);
   // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
-  const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack');
+  const warnings: string[] = [];
+  const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack', {
+    warn: (w) => warnings.push(w),
+  });
   const path = ctx.storePath;
   if (path !== ':memory:') checkOutputFile(path, { what: 'store' });
   const exists = ctx.hasStore;
@@ -134,7 +139,7 @@ async function checkFiles(ctx: Context) {
         'restore it from a backup, or point store: at a new file',
       );
   }
-  return { seeds: seeds.length, templates: templates.length, suites, store: { path, exists } };
+  return { seeds: seeds.length, templates: templates.length, suites, store: { path, exists }, warnings };
 }
 
 /** Keys written literally into the file are a leak waiting to happen: say so (without the key). */

@@ -92,7 +92,9 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         checkRoleTargetsSet(ctx.config);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
-        await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack');
+        await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack', {
+          warn: (w) => ctx.note(`warning: ${w}`),
+        });
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         let disarm: (() => void) | undefined;
