@@ -22,7 +22,9 @@ import {
 } from '../core/index.js';
 import { migrate, migrations } from './migrations.js';
 import type {
+  AttemptFacets,
   AttemptFilter,
+  AttemptSearch,
   BenchResultInput,
   BenchResultRow,
   ModelInput,
@@ -424,6 +426,44 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     intact = true;
   };
 
+  /** The viewer's filters as SQL: fixed text, every value bound. */
+  const searchWhere = (s: AttemptSearch): { sql: string; params: unknown[] } => {
+    const conds = ['run_id = ?'];
+    const params: unknown[] = [s.runId];
+    const add = (cond: string, ...values: unknown[]) => {
+      conds.push(cond);
+      params.push(...values);
+    };
+    if (s.round !== undefined) add('round = ?', s.round);
+    if (s.category !== undefined) add("COALESCE(category, '(none)') = ?", s.category);
+    if (s.language !== undefined) add('language = ?', s.language);
+    if (s.outcome !== undefined) add('outcome = ?', s.outcome);
+    if (s.technique !== undefined)
+      // the attack, one id of the chain, or the whole chain key (ids joined by '+', '(none)' if none)
+      add(
+        `(attack = ? OR EXISTS (SELECT 1 FROM json_each(attempts.techniques) WHERE value = ?)
+          OR COALESCE(NULLIF((SELECT group_concat(value, '+' ORDER BY key) FROM json_each(attempts.techniques)), ''), '(none)') = ?)`,
+        s.technique,
+        s.technique,
+        s.technique,
+      );
+    return { sql: `WHERE ${conds.join(' AND ')}`, params };
+  };
+  const searchAttemptsTx = db.transaction((s: AttemptSearch, offset: number, limit: number) => {
+    const { sql, params } = searchWhere(s);
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM attempts ${sql}`).get(...params) as { n: number }).n;
+    // (an offset past the end is no rows; one past 2^63 is not a number SQLite binds)
+    const rows =
+      offset >= total || limit === 0
+        ? []
+        : (db
+            .prepare(
+              `SELECT * FROM attempts WHERE rowid IN (SELECT rowid FROM attempts ${sql} ORDER BY rowid LIMIT ? OFFSET ?) ORDER BY rowid`,
+            )
+            .all(...params, limit, offset) as Row[]);
+    return { total, attempts: rows.map(toAttempt) };
+  });
+
   const store: Store = {
     path: file,
 
@@ -543,6 +583,52 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     countAttempts(filter = {}) {
       const { sql, params } = attemptWhere(filter);
       return (db.prepare(`SELECT COUNT(*) AS n FROM attempts ${sql}`).get(...params) as { n: number }).n;
+    },
+    searchAttempts(search, page) {
+      return searchAttemptsTx(
+        search,
+        // (an offset too large to count is past the end, as any offset past the total is)
+        page.offset === Number.POSITIVE_INFINITY ? page.offset : rowCount('offset', page.offset, 0),
+        page.limit === Number.POSITIVE_INFINITY ? -1 : rowCount('limit', page.limit, -1),
+      );
+    },
+    attemptFacets(runId): AttemptFacets {
+      // One pass over the run's index entries (attempts_view holds every column read here): its
+      // distinct combinations are few (rounds × categories × chains × languages).
+      const rows = db
+        .prepare(
+          `SELECT round, category, language, techniques FROM attempts WHERE run_id = ?
+           GROUP BY round, category, language, techniques`,
+        )
+        .all(runId) as Row[];
+      const rounds = new Set<number>();
+      const categories = new Set<string | undefined>();
+      const chains = new Map<string, string[]>();
+      const languages = new Set<string>();
+      for (const r of rows) {
+        if (r.round !== null) rounds.add(r.round as number);
+        categories.add(opt(r.category as string | null));
+        languages.add(r.language as string);
+        const t = r.techniques as string;
+        if (chains.has(t)) continue;
+        let chain: string[];
+        try {
+          chain = JSON.parse(t) as string[];
+        } catch {
+          // (damaged: the error names an attempt that holds it)
+          const { id } = db
+            .prepare('SELECT id FROM attempts WHERE run_id = ? AND techniques = ? ORDER BY rowid LIMIT 1')
+            .get(runId, t) as { id: string };
+          chain = parse<string[]>(t, `attempt ${id}: techniques`) ?? [];
+        }
+        chains.set(t, chain);
+      }
+      return {
+        rounds: [...rounds],
+        categories: [...categories],
+        chains: [...chains.values()],
+        languages: [...languages],
+      };
     },
 
     saveBenchResult(r: BenchResultInput) {

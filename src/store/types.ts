@@ -52,6 +52,30 @@ export interface AttemptFilter {
   offset?: number;
 }
 
+/** The viewer's filters over one run's attempts (each one unset: no filter). */
+export interface AttemptSearch {
+  runId: string;
+  round?: number;
+  /** The attempt's category; `(none)` also matches an attempt without one. */
+  category?: string;
+  /** One technique id inside the attempt's chain, the whole chain key (`a+b`; `(none)` for an empty
+   * chain), or the attack's name. */
+  technique?: string;
+  language?: string;
+  outcome?: string;
+}
+
+/** The distinct values one run's attempts hold, for the viewer's filter menus (unsorted). */
+export interface AttemptFacets {
+  /** Rounds of the attempts that have one. */
+  rounds: number[];
+  /** `undefined` for attempts without a category. */
+  categories: (string | undefined)[];
+  /** Each distinct technique chain, as stored. */
+  chains: string[][];
+  languages: string[];
+}
+
 export interface BenchResultInput {
   runId: string;
   round?: number;
@@ -107,6 +131,14 @@ export interface Store {
   getAttempt(id: string): Attempt | undefined;
   listAttempts(filter?: AttemptFilter): Attempt[];
   countAttempts(filter?: AttemptFilter): number;
+  /** The attempts that match `search`, in stored order, `offset`/`limit` at a time, with how many
+   * match in all (one snapshot). */
+  searchAttempts(
+    search: AttemptSearch,
+    page: { offset: number; limit: number },
+  ): { total: number; attempts: Attempt[] };
+  /** The distinct rounds, categories, technique chains and languages of a run's attempts. */
+  attemptFacets(runId: string): AttemptFacets;
   // bench
   saveBenchResult(result: BenchResultInput): void;
   listBenchResults(runId: string, round?: number): BenchResultRow[];

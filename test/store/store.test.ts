@@ -123,6 +123,37 @@ describe('store basics', () => {
     after.close();
   });
 
+  it("a schema-4 store opens with the viewer's covering index in place of attempts_run, its attempts found by it", () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'bf-store-')), 'v4.db');
+    const v4 = new Database(old);
+    for (const m of migrations.slice(0, 4)) v4.exec(m);
+    v4.pragma('user_version = 4');
+    v4.close();
+    const before = openTmp(old);
+    before.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+    before.saveAttempts([makeAttempt(1), { ...makeAttempt(2), category: 'cyber', techniques: ['a', 'b'] }]);
+    const db = new Database(old, { readonly: true });
+    const indexes = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempts'").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    expect(indexes).toContain('attempts_view');
+    expect(indexes).not.toContain('attempts_run');
+    // Every filter the viewer sends is answered from the index, never from the rows.
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM attempts WHERE run_id = ? AND round = ? AND COALESCE(category, '(none)') = ? AND language = ? AND outcome = ? AND (attack = ? OR EXISTS (SELECT 1 FROM json_each(attempts.techniques) WHERE value = ?))",
+      )
+      .all('r', 0, 'c', 'en', 'failure', 'x', 'x') as { detail: string }[];
+    expect(plan[0]?.detail).toMatch(/USING COVERING INDEX attempts_view \(run_id=\? AND round=\?/);
+    db.close();
+    expect(before.searchAttempts({ runId: 'run_test', technique: 'a+b' }, { offset: 0, limit: 10 })).toEqual({
+      total: 1,
+      attempts: [{ ...makeAttempt(2), category: 'cyber', techniques: ['a', 'b'] }],
+    });
+  });
+
   it('attempts: full round-trip, idempotent save, filters and counts', () => {
     const s = openTmp();
     const a = makeAttempt(1);

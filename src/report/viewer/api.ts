@@ -1,7 +1,9 @@
 // The viewer's JSON API: read-only views over the store. Routes return plain data; the server turns
 // them into responses. Filters (category / technique / language / outcome) apply to attempts and
-// records; technique matches one id inside an attempt's chain or the whole chain key. Attempts and
-// records come a page at a time (`offset`, `limit` ≤ 1000, default 200) with the filtered `total`.
+// records; technique matches one id inside an attempt's chain or the whole chain key (or an
+// attempt's attack). Attempts and records come a page at a time (`offset`, `limit` ≤ 1000, default
+// 200) with the filtered `total`; attempts, their total and the facets come from SQL (a run holds
+// up to 200k attempts), records are filtered here.
 import {
   type Attempt,
   type Message,
@@ -70,18 +72,6 @@ function withParts(m: Message): Message & { reasoning?: string; answer?: string 
   if (m.role !== 'assistant') return m;
   const split = splitReasoning(m.content);
   return split.reasoning === null ? m : { ...m, reasoning: split.reasoning, answer: split.answer };
-}
-
-function matches(a: Attempt, q: Query): boolean {
-  const cat = q.get('category');
-  const tech = q.get('technique');
-  const lang = q.get('language');
-  const outcome = q.get('outcome');
-  if (cat && (a.category ?? '(none)') !== cat) return false;
-  if (tech && techniqueKey(a) !== tech && !a.techniques.includes(tech) && a.attack !== tech) return false;
-  if (lang && a.language !== lang) return false;
-  if (outcome && a.outcome !== outcome) return false;
-  return true;
 }
 
 function recordMatches(r: TrainingRecord, q: Query): boolean {
@@ -159,15 +149,13 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   }
   if (a === 'runs' && b && c === 'facets') {
     requireRun(store, b);
-    const attempts = store.listAttempts({ runId: b });
+    const f = store.attemptFacets(b);
     const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
     return {
-      rounds: [...new Set(attempts.map((x) => x.round).filter((x) => x !== undefined))].sort(
-        (x, y) => (x as number) - (y as number),
-      ),
-      categories: uniq(attempts.map((x) => x.category ?? '(none)')),
-      techniques: uniq(attempts.flatMap((x) => [techniqueKey(x), ...x.techniques])),
-      languages: uniq(attempts.map((x) => x.language)),
+      rounds: [...f.rounds].sort((x, y) => x - y),
+      categories: uniq(f.categories.map((x) => x ?? '(none)')),
+      techniques: uniq(f.chains.flatMap((t) => [techniqueKey({ techniques: t }), ...t])),
+      languages: uniq(f.languages),
       outcomes: ['success', 'failure', 'error', 'undetermined'],
     };
   }
@@ -188,13 +176,19 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
     const round = intParam(q, 'round');
     const limit = Math.min(intParam(q, 'limit', 200) as number, 1000);
     const offset = intParam(q, 'offset', 0) as number;
-    const all = store.listAttempts({ runId: b, round }).filter((x) => matches(x, q));
-    return {
-      total: all.length,
-      offset,
-      limit,
-      items: all.slice(offset, offset + limit).map(attemptSummary),
-    };
+    // (an empty parameter is no filter)
+    const { total, attempts } = store.searchAttempts(
+      {
+        runId: b,
+        round,
+        category: q.get('category') || undefined,
+        technique: q.get('technique') || undefined,
+        language: q.get('language') || undefined,
+        outcome: q.get('outcome') || undefined,
+      },
+      { offset, limit },
+    );
+    return { total, offset, limit, items: attempts.map(attemptSummary) };
   }
   if (a === 'runs' && b && c === 'records') {
     requireRun(store, b);
