@@ -1,12 +1,12 @@
-// The viewer's attempts list and facets come from SQL (store.searchAttempts / attemptFacets): the
-// same JSON, byte for byte, as the JavaScript path they replaced (every attempt of the run loaded,
-// filtered and paged in memory), on a store with attempts that differ in every field the filters read.
+// The viewer's attempts list and facets come from SQL (store.searchAttempts / attemptFacets), with
+// the semantics of the JavaScript path they replaced (every attempt of the run loaded, filtered and
+// paged in memory; compared byte for byte against it in commit f806b12): checked here against
+// expectations written out by hand, on a store whose attempts differ in every field the filters read.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Attempt, withoutTrace } from '../../src/core/index.js';
-import { techniqueKey } from '../../src/report/data.js';
+import type { Attempt } from '../../src/core/index.js';
 import { handleApi } from '../../src/report/viewer/api.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
@@ -62,62 +62,6 @@ function build(s: Spec, runId: string): Attempt {
   };
 }
 
-/** The route as it was (commit cb4eee4): every attempt of the run loaded, filtered and paged in JS. */
-function legacy(store: Store, path: string, q: URLSearchParams): unknown {
-  const [, , b, c] = path.split('/').filter(Boolean);
-  if (c === 'facets') {
-    const attempts = store.listAttempts({ runId: b });
-    const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
-    return {
-      rounds: [...new Set(attempts.map((x) => x.round).filter((x) => x !== undefined))].sort(
-        (x, y) => (x as number) - (y as number),
-      ),
-      categories: uniq(attempts.map((x) => x.category ?? '(none)')),
-      techniques: uniq(attempts.flatMap((x) => [techniqueKey(x), ...x.techniques])),
-      languages: uniq(attempts.map((x) => x.language)),
-      outcomes: ['success', 'failure', 'error', 'undetermined'],
-    };
-  }
-  const int = (name: string, fallback?: number) => {
-    const v = q.get(name);
-    return v === null || v === '' ? fallback : Number(v);
-  };
-  const matches = (a: Attempt) => {
-    const cat = q.get('category');
-    const tech = q.get('technique');
-    const lang = q.get('language');
-    const outcome = q.get('outcome');
-    if (cat && (a.category ?? '(none)') !== cat) return false;
-    if (tech && techniqueKey(a) !== tech && !a.techniques.includes(tech) && a.attack !== tech) return false;
-    if (lang && a.language !== lang) return false;
-    if (outcome && a.outcome !== outcome) return false;
-    return true;
-  };
-  const summary = (a: Attempt) => {
-    const last = [...a.transcript].reverse().find((m) => m.role === 'assistant');
-    const first = a.transcript.find((m) => m.role === 'user');
-    return {
-      id: a.id,
-      round: a.round,
-      seedId: a.seedId,
-      attack: a.attack,
-      techniques: a.techniques,
-      technique: techniqueKey(a),
-      language: a.language,
-      category: a.category ?? null,
-      outcome: a.outcome,
-      severity: a.severity ?? null,
-      turns: a.turns,
-      prompt: (first?.content ?? '').slice(0, 200),
-      response: (last ? withoutTrace(last) : '').slice(0, 200),
-    };
-  };
-  const limit = Math.min(int('limit', 200) as number, 1000);
-  const offset = int('offset', 0) as number;
-  const all = store.listAttempts({ runId: b, round: int('round') }).filter(matches);
-  return { total: all.length, offset, limit, items: all.slice(offset, offset + limit).map(summary) };
-}
-
 let store: Store;
 beforeAll(() => {
   store = openStore(join(mkdtempSync(join(tmpdir(), 'viewer-sql-')), 'breakfix.db'));
@@ -141,66 +85,122 @@ beforeAll(() => {
 });
 afterAll(() => store.close());
 
-const api = (path: string, query = '') => JSON.stringify(handleApi(store, path, new URLSearchParams(query)));
-const old = (path: string, query = '') => JSON.stringify(legacy(store, path, new URLSearchParams(query)));
+const api = (path: string, query = '') => handleApi(store, path, new URLSearchParams(query));
+const ids = (query: string, run = RUN) => {
+  const r = api(`/api/runs/${run}/attempts`, query) as { total: number; items: { id: string }[] };
+  return { total: r.total, ids: r.items.map((x) => x.id) };
+};
+const ALL = [
+  'att_m',
+  'att_c',
+  'att_a',
+  'att_z',
+  'att_b',
+  'att_q',
+  'att_d',
+  'att_k',
+  'att_e',
+  'att_y',
+  'att_f',
+  'att_x',
+];
 
 describe('viewer attempts and facets from SQL', () => {
-  it('facets: the same JSON as the JS path', () => {
-    for (const run of [RUN, OTHER, 'run_sql_empty']) {
-      if (run === 'run_sql_empty') store.createRun({ id: run, kind: 'cycle', config: {}, seed: 3 });
-      expect(api(`/api/runs/${run}/facets`)).toBe(old(`/api/runs/${run}/facets`));
-    }
+  it('facets: distinct values sorted as JavaScript sorts them (UTF-16), "(none)" for no category, empty ids left out', () => {
+    expect(JSON.stringify(api(`/api/runs/${RUN}/facets`))).toBe(
+      JSON.stringify({
+        rounds: [0, 1, 2, 10],
+        // (U+1F600 sorts before U+FF5E in UTF-16, after it by code point; "" is left out)
+        categories: ['(none)', 'Weapons', 'cyber', 'weapons', '\u{1F600}x', '\uFF5Ex'],
+        // chain keys and their ids; [""] is "(none)"; the retried attempt's "(none)" id was replaced
+        techniques: [
+          '(none)',
+          'a',
+          'a+b',
+          'b',
+          'b+a',
+          'base64',
+          'base64+roleplay',
+          'retried',
+          'roleplay',
+          'roleplay+base64',
+          'x',
+          'x+y+z',
+          'y',
+          'z',
+        ],
+        languages: ['EN', 'de', 'en', 'fr'],
+        outcomes: ['success', 'failure', 'error', 'undetermined'],
+      }),
+    );
+    expect(api(`/api/runs/${OTHER}/facets`)).toEqual({
+      rounds: [5],
+      categories: ['other_cat'],
+      techniques: ['other'],
+      languages: ['xx'],
+      outcomes: ['success', 'failure', 'error', 'undetermined'],
+    });
+    store.createRun({ id: 'run_sql_empty', kind: 'cycle', config: {}, seed: 3 });
+    expect(api('/api/runs/run_sql_empty/facets')).toEqual({
+      rounds: [],
+      categories: [],
+      techniques: [],
+      languages: [],
+      outcomes: ['success', 'failure', 'error', 'undetermined'],
+    });
   });
 
-  it('attempts: the same JSON as the JS path for every combination of filters, and pages', () => {
-    const cats = [null, '', 'weapons', '(none)', 'cyber', 'Weapons', '\u{1F600}x', 'other_cat', 'nope'];
-    const techs = [
-      null,
-      '',
-      'base64',
-      'roleplay',
-      'base64+roleplay',
-      'a+b',
-      'a',
-      'b+a',
-      '(none)',
-      'retried',
-      'direct',
-      'x+y',
-    ];
-    const langs = [null, 'en', 'fr', 'EN'];
-    const outcomes = [null, '', 'success', 'failure', 'error'];
-    const rounds = [null, '', '0', '2', '10', '5'];
-    let compared = 0;
-    for (const cat of cats)
-      for (const tech of techs)
-        for (const lang of langs)
-          for (const outcome of outcomes)
-            for (const round of rounds) {
-              const q = new URLSearchParams();
-              if (cat !== null) q.set('category', cat);
-              if (tech !== null) q.set('technique', tech);
-              if (lang !== null) q.set('language', lang);
-              if (outcome !== null) q.set('outcome', outcome);
-              if (round !== null) q.set('round', round);
-              expect(api(`/api/runs/${RUN}/attempts`, q.toString()), q.toString()).toBe(
-                old(`/api/runs/${RUN}/attempts`, q.toString()),
-              );
-              compared++;
-            }
-    expect(compared).toBe(cats.length * techs.length * langs.length * outcomes.length * rounds.length);
-    for (const page of [
-      'offset=0&limit=0',
-      'offset=3&limit=4',
-      'offset=11&limit=5',
-      'offset=12',
-      'offset=99',
-      'limit=5000',
-      `offset=${'9'.repeat(30)}`,
-      'offset=1&limit=2&language=en',
-      'offset=2&limit=1&category=(none)',
-    ])
-      expect(api(`/api/runs/${RUN}/attempts`, page), page).toBe(old(`/api/runs/${RUN}/attempts`, page));
-    expect(api(`/api/runs/${OTHER}/attempts`)).toBe(old(`/api/runs/${OTHER}/attempts`));
+  it('attempts: each filter as before, in stored order, with the filtered total', () => {
+    expect(ids('')).toEqual({ total: 12, ids: ALL });
+    // an empty parameter is no filter
+    expect(ids('category=&technique=&language=&outcome=&round=')).toEqual({ total: 12, ids: ALL });
+    // technique: the whole chain key, one id of the chain, or the attack
+    expect(ids('technique=a%2Bb')).toEqual({ total: 2, ids: ['att_z', 'att_b'] });
+    expect(ids('technique=b%2Ba')).toEqual({ total: 1, ids: ['att_k'] });
+    expect(ids('technique=(none)')).toEqual({ total: 2, ids: ['att_c', 'att_e'] });
+    expect(ids('technique=roleplay')).toEqual({ total: 4, ids: ['att_m', 'att_b', 'att_q', 'att_f'] });
+    expect(ids('technique=base64')).toEqual({ total: 4, ids: ['att_m', 'att_d', 'att_y', 'att_f'] });
+    expect(ids('technique=retried')).toEqual({ total: 1, ids: ['att_a'] });
+    expect(ids('technique=x%2By')).toEqual({ total: 0, ids: [] });
+    expect(ids('technique=direct')).toEqual({
+      total: 10,
+      ids: ALL.filter((x) => x !== 'att_b' && x !== 'att_d'),
+    });
+    // category: "(none)" is a missing category and one of that name; case counts
+    expect(ids('category=(none)')).toEqual({ total: 3, ids: ['att_c', 'att_a', 'att_x'] });
+    expect(ids('category=weapons')).toEqual({ total: 3, ids: ['att_m', 'att_k', 'att_y'] });
+    expect(ids('language=EN')).toEqual({ total: 1, ids: ['att_f'] });
+    expect(ids('outcome=error')).toEqual({ total: 0, ids: [] }); // att_a was retried into a failure
+    expect(ids('round=10')).toEqual({ total: 2, ids: ['att_c', 'att_e'] });
+    expect(ids('round=2&outcome=success')).toEqual({ total: 1, ids: ['att_q'] });
+    expect(ids('technique=a&language=fr')).toEqual({ total: 1, ids: ['att_k'] });
+    expect(ids('category=cyber&round=10&technique=(none)&language=en&outcome=failure')).toEqual({
+      total: 1,
+      ids: ['att_e'],
+    });
+    // values reach SQL as values
+    expect(ids("technique=' OR 1=1 --")).toEqual({ total: 0, ids: [] });
+    expect(ids("category=x') OR ('1'='1")).toEqual({ total: 0, ids: [] });
+    // the other run's attempts, interleaved in the table, stay its own
+    expect(ids('', OTHER)).toEqual({ total: 4, ids: ['other_0', 'other_3', 'other_6', 'other_9'] });
+  });
+
+  it('attempts: pages by offset and limit; an item is the same JSON as before', () => {
+    expect(ids('offset=3&limit=4')).toEqual({ total: 12, ids: ALL.slice(3, 7) });
+    expect(ids('offset=11&limit=5')).toEqual({ total: 12, ids: ['att_x'] });
+    expect(ids('offset=12')).toEqual({ total: 12, ids: [] });
+    expect(ids('offset=0&limit=0')).toEqual({ total: 12, ids: [] });
+    expect(ids('offset=1&limit=2&category=(none)')).toEqual({ total: 3, ids: ['att_a', 'att_x'] });
+    // an offset past what SQLite can bind is past the end, as before (echoed as given)
+    const huge = api(`/api/runs/${RUN}/attempts`, `offset=${'9'.repeat(30)}`) as Record<string, unknown>;
+    expect(huge).toEqual({ total: 12, offset: 1e30, limit: 200, items: [] });
+    const page = api(`/api/runs/${RUN}/attempts`, 'offset=2&limit=1&language=en');
+    const prompt = `ask att_b ${'x'.repeat(190)}`;
+    expect(JSON.stringify(page)).toBe(
+      `{"total":6,"offset":2,"limit":1,"items":[{"id":"att_b","seedId":"seed_att_b","attack":"roleplay","techniques":["a","b"],"technique":"a+b","language":"en","category":"cyber","outcome":"failure","severity":2,"turns":1,"prompt":"${prompt}","response":"answer att_b"}]}`,
+    );
+    expect(JSON.stringify(api(`/api/runs/${RUN}/attempts`, 'limit=1&offset=1'))).toBe(
+      `{"total":12,"offset":1,"limit":1,"items":[{"id":"att_c","round":10,"seedId":"seed_att_c","attack":"direct","techniques":[],"technique":"(none)","language":"fr","category":null,"outcome":"success","severity":2,"turns":1,"prompt":"ask att_c ${'x'.repeat(190)}","response":"answer att_c"}]}`,
+    );
   });
 });
