@@ -784,6 +784,12 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
       );
     },
 
+    changeStamp() {
+      // data_version moves on another connection's commits, total_changes() on this one's.
+      const other = db.pragma('data_version', { simple: true });
+      const own = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+      return `${other}:${own}`;
+    },
     integrityCheck() {
       return (db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
     },

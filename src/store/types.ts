@@ -171,6 +171,9 @@ export interface Store {
   cachePut(key: string, reply: Reply): void;
   // maintenance
   integrityCheck(): string;
+  /** Changes whenever anything is committed to the store, by this connection or another process's
+   * (a run the viewer watches): a key for what is computed from the store's contents. */
+  changeStamp(): string;
   close(): void;
 }
 

@@ -203,6 +203,38 @@ describe('breakfix view server', () => {
     ]);
     const vulns = await get(`/api/runs/${run.id}/vulnerabilities`);
     expect(vulns.json).toEqual([expect.objectContaining({ round: 0, category: 'weapons', successes: 1 })]);
+    // The run's figures are computed once per state of the store: a resume in another process that
+    // retries the error in place (same count of attempts) is seen at the next request, not a stale copy.
+    expect((await get(`/api/runs/${run.id}`)).json).toEqual(r.json);
+    const resume = openStore(fx.store.path);
+    try {
+      resume.saveAttempts(
+        [
+          {
+            ...base,
+            id: `${run.id}_2`,
+            runId: run.id,
+            round: undefined,
+            techniques: [],
+            category: 'weapons',
+            outcome: 'success',
+          },
+        ],
+        {
+          replaceErrors: true,
+        },
+      );
+    } finally {
+      resume.close();
+    }
+    const after = await get(`/api/runs/${run.id}`);
+    expect(after.json.rounds[0]).toMatchObject({
+      attempts: 3,
+      metrics: expect.objectContaining({ errors: 0 }),
+    });
+    expect(after.json.rounds[0].metrics.asr).toBeCloseTo(2 / 3, 6);
+    const vulnsAfter = await get(`/api/runs/${run.id}/vulnerabilities`);
+    expect(vulnsAfter.json).toEqual([expect.objectContaining({ successes: 2 })]);
   });
 });
 

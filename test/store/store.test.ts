@@ -34,6 +34,26 @@ describe('store basics', () => {
     expect(again.integrityCheck()).toBe('ok');
   });
 
+  it("changeStamp moves on every commit: its own, another process's, an error retried in place; not on reads", () => {
+    const path = tmp();
+    const viewer = openTmp(path);
+    const writer = openTmp(path);
+    writer.createRun({ id: 'r', kind: 'redteam', config: {}, seed: 1 });
+    const stamps = [viewer.changeStamp()];
+    expect(viewer.listAttempts({ runId: 'r' })).toEqual([]);
+    expect(viewer.changeStamp()).toBe(stamps[0]);
+    writer.saveAttempts([makeAttempt(1, 'r', { outcome: 'error', error: 'timeout' })]);
+    stamps.push(viewer.changeStamp());
+    // The same attempt retried in place: the count of attempts does not move, the stamp does.
+    writer.saveAttempts([makeAttempt(1, 'r')], { replaceErrors: true });
+    expect(viewer.countAttempts({ runId: 'r' })).toBe(1);
+    stamps.push(viewer.changeStamp());
+    // A write through the stamp's own connection.
+    viewer.upsertRound('r', 0, { status: 'done' });
+    stamps.push(viewer.changeStamp());
+    expect(new Set(stamps).size).toBe(4);
+  });
+
   it('refuses a database from a newer breakfix', () => {
     const path = tmp();
     openTmp(path).close();

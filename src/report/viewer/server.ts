@@ -98,11 +98,8 @@ function chartCache(store: Store) {
   return (runId: string): Promise<Chart[]> => {
     const run = store.getRun(runId);
     if (!run) throw new HttpError(404, `no run ${runId}`);
-    const key = JSON.stringify([
-      run.updatedAt,
-      store.getRounds(runId).map((r) => r.updatedAt),
-      store.countAttempts({ runId }),
-    ]);
+    // (any commit changes it: an attempt retried in place during a resume too, which a count missed)
+    const key = store.changeStamp();
     const hit = cache.get(runId);
     if (hit && hit.key === key) return hit.charts;
     const charts = buildCharts(collectReportData(store, runId, { samplesPerRound: 0 }));
