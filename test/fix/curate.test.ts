@@ -401,6 +401,19 @@ describe('curate', () => {
     expect(bad.sft.filter((r) => r.purpose === 'safety')).toHaveLength(0);
     expect(bad.preference).toHaveLength(0);
     expect(bad.dropped.filter((d) => d.reason === 'failed_check').length).toBeGreaterThan(5);
+    // Said, not left to be found in the counts: the fix data teaches no refusal for what broke.
+    const open = new Set(
+      result.sft.flatMap((r) => (r.purpose === 'safety' ? [r.provenance.vulnerabilityId] : [])),
+    );
+    expect(new Set(bad.stats.noSafeAnswer?.vulnerabilities)).toEqual(open);
+    expect(bad.stats.noSafeAnswer?.reason).toMatch(/not a refusal|attack judges say/);
+    expect(shortfallLines(bad.stats)).toContainEqual(
+      expect.stringMatching(
+        /^no safety record for \d+ open vulnerabilities \(.+\): every safe answer written for them failed its check/,
+      ),
+    );
+    // A round whose safe answers passed says nothing of the kind.
+    expect(result.stats.noSafeAnswer).toBeUndefined();
   });
 
   it('drops benign and helpful answers that refuse even in part (a teacher that hedges)', async () => {

@@ -12,6 +12,7 @@ import {
   type Seed,
   stableId,
   type TrainingRecord,
+  terminalText,
   type Vulnerability,
 } from '../../core/index.js';
 import { decideOutcome, judgeResponse } from '../../judge/index.js';
@@ -59,6 +60,11 @@ export function shortfallLines(stats: CurateStats): string[] {
     ([kind, s]) =>
       `short of ${kind} records: ${s.got} of the ${s.wanted} that curate.${kind}Ratio asks for (the train-split ${kind === 'helpful' ? 'tasks' : 'look-alikes'} that no earlier round curated ran out; add seeds of that kind)`,
   );
+  const unanswered = stats.noSafeAnswer?.vulnerabilities ?? [];
+  if (unanswered.length)
+    lines.push(
+      `no safety record for ${unanswered.length} open vulnerabilit${unanswered.length === 1 ? 'y' : 'ies'} (${unanswered.slice(0, 3).join(', ')}${unanswered.length > 3 ? ` and ${unanswered.length - 3} more` : ''}): every safe answer written for them failed its check (first: ${terminalText(stats.noSafeAnswer?.reason ?? '').slice(0, 160)}), so the fix data teaches no refusal for them; a safe answer must be a full refusal to the refusal judge and harmless to the attack judges: check roles.teacher and judges.refusal (curate --json lists each dropped answer's reason)`,
+    );
   const without = stats.multiTurn?.without ?? [];
   if (without.length)
     lines.push(
@@ -279,13 +285,19 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   progress?.start('curate: answer and check', clean.length);
   const sft: TrainingRecord[] = [];
   const preference: TrainingRecord[] = [];
+  // Per open vulnerability: the first reason a safe answer for it failed, and whether one passed.
+  const safetyFailed = new Map<string, string>();
+  const safetyPassed = new Set<string>();
   for (const c of clean) {
     const checked = await answerAndCheck(c, input);
     progress?.tick();
+    const vuln = c.purpose === 'safety' ? c.vulnerabilityId : undefined;
     if ('failed' in checked) {
       dropped.push({ reason: 'failed_check', id: c.id, detail: checked.failed });
+      if (vuln && !safetyFailed.has(vuln)) safetyFailed.set(vuln, checked.failed);
       continue;
     }
+    if (vuln) safetyPassed.add(vuln);
     // A request an earlier round curated (one that brings the model's new answer) keeps that
     // round's split: the cycle trains on every round's records, and a request validated in one
     // round must not be trained on in another. The split is by request (the wrapped prompt), so
@@ -341,6 +353,9 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     };
   }
   if (Object.keys(shortfall).length) stats.shortfall = shortfall;
+  const unanswered = [...safetyFailed].filter(([v]) => !safetyPassed.has(v));
+  if (unanswered.length)
+    stats.noSafeAnswer = { vulnerabilities: unanswered.map(([v]) => v), reason: unanswered[0][1] };
   if (multiTurn.vulnerabilities) stats.multiTurn = multiTurn;
   return { sft, preference, dropped, stats };
 }

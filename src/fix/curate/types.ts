@@ -64,6 +64,9 @@ export interface CurateStats {
     benign?: { wanted: number; got: number };
     helpful?: { wanted: number; got: number };
   };
+  /** Open vulnerabilities whose every safe answer failed its check (no safety record for them: the
+   * fix data would teach the model no refusal for what broke it), with the first failure's reason. */
+  noSafeAnswer?: { vulnerabilities: string[]; reason: string };
 }
 
 export interface CurateResult {
