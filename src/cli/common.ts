@@ -346,7 +346,11 @@ function targetHint(err: TargetError): string {
     case 'rate_limit':
       return 'set rpm/tpm for this target below the provider limit, or raise retries';
     case 'client':
-      return 'check the model name and request parameters for this target';
+      // (A 404 is a model the server does not serve, or a baseURL without its /v1: vLLM, Ollama and
+      // llama.cpp answer a wrong path with a bare 404.)
+      return err.status === 404
+        ? 'check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1, e.g. http://localhost:8000/v1'
+        : 'check the model name and request parameters for this target';
     default:
       return 'the target failed after retries; see the message above';
   }

@@ -66,6 +66,17 @@ describe('exit codes', () => {
     );
   });
 
+  it('a 404 says to check the model name and that baseURL ends in /v1; another 4xx, the request', () => {
+    const stderr = captureStderr();
+    reportError(new TargetError('openai:m@http://127.0.0.1:8000: HTTP 404 Not Found', 'client', 404));
+    expect(stderr()).toContain(
+      'hint: check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1',
+    );
+    const other = captureStderr();
+    reportError(new TargetError('openai:m: HTTP 422 bad temperature', 'client', 422));
+    expect(other()).toContain('hint: check the model name and request parameters for this target\n');
+  });
+
   it('never prints a registered secret or a stack (unless BREAKFIX_DEBUG=1)', () => {
     const stderr = captureStderr();
     registerSecret('sk-proj-verysecretvalue42');
