@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { checkCustomSuites } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
+import { BreakfixError, TargetError } from '../core/index.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { writeCycleReport } from '../report/index.js';
 import {
   configBaseDir,
   ExitCode,
+  exitCodeFor,
   loadContext,
   runAction,
   stopRunOnSignal,
@@ -118,7 +120,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           { resume: opts.resume, runId: opts.run, maxRounds },
         )
           .catch((err) => {
-            throw ctx.halt.error(resume && `then resume: ${resume}`) ?? err;
+            throw ctx.halt.error(resume && `then resume: ${resume}`) ?? withResumeHint(err, resume);
           })
           .finally(() => disarm?.());
         // The run is done and stored; a stop while its report is written loses only the report, and
@@ -242,4 +244,25 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     `report: ${report}`,
   ];
   return out.join('\n');
+}
+
+/** A run that stopped on a failure (a trainer that exited non-zero, a target's retries spent) and
+ * says nothing of what comes next gets the command that continues it: the stored rounds and steps
+ * are kept, and a resume starts where the run stopped. Errors that say their own next step, and bad
+ * input, are left as they are. */
+function withResumeHint(err: unknown, resume: string | undefined): unknown {
+  if (!resume || !(err instanceof BreakfixError) || err.hint || exitCodeFor(err) !== ExitCode.runtime)
+    return err;
+  // (A resume refuses a run whose train.command.template changed: what it runs may be fixed, the
+  // template itself not.)
+  const hint =
+    err.code === 'train_command'
+      ? `fix the trainer, then resume: ${resume}; the run keeps its train.command.template (a fix to what it runs resumes; an edited template needs a new cycle)`
+      : `fix the cause, then resume: ${resume}`;
+  const next =
+    err instanceof TargetError
+      ? new TargetError(err.message, err.kind, err.status, err.retryAfterMs, hint)
+      : new BreakfixError(err.message, err.code, hint);
+  next.stack = err.stack;
+  return next;
 }
