@@ -17,6 +17,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from './common.js';
+import { trainerWarnings } from './config.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -92,6 +93,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         checkCycleAttacks(ctx.config, files);
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
+        // (Said before round 0: a trainer set up to fail after it would have spent the round.)
+        for (const w of trainerWarnings(ctx.config)) ctx.note(`warning: ${w}`);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
         await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack', {

@@ -271,6 +271,34 @@ describe('breakfix train --backend trl', () => {
     expect(JSON.parse(served.stdout).warnings).toEqual([]);
   }, 60_000);
 
+  it('a command trainer of a remote model whose product is taken as a breakfix checkpoint is warned of by config check and cycle, before round 0', async () => {
+    const conf = join(dir, 'command-remote.yaml');
+    const remote = `targets:\n  candidate:\n    type: openai\n    baseURL: http://127.0.0.1:9/v1\n    model: m\n${cfg('  backend: command\n  command:\n    template: "train.sh {sft} {out}"\n')}`;
+    writeFileSync(conf, remote);
+    const check = await cli(['config', 'check', '--json'], { config: conf });
+    expect(JSON.parse(check.stdout).warnings).toEqual([
+      expect.stringMatching(
+        /^train\.backend is command and the model under test \(roles\.target: candidate\) is remote, but train\.command\.target is embedded:\{out\}.*set train\.command\.target to openai:\{out\}@/,
+      ),
+    ]);
+    // The cycle says it before round 0 (here it then stops at once: there is no run to resume).
+    const cycle = await cli(['cycle', '--resume', '--store', join(dir, 'none.db')], { config: conf });
+    expect(cycle.code).toBe(2);
+    expect(cycle.stderr).toMatch(/^warning: train\.backend is command and the model under test/m);
+    // Served, or the embedded model under test: no warning.
+    writeFileSync(
+      conf,
+      remote.replace('{out}"\n', '{out}"\n    target: openai:{out}@http://127.0.0.1:9/v1\n'),
+    );
+    expect(JSON.parse((await cli(['config', 'check', '--json'], { config: conf })).stdout).warnings).toEqual(
+      [],
+    );
+    writeFileSync(conf, cfg('  backend: command\n  command:\n    template: "train.sh {sft} {out}"\n'));
+    expect(JSON.parse((await cli(['config', 'check', '--json'], { config: conf })).stdout).warnings).toEqual(
+      [],
+    );
+  }, 60_000);
+
   it('with no Hugging Face base configured, an embedded checkpoint is refused with exit 2', async () => {
     const r = await cli([
       'train',
