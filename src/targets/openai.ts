@@ -80,6 +80,8 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
   } = endpointAuth(OPENAI, cfg.apiKey, configuredURL, ownAuthorization);
   // Local servers need no key, but OpenAI-compatible clients always send one: send a placeholder.
   const apiKey = key ?? 'no-key';
+  // (A 401 from a server that got no key says why: OPENAI_API_KEY goes to OpenAI's own endpoint only.)
+  const sentKey = key !== undefined || basicAuth !== undefined || ownAuthorization;
   const authorization = basicAuth ?? `Bearer ${apiKey}`;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -216,13 +218,25 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           ...(model ? { model } : {}),
         };
       } catch (err) {
-        throw withReasoningHint(toTargetError(err, id), reasoningModel);
+        throw withKeyHint(withReasoningHint(toTargetError(err, id), reasoningModel), sentKey);
       }
     },
     async close() {
       http.close();
     },
   };
+}
+
+/** A 401 from a server breakfix sent no key to (a baseURL that is not api.openai.com, with no apiKey):
+ * an exported OPENAI_API_KEY is not sent there on purpose, which the user has to be told. */
+function withKeyHint(err: TargetError, sentKey: boolean): TargetError {
+  if (sentKey || err.status !== 401) return err;
+  return new TargetError(
+    `${err.message} (no key was sent: OPENAI_API_KEY goes only to api.openai.com or to the OPENAI_BASE_URL endpoint; give this target apiKey: \${MY_SERVER_KEY} in the config)`,
+    err.kind,
+    err.status,
+    err.retryAfterMs,
+  );
 }
 
 /** A reasoning model that the name did not reveal (an Azure deployment, a proxy's alias) refuses the

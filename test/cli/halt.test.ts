@@ -70,7 +70,9 @@ describe('a refused key or spent quota halts the run', () => {
     const { dir, db } = setup(server.url);
     const halted = await runCli(redteam(db, 'run_halt', 1), { cwd: dir, env });
     expect(halted.code, halted.stderr).toBe(3);
-    expect(halted.stderr).toMatch(/HTTP 401 Incorrect API key provided; the run stopped there/);
+    expect(halted.stderr).toMatch(
+      /HTTP 401 Incorrect API key provided \(no key was sent: OPENAI_API_KEY goes only to api\.openai\.com [^)]*\); the run stopped there/,
+    );
     expect(halted.stderr).toMatch(/hint: check the apiKey of this target/);
     expect(halted.stderr).toMatch(/hint: then resume: breakfix redteam --run-id run_halt/);
     // Nothing was sent after the refusal, and the refused attempt is not stored as an error.
@@ -153,7 +155,9 @@ describe('a refused key or spent quota halts the run', () => {
       { cwd: dir, env },
     );
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(/HTTP 401 Incorrect API key provided; the run stopped there/);
+    expect(r.stderr).toMatch(
+      /HTTP 401 Incorrect API key provided \(no key was sent: OPENAI_API_KEY goes only to api\.openai\.com [^)]*\); the run stopped there/,
+    );
     expect(server.requests).toBe(4);
     const store = openStore(db);
     const run = store.latestRun('bench');

@@ -63,6 +63,25 @@ describe('each fault without retries is a definite TargetError of the right kind
   });
 });
 
+describe('a 401', () => {
+  it('from a server that got no key says why (OPENAI_API_KEY is not sent there) and how to give one', async () => {
+    const s = await fake({ faults: { schedule: ['auth', 'auth'] } });
+    const err = (await createTarget(cfg(s.url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(
+      /HTTP 401 .*\(no key was sent: OPENAI_API_KEY goes only to api\.openai\.com or to the OPENAI_BASE_URL endpoint; give this target apiKey: \$\{MY_SERVER_KEY\}/,
+    );
+    // A key that was sent and refused is the key's fault: no such note.
+    const keyed = (await createTarget(cfg(s.url, { apiKey: 'sk-wrong-key-for-this-server-1234' }), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(keyed.kind).toBe('auth');
+    expect(keyed.message).not.toContain('no key was sent');
+  });
+});
+
 describe('with retries', () => {
   it.each(definite.filter(([, , r]) => r))('%s is retried and then succeeds', async (fault) => {
     const s = await fake({ faults: { schedule: [fault, fault], stallMs: 5_000 } });
