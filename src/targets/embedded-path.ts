@@ -27,12 +27,21 @@ export function baseModelDir(): string {
   return join(packageRoot(), BASE_MODEL_DIR);
 }
 
-/** A round name (`round-2`) → the checkpoint path the model registry holds for it. */
+/** A round name (`round-2`) → the checkpoint path the model registry holds for it. A round of a
+ * cycle on a served model (TRL, a command trainer with an `openai:` target) is no embedded
+ * checkpoint: that is said with the spec that reaches it, not read as a folder with files missing. */
 export function modelPathResolver(store?: () => Store): (name: string) => string | undefined {
   return (name) => {
     if (!store) return undefined;
     const s = store();
-    return s.getModel(name)?.path ?? s.getModel(`embedded:${name}`)?.path;
+    const model = s.getModel(name) ?? s.getModel(`embedded:${name}`);
+    if (model && !model.target.startsWith('embedded:'))
+      throw new BreakfixError(
+        `embedded:${name} is no embedded model: this store registered ${name} as ${model.target}`,
+        'input',
+        `use --target ${model.target}`,
+      );
+    return model?.path;
   };
 }
 

@@ -19,6 +19,19 @@ describe('embedded targets', () => {
     expect(modelPathResolver(undefined)('round-1')).toBeUndefined();
   });
 
+  it('a round that a cycle on a served model registered is named with the spec that reaches it', () => {
+    store = openStore(':memory:');
+    const s = store;
+    s.registerModel({
+      id: 'round-1',
+      target: 'openai:/models/r1@http://127.0.0.1:8001/v1',
+      path: '/models/r1',
+    });
+    expect(() => modelPathResolver(() => s)('round-1')).toThrow(
+      /embedded:round-1 is no embedded model: this store registered round-1 as openai:\/models\/r1@http:\/\/127\.0\.0\.1:8001\/v1/,
+    );
+  });
+
   it('are named by their spec', () => {
     store = openStore(':memory:');
     const s = store;
