@@ -161,12 +161,27 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
   const summaries: CycleRoundSummary[] = [];
   const outcomes: { round: number; model: string; metrics: RoundMetrics }[] = [];
 
+  // The round that first reached each remote target id: the response cache is keyed on it.
+  const firstRoundOf = new Map<string, number>();
   for (let round = 0; round <= maxRounds; round++) {
     // A round whose red team decided nothing stopped the run (break, below): this resume attacks again.
     const failedBefore = store.getRounds(runId).some((r) => r.round === round && r.status === 'failed');
     store.upsertRound(runId, round, { model: model.id, status: 'running' });
-    const target = ctx.target(model.target);
+    let target = ctx.target(model.target);
     progress.log(`round ${round}: model ${model.id}`);
+    // A trained model served under an earlier round's name and endpoint (a server restarted with the
+    // new weights, a fixed served-model name) is the same target id: the response cache would give
+    // it the earlier model's replies as its own. Its requests skip the cache.
+    const earlier = firstRoundOf.get(target.id);
+    if (earlier === undefined) firstRoundOf.set(target.id, round);
+    else if (!target.id.startsWith('embedded:')) {
+      target = uncached(target);
+      progress.log(
+        terminalText(
+          `round ${round}: model ${model.id} is reached as ${target.id}, as round ${earlier}'s was: its replies are not cached, so none of round ${earlier}'s are read back as its own (serve each round under its own name, e.g. train.command.target: openai:{out}@…, to keep the cache)`,
+        ),
+      );
+    }
 
     // bench: the benchmark suites on attack material, then the held-back generalisation measure.
     const bench = await step(store, runId, round, 'bench', async () => {
@@ -695,4 +710,9 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     ...(m.vprr_change && { vprr_change: m.vprr_change }),
     ...(m.helpfulness_change && { helpfulness_change: m.helpfulness_change }),
   };
+}
+
+/** The target with the response cache skipped for every request. */
+function uncached(target: Target): Target {
+  return { ...target, chat: (messages, options) => target.chat(messages, { ...options, noCache: true }) };
 }
