@@ -351,6 +351,8 @@ function targetHint(err: TargetError): string {
       return err.status === 404
         ? 'check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1, e.g. http://localhost:8000/v1'
         : 'check the model name and request parameters for this target';
+    case 'server':
+      return "the server kept failing through every retry: check it (its logs, its load, that it finished loading the model), or raise this target's retries";
     default:
       return 'the target failed after retries; see the message above';
   }

@@ -77,6 +77,18 @@ describe('exit codes', () => {
     expect(other()).toContain('hint: check the model name and request parameters for this target\n');
   });
 
+  it('5xx through every retry says to look at the server', () => {
+    const stderr = captureStderr();
+    reportError(
+      new TargetError(
+        'openai:m@http://127.0.0.1:8000/v1: HTTP 500 internal error (after 5 attempts)',
+        'server',
+        500,
+      ),
+    );
+    expect(stderr()).toContain('hint: the server kept failing through every retry: check it (its logs');
+  });
+
   it('never prints a registered secret or a stack (unless BREAKFIX_DEBUG=1)', () => {
     const stderr = captureStderr();
     registerSecret('sk-proj-verysecretvalue42');
