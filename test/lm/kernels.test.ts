@@ -1,5 +1,10 @@
 // The WASM SIMD kernels (threaded) agree with the pure TypeScript reference, for every layout,
 // shapes that are not multiples of the register tile, accumulate on and off, and pinned operands.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { loadWasmKernels, tsKernels } from '../../src/lm/index.js';
@@ -201,5 +206,62 @@ describe('matmul kernels', () => {
     c.fill(0);
     wasm!.matmulNN(a, b, c, M, K, N);
     expect(maxDiff(c, ref)).toBeLessThan(1e-4);
+  });
+
+  it('a worker whose part fails raises the error in the caller instead of leaving it waiting forever', () => {
+    // In a child process (the old behaviour hangs the thread that calls the kernel): a product
+    // whose output rows run past the end of the kernels' memory for the worker's part only. The
+    // caller's part is in bounds; the worker traps, and its 'error' event can never reach a caller
+    // blocked in its wait.
+    const root = resolve(import.meta.dirname, '../..');
+    const dir = mkdtempSync(join(tmpdir(), 'bf-kernel-fail-'));
+    try {
+      const script = join(dir, 'fail.mts');
+      writeFileSync(
+        script,
+        `import { loadWasmKernels } from ${JSON.stringify(pathToFileURL(join(root, 'src/lm/kernels/wasm.ts')).href)};
+import { matmulNN } from ${JSON.stringify(pathToFileURL(join(root, 'src/lm/kernels/ts.ts')).href)};
+const k = loadWasmKernels(1);
+const [K, N] = [8, 256];
+let message = '';
+// Until the worker has started, the caller does every row itself and traps on its own (retried).
+for (let i = 0; i < 100 && !message.includes('worker'); i++) {
+  await new Promise((r) => setTimeout(r, 100));
+  try {
+    k.scope(() => {
+      const a = k.alloc(4096 * K).fill(1);
+      const b = k.alloc(K * N).fill(1);
+      // c fills what is left of the memory, so its rows past that are out of bounds (and nothing
+      // grows the memory first: every operand is in place, no scratch copy is made).
+      const free = (a.buffer.byteLength - (b.byteOffset + b.byteLength + 64)) / 4;
+      const c = k.alloc(Math.floor(free / N) * N);
+      k.matmulNN(a, b, c, Math.min(4096, (2 * c.length) / N), K, N);
+    });
+    message = 'none';
+  } catch (e) {
+    message = e.message;
+  }
+}
+console.log('error: ' + message);
+// The kernels still work (on the caller alone now).
+const [M, K2, N2] = [64, 32, 48];
+const x = Float32Array.from({ length: M * K2 }, (_, i) => (i % 7) - 3);
+const y = Float32Array.from({ length: K2 * N2 }, (_, i) => (i % 5) - 2);
+const [c1, c2] = [new Float32Array(M * N2), new Float32Array(M * N2)];
+k.matmulNN(x, y, c1, M, K2, N2);
+matmulNN(x, y, c2, M, K2, N2);
+console.log('after: ' + c1.every((v, i) => v === c2[i]));
+process.exit(0);
+`,
+      );
+      const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/esm/index.mjs')).href;
+      const r = spawnSync(process.execPath, ['--import', tsx, script], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.signal, 'the caller hung').toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('error: lm kernels: a worker thread failed in mm (part 2 of 2)');
+      expect(r.stdout).toContain('after: true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -178,9 +178,18 @@ for (;;) {
   Atomics.wait(c, o, seen);
   seen = Atomics.load(c, o);
   if (seen < 0) break;
-  fns[c[o + 1]](c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
+  let failed = false;
+  try {
+    fns[c[o + 1]](c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
+  } catch {
+    // (a trap: the caller, blocked in its wait, cannot see this thread's 'error' event) Not ready
+    // any more, then done: the caller sees both and raises the failure.
+    Atomics.store(c, o + 31, 0);
+    failed = true;
+  }
   Atomics.store(c, o + 30, seen);
   Atomics.notify(c, o + 30);
+  if (failed) break;
 }
 `;
 
@@ -321,6 +330,23 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       for (let w = 0; w < workers.length; w++) if (Atomics.load(ctrl, w * SLOT + READY) === 1) ready.push(w);
     return ready;
   };
+  /** Waits until every worker in `ready` has ended its part; returns the first failed part (1…),
+   * else 0. A worker whose part threw clears its READY flag before it reports done (the caller is
+   * blocked here, so the worker's 'error' event could never reach it); one that died otherwise
+   * has READY cleared by its error handler. */
+  const join = (ready: number[]): number => {
+    let failed = 0;
+    ready.forEach((w, i) => {
+      const o = w * SLOT + DONE;
+      for (;;) {
+        const done = Atomics.load(ctrl, o);
+        if (done === seq[w] || Atomics.load(ctrl, w * SLOT + READY) !== 1) break;
+        Atomics.wait(ctrl, o, done, 50);
+      }
+      if (!failed && Atomics.load(ctrl, w * SLOT + READY) !== 1) failed = i + 1;
+    });
+    return failed;
+  };
   /** Runs fns[fn] with argsOf(part) for parts 1… on `ready` workers and part 0 here, then waits. */
   const dispatch = (fn: number, ready: number[], argsOf: (part: number) => number[]) => {
     ready.forEach((w, i) => {
@@ -333,19 +359,21 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
       Atomics.notify(ctrl, o);
     });
     const t0 = performance.now();
-    fns[fn](...argsOf(0));
+    try {
+      fns[fn](...argsOf(0));
+    } catch (e) {
+      // The parts handed out still end first: one left running would write into memory that the
+      // next calls reuse.
+      join(ready);
+      throw e;
+    }
     if (ready.length === 0) return;
     const t1 = performance.now();
-    for (const w of ready) {
-      const o = w * SLOT + DONE;
-      for (;;) {
-        const done = Atomics.load(ctrl, o);
-        if (done === seq[w]) break;
-        // A worker that died (its error handler clears READY) would otherwise be waited for forever.
-        if (Atomics.load(ctrl, w * SLOT + READY) !== 1) throw new Error('lm kernels: a worker thread failed');
-        Atomics.wait(ctrl, o, done, 50);
-      }
-    }
+    const failed = join(ready);
+    if (failed > 0)
+      throw new Error(
+        `lm kernels: a worker thread failed in ${FNS[fn]} (part ${failed + 1} of ${ready.length + 1}); it takes no more work`,
+      );
     const waited = performance.now() - t1;
     if (waited > 2 * (t1 - t0) + 0.2) {
       if (++strikes >= 4) {
