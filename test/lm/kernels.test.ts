@@ -180,6 +180,96 @@ describe('matmul kernels', () => {
     }
   });
 
+  it('attention, softmax, GELU and scaled copies do not depend on how they are split either (bitwise)', async () => {
+    const solo = loadWasmKernels(0)!;
+    // Every job big enough to split goes to all three workers: no back-off to the caller alone when
+    // the machine is busy, which would make this compare the caller with itself.
+    const split = loadWasmKernels(3, { backoff: false })!;
+    for (let i = 0; i < 500 && split.startedWorkers() < split.threads; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(split.startedWorkers()).toBe(3);
+    /** The first index where b's bits differ from a's (-1: none). */
+    const same = (what: string, a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let at = a.length === b.length ? -1 : 0;
+      for (let i = 0; i < a.length && at < 0; i++) if (!Object.is(a[i], b[i])) at = i;
+      expect(at, `${what}: ${a[at]} vs ${b[at]}`).toBe(-1);
+    };
+    for (const resident of [false, true]) {
+      // Each kernel set runs on its own copies: in its own memory (resident) or plain arrays.
+      const run = <T>(k: typeof solo, fn: (mk: (init: Float32Array) => Float32Array) => T): T =>
+        k.scope(() =>
+          fn((init) => {
+            const a = (resident && k.alloc(init.length)) || new Float32Array(init.length);
+            a.set(init);
+            return a;
+          }),
+        );
+      for (const [B, T, H, hd] of [
+        [2, 37, 2, 8],
+        [3, 64, 4, 16],
+        [5, 31, 3, 12],
+        [4, 48, 4, 32],
+        [1, 20, 3, 8],
+      ]) {
+        const D = H * hd;
+        const qkv = Float32Array.from(rand(B * T * 3 * D), (v) => v * 2);
+        const gout = rand(B * T * D);
+        const g0 = rand(B * T * 3 * D);
+        for (const acc of [true, false]) {
+          const [a, b] = [solo, split].map((k) =>
+            run(k, (mk) => {
+              const q = mk(qkv);
+              const out = mk(new Float32Array(B * T * D));
+              const att = mk(new Float32Array(B * H * T * T));
+              const g = mk(g0);
+              k.attention(q, out, att, B, T, H);
+              k.attentionBackward(q, mk(gout), att, g, B, T, H, acc);
+              return [out.slice(), att.slice(), g.slice()];
+            }),
+          );
+          for (let j = 0; j < 3; j++) same(`attention ${B}×${T}×${H}×${hd} #${j} acc=${acc}`, a[j], b[j]);
+        }
+      }
+      for (const [n, V] of [
+        [71, 4000],
+        [300, 1024],
+        [2, (1 << 17) + 5],
+      ]) {
+        const x = Float32Array.from(rand(n * V), (v) => v * 20);
+        const [a, b] = [solo, split].map((k) =>
+          run(k, (mk) => {
+            const p = mk(new Float32Array(n * V));
+            const lse = new Float32Array(n);
+            k.softmaxRows(mk(x), p, lse, n, V);
+            return [p.slice(), lse];
+          }),
+        );
+        same(`softmax ${n}×${V}`, a[0], b[0]);
+        same(`softmax lse ${n}×${V}`, a[1], b[1]);
+      }
+      for (const m of [284_003, (1 << 18) + 1]) {
+        const y = Float32Array.from(rand(m), (v) => v * 6);
+        const g = rand(m);
+        const d0 = rand(m);
+        for (const acc of [false, true]) {
+          const [a, b] = [solo, split].map((k) =>
+            run(k, (mk) => {
+              const [o, t] = [mk(new Float32Array(m)), mk(new Float32Array(m))];
+              const x = mk(y);
+              k.geluRows(x, o, t, m);
+              const gx = mk(d0);
+              k.geluBackward(x, t, mk(g), gx, m, acc);
+              const d = mk(d0);
+              k.scaleInto(mk(g), d, m, -0.37, acc);
+              return [o.slice(), t.slice(), gx.slice(), d.slice()];
+            }),
+          );
+          for (let j = 0; j < 4; j++) same(`elementwise ${m} #${j} acc=${acc}`, a[j], b[j]);
+        }
+      }
+    }
+  });
+
   it('arena arrays live in kernel memory until their scope ends', () => {
     const inside = wasm!.scope(() => {
       const a = wasm!.alloc(1000)!;

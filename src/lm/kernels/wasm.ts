@@ -96,6 +96,14 @@ export interface WasmKernels {
   scope<T>(fn: () => T): T;
   /** Worker threads besides the caller. */
   readonly threads: number;
+  /** Worker threads started so far (a worker takes parts of jobs once it has started). */
+  startedWorkers(): number;
+}
+
+export interface KernelOptions {
+  /** Off: every job big enough to split goes to every started worker, however slowly they answer
+   * (no load-adaptive back-off to the caller alone). For tests that need the split to happen. */
+  backoff?: boolean;
 }
 
 // Node's WebAssembly global, typed just as far as this loader uses it (lib ES2023 has no typings).
@@ -201,7 +209,10 @@ export function defaultThreads(): number {
 
 const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
-export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null {
+export function loadWasmKernels(
+  threads = defaultThreads(),
+  { backoff = true }: KernelOptions = {},
+): WasmKernels | null {
   let module: object;
   let memory: WasmMemory;
   let ex: Exports;
@@ -375,7 +386,7 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
         `lm kernels: a worker thread failed in ${FNS[fn]} (part ${failed + 1} of ${ready.length + 1}); it takes no more work`,
       );
     const waited = performance.now() - t1;
-    if (waited > 2 * (t1 - t0) + 0.2) {
+    if (backoff && waited > 2 * (t1 - t0) + 0.2) {
       if (++strikes >= 4) {
         solo = 256;
         strikes = 0;
@@ -640,5 +651,6 @@ export function loadWasmKernels(threads = defaultThreads()): WasmKernels | null 
     alloc,
     scope,
     threads: workers.length,
+    startedWorkers: () => workers.filter((_, w) => Atomics.load(ctrl, w * SLOT + READY) === 1).length,
   };
 }
