@@ -6,9 +6,10 @@
 // machine compare the fastest pass.
 // `--json` prints {bench, machine, replies, rows}.
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { classifyRefusal } from '../src/judge/refusal/index.js';
+import { describeMachine } from './machine.js';
 
 const json = process.argv.includes('--json');
 const PASSES = 5;
@@ -64,13 +65,7 @@ const rows: Row[] = BUCKETS.map(([label], b) => {
     fastestUsPerReply: perReply[0],
   };
 });
-const machine = {
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  node: process.version,
-  platform: `${process.platform}-${process.arch}`,
-  load: Number(loadavg()[0].toFixed(2)),
-};
+const machine = { ...describeMachine(), load: Number(loadavg()[0].toFixed(2)) };
 
 if (json) {
   process.stdout.write(

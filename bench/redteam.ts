@@ -4,7 +4,7 @@
 // same calls without judge and store (the HTTP floor), and breakfix's overhead per attempt beyond the
 // server's latency. Goal: ≥ 1,000 target calls/s at concurrency 64. `--json` prints one object.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runRedteam, selectSeeds } from '../src/break/index.js';
@@ -14,6 +14,7 @@ import { openStore } from '../src/store/index.js';
 import { createTarget } from '../src/targets/index.js';
 import { complianceAnswer } from '../src/world/index.js';
 import { startOpenAIServer } from '../test/helpers/openai-server.js';
+import { describeMachine } from './machine.js';
 
 const LATENCY_MS = 20;
 
@@ -212,12 +213,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  };
+  const machine = describeMachine();
   const rows: Row[] = [];
   for (const c of [16, 64]) rows.push(await measure(c));
   const c64 = rows.find((r) => r.concurrency === 64) as Row;

@@ -7,11 +7,12 @@
 // ms and median CPU ms of the process (CPU is what other load on the machine inflates least).
 // `--json` prints one object. Every attempt is synthetic and harmless (placeholder text).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attempt, Outcome } from '../src/core/index.js';
 import { handleApi } from '../src/report/viewer/api.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { describeMachine } from './machine.js';
 
 const json = process.argv.includes('--json');
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
@@ -187,12 +188,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  };
+  const machine = describeMachine();
   const rows: Row[] = [];
   const builds: { attempts: number; seconds: number; mb: number }[] = [];
   for (const n of SIZES) {
