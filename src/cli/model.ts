@@ -206,7 +206,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExample:\n  $ breakfix model info breakfix-tiny-base\n\nThe weights and tokenizer are loaded as `chat` would load them, so a damaged checkpoint is\nnamed here rather than at the first request.\n\nExit codes: 0 shown, 2 no such model, or a folder that is no checkpoint or a damaged one.\n',
+      '\nExample:\n  $ breakfix model info breakfix-tiny-base\n\nThe weights and tokenizer are loaded as `chat` would load them, so a damaged checkpoint is\nnamed here rather than at the first request. A round that TRL or a command trainer made and a\nserver serves has no checkpoint here: it is described from the store (its target, round, parent).\n\nExit codes: 0 shown, 2 no such model, or a folder that is no checkpoint or a damaged one.\n',
     )
     .action(
       runAction(async (given: string, opts: CommonOptions) => {
@@ -214,6 +214,7 @@ Examples:
         const bare = given.replace(/^embedded:/, '');
         const name = bare === 'base' || bare === '' ? BASE_MODEL_ID : bare;
         let dir = existsSync(join(name, 'config.json')) ? resolve(name) : join(modelsDir(), name);
+        let served: { id: string; target: string; round?: number; parent?: string } | undefined;
         if (!existsSync(join(dir, 'config.json'))) {
           // A model the cycle trained: registered in the store of --store, else the config's.
           const ctx = await loadContext(opts);
@@ -221,9 +222,21 @@ Examples:
             const store = opts.store || ctx.hasStore ? ctx.existingStore : undefined;
             const row = store?.getModel(name) ?? store?.getModel(given);
             if (row?.path) dir = row.path;
+            // A round a trainer made and a server serves (TRL, a command trainer): no checkpoint here
+            // to describe, but the store says what it is and how to reach it.
+            else if (row && !row.target.startsWith('embedded:'))
+              served = { id: row.id, target: row.target, round: row.round, parent: row.parent };
           } finally {
             await ctx.close();
           }
+        }
+        if (served) {
+          if (opts.json) process.stdout.write(`${JSON.stringify({ ...served, served: true }, null, 2)}\n`);
+          else
+            process.stdout.write(
+              `${terminalText(served.id)}\n  served at: ${terminalText(served.target)} (registered in the store; no local checkpoint to describe)\n${served.round !== undefined ? `  round: ${served.round}\n` : ''}${served.parent ? `  trained from: ${terminalText(served.parent)}\n` : ''}`,
+            );
+          return;
         }
         if (!existsSync(join(dir, 'config.json')))
           throw new InputError(

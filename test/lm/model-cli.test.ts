@@ -101,6 +101,25 @@ describe("model list and info read the config's store", () => {
     const info = await runCli(['model', 'info', 'cand_r1', '--json'], { cwd: d });
     expect(info.code, info.stderr).toBe(0);
     expect(JSON.parse(info.stdout).path).toBe(ckpt);
+    // A round a trainer made and a server serves: described from the store, not "no model".
+    const servedStore = openStore(join(d, 'runs/my.db'));
+    servedStore.registerModel({
+      id: 'round-2',
+      target: 'openai:my-round-2@http://127.0.0.1:8001/v1',
+      round: 2,
+      parent: 'candidate',
+    });
+    servedStore.close();
+    const served = await runCli(['model', 'info', 'round-2', '--json'], { cwd: d });
+    expect(served.code, served.stderr).toBe(0);
+    expect(JSON.parse(served.stdout)).toMatchObject({
+      id: 'round-2',
+      target: 'openai:my-round-2@http://127.0.0.1:8001/v1',
+      round: 2,
+      served: true,
+    });
+    const servedText = await runCli(['model', 'info', 'round-2'], { cwd: d });
+    expect(servedText.stdout).toMatch(/served at: openai:my-round-2@http:\/\/127\.0\.0\.1:8001\/v1/);
     // Without a store yet, the list is the shipped models and nothing is made.
     const empty = mkdtempSync(join(tmpdir(), 'breakfix-modelstore-'));
     writeFileSync(join(empty, 'breakfix.yaml'), 'store: runs/none.db\n');
