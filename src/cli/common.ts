@@ -172,7 +172,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       return getStore();
     },
     get existingStore() {
-      if (!store && storePath !== ':memory:' && !existsSync(storePath))
+      if (!store && !existsSync(storePath))
         throw new BreakfixError(
           `no store at ${storePath}: nothing has been run with it yet`,
           'input',
@@ -182,7 +182,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     },
     storePath,
     get hasStore() {
-      return Boolean(store) || storePath === ':memory:' || existsSync(storePath);
+      return Boolean(store) || existsSync(storePath);
     },
     json,
     quiet,

@@ -126,7 +126,7 @@ async function checkFiles(ctx: Context) {
     warn: (w) => warnings.push(w),
   });
   const path = ctx.storePath;
-  if (path !== ':memory:') checkOutputFile(path, { what: 'store' });
+  checkOutputFile(path, { what: 'store' });
   const exists = ctx.hasStore;
   if (exists) {
     const integrity = ctx.existingStore.integrityCheck();

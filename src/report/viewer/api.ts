@@ -13,23 +13,27 @@ import {
 } from '../../core/index.js';
 import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
-import { collectReportData, techniqueKey } from '../data.js';
+import { collectReportData, type ReportData, techniqueKey } from '../data.js';
 import { suiteFigureCells } from '../html.js';
 
-/** The rounds the report makes of a run that stored none (a bench or plain red-team run), computed
- * from every attempt of the run: once per state of the store, not on every request (about 1 s of CPU
- * per 10k attempts). */
-const roundsCache = new WeakMap<Store, Map<string, { key: string; rounds: ReportRounds }>>();
-type ReportRounds = ReturnType<typeof collectReportData>['rounds'];
-function roundsWithoutRows(store: Store, runId: string): ReportRounds {
-  const byRun = roundsCache.get(store) ?? new Map<string, { key: string; rounds: ReportRounds }>();
-  roundsCache.set(store, byRun);
+/** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
+ * 10k attempts), computed once per state of the store and shared by the routes that need it: a plain
+ * run's summary and vulnerabilities, and the charts. */
+const reportDataCache = new WeakMap<Store, Map<string, { key: string; data: ReportData }>>();
+export function reportDataOf(store: Store, runId: string): ReportData {
+  const byRun = reportDataCache.get(store) ?? new Map<string, { key: string; data: ReportData }>();
+  reportDataCache.set(store, byRun);
   const key = store.changeStamp();
   const hit = byRun.get(runId);
-  if (hit?.key === key) return hit.rounds;
-  const rounds = collectReportData(store, runId, { samplesPerRound: 0 }).rounds;
-  byRun.set(runId, { key, rounds });
-  return rounds;
+  if (hit?.key === key) return hit.data;
+  const data = collectReportData(store, runId, { samplesPerRound: 0 });
+  byRun.set(runId, { key, data });
+  return data;
+}
+
+/** The rounds the report makes of a run that stored none (a bench or plain red-team run). */
+function roundsWithoutRows(store: Store, runId: string) {
+  return reportDataOf(store, runId).rounds;
 }
 
 export class HttpError extends Error {

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, terminalText } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { buildCharts, type Chart } from '../charts.js';
-import { collectReportData } from '../data.js';
-import { HttpError, handleApi } from './api.js';
+import type { ReportData } from '../data.js';
+import { HttpError, handleApi, reportDataOf } from './api.js';
 
 export interface ViewerOptions {
   store: Store;
@@ -92,18 +92,17 @@ export function resolveAsset(name: string): string | undefined {
   return real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : undefined;
 }
 
-/** The report's charts for a run, rendered once per state of the run (recomputed when it changes). */
+/** The report's charts for a run, rendered once per state of the store (as its data is: reportDataOf). */
 function chartCache(store: Store) {
-  const cache = new Map<string, { key: string; charts: Promise<Chart[]> }>();
+  const cache = new Map<string, { data: ReportData; charts: Promise<Chart[]> }>();
   return (runId: string): Promise<Chart[]> => {
     const run = store.getRun(runId);
     if (!run) throw new HttpError(404, `no run ${runId}`);
-    // (any commit changes it: an attempt retried in place during a resume too, which a count missed)
-    const key = store.changeStamp();
+    const data = reportDataOf(store, runId);
     const hit = cache.get(runId);
-    if (hit && hit.key === key) return hit.charts;
-    const charts = buildCharts(collectReportData(store, runId, { samplesPerRound: 0 }));
-    cache.set(runId, { key, charts });
+    if (hit && hit.data === data) return hit.charts;
+    const charts = buildCharts(data);
+    cache.set(runId, { data, charts });
     charts.catch(() => cache.delete(runId)); // a failed render is retried on the next request
     return charts;
   };
