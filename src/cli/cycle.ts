@@ -5,6 +5,7 @@ import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
+import { hasTrained } from '../cycle/run.js';
 import { writeCycleReport } from '../report/index.js';
 import {
   configBaseDir,
@@ -104,6 +105,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
         let disarm: (() => void) | undefined;
         let resume: string | undefined;
+        let runId: string | undefined;
         const result = await runCycle(
           {
             config: ctx.config,
@@ -115,6 +117,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             halt: ctx.halt,
             // Ctrl-C or SIGTERM marks the run interrupted and says how to continue it.
             onRun: (id) => {
+              runId = id;
               resume = `breakfix cycle --run ${id} (same config and store)`;
               ctx.progress.log(`run ${id} (resume after a stop: ${resume})`);
               disarm = stopRunOnSignal(ctx, id, resume);
@@ -123,7 +126,10 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           { resume: opts.resume, runId: opts.run, maxRounds },
         )
           .catch((err) => {
-            throw ctx.halt.error(resume && `then resume: ${resume}`) ?? withResumeHint(err, resume);
+            throw (
+              ctx.halt.error(resume && `then resume: ${resume}`) ??
+              withResumeHint(err, resume, runId !== undefined && hasTrained(store, runId))
+            );
           })
           .finally(() => disarm?.());
         // The run is done and stored; a stop while its report is written loses only the report, and
@@ -253,15 +259,17 @@ export function renderTable(result: CycleResult, report: string, seconds: number
  * says nothing of what comes next gets the command that continues it: the stored rounds and steps
  * are kept, and a resume starts where the run stopped. Errors that say their own next step, and bad
  * input, are left as they are. */
-function withResumeHint(err: unknown, resume: string | undefined): unknown {
+function withResumeHint(err: unknown, resume: string | undefined, trained: boolean): unknown {
   if (!resume || !(err instanceof BreakfixError) || err.hint || exitCodeFor(err) !== ExitCode.runtime)
     return err;
-  // (A resume refuses a run whose train.command.template changed: what it runs may be fixed, the
-  // template itself not.)
+  // (A resume takes edited train settings only while no round of the run has trained: after that
+  // they made a model the run measured.)
   const hint =
-    err.code === 'train_command'
-      ? `fix the trainer, then resume: ${resume}; the run keeps its train.command.template (a fix to what it runs resumes; an edited template needs a new cycle)`
-      : `fix the cause, then resume: ${resume}`;
+    err.code !== 'train_command'
+      ? `fix the cause, then resume: ${resume}`
+      : trained
+        ? `fix the trainer, then resume: ${resume}; the run keeps its train settings, which trained an earlier round (a fix to what the command runs resumes; an edited template needs a new cycle)`
+        : `fix the trainer, then resume: ${resume}; no round of the run has trained yet, so its train settings (train.command.template …) may be edited before resuming`;
   const next =
     err instanceof TargetError
       ? new TargetError(err.message, err.kind, err.status, err.retryAfterMs, hint)

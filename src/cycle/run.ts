@@ -477,7 +477,10 @@ function openRun(
     return { run, resumed: false, maxRounds };
   }
   const run = findRunToResume(store, opts);
-  const changes = configChanges(run.config, config);
+  // Until a round trains, nothing stored came from the train settings: a trainer that failed is
+  // fixed in them (a command template, a base model path) and the run goes on with the new ones.
+  const untrained = !hasTrained(store, run.id);
+  const changes = configChanges(run.config, config, { trainMayChange: untrained });
   if (changes.length > 0) {
     const shown = changes.slice(0, MAX_CHANGES_SHOWN);
     const more = changes.length - shown.length;
@@ -488,12 +491,19 @@ function openRun(
       undefined,
       undefined,
       undefined,
-      `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}`,
+      `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}${untrained ? '' : ` (train settings may change on resume only before the run's first training; ${trainedRoundsOf(store, run.id)})`}`,
     );
   }
   checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
   const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
   claimRunOrRefuse(store, run.id);
+  const trainChanges = untrained ? trainSettingChanges(run.config, config) : [];
+  if (trainChanges.length > 0) {
+    progress.log(
+      `run ${run.id}: train settings changed since it started (${trainChanges.join('; ')}); none of its rounds has trained yet, so it goes on with the new ones`,
+    );
+    store.updateRun(run.id, { config: { ...(run.config as object), train: config.train } });
+  }
   store.updateRun(run.id, { status: 'running' });
   return { run, resumed: true, maxRounds };
 }
@@ -563,11 +573,36 @@ const MAX_CHANGES_SHOWN = 5;
  * generation. `cache` only decides whether an identical request is answered from the store. */
 const PACING = new Set(['rpm', 'tpm', 'timeoutMs', 'retries', 'cache']);
 
+/** Whether the run has trained a round: its train settings then made a model that later rounds
+ * measured or build on. */
+export function hasTrained(store: Store, runId: string): boolean {
+  return store.getRounds(runId).some((r) => store.getStep(runId, r.round, 'train') !== undefined);
+}
+
+function trainedRoundsOf(store: Store, runId: string): string {
+  const rounds = store.getRounds(runId).filter((r) => store.getStep(runId, r.round, 'train') !== undefined);
+  return `round ${rounds.map((r) => r.round).join(', ')} trained with them`;
+}
+
+/** The train settings that differ between the stored config and `current`, as `path: stored → current`. */
+function trainSettingChanges(stored: unknown, current: Config): string[] {
+  const all = configChanges(stored, current);
+  const withoutTrain = new Set(configChanges(stored, current, { trainMayChange: true }));
+  return all.filter((c) => !withoutTrain.has(c));
+}
+
 /** Whether a config field may differ between a run's start and its resume: only what cannot change
- * a stored figure. Everything else — budgets, criteria, seeds, judges, training, redteam.concurrency
- * (the search learns from the attempts n places before, so n decides what it tries) — must match. */
-function mayDiffer(path: string[], current: Config, inUse: ReadonlySet<string>): boolean {
+ * a stored figure. Everything else — budgets, criteria, seeds, judges, training once a round has
+ * trained, redteam.concurrency (the search learns from the attempts n places before, so n decides
+ * what it tries) — must match. */
+function mayDiffer(
+  path: string[],
+  current: Config,
+  inUse: ReadonlySet<string>,
+  opts: { trainMayChange?: boolean },
+): boolean {
   const [section, name, field] = path;
+  if (section === 'train' && opts.trainMayChange) return true;
   // Where the store lives: the run is in it, wherever it was opened from.
   if (section === 'store' && path.length === 1) return true;
   // A target no role or judge names decides nothing (the roles themselves are compared).
@@ -585,7 +620,11 @@ function mayDiffer(path: string[], current: Config, inUse: ReadonlySet<string>):
  * `path: stored → current`. Both sides are compared as the store keeps a config — redacted, through
  * JSON — so a key (stored as [redacted]) never counts as a change; the stored side is redacted again
  * in case this breakfix knows more secrets than the one that stored it. */
-export function configChanges(stored: unknown, current: Config): string[] {
+export function configChanges(
+  stored: unknown,
+  current: Config,
+  opts: { trainMayChange?: boolean } = {},
+): string[] {
   const asStored = (v: unknown) => JSON.parse(JSON.stringify(redactConfig(v ?? {}))) as unknown;
   const defaults = asStored(defaultConfig());
   const was = asStored(stored);
@@ -593,7 +632,7 @@ export function configChanges(stored: unknown, current: Config): string[] {
   const inUse = new Set([...roleTargets(current), ...roleTargetsOfStored(was)]);
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string[], d: unknown) => {
-    if (path.length > 0 && mayDiffer(path, current, inUse)) return;
+    if (path.length > 0 && mayDiffer(path, current, inUse, opts)) return;
     if (isPlainObject(a) && isPlainObject(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
       for (const k of keys) walk(a[k], b[k], [...path, k], isPlainObject(d) ? d[k] : undefined);

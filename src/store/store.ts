@@ -505,8 +505,14 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
     },
     updateRun(id, patch) {
       db.prepare(
-        `UPDATE runs SET status = COALESCE(?, status), summary = COALESCE(?, summary), updated_at = ? WHERE id = ?`,
-      ).run(patch.status ?? null, json(patch.summary), now(), id);
+        `UPDATE runs SET status = COALESCE(?, status), summary = COALESCE(?, summary), config = COALESCE(?, config), updated_at = ? WHERE id = ?`,
+      ).run(
+        patch.status ?? null,
+        json(patch.summary),
+        patch.config === undefined ? null : JSON.stringify(redactConfig(patch.config)),
+        now(),
+        id,
+      );
     },
 
     upsertRound(runId, round, patch) {

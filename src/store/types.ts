@@ -111,7 +111,9 @@ export interface Store {
   getRun(id: string): RunRow | undefined;
   listRuns(kind?: string): RunRow[];
   latestRun(kind?: string): RunRow | undefined;
-  updateRun(id: string, patch: { status?: RunStatus; summary?: unknown }): void;
+  /** `config` replaces the run's stored config (redacted as at creation): a resume that may change
+   * settings nothing stored came from records what the rest of the run uses. */
+  updateRun(id: string, patch: { status?: RunStatus; summary?: unknown; config?: unknown }): void;
   // rounds
   upsertRound(
     runId: string,
