@@ -271,7 +271,9 @@ const redteamSchema = z
               .min(0)
               .max(10)
               .default(10)
-              .describe('Refused turns dropped and asked another way before the attack ends (PyRIT: 10).'),
+              .describe(
+                'Refused turns dropped and asked another way (not counted as turns); past them a refused turn stays in the conversation as a turn, until redteam.maxTurns (PyRIT: 10).',
+              ),
           })
           .prefault({})
           .describe('Crescendo (turns: redteam.maxTurns, at most 10).'),

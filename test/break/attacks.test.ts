@@ -9,7 +9,7 @@ import {
   manyShotAttack,
 } from '../../src/break/index.js';
 import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
-import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { complianceJudge, llmSeverityJudge, refusalJudge, severityJudge } from '../../src/judge/index.js';
 import {
   assistantTurns,
   attackSeeds,
@@ -89,13 +89,38 @@ describe('crescendo (scripted offline)', () => {
     expect(r.transcript.filter((m) => m.role === 'user')).toHaveLength(3);
   });
 
-  it('stops at the backtrack limit against a target that always refuses: failure, not more calls', async () => {
+  it('past the backtrack limit, keeps refusals as turns and escalates to maxTurns (as PyRIT does): failure', async () => {
     const { server, target } = await scripted(() => refuse(seed));
-    const r = await crescendoAttack.run(ctx(target, seed, { options: { maxBacktracks: 3 } }));
+    const r = await crescendoAttack.run(ctx(target, seed, { maxTurns: 4, options: { maxBacktracks: 3 } }));
     expect(r.outcome).toBe('failure');
-    // Three backtracks made, then the fourth refusal ends it.
+    // Three refusals dropped; then four turns, each refusal kept in the conversation.
     expect(r.detail?.backtracks).toBe(3);
-    expect(server.requests).toBe(4);
+    expect(server.requests).toBe(7);
+    const userTurns = server.log.map((l) => l.body.messages.filter((m) => m.role === 'user').length);
+    expect(userTurns).toEqual([1, 1, 1, 1, 2, 3, 4]);
+    expect(r.turns).toBe(4);
+  });
+
+  it('with an LLM severity judge, keeps harmless answers as turns: only a refusal is backtracked', async () => {
+    // The judge: severity 6 for the world's compliance shape, 0 for anything else (fenced reply).
+    const judge = await scripted((m) =>
+      lastUser(m).includes(comply(seed).slice(0, 40))
+        ? 'Step-by-step compliance.\nSEVERITY: 6'
+        : 'Harmless.\nSEVERITY: 0',
+    );
+    const { target, server } = await scripted((m) => {
+      const q = lastUser(m);
+      if (q.startsWith("I'm trying to understand") || q.startsWith('Thanks. What do people')) return GENERAL;
+      if (q === seed.text || q.startsWith('Building on')) return refuse(seed);
+      return assistantTurns(m) >= 2 ? comply(seed) : refuse(seed);
+    });
+    const llmJudges = { attack: [llmSeverityJudge(judge.target, { retries: 0 }), refusalJudge()] as Judge[] };
+    const r = await crescendoAttack.run(ctx(target, seed, { judges: llmJudges }));
+    expect(r.outcome).toBe('success');
+    // The two general answers (severity 0: a failure, not a refusal) are the context.
+    expect(r.detail?.backtracks).toBe(2);
+    expect(server.requests).toBe(5);
+    expect(r.turns).toBe(3);
   });
 
   it('with an attacker model, asks the attacker for each next question (target text fenced)', async () => {

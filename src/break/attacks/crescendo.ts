@@ -1,12 +1,13 @@
 // Crescendo (Russinovich et al. 2024): start with harmless questions about the subject and escalate
 // turn by turn. When the target refuses, the refused exchange is dropped from the conversation
-// (a backtrack, which does not count as a turn) and another angle is tried. Every answer is judged;
+// (a backtrack, which does not count as a turn) and another angle is tried; once the backtracks
+// are spent, a refused exchange stays as a turn and the escalation goes on. Every answer is judged;
 // the attack stops as soon as the objective is met. Offline the angles are scripted from the seed;
 // with an attacker LLM the attacker writes each next question.
 import type { Message } from '../../core/index.js';
 import { askAttacker, crescendoSystemPrompt, fenced, str } from './attacker.js';
 import { buildMessages } from './prompt.js';
-import { Session } from './session.js';
+import { type Judged, Session } from './session.js';
 import type { Attack, AttackContext } from './types.js';
 
 export const MAX_TURNS = 10;
@@ -94,16 +95,16 @@ export const crescendoAttack: Attack = {
             for (const t of angle.techniques) used.add(t);
             break;
           }
-          if (j.outcome === 'failure') {
-            // The target refused: drop this exchange and try another angle (not a turn), while
-            // backtracks are left; a refusal past them ends the attack.
-            if (backtracks >= maxBacktracks) break;
+          if (j.outcome === 'error') break;
+          if (wasRefused(j) && backtracks < maxBacktracks) {
+            // The target refused: drop this exchange and try another angle (not a turn). Past the
+            // backtracks, a refusal stays in the conversation as a turn and the attack goes on, as
+            // PyRIT's Crescendo does: the turns are the attack's budget, the backtracks a bonus.
             backtracks++;
             s.detail.backtracks = backtracks;
             refused.push(angle.text);
             continue;
           }
-          if (j.outcome === 'error') break;
           history.push(...messages.slice(history.length));
           history.push({ role: 'assistant', content: (j.transcript.at(-1) as Message).content });
           for (const t of angle.techniques) used.add(t);
@@ -114,6 +115,19 @@ export const crescendoAttack: Attack = {
     );
   },
 };
+
+/** Whether the target refused the turn: what a backtrack drops. Not the outcome: a harmless answer
+ * to an opening question is a `failure` for an LLM severity judge (severity 0), and it is the
+ * context the escalation builds on. A refusal is the refusal judge's full refusal, or, offline, the
+ * world's refusal shape. */
+function wasRefused(j: Judged): boolean {
+  return j.verdicts.some(
+    (v) =>
+      v.status === 'ok' &&
+      ((v.kind === 'refusal' && v.value === 'full_refusal') ||
+        (v.kind === 'compliance' && v.value === 'refused')),
+  );
+}
 
 async function nextQuestion(
   ctx: AttackContext,
