@@ -1,6 +1,6 @@
 // Metrics with intervals. Every rate carries its `errors` and `undetermined` counts beside it: they
 // are excluded from the denominator and reported, never folded into the rate.
-import type { Rng } from '../core/index.js';
+import { type Rng, wilson } from '../core/index.js';
 
 export interface Rate {
   kind: 'rate';
@@ -26,16 +26,8 @@ export interface Mean {
 
 export type RateOrMean = Rate | Mean;
 
-/** Wilson score interval for a binomial proportion. n = 0 gives rate 0 over [0, 1]. */
-export function wilson(successes: number, n: number, z = 1.96): { rate: number; lo: number; hi: number } {
-  if (n <= 0) return { rate: 0, lo: 0, hi: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
+/** Wilson score interval for a binomial proportion (in core/, where the judges' calibration uses it too). */
+export { wilson };
 
 /** Percentile bootstrap of the mean (2.5th and 97.5th percentiles of `iters` resampled means). */
 export function bootstrapMean(

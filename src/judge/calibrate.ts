@@ -1,8 +1,7 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
-import { wilson } from '../bench/metrics.js';
-import { InputError, type Judge, readUtf8File } from '../core/index.js';
+import { InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
 import { csvObjects, jsonlObjects } from './io.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
