@@ -24,7 +24,7 @@ import {
   terminalText,
 } from '../core/index.js';
 import { InterruptedError } from '../fix/train/run-command.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, type Store, storeWritable } from '../store/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
   createTarget,
@@ -98,6 +98,11 @@ export interface Context {
   /** The store for commands that only read what earlier runs stored (vulns, report, view, curate):
    * an input error naming the path when there is none, instead of making an empty one. */
   readonly existingStore: Store;
+  /** The existing store for a command that only reads it (report, vulns, view, model list/info, config
+   * check, curate --export-only): opened as `existingStore` when this user can write it, else
+   * read-only (another user's store, a CI artifact unpacked read-only, a read-only mount), writing
+   * nothing there. A command that writes to the store must not use it. */
+  readonly readableStore: Store;
   /** Whether the store exists yet (a command that can do without it need not make one). */
   readonly hasStore: boolean;
   /** The store's path: --store, else the config's `store`. */
@@ -144,6 +149,14 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     store ??= openStore(storePath);
     return store;
   };
+  const requireStore = () => {
+    if (!store && !existsSync(storePath))
+      throw new BreakfixError(
+        `no store at ${storePath}: nothing has been run with it yet`,
+        'input',
+        'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
+      );
+  };
   /** The name a run shows and stores for a target: a spec's URL with its credentials redacted. */
   const shownName = (nameOrSpec: string) => redactText(resolveTargetConfig(nameOrSpec, config).name);
   /** A stored model keeps a spec's URL with its credentials redacted (the store holds no secret):
@@ -172,13 +185,13 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       return getStore();
     },
     get existingStore() {
-      if (!store && !existsSync(storePath))
-        throw new BreakfixError(
-          `no store at ${storePath}: nothing has been run with it yet`,
-          'input',
-          'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
-        );
+      requireStore();
       return getStore();
+    },
+    get readableStore() {
+      requireStore();
+      store ??= storeWritable(storePath) ? openStore(storePath) : openStore(storePath, { readOnly: true });
+      return store;
     },
     storePath,
     get hasStore() {

@@ -15,6 +15,7 @@ import {
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
 import { checkCycleAttacks } from '../cycle/index.js';
+import { storeWritable } from '../store/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -74,7 +75,7 @@ file, line and field.`,
             )
               .map(([name, n]) => ` · suite ${terminalText(name)}: ${n} row(s)`)
               .join('')}`,
-            `  store: ${terminalText(data.store.path)} (${data.store.exists ? 'exists' : 'made by the first run'})`,
+            `  store: ${terminalText(data.store.path)} (${data.store.exists ? (data.store.writable ? 'exists' : 'exists, read-only') : 'made by the first run'})`,
             ...warnings.map((w) => `warning: ${w}`),
             '',
             stringify(shown).trimEnd(),
@@ -126,10 +127,17 @@ async function checkFiles(ctx: Context) {
     warn: (w) => warnings.push(w),
   });
   const path = ctx.storePath;
-  checkOutputFile(path, { what: 'store' });
   const exists = ctx.hasStore;
+  // A store this user cannot write (another user's, a read-only mount) is checked read-only, writing
+  // nothing beside it; it reads, but a run stops on it: said as a warning.
+  const writable = !exists || storeWritable(path);
+  if (writable) checkOutputFile(path, { what: 'store' });
+  else
+    warnings.push(
+      `the store ${path} is read-only for this user: report, vulns, view and model list read it, but a run (bench, redteam, cycle, curate, train) needs a store it can write: copy it into a folder you can write, or pass --store with a new path`,
+    );
   if (exists) {
-    const integrity = ctx.existingStore.integrityCheck();
+    const integrity = ctx.readableStore.integrityCheck();
     if (integrity !== 'ok')
       throw new InputError(
         `the store fails SQLite's integrity check: ${integrity.split('\n')[0]}`,
@@ -139,7 +147,13 @@ async function checkFiles(ctx: Context) {
         'restore it from a backup, or point store: at a new file',
       );
   }
-  return { seeds: seeds.length, templates: templates.length, suites, store: { path, exists }, warnings };
+  return {
+    seeds: seeds.length,
+    templates: templates.length,
+    suites,
+    store: { path, exists, writable },
+    warnings,
+  };
 }
 
 /** Keys written literally into the file are a leak waiting to happen: say so (without the key). */

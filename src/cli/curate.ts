@@ -165,7 +165,8 @@ failure.`,
             ...heldOutTexts(seeds),
             ...(await customSuiteTexts(ctx.config.bench.custom, configBaseDir(ctx))),
           ];
-          const store = ctx.existingStore;
+          // (--export-only only reads the store: it works on one this user cannot write)
+          const store = opts.exportOnly ? ctx.readableStore : ctx.existingStore;
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
           if (opts.exportOnly) return exportStored(ctx, store, run.id, r, opts, formats);

@@ -175,7 +175,7 @@ Examples:
         // error, a config's store that nothing has made yet just holds no models.
         const ctx = await loadContext(opts);
         try {
-          if (opts.store || ctx.hasStore) registered = ctx.existingStore.listModels();
+          if (opts.store || ctx.hasStore) registered = ctx.readableStore.listModels();
         } finally {
           await ctx.close();
         }
@@ -219,7 +219,7 @@ Examples:
           // A model the cycle trained: registered in the store of --store, else the config's.
           const ctx = await loadContext(opts);
           try {
-            const store = opts.store || ctx.hasStore ? ctx.existingStore : undefined;
+            const store = opts.store || ctx.hasStore ? ctx.readableStore : undefined;
             const row = store?.getModel(name) ?? store?.getModel(given);
             if (row?.path) dir = row.path;
             // A round a trainer made and a server serves (TRL, a command trainer): no checkpoint here

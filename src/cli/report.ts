@@ -126,7 +126,7 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
           checkOutputFile(opts.out, { what: 'report file (--out)' });
         const ctx = await loadContext(opts);
         try {
-          const store = ctx.existingStore;
+          const store = ctx.readableStore;
           const run = opts.run ? store.getRun(opts.run) : store.latestRun();
           if (!run)
             throw usageError(

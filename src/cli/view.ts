@@ -45,7 +45,7 @@ bind).`,
       runAction(async (opts: ViewOptions) => {
         const port = portNumber(opts.port);
         const ctx = await loadContext(opts);
-        const viewer = await startViewer({ store: ctx.existingStore, port, host: opts.host }).catch(
+        const viewer = await startViewer({ store: ctx.readableStore, port, host: opts.host }).catch(
           (err: NodeJS.ErrnoException) => {
             if (err.code === 'EADDRINUSE')
               throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');

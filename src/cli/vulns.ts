@@ -135,12 +135,13 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
         const limit = wholeNumber('--limit', opts.limit, 1);
         const ctx = await loadContext(opts);
         try {
-          const run = resolveRun(ctx.existingStore, opts.run);
-          const r = resolveRound(ctx.store, run.id, round);
-          const attempts = roundAttempts(ctx.store, run.id, r);
+          const store = ctx.readableStore;
+          const run = resolveRun(store, opts.run);
+          const r = resolveRound(store, run.id, round);
+          const attempts = roundAttempts(store, run.id, r);
           // Ranked as identify ranks them (the store lists by score alone, which would put an
           // untested one, with the figures of the round that last measured it, above this round's).
-          const vulns = rankVulnerabilities([...vulnerabilitiesOf(ctx.store, run.id, r, attempts)]);
+          const vulns = rankVulnerabilities([...vulnerabilitiesOf(store, run.id, r, attempts)]);
           const shown = limit ? vulns.slice(0, limit) : vulns;
           const open = vulns.filter((v) => v.status !== 'fixed').length;
           // What the rates stand on, and the attempts they leave out (never counted as safe).

@@ -75,6 +75,10 @@ export function vulnerabilitiesOf(
   });
   const key = (vs: Vulnerability[]) => JSON.stringify([...vs].sort((a, b) => (a.id < b.id ? -1 : 1)));
   if (key(found) === key(stored)) return stored;
+  // A store opened read-only (another user's, a read-only mount) keeps what it holds: the set is
+  // shown as identified now, in the order the store lists it (score, then id), and not saved.
+  if (store.readOnly)
+    return [...found].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   store.saveVulnerabilities(runId, round, found);
   return store.listVulnerabilities(runId, round);
 }

@@ -2,15 +2,16 @@
 // fields. An attempt and its verdicts are written in one transaction, so a killed process leaves
 // either the whole attempt or none of it, and resume (which skips ids already present) never
 // duplicates work.
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { redactConfig } from '../config/index.js';
 import { ensureOutputDir } from '../config/outdir.js';
 import {
   type Attempt,
   BreakfixError,
+  describeFsError,
   errorMessage,
   InputError,
   newRunId,
@@ -114,26 +115,166 @@ function openDatabase(file: string): Database.Database {
     return db;
   } catch (err) {
     db?.close();
-    if (err instanceof InputError) throw err;
-    const message = sqliteProblem(err);
-    if (message && (err as SqliteError).code.startsWith('SQLITE_BUSY'))
-      throw new BreakfixError(`${message} (${file})`, 'store', sqliteRemedy(err as SqliteError));
-    if (message)
-      throw fail(
-        message,
-        (err as SqliteError).code === 'SQLITE_NOTADB' ? STORE_HINT : sqliteRemedy(err as SqliteError),
-      );
-    // The SQLite driver is a native module built at install time: an install that skipped its
-    // build script (npm's --ignore-scripts, or a package manager that runs only approved scripts)
-    // leaves no binary, and its own error names none of that.
-    if (/Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header/.test(errorMessage(err)))
-      throw new BreakfixError(
-        `the SQLite driver (better-sqlite3) has no working native build: ${errorMessage(err).split('\n')[0]}`,
-        'store_driver',
-        "let better-sqlite3's install script run (npm 11.19 and later run only approved scripts: `npm install-scripts approve better-sqlite3`; --ignore-scripts skips it), then `npm rebuild better-sqlite3`",
-      );
-    throw err;
+    throw openError(err, file, fail);
   }
+}
+
+const READ_ONLY_HINT =
+  'copy the store (its .db file, and its -wal file when there is one) into a folder you can write, and pass --store with the copy';
+
+/** Whether this process can write the store at `file`: its folder (where SQLite keeps the -wal and
+ * -shm files of a WAL store), the file itself and those two files where they exist. A store that
+ * exists and is not writable is for `openStore(file, { readOnly: true })`: opened read-write, SQLite
+ * would make -wal and -shm files this user owns beside another user's store (after which its owner's
+ * writes fail), or fail in a folder it cannot write. As root only a read-only mount says no. */
+export function storeWritable(file: string): boolean {
+  const abs = resolve(file);
+  try {
+    accessSync(dirname(abs), constants.W_OK);
+    for (const f of [abs, `${abs}-wal`, `${abs}-shm`]) if (existsSync(f)) accessSync(f, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The size of `file`, 0 when there is none. */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Open an existing store without writing anything: not the file, not its folder (no -wal or -shm is
+ * made), no migration. A store whose write-ahead log is empty (every change checkpointed into the
+ * file: how a store is left when the last process closed it) is read into memory as it is on disk.
+ * One whose log holds changes is read through the log when its -shm index is there too (another
+ * process has it open); without the index, SQLite would have to make one beside it, and the store
+ * is refused with what to do. A store that needs a schema upgrade (which writes) is refused too.
+ * Every refusal is an InputError naming the file (exit 2), never a raw SqliteError. */
+function openReadOnlyDatabase(file: string): Database.Database {
+  const fail = (message: string, hint = READ_ONLY_HINT) =>
+    new InputError(message, file, undefined, undefined, hint);
+  let db: Database.Database | undefined;
+  try {
+    for (let attempt = 1; !db; attempt++) {
+      let stat: ReturnType<typeof statSync>;
+      try {
+        stat = statSync(file);
+      } catch (err) {
+        throw fail(`cannot read the store: ${describeFsError(err)}`, STORE_HINT);
+      }
+      if (stat.isDirectory()) throw fail('not a breakfix store: it is a folder, not a file', STORE_HINT);
+      if (sizeOf(`${file}-wal`) > 0) {
+        if (!existsSync(`${file}-shm`))
+          throw fail(
+            `the store is read-only here, and its write-ahead log (${basename(file)}-wal) holds changes not yet in the store file: reading them needs the -shm index SQLite would have to create beside it`,
+          );
+        db = new Database(file, { readonly: true, fileMustExist: true });
+        break;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw fail(`cannot read the store: ${describeFsError(err)}`, STORE_HINT);
+      }
+      const after = statSync(file);
+      // Written meanwhile (a checkpoint of another process, a log begun): read it again.
+      if (
+        after.size !== bytes.length ||
+        after.mtimeMs !== stat.mtimeMs ||
+        after.size !== stat.size ||
+        sizeOf(`${file}-wal`) > 0
+      ) {
+        if (attempt >= 3)
+          throw new BreakfixError(
+            `the store kept changing while it was read (${file})`,
+            'store',
+            'run the command again once the process writing it is done',
+          );
+        continue;
+      }
+      // A WAL store's header says so (bytes 18 and 19 are 2), and SQLite would look for its -shm
+      // beside a copy in memory; with the log empty the file is the whole store: read it as a
+      // rollback-journal one.
+      if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+        bytes[18] = 1;
+        bytes[19] = 1;
+      }
+      db = new Database(bytes, { readonly: true });
+    }
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const { version, tables } = readSchema(db);
+    if (version > migrations.length)
+      throw fail(
+        `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
+        STORE_HINT,
+      );
+    if (version === 0)
+      throw fail(
+        tables > 0
+          ? 'not a breakfix store: a SQLite database with tables of its own'
+          : 'the store is empty: nothing has been run with it yet',
+        STORE_HINT,
+      );
+    if (version < migrations.length)
+      throw fail(
+        `the store is read-only here, and its schema (version ${version}) is older than this breakfix's (${migrations.length}): upgrading it writes to it`,
+        `${READ_ONLY_HINT} (breakfix upgrades the copy), or run breakfix on it once as a user who can write it`,
+      );
+    return db;
+  } catch (err) {
+    db?.close();
+    if (
+      err instanceof Database.SqliteError &&
+      (err.code.startsWith('SQLITE_READONLY') || err.code.startsWith('SQLITE_CANTOPEN'))
+    )
+      throw fail(`the store cannot be read without writing beside it: ${err.message} (${err.code})`);
+    throw openError(err, file, fail);
+  }
+}
+
+/** A failure to open or set up the store at `file`, as the error to throw: an InputError naming the
+ * file for a path that is no usable store, a BreakfixError for a lock or a broken driver. */
+function openError(
+  err: unknown,
+  file: string,
+  fail: (message: string, hint?: string) => InputError,
+): unknown {
+  if (err instanceof InputError) return err;
+  const message = sqliteProblem(err);
+  if (message && (err as SqliteError).code.startsWith('SQLITE_BUSY'))
+    return new BreakfixError(`${message} (${file})`, 'store', sqliteRemedy(err as SqliteError));
+  if (message)
+    return fail(
+      message,
+      (err as SqliteError).code === 'SQLITE_NOTADB' ? STORE_HINT : sqliteRemedy(err as SqliteError),
+    );
+  // The SQLite driver is a native module built at install time: an install that skipped its
+  // build script (npm's --ignore-scripts, or a package manager that runs only approved scripts)
+  // leaves no binary, and its own error names none of that.
+  if (/Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header/.test(errorMessage(err)))
+    return new BreakfixError(
+      `the SQLite driver (better-sqlite3) has no working native build: ${errorMessage(err).split('\n')[0]}`,
+      'store_driver',
+      "let better-sqlite3's install script run (npm 11.19 and later run only approved scripts: `npm install-scripts approve better-sqlite3`; --ignore-scripts skips it), then `npm rebuild better-sqlite3`",
+    );
+  return err;
+}
+
+/** The store's schema version and how many tables it holds, read in one transaction (one snapshot). */
+function readSchema(db: Database.Database): { version: number; tables: number } {
+  return db.transaction(() => ({
+    version: db.pragma('user_version', { simple: true }) as number,
+    tables: (
+      db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .get() as { n: number }
+    ).n,
+  }))();
 }
 
 /** Check that `db` is a breakfix store (or a new file) and bring it to the current schema. */
@@ -143,14 +284,7 @@ function prepareStore(db: Database.Database, fail: (message: string, hint?: stri
   // Version and tables are read in one transaction (one snapshot): another process creating the
   // same new store commits its first migration between two separate reads, and version 0 beside
   // its tables looked like someone else's database.
-  const { version, tables } = db.transaction(() => ({
-    version: db.pragma('user_version', { simple: true }) as number,
-    tables: (
-      db
-        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .get() as { n: number }
-    ).n,
-  }))();
+  const { version, tables } = readSchema(db);
   if (version > migrations.length)
     throw fail(
       `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
@@ -252,10 +386,13 @@ function withStoreErrors(store: Store, file: string): Store {
   return Object.fromEntries(wrapped) as Store;
 }
 
-/** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. */
-export function openStore(path: string = DEFAULT_STORE_PATH): Store {
+/** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. With
+ * `readOnly`, open an existing store without writing anything (see `openReadOnlyDatabase`): for a
+ * command that only reads, on a store this user cannot write (`storeWritable`). */
+export function openStore(path: string = DEFAULT_STORE_PATH, opts: { readOnly?: boolean } = {}): Store {
   const file = path === ':memory:' ? path : resolve(path);
-  const db = openDatabase(file);
+  const readOnly = Boolean(opts.readOnly) && file !== ':memory:';
+  const db = readOnly ? openReadOnlyDatabase(file) : openDatabase(file);
   /** A JSON column read back; text that is not JSON (the file edited or damaged outside breakfix) is
    * an error naming the row and the column, not a bare JSON.parse message that reads as a bug. */
   const parse = <T>(v: unknown, where: string): T | undefined => {
@@ -466,6 +603,7 @@ export function openStore(path: string = DEFAULT_STORE_PATH): Store {
 
   const store: Store = {
     path: file,
+    readOnly,
 
     createRun(run: NewRun): RunRow {
       checkIntact();

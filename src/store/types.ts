@@ -106,6 +106,9 @@ export interface ModelRow extends ModelInput {
 
 export interface Store {
   readonly path: string;
+  /** Opened read-only (`openStore(path, { readOnly: true })`): every write fails, and nothing that
+   * only reads (vulnerabilities identified again, for one) saves what it computed. */
+  readonly readOnly: boolean;
   // runs
   createRun(run: NewRun): RunRow;
   getRun(id: string): RunRow | undefined;

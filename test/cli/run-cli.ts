@@ -28,6 +28,9 @@ export function runCli(
     closeStderr?: boolean;
     /** Written to the command's stdin (otherwise stdin is closed). */
     input?: string;
+    /** Run as this user and group (only root may: a test of permissions that root would bypass). */
+    uid?: number;
+    gid?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -35,6 +38,8 @@ export function runCli(
       cwd: opts.cwd,
       env: { ...process.env, CI: 'true', BREAKFIX_DEBUG: undefined, ...opts.env },
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined && { uid: opts.uid }),
+      ...(opts.gid !== undefined && { gid: opts.gid }),
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';

@@ -1,0 +1,171 @@
+// The commands that only read the store work on one this user cannot write — a colleague's store, a
+// CI artifact unpacked read-only, a read-only mount — and leave it exactly as it was (no -wal or -shm
+// beside it, no migration); what they cannot read without writing is exit 2 naming the store and
+// what to do. The store's folder and file have their write permissions removed; as root, which
+// permissions do not stop, the CLI runs as the unprivileged user 65534 (nobody) instead.
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../src/store/migrations.js';
+import { buildFixtureStore, RUN_ID } from '../report/fixture.js';
+import { runCli } from './run-cli.js';
+
+const asRoot = process.getuid?.() === 0;
+/** Who runs the CLI: this user, or nobody when this user is root. */
+const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+
+const base = mkdtempSync(join(tmpdir(), 'bf-ro-cli-'));
+/** Folders above `base` that another user could not pass through, and their modes, restored after. */
+const opened: [string, number][] = [];
+let fixtureDb = '';
+
+beforeAll(() => {
+  if (asRoot)
+    for (let d = base; dirname(d) !== d; d = dirname(d)) {
+      const mode = statSync(d).mode & 0o7777;
+      if (!(mode & 0o001)) {
+        opened.push([d, mode]);
+        chmodSync(d, mode | 0o011);
+      }
+    }
+  chmodSync(base, 0o755);
+  // The CLI's own temp files (tsx's cache) and home go where it can write.
+  mkdirSync(join(base, 'tmp'), { mode: 0o777 });
+  chmodSync(join(base, 'tmp'), 0o777);
+  mkdirSync(join(base, 'cwd'));
+  chmodSync(join(base, 'cwd'), 0o777);
+  const f = buildFixtureStore();
+  f.store.close();
+  fixtureDb = f.storePath;
+});
+
+afterAll(() => {
+  for (const [d, mode] of opened.reverse()) chmodSync(d, mode);
+  // (make what the tests locked writable again so it can be removed)
+  for (const e of readdirSync(base, { recursive: true, withFileTypes: true }))
+    if (e.isDirectory()) chmodSync(join(e.parentPath, e.name), 0o755);
+  rmSync(base, { recursive: true, force: true });
+});
+
+let n = 0;
+/** A copy of the fixture store in `<base>/s<n>/.breakfix/`, its folder and file read-only (or only
+ * its file, with `folder: 'writable'`). */
+function readOnlyStore(opts: { folder?: 'writable'; version?: number } = {}): { dir: string; file: string } {
+  const dir = join(base, `s${n++}`, '.breakfix');
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dirname(dir), 0o755);
+  const file = join(dir, 'breakfix.db');
+  copyFileSync(fixtureDb, file);
+  if (opts.version !== undefined) {
+    const db = new Database(file);
+    db.pragma(`user_version = ${opts.version}`);
+    db.close();
+  }
+  chmodSync(file, 0o444);
+  chmodSync(dir, opts.folder === 'writable' ? 0o777 : 0o555);
+  return { dir, file };
+}
+
+function contents(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
+}
+
+const cli = (args: string[]) =>
+  runCli(args, {
+    cwd: join(base, 'cwd'),
+    env: { TMPDIR: join(base, 'tmp'), HOME: join(base, 'tmp') },
+    ...user,
+  });
+
+describe.skipIf(process.platform === 'win32')('reading a store this user cannot write', () => {
+  it('report, vulns, model list, curate --export-only and config check read it, and leave it as it was', async () => {
+    const { dir, file } = readOnlyStore();
+    const before = contents(dir);
+    const json = await cli(['report', '--store', file, '--format', 'json', '--out', '-']);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ run: { id: RUN_ID } });
+
+    const vulns = await cli(['vulns', '--store', file, '--run', RUN_ID, '--round', '0']);
+    expect(vulns.stderr).toBe('');
+    expect(vulns.stdout).toContain(`vulnerabilities · run ${RUN_ID} · round 0`);
+    expect(vulns.code).toBe(1); // open vulnerabilities
+
+    const models = await cli(['model', 'list', '--store', file, '--json']);
+    expect(models.code).toBe(0);
+    expect(JSON.parse(models.stdout).filter((m: { source: string }) => m.source === 'store')).toHaveLength(3);
+
+    const exported = await cli([
+      'curate',
+      '--export-only',
+      '--store',
+      file,
+      '--run',
+      RUN_ID,
+      '--round',
+      '1',
+      '--out',
+      join(base, 'cwd', 'export'),
+    ]);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+
+    const check = await cli(['config', 'check', '--store', file, '--json']);
+    expect(check.code).toBe(0);
+    const checked = JSON.parse(check.stdout);
+    expect(checked.data.store).toEqual({ path: file, exists: true, writable: false });
+    expect(checked.warnings.join('\n')).toContain(`the store ${file} is read-only for this user`);
+
+    expect(contents(dir)).toEqual(before);
+  }, 120_000);
+
+  it("report's default file beside the store: says where it could not write; --out writes elsewhere", async () => {
+    const { dir, file } = readOnlyStore();
+    const before = contents(dir);
+    const r = await cli(['report', '--store', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write in ${dir}`);
+    const out = join(base, 'cwd', 'report.html');
+    const ok = await cli(['report', '--store', file, '--out', out]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain(RUN_ID);
+    expect(contents(dir)).toEqual(before);
+  }, 60_000);
+
+  it('a read-only file in a writable folder: no -wal or -shm of this user left beside it (its owner could no longer write)', async () => {
+    const { dir, file } = readOnlyStore({ folder: 'writable' });
+    const r = await cli(['report', '--store', file, '--format', 'json', '--out', '-']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['breakfix.db']);
+  }, 60_000);
+
+  it('a store of an older schema: exit 2 naming the store, why and what to do; left at its version', async () => {
+    const { dir, file } = readOnlyStore({ version: migrations.length - 1 });
+    const before = contents(dir);
+    const r = await cli(['vulns', '--store', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `breakfix: the store is read-only here, and its schema (version ${migrations.length - 1}) is older than this breakfix's (${migrations.length}): upgrading it writes to it (${file})\nhint: copy the store (its .db file, and its -wal file when there is one) into a folder you can write, and pass --store with the copy (breakfix upgrades the copy), or run breakfix on it once as a user who can write it\n`,
+    );
+    expect(contents(dir)).toEqual(before);
+  }, 60_000);
+});
