@@ -314,7 +314,9 @@ function exportStored(
       `curate it first: breakfix curate --run ${runId} --round ${round}`,
     );
   const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
-  const outDir = ensureOutputDir(exportDirOf(store, runId, round, opts.out), { what });
+  // (the default is beside the store, which may be read-only here: another user's, a CI artifact)
+  const hint = opts.out === undefined ? 'pass --out DIR to export elsewhere' : undefined;
+  const outDir = ensureOutputDir(exportDirOf(store, runId, round, opts.out), { what, hint });
   const exportFormats = formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats;
   const paths = exportFormats.flatMap((f) => exportRecords(records, f, outDir));
   const sft = records.filter((x) => x.kind === 'sft').length;

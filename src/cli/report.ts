@@ -152,7 +152,17 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
           if (out === undefined && format === 'html')
             out = reportPathOf(store, run.id).replace(/\.html$/, explicit ? '.gate.html' : '.html');
           if (out && out !== '-')
-            writeOutputFile(out, text, { what: opts.out ? 'report file (--out)' : 'report file' });
+            writeOutputFile(
+              out,
+              text,
+              opts.out
+                ? { what: 'report file (--out)' }
+                : // (beside the store, which may be read-only here: another user's, a CI artifact)
+                  {
+                    what: 'report file',
+                    hint: 'pass --out FILE to write the report elsewhere, or --out - for stdout',
+                  },
+            );
           const failed = criteria.filter((c) => !c.pass);
           const toStdout = !out || out === '-';
           if (toStdout && !ctx.json) process.stdout.write(text);

@@ -138,16 +138,22 @@ describe.skipIf(process.platform === 'win32')('reading a store this user cannot 
     expect(contents(dir)).toEqual(before);
   }, 120_000);
 
-  it("report's default file beside the store: says where it could not write; --out writes elsewhere", async () => {
+  it("report's default file beside the store: says where it could not write and that --out writes elsewhere", async () => {
     const { dir, file } = readOnlyStore();
     const before = contents(dir);
     const r = await cli(['report', '--store', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot write in ${dir}`);
+    expect(r.stderr).toContain('hint: pass --out FILE to write the report elsewhere, or --out - for stdout');
     const out = join(base, 'cwd', 'report.html');
     const ok = await cli(['report', '--store', file, '--out', out]);
     expect(ok.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain(RUN_ID);
+    // So does curate --export-only's default folder.
+    const exported = await cli(['curate', '--export-only', '--store', file, '--run', RUN_ID, '--round', '1']);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toContain(`cannot write in ${dir}`);
+    expect(exported.stderr).toContain('hint: pass --out DIR to export elsewhere');
     expect(contents(dir)).toEqual(before);
   }, 60_000);
 
