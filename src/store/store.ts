@@ -105,6 +105,14 @@ function openDatabase(file: string): Database.Database {
       // missing: SQLite creates it
     }
     if (isDir) throw fail('not a breakfix store: it is a folder, not a file');
+    // Opened read-write, SQLite would leave -wal and -shm files of this user beside a store it
+    // cannot write (after which the store's owner cannot write it either), and the command would
+    // fail at its first write, its work so far lost: refused before anything is opened.
+    if (existsSync(file) && !storeWritable(file))
+      throw fail(
+        'the store is read-only for this user (the file, its -wal/-shm files or its folder): this command writes to it',
+        `run it as a user who can write the store, or ${READ_ONLY_HINT}; report, vulns, view and model list read it as it is`,
+      );
   }
   let db: Database.Database | undefined;
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -307,21 +307,22 @@ describe('store basics', () => {
   });
 
   it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
-    'a read-only store file: the first write says to make it writable, not to free disk space (needs a non-root user)',
+    'a read-only store file: refused when opened to write (nothing left beside it), not at the first write (needs a non-root user)',
     () => {
       const path = tmp();
-      openTmp(path).createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+      const first = openStore(path);
+      first.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+      first.close();
       chmodSync(path, 0o444);
-      // (It opens: a store of the current schema needs no write until the command's first one.)
-      const s = openTmp(path);
       try {
-        expect(() => s.saveAttempts([makeAttempt(1)])).toThrow(
+        expect(() => openTmp(path)).toThrow(
           expect.objectContaining({
-            code: 'store',
-            message: expect.stringMatching(/^cannot write to the store: /),
-            hint: expect.stringMatching(/^make the store file and its folder writable/),
+            code: 'input',
+            message: expect.stringContaining('the store is read-only for this user'),
+            hint: expect.stringMatching(/^run it as a user who can write the store/),
           }),
         );
+        expect(existsSync(`${path}-wal`) || existsSync(`${path}-shm`)).toBe(false);
       } finally {
         chmodSync(path, 0o644);
       }
