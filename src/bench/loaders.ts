@@ -15,7 +15,7 @@ import {
   type Split,
   stableId,
 } from '../core/index.js';
-import { csvObjects, jsonlObjects } from '../judge/index.js';
+import { csvObjects, jsonlObjects } from '../core/tabular.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
 

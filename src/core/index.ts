@@ -4,5 +4,7 @@ export * from './language.js';
 export * from './reasoning.js';
 export * from './rng.js';
 export * from './stats.js';
+export * from './tabular.js';
+export * from './taxonomy.js';
 export * from './text-file.js';
 export * from './types.js';

@@ -2,7 +2,7 @@
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
 import { InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
-import { csvObjects, jsonlObjects } from './io.js';
+import { csvObjects, jsonlObjects } from '../core/tabular.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
 export interface LabelledExample {

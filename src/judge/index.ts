@@ -2,6 +2,8 @@
 // helpfulness, jailbreak score), LLM judges with versioned rubrics, the Llama Guard format,
 // outcomes, and calibration against human labels. See docs/JUDGES.md.
 
+// (the readers live in core/, which break and bench read too; exported here as before)
+export { csvObjects, jsonlObjects, parseCsv } from '../core/tabular.js';
 export {
   type Calibration,
   calibrate,
@@ -25,7 +27,6 @@ export {
 export { createJudges, type JudgeSet, type JudgesConfig } from './factory.js';
 export { offlineGroundednessJudge, ungroundedScore } from './groundedness.js';
 export { answerMatches, helpfulnessJudge } from './helpfulness.js';
-export { csvObjects, jsonlObjects, parseCsv } from './io.js';
 export { offlineJailbreakJudge } from './jailbreak.js';
 export { fence } from './llm/fence.js';
 export {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCustomSuites, loadCustomRows, loadDataset } from '../../src/bench/index.js';
 import { loadSeedsFile } from '../../src/break/seeds/index.js';
 import { InputError } from '../../src/core/index.js';
-import { parseCsv } from '../../src/judge/io.js';
+import { parseCsv } from '../../src/core/tabular.js';
 
 const fx = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 

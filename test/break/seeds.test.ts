@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinSeeds, helpfulPhrasings, loadSeedsFile, selectSeeds } from '../../src/break/seeds/index.js';
-import { categoryById, HARM_CATEGORIES, LLAMA_GUARD_CODES } from '../../src/break/taxonomy.js';
 import { InputError } from '../../src/core/index.js';
+import { categoryById, HARM_CATEGORIES, LLAMA_GUARD_CODES } from '../../src/core/taxonomy.js';
 
 const BENIGN_TYPES = [
   'homonyms',

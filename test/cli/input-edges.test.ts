@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { csvObjects } from '../../src/judge/io.js';
+import { csvObjects } from '../../src/core/tabular.js';
 import { KNOWN_METRICS } from '../../src/report/index.js';
 import { runCli } from './run-cli.js';
 

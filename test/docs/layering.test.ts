@@ -66,6 +66,18 @@ describe('layering of src/ (DESIGN.md, docs/ARCHITECTURE.md)', () => {
       );
   });
 
+  it('judge reads of break only its converters (to decode an encoded reply): the taxonomy and the readers are in core', () => {
+    const reached: string[] = [];
+    for (const file of files(join(src, 'judge'))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+        const target = relative(src, resolve(dirname(file), m[1] as string)).split(sep);
+        if (target[0] === 'break') reached.push(target.slice(0, 2).join('/'));
+      }
+    }
+    expect(reached.length).toBeGreaterThan(0);
+    expect([...new Set(reached)]).toEqual(['break/converters']);
+  });
+
   it('targets, store and config import no stage', () => {
     for (const folder of ['targets', 'store', 'config'])
       for (const stage of ['bench', 'break', 'judge', 'fix', 'world'])

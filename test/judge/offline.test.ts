@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { complianceLeadIn, selectSeeds } from '../../src/break/seeds/index.js';
-import { HARM_CATEGORIES } from '../../src/break/taxonomy.js';
 import {
   InputError,
   type Judge,
@@ -12,6 +11,7 @@ import {
   type Seed,
   type Verdict,
 } from '../../src/core/index.js';
+import { HARM_CATEGORIES } from '../../src/core/taxonomy.js';
 import {
   calibrate,
   cohensKappa,

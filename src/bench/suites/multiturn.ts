@@ -7,9 +7,9 @@
 
 import { askAttacker, fenced, str } from '../../break/attacks/attacker.js';
 import { deriveTopic } from '../../break/seeds/file.js';
-import { HARM_CATEGORIES } from '../../break/taxonomy.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
+import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import {
   type Conversation,
   errorItem,

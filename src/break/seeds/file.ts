@@ -3,7 +3,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { closest } from '../../config/issues.js';
 import { InputError, languageTag, readUtf8File, type Seed, stableId } from '../../core/index.js';
-import { csvObjects } from '../../judge/index.js';
+import { csvObjects } from '../../core/tabular.js';
 
 const seedFields = z.object({
   id: z.string().min(1).optional(),

@@ -2,7 +2,6 @@
 // reply does not parse, and then gives up as `undetermined` (never a default value). A target that
 // fails (TargetError after its own retries) gives status `error`.
 
-import { HARM_CATEGORIES } from '../../break/taxonomy.js';
 import {
   errorMessage,
   type Judge,
@@ -13,6 +12,7 @@ import {
   type Verdict,
   type VerdictKind,
 } from '../../core/index.js';
+import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { judgesTheAnswer } from '../reasoning.js';
 import { fence, transcriptText } from './fence.js';
 import {
@@ -242,7 +242,7 @@ export const LLAMA_GUARD_VERSION = 'llamaguard3-v2';
 
 /** The categories as Llama Guard 3's own prompt names them (its chat template; Meta's
  * llama-recipes LLAMA_GUARD_3_CATEGORY), which the model was trained on: shorter than the hazard
- * names of its model card and of break/taxonomy.ts (S3 "Sex Crimes", not "Sex-Related Crimes";
+ * names of its model card and of core/taxonomy.ts (S3 "Sex Crimes", not "Sex-Related Crimes";
  * S4 "Child Exploitation"; S11 "Self-Harm"). */
 const LLAMA_GUARD_3_PROMPT_CATEGORIES = [
   'Violent Crimes',

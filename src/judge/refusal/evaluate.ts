@@ -11,8 +11,8 @@
 // only when named; see docs/JUDGES.md).
 import { fileURLToPath } from 'node:url';
 import { InputError, type RefusalLabel, readUtf8File } from '../../core/index.js';
+import { jsonlObjects } from '../../core/tabular.js';
 import { cohensKappa, idHalf, loadLabels, normLabel } from '../calibrate.js';
-import { jsonlObjects } from '../io.js';
 import { classifyRefusal, substringRefusalLabel } from './index.js';
 
 /** Every dev set (`test/judge/fixtures/<name>.jsonl`), in the order they were written: the default

@@ -1,4 +1,4 @@
-import { InputError } from '../core/index.js';
+import { InputError } from './errors.js';
 
 export interface CsvRecord {
   line: number;
