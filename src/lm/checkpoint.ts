@@ -4,7 +4,7 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { createLM, type LM, type ModelConfig, namedParams } from './model.js';
+import { configParameterCount, createLM, type LM, type ModelConfig, namedParams } from './model.js';
 import { Tokenizer } from './tokenizer.js';
 
 export function encodeSafetensors(
@@ -207,9 +207,20 @@ export async function loadLM(dir: string): Promise<LM> {
       `tokenizer.json makes ${tokenizer.vocabSize} tokens, more than vocab_size ${config.vocabSize} in config.json (are the two files from the same checkpoint?)`,
       join(dir, 'tokenizer.json'),
     );
-  const lm = createLM(config, tokenizer, 0);
   const file = join(dir, 'model.safetensors');
-  const tensors = decodeSafetensors(await read('model.safetensors'), file);
+  const weights = await read('model.safetensors');
+  // (a damaged file is said first: its own header bounds what decoding it allocates)
+  const tensors = decodeSafetensors(weights, file);
+  // The sizes in config.json decide what createLM allocates and fills: a damaged or foreign one
+  // (hidden_size 1048576) would ask for gigabytes, or more than a typed array holds, where the file
+  // that must hold every one of those weights as 4 bytes is far smaller.
+  const needed = configParameterCount(config);
+  if (needed * 4 > weights.length)
+    throw new InputError(
+      `config.json describes a model of ${needed} weights (${Math.ceil((needed * 4) / 2 ** 20)} MiB as F32), more than model.safetensors holds (${weights.length} bytes): does config.json match this file?`,
+      join(dir, 'config.json'),
+    );
+  const lm = createLM(config, tokenizer, 0);
   for (const [name, t] of namedParams(lm.params)) {
     const src = tensors.get(name);
     if (!src) throw new InputError(`tensor ${name} is missing (does config.json match this file?)`, file);

@@ -18,6 +18,7 @@ export {
 } from './kernels/index.js';
 export {
   cloneLM,
+  configParameterCount,
   createLM,
   expandBlocks,
   forward,

@@ -38,6 +38,15 @@ export function dff(c: ModelConfig): number {
   return c.dFF ?? 4 * c.dModel;
 }
 
+/** How many weights createLM makes for `config` (every tensor namedParams lists), computed without
+ * making them: a checkpoint's config.json is checked against its model.safetensors before any is. */
+export function configParameterCount(config: ModelConfig): number {
+  const D = config.dModel;
+  const F = dff(config);
+  const layer = D + 3 * D * D + D * D + D + D * F + F * D;
+  return config.vocabSize * D + config.contextLength * D + config.nLayers * layer + D;
+}
+
 export function createLM(config: ModelConfig, tokenizer: Tokenizer, seed: number): LM {
   if (config.dModel % config.nHeads !== 0) throw new Error('dModel must be a multiple of nHeads');
   const rng = createRng(seed);

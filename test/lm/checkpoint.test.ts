@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/index.js';
 import {
+  configParameterCount,
   createLM,
   decodeSafetensors,
   encodeSafetensors,
   loadLM,
+  parameterCount,
   saveLM,
   Tokenizer,
 } from '../../src/lm/index.js';
@@ -206,6 +208,27 @@ describe('loadLM on a bad checkpoint', () => {
       ),
     );
     expect((await inputError(loadLM(specials))).message).toMatch(/added_tokens must be the special tokens/);
+  });
+
+  it('config.json sizes past what model.safetensors holds are refused before a weight is allocated', async () => {
+    // (found by fuzzing: hidden_size 1048576 was a RangeError, "looks like a bug"; sizes in between
+    // allocated and filled gigabytes before the weights file was read)
+    const huge = broken('huge-config', (d) => {
+      const cfg = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+      writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, hidden_size: 2 ** 20 }));
+    });
+    const e = await inputError(loadLM(huge));
+    expect(e.file).toBe(join(huge, 'config.json'));
+    expect(e.message).toMatch(/describes a model of \d+ weights .*more than model\.safetensors holds/);
+  });
+
+  it('the weights config.json describes are counted without making them', () => {
+    const tok = Tokenizer.train(['hello there'], 270);
+    for (const c of [
+      { vocabSize: 300, dModel: 16, nLayers: 3, nHeads: 2, contextLength: 40 },
+      { vocabSize: 270, dModel: 8, nLayers: 1, nHeads: 1, contextLength: 7, dFF: 20 },
+    ])
+      expect(configParameterCount(c)).toBe(parameterCount(createLM(c, tok, 0)));
   });
 
   it('a missing file of the three names it', async () => {
