@@ -10,6 +10,10 @@ export interface ChatMessage {
 export const SPECIAL_TOKENS = ['<|pad|>', '<|system|>', '<|user|>', '<|assistant|>', '<|end|>'] as const;
 const NUM_SPECIAL = SPECIAL_TOKENS.length;
 const BYTE_OFFSET = NUM_SPECIAL;
+/** The longest token, in bytes, that training makes and a tokenizer.json may hold (breakfix-tiny-base's
+ * longest is 15): merges join pieces of one pre-tokenized word, so only a run of thousands of spaces
+ * could reach it; in a tokenizer.json, a longer one is a damaged or hostile file. */
+const MAX_TOKEN_BYTES = 1024;
 const PRETOKENIZE = /'(?:s|t|re|ve|m|ll|d)| ?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 const encoder = new TextEncoder();
@@ -71,12 +75,16 @@ export class Tokenizer {
       freqs.push(c);
     }
     const merges: [number, number][] = [];
+    // (byte length of each token: a merge past MAX_TOKEN_BYTES is never made, so fromJSON reads back
+    // every tokenizer trained here)
+    const lengths: number[] = [...Array(NUM_SPECIAL).fill(0), ...Array(256).fill(1)];
     let next = NUM_SPECIAL + 256;
     for (let m = 0; m < numMerges; m++) {
       const pairs = new Map<number, number>();
       for (let i = 0; i < words.length; i++) {
         const w = words[i];
         for (let j = 0; j + 1 < w.length; j++) {
+          if (lengths[w[j]] + lengths[w[j + 1]] > MAX_TOKEN_BYTES) continue;
           const key = w[j] * 65536 + w[j + 1];
           pairs.set(key, (pairs.get(key) ?? 0) + freqs[i]);
         }
@@ -93,6 +101,7 @@ export class Tokenizer {
       const a = Math.floor(best / 65536);
       const b = best % 65536;
       merges.push([a, b]);
+      lengths.push(lengths[a] + lengths[b]);
       for (const w of words) {
         for (let j = 0; j + 1 < w.length; j++) {
           if (w[j] === a && w[j + 1] === b) w.splice(j, 2, next);
@@ -246,6 +255,9 @@ export class Tokenizer {
       throw new Error('tokenizer.json: model.merges must be a list of [id, id] pairs');
     }
     // Merge i joins two tokens made before it: the special tokens, the bytes or an earlier merge.
+    // Each token's length is worked out before any is built: merges that join a token to itself
+    // again and again double it each time, so 40 lines of a damaged file would ask for terabytes.
+    const lengths: number[] = [...Array(NUM_SPECIAL).fill(0), ...Array(256).fill(1)];
     merges.forEach((m, i) => {
       const bad = (m as unknown[]).find(
         (id) => !Number.isInteger(id) || (id as number) < 0 || (id as number) >= NUM_SPECIAL + 256 + i,
@@ -254,6 +266,13 @@ export class Tokenizer {
         throw new Error(
           `tokenizer.json: model.merges[${i}] joins ${JSON.stringify(bad)}, which is no token made before it (0 to ${NUM_SPECIAL + 256 + i - 1})`,
         );
+      const [a, b] = m as [number, number];
+      const length = lengths[a] + lengths[b];
+      if (length > MAX_TOKEN_BYTES)
+        throw new Error(
+          `tokenizer.json: model.merges[${i}] makes a token of ${length} bytes; a trained tokenizer makes none longer than ${MAX_TOKEN_BYTES} (is the file damaged?)`,
+        );
+      lengths.push(length);
     });
     return new Tokenizer(merges as [number, number][]);
   }

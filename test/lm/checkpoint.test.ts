@@ -231,6 +231,24 @@ describe('loadLM on a bad checkpoint', () => {
       expect(configParameterCount(c)).toBe(parameterCount(createLM(c, tok, 0)));
   });
 
+  it('a tokenizer.json whose merges make an absurdly long token is refused before it is built', async () => {
+    // Each merge joins the last token to itself: 12 lines make a 4096-byte token, 40 a terabyte one.
+    const tj = JSON.parse(readFileSync(join(good, 'tokenizer.json'), 'utf8'));
+    const doubling = [[70, 70], ...Array.from({ length: 11 }, (_, i) => [261 + i, 261 + i])];
+    const long = broken('tokenizer-doubling', (d) =>
+      writeFileSync(
+        join(d, 'tokenizer.json'),
+        JSON.stringify({ ...tj, model: { ...tj.model, merges: doubling } }),
+      ),
+    );
+    const e = await inputError(loadLM(long));
+    expect(e.file).toBe(join(long, 'tokenizer.json'));
+    expect(e.message).toMatch(/model\.merges\[10\] makes a token of 2048 bytes/);
+    // Training never makes such a token, so what it saves loads back.
+    const spaces = Tokenizer.train(Array(50).fill(`a${' '.repeat(3000)}b`), 400);
+    expect(() => Tokenizer.fromJSON(spaces.toJSON())).not.toThrow();
+  });
+
   it('a missing file of the three names it', async () => {
     const m = broken('no-weights', (d) => rmSync(join(d, 'model.safetensors')));
     const e = await inputError(loadLM(m));
