@@ -79,7 +79,7 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
           } as Anthropic.MessageCreateParamsNonStreaming,
           { signal: options.signal },
         );
-        const blocks = res.content ?? [];
+        const blocks = contentBlocks(id, res.content);
         const text = blocks.map((block) => (block.type === 'text' ? block.text : '')).join('');
         // Thinking the provider's safety system encrypted is kept as a marker: it was not shown.
         const trace = blocks
@@ -117,6 +117,26 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
       }
     },
   };
+}
+
+/** A reply's content blocks, as the SDK's types promise them (it does not check): a text block's
+ * `text` and a thinking block's `thinking` are strings. Anything else from the server (a number, an
+ * object, content that is no list) is a malformed reply, never "12345" or "[object Object]" kept and
+ * judged as the model's answer. */
+function contentBlocks(id: string, content: unknown): Anthropic.ContentBlock[] {
+  if (content === undefined || content === null) return [];
+  if (!Array.isArray(content))
+    throw new TargetError(`${id}: reply content is not a list of blocks`, 'malformed');
+  content.forEach((block: unknown, i) => {
+    const b = block as { type?: unknown; text?: unknown; thinking?: unknown } | null;
+    const field = b?.type === 'text' ? 'text' : b?.type === 'thinking' ? 'thinking' : undefined;
+    if (!b || typeof b !== 'object' || (field && typeof b[field] !== 'string'))
+      throw new TargetError(
+        `${id}: reply content block ${i}${field ? ` (${field})` : ''} is not ${field ? `a string ${field}` : 'an object'}`,
+        'malformed',
+      );
+  });
+  return content as Anthropic.ContentBlock[];
 }
 
 function sampling(temperature?: number, topP?: number): Record<string, number> {

@@ -173,6 +173,31 @@ describe('anthropic target', () => {
     expect((err as TargetError).kind).toBe(kind);
   });
 
+  it('a text or thinking block that holds no string is a malformed reply, never its String() kept as the answer', async () => {
+    // (found by fuzzing: `text: 12345` came back as the answer "12345", `text: {}` as "[object Object]")
+    const bodies: unknown[] = [
+      [{ type: 'text', text: 12345 }],
+      [{ type: 'text', text: { a: 1 } }],
+      [
+        { type: 'text', text: 'ok' },
+        { type: 'thinking', thinking: 777 },
+      ],
+      [null],
+      'just a string',
+    ];
+    for (const content of bodies) {
+      const fake = await fakeAnthropic(() => [200, { ...message('x'), content }]);
+      const err = await target(fake.url)
+        .chat([{ role: 'user', content: 'x' }])
+        .catch((e: unknown) => e);
+      expect(err, JSON.stringify(content)).toBeInstanceOf(TargetError);
+      expect((err as TargetError).kind).toBe('malformed');
+      expect((err as TargetError).message).toMatch(/reply content/);
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = undefined;
+    }
+  });
+
   it('empty content is an empty error', async () => {
     const fake = await fakeAnthropic(() => [200, message('')]);
     await expect(target(fake.url).chat([{ role: 'user', content: 'x' }])).rejects.toMatchObject({
