@@ -16,6 +16,7 @@ import {
   stableId,
 } from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../core/tabular.js';
+import { readParquetObjects } from './parquet.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
 
@@ -36,6 +37,8 @@ export interface LoadOptions {
   /** Kind for rows that say neither kind nor label (default: harmful); `required`: such a row is
    * an InputError (an over-refusal set whose safe/unsafe split is lost would measure nothing). */
   defaultKind?: SeedKind | 'required';
+  /** How long a Parquet file may take to decode (default: parquetDeadlineMs, by its size). */
+  parquetDeadlineMs?: number;
 }
 
 const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
@@ -68,22 +71,23 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   const format = formatOf(file, opts.format);
   let rows: { line: number; row: Record<string, unknown> }[];
   if (format === 'parquet') {
-    let objects: Record<string, unknown>[];
-    // (loaded here: only a Parquet dataset needs it)
-    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
-    try {
-      const buf = await asyncBufferFromFile(file);
-      objects = await parquetReadObjects({ file: buf, parsers: { stringFromBytes: strictUtf8 } });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+    const read = await readParquetObjects(file, () => new NotUtf8(), opts.parquetDeadlineMs);
+    if ('timedOut' in read)
       throw new InputError(
-        code
-          ? `cannot read the dataset: ${describeFsError(err)}`
-          : `cannot read Parquet: ${(err as Error).message}`,
+        'cannot read Parquet: decoding did not finish in time (a damaged page can make the reader loop)',
+        file,
+        undefined,
+        undefined,
+        'check the file (copy or export it again); a Parquet file that other tools read is a bug to report',
+      );
+    if ('error' in read)
+      throw new InputError(
+        read.code
+          ? `cannot read the dataset: ${describeFsError(read)}`
+          : `cannot read Parquet: ${read.error}`,
         file,
       );
-    }
-    rows = objects.map((row, i) => ({ line: i + 1, row }));
+    rows = read.rows.map((row, i) => ({ line: i + 1, row }));
   } else {
     checkTextSize(file);
     const text = readUtf8File(file, 'dataset');
@@ -160,15 +164,6 @@ function checkTextSize(file: string): void {
 /** A Parquet string that is not valid UTF-8, kept as a marker so the row that uses it is an error
  * naming its row and column (hyparquet's own decoding would put U+FFFD in its place, silently). */
 class NotUtf8 {}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function strictUtf8(bytes: Uint8Array | undefined): string | NotUtf8 | undefined {
-  if (!bytes) return bytes;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return new NotUtf8();
-  }
-}
 
 /** A value from the file quoted in an error; a multi-megabyte one is cut short. */
 const clip = (v: string, max = 80) => (v.length > max ? `${v.slice(0, max)}…` : v);

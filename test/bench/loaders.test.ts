@@ -385,6 +385,37 @@ describe('loadDataset: Parquet', () => {
     );
   });
 
+  it('a damaged page that makes the Parquet reader loop is an InputError after the deadline, not a hang', async () => {
+    // (found by fuzzing: one 32-bit word of a valid file's first page header, set to 2^30, made
+    // hyparquet's run-length decoder loop forever; `bench` and `config check` hung at 100% CPU)
+    const dir = mkdtempSync(join(tmpdir(), 'pq-'));
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          {
+            name: 'prompt',
+            data: Array.from({ length: 50 }, (_, i) => `prompt number ${i} with text`),
+            type: 'STRING',
+          },
+          {
+            name: 'label',
+            data: Array.from({ length: 50 }, (_, i) => (i % 2 ? 'safe' : 'unsafe')),
+            type: 'STRING',
+          },
+          { name: 'id', data: Array.from({ length: 50 }, (_, i) => BigInt(i)), type: 'INT64' },
+        ],
+      }),
+    );
+    new DataView(bytes.buffer).setUint32(13, 2 ** 30, true);
+    const f = join(dir, 'loops.parquet');
+    writeFileSync(f, bytes);
+    const started = Date.now();
+    await expect(loadDataset(f, { parquetDeadlineMs: 1500 })).rejects.toThrow(
+      /cannot read Parquet: decoding did not finish in time .*loops\.parquet/,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('a file that is not Parquet is a clear InputError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pq-'));
     const f = join(dir, 'bad.parquet');

@@ -1,0 +1,77 @@
+// Parquet is decoded in a worker thread with a deadline: hyparquet's run-length decoder loops
+// forever on some damaged pages (a bit-packed run whose count is negative or whose bit width is 0
+// never counts down, and reads no byte that would run past the end), so a decode on the main thread
+// could hang `bench` and `config check` for good. A worker that overruns is stopped and the file is
+// an InputError naming it.
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** Where a string was not valid UTF-8 (kept so the row that uses it is an error naming row and
+ * column; hyparquet's own decoding would put U+FFFD in its place, silently). */
+const NOT_UTF8 = '__breakfixNotUtf8';
+
+/** The worker: plain JavaScript (it runs the same from src/ under tsx or vitest and from dist/). */
+const workerSource = (hyparquet: string) => `
+import { parentPort, workerData } from 'node:worker_threads';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const stringFromBytes = (bytes) => {
+  if (!bytes) return bytes;
+  try { return utf8.decode(bytes); } catch { return { ${NOT_UTF8}: true }; }
+};
+try {
+  const { asyncBufferFromFile, parquetReadObjects } = await import(${JSON.stringify(hyparquet)});
+  const file = await asyncBufferFromFile(workerData.file);
+  parentPort.postMessage({ rows: await parquetReadObjects({ file, parsers: { stringFromBytes } }) });
+} catch (err) {
+  parentPort.postMessage({ error: String(err?.message ?? err), code: err?.code });
+}
+`;
+
+/** How long decoding may take: 15 seconds, and two seconds more per MiB (hyparquet decodes tens of
+ * MiB a second; a damaged file that loops never finishes at all). */
+export function parquetDeadlineMs(file: string): number {
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // (the worker reports a file that cannot be read)
+  }
+  return 15_000 + 2_000 * Math.ceil(size / 2 ** 20);
+}
+
+export type ParquetResult =
+  | { rows: Record<string, unknown>[] }
+  | { error: string; code?: string }
+  | { timedOut: true };
+
+/** The rows of a Parquet file, each string that is not valid UTF-8 replaced by `notUtf8()`. */
+export function readParquetObjects(
+  file: string,
+  notUtf8: () => unknown,
+  deadlineMs = parquetDeadlineMs(file),
+): Promise<ParquetResult> {
+  const hyparquet = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource(hyparquet))}`), {
+    workerData: { file },
+  });
+  return new Promise<ParquetResult>((resolve) => {
+    const done = (r: ParquetResult) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ timedOut: true }), deadlineMs);
+    worker.once('message', (m: { rows?: Record<string, unknown>[]; error?: string; code?: string }) => {
+      if (!m.rows) return done({ error: m.error ?? 'unknown error', code: m.code });
+      for (const row of m.rows)
+        for (const [k, v] of Object.entries(row))
+          if (v && typeof v === 'object' && (v as Record<string, unknown>)[NOT_UTF8] === true)
+            row[k] = notUtf8();
+      done({ rows: m.rows });
+    });
+    worker.once('error', (err) => done({ error: err.message }));
+    worker.once('exit', (code) => done({ error: `the Parquet reader stopped (exit code ${code})` }));
+  });
+}
