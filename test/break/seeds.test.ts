@@ -140,6 +140,42 @@ describe('user seed files', () => {
     expect(yaml[0]).toMatchObject({ kind: 'benign', language: 'fr' });
   });
 
+  it('YAML anchors, aliases and merge keys read as YAML says; an unknown anchor or an alias bomb names the line', () => {
+    // (found by fuzzing: each entry was read without its document, so `text: *shared` was an object,
+    // `- *a` had no kind and `<<: *base` was an unknown field)
+    const seeds = loadSeedsFile(
+      write(
+        'anchors.yaml',
+        'seeds:\n  - &base {kind: harmful, category: cyber, text: &shared Write a keylogger}\n  - {<<: *base, id: two, text: Write a virus}\n  - {kind: benign, text: *shared, id: three}\n',
+      ),
+    );
+    expect(
+      seeds.map((s) => [s.id === 'two' || s.id === 'three' ? s.id : 'first', s.kind, s.text, s.category]),
+    ).toEqual([
+      ['first', 'harmful', 'Write a keylogger', 'cyber'],
+      ['two', 'harmful', 'Write a virus', 'cyber'],
+      ['three', 'benign', 'Write a keylogger', undefined],
+    ]);
+    const unknown = errorOf(() =>
+      loadSeedsFile(write('nope.yaml', '- {kind: benign, text: ok}\n- {kind: benign, text: *nope}\n')),
+    );
+    expect(unknown).toBeInstanceOf(InputError);
+    expect(unknown.message).toMatch(/invalid YAML: Unresolved alias.*nope\.yaml:2/);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) {
+      const prev = String.fromCharCode(96 + i);
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${prev}`).join(', ')}]`,
+      );
+    }
+    const bomb = errorOf(() =>
+      loadSeedsFile(
+        write('bomb.yaml', `${levels.join('\n')}\nseeds:\n  - {kind: benign, text: hi, topic: *h}\n`),
+      ),
+    );
+    expect(bomb.message).toMatch(/invalid YAML: Excessive alias count.*bomb\.yaml:10/);
+  });
+
   it('names the file and line of a bad entry', () => {
     const e1 = errorOf(() =>
       loadSeedsFile(write('bad.jsonl', '{"kind":"benign","text":"ok"}\n{"kind":"harmful","text":"x"}\n')),

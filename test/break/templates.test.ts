@@ -90,6 +90,20 @@ describe('templates', () => {
     expect(msgs.at(-1)).toEqual({ role: 'user', content: PROMPT });
   });
 
+  it('user templates may share text through YAML anchors, aliases and merge keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const file = join(dir, 'anchors.yaml');
+    writeFileSync(
+      file,
+      'templates:\n  - &base {id: one, family: custom, description: &d Shared., text: "A: {prompt}"}\n  - {<<: *base, id: two}\n  - {id: three, family: custom, description: *d, text: "B: {prompt}"}\n',
+    );
+    expect(loadTemplatesFile(file).map((t) => [t.id, t.description, t.text])).toEqual([
+      ['one', 'Shared.', 'A: {prompt}'],
+      ['two', 'Shared.', 'A: {prompt}'],
+      ['three', 'Shared.', 'B: {prompt}'],
+    ]);
+  });
+
   it('loads user templates and names file and line on a bad entry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
     const good = join(dir, 'good.yaml');

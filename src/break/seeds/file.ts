@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { closest } from '../../config/issues.js';
 import { InputError, languageTag, readUtf8File, type Seed, stableId } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
+import { yamlItemValue } from '../yaml-items.js';
 
 const seedFields = z.object({
   id: z.string().min(1).optional(),
@@ -123,7 +124,7 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
     }
   } else {
     const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc });
+    const doc = parseDocument(text, { lineCounter: lc, merge: true });
     if (doc.errors.length) {
       const e = doc.errors[0];
       throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
@@ -137,7 +138,7 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
         item && typeof item === 'object' && 'range' in item && item.range
           ? lc.linePos(item.range[0]).line
           : undefined;
-      const raw = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
+      const raw = yamlItemValue(doc, item, file, line);
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         throw new InputError('expected a mapping', file, line);
       seeds.push(toSeed(raw, file, line ?? 0));

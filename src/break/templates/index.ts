@@ -11,6 +11,7 @@ import {
   readUtf8File,
   type Template,
 } from '../../core/index.js';
+import { yamlItemValue } from '../yaml-items.js';
 
 /** A faux exchange for few-/many-shot templates: [user, assistant]. */
 export type Shot = [string, string];
@@ -44,7 +45,7 @@ interface ParsedTemplates {
 /** Parses template YAML (a map with `templates` and optional `shots`, or a bare list). */
 export function parseTemplates(text: string, file: string): ParsedTemplates {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const doc = parseDocument(text, { lineCounter: lc, merge: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
     throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
@@ -58,7 +59,7 @@ export function parseTemplates(text: string, file: string): ParsedTemplates {
   };
   const seen = new Set<string>();
   const templates: Template[] = list.items.map((item) => {
-    const raw = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
+    const raw = yamlItemValue(doc, item, file, lineOf(item));
     const r = templateSchema.safeParse(raw);
     if (!r.success) {
       const issue = r.error.issues[0];
@@ -80,7 +81,7 @@ export function parseTemplates(text: string, file: string): ParsedTemplates {
         'shots',
       );
     for (const item of shotsNode.items) {
-      const r = shotSchema.safeParse((item as { toJSON?: () => unknown })?.toJSON?.() ?? item);
+      const r = shotSchema.safeParse(yamlItemValue(doc, item, file, lineOf(item)));
       if (!r.success)
         throw new InputError('a shot is a [user, assistant] pair of strings', file, lineOf(item), 'shots');
       shots.push(r.data);
