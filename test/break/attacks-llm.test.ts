@@ -368,6 +368,19 @@ describe('a rater that says 10 beside a refusal', () => {
 });
 
 describe('translation by the attacker model', () => {
+  it('an attacker reply with no translation in it is an attacker error: the request is not sent untranslated', async () => {
+    const { chainAttack } = await import('../../src/break/index.js');
+    // (a reasoning trace and no answer: before, the English request went out and counted as a failure)
+    const attacker = await scripted(() => '<think>I will not translate this.</think>');
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await chainAttack.run(
+      ctx(target, { attacker: attacker.target, techniques: ['translate'], options: { language: 'fr' } }),
+    );
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/^attacker: empty translation into fr/);
+    expect(server.requests).toBe(0);
+  });
+
   it('chain with translate asks the attacker (text fenced) and sends its translation', async () => {
     const { chainAttack } = await import('../../src/break/index.js');
     const attacker = await scripted(() => 'TRADUCTION FAKE');
