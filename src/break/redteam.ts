@@ -48,6 +48,10 @@ export interface RedteamOptions {
   /** Attack, converter and template ids (empty = the persona's choice). */
   techniques?: string[];
   languages?: string[];
+  /** Languages (BCP 47 tags) the attacker model translates each seed into, one attempt each (the
+   * translate attack: the reply is read back in the seed's language before it is judged). Needs
+   * `attacker`. */
+  translateTo?: string[];
   categories?: string[];
   budget?: RedteamBudget;
   /** The run's halt (`RunHalt`, shared with its targets): once a refused key or spent quota trips
@@ -194,6 +198,9 @@ export interface PlannedItem extends PlannedAttack {
   /** A retest (retest.ts): the earlier attempt whose prompt turns this item sends again, with the
    * replay attack; `attack` and `techniques` stay the earlier attempt's. */
   retestOf?: string;
+  /** The language the target is attacked in, when not the seed's (the translate attack, a retest of
+   * one): the attempt's language. */
+  language?: string;
 }
 
 /** Splits `techniques` into attack ids and converter/template ids; unknown ids are an InputError. */
@@ -317,6 +324,7 @@ export function resumeConflict(
     | 'seed'
     | 'techniques'
     | 'languages'
+    | 'translateTo'
     | 'categories'
     | 'seeds'
     | 'templates'
@@ -344,6 +352,9 @@ export function resumeConflict(
     Array.isArray(a) && Array.isArray(b)
       ? JSON.stringify([...a].map(String).sort()) === JSON.stringify([...b].map(String).sort())
       : a === b;
+  // (a run stored before translateTo existed translated nothing)
+  if (!same(was.translateTo ?? [], opts.translateTo ?? []))
+    return `run ${run.id} used translateTo ${show(was.translateTo ?? [])} (not ${show(opts.translateTo ?? [])})`;
   for (const [key, value] of Object.entries(now)) {
     if (!(key in was)) continue; // a run stored without the setting: nothing to compare
     if (!same(was[key], value)) return `run ${run.id} used ${key} ${show(was[key])} (not ${show(value)})`;
@@ -398,13 +409,31 @@ export function planRedteam(opts: RedteamOptions): {
         });
     }
   }
-  // The translate converter turns a request into the seed's own language, so a chain with it would
-  // send the request unchanged: other languages are attacked through the seeds written in them.
-  if (chosen.includes('translate'))
+  // The translate attack: each seed translated by the attacker into each of translateTo's languages.
+  // Never offline: the phrase tables know a few languages, and text they cannot translate would go
+  // out as it was, counted as an attack in a language it is not in.
+  const translateTo = [...new Set(opts.translateTo ?? [])];
+  if (translateTo.length && !opts.attacker)
+    throw new InputError(
+      `redteam.translateTo (${translateTo.join(', ')}) needs an attacker model to translate with: set roles.attacker, or empty translateTo`,
+      undefined,
+      undefined,
+      'translateTo',
+    );
+  // Named techniques without translate plan none of it: said, never a silent no-op.
+  const translating = translateTo.length > 0 && (!opts.techniques?.length || chosen.includes('translate'));
+  if (translateTo.length && !translating)
+    unavailable.push({
+      attack: 'translate',
+      reason: `translateTo (${translateTo.join(', ')}) is not planned: the techniques named (${(opts.techniques ?? []).join(', ')}) leave out translate`,
+    });
+  // Alone, the translate converter would turn a request into the seed's own language and send it
+  // unchanged: the languages to translate into are translateTo's.
+  if (chosen.includes('translate') && !translateTo.length)
     unavailable.push({
       attack: 'translate',
       reason:
-        'translate is not planned: it would translate each seed into its own language; attack other languages with seeds written in them (redteam.languages, or a seeds file)',
+        'translate is not planned: alone it would translate each seed into its own language; name the languages to translate into (redteam.translateTo, with an attacker model: roles.attacker), or attack other languages with seeds written in them (redteam.languages, or a seeds file)',
     });
   const templateSplits: Split[] = split === 'heldback' ? ['heldback'] : ['attack', 'train'];
   const templates = [...builtinTemplates(), ...(opts.templates ?? [])].filter((t) =>
@@ -429,6 +458,26 @@ export function planRedteam(opts: RedteamOptions): {
         id: stableId('att', opts.runId, opts.round ?? null, seed.id, p.attack, p.techniques, index),
       });
     }
+    // (keyed by language, not place: the same attempt id whatever the persona planned beside it)
+    const into = translating ? translateTo.filter((l) => l !== seed.language) : [];
+    for (const [i, language] of into.entries())
+      items.push({
+        attack: 'chain',
+        techniques: ['translate'],
+        options: { language },
+        language,
+        seed,
+        index: plan.length + i,
+        id: stableId(
+          'att',
+          opts.runId,
+          opts.round ?? null,
+          seed.id,
+          'chain',
+          ['translate'],
+          `to:${language}`,
+        ),
+      });
   }
   rng.fork('order').shuffle(items);
   const cap = opts.budget?.attempts;
@@ -472,6 +521,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
         persona,
         techniques: opts.techniques ?? [],
         languages: opts.languages ?? [],
+        translateTo: opts.translateTo ?? [],
         categories: opts.categories ?? [],
         budget: opts.budget ?? {},
         split: opts.split ?? 'attack',
@@ -764,7 +814,7 @@ export async function attackPlan(
       seedId: item.seed.id,
       attack: item.attack,
       techniques: result.techniques,
-      language: item.seed.language,
+      language: item.language ?? item.seed.language,
       ...(item.seed.category ? { category: item.seed.category } : {}),
       transcript: result.transcript,
       verdicts: result.verdicts,

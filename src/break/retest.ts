@@ -63,6 +63,10 @@ export function planRetest(opts: {
         prompt[1]?.role === 'assistant'
           ? { opener: true }
           : {}),
+        // A translate attempt's reply is read back in the seed's language, as it was then.
+        ...(a.techniques.includes('translate') && a.language !== seed.language
+          ? { backTranslate: true }
+          : {}),
       };
       items.push({
         attack: a.attack,
@@ -71,6 +75,7 @@ export function planRetest(opts: {
         seed,
         index: items.length,
         retestOf: a.id,
+        ...(a.language !== seed.language ? { language: a.language } : {}),
         id: stableId('att', opts.runId, opts.round, 'retest', a.id),
       });
       taken++;

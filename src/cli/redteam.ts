@@ -297,6 +297,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       persona: persona as 'low_skill' | 'intermediate',
       techniques,
       languages,
+      translateTo: cfg.translateTo,
       categories,
       split,
       seed,

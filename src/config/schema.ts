@@ -8,6 +8,7 @@
 //
 // Ownership: each section below names the helper that owns it; others add fields to THEIR section.
 import { z } from 'zod';
+import { languageTag } from '../core/language.js';
 
 // ── targets (foundation) ────────────────────────────────────────────────────────────────────────
 
@@ -195,6 +196,23 @@ const redteamSchema = z
       .default([])
       .describe('Converter/template/attack ids to use (empty = all).'),
     languages: z.array(z.string()).default([]).describe('Languages to attack in (empty = all built-in).'),
+    translateTo: z
+      .array(
+        z
+          .string()
+          .refine((t) => {
+            try {
+              return Intl.getCanonicalLocales(t.trim()).length === 1;
+            } catch {
+              return false;
+            }
+          }, 'is not a BCP 47 language tag (e.g. zu, gd, hmn)')
+          .transform(languageTag),
+      )
+      .default([])
+      .describe(
+        'Languages (BCP 47 tags, e.g. [zu, gd, hmn]) the attacker model translates each seed into, one attempt per seed and language (technique translate; the attempt’s language is this one): the low-resource-language jailbreak. The reply is translated back into the seed’s language by the attacker before it is judged (kept in the verdicts’ detail); a failed translation either way is an error. Needs roles.attacker (empty = none).',
+      ),
     budget: z
       .strictObject({
         attempts: z.int().min(1).default(300).describe('Most attempts per round.'),
@@ -821,6 +839,14 @@ export const configSchema = z
         code: 'custom',
         path: ['judges', 'llamaguardFormat'],
         message: 'is set, but judges.llamaguard names no target: set judges.llamaguard too, or remove this',
+      });
+    }
+    if (cfg.redteam.translateTo.length && cfg.roles.attacker === undefined) {
+      // (offline, the phrase tables would leave most text as it was: an attack in no language at all)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redteam', 'translateTo'],
+        message: 'needs an attacker model to translate with: set roles.attacker, or empty translateTo',
       });
     }
     if (cfg.cycle.minRounds > cfg.cycle.maxRounds) {

@@ -249,6 +249,7 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         persona: config.redteam.persona,
         techniques: config.redteam.techniques,
         languages: config.redteam.languages,
+        translateTo: config.redteam.translateTo,
         categories: config.redteam.categories,
         budget: config.redteam.budget,
         maxTurns: config.redteam.maxTurns,

@@ -381,15 +381,20 @@ describe('translation by the attacker model', () => {
     expect(server.requests).toBe(0);
   });
 
-  it('chain with translate asks the attacker (text fenced) and sends its translation', async () => {
+  it('chain with translate asks the attacker (text fenced) and sends its translation; the reply is read back', async () => {
     const { chainAttack } = await import('../../src/break/index.js');
-    const attacker = await scripted(() => 'TRADUCTION FAKE');
-    const { server, target } = await scripted(() => refuse(seed));
+    // (the fake translates into fr, then the target's reply back into en: here, its refusal)
+    let k = 0;
+    const attacker = await scripted(() => (k++ === 0 ? 'TRADUCTION FAKE' : refuse(seed)));
+    const { server, target } = await scripted(() => `FR ${refuse(seed)}`);
     const r = await chainAttack.run(
       ctx(target, { attacker: attacker.target, techniques: ['translate'], options: { language: 'fr' } }),
     );
     expect(r.outcome).toBe('failure');
     expect(attacker.server.log[0].body.messages.at(-1)?.content).toContain('<<<TEXT');
     expect(server.log[0].body.messages.at(-1)?.content).toBe('TRADUCTION FAKE');
+    // the target's reply went back to the attacker fenced, and stays as it was in the transcript
+    expect(attacker.server.log[1].body.messages.at(-1)?.content).toContain(`<<<TEXT\nFR ${refuse(seed)}`);
+    expect(r.transcript.at(-1)?.content).toBe(`FR ${refuse(seed)}`);
   });
 });

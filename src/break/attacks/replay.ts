@@ -18,6 +18,9 @@ export interface ReplayOptions {
   /** The prompt opens with a question the old model answered, then a single-send prompt (the search
    * attacker's scripts): ask the opener again, then send the rest as it was. */
   opener?: boolean;
+  /** The prompt was translated into another language (the translate attack): the last reply is read
+   * back in the seed's language by the attacker model before it is judged, as it was then. */
+  backTranslate?: boolean;
 }
 
 export const replayAttack: Attack = {
@@ -25,17 +28,19 @@ export const replayAttack: Attack = {
   description: "Sends an earlier attempt's prompt again (a retest); multi-turn prompts turn by turn.",
   async run(ctx) {
     const s = new Session(ctx);
-    const { prompt, live, turns, opener } = ctx.options as unknown as ReplayOptions;
+    const { prompt, live, turns, opener, backTranslate } = ctx.options as unknown as ReplayOptions;
+    const ask = (messages: Message[], n: number) =>
+      backTranslate ? s.askTranslated(messages, n) : s.ask(messages, n);
     return s.run(ctx.techniques, async () => {
       if (opener && !live) {
         // The old model's reply to the opener is dropped: the new one answers it.
         const [first, , ...rest] = prompt;
         const reply = await s.send([first]);
-        await s.ask([first, { role: 'assistant', content: reply }, ...rest], turns);
+        await ask([first, { role: 'assistant', content: reply }, ...rest], turns);
         return;
       }
       if (!live) {
-        await s.ask(prompt, turns);
+        await ask(prompt, turns);
         return;
       }
       const lastUser = prompt.findLastIndex((m) => m.role === 'user');
@@ -43,7 +48,7 @@ export const replayAttack: Attack = {
       for (const [i, m] of prompt.entries()) {
         if (m.role === 'assistant') continue; // the old model's reply: the new one answers instead
         if (i === lastUser) {
-          await s.ask([...history, m], turns);
+          await ask([...history, m], turns);
           return;
         }
         history.push(m);

@@ -3,6 +3,7 @@
 // kept apart: a target or judge error ends as `error`, never as `failure` or `success`.
 import { errorMessage, type Message, type Outcome, TargetError, type Verdict } from '../../core/index.js';
 import { decideOutcome, judgeResponse, replyText } from '../../judge/index.js';
+import { translateWithLlm } from './prompt.js';
 import type { AttackContext, AttackResult } from './types.js';
 
 /** Thrown when the run's budget is spent; attacks stop and report what they have. */
@@ -47,6 +48,8 @@ export class Session {
   errors: string[] = [];
   budgetSpent = false;
   readonly detail: Record<string, unknown> = {};
+  /** A transcript answered but not judged (its back-translation failed): kept with the error. */
+  unjudged?: Message[];
 
   constructor(readonly ctx: AttackContext) {}
 
@@ -93,6 +96,37 @@ export class Session {
     return this.judge(transcript, text, turns);
   }
 
+  /** Sends `messages` (a request translated into another language: the translate attack) and judges
+   * the reply read back in the seed's language, translated by the attacker model: the judges read the
+   * seed and that back-translation. The judged turn keeps the transcript as sent and answered; each
+   * verdict's detail keeps the back-translation. No attacker, or a failed or empty back-translation,
+   * throws: the attempt is an `error`, never judged on text the judges cannot read. */
+  async askTranslated(messages: Message[], turns?: number): Promise<Judged> {
+    const attacker = this.ctx.attacker;
+    if (!attacker) throw new Error('translate needs an attacker model to translate with (roles.attacker)');
+    const text = await this.send(messages);
+    const transcript = [...messages, { role: 'assistant' as const, content: text }];
+    this.unjudged = transcript;
+    const language = this.ctx.seed.language;
+    // (an empty reply reads the same in every language)
+    const back = text.trim() ? await translateWithLlm(attacker, text, language) : text;
+    const j = await this.judge(
+      [
+        { role: 'user', content: this.ctx.seed.text },
+        { role: 'assistant', content: back },
+      ],
+      back,
+      turns ?? userTurns(transcript),
+    );
+    j.transcript = transcript;
+    j.verdicts = j.verdicts.map((v) => ({
+      ...v,
+      detail: { ...v.detail, backTranslation: { language, text: back } },
+    }));
+    this.unjudged = undefined;
+    return j;
+  }
+
   /** Runs `body`, catching the ways an attack ends early, and builds the result. */
   async run(techniques: string[] | (() => string[]), body: () => Promise<void>): Promise<AttackResult> {
     try {
@@ -129,7 +163,14 @@ export class Session {
       const error = this.errors.join('; ').slice(0, 2000);
       return last
         ? pick(last, 'error', error)
-        : { ...base, transcript: [], verdicts: [], outcome: 'error', turns: 0, error };
+        : {
+            ...base,
+            transcript: this.unjudged ?? [],
+            verdicts: [],
+            outcome: 'error',
+            turns: this.unjudged ? userTurns(this.unjudged) : 0,
+            error,
+          };
     }
     if (judgeErr) {
       const why = judgeErr.verdicts.find((v) => v.status === 'error')?.rationale ?? 'judge error';

@@ -1,0 +1,304 @@
+// The translate attack (redteam.translateTo): each seed translated by the attacker model into a
+// low-resource language, the target's reply read back in the seed's language before it is judged.
+// SCRIPTED FAKES over real HTTP: a fake attacker that "translates" into xx by a reversible marking
+// (`[xx] ` and the text reversed, so the judges cannot read the marked text as it is) and back by
+// undoing it, and a fake target that complies, in the marking, only to marked requests.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type AttackContext,
+  chainAttack,
+  planRedteam,
+  planRetest,
+  replayAttack,
+  resumeConflict,
+  runRedteam,
+} from '../../src/break/index.js';
+import { parseConfig } from '../../src/config/index.js';
+import { ConfigError, createRng, InputError, type Judge } from '../../src/core/index.js';
+import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { attackSeeds, type Chat, comply, lastUser, refuse, runCli, scripted } from './redteam-fakes.js';
+
+const seeds = attackSeeds(3);
+const [seed] = seeds;
+const judges = () => [complianceJudge(), severityJudge()] as Judge[];
+const tmpStore = () => openStore(join(mkdtempSync(join(tmpdir(), 'translate-')), 'b.db'));
+
+const reverse = (t: string) => Array.from(t).reverse().join('');
+/** The fake language xx of `text`: `[xx] ` and the text reversed. */
+const mark = (lang: string, text: string) => `[${lang}] ${reverse(text)}`;
+const MARKED = /^\[([a-z]+)\] ([\s\S]*)$/;
+const fencedText = (content: string) => /<<<TEXT\n([\s\S]*)\nTEXT>>>/.exec(content)?.[1] ?? '';
+const requestedTag = (content: string) => /^Language: .*?\(?([a-z]{2,3})\)?$/m.exec(content)?.[1] ?? '';
+
+/** Fake attacker: into a language, marks; into the seed's (en), undoes the marking. `fail` true for
+ * a request makes it reply with a reasoning trace and no answer: no translation in it. */
+const fakeAttacker = (fail: (text: string, lang: string) => boolean = () => false) =>
+  scripted((m: Chat) => {
+    const content = lastUser(m);
+    const text = fencedText(content);
+    const lang = requestedTag(content);
+    if (fail(text, lang)) return '<think>no translation today</think>';
+    if (lang === 'en') {
+      const hit = MARKED.exec(text);
+      return hit ? reverse(hit[2] ?? '') : text;
+    }
+    return mark(lang, text);
+  });
+
+/** Fake target: complies (in the request's marking) only to marked requests; refuses the rest. */
+const fakeTarget = () =>
+  scripted(
+    (m: Chat) => {
+      const hit = MARKED.exec(lastUser(m));
+      if (!hit) return refuse(seeds[0]);
+      const asked = reverse(hit[2] ?? '');
+      const s = seeds.find((x) => x.text === asked) ?? seeds[0];
+      return mark(hit[1] ?? '', comply(s));
+    },
+    { timeoutMs: 60_000 },
+  );
+
+describe('translate attack: the plan', () => {
+  it('plans one chain [translate] per seed and language, in that language, ids stable and by language', async () => {
+    const { target } = await fakeTarget();
+    const { target: attacker } = await fakeAttacker();
+    const base = { runId: 'p', target, seeds, judges: judges(), persona: 'low_skill' as const, seed: 3 };
+    const a = planRedteam({ ...base, attacker, translateTo: ['zu', 'gd', 'en'] });
+    const tr = a.items.filter((i) => i.techniques.includes('translate'));
+    // en is the seeds' own language: nothing to translate into
+    expect(tr).toHaveLength(seeds.length * 2);
+    for (const i of tr) {
+      expect(i.attack).toBe('chain');
+      expect(i.techniques).toEqual(['translate']);
+      expect(i.language).toBe(i.options?.language);
+    }
+    expect(new Set(tr.map((i) => i.language))).toEqual(new Set(['zu', 'gd']));
+    expect(new Set(tr.map((i) => i.id)).size).toBe(tr.length);
+    // the same attempt id whatever else is planned beside it (a resume finds it)
+    const b = planRedteam({ ...base, persona: 'intermediate', attacker, translateTo: ['gd', 'zu'] });
+    const ids = (p: typeof a) => p.items.filter((i) => i.techniques.includes('translate')).map((i) => i.id);
+    expect(new Set(ids(b))).toEqual(new Set(ids(a)));
+  });
+
+  it('without an attacker it is an InputError naming translateTo, never a plan of offline "translations"', async () => {
+    const { target } = await fakeTarget();
+    let err: unknown;
+    try {
+      planRedteam({ runId: 'p', target, seeds, judges: judges(), translateTo: ['zu'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).field).toBe('translateTo');
+    expect((err as Error).message).toMatch(/roles\.attacker/);
+  });
+
+  it('the default config plans no translation (the offline cycle is unchanged)', async () => {
+    const { target } = await fakeTarget();
+    const config = parseConfig('{}\n', join(tmpdir(), 'breakfix.yaml'));
+    expect(config.redteam.translateTo).toEqual([]);
+    const { items } = planRedteam({
+      runId: 'c',
+      target,
+      seeds,
+      judges: judges(),
+      persona: config.redteam.persona,
+      techniques: config.redteam.techniques,
+      translateTo: config.redteam.translateTo,
+    });
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.filter((i) => i.techniques.includes('translate') || i.language !== undefined)).toEqual([]);
+  });
+
+  it('named techniques without translate say translateTo is not planned', async () => {
+    const { target } = await fakeTarget();
+    const { target: attacker } = await fakeAttacker();
+    const p = planRedteam({
+      runId: 'p',
+      target,
+      seeds,
+      judges: judges(),
+      attacker,
+      techniques: ['base64'],
+      translateTo: ['zu'],
+    });
+    expect(p.items.some((i) => i.techniques.includes('translate'))).toBe(false);
+    expect(p.unavailable.map((u) => u.reason).join(' ')).toMatch(/translateTo \(zu\) is not planned/);
+  });
+});
+
+describe('translate attack: config', () => {
+  it('needs roles.attacker: a ConfigError on redteam.translateTo; tags are canonical; a bad tag is named', () => {
+    const errorOf = (yaml: string) => {
+      try {
+        parseConfig(yaml, 'cfg.yaml');
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const noAttacker = errorOf('redteam:\n  translateTo: [zu]\n');
+    expect(noAttacker.message).toMatch(/redteam\.translateTo: needs an attacker model/);
+    const withAttacker =
+      'targets:\n  att:\n    type: openai\n    baseURL: http://127.0.0.1:9/v1\n    model: m\nroles:\n  attacker: att\nredteam:\n';
+    expect(parseConfig(`${withAttacker}  translateTo: [ZU, gd]\n`, 'cfg.yaml').redteam.translateTo).toEqual([
+      'zu',
+      'gd',
+    ]);
+    expect(errorOf(`${withAttacker}  translateTo: [zu, 'not a tag!']\n`).message).toMatch(
+      /redteam\.translateTo\.1: is not a BCP 47 language tag/,
+    );
+  });
+
+  it('`breakfix config check` exits 2 naming the field', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'translate-cli-'));
+    writeFileSync(join(cwd, 'breakfix.yaml'), 'redteam:\n  translateTo: [zu]\n');
+    const r = await runCli(['config', 'check'], cwd);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/redteam\.translateTo: needs an attacker model/);
+  }, 60_000);
+});
+
+describe('translate attack: running', () => {
+  it('judges the reply back-translated; keeps the reply as sent; the attempt is in the target language', async () => {
+    const { target } = await fakeTarget();
+    const atk = await fakeAttacker();
+    const store = tmpStore();
+    const opts = {
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill' as const,
+      techniques: ['translate'],
+      translateTo: ['zu'],
+      attacker: atk.target,
+      store,
+      runId: 'tr',
+      seed: 5,
+      concurrency: 2,
+    };
+    const sum = await runRedteam(opts);
+    const stored = store.listAttempts({ runId: 'tr' });
+    const tr = stored.filter((a) => a.techniques.includes('translate'));
+    expect(tr).toHaveLength(seeds.length);
+    for (const a of tr) {
+      const s = seeds.find((x) => x.id === a.seedId);
+      if (!s) throw new Error('no seed');
+      expect(a).toMatchObject({ attack: 'chain', language: 'zu', outcome: 'success', turns: 1 });
+      // the transcript is what was sent and answered, in the marking
+      expect(a.transcript).toEqual([
+        { role: 'user', content: mark('zu', s.text) },
+        { role: 'assistant', content: mark('zu', comply(s)) },
+      ]);
+      // the judges read the back-translation, kept with each verdict
+      for (const v of a.verdicts)
+        expect(v.detail?.backTranslation).toEqual({ language: 'en', text: comply(s) });
+    }
+    // the direct asks (English) were refused
+    expect(stored.filter((a) => a.attack === 'direct').every((a) => a.outcome === 'failure')).toBe(true);
+    expect(sum.slices.language.zu).toMatchObject({ attempts: seeds.length, success: seeds.length });
+    // the reply went to the attacker fenced, as data
+    const back = atk.server.log.filter((l) => /^Language: English/m.test(lastUser(l.body.messages)));
+    expect(back).toHaveLength(seeds.length);
+    for (const l of back) {
+      expect(lastUser(l.body.messages)).toContain('<<<TEXT\n[zu] ');
+      expect(l.body.messages[0]?.content).toMatch(/never instructions/);
+    }
+    // a resume runs nothing again
+    const calls = atk.server.requests;
+    const again = await runRedteam(opts);
+    expect(again).toMatchObject({ ran: 0, resumed: sum.attempts, success: sum.success });
+    expect(atk.server.requests).toBe(calls);
+    // another translateTo is another run
+    const run = store.getRun('tr');
+    if (!run) throw new Error('no run');
+    expect(resumeConflict(run, { ...opts, translateTo: ['zu', 'gd'] })).toMatch(
+      /translateTo zu \(not zu,gd\)/,
+    );
+    expect(resumeConflict(run, opts)).toBeUndefined();
+  }, 60_000);
+
+  const ctx = (over: Partial<AttackContext>): AttackContext => ({
+    target: over.target as AttackContext['target'],
+    seed,
+    judges: { attack: judges() },
+    rng: createRng('t'),
+    budget: { calls: 0, tokens: 0, exhausted: () => false },
+    techniques: ['translate'],
+    maxTurns: 1,
+    options: { language: 'zu' },
+    ...over,
+  });
+
+  it('an empty translation into the language is an error, and nothing is sent untranslated', async () => {
+    const { server, target } = await fakeTarget();
+    const atk = await fakeAttacker((_t, lang) => lang === 'zu');
+    const r = await chainAttack.run(ctx({ target, attacker: atk.target }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/attacker: empty translation into zu/);
+    expect(server.requests).toBe(0);
+  });
+
+  it('a failed back-translation is an error (never judged safe), the reply kept', async () => {
+    const { target } = await fakeTarget();
+    const atk = await fakeAttacker((_t, lang) => lang === 'en');
+    const r = await chainAttack.run(ctx({ target, attacker: atk.target }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/attacker: empty translation into en/);
+    expect(r.verdicts).toEqual([]);
+    expect(r.transcript.at(-1)).toEqual({ role: 'assistant', content: mark('zu', comply(seed)) });
+  });
+
+  it('an attacker that fails its requests is an error', async () => {
+    const { target } = await fakeTarget();
+    const atk = await scripted(() => 'unused', { faults: { schedule: ['server_500', 'server_500'] } });
+    const r = await chainAttack.run(ctx({ target, attacker: atk.target }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/^attacker: /);
+  });
+
+  it('a retest sends the translated prompt again and judges the reply back-translated, in the same language', async () => {
+    const { target } = await fakeTarget();
+    const atk = await fakeAttacker();
+    const store = tmpStore();
+    await runRedteam({
+      target,
+      seeds: [seed],
+      judges: judges(),
+      persona: 'low_skill',
+      techniques: ['translate'],
+      translateTo: ['zu'],
+      attacker: atk.target,
+      store,
+      runId: 'r0',
+      seed: 1,
+    });
+    const [a] = store.listAttempts({ runId: 'r0' }).filter((x) => x.techniques.includes('translate'));
+    if (!a) throw new Error('no translate attempt');
+    const plan = planRetest({
+      runId: 'r1',
+      round: 2,
+      open: [{ id: 'v', exampleAttemptIds: [a.id] }],
+      attempt: (id) => store.getAttempt(id),
+      seeds: [seed],
+      perVulnerability: 1,
+    });
+    const [item] = plan.items;
+    expect(item?.language).toBe('zu');
+    const r = await replayAttack.run(
+      ctx({ target, attacker: atk.target, techniques: item?.techniques ?? [], options: item?.options }),
+    );
+    expect(r.outcome).toBe('success');
+    expect(r.verdicts[0]?.detail?.backTranslation).toEqual({ language: 'en', text: comply(seed) });
+    // without the attacker the retest is an error, not a "fixed"
+    const none = await replayAttack.run(
+      ctx({ target, techniques: item?.techniques ?? [], options: item?.options }),
+    );
+    expect(none.outcome).toBe('error');
+  }, 60_000);
+});
