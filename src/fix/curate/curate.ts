@@ -436,6 +436,7 @@ async function wrappedCandidate(
     rng: input.rng.fork(`wrap:${v.id}:${seed.id}`),
     language: v.language,
     sourceLanguage: seed.language,
+    ...(input.attacker ? { attacker: input.attacker } : {}),
   });
   return {
     id: stableId('cand', purpose, messages),

@@ -100,7 +100,8 @@ export interface CurateInput {
   /** The model being fixed. When given, synthetic safety prompts are put to it and a harmful answer
    * it gives (per the attack judges) becomes the rejected side of a preference pair: on-policy. */
   target?: Target;
-  /** The attacker model, for running again a multi-turn attack that needs one (roles.attacker). */
+  /** The attacker model (roles.attacker): for running again a multi-turn attack that needs one, and
+   * for translating the fix data of a translate vulnerability into its language. */
   attacker?: Target;
   /** Most user turns when a multi-turn attack is run again for a sibling (redteam.maxTurns; 5). */
   maxTurns?: number;

@@ -3,7 +3,7 @@
 // worked: a benign look-alike in the same wrapper teaches that the wrapper is not what makes a
 // request harmful.
 import { buildMessages, getConverter, getTemplate } from '../../break/index.js';
-import type { Message, Rng } from '../../core/index.js';
+import type { Message, Rng, Target } from '../../core/index.js';
 
 export interface WrapResult {
   messages: Message[];
@@ -11,11 +11,13 @@ export interface WrapResult {
   applied: string[];
 }
 
-/** Renders `text` through `techniques`; ids that are neither a converter nor a template are skipped. */
+/** Renders `text` through `techniques`; ids that are neither a converter nor a template are skipped.
+ * With `attacker`, `translate` is the attacker model's (as in the red team's translate attack: a
+ * language the offline phrase tables lack would leave the text as it was). */
 export async function wrapRequest(
   text: string,
   techniques: string[],
-  opts: { rng: Rng; language: string; sourceLanguage: string },
+  opts: { rng: Rng; language: string; sourceLanguage: string; attacker?: Target },
 ): Promise<WrapResult> {
   const known = techniques.filter((id) => getConverter(id) || getTemplate(id));
   // A seed already in the target language needs no translation.
@@ -23,6 +25,10 @@ export async function wrapRequest(
   const templates = applied.filter((id) => getTemplate(id));
   // A chain holds at most one template; keep the last (the outermost wrapper).
   const chain = applied.filter((id) => !getTemplate(id) || id === templates[templates.length - 1]);
-  const messages = await buildMessages(text, chain, { rng: opts.rng, language: opts.language });
+  const messages = await buildMessages(text, chain, {
+    rng: opts.rng,
+    language: opts.language,
+    ...(opts.attacker ? { attacker: opts.attacker } : {}),
+  });
   return { messages, applied: chain };
 }
