@@ -349,7 +349,8 @@ function toIssues(
       for (const key of issue.keys) {
         const d = describeIssue(issue, data, key);
         out.push({
-          field: clip([...path, key].join('.')),
+          // A key that would vanish or split in a dotted path (``, `a.b`, ` x`) is quoted.
+          field: clip([...path, /^[^\s.]+$/.test(key) ? key : JSON.stringify(key)].join('.')),
           message: clip(d.message),
           hint: d.hint,
           file,

@@ -52,6 +52,17 @@ const cases: Case[] = [
     message: 'bogus: unknown field (breakfix.yaml:2)',
   },
   {
+    // (found by the config property test: the empty key was named by nothing)
+    name: 'unknown empty key, quoted',
+    yaml: 'seed: 1\n"": 1\n',
+    message: '"": unknown field (breakfix.yaml:2)',
+  },
+  {
+    name: 'unknown dotted key, quoted',
+    yaml: 'seed: 1\nredteam:\n  "a.b": 2\n',
+    message: 'redteam."a.b": unknown field (breakfix.yaml:3)',
+  },
+  {
     name: 'number below minimum',
     yaml: 'targets:\n  a:\n    type: embedded\n    concurrency: 0\n',
     message: 'targets.a.concurrency: expected a number ≥ 1, got 0 (breakfix.yaml:4)',
