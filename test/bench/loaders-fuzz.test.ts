@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/bench/index.js';
+import { DATASET_FIELDS } from '../../src/config/schema.js';
 import { InputError } from '../../src/core/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-loaders-fuzz-'));
@@ -70,18 +71,8 @@ describe('property: loadDataset', () => {
     fc.constantFrom(null, {}, [], 2 ** 64),
   );
   const fields = fc.dictionary(
-    fc.constantFrom(
-      'id',
-      'text',
-      'kind',
-      'label',
-      'category',
-      'language',
-      'type',
-      'answer',
-      'split',
-      'bogus',
-    ),
+    // (every field a mapping may name, and one it may not)
+    fc.constantFrom(...DATASET_FIELDS, 'bogus'),
     fc.constantFrom(...columns),
     { maxKeys: 2 },
   );
