@@ -5,7 +5,7 @@ import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
-import { hasTrained } from '../cycle/run.js';
+import { trainedRounds } from '../cycle/run.js';
 import { writeCycleReport } from '../report/index.js';
 import {
   configBaseDir,
@@ -128,7 +128,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           .catch((err) => {
             throw (
               ctx.halt.error(resume && `then resume: ${resume}`) ??
-              withResumeHint(err, resume, runId !== undefined && hasTrained(store, runId))
+              withResumeHint(err, resume, runId !== undefined && trainedRounds(store, runId).length > 0)
             );
           })
           .finally(() => disarm?.());

@@ -480,7 +480,8 @@ function openRun(
   const run = findRunToResume(store, opts);
   // Until a round trains, nothing stored came from the train settings: a trainer that failed is
   // fixed in them (a command template, a base model path) and the run goes on with the new ones.
-  const untrained = !hasTrained(store, run.id);
+  const trained = trainedRounds(store, run.id);
+  const untrained = trained.length === 0;
   const changes = configChanges(run.config, config, { trainMayChange: untrained });
   if (changes.length > 0) {
     const shown = changes.slice(0, MAX_CHANGES_SHOWN);
@@ -492,7 +493,7 @@ function openRun(
       undefined,
       undefined,
       undefined,
-      `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}${untrained ? '' : ` (train settings may change on resume only before the run's first training; ${trainedRoundsOf(store, run.id)})`}`,
+      `resume with the config it started with (the values left of →), or start a new cycle without ${opts.runId ? '--run' : '--resume'}${untrained ? '' : ` (train settings may change on resume only before the run's first training; round ${trained.join(', ')} trained with them)`}`,
     );
   }
   checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
@@ -574,15 +575,13 @@ const MAX_CHANGES_SHOWN = 5;
  * generation. `cache` only decides whether an identical request is answered from the store. */
 const PACING = new Set(['rpm', 'tpm', 'timeoutMs', 'retries', 'cache']);
 
-/** Whether the run has trained a round: its train settings then made a model that later rounds
- * measured or build on. */
-export function hasTrained(store: Store, runId: string): boolean {
-  return store.getRounds(runId).some((r) => store.getStep(runId, r.round, 'train') !== undefined);
-}
-
-function trainedRoundsOf(store: Store, runId: string): string {
-  const rounds = store.getRounds(runId).filter((r) => store.getStep(runId, r.round, 'train') !== undefined);
-  return `round ${rounds.map((r) => r.round).join(', ')} trained with them`;
+/** The rounds of the run whose train step is done: its train settings made a model that later
+ * rounds measured or build on. */
+export function trainedRounds(store: Store, runId: string): number[] {
+  return store
+    .getRounds(runId)
+    .filter((r) => store.getStep(runId, r.round, 'train') !== undefined)
+    .map((r) => r.round);
 }
 
 /** The train settings that differ between the stored config and `current`, as `path: stored → current`. */
