@@ -216,18 +216,8 @@ function openReadOnlyDatabase(file: string): Database.Database {
     }
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const { version, tables } = readSchema(db);
-    if (version > migrations.length)
-      throw fail(
-        `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
-        STORE_HINT,
-      );
-    if (version === 0)
-      throw fail(
-        tables > 0
-          ? 'not a breakfix store: a SQLite database with tables of its own'
-          : 'the store is empty: nothing has been run with it yet',
-        STORE_HINT,
-      );
+    checkSchema(version, tables, fail);
+    if (version === 0) throw fail('the store is empty: nothing has been run with it yet', STORE_HINT);
     if (version < migrations.length)
       throw fail(
         `the store is read-only here, and its schema (version ${version}) is older than this breakfix's (${migrations.length}): upgrading it writes to it`,
@@ -285,6 +275,22 @@ function readSchema(db: Database.Database): { version: number; tables: number } 
   }))();
 }
 
+/** Refuses a store from a newer breakfix, and a database whose tables are someone else's (a new store
+ * has no tables yet; tables without a breakfix schema version are not a store). */
+function checkSchema(
+  version: number,
+  tables: number,
+  fail: (message: string, hint?: string) => InputError,
+): void {
+  if (version > migrations.length)
+    throw fail(
+      `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
+      STORE_HINT,
+    );
+  if (version === 0 && tables > 0)
+    throw fail('not a breakfix store: a SQLite database with tables of its own', STORE_HINT);
+}
+
 /** Check that `db` is a breakfix store (or a new file) and bring it to the current schema. */
 function prepareStore(db: Database.Database, fail: (message: string, hint?: string) => InputError): void {
   // The first statement that reads the file (where "not a database" surfaces); a file that is not a
@@ -293,13 +299,7 @@ function prepareStore(db: Database.Database, fail: (message: string, hint?: stri
   // same new store commits its first migration between two separate reads, and version 0 beside
   // its tables looked like someone else's database.
   const { version, tables } = readSchema(db);
-  if (version > migrations.length)
-    throw fail(
-      `store schema version ${version} is newer than this breakfix understands (${migrations.length}); upgrade breakfix`,
-    );
-  // A new store has no tables yet; tables without a breakfix schema version are someone else's.
-  if (version === 0 && tables > 0)
-    throw fail('not a breakfix store: a SQLite database with tables of its own');
+  checkSchema(version, tables, fail);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable against process crashes in WAL mode (only power loss can drop the last commits).
   db.pragma('synchronous = NORMAL');

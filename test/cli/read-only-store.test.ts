@@ -4,7 +4,6 @@
 // what to do. The store's folder and file have their write permissions removed; as root, which
 // permissions do not stop, the CLI runs as the unprivileged user 65534 (nobody) instead.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -21,6 +20,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations.js';
 import { buildFixtureStore, RUN_ID } from '../report/fixture.js';
+import { folderHashes } from '../store/fixtures.js';
 import { MAIN, runCli, TSX } from './run-cli.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -79,17 +79,6 @@ function readOnlyStore(opts: { folder?: 'writable'; version?: number } = {}): { 
   return { dir, file };
 }
 
-function contents(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir).map((f) => [
-      f,
-      createHash('sha256')
-        .update(readFileSync(join(dir, f)))
-        .digest('hex'),
-    ]),
-  );
-}
-
 const cli = (args: string[]) =>
   runCli(args, {
     cwd: join(base, 'cwd'),
@@ -115,7 +104,7 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
   () => {
     it('report, vulns, model list, curate --export-only and config check read it, and leave it as it was', async () => {
       const { dir, file } = readOnlyStore();
-      const before = contents(dir);
+      const before = folderHashes(dir);
       const json = await cli(['report', '--store', file, '--format', 'json', '--out', '-']);
       expect(json.stderr).toBe('');
       expect(json.code).toBe(0);
@@ -153,12 +142,12 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(checked.data.store).toEqual({ path: file, exists: true, writable: false });
       expect(checked.warnings.join('\n')).toContain(`the store ${file} is read-only for this user`);
 
-      expect(contents(dir)).toEqual(before);
+      expect(folderHashes(dir)).toEqual(before);
     }, 120_000);
 
     it("report's default file beside the store: says where it could not write and that --out writes elsewhere", async () => {
       const { dir, file } = readOnlyStore();
-      const before = contents(dir);
+      const before = folderHashes(dir);
       const r = await cli(['report', '--store', file]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`cannot write in ${dir}`);
@@ -183,7 +172,7 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(exported.code).toBe(2);
       expect(exported.stderr).toContain(`cannot write in ${dir}`);
       expect(exported.stderr).toContain('hint: pass --out DIR to export elsewhere');
-      expect(contents(dir)).toEqual(before);
+      expect(folderHashes(dir)).toEqual(before);
     }, 60_000);
 
     it('a read-only file in a writable folder: no -wal or -shm of this user left beside it (its owner could no longer write)', async () => {
@@ -195,24 +184,24 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
 
     it('a command that writes (curate): exit 2 before it opens the store, nothing left beside it', async () => {
       const { dir, file } = readOnlyStore({ folder: 'writable' });
-      const before = contents(dir);
+      const before = folderHashes(dir);
       // (--force: curate the round again, replacing its stored records)
       const r = await cli(['curate', '--store', file, '--run', RUN_ID, '--round', '0', '--force']);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain('the store is read-only for this user');
       expect(r.stderr).toMatch(/hint: run it as a user who can write the store, or copy the store/);
-      expect(contents(dir)).toEqual(before);
+      expect(folderHashes(dir)).toEqual(before);
     }, 60_000);
 
     it('a store of an older schema: exit 2 naming the store, why and what to do; left at its version', async () => {
       const { dir, file } = readOnlyStore({ version: migrations.length - 1 });
-      const before = contents(dir);
+      const before = folderHashes(dir);
       const r = await cli(['vulns', '--store', file]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
         `breakfix: the store is read-only here, and its schema (version ${migrations.length - 1}) is older than this breakfix's (${migrations.length}): upgrading it writes to it (${file})\nhint: copy the store (its .db file, and its -wal file when there is one) into a folder you can write, and pass --store with the copy (breakfix upgrades the copy), or run breakfix on it once as a user who can write it\n`,
       );
-      expect(contents(dir)).toEqual(before);
+      expect(folderHashes(dir)).toEqual(before);
     }, 60_000);
   },
 );

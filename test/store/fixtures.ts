@@ -1,4 +1,19 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Attempt, TrainingRecord, Vulnerability } from '../../src/core/index.js';
+
+/** Every file of `dir` with a hash of its bytes: what a command that must write nothing there left. */
+export function folderHashes(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
+}
 
 export function makeAttempt(i: number, runId = 'run_test', over: Partial<Attempt> = {}): Attempt {
   return {

@@ -5,16 +5,7 @@
 // These call the read-only open directly, so they exercise it as root too (where file permissions
 // would not stop a write); test/cli/read-only-store.test.ts runs the commands on a store whose
 // permissions forbid writing (as another user when the tests run as root).
-import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,7 +14,7 @@ import { InputError } from '../../src/core/index.js';
 import { vulnerabilitiesOf } from '../../src/fix/index.js';
 import { openStore } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
-import { makeAttempt, vuln } from './fixtures.js';
+import { folderHashes, makeAttempt, vuln } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bf-store-ro-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,18 +34,6 @@ function closedStore(): { dir: string; file: string } {
   return { dir, file };
 }
 
-/** Every file of `dir` with a hash of its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir).map((f) => [
-      f,
-      createHash('sha256')
-        .update(readFileSync(join(dir, f)))
-        .digest('hex'),
-    ]),
-  );
-}
-
 function inputErrorOf(fn: () => unknown): InputError {
   try {
     const s = fn() as { close?: () => void } | undefined;
@@ -69,7 +48,7 @@ function inputErrorOf(fn: () => unknown): InputError {
 describe('openStore read-only', () => {
   it('reads a closed store and writes nothing: no -wal or -shm beside it, the file unchanged', () => {
     const { dir, file } = closedStore();
-    const before = snapshot(dir);
+    const before = folderHashes(dir);
     expect(Object.keys(before)).toEqual(['breakfix.db']);
     const s = openStore(file, { readOnly: true });
     try {
@@ -82,11 +61,11 @@ describe('openStore read-only', () => {
       expect(() => s.updateRun('run_test', { status: 'done' })).toThrow(
         expect.objectContaining({ code: 'store', message: expect.stringContaining(file) }),
       );
-      expect(snapshot(dir)).toEqual(before);
+      expect(folderHashes(dir)).toEqual(before);
     } finally {
       s.close();
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(folderHashes(dir)).toEqual(before);
     // Read-write, the same store is as it was.
     const rw = openStore(file);
     expect(rw.readOnly).toBe(false);
@@ -109,7 +88,7 @@ describe('openStore read-only', () => {
       // (The -shm is the log's shared-memory index, where every reader of a WAL store takes its read
       // marks when it may write there: the store's content is the file and its log.)
       const content = () => {
-        const { 'breakfix.db-shm': _shm, ...rest } = snapshot(dir);
+        const { 'breakfix.db-shm': _shm, ...rest } = folderHashes(dir);
         return rest;
       };
       const before = content();
@@ -138,14 +117,14 @@ describe('openStore read-only', () => {
     copyFileSync(file, join(copy, 'breakfix.db'));
     copyFileSync(`${file}-wal`, join(copy, 'breakfix.db-wal'));
     writer.close();
-    const before = snapshot(copy);
+    const before = folderHashes(copy);
     const err = inputErrorOf(() => openStore(join(copy, 'breakfix.db'), { readOnly: true }));
     expect(err.file).toBe(join(copy, 'breakfix.db'));
     expect(err.message).toMatch(
       /write-ahead log \(breakfix\.db-wal\) holds changes not yet in the store file/,
     );
     expect(err.hint).toMatch(/^copy the store .* into a folder you can write/);
-    expect(snapshot(copy)).toEqual(before);
+    expect(folderHashes(copy)).toEqual(before);
     expect(dir).not.toBe(copy);
   });
 
@@ -154,14 +133,14 @@ describe('openStore read-only', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${migrations.length - 1}`);
     db.close();
-    const before = snapshot(dir);
+    const before = folderHashes(dir);
     const err = inputErrorOf(() => openStore(file, { readOnly: true }));
     expect(err.file).toBe(file);
     expect(err.message).toBe(
       `the store is read-only here, and its schema (version ${migrations.length - 1}) is older than this breakfix's (${migrations.length}): upgrading it writes to it (${file})`,
     );
     expect(err.hint).toMatch(/copy the store .* \(breakfix upgrades the copy\)/);
-    expect(snapshot(dir)).toEqual(before);
+    expect(folderHashes(dir)).toEqual(before);
   });
 
   it('a path that is no store: a missing file, an empty one, a text file — each named, none made or changed', () => {
@@ -183,7 +162,7 @@ describe('openStore read-only', () => {
 
   it('vulns on a read-only store: the set identified from the attempts, not the stale stored one, and not saved', () => {
     const { dir, file } = closedStore();
-    const before = snapshot(dir);
+    const before = folderHashes(dir);
     const s = openStore(file, { readOnly: true });
     let shown: string[];
     try {
@@ -197,7 +176,7 @@ describe('openStore read-only', () => {
     } finally {
       s.close();
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(folderHashes(dir)).toEqual(before);
     // The same set, in the same order, as a writable store identifies and saves.
     const rw = openStore(file);
     try {
