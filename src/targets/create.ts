@@ -167,7 +167,7 @@ function createEmbedded(cfg: EmbeddedTargetConfig, ctx: TargetContext): Target {
 }
 
 /** A remote reply as breakfix may keep and print it: a key echoed in its text or model name
- * scrubbed, the model name cut to a name's length, token counts that are whole numbers (a server's
+ * scrubbed, the model name cut to a name's length (and dropped when it is no string), token counts that are whole numbers (a server's
  * string there would reach the terminal and turn the token budget into string concatenation); and
  * an error's message scrubbed, whichever path built it. */
 function withSafeReplies(inner: Target): Target {
@@ -183,9 +183,11 @@ function withSafeReplies(inner: Target): Target {
         if (message === err.message) throw err;
         throw new TargetError(message, err.kind, err.status, err.retryAfterMs, err.hint);
       }
-      const model = reply.model === undefined ? undefined : redactText(String(reply.model)).slice(0, 200);
+      // (a name that is no string, {…} or null from a proxy, names nothing: dropped, not "[object Object]")
+      const model = typeof reply.model === 'string' ? redactText(reply.model).slice(0, 200) : undefined;
+      const { model: _asSent, ...rest } = reply;
       return {
-        ...reply,
+        ...rest,
         text: redactKnownSecrets(reply.text),
         usage: {
           promptTokens: tokenCount(reply.usage?.promptTokens),

@@ -101,6 +101,16 @@ describe('hostile remote replies', () => {
     expect(reply.model).toBe('hostile-[redacted]');
   });
 
+  it('a model name that is no string is dropped, not shown as "[object Object]" or "null"', async () => {
+    for (const model of [{ id: 'm' }, null, 7, ['m']]) {
+      const t = await serve(() => ({ body: completion({ model }) }));
+      const reply = await t.chat(hi);
+      expect(reply.text).toBe('hello');
+      expect(reply.model, JSON.stringify(model)).toBeUndefined();
+      server?.close();
+    }
+  });
+
   it('a body past 16 MiB, plain or as a small gzip that expands past it, is a malformed reply', async () => {
     const huge = completion({ pad: 'x'.repeat(17 * 2 ** 20) });
     let t = await serve(() => ({ body: huge }));
