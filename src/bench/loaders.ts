@@ -9,6 +9,7 @@ import {
   describeFsError,
   InputError,
   languageTag,
+  pathKey,
   readUtf8File,
   type Seed,
   type SeedKind,
@@ -112,14 +113,14 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         `unknown breakfix field "${k}" in the field mapping (known: ${Object.keys(DEFAULT_COLUMNS).join(', ')})`,
         file,
         undefined,
-        `fields.${k}`,
+        `fields.${pathKey(k)}`,
       );
     if (!columns.has(col))
       throw new InputError(
         `mapped column "${col}" is not in the dataset (columns: ${clip([...columns].join(', '), 200)})`,
         file,
         rows[0].line,
-        `fields.${k}`,
+        `fields.${pathKey(k)}`,
       );
   }
   const items = rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeFsError, firstNonUtf8Line } from '../core/index.js';
+import { ConfigError, describeFsError, firstNonUtf8Line, pathKey } from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
@@ -349,8 +349,7 @@ function toIssues(
       for (const key of issue.keys) {
         const d = describeIssue(issue, data, key);
         out.push({
-          // A key that would vanish or split in a dotted path (``, `a.b`, ` x`) is quoted.
-          field: clip([...path, /^[^\s.]+$/.test(key) ? key : JSON.stringify(key)].join('.')),
+          field: clip([...path, pathKey(key)].join('.')),
           message: clip(d.message),
           hint: d.hint,
           file,

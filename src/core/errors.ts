@@ -71,6 +71,12 @@ function formatLocation(message: string, file?: string, line?: number, field?: s
   return `${field ? `${field}: ` : ''}${message}${where}`;
 }
 
+/** A key as one segment of a dotted field path (`fields.text`): quoted when it would vanish or split
+ * there (``, `a.b`, ` x`). */
+export function pathKey(key: string): string {
+  return /^[^\s.]+$/.test(key) ? key : JSON.stringify(key);
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -141,6 +141,12 @@ describe('loadDataset: JSONL', () => {
       /mapped column "question"/,
     );
     await expect(loadDataset(f, { fields: { wat: 'q' } })).rejects.toThrow(/unknown breakfix field "wat"/);
+    // a key that would vanish or split in the dotted field path is quoted there
+    for (const [key, field] of [
+      ['', 'fields.""'],
+      ['te.xt', 'fields."te.xt"'],
+    ])
+      await expect(loadDataset(f, { fields: { [key]: 'q' } })).rejects.toMatchObject({ field });
   });
 
   it('language tags are read in one spelling per language: EN and en are one slice, pt-br is pt-BR', async () => {
