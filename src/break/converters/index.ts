@@ -1,9 +1,10 @@
 // The converter registry and chains. Converters are deterministic given ctx.rng.
+
+import { ENCODINGS } from '../../core/encodings.js';
 import { type Converter, type ConverterContext, InputError } from '../../core/index.js';
-import { ENCODINGS } from './encodings.js';
 import { REWRITES } from './rewrites.js';
 
-export * from './encodings.js';
+export * from '../../core/encodings.js';
 export * from './rewrites.js';
 
 export const CONVERTERS: Converter[] = [...ENCODINGS, ...REWRITES];

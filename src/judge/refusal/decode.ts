@@ -2,7 +2,7 @@
 // answers in kind; read as it stands such a reply has no refusal words, so it looked like
 // compliance. The judge decodes it with the converter's own inverse when the decoded text reads
 // as language and the reply did not, and judges the decoded text.
-import { getConverter } from '../../break/converters/index.js';
+import { ENCODINGS } from '../../core/encodings.js';
 import { functionWordShare, looksEnglish } from './coverage.js';
 
 /** The invertible encodings a reply may come back in, with what a reply in each looks like. */
@@ -59,7 +59,7 @@ export function decodeReply(response: string): { text: string; encoding: string 
     if ((cipher && readable) || !looks.test(text)) continue;
     let decoded: string;
     try {
-      decoded = (invert ?? getConverter(id)?.invert)?.(text) ?? '';
+      decoded = (invert ?? ENCODINGS.find((c) => c.id === id)?.invert)?.(text) ?? '';
     } catch {
       continue;
     }

@@ -1,6 +1,8 @@
 // Invertible encodings and ciphers. Each maps code points, so every string round-trips unless the
-// note on the converter says otherwise.
-import type { Converter } from '../../core/index.js';
+// note on the converter says otherwise. They live in core, not with the red team's other converters
+// (break/converters), because the judge decodes a reply written in one with its inverse, and the
+// judge sits below break.
+import type { Converter } from './types.js';
 
 const chars = (text: string): string[] => Array.from(text);
 
