@@ -1,0 +1,114 @@
+// The --in and --out of a command that reads a file line by line and writes each line back with
+// fields added (`breakfix judge refusal --in F --out G`): input checked before anything is written,
+// output staged beside its place and renamed in only when the run is complete.
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fchmodSync,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import type { Writable } from 'node:stream';
+import { describeFsError } from '../config/outdir.js';
+import { InputError } from '../core/index.js';
+
+/** `--in`: stdin for `-`, else the file opened now, so that a missing or unreadable file or a
+ * directory is an InputError before anything is written. */
+export function openInput(file: string): AsyncIterable<Buffer> {
+  if (file === '-') return process.stdin;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(e.code === 'ENOENT' ? 'file not found' : `cannot read file: ${e.message}`, file);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new InputError('not a file (a directory)', file);
+  }
+  return createReadStream('', { fd });
+}
+
+/** Whether the file has a character that is not white space (it is read only up to the first). */
+export function hasText(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return false;
+      for (let i = 0; i < n; i++) {
+        const b = buf[i];
+        // space, \t, \n, \r, and the bytes of a UTF-8 byte-order mark
+        if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0xef && b !== 0xbb && b !== 0xbf)
+          return true;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `--out`: stdout for `-`; a device or a pipe (/dev/null, a FIFO) written in place; any other path
+ * staged beside itself (`OUT.partial-PID`) and renamed over OUT by `commit` once the run is complete,
+ * so that a run stopped midway (Ctrl-C, a crash, a full disk) leaves an existing OUT as it was, never
+ * part old and part new. A path that cannot be written is a clear error here, not a stream 'error'
+ * event later. */
+export function openOutput(file: string): { stream: Writable; commit(): void } {
+  if (file === '-') return { stream: process.stdout, commit() {} };
+  try {
+    const st = statSync(file, { throwIfNoEntry: false });
+    // (a folder fails here too: EISDIR)
+    if (st && !st.isFile())
+      return { stream: createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' }), commit() {} };
+    // An existing file: can it be written (opened without truncating it)? Through a symlink, the file
+    // it points to is the one replaced.
+    if (st) closeSync(openSync(file, 'r+'));
+    const path = st ? realpathSync(file) : file;
+    const partial = `${path}.partial-${process.pid}`;
+    const fd = openSync(partial, 'w');
+    if (st) fchmodSync(fd, st.mode & 0o777);
+    // A run that throws leaves no partial file behind (one stopped by a signal may: its name says so).
+    const discard = () => rmSync(partial, { force: true });
+    process.once('exit', discard);
+    return {
+      stream: createWriteStream('', { fd, encoding: 'utf8' }),
+      commit() {
+        renameSync(partial, path);
+        process.off('exit', discard);
+      },
+    };
+  } catch (err) {
+    throw new InputError(`cannot write --out: ${describeFsError(err)}`, file);
+  }
+}
+
+/** Whether `out` is `input` already: the same path, a symlink or a hard link to it. */
+export function sameFile(input: string, out: string): boolean {
+  const a = statSync(input);
+  const b = statSync(out, { throwIfNoEntry: false });
+  if (!b) return false;
+  return realpathSync(input) === realpathSync(out) || (a.ino !== 0 && a.dev === b.dev && a.ino === b.ino);
+}
+
+/** The lines of a stream as bytes (LF or CRLF), so each can be checked for UTF-8. */
+export async function* byteLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, start)) {
+      yield buf.subarray(start, i > start && buf[i - 1] === 0x0d ? i - 1 : i);
+      start = i + 1;
+    }
+    rest = buf.subarray(start);
+  }
+  if (rest.length) yield rest[rest.length - 1] === 0x0d ? rest.subarray(0, -1) : rest;
+}
