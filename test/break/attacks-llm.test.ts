@@ -46,8 +46,7 @@ async function proposer(magicAt: number) {
 }
 // (60 s per request: the first judged reply loads the offline judges, seconds of CPU on a busy
 // machine, while a parallel stream's reply waits; the default 5 s turned that into a target error.)
-const magicTarget = () =>
-  scripted((m) => (lastUser(m).includes('MAGIC') ? comply(seed) : refuse(seed)), { timeoutMs: 60_000 });
+const magicTarget = () => scripted((m) => (lastUser(m).includes('MAGIC') ? comply(seed) : refuse(seed)));
 
 describe('PAIR', () => {
   it('stops at the first success', async () => {

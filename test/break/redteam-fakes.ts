@@ -17,8 +17,8 @@ afterEach(async () => {
 export type Chat = { role: string; content: string }[];
 
 /** Starts a scripted fake server and a Target for it (no retries, no cache). `timeoutMs` (default
- * 5 s) is per request: a test whose every attempt must end in a reply may raise it, since on a busy
- * machine an in-process reply can wait longer than 5 s and would then be an error attempt. */
+ * 60 s) is per request: on a busy machine (the full suite on two cores) an in-process reply can wait
+ * longer than 5 s, and a test that counts every attempt decided (no errors) then failed. */
 export async function scripted(
   script: (messages: Chat) => string,
   extra: Omit<FakeServerOptions, 'script'> & { retries?: number; timeoutMs?: number } = {},
@@ -32,7 +32,7 @@ export async function scripted(
       model: 'scripted-fake',
       baseURL: server.url,
       concurrency: 64,
-      timeoutMs: timeoutMs ?? 5000,
+      timeoutMs: timeoutMs ?? 60_000,
       retries: retries ?? 0,
       cache: false,
       stream: false,

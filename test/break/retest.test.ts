@@ -87,15 +87,12 @@ describe('retest', () => {
     // The new model: answers opening questions, still complies with the chain's request, now
     // refuses the plain request. (60 s per request: the first judged reply loads the offline
     // judges, seconds on a busy machine, while the other replies wait; 5 s made them target errors.)
-    const { server, target } = await scripted(
-      (m) => {
-        const q = lastUser(m);
-        if (q.startsWith("I'm trying to understand")) return GENERAL;
-        if (q === s3.text) return refuse(s3);
-        return comply([s1, s2].find((s) => q === s.text) as Seed);
-      },
-      { timeoutMs: 60_000 },
-    );
+    const { server, target } = await scripted((m) => {
+      const q = lastUser(m);
+      if (q.startsWith("I'm trying to understand")) return GENERAL;
+      if (q === s3.text) return refuse(s3);
+      return comply([s1, s2].find((s) => q === s.text) as Seed);
+    });
     const p = plan(store, open, 2);
     const summary = await runRetest({ target, seeds: [], judges: judges(), store, runId: RUN, round: 1 }, p);
     expect([summary.attempts, summary.success, summary.failure, summary.vulnerabilities]).toEqual([
@@ -162,9 +159,8 @@ describe('retest', () => {
     store.saveAttempts([script]);
     const r0 = identifyVulnerabilities({ attempts: store.listAttempts({ runId: RUN, round: 0 }), round: 0 });
     store.saveVulnerabilities(RUN, 0, r0);
-    const { server, target } = await scripted(
-      (m) => (lastUser(m) === ask ? GENERAL : lastUser(m) === s1.text ? comply(s1) : refuse(s1)),
-      { timeoutMs: 60_000 },
+    const { server, target } = await scripted((m) =>
+      lastUser(m) === ask ? GENERAL : lastUser(m) === s1.text ? comply(s1) : refuse(s1),
     );
     const p = planRetest({
       runId: RUN,

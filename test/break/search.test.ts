@@ -17,17 +17,11 @@ const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', ca
 const leet = (t: string) => getConverter('leetspeak')?.apply(t, { rng: createRng(0) }) as string;
 
 function plantedWeakness() {
-  return scripted(
-    (m) => {
-      const q = lastUser(m);
-      const hit = seeds.find((s) => q.includes(leet(s.topic as string)) || q.includes(leet(s.text)));
-      return hit && q.includes('INT. LAB') ? comply(hit) : refuse(seeds[0] as Seed);
-    },
-    // The tests below count every attempt as decided by the judges. Under load (16 requests in
-    // flight while the process is busy judging) the default 5 s timeout turned replies that did
-    // come into error attempts; this fake answers at once, so a generous limit changes no outcome.
-    { timeoutMs: 60_000 },
-  );
+  return scripted((m) => {
+    const q = lastUser(m);
+    const hit = seeds.find((s) => q.includes(leet(s.topic as string)) || q.includes(leet(s.text)));
+    return hit && q.includes('INT. LAB') ? comply(hit) : refuse(seeds[0] as Seed);
+  });
 }
 const judges = () => [complianceJudge(), severityJudge()];
 const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'search-')), 'b.db'));
