@@ -150,6 +150,9 @@ export interface RedteamSummary extends SliceStats {
   retried?: number;
   calls: number;
   tokens: number;
+  /** Attacker-model requests in this invocation (PAIR, TAP and Crescendo proposals, the translate
+   * attack's translations each way), apart from the target's calls and tokens. Absent when none. */
+  attackerCalls?: number;
   seconds: number;
   /** Why the run stopped early: 'tokens' | 'seconds' (absent when it finished its plan). */
   stoppedBy?: string;
@@ -797,6 +800,8 @@ export async function attackPlan(
     if (view) search.commit(index, category, view.log);
     summary.calls += result.calls;
     summary.tokens += result.tokens;
+    const attackerCalls = Number(result.detail?.attackerCalls ?? 0);
+    if (attackerCalls) summary.attackerCalls = (summary.attackerCalls ?? 0) + attackerCalls;
     countRater(summary, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');

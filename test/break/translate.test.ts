@@ -16,6 +16,7 @@ import {
   resumeConflict,
   runRedteam,
 } from '../../src/break/index.js';
+import { renderRedteam } from '../../src/cli/redteam.js';
 import { parseConfig } from '../../src/config/index.js';
 import { ConfigError, createRng, InputError, type Judge } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
@@ -260,6 +261,37 @@ describe('translate attack: running', () => {
     const r = await chainAttack.run(ctx({ target, attacker: atk.target }));
     expect(r.outcome).toBe('error');
     expect(r.error).toMatch(/^attacker: /);
+  });
+
+  it("counts the translations each way in the run's attacker calls, shown beside the target's", async () => {
+    const { target } = await fakeTarget();
+    const atk = await fakeAttacker();
+    const sum = await runRedteam({
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill',
+      techniques: ['translate'],
+      translateTo: ['zu', 'gd'],
+      attacker: atk.target,
+      runId: 'count',
+      seed: 2,
+    });
+    // the seed into each language, each reply back: two requests per attempt
+    expect(atk.server.requests).toBe(seeds.length * 2 * 2);
+    expect(sum.attackerCalls).toBe(atk.server.requests);
+    expect(renderRedteam(sum)).toContain(`· ${atk.server.requests} attacker calls ·`);
+  }, 60_000);
+
+  it('a spent budget asks the attacker for no translation (the attempt is left for a resume)', async () => {
+    const { server, target } = await fakeTarget();
+    const atk = await fakeAttacker();
+    const r = await chainAttack.run(
+      ctx({ target, attacker: atk.target, budget: { calls: 0, tokens: 0, exhausted: () => true } }),
+    );
+    expect(r).toMatchObject({ outcome: 'undetermined', incomplete: true });
+    expect(atk.server.requests).toBe(0);
+    expect(server.requests).toBe(0);
   });
 
   it('a retest sends the translated prompt again and judges the reply back-translated, in the same language', async () => {

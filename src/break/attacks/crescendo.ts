@@ -161,6 +161,6 @@ async function nextQuestion(
       { role: 'user', content: user },
     ],
     (v) => str(v, 'question'),
-    { onCall: () => (s.detail.attackerCalls = Number(s.detail.attackerCalls ?? 0) + 1) },
+    { onCall: () => s.attackerCall() },
   );
 }

@@ -65,6 +65,12 @@ export class Session {
     return replyText(reply);
   }
 
+  /** Counts one attacker request in `detail.attackerCalls` (PAIR, TAP and Crescendo count theirs there;
+   * the run's summary adds them up). */
+  attackerCall(): void {
+    this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
+  }
+
   /** Judges `response` (the last assistant message of `transcript`) against the seed. */
   async judge(transcript: Message[], response: string, turns = userTurns(transcript)): Promise<Judged> {
     const seed = this.ctx.seed;
@@ -109,7 +115,9 @@ export class Session {
     this.unjudged = transcript;
     const language = this.ctx.seed.language;
     // (an empty reply reads the same in every language)
-    const back = text.trim() ? await translateWithLlm(attacker, text, language) : text;
+    const back = text.trim()
+      ? await translateWithLlm(attacker, text, language, { onCall: () => this.attackerCall() })
+      : text;
     const j = await this.judge(
       [
         { role: 'user', content: this.ctx.seed.text },
