@@ -1,5 +1,7 @@
 // Everything a report shows, read from the store once. Every renderer (HTML, Markdown, JSON, JUnit)
 // is a pure function of ReportData, so a report is reproducible and easy to test.
+
+import { backTranslationOf, languageName } from '../break/index.js';
 import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
@@ -116,6 +118,29 @@ export interface SampleTranscript {
   outcome: Outcome;
   severity?: number;
   transcript: Message[];
+  /** The last reply translated back by the attacker model (the translate attack), what the judges
+   * read: `from` the language asked in (the attempt's), `into` the seed's. */
+  backTranslation?: BackTranslation;
+}
+
+export interface BackTranslation {
+  from: string;
+  into: string;
+  text: string;
+  /** How the report and the viewer name it, with both languages ("Zulu (zu)"). */
+  label: string;
+}
+
+/** An attempt's back-translated reply (the translate attack), undefined for any other attempt. */
+export function backTranslation(a: Pick<Attempt, 'language' | 'verdicts'>): BackTranslation | undefined {
+  const b = backTranslationOf(a.verdicts);
+  if (!b) return undefined;
+  return {
+    from: a.language,
+    into: b.language,
+    text: b.text,
+    label: `the reply translated back from ${languageName(a.language)} into ${languageName(b.language)} by the attacker model: what the judges read`,
+  };
 }
 
 export interface RoundData {
@@ -408,6 +433,7 @@ function pickSamples(
     seen.add(a.id);
     // (a refusing answer marked a success: say that its reasoning trace was the harm; trace-harm.ts)
     const traceOnly = a.outcome === 'success' && harmOnlyInTrace(a.verdicts);
+    const back = backTranslation(a);
     out.push({
       attemptId: a.id,
       reason: traceOnly ? `${reason}; harm in the reasoning trace` : reason,
@@ -418,6 +444,7 @@ function pickSamples(
       outcome: a.outcome,
       severity: a.severity,
       transcript: a.transcript,
+      ...(back ? { backTranslation: back } : {}),
     });
   };
   for (const v of vulns) {

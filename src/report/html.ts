@@ -373,7 +373,7 @@ function samplesSection(data: ReportData): string {
             (
               s,
             ) => `<details class="transcript" data-attempt="${e(s.attemptId)}"><summary><span class="badge ${e(s.outcome)}">${e(s.outcome)}</span> <bdi>${e(s.category ?? '(none)')}</bdi> · <bdi>${e(s.techniques.join(' + ') || s.attack)}</bdi> · <bdi>${e(s.language)}</bdi>${s.severity !== undefined ? ` · severity ${e(s.severity)}` : ''} <small>${e(s.reason)}</small></summary>
-${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m.role)}</div>${messageBody(m)}</div>`).join('\n')}
+${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m.role)}</div>${messageBody(m)}</div>`).join('\n')}${s.backTranslation ? `\n<div class="msg assistant back-translation" lang="${e(s.backTranslation.into)}"><div class="role">${e(s.backTranslation.label)}</div>${shownPre(s.backTranslation.text)}</div>` : ''}
 </details>`,
           )
           .join('\n')}`,
@@ -420,7 +420,7 @@ tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{c
 .counts-row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}details.trace{margin:2px 0;color:#555}details.trace summary{cursor:pointer;font-size:.85em}
 .msg{margin:6px 0;border-left:3px solid #93c5fd;padding-left:8px}.msg.assistant{border-color:#fca5a5}.msg.system{border-color:#d1d5db}
-.msg .role{font-size:11px;text-transform:uppercase;color:var(--muted)}pre{white-space:pre-wrap;word-break:break-word;margin:2px 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace}
+.msg .role{font-size:11px;text-transform:uppercase;color:var(--muted)}.msg.back-translation{border-left-style:dashed}.msg.back-translation .role{text-transform:none}pre{white-space:pre-wrap;word-break:break-word;margin:2px 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace}
 pre,td,th,code,bdi{unicode-bidi:isolate}
 footer{color:var(--muted);padding:0 28px 24px;font-size:12px}
 `;

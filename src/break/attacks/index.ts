@@ -11,9 +11,9 @@ import type { Attack } from './types.js';
 
 export { AttackerError, askAttacker, extractJson, fenced } from './attacker.js';
 export { MAX_BACKTRACKS, MAX_TURNS, openingQuestions, scriptedAngles } from './crescendo.js';
-export { buildMessages, splitTechniques, translateWithLlm } from './prompt.js';
+export { buildMessages, languageName, splitTechniques, translateWithLlm } from './prompt.js';
 export { type ReplayOptions, replayAttack } from './replay.js';
-export { BudgetSpent, deriveScore, type Judged, Session } from './session.js';
+export { BudgetSpent, backTranslationOf, deriveScore, type Judged, Session } from './session.js';
 export * from './types.js';
 export { chainAttack, crescendoAttack, directAttack, manyShotAttack, pairAttack, simulatedAttack, tapAttack };
 

@@ -39,6 +39,17 @@ export function deriveScore(verdicts: Verdict[], outcome: Outcome): number | nul
   return outcome === 'failure' ? 1 : 2;
 }
 
+/** The back-translation `askTranslated` kept with each verdict (the translate attack): the reply as
+ * the judges read it and the language it was translated into. Undefined for any other attempt. */
+export function backTranslationOf(verdicts: Verdict[]): { language: string; text: string } | undefined {
+  for (const v of verdicts) {
+    const b = v.detail?.backTranslation as { language?: unknown; text?: unknown } | undefined;
+    if (typeof b?.language === 'string' && typeof b.text === 'string')
+      return { language: b.language, text: b.text };
+  }
+  return undefined;
+}
+
 export const userTurns = (m: Message[]) => m.filter((x) => x.role === 'user').length;
 
 export class Session {

@@ -13,7 +13,7 @@ import {
 } from '../../core/index.js';
 import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
-import { collectReportData, type ReportData, techniqueKey } from '../data.js';
+import { backTranslation, collectReportData, type ReportData, techniqueKey } from '../data.js';
 import { suiteFigureCells } from '../html.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
@@ -216,7 +216,8 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   if (a === 'attempts' && b && !c) {
     const att = store.getAttempt(b);
     if (!att) throw new HttpError(404, `no attempt ${b}`);
-    return { ...att, transcript: att.transcript.map(withParts) };
+    const back = backTranslation(att);
+    return { ...att, transcript: att.transcript.map(withParts), ...(back ? { backTranslation: back } : {}) };
   }
   throw new HttpError(404, `no such endpoint: ${path}`);
 }
