@@ -21,7 +21,14 @@ import {
   selectSeeds,
 } from '../break/index.js';
 import { type Config, defaultConfig, redactConfig, redactText, redactURL } from '../config/index.js';
-import { newRunId, type Seed, type Split } from '../core/index.js';
+import {
+  isLanguageTag,
+  languageTag,
+  newRunId,
+  type Seed,
+  type Split,
+  TRANSLATE_TO_ERRORS,
+} from '../core/index.js';
 import { configChanges } from '../cycle/run.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow } from '../store/index.js';
@@ -47,6 +54,7 @@ interface RedteamCliOptions extends CommonOptions {
   categories?: string[];
   techniques?: string[];
   languages?: string[];
+  translateTo?: string;
   persona?: string;
   budget?: string;
   tokens?: string;
@@ -244,6 +252,25 @@ const list = (v?: string[]) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** --translate-to's comma list, checked as the config's redteam.translateTo is (each a BCP 47 tag,
+ * canonical; an attacker model to translate with), undefined when not given. An empty list
+ * translates nothing, whatever the config says. */
+function translateToOption(value: string | undefined, config: Config): string[] | undefined {
+  if (value === undefined) return undefined;
+  const tags = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const tag of tags)
+    if (!isLanguageTag(tag))
+      throw usageError(`--translate-to: "${terminalText(tag)}" ${TRANSLATE_TO_ERRORS.notATag}`);
+  if (tags.length && config.roles.attacker === undefined)
+    throw usageError(
+      `--translate-to (${terminalText(tags.join(', '))}): ${TRANSLATE_TO_ERRORS.noAttacker}, or leave out --translate-to`,
+    );
+  return tags.map(languageTag);
+}
+
 async function action(opts: RedteamCliOptions): Promise<number> {
   const ctx = await loadContext(opts);
   try {
@@ -286,6 +313,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         languages: opts.languages ? '--languages' : "the config's redteam.languages",
       },
     );
+    const translateTo = translateToOption(opts.translateTo, ctx.config) ?? cfg.translateTo;
     const targetRef = opts.target ?? ctx.config.roles.target;
     const target = ctx.target(targetRef);
     const targetName = ctx.targetName(targetRef);
@@ -297,7 +325,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       persona: persona as 'low_skill' | 'intermediate',
       techniques,
       languages,
-      translateTo: cfg.translateTo,
+      translateTo,
       categories,
       split,
       seed,
@@ -419,6 +447,10 @@ export function register(program: Command): void {
         'attack, converter or template ids (see --list; default: the persona’s mix)',
       )
       .option('--languages <codes...>', 'languages to attack in, e.g. en fr es (default: all)')
+      .option(
+        '--translate-to <langs>',
+        'comma list of BCP 47 tags (e.g. zu,gd,hmn): the attacker model (roles.attacker) translates each seed into each, and each reply back before it is judged; "" translates nothing (default: redteam.translateTo)',
+      )
       .option('--persona <id>', 'low_skill | intermediate (default: redteam.persona)')
       .option('--budget <n>', 'most attempts (default: redteam.budget.attempts)')
       .option('--tokens <n>', 'most target tokens')
@@ -448,6 +480,7 @@ Examples:
   breakfix redteam --persona low_skill --languages fr es --json
   breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
   breakfix redteam --techniques leetspeak screenplay base64 --seed 7
+  breakfix redteam --translate-to zu,gd,hmn          # needs roles.attacker
   breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
   breakfix redteam --run-id run_abc --budget 300 --retry-errors   # and redoes its errors
 

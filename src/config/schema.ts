@@ -8,7 +8,7 @@
 //
 // Ownership: each section below names the helper that owns it; others add fields to THEIR section.
 import { z } from 'zod';
-import { languageTag } from '../core/language.js';
+import { isLanguageTag, languageTag, TRANSLATE_TO_ERRORS } from '../core/language.js';
 
 // ── targets (foundation) ────────────────────────────────────────────────────────────────────────
 
@@ -197,18 +197,7 @@ const redteamSchema = z
       .describe('Converter/template/attack ids to use (empty = all).'),
     languages: z.array(z.string()).default([]).describe('Languages to attack in (empty = all built-in).'),
     translateTo: z
-      .array(
-        z
-          .string()
-          .refine((t) => {
-            try {
-              return Intl.getCanonicalLocales(t.trim()).length === 1;
-            } catch {
-              return false;
-            }
-          }, 'is not a BCP 47 language tag (e.g. zu, gd, hmn)')
-          .transform(languageTag),
-      )
+      .array(z.string().refine(isLanguageTag, TRANSLATE_TO_ERRORS.notATag).transform(languageTag))
       .default([])
       .describe(
         'Languages (BCP 47 tags, e.g. [zu, gd, hmn]) the attacker model translates each seed into, one attempt per seed and language (technique translate; the attempt’s language is this one): the low-resource-language jailbreak. The reply is translated back into the seed’s language by the attacker before it is judged (kept in the verdicts’ detail); a failed translation either way is an error. Needs roles.attacker (empty = none).',
@@ -846,7 +835,7 @@ export const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['redteam', 'translateTo'],
-        message: 'needs an attacker model to translate with: set roles.attacker, or empty translateTo',
+        message: `${TRANSLATE_TO_ERRORS.noAttacker}, or empty translateTo`,
       });
     }
     if (cfg.cycle.minRounds > cfg.cycle.maxRounds) {

@@ -334,3 +334,84 @@ describe('translate attack: running', () => {
     expect(none.outcome).toBe('error');
   }, 60_000);
 });
+
+describe('translate attack: --translate-to', () => {
+  const attackerConfig = (url: string, extra = '') =>
+    `targets:\n  att:\n    type: openai\n    baseURL: ${url}\n    model: fake-attacker\n    cache: false\nroles:\n  attacker: att\n${extra}`;
+
+  it('overrides redteam.translateTo: each seed into each tag given (canonical), nothing into the config’s', async () => {
+    const { server } = await fakeTarget();
+    const atk = await fakeAttacker();
+    const cwd = mkdtempSync(join(tmpdir(), 'translate-to-'));
+    writeFileSync(
+      join(cwd, 'breakfix.yaml'),
+      attackerConfig(atk.server.url, 'redteam:\n  translateTo: [gd]\n'),
+    );
+    const r = await runCli(
+      [
+        'redteam',
+        '--target',
+        `openai:scripted@${server.url}`,
+        '--translate-to',
+        'ZU, xh',
+        '--techniques',
+        'translate',
+        '--languages',
+        'en',
+        '--categories',
+        seed.category ?? '',
+        '--run-id',
+        'to',
+        '--json',
+      ],
+      cwd,
+    );
+    expect(r.status).toBe(1); // an attack succeeded
+    const sum = JSON.parse(r.stdout);
+    // (beside the direct asks in the seeds' own language)
+    expect(Object.keys(sum.slices.language).sort()).toEqual(['en', 'xh', 'zu']);
+    expect(sum.slices.language.zu.success).toBeGreaterThan(0);
+    expect(sum.attackerCalls).toBe(atk.server.requests);
+    // the run stores the languages it translated into: a resume with others is another run
+    const again = await runCli(
+      ['redteam', '--target', `openai:scripted@${server.url}`, '--techniques', 'translate', '--run-id', 'to'],
+      cwd,
+    );
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/run to used translateTo zu,xh \(not gd\)/);
+    // an empty list translates nothing, whatever the config says
+    const off = await runCli(
+      [
+        'redteam',
+        '--target',
+        `openai:scripted@${server.url}`,
+        '--translate-to',
+        '',
+        '--languages',
+        'en',
+        '--budget',
+        '3',
+        '--json',
+      ],
+      cwd,
+    );
+    const offSum = JSON.parse(off.stdout);
+    expect(Object.keys(offSum.slices.language)).toEqual(['en']);
+  }, 120_000);
+
+  it('a tag that is none, or no attacker, exits 2 with the config’s message, naming the option', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'translate-to-'));
+    const bad = await runCli(['redteam', '--translate-to', 'zu,not a tag!', '--budget', '1'], cwd);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--translate-to: "not a tag!" is not a BCP 47 language tag \(e\.g\. zu, gd, hmn\)/,
+    );
+    const none = await runCli(['redteam', '--translate-to', 'zu', '--budget', '1'], cwd);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(
+      /--translate-to \(zu\): needs an attacker model to translate with: set roles\.attacker, or leave out --translate-to/,
+    );
+    const help = await runCli(['redteam', '--help'], cwd);
+    expect(help.stdout).toMatch(/--translate-to <langs>/);
+  }, 60_000);
+});
