@@ -428,7 +428,7 @@ export function planRedteam(opts: RedteamOptions): {
   if (translateTo.length && !translating)
     unavailable.push({
       attack: 'translate',
-      reason: `translateTo (${translateTo.join(', ')}) is not planned: the techniques named (${(opts.techniques ?? []).join(', ')}) leave out translate`,
+      reason: `translateTo (${translateTo.join(', ')}) is not planned: the techniques named (${(opts.techniques ?? []).join(', ')}) leave out translate (the search and every other attack ask in the seeds' own languages); name translate beside them to add the translated attempts`,
     });
   // Alone, the translate converter would turn a request into the seed's own language and send it
   // unchanged: the languages to translate into are translateTo's.

@@ -387,8 +387,9 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         );
       })
       .finally(removeSignalHandlers);
+    // (every attack named was unavailable; a note on another technique, translateTo's, is none of them)
     const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
-    if (named.length && summary.unavailable.length === named.length)
+    if (named.length && named.every((id) => summary.unavailable.some((u) => u.attack === id)))
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
     ctx.out(summary, () => renderRedteam(summary));
     // A budget spent before any attempt finished tested nothing: not "nothing broke".

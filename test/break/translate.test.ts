@@ -399,6 +399,39 @@ describe('translate attack: --translate-to', () => {
     expect(Object.keys(offSum.slices.language)).toEqual(['en']);
   }, 120_000);
 
+  it('a search run with translateTo in the config runs and reports as a search run, saying translateTo is not planned', async () => {
+    // (it ran whole, stored its attempts, then exited 2 with no summary: the note on translateTo was
+    // counted as the search being unavailable)
+    const { server } = await fakeTarget();
+    const cwd = mkdtempSync(join(tmpdir(), 'translate-to-'));
+    writeFileSync(
+      join(cwd, 'breakfix.yaml'),
+      attackerConfig('http://127.0.0.1:9/v1', 'redteam:\n  translateTo: [zu]\n'),
+    );
+    const r = await runCli(
+      [
+        'redteam',
+        '--target',
+        `openai:scripted@${server.url}`,
+        '--techniques',
+        'search',
+        '--languages',
+        'en',
+        '--budget',
+        '2',
+        '--json',
+      ],
+      cwd,
+    );
+    expect(r.status).toBe(0); // the fake target refuses every unmarked request
+    const sum = JSON.parse(r.stdout);
+    expect(sum).toMatchObject({ attempts: 2, failure: 2 });
+    expect(Object.keys(sum.slices.language)).toEqual(['en']);
+    expect(sum.unavailable.map((u: { reason: string }) => u.reason).join(' ')).toMatch(
+      /translateTo \(zu\) is not planned: the techniques named \(search\) leave out translate .*name translate beside them/,
+    );
+  }, 60_000);
+
   it('a tag that is none, or no attacker, exits 2 with the config’s message, naming the option', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'translate-to-'));
     const bad = await runCli(['redteam', '--translate-to', 'zu,not a tag!', '--budget', '1'], cwd);
