@@ -444,6 +444,11 @@ export function planRedteam(opts: RedteamOptions): {
   );
   const rng = createRng(`redteam:${opts.seed ?? 0}`);
   const seeds = seedsToAttack(opts);
+  // A seed that translates another one attacked here (the built-in French and Spanish seeds of each
+  // English one: `parent`) is not translated again: three near-identical Zulu prompts of one request
+  // would count it three times in the zu slice. Its parent's translation stands for it; a seed with
+  // no parent among them (a seeds file's own German ones, --languages fr alone) is translated.
+  const attacked = new Set(seeds.map((s) => s.id));
   const items: PlannedItem[] = [];
   for (const seed of seeds) {
     const plan = persona.plan(seed, {
@@ -462,7 +467,10 @@ export function planRedteam(opts: RedteamOptions): {
       });
     }
     // (keyed by language, not place: the same attempt id whatever the persona planned beside it)
-    const into = translating ? translateTo.filter((l) => l !== seed.language) : [];
+    const into =
+      translating && !(seed.parent && attacked.has(seed.parent))
+        ? translateTo.filter((l) => l !== seed.language)
+        : [];
     for (const [i, language] of into.entries())
       items.push({
         attack: 'chain',

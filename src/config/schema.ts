@@ -200,7 +200,7 @@ const redteamSchema = z
       .array(z.string().refine(isLanguageTag, TRANSLATE_TO_ERRORS.notATag).transform(languageTag))
       .default([])
       .describe(
-        'Languages (BCP 47 tags, e.g. [zu, gd, hmn]) the attacker model translates each seed into, one attempt per seed and language (technique translate; the attempt’s language is this one): the low-resource-language jailbreak. The reply is translated back into the seed’s language by the attacker before it is judged (kept in the verdicts’ detail); a failed translation either way is an error. Needs roles.attacker (empty = none).',
+        'Languages (BCP 47 tags, e.g. [zu, gd, hmn]) the attacker model translates each seed into (not one that translates another seed attacked, as the built-in fr and es seeds do an English one), one attempt per seed and language (technique translate; the attempt’s language is this one): the low-resource-language jailbreak. The reply is translated back into the seed’s language by the attacker before it is judged (kept in the verdicts’ detail); a failed translation either way is an error. Needs roles.attacker (empty = none).',
       ),
     budget: z
       .strictObject({

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type AttackContext,
+  builtinSeeds,
   chainAttack,
   planRedteam,
   planRetest,
   replayAttack,
   resumeConflict,
   runRedteam,
+  seedsToAttack,
 } from '../../src/break/index.js';
 import { renderRedteam } from '../../src/cli/redteam.js';
 import { parseConfig } from '../../src/config/index.js';
@@ -83,6 +85,32 @@ describe('translate attack: the plan', () => {
     const b = planRedteam({ ...base, persona: 'intermediate', attacker, translateTo: ['gd', 'zu'] });
     const ids = (p: typeof a) => p.items.filter((i) => i.techniques.includes('translate')).map((i) => i.id);
     expect(new Set(ids(b))).toEqual(new Set(ids(a)));
+  });
+
+  it('a seed that translates another one attacked (the built-in fr and es seeds) is not translated again; alone it is', async () => {
+    const { target } = await fakeTarget();
+    const { target: attacker } = await fakeAttacker();
+    const all = builtinSeeds();
+    const base = {
+      runId: 'd',
+      target,
+      seeds: all,
+      judges: judges(),
+      attacker,
+      techniques: ['translate'],
+      translateTo: ['zu'],
+    };
+    const translated = (p: ReturnType<typeof planRedteam>) =>
+      p.items.filter((i) => i.techniques.includes('translate')).map((i) => i.seed);
+    const every = translated(planRedteam(base));
+    // one Zulu prompt per request: its English seed's, never its French and Spanish translations too
+    expect(new Set(every.map((x) => x.language))).toEqual(new Set(['en']));
+    const requests = new Set(seedsToAttack(base).map((x) => x.parent ?? x.id));
+    expect(every.map((x) => x.id).sort()).toEqual([...requests].sort());
+    // French alone: its seeds have no parent among those attacked, and are translated
+    const fr = translated(planRedteam({ ...base, languages: ['fr'] }));
+    expect(fr.length).toBeGreaterThan(0);
+    expect(new Set(fr.map((x) => x.language))).toEqual(new Set(['fr']));
   });
 
   it('without an attacker it is an InputError naming translateTo, never a plan of offline "translations"', async () => {
