@@ -135,33 +135,42 @@ const MORSE: Record<string, string> = {
 };
 const MORSE_BACK = new Map(Object.entries(MORSE).map(([k, v]) => [v, k]));
 
+/** A code with one symbol per letter (Morse, NATO): symbols of a word joined by spaces, words by
+ * " / "; characters the code lacks are dropped. The inverse reads that layout back (a symbol it
+ * does not know is dropped too). */
+function symbolCode(table: Record<string, string>, back: (symbol: string) => string | undefined) {
+  return {
+    apply: (text: string) =>
+      plainLower(text)
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) =>
+          chars(w)
+            .map((c) => table[c])
+            .filter(Boolean)
+            .join(' '),
+        )
+        .join(' / '),
+    invert: (text: string) =>
+      text
+        .split(' / ')
+        .map((w) =>
+          w
+            .split(' ')
+            .filter(Boolean)
+            .map((c) => back(c) ?? '')
+            .join(''),
+        )
+        .join(' '),
+  };
+}
+
 export const morse: Converter = {
   id: 'morse',
   description:
     'Morse code: letters separated by spaces, words by " / " (lower-cases, drops accents and the characters Morse lacks).',
-  apply: (text) =>
-    plainLower(text)
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((w) =>
-        chars(w)
-          .map((c) => MORSE[c])
-          .filter(Boolean)
-          .join(' '),
-      )
-      .join(' / '),
-  // Round-trips lower-case words of Morse characters separated by single spaces.
-  invert: (text) =>
-    text
-      .split(' / ')
-      .map((w) =>
-        w
-          .split(' ')
-          .filter(Boolean)
-          .map((c) => MORSE_BACK.get(c) ?? '')
-          .join(''),
-      )
-      .join(' '),
+  // (round-trips lower-case words of Morse characters separated by single spaces)
+  ...symbolCode(MORSE, (c) => MORSE_BACK.get(c)),
 };
 
 const NATO: Record<string, string> = {
@@ -208,29 +217,8 @@ export const nato: Converter = {
   id: 'nato',
   description:
     'NATO phonetic alphabet: one code word per letter or digit, words separated by " / " (drops accents and other characters).',
-  apply: (text) =>
-    plainLower(text)
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((w) =>
-        chars(w)
-          .map((c) => NATO[c])
-          .filter(Boolean)
-          .join(' '),
-      )
-      .join(' / '),
-  // Round-trips lower-case alphanumeric words separated by single spaces.
-  invert: (text) =>
-    text
-      .split(' / ')
-      .map((w) =>
-        w
-          .split(' ')
-          .filter(Boolean)
-          .map((c) => NATO_BACK.get(c.toLowerCase()) ?? '')
-          .join(''),
-      )
-      .join(' '),
+  // (round-trips lower-case alphanumeric words separated by single spaces)
+  ...symbolCode(NATO, (c) => NATO_BACK.get(c.toLowerCase())),
 };
 
 export const binary: Converter = {
