@@ -59,7 +59,15 @@ export function createJsonClient(url: URL): JsonClient {
             new TargetError(`${id}: connection failed: ${shortMessage(redactText(err.message))}`, 'network'),
           );
         const req = lib.request(
-          { ...target, headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) } },
+          {
+            ...target,
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) },
+            // While a new connection is being made its socket has the agent's 4 s (meant for idle
+            // sockets), and req.setTimeout below applies only once it connects: a connect slower than
+            // 4 s (a busy server's full accept queue, SYNs retransmitted) failed as a timeout long
+            // before timeoutMs. Given here, timeoutMs covers the connect too.
+            timeout: timeoutMs,
+          },
           (res) => {
             const chunks: Buffer[] = [];
             let bytes = 0;

@@ -2,8 +2,8 @@
 // against SCRIPTED FAKE endpoints written here on 127.0.0.1: what a real server may do that the
 // fault server (test/helpers/openai-server.ts) does not — compress unasked, answer errors in plain
 // text with Retry-After-Ms, use an unknown encoding — and the request the client sends.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
@@ -87,6 +87,33 @@ describe('plain replies over node:http', () => {
       model: 'served-model',
       usage: { promptTokens: 3, completionTokens: 2 },
     });
+  });
+
+  it('a connection still being made waits the request timeout, not the 4 s an idle keep-alive socket waits', async () => {
+    // (white-box: a TCP handshake slower than 4 s — a busy server's full accept queue, SYNs
+    // retransmitted, as this sandbox does to 127.0.0.1 under load — cannot be made on demand, so the
+    // test follows the timeout of the socket the agent makes: what it is while still connecting)
+    const { url } = await endpoint((res) => res.end(completion('ok')));
+    const whileConnecting: number[] = [];
+    const original = Agent.prototype.createConnection;
+    Agent.prototype.createConnection = function (this: Agent, ...args: unknown[]) {
+      const socket = (original as (...a: unknown[]) => Socket).apply(this, args);
+      if (socket.connecting && socket.timeout !== undefined) whileConnecting.push(socket.timeout);
+      const set = socket.setTimeout.bind(socket);
+      socket.setTimeout = ((ms: number, ...rest: []) => {
+        if (socket.connecting) whileConnecting.push(ms);
+        return set(ms, ...rest);
+      }) as typeof socket.setTimeout;
+      return socket;
+    } as typeof original;
+    try {
+      expect((await createTarget(cfg(url, { timeoutMs: 30_000 }), {}).chat(hi)).text).toBe('ok');
+    } finally {
+      Agent.prototype.createConnection = original;
+    }
+    // the agent's idle 4 s comes first; the request's own timeout must replace it before the connect
+    expect(whileConnecting[0]).toBe(4_000);
+    expect(whileConnecting.at(-1)).toBeGreaterThanOrEqual(30_000);
   });
 
   it('an unknown content encoding is a malformed reply (retryable), not a crash', async () => {
