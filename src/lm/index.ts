@@ -7,6 +7,7 @@ export {
   geluRows,
   kernelBackend,
   kernelThreads,
+  kernelVerifiedJobs,
   loadWasmKernels,
   matmulNN,
   matmulNT,

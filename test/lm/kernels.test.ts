@@ -270,6 +270,98 @@ describe('matmul kernels', () => {
     }
   });
 
+  describe('verify mode (BREAKFIX_KERNEL_VERIFY=1)', () => {
+    const started = async (k: NonNullable<typeof wasm>) => {
+      for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(k.startedWorkers()).toBe(k.threads);
+    };
+
+    it('rechecks every split job on the caller alone and changes no result', async () => {
+      const solo = loadWasmKernels(0)!;
+      const checked = loadWasmKernels(3, { backoff: false, verify: true })!;
+      await started(checked);
+      const [B, T, H, hd, F] = [4, 48, 4, 16, 1536];
+      const D = H * hd;
+      const x0 = rand(B * T * D);
+      const w0 = rand(D * 3 * D);
+      const w1 = rand(D * F);
+      const g0 = rand(B * T * D);
+      const [a, b] = [solo, checked].map((k) =>
+        k.scope(() => {
+          const mk = (init: Float32Array) => {
+            const v = k.alloc(init.length)!;
+            v.set(init);
+            return v;
+          };
+          const x = mk(x0);
+          const qkv = k.alloc(B * T * 3 * D)!;
+          k.matmulNN(x, mk(w0), qkv, B * T, D, 3 * D);
+          const out = k.alloc(B * T * D)!;
+          const att = k.alloc(B * H * T * T)!;
+          k.attention(qkv, out, att, B, T, H);
+          const gq = k.alloc(B * T * 3 * D)!;
+          k.attentionBackward(qkv, mk(g0), att, gq, B, T, H, false);
+          const h = k.alloc(B * T * F)!;
+          k.matmulNN(out, mk(w1), h, B * T, D, F);
+          const [gl, th] = [k.alloc(B * T * F)!, k.alloc(B * T * F)!];
+          k.geluRows(h, gl, th, B * T * F);
+          const gw = k.alloc(D * 3 * D, true)!;
+          k.matmulTN(x, gq, gw, D, B * T, 3 * D, true);
+          const p = k.alloc(B * T * F)!;
+          k.softmaxRows(gl, p, new Float32Array(B * T), B * T, F);
+          return [qkv, out, att, gq, gl, th, gw, p].map((v) => v.slice());
+        }),
+      );
+      for (const [j, v] of a.entries())
+        expect(Buffer.from(b[j].buffer).equals(Buffer.from(v.buffer)), `output ${j}`).toBe(true);
+      expect(checked.verifiedJobs()).toBe(7);
+      expect(solo.verifiedJobs()).toBe(0);
+    });
+
+    it('raises a job whose parts race (one part writes what another reads)', async () => {
+      const k = loadWasmKernels(1, { backoff: false, verify: true })!;
+      await started(k);
+      // C = A·B written over B itself: each part's rows of B are read by the other part, so the
+      // result depends on which part ran when; the recheck runs the parts in both orders, which give
+      // different results, so whichever way the threads ran, one of them differs.
+      const n = 256;
+      let message = '';
+      k.scope(() => {
+        const a = k.alloc(n * n)!.fill(1 / n);
+        const b = k.alloc(n * n)!;
+        for (let j = 0; j < b.length; j++) b[j] = (j % 7) - 3;
+        try {
+          k.matmulNN(a, b, b, n, n, n);
+        } catch (e) {
+          message = (e as Error).message;
+        }
+      });
+      expect(message).toMatch(
+        /^lm kernels \(verify\): mm over 2 threads wrote .* where the caller alone \(parts (in order|last first)\) writes /,
+      );
+    });
+
+    it('fills released and unzeroed arena memory with NaN, so a use after its scope shows', () => {
+      const k = loadWasmKernels(0, { verify: true })!;
+      let kept: Float32Array = new Float32Array(0);
+      k.scope(() => {
+        kept = k.alloc(64)!.fill(1);
+      });
+      expect(kept.every(Number.isNaN)).toBe(true);
+      k.scope(() => {
+        expect(k.alloc(64)!.every(Number.isNaN)).toBe(true);
+        expect(k.alloc(64, true)!.every((v) => v === 0)).toBe(true);
+      });
+      // Off (the default): released memory keeps what was written there.
+      const plain = loadWasmKernels(0, { verify: false })!;
+      plain.scope(() => {
+        kept = plain.alloc(64)!.fill(1);
+      });
+      expect(kept.every((v) => v === 1)).toBe(true);
+    });
+  });
+
   it('arena arrays live in kernel memory until their scope ends', () => {
     const inside = wasm!.scope(() => {
       const a = wasm!.alloc(1000)!;

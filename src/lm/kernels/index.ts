@@ -18,6 +18,8 @@ export const scaleInto = wasm?.scaleInto ?? ts.scaleInto;
 export const attention = wasm?.attention ?? ts.attention;
 export const attentionBackward = wasm?.attentionBackward ?? ts.attentionBackward;
 export const kernelThreads = wasm ? wasm.threads + 1 : 1;
+/** Split jobs rechecked on the caller alone so far (BREAKFIX_KERNEL_VERIFY=1; else 0). */
+export const kernelVerifiedJobs = (): number => wasm?.verifiedJobs() ?? 0;
 /** Keeps weights resident in the kernel's memory while they are read-only (generation). */
 export const pinWeights: (arrays: Float32Array[]) => void = wasm?.pin ?? (() => {});
 export const unpinWeights: (arrays: Float32Array[]) => void = wasm?.unpin ?? (() => {});

@@ -98,12 +98,21 @@ export interface WasmKernels {
   readonly threads: number;
   /** Worker threads started so far (a worker takes parts of jobs once it has started). */
   startedWorkers(): number;
+  /** Jobs split over workers that `verify` recomputed on the caller alone (0 unless verifying). */
+  verifiedJobs(): number;
 }
 
 export interface KernelOptions {
   /** Off: every job big enough to split goes to every started worker, however slowly they answer
    * (no load-adaptive back-off to the caller alone). For tests that need the split to happen. */
   backoff?: boolean;
+  /** Debug (default: BREAKFIX_KERNEL_VERIFY=1). Every job split over workers is run again on the
+   * caller alone from its outputs as they were (its parts in order, last part first, and the whole
+   * job as one part) and must write the same bytes each time (else the job throws); memory released
+   * by a scope or a call, and arena arrays allocated unzeroed, are filled with NaN, so a read of
+   * memory nothing wrote in this scope turns the result into NaN. Training runs 2–3× slower; a
+   * correct run's results do not change. */
+  verify?: boolean;
 }
 
 // Node's WebAssembly global, typed just as far as this loader uses it (lib ES2023 has no typings).
@@ -201,6 +210,72 @@ for (;;) {
 }
 `;
 
+/** (verify) The bytes a job writes, as one [from, to) span per output (its parts together); not
+ * attention's scratch, which each pair writes before it reads it. */
+function outputSpans(
+  fn: number,
+  parts: number,
+  argsOf: (part: number) => number[],
+  end: number,
+): [number, number][] {
+  const spans: [number, number][] = [];
+  const add = (k: number, from: number, to: number) => {
+    to = Math.min(to, end);
+    if (to <= from) return;
+    const s = spans[k];
+    spans[k] = s ? [Math.min(s[0], from), Math.max(s[1], to)] : [from, to];
+  };
+  for (let p = 0; p < parts; p++) {
+    const a = argsOf(p);
+    if (fn === MM || fn === MM_DOT) {
+      // C rows [m0, m1) of width sci, columns up to n1.
+      const [c, sci, m0, m1, n1] =
+        fn === MM ? [a[7], a[8], a[12], a[13], a[15]] : [a[3], a[4], a[7], a[8], a[10]];
+      if (m1 > m0) add(0, c + 4 * m0 * sci, c + 4 * ((m1 - 1) * sci + n1));
+    } else if (fn === ATTN_FWD || fn === ATTN_BWD) {
+      const bwd = fn === ATTN_BWD ? 1 : 0;
+      const [out, T, H, hd] = [a[1 + 2 * bwd], a[4 + bwd], a[5 + bwd], a[6 + bwd]];
+      const [p0, p1] = [a[7 + 2 * bwd], a[8 + 2 * bwd]];
+      if (p1 <= p0) continue;
+      // Rows of the sequences of pairs [p0, p1): out [B·T, D] forward, gqkv [B·T, 3D] backward.
+      const row = 4 * T * H * hd * (bwd ? 3 : 1);
+      add(0, out + Math.floor(p0 / H) * row, out + (Math.floor((p1 - 1) / H) + 1) * row);
+      if (!bwd) add(1, a[2] + 4 * p0 * T * T, a[2] + 4 * p1 * T * T);
+    } else if (fn === SOFTMAX) {
+      add(0, a[1], a[1] + 4 * a[3] * a[4]);
+      add(1, a[2], a[2] + 8 * a[3]);
+    } else if (fn === GELU) {
+      add(0, a[1], a[1] + 4 * a[3]);
+      add(1, a[2], a[2] + 4 * a[3]);
+    } else if (fn === SCALE) add(0, a[1], a[1] + 4 * a[2]);
+    else if (fn === GELU_BWD) add(0, a[3], a[3] + 4 * a[4]);
+  }
+  return spans.filter(Boolean);
+}
+
+/** (verify) The arguments that run a split job as one part, as the caller does when alone. */
+function wholeJob(fn: number, parts: number, argsOf: (part: number) => number[]): number[] {
+  const all = Array.from({ length: parts }, (_, p) => argsOf(p));
+  const a = [...all[0]];
+  const span = (lo: number, hi: number) => {
+    a[lo] = Math.min(...all.map((x) => x[lo]));
+    a[hi] = Math.max(...all.map((x) => x[hi]));
+  };
+  const sum = (i: number) => {
+    a[i] = all.reduce((n, x) => n + x[i], 0);
+  };
+  if (fn === MM) {
+    span(12, 13);
+    span(14, 15);
+  } else if (fn === MM_DOT) span(9, 10);
+  else if (fn === ATTN_FWD) span(7, 8);
+  else if (fn === ATTN_BWD) span(9, 10);
+  else if (fn === SOFTMAX || fn === GELU) sum(3);
+  else if (fn === SCALE) sum(2);
+  else if (fn === GELU_BWD) sum(4);
+  return a;
+}
+
 export function defaultThreads(): number {
   const env = process.env.BREAKFIX_THREADS;
   if (env !== undefined && env !== '') return Math.max(0, Number(env) - 1);
@@ -211,7 +286,7 @@ const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 export function loadWasmKernels(
   threads = defaultThreads(),
-  { backoff = true }: KernelOptions = {},
+  { backoff = true, verify = process.env.BREAKFIX_KERNEL_VERIFY === '1' }: KernelOptions = {},
 ): WasmKernels | null {
   let module: object;
   let memory: WasmMemory;
@@ -253,6 +328,11 @@ export function loadWasmKernels(
   // when its buffer is one of them. Views made before a grow stay valid (the memory is shared).
   // Only this thread grows the memory, so its buffer object is cached (the getter is not free).
   const buffers = new WeakSet<object>();
+  // (verify) Released memory [from, to) in bytes, filled with NaN.
+  const poison = (from: number, to: number) => {
+    if (to > from) heap.fill(Number.NaN, from >> 2, to >> 2);
+  };
+  let verified = 0;
   let buffer = memory.buffer;
   let heap = new Float32Array(buffer);
   buffers.add(buffer);
@@ -282,6 +362,7 @@ export function loadWasmKernels(
     if (depth === 0 || top + bytes > limit) return null;
     ensure(top + bytes);
     if (zeroed) ex.zero(top, bytes);
+    else if (verify) poison(top, top + bytes);
     const arr = new Float32Array(buffer, top, n);
     top += bytes;
     return arr;
@@ -293,6 +374,7 @@ export function loadWasmKernels(
       return fn();
     } finally {
       depth--;
+      if (verify) poison(mark, top);
       top = mark;
     }
   };
@@ -301,6 +383,7 @@ export function loadWasmKernels(
   let sp = BASE;
   const back: [Float32Array, number, number][] = [];
   const begin = () => {
+    if (verify) poison(top, sp);
     sp = top;
     back.length = 0;
   };
@@ -360,6 +443,13 @@ export function loadWasmKernels(
   };
   /** Runs fns[fn] with argsOf(part) for parts 1… on `ready` workers and part 0 here, then waits. */
   const dispatch = (fn: number, ready: number[], argsOf: (part: number) => number[]) => {
+    // (verify) The job's outputs as they are before it runs, for the recheck to start from.
+    const before =
+      verify && ready.length > 0
+        ? outputSpans(fn, ready.length + 1, argsOf, heap.buffer.byteLength).map(([from, to]) =>
+            new Uint8Array(heap.buffer, from, to - from).slice(),
+          )
+        : null;
     ready.forEach((w, i) => {
       const o = w * SLOT;
       const args = argsOf(i + 1);
@@ -392,6 +482,33 @@ export function loadWasmKernels(
         strikes = 0;
       }
     } else strikes = 0;
+    if (before) recheck(fn, ready.length + 1, argsOf, before);
+  };
+
+  /** (verify) Runs the parts of a job just done by the threads again on the caller alone, from its
+   * outputs as they were before (`before`): its parts in order, then last part first, then as one
+   * part (as the caller alone runs it), and throws where any differs from the threads' result. Parts that read what another part writes give a
+   * different result in the two orders, so no timing of the threads (under load a worker often
+   * starts only after the caller's part is done, or ends its own before the caller begins) hides them. */
+  const recheck = (fn: number, parts: number, argsOf: (part: number) => number[], before: Uint8Array[]) => {
+    const spans = outputSpans(fn, parts, argsOf, heap.buffer.byteLength);
+    const view = ([from, to]: [number, number]) => Buffer.from(heap.buffer, from, to - from);
+    const split = spans.map((span) => Buffer.from(view(span)));
+    for (const order of [1, -1, 0]) {
+      for (const [k, span] of spans.entries()) view(span).set(before[k]);
+      if (order === 0) fns[fn](...wholeJob(fn, parts, argsOf));
+      else for (let i = 0; i < parts; i++) fns[fn](...argsOf(order > 0 ? i : parts - 1 - i));
+      for (const [k, span] of spans.entries()) {
+        const solo = view(span);
+        if (solo.equals(split[k])) continue;
+        let i = 0;
+        while (solo.readInt32LE(i) === split[k].readInt32LE(i)) i += 4;
+        throw new Error(
+          `lm kernels (verify): ${FNS[fn]} over ${parts} threads wrote ${split[k].readFloatLE(i)} at byte ${span[0] + i} where the caller alone (${order > 0 ? 'parts in order' : order < 0 ? 'parts last first' : 'as one part'}) writes ${solo.readFloatLE(i)} (args ${argsOf(0).join(',')})`,
+        );
+      }
+    }
+    verified++;
   };
 
   /**
@@ -652,5 +769,6 @@ export function loadWasmKernels(
     scope,
     threads: workers.length,
     startedWorkers: () => workers.filter((_, w) => Atomics.load(ctrl, w * SLOT + READY) === 1).length,
+    verifiedJobs: () => verified,
   };
 }
