@@ -1,7 +1,7 @@
 // The WASM SIMD kernels (threaded) agree with the pure TypeScript reference, for every layout,
 // shapes that are not multiples of the register tile, accumulate on and off, and pinned operands.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -360,6 +360,48 @@ describe('matmul kernels', () => {
       });
       expect(kept.every((v) => v === 1)).toBe(true);
     });
+  });
+
+  it('trace mode (BREAKFIX_KERNEL_TRACE=FILE) writes one line per job; two runs part at the first job that differs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kernel-trace-'));
+    const [M, K, N] = [64, 48, 1100];
+    const a0 = rand(M * K);
+    const b0 = rand(K * N);
+    const run = async (file: string, change: boolean) => {
+      const k = loadWasmKernels(1, { backoff: false, trace: file })!;
+      for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      k.scope(() => {
+        const c = k.alloc(M * N)!;
+        k.matmulNN(a0, b0, c, M, K, N);
+        const h = k.alloc(M * N)!;
+        const th = k.alloc(M * N)!;
+        if (change) c[5 * N + 7] += 1; // a different input to the second job only
+        k.geluRows(c, h, th, M * N);
+        k.scaleInto(h, k.alloc(M * N)!, M * N, 0.5, false);
+      });
+      k.flushTrace();
+      return readFileSync(file, 'utf8').trimEnd().split('\n');
+    };
+    try {
+      const first = await run(join(dir, 'a.trace'), false);
+      const again = await run(join(dir, 'b.trace'), false);
+      const changed = await run(join(dir, 'c.trace'), true);
+      // (the product is split over the two threads; the element-wise jobs are too small to split)
+      expect(first.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+        '0 mm 2',
+        '1 geluRows 1',
+        '2 scaleInto 1',
+      ]);
+      expect(first.every((l) => /^\d+ \w+ \d+ [0-9a-f]{32}$/.test(l))).toBe(true);
+      expect(again).toEqual(first);
+      // the product is the same; the GELU that read the changed value and what follows are not
+      expect(changed[0]).toBe(first[0]);
+      expect(changed[1]).not.toBe(first[1]);
+      expect(changed[2]).not.toBe(first[2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('arena arrays live in kernel memory until their scope ends', () => {

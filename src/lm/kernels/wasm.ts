@@ -7,7 +7,8 @@
 // Operands that already live in the module's memory (tensors allocated from the arena, see
 // `alloc`/`scope`, or weights pinned for generation) are used in place; any other operand is copied
 // into scratch space above everything allocated, and outputs are copied back.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -100,6 +101,8 @@ export interface WasmKernels {
   startedWorkers(): number;
   /** Jobs split over workers that `verify` recomputed on the caller alone (0 unless verifying). */
   verifiedJobs(): number;
+  /** Appends the trace lines not yet written (`trace`; also done every 4,096 jobs and at exit). */
+  flushTrace(): void;
 }
 
 export interface KernelOptions {
@@ -113,6 +116,11 @@ export interface KernelOptions {
    * memory nothing wrote in this scope turns the result into NaN. Training runs 2–3× slower; a
    * correct run's results do not change. */
   verify?: boolean;
+  /** Debug (default: BREAKFIX_KERNEL_TRACE=FILE). Appends to FILE one line per job that runs through
+   * the dispatcher, split or not — `n kernel parts md5-of-its-outputs` — at the cost of one hash of
+   * each output: two runs that should be identical diverge at the first line that differs, which
+   * names the job (its kernel, and by its number where in the run it came). */
+  trace?: string;
 }
 
 // Node's WebAssembly global, typed just as far as this loader uses it (lib ES2023 has no typings).
@@ -210,8 +218,8 @@ for (;;) {
 }
 `;
 
-/** (verify) The bytes a job writes, as one [from, to) span per output (its parts together); not
- * attention's scratch, which each pair writes before it reads it. */
+/** (verify, trace) The bytes a job writes, as one [from, to) span per output (its parts together);
+ * not attention's scratch, which each pair writes before it reads it. */
 function outputSpans(
   fn: number,
   parts: number,
@@ -286,7 +294,11 @@ const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 export function loadWasmKernels(
   threads = defaultThreads(),
-  { backoff = true, verify = process.env.BREAKFIX_KERNEL_VERIFY === '1' }: KernelOptions = {},
+  {
+    backoff = true,
+    verify = process.env.BREAKFIX_KERNEL_VERIFY === '1',
+    trace = process.env.BREAKFIX_KERNEL_TRACE || undefined,
+  }: KernelOptions = {},
 ): WasmKernels | null {
   let module: object;
   let memory: WasmMemory;
@@ -441,8 +453,27 @@ export function loadWasmKernels(
     });
     return failed;
   };
+  // (trace) Lines not yet appended to the trace file: written in batches, and at exit.
+  let traced = 0;
+  const traceLines: string[] = [];
+  const flushTrace = () => {
+    if (trace && traceLines.length) appendFileSync(trace, traceLines.splice(0).join(''));
+  };
+  if (trace) process.on('exit', flushTrace);
+  const traceJob = (fn: number, parts: number, argsOf: (part: number) => number[]) => {
+    const hash = createHash('md5');
+    for (const [from, to] of outputSpans(fn, parts, argsOf, heap.buffer.byteLength))
+      hash.update(new Uint8Array(heap.buffer, from, to - from));
+    traceLines.push(`${traced++} ${FNS[fn]} ${parts} ${hash.digest('hex')}\n`);
+    if (traceLines.length >= 4096) flushTrace();
+  };
+
   /** Runs fns[fn] with argsOf(part) for parts 1… on `ready` workers and part 0 here, then waits. */
   const dispatch = (fn: number, ready: number[], argsOf: (part: number) => number[]) => {
+    run(fn, ready, argsOf);
+    if (trace) traceJob(fn, ready.length + 1, argsOf);
+  };
+  const run = (fn: number, ready: number[], argsOf: (part: number) => number[]) => {
     // (verify) The job's outputs as they are before it runs, for the recheck to start from.
     const before =
       verify && ready.length > 0
@@ -770,5 +801,6 @@ export function loadWasmKernels(
     threads: workers.length,
     startedWorkers: () => workers.filter((_, w) => Atomics.load(ctrl, w * SLOT + READY) === 1).length,
     verifiedJobs: () => verified,
+    flushTrace,
   };
 }
