@@ -117,9 +117,10 @@ export interface KernelOptions {
    * correct run's results do not change. */
   verify?: boolean;
   /** Debug (default: BREAKFIX_KERNEL_TRACE=FILE). Appends to FILE one line per job that runs through
-   * the dispatcher, split or not — `n kernel parts md5-of-its-outputs` — at the cost of one hash of
-   * each output: two runs that should be identical diverge at the first line that differs, which
-   * names the job (its kernel, and by its number where in the run it came). */
+   * the dispatcher, split or not — `n kernel parts md5-of-its-outputs sum-of-its-outputs args` — at
+   * the cost of a pass over each output: two runs that should be identical diverge at the first line
+   * whose md5 differs, which names the job (its kernel, its arguments, and by its number where in the
+   * run it came); the sums say by how much. */
   trace?: string;
 }
 
@@ -462,9 +463,15 @@ export function loadWasmKernels(
   if (trace) process.on('exit', flushTrace);
   const traceJob = (fn: number, parts: number, argsOf: (part: number) => number[]) => {
     const hash = createHash('md5');
-    for (const [from, to] of outputSpans(fn, parts, argsOf, heap.buffer.byteLength))
+    // The sum says how far a differing output is off: by a rounding, or by garbage.
+    let sum = 0;
+    for (const [from, to] of outputSpans(fn, parts, argsOf, heap.buffer.byteLength)) {
       hash.update(new Uint8Array(heap.buffer, from, to - from));
-    traceLines.push(`${traced++} ${FNS[fn]} ${parts} ${hash.digest('hex')}\n`);
+      for (let i = from >> 2; i < to >> 2; i++) sum += heap[i];
+    }
+    traceLines.push(
+      `${traced++} ${FNS[fn]} ${parts} ${hash.digest('hex')} ${sum.toPrecision(9)} ${argsOf(0).join(',')}\n`,
+    );
     if (traceLines.length >= 4096) flushTrace();
   };
 
