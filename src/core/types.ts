@@ -44,6 +44,9 @@ export interface ChatOptions {
 export interface Target {
   readonly id: string;
   chat(messages: Message[], options?: ChatOptions): Promise<Reply>;
+  /** Loads what requests need and is loaded on demand (a provider's SDK), so that a request's
+   * deadline counts the request and not the loading; never rejects (chat reports a load failure). */
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -49,6 +49,11 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
     }));
   return {
     id,
+    ready: () =>
+      client().then(
+        () => undefined,
+        () => undefined,
+      ),
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
       const started = performance.now();
       const thinking = cfg.thinkingTokens;

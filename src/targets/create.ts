@@ -173,6 +173,7 @@ function createEmbedded(cfg: EmbeddedTargetConfig, ctx: TargetContext): Target {
 function withSafeReplies(inner: Target): Target {
   return {
     id: inner.id,
+    ready: inner.ready?.bind(inner),
     async chat(messages: Message[], opts?: ChatOptions): Promise<Reply> {
       let reply: Reply;
       try {

@@ -119,6 +119,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
 
   return {
     id,
+    ready: async () => {
+      if (cfg.stream) await streamingClient().catch(() => undefined);
+    },
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
       const started = performance.now();
       const body = {

@@ -9,6 +9,10 @@ export function withTimeout(target: Target, timeoutMs: number): Target {
       const controller = new AbortController();
       const outer = options?.signal;
       if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');
+      // The deadline starts once the SDK is loaded: on a busy machine loading it took 3-4 s, and every
+      // first request of a run that waited on it timed out under a short timeoutMs.
+      await target.ready?.();
+      if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');
       const onOuterAbort = () => controller.abort(outer?.reason);
       outer?.addEventListener('abort', onOuterAbort, { once: true });
       let timedOut = false;

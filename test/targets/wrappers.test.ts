@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig, parseConfig } from '../../src/config/index.js';
 import { InputError, type Message, type Reply, type Target, TargetError } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -169,6 +169,33 @@ describe('withTimeout', () => {
     };
     await expect(withTimeout(listening, 20).chat(hi)).rejects.toMatchObject({ kind: 'timeout' });
     expect(seen?.aborted).toBe(true);
+  });
+
+  it('starts the deadline once the target is ready: loading its SDK is not the request', async () => {
+    // As the Anthropic target: chat waits for the SDK it loads on demand, which ready() loads too.
+    // Under load that import took 3-4 s and the first requests of a run timed out at a 2 s timeoutMs.
+    let loaded!: () => void;
+    const sdk = new Promise<void>((resolve) => (loaded = resolve));
+    const lazy: Target = {
+      id: 'lazy',
+      ready: () => sdk,
+      chat: async () => {
+        await sdk;
+        return reply('ok');
+      },
+    };
+    vi.useFakeTimers();
+    try {
+      const answer = withTimeout(lazy, 100)
+        .chat(hi)
+        .catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(1_000);
+      loaded();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await answer).toMatchObject({ text: 'ok' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
