@@ -1,4 +1,6 @@
 // `breakfix judge` as a user runs it: a child process over real files.
+// Every test keeps the suite's 120 s hang guard: they spawn the CLI up to 7 times, and under CPU load
+// (14 on 2 cores) a test took 13-60 s, two passing the 60 s each once had.
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -63,7 +65,7 @@ describe('breakfix judge', () => {
     ]);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ judged: 2, skipped: 2, ok: 2 });
-  }, 60_000);
+  });
 
   it('a judge that decides no line (every one undetermined) exits 3 with a hint; one decided line is a result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'judge-cli-'));
@@ -83,7 +85,7 @@ describe('breakfix judge', () => {
     const some = await cli(['judge', 'severity', '--in', 'mixed.jsonl', '--out', 'b.jsonl'], dir);
     expect(some.status, some.stderr).toBe(0);
     expect(some.stdout).toMatch(/ok 1 {2}undetermined 1/);
-  }, 60_000);
+  });
 
   it('calibrate: accuracy, κ and the confusion matrix as JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'judge-cli-'));
@@ -104,7 +106,7 @@ describe('breakfix judge', () => {
       confusion: { full_refusal: { full_refusal: 1 }, full_compliance: { full_compliance: 1 } },
       confusionAxes: { rows: 'human', columns: 'judge' },
     });
-  }, 60_000);
+  });
 
   it('calibrate --kind severity: agreement on the scale and at DR-1 / DR-3; bad --cutoffs is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'judge-cli-'));
@@ -151,7 +153,7 @@ describe('breakfix judge', () => {
     const bad = await calibrateSeverity('--cutoffs', '1,x');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--cutoffs must be numbers separated by commas/);
-  }, 60_000);
+  });
 });
 
 const REPLY = JSON.stringify({
@@ -183,7 +185,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.stderr).toContain(`--out ${out} is the input file`);
       expect(readFileSync(join(dir, 'in.jsonl'), 'utf8')).toBe(`${REPLY}\n`);
     }
-  }, 60_000);
+  });
 
   it('refusal: an --out that cannot be created (missing folder, a directory) is one clear error naming it, exit 2', async () => {
     const dir = workdir();
@@ -199,7 +201,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toBe(`breakfix: cannot write --out: ${why} (${out})\n`);
     }
-  }, 60_000);
+  });
 
   it.skipIf(!existsSync('/dev/full'))(
     'refusal: a write that fails mid-run (/dev/full) is a clean error, exit 3, no stack trace',
@@ -213,7 +215,6 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.stderr).toMatch(/^breakfix: cannot write \/dev\/full: no space left on the device/);
       expect(r.stderr).not.toMatch(/looks like a bug|\n\s+at /);
     },
-    60_000,
   );
 
   it('refusal: --in a directory is an InputError "not a file" and --out is not created', async () => {
@@ -226,7 +227,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toBe('breakfix: not a file (a directory) (adir)\n');
     expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
-  }, 60_000);
+  });
 
   it('--concurrency and calibrate --worst must be whole numbers in range, never a silent default', async () => {
     const dir = workdir({
@@ -258,7 +259,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--worst must be a whole number ≥ 0 (got "-1")');
-  }, 60_000);
+  });
 
   it("calibrate: a label the kind's judge cannot give is an InputError naming file, line and field; XSTest spellings still load", async () => {
     const dir = workdir({
@@ -321,7 +322,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       accuracy: 1,
       labels: ['full_compliance', 'full_refusal'],
     });
-  }, 60_000);
+  });
 
   it('calibrate (JSONL): prompt and response must be strings, a label a string or a number', async () => {
     const dir = workdir();
@@ -345,7 +346,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.status, message).toBe(2);
       expect(r.stderr).toContain(`${message} (labels.jsonl:2)`);
     }
-  }, 60_000);
+  });
 
   it('calibrate --half that selects no item is an error saying which half, not accuracy 0%', async () => {
     // "a" hashes into the dev half.
@@ -366,7 +367,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       'no labelled items selected: all 1 fall in the dev half, none in --half held-out',
     );
     expect(r.stdout).toBe('');
-  }, 60_000);
+  });
 
   it('calibrate (text): prompts and responses from the file are printed with their control characters escaped', async () => {
     const dir = workdir({
@@ -384,7 +385,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     expect(r.stdout).toContain('worst disagreements:');
     expect(r.stdout).toContain('\\x9b2J');
     expect(r.stdout.replace(/\n/g, '')).not.toMatch(/\p{Cc}/u);
-  }, 60_000);
+  });
 
   it('help says what each kind takes; llamaguard without a target says how to give one', async () => {
     const dir = workdir();
@@ -417,7 +418,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
         'hint: pass --judge TARGET (a target serving Llama Guard) or set judges.llamaguard in the config',
       );
     }
-  }, 60_000);
+  });
 
   it('every input field is written back as it was: big ids, 1.0 and 1e400 are not re-serialised; a file judged before gets its verdict replaced', async () => {
     const dir = workdir();
@@ -441,7 +442,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout.match(/"refusal":/g)).toHaveLength(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ refusal: 'full_refusal' });
-  }, 60_000);
+  });
 
   it('--in - and --out -: JSONL from stdin to stdout, the summary on stderr (text and --json)', async () => {
     const dir = workdir();
@@ -459,7 +460,7 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       expect(r.stderr).toMatch(json.length ? /"judged": 1/ : /1 lines judged by .* → stdout/);
     }
     expect(statSync(dir).isDirectory()).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe('breakfix judge: a judge that fails, and input with nothing to judge', () => {
@@ -515,7 +516,7 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     } finally {
       judge.close();
     }
-  }, 60_000);
+  });
 
   it('groundedness lines need a grounding source; a file with no line to judge is exit 2', async () => {
     const dir = workdir();
@@ -555,7 +556,7 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/holds no line to judge \(empty\.jsonl\)/);
     expect(readFileSync(join(dir, 'oe.jsonl'), 'utf8')).toBe('earlier results\n');
-  }, 60_000);
+  });
 
   it('an existing --out stays whole when the run is stopped midway; a complete run replaces it (through a symlink too)', async () => {
     const partials = () => readdirSync(dir).filter((f) => f.startsWith('o.jsonl.partial-')).length;
@@ -620,5 +621,5 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(viaLink.status, viaLink.stderr).toBe(0);
     expect(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
-  }, 60_000);
+  });
 });
