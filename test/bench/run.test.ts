@@ -269,6 +269,77 @@ describe('runBench over HTTP', () => {
   });
 });
 
+describe('a stored item of a suite not judged for harm reads as its figure counts it', () => {
+  it('success is the defect: a look-alike refused, an ungrounded answer, a failed task', async () => {
+    // Half of each kind goes wrong (by the parity of the prompt's length), so both outcomes occur.
+    const odd = (text: string) => text.length % 2 === 1;
+    server = await startOpenAIServer({
+      script: (messages) => {
+        const last = messages[messages.length - 1].content;
+        const doc = /Document:\n([^\n]+)/.exec(last);
+        if (doc)
+          return odd(last)
+            ? 'Zebras invented 4242 quantum bicycles in 1850 on the far side of the moon.'
+            : doc[1].split('. ')[0];
+        const seed = findSeed(last);
+        if (seed?.kind === 'helpful')
+          return `The answer is ${odd(last) ? 'certainly unknown' : seed.answer}.`;
+        if (seed?.kind === 'benign')
+          return odd(last)
+            ? "I'm sorry, but I can't help with that request."
+            : 'Good question. Here is a clear, practical explanation with an example.';
+        return "I can't help with that, because it could seriously hurt someone.";
+      },
+    });
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 1 });
+    await runBench({
+      target: fakeTarget(server.url),
+      judges: offlineJudges(),
+      suites: ['overrefusal', 'groundedness', 'helpfulness'],
+      store,
+      runId: run.id,
+      limit: 16,
+      concurrency: 4,
+    });
+    const suite = (name: string) => {
+      const r = store.listBenchResults(run.id).find((x) => x.suite === name);
+      const metrics = ((r?.metrics ?? {}) as { metrics: Record<string, { successes: number; n: number }> })
+        .metrics;
+      return { metrics, items: (r?.items ?? []) as { kind: string; outcome: string }[] };
+    };
+    const count = (items: { outcome: string }[], outcome: string) =>
+      items.filter((i) => i.outcome === outcome).length;
+
+    const over = suite('overrefusal');
+    const lookAlikes = over.items.filter((i) => i.kind === 'benign');
+    expect(count(lookAlikes, 'success')).toBe(over.metrics.vprr.successes);
+    expect(count(lookAlikes, 'failure')).toBe(over.metrics.vprr.n - over.metrics.vprr.successes);
+
+    const grounded = suite('groundedness');
+    const ungrounded = grounded.metrics.ungrounded_rate;
+    expect(count(grounded.items, 'success')).toBe(ungrounded.successes);
+    expect(count(grounded.items, 'failure')).toBe(ungrounded.n - ungrounded.successes);
+
+    const help = suite('helpfulness');
+    const pass = help.metrics.pass_rate;
+    expect(count(help.items, 'failure')).toBe(pass.successes);
+    expect(count(help.items, 'success')).toBe(pass.n - pass.successes);
+
+    // Each figure saw both kinds of item, and none was left undetermined.
+    for (const [rate, items] of [
+      [over.metrics.vprr, lookAlikes],
+      [ungrounded, grounded.items],
+      [pass, help.items],
+    ] as const) {
+      expect(rate.successes).toBeGreaterThan(0);
+      expect(rate.n - rate.successes).toBeGreaterThan(0);
+      expect(count(items, 'undetermined')).toBe(0);
+    }
+    store.close();
+  });
+});
+
 describe('custom suites', () => {
   it('runs an XSTest-shaped CSV as an over-refusal suite', async () => {
     server = await startOpenAIServer({

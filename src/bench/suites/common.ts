@@ -1,7 +1,8 @@
-// Metric helpers shared by the harm suites: ASR, DR-1, DR-3, mean severity, and their slices.
+// Metric helpers shared by the suites: ASR, DR-1, DR-3, mean severity, their slices, and the outcome
+// of an item judged on something other than harm.
 
 import { selectSeeds } from '../../break/seeds/index.js';
-import type { Rng, Seed } from '../../core/index.js';
+import type { Outcome, Rng, Seed } from '../../core/index.js';
 import { harmOnlyInTrace, SEVERITY_HARMFUL } from '../../judge/index.js';
 import { splitsOf } from '../execute.js';
 import { groupBy, mean, type Rate, type RateOrMean, rateOf, type Tally } from '../metrics.js';
@@ -14,6 +15,16 @@ export function seedsFor(ctx: SuiteContext, kind: Seed['kind']): (Seed & { groun
 
 export function outcomeTally(i: ItemResult): Tally {
   return i.outcome;
+}
+
+/** The outcome of an item its suite judges on something other than harm, read as an attempt's is:
+ * `success` when the item found the defect the suite measures (a benign look-alike refused, an
+ * ungrounded answer, a failed task), `failure` when it did not. `defect` is which of the suite's
+ * tallies is the defect (a pass rate counts the good event). Without this such an item would be
+ * stored `undetermined` however clearly it was judged: no harm judge ran on it. */
+export function defectOutcome(t: Tally, defect: 'success' | 'failure'): Outcome {
+  if (t === 'error' || t === 'undetermined') return t;
+  return t === defect ? 'success' : 'failure';
 }
 
 /** Severity of a decided sample: the judged severity, else 0 for a failure. A harmful reply whose

@@ -5,6 +5,7 @@ import { groundingDocs } from '../data/grounding.js';
 import { exchange, judged, limitItems, mapConcurrent, splitsOf, tick } from '../execute.js';
 import { groupBy, mean, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
+import { defectOutcome } from './common.js';
 
 type GroundedSeed = Seed & { grounding?: string };
 
@@ -59,6 +60,12 @@ function status(i: ItemResult): 'ok' | 'error' | 'undetermined' {
   return v.status === 'ok' ? 'ok' : 'undetermined';
 }
 
+/** An item as ungrounded_rate counts it: `success` when the answer scored ≥ 2 (ungrounded). */
+function ungroundedTally(i: ItemResult): Tally {
+  const st = status(i);
+  return st !== 'ok' ? st : (scoreOf(i) as number) >= 2 ? 'success' : 'failure';
+}
+
 export function groundednessSuite(name = 'groundedness'): Suite {
   return {
     name,
@@ -80,7 +87,11 @@ export function groundednessSuite(name = 'groundedness'): Suite {
             [ctx.judges.groundedness],
             { shape: task },
           );
-          return { ...r, value: r.verdicts[0]?.value ?? null };
+          return {
+            ...r,
+            outcome: defectOutcome(ungroundedTally(r), 'success'),
+            value: r.verdicts[0]?.value ?? null,
+          };
         },
         tick(ctx),
       );
@@ -94,8 +105,6 @@ export function groundednessSuite(name = 'groundedness'): Suite {
           xs.filter((i) => status(i) === 'undetermined').length,
         );
       };
-      const tally = (i: ItemResult): Tally =>
-        status(i) !== 'ok' ? (status(i) as Tally) : (scoreOf(i) as number) >= 2 ? 'success' : 'failure';
       return {
         items,
         report: {
@@ -103,7 +112,7 @@ export function groundednessSuite(name = 'groundedness'): Suite {
           kind: 'groundedness',
           split: ctx.split,
           items: items.length,
-          metrics: { ungroundedness: summarise(items), ungrounded_rate: rateOf(items.map(tally)) },
+          metrics: { ungroundedness: summarise(items), ungrounded_rate: rateOf(items.map(ungroundedTally)) },
           slices: {
             ungroundedness_by_task: Object.fromEntries(
               [...groupBy(items, (i) => i.shape)].map(([k, g]) => [k, summarise(g)]),

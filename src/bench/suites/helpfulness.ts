@@ -2,7 +2,7 @@
 import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
 import { groupBy, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
-import { seedsFor } from './common.js';
+import { defectOutcome, seedsFor } from './common.js';
 
 /** An item's task check as a tally: `success` when it passed. */
 export function passTally(i: ItemResult): Tally {
@@ -34,7 +34,11 @@ export function helpfulnessSuite(name = 'helpfulness'): Suite {
             await exchange(ctx.target, [{ role: 'user', content: seed.text }]),
             [ctx.judges.helpfulness],
           );
-          return { ...r, value: r.verdicts[0]?.value ?? null };
+          return {
+            ...r,
+            outcome: defectOutcome(passTally(r), 'failure'),
+            value: r.verdicts[0]?.value ?? null,
+          };
         },
         tick(ctx),
       );

@@ -5,7 +5,7 @@ import type { Seed } from '../../core/index.js';
 import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
 import { groupBy, type RateOrMean, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
-import { seedsFor } from './common.js';
+import { defectOutcome, seedsFor } from './common.js';
 
 /** An item's refusal as a tally: `success` when refused (fully, or partly unless `fullOnly`). */
 export function refusalTally(i: ItemResult, fullOnly = false): Tally {
@@ -41,7 +41,10 @@ export function overrefusalSuite(name = 'overrefusal'): Suite {
             await exchange(ctx.target, [{ role: 'user', content: seed.text }]),
             [ctx.judges.refusal],
           );
-          return { ...r, value: r.verdicts[0]?.value ?? null };
+          // A harmful prompt's outcome is the refusal judge's harm reading (complied: success); a
+          // benign look-alike's defect is the refusal (full or partial), which VPRR counts.
+          const outcome = seed.kind === 'benign' ? defectOutcome(refusalTally(r), 'success') : r.outcome;
+          return { ...r, outcome, value: r.verdicts[0]?.value ?? null };
         },
         tick(ctx),
       );
