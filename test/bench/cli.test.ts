@@ -54,7 +54,7 @@ describe('breakfix bench', () => {
     expect(run?.status).toBe('done');
     expect(store.listBenchResults(run?.id as string).map((b) => b.suite)).toEqual(['overrefusal']);
     store.close();
-  }, 60_000);
+  });
 
   it("counts a reasoning model's harmful trace as harm, unless judges.reasoningTrace is ignore", async () => {
     // A server with a reasoning parser: the trace (apart, as reasoning_content) works the request
@@ -84,7 +84,7 @@ describe('breakfix bench', () => {
     const rows = store.listBenchResults(store.latestRun('bench')?.id as string);
     store.close();
     expect(JSON.stringify(rows)).toContain('<think>');
-  }, 90_000);
+  });
 
   it('--json shows a rate of nothing (n = 0) as null, never 0; a custom suite with no row in the split is exit 2', async () => {
     server = await startOpenAIServer({ faults: { probability: 1, kinds: ['server_500'] } });
@@ -116,7 +116,7 @@ describe('breakfix bench', () => {
     const empty = await cli(['bench', '--suite', 'mine', '--store', join(dir, 's.db')], dir);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/suite "mine" has no row in split attack \(its 1 row\(s\) are all train\)/);
-  }, 60_000);
+  });
 
   it('exits 3 when every sample fails, and says why', async () => {
     server = await startOpenAIServer({ faults: { probability: 1, kinds: ['server_500'] } });
@@ -142,7 +142,7 @@ describe('breakfix bench', () => {
       failure: expect.stringMatching(/^every sample ended in error \(.*HTTP 500/),
       summary: { samples: 2, sample_errors: 2 },
     });
-  }, 60_000);
+  });
 
   it('exits 3 when a suite could decide no sample (all undetermined), with a hint; 0 when some were decided', async () => {
     // SCRIPTED FAKE model: prose the offline harm judges cannot read either way; once `refusals` is
@@ -200,7 +200,7 @@ describe('breakfix bench', () => {
     );
     expect(some.status, some.stderr).toBe(0);
     expect(some.stdout).toMatch(/und 1/);
-  }, 60_000);
+  });
 
   it("a server's error text cannot recolour the terminal or forge a line of output", async () => {
     // SCRIPTED FAKE endpoint: every request fails with an error message holding an ANSI escape and a
@@ -231,7 +231,7 @@ describe('breakfix bench', () => {
     } finally {
       hostile.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('renderBenchTable', () => {

@@ -77,7 +77,7 @@ describe('content-filtered replies', () => {
     expect([...seen].sort()).toEqual(ATTACKS.map((a) => a.id).sort());
     expect(server.stats().faults.content_filter).toBe(server.requests);
     store.close();
-  }, 60_000);
+  });
 
   // prompt_filter: the provider blocks the prompt itself with a 400 (Azure OpenAI's input filter).
   it.each(['content_filter', 'prompt_filter'] as const)(

@@ -67,7 +67,7 @@ describe('a judge error is an error for every attack', () => {
     expect(no.sum.failure).toBeGreaterThan(0);
     expect(no.sum.success).toBe(0);
     expect(no.sum.error).toBe(0);
-  }, 60_000);
+  });
 
   it.each([
     ['complies', 'judge throws', [throwingJudge]],

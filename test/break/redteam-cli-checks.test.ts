@@ -53,7 +53,7 @@ describe('breakfix redteam: --categories and --languages', () => {
     expect(fromConfig.stderr).toMatch(/"nosuch" in the config's redteam\.categories/);
     expect(server.requests).toBe(0);
     expect(existsSync(join(dir, 's.db'))).toBe(false);
-  }, 60_000);
+  });
 
   it('a filter combination that matches no seed exits 2; --list names the seed files’ categories and languages', async () => {
     const { server } = await refuser();
@@ -87,7 +87,7 @@ describe('breakfix redteam: --categories and --languages', () => {
     expect(plain.stdout).toMatch(/^ {2}pets +category of a seeds file \(1 seed\)$/m);
     expect(plain.stdout).toMatch(/^languages \(4\)$/m);
     expect(plain.stdout).toMatch(/^ {2}de +1 seed$/m);
-  }, 60_000);
+  });
 });
 
 describe('breakfix redteam: outside text on the terminal', () => {
@@ -120,7 +120,7 @@ describe('breakfix redteam: outside text on the terminal', () => {
       expect(line).not.toMatch(CONTROL);
       expect(line).not.toMatch(/^breakfix: done/);
     }
-  }, 60_000);
+  });
 });
 
 describe('breakfix redteam: the run', () => {
@@ -152,7 +152,7 @@ describe('breakfix redteam: the run', () => {
     expect(store.getRun('rt1')?.status).toBe('done');
     expect(store.getRun('rt1')?.summary).toMatchObject({ attempts: 5, resumed: 3 });
     store.close();
-  }, 60_000);
+  });
 
   it('a run that breaks off is marked failed with the error', async () => {
     const { target } = await refuser();
@@ -176,7 +176,7 @@ describe('breakfix redteam: the run', () => {
     expect(store.getRun('broken')?.status).toBe('failed');
     expect(store.getRun('broken')?.summary).toEqual({ error: 'disk full' });
     store.close();
-  }, 60_000);
+  });
 
   it('--run-id of another kind of run, or of a red-team run with another target or persona, exits 2 and writes nothing', async () => {
     const a = await refuser();
@@ -229,7 +229,7 @@ describe('breakfix redteam: the run', () => {
     );
     expect(resumed.status).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 3, resumed: 2, ran: 1 });
-  }, 90_000);
+  });
 });
 
 describe('breakfix redteam: a plan with nothing in it', () => {
@@ -257,7 +257,7 @@ describe('breakfix redteam: a plan with nothing in it', () => {
     expect(server.requests).toBe(0);
     // Said before the store is opened: no empty database is left behind.
     expect(existsSync(join(dir, 's.db'))).toBe(false);
-  }, 60_000);
+  });
 });
 
 /** A target that refuses, a SCRIPTED FAKE attacker that proposes one rephrasing, and a config naming
@@ -307,7 +307,7 @@ describe('breakfix redteam: attacks that need an attacker model', () => {
     expect(sum.failure).toBe(1);
     expect(attacker.server.requests).toBeGreaterThan(0);
     expect(server.requests).toBe(9); // 3 streams × 3 iterations against a target that refuses
-  }, 60_000);
+  });
 
   it('redteam.attacks.pair sets PAIR’s size: 2 streams × 2 iterations make 4 target calls', async () => {
     const { server, dir, config, pair } = await pairSetup(
@@ -341,7 +341,7 @@ describe('breakfix redteam: a jailbreak rater that fails on every call', () => {
     expect(t.stdout).toMatch(
       /jailbreak rater: 9 of 9 ratings failed \(first: error: .*check judges\.jailbreak/,
     );
-  }, 90_000);
+  });
 });
 
 describe('breakfix redteam: a budget spent before any attempt finished', () => {
@@ -377,7 +377,7 @@ describe('breakfix redteam: a budget spent before any attempt finished', () => {
     const resumed = openStore(join(dir, 's.db'));
     expect(resumed.countAttempts({ runId: 'cut' })).toBe(1);
     resumed.close();
-  }, 60_000);
+  });
 });
 
 describe('breakfix redteam: resuming on other data', () => {
@@ -421,7 +421,7 @@ describe('breakfix redteam: resuming on other data', () => {
     expect(edited.status).toBe(2);
     expect(edited.stderr).toMatch(/run rt started on other seeds .*; use a new --run-id/);
     expect(a.server.requests).toBe(calls);
-  }, 90_000);
+  });
 });
 
 describe('breakfix redteam: resuming on another checkpoint', () => {
@@ -476,7 +476,7 @@ describe('breakfix redteam: budget options', () => {
     const decimal = await runCli([...base, '--seconds', '30.5', '--budget', '2', '--json'], dir);
     expect(decimal.status).toBe(0);
     expect(JSON.parse(decimal.stdout).attempts).toBe(2);
-  }, 60_000);
+  });
 
   it('a run where no attempt could be decided is not "nothing broke": exit 3 with a hint', async () => {
     // SCRIPTED FAKE real-world model: plain prose, neither a refusal nor the embedded world's shape,
@@ -508,5 +508,5 @@ describe('breakfix redteam: budget options', () => {
         )
       ).status,
     ).toBe(0);
-  }, 60_000);
+  });
 });

@@ -190,7 +190,7 @@ describe('translate attack: config', () => {
     const r = await runCli(['config', 'check'], cwd);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/redteam\.translateTo: needs an attacker model/);
-  }, 60_000);
+  });
 });
 
 describe('translate attack: running', () => {
@@ -250,7 +250,7 @@ describe('translate attack: running', () => {
       /translateTo zu \(not zu,gd\)/,
     );
     expect(resumeConflict(run, opts)).toBeUndefined();
-  }, 60_000);
+  });
 
   const ctx = (over: Partial<AttackContext>): AttackContext => ({
     target: over.target as AttackContext['target'],
@@ -309,7 +309,7 @@ describe('translate attack: running', () => {
     expect(atk.server.requests).toBe(seeds.length * 2 * 2);
     expect(sum.attackerCalls).toBe(atk.server.requests);
     expect(renderRedteam(sum)).toContain(`· ${atk.server.requests} attacker calls ·`);
-  }, 60_000);
+  });
 
   it('a spent budget asks the attacker for no translation (the attempt is left for a resume)', async () => {
     const { server, target } = await fakeTarget();
@@ -360,7 +360,7 @@ describe('translate attack: running', () => {
       ctx({ target, techniques: item?.techniques ?? [], options: item?.options }),
     );
     expect(none.outcome).toBe('error');
-  }, 60_000);
+  });
 });
 
 describe('translate attack: --translate-to', () => {
@@ -458,7 +458,7 @@ describe('translate attack: --translate-to', () => {
     expect(sum.unavailable.map((u: { reason: string }) => u.reason).join(' ')).toMatch(
       /translateTo \(zu\) is not planned: the techniques named \(search\) leave out translate .*name translate beside them/,
     );
-  }, 60_000);
+  });
 
   it('a tag that is none, or no attacker, exits 2 with the config’s message, naming the option', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'translate-to-'));
@@ -474,5 +474,5 @@ describe('translate attack: --translate-to', () => {
     );
     const help = await runCli(['redteam', '--help'], cwd);
     expect(help.stdout).toMatch(/--translate-to <langs>/);
-  }, 60_000);
+  });
 });

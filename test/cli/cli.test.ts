@@ -318,7 +318,7 @@ describe('breakfix CLI', () => {
     const check = await runCli(['config', 'check'], { cwd: d, env });
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/BF_TEST_NEVER_SET_KEY is not set/);
-  }, 90_000);
+  });
 
   it('config check names a red-team category, language or technique that no seed or template has, as the cycle would', async () => {
     const d = mkdtempSync(join(tmpdir(), 'bf-check-'));

@@ -145,7 +145,7 @@ describe('a refused key or spent quota halts the run', () => {
     expect(halted.stderr).toMatch(/hint: then resume: breakfix redteam --run-id run_wait/);
     expect(server.requests).toBe(3);
     expect(attemptsOf(db, 'run_wait').attempts.map((a) => a.outcome)).toEqual(['failure', 'failure']);
-  }, 60_000);
+  });
 
   it('bench: stops at the 401 and marks the run failed instead of measuring nothing', async () => {
     const server = await refusesAt(3, 'auth');
@@ -166,7 +166,7 @@ describe('a refused key or spent quota halts the run', () => {
     expect(run?.status).toBe('failed');
     // The suite it stopped in is not stored as a measurement.
     expect(results).toEqual([]);
-  }, 60_000);
+  });
 
   it('redteam --retry-errors: a resume runs the errored attempts again, replacing each in place', async () => {
     // Requests 1 and 3 fail with a 400 (not retried, no halt); every later one behaves.

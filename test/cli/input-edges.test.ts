@@ -125,5 +125,5 @@ describe('commands', () => {
     expect(r.stderr).toMatch(/cannot load the model in .*badck/);
     expect(r.stderr).toMatch(/is this a breakfix checkpoint/);
     expect(r.stderr).not.toMatch(/looks like a bug/);
-  }, 60_000);
+  });
 });

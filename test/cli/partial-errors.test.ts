@@ -76,7 +76,7 @@ describe('runs where some requests failed', () => {
       },
     );
     expectFailsOnErrorRate(report, 0.5);
-  }, 90_000);
+  });
 
   it('bench: within cycle.criteria.errorRate the run exits 0', async () => {
     server = await everyOtherFails();
@@ -87,7 +87,7 @@ describe('runs where some requests failed', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/error \(3 of 6 samples\) 50\.0%/);
-  }, 60_000);
+  });
 
   it('redteam: exits 3 with the count and first error; report fails the run on error_rate', async () => {
     server = await everyOtherFails();
@@ -132,7 +132,7 @@ describe('runs where some requests failed', () => {
       { cwd: dir, env },
     );
     expectFailsOnErrorRate(report, 0.5);
-  }, 90_000);
+  });
 
   it('redteam: every attempt in error exits 3 with a breakfix: line', async () => {
     server = await startOpenAIServer({ faults: { probability: 1, kinds: ['bad_request'] }, log: false });
@@ -143,7 +143,7 @@ describe('runs where some requests failed', () => {
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^breakfix: every attempt ended in error \(.*400/m);
-  }, 60_000);
+  });
 });
 
 describe('bench: a suite undecided because the target failed there', () => {

@@ -173,14 +173,14 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(exported.stderr).toContain(`cannot write in ${dir}`);
       expect(exported.stderr).toContain('hint: pass --out DIR to export elsewhere');
       expect(folderHashes(dir)).toEqual(before);
-    }, 60_000);
+    });
 
     it('a read-only file in a writable folder: no -wal or -shm of this user left beside it (its owner could no longer write)', async () => {
       const { dir, file } = readOnlyStore({ folder: 'writable' });
       const r = await cli(['report', '--store', file, '--format', 'json', '--out', '-']);
       expect(r.code).toBe(0);
       expect(readdirSync(dir)).toEqual(['breakfix.db']);
-    }, 60_000);
+    });
 
     it('a command that writes (curate): exit 2 before it opens the store, nothing left beside it', async () => {
       const { dir, file } = readOnlyStore({ folder: 'writable' });
@@ -191,7 +191,7 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(r.stderr).toContain('the store is read-only for this user');
       expect(r.stderr).toMatch(/hint: run it as a user who can write the store, or copy the store/);
       expect(folderHashes(dir)).toEqual(before);
-    }, 60_000);
+    });
 
     it('a store of an older schema: exit 2 naming the store, why and what to do; left at its version', async () => {
       const { dir, file } = readOnlyStore({ version: migrations.length - 1 });
@@ -202,6 +202,6 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
         `breakfix: the store is read-only here, and its schema (version ${migrations.length - 1}) is older than this breakfix's (${migrations.length}): upgrading it writes to it (${file})\nhint: copy the store (its .db file, and its -wal file when there is one) into a folder you can write, and pass --store with the copy (breakfix upgrades the copy), or run breakfix on it once as a user who can write it\n`,
       );
       expect(folderHashes(dir)).toEqual(before);
-    }, 60_000);
+    });
   },
 );

@@ -121,5 +121,5 @@ describe('breakfix config check on a recursive alias', () => {
       expect(r.stderr).toMatch(/recursive/);
       expect(r.stderr).not.toMatch(/looks like a bug|call stack/);
     }
-  }, 30_000);
+  });
 });

@@ -47,5 +47,5 @@ describe('breakfix cycle: settings checked before the first round', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/report file \(--report\)/);
     expect(existsSync(join(dir, 'bf.db'))).toBe(false);
-  }, 60_000);
+  });
 });

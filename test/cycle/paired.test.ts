@@ -125,7 +125,7 @@ describe('pairedChanges', () => {
     const vprr = (r: typeof r0) => r.summary.vprr ?? Number.NaN;
     expect(vprr(r1) - vprr(r0)).toBeCloseTo((nowRefused - thenRefused) / benignAsked, 12);
     store.close();
-  }, 60_000);
+  });
 
   it('a failed rise or drop says how many items moved and whether that could be chance; a pass says nothing more', () => {
     const base = { vprr: 0, helpfulness: 0.9 };

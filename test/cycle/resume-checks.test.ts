@@ -279,7 +279,7 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
     expect(r.stderr).toContain(`no run nope in ${db}; its latest cycle runs: ${cycle.id} (failed)`);
     expect(r.stderr).toMatch(/hint: `breakfix view` browses every run in the store/);
     expect(r.stderr).not.toContain('without --resume');
-  }, 60_000);
+  });
 
   it('--resume with no unfinished cycle (or no store at all) is bad input (exit 2)', async () => {
     const dir = tempDir();
@@ -293,7 +293,7 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
     const none = await run(['cycle', '--store', join(dir, 'none.db'), '--resume']);
     expect(none.code, none.stderr).toBe(2);
     expect(existsSync(join(dir, 'none.db'))).toBe(false);
-  }, 60_000);
+  });
 
   it('--resume continues the latest unfinished cycle, not the oldest', async () => {
     const dir = tempDir();
@@ -317,7 +317,7 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
     expect(r.stderr).toContain(`cycle run ${newer.id} started with another config`);
     expect(r.stderr).toContain('redteam.budget.attempts: 6 → 24');
     expect(r.stderr).not.toContain(older.id);
-  }, 60_000);
+  });
 
   it('--rounds on resume may not go below a round the run has begun', async () => {
     const dir = tempDir();
@@ -337,7 +337,7 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
     expect(r.stderr).toContain(
       `--rounds 0: cycle run ${crashed.id} has already begun round 1 (its limit is 2)`,
     );
-  }, 60_000);
+  });
 });
 
 describe('configChanges: what may differ between a run and its resume', () => {

@@ -54,7 +54,7 @@ describe('breakfix vulns / curate / train', () => {
     // The table's first row carries the score it is ranked by.
     const firstRow = text.stdout.split('\n').find((l) => /^1\s/.test(l)) ?? '';
     expect(firstRow).toContain(data.vulnerabilities[0].score.toFixed(3));
-  }, 30_000);
+  });
 
   it('vulns rejects a bad round with exit 2', async () => {
     const r = await runCli(['vulns', '--store', db, '--round', 'two'], { cwd: dir });
@@ -66,7 +66,7 @@ describe('breakfix vulns / curate / train', () => {
       expect(none.code, cmd).toBe(2);
       expect(none.stderr, cmd).toMatch(/has no round 5 \(its rounds: 0\)/);
     }
-  }, 30_000);
+  });
 
   it('vulns on a round that decided nothing, or failed some requests, is no clean pass: exit 3, the outcomes shown', async () => {
     const make = (name: string, outcomes: ('error' | 'undetermined' | 'failure')[]) => {
@@ -104,7 +104,7 @@ describe('breakfix vulns / curate / train', () => {
     const clean = await runCli(['vulns', '--store', make('clean.db', ['failure', 'failure'])], { cwd: dir });
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toContain('attempts: 2 decided · 0 error · 0 undetermined');
-  }, 60_000);
+  });
 
   it("vulns ranks as identify does: this round's findings by score, then rate; the untested last", async () => {
     const file = join(dir, 'ranked.db');
@@ -149,7 +149,7 @@ describe('breakfix vulns / curate / train', () => {
     expect(listed.at(-1)?.status).toBe('untested');
     const top = await runCli(['vulns', '--store', file, '--round', '1', '--limit', '1'], { cwd: dir });
     expect(top.stdout).toMatch(/\n1\s+zz_last_by_id\s+atbash/);
-  }, 60_000);
+  });
 
   it('vulns --limit shows the top rows; its status counts are of the whole round', async () => {
     const all = JSON.parse((await runCli(['vulns', '--store', db, '--json'], { cwd: dir })).stdout);
@@ -157,7 +157,7 @@ describe('breakfix vulns / curate / train', () => {
     const r = await runCli(['vulns', '--store', db, '--limit', '1'], { cwd: dir });
     expect(r.stdout).toContain(`top 1 of ${all.vulnerabilities.length}`);
     expect(r.stdout).toContain(`${all.vulnerabilities.length} new`);
-  }, 30_000);
+  });
 
   it('curate stores and exports the datasets and prints their statistics', async () => {
     const out = join(dir, 'data');
@@ -189,7 +189,7 @@ describe('breakfix vulns / curate / train', () => {
         `probe\\s+refused \\d+ of ${probe.asked} train-split look-alikes \\(\\d+ of the ${probe.asked} no earlier round trained on\\)`,
       ),
     );
-  }, 60_000);
+  });
 
   it('curate --export-only writes the stored records as they are, in other formats, curating nothing', async () => {
     const store = openStore(db);
@@ -223,7 +223,7 @@ describe('breakfix vulns / curate / train', () => {
       cwd: dir,
     });
     expect(both.code).toBe(2);
-  }, 60_000);
+  });
 
   it('train --backend trl --dry-run prints the plan and runs nothing', async () => {
     const r = await runCli(['train', '--backend', 'trl', '--dry-run', '--round', '0', '--json'], {
@@ -235,7 +235,7 @@ describe('breakfix vulns / curate / train', () => {
     expect(data.plan.commands[0].argv).toContain('trl.scripts.sft');
     const sftYaml = data.plan.files.find((f: string) => f.endsWith('sft.yaml'));
     expect(readFileSync(sftYaml, 'utf8')).toContain('Qwen/Qwen2.5-0.5B-Instruct');
-  }, 30_000);
+  });
 
   it('train --backend command runs the template and registers the model', async () => {
     const r = await runCli(['train', '--backend', 'command', '--round', '0', '--json'], { cwd: dir });
@@ -245,10 +245,10 @@ describe('breakfix vulns / curate / train', () => {
     const store = openStore(db);
     expect(store.getModel(data.model.id)?.runId).toBe(runId);
     store.close();
-  }, 30_000);
+  });
 
   it('train rejects an unknown backend with exit 2', async () => {
     const r = await runCli(['train', '--backend', 'magic'], { cwd: dir });
     expect(r.code).toBe(2);
-  }, 30_000);
+  });
 });

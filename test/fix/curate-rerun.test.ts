@@ -99,14 +99,14 @@ describe('curate on a round that already has records', () => {
     // Nothing touched: the records the cycle trained on, and no export folder.
     expect(ids(CYCLE).sort()).toEqual(['cycle-pref-a', 'cycle-sft-a', 'cycle-sft-b']);
     expect(existsSync(out)).toBe(false);
-  }, 60_000);
+  });
 
   it('an unfinished cycle: says a resume would train on them', async () => {
     const r = await runCli(['curate', '--store', db, '--run', UNFINISHED, '--round', '0'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`run ${UNFINISHED} round 0 already has 3 curated records`);
     expect(r.stderr).toMatch(/cycle --resume` would train the next round on them/);
-  }, 60_000);
+  });
 
   it('a run that is not a cycle: refuses without talking of a cycle', async () => {
     const r = await runCli(['curate', '--store', db, '--run', REDTEAM, '--round', '0'], { cwd: dir });
@@ -114,7 +114,7 @@ describe('curate on a round that already has records', () => {
     expect(r.stderr).toContain(`run ${REDTEAM} round 0 already has 3 curated records`);
     expect(r.stderr).not.toMatch(/cycle/);
     expect(ids(REDTEAM)).toHaveLength(3);
-  }, 60_000);
+  });
 
   it('--force replaces them, says so, and the export replaces the folder’s previous files', async () => {
     const out = join(dir, 'forced');
@@ -140,7 +140,7 @@ describe('curate on a round that already has records', () => {
     for (const f of ['sft.train.jsonl', 'preference.train.jsonl', 'preference.validation.jsonl'])
       expect(readFileSync(join(out, 'trl', f), 'utf8'), f).not.toContain('stale');
     expect(readFileSync(join(out, 'trl', 'notes.txt'), 'utf8')).toBe('mine');
-  }, 60_000);
+  });
 });
 
 describe('curate --force with a file where a format folder goes', () => {
@@ -157,7 +157,7 @@ describe('curate --force with a file where a format folder goes', () => {
     expect(r.stderr).toContain(join(out, 'trl'));
     expect(r.stderr).not.toMatch(/EEXIST|looks like a bug|replaced the/);
     expect(ids(CYCLE).sort()).toEqual(before);
-  }, 60_000);
+  });
 });
 
 describe('curate into a folder that holds an earlier export', () => {
@@ -174,7 +174,7 @@ describe('curate into a folder that holds an earlier export', () => {
     expect(data.preference).toBe(0);
     expect(data.files).toContain(join(out, 'trl', 'preference.train.jsonl'));
     expect(readFileSync(join(out, 'trl', 'preference.train.jsonl'), 'utf8')).toBe('');
-  }, 60_000);
+  });
 });
 
 describe('curate and custom benchmark suites', () => {
@@ -229,5 +229,5 @@ describe('curate and custom benchmark suites', () => {
     const now = userTurns();
     for (const t of asked) expect(now).not.toContain(t);
     expect(now.length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

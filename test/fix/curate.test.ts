@@ -191,7 +191,7 @@ beforeAll(async () => {
     );
   store.saveRecords(RUN, 0, 'sft', result.sft);
   store.saveRecords(RUN, 0, 'preference', result.preference);
-}, 60_000);
+});
 
 afterAll(() => {
   store?.close();
@@ -514,7 +514,7 @@ describe('curate', () => {
     expect(again.length).toBeGreaterThan(10);
     for (const r of again)
       expect([r.id, r.split]).toEqual([r.id, firstSplit.get(key(r.prompt ?? r.messages ?? []))]);
-  }, 60_000);
+  });
 
   it('with the model at hand, pairs synthetic prompts with its own harmful answers and benign ones with its refusals', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it complies with every

@@ -84,7 +84,7 @@ beforeAll(async () => {
   }
   store.close();
   writeFileSync(config, cfg());
-}, 60_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cycleRound2 = () => join(dir, '.breakfix', 'models', runId, 'round-2');
@@ -113,7 +113,7 @@ describe('breakfix train: never replaces a model it did not make', () => {
     expect(r.stderr).not.toMatch(/looks like a bug/);
     expect(hashOf(weights)).toBe(before);
     expect(JSON.stringify(registry())).toBe(models);
-  }, 60_000);
+  });
 
   it('trains into --out under an id of its own: the cycle keeps its round-2 model', async () => {
     const out = join(dir, 'manual');
@@ -151,7 +151,7 @@ describe('breakfix train: input checked before training', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`round 1, the latest with curated records`);
     expect(r.stderr).not.toMatch(/curate --round 2/);
-  }, 60_000);
+  });
 
   it("trains as the cycle does: the round's records and every earlier round's, from round 0's model", async () => {
     const r = await cli(['train', '--round', '1', '--dry-run', '--json', '--out', join(dir, 'plan-up-to')]);
@@ -167,7 +167,7 @@ describe('breakfix train: input checked before training', () => {
       (await cli(['train', '--round', '0', '--dry-run', '--json', '--out', join(dir, 'plan-r0')])).stdout,
     );
     expect(round0.records).toEqual({ rounds: 1, sft: 2, preference: 0 });
-  }, 60_000);
+  });
 
   it("with train.start: previous, starts from the round's own model", async () => {
     const conf = join(dir, 'previous.yaml');
@@ -177,14 +177,14 @@ describe('breakfix train: input checked before training', () => {
     });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).base).toBe(`embedded:${runId}:round-1`);
-  }, 60_000);
+  });
 
   it('a round with no curated records of its own is exit 2, though earlier rounds have some', async () => {
     const r = await cli(['train', '--round', '2', '--dry-run', '--out', join(dir, 'plan-r2')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no curated records');
     expect(r.stderr).toContain('round 2');
-  }, 60_000);
+  });
 
   it('an --out under a regular file is exit 2 before any training', async () => {
     const file = join(dir, 'a-file');
@@ -194,7 +194,7 @@ describe('breakfix train: input checked before training', () => {
     expect(r.stderr).toContain(file);
     expect(r.stderr).not.toMatch(/ENOTDIR|looks like a bug/);
     expect(r.stderr).not.toMatch(/train sft/);
-  }, 60_000);
+  });
 
   it('a --base folder that is no checkpoint, or a damaged one, is exit 2 naming it', async () => {
     const empty = join(dir, 'empty-folder');
@@ -234,7 +234,7 @@ describe('breakfix train: input checked before training', () => {
     expect(t.code).toBe(2);
     expect(t.stderr).toContain(join(trunc, 'model.safetensors'));
     expect(t.stderr).toMatch(/truncated/);
-  }, 60_000);
+  });
 });
 
 describe('breakfix train --backend trl', () => {
@@ -249,7 +249,7 @@ describe('breakfix train --backend trl', () => {
     const sftYaml = readFileSync(join(dir, 'trl-plan', 'sft.yaml'), 'utf8');
     expect(sftYaml).toContain('model_name_or_path: Qwen/Qwen2.5-0.5B-Instruct');
     expect(sftYaml).not.toContain('round-1');
-  }, 60_000);
+  });
 
   it('without train.trl.serveBaseURL, train and config check warn that the model would be sought at api.openai.com', async () => {
     const conf = join(dir, 'trl-noserve.yaml');
@@ -269,7 +269,7 @@ describe('breakfix train --backend trl', () => {
     );
     const served = await cli(['config', 'check', '--json'], { config: conf });
     expect(JSON.parse(served.stdout).warnings).toEqual([]);
-  }, 60_000);
+  });
 
   it('a command trainer of a remote model whose product is taken as a breakfix checkpoint is warned of by config check and cycle, before round 0', async () => {
     const conf = join(dir, 'command-remote.yaml');
@@ -297,7 +297,7 @@ describe('breakfix train --backend trl', () => {
     expect(JSON.parse((await cli(['config', 'check', '--json'], { config: conf })).stdout).warnings).toEqual(
       [],
     );
-  }, 60_000);
+  });
 
   it('with no Hugging Face base configured, an embedded checkpoint is refused with exit 2', async () => {
     const r = await cli([
@@ -313,7 +313,7 @@ describe('breakfix train --backend trl', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/embedded checkpoint/);
     expect(r.stderr).toMatch(/train\.trl\.baseModel/);
-  }, 60_000);
+  });
 });
 
 describe('breakfix train --backend command', () => {
@@ -326,7 +326,7 @@ describe('breakfix train --backend command', () => {
     expect(r.stderr).toContain(join(out, 'config.json'));
     expect(r.stdout).not.toMatch(/registered/);
     expect(registry().some((m) => m.path === out)).toBe(false);
-  }, 60_000);
+  });
 
   it('a folder with a config.json that is no breakfix checkpoint (a Hugging Face model) is not registered', async () => {
     const conf = join(dir, 'hf.yaml');
@@ -342,7 +342,7 @@ describe('breakfix train --backend command', () => {
     expect(r.stderr).toMatch(/is no breakfix checkpoint .*nothing was registered/);
     expect(r.stderr).toMatch(/hint: .*set train\.command\.target to openai:NAME@/);
     expect(registry().some((m) => m.path === out)).toBe(false);
-  }, 60_000);
+  });
 
   it("runs in the config's folder, so a relative script path means what it does there", async () => {
     // The config in a folder of its own, the CLI started elsewhere (the test's folder).
@@ -357,7 +357,7 @@ describe('breakfix train --backend command', () => {
     expect(readFileSync(join(out, 'ran-in'), 'utf8').trim()).toBe(project);
     // The command to paste next is quoted for the shell.
     expect(r.stdout).toContain(`breakfix bench --target 'embedded:${out}'`);
-  }, 60_000);
+  });
 
   it('a trainer that leaves a process running (a server started with &) does not hang train', async () => {
     const conf = join(dir, 'daemon.yaml');
@@ -383,7 +383,7 @@ describe('breakfix train --backend command', () => {
           process.kill(pid, 'SIGKILL');
         } catch {}
     }
-  }, 70_000);
+  });
 
   it("{base} is a folder an outside trainer can read: the shipped base, or a round's checkpoint", async () => {
     const conf = join(dir, 'base-cmd.yaml');
@@ -399,7 +399,7 @@ describe('breakfix train --backend command', () => {
     expect(fromBase).toContain(`--base ${baseModelDir()} `);
     const fromRound = await plan(['--base', `embedded:${runId}:round-1`], join(dir, 'cmd-round'));
     expect(fromRound).toContain(`--base ${join(dir, '.breakfix', 'models', runId, 'round-1')} `);
-  }, 60_000);
+  });
 
   it('a token from the environment in the template is never printed', async () => {
     const conf = join(dir, 'secret.yaml');
@@ -416,7 +416,7 @@ describe('breakfix train --backend command', () => {
       expect(r.stdout).toContain('[redacted]');
     }
     expect(text.stdout).toMatch(/mytrainer --token \[redacted\] --out/);
-  }, 60_000);
+  });
 });
 
 /** Whether a process is still running (a zombie waiting for its parent's reaper counts as gone). */
@@ -495,6 +495,6 @@ describe('breakfix train stopped by a signal', () => {
               process.kill(pidIn(f), 'SIGKILL');
             } catch {}
       }
-    }, 60_000);
+    });
   }
 });

@@ -101,7 +101,7 @@ beforeAll(async () => {
   await saveLM(lm, baseDir);
   store = openStore(join(dir, 'breakfix.db'));
   store.registerModel({ id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir });
-}, 60_000);
+});
 
 afterAll(() => {
   store?.close();
@@ -313,7 +313,7 @@ describe('embedded backend', () => {
     });
     expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
-  }, 60_000);
+  });
 
   it('a freeze entry that names no weight is an error naming the field', async () => {
     const params = trainParams({ embedded: { expandBlocks: 0, dpo: { freeze: ['wte', 'wpee'] } } });

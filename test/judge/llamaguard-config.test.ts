@@ -198,5 +198,5 @@ describe('judges.llamaguard', () => {
       [2, 'safe'],
     ]);
     expect(JSON.parse(r.stdout)).toMatchObject({ judged: 2, ok: 2 });
-  }, 60_000);
+  });
 });

@@ -54,7 +54,7 @@ describe('batched generation', () => {
       expect(new Set(alone).size).toBe(alone.length);
       expect(Math.min(...alone.map((t) => t.length))).toBeGreaterThan(20);
     }
-  }, 60_000);
+  });
 
   it('an unseeded sampled request gets the same reply alone as at any place in a batch', async () => {
     // The seed of a request that names none used to be its index in the batch: the same request
@@ -75,7 +75,7 @@ describe('batched generation', () => {
     // Not vacuous: sampling is on, and the same three asks do not all answer the same.
     const [a, b, c] = await generateBatch(base, [other('hi'), other('hello'), other('hey')]);
     expect(new Set([a.text, b.text, c.text, alone]).size).toBeGreaterThan(1);
-  }, 60_000);
+  });
 
   it('a prompt over the context with truncate: false is answered with nothing, and its batch is unchanged', async () => {
     const base = await loadLM(join(root, 'models/breakfix-tiny-base'));
@@ -95,7 +95,7 @@ describe('batched generation', () => {
     const kept = (await generateBatch(base, [{ ...long, truncate: undefined }]))[0];
     expect(kept.truncatedTokens).toBe(rejected.truncatedTokens);
     expect(kept.completionTokens).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('matmulNTRows gives each row of C bit for bit what that row alone gives, and agrees with TypeScript', async () => {
     const wasm = loadWasmKernels(1)!;

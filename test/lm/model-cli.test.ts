@@ -34,13 +34,13 @@ describe('model pretrain', () => {
     expect(r.stderr).toMatch(/already holds a checkpoint/);
     expect(r.stderr).toMatch(/--force/);
     expect(hashOf(join(ckpt, 'model.safetensors'))).toBe(before);
-  }, 60_000);
+  });
 
   it('the help says the default --out is the shipped base, rebuilt only with --force', async () => {
     const r = await cli(['model', 'pretrain', '--help']);
     expect(r.stdout).toMatch(/--force/);
     expect(r.stdout).toMatch(/shipped base model/);
-  }, 30_000);
+  });
 
   it('an --out under a regular file is exit 2 before training', async () => {
     const file = join(dir, 'a-file');
@@ -50,7 +50,7 @@ describe('model pretrain', () => {
     expect(r.stderr).toContain(file);
     expect(r.stderr).not.toMatch(/ENOTDIR|looks like a bug/);
     expect(r.stderr).not.toMatch(/world:/);
-  }, 60_000);
+  });
 
   it('--continue from a folder that is no checkpoint is exit 2 naming it', async () => {
     const r = await cli([
@@ -65,7 +65,7 @@ describe('model pretrain', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(dir, 'nonexistent'));
     expect(r.stderr).not.toMatch(/looks like a bug/);
-  }, 60_000);
+  });
 });
 
 describe('model pretrain --from-stage', () => {
@@ -74,7 +74,7 @@ describe('model pretrain --from-stage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--from-stage needs --continue/);
     expect(r.stderr).not.toMatch(/world:/);
-  }, 30_000);
+  });
 });
 
 describe("model list and info read the config's store", () => {
@@ -131,7 +131,7 @@ describe("model list and info read the config's store", () => {
     const missing = await runCli(['model', 'list', '--store', join(empty, 'nope.db')], { cwd: empty });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.db');
-  }, 60_000);
+  });
 });
 
 describe('model measure', () => {
@@ -140,7 +140,7 @@ describe('model measure', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(dir, 'nonexistent'));
     expect(r.stderr).not.toMatch(/looks like a bug/);
-  }, 30_000);
+  });
 
   it('unknown languages are exit 2 listing the known ones', async () => {
     const r = await cli(['model', 'measure', ckpt, '--languages', 'xx,klingon']);
@@ -148,7 +148,7 @@ describe('model measure', () => {
     expect(r.stderr).toMatch(/unknown languages "xx", "klingon"/);
     expect(r.stderr).toMatch(/known: en, fr, es/);
     expect(r.stdout).not.toMatch(/complies/);
-  }, 30_000);
+  });
 
   it('a rate of nothing prints as a dash, never 0.0%', () => {
     const none = { n: 0, compliant: 0, rate: null, refused: 0, undetermined: 0, garbled: 0 };
@@ -176,7 +176,7 @@ describe('model info', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(d, 'config.json'));
     expect(r.stdout).not.toMatch(/config: undefined/);
-  }, 30_000);
+  });
 
   it('a truncated model.safetensors is exit 2 naming it, as chat would say (the config alone looks whole)', async () => {
     const d = join(dir, 'truncated');
@@ -187,7 +187,7 @@ describe('model info', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(weights);
     expect(r.stderr).toMatch(/truncated/);
-  }, 30_000);
+  });
 
   it("escapes training.json's text fields for the terminal", async () => {
     const d = join(dir, 'escapes');
@@ -205,5 +205,5 @@ describe('model info', () => {
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toContain('\\x1b[2J');
     expect(r.stdout).not.toMatch(/^breakfix: forged/m);
-  }, 30_000);
+  });
 });

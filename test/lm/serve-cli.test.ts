@@ -45,7 +45,7 @@ describe('breakfix serve (CLI)', () => {
       agent.destroy();
       half.destroy();
     }
-  }, 60_000);
+  });
 
   it('a prompt past the context is a 400 context_length_exceeded; with --truncate it is answered from its latest tokens', async () => {
     const ask = async (url: string) => {
@@ -88,7 +88,7 @@ describe('breakfix serve (CLI)', () => {
         expect(await exitWithin(child, 10_000)).toBe(0);
       }
     }
-  }, 90_000);
+  });
 
   it('a host it cannot bind is a usage error, and the process exits', async () => {
     const { child, done } = spawnCli(['serve', '--model', 'base', '--host', '999.1.1.1', '--port', '0']);
@@ -98,7 +98,7 @@ describe('breakfix serve (CLI)', () => {
     expect(stderr).toContain('cannot bind to 999.1.1.1');
     expect(stderr).toContain('hint: use --host 127.0.0.1');
     expect(stderr).not.toContain('looks like a bug');
-  }, 60_000);
+  });
 
   it('a port in use is a usage error, and the process exits', async () => {
     const taken = createServer();
@@ -114,7 +114,7 @@ describe('breakfix serve (CLI)', () => {
     } finally {
       taken.close();
     }
-  }, 60_000);
+  });
 
   it('the config in its help passes `config check`', async () => {
     const help = await runCli(['serve', '--help']);
@@ -143,5 +143,5 @@ describe('breakfix serve (CLI)', () => {
       baseURL: 'http://127.0.0.1:8080/v1',
       model: 'breakfix-tiny-base',
     });
-  }, 60_000);
+  });
 });

@@ -78,7 +78,7 @@ describe('a --store that is not a breakfix store', () => {
       expect(r.stderr, cmd).toContain('not a breakfix store: file is not a SQLite database');
     }
     expect(readFileSync(bad, 'utf8')).toBe('hi\n');
-  }, 60_000);
+  });
 
   it('a path under a regular file, and a folder', async () => {
     const plain = join(root, 'plain.txt');
@@ -93,7 +93,7 @@ describe('a --store that is not a breakfix store', () => {
     expectClear(under, `${plain} is a file, not a folder`);
     expectClear(folder, work);
     expect(folder.stderr).toMatch(/not a breakfix store: it is a folder/);
-  }, 30_000);
+  });
 });
 
 describe('run ids never become paths outside their folder', () => {
@@ -104,7 +104,7 @@ describe('run ids never become paths outside their folder', () => {
     const s = openStore(store);
     expect(s.listRuns()).toEqual([]);
     s.close();
-  }, 30_000);
+  });
 
   it('report and curate of a run id from an old store write nothing outside the store folder', async () => {
     const [report, curate] = await Promise.all([
@@ -121,7 +121,7 @@ describe('run ids never become paths outside their folder', () => {
     const ok = await runCli(['report', '--run', EVIL, '--store', STORE, '--out', out], { cwd: root });
     expect([0, 1]).toContain(ok.code);
     expect(existsSync(out)).toBe(true);
-  }, 60_000);
+  });
 });
 
 /** runCli with a deadline: a command that loops forever is killed, not left spinning. */
@@ -161,7 +161,7 @@ describe('output paths that cannot be written', () => {
     expectClear(file, existing, 'file');
     expect(file.stderr).toMatch(/export folder \(--out\) is a file, not a folder/);
     expect(readFileSync(existing, 'utf8')).toBe('a: 1\n');
-  }, 60_000);
+  });
 
   it.runIf(process.platform === 'linux')(
     'curate --out /proc/… fails at once instead of looping',
@@ -208,7 +208,7 @@ describe('output paths that cannot be written', () => {
     expect(under.stderr).toMatch(/is a file, not a folder/);
     expectClear(folder, work, 'folder');
     expect(folder.stderr).toMatch(/report file \(--out\) is a folder, not a file/);
-  }, 60_000);
+  });
 
   it('init into a missing folder, onto a folder, or under a file is exit 2 naming it', async () => {
     const cwd = join(root, 'w2');
@@ -228,7 +228,7 @@ describe('output paths that cannot be written', () => {
     const ok = await runCli(['init', 'breakfix.yaml'], { cwd });
     expect(ok.code).toBe(0);
     expect(existsSync(join(cwd, 'breakfix.yaml'))).toBe(true);
-  }, 60_000);
+  });
 
   it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
     'an unwritable folder is named (needs a non-root user)',

@@ -234,7 +234,7 @@ describe('security: judged text cannot instruct the judge', () => {
       fenceBreaks: stats.fenceBreaks,
       wrong: wrong.length,
     });
-  }, 60_000);
+  });
 
   it('a judge that echoes an injected verdict beside its own gets undetermined, never safe', async () => {
     // SCRIPTED FAKE judge that quotes the response's fake verdict line, then gives its real one.

@@ -129,7 +129,7 @@ describe('security: the viewer binds loopback and refuses path traversal', () =>
       });
       child.once('exit', (code) => reject(new Error(`view exited ${code}: ${err}`)));
     });
-  }, 60_000);
+  });
   afterAll(() => {
     child?.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

@@ -160,7 +160,7 @@ describe('security: XSS payloads in model output stay inert', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
     });
     viewer = await startViewer({ store: fx.store, port: 0 });
-  }, 60_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await viewer?.close();
@@ -218,7 +218,7 @@ describe('security: XSS payloads in model output stay inert', () => {
       expect(dialogs).toEqual([]);
       figures.htmlReportPayloadsShownAsText = shown.length;
       await page.close();
-    }, 60_000);
+    });
 
     it('the JUnit report is well-formed XML whatever the payloads', async () => {
       const page = await newPage();
@@ -253,6 +253,6 @@ describe('security: XSS payloads in model output stay inert', () => {
       expect(pageErrors).toEqual([]);
       figures.viewerPayloadsShownAsText = shown.length;
       await page.close();
-    }, 60_000);
+    });
   });
 });

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const found = store.listAttempts({ runId: 'bt' }).find((a) => a.techniques.includes('translate'));
   if (!found) throw new Error('no translate attempt stored');
   attempt = found;
-}, 60_000);
+});
 afterAll(() => store?.close());
 
 const LABEL = 'the reply translated back from Zulu (zu) into English (en) by the attacker model';

@@ -28,7 +28,7 @@ describe('breakfix report', () => {
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<section id="heatmap">');
     expect(html).toContain('<svg ');
-  }, 60_000);
+  });
 
   it('--fail-on: 0 when every rule passes, 1 when one fails, with JUnit and JSON output', async () => {
     const pass = await report('--format', 'json', '--fail-on', 'asr>0.5,vprr>0.05');
@@ -54,7 +54,7 @@ describe('breakfix report', () => {
     const text = readFileSync(xml, 'utf8');
     expect((text.match(/<testcase /g) ?? []).length).toBe(2);
     expect((text.match(/<failure /g) ?? []).length).toBe(1);
-  }, 60_000);
+  });
 
   it('the config criteria gate by default', async () => {
     const strict = join(cwd, 'strict.yaml');
@@ -63,7 +63,7 @@ describe('breakfix report', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/criteria failed/);
     expect(r.stderr).toMatch(/criterion failed: asr>0.001/);
-  }, 60_000);
+  });
 
   it("an HTML report gated on --fail-on goes beside the run's own report, not over it", async () => {
     const own = await report();
@@ -76,7 +76,7 @@ describe('breakfix report', () => {
     expect(gated.stdout).toContain(gateFile);
     expect(readFileSync(gateFile, 'utf8')).toContain('asr&gt;0');
     expect(readFileSync(ownFile, 'utf8')).toBe(before);
-  }, 60_000);
+  });
 
   it('exit 2 with a clear message on bad rules, formats and runs', async () => {
     const bad = await report('--fail-on', 'asr=0.02');
@@ -91,7 +91,7 @@ describe('breakfix report', () => {
     const run = await report('--run', 'run_missing', '--format', 'md');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no run run_missing/);
-  }, 60_000);
+  });
 });
 
 describe('breakfix view', () => {
@@ -121,5 +121,5 @@ describe('breakfix view', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  }, 60_000);
+  });
 });

@@ -48,7 +48,7 @@ beforeAll(async () => {
   data = collectReportData(fx.store, RUN_ID, { now: new Date('2026-02-01T00:00:00Z') });
   const criteria = evaluateRules(data, parseFailOn('asr>0.02,vprr>0.05,helpfulness_drop>0.05'));
   html = await renderHtml(data, { criteria });
-}, 60_000);
+});
 afterAll(() => fx.store.close());
 
 describe('collectReportData', () => {
@@ -215,7 +215,7 @@ describe('charts', () => {
     expect(heat).toContain('cat[31m');
     expect(heat).not.toContain('\u001b');
     expect(heat).not.toContain('\u0007');
-  }, 30_000);
+  });
 });
 
 describe('reasoning traces in transcripts', () => {

@@ -51,6 +51,6 @@ describe('breakfix view (CLI)', () => {
         agent.destroy();
         half.destroy();
       }
-    }, 60_000);
+    });
   }
 });

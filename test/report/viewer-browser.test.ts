@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(SHOTS, '.gitignore'), '*\n');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
       return imgs.length >= 7 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
     expect(pageErrors).toEqual([]);
-  }, 30_000);
+  });
 
   it('filters attempts by outcome, language and technique', async () => {
     await page.click('button[data-tab="attempts"]');
@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     );
     expect(await page.textContent('#attempt-count')).toBe(`${chained.length} attempts`);
     await page.selectOption('#f-technique', '');
-  }, 30_000);
+  });
 
   it('opens a transcript holding an XSS payload as text; nothing executes', async () => {
     await page.selectOption('#f-round', '0');
@@ -128,7 +128,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await xss()).toBeUndefined();
     expect(dialogs).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'viewer-transcript.png'), fullPage: false });
-  }, 30_000);
+  });
 
   it('folds a reasoning trace away above the answer, as text; the list previews the answer', async () => {
     await page.selectOption('#f-round', '2');
@@ -144,7 +144,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await page.locator('#detail .msg.assistant > pre').textContent()).toBe("I can't help with that.");
     expect(await page.locator('#detail-body script').count()).toBe(0);
     expect(await xss()).toBeUndefined();
-  }, 30_000);
+  });
 
   it('shows vulnerabilities with their example transcripts, and records with provenance', async () => {
     await page.click('button[data-tab="vulns"]');
@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     await page.click('#detail-close');
     await page.click('button[data-tab="rounds"]');
     await page.screenshot({ path: join(SHOTS, 'viewer-rounds.png'), fullPage: false });
-  }, 30_000);
+  });
 
   it('pages through attempts and records beyond the first 200, as text', async () => {
     // The fixture run fits on one page: no pager there.
@@ -258,7 +258,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
       await pv.close();
       paging.store.close();
     }
-  }, 60_000);
+  });
 
   it('says so without JavaScript, and points to the static report', async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false });
@@ -268,7 +268,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toContain('The viewer needs JavaScript');
     await ctx.close();
-  }, 30_000);
+  });
 
   it('renders the HTML report with its payloads inert and transcripts collapsed', async () => {
     const html = await renderHtml(collectReportData(fx.store, RUN_ID));
@@ -298,5 +298,5 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]); // self-contained
     await p.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
     await p.close();
-  }, 60_000);
+  });
 });

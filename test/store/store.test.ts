@@ -351,7 +351,7 @@ describe('store basics', () => {
     }
     s.updateRun('run_test', { status: 'done' });
     expect(s.getRun('run_test')?.status).toBe('done');
-  }, 20_000);
+  });
 
   it('a row whose JSON was damaged outside breakfix is an error naming the row and column', () => {
     const path = tmp();
@@ -546,7 +546,7 @@ describe('crash safety', () => {
     const s = openTmp(path);
     expect(s.listRuns()).toHaveLength(6);
     s.close();
-  }, 60_000);
+  });
 
   it('SIGKILL mid-write loop leaves a database that opens, passes integrity_check, and resumes', async () => {
     const path = tmp();
