@@ -404,6 +404,45 @@ describe('matmul kernels', () => {
     }
   });
 
+  it('a worker woken with no new job does not run its last part again', async () => {
+    // Caught on this machine: a worker's wait ended with the job number unchanged, the worker ran
+    // its part of the last job again, and a gradient accumulated over it (C += Aᵀ·B) took that
+    // half's product twice. Here the wake-ups are made on purpose, after an accumulating product.
+    const k = loadWasmKernels(1, { backoff: false })!;
+    for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(k.startedWorkers()).toBe(1);
+    const [M, K, N] = [256, 96, 64];
+    const a = Float32Array.from({ length: K * M }, (_, i) => ((i * 7) % 13) / 13 - 0.5);
+    const b = Float32Array.from({ length: K * N }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
+    const c = new Float32Array(M * N).fill(0.25);
+    const expected = c.slice();
+    tsKernels.matmulTN(a, b, expected, M, K, N, true);
+    // (the worker runs on its own thread while this one blocks)
+    const block = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    k.scope(() => {
+      // resident in kernel memory, so a part run again would write into these very arrays
+      const [ka, kb, kc] = [k.alloc(K * M)!, k.alloc(K * N)!, k.alloc(M * N)!];
+      ka.set(a);
+      kb.set(b);
+      kc.set(c);
+      k.matmulTN(ka, kb, kc, M, K, N, true);
+      const once = kc.slice();
+      let worst = 0;
+      for (let i = 0; i < once.length; i++) worst = Math.max(worst, Math.abs(once[i] - expected[i]));
+      expect(worst).toBeLessThan(1e-4);
+      for (let i = 0; i < 5; i++) {
+        k.wakeIdleWorkers();
+        block(20);
+      }
+      expect(kc).toEqual(once);
+      // The next job is the worker's to do once, as asked.
+      kc.set(c);
+      k.matmulTN(ka, kb, kc, M, K, N, true);
+      expect(kc).toEqual(once);
+    });
+  });
+
   it('arena arrays live in kernel memory until their scope ends', () => {
     const inside = wasm!.scope(() => {
       const a = wasm!.alloc(1000)!;
