@@ -33,7 +33,10 @@ import { builtinTemplates, getTemplate } from './templates/index.js';
 
 export interface RedteamBudget {
   attempts?: number;
+  /** Most target tokens. */
   tokens?: number;
+  /** Most attacker-model tokens (every attack's proposals, questions and translations). */
+  attackerTokens?: number;
   seconds?: number;
 }
 
@@ -150,11 +153,14 @@ export interface RedteamSummary extends SliceStats {
   retried?: number;
   calls: number;
   tokens: number;
-  /** Attacker-model requests in this invocation (PAIR, TAP and Crescendo proposals, the translate
-   * attack's translations each way), apart from the target's calls and tokens. Absent when none. */
+  /** Attacker-model requests in this invocation (PAIR and TAP proposals and TAP's on-topic checks,
+   * the simulated user's and Crescendo's messages, the translate attack's translations each way),
+   * apart from the target's calls and tokens. Absent when none. */
   attackerCalls?: number;
+  /** The tokens (prompt + completion) of those requests; present with attackerCalls. */
+  attackerTokens?: number;
   seconds: number;
-  /** Why the run stopped early: 'tokens' | 'seconds' (absent when it finished its plan). */
+  /** Why the run stopped early: 'tokens' | 'attackerTokens' | 'seconds' (absent when it finished its plan). */
   stoppedBy?: string;
   unavailable: { attack: string; reason: string }[];
   slices: {
@@ -626,9 +632,12 @@ export async function attackPlan(
   const budget: BudgetCounter = {
     calls: 0,
     tokens: 0,
+    attackerTokens: 0,
     exhausted() {
       if (this.reason) return true;
       if (opts.budget?.tokens !== undefined && this.tokens >= opts.budget.tokens) this.reason = 'tokens';
+      else if (opts.budget?.attackerTokens !== undefined && this.attackerTokens >= opts.budget.attackerTokens)
+        this.reason = 'attackerTokens';
       else if (deadline !== undefined && Date.now() >= deadline) this.reason = 'seconds';
       return this.reason !== undefined;
     },
@@ -809,7 +818,10 @@ export async function attackPlan(
     summary.calls += result.calls;
     summary.tokens += result.tokens;
     const attackerCalls = Number(result.detail?.attackerCalls ?? 0);
-    if (attackerCalls) summary.attackerCalls = (summary.attackerCalls ?? 0) + attackerCalls;
+    if (attackerCalls) {
+      summary.attackerCalls = (summary.attackerCalls ?? 0) + attackerCalls;
+      summary.attackerTokens = (summary.attackerTokens ?? 0) + Number(result.detail?.attackerTokens ?? 0);
+    }
     countRater(summary, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');

@@ -205,7 +205,18 @@ const redteamSchema = z
     budget: z
       .strictObject({
         attempts: z.int().min(1).default(300).describe('Most attempts per round.'),
-        tokens: z.int().min(1).optional().describe('Most target tokens per round.'),
+        tokens: z
+          .int()
+          .min(1)
+          .optional()
+          .describe('Most target tokens per round (the attacker model’s are attackerTokens).'),
+        attackerTokens: z
+          .int()
+          .min(1)
+          .optional()
+          .describe(
+            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
+          ),
         seconds: z
           .number()
           .positive()

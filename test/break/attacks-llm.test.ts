@@ -24,7 +24,7 @@ import {
 
 const [seed] = attackSeeds(1);
 const judges = (attack: Judge[] = [complianceJudge(), severityJudge()]) => ({ attack });
-const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, exhausted: () => false });
+const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => false });
 const ctx = (target: Target, over: Partial<AttackContext> = {}): AttackContext => ({
   target,
   seed,
@@ -142,6 +142,7 @@ describe("PAIR and TAP stop when the run's shared budget is spent", () => {
   const spentAfter = (calls: number): BudgetCounter => ({
     calls: 0,
     tokens: 0,
+    attackerTokens: 0,
     exhausted() {
       if (this.calls >= calls) this.reason = 'tokens';
       return this.reason !== undefined;

@@ -22,7 +22,7 @@ import {
 } from './redteam-fakes.js';
 
 const judges = () => ({ attack: [complianceJudge(), severityJudge()] as Judge[] });
-const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, exhausted: () => false });
+const budget = (): BudgetCounter => ({ calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => false });
 const ctx = (target: Target, seed: Seed, over: Partial<AttackContext> = {}): AttackContext => ({
   target,
   seed,

@@ -257,7 +257,7 @@ describe('translate attack: running', () => {
     seed,
     judges: { attack: judges() },
     rng: createRng('t'),
-    budget: { calls: 0, tokens: 0, exhausted: () => false },
+    budget: { calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => false },
     techniques: ['translate'],
     maxTurns: 1,
     options: { language: 'zu' },
@@ -315,7 +315,11 @@ describe('translate attack: running', () => {
     const { server, target } = await fakeTarget();
     const atk = await fakeAttacker();
     const r = await chainAttack.run(
-      ctx({ target, attacker: atk.target, budget: { calls: 0, tokens: 0, exhausted: () => true } }),
+      ctx({
+        target,
+        attacker: atk.target,
+        budget: { calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => true },
+      }),
     );
     expect(r).toMatchObject({ outcome: 'undetermined', incomplete: true });
     expect(atk.server.requests).toBe(0);

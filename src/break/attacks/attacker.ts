@@ -2,6 +2,7 @@
 // parsing the attacker's JSON replies with retries. A malformed reply after retries is an attacker
 // error — it never counts against the target.
 import { answerOf, errorMessage, type Message, type Target } from '../../core/index.js';
+import { BudgetSpent } from './types.js';
 
 /** Puts untrusted text between unguessable-enough fences, neutralising any fence inside it. */
 export function fenced(label: string, text: string): string {
@@ -35,7 +36,8 @@ export function extractJson(text: string): unknown {
 }
 
 /** The attacker's reply; a failed request is said to be the attacker's (the attack's error would
- * otherwise read "target: …", sending whoever reads it to the model under test). */
+ * otherwise read "target: …", sending whoever reads it to the model under test). A spent budget
+ * (the attempt's counted attacker, Session.attacker) stops the attack as it is, never an error. */
 export async function attackerChat(
   attacker: Target,
   messages: Message[],
@@ -44,22 +46,22 @@ export async function attackerChat(
   try {
     return await attacker.chat(messages, options);
   } catch (err) {
+    if (err instanceof BudgetSpent) throw err;
     throw new Error(`attacker: ${errorMessage(err)}`, { cause: err });
   }
 }
 
 /** Asks the attacker and validates its JSON with `check`; retries `retries` times, then throws
- * AttackerError. `onCall` counts attacker calls. */
+ * AttackerError. (An attack passes its Session's attacker, which counts each request.) */
 export async function askAttacker<T>(
   attacker: Target,
   messages: Message[],
   check: (v: unknown) => T | undefined,
-  opts: { retries?: number; onCall?: () => void } = {},
+  opts: { retries?: number } = {},
 ): Promise<T> {
   const retries = opts.retries ?? 2;
   let last = '';
   for (let i = 0; i <= retries; i++) {
-    opts.onCall?.();
     const reply = await attackerChat(attacker, messages, { temperature: 1 });
     try {
       const v = check(extractJson(answerOf(reply.text)));

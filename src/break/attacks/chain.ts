@@ -2,7 +2,7 @@
 // such as few-shot render faux exchanges before the request).
 import type { Template } from '../../core/index.js';
 import { buildMessages } from './prompt.js';
-import { BudgetSpent, Session } from './session.js';
+import { Session } from './session.js';
 import type { Attack } from './types.js';
 
 export const chainAttack: Attack = {
@@ -17,14 +17,12 @@ export const chainAttack: Attack = {
     return s.run(ctx.techniques, async () => {
       if (translated && !ctx.attacker)
         throw new Error(`translate into ${language} needs an attacker model (roles.attacker)`);
-      // (the translation is paid for before the target call that checks the budget: not once it is spent)
-      if (translated && ctx.budget.exhausted()) throw new BudgetSpent();
       const messages = await buildMessages(ctx.seed.text, ctx.techniques, {
         rng: ctx.rng.fork('chain'),
         language,
-        attacker: ctx.attacker,
+        // (counted, and not asked once the budget is spent: the translation comes before the target call)
+        attacker: s.attacker,
         extraTemplates: ctx.options?.templates as Template[] | undefined,
-        onAttackerCall: () => s.attackerCall(),
       });
       await (translated ? s.askTranslated(messages, 1) : s.ask(messages, 1));
     });

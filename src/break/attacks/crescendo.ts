@@ -4,7 +4,7 @@
 // are spent, a refused exchange stays as a turn and the escalation goes on. Every answer is judged;
 // the attack stops as soon as the objective is met. Offline the angles are scripted from the seed;
 // with an attacker LLM the attacker writes each next question.
-import type { Message } from '../../core/index.js';
+import type { Message, Target } from '../../core/index.js';
 import { askAttacker, crescendoSystemPrompt, fenced, str } from './attacker.js';
 import { buildMessages } from './prompt.js';
 import { type Judged, Session } from './session.js';
@@ -137,7 +137,7 @@ async function nextQuestion(
   lastScore: number | null,
   maxTurns: number,
 ): Promise<string> {
-  const attacker = ctx.attacker as NonNullable<AttackContext['attacker']>;
+  const attacker = s.attacker as Target;
   const lines = history.map((m) =>
     m.role === 'user' ? `Q: ${m.content}` : fenced('target answer', m.content),
   );
@@ -161,6 +161,5 @@ async function nextQuestion(
       { role: 'user', content: user },
     ],
     (v) => str(v, 'question'),
-    { onCall: () => s.attackerCall() },
   );
 }

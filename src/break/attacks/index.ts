@@ -13,7 +13,7 @@ export { AttackerError, askAttacker, extractJson, fenced } from './attacker.js';
 export { MAX_BACKTRACKS, MAX_TURNS, openingQuestions, scriptedAngles } from './crescendo.js';
 export { buildMessages, languageName, splitTechniques, translateWithLlm } from './prompt.js';
 export { type ReplayOptions, replayAttack } from './replay.js';
-export { BudgetSpent, backTranslationOf, deriveScore, type Judged, Session } from './session.js';
+export { backTranslationOf, deriveScore, type Judged, Session } from './session.js';
 export * from './types.js';
 export { chainAttack, crescendoAttack, directAttack, manyShotAttack, pairAttack, simulatedAttack, tapAttack };
 

@@ -58,7 +58,7 @@ export const pairAttack: Attack = {
     const iterations = Number(ctx.options?.iterations ?? 3);
     const keep = Number(ctx.options?.keep ?? 3);
     const maxCalls = Number(ctx.options?.maxCalls ?? streams * iterations);
-    const attacker = ctx.attacker;
+    const attacker = s.attacker;
     s.detail.attackerErrors = 0;
     s.detail.attackerCalls = 0;
     s.detail.iterations = 0;
@@ -71,9 +71,7 @@ export const pairAttack: Attack = {
           past.map(async (hist) => {
             let p: Proposal;
             try {
-              p = await askAttacker(attacker, feedback(ctx.seed.text, hist, keep), checkProposal, {
-                onCall: () => (s.detail.attackerCalls = Number(s.detail.attackerCalls) + 1),
-              });
+              p = await askAttacker(attacker, feedback(ctx.seed.text, hist, keep), checkProposal);
             } catch (err) {
               if (err instanceof AttackerError) {
                 s.detail.attackerErrors = Number(s.detail.attackerErrors) + 1;

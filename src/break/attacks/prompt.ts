@@ -52,8 +52,6 @@ export interface BuildOptions {
   attacker?: Target;
   shots?: number;
   extraTemplates?: Template[];
-  /** Called before each attacker request (an LLM translation), so the attack counts it. */
-  onAttackerCall?: () => void;
 }
 
 export async function buildMessages(
@@ -66,9 +64,7 @@ export async function buildMessages(
   for (const [i, id] of converters.entries()) {
     const rng = opts.rng.fork(`${i}:${id}`);
     if (id === 'translate' && opts.attacker)
-      out = await translateWithLlm(opts.attacker, out, opts.language ?? 'fr', {
-        onCall: opts.onAttackerCall,
-      });
+      out = await translateWithLlm(opts.attacker, out, opts.language ?? 'fr');
     else
       out = await (getConverter(id) as NonNullable<ReturnType<typeof getConverter>>).apply(out, {
         rng,
@@ -93,14 +89,8 @@ export function languageName(tag: string): string {
 /** Real-mode translation: the attacker model translates; the text to translate is fenced (it may be
  * a target's reply: adversarial, data to translate and never instructions). A failed request or an
  * empty reply throws (an `error` attempt): sending the text untranslated would attack in the wrong
- * language, and judging an untranslated reply would read it wrong. `onCall` counts the request. */
-export async function translateWithLlm(
-  attacker: Target,
-  text: string,
-  language: string,
-  opts: { onCall?: () => void } = {},
-): Promise<string> {
-  opts.onCall?.();
+ * language, and judging an untranslated reply would read it wrong. */
+export async function translateWithLlm(attacker: Target, text: string, language: string): Promise<string> {
   const reply = await attackerChat(
     attacker,
     [

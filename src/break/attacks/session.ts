@@ -1,18 +1,17 @@
 // One attack's bookkeeping: sends to the target while counting calls, tokens and the shared budget,
 // judges answers, remembers every judged turn, and turns all that into an AttackResult. Errors are
 // kept apart: a target or judge error ends as `error`, never as `failure` or `success`.
-import { errorMessage, type Message, type Outcome, TargetError, type Verdict } from '../../core/index.js';
+import {
+  errorMessage,
+  type Message,
+  type Outcome,
+  type Target,
+  TargetError,
+  type Verdict,
+} from '../../core/index.js';
 import { decideOutcome, judgeResponse, replyText } from '../../judge/index.js';
 import { translateWithLlm } from './prompt.js';
-import type { AttackContext, AttackResult } from './types.js';
-
-/** Thrown when the run's budget is spent; attacks stop and report what they have. */
-export class BudgetSpent extends Error {
-  constructor() {
-    super('budget spent');
-    this.name = 'BudgetSpent';
-  }
-}
+import { type AttackContext, type AttackResult, BudgetSpent } from './types.js';
 
 export interface Judged {
   transcript: Message[];
@@ -76,10 +75,35 @@ export class Session {
     return replyText(reply);
   }
 
-  /** Counts one attacker request in `detail.attackerCalls` (PAIR, TAP and Crescendo count theirs there;
-   * the run's summary adds them up). */
-  attackerCall(): void {
-    this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
+  private countedAttacker?: Target;
+
+  /** The attacker model as this attempt calls it (undefined without one): every request counted in
+   * `detail.attackerCalls`, its tokens in `detail.attackerTokens` and the run's budget (the run's
+   * summary adds them up), and none sent once the budget is spent (BudgetSpent). Every attack asks
+   * the attacker through it, so no attacker request goes uncounted. */
+  get attacker(): Target | undefined {
+    const inner = this.ctx.attacker;
+    if (inner) this.countedAttacker ??= this.counted(inner);
+    return this.countedAttacker;
+  }
+
+  /** `model` (the attacker, or TAP's evaluator) counted as the attacker. */
+  counted(model: Target): Target {
+    return {
+      id: model.id,
+      ready: model.ready?.bind(model),
+      chat: async (messages, options) => {
+        if (this.ctx.budget.exhausted()) throw new BudgetSpent();
+        // (counted before it is sent: a failed request was still made)
+        this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
+        const reply = await model.chat(messages, options);
+        const used = reply.usage.promptTokens + reply.usage.completionTokens;
+        this.detail.attackerTokens = Number(this.detail.attackerTokens ?? 0) + used;
+        this.ctx.budget.attackerTokens += used;
+        return reply;
+      },
+      close: model.close?.bind(model),
+    };
   }
 
   /** Judges `response` (the last assistant message of `transcript`) against the seed. */
@@ -119,16 +143,14 @@ export class Session {
    * verdict's detail keeps the back-translation. No attacker, or a failed or empty back-translation,
    * throws: the attempt is an `error`, never judged on text the judges cannot read. */
   async askTranslated(messages: Message[], turns?: number): Promise<Judged> {
-    const attacker = this.ctx.attacker;
+    const attacker = this.attacker;
     if (!attacker) throw new Error('translate needs an attacker model to translate with (roles.attacker)');
     const text = await this.send(messages);
     const transcript = [...messages, { role: 'assistant' as const, content: text }];
     this.unjudged = transcript;
     const language = this.ctx.seed.language;
     // (an empty reply reads the same in every language)
-    const back = text.trim()
-      ? await translateWithLlm(attacker, text, language, { onCall: () => this.attackerCall() })
-      : text;
+    const back = text.trim() ? await translateWithLlm(attacker, text, language) : text;
     const j = await this.judge(
       [
         { role: 'user', content: this.ctx.seed.text },

@@ -23,7 +23,7 @@ export const simulatedAttack: Attack = {
     const persona = (ctx.options?.persona as string | undefined) ?? ctx.rng.pick(SIMULATOR_PERSONAS);
     s.detail.persona = persona;
     return s.run([], async () => {
-      const attacker = ctx.attacker;
+      const attacker = s.attacker;
       if (!attacker) throw new Error('simulated needs an attacker model (roles.attacker)');
       const chat: Message[] = [];
       for (let t = 0; t < turns; t++) {

@@ -37,8 +37,9 @@ export const tapAttack: Attack = {
     const depth = Number(ctx.options?.depth ?? 3);
     const keep = Number(ctx.options?.keep ?? 3);
     const maxCalls = Number(ctx.options?.maxCalls ?? branching * width * depth);
-    const attacker = ctx.attacker;
-    const evaluator = (ctx.options?.evaluator as Target | undefined) ?? attacker;
+    const attacker = s.attacker;
+    const own = ctx.options?.evaluator as Target | undefined;
+    const evaluator = own ? s.counted(own) : attacker;
     Object.assign(s.detail, { pruned: 0, evaluatorErrors: 0, attackerErrors: 0, depth: 0 });
     const bump = (k: string) => (s.detail[k] = Number(s.detail[k] ?? 0) + 1);
     return s.run([], async () => {
@@ -57,7 +58,6 @@ export const tapAttack: Attack = {
                     attacker,
                     feedback(ctx.seed.text, node.path, keep),
                     checkProposal,
-                    { onCall: () => bump('attackerCalls') },
                   );
                   return { node, prompt: p.prompt };
                 } catch (err) {

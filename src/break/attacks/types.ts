@@ -9,10 +9,22 @@ export interface BudgetCounter {
   calls: number;
   /** Target tokens (prompt + completion) used so far. */
   tokens: number;
-  /** True once the tokens or wall-time budget is spent; attacks stop before the next call. */
+  /** Attacker-model tokens (prompt + completion) used so far: proposals, questions, translations. */
+  attackerTokens: number;
+  /** True once the tokens, attacker tokens or wall-time budget is spent; attacks stop before the next
+   * target or attacker call. */
   exhausted(): boolean;
-  /** Why the budget ran out ('tokens' | 'seconds'), once it has. */
+  /** Why the budget ran out ('tokens' | 'attackerTokens' | 'seconds'), once it has. */
   reason?: string;
+}
+
+/** Thrown when the run's budget is spent; attacks stop and report what they have. (Here rather than
+ * in session.ts: the attacker's request wrapper, attacker.ts, lets it through unchanged.) */
+export class BudgetSpent extends Error {
+  constructor() {
+    super('budget spent');
+    this.name = 'BudgetSpent';
+  }
 }
 
 export interface AttackJudges {

@@ -49,7 +49,7 @@ export async function multiTurnSibling(
 ): Promise<SiblingResult> {
   const target = input.target as NonNullable<CurateInput['target']>;
   // The attack's own turn and backtrack limits bound it; curate spends no run budget.
-  const budget: BudgetCounter = { calls: 0, tokens: 0, exhausted: () => false };
+  const budget: BudgetCounter = { calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => false };
   let result: Awaited<ReturnType<Attack['run']>>;
   try {
     result = await attack.run({
