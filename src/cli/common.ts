@@ -28,12 +28,10 @@ import { openStore, type Store, storeWritable } from '../store/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
   createTarget,
-  createUsageMeter,
   MAX_RETRY_AFTER_MS,
   modelPathResolver,
   RunHalt,
   resolveTargetConfig,
-  type UsageMeter,
 } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
@@ -111,8 +109,6 @@ export interface Context {
   quiet: boolean;
   noCache: boolean;
   progress: Progress;
-  /** Token and request accounting across every target this context made. */
-  usage: UsageMeter;
   /** Shared by every target this context made: a refused key or spent quota halts the command's run. */
   halt: RunHalt;
   /** Print `data` as JSON with --json, else `text` (or a readable rendering of data). */
@@ -143,7 +139,6 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
   const storePath = opts.store ? resolve(opts.store) : config.store;
   let store: Store | undefined;
   const targets = new Map<string, Target>();
-  const usage = createUsageMeter();
   const halt = new RunHalt();
   const getStore = () => {
     store ??= openStore(storePath);
@@ -201,7 +196,6 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     quiet,
     noCache,
     progress: createProgress({ json, quiet }),
-    usage,
     halt,
     out(data, text) {
       if (json) {
@@ -231,7 +225,6 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         config,
         store: getStore,
         noCache,
-        usage,
         halt,
         baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
       });
