@@ -129,6 +129,9 @@ export interface BackTranslation {
   text: string;
   /** How the report and the viewer name it, with both languages ("Zulu (zu)"). */
   label: string;
+  /** The same, short, where a list previews the reply by it ("translated back from Zulu (zu) into
+   * English (en)"). */
+  short: string;
 }
 
 /** An attempt's back-translated reply (the translate attack), undefined for any other attempt. */
@@ -140,6 +143,7 @@ export function backTranslation(a: Pick<Attempt, 'language' | 'verdicts'>): Back
     into: b.language,
     text: b.text,
     label: `the reply translated back from ${languageName(a.language)} into ${languageName(b.language)} by the attacker model: what the judges read`,
+    short: `translated back from ${languageName(a.language)} into ${languageName(b.language)}`,
   };
 }
 

@@ -98,6 +98,23 @@ describe('the back-translated reply', () => {
       expect(String(body.backTranslation?.label)).toContain(LABEL);
     });
 
+    it('the attempts list previews the reply by it, saying it is translated and from which language', async () => {
+      const res = await fetch(`${viewer.url}api/runs/bt/attempts?limit=100`);
+      const body = (await res.json()) as { items: Record<string, unknown>[] };
+      const row = body.items.find((a) => a.id === attempt.id);
+      expect(row?.backTranslation).toMatchObject({
+        from: 'zu',
+        into: 'en',
+        text: back.slice(0, 200),
+        short: 'translated back from Zulu (zu) into English (en)',
+      });
+      // the reply as given stays in the data; another attack's attempt has no back-translation
+      expect(row?.response).toBe(reply.slice(0, 200));
+      expect(
+        body.items.filter((a) => a.id !== attempt.id).every((a) => a.backTranslation === undefined),
+      ).toBe(true);
+    });
+
     it.skipIf(!existsSync(CHROMIUM))(
       'the page shows it below the reply, as text',
       async () => {
@@ -110,6 +127,15 @@ describe('the back-translated reply', () => {
           await page.goto(viewer.url);
           await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
           await page.click('button[data-tab="attempts"]');
+          // the list's response column: the back-translation, said so, as text
+          const cell = page.locator(`tr[data-attempt="${attempt.id}"] td`).last();
+          await cell.waitFor();
+          expect(await cell.locator('.translated').textContent()).toBe(
+            'translated back from Zulu (zu) into English (en)',
+          );
+          expect(await cell.textContent()).toContain(back.slice(0, 60));
+          expect(await cell.textContent()).not.toContain(MARK);
+          expect(await page.locator('#attempts-table img').count()).toBe(0);
           await page.click(`tr[data-attempt="${attempt.id}"]`);
           const box = page.locator('#detail .transcript .msg.back-translation');
           await box.waitFor();

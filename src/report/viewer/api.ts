@@ -63,6 +63,7 @@ function requireRun(store: Store, id: string) {
 function attemptSummary(a: Attempt) {
   const last = [...a.transcript].reverse().find((m) => m.role === 'assistant');
   const first = a.transcript.find((m) => m.role === 'user');
+  const back = backTranslation(a);
   return {
     id: a.id,
     round: a.round,
@@ -78,6 +79,8 @@ function attemptSummary(a: Attempt) {
     prompt: (first?.content ?? '').slice(0, 200),
     // (a reasoning model's reply is previewed by its answer, not the start of its trace)
     response: (last ? withoutTrace(last) : '').slice(0, 200),
+    // (the translate attack: the list previews the reply as the judges read it, translated back)
+    ...(back && { backTranslation: { ...back, text: back.text.slice(0, 200) } }),
   };
 }
 
