@@ -19,6 +19,7 @@ import {
   withCommonOptions,
 } from './common.js';
 import { trainerWarnings } from './config.js';
+import { translateToOption } from './redteam.js';
 
 interface CycleCliOptions {
   resume?: boolean;
@@ -30,6 +31,7 @@ interface CycleCliOptions {
   json?: boolean;
   cache?: boolean;
   quiet?: boolean;
+  translateTo?: string;
 }
 
 export function register(program: Command): void {
@@ -47,6 +49,10 @@ export function register(program: Command): void {
     .option(
       '--report <file>',
       'where to write the HTML report (default: reports/<run>.html beside the store, .breakfix/ unless the config or --store moves it)',
+    )
+    .option(
+      '--translate-to <langs>',
+      'comma list of BCP 47 tags (e.g. zu,gd,hmn): each round\'s red team has the attacker model (roles.attacker) translate each seed into each, and each reply back before it is judged; "" translates nothing (default: redteam.translateTo; a resume needs the same)',
     );
   withCommonOptions(cmd).addHelpText(
     'after',
@@ -77,6 +83,7 @@ Examples:
   $ breakfix cycle --rounds 1 --json       one fix round, JSON on stdout
   $ breakfix cycle --resume                continue the last unfinished run
   $ breakfix cycle -c breakfix.yaml        a real model, per your config
+  $ breakfix cycle --translate-to zu,gd    red-team in Zulu and Scottish Gaelic too (needs roles.attacker)
 
 Exit codes: 0 a release candidate meets every criterion · 1 none does (the output says why) ·
 2 bad config or arguments · 3 runtime or target failure`,
@@ -88,6 +95,9 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
       if (opts.report !== undefined) checkOutputFile(opts.report, { what: 'report file (--report)' });
       const ctx = await loadContext(opts);
       try {
+        // (it stands for redteam.translateTo in the run's config: stored with it, compared on resume)
+        const translateTo = translateToOption(opts.translateTo, ctx.config);
+        if (translateTo) ctx.config = { ...ctx.config, redteam: { ...ctx.config.redteam, translateTo } };
         const started = Date.now();
         const files = userData(ctx);
         // Bad attack settings exit 2 before the store is opened (nothing is written).

@@ -252,10 +252,10 @@ const list = (v?: string[]) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** --translate-to's comma list, checked as the config's redteam.translateTo is (each a BCP 47 tag,
- * canonical; an attacker model to translate with), undefined when not given. An empty list
- * translates nothing, whatever the config says. */
-function translateToOption(value: string | undefined, config: Config): string[] | undefined {
+/** --translate-to's comma list (redteam's and cycle's), checked as the config's redteam.translateTo
+ * is (each a BCP 47 tag, canonical; an attacker model to translate with), undefined when not given.
+ * An empty list translates nothing, whatever the config says. */
+export function translateToOption(value: string | undefined, config: Config): string[] | undefined {
   if (value === undefined) return undefined;
   const tags = value
     .split(',')

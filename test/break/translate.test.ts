@@ -3,7 +3,7 @@
 // SCRIPTED FAKES over real HTTP: a fake attacker that "translates" into xx by a reversible marking
 // (`[xx] ` and the text reversed, so the judges cannot read the marked text as it is) and back by
 // undoing it, and a fake target that complies, in the marking, only to marked requests.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import {
   seedsToAttack,
 } from '../../src/break/index.js';
 import { renderRedteam } from '../../src/cli/redteam.js';
-import { parseConfig } from '../../src/config/index.js';
+import { loadConfig, parseConfig } from '../../src/config/index.js';
 import { ConfigError, createRng, InputError, type Judge } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -477,6 +477,36 @@ describe('translate attack: --translate-to', () => {
       /--translate-to \(zu\): needs an attacker model to translate with: set roles\.attacker, or leave out --translate-to/,
     );
     const help = await runCli(['redteam', '--help'], cwd);
+    expect(help.stdout).toMatch(/--translate-to <langs>/);
+  });
+
+  it('breakfix cycle takes it with the same checks and words, and runs with it as its redteam.translateTo', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'translate-to-cycle-'));
+    const db = join(cwd, 'b.db');
+    const bad = await runCli(['cycle', '--store', db, '--translate-to', 'zu,not a tag!'], cwd);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--translate-to: "not a tag!" is not a BCP 47 language tag \(e\.g\. zu, gd, hmn\)/,
+    );
+    const none = await runCli(['cycle', '--store', db, '--translate-to', 'zu'], cwd);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(
+      /--translate-to \(zu\): needs an attacker model to translate with: set roles\.attacker, or leave out --translate-to/,
+    );
+    expect(existsSync(db)).toBe(false);
+    // A cycle run stored as started without translateTo: resumed with the option, the run's config
+    // would change (the cheap way to see the option reach the cycle's config, before any round runs).
+    writeFileSync(join(cwd, 'breakfix.yaml'), attackerConfig('http://127.0.0.1:9/v1'));
+    const config = loadConfig(join(cwd, 'breakfix.yaml'));
+    const store = openStore(db);
+    const run = store.createRun({ kind: 'cycle', config, seed: config.seed });
+    store.updateRun(run.id, { status: 'interrupted' });
+    store.close();
+    const resumed = await runCli(['cycle', '--store', db, '--run', run.id, '--translate-to', 'ZU'], cwd);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toMatch(/started with another config/);
+    expect(resumed.stderr).toMatch(/redteam\.translateTo.*→.*zu/);
+    const help = await runCli(['cycle', '--help'], cwd);
     expect(help.stdout).toMatch(/--translate-to <langs>/);
   });
 });
