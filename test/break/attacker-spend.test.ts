@@ -38,12 +38,13 @@ const refusingTarget = () =>
 
 /** What the attacker's replies said they cost, seen from outside the run. */
 function witness(inner: Target) {
-  const seen = { calls: 0, tokens: 0 };
+  const seen = { calls: 0, replies: 0, tokens: 0 };
   const target: Target = {
     id: inner.id,
     async chat(messages, options) {
       seen.calls++;
       const reply = await inner.chat(messages, options);
+      seen.replies++;
       seen.tokens += reply.usage.promptTokens + reply.usage.completionTokens;
       return reply;
     },
@@ -116,6 +117,41 @@ describe("the attacker's spend", () => {
     expect(resumed.stoppedBy).toBeUndefined();
   }, 120_000);
 
+  it("PAIR ends with none of its streams' requests in flight: each is in the summary", async () => {
+    const { target } = await refusingTarget();
+    // The first proposal is answered at once and spends the budget; the others, asked beside it,
+    // are held a moment: an attack that ended on the first would leave them running, uncounted.
+    let k = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const atk = await scripted(async () => {
+      if (k++ > 0) await held;
+      return JSON.stringify({ improvement: 'x', prompt: `prompt ${k}: ${seed.text}` });
+    });
+    const w = witness(atk.target);
+    const inFlight = () => w.seen.calls - w.seen.replies;
+    setTimeout(release, 500);
+    const sum = await runRedteam({
+      target,
+      seeds: [seed],
+      judges: judges(),
+      persona: 'intermediate',
+      techniques: ['pair'],
+      attacker: w.target,
+      attackOptions: { pair: { streams: 3, iterations: 2 } },
+      budget: { attackerTokens: 1 },
+      runId: 'flight',
+      seed: 1,
+    });
+    release();
+    expect(w.seen.calls).toBe(3);
+    expect(inFlight()).toBe(0);
+    expect(sum).toMatchObject({ stoppedBy: 'attackerTokens', attempts: 0, attackerCalls: 3 });
+    expect(sum.attackerTokens).toBe(w.seen.tokens);
+  }, 60_000);
+
   it('the config key is checked like the other budget fields', () => {
     const budget = (yaml: string) => parseConfig(yaml).redteam.budget;
     expect(budget('redteam:\n  budget:\n    attackerTokens: 5000\n').attackerTokens).toBe(5000);
@@ -131,7 +167,7 @@ describe("the attacker's spend", () => {
     const cwd = mkdtempSync(join(tmpdir(), 'attacker-spend-'));
     writeFileSync(
       join(cwd, 'breakfix.yaml'),
-      `targets:\n  att:\n    type: openai\n    baseURL: ${atk.server.url}\n    model: fake-attacker\n    cache: false\n    retries: 0\nroles:\n  attacker: att\nredteam:\n  budget:\n    attackerTokens: 1\n`,
+      `targets:\n  att:\n    type: openai\n    baseURL: ${atk.server.url}\n    model: fake-attacker\n    cache: false\nroles:\n  attacker: att\nredteam:\n  budget:\n    attackerTokens: 1\n`,
     );
     const r = await runCli(
       [
@@ -150,8 +186,8 @@ describe("the attacker's spend", () => {
     );
     expect(r.status).toBe(3);
     const sum = JSON.parse(r.stdout);
-    // (PAIR's three streams ask at once: every one already asked is counted; retries: 0 above, as a
-    // retried request is one call, sent twice)
+    // (PAIR's three streams ask at once: every one asked is counted, and none is left in flight when
+    // the command closes its targets: a request cut off there was retried, sent again, uncounted)
     expect(sum).toMatchObject({
       stoppedBy: 'attackerTokens',
       attempts: 0,

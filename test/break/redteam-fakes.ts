@@ -20,7 +20,7 @@ export type Chat = { role: string; content: string }[];
  * 60 s) is per request: on a busy machine (the full suite on two cores) an in-process reply can wait
  * longer than 5 s, and a test that counts every attempt decided (no errors) then failed. */
 export async function scripted(
-  script: (messages: Chat) => string,
+  script: (messages: Chat) => string | Promise<string>,
   extra: Omit<FakeServerOptions, 'script'> & { retries?: number; timeoutMs?: number } = {},
 ): Promise<{ server: FakeServer; target: Target }> {
   const { retries, timeoutMs, ...options } = extra;

@@ -67,7 +67,9 @@ export const pairAttack: Attack = {
       const past: Exchange[][] = Array.from({ length: streams }, () => []);
       for (let it = 0; it < iterations && !s.succeeded; it++) {
         s.detail.iterations = it + 1;
-        const results = await Promise.all(
+        // Every stream settles before the attack goes on or ends (a spent budget or a failed request in
+        // one): one left running would send and spend after the attempt's counts were taken.
+        const settled = await Promise.allSettled(
           past.map(async (hist) => {
             let p: Proposal;
             try {
@@ -89,6 +91,9 @@ export const pairAttack: Attack = {
             return j;
           }),
         );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        const results = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
         if (results.some((j) => j && isWin(j))) break;
         if (s.calls >= maxCalls) break;
       }
