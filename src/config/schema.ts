@@ -222,7 +222,7 @@ const redteamSchema = z
           .positive()
           .optional()
           .describe(
-            'Seconds after which a round starts no more attempts and no more target calls: an attempt under way ends with its call in flight (within its timeouts and retries) and, unless it has succeeded, is not stored, so a resume runs it whole.',
+            'Seconds after which a round starts no more attempts and no more target or attacker calls: an attempt under way ends with its call in flight (within its timeouts and retries) and, unless it has succeeded, is not stored, so a resume runs it whole.',
           ),
       })
       .prefault({})

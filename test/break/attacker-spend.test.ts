@@ -82,8 +82,9 @@ describe("the attacker's spend", () => {
     expect(sum.attackerCalls).toBe(atk.server.requests);
     expect(w.seen.tokens).toBeGreaterThan(0);
     expect(sum.attackerTokens).toBe(w.seen.tokens);
+    // (each figure says whose it is)
     expect(renderRedteam(sum)).toContain(
-      `· ${sum.attackerCalls} attacker calls · ${w.seen.tokens} attacker tokens ·`,
+      `· ${sum.calls} target calls · ${sum.tokens} target tokens · ${sum.attackerCalls} attacker calls · ${w.seen.tokens} attacker tokens ·`,
     );
   }, 120_000);
 
