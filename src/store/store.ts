@@ -97,7 +97,6 @@ function openDatabase(file: string): Database.Database {
   const fail = (message: string, hint = STORE_HINT) =>
     new InputError(message, file, undefined, undefined, hint);
   if (file !== ':memory:') {
-    ensureOutputDir(dirname(file), { what: 'store folder', hint: STORE_HINT });
     let isDir = false;
     try {
       isDir = statSync(file).isDirectory();
@@ -107,12 +106,15 @@ function openDatabase(file: string): Database.Database {
     if (isDir) throw fail('not a breakfix store: it is a folder, not a file');
     // Opened read-write, SQLite would leave -wal and -shm files of this user beside a store it
     // cannot write (after which the store's owner cannot write it either), and the command would
-    // fail at its first write, its work so far lost: refused before anything is opened.
+    // fail at its first write, its work so far lost: refused before anything is opened. Checked
+    // before the folder is, so that a store in a read-only folder (a colleague's, a CI artifact)
+    // gets this message rather than the folder's, whose hint is to name another store.
     if (existsSync(file) && !storeWritable(file))
       throw fail(
         'the store is read-only for this user (the file, its -wal/-shm files or its folder): this command writes to it',
         `run it as a user who can write the store, or ${READ_ONLY_HINT}; report, vulns, view and model list read it as it is`,
       );
+    ensureOutputDir(dirname(file), { what: 'store folder', hint: STORE_HINT });
   }
   let db: Database.Database | undefined;
   try {

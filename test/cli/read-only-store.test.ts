@@ -193,6 +193,21 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(folderHashes(dir)).toEqual(before);
     });
 
+    it('a command that writes, on a store in a read-only folder: the read-only message, not the folder one', async () => {
+      // A colleague's store or an unpacked CI artifact: the folder is read-only too. The folder's
+      // own message ("cannot write in the store folder", hint: name another store) came first and
+      // told the user to pass --store with the store they had passed.
+      const { dir, file } = readOnlyStore();
+      const before = folderHashes(dir);
+      const r = await cli(['curate', '--store', file, '--run', RUN_ID, '--round', '0', '--force']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`the store is read-only for this user`);
+      expect(r.stderr).toContain(`(${file})`);
+      expect(r.stderr).toMatch(/hint: run it as a user who can write the store, or copy the store/);
+      expect(r.stderr).not.toContain('cannot write in the store folder');
+      expect(folderHashes(dir)).toEqual(before);
+    }, 60_000);
+
     it('a store of an older schema: exit 2 naming the store, why and what to do; left at its version', async () => {
       const { dir, file } = readOnlyStore({ version: migrations.length - 1 });
       const before = folderHashes(dir);
