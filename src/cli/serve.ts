@@ -41,6 +41,8 @@ export function register(program: Command): void {
 Examples:
   $ breakfix serve --model models/breakfix-tiny-base
   $ breakfix serve --model .breakfix/models/<run>/round-2 --port 9000   a cycle's round
+  $ breakfix serve --model base --truncate     to run bench, redteam or cycle against it: their
+                                               multi-turn and many-shot prompts outgrow its context
   $ curl http://127.0.0.1:8080/v1/chat/completions -H 'content-type: application/json' \\
       -d '{"model":"breakfix-tiny-base","messages":[{"role":"user","content":"Hello"}]}'
 
@@ -57,7 +59,9 @@ Requests must name the served model ("model", see --name): another name is a 404
 model_not_found, as from any OpenAI server. The tiny models' context is short (192 tokens for
 the base): a longer prompt is a 400 context_length_exceeded unless --truncate, with which the
 server answers from the prompt's latest tokens like the embedded target (a many-shot attack
-then reaches the model cut short, as it does in the cycle).
+then reaches the model cut short, as it does in the cycle). Without --truncate, \`breakfix bench\`
+against the base gets that 400 for 195 of its 216 multiturn and 25 of its 432 jailbreak samples,
+which end in error, and exits 3.
 Generation runs in a worker thread; concurrent requests are batched. "stream": true is answered
 in server-sent events (sent once the reply is complete). Stop with Ctrl-C. Tools, JSON output
 ("response_format"), log-probabilities and more than 4 stop strings are refused with a 400
