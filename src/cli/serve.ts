@@ -1,7 +1,7 @@
 // `breakfix serve`: an embedded checkpoint behind an OpenAI-compatible HTTP API on 127.0.0.1, so
 // breakfix's own targets, promptfoo, PyRIT or any OpenAI client can talk to it.
 import type { Command } from 'commander';
-import { BreakfixError } from '../core/index.js';
+import { BreakfixError, terminalText } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import { type CommonOptions, portNumber, runAction, usageError } from './common.js';
@@ -80,8 +80,9 @@ requests waiting then got a 503.`,
         } catch (err) {
           // serve reads no store: a round name means nothing here, a folder does.
           if (!(err instanceof BreakfixError)) throw err;
+          // (The targets' message offers a registered round, e.g. round-1, which serve cannot read.)
           throw new BreakfixError(
-            err.message,
+            `no checkpoint "${terminalText(opts.model)}": not base, nor a folder with config.json (serve reads no store, so a round name such as round-1 names nothing here)`,
             err.code,
             'pass base or a checkpoint folder: models/breakfix-tiny-base, .breakfix/models/<run>/round-N (`breakfix model list` shows them)',
           );

@@ -100,6 +100,16 @@ describe('breakfix serve (CLI)', () => {
     expect(stderr).not.toContain('looks like a bug');
   });
 
+  it('a model that is no checkpoint folder: exit 2, without offering a round name serve cannot read', async () => {
+    const r = await runCli(['serve', '--model', 'round-1', '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'breakfix: no checkpoint "round-1": not base, nor a folder with config.json (serve reads no store',
+    );
+    expect(r.stderr).not.toContain('not a registered model');
+    expect(r.stderr).toContain('hint: pass base or a checkpoint folder');
+  }, 60_000);
+
   it('a port in use is a usage error, and the process exits', async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
