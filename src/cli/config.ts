@@ -189,8 +189,15 @@ export function targetWarnings(config: Config): string[] {
 /** Settings that load but would fail later, after training: a TRL model with no server to reach it
  * by is `openai:<folder>`, which means api.openai.com, and the cycle's next bench would fail there; a
  * command trainer of a remote model whose product is still taken as a breakfix checkpoint
- * (`embedded:{out}`, the default) fails once the training is done, with nothing registered. */
-export function trainerWarnings(config: Config, backend: string = config.train.backend): string[] {
+ * (`embedded:{out}`, the default) fails once the training is done, with nothing registered; and the
+ * embedded trainer (the default backend) trains breakfix checkpoints only, so with a remote model
+ * under test and no `base` (train --base) to start from, a cycle fails at its first training, after
+ * round 0's bench, red team and curation. */
+export function trainerWarnings(
+  config: Config,
+  backend: string = config.train.backend,
+  base?: string,
+): string[] {
   if (backend === 'trl' && !config.train.trl.serveBaseURL)
     return [
       'train.backend is trl and train.trl.serveBaseURL is not set: the trained model would be reached as openai:<folder>, i.e. at api.openai.com; set serveBaseURL to the server (vLLM, TGI) that serves the output folder',
@@ -198,6 +205,10 @@ export function trainerWarnings(config: Config, backend: string = config.train.b
   const role = config.roles.target;
   const testee = config.targets[role];
   const remote = testee ? testee.type !== 'embedded' : !role.startsWith('embedded:');
+  if (backend === 'embedded' && remote && base === undefined)
+    return [
+      `train.backend is embedded (the default) and the model under test (roles.target: ${terminalText(role)}) is remote: the embedded trainer fine-tunes breakfix checkpoints only, so a cycle would stop with exit 2 at its first training, after round 0; to train a real model set train.backend to trl or command (README, "Training a real model"), or run bench, redteam, vulns and curate alone`,
+    ];
   if (backend === 'command' && remote && config.train.command.target.startsWith('embedded:'))
     return [
       `train.backend is command and the model under test (roles.target: ${terminalText(role)}) is remote, but train.command.target is ${terminalText(config.train.command.target)}: after training, {out} must hold a breakfix checkpoint (config.json) or nothing is registered; for a trainer that writes a Hugging Face model, serve {out} and set train.command.target to openai:{out}@http://host:port/v1`,

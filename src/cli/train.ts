@@ -294,7 +294,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          for (const w of trainerWarnings(ctx.config, backend)) ctx.note(`warning: ${w}`);
+          for (const w of trainerWarnings(ctx.config, backend, opts.base)) ctx.note(`warning: ${w}`);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,
