@@ -74,7 +74,9 @@ const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
 export function register(program: Command): void {
   const model = program
     .command('model')
-    .description('the embedded model: pretrain breakfix-tiny-base, list and inspect models')
+    .description(
+      'models: pretrain breakfix-tiny-base, list the shipped and registered ones, show or measure one',
+    )
     .addHelpText(
       'after',
       `
@@ -107,7 +109,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExample:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
+      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExamples:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
     )
     .action(
       runAction(
