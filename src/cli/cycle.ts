@@ -14,6 +14,7 @@ import {
   loadContext,
   runAction,
   stopRunOnSignal,
+  usageError,
   userData,
   wholeNumber,
   withCommonOptions,
@@ -24,6 +25,7 @@ import { translateToOption } from './redteam.js';
 interface CycleCliOptions {
   resume?: boolean;
   run?: string;
+  takeOver?: boolean;
   rounds?: string;
   report?: string;
   config?: string;
@@ -42,6 +44,10 @@ export function register(program: Command): void {
     )
     .option('--resume', 'continue the latest unfinished cycle (after a crash or a kill) where it stopped')
     .option('--run <id>', 'continue this unfinished cycle run')
+    .option(
+      '--take-over',
+      'with --resume or --run: take the run from the process on another host that claimed it, once you know that process is gone (without it, a claim whose heartbeat is 10 minutes old is taken over with a warning)',
+    )
     .option(
       '--rounds <n>',
       "most fix rounds after round 0 (default: cycle.maxRounds; on resume, the run's own limit)",
@@ -91,6 +97,11 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
   cmd.action(
     runAction(async (opts: CycleCliOptions) => {
       const maxRounds = wholeNumber('--rounds', opts.rounds);
+      if (opts.takeOver && !opts.resume && opts.run === undefined)
+        throw usageError(
+          '--take-over takes over a run being resumed: a new cycle has no claim to take',
+          'add --resume or --run <id>',
+        );
       // A --report that cannot be written fails now, not after the rounds have run.
       if (opts.report !== undefined) checkOutputFile(opts.report, { what: 'report file (--report)' });
       const ctx = await loadContext(opts);
@@ -133,7 +144,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               disarm = stopRunOnSignal(ctx, id, resume);
             },
           },
-          { resume: opts.resume, runId: opts.run, maxRounds },
+          { resume: opts.resume, runId: opts.run, maxRounds, takeOver: opts.takeOver },
         )
           .catch((err) => {
             throw (

@@ -70,6 +70,8 @@ export interface CycleOptions {
   resume?: boolean;
   runId?: string;
   maxRounds?: number;
+  /** Take the resumed run from another host's process whose claim is still fresh (claimRunOrRefuse). */
+  takeOver?: boolean;
 }
 
 export interface CycleRoundSummary {
@@ -498,7 +500,7 @@ function openRun(
   }
   checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
   const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
-  claimRunOrRefuse(store, run.id);
+  claimRunOrRefuse(store, run.id, { takeOver: opts.takeOver, takeOverHint: '--take-over' });
   const trainChanges = untrained ? trainSettingChanges(run.config, config) : [];
   if (trainChanges.length > 0) {
     progress.log(

@@ -1,15 +1,73 @@
 // One process at a time on a run: a second `redteam --run-id` or `cycle --resume` on a run another
 // live process is working on would send every request again (and the store keep only the first
 // of each), or train a round twice. A process that was killed holds nothing: its run resumes at once.
-import { BreakfixError } from '../core/index.js';
-import type { Store } from './types.js';
+// On this host the owner's pid says at once whether it lives; a process on another host (a store on a
+// shared disk) cannot be asked, so the holder writes a heartbeat into its claim while it works, and a
+// claim from another host holds the run while that heartbeat is fresh.
+import { hostname } from 'node:os';
+import { BreakfixError, terminalText } from '../core/index.js';
+import type { RunOwner, Store } from './types.js';
 
-export function claimRunOrRefuse(store: Store, runId: string): void {
-  const { heldBy } = store.claimRun(runId);
-  if (heldBy)
+/** How often the process working on a run writes its heartbeat. */
+export const CLAIM_HEARTBEAT_MS = 60_000;
+/** How old another host's heartbeat must be before its claim counts as abandoned. The heartbeat is
+ * a timer, and the embedded trainer holds the event loop while its steps run: the longest hold
+ * measured in the default cycle was 66 s on a loaded 2-core machine (docs/RELIABILITY.md), so a
+ * live holder's heartbeat was at most about 2 minutes old; ten minutes leaves room for a slower
+ * machine and for the two hosts' clocks to differ. */
+export const CLAIM_STALE_MS = 10 * 60_000;
+
+/** The last time `owner` said it was working: its heartbeat, or its claim's start where it has none
+ * (claims stored by a breakfix that wrote no heartbeat). NaN where neither is a time. */
+export function lastSignOfLife(owner: RunOwner): number {
+  return Date.parse(owner.heartbeat ?? owner.since);
+}
+
+/** Whether another host's claim still holds its run at `nowMs`. */
+export function claimIsFresh(owner: RunOwner, nowMs: number): boolean {
+  return nowMs - lastSignOfLife(owner) < CLAIM_STALE_MS;
+}
+
+export interface ClaimOptions {
+  /** Take the run from another host's process whose heartbeat is still fresh (the user knows that
+   * process is gone). A live process of this host is never taken over: it can be stopped instead. */
+  takeOver?: boolean;
+  /** How the command that claims says to take over (`--take-over`), for the refusal's hint. */
+  takeOverHint?: string;
+}
+
+export function claimRunOrRefuse(store: Store, runId: string, opts: ClaimOptions = {}): void {
+  const { heldBy, tookOver } = store.claimRun(runId, { takeOver: opts.takeOver });
+  if (tookOver)
+    process.stderr.write(
+      `breakfix: warning: run ${runId} was claimed by ${ownerText(tookOver)}; ` +
+        `${opts.takeOver ? 'taken over as asked' : `taken over, as nothing was heard from it for ${minutes(CLAIM_STALE_MS)}`}: ` +
+        "if that process still runs, stop it, or both send the run's requests\n",
+    );
+  if (!heldBy) return;
+  if (heldBy.host === hostname())
     throw new BreakfixError(
-      `run ${runId} is being worked on by process ${heldBy.pid} (since ${heldBy.since}): a second process would send its requests again`,
+      `run ${runId} is being worked on by process ${heldBy.pid} (since ${terminalText(heldBy.since)}): a second process would send its requests again`,
       'input',
       `wait for it to finish, or stop it (kill ${heldBy.pid}) and run this again: a stopped run resumes where it was`,
     );
+  const lapses = new Date(lastSignOfLife(heldBy) + CLAIM_STALE_MS).toISOString();
+  throw new BreakfixError(
+    `run ${runId} is being worked on by ${ownerText(heldBy)}: a second process would send its requests again`,
+    'input',
+    `wait for it to finish, or stop it there and run this again: a stopped run resumes where it was; ` +
+      `if that host is down, its claim lapses at ${lapses} (${minutes(CLAIM_STALE_MS)} after its last heartbeat) and a run started then takes it over` +
+      (opts.takeOverHint
+        ? `, or take it over now with ${opts.takeOverHint} once you are sure that process is gone`
+        : ''),
+  );
 }
+
+function ownerText(o: RunOwner): string {
+  const beat = o.heartbeat
+    ? `last heartbeat ${terminalText(o.heartbeat)}`
+    : 'no heartbeat (an older breakfix)';
+  return `process ${o.pid} on host ${terminalText(o.host)} (since ${terminalText(o.since)}, ${beat})`;
+}
+
+const minutes = (ms: number) => `${Math.round(ms / 60_000)} minutes`;

@@ -21,6 +21,7 @@ import {
   type Verdict,
   type Vulnerability,
 } from '../core/index.js';
+import { CLAIM_HEARTBEAT_MS, claimIsFresh } from './claim.js';
 import { migrate, migrations } from './migrations.js';
 import type {
   AttemptFacets,
@@ -399,7 +400,11 @@ function withStoreErrors(store: Store, file: string): Store {
 /** Open (creating if needed) the store at `path`; `:memory:` works for throwaway use. With
  * `readOnly`, open an existing store without writing anything (see `openReadOnlyDatabase`): for a
  * command that only reads, on a store this user cannot write (`storeWritable`). */
-export function openStore(path: string = DEFAULT_STORE_PATH, opts: { readOnly?: boolean } = {}): Store {
+export function openStore(
+  path: string = DEFAULT_STORE_PATH,
+  /** heartbeatMs: how often a claimed run's heartbeat is written (CLAIM_HEARTBEAT_MS); tests shorten it. */
+  opts: { readOnly?: boolean; heartbeatMs?: number } = {},
+): Store {
   const file = path === ':memory:' ? path : resolve(path);
   const readOnly = Boolean(opts.readOnly) && file !== ':memory:';
   const db = readOnly ? openReadOnlyDatabase(file) : openDatabase(file);
@@ -571,6 +576,39 @@ export function openStore(path: string = DEFAULT_STORE_PATH, opts: { readOnly?: 
         "restore the store from a copy, or pass --store with a new path (`breakfix config check` runs SQLite's full integrity check)",
       );
     intact = true;
+  };
+
+  const ownerOf = (runId: string): RunOwner | undefined => {
+    const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get(runId) as
+      | { owner: string | null }
+      | undefined;
+    return row?.owner ? parse<RunOwner>(row.owner, `run ${runId}: owner`) : undefined;
+  };
+  // The runs this connection claimed, each with the timer of its heartbeat.
+  const heartbeats = new Map<string, NodeJS.Timeout>();
+  const stopHeartbeat = (runId: string) => {
+    clearInterval(heartbeats.get(runId));
+    heartbeats.delete(runId);
+  };
+  /** Says the claim's holder still works on the run. A claim no longer this process's was taken over
+   * (its heartbeat was late past CLAIM_STALE_MS, or another host's user took it): said on stderr, as
+   * two processes now work the run. A failed write (the store busy past its timeout) waits for the
+   * next beat: it runs in a timer, where a throw would end the process. */
+  const beat = (runId: string) => {
+    try {
+      if (!db.open) return stopHeartbeat(runId);
+      const { changes } = db
+        .prepare(`UPDATE runs SET owner = json_set(owner, '$.heartbeat', ?) WHERE id = ? AND ${MINE}`)
+        .run(now(), runId, process.pid, hostname());
+      if (changes > 0) return;
+      stopHeartbeat(runId);
+      const owner = ownerOf(runId);
+      process.stderr.write(
+        `breakfix: warning: run ${runId} is no longer this process's: ${owner ? `process ${owner.pid} on host ${terminalText(owner.host)} claimed it at ${terminalText(owner.since)}` : 'its claim was cleared'}; stop one of the two, or both send the run's requests\n`,
+      );
+    } catch {
+      // (busy or closing: the next beat writes it)
+    }
   };
 
   /** The viewer's filters as SQL: fixed text, every value bound. */
@@ -851,26 +889,36 @@ export function openStore(path: string = DEFAULT_STORE_PATH, opts: { readOnly?: 
         });
       },
     ),
-    claimRun(runId) {
+    claimRun(runId, claimOpts = {}) {
       checkIntact();
-      const claim = db.transaction((): { heldBy?: RunOwner } => {
-        const row = db.prepare('SELECT owner FROM runs WHERE id = ?').get(runId) as
-          | { owner: string | null }
-          | undefined;
-        const held = row?.owner ? parse<RunOwner>(row.owner, `run ${runId}: owner`) : undefined;
-        if (held && held.host === hostname() && held.pid !== process.pid && isAlive(held))
-          return { heldBy: held };
+      const claim = db.transaction((): { heldBy?: RunOwner; tookOver?: RunOwner } => {
+        const held = ownerOf(runId);
+        const local = held?.host === hostname();
+        if (held && local && held.pid !== process.pid && isAlive(held)) return { heldBy: held };
+        if (held && !local && !claimOpts.takeOver && claimIsFresh(held, Date.now())) return { heldBy: held };
         const start = processStart(process.pid);
-        const me: RunOwner = { pid: process.pid, host: hostname(), since: now(), ...(start && { start }) };
+        const t = now();
+        const me: RunOwner = {
+          pid: process.pid,
+          host: hostname(),
+          since: t,
+          ...(start && { start }),
+          heartbeat: t,
+        };
         db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(JSON.stringify(me), runId);
-        return {};
+        return held && !local ? { tookOver: held } : {};
       });
-      return claim.immediate();
+      const result = claim.immediate();
+      if (!result.heldBy && !heartbeats.has(runId)) {
+        const timer = setInterval(() => beat(runId), opts.heartbeatMs ?? CLAIM_HEARTBEAT_MS);
+        timer.unref(); // the heartbeat keeps no process alive that has nothing else to do
+        heartbeats.set(runId, timer);
+      }
+      return result;
     },
     releaseRun(runId) {
-      db.prepare(
-        "UPDATE runs SET owner = NULL WHERE id = ? AND json_extract(owner, '$.pid') = ? AND json_extract(owner, '$.host') = ?",
-      ).run(runId, process.pid, hostname());
+      stopHeartbeat(runId);
+      db.prepare(`UPDATE runs SET owner = NULL WHERE id = ? AND ${MINE}`).run(runId, process.pid, hostname());
     },
     saveCuration: db.transaction(
       (
@@ -948,11 +996,15 @@ export function openStore(path: string = DEFAULT_STORE_PATH, opts: { readOnly?: 
       return (db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
     },
     close() {
+      for (const runId of [...heartbeats.keys()]) stopHeartbeat(runId);
       if (db.open) db.close();
     },
   };
   return withStoreErrors(store, file);
 }
+
+/** The owner record's pid and host are this process's (bound in that order). */
+const MINE = "json_extract(owner, '$.pid') = ? AND json_extract(owner, '$.host') = ?";
 
 /** Whether the breakfix process of this host that claimed a run is still running. Its pid alone
  * does not say (a killed owner's pid goes to the next process that needs one; in a container the

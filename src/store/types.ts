@@ -151,11 +151,13 @@ export interface Store {
   saveVulnerabilities(runId: string, round: number, vulns: readonly Vulnerability[]): void;
   listVulnerabilities(runId: string, round: number): Vulnerability[];
   // records
-  /** Marks this process as the one working on `runId`. Another live process on this host holding it
-   * is returned (nothing changes); an owner that is gone (killed, crashed), this process, or one on
-   * another host (its liveness cannot be checked: the claim proceeds) is replaced. */
-  claimRun(runId: string): { heldBy?: RunOwner };
-  /** Lets go of `runId` if this process holds it. */
+  /** Marks this process as the one working on `runId`, and writes its heartbeat into the claim while
+   * it holds it (until releaseRun or close). A live process on this host holding it, or one on
+   * another host whose heartbeat is fresh (claim.ts: CLAIM_STALE_MS; `takeOver` takes it all the
+   * same), is returned as `heldBy` and nothing changes; an owner on this host that is gone (killed,
+   * crashed) and this process are replaced; another host's replaced claim is returned as `tookOver`. */
+  claimRun(runId: string, opts?: { takeOver?: boolean }): { heldBy?: RunOwner; tookOver?: RunOwner };
+  /** Lets go of `runId` if this process holds it, and stops its heartbeat. */
   releaseRun(runId: string): void;
   saveRecords(runId: string, round: number, dataset: string, records: readonly TrainingRecord[]): void;
   /** A round's curation, its SFT records and preference pairs, replaced together in one transaction:
@@ -192,4 +194,7 @@ export interface RunOwner {
    * it names one process, so a pid the system gave to another process since holds nothing. Absent
    * where there is no /proc, and in claims stored before breakfix recorded it. */
   start?: string;
+  /** When it last said it was still working on the run (ISO time, refreshed every
+   * CLAIM_HEARTBEAT_MS): what another host goes by. Absent in claims stored before breakfix wrote it. */
+  heartbeat?: string;
 }

@@ -258,4 +258,43 @@ describe('one process at a time on a run', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
   }, 120_000);
+
+  it('(owner record written as another host would) redteam --run-id is refused while its heartbeat is fresh, naming the host; once stale, it takes the run over with a warning', async () => {
+    const server = await refusesAt(1000, 'auth');
+    const { dir, db } = setup(server.url);
+    const first = await runCli(
+      redteam(db, 'run_far', 1).map((a) => (a === '12' ? '4' : a)),
+      { cwd: dir, env },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const setOwner = (heartbeatAgoMs: number) => {
+      const store = new Database(db);
+      store.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+        JSON.stringify({
+          pid: 4242,
+          host: 'other-host.test',
+          since: '2026-12-05T00:00:00.000Z',
+          heartbeat: new Date(Date.now() - heartbeatAgoMs).toISOString(),
+        }),
+        'run_far',
+      );
+      store.close();
+    };
+    setOwner(1000);
+    const before = server.requests;
+    const refused = await runCli(redteam(db, 'run_far', 1), { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /run run_far is being worked on by process 4242 on host other-host\.test \(since 2026-12-05T00:00:00\.000Z, last heartbeat /,
+    );
+    expect(refused.stderr).toMatch(/if that host is down, its claim lapses at /);
+    expect(server.requests).toBe(before);
+    setOwner(11 * 60_000);
+    const resumed = await runCli([...redteam(db, 'run_far', 1), '--json'], { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(
+      /breakfix: warning: run run_far was claimed by process 4242 on host other-host\.test .*taken over, as nothing was heard from it for 10 minutes/,
+    );
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
+  }, 120_000);
 });

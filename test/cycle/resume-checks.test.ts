@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema, loadConfig } from '../../src/config/index.js';
 import { checkResumedInputs, cycleInputs, recordInputs } from '../../src/cycle/inputs.js';
@@ -507,4 +508,45 @@ describe('checkResumedInputs: the embedded checkpoints a run started on', () => 
       store.close();
     }
   });
+});
+
+describe('breakfix cycle --resume on a run another host claimed', () => {
+  it('(owner record written as another host would) refused while its heartbeat is fresh, naming --take-over; --take-over resumes it with a warning', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'b.db');
+    const config = writeConfig(dir);
+    const alone = await run(['cycle', '-c', config, '--take-over']);
+    expect(alone.code, alone.stderr).toBe(2);
+    expect(alone.stderr).toContain('--take-over takes over a run being resumed');
+    await startAndKill(['cycle', '-c', config, '--rounds', '0']);
+    const [crashed] = readRuns(db);
+    const far = new Database(db);
+    far.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+      JSON.stringify({
+        pid: 4242,
+        host: 'other-host.test',
+        since: '2026-12-05T00:00:00.000Z',
+        heartbeat: new Date().toISOString(),
+      }),
+      crashed.id,
+    );
+    far.close();
+    const refused = await run(['cycle', '-c', config, '--resume']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(
+      `run ${crashed.id} is being worked on by process 4242 on host other-host.test`,
+    );
+    expect(refused.stderr).toContain(
+      'or take it over now with --take-over once you are sure that process is gone',
+    );
+    expect(readRuns(db)[0]?.updatedAt).toBe(crashed.updatedAt);
+    const taken = await run(['cycle', '-c', config, '--resume', '--take-over', '--json']);
+    expect([0, 1], taken.stderr).toContain(taken.code);
+    expect(taken.stderr).toMatch(
+      new RegExp(
+        `breakfix: warning: run ${crashed.id} was claimed by process 4242 on host other-host\\.test .*taken over as asked`,
+      ),
+    );
+    expect(readRuns(db)[0]?.status).toBe('done');
+  }, 240_000);
 });
