@@ -390,6 +390,8 @@ export function stopRunOnSignal(
   const stop = (signal: NodeJS.Signals) => {
     try {
       ctx.store.updateRun(runId, { status: 'interrupted' });
+      // Its claim goes too: on another host it would hold the run until its heartbeat went stale.
+      ctx.store.releaseRun(runId);
     } catch {
       // (the store is closing or was never made: there is nothing to mark)
     }

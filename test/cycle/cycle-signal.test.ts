@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { miniCycleConfig, runBreakfix } from '../reliability/helpers-cycle.js';
@@ -12,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-sigint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('breakfix cycle and SIGINT', () => {
-  it('a stopped cycle is marked interrupted, exits 130 naming its id, and continues with --run', async () => {
+  it('a stopped cycle is marked interrupted, lets go of its claim, exits 130 naming its id, and continues with --run', async () => {
     const config = miniCycleConfig(dir);
     let signalled = false;
     const stopped = await runBreakfix(['cycle', '-c', config, '--json'], {
@@ -34,6 +35,11 @@ describe('breakfix cycle and SIGINT', () => {
     let db = openStore(join(dir, 'b.db'));
     expect(db.getRun(runId)?.status).toBe('interrupted');
     db.close();
+    // It let go of its claim: a resume on another host (which cannot see that this process is gone)
+    // need not wait for the claim's heartbeat to go stale.
+    const raw = new Database(join(dir, 'b.db'));
+    expect(raw.prepare('SELECT owner FROM runs WHERE id = ?').get(runId)).toEqual({ owner: null });
+    raw.close();
 
     const resumed = await runBreakfix(['cycle', '-c', config, '--run', runId, '--json']);
     expect([0, 1], resumed.stderr).toContain(resumed.code);
