@@ -206,7 +206,7 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
       expect(r.stderr).toMatch(/hint: run it as a user who can write the store, or copy the store/);
       expect(r.stderr).not.toContain('cannot write in the store folder');
       expect(folderHashes(dir)).toEqual(before);
-    }, 60_000);
+    });
 
     it('a store of an older schema: exit 2 naming the store, why and what to do; left at its version', async () => {
       const { dir, file } = readOnlyStore({ version: migrations.length - 1 });

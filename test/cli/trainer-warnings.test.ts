@@ -27,7 +27,7 @@ describe('the embedded trainer with a remote model under test', () => {
         /^train\.backend is embedded \(the default\) and the model under test \(roles\.target: candidate\) is remote: .*set train\.backend to trl or command/,
       ),
     ]);
-  }, 60_000);
+  });
 
   it('not for the embedded model, another backend, or train --base', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-trainer-warn-'));

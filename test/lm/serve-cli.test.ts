@@ -108,7 +108,7 @@ describe('breakfix serve (CLI)', () => {
     );
     expect(r.stderr).not.toContain('not a registered model');
     expect(r.stderr).toContain('hint: pass base or a checkpoint folder');
-  }, 60_000);
+  });
 
   it('a port in use is a usage error, and the process exits', async () => {
     const taken = createServer();

@@ -28,7 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the viewer opens on the latest run', () 
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -49,5 +49,5 @@ describe.skipIf(!existsSync(CHROMIUM))('the viewer opens on the latest run', () 
     await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
     expect(await page.locator('#run').inputValue()).toBe('run_a_bench');
     await page.close();
-  }, 30_000);
+  });
 });
