@@ -6,8 +6,20 @@
 // the runs that take the halt (bench, the red team, the cycle) stop, leave what it failed unstored and
 // exit naming the cause, so that a resume once the key or plan is fixed does that work.
 // (403 does not halt: gateways and WAFs answer 403 to single prompts that match their rules.)
+// A target that has answered nothing and whose first requests could not connect at all (refused,
+// no such host) halts it too: the address is wrong or the server is not up, and every later request
+// would fail the same way after its own retries (a default bench against a closed port took 15
+// minutes to end, all in error). Once a target has answered, a connection that fails is an outage
+// its retries may ride out, and fails its request only.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
+
+/** Requests of a target that has answered none, each unable to connect after its retries, that halt
+ * the run. */
+export const UNREACHABLE_AFTER = 3;
+
+/** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. */
+const NO_CONNECTION = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
 
 export class RunHalt {
   /** The reply that halted the run; undefined while it runs. */
@@ -20,6 +32,11 @@ export class RunHalt {
   /** Halts on an error no later request can get past. */
   observe(err: unknown): void {
     if (!this.cause && err instanceof TargetError && haltsTheRun(err)) this.cause = err;
+  }
+
+  /** Halts on `err`, unless the run has halted already. */
+  stop(err: TargetError): void {
+    this.cause ??= err;
   }
 
   /** The error a halted run ends with: the cause, that the run stopped on it, and `resume` (how to
@@ -49,6 +66,8 @@ function haltsTheRun(err: TargetError): boolean {
 
 /** `target`, failing every request once `halt` holds, and halting it on a refused key or quota. */
 export function withHalt(target: Target, halt: RunHalt): Target {
+  let answered = false;
+  let unconnected = 0;
   return {
     id: target.id,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
@@ -60,9 +79,26 @@ export function withHalt(target: Target, halt: RunHalt): Target {
           before.status,
         );
       try {
-        return await target.chat(messages, options);
+        const reply = await target.chat(messages, options);
+        answered = true;
+        return reply;
       } catch (err) {
         halt.observe(err);
+        // (an HTTP status is an answer: the server is there)
+        if (err instanceof TargetError && err.status !== undefined) answered = true;
+        else if (
+          !answered &&
+          err instanceof TargetError &&
+          err.kind === 'network' &&
+          NO_CONNECTION.test(err.message) &&
+          ++unconnected >= UNREACHABLE_AFTER
+        )
+          halt.stop(
+            new TargetError(
+              `${target.id}: unreachable: its first ${unconnected} requests could not connect and none was answered (the last: ${err.message.replace(`${target.id}: `, '')})`,
+              'network',
+            ),
+          );
         throw err;
       }
     },

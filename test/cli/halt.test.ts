@@ -64,6 +64,21 @@ const redteam = (db: string, runId: string, concurrency: number) => [
   db,
 ];
 
+describe('a target that cannot be reached halts the run', () => {
+  it('bench against a closed port: exit 3 after its first requests, naming the address problem', async () => {
+    // (a port with nothing listening: the operating system refuses the connection)
+    const closed = await startOpenAIServer({ script: () => 'unused', log: false });
+    await closed.close();
+    const { dir, db } = setup(closed.url);
+    const r = await runCli(['bench', '--suite', 'harmful', '--store', db], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /unreachable: its first 3 requests could not connect and none was answered \(the last: connection failed: connect ECONNREFUSED/,
+    );
+    expect(r.stderr).toMatch(/hint: check baseURL and that the server is running and reachable/);
+  });
+});
+
 describe('a refused key or spent quota halts the run', () => {
   it('redteam: stops at the 401, stores no error, and the resume completes the run', async () => {
     const server = await refusesAt(4, 'auth');

@@ -8,6 +8,7 @@ import {
   createTarget,
   RunHalt,
   resolveTargetConfig,
+  UNREACHABLE_AFTER,
   withCache,
   withConcurrency,
   withHalt,
@@ -145,6 +146,75 @@ describe('withHalt', () => {
     expect((await t.chat(hi)).text).toBe('ok');
     expect(halt.halted).toBe(false);
     expect(halt.error()).toBeUndefined();
+  });
+});
+
+describe('withHalt and a target that cannot be reached', () => {
+  it('its first requests refused a connection: the run halts after UNREACHABLE_AFTER, naming why', async () => {
+    // A real port with nothing listening: the refusal comes from the operating system.
+    const closed = await startOpenAIServer({ script: () => 'unused', log: false });
+    const url = closed.url;
+    await closed.close();
+    const halt = new RunHalt();
+    const t = withHalt(
+      createTarget({
+        type: 'openai',
+        baseURL: url,
+        model: 'm',
+        apiKey: 'k',
+        retries: 0,
+        cache: false,
+        concurrency: 1,
+        timeoutMs: 10_000,
+        stream: false,
+      }),
+      halt,
+    );
+    for (let i = 0; i < UNREACHABLE_AFTER; i++) {
+      expect(halt.halted).toBe(false);
+      await expect(t.chat(hi)).rejects.toMatchObject({ kind: 'network', message: /ECONNREFUSED/ });
+    }
+    expect(halt.cause?.message).toMatch(
+      new RegExp(
+        `unreachable: its first ${UNREACHABLE_AFTER} requests could not connect and none was answered`,
+      ),
+    );
+    await expect(t.chat(hi)).rejects.toMatchObject({
+      message: /not sent, the run halted on an earlier reply/,
+    });
+    expect(halt.error('resume it')).toMatchObject({
+      kind: 'network',
+      message: /unreachable.*the run stopped there/,
+    });
+  });
+
+  it('once it has answered, failed connections fail their requests only (an outage retries may ride out)', async () => {
+    const refused = () =>
+      new TargetError('a: connection failed: connect ECONNREFUSED 127.0.0.1:9', 'network');
+    const halt = new RunHalt();
+    const a = scripted(['ok', ...Array.from({ length: UNREACHABLE_AFTER + 2 }, refused), 'ok']);
+    const t = withHalt(a, halt);
+    expect((await t.chat(hi)).text).toBe('ok');
+    for (let i = 0; i < UNREACHABLE_AFTER + 2; i++)
+      await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
+    expect((await t.chat(hi)).text).toBe('ok');
+  });
+
+  it('an HTTP error is an answer, and a connection cut mid-reply is no sign of a wrong address', async () => {
+    const halt = new RunHalt();
+    const cut = () => new TargetError('a: connection failed: socket hang up', 'network');
+    const t = withHalt(scripted(Array.from({ length: UNREACHABLE_AFTER + 1 }, cut)), halt);
+    for (let i = 0; i <= UNREACHABLE_AFTER; i++) await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
+    const refused = () =>
+      new TargetError('b: connection failed: connect ECONNREFUSED 127.0.0.1:9', 'network');
+    const u = withHalt(
+      scripted([new TargetError('b: HTTP 502', 'server', 502), ...Array.from({ length: 4 }, refused)]),
+      halt,
+    );
+    for (let i = 0; i < 5; i++) await expect(u.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
   });
 });
 
