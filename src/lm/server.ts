@@ -222,7 +222,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       // was asked), as an OpenAI server would say.
       if (r.truncatedTokens > 0 && !opts.truncate)
         throw new BadRequest(
-          `this model's context is ${contextLength} tokens; the messages take ${r.promptTokens + r.truncatedTokens}, and the reply needs room too (at most ${r.promptTokens} prompt tokens, keeping ${contextLength - r.promptTokens} for the reply). Shorten the messages, or start the server with --truncate to keep their latest tokens`,
+          `messages of ${r.promptTokens + r.truncatedTokens} tokens do not fit: start the server with --truncate to keep their latest tokens, or shorten them (this model's context is ${contextLength} tokens, at most ${r.promptTokens} of them for the prompt, keeping ${contextLength - r.promptTokens} for the reply)`,
           'messages',
           400,
           'context_length_exceeded',

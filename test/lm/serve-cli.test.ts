@@ -81,7 +81,9 @@ describe('breakfix serve (CLI)', () => {
         } else {
           expect(r.status).toBe(400);
           expect(r.body.error.code).toBe('context_length_exceeded');
-          expect(r.body.error.message).toMatch(/context is 192 tokens.*start the server with --truncate/);
+          expect(r.body.error.message).toMatch(
+            /^messages of \d+ tokens do not fit: start the server with --truncate.*context is 192 tokens/,
+          );
         }
       } finally {
         child.kill('SIGINT');

@@ -229,7 +229,7 @@ describe('breakfix serve', () => {
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('context_length_exceeded');
     expect((err as Error).message).toMatch(
-      /context is 40 tokens; the messages take \d+.*at most 35 prompt tokens, keeping 5 for the reply/,
+      /^400 messages of \d+ tokens do not fit: start the server with --truncate.*context is 40 tokens, at most 35 of them for the prompt, keeping 5 for the reply/,
     );
     // Started with --truncate, the server answers from the latest tokens, as the embedded target does.
     const dir = mkdtempSync(join(tmpdir(), 'lm-serve-'));
