@@ -201,10 +201,12 @@ function benchFailure(report: BenchReport, config: Config): { message: string; m
   );
   if (undecided.length) {
     // A suite whose samples all failed says why; the harm judge's hint only where it read replies
-    // and decided none.
+    // and decided none, and more of them than failed (a suite that mostly failed is about its error).
     const failed = undecided.find((s) => (s.errors ?? 0) > 0 && s.firstError);
     const judgedNothing = undecided.some(
-      (s) => ['harmful', 'multiturn', 'jailbreak'].includes(s.kind) && (s.errors ?? 0) < s.items,
+      (s) =>
+        ['harmful', 'multiturn', 'jailbreak'].includes(s.kind) &&
+        Math.max(...Object.values(s.metrics).map((m) => m.undetermined)) > (s.errors ?? 0),
     );
     const more = [
       ...(failed?.firstError ? [`first error: ${terminalText(failed.firstError)}`] : []),

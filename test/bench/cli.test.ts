@@ -144,6 +144,25 @@ describe('breakfix bench', () => {
     });
   });
 
+  it('a harm suite that mostly failed and decided nothing: its first error, not the harm-judge hint', async () => {
+    // SCRIPTED FAKE model: three of four requests refused with a 400; the fourth answered in prose
+    // the offline harm judges cannot read either way.
+    server = await startOpenAIServer({
+      script: () => 'That is a question with a long and complicated history.',
+      faults: { schedule: ['bad_request', 'bad_request', 'bad_request'] },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\nroles:\n  target: fake\n`,
+    );
+    const r = await cli(['bench', '--suite', 'harmful', '--limit', '4', '--store', join(dir, 's.db')], dir);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/nothing was decided in harmful/);
+    expect(r.stderr).toMatch(/first error: .*HTTP 400/);
+    expect(r.stderr).not.toMatch(/LLM harm judge/);
+  });
+
   it('exits 3 when a suite could decide no sample (all undetermined), with a hint; 0 when some were decided', async () => {
     // SCRIPTED FAKE model: prose the offline harm judges cannot read either way; once `refusals` is
     // set, that many refusals first.
