@@ -43,6 +43,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the viewer opens on the latest run', () 
     await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
     expect(await page.locator('#run option').count()).toBe(3);
     expect(await page.locator('#run').inputValue()).toBe('run_c_bench');
+    // A bench or red-team run has no rounds of its own (the page shows its one measurement as round
+    // 0): the list gives none, where it said "0 rounds".
+    expect(await page.locator('#run option').allTextContents()).toEqual([
+      'run_a_bench · bench · running',
+      'run_b_redteam · redteam · running',
+      'run_c_bench · bench · running',
+    ]);
 
     await page.goto(`${viewer.url}#run=run_a_bench`);
     await page.reload();
