@@ -17,6 +17,7 @@ import {
   stableId,
   type Target,
   type Template,
+  techniquesLabel,
   terminalText,
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
@@ -683,7 +684,7 @@ export async function attackPlan(
     };
     slice('category', a.category ?? 'none');
     slice('attack', a.attack);
-    slice('technique', a.techniques.join('+') || '(none)');
+    slice('technique', techniquesLabel(a.techniques, '+'));
     slice('language', a.language);
     slice('turns', String(a.turns));
     if (a.outcome === 'success' && summary.successes.length < 50) summary.successes.push(a.id);

@@ -1,7 +1,7 @@
 // `breakfix vulns`: the ranked vulnerabilities of a round (identified from its attempts when none
 // are stored yet), with their status against earlier rounds.
 import type { Command } from 'commander';
-import type { Vulnerability } from '../core/index.js';
+import { techniquesLabel, type Vulnerability } from '../core/index.js';
 import {
   type IdentifyTally,
   rankVulnerabilities,
@@ -58,7 +58,7 @@ export function renderVulnsTable(
   const rows = vulns.map((v, i) => [
     String(i + 1),
     clean(v.category),
-    clean(v.techniques.length ? v.techniques.join('+') : 'direct'),
+    clean(techniquesLabel(v.techniques, '+')),
     clean(v.language),
     String(v.turns),
     `${(100 * v.rate).toFixed(1)}%`,

@@ -253,6 +253,12 @@ export interface Rng {
 }
 
 /** An object with keys (not null, not an array): what a stored JSON column must be to be read as one. */
+/** An attempt's or a vulnerability's technique chain as every table shows it; `(none)` where no
+ * converter or template was used (a plain ask, and multi-turn attacks such as Crescendo). */
+export function techniquesLabel(techniques: readonly string[], joiner = ' + '): string {
+  return techniques.join(joiner) || '(none)';
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

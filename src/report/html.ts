@@ -2,7 +2,7 @@
 // Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatRate, type RateOrMean } from '../bench/metrics.js';
-import { type Message, splitReasoning, type Vulnerability } from '../core/index.js';
+import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
 import type { PairedChange } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
@@ -249,7 +249,7 @@ function roundsSection(data: ReportData): string {
 }
 
 function vulnRow(v: Vulnerability): string {
-  return `<tr class="vuln ${e(v.status)}"><td><span class="badge ${e(v.status)}">${e(v.status)}</span></td><td>${e(v.category)}</td><td>${e(v.techniques.join(' + ') || '(none)')}</td><td>${e(v.language)}</td><td class="num">${e(v.turns)}</td><td class="num">${e(v.successes)}/${e(v.attempts)}</td><td class="num">${e(formatFigure('asr', v.rate))}</td><td class="num">${e(v.severity)}</td><td class="num">${e(v.score.toFixed(3))}</td><td class="num">${e(v.firstSeenRound)}</td></tr>`;
+  return `<tr class="vuln ${e(v.status)}"><td><span class="badge ${e(v.status)}">${e(v.status)}</span></td><td>${e(v.category)}</td><td>${e(techniquesLabel(v.techniques))}</td><td>${e(v.language)}</td><td class="num">${e(v.turns)}</td><td class="num">${e(v.successes)}/${e(v.attempts)}</td><td class="num">${e(formatFigure('asr', v.rate))}</td><td class="num">${e(v.severity)}</td><td class="num">${e(v.score.toFixed(3))}</td><td class="num">${e(v.firstSeenRound)}</td></tr>`;
 }
 
 function vulnerabilitiesSection(data: ReportData): string {

@@ -1,5 +1,6 @@
 // The Markdown summary, for a pull request comment: figures per round, criteria, top vulnerabilities.
 // No transcripts (a PR comment is public); every cell is escaped.
+import { techniquesLabel } from '../core/index.js';
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
@@ -75,7 +76,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     );
     for (const v of last.vulnerabilities.slice(0, topVulns))
       out.push(
-        `| ${m(v.status)} | ${m(v.category)} | ${m(v.techniques.join(' + ') || '(none)')} | ${m(v.language)} | ${v.turns} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
+        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${v.turns} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
       );
     if (last.vulnerabilities.length > topVulns)
       out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectSeeds } from '../../src/break/index.js';
+import { techniquesLabel, type Vulnerability } from '../../src/core/index.js';
 import { identifyVulnerabilities } from '../../src/fix/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
@@ -250,5 +251,33 @@ describe('breakfix vulns / curate / train', () => {
   it('train rejects an unknown backend with exit 2', async () => {
     const r = await runCli(['train', '--backend', 'magic'], { cwd: dir });
     expect(r.code).toBe(2);
+  });
+});
+
+describe('a vulnerability with no technique', () => {
+  it('is "(none)" in the vulns table, as in the reports and the red-team summary, not "direct"', async () => {
+    const { renderVulnsTable } = await import('../../src/cli/vulns.js');
+    const v: Vulnerability = {
+      id: 'violent_crimes|direct|en|3',
+      category: 'violent_crimes',
+      techniques: [],
+      language: 'en',
+      turns: 3,
+      attempts: 2,
+      successes: 1,
+      rate: 0.5,
+      severity: 4,
+      score: 0.4,
+      exampleAttemptIds: [],
+      firstSeenRound: 0,
+      status: 'new',
+    };
+    const row =
+      renderVulnsTable([v], 'heading')
+        .split('\n')
+        .find((l) => /^1\s/.test(l)) ?? '';
+    expect(row).toMatch(/violent_crimes\s+\(none\)\s+en\s+3/);
+    expect(techniquesLabel([])).toBe('(none)');
+    expect(techniquesLabel(['base64', 'role_play'])).toBe('base64 + role_play');
   });
 });
