@@ -34,6 +34,9 @@ export function backoffMs(
 export const MAX_RETRY_AFTER_MS = 300_000;
 
 export function withRetry(target: Target, opts: RetryOptions): Target {
+  // Once the target is closed (the command is ending) nothing is sent again: a request cut off by
+  // the close (its connection destroyed) would otherwise go out again after the command had ended.
+  const closing = new AbortController();
   const o = {
     ...opts,
     baseMs: opts.baseMs ?? 500,
@@ -49,7 +52,11 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
         try {
           return await target.chat(messages, options);
         } catch (err) {
-          const retryable = err instanceof TargetError && err.retryable && !options?.signal?.aborted;
+          const retryable =
+            err instanceof TargetError &&
+            err.retryable &&
+            !options?.signal?.aborted &&
+            !closing.signal.aborted;
           if (retryable && err.retryAfterMs !== undefined && err.retryAfterMs > o.maxRetryAfterMs)
             throw new TargetError(
               `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
@@ -70,11 +77,22 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
           }
           const wait = backoffMs(attempt, err, o);
           o.onRetry?.(err, attempt + 1, wait);
-          await o.sleep(wait, options?.signal);
+          try {
+            await o.sleep(
+              wait,
+              options?.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal,
+            );
+          } catch (stopped) {
+            // closed while waiting to retry: the request ends with what failed it
+            throw closing.signal.aborted ? err : stopped;
+          }
         }
       }
     },
-    close: target.close?.bind(target),
+    async close() {
+      closing.abort();
+      await target.close?.();
+    },
   };
 }
 

@@ -107,6 +107,48 @@ describe('withRetry', () => {
   });
 });
 
+describe('withRetry and close', () => {
+  it('a request cut off by the close is not sent again', async () => {
+    // The HTTP clients destroy their connections on close: a request in flight fails as a network
+    // error, and so would every retry.
+    let closed = false;
+    let cut: (() => void) | undefined;
+    let calls = 0;
+    const inner: Target = {
+      id: 'a',
+      chat: () => {
+        calls++;
+        return closed
+          ? Promise.reject(new TargetError('a: connection failed: agent destroyed', 'network'))
+          : new Promise<Reply>((_, reject) => {
+              cut = () => reject(new TargetError('a: connection failed: socket hang up', 'network'));
+            });
+      },
+      close: async () => {
+        closed = true;
+        cut?.();
+      },
+    };
+    const t = withRetry(inner, { retries: 3, sleep: async () => {} });
+    const pending = t.chat(hi).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
+    await t.close?.();
+    expect(await pending).toMatchObject({ message: 'a: connection failed: socket hang up' });
+    expect(calls).toBe(1);
+  });
+
+  it('closed while waiting to retry: ends at once with the error that failed it', async () => {
+    const busy = new TargetError('a: HTTP 503', 'server', 503);
+    const inner = scripted([busy, 'ok']);
+    const t = withRetry(inner, { retries: 3, baseMs: 60_000, maxMs: 60_000 });
+    const pending = t.chat(hi).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
+    await t.close?.();
+    expect(await pending).toBe(busy);
+    expect(inner.calls).toBe(1);
+  });
+});
+
 describe('withHalt', () => {
   it('a 401 or a spent quota halts every target sharing the halt; later requests are not sent', async () => {
     for (const refusal of [
