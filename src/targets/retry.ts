@@ -36,7 +36,10 @@ export const MAX_RETRY_AFTER_MS = 300_000;
 export function withRetry(target: Target, opts: RetryOptions): Target {
   // Once the target is closed (the command is ending) nothing is sent again: a request cut off by
   // the close (its connection destroyed) would otherwise go out again after the command had ended.
-  const closing = new AbortController();
+  let closed = false;
+  // The backoff waits under way, each ended by the close (no listener on one shared signal: many
+  // retries at once would pile up listeners on it).
+  const sleeping = new Set<AbortController>();
   const o = {
     ...opts,
     baseMs: opts.baseMs ?? 500,
@@ -53,10 +56,7 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
           return await target.chat(messages, options);
         } catch (err) {
           const retryable =
-            err instanceof TargetError &&
-            err.retryable &&
-            !options?.signal?.aborted &&
-            !closing.signal.aborted;
+            err instanceof TargetError && err.retryable && !options?.signal?.aborted && !closed;
           if (retryable && err.retryAfterMs !== undefined && err.retryAfterMs > o.maxRetryAfterMs)
             throw new TargetError(
               `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
@@ -77,20 +77,25 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
           }
           const wait = backoffMs(attempt, err, o);
           o.onRetry?.(err, attempt + 1, wait);
+          const stop = new AbortController();
+          const onAbort = () => stop.abort();
+          options?.signal?.addEventListener('abort', onAbort, { once: true });
+          sleeping.add(stop);
           try {
-            await o.sleep(
-              wait,
-              options?.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal,
-            );
+            await o.sleep(wait, stop.signal);
           } catch (stopped) {
             // closed while waiting to retry: the request ends with what failed it
-            throw closing.signal.aborted ? err : stopped;
+            throw closed ? err : stopped;
+          } finally {
+            sleeping.delete(stop);
+            options?.signal?.removeEventListener('abort', onAbort);
           }
         }
       }
     },
     async close() {
-      closing.abort();
+      closed = true;
+      for (const stop of sleeping) stop.abort();
       await target.close?.();
     },
   };
