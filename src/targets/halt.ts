@@ -64,7 +64,8 @@ function haltsTheRun(err: TargetError): boolean {
   );
 }
 
-/** `target`, failing every request once `halt` holds, and halting it on a refused key or quota. */
+/** `target`, failing every request once `halt` holds, and halting it on a refused key or quota, or
+ * when it cannot be reached. */
 export function withHalt(target: Target, halt: RunHalt): Target {
   let answered = false;
   let unconnected = 0;

@@ -206,7 +206,7 @@ for (;;) {
   Atomics.wait(c, o, seen);
   const next = Atomics.load(c, o);
   // A wait can end with no new job: a wake-up with the sequence number unchanged was caught here
-  // (Node 20, about once in 10^5 jobs under load). Running the last part again would add an
+  // (Node 20, about once in 150,000 jobs under load). Running the last part again would add an
   // accumulated product twice into a result the caller has already taken.
   if (next === seen) continue;
   seen = next;
