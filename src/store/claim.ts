@@ -11,10 +11,10 @@ import type { RunOwner, Store } from './types.js';
 /** How often the process working on a run writes its heartbeat. */
 export const CLAIM_HEARTBEAT_MS = 60_000;
 /** How old another host's heartbeat must be before its claim counts as abandoned. The heartbeat is
- * a timer, and the embedded trainer holds the event loop while its steps run: the longest hold
- * measured in the default cycle was 66 s on a loaded 2-core machine (docs/RELIABILITY.md), so a
- * live holder's heartbeat was at most about 2 minutes old; ten minutes leaves room for a slower
- * machine and for the two hosts' clocks to differ. */
+ * a timer, and the embedded trainer holds the event loop while a step runs: the longest hold
+ * measured in the default cycle on a loaded 2-core machine was 66 s, 6.4 s since training yields
+ * after every step and reference batch (docs/RELIABILITY.md); ten minutes leaves room for a slower
+ * machine, a larger model's steps and the two hosts' clocks to differ. */
 export const CLAIM_STALE_MS = 10 * 60_000;
 
 /** The last time `owner` said it was working: its heartbeat, or its claim's start where it has none

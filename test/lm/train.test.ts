@@ -279,6 +279,30 @@ describe('DPO', () => {
     expect(logs[1].loss).toBeCloseTo(expected, 2);
   });
 
+  it("lets the event loop run between reference batches and after each step (a run claim's heartbeat, Ctrl-C, progress)", async () => {
+    // 40 pairs: 3 reference batches of 16 for the chosen side and 3 for the rejected, then 2 steps.
+    // Computed in one go, the default cycle's reference held the loop for up to 66 s.
+    const lm = tiny(6);
+    const pairs = Array.from({ length: 40 }, (_, i) => ({
+      prompt: [{ role: 'user' as const, content: `question ${i}?` }],
+      chosen: 'an answer.',
+      rejected: 'another answer.',
+    }));
+    let turns = 0;
+    let stop = false;
+    const spin = () => {
+      turns++;
+      if (!stop) setImmediate(spin);
+    };
+    setImmediate(spin);
+    try {
+      await trainDPO(lm, pairs, { steps: 2, batchSize: 2, lr: 1e-3, beta: 0.1, seed: 1 });
+    } finally {
+      stop = true;
+    }
+    expect(turns).toBeGreaterThanOrEqual(6 + 2);
+  });
+
   it('skips a pair whose chosen and rejected are the same: it has no preference to teach', async () => {
     // Its gradient is zero but for rounding, which Adam would scale up into lr-sized steps.
     const lm = tiny(6);
