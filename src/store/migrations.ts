@@ -149,6 +149,26 @@ export const migrations: string[] = [
   CREATE INDEX IF NOT EXISTS attempts_view ON attempts(run_id, round, outcome, language, category, attack, techniques);
   DROP INDEX IF EXISTS attempts_run;
   `,
+  // 6: what a run spent: requests and tokens per round, stage, role and model, added to as each
+  // request ends (a crash loses none that ended, a resume adds only its own). spend_since: since when
+  // a run's requests are counted (NULL: a run of an older breakfix, nothing counted).
+  `
+  CREATE TABLE spend (
+    run_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    role TEXT NOT NULL,
+    model TEXT NOT NULL,
+    requests INTEGER NOT NULL DEFAULT 0,
+    cached INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    retries INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, round, stage, role, model)
+  );
+  ALTER TABLE runs ADD COLUMN spend_since TEXT;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */

@@ -35,6 +35,9 @@ import type {
   RoundRow,
   RunOwner,
   RunRow,
+  SpendCounts,
+  SpendKey,
+  SpendRow,
   Store,
 } from './types.js';
 
@@ -433,6 +436,7 @@ export function openStore(
     summary: parse(r.summary, `run ${r.id}: summary`),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
+    spendSince: opt(r.spend_since as string | null),
   });
 
   const verdictsOf = db.prepare('SELECT * FROM verdicts WHERE attempt_id = ? ORDER BY idx');
@@ -649,6 +653,32 @@ export function openStore(
     return { total, attempts: rows.map(toAttempt) };
   });
 
+  const upsertSpend = db.prepare(
+    `INSERT INTO spend (run_id, round, stage, role, model, requests, cached, errors, retries, prompt_tokens, completion_tokens)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(run_id, round, stage, role, model) DO UPDATE SET requests = requests + excluded.requests,
+           cached = cached + excluded.cached, errors = errors + excluded.errors, retries = retries + excluded.retries,
+           prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens`,
+  );
+  // (a run an older breakfix started is counted from its first request counted here on)
+  const spendFrom = db.prepare('UPDATE runs SET spend_since = ? WHERE id = ? AND spend_since IS NULL');
+  const addSpend = db.transaction((key: SpendKey, d: SpendCounts) => {
+    upsertSpend.run(
+      key.runId,
+      key.round ?? NO_ROUND,
+      key.stage,
+      key.role,
+      key.model,
+      d.requests ?? 0,
+      d.cached ?? 0,
+      d.errors ?? 0,
+      d.retries ?? 0,
+      d.promptTokens ?? 0,
+      d.completionTokens ?? 0,
+    );
+    spendFrom.run(now(), key.runId);
+  });
+
   const store: Store = {
     path: file,
     readOnly,
@@ -662,9 +692,18 @@ export function openStore(
       db.prepare(
         // A run that already exists (resume with an explicit id) is returned as it is; a run that breaks
         // a constraint (a NaN seed stored as NULL) is an error, not a silently missing row.
-        `INSERT INTO runs (id, kind, status, config, seed, target, created_at, updated_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-      ).run(id, run.kind, JSON.stringify(redactConfig(run.config ?? {})), run.seed, run.target ?? null, t, t);
+        `INSERT INTO runs (id, kind, status, config, seed, target, created_at, updated_at, spend_since)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      ).run(
+        id,
+        run.kind,
+        JSON.stringify(redactConfig(run.config ?? {})),
+        run.seed,
+        run.target ?? null,
+        t,
+        t,
+        t,
+      );
       return store.getRun(id)!;
     },
     getRun(id) {
@@ -821,6 +860,31 @@ export function openStore(
         chains: [...chains.values()],
         languages: [...languages],
       };
+    },
+
+    addSpend(key, delta) {
+      // (write-locked from its start: another process's writes between its two statements would
+      // otherwise end it in SQLITE_BUSY rather than wait)
+      addSpend.immediate(key, delta);
+    },
+    listSpend(runId) {
+      const rows = db
+        .prepare('SELECT * FROM spend WHERE run_id = ? ORDER BY round, rowid')
+        .all(runId) as Row[];
+      return rows.map(
+        (r): SpendRow => ({
+          ...(r.round !== NO_ROUND && { round: r.round as number }),
+          stage: r.stage as string,
+          role: r.role as string,
+          model: r.model as string,
+          requests: r.requests as number,
+          cached: r.cached as number,
+          errors: r.errors as number,
+          retries: r.retries as number,
+          promptTokens: r.prompt_tokens as number,
+          completionTokens: r.completion_tokens as number,
+        }),
+      );
     },
 
     saveBenchResult(r: BenchResultInput) {

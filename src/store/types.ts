@@ -14,6 +14,9 @@ export interface RunRow {
   summary?: unknown;
   createdAt: string;
   updatedAt: string;
+  /** Since when the run's model requests are counted in the spend table (ISO time): its creation,
+   * or its first counted request for a run an older breakfix started. Absent: nothing counted. */
+  spendSince?: string;
 }
 
 export interface NewRun {
@@ -147,6 +150,10 @@ export interface Store {
   // bench
   saveBenchResult(result: BenchResultInput): void;
   listBenchResults(runId: string, round?: number): BenchResultRow[];
+  // spend: model requests and tokens, counted as each request ends
+  /** Adds `delta` to the row of `key` (one transaction, with the run's spendSince). */
+  addSpend(key: SpendKey, delta: SpendCounts): void;
+  listSpend(runId: string): SpendRow[];
   // vulnerabilities
   saveVulnerabilities(runId: string, round: number, vulns: readonly Vulnerability[]): void;
   listVulnerabilities(runId: string, round: number): Vulnerability[];
@@ -183,6 +190,29 @@ export interface Store {
   changeStamp(): string;
   close(): void;
 }
+
+/** What a model request is booked to: the run, its round (absent: a run without rounds), the stage
+ * under way (a cycle's step, or the command's), the role the model played and its target id. */
+export interface SpendKey {
+  runId: string;
+  round?: number;
+  stage: string;
+  role: string;
+  model: string;
+}
+
+/** Requests made (`cached`: of them answered from the response cache, which spends nothing),
+ * `errors`: ended in error after their retries, `retries`: sent again; tokens of fresh replies. */
+export interface SpendCounts {
+  requests?: number;
+  cached?: number;
+  errors?: number;
+  retries?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+export interface SpendRow extends Omit<SpendKey, 'runId'>, Required<SpendCounts> {}
 
 /** The process that works on a run. */
 export interface RunOwner {

@@ -283,12 +283,21 @@ describe('store basics', () => {
     const path = tmp();
     const s = openStore(path);
     s.createRun({ id: 'run_test', kind: 'redteam', config: {}, seed: 1 });
+    // (the pages the schema takes: the ones the attempts' rows come after)
+    const schemaPages = (() => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_count', { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    })();
     s.saveAttempts(Array.from({ length: 400 }, (_, i) => makeAttempt(i)));
     s.close();
-    // Garbage over the pages after the schema's (the header and the first pages stay whole, so
+    // Garbage over the pages after the schema's (the header and the schema's pages stay whole, so
     // the store opens; reading the attempts meets the damage).
     const bytes = readFileSync(path);
-    bytes.fill(0xa5, 8 * 4096, bytes.length - 4096);
+    bytes.fill(0xa5, schemaPages * 4096, bytes.length - 4096);
     writeFileSync(path, bytes);
     const damaged = openTmp(path);
     let err: unknown;
