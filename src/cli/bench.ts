@@ -14,6 +14,7 @@ import {
 import type { Config } from '../config/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
+import { asRole, inSpendScope } from '../targets/index.js';
 import {
   type CommonOptions,
   configBaseDir,
@@ -116,10 +117,12 @@ printed and the run stored either way.`,
             throw usageError(`--split must be attack, heldback or all (got "${split}")`);
           const limit = wholeNumber('--limit', opts.limit, 1);
           const concurrency = wholeNumber('--concurrency', opts.concurrency, 1) ?? 16;
-          const target = ctx.target(opts.target ?? ctx.config.roles.target);
+          const target = asRole(ctx.target(opts.target ?? ctx.config.roles.target), 'target');
           const targetName = ctx.targetName(opts.target ?? ctx.config.roles.target);
-          const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
-          const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
+          const judges = createJudges(ctx.config, { target: (n) => asRole(ctx.target(n), 'judge') });
+          const attacker = ctx.config.roles.attacker
+            ? asRole(ctx.target(ctx.config.roles.attacker), 'attacker')
+            : undefined;
           const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
           const custom = ctx.config.bench.custom;
           // Space- or comma-separated, as redteam's lists are.
@@ -144,23 +147,25 @@ printed and the run stored either way.`,
           // (a bench run does not resume: stopped, it is marked interrupted and run again)
           const removeSignalHandlers = stopRunOnSignal(ctx, runId, undefined);
           try {
-            report = await runBench({
-              target,
-              targetId: targetName,
-              suites,
-              custom,
-              baseDir,
-              judges,
-              attacker,
-              store: ctx.store,
-              runId,
-              split,
-              concurrency,
-              progress: ctx.progress,
-              limit,
-              seed,
-              halt: ctx.halt,
-            });
+            report = await inSpendScope({ runId, stage: 'bench' }, () =>
+              runBench({
+                target,
+                targetId: targetName,
+                suites,
+                custom,
+                baseDir,
+                judges,
+                attacker,
+                store: ctx.store,
+                runId,
+                split,
+                concurrency,
+                progress: ctx.progress,
+                limit,
+                seed,
+                halt: ctx.halt,
+              }),
+            );
           } catch (err) {
             ctx.store.updateRun(runId, { status: 'failed', summary: { error: (err as Error).message } });
             throw err;

@@ -28,10 +28,12 @@ import { openStore, type Store, storeWritable } from '../store/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
   createTarget,
+  createUsageMeter,
   MAX_RETRY_AFTER_MS,
   modelPathResolver,
   RunHalt,
   resolveTargetConfig,
+  spendSink,
 } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
@@ -144,6 +146,8 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
     store ??= openStore(storePath);
     return store;
   };
+  // Every request of a run is booked in its store's spend table as it ends (targets/usage.ts).
+  const usage = createUsageMeter(spendSink(getStore));
   const requireStore = () => {
     if (!store && !existsSync(storePath))
       throw new BreakfixError(
@@ -226,6 +230,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         store: getStore,
         noCache,
         halt,
+        usage,
         baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
       });
       targets.set(nameOrSpec, t);

@@ -33,7 +33,7 @@ import { configChanges } from '../cycle/run.js';
 import { createJudges } from '../judge/index.js';
 import type { RunRow } from '../store/index.js';
 import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
-import { resolveTargetConfig } from '../targets/index.js';
+import { asRole, inSpendScope, resolveTargetConfig } from '../targets/index.js';
 import {
   type CommonOptions,
   decimalNumber,
@@ -316,7 +316,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     );
     const translateTo = translateToOption(opts.translateTo, ctx.config) ?? cfg.translateTo;
     const targetRef = opts.target ?? ctx.config.roles.target;
-    const target = ctx.target(targetRef);
+    const target = asRole(ctx.target(targetRef), 'target');
     const targetName = ctx.targetName(targetRef);
     const techniques = list(opts.techniques) ?? cfg.techniques;
     const runId = opts.runId ?? newRunId();
@@ -333,8 +333,10 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       seeds,
       templates: files.templates,
     };
-    const attacker = ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined;
-    const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
+    const attacker = ctx.config.roles.attacker
+      ? asRole(ctx.target(ctx.config.roles.attacker), 'attacker')
+      : undefined;
+    const judges = createJudges(ctx.config, { target: (n) => asRole(ctx.target(n), 'judge') });
     // An empty plan is bad input, said before the store is opened (and created).
     checkedPlan({ ...settings, judges, budget, runId, attacker });
     // An embedded model's checkpoint by content: a resume on a retrained folder is another run.
@@ -363,23 +365,25 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       runId,
       `breakfix redteam --run-id ${runId} with the same options`,
     );
-    const summary = await runRedteam({
-      ...settings,
-      setup,
-      targetCheckpoint,
-      judges,
-      budget,
-      concurrency,
-      store: ctx.store,
-      runId,
-      attacker,
-      progress: ctx.progress,
-      maxTurns: cfg.maxTurns,
-      search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
-      attackOptions: attackOptions(cfg.attacks),
-      halt: ctx.halt,
-      retryErrors: opts.retryErrors ?? false,
-    })
+    const summary = await inSpendScope({ runId, stage: 'break' }, () =>
+      runRedteam({
+        ...settings,
+        setup,
+        targetCheckpoint,
+        judges,
+        budget,
+        concurrency,
+        store: ctx.store,
+        runId,
+        attacker,
+        progress: ctx.progress,
+        maxTurns: cfg.maxTurns,
+        search: { iterations: cfg.search.iterations, algorithm: cfg.search.algorithm },
+        attackOptions: attackOptions(cfg.attacks),
+        halt: ctx.halt,
+        retryErrors: opts.retryErrors ?? false,
+      }),
+    )
       .catch((err) => {
         throw (
           ctx.halt.error(

@@ -38,7 +38,7 @@ import {
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
-import { type RunHalt, resolveTargetConfig } from '../targets/index.js';
+import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import type { PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { roundMetrics } from './metrics.js';
@@ -152,9 +152,9 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
   const attackSeeds = attackMaterial(allSeeds);
   const runId = run.id;
   ctx.onRun?.(runId);
-  const judges = createJudges(config, { target: (name: string) => ctx.target(name) });
-  const attacker = config.roles.attacker ? ctx.target(config.roles.attacker) : undefined;
-  const teacher = config.roles.teacher ? ctx.target(config.roles.teacher) : undefined;
+  const judges = createJudges(config, { target: (name: string) => asRole(ctx.target(name), 'judge') });
+  const attacker = config.roles.attacker ? asRole(ctx.target(config.roles.attacker), 'attacker') : undefined;
+  const teacher = config.roles.teacher ? asRole(ctx.target(config.roles.teacher), 'teacher') : undefined;
   const custom = config.bench.custom ?? [];
   const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
 
@@ -169,7 +169,7 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
     // A round whose red team decided nothing stopped the run (break, below): this resume attacks again.
     const failedBefore = store.getRounds(runId).some((r) => r.round === round && r.status === 'failed');
     store.upsertRound(runId, round, { model: model.id, status: 'running' });
-    let target = ctx.target(model.target);
+    let target = asRole(ctx.target(model.target), 'target');
     progress.log(`round ${round}: model ${model.id}`);
     // A trained model served under an earlier round's name and endpoint (a server restarted with the
     // new weights, a fixed served-model name) is the same target id: the response cache would give
@@ -446,7 +446,7 @@ async function step<T>(
   const done = store.getStep(runId, round, name);
   if (done) return done.data as T;
   store.upsertRound(runId, round, { step: name });
-  const data = await fn();
+  const data = await inSpendScope({ runId, round, stage: name }, fn);
   store.markStep(runId, round, name, data);
   return data;
 }

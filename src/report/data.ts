@@ -6,6 +6,7 @@ import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '.
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
+import { collectSpend, type SpendData } from './spend.js';
 
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error', 'undetermined'];
 
@@ -182,6 +183,8 @@ export interface ReportData {
   };
   rounds: RoundData[];
   models: { id: string; target: string; parent?: string; round?: number }[];
+  /** Model requests and tokens per round, stage, role and model, with their total. */
+  spend: SpendData;
   /** Every category and technique seen in any round, sorted, so charts share axes. */
   categories: string[];
   techniques: string[];
@@ -282,6 +285,7 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
       .listModels()
       .filter((m) => m.runId === runId)
       .map((m) => ({ id: m.id, target: m.target, parent: m.parent, round: m.round })),
+    spend: collectSpend(store, run),
     categories: [...categories].sort(),
     techniques: [...techniques].sort(),
   };

@@ -8,6 +8,7 @@ import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
 import { escapeHtml as e } from './escape.js';
+import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export interface HtmlOptions {
   criteria?: CriterionResult[];
@@ -104,6 +105,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
     datasetSection(data),
     benchSection(data),
     samplesSection(data),
+    spendSection(data),
     modelsSection(data),
   ];
   return `<!doctype html>
@@ -119,7 +121,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
 <header>
 <h1>breakfix report</h1>
 <p class="meta">run <code>${e(data.run.id)}</code> · ${e(data.run.kind)} · status <b>${e(data.run.status)}</b> · seed ${e(data.run.seed)}${data.run.target ? ` · target <code>${e(data.run.target)}</code>` : ''} · ${data.rounds.length} round(s) · generated ${e(data.generatedAt)}</p>
-<nav>${['summary', 'rounds', 'charts', 'heatmap', 'vulnerabilities', 'dataset', 'bench', 'transcripts', 'models'].map((id) => `<a href="#${id}">${id}</a>`).join(' ')}</nav>
+<nav>${['summary', 'rounds', 'charts', 'heatmap', 'vulnerabilities', 'dataset', 'bench', 'transcripts', 'spend', 'models'].map((id) => `<a href="#${id}">${id}</a>`).join(' ')}</nav>
 </header>
 <main>
 ${sections.join('\n')}
@@ -385,6 +387,31 @@ ${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m
   );
 }
 
+function spendSection(data: ReportData): string {
+  const s = data.spend;
+  if (!s.lines.length)
+    return section(
+      'spend',
+      'Spend',
+      none(s.recorded === 'none' ? spendNote(s) : 'No model request was made.'),
+    );
+  const rows = spendTableRows(s).map(({ kind, cells }) => {
+    const td = cells.map((c, i) =>
+      i >= 4
+        ? `<td class="num">${e(c)}</td>`
+        : i === 3 && c
+          ? `<td><code>${e(c)}</code></td>`
+          : `<td>${e(c)}</td>`,
+    );
+    return `<tr${kind === 'line' ? '' : ` class="${kind}"`}>${td.join('')}</tr>`;
+  });
+  return section(
+    'spend',
+    'Spend (model requests and tokens)',
+    `<table><thead><tr>${SPEND_HEADERS.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">${e(spendNote(s))}</p>`,
+  );
+}
+
 function modelsSection(data: ReportData): string {
   if (!data.models.length) return section('models', 'Models', none('No models registered for this run.'));
   return section(
@@ -416,7 +443,7 @@ th{background:#f3f4f6;font-weight:600}td.num{text-align:right;font-variant-numer
 figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:#6b7280}
 .badge.new,.badge.success{background:var(--new)}.badge.fixed,.badge.failure{background:var(--fixed)}.badge.regressed{background:var(--regressed)}.badge.persisting,.badge.undetermined{background:var(--persisting)}.badge.error{background:#111}
-tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{color:var(--new);font-weight:600}
+tr.round td,tr.total td{font-weight:600}tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{color:var(--new);font-weight:600}
 .counts-row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}details.trace{margin:2px 0;color:#555}details.trace summary{cursor:pointer;font-size:.85em}
 .msg{margin:6px 0;border-left:3px solid #93c5fd;padding-left:8px}.msg.assistant{border-color:#fca5a5}.msg.system{border-color:#d1d5db}

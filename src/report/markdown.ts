@@ -5,6 +5,7 @@ import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
 import { cardCounts, changeRows, figureLabel, formatFigure } from './html.js';
+import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
   const out: string[] = [];
@@ -91,6 +92,26 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
       );
     out.push('');
   }
+  out.push('### Spend (model requests and tokens)', '');
+  if (data.spend.lines.length) {
+    out.push(
+      `| ${SPEND_HEADERS.join(' | ')} |`,
+      `|---:|---|---|---|${SPEND_HEADERS.slice(4)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const row of spendTableRows(data.spend)) {
+      const cells = row.cells.map(m);
+      out.push(
+        `| ${row.kind === 'line' ? cells.join(' | ') : cells.map((c) => (c ? `**${c}**` : c)).join(' | ')} |`,
+      );
+    }
+    out.push('');
+  }
+  out.push(
+    `_${m(data.spend.lines.length || data.spend.recorded === 'none' ? spendNote(data.spend) : 'No model request was made.')}_`,
+    '',
+  );
   out.push(`<sub>generated ${m(data.generatedAt)} by breakfix</sub>`, '');
   return out.join('\n');
 }

@@ -19,5 +19,5 @@ export { estimateTokens, withRateLimit } from './rate-limit.js';
 export type { RetryOptions } from './retry.js';
 export { abortableSleep, backoffMs, MAX_RETRY_AFTER_MS, withRetry } from './retry.js';
 export { withTimeout } from './timeout.js';
-export type { TargetUsage, UsageMeter } from './usage.js';
-export { createUsageMeter, withUsage } from './usage.js';
+export type { SpendScope, TargetUsage, UsageMeter, UsageSink } from './usage.js';
+export { asRole, createUsageMeter, inSpendScope, spendSink, withUsage } from './usage.js';

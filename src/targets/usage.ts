@@ -1,6 +1,9 @@
 // Usage accounting: every request a target makes is counted exactly once — as a reply (fresh or
 // cached) or as an error of a named kind — so nothing is lost and nothing silently counted.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { redactText } from '../config/index.js';
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import type { SpendCounts, SpendKey, Store } from '../store/index.js';
 
 export interface TargetUsage {
   requests: number;
@@ -37,7 +40,10 @@ const empty = (): TargetUsage => ({
   latencyMs: 0,
 });
 
-export function createUsageMeter(): UsageMeter {
+/** Each count as it is made (a request ended, a retry), with the target it was made on. */
+export type UsageSink = (targetId: string, counts: SpendCounts) => void;
+
+export function createUsageMeter(sink?: UsageSink): UsageMeter {
   const byTarget = new Map<string, TargetUsage>();
   const get = (id: string) => {
     let u = byTarget.get(id);
@@ -60,6 +66,16 @@ export function createUsageMeter(): UsageMeter {
         u.latencyMs += reply.latencyMs;
       }
       if (reply.finishReason === 'content_filter') u.contentFiltered++;
+      sink?.(
+        id,
+        reply.cached
+          ? { requests: 1, cached: 1 }
+          : {
+              requests: 1,
+              promptTokens: reply.usage.promptTokens,
+              completionTokens: reply.usage.completionTokens,
+            },
+      );
     },
     recordError(id, err) {
       const u = get(id);
@@ -67,9 +83,11 @@ export function createUsageMeter(): UsageMeter {
       u.errors++;
       const kind = err instanceof TargetError ? err.kind : 'other';
       u.errorsByKind[kind] = (u.errorsByKind[kind] ?? 0) + 1;
+      sink?.(id, { requests: 1, errors: 1 });
     },
     recordRetry(id) {
       get(id).retries++;
+      sink?.(id, { retries: 1 });
     },
     snapshot() {
       return Object.fromEntries(
@@ -106,5 +124,44 @@ export function withUsage(target: Target, meter: UsageMeter): Target {
       }
     },
     close: target.close?.bind(target),
+  };
+}
+
+/** What the requests made now are booked to in the store's spend table; no `runId` or `stage`: none
+ * is run (a `chat`, a check), nothing is booked. */
+export type SpendScope = Partial<Omit<SpendKey, 'model'>>;
+
+// The scope follows each request down its own chain of calls, however many run at once: the stage
+// is set around a cycle's step or a command's work, the role around each call of a role's model.
+const spendScopes = new AsyncLocalStorage<SpendScope>();
+
+/** Run `fn` with its requests booked to `scope`, over the scope around it. */
+export function inSpendScope<T>(scope: SpendScope, fn: () => T): T {
+  return spendScopes.run({ ...spendScopes.getStore(), ...scope }, fn);
+}
+
+/** `target` with its requests booked to `role`, unless the caller nearer the request named its role
+ * already (the attacker model playing the user simulator). */
+export function asRole(target: Target, role: string): Target {
+  return {
+    ...target,
+    chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      if (spendScopes.getStore()?.role !== undefined) return target.chat(messages, options);
+      return inSpendScope({ role }, () => target.chat(messages, options));
+    },
+  };
+}
+
+/** Books each count into `store`'s spend table under the scope it was made in, as it is made: a
+ * crash loses no request that ended, and a resume adds only its own requests (the ones the first
+ * process made come back from the cache, counted as cached). */
+export function spendSink(store: () => Store): UsageSink {
+  return (model, counts) => {
+    const s = spendScopes.getStore();
+    if (s?.runId === undefined || s.stage === undefined) return;
+    store().addSpend(
+      { runId: s.runId, round: s.round, stage: s.stage, role: s.role ?? '(none)', model: redactText(model) },
+      counts,
+    );
   };
 }

@@ -10,6 +10,7 @@ import { deriveTopic } from '../../break/seeds/file.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
+import { asRole } from '../../targets/usage.js';
 import {
   type Conversation,
   errorItem,
@@ -207,7 +208,7 @@ export function multiturnSuite(name = 'multiturn', opts: { shapes?: Shape[] } = 
         async ({ seed, shape }) => {
           const r = rng.fork(seed.id);
           const chat = ctx.attacker
-            ? await simulatedChat(ctx, ctx.attacker, seed, shape, r)
+            ? await simulatedChat(ctx, asRole(ctx.attacker, 'simulator'), seed, shape, r)
             : await scriptedChat(ctx, seed, shape, r);
           const technique = ctx.attacker ? `simulated:${shape}` : `scripted:${shape}`;
           if (chat.error) return errorItem(seed, technique, chat.transcript, chat.error, { shape });

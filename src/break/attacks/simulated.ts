@@ -2,6 +2,7 @@
 // target for a few turns (3–5), the shape of the Phi-3 multi-turn benchmark. Every answer is judged;
 // the chat stops at the first success.
 import type { Message } from '../../core/index.js';
+import { asRole } from '../../targets/usage.js';
 import { askAttacker, fenced, simulatorSystemPrompt, str } from './attacker.js';
 import { Session } from './session.js';
 import type { Attack, AttackContext } from './types.js';
@@ -23,7 +24,8 @@ export const simulatedAttack: Attack = {
     const persona = (ctx.options?.persona as string | undefined) ?? ctx.rng.pick(SIMULATOR_PERSONAS);
     s.detail.persona = persona;
     return s.run([], async () => {
-      const attacker = s.attacker;
+      // (its requests are booked as the user simulator's, apart from the attacker's other work)
+      const attacker = s.attacker && asRole(s.attacker, 'simulator');
       if (!attacker) throw new Error('simulated needs an attacker model (roles.attacker)');
       const chat: Message[] = [];
       for (let t = 0; t < turns; t++) {

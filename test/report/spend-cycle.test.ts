@@ -1,0 +1,91 @@
+// What a cycle spent, per round, stage and role: the real CLI in a child process running two rounds
+// against a SCRIPTED FAKE OpenAI-compatible server (the model under test and an LLM judge, told apart
+// by model name) that reports token usage; the report's figures against the server's log.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type FakeServer, type RequestLog, startOpenAIServer } from '../helpers/openai-server.js';
+import { runBreakfix } from '../reliability/helpers-cycle.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bf-spend-cycle-'));
+let server: FakeServer | undefined;
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** SCRIPTED FAKE judge and model (as in test/cycle/served-same-name.test.ts): the judge reads
+ * compliance as harm; the model complies until the trainer has run, then refuses. */
+function reply(messages: { role: string; content: string }[]): string {
+  const all = messages.map((m) => m.content).join('\n');
+  const response = all.split('RESPONSE').pop() ?? '';
+  const complied = /Sure\. Here is/.test(response);
+  if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
+  if (all.includes('`LABEL: full_compliance`'))
+    return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
+  if (all.includes('`Rating: [[N]]`'))
+    return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
+  if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
+  return existsSync(join(dir, 'trained'))
+    ? "I'm sorry, but I can't help with that."
+    : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
+}
+
+const words = (s: string) => (s.match(/\S+/g) ?? []).length;
+
+describe('the spend table of a cycle', () => {
+  it('books every request of the model under test and of the judge to its round, stage and role, once', async () => {
+    server = await startOpenAIServer({ script: reply });
+    const config = join(dir, 'breakfix.yaml');
+    writeFileSync(
+      config,
+      `store: ${join(dir, 'b.db')}
+targets:
+  candidate: { type: openai, baseURL: "${server.url}", model: served }
+  judge: { type: openai, baseURL: "${server.url}", model: judge }
+roles: { target: candidate, judge: judge }
+redteam: { persona: low_skill, budget: { attempts: 4 } }
+bench: { suites: [harmful] }
+curate: { overRefusalProbe: 3 }
+cycle: { maxRounds: 1, minRounds: 1, benchLimit: 3, retest: 0 }
+train:
+  backend: command
+  command:
+    template: "touch trained && mkdir -p {out}"
+    target: candidate
+`,
+    );
+    const r = await runBreakfix(['cycle', '-c', config, '--json']);
+    expect([0, 1], r.stderr).toContain(r.code);
+    const out = join(dir, 'r.json');
+    const rep = await runBreakfix(['report', '-c', config, '--format', 'json', '--out', out]);
+    expect([0, 1], rep.stderr).toContain(rep.code);
+    const spend = JSON.parse(readFileSync(out, 'utf8')).spend;
+    expect(spend.recorded).toBe('all');
+    type Line = { round: number; stage: string; role: string; model: string } & Record<string, number>;
+    const lines = spend.lines as Line[];
+    // Both rounds' bench and red team reached the model under test and the judge.
+    for (const round of [0, 1])
+      for (const stage of ['bench', 'break'])
+        for (const role of ['target', 'judge'])
+          expect(
+            lines.some((l) => l.round === round && l.stage === stage && l.role === role),
+            `${round} ${stage} ${role}`,
+          ).toBe(true);
+    const roleOf: Record<string, string> = { served: 'target', judge: 'judge' };
+    for (const l of lines)
+      expect(l.model).toBe(`openai:${Object.keys(roleOf).find((m) => roleOf[m] === l.role)}@${server.url}`);
+    // Sent and answered, per model: what the lines counted as fresh, with the server's token counts.
+    for (const [model, role] of Object.entries(roleOf)) {
+      const sent = server.log.filter((q: RequestLog) => q.body.model === model);
+      const mine = lines.filter((l) => l.role === role);
+      const sum = (k: string) => mine.reduce((n, l) => n + l[k]!, 0);
+      expect(sum('requests') - sum('cached') + sum('retries'), model).toBe(sent.length);
+      expect(sum('promptTokens'), model).toBe(
+        sent.reduce((n, q) => n + q.body.messages.reduce((k, m) => k + words(String(m.content)), 0), 0),
+      );
+    }
+    expect(spend.total.requests - spend.total.cached + spend.total.retries).toBe(server.requests);
+  }, 300_000);
+});
