@@ -858,6 +858,8 @@ export async function attackPlan(
   };
   const worker = async () => {
     while (cursor < items.length && !budget.exhausted() && !opts.halt?.halted) {
+      // A run another process took over is left to it: no attempt more is sent (ClaimLostError).
+      store?.assertOwned(opts.runId);
       const index = cursor++;
       try {
         await runOne(items[index], index);

@@ -24,7 +24,7 @@ import {
   terminalText,
 } from '../core/index.js';
 import { InterruptedError } from '../fix/train/run-command.js';
-import { openStore, type Store, storeWritable } from '../store/index.js';
+import { ClaimLostError, openStore, type Store, storeWritable } from '../store/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
   createTarget,
@@ -49,6 +49,9 @@ export const ExitCode = {
   input: 2,
   /** Runtime or target failure. */
   runtime: 3,
+  /** The run was taken over by another process (its claim lost): this one stopped, writing nothing
+   * more to it. */
+  claimLost: 4,
   /** Stopped by SIGINT / SIGTERM once its child processes were stopped (what a shell reports). */
   sigint: 130,
   sigterm: 143,
@@ -315,6 +318,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.input;
   if (err instanceof TargetError) return ExitCode.runtime;
   if (err instanceof BreakfixError && (err.code === 'input' || err.code === 'usage')) return ExitCode.input;
+  if (err instanceof ClaimLostError) return ExitCode.claimLost;
   // (an external trainer stopped by a signal breakfix got, from any command that trains: train, cycle)
   if (err instanceof InterruptedError) return err.signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
   return ExitCode.runtime;

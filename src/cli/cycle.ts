@@ -7,6 +7,7 @@ import { BreakfixError, TargetError } from '../core/index.js';
 import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
 import { writeCycleReport } from '../report/index.js';
+import { ClaimLostError } from '../store/index.js';
 import {
   configBaseDir,
   ExitCode,
@@ -92,7 +93,8 @@ Examples:
   $ breakfix cycle --translate-to zu,gd    red-team in Zulu and Scottish Gaelic too (needs roles.attacker)
 
 Exit codes: 0 a release candidate meets every criterion · 1 none does (the output says why) ·
-2 bad config or arguments · 3 runtime or target failure`,
+2 bad config or arguments · 3 runtime or target failure · 4 another process took the run over
+(this one stopped, storing nothing more)`,
   );
   cmd.action(
     runAction(async (opts: CycleCliOptions) => {
@@ -147,6 +149,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           { resume: opts.resume, runId: opts.run, maxRounds, takeOver: opts.takeOver },
         )
           .catch((err) => {
+            // (a run taken over is the other process's to go on with: no resume to offer)
+            if (err instanceof ClaimLostError) throw err;
             throw (
               ctx.halt.error(resume && `then resume: ${resume}`) ??
               withResumeHint(err, resume, runId !== undefined && trainedRounds(store, runId).length > 0)

@@ -31,7 +31,7 @@ import {
 } from '../core/index.js';
 import { configChanges } from '../cycle/run.js';
 import { createJudges } from '../judge/index.js';
-import type { RunRow } from '../store/index.js';
+import { ClaimLostError, type RunRow } from '../store/index.js';
 import { embeddedRefFingerprint, modelPathResolver } from '../targets/embedded-path.js';
 import { asRole, inSpendScope, resolveTargetConfig } from '../targets/index.js';
 import {
@@ -385,6 +385,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
       }),
     )
       .catch((err) => {
+        // (a run taken over is the other process's to go on with: no resume to offer)
+        if (err instanceof ClaimLostError) throw err;
         throw (
           ctx.halt.error(
             `then resume: breakfix redteam --run-id ${runId} with the same options (what failed was not stored)`,
@@ -493,7 +495,8 @@ Examples:
 Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
 more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no
 attempt could be decided (every one undetermined or in error, or none finished within --tokens or
---seconds). The table is printed either way.`,
+--seconds). The table is printed either way. 4: another process took the run over (this one
+stopped, storing nothing more).`,
     )
     .action(runAction((opts: RedteamCliOptions) => action(opts)));
 }

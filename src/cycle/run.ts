@@ -445,6 +445,8 @@ async function step<T>(
 ): Promise<T> {
   const done = store.getStep(runId, round, name);
   if (done) return done.data as T;
+  // (a write to the run: it checks the claim first, so a process whose run was taken over stops
+  // here, before the step spends anything, a training included; markStep checks it again)
   store.upsertRound(runId, round, { step: name });
   const data = await inSpendScope({ runId, round, stage: name }, fn);
   store.markStep(runId, round, name, data);

@@ -4,6 +4,11 @@
 // On this host the owner's pid says at once whether it lives; a process on another host (a store on a
 // shared disk) cannot be asked, so the holder writes a heartbeat into its claim while it works, and a
 // claim from another host holds the run while that heartbeat is fresh.
+// A holder whose claim was taken (late past CLAIM_STALE_MS, or `--take-over` from another host)
+// stops: two processes on one run would both send its requests and a round could train twice. The
+// store checks the claim in each write to a run its connection claimed (store.ts: assertOwned), so no
+// caller can forget it, and the work loops call the same check before work that costs (a red-team
+// attempt; a cycle step's first write); the loser ends with ClaimLostError (exit 4), writing nothing more.
 import { hostname } from 'node:os';
 import { BreakfixError, terminalText } from '../core/index.js';
 import type { RunOwner, Store } from './types.js';
@@ -34,6 +39,23 @@ export interface ClaimOptions {
   takeOver?: boolean;
   /** How the command that claims says to take over (`--take-over`), for the refusal's hint. */
   takeOverHint?: string;
+}
+
+/** A process's claim on the run it was working on was taken by another process: it writes nothing
+ * more to the run and stops (exit 4). */
+export class ClaimLostError extends BreakfixError {
+  constructor(
+    readonly runId: string,
+    /** Who holds the run now; undefined where the claim was cleared. */
+    readonly takenBy: RunOwner | undefined,
+  ) {
+    super(
+      `run ${runId} was taken over while this process worked on it (${takenBy ? `now claimed by ${ownerText(takenBy)}` : 'its claim was cleared'}): this process stopped and wrote nothing more to the run; what it stored before is kept`,
+      'claim_lost',
+      'the run goes on in the process that took it; if that process is gone, resume the run with --take-over',
+    );
+    this.name = 'ClaimLostError';
+  }
 }
 
 export function claimRunOrRefuse(store: Store, runId: string, opts: ClaimOptions = {}): void {

@@ -21,7 +21,7 @@ import {
   type Verdict,
   type Vulnerability,
 } from '../core/index.js';
-import { CLAIM_HEARTBEAT_MS, claimIsFresh } from './claim.js';
+import { CLAIM_HEARTBEAT_MS, ClaimLostError, claimIsFresh } from './claim.js';
 import { migrate, migrations } from './migrations.js';
 import type {
   AttemptFacets,
@@ -550,11 +550,14 @@ export function openStore(
     });
     return true;
   };
-  const saveAttemptTx = db.transaction((a: Attempt) => saveOne(a));
-  const saveAttemptsTx = db.transaction(
-    (list: readonly Attempt[], replaceErrors: boolean) =>
-      list.filter((a) => saveOne(a, replaceErrors)).length,
-  );
+  const saveAttemptTx = db.transaction((a: Attempt) => {
+    assertOwned(a.runId);
+    return saveOne(a);
+  });
+  const saveAttemptsTx = db.transaction((list: readonly Attempt[], replaceErrors: boolean) => {
+    for (const runId of new Set(list.map((a) => a.runId))) assertOwned(runId);
+    return list.filter((a) => saveOne(a, replaceErrors)).length;
+  });
 
   const attemptWhere = (f: AttemptFilter = {}) =>
     where([
@@ -594,10 +597,43 @@ export function openStore(
     clearInterval(heartbeats.get(runId));
     heartbeats.delete(runId);
   };
+  // The runs this connection claimed and found taken by another process, each with who took it: it
+  // writes nothing more to them (assertOwned), even after its releaseRun.
+  const lost = new Map<string, RunOwner | undefined>();
+  const loseClaim = (runId: string): ClaimLostError => {
+    stopHeartbeat(runId);
+    if (!lost.has(runId)) lost.set(runId, ownerOf(runId));
+    return new ClaimLostError(runId, lost.get(runId));
+  };
+  /** The one check that this process still holds a run it claimed: every write to such a run makes
+   * it inside its own transaction (`owned`), and the work loops make it before work that costs. A run
+   * this connection never claimed (a command that writes without claiming, a test) is not checked. */
+  const ownedByMe = db.prepare(`SELECT 1 FROM runs WHERE id = ? AND ${MINE}`);
+  const assertOwned = (runId: string): void => {
+    if (lost.has(runId)) throw new ClaimLostError(runId, lost.get(runId));
+    if (!heartbeats.has(runId)) return;
+    if (!ownedByMe.get(runId, process.pid, hostname())) throw loseClaim(runId);
+  };
+  /** `write` in one transaction that first checks the claim of the run it writes to (assertOwned):
+   * IMMEDIATE, so no other process's commit (a taker's claim) comes between the check and the write.
+   * The run is the first argument unless `runIdOf` says otherwise. */
+  const owned = <A extends unknown[], R>(
+    write: (...args: A) => R,
+    runIdOf: (...args: NoInfer<A>) => string | undefined = (...args) => args[0] as string,
+  ) => {
+    const tx = db.transaction((...args: A): R => {
+      const runId = runIdOf(...args);
+      if (runId !== undefined) assertOwned(runId);
+      return write(...args);
+    });
+    return (...args: A): R => tx.immediate(...args);
+  };
   /** Says the claim's holder still works on the run. A claim no longer this process's was taken over
-   * (its heartbeat was late past CLAIM_STALE_MS, or another host's user took it): said on stderr, as
-   * two processes now work the run. A failed write (the store busy past its timeout) waits for the
-   * next beat: it runs in a timer, where a throw would end the process. */
+   * (its heartbeat was late past CLAIM_STALE_MS, or another host's user took it): the run is marked
+   * lost, so its next write or check stops the process (ClaimLostError), and said on stderr now, as
+   * work that writes nothing for a while (a training) goes on until then. A failed write (the store
+   * busy past its timeout) waits for the next beat: it runs in a timer, where a throw would end the
+   * process. */
   const beat = (runId: string) => {
     try {
       if (!db.open) return stopHeartbeat(runId);
@@ -605,10 +641,9 @@ export function openStore(
         .prepare(`UPDATE runs SET owner = json_set(owner, '$.heartbeat', ?) WHERE id = ? AND ${MINE}`)
         .run(now(), runId, process.pid, hostname());
       if (changes > 0) return;
-      stopHeartbeat(runId);
-      const owner = ownerOf(runId);
+      const owner = loseClaim(runId).takenBy;
       process.stderr.write(
-        `breakfix: warning: run ${runId} is no longer this process's: ${owner ? `process ${owner.pid} on host ${terminalText(owner.host)} claimed it at ${terminalText(owner.since)}` : 'its claim was cleared'}; stop one of the two, or both send the run's requests\n`,
+        `breakfix: warning: run ${runId} is no longer this process's: ${owner ? `process ${owner.pid} on host ${terminalText(owner.host)} claimed it at ${terminalText(owner.since)}` : 'its claim was cleared'}; this process writes nothing more to it and stops at its next step\n`,
       );
     } catch {
       // (busy or closing: the next beat writes it)
@@ -728,7 +763,7 @@ export function openStore(
       ) as Row | undefined;
       return r ? toRun(r) : undefined;
     },
-    updateRun(id, patch) {
+    updateRun: owned((id: string, patch: Parameters<Store['updateRun']>[1]) => {
       db.prepare(
         `UPDATE runs SET status = COALESCE(?, status), summary = COALESCE(?, summary), config = COALESCE(?, config), updated_at = ? WHERE id = ?`,
       ).run(
@@ -738,9 +773,9 @@ export function openStore(
         now(),
         id,
       );
-    },
+    }),
 
-    upsertRound(runId, round, patch) {
+    upsertRound: owned((runId: string, round: number, patch: Parameters<Store['upsertRound']>[2]) => {
       db.prepare(
         `INSERT INTO rounds (run_id, round, model, status, step, metrics, updated_at)
          VALUES (@runId, @round, @model, COALESCE(@status, 'pending'), @step, @metrics, @t)
@@ -756,7 +791,7 @@ export function openStore(
         metrics: json(patch.metrics),
         t: now(),
       });
-    },
+    }),
     getRounds(runId) {
       return (db.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY round').all(runId) as Row[]).map(
         (r): RoundRow => ({
@@ -771,12 +806,12 @@ export function openStore(
       );
     },
 
-    markStep(runId, round, step, data) {
+    markStep: owned((runId: string, round: number, step: string, data?: unknown) => {
       db.prepare(
         `INSERT INTO steps (run_id, round, step, data, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(run_id, round, step) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
       ).run(runId, round, step, json(data), now());
-    },
+    }),
     getStep(runId, round, step) {
       const r = db
         .prepare('SELECT * FROM steps WHERE run_id = ? AND round = ? AND step = ?')
@@ -792,8 +827,8 @@ export function openStore(
         : undefined;
     },
 
-    saveAttempt: (a) => saveAttemptTx(a),
-    saveAttempts: (list, opts) => saveAttemptsTx(list, opts?.replaceErrors ?? false),
+    saveAttempt: (a) => saveAttemptTx.immediate(a),
+    saveAttempts: (list, opts) => saveAttemptsTx.immediate(list, opts?.replaceErrors ?? false),
     hasAttempt(id) {
       return db.prepare('SELECT 1 FROM attempts WHERE id = ?').get(id) !== undefined;
     },
@@ -887,13 +922,24 @@ export function openStore(
       );
     },
 
-    saveBenchResult(r: BenchResultInput) {
-      db.prepare(
-        `INSERT INTO bench_results (run_id, round, suite, model, metrics, items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    saveBenchResult: owned(
+      (r: BenchResultInput) => {
+        db.prepare(
+          `INSERT INTO bench_results (run_id, round, suite, model, metrics, items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(run_id, round, suite, model) DO UPDATE SET metrics = excluded.metrics, items = excluded.items,
            created_at = excluded.created_at`,
-      ).run(r.runId, r.round ?? NO_ROUND, r.suite, r.model, JSON.stringify(r.metrics), json(r.items), now());
-    },
+        ).run(
+          r.runId,
+          r.round ?? NO_ROUND,
+          r.suite,
+          r.model,
+          JSON.stringify(r.metrics),
+          json(r.items),
+          now(),
+        );
+      },
+      (r) => r.runId,
+    ),
     listBenchResults(runId, round) {
       const rows = (
         round === undefined
@@ -916,7 +962,7 @@ export function openStore(
       });
     },
 
-    saveVulnerabilities: db.transaction((runId: string, round: number, vulns: readonly Vulnerability[]) => {
+    saveVulnerabilities: owned((runId: string, round: number, vulns: readonly Vulnerability[]) => {
       // A round's vulnerabilities are one computed set: replace it whole.
       db.prepare('DELETE FROM vulnerabilities WHERE run_id = ? AND round = ?').run(runId, round);
       const ins = db.prepare(
@@ -937,7 +983,7 @@ export function openStore(
       );
     },
 
-    saveRecords: db.transaction(
+    saveRecords: owned(
       (runId: string, round: number, dataset: string, records: readonly TrainingRecord[]) => {
         // A dataset is one curated set: replace it whole (re-curation must not leave stale records).
         db.prepare('DELETE FROM records WHERE run_id = ? AND round = ? AND dataset = ?').run(
@@ -973,6 +1019,7 @@ export function openStore(
         return held && !local ? { tookOver: held } : {};
       });
       const result = claim.immediate();
+      if (!result.heldBy) lost.delete(runId);
       if (!result.heldBy && !heartbeats.has(runId)) {
         const timer = setInterval(() => beat(runId), opts.heartbeatMs ?? CLAIM_HEARTBEAT_MS);
         timer.unref(); // the heartbeat keeps no process alive that has nothing else to do
@@ -980,11 +1027,12 @@ export function openStore(
       }
       return result;
     },
+    assertOwned,
     releaseRun(runId) {
       stopHeartbeat(runId);
       db.prepare(`UPDATE runs SET owner = NULL WHERE id = ? AND ${MINE}`).run(runId, process.pid, hostname());
     },
-    saveCuration: db.transaction(
+    saveCuration: owned(
       (
         runId: string,
         round: number,
@@ -1005,24 +1053,27 @@ export function openStore(
       ).map((r) => parse<TrainingRecord>(r.data, `training record ${r.id}`) as TrainingRecord);
     },
 
-    registerModel(m: ModelInput) {
-      db.prepare(
-        `INSERT INTO models (id, target, path, parent, round, run_id, training_log, created_at)
+    registerModel: owned(
+      (m: ModelInput) => {
+        db.prepare(
+          `INSERT INTO models (id, target, path, parent, round, run_id, training_log, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET target = excluded.target, path = excluded.path, parent = excluded.parent,
            round = excluded.round, run_id = excluded.run_id, training_log = excluded.training_log`,
-      ).run(
-        m.id,
-        m.target,
-        m.path ?? null,
-        m.parent ?? null,
-        m.round ?? null,
-        m.runId ?? null,
-        json(m.trainingLog),
-        now(),
-      );
-      return store.getModel(m.id)!;
-    },
+        ).run(
+          m.id,
+          m.target,
+          m.path ?? null,
+          m.parent ?? null,
+          m.round ?? null,
+          m.runId ?? null,
+          json(m.trainingLog),
+          now(),
+        );
+        return store.getModel(m.id)!;
+      },
+      (m) => m.runId,
+    ),
     getModel(id) {
       const r = db.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined;
       return r ? toModel(r) : undefined;

@@ -164,6 +164,10 @@ export interface Store {
    * same), is returned as `heldBy` and nothing changes; an owner on this host that is gone (killed,
    * crashed) and this process are replaced; another host's replaced claim is returned as `tookOver`. */
   claimRun(runId: string, opts?: { takeOver?: boolean }): { heldBy?: RunOwner; tookOver?: RunOwner };
+  /** Throws ClaimLostError (claim.ts) when `runId` is a run this connection claimed and another
+   * process has taken since; nothing for a run it never claimed. Every write to a claimed run makes
+   * this check itself; the red team makes it before each attempt. */
+  assertOwned(runId: string): void;
   /** Lets go of `runId` if this process holds it, and stops its heartbeat. */
   releaseRun(runId: string): void;
   saveRecords(runId: string, round: number, dataset: string, records: readonly TrainingRecord[]): void;

@@ -312,4 +312,60 @@ describe('one process at a time on a run', () => {
     );
     expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
   }, 120_000);
+  it("(owner record written as another host would) a red team whose claim is taken mid-run stops: nothing more sent or stored, the taker's run row intact, exit 4", async () => {
+    // The fifth request arrives: meanwhile another host's process took the run (--take-over), as its
+    // resume does: its claim with a fresh heartbeat, the run marked running by it.
+    const taken = {
+      pid: 4242,
+      host: 'other-host.test',
+      since: '2026-12-05T00:00:00.000Z',
+      heartbeat: new Date().toISOString(),
+    };
+    let dbPath = '';
+    let storedAtTakeOver: string[] = [];
+    let n = 0;
+    const server = await startOpenAIServer({
+      script: () => {
+        if (++n === 5) {
+          const far = new Database(dbPath);
+          far
+            .prepare("UPDATE runs SET owner = ?, status = 'running', updated_at = ? WHERE id = ?")
+            .run(JSON.stringify(taken), '2026-12-05T12:00:00.000Z', 'run_lost');
+          storedAtTakeOver = (
+            far.prepare('SELECT id FROM attempts WHERE run_id = ? ORDER BY id').all('run_lost') as {
+              id: string;
+            }[]
+          ).map((r) => r.id);
+          far.close();
+        }
+        return "I'm sorry, but I can't help with that.";
+      },
+      log: false,
+    });
+    servers.push(server);
+    const { dir, db } = setup(server.url);
+    dbPath = db;
+    const lost = await runCli(redteam(db, 'run_lost', 1), { cwd: dir, env });
+    expect(lost.code, lost.stderr).toBe(4);
+    expect(lost.stderr).toContain(
+      'breakfix: run run_lost was taken over while this process worked on it (now claimed by process 4242 on host other-host.test (since 2026-12-05T00:00:00.000Z, last heartbeat',
+    );
+    expect(lost.stderr).toContain('this process stopped and wrote nothing more to the run');
+    // The request in flight when it was taken was the last it sent.
+    expect(server.requests).toBe(5);
+    const far = new Database(db, { readonly: true });
+    const row = far.prepare('SELECT owner, status, updated_at FROM runs WHERE id = ?').get('run_lost') as {
+      owner: string;
+      status: string;
+      updated_at: string;
+    };
+    const ids = (
+      far.prepare('SELECT id FROM attempts WHERE run_id = ? ORDER BY id').all('run_lost') as { id: string }[]
+    ).map((r) => r.id);
+    far.close();
+    expect(JSON.parse(row.owner)).toEqual(taken);
+    expect(row.status).toBe('running');
+    expect(row.updated_at).toBe('2026-12-05T12:00:00.000Z');
+    expect(ids).toEqual(storedAtTakeOver);
+  }, 120_000);
 });

@@ -19,6 +19,8 @@ import { configSchema, loadConfig } from '../../src/config/index.js';
 import { checkResumedInputs, cycleInputs, recordInputs } from '../../src/cycle/inputs.js';
 import { configChanges } from '../../src/cycle/run.js';
 import { openStore } from '../../src/store/index.js';
+import { runCli } from '../cli/run-cli.js';
+import { startOpenAIServer } from '../helpers/openai-server.js';
 import { type CliRun, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -549,4 +551,59 @@ describe('breakfix cycle --resume on a run another host claimed', () => {
     );
     expect(readRuns(db)[0]?.status).toBe('done');
   }, 240_000);
+});
+
+describe('a cycle whose run another host takes over', () => {
+  it('(owner record written as another host would) a cycle whose claim is taken during its bench stops there: no result, step or status written after, exit 4', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'b.db');
+    const taken = {
+      pid: 4242,
+      host: 'other-host.test',
+      since: '2026-12-05T00:00:00.000Z',
+      heartbeat: new Date().toISOString(),
+    };
+    // What the store held when the other host took the run (its first bench request), table by table.
+    let atTakeOver = '';
+    const tables = (far: Database.Database) =>
+      JSON.stringify(
+        ['runs', 'rounds', 'steps', 'bench_results', 'attempts', 'models'].map((t) =>
+          far.prepare(`SELECT * FROM ${t}`).all(),
+        ),
+      );
+    let n = 0;
+    const server = await startOpenAIServer({
+      script: () => {
+        if (++n === 1) {
+          const far = new Database(db);
+          far.prepare('UPDATE runs SET owner = ?').run(JSON.stringify(taken));
+          atTakeOver = tables(far);
+          far.close();
+        }
+        return "I'm sorry, but I can't help with that.";
+      },
+      log: false,
+    });
+    try {
+      writeFileSync(
+        join(dir, 'breakfix.yaml'),
+        `seed: 3\nstore: b.db\ntargets:\n  fake: { type: openai, baseURL: "${server.url}", model: scripted, retries: 0, cache: false }\nroles:\n  target: fake\nbench:\n  suites: [harmful, overrefusal]\ncycle:\n  maxRounds: 1\n  minRounds: 1\n  benchLimit: 3\n`,
+      );
+      const lost = await runCli(['cycle', '-c', join(dir, 'breakfix.yaml'), '--json'], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: 'test-key-not-secret', NO_COLOR: '1' },
+      });
+      expect(lost.code, lost.stderr).toBe(4);
+      expect(lost.stderr).toMatch(
+        /breakfix: run \S+ was taken over while this process worked on it \(now claimed by process 4242 on host other-host\.test/,
+      );
+      // The suite under way finished its requests; the next one sent none.
+      expect(server.requests).toBe(3);
+      const far = new Database(db, { readonly: true });
+      expect(tables(far)).toBe(atTakeOver);
+      far.close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLAIM_HEARTBEAT_MS, CLAIM_STALE_MS } from '../../src/store/claim.js';
-import { claimRunOrRefuse, openStore, type RunOwner, type Store } from '../../src/store/index.js';
+import {
+  ClaimLostError,
+  claimRunOrRefuse,
+  openStore,
+  type RunOwner,
+  type Store,
+} from '../../src/store/index.js';
+import { makeAttempt, record, vuln } from './fixtures.js';
 
 const OTHER_HOST = 'other-host.test';
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'bf-claim-')), 'breakfix.db');
@@ -186,6 +193,90 @@ describe('a run claimed from another host', () => {
       s.claimRun('run_claim');
       s.close();
       expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('(owner record written as another host would, taking over) the holder that lost its claim writes nothing more to the run, whatever it writes, even after its release', () => {
+    const { path, s } = storeWithRun();
+    s.createRun({ id: 'run_other', kind: 'cycle', config: {}, seed: 1 });
+    claimRunOrRefuse(s, 'run_claim');
+    s.saveAttempts([makeAttempt(1, 'run_claim')]);
+    const taken = { pid: 4242, host: OTHER_HOST, since: ago(0), heartbeat: ago(0) };
+    setOwner(path, taken);
+    const snapshot = () => {
+      const db = new Database(path, { readonly: true });
+      const rows = [
+        'runs',
+        'rounds',
+        'steps',
+        'attempts',
+        'bench_results',
+        'vulnerabilities',
+        'records',
+        'models',
+      ].map((t) => db.prepare(`SELECT * FROM ${t}`).all());
+      db.close();
+      return JSON.stringify(rows);
+    };
+    const before = snapshot();
+    const writes: [string, () => unknown][] = [
+      ['updateRun', () => s.updateRun('run_claim', { status: 'done' })],
+      ['upsertRound', () => s.upsertRound('run_claim', 0, { status: 'done' })],
+      ['markStep', () => s.markStep('run_claim', 0, 'train', {})],
+      ['saveAttempt', () => s.saveAttempt(makeAttempt(2, 'run_claim'))],
+      ['saveAttempts', () => s.saveAttempts([makeAttempt(3, 'run_claim')])],
+      [
+        'saveBenchResult',
+        () => s.saveBenchResult({ runId: 'run_claim', suite: 'harmful', model: 'm', metrics: {} }),
+      ],
+      ['saveVulnerabilities', () => s.saveVulnerabilities('run_claim', 0, [vuln('v1', 0.5)])],
+      ['saveRecords', () => s.saveRecords('run_claim', 0, 'sft', [record('r1')])],
+      ['saveCuration', () => s.saveCuration('run_claim', 0, { sft: [record('r2')], preference: [] })],
+      ['registerModel', () => s.registerModel({ id: 'round-1', target: 'embedded:x', runId: 'run_claim' })],
+      ['assertOwned', () => s.assertOwned('run_claim')],
+    ];
+    for (const [name, write] of writes) {
+      let err: unknown;
+      try {
+        write();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(ClaimLostError);
+      expect((err as ClaimLostError).takenBy, name).toEqual(taken);
+    }
+    // Its release leaves the taker's claim, and the run stays lost to this connection.
+    s.releaseRun('run_claim');
+    expect(() => s.updateRun('run_claim', { status: 'interrupted' })).toThrow(ClaimLostError);
+    expect(snapshot()).toBe(before);
+    expect(ownerIn(path)).toEqual(taken);
+    // A run this connection never claimed is not its to check.
+    s.updateRun('run_other', { status: 'done' });
+    expect(s.getRun('run_other')?.status).toBe('done');
+  });
+
+  it('(owner record written as another host would, taking over) the heartbeat that finds the claim gone says so and marks the run lost', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const said: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      said.push(String(chunk));
+      return true;
+    });
+    try {
+      const { path, s } = storeWithRun();
+      s.claimRun('run_claim');
+      setOwner(path, { pid: 4242, host: OTHER_HOST, since: ago(0), heartbeat: ago(0) });
+      vi.advanceTimersByTime(CLAIM_HEARTBEAT_MS);
+      expect(said.join('')).toContain(
+        `breakfix: warning: run run_claim is no longer this process's: process 4242 on host ${OTHER_HOST} claimed it at`,
+      );
+      expect(said.join('')).toContain('this process writes nothing more to it and stops at its next step');
+      expect(vi.getTimerCount()).toBe(0);
+      // (even were the record to name this process again: what it noticed stays noticed)
+      setOwner(path, { pid: process.pid, host: hostname(), since: ago(0) });
+      expect(() => s.assertOwned('run_claim')).toThrow(ClaimLostError);
     } finally {
       vi.useRealTimers();
     }
