@@ -64,6 +64,8 @@ export interface RedteamOptions {
   /** On resume, run again the attempts stored as errors (a failed request or judge) and replace
    * them in place; without it a resume keeps them as they are. */
   retryErrors?: boolean;
+  /** Take the resumed run from another host's process whose claim is still fresh (claimRunOrRefuse). */
+  takeOver?: boolean;
   concurrency?: number;
   /** Seed of every random choice. */
   seed?: number | string;
@@ -555,7 +557,7 @@ export async function runRedteam(opts: RedteamOptions): Promise<RedteamSummary> 
   // A red-team run's status says how it ended: running until then (again when resumed), then done,
   // or failed with the error. A run of another kind (a cycle's) is its owner's to mark.
   const own = store && (existing?.kind ?? 'redteam') === 'redteam' ? store : undefined;
-  if (own) claimRunOrRefuse(own, opts.runId);
+  if (own) claimRunOrRefuse(own, opts.runId, { takeOver: opts.takeOver, takeOverHint: '--take-over' });
   // The run's attempt budget is kept in its summary too, the larger when a resume extends it (its
   // stored config is never rewritten), so that a later resume can never give it fewer (resumeConflict).
   const had = existing && recordedAttempts(existing);

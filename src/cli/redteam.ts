@@ -64,6 +64,7 @@ interface RedteamCliOptions extends CommonOptions {
   split?: string;
   runId?: string;
   retryErrors?: boolean;
+  takeOver?: boolean;
   list?: boolean;
 }
 
@@ -305,6 +306,11 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         '--retry-errors needs --run-id: it runs again the attempts a stored run ended in error',
         'breakfix redteam --run-id <id> --retry-errors, with the options the run was started with',
       );
+    if (opts.takeOver && opts.runId === undefined)
+      throw usageError(
+        '--take-over takes over a run being resumed: a new red-team run has no claim to take',
+        'add --run-id <id>',
+      );
     const categories = list(opts.categories) ?? cfg.categories;
     const languages = list(opts.languages) ?? cfg.languages;
     checkSeedFilters(
@@ -382,6 +388,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         attackOptions: attackOptions(cfg.attacks),
         halt: ctx.halt,
         retryErrors: opts.retryErrors ?? false,
+        takeOver: opts.takeOver ?? false,
       }),
     )
       .catch((err) => {
@@ -477,6 +484,10 @@ export function register(program: Command): void {
         '--retry-errors',
         'with --run-id: run again the attempts the run stored as errors (a failed request or judge), replacing each in place; a plain resume keeps them',
       )
+      .option(
+        '--take-over',
+        'with --run-id: take the run from the process on another host that claimed it, once you know that process is gone (without it, a claim whose heartbeat is 10 minutes old is taken over with a warning)',
+      )
       .option('--list', 'print every converter, template and attack with a one-line description'),
   )
     .addHelpText(
@@ -491,6 +502,7 @@ Examples:
   breakfix redteam --translate-to zu,gd,hmn          # needs roles.attacker
   breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
   breakfix redteam --run-id run_abc --budget 300 --retry-errors   # and redoes its errors
+  breakfix redteam --run-id run_abc --budget 300 --take-over      # from a host that is gone
 
 Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
 more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no

@@ -303,6 +303,9 @@ describe('one process at a time on a run', () => {
       /run run_far is being worked on by process 4242 on host other-host\.test \(since 2026-12-05T00:00:00\.000Z, last heartbeat /,
     );
     expect(refused.stderr).toMatch(/if that host is down, its claim lapses at /);
+    expect(refused.stderr).toContain(
+      'or take it over now with --take-over once you are sure that process is gone',
+    );
     expect(server.requests).toBe(before);
     setOwner(11 * 60_000);
     const resumed = await runCli([...redteam(db, 'run_far', 1), '--json'], { cwd: dir, env });
@@ -312,6 +315,44 @@ describe('one process at a time on a run', () => {
     );
     expect(JSON.parse(resumed.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
   }, 120_000);
+
+  it('(owner record written as another host would) redteam --run-id --take-over takes a fresh claim with a warning and resumes; without --run-id it is a usage error', async () => {
+    const server = await refusesAt(1000, 'auth');
+    const { dir, db } = setup(server.url);
+    const alone = await runCli(['redteam', '--techniques', 'direct', '--take-over', '--store', db], {
+      cwd: dir,
+      env,
+    });
+    expect(alone.code, alone.stderr).toBe(2);
+    expect(alone.stderr).toContain(
+      '--take-over takes over a run being resumed: a new red-team run has no claim to take',
+    );
+    expect(alone.stderr).toContain('hint: add --run-id <id>');
+    expect(server.requests).toBe(0);
+    const first = await runCli(
+      redteam(db, 'run_take', 1).map((a) => (a === '12' ? '4' : a)),
+      { cwd: dir, env },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const far = new Database(db);
+    far.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+      JSON.stringify({
+        pid: 4242,
+        host: 'other-host.test',
+        since: '2026-12-05T00:00:00.000Z',
+        heartbeat: new Date().toISOString(),
+      }),
+      'run_take',
+    );
+    far.close();
+    const taken = await runCli([...redteam(db, 'run_take', 1), '--take-over', '--json'], { cwd: dir, env });
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stderr).toMatch(
+      /breakfix: warning: run run_take was claimed by process 4242 on host other-host\.test .*taken over as asked/,
+    );
+    expect(JSON.parse(taken.stdout)).toMatchObject({ attempts: 12, resumed: 4, ran: 8 });
+  }, 120_000);
+
   it("(owner record written as another host would) a red team whose claim is taken mid-run stops: nothing more sent or stored, the taker's run row intact, exit 4", async () => {
     // The fifth request arrives: meanwhile another host's process took the run (--take-over), as its
     // resume does: its claim with a fresh heartbeat, the run marked running by it.
