@@ -636,6 +636,40 @@ describe('curate', () => {
     expect(again.sft.filter((r) => earlier.has(JSON.stringify(r.messages)))).toEqual([]);
   });
 
+  it('a look-alike both drawn as a counterpart and refused in the probe is one record, in one split', async () => {
+    // Scripted fake candidate: complies with harmful requests, refuses everything else, so the probe
+    // refuses every plain look-alike, among them the ones drawn (unwrapped) as counterparts.
+    const res = await curateRound0({
+      target: scriptedModel('scripted-fake-candidate', complyWithHarmful),
+      config: { benignRatio: 3, helpfulRatio: 2, overRefusalProbe: 1000 },
+    });
+    expect(res.stats.overRefusalProbe?.refused).toBeGreaterThan(0);
+    const requestOf = (r: TrainingRecord) => userText(r.prompt ?? r.messages ?? []);
+    const count = (records: TrainingRecord[]) => {
+      const n = new Map<string, number>();
+      for (const r of records) n.set(requestOf(r), (n.get(requestOf(r)) ?? 0) + 1);
+      return [...n].filter(([, k]) => k > 1).map(([t]) => t);
+    };
+    // Each request once per dataset: one SFT record, one pair (else trained twice, and one copy
+    // could land in validation while the other trains).
+    expect(count(res.sft)).toEqual([]);
+    expect(count(res.preference)).toEqual([]);
+    const splits = new Map<string, Set<string>>();
+    for (const r of [...res.sft, ...res.preference])
+      splits.set(requestOf(r), (splits.get(requestOf(r)) ?? new Set()).add(r.split));
+    expect([...splits].filter(([, s]) => s.size > 1).map(([t]) => t)).toEqual([]);
+    // The counterpart kept still pairs its helpful answer with the model's refusal.
+    expect(
+      res.dropped.some((d) => d.reason === 'duplicate' && /^same request as /.test(d.detail ?? '')),
+    ).toBe(true);
+    const counterparts = res.sft.filter(
+      (r) => r.provenance.source === 'benign_counterpart' && r.messages?.length === 2,
+    );
+    expect(counterparts.length).toBeGreaterThan(0);
+    const paired = new Set(res.preference.map(requestOf));
+    for (const r of counterparts) expect(paired.has(requestOf(r))).toBe(true);
+  });
+
   it('asks first the look-alikes no earlier round trained on, and counts them apart', async () => {
     // Scripted fake candidate (stands in for a remote model under test): it refuses every request.
     const asked: string[] = [];

@@ -197,13 +197,30 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   if (replayable) progress?.done(`${multiTurn.siblings} siblings for ${replayable} vulnerabilities`);
 
   // 2. Requests curated before, exact and near-duplicates (within a purpose), then decontamination:
-  // the ratios below count the safety records that survive, not the candidates.
-  const filterCandidates = (group: Candidate[]) =>
-    dedup(
-      group.filter((c) => !isCuratedBefore(c)),
+  // the ratios below count the safety records that survive, not the candidates. A request another
+  // group kept already is dropped too: a plain look-alike can be drawn as a counterpart, as a helpful
+  // task and refused in the probe, and as two records it was trained twice, or trained in one and
+  // validated in the other (each candidate's split is its own).
+  const taken = new Map<string, Candidate>();
+  const isTaken = (c: Candidate) => {
+    const first = taken.get(requestKey(c.prompt));
+    if (!first) return false;
+    dropped.push({ reason: 'duplicate', id: c.id, detail: `same request as ${first.id}` });
+    // The probe's refusal is the model's answer to this very request: the record kept pairs with it.
+    if (first.purpose !== 'safety' && first.rejected === undefined) first.rejected = c.rejected;
+    return true;
+  };
+  const filterCandidates = (group: Candidate[], limit = group.length) => {
+    const kept = dedup(
+      group.filter((c) => !isCuratedBefore(c) && !isTaken(c)),
       cfg.nearDupThreshold,
       dropped,
-    ).filter((c) => !isContaminated(c));
+    )
+      .filter((c) => !isContaminated(c))
+      .slice(0, limit);
+    for (const c of kept) taken.set(requestKey(c.prompt), c);
+    return kept;
+  };
   const cleanSafety = filterCandidates(safety);
 
   // 3. Benign look-alikes in the same wrappers and languages, then the helpfulness mix.
@@ -271,8 +288,8 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
 
   // 4. The same filters for the counterparts.
   // Drawn with spare candidates so that what the filters remove is replaced; then cut to the ratio.
-  const cleanBenign = filterCandidates(benign).slice(0, benignTarget);
-  const cleanHelpful = filterCandidates(helpful).slice(0, helpfulTarget);
+  const cleanBenign = filterCandidates(benign, benignTarget);
+  const cleanHelpful = filterCandidates(helpful, helpfulTarget);
   const clean = [...cleanSafety, ...cleanBenign, ...cleanHelpful, ...filterCandidates(probed?.refused ?? [])];
   // Fewer counterparts than the ratios ask for (the seeds ran out): the mix leans to refusal, and
   // the user is told rather than left to find it in the counts.
