@@ -309,6 +309,28 @@ describe('trl backend', () => {
     expect(lines.join('\n')).not.toContain(secret);
   });
 
+  it('refuses an SFT record with no final answer, as the trl export does, naming it and the field', async () => {
+    // (a store written by hand or by an older breakfix: its last message is the user's)
+    const noAnswer: TrainingRecord = {
+      ...records[0],
+      id: 's-noanswer',
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'partial' },
+        { role: 'user', content: 'go on' },
+      ],
+    };
+    const p = params();
+    const out = join(dir, 'noanswer');
+    const err = await createTrainer({ train: p }, {}, 'trl')
+      .train({ base, sft: [noAnswer], preference: prefs, params: p, outDir: out, dryRun: true })
+      .catch((e: unknown) => e);
+    expect(String(err)).toMatch(/SFT record s-noanswer does not end with an assistant answer/);
+    expect((err as { field?: string }).field).toBe('messages');
+    // Nothing that a trainer would read as a user turn to learn was written.
+    expect(existsSync(join(out, 'data', 'sft', 'train.jsonl'))).toBe(false);
+  });
+
   it('needs a base model', async () => {
     const p = params();
     await expect(

@@ -41,31 +41,22 @@ export function pyYaml(value: unknown): string {
   return stringify(value, { version: '1.1' });
 }
 
-/** SFT rows for the TRL trainer: conversational prompt-completion, so the loss covers the final
- * answer only (TRL's completion-only loss). A `messages` row would also train earlier assistant
- * turns: a many-shot prompt's faux answers, a multi-turn attack's partial compliance. */
-export function toTrlPromptCompletion(r: TrainingRecord): Record<string, unknown> {
-  const m = (r.messages ?? []).map((x) => ({ role: x.role, content: x.content }));
-  return { prompt: m.slice(0, -1), completion: m.slice(-1) };
-}
-
 /** Writes `records` as TRL JSONL in `dir/{train,validation}.jsonl` (a folder `datasets` loads with
- * its splits); returns whether a validation split exists. */
+ * its splits), in the `trl` export's rows (toTrl: an SFT record as conversational prompt-completion,
+ * so the loss covers its final answer only, and one with no final answer refused); returns whether a
+ * validation split exists. Every row is converted before a file is written. */
 function writeDataset(dir: string, records: TrainingRecord[]): { validation: boolean; count: number } {
+  const splits = (['train', 'validation'] as const).map((split) => ({
+    split,
+    rows: records.filter((r) => r.split === split).map((r) => JSON.stringify(toTrl(r))),
+  }));
   mkdirSync(dir, { recursive: true });
-  let validation = false;
-  let count = 0;
-  for (const split of ['train', 'validation'] as const) {
-    const rows = records.filter((r) => r.split === split);
-    if (!rows.length) continue;
-    if (split === 'validation') validation = true;
-    else count = rows.length;
-    writeFileSync(
-      join(dir, `${split}.jsonl`),
-      `${rows.map((r) => JSON.stringify(r.kind === 'sft' ? toTrlPromptCompletion(r) : toTrl(r))).join('\n')}\n`,
-    );
-  }
-  return { validation, count };
+  for (const { split, rows } of splits)
+    if (rows.length) writeFileSync(join(dir, `${split}.jsonl`), `${rows.join('\n')}\n`);
+  return {
+    validation: (splits[1]?.rows.length ?? 0) > 0,
+    count: splits[0]?.rows.length ?? 0,
+  };
 }
 
 function loraArgs(t: TrlConfig): Record<string, unknown> {
