@@ -12,6 +12,7 @@ import {
   curatedBefore,
   EXPORT_FORMATS,
   exportRecords,
+  fixDataThrough,
   heldOutTexts,
   resolveRound,
   resolveRun,
@@ -44,6 +45,7 @@ interface CurateOptions extends CommonOptions {
   onPolicy?: boolean;
   force?: boolean;
   exportOnly?: boolean;
+  cumulative?: boolean;
 }
 
 /** Built-in seeds plus the config's seed files (relative to the config file). */
@@ -125,7 +127,11 @@ export function register(program: Command): void {
       .option('--force', 'replace the records the round already has (a cycle may have trained on them)')
       .option(
         '--export-only',
-        'write the records the round already has (what a cycle trained on) in --format, without curating anything',
+        "write the round's stored records (curated by the cycle or an earlier curate) in --format, without curating anything",
+      )
+      .option(
+        '--cumulative',
+        "with --export-only: the records of the round and of every earlier round, each once: what the candidate after the round trained on (the cycle's and breakfix train's data), by default into datasets/<run>/rounds-0-<n>",
       ),
   )
     .addHelpText(
@@ -137,6 +143,7 @@ Examples:
   $ breakfix curate --run run_2026… --round 1 --json
   $ breakfix curate --round 1 --force              curate a round again, replacing its records
   $ breakfix curate --round 0 --export-only --format openai parquet   a cycle's round 0 data, as stored
+  $ breakfix curate --round 1 --export-only --cumulative --format trl  what round 2's candidate trained on
 
 As in the cycle, the round's model (or roles.target) is asked for its own answers to the
 synthetic prompts: their harmful ones are the rejected side of the preference pairs, their refusals
@@ -155,6 +162,10 @@ failure.`,
         for (const f of opts.format ?? [])
           if (!(EXPORT_FORMATS as readonly string[]).includes(f))
             throw usageError(`unknown --format "${f}" (known: ${EXPORT_FORMATS.join(', ')})`);
+        if (opts.cumulative && !opts.exportOnly)
+          throw usageError(
+            '--cumulative exports the stored records of rounds 0 to --round: give it with --export-only',
+          );
         const ctx = await loadContext(opts);
         try {
           // Seed files and custom suites first: bad input ends the command before anything is written.
@@ -246,8 +257,14 @@ failure.`,
 
 /** Where a round's records are exported: --out, else `<store dir>/datasets/<run>/round-<n>`. A run id
  * from an old store that would leave the datasets folder (`../x`) is refused rather than followed. */
-function exportDirOf(store: Store, runId: string, round: number, out: string | undefined): string {
-  return out !== undefined ? resolve(out) : roundExportDir(store.path, runId, round);
+function exportDirOf(
+  store: Store,
+  runId: string,
+  round: number,
+  out: string | undefined,
+  cumulative = false,
+): string {
+  return out !== undefined ? resolve(out) : roundExportDir(store.path, runId, round, cumulative);
 }
 
 /** A round's stored records are what a cycle trained its later rounds on (or what a resume would
@@ -294,7 +311,9 @@ function existingRecords(
 }
 
 /** `--export-only`: the round's stored records, as curated (by a cycle or an earlier curate), in the
- * formats asked for; nothing is curated or replaced. */
+ * formats asked for; nothing is curated or replaced. With `--cumulative`, every earlier round's too:
+ * a candidate trains on all of them (fixDataThrough), and the round's own records alone would train
+ * an outside model without the safety the earlier rounds taught. */
 function exportStored(
   ctx: Context,
   store: Store,
@@ -307,24 +326,45 @@ function exportStored(
     throw usageError(
       '--export-only writes the stored records; --force curates them anew: give one of the two',
     );
-  const records = store.listRecords({ runId, round });
-  if (records.length === 0)
+  // A round with no records of its own trained no candidate (as with breakfix train), cumulative or not.
+  if (store.listRecords({ runId, round }).length === 0)
     throw usageError(
       `run ${terminalText(runId)} round ${round} has no curated records to export`,
       `curate it first: breakfix curate --run ${runId} --round ${round}`,
     );
+  const through = fixDataThrough(store, runId, round);
+  const all = [...through.sft, ...through.preference];
+  const records = opts.cumulative ? all : store.listRecords({ runId, round });
+  if (!opts.cumulative && all.length > records.length)
+    ctx.note(
+      `the candidate after round ${round} trained on rounds 0-${round}: ${all.length - records.length} more records than this round's own; --cumulative exports them all`,
+    );
   const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
   // (the default is beside the store, which may be read-only here: another user's, a CI artifact)
   const hint = opts.out === undefined ? 'pass --out DIR to export elsewhere' : undefined;
-  const outDir = ensureOutputDir(exportDirOf(store, runId, round, opts.out), { what, hint });
+  const outDir = ensureOutputDir(exportDirOf(store, runId, round, opts.out, opts.cumulative), {
+    what,
+    hint,
+  });
   const exportFormats = formats === ctxFormatsPlaceholder ? ctx.config.curate.formats : formats;
   const paths = exportFormats.flatMap((f) => exportRecords(records, f, outDir));
   const sft = records.filter((x) => x.kind === 'sft').length;
-  ctx.out({ runId, round, sft, preference: records.length - sft, exportOnly: true, files: paths }, () =>
-    [
-      `exported the ${records.length} stored records of run ${terminalText(runId)} round ${round} (${sft} SFT, ${records.length - sft} preference), nothing curated:`,
-      ...paths.map((p) => `  ${p}`),
-    ].join('\n'),
+  const rounds = opts.cumulative ? `rounds 0-${round}` : `round ${round}`;
+  ctx.out(
+    {
+      runId,
+      round,
+      ...(opts.cumulative ? { rounds: round + 1 } : {}),
+      sft,
+      preference: records.length - sft,
+      exportOnly: true,
+      files: paths,
+    },
+    () =>
+      [
+        `exported the ${records.length} stored records of run ${terminalText(runId)} ${rounds} (${sft} SFT, ${records.length - sft} preference), nothing curated:`,
+        ...paths.map((p) => `  ${p}`),
+      ].join('\n'),
   );
   return ExitCode.ok;
 }

@@ -498,3 +498,63 @@ describe('breakfix train stopped by a signal', () => {
     });
   }
 });
+
+describe('curate --export-only --cumulative', () => {
+  const idsIn = (folder: string) =>
+    ['sft.train', 'sft.validation', 'preference.train', 'preference.validation']
+      .flatMap((f) =>
+        readFileSync(join(folder, 'jsonl', `${f}.jsonl`), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      )
+      .map((l) => JSON.parse(l).id as string)
+      .sort();
+
+  it("writes what the candidate after the round trained on: the round's records and every earlier round's", async () => {
+    const own = join(dir, 'export-own');
+    const plain = await cli(['curate', '--round', '1', '--export-only', '--format', 'jsonl', '--out', own]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(idsIn(own)).toEqual(['help-1', 'sft-1']);
+    // The round's own records alone are not what round 2's model trained on: said, with the remedy.
+    expect(plain.stderr).toMatch(/trained on rounds 0-1: 2 more records .*--cumulative/);
+    const all = join(dir, 'export-all');
+    const r = await cli([
+      'curate',
+      '--round',
+      '1',
+      '--export-only',
+      '--cumulative',
+      '--format',
+      'jsonl',
+      '--out',
+      all,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ round: 1, rounds: 2, sft: 4, exportOnly: true });
+    // The same records `train --round 1` trains on.
+    const plan = await cli(['train', '--round', '1', '--dry-run', '--out', join(dir, 'plan-c'), '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).records).toMatchObject({ rounds: 2, sft: 4 });
+    expect(idsIn(all)).toEqual(['help-0', 'help-1', 'sft-0', 'sft-1']);
+    // By default beside the cycle's per-round folders, never over one of them.
+    const byDefault = await cli([
+      'curate',
+      '--round',
+      '1',
+      '--export-only',
+      '--cumulative',
+      '--format',
+      'jsonl',
+    ]);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(idsIn(join(dir, '.breakfix', 'datasets', runId, 'rounds-0-1'))).toEqual(idsIn(all));
+    expect(existsSync(join(dir, '.breakfix', 'datasets', runId, 'round-1'))).toBe(false);
+  });
+
+  it('without --export-only is exit 2, before anything is curated', async () => {
+    const r = await cli(['curate', '--round', '1', '--cumulative', '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--cumulative .* give it with --export-only/);
+  });
+});

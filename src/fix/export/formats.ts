@@ -113,11 +113,12 @@ export function exportFileNames(format: ExportFormat): string[] {
   return DATASETS.flatMap((kind) => SPLITS.map((split) => `${kind}.${split}.${ext}`));
 }
 
-/** Where a round's records are exported by default: `<store dir>/datasets/<run>/round-<n>`. A run id
- * from an old store that would leave the datasets folder (`../x`) is refused rather than followed. */
-export function roundExportDir(storePath: string, runId: string, round: number): string {
+/** Where a round's records are exported by default: `<store dir>/datasets/<run>/round-<n>`, and those
+ * of rounds 0 to n together (`cumulative`) `…/rounds-0-<n>`. A run id from an old store that would
+ * leave the datasets folder (`../x`) is refused rather than followed. */
+export function roundExportDir(storePath: string, runId: string, round: number, cumulative = false): string {
   const datasets = resolve(dirname(resolve(storePath)), 'datasets');
-  const dir = resolve(datasets, runId, `round-${round}`);
+  const dir = resolve(datasets, runId, cumulative ? `rounds-0-${round}` : `round-${round}`);
   if (!isValidRunId(runId) || dirname(dirname(dir)) !== datasets)
     throw new InputError(
       `run id "${terminalText(runId)}" cannot name a folder in ${datasets}`,
