@@ -460,6 +460,48 @@ describe('command backend', () => {
     expect(store.listModels().some((m) => m.runId === 'run_nomodel')).toBe(false);
   });
 
+  it('a served target named by {out}: a command that writes nothing into {out} registers nothing', async () => {
+    // (a template whose training step was commented out, or a trainer that wrote elsewhere: the
+    // server would be asked for a model that does not exist, and the cycle's train step would count
+    // as done, so a resume would never train it)
+    const out = join(dir, 'served-nothing');
+    const p = {
+      ...trainParams(),
+      command: { template: 'echo trained', target: 'openai:{out}@http://127.0.0.1:8001/v1' },
+    };
+    await expect(
+      createTrainer({ train: p }, { store }, 'command').train({
+        base,
+        sft: records,
+        preference: [],
+        params: p,
+        outDir: out,
+        runId: 'run_served_nothing',
+        round: 1,
+      }),
+    ).rejects.toThrow(
+      /produced no model: .*served-nothing holds nothing but breakfix's data\/; nothing was registered/,
+    );
+    expect(store.listModels().some((m) => m.runId === 'run_served_nothing')).toBe(false);
+    // A trainer that writes its model there is registered as before.
+    const ok = {
+      ...p,
+      command: { ...p.command, template: 'mkdir -p {out} && echo "{}" > {out}/config.json' },
+    };
+    const res = await createTrainer({ train: ok }, { store }, 'command').train({
+      base,
+      sft: records,
+      preference: [],
+      params: ok,
+      outDir: join(dir, 'served-something'),
+      runId: 'run_served_something',
+      round: 1,
+    });
+    expect(store.getModel(res.model.id)?.target).toBe(
+      `openai:${join(dir, 'served-something')}@http://127.0.0.1:8001/v1`,
+    );
+  });
+
   it('reports a failing command with its exit status', async () => {
     const p = {
       ...trainParams(),

@@ -1,6 +1,6 @@
 // The command backend: any trainer behind a shell command. `{sft}`, `{preference}`, `{base}`, `{out}`
 // (and the older names {data}, {model}, {output}) are replaced with shell-quoted values.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { redactText } from '../../config/index.js';
 import { ensureOutputDir } from '../../config/outdir.js';
@@ -70,7 +70,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         },
       });
       input.progress?.done();
-      const missing = missingCheckpoint(target);
+      const missing = missingCheckpoint(target) ?? emptyOut(c.target, out);
       if (missing)
         throw new BreakfixError(
           `the training command finished but produced no model: ${missing}; nothing was registered`,
@@ -102,6 +102,15 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
 async function commandBase(base: ModelRef, ctx: TrainerContext): Promise<string> {
   if (base.path) return base.path;
   return base.target.startsWith('embedded:') ? embeddedPath(base, ctx) : base.target;
+}
+
+/** For a served target that names `{out}` (vLLM serves a folder under its path): why `{out}` holds
+ * no model, when the command wrote nothing there beside breakfix's own `data`; else undefined. A
+ * target that does not name `{out}` is served from elsewhere, which only its server can vouch for. */
+function emptyOut(template: string, out: string): string | undefined {
+  if (!template.includes('{out}') || template.startsWith('embedded:')) return undefined;
+  const written = readdirSync(out).filter((name) => name !== 'data');
+  return written.length ? undefined : `${out} holds nothing but breakfix's data/`;
 }
 
 /** The folder of an `embedded:<absolute folder>` target, else undefined (`embedded:base`,
