@@ -3,7 +3,7 @@
 // 0 and 1 and none in round 2 (it met the criteria). Real CLI, real SQLite, real (tiny) training.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -556,5 +556,59 @@ describe('curate --export-only --cumulative', () => {
     const r = await cli(['curate', '--round', '1', '--cumulative', '--force']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--cumulative .* give it with --export-only/);
+  });
+});
+
+describe('breakfix train killed outright, then run again', () => {
+  it('the trainer it left running is named, and no second trainer starts into the same folder', async () => {
+    // SIGKILL (the OOM killer, a scheduler's pre-emption) gives breakfix no chance to stop the
+    // trainer's process group, which goes on training into the folder.
+    const out = join(dir, 'killed');
+    const conf = join(dir, 'killed.yaml');
+    writeFileSync(
+      conf,
+      cfg('  command:\n    template: "echo $$ > {out}/sh.pid; echo started >> {out}/starts; sleep 300"\n'),
+    );
+    const args = ['train', '--backend', 'command', '--round', '1', '--out', out, '--config', conf];
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((res) => child.on('close', res));
+    const group = () =>
+      existsSync(join(out, 'sh.pid')) ? Number(readFileSync(join(out, 'sh.pid'), 'utf8')) : 0;
+    try {
+      expect(await until(() => group() > 1, 30_000)).toBe(true);
+      child.kill('SIGKILL');
+      await exited;
+      expect(alive(group())).toBe(true);
+      const sftData = join(out, 'data', 'trl', 'sft.train.jsonl');
+      const dataWritten = statSync(sftData).mtimeMs;
+      // (the second run's trainer would only say it started: without the guard, it runs)
+      writeFileSync(conf, cfg('  command:\n    template: "echo started >> {out}/starts"\n'));
+      const again = await cli([...args.slice(0, -2), '--force'], { config: conf });
+      expect(again.code).toBe(3);
+      expect(again.stderr).toContain(
+        `a trainer started by an earlier breakfix is still running into this folder (process group ${group()}`,
+      );
+      expect(again.stderr).toContain(`kill -- -${group()}`);
+      expect(readFileSync(join(out, 'starts'), 'utf8')).toBe('started\n');
+      // The data it reads is not written again under it.
+      expect(statSync(sftData).mtimeMs).toBe(dataWritten);
+      // Once it is gone, the folder trains again, and no record of a trainer is left behind.
+      process.kill(-group(), 'SIGKILL');
+      expect(await until(() => !alive(group()), 5_000)).toBe(true);
+      writeFileSync(conf, cfg(`  command:\n    template: "cp '${baseModelDir()}'/* {out}/"\n`));
+      const ok = await cli([...args.slice(0, -2), '--force'], { config: conf });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(existsSync(join(out, '.breakfix-trainer.json'))).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      if (group() > 1)
+        try {
+          process.kill(-group(), 'SIGKILL');
+        } catch {}
+    }
   });
 });

@@ -2,8 +2,9 @@
 // on PATH that record their arguments (no Python or GPU here): what is tested is the argv, the file
 // layout and the error mapping breakfix gives a real TRL install, not TRL itself.
 
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -265,6 +266,36 @@ describe('trl backend', () => {
       }),
     ).rejects.toThrow(/exited with 7[\s\S]*CUDA out of memory/);
     expect(store.listModels().some((m) => m.runId === 'run_y')).toBe(false);
+  });
+
+  it('launches nothing into a folder whose trainer, left by a killed breakfix, still runs', async () => {
+    const out = join(dir, 'orphaned');
+    mkdirSync(out, { recursive: true });
+    // The orphan: a process group of its own, recorded as a killed breakfix leaves it.
+    const orphan = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    try {
+      writeFileSync(
+        join(out, '.breakfix-trainer.json'),
+        JSON.stringify({ pgid: orphan.pid, host: hostname() }),
+      );
+      if (existsSync(argsLog)) rmSync(argsLog);
+      const p = params();
+      await expect(
+        createTrainer({ train: p }, { store }, 'trl').train({
+          base,
+          sft: records,
+          preference: prefs,
+          params: p,
+          outDir: out,
+        }),
+      ).rejects.toThrow(`still running into this folder (process group ${orphan.pid}`);
+      expect(existsSync(argsLog)).toBe(false);
+      // Nor are the data and configs it reads written again under it.
+      expect(existsSync(join(out, 'data'))).toBe(false);
+      expect(existsSync(join(out, 'sft.yaml'))).toBe(false);
+    } finally {
+      orphan.kill('SIGKILL');
+    }
   });
 
   it('a run whose loss went NaN is a diverged fine-tune: an error, registering nothing', async () => {

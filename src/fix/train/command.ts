@@ -8,7 +8,7 @@ import { BreakfixError, errorMessage, InputError, type ModelRef, terminalText } 
 import { exportRecords } from '../export/formats.js';
 import { embeddedPath } from './embedded.js';
 import { producedId, trainParams } from './params.js';
-import { runStreaming } from './run-command.js';
+import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
 import { shellQuote } from './trl.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
 
@@ -26,6 +26,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
           'set train.command.template, e.g. "python train.py --sft {sft} --pref {preference} --base {base} --out {out}"',
         );
       const out = ensureOutputDir(input.outDir, { what: 'output folder', hint: 'pass another --out' });
+      checkNoTrainer(trainerGroupFile(out));
       const dataDir = join(out, 'data');
       // TRL-format JSONL: the format most trainers read; train split only (validation beside it).
       exportRecords([...input.sft, ...input.preference], 'trl', dataDir);
@@ -62,6 +63,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       await runStreaming([command], {
         shell: true,
         cwd: ctx.baseDir ?? process.cwd(),
+        groupFile: trainerGroupFile(out),
         onLine: (raw) => {
           // A trainer may echo its command line, token and all: what is shown and stored is redacted.
           const line = redactText(raw);

@@ -1,5 +1,8 @@
 // Runs a child process, streaming its output lines to a callback; rejects on a non-zero exit.
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { redactText } from '../../config/index.js';
 import { BreakfixError } from '../../core/index.js';
 
@@ -24,9 +27,17 @@ export function runStreaming(
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
     /** How long the trainer has to stop after a forwarded signal before it is killed (default 5 s). */
     graceMs?: number;
+    /** Where the trainer's process group is recorded while it runs (see trainerGroupFile). */
+    groupFile?: string;
   },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
+    try {
+      if (opts.groupFile) checkNoTrainer(opts.groupFile);
+    } catch (err) {
+      reject(err);
+      return;
+    }
     const [cmd, ...args] = argv;
     // Its own process group: `sh -c` and whatever it starts (accelerate's workers holding GPUs) are
     // signalled together, and a terminal's Ctrl-C reaches them only through breakfix, which waits.
@@ -77,6 +88,8 @@ export function runStreaming(
     const cleanup = () => {
       for (const [sig, h] of handlers) process.off(sig, h);
       if (killTimer) clearTimeout(killTimer);
+      // (what the trainer left running on purpose, a server started with `&`, is no training)
+      if (opts.groupFile) rmSync(opts.groupFile, { force: true });
     };
     let proc: ReturnType<typeof spawnTrainer>;
     try {
@@ -87,6 +100,14 @@ export function runStreaming(
       return;
     }
     child = proc;
+    // Left behind only when breakfix itself is killed (SIGKILL, the OOM killer), which leaves the
+    // group running: the next run into the folder (a resume) finds it there.
+    if (opts.groupFile && proc.pid !== undefined)
+      try {
+        writeFileSync(opts.groupFile, `${JSON.stringify({ pgid: proc.pid, host: hostname() })}\n`);
+      } catch {
+        // A guard only: a folder that cannot take the file still trains.
+      }
     const tail: string[] = [];
     const pipe = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => {
       let buf = '';
@@ -169,4 +190,38 @@ export function runStreaming(
       }, DRAIN_MS);
     });
   });
+}
+
+/** The file in a trainer's output folder that names its process group while it runs. */
+export const trainerGroupFile = (outDir: string): string => join(outDir, '.breakfix-trainer.json');
+
+/** Throws when the group file names a trainer still running (one a killed breakfix left): a second
+ * would train beside it, and writing the data or configs it reads would change them under it. */
+export function checkNoTrainer(file: string): void {
+  const running = runningGroup(file);
+  if (running !== undefined)
+    throw new BreakfixError(
+      `a trainer started by an earlier breakfix is still running into this folder (process group ${running}, recorded in ${file}): a second one would train beside it and the two would write the same model`,
+      'train_command',
+      `wait for it to end or stop it (kill -- -${running}), then run again; if that group is no trainer, remove ${file}`,
+    );
+}
+
+/** The process group a group file records, when it runs on this host still; else undefined. */
+function runningGroup(file: string): number | undefined {
+  let recorded: { pgid?: unknown; host?: unknown };
+  try {
+    recorded = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const { pgid } = recorded;
+  if (typeof pgid !== 'number' || !Number.isInteger(pgid) || pgid <= 1 || recorded.host !== hostname())
+    return undefined;
+  try {
+    process.kill(-pgid, 0);
+    return pgid;
+  } catch {
+    return undefined;
+  }
 }

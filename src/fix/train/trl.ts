@@ -16,7 +16,7 @@ import {
 } from '../../core/index.js';
 import { toTrl } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
-import { runStreaming } from './run-command.js';
+import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
 import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
 
 type TrlConfig = TrainConfig['trl'];
@@ -154,6 +154,7 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   const chosen = trlBase(input.base, t);
   const base = chosen.path;
   const out = ensureOutputDir(input.outDir, { what: 'output folder', hint: 'pass another --out' });
+  checkNoTrainer(trainerGroupFile(out));
   const files: string[] = [];
   const write = (name: string, text: string) => {
     const p = join(out, name);
@@ -320,6 +321,7 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
         let diverged: string | undefined;
         await runStreaming(c.argv, {
           cwd: resolve(input.outDir),
+          groupFile: trainerGroupFile(resolve(input.outDir)),
           onLine: (line) => {
             diverged ??= nonFiniteLoss(line);
             const parsed = parseTrainerLine(line);
