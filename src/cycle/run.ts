@@ -381,8 +381,9 @@ async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: Opene
         progress,
       });
       store.saveCuration(runId, round, result);
-      // The records the next model trains on, in the trainer formats (curate.formats), beside the
-      // store: what `breakfix curate --export-only` writes again from the store.
+      // This round's records in the trainer formats (curate.formats), beside the store: what
+      // `breakfix curate --export-only` writes again from the store. The next model trains on every
+      // round's records so far (`--export-only --cumulative` writes that set).
       if (store.path !== ':memory:')
         for (const f of config.curate.formats)
           exportRecords([...result.sft, ...result.preference], f, roundExportDir(store.path, runId, round));
