@@ -2,8 +2,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, TrainingRecord } from '../../src/core/index.js';
+import type { Message, Progress, TrainingRecord } from '../../src/core/index.js';
 import { createTrainer, embeddedSftExamples, trainParams } from '../../src/fix/index.js';
 import {
   createLM,
@@ -15,7 +16,7 @@ import {
   sequenceLogProb,
   Tokenizer,
 } from '../../src/lm/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { ClaimLostError, openStore, type Store } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-embtrain-'));
 let store: Store;
@@ -313,6 +314,52 @@ describe('embedded backend', () => {
     });
     expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
+  });
+
+  it('(owner record rewritten as another host would) a training whose run is taken over stops at its next step: nothing saved, nothing registered', async () => {
+    store.createRun({ id: 'run_taken', kind: 'cycle', config: {}, seed: 1 });
+    expect(store.claimRun('run_taken').heldBy).toBeUndefined();
+    const params = trainParams({
+      embedded: { sft: { steps: 6, batchSize: 2, lr: 3e-3 }, dpo: { steps: 4, batchSize: 1, lr: 3e-3 } },
+    });
+    const out = join(dir, 'taken');
+    let ticks = 0;
+    const progress: Progress = {
+      start() {},
+      tick() {
+        // After the second step, another host's process takes the run (--take-over).
+        if (++ticks === 2) {
+          const db = new Database(store.path);
+          const beat = new Date().toISOString();
+          db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(
+            JSON.stringify({ pid: 4242, host: 'other-host', since: beat, heartbeat: beat }),
+            'run_taken',
+          );
+          db.close();
+        }
+      },
+      done() {},
+      log() {},
+    };
+    const err = await createTrainer({ train: params }, { store }, 'embedded')
+      .train({
+        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
+        sft,
+        preference,
+        params,
+        outDir: out,
+        runId: 'run_taken',
+        round: 1,
+        progress,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ClaimLostError);
+    expect(ticks).toBe(2); // the step after the take-over was checked before its progress line
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    expect(store.listModels().some((m) => m.runId === 'run_taken')).toBe(false);
   });
 
   it('a freeze entry that names no weight is an error naming the field', async () => {

@@ -237,6 +237,9 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
           // A loss that is no number is a fine-tune that diverged: its weights are no model, and
           // registered they would be the next candidate.
           if (!Number.isFinite(s.loss)) throw diverged(name, `loss ${s.loss} at step ${s.step}`, p[name].lr);
+          // A run another process took over is that process's to train (into this same folder):
+          // stop at this step, before the weights are saved (ClaimLostError).
+          if (input.runId) ctx.store?.assertOwned(input.runId);
           const note = [
             s.loss !== undefined ? `loss ${s.loss.toFixed(4)}` : '',
             s.rewardMargin !== undefined ? `margin ${s.rewardMargin.toFixed(3)}` : '',
