@@ -80,10 +80,10 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       'write to another file, then move it over the input',
     );
   const judge = pickJudge(ctx, kind, opts.judge);
-  // (stdin can only be read once: there the check is after the run, with --out already written)
+  // (stdin can only be read once: there the check is after the run, which leaves --out as it was)
   if (opts.in !== '-' && !hasText(opts.in))
     throw new InputError('holds no line to judge', opts.in, undefined, undefined, 'one JSON object per line');
-  const { stream: out, commit } = openOutput(opts.out);
+  const { stream: out, commit, discard } = openOutput(opts.out);
   let writeError: Error | undefined;
   const writeFailed = (err: Error) =>
     new BreakfixError(`cannot write ${opts.out}: ${describeFsError(err)}`, 'output');
@@ -191,8 +191,12 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     await new Promise<void>((resolve, reject) =>
       out.end((err?: Error | null) => (err ? reject(writeFailed(err)) : resolve())),
     );
+  const judged = status.ok + status.error + status.undetermined;
+  // A run that judged no line (stdin with nothing on it, every line bad) has nothing to replace an
+  // earlier OUT with: it stays as it was.
   try {
-    commit();
+    if (judged === 0) discard();
+    else commit();
   } catch (err) {
     throw writeFailed(err as Error);
   }
@@ -204,7 +208,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     kind,
     in: opts.in,
     out: opts.out,
-    judged: status.ok + status.error + status.undetermined,
+    judged,
     ...status,
     skipped: bad.length,
     badLines: bad,
@@ -214,7 +218,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   };
   const text = () =>
     [
-      `${summary.judged} lines judged by ${judge.id} → ${opts.out === '-' ? 'stdout' : terminalText(opts.out as string)}`,
+      judged === 0
+        ? `no line judged by ${judge.id}${opts.out === '-' ? '' : `: ${terminalText(opts.out as string)} left as it was`}`
+        : `${judged} lines judged by ${judge.id} → ${opts.out === '-' ? 'stdout' : terminalText(opts.out as string)}`,
       // (no counts line when nothing was decided)
       ...(Object.keys(counts).length
         ? [
@@ -237,7 +243,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     return ExitCode.runtime;
   }
   if (bad.length > 0) return ExitCode.input;
-  if (summary.judged === 0) {
+  if (judged === 0) {
     process.stderr.write(`breakfix: ${terminalText(inName)} holds no line to judge\n`);
     return ExitCode.input;
   }
@@ -374,6 +380,8 @@ Examples:
 Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding", or
 "source").
 --in - reads stdin, --out - writes stdout (the summary then goes to stderr).
+A file --out is replaced only by a run that judged some line and ran to its end: one stopped
+midway, or one that judged no line, leaves an earlier OUT as it was.
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
 input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
 undetermined). calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`,

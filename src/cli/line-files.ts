@@ -59,15 +59,20 @@ export function hasText(file: string): boolean {
 /** `--out`: stdout for `-`; a device or a pipe (/dev/null, a FIFO) written in place; any other path
  * staged beside itself (`OUT.partial-PID`) and renamed over OUT by `commit` once the run is complete,
  * so that a run stopped midway (Ctrl-C, a crash, a full disk) leaves an existing OUT as it was, never
- * part old and part new. A path that cannot be written is a clear error here, not a stream 'error'
+ * part old and part new; `discard` removes the staged file instead (a run that wrote nothing worth
+ * keeping). A path that cannot be written is a clear error here, not a stream 'error'
  * event later. */
-export function openOutput(file: string): { stream: Writable; commit(): void } {
-  if (file === '-') return { stream: process.stdout, commit() {} };
+export function openOutput(file: string): { stream: Writable; commit(): void; discard(): void } {
+  if (file === '-') return { stream: process.stdout, commit() {}, discard() {} };
   try {
     const st = statSync(file, { throwIfNoEntry: false });
     // (a folder fails here too: EISDIR)
     if (st && !st.isFile())
-      return { stream: createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' }), commit() {} };
+      return {
+        stream: createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' }),
+        commit() {},
+        discard() {},
+      };
     // An existing file: can it be written (opened without truncating it)? Through a symlink, the file
     // it points to is the one replaced.
     if (st) closeSync(openSync(file, 'r+'));
@@ -76,13 +81,17 @@ export function openOutput(file: string): { stream: Writable; commit(): void } {
     const fd = openSync(partial, 'w');
     if (st) fchmodSync(fd, st.mode & 0o777);
     // A run that throws leaves no partial file behind (one stopped by a signal may: its name says so).
-    const discard = () => rmSync(partial, { force: true });
-    process.once('exit', discard);
+    const removePartial = () => rmSync(partial, { force: true });
+    process.once('exit', removePartial);
     return {
       stream: createWriteStream('', { fd, encoding: 'utf8' }),
       commit() {
         renameSync(partial, path);
-        process.off('exit', discard);
+        process.off('exit', removePartial);
+      },
+      discard() {
+        removePartial();
+        process.off('exit', removePartial);
       },
     };
   } catch (err) {

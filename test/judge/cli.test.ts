@@ -558,6 +558,25 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(readFileSync(join(dir, 'oe.jsonl'), 'utf8')).toBe('earlier results\n');
   });
 
+  it('a run that judges no line (empty stdin, every line bad) leaves an existing --out as it was', async () => {
+    const dir = workdir({ 'o.jsonl': 'earlier results\n', 'bad.jsonl': '{oops\n[1]\n' });
+    const store = ['--store', join(dir, 's.db')];
+    const empty = await cli(['judge', 'refusal', '--in', '-', '--out', 'o.jsonl', ...store], dir, '\n');
+    expect(empty.status).toBe(2);
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
+    expect(empty.stderr).toContain('<stdin> holds no line to judge');
+    expect(empty.stdout).toContain('no line judged by offline-refusal');
+    expect(empty.stdout).toContain('o.jsonl left as it was');
+    const bad = await cli(
+      ['judge', 'refusal', '--in', 'bad.jsonl', '--out', 'o.jsonl', '--json', ...store],
+      dir,
+    );
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ judged: 0, skipped: 2 });
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
   it('an existing --out stays whole when the run is stopped midway; a complete run replaces it (through a symlink too)', async () => {
     const partials = () => readdirSync(dir).filter((f) => f.startsWith('o.jsonl.partial-')).length;
     const dir = workdir({ 'o.jsonl': 'earlier results\n' });
