@@ -26,7 +26,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from './common.js';
-import { byteLines, hasText, openInput, openOutput, sameFile } from './line-files.js';
+import { byteLines, hasText, looksUtf16, openInput, openOutput, sameFile } from './line-files.js';
 
 const KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'] as const;
 type Kind = (typeof KINDS)[number];
@@ -146,6 +146,16 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
 
   for await (const bytes of input) {
     lineNo++;
+    if (lineNo === 1 && looksUtf16(bytes)) {
+      discard();
+      throw new InputError(
+        'is UTF-16, not UTF-8: every line would be skipped',
+        inName,
+        1,
+        undefined,
+        `save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 ${opts.in === '-' ? 'FILE' : opts.in} > in-utf8.jsonl), then run again`,
+      );
+    }
     // Strict UTF-8 per line: a lenient decode would judge text with U+FFFD in place of the bytes.
     if (!isUtf8(bytes)) {
       bad.push({ line: lineNo, reason: 'not valid UTF-8' });

@@ -107,6 +107,16 @@ export function sameFile(input: string, out: string): boolean {
   return realpathSync(input) === realpathSync(out) || (a.ino !== 0 && a.dev === b.dev && a.ino === b.ino);
 }
 
+/** Whether a file's first line is UTF-16: a UTF-16 byte-order mark (what Windows PowerShell's `>`
+ * writes), or NUL bytes, which no JSON line holds and ASCII text in UTF-16 without a mark does. Every
+ * line of such a file would be skipped as not JSON, each message quoting NULs. */
+export function looksUtf16(firstLine: Buffer): boolean {
+  const bom =
+    firstLine.length >= 2 &&
+    ((firstLine[0] === 0xff && firstLine[1] === 0xfe) || (firstLine[0] === 0xfe && firstLine[1] === 0xff));
+  return bom || firstLine.includes(0);
+}
+
 /** The lines of a stream as bytes (LF or CRLF), so each can be checked for UTF-8. */
 export async function* byteLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let rest: Buffer = Buffer.alloc(0);

@@ -577,6 +577,23 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
+  it('a UTF-16 input (with or without a byte-order mark) is one error naming it, not every line skipped', async () => {
+    const dir = workdir({ 'o.jsonl': 'earlier results\n' });
+    writeFileSync(join(dir, 'bom.jsonl'), Buffer.from(`\ufeff${REPLY}\n${REPLY}\n`, 'utf16le'));
+    writeFileSync(join(dir, 'nobom.jsonl'), Buffer.from(`${REPLY}\n${REPLY}\n`, 'utf16le'));
+    for (const file of ['bom.jsonl', 'nobom.jsonl']) {
+      const r = await cli(
+        ['judge', 'refusal', '--in', file, '--out', 'o.jsonl', '--store', join(dir, 's.db')],
+        dir,
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`breakfix: is UTF-16, not UTF-8: every line would be skipped (${file}:1)`);
+      expect(r.stderr).toContain('hint: save it as UTF-8');
+      expect(r.stderr).not.toContain('skipped: not valid');
+    }
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
+  });
+
   it('an existing --out stays whole when the run is stopped midway; a complete run replaces it (through a symlink too)', async () => {
     const partials = () => readdirSync(dir).filter((f) => f.startsWith('o.jsonl.partial-')).length;
     const dir = workdir({ 'o.jsonl': 'earlier results\n' });
