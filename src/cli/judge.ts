@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { describeFsError } from '../config/outdir.js';
-import { BreakfixError, InputError, type Judge, type Verdict } from '../core/index.js';
+import { BreakfixError, InputError, type Judge, terminalSafeJson, type Verdict } from '../core/index.js';
 import {
   calibrate,
   createJudges,
@@ -19,6 +19,7 @@ import {
   type CommonOptions,
   type Context,
   ExitCode,
+  errorJson,
   loadContext,
   runAction,
   terminalText,
@@ -83,7 +84,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   // (stdin can only be read once: there the check is after the run, which leaves --out as it was)
   if (opts.in !== '-' && !hasText(opts.in))
     throw new InputError('holds no line to judge', opts.in, undefined, undefined, 'one JSON object per line');
-  const { stream: out, commit, discard } = openOutput(opts.out);
+  const { stream: out, staged, commit, discard } = openOutput(opts.out);
   let writeError: Error | undefined;
   const writeFailed = (err: Error) =>
     new BreakfixError(`cannot write ${opts.out}: ${describeFsError(err)}`, 'output');
@@ -100,6 +101,33 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   let lineNo = 0;
   let batch: InputLine[] = [];
   ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
+  // Ctrl-C or SIGTERM: the staged OUT goes (an earlier one stays whole) and the user is told how far
+  // the run got, exit 130 / 143 as a shell expects; the default exit said nothing and left
+  // OUT.partial-PID behind.
+  let written = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    discard();
+    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    const where = opts.out === '-' ? 'stdout' : (opts.out as string);
+    const err = new BreakfixError(
+      `interrupted by ${signal} after ${written} lines judged: ${staged ? `${where} left as it was` : `${written} lines written to ${where}`}`,
+      'interrupted',
+      'run it again: the LLM judge calls answered before come from the response cache (unless --no-cache)',
+    );
+    process.stderr.write(`breakfix: ${terminalText(err.message)}\nhint: ${err.hint}\n`);
+    // (with --out -, stdout is the JSONL: the error document goes where the summary would)
+    if (ctx.json)
+      (opts.out === '-' ? process.stderr : process.stdout).write(
+        `${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`,
+      );
+    process.exit(code);
+  };
+  const releaseSignals = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 
   const flush = async () => {
     const verdicts = await Promise.all(
@@ -138,7 +166,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       };
       if (writeError) throw writeFailed(writeError);
       // (an error instead of a drain is in writeError, thrown at the next write)
-      if (!out.write(`${withFields(batch[i], added)}\n`)) await once(out, 'drain').catch(() => undefined);
+      const drained = out.write(`${withFields(batch[i], added)}\n`);
+      written++;
+      if (!drained) await once(out, 'drain').catch(() => undefined);
     }
     ctx.progress.tick(batch.length);
     batch = [];
@@ -210,6 +240,8 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   } catch (err) {
     throw writeFailed(err as Error);
   }
+  // (the output is settled: a signal from here on ends the process as it would any other)
+  releaseSignals();
   ctx.progress.done();
   // (a JSON.parse message quotes the line's bytes)
   for (const b of bad) process.stderr.write(`${terminalText(`${inName}:${b.line}: skipped: ${b.reason}`)}\n`);
@@ -394,7 +426,8 @@ A file --out is replaced only by a run that judged some line and ran to its end:
 midway, or one that judged no line, leaves an earlier OUT as it was.
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
 input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
-undetermined). calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`,
+undetermined), 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).
+calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`,
     );
   for (const kind of KINDS) {
     withCommonOptions(
@@ -415,7 +448,7 @@ undetermined). calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none.`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

@@ -62,14 +62,21 @@ export function hasText(file: string): boolean {
  * part old and part new; `discard` removes the staged file instead (a run that wrote nothing worth
  * keeping). A path that cannot be written is a clear error here, not a stream 'error'
  * event later. */
-export function openOutput(file: string): { stream: Writable; commit(): void; discard(): void } {
-  if (file === '-') return { stream: process.stdout, commit() {}, discard() {} };
+export function openOutput(file: string): {
+  stream: Writable;
+  /** Whether OUT is written beside itself until `commit` (false: stdout, a device or a pipe). */
+  staged: boolean;
+  commit(): void;
+  discard(): void;
+} {
+  if (file === '-') return { stream: process.stdout, staged: false, commit() {}, discard() {} };
   try {
     const st = statSync(file, { throwIfNoEntry: false });
     // (a folder fails here too: EISDIR)
     if (st && !st.isFile())
       return {
         stream: createWriteStream('', { fd: openSync(file, 'w'), encoding: 'utf8' }),
+        staged: false,
         commit() {},
         discard() {},
       };
@@ -80,11 +87,12 @@ export function openOutput(file: string): { stream: Writable; commit(): void; di
     const partial = `${path}.partial-${process.pid}`;
     const fd = openSync(partial, 'w');
     if (st) fchmodSync(fd, st.mode & 0o777);
-    // A run that throws leaves no partial file behind (one stopped by a signal may: its name says so).
+    // A run that throws leaves no partial file behind (one killed outright may: its name says so).
     const removePartial = () => rmSync(partial, { force: true });
     process.once('exit', removePartial);
     return {
       stream: createWriteStream('', { fd, encoding: 'utf8' }),
+      staged: true,
       commit() {
         renameSync(partial, path);
         process.off('exit', removePartial);

@@ -594,7 +594,7 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
   });
 
-  it('an existing --out stays whole when the run is stopped midway; a complete run replaces it (through a symlink too)', async () => {
+  it('an existing --out stays whole when the run is stopped midway (SIGTERM: exit 143, said on stderr, no partial file left); a complete run replaces it (through a symlink too)', async () => {
     const partials = () => readdirSync(dir).filter((f) => f.startsWith('o.jsonl.partial-')).length;
     const dir = workdir({ 'o.jsonl': 'earlier results\n' });
     writeFileSync(join(dir, 'in.jsonl'), `${REPLY}\n${REPLY}\n`);
@@ -609,7 +609,6 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-    let stopped = 0;
     try {
       const child = spawn(
         process.execPath,
@@ -629,14 +628,19 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
           '--store',
           join(dir, 's.db'),
         ],
-        { cwd: dir, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: 'ignore' },
+        { cwd: dir, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
-      const exited = new Promise<unknown>((r) => child.on('exit', (code, signal) => r(code ?? signal)));
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
+      const exited = new Promise<unknown>((r) => child.on('close', (code, signal) => r(code ?? signal)));
       await asked;
       child.kill('SIGTERM');
-      await exited;
+      expect(await exited).toBe(143);
+      expect(stderr).toContain(
+        'breakfix: interrupted by SIGTERM after 0 lines judged: o.jsonl left as it was',
+      );
       expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
-      stopped = partials();
+      expect(partials()).toBe(0);
     } finally {
       server.closeAllConnections();
       server.close();
@@ -647,8 +651,7 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     );
     expect(done.status, done.stderr).toBe(0);
     expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
-    // (a run stopped by a signal may leave its own OUT.partial-PID; a complete run leaves none)
-    expect(partials()).toBe(stopped);
+    expect(partials()).toBe(0);
     symlinkSync(join(dir, 'o.jsonl'), join(dir, 'link.jsonl'));
     const viaLink = await cli(
       ['judge', 'refusal', '--in', 'in.jsonl', '--out', 'link.jsonl', '--store', join(dir, 's.db')],
