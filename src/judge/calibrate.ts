@@ -319,6 +319,17 @@ function labelledExample(
     throw new InputError(`missing "response" (${columns()})`, file, line, 'response');
   if (label === undefined || labelKey === undefined)
     throw new InputError(`missing "label" (human label; ${columns()})`, file, line, 'label');
+  const grounding = text('grounding') ?? text('source');
+  // A groundedness label says how far the response strays from its source: without one the judge
+  // can only answer undetermined, which would count as its disagreement. (An empty CSV cell is the
+  // only way a CSV row can lack it.)
+  if (kind === 'groundedness' && !grounding)
+    throw new InputError(
+      `missing "grounding" (the source document the label was given against; "source" is read too; ${columns()})`,
+      file,
+      line,
+      'grounding',
+    );
   const annotations = Object.keys(row)
     .filter((k) => /^annotation_\d+$/.test(k))
     .sort()
@@ -328,7 +339,7 @@ function labelledExample(
     prompt,
     response,
     label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
-    grounding: text('grounding') ?? text('source'),
+    grounding,
     category: text('category'),
     id: get('id'),
     line,

@@ -392,6 +392,21 @@ describe('calibration', () => {
     expect(() => loadLabels(jsonl)).toThrow(/l\.jsonl:2/);
   });
 
+  it('a groundedness label without its source (no grounding or source, or an empty cell) is an InputError naming the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labels-'));
+    const csv = join(dir, 'g.csv');
+    writeFileSync(csv, 'prompt,response,label,source\nq,Paris.,0,Paris is in France.\nq,Paris.,0,\n');
+    expect(() => loadLabels(csv, 'groundedness')).toThrow(/missing "grounding".*\(.*g\.csv:3\)/);
+    const jsonl = join(dir, 'g.jsonl');
+    writeFileSync(
+      jsonl,
+      '{"prompt":"q","response":"Paris.","label":0,"grounding":"Paris is in France."}\n{"prompt":"q","response":"Paris.","label":0}\n',
+    );
+    expect(() => loadLabels(jsonl, 'groundedness')).toThrow(/g\.jsonl:2/);
+    // Other kinds need no source.
+    expect(loadLabels(jsonl, 'severity')).toHaveLength(2);
+  });
+
   it("loads XSTest's labelled completions as they are, and calibrates on them", async () => {
     // XSTest (Röttger et al., NAACL 2024) publishes model completions with two annotators' labels and
     // a final one, numbered: `1_full_compliance`. These rows are written here in that shape.
