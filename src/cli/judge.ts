@@ -81,8 +81,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       'write to another file, then move it over the input',
     );
   const judge = pickJudge(ctx, kind, opts.judge);
-  // (stdin can only be read once: there the check is after the run, which leaves --out as it was)
-  if (opts.in !== '-' && !hasText(opts.in))
+  // (stdin or a pipe can only be read once: there the check is after the run, which leaves --out as it
+  // was)
+  if (opts.in !== '-' && hasText(opts.in) === false)
     throw new InputError('holds no line to judge', opts.in, undefined, undefined, 'one JSON object per line');
   const { stream: out, staged, commit, discard } = openOutput(opts.out);
   let writeError: Error | undefined;

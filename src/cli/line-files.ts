@@ -36,10 +36,13 @@ export function openInput(file: string): AsyncIterable<Buffer> {
   return createReadStream('', { fd });
 }
 
-/** Whether the file has a character that is not white space (it is read only up to the first). */
-export function hasText(file: string): boolean {
+/** Whether the file has a character that is not white space (it is read only up to the first);
+ * undefined for a pipe (`--in <(zcat x.gz)`) or a device, which cannot be read twice: what this
+ * read would be lost to the run. */
+export function hasText(file: string): boolean | undefined {
   const fd = openSync(file, 'r');
   try {
+    if (!fstatSync(fd).isFile()) return undefined;
     const buf = Buffer.alloc(64 * 1024);
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);

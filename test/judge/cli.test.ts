@@ -1,8 +1,9 @@
 // `breakfix judge` as a user runs it: a child process over real files.
 // Every test keeps the suite's 120 s hang guard: they spawn the CLI up to 7 times, and under CPU load
 // (14 on 2 cores) a test took 13-60 s, two passing the 60 s each once had.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
+  createWriteStream,
   existsSync,
   linkSync,
   lstatSync,
@@ -575,6 +576,25 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(JSON.parse(bad.stdout)).toMatchObject({ judged: 0, skipped: 2 });
     expect(readFileSync(join(dir, 'o.jsonl'), 'utf8')).toBe('earlier results\n');
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('--in a pipe (a FIFO, as --in <(zcat x.gz) gives) is read once: no line is lost to the empty-file check', async () => {
+    const dir = workdir();
+    const fifo = join(dir, 'in.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // More than the 64 KiB that check reads at a time.
+    const lines = 2000;
+    const writer = createWriteStream(fifo);
+    // (a CLI that stops reading early breaks the pipe: the assertions below say so, not an EPIPE here)
+    writer.on('error', () => undefined);
+    writer.end(`${REPLY}\n`.repeat(lines));
+    const r = await cli(
+      ['judge', 'refusal', '--in', fifo, '--out', 'o.jsonl', '--json', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ judged: lines, skipped: 0 });
+    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(lines);
   });
 
   it('a UTF-16 input (with or without a byte-order mark) is one error naming it, not every line skipped', async () => {
