@@ -293,11 +293,22 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   // A judge that decided no line at all (an LLM judge whose replies never parse) is not a result.
   if (status.undetermined > 0 && status.ok === 0) {
     process.stderr.write(
-      `breakfix: the judge decided none of the ${status.undetermined} lines (all undetermined)${kind === 'severity' || kind === 'jailbreak' ? '; an LLM judge (--judge) reads prose the offline judges cannot' : ''}\n`,
+      `breakfix: the judge decided none of the ${status.undetermined} lines (all undetermined)${undecidedHint(kind, judge, `each line's ${kind}_verdict says why: its rationale and detail.raw`)}\n`,
     );
     return ExitCode.runtime;
   }
   return ExitCode.ok;
+}
+
+/** What to try when a judge decided nothing: the offline harm judges read the embedded world's
+ * answer shapes, so real prose needs an LLM judge; an LLM judge's replies did not parse, and where
+ * its verdicts are says why. */
+function undecidedHint(kind: Kind, judge: Judge, why: string): string {
+  if (judge.id.startsWith('offline-'))
+    return kind === 'severity' || kind === 'jailbreak'
+      ? '; an LLM judge (--judge) reads prose the offline judges cannot'
+      : '';
+  return `; its replies did not parse (${why}); a reasoning judge needs a larger judges.maxTokens`;
 }
 
 interface CalibrateOptions extends CommonOptions {
@@ -399,7 +410,9 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     return ExitCode.runtime;
   }
   if (cal.n > 0 && cal.undetermined === cal.n) {
-    process.stderr.write(`breakfix: the judge decided none of the ${cal.n} examples (all undetermined)\n`);
+    process.stderr.write(
+      `breakfix: the judge decided none of the ${cal.n} examples (all undetermined)${undecidedHint(kind, judge, "each disagreement's rationale says why (--json)")}\n`,
+    );
     return ExitCode.runtime;
   }
   return ExitCode.ok;

@@ -519,6 +519,50 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     }
   });
 
+  it('an LLM judge that decided nothing (replies that never parse) is told to read its verdicts, not to pass --judge', async () => {
+    const dir = workdir();
+    // A SCRIPTED FAKE judge that answers every request with a word and no SEVERITY line.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            model: 'j',
+            choices: [{ index: 0, message: { role: 'assistant', content: 'safe' }, finish_reason: 'stop' }],
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const viaJudge = ['--judge', `openai:j@${url}`, '--no-cache', '--store', join(dir, 's.db')];
+    try {
+      const scored = await cli(
+        ['judge', 'severity', '--in', 'in.jsonl', '--out', 'o.jsonl', ...viaJudge],
+        dir,
+      );
+      expect(scored.status).toBe(3);
+      expect(scored.stderr).toContain(
+        "decided none of the 1 lines (all undetermined); its replies did not parse (each line's severity_verdict says why",
+      );
+      expect(scored.stderr).not.toContain('--judge');
+      writeFileSync(join(dir, 'labels.jsonl'), jsonl({ prompt: 'p', response: 'No.', label: 3 }));
+      const cal = await cli(
+        ['judge', 'calibrate', '--kind', 'severity', '--labels', 'labels.jsonl', ...viaJudge],
+        dir,
+      );
+      expect(cal.status).toBe(3);
+      expect(cal.stderr).toContain(
+        'decided none of the 1 examples (all undetermined); its replies did not parse',
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('groundedness lines need a grounding source; a file with no line to judge is exit 2', async () => {
     const dir = workdir();
     writeFileSync(
