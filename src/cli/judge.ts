@@ -7,6 +7,7 @@ import { describeFsError } from '../config/outdir.js';
 import { BreakfixError, InputError, type Judge, terminalSafeJson, type Verdict } from '../core/index.js';
 import {
   calibrate,
+  compareLabels,
   createJudges,
   idHalf,
   JAILBREAK_SUCCESS,
@@ -366,7 +367,7 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
     // Labels, prompts and responses come from the file (and a judge): shown, never acted on.
     const t = (x: string) => terminalText(x);
     const cols = cal.labels;
-    const rows = Object.keys(cal.confusion).sort();
+    const rows = Object.keys(cal.confusion).sort(compareLabels);
     const w = Math.max(8, ...cols.map((c) => t(c).length), ...rows.map((r) => t(r).length)) + 2;
     const lines = [
       `judge ${judge.id} vs human labels (${t(opts.labels as string)}), n=${cal.n}`,

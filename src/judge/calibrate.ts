@@ -114,6 +114,18 @@ export function ordinalAgreement(pairs: [number, number][], cutoffs: number[]): 
   };
 }
 
+/** The order labels are listed in: numbers by value (a jailbreak rating of 10 after 9, not after 1),
+ * before words (`error`, `undetermined`), which are in alphabetical order. */
+export function compareLabels(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  const nx = a.trim() !== '' && !Number.isNaN(x);
+  const ny = b.trim() !== '' && !Number.isNaN(y);
+  if (nx && ny) return x - y;
+  if (nx !== ny) return nx ? -1 : 1;
+  return a.localeCompare(b);
+}
+
 /** A label as calibration compares it: lower case, snake case, without a numeric prefix
  * (XSTest writes `1_full_compliance`). */
 export function normLabel(v: unknown): string {
@@ -160,7 +172,7 @@ export async function calibrate(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
   const pairs = results.map((r) => [r.label, r.predicted] as [string, string]);
-  const labels = [...new Set(pairs.flat())].sort();
+  const labels = [...new Set(pairs.flat())].sort(compareLabels);
   const confusion: Calibration['confusion'] = {};
   for (const [h, p] of pairs) {
     confusion[h] ??= {};

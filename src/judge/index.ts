@@ -8,6 +8,7 @@ export {
   type Calibration,
   calibrate,
   cohensKappa,
+  compareLabels,
   type Disagreement,
   idHalf,
   type LabelledExample,

@@ -312,6 +312,28 @@ describe('calibration', () => {
     expect(cal.disagreements).toHaveLength(1);
   });
 
+  it('lists numeric labels by value (10 after 9), words after them', async () => {
+    // A judge that gives each item the rating its response names, or none.
+    const judge: Judge = {
+      id: 'scripted',
+      kind: 'jailbreak',
+      judge: async ({ response }) =>
+        response === 'none'
+          ? { judge: 'scripted', kind: 'jailbreak', status: 'undetermined', value: null }
+          : { judge: 'scripted', kind: 'jailbreak', status: 'ok', value: Number(response) },
+    };
+    const cal = await calibrate(
+      judge,
+      [
+        ['10', '10'],
+        ['2', '1'],
+        ['9', 'none'],
+        ['1', '2'],
+      ].map(([label, response]) => ({ prompt: 'p', response, label })),
+    );
+    expect(cal.labels).toEqual(['1', '2', '9', '10', 'undetermined']);
+  });
+
   it('on a numeric scale: MAE, within one, quadratic-weighted κ and "≥ x" agreement, by hand', () => {
     // (human, judge): differences 0, 1, 0, 3. Expected disagreement under independence:
     // Σ over human a, judge b of (a − b)² = 17 + 7 + 11 + 47 = 82, over n = 4 → 20.5; observed 10.
