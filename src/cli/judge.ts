@@ -70,6 +70,11 @@ function withFields(input: InputLine, added: Record<string, unknown>): string {
   return `${body.slice(0, -1)},${JSON.stringify(added).slice(1)}`;
 }
 
+/** A groundedness source: text that is not blank (the judges answer undetermined to an empty one). */
+function isSource(x: unknown): x is string {
+  return typeof x === 'string' && x.trim() !== '';
+}
+
 async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<number> {
   if (!opts.in) throw usageError('--in FILE.jsonl is required');
   if (!opts.out) throw usageError('--out OUT.jsonl is required');
@@ -143,12 +148,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
             { role: 'user', content: prompt },
             { role: 'assistant', content: response },
           ],
-          grounding:
-            typeof row.grounding === 'string'
-              ? row.grounding
-              : typeof row.source === 'string'
-                ? row.source
-                : undefined,
+          grounding: isSource(row.grounding) ? row.grounding : isSource(row.source) ? row.source : undefined,
           category: typeof row.category === 'string' ? row.category : undefined,
         });
       }),
@@ -208,16 +208,16 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     }
     const r = row as Record<string, unknown>;
     // Groundedness is judged against a source ("grounding", or "source" as some exports name it):
-    // without one there is nothing to judge.
+    // without one (or with an empty one) there is nothing to judge.
     const needed = [
       'prompt',
       'response',
-      ...(kind === 'groundedness' && typeof r.source !== 'string' ? ['grounding'] : []),
+      ...(kind === 'groundedness' && !isSource(r.source) ? ['grounding'] : []),
     ];
-    const wrong = needed.filter((f) => typeof r[f] !== 'string');
+    const wrong = needed.filter((f) => typeof r[f] !== 'string' || (f === 'grounding' && !isSource(r[f])));
     if (wrong.length) {
       const what = (f: string) =>
-        `"${f}" ${r[f] === undefined ? 'is missing' : `is ${Array.isArray(r[f]) ? 'an array' : r[f] === null ? 'null' : typeof r[f]}, not a string`}`;
+        `"${f}" ${r[f] === undefined ? 'is missing' : typeof r[f] === 'string' ? 'is empty' : `is ${Array.isArray(r[f]) ? 'an array' : r[f] === null ? 'null' : typeof r[f]}, not a string`}`;
       bad.push({
         line: lineNo,
         reason: `needs string fields ${needed.map((f) => `"${f}"`).join(', ')}: ${wrong.map(what).join('; ')}`,

@@ -580,6 +580,25 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(g.stderr).toContain(
       'g.jsonl:2: skipped: needs string fields "prompt", "response", "grounding": "grounding" is number, not a string',
     );
+    // An empty one is none either (the judges would answer undetermined), and an empty "grounding"
+    // beside a "source" gives way to the source.
+    writeFileSync(
+      join(dir, 'g2.jsonl'),
+      jsonl(
+        { prompt: 'q', response: 'x', grounding: ' ' },
+        { prompt: 'q', response: 'Paris.', grounding: '', source: 'Paris is in France.' },
+      ),
+    );
+    const g2 = await cli(
+      ['judge', 'groundedness', '--in', 'g2.jsonl', '--out', 'og2.jsonl', '--store', join(dir, 's.db')],
+      dir,
+    );
+    expect(g2.status).toBe(2);
+    expect(g2.stderr).toContain(
+      'g2.jsonl:1: skipped: needs string fields "prompt", "response", "grounding": "grounding" is empty',
+    );
+    expect(g2.stderr).not.toContain('g2.jsonl:2');
+    expect(JSON.parse(readFileSync(join(dir, 'og2.jsonl'), 'utf8')).groundedness_verdict.status).toBe('ok');
     // A "source" that is not text (RAG metadata) is no source either.
     writeFileSync(
       join(dir, 'g3.jsonl'),
