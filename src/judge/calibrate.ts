@@ -331,7 +331,7 @@ function labelledExample(
     throw new InputError(`missing "response" (${columns()})`, file, line, 'response');
   if (label === undefined || labelKey === undefined)
     throw new InputError(`missing "label" (human label; ${columns()})`, file, line, 'label');
-  const grounding = text('grounding') ?? text('source');
+  const grounding = [text('grounding'), text('source')].find((x) => x?.trim());
   // A groundedness label says how far the response strays from its source: without one the judge
   // can only answer undetermined, which would count as its disagreement. (An empty CSV cell is the
   // only way a CSV row can lack it.)

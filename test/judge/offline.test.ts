@@ -419,6 +419,10 @@ describe('calibration', () => {
     const csv = join(dir, 'g.csv');
     writeFileSync(csv, 'prompt,response,label,source\nq,Paris.,0,Paris is in France.\nq,Paris.,0,\n');
     expect(() => loadLabels(csv, 'groundedness')).toThrow(/missing "grounding".*\(.*g\.csv:3\)/);
+    // An empty grounding column beside a source gives way to the source.
+    const both = join(dir, 'both.csv');
+    writeFileSync(both, 'prompt,response,label,grounding,source\nq,Paris.,0, ,Paris is in France.\n');
+    expect(loadLabels(both, 'groundedness')[0].grounding).toBe('Paris is in France.');
     const jsonl = join(dir, 'g.jsonl');
     writeFileSync(
       jsonl,
