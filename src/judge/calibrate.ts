@@ -254,7 +254,7 @@ function kindLabel(label: string, kind: string, file: string, line: number, fiel
  * `kind`, each label is checked and normalised by kindLabel. */
 export function loadLabels(file: string, kind?: string): LabelledExample[] {
   const text = readUtf8File(file, 'labels file');
-  const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlObjects(text, file);
+  const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlRows(text, file);
   if (rows.length === 0)
     throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   // Every bad line is found before any is reported, so a file is fixed in one pass, not one line per run.
@@ -285,6 +285,21 @@ export function loadLabels(file: string, kind?: string): LabelledExample[] {
     );
   }
   return examples;
+}
+
+/** A labels file not named .csv is read as JSONL; one whose first line is no JSON object (a CSV
+ * header saved as .txt, or passed as <(…)) is told how the format is chosen. */
+function jsonlRows(text: string, file: string): ReturnType<typeof jsonlObjects> {
+  try {
+    return jsonlObjects(text, file);
+  } catch (err) {
+    // (the error is then the first line's: the first line that is not blank holds no object)
+    if (err instanceof InputError && !text.trimStart().startsWith('{'))
+      throw err.withHint(
+        'a labels file is read as CSV when its name ends in .csv, as JSONL (one object a line) otherwise',
+      );
+    throw err;
+  }
 }
 
 /** Column names as the file spells them, matched without case or padding (`Prompt`, ` Label`); a

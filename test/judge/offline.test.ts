@@ -414,6 +414,20 @@ describe('calibration', () => {
     expect(() => loadLabels(jsonl)).toThrow(/l\.jsonl:2/);
   });
 
+  it('a CSV labels file not named .csv is read as JSONL, and the error says how the format is chosen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labels-'));
+    const txt = join(dir, 'labels.txt');
+    writeFileSync(txt, 'prompt,response,label\np,r,full_refusal\n');
+    expect(() => loadLabels(txt)).toThrow(/labels\.txt:1/);
+    expect(() => loadLabels(txt)).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/read as CSV when its name ends in \.csv/) }),
+    );
+    // A JSONL file broken further down is its own line's problem: no hint about CSV.
+    const jsonl = join(dir, 'l.jsonl');
+    writeFileSync(jsonl, '{"prompt":"p","response":"r","label":"full_refusal"}\n{oops\n');
+    expect(() => loadLabels(jsonl)).toThrow(expect.objectContaining({ line: 2, hint: undefined }));
+  });
+
   it('a groundedness label without its source (no grounding or source, or an empty cell) is an InputError naming the line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'labels-'));
     const csv = join(dir, 'g.csv');
