@@ -22,6 +22,7 @@ import {
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
 import type { Store } from '../store/index.js';
+import { asRole, inSpendScope } from '../targets/index.js';
 import { BASE_MODEL_ID } from '../world/pretrain.js';
 import {
   type CommonOptions,
@@ -193,36 +194,43 @@ failure.`,
           let attempts = store.listAttempts({ runId: run.id, round: r });
           if (attempts.length === 0 && r === 0)
             attempts = store.listAttempts({ runId: run.id }).filter((a) => a.round === undefined);
-          const judges = createJudges(ctx.config, { target: (n) => ctx.target(n) });
-          const teacher = ctx.config.roles.teacher ? ctx.target(ctx.config.roles.teacher) : undefined;
+          const judges = createJudges(ctx.config, { target: (n) => asRole(ctx.target(n), 'judge') });
+          const teacher = ctx.config.roles.teacher
+            ? asRole(ctx.target(ctx.config.roles.teacher), 'teacher')
+            : undefined;
           let target: ReturnType<Context['target']> | undefined;
           if (opts.onPolicy !== false) {
             const modelId = store.getRounds(run.id).find((x) => x.round === r)?.model;
             const spec = modelId === undefined ? ctx.config.roles.target : roundModelSpec(store, modelId);
-            if (spec) target = ctx.target(spec);
+            if (spec) target = asRole(ctx.target(spec), 'target');
             else
               ctx.note(
                 `the round's model ${terminalText(modelId ?? '')} is not registered in the store: no on-policy pairs (it cannot be asked)`,
               );
           }
-          const result = await curate({
-            round: r,
-            runId: run.id,
-            vulnerabilities,
-            attempts,
-            seeds,
-            heldOut: { texts: heldOut },
-            curatedBefore: curatedBefore(store, run.id, r),
-            config: ctx.config.curate,
-            teacher,
-            target,
-            attacker: ctx.config.roles.attacker ? ctx.target(ctx.config.roles.attacker) : undefined,
-            maxTurns: ctx.config.redteam.maxTurns,
-            attackOptions: attackOptions(ctx.config.redteam.attacks),
-            judges: { refusal: judges.refusal, attack: judges.attack },
-            rng: createRng(`${ctx.config.seed}:curate:${r}`),
-            progress: ctx.progress,
-          });
+          // (its requests booked to the run's round, as the cycle's curate step books them)
+          const result = await inSpendScope({ runId: run.id, round: r, stage: 'curate' }, () =>
+            curate({
+              round: r,
+              runId: run.id,
+              vulnerabilities,
+              attempts,
+              seeds,
+              heldOut: { texts: heldOut },
+              curatedBefore: curatedBefore(store, run.id, r),
+              config: ctx.config.curate,
+              teacher,
+              target,
+              attacker: ctx.config.roles.attacker
+                ? asRole(ctx.target(ctx.config.roles.attacker), 'attacker')
+                : undefined,
+              maxTurns: ctx.config.redteam.maxTurns,
+              attackOptions: attackOptions(ctx.config.redteam.attacks),
+              judges: { refusal: judges.refusal, attack: judges.attack },
+              rng: createRng(`${ctx.config.seed}:curate:${r}`),
+              progress: ctx.progress,
+            }),
+          );
           store.saveCuration(run.id, r, result);
           // Said even with --json and -q: stored data a cycle trained on is gone, which a script
           // reading only stdout should still leave a trace of in its logs.

@@ -175,6 +175,11 @@ describe('breakfix vulns / curate / train', () => {
     expect(existsSync(join(out, 'openai', 'preference.train.jsonl'))).toBe(true);
     const store = openStore(db);
     expect(store.listRecords({ runId, round: 0, dataset: 'preference' })).toHaveLength(data.preference);
+    // Its requests (the over-refusal probe, the round model's own answers) are booked to the round,
+    // as the cycle's curate step books them.
+    const spent = store.listSpend(runId).filter((l) => l.stage === 'curate' && l.round === 0);
+    const asked = spent.filter((l) => l.role === 'target').reduce((n, l) => n + l.requests, 0);
+    expect(asked).toBeGreaterThanOrEqual(data.stats.overRefusalProbe.asked);
     store.close();
     const text = await runCli(['curate', '--store', db, '--round', '0', '--out', out, '--force'], {
       cwd: dir,
