@@ -21,6 +21,9 @@ export const UNREACHABLE_AFTER = 3;
 /** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. */
 const NO_CONNECTION = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
 
+/** A request a halted run refused without sending it: no call of the model, so no spend. */
+export class NotSentError extends TargetError {}
+
 export class RunHalt {
   /** The reply that halted the run; undefined while it runs. */
   cause: TargetError | undefined;
@@ -74,7 +77,7 @@ export function withHalt(target: Target, halt: RunHalt): Target {
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
       const before = halt.cause;
       if (before)
-        throw new TargetError(
+        throw new NotSentError(
           `${target.id}: not sent, the run halted on an earlier reply (${before.message})`,
           before.kind,
           before.status,

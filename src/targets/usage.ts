@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { redactText } from '../config/index.js';
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import type { SpendCounts, SpendKey, Store } from '../store/index.js';
+import { NotSentError } from './halt.js';
 
 export interface TargetUsage {
   requests: number;
@@ -119,7 +120,8 @@ export function withUsage(target: Target, meter: UsageMeter): Target {
         meter.record(target.id, reply);
         return reply;
       } catch (err) {
-        meter.recordError(target.id, err);
+        // (a request a halted run refused unsent is no call of the model: the halt's cause was counted)
+        if (!(err instanceof NotSentError)) meter.recordError(target.id, err);
         throw err;
       }
     },

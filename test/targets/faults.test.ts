@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
 import { createRng, TargetError, type TargetErrorKind } from '../../src/core/index.js';
-import { createTarget, createUsageMeter } from '../../src/targets/index.js';
+import { createTarget, createUsageMeter, RunHalt } from '../../src/targets/index.js';
 import { isPromptFiltered } from '../../src/targets/openai.js';
 import { type FakeServer, type Fault, startOpenAIServer } from '../helpers/openai-server.js';
 
@@ -60,6 +60,19 @@ describe('each fault without retries is a definite TargetError of the right kind
     expect((err as TargetError).retryable).toBe(retryable);
     expect(s.requests).toBe(1);
     expect(usage.total()).toMatchObject({ requests: 1, replies: 0, errors: 1, errorsByKind: { [kind]: 1 } });
+  });
+});
+
+describe('a halted run', () => {
+  it('counts the request that halted it, not the later ones it refuses unsent', async () => {
+    const s = await fake({ faults: { schedule: ['auth', 'auth', 'auth'] } });
+    const usage = createUsageMeter();
+    const t = createTarget(cfg(s.url), { usage, halt: new RunHalt() });
+    expect(await t.chat(hi).catch((e: unknown) => (e as TargetError).kind)).toBe('auth');
+    const unsent = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+    expect(unsent.message).toMatch(/not sent, the run halted/);
+    expect(s.requests).toBe(1);
+    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, errorsByKind: { auth: 1 } });
   });
 });
 
