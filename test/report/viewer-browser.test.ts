@@ -9,6 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
 import { buildFixtureStore, type Fixture, RUN_ID, SPOOF_SHOWN, XSS } from './fixture.js';
 import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
+import {
+  buildSpendStore,
+  SPEND_EMPTY,
+  SPEND_HOSTILE,
+  SPEND_MODEL,
+  SPEND_OLD,
+  SPEND_RUN,
+} from './viewer-spend-fixture.js';
 
 const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -257,6 +265,77 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
       await p.close();
       await pv.close();
       paging.store.close();
+    }
+  });
+
+  it("shows what a run spent, a model id from the store as text, and an older run's as not recorded", async () => {
+    const spend = buildSpendStore();
+    const sv = await startViewer({ store: spend, port: 0 });
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    const sDialogs: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    p.on('dialog', (d) => {
+      sDialogs.push(d.message());
+      void d.dismiss();
+    });
+    try {
+      await p.goto(`${sv.url}#run=${SPEND_RUN}`);
+      await p.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+      await p.waitForSelector('#spend-table tbody tr');
+      const rows = await p
+        .locator('#spend-table tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
+      expect(rows).toEqual([
+        ['0', 'bench', 'target', SPEND_MODEL, '5', '1', '0', '2', '500', '50'],
+        ['0', 'break', 'judge', SPEND_HOSTILE, '3', '0', '1', '1', '120', '9'],
+        ['0', 'round total', '', '', '8', '1', '1', '3', '620', '59'],
+        ['1', 'break', 'target', SPEND_MODEL, '8', '2', '1', '0', '800', '80'],
+        ['1', 'round total', '', '', '8', '2', '1', '0', '800', '80'],
+        ['total', '', '', '', '16', '3', '2', '3', '1420', '139'],
+      ]);
+      expect(await p.locator('#spend-table thead th').allTextContents()).toEqual([
+        'round',
+        'stage',
+        'role',
+        'model',
+        'requests',
+        'cached',
+        'errors',
+        'retries',
+        'prompt tokens',
+        'completion tokens',
+      ]);
+      expect(await p.textContent('#spend-title')).toBe('Spend (model requests and tokens)');
+      expect(await p.locator('#spend-table tr.total').count()).toBe(1);
+      // The hostile model id is the text of a <code>, never an element.
+      expect(await p.locator('#spend-table code', { hasText: SPEND_HOSTILE }).count()).toBe(1);
+      expect(await p.locator('#spend-table img, #spend-table script').count()).toBe(0);
+      expect(await p.textContent('#spend-note')).toMatch(/^Requests: calls of each model/);
+
+      await p.selectOption('#run', SPEND_OLD);
+      await p.waitForFunction(() =>
+        document.querySelector('#spend-note')?.textContent?.startsWith('Not recorded'),
+      );
+      expect(await p.textContent('#spend-note')).toBe(
+        'Not recorded: this run was made by a breakfix that did not count model requests.',
+      );
+      expect(await p.locator('#spend-table').isHidden()).toBe(true);
+      expect(await p.textContent('#spend-title')).toBe('Spend');
+      await p.selectOption('#run', SPEND_EMPTY);
+      await p.waitForFunction(
+        () => document.querySelector('#spend-note')?.textContent === 'No model request was made.',
+      );
+      expect(await p.locator('#spend-table').isHidden()).toBe(true);
+      await p.selectOption('#run', SPEND_RUN);
+      await p.waitForSelector('#spend-table:not([hidden]) tbody tr');
+      await p.screenshot({ path: join(SHOTS, 'viewer-spend.png'), fullPage: true });
+      expect(sDialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await p.close();
+      await sv.close();
+      spend.close();
     }
   });
 

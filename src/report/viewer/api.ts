@@ -15,6 +15,7 @@ import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
 import { backTranslation, collectReportData, type ReportData, techniqueKey } from '../data.js';
 import { suiteFigureCells } from '../html.js';
+import { collectSpend, SPEND_HEADERS, spendNote, spendTableRows } from '../spend.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
  * 10k attempts), computed once per state of the store and shared by the routes that need it: a plain
@@ -188,6 +189,18 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
     return rounds.flatMap((r) =>
       rankVulnerabilities(store.listVulnerabilities(b, r)).map((v) => ({ ...v, round: r })),
     );
+  }
+  if (a === 'runs' && b && c === 'spend') {
+    // (a few rows per round, stage, role and model: not paged; the table's cells as the report
+    // writes them, from spend.ts, so the page only places text)
+    const spend = collectSpend(store, requireRun(store, b));
+    return {
+      ...spend,
+      headers: SPEND_HEADERS,
+      rows: spend.lines.length ? spendTableRows(spend) : [],
+      // (the report's sentence: what the table leaves out, or why there is none)
+      note: spend.lines.length || spend.recorded === 'none' ? spendNote(spend) : 'No model request was made.',
+    };
   }
   if (a === 'runs' && b && c === 'attempts') {
     requireRun(store, b);
