@@ -389,12 +389,7 @@ ${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m
 
 function spendSection(data: ReportData): string {
   const s = data.spend;
-  if (!s.lines.length)
-    return section(
-      'spend',
-      'Spend',
-      none(s.recorded === 'none' ? spendNote(s) : 'No model request was made.'),
-    );
+  if (!s.lines.length) return section('spend', 'Spend', none(spendNote(s)));
   const rows = spendTableRows(s).map(({ kind, cells }) => {
     const td = cells.map((c, i) =>
       i >= 4

@@ -108,10 +108,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     }
     out.push('');
   }
-  out.push(
-    `_${m(data.spend.lines.length || data.spend.recorded === 'none' ? spendNote(data.spend) : 'No model request was made.')}_`,
-    '',
-  );
+  out.push(`_${m(spendNote(data.spend))}_`, '');
   out.push(`<sub>generated ${m(data.generatedAt)} by breakfix</sub>`, '');
   return out.join('\n');
 }

@@ -57,8 +57,10 @@ export function collectSpend(
   return { recorded, ...(recorded === 'since' && { since: run.spendSince }), lines, total };
 }
 
-/** The sentence beside the table (or in its place) that says what it leaves out. */
+/** The sentence beside the table, or in its place where there is none: what it leaves out, or
+ * that the run made no request. */
 export function spendNote(s: SpendData): string {
+  if (s.recorded !== 'none' && !s.lines.length) return 'No model request was made.';
   if (s.recorded === 'none')
     return 'Not recorded: this run was made by a breakfix that did not count model requests.';
   const head =

@@ -199,7 +199,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
       headers: SPEND_HEADERS,
       rows: spend.lines.length ? spendTableRows(spend) : [],
       // (the report's sentence: what the table leaves out, or why there is none)
-      note: spend.lines.length || spend.recorded === 'none' ? spendNote(spend) : 'No model request was made.',
+      note: spendNote(spend),
     };
   }
   if (a === 'runs' && b && c === 'attempts') {
