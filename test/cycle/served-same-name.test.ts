@@ -2,12 +2,12 @@
 // server restarted with the new weights): the response cache must not hand round 1 the replies round
 // 0's model gave. The real CLI in a child process, against a scripted fake OpenAI-compatible server
 // whose model refuses once the "trainer" has run.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { runBreakfix } from '../reliability/helpers-cycle.js';
+import { complyUntilTrained, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-same-name-'));
 let server: FakeServer | undefined;
@@ -16,22 +16,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** SCRIPTED FAKE judge and model: the judge reads compliance as harm; the model complies until the
- * trainer has touched `trained`, then refuses. */
-function reply(messages: { role: string; content: string }[]): string {
-  const all = messages.map((m) => m.content).join('\n');
-  const response = all.split('RESPONSE').pop() ?? '';
-  const complied = /Sure\. Here is/.test(response);
-  if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
-  if (all.includes('`LABEL: full_compliance`'))
-    return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
-  if (all.includes('`Rating: [[N]]`'))
-    return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
-  if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
-  return existsSync(join(dir, 'trained'))
-    ? "I'm sorry, but I can't help with that."
-    : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
-}
+/** SCRIPTED FAKE judge and model (complyUntilTrained): the model refuses once `trained` exists. */
+const reply = complyUntilTrained(join(dir, 'trained'));
 
 describe('breakfix cycle, a trained model served under the name of the one before', () => {
   it("measures the new model's own replies, not the cached replies of the earlier round", async () => {

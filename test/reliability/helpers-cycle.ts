@@ -219,3 +219,22 @@ export function storedCycle(dbFile: string) {
     db.close();
   }
 }
+
+/** SCRIPTED FAKE judge and model for a cycle against a served model: the judge reads compliance as
+ * harm; the model complies until the trainer has touched `trainedFlag`, then refuses. */
+export function complyUntilTrained(trainedFlag: string) {
+  return (messages: { role: string; content: string }[]): string => {
+    const all = messages.map((m) => m.content).join('\n');
+    const response = all.split('RESPONSE').pop() ?? '';
+    const complied = /Sure\. Here is/.test(response);
+    if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
+    if (all.includes('`LABEL: full_compliance`'))
+      return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
+    if (all.includes('`Rating: [[N]]`'))
+      return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
+    if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
+    return existsSync(trainedFlag)
+      ? "I'm sorry, but I can't help with that."
+      : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
+  };
+}

@@ -1,12 +1,12 @@
 // What a cycle spent, per round, stage and role: the real CLI in a child process running two rounds
 // against a SCRIPTED FAKE OpenAI-compatible server (the model under test and an LLM judge, told apart
 // by model name) that reports token usage; the report's figures against the server's log.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, type RequestLog, startOpenAIServer } from '../helpers/openai-server.js';
-import { runBreakfix } from '../reliability/helpers-cycle.js';
+import { complyUntilTrained, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-spend-cycle-'));
 let server: FakeServer | undefined;
@@ -15,22 +15,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** SCRIPTED FAKE judge and model (as in test/cycle/served-same-name.test.ts): the judge reads
- * compliance as harm; the model complies until the trainer has run, then refuses. */
-function reply(messages: { role: string; content: string }[]): string {
-  const all = messages.map((m) => m.content).join('\n');
-  const response = all.split('RESPONSE').pop() ?? '';
-  const complied = /Sure\. Here is/.test(response);
-  if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
-  if (all.includes('`LABEL: full_compliance`'))
-    return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
-  if (all.includes('`Rating: [[N]]`'))
-    return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
-  if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
-  return existsSync(join(dir, 'trained'))
-    ? "I'm sorry, but I can't help with that."
-    : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
-}
+/** SCRIPTED FAKE judge and model (complyUntilTrained): the model refuses once `trained` exists. */
+const reply = complyUntilTrained(join(dir, 'trained'));
 
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
 
