@@ -9,6 +9,7 @@
 // store checks the claim in each write to a run its connection claimed (store.ts: assertOwned), so no
 // caller can forget it, and the work loops call the same check before work that costs (a red-team
 // attempt; a cycle step's first write); the loser ends with ClaimLostError (exit 4), writing nothing more.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { BreakfixError, terminalText } from '../core/index.js';
 import type { RunOwner, Store } from './types.js';
@@ -93,3 +94,37 @@ function ownerText(o: RunOwner): string {
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} minutes`;
+
+/** Whether the breakfix process of this host that claimed a run is still running. Its pid alone
+ * does not say (a killed owner's pid goes to the next process that needs one; in a container the
+ * same few pids come back at every restart): where /proc tells, the process running as that pid must
+ * be the one that started when the claim was made. A permission error means a process is, as another
+ * user's. A claim without a start (no /proc, or stored by an older breakfix) falls back to "a Node
+ * process runs as that pid". */
+export function isAlive(owner: RunOwner): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const start = owner.start !== undefined ? processStart(owner.pid) : undefined;
+  if (start !== undefined) return start === owner.start;
+  try {
+    return /node|breakfix/i.test(readFileSync(`/proc/${owner.pid}/cmdline`, 'latin1'));
+  } catch {
+    return true; // no /proc (macOS), or not ours to read: alive as far as can be told
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (/proc/<pid>/stat, field 22), as text;
+ * undefined where /proc does not say. The command name (field 2) may hold spaces and parentheses:
+ * the fields are counted after its last `)`. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
