@@ -11,6 +11,7 @@ import {
   readUtf8File,
   type Template,
 } from '../../core/index.js';
+import { fill } from '../seeds/tables.js';
 import { yamlItemValue } from '../yaml-items.js';
 
 /** A faux exchange for few-/many-shot templates: [user, assistant]. */
@@ -147,10 +148,9 @@ export function splitPrompt(prompt: string): [string, string] {
 /** Fills the template with the prompt and returns the messages to send (the last is the user's). */
 export function renderTemplate(t: Template, prompt: string, opts: RenderOptions = {}): Message[] {
   const [a, b] = splitPrompt(prompt);
-  const content = t.text
-    .replaceAll('{prompt}', prompt)
-    .replaceAll('{prompt_a}', a)
-    .replaceAll('{prompt_b}', b);
+  // In one pass (fill): replaceAll read `$&`, `$'` or `$$` in the request as replacement patterns,
+  // and its next slot filled a `{prompt_a}` that the request itself held.
+  const content = fill(t.text, { prompt, prompt_a: a, prompt_b: b });
   if (!t.multiTurn) return [{ role: 'user', content }];
   const rng = opts.rng ?? createRng(`template:${t.id}`);
   const pool = [...(t.shots ?? builtinShots())];
