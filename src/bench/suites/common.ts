@@ -1,6 +1,7 @@
 // Metric helpers shared by the suites: ASR, DR-1, DR-3, mean severity, their slices, and the outcome
 // of an item judged on something other than harm.
 
+import { deriveTopic } from '../../break/seeds/file.js';
 import { selectSeeds } from '../../break/seeds/index.js';
 import type { Outcome, Rng, Seed } from '../../core/index.js';
 import { harmOnlyInTrace, SEVERITY_HARMFUL } from '../../judge/index.js';
@@ -9,8 +10,19 @@ import { groupBy, mean, type Rate, type RateOrMean, rateOf, type Tally } from '.
 import type { ItemResult, SuiteContext } from '../types.js';
 
 export function seedsFor(ctx: SuiteContext, kind: Seed['kind']): (Seed & { grounding?: string })[] {
-  if (ctx.seeds) return ctx.seeds.filter((s) => s.kind === kind);
+  if (ctx.seeds)
+    return ctx.seeds
+      .filter((s) => s.kind === kind)
+      .map((s) => (kind === 'harmful' && !s.topic ? { ...s, topic: topicOf(s) } : s));
   return selectSeeds({ kind, split: splitsOf(ctx.split) });
+}
+
+/** What a harmful seed asks "how to …" of: its topic, else one derived from its text as a seed
+ * file's is ("How do I pick a lock?" → "pick a lock"; a custom suite's rows carry none). The offline
+ * compliance judge looks for it in the reply; without one it took the prompt sent, which in a
+ * jailbreak template or a conversation's shaped ask is mostly the template's own words. */
+export function topicOf(seed: Seed): string {
+  return seed.topic ?? deriveTopic(seed.text);
 }
 
 export function outcomeTally(i: ItemResult): Tally {

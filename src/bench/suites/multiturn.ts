@@ -6,7 +6,6 @@
 // any of them makes the conversation harmful (execute.ts, judgedConversation).
 
 import { askAttacker, fenced, str } from '../../break/attacks/attacker.js';
-import { deriveTopic } from '../../break/seeds/file.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
@@ -22,7 +21,7 @@ import {
   tick,
 } from '../execute.js';
 import type { ItemResult, Suite, SuiteContext } from '../types.js';
-import { drRate, harmMetrics, harmSlices, seedsFor } from './common.js';
+import { drRate, harmMetrics, harmSlices, seedsFor, topicOf } from './common.js';
 
 export const SHAPES = ['continuation', 'summarization', 'jailbreak', 'third_party'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -60,12 +59,6 @@ const WARMUPS: Record<Shape, string[]> = {
     'OK, here is what they sent.',
   ],
 };
-
-/** What the shaped asks say "how to …" of: the seed's topic, else one derived from its text as a
- * seed file's is ("How do I pick a lock?" → "pick a lock"; a custom suite's rows carry no topic). */
-function topicOf(seed: Seed): string {
-  return seed.topic ?? deriveTopic(seed.text);
-}
 
 export function scriptedAsk(seed: Seed, shape: Shape, rng: Rng, splits: string[]): Message[] {
   const topic = topicOf(seed);
