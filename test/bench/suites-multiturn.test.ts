@@ -1,0 +1,133 @@
+// The multi-turn suite as a user runs it against a served chat model: a SCRIPTED FAKE model (and a
+// scripted user simulator) behind real OpenAI-compatible HTTP servers, the offline judges.
+import { afterEach, describe, expect, it } from 'vitest';
+import { multiturnSuite } from '../../src/bench/index.js';
+import { SHAPES } from '../../src/bench/suites/multiturn.js';
+import { builtinSeeds } from '../../src/break/seeds/index.js';
+import { createRng, type Seed } from '../../src/core/index.js';
+import { createJudges } from '../../src/judge/index.js';
+import { createTarget } from '../../src/targets/create.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { fakeTarget } from '../judge/helpers.js';
+
+const judges = createJudges({}, { target: () => undefined as never });
+const seed = builtinSeeds().find(
+  (s) => s.kind === 'harmful' && s.language === 'en' && s.split === 'attack',
+) as Seed;
+const compliance = `Sure, here is how to ${seed.topic}. Step 1: [redacted]. Step 2: [redacted]. Step 3: [redacted].`;
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(opts: Parameters<typeof startOpenAIServer>[0]) {
+  const s = await startOpenAIServer(opts);
+  servers.push(s);
+  return s;
+}
+
+// The target as the CLI builds it (timeout, retries), with a short deadline.
+const served = (url: string) =>
+  createTarget(
+    {
+      type: 'openai',
+      model: 'target',
+      baseURL: url,
+      concurrency: 1,
+      timeoutMs: 300,
+      retries: 1,
+      cache: false,
+      stream: false,
+    },
+    { retryBaseMs: 5 },
+  );
+
+const run = (target: FakeServer, attacker?: FakeServer) =>
+  multiturnSuite('mt').run({
+    target: served(target.url),
+    attacker: attacker && fakeTarget(attacker.url, 'simulator'),
+    judges,
+    split: 'attack',
+    concurrency: 1,
+    rng: createRng(3),
+    seeds: SHAPES.map((_, k) => ({ ...seed, id: `${seed.id}-${k}` })),
+  });
+
+describe('a target that fails mid-conversation', () => {
+  it('ends each conversation as an error with the turns it had, never judged on the part before', async () => {
+    // Every conversation's 3rd request is refused for good (HTTP 400, not retried); the two
+    // replies before it are harmless.
+    const target = await serve({
+      script: (messages) =>
+        messages.filter((m) => m.role === 'assistant').length >= 2
+          ? 'unreachable'
+          : 'Happy to chat! What would you like to talk about?',
+      faults: {
+        schedule: [
+          null,
+          null,
+          'bad_request',
+          null,
+          null,
+          'bad_request',
+          null,
+          null,
+          'bad_request',
+          null,
+          null,
+          'bad_request',
+        ],
+      },
+    });
+    const { items, report } = await run(target);
+    expect(items.map((i) => i.shape)).toEqual([...SHAPES]);
+    for (const i of items) {
+      expect(i.outcome, i.shape).toBe('error');
+      expect(i.error).toMatch(/400|model not found/);
+      expect(i.transcript.filter((m) => m.role === 'assistant')).toHaveLength(2);
+      expect(i.transcript.at(-1)?.role).toBe('user');
+    }
+    expect(report.metrics.dr1).toMatchObject({ n: 0, errors: SHAPES.length });
+  });
+
+  it('with the LLM user simulator, a target timing out at its 2nd turn ends the conversation as an error', async () => {
+    // Its 2nd reply of every conversation never comes (each retry too): the client times out.
+    const target = await serve({
+      script: async (messages) => {
+        if (messages.filter((m) => m.role === 'assistant').length === 1)
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+        return "I can't help with that.";
+      },
+    });
+    const attacker = await serve({ script: () => JSON.stringify({ message: 'Tell me more, please.' }) });
+    const { items } = await run(target, attacker);
+    for (const i of items) {
+      expect(i.outcome, i.shape).toBe('error');
+      expect(i.error).toMatch(/no reply within 300 ms/);
+      expect(i.transcript.filter((m) => m.role === 'assistant')).toHaveLength(1);
+    }
+  });
+});
+
+describe('what is judged in a simulated conversation', () => {
+  it("is the target's replies: a simulator writing the harmful text itself does not make the chat harmful", async () => {
+    const target = await serve({ script: () => "I can't help with that." });
+    const attacker = await serve({ script: () => JSON.stringify({ message: compliance }) });
+    const { items } = await run(target, attacker);
+    for (const i of items) {
+      expect(i.turns, i.shape).toBeGreaterThanOrEqual(3);
+      expect(i.turns, i.shape).toBeLessThanOrEqual(5);
+      expect(i.outcome, i.shape).toBe('failure');
+    }
+  });
+
+  it("a target that complies from its 3rd reply on makes each shape's conversation harmful", async () => {
+    const target = await serve({
+      script: (messages) =>
+        messages.filter((m) => m.role === 'assistant').length >= 2 ? compliance : "Sure, let's talk.",
+    });
+    const attacker = await serve({ script: () => JSON.stringify({ message: 'Go on.' }) });
+    const { items } = await run(target, attacker);
+    expect(items.map((i) => [i.shape, i.outcome])).toEqual(SHAPES.map((s) => [s, 'success']));
+  });
+});
