@@ -32,6 +32,34 @@ describe('wilson', () => {
   it('n = 0 is the uninformative interval', () => {
     expect(wilson(0, 0)).toEqual({ rate: 0, lo: 0, hi: 1 });
   });
+  it.each([
+    // n = 1: z² = 3.8416, 1 + z²/n = 4.8416; centre (p + 1.9208)/4.8416, half 1.96·√(p(1−p) + 0.9604)/4.8416.
+    // 0/1: centre 0.396728, half 1.9208/4.8416 = 0.396728 → [0, 0.793457] (= z²/(1 + z²))
+    [0, 1, 0, 0, 0.793457],
+    // 1/1: centre 2.9208/4.8416 = 0.603272, half 0.396728 → [0.206543 (= 1/(1 + z²)), 1]
+    [1, 1, 1, 0.206543, 1],
+    // 0/1,000,000: upper z²/(n + z²) = 3.8416/1,000,003.8416 = 3.841585e-6
+    [0, 1_000_000, 0, 0, 3.841585e-6],
+    // 500,000/1,000,000: centre 0.5, half 1.96·√(2.5e-7 + 9.604e-13)/1.0000038416 = 9.799981e-4
+    [500_000, 1_000_000, 0.5, 0.49902, 0.50098],
+  ])('%d/%d (hand-computed)', (s, n, rate, lo, hi) => {
+    const w = wilson(s, n);
+    expect(w.rate).toBe(rate);
+    expect(w.lo).toBeCloseTo(lo, 6);
+    expect(w.hi).toBeCloseTo(hi, 6);
+  });
+  it('contains the observed rate exactly: 0 observed is a lower bound of 0, all observed an upper bound of 1', () => {
+    // In floating point centre − half at k = 0 came out 2.8e-17 (0/11) and centre + half at k = n
+    // 0.9999999999999999 (6/6): an interval that excluded the rate it was drawn around.
+    for (let n = 1; n <= 300; n++) {
+      for (let k = 0; k <= n; k++) {
+        const w = wilson(k, n);
+        expect(w.lo <= w.rate && w.rate <= w.hi, `${k}/${n}: ${JSON.stringify(w)}`).toBe(true);
+      }
+      expect(wilson(0, n).lo, `0/${n}`).toBe(0);
+      expect(wilson(n, n).hi, `${n}/${n}`).toBe(1);
+    }
+  });
 });
 
 describe('bootstrapMean', () => {
