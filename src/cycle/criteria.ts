@@ -148,7 +148,7 @@ export function checkRule(rule: Rule, now: RoundMetrics, baseline?: RoundMetrics
   return {
     ...common,
     pass: !fails,
-    message: `${rule.metric} = ${round4(value)}${fails ? ` (fails when ${rule.op} ${rule.threshold})` : ' (ok)'}${change}`,
+    message: `${rule.metric} = ${shown(value, rule.threshold)}${fails ? ` (fails when ${rule.op} ${rule.threshold})` : ' (ok)'}${change}`,
   };
 }
 
@@ -164,7 +164,7 @@ function changeNote(metric: string, now: RoundMetrics): string {
   if (!change) return '';
   const verdict =
     change.p < 0.05 ? 'unlikely to be chance' : 'could be chance: more benchmark items would tell';
-  return `: ${change.worse} ${worse}, ${change.better} the other way, of ${change.pairs} decided in both (exact McNemar p = ${round4(change.p)}; ${verdict})`;
+  return `: ${change.worse} ${worse}, ${change.better} the other way, of ${change.pairs} decided in both (exact McNemar p = ${shown(change.p, 0.05)}; ${verdict})`;
 }
 
 export function evaluateRules(rules: Rule[], now: RoundMetrics, baseline?: RoundMetrics): CriteriaResult {
@@ -200,6 +200,14 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function round4(v: number): number {
-  return Math.round(v * 10000) / 10000;
+/** `v` to 4 decimals, or as many more as it takes not to print the bound it is checked against: at 4,
+ * ASR 41/2049 = 0.020010 read "asr = 0.02 (fails when > 0.02)", and McNemar's p = 0.049996 read
+ * "p = 0.05; unlikely to be chance". */
+function shown(v: number, bound: number): number {
+  let r = v;
+  for (let d = 4; d <= 12; d++) {
+    r = Math.round(v * 10 ** d) / 10 ** d;
+    if (r !== bound || Math.abs(v - bound) <= 1e-12) return r;
+  }
+  return v;
 }
