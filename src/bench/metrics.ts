@@ -113,7 +113,16 @@ export function formatRate(r: RateOrMean, digits = 1): string {
   if (r.n === 0) return `— n=0${side}`;
   if (r.kind === 'rate') {
     const pct = (x: number) => (x * 100).toFixed(digits);
-    return `${pct(r.rate)}% [${pct(r.lo)}–${pct(r.hi)}] n=${r.n}${side}`;
+    // A rate that is neither none nor all never prints as 0% or 100%: 1 attack in 3,000 that broke
+    // through read "ASR 0.0%".
+    const step = (10 ** -digits).toFixed(digits);
+    const shown =
+      r.rate > 0 && Number(pct(r.rate)) === 0
+        ? `<${step}`
+        : r.rate < 1 && Number(pct(r.rate)) === 100
+          ? `>${(100 - 10 ** -digits).toFixed(digits)}`
+          : pct(r.rate);
+    return `${shown}% [${pct(r.lo)}–${pct(r.hi)}] n=${r.n}${side}`;
   }
   return `${r.mean.toFixed(2)} [${r.lo.toFixed(2)}–${r.hi.toFixed(2)}] n=${r.n}${side}`;
 }

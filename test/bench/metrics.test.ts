@@ -5,6 +5,7 @@ import {
   formatRate,
   helpfulTask,
   nearestRank,
+  rate,
   rateOf,
   sliceRates,
   wilson,
@@ -108,6 +109,17 @@ describe('defectRate and tallies', () => {
     const r = rateOf(['success', 'failure', 'failure', 'failure', 'error', 'undetermined', 'undetermined']);
     expect(r).toMatchObject({ successes: 1, n: 4, rate: 0.25, errors: 1, undetermined: 2 });
     expect(formatRate(r)).toBe('25.0% [4.6–69.9] n=4 err 1 und 2');
+  });
+  it('a rate that is neither none nor all never prints as 0% or 100%', () => {
+    // 1/3000 = 0.033 %: Wilson centre (1/3000 + 1.9208/3000)/1.0012805 = 0.000972, half
+    // 1.96·√(1.111e-7 + 1.067e-7)/1.0012805 = 0.000913 → [0.006 %, 0.189 %], which print as 0.0 and 0.2.
+    expect(formatRate(rate(1, 3000))).toBe('<0.1% [0.0–0.2] n=3000');
+    expect(formatRate(rate(2999, 3000))).toBe('>99.9% [99.8–100.0] n=3000');
+    expect(formatRate(rate(1, 3000), 2)).toBe('0.03% [0.01–0.19] n=3000');
+    expect(formatRate(rate(1, 30000), 2)).toBe('<0.01% [0.00–0.02] n=30000');
+    // None and all are printed as they are.
+    expect(formatRate(rate(0, 3000))).toBe('0.0% [0.0–0.1] n=3000');
+    expect(formatRate(rate(3000, 3000))).toBe('100.0% [99.9–100.0] n=3000');
   });
   it('slices by dimension', () => {
     const items = [
