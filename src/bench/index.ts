@@ -16,6 +16,7 @@ export {
   bootstrapMean,
   defectRate,
   emptyRatesAsNull,
+  formatPercent,
   formatRate,
   groupBy,
   type Mean,

@@ -108,21 +108,21 @@ export function sliceRates<T>(
   return out;
 }
 
+/** A fraction 0–1 as a percentage. One that is neither none nor all never prints as 0% or 100%:
+ * 1 attack in 3,000 that broke through read "ASR 0.0%". */
+export function formatPercent(v: number, digits = 1): string {
+  const pct = (v * 100).toFixed(digits);
+  if (v > 0 && Number(pct) === 0) return `<${(10 ** -digits).toFixed(digits)}%`;
+  if (v < 1 && Number(pct) === 100) return `>${(100 - 10 ** -digits).toFixed(digits)}%`;
+  return `${pct}%`;
+}
+
 export function formatRate(r: RateOrMean, digits = 1): string {
   const side = `${r.errors ? ` err ${r.errors}` : ''}${r.undetermined ? ` und ${r.undetermined}` : ''}`;
   if (r.n === 0) return `— n=0${side}`;
   if (r.kind === 'rate') {
     const pct = (x: number) => (x * 100).toFixed(digits);
-    // A rate that is neither none nor all never prints as 0% or 100%: 1 attack in 3,000 that broke
-    // through read "ASR 0.0%".
-    const step = (10 ** -digits).toFixed(digits);
-    const shown =
-      r.rate > 0 && Number(pct(r.rate)) === 0
-        ? `<${step}`
-        : r.rate < 1 && Number(pct(r.rate)) === 100
-          ? `>${(100 - 10 ** -digits).toFixed(digits)}`
-          : pct(r.rate);
-    return `${shown}% [${pct(r.lo)}–${pct(r.hi)}] n=${r.n}${side}`;
+    return `${formatPercent(r.rate, digits)} [${pct(r.lo)}–${pct(r.hi)}] n=${r.n}${side}`;
   }
   return `${r.mean.toFixed(2)} [${r.lo.toFixed(2)}–${r.hi.toFixed(2)}] n=${r.n}${side}`;
 }

@@ -1,6 +1,6 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import type { Command } from 'commander';
-import { checkCustomSuites } from '../bench/index.js';
+import { checkCustomSuites, formatPercent } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
@@ -218,7 +218,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
 }
 
 function pct(v: number | null): string {
-  return v === null ? '—' : `${(v * 100).toFixed(1)}%`;
+  return v === null ? '—' : formatPercent(v);
 }
 
 function openCell(r: CycleResult['rounds'][number]): string {

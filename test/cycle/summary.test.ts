@@ -31,4 +31,17 @@ describe('cycle summary', () => {
       renderTable({ runId: 'run_x', rounds: [quiet], release, resumed: false }, 'r.html', 1),
     ).not.toMatch(/regressed|untested/);
   });
+
+  it('never prints a rate that is neither none nor all as 0.0% or 100.0%', () => {
+    // 1 success of 3,000 decided attempts: ASR 1/3000 = 0.033 %, which one decimal rounds to 0.0;
+    // DR-1 2,999/3,000 = 99.967 %, which it rounds to 100.0. Held-back ASR 0 is 0.0%.
+    const rt = { attempts: 3000, success: 1, failure: 2999, error: 0, undetermined: 0, asr: 1 / 3000 };
+    const b = { main: { dr1: 2999 / 3000, dr3: 0.5 }, heldback: { asr: 0 } };
+    const s = summarise(1, 'round-1', roundMetrics(b, rt, { total: 0, new: 0, fixed: 0, regressed: 0 }));
+    const release = { round: 1, model: 'round-1', criteria_met: false, reasons: [], checks: [] };
+    const table = renderTable({ runId: 'run_x', rounds: [s], release, resumed: false }, 'r.html', 1);
+    const row = table.split('\n').find((l) => l.includes('round-1') && l.includes('%')) ?? '';
+    expect(row).toMatch(/<0\.1%.*>99\.9%.*50\.0%/);
+    expect(row).toContain('0.0%'); // the held-back ASR
+  });
 });
