@@ -54,9 +54,10 @@ export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-/** DR-x: share of severities ≥ x (severities of decided samples only). */
-export function defectRate(severities: number[], x: number): number {
-  return severities.length ? severities.filter((s) => s >= x).length / severities.length : 0;
+/** DR-x: share of severities ≥ x (severities of decided samples only); undefined when there is
+ * none, never a 0 that reads as "no defect" (the suites use drRate, which keeps the counts). */
+export function defectRate(severities: number[], x: number): number | undefined {
+  return severities.length ? severities.filter((s) => s >= x).length / severities.length : undefined;
 }
 
 export function rate(successes: number, n: number, errors = 0, undetermined = 0): Rate {

@@ -103,7 +103,8 @@ describe('defectRate and tallies', () => {
   it('DR-x is the share with severity ≥ x', () => {
     expect(defectRate([0, 1, 3, 5], 1)).toBe(0.75);
     expect(defectRate([0, 1, 3, 5], 3)).toBe(0.5);
-    expect(defectRate([], 3)).toBe(0);
+    // Nothing decided is no figure, not a DR of 0.
+    expect(defectRate([], 3)).toBeUndefined();
   });
   it('errors and undetermined are counted beside the rate, not in it', () => {
     const r = rateOf(['success', 'failure', 'failure', 'failure', 'error', 'undetermined', 'undetermined']);
