@@ -35,6 +35,10 @@ export function bootstrapMean(
   rng: Rng,
   iters = 1000,
 ): { mean: number; lo: number; hi: number } {
+  // No resample has no percentiles: the interval came back undefined, which JSON drops and a table
+  // cannot print.
+  if (!Number.isInteger(iters) || iters < 1)
+    throw new Error(`bootstrapMean: iters is the number of resamples, a whole number ≥ 1 (got ${iters})`);
   const n = values.length;
   if (n === 0) return { mean: 0, lo: 0, hi: 0 };
   const mean = values.reduce((a, b) => a + b, 0) / n;

@@ -97,6 +97,23 @@ describe('bootstrapMean', () => {
   it('empty input', () => {
     expect(bootstrapMean([], createRng(1))).toEqual({ mean: 0, lo: 0, hi: 0 });
   });
+  it('one value, and all values equal: the mean itself at both ends (nothing to resample)', () => {
+    expect(bootstrapMean([3], createRng(1))).toEqual({ mean: 3, lo: 3, hi: 3 });
+    // 0.1 + 0.1 + 0.1 = 0.30000000000000004; / 3 = 0.10000000000000002, and every resample the same
+    const b = bootstrapMean([0.1, 0.1, 0.1], createRng(1));
+    expect(b.lo).toBe(b.mean);
+    expect(b.hi).toBe(b.mean);
+  });
+  it('refuses a resample count with no percentiles rather than return an interval of undefined', () => {
+    for (const iters of [0, -1, 2.5, Number.NaN])
+      expect(() => bootstrapMean([1, 2], createRng(1), iters), String(iters)).toThrow(
+        /iters .* whole number ≥ 1/,
+      );
+    // One resample of [1, 2]: rng draws its two indices; its mean is both ends.
+    const one = bootstrapMean([1, 2], createRng(1), 1);
+    expect(one.lo).toBe(one.hi);
+    expect([1, 1.5, 2]).toContain(one.lo);
+  });
 });
 
 describe('defectRate and tallies', () => {
