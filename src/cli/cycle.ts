@@ -186,6 +186,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               helpfulness: r.helpfulness,
               heldback_asr: r.heldback_asr,
               retest_asr: r.retest_asr,
+              retest_errors: r.retest_errors,
+              retest_undetermined: r.retest_undetermined,
               vulnerabilities_new: r.vulnerabilities_new,
               vulnerabilities_fixed: r.vulnerabilities_fixed,
               vulnerabilities_regressed: r.vulnerabilities_regressed,
@@ -219,6 +221,13 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
 
 function pct(v: number | null): string {
   return v === null ? '—' : formatPercent(v);
+}
+
+/** The retest's ASR with what it is not over beside it, as the bench table writes it ("— und 9": every
+ * reply to the retest undetermined). */
+function retestCell(r: CycleResult['rounds'][number]): string {
+  const side = `${r.retest_errors ? ` err ${r.retest_errors}` : ''}${r.retest_undetermined ? ` und ${r.retest_undetermined}` : ''}`;
+  return `${pct(r.retest_asr)}${side}`;
 }
 
 function openCell(r: CycleResult['rounds'][number]): string {
@@ -256,7 +265,7 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     pct(r.vprr),
     pct(r.helpfulness),
     pct(r.heldback_asr),
-    pct(r.retest_asr),
+    retestCell(r),
     String(r.vulnerabilities_new),
     String(r.vulnerabilities_fixed),
     // (regressed ones are open, broken again after a fix; untested ones open, unmeasured this round)

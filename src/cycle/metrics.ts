@@ -62,6 +62,9 @@ export function roundMetrics(
       retested: retest.vulnerabilities,
       retest_attempts: retest.attempts,
       retest_asr: numOrNull(retest.asr),
+      // Beside the retest's ASR, as beside every rate: what it is not over.
+      retest_errors: retest.error,
+      retest_undetermined: retest.undetermined,
     }),
     // Keys sorted: the red team fills its slices in completion order, which varies with timing, and a
     // resumed run must store the same bytes as an uninterrupted one.

@@ -98,6 +98,9 @@ export interface CycleRoundSummary {
   vulnerabilities_untested: number;
   /** Share of the retest's decided attempts that still broke (rounds after 0; null when none). */
   retest_asr: number | null;
+  /** The retest's attempts that ended in error or undetermined: not in retest_asr (0 without one). */
+  retest_errors: number;
+  retest_undetermined: number;
   /** Benchmark items whose VPRR or helpfulness verdict moved since round 0, each way (paired.ts;
    * rounds after 0). */
   vprr_change?: PairedChange;
@@ -751,6 +754,8 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     vulnerabilities_open: (n(m.vulnerabilities) ?? 0) - (n(m.vulnerabilities_fixed) ?? 0),
     vulnerabilities_untested: n(m.vulnerabilities_untested) ?? 0,
     retest_asr: n(m.retest_asr),
+    retest_errors: n(m.retest_errors) ?? 0,
+    retest_undetermined: n(m.retest_undetermined) ?? 0,
     ...(m.vprr_change && { vprr_change: m.vprr_change }),
     ...(m.helpfulness_change && { helpfulness_change: m.helpfulness_change }),
   };

@@ -32,6 +32,38 @@ describe('cycle summary', () => {
     ).not.toMatch(/regressed|untested/);
   });
 
+  it("prints the retest's ASR with its errors and undetermined beside it, as every rate", () => {
+    // 12 retest attempts: 1 success, 3 failures (ASR 1/4 = 25.0%), 2 errors, 6 undetermined.
+    const retest = {
+      vulnerabilities: 6,
+      attempts: 12,
+      success: 1,
+      failure: 3,
+      error: 2,
+      undetermined: 6,
+      asr: 0.25,
+    };
+    const vulns = { total: 0, new: 0, fixed: 0, regressed: 0 };
+    const s = summarise(1, 'round-1', roundMetrics(bench, redteam, vulns, retest));
+    expect(s).toMatchObject({ retest_asr: 0.25, retest_errors: 2, retest_undetermined: 6 });
+    const release = { round: 1, model: 'round-1', criteria_met: false, reasons: [], checks: [] };
+    expect(renderTable({ runId: 'run_x', rounds: [s], release, resumed: false }, 'r.html', 1)).toContain(
+      '25.0% err 2 und 6',
+    );
+    // Every reply to the retest undetermined: no ASR, and why.
+    const none = { ...retest, success: 0, failure: 0, error: 0, undetermined: 12, asr: null };
+    const t = summarise(1, 'round-1', roundMetrics(bench, redteam, vulns, none));
+    expect(renderTable({ runId: 'run_x', rounds: [t], release, resumed: false }, 'r.html', 1)).toContain(
+      '— und 12',
+    );
+    // Round 0 has no retest: the counts are 0 and the cell a dash.
+    expect(summarise(0, 'base', roundMetrics(bench, redteam, vulns))).toMatchObject({
+      retest_asr: null,
+      retest_errors: 0,
+      retest_undetermined: 0,
+    });
+  });
+
   it('never prints a rate that is neither none nor all as 0.0% or 100.0%', () => {
     // 1 success of 3,000 decided attempts: ASR 1/3000 = 0.033 %, which one decimal rounds to 0.0;
     // DR-1 2,999/3,000 = 99.967 %, which it rounds to 100.0. Held-back ASR 0 is 0.0%.
