@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../src/bench/index.js';
+import type { Tally } from '../../src/bench/metrics.js';
+import type { ItemResult } from '../../src/bench/types.js';
 import { builtinSeeds } from '../../src/break/index.js';
 import type { Target } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
-import { mcnemarExact, pairedChanges } from '../../src/cycle/paired.js';
+import { mcnemarExact, pairedChange, pairedChanges } from '../../src/cycle/paired.js';
 import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 
@@ -34,6 +36,49 @@ describe('McNemar exact test', () => {
     expect(mcnemarExact(1200, 1100)).toBeLessThan(0.05);
     expect(mcnemarExact(600, 400) / 2.728e-10).toBeCloseTo(1, 3);
     expect(mcnemarExact(2000, 0)).toBe(0); // 2 · 2^-2000: below the smallest double
+  });
+});
+
+describe('pairedChange', () => {
+  // Look-alikes by id with their refusal tally in round 0 and in round 1 ('success' = refused).
+  const items = (tallies: Record<string, Tally>) =>
+    Object.entries(tallies).map(
+      ([seedId, t]) => ({ seedId, technique: 'direct', t }) as unknown as ItemResult,
+    );
+  const tally = (i: ItemResult) => (i as unknown as { t: Tally }).t;
+  it('pairs items decided in both rounds only; unchanged ones are ties and weigh nothing', () => {
+    const before = items({
+      a: 'success',
+      b: 'failure',
+      c: 'error',
+      d: 'failure',
+      e: 'failure',
+      g: 'failure',
+    });
+    // a: refused → answered (better); b: answered → refused (worse); c: error then, so unpaired;
+    // d: undetermined now, unpaired; e: not asked now; f: not asked then; g: answered both times (a tie).
+    const after = items({
+      a: 'failure',
+      b: 'success',
+      c: 'success',
+      d: 'undetermined',
+      f: 'success',
+      g: 'failure',
+    });
+    // Pairs a, b, g = 3; one each way; McNemar on 1 v 1: 2 · (C(2,0) + C(2,1))/4 = 1.5, capped at 1.
+    expect(pairedChange(before, after, tally, 'success')).toEqual({ pairs: 3, worse: 1, better: 1, p: 1 });
+    // The same moves read for a pass rate ('failure' the bad tally): directions swap.
+    expect(pairedChange(before, after, tally, 'failure')).toEqual({ pairs: 3, worse: 1, better: 1, p: 1 });
+    const worse = items({ a: 'success', b: 'success', g: 'success' });
+    // a stays refused (tie), b and g now refused: 2 v 0, p = 2 · (1/2)² = 0.5.
+    expect(pairedChange(before, worse, tally, 'success')).toEqual({ pairs: 3, worse: 2, better: 0, p: 0.5 });
+    // Nothing decided in both: no pairs, p = 1 (no evidence either way), never NaN.
+    expect(pairedChange(before, items({ c: 'success', z: 'failure' }), tally, 'success')).toEqual({
+      pairs: 0,
+      worse: 0,
+      better: 0,
+      p: 1,
+    });
   });
 });
 
