@@ -13,9 +13,11 @@ const ENTITIES: Record<string, string> = {
   '`': '&#96;',
 };
 
-// Control characters other than tab/newline are invalid in XML 1.0: dropped so JUnit stays parseable.
-// (Every Unicode control character except tab, newline and carriage return.)
-const XML_INVALID = /[^\P{Cc}\t\n\r]/gu;
+// What XML 1.0 forbids (its Char production): every control character except tab, newline and
+// carriage return, and the noncharacters U+FFFE and U+FFFF. Dropped so JUnit and the SVG charts stay
+// parseable: one U+FFFF in a category name made each chart that names it an image the browser refused.
+// (A lone surrogate needs nothing: writing the text as UTF-8 makes it U+FFFD.)
+const XML_INVALID = /[^\P{Cc}\t\n\r]|[\uFFFE\uFFFF]/gu;
 
 // Invisible characters (core's INVISIBLE_CHAR: a right-to-left override reorders the rest of its
 // line and could make a transcript read other than it is; tag characters spell a hidden sentence)

@@ -1,0 +1,110 @@
+// Names from the store (categories, techniques, languages, model ids, suites) that would break the
+// format they are written into: characters XML 1.0 forbids in an SVG chart, a carriage return or a
+// table's pipe in a Markdown cell. Stored as a red team stores them, in a real SQLite store.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Attempt } from '../../src/core/index.js';
+import { buildCharts, collectReportData, escapeHtml, startViewer } from '../../src/report/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
+const RUN = 'run_hostile_names';
+/** A category and a technique holding the two noncharacters XML 1.0 forbids. */
+const CATEGORY = 'cyber\uFFFF';
+const TECHNIQUE = 'base64\uFFFE';
+
+/** Anything outside XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+ * [#x10000-#x10FFFF]): a parser refuses the document at the first one. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+function attempt(i: number, outcome: Attempt['outcome']): Attempt {
+  return {
+    id: `att_${i}`,
+    runId: RUN,
+    round: 0,
+    seedId: `seed_${i}`,
+    attack: 'direct',
+    techniques: [TECHNIQUE],
+    language: 'en',
+    category: CATEGORY,
+    transcript: [
+      { role: 'user', content: 'request' },
+      { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : "I can't help." },
+    ],
+    verdicts: [],
+    outcome,
+    severity: outcome === 'success' ? 4 : 0,
+    turns: 1,
+    calls: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+let store: Store;
+beforeAll(() => {
+  store = openStore(join(mkdtempSync(join(tmpdir(), 'bf-hostile-names-')), 'breakfix.db'));
+  store.createRun({ id: RUN, kind: 'cycle', config: {}, seed: 1 });
+  store.saveAttempts([attempt(0, 'success'), attempt(1, 'failure')]);
+  store.upsertRound(RUN, 0, {
+    model: 'base',
+    status: 'done',
+    metrics: {
+      asr: 0.5,
+      attempts: 2,
+      by_category: { [CATEGORY]: { asr: 0.5, dr3: 0.5, n: 2 } },
+      by_technique: { [TECHNIQUE]: { asr: 0.5, n: 2 } },
+    },
+  });
+  store.updateRun(RUN, { status: 'done' });
+});
+afterAll(() => store?.close());
+
+describe('characters XML 1.0 forbids', () => {
+  it('escapeHtml drops U+FFFE and U+FFFF as it drops control characters', () => {
+    expect(escapeHtml('a\uFFFEb\uFFFFc\u0007d')).toBe('abcd');
+  });
+
+  it('every chart of a run whose category and technique hold U+FFFF / U+FFFE is well-formed XML', async () => {
+    const charts = await buildCharts(collectReportData(store, RUN));
+    expect(charts.map((c) => c.id)).toEqual([
+      'headline',
+      'asr-by-category',
+      'dr3-by-category',
+      'asr-by-technique',
+      'heatmap-0',
+    ]);
+    for (const c of charts) {
+      expect(c.svg, c.id).not.toMatch(NOT_XML_CHAR);
+      // (the names are still there, less the forbidden character)
+      if (c.id !== 'headline') expect(c.svg, c.id).toMatch(/cyber|base64/);
+    }
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('the viewer shows each of those charts as an image', async () => {
+    const viewer = await startViewer({ store, port: 0 });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 4000 } });
+      await page.goto(`${viewer.url}#run=${RUN}`);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+      await page.waitForFunction(() => {
+        const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('#charts img'));
+        return imgs.length === 5 && imgs.every((i) => i.complete);
+      });
+      // A document the browser refuses to parse is a broken image: no width.
+      const widths = await page.$$eval('#charts img', (imgs) =>
+        imgs.map((i) => [i.getAttribute('src'), (i as HTMLImageElement).naturalWidth > 0]),
+      );
+      expect(widths.filter(([, ok]) => !ok)).toEqual([]);
+    } finally {
+      await browser.close();
+      await viewer.close();
+    }
+  });
+});
