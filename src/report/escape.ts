@@ -51,6 +51,7 @@ export function escapeMarkdownCell(value: unknown): string {
       .replace(/([\\*_[\]()!~|])/g, '\\$1')
       // (not the # of an entity escapeHtml wrote: `&\#39;` renders as the text "&#39;")
       .replace(/(?<!&)#/g, '\\#')
-      .replace(/\r?\n/g, ' ')
+      // (a lone carriage return ends a line in CommonMark too: it cut the table's row in two)
+      .replace(/\r\n?|\n/g, ' ')
   );
 }

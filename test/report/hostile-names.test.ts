@@ -1,13 +1,19 @@
-// Names from the store (categories, techniques, languages, model ids, suites) that would break the
-// format they are written into: characters XML 1.0 forbids in an SVG chart, a carriage return or a
-// table's pipe in a Markdown cell. Stored as a red team stores them, in a real SQLite store.
+// Names from the store (categories, techniques, languages, model ids) that would break the format
+// they are written into: characters XML 1.0 forbids in an SVG chart, a carriage return in a Markdown
+// table's cell. Stored as a red team stores them, in a real SQLite store.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt } from '../../src/core/index.js';
-import { buildCharts, collectReportData, escapeHtml, startViewer } from '../../src/report/index.js';
+import {
+  buildCharts,
+  collectReportData,
+  escapeHtml,
+  renderMarkdown,
+  startViewer,
+} from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
@@ -15,6 +21,9 @@ const RUN = 'run_hostile_names';
 /** A category and a technique holding the two noncharacters XML 1.0 forbids. */
 const CATEGORY = 'cyber\uFFFF';
 const TECHNIQUE = 'base64\uFFFE';
+/** A language and a model id holding the line endings CommonMark knows: CR, LF and CRLF. */
+const LANGUAGE = 'en\r| forged | row |';
+const MODEL = 'openai:m\r\n| forged |\nrow';
 
 /** Anything outside XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
  * [#x10000-#x10FFFF]): a parser refuses the document at the first one. */
@@ -58,6 +67,25 @@ beforeAll(() => {
       by_technique: { [TECHNIQUE]: { asr: 0.5, n: 2 } },
     },
   });
+  store.saveVulnerabilities(RUN, 0, [
+    {
+      id: 'vuln_0',
+      category: CATEGORY,
+      techniques: [TECHNIQUE],
+      language: LANGUAGE,
+      turns: 1,
+      attempts: 2,
+      successes: 1,
+      rate: 0.5,
+      severity: 4,
+      score: 0.5,
+      exampleAttemptIds: ['att_0'],
+      firstSeenRound: 0,
+      status: 'new',
+    },
+  ]);
+  const usage = { requests: 2, cached: 0, errors: 0, retries: 0, promptTokens: 20, completionTokens: 10 };
+  store.addSpend({ runId: RUN, round: 0, stage: 'break', role: 'target', model: MODEL }, usage);
   store.updateRun(RUN, { status: 'done' });
 });
 afterAll(() => store?.close());
@@ -106,5 +134,22 @@ describe('characters XML 1.0 forbids', () => {
       await browser.close();
       await viewer.close();
     }
+  });
+});
+
+describe('line endings in a Markdown table cell', () => {
+  it('a CR, LF or CRLF in a name keeps its row one line of the table, with its columns', () => {
+    const md = renderMarkdown(collectReportData(store, RUN));
+    // CommonMark's line endings: LF, CR, CRLF. A row cut by one is two broken rows.
+    const lines = md.split(/\r\n|\r|\n/);
+    const cells = (line: string) => line.split(/(?<!\\)\|/).length - 2;
+    const vuln = lines.filter((l) => l.startsWith('| new |'));
+    expect(vuln).toHaveLength(1);
+    expect(cells(vuln[0])).toBe(8);
+    expect(vuln[0]).toContain('en \\| forged \\| row \\|');
+    const spend = lines.filter((l) => l.includes('openai:m'));
+    expect(spend).toHaveLength(1);
+    expect(cells(spend[0])).toBe(10);
+    expect(lines.some((l) => /^\s*(\| forged|row)/.test(l))).toBe(false);
   });
 });
