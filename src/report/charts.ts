@@ -24,7 +24,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(vg), { renderer: 'none' });
   try {
     // vega escapes markup in labels but passes control characters (a category named with an ESC)
-    // into aria-label attributes, where XML forbids them, and bidi controls into text labels.
+    // into aria-label attributes, where XML forbids them, and bidi controls and carriage returns
+    // into text labels.
     return showInvisible(dropXmlInvalid(await view.toSVG()));
   } finally {
     view.finalize();

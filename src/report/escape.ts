@@ -32,16 +32,20 @@ export function showInvisible(text: string): string {
   );
 }
 
-/** Text with the characters XML 1.0 forbids dropped (for markup a library wrote, such as an SVG). */
+/** Text with the characters XML 1.0 forbids dropped, and each carriage return a newline (for markup a
+ * library wrote, such as an SVG, and inside escapeHtml). HTML and XML parsers read a CR as a newline
+ * anyway; a report printed on a terminal (--out -) must not carry one, which goes back to the start
+ * of the line and writes over it. */
 export function dropXmlInvalid(text: string): string {
-  return text.replace(XML_INVALID, '');
+  return text.replace(XML_INVALID, '').replace(/\r\n?/g, '\n');
 }
 
 /** Escape text for HTML/XML element content and quoted attribute values: markup characters as
- * entities, XML-invalid controls dropped, invisible and bidi-control characters made visible. */
+ * entities, XML-invalid characters dropped, carriage returns as newlines, invisible and bidi-control
+ * characters made visible. */
 export function escapeHtml(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
-  return showInvisible(text.replace(XML_INVALID, '')).replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
+  return showInvisible(dropXmlInvalid(text)).replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 }
 
 /** Escape text for one Markdown table cell: HTML-escaped, pipes and newlines neutralised. */
@@ -51,7 +55,7 @@ export function escapeMarkdownCell(value: unknown): string {
       .replace(/([\\*_[\]()!~|])/g, '\\$1')
       // (not the # of an entity escapeHtml wrote: `&\#39;` renders as the text "&#39;")
       .replace(/(?<!&)#/g, '\\#')
-      // (a lone carriage return ends a line in CommonMark too: it cut the table's row in two)
-      .replace(/\r\n?|\n/g, ' ')
+      // (escapeHtml made every carriage return a newline: a lone one ends a line in CommonMark too)
+      .replace(/\n/g, ' ')
   );
 }

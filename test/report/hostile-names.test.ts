@@ -1,6 +1,7 @@
 // Names from the store (categories, techniques, languages, model ids) that would break the format
 // they are written into: characters XML 1.0 forbids in an SVG chart, a carriage return in a Markdown
-// table's cell. Stored as a red team stores them, in a real SQLite store.
+// table's cell or in a report printed on a terminal. Stored as a red team stores them, in a real
+// SQLite store.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,13 @@ import {
   startViewer,
 } from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { runCli } from '../cli/run-cli.js';
 
 const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const RUN = 'run_hostile_names';
-/** A category and a technique holding the two noncharacters XML 1.0 forbids. */
-const CATEGORY = 'cyber\uFFFF';
+/** A category and a technique holding the two noncharacters XML 1.0 forbids (and a CR, which vega
+ * writes raw into the axis label). */
+const CATEGORY = 'cyber\uFFFF\rFAIL';
 const TECHNIQUE = 'base64\uFFFE';
 /** A language and a model id holding the line endings CommonMark knows: CR, LF and CRLF. */
 const LANGUAGE = 'en\r| forged | row |';
@@ -40,7 +43,7 @@ function attempt(i: number, outcome: Attempt['outcome']): Attempt {
     language: 'en',
     category: CATEGORY,
     transcript: [
-      { role: 'user', content: 'request' },
+      { role: 'user', content: 'request\r\nsecond line\rPASS  all criteria' },
       { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : "I can't help." },
     ],
     verdicts: [],
@@ -53,8 +56,10 @@ function attempt(i: number, outcome: Attempt['outcome']): Attempt {
 }
 
 let store: Store;
+let dir: string;
 beforeAll(() => {
-  store = openStore(join(mkdtempSync(join(tmpdir(), 'bf-hostile-names-')), 'breakfix.db'));
+  dir = mkdtempSync(join(tmpdir(), 'bf-hostile-names-'));
+  store = openStore(join(dir, 'breakfix.db'));
   store.createRun({ id: RUN, kind: 'cycle', config: {}, seed: 1 });
   store.saveAttempts([attempt(0, 'success'), attempt(1, 'failure')]);
   store.upsertRound(RUN, 0, {
@@ -151,5 +156,23 @@ describe('line endings in a Markdown table cell', () => {
     expect(spend).toHaveLength(1);
     expect(cells(spend[0])).toBe(10);
     expect(lines.some((l) => /^\s*(\| forged|row)/.test(l))).toBe(false);
+  });
+});
+
+describe('carriage returns in a report printed on a terminal', () => {
+  it('--out - writes none (HTML, JUnit, Markdown): each is a newline, as the parsers read it', async () => {
+    const report = (format: string) =>
+      runCli(['report', '--store', join(dir, 'breakfix.db'), '--format', format, '--out', '-'], { cwd: dir });
+    const html = await report('html');
+    expect(html.stdout).toContain('<section id="transcripts">');
+    // (the transcript's lines as a browser shows them, and the axis label of the category)
+    expect(html.stdout).toContain('request\nsecond line\nPASS  all criteria');
+    expect(html.stdout).toMatch(/<text [^>]*>cyber\nFAIL<\/text>/);
+    expect(html.stdout).not.toContain('\r');
+    for (const format of ['junit', 'md']) {
+      const r = await report(format);
+      expect(r.stdout.length, format).toBeGreaterThan(0);
+      expect(r.stdout, format).not.toContain('\r');
+    }
   });
 });
