@@ -180,13 +180,16 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
               },
               () =>
                 [
-                  `wrote ${format} report of ${run.id} (${data.rounds.length} round(s)) to ${out}`,
-                  ...criteria.map((c) => `${c.pass ? 'pass' : 'FAIL'}  ${c.rule}  ${c.message}`),
+                  `wrote ${format} report of ${terminalText(run.id)} (${data.rounds.length} round(s)) to ${out}`,
+                  // (a message names the run: its id, from a store older than the checks, may be anything)
+                  ...criteria.map(
+                    (c) => `${c.pass ? 'pass' : 'FAIL'}  ${c.rule}  ${terminalText(c.message)}`,
+                  ),
                 ].join('\n'),
             );
           if (toStdout && !ctx.json)
             for (const c of failed)
-              process.stderr.write(`breakfix: criterion failed: ${c.rule}: ${c.message}\n`);
+              process.stderr.write(`breakfix: criterion failed: ${c.rule}: ${terminalText(c.message)}\n`);
           return failed.length ? ExitCode.findings : ExitCode.ok;
         } finally {
           await ctx.close();

@@ -32,7 +32,7 @@ export function parseRound(value: string | undefined): number | undefined {
   return wholeNumber('--round', value);
 }
 
-/** Categories and technique ids come from user files. */
+/** Categories and technique ids come from user files; a run id from a store older than its checks. */
 const clean = (s: string) => terminalText(s);
 
 /** The round's attempts by outcome: what the rates stand on, and what they leave out. */
@@ -149,7 +149,7 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           ctx.out({ runId: run.id, round: r, open, outcomes: tally, vulnerabilities: shown }, () =>
             renderVulnsTable(
               shown,
-              `vulnerabilities · run ${run.id} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
+              `vulnerabilities · run ${clean(run.id)} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
               vulns,
               tally,
             ),

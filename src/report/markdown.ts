@@ -9,7 +9,9 @@ import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
   const out: string[] = [];
-  out.push(`## breakfix report — run \`${data.run.id.replace(/`/g, '')}\``, '');
+  // (a code span shows its text as it is, markup and all; only a backtick or a line ending, which a
+  // run id from a store older than its checks may hold, could end it or the heading early)
+  out.push(`## breakfix report — run \`${data.run.id.replace(/[`\p{Cc}\u2028\u2029]/gu, '')}\``, '');
   out.push(
     `${m(data.run.kind)} · status **${m(data.run.status)}** · ${data.rounds.length} round(s) · seed ${m(data.run.seed)}`,
     '',
