@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
-// Every piece of text from the store goes through escapeHtml; charts come from vega's SVG renderer.
+// Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
+// from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
@@ -154,7 +155,9 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
         .map((k) => {
           const before = first && first !== last ? first.figures[k] : undefined;
           const delta =
-            before !== undefined ? `<small>round ${first?.round}: ${e(formatFigure(k, before))}</small>` : '';
+            before !== undefined
+              ? `<small>round ${e(first?.round)}: ${e(formatFigure(k, before))}</small>`
+              : '';
           const counts = cardCounts(last, k);
           return `<div class="card"><div class="label">${e(figureLabel(k))}</div><div class="value">${e(formatFigure(k, last.figures[k]))}</div>${counts ? `<small class="apart">${e(counts)}</small><br>` : ''}${delta}</div>`;
         })
@@ -169,7 +172,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
         .join('')}</tbody></table>`
     : '';
   const body = last
-    ? `<p>${release && release.round === last.round ? `Release candidate (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'})` : 'Latest measured round'}: <b>${last.round}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
+    ? `<p>${release && release.round === last.round ? `Release candidate (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'})` : 'Latest measured round'}: <b>${e(last.round)}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
     : none('No round has been measured yet.') + crit;
   return section('summary', 'Summary', body);
 }
@@ -219,7 +222,7 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
 function roundsSection(data: ReportData): string {
   if (!data.rounds.length) return section('rounds', 'Rounds', none('No rounds.'));
   const keys = FIGURE_KEYS.filter((k) => data.rounds.some((r) => r.figures[k] !== undefined));
-  const head = `<tr><th>figure</th>${data.rounds.map((r) => `<th>round ${r.round}</th>`).join('')}</tr>`;
+  const head = `<tr><th>figure</th>${data.rounds.map((r) => `<th>round ${e(r.round)}</th>`).join('')}</tr>`;
   const meta = [
     `<tr><td>model</td>${data.rounds.map((r) => `<td><code>${e(r.model ?? '—')}</code></td>`).join('')}</tr>`,
     `<tr><td>status</td>${data.rounds.map((r) => `<td>${e(r.status)}</td>`).join('')}</tr>`,
@@ -259,8 +262,8 @@ function vulnerabilitiesSection(data: ReportData): string {
     .filter((r) => r.vulnerabilities.length)
     .map((r) => {
       const count = (s: string) => r.vulnerabilities.filter((v) => v.status === s).length;
-      return `<h3>Round ${r.round} — ${r.vulnerabilities.length} vulnerabilities (${count('new')} new, ${count('persisting')} persisting, ${count('fixed')} fixed, ${count('regressed')} regressed, ${count('untested')} untested)</h3>
-<table class="vulns" data-round="${r.round}"><thead><tr><th>status</th><th>category</th><th>techniques</th><th>lang</th><th>turns</th><th>succ/att</th><th>rate</th><th>severity</th><th>score</th><th>first seen</th></tr></thead><tbody>${r.vulnerabilities.map(vulnRow).join('')}</tbody></table>`;
+      return `<h3>Round ${e(r.round)} — ${r.vulnerabilities.length} vulnerabilities (${count('new')} new, ${count('persisting')} persisting, ${count('fixed')} fixed, ${count('regressed')} regressed, ${count('untested')} untested)</h3>
+<table class="vulns" data-round="${e(r.round)}"><thead><tr><th>status</th><th>category</th><th>techniques</th><th>lang</th><th>turns</th><th>succ/att</th><th>rate</th><th>severity</th><th>score</th><th>first seen</th></tr></thead><tbody>${r.vulnerabilities.map(vulnRow).join('')}</tbody></table>`;
     });
   return section(
     'vulnerabilities',
@@ -283,7 +286,7 @@ function datasetSection(data: ReportData): string {
       const stored = d.fromMetrics
         ? `<details class="stored"><summary>dataset figures stored by the cycle</summary>${kvTable(d.fromMetrics)}</details>`
         : '';
-      return `<h3>Round ${r.round} — ${d.total} curated records</h3><div class="counts-row">${countTable('kind', d.byKind)}${countTable('purpose', d.byPurpose)}${countTable('category', d.byCategory)}${countTable('language', d.byLanguage)}${countTable('split', d.bySplit)}</div>${stored}`;
+      return `<h3>Round ${e(r.round)} — ${d.total} curated records</h3><div class="counts-row">${countTable('kind', d.byKind)}${countTable('purpose', d.byPurpose)}${countTable('category', d.byCategory)}${countTable('language', d.byLanguage)}${countTable('split', d.bySplit)}</div>${stored}`;
     });
   return section(
     'dataset',
@@ -329,7 +332,7 @@ function benchSection(data: ReportData): string {
     );
     const keys = [...new Set([...cells.values()].flatMap((c) => [...c.keys()]))];
     const cell = (r: RoundData, k: string) => cells.get(r.round)?.get(k) ?? '—';
-    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${cols.map((r) => `<th>round ${r.round}</th>`).join('')}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
+    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${cols.map((r) => `<th>round ${e(r.round)}</th>`).join('')}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
   });
   const note = parts.length
     ? '<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates, bootstrap for means).</p>'
@@ -370,7 +373,7 @@ function samplesSection(data: ReportData): string {
     .filter((r) => r.samples.length)
     .map(
       (r) =>
-        `<h3>Round ${r.round}</h3>${r.samples
+        `<h3>Round ${e(r.round)}</h3>${r.samples
           .map(
             (
               s,

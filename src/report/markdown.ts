@@ -19,7 +19,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   const release = releaseOf(data);
   if (release)
     out.push(
-      `Release candidate: **round ${release.round}** (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'}); the criteria below are checked on it.`,
+      `Release candidate: **round ${m(release.round)}** (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'}); the criteria below are checked on it.`,
       '',
     );
   if (criteria.length) {
@@ -40,7 +40,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   const keys = FIGURE_KEYS.filter((k) => data.rounds.some((r) => r.figures[k] !== undefined));
   if (keys.length) {
     out.push('### Rounds', '');
-    out.push(`| figure | ${data.rounds.map((r) => `round ${r.round}`).join(' | ')} |`);
+    out.push(`| figure | ${data.rounds.map((r) => `round ${m(r.round)}`).join(' | ')} |`);
     out.push(`|---|${data.rounds.map(() => '---:').join('|')}|`);
     // (a rate with what it is over and, beside it, what ended in error or undetermined, where stored)
     const cell = (r: ReportData['rounds'][number], k: (typeof keys)[number]) => {
@@ -70,7 +70,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     const fixed = last.vulnerabilities.length - open.length;
     const untested = open.filter((v) => v.status === 'untested').length;
     out.push(
-      `### Vulnerabilities, round ${last.round} (${open.length} open${untested ? `, ${untested} of them untested this round` : ''}, ${fixed} fixed)`,
+      `### Vulnerabilities, round ${m(last.round)} (${open.length} open${untested ? `, ${untested} of them untested this round` : ''}, ${fixed} fixed)`,
       '',
     );
     out.push(
@@ -79,7 +79,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     );
     for (const v of last.vulnerabilities.slice(0, topVulns))
       out.push(
-        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${v.turns} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
+        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${m(v.turns)} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
       );
     if (last.vulnerabilities.length > topVulns)
       out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);
@@ -90,7 +90,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     out.push('### Fix data', '', '| round | records | sft | preference |', '|---:|---:|---:|---:|');
     for (const r of ds)
       out.push(
-        `| ${r.round} | ${r.dataset.total} | ${r.dataset.byKind.sft ?? 0} | ${r.dataset.byKind.preference ?? 0} |`,
+        `| ${m(r.round)} | ${r.dataset.total} | ${r.dataset.byKind.sft ?? 0} | ${r.dataset.byKind.preference ?? 0} |`,
       );
     out.push('');
   }

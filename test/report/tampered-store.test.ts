@@ -1,0 +1,84 @@
+// A store is a file that may come from elsewhere (a CI artifact, another user's): its rows may hold
+// what breakfix never writes, such as markup in a round number (SQLite keeps text in an INTEGER
+// column) or in a vulnerability's turns. The HTML and Markdown reports show it as text.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collectReportData, type ReportData, renderHtml, renderMarkdown } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
+
+/** A phishing form: the report's CSP blocks script, not this. */
+const FORM = '<form action="http://127.0.0.1:9/x"><input name="p"></form>';
+let data: ReportData;
+
+beforeAll(() => {
+  const path = join(mkdtempSync(join(tmpdir(), 'bf-tampered-')), 'breakfix.db');
+  const store = openStore(path);
+  store.createRun({ id: 'run_t', kind: 'cycle', config: {}, seed: 1 });
+  store.upsertRound('run_t', 0, {
+    model: 'base',
+    status: 'done',
+    metrics: { asr: 0.5, dataset: { sft: 1 } },
+  });
+  store.saveVulnerabilities('run_t', 0, [
+    {
+      id: 'v1',
+      category: 'cyber',
+      techniques: [],
+      language: 'en',
+      turns: 1,
+      attempts: 2,
+      successes: 1,
+      rate: 0.5,
+      severity: 4,
+      score: 0.5,
+      exampleAttemptIds: [],
+      firstSeenRound: 0,
+      status: 'new',
+    },
+  ]);
+  store.saveRecords('run_t', 0, 'sft', [
+    {
+      id: 'rec1',
+      kind: 'sft',
+      purpose: 'safety',
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: "I can't help with that." },
+      ],
+      split: 'train',
+      provenance: { source: 'redteam', round: 0 },
+    },
+  ]);
+  store.updateRun('run_t', { status: 'done' });
+  store.close();
+  const db = new Database(path);
+  for (const table of ['rounds', 'vulnerabilities', 'records'])
+    db.prepare(`UPDATE ${table} SET round = ?`).run(FORM);
+  db.prepare(`UPDATE vulnerabilities SET data = json_set(data, '$.turns', ?)`).run(FORM);
+  db.close();
+  const again = openStore(path);
+  try {
+    data = collectReportData(again, 'run_t');
+  } finally {
+    again.close();
+  }
+});
+
+describe('a tampered store', () => {
+  it('its round numbers are text in the HTML report', async () => {
+    expect(data.rounds.map((r) => r.round)).toEqual([FORM]);
+    const html = await renderHtml(data, { charts: [] });
+    expect(html).not.toMatch(/<(form|input)\b/);
+    expect(html).toContain('<th>round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
+  });
+
+  it('its round numbers and turns are text in the Markdown report', () => {
+    const md = renderMarkdown(data);
+    expect(md).not.toMatch(/<(form|input)\b/);
+    expect(md).toContain('| figure | round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
+    expect(md).toContain('| en | &lt;form action=');
+  });
+});
