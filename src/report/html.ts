@@ -114,7 +114,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
 <title>breakfix report — ${e(data.run.id)}</title>
 <style>${CSS}</style>
 </head>
