@@ -55,19 +55,22 @@ export function renderVulnsTable(
         : 'no vulnerabilities: no decided attempt succeeded.';
     return [heading, none, ...(tally ? [outcomesLine(tally)] : [])].join('\n');
   }
-  const rows = vulns.map((v, i) => [
-    String(i + 1),
-    clean(v.category),
-    clean(techniquesLabel(v.techniques, '+')),
-    clean(v.language),
-    String(v.turns),
-    `${(100 * v.rate).toFixed(1)}%`,
-    v.severity.toFixed(1),
-    v.score.toFixed(3),
-    `${v.successes}/${v.attempts}`,
-    v.status,
-    String(v.firstSeenRound),
-  ]);
+  // (every cell: a store from elsewhere, a CI artifact, may hold text where breakfix writes a number)
+  const rows = vulns.map((v, i) =>
+    [
+      String(i + 1),
+      v.category,
+      techniquesLabel(v.techniques, '+'),
+      v.language,
+      String(v.turns),
+      `${(100 * v.rate).toFixed(1)}%`,
+      v.severity.toFixed(1),
+      v.score.toFixed(3),
+      `${v.successes}/${v.attempts}`,
+      v.status,
+      String(v.firstSeenRound),
+    ].map(clean),
+  );
   const head = [
     'rank',
     'category',

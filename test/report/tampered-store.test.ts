@@ -1,13 +1,15 @@
 // A store is a file that may come from elsewhere (a CI artifact, another user's): its rows may hold
 // what breakfix never writes, such as markup in a round number (SQLite keeps text in an INTEGER
-// column) or in a vulnerability's turns. The HTML and Markdown reports show it as text.
+// column) or in a vulnerability's turns. The HTML and Markdown reports show it as text, and the
+// vulns table prints it escaped.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, type ReportData, renderHtml, renderMarkdown } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
+import { runCli } from '../cli/run-cli.js';
 
 /** A phishing form: the report's CSP blocks script, not this. */
 const FORM = '<form action="http://127.0.0.1:9/x"><input name="p"></form>';
@@ -80,5 +82,42 @@ describe('a tampered store', () => {
     expect(md).not.toMatch(/<(form|input)\b/);
     expect(md).toContain('| figure | round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
     expect(md).toContain('| en | &lt;form action=');
+  });
+});
+
+describe('a tampered vulnerability row', () => {
+  it('reaches the terminal escaped in the vulns table', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bf-tampered-vulns-')), 'breakfix.db');
+    const store = openStore(path);
+    store.createRun({ id: 'run_v', kind: 'cycle', config: {}, seed: 1 });
+    store.saveVulnerabilities('run_v', 0, [
+      {
+        id: 'v1',
+        category: 'cyber',
+        techniques: [],
+        language: 'en',
+        turns: 1,
+        attempts: 2,
+        successes: 1,
+        rate: 0.5,
+        severity: 4,
+        score: 0.5,
+        exampleAttemptIds: [],
+        firstSeenRound: 0,
+        status: 'new',
+      },
+    ]);
+    store.close();
+    const db = new Database(path);
+    const esc = (what: string) => `\u001b]0;${what}\u0007\u001b[2J`;
+    db.prepare(
+      `UPDATE vulnerabilities SET data = json_set(data, '$.status', ?, '$.turns', ?, '$.successes', ?, '$.firstSeenRound', ?)`,
+    ).run(esc('status'), esc('turns'), esc('successes'), esc('first'));
+    db.close();
+    const r = await runCli(['vulns', '--store', path], { cwd: dirname(path) });
+    expect(r.stdout).toContain('\\x1b]0;status\\x07\\x1b[2J');
+    expect(r.stdout).toContain('\\x1b]0;first\\x07');
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+    expect(r.stdout + r.stderr).not.toContain('\u0007');
   });
 });
