@@ -1,9 +1,8 @@
 // `breakfix report`: one run as HTML (self-contained, charts as inline SVG), Markdown (for a pull
 // request), JSON (every figure) or JUnit XML (one test case per criterion), and a CI gate.
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
-import { InputError } from '../core/index.js';
 import { DERIVED_METRICS } from '../cycle/criteria.js';
 import { FIGURE_KEYS } from '../report/data.js';
 import {
@@ -20,8 +19,6 @@ import {
   ruleText,
   runCriteriaRules,
 } from '../report/index.js';
-import type { Store } from '../store/index.js';
-import { isValidRunId } from '../store/store.js';
 import {
   type CommonOptions,
   ExitCode,
@@ -53,22 +50,6 @@ function parseFormat(value: string | undefined, out: string | undefined): Report
   if (!(REPORT_FORMATS as readonly string[]).includes(value))
     throw usageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}")`);
   return value as ReportFormat;
-}
-
-/** The default HTML report file of a run, `<store dir>/reports/<run>.html`. A run id from an old store
- * that would name a file elsewhere (`../x`) is refused rather than followed. */
-function reportPathOf(store: Store, runId: string): string {
-  const file = defaultReportPath(store, runId);
-  const folder = resolve(dirname(resolve(store.path)), 'reports');
-  if (!isValidRunId(runId) || dirname(resolve(file)) !== folder)
-    throw new InputError(
-      `run id "${terminalText(runId)}" cannot name a report file in ${folder}`,
-      store.path,
-      undefined,
-      'run-id',
-      'pass --out <file> to choose where the report goes',
-    );
-  return file;
 }
 
 export function register(program: Command): void {
@@ -150,7 +131,7 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
           // The run's own report is judged on its own criteria; one gated on --fail-on rules goes
           // beside it rather than over it.
           if (out === undefined && format === 'html')
-            out = reportPathOf(store, run.id).replace(/\.html$/, explicit ? '.gate.html' : '.html');
+            out = defaultReportPath(store, run.id).replace(/\.html$/, explicit ? '.gate.html' : '.html');
           if (out && out !== '-')
             writeOutputFile(
               out,

@@ -1,12 +1,13 @@
 // A store written before run ids were checked (createRun now refuses anything but letters, digits,
 // `_`, `.` and `-`) may hold any id: one with an escape sequence, a newline and markup. The Markdown
-// report and the report and vulns commands' terminal output must show it inert.
-import { mkdtempSync } from 'node:fs';
+// report and the report and vulns commands' terminal output must show it inert, and one that climbs
+// out of reports/ (`../x`) names no report file there, from `report` or from the cycle's end.
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectReportData, renderMarkdown } from '../../src/report/index.js';
+import { collectReportData, renderMarkdown, writeCycleReport } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -56,5 +57,38 @@ describe('a run id from an older store', () => {
     expect(toFile.stdout).toMatch(/FAIL {2}run finished {2}run old\\x1b\[2J\\n## forged/);
     expect(toStdout.stderr).toContain('criterion failed: run finished: run old\\x1b[2J\\n## forged');
     expect(vulns.stdout).toContain('vulnerabilities · run old\\x1b[2J\\n## forged heading');
+  });
+});
+
+describe('a run id from an older store that climbs out of reports/', () => {
+  it('is refused by the report the cycle writes at its end, naming the run id and --report', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'bf-old-run-id-climb-'));
+    const path = join(dir2, 'store', 'breakfix.db');
+    const store = openStore(path);
+    store.createRun({ id: 'run_ok', kind: 'cycle', config: {}, seed: 1 });
+    store.close();
+    const db = new Database(path);
+    db.prepare('UPDATE runs SET id = ? WHERE id = ?').run('../../escaped', 'run_ok');
+    db.close();
+    const again = openStore(path);
+    try {
+      await expect(writeCycleReport(again, '../../escaped')).rejects.toMatchObject({
+        field: 'run-id',
+        hint: expect.stringContaining('--report'),
+        message: expect.stringContaining('cannot name a report file'),
+      });
+    } finally {
+      again.close();
+    }
+    expect(existsSync(join(dir2, 'escaped.html'))).toBe(false);
+    // (an explicit --report file is written as asked)
+    const chosen = join(dir2, 'chosen.html');
+    const third = openStore(path);
+    try {
+      expect(await writeCycleReport(third, '../../escaped', chosen)).toBe(chosen);
+    } finally {
+      third.close();
+    }
+    expect(existsSync(chosen)).toBe(true);
   });
 });
