@@ -8,6 +8,7 @@ import {
   BUILTIN_SUITES,
   checkCustomSuites,
   emptyRatesAsNull,
+  formatPercent,
   formatRate,
   runBench,
 } from '../bench/index.js';
@@ -64,7 +65,7 @@ export function renderBenchTable(report: BenchReport): string {
         : k === 'ungroundedness'
           ? 'ungroundedness (0–4 mean ÷ 4)'
           : k;
-  const sum = Object.entries(rates).map(([k, v]) => `${label(k)} ${(100 * (v as number)).toFixed(1)}%`);
+  const sum = Object.entries(rates).map(([k, v]) => `${label(k)} ${formatPercent(v as number)}`);
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
   lines.push(
     '',

@@ -1,6 +1,7 @@
 // `breakfix vulns`: the ranked vulnerabilities of a round (identified from its attempts when none
 // are stored yet), with their status against earlier rounds.
 import type { Command } from 'commander';
+import { formatPercent } from '../bench/index.js';
 import { techniquesLabel, type Vulnerability } from '../core/index.js';
 import {
   type IdentifyTally,
@@ -63,7 +64,7 @@ export function renderVulnsTable(
       techniquesLabel(v.techniques, '+'),
       v.language,
       String(v.turns),
-      `${(100 * v.rate).toFixed(1)}%`,
+      formatPercent(v.rate),
       v.severity.toFixed(1),
       v.score.toFixed(3),
       `${v.successes}/${v.attempts}`,

@@ -2,7 +2,7 @@
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES } from '../bench/figures.js';
-import { formatRate, type RateOrMean } from '../bench/metrics.js';
+import { formatPercent, formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
 import type { PairedChange } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
@@ -19,13 +19,10 @@ export interface HtmlOptions {
 
 export function formatFigure(key: string, v: number | undefined | null): string {
   if (v === undefined || v === null) return '—';
-  if (
-    RATE_KEYS.has(key as keyof RoundFigures) ||
-    key.endsWith('asr') ||
-    key === 'dr3' ||
-    RATE_CHANGES.has(key)
-  )
-    return `${(v * 100).toFixed(1)}%`;
+  // (a change is percentage points, printed as it is; a rate never rounds onto 0% or 100%)
+  if (RATE_CHANGES.has(key)) return `${(v * 100).toFixed(1)}%`;
+  if (RATE_KEYS.has(key as keyof RoundFigures) || key.endsWith('asr') || key === 'dr3')
+    return formatPercent(v);
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
 }
 

@@ -284,4 +284,17 @@ describe('renderBenchTable', () => {
     expect(text).toMatch(/summary: ungroundedness \(0–4 mean ÷ 4\) 50\.0% · error \(0 of 4 samples\) 0\.0%/);
     expect(text).toMatch(/ungroundedness {3}2\.00 \[1\.50–2\.50\] n=4/);
   });
+
+  it('never rounds a summary rate that is neither none nor all onto 0.0% or 100.0%', () => {
+    // 1 successful attack in 3,000 decided is 0.033%; 2,999 of 3,000 is 99.967%.
+    const text = renderBenchTable({
+      target: 'm',
+      split: 'attack',
+      suites: [],
+      summary: { asr: 1 / 3000, iprr: 2999 / 3000, dr3: 0, samples: 3000, sample_errors: 0, error_rate: 0 },
+    });
+    expect(text).toMatch(
+      /summary: asr <0\.1% · iprr >99\.9% · dr3 0\.0% · error \(0 of 3000 samples\) 0\.0%/,
+    );
+  });
 });

@@ -159,6 +159,12 @@ describe('HTML report', () => {
         expect(cells[i], `${k} round ${i}`).toBe(formatFigure(k, v));
       }
     expect(formatFigure('asr', 0.6)).toBe('60.0%');
+    // A rate that is neither none nor all never reads as either (1 in 3,000: 0.033%); a change of a
+    // rate is percentage points, printed as it is.
+    expect(formatFigure('asr', 1 / 3000)).toBe('<0.1%');
+    expect(formatFigure('helpfulness', 2999 / 3000)).toBe('>99.9%');
+    expect(formatFigure('dr3', 0)).toBe('0.0%');
+    expect(formatFigure('vprr_rise', 0.0004)).toBe('0.0%');
   });
 
   it('shows what each headline rate is over, with errors and undetermined beside it', () => {

@@ -68,6 +68,13 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     const row = (k: string) => page.locator(`#rounds-table tr[data-key="${k}"] td`).allTextContents();
     expect(await row('error_rate')).toEqual(['error_rate', '0.4%', '0.0%', '0.0%']);
     expect(await row('undetermined_rate')).toEqual(['undetermined_rate', '12.5%', '10.0%', '0.0%']);
+    // A rate that is neither none nor all never reads as either (1 in 3,000; 2,999 in 3,000), as in
+    // the report and the bench table (bench/metrics.ts formatPercent).
+    const fmt = await page.evaluate(() => {
+      const f = (window as unknown as { fmt: (k: string, v: number) => string }).fmt;
+      return [f('asr', 1 / 3000), f('helpfulness', 2999 / 3000), f('dr3', 0), f('vprr', 1)];
+    });
+    expect(fmt).toEqual(['<0.1%', '>99.9%', '0.0%', '100.0%']);
     // Each suite's figures as bench stores them, with the samples in error or undetermined beside.
     const bench = await page.locator('#bench-table tbody tr td:nth-child(4)').allTextContents();
     expect(bench.join('\n')).toContain('dr3 40.0% [0.0–100.0] n=20 err 1 und 2');
