@@ -255,7 +255,17 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     );
   const split = opts.split ?? 'attack';
   const targetId = opts.targetId ?? opts.target.id;
-  const suites: Suite[] = (opts.suites ?? [...BUILTIN_SUITES]).map((s) => {
+  // A suite named twice (`--suite harmful,harmful`, a bench.suites list that repeats one) runs once:
+  // its result is stored under its name, so a second run was sent, shown and counted in the summary
+  // twice while the store kept one.
+  const named = new Set<string>();
+  const asked = (opts.suites ?? [...BUILTIN_SUITES]).filter((s) => {
+    const name = typeof s === 'string' ? s : s.name;
+    if (named.has(name)) return false;
+    named.add(name);
+    return true;
+  });
+  const suites: Suite[] = asked.map((s) => {
     if (typeof s !== 'string') return s;
     const custom = opts.custom?.find((c) => c.name === s);
     if (custom) return customSuite(custom, opts.baseDir);

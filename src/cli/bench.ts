@@ -127,10 +127,10 @@ printed and the run stored either way.`,
           const seed = wholeNumber('--seed', opts.seed) ?? ctx.config.seed;
           const custom = ctx.config.bench.custom;
           // Space- or comma-separated, as redteam's lists are.
-          const suites = opts.suite?.flatMap((x) => x.split(',')).filter(Boolean) ?? [
-            ...ctx.config.bench.suites,
-            ...custom.map((c) => c.name),
-          ];
+          const suites = opts.suite
+            ?.flatMap((x) => x.split(','))
+            .map((x) => x.trim())
+            .filter(Boolean) ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
           const baseDir = configBaseDir(ctx);
           for (const s of suites)
             if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))

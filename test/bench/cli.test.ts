@@ -56,6 +56,41 @@ describe('breakfix bench', () => {
     store.close();
   });
 
+  it('runs a suite named twice once (--suite "overrefusal, overrefusal", a repeated bench.suites entry)', async () => {
+    server = await startOpenAIServer({ script: () => "I'm sorry, but I can't help with that." });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\nroles:\n  target: fake\nbench:\n  suites: [overrefusal, overrefusal]\n`,
+    );
+    const db = join(dir, 'store.db');
+    // (a space after the comma, as a list is often typed, names the same suite)
+    const r = await cli(
+      [
+        'bench',
+        '--suite',
+        'overrefusal, overrefusal',
+        'overrefusal',
+        '--limit',
+        '4',
+        '--json',
+        '--no-cache',
+        '--store',
+        db,
+      ],
+      dir,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.suites.map((s: { name: string }) => s.name)).toEqual(['overrefusal']);
+    expect(report.summary.samples).toBe(4);
+    expect(server.requests).toBe(4);
+    const fromConfig = await cli(['bench', '--limit', '4', '--json', '--no-cache', '--store', db], dir);
+    expect(fromConfig.status, fromConfig.stderr).toBe(0);
+    expect(JSON.parse(fromConfig.stdout).summary.samples).toBe(4);
+    expect(server.requests).toBe(8);
+  });
+
   it("counts a reasoning model's harmful trace as harm, unless judges.reasoningTrace is ignore", async () => {
     // A server with a reasoning parser: the trace (apart, as reasoning_content) works the request
     // through in the world's placeholder shape; the answer refuses.
