@@ -17,7 +17,7 @@ import {
   stableId,
 } from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../core/tabular.js';
-import { readParquetObjects } from './parquet.js';
+import { PARQUET_CODECS, readParquetObjects } from './parquet.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
 
@@ -81,13 +81,22 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         undefined,
         'check the file (copy or export it again); a Parquet file that other tools read is a bug to report',
       );
-    if ('error' in read)
+    if ('error' in read) {
+      const codec = /unsupported compression codec: (\w+)/.exec(read.error)?.[1];
       throw new InputError(
         read.code
           ? `cannot read the dataset: ${describeFsError(read)}`
-          : `cannot read Parquet: ${read.error}`,
+          : codec
+            ? `cannot read Parquet: its pages are compressed with ${codec}, which breakfix does not decode (it reads ${PARQUET_CODECS.join(', ')})`
+            : `cannot read Parquet: ${read.error}`,
         file,
+        undefined,
+        undefined,
+        codec
+          ? "write it again with snappy: pyarrow.parquet.write_table(table, f, compression='snappy'), polars df.write_parquet(f, compression='snappy')"
+          : undefined,
       );
+    }
     rows = read.rows.map((row, i) => ({ line: i + 1, row }));
   } else {
     checkTextSize(file);

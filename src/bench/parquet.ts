@@ -7,14 +7,33 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import zlib from 'node:zlib';
 
 /** Where a string was not valid UTF-8 (kept so the row that uses it is an error naming row and
  * column; hyparquet's own decoding would put U+FFFD in its place, silently). */
 const NOT_UTF8 = '__breakfixNotUtf8';
 
+/** The compression codecs the reader decodes: hyparquet's own (SNAPPY), and those node:zlib has
+ * (GZIP and BROTLI; ZSTD from Node 22.15, polars' default). LZ4 and LZO need a library we do not ship. */
+export const PARQUET_CODECS = [
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'BROTLI',
+  ...(typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync === 'function' ? ['ZSTD'] : []),
+];
+
 /** The worker: plain JavaScript (it runs the same from src/ under tsx or vitest and from dist/). */
 const workerSource = (hyparquet: string) => `
 import { parentPort, workerData } from 'node:worker_threads';
+import zlib from 'node:zlib';
+const bytes = (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+// (unzip reads a gzip or a zlib stream, as Parquet writers differ)
+const compressors = {
+  GZIP: (input) => bytes(zlib.unzipSync(input)),
+  BROTLI: (input) => bytes(zlib.brotliDecompressSync(input)),
+  ...(typeof zlib.zstdDecompressSync === 'function' && { ZSTD: (input) => bytes(zlib.zstdDecompressSync(input)) }),
+};
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const stringFromBytes = (bytes) => {
   if (!bytes) return bytes;
@@ -23,7 +42,7 @@ const stringFromBytes = (bytes) => {
 try {
   const { asyncBufferFromFile, parquetReadObjects } = await import(${JSON.stringify(hyparquet)});
   const file = await asyncBufferFromFile(workerData.file);
-  parentPort.postMessage({ rows: await parquetReadObjects({ file, parsers: { stringFromBytes } }) });
+  parentPort.postMessage({ rows: await parquetReadObjects({ file, compressors, parsers: { stringFromBytes } }) });
 } catch (err) {
   parentPort.postMessage({ error: String(err?.message ?? err), code: err?.code });
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { checkCustomSuites, loadCustomRows, loadDataset } from '../../src/bench/index.js';
@@ -383,6 +384,40 @@ describe('loadDataset: Parquet', () => {
       ),
     );
     expect((await loadDataset(ok)).map((r) => r.text)).toEqual(['ok', 'café']);
+  });
+
+  it('reads Parquet compressed with GZIP or BROTLI; a codec it cannot decode is named, with the way out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pq-'));
+    const write = (name: string, codec: string) => {
+      const f = join(dir, name);
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: 'prompt', data: ['How do I bake bread?', 'How do I kill a process?'], type: 'STRING' },
+          { name: 'label', data: ['safe', 'safe'], type: 'STRING' },
+        ],
+        codec: codec as 'GZIP',
+        compressors: {
+          GZIP: (b) => new Uint8Array(gzipSync(b)),
+          BROTLI: (b) => new Uint8Array(brotliCompressSync(b)),
+          // (no LZ4 encoder at hand: pages stored as they are, under LZ4's name, which is all the
+          // reader looks at before it refuses)
+          LZ4: (b) => b,
+        },
+      });
+      writeFileSync(f, Buffer.from(buf));
+      return f;
+    };
+    for (const codec of ['GZIP', 'BROTLI'])
+      expect((await loadDataset(write(`${codec}.parquet`, codec))).map((r) => r.text)).toEqual([
+        'How do I bake bread?',
+        'How do I kill a process?',
+      ]);
+    const err = await loadDataset(write('lz4.parquet', 'LZ4')).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(
+      /cannot read Parquet: its pages are compressed with LZ4, which breakfix does not decode \(it reads UNCOMPRESSED, SNAPPY, GZIP, BROTLI.*\).*lz4\.parquet/,
+    );
+    expect(err.hint).toMatch(/compression='snappy'/);
   });
 
   it('a missing Parquet file says so in words', async () => {
