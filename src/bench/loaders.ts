@@ -94,7 +94,7 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         undefined,
         codec
           ? "write it again with snappy: pyarrow.parquet.write_table(table, f, compression='snappy'), polars df.write_parquet(f, compression='snappy')"
-          : undefined,
+          : read.hint,
       );
     }
     rows = read.rows.map((row, i) => ({ line: i + 1, row }));

@@ -3,7 +3,7 @@
 // never counts down, and reads no byte that would run past the end), so a decode on the main thread
 // could hang `bench` and `config check` for good. A worker that overruns is stopped and the file is
 // an InputError naming it.
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -62,8 +62,57 @@ export function parquetDeadlineMs(file: string): number {
 
 export type ParquetResult =
   | { rows: Record<string, unknown>[] }
-  | { error: string; code?: string }
+  | { error: string; code?: string; hint?: string }
   | { timedOut: true };
+
+const MAGIC = 'PAR1';
+
+/** What is wrong with a file that cannot be Parquet by its first and last bytes (Parquet begins and
+ * ends with PAR1), or undefined. hyparquet's own words for these were "Offset is outside the bounds
+ * of the DataView" (an empty file) and "footer != PAR1" (a download cut short). A file that cannot
+ * be opened is left to the worker, which names the problem. */
+function notParquet(file: string): { error: string; hint?: string } | undefined {
+  let size: number;
+  try {
+    const st = statSync(file);
+    // (a pipe has no size to read the footer from, and opening one with no writer would block)
+    if (!st.isFile() && !st.isDirectory())
+      return {
+        error: 'not a regular file: a Parquet file is read from its end, so it must be a file on disk',
+      };
+    size = st.size;
+  } catch {
+    return undefined;
+  }
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (size === 0) return { error: 'the file is empty (0 bytes)' };
+    const head = Buffer.alloc(Math.min(4, size));
+    const tail = Buffer.alloc(Math.min(4, size));
+    readSync(fd, head, 0, head.length, 0);
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    if (head.toString('latin1') !== MAGIC)
+      return {
+        error: `not a Parquet file: it does not begin with "${MAGIC}"`,
+        hint: "if it holds JSONL or CSV, give it that extension or set the suite's format",
+      };
+    if (size < 12 || tail.toString('latin1') !== MAGIC)
+      return {
+        error: `the file is cut short: it begins as Parquet but does not end with Parquet's footer ("${MAGIC}"), ${size} bytes`,
+        hint: 'a download or copy that stopped early: copy or export it again',
+      };
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The rows of a Parquet file, each string that is not valid UTF-8 replaced by `notUtf8()`. */
 export function readParquetObjects(
@@ -71,6 +120,8 @@ export function readParquetObjects(
   notUtf8: () => unknown,
   deadlineMs = parquetDeadlineMs(file),
 ): Promise<ParquetResult> {
+  const bad = notParquet(file);
+  if (bad) return Promise.resolve(bad);
   const hyparquet = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource(hyparquet))}`), {
     workerData: { file },

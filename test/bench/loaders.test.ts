@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -462,5 +463,33 @@ describe('loadDataset: Parquet', () => {
     const f = join(dir, 'bad.parquet');
     writeFileSync(f, 'not parquet at all');
     await expect(loadDataset(f)).rejects.toThrow(/cannot read Parquet.*bad\.parquet/);
+  });
+
+  it('an empty Parquet file, or one cut short, says which in words (not "Offset is outside the bounds of the DataView")', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pq-'));
+    const whole = new Uint8Array(
+      parquetWriteBuffer({ columnData: [{ name: 'prompt', data: ['a', 'b', 'c'], type: 'STRING' }] }),
+    );
+    const failure = async (name: string, bytes: Uint8Array | string) => {
+      writeFileSync(join(dir, name), bytes);
+      return (await loadDataset(join(dir, name)).catch((e) => e)) as InputError;
+    };
+    const empty = await failure('empty.parquet', '');
+    expect(empty.message).toMatch(/cannot read Parquet: the file is empty \(0 bytes\) \(.*empty\.parquet\)/);
+    for (const cut of [whole.length - 10, Math.floor(whole.length / 2), 6]) {
+      const short = await failure(`cut-${cut}.parquet`, whole.slice(0, cut));
+      expect(short).toBeInstanceOf(InputError);
+      expect(short.message).toMatch(
+        new RegExp(`cannot read Parquet: the file is cut short: .*${cut} bytes \\(.*cut-${cut}\\.parquet\\)`),
+      );
+      expect(short.hint).toMatch(/copy or export it again/);
+    }
+    // A pipe (a FIFO with no writer: opening it would block) is said to be no file, not empty.
+    execFileSync('mkfifo', [join(dir, 'pipe.parquet')]);
+    const pipe = (await loadDataset(join(dir, 'pipe.parquet')).catch((e) => e)) as InputError;
+    expect(pipe.message).toMatch(/cannot read Parquet: not a regular file: .*must be a file on disk/);
+    const jsonl = await failure('rows.parquet', '{"prompt": "a"}\n');
+    expect(jsonl.message).toMatch(/cannot read Parquet: not a Parquet file: it does not begin with "PAR1"/);
+    expect(jsonl.hint).toMatch(/set the suite's format/);
   });
 });
