@@ -138,9 +138,14 @@ printed and the run stored either way.`,
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
+          // (in the JSON too: --json silences notes, and a script must see rows left out)
+          const warnings: string[] = [];
           await checkCustomSuites(custom, baseDir, split, {
             only: suites,
-            warn: (w) => ctx.note(`warning: ${w}`),
+            warn: (w) => {
+              warnings.push(w);
+              ctx.note(`warning: ${w}`);
+            },
           });
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
@@ -179,7 +184,10 @@ printed and the run stored either way.`,
           const failure = benchFailure(report, ctx.config);
           ctx.out(
             JSON.parse(
-              JSON.stringify(failure ? { ...report, failure: failure.message } : report, emptyRatesAsNull),
+              JSON.stringify(
+                { ...report, ...(failure && { failure: failure.message }), warnings },
+                emptyRatesAsNull,
+              ),
             ),
             () => renderBenchTable(report),
           );
