@@ -132,7 +132,10 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         `fields.${pathKey(k)}`,
       );
   }
-  const items = rows.map(({ line, row }) => toItem(row, line, file, fields, opts.defaultKind ?? 'harmful'));
+  const read = columnsFor(fields, columns);
+  const items = rows.map(({ line, row }) =>
+    toItem(row, line, file, fields, read, opts.defaultKind ?? 'harmful'),
+  );
   // Results are stored, resumed and paired with round 0's item by item, by id: two rows under one
   // id would be one item there.
   const firstLine = new Map<string, number>();
@@ -148,6 +151,25 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     firstLine.set(item.id, item.line);
   }
   return items;
+}
+
+/** The columns each breakfix field is read from, in order: its mapped column, else its usual names
+ * in any case (a spreadsheet's "Prompt" and "Label", JailbreakBench's "Goal"), a column of the exact
+ * name first. Matched by exact name only, a "Label" column was never read: in a harmful suite every
+ * row, the "safe" ones too, was asked and counted as harmful. */
+function columnsFor(fields: FieldMap, columns: Set<string>): Record<keyof FieldMap, string[]> {
+  const byLower = new Map<string, string[]>();
+  for (const c of columns) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+  const named = (n: string) => {
+    const same = byLower.get(n.toLowerCase()) ?? [];
+    return same.includes(n) ? [n, ...same.filter((c) => c !== n)] : same;
+  };
+  return Object.fromEntries(
+    Object.entries(DEFAULT_COLUMNS).map(([f, names]) => {
+      const mapped = fields[f as keyof FieldMap];
+      return [f, mapped ? [mapped] : names.flatMap(named)];
+    }),
+  ) as Record<keyof FieldMap, string[]>;
 }
 
 /** A JSONL or CSV dataset is read as one string, and V8 caps a string at about 512 MiB: past that,
@@ -183,11 +205,11 @@ function toItem(
   line: number,
   file: string,
   fields: FieldMap,
+  read: Record<keyof FieldMap, string[]>,
   defaultKind: SeedKind | 'required',
 ): DatasetItem {
   const get = (f: keyof FieldMap): string | undefined => {
-    const cols = fields[f] ? [fields[f] as string] : DEFAULT_COLUMNS[f];
-    for (const c of cols) {
+    for (const c of read[f]) {
       const v = row[c];
       if (v === undefined || v === null) continue;
       if (v instanceof NotUtf8) throw new InputError(`column "${c}" is not valid UTF-8 text`, file, line, f);
