@@ -116,6 +116,18 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   const fields = (opts.fields ?? {}) as FieldMap;
   // (JSONL rows need not all hold every key: a mapped column is missing only if no row has it.)
   const columns = new Set(rows.flatMap((r) => Object.keys(r.row)));
+  // A CSV separated by ';' (a European spreadsheet's export) or tabs is one column to a comma
+  // parser: its rows would each be "missing prompt text", which says nothing of why.
+  const [only] = columns;
+  const separator = format === 'csv' && columns.size === 1 ? /[;\t]/.exec(only)?.[0] : undefined;
+  if (separator)
+    throw new InputError(
+      `the header is one column, "${clip(only)}": the file is separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and a .csv dataset is read as comma-separated`,
+      file,
+      1,
+      undefined,
+      'export it again as comma-separated CSV (UTF-8)',
+    );
   for (const [k, col] of Object.entries(fields)) {
     if (!(k in DEFAULT_COLUMNS))
       throw new InputError(
