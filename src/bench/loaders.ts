@@ -263,7 +263,8 @@ function toItem(
       line,
       'label',
     );
-  const split = get('split') as Split | undefined;
+  // (read as label and kind are: "Attack", " heldback" from a hand-typed "a, b, c" row)
+  const split = get('split')?.trim().toLowerCase() as Split | undefined;
   if (split && !['train', 'attack', 'heldback'].includes(split))
     throw new InputError(
       `split must be train, attack or heldback, got "${clip(split)}"`,
@@ -271,12 +272,13 @@ function toItem(
       line,
       'split',
     );
-  const type = get('type');
+  // (slice keys: " homonyms" beside "homonyms" would be a slice of its own)
+  const type = get('type')?.trim();
   return {
     id: get('id') ?? stableId('ds', file, line, text),
     kind: kind ?? (defaultKind === 'required' ? 'harmful' : defaultKind),
     text,
-    category: get('category'),
+    category: get('category')?.trim(),
     language: languageTag(get('language') ?? 'en'),
     source: `file:${file}`,
     split,
