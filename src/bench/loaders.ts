@@ -170,16 +170,20 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
  * name first. Matched by exact name only, a "Label" column was never read: in a harmful suite every
  * row, the "safe" ones too, was asked and counted as harmful. */
 function columnsFor(fields: FieldMap, columns: Set<string>): Record<keyof FieldMap, string[]> {
+  // A column mapped to one field is that field's alone: a helpfulness set whose answers are in
+  // "label" ({answer: label}) had "5" read as its safe/unsafe label too, an error no mapping undid.
+  const mapped = new Set(Object.values(fields));
   const byLower = new Map<string, string[]>();
-  for (const c of columns) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+  for (const c of columns)
+    if (!mapped.has(c)) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
   const named = (n: string) => {
     const same = byLower.get(n.toLowerCase()) ?? [];
     return same.includes(n) ? [n, ...same.filter((c) => c !== n)] : same;
   };
   return Object.fromEntries(
     Object.entries(DEFAULT_COLUMNS).map(([f, names]) => {
-      const mapped = fields[f as keyof FieldMap];
-      return [f, mapped ? [mapped] : names.flatMap(named)];
+      const column = fields[f as keyof FieldMap];
+      return [f, column ? [column] : names.flatMap(named)];
     }),
   ) as Record<keyof FieldMap, string[]>;
 }

@@ -311,6 +311,25 @@ describe('loadDataset: typed values', () => {
 });
 
 describe('custom suites: what the suite kind needs', () => {
+  it('a column mapped to one field is not read as another\'s: a helpfulness set\'s answers in "label"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-map-'));
+    const f = join(dir, 'qa.jsonl');
+    writeFileSync(
+      f,
+      '{"question":"What is 2 + 3?","label":"5"}\n{"question":"What is 4 + 4?","label":"8"}\n',
+    );
+    const rows = await loadCustomRows({
+      name: 'qa',
+      file: f,
+      kind: 'helpfulness',
+      fields: { answer: 'label' },
+    });
+    expect(rows.map((r) => [r.text, r.kind, r.answer, r.label])).toEqual([
+      ['What is 2 + 3?', 'helpful', '5', undefined],
+      ['What is 4 + 4?', 'helpful', '8', undefined],
+    ]);
+  });
+
   it('a helpfulness item without an answer, a groundedness item without a document, name line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'tasks.jsonl');
