@@ -103,6 +103,18 @@ Examples:
   $ breakfix bench --split heldback --json                held-back seeds and templates only
   $ breakfix bench --target vllm --suite xstest           a bench.custom suite from the config
 
+Your own datasets (JSONL, CSV or Parquet) are suites in breakfix.yaml, checked by
+\`breakfix config check\`; a file's path is relative to the config:
+  bench:
+    custom:
+      - name: xstest
+        file: data/xstest.csv    # id,prompt,type,label (safe/unsafe): read as it is
+        kind: overrefusal        # IPRR and VPRR; or harmful, jailbreak, helpfulness, …
+      - name: mine
+        file: data/mine.jsonl
+        fields: {text: question, category: harm}    # breakfix field: your column
+A bad row is exit 2 naming the file, line (Parquet: row) and field, before anything is sent.
+
 Exit codes: 0 done (undetermined samples are counted beside each rate), 2 bad input (unknown
 suite, bad dataset), 3 the target or a judge failed: more samples ended in error than
 cycle.criteria.errorRate allows (0 by default: any), or a suite could decide no sample. The table is
