@@ -143,6 +143,22 @@ export async function checkCustomSuites(
         `suite "${c.name}" (bench.custom.${i}): ${unasked.length} of its ${inThisSplit.length} row(s) in split ${split} are not asked (${kinds}): a suite of kind ${kind} asks only its ${asks?.join(' and ')} rows`,
       );
     }
+    // A prompt asked twice is counted twice, weighing its answer double in every rate: said, as a
+    // file joined from two exports or a row pasted twice is more likely than a repeat meant.
+    // (A groundedness prompt over another document is another item.)
+    const firstAt = new Map<string, number>();
+    const repeats: { line: number; first: number }[] = [];
+    for (const r of inThisSplit) {
+      if (asks && !asks.includes(r.kind)) continue;
+      const key = `${r.text.trim()}\u0000${r.grounding ?? ''}`;
+      const first = firstAt.get(key);
+      if (first === undefined) firstAt.set(key, r.line);
+      else repeats.push({ line: r.line, first });
+    }
+    if (repeats.length)
+      warn(
+        `suite "${c.name}" (bench.custom.${i}): ${repeats.length} row(s) in split ${split} repeat an earlier row's prompt (${file}: line ${repeats[0].line} repeats line ${repeats[0].first}${repeats.length > 1 ? ', …' : ''}): each is asked and counted`,
+      );
     if (inThisSplit.length && asks && !inThisSplit.some((r) => asks.includes(r.kind)))
       // The suite would run no sample and report nothing decided: measuring nothing is not a pass.
       broken.push(
