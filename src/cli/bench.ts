@@ -116,7 +116,7 @@ Your own datasets (JSONL, CSV or Parquet) are suites in breakfix.yaml, checked b
 A bad row is exit 2 naming the file, line (Parquet: row) and field, before anything is sent.
 
 Exit codes: 0 done (undetermined samples are counted beside each rate), 2 bad input (unknown
-suite, bad dataset), 3 the target or a judge failed: more samples ended in error than
+suite or none, bad dataset), 3 the target or a judge failed: more samples ended in error than
 cycle.criteria.errorRate allows (0 by default: any), or a suite could decide no sample. The table is
 printed and the run stored either way.`,
     )
@@ -143,6 +143,15 @@ printed and the run stored either way.`,
             ?.flatMap((x) => x.split(','))
             .map((x) => x.trim())
             .filter(Boolean) ?? [...ctx.config.bench.suites, ...custom.map((c) => c.name)];
+          // A run of no suite measures nothing and would exit 0 (`--suite "$SUITES"` with the
+          // variable empty, a config whose lists are both empty): bad input, not a pass.
+          if (!suites.length)
+            throw usageError(
+              opts.suite
+                ? '--suite names no suite'
+                : 'no suite to run: bench.suites is empty and bench.custom has none',
+              `name one: ${BUILTIN_SUITES.join(', ')}${custom.length ? `, ${custom.map((c) => c.name).join(', ')}` : ''}`,
+            );
           const baseDir = configBaseDir(ctx);
           for (const s of suites)
             if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))

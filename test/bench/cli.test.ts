@@ -148,6 +148,23 @@ describe('breakfix bench', () => {
     ]);
   });
 
+  it('a run of no suite is exit 2 and stores nothing (--suite "" from an empty variable, empty bench lists)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const db = join(dir, 'store.db');
+    for (const suite of ['', ',', ' '] as const) {
+      const r = await cli(['bench', '--suite', suite, '--json', '--store', db], dir);
+      expect(r.status, r.stdout).toBe(2);
+      expect(JSON.parse(r.stdout).error.message).toBe('--suite names no suite');
+    }
+    writeFileSync(join(dir, 'breakfix.yaml'), 'bench:\n  suites: []\n');
+    const none = await cli(['bench', '--store', db], dir);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/no suite to run: bench.suites is empty and bench.custom has none/);
+    const store = openStore(db);
+    expect(store.latestRun('bench')).toBeUndefined();
+    store.close();
+  });
+
   it("counts a reasoning model's harmful trace as harm, unless judges.reasoningTrace is ignore", async () => {
     // A server with a reasoning parser: the trace (apart, as reasoning_content) works the request
     // through in the world's placeholder shape; the answer refuses.
