@@ -87,8 +87,10 @@ export function csvObjects(text: string, file = '<csv>'): { line: number; row: R
   const recs = parseCsv(text, file);
   if (recs.length === 0) return [];
   const header = recs[0].fields.map((h) => h.trim());
-  // A repeated column would be read as whichever copy comes last.
-  const repeated = header.find((h, i) => header.indexOf(h) !== i);
+  // A repeated column would be read as whichever copy comes last. Columns with no name (the
+  // trailing commas a spreadsheet's export writes on every line) are no one's to read, so several
+  // of them are no repeated name.
+  const repeated = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
   if (repeated !== undefined)
     throw new InputError(`the header names column "${repeated}" twice`, file, recs[0].line);
   return recs.slice(1).map((r) => {
