@@ -574,11 +574,10 @@ describe('loadDataset: Parquet', () => {
     new DataView(bytes.buffer).setUint32(13, 2 ** 30, true);
     const f = join(dir, 'loops.parquet');
     writeFileSync(f, bytes);
-    const started = Date.now();
+    // The deadline's own error says it fired; a loader that hung would meet the test's timeout.
     await expect(loadDataset(f, { parquetDeadlineMs: 1500 })).rejects.toThrow(
       /cannot read Parquet: decoding did not finish in time .*loops\.parquet/,
     );
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a file that is not Parquet is a clear InputError', async () => {
