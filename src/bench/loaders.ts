@@ -145,9 +145,17 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
       );
   }
   const read = columnsFor(fields, columns);
-  const items = rows.map(({ line, row }) =>
-    toItem(row, line, file, fields, read, opts.defaultKind ?? 'harmful'),
-  );
+  // A row without an id gets one from its text, and from how many rows before it hold the same
+  // text: not from the file's path or the row's line, which change when the project moves or a row
+  // is added above, and a resumed cycle would pair none of its items with round 0's.
+  const seen = new Map<string, number>();
+  const items = rows.map(({ line, row }) => {
+    const item = toItem(row, line, file, fields, read, opts.defaultKind ?? 'harmful');
+    if (item.id !== undefined) return item as DatasetItem;
+    const before = seen.get(item.text) ?? 0;
+    seen.set(item.text, before + 1);
+    return { ...item, id: before ? stableId('ds', item.text, before) : stableId('ds', item.text) };
+  });
   // Results are stored, resumed and paired with round 0's item by item, by id: two rows under one
   // id would be one item there.
   const firstLine = new Map<string, number>();
@@ -223,7 +231,7 @@ function toItem(
   fields: FieldMap,
   read: Record<keyof FieldMap, string[]>,
   defaultKind: SeedKind | 'required',
-): DatasetItem {
+): Omit<DatasetItem, 'id'> & { id: string | undefined } {
   const get = (f: keyof FieldMap): string | undefined => {
     for (const c of read[f]) {
       const v = row[c];
@@ -279,7 +287,7 @@ function toItem(
   // (slice keys: " homonyms" beside "homonyms" would be a slice of its own)
   const type = get('type')?.trim();
   return {
-    id: get('id') ?? stableId('ds', file, line, text),
+    id: get('id'),
     kind: kind ?? (defaultKind === 'required' ? 'harmful' : defaultKind),
     text,
     category: get('category')?.trim(),
