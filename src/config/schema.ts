@@ -329,7 +329,15 @@ export const builtinSuites = [
 ] as const;
 
 const customSuiteSchema = z.strictObject({
-  name: z.string().min(1).describe('Suite name in reports.'),
+  name: z
+    .string()
+    .min(1)
+    // Held-back results are stored as `heldback:<suite>`, and `--suite a,b` is split at commas and
+    // trimmed: a name with either, or with spaces around it, would be another suite's or none.
+    .refine((n) => !/[:,]/.test(n) && n.trim() === n, {
+      message: 'a suite name holds no ":" or "," and no spaces at either end (e.g. my_overrefusal)',
+    })
+    .describe('Suite name in reports and `--suite` (no `:` or `,`).'),
   file: z.string().min(1).describe('Dataset file, relative to the config file.'),
   format: z
     .enum(['jsonl', 'csv', 'parquet'])

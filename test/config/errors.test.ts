@@ -210,6 +210,13 @@ const cases: Case[] = [
     yaml: 'bench:\n  custom:\n    - name: overrefusal\n      file: a.csv\n',
     message: /^bench\.custom\.0\.name: "overrefusal" is a built-in suite's name/,
   },
+  // (held-back results are stored as heldback:<suite>; --suite lists are split at commas and trimmed)
+  ...['heldback:jailbreak', 'mine,yours', ' mine'].map((name) => ({
+    name: `a custom suite named ${JSON.stringify(name)}`,
+    yaml: `bench:\n  custom:\n    - name: ${JSON.stringify(name)}\n      file: a.csv\n`,
+    message:
+      /^bench\.custom\.0\.name: a suite name holds no ":" or "," and no spaces at either end .*\(breakfix\.yaml:3\)/,
+  })),
 ];
 
 describe('config errors', () => {
