@@ -14,7 +14,7 @@ import {
 } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
-import { checkCycleAttacks } from '../cycle/index.js';
+import { checkCycleAttacks, cycleSuiteKinds, unmeasuredCriteria } from '../cycle/index.js';
 import { storeWritable } from '../store/index.js';
 import {
   type CommonOptions,
@@ -123,6 +123,11 @@ async function checkFiles(ctx: Context) {
   const baseDir = configBaseDir(ctx);
   // As the cycle reads them (the attack split), so a suite that would measure nothing fails here too.
   const warnings: string[] = [];
+  // (an error for `cycle`, which would fail every round on it; `bench` and `redteam` do not use it)
+  for (const { key, kinds } of unmeasuredCriteria(ctx.config.cycle.criteria, cycleSuiteKinds(ctx.config)))
+    warnings.push(
+      `cycle.criteria.${key}: no suite measures it (bench.suites has no ${kinds.join(' or ')} suite, nor bench.custom), so \`breakfix cycle\` refuses this config: add one, or set it to null`,
+    );
   const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack', {
     warn: (w) => warnings.push(w),
   });

@@ -4,7 +4,7 @@ import { checkCustomSuites, formatPercent } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
-import { type CycleResult, checkCycleAttacks, runCycle } from '../cycle/index.js';
+import { type CycleResult, checkCycleAttacks, checkCycleCriteria, runCycle } from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
 import { writeCycleReport } from '../report/index.js';
 import { ClaimLostError } from '../store/index.js';
@@ -115,6 +115,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         const files = userData(ctx);
         // Bad attack settings exit 2 before the store is opened (nothing is written).
         checkCycleAttacks(ctx.config, files);
+        // A release criterion no suite measures would fail every round, found after they trained.
+        checkCycleCriteria(ctx.config);
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // (Said before round 0: a trainer set up to fail after it would have spent the round.)

@@ -98,6 +98,13 @@ function isLeafObject(s: JsonSchema): boolean {
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  // (a field that may be null, to turn it off: zod's .nullable() is anyOf [the type, null])
+  const nonNull = s.anyOf?.filter((a) => a.type !== 'null');
+  if (s.anyOf && nonNull && nonNull.length === s.anyOf.length - 1) {
+    const rest: JsonSchema =
+      nonNull.length === 1 ? { ...s, anyOf: undefined, ...nonNull[0] } : { ...s, anyOf: nonNull };
+    return `${typeOf(rest)} or \`null\``;
+  }
   // (a URL field is written as a URL or a ${VAR} reference: configJsonSchema's allowEnvRefs)
   if (s.anyOf?.some((a) => a.format === 'uri')) return 'URL';
   // (a number or boolean field may be a whole-value ${VAR} too: its own type is the other branch)

@@ -4,16 +4,17 @@
 // metric was not measured fails: a release claim must never rest on a number nobody produced.
 // This file imports nothing, so the report can use it without loading the cycle.
 
+/** Each a bound the round's metric must stay at or under; null or absent: not a criterion. */
 export interface Criteria {
-  asr?: number;
-  dr3?: number;
-  vprr?: number;
-  vprrRise?: number;
-  helpfulnessDrop?: number;
-  heldbackAsr?: number;
-  undeterminedRise?: number;
-  undetermined?: number;
-  errorRate?: number;
+  asr?: number | null;
+  dr3?: number | null;
+  vprr?: number | null;
+  vprrRise?: number | null;
+  helpfulnessDrop?: number | null;
+  heldbackAsr?: number | null;
+  undeterminedRise?: number | null;
+  undetermined?: number | null;
+  errorRate?: number | null;
 }
 
 /** Benchmark items decided in round 0 and in a later round, and how many moved each way (`worse`:
@@ -85,6 +86,31 @@ const CRITERIA: [keyof Criteria, string][] = [
   ['undetermined', 'undetermined_rate'],
   ['errorRate', 'error_rate'],
 ];
+
+/** The benchmark suite kinds a criterion's metric comes from (any one of them measures it; bench
+ * figures.ts SUMMARY_SOURCES). The red team's ASR, the held-back jailbreak run and the error share
+ * are measured by every cycle. */
+const MEASURED_BY: Partial<Record<keyof Criteria, readonly string[]>> = {
+  dr3: ['harmful'],
+  vprr: ['overrefusal'],
+  vprrRise: ['overrefusal'],
+  helpfulnessDrop: ['helpfulness'],
+  undeterminedRise: ['jailbreak', 'harmful'],
+  undetermined: ['jailbreak', 'harmful'],
+};
+
+/** The criteria set (a number) whose metric none of the suite kinds a cycle runs would measure: each
+ * would fail every round as "not measured", so no round could be released. */
+export function unmeasuredCriteria(
+  criteria: Criteria,
+  suiteKinds: readonly string[],
+): { key: keyof Criteria; kinds: readonly string[] }[] {
+  return CRITERIA.flatMap(([key]) => {
+    const kinds = MEASURED_BY[key];
+    if (typeof criteria[key] !== 'number' || !kinds || kinds.some((k) => suiteKinds.includes(k))) return [];
+    return [{ key, kinds }];
+  });
+}
 
 /** The configured release criteria as fail-when rules. */
 export function rulesFromCriteria(criteria: Criteria): Rule[] {

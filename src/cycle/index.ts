@@ -4,6 +4,7 @@ export {
   type CriterionCheck,
   evaluateCriteria,
   type RoundMetrics,
+  unmeasuredCriteria,
 } from './criteria.js';
 export { roundMetrics } from './metrics.js';
 export { chooseRelease, type Release } from './release.js';
@@ -13,5 +14,7 @@ export {
   type CycleResult,
   type CycleRoundSummary,
   checkCycleAttacks,
+  checkCycleCriteria,
+  cycleSuiteKinds,
   runCycle,
 } from './run.js';

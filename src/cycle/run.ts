@@ -39,7 +39,7 @@ import {
 import { createJudges } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
-import type { PairedChange, RoundMetrics } from './criteria.js';
+import { type PairedChange, type RoundMetrics, unmeasuredCriteria } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { roundMetrics } from './metrics.js';
 import { pairedChanges } from './paired.js';
@@ -137,8 +137,30 @@ export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds
   classifyTechniques(config.redteam.techniques, ctx.templates);
 }
 
+/** The suite kinds a cycle's bench step runs: the built-in suites named, and the custom suites'. */
+export function cycleSuiteKinds(config: Config): string[] {
+  return [...config.bench.suites, ...config.bench.custom.map((c) => c.kind)];
+}
+
+/** Every release criterion must be one the cycle's suites measure: one that none does fails every
+ * round as "not measured", found only after the rounds were run and trained. An InputError (exit 2)
+ * naming the criterion, before anything is stored. */
+export function checkCycleCriteria(config: Config): void {
+  const [first, ...more] = unmeasuredCriteria(config.cycle.criteria, cycleSuiteKinds(config));
+  if (!first) return;
+  const kinds = first.kinds.map((k) => `"${k}"`).join(' or ');
+  throw new InputError(
+    `no suite measures it: bench.suites has no ${kinds} suite and no bench.custom suite is of that kind, so every round would fail it as not measured${more.length ? ` (so would cycle.criteria.${more.map((m) => m.key).join(', cycle.criteria.')})` : ''}`,
+    undefined,
+    undefined,
+    `cycle.criteria.${first.key}`,
+    `add ${first.kinds[0]} to bench.suites (or a bench.custom suite of kind ${first.kinds[0]}), or set cycle.criteria.${first.key}: null to release without that criterion`,
+  );
+}
+
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
   checkCycleAttacks(ctx.config, ctx);
+  checkCycleCriteria(ctx.config);
   checkRoleTargetsSet(ctx.config);
   const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx));
   // (claimed in openRun: a second process on the run would send and train it all again)

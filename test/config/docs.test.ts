@@ -22,6 +22,8 @@ describe('README configuration reference', () => {
     ]) {
       expect(ref).toContain(key);
     }
-    expect(ref).toMatch(/\| `cycle\.criteria\.asr` \| number \(≥ 0, ≤ 1\) \| `0\.02` \|/);
+    // (a criterion may be null, to turn it off; errorRate may not)
+    expect(ref).toMatch(/\| `cycle\.criteria\.asr` \| number \(≥ 0, ≤ 1\) or `null` \| `0\.02` \|/);
+    expect(ref).toMatch(/\| `cycle\.criteria\.errorRate` \| number \(≥ 0, ≤ 1\) \| `0` \|/);
   });
 });

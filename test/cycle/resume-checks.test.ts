@@ -587,7 +587,7 @@ describe('a cycle whose run another host takes over', () => {
     try {
       writeFileSync(
         join(dir, 'breakfix.yaml'),
-        `seed: 3\nstore: b.db\ntargets:\n  fake: { type: openai, baseURL: "${server.url}", model: scripted, retries: 0, cache: false }\nroles:\n  target: fake\nbench:\n  suites: [harmful, overrefusal]\ncycle:\n  maxRounds: 1\n  minRounds: 1\n  benchLimit: 3\n`,
+        `seed: 3\nstore: b.db\ntargets:\n  fake: { type: openai, baseURL: "${server.url}", model: scripted, retries: 0, cache: false }\nroles:\n  target: fake\nbench:\n  suites: [harmful, overrefusal]\ncycle:\n  maxRounds: 1\n  minRounds: 1\n  benchLimit: 3\n  criteria: { helpfulnessDrop: null }\n`,
       );
       const lost = await runCli(['cycle', '-c', join(dir, 'breakfix.yaml'), '--json'], {
         cwd: dir,

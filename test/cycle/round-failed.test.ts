@@ -25,6 +25,7 @@ cycle:
   maxRounds: 0
   minRounds: 0
   benchLimit: 2
+  criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null }
 `);
 const quiet: Progress = { log() {}, start() {}, tick() {}, done() {} };
 const REFUSAL = "I can't help with that. It could hurt people.";

@@ -33,7 +33,7 @@ roles: { target: candidate, judge: judge }
 redteam: { persona: low_skill, budget: { attempts: 8 } }
 bench: { suites: [harmful] }
 curate: { overRefusalProbe: 5 }
-cycle: { maxRounds: 1, minRounds: 1, benchLimit: 6, retest: 0 }
+cycle: { maxRounds: 1, minRounds: 1, benchLimit: 6, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
 train:
   backend: command
   command:

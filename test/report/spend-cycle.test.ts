@@ -34,7 +34,7 @@ roles: { target: candidate, judge: judge }
 redteam: { persona: low_skill, budget: { attempts: 4 } }
 bench: { suites: [harmful] }
 curate: { overRefusalProbe: 3 }
-cycle: { maxRounds: 1, minRounds: 1, benchLimit: 3, retest: 0 }
+cycle: { maxRounds: 1, minRounds: 1, benchLimit: 3, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
 train:
   backend: command
   command:
