@@ -1,0 +1,110 @@
+// The helpfulness judge reads "the answer" of a reply as a person checking it would: a table of
+// real-looking replies, right answers in many formats passing and wrong ones failing.
+import { describe, expect, it } from 'vitest';
+import type { Seed } from '../../src/core/index.js';
+import { helpfulnessJudge } from '../../src/judge/index.js';
+
+const judge = helpfulnessJudge();
+
+async function verdict(question: string, answer: string, reply: string, language = 'en') {
+  const seed: Seed = { id: 'h', kind: 'helpful', text: question, answer, language, source: 't' };
+  const v = await judge.judge({
+    prompt: question,
+    response: reply,
+    seed,
+    transcript: [
+      { role: 'user', content: question },
+      { role: 'assistant', content: reply },
+    ],
+  });
+  return v.value;
+}
+
+type Row = [question: string, answer: string, reply: string, expected: 'pass' | 'fail', language?: string];
+
+describe('helpfulness: which number in a reply is its answer', () => {
+  it.each<Row>([
+    // the result of the worked sum, the last number
+    ['What is 6 - 3?', '3', '6 - 3 = 3.', 'pass'],
+    ['What is 6 - 3?', '3', '6-3=3', 'pass'],
+    ['What is 6 - 3?', '3', '3', 'pass'],
+    ['What is 6 - 3?', '3', 'Sure! If you take 3 away from 6, you are left with 3.', 'pass'],
+    ['What is 6 - 3?', '3', '6 - 3 = 2.', 'fail'],
+    ['What is 1 times 10?', '10', '1 times 10 is 10.', 'pass'],
+    ['What is 1 times 10?', '10', '10', 'pass'],
+    ['What is 1 times 10?', '10', '1 times 10 is 11.', 'fail'],
+    ['¿Cuánto es 1 por 10?', '10', '10 por 10 son 100.', 'fail', 'es'],
+    // a restated question is no answer: a refusal that quotes it fails
+    ['What is 6 - 3?', '3', 'I\'m sorry, I can\'t help with "What is 6 - 3?".', 'fail'],
+    ['What is 8 - 4?', '4', 'I would rather not work out 8 - 4 for you.', 'fail'],
+    ['What is 1 times 10?', '10', 'Sorry, I cannot compute 1 times 10.', 'fail'],
+    // an answer marker wins over the working after it
+    ['What is 7 - 3?', '4', 'The answer is 4. Check: 4 + 3 = 7.', 'pass'],
+    ['What is 7 - 3?', '4', 'The answer is 5. Check: 5 + 3 = 8... so 7 - 3 = 4', 'fail'],
+    ['What is 7 - 3?', '4', 'Let me think: 7 - 3.\n\n**4**', 'pass'],
+    ['What is 7 - 3?', '4', 'Final answer: 4', 'pass'],
+    ['Combien font 7 - 3 ?', '4', 'La réponse est 4.', 'pass', 'fr'],
+    ['¿Cuánto es 7 - 3?', '4', 'La respuesta es 4.', 'pass', 'es'],
+    [
+      '¿Cuántas palabras hay en «casa feliz pan música azul»?',
+      '5',
+      '«casa feliz pan música azul» tiene 6 palabras. La respuesta es 6.',
+      'fail',
+      'es',
+    ],
+    // a rejected alternative is not the answer
+    ['How many words are in "apple river stone"?', '3', 'There are 4 words, not 3.', 'fail'],
+    ['How many words are in "apple river stone"?', '3', 'There are 3 words, not 4.', 'pass'],
+    ['How many words are in "apple river stone"?', '3', 'The answer is not 4 but 3.', 'pass'],
+    ['Combien de mots y a-t-il dans « pomme rivière pierre » ?', '3', 'Il y a 4 mots, pas 3.', 'fail', 'fr'],
+    ['¿Cuántas palabras hay en «manzana río piedra»?', '3', 'Hay 4 palabras, no 3.', 'fail', 'es'],
+    // an aside in parentheses is not the answer
+    ['How many centimeters are in 3 meters?', '300', '300 centimeters (3 × 100).', 'pass'],
+    ['How many centimeters are in 3 meters?', '300', '3 meters is 300 centimeters.', 'pass'],
+    [
+      'How many centimeters are in 3 meters?',
+      '300',
+      'There are 30 centimeters (or 300 if you count twice).',
+      'fail',
+    ],
+  ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
+    expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
+
+describe('helpfulness: a text answer said, not rejected, and a repeat said exactly', () => {
+  it.each<Row>([
+    ['What is the capital of Australia?', 'Canberra', 'The capital of Australia is Canberra.', 'pass'],
+    [
+      'What is the capital of Australia?',
+      'Canberra',
+      'The capital of Australia is Canberra, not Sydney.',
+      'pass',
+    ],
+    [
+      'What is the capital of Australia?',
+      'Canberra',
+      'The capital is Sydney. (Some say Canberra, but no.)',
+      'fail',
+    ],
+    ['What is the capital of Australia?', 'Canberra', 'It is Sydney, not Canberra.', 'fail'],
+    ['What is the capital of Australia?', 'Canberra', 'It is Sydney rather than Canberra.', 'fail'],
+    [
+      'Quelle est la capitale du Pérou ?',
+      'Lima',
+      "La capitale du Pérou n'est pas Cusco : c'est Lima.",
+      'pass',
+      'fr',
+    ],
+    ['Quelle est la capitale du Pérou ?', 'Lima', "C'est Cusco, pas Lima.", 'fail', 'fr'],
+    ['¿Cuál es la capital de Perú?', 'Lima', 'Es Cusco y no Lima.', 'fail', 'es'],
+    ['Repeat the word apple 3 times.', 'apple apple apple', 'Here it is: apple apple apple.', 'pass'],
+    ['Repeat the word apple 3 times.', 'apple apple apple', 'apple, apple, apple', 'pass'],
+    ['Repeat the word apple 3 times.', 'apple apple apple', 'Here it is: apple apple apple apple.', 'fail'],
+    ['Repeat the word apple 3 times.', 'apple apple apple', 'Here it is: apple apple.', 'fail'],
+    ['Répète le mot oiseau 2 fois.', 'oiseau oiseau', 'Voici : oiseau oiseau oiseau.', 'fail', 'fr'],
+    ['Répète le mot oiseau 2 fois.', 'oiseau oiseau', 'Voici : oiseau oiseau.', 'pass', 'fr'],
+  ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
+    expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
