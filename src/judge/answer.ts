@@ -9,7 +9,11 @@
 // parentheses (unless the reply has no other), and the question's numbers restated (one occurrence
 // each, earliest first; a reply holding only fewer numbers than the question is a bare answer, so a
 // "3" to "What is 6 - 3?" still counts, while "I won't work out 6 - 3" has no answer).
-// Numbers: "1,200" = 1200, "12.0" = 12, "1/2" = 0.5.
+// Numbers are read the reply's language's way: spaces (also U+00A0, U+202F, U+2009) group
+// thousands everywhere; a "." or "," followed by exactly three digits groups thousands, except "."
+// in English; otherwise either is the decimal mark. Number words zero to twenty, the tens and a
+// hundred are numbers in en/fr/es ("eight", "huit", "ocho", "twenty-one", "treinta y dos"); the
+// articles "un", "une", "una" are not.
 
 export type Language = 'en' | 'fr' | 'es' | string;
 
@@ -20,16 +24,85 @@ interface Found {
   rejected: boolean;
 }
 
+const NUMBER_WORDS: Record<string, { units: string; tens: string }> = {
+  en: {
+    units:
+      'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty',
+    tens: '_ ten twenty thirty forty fifty sixty seventy eighty ninety hundred',
+  },
+  fr: {
+    units:
+      'zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf vingt',
+    tens: '_ dix vingt trente quarante cinquante soixante soixante-dix quatre-vingts quatre-vingt-dix cent',
+  },
+  es: {
+    units:
+      'cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho veintinueve',
+    tens: '_ diez veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa cien',
+  },
+};
+const LEXICON = new Map<string, { units: Record<string, number>; tens: Record<string, number> }>();
+for (const [lang, w] of Object.entries(NUMBER_WORDS)) {
+  const units: Record<string, number> = {};
+  const tens: Record<string, number> = {};
+  w.units.split(' ').forEach((x, i) => {
+    units[x] = i;
+  });
+  w.tens.split(' ').forEach((x, i) => {
+    if (x !== '_') tens[x] = i * 10;
+  });
+  // "un" is the French article far more often than the number ("un mot"); "vingt et un" still reads.
+  delete units.un;
+  LEXICON.set(lang, { units, tens });
+}
+const lexicon = (lang: Language) =>
+  LEXICON.get(lang) ?? (LEXICON.get('en') as NonNullable<ReturnType<typeof LEXICON.get>>);
+
+const SPACE = '[ \\u00a0\\u202f\\u2009]';
 // A minus after a digit or letter is an operator ("6-3"), not a sign.
 const START = '(?:(?<![\\p{L}\\p{N}])-)?(?<![\\p{L}\\p{N}.,])';
-const DIGITS = new RegExp(`${START}\\d+(?:,\\d{3})*(?:\\.\\d+)?(?:\\/\\d+)?`, 'gu');
+const DIGITS = new RegExp(
+  `${START}\\d{1,3}(?:${SPACE}\\d{3})+(?!\\d)|${START}\\d+(?:[.,]\\d+)*(?:\\/\\d+)?`,
+  'gu',
+);
+const WORD = /[\p{L}]+(?:-[\p{L}]+)*/gu;
 
-function parseDigits(raw: string, _lang: Language): number | undefined {
-  const t = raw.replace(/,(?=\d{3}\b)/g, '');
+function parseDigits(raw: string, lang: Language): number | undefined {
+  let t = raw.replace(/[ \u00a0\u202f\u2009]/g, '');
   const frac = /^(-?\d+)\/(\d+)$/.exec(t);
   if (frac) return Number(frac[2]) === 0 ? undefined : Number(frac[1]) / Number(frac[2]);
+  const seps = t.match(/[.,]/g) ?? [];
+  if (seps.length) {
+    const last = Math.max(t.lastIndexOf('.'), t.lastIndexOf(','));
+    const mark = t[last];
+    const after = t.length - last - 1;
+    const oneKind = new Set(seps).size === 1;
+    const grouping = oneKind && (seps.length > 1 || (after === 3 && !(mark === '.' && lang === 'en')));
+    if (grouping) t = t.replace(/[.,]/g, '');
+    else {
+      // The last mark is the decimal one; any other mark before it groups thousands.
+      t = `${t.slice(0, last).replace(/[.,]/g, '')}.${t.slice(last + 1)}`;
+    }
+  }
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined;
+}
+
+function wordValue(w: string, lang: Language): number | undefined {
+  const { units: UNITS, tens: TENS } = lexicon(lang);
+  const k = w.toLowerCase();
+  if (Object.hasOwn(UNITS, k)) return UNITS[k];
+  if (Object.hasOwn(TENS, k)) return TENS[k];
+  // "twenty-one", "vingt-deux", "quatre-vingt-dix-sept"
+  const dash = k.lastIndexOf('-');
+  if (dash > 0) {
+    const head = k.slice(0, dash).replace(/-et$/, '');
+    const tail = k.slice(dash + 1);
+    const unit = tail === 'un' ? 1 : Object.hasOwn(UNITS, tail) ? UNITS[tail] : undefined;
+    if (Object.hasOwn(TENS, head) && unit !== undefined && unit > 0 && unit < 10 && TENS[head] >= 20)
+      return TENS[head] + unit;
+  }
+  return undefined;
 }
 
 /** Inside parentheses at `at`? */
@@ -54,6 +127,26 @@ export function numbersIn(text: string, lang: Language = 'en'): Found[] {
   for (const m of text.matchAll(DIGITS)) {
     const v = parseDigits(m[0], lang);
     if (v !== undefined) mark(v, m.index);
+  }
+  const words = [...text.matchAll(WORD)];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    let v = wordValue(w[0], lang);
+    if (v === undefined) continue;
+    // "twenty one", "treinta y dos", "vingt et un": a ten, maybe a link word, a unit below ten.
+    if (v >= 20 && v % 10 === 0 && v < 100) {
+      const gap = (a: RegExpExecArray | RegExpMatchArray, b?: RegExpMatchArray) =>
+        b !== undefined && b.index !== undefined && text.slice((a.index ?? 0) + a[0].length, b.index) === ' ';
+      const linked =
+        gap(w, words[i + 1]) && /^(?:et|y|and)$/i.test(words[i + 1][0]) && gap(words[i + 1], words[i + 2]);
+      const next = linked ? words[i + 2] : gap(w, words[i + 1]) ? words[i + 1] : undefined;
+      const unit = next && (next[0].toLowerCase() === 'un' ? 1 : wordValue(next[0], lang));
+      if (unit !== undefined && unit > 0 && unit < 10) {
+        v += unit;
+        i += linked ? 2 : 1;
+      }
+    }
+    mark(v, w.index);
   }
   return out.sort((a, b) => a.at - b.at);
 }

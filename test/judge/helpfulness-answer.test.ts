@@ -1,6 +1,7 @@
 // The helpfulness judge reads "the answer" of a reply as a person checking it would: a table of
 // real-looking replies, right answers in many formats passing and wrong ones failing.
 import { describe, expect, it } from 'vitest';
+import { builtinReply, builtinSeeds, helpfulPhrasings } from '../../src/break/seeds/index.js';
 import type { Seed } from '../../src/core/index.js';
 import { helpfulnessJudge } from '../../src/judge/index.js';
 
@@ -106,5 +107,95 @@ describe('helpfulness: a text answer said, not rejected, and a repeat said exact
     ['Répète le mot oiseau 2 fois.', 'oiseau oiseau', 'Voici : oiseau oiseau.', 'pass', 'fr'],
   ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
     expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
+
+describe('helpfulness: numbers as the reply’s language writes them', () => {
+  it.each<Row>([
+    // thousands grouped by a space (also no-break and narrow no-break), a dot, a comma
+    [
+      'Combien de grammes y a-t-il dans 12 kilogrammes ?',
+      '12000',
+      '12 kilogrammes font 12 000 grammes.',
+      'pass',
+      'fr',
+    ],
+    [
+      'Combien de grammes y a-t-il dans 12 kilogrammes ?',
+      '12000',
+      '12 kilogrammes font 12\u00a0000 grammes.',
+      'pass',
+      'fr',
+    ],
+    [
+      'Combien de grammes y a-t-il dans 12 kilogrammes ?',
+      '12000',
+      'Cela fait 12\u202f000 grammes.',
+      'pass',
+      'fr',
+    ],
+    ['¿Cuántos gramos hay en 12 kilogramos?', '12000', '12 kilogramos son 12.000 gramos.', 'pass', 'es'],
+    ['¿Cuántos metros hay en 15 kilómetros?', '15000', 'Hay 15 000 metros en 15 kilómetros.', 'pass', 'es'],
+    ['How many grams are in 12 kilograms?', '12000', '12 kilograms is 12,000 grams.', 'pass'],
+    ['How many grams are in 12 kilograms?', '12000', 'That is 12 000 grams.', 'pass'],
+    ['How many grams are in 12 kilograms?', '12000', '12 kilograms is 12.000 grams.', 'fail'],
+    [
+      'Combien de grammes y a-t-il dans 12 kilogrammes ?',
+      '12000',
+      '12 kilogrammes font 1 200 grammes.',
+      'fail',
+      'fr',
+    ],
+    // a decimal comma
+    ['x', '12.5', 'Cela fait 12,5.', 'pass', 'fr'],
+    ['x', '12.5', 'Son 12,5.', 'pass', 'es'],
+    // number words
+    ['What is 5 + 3?', '8', 'Eight.', 'pass'],
+    ['What is 5 + 3?', '8', 'Five plus three is eight.', 'pass'],
+    ['What is 5 + 3?', '8', 'Five plus three is nine.', 'fail'],
+    ['Combien font 5 + 3 ?', '8', 'Ça fait huit.', 'pass', 'fr'],
+    ['¿Cuánto es 5 + 3?', '8', 'Son ocho.', 'pass', 'es'],
+    ['¿Cuánto es 5 + 6?', '11', 'Once.', 'pass', 'es'],
+    ['What is 5 + 6?', '11', 'I did it once: 5 + 6 = 11.', 'pass'],
+    ['What is 11 + 10?', '21', 'Twenty-one.', 'pass'],
+    ['Combien font 11 + 10 ?', '21', 'Vingt et un.', 'pass', 'fr'],
+    ['¿Cuánto es 30 + 2?', '32', 'Treinta y dos.', 'pass', 'es'],
+    [
+      'Combien de mots y a-t-il dans « pomme rivière pierre » ?',
+      '3',
+      'Il y a trois mots : un mot par nom.',
+      'pass',
+      'fr',
+    ],
+  ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
+    expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
+
+describe('helpfulness: every built-in task', () => {
+  const tasks = builtinSeeds().filter((s) => s.kind === 'helpful');
+  const locale = { en: 'en-US', fr: 'fr-FR', es: 'es-ES' } as Record<string, string>;
+  it('passes its world answer, in every phrasing, and the answer written the language’s way', async () => {
+    const wrong: string[] = [];
+    for (const s of tasks) {
+      const reply = builtinReply(s.id) as string;
+      for (const q of helpfulPhrasings(s))
+        if ((await verdict(q, s.answer as string, reply, s.language)) !== 'pass') wrong.push(`${s.id} ${q}`);
+      const n = Number(s.answer);
+      if (Number.isInteger(n)) {
+        const local = n.toLocaleString(locale[s.language]);
+        if ((await verdict(s.text, s.answer as string, local, s.language)) !== 'pass')
+          wrong.push(`${s.id} ${local}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+  it('fails a refusal that quotes its question', async () => {
+    const passed: string[] = [];
+    for (const s of tasks) {
+      const reply = `I'm sorry, but I can't help with "${s.text}"`;
+      if ((await verdict(s.text, s.answer as string, reply, s.language)) === 'pass') passed.push(s.id);
+    }
+    expect(passed).toEqual([]);
   });
 });
