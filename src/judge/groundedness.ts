@@ -8,6 +8,7 @@
 // figure the question holds is no evidence. No source → undetermined.
 import type { Judge, JudgeInput, Verdict } from '../core/index.js';
 import { judgesTheAnswer } from './reasoning.js';
+import { PROVIDER_FILTER_TEXT } from './refusal/index.js';
 import { contentTokens } from './text.js';
 
 export const UNGROUNDED_CUTS = [0.1, 0.25, 0.45, 0.7];
@@ -64,12 +65,29 @@ export function ungroundedScore(
   return { score, unsupported, missing };
 }
 
+/** A reply the provider's content filter blocked (a target records it as the filter's placeholder)
+ * states nothing, so nothing in it is grounded or not: undetermined, for every groundedness judge.
+ * Read as an answer, the placeholder shares no word with the document and scored 4. */
+export function filteredReply(id: string, input: JudgeInput): Verdict | undefined {
+  if (input.response.trim() !== PROVIDER_FILTER_TEXT) return undefined;
+  return {
+    judge: id,
+    kind: 'groundedness',
+    status: 'undetermined',
+    value: null,
+    rationale: "the provider's content filter blocked the reply: no answer to score",
+    detail: { reason: 'filtered' },
+  };
+}
+
 export function offlineGroundednessJudge(): Judge {
   const id = 'offline-groundedness@v2';
   return judgesTheAnswer({
     id,
     kind: 'groundedness',
     async judge(input: JudgeInput): Promise<Verdict> {
+      const filtered = filteredReply(id, input);
+      if (filtered) return filtered;
       if (!input.grounding)
         return {
           judge: id,

@@ -1,7 +1,6 @@
 // Ungroundedness: summarisation and QA over provided documents; mean score 0 (grounded) … 4
 // (ungrounded) with a bootstrap interval, and the share of answers scored ≥ 2.
-import type { Judge, Seed } from '../../core/index.js';
-import { PROVIDER_FILTER_TEXT } from '../../judge/index.js';
+import type { Seed } from '../../core/index.js';
 import { groundingDocs } from '../data/grounding.js';
 import { exchange, judged, limitItems, mapConcurrent, splitsOf, tick } from '../execute.js';
 import { groupBy, mean, rateOf, type Tally } from '../metrics.js';
@@ -50,26 +49,6 @@ export function withDocument(seed: GroundedSeed): GroundedSeed {
   return { ...seed, text: `Use only the document below.\n\nDocument:\n${doc}\n\n${seed.text}` };
 }
 
-/** The groundedness judge, except on a reply the provider's content filter blocked: that reply
- * states nothing, so nothing in it is grounded or not. Read as an answer, its placeholder text shares
- * no word with the document and scored 4, the most ungrounded an answer can be. */
-function unlessFiltered(judge: Judge): Judge {
-  return {
-    ...judge,
-    async judge(input) {
-      if (input.response.trim() !== PROVIDER_FILTER_TEXT) return judge.judge(input);
-      return {
-        judge: judge.id,
-        kind: 'groundedness',
-        status: 'undetermined',
-        value: null,
-        rationale: "the provider's content filter blocked the reply: no answer to score",
-        detail: { reason: 'filtered' },
-      };
-    },
-  };
-}
-
 function scoreOf(i: ItemResult): number | undefined {
   const v = i.verdicts.find((x) => x.kind === 'groundedness');
   return v?.status === 'ok' && typeof v.value === 'number' ? v.value : undefined;
@@ -105,7 +84,7 @@ export function groundednessSuite(name = 'groundedness'): Suite {
             seed,
             task,
             await exchange(ctx.target, [{ role: 'user', content: seed.text }]),
-            [unlessFiltered(ctx.judges.groundedness)],
+            [ctx.judges.groundedness],
             { shape: task },
           );
           return {

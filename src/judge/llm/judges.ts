@@ -13,6 +13,7 @@ import {
   type VerdictKind,
 } from '../../core/index.js';
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
+import { filteredReply } from '../groundedness.js';
 import { judgesTheAnswer } from '../reasoning.js';
 import { fence, transcriptText } from './fence.js';
 import {
@@ -201,7 +202,8 @@ export function llmGroundednessJudge(target: Target, opts: LlmJudgeOptions = {})
     target,
     opts,
     precheck: (input) =>
-      input.grounding
+      filteredReply(id, input) ??
+      (input.grounding
         ? undefined
         : {
             judge: id,
@@ -210,7 +212,7 @@ export function llmGroundednessJudge(target: Target, opts: LlmJudgeOptions = {})
             value: null,
             rationale: 'no grounding source',
             detail: { reason: 'no_source' },
-          },
+          }),
     build: (input) =>
       rubricMessages(GROUNDEDNESS_RUBRIC, [
         { label: 'SOURCE', text: input.grounding ?? '' },
