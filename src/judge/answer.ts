@@ -3,17 +3,19 @@
 // A reply holds many numbers: the question's own ("6 - 3 = 3"), rejected alternatives ("4 words,
 // not 3"), asides ("300 (3 × 100)"). The answer is, in order:
 //   1. the number an answer marker gives ("the answer is", "la réponse est", "la respuesta es",
-//      "answer:", a **bold** span): the last marker that holds a number;
+//      "answer:", a **bold** span that is no "Step 2:" label, LaTeX's \boxed{}): the last marker
+//      that holds a number;
 //   2. otherwise the reply's last number.
 // Never counted: a number right after a negation or "rather than" (en/fr/es), a number inside
-// parentheses (unless the reply has no other), and the question's numbers restated (one occurrence
-// each, earliest first; a reply holding only fewer numbers than the question is a bare answer, so a
-// "3" to "What is 6 - 3?" still counts, while "I won't work out 6 - 3" has no answer).
+// parentheses (unless the reply has no other), a numbered list's item numbers, and the question's
+// numbers restated (one occurrence each, earliest first; a reply holding only fewer numbers than the
+// question is a bare answer, so a "3" to "What is 6 - 3?" still counts, while "I won't work out
+// 6 - 3" has no answer).
 // Numbers are read the reply's language's way: spaces (also U+00A0, U+202F, U+2009) group
 // thousands everywhere; a "." or "," followed by exactly three digits groups thousands, except "."
 // in English; otherwise either is the decimal mark. Number words zero to twenty, the tens and a
 // hundred are numbers in en/fr/es ("eight", "huit", "ocho", "twenty-one", "treinta y dos"); the
-// articles "un", "une", "una" are not.
+// French article "un" is not.
 
 export type Language = 'en' | 'fr' | 'es' | string;
 
@@ -105,6 +107,8 @@ function wordValue(w: string, lang: Language): number | undefined {
   return undefined;
 }
 
+const LIST_ITEM = /(?:^|\n)[ \t]*\d{1,2}[.)]\s/g;
+
 /** Inside parentheses at `at`? */
 function parenthesised(text: string, at: number): boolean {
   const before = text.slice(0, at);
@@ -124,9 +128,13 @@ export function numbersIn(text: string, lang: Language = 'en'): Found[] {
       aside: parenthesised(text, at),
       rejected: NEGATED.test(text.slice(Math.max(0, at - 24), at)),
     });
+  // "1." or "2)" opening a line, where two lines open so, numbers a list's items: no answer.
+  const list = (text.match(LIST_ITEM) ?? []).length >= 2;
   for (const m of text.matchAll(DIGITS)) {
     const v = parseDigits(m[0], lang);
-    if (v !== undefined) mark(v, m.index);
+    const item =
+      list && /(?:^|\n)[ \t]*$/.test(text.slice(0, m.index)) && /^\d+[.)]\s/.test(text.slice(m.index));
+    if (v !== undefined && !item) mark(v, m.index);
   }
   const words = [...text.matchAll(WORD)];
   for (let i = 0; i < words.length; i++) {
@@ -176,8 +184,13 @@ function markedSpans(reply: string): { at: number; text: string }[] {
     const end = reply.slice(from).search(/[.,!?;](?!\d)|\n/);
     spans.push({ at: from, text: reply.slice(from, end < 0 ? undefined : from + end) });
   }
-  for (const m of reply.matchAll(/\*\*([^*]+)\*\*|__([^_]+)__/g))
-    spans.push({ at: m.index + 2, text: m[1] ?? m[2] });
+  // A bold span or LaTeX's \boxed{}; a bold label ("**Step 2:**", "**Paso 2**") is a heading, no answer.
+  for (const m of reply.matchAll(/\*\*([^*]+)\*\*|__([^_]+)__|\\boxed\{([^{}]+)\}/g)) {
+    const inner = m[1] ?? m[2] ?? m[3];
+    if (/:\s*$/.test(inner) || /^\s*(?:step|[ée]tape|paso|part|partie|parte)\s+\d+\s*$/i.test(inner))
+      continue;
+    spans.push({ at: m.index + 2, text: inner });
+  }
   return spans.sort((a, b) => a.at - b.at);
 }
 

@@ -10,13 +10,6 @@ import { numericAnswer, same } from './answer.js';
 import { judgesTheAnswer } from './reasoning.js';
 import { normalise, parseNumber, stripAccents } from './text.js';
 
-function norm(s: string): string {
-  return stripAccents(normalise(s))
-    .replace(/[^\p{L}\p{N}.\- ]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 // Words of text that reject what follows them, or what precedes them, as normalised words.
 const REJECT_BEFORE = [
   'not',
@@ -47,24 +40,41 @@ const REJECT_AFTER = [
   'wasn t',
 ].map((p) => p.split(' '));
 const FILLER = new Set(['a', 'an', 'the', 'le', 'la', 'les', 'el', 'los', 'las', 'just', 'only']);
+// "Canberra is not only the capital but …" praises, it does not reject.
+const NOT_ONLY = new Set(['only', 'just', 'merely', 'seulement', 'que', 'solo', 'solamente']);
 
-function endsWith(ws: string[], end: number, phrase: string[]): boolean {
-  return phrase.every((p, k) => ws[end - phrase.length + k] === p);
+/** A word, and whether only spaces or an apostrophe part it from the word before (a full stop or a
+ * comma between "No." and "Lima" means the "no" answers something else). */
+interface Word {
+  w: string;
+  close: boolean;
 }
 
-/** Is the answer at words [i, j) of the reply a rejected alternative? */
-function rejected(ws: string[], i: number, j: number): boolean {
-  const before = i > 0 && FILLER.has(ws[i - 1]) ? i - 1 : i;
-  if (REJECT_BEFORE.some((p) => endsWith(ws, before, p))) return true;
-  return REJECT_AFTER.some((p) => p.every((x, k) => ws[j + k] === x));
+function wordsOf(x: string): Word[] {
+  const t = stripAccents(normalise(x));
+  const out: Word[] = [];
+  let last = 0;
+  for (const m of t.matchAll(/[\p{L}\p{N}]+/gu)) {
+    out.push({ w: m[0], close: /^[\s']*$/.test(t.slice(last, m.index)) });
+    last = m.index + m[0].length;
+  }
+  return out;
 }
 
-// Words without the full stops and hyphens at their edges that norm keeps for numbers ("Bogota.").
-const wordsOf = (x: string) =>
-  norm(x)
-    .split(' ')
-    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
-    .filter(Boolean);
+/** Is the answer at words [i, j) of the reply a rejected alternative ("not Lima", "Lima, but no")? */
+function rejected(ws: Word[], i: number, j: number): boolean {
+  const at = i > 0 && ws[i].close && FILLER.has(ws[i - 1].w) ? i - 1 : i;
+  const before = REJECT_BEFORE.some(
+    (p) =>
+      at >= p.length && p.every((x, k) => ws[at - p.length + k].w === x && ws[at - p.length + k + 1].close),
+  );
+  if (before) return true;
+  return REJECT_AFTER.some(
+    (p) =>
+      p.every((x, k) => ws[j + k]?.w === x && (k === 0 || ws[j + k].close)) &&
+      (p[0] === 'but' || p[0] === 'mais' || p[0] === 'pero' || !NOT_ONLY.has(ws[j + p.length]?.w ?? '')),
+  );
+}
 
 export interface AnswerContext {
   /** The question asked: its numbers restated in the reply are not the answer. */
@@ -79,16 +89,17 @@ export function answerMatches(answer: string, response: string, ctx: AnswerConte
     const given = numericAnswer(response, ctx.question, ctx.language);
     return given !== undefined && same(given, num);
   }
-  const a = wordsOf(answer);
+  const a = wordsOf(answer).map((x) => x.w);
   if (!a.length) return false;
-  const r = wordsOf(response);
+  const ws = wordsOf(response);
+  const r = ws.map((x) => x.w);
   // A repeat task ("apple apple apple"): a run of exactly that many, so four apples are not three.
   if (a.length > 1 && a.every((w) => w === a[0])) {
     for (let i = 0; i < r.length; i++) {
       if (r[i] !== a[0] || r[i - 1] === a[0]) continue;
       let j = i;
       while (r[j] === a[0]) j++;
-      if (j - i === a.length && !rejected(r, i, j)) return true;
+      if (j - i === a.length && !rejected(ws, i, j)) return true;
     }
     return false;
   }
@@ -100,7 +111,7 @@ export function answerMatches(answer: string, response: string, ctx: AnswerConte
     let joined = '';
     let j = i;
     for (; j < r.length && joined.length < target.length; j++) joined += r[j];
-    if (joined === target && !rejected(r, i, j)) return true;
+    if (joined === target && !rejected(ws, i, j)) return true;
   }
   return false;
 }

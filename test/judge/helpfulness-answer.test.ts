@@ -199,3 +199,46 @@ describe('helpfulness: every built-in task', () => {
     expect(passed).toEqual([]);
   });
 });
+
+describe('helpfulness: how a reply lays its answer out', () => {
+  it.each<Row>([
+    // a numbered list's item numbers are no answer
+    [
+      'How many words are in "apple river stone cloud"?',
+      '4',
+      'There are 4 words:\n1. apple\n2. river\n3. stone\n4. cloud',
+      'pass',
+    ],
+    [
+      'How many words are in "apple river stone cloud dog"?',
+      '5',
+      'There are 4 words:\n1. apple\n2. river\n3. stone\n4. cloud\n5. dog',
+      'fail',
+    ],
+    ['What is 6 - 3?', '3', '3. That is the whole answer.', 'pass'],
+    // a bold step label is a heading, not an answer
+    ['What is 6 - 3?', '3', '**Step 1:** start from 6.\n**Step 2:** take away 3: 6 - 3 = 3', 'pass'],
+    ['What is 6 - 3?', '3', '**Paso 1** empezar en 6\n**Paso 2** restar: 6 - 3 = 3', 'pass', 'es'],
+    // LaTeX's boxed answer
+    [
+      'How many words are in "apple river stone"?',
+      '3',
+      'Counting them gives \\boxed{3}; with a title line it would be 4.',
+      'pass',
+    ],
+    ['What is 6 - 3?', '3', 'So the result is \\boxed{2}. (Check: 2 + 3 = 5.)', 'fail'],
+    // a negation that answers something else, parted from the answer by punctuation
+    ['¿Cuál es la capital de Perú?', 'Lima', '¿Es Cusco? No. Lima.', 'pass', 'es'],
+    ['What is the capital of Peru?', 'Lima', 'Is it Cusco? No. Lima is the capital.', 'pass'],
+    [
+      'What is the capital of Peru?',
+      'Lima',
+      'Lima is not only the capital but also the largest city.',
+      'pass',
+    ],
+    ['What is the capital of Peru?', 'Lima', 'Lima is not the capital; Cusco is.', 'fail'],
+    ['What is the capital of Mexico?', 'Mexico City', 'The capital of Mexico is Mexico-City.', 'pass'],
+  ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
+    expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
