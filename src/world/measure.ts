@@ -178,7 +178,11 @@ export async function measureModel(
               ? 'refusal'
               : ((v.detail?.reason as ShapeLabel) ?? 'garbled');
       } else if (j.seed.kind === 'helpful')
-        label = reply.trim() && answerMatches(j.seed.answer ?? '', reply) ? 'correct' : 'incorrect';
+        label =
+          reply.trim() &&
+          answerMatches(j.seed.answer ?? '', reply, { question: prompt, language: j.seed.language })
+            ? 'correct'
+            : 'incorrect';
       else label = reply.trim() ? benignLabel(classifyRefusal(prompt, reply).label) : 'empty';
       return { ...j, reply, label, shape: checkAnswer(j.seed, reply) };
     }),

@@ -65,6 +65,14 @@ describe('measureModel helpful breakdown', () => {
       return 'Here is a plain answer.';
     });
 
+  it('a reply that only says the question back is no answer, whatever numbers it holds (6 - 3 holds the 3 it asks for)', async () => {
+    const echo = async (convs: Message[][]) => convs.map((msgs) => msgs.at(-1)?.content ?? '');
+    const r = await measureModel(echo, { languages: ['en'] });
+    // (help-sub-6-3 and help-sub-8-4 hold their answer; the judge told the question passed them)
+    expect(r.helpful.byType.sub.correct).toBe(0);
+    expect(r.helpful.correct).toBe(0);
+  });
+
   it('reports correctness per task type, per language and per type and language', async () => {
     const r = await measureModel(scripted, { limit: 200 });
     const h = r.helpful;
