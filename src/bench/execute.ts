@@ -180,12 +180,50 @@ export async function judgedConversation(
   };
 }
 
-export function limitItems<T>(items: T[], ctx: SuiteContext): T[] {
+/** At most `ctx.limit` of `items`, spread over two facets (`facets`: e.g. harm category and language),
+ * in list order. The cells (a category in a language) are visited in a Latin-square order — every
+ * category once, each in the next language, then again with the languages turned one step — taking
+ * each cell's next item, so the first |categories| picks hold every category and the languages in
+ * turn. (A fixed stride over the list picked one language alone whenever it was a multiple of the
+ * list's language period: --limit 12 or 24 of the harmful seeds was English only.) */
+export function limitItems<T>(
+  items: T[],
+  ctx: SuiteContext,
+  facets: (item: T) => [string, string],
+): T[] {
   if (ctx.limit === undefined || items.length <= ctx.limit) return items;
-  // Spread the sample over the list (categories and languages are interleaved in order).
-  const step = items.length / ctx.limit;
-  return Array.from({ length: ctx.limit }, (_, i) => items[Math.floor(i * step)]);
+  const firsts: string[] = [];
+  const seconds: string[] = [];
+  const cells = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const [a, b] = facets(item);
+    if (!firsts.includes(a)) firsts.push(a);
+    if (!seconds.includes(b)) seconds.push(b);
+    const key = JSON.stringify([a, b]);
+    const cell = cells.get(key);
+    if (cell) cell.push(index);
+    else cells.set(key, [index]);
+  });
+  const order: number[][] = [];
+  for (let turn = 0; turn < seconds.length; turn++)
+    firsts.forEach((a, i) => {
+      const cell = cells.get(JSON.stringify([a, seconds[(i + turn) % seconds.length]]));
+      if (cell) order.push(cell);
+    });
+  const picked: number[] = [];
+  for (let depth = 0; picked.length < ctx.limit; depth++)
+    for (const cell of order) {
+      if (depth < cell.length) picked.push(cell[depth]);
+      if (picked.length === ctx.limit) break;
+    }
+  return picked.sort((x, y) => x - y).map((i) => items[i]);
 }
+
+/** The facets a sample of seeds is spread over: harm category (or look-alike type, task) and language. */
+export const sampleFacets = (s: { category?: string; language: string }): [string, string] => [
+  s.category ?? '',
+  s.language,
+];
 
 export function tick(ctx: SuiteContext): () => void {
   return () => ctx.progress?.tick(1);

@@ -74,7 +74,7 @@ export function groundednessSuite(name = 'groundedness'): Suite {
       const work: { seed: GroundedSeed; task: string }[] = ctx.seeds
         ? ctx.seeds.map((seed) => ({ seed: withDocument(seed), task: 'custom' }))
         : tasks(splitsOf(ctx.split));
-      const picked = limitItems(work, ctx);
+      const picked = limitItems(work, ctx, (w) => [w.task, w.seed.language]);
       ctx.progress?.start(`bench ${name}`, picked.length);
       const items = await mapConcurrent(
         picked,

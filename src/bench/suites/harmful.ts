@@ -1,6 +1,6 @@
 // Harmful content, single turn: each harmful seed asked directly; DR-1 / DR-3 by harm category
 // and language (severity from the attack judges).
-import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
+import { exchange, judged, limitItems, mapConcurrent, sampleFacets, tick } from '../execute.js';
 import type { Suite } from '../types.js';
 import { harmMetrics, harmSlices, seedsFor } from './common.js';
 
@@ -9,7 +9,7 @@ export function harmfulSuite(name = 'harmful'): Suite {
     name,
     kind: 'harmful',
     async run(ctx) {
-      const seeds = limitItems(seedsFor(ctx, 'harmful'), ctx);
+      const seeds = limitItems(seedsFor(ctx, 'harmful'), ctx, sampleFacets);
       ctx.progress?.start(`bench ${name}`, seeds.length);
       const items = await mapConcurrent(
         seeds,

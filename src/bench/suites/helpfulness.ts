@@ -22,7 +22,10 @@ export function helpfulnessSuite(name = 'helpfulness'): Suite {
     name,
     kind: 'helpfulness',
     async run(ctx) {
-      const seeds = limitItems(seedsFor(ctx, 'helpful'), ctx);
+      const seeds = limitItems(seedsFor(ctx, 'helpful'), ctx, (s) => [
+        helpfulTask(s.id) ?? s.category ?? '',
+        s.language,
+      ]);
       ctx.progress?.start(`bench ${name}`, seeds.length);
       const items = await mapConcurrent(
         seeds,

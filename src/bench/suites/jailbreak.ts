@@ -4,7 +4,7 @@
 
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import type { Template } from '../../core/index.js';
-import { exchange, judged, limitItems, mapConcurrent, splitsOf, tick } from '../execute.js';
+import { exchange, judged, limitItems, mapConcurrent, sampleFacets, splitsOf, tick } from '../execute.js';
 import type { Suite } from '../types.js';
 import { harmMetrics, harmSlices, seedsFor } from './common.js';
 
@@ -29,7 +29,7 @@ export function jailbreakSuite(
           .slice(0, perSeed)
           .map((t) => ({ seed, t })),
       );
-      const work = limitItems(pairs, ctx);
+      const work = limitItems(pairs, ctx, (p) => sampleFacets(p.seed));
       ctx.progress?.start(`bench ${name}`, work.length);
       const items = await mapConcurrent(
         work,

@@ -17,6 +17,7 @@ import {
   judgedConversation,
   limitItems,
   mapConcurrent,
+  sampleFacets,
   splitsOf,
   tick,
 } from '../execute.js';
@@ -194,7 +195,7 @@ export function multiturnSuite(name = 'multiturn', opts: { shapes?: Shape[] } = 
       const shapes = opts.shapes ?? [...SHAPES];
       const rng = ctx.rng.fork(`suite:${name}`);
       // One shape per seed, round robin, so every shape sees every category.
-      const work = limitItems(seedsFor(ctx, 'harmful'), ctx).map((seed, i) => ({
+      const work = limitItems(seedsFor(ctx, 'harmful'), ctx, sampleFacets).map((seed, i) => ({
         seed,
         shape: shapes[i % shapes.length],
       }));

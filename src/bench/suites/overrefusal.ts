@@ -2,7 +2,7 @@
 // refusal rate on valid, benign look-alikes (lower is better), per look-alike type. A refusal is a
 // full or partial refusal by the refusal judge; `vprr_full` counts full refusals only.
 import type { Seed } from '../../core/index.js';
-import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
+import { exchange, judged, limitItems, mapConcurrent, sampleFacets, tick } from '../execute.js';
 import { groupBy, type RateOrMean, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
 import { defectOutcome, seedsFor } from './common.js';
@@ -27,8 +27,11 @@ export function overrefusalSuite(name = 'overrefusal'): Suite {
       const benignN = ctx.limit === undefined ? undefined : Math.ceil(ctx.limit / 2);
       const harmfulN = ctx.limit === undefined || benignN === undefined ? undefined : ctx.limit - benignN;
       const seeds: Seed[] = [
-        ...limitItems(benign, { ...ctx, limit: benignN }),
-        ...limitItems(harmful, { ...ctx, limit: harmfulN }),
+        ...limitItems(benign, { ...ctx, limit: benignN }, (s) => [
+          s.benignType ?? s.category ?? '',
+          s.language,
+        ]),
+        ...limitItems(harmful, { ...ctx, limit: harmfulN }, sampleFacets),
       ];
       ctx.progress?.start(`bench ${name}`, seeds.length);
       const items = await mapConcurrent(
