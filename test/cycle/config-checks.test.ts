@@ -81,7 +81,7 @@ describe('breakfix cycle: settings checked before the first round', () => {
         /^cycle\.criteria\.helpfulnessDrop: no suite measures it .*breakfix cycle. refuses this config/,
       ),
     ]);
-  }, 60_000);
+  });
 
   it('a --report path that cannot be written exits 2 before any round runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-report-'));
