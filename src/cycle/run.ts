@@ -36,11 +36,12 @@ import {
   shortfallLines,
   trainSeed,
 } from '../fix/index.js';
-import { createJudges } from '../judge/index.js';
+import { createJudges, type JudgeSet } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import { type PairedChange, type RoundMetrics, unmeasuredCriteria } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
+import { checkResumedJudges } from './judges-check.js';
 import { roundMetrics } from './metrics.js';
 import { pairedChanges } from './paired.js';
 import { chooseRelease, type Release, stopAfter } from './release.js';
@@ -162,22 +163,26 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   checkCycleAttacks(ctx.config, ctx);
   checkCycleCriteria(ctx.config);
   checkRoleTargetsSet(ctx.config);
-  const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx));
+  const judges = createJudges(ctx.config, { target: (name: string) => asRole(ctx.target(name), 'judge') });
+  const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx), judges);
   // (claimed in openRun: a second process on the run would send and train it all again)
   try {
-    return await cycleRounds(ctx, opened);
+    return await cycleRounds(ctx, opened, judges);
   } finally {
     ctx.store.releaseRun(opened.run.id);
   }
 }
 
-async function cycleRounds(ctx: CycleContext, { run, resumed, maxRounds }: OpenedRun): Promise<CycleResult> {
+async function cycleRounds(
+  ctx: CycleContext,
+  { run, resumed, maxRounds }: OpenedRun,
+  judges: JudgeSet,
+): Promise<CycleResult> {
   const { config, store, progress } = ctx;
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
   const runId = run.id;
   ctx.onRun?.(runId);
-  const judges = createJudges(config, { target: (name: string) => asRole(ctx.target(name), 'judge') });
   const attacker = config.roles.attacker ? asRole(ctx.target(config.roles.attacker), 'attacker') : undefined;
   const teacher = config.roles.teacher ? asRole(ctx.target(config.roles.teacher), 'teacher') : undefined;
   const custom = config.bench.custom ?? [];
@@ -492,6 +497,7 @@ function openRun(
   opts: CycleOptions,
   progress: Progress,
   inputs: CycleInputs,
+  judges: JudgeSet,
 ): OpenedRun {
   if (!opts.resume && !opts.runId) {
     const maxRounds = opts.maxRounds ?? config.cycle.maxRounds;
@@ -527,6 +533,7 @@ function openRun(
     );
   }
   checkResumedInputs(store, run.id, inputs, opts.runId ? '--run' : '--resume');
+  checkResumedJudges(store, run.id, judges, opts.runId ? '--run' : '--resume');
   const maxRounds = resumedRoundLimit(store, run, opts.maxRounds, progress);
   claimRunOrRefuse(store, run.id, { takeOver: opts.takeOver, takeOverHint: '--take-over' });
   const trainChanges = untrained ? trainSettingChanges(run.config, config) : [];

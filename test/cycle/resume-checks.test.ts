@@ -196,6 +196,33 @@ describe('breakfix cycle --resume: the run as it started', () => {
     writeFileSync(join(dir, 'seeds.jsonl'), `${JSON.stringify(reordered, null, 0)}\n\n`);
   }, 120_000);
 
+  it('refuses (exit 2) to resume when round 0 was judged by another version of a judge (an upgrade mid-run)', async () => {
+    const config = writeConfig(dir);
+    // As a breakfix whose helpfulness judge was v1 would have stored round 0's benchmark.
+    const swap = (from: string, to: string) => {
+      const db3 = new Database(db);
+      try {
+        return db3
+          .prepare('UPDATE bench_results SET items = replace(items, ?, ?) WHERE run_id = ? AND round = 0')
+          .run(from, to, runId).changes;
+      } finally {
+        db3.close();
+      }
+    };
+    expect(swap('"offline-helpfulness@v2"', '"offline-helpfulness@v0"')).toBeGreaterThan(0);
+    const before = readRuns(db);
+    const r = await run(['cycle', '-c', config, '--resume']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `cycle run ${runId}'s round 0 was judged by other judges than this breakfix's (helpfulness: offline-helpfulness@v0 → offline-helpfulness@v2)`,
+    );
+    expect(r.stderr).toMatch(
+      /hint: finish the run with the breakfix .*or start a new cycle without --resume/,
+    );
+    expect(readRuns(db)).toEqual(before);
+    swap('"offline-helpfulness@v0"', '"offline-helpfulness@v2"');
+  }, 120_000);
+
   it('resumes under the same config (another key value, another timeout) and keeps --rounds 0', async () => {
     const config = writeConfig(dir, { timeoutMs: 120000 });
     const r = await run(['cycle', '-c', config, '--resume', '--json'], { key: 'resume-test-key-two' });
