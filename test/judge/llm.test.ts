@@ -177,6 +177,27 @@ describe('LLM judges (scripted fake judge over HTTP)', () => {
     expect(noSource.status).toBe('undetermined');
   });
 
+  it('groundedness: a request that quotes its document is sent with the document once, as SOURCE', async () => {
+    const seen: string[] = [];
+    server = await startOpenAIServer({
+      script: (messages) => {
+        seen.push(messages.map((m) => m.content).join('\n'));
+        return 'SCORE: 0';
+      },
+    });
+    const doc = 'The museum opens at 9 am and closes at 5 pm on weekdays.';
+    const v = await llmGroundednessJudge(fakeTarget(server.url)).judge({
+      ...input,
+      prompt: `Answer using only the document below.\n\nDocument:\n${doc}\n\nQuestion: When does it open?`,
+      response: 'At 9 am.',
+      grounding: doc,
+    });
+    expect(v).toMatchObject({ status: 'ok', value: 0 });
+    expect(seen[0].split(doc)).toHaveLength(2);
+    expect(seen[0]).toContain('[the SOURCE document above]');
+    expect(seen[0]).toContain('Question: When does it open?');
+  });
+
   it('Llama Guard: builds the S1–S14 prompt and parses unsafe + codes', async () => {
     const seen: string[] = [];
     server = await startOpenAIServer({

@@ -194,6 +194,15 @@ export function llmRefusalJudge(target: Target, opts: LlmJudgeOptions = {}): Jud
   });
 }
 
+/** `prompt` with the grounding document it quotes (the first time) replaced by a pointer to SOURCE. */
+function withoutSource(prompt: string, source: string | undefined): string {
+  if (!source?.trim()) return prompt;
+  const at = prompt.indexOf(source);
+  return at < 0
+    ? prompt
+    : `${prompt.slice(0, at)}[the SOURCE document above]${prompt.slice(at + source.length)}`;
+}
+
 export function llmGroundednessJudge(target: Target, opts: LlmJudgeOptions = {}): Judge {
   const id = `llm-groundedness@${GROUNDEDNESS_RUBRIC.version}:${target.id}`;
   return llmJudge({
@@ -216,7 +225,8 @@ export function llmGroundednessJudge(target: Target, opts: LlmJudgeOptions = {})
     build: (input) =>
       rubricMessages(GROUNDEDNESS_RUBRIC, [
         { label: 'SOURCE', text: input.grounding ?? '' },
-        { label: 'REQUEST', text: input.prompt },
+        // A RAG request holds its document: sent once, as SOURCE (a long document doubled the prompt).
+        { label: 'REQUEST', text: withoutSource(input.prompt, input.grounding) },
         { label: 'RESPONSE', text: input.response },
       ]),
     parse: parseGroundedness,
