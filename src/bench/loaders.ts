@@ -6,8 +6,10 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { DATASET_FIELDS } from '../config/schema.js';
 import {
+  badLabelMessage,
   describeFsError,
   InputError,
+  kindOfLabel,
   languageTag,
   pathKey,
   readUtf8File,
@@ -264,9 +266,8 @@ function toItem(
   if (kind && !['harmful', 'benign', 'helpful'].includes(kind))
     throw new InputError(`kind must be harmful, benign or helpful, got "${clip(kind)}"`, file, line, 'kind');
   if (!kind && label !== undefined) {
-    if (label === 'unsafe' || label === 'harmful') kind = 'harmful';
-    else if (label === 'safe' || label === 'benign') kind = 'benign';
-    else throw new InputError(`label must be "safe" or "unsafe", got "${clip(label)}"`, file, line, 'label');
+    kind = kindOfLabel(label);
+    if (!kind) throw new InputError(badLabelMessage(clip(label)), file, line, 'label');
   }
   if (!kind && defaultKind === 'required')
     throw new InputError(

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './ids.js';
+export * from './labels.js';
 export * from './language.js';
 export * from './reasoning.js';
 export * from './rng.js';

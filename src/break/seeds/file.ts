@@ -2,7 +2,15 @@ import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { closest } from '../../config/issues.js';
-import { InputError, languageTag, readUtf8File, type Seed, stableId } from '../../core/index.js';
+import {
+  badLabelMessage,
+  InputError,
+  kindOfLabel,
+  languageTag,
+  readUtf8File,
+  type Seed,
+  stableId,
+} from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
 import { yamlItemValue } from '../yaml-items.js';
 
@@ -44,22 +52,9 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   if (obj.text === undefined && typeof obj.prompt === 'string') obj.text = obj.prompt;
   if (obj.kind === undefined && typeof obj.label === 'string') {
     // (the same spellings the benchmark loader takes: any case, spaces around)
-    const label = obj.label.trim().toLowerCase();
-    obj.kind =
-      label === 'unsafe' || label === 'harmful'
-        ? 'harmful'
-        : label === 'safe' || label === 'benign'
-          ? 'benign'
-          : label === 'helpful'
-            ? 'helpful'
-            : undefined;
+    obj.kind = kindOfLabel(obj.label);
     if (obj.kind === undefined)
-      throw new InputError(
-        `label must be "safe" or "unsafe", got "${obj.label.slice(0, 80)}"`,
-        file,
-        line,
-        'label',
-      );
+      throw new InputError(badLabelMessage(obj.label.slice(0, 80)), file, line, 'label');
   }
   if (obj.benignType === undefined && typeof obj.type === 'string' && obj.kind === 'benign')
     obj.benignType = obj.type;
