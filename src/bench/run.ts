@@ -1,7 +1,15 @@
 // runBench: run suites against one target, with judges; store each suite's result; return a report
 // with a flat summary (fractions 0–1) for the cycle and the criteria.
 import { isAbsolute, resolve } from 'node:path';
-import { createRng, InputError, type Progress, type Seed, type Target } from '../core/index.js';
+import {
+  createRng,
+  InputError,
+  kindOfLabel,
+  type Progress,
+  type Seed,
+  type SeedKind,
+  type Target,
+} from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
@@ -51,6 +59,8 @@ export interface CustomSuiteSpec {
   format?: DatasetFormat;
   fields?: FieldMap;
   kind?: BuiltinSuiteName;
+  /** The label of rows the file gives none. */
+  defaultLabel?: 'safe' | 'unsafe';
 }
 
 /** A custom suite's rows, checked for what its kind needs: a helpfulness task's checkable answer,
@@ -60,8 +70,9 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   const kind = spec.kind ?? 'harmful';
   const file = isAbsolute(spec.file) ? spec.file : resolve(baseDir, spec.file);
   // An over-refusal set is two sets (harmful asks, benign look-alikes): each row must say which.
-  const defaultKind =
-    kind === 'helpfulness' || kind === 'groundedness'
+  const defaultKind = spec.defaultLabel
+    ? (kindOfLabel(spec.defaultLabel) as SeedKind)
+    : kind === 'helpfulness' || kind === 'groundedness'
       ? 'helpful'
       : kind === 'overrefusal'
         ? 'required'

@@ -360,6 +360,12 @@ const customSuiteSchema = z.strictObject({
     .enum(builtinSuites)
     .default('harmful')
     .describe('Which built-in suite semantics (judges, metrics) apply.'),
+  defaultLabel: z
+    .enum(['safe', 'unsafe'])
+    .optional()
+    .describe(
+      "The label of the rows whose file gives none (no label or kind column, or an empty cell): a file of safe prompts only, such as OR-Bench-Hard's, is an over-refusal suite with `kind: overrefusal` and `defaultLabel: safe`. Absent: an over-refusal row must say, other suites read an unlabelled row as their own kind.",
+    ),
 });
 
 const benchSchema = z
