@@ -186,11 +186,7 @@ export async function judgedConversation(
  * each cell's next item, so the first |categories| picks hold every category and the languages in
  * turn. (A fixed stride over the list picked one language alone whenever it was a multiple of the
  * list's language period: --limit 12 or 24 of the harmful seeds was English only.) */
-export function limitItems<T>(
-  items: T[],
-  ctx: SuiteContext,
-  facets: (item: T) => [string, string],
-): T[] {
+export function limitItems<T>(items: T[], ctx: SuiteContext, facets: (item: T) => [string, string]): T[] {
   if (ctx.limit === undefined || items.length <= ctx.limit) return items;
   const firsts: string[] = [];
   const seconds: string[] = [];
