@@ -63,20 +63,8 @@ describe('a target that fails mid-conversation', () => {
           ? 'unreachable'
           : 'Happy to chat! What would you like to talk about?',
       faults: {
-        schedule: [
-          null,
-          null,
-          'bad_request',
-          null,
-          null,
-          'bad_request',
-          null,
-          null,
-          'bad_request',
-          null,
-          null,
-          'bad_request',
-        ],
+        // (each of the four conversations: two answers, then a 400 at its third request)
+        schedule: Array.from({ length: 4 }, () => [null, null, 'bad_request' as const]).flat(),
       },
     });
     const { items, report } = await run(target);

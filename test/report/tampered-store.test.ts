@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, type ReportData, renderHtml, renderMarkdown } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { record, vuln } from '../store/fixtures.js';
 
 /** A phishing form: the report's CSP blocks script, not this. */
 const FORM = '<form action="http://127.0.0.1:9/x"><input name="p"></form>';
@@ -24,36 +25,8 @@ beforeAll(() => {
     status: 'done',
     metrics: { asr: 0.5, dataset: { sft: 1 } },
   });
-  store.saveVulnerabilities('run_t', 0, [
-    {
-      id: 'v1',
-      category: 'cyber',
-      techniques: [],
-      language: 'en',
-      turns: 1,
-      attempts: 2,
-      successes: 1,
-      rate: 0.5,
-      severity: 4,
-      score: 0.5,
-      exampleAttemptIds: [],
-      firstSeenRound: 0,
-      status: 'new',
-    },
-  ]);
-  store.saveRecords('run_t', 0, 'sft', [
-    {
-      id: 'rec1',
-      kind: 'sft',
-      purpose: 'safety',
-      messages: [
-        { role: 'user', content: 'q' },
-        { role: 'assistant', content: "I can't help with that." },
-      ],
-      split: 'train',
-      provenance: { source: 'redteam', round: 0 },
-    },
-  ]);
+  store.saveVulnerabilities('run_t', 0, [vuln('v1', 0.5)]);
+  store.saveRecords('run_t', 0, 'sft', [record('rec1')]);
   store.updateRun('run_t', { status: 'done' });
   store.close();
   const db = new Database(path);
@@ -90,23 +63,7 @@ describe('a tampered vulnerability row', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'bf-tampered-vulns-')), 'breakfix.db');
     const store = openStore(path);
     store.createRun({ id: 'run_v', kind: 'cycle', config: {}, seed: 1 });
-    store.saveVulnerabilities('run_v', 0, [
-      {
-        id: 'v1',
-        category: 'cyber',
-        techniques: [],
-        language: 'en',
-        turns: 1,
-        attempts: 2,
-        successes: 1,
-        rate: 0.5,
-        severity: 4,
-        score: 0.5,
-        exampleAttemptIds: [],
-        firstSeenRound: 0,
-        status: 'new',
-      },
-    ]);
+    store.saveVulnerabilities('run_v', 0, [vuln('v1', 0.5)]);
     store.close();
     const db = new Database(path);
     const esc = (what: string) => `\u001b]0;${what}\u0007\u001b[2J`;
