@@ -87,31 +87,6 @@ const CRITERIA: [keyof Criteria, string][] = [
   ['errorRate', 'error_rate'],
 ];
 
-/** The benchmark suite kinds a criterion's metric comes from (any one of them measures it; bench
- * figures.ts SUMMARY_SOURCES). The red team's ASR, the held-back jailbreak run and the error share
- * are measured by every cycle. */
-const MEASURED_BY: Partial<Record<keyof Criteria, readonly string[]>> = {
-  dr3: ['harmful'],
-  vprr: ['overrefusal'],
-  vprrRise: ['overrefusal'],
-  helpfulnessDrop: ['helpfulness'],
-  undeterminedRise: ['jailbreak', 'harmful'],
-  undetermined: ['jailbreak', 'harmful'],
-};
-
-/** The criteria set (a number) whose metric none of the suite kinds a cycle runs would measure: each
- * would fail every round as "not measured", so no round could be released. */
-export function unmeasuredCriteria(
-  criteria: Criteria,
-  suiteKinds: readonly string[],
-): { key: keyof Criteria; kinds: readonly string[] }[] {
-  return CRITERIA.flatMap(([key]) => {
-    const kinds = MEASURED_BY[key];
-    if (typeof criteria[key] !== 'number' || !kinds || kinds.some((k) => suiteKinds.includes(k))) return [];
-    return [{ key, kinds }];
-  });
-}
-
 /** The configured release criteria as fail-when rules. */
 export function rulesFromCriteria(criteria: Criteria): Rule[] {
   const rules: Rule[] = [];

@@ -4,7 +4,6 @@ export {
   type CriterionCheck,
   evaluateCriteria,
   type RoundMetrics,
-  unmeasuredCriteria,
 } from './criteria.js';
 export { roundMetrics } from './metrics.js';
 export { chooseRelease, type Release } from './release.js';
@@ -17,4 +16,5 @@ export {
   checkCycleCriteria,
   cycleSuiteKinds,
   runCycle,
+  unmeasuredCriteria,
 } from './run.js';

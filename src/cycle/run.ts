@@ -3,7 +3,7 @@
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
-import { customSuiteTexts, runBench } from '../bench/index.js';
+import { customSuiteTexts, runBench, SUMMARY_SOURCES } from '../bench/index.js';
 import {
   attackOptions,
   builtinSeeds,
@@ -39,7 +39,7 @@ import {
 import { createJudges, type JudgeSet } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
-import { type PairedChange, type RoundMetrics, unmeasuredCriteria } from './criteria.js';
+import type { Criteria, PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { checkResumedJudges } from './judges-check.js';
 import { roundMetrics } from './metrics.js';
@@ -141,6 +141,33 @@ export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds
 /** The suite kinds a cycle's bench step runs: the built-in suites named, and the custom suites'. */
 export function cycleSuiteKinds(config: Config): string[] {
   return [...config.bench.suites, ...config.bench.custom.map((c) => c.kind)];
+}
+
+/** The benchmark summary figure each release criterion bounds (or bounds the change of since round
+ * 0); which suites give a figure is SUMMARY_SOURCES'. The cycle's `asr` is the red team's, and the
+ * held-back ASR and the error share are measured by every cycle: none needs a suite. */
+const BENCH_FIGURE: Partial<Record<keyof Criteria, keyof typeof SUMMARY_SOURCES>> = {
+  dr3: 'dr3',
+  vprr: 'vprr',
+  vprrRise: 'vprr',
+  helpfulnessDrop: 'helpfulness',
+  undeterminedRise: 'undetermined_rate',
+  undetermined: 'undetermined_rate',
+};
+
+/** The criteria set (a number) whose figure none of the suite kinds a cycle runs would give: each
+ * would fail every round as "not measured", so no round could be released. */
+export function unmeasuredCriteria(
+  criteria: Criteria,
+  suiteKinds: readonly string[],
+): { key: keyof Criteria; kinds: readonly string[] }[] {
+  return (Object.entries(BENCH_FIGURE) as [keyof Criteria, keyof typeof SUMMARY_SOURCES][]).flatMap(
+    ([key, figure]) => {
+      const kinds: readonly string[] = SUMMARY_SOURCES[figure].kinds;
+      if (typeof criteria[key] !== 'number' || kinds.some((k) => suiteKinds.includes(k))) return [];
+      return [{ key, kinds }];
+    },
+  );
 }
 
 /** Every release criterion must be one the cycle's suites measure: one that none does fails every
