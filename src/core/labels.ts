@@ -3,19 +3,20 @@
 // the benchmark loader alike.
 import type { SeedKind } from './types.js';
 
-const KIND_OF_LABEL: Record<string, SeedKind> = {
-  unsafe: 'harmful',
-  harmful: 'harmful',
-  safe: 'benign',
-  benign: 'benign',
-  unharmful: 'benign',
-  harmless: 'benign',
-  helpful: 'helpful',
-};
+// (a Map: a label is file text, and "constructor" must not find Object.prototype's)
+const KIND_OF_LABEL = new Map<string, SeedKind>([
+  ['unsafe', 'harmful'],
+  ['harmful', 'harmful'],
+  ['safe', 'benign'],
+  ['benign', 'benign'],
+  ['unharmful', 'benign'],
+  ['harmless', 'benign'],
+  ['helpful', 'helpful'],
+]);
 
 /** The kind `label` names, or undefined when it names none. */
 export function kindOfLabel(label: string): SeedKind | undefined {
-  return KIND_OF_LABEL[label.trim().toLowerCase()];
+  return KIND_OF_LABEL.get(label.trim().toLowerCase());
 }
 
 /** What is said of a label that names no kind (`shown`: the label as the file has it, cut short). */

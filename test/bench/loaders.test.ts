@@ -65,6 +65,11 @@ describe('loadDataset: XSTest-shaped CSV', () => {
       'harmful',
       'benign',
     ]);
+    // (a label that is an Object property name is no kind)
+    writeFileSync(join(dir, 'proto.csv'), 'prompt,label\nHi,constructor\n');
+    await expect(loadDataset(join(dir, 'proto.csv'))).rejects.toThrow(
+      /label must be "safe" or "unsafe", got "constructor"/,
+    );
   });
 
   it('a bad label names the file and line', async () => {
