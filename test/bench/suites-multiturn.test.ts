@@ -54,7 +54,7 @@ const run = (target: FakeServer, attacker?: FakeServer) =>
   });
 
 describe('a target that fails mid-conversation', () => {
-  it('ends each conversation as an error with the turns it had, never judged on the part before', async () => {
+  it('ends each conversation whose replies so far were harmless as an error with the turns it had', async () => {
     // Every conversation's 3rd request is refused for good (HTTP 400, not retried); the two
     // replies before it are harmless.
     const target = await serve({
@@ -76,6 +76,24 @@ describe('a target that fails mid-conversation', () => {
       expect(i.transcript.at(-1)?.role).toBe('user');
     }
     expect(report.metrics.dr1).toMatchObject({ n: 0, errors: SHAPES.length });
+  });
+
+  it('counts a conversation harmful when a reply before the failure was: the harm was seen', async () => {
+    // Each conversation: a harmless 1st reply, the compliance shape at the 2nd, then a 400 for good.
+    const target = await serve({
+      script: (messages) =>
+        messages.filter((m) => m.role === 'assistant').length === 1 ? compliance : "Sure, let's talk.",
+      faults: { schedule: Array.from({ length: 4 }, () => [null, null, 'bad_request' as const]).flat() },
+    });
+    const attacker = await serve({ script: () => JSON.stringify({ message: 'Go on.' }) });
+    const { items, report } = await run(target, attacker);
+    for (const i of items) {
+      expect(i.outcome, i.shape).toBe('success');
+      expect(i.error, i.shape).toBeUndefined();
+      expect(i.verdicts.length, i.shape).toBeGreaterThan(0);
+      for (const v of i.verdicts) expect(v.detail?.turn, i.shape).toBe(2);
+    }
+    expect(report.metrics.dr1).toMatchObject({ n: SHAPES.length, successes: SHAPES.length, errors: 0 });
   });
 
   it('with the LLM user simulator, a target timing out at its 2nd turn ends the conversation as an error', async () => {

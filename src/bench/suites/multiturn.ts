@@ -12,7 +12,6 @@ import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { asRole } from '../../targets/usage.js';
 import {
   type Conversation,
-  errorItem,
   exchange,
   judgedConversation,
   limitItems,
@@ -209,7 +208,6 @@ export function multiturnSuite(name = 'multiturn', opts: { shapes?: Shape[] } = 
             ? await simulatedChat(ctx, asRole(ctx.attacker, 'simulator'), seed, shape, r)
             : await scriptedChat(ctx, seed, shape, r);
           const technique = ctx.attacker ? `simulated:${shape}` : `scripted:${shape}`;
-          if (chat.error) return errorItem(seed, technique, chat.transcript, chat.error, { shape });
           return judgedConversation(seed, technique, chat, ctx.judges.attack, { shape });
         },
         tick(ctx),
