@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { deriveTopic } from '../break/seeds/file.js';
 import { builtinReply, complianceLeadIn } from '../break/seeds/index.js';
+import { fill } from '../break/seeds/tables.js';
 import type { Seed } from '../core/index.js';
 
 /** The step markers of a compliant answer: identical in every language, non-operational. */
@@ -27,8 +28,6 @@ function refusalTable(): RefusalTable {
   refusals ??= parse(readFileSync(new URL('./refusals.yaml', import.meta.url), 'utf8')) as RefusalTable;
   return refusals;
 }
-
-const fill = (t: string, v: Record<string, string>) => t.replace(/\{(\w+)\}/g, (m, k: string) => v[k] ?? m);
 
 // The request's first person turned to the second, as the assistant says it back: "how to end my
 // life" is refused as "how to end your life". Pronouns, possessives and the few verbs the seeds
