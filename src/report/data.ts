@@ -83,7 +83,14 @@ export const RATE_KEYS = new Set<keyof RoundFigures>([
 export interface SliceFigures {
   asr?: number;
   dr3?: number;
+  /** Attempts in the slice, whatever their outcome. */
   n?: number;
+  /** Of them: those decided (the ASR's denominator), successes, errors and undetermined; absent
+   * where the stored slice did not count them. */
+  decided?: number;
+  successes?: number;
+  errors?: number;
+  undetermined?: number;
 }
 
 /** One category × technique cell of the heatmap, counted from the round's attempts. */
@@ -316,10 +323,11 @@ function singleRunMetrics(
   return metrics;
 }
 
+/** The red team's slices as the cycle stores them (break/redteam.ts, SliceStats). */
 function slicesBy(
   attempts: Attempt[],
   key: (a: Attempt) => string,
-): Record<string, { asr?: number; n: number }> {
+): Record<string, { asr: number | null; attempts: number } & Record<Outcome, number>> {
   const groups = new Map<string, Attempt[]>();
   for (const a of attempts) {
     const k = key(a);
@@ -333,7 +341,7 @@ function slicesBy(
       .map(([name, group]) => {
         const c = countOutcomes(group);
         const decided = c.success + c.failure;
-        return [name, { ...(decided > 0 && { asr: c.success / decided }), n: group.length }];
+        return [name, { attempts: group.length, ...c, asr: decided > 0 ? c.success / decided : null }];
       }),
   );
 }
@@ -353,7 +361,8 @@ export function figuresOf(metrics: Record<string, unknown>): RoundFigures {
 
 function slicesOf(v: unknown): Record<string, SliceFigures> {
   if (!v || typeof v !== 'object') return {};
-  const out: Record<string, SliceFigures> = {};
+  // (no prototype: a slice is a category or technique name as stored, '__proto__' included)
+  const out: Record<string, SliceFigures> = Object.create(null);
   for (const [name, s] of Object.entries(v as Record<string, unknown>)) {
     if (!s || typeof s !== 'object') continue;
     const o = s as Record<string, unknown>;
@@ -365,6 +374,13 @@ function slicesOf(v: unknown): Record<string, SliceFigures> {
     if (asr !== undefined) slice.asr = asr;
     if (dr3 !== undefined) slice.dr3 = dr3;
     if (n !== undefined) slice.n = n;
+    const [success, failure, error, undetermined] = [o.success, o.failure, o.error, o.undetermined].map(num);
+    if (success !== undefined && failure !== undefined) {
+      slice.decided = success + failure;
+      slice.successes = success;
+      slice.errors = error ?? 0;
+      slice.undetermined = undetermined ?? 0;
+    }
     out[name] = slice;
   }
   return out;

@@ -9,6 +9,7 @@ import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
 import { escapeHtml as e } from './escape.js';
+import { countsNote, SLICE_DIMENSIONS, sliceRows } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export interface HtmlOptions {
@@ -99,6 +100,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
         ? `<div class="grid">${heat.map(chartFigure).join('')}</div>`
         : none('No decided attempts yet.'),
     ),
+    slicesSection(data),
     vulnerabilitiesSection(data),
     datasetSection(data),
     benchSection(data),
@@ -119,7 +121,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
 <header>
 <h1>breakfix report</h1>
 <p class="meta">run <code>${e(data.run.id)}</code> · ${e(data.run.kind)} · status <b>${e(data.run.status)}</b> · seed ${e(data.run.seed)}${data.run.target ? ` · target <code>${e(data.run.target)}</code>` : ''} · ${data.rounds.length} round(s) · generated ${e(data.generatedAt)}</p>
-<nav>${['summary', 'rounds', 'charts', 'heatmap', 'vulnerabilities', 'dataset', 'bench', 'transcripts', 'spend', 'models'].map((id) => `<a href="#${id}">${id}</a>`).join(' ')}</nav>
+<nav>${['summary', 'rounds', 'charts', 'heatmap', 'slices', 'vulnerabilities', 'dataset', 'bench', 'transcripts', 'spend', 'models'].map((id) => `<a href="#${id}">${id}</a>`).join(' ')}</nav>
 </header>
 <main>
 ${sections.join('\n')}
@@ -186,22 +188,19 @@ const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; met
   heldback_asr: { ...SUMMARY_SOURCES.asr, split: 'heldback' },
 };
 
-/** What a headline rate is over, with what ended in error or undetermined beside it, as the bench
- * table writes it (formatRate): "n=171 und 129". A round's ASR is its red team's (every attempt
- * counted); else the suite's stored figure. */
+/** What a headline rate is over, with what ended in error or undetermined beside it (countsNote). A
+ * round's ASR is its red team's (every attempt counted); else the suite's stored figure. */
 export function cardCounts(r: RoundData, k: string): string | undefined {
-  const side = (n: number, err: number, und: number) =>
-    `n=${n}${err ? ` err ${err}` : ''}${und ? ` und ${und}` : ''}`;
   const f = r.figures;
   if (k === 'asr' && f.attempts !== undefined && (f.errors !== undefined || f.undetermined !== undefined)) {
     const err = f.errors ?? 0;
     const und = f.undetermined ?? 0;
-    return side(f.attempts - err - und, err, und);
+    return countsNote(f.attempts - err - und, err, und);
   }
   if (k === 'retest_asr') {
     const o = r.retestOutcomes;
     return o.success + o.failure + o.error + o.undetermined
-      ? side(o.success + o.failure, o.error, o.undetermined)
+      ? countsNote(o.success + o.failure, o.error, o.undetermined)
       : undefined;
   }
   const src = CARD_SOURCE[k];
@@ -211,7 +210,7 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
     const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
     const m = inner?.[src.metric] as Record<string, unknown> | undefined;
     if (m && typeof m === 'object' && typeof m.n === 'number')
-      return side(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
+      return countsNote(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
   }
   return undefined;
 }
@@ -404,6 +403,28 @@ function spendSection(data: ReportData): string {
     'spend',
     'Spend (model requests and tokens)',
     `<table><thead><tr>${SPEND_HEADERS.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">${e(spendNote(s))}</p>`,
+  );
+}
+
+function slicesSection(data: ReportData): string {
+  const rounds = data.rounds.map((r) => `<th>round ${e(r.round)}</th>`).join('');
+  const tables = SLICE_DIMENSIONS.map(({ key, title }) => {
+    const rows = sliceRows(data, key);
+    if (!rows.length) return '';
+    const body = rows
+      .map(
+        (row) =>
+          `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`,
+      )
+      .join('');
+    return `<h3>ASR by ${e(title)}</h3><table class="slices"><thead><tr><th>${e(title)}</th>${rounds}</tr></thead><tbody>${body}</tbody></table>`;
+  }).join('');
+  return section(
+    'slices',
+    'Red-team slices',
+    tables
+      ? `${tables}<p class="note">Each ASR is over the slice's decided attempts (n); errors (err) and undetermined (und) are counted apart, never as safe.</p>`
+      : none('No red-team attempts yet.'),
   );
 }
 

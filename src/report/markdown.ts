@@ -5,6 +5,7 @@ import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
 import { cardCounts, changeRows, figureLabel, formatFigure } from './html.js';
+import { SLICE_DIMENSIONS, sliceRows } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
@@ -64,6 +65,20 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
       );
     out.push('');
   } else out.push('_No round has been measured yet._', '');
+  // The slices: categories in the open, the (longer) technique list folded.
+  for (const { key, title } of SLICE_DIMENSIONS) {
+    const rows = sliceRows(data, key);
+    if (!rows.length) continue;
+    const table = [
+      `| ${m(title)} | ${data.rounds.map((r) => `round ${m(r.round)}`).join(' | ')} |`,
+      `|---|${data.rounds.map(() => '---:').join('|')}|`,
+      ...rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
+    ];
+    const heading = `ASR by ${title} (over decided attempts; err and und counted apart)`;
+    if (key === 'byTechnique')
+      out.push('<details>', `<summary>${heading}</summary>`, '', ...table, '', '</details>', '');
+    else out.push(`### ${heading}`, '', ...table, '');
+  }
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);
   if (last) {
     const open = last.vulnerabilities.filter((v) => v.status !== 'fixed');

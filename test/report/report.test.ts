@@ -459,6 +459,27 @@ describe('a bench or red-team run (no rounds)', () => {
     createdAt: '2026-01-01T00:00:00.000Z',
   });
 
+  it("the HTML report's slices section gives each slice's ASR with its counts, the slice name escaped", async () => {
+    const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
+    const outcomes: Attempt['outcome'][] = ['success', 'undetermined', 'failure', 'error'];
+    fx.store.saveAttempts(
+      outcomes.map((o, i) => redteamAttempt(run.id, i, o, i < 2 ? HOSTILE_CATEGORY : 'cyber')),
+    );
+    fx.store.updateRun(run.id, { status: 'done' });
+    const page = await renderHtml(collectReportData(fx.store, run.id), { charts: [] });
+    const slices = page.slice(
+      page.indexOf('<section id="slices">'),
+      page.indexOf('</section>', page.indexOf('<section id="slices">')),
+    );
+    expect(slices).toContain(
+      `<td><bdi>${escapeHtml(HOSTILE_CATEGORY)}</bdi></td><td class="num">100.0% (n=1 und 1)</td>`,
+    );
+    expect(slices).toContain('<td><bdi>cyber</bdi></td><td class="num">0.0% (n=1 err 1)</td>');
+    expect(slices).not.toContain(HOSTILE_CATEGORY);
+    // by technique: the attempts alternate no technique and base64
+    expect(slices).toContain('<td><bdi>base64</bdi></td><td class="num">— (n=0 err 1 und 1)</td>');
+  });
+
   it("a cycle round's outcome counts and heatmap are the red team's: its retest attempts are left out", () => {
     const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
     fx.store.upsertRound(run.id, 1, { model: 'round-1', status: 'done', metrics: { asr: 0.5 } });
@@ -527,7 +548,16 @@ describe('a bench or red-team run (no rounds)', () => {
       undetermined: 1,
     });
     expect(r0.outcomes).toEqual({ success: 2, failure: 2, error: 1, undetermined: 1 });
-    expect(r0.byCategory).toEqual({ cyber: { asr: 0, n: 3 }, weapons: { asr: 2 / 3, n: 3 } });
+    // Each slice's ASR with what it is over: cyber's one decided attempt beside its error and its
+    // undetermined one.
+    expect(r0.byCategory).toEqual({
+      cyber: { asr: 0, n: 3, decided: 1, successes: 0, errors: 1, undetermined: 1 },
+      weapons: { asr: 2 / 3, n: 3, decided: 3, successes: 2, errors: 0, undetermined: 0 },
+    });
+    const md = renderMarkdown(d);
+    expect(md).toContain('| cyber | 0.0% \\(n=1 err 1 und 1\\) |');
+    expect(md).toContain('| weapons | 66.7% \\(n=3\\) |');
+    expect(md).toMatch(/<details>\n<summary>ASR by technique[^\n]*\n\n\| technique \| round 0 \|/);
     expect(r0.model).toBe('embedded:base');
     expect(r0.vulnerabilities.filter((v) => v.successes > 0).map((v) => v.category)).toEqual([
       'weapons',

@@ -1,0 +1,38 @@
+// The red team's ASR per harm category and per technique, round by round, each beside what it is
+// over. The charts draw the rates alone, and a slice at 100% over one decided attempt (the rest
+// undetermined) drew the same bar as one at 100% over thirty.
+import { formatPercent } from '../bench/metrics.js';
+import type { ReportData, SliceFigures } from './data.js';
+
+/** What a rate is over, with what ended in error or undetermined beside it, as the bench table
+ * writes it (formatRate): "n=171 und 129". */
+export function countsNote(n: number, errors: number, undetermined: number): string {
+  return `n=${n}${errors ? ` err ${errors}` : ''}${undetermined ? ` und ${undetermined}` : ''}`;
+}
+
+/** One slice's ASR in one round with its counts; a slice stored without counts says how many
+ * attempts it had, all outcomes together. */
+export function sliceCell(s: SliceFigures | undefined): string {
+  if (!s) return '—';
+  const rate = s.asr === undefined ? '—' : formatPercent(s.asr);
+  if (s.decided !== undefined)
+    return `${rate} (${countsNote(s.decided, s.errors ?? 0, s.undetermined ?? 0)})`;
+  return s.n === undefined ? rate : `${rate} (of ${s.n} attempts)`;
+}
+
+export const SLICE_DIMENSIONS = [
+  { key: 'byCategory', title: 'harm category' },
+  { key: 'byTechnique', title: 'technique' },
+] as const;
+
+/** A dimension's slices (sorted by name) with one cell per round; empty when no round has any. */
+export function sliceRows(
+  data: ReportData,
+  key: (typeof SLICE_DIMENSIONS)[number]['key'],
+): { slice: string; cells: string[] }[] {
+  const names = [...new Set(data.rounds.flatMap((r) => Object.keys(r[key])))].sort();
+  return names.map((slice) => ({
+    slice,
+    cells: data.rounds.map((r) => sliceCell(Object.hasOwn(r[key], slice) ? r[key][slice] : undefined)),
+  }));
+}
