@@ -6,6 +6,7 @@
 import {
   type Attempt,
   createRng,
+  dict,
   errorMessage,
   InputError,
   isPlainObject,
@@ -194,6 +195,15 @@ const emptySlice = (): SliceStats => ({
   error: 0,
   undetermined: 0,
   asr: null,
+});
+
+/** The slice tables, keyed by the attempts' category, attack, technique, language and turns. */
+const emptySlices = (): RedteamSummary['slices'] => ({
+  category: dict(),
+  attack: dict(),
+  technique: dict(),
+  language: dict(),
+  turns: dict(),
 });
 
 function add(s: SliceStats, outcome: Outcome): void {
@@ -668,7 +678,7 @@ export async function attackPlan(
     seconds: 0,
     ...emptySlice(),
     unavailable,
-    slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
+    slices: emptySlices(),
     successes: [],
   };
   const count = (
@@ -887,7 +897,7 @@ export async function attackPlan(
         .map((a) => [a.id, a]),
     );
     Object.assign(summary, emptySlice(), {
-      slices: { category: {}, attack: {}, technique: {}, language: {}, turns: {} },
+      slices: emptySlices(),
       successes: [],
     });
     delete summary.reasoningOnly;

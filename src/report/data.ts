@@ -2,7 +2,14 @@
 // is a pure function of ReportData, so a report is reproducible and easy to test.
 
 import { backTranslationOf, languageName } from '../break/index.js';
-import type { Attempt, Message, Outcome, TrainingRecord, Vulnerability } from '../core/index.js';
+import {
+  type Attempt,
+  dict,
+  type Message,
+  type Outcome,
+  type TrainingRecord,
+  type Vulnerability,
+} from '../core/index.js';
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
@@ -361,8 +368,7 @@ export function figuresOf(metrics: Record<string, unknown>): RoundFigures {
 
 function slicesOf(v: unknown): Record<string, SliceFigures> {
   if (!v || typeof v !== 'object') return {};
-  // (no prototype: a slice is a category or technique name as stored, '__proto__' included)
-  const out: Record<string, SliceFigures> = Object.create(null);
+  const out = dict<SliceFigures>();
   for (const [name, s] of Object.entries(v as Record<string, unknown>)) {
     if (!s || typeof s !== 'object') continue;
     const o = s as Record<string, unknown>;
@@ -424,11 +430,11 @@ function inc(map: Record<string, number>, key: string | undefined): void {
 function datasetStats(records: TrainingRecord[], fromMetrics: unknown): DatasetStats {
   const s: DatasetStats = {
     total: records.length,
-    byKind: {},
-    byPurpose: {},
-    byCategory: {},
-    byLanguage: {},
-    bySplit: {},
+    byKind: dict(),
+    byPurpose: dict(),
+    byCategory: dict(),
+    byLanguage: dict(),
+    bySplit: dict(),
   };
   for (const r of records) {
     inc(s.byKind, r.kind);

@@ -6,6 +6,7 @@
 
 import { defaultConfig } from '../../config/index.js';
 import {
+  dict,
   errorMessage,
   hash32,
   type Message,
@@ -581,7 +582,13 @@ export function splitOf(key: string, fraction: number): 'train' | 'validation' {
 }
 
 export function curateStats(records: TrainingRecord[]): CurateStats {
-  const stats: CurateStats = { byCategory: {}, byTechnique: {}, byLanguage: {}, byKind: {}, byPurpose: {} };
+  const stats: CurateStats = {
+    byCategory: dict(),
+    byTechnique: dict(),
+    byLanguage: dict(),
+    byKind: dict(),
+    byPurpose: dict(),
+  };
   const inc = (m: Record<string, number>, k: string) => {
     m[k] = (m[k] ?? 0) + 1;
   };
