@@ -6,6 +6,7 @@ export * from '../core/taxonomy.js';
 export * from './attacks/index.js';
 export * from './converters/index.js';
 export * from './personas.js';
+export * from './plan.js';
 export * from './redteam.js';
 export * from './retest.js';
 export * from './search.js';

@@ -7,13 +7,8 @@
 import { type Attempt, type Seed, stableId } from '../core/index.js';
 import { getAttack } from './attacks/index.js';
 import type { ReplayOptions } from './attacks/replay.js';
-import {
-  attackJudges,
-  attackPlan,
-  type PlannedItem,
-  type RedteamOptions,
-  type RedteamSummary,
-} from './redteam.js';
+import type { PlannedItem } from './plan.js';
+import { attackJudges, attackPlan, type RedteamOptions, type RedteamSummary } from './redteam.js';
 
 /** What the retest needs of a vulnerability (the fix stage's Vulnerability fits). */
 export interface OpenFinding {
