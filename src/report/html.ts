@@ -417,7 +417,11 @@ function slicesSection(data: ReportData): string {
           `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`,
       )
       .join('');
-    return `<h3>ASR by ${e(title)}</h3><table class="slices"><thead><tr><th>${e(title)}</th>${rounds}</tr></thead><tbody>${body}</tbody></table>`;
+    const table = `<table class="slices"><thead><tr><th>${e(title)}</th>${rounds}</tr></thead><tbody>${body}</tbody></table>`;
+    // (techniques and their chains run to a few hundred rows: folded, as in the Markdown)
+    return key === 'byTechnique'
+      ? `<details class="slices"><summary><h3>ASR by ${e(title)} (${rows.length})</h3></summary>${table}</details>`
+      : `<h3>ASR by ${e(title)}</h3>${table}`;
   }).join('');
   return section(
     'slices',
@@ -461,6 +465,7 @@ figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge.new,.badge.success{background:var(--new)}.badge.fixed,.badge.failure{background:var(--fixed)}.badge.regressed{background:var(--regressed)}.badge.persisting,.badge.undetermined{background:var(--persisting)}.badge.error{background:#111}
 tr.round td,tr.total td{font-weight:600}tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{color:var(--new);font-weight:600}
 .counts-row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+details.slices summary{cursor:pointer}details.slices summary h3{display:inline}
 details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}details.trace{margin:2px 0;color:#555}details.trace summary{cursor:pointer;font-size:.85em}
 .msg{margin:6px 0;border-left:3px solid #93c5fd;padding-left:8px}.msg.assistant{border-color:#fca5a5}.msg.system{border-color:#d1d5db}
 .msg .role{font-size:11px;text-transform:uppercase;color:var(--muted)}.msg.back-translation{border-left-style:dashed}.msg.back-translation .role{text-transform:none}pre{white-space:pre-wrap;word-break:break-word;margin:2px 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace}

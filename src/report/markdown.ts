@@ -74,9 +74,9 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
       `|---|${data.rounds.map(() => '---:').join('|')}|`,
       ...rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
     ];
-    const heading = `ASR by ${title} (over decided attempts; err and und counted apart)`;
-    if (key === 'byTechnique')
-      out.push('<details>', `<summary>${heading}</summary>`, '', ...table, '', '</details>', '');
+    const folded = key === 'byTechnique';
+    const heading = `ASR by ${title}${folded ? ` (${rows.length})` : ''}, over decided attempts; err and und counted apart`;
+    if (folded) out.push('<details>', `<summary>${heading}</summary>`, '', ...table, '', '</details>', '');
     else out.push(`### ${heading}`, '', ...table, '');
   }
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);
