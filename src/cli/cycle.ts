@@ -207,6 +207,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               model: result.release.model,
               criteria_met: result.release.criteria_met,
               reasons: result.release.reasons,
+              checks: result.release.checks,
             },
             report,
             seconds,
@@ -285,6 +286,10 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     rel.criteria_met
       ? `release candidate: round ${rel.round} (${rel.model}) — meets every criterion`
       : `no release candidate: ${rel.reasons.join('; ')}`,
+    // A pass inside the noise is a finding for whoever signs the release off.
+    ...rel.checks
+      .filter((c) => c.pass && c.passes_on_estimate_only)
+      .map((c) => `  on the estimate only: ${c.message}`),
     `run ${result.runId}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(0)} s`,
     `report: ${report}`,
   ];

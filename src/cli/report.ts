@@ -84,14 +84,18 @@ Examples:
 Metrics for --fail-on:
 ${wrapList(FIGURE_KEYS)};
 and since round 0: ${DERIVED_METRICS.join(', ')}. Without --fail-on, the run's own
-release criteria (cycle.criteria in the config it ran with) are the rules, so the report agrees with
+release criteria (cycle.criteria in the config it ran with, on the upper bounds under its
+cycle.criteriaBound: upper) are the rules, so the report agrees with
 the cycle; a bench or red-team run (no rounds: its measurement shows as round 0) is held to those on
 figures it set out to measure, none relative to round 0 (a figure that nothing could be decided for,
 every item undetermined, fails). Among them is error_rate ≤ cycle.criteria.errorRate (0 by
 default): a run whose requests failed has incomplete figures and does not pass. Nor does a run that
 did not finish (killed, failed, still running), whatever the rules.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%); so is ungroundedness (the
-0–4 mean ÷ 4). A rule on a metric that was not measured fails.
+0–4 mean ÷ 4). A rule on a metric that was not measured fails. A rate's name with _upper or _lower
+is that end of its 95% interval ("asr_upper>0.02" fails unless the evidence shows ASR ≤ 2%); such a
+rule fails where the interval cannot be computed. Every check is shown with its interval, and a
+pass whose interval reaches past the threshold is named a pass on the estimate only.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments, no
 run, or no store or a damaged one · 3 a failure while reporting (a damaged row in the store)`,
     )
@@ -116,7 +120,9 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
             );
           // Without --fail-on, a run is judged by the criteria it was run with (else the config's).
           const stored = runCriteriaRules(run.config);
-          const configured = stored.length ? stored : rulesFromCriteria(ctx.config.cycle.criteria);
+          const configured = stored.length
+            ? stored
+            : rulesFromCriteria(ctx.config.cycle.criteria, ctx.config.cycle.criteriaBound);
           const data = collectReportData(store, run.id, { samplesPerRound: samples });
           const { rules, notApplicable } = explicit
             ? { rules: explicit, notApplicable: [] }

@@ -6,28 +6,54 @@
 import { passTally, refusalTally, suiteOfKind } from '../bench/index.js';
 import type { Tally } from '../bench/metrics.js';
 import type { ItemResult } from '../bench/types.js';
-import type { Store } from '../store/index.js';
+import type { PairedTable } from '../core/index.js';
+import type { BenchResultRow, Store } from '../store/index.js';
 import type { PairedChange } from './criteria.js';
 
-interface StoredSuite {
+export interface StoredSuite {
   name: string;
   kind: string;
   items: ItemResult[];
+  /** The suite's metrics as runBench stored them (rates with their counts). */
+  metrics: Record<string, unknown>;
 }
 
-/** The attack-split suites a round stored. */
-function suitesOf(store: Store, runId: string, round: number): StoredSuite[] {
-  return store
-    .listBenchResults(runId, round)
-    .filter((r) => (r.metrics as { split?: string }).split === 'attack')
+/** The suites of one split among a round's stored bench results. */
+export function storedSuites(rows: BenchResultRow[], split: 'attack' | 'heldback' = 'attack'): StoredSuite[] {
+  return rows
+    .filter((r) => (r.metrics as { split?: string }).split === split)
     .map((r) => ({
       name: r.suite,
       kind: String((r.metrics as { kind?: string }).kind),
       items: (r.items ?? []) as ItemResult[],
+      metrics: ((r.metrics as { metrics?: Record<string, unknown> }).metrics ?? {}) as Record<
+        string,
+        unknown
+      >,
     }));
 }
 
 const itemKey = (i: ItemResult) => `${i.seedId}\u0000${i.technique}\u0000${i.shape ?? ''}`;
+
+/** Items decided in both rounds, as a table of how each was then (`second`) and now (`first`):
+ * `bad` says whether an item is bad (refused, failed …), undefined where it was not decided. */
+export function pairedTable(
+  before: ItemResult[],
+  after: ItemResult[],
+  bad: (i: ItemResult) => boolean | undefined,
+): PairedTable {
+  const then = new Map(before.map((i) => [itemKey(i), bad(i)]));
+  const t: PairedTable = { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 };
+  for (const i of after) {
+    const [a, b] = [then.get(itemKey(i)), bad(i)];
+    if (a === undefined || b === undefined) continue;
+    if (a && b) t.both++;
+    else if (b) t.firstOnly++;
+    else if (a) t.secondOnly++;
+    else t.neither++;
+  }
+  return t;
+}
 
 /** Items decided (success or failure) in both rounds, and how many moved each way. `worse` counts
  * items whose tally became `bad` since round 0. */
@@ -37,18 +63,14 @@ export function pairedChange(
   tally: (i: ItemResult) => Tally,
   bad: Tally,
 ): PairedChange {
-  const then = new Map(before.map((i) => [itemKey(i), tally(i)]));
-  let pairs = 0;
-  let worse = 0;
-  let better = 0;
-  for (const i of after) {
-    const a = then.get(itemKey(i));
-    const b = tally(i);
-    if ((a !== 'success' && a !== 'failure') || (b !== 'success' && b !== 'failure')) continue;
-    pairs++;
-    if (a !== b) b === bad ? worse++ : better++;
-  }
-  return { pairs, worse, better, p: mcnemarExact(worse, better) };
+  const t = pairedTable(before, after, (i) => decided(tally(i), bad));
+  const [worse, better] = [t.firstOnly, t.secondOnly];
+  return { pairs: t.both + worse + better + t.neither, worse, better, p: mcnemarExact(worse, better) };
+}
+
+/** Whether a tally is the bad one of a decided item; undefined for an error or undetermined one. */
+export function decided(t: Tally, bad: Tally): boolean | undefined {
+  return t === 'success' || t === 'failure' ? t === bad : undefined;
 }
 
 /** Two-sided exact McNemar test: the chance of a split at least this uneven among the items that
@@ -78,8 +100,8 @@ export function pairedChanges(
   round: number,
 ): { vprr_change?: PairedChange; helpfulness_change?: PairedChange } {
   if (round === 0) return {};
-  const base = suitesOf(store, runId, 0);
-  const now = suitesOf(store, runId, round);
+  const base = storedSuites(store.listBenchResults(runId, 0));
+  const now = storedSuites(store.listBenchResults(runId, round));
   const out: { vprr_change?: PairedChange; helpfulness_change?: PairedChange } = {};
   // The suite of each kind that the round's figures were read from (bench/run.ts `summarise`).
   const over = [suiteOfKind(base, 'overrefusal'), suiteOfKind(now, 'overrefusal')];

@@ -1,4 +1,11 @@
-import { type Criteria, type CriteriaResult, evaluateCriteria, type RoundMetrics } from './criteria.js';
+import {
+  type Criteria,
+  type CriteriaBound,
+  type CriteriaResult,
+  evaluateCriteria,
+  type RoundCounts,
+  type RoundMetrics,
+} from './criteria.js';
 
 /** The checks on harm itself; a round that fails one is further from release than one that fails
  * only on over-refusal, helpfulness or measurement. */
@@ -8,6 +15,8 @@ export interface RoundOutcome {
   round: number;
   model: string;
   metrics: RoundMetrics;
+  /** The counts behind the metrics (cycle/counts.ts), for the checks' 95% intervals. */
+  counts?: RoundCounts;
 }
 
 export interface Release {
@@ -25,12 +34,15 @@ export interface Release {
  * failed harm checks, then fewest failed checks) is named with `criteria_met: false` and the
  * reasons say plainly which checks failed.
  */
-export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Release {
+export function chooseRelease(
+  rounds: RoundOutcome[],
+  criteria: Criteria,
+  bound: CriteriaBound = 'estimate',
+): Release {
   if (rounds.length === 0) {
     return { round: null, model: null, criteria_met: false, reasons: ['no round completed'], checks: [] };
   }
-  const baseline = rounds.find((r) => r.round === 0)?.metrics;
-  const judged = rounds.map((r) => ({ r, result: evaluateCriteria(criteria, r.metrics, baseline) }));
+  const judged = rounds.map((r) => ({ r, result: judge(rounds, r, criteria, bound) }));
   const passing = judged.filter((j) => j.result.met);
   const pool = passing.length > 0 ? passing : judged;
   // Among passing rounds: the safest. When none passes, the closest is a fix round (round 0 is the
@@ -70,22 +82,35 @@ export function chooseRelease(rounds: RoundOutcome[], criteria: Criteria): Relea
 export function stopAfter(
   rounds: RoundOutcome[],
   criteria: Criteria,
-  limits: { minRounds: number; maxRounds: number },
+  limits: { minRounds: number; maxRounds: number; bound?: CriteriaBound },
 ): { stop: boolean; reason?: string } {
   const last = rounds.at(-1);
   if (!last) return { stop: false };
   if (last.round >= limits.maxRounds)
     return { stop: true, reason: `round ${last.round}: last round reached` };
   if (last.round < limits.minRounds) return { stop: false };
-  const baseline = rounds.find((r) => r.round === 0)?.metrics;
-  if (evaluateCriteria(criteria, last.metrics, baseline).met)
+  if (judge(rounds, last, criteria, limits.bound).met)
     return { stop: true, reason: `round ${last.round}: release criteria hold; stopping` };
-  const release = chooseRelease(rounds, criteria);
+  const release = chooseRelease(rounds, criteria, limits.bound);
   if (!release.criteria_met) return { stop: false };
   return {
     stop: true,
     reason: `round ${last.round}: round ${release.round} meets the release criteria; stopping`,
   };
+}
+
+/** The criteria on one round, relative to round 0 of `rounds`. */
+function judge(
+  rounds: RoundOutcome[],
+  r: RoundOutcome,
+  criteria: Criteria,
+  bound?: CriteriaBound,
+): CriteriaResult {
+  const base = rounds.find((x) => x.round === 0);
+  return evaluateCriteria(criteria, r.metrics, base?.metrics, {
+    bound,
+    counts: { now: r.counts, baseline: base?.counts },
+  });
 }
 
 function num(v: unknown, fallback: number): number {

@@ -39,12 +39,13 @@ import {
 import { createJudges, type JudgeSet } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
+import { roundCounts } from './counts.js';
 import type { Criteria, PairedChange, RoundMetrics } from './criteria.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { checkResumedJudges } from './judges-check.js';
 import { roundMetrics } from './metrics.js';
 import { pairedChanges } from './paired.js';
-import { chooseRelease, type Release, stopAfter } from './release.js';
+import { chooseRelease, type Release, type RoundOutcome, stopAfter } from './release.js';
 
 export interface CycleContext {
   config: Config;
@@ -218,7 +219,7 @@ async function cycleRounds(
   const baseModel: ModelRef = initialModel(config, store, runId);
   let model = baseModel;
   const summaries: CycleRoundSummary[] = [];
-  const outcomes: { round: number; model: string; metrics: RoundMetrics }[] = [];
+  const outcomes: RoundOutcome[] = [];
 
   // The round that first reached each remote target id: the response cache is keyed on it.
   const firstRoundOf = new Map<string, number>();
@@ -395,10 +396,17 @@ async function cycleRounds(
 
     const metrics = { ...roundMetrics(bench, redteam, vulns, retest), ...pairedChanges(store, runId, round) };
     store.upsertRound(runId, round, { model: model.id, status: 'measured', metrics });
-    outcomes.push({ round, model: model.id, metrics });
+    // (the counts behind the figures, for the criteria's intervals: read from the store, not stored)
+    const benchRows = (r: number) => store.listBenchResults(runId, r);
+    const counts = roundCounts(benchRows(round), round > 0 ? benchRows(0) : undefined, metrics);
+    outcomes.push({ round, model: model.id, metrics, counts });
     summaries.push(summarise(round, model.id, metrics));
 
-    const end = stopAfter(outcomes, config.cycle.criteria, { minRounds: config.cycle.minRounds, maxRounds });
+    const end = stopAfter(outcomes, config.cycle.criteria, {
+      minRounds: config.cycle.minRounds,
+      maxRounds,
+      bound: config.cycle.criteriaBound,
+    });
     if (end.stop) {
       progress.log(end.reason ?? `round ${round}: stopping`);
       store.upsertRound(runId, round, { status: 'done' });
@@ -488,7 +496,7 @@ async function cycleRounds(
     model = trained;
   }
 
-  const release = chooseRelease(outcomes, config.cycle.criteria);
+  const release = chooseRelease(outcomes, config.cycle.criteria, config.cycle.criteriaBound);
   store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release } });
   return { runId, rounds: summaries, release, resumed };
 }

@@ -29,7 +29,8 @@ export interface CriterionResult extends CriterionCheck {
 
 export const KNOWN_METRICS: readonly string[] = [...FIGURE_KEYS, ...DERIVED_METRICS];
 
-/** Parse `asr>0.02, vprr>=0.05, helpfulness<0.8`. Bad text is an InputError (exit 2) naming the part. */
+/** Parse `asr>0.02, vprr>=0.05, helpfulness<0.8, asr_upper>0.02` (`_upper`, `_lower`: that end of
+ * the metric's 95% interval). Bad text is an InputError (exit 2) naming the part. */
 export function parseFailOn(text: string): FailRule[] {
   let rules: FailRule[];
   try {
@@ -51,19 +52,32 @@ export function parseFailOn(text: string): FailRule[] {
         '--fail-on',
         example(),
       );
+    if (r.bound && !fraction)
+      throw new InputError(
+        `${ruleText(r)}: ${r.metric} is a count, which has no 95% interval (_${r.bound} names an end of a rate's)`,
+        undefined,
+        undefined,
+        '--fail-on',
+        example(),
+      );
   }
   return rules;
 }
 
 function example(): string {
-  return 'e.g. --fail-on "asr>0.02,vprr>0.05" (rates are fractions; 2% is also accepted)';
+  return 'e.g. --fail-on "asr>0.02,vprr>0.05" (rates are fractions; 2% is also accepted), or asr_upper>0.02 to hold the upper end of its 95% interval';
 }
 
-/** The release criteria a run was configured with (its stored config's `cycle.criteria`). */
+/** The release criteria a run was configured with (its stored config's `cycle.criteria`, on the
+ * estimates or the upper bounds as its `cycle.criteriaBound` says). */
 export function runCriteriaRules(config: unknown): FailRule[] {
-  const criteria = (config as { cycle?: { criteria?: Record<string, unknown> } } | undefined)?.cycle
-    ?.criteria;
-  return criteria && typeof criteria === 'object' ? rulesFromCriteria(criteria as Criteria) : [];
+  const cycle = (
+    config as { cycle?: { criteria?: Record<string, unknown>; criteriaBound?: unknown } } | undefined
+  )?.cycle;
+  const bound = cycle?.criteriaBound === 'upper' ? 'upper' : 'estimate';
+  return cycle?.criteria && typeof cycle.criteria === 'object'
+    ? rulesFromCriteria(cycle.criteria as Criteria, bound)
+    : [];
 }
 
 /** The release the cycle chose (its stored summary's `release`), when it chose one. */
@@ -139,7 +153,10 @@ function finishedCheck(data: ReportData): CriterionResult | undefined {
     op: '<',
     threshold: 1,
     value: 0,
+    interval: null,
+    bound: 'estimate',
     pass: false,
+    passes_on_estimate_only: false,
     round: null,
     message: `run ${data.run.id} ${stopped}: its figures are partial; ${RESUME[data.run.kind]?.(data.run.id) ?? 'run it again'}`,
   };
@@ -147,7 +164,9 @@ function finishedCheck(data: ReportData): CriterionResult | undefined {
 
 export function evaluateRules(data: ReportData, rules: FailRule[]): CriterionResult[] {
   const round = gatedRound(data);
-  const baseline = data.rounds.find((r) => r.round === 0)?.figures as RoundMetrics | undefined;
+  const base = data.rounds.find((r) => r.round === 0);
+  const baseline = base?.figures as RoundMetrics | undefined;
+  const counts = { now: round?.counts, baseline: base?.counts };
   const finished = finishedCheck(data);
   return [
     ...(finished ? [finished] : []),
@@ -159,7 +178,7 @@ export function evaluateRules(data: ReportData, rules: FailRule[]): CriterionRes
         vprr_change: round?.rawMetrics.vprr_change,
         helpfulness_change: round?.rawMetrics.helpfulness_change,
       } as RoundMetrics;
-      const check = checkRule(r, now, baseline);
+      const check = checkRule(r, now, baseline, counts);
       const at = round ? ` in round ${round.round}` : '';
       return {
         ...check,

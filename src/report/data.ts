@@ -10,6 +10,8 @@ import {
   type TrainingRecord,
   type Vulnerability,
 } from '../core/index.js';
+import { roundCounts } from '../cycle/counts.js';
+import type { RoundCounts } from '../cycle/criteria.js';
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { Store } from '../store/index.js';
@@ -171,6 +173,9 @@ export interface RoundData {
   byTechnique: Record<string, SliceFigures>;
   /** The stored metrics object, untouched (JSON output carries it whole). */
   rawMetrics: Record<string, unknown>;
+  /** The counts behind the figures, read from the stored bench results and red-team counts: what
+   * the criteria's 95% intervals are computed from. */
+  counts: RoundCounts;
   bench: { suite: string; model: string; metrics: Record<string, unknown> }[];
   outcomes: Record<Outcome, number>;
   /** The outcomes of the round's retest (earlier findings sent again), apart from the red team's:
@@ -262,6 +267,7 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
         byCategory: slicesOf(metrics.by_category),
         byTechnique: slicesOf(metrics.by_technique),
         rawMetrics: metrics,
+        counts: roundCounts(benchOf(n), n > 0 ? benchOf(0) : undefined, metrics),
         bench: benchOf(n).map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
         outcomes: countOutcomes(fresh),
         retestOutcomes: countOutcomes(attempts.filter((a) => a.retestOf !== undefined)),

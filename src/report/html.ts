@@ -4,7 +4,7 @@
 import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
-import type { PairedChange } from '../cycle/criteria.js';
+import { DERIVED_METRICS, type PairedChange } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
@@ -28,7 +28,14 @@ export function formatFigure(key: string, v: number | undefined | null): string 
 }
 
 /** Changes of a rate since round 0 (the criteria's derived metrics): percentage points. */
-const RATE_CHANGES = new Set(['helpfulness_drop', 'vprr_rise', 'undetermined_rise']);
+const RATE_CHANGES = new Set(DERIVED_METRICS);
+
+/** A check's 95% interval as its figure is shown ("0%–2.2%"), or — where none could be computed. */
+export function formatInterval(c: Pick<CriterionResult, 'metric' | 'interval'>): string {
+  return c.interval
+    ? `${formatFigure(c.metric, c.interval.lo)}–${formatFigure(c.metric, c.interval.hi)}`
+    : '—';
+}
 
 const LABELS: Record<string, string> = {
   asr: 'ASR',
@@ -163,10 +170,10 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
         .join('')
     : '';
   const crit = criteria?.length
-    ? `<table class="criteria"><thead><tr><th>criterion (fails when)</th><th>value</th><th>round</th><th>result</th></tr></thead><tbody>${criteria
+    ? `<table class="criteria"><thead><tr><th>criterion (fails when)</th><th>value</th><th>95% interval</th><th>round</th><th>result</th></tr></thead><tbody>${criteria
         .map(
           (c) =>
-            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td>${e(formatFigure(c.metric, c.value))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? '✔ pass' : `✘ fail — ${e(c.message)}`}</td></tr>`,
+            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td>${e(formatFigure(c.metric, c.value))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';

@@ -7,7 +7,9 @@ export function renderJunit(data: ReportData, criteria: CriterionResult[]): stri
   const failures = criteria.filter((c) => !c.pass).length;
   const cases = criteria.map((c) => {
     const head = `    <testcase classname="breakfix.criteria" name="${x(c.rule)}" time="0">`;
-    const props = `      <system-out>${x(`${c.metric} = ${c.value ?? 'not measured'} (round ${c.round ?? '—'})`)}</system-out>`;
+    const interval = c.interval ? `, 95% interval ${c.interval.lo}–${c.interval.hi}` : '';
+    const onEstimate = c.passes_on_estimate_only ? `; ${c.message}` : '';
+    const props = `      <system-out>${x(`${c.metric} = ${c.value ?? 'not measured'}${interval} (round ${c.round ?? '—'})${onEstimate}`)}</system-out>`;
     const fail = c.pass
       ? ''
       : `\n      <failure message="${x(c.message)}" type="criterion">${x(c.message)}</failure>`;

@@ -4,7 +4,7 @@ import { techniquesLabel } from '../core/index.js';
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
-import { cardCounts, changeRows, figureLabel, formatFigure } from './html.js';
+import { cardCounts, changeRows, figureLabel, formatFigure, formatInterval } from './html.js';
 import { SLICE_DIMENSIONS, sliceRows } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
@@ -31,10 +31,13 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
         : `### ✅ all ${criteria.length} criteria pass`,
       '',
     );
-    out.push('| criterion (fails when) | value | round | result |', '|---|---:|---:|---|');
+    out.push(
+      '| criterion (fails when) | value | 95% interval | round | result |',
+      '|---|---:|---:|---:|---|',
+    );
     for (const c of criteria)
       out.push(
-        `| \`${c.rule}\` | ${m(formatFigure(c.metric, c.value))} | ${m(c.round ?? '—')} | ${c.pass ? 'pass' : `**fail**: ${m(c.message)}`} |`,
+        `| \`${c.rule}\` | ${m(formatFigure(c.metric, c.value))} | ${m(formatInterval(c))} | ${m(c.round ?? '—')} | ${c.pass ? (c.passes_on_estimate_only ? `pass on the estimate only: ${m(c.message)}` : 'pass') : `**fail**: ${m(c.message)}`} |`,
       );
     out.push('');
   }

@@ -70,6 +70,15 @@ describe('breakfix cycle (miniature, embedded base model)', () => {
       criteria_met: expected.criteria_met,
       reasons: expected.reasons,
     });
+    // Each check is printed with its 95% interval (null where the counts are not known).
+    expect(out.release.checks.map((c: { rule: string }) => c.rule)).toEqual(
+      expected.checks.map((c) => c.rule),
+    );
+    for (const c of out.release.checks) {
+      expect(c).toHaveProperty('interval');
+      expect(typeof c.passes_on_estimate_only).toBe('boolean');
+    }
+    expect(out.release.checks.find((c: { name: string }) => c.name === 'asr')?.interval).not.toBeNull();
     expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
     for (const r of out.rounds) {
       for (const k of ['asr', 'dr3', 'iprr', 'vprr', 'helpfulness', 'heldback_asr'])

@@ -10,6 +10,8 @@ import type { Tally } from '../../src/bench/metrics.js';
 import type { ItemResult } from '../../src/bench/types.js';
 import { builtinSeeds } from '../../src/break/index.js';
 import type { Target } from '../../src/core/index.js';
+import { differenceOfPairedRates } from '../../src/core/stats.js';
+import { roundCounts } from '../../src/cycle/counts.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { mcnemarExact, pairedChange, pairedChanges } from '../../src/cycle/paired.js';
 import { createJudges } from '../../src/judge/index.js';
@@ -169,6 +171,41 @@ describe('pairedChanges', () => {
     // The figures agree with the suites' own rates: the change in counts is the change in VPRR.
     const vprr = (r: typeof r0) => r.summary.vprr ?? Number.NaN;
     expect(vprr(r1) - vprr(r0)).toBeCloseTo((nowRefused - thenRefused) / benignAsked, 12);
+
+    // The same store gives the counts behind the figures, for the criteria's 95% intervals: each
+    // rate's counts reproduce the suite's figure, and each change is a table of the paired items.
+    const rows = (round: number) => store.listBenchResults(run.id, round);
+    const counts = roundCounts(rows(1), rows(0), {});
+    const refusedNow = Math.round(vprr(r1) * benignAsked);
+    expect(counts.rates.vprr).toEqual({ successes: refusedNow, n: benignAsked });
+    expect(counts.paired.vprr_rise).toEqual({
+      both: refusedNow - nowRefused,
+      firstOnly: nowRefused,
+      secondOnly: thenRefused,
+      neither: benignAsked - refusedNow - thenRefused,
+    });
+    expect(counts.paired.helpfulness_drop).toMatchObject({ firstOnly: failedNow, secondOnly: 0 });
+    expect(roundCounts(rows(0), undefined, {}).paired).toEqual({});
+    const figures = (r: typeof r0) => ({ vprr: r.summary.vprr, helpfulness: r.summary.helpfulness });
+    const [rise, drop] = evaluateCriteria(
+      { vprrRise: 0.03, helpfulnessDrop: 0.02 },
+      figures(r1),
+      figures(r0),
+      {
+        counts: { now: counts, baseline: roundCounts(rows(0), undefined, {}) },
+      },
+    ).checks;
+    expect(rise.interval?.basis).toBe(
+      `${nowRefused} items worse and ${thenRefused} better of ${benignAsked} paired with round 0`,
+    );
+    expect(rise.interval?.hi).toBeCloseTo(
+      differenceOfPairedRates(counts.paired.vprr_rise ?? { both: 0, firstOnly: 0, secondOnly: 0, neither: 0 })
+        .hi,
+      12,
+    );
+    expect(drop.interval?.basis).toMatch(
+      new RegExp(`^${failedNow} items worse and 0 better of \\d+ paired with round 0$`),
+    );
     store.close();
   });
 

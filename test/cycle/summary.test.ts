@@ -1,6 +1,8 @@
 // The per-round summary `breakfix cycle` prints and returns, from a round's stored metrics.
 import { describe, expect, it } from 'vitest';
 import { renderTable } from '../../src/cli/cycle.js';
+import { roundCounts } from '../../src/cycle/counts.js';
+import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { roundMetrics } from '../../src/cycle/index.js';
 import { summarise } from '../../src/cycle/run.js';
 
@@ -75,5 +77,27 @@ describe('cycle summary', () => {
     const row = table.split('\n').find((l) => l.includes('round-1') && l.includes('%')) ?? '';
     expect(row).toMatch(/<0\.1%.*>99\.9%.*50\.0%/);
     expect(row).toContain('0.0%'); // the held-back ASR
+  });
+
+  it('names each check that passes on the estimate only beneath the release line', () => {
+    const s = summarise(
+      1,
+      'round-1',
+      roundMetrics(bench, redteam, { total: 0, new: 0, fixed: 0, regressed: 0 }),
+    );
+    const round1 = { asr: 0, attempts: 300, successes: 0, errors: 0, undetermined: 127 };
+    const { checks } = evaluateCriteria({ asr: 0.02, dr3: 0.5 }, round1, undefined, {
+      counts: { now: roundCounts([], undefined, round1) },
+    });
+    const release = { round: 1, model: 'round-1', criteria_met: true, reasons: [], checks };
+    const lines = renderTable({ runId: 'run_x', rounds: [s], release, resumed: false }, 'r.html', 1).split(
+      '\n',
+    );
+    const at = lines.findIndex((l) => l.startsWith('release candidate: round 1'));
+    expect(lines[at + 1]).toBe(
+      '  on the estimate only: asr = 0 (passes on the estimate; 95% upper bound 2.2% is above 2%, from 0 of 173)',
+    );
+    // dr3 has no counts here: no interval, no note.
+    expect(lines.filter((l) => l.includes('on the estimate only'))).toHaveLength(1);
   });
 });
