@@ -29,6 +29,8 @@ export function roundCounts(
   // The round's ASR is the red team's, over its decided attempts.
   const redteam = redteamCounts(metrics);
   if (redteam) rates.asr = redteam;
+  const retest = retestCounts(metrics);
+  if (retest) rates.retest_asr = retest;
   const heldback = rateCounts(suiteOfKind(storedSuites(rows, 'heldback'), 'jailbreak')?.metrics.asr);
   if (heldback) rates.heldback_asr = heldback;
   // The undetermined share of the attack suite's answered items (errors apart), as bench counts it.
@@ -85,6 +87,21 @@ function redteamCounts(m: RoundMetrics): RateCounts | undefined {
   if (!isCount(attempts) || !isCount(successes) || !isCount(errors) || !isCount(undetermined))
     return undefined;
   return { successes, n: attempts - errors - undetermined };
+}
+
+/** The retest's counts: the round stores its attempts, errors, undetermined and ASR, so its successes
+ * are the ASR times the decided attempts (a whole number; countsOf checks that it gives the ASR). */
+function retestCounts(m: RoundMetrics): RateCounts | undefined {
+  const [attempts, errors, undetermined, asr] = [
+    m.retest_attempts,
+    m.retest_errors,
+    m.retest_undetermined,
+    m.retest_asr,
+  ];
+  if (!isCount(attempts) || !isCount(errors) || !isCount(undetermined) || typeof asr !== 'number')
+    return undefined;
+  const n = attempts - errors - undetermined;
+  return { successes: Math.round(asr * n), n };
 }
 
 function isCount(v: unknown): v is number {

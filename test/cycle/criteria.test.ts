@@ -377,6 +377,16 @@ describe('release criteria on the 95% interval', () => {
     expect(drop.interval?.hi).toBeCloseTo(differenceOfRates(60, 250, 50, 250).hi, 12);
   });
 
+  it("the retest's ASR gets its interval from the retest's stored counts", () => {
+    // 157 retest attempts, 16 undetermined, none broke: 0 of 141.
+    const round = { retest_asr: 0, retest_attempts: 157, retest_errors: 0, retest_undetermined: 16 };
+    const [r] = evaluateRules(parseRules('retest_asr_upper>0.05', ['retest_asr']), round, undefined, {
+      now: roundCounts([], undefined, round),
+    }).checks;
+    expect(r.interval).toEqual({ lo: 0, hi: expect.closeTo(3.8416 / 144.8416, 12), basis: '0 of 141' });
+    expect(r.pass).toBe(true);
+  });
+
   it('the share of measurements in error is exact: no interval, held as measured under `upper`', () => {
     const [err] = evaluateCriteria({ errorRate: 0 }, { ...round1, error_rate: 0 }, undefined, {
       counts,
