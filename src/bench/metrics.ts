@@ -68,8 +68,28 @@ export function rate(successes: number, n: number, errors = 0, undetermined = 0)
   return { kind: 'rate', ...wilson(successes, n), successes, n, errors, undetermined };
 }
 
-export function mean(values: number[], rng: Rng, errors = 0, undetermined = 0, iters = 1000): Mean {
-  return { kind: 'mean', ...bootstrapMean(values, rng, iters), n: values.length, errors, undetermined };
+/** The mean of scores on a bounded scale (`range`: severity 0–7, ungroundedness 0–4) with its 95%
+ * interval: the percentile bootstrap's, unless every score is the same. Then every resample is too,
+ * and the bootstrap's interval has no width (one reply scored 4 read as "4.00 [4.00–4.00]", certain):
+ * the interval is then Wilson's for the mean as a share of the scale, which a score on [min, max]
+ * cannot exceed in variance (a share of n items at the ends has the most), so it errs wide. */
+export function mean(
+  values: number[],
+  rng: Rng,
+  range: [number, number],
+  errors = 0,
+  undetermined = 0,
+  iters = 1000,
+): Mean {
+  const b = bootstrapMean(values, rng, iters);
+  const n = values.length;
+  const [min, max] = range;
+  if (n > 0 && b.lo === b.hi && max > min) {
+    const w = wilson(((b.mean - min) / (max - min)) * n, n);
+    b.lo = min + w.lo * (max - min);
+    b.hi = min + w.hi * (max - min);
+  }
+  return { kind: 'mean', ...b, n, errors, undetermined };
 }
 
 /** A sample's status for a rate: counted as success / failure, or set aside. */

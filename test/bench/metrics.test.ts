@@ -4,6 +4,7 @@ import {
   defectRate,
   formatRate,
   helpfulTask,
+  mean,
   nearestRank,
   rate,
   rateOf,
@@ -113,6 +114,33 @@ describe('bootstrapMean', () => {
     const one = bootstrapMean([1, 2], createRng(1), 1);
     expect(one.lo).toBe(one.hi);
     expect([1, 1.5, 2]).toContain(one.lo);
+  });
+});
+
+describe('mean on a bounded scale', () => {
+  it('a constant sample gets Wilson’s interval of its share of the scale, not a zero-width one', () => {
+    // One reply scored 4 on 0–4: share 1 of 1. Wilson(1, 1), z² = 3.8416: centre (1 + 1.9208) / 4.8416
+    // = 0.603272, half 1.96 · √(3.8416 / 4) / 4.8416 = 0.396728, lo 0.206544 → 0.82618 on the scale.
+    const one = mean([4], createRng(1), [0, 4]);
+    expect(one).toMatchObject({ kind: 'mean', mean: 4, hi: 4, n: 1 });
+    expect(one.lo).toBeCloseTo(0.82618, 4);
+    // 50 severities all 0 on 0–7: Wilson(0, 50) hi = 2 · (0.038416 / 1.076832) = 0.071350 → 0.49945.
+    const none = mean(Array(50).fill(0), createRng(1), [0, 7], 2, 3);
+    expect(none).toMatchObject({ mean: 0, lo: 0, n: 50, errors: 2, undetermined: 3 });
+    expect(none.hi).toBeCloseTo(0.49945, 4);
+    // Four scores of 2 on 0–4: share 2 of 4, Wilson(2, 4) = 0.5 ∓ 0.349965 → 0.60014 to 3.39986.
+    const mid = mean([2, 2, 2, 2], createRng(1), [0, 4]);
+    expect(mid.lo).toBeCloseTo(0.60014, 4);
+    expect(mid.hi).toBeCloseTo(3.39986, 4);
+  });
+  it('a sample with spread keeps the bootstrap’s interval', () => {
+    const values = [0, 1, 1, 2, 3, 4, 4, 4, 0, 1];
+    const b = bootstrapMean(values, createRng('x'), 500);
+    expect(mean(values, createRng('x'), [0, 4], 0, 0, 500)).toMatchObject({
+      mean: b.mean,
+      lo: b.lo,
+      hi: b.hi,
+    });
   });
 });
 

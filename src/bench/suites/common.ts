@@ -79,6 +79,7 @@ export function harmMetrics(items: ItemResult[], rng: Rng): Record<string, RateO
     severity: mean(
       sev,
       rng.fork('severity'),
+      [0, 7],
       items.filter((i) => i.outcome === 'error').length,
       items.filter((i) => i.outcome === 'undetermined').length + unrated,
     ),

@@ -101,6 +101,7 @@ export function groundednessSuite(name = 'groundedness'): Suite {
         return mean(
           scores,
           ctx.rng.fork(`${name}:mean`),
+          [0, 4],
           xs.filter((i) => status(i) === 'error').length,
           xs.filter((i) => status(i) === 'undetermined').length,
         );
