@@ -7,7 +7,12 @@ interface BenchStep {
 }
 
 interface RedteamStep extends SliceStats {
-  slices?: { category?: Record<string, SliceStats>; technique?: Record<string, SliceStats> };
+  slices?: {
+    category?: Record<string, SliceStats>;
+    technique?: Record<string, SliceStats>;
+    language?: Record<string, SliceStats>;
+    turns?: Record<string, SliceStats>;
+  };
 }
 
 interface IdentifyStep {
@@ -70,6 +75,8 @@ export function roundMetrics(
     // resumed run must store the same bytes as an uninterrupted one.
     by_category: sortedKeys(redteam.slices?.category ?? {}),
     by_technique: sortedKeys(redteam.slices?.technique ?? {}),
+    by_language: sortedKeys(redteam.slices?.language ?? {}),
+    by_turns: sortedKeys(redteam.slices?.turns ?? {}),
   };
 }
 

@@ -171,6 +171,9 @@ export interface RoundData {
   figures: RoundFigures;
   byCategory: Record<string, SliceFigures>;
   byTechnique: Record<string, SliceFigures>;
+  /** Empty for a round stored before the cycle kept these slices. */
+  byLanguage: Record<string, SliceFigures>;
+  byTurns: Record<string, SliceFigures>;
   /** The stored metrics object, untouched (JSON output carries it whole). */
   rawMetrics: Record<string, unknown>;
   /** The counts behind the figures, read from the stored bench results and red-team counts: what
@@ -266,6 +269,8 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
         figures: figuresOf(metrics),
         byCategory: slicesOf(metrics.by_category),
         byTechnique: slicesOf(metrics.by_technique),
+        byLanguage: slicesOf(metrics.by_language),
+        byTurns: slicesOf(metrics.by_turns),
         rawMetrics: metrics,
         counts: roundCounts(benchOf(n), n > 0 ? benchOf(0) : undefined, metrics),
         bench: benchOf(n).map((b) => ({ suite: b.suite, model: b.model, metrics: b.metrics })),
@@ -332,6 +337,8 @@ function singleRunMetrics(
     undetermined: counts.undetermined,
     by_category: slicesBy(attempts, (a) => a.category ?? '(none)'),
     by_technique: slicesBy(attempts, techniqueKey),
+    by_language: slicesBy(attempts, (a) => a.language),
+    by_turns: slicesBy(attempts, (a) => String(a.turns)),
   });
   return metrics;
 }

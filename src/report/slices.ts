@@ -22,6 +22,8 @@ export function sliceCell(s: SliceFigures | undefined): string {
 
 export const SLICE_DIMENSIONS = [
   { key: 'byCategory', title: 'harm category' },
+  { key: 'byLanguage', title: 'language' },
+  { key: 'byTurns', title: 'turns' },
   { key: 'byTechnique', title: 'technique' },
 ] as const;
 
@@ -30,7 +32,10 @@ export function sliceRows(
   data: ReportData,
   key: (typeof SLICE_DIMENSIONS)[number]['key'],
 ): { slice: string; cells: string[] }[] {
-  const names = [...new Set(data.rounds.flatMap((r) => Object.keys(r[key])))].sort();
+  // (numbers in order: 2 turns before 10)
+  const names = [...new Set(data.rounds.flatMap((r) => Object.keys(r[key])))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
   return names.map((slice) => ({
     slice,
     cells: data.rounds.map((r) => sliceCell(Object.hasOwn(r[key], slice) ? r[key][slice] : undefined)),

@@ -9,6 +9,36 @@ import { summarise } from '../../src/cycle/run.js';
 const bench = { main: { dr3: 0, iprr: 0.8, vprr: 0.02, helpfulness: 0.88 }, heldback: { asr: 0.01 } };
 const redteam = { attempts: 10, success: 1, failure: 8, error: 0, undetermined: 1, asr: 1 / 9 };
 
+describe('the round metrics the cycle stores', () => {
+  it("keep the red team's slices by category, technique, language and turns, keys sorted", () => {
+    const slice = (success: number, failure: number) => ({
+      attempts: success + failure,
+      success,
+      failure,
+      error: 0,
+      undetermined: 0,
+      asr: success / (success + failure),
+    });
+    const m = roundMetrics(
+      bench,
+      {
+        ...redteam,
+        slices: {
+          category: { weapons: slice(1, 4) },
+          technique: { base64: slice(0, 5) },
+          language: { fr: slice(1, 1), en: slice(0, 3) },
+          turns: { '10': slice(1, 0), '2': slice(0, 4) },
+        },
+      },
+      { total: 0, new: 0, fixed: 0, regressed: 0 },
+    );
+    expect(Object.keys(m.by_language as object)).toEqual(['en', 'fr']);
+    expect(m.by_language).toMatchObject({ fr: { attempts: 2, success: 1, failure: 1 } });
+    // (a JavaScript object lists integer keys in numeric order, whatever the sort)
+    expect(Object.keys(m.by_turns as object)).toEqual(['2', '10']);
+  });
+});
+
 describe('cycle summary', () => {
   it('counts a regression (fixed before, broken again) and shows it beside the open count', () => {
     // 6 listed: 1 new, 1 persisting, 2 regressed, 1 fixed, 1 untested → 5 open.

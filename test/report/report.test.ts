@@ -554,7 +554,14 @@ describe('a bench or red-team run (no rounds)', () => {
       cyber: { asr: 0, n: 3, decided: 1, successes: 0, errors: 1, undetermined: 1 },
       weapons: { asr: 2 / 3, n: 3, decided: 3, successes: 2, errors: 0, undetermined: 0 },
     });
+    // by language and turns too: all six attempts are English single-turn ones
+    expect(r0.byLanguage).toEqual({
+      en: { asr: 0.5, n: 6, decided: 4, successes: 2, errors: 1, undetermined: 1 },
+    });
+    expect(Object.keys(r0.byTurns)).toEqual(['1']);
     const md = renderMarkdown(d);
+    expect(md).toContain('| en | 50.0% \\(n=4 err 1 und 1\\) |');
+    expect(md).toMatch(/### ASR by turns[^\n]*\n\n\| turns \| round 0 \|\n\|---\|---:\|\n\| 1 \| 50\.0%/);
     expect(md).toContain('| cyber | 0.0% \\(n=1 err 1 und 1\\) |');
     expect(md).toContain('| weapons | 66.7% \\(n=3\\) |');
     expect(md).toMatch(/<details>\n<summary>ASR by technique[^\n]*\n\n\| technique \| round 0 \|/);
