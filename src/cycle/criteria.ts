@@ -400,10 +400,12 @@ function shown(v: number, bound: number): number {
 /** A fraction as a percentage, to as many decimals as it takes not to print `bound`'s (2.2%, but
  * 2.004% beside 2%). */
 function percent(v: number, bound?: number): string {
+  // A threshold as it was written (2%, 0.5%); a measured end with its decimals kept (6.0%, not a
+  // round-looking 6%).
+  if (bound === undefined) return `${Number((v * 100).toFixed(10))}%`;
   for (let d = 1; d <= 10; d++) {
-    const r = Number((v * 100).toFixed(d));
-    if (bound === undefined || r !== Number((bound * 100).toFixed(d)) || Math.abs(v - bound) <= 1e-12)
-      return `${r}%`;
+    const r = (v * 100).toFixed(d);
+    if (Number(r) !== Number((bound * 100).toFixed(d)) || Math.abs(v - bound) <= 1e-12) return `${r}%`;
   }
   return `${v * 100}%`;
 }

@@ -344,7 +344,7 @@ describe('release criteria on the 95% interval', () => {
     expect(rise).toMatchObject({ pass: true, passes_on_estimate_only: true });
     // The round-1 figures of the default cycle: VPRR 0 → 2 of 117, upper bound 6.0%.
     expect(rise.message).toBe(
-      'vprr_rise = 0.0171 (passes on the estimate; 95% upper bound 6% is above 3%, from 2 items worse and 0 better of 117 paired with round 0)',
+      'vprr_rise = 0.0171 (passes on the estimate; 95% upper bound 6.0% is above 3%, from 2 items worse and 0 better of 117 paired with round 0)',
     );
     // A table that does not reproduce both figures (items decided in one round only): independent.
     const [apart] = evaluateCriteria({ vprrRise: 0.03 }, now, base, {
