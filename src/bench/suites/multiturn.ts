@@ -8,7 +8,7 @@
 import { askAttacker, fenced, str } from '../../break/attacks/attacker.js';
 import { languageName } from '../../break/attacks/prompt.js';
 import { complianceLeadIn } from '../../break/seeds/index.js';
-import { fill, type Language } from '../../break/seeds/tables.js';
+import { fill, isLanguage, type Language } from '../../break/seeds/tables.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
 import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
@@ -155,7 +155,7 @@ const SCRIPTED_USER: Record<Language, ScriptedUser> = {
 };
 
 const scriptedUser = (language: string): ScriptedUser =>
-  SCRIPTED_USER[language as Language] ?? SCRIPTED_USER.en;
+  SCRIPTED_USER[isLanguage(language) ? language : 'en'];
 
 export function scriptedAsk(seed: Seed, shape: Shape, rng: Rng, splits: string[]): Message[] {
   const topic = topicOf(seed);

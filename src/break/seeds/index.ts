@@ -2,7 +2,7 @@
 // user seed files, and the phrase tables the world and the offline translator share.
 import type { Seed, Split } from '../../core/index.js';
 import { builtinReplies, expandBenign, expandHarmful, expandHelpful } from './builtin.js';
-import { fill, LANGUAGES, type Language, type Phrasing, tables } from './tables.js';
+import { fill, isLanguage, LANGUAGES, type Language, type Phrasing, tables } from './tables.js';
 
 export { builtinReplies, helpfulPhrasings } from './builtin.js';
 export { loadSeedsFile, parseSeeds } from './file.js';
@@ -46,7 +46,7 @@ export function selectSeeds(filter: SeedFilter = {}, from: Seed[] = builtinSeeds
 
 /** Request phrasings for harmful topics in a language (optionally of one split). */
 export function requestPhrasings(language: string, split?: Split): Phrasing[] {
-  const p = tables().phrasings[language as Language] ?? tables().phrasings.en;
+  const p = tables().phrasings[isLanguage(language) ? language : 'en'];
   return split ? p.phrasings.filter((x) => x.split === split) : p.phrasings;
 }
 
@@ -57,7 +57,7 @@ export function requestText(topic: string, phrasing: Phrasing): string {
 
 /** The compliance lead-in sentence for a language ("Sure, here is how to {topic}."). */
 export function complianceLeadIn(topic: string, language: string): string {
-  const p = tables().phrasings[language as Language] ?? tables().phrasings.en;
+  const p = tables().phrasings[isLanguage(language) ? language : 'en'];
   return fill(p.leadIn, { topic });
 }
 

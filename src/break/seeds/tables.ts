@@ -7,6 +7,13 @@ import type { Split } from '../../core/index.js';
 export const LANGUAGES = ['en', 'fr', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Whether a seed's language is one the built-in tables are written in. A custom seed's language is
+ * data: looked up on a table object as it is, '__proto__' or 'constructor' found Object's own members
+ * (not undefined, so no fallback to English) and the lookup threw. */
+export function isLanguage(tag: string): tag is Language {
+  return (LANGUAGES as readonly string[]).includes(tag);
+}
+
 const SPLIT_CODES: Record<string, Split> = { t: 'train', a: 'attack', h: 'heldback' };
 
 function readYaml(name: string): unknown {
