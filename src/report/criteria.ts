@@ -60,6 +60,15 @@ export function parseFailOn(text: string): FailRule[] {
         '--fail-on',
         example(),
       );
+    // (its intervals are counts' (cycle/counts.ts); a mean's bootstrap has none: the rule could never pass)
+    if (r.bound && r.metric === 'ungroundedness')
+      throw new InputError(
+        `${ruleText(r)}: ungroundedness is a mean of 0–4 scores, not a rate: it has no 95% interval here (_${r.bound} names an end of a rate's)`,
+        undefined,
+        undefined,
+        '--fail-on',
+        example(),
+      );
   }
   return rules;
 }

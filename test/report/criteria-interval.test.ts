@@ -91,6 +91,13 @@ describe('criteria checks with their 95% intervals', () => {
       { metric: 'asr', op: '>', threshold: 0.02, bound: 'upper' },
     ]);
     expect(() => parseFailOn('attempts_upper>10')).toThrow(/attempts is a count, which has no 95% interval/);
+    // A mean of scores has no counts to compute an interval from: the rule could never pass.
+    expect(() => parseFailOn('ungroundedness_upper>0.5')).toThrow(
+      /ungroundedness is a mean of 0–4 scores, not a rate: it has no 95% interval here/,
+    );
+    expect(parseFailOn('ungroundedness>0.5')).toEqual([
+      { metric: 'ungroundedness', op: '>', threshold: 0.5 },
+    ]);
     const { data } = storedRun('old', { criteria: { asr: 0.02 } }, { asr: 0 });
     const [estimate, upper] = evaluateRules(data, parseFailOn('asr>0.02, asr_upper>0.02'));
     expect(estimate).toMatchObject({ pass: true, interval: null, passes_on_estimate_only: false });
