@@ -688,6 +688,13 @@ function mayDiffer(
   return false;
 }
 
+/** Settings with no default (left out, so a run stored before them keeps its config as it was) and
+ * the value their absence means: written out at that value, one is the same run. */
+const ABSENT_MEANS: Record<string, unknown> = {
+  'cycle.criteriaBound': 'estimate',
+  'judges.llamaguardFormat': 'chat',
+};
+
 /** Each field that decides results and differs between the stored config and `current`, as
  * `path: stored → current`. Both sides are compared as the store keeps a config — redacted, through
  * JSON — so a key (stored as [redacted]) never counts as a change; the stored side is redacted again
@@ -712,6 +719,11 @@ export function configChanges(
     }
     // A setting added to breakfix after the run started, at its default, is what the run did.
     if (a === undefined && d !== undefined && JSON.stringify(b) === JSON.stringify(d)) return;
+    const absent = path.join('.');
+    if (Object.hasOwn(ABSENT_MEANS, absent)) {
+      const as = (v: unknown) => JSON.stringify(v === undefined ? ABSENT_MEANS[absent] : v);
+      if (as(a) === as(b)) return;
+    }
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path.join('.')}: ${show(a)} → ${show(b)}`);
   };
   walk(was, asStored(current), [], defaults);

@@ -406,6 +406,24 @@ describe('configChanges: what may differ between a run and its resume', () => {
     ).toEqual([]);
   });
 
+  it('a setting with no default written out at the value its absence means is no change', () => {
+    // (cycle.criteriaBound absent is `estimate`: a run stored without it, resumed with it written
+    // out, was refused as started with another config)
+    expect(configChanges(stored({}), parse({ cycle: { criteriaBound: 'estimate' } }))).toEqual([]);
+    expect(configChanges(stored({ cycle: { criteriaBound: 'estimate' } }), parse({}))).toEqual([]);
+    expect(configChanges(stored({}), parse({ cycle: { criteriaBound: 'upper' } }))).toEqual([
+      'cycle.criteriaBound: (not set) → "upper"',
+    ]);
+    const guard = (extra: Record<string, unknown>) => ({
+      targets: { guard: { type: 'openai', model: 'g', baseURL: 'http://127.0.0.1:9/v1' } },
+      judges: { llamaguard: 'guard', ...extra },
+    });
+    expect(configChanges(stored(guard({})), parse(guard({ llamaguardFormat: 'chat' })))).toEqual([]);
+    expect(configChanges(stored(guard({})), parse(guard({ llamaguardFormat: 'prompt' })))).toEqual([
+      'judges.llamaguardFormat: (not set) → "prompt"',
+    ]);
+  });
+
   it('what decides results is a change, listed as path: stored → current', () => {
     expect(
       configChanges(stored({}), parse({ targets: { candidate: { type: 'embedded', concurrency: 4 } } })),
