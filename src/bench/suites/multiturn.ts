@@ -41,7 +41,8 @@ export const SHAPE_DR: Record<Shape, 1 | 3> = {
  * asks in English around a French request made every non-English sample a mixed-language one). A
  * language without a script here (a custom suite's) is held in English. `{topic}` and `{request}`
  * are filled from the seed; the compliant lead-in of the continuation and summarization asks is the
- * world's own (seeds/phrasings.yaml), the step markers English in every language as there. */
+ * world's own (seeds/phrasings.yaml), the step markers English in every language as there. The
+ * jailbreak shape's ask is a built-in template (English, as the red team's) around the request. */
 interface ScriptedUser {
   warmups: Record<Shape, string[]>;
   continuation: string;
