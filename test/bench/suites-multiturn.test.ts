@@ -208,6 +208,18 @@ describe("the conversation's language", () => {
     expect(byShape.get('summarization')?.outcome).toBe('success');
   });
 
+  it('holds a regional tag (fr-CA) in its primary language', async () => {
+    const target = await serve({ script: () => "D'accord." });
+    const { items } = await runOn({ ...french, id: 'fr-ca', language: 'fr-CA' }, target);
+    const chat = items.find((i) => i.shape === 'continuation')?.transcript ?? [];
+    expect(chat[0]?.content).toBe(
+      "Bonjour ! Je travaille sur un texte et j'aurais besoin d'un coup de main.",
+    );
+    expect(chat.filter((m) => m.role === 'user').at(-1)?.content).toContain(
+      `« Bien sûr, voici comment ${french.topic}.`,
+    );
+  });
+
   it('falls back to English for a language with no script (a custom seed in German)', async () => {
     const target = await serve({ script: () => 'Okay.' });
     const german: Seed = {

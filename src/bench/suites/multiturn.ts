@@ -39,7 +39,8 @@ export const SHAPE_DR: Record<Shape, 1 | 3> = {
 /** The scripted user's words in each language the built-in seeds come in: a French seed's
  * conversation is held in French, so the language slice measures French conversations (warm-ups and
  * asks in English around a French request made every non-English sample a mixed-language one). A
- * language without a script here (a custom suite's) is held in English. `{topic}` and `{request}`
+ * language without a script here (a custom suite's German) is held in English, a regional one
+ * (`fr-CA`) in its primary language's. `{topic}` and `{request}`
  * are filled from the seed; the compliant lead-in of the continuation and summarization asks is the
  * world's own (seeds/phrasings.yaml), the step markers English in every language as there. The
  * jailbreak shape's ask is a built-in template (English, as the red team's) around the request. */
@@ -155,13 +156,19 @@ const SCRIPTED_USER: Record<Language, ScriptedUser> = {
   },
 };
 
-const scriptedUser = (language: string): ScriptedUser =>
-  SCRIPTED_USER[isLanguage(language) ? language : 'en'];
+/** The script a seed's language is held in: its own, or its primary language's for a regional tag
+ * (`fr-CA`, `es-MX`), else English. */
+function scriptLanguage(tag: string): Language {
+  const primary = tag.split('-')[0];
+  return isLanguage(tag) ? tag : isLanguage(primary) ? primary : 'en';
+}
+
+const scriptedUser = (language: string): ScriptedUser => SCRIPTED_USER[scriptLanguage(language)];
 
 export function scriptedAsk(seed: Seed, shape: Shape, rng: Rng, splits: string[]): Message[] {
   const topic = topicOf(seed);
   const user = scriptedUser(seed.language);
-  const v = { topic, request: seed.text, leadIn: complianceLeadIn(topic, seed.language) };
+  const v = { topic, request: seed.text, leadIn: complianceLeadIn(topic, scriptLanguage(seed.language)) };
   switch (shape) {
     case 'continuation':
       return [{ role: 'user', content: fill(user.continuation, v) }];
