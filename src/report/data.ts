@@ -14,7 +14,7 @@ import { roundCounts } from '../cycle/counts.js';
 import type { RoundCounts } from '../cycle/criteria.js';
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
-import type { Store } from '../store/index.js';
+import type { BenchResultRow, Store } from '../store/index.js';
 import { collectSpend, type SpendData } from './spend.js';
 
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error', 'undetermined'];
@@ -239,11 +239,20 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
     const n = roundOf(a);
     if (n !== undefined) roundNumbers.add(n);
   }
-  const benchOf = (n: number) => [
-    ...store.listBenchResults(runId, n),
-    // (the bench command stores its results under round -1: no round)
-    ...(single && n === 0 ? store.listBenchResults(runId, -1) : []),
-  ];
+  // Read once per round: each round's counts read round 0's results too, items and all.
+  const benchRead = new Map<number, BenchResultRow[]>();
+  const benchOf = (n: number): BenchResultRow[] => {
+    let rows = benchRead.get(n);
+    if (!rows) {
+      rows = [
+        ...store.listBenchResults(runId, n),
+        // (the bench command stores its results under round -1: no round)
+        ...(single && n === 0 ? store.listBenchResults(runId, -1) : []),
+      ];
+      benchRead.set(n, rows);
+    }
+    return rows;
+  };
   if (single && benchOf(0).length) roundNumbers.add(0);
   const rounds: RoundData[] = [...roundNumbers]
     .sort((a, b) => a - b)
