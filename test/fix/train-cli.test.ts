@@ -579,7 +579,11 @@ describe('breakfix train killed outright, then run again', () => {
     const group = () =>
       existsSync(join(out, 'sh.pid')) ? Number(readFileSync(join(out, 'sh.pid'), 'utf8')) : 0;
     try {
-      expect(await until(() => group() > 1, 30_000)).toBe(true);
+      // (and breakfix has recorded it: the trainer can write its pid before breakfix, which forked
+      // it, has run again to write the record; a kill in between leaves no record to find)
+      expect(await until(() => group() > 1 && existsSync(join(out, '.breakfix-trainer.json')), 30_000)).toBe(
+        true,
+      );
       child.kill('SIGKILL');
       await exited;
       expect(alive(group())).toBe(true);
@@ -598,7 +602,16 @@ describe('breakfix train killed outright, then run again', () => {
       expect(statSync(sftData).mtimeMs).toBe(dataWritten);
       // Once it is gone, the folder trains again, and no record of a trainer is left behind.
       process.kill(-group(), 'SIGKILL');
-      expect(await until(() => !alive(group()), 5_000)).toBe(true);
+      // (the whole group, as breakfix checks it: the shell can be gone while its sleep is not yet)
+      const groupGone = () => {
+        try {
+          process.kill(-group(), 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      expect(await until(() => !alive(group()) && groupGone(), 5_000)).toBe(true);
       writeFileSync(conf, cfg(`  command:\n    template: "cp '${baseModelDir()}'/* {out}/"\n`));
       const ok = await cli([...args.slice(0, -2), '--force'], { config: conf });
       expect(ok.code, ok.stderr).toBe(0);
