@@ -26,6 +26,7 @@ export {
   type RateOrMean,
   rate,
   rateOf,
+  SMALL_SAMPLE,
   sliceRates,
   type Tally,
   wilson,

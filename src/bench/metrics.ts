@@ -68,11 +68,17 @@ export function rate(successes: number, n: number, errors = 0, undetermined = 0)
   return { kind: 'rate', ...wilson(successes, n), successes, n, errors, undetermined };
 }
 
+/** Below this many scores the percentile bootstrap is known to under-cover (its interval is the
+ * spread of the sample's own values, and a small sample rarely shows its tails). */
+export const SMALL_SAMPLE = 30;
+
 /** The mean of scores on a bounded scale (`range`: severity 0–7, ungroundedness 0–4) with its 95%
- * interval: the percentile bootstrap's, unless every score is the same. Then every resample is too,
- * and the bootstrap's interval has no width (one reply scored 4 read as "4.00 [4.00–4.00]", certain):
- * the interval is then Wilson's for the mean as a share of the scale, which a score on [min, max]
- * cannot exceed in variance (a share of n items at the ends has the most), so it errs wide. */
+ * interval: the percentile bootstrap's from SMALL_SAMPLE scores up. Below that, or when every score
+ * is the same (every resample is then too, and the bootstrap's interval has no width: one reply
+ * scored 4 read as "4.00 [4.00–4.00]", certain), the interval also spans Wilson's for the mean as a
+ * share of the scale, which a score on [min, max] cannot exceed in variance (a share of n items at
+ * the ends has the most), so it errs wide. Spanning both keeps a small sample with a little spread
+ * ([2,2,2,1]) from reading narrower than a constant one ([2,2,2,2]). */
 export function mean(
   values: number[],
   rng: Rng,
@@ -84,10 +90,10 @@ export function mean(
   const b = bootstrapMean(values, rng, iters);
   const n = values.length;
   const [min, max] = range;
-  if (n > 0 && b.lo === b.hi && max > min) {
+  if (n > 0 && (n < SMALL_SAMPLE || b.lo === b.hi) && max > min) {
     const w = wilson(((b.mean - min) / (max - min)) * n, n);
-    b.lo = min + w.lo * (max - min);
-    b.hi = min + w.hi * (max - min);
+    b.lo = Math.min(b.lo, min + w.lo * (max - min));
+    b.hi = Math.max(b.hi, min + w.hi * (max - min));
   }
   return { kind: 'mean', ...b, n, errors, undetermined };
 }

@@ -8,6 +8,7 @@ import {
   nearestRank,
   rate,
   rateOf,
+  SMALL_SAMPLE,
   sliceRates,
   wilson,
 } from '../../src/bench/index.js';
@@ -133,8 +134,24 @@ describe('mean on a bounded scale', () => {
     expect(mid.lo).toBeCloseTo(0.60014, 4);
     expect(mid.hi).toBeCloseTo(3.39986, 4);
   });
-  it('a sample with spread keeps the bootstrap’s interval', () => {
+  it('a small sample with spread spans Wilson’s interval too, never narrower than a constant one', () => {
+    // [2,2,2,1] on 0–4: the bootstrap's interval is [1.25–2.00] (its values' own spread). The mean
+    // 1.75 is share 0.4375 of 4: Wilson(1.75, 4) = 0.4375 → 0.119552 to 0.816686, 0.47821 to 3.26674
+    // on the scale, as wide as [2,2,2,2]'s (0.60014 to 3.39986, above), not a quarter of it.
+    const small = mean([2, 2, 2, 1], createRng(1), [0, 4]);
+    expect(bootstrapMean([2, 2, 2, 1], createRng(1))).toMatchObject({ lo: 1.25, hi: 2 });
+    expect(small).toMatchObject({ mean: 1.75, n: 4 });
+    expect(small.lo).toBeCloseTo(0.47821, 4);
+    expect(small.hi).toBeCloseTo(3.26674, 4);
+    // Below SMALL_SAMPLE the interval holds the bootstrap's as well as Wilson's.
     const values = [0, 1, 1, 2, 3, 4, 4, 4, 0, 1];
+    const b = bootstrapMean(values, createRng('x'), 500);
+    const m = mean(values, createRng('x'), [0, 4], 0, 0, 500);
+    expect(m.lo).toBeLessThanOrEqual(b.lo);
+    expect(m.hi).toBeGreaterThanOrEqual(b.hi);
+  });
+  it(`from ${SMALL_SAMPLE} scores with spread, the bootstrap’s interval as it is`, () => {
+    const values = Array.from({ length: SMALL_SAMPLE }, (_, i) => i % 5);
     const b = bootstrapMean(values, createRng('x'), 500);
     expect(mean(values, createRng('x'), [0, 4], 0, 0, 500)).toMatchObject({
       mean: b.mean,
