@@ -3,13 +3,22 @@ import type { CriterionResult } from './criteria.js';
 import type { ReportData } from './data.js';
 import { escapeHtml as x } from './escape.js';
 
+/** A figure as CI logs show it: 0.0217, not 0.021723261016634426 (the message, beside it, has the
+ * figure to as many decimals as its bound needs). */
+function decimals(v: number): string {
+  return String(Number(v.toFixed(4)));
+}
+
 export function renderJunit(data: ReportData, criteria: CriterionResult[]): string {
   const failures = criteria.filter((c) => !c.pass).length;
   const cases = criteria.map((c) => {
     const head = `    <testcase classname="breakfix.criteria" name="${x(c.rule)}" time="0">`;
-    const interval = c.interval ? `, 95% interval ${c.interval.lo}–${c.interval.hi}` : '';
+    const interval = c.interval
+      ? `, 95% interval ${decimals(c.interval.lo)}–${decimals(c.interval.hi)} (${c.interval.basis})`
+      : '';
     const onEstimate = c.passes_on_estimate_only ? `; ${c.message}` : '';
-    const props = `      <system-out>${x(`${c.metric} = ${c.value ?? 'not measured'}${interval} (round ${c.round ?? '—'})${onEstimate}`)}</system-out>`;
+    const value = c.value === null ? 'not measured' : decimals(c.value);
+    const props = `      <system-out>${x(`${c.metric} = ${value}${interval} (round ${c.round ?? '—'})${onEstimate}`)}</system-out>`;
     const fail = c.pass
       ? ''
       : `\n      <failure message="${x(c.message)}" type="criterion">${x(c.message)}</failure>`;

@@ -12,6 +12,7 @@ import {
   parseFailOn,
   renderHtml,
   renderJson,
+  renderJunit,
   renderMarkdown,
   runCriteriaRules,
 } from '../../src/report/index.js';
@@ -52,6 +53,10 @@ describe('criteria checks with their 95% intervals', () => {
       bound: 'estimate',
       message: 'asr = 0 in round 1 (passes on the estimate; 95% upper bound 2.2% is above 2%, from 0 of 173)',
     });
+    // JUnit's log line gives the figures to 4 decimals, not 0.021723261016634426.
+    expect(renderJunit(data, checks)).toContain(
+      '<system-out>asr = 0, 95% interval 0–0.0217 (0 of 173) (round 1); asr = 0 in round 1 (passes on the estimate',
+    );
     const json = JSON.parse(renderJson(data, checks));
     expect(json.passed).toBe(true);
     expect(json.criteria[0].interval).toEqual({
