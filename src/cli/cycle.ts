@@ -286,9 +286,10 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     rel.criteria_met
       ? `release candidate: round ${rel.round} (${rel.model}) — meets every criterion`
       : `no release candidate: ${rel.reasons.join('; ')}`,
-    // A pass inside the noise is a finding for whoever signs the release off.
+    // A pass inside the noise is a finding for whoever signs the release off (with no candidate
+    // there is nothing to sign: the failing checks above are the finding).
     ...rel.checks
-      .filter((c) => c.pass && c.passes_on_estimate_only)
+      .filter((c) => rel.criteria_met && c.pass && c.passes_on_estimate_only)
       .map((c) => `  on the estimate only: ${c.message}`),
     `run ${result.runId}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(0)} s`,
     `report: ${report}`,

@@ -129,5 +129,14 @@ describe('cycle summary', () => {
     );
     // dr3 has no counts here: no interval, no note.
     expect(lines.filter((l) => l.includes('on the estimate only'))).toHaveLength(1);
+    // The same checks of the closest round when no round qualified: no release to sign off, no note.
+    const none = {
+      ...release,
+      criteria_met: false,
+      reasons: ['no round met every criterion; closest is round 1'],
+    };
+    const table = renderTable({ runId: 'run_x', rounds: [s], release: none, resumed: false }, 'r.html', 1);
+    expect(table).toContain('no release candidate: no round met every criterion; closest is round 1');
+    expect(table).not.toContain('on the estimate only');
   });
 });
