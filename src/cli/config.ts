@@ -14,7 +14,12 @@ import {
 } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { InputError, terminalText } from '../core/index.js';
-import { checkCycleAttacks, cycleSuiteKinds, unmeasuredCriteria } from '../cycle/index.js';
+import {
+  checkCycleAttacks,
+  cycleSuiteKinds,
+  unmeasuredCriteria,
+  unreachableCriteria,
+} from '../cycle/index.js';
 import { storeWritable } from '../store/index.js';
 import {
   type CommonOptions,
@@ -128,6 +133,7 @@ async function checkFiles(ctx: Context) {
     warnings.push(
       `cycle.criteria.${key}: no suite measures it (bench.suites has no ${kinds.join(' or ')} suite, nor bench.custom), so \`breakfix cycle\` refuses this config: add one, or set it to null`,
     );
+  warnings.push(...unreachableCriteria(ctx.config));
   const suites = await checkCustomSuites(ctx.config.bench.custom, baseDir, 'attack', {
     warn: (w) => warnings.push(w),
   });

@@ -4,7 +4,13 @@ import { checkCustomSuites, formatPercent } from '../bench/index.js';
 import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
-import { type CycleResult, checkCycleAttacks, checkCycleCriteria, runCycle } from '../cycle/index.js';
+import {
+  type CycleResult,
+  checkCycleAttacks,
+  checkCycleCriteria,
+  runCycle,
+  unreachableCriteria,
+} from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
 import { writeCycleReport } from '../report/index.js';
 import { ClaimLostError } from '../store/index.js';
@@ -120,7 +126,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // (Said before round 0: a trainer set up to fail after it would have spent the round.)
-        for (const w of trainerWarnings(ctx.config)) ctx.note(`warning: ${w}`);
+        for (const w of [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)])
+          ctx.note(`warning: ${w}`);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
         await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack', {

@@ -5,6 +5,12 @@ export {
   evaluateCriteria,
   type RoundMetrics,
 } from './criteria.js';
+export {
+  checkCycleCriteria,
+  cycleSuiteKinds,
+  unmeasuredCriteria,
+  unreachableCriteria,
+} from './criteria-check.js';
 export { roundMetrics } from './metrics.js';
 export { chooseRelease, type Release } from './release.js';
 export {
@@ -13,8 +19,5 @@ export {
   type CycleResult,
   type CycleRoundSummary,
   checkCycleAttacks,
-  checkCycleCriteria,
-  cycleSuiteKinds,
   runCycle,
-  unmeasuredCriteria,
 } from './run.js';

@@ -3,7 +3,7 @@
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
-import { customSuiteTexts, runBench, SUMMARY_SOURCES } from '../bench/index.js';
+import { customSuiteTexts, runBench } from '../bench/index.js';
 import {
   attackOptions,
   builtinSeeds,
@@ -40,7 +40,8 @@ import { createJudges, type JudgeSet } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import { roundCounts } from './counts.js';
-import type { Criteria, PairedChange, RoundMetrics } from './criteria.js';
+import type { PairedChange, RoundMetrics } from './criteria.js';
+import { checkCycleCriteria } from './criteria-check.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { checkResumedJudges } from './judges-check.js';
 import { roundMetrics } from './metrics.js';
@@ -137,54 +138,6 @@ export function checkCycleAttacks(config: Config, ctx: Pick<CycleContext, 'seeds
     { categories: "the config's redteam.categories", languages: "the config's redteam.languages" },
   );
   classifyTechniques(config.redteam.techniques, ctx.templates);
-}
-
-/** The suite kinds a cycle's bench step runs: the built-in suites named, and the custom suites'. */
-export function cycleSuiteKinds(config: Config): string[] {
-  return [...config.bench.suites, ...config.bench.custom.map((c) => c.kind)];
-}
-
-/** The benchmark summary figure each release criterion bounds (or bounds the change of since round
- * 0); which suites give a figure is SUMMARY_SOURCES'. The cycle's `asr` is the red team's, and the
- * held-back ASR and the error share are measured by every cycle: none needs a suite. */
-const BENCH_FIGURE: Partial<Record<keyof Criteria, keyof typeof SUMMARY_SOURCES>> = {
-  dr3: 'dr3',
-  vprr: 'vprr',
-  vprrRise: 'vprr',
-  helpfulnessDrop: 'helpfulness',
-  undeterminedRise: 'undetermined_rate',
-  undetermined: 'undetermined_rate',
-};
-
-/** The criteria set (a number) whose figure none of the suite kinds a cycle runs would give: each
- * would fail every round as "not measured", so no round could be released. */
-export function unmeasuredCriteria(
-  criteria: Criteria,
-  suiteKinds: readonly string[],
-): { key: keyof Criteria; kinds: readonly string[] }[] {
-  return (Object.entries(BENCH_FIGURE) as [keyof Criteria, keyof typeof SUMMARY_SOURCES][]).flatMap(
-    ([key, figure]) => {
-      const kinds: readonly string[] = SUMMARY_SOURCES[figure].kinds;
-      if (typeof criteria[key] !== 'number' || kinds.some((k) => suiteKinds.includes(k))) return [];
-      return [{ key, kinds }];
-    },
-  );
-}
-
-/** Every release criterion must be one the cycle's suites measure: one that none does fails every
- * round as "not measured", found only after the rounds were run and trained. An InputError (exit 2)
- * naming the criterion, before anything is stored. */
-export function checkCycleCriteria(config: Config): void {
-  const [first, ...more] = unmeasuredCriteria(config.cycle.criteria, cycleSuiteKinds(config));
-  if (!first) return;
-  const kinds = first.kinds.map((k) => `"${k}"`).join(' or ');
-  throw new InputError(
-    `no suite measures it: bench.suites has no ${kinds} suite and no bench.custom suite is of that kind, so every round would fail it as not measured${more.length ? ` (so would cycle.criteria.${more.map((m) => m.key).join(', cycle.criteria.')})` : ''}`,
-    undefined,
-    undefined,
-    `cycle.criteria.${first.key}`,
-    `add ${first.kinds[0]} to bench.suites (or a bench.custom suite of kind ${first.kinds[0]}), or set cycle.criteria.${first.key}: null to release without that criterion`,
-  );
 }
 
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleResult> {
