@@ -148,8 +148,6 @@ describe('trl backend', () => {
       output_dir: join(out, 'dpo'),
       dataset_name: join(out, 'data', 'preference'),
     });
-    // A long (many-shot, multi-turn) prompt is not cut to TRL's default prompt length.
-    expect(dpo.max_prompt_length).toBe(dpo.max_length);
     expect(dpo.dataset_test_split).toBeUndefined();
     const accel = parse(readFileSync(join(out, 'accelerate.yaml'), 'utf8'), { version: '1.1' });
     expect(accel).toMatchObject({
@@ -194,6 +192,28 @@ describe('trl backend', () => {
     expect(res.model.target).toBe(`openai:${join(out, 'dpo-merged')}@http://127.0.0.1:8000/v1`);
     expect(res.model.path).toBe(join(out, 'dpo-merged'));
     expect(store.getModel(res.model.id)).toBeUndefined();
+  });
+
+  it("writes only keys TRL's script parser takes: one it does not know stops the step before it trains", async () => {
+    // TrlParser sets each config key on the script's dataclasses (ScriptArguments, the trainer's
+    // config, ModelConfig) and raises 'Unknown arguments from config file' for a key none has. These
+    // are the keys of the run with TRL 1.13 (scripts/trl-check); TRL 0.29 removed DPO's
+    // max_prompt_length, so a dpo.yaml naming it never starts. A key added here needs such a run.
+    const common = [
+      ...['dataset_name', 'dataset_train_split', 'dataset_test_split'],
+      ...['model_name_or_path', 'use_peft', 'lora_r', 'lora_alpha', 'lora_dropout', 'lora_target_modules'],
+      ...['output_dir', 'learning_rate', 'num_train_epochs', 'per_device_train_batch_size'],
+      ...['gradient_accumulation_steps', 'gradient_checkpointing', 'logging_steps', 'save_strategy'],
+      ...['report_to', 'bf16', 'fp16', 'eval_strategy', 'max_length'],
+    ];
+    const known = { 'sft.yaml': common, 'dpo.yaml': [...common, 'beta', 'loss_type'] };
+    const read = await dryRunTrl('keys', { lora: { r: 8, alpha: 16, dropout: 0.1 } });
+    for (const [file, keys] of Object.entries(known))
+      expect(
+        Object.keys(read(file)).filter((k) => !keys.includes(k)),
+        file,
+      ).toEqual([]);
+    expect(read('dpo.yaml').max_length).toBe(trainParams().trl.dpo.maxLength);
   });
 
   it('trains in the configured precision: fp16 for older GPUs, fp32 with no mixed precision', async () => {

@@ -248,11 +248,11 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       num_train_epochs: t.dpo.epochs,
       per_device_train_batch_size: t.dpo.batchSize,
       gradient_accumulation_steps: t.dpo.gradientAccumulation,
+      // The whole sequence only. TRL 0.29 removed max_prompt_length, and its script parser refuses a
+      // config key that no dataclass has ('Unknown arguments from config file'): naming it stops the
+      // DPO step before it starts. Older TRL cut each prompt to it (512 tokens by default), dropping a
+      // many-shot or multi-turn prompt's start, the part that makes it the attack: TRL 0.29 or later.
       max_length: t.dpo.maxLength,
-      // TRL cuts a DPO prompt to its own max_prompt_length (512 tokens, or 128 with a warning in older
-      // releases), dropping its start: a many-shot or multi-turn prompt would lose the faux exchanges or
-      // turns that make it the attack. Only the whole sequence is bounded, by max_length.
-      max_prompt_length: t.dpo.maxLength,
       gradient_checkpointing: true,
       logging_steps: 5,
       save_strategy: 'no',
