@@ -395,6 +395,33 @@ describe('trl backend', () => {
     ).rejects.toThrow(/train\.trl\.baseModel/);
   });
 
+  it('an output folder the served model cannot be named by (an "@" in its path) is refused before any launch', async () => {
+    // openai:<folder>@<url> reads the first "@" as the server's: registered so, the model would
+    // stop the cycle at the next round's bench, after the training.
+    const out = join(dir, 'team@host', 'round-1');
+    const launches = () => (existsSync(argsLog) ? readFileSync(argsLog, 'utf8') : '');
+    const before = launches();
+    const run = (over: Record<string, unknown>, dryRun = false) =>
+      createTrainer({}, { store }, 'trl').train({
+        dryRun,
+        base,
+        sft: records,
+        preference: prefs,
+        params: params(over),
+        outDir: out,
+        runId: 'run_at',
+        round: 1,
+      });
+    const err = await run({}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ field: 'train.trl.servedModel' });
+    expect(String(err)).toContain(`openai:${join(out, 'dpo')}@http://127.0.0.1:8000/v1`);
+    expect(launches()).toBe(before);
+    expect(store.listModels().some((m) => m.runId === 'run_at')).toBe(false);
+    // The name the server gives the model is one breakfix can reach.
+    const res = await run({ servedModel: 'fixed' }, true);
+    expect(res.model.target).toBe('openai:fixed@http://127.0.0.1:8000/v1');
+  });
+
   it('never fine-tunes an embedded checkpoint: train.trl.baseModel is the base, else an error', async () => {
     const emb = join(dir, 'emb-ckpt');
     mkdirSync(emb, { recursive: true });
@@ -567,6 +594,20 @@ describe('command backend', () => {
         outDir: join(dir, 'c2'),
       }),
     ).rejects.toThrow(/exited with 3/);
+  });
+
+  it('a served target whose {out} has an "@" in its path is refused before the command runs', async () => {
+    const out = join(dir, 'me@lab', 'c4');
+    const ran = join(dir, 'c4-ran');
+    const p = {
+      ...trainParams(),
+      command: { template: `touch '${ran}'`, target: 'openai:{out}@http://127.0.0.1:8001/v1' },
+    };
+    const err = await createTrainer({ train: p }, {}, 'command')
+      .train({ base, sft: records, preference: [], params: p, outDir: out })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ field: 'train.command.target' });
+    expect(existsSync(ran)).toBe(false);
   });
 
   it('asks for a template when none is configured', async () => {

@@ -7,7 +7,7 @@ import { ensureOutputDir } from '../../config/outdir.js';
 import { BreakfixError, errorMessage, InputError, type ModelRef, terminalText } from '../../core/index.js';
 import { exportRecords } from '../export/formats.js';
 import { embeddedPath } from './embedded.js';
-import { producedId, trainParams } from './params.js';
+import { checkProducedTarget, producedId, trainParams } from './params.js';
 import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
 import { shellQuote } from './trl.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
@@ -46,6 +46,11 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         k in values ? shellQuote(values[k]) : m,
       );
       const target = c.target.replaceAll('{out}', out);
+      checkProducedTarget(
+        target,
+        'train.command.target',
+        'name the model as the server does (vllm serve {out} --served-model-name NAME, then openai:NAME@http://host:port/v1), or train into a folder with no "@" in its path',
+      );
       const model: ModelRef = {
         id: input.id ?? producedId('command', out, input.runId, input.round),
         target,

@@ -1,6 +1,7 @@
 // The train section with every default applied (a partial section from a caller is filled in).
 import { defaultConfig } from '../../config/index.js';
-import { hash32 } from '../../core/index.js';
+import { errorMessage, hash32, InputError } from '../../core/index.js';
+import { resolveTargetConfig } from '../../targets/create.js';
 import type { TrainConfig, TrainParamsInput } from './types.js';
 
 /** Filled in at every depth: a caller's `sft: { steps: 8 }` keeps the default anchor, freeze and
@@ -36,4 +37,24 @@ export function producedId(prefix: string, outDir: string, runId?: string, round
   const tail =
     round !== undefined ? `round-${round}` : (outDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model');
   return runId ? `${prefix}:${runId}:${tail}` : `${prefix}:${tail}`;
+}
+
+/** Throws, before anything is trained, when the produced model's target is a provider spec that
+ * cannot be read (an output folder with an `@` in its path, which `openai:<folder>@<url>` takes for
+ * the server's address): found after training, it would stop the cycle at the next round's bench,
+ * hours of training later, with no model it can measure. A target that names no provider (a
+ * configured target, `embedded:…`) is resolved where it is used. */
+export function checkProducedTarget(target: string, field: string, hint: string): void {
+  if (!/^(openai|anthropic):/.test(target)) return;
+  try {
+    resolveTargetConfig(target);
+  } catch (err) {
+    throw new InputError(
+      `the trained model would be registered as "${target}", which is no target breakfix can reach: ${errorMessage(err)}`,
+      undefined,
+      undefined,
+      field,
+      hint,
+    );
+  }
 }

@@ -15,7 +15,7 @@ import {
   terminalText,
 } from '../../core/index.js';
 import { toTrl } from '../export/formats.js';
-import { producedId, trainParams } from './params.js';
+import { checkProducedTarget, producedId, trainParams } from './params.js';
 import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
 import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
 
@@ -265,6 +265,11 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   }
   const served = t.servedModel ?? current;
   const target = t.serveBaseURL ? `openai:${served}@${t.serveBaseURL}` : `openai:${served}`;
+  checkProducedTarget(
+    target,
+    'train.trl.servedModel',
+    'set train.trl.servedModel to the name the server gives the model (vllm serve <folder> --served-model-name NAME), or train into a folder with no "@" in its path',
+  );
   const model: ModelRef = {
     id: input.id ?? producedId('trl', out, input.runId, input.round),
     target,
