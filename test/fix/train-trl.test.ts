@@ -502,6 +502,36 @@ describe('command backend', () => {
     expect(res.log).toEqual([{ line: 'done' }]);
   });
 
+  it("a placeholder inside the template's own quotes gets the path as it is, and runs nothing in it", async () => {
+    // `--out "{out}"` is how many write a path: the value is escaped for the quotes it stands in,
+    // not quoted again (a folder with a space became '/a b' with its quotes, and $(…) ran).
+    const out = join(dir, `q out's "x" $(touch ${join(dir, 'PWNED')}) \`id\``);
+    const record = join(dir, 'quoted.log');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `printf '%s\\n' "{out}" '{sft}' {base} "{out}/model" > '${record}'; mkdir -p "{out}"; cp '${baseModelDir()}'/* "{out}/"`,
+        target: 'embedded:{out}',
+      },
+    };
+    // (run in `dir`: without the escaping, the mangled path is a relative folder made there)
+    await createTrainer({ train: p }, { store, baseDir: dir }, 'command').train({
+      base: { ...base, path: "/models/base it's" },
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+    });
+    expect(readFileSync(record, 'utf8').split('\n')).toEqual([
+      out,
+      join(out, 'data', 'trl', 'sft.train.jsonl'),
+      "/models/base it's",
+      join(out, 'model'),
+      '',
+    ]);
+    expect(existsSync(join(dir, 'PWNED'))).toBe(false);
+  });
+
   it('{preference} names an empty file when there are no pairs', async () => {
     const out = join(dir, 'no-pairs');
     const p = {

@@ -42,9 +42,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       values.data = join(dataDir, 'trl');
       values.model = values.base;
       values.output = out;
-      const command = c.template.replace(/\{(\w+)\}/g, (m, k: string) =>
-        k in values ? shellQuote(values[k]) : m,
-      );
+      const command = fillTemplate(c.template, values);
       const target = c.target.replaceAll('{out}', out);
       checkProducedTarget(
         target,
@@ -101,6 +99,38 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       return { model, log, plan };
     },
   };
+}
+
+/** The template with each known `{name}` replaced by its value quoted for where it stands: bare, as one
+ * shell word; inside the template's own '…' or "…" (`--out "{out}"`, `"{out}/model"`), escaped for
+ * that quoting. A bare-word quote there would be literal text inside the template's quotes (a folder
+ * with a space became `'/a b'`, quotes and all) and, in "…", a `$(…)` in a path would run. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  let out = '';
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    const m = ch === '{' ? /^\{(\w+)\}/.exec(template.slice(i)) : null;
+    if (m && Object.hasOwn(values, m[1])) {
+      const v = values[m[1]];
+      out +=
+        quote === "'"
+          ? v.replaceAll("'", "'\\''")
+          : quote === '"'
+            ? v.replace(/[\\$`"]/g, '\\$&')
+            : shellQuote(v);
+      i += m[0].length - 1;
+      continue;
+    }
+    out += ch;
+    if (ch === '\\' && quote !== "'") {
+      // (an escaped character is no quote)
+      out += template[i + 1] ?? '';
+      i++;
+    } else if ((ch === "'" || ch === '"') && (quote === undefined || quote === ch))
+      quote = quote ? undefined : ch;
+  }
+  return out;
 }
 
 /** `{base}`: the base's folder when it has one. An embedded model (`embedded:base`, a cycle's round)
