@@ -171,6 +171,10 @@ function guardOutput(
   return id;
 }
 
+/** A logged figure: four decimals, or three significant digits where those would show a non-zero
+ * value as 0 (TRL logs the learning rate, 2e-05, which read 'learning_rate 0.0000'). */
+const figure = (v: number): string => (v !== 0 && Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(4));
+
 /** `trainedOn` says from which model and on what data, e.g. "from breakfix-tiny-base on 40 SFT and
  * 12 preference records of rounds 0-1". */
 export function renderTrainSummary(out: TrainOutput, backend: string, trainedOn: string): string {
@@ -202,7 +206,7 @@ export function renderTrainSummary(out: TrainOutput, backend: string, trainedOn:
     e
       ? Object.entries(e)
           .filter(([k, v]) => typeof v === 'number' && k !== 'step')
-          .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
+          .map(([k, v]) => `${k} ${figure(v)}`)
           .join(' · ')
       : '';
   if (last('sft')) lines.push(`  sft (last step)  ${fmt(last('sft'))}`);
