@@ -227,6 +227,18 @@ describe('trl backend', () => {
     }
   });
 
+  it('an FSDP accelerate config gathers the whole model when it is saved', async () => {
+    // Trainer.save_model writes weights under FSDP only with a FULL_STATE_DICT: with a sharded one
+    // TRL's scripts save nothing (no checkpoints either: save_strategy is no), and the merge, DPO or
+    // server after them find no model in the step's output folder.
+    const yaml = await dryRunTrl('fsdp', { distributed: 'fsdp', numProcesses: 4 });
+    expect(yaml('accelerate.yaml')).toMatchObject({
+      distributed_type: 'FSDP',
+      num_processes: 4,
+      fsdp_config: { fsdp_state_dict_type: 'FULL_STATE_DICT' },
+    });
+  });
+
   it('writes a DeepSpeed multi-GPU accelerate config', async () => {
     const yaml = await dryRunTrl('ds', { distributed: 'deepspeed', numProcesses: 4, numMachines: 2 });
     expect(yaml('accelerate.yaml')).toMatchObject({

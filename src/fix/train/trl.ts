@@ -109,7 +109,9 @@ export function accelerateConfig(t: TrlConfig): Record<string, unknown> {
     cfg.fsdp_config = {
       fsdp_auto_wrap_policy: 'TRANSFORMER_BASED_WRAP',
       fsdp_sharding_strategy: 'FULL_SHARD',
-      fsdp_state_dict_type: 'SHARDED_STATE_DICT',
+      // Trainer.save_model saves the weights under FSDP only from a full state dict: with a sharded
+      // one, TRL's scripts (save_model at the end, no checkpoints) would leave no model at all.
+      fsdp_state_dict_type: 'FULL_STATE_DICT',
       fsdp_offload_params: false,
       fsdp_use_orig_params: true,
     };
