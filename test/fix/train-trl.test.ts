@@ -3,7 +3,16 @@
 // layout and the error mapping breakfix gives a real TRL install, not TRL itself.
 
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,13 +70,15 @@ const base: ModelRef = { id: 'hf-base', target: 'vllm', path: 'Qwen/Qwen2.5-0.5B
 
 beforeAll(() => {
   mkdirSync(bin);
-  // Stand-in accelerate: records its argv, prints a Trainer-style log line, creates output_dir.
+  // Stand-in accelerate: records its argv, prints a Trainer-style log line, saves a "model" (a
+  // config.json) into output_dir.
   const script = `#!/bin/sh
 echo "$(basename "$0") $*" >> "${argsLog}"
 cfg=""; prev=""
 for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
 out=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //')
 mkdir -p "$out"
+echo '{}' > "$out/config.json"
 echo "{'loss': 0.6934, 'grad_norm': 1.5, 'learning_rate': 2e-05, 'rewards/margins': 0.25, 'rewards/accuracies': 0.75, 'epoch': 1.0}"
 echo "some other line" 1>&2
 `;
@@ -280,6 +291,34 @@ describe('trl backend', () => {
       runId: 'run_x',
     });
     expect(stored?.trainingLog).toEqual(res.log);
+  });
+
+  it("a step that exits 0 having saved no model is an error, even with an earlier run's model there", async () => {
+    // As TRL does under FSDP with a sharded state dict: trains, saves nothing, exits 0.
+    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
+    writeFileSync(join(bin, 'accelerate'), "#!/bin/sh\necho \"{'loss': 0.5, 'epoch': 1.0}\"\n");
+    try {
+      const out = join(dir, 'nosave');
+      // What a killed earlier run left: it is no model of this run.
+      mkdirSync(join(out, 'sft'), { recursive: true });
+      writeFileSync(join(out, 'sft', 'config.json'), '{}');
+      utimesSync(join(out, 'sft', 'config.json'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+      const p = params();
+      await expect(
+        createTrainer({ train: p }, { store }, 'trl').train({
+          base,
+          sft: records,
+          preference: prefs,
+          params: p,
+          outDir: out,
+          runId: 'run_nosave',
+          round: 1,
+        }),
+      ).rejects.toThrow(`TRL's sft step finished but wrote no model into ${join(out, 'sft')}`);
+      expect(store.listModels().some((m) => m.runId === 'run_nosave')).toBe(false);
+    } finally {
+      writeFileSync(join(bin, 'accelerate'), saved);
+    }
   });
 
   it('fails clearly when the launcher fails, registering nothing', async () => {

@@ -3,7 +3,7 @@
 // `accelerate launch -m trl.scripts.sft --config …` then the same for DPO (with LoRA, each adapter
 // merged into its base after its step), streaming the logs. The produced model is registered as an
 // OpenAI-compatible target served at `train.trl.serveBaseURL`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureOutputDir } from '../../config/outdir.js';
@@ -210,7 +210,7 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
   const mergeScript = t.lora ? write('merge_lora.py', MERGE_LORA_PY) : undefined;
   const merge = (adapter: string) => {
     const merged = `${adapter}-merged`;
-    commands.push({ argv: ['python3', mergeScript as string, adapter, merged] });
+    commands.push({ argv: ['python3', mergeScript as string, adapter, merged], produces: merged });
     return merged;
   };
   const sftOut = join(out, 'sft');
@@ -234,7 +234,7 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       ...precisionArgs(t),
       ...loraArgs(t),
     };
-    commands.push({ argv: launch('trl.scripts.sft', write('sft.yaml', pyYaml(cfg))) });
+    commands.push({ argv: launch('trl.scripts.sft', write('sft.yaml', pyYaml(cfg))), produces: sftOut });
     current = t.lora ? merge(sftOut) : sftOut;
   }
   if (prefData.count) {
@@ -262,7 +262,7 @@ export function planTrl(input: TrainInput): { plan: TrainPlan; model: ModelRef; 
       ...precisionArgs(t),
       ...loraArgs(t),
     };
-    commands.push({ argv: launch('trl.scripts.dpo', write('dpo.yaml', pyYaml(cfg))) });
+    commands.push({ argv: launch('trl.scripts.dpo', write('dpo.yaml', pyYaml(cfg))), produces: dpoOut });
     current = t.lora ? merge(dpoOut) : dpoOut;
   }
   const served = t.servedModel ?? current;
@@ -310,6 +310,16 @@ export function nonFiniteLoss(line: string): string | undefined {
   return m ? `${m[1]} ${m[2]}` : undefined;
 }
 
+/** Whether `dir` holds a model (config.json) or a LoRA adapter (adapter_config.json) written since
+ * `since` (ms), not one an earlier run left there. */
+function wroteModel(dir: string, since: number): boolean {
+  return ['config.json', 'adapter_config.json'].some((f) => {
+    const p = join(dir, f);
+    // (a second of slack: some filesystems keep mtimes to the second)
+    return existsSync(p) && statSync(p).mtimeMs >= since - 1000;
+  });
+}
+
 export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
   return {
     id: 'trl',
@@ -324,6 +334,7 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
             ? 'sft'
             : 'merge';
         input.progress?.start(`train ${phase} (TRL)`, 0);
+        const started = Date.now();
         input.progress?.log(`$ ${c.argv.map(shellQuote).join(' ')}`);
         let diverged: string | undefined;
         await runStreaming(c.argv, {
@@ -359,6 +370,15 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
             `lower train.trl.${phase}.lr (now ${lr})`,
           );
         }
+        // A step that exits 0 having saved nothing (an FSDP config of the user's with a sharded
+        // state dict saves no weights) is no model: the next step, the server or the next round
+        // would fail on it, or on what an earlier run left there.
+        if (c.produces && !wroteModel(c.produces, started))
+          throw new BreakfixError(
+            `TRL's ${phase} step finished but wrote no model into ${c.produces} (no config.json or adapter_config.json from this run): nothing was registered`,
+            'train_command',
+            'see its output above; under FSDP the accelerate config needs fsdp_state_dict_type: FULL_STATE_DICT for a saved model',
+          );
         input.progress?.done(`step ${i + 1}/${plan.commands.length} done`);
       }
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });

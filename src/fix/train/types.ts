@@ -40,7 +40,14 @@ export interface TrainInput {
 export interface TrainPlan {
   files: string[];
   /** `shell`: argv[0] is a whole shell command line (the command backend's template), not a word. */
-  commands: { argv: string[]; env?: Record<string, string>; cwd?: string; shell?: boolean }[];
+  commands: {
+    argv: string[];
+    env?: Record<string, string>;
+    cwd?: string;
+    shell?: boolean;
+    /** The folder the command writes its model into (trl: a step's output_dir, a merge's target). */
+    produces?: string;
+  }[];
 }
 
 export interface TrainOutput {
