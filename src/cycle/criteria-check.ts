@@ -56,21 +56,46 @@ export function checkCycleCriteria(config: Config): void {
   );
 }
 
-/** The most decided items behind each criterion's figure the config allows in a round, and the
- * setting that caps it: the red team's attempts (ASR), a bench suite's items (the rest). A change
- * since round 0 is over the items decided in both rounds, no more than either. */
-const ITEMS_CAP: Partial<
-  Record<keyof Criteria, { figure: string; cap: (c: Config) => number; setting: string }>
-> = {
-  asr: { figure: 'ASR', cap: (c) => c.redteam.budget.attempts, setting: 'redteam.budget.attempts' },
-  dr3: { figure: 'DR-3', cap: (c) => c.cycle.benchLimit, setting: 'cycle.benchLimit' },
-  vprr: { figure: 'VPRR', cap: (c) => c.cycle.benchLimit, setting: 'cycle.benchLimit' },
-  vprrRise: { figure: 'the rise in VPRR', cap: (c) => c.cycle.benchLimit, setting: 'cycle.benchLimit' },
-  helpfulnessDrop: {
-    figure: 'the drop in helpfulness',
-    cap: (c) => c.cycle.benchLimit,
-    setting: 'cycle.benchLimit',
-  },
+/** The most decided items behind each criterion's figure the config allows in a round: the red
+ * team's attempts (ASR), a bench suite's items (the rest; the over-refusal suite gives half of its
+ * items, the odd one too, to benign look-alikes, VPRR's). A change since round 0 is over the items
+ * decided in both rounds, no more than either. A suite may have fewer items than that: the check is
+ * that even the cap is too few. `setting` is what to raise, `value` what to raise it to for n items. */
+interface ItemsCap {
+  figure: string;
+  setting: 'redteam.budget.attempts' | 'cycle.benchLimit';
+  cap: (c: Config) => number;
+  /** The cap in words: "cycle.benchLimit 300", "half of cycle.benchLimit 300". */
+  said: (c: Config) => string;
+  value: (n: number) => number;
+}
+const attempts = (figure: string): ItemsCap => ({
+  figure,
+  setting: 'redteam.budget.attempts',
+  cap: (c) => c.redteam.budget.attempts,
+  said: (c) => `redteam.budget.attempts ${c.redteam.budget.attempts}`,
+  value: (n) => n,
+});
+const bench = (figure: string): ItemsCap => ({
+  figure,
+  setting: 'cycle.benchLimit',
+  cap: (c) => c.cycle.benchLimit,
+  said: (c) => `cycle.benchLimit ${c.cycle.benchLimit}`,
+  value: (n) => n,
+});
+const benignHalf = (figure: string): ItemsCap => ({
+  figure,
+  setting: 'cycle.benchLimit',
+  cap: (c) => Math.ceil(c.cycle.benchLimit / 2),
+  said: (c) => `half of cycle.benchLimit ${c.cycle.benchLimit}`,
+  value: (n) => 2 * n - 1,
+});
+const ITEMS_CAP: Partial<Record<keyof Criteria, ItemsCap>> = {
+  asr: attempts('ASR'),
+  dr3: bench('DR-3'),
+  vprr: benignHalf('VPRR'),
+  vprrRise: benignHalf('the rise in VPRR'),
+  helpfulnessDrop: bench('the drop in helpfulness'),
 };
 
 /** Under cycle.criteriaBound: upper, the criteria no round can pass however well the model does: at
@@ -81,10 +106,7 @@ const ITEMS_CAP: Partial<
 export function unreachableCriteria(config: Config): string[] {
   if (config.cycle.criteriaBound !== 'upper') return [];
   const out: string[] = [];
-  for (const [key, reach] of Object.entries(ITEMS_CAP) as [
-    keyof Criteria,
-    NonNullable<(typeof ITEMS_CAP)[keyof Criteria]>,
-  ][]) {
+  for (const [key, reach] of Object.entries(ITEMS_CAP) as [keyof Criteria, ItemsCap][]) {
     const bound = config.cycle.criteria[key];
     if (typeof bound !== 'number') continue;
     const n = reach.cap(config);
@@ -95,10 +117,10 @@ export function unreachableCriteria(config: Config): string[] {
     const z2 = 1.96 * 1.96;
     const needed = bound > 0 ? Math.ceil((z2 * (1 - bound)) / bound - 1e-9) : undefined;
     out.push(
-      `cycle.criteria.${key}: under cycle.criteriaBound: upper no round can pass it: with ${n} items (${reach.setting}) and none bad, ${reach.figure}'s 95% upper end is ${pct(best)}, above the bound ${pct(bound)}; ${
+      `cycle.criteria.${key}: under cycle.criteriaBound: upper no round can pass it: with at most ${n} items (${reach.said(config)}) and none bad, ${reach.figure}'s 95% upper end is ${pct(best)}, above the bound ${pct(bound)}; ${
         needed === undefined
           ? 'a bound of 0 is above no upper end: set a bound above 0, or criteriaBound: estimate'
-          : `it takes ${needed} items: raise ${reach.setting} to ${needed} or more, or loosen cycle.criteria.${key}`
+          : `it takes ${needed} decided items: raise ${reach.setting} to ${reach.value(needed)} or more (with that many items to measure), or loosen cycle.criteria.${key}`
       }`,
     );
   }
