@@ -8,15 +8,24 @@
 // any one of them: it is not evidence of contamination, and each item's own words still are.
 // Counting frames as contamination had dropped every French unit-conversion and word-count task from
 // the helpful mix of the default cycle (8-word frames), and the fine-tune lost those tasks.
-// Arithmetic operators are tokens here, so "6 + 4" and "6 - 4" are different items.
+// Arithmetic operators are tokens here, so "6 + 4" and "6 - 4" are different items. In a script
+// written without spaces (Chinese, Japanese, Thai) each character is a token: a whole sentence of
+// it was one token, under MIN_TOKENS, and such a benchmark item was protected by nothing.
+import { UNSPACED } from '../identify/minhash.js';
 
 const MIN_TOKENS = 4;
 const TEMPLATE_TEXTS = 3;
 
-/** Lower-cased word tokens (letters and digits in any script) and arithmetic operators. */
+// An operator stands between spaces or digits; a hyphen inside a word ("a-t-il") is not one.
+const DECONTAM_TOKEN = new RegExp(
+  `[${UNSPACED}]|[[\\p{L}\\p{N}\\p{M}]--[${UNSPACED}]]+|(?<![\\p{L}])[+\\-×÷*\\/=%<>](?![\\p{L}])`,
+  'gv',
+);
+
+/** Lower-cased word tokens (letters and digits in any script, a character where words are not
+ * spaced) and arithmetic operators. */
 export function decontamTokens(text: string): string[] {
-  // An operator stands between spaces or digits; a hyphen inside a word ("a-t-il") is not one.
-  return text.toLowerCase().match(/[\p{L}\p{N}]+|(?<![\p{L}])[+\-×÷*/=%<>](?![\p{L}])/gu) ?? [];
+  return text.toLowerCase().match(DECONTAM_TOKEN) ?? [];
 }
 
 export interface ContaminationIndex {

@@ -3,6 +3,11 @@
 // puts signatures that agree on a whole band in the same bucket, so only likely pairs are compared.
 import { hash32 } from '../../core/index.js';
 
+/** Scripts written without spaces between words, as a `v`-flag class body: there each character is
+ * a token (a whole sentence would be one, like no other text however close). */
+export const UNSPACED =
+  '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}';
+
 /** Lower-cased word tokens (letters and digits in any script). */
 export function tokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
