@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
+import { buildMessages, builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import {
   type Attempt,
   createRng,
@@ -363,6 +363,33 @@ describe('curate', () => {
     }
     const ids = [...result.sft, ...result.preference].map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps apart the requests a symbol encoding (Morse) hides: a record for each attempt, none a near-duplicate', async () => {
+    const train = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' })
+      .filter((s) => s.category === 'violent_crimes')
+      .slice(0, 3);
+    const morse = await Promise.all(
+      train.map(async (s, i) => {
+        const [m] = await buildMessages(s.text, ['morse'], { rng: createRng(1), language: 'en' });
+        const id = `att-morse-${i}`;
+        return attemptFor(s, {
+          outcome: 'success',
+          techniques: ['morse'],
+          prompt: m.content,
+          id,
+          runId: RUN,
+        });
+      }),
+    );
+    const res = await curateRound0({
+      vulnerabilities: identifyVulnerabilities({ attempts: morse, round: 0 }),
+      attempts: morse,
+      config: { syntheticPerVulnerability: 0, benignRatio: 0, helpfulRatio: 0 },
+    });
+    expect(res.dropped.filter((d) => d.reason === 'near_duplicate')).toEqual([]);
+    const fromAttempts = res.sft.map((r) => r.provenance.attemptId).sort();
+    expect(fromAttempts).toEqual(['att-morse-0', 'att-morse-1', 'att-morse-2']);
   });
 
   it('stores the records and splits them deterministically', async () => {

@@ -8,9 +8,19 @@ import { hash32 } from '../../core/index.js';
 export const UNSPACED =
   '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}';
 
-/** Lower-cased word tokens (letters and digits in any script). */
+// A word (letters, digits and marks), a character of an unspaced script, or a chunk between spaces
+// with no letter or digit in it: an encoding into symbols (Morse, unicode tag characters) is all
+// such chunks, and with words alone every request so encoded was the same empty text, near-duplicate
+// of every other (one finding, one record, whatever each asked). Punctuation at a word's edge is no
+// token.
+const TOKEN = new RegExp(
+  `[${UNSPACED}]|[[\\p{L}\\p{N}\\p{M}]--[${UNSPACED}]]+|(?<!\\S)[^\\s\\p{L}\\p{N}\\p{M}]+(?!\\S)`,
+  'gv',
+);
+
+/** Lower-cased tokens: words in any script, characters of unspaced scripts, symbol-only chunks. */
 export function tokens(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return text.toLowerCase().match(TOKEN) ?? [];
 }
 
 /** Word k-shingles (the whole text as one shingle when it is shorter than k). */
