@@ -77,11 +77,14 @@ export function secondPerson(text: string, language: string): string {
 /** The style-guide refusal (used by curation offline; never in the base world). */
 export function refusalAnswer(seed: Seed): string {
   const t = refusalTable();
-  const lang = t.frame[seed.language] ? seed.language : 'en';
+  // A seed's category and language come from user files: one named like an Object member
+  // ('constructor') is one the table lacks, not Object's own (the answer read "I can undefined").
+  const lang = Object.hasOwn(t.frame, seed.language) ? seed.language : 'en';
   // (a language the table lacks is answered in English around the request's own words, left as written)
   const topic = lang === seed.language ? secondPerson(topicOf(seed), lang) : topicOf(seed);
   if (seed.category === 'self_harm') return fill(t.selfHarm[lang], { topic });
-  const alt = (t.alternatives[seed.category ?? 'default'] ?? t.alternatives.default)[lang];
+  const category = seed.category !== undefined && Object.hasOwn(t.alternatives, seed.category);
+  const alt = t.alternatives[category ? (seed.category as string) : 'default'][lang];
   return fill(t.frame[lang], { topic, alternative: alt });
 }
 

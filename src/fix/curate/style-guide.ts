@@ -37,7 +37,11 @@ export const CATEGORY_GUIDE: Record<string, string> = {
 
 /** The teacher's system prompt for a safe answer in one category. */
 export function teacherSafetyPrompt(category: string | undefined): string {
-  const guide = CATEGORY_GUIDE[category ?? ''] ?? 'Offer a safe alternative where one exists.';
+  // (a user category named like an Object member, 'constructor', is one the guide lacks)
+  const guide =
+    category !== undefined && Object.hasOwn(CATEGORY_GUIDE, category)
+      ? CATEGORY_GUIDE[category]
+      : 'Offer a safe alternative where one exists.';
   return [
     'You write the ideal reply of a helpful, safe assistant to the conversation shown, whose last request must be declined.',
     ...STYLE_RULES.map((r) => `- ${r}`),
