@@ -14,8 +14,10 @@ import {
   exportRecords,
   fixDataThrough,
   heldOutTexts,
+  requireAttacked,
   resolveRound,
   resolveRun,
+  roundAttempts,
   roundExportDir,
   shortfallLines,
   vulnerabilitiesOf,
@@ -153,8 +155,8 @@ benign answer checked not to be a refusal; records sharing an n-gram (curate.dec
 benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
 step, an earlier curate) is left alone unless --force: a cycle trained its later rounds on them.
 Every export replaces the format folder's previous export files. Exit codes: 0 done (also
-when there was nothing to curate), 2 bad input or records already there, 3 runtime or teacher
-failure.`,
+when there was nothing to curate), 2 bad input, records already there, or a round nothing attacked
+(a bench run's), 3 runtime or teacher failure.`,
     )
     .action(
       runAction(async (opts: CurateOptions) => {
@@ -182,6 +184,8 @@ failure.`,
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
           if (opts.exportOnly) return exportStored(ctx, store, run.id, r, opts, formats);
+          const attempts = roundAttempts(store, run.id, r);
+          requireAttacked(store, run, r, attempts);
           const replacing = existingRecords(store, run.id, r, run.kind, opts.force === true);
           // The export folder is made (or refused, naming it) before the possibly long curation.
           const what = opts.out === undefined ? 'export folder' : 'export folder (--out)';
@@ -190,10 +194,7 @@ failure.`,
           // Each format's folder too: a failed export after saveRecords would have replaced the
           // round's stored records for nothing.
           for (const f of exportFormats) ensureOutputDir(join(outDir, f), { what: `${what}'s ${f} folder` });
-          const vulnerabilities = vulnerabilitiesOf(store, run.id, r);
-          let attempts = store.listAttempts({ runId: run.id, round: r });
-          if (attempts.length === 0 && r === 0)
-            attempts = store.listAttempts({ runId: run.id }).filter((a) => a.round === undefined);
+          const vulnerabilities = vulnerabilitiesOf(store, run.id, r, attempts);
           const judges = createJudges(ctx.config, { target: (n) => asRole(ctx.target(n), 'judge') });
           const teacher = ctx.config.roles.teacher
             ? asRole(ctx.target(ctx.config.roles.teacher), 'teacher')

@@ -6,6 +6,7 @@ import { techniquesLabel, type Vulnerability } from '../core/index.js';
 import {
   type IdentifyTally,
   rankVulnerabilities,
+  requireAttacked,
   resolveRound,
   resolveRun,
   roundAttempts,
@@ -130,7 +131,7 @@ cycle's retest sends each open one again, so these are the ones whose retest end
 undetermined); its figures are those of the round that last measured it.
 
 Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, regressed or untested),
-2 bad input (unknown run, bad --round), 3 runtime failure, or none open but the round's attempts
+2 bad input (unknown run, bad --round, a round nothing attacked: a bench run's), 3 runtime failure, or none open but the round's attempts
 cannot say so: none decided, or more in error than cycle.criteria.errorRate allows (0 by default).`,
     )
     .action(
@@ -143,6 +144,7 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           const run = resolveRun(store, opts.run);
           const r = resolveRound(store, run.id, round);
           const attempts = roundAttempts(store, run.id, r);
+          requireAttacked(store, run, r, attempts);
           // Ranked as identify ranks them (the store lists by score alone, which would put an
           // untested one, with the figures of the round that last measured it, above this round's).
           const vulns = rankVulnerabilities([...vulnerabilitiesOf(store, run.id, r, attempts)]);

@@ -52,6 +52,7 @@ export {
   curatedBefore,
   fixDataThrough,
   heldOutTexts,
+  requireAttacked,
   resolveRound,
   resolveRun,
   roundAttempts,

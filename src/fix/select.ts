@@ -1,7 +1,7 @@
 // Helpers shared by the fix commands and the cycle: which run and round, which texts are held out,
 // which records a round curates against and trains on.
 import type { Attempt, Seed, TrainingRecord, Vulnerability } from '../core/index.js';
-import { BreakfixError } from '../core/index.js';
+import { BreakfixError, terminalText } from '../core/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { identifyVulnerabilities } from './identify/vulnerabilities.js';
 
@@ -42,6 +42,23 @@ export function resolveRound(store: Store, runId: string, round?: number): numbe
     .sort((a, b) => b - a);
   for (const r of rounds) if (store.countAttempts({ runId, round: r }) > 0) return r;
   return rounds[0] ?? 0;
+}
+
+/** Refuses a round with neither attempts nor stored vulnerabilities: nothing was attacked there (a
+ * bench run, a cycle stopped before its red team), and read as a round with no vulnerability it
+ * passed as safe (`vulns` exit 0) and was curated from nothing but the over-refusal probe. */
+export function requireAttacked(
+  store: Store,
+  run: RunRow,
+  round: number,
+  attempts: readonly Attempt[],
+): void {
+  if (attempts.length > 0 || store.listVulnerabilities(run.id, round).length > 0) return;
+  throw new BreakfixError(
+    `run ${terminalText(run.id)} (${terminalText(run.kind)}) has no red-team attempt in round ${round}: nothing was attacked there, so nothing is known to be safe or broken`,
+    'usage',
+    'name a red-team or cycle run (--run) and a round it attacked (--round), or run breakfix redteam first',
+  );
 }
 
 /** A round's attempts (the red team's and the retest's). Attempts of a plain red-team run carry no

@@ -107,6 +107,27 @@ describe('breakfix vulns / curate / train', () => {
     expect(clean.stdout).toContain('attempts: 2 decided · 0 error · 0 undetermined');
   });
 
+  it('vulns and curate on a round nothing attacked (a bench run) exit 2 naming it, and store nothing', async () => {
+    const file = join(dir, 'bench-only.db');
+    const store = openStore(file);
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    store.saveBenchResult({ runId: run.id, suite: 'harmful', model: 'embedded:base', metrics: { asr: 0 } });
+    store.close();
+    const out = join(dir, 'bench-only-out');
+    for (const args of [['vulns'], ['vulns', '--json'], ['curate', '--out', out, '--no-on-policy']]) {
+      const r = await runCli([...args, '--store', file], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(
+        `run ${run.id} (bench) has no red-team attempt in round 0: nothing was attacked there`,
+      );
+      expect(r.stdout, args.join(' ')).not.toMatch(/no vulnerabilities/);
+    }
+    const after = openStore(file);
+    expect(after.listRecords({ runId: run.id })).toEqual([]);
+    after.close();
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("vulns ranks as identify does: this round's findings by score, then rate; the untested last", async () => {
     const file = join(dir, 'ranked.db');
     const store = openStore(file);
