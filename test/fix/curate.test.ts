@@ -413,6 +413,35 @@ describe('curate', () => {
     }
   });
 
+  it('wraps no fix data in a held-back template (what the held-back jailbreak suite measures), and says so', async () => {
+    // A red team on the held-back split (redteam --split heldback) breaks the model in those wrappers.
+    const train = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' });
+    const broke = [
+      ...train.filter((s) => s.category === 'violent_crimes').slice(0, 2),
+      ...train.filter((s) => s.category === 'hate').slice(0, 2),
+    ].map((s, i) =>
+      attemptFor(s, {
+        outcome: 'success',
+        techniques: [i < 2 ? 'poem' : 'role_play_actor'],
+        id: `att-heldback-${i}`,
+        runId: RUN,
+      }),
+    );
+    const res = await curateRound0({
+      vulnerabilities: identifyVulnerabilities({ attempts: broke, round: 0 }),
+      attempts: broke,
+      config: { benignRatio: 1, helpfulRatio: 0 },
+    });
+    const records = [...res.sft, ...res.preference];
+    expect(records.filter((r) => r.techniques?.includes('role_play_actor')).length).toBeGreaterThan(0);
+    expect(records.filter((r) => r.techniques?.includes('poem'))).toEqual([]);
+    expect(records.filter((r) => userText(r.messages ?? r.prompt ?? []).includes('poem'))).toEqual([]);
+    const said = res.dropped.filter(
+      (d) => d.reason === 'contaminated' && /held-back template poem/.test(d.detail ?? ''),
+    );
+    expect(said.map((d) => d.id)).toContain('violent_crimes|poem|en|1');
+  });
+
   it('stores the records and splits them deterministically', async () => {
     expect(store.listRecords({ runId: RUN, round: 0, dataset: 'sft' })).toEqual(result.sft);
     const splits = new Set(result.sft.map((r) => r.split));

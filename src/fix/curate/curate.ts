@@ -24,7 +24,7 @@ import { multiTurnLookAlike, multiTurnSibling, replayableAttack } from './multi-
 import { helpfulReply, safeAnswer } from './style-guide.js';
 import { answerOnly, asContext, rejectedSide } from './traces.js';
 import type { Candidate, CurateConfig, CurateInput, CurateResult, CurateStats, Dropped } from './types.js';
-import { wrapRequest } from './wrap.js';
+import { heldBackTemplate, wrapRequest } from './wrap.js';
 
 /** Counterpart candidates drawn per record wanted (spares replace what dedup and decontamination drop). */
 const OVERSAMPLE = 2;
@@ -136,10 +136,12 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   };
   const index = buildContaminationIndex(input.heldOut.texts, cfg.decontamNgram);
   const isContaminated = (c: Candidate) => {
-    const hit = index.match(userTexts(c.prompt)) ?? index.match(c.seed.text);
-    if (hit)
+    const template = heldBackTemplate(c.techniques);
+    const hit = template ? undefined : (index.match(userTexts(c.prompt)) ?? index.match(c.seed.text));
+    if (template) dropped.push({ reason: 'contaminated', id: c.id, detail: heldBackDetail(template) });
+    else if (hit)
       dropped.push({ reason: 'contaminated', id: c.id, detail: `shares "${hit}" with a held-out text` });
-    return hit !== undefined;
+    return template !== undefined || hit !== undefined;
   };
 
   const harmfulPool = input.seeds.filter((s) => s.kind === 'harmful' && trainable(s));
@@ -168,6 +170,12 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     }
     const wanted = attack ? cfg.multiTurnSiblings : cfg.syntheticPerVulnerability;
     if (wanted <= 0) continue;
+    // (said once, rather than once for each seed of the pool)
+    const heldBack = heldBackTemplate(v.techniques);
+    if (heldBack) {
+      dropped.push({ reason: 'contaminated', id: v.id, detail: heldBackDetail(heldBack) });
+      continue;
+    }
     const pool = rng
       .fork(`synthetic:${v.id}`)
       .shuffle(harmfulPool.filter((s) => s.category === v.category && s.language === v.language));
@@ -232,6 +240,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   if (open.length && benignTarget > 0 && lookAlikes.length) {
     const pools = new Map<string, Seed[]>();
     for (const v of open) {
+      if (heldBackTemplate(v.techniques)) continue;
       const sameLang = lookAlikes.filter((s) => s.language === v.language);
       const base = sameLang.length ? sameLang : lookAlikes;
       // Same category first (homonyms of this harm), then other look-alikes, then helpful tasks.
@@ -601,6 +610,9 @@ export function curateStats(records: TrainingRecord[]): CurateStats {
   }
   return stats;
 }
+
+const heldBackDetail = (template: string) =>
+  `wrapped in the held-back template ${template}: the held-back jailbreak suite measures the wrappers nothing trained on`;
 
 const userTexts = (messages: readonly Message[]) =>
   messages

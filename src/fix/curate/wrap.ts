@@ -11,6 +11,14 @@ export interface WrapResult {
   applied: string[];
 }
 
+/** The held-back jailbreak template in a chain, if any. The held-back jailbreak suite measures how
+ * far a fix reaches to wrappers nothing trained on, so no fix data is wrapped in one: a red team run
+ * on the held-back split (`redteam --split heldback`) finds its vulnerabilities in them, and curate
+ * had put train-split seeds in those wrappers. */
+export function heldBackTemplate(techniques: readonly string[]): string | undefined {
+  return techniques.find((id) => getTemplate(id)?.split === 'heldback');
+}
+
 /** Renders `text` through `techniques`; ids that are neither a converter nor a template are skipped.
  * With `attacker`, `translate` is the attacker model's (as in the red team's translate attack: a
  * language the offline phrase tables lack would leave the text as it was). */
