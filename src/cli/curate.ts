@@ -116,7 +116,10 @@ export function register(program: Command): void {
       .description(
         'build fix data from a round: safe answers (SFT), preference pairs against the model’s own harmful answers, benign look-alikes, helpfulness mix; dedup and decontaminate',
       )
-      .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
+      .option(
+        '--run <id>',
+        'run id (default: the latest cycle run, else the latest red-team run, else the latest run)',
+      )
       .option('--round <n>', 'round to curate (default: the latest round with attempts)')
       .option(
         '--format <formats...>',

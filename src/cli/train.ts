@@ -223,7 +223,10 @@ export function register(program: Command): void {
         'post-train on the curated records of a round and the rounds before it (SFT then DPO), as the cycle does, and register the next candidate',
       )
       .option('--backend <name>', `${TRAINER_BACKENDS.join(' | ')} (default: config train.backend)`)
-      .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
+      .option(
+        '--run <id>',
+        'run id (default: the latest cycle run, else the latest red-team run, else the latest run)',
+      )
       .option(
         '--round <n>',
         'train the candidate after this round, on its curated records and those of every earlier round (default: the latest round with curated records)',

@@ -114,7 +114,10 @@ export function register(program: Command): void {
       .description(
         'ranked vulnerabilities of a round: harm category × techniques × language × turns, with new / persisting / fixed / regressed / untested',
       )
-      .option('--run <id>', 'run id (default: the latest cycle run, else the latest run)')
+      .option(
+        '--run <id>',
+        'run id (default: the latest cycle run, else the latest red-team run, else the latest run)',
+      )
       .option('--round <n>', 'round (default: the latest round with attempts)')
       .option('--limit <n>', 'show at most N rows'),
   )

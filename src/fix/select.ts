@@ -11,9 +11,13 @@ export function heldOutTexts(seeds: readonly Seed[]): string[] {
   return seeds.filter((s) => s.split === 'attack' || s.split === 'heldback').map((s) => s.text);
 }
 
-/** The run named, or the latest cycle run, or the latest run of any kind. */
+/** The run named, or the latest cycle run, or the latest red-team run, or the latest run of any
+ * kind: a bench run attacks nothing, so one run after a red team is passed over for it (taking it,
+ * `vulns` and `curate` refused it as a run with nothing attacked). */
 export function resolveRun(store: Store, runId?: string): RunRow {
-  const run = runId ? store.getRun(runId) : (store.latestRun('cycle') ?? store.latestRun());
+  const run = runId
+    ? store.getRun(runId)
+    : (store.latestRun('cycle') ?? store.latestRun('redteam') ?? store.latestRun());
   if (!run)
     throw new BreakfixError(
       runId ? `no run ${runId} in ${store.path}` : `no runs in ${store.path}`,

@@ -128,6 +128,21 @@ describe('breakfix vulns / curate / train', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('with no --run, vulns takes the latest red-team run over a bench run made after it', async () => {
+    const file = join(dir, 'redteam-then-bench.db');
+    const store = openStore(file);
+    const red = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+    const seeds = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' }).slice(0, 2);
+    store.saveAttempts(seeds.map((s) => attemptFor(s, { outcome: 'success', runId: red.id, round: 0 })));
+    store.upsertRound(red.id, 0, { status: 'done' });
+    const bench = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    store.saveBenchResult({ runId: bench.id, suite: 'harmful', model: 'embedded:base', metrics: { asr: 0 } });
+    store.close();
+    const r = await runCli(['vulns', '--json', '--store', file], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).runId).toBe(red.id);
+  });
+
   it("vulns ranks as identify does: this round's findings by score, then rate; the untested last", async () => {
     const file = join(dir, 'ranked.db');
     const store = openStore(file);
