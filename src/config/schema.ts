@@ -475,7 +475,7 @@ const curateSchema = z
       .min(1)
       .default(8)
       .describe(
-        'n-gram length for decontamination: a record sharing an n-gram with a benchmark or held-back text is dropped (an n-gram found in three or more of those texts is a shared frame, not contamination).',
+        'n-gram length for decontamination: a record sharing an n-gram with a benchmark or held-back text is dropped (an n-gram found in three or more of those texts is a shared frame, not contamination). Words are counted, except in a script written without spaces (Chinese, Japanese, Thai), where each character is one: 8 characters there is a stricter match than 8 words, erring toward dropping.',
       ),
     syntheticPerVulnerability: z
       .int()
