@@ -17,6 +17,9 @@ export interface GenerateRequest {
   /** A prompt longer than the context keeps its latest tokens (default true); false answers with
    * nothing (truncatedTokens > 0, no tokens generated), for a caller that rejects such a request. */
   truncate?: boolean;
+  /** Aborted, the request stops at the next decoding step (its client has gone): its result is
+   * what it had, finishReason 'length'; the others in the batch go on unchanged. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {
@@ -112,8 +115,13 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
 async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
   const c = lm.config;
   const next = new Map<Seq, number>();
+  const cancellable = seqs.some((s) => s.req.signal);
   for (const s of seqs) {
     if (s.done) continue; // rejected before prefill
+    if (s.req.signal?.aborted) {
+      finish(lm, s, 'length');
+      continue;
+    }
     const logits = runRows(lm, [s], s.ids, true);
     next.set(s, sample(logits, 0, c.vocabSize, s));
   }
@@ -122,6 +130,10 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
     const toks: number[] = [];
     for (const s of seqs) {
       if (s.done) continue;
+      if (s.req.signal?.aborted) {
+        finish(lm, s, 'length');
+        continue;
+      }
       const tok = next.get(s)!;
       if (accept(lm, s, tok)) continue;
       active.push(s);
@@ -132,8 +144,8 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
     active.forEach((s, i) => {
       next.set(s, sample(logits, i * c.vocabSize, c.vocabSize, s));
     });
-    // Yield between steps so timers and sockets get a turn during long batches.
-    if (active.length > 0 && seqs.length > 1) await new Promise<void>((r) => setImmediate(r));
+    // Yield between steps so timers, sockets and a cancelling message get a turn during long batches.
+    if (seqs.length > 1 || cancellable) await new Promise<void>((r) => setImmediate(r));
   }
   return seqs.map((s) => s.result!);
 }

@@ -1,6 +1,7 @@
 // An OpenAI-compatible HTTP server for an embedded checkpoint: POST /v1/chat/completions and
-// GET /v1/models on 127.0.0.1. Generation runs in a worker thread; requests arriving together are
-// micro-batched into one generateBatch. Malformed requests get a 400 naming the offending field.
+// GET /v1/models on 127.0.0.1. Generation runs in a worker thread, one batch at a time; requests
+// arriving together are micro-batched into one generateBatch, and a client that leaves cancels its
+// request. Malformed requests get a 400 naming the offending field.
 // `stream: true` is answered in the OpenAI server-sent-events format so streaming clients work; the
 // batch decodes together, so the chunks are sent once the reply is complete (not token by token).
 import { randomUUID } from 'node:crypto';
@@ -107,10 +108,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     throw err;
   });
 
-  // Micro-batching: requests arriving within `window` ms go to the worker as one batch.
+  // Micro-batching: requests arriving within `window` ms go to the worker as one batch, and one batch
+  // runs at a time: those arriving meanwhile wait here and go together once it is done. (Posted as
+  // they came, every batch ran interleaved in the worker, each holding its key/value cache: 4,000
+  // concurrent requests held about a gigabyte, and one whose client had gone still ran.)
   let nextId = 1;
   const waiting = new Map<number, { ok: (r: GenerateResult[]) => void; fail: (e: Error) => void }>();
-  const queue: { req: GenerateRequest; ok: (r: GenerateResult) => void; fail: (e: Error) => void }[] = [];
+  interface Queued {
+    req: GenerateRequest;
+    ok: (r: GenerateResult) => void;
+    fail: (e: Error) => void;
+    /** Where it runs, once posted: a client that leaves then cancels it in the worker. */
+    at?: { id: number; index: number };
+  }
+  const queue: Queued[] = [];
+  let busy = false;
   let timer: NodeJS.Timeout | undefined;
   worker.on('message', (m: { type: string; id: number; results?: GenerateResult[]; message?: string }) => {
     const w = waiting.get(m.id);
@@ -138,26 +150,48 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   worker.on('error', (e) => stop(e.message));
   worker.on('exit', (code) => stop(`exit code ${code}`));
   const flush = () => {
+    if (timer) clearTimeout(timer);
     timer = undefined;
-    while (queue.length) {
-      const batch = queue.splice(0, maxBatch);
-      const id = nextId++;
-      waiting.set(id, {
-        ok: (rs) => {
-          for (const [i, b] of batch.entries()) b.ok(rs[i]);
-        },
-        fail: (e) => {
-          for (const b of batch) b.fail(e);
-        },
-      });
-      worker.postMessage({ id, reqs: batch.map((b) => b.req) });
-    }
+    if (busy || stopped || closing || !queue.length) return;
+    const batch = queue.splice(0, maxBatch);
+    const id = nextId++;
+    for (const [index, b] of batch.entries()) b.at = { id, index };
+    busy = true;
+    const done = () => {
+      busy = false;
+      flush();
+    };
+    waiting.set(id, {
+      ok: (rs) => {
+        for (const [i, b] of batch.entries()) b.ok(rs[i]);
+        done();
+      },
+      fail: (e) => {
+        for (const b of batch) b.fail(e);
+        done();
+      },
+    });
+    worker.postMessage({ type: 'generate', id, reqs: batch.map((b) => b.req) });
   };
-  const generate = (req: GenerateRequest) =>
+  const generate = (req: GenerateRequest, signal: AbortSignal) =>
     new Promise<GenerateResult>((ok, fail) => {
       if (stopped) return fail(stopped);
-      queue.push({ req, ok, fail });
-      timer ??= setTimeout(flush, window);
+      const q: Queued = { req, ok, fail };
+      queue.push(q);
+      signal.addEventListener(
+        'abort',
+        () => {
+          const i = queue.indexOf(q);
+          if (i >= 0) {
+            queue.splice(i, 1);
+            fail(new Error('the client left'));
+          } else if (q.at && waiting.has(q.at.id)) worker.postMessage({ type: 'cancel', ...q.at });
+        },
+        { once: true },
+      );
+      if (busy) return;
+      if (queue.length >= maxBatch) flush();
+      else timer ??= setTimeout(flush, window);
     });
 
   // DNS rebinding: a page on another site whose name is rebound to 127.0.0.1 is same-origin with this
@@ -217,7 +251,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const genReq = parseChatRequest(body);
       const streaming = parseStreamRequest(body);
       checkModel(body, modelName);
-      const r = await generate({ ...genReq, truncate: Boolean(opts.truncate) });
+      // A client that leaves before its reply (a timeout, Ctrl-C) takes its generation with it.
+      const left = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) left.abort();
+      });
+      const r = await generate({ ...genReq, truncate: Boolean(opts.truncate) }, left.signal);
       // Without --truncate a prompt that does not fit is not generated from (its tail is not what
       // was asked), as an OpenAI server would say.
       if (r.truncatedTokens > 0 && !opts.truncate)

@@ -97,6 +97,34 @@ describe('batched generation', () => {
     expect(kept.completionTokens).toBeGreaterThan(0);
   });
 
+  it('a request whose signal aborts stops decoding at the next step; the rest of its batch is unchanged', async () => {
+    // The served model's client that leaves: its request must not run to max tokens beside others.
+    const base = await loadLM(join(root, 'models/breakfix-tiny-base'));
+    const lm = createLM(base.config, base.tokenizer, 7); // untrained: long replies, rarely an end token
+    const ask = (content: string, seed: number): GenerateRequest => ({
+      messages: [{ role: 'user', content }],
+      temperature: 1,
+      maxTokens: 120,
+      seed,
+    });
+    const gone = new AbortController();
+    const early = new AbortController();
+    early.abort();
+    // Queued before the batch starts, so it runs at the batch's first yield, after one decoding step.
+    setImmediate(() => gone.abort());
+    const [left, before, stayed] = await generateBatch(lm, [
+      { ...ask('Write a poem about rain.', 1), signal: gone.signal },
+      { ...ask('Tell me about chess.', 2), signal: early.signal },
+      ask('How do I bake bread?', 3),
+    ]);
+    const whole = (await generateBatch(lm, [ask('Write a poem about rain.', 1)]))[0];
+    expect(whole.completionTokens).toBe(120); // not vacuous: uncancelled, it runs to the end
+    expect(left.completionTokens).toBeLessThanOrEqual(2);
+    expect(whole.text.startsWith(left.text)).toBe(true);
+    expect(before).toMatchObject({ text: '', completionTokens: 0 });
+    expect(stayed).toEqual((await generateBatch(lm, [ask('How do I bake bread?', 3)]))[0]);
+  });
+
   it('matmulNTRows gives each row of C bit for bit what that row alone gives, and agrees with TypeScript', async () => {
     const wasm = loadWasmKernels(1)!;
     await new Promise((r) => setTimeout(r, 100)); // the worker thread too
