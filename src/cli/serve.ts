@@ -62,8 +62,9 @@ server answers from the prompt's latest tokens like the embedded target (a many-
 then reaches the model cut short, as it does in the cycle). Without --truncate, \`breakfix bench\`
 against the base gets that 400 for 195 of its 216 multiturn and 25 of its 432 jailbreak samples,
 which end in error, and exits 3.
-Generation runs in a worker thread, one batch at a time: concurrent requests are batched, and a
-client that disconnects cancels its request. "stream": true is answered in server-sent events
+Generation runs in a worker thread, one batch at a time: concurrent requests are batched, a
+client that disconnects cancels its request, and past 256 requests waiting one more is a 503
+with Retry-After (OpenAI clients and breakfix's targets retry it). "stream": true is answered in server-sent events
 (sent once the reply is complete). Stop with Ctrl-C. Tools, JSON output
 ("response_format"), log-probabilities and more than 4 stop strings are refused with a 400
 naming the field: the model can give none of them.

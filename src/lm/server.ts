@@ -23,6 +23,9 @@ export interface ServeOptions {
   modelName?: string;
   batchWindowMs?: number;
   maxBatch?: number;
+  /** Requests waiting for the model beyond the batch it is running; more are answered 503 with
+   * Retry-After (default 256). */
+  maxQueue?: number;
   /** A prompt longer than the context window keeps its latest tokens (as the embedded target
    * does) instead of a 400 `context_length_exceeded` (as OpenAI and vLLM answer). */
   truncate?: boolean;
@@ -49,6 +52,7 @@ class BadRequest extends Error {
     readonly status = 400,
     /** OpenAI's error code, where it has one (`model_not_found`, `context_length_exceeded`). */
     readonly code?: string,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -77,6 +81,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const window = opts.batchWindowMs ?? 5;
   const maxBatch = opts.maxBatch ?? 32;
+  const maxQueue = opts.maxQueue ?? 256;
   const worker = (opts.spawn ?? spawnWorker)(modelDir);
   const created = Math.floor(Date.now() / 1000);
   let contextLength = 0;
@@ -176,6 +181,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const generate = (req: GenerateRequest, signal: AbortSignal) =>
     new Promise<GenerateResult>((ok, fail) => {
       if (stopped) return fail(stopped);
+      // Past maxQueue waiting, a request is told to come back (as an overloaded OpenAI server says)
+      // rather than held: each one held keeps its body and its client's connection.
+      if (queue.length >= maxQueue)
+        return fail(
+          new BadRequest(
+            `the server is busy: ${queue.length} requests are waiting for the model; retry shortly`,
+            undefined,
+            503,
+            undefined,
+            { 'retry-after': '1' },
+          ),
+        );
       const q: Queued = { req, ok, fail };
       queue.push(q);
       signal.addEventListener(
@@ -208,6 +225,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           err.param,
           err.status >= 500 ? 'server_error' : undefined,
           err.code,
+          err.headers,
         );
       else
         sendError(
@@ -523,9 +541,18 @@ function sendStream(res: ServerResponse, r: GenerateResult, model: string, inclu
   res.end('data: [DONE]\n\n');
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -536,10 +563,11 @@ function sendError(
   param?: string,
   type = 'invalid_request_error',
   code?: string,
+  headers?: Record<string, string>,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendJson(res, status, { error: { message, type, param: param ?? null, code: code ?? null } });
+  sendJson(res, status, { error: { message, type, param: param ?? null, code: code ?? null } }, headers);
 }

@@ -120,4 +120,34 @@ describe('breakfix serve: the queue before the model', () => {
     expect(answered.status).toBe(200);
     expect(JSON.parse(answered.body).choices[0].message.content).toBe('the reply to C');
   });
+
+  it('past maxQueue waiting, a request is a 503 with Retry-After in the OpenAI error form; those admitted are all answered', async () => {
+    const { sentCount, release, ask } = await heldServer({ maxBatch: 1, maxQueue: 1 });
+    const a = ask('A');
+    const [first] = await sentCount(1);
+    const b = ask('B'); // waits
+    // One too many. (Held instead, it would wait for a release that never comes: the test's timeout.)
+    const c = await ask('C').answer;
+    expect(c.status).toBe(503);
+    expect(c.headers['retry-after']).toBe('1');
+    expect(JSON.parse(c.body)).toEqual({
+      error: {
+        message: expect.stringMatching(/busy: 1 requests are waiting/),
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    });
+    release(first.id, ['to A']);
+    const [, next] = await sentCount(2);
+    expect(next).toMatchObject({ type: 'generate', asks: ['B'] });
+    release(next.id, ['to B']);
+    for (const [r, text] of [
+      [await a.answer, 'to A'],
+      [await b.answer, 'to B'],
+    ] as const) {
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).choices[0].message.content).toBe(text);
+    }
+  }, 30_000);
 });
