@@ -4,6 +4,7 @@
 // request. Malformed requests get a 400 naming the offending field.
 // `stream: true` is answered in the OpenAI server-sent-events format so streaming clients work; the
 // batch decodes together, so the chunks are sent once the reply is complete (not token by token).
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -367,7 +368,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
       throw new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  // JSON travels as UTF-8 (RFC 8259): other bytes decoded leniently become U+FFFD, and the model
+  // would answer a prompt the client never sent.
+  if (!isUtf8(bytes)) throw new BadRequest('request body is not valid UTF-8: send the JSON encoded as UTF-8');
+  const text = bytes.toString('utf8');
   if (!text.trim()) throw new BadRequest('request body is empty; send a JSON object with "messages"');
   try {
     return JSON.parse(text);

@@ -145,6 +145,22 @@ describe('breakfix serve', () => {
     expect(developer.body.error.message).toMatch(/system, developer, user, assistant/);
   });
 
+  it('a body that is not UTF-8 is a 400, never answered as the replacement characters it decodes to', async () => {
+    // "café" in Latin-1: decoded leniently, the model was asked "caf\uFFFD" and the client got a 200.
+    const latin1 = Buffer.concat([
+      Buffer.from('{"model":"tiny","max_tokens":2,"messages":[{"role":"user","content":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}]}'),
+    ]);
+    const res = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: latin1,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not valid UTF-8/);
+  });
+
   it('refuses what it cannot give (tools, JSON output, log-probabilities, over 4 stop strings) with a 400 naming the field', async () => {
     const ask = { model: 'tiny', messages: [{ role: 'user', content: 'x' }] };
     const post = async (extra: Record<string, unknown>) => {
