@@ -359,16 +359,32 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+/** The request's body, at most MAX_BODY bytes. A larger one is refused (413) at once, and the rest
+ * of it read and dropped: stopping reading (a `for await` that throws destroys the socket) reset
+ * the connection while the client was still sending, and it saw a connection error, not the 413. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > MAX_BODY) return;
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+      else {
+        chunks.length = 0;
+        fail(new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413));
+      }
+    });
+    req.on('end', () => ok(Buffer.concat(chunks)));
+    req.on('error', fail);
+    req.on('close', () => {
+      if (!req.complete) fail(new Error('the client left before sending the whole request'));
+    });
+  });
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY)
-      throw new BadRequest(`request body is larger than ${MAX_BODY} bytes`, undefined, 413);
-    chunks.push(chunk as Buffer);
-  }
-  const bytes = Buffer.concat(chunks);
+  const bytes = await readBody(req);
   // JSON travels as UTF-8 (RFC 8259): other bytes decoded leniently become U+FFFD, and the model
   // would answer a prompt the client never sent.
   if (!isUtf8(bytes)) throw new BadRequest('request body is not valid UTF-8: send the JSON encoded as UTF-8');

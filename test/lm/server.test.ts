@@ -1,6 +1,7 @@
 // The OpenAI-compatible server over real HTTP on 127.0.0.1, talked to by the official client.
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -159,6 +160,34 @@ describe('breakfix serve', () => {
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not valid UTF-8/);
+  });
+
+  it('a body over 1 MB is a 413 and its connection stays usable: the next request on it is answered', async () => {
+    // An OpenAI client keeps its connection alive: the server stopped reading at the limit, and the
+    // rest of the body was left on the connection, so the client's next request got a second 413 or
+    // nothing (the official client saw 'Connection error.' for half its requests of 2 MB).
+    const body = `{"model":"tiny","messages":[{"role":"user","content":"${'a'.repeat(2_000_000)}"}]}`;
+    const socket = connect(server.port, '127.0.0.1');
+    const statuses: string[] = [];
+    let seen = '';
+    await new Promise<void>((done, fail) => {
+      socket.on('error', fail);
+      socket.on('close', () => done());
+      socket.on('data', (d: Buffer) => {
+        seen += d.toString('latin1');
+        statuses.splice(0, statuses.length, ...(seen.match(/HTTP\/1\.1 \d+/g) ?? []));
+        if (statuses.length === 2) socket.end();
+      });
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      socket.write(body);
+      socket.write(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+    });
+    expect(statuses).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
+    expect(seen).toMatch(/larger than 1048576 bytes/);
+    expect(seen).toMatch(/"object":"list"/);
   });
 
   it('refuses what it cannot give (tools, JSON output, log-probabilities, over 4 stop strings) with a 400 naming the field', async () => {
