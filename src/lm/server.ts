@@ -248,7 +248,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       );
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     if (path === '/v1/models' || path === '/models') {
-      if (req.method !== 'GET') throw new BadRequest(`${path} takes GET, not ${req.method}`, undefined, 405);
+      if (req.method !== 'GET') throw wrongMethod(path, req.method, 'GET');
       sendJson(res, 200, {
         object: 'list',
         data: [{ id: modelName, object: 'model', created, owned_by: 'breakfix' }],
@@ -256,8 +256,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return;
     }
     if (path === '/v1/chat/completions' || path === '/chat/completions') {
-      if (req.method !== 'POST')
-        throw new BadRequest(`${path} takes POST, not ${req.method}`, undefined, 405);
+      if (req.method !== 'POST') throw wrongMethod(path, req.method, 'POST');
       // A web page can POST text/plain to any address without asking (no CORS preflight): a body
       // that is not declared JSON is refused, so no site the user visits can make the model generate.
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
@@ -380,6 +379,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('close', () => {
       if (!req.complete) fail(new Error('the client left before sending the whole request'));
     });
+  });
+}
+
+/** A 405 with the Allow header HTTP requires of it (RFC 9110 §15.5.6), which clients read. */
+function wrongMethod(path: string, method: string | undefined, allowed: string): BadRequest {
+  return new BadRequest(`${path} takes ${allowed}, not ${method}`, undefined, 405, undefined, {
+    allow: allowed,
   });
 }
 

@@ -140,6 +140,12 @@ describe('breakfix serve', () => {
     expect(strayOpts.body.error.message).toMatch(/stream_options/);
     const missing = await fetch(`${server.url}/nothing`);
     expect(missing.status).toBe(404);
+    const getChat = await fetch(`${server.url}/chat/completions`);
+    expect(getChat.status).toBe(405);
+    expect(getChat.headers.get('allow')).toBe('POST');
+    const postModels = await fetch(`${server.url}/models`, { method: 'POST' });
+    expect(postModels.status).toBe(405);
+    expect(postModels.headers.get('allow')).toBe('GET');
     const developer = await post(
       JSON.stringify({ model: 'tiny', messages: [{ role: 'tool', content: 'x' }] }),
     );
