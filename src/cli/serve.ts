@@ -64,10 +64,11 @@ against the base gets that 400 for 195 of its 216 multiturn and 25 of its 432 ja
 which end in error, and exits 3.
 Generation runs in a worker thread, one batch at a time: concurrent requests are batched, a
 client that disconnects cancels its request, and past 256 requests waiting one more is a 503
-with Retry-After (OpenAI clients and breakfix's targets retry it). "stream": true is answered in server-sent events
-(sent once the reply is complete). Stop with Ctrl-C. Tools, JSON output
-("response_format"), log-probabilities and more than 4 stop strings are refused with a 400
-naming the field: the model can give none of them.
+with Retry-After (OpenAI clients and breakfix's targets retry it). "stream": true is answered
+in server-sent events (sent once the reply is complete). Stop with Ctrl-C. Tools, JSON output
+("response_format"), log-probabilities, "logit_bias", non-zero frequency or presence penalties
+and more than 4 stop strings are refused with a 400 naming the field: the server gives or
+applies none of them.
 
 Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad input (no such model, a damaged checkpoint,
 the port in use, a host it cannot bind), 3 the generation worker stopped (out of memory, a crash):

@@ -473,7 +473,8 @@ export function parseChatRequest(body: unknown): GenerateRequest {
 
 const MAX_STOP = 4;
 
-/** Fields that would change what a client gets back (a tool call, JSON output, log-probabilities):
+/** Fields that would change what a client gets back (a tool call, JSON output, log-probabilities,
+ * biased or penalised sampling):
  * this model can give none of them, and a plain-text 200 would pass for a model that ignored them. */
 function refuseUnsupported(b: Record<string, unknown>): void {
   const given = (v: unknown) => v !== undefined && v !== null && v !== false;
@@ -493,6 +494,14 @@ function refuseUnsupported(b: Record<string, unknown>): void {
       'response_format',
     );
   if (given(b.logprobs)) throw new BadRequest('this server does not return log-probabilities', 'logprobs');
+  // Sampling it would not apply: the reply to a request that asked for them would pass for one that
+  // had them. Their neutral values (0, {}) are what many clients send by default.
+  const bias = b.logit_bias;
+  if (given(bias) && (typeof bias !== 'object' || bias === null || Object.keys(bias).length > 0))
+    throw new BadRequest('this server does not apply "logit_bias": send {} or leave it out', 'logit_bias');
+  for (const name of ['frequency_penalty', 'presence_penalty'])
+    if (given(b[name]) && b[name] !== 0)
+      throw new BadRequest(`this server does not apply "${name}": send 0 or leave it out`, name);
   if (given(b.top_logprobs) && b.top_logprobs !== 0)
     throw new BadRequest('this server does not return log-probabilities', 'top_logprobs');
 }

@@ -196,7 +196,7 @@ describe('breakfix serve', () => {
     expect(seen).toMatch(/"object":"list"/);
   });
 
-  it('refuses what it cannot give (tools, JSON output, log-probabilities, over 4 stop strings) with a 400 naming the field', async () => {
+  it('refuses what it cannot give (tools, JSON output, log-probabilities, logit bias, penalties, over 4 stop strings) with a 400 naming the field', async () => {
     const ask = { model: 'tiny', messages: [{ role: 'user', content: 'x' }] };
     const post = async (extra: Record<string, unknown>) => {
       const res = await fetch(`${server.url}/chat/completions`, {
@@ -215,6 +215,9 @@ describe('breakfix serve', () => {
       [{ logprobs: true }, 'logprobs'],
       [{ top_logprobs: 3 }, 'top_logprobs'],
       [{ stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
+      [{ logit_bias: { '50256': -100 } }, 'logit_bias'],
+      [{ frequency_penalty: 0.5 }, 'frequency_penalty'],
+      [{ presence_penalty: -1 }, 'presence_penalty'],
     ] as const) {
       const r = await post(extra);
       expect(r.status, JSON.stringify(extra)).toBe(400);
@@ -226,6 +229,9 @@ describe('breakfix serve', () => {
       tool_choice: 'none',
       response_format: { type: 'text' },
       logprobs: false,
+      logit_bias: {},
+      frequency_penalty: 0,
+      presence_penalty: 0,
       stop: ['a', 'b', 'c', 'd'],
       max_tokens: 4,
     });
