@@ -25,7 +25,11 @@ export function register(program: Command): void {
       'required: the checkpoint folder (config.json, model.safetensors, tokenizer.json), or "base"',
     )
     .option('-p, --port <n>', 'port (0 picks a free one)', '8080')
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--host <addr>',
+      'address to listen on (another than the loopback lets other machines use the model, with no API key)',
+      '127.0.0.1',
+    )
     .option(
       '--name <id>',
       'model id reported to clients, and the one requests must name (default: the folder name)',
@@ -108,6 +112,11 @@ requests waiting then got a 503.`,
         if (opts.json)
           process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
         else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);
+        // As the viewer says: the server asks no key, so whoever reaches the address uses the model.
+        if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host))
+          process.stderr.write(
+            `breakfix: warning: the model is reachable from other machines on ${terminalText(opts.host)}, with no API key\n`,
+          );
         const died = await new Promise<Error | undefined>((done) => {
           const stop = () => {
             void server.close().then(() => done(undefined));

@@ -92,6 +92,31 @@ describe('breakfix serve (CLI)', () => {
     }
   });
 
+  it('bound beyond the loopback it warns that other machines reach the model; on 127.0.0.1 it does not', async () => {
+    for (const [host, warned] of [
+      ['0.0.0.0', true],
+      ['127.0.0.1', false],
+    ] as const) {
+      const { child, done } = await startListening([
+        'serve',
+        '--model',
+        'base',
+        '--host',
+        host,
+        '--port',
+        '0',
+        '--json',
+      ]);
+      children.push(child);
+      child.kill('SIGINT');
+      const { code, stderr } = await done;
+      expect(code).toBe(0);
+      expect(stderr.includes(`warning: the model is reachable from other machines on ${host}`), stderr).toBe(
+        warned,
+      );
+    }
+  });
+
   it('a host it cannot bind is a usage error, and the process exits', async () => {
     const { child, done } = spawnCli(['serve', '--model', 'base', '--host', '999.1.1.1', '--port', '0']);
     children.push(child);
