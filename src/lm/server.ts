@@ -439,7 +439,7 @@ export function parseChatRequest(body: unknown): GenerateRequest {
     } else throw new BadRequest(`${field}.content must be a string`, `${field}.content`);
     return { role: role === 'developer' ? 'system' : (role as ChatMessage['role']), content: text };
   });
-  if (b.n !== undefined && b.n !== 1) throw new BadRequest('"n" must be 1', 'n');
+  if (b.n !== undefined && b.n !== null && b.n !== 1) throw new BadRequest('"n" must be 1', 'n');
   const num = (name: string, lo: number, hi: number, int = false): number | undefined => {
     const v = b[name];
     if (v === undefined || v === null) return undefined;

@@ -230,6 +230,7 @@ describe('breakfix serve', () => {
       response_format: { type: 'text' },
       logprobs: false,
       logit_bias: {},
+      n: null, // OpenAI's schema: "integer or null", null meaning unset as for every other field here
       frequency_penalty: 0,
       presence_penalty: 0,
       stop: ['a', 'b', 'c', 'd'],
