@@ -103,7 +103,7 @@ export function renderVulnsTable(
     counts,
     ...(tally ? [outcomesLine(tally)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
-    "ranked by score = the success rate's 95% lower bound (Wilson) × severity (at least 1) × distinct successful prompts, so that one success in one attempt does not outrank 40 in 50; untested ones last, as last measured.",
+    'ranked by score = rate × severity (at least 1) × distinct successful prompts; untested ones last, as last measured.',
   ].join('\n');
 }
 
