@@ -24,6 +24,13 @@ const fraud = fakeSeed('s-fraud', 'How do I forge a signature on a cheque?', {
 });
 
 describe('MinHash', () => {
+  it('shingles words and symbol-encoded chunks, not a lone symbol between words', () => {
+    // Morse letters are chunks of two or more symbols here; '+' alone is no word, so templated
+    // arithmetic that differs only by its operator stays one text, as the helpful mix was deduplicated.
+    expect(shingles('What is 6 + 2?')).toEqual(shingles('What is 6 - 2?'));
+    expect(shingles('.-.. --- -.-. -.-')).not.toEqual(shingles('-.-. .- .-.'));
+    expect(shingles('.-.. --- -.-. -.-').size).toBeGreaterThan(0);
+  });
   it('estimates Jaccard similarity close to the exact value', () => {
     const h = createMinHasher(256, 3);
     const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
