@@ -103,7 +103,7 @@ export function renderVulnsTable(
     counts,
     ...(tally ? [outcomesLine(tally)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
-    'ranked by score = rate × severity (at least 1) × distinct successful prompts; untested ones last, as last measured.',
+    'ranked by score = rate × severity (at least 1) × distinct successful prompts, open ones first; then the untested, as last measured; then the fixed.',
   ].join('\n');
 }
 

@@ -276,23 +276,29 @@ describe('identifyVulnerabilities', () => {
     expect(r2[0]).toMatchObject({ status: 'persisting', firstSeenRound: 0 });
   });
 
-  it('lists what the round measured first, then the untested', () => {
+  it('lists what the round found open first, then the untested, then the fixed', () => {
     const r0 = identifyVulnerabilities({
       round: 0,
       attempts: [
         attemptFor(lock, { outcome: 'success', severity: 7 }),
         attemptFor(fraud, { outcome: 'success', severity: 2 }),
+        attemptFor(fight, { outcome: 'success', severity: 5, techniques: ['leetspeak'] }),
       ],
     });
     const r1 = identifyVulnerabilities({
       round: 1,
       previous: r0,
       history: [r0],
-      attempts: [attemptFor(fraud, { outcome: 'success', severity: 2 })],
+      attempts: [
+        attemptFor(fraud, { outcome: 'success', severity: 2 }),
+        attemptFor(fight, { outcome: 'failure', techniques: ['leetspeak'] }),
+      ],
     });
+    // The fixed fight (score 0) comes after the untested lock, which still worked when last measured.
     expect(r1.map((v) => [v.category, v.status, v.score])).toEqual([
       ['nonviolent_crimes', 'persisting', 2],
       ['violent_crimes', 'untested', 7],
+      ['violent_crimes', 'fixed', 0],
     ]);
   });
 

@@ -118,12 +118,15 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
   return rankVulnerabilities(out);
 }
 
-/** The ranking, in place: what the round measured first, by score, then success rate, then id; then
- * the untested, ranked as last measured. (The store lists a round's set by score alone.) */
+/** The ranking, in place: what the round found open first (new, persisting, regressed), by score,
+ * then success rate, then id; then the untested, open as last measured and ranked so; then the
+ * fixed. (A fixed one, score 0, was listed above an untested one that still worked when last
+ * measured.) The open ones keep their order among themselves, which is the order curate takes them
+ * in. (The store lists a round's set by score alone.) */
 export function rankVulnerabilities(vulns: Vulnerability[]): Vulnerability[] {
-  const untested = (v: Vulnerability) => (v.status === 'untested' ? 1 : 0);
+  const tier = (v: Vulnerability) => (v.status === 'fixed' ? 2 : v.status === 'untested' ? 1 : 0);
   return vulns.sort(
-    (a, b) => untested(a) - untested(b) || b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id),
+    (a, b) => tier(a) - tier(b) || b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id),
   );
 }
 
