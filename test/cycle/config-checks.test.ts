@@ -9,6 +9,15 @@ import { parseConfig } from '../../src/config/index.js';
 import { checkCycleCriteria, unmeasuredCriteria, unreachableCriteria } from '../../src/cycle/index.js';
 import { runCli } from '../cli/run-cli.js';
 
+/** `config check --json`'s warnings for a breakfix.yaml of `yaml` (the check itself exits 0). */
+async function configCheckWarnings(yaml: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-check-'));
+  writeFileSync(join(dir, 'breakfix.yaml'), yaml);
+  const r = await runCli(['config', 'check', '--json'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).warnings;
+}
+
 describe('breakfix cycle: settings checked before the first round', () => {
   it.each([
     [
@@ -72,11 +81,7 @@ describe('breakfix cycle: settings checked before the first round', () => {
   });
 
   it('config check warns of a criterion no suite measures (the config may be for bench or redteam alone)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-check-'));
-    writeFileSync(join(dir, 'breakfix.yaml'), 'bench:\n  suites: [harmful, jailbreak, overrefusal]\n');
-    const r = await runCli(['config', 'check', '--json'], { cwd: dir });
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).warnings).toEqual([
+    expect(await configCheckWarnings('bench:\n  suites: [harmful, jailbreak, overrefusal]\n')).toEqual([
       expect.stringMatching(
         /^cycle\.criteria\.helpfulnessDrop: no suite measures it .*breakfix cycle. refuses this config/,
       ),
@@ -124,14 +129,11 @@ describe('breakfix cycle: settings checked before the first round', () => {
   });
 
   it('config check and cycle say it before anything runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-upper-'));
-    writeFileSync(join(dir, 'breakfix.yaml'), 'cycle:\n  criteriaBound: upper\n');
-    const check = await runCli(['config', 'check', '--json'], { cwd: dir });
-    expect(check.code).toBe(0);
-    expect(JSON.parse(check.stdout).warnings).toEqual([
+    expect(await configCheckWarnings('cycle:\n  criteriaBound: upper\n')).toEqual([
       expect.stringMatching(/^cycle\.criteria\.dr3: under cycle\.criteriaBound: upper no round can pass it/),
     ]);
     // (a custom suite with no dataset stops the cycle, exit 2, after the warnings and before a store)
+    const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-upper-'));
     writeFileSync(
       join(dir, 'breakfix.yaml'),
       'cycle:\n  criteriaBound: upper\nbench:\n  custom:\n    - name: mine\n      file: nope.jsonl\n',
