@@ -119,7 +119,7 @@ export function unreachableCriteria(config: Config): string[] {
     out.push(
       `cycle.criteria.${key}: under cycle.criteriaBound: upper no round can pass it: with at most ${n} items (${reach.said(config)}) and none bad, ${reach.figure}'s 95% upper end is ${pct(best)}, above the bound ${pct(bound)}; ${
         needed === undefined
-          ? 'a bound of 0 is above no upper end: set a bound above 0, or criteriaBound: estimate'
+          ? 'no upper end comes down to a bound of 0: set one above 0, or criteriaBound: estimate'
           : `it takes ${needed} decided items: raise ${reach.setting} to ${reach.value(needed)} or more (with that many items to measure), or loosen cycle.criteria.${key}`
       }`,
     );

@@ -117,7 +117,7 @@ describe('breakfix cycle: settings checked before the first round', () => {
         /^cycle\.criteria\.asr: .* with at most 100 items \(redteam\.budget\.attempts 100\) .* 3\.7%, above the bound 2%; it takes 189 decided items: raise redteam\.budget\.attempts to 189 or more/,
       ),
       expect.stringMatching(
-        /^cycle\.criteria\.vprr: .*with at most 75 items \(half of cycle\.benchLimit 150\).* above the bound 0%; a bound of 0 is above no upper end/,
+        /^cycle\.criteria\.vprr: .*with at most 75 items \(half of cycle\.benchLimit 150\).* above the bound 0%; no upper end comes down to a bound of 0/,
       ),
       expect.stringMatching(
         /^cycle\.criteria\.vprrRise: .*the rise in VPRR's 95% upper end is 4\.87%, above the bound 3%; it takes 125 decided items: raise cycle\.benchLimit to 249 or more/,
