@@ -126,10 +126,11 @@ describe('retest', () => {
       previous: store.listVulnerabilities(RUN, 0),
       history: [store.listVulnerabilities(RUN, 0)],
     });
+    // (ranked open first, then untested, then fixed)
     expect(r1.map((v) => [v.id, v.status])).toEqual([
       ['violent_crimes|few_shot|en|1', 'persisting'],
-      [`${s3.category}|direct|en|2`, 'fixed'],
       ['violent_crimes|leetspeak|en|1', 'untested'],
+      [`${s3.category}|direct|en|2`, 'fixed'],
     ]);
 
     // Run again (a resumed round): nothing is sent or stored twice.

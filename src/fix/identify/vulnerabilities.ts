@@ -118,11 +118,11 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
   return rankVulnerabilities(out);
 }
 
-/** The ranking, in place: what the round found open first (new, persisting, regressed), by score,
- * then success rate, then id; then the untested, open as last measured and ranked so; then the
- * fixed. (A fixed one, score 0, was listed above an untested one that still worked when last
- * measured.) The open ones keep their order among themselves, which is the order curate takes them
- * in. (The store lists a round's set by score alone.) */
+/** The ranking, in place, for people: what the round found open first (new, persisting,
+ * regressed), by score, then success rate, then id; then the untested, open as last measured and
+ * ranked so; then the fixed (a fixed one, score 0, was listed above an untested one that still
+ * worked when last measured). The store lists a round's set by score alone, and curate takes the
+ * open ones in that order: this ranking moves no fix data. */
 export function rankVulnerabilities(vulns: Vulnerability[]): Vulnerability[] {
   const tier = (v: Vulnerability) => (v.status === 'fixed' ? 2 : v.status === 'untested' ? 1 : 0);
   return vulns.sort(
