@@ -109,15 +109,9 @@ requests waiting then got a 503.`,
             throw usageError(`no permission to listen on port ${port}`, 'use a port above 1023, or --port 0');
           throw err;
         });
-        if (opts.json)
-          process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
-        else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);
-        // As the viewer says: the server asks no key, so whoever reaches the address uses the model.
-        if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host))
-          process.stderr.write(
-            `breakfix: warning: the model is reachable from other machines on ${terminalText(opts.host)}, with no API key\n`,
-          );
-        const died = await new Promise<Error | undefined>((done) => {
+        // The stop signals are taken before the server says it listens: a supervisor that stops it as
+        // soon as it reads that line found no handler yet, and the signal killed it (exit by signal).
+        const stopped = new Promise<Error | undefined>((done) => {
           const stop = () => {
             void server.close().then(() => done(undefined));
           };
@@ -126,6 +120,15 @@ requests waiting then got a 503.`,
           // A server whose model is gone answers only 503s: it stops, for a supervisor to restart it.
           void server.workerStopped.then((err) => server.close().then(() => done(err)));
         });
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelName })}\n`);
+        else process.stderr.write(`serving ${server.modelName} at ${server.url} (Ctrl-C to stop)\n`);
+        // As the viewer says: the server asks no key, so whoever reaches the address uses the model.
+        if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host))
+          process.stderr.write(
+            `breakfix: warning: the model is reachable from other machines on ${terminalText(opts.host)}, with no API key\n`,
+          );
+        const died = await stopped;
         if (died) throw new BreakfixError(died.message, 'runtime');
       }),
     );
