@@ -5,10 +5,17 @@ import { BreakfixError, terminalText } from '../core/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { identifyVulnerabilities } from './identify/vulnerabilities.js';
 
-/** Texts nothing curated may overlap: every benchmark item (the attack split) and every held-back
- * seed. Train-split seeds are what fix data is made of, so they are not held out. */
+/** Texts nothing curated may overlap: every benchmark item (the attack split), every held-back
+ * seed, and a user's harmful seed that names no split (the cycle attacks it as attack material, so
+ * a record of it would teach the model the very request the next round measures). Train-split
+ * seeds are what fix data is made of, so they are not held out. */
 export function heldOutTexts(seeds: readonly Seed[]): string[] {
-  return seeds.filter((s) => s.split === 'attack' || s.split === 'heldback').map((s) => s.text);
+  return seeds.filter((s) => isHeldOut(s)).map((s) => s.text);
+}
+
+/** Whether a seed is measured, never trained on (see heldOutTexts). */
+export function isHeldOut(s: Seed): boolean {
+  return s.split === 'attack' || s.split === 'heldback' || (s.split === undefined && s.kind === 'harmful');
 }
 
 /** The run named, or the latest cycle run, or the latest red-team run, or the latest run of any

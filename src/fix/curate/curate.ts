@@ -19,6 +19,7 @@ import {
 import { decideOutcome, judgeResponse } from '../../judge/index.js';
 import { clusterNearDuplicates } from '../identify/minhash.js';
 import { vulnerabilityKey } from '../identify/vulnerabilities.js';
+import { isHeldOut } from '../select.js';
 import { buildContaminationIndex } from './decontam.js';
 import { multiTurnLookAlike, multiTurnSibling, replayableAttack } from './multi-turn.js';
 import { helpfulReply, safeAnswer } from './style-guide.js';
@@ -74,8 +75,9 @@ export function shortfallLines(stats: CurateStats): string[] {
   return lines;
 }
 
-/** Seeds fix data may use: the train split, or user seeds without a split. */
-const trainable = (s: Seed) => s.split === undefined || s.split === 'train';
+/** Seeds fix data may use: the train split, and a user's benign look-alikes and helpful tasks that
+ * name no split (a harmful one without a split is attack material: held out, see heldOutTexts). */
+const trainable = (s: Seed) => s.split === 'train' || (s.split === undefined && !isHeldOut(s));
 
 export async function curate(input: CurateInput): Promise<CurateResult> {
   const cfg = curateSettings(input.config);
