@@ -14,10 +14,17 @@ import {
 import { csvObjects } from '../../core/tabular.js';
 import { yamlItemValue } from '../yaml-items.js';
 
+// A text of spaces alone is a prompt of nothing (and a harmful seed's topic derived from it is empty).
+const words = () =>
+  z
+    .string()
+    .min(1)
+    .refine((s) => s.trim() !== '', 'blank: it holds only spaces');
+
 const seedFields = z.object({
   id: z.string().min(1).optional(),
   kind: z.enum(['harmful', 'benign', 'helpful']),
-  text: z.string().min(1),
+  text: words(),
   category: z.string().min(1).optional(),
   language: z.string().trim().min(2).default('en').transform(languageTag),
   source: z.string().optional(),
@@ -25,7 +32,7 @@ const seedFields = z.object({
   benignType: z.string().optional(),
   answer: z.string().optional(),
   parent: z.string().optional(),
-  topic: z.string().min(1).optional(),
+  topic: words().optional(),
 });
 const SEED_FIELDS = Object.keys(seedFields.shape);
 
