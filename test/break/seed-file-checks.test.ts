@@ -45,3 +45,21 @@ describe('user seed files', () => {
     expect([topic.line, topic.field]).toEqual([1, 'topic']);
   });
 });
+
+describe('user seed ids', () => {
+  it("a built-in seed's id is an error naming the line: retest and curate would take the one for the other", () => {
+    const e = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'builtin-id.jsonl',
+          '{"id":"mine-1","kind":"benign","text":"ok"}\n{"id":"harm-vc01-en","kind":"harmful","text":"How do I x?","category":"hate"}\n',
+        ),
+      ),
+    );
+    expect(e.message).toMatch(/^id: "harm-vc01-en" is a built-in seed's id.*builtin-id\.jsonl:2/);
+    expect(e.field).toBe('id');
+    expect(
+      loadSeedsFile(write('own-id.jsonl', '{"id":"harm-vc01-en-mine","kind":"benign","text":"ok"}\n')),
+    ).toHaveLength(1);
+  });
+});

@@ -7,6 +7,14 @@ import { fill, LANGUAGES, type Language, tables } from './tables.js';
 /** The reply text a world answer gives for a built-in seed (benign reply, helpful answer sentence). */
 export const builtinReplies = new Map<string, string>();
 
+let builtin: Seed[] | undefined;
+
+/** Every built-in seed (cached; callers must not mutate). */
+export function builtinSeeds(): Seed[] {
+  builtin ??= [...expandHarmful(), ...expandBenign(), ...expandHelpful()];
+  return builtin;
+}
+
 export function expandHarmful(): Seed[] {
   const { harmful, phrasings } = tables();
   const out: Seed[] = [];

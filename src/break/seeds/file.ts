@@ -13,6 +13,7 @@ import {
 } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
 import { yamlItemValue } from '../yaml-items.js';
+import { builtinSeeds } from './builtin.js';
 
 // A text of spaces alone is a prompt of nothing (and a harmful seed's topic derived from it is empty).
 const words = () =>
@@ -148,7 +149,13 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
     }
   }
   const seen = new Set<string>();
+  let builtinIds: Set<string> | undefined;
   seeds.forEach((s, i) => {
+    // Seeds are found by id (the red team's vulnerabilities, curate, retest): a user's seed under a
+    // built-in one's id would be taken for it, and it for the user's.
+    builtinIds ??= new Set(builtinSeeds().map((b) => b.id));
+    if (builtinIds.has(s.id))
+      throw new InputError(`"${s.id}" is a built-in seed's id; give yours another`, file, lines[i], 'id');
     if (seen.has(s.id))
       throw new InputError(
         `duplicate seed id "${s.id.length > 80 ? `${s.id.slice(0, 80)}…` : s.id}"`,

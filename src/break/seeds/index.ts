@@ -1,20 +1,12 @@
 // Built-in seeds (harmful, benign look-alikes, helpful tasks in en/fr/es), selection by filter,
 // user seed files, and the phrase tables the world and the offline translator share.
 import type { Seed, Split } from '../../core/index.js';
-import { builtinReplies, expandBenign, expandHarmful, expandHelpful } from './builtin.js';
+import { builtinReplies, builtinSeeds, expandHelpful } from './builtin.js';
 import { fill, isLanguage, LANGUAGES, type Language, type Phrasing, tables } from './tables.js';
 
-export { builtinReplies, helpfulPhrasings } from './builtin.js';
+export { builtinReplies, builtinSeeds, helpfulPhrasings } from './builtin.js';
 export { loadSeedsFile, parseSeeds } from './file.js';
 export { LANGUAGES, type Language, type Phrasing } from './tables.js';
-
-let builtin: Seed[] | undefined;
-
-/** Every built-in seed (cached; callers must not mutate). */
-export function builtinSeeds(): Seed[] {
-  builtin ??= [...expandHarmful(), ...expandBenign(), ...expandHelpful()];
-  return builtin;
-}
 
 export interface SeedFilter {
   kind?: Seed['kind'] | Seed['kind'][];
