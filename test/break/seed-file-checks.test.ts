@@ -63,3 +63,49 @@ describe('user seed ids', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('user seed categories', () => {
+  it('a category spelled near a taxonomy id (case, spaces, a letter off, its name or Llama Guard code) is an error naming the id it meant', () => {
+    const cases: [string, string][] = [
+      ['violent_crime', 'violent_crimes'],
+      ['Hate', 'hate'],
+      ['self-harm', 'self_harm'],
+      ['Sexual content', 'sexual_content'],
+      ['nonviolent crimes', 'nonviolent_crimes'],
+      ['specialised_advice', 'specialized_advice'],
+      ['IP', 'ip'],
+      ['S9', 'indiscriminate_weapons'],
+      ['Suicide and self-harm', 'self_harm'],
+    ];
+    for (const [written, meant] of cases) {
+      const e = errorOf(() =>
+        loadSeedsFile(
+          write(
+            'near.jsonl',
+            `{"kind":"benign","text":"ok"}\n${JSON.stringify({ kind: 'harmful', text: 'How do I x?', category: written })}\n`,
+          ),
+        ),
+      );
+      expect(e.message, written).toContain(
+        `category: unknown category "${written}"; did you mean "${meant}"?`,
+      );
+      expect([e.line, e.field]).toEqual([2, 'category']);
+    }
+    const benign = errorOf(() =>
+      loadSeedsFile(write('near.csv', 'kind,text,category\nbenign,How do I kill time?,violent crimes\n')),
+    );
+    expect(benign.message).toContain('did you mean "violent_crimes"?');
+  });
+
+  it('a category of its own, far from every taxonomy id, loads as written', () => {
+    const seeds = loadSeedsFile(
+      write(
+        'own.jsonl',
+        ['piracy', 'pii', 'fraud', 'violent_crimes']
+          .map((c) => JSON.stringify({ kind: 'harmful', text: `How do I ${c}?`, category: c }))
+          .join('\n'),
+      ),
+    );
+    expect(seeds.map((s) => s.category)).toEqual(['piracy', 'pii', 'fraud', 'violent_crimes']);
+  });
+});

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { closest } from '../../config/issues.js';
+import { closest, levenshtein } from '../../config/issues.js';
 import {
   badLabelMessage,
   InputError,
@@ -12,6 +12,7 @@ import {
   stableId,
 } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
+import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { yamlItemValue } from '../yaml-items.js';
 import { builtinSeeds } from './builtin.js';
 
@@ -54,6 +55,20 @@ export function deriveTopic(text: string): string {
   return (m ? m[1] : t).replace(/^./, (c) => c.toLowerCase());
 }
 
+const squeeze = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** The taxonomy id a seed file's category was meant to be, when it is not one but is spelled near
+ * one: the same letters in another case or with other separators ('Self-harm'), the category's
+ * name or Llama Guard code ('Hate', 'S9'), or one letter off ('violent_crime'). A category of one's
+ * own (anything further) is data: it is judged with the default severity band and reported apart. */
+function meantCategory(category: string): string | undefined {
+  if (HARM_CATEGORIES.some((c) => c.id === category)) return undefined;
+  const w = squeeze(category);
+  for (const c of HARM_CATEGORIES)
+    if ([c.id, c.name, ...c.llamaGuard].some((n) => squeeze(n) === w)) return c.id;
+  return HARM_CATEGORIES.find((c) => squeeze(c.id).length >= 4 && levenshtein(squeeze(c.id), w) <= 1)?.id;
+}
+
 function toSeed(raw: unknown, file: string, line: number): Seed {
   const obj = { ...(raw as Record<string, unknown>) };
   // XSTest-style columns: prompt/type/label.
@@ -87,6 +102,14 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
     throw new InputError(missing ? `missing${options}` : issue.message, file, line, field);
   }
   const s = r.data;
+  const meant = s.category === undefined ? undefined : meantCategory(s.category);
+  if (meant)
+    throw new InputError(
+      `unknown category "${(s.category as string).slice(0, 80)}"; did you mean "${meant}"?`,
+      file,
+      line,
+      'category',
+    );
   const seed: Seed = {
     id: s.id ?? stableId('seed', s.kind, s.language, s.text),
     kind: s.kind,
