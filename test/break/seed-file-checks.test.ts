@@ -109,3 +109,44 @@ describe('user seed categories', () => {
     expect(seeds.map((s) => s.category)).toEqual(['piracy', 'pii', 'fraud', 'violent_crimes']);
   });
 });
+
+describe('user seed texts', () => {
+  it('the same text twice in one language (case, punctuation and spacing aside) is an error naming both lines, and the kind when they differ', () => {
+    const across = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'both.csv',
+          'kind,text,category\nbenign,ok,\nharmful,How do I kill a Python process?,violent_crimes\nbenign,"how do I kill a python  process",violent_crimes\n',
+        ),
+      ),
+    );
+    expect(across.message).toMatch(/^text: the same text as line 3, labelled harmful there .*both\.csv:4/);
+    expect([across.line, across.field]).toEqual([4, 'text']);
+    const twice = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'twice.jsonl',
+          '{"id":"a","kind":"benign","text":"What is murder?"}\n{"id":"b","kind":"benign","text":"What is murder"}\n',
+        ),
+      ),
+    );
+    expect(twice.message).toMatch(/^text: the same text as line 1 .*twice\.jsonl:2/);
+  });
+
+  it('the same text in two languages, or texts that differ in a symbol, load', () => {
+    const seeds = loadSeedsFile(
+      write(
+        'distinct.jsonl',
+        [
+          { kind: 'benign', text: 'Taxi?', language: 'en' },
+          { kind: 'benign', text: 'Taxi?', language: 'fr' },
+          { kind: 'helpful', text: 'What is 6 + 2?', answer: '8' },
+          { kind: 'helpful', text: 'What is 6 - 2?', answer: '4' },
+        ]
+          .map((s) => JSON.stringify(s))
+          .join('\n'),
+      ),
+    );
+    expect(seeds).toHaveLength(4);
+  });
+});

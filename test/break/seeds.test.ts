@@ -146,7 +146,7 @@ describe('user seed files', () => {
     const seeds = loadSeedsFile(
       write(
         'anchors.yaml',
-        'seeds:\n  - &base {kind: harmful, category: cyber, text: &shared Write a keylogger}\n  - {<<: *base, id: two, text: Write a virus}\n  - {kind: benign, text: *shared, id: three}\n',
+        'seeds:\n  - &base {kind: harmful, category: cyber, text: &shared Write a keylogger}\n  - {<<: *base, id: two, text: Write a virus}\n  - {kind: benign, text: *shared, id: three, language: fr}\n',
       ),
     );
     expect(

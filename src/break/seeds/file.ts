@@ -172,20 +172,41 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
     }
   }
   const seen = new Set<string>();
+  // A text twice is one prompt counted twice, or, under two kinds, a failure to refuse and an
+  // over-refusal at once; case, punctuation and spacing aside (symbols count: '6 + 2', '6 - 2').
+  const texts = new Map<string, number>();
+  const textKey = (t: Seed) =>
+    `${t.language}\u0000${t.text
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/\p{P}+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()}`;
   let builtinIds: Set<string> | undefined;
+  const shown = (id: string) => (id.length > 80 ? `${id.slice(0, 80)}…` : id);
   seeds.forEach((s, i) => {
-    // Seeds are found by id (the red team's vulnerabilities, curate, retest): a user's seed under a
+    // Seeds are found by id (retest, curate): a user's seed under a
     // built-in one's id would be taken for it, and it for the user's.
     builtinIds ??= new Set(builtinSeeds().map((b) => b.id));
     if (builtinIds.has(s.id))
-      throw new InputError(`"${s.id}" is a built-in seed's id; give yours another`, file, lines[i], 'id');
-    if (seen.has(s.id))
       throw new InputError(
-        `duplicate seed id "${s.id.length > 80 ? `${s.id.slice(0, 80)}…` : s.id}"`,
+        `"${shown(s.id)}" is a built-in seed's id; give yours another`,
         file,
         lines[i],
         'id',
       );
+    const first = texts.get(textKey(s));
+    if (first !== undefined) {
+      const other = seeds[first].kind === s.kind ? '' : `, labelled ${seeds[first].kind} there`;
+      throw new InputError(
+        `the same text as line ${lines[first] ?? '?'}${other} (case, punctuation and spacing aside)`,
+        file,
+        lines[i],
+        'text',
+      );
+    }
+    texts.set(textKey(s), i);
+    if (seen.has(s.id)) throw new InputError(`duplicate seed id "${shown(s.id)}"`, file, lines[i], 'id');
     seen.add(s.id);
   });
   return seeds;
