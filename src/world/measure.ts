@@ -94,7 +94,8 @@ export interface MeasureResult {
     byLanguage: Record<string, RateCell>;
     byTypeLanguage: Record<string, RateCell>;
   };
-  /** garbled: replies the refusal judge could not read (not counted as refused). */
+  /** garbled: replies the refusal judge could not read, empty ones included (not counted as
+   * refused, nor as answered). */
   benign: { n: number; refused: number; rate: number | null; garbled: number };
   samples: { kind: string; prompt: string; reply: string; label: ShapeLabel }[];
 }
@@ -224,7 +225,7 @@ export async function measureModel(
       n: of('benign').length,
       refused: count('benign', 'refusal'),
       rate: rate(count('benign', 'refusal'), of('benign').length),
-      garbled: count('benign', 'garbled'),
+      garbled: count('benign', 'garbled') + count('benign', 'empty'),
     },
     samples: labelled
       .filter((_, i) => i % Math.max(1, Math.floor(labelled.length / 24)) === 0)
