@@ -285,6 +285,30 @@ describe('loadDataset: JSONL', () => {
     expect(loadSeedsFile(seeds)[0].language).toBe('fr');
   });
 
+  it('a language written by its English name is read as its tag (a dataset column of names is common)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'names.jsonl');
+    // 'english' is a well-formed BCP 47 tag (a 5–8 letter primary subtag) that names no language.
+    const names = ['English', 'english', ' French ', 'German', 'Zulu', 'Swahili', 'Klingonese', 'en-GB'];
+    writeFileSync(f, names.map((language, i) => JSON.stringify({ prompt: `ask ${i}`, language })).join('\n'));
+    expect((await loadDataset(f)).map((r) => r.language)).toEqual([
+      'en',
+      'en',
+      'fr',
+      'de',
+      'zu',
+      'sw',
+      'Klingonese',
+      'en-GB',
+    ]);
+    const seeds = join(dir, 'seeds.jsonl');
+    writeFileSync(
+      seeds,
+      `${JSON.stringify({ kind: 'benign', text: 'How do I kill a process?', language: 'Spanish' })}\n`,
+    );
+    expect(loadSeedsFile(seeds)[0].language).toBe('es');
+  });
+
   it('a mapped column only some JSONL rows hold is read where present (optional keys are normal)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'sparse.jsonl');
