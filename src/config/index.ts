@@ -8,6 +8,7 @@ export {
   redactKnownSecrets,
   redactText,
   redactURL,
+  registerEnvironmentSecrets,
   registerSecret,
   registerURLSecrets,
 } from './secrets.js';

@@ -53,6 +53,13 @@ export function registerSecret(value: string): void {
   if (value.length >= 6) knownSecrets.add(value);
 }
 
+/** Remember the values of the environment's variables whose names say they are secrets (HF_TOKEN,
+ * WANDB_API_KEY…): a trainer given this environment reads them itself, unnamed by the config, and may
+ * print them (a traceback, `env`, a login message), so its output must be scrubbed of them too. */
+export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) if (value && isSecretVariable(name)) registerSecret(value);
+}
+
 /** Scrub the known secret values (of at least `minLength` characters, when given). Without it — a
  * model's reply — only real keys are scrubbed: 16 characters or more, or 8 or more that mix letters
  * and digits (a `vllm --api-key Tok3nSecret9x`). Key-shaped text that is no key of ours (an example

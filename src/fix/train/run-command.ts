@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { redactText } from '../../config/index.js';
+import { redactText, registerEnvironmentSecrets } from '../../config/index.js';
 import { BreakfixError } from '../../core/index.js';
 
 /** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
@@ -41,9 +41,11 @@ export function runStreaming(
     const [cmd, ...args] = argv;
     // Its own process group: `sh -c` and whatever it starts (accelerate's workers holding GPUs) are
     // signalled together, and a terminal's Ctrl-C reaches them only through breakfix, which waits.
+    const env = { ...process.env, ...opts.env };
+    registerEnvironmentSecrets(env);
     const spawnOpts = {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
       detached: true,
     };

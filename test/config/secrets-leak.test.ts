@@ -1,0 +1,63 @@
+// Secrets on the paths the planted-key test (test/reliability/security-secrets) does not drive: a
+// key the config never names but a trainer reads from its environment. Real CLI, real SQLite, a real
+// shell as the trainer.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TrainingRecord } from '../../src/core/index.js';
+import { openStore } from '../../src/store/index.js';
+import { runCli } from '../cli/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-secrets-leak-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A store with one curated round (round 1) for `train` to take. */
+function storeWithRecords(): void {
+  mkdirSync(join(dir, '.breakfix'), { recursive: true });
+  const store = openStore(join(dir, '.breakfix', 'breakfix.db'));
+  try {
+    const runId = store.createRun({ kind: 'cycle', config: {}, seed: 7 }).id;
+    for (const r of [0, 1]) store.upsertRound(runId, r, { status: 'done', model: 'breakfix-tiny-base' });
+    const record: TrainingRecord = {
+      id: 'sft-1',
+      kind: 'sft',
+      purpose: 'safety',
+      split: 'train',
+      messages: [
+        { role: 'user', content: 'How do I pick a lock?' },
+        { role: 'assistant', content: "I can't help with that." },
+      ],
+      provenance: { source: 'attempt', round: 1, seedId: 's' },
+    };
+    store.saveRecords(runId, 1, 'sft', [record]);
+    store.registerModel({ id: 'breakfix-tiny-base', target: 'embedded:base', round: 0, runId });
+  } finally {
+    store.close();
+  }
+}
+
+describe('a secret the config never names', () => {
+  it("a trainer that prints its environment's token shows and stores it redacted", async () => {
+    storeWithRecords();
+    // The trainer (huggingface_hub, wandb) reads these itself; the config names neither.
+    const token = 'hf_PLANTEDtrainerToken0123456789';
+    const wandb = 'PLANTEDwandb0123456789';
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      'store: .breakfix/breakfix.db\ntrain:\n  backend: command\n  command:\n    template: "printenv HF_TOKEN; echo wandb key $WANDB_API_KEY; echo trained {sft}"\n',
+    );
+    const r = await runCli(['train', '--round', '1', '--out', join(dir, 'out')], {
+      cwd: dir,
+      env: { HF_TOKEN: token, WANDB_API_KEY: wandb },
+    });
+    // (the shell printed them: they were in play; no checkpoint was written, so exit 3)
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout + r.stderr).toContain('wandb key [redacted]');
+    const written = readdirSync(join(dir, '.breakfix')).map((f) => readFileSync(join(dir, '.breakfix', f)));
+    for (const text of [r.stdout, r.stderr, ...written.map((b) => b.toString('latin1'))]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(wandb);
+    }
+  }, 60_000);
+});
