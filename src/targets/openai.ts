@@ -21,6 +21,7 @@ import {
   withoutTrace,
   withReasoning,
 } from '../core/index.js';
+import { cappedFetch } from './capped-fetch.js';
 import { baseURLOf, endpointAuth, OPENAI } from './endpoint.js';
 import { bodyMessage, registerSdkErrors, shortMessage, statusError, toTargetError } from './errors.js';
 import { createJsonClient, MAX_REPLY_BYTES, tooLarge } from './http-json.js';
@@ -114,6 +115,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         logLevel: 'off',
         // withTimeout enforces the real deadline; this is a backstop for a caller without wrappers.
         timeout: cfg.timeoutMs + 5_000,
+        fetch: cappedFetch(id),
       });
     }));
 
