@@ -88,7 +88,7 @@ export function apiKeyFor(p: Provider, configured: string | undefined, baseURL: 
 /** A base URL's user and password (`https://user:pass@host/v1`), taken out: fetch refuses a URL that
  * holds credentials, and a client given one whole sends its own Authorization header instead. They
  * go as HTTP Basic auth, which is what a server behind such a URL (a proxy with basic auth) asks
- * for; the header is registered as a secret, like the URL itself. */
+ * for; the header and its token are registered as secrets, like the URL itself. */
 function splitURLCredentials(baseURL: string): { url: string; basicAuth?: string } {
   const u = new URL(baseURL);
   if (!u.username && !u.password) return { url: baseURL };
@@ -100,8 +100,11 @@ function splitURLCredentials(baseURL: string): { url: string; basicAuth?: string
       return part;
     }
   };
-  const basicAuth = `Basic ${Buffer.from(`${decode(u.username)}:${decode(u.password)}`).toString('base64')}`;
+  const token = Buffer.from(`${decode(u.username)}:${decode(u.password)}`).toString('base64');
+  const basicAuth = `Basic ${token}`;
   registerSecret(basicAuth);
+  // (a server's 401 may quote the token alone, which decodes to the password)
+  registerSecret(token);
   u.username = '';
   u.password = '';
   return { url: u.toString(), basicAuth };

@@ -1,7 +1,7 @@
 // A target's credentials stay with its endpoint: a redirect to another host is not followed (with
 // every header of the request, a secret one included), on the official clients' path (a streamed
-// OpenAI-compatible reply, the Anthropic client) as on the node:http one. Against SCRIPTED FAKE
-// hostile servers on 127.0.0.1 written here.
+// OpenAI-compatible reply, the Anthropic client) as on the node:http one; and what a server quotes
+// of them back is scrubbed. Against SCRIPTED FAKE hostile servers on 127.0.0.1 written here.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,5 +78,22 @@ describe('a redirect to another host', () => {
       expect((err as TargetError).status, name).toBe(307);
     }
     expect(seen).toEqual([]);
+  });
+});
+
+describe("a base URL's user and password", () => {
+  it("are scrubbed when a server's 401 quotes the Basic token alone", async () => {
+    const url = await listen((req, res) => {
+      const token = String(req.headers.authorization ?? '').replace(/^Basic /, '');
+      req.resume().on('end', () => {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `invalid credentials ${token}` } }));
+      });
+    });
+    const withUser = url.replace('http://', `http://alice:${SECRET}@`);
+    const err = await failure(createTarget(`openai:m@${withUser}/v1`).chat(hi));
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err?.message).toMatch(/HTTP 401 invalid credentials \[redacted\]/);
+    expect(err?.message).not.toContain(Buffer.from(`alice:${SECRET}`).toString('base64'));
   });
 });
