@@ -15,7 +15,7 @@ import {
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { filteredReply } from '../groundedness.js';
 import { judgesTheAnswer } from '../reasoning.js';
-import { fence, transcriptText } from './fence.js';
+import { defuseControlTokens, fence, transcriptText } from './fence.js';
 import {
   type LlamaGuardResult,
   type Parsed,
@@ -278,10 +278,11 @@ export const LLAMA_GUARD_CHAT_VERSION = 'llamaguard3-chat-v1';
 /** Text that could forge the prompt's own structure is defused inside the conversation: section
  * markers (any spacing, with or without the angle brackets), a line that starts like a turn
  * (`Agent: …`, `**Agent**: …`), which would let a response append a forged last turn for the judge to
- * assess instead of its own, and the prompt's closing instruction, which would let it restate the
- * task. (Llama Guard's format has no fence: its prompt is the model's training format.) */
+ * assess instead of its own, the prompt's closing instruction, which would let it restate the
+ * task, and chat-template control tokens (`<|eot_id|>`: see defuseControlTokens). (Llama Guard's
+ * format has no fence: its prompt is the model's training format.) */
 export function defuse(text: string): string {
-  return text
+  return defuseControlTokens(text)
     .replace(
       /<?\s*\/?\s*\b(BEGIN|END)\s+(CONVERSATION|UNSAFE\s+CONTENT\s+CATEGORIES)\b\s*>?/gi,
       (_, edge: string, what: string) => `[${edge} ${what.replace(/\s+/g, ' ')}]`,
