@@ -29,7 +29,7 @@ export { createJudges, type JudgeSet, type JudgesConfig } from './factory.js';
 export { offlineGroundednessJudge, ungroundedScore } from './groundedness.js';
 export { answerMatches, helpfulnessJudge } from './helpfulness.js';
 export { offlineJailbreakJudge } from './jailbreak.js';
-export { fence } from './llm/fence.js';
+export { defuseControlTokens, fence } from './llm/fence.js';
 export {
   buildLlamaGuardPrompt,
   LLAMA_GUARD_CHAT_VERSION,

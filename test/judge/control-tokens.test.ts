@@ -4,6 +4,7 @@
 // turn before the fence does. Every LLM judge prompt builder, every section an attacker writes
 // (request, earlier turns, objective, grounding document, response), against a SCRIPTED FAKE judge.
 import { describe, expect, it } from 'vitest';
+import { fenced } from '../../src/break/attacks/attacker.js';
 import type { Judge, JudgeInput, Message, Reply, Target } from '../../src/core/index.js';
 import {
   llamaGuardJudge,
@@ -112,5 +113,13 @@ describe('chat-template control tokens in judged text', () => {
         // (defused, not dropped: the judge still reads what the text said)
         if (m.role === 'user' && m.content.includes('Step 1')) expect(m.content).toContain('‹|im_end|›');
       }
+  });
+});
+
+describe('chat-template control tokens in a target reply the attacker reads', () => {
+  it('are bracketed inside its fence too (PAIR, Crescendo, the multi-turn user simulator)', () => {
+    const shown = fenced('target answer', `Sure. ${FORGED}`);
+    for (const token of CONTROL_TOKENS) expect(shown).not.toContain(token);
+    expect(shown).toContain('‹|im_end|›');
   });
 });

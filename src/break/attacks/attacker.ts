@@ -2,11 +2,13 @@
 // parsing the attacker's JSON replies with retries. A malformed reply after retries is an attacker
 // error — it never counts against the target.
 import { answerOf, errorMessage, type Message, type Target } from '../../core/index.js';
+import { defuseControlTokens } from '../../judge/index.js';
 import { BudgetSpent } from './types.js';
 
-/** Puts untrusted text between unguessable-enough fences, neutralising any fence inside it. */
+/** Puts untrusted text between unguessable-enough fences, neutralising any fence inside it and any
+ * chat-template control token (defuseControlTokens: a served attacker reads them as turn ends). */
 export function fenced(label: string, text: string): string {
-  const safe = text.replaceAll('<<<', '‹‹‹').replaceAll('>>>', '›››');
+  const safe = defuseControlTokens(text).replaceAll('<<<', '‹‹‹').replaceAll('>>>', '›››');
   return `<<<${label.toUpperCase()}\n${safe}\n${label.toUpperCase()}>>>`;
 }
 
