@@ -106,6 +106,14 @@ export function redactURL(url: string): string {
   return u.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
 }
 
+/** A URL, or a target spec naming one (`openai:MODEL@URL`, as roles, judges and
+ * train.command.target take), with the URL's credentials replaced (redactURL): a spec is no target
+ * config, so its URL's credentials were registered only once a target was made from it. */
+function redactSpecURL(value: string): string {
+  const m = /^([a-z][\w-]*:[^@\s]*@)?([a-z][\w+.-]*:\/\/\S+)$/i.exec(value);
+  return m ? `${m[1] ?? ''}${redactURL(m[2])}` : value;
+}
+
 /** Remember the credentials a URL carries (see redactURL) so that redactText scrubs them from any
  * text: a server's error may quote the URL it was called with. */
 export function registerURLSecrets(url: string): void {
@@ -131,7 +139,7 @@ export function redactConfig<T>(value: T): T {
 function redactValue(value: unknown, key: string | undefined): unknown {
   if (typeof value === 'string') {
     if (key !== undefined && isSecretKey(key)) return REDACTED;
-    return redactText(value);
+    return redactText(redactSpecURL(value));
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, undefined));
   if (value && typeof value === 'object') {

@@ -1,6 +1,7 @@
 // Secrets on the paths the planted-key test (test/reliability/security-secrets) does not drive: a
-// key the config never names but a trainer reads from its environment. Real CLI, real SQLite, a real
-// shell as the trainer.
+// key the config never names but a trainer reads from its environment, and credentials in the URL of
+// a target spec (roles, judges, train.command.target) rather than a target's baseURL. Real CLI, real
+// SQLite, a real shell as the trainer.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,5 +60,34 @@ describe('a secret the config never names', () => {
       expect(text).not.toContain(token);
       expect(text).not.toContain(wandb);
     }
+  }, 60_000);
+});
+
+describe('credentials in the URL of a target spec', () => {
+  it('config check prints them redacted, as it does a target baseURL', async () => {
+    const conf = join(dir, 'specs.yaml');
+    const secrets = ['PLANTEDrolePassword1', 'PLANTEDjudgeQuery2', 'PLANTEDtrainPassword3'];
+    writeFileSync(
+      conf,
+      [
+        'roles:',
+        `  target: "openai:m@http://alice:${secrets[0]}@127.0.0.1:9/v1"`,
+        `  judge: "openai:j@http://127.0.0.1:9/v1?key=${secrets[1]}"`,
+        'train:',
+        '  backend: command',
+        '  command:',
+        '    template: "echo {out}"',
+        `    target: "openai:{out}@http://bob:${secrets[2]}@127.0.0.1:9/v1"`,
+      ].join('\n'),
+    );
+    const text = await runCli(['config', 'check', '--config', conf], { cwd: dir });
+    const json = await runCli(['config', 'check', '--json', '--config', conf], { cwd: dir });
+    for (const r of [text, json]) {
+      expect(r.code, r.stderr).toBe(0);
+      for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    expect(text.stdout).toContain('openai:m@http://[redacted]:[redacted]@127.0.0.1:9/v1');
+    expect(text.stdout).toContain('openai:j@http://127.0.0.1:9/v1?key=[redacted]');
+    expect(text.stdout).toContain('openai:{out}@http://[redacted]:[redacted]@127.0.0.1:9/v1');
   }, 60_000);
 });
