@@ -78,9 +78,20 @@ function isKeyLike(secret: string): boolean {
   return secret.length >= 8 && /\d/.test(secret) && /\p{L}/u.test(secret) && !/\s/.test(secret);
 }
 
-/** Scrub known secret values and key-like strings from free text (error messages, logs). */
+/** The user info of a URL in free text (`https://carol:pw@host`): a password there is a secret
+ * even where no config registered it (a spec typed on the command line, a warning quoting one). */
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/** Scrub known secret values, key-like strings and URL user info from free text (error messages,
+ * logs). */
 export function redactText(text: string): string {
-  return redactKnownSecrets(text, 0).replace(KEY_LIKE_VALUE, REDACTED);
+  return redactKnownSecrets(text, 0)
+    .replace(KEY_LIKE_VALUE, REDACTED)
+    .replace(URL_USER_INFO, (all, scheme: string) =>
+      all.slice(scheme.length, -1).includes(':')
+        ? `${scheme}${REDACTED}:${REDACTED}@`
+        : `${scheme}${REDACTED}@`,
+    );
 }
 
 /** Query parameters that are no credential: Azure's `api-version=2024-02-01` is shown in target

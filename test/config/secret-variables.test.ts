@@ -53,3 +53,17 @@ describe('secrets from the environment, by the variable name', () => {
     );
   });
 });
+
+describe('credentials in a URL of free text', () => {
+  it('the user info of any URL is scrubbed, registered or not; an address that is no URL stays', () => {
+    // A spec typed on the command line or quoted in a warning was never registered as a secret.
+    expect(redactText('invalid target spec "openai:m@http://dave:NeverSeenPw@exa mple/v1"')).toBe(
+      'invalid target spec "openai:m@http://[redacted]:[redacted]@exa mple/v1"',
+    );
+    expect(redactText('postgres://app:NeverSeen2@db:5432/x and http://tok3nOnly@h/')).toBe(
+      'postgres://[redacted]:[redacted]@db:5432/x and http://[redacted]@h/',
+    );
+    for (const text of ['see https://example.com/a@b', 'mailto:x@y.z', 'git@github.com:org/repo', 'a@b.c'])
+      expect(redactText(text)).toBe(text);
+  });
+});
