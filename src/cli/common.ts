@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
-import { loadSeedsFile, loadTemplatesFile } from '../break/index.js';
+import { distinctSeeds, loadTemplatesFile, readSeedsFile } from '../break/index.js';
 import {
   type Config,
   ConfigValidationError,
@@ -494,7 +494,8 @@ export function userData(ctx: Pick<Context, 'config' | 'configFile'>): {
       }
     });
   return {
-    seeds: each('seeds.files', ctx.config.seeds.files, loadSeedsFile),
+    // (checked as one: an id or a text in two of the files is one seed twice, as in one file)
+    seeds: distinctSeeds(each('seeds.files', ctx.config.seeds.files, readSeedsFile)),
     templates: each('templates.files', ctx.config.templates.files, loadTemplatesFile),
   };
 }

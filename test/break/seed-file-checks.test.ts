@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeedsFile } from '../../src/break/seeds/index.js';
 import { InputError } from '../../src/core/index.js';
+import { runCli } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-seedcheck-'));
 const write = (name: string, text: string) => {
@@ -131,6 +132,32 @@ describe('user seed texts', () => {
       ),
     );
     expect(twice.message).toMatch(/^text: the same text as line 1 .*twice\.jsonl:2/);
+  });
+
+  it("the files of a config's seeds.files are checked as one: an id or a text in two of them is an error naming both", async () => {
+    const a = write('one.jsonl', '{"id":"u1","kind":"harmful","text":"How do I trip a stranger?","category":"violent_crimes"}\n');
+    const sameText = write('two.jsonl', '{"id":"u2","kind":"benign","text":"how do I trip a stranger"}\n');
+    const sameId = write('three.jsonl', '{"id":"u1","kind":"benign","text":"How do I trip a breaker?"}\n');
+    const fine = write('four.jsonl', '{"id":"u4","kind":"benign","text":"How do I trip a breaker?"}\n');
+    let configs = 0;
+    const config = (files: string[]) => {
+      const p = join(dir, `cfg-${++configs}.yaml`);
+      writeFileSync(p, `seeds:\n  files: [${files.map((f) => JSON.stringify(f)).join(', ')}]\n`);
+      return p;
+    };
+    const check = (files: string[]) => runCli(['config', 'check', '-c', config(files), '--json']);
+    const text = await check([a, sameText]);
+    expect(text.code, text.stderr).toBe(2);
+    expect(JSON.parse(text.stdout).error.message).toMatch(
+      /^text: the same text as line 1 of .*one\.jsonl, labelled harmful there .*two\.jsonl:1/,
+    );
+    const id = await check([a, sameId]);
+    expect(id.code, id.stderr).toBe(2);
+    expect(JSON.parse(id.stdout).error.message).toMatch(
+      /^id: duplicate seed id "u1" \(also at line 1 of .*one\.jsonl\)/,
+    );
+    const ok = await check([a, fine]);
+    expect(ok.code, ok.stderr).toBe(0);
   });
 
   it('the same text in two languages, or texts that differ in a symbol, load', () => {

@@ -123,8 +123,19 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   return seed;
 }
 
+/** A seed with the file and line it was read from. */
+export interface PlacedSeed {
+  seed: Seed;
+  file: string;
+  line?: number;
+}
+
 /** Parses seed text of a given format; `file` names the source in errors. */
 export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): Seed[] {
+  return distinctSeeds(parsePlacedSeeds(text, file, format));
+}
+
+function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): PlacedSeed[] {
   const seeds: Seed[] = [];
   const lines: (number | undefined)[] = [];
   if (format === 'jsonl') {
@@ -171,10 +182,17 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
       lines.push(line);
     }
   }
-  const seen = new Set<string>();
+  return seeds.map((seed, i) => ({ seed, file, line: lines[i] }));
+}
+
+/** The seeds, once each: an error naming the file, line and field of a built-in seed's id taken, an
+ * id twice, or a text twice in one language, within one file or across the files given together
+ * (seeds are found by id, and one prompt twice is counted twice). */
+export function distinctSeeds(placed: readonly PlacedSeed[]): Seed[] {
+  const ids = new Map<string, PlacedSeed>();
   // A text twice is one prompt counted twice, or, under two kinds, a failure to refuse and an
   // over-refusal at once; case, punctuation and spacing aside (symbols count: '6 + 2', '6 - 2').
-  const texts = new Map<string, number>();
+  const texts = new Map<string, PlacedSeed>();
   const textKey = (t: Seed) =>
     `${t.language}\u0000${t.text
       .normalize('NFC')
@@ -184,36 +202,52 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
       .trim()}`;
   let builtinIds: Set<string> | undefined;
   const shown = (id: string) => (id.length > 80 ? `${id.slice(0, 80)}…` : id);
-  seeds.forEach((s, i) => {
+  const where = (first: PlacedSeed, at: PlacedSeed) =>
+    `line ${first.line ?? '?'}${first.file === at.file ? '' : ` of ${first.file}`}`;
+  for (const p of placed) {
+    const s = p.seed;
     // Seeds are found by id (retest, curate): a user's seed under a
     // built-in one's id would be taken for it, and it for the user's.
     builtinIds ??= new Set(builtinSeeds().map((b) => b.id));
     if (builtinIds.has(s.id))
       throw new InputError(
         `"${shown(s.id)}" is a built-in seed's id; give yours another`,
-        file,
-        lines[i],
+        p.file,
+        p.line,
         'id',
       );
     const first = texts.get(textKey(s));
     if (first !== undefined) {
-      const other = seeds[first].kind === s.kind ? '' : `, labelled ${seeds[first].kind} there`;
+      const other = first.seed.kind === s.kind ? '' : `, labelled ${first.seed.kind} there`;
       throw new InputError(
-        `the same text as line ${lines[first] ?? '?'}${other} (case, punctuation and spacing aside)`,
-        file,
-        lines[i],
+        `the same text as ${where(first, p)}${other} (case, punctuation and spacing aside)`,
+        p.file,
+        p.line,
         'text',
       );
     }
-    texts.set(textKey(s), i);
-    if (seen.has(s.id)) throw new InputError(`duplicate seed id "${shown(s.id)}"`, file, lines[i], 'id');
-    seen.add(s.id);
-  });
-  return seeds;
+    texts.set(textKey(s), p);
+    const sameId = ids.get(s.id);
+    if (sameId)
+      throw new InputError(
+        `duplicate seed id "${shown(s.id)}"${sameId.file === p.file ? '' : ` (also at ${where(sameId, p)})`}`,
+        p.file,
+        p.line,
+        'id',
+      );
+    ids.set(s.id, p);
+  }
+  return placed.map((p) => p.seed);
 }
 
 /** Reads a seed file; the format comes from the extension (.jsonl, .csv, .yaml/.yml, .json). */
 export function loadSeedsFile(path: string): Seed[] {
+  return distinctSeeds(readSeedsFile(path));
+}
+
+/** A seed file's seeds with their lines, unchecked against each other: for files read together,
+ * which distinctSeeds then checks as one. */
+export function readSeedsFile(path: string): PlacedSeed[] {
   const ext = extname(path).toLowerCase();
   const format =
     ext === '.jsonl' || ext === '.ndjson'
@@ -225,7 +259,7 @@ export function loadSeedsFile(path: string): Seed[] {
           : undefined;
   if (!format)
     throw new InputError(`unknown seed file format "${ext}" (use .jsonl, .csv, .yaml or .json)`, path);
-  const seeds = parseSeeds(readUtf8File(path, 'seed file'), path, format);
+  const seeds = parsePlacedSeeds(readUtf8File(path, 'seed file'), path, format);
   // An empty seed file is a mistake (wrong file, export cut short), not "no extra seeds".
   if (seeds.length === 0) throw new InputError('no seeds: the file is empty (or holds only a header)', path);
   return seeds;

@@ -5,7 +5,7 @@ import { builtinReplies, builtinSeeds, expandHelpful } from './builtin.js';
 import { fill, isLanguage, LANGUAGES, type Language, type Phrasing, tables } from './tables.js';
 
 export { builtinReplies, builtinSeeds, helpfulPhrasings } from './builtin.js';
-export { loadSeedsFile, parseSeeds } from './file.js';
+export { distinctSeeds, loadSeedsFile, type PlacedSeed, parseSeeds, readSeedsFile } from './file.js';
 export { LANGUAGES, type Language, type Phrasing } from './tables.js';
 
 export interface SeedFilter {
