@@ -50,7 +50,11 @@ export function isSecretVariable(name: string): boolean {
 /** Remember a secret value so `redactText` scrubs it wherever it appears. Short values are ignored:
  * scrubbing "ab" everywhere would mangle text and protects nothing. */
 export function registerSecret(value: string): void {
-  if (value.length >= 6) knownSecrets.add(value);
+  if (value.length < 6) return;
+  knownSecrets.add(value);
+  // A server may echo a key as its URL or JSON carries it: percent-encoded, or with '/' as '\/'.
+  for (const form of [encodeURIComponent(value), value.replaceAll('/', '\\/')])
+    if (form !== value) knownSecrets.add(form);
 }
 
 /** Remember the values of the environment's variables whose names say they are secrets (HF_TOKEN,

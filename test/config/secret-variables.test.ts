@@ -1,7 +1,13 @@
 // A key from the environment is a secret by its variable's name, whatever field it lands in: a
 // trainer's command line carries `--token ${HF_TOKEN}` as plainly as an apiKey field does.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSecretVariable, parseConfig, redactConfig, redactText } from '../../src/config/index.js';
+import {
+  isSecretVariable,
+  parseConfig,
+  redactConfig,
+  redactText,
+  registerSecret,
+} from '../../src/config/index.js';
 
 const FAKE = 'hf_FAKEvalue0987654321zyx';
 
@@ -65,5 +71,14 @@ describe('credentials in a URL of free text', () => {
     );
     for (const text of ['see https://example.com/a@b', 'mailto:x@y.z', 'git@github.com:org/repo', 'a@b.c'])
       expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('a key echoed back in another encoding', () => {
+  it('percent-encoded or with its slashes JSON-escaped, it is scrubbed as written plainly', () => {
+    registerSecret('AbC/12+xyz=QRS/789');
+    expect(redactText('key=AbC%2F12%2Bxyz%3DQRS%2F789 rejected')).toBe('key=[redacted] rejected');
+    expect(redactText('{"key":"AbC\\/12+xyz=QRS\\/789"}')).toBe('{"key":"[redacted]"}');
+    expect(redactText('AbC/12+xyz=QRS/789')).toBe('[redacted]');
   });
 });
