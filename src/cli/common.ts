@@ -254,6 +254,7 @@ export function runAction<A extends unknown[]>(
   fn: (...args: A) => Promise<number | undefined> | Promise<void> | number | undefined,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    const releaseSignals = exitOnSignal(args);
     try {
       const code = await fn(...args);
       process.exitCode = typeof code === 'number' ? code : ExitCode.ok;
@@ -265,8 +266,46 @@ export function runAction<A extends unknown[]>(
           `${terminalSafeJson(JSON.stringify({ error: errorJson(err, process.exitCode) }, null, 2))}\n`,
         );
       }
+    } finally {
+      releaseSignals();
     }
   };
+}
+
+/** SIGINT (Ctrl-C) or SIGTERM while an action works exits 130 / 143 saying so, with --json an error
+ * document on stdout, as a command that stores a run does (stopRunOnSignal): curate, train's
+ * embedded trainer, model pretrain and the rest died by the signal, silent, with no JSON, and a
+ * script spawning them saw no exit code. A command that handles the signal itself (a stored run,
+ * a server, judge's staged output) has its own listener, registered after this one: this one leaves
+ * the signal to it. Returns the function that removes the handlers. */
+function exitOnSignal(args: unknown[]): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
+    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    const command = args.find((a): a is Command => a instanceof Object && 'optsWithGlobals' in a);
+    const err = new BreakfixError(
+      `interrupted by ${signal}: ${command ? `breakfix ${commandPath(command)}` : 'the command'} stopped before it finished`,
+      'interrupted',
+      'run it again',
+    );
+    process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
+    if (wantsJson(args))
+      process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
+    process.exit(code);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
+/** `model pretrain`, not `pretrain`: the names from the program down, the program's own left out. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** commander passes (...arguments, options, command): find `--json` among them. */
