@@ -89,24 +89,23 @@ Examples:
   $ breakfix model measure models/breakfix-tiny-base --limit 100 --json`,
     );
 
-  withCommonOptions(
-    model
-      .command('pretrain')
-      .description('train breakfix-tiny-base on the synthetic world (reproducible from --seed)')
-      .option('--out <dir>', 'output directory', defaultBaseModelDir())
-      .option('--seed <n>', 'world and initialisation seed', '1')
-      .option('--size <n>', 'dialogues in the world')
-      .option('--minutes <n>', 'stop training after this many minutes (default: the planned steps)')
-      .option('--steps <n>', 'training steps (default: the base recipe)')
-      .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
-      .option(
-        '--from-stage <n>',
-        'with --continue: the first stage to run (default 2, the first later stage)',
-      )
-      .option('--measure-limit <n>', 'seeds per kind in the measurement after training', '120')
-      .option('--no-measure', 'skip the measurement after training')
-      .option('--force', 'overwrite the checkpoint already in --out (by default: the shipped base model)'),
-  )
+  // (pretrain and measure read no config or store and ask no cache: they take none of those options,
+  // which they would ignore, so that `--config missing.yaml` is not a silent pass)
+  model
+    .command('pretrain')
+    .description('train breakfix-tiny-base on the synthetic world (reproducible from --seed)')
+    .option('--out <dir>', 'output directory', defaultBaseModelDir())
+    .option('--seed <n>', 'world and initialisation seed', '1')
+    .option('--size <n>', 'dialogues in the world')
+    .option('--minutes <n>', 'stop training after this many minutes (default: the planned steps)')
+    .option('--steps <n>', 'training steps (default: the base recipe)')
+    .option('--continue <dir>', 'start from a checkpoint of the earlier stages and run the later ones')
+    .option('--from-stage <n>', 'with --continue: the first stage to run (default 2, the first later stage)')
+    .option('--measure-limit <n>', 'seeds per kind in the measurement after training', '120')
+    .option('--no-measure', 'skip the measurement after training')
+    .option('--force', 'overwrite the checkpoint already in --out (by default: the shipped base model)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
       '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExamples:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
@@ -114,7 +113,7 @@ Examples:
     .action(
       runAction(
         async (
-          opts: CommonOptions & {
+          opts: Pick<CommonOptions, 'json' | 'quiet'> & {
             out: string;
             seed: string;
             size?: string;
@@ -217,9 +216,11 @@ Examples:
         const name = bare === 'base' || bare === '' ? BASE_MODEL_ID : bare;
         let dir = existsSync(join(name, 'config.json')) ? resolve(name) : join(modelsDir(), name);
         let served: { id: string; target: string; round?: number; parent?: string } | undefined;
+        // (read whether or not the store is needed: a --config that is missing or invalid is exit 2
+        // here as in every command that takes one, not ignored when the model is a shipped one)
+        const ctx = await loadContext(opts);
         if (!existsSync(join(dir, 'config.json'))) {
           // A model the cycle trained: registered in the store of --store, else the config's.
-          const ctx = await loadContext(opts);
           try {
             const store = opts.store || ctx.hasStore ? ctx.readableStore : undefined;
             const row = store?.getModel(name) ?? store?.getModel(given);
@@ -272,27 +273,31 @@ Examples:
       }),
     );
 
-  withCommonOptions(
-    model
-      .command('measure')
-      .argument('[dir]', 'model directory', defaultBaseModelDir())
-      .description(
-        "measure a model against the world's answer shapes (quick check; the official numbers come from `breakfix bench`)",
-      )
-      .option('--limit <n>', 'seeds per kind (default: all)')
-      .option('--languages <list>', 'comma-separated languages (default: all)'),
-  )
+  model
+    .command('measure')
+    .argument('[dir]', 'model directory', defaultBaseModelDir())
+    .description(
+      "measure a model against the world's answer shapes (quick check; the official numbers come from `breakfix bench`)",
+    )
+    .option('--limit <n>', 'seeds per kind (default: all)')
+    .option('--languages <list>', 'comma-separated languages (default: all)')
+    .option('--json', 'print machine-readable JSON on stdout')
     .addHelpText(
       'after',
       '\nExample:\n  $ breakfix model measure models/breakfix-tiny-base --limit 100\n\nExit codes: 0 measured, 2 bad input (no checkpoint there, a damaged one, a bad --limit or\n--languages), 3 runtime failure.\n',
     )
     .action(
-      runAction(async (dir: string, opts: CommonOptions & { limit?: string; languages?: string }) => {
-        const languages = measureLanguages(opts.languages);
-        const r = await measureDir(resolve(dir), { limit: wholeNumber('--limit', opts.limit, 1), languages });
-        if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-        else process.stdout.write(`${renderMeasure(r)}\n`);
-      }),
+      runAction(
+        async (dir: string, opts: Pick<CommonOptions, 'json'> & { limit?: string; languages?: string }) => {
+          const languages = measureLanguages(opts.languages);
+          const r = await measureDir(resolve(dir), {
+            limit: wholeNumber('--limit', opts.limit, 1),
+            languages,
+          });
+          if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          else process.stdout.write(`${renderMeasure(r)}\n`);
+        },
+      ),
     );
 }
 
