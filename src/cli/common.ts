@@ -480,6 +480,19 @@ export function wholeNumber(option: string, value: unknown, min = 0): number | u
   return n;
 }
 
+/** Why a server (`view`, `serve`) could not listen on `--host` / `--port`, as a usage error (exit 2):
+ * the port in use, an address that is not this machine's, a port below 1024 without the right to
+ * it. Any other error is returned as it is. */
+export function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (err.code === 'EADDRINUSE')
+    return usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return usageError(`cannot bind to ${terminalText(host)}`, 'use --host 127.0.0.1');
+  if (err.code === 'EACCES')
+    return usageError(`no permission to listen on port ${port}`, 'use a port above 1023, or --port 0');
+  return err;
+}
+
 /** A `--port`: a whole number 0–65535 (0 = any free port). */
 export function portNumber(value: unknown): number {
   const port = wholeNumber('--port', value) ?? 0;

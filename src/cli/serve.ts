@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BreakfixError, terminalText } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
-import { type CommonOptions, portNumber, runAction, usageError } from './common.js';
+import { type CommonOptions, listenError, portNumber, runAction } from './common.js';
 
 interface ServeCliOptions extends CommonOptions {
   model: string;
@@ -101,13 +101,7 @@ requests waiting then got a 503.`,
           modelName: opts.name,
           truncate: opts.truncate,
         }).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'EADDRINUSE')
-            throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
-          if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-            throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
-          if (err.code === 'EACCES')
-            throw usageError(`no permission to listen on port ${port}`, 'use a port above 1023, or --port 0');
-          throw err;
+          throw listenError(err, port, opts.host);
         });
         // The stop signals are taken before the server says it listens: a supervisor that stops it as
         // soon as it reads that line found no handler yet, and the signal killed it (exit by signal).

@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { startViewer } from '../report/index.js';
 import {
   type CommonOptions,
+  listenError,
   loadContext,
   portNumber,
   runAction,
-  usageError,
   withCommonOptions,
 } from './common.js';
 
@@ -38,8 +38,8 @@ Examples:
 
 The viewer is read-only and serves only its own page and the store's data. Stop it with Ctrl-C.
 
-Exit codes: 0 stopped with Ctrl-C, 2 bad input (no store there, the port in use, a host it cannot
-bind).`,
+Exit codes: 0 stopped with Ctrl-C, 2 bad input (no store there, the port in use or one below 1024
+without the right to it, a host it cannot bind).`,
     )
     .action(
       runAction(async (opts: ViewOptions) => {
@@ -47,11 +47,7 @@ bind).`,
         const ctx = await loadContext(opts);
         const viewer = await startViewer({ store: ctx.readableStore, port, host: opts.host }).catch(
           (err: NodeJS.ErrnoException) => {
-            if (err.code === 'EADDRINUSE')
-              throw usageError(`port ${port} is in use`, 'pass --port 0 for any free port');
-            if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-              throw usageError(`cannot bind to ${opts.host}`, 'use --host 127.0.0.1');
-            throw err;
+            throw listenError(err, port, opts.host ?? '127.0.0.1');
           },
         );
         ctx.out(
