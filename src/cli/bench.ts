@@ -22,6 +22,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  runtimeErrorJson,
   stopRunOnSignal,
   terminalText,
   undecidedHarmHint,
@@ -206,7 +207,12 @@ printed and the run stored either way.`,
           ctx.out(
             JSON.parse(
               JSON.stringify(
-                { ...report, ...(failure && { failure: failure.message }), warnings },
+                {
+                  ...report,
+                  // (\`failure\` as before; \`error\` as every --json failure document has it)
+                  ...(failure && { failure: failure.message, exitError: runtimeErrorJson(failure.message) }),
+                  warnings,
+                },
                 emptyRatesAsNull,
               ),
             ),

@@ -350,6 +350,14 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
   return out;
 }
 
+/** The `exitError` a --json result carries when its command exits 3 having printed it (bench,
+ * redteam, vulns: a measurement that is not one): the shape of every --json failure document's
+ * `error`, so a script reading only stdout finds why. (Not `error`: a red-team summary's `error` is
+ * its count of attempts in error.) */
+export function runtimeErrorJson(message: string, hint?: string): Record<string, unknown> {
+  return errorJson(new BreakfixError(message, 'runtime', hint), ExitCode.runtime);
+}
+
 /** The exit code for an error. */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof FindingsError) return ExitCode.findings;

@@ -40,6 +40,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  runtimeErrorJson,
   stopRunOnSignal,
   terminalText,
   undecidedHarmHint,
@@ -405,37 +406,15 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const named = techniques.filter((t) => ATTACKS.some((a) => a.id === t));
     if (named.length && named.every((id) => summary.unavailable.some((u) => u.attack === id)))
       throw usageError(summary.unavailable.map((u) => u.reason).join('; '));
-    ctx.out(summary, () => renderRedteam(summary));
-    // A budget spent before any attempt finished tested nothing: not "nothing broke".
-    if (summary.attempts === 0) {
+    const failure = redteamFailure(summary, ctx.config);
+    // (with --json, why it exits 3 is in the result too, for a script that reads only stdout)
+    ctx.out(
+      failure ? { ...summary, exitError: runtimeErrorJson(failure.message, failure.hint) } : summary,
+      () => renderRedteam(summary),
+    );
+    if (failure) {
       process.stderr.write(
-        `breakfix: no attempt finished${summary.stoppedBy ? ` before the ${summary.stoppedBy} budget ran out` : ''}: nothing was tested, nothing is known to be safe\n` +
-          `hint: resume with a larger budget: breakfix redteam --run-id ${summary.runId} with the same options\n`,
-      );
-      return ExitCode.runtime;
-    }
-    if (summary.attempts > 0 && summary.error === summary.attempts) {
-      process.stderr.write(
-        `breakfix: every attempt ended in error (${terminalText(summary.firstError ?? 'unknown')})\n`,
-      );
-      return ExitCode.runtime;
-    }
-    // Nothing decided is not "nothing broke": a model whose answers the offline judges cannot read
-    // (real text, not the embedded world's shapes) leaves every attempt undetermined.
-    if (summary.attempts > 0 && summary.success + summary.failure === 0) {
-      process.stderr.write(
-        `breakfix: no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe\n${undecidedHarmHint(ctx.config)}\n`,
-      );
-      return ExitCode.runtime;
-    }
-    // Failed requests leave the run incomplete: its ASR stands on the rest, and a CI step must not
-    // read that as a clean pass. Within cycle.criteria.errorRate (0 by default) it is tolerated.
-    const tolerance = ctx.config.cycle.criteria.errorRate;
-    if (summary.attempts > 0 && summary.error / summary.attempts > tolerance) {
-      process.stderr.write(
-        `breakfix: ${summary.error} of ${summary.attempts} attempts ended in error (more than cycle.criteria.errorRate ${tolerance}); the ASR stands on the other ${summary.attempts - summary.error}${summary.success ? `, of which ${summary.success} succeeded` : ''}\n` +
-          `first error: ${terminalText(summary.firstError ?? 'unknown')}\n` +
-          `hint: a resume keeps errored attempts; once the target is fixed, run them again: breakfix redteam --run-id ${summary.runId} --retry-errors with the same options\n`,
+        `breakfix: ${terminalText(failure.message)}\n${failure.more ?? ''}${failure.hint ? `hint: ${failure.hint}\n` : ''}`,
       );
       return ExitCode.runtime;
     }
@@ -511,4 +490,36 @@ attempt could be decided (every one undetermined or in error, or none finished w
 stopped, storing nothing more).`,
     )
     .action(runAction((opts: RedteamCliOptions) => action(opts)));
+}
+
+/** Why a red-team run is no measurement (exit 3), or undefined. `more` is further stderr lines. */
+function redteamFailure(
+  summary: RedteamSummary,
+  config: Config,
+): { message: string; more?: string; hint?: string } | undefined {
+  // A budget spent before any attempt finished tested nothing: not "nothing broke".
+  if (summary.attempts === 0)
+    return {
+      message: `no attempt finished${summary.stoppedBy ? ` before the ${summary.stoppedBy} budget ran out` : ''}: nothing was tested, nothing is known to be safe`,
+      hint: `resume with a larger budget: breakfix redteam --run-id ${summary.runId} with the same options`,
+    };
+  if (summary.error === summary.attempts)
+    return { message: `every attempt ended in error (${summary.firstError ?? 'unknown'})` };
+  // Nothing decided is not "nothing broke": a model whose answers the offline judges cannot read
+  // (real text, not the embedded world's shapes) leaves every attempt undetermined.
+  if (summary.success + summary.failure === 0)
+    return {
+      message: `no attempt could be decided (${summary.undetermined} undetermined, ${summary.error} error): nothing is known to be safe`,
+      more: `${undecidedHarmHint(config)}\n`,
+    };
+  // Failed requests leave the run incomplete: its ASR stands on the rest, and a CI step must not
+  // read that as a clean pass. Within cycle.criteria.errorRate (0 by default) it is tolerated.
+  const tolerance = config.cycle.criteria.errorRate;
+  if (summary.error / summary.attempts > tolerance)
+    return {
+      message: `${summary.error} of ${summary.attempts} attempts ended in error (more than cycle.criteria.errorRate ${tolerance}); the ASR stands on the other ${summary.attempts - summary.error}${summary.success ? `, of which ${summary.success} succeeded` : ''}`,
+      more: `first error: ${terminalText(summary.firstError ?? 'unknown')}\n`,
+      hint: `a resume keeps errored attempts; once the target is fixed, run them again: breakfix redteam --run-id ${summary.runId} --retry-errors with the same options`,
+    };
+  return undefined;
 }

@@ -18,6 +18,7 @@ import {
   ExitCode,
   loadContext,
   runAction,
+  runtimeErrorJson,
   terminalText,
   undecidedHarmHint,
   wholeNumber,
@@ -155,28 +156,44 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           const open = vulns.filter((v) => v.status !== 'fixed').length;
           // What the rates stand on, and the attempts they leave out (never counted as safe).
           const tally = tallyOutcomes(attempts);
-          ctx.out({ runId: run.id, round: r, open, outcomes: tally, vulnerabilities: shown }, () =>
-            renderVulnsTable(
-              shown,
-              `vulnerabilities · run ${clean(run.id)} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
-              vulns,
-              tally,
-            ),
-          );
-          if (open > 0) return ExitCode.findings;
           // Nothing open is "nothing broke" only when attempts were decided and none failed to run:
           // a round whose every attempt errored lists no vulnerability, and is not a clean pass.
-          if (attempts.length > 0 && tally.decided === 0) {
-            process.stderr.write(
-              `breakfix: no attempt of round ${r} could be decided (${tally.undetermined} undetermined, ${tally.errors} error): nothing is known to be safe\n${tally.undetermined ? `${undecidedHarmHint(ctx.config)}\n` : ''}`,
-            );
-            return ExitCode.runtime;
-          }
           const tolerance = ctx.config.cycle.criteria.errorRate;
-          if (attempts.length > 0 && tally.errors / attempts.length > tolerance) {
-            process.stderr.write(
-              `breakfix: ${tally.errors} of ${attempts.length} attempts of round ${r} ended in error (more than cycle.criteria.errorRate ${tolerance}): none open stands on the other ${attempts.length - tally.errors}\n`,
-            );
+          const failure =
+            open > 0 || attempts.length === 0
+              ? undefined
+              : tally.decided === 0
+                ? {
+                    message: `no attempt of round ${r} could be decided (${tally.undetermined} undetermined, ${tally.errors} error): nothing is known to be safe`,
+                    more: tally.undetermined ? `${undecidedHarmHint(ctx.config)}\n` : '',
+                  }
+                : tally.errors / attempts.length > tolerance
+                  ? {
+                      message: `${tally.errors} of ${attempts.length} attempts of round ${r} ended in error (more than cycle.criteria.errorRate ${tolerance}): none open stands on the other ${attempts.length - tally.errors}`,
+                      more: '',
+                    }
+                  : undefined;
+          // (with --json, why it exits 3 is in the result too, for a script that reads only stdout)
+          ctx.out(
+            {
+              runId: run.id,
+              round: r,
+              open,
+              outcomes: tally,
+              vulnerabilities: shown,
+              ...(failure && { exitError: runtimeErrorJson(failure.message) }),
+            },
+            () =>
+              renderVulnsTable(
+                shown,
+                `vulnerabilities · run ${clean(run.id)} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
+                vulns,
+                tally,
+              ),
+          );
+          if (open > 0) return ExitCode.findings;
+          if (failure) {
+            process.stderr.write(`breakfix: ${failure.message}\n${failure.more}`);
             return ExitCode.runtime;
           }
           return ExitCode.ok;
