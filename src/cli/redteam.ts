@@ -248,11 +248,22 @@ function setupConflict(run: RunRow, setup: RedteamSetup): string | undefined {
   return `run ${run.id} started with another target, attacker or judge setup, and resuming it would mix two in one ASR: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
-const list = (v?: string[]) =>
-  v
-    ?.flatMap((x) => x.split(','))
+/** A list option (`--languages fr es`, `--languages fr,es`): its items, undefined when not given.
+ * Given but naming nothing (`--languages "$LANGS"` with the variable empty) is a usage error, as
+ * bench's `--suite ""` is: an empty list reads as no filter, and the red team attacked everything. */
+const list = (option: string, v?: string[]) => {
+  if (v === undefined) return undefined;
+  const items = v
+    .flatMap((x) => x.split(','))
     .map((x) => x.trim())
     .filter(Boolean);
+  if (!items.length)
+    throw usageError(
+      `${option} names nothing`,
+      `name one or more (breakfix redteam --list), or leave ${option} out`,
+    );
+  return items;
+};
 
 /** --translate-to's comma list (redteam's and cycle's), checked as the config's redteam.translateTo
  * is (each a BCP 47 tag, canonical; an attacker model to translate with), undefined when not given.
@@ -312,8 +323,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         '--take-over takes over a run being resumed: a new red-team run has no claim to take',
         'add --run-id <id>',
       );
-    const categories = list(opts.categories) ?? cfg.categories;
-    const languages = list(opts.languages) ?? cfg.languages;
+    const categories = list('--categories', opts.categories) ?? cfg.categories;
+    const languages = list('--languages', opts.languages) ?? cfg.languages;
     checkSeedFilters(
       { seeds, categories, languages, split },
       {
@@ -325,7 +336,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const targetRef = opts.target ?? ctx.config.roles.target;
     const target = asRole(ctx.target(targetRef), 'target');
     const targetName = ctx.targetName(targetRef);
-    const techniques = list(opts.techniques) ?? cfg.techniques;
+    const techniques = list('--techniques', opts.techniques) ?? cfg.techniques;
     const runId = opts.runId ?? newRunId();
     const settings = {
       target,
