@@ -361,8 +361,10 @@ async function runCalibrate(ctx: Context, opts: CalibrateOptions): Promise<numbe
   }
   const cutoffs = parseCutoffs(opts.cutoffs, kind);
   const judge = pickJudge(ctx, kind, opts.judge);
-  ctx.note(`calibrating ${judge.id} on ${labelled.length} labelled examples…`);
-  const cal = await calibrate(judge, labelled, { worst, cutoffs });
+  // (an LLM judge on XSTest's 450 examples is minutes of requests: progress, as judging a file has)
+  ctx.progress.start(`judge calibrate ${kind} (${judge.id})`, labelled.length);
+  const cal = await calibrate(judge, labelled, { worst, cutoffs, onJudged: () => ctx.progress.tick() });
+  ctx.progress.done();
   ctx.out({ judge: judge.id, kind, labelsFile: opts.labels, ...cal }, () => {
     // Labels, prompts and responses come from the file (and a judge): shown, never acted on.
     const t = (x: string) => terminalText(x);

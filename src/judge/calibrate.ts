@@ -135,7 +135,13 @@ export function normLabel(v: unknown): string {
 export async function calibrate(
   judge: Judge,
   labelled: LabelledExample[],
-  opts: { concurrency?: number; worst?: number; cutoffs?: number[] } = {},
+  opts: {
+    concurrency?: number;
+    worst?: number;
+    cutoffs?: number[];
+    /** Told of each example judged (a command's progress). */
+    onJudged?: () => void;
+  } = {},
 ): Promise<Calibration> {
   const results: Disagreement[] = new Array(labelled.length);
   let next = 0;
@@ -168,6 +174,7 @@ export async function calibrate(
         rationale = (err as Error).message;
       }
       results[i] = { ...ex, label: normLabel(ex.label), predicted, status, rationale, distance: confidence };
+      opts.onJudged?.();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
