@@ -1,6 +1,6 @@
 // What every command shares: the common options, the context (config, store, targets, output),
 // and `runAction`, which turns errors into trustworthy exit codes and one clear line on stderr.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { distinctSeeds, loadTemplatesFile, readSeedsFile } from '../break/index.js';
@@ -152,11 +152,23 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
   // Every request of a run is booked in its store's spend table as it ends (targets/usage.ts).
   const usage = createUsageMeter(spendSink(getStore));
   const requireStore = () => {
-    if (!store && !existsSync(storePath))
+    if (store) return;
+    if (!existsSync(storePath))
       throw new BreakfixError(
         `no store at ${storePath}: nothing has been run with it yet`,
         'input',
         'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
+      );
+    // SQLite takes a file shorter than its 100-byte header (an empty file, a truncated copy) as an
+    // empty database and writes a schema into it: a command that only reads made a store of it.
+    const stat = statSync(storePath);
+    if (stat.isFile() && stat.size < 100)
+      throw new InputError(
+        `not a breakfix store: the file is ${stat.size} byte${stat.size === 1 ? '' : 's'}, shorter than any SQLite database`,
+        storePath,
+        undefined,
+        undefined,
+        'pass --store with a breakfix store (a .db file); a copy of one that came out empty is incomplete',
       );
   };
   /** The name a run shows and stores for a target: a spec's URL with its credentials redacted. */

@@ -1,6 +1,6 @@
 // `breakfix config check|schema`: validate a config (secrets redacted in what is printed) and print
 // the JSON Schema of the file.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { checkCustomSuites } from '../bench/index.js';
@@ -138,7 +138,9 @@ async function checkFiles(ctx: Context) {
     warn: (w) => warnings.push(w),
   });
   const path = ctx.storePath;
-  const exists = ctx.hasStore;
+  // (an empty file is where the first run makes the store, as it does where there is none: read as
+  // a store here, it would be made one by this check)
+  const exists = ctx.hasStore && statSync(path).size > 0;
   // A store this user cannot write (another user's, a read-only mount) is checked read-only, writing
   // nothing beside it; it reads, but a run stops on it: said as a warning.
   const writable = !exists || storeWritable(path);
