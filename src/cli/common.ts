@@ -225,7 +225,8 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
       process.stdout.write(`${t ?? (typeof data === 'string' ? data : JSON.stringify(data, null, 2))}\n`);
     },
     note(line) {
-      if (!quiet && !json) process.stderr.write(`${line}\n`);
+      // (a note may quote a config value: a target spec's URL with its password)
+      if (!quiet && !json) process.stderr.write(`${redactText(line)}\n`);
     },
     target(asGiven) {
       const nameOrSpec = configuredSpec(asGiven);

@@ -10,6 +10,7 @@ import {
   configJsonSchema,
   modelRefs,
   redactConfig,
+  redactText,
   unsetTargets,
 } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
@@ -66,12 +67,13 @@ file, line and field.`,
         const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
         const { warnings: dataWarnings, ...files } = data;
+        // (a warning may quote a target spec: its URL's password is scrubbed, as in the config shown)
         const warnings = [
           ...literalSecretWarnings(ctx.configFile),
           ...targetWarnings(ctx.config),
           ...trainerWarnings(ctx.config),
           ...dataWarnings,
-        ];
+        ].map(redactText);
         ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data: files, config: shown }, () =>
           [
             `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,

@@ -17,4 +17,4 @@ it('calibrate: progress on stderr (started, done with the count), none with -q; 
   const quiet = await runCli(['judge', 'calibrate', '--labels', labels, '-q']);
   expect(quiet.code).toBe(0);
   expect(quiet.stderr).toBe('');
-}, 60_000);
+});

@@ -35,4 +35,4 @@ it('config check on an empty store file: ok, the store made by the first run, th
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).data.store).toMatchObject({ path: file, exists: false });
   expect(readFileSync(file, 'utf8')).toBe('');
-}, 60_000);
+});

@@ -41,4 +41,4 @@ it('view --port 80 without the right to it is exit 2 naming the port, with --jso
   } finally {
     for (const [d, mode] of opened.reverse()) chmodSync(d, mode);
   }
-}, 60_000);
+});

@@ -60,7 +60,7 @@ describe('a secret the config never names', () => {
       expect(text).not.toContain(token);
       expect(text).not.toContain(wandb);
     }
-  }, 60_000);
+  });
 });
 
 describe('credentials in the URL of a target spec', () => {
@@ -89,5 +89,28 @@ describe('credentials in the URL of a target spec', () => {
     expect(text.stdout).toContain('openai:m@http://[redacted]:[redacted]@127.0.0.1:9/v1');
     expect(text.stdout).toContain('openai:j@http://127.0.0.1:9/v1?key=[redacted]');
     expect(text.stdout).toContain('openai:{out}@http://[redacted]:[redacted]@127.0.0.1:9/v1');
-  }, 60_000);
+  });
+
+  it("a warning that quotes roles.target shows its URL's password redacted (config check, cycle)", async () => {
+    const conf = join(dir, 'warned.yaml');
+    const secret = 'PLANTEDwarnPassword4';
+    // A remote model under test with the embedded trainer (the default): config check and cycle warn,
+    // naming roles.target; the cycle then stops at its first request (nothing listens on port 9).
+    writeFileSync(conf, `roles:\n  target: "openai:m@http://carol:${secret}@127.0.0.1:9/v1"\n`);
+    const check = await runCli(['config', 'check', '--config', conf], { cwd: dir });
+    const json = await runCli(['config', 'check', '--json', '--config', conf], { cwd: dir });
+    for (const r of [check, json]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    expect(check.stdout).toMatch(
+      /warning: .*roles\.target: openai:m@http:\/\/\[redacted\]:\[redacted\]@127\.0\.0\.1:9\/v1/,
+    );
+    expect(JSON.parse(json.stdout).warnings.join('\n')).toContain(
+      'http://[redacted]:[redacted]@127.0.0.1:9/v1',
+    );
+    const cycle = await runCli(['cycle', '--config', conf, '--store', join(dir, 'warned.db')], { cwd: dir });
+    expect(cycle.stderr).toMatch(/warning: .*roles\.target: openai:m@http:\/\/\[redacted\]/);
+    expect(cycle.stdout + cycle.stderr).not.toContain(secret);
+  });
 });
