@@ -548,8 +548,8 @@ export function configBaseDir(ctx: Pick<Context, 'configFile'>): string {
 }
 
 /** The config's own seed and template files (`seeds.files`, `templates.files`; relative paths are
- * resolved against the config file's folder). Every command that attacks, benchmarks or curates
- * uses them beside the built-ins. */
+ * resolved against the config file's folder). Every command that attacks or curates uses them
+ * beside the built-ins; the benchmark suites measure the built-in seeds and bench.custom. */
 export function userData(ctx: Pick<Context, 'config' | 'configFile'>): {
   seeds: Seed[];
   templates: Template[];

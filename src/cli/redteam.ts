@@ -324,7 +324,8 @@ async function action(opts: RedteamCliOptions): Promise<number> {
         'add --run-id <id>',
       );
     const categories = list('--categories', opts.categories) ?? cfg.categories;
-    const languages = list('--languages', opts.languages) ?? cfg.languages;
+    // (read as a seed's language is: `--languages EN French` is en and fr)
+    const languages = list('--languages', opts.languages)?.map(languageTag) ?? cfg.languages;
     checkSeedFilters(
       { seeds, categories, languages, split },
       {

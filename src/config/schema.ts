@@ -195,7 +195,10 @@ const redteamSchema = z
       .array(z.string())
       .default([])
       .describe('Converter/template/attack ids to use (empty = all).'),
-    languages: z.array(z.string()).default([]).describe('Languages to attack in (empty = all built-in).'),
+    languages: z
+      .array(z.string().transform(languageTag))
+      .default([])
+      .describe('Languages to attack in, as tags or English names (fr, French) (empty = all built-in).'),
     translateTo: z
       .array(z.string().refine(isLanguageTag, TRANSLATE_TO_ERRORS.notATag).transform(languageTag))
       .default([])
@@ -804,13 +807,13 @@ const cycleSchema = z
 
 // ── user data (foundation) ──────────────────────────────────────────────────────────────────────
 
-const filesSchema = (what: string, formats: string) =>
+const filesSchema = (what: string, formats: string, note = '') =>
   z
     .strictObject({
       files: z
         .array(z.string().min(1))
         .default([])
-        .describe(`${what} files (${formats}), relative to the config file.`),
+        .describe(`${what} files (${formats}), relative to the config file.${note}`),
     })
     .prefault({});
 
@@ -837,7 +840,11 @@ export const configSchema = z
     curate: curateSchema,
     train: trainSchema,
     cycle: cycleSchema,
-    seeds: filesSchema('Extra seed', '.jsonl, .csv, .yaml or .json').describe('Your own seeds.'),
+    seeds: filesSchema(
+      'Extra seed',
+      '.jsonl, .csv, .yaml or .json',
+      " The red team attacks them and curate draws on them beside the built-in seeds (the benchmark suites measure the built-in ones and bench.custom). A seed's split says what it is for: attack (a harmful seed without one is attack material too: never fix data), train (fix data may use it), heldback. The files are checked as one: an id, or a text in one language, twice is an error.",
+    ).describe('Your own seeds.'),
     templates: filesSchema(
       'Extra jailbreak template',
       'YAML or JSON: a `templates` list, optionally `shots` ([user, assistant] pairs: the faux exchanges of the file’s multi-turn templates, which otherwise use the built-in ones), or a bare list',

@@ -55,6 +55,38 @@ describe('breakfix redteam: --categories and --languages', () => {
     expect(existsSync(join(dir, 's.db'))).toBe(false);
   });
 
+  it('--languages takes a tag in any case or an English name, as seed files do', async () => {
+    const { server } = await refuser();
+    const dir = tmp();
+    const res = await runCli(
+      [
+        'redteam',
+        '-t',
+        `openai:x@${server.url}`,
+        '--budget',
+        '2',
+        '--store',
+        join(dir, 's.db'),
+        '--json',
+        '--languages',
+        'French,ES',
+      ],
+      dir,
+    );
+    expect(res.status, res.stderr).toBe(0);
+    const store = openStore(join(dir, 's.db'));
+    try {
+      const langs = [...new Set(store.listAttempts({}).map((a) => a.language))];
+      expect(langs.length).toBeGreaterThan(0);
+      expect(
+        langs.every((l) => l === 'fr' || l === 'es'),
+        langs.join(),
+      ).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a filter combination that matches no seed exits 2; --list names the seed files’ categories and languages', async () => {
     const { server } = await refuser();
     const dir = tmp();

@@ -111,6 +111,13 @@ describe('defaults', () => {
   });
 });
 
+describe('languages', () => {
+  it("redteam.languages are read as the seeds' tags are: one spelling, or a language's English name", () => {
+    const c = parseConfig('redteam:\n  languages: [English, FR, " es ", pt-br]\n', 'x.yaml');
+    expect(c.redteam.languages).toEqual(['en', 'fr', 'es', 'pt-BR']);
+  });
+});
+
 describe('${ENV} interpolation and secrets', () => {
   it('substitutes variables, defaults and escapes', () => {
     process.env.BREAKFIX_TEST_KEY = SECRET;
