@@ -159,10 +159,11 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         'input',
         'run `breakfix cycle` (or bench / redteam) first, or pass --store PATH',
       );
-    // SQLite takes a file shorter than its 100-byte header (an empty file, a truncated copy) as an
-    // empty database and writes a schema into it: a command that only reads made a store of it.
+    // SQLite takes a file of 0 or 1 byte (an empty file, a copy cut short) as an empty database and
+    // writes a schema into it: a command that only reads made a store of it. (From 2 bytes on it
+    // refuses the file itself: "file is not a SQLite database", as for any other file.)
     const stat = statSync(storePath);
-    if (stat.isFile() && stat.size < 100)
+    if (stat.isFile() && stat.size < 2)
       throw new InputError(
         `not a breakfix store: the file is ${stat.size} byte${stat.size === 1 ? '' : 's'}, shorter than any SQLite database`,
         storePath,
