@@ -295,17 +295,13 @@ export function runAction<A extends unknown[]>(
 function exitOnSignal(args: unknown[]): () => void {
   const stop = (signal: NodeJS.Signals) => {
     if (process.listenerCount(signal) > 1) return;
-    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
     const command = args.find((a): a is Command => a instanceof Object && 'optsWithGlobals' in a);
-    const err = new BreakfixError(
-      `interrupted by ${signal}: ${command ? `breakfix ${commandPath(command)}` : 'the command'} stopped before it finished`,
-      'interrupted',
+    exitInterrupted(
+      signal,
+      `${command ? `breakfix ${commandPath(command)}` : 'the command'} stopped before it finished`,
       'run it again',
+      wantsJson(args),
     );
-    process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
-    if (wantsJson(args))
-      process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
-    process.exit(code);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -313,6 +309,17 @@ function exitOnSignal(args: unknown[]): () => void {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   };
+}
+
+/** Says that a signal stopped the command (stderr; with --json the error document on stdout) and
+ * exits 130 (SIGINT) or 143 (SIGTERM). */
+function exitInterrupted(signal: NodeJS.Signals, what: string, hint: string, json: boolean): never {
+  const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+  const err = new BreakfixError(`interrupted by ${signal}: ${what}`, 'interrupted', hint);
+  process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
+  if (json)
+    process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
+  process.exit(code);
 }
 
 /** `model pretrain`, not `pretrain`: the names from the program down, the program's own left out. */
@@ -465,16 +472,12 @@ export function stopRunOnSignal(
     } catch {
       // (the store is closing or was never made: there is nothing to mark)
     }
-    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
-    const err = new BreakfixError(
-      `interrupted by ${signal}: run ${runId} stopped; what it stored is kept`,
-      'interrupted',
+    exitInterrupted(
+      signal,
+      `run ${runId} stopped; what it stored is kept`,
       resume ? `resume it: ${resume}` : 'run it again',
+      ctx.json,
     );
-    process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
-    if (ctx.json)
-      process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
-    process.exit(code);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
