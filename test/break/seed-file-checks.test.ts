@@ -1,28 +1,12 @@
 // A user's seed file is checked where a mistake in it would be counted wrong later: each mistake is
 // an InputError naming the file, line and field, and the file loads nothing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeedsFile } from '../../src/break/seeds/index.js';
-import { InputError } from '../../src/core/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { fileWriter, inputErrorOf } from '../helpers/seed-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bf-seedcheck-'));
-const write = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-const errorOf = (fn: () => unknown): InputError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-};
+const write = fileWriter('bf-seedcheck-');
+const errorOf = inputErrorOf;
 
 describe('user seed files', () => {
   it('a text or topic of spaces alone is an error naming the line, in every format', () => {
@@ -143,11 +127,11 @@ describe('user seed texts', () => {
     const sameId = write('three.jsonl', '{"id":"u1","kind":"benign","text":"How do I trip a breaker?"}\n');
     const fine = write('four.jsonl', '{"id":"u4","kind":"benign","text":"How do I trip a breaker?"}\n');
     let configs = 0;
-    const config = (files: string[]) => {
-      const p = join(dir, `cfg-${++configs}.yaml`);
-      writeFileSync(p, `seeds:\n  files: [${files.map((f) => JSON.stringify(f)).join(', ')}]\n`);
-      return p;
-    };
+    const config = (files: string[]) =>
+      write(
+        `cfg-${++configs}.yaml`,
+        `seeds:\n  files: [${files.map((f) => JSON.stringify(f)).join(', ')}]\n`,
+      );
     const check = (files: string[]) => runCli(['config', 'check', '-c', config(files), '--json']);
     const text = await check([a, sameText]);
     expect(text.code, text.stderr).toBe(2);

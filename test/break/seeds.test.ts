@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinSeeds, helpfulPhrasings, loadSeedsFile, selectSeeds } from '../../src/break/seeds/index.js';
 import { InputError } from '../../src/core/index.js';
 import { categoryById, HARM_CATEGORIES, LLAMA_GUARD_CODES } from '../../src/core/taxonomy.js';
+import { fileWriter, inputErrorOf } from '../helpers/seed-files.js';
 
 const BENIGN_TYPES = [
   'homonyms',
@@ -99,20 +97,8 @@ describe('built-in seeds', () => {
 });
 
 describe('user seed files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bf-seeds-'));
-  const write = (name: string, text: string) => {
-    const p = join(dir, name);
-    writeFileSync(p, text);
-    return p;
-  };
-  const errorOf = (fn: () => unknown): InputError => {
-    try {
-      fn();
-    } catch (e) {
-      return e as InputError;
-    }
-    throw new Error('expected an error');
-  };
+  const write = fileWriter('bf-seeds-');
+  const errorOf = inputErrorOf;
 
   it('loads JSONL, CSV (also XSTest columns) and YAML', () => {
     const jsonl = loadSeedsFile(
