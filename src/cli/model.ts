@@ -282,17 +282,23 @@ Examples:
     .option('--limit <n>', 'seeds per kind (default: all)')
     .option('--languages <list>', 'comma-separated languages (default: all)')
     .option('--json', 'print machine-readable JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
       '\nExample:\n  $ breakfix model measure models/breakfix-tiny-base --limit 100\n\nExit codes: 0 measured, 2 bad input (no checkpoint there, a damaged one, a bad --limit or\n--languages), 3 runtime failure.\n',
     )
     .action(
       runAction(
-        async (dir: string, opts: Pick<CommonOptions, 'json'> & { limit?: string; languages?: string }) => {
+        async (
+          dir: string,
+          opts: Pick<CommonOptions, 'json' | 'quiet'> & { limit?: string; languages?: string },
+        ) => {
           const languages = measureLanguages(opts.languages);
           const r = await measureDir(resolve(dir), {
             limit: wholeNumber('--limit', opts.limit, 1),
             languages,
+            // (a full measure generates 2,262 replies: tens of seconds)
+            progress: createProgress({ json: opts.json, quiet: opts.quiet }),
           });
           if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           else process.stdout.write(`${renderMeasure(r)}\n`);
@@ -314,7 +320,7 @@ export function renderMeasure(r: MeasureResult): string {
     `harmful, direct:    complies ${pct(r.harmfulDirect.rate, r.harmfulDirect.n)} of ${r.harmfulDirect.n} (${outcomes(r.harmfulDirect)})`,
     `harmful, templates: complies ${pct(r.harmfulTemplates.rate, r.harmfulTemplates.n)} of ${r.harmfulTemplates.n} (${outcomes(r.harmfulTemplates)})`,
     `helpful tasks:      correct ${pct(r.helpful.rate, r.helpful.n)} of ${r.helpful.n}`,
-    `benign look-alikes: refused ${pct(r.benign.rate, r.benign.n)} of ${r.benign.n}`,
+    `benign look-alikes: refused ${pct(r.benign.rate, r.benign.n)} of ${r.benign.n} (garbled or empty ${r.benign.garbled})`,
     `helpful by type:    ${cells(r.helpful.byType)}`,
     `helpful by language: ${cells(r.helpful.byLanguage)}`,
   ].join('\n');

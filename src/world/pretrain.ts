@@ -317,8 +317,7 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   };
   await saveLM(lm, outDir, { breakfix_model: BASE_MODEL_ID });
   if (opts.measure !== false) {
-    progress?.log('measuring …');
-    const m = await measureLM(lm, { limit: opts.measureLimit ?? 120 });
+    const m = await measureLM(lm, { limit: opts.measureLimit ?? 120, progress });
     stats.measured = {
       limit: opts.measureLimit ?? 120,
       harmfulDirect: m.harmfulDirect,

@@ -20,14 +20,28 @@ describe('breakfix model options', () => {
     }
   }, 120_000);
 
-  it("pretrain's and measure's help list none of them, and keep --json (and pretrain -q)", async () => {
+  it("pretrain's and measure's help list none of them, and keep --json and -q", async () => {
     for (const cmd of ['pretrain', 'measure']) {
       const r = await runCli(['model', cmd, '--help'], { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stdout).not.toMatch(/--config|--store|--no-cache/);
       expect(r.stdout).toContain('--json');
-      expect(r.stdout.includes('--quiet')).toBe(cmd === 'pretrain');
+      // (both show progress: -q silences it)
+      expect(r.stdout.includes('--quiet')).toBe(true);
     }
+  });
+
+  it('measure says its progress on stderr (the replies generated), none with -q; stdout holds the JSON alone', async () => {
+    const shown = await runCli(['model', 'measure', '--limit', '2', '--json'], { cwd: dir });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stderr).toMatch(/measure: generating replies: started \(8\)[\s\S]*done 8\/8/);
+    expect(JSON.parse(shown.stdout).benign.n).toBe(2);
+    const quiet = await runCli(['model', 'measure', '--limit', '2', '--json', '-q'], { cwd: dir });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe('');
+    // The text form counts the look-alike replies it could not read.
+    const text = await runCli(['model', 'measure', '--limit', '2', '-q'], { cwd: dir });
+    expect(text.stdout).toMatch(/benign look-alikes: refused .* of 2 \(garbled or empty \d+\)/);
   });
 
   it('info on the shipped base with a missing --config is exit 2 naming the file', async () => {
