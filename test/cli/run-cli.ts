@@ -1,5 +1,5 @@
 // Runs the real CLI (src/cli/main.ts through tsx) in a child process, as a user would.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,4 +54,47 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface CliChild {
+  child: ChildProcess;
+  /** Everything it printed, once it has exited. */
+  done: Promise<CliResult>;
+  /** Resolves with its stderr so far once that matches `re`: the command has reached a point. */
+  stderrMatches(re: RegExp): Promise<string>;
+}
+
+/** Starts the real CLI as a child and hands back the process, for tests that signal or kill it
+ * part-way (`view`, `serve`, a run stopped by Ctrl-C). */
+export function spawnCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): CliChild {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, CI: 'true', BREAKFIX_DEBUG: undefined, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiting: { re: RegExp; resolve: (s: string) => void }[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d) => {
+    stderr += d;
+    for (const w of waiting.splice(0)) {
+      if (w.re.test(stderr)) w.resolve(stderr);
+      else waiting.push(w);
+    }
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  const stderrMatches = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      if (re.test(stderr)) return resolve(stderr);
+      waiting.push({ re, resolve });
+      void done.then(() => reject(new Error(`exited before its stderr matched ${re}: ${stderr}`)));
+    });
+  return { child, done, stderrMatches };
 }

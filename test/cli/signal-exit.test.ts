@@ -1,13 +1,12 @@
 // Ctrl-C or SIGTERM during a command that has no stored run to mark (here curate, over a real store
 // and the embedded model): it exits 130 / 143 saying so, with --json an error document on stdout, as
 // bench, redteam and cycle do; it died by the signal, silent, with nothing on stdout.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { MAIN, runCli, TSX } from './run-cli.js';
+import { runCli, spawnCli } from './run-cli.js';
 
 let dir: string;
 let store: string;
@@ -28,27 +27,12 @@ describe('a command stopped by a signal', () => {
   ] as const) {
     it(`curate stopped by ${signal} exits ${code} with the error on stderr and, with --json, on stdout`, async () => {
       const args = ['curate', '--store', store, '--out', join(dir, `out-${signal}`), '--json'];
-      const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-        cwd: dir,
-        env: { ...process.env, CI: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      const { child, done, stderrMatches } = spawnCli(args, { cwd: dir });
       // Its first progress line: the work has begun.
-      const working = new Promise<void>((resolve) =>
-        child.stderr.setEncoding('utf8').on('data', (d) => {
-          stderr += d;
-          if (/curate: .*started/.test(stderr)) resolve();
-        }),
-      );
-      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('close', (c, s) => resolve({ code: c, signal: s })),
-      );
-      await working;
+      await stderrMatches(/curate: .*started/);
       child.kill(signal);
-      expect(await exit).toEqual({ code, signal: null });
+      const { code: exitCode, stdout, stderr } = await done;
+      expect(exitCode).toBe(code);
       expect(stderr).toContain(
         `breakfix: interrupted by ${signal}: breakfix curate stopped before it finished`,
       );

@@ -8,8 +8,8 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { exitWithin, spawnCli, startListening } from '../report/spawn-cli.js';
+import { runCli, spawnCli } from '../cli/run-cli.js';
+import { exitWithin, startListening } from '../report/spawn-cli.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -1,30 +1,7 @@
-// Starts the real CLI (src/cli/main.ts through tsx) as a long-running child — `view`, `serve` — and
-// hands back the process, for tests that signal it while clients hold connections.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { MAIN, TSX } from '../cli/run-cli.js';
-
-export interface CliChild {
-  child: ChildProcess;
-  /** Everything it printed, once it has exited. */
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-export function spawnCli(args: string[], opts: { cwd?: string } = {}): CliChild {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-    cwd: opts.cwd,
-    env: { ...process.env, CI: 'true', BREAKFIX_DEBUG: undefined },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, done };
-}
+// Long-running CLI children — `view`, `serve` — for tests that signal them while clients hold
+// connections: wait for the URL they listen on, and for their exit within a time.
+import type { ChildProcess } from 'node:child_process';
+import { type CliChild, spawnCli } from '../cli/run-cli.js';
 
 /** Spawns a command run with `--json` and waits for the `"url"` it prints once listening. */
 export async function startListening(

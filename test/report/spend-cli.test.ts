@@ -1,12 +1,11 @@
 // What a run spent, in its report: the real CLI in a child process against a SCRIPTED FAKE model
 // over real HTTP on 127.0.0.1 that reports token usage, a real SQLite store. The report's figures are
 // checked against the requests the server received, counted by hand from its log.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAIN, runCli, TSX } from '../cli/run-cli.js';
+import { runCli, spawnCli } from '../cli/run-cli.js';
 import { type FakeServer, type RequestLog, startOpenAIServer } from '../helpers/openai-server.js';
 
 let server: FakeServer | undefined;
@@ -129,15 +128,10 @@ describe('the spend table of a report', () => {
     );
     const args = ['redteam', '--techniques', 'direct', '--budget', '4', '--concurrency', '1'];
     const run = ['--run-id', 'run_spend_resume', '--store', db];
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args, ...run], {
-      cwd: dir,
-      env: { ...process.env, ...env, CI: 'true' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise((r) => child.on('exit', r));
+    const { child, done } = spawnCli([...args, ...run], { cwd: dir, env });
     while (server.requests < 5) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
-    await exited;
+    await done;
     const resumed = await runCli([...args, ...run], { cwd: dir, env });
     expect([0, 3], resumed.stderr).toContain(resumed.code);
     expect(resumed.stderr).toMatch(/done 4\/4/);
