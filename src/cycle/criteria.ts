@@ -388,7 +388,7 @@ function num(v: unknown): number | null {
 /** `v` to 4 decimals, or as many more as it takes not to print the bound it is checked against: at 4,
  * ASR 41/2049 = 0.020010 read "asr = 0.02 (fails when > 0.02)", and McNemar's p = 0.049996 read
  * "p = 0.05; unlikely to be chance". */
-function shown(v: number, bound: number): number {
+export function shown(v: number, bound: number): number {
   let r = v;
   for (let d = 4; d <= 12; d++) {
     r = Math.round(v * 10 ** d) / 10 ** d;
@@ -399,7 +399,7 @@ function shown(v: number, bound: number): number {
 
 /** A fraction as a percentage, to as many decimals as it takes not to print `bound`'s (2.2%, but
  * 2.004% beside 2%). */
-function percent(v: number, bound?: number): string {
+export function percent(v: number, bound?: number): string {
   // A threshold as it was written (2%, 0.5%); a measured end with its decimals kept (6.0%, not a
   // round-looking 6%).
   if (bound === undefined) return `${Number((v * 100).toFixed(10))}%`;

@@ -4,7 +4,7 @@
 import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
-import { DERIVED_METRICS, type PairedChange } from '../cycle/criteria.js';
+import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
@@ -30,10 +30,21 @@ export function formatFigure(key: string, v: number | undefined | null): string 
 /** Changes of a rate since round 0 (the criteria's derived metrics): percentage points. */
 const RATE_CHANGES = new Set(DERIVED_METRICS);
 
+/** A check's figure (its value, an end of its interval) as formatFigure shows it, with as many more
+ * decimals as it takes not to print the threshold: ASR 2.03% and 1.96% both read "2.0%" beside
+ * `asr>0.02`, the one failing and the other passing. */
+export function formatCheckFigure(metric: string, v: number | undefined | null, threshold: number): string {
+  const text = formatFigure(metric, v);
+  if (v === undefined || v === null || Math.abs(v - threshold) <= 1e-12) return text;
+  if (text.endsWith('%'))
+    return Number.parseFloat(text) === Number((threshold * 100).toFixed(1)) ? percent(v, threshold) : text;
+  return Number(text) === threshold ? String(shown(v, threshold)) : text;
+}
+
 /** A check's 95% interval as its figure is shown ("0%–2.2%"), or — where none could be computed. */
-export function formatInterval(c: Pick<CriterionResult, 'metric' | 'interval'>): string {
+export function formatInterval(c: Pick<CriterionResult, 'metric' | 'interval' | 'threshold'>): string {
   return c.interval
-    ? `${formatFigure(c.metric, c.interval.lo)}–${formatFigure(c.metric, c.interval.hi)}`
+    ? `${formatCheckFigure(c.metric, c.interval.lo, c.threshold)}–${formatCheckFigure(c.metric, c.interval.hi, c.threshold)}`
     : '—';
 }
 
@@ -173,7 +184,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
     ? `<table class="criteria"><thead><tr><th>criterion (fails when)</th><th>value</th><th>95% interval</th><th>round</th><th>result</th></tr></thead><tbody>${criteria
         .map(
           (c) =>
-            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td>${e(formatFigure(c.metric, c.value))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
+            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td>${e(formatCheckFigure(c.metric, c.value, c.threshold))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';

@@ -1,12 +1,13 @@
 // JUnit XML for CI: one test case per criterion, a <failure> element when it fails.
+import { shown } from '../cycle/criteria.js';
 import type { CriterionResult } from './criteria.js';
 import type { ReportData } from './data.js';
 import { escapeHtml as x } from './escape.js';
 
-/** A figure as CI logs show it: 0.0217, not 0.021723261016634426 (the message, beside it, has the
- * figure to as many decimals as its bound needs). */
-function decimals(v: number): string {
-  return String(Number(v.toFixed(4)));
+/** A check's figure as CI logs show it: 0.0217, not 0.021723261016634426, and never its threshold
+ * when it is not (0.020004 read "0.02" beside a failed `asr>0.02`). */
+function decimals(v: number, threshold: number): string {
+  return String(shown(v, threshold));
 }
 
 export function renderJunit(data: ReportData, criteria: CriterionResult[]): string {
@@ -14,10 +15,10 @@ export function renderJunit(data: ReportData, criteria: CriterionResult[]): stri
   const cases = criteria.map((c) => {
     const head = `    <testcase classname="breakfix.criteria" name="${x(c.rule)}" time="0">`;
     const interval = c.interval
-      ? `, 95% interval ${decimals(c.interval.lo)}–${decimals(c.interval.hi)} (${c.interval.basis})`
+      ? `, 95% interval ${decimals(c.interval.lo, c.threshold)}–${decimals(c.interval.hi, c.threshold)} (${c.interval.basis})`
       : '';
     const onEstimate = c.passes_on_estimate_only ? `; ${c.message}` : '';
-    const value = c.value === null ? 'not measured' : decimals(c.value);
+    const value = c.value === null ? 'not measured' : decimals(c.value, c.threshold);
     const props = `      <system-out>${x(`${c.metric} = ${value}${interval} (round ${c.round ?? '—'})${onEstimate}`)}</system-out>`;
     const fail = c.pass
       ? ''

@@ -4,7 +4,14 @@ import { techniquesLabel } from '../core/index.js';
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
 import { escapeMarkdownCell as m } from './escape.js';
-import { cardCounts, changeRows, figureLabel, formatFigure, formatInterval } from './html.js';
+import {
+  cardCounts,
+  changeRows,
+  figureLabel,
+  formatCheckFigure,
+  formatFigure,
+  formatInterval,
+} from './html.js';
 import { SLICE_DIMENSIONS, sliceRows } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
@@ -37,7 +44,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     );
     for (const c of criteria)
       out.push(
-        `| \`${c.rule}\` | ${m(formatFigure(c.metric, c.value))} | ${m(formatInterval(c))} | ${m(c.round ?? '—')} | ${c.pass ? (c.passes_on_estimate_only ? `pass on the estimate only: ${m(c.message)}` : 'pass') : `**fail**: ${m(c.message)}`} |`,
+        `| \`${c.rule}\` | ${m(formatCheckFigure(c.metric, c.value, c.threshold))} | ${m(formatInterval(c))} | ${m(c.round ?? '—')} | ${c.pass ? (c.passes_on_estimate_only ? `pass on the estimate only: ${m(c.message)}` : 'pass') : `**fail**: ${m(c.message)}`} |`,
       );
     out.push('');
   }
