@@ -90,6 +90,14 @@ function errorRate(bench: BenchStep, redteam: RedteamStep): number | undefined {
   return samples > 0 ? sum('sample_errors') / samples : undefined;
 }
 
+/** The vulnerabilities open after a round: every one its identify step listed but the fixed (new,
+ * persisting, regressed, untested); undefined where the round stored no count. `vulnerabilities`
+ * counts the fixed too: round 1 of the default cycle lists 137, 128 of them fixed. */
+export function vulnerabilitiesOpen(m: Record<string, unknown>): number | undefined {
+  const total = numOrNull(m.vulnerabilities);
+  return total === undefined ? undefined : total - (numOrNull(m.vulnerabilities_fixed) ?? 0);
+}
+
 function numOrNull(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

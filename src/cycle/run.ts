@@ -44,7 +44,7 @@ import type { PairedChange, RoundMetrics } from './criteria.js';
 import { checkCycleCriteria } from './criteria-check.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { checkResumedJudges } from './judges-check.js';
-import { roundMetrics } from './metrics.js';
+import { roundMetrics, vulnerabilitiesOpen } from './metrics.js';
 import { pairedChanges } from './paired.js';
 import { chooseRelease, type Release, type RoundOutcome, stopAfter } from './release.js';
 
@@ -780,7 +780,7 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     vulnerabilities_fixed: n(m.vulnerabilities_fixed) ?? 0,
     vulnerabilities_regressed: n(m.vulnerabilities_regressed) ?? 0,
     // Every listed vulnerability not fixed: new, persisting, regressed and untested.
-    vulnerabilities_open: (n(m.vulnerabilities) ?? 0) - (n(m.vulnerabilities_fixed) ?? 0),
+    vulnerabilities_open: vulnerabilitiesOpen(m) ?? 0,
     vulnerabilities_untested: n(m.vulnerabilities_untested) ?? 0,
     retest_asr: n(m.retest_asr),
     retest_errors: n(m.retest_errors) ?? 0,

@@ -12,6 +12,7 @@ import {
 } from '../core/index.js';
 import { roundCounts } from '../cycle/counts.js';
 import type { RoundCounts } from '../cycle/criteria.js';
+import { vulnerabilitiesOpen } from '../cycle/metrics.js';
 import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { BenchResultRow, Store } from '../store/index.js';
@@ -37,7 +38,10 @@ export interface RoundFigures {
   successes?: number;
   errors?: number;
   undetermined?: number;
+  /** Every vulnerability the round listed, the fixed ones too. */
   vulnerabilities?: number;
+  /** Of them, those open after the round (new, persisting, regressed, untested): all but the fixed. */
+  vulnerabilities_open?: number;
   vulnerabilities_new?: number;
   vulnerabilities_fixed?: number;
   vulnerabilities_regressed?: number;
@@ -67,6 +71,7 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'errors',
   'undetermined',
   'vulnerabilities',
+  'vulnerabilities_open',
   'vulnerabilities_new',
   'vulnerabilities_fixed',
   'vulnerabilities_regressed',
@@ -381,8 +386,10 @@ function num(v: unknown): number | undefined {
 
 export function figuresOf(metrics: Record<string, unknown>): RoundFigures {
   const out: RoundFigures = {};
+  // (the open count is not stored: the round stores every vulnerability it listed and the fixed)
+  const derived: Partial<RoundFigures> = { vulnerabilities_open: vulnerabilitiesOpen(metrics) };
   for (const k of FIGURE_KEYS) {
-    const v = num(metrics[k]);
+    const v = num(metrics[k]) ?? derived[k];
     if (v !== undefined) out[k] = v;
   }
   return out;
