@@ -6,7 +6,7 @@
 import { passTally, refusalTally, SUMMARY_SOURCES, suiteOfKind } from '../bench/index.js';
 import type { BenchResultRow } from '../store/index.js';
 import type { RateCounts, RoundCounts, RoundMetrics } from './criteria.js';
-import { decided, pairedTable, type StoredSuite, storedSuites } from './paired.js';
+import { decided, headlineSplit, pairedTable, type StoredSuite, storedSuites } from './paired.js';
 
 /** The figures whose suite metric is a rate read as the summary reads it (bench/figures.ts). */
 const SUITE_RATES = ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const;
@@ -20,7 +20,7 @@ export function roundCounts(
   baseRows: BenchResultRow[] | undefined,
   metrics: RoundMetrics,
 ): RoundCounts {
-  const suites = storedSuites(rows);
+  const suites = storedSuites(rows, headlineSplit(rows));
   const rates: RoundCounts['rates'] = {};
   for (const figure of SUITE_RATES) {
     const { kinds, metric } = SUMMARY_SOURCES[figure];

@@ -18,8 +18,17 @@ export interface StoredSuite {
   metrics: Record<string, unknown>;
 }
 
+/** The split a round's headline figures (bench/run.ts `summarise`) were read from: a cycle round's
+ * and a plain `bench` run's attack split, else the one split a `bench --split all` or `--split
+ * heldback` run stored (its summary is of those suites). */
+export function headlineSplit(rows: readonly { metrics: unknown }[]): string {
+  const splits = new Set(rows.map((r) => (r.metrics as { split?: unknown } | undefined)?.split));
+  const [only] = splits;
+  return splits.size === 1 && typeof only === 'string' ? only : 'attack';
+}
+
 /** The suites of one split among a round's stored bench results. */
-export function storedSuites(rows: BenchResultRow[], split: 'attack' | 'heldback' = 'attack'): StoredSuite[] {
+export function storedSuites(rows: BenchResultRow[], split = 'attack'): StoredSuite[] {
   return rows
     .filter((r) => (r.metrics as { split?: string }).split === split)
     .map((r) => ({

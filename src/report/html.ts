@@ -5,6 +5,7 @@ import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
+import { headlineSplit } from '../cycle/paired.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
@@ -224,8 +225,9 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
   }
   const src = CARD_SOURCE[k];
   if (!src) return undefined;
+  const split = src.split === 'attack' ? headlineSplit(r.bench) : src.split;
   for (const kind of src.kinds) {
-    const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === src.split);
+    const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === split);
     const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
     const m = inner?.[src.metric] as Record<string, unknown> | undefined;
     if (m && typeof m === 'object' && typeof m.n === 'number')
