@@ -2,7 +2,7 @@
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES } from '../bench/figures.js';
-import { formatPercent, formatRate, type RateOrMean } from '../bench/metrics.js';
+import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
 import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { headlineSplit } from '../cycle/paired.js';
@@ -352,7 +352,7 @@ function benchSection(data: ReportData): string {
     return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${cols.map((r) => `<th>round ${e(r.round)}</th>`).join('')}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
   });
   const note = parts.length
-    ? '<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates, bootstrap for means).</p>'
+    ? `<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates; for means the percentile bootstrap, which under ${SMALL_SAMPLE} scores, or when every score is the same, is widened to span Wilson's for the mean as a share of the scale).</p>`
     : '';
   return section(
     'bench',
