@@ -1,0 +1,49 @@
+// Each headline rate is shown with the counts it is over, read from the suite its figure came from.
+// A bench run's ASR is the jailbreak suite's, else the harmful suite's where the jailbreak suite
+// decided nothing (bench/run.ts summarise); the counts beside it were the jailbreak suite's even
+// then: "30.0% (n=0 und 5)", a rate over nothing. A real SQLite store, as `bench` stores a run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectReportData, renderMarkdown } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-counts-beside-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const rate = (successes: number, n: number, undetermined: number) => ({
+  kind: 'rate',
+  rate: n ? successes / n : 0,
+  lo: 0,
+  hi: 1,
+  successes,
+  n,
+  errors: 0,
+  undetermined,
+});
+
+describe('the counts beside a headline rate', () => {
+  it('are those of the suite the figure was read from', () => {
+    const store = openStore(join(dir, 'bench.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    const suites = [
+      { suite: 'jailbreak', asr: rate(0, 0, 5) },
+      { suite: 'harmful', asr: rate(3, 10, 1) },
+    ];
+    for (const { suite, asr } of suites)
+      store.saveBenchResult({
+        runId: run.id,
+        round: -1,
+        suite,
+        model: 'm',
+        metrics: { split: 'attack', kind: suite, metrics: { asr }, slices: {} },
+      });
+    store.updateRun(run.id, { status: 'done', summary: { asr: 0.3 } });
+    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+    store.close();
+    expect(data.rounds[0].figures.asr).toBe(0.3);
+    expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10 });
+    expect(renderMarkdown(data)).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
+  });
+});
