@@ -94,7 +94,8 @@ export function changeRows(data: ReportData): { label: string; cells: string[] }
       label,
       cells: data.rounds.map((r) => {
         const c = changeOf(r, k);
-        return c ? `${c.worse} / ${c.better} of ${c.pairs} (p ${Number(c.p.toFixed(4))})` : '—';
+        // (p to as many decimals as it takes not to read as the 0.05 the criteria's note judges it by)
+        return c ? `${c.worse} / ${c.better} of ${c.pairs} (p ${shown(c.p, 0.05)})` : '—';
       }),
     }));
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mcnemarExact } from '../../src/cycle/paired.js';
 import {
   collectReportData,
   evaluateRules,
@@ -20,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'breakfix-criteria-rounding-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A cycle run whose released round 1 broke `successes` of `decided` red-team attempts. */
-function gated(name: string, successes: number, decided: number) {
+function gated(name: string, successes: number, decided: number, more: Record<string, unknown> = {}) {
   const store = openStore(join(dir, `${name}.db`));
   const run = store.createRun({ kind: 'cycle', config: { cycle: { criteria: { asr: 0.02 } } }, seed: 7 });
   store.upsertRound(run.id, 0, {
@@ -31,7 +32,14 @@ function gated(name: string, successes: number, decided: number) {
   store.upsertRound(run.id, 1, {
     model: 'round-1',
     status: 'measured',
-    metrics: { asr: successes / decided, attempts: decided + 10, successes, errors: 0, undetermined: 10 },
+    metrics: {
+      asr: successes / decided,
+      attempts: decided + 10,
+      successes,
+      errors: 0,
+      undetermined: 10,
+      ...more,
+    },
   });
   store.updateRun(run.id, { status: 'done', summary: { release: { round: 1, criteria_met: true } } });
   const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
@@ -75,5 +83,13 @@ describe('a criterion’s figure beside its threshold', () => {
     const xml = renderJunit(data, checks);
     expect(xml).toContain('<system-out>asr = 0.02001, 95% interval 0.0148');
     expect(criterionRow(renderMarkdown(data, checks))).toMatch(/^\| `asr>0\.02` \| 2\.001% \| /);
+  });
+
+  it('a McNemar p just under 0.05 is not shown as 0.05 in the change since round 0', () => {
+    const p = mcnemarExact(150, 117);
+    expect(p).toBeLessThan(0.05);
+    const vprr_change = { pairs: 400, worse: 150, better: 117, p };
+    const { data } = gated('mcnemar', 0, 200, { vprr_change });
+    expect(renderMarkdown(data)).toContain('| — | 150 / 117 of 400 \\(p 0.04998\\) |');
   });
 });
