@@ -30,9 +30,8 @@ const ROUNDS = [
 function stored() {
   const store = openStore(join(dir, 'cycle.db'));
   const run = store.createRun({ kind: 'cycle', config: {}, seed: 7 });
-  ROUNDS.forEach((metrics, round) =>
-    store.upsertRound(run.id, round, { model: `round-${round}`, status: 'done', metrics }),
-  );
+  for (const [round, metrics] of ROUNDS.entries())
+    store.upsertRound(run.id, round, { model: `round-${round}`, status: 'done', metrics });
   store.updateRun(run.id, { status: 'done', summary: { release: { round: 1, criteria_met: true } } });
   const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
   store.close();
