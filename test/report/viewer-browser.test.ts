@@ -63,11 +63,21 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     expect(await page.locator('#run option').count()).toBe(1);
     expect(await page.locator('#run').inputValue()).toBe(RUN_ID);
     const asr = await page.locator('#rounds-table tr[data-key="asr"] td').allTextContents();
-    expect(asr).toEqual(['asr', '60.0%', '20.0%', '1.0%']);
+    expect(asr).toEqual(['ASR', '60.0%', '20.0%', '1.0%']);
     // The shares that ended in error or undetermined, beside the rates, as in the report.
     const row = (k: string) => page.locator(`#rounds-table tr[data-key="${k}"] td`).allTextContents();
-    expect(await row('error_rate')).toEqual(['error_rate', '0.4%', '0.0%', '0.0%']);
-    expect(await row('undetermined_rate')).toEqual(['undetermined_rate', '12.5%', '10.0%', '0.0%']);
+    expect(await row('error_rate')).toEqual([
+      'Ended in error (share of samples and attempts)',
+      '0.4%',
+      '0.0%',
+      '0.0%',
+    ]);
+    expect(await row('undetermined_rate')).toEqual([
+      'Undetermined (bench attack items)',
+      '12.5%',
+      '10.0%',
+      '0.0%',
+    ]);
     // A rate that is neither none nor all never reads as either (1 in 3,000; 2,999 in 3,000), as in
     // the report and the bench table (bench/metrics.ts formatPercent).
     const fmt = await page.evaluate(() => {

@@ -286,3 +286,35 @@ describe('attempts and records a page at a time', () => {
     });
   }
 });
+
+describe('the rounds table of /api/runs/:id', () => {
+  it('sends the report’s figures by name, with the open vulnerabilities no round stores', async () => {
+    // Round 1 of the default cycle lists 137 vulnerabilities, 128 of them fixed: 9 open.
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'viewer-open-')), 's.db'));
+    const v = await startViewer({ store, port: 0 });
+    try {
+      store.createRun({ id: 'run_open', kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      store.upsertRound('run_open', 1, {
+        model: 'round-1',
+        status: 'done',
+        metrics: { asr: 0.1, vulnerabilities: 137, vulnerabilities_fixed: 128 },
+      });
+      const res = await fetch(`http://127.0.0.1:${v.port}/api/runs/run_open`);
+      const run = await res.json();
+      expect(run.rounds[0].figures).toMatchObject({
+        asr: 0.1,
+        vulnerabilities: 137,
+        vulnerabilities_open: 9,
+      });
+      const keys = run.figureKeys.map((f: { key: string }) => f.key);
+      expect(keys.indexOf('vulnerabilities_open')).toBe(keys.indexOf('vulnerabilities') + 1);
+      expect(run.figureKeys).toContainEqual({
+        key: 'vulnerabilities',
+        label: 'Vulnerabilities listed (the fixed too)',
+      });
+    } finally {
+      await v.close();
+      store.close();
+    }
+  });
+});

@@ -13,8 +13,15 @@ import {
 } from '../../core/index.js';
 import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
-import { backTranslation, collectReportData, type ReportData, techniqueKey } from '../data.js';
-import { suiteFigureCells } from '../html.js';
+import {
+  backTranslation,
+  collectReportData,
+  FIGURE_KEYS,
+  figuresOf,
+  type ReportData,
+  techniqueKey,
+} from '../data.js';
+import { figureLabel, suiteFigureCells } from '../html.js';
 import { collectSpend, SPEND_HEADERS, spendNote, spendTableRows } from '../spend.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
@@ -138,6 +145,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
             model: r.model ?? null,
             status: r.status,
             metrics: r.metrics ?? {},
+            figures: figuresOf(r.metrics ?? {}),
             vulnerabilities: store.listVulnerabilities(b, r.round).length,
             attempts: store.countAttempts({ runId: b, round: r.round }),
           }))
@@ -147,9 +155,13 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
             model: r.model ?? null,
             status: r.status,
             metrics: r.rawMetrics,
+            figures: r.figures,
             vulnerabilities: r.vulnerabilities.length,
             attempts: Object.values(r.outcomes).reduce((x, y) => x + y, 0),
           })),
+      // The rounds table's rows as the report names and orders them (each round's `figures` holds the
+      // values, the open vulnerabilities among them, which no round stores).
+      figureKeys: FIGURE_KEYS.map((key) => ({ key, label: figureLabel(key) })),
       bench: store
         .listBenchResults(b)
         // (each figure also as the report writes it, interval and err/und beside: one formatter)
