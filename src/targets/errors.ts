@@ -64,7 +64,7 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   }
   if (isSdkError(err, 'APIConnectionError')) {
     const cause = (err as { cause?: unknown }).cause;
-    const why = cause instanceof Error ? `: ${shortMessage(redactText(cause.message))}` : '';
+    const why = cause instanceof Error ? `: ${connectionFailure(cause)}` : '';
     return new TargetError(`${targetId}: connection failed${why}`, 'network');
   }
   if (isSdkError(err, 'APIError')) {
@@ -89,10 +89,32 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|other side closed/i.test(message)) {
-    return new TargetError(`${targetId}: connection failed: ${shortMessage(redactText(message))}`, 'network');
+    const why = err instanceof Error ? connectionFailure(err) : shortMessage(redactText(message));
+    return new TargetError(`${targetId}: connection failed: ${why}`, 'network');
   }
   return new TargetError(`${targetId}: unreadable reply: ${shortMessage(redactText(message))}`, 'malformed');
 }
+
+/** Why a connection failed, said so that it can be acted on, redacted and cut to one line. fetch (the
+ * SDK's streaming path) wraps the socket's error in a bare "fetch failed": the reason is its cause,
+ * which the halt on an unreachable target reads too. A TLS handshake that failed is named as one,
+ * with what to change: an https:// baseURL on a plain-HTTP server (vLLM, Ollama and llama.cpp serve
+ * plain HTTP) fails with OpenSSL's "wrong version number", and a certificate Node does not trust
+ * needs its CA named. */
+export function connectionFailure(err: Error): string {
+  let inner: Error = err;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  const code = String((inner as { code?: unknown }).code ?? '');
+  const message = inner.message.trim() || code || err.message;
+  if (/wrong version number|packet length too long|ERR_SSL_WRONG_VERSION/i.test(`${message} ${code}`))
+    return `${TLS_FAILED}: the server does not speak HTTPS at this address; a plain-HTTP server needs an http:// baseURL`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code))
+    return `${TLS_FAILED}: ${shortMessage(redactText(message))} (${code}); for a certificate of your own CA, export NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  return shortMessage(redactText(message));
+}
+
+/** How connectionFailure begins a failed TLS handshake: no HTTP exchange took place. */
+export const TLS_FAILED = 'TLS handshake failed';
 
 /** An HTTP error status → TargetError with the provider's message (redacted: some servers echo the
  * key back) and its Retry-After. */

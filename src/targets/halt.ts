@@ -12,14 +12,19 @@
 // on the harmful suite alone, all in error). Once a target has answered, a connection that fails is an outage
 // its retries may ride out, and fails its request only.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import { TLS_FAILED } from './errors.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
 
 /** Requests of a target that has answered none, each unable to connect after its retries, that halt
  * the run. */
 export const UNREACHABLE_AFTER = 3;
 
-/** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. */
-const NO_CONNECTION = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
+/** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. A TLS
+ * handshake that failed (an https:// baseURL on a plain-HTTP server, an untrusted certificate) is
+ * one too: no request reached the server, and none will until the config changes. */
+const NO_CONNECTION = new RegExp(
+  `\\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\\b|${TLS_FAILED}`,
+);
 
 /** A request a halted run refused without sending it: no call of the model, so no spend. */
 export class NotSentError extends TargetError {}

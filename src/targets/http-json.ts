@@ -10,7 +10,7 @@ import { urlToHttpOptions } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { redactText } from '../config/index.js';
 import { TargetError } from '../core/index.js';
-import { shortMessage } from './errors.js';
+import { connectionFailure, shortMessage } from './errors.js';
 
 export interface JsonResponse {
   status: number;
@@ -55,9 +55,7 @@ export function createJsonClient(url: URL): JsonClient {
         };
         const onAbort = () => fail(new TargetError(`${id}: request aborted`, 'aborted'));
         const network = (err: Error) =>
-          fail(
-            new TargetError(`${id}: connection failed: ${shortMessage(redactText(err.message))}`, 'network'),
-          );
+          fail(new TargetError(`${id}: connection failed: ${connectionFailure(err)}`, 'network'));
         const req = lib.request(
           {
             ...target,
