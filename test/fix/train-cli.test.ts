@@ -359,6 +359,32 @@ describe('breakfix train --backend command', () => {
     expect(r.stdout).toContain(`breakfix bench --target 'embedded:${out}'`);
   });
 
+  it('a script named bare, or not executable, is exit 3 saying what to write instead; nothing is registered', async () => {
+    const project = join(dir, 'bare script');
+    mkdirSync(project, { recursive: true });
+    // (written without the executable bit, as an editor saves a new file)
+    writeFileSync(join(project, 'train.sh'), 'mkdir -p "$1" && echo trained\n');
+    const conf = join(project, 'breakfix.yaml');
+    const run = async (template: string, out: string) => {
+      writeFileSync(conf, cfg(`  command:\n    template: "${template}"\n`));
+      const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', join(dir, out)], {
+        config: conf,
+      });
+      expect(r.code, r.stderr).toBe(3);
+      expect(registry().some((m) => m.path === join(dir, out))).toBe(false);
+      return r.stderr;
+    };
+    expect(await run('train.sh {out}', 'bare-out')).toContain(
+      `training command exited with 127 (train.sh is in ${project}, where the command runs, but a bare name is looked up on PATH only: write ./train.sh)`,
+    );
+    expect(await run('no-such-trainer-xyz {out}', 'missing-out')).toContain(
+      'exited with 127 (the shell found no command no-such-trainer-xyz on PATH: is it installed',
+    );
+    expect(await run('./train.sh {out}', 'noexec-out')).toContain(
+      'exited with 126 (the shell could not execute ./train.sh: make it executable, chmod +x ./train.sh, or name its interpreter',
+    );
+  });
+
   it('a trainer that leaves a process running (a server started with &) does not hang train', async () => {
     const conf = join(dir, 'daemon.yaml');
     writeFileSync(

@@ -1,6 +1,6 @@
 // Runs a child process, streaming its output lines to a callback; rejects on a non-zero exit.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { redactText, registerEnvironmentSecrets } from '../../config/index.js';
@@ -172,7 +172,7 @@ export function runStreaming(
         else
           reject(
             new BreakfixError(
-              `${opts.shell ? 'training command' : cmd} exited with ${signal ?? code}${tail.length ? `; last output:\n${tail.slice(-5).join('\n')}` : ''}`,
+              `${opts.shell ? 'training command' : cmd} exited with ${signal ?? code}${opts.shell ? shellExitMeaning(code, cmd, opts.cwd ?? process.cwd()) : ''}${tail.length ? `; last output:\n${tail.slice(-5).join('\n')}` : ''}`,
               'train_command',
             ),
           );
@@ -192,6 +192,28 @@ export function runStreaming(
       }, DRAIN_MS);
     });
   });
+}
+
+/** What the shell's own exit codes mean for a training command, said where the shell's line ("not
+ * found") does not say what to do: the template's first word is a command looked up on PATH unless
+ * it has a slash, so a script beside the config must be `./train.sh`; and a script that is no
+ * executable file needs its interpreter. (The message, not the hint: a cycle's hint says how to
+ * resume.) */
+function shellExitMeaning(code: number | null, command: string, cwd: string): string {
+  const word =
+    command
+      .trim()
+      .split(/\s+/)[0]
+      ?.replace(/^['"]|['"]$/g, '') ?? '';
+  if (code === 127)
+    return word.includes('/')
+      ? ` (the shell found no ${word}: a relative path is from ${cwd}, where the command runs)`
+      : existsSync(join(cwd, word))
+        ? ` (${word} is in ${cwd}, where the command runs, but a bare name is looked up on PATH only: write ./${word})`
+        : ` (the shell found no command ${word} on PATH: is it installed, in the environment breakfix runs in?)`;
+  if (code === 126)
+    return ` (the shell could not execute ${word}: make it executable, chmod +x ${word}, or name its interpreter, sh ${word} or python3 ${word})`;
+  return '';
 }
 
 /** The file in a trainer's output folder that names its process group while it runs. */
