@@ -207,26 +207,39 @@ export function targetWarnings(config: Config): string[] {
  * (`embedded:{out}`, the default) fails once the training is done, with nothing registered; and the
  * embedded trainer (the default backend) trains breakfix checkpoints only, so with a remote model
  * under test and no `base` (train --base) to start from, a cycle fails at its first training, after
- * round 0's bench, red team and curation. */
+ * round 0's bench, red team and curation. So does a trainer with nothing to run: `command` with no
+ * template, or `trl` with no Hugging Face model to start from (round 0's model is the one under
+ * test, which TRL cannot load). */
 export function trainerWarnings(
   config: Config,
   backend: string = config.train.backend,
   base?: string,
 ): string[] {
+  const warnings: string[] = [];
+  const firstTraining = 'so a cycle would stop with exit 2 at its first training, after round 0';
+  if (backend === 'trl' && !config.train.trl.baseModel && base === undefined)
+    warnings.push(
+      `train.backend is trl and train.trl.baseModel is not set: TRL fine-tunes a Hugging Face model (an id or a folder), never the model under test as a target names it nor a breakfix checkpoint, ${firstTraining}; set train.trl.baseModel to the weights of the model under test`,
+    );
   if (backend === 'trl' && !config.train.trl.serveBaseURL)
-    return [
+    warnings.push(
       'train.backend is trl and train.trl.serveBaseURL is not set: the trained model would be reached as openai:<folder>, i.e. at api.openai.com; set serveBaseURL to the server (vLLM, TGI) that serves the output folder',
-    ];
+    );
+  if (backend === 'command' && !config.train.command.template)
+    warnings.push(
+      `train.backend is command and train.command.template is not set: there is no command to train with, ${firstTraining}; set train.command.template, e.g. "./train.sh {sft} {preference} {out}" (README, "Training a real model")`,
+    );
+  if (backend === 'trl') return warnings;
   const role = config.roles.target;
   const testee = config.targets[role];
   const remote = testee ? testee.type !== 'embedded' : !role.startsWith('embedded:');
   if (backend === 'embedded' && remote && base === undefined)
-    return [
-      `train.backend is embedded (the default) and the model under test (roles.target: ${terminalText(role)}) is remote: the embedded trainer fine-tunes breakfix checkpoints only, so a cycle would stop with exit 2 at its first training, after round 0; to train a real model set train.backend to trl or command (README, "Training a real model"), or run bench, redteam, vulns and curate alone`,
-    ];
+    warnings.push(
+      `train.backend is embedded (the default) and the model under test (roles.target: ${terminalText(role)}) is remote: the embedded trainer fine-tunes breakfix checkpoints only, ${firstTraining}; to train a real model set train.backend to trl or command (README, "Training a real model"), or run bench, redteam, vulns and curate alone`,
+    );
   if (backend === 'command' && remote && config.train.command.target.startsWith('embedded:'))
-    return [
+    warnings.push(
       `train.backend is command and the model under test (roles.target: ${terminalText(role)}) is remote, but train.command.target is ${terminalText(config.train.command.target)}: after training, {out} must hold a breakfix checkpoint (config.json) or nothing is registered; for a trainer that writes a Hugging Face model, serve {out} and set train.command.target to openai:{out}@http://host:port/v1`,
-    ];
-  return [];
+    );
+  return warnings;
 }

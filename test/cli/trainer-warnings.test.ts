@@ -38,7 +38,7 @@ describe('the embedded trainer with a remote model under test', () => {
     expect(trainerWarnings(remote, 'embedded', './my-checkpoint')).toEqual([]);
     writeFileSync(
       file,
-      `${REMOTE}train:\n  backend: trl\n  trl:\n    serveBaseURL: http://127.0.0.1:8001/v1\n`,
+      `${REMOTE}train:\n  backend: trl\n  trl:\n    baseModel: ./phi-mini\n    serveBaseURL: http://127.0.0.1:8001/v1\n`,
     );
     expect(trainerWarnings(loadConfig(file))).toEqual([]);
     writeFileSync(file, 'seed: 7\n');

@@ -299,6 +299,41 @@ describe('breakfix train --backend trl', () => {
     );
   });
 
+  it('a trainer with nothing to run (trl without baseModel, command without template) is warned of by config check and cycle, before round 0', async () => {
+    const conf = join(dir, 'nothing-to-run.yaml');
+    const remote = `targets:\n  candidate:\n    type: openai\n    baseURL: http://127.0.0.1:9/v1\n    model: m\n`;
+    const cases = [
+      {
+        train: '  backend: trl\n  trl:\n    serveBaseURL: http://127.0.0.1:8001/v1\n',
+        warning:
+          /^train\.backend is trl and train\.trl\.baseModel is not set: TRL fine-tunes a Hugging Face model .*so a cycle would stop with exit 2 at its first training, after round 0; set train\.trl\.baseModel/,
+      },
+      {
+        train: '  backend: command\n  command:\n    target: openai:{out}@http://127.0.0.1:8001/v1\n',
+        warning:
+          /^train\.backend is command and train\.command\.template is not set: there is no command to train with, so a cycle would stop with exit 2 at its first training, after round 0; set train\.command\.template/,
+      },
+    ];
+    for (const { train, warning } of cases) {
+      writeFileSync(conf, `${remote}${cfg(train)}`);
+      const check = await cli(['config', 'check', '--json'], { config: conf });
+      expect(check.code, check.stderr).toBe(0);
+      expect(JSON.parse(check.stdout).warnings).toEqual([expect.stringMatching(warning)]);
+      // The cycle says it before round 0 (here it then stops at once: there is no run to resume).
+      const cycle = await cli(['cycle', '--resume', '--store', join(dir, 'none.db')], { config: conf });
+      expect(cycle.code).toBe(2);
+      expect(cycle.stderr.replace(/^warning: /m, '')).toMatch(new RegExp(warning.source, 'm'));
+    }
+    // With what to run: no warning.
+    writeFileSync(
+      conf,
+      `${remote}${cfg('  backend: trl\n  trl:\n    baseModel: ./phi-mini\n    serveBaseURL: http://127.0.0.1:8001/v1\n')}`,
+    );
+    expect(JSON.parse((await cli(['config', 'check', '--json'], { config: conf })).stdout).warnings).toEqual(
+      [],
+    );
+  });
+
   it('with no Hugging Face base configured, an embedded checkpoint is refused with exit 2', async () => {
     const r = await cli([
       'train',
