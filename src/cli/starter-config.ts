@@ -8,16 +8,16 @@ seed: 7                       # same seed, same run
 store: .breakfix/breakfix.db  # SQLite store (runs, attempts, verdicts, models, cache)
 
 targets:
-  candidate:                  # the model under test
+  candidate:                  # the model under test (yours: type openai, baseURL, model, as below)
     type: embedded
     model: base               # base | round-N | path to a checkpoint folder
 
   # An OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp, LM Studio):
   # judge:
   #   type: openai
-  #   baseURL: http://localhost:8000/v1
+  #   baseURL: http://localhost:8000/v1  # ends in /v1; absent: api.openai.com
   #   model: meta-llama/Llama-3.1-8B-Instruct
-  #   apiKey: \${OPENAI_API_KEY}  # local servers usually need none
+  #   # apiKey: \${MY_SERVER_KEY}  # only for a server that wants a key (api.openai.com gets OPENAI_API_KEY)
   #   concurrency: 8
   #   rpm: 600
   #   timeoutMs: 60000
