@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../config/index.js';
 import { checkOutputFile, writeOutputFile } from '../config/outdir.js';
+import { shellQuote } from '../fix/train/trl.js';
 import { runAction, usageError } from './common.js';
 import { STARTER_CONFIG } from './starter-config.js';
 
@@ -34,7 +35,11 @@ Exit codes: 0 written · 2 the file exists (without --force) or cannot be writte
         }
         writeOutputFile(file, STARTER_CONFIG, what);
         if (opts.json) process.stdout.write(`${JSON.stringify({ written: file })}\n`);
-        else process.stdout.write(`wrote ${file}; check it with: breakfix config check --config ${file}\n`);
+        // (quoted: the command is there to be pasted, and a path may hold a space)
+        else
+          process.stdout.write(
+            `wrote ${file}; check it with: breakfix config check --config ${shellQuote(file)}\n`,
+          );
       }),
     );
 }

@@ -51,3 +51,18 @@ describe('init, then the starter config edited to test your own model', () => {
     expect(server.log[0]?.headers.authorization).not.toContain(key);
   });
 });
+
+describe('init says how to check what it wrote', () => {
+  it('as a command that runs as pasted, a path with a space included', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bf-init-say-'));
+    const r = await runCli(['init', 'my project.yaml'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const said = /check it with: breakfix (.+)$/m.exec(r.stdout)?.[1];
+    expect(said).toBe("config check --config 'my project.yaml'");
+    // The words a shell makes of it, run.
+    const words = (said ?? '').match(/'[^']*'|\S+/g)?.map((w) => w.replace(/^'|'$/g, '')) ?? [];
+    const check = await runCli(words, { cwd });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain('my project.yaml: ok');
+  });
+});
