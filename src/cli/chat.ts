@@ -1,5 +1,6 @@
 // `breakfix chat`: one manual probe of a target.
 import type { Command } from 'commander';
+import { redactText } from '../config/index.js';
 import type { Message } from '../core/index.js';
 import {
   type CommonOptions,
@@ -57,7 +58,17 @@ timeout, no reply).`,
         };
         const message = words.join(' ');
         if (!message.trim()) throw usageError('the message is empty', 'breakfix chat "Hello"');
-        const ctx = await loadContext(opts);
+        // One request, shown as it goes: a server that never answers is given every attempt's
+        // timeout (5 minutes by default), which a silent prompt spends with no word of why.
+        const quiet = opts.quiet || opts.json;
+        const ctx = await loadContext(opts, {
+          onRetry: quiet
+            ? undefined
+            : (err, attempt, attempts, waitMs) =>
+                process.stderr.write(
+                  `${terminalText(redactText(err.message))}; retrying in ${(waitMs / 1000).toFixed(1)} s (attempt ${attempt} of ${attempts})\n`,
+                ),
+        });
         try {
           const name = opts.target ?? ctx.config.roles.target;
           const target = ctx.target(name);

@@ -34,6 +34,7 @@ import {
   RunHalt,
   resolveTargetConfig,
   spendSink,
+  type TargetContext,
 } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
@@ -128,7 +129,12 @@ export interface Context {
   close(): Promise<void>;
 }
 
-export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
+/** `onRetry` hears of each retry of a remote target's request (chat says them: one request, and
+ * a server that does not answer is given every attempt's timeout, 5 minutes by default). */
+export async function loadContext(
+  opts: CommonOptions = {},
+  hooks: Pick<TargetContext, 'onRetry'> = {},
+): Promise<Context> {
   const configFile = opts.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const config = loadConfig(configFile);
   const json = Boolean(opts.json);
@@ -249,6 +255,7 @@ export async function loadContext(opts: CommonOptions = {}): Promise<Context> {
         halt,
         usage,
         baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(),
+        onRetry: hooks.onRetry,
       });
       targets.set(nameOrSpec, t);
       return t;

@@ -51,6 +51,9 @@ export interface TargetContext {
   retryBaseMs?: number;
   /** Shared by every target of a run: a refused key or spent quota halts them all (halt.ts). */
   halt?: RunHalt;
+  /** Told of each retry of a remote target's request, before its wait: what failed, the attempt
+   * that comes next (2 for the first retry) of how many in all, and the wait in ms. */
+  onRetry?: (err: TargetError, attempt: number, attempts: number, waitMs: number) => void;
 }
 
 export { modelPathResolver } from './embedded-path.js';
@@ -234,7 +237,10 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
       retries: cfg.retries,
       random: ctx.random,
       baseMs: ctx.retryBaseMs,
-      onRetry: (err) => ctx.usage?.recordRetry(t.id, err),
+      onRetry: (err, attempt, waitMs) => {
+        ctx.usage?.recordRetry(t.id, err);
+        ctx.onRetry?.(err, attempt + 1, cfg.retries + 1, waitMs);
+      },
     });
     // Inside the concurrency queue: requests waiting there when the run halts are not sent.
     if (ctx.halt) t = withHalt(t, ctx.halt);
