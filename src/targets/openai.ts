@@ -269,7 +269,12 @@ function readCompletion(id: string, body: string) {
     );
   }
   if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
-    throw new TargetError(`${id}: reply has no choices`, 'malformed');
+    // A 200 that is no chat completion: a gateway's error sent as 200, or a baseURL naming some other
+    // API. What it held says which (redacted: it may echo the key).
+    throw new TargetError(
+      `${id}: reply has no choices, so it is no chat completion: ${shortMessage(redactText(bodyMessage(body)))}`,
+      'malformed',
+    );
   }
   const choice = completion.choices[0];
   if (!choice) throw new TargetError(`${id}: reply has no choices`, 'malformed');
