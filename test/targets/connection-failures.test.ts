@@ -2,13 +2,10 @@
 // the SDK's fetch for `stream: true`), and a target that has never answered halts the run on it: a
 // refused port, an https:// baseURL on a plain-HTTP server, a certificate Node does not trust. Real
 // sockets on 127.0.0.1: the SCRIPTED FAKE model for the plain-HTTP server, a node:https server with
-// a self-signed certificate made by openssl for the untrusted one.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+// a self-signed certificate (tls/) for the untrusted one.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/index.js';
 import { createTarget, RunHalt, UNREACHABLE_AFTER, withHalt } from '../../src/targets/index.js';
@@ -38,29 +35,12 @@ const target = (baseURL: string, stream: boolean) =>
     stream,
   });
 
+// A self-signed certificate for 127.0.0.1 that nothing trusts, kept in tls/ (see its README).
+const TLS = new URL('./tls/', import.meta.url);
+
 async function selfSignedServer(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'bf-tls-'));
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const key = new URL('untrusted-key.pem', TLS);
+  const cert = new URL('untrusted-cert.pem', TLS);
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
     res.writeHead(500).end(),
   );
