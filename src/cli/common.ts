@@ -432,7 +432,7 @@ function targetHint(err: TargetError): string {
     case 'network':
       return 'check baseURL and that the server is running and reachable';
     case 'timeout':
-      return 'raise timeoutMs for this target, or lower its concurrency';
+      return 'raise timeoutMs for this target, or lower its concurrency (a server that never answers at all: check baseURL and the server)';
     case 'rate_limit':
       return 'set rpm/tpm for this target below the provider limit, or raise retries';
     case 'client':

@@ -9,14 +9,17 @@
 // A target that has answered nothing and whose first requests could not connect at all (refused,
 // no such host) halts it too: the address is wrong or the server is not up, and every later request
 // would fail the same way after its own retries (a default bench against a closed port spent 160 s
-// on the harmful suite alone, all in error). Once a target has answered, a connection that fails is an outage
-// its retries may ride out, and fails its request only.
+// on the harmful suite alone, all in error). A server that takes the connection and never replies
+// (hung, or another program on that port) is as unreachable: its first requests time out after every
+// retry (a default bench would spend hours so, at 5 minutes a request). Once a target has answered,
+// a connection that fails or a request that times out is an outage its retries may ride out, or a
+// slow reply, and fails its request only.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import { TLS_FAILED } from './errors.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
 
-/** Requests of a target that has answered none, each unable to connect after its retries, that halt
- * the run. */
+/** Requests of a target that has answered none, each unable to connect or timed out after its
+ * retries, that halt the run. */
 export const UNREACHABLE_AFTER = 3;
 
 /** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. A TLS
@@ -72,11 +75,16 @@ function haltsTheRun(err: TargetError): boolean {
   );
 }
 
+/** A request that reached no answer at all: no connection, or no reply before the timeout. */
+function noAnswer(err: TargetError): boolean {
+  return err.kind === 'timeout' || (err.kind === 'network' && NO_CONNECTION.test(err.message));
+}
+
 /** `target`, failing every request once `halt` holds, and halting it on a refused key or quota, or
  * when it cannot be reached. */
 export function withHalt(target: Target, halt: RunHalt): Target {
   let answered = false;
-  let unconnected = 0;
+  let unanswered = 0;
   return {
     id: target.id,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
@@ -98,14 +106,15 @@ export function withHalt(target: Target, halt: RunHalt): Target {
         else if (
           !answered &&
           err instanceof TargetError &&
-          err.kind === 'network' &&
-          NO_CONNECTION.test(err.message) &&
-          ++unconnected >= UNREACHABLE_AFTER
+          noAnswer(err) &&
+          ++unanswered >= UNREACHABLE_AFTER
         )
           halt.stop(
             new TargetError(
-              `${target.id}: unreachable: its first ${unconnected} requests could not connect and none was answered (the last: ${err.message.replace(`${target.id}: `, '')})`,
-              'network',
+              err.kind === 'timeout'
+                ? `${target.id}: unresponsive: its first ${unanswered} requests had no reply within the timeout, after every retry, and none was answered (the last: ${err.message.replace(`${target.id}: `, '')})`
+                : `${target.id}: unreachable: its first ${unanswered} requests could not connect and none was answered (the last: ${err.message.replace(`${target.id}: `, '')})`,
+              err.kind,
             ),
           );
         throw err;

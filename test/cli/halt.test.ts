@@ -3,7 +3,8 @@
 // as if it had never stopped. The real CLI in a child process, a SCRIPTED FAKE model over real HTTP on
 // 127.0.0.1 whose schedule turns the key away after a few good replies, a real SQLite store.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -76,6 +77,33 @@ describe('a target that cannot be reached halts the run', () => {
       /unreachable: its first 3 requests could not connect and none was answered \(the last: connection failed: connect ECONNREFUSED/,
     );
     expect(r.stderr).toMatch(/hint: check baseURL and that the server is running and reachable/);
+  });
+});
+
+describe('a target that never answers halts the run', () => {
+  it('bench against a server that takes connections and never replies: exit 3 after its first timeouts', async () => {
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((c) => sockets.add(c));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    try {
+      const { dir, db } = setup(`http://127.0.0.1:${(hung.address() as AddressInfo).port}/v1`);
+      writeFileSync(
+        join(dir, 'breakfix.yaml'),
+        readFileSync(join(dir, 'breakfix.yaml'), 'utf8').replace(
+          '    retries: 0\n',
+          '    retries: 0\n    timeoutMs: 500\n',
+        ),
+      );
+      const r = await runCli(['bench', '--suite', 'harmful', '--store', db], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(
+        /unresponsive: its first 3 requests had no reply within the timeout, after every retry, and none was answered \(the last: no reply within 500 ms\)/,
+      );
+      expect(r.stderr).toMatch(/hint: raise timeoutMs for this target.*check baseURL and the server/);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => hung.close(r));
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig, parseConfig } from '../../src/config/index.js';
 import { InputError, type Message, type Reply, type Target, TargetError } from '../../src/core/index.js';
@@ -228,6 +229,53 @@ describe('withHalt and a target that cannot be reached', () => {
       kind: 'network',
       message: /unreachable.*the run stopped there/,
     });
+  });
+
+  it('its first requests had no reply within the timeout (a server that never answers): the run halts too', async () => {
+    // A real socket that takes the connection and never replies (a hung server, another program's port).
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((c) => sockets.add(c));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    try {
+      const halt = new RunHalt();
+      const t = withHalt(
+        createTarget({
+          type: 'openai',
+          baseURL: `http://127.0.0.1:${(hung.address() as AddressInfo).port}/v1`,
+          model: 'm',
+          apiKey: 'k',
+          retries: 0,
+          cache: false,
+          concurrency: 1,
+          timeoutMs: 300,
+          stream: false,
+        }),
+        halt,
+      );
+      for (let i = 0; i < UNREACHABLE_AFTER; i++) {
+        expect(halt.halted).toBe(false);
+        await expect(t.chat(hi)).rejects.toMatchObject({ kind: 'timeout' });
+      }
+      expect(halt.cause).toMatchObject({
+        kind: 'timeout',
+        message: new RegExp(
+          `unresponsive: its first ${UNREACHABLE_AFTER} requests had no reply within the timeout, after every retry, and none was answered`,
+        ),
+      });
+      await expect(t.chat(hi)).rejects.toMatchObject({ message: /not sent, the run halted/ });
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => hung.close(r));
+    }
+  });
+
+  it('once it has answered, timeouts fail their requests only (a slow reply is no wrong address)', async () => {
+    const slow = () => new TargetError('a: no reply within 300 ms', 'timeout');
+    const halt = new RunHalt();
+    const t = withHalt(scripted(['ok', ...Array.from({ length: UNREACHABLE_AFTER + 1 }, slow)]), halt);
+    expect((await t.chat(hi)).text).toBe('ok');
+    for (let i = 0; i <= UNREACHABLE_AFTER; i++) await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
   });
 
   it('once it has answered, failed connections fail their requests only (an outage retries may ride out)', async () => {
