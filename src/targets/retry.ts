@@ -1,5 +1,5 @@
 // Retry with exponential backoff and jitter. Only retryable TargetError kinds are retried (429,
-// 5xx, timeout, network, malformed, empty); a `Retry-After` from the server sets the wait. A call
+// 5xx, timeout, network, malformed, empty); a `Retry-After` from the server sets the shortest wait. A call
 // the caller aborted is never retried.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 
@@ -23,8 +23,12 @@ export function backoffMs(
   err: TargetError,
   o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>> & Pick<RetryOptions, 'maxRetryAfterMs'>,
 ): number {
-  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0)
-    return Math.min(err.retryAfterMs, o.maxRetryAfterMs ?? o.maxMs);
+  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) {
+    // Never sooner than asked, and spread over up to a tenth more (at most 1 s): the requests that met
+    // the same 429 together would otherwise all come back in the same instant and meet it again.
+    const asked = Math.min(err.retryAfterMs, o.maxRetryAfterMs ?? o.maxMs);
+    return Math.round(asked + o.random() * Math.min(1_000, asked / 10));
+  }
   const exp = Math.min(o.maxMs, o.baseMs * 2 ** attempt);
   // "Equal jitter": half fixed, half random, so waits grow but retries from many workers spread out.
   return Math.round(exp / 2 + o.random() * (exp / 2));

@@ -43,7 +43,7 @@ function scripted(steps: (Error | string)[]): Target & { calls: number } {
 }
 
 describe('withRetry', () => {
-  it('waits exponentially with jitter, and exactly Retry-After when the server gives one', async () => {
+  it('waits exponentially with jitter, and Retry-After when the server gives one, spread up to a tenth later', async () => {
     const waits: number[] = [];
     const inner = scripted([
       new TargetError('busy', 'server', 503),
@@ -58,7 +58,8 @@ describe('withRetry', () => {
       sleep: async (ms) => void waits.push(ms),
     });
     expect((await t.chat(hi)).text).toBe('ok');
-    expect(waits).toEqual([100, 1_500, 400]);
+    // (1,500 ms asked, plus the jitter at its most: 150 ms)
+    expect(waits).toEqual([100, 1_650, 400]);
   });
 
   it('caps waits, including a huge Retry-After', () => {
@@ -70,9 +71,11 @@ describe('withRetry', () => {
   it('waits a Retry-After longer than its backoff cap (90 s), and fails at once on one past five minutes', async () => {
     const waits: number[] = [];
     const sleep = async (ms: number) => void waits.push(ms);
-    const ninety = scripted([new TargetError('slow down', 'rate_limit', 429, 90_000), 'ok']);
-    expect((await withRetry(ninety, { retries: 2, sleep }).chat(hi)).text).toBe('ok');
-    expect(waits).toEqual([90_000]);
+    const ninety = () => scripted([new TargetError('slow down', 'rate_limit', 429, 90_000), 'ok']);
+    expect((await withRetry(ninety(), { retries: 2, sleep, random: () => 0 }).chat(hi)).text).toBe('ok');
+    // Never sooner than asked; the jitter on top is at most 1 s however long the wait.
+    expect((await withRetry(ninety(), { retries: 2, sleep, random: () => 0.999 }).chat(hi)).text).toBe('ok');
+    expect(waits).toEqual([90_000, 90_999]);
     const hour = scripted([new TargetError('slow down', 'rate_limit', 429, 3_600_000), 'ok']);
     const err = await withRetry(hour, { retries: 2, sleep })
       .chat(hi)
@@ -81,7 +84,7 @@ describe('withRetry', () => {
     expect((err as TargetError).kind).toBe('rate_limit');
     expect((err as TargetError).message).toMatch(/asks to wait 3600 s .*longer than breakfix waits: 300 s/);
     expect(hour.calls).toBe(1);
-    expect(waits).toEqual([90_000]);
+    expect(waits).toEqual([90_000, 90_999]);
   });
 
   it('does not retry non-retryable kinds or foreign errors', async () => {
