@@ -153,6 +153,42 @@ describe("the attacker's spend", () => {
     expect(sum.attackerTokens).toBe(w.seen.tokens);
   });
 
+  it("TAP ends with none of its branches' requests in flight: each is in the summary", async () => {
+    const { target } = await refusingTarget();
+    // The first proposal comes back at once, malformed, and spends the budget: its retry is refused
+    // (BudgetSpent). The sibling branches, asked beside it, are held a moment: an attack that ended
+    // on the first would leave them running, their tokens uncounted.
+    let k = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const atk = await scripted(async () => {
+      if (k++ > 0) await held;
+      return 'no JSON here';
+    });
+    const w = witness(atk.target);
+    const inFlight = () => w.seen.calls - w.seen.replies;
+    setTimeout(release, 500);
+    const sum = await runRedteam({
+      target,
+      seeds: [seed],
+      judges: judges(),
+      persona: 'intermediate',
+      techniques: ['tap'],
+      attacker: w.target,
+      attackOptions: { tap: { branching: 3, width: 1, depth: 1 } },
+      budget: { attackerTokens: 1 },
+      runId: 'flight-tap',
+      seed: 1,
+    });
+    release();
+    expect(w.seen.calls).toBe(3);
+    expect(inFlight()).toBe(0);
+    expect(sum).toMatchObject({ stoppedBy: 'attackerTokens', attempts: 0, attackerCalls: 3 });
+    expect(sum.attackerTokens).toBe(w.seen.tokens);
+  });
+
   it('the config key is checked like the other budget fields', () => {
     const budget = (yaml: string) => parseConfig(yaml).redteam.budget;
     expect(budget('redteam:\n  budget:\n    attackerTokens: 5000\n').attackerTokens).toBe(5000);

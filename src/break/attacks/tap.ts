@@ -49,25 +49,30 @@ export const tapAttack: Attack = {
         s.detail.depth = d + 1;
         // Branch: every leaf asks for `branching` refinements.
         type Child = { node: Node; prompt: string };
-        const proposals = (
-          await Promise.all(
-            frontier.flatMap((node) =>
-              Array.from({ length: branching }, async (): Promise<Child | undefined> => {
-                try {
-                  const p: { prompt: string } = await askAttacker(
-                    attacker,
-                    feedback(ctx.seed.text, node.path, keep),
-                    checkProposal,
-                  );
-                  return { node, prompt: p.prompt };
-                } catch (err) {
-                  if (err instanceof AttackerError) return void bump('attackerErrors');
-                  throw err;
-                }
-              }),
-            ),
-          )
-        ).filter((x): x is Child => x !== undefined);
+        // Every branch settles before the attack goes on or ends (one failed request, a spent budget):
+        // one left running would ask again after the attempt's counts were taken.
+        const settled = await Promise.allSettled(
+          frontier.flatMap((node) =>
+            Array.from({ length: branching }, async (): Promise<Child | undefined> => {
+              try {
+                const p: { prompt: string } = await askAttacker(
+                  attacker,
+                  feedback(ctx.seed.text, node.path, keep),
+                  checkProposal,
+                );
+                return { node, prompt: p.prompt };
+              } catch (err) {
+                if (err instanceof AttackerError) return void bump('attackerErrors');
+                throw err;
+              }
+            }),
+          ),
+        );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        const proposals = settled
+          .map((r) => (r.status === 'fulfilled' ? r.value : undefined))
+          .filter((x): x is Child => x !== undefined);
         // Prune phase 1: off-topic children never reach the target.
         const onTopicKids: Child[] = [];
         for (const p of proposals) {
