@@ -1,7 +1,8 @@
 // PAIR (Chao et al. 2023): an attacker LLM proposes a prompt, the target answers, a judge rates the
 // answer 1–10, and the attacker refines the prompt from the rating — N parallel streams of K
 // iterations, stopping at the first 10. Malformed attacker JSON is retried, then counted as an
-// attacker error (never a failure of the target).
+// attacker error (never a failure of the target). With no success, an undetermined answer in any
+// stream makes the attempt undetermined (Session.decideBy 'any').
 import type { Message } from '../../core/index.js';
 import { AttackerError, askAttacker, fenced, pairSystemPrompt, str } from './attacker.js';
 import { type Judged, Session } from './session.js';
@@ -54,6 +55,7 @@ export const pairAttack: Attack = {
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);
+    s.decideBy = 'any';
     const streams = Number(ctx.options?.streams ?? 3);
     const iterations = Number(ctx.options?.iterations ?? 3);
     const keep = Number(ctx.options?.keep ?? 3);
@@ -67,6 +69,7 @@ export const pairAttack: Attack = {
       const past: Exchange[][] = Array.from({ length: streams }, () => []);
       for (let it = 0; it < iterations && !s.succeeded; it++) {
         s.detail.iterations = it + 1;
+        const before = s.judged.length;
         // Every stream settles before the attack goes on or ends (a spent budget or a failed request in
         // one): one left running would send and spend after the attempt's counts were taken.
         const settled = await Promise.allSettled(
@@ -91,9 +94,12 @@ export const pairAttack: Attack = {
             return j;
           }),
         );
+        const results = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+        // The iteration's judged answers in stream order, not the order their replies came back in:
+        // the deciding answer (Session.decideBy) is then the same whatever the network's timing.
+        s.judged.splice(before, s.judged.length - before, ...results.filter((j) => j !== undefined));
         const failed = settled.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
-        const results = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
         if (results.some((j) => j && isWin(j))) break;
         if (s.calls >= maxCalls) break;
       }

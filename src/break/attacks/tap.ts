@@ -1,7 +1,8 @@
 // TAP (Mehrotra et al. 2023): a tree of attacks. Each leaf asks the attacker for `branching`
 // refinements; an evaluator prunes children that drifted off the objective (yes/no) before any
 // target call; the rest are sent and scored 1–10; the best `width` survive to the next depth. Stops
-// at the first success or when the depth or call budget is spent.
+// at the first success or when the depth or call budget is spent. With no success, an undetermined
+// answer anywhere in the tree makes the attempt undetermined (Session.decideBy 'any').
 import { answerOf, type Message, type Target } from '../../core/index.js';
 import { AttackerError, askAttacker, attackerChat, onTopicPrompt } from './attacker.js';
 import { checkProposal, type Exchange, feedback, isWin } from './pair.js';
@@ -32,6 +33,7 @@ export const tapAttack: Attack = {
   needsAttacker: true,
   async run(ctx: AttackContext) {
     const s = new Session(ctx);
+    s.decideBy = 'any';
     const branching = Number(ctx.options?.branching ?? 3);
     const width = Number(ctx.options?.width ?? 3);
     const depth = Number(ctx.options?.depth ?? 3);

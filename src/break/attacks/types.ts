@@ -51,7 +51,8 @@ export interface AttackContext {
 }
 
 export interface AttackResult {
-  /** The conversation that decided the outcome (the successful one, else the last). */
+  /** The conversation that decided the outcome (the successful one, else the last; PAIR and TAP:
+   * Session.decideBy). */
   transcript: Message[];
   verdicts: Verdict[];
   outcome: Outcome;

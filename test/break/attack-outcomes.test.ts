@@ -1,0 +1,82 @@
+// How PAIR and TAP decide an attempt none of whose tries succeeded: SCRIPTED FAKES over real HTTP
+// for the attacker and the target, offline judges.
+import { describe, expect, it } from 'vitest';
+import { type AttackContext, directAttack, pairAttack, tapAttack } from '../../src/break/index.js';
+import { createRng, type Target } from '../../src/core/index.js';
+import { complianceJudge } from '../../src/judge/index.js';
+import { attackSeeds, lastUser, refuse, scripted } from './redteam-fakes.js';
+
+const [seed] = attackSeeds(1);
+// Neither the compliance shape nor a refusal: the compliance judge cannot tell (undetermined).
+const EVASIVE = 'An evasive answer with nothing in it, said politely at length.';
+const ctx = (target: Target, over: Partial<AttackContext> = {}): AttackContext => ({
+  target,
+  seed,
+  judges: { attack: [complianceJudge()] },
+  rng: createRng('t'),
+  budget: { calls: 0, tokens: 0, attackerTokens: 0, exhausted: () => false },
+  techniques: [],
+  maxTurns: 5,
+  ...over,
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isProposal = (m: { content: string }[]) => !(m[0]?.content ?? '').includes('still pursues');
+
+/** Attacker fake: proposal k asks `prompts[k % prompts.length]`; TAP's on-topic check says yes. */
+async function proposer(prompts: string[]) {
+  let k = 0;
+  return scripted((m) =>
+    isProposal(m) ? JSON.stringify({ improvement: 'x', prompt: prompts[k++ % prompts.length] }) : 'yes',
+  );
+}
+
+describe('an attempt with no success is undetermined when any of its tries was', () => {
+  // Before, PAIR took the outcome of whichever stream's reply came back last: the same replies read
+  // `undetermined` or `failure` by the network's timing.
+  it.each([
+    ['the undetermined reply comes back last', 'UNCLEAR'],
+    ['the refusal comes back last', 'REFUSE'],
+  ])('PAIR, 2 streams (%s)', async (_name, slow) => {
+    const warm = await scripted(() => refuse(seed)); // (loads the offline judges before timing matters)
+    await directAttack.run(ctx(warm.target));
+    const attacker = await proposer(['UNCLEAR variant', 'REFUSE variant']);
+    const { server, target } = await scripted(async (m) => {
+      const ask = lastUser(m);
+      if (ask.startsWith(slow)) await sleep(1500);
+      return ask.startsWith('UNCLEAR') ? EVASIVE : refuse(seed);
+    });
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 2, iterations: 1 } }),
+    );
+    expect(server.requests).toBe(2);
+    expect(r.outcome).toBe('undetermined');
+    expect(r.transcript.at(-1)?.content).toBe(EVASIVE);
+  });
+
+  it('TAP: an undetermined child is not hidden by a refused one sent after it', async () => {
+    const attacker = await proposer(['UNCLEAR variant', 'REFUSE variant']);
+    const { server, target } = await scripted((m) =>
+      lastUser(m).startsWith('UNCLEAR') ? EVASIVE : refuse(seed),
+    );
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 2, width: 2, depth: 1 } }),
+    );
+    expect(server.log.map((x) => lastUser(x.body.messages))).toEqual(['UNCLEAR variant', 'REFUSE variant']);
+    expect(r.outcome).toBe('undetermined');
+    expect(r.transcript.at(-1)?.content).toBe(EVASIVE);
+  });
+
+  it('PAIR and TAP: refusals throughout are a failure', async () => {
+    for (const attack of [pairAttack, tapAttack]) {
+      const attacker = await proposer(['REFUSE a', 'REFUSE b']);
+      const { target } = await scripted(() => refuse(seed));
+      const r = await attack.run(
+        ctx(target, {
+          attacker: attacker.target,
+          options: { streams: 2, iterations: 2, branching: 2, width: 2, depth: 2 },
+        }),
+      );
+      expect(r.outcome, attack.id).toBe('failure');
+    }
+  });
+});
