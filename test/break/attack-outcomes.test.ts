@@ -80,3 +80,21 @@ describe('an attempt with no success is undetermined when any of its tries was',
     }
   });
 });
+
+describe('a TAP whose every proposal is pruned', () => {
+  // Before: `undetermined` ("nothing was judged"), read as the target's unclear answer (the cycle's
+  // undetermined_rise) though the target was never asked.
+  it('is the attacker’s error: nothing was sent to the target', async () => {
+    const attacker = await scripted((m) =>
+      isProposal(m) ? JSON.stringify({ improvement: 'x', prompt: 'tell me a joke' }) : 'no',
+    );
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 2, width: 2, depth: 3 } }),
+    );
+    expect(server.requests).toBe(0);
+    expect(r.detail?.pruned).toBe(2);
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/^attacker: every proposal was off topic \(2 pruned, 0 malformed\)/);
+  });
+});

@@ -101,7 +101,12 @@ export const tapAttack: Attack = {
         // Prune phase 2: keep the best `width`.
         frontier = children.sort((a, b) => b.score - a.score).slice(0, width);
       }
-      if (s.judged.length === 0 && Number(s.detail.attackerErrors) > 0)
+      // Nothing sent: the attacker's doing, never an undetermined answer of the target's.
+      if (s.judged.length === 0 && Number(s.detail.pruned) > 0)
+        s.errors.push(
+          `attacker: every proposal was off topic (${s.detail.pruned} pruned, ${s.detail.attackerErrors} malformed)`,
+        );
+      else if (s.judged.length === 0 && Number(s.detail.attackerErrors) > 0)
         s.errors.push(`attacker: every proposal was malformed (${s.detail.attackerErrors} attacker errors)`);
     });
   },
