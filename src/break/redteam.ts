@@ -169,6 +169,9 @@ export interface RedteamSummary extends SliceStats {
    * how many could not say (error, malformed reply): there the search steered by the score derived from
    * the attack judges, and outcomes stayed the judges'. Absent when no rater ran. */
   rater?: { calls: number; failures: number; firstFailure?: string };
+  /** TAP's on-topic checks in this invocation: how many, how many children they pruned, and how many
+   * replies were neither yes nor no (those children were kept, unpruned). Absent when none ran. */
+  evaluator?: { checks: number; pruned: number; failures: number };
   /** The first error message, to diagnose a run that ended in errors. */
   firstError?: string;
 }
@@ -273,6 +276,20 @@ export function attackJudges(judges: RedteamOptions['judges']): AttackJudges {
         // The offline jailbreak judge is the same compliance check: derive the score instead.
         score: judges.jailbreak && !judges.jailbreak.id.startsWith('offline') ? judges.jailbreak : undefined,
       };
+}
+
+/** What a run's unreadable on-topic checks meant, for the terminal. */
+export function evaluatorNote(e: NonNullable<RedteamSummary['evaluator']>): string {
+  return `TAP on-topic evaluator: ${e.failures} of ${e.checks} replies were neither yes nor no; those children were sent unpruned (${e.pruned} pruned): check the attacker model's replies`;
+}
+
+function countEvaluator(summary: RedteamSummary, detail: Record<string, unknown> | undefined): void {
+  const checks = Number(detail?.evaluatorChecks ?? 0);
+  if (!checks) return;
+  summary.evaluator ??= { checks: 0, pruned: 0, failures: 0 };
+  summary.evaluator.checks += checks;
+  summary.evaluator.pruned += Number(detail?.pruned ?? 0);
+  summary.evaluator.failures += Number(detail?.evaluatorErrors ?? 0);
 }
 
 /** What a run's failed ratings meant, for the terminal (redteam's summary, a cycle round's log). */
@@ -502,6 +519,7 @@ export async function attackPlan(
       summary.attackerTokens = (summary.attackerTokens ?? 0) + Number(result.detail?.attackerTokens ?? 0);
     }
     countRater(summary, result.detail);
+    countEvaluator(summary, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it

@@ -10,6 +10,7 @@ import {
   categoryById,
   checkedPlan,
   checkSeedFilters,
+  evaluatorNote,
   getPersona,
   type RedteamSetup,
   type RedteamSummary,
@@ -171,6 +172,7 @@ export function renderRedteam(s: RedteamSummary): string {
   for (const u of s.unavailable) lines.push(`unavailable: ${t(u.attack)}: ${t(u.reason)}`);
   if (s.firstError) lines.push(`first error: ${t(s.firstError.slice(0, 300))}`);
   if (s.rater?.failures) lines.push(t(raterNote(s.rater)));
+  if (s.evaluator?.failures) lines.push(t(evaluatorNote(s.evaluator)));
   for (const [dim, title] of [
     ['attack', 'attack'],
     ['category', 'category'],

@@ -6,6 +6,7 @@ import {
   type BudgetCounter,
   directAttack,
   pairAttack,
+  runRedteam,
   simulatedAttack,
   tapAttack,
 } from '../../src/break/index.js';
@@ -134,6 +135,38 @@ describe('TAP', () => {
     expect(r.outcome).toBe('failure');
     expect(server.requests).toBeLessThanOrEqual(5);
     expect(Number(r.detail?.depth)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('a TAP on-topic evaluator that answers neither yes nor no', () => {
+  // Before: its children were kept unpruned and the count stayed in the attempt's detail, which is
+  // not stored: a run whose pruning never worked said nothing of it.
+  it('is counted in the run summary and said in its text', async () => {
+    let k = 0;
+    const attacker = await scripted((m) =>
+      (m[0]?.content ?? '').includes('still pursues')
+        ? k++ % 2
+          ? 'Perhaps.'
+          : 'no'
+        : JSON.stringify({ improvement: 'x', prompt: `variant ${k}` }),
+    );
+    const { target } = await magicTarget();
+    const sum = await runRedteam({
+      target,
+      seeds: [seed],
+      judges: [complianceJudge()],
+      techniques: ['tap'],
+      attacker: attacker.target,
+      attackOptions: { tap: { branching: 2, width: 2, depth: 2 } },
+      runId: 'evaluator',
+      seed: 1,
+    });
+    // depth 1: 2 children, one pruned, one kept unread; depth 2: the same for the one leaf
+    expect(sum.evaluator).toEqual({ checks: 4, pruned: 2, failures: 2 });
+    expect(sum.failure).toBe(1);
+    expect(renderRedteam(sum)).toContain(
+      'TAP on-topic evaluator: 2 of 4 replies were neither yes nor no; those children were sent unpruned (2 pruned)',
+    );
   });
 });
 

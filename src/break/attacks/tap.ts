@@ -42,7 +42,13 @@ export const tapAttack: Attack = {
     const attacker = s.attacker;
     const own = ctx.options?.evaluator as Target | undefined;
     const evaluator = own ? s.counted(own) : attacker;
-    Object.assign(s.detail, { pruned: 0, evaluatorErrors: 0, attackerErrors: 0, depth: 0 });
+    Object.assign(s.detail, {
+      pruned: 0,
+      evaluatorChecks: 0,
+      evaluatorErrors: 0,
+      attackerErrors: 0,
+      depth: 0,
+    });
     const bump = (k: string) => (s.detail[k] = Number(s.detail[k] ?? 0) + 1);
     return s.run([], async () => {
       if (!attacker || !evaluator) throw new Error('tap needs an attacker model (roles.attacker)');
@@ -79,6 +85,7 @@ export const tapAttack: Attack = {
         const onTopicKids: Child[] = [];
         for (const p of proposals) {
           const verdict = await onTopic(evaluator, ctx.seed.text, p.prompt);
+          bump('evaluatorChecks');
           if (verdict === false) bump('pruned');
           else {
             if (verdict === undefined) bump('evaluatorErrors');
