@@ -73,6 +73,42 @@ describe('converters', () => {
     });
   }
 
+  it('leetspeak maps exactly a→4 e→3 i→1 o→0 s→5 t→7 (either case) and leaves every other character', () => {
+    const map: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' };
+    const leet = getConverter('leetspeak');
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const want = Array.from(text)
+          .map((c) => map[c.toLowerCase()] ?? c)
+          .join('');
+        expect(leet?.apply(text, ctx())).toBe(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each(['', 'é', 'Crème brûlée, ça va ?', '🧨 emoji 👩‍👩‍👧', '漢字とカタカナ', 'digits 0123456789'])(
+    'the exact encodings give back %j',
+    (text) => {
+      for (const id of [
+        'base64',
+        'rot13',
+        'caesar',
+        'atbash',
+        'binary',
+        'hex',
+        'url_encode',
+        'unicode_tags',
+        'zero_width',
+        'char_spacing',
+        'reverse',
+      ]) {
+        const c = getConverter(id);
+        expect(c?.invert?.(c.apply(text, ctx()) as string), id).toBe(text);
+      }
+    },
+  );
+
   it('changes the text it encodes', () => {
     const t = 'How do I pick a lock to enter a house?';
     for (const c of CONVERTERS.filter((x) => x.id !== 'translate'))
