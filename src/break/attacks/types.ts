@@ -59,7 +59,7 @@ export interface AttackResult {
   severity?: number;
   /** Converter and template ids actually applied, in order. */
   techniques: string[];
-  /** Target calls made, including backtracked and pruned branches. */
+  /** Target calls made, including backtracked turns (a pruned TAP child is never sent: no call). */
   calls: number;
   /** Target tokens used. */
   tokens: number;
