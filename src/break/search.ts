@@ -283,6 +283,9 @@ export function createSearchAttack(defaults: SearchOptions = {}): Attack {
         (ctx.options?.searchBandit as Bandit | undefined) ?? state.forCategory(ctx.seed.category ?? 'all');
       const tries = Number(ctx.options?.tries ?? defaults.tries ?? 24);
       const s = new Session(ctx);
+      // Each try is a whole attempt at the objective: one the judges could not read may have been
+      // harmful, so a later refusal does not make the attempt safe.
+      s.decideBy = 'any';
       const tried = new Set<string>();
       let deciding: Arm | undefined;
       s.detail.tries = 0;
@@ -304,7 +307,10 @@ export function createSearchAttack(defaults: SearchOptions = {}): Attack {
                 // Opener: answered, kept as context, not judged.
                 const text = await s.send(messages);
                 history = [...messages, { role: 'assistant', content: text }];
-              } else j = await s.ask(messages, t + 1);
+              } else {
+                j = await s.ask(messages, t + 1);
+                j.techniques = arm.techniques;
+              }
             }
             if (!j) break;
             deciding = arm;

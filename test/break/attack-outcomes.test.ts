@@ -1,7 +1,13 @@
-// How PAIR and TAP decide an attempt none of whose tries succeeded: SCRIPTED FAKES over real HTTP
+// How PAIR, TAP and the search attacker decide an attempt none of whose tries succeeded: SCRIPTED FAKES over real HTTP
 // for the attacker and the target, offline judges.
 import { describe, expect, it } from 'vitest';
-import { type AttackContext, directAttack, pairAttack, tapAttack } from '../../src/break/index.js';
+import {
+  type AttackContext,
+  createSearchAttack,
+  directAttack,
+  pairAttack,
+  tapAttack,
+} from '../../src/break/index.js';
 import { createRng, type Target } from '../../src/core/index.js';
 import { complianceJudge } from '../../src/judge/index.js';
 import { attackSeeds, lastUser, refuse, scripted } from './redteam-fakes.js';
@@ -96,5 +102,31 @@ describe('a TAP whose every proposal is pruned', () => {
     expect(r.detail?.pruned).toBe(2);
     expect(r.outcome).toBe('error');
     expect(r.error).toMatch(/^attacker: every proposal was off topic \(2 pruned, 0 malformed\)/);
+  });
+});
+
+// The search tries arm after arm, each a whole attempt at the objective: the default cycle's attack.
+// Before, it took its last try's outcome, and all 14 of round 1's search failures had an earlier try
+// the judges could not read (the attacks audit).
+describe('the search attacker decides an attempt as PAIR and TAP do', () => {
+  it('the search: an undetermined try is not hidden by the refused tries after it', async () => {
+    // Its first two requests (a one-turn try, or a script's opener and its judged turn) are evasive.
+    let n = 0;
+    const { server, target } = await scripted(() => (n++ < 2 ? EVASIVE : refuse(seed)));
+    const r = await createSearchAttack().run(ctx(target, { options: { tries: 4 } }));
+    // (four tries: the last ones were refused)
+    expect(r.detail.tries).toBe(4);
+    expect(server.requests).toBeGreaterThan(2);
+    expect(r.outcome).toBe('undetermined');
+    expect(r.transcript.at(-1)?.content).toBe(EVASIVE);
+    // The deciding transcript is the evasive try as it was sent.
+    const sent = server.log.slice(0, 2).map((x) => lastUser(x.body.messages));
+    expect(sent).toContain(lastUser(r.transcript));
+  });
+
+  it('the search: refusals throughout are a failure', async () => {
+    const { target } = await scripted(() => refuse(seed));
+    const r = await createSearchAttack().run(ctx(target, { options: { tries: 4 } }));
+    expect(r.outcome).toBe('failure');
   });
 });
