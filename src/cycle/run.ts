@@ -9,6 +9,7 @@ import {
   builtinSeeds,
   checkSeedFilters,
   classifyTechniques,
+  evaluatorNote,
   planRetest,
   raterNote,
   runRedteam,
@@ -299,6 +300,8 @@ async function cycleRounds(
     }
 
     if (redteam.rater?.failures) progress.log(terminalText(`round ${round}: ${raterNote(redteam.rater)}`));
+    if (redteam.evaluator?.failures)
+      progress.log(terminalText(`round ${round}: ${evaluatorNote(redteam.evaluator)}`));
 
     // retest: every vulnerability still open, attacked again the way it broke, so that identify
     // finds it fixed or persisting on evidence. (A round identified before retest existed is not
