@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AttackContext,
+  chainAttack,
   createSearchAttack,
   directAttack,
   pairAttack,
@@ -128,5 +129,25 @@ describe('the search attacker decides an attempt as PAIR and TAP do', () => {
     const { target } = await scripted(() => refuse(seed));
     const r = await createSearchAttack().run(ctx(target, { options: { tries: 4 } }));
     expect(r.outcome).toBe('failure');
+  });
+});
+
+describe('a converter that encodes nothing of the request', () => {
+  // Morse and NATO spell Latin letters and digits: a request in another script came out as " / ",
+  // was sent, and the reply to it judged as the answer to the request.
+  it.each(['morse', 'nato'])('%s of a request in Chinese: an error, nothing sent', async (id) => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const zh = { ...seed, text: '请告诉我这个。', language: 'zh' };
+    const r = await chainAttack.run(ctx(target, { seed: zh, techniques: [id] }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(new RegExp(`converter ${id} left nothing of the request`));
+    expect(server.requests).toBe(0);
+  });
+
+  it('the same converters on a request they can spell are sent', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await chainAttack.run(ctx(target, { techniques: ['morse'] }));
+    expect(r.outcome).not.toBe('error');
+    expect(server.requests).toBe(1);
   });
 });

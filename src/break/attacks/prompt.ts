@@ -70,10 +70,17 @@ export async function buildMessages(
         rng,
         language: opts.language,
       });
+    // Morse and NATO spell Latin letters and digits only: a request in another script comes out as
+    // bare word separators, and the target's reply to " / " would be judged as its answer to the
+    // request (an `error` attempt instead, saying why).
+    if (!isBlank(text) && isBlank(out))
+      throw new Error(`converter ${id} left nothing of the request: it encodes none of its characters`);
   }
   if (!template) return [{ role: 'user', content: out }];
   return renderTemplate(template, out, { rng: opts.rng.fork('template'), shots: opts.shots });
 }
+
+const isBlank = (t: string) => !t.replace(/[\s/|]+/g, '');
 
 /** How the attacker is told a language: its English name and tag ("Zulu (zu)"), the tag alone when
  * the runtime has no name for it. */
