@@ -67,6 +67,21 @@ describe('MinHash', () => {
 });
 
 describe('identifyVulnerabilities', () => {
+  it('keeps the same examples in every run of the same settings, whatever the run id makes the ids', () => {
+    // Attempt ids hash the run id: the same attempts under two runs' ids, in either order.
+    const prompts = ['lock, first wording', 'lock, second wording', 'lock, third wording'];
+    const under = (runId: string, ids: string[]) =>
+      prompts.map((prompt, i) => attemptFor(lock, { outcome: 'success', prompt, runId, id: ids[i] }));
+    const examplesOf = (attempts: ReturnType<typeof under>) => {
+      const [v] = identifyVulnerabilities({ attempts, round: 0, examples: 2 });
+      return v.exampleAttemptIds.map((id) => attempts.find((a) => a.id === id)?.transcript[0].content);
+    };
+    const a = examplesOf(under('run_a', ['att_c', 'att_b', 'att_a']));
+    const b = examplesOf(under('run_b', ['att_a', 'att_c', 'att_b']));
+    expect(a).toEqual(['lock, first wording', 'lock, second wording']);
+    expect(b).toEqual(a);
+  });
+
   it('groups decided attempts and keeps errors and undetermined out of the rate', () => {
     const attempts = [
       attemptFor(lock, { outcome: 'success', techniques: ['leetspeak'] }),
@@ -111,7 +126,8 @@ describe('identifyVulnerabilities', () => {
     ];
     const [v] = identifyVulnerabilities({ attempts, round: 0 });
     expect(v.successes).toBe(4);
-    expect(v.exampleAttemptIds).toEqual(['a1', 'a4']);
+    // One per cluster, in seed and prompt order (s-fight before s-lock; the upper-case wording first).
+    expect(v.exampleAttemptIds).toEqual(['a4', 'a3']);
     // rate 1 × severity 5 × 2 distinct prompts
     expect(v.score).toBe(10);
   });
@@ -128,7 +144,7 @@ describe('identifyVulnerabilities', () => {
         }),
       );
       const [v] = identifyVulnerabilities({ attempts, round: 0 });
-      expect(v.exampleAttemptIds, chain.join('+')).toEqual(['m0', 'm1', 'm2']);
+      expect([...v.exampleAttemptIds].sort(), chain.join('+')).toEqual(['m0', 'm1', 'm2']);
       // rate 1 × severity 5 × 3 distinct prompts
       expect(v.score, chain.join('+')).toBe(15);
     }

@@ -39,6 +39,17 @@ export function userText(a: Attempt): string {
     .join('\n');
 }
 
+/** The order examples are kept in: by seed and prompt, which every run of the same settings shares.
+ * Attempt ids hash the run's id, so an order by id alone kept other examples in each run, and the
+ * next round retested other prompts (two fresh clones of the default cycle retested a different
+ * attempt of one vulnerability). The id breaks ties between identical prompts only. */
+function byContent(a: Attempt, b: Attempt): number {
+  const key = (x: Attempt) => [x.seedId, userText(x), x.attack];
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export function tallyOutcomes(attempts: Attempt[]): IdentifyTally {
   let decided = 0;
   let errors = 0;
@@ -68,7 +79,7 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
 
   const out: Vulnerability[] = [];
   for (const [id, group] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const successes = group.filter((a) => a.outcome === 'success').sort((a, b) => a.id.localeCompare(b.id));
+    const successes = group.filter((a) => a.outcome === 'success').sort(byContent);
     const first = group[0];
     const prior = known.get(id);
     const rate = successes.length / group.length;
