@@ -112,7 +112,9 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
   const data = interpolate(raw, [], whole, (path, name) => {
     const issue = {
       field: path.join('.'),
-      message: `environment variable ${name} is not set`,
+      // (an empty value is refused as an unset one is, but "not set" sends a user who exported it
+      // looking in the wrong place)
+      message: `environment variable ${name} is ${process.env[name] === '' ? 'empty' : 'not set'}`,
       file,
       line: lineOf(doc, counter, path),
       hint: `export ${name}=… before running, or write \${${name}:-default}`,

@@ -235,6 +235,17 @@ describe('config errors', () => {
     if (hint) expect((caught as ConfigError).hint).toMatch(hint);
   });
 
+  it('a variable set to nothing is said to be empty, not unset', () => {
+    process.env.BREAKFIX_TEST_EMPTY_VAR = '';
+    try {
+      expect(() => parseConfig('store: ${BREAKFIX_TEST_EMPTY_VAR}/b.db\n', 'breakfix.yaml')).toThrow(
+        'store: environment variable BREAKFIX_TEST_EMPTY_VAR is empty (breakfix.yaml:1)',
+      );
+    } finally {
+      delete process.env.BREAKFIX_TEST_EMPTY_VAR;
+    }
+  });
+
   it("a target's unset variable is an error when the target is used, not when the config loads", () => {
     const yaml =
       'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_UNSET_VAR}\n  k:\n    type: openai\n    model: m\n';
