@@ -116,7 +116,7 @@ describe('the search attacker decides an attempt as PAIR and TAP do', () => {
     const { server, target } = await scripted(() => (n++ < 2 ? EVASIVE : refuse(seed)));
     const r = await createSearchAttack().run(ctx(target, { options: { tries: 4 } }));
     // (four tries: the last ones were refused)
-    expect(r.detail.tries).toBe(4);
+    expect(r.detail?.tries).toBe(4);
     expect(server.requests).toBeGreaterThan(2);
     expect(r.outcome).toBe('undetermined');
     expect(r.transcript.at(-1)?.content).toBe(EVASIVE);
