@@ -118,76 +118,52 @@ describe("the attacker's spend", () => {
     expect(resumed.stoppedBy).toBeUndefined();
   }, 120_000);
 
-  it("PAIR ends with none of its streams' requests in flight: each is in the summary", async () => {
-    const { target } = await refusingTarget();
-    // The first proposal is answered at once and spends the budget; the others, asked beside it,
-    // are held a moment: an attack that ended on the first would leave them running, uncounted.
-    let k = 0;
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    const atk = await scripted(async () => {
-      if (k++ > 0) await held;
-      return JSON.stringify({ improvement: 'x', prompt: `prompt ${k}: ${seed.text}` });
-    });
-    const w = witness(atk.target);
-    const inFlight = () => w.seen.calls - w.seen.replies;
-    setTimeout(release, 500);
-    const sum = await runRedteam({
-      target,
-      seeds: [seed],
-      judges: judges(),
-      persona: 'intermediate',
-      techniques: ['pair'],
-      attacker: w.target,
-      attackOptions: { pair: { streams: 3, iterations: 2 } },
-      budget: { attackerTokens: 1 },
-      runId: 'flight',
-      seed: 1,
-    });
-    release();
-    expect(w.seen.calls).toBe(3);
-    expect(inFlight()).toBe(0);
-    expect(sum).toMatchObject({ stoppedBy: 'attackerTokens', attempts: 0, attackerCalls: 3 });
-    expect(sum.attackerTokens).toBe(w.seen.tokens);
-  });
-
-  it("TAP ends with none of its branches' requests in flight: each is in the summary", async () => {
-    const { target } = await refusingTarget();
-    // The first proposal comes back at once, malformed, and spends the budget: its retry is refused
-    // (BudgetSpent). The sibling branches, asked beside it, are held a moment: an attack that ended
-    // on the first would leave them running, their tokens uncounted.
-    let k = 0;
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    const atk = await scripted(async () => {
-      if (k++ > 0) await held;
-      return 'no JSON here';
-    });
-    const w = witness(atk.target);
-    const inFlight = () => w.seen.calls - w.seen.replies;
-    setTimeout(release, 500);
-    const sum = await runRedteam({
-      target,
-      seeds: [seed],
-      judges: judges(),
-      persona: 'intermediate',
-      techniques: ['tap'],
-      attacker: w.target,
-      attackOptions: { tap: { branching: 3, width: 1, depth: 1 } },
-      budget: { attackerTokens: 1 },
-      runId: 'flight-tap',
-      seed: 1,
-    });
-    release();
-    expect(w.seen.calls).toBe(3);
-    expect(inFlight()).toBe(0);
-    expect(sum).toMatchObject({ stoppedBy: 'attackerTokens', attempts: 0, attackerCalls: 3 });
-    expect(sum.attackerTokens).toBe(w.seen.tokens);
-  });
+  // The first proposal comes back at once and spends the budget (PAIR: answered; TAP: malformed, so
+  // its retry is refused with BudgetSpent). The others, asked beside it, are held a moment: an attack
+  // that ended on the first would leave them running, their tokens uncounted.
+  it.each([
+    [
+      'PAIR',
+      'pair',
+      { pair: { streams: 3, iterations: 2 } },
+      (k: number) => JSON.stringify({ improvement: 'x', prompt: `prompt ${k}: ${seed.text}` }),
+    ],
+    ['TAP', 'tap', { tap: { branching: 3, width: 1, depth: 1 } }, () => 'no JSON here'],
+  ] as const)(
+    '%s ends with none of its attacker requests in flight: each is in the summary',
+    async (_name, technique, attackOptions, proposal) => {
+      const { target } = await refusingTarget();
+      let k = 0;
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const atk = await scripted(async () => {
+        if (k++ > 0) await held;
+        return proposal(k);
+      });
+      const w = witness(atk.target);
+      const inFlight = () => w.seen.calls - w.seen.replies;
+      setTimeout(release, 500);
+      const sum = await runRedteam({
+        target,
+        seeds: [seed],
+        judges: judges(),
+        persona: 'intermediate',
+        techniques: [technique],
+        attacker: w.target,
+        attackOptions,
+        budget: { attackerTokens: 1 },
+        runId: `flight-${technique}`,
+        seed: 1,
+      });
+      release();
+      expect(w.seen.calls).toBe(3);
+      expect(inFlight()).toBe(0);
+      expect(sum).toMatchObject({ stoppedBy: 'attackerTokens', attempts: 0, attackerCalls: 3 });
+      expect(sum.attackerTokens).toBe(w.seen.tokens);
+    },
+  );
 
   it('the config key is checked like the other budget fields', () => {
     const budget = (yaml: string) => parseConfig(yaml).redteam.budget;
