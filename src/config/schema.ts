@@ -787,7 +787,7 @@ const cycleSchema = z
 
           .default(0)
           .describe(
-            "… and at most this share of the round's measurements (benchmark samples and red-team attempts) ended in error: figures with failed requests behind them are incomplete. `bench` and `redteam` exit 3 above it.",
+            "… and at most this share of the round's measurements (benchmark samples, red-team attempts and, in a cycle, the retest's attempts) ended in error: figures with failed requests behind them are incomplete. `bench` and `redteam` exit 3 above it.",
           ),
       })
       .prefault({})

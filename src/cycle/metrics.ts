@@ -54,7 +54,7 @@ export function roundMetrics(
     // Measured on the benchmark's fixed attack items; the red team's own undetermined count (above)
     // moves with its adaptive search and is reported, not judged.
     undetermined_rate: numOrNull(b.undetermined_rate),
-    error_rate: errorRate(bench, redteam),
+    error_rate: errorRate(bench, redteam, retest),
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
@@ -81,10 +81,17 @@ export function roundMetrics(
 }
 
 /** Share of the round's measurements that ended in error: the benchmark's samples (main and
- * held-back) and the red team's attempts together. A part without the counts (no suites, or a step
+ * held-back), the red team's attempts and the retest's together. A retest that failed leaves its
+ * vulnerability open, never fixed, but the round's ledger then rests on requests that were not
+ * answered: `errorRate` 0 passed such a round. A part without the counts (no suites, or a step
  * stored before breakfix counted them) adds nothing; absent when nothing was measured at all. */
-function errorRate(bench: BenchStep, redteam: RedteamStep): number | undefined {
-  const parts = [bench.main, bench.heldback, { samples: redteam.attempts, sample_errors: redteam.error }];
+function errorRate(bench: BenchStep, redteam: RedteamStep, retest?: SliceStats): number | undefined {
+  const parts = [
+    bench.main,
+    bench.heldback,
+    { samples: redteam.attempts, sample_errors: redteam.error },
+    { samples: retest?.attempts, sample_errors: retest?.error },
+  ];
   const sum = (key: 'samples' | 'sample_errors') => parts.reduce((a, p) => a + (numOrNull(p?.[key]) ?? 0), 0);
   const samples = sum('samples');
   return samples > 0 ? sum('sample_errors') / samples : undefined;

@@ -222,6 +222,27 @@ describe("a round's error_rate", () => {
     expect(evaluateCriteria({ errorRate: 0 }, clean).met).toBe(true);
   });
 
+  it('counts the retest’s attempts that ended in error too: a round whose retest failed is not clean', () => {
+    const retest = {
+      attempts: 10,
+      success: 0,
+      failure: 8,
+      error: 2,
+      undetermined: 0,
+      asr: 0,
+      vulnerabilities: 5,
+    };
+    const m = roundMetrics(
+      { main: { samples: 90, sample_errors: 0 }, heldback: {} },
+      redteam(100, 0),
+      vulns,
+      retest,
+    );
+    expect(m.error_rate).toBeCloseTo(2 / 200, 12);
+    expect(m.retest_errors).toBe(2);
+    expect(evaluateCriteria({ errorRate: 0 }, m).met).toBe(false);
+  });
+
   it('a part without counts (no suites, an older step) adds nothing; nothing measured is absent', () => {
     expect(roundMetrics({ main: {}, heldback: {} }, redteam(10, 5), vulns).error_rate).toBe(0.5);
     expect(roundMetrics({ main: {}, heldback: {} }, redteam(0, 0), vulns).error_rate).toBeUndefined();
