@@ -105,9 +105,9 @@ function lineProgress(stream: NodeJS.WriteStream, intervalS: number): Progress {
     },
     done(note) {
       const secs = ((Date.now() - startedAt) / 1000).toFixed(1);
-      stream.write(
-        `${label}: done ${value}${total > 0 ? `/${total}` : ''} in ${secs}s${note ? ` · ${note}` : ''}\n`,
-      );
+      // (a step with no count, a trainer's command, says no "done 0")
+      const count = total > 0 || value > 0 ? ` ${value}${total > 0 ? `/${total}` : ''}` : '';
+      stream.write(`${label}: done${count} in ${secs}s${note ? ` · ${note}` : ''}\n`);
     },
     log(l) {
       stream.write(`${l}\n`);

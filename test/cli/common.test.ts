@@ -223,6 +223,15 @@ describe('progress', () => {
     );
   });
 
+  it('a step without a count (a training command) is done without "done 0"', () => {
+    const s = sink();
+    const p = createProgress({ stream: s.stream, intervalS: 0 });
+    p.start('train (command)', 0);
+    p.log('epoch 1');
+    p.done();
+    expect(s.text()).toMatch(/^train \(command\): started\nepoch 1\ntrain \(command\): done in [\d.]+s\n$/);
+  });
+
   it('is silent with --quiet', () => {
     const s = sink();
     const p = createProgress({ quiet: true, stream: s.stream });
