@@ -443,6 +443,10 @@ function targetHint(err: TargetError): string {
         : 'check the model name and request parameters for this target';
     case 'server':
       return "the server kept failing through every retry: check it (its logs, its load, that it finished loading the model), or raise this target's retries";
+    case 'malformed':
+      return "the server's reply was no chat completion breakfix could read: check that baseURL is the server's OpenAI-compatible endpoint (ending in /v1), not another API or a gateway's error page";
+    case 'empty':
+      return 'the model replied with nothing through every retry: check its max tokens and stop settings, and that the server finished loading it';
     default:
       return 'the target failed after retries; see the message above';
   }

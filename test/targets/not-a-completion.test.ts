@@ -1,10 +1,14 @@
 // A 200 whose body is JSON but no chat completion (a gateway's error sent with 200, a baseURL that
 // names some other API) is an error that shows what the body held, redacted. Real HTTP on 127.0.0.1.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/index.js';
 import { createTarget } from '../../src/targets/index.js';
+import { runCli } from '../cli/run-cli.js';
 
 const hi: Message[] = [{ role: 'user', content: 'hi' }];
 const KEY = 'sk-gateway-key-0123456789abcdefXYZ';
@@ -54,5 +58,19 @@ describe('a 200 that is no chat completion', () => {
       kind: 'malformed',
       message: `openai:m@${url}: reply has no choices, so it is no chat completion: {"status":"ok","version":"1.2.3"}`,
     });
+  });
+
+  it('breakfix chat says what to check: the address of an OpenAI-compatible endpoint', async () => {
+    const url = await answering({ id: 'x', object: 'chat.completion', choices: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'bf-malformed-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  t:\n    type: openai\n    baseURL: ${url}\n    model: m\n    retries: 0\n    cache: false\n`,
+    );
+    const r = await runCli(['chat', '--target', 't', 'hi'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /hint: the server's reply was no chat completion breakfix could read: check that baseURL/,
+    );
   });
 });
