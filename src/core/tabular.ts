@@ -19,6 +19,12 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
   // skipped, a line of `""` is one empty field.
   let sawAny = false;
   let i = 0;
+  // Which field of the row a broken quote is in: its position, and its column's name once the first
+  // record (a header, for csvObjects) is read. "line 4000" alone left a user to count commas.
+  const where = () => {
+    const name = out.length > 0 ? out[0].fields[fields.length]?.trim() : undefined;
+    return ` (field ${fields.length + 1}${name ? `, "${name.length > 40 ? `${name.slice(0, 40)}…` : name}"` : ''})`;
+  };
   const endRecord = () => {
     out.push({ line: start, fields });
     fields = [];
@@ -32,7 +38,7 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
       let j = i + 1;
       for (;;) {
         const q = t.indexOf('"', j);
-        if (q < 0) throw new InputError('unterminated quoted field', file, start);
+        if (q < 0) throw new InputError(`unterminated quoted field${where()}`, file, start);
         const chunk = t.slice(j, q);
         for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
         parts.push(chunk);
@@ -48,12 +54,19 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
       // Only a separator or the end of the row may follow: `"a"x` is a broken field, not `ax`.
       const next = t[i];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
-        throw new InputError('unexpected text after a closing quote', file, line);
+        throw new InputError(`unexpected text after a closing quote${where()}`, file, line);
     } else {
       stop.lastIndex = i;
       const m = stop.exec(t);
       const at = m ? m.index : n;
-      if (m && m[0] === '"') throw new InputError('stray quote inside an unquoted field', file, line);
+      if (m && m[0] === '"')
+        throw new InputError(
+          `stray quote inside an unquoted field${where()}`,
+          file,
+          line,
+          undefined,
+          'a field holding a quote is written in double quotes, its quotes doubled: "say ""hi"""',
+        );
       field = t.slice(i, at);
       if (field.length) sawAny = true;
       i = at;
@@ -99,6 +112,11 @@ export function csvObjects(text: string, file = '<csv>'): { line: number; row: R
         `expected ${header.length} fields (${header.join(',')}), got ${r.fields.length}`,
         file,
         r.line,
+        undefined,
+        // (the usual cause: a prompt with a comma in it, exported or typed without its quotes)
+        r.fields.length > header.length
+          ? 'a field holding a comma is written in double quotes: "How do I stop a process, quickly?"'
+          : undefined,
       );
     }
     return { line: r.line, row: Object.fromEntries(header.map((h, i) => [h, r.fields[i]])) };

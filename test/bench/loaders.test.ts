@@ -229,6 +229,27 @@ describe('parseCsv: the shapes a dataset export writes', () => {
   });
 });
 
+describe('CSV errors say where in the row, and the usual way out', () => {
+  it('a broken quote names its field and column; a row of extra fields (a comma unquoted) says to quote it', async () => {
+    expect(() => parseCsv('id,prompt,label\n1, "a, b",safe', 'f.csv')).toThrow(
+      /stray quote inside an unquoted field \(field 2, "prompt"\) \(f\.csv:2\)/,
+    );
+    expect(() => parseCsv('id,prompt,label\n1,"a" ,safe', 'f.csv')).toThrow(
+      /unexpected text after a closing quote \(field 2, "prompt"\) \(f\.csv:2\)/,
+    );
+    expect(() => parseCsv('id,prompt,label\n1,a,"safe\n2,b,safe', 'f.csv')).toThrow(
+      /unterminated quoted field \(field 3, "label"\) \(f\.csv:2\)/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'comma.csv');
+    writeFileSync(f, 'id,prompt,type,label\n1,How do I stop a process, quickly?,homonyms,safe\n');
+    const err = await loadDataset(f).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/expected 4 fields \(id,prompt,type,label\), got 5 \(.*comma\.csv:2\)/);
+    expect(err.hint).toMatch(/a field holding a comma is written in double quotes/);
+  });
+});
+
 describe('loadDataset: a UTF-16 file', () => {
   it('without a byte-order mark is said to be UTF-16, not read as a header "i d , p r o m p t" or broken JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
