@@ -103,17 +103,6 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   } else {
     checkTextSize(file);
     const text = readUtf8File(file, 'dataset');
-    // A UTF-16 file without a byte-order mark passes as UTF-8 (ASCII with a NUL beside each
-    // character): read on, a CSV's header was "i d , p r o m p t" and a JSONL line "Expected
-    // property name", neither naming what was wrong. No CSV header or JSON line starts that way.
-    if (text[0] === '\0' || text[1] === '\0')
-      throw new InputError(
-        'the file holds NUL bytes: it looks like UTF-16 (or is not a text file)',
-        file,
-        1,
-        undefined,
-        'save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or "CSV UTF-8" in a spreadsheet\'s Save As)',
-      );
     if (format === 'jsonl' && text.trimStart().startsWith('['))
       throw new InputError(
         'a JSON array: datasets are read as JSON Lines, one object per line',

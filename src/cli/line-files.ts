@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { describeFsError } from '../config/outdir.js';
-import { InputError } from '../core/index.js';
+import { InputError, startsAsUtf16 } from '../core/index.js';
 
 /** `--in`: stdin for `-`, else the file opened now, so that a missing or unreadable file or a
  * directory is an InputError before anything is written. */
@@ -122,10 +122,7 @@ export function sameFile(input: string, out: string): boolean {
  * writes), or NUL bytes, which no JSON line holds and ASCII text in UTF-16 without a mark does. Every
  * line of such a file would be skipped as not JSON, each message quoting NULs. */
 export function looksUtf16(firstLine: Buffer): boolean {
-  const bom =
-    firstLine.length >= 2 &&
-    ((firstLine[0] === 0xff && firstLine[1] === 0xfe) || (firstLine[0] === 0xfe && firstLine[1] === 0xff));
-  return bom || firstLine.includes(0);
+  return startsAsUtf16(firstLine) || firstLine.includes(0);
 }
 
 /** The lines of a stream as bytes (LF or CRLF), so each can be checked for UTF-8. */

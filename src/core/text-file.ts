@@ -49,6 +49,16 @@ export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** Whether bytes begin as UTF-16 text does: a byte-order mark (what Windows PowerShell's `>` and
+ * Excel's "Unicode text" write), or a NUL among the first two bytes (ASCII in UTF-16 without a mark),
+ * which no text a user writes in UTF-8 begins with. */
+export function startsAsUtf16(bytes: Uint8Array): boolean {
+  const bom =
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  return bom || bytes[0] === 0 || bytes[1] === 0;
+}
+
 /** The text of a UTF-8 file; `what` names it in errors ("seed file", "dataset"). */
 export function readUtf8File(path: string, what = 'file'): string {
   let bytes: Buffer;
@@ -57,6 +67,16 @@ export function readUtf8File(path: string, what = 'file'): string {
   } catch (err) {
     throw new InputError(`cannot read the ${what}: ${describeFsError(err)}`, path);
   }
+  // (read on, a UTF-16 file without a mark passes as UTF-8: a CSV header "i d , p r o m p t", JSON
+  // "Expected property name"; with the mark it is merely "not valid UTF-8")
+  if (startsAsUtf16(bytes))
+    throw new InputError(
+      `the ${what} is UTF-16, not UTF-8`,
+      path,
+      1,
+      undefined,
+      'save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or "CSV UTF-8" in a spreadsheet\'s Save As)',
+    );
   if (!isUtf8(bytes))
     throw new InputError(`the ${what} is not valid UTF-8 (save it as UTF-8)`, path, firstNonUtf8Line(bytes));
   const text = bytes.toString('utf8');

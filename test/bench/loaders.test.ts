@@ -251,7 +251,7 @@ describe('CSV errors say where in the row, and the usual way out', () => {
 });
 
 describe('loadDataset: a UTF-16 file', () => {
-  it('without a byte-order mark is said to be UTF-16, not read as a header "i d , p r o m p t" or broken JSON', async () => {
+  it('with or without a byte-order mark is said to be UTF-16, not read as a header "i d , p r o m p t" or broken JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const utf16 = (name: string, text: string) => {
       const f = join(dir, name);
@@ -262,15 +262,15 @@ describe('loadDataset: a UTF-16 file', () => {
     const jsonl = utf16('d.jsonl', '{"id":"1","prompt":"q","label":"safe"}\n');
     for (const f of [csv, jsonl])
       await expect(loadDataset(f, { defaultKind: 'required' })).rejects.toThrow(
-        /the file holds NUL bytes: it looks like UTF-16 .*\(.*d\.(csv|jsonl):1\)/,
+        /the dataset is UTF-16, not UTF-8 \(.*d\.(csv|jsonl):1\)/,
       );
-    // (with the mark, the UTF-8 check names it first)
+    // With the mark too: it had been merely "not valid UTF-8".
     const marked = join(dir, 'm.jsonl');
     writeFileSync(
       marked,
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"prompt":"q"}\n', 'utf16le')]),
     );
-    await expect(loadDataset(marked)).rejects.toThrow(/not valid UTF-8.*m\.jsonl:1/);
+    await expect(loadDataset(marked)).rejects.toThrow(/the dataset is UTF-16, not UTF-8 \(.*m\.jsonl:1\)/);
   });
 });
 
