@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeFsError, firstNonUtf8Line, pathKey } from '../core/index.js';
+import { ConfigError, describeFsError, firstNonUtf8Line, pathKey, startsAsUtf16 } from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
@@ -200,6 +200,14 @@ export function loadConfig(path?: string): Config {
         : undefined,
     );
   }
+  if (startsAsUtf16(bytes))
+    throw new ConfigError(
+      'the config file is UTF-16, not UTF-8',
+      file,
+      1,
+      undefined,
+      "save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or UTF-8 in the editor's encoding menu)",
+    );
   // Strict UTF-8: a lenient decode would turn bad bytes into U+FFFD inside a value (a path, a model
   // name) and carry on.
   if (!isUtf8(bytes))

@@ -147,6 +147,19 @@ function generatedCases(): [Loader, string, string | Uint8Array, Expect][] {
   const goodParquet = parquet([{ name: 'prompt', data: ['a', 'b', 'c'], type: 'STRING' }]);
   return [
     ['config', 'bad-utf8.yaml', withBad('seed: 3\nstore: ', '\n'), { message: /not valid UTF-8/, line: 2 }],
+    // UTF-16, as Windows PowerShell's `>` writes it (with a byte-order mark) and without one
+    [
+      'config',
+      'utf16.yaml',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('seed: 3\n', 'utf16le')]),
+      { message: /the config file is UTF-16, not UTF-8/, line: 1 },
+    ],
+    [
+      'seeds',
+      'utf16.jsonl',
+      Buffer.from('{"kind":"benign","text":"ok"}\n', 'utf16le'),
+      { message: /the seed file is UTF-16, not UTF-8/, line: 1 },
+    ],
     [
       'config',
       'huge-line.yaml',
