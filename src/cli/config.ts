@@ -57,8 +57,10 @@ Examples:
   $ breakfix config check                      check ./breakfix.yaml (or the defaults)
   $ breakfix config check --config ci.yaml --json
 
-Exit codes: 0 valid (warnings are printed, not failures), 2 invalid: each problem named with its
-file, line and field.`,
+The config is printed on stdout, warnings on stderr (with --json, both in its object: warnings, config).
+
+Exit codes: 0 valid (warnings are not failures), 2 invalid: each problem named with its file, line
+and field.`,
       ),
   ).action(
     runAction(async (opts: CommonOptions) => {
@@ -83,11 +85,14 @@ file, line and field.`,
               .map(([name, n]) => ` · suite ${terminalText(name)}: ${n} row(s)`)
               .join('')}`,
             `  store: ${terminalText(data.store.path)} (${data.store.exists ? (data.store.writable ? 'exists' : 'exists, read-only') : 'made by the first run'})`,
-            ...warnings.map((w) => `warning: ${w}`),
             '',
             stringify(shown).trimEnd(),
           ].join('\n'),
         );
+        // Diagnostics, on stderr as cycle and train print theirs, so that stdout is the config alone
+        // (`> shown.yaml` keeps them on the terminal). Not ctx.note: -q silences progress, and these
+        // are the check's findings; --json has them in its object.
+        if (!ctx.json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       } finally {
         await ctx.close();
       }

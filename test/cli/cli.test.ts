@@ -347,7 +347,7 @@ describe('breakfix CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.stdout + r.stderr).not.toContain('sk-literal-0123456789abc');
-    expect(r.stdout).toMatch(/warning: apiKey at .*secret\.yaml:9 is written literally/);
+    expect(r.stderr).toMatch(/warning: apiKey at .*secret\.yaml:9 is written literally/);
   });
 
   it('config schema prints the JSON Schema', async () => {

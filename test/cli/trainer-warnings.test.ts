@@ -29,6 +29,26 @@ describe('the embedded trainer with a remote model under test', () => {
     ]);
   });
 
+  // A script that captures the shown config (or sends it to /dev/null) must neither get the warnings
+  // mixed into it nor lose them: they are diagnostics, on stderr, as cycle and train print theirs.
+  it('config check prints the warning on stderr, the config alone on stdout; --json keeps it in warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-trainer-warn-'));
+    writeFileSync(join(dir, 'breakfix.yaml'), REMOTE);
+    const warning = /^warning: train\.backend is embedded \(the default\) and the model under test/m;
+    for (const quiet of [[], ['-q']]) {
+      const r = await runCli(['config', 'check', ...quiet], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr, quiet.join()).toMatch(warning);
+      expect(r.stdout).not.toMatch(/warning/);
+      expect(r.stdout).toMatch(/^breakfix\.yaml: ok|\/breakfix\.yaml: ok/m);
+      expect(r.stdout).toMatch(/^ {4}baseURL: http:\/\/127\.0\.0\.1:8000\/v1$/m);
+    }
+    const json = await runCli(['config', 'check', '--json'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).not.toMatch(/warning/);
+    expect(JSON.parse(json.stdout).warnings).toEqual([expect.stringMatching(/^train\.backend is embedded/)]);
+  });
+
   it('not for the embedded model, another backend, or train --base', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-trainer-warn-'));
     const file = join(dir, 'breakfix.yaml');

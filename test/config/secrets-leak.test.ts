@@ -103,7 +103,7 @@ describe('credentials in the URL of a target spec', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(secret);
     }
-    expect(check.stdout).toMatch(
+    expect(check.stderr).toMatch(
       /warning: .*roles\.target: openai:m@http:\/\/\[redacted\]:\[redacted\]@127\.0\.0\.1:9\/v1/,
     );
     expect(JSON.parse(json.stdout).warnings.join('\n')).toContain(
