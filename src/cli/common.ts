@@ -438,9 +438,15 @@ function targetHint(err: TargetError): string {
     case 'client':
       // (A 404 is a model the server does not serve, or a baseURL without its /v1: vLLM, Ollama and
       // llama.cpp answer a wrong path with a bare 404.)
-      return err.status === 404
-        ? 'check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1, e.g. http://localhost:8000/v1'
-        : 'check the model name and request parameters for this target';
+      if (err.status === 404)
+        return 'check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1, e.g. http://localhost:8000/v1';
+      // A server that takes only streamed requests (or refuses them) says so in its 400; the setting
+      // that fixes it is the target's, and the error does not say which way this target was set, so
+      // the hint names both. (Read in the server's words only, not in the target id before them: a
+      // model or host named stream-something says nothing; nor does a gateway's "upstream".)
+      if (/\bstream/i.test(serverWords(err)))
+        return "the server's message is about streaming: if it takes streamed requests only, set `stream: true` on this target (an openai target under targets: in the config; a --target spec does not stream); if it refuses streaming, remove `stream: true` from the target";
+      return 'check the model name and request parameters for this target';
     case 'server':
       return "the server kept failing through every retry: check it (its logs, its load, that it finished loading the model), or raise this target's retries";
     case 'malformed':
@@ -450,6 +456,13 @@ function targetHint(err: TargetError): string {
     default:
       return 'the target failed after retries; see the message above';
   }
+}
+
+/** What the server said in an HTTP error (`<target id>: HTTP 400 <its message>`): the message after
+ * the status, else nothing. */
+function serverWords(err: TargetError): string {
+  const at = err.message.indexOf(`: HTTP ${err.status} `);
+  return at < 0 ? '' : err.message.slice(at);
 }
 
 /** Last-resort handler for errors outside an action (e.g. commander usage errors). */
