@@ -21,7 +21,8 @@ Examples:
   $ breakfix init                 write ./breakfix.yaml
   $ breakfix init my.yaml --force overwrite my.yaml
 
-Exit codes: 0 written · 2 the file exists (without --force) or cannot be written there.`,
+Exit codes: 0 written · 2 the file exists (without --force) or cannot be written there (its folder
+must exist: init makes none).`,
     )
     .action(
       runAction(async (file: string, opts: { force?: boolean; json?: boolean }) => {

@@ -64,7 +64,7 @@ export function register(program: Command): void {
       )
       .option(
         '-o, --out <file>',
-        'write here; "-" for stdout (default: html → <store dir>/reports/<run>.html, or <run>.gate.html with --fail-on; others → stdout)',
+        'write here, making missing folders; "-" for stdout (default: html → <store dir>/reports/<run>.html, or <run>.gate.html with --fail-on; others → stdout)',
       )
       .option(
         '--fail-on <rules>',
