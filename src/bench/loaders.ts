@@ -18,7 +18,7 @@ import {
   type Split,
   stableId,
 } from '../core/index.js';
-import { csvObjects, jsonlObjects } from '../core/tabular.js';
+import { csvTable, jsonlObjects } from '../core/tabular.js';
 import { PARQUET_CODECS, readParquetObjects } from './parquet.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
@@ -73,6 +73,9 @@ export function formatOf(file: string, format?: DatasetFormat): DatasetFormat {
 export async function loadDataset(file: string, opts: LoadOptions = {}): Promise<DatasetItem[]> {
   const format = formatOf(file, opts.format);
   let rows: { line: number; row: Record<string, unknown> }[];
+  // Where a mapped column that no row holds is said to be missing: a CSV's header; a JSONL file has
+  // none, and every row lacks the column, so the first row, as Parquet's first row.
+  let headerLine: number | undefined;
   if (format === 'parquet') {
     const read = await readParquetObjects(file, () => new NotUtf8(), opts.parquetDeadlineMs);
     if ('timedOut' in read)
@@ -111,7 +114,8 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         undefined,
         `convert it: jq -c '.[]' ${file} > ${file.replace(/\.json$/i, '')}.jsonl`,
       );
-    rows = format === 'csv' ? csvObjects(text, file) : jsonlObjects(text, file);
+    if (format === 'csv') ({ headerLine, rows } = csvTable(text, file));
+    else rows = jsonlObjects(text, file);
   }
   // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.
   if (rows.length === 0) throw new InputError('no rows: the file is empty (or holds only a header)', file);
@@ -142,7 +146,7 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
       throw new InputError(
         `mapped column "${col}" is not in the dataset (columns: ${clip([...columns].join(', '), 200)})`,
         file,
-        rows[0].line,
+        headerLine ?? rows[0].line,
         `fields.${pathKey(k)}`,
       );
   }

@@ -97,8 +97,17 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
 /** CSV with a header row → objects, each with its line number. Rows with the wrong number of
  * fields are an InputError naming the line. */
 export function csvObjects(text: string, file = '<csv>'): { line: number; row: Record<string, string> }[] {
+  return csvTable(text, file).rows;
+}
+
+/** csvObjects' rows and the header's line (undefined for an empty file): a column the header lacks
+ * is an error of the header's line, not of the first row's. */
+export function csvTable(
+  text: string,
+  file = '<csv>',
+): { headerLine: number | undefined; rows: { line: number; row: Record<string, string> }[] } {
   const recs = parseCsv(text, file);
-  if (recs.length === 0) return [];
+  if (recs.length === 0) return { headerLine: undefined, rows: [] };
   const header = recs[0].fields.map((h) => h.trim());
   // A repeated column would be read as whichever copy comes last. Columns with no name (the
   // trailing commas a spreadsheet's export writes on every line) are no one's to read, so several
@@ -106,7 +115,7 @@ export function csvObjects(text: string, file = '<csv>'): { line: number; row: R
   const repeated = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
   if (repeated !== undefined)
     throw new InputError(`the header names column "${repeated}" twice`, file, recs[0].line);
-  return recs.slice(1).map((r) => {
+  const rows = recs.slice(1).map((r) => {
     if (r.fields.length !== header.length) {
       throw new InputError(
         `expected ${header.length} fields (${header.join(',')}), got ${r.fields.length}`,
@@ -121,6 +130,7 @@ export function csvObjects(text: string, file = '<csv>'): { line: number; row: R
     }
     return { line: r.line, row: Object.fromEntries(header.map((h, i) => [h, r.fields[i]])) };
   });
+  return { headerLine: recs[0].line, rows };
 }
 
 export function jsonlObjects(

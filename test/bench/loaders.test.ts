@@ -368,6 +368,33 @@ describe('loadDataset: JSONL', () => {
     );
   });
 
+  it("a mapped column missing from a CSV names the header's line; from JSONL, the first row that lacks it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const csv = join(dir, 'missingcol.csv');
+    writeFileSync(csv, 'id,question,label\n1,How do I bake bread?,safe\n');
+    const err = (await loadDataset(csv, { fields: { text: 'prompt' } }).catch(
+      (e: unknown) => e,
+    )) as InputError;
+    expect(err.message).toMatch(
+      /fields\.text: mapped column "prompt" is not in the dataset \(columns: id, question, label\)/,
+    );
+    expect(err.line).toBe(1);
+    // (blank lines above the header: the header's own line, as parseCsv numbers it)
+    writeFileSync(csv, '\n\nid,question,label\n1,How do I bake bread?,safe\n');
+    const below = (await loadDataset(csv, { fields: { text: 'prompt' } }).catch(
+      (e: unknown) => e,
+    )) as InputError;
+    expect(below.line).toBe(3);
+    // JSONL has no header: every row lacks the column, and the first one (after a blank line) is named.
+    const jsonl = join(dir, 'missingcol.jsonl');
+    writeFileSync(jsonl, '\n{"question":"How do I bake bread?"}\n{"question":"Hi"}\n');
+    const j = (await loadDataset(jsonl, { fields: { text: 'prompt' } }).catch(
+      (e: unknown) => e,
+    )) as InputError;
+    expect(j.message).toMatch(/mapped column "prompt" is not in the dataset/);
+    expect(j.line).toBe(2);
+  });
+
   it('a JSON array file is a clear error saying how to convert it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'arr.json');
