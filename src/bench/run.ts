@@ -154,6 +154,19 @@ export async function checkCustomSuites(
         `suite "${c.name}" (bench.custom.${i}): ${unasked.length} of its ${inThisSplit.length} row(s) in split ${split} are not asked (${kinds}): a suite of kind ${kind} asks only its ${asks?.join(' and ')} rows`,
       );
     }
+    // A row whose kind and label disagree on harm (kind benign, label unsafe) is asked as its kind,
+    // which the file also says: said, as one of the two is wrong, and which one changes what is
+    // measured. (A helpful row labelled safe agrees: neither is harmful.)
+    const disagree = inThisSplit.filter((r) => {
+      const labelled = r.label === undefined ? undefined : kindOfLabel(r.label);
+      return labelled !== undefined && (labelled === 'harmful') !== (r.kind === 'harmful');
+    });
+    if (disagree.length) {
+      const [d] = disagree;
+      warn(
+        `suite "${c.name}" (bench.custom.${i}): ${disagree.length} row(s) in split ${split} have a kind their label contradicts (${file}: line ${d.line} has kind ${d.kind}, label "${d.label}"${disagree.length > 1 ? ', …' : ''}): each is asked as its kind; correct the kind or the label`,
+      );
+    }
     // A prompt asked twice is counted twice, weighing its answer double in every rate: said, as a
     // file joined from two exports or a row pasted twice is more likely than a repeat meant.
     // (A groundedness prompt over another document is another item.)
