@@ -10,6 +10,7 @@ import {
   errorMessage,
   isPlainObject,
   type Judge,
+  NO_CATEGORY,
   type Outcome,
   type Progress,
   type Seed,
@@ -377,7 +378,7 @@ export async function attackPlan(
       summary.slices[dim][key] ??= emptySlice();
       add(summary.slices[dim][key], a.outcome);
     };
-    slice('category', a.category ?? 'none');
+    slice('category', a.category ?? NO_CATEGORY);
     slice('attack', a.attack);
     slice('technique', techniquesLabel(a.techniques, '+'));
     slice('language', a.language);

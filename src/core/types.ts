@@ -253,6 +253,11 @@ export interface Rng {
 }
 
 /** An object with keys (not null, not an array): what a stored JSON column must be to be read as one. */
+/** What every table, slice, heatmap and facet shows for an attempt without a harm category: one name
+ * for the red team's slices and the report's. (Vulnerability ids say `uncategorized`, and stay so:
+ * stored stores key on them.) */
+export const NO_CATEGORY = '(none)';
+
 /** An attempt's or a vulnerability's technique chain as every table shows it; `(none)` where no
  * converter or template was used (a plain ask, and multi-turn attacks such as Crescendo). */
 export function techniquesLabel(techniques: readonly string[], joiner = ' + '): string {

@@ -6,6 +6,7 @@ import {
   type Attempt,
   dict,
   type Message,
+  NO_CATEGORY,
   type Outcome,
   type TrainingRecord,
   type Vulnerability,
@@ -349,7 +350,7 @@ function singleRunMetrics(
     errors: counts.error,
     error_rate: counts.error / attempts.length,
     undetermined: counts.undetermined,
-    by_category: slicesBy(attempts, (a) => a.category ?? '(none)'),
+    by_category: slicesBy(attempts, (a) => a.category ?? NO_CATEGORY),
     by_technique: slicesBy(attempts, techniqueKey),
     by_language: slicesBy(attempts, (a) => a.language),
     by_turns: slicesBy(attempts, (a) => String(a.turns)),
@@ -430,7 +431,7 @@ function countOutcomes(attempts: Attempt[]): Record<Outcome, number> {
 function heatmapOf(attempts: Attempt[]): HeatCell[] {
   const cells = new Map<string, HeatCell>();
   for (const a of attempts) {
-    const category = a.category ?? '(none)';
+    const category = a.category ?? NO_CATEGORY;
     const technique = techniqueKey(a);
     const key = JSON.stringify([category, technique]);
     let c = cells.get(key);

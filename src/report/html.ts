@@ -3,7 +3,13 @@
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
-import { type Message, splitReasoning, techniquesLabel, type Vulnerability } from '../core/index.js';
+import {
+  type Message,
+  NO_CATEGORY,
+  splitReasoning,
+  techniquesLabel,
+  type Vulnerability,
+} from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { headlineSplit } from '../cycle/paired.js';
 import { buildCharts, type Chart } from './charts.js';
@@ -396,7 +402,7 @@ function samplesSection(data: ReportData): string {
           .map(
             (
               s,
-            ) => `<details class="transcript" data-attempt="${e(s.attemptId)}"><summary><span class="badge ${e(s.outcome)}">${e(s.outcome)}</span> <bdi>${e(s.category ?? '(none)')}</bdi> · <bdi>${e(s.techniques.join(' + ') || s.attack)}</bdi> · <bdi>${e(s.language)}</bdi>${s.severity !== undefined ? ` · severity ${e(s.severity)}` : ''} <small>${e(s.reason)}</small></summary>
+            ) => `<details class="transcript" data-attempt="${e(s.attemptId)}"><summary><span class="badge ${e(s.outcome)}">${e(s.outcome)}</span> <bdi>${e(s.category ?? NO_CATEGORY)}</bdi> · <bdi>${e(s.techniques.join(' + ') || s.attack)}</bdi> · <bdi>${e(s.language)}</bdi>${s.severity !== undefined ? ` · severity ${e(s.severity)}` : ''} <small>${e(s.reason)}</small></summary>
 ${s.transcript.map((m) => `<div class="msg ${e(m.role)}"><div class="role">${e(m.role)}</div>${messageBody(m)}</div>`).join('\n')}${s.backTranslation ? `\n<div class="msg assistant back-translation" lang="${e(s.backTranslation.into)}"><div class="role">${e(s.backTranslation.label)}</div>${shownPre(s.backTranslation.text)}</div>` : ''}
 </details>`,
           )

@@ -7,6 +7,7 @@
 import {
   type Attempt,
   type Message,
+  NO_CATEGORY,
   splitReasoning,
   type TrainingRecord,
   withoutTrace,
@@ -105,7 +106,7 @@ function recordMatches(r: TrainingRecord, q: Query): boolean {
   const tech = q.get('technique');
   const lang = q.get('language');
   const kind = q.get('kind');
-  if (cat && (r.category ?? '(none)') !== cat) return false;
+  if (cat && (r.category ?? NO_CATEGORY) !== cat) return false;
   if (tech && !(r.techniques ?? []).includes(tech) && (r.techniques ?? []).join('+') !== tech) return false;
   if (lang && r.language !== lang) return false;
   if (kind && r.kind !== kind) return false;
@@ -184,7 +185,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
     const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
     return {
       rounds: [...f.rounds].sort((x, y) => x - y),
-      categories: uniq(f.categories.map((x) => x ?? '(none)')),
+      categories: uniq(f.categories.map((x) => x ?? NO_CATEGORY)),
       techniques: uniq(f.chains.flatMap((t) => [techniqueKey({ techniques: t }), ...t])),
       languages: uniq(f.languages),
       outcomes: ['success', 'failure', 'error', 'undetermined'],
