@@ -2,7 +2,7 @@
 // are stored yet), with their status against earlier rounds.
 import type { Command } from 'commander';
 import { formatPercent } from '../bench/index.js';
-import { techniquesLabel, type Vulnerability } from '../core/index.js';
+import { type Attempt, techniquesLabel, type Vulnerability } from '../core/index.js';
 import {
   type IdentifyTally,
   rankVulnerabilities,
@@ -38,9 +38,28 @@ export function parseRound(value: string | undefined): number | undefined {
 /** Categories and technique ids come from user files; a run id from a store older than its checks. */
 const clean = (s: string) => terminalText(s);
 
-/** The round's attempts by outcome: what the rates stand on, and what they leave out. */
-function outcomesLine(t: IdentifyTally): string {
-  return `attempts: ${t.decided} decided · ${t.errors} error · ${t.undetermined} undetermined (error and undetermined are never counted as safe)`;
+/** The round's attempts by outcome: what the rates stand on, and what they leave out; with a retest,
+ * how many of them are its (the report's outcome counts are the red team's alone). */
+function outcomesLine(t: IdentifyTally, split?: RoundTallies): string {
+  const line = `attempts: ${t.decided} decided · ${t.errors} error · ${t.undetermined} undetermined (error and undetermined are never counted as safe)`;
+  const { retest } = split ?? {};
+  if (!split || !retest || retest.decided + retest.errors + retest.undetermined === 0) return line;
+  const part = (x: IdentifyTally) =>
+    `${x.decided} decided · ${x.errors} error · ${x.undetermined} undetermined`;
+  return `${line}\n  of which the red team's: ${part(split.redteam)}; the retest's (earlier findings sent again): ${part(retest)}`;
+}
+
+/** A round's attempts tallied apart: the red team's fresh ones and the retest's. */
+export interface RoundTallies {
+  redteam: IdentifyTally;
+  retest: IdentifyTally;
+}
+
+export function roundTallies(attempts: Attempt[]): RoundTallies {
+  return {
+    redteam: tallyOutcomes(attempts.filter((a) => a.retestOf === undefined)),
+    retest: tallyOutcomes(attempts.filter((a) => a.retestOf !== undefined)),
+  };
 }
 
 /** `vulns` the rows shown; `all` the round's whole set, which the status counts are of (a --limit
@@ -50,13 +69,14 @@ export function renderVulnsTable(
   heading: string,
   all = vulns,
   tally?: IdentifyTally,
+  split?: RoundTallies,
 ): string {
   if (vulns.length === 0) {
     const none =
       tally && tally.decided === 0 && tally.errors + tally.undetermined > 0
         ? 'no vulnerabilities listed, and nothing is known to be safe: no attempt of this round could be decided.'
         : 'no vulnerabilities: no decided attempt succeeded.';
-    return [heading, none, ...(tally ? [outcomesLine(tally)] : [])].join('\n');
+    return [heading, none, ...(tally ? [outcomesLine(tally, split)] : [])].join('\n');
   }
   // (every cell: a store from elsewhere, a CI artifact, may hold text where breakfix writes a number)
   const rows = vulns.map((v, i) =>
@@ -102,7 +122,7 @@ export function renderVulnsTable(
     ...rows.map(line),
     '',
     counts,
-    ...(tally ? [outcomesLine(tally)] : []),
+    ...(tally ? [outcomesLine(tally, split)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
     'ranked by score = rate × severity (at least 1) × distinct successful prompts, open ones first; then the untested, as last measured; then the fixed.',
   ].join('\n');
@@ -134,6 +154,11 @@ An untested vulnerability was open when last measured and nothing in this round 
 cycle's retest sends each open one again, so these are the ones whose retest ended in error or
 undetermined); its figures are those of the round that last measured it.
 
+Outcome counts (--json): \`outcomes\` is every attempt of the round, the red team's and, in a cycle's
+later round, the retest's, as the rates, counts and exit code stand on them; \`redteamOutcomes\` and
+\`retestOutcomes\` split it (the report's outcome counts and ASR are the red team's alone). A
+vulnerability's attempts and successes count its retest attempts too.
+
 Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, regressed or untested),
 2 bad input (unknown run, bad --round, a round nothing attacked: a bench run's), 3 runtime failure, or none open but the round's attempts
 cannot say so: none decided, or more in error than cycle.criteria.errorRate allows (0 by default).`,
@@ -156,6 +181,7 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           const open = vulns.filter((v) => v.status !== 'fixed').length;
           // What the rates stand on, and the attempts they leave out (never counted as safe).
           const tally = tallyOutcomes(attempts);
+          const split = roundTallies(attempts);
           // Nothing open is "nothing broke" only when attempts were decided and none failed to run:
           // a round whose every attempt errored lists no vulnerability, and is not a clean pass.
           const tolerance = ctx.config.cycle.criteria.errorRate;
@@ -180,6 +206,8 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
               round: r,
               open,
               outcomes: tally,
+              redteamOutcomes: split.redteam,
+              retestOutcomes: split.retest,
               vulnerabilities: shown,
               ...(failure && { exitError: runtimeErrorJson(failure.message) }),
             },
@@ -189,6 +217,7 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
                 `vulnerabilities · run ${clean(run.id)} · round ${r}${limit && vulns.length > limit ? ` · top ${limit} of ${vulns.length}` : ''}`,
                 vulns,
                 tally,
+                split,
               ),
           );
           if (open > 0) return ExitCode.findings;
