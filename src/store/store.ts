@@ -9,6 +9,7 @@ import {
   type Attempt,
   BreakfixError,
   InputError,
+  NO_CATEGORY,
   newRunId,
   type Reply,
   type TrainingRecord,
@@ -342,7 +343,7 @@ export function openStore(
       params.push(...values);
     };
     if (s.round !== undefined) add('round = ?', s.round);
-    if (s.category !== undefined) add("COALESCE(category, '(none)') = ?", s.category);
+    if (s.category !== undefined) add('COALESCE(category, ?) = ?', NO_CATEGORY, s.category);
     if (s.language !== undefined) add('language = ?', s.language);
     if (s.outcome !== undefined) add('outcome = ?', s.outcome);
     if (s.technique !== undefined)

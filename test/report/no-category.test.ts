@@ -36,6 +36,12 @@ describe('a missing category', () => {
       const [round] = collectReportData(store, 'run_nocat').rounds;
       expect(Object.keys(round.rawMetrics.by_category as object)).toEqual([NO_CATEGORY]);
       expect([...new Set(round.heatmap.map((c) => c.category))]).toEqual([NO_CATEGORY]);
+      // The viewer's category filter finds them under the same name.
+      const found = store.searchAttempts(
+        { runId: 'run_nocat', category: NO_CATEGORY },
+        { offset: 0, limit: 10 },
+      );
+      expect(found.total).toBe(sum.attempts);
     } finally {
       store.close();
     }

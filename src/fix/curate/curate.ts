@@ -10,6 +10,7 @@ import {
   errorMessage,
   hash32,
   type Message,
+  NO_CATEGORY,
   type Seed,
   stableId,
   type TrainingRecord,
@@ -604,7 +605,7 @@ export function curateStats(records: TrainingRecord[]): CurateStats {
     m[k] = (m[k] ?? 0) + 1;
   };
   for (const r of records) {
-    inc(stats.byCategory, r.category ?? 'none');
+    inc(stats.byCategory, r.category ?? NO_CATEGORY);
     for (const t of r.techniques?.length ? r.techniques : ['direct']) inc(stats.byTechnique, t);
     inc(stats.byLanguage, r.language ?? 'und');
     inc(stats.byKind, r.kind);
