@@ -73,11 +73,22 @@ function toSeed(raw: unknown, file: string, line: number): Seed {
   const obj = { ...(raw as Record<string, unknown>) };
   // XSTest-style columns: prompt/type/label.
   if (obj.text === undefined && typeof obj.prompt === 'string') obj.text = obj.prompt;
-  if (obj.kind === undefined && typeof obj.label === 'string') {
+  if (typeof obj.label === 'string') {
     // (the same spellings the benchmark loader takes: any case, spaces around)
-    obj.kind = kindOfLabel(obj.label);
-    if (obj.kind === undefined)
+    const labelled = kindOfLabel(obj.label);
+    if (labelled === undefined)
       throw new InputError(badLabelMessage(obj.label.slice(0, 80)), file, line, 'label');
+    // A seed whose kind and label disagree on harm is refused, not read as either: a harmful request
+    // read as a benign look-alike becomes fix data that answers it (a custom bench suite only warns:
+    // it measures, it trains nothing).
+    if (typeof obj.kind === 'string' && (labelled === 'harmful') !== (obj.kind === 'harmful'))
+      throw new InputError(
+        `kind ${obj.kind} and label "${obj.label.trim().slice(0, 80)}" disagree on whether the request is harmful: correct one, or drop the label`,
+        file,
+        line,
+        'label',
+      );
+    obj.kind ??= labelled;
   }
   if (obj.benignType === undefined && typeof obj.type === 'string' && obj.kind === 'benign')
     obj.benignType = obj.type;
