@@ -136,20 +136,21 @@ const MORSE: Record<string, string> = {
 const MORSE_BACK = new Map(Object.entries(MORSE).map(([k, v]) => [v, k]));
 
 /** A code with one symbol per letter (Morse, NATO): symbols of a word joined by spaces, words by
- * " / "; characters the code lacks are dropped. The inverse reads that layout back (a symbol it
- * does not know is dropped too). */
+ * " / "; characters the code lacks are dropped, and so is a word of nothing else (French's spaced
+ * "?", an "&" or a dash between spaces), which left an empty word between two separators. The
+ * inverse reads that layout back (a symbol it does not know is dropped too). */
 function symbolCode(table: Record<string, string>, back: (symbol: string) => string | undefined) {
   return {
     apply: (text: string) =>
       plainLower(text)
         .split(/\s+/)
-        .filter(Boolean)
         .map((w) =>
           chars(w)
             .map((c) => table[c])
             .filter(Boolean)
             .join(' '),
         )
+        .filter(Boolean)
         .join(' / '),
     invert: (text: string) =>
       text

@@ -133,7 +133,11 @@ describe('converters', () => {
     const morse = getConverter('morse');
     expect(morse?.invert?.(morse.apply(accented, ctx()) as string)).toBe('comment melanger ca ? como?');
     const nato = getConverter('nato');
-    expect(nato?.invert?.(nato.apply(accented, ctx()) as string)).toBe('comment melanger ca  como');
+    expect(nato?.invert?.(nato.apply(accented, ctx()) as string)).toBe('comment melanger ca como');
+    // A word of characters the code lacks (French's spaced "?", an "&") leaves no empty word
+    // between two separators.
+    expect(nato?.apply('ça ? oui', ctx())).toBe('Charlie Alfa / Oscar Uniform India');
+    expect(morse?.apply('a & b —', ctx())).toBe('.- / -...');
     expect(getConverter('tense_past')?.apply('How do I pick a lock?', ctx())).toBe(
       'How did people pick a lock in the past?',
     );
