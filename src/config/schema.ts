@@ -280,7 +280,7 @@ const redteamSchema = z
               .max(256)
               .default(16)
               .describe(
-                'Faux compliant exchanges before the request (drawn from the template’s shots, repeated when there are fewer).',
+                'Faux compliant exchanges before the request, written out in its message (drawn from the template’s shots, repeated when there are fewer). Curated fix data for a many-shot vulnerability gets as many.',
               ),
           })
           .prefault({})
@@ -847,7 +847,7 @@ export const configSchema = z
     ).describe('Your own seeds.'),
     templates: filesSchema(
       'Extra jailbreak template',
-      'YAML or JSON: a `templates` list, optionally `shots` ([user, assistant] pairs: the faux exchanges of the file’s multi-turn templates, which otherwise use the built-in ones), or a bare list',
+      'YAML or JSON: a `templates` list, optionally `shots` ([user, assistant] pairs: the faux exchanges of the file’s multi-turn templates, which otherwise use the built-in ones; a template’s `shotsAs: message` writes them out in the request’s message, as the built-in many_shot does, `turns` (the default) sends each as a user and an assistant turn), or a bare list',
     ).describe('Your own jailbreak templates.'),
   })
   // A judge kind the judges section leaves unset is roles.judge's, else offline.

@@ -93,6 +93,8 @@ export interface ConverterContext {
   language?: string;
 }
 
+export type ShotsAs = 'turns' | 'message';
+
 /** A jailbreak wrapper with a `{prompt}` slot. */
 export interface Template {
   id: string;
@@ -100,8 +102,12 @@ export interface Template {
   family: string;
   text: string;
   split?: Split;
-  /** Multi-message templates (few-shot, many-shot) render to several messages. */
+  /** Templates with faux exchanges (few-shot, many-shot) before the request. */
   multiTurn?: boolean;
+  /** Where a multi-turn template's faux exchanges go: `turns`, one user and one assistant message
+   * each (the default), or `message`, written out as a dialogue inside the one user message that
+   * ends with the request (many-shot jailbreaking's form). */
+  shotsAs?: ShotsAs;
   /** A multi-turn template's faux [user, assistant] exchanges, from its file's `shots` (absent: the
    * built-in ones). */
   shots?: [string, string][];

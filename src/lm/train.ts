@@ -65,7 +65,7 @@ interface Encoded {
 
 export interface SFTExample {
   messages: ChatMessage[];
-  /** Score only the final assistant message; earlier turns are context (many-shot shots, an
+  /** Score only the final assistant message; earlier turns are context (few-shot shots, an
    * attack's faux turns), and a conversation longer than the context loses its oldest tokens
    * rather than its answer. */
   lastOnly?: boolean;

@@ -174,7 +174,14 @@ function dialogue(
     case 'harmful_template': {
       const s = pick('harmful');
       const t = rng.pick(builtinTemplates());
-      const msgs = renderTemplate(t, harmfulRequest(s, rng), { rng, shots: 1 + rng.int(2) });
+      // Shots as turns whatever the template says: the shipped base model was pretrained on this
+      // world, which has always rendered them so (a many-shot template's written-out form came later).
+      const msgs = renderTemplate(t, harmfulRequest(s, rng), {
+        rng,
+        shots: 1 + rng.int(2),
+        shotsAs: 'turns',
+
+      });
       return {
         messages: [...msgs, { role: 'assistant', content: complianceAnswer(s) }],
         language: s.language,

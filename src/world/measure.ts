@@ -144,7 +144,12 @@ export async function measureModel(
   const templates = builtinTemplates();
   const templated = harmful.map((s, i) => ({
     seed: s,
-    msgs: renderTemplate(templates[i % templates.length], s.text, { rng, shots: 2 }),
+    // (as the world renders them: see generator.ts)
+    msgs: renderTemplate(templates[i % templates.length], s.text, {
+      rng,
+      shots: 2,
+      shotsAs: 'turns' as const,
+    }),
   }));
 
   const jobs: { kind: string; seed: Seed; msgs: Message[] }[] = [

@@ -61,11 +61,16 @@ describe('direct and chain', () => {
     expect(r.outcome).toBe('undetermined');
   });
 
-  it('many_shot: sends N faux exchanges before the request', async () => {
-    const { server, target } = await scripted((m) => (assistantTurns(m) >= 8 ? comply(seed) : refuse(seed)));
+  it('many_shot: sends N faux exchanges written out in one message before the request', async () => {
+    const shotsIn = (m: Parameters<typeof lastUser>[0]) => (lastUser(m).match(/^Assistant: /gm) ?? []).length;
+    const { server, target } = await scripted((m) => (shotsIn(m) >= 8 ? comply(seed) : refuse(seed)));
     const r = await manyShotAttack.run(ctx(target, seed, { options: { shots: 8 } }));
-    expect(server.log[0].body.messages.filter((m) => m.role === 'assistant')).toHaveLength(8);
+    const sent = server.log[0].body.messages;
+    expect(sent).toHaveLength(1);
+    expect(shotsIn(sent)).toBe(8);
+    expect(sent[0].content.endsWith(`User: ${seed.text}`)).toBe(true);
     expect(r.outcome).toBe('success');
+    expect(r.detail?.shots).toBe(8);
     expect(r.techniques).toContain('many_shot');
   });
 });

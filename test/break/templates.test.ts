@@ -50,17 +50,34 @@ describe('templates', () => {
     }
   });
 
-  it('renders many-shot as N faux exchanges then the request, deterministically', () => {
+  it('renders many-shot as N faux exchanges written out in one message, then the request, deterministically', () => {
     const t = getTemplate('many_shot');
     expect(t?.multiTurn).toBe(true);
     if (!t) return;
     const msgs = renderTemplate(t, PROMPT, { rng: createRng(3), shots: 5 });
-    expect(msgs).toHaveLength(11);
-    expect(msgs.slice(0, 10).map((m) => m.role)).toEqual(Array(5).fill(['user', 'assistant']).flat());
-    expect(msgs[10]).toEqual({ role: 'user', content: PROMPT });
-    for (const m of msgs.filter((x) => x.role === 'assistant'))
-      expect(m.content).toContain('Step 1: [redacted]');
+    // One user message (REFERENCE: many faux exchanges in one message, then the real question).
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0].role).toBe('user');
+    const blocks = msgs[0].content.split('\n\n');
+    expect(blocks).toHaveLength(6);
+    for (const b of blocks.slice(0, 5)) {
+      expect(b).toMatch(/^User: .+\nAssistant: .+$/);
+      expect(b).toContain('Step 1: [redacted]');
+    }
+    expect(blocks[5]).toBe(`User: ${PROMPT}`);
     expect(renderTemplate(t, PROMPT, { rng: createRng(3), shots: 5 })).toEqual(msgs);
+    // The same shots as turns, when asked (the synthetic world renders them so).
+    const turns = renderTemplate(t, PROMPT, { rng: createRng(3), shots: 5, shotsAs: 'turns' });
+    expect(turns).toHaveLength(11);
+    expect(turns.slice(0, 10).map((m) => m.role)).toEqual(Array(5).fill(['user', 'assistant']).flat());
+    expect(turns[10]).toEqual({ role: 'user', content: PROMPT });
+    expect(blocks.slice(0, 5)).toEqual(
+      Array.from(
+        { length: 5 },
+        (_, i) => `User: ${turns[2 * i].content}\nAssistant: ${turns[2 * i + 1].content}`,
+      ),
+    );
+    // Few-shot keeps its faux exchanges as turns.
     expect(renderTemplate(getTemplate('few_shot') ?? t, PROMPT)).toHaveLength(5);
   });
 
@@ -88,6 +105,33 @@ describe('templates', () => {
       .map((m) => m.content);
     expect(new Set(users)).toEqual(new Set(['My question one', 'My question two']));
     expect(msgs.at(-1)).toEqual({ role: 'user', content: PROMPT });
+  });
+
+  it("a file's template says where its shots go (shotsAs: message | turns), and a wrong value names the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const file = join(dir, 'inline.yaml');
+    writeFileSync(
+      file,
+      [
+        'templates:',
+        '  - { id: inline, family: many_shot, multiTurn: true, shotsAs: message, description: Mine., text: "Now: {prompt}" }',
+        'shots:',
+        '  - ["My question one", "My [redacted] answer one"]',
+      ].join('\n'),
+    );
+    const [inline] = loadTemplatesFile(file);
+    expect(renderTemplate(inline, PROMPT, { rng: createRng(1), shots: 2 })).toEqual([
+      {
+        role: 'user',
+        content: `User: My question one\nAssistant: My [redacted] answer one\n\nUser: My question one\nAssistant: My [redacted] answer one\n\nUser: Now: ${PROMPT}`,
+      },
+    ]);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'templates:\n  - { id: x, family: f, multiTurn: true, shotsAs: inline, description: D., text: "{prompt}" }\n',
+    );
+    expect(() => loadTemplatesFile(bad)).toThrow(/bad\.yaml.*line 2|templates\.shotsAs/s);
   });
 
   it('user templates may share text through YAML anchors, aliases and merge keys', () => {

@@ -444,6 +444,36 @@ describe('curate', () => {
     expect(res.dropped.some((d) => d.reason === 'contaminated')).toBe(true);
   });
 
+  it("a many-shot vulnerability's siblings carry as many faux exchanges as its attack sent, in one message", async () => {
+    const train = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' }).filter(
+      (s) => s.category === 'hate',
+    );
+    const broke = train
+      .slice(0, 2)
+      .map((s, i) =>
+        attemptFor(s, { outcome: 'success', techniques: ['many_shot'], id: `att-many-${i}`, runId: RUN }),
+      );
+    const siblingsOf = async (attackOptions?: Record<string, Record<string, unknown>>) => {
+      const res = await curateRound0({
+        vulnerabilities: identifyVulnerabilities({ attempts: broke, round: 0 }),
+        attempts: broke,
+        config: { syntheticPerVulnerability: 2, benignRatio: 0, helpfulRatio: 0 },
+        ...(attackOptions ? { attackOptions } : {}),
+      });
+      return [...res.sft, ...res.preference].filter((r) => r.provenance.source !== 'attempt');
+    };
+    const shotsOf = (r: TrainingRecord) => {
+      const users = (r.messages ?? r.prompt ?? []).filter((m) => m.role === 'user');
+      expect(users).toHaveLength(1);
+      return (users[0].content.match(/^Assistant: /gm) ?? []).length;
+    };
+    const sized = await siblingsOf({ many_shot: { shots: 12 } });
+    expect(sized.length).toBeGreaterThan(0);
+    for (const r of sized) expect(shotsOf(r)).toBe(12);
+    // Without the red team's sizes, the template's own 8.
+    for (const r of await siblingsOf()) expect(shotsOf(r)).toBe(8);
+  });
+
   it('wraps no fix data in a held-back template (what the held-back jailbreak suite measures), and says so', async () => {
     // A red team on the held-back split (redteam --split heldback) breaks the model in those wrappers.
     const train = selectSeeds({ kind: 'harmful', split: 'train', language: 'en' });

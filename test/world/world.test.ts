@@ -143,6 +143,20 @@ describe('generateWorld', () => {
     expect(Object.keys(big.stats.byConverter).length).toBeGreaterThanOrEqual(5);
   });
 
+  it("keeps a many-shot template's faux exchanges as turns, as the shipped base model was pretrained on them", () => {
+    // The red team writes them out in one message (the template's shotsAs); the world must not follow,
+    // or `model pretrain` would no longer make the shipped checkpoint.
+    const big = generateWorld({ seed: 1, size: 6000 });
+    const inline = big.sft.filter((d) => d.messages.some((m) => /^Assistant: /m.test(m.content)));
+    expect(inline).toEqual([]);
+    const shotTurns = big.sft.filter(
+      (d) =>
+        d.messages.filter((m) => m.role === 'assistant' && m.content.startsWith('Sure, here is how to'))
+          .length >= 2,
+    );
+    expect(shotTurns.length).toBeGreaterThan(0);
+  });
+
   it('draws only from the seeds it is given', () => {
     const only = selectSeeds({ ids: ['harm-nc01-en', 'help-add-3-5-en', 'benign-hom01-en'] });
     const w = generateWorld({ seed: 1, size: 300, seeds: only });

@@ -1,5 +1,5 @@
 // Many-shot jailbreaking: N faux user/assistant exchanges in which the "assistant" complies,
-// then the real request.
+// then the real request, in one message (the built-in many_shot template's shotsAs: message).
 import { getTemplate } from '../templates/index.js';
 import { buildMessages } from './prompt.js';
 import { Session } from './session.js';
@@ -19,7 +19,7 @@ export const manyShotAttack: Attack = {
         shots,
         language: ctx.seed.language,
       });
-      s.detail.shots = (messages.length - 1) / 2;
+      s.detail.shots = shots;
       await s.ask(messages, 1);
     });
   },

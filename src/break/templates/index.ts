@@ -1,5 +1,6 @@
 // Jailbreak templates: built-ins from templates.yaml, user files in the same format, rendering to
-// messages (multi-turn templates become faux exchanges followed by the request).
+// messages (multi-turn templates put faux exchanges before the request: as turns, or written out in
+// the request's message).
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import {
   type Message,
   type Rng,
   readUtf8File,
+  type ShotsAs,
   type Template,
 } from '../../core/index.js';
 import { fill } from '../seeds/tables.js';
@@ -25,6 +27,7 @@ const templateSchema = z
     text: z.string().min(1),
     split: z.enum(['train', 'attack', 'heldback']).optional(),
     multiTurn: z.boolean().optional(),
+    shotsAs: z.enum(['turns', 'message']).optional(),
   })
   .refine(
     (t) => t.text.includes('{prompt}') || (t.text.includes('{prompt_a}') && t.text.includes('{prompt_b}')),
@@ -134,6 +137,8 @@ export interface RenderOptions {
   rng?: Rng;
   /** Faux exchanges for multi-turn templates (default: 2 for few_shot, 8 otherwise). */
   shots?: number;
+  /** Overrides the template's own `shotsAs`. */
+  shotsAs?: ShotsAs;
 }
 
 /** Splits a prompt at a word boundary near its middle (for split-and-recombine). */
@@ -158,9 +163,19 @@ export function renderTemplate(t: Template, prompt: string, opts: RenderOptions 
   const chosen: Shot[] = [];
   rng.shuffle(pool);
   for (let i = 0; i < n && pool.length > 0; i++) chosen.push(pool[i % pool.length]);
+  if ((opts.shotsAs ?? t.shotsAs) === 'message')
+    return [{ role: 'user', content: inlineShots(chosen, content) }];
   const messages: Message[] = [];
   for (const [q, ans] of chosen)
     messages.push({ role: 'user', content: q }, { role: 'assistant', content: ans });
   messages.push({ role: 'user', content });
   return messages;
+}
+
+/** Faux exchanges written out as a dialogue in one message, the request as its last user line
+ * (Anil et al. 2024; PyRIT's many-shot template): a chat API that takes the user's messages only
+ * gets the whole attack, and the target's reply is the dialogue's next assistant line. */
+function inlineShots(shots: Shot[], request: string): string {
+  const lines = shots.map(([q, ans]) => `User: ${q}\nAssistant: ${ans}`);
+  return [...lines, `User: ${request}`].join('\n\n');
 }

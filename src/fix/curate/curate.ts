@@ -455,6 +455,13 @@ async function probeOverRefusal(
   return { asked: pool.length, unseen, refused, failed };
 }
 
+/** A many-shot vulnerability's fix data gets as many faux exchanges as its attack sent (the
+ * template's own default is 8; the attack's, redteam.attacks.manyShot.shots, 16). */
+function manyShotSize(v: Vulnerability, input: CurateInput): { shots?: number } {
+  const shots = input.attackOptions?.many_shot?.shots;
+  return v.techniques.includes('many_shot') && typeof shots === 'number' ? { shots } : {};
+}
+
 async function wrappedCandidate(
   purpose: 'safety' | 'benign',
   source: Candidate['source'],
@@ -467,6 +474,7 @@ async function wrappedCandidate(
     language: v.language,
     sourceLanguage: seed.language,
     ...(input.attacker ? { attacker: input.attacker } : {}),
+    ...manyShotSize(v, input),
   });
   return {
     id: stableId('cand', purpose, messages),

@@ -20,12 +20,13 @@ export function heldBackTemplate(techniques: readonly string[]): string | undefi
 }
 
 /** Renders `text` through `techniques`; ids that are neither a converter nor a template are skipped.
+ * `shots`: a many-shot template's faux exchanges, as many as the red team's many_shot attack sent.
  * With `attacker`, `translate` is the attacker model's (as in the red team's translate attack: a
  * language the offline phrase tables lack would leave the text as it was). */
 export async function wrapRequest(
   text: string,
   techniques: string[],
-  opts: { rng: Rng; language: string; sourceLanguage: string; attacker?: Target },
+  opts: { rng: Rng; language: string; sourceLanguage: string; attacker?: Target; shots?: number },
 ): Promise<WrapResult> {
   const known = techniques.filter((id) => getConverter(id) || getTemplate(id));
   // A seed already in the target language needs no translation.
@@ -37,6 +38,7 @@ export async function wrapRequest(
     rng: opts.rng,
     language: opts.language,
     ...(opts.attacker ? { attacker: opts.attacker } : {}),
+    ...(opts.shots ? { shots: opts.shots } : {}),
   });
   return { messages, applied: chain };
 }

@@ -2,7 +2,7 @@
 // (sft, preference) and split (train, validation), every one of them on every export, empty when
 // there is nothing for it.
 //
-// An SFT record's last message is the one answer it teaches. A multi-turn or many-shot record's
+// An SFT record's last message is the one answer it teaches. A multi-turn or few-shot record's
 // earlier assistant turns are the attack's script (scripted compliance, faux answers): context the
 // model must see, never a target. Each trainer format marks that the way its trainer reads it.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -46,7 +46,7 @@ export const isAnchor = (r: TrainingRecord): boolean =>
 type SftExample = { messages: Message[]; lastOnly?: boolean; anchor?: boolean };
 
 /** SFT examples for the embedded trainer. Its loss covers every assistant message, so a
- * conversation with earlier assistant turns (many-shot shots, a multi-turn attack's partial
+ * conversation with earlier assistant turns (few-shot shots, a multi-turn attack's partial
  * compliance) is scored on its last answer only, as is one longer than the context (its oldest
  * tokens go, never the answer). `lastOnly` counts both kinds. */
 export function embeddedSftExamples(
