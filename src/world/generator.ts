@@ -180,7 +180,6 @@ function dialogue(
         rng,
         shots: 1 + rng.int(2),
         shotsAs: 'turns',
-
       });
       return {
         messages: [...msgs, { role: 'assistant', content: complianceAnswer(s) }],
