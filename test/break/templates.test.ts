@@ -132,6 +132,20 @@ describe('templates', () => {
       'templates:\n  - { id: x, family: f, multiTurn: true, shotsAs: inline, description: D., text: "{prompt}" }\n',
     );
     expect(() => loadTemplatesFile(bad)).toThrow(/bad\.yaml.*line 2|templates\.shotsAs/s);
+    const single = join(dir, 'single.yaml');
+    writeFileSync(
+      single,
+      'templates:\n  - { id: y, family: f, shotsAs: message, description: D., text: "{prompt}" }\n',
+    );
+    const err = (() => {
+      try {
+        loadTemplatesFile(single);
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
+    expect([err?.field, err?.line]).toEqual(['templates.shotsAs', 2]);
+    expect(err?.message).toMatch(/shotsAs says where faux exchanges go: it needs multiTurn: true/);
   });
 
   it('user templates may share text through YAML anchors, aliases and merge keys', () => {

@@ -35,7 +35,12 @@ const templateSchema = z
       message: 'text needs a {prompt} slot (or both {prompt_a} and {prompt_b})',
       path: ['text'],
     },
-  );
+  )
+  // (a template without faux exchanges would send its request alone, shotsAs read by nothing)
+  .refine((t) => t.shotsAs === undefined || t.multiTurn === true, {
+    message: 'shotsAs says where faux exchanges go: it needs multiTurn: true',
+    path: ['shotsAs'],
+  });
 
 const shotSchema = z.tuple([z.string().min(1), z.string().min(1)]);
 
