@@ -301,7 +301,9 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          for (const w of trainerWarnings(ctx.config, backend, opts.base)) ctx.note(`warning: ${w}`);
+          // (on stderr as notes; --json, where notes are silent, carries them in its object)
+          const warnings = trainerWarnings(ctx.config, backend, opts.base);
+          for (const w of warnings) ctx.note(`warning: ${w}`);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,
@@ -325,6 +327,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
               dryRun: Boolean(out.dryRun),
               base: base.id,
               records: { rounds: r + 1, sft: sft.length, preference: preference.length },
+              warnings,
               model: out.model,
               plan: out.plan,
               log: out.log,

@@ -259,6 +259,13 @@ describe('breakfix train --backend trl', () => {
     });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stderr).toMatch(/warning: train\.backend is trl and train\.trl\.serveBaseURL is not set/);
+    // --json silences the notes on stderr: its object carries them.
+    const planJson = await cli(
+      ['train', '--round', '1', '--dry-run', '--json', '--out', join(dir, 'trl-noserve-json')],
+      { config: conf },
+    );
+    expect(planJson.code, planJson.stderr).toBe(0);
+    expect(JSON.parse(planJson.stdout).warnings).toEqual([expect.stringMatching(/serveBaseURL is not set/)]);
     const check = await cli(['config', 'check', '--json'], { config: conf });
     expect(JSON.parse(check.stdout).warnings).toEqual([expect.stringMatching(/serveBaseURL is not set/)]);
     writeFileSync(
