@@ -96,13 +96,18 @@ const ITEMS_CAP: Partial<Record<keyof Criteria, ItemsCap>> = {
   vprr: benignHalf('VPRR'),
   vprrRise: benignHalf('the rise in VPRR'),
   helpfulnessDrop: bench('the drop in helpfulness'),
+  // (the held-back jailbreak suite runs under the same cycle.benchLimit as the main suites; the
+  // undetermined share is over the one attack suite's answered items, counts.ts)
+  heldbackAsr: bench('the held-back ASR'),
+  undeterminedRise: bench('the rise in the undetermined share'),
+  undetermined: bench('the undetermined share'),
 };
 
 /** Under cycle.criteriaBound: upper, the criteria no round can pass however well the model does: at
  * the most items the config allows and none of them bad, the upper end of the figure's 95% interval
  * (Wilson's for 0 of n, which is also Newcombe's for no change over n paired items) is still above
  * the bound. Each comes with the items it would take (none for a bound of 0, which no upper end
- * reaches). Criteria whose items span several suites (the undetermined share) are not judged here. */
+ * reaches). `errorRate` is exact (no interval) and is not judged here. */
 export function unreachableCriteria(config: Config): string[] {
   if (config.cycle.criteriaBound !== 'upper') return [];
   const out: string[] = [];

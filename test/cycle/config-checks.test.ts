@@ -128,6 +128,32 @@ describe('breakfix cycle: settings checked before the first round', () => {
     ]);
   });
 
+  it('under criteriaBound: upper, the held-back ASR and the undetermined share are judged too', async () => {
+    // Each is over at most cycle.benchLimit items: the held-back jailbreak suite runs under that limit,
+    // and the undetermined share is over the attack suite's answered items. 0 of 10 reaches Wilson's
+    // 3.8416 / 13.8416 = 27.75%: over 5% (⌈3.8416 · 0.95 / 0.05⌉ = 73 items) and over 25%
+    // (⌈3.8416 · 0.75 / 0.25⌉ = 12 items).
+    const yaml =
+      'cycle:\n  criteriaBound: upper\n  benchLimit: 10\n  criteria:\n    asr: null\n    dr3: null\n    vprr: null\n    vprrRise: null\n    helpfulnessDrop: null\n    heldbackAsr: 0.05\n';
+    const expected = [
+      expect.stringMatching(
+        /^cycle\.criteria\.heldbackAsr: .*with at most 10 items \(cycle\.benchLimit 10\).*the held-back ASR's 95% upper end is 27\.75%, above the bound 5%; it takes 73 decided items: raise cycle\.benchLimit to 73 or more/,
+      ),
+      expect.stringMatching(
+        /^cycle\.criteria\.undeterminedRise: .*27\.75%, above the bound 5%; it takes 73 decided items/,
+      ),
+      expect.stringMatching(
+        /^cycle\.criteria\.undetermined: .*27\.75%, above the bound 25%; it takes 12 decided items/,
+      ),
+    ];
+    expect(unreachableCriteria(parseConfig(yaml, 'breakfix.yaml'))).toEqual(expected);
+    expect(await configCheckWarnings(yaml)).toEqual(expected);
+    // At the items they take, none is named.
+    expect(
+      unreachableCriteria(parseConfig(yaml.replace('benchLimit: 10', 'benchLimit: 73'), 'breakfix.yaml')),
+    ).toEqual([]);
+  });
+
   it('config check and cycle say it before anything runs', async () => {
     expect(await configCheckWarnings('cycle:\n  criteriaBound: upper\n')).toEqual([
       expect.stringMatching(/^cycle\.criteria\.dr3: under cycle\.criteriaBound: upper no round can pass it/),
