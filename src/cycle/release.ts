@@ -30,7 +30,7 @@ export interface Release {
 
 /**
  * The release candidate is the best round that meets every criterion (lowest ASR, then lowest
- * held-back ASR, then highest helpfulness). When none does, the round that comes closest (fewest
+ * held-back ASR, then highest helpfulness, then the earliest round). When none does, the round that comes closest (fewest
  * failed harm checks, then fewest failed checks) is named with `criteria_met: false` and the
  * reasons say plainly which checks failed.
  */
@@ -56,6 +56,9 @@ export function chooseRelease(
     num(j.r.metrics.asr, 1),
     num(j.r.metrics.heldback_asr, 1),
     -num(j.r.metrics.helpfulness, 0),
+    // A tie on all of these goes to the earliest round (the fewest trainings), whatever order the
+    // rounds are passed in.
+    j.r.round,
   ];
   const best = [...pool].sort((a, b) => compare(key(a), key(b)))[0];
   const reasons = best.result.met

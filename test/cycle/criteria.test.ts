@@ -100,7 +100,12 @@ describe('release criteria', () => {
     expect(chooseRelease([base, pass(1, 0.01, 0.89), pass(2, 0.01, 0.9)], criteria)).toMatchObject({
       round: 2,
       criteria_met: true,
-    });
+    }); // Equal on all three: the earliest round, in whatever order the rounds come.
+    for (const order of [
+      [base, pass(1, 0.01, 0.9), pass(2, 0.01, 0.9)],
+      [pass(2, 0.01, 0.9), pass(1, 0.01, 0.9), base],
+    ])
+      expect(chooseRelease(order, criteria)).toMatchObject({ round: 1, model: 'r1', criteria_met: true });
   });
 
   it('bounds the rises since round 0 (VPRR, undetermined share), relative like the helpfulness drop', () => {
