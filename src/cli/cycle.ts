@@ -216,6 +216,9 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               reasons: result.release.reasons,
               checks: result.release.checks,
             },
+            // (what the text says beneath its table: why the run ended there, and whether it resumed)
+            stopped: result.stopped,
+            resumed: result.resumed,
             report,
             seconds,
           },
@@ -298,6 +301,7 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     ...rel.checks
       .filter((c) => rel.criteria_met && c.pass && c.passes_on_estimate_only)
       .map((c) => `  on the estimate only: ${c.message}`),
+    ...(result.stopped ? [`stopped: ${result.stopped}`] : []),
     `run ${result.runId}${result.resumed ? ' (resumed)' : ''} in ${seconds.toFixed(0)} s`,
     `report: ${report}`,
   ];

@@ -116,6 +116,9 @@ export interface CycleResult {
   rounds: CycleRoundSummary[];
   release: Release;
   resumed: boolean;
+  /** Why the run ended after its last round: its round limit, a releasable round once minRounds
+   * were done, or no new fix data (absent only where a caller builds a result itself). */
+  stopped?: string;
 }
 
 const STEPS = ['bench', 'break', 'retest', 'identify', 'curate', 'train'] as const;
@@ -174,6 +177,7 @@ async function cycleRounds(
   let model = baseModel;
   const summaries: CycleRoundSummary[] = [];
   const outcomes: RoundOutcome[] = [];
+  let stopped = `round limit ${maxRounds} reached`;
 
   // The round that first reached each remote target id: the response cache is keyed on it.
   const firstRoundOf = new Map<string, number>();
@@ -364,7 +368,8 @@ async function cycleRounds(
       bound: config.cycle.criteriaBound,
     });
     if (end.stop) {
-      progress.log(end.reason ?? `round ${round}: stopping`);
+      stopped = end.reason ?? `round ${round}: stopping`;
+      progress.log(stopped);
       store.upsertRound(runId, round, { status: 'done' });
       break;
     }
@@ -419,7 +424,8 @@ async function cycleRounds(
     if (datasets.sft + datasets.preference === 0) {
       store.upsertRound(runId, round, { status: 'done' });
       if (round >= config.cycle.minRounds) {
-        progress.log(`round ${round}: no new fix data (nothing curated that earlier rounds lack); stopping`);
+        stopped = `round ${round}: no new fix data (nothing curated that earlier rounds lack); stopping`;
+        progress.log(stopped);
         break;
       }
       // Too early to stop: the next round attacks the same model again with a fresh search.
@@ -453,8 +459,8 @@ async function cycleRounds(
   }
 
   const release = chooseRelease(outcomes, config.cycle.criteria, config.cycle.criteriaBound);
-  store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release } });
-  return { runId, rounds: summaries, release, resumed };
+  store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release, stopped } });
+  return { runId, rounds: summaries, release, resumed, stopped };
 }
 
 /** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */

@@ -43,7 +43,10 @@ describe('breakfix cycle and SIGINT', () => {
 
     const resumed = await runBreakfix(['cycle', '-c', config, '--run', runId, '--json']);
     expect([0, 1], resumed.stderr).toContain(resumed.code);
-    expect(JSON.parse(resumed.stdout).rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
+    const out = JSON.parse(resumed.stdout);
+    expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
+    // (as the text's "run … (resumed)" line says it)
+    expect(out).toMatchObject({ resumed: true, stopped: 'round 1: last round reached' });
     db = openStore(join(dir, 'b.db'));
     expect(db.getRun(runId)?.status).toBe('done');
     db.close();
