@@ -194,6 +194,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               vprr: r.vprr,
               helpfulness: r.helpfulness,
               heldback_asr: r.heldback_asr,
+              undetermined_rate: r.undetermined_rate,
               retest_asr: r.retest_asr,
               retest_errors: r.retest_errors,
               retest_undetermined: r.retest_undetermined,

@@ -88,6 +88,9 @@ export interface CycleRoundSummary {
   vprr: number | null;
   helpfulness: number | null;
   heldback_asr: number | null;
+  /** Share of the benchmark's attack items (errors apart) answered undetermined: what
+   * cycle.criteria.undetermined bounds, and undeterminedRise the rise of since round 0. */
+  undetermined_rate: number | null;
   /** Share of the round's benchmark samples and red-team attempts that ended in error. */
   error_rate: number | null;
   errors: number;
@@ -782,6 +785,7 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     vprr: n(m.vprr),
     helpfulness: n(m.helpfulness),
     heldback_asr: n(m.heldback_asr),
+    undetermined_rate: n(m.undetermined_rate),
     error_rate: n(m.error_rate),
     errors: n(m.errors) ?? 0,
     undetermined: n(m.undetermined) ?? 0,

@@ -46,6 +46,10 @@ describe('breakfix cycle says why it stopped', () => {
     });
     const store = openStore(join(dir, 'limit.db'));
     expect(store.getRun(out.run)?.summary).toMatchObject({ stopped: 'round 0: last round reached' });
+    // Each figure a criterion bounds is in the round's row, the undetermined share too.
+    const stored = store.getRounds(out.run)[0].metrics as Record<string, unknown>;
+    expect(typeof stored.undetermined_rate).toBe('number');
+    expect(out.rounds[0].undetermined_rate).toBe(stored.undetermined_rate);
     store.close();
 
     const text = await runCli(['cycle', '-c', file, '-q']);
