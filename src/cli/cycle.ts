@@ -79,8 +79,10 @@ the way it broke, so it ends fixed or persisting, not silently untested) → ide
 vulnerabilities → curate fix data (safe answers and preference
 pairs for what broke, benign look-alikes, helpful tasks, and whatever train-split look-alike the
 model now refuses) → train a candidate on the fix data of every round so far (from the base model by
-default: train.start). It stops when the release criteria hold (after cycle.minRounds) or at
-cycle.maxRounds; the release is the best round that meets them.
+default: train.start). Once cycle.minRounds fix rounds are done it stops as soon as some round meets
+the release criteria or a round curates no new fix data, and at cycle.maxRounds in any case (the
+output says which). The release is the best round that meets them (lowest ASR, then lowest held-back
+ASR, then highest helpfulness, then the earliest); when none does, the closest is named, not released.
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
 duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 (143 for SIGTERM) naming it; \`--run <id>\`
