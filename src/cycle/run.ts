@@ -462,7 +462,9 @@ async function cycleRounds(
   }
 
   const release = chooseRelease(outcomes, config.cycle.criteria, config.cycle.criteriaBound);
-  store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release, stopped } });
+  // (maxRounds: the limit the run kept to, which a resume's --rounds may have changed from the stored
+  // config's; that change was stored in the summary, which this replaces)
+  store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release, stopped, maxRounds } });
   return { runId, rounds: summaries, release, resumed, stopped };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-stop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +28,11 @@ cycle:
   maxRounds: ${maxRounds}
   minRounds: 0
   benchLimit: 6
-${criteria}`,
+${criteria}train:
+  embedded:
+    sft: { steps: 2, batchSize: 4 }
+    dpo: { steps: 1, batchSize: 2 }
+`,
   );
   return file;
 }
@@ -71,5 +76,32 @@ describe('breakfix cycle says why it stopped', () => {
       stopped: 'round 0: release criteria hold; stopping',
       release: { round: 0, model: 'breakfix-tiny-base', criteria_met: true },
     });
+  });
+
+  it('a limit raised by --rounds on resume stays in the finished run, beside why it stopped', async () => {
+    const file = config('raised', 0);
+    let signalled = false;
+    const stopped = await runBreakfix(['cycle', '-c', file], {
+      onLine: (line, child) => {
+        if (!signalled && /^round 0: break/.test(line)) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(stopped.code, stopped.stderr).toBe(130);
+    const runId = /cycle --run (run_\S+)/.exec(stopped.stderr)?.[1] as string;
+    expect(runId, stopped.stderr).toBeTruthy();
+    const resumed = await runCli(['cycle', '-c', file, '--run', runId, '--rounds', '1', '--json', '-q']);
+    expect([0, 1], resumed.stderr).toContain(resumed.code);
+    const out = JSON.parse(resumed.stdout);
+    expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([0, 1]);
+    expect(out).toMatchObject({ resumed: true, stopped: 'round 1: last round reached' });
+    // The stored config still says 0 (it is what the run started with); the summary says what it did.
+    const store = openStore(join(dir, 'raised.db'));
+    const run = store.getRun(runId);
+    store.close();
+    expect(run?.config).toMatchObject({ cycle: { maxRounds: 0 } });
+    expect(run?.summary).toMatchObject({ maxRounds: 1, stopped: 'round 1: last round reached' });
   });
 });
