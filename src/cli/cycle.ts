@@ -82,7 +82,8 @@ model now refuses) → train a candidate on the fix data of every round so far (
 default: train.start). Once cycle.minRounds fix rounds are done it stops as soon as some round meets
 the release criteria or a round curates no new fix data, and at cycle.maxRounds in any case (the
 output says which). The release is the best round that meets them (lowest ASR, then lowest held-back
-ASR, then highest helpfulness, then the earliest); when none does, the closest is named, not released.
+ASR, then highest helpfulness, then the earliest); when none does, the closest is named, not released
+(in --json, release.round and release.model are null and the closest is release.closest).
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
 duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 (143 for SIGTERM) naming it; \`--run <id>\`
@@ -212,9 +213,15 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               vprr_change: r.vprr_change,
               helpfulness_change: r.helpfulness_change,
             })),
+            // A round and model only when one meets every criterion: a script that ships
+            // release.model without reading criteria_met must not ship a failing one. The round the
+            // text names as closest, and its checks, are under closest.
             release: {
-              round: result.release.round,
-              model: result.release.model,
+              round: result.release.criteria_met ? result.release.round : null,
+              model: result.release.criteria_met ? result.release.model : null,
+              ...(result.release.criteria_met
+                ? {}
+                : { closest: { round: result.release.round, model: result.release.model } }),
               criteria_met: result.release.criteria_met,
               reasons: result.release.reasons,
               checks: result.release.checks,
