@@ -166,7 +166,7 @@ printed and the run stored either way.`,
             only: suites,
             warn: (w) => {
               warnings.push(w);
-              ctx.note(`warning: ${w}`);
+              ctx.warn(w);
             },
           });
           const runId = newRunId();

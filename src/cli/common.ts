@@ -121,6 +121,9 @@ export interface Context {
   out(data: unknown, text?: string | (() => string)): void;
   /** Write a human note on stderr (silent with --quiet or --json). */
   note(line: string): void;
+  /** Write `warning: line` on stderr, with --quiet too (it silences progress; a warning is a finding),
+   * not with --json, whose object carries the command's warnings instead. */
+  warn(line: string): void;
   /** A config target name, or a spec (`embedded:base`, `openai:gpt-4o-mini`), wrapped per config. */
   target(nameOrSpec: string): Target;
   /** The name a run shows and stores for a target (`--target`, `roles.target`): a spec's URL with
@@ -234,6 +237,9 @@ export async function loadContext(
     note(line) {
       // (a note may quote a config value: a target spec's URL with its password)
       if (!quiet && !json) process.stderr.write(`${redactText(line)}\n`);
+    },
+    warn(line) {
+      if (!json) process.stderr.write(`warning: ${redactText(line)}\n`);
     },
     target(asGiven) {
       const nameOrSpec = configuredSpec(asGiven);

@@ -89,10 +89,8 @@ and field.`,
             stringify(shown).trimEnd(),
           ].join('\n'),
         );
-        // Diagnostics, on stderr as cycle and train print theirs, so that stdout is the config alone
-        // (`> shown.yaml` keeps them on the terminal). Not ctx.note: -q silences progress, and these
-        // are the check's findings; --json has them in its object.
-        if (!ctx.json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+        // On stderr, so that stdout is the config alone (`> shown.yaml` keeps them on the terminal).
+        for (const w of warnings) ctx.warn(w);
       } finally {
         await ctx.close();
       }

@@ -129,12 +129,16 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // (Said before round 0: a trainer set up to fail after it would have spent the round.)
-        for (const w of [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)])
-          ctx.note(`warning: ${w}`);
+        const warnings = [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)];
+        const warn = (w: string) => {
+          if (!warnings.includes(w)) warnings.push(w);
+          ctx.warn(w);
+        };
+        for (const w of warnings) ctx.warn(w);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
         await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack', {
-          warn: (w) => ctx.note(`warning: ${w}`),
+          warn,
         });
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
@@ -229,6 +233,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             // (what the text says beneath its table: why the run ended there, and whether it resumed)
             stopped: result.stopped,
             resumed: result.resumed,
+            // (said on stderr before round 0; --json silences that)
+            warnings,
             report,
             seconds,
           },

@@ -301,9 +301,8 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          // (on stderr as notes; --json, where notes are silent, carries them in its object)
           const warnings = trainerWarnings(ctx.config, backend, opts.base);
-          for (const w of warnings) ctx.note(`warning: ${w}`);
+          for (const w of warnings) ctx.warn(w);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,

@@ -84,6 +84,21 @@ describe('breakfix cycle says why it stopped', () => {
     });
   });
 
+  it("the warnings said before round 0 show with -q (a finding, not progress) and are in --json's object", async () => {
+    // (benchLimit 6: under criteriaBound upper, no round can pass dr3 and the rest)
+    const file = config('warned', 0, '  criteriaBound: upper\n');
+    const json = await runCli(['cycle', '-c', file, '--json', '-q']);
+    expect(json.code, json.stderr).toBe(1);
+    expect(json.stderr).not.toMatch(/warning:/);
+    const warnings: string[] = JSON.parse(json.stdout).warnings;
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/^cycle\.criteria\.dr3: under cycle\.criteriaBound: upper no round can pass it/),
+    );
+    const text = await runCli(['cycle', '-c', file, '-q']);
+    expect(text.code, text.stderr).toBe(1);
+    for (const w of warnings) expect(text.stderr).toContain(`warning: ${w}`);
+  });
+
   it('a limit raised by --rounds on resume stays in the finished run, beside why it stopped', async () => {
     const file = config('raised', 0);
     let signalled = false;
