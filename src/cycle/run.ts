@@ -278,7 +278,14 @@ async function cycleRounds(
         attackOptions: attackOptions(config.redteam.attacks),
         split: 'attack',
       });
-      if (summary.attempts > 0 && summary.success + summary.failure === 0) {
+      if (undecidedButRead(summary, round)) {
+        // A fixed model whose every answer the judges, who read round 0's, cannot read: the fix
+        // broke it. That is this round's finding (its ASR is unmeasured, so it meets no criterion),
+        // not a failure of the run: stopping here would leave an earlier releasable round unnamed.
+        progress.log(
+          `round ${round}: the judges decided none of the red team's ${summary.attempts} attempts (all undetermined): this round's ASR is unmeasured, so it cannot be released`,
+        );
+      } else if (summary.attempts > 0 && summary.success + summary.failure === 0) {
         // Nothing decided: the target or the judges failed throughout. Say so instead of reporting a
         // round with no failures as if the model were safe; the step stays unmarked, so a resume
         // attacks again rather than read back this result and stop on it.
@@ -295,7 +302,11 @@ async function cycleRounds(
       }
       return summary;
     });
-    if (redteam.attempts > 0 && redteam.success + redteam.failure === 0) {
+    if (
+      redteam.attempts > 0 &&
+      redteam.success + redteam.failure === 0 &&
+      !undecidedButRead(redteam, round)
+    ) {
       // A break step stored that way by an earlier breakfix (this one leaves it unmarked, above).
       store.upsertRound(runId, round, { status: 'failed' });
       store.updateRun(runId, { status: 'failed' });
@@ -808,4 +819,13 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
 /** The target with the response cache skipped for every request. */
 function uncached(target: Target): Target {
   return { ...target, chat: (messages, options) => target.chat(messages, { ...options, noCache: true }) };
+}
+
+/** A round after round 0 whose red team decided nothing, every attempt answered (none in error) and
+ * undetermined. The run's judges decided round 0's answers, so it is the model that changed. */
+function undecidedButRead(
+  s: { attempts: number; success: number; failure: number; error: number },
+  round: number,
+): boolean {
+  return round > 0 && s.attempts > 0 && s.success + s.failure === 0 && s.error === 0;
 }
