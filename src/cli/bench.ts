@@ -12,7 +12,7 @@ import {
   formatRate,
   runBench,
 } from '../bench/index.js';
-import type { Config } from '../config/index.js';
+import { type Config, redactText } from '../config/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import { asRole, inSpendScope } from '../targets/index.js';
@@ -165,7 +165,7 @@ printed and the run stored either way.`,
           await checkCustomSuites(custom, baseDir, split, {
             only: suites,
             warn: (w) => {
-              warnings.push(w);
+              warnings.push(redactText(w));
               ctx.warn(w);
             },
           });

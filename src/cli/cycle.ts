@@ -1,7 +1,7 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import type { Command } from 'commander';
 import { checkCustomSuites, formatPercent } from '../bench/index.js';
-import { checkRoleTargetsSet } from '../config/index.js';
+import { checkRoleTargetsSet, redactText } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
 import {
@@ -129,9 +129,10 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // (Said before round 0: a trainer set up to fail after it would have spent the round.)
-        const warnings = [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)];
+        // (a warning may quote a target spec: its URL's password is scrubbed, as config check does)
+        const warnings = [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)].map(redactText);
         const warn = (w: string) => {
-          if (!warnings.includes(w)) warnings.push(w);
+          if (!warnings.includes(redactText(w))) warnings.push(redactText(w));
           ctx.warn(w);
         };
         for (const w of warnings) ctx.warn(w);

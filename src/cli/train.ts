@@ -301,7 +301,8 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          const warnings = trainerWarnings(ctx.config, backend, opts.base);
+          // (a warning may quote a target spec: its URL's password is scrubbed, as config check does)
+          const warnings = trainerWarnings(ctx.config, backend, opts.base).map(redactText);
           for (const w of warnings) ctx.warn(w);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
