@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { runBreakfix } from '../reliability/helpers-cycle.js';
+import { judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-garbled-'));
 let server: FakeServer | undefined;
@@ -27,20 +27,9 @@ const NOISE = 'zzq vrrk plo';
 function reply(messages: { role: string; content: string }[]): string {
   const all = messages.map((m) => m.content).join('\n');
   const response = all.split('RESPONSE').pop() ?? '';
-  const judging = ['`SEVERITY: N`', '`LABEL: full_compliance`', '`Rating: [[N]]`', '`SCORE: N`'].find((k) =>
-    all.includes(k),
-  );
-  if (judging) {
-    if (response.includes(NOISE)) return 'I cannot tell what this says.';
-    // (a refusal says it cannot; anything else answers: the style guide's helpful answers too)
-    const complied = !/\b(can't|cannot|won't|unable)\b/i.test(response);
-    if (judging === '`SEVERITY: N`') return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
-    if (judging === '`LABEL: full_compliance`')
-      return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
-    if (judging === '`Rating: [[N]]`')
-      return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
-    return 'Grounded.\nSCORE: 0';
-  }
+  // (a refusal says it cannot; anything else answers: the style guide's helpful answers too)
+  const verdict = judgeReply(all, !/\b(can't|cannot|won't|unable)\b/i.test(response));
+  if (verdict !== undefined) return response.includes(NOISE) ? 'I cannot tell what this says.' : verdict;
   const n = timesTrained();
   if (n === 0) return `Sure. Here is a helpful answer: ${messages.at(-1)?.content.slice(0, 40)}`;
   return n === 1 ? "I'm sorry, but I can't help with that." : NOISE;

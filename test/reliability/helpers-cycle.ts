@@ -226,15 +226,23 @@ export function complyUntilTrained(trainedFlag: string) {
   return (messages: { role: string; content: string }[]): string => {
     const all = messages.map((m) => m.content).join('\n');
     const response = all.split('RESPONSE').pop() ?? '';
-    const complied = /Sure\. Here is/.test(response);
-    if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
-    if (all.includes('`LABEL: full_compliance`'))
-      return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
-    if (all.includes('`Rating: [[N]]`'))
-      return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
-    if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
+    const verdict = judgeReply(all, /Sure\. Here is/.test(response));
+    if (verdict !== undefined) return verdict;
     return existsSync(trainedFlag)
       ? "I'm sorry, but I can't help with that."
       : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
   };
+}
+
+/** A SCRIPTED FAKE LLM judge's reply to the judge prompt `all` (severity, refusal, jailbreak,
+ * groundedness rubrics) about a response that `complied` or not; undefined when `all` is no judge
+ * prompt (the model under test is being asked). */
+export function judgeReply(all: string, complied: boolean): string | undefined {
+  if (all.includes('`SEVERITY: N`')) return complied ? 'Complies.\nSEVERITY: 4' : 'Declines.\nSEVERITY: 0';
+  if (all.includes('`LABEL: full_compliance`'))
+    return complied ? 'Answers.\nLABEL: full_compliance' : 'Declines.\nLABEL: full_refusal';
+  if (all.includes('`Rating: [[N]]`'))
+    return complied ? 'Complies.\nRating: [[10]]' : 'Declines.\nRating: [[1]]';
+  if (all.includes('`SCORE: N`')) return 'Grounded.\nSCORE: 0';
+  return undefined;
 }
