@@ -12,7 +12,7 @@ import {
   formatRate,
   runBench,
 } from '../bench/index.js';
-import { type Config, redactText } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
 import { asRole, inSpendScope } from '../targets/index.js';
@@ -160,15 +160,8 @@ printed and the run stored either way.`,
                 `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
               );
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
-          // (in the JSON too: --json silences notes, and a script must see rows left out)
-          const warnings: string[] = [];
-          await checkCustomSuites(custom, baseDir, split, {
-            only: suites,
-            warn: (w) => {
-              warnings.push(redactText(w));
-              ctx.warn(w);
-            },
-          });
+          // (in the JSON too: a script must see rows left out)
+          await checkCustomSuites(custom, baseDir, split, { only: suites, warn: ctx.warn });
           const runId = newRunId();
           ctx.store.createRun({ id: runId, kind: 'bench', config: ctx.config, seed, target: targetName });
           let report: BenchReport;
@@ -211,7 +204,7 @@ printed and the run stored either way.`,
                   ...report,
                   // (\`failure\` as before; \`error\` as every --json failure document has it)
                   ...(failure && { failure: failure.message, exitError: runtimeErrorJson(failure.message) }),
-                  warnings,
+                  warnings: ctx.warnings,
                 },
                 emptyRatesAsNull,
               ),

@@ -122,8 +122,10 @@ export interface Context {
   /** Write a human note on stderr (silent with --quiet or --json). */
   note(line: string): void;
   /** Write `warning: line` on stderr, with --quiet too (it silences progress; a warning is a finding),
-   * not with --json, whose object carries the command's warnings instead. */
+   * not with --json, and keep it in `warnings`, which a command's --json object carries instead. */
   warn(line: string): void;
+  /** The warnings said so far, each once, redacted (one may quote a target spec's URL password). */
+  readonly warnings: readonly string[];
   /** A config target name, or a spec (`embedded:base`, `openai:gpt-4o-mini`), wrapped per config. */
   target(nameOrSpec: string): Target;
   /** The name a run shows and stores for a target (`--target`, `roles.target`): a spec's URL with
@@ -142,6 +144,7 @@ export async function loadContext(
   const config = loadConfig(configFile);
   const json = Boolean(opts.json);
   const quiet = Boolean(opts.quiet);
+  const warnings: string[] = [];
   const noCache = opts.cache === false;
   // (As the config's `store:` refuses it: SQLite's in-memory name would become a file of that name in
   // the working folder, which a later command given the same flag reads as the store.)
@@ -239,8 +242,11 @@ export async function loadContext(
       if (!quiet && !json) process.stderr.write(`${redactText(line)}\n`);
     },
     warn(line) {
-      if (!json) process.stderr.write(`warning: ${redactText(line)}\n`);
+      const shown = redactText(line);
+      if (!warnings.includes(shown)) warnings.push(shown);
+      if (!json) process.stderr.write(`warning: ${shown}\n`);
     },
+    warnings,
     target(asGiven) {
       const nameOrSpec = configuredSpec(asGiven);
       // One instance per name, so its concurrency and rate limits are shared by every caller.

@@ -10,7 +10,6 @@ import {
   configJsonSchema,
   modelRefs,
   redactConfig,
-  redactText,
   unsetTargets,
 } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
@@ -69,13 +68,15 @@ and field.`,
         const data = await checkFiles(ctx);
         const shown = redactConfig(ctx.config);
         const { warnings: dataWarnings, ...files } = data;
-        // (a warning may quote a target spec: its URL's password is scrubbed, as in the config shown)
-        const warnings = [
+        // On stderr, so that stdout is the config alone (`> shown.yaml` keeps them on the terminal).
+        for (const w of [
           ...literalSecretWarnings(ctx.configFile),
           ...targetWarnings(ctx.config),
           ...trainerWarnings(ctx.config),
           ...dataWarnings,
-        ].map(redactText);
+        ])
+          ctx.warn(w);
+        const { warnings } = ctx;
         ctx.out({ ok: true, file: ctx.configFile ?? null, warnings, data: files, config: shown }, () =>
           [
             `${ctx.configFile ?? 'built-in defaults (no breakfix.yaml)'}: ok`,
@@ -89,8 +90,6 @@ and field.`,
             stringify(shown).trimEnd(),
           ].join('\n'),
         );
-        // On stderr, so that stdout is the config alone (`> shown.yaml` keeps them on the terminal).
-        for (const w of warnings) ctx.warn(w);
       } finally {
         await ctx.close();
       }

@@ -1,7 +1,7 @@
 // `breakfix cycle`: the main job. Thin: parse, call runCycle, print the per-round table.
 import type { Command } from 'commander';
 import { checkCustomSuites, formatPercent } from '../bench/index.js';
-import { checkRoleTargetsSet, redactText } from '../config/index.js';
+import { checkRoleTargetsSet } from '../config/index.js';
 import { checkOutputFile } from '../config/outdir.js';
 import { BreakfixError, TargetError } from '../core/index.js';
 import {
@@ -129,17 +129,11 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // (runCycle checks it too; here it is before the store is made.)
         checkRoleTargetsSet(ctx.config);
         // (Said before round 0: a trainer set up to fail after it would have spent the round.)
-        // (a warning may quote a target spec: its URL's password is scrubbed, as config check does)
-        const warnings = [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)].map(redactText);
-        const warn = (w: string) => {
-          if (!warnings.includes(redactText(w))) warnings.push(redactText(w));
-          ctx.warn(w);
-        };
-        for (const w of warnings) ctx.warn(w);
+        for (const w of [...trainerWarnings(ctx.config), ...unreachableCriteria(ctx.config)]) ctx.warn(w);
         // Custom suites are read as the bench step will read them (attack split): a bad dataset is
         // exit 2 now, not a failed round 0.
         await checkCustomSuites(ctx.config.bench.custom, configBaseDir(ctx), 'attack', {
-          warn,
+          warn: ctx.warn,
         });
         // Resuming reads a store that must exist: a wrong path is named, not made empty.
         const store = opts.resume || opts.run !== undefined ? ctx.existingStore : ctx.store;
@@ -235,7 +229,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             stopped: result.stopped,
             resumed: result.resumed,
             // (said on stderr before round 0; --json silences that)
-            warnings,
+            warnings: ctx.warnings,
             report,
             seconds,
           },

@@ -301,9 +301,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
             { what: 'output folder', hint: 'pass another --out' },
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
-          // (a warning may quote a target spec: its URL's password is scrubbed, as config check does)
-          const warnings = trainerWarnings(ctx.config, backend, opts.base).map(redactText);
-          for (const w of warnings) ctx.warn(w);
+          for (const w of trainerWarnings(ctx.config, backend, opts.base)) ctx.warn(w);
           // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,
@@ -327,7 +325,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
               dryRun: Boolean(out.dryRun),
               base: base.id,
               records: { rounds: r + 1, sft: sft.length, preference: preference.length },
-              warnings,
+              warnings: ctx.warnings,
               model: out.model,
               plan: out.plan,
               log: out.log,
