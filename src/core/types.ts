@@ -258,7 +258,6 @@ export interface Rng {
   fork(label: string): Rng;
 }
 
-/** An object with keys (not null, not an array): what a stored JSON column must be to be read as one. */
 /** What every table, slice, heatmap and facet shows for an attempt without a harm category: one name
  * for the red team's slices and the report's. (Vulnerability ids say `uncategorized`, and stay so:
  * stored stores key on them.) */
@@ -270,6 +269,7 @@ export function techniquesLabel(techniques: readonly string[], joiner = ' + '): 
   return techniques.join(joiner) || '(none)';
 }
 
+/** An object with keys (not null, not an array): what a stored JSON column must be to be read as one. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
