@@ -453,11 +453,20 @@ function targetHint(err: TargetError): string {
       if (err.status === 404)
         return 'check the model name (the server lists its models at GET <baseURL>/models) and that baseURL ends in /v1, e.g. http://localhost:8000/v1';
       // A server that takes only streamed requests (or refuses them) says so in its 400; the setting
-      // that fixes it is the target's, and the error does not say which way this target was set, so
-      // the hint names both. (Read in the server's words only, not in the target id before them: a
-      // model or host named stream-something says nothing; nor does a gateway's "upstream".)
-      if (/\bstream/i.test(serverWords(err)))
-        return "the server's message is about streaming: if it takes streamed requests only, set `stream: true` on this target (an openai target under targets: in the config; a --target spec does not stream); if it refuses streaming, remove `stream: true` from the target";
+      // that fixes it is the target's, turned the other way from how the request went (a target that
+      // does not say how it went gets both ways). (Read in the server's words only, not in the target
+      // id before them: a model or host named stream-something says nothing; nor does a gateway's
+      // "upstream".)
+      if (/\bstream/i.test(serverWords(err))) {
+        const toStream =
+          'set `stream: true` on this target (an openai target under targets: in the config; a --target spec does not stream)';
+        const toPlain = 'remove `stream: true` from this target';
+        if (err.streamed === true)
+          return `the server's message is about streaming and this target streams (stream: true): the server refuses streamed requests, so ${toPlain}`;
+        if (err.streamed === false)
+          return `the server's message is about streaming and this target does not stream: the server takes streamed requests only, so ${toStream}`;
+        return `the server's message is about streaming: if it takes streamed requests only, ${toStream}; if it refuses streaming, ${toPlain}`;
+      }
       return 'check the model name and request parameters for this target';
     case 'server':
       return "the server kept failing through every retry: check it (its logs, its load, that it finished loading the model), or raise this target's retries";

@@ -335,9 +335,7 @@ function withResumeHint(err: unknown, resume: string | undefined, trained: boole
         ? `fix the trainer, then resume: ${resume}; the run keeps its train settings, which trained an earlier round (a fix to what the command runs resumes; an edited template needs a new cycle)`
         : `fix the trainer, then resume: ${resume}; no round of the run has trained yet, so its train settings (train.command.template …) may be edited before resuming`;
   const next =
-    err instanceof TargetError
-      ? new TargetError(err.message, err.kind, err.status, err.retryAfterMs, hint)
-      : new BreakfixError(err.message, err.code, hint);
+    err instanceof TargetError ? err.with({ hint }) : new BreakfixError(err.message, err.code, hint);
   next.stack = err.stack;
   return next;
 }

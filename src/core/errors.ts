@@ -56,9 +56,27 @@ export class TargetError extends BreakfixError {
     readonly status?: number,
     readonly retryAfterMs?: number,
     hint?: string,
+    /** Whether the failed request was streamed, where the target knows: a server's 400 about
+     * streaming is fixed one way or the other by the target's `stream` setting. */
+    readonly streamed?: boolean,
   ) {
     super(message, `target_${kind}`, hint);
     this.name = 'TargetError';
+  }
+
+  /** The same failure told differently (a fuller message, another hint): kind, status, retry-after
+   * and streamed stay, so a layer that adds words loses no fact a later one reads. */
+  with(changes: { message?: string; hint?: string; streamed?: boolean }): TargetError {
+    const next = new TargetError(
+      changes.message ?? this.message,
+      this.kind,
+      this.status,
+      this.retryAfterMs,
+      'hint' in changes ? changes.hint : this.hint,
+      changes.streamed ?? this.streamed,
+    );
+    next.stack = this.stack;
+    return next;
   }
 
   get retryable(): boolean {

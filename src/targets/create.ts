@@ -185,7 +185,7 @@ function withSafeReplies(inner: Target): Target {
         if (!(err instanceof TargetError)) throw err;
         const message = redactText(err.message);
         if (message === err.message) throw err;
-        throw new TargetError(message, err.kind, err.status, err.retryAfterMs, err.hint);
+        throw err.with({ message });
       }
       // (a name that is no string, {…} or null from a proxy, names nothing: dropped, not "[object Object]")
       const model = typeof reply.model === 'string' ? redactText(reply.model).slice(0, 200) : undefined;

@@ -223,7 +223,10 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           ...(model ? { model } : {}),
         };
       } catch (err) {
-        throw withKeyHint(withReasoningHint(toTargetError(err, id), reasoningModel), sentKey);
+        throw withKeyHint(
+          withReasoningHint(toTargetError(err, id).with({ streamed: cfg.stream === true }), reasoningModel),
+          sentKey,
+        );
       }
     },
     async close() {
@@ -236,12 +239,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
  * an exported OPENAI_API_KEY is not sent there on purpose, which the user has to be told. */
 function withKeyHint(err: TargetError, sentKey: boolean): TargetError {
   if (sentKey || err.status !== 401) return err;
-  return new TargetError(
-    `${err.message} (no key was sent: OPENAI_API_KEY goes only to api.openai.com or to the OPENAI_BASE_URL endpoint; give this target apiKey: \${MY_SERVER_KEY} in the config)`,
-    err.kind,
-    err.status,
-    err.retryAfterMs,
-  );
+  return err.with({
+    message: `${err.message} (no key was sent: OPENAI_API_KEY goes only to api.openai.com or to the OPENAI_BASE_URL endpoint; give this target apiKey: \${MY_SERVER_KEY} in the config)`,
+  });
 }
 
 /** A reasoning model that the name did not reveal (an Azure deployment, a proxy's alias) refuses the
@@ -249,12 +249,7 @@ function withKeyHint(err: TargetError, sentKey: boolean): TargetError {
 function withReasoningHint(err: TargetError, reasoningModel: boolean): TargetError {
   if (reasoningModel || err.status !== 400) return err;
   if (!/unsupported (parameter|value): '(max_tokens|temperature|top_p|stop)'/i.test(err.message)) return err;
-  return new TargetError(
-    `${err.message} (a reasoning model: set \`reasoning: true\` on this target)`,
-    err.kind,
-    err.status,
-    err.retryAfterMs,
-  );
+  return err.with({ message: `${err.message} (a reasoning model: set \`reasoning: true\` on this target)` });
 }
 
 /** The answer in a non-streamed chat completion's body. */

@@ -1,6 +1,6 @@
 // A server that answers streamed requests only (or refuses them) says so with a 400: the hint must
-// name the setting that fixes it, the target's `stream`, not "check the model name and request
-// parameters". The real CLI in a child process, over real HTTP on 127.0.0.1: a small server of its
+// name the setting that fixes it, the target's `stream` turned the other way from how the request
+// went, not "check the model name and request parameters". The real CLI in a child process, over real HTTP on 127.0.0.1: a small server of its
 // own here, as the scripted fake answers every request in the mode it was sent.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -74,7 +74,9 @@ describe("a 400 about streaming names the target's stream setting", () => {
     const r = await chat(url, false);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('HTTP 400 this server only supports stream=true');
-    expect(r.stderr).toMatch(/^hint: .*set `stream: true` on this target/m);
+    expect(r.stderr).toMatch(/^hint: .*this target does not stream.*set `stream: true` on this target/m);
+    // (the target knows it sent a plain request: the hint is the one way that fixes it)
+    expect(r.stderr).not.toMatch(/remove `stream: true`/);
     expect(r.stderr).not.toMatch(/check the model name and request parameters/);
     const fixed = await chat(url, true);
     expect(fixed.code, fixed.stderr).toBe(0);
@@ -89,7 +91,10 @@ describe("a 400 about streaming names the target's stream setting", () => {
     const r = await chat(url, true);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("HTTP 400 Unsupported value: 'stream' does not support true");
-    expect(r.stderr).toMatch(/^hint: .*refuses streaming.*remove `stream: true`/m);
+    expect(r.stderr).toMatch(
+      /^hint: .*this target streams.*refuses streamed requests.*remove `stream: true`/m,
+    );
+    expect(r.stderr).not.toMatch(/set `stream: true`/);
     expect(r.stderr).not.toMatch(/check the model name and request parameters/);
     const fixed = await chat(url, false);
     expect(fixed.code, fixed.stderr).toBe(0);
