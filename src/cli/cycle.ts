@@ -50,14 +50,14 @@ export function register(program: Command): void {
       'run the break-fix cycle: bench → break → retest → identify → curate → train, round after round',
     )
     .option('--resume', 'continue the latest unfinished cycle (after a crash or a kill) where it stopped')
-    .option('--run <id>', 'continue this unfinished cycle run')
+    .option('--run <id>', 'continue this unfinished cycle run (with --resume too, this run, not the latest)')
     .option(
       '--take-over',
       'with --resume or --run: take the run from the process on another host that claimed it, once you know that process is gone (without it, a claim whose heartbeat is 10 minutes old is taken over with a warning)',
     )
     .option(
       '--rounds <n>',
-      "most fix rounds after round 0 (default: cycle.maxRounds; on resume, the run's own limit)",
+      "most fix rounds after round 0, a cap that cycle.minRounds does not raise (default: cycle.maxRounds; on resume, the run's own limit)",
     )
     .option(
       '--report <file>',
