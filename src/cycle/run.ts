@@ -182,8 +182,9 @@ async function cycleRounds(
   const outcomes: RoundOutcome[] = [];
   let stopped = `round limit ${maxRounds} reached`;
 
-  // The round that first reached each remote target id: the response cache is keyed on it.
-  const firstRoundOf = new Map<string, number>();
+  // The round that first reached each remote target id, and its model: the response cache is keyed
+  // on the target id.
+  const firstRoundOf = new Map<string, { round: number; model: string }>();
   for (let round = 0; round <= maxRounds; round++) {
     // A round whose red team decided nothing stopped the run (break, below): this resume attacks again.
     const failedBefore = store.getRounds(runId).some((r) => r.round === round && r.status === 'failed');
@@ -192,10 +193,12 @@ async function cycleRounds(
     progress.log(`round ${round}: model ${model.id}`);
     // A trained model served under an earlier round's name and endpoint (a server restarted with the
     // new weights, a fixed served-model name) is the same target id: the response cache would give
-    // it the earlier model's replies as its own. Its requests skip the cache.
-    const earlier = firstRoundOf.get(target.id);
-    if (earlier === undefined) firstRoundOf.set(target.id, round);
-    else if (!target.id.startsWith('embedded:')) {
+    // it the earlier model's replies as its own. Its requests skip the cache. (The same model again,
+    // after a round that curated nothing new, is no other model: its cached replies are its own.)
+    const first = firstRoundOf.get(target.id);
+    const earlier = first?.round;
+    if (first === undefined) firstRoundOf.set(target.id, { round, model: model.id });
+    else if (!target.id.startsWith('embedded:') && first.model !== model.id) {
       target = uncached(target);
       progress.log(
         terminalText(
