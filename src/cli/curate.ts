@@ -207,8 +207,9 @@ when there was nothing to curate), 2 bad input, records already there, or a roun
             const modelId = store.getRounds(run.id).find((x) => x.round === r)?.model;
             const spec = modelId === undefined ? ctx.config.roles.target : roundModelSpec(store, modelId);
             if (spec) target = asRole(ctx.target(spec), 'target');
+            // (a warning, in --json's warnings too: the pairs a DPO run rests on are missing)
             else
-              ctx.note(
+              ctx.warn(
                 `the round's model ${terminalText(modelId ?? '')} is not registered in the store: no on-policy pairs (it cannot be asked)`,
               );
           }
@@ -252,6 +253,7 @@ when there was nothing to curate), 2 bad input, records already there, or a roun
               dropped: result.dropped,
               replaced: replacing?.count ?? 0,
               files: paths,
+              warnings: ctx.warnings,
             },
             () => renderCurateSummary(result, paths, `run ${run.id} round ${r}`),
           );
