@@ -141,6 +141,8 @@ export interface RedteamSummary extends SliceStats {
   resumed: number;
   /** Attempts the store held as errors, run again and replaced (a resume with `retryErrors`). */
   retried?: number;
+  /** Target calls and tokens of the attempts run now: a resume's stored attempts (`resumed`) cost
+   * what an earlier process spent, which the run's spend table counts. */
   calls: number;
   tokens: number;
   /** Attacker-model requests in this invocation (PAIR and TAP proposals and TAP's on-topic checks,

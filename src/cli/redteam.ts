@@ -166,7 +166,7 @@ export function renderRedteam(s: RedteamSummary): string {
   const t = (x: string) => terminalText(x);
   const lines = [
     `redteam ${t(s.target)} · persona ${t(s.persona)} · run ${t(s.runId)}${s.round !== undefined ? ` · round ${s.round}` : ''}`,
-    `${s.attempts} attempts (${s.ran} run${s.retried ? ` (${s.retried} of them errors retried)` : ''}, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} target tokens${s.attackerCalls ? ` · ${s.attackerCalls} attacker calls · ${s.attackerTokens ?? 0} attacker tokens` : ''} · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
+    `${s.attempts} attempts (${s.ran} run${s.retried ? ` (${s.retried} of them errors retried)` : ''}, ${s.resumed} resumed of ${s.planned} planned) · ${s.calls} target calls · ${s.tokens} target tokens${s.resumed ? ' (by the attempts run now: breakfix report has the run’s spend)' : ''}${s.attackerCalls ? ` · ${s.attackerCalls} attacker calls · ${s.attackerTokens ?? 0} attacker tokens` : ''} · ${s.seconds.toFixed(1)} s${s.stoppedBy ? ` · stopped: ${s.stoppedBy} budget spent` : ''}`,
     `ASR ${pct(s.asr).trim()} (${s.success} success / ${s.success + s.failure} decided) · ${s.error} error · ${s.undetermined} undetermined`,
   ];
   for (const u of s.unavailable) lines.push(`unavailable: ${t(u.attack)}: ${t(u.reason)}`);

@@ -37,5 +37,15 @@ describe('breakfix redteam and SIGINT', () => {
     expect(db.getRun(runId)?.status).toBe('done');
     expect(new Set(db.listAttempts({ runId }).map((a) => a.id)).size).toBe(120);
     db.close();
+
+    // Run once more, in text: every attempt was stored, none is sent, and the calls and tokens shown
+    // are said to be this invocation's (the run's own are in its spend table).
+    const text = await runCli(['redteam', '--budget', '120', '--store', store, '--run-id', runId, '-q'], {
+      cwd: dir,
+    });
+    expect([0, 1]).toContain(text.code);
+    expect(text.stdout).toMatch(
+      /^120 attempts \(0 run, 120 resumed of 120 planned\) · 0 target calls · 0 target tokens \(by the attempts run now: breakfix report has the run’s spend\)/m,
+    );
   }, 120_000);
 });
