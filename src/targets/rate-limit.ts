@@ -1,5 +1,6 @@
 // Requests- and tokens-per-minute limits over a sliding 60-second window. Tokens are estimated
-// before a request (prompt chars / 4 + maxTokens) and corrected with the reported usage after.
+// before a request (prompt chars / 4 + maxTokens) and corrected with the reported usage after, where
+// the server reports any.
 import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
 
 export interface RateLimitOptions {
@@ -57,7 +58,10 @@ export function withRateLimit(target: Target, opts: RateLimitOptions): Target {
       );
       const entry = await admitted;
       const reply = await target.chat(messages, options);
-      entry.tokens = reply.usage.promptTokens + reply.usage.completionTokens;
+      // A server that reports no usage (a stream without include_usage, llama.cpp) says 0 and 0:
+      // taken as the request's size, every such request would be free and tpm would limit nothing.
+      const reported = reply.usage.promptTokens + reply.usage.completionTokens;
+      if (reported > 0) entry.tokens = reported;
       return reply;
     },
     close: target.close?.bind(target),

@@ -422,6 +422,26 @@ describe('withRateLimit', () => {
     await t.chat(hi, { maxTokens: 10 }); // 1200 used → waits a window
     expect(sleeps).toEqual([60_000]);
   });
+
+  it('a reply that reports no usage keeps its estimate: the limit still holds', async () => {
+    // Servers that report no token counts (a stream without include_usage, llama.cpp) give 0 and 0;
+    // taken as the request's size, every request would count as free and tpm would limit nothing.
+    let clock = 0;
+    const sleeps: number[] = [];
+    const inner: Target = { id: 'x', chat: async () => reply('ok', 0) };
+    const t = withRateLimit(inner, {
+      tpm: 500,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    await t.chat(hi, { maxTokens: 200 }); // estimate 201
+    await t.chat(hi, { maxTokens: 200 }); // 402 ≤ 500 → goes
+    await t.chat(hi, { maxTokens: 200 }); // 603 > 500 → waits a window
+    expect(sleeps).toEqual([60_000]);
+  });
 });
 
 describe('withCache', () => {
