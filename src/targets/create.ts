@@ -28,7 +28,7 @@ import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
 import { modelPathResolver } from './embedded-path.js';
 import { baseURLOf, endpointKey } from './endpoint.js';
-import { type RunHalt, withHalt } from './halt.js';
+import { type RunHalt, unsentOnceHalted, withHalt } from './halt.js';
 import { createOpenAITarget } from './openai.js';
 import { withRateLimit } from './rate-limit.js';
 import { withRetry } from './retry.js';
@@ -49,6 +49,8 @@ export interface TargetContext {
   random?: () => number;
   /** First retry backoff step in ms (default 500; tests use a few ms). */
   retryBaseMs?: number;
+  /** The rpm/tpm window in ms (default a minute; tests use less). */
+  rateWindowMs?: number;
   /** Shared by every target of a run: a refused key or spent quota halts them all (halt.ts). */
   halt?: RunHalt;
   /** Told of each retry of a remote target's request, before its wait: what failed, the attempt
@@ -232,11 +234,16 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
     t = withSafeReplies(t);
     // The embedded model runs in-process: no network to time out, nothing to retry or rate-limit.
     t = withTimeout(t, cfg.timeoutMs);
-    t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm });
+    // Under the rate limit and the retries: a request waiting for its turn in the window, or to
+    // retry, when the run halts is not sent after it.
+    if (ctx.halt) t = unsentOnceHalted(t, ctx.halt);
+    t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm, windowMs: ctx.rateWindowMs });
+    const halt = ctx.halt;
     t = withRetry(t, {
       retries: cfg.retries,
       random: ctx.random,
       baseMs: ctx.retryBaseMs,
+      stopped: halt && (() => halt.halted),
       onRetry: (err, attempt, waitMs) => {
         ctx.usage?.recordRetry(t.id, err);
         ctx.onRetry?.(err, attempt + 1, cfg.retries + 1, waitMs);

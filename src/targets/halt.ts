@@ -88,13 +88,7 @@ export function withHalt(target: Target, halt: RunHalt): Target {
   return {
     id: target.id,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
-      const before = halt.cause;
-      if (before)
-        throw new NotSentError(
-          `${target.id}: not sent, the run halted on an earlier reply (${before.message})`,
-          before.kind,
-          before.status,
-        );
+      refuseOnceHalted(target.id, halt);
       try {
         const reply = await target.chat(messages, options);
         answered = true;
@@ -122,4 +116,28 @@ export function withHalt(target: Target, halt: RunHalt): Target {
     },
     close: target.close?.bind(target),
   };
+}
+
+/** `target` sending nothing once `halt` holds. withHalt refuses a request as it comes; this one sits
+ * below the rate limit, where a request admitted before the halt may wait up to a minute for its turn
+ * in the window and would otherwise be sent after it. */
+export function unsentOnceHalted(target: Target, halt: RunHalt): Target {
+  return {
+    id: target.id,
+    async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
+      refuseOnceHalted(target.id, halt);
+      return target.chat(messages, options);
+    },
+    close: target.close?.bind(target),
+  };
+}
+
+function refuseOnceHalted(id: string, halt: RunHalt): void {
+  const before = halt.cause;
+  if (before)
+    throw new NotSentError(
+      `${id}: not sent, the run halted on an earlier reply (${before.message})`,
+      before.kind,
+      before.status,
+    );
 }

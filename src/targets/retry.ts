@@ -16,6 +16,8 @@ export interface RetryOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   onRetry?: (err: TargetError, attempt: number, waitMs: number) => void;
+  /** Whether the run has halted (halt.ts): a request waiting to retry then is not sent again. */
+  stopped?: () => boolean;
 }
 
 export function backoffMs(
@@ -60,7 +62,11 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
           return await target.chat(messages, options);
         } catch (err) {
           const retryable =
-            err instanceof TargetError && err.retryable && !options?.signal?.aborted && !closed;
+            err instanceof TargetError &&
+            err.retryable &&
+            !options?.signal?.aborted &&
+            !closed &&
+            !o.stopped?.();
           if (retryable && err.retryAfterMs !== undefined && err.retryAfterMs > o.maxRetryAfterMs)
             throw new TargetError(
               `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
@@ -94,6 +100,9 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
             sleeping.delete(stop);
             options?.signal?.removeEventListener('abort', onAbort);
           }
+          // The run halted while this request waited (another request's refused key, spent quota):
+          // nothing more is sent, and the request ends with what failed it.
+          if (o.stopped?.()) throw err;
         }
       }
     },

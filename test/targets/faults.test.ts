@@ -76,6 +76,45 @@ describe('a halted run', () => {
   });
 });
 
+describe('a request waiting to retry when the run halts', () => {
+  it('is not sent again: it ends with the error it met, and the halt is what the run ends on', async () => {
+    // The first request meets a 503 and waits to retry; the second's 401 halts the run meanwhile.
+    // Sent again after the halt, the retry would go to a provider that has refused the key (or
+    // whose quota is spent, or that asked to be left alone for hours).
+    const s = await fake({ faults: { schedule: ['server_503', 'auth'] } });
+    const usage = createUsageMeter();
+    const halt = new RunHalt();
+    const t = createTarget(cfg(s.url, { retries: 3 }), { usage, halt, retryBaseMs: 400, random: () => 1 });
+    const first = t.chat(hi).catch((e: unknown) => e as TargetError);
+    while (s.requests < 1) await new Promise((r) => setTimeout(r, 5));
+    expect(await t.chat(hi).catch((e: unknown) => (e as TargetError).kind)).toBe('auth');
+    expect(halt.halted).toBe(true);
+    const err = await first;
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe('server');
+    expect(s.requests).toBe(2);
+    expect(usage.total()).toMatchObject({ requests: 2, errors: 2, errorsByKind: { server: 1, auth: 1 } });
+  });
+
+  it('nor is one waiting for its turn in the rate limit: it ends unsent, counted as no request', async () => {
+    // rpm 1: the second request waits for the first to leave the window; the first's 401 halts the
+    // run meanwhile.
+    const s = await fake({ faults: { schedule: ['auth'] } });
+    const usage = createUsageMeter();
+    const halt = new RunHalt();
+    const t = createTarget(cfg(s.url, { rpm: 1 }), { usage, halt, rateWindowMs: 500 });
+    const [first, second] = await Promise.all(
+      [t.chat(hi), t.chat([{ role: 'user', content: 'another' }])].map((p) =>
+        p.catch((e: unknown) => e as TargetError),
+      ),
+    );
+    expect((first as TargetError).kind).toBe('auth');
+    expect((second as TargetError).message).toMatch(/not sent, the run halted/);
+    expect(s.requests).toBe(1);
+    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, errorsByKind: { auth: 1 } });
+  });
+});
+
 describe('a 401', () => {
   it('from a server that got no key says why (OPENAI_API_KEY is not sent there) and how to give one', async () => {
     const s = await fake({ faults: { schedule: ['auth', 'auth'] } });
