@@ -85,6 +85,22 @@ describe('LLM judges (scripted fake judge over HTTP)', () => {
     store.close();
   });
 
+  it("Llama Guard's re-ask of a malformed reply reaches the model, not the cache that holds that reply", async () => {
+    // Llama Guard is re-asked with the same messages (a note would be judged as a turn): through the
+    // response cache, the same request key served the malformed reply back to every re-ask.
+    let n = 0;
+    server = await startOpenAIServer({ script: () => (n++ === 0 ? 'I think this is fine' : 'safe') });
+    const store = openStore(':memory:');
+    const target = createTarget(
+      openaiTargetSchema.parse({ type: 'openai', model: 'guard', baseURL: server.url, retries: 0 }),
+      { store: () => store },
+    );
+    const v = await llamaGuardJudge(target).judge(input);
+    expect(v).toMatchObject({ status: 'ok', value: 'safe', detail: { attempts: 2 } });
+    expect(server.requests).toBe(2);
+    store.close();
+  });
+
   it('a multi-turn attack: the judge sees the earlier turns, fenced like the rest', async () => {
     // The last request alone ("and the next step?") means nothing: the earlier turns say what is
     // asked. They are attacker and model text, so they sit inside the fence too.

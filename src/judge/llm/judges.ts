@@ -90,6 +90,9 @@ function llmJudge<T>(spec: Spec<T>): Judge {
             {
               temperature: spec.opts.temperature ?? 0,
               maxTokens,
+              // The same messages again: the response cache holds the malformed reply under their key,
+              // and would serve it back to every re-ask.
+              ...(attempt > 0 && spec.reask === 'same' && { noCache: true }),
             },
           );
           text = reply.text;
