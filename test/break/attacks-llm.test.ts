@@ -1,8 +1,10 @@
 // The attacks that need an attacker LLM (PAIR, TAP, simulated), with SCRIPTED FAKES over real HTTP
 // for both the attacker and the target; and what happens when a judge or the target fails.
 import { describe, expect, it } from 'vitest';
+import { str } from '../../src/break/attacks/attacker.js';
 import {
   type AttackContext,
+  askAttacker,
   type BudgetCounter,
   directAttack,
   pairAttack,
@@ -13,6 +15,9 @@ import {
 import { renderRedteam } from '../../src/cli/redteam.js';
 import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createTarget } from '../../src/targets/index.js';
+import { startOpenAIServer } from '../helpers/openai-server.js';
 import {
   attackSeeds,
   comply,
@@ -87,6 +92,37 @@ describe('PAIR', () => {
     expect(r.error).toMatch(/attacker/);
     expect(r.detail?.attackerErrors).toBe(2);
     expect(attacker.server.requests).toBe(6); // 2 iterations × (1 try + 2 retries)
+  });
+
+  it('a retry of malformed attacker JSON reaches the attacker, not the response cache that holds the reply', async () => {
+    // The retry sends the same messages with the same options: a cached attacker target (a remote
+    // attacker, cache on by default) served the malformed reply back to every retry.
+    let n = 0;
+    const server = await startOpenAIServer({
+      script: () => (n++ === 0 ? 'I would rather not produce JSON today.' : '{"prompt": "try 1"}'),
+    });
+    const store = openStore(':memory:');
+    try {
+      const attacker = createTarget(
+        {
+          type: 'openai',
+          model: 'attacker',
+          baseURL: server.url,
+          concurrency: 1,
+          timeoutMs: 60_000,
+          retries: 0,
+          cache: true,
+          stream: false,
+        },
+        { store: () => store },
+      );
+      const p = await askAttacker(attacker, [{ role: 'user', content: 'propose' }], (v) => str(v, 'prompt'));
+      expect(p).toBe('try 1');
+      expect(server.requests).toBe(2);
+    } finally {
+      store.close();
+      await server.close();
+    }
   });
 
   it('is unavailable without an attacker, with a clear message', async () => {

@@ -43,7 +43,7 @@ export function extractJson(text: string): unknown {
 export async function attackerChat(
   attacker: Target,
   messages: Message[],
-  options: { temperature: number },
+  options: { temperature: number; noCache?: boolean },
 ): Promise<Awaited<ReturnType<Target['chat']>>> {
   try {
     return await attacker.chat(messages, options);
@@ -64,7 +64,9 @@ export async function askAttacker<T>(
   const retries = opts.retries ?? 2;
   let last = '';
   for (let i = 0; i <= retries; i++) {
-    const reply = await attackerChat(attacker, messages, { temperature: 1 });
+    // A retry sends the same messages: past the response cache, which holds the unusable reply under
+    // their key and would serve it back to every retry.
+    const reply = await attackerChat(attacker, messages, { temperature: 1, ...(i > 0 && { noCache: true }) });
     try {
       const v = check(extractJson(answerOf(reply.text)));
       if (v !== undefined) return v;
