@@ -25,7 +25,9 @@ export function backoffMs(
   err: TargetError,
   o: Required<Pick<RetryOptions, 'baseMs' | 'maxMs' | 'random'>> & Pick<RetryOptions, 'maxRetryAfterMs'>,
 ): number {
-  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) {
+  // (a Retry-After of 0, or a date already past, asks for no wait: the retries would all come back in
+  // the same instant and meet the same limit, so it backs off as without one)
+  if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
     // Never sooner than asked, and spread over up to a tenth more (at most 1 s): the requests that met
     // the same 429 together would otherwise all come back in the same instant and meet it again.
     const asked = Math.min(err.retryAfterMs, o.maxRetryAfterMs ?? o.maxMs);

@@ -62,6 +62,25 @@ describe('withRetry', () => {
     expect(waits).toEqual([100, 1_650, 400]);
   });
 
+  it('a Retry-After of 0 (or a date already past) backs off as without one, not at once', async () => {
+    // Taken as asked, a rate-limited server that says 0 got every retry back in the same instant,
+    // each met the same limit, and the request was an error within milliseconds.
+    const waits: number[] = [];
+    const inner = scripted([
+      new TargetError('slow down', 'rate_limit', 429, 0),
+      new TargetError('slow down', 'rate_limit', 429, 0),
+      'ok',
+    ]);
+    const t = withRetry(inner, {
+      retries: 3,
+      baseMs: 100,
+      random: () => 1,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect((await t.chat(hi)).text).toBe('ok');
+    expect(waits).toEqual([100, 200]);
+  });
+
   it('caps waits, including a huge Retry-After', () => {
     const o = { baseMs: 100, maxMs: 2_000, random: () => 0 };
     expect(backoffMs(10, new TargetError('x', 'server'), o)).toBe(1_000);
