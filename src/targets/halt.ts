@@ -54,16 +54,10 @@ export class RunHalt {
    * go on once the key or quota is fixed) as its hint. */
   error(resume?: string): TargetError | undefined {
     const c = this.cause;
-    return (
-      c &&
-      new TargetError(
-        `${c.message}; the run stopped there, keeping what it had stored`,
-        c.kind,
-        c.status,
-        c.retryAfterMs,
-        resume,
-      )
-    );
+    return c?.with({
+      message: `${c.message}; the run stopped there, keeping what it had stored`,
+      hint: resume,
+    });
   }
 }
 

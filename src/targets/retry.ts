@@ -70,20 +70,12 @@ export function withRetry(target: Target, opts: RetryOptions): Target {
             !closed &&
             !o.stopped?.();
           if (retryable && err.retryAfterMs !== undefined && err.retryAfterMs > o.maxRetryAfterMs)
-            throw new TargetError(
-              `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
-              err.kind,
-              err.status,
-              err.retryAfterMs,
-            );
+            throw err.with({
+              message: `${err.message} (the server asks to wait ${Math.round(err.retryAfterMs / 1000)} s before another request, longer than breakfix waits: ${o.maxRetryAfterMs / 1000} s)`,
+            });
           if (!retryable || attempt >= o.retries) {
             if (err instanceof TargetError && attempt > 0) {
-              throw new TargetError(
-                `${err.message} (after ${attempt + 1} attempts)`,
-                err.kind,
-                err.status,
-                err.retryAfterMs,
-              );
+              throw err.with({ message: `${err.message} (after ${attempt + 1} attempts)` });
             }
             throw err;
           }
