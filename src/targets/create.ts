@@ -27,7 +27,7 @@ import { createAnthropicTarget } from './anthropic.js';
 import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
 import { modelPathResolver } from './embedded-path.js';
-import { baseURLOf, endpointKey } from './endpoint.js';
+import { baseURLOf, endpointKey, headersKey } from './endpoint.js';
 import { type RunHalt, unsentOnceHalted, withHalt } from './halt.js';
 import { createOpenAITarget } from './openai.js';
 import { withRateLimit } from './rate-limit.js';
@@ -267,6 +267,7 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
         ...('reasoningEffort' in cfg &&
           cfg.reasoningEffort !== undefined && { reasoningEffort: cfg.reasoningEffort }),
         ...endpointKey(baseURLOf(cfg)),
+        ...headersKey('headers' in cfg ? cfg.headers : undefined),
       },
     });
   }

@@ -142,3 +142,15 @@ export function endpointKey(baseURL: string): { endpoint?: string } {
   if (redactURL(baseURL) === baseURL) return {};
   return { endpoint: createHash('sha256').update(baseURL).digest('hex') };
 }
+
+/** Cache-key material for a target's extra HTTP headers, which its id does not show: a header may
+ * pick what answers behind one URL (a gateway's provider or model-version header), so two header
+ * sets must not share cached replies. Hashed, as a header may carry a credential; names compared
+ * without case, as HTTP does. Empty without headers, which keeps the keys of such targets. */
+export function headersKey(headers: Record<string, string> | undefined): { headers?: string } {
+  const entries = Object.entries(headers ?? {})
+    .map(([name, value]) => [name.toLowerCase(), value])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return {};
+  return { headers: createHash('sha256').update(JSON.stringify(entries)).digest('hex') };
+}

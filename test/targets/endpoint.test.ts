@@ -238,6 +238,28 @@ describe('the response cache keys on the endpoint really called', () => {
     expect(redactText('released 2024-02-01')).toBe('released 2024-02-01');
   });
 
+  it('two header sets behind one URL are two endpoints: a header may pick what answers', async () => {
+    const s = await fakeOpenAI();
+    store = openStore(':memory:');
+    const st = store;
+    env();
+    const target = (headers?: Record<string, string>) =>
+      createTarget(openaiTargetSchema.parse({ type: 'openai', model: 'm', baseURL: s.url, headers }), {
+        store: () => st,
+      });
+    const v1 = target({ 'X-Model-Version': '1' });
+    const v2 = target({ 'X-Model-Version': '2' });
+    expect(v1.id).toBe(v2.id);
+    await v1.chat(hi);
+    expect((await v2.chat(hi)).cached).toBeUndefined();
+    expect(s.requests).toBe(2);
+    // The same headers (a name in another case is the same header) share the cache; none, as before.
+    expect((await target({ 'x-model-version': '1' }).chat(hi)).cached).toBe(true);
+    await target().chat(hi);
+    expect(s.requests).toBe(3);
+    expect(st.cacheGet(cacheKey(v1.id, hi, {}, { temperature: null, maxTokens: null }))).toBeDefined();
+  });
+
   it('keeps the cache keys of a target whose URL the id shows whole', async () => {
     const s = await fakeOpenAI();
     store = openStore(':memory:');
