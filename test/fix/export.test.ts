@@ -243,6 +243,31 @@ describe('exportRecords', () => {
     expect(() => exportRecords([broken], 'trl', dir)).toThrow(/rejected/);
   });
 
+  it('a record a trainer cannot use (no prompt, an empty or non-assistant answer) is refused in every format, naming the field', () => {
+    // Written, they were rows TRL and OpenAI refuse or learn an empty reply from: `"prompt": []`,
+    // `"input": {"messages": []}`, `"content": ""`.
+    const pair = records[2];
+    const cases: [TrainingRecord, RegExp][] = [
+      [{ ...pair, id: 'p-none', prompt: undefined }, /^prompt: preference record p-none has no prompt/],
+      [{ ...pair, id: 'p-empty', prompt: [] }, /^prompt: preference record p-empty has no prompt/],
+      [
+        { ...pair, id: 'p-blank', chosen: { role: 'assistant', content: ' \n' } },
+        /^chosen\.content: preference record p-blank has an empty chosen answer/,
+      ],
+      [
+        { ...pair, id: 'p-user', rejected: { role: 'user', content: 'Step 1: [redacted].' } },
+        /^rejected\.role: preference record p-user: rejected is a user message/,
+      ],
+      [
+        { ...records[0], id: 's-blank', messages: [...prompt, { role: 'assistant', content: '' }] },
+        /^messages\[2\]\.content: SFT record s-blank has an empty answer/,
+      ],
+    ];
+    for (const format of ['trl', 'openai', 'axolotl'] as const)
+      for (const [record, error] of cases)
+        expect(() => exportRecords([record], format, dir), `${format} ${record.id}`).toThrow(error);
+  });
+
   it('the schemas reject a wrong shape (so the checks above can fail)', () => {
     expect(
       schemas.trl.preference.safeParse({ prompt: prompt, chosen: safe, rejected: [harmful] }).success,

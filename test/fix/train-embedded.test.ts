@@ -378,6 +378,39 @@ describe('embedded backend', () => {
     });
   });
 
+  it('refuses a record it cannot train on, naming it and the field, as the exports do: nothing left out unsaid', async () => {
+    // It used to drop a pair with no prompt and an SFT record with no final answer from the
+    // training and say nothing; the trl and command backends refused both.
+    const trainer = createTrainer(undefined, { store });
+    const cases: [Partial<{ sft: TrainingRecord[]; preference: TrainingRecord[] }>, RegExp][] = [
+      [
+        { preference: [...preference, { ...preference[0], id: 'p-none', prompt: undefined }] },
+        /^prompt: preference record p-none has no prompt/,
+      ],
+      [
+        { sft: [...sft, { ...sft[0], id: 's-open', messages: prompt }] },
+        /^messages: SFT record s-open does not end with an assistant answer/,
+      ],
+    ];
+    for (const [dryRun, [data, error]] of [true, false].flatMap((d) => cases.map((c) => [d, c] as const))) {
+      const outDir = join(dir, `refused-${dryRun}`);
+      await expect(
+        trainer.train({
+          base: { id: 'tiny-base', target: `embedded:${baseDir}` },
+          sft,
+          preference,
+          ...data,
+          params: trainParams({ embedded: { sft: { steps: 1 }, dpo: { steps: 1 } } }),
+          outDir,
+          dryRun,
+        }),
+        `dryRun ${dryRun}`,
+      ).rejects.toThrow(error);
+      expect(existsSync(join(outDir, 'config.json'))).toBe(false);
+    }
+    expect(store.listModels().some((m) => m.path?.includes('refused-'))).toBe(false);
+  });
+
   it('refuses a base it cannot find', async () => {
     await expect(
       createTrainer({}, {}, 'embedded').train({

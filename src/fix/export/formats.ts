@@ -25,11 +25,8 @@ export function toTrl(r: TrainingRecord): Record<string, unknown> {
     const { context, answer } = sftTurns(r);
     return { prompt: context.map(msg), completion: [msg(answer)] };
   }
-  return {
-    prompt: (r.prompt ?? []).map(msg),
-    chosen: [msg(need(r.chosen, r, 'chosen'))],
-    rejected: [msg(need(r.rejected, r, 'rejected'))],
-  };
+  const { prompt, chosen, rejected } = preferenceSides(r);
+  return { prompt: prompt.map(msg), chosen: [msg(chosen)], rejected: [msg(rejected)] };
 }
 
 /** OpenAI fine-tuning: supervised `messages` with `weight: 0` on every assistant message before the
@@ -45,10 +42,11 @@ export function toOpenAI(r: TrainingRecord): Record<string, unknown> {
       ],
     };
   }
+  const { prompt, chosen, rejected } = preferenceSides(r);
   return {
-    input: { messages: (r.prompt ?? []).map(msg) },
-    preferred_output: [msg(need(r.chosen, r, 'chosen'))],
-    non_preferred_output: [msg(need(r.rejected, r, 'rejected'))],
+    input: { messages: prompt.map(msg) },
+    preferred_output: [msg(chosen)],
+    non_preferred_output: [msg(rejected)],
   };
 }
 
@@ -70,16 +68,14 @@ export function toAxolotl(r: TrainingRecord): Record<string, unknown> {
       ],
     };
   }
-  return {
-    messages: (r.prompt ?? []).map(msg),
-    chosen: msg(need(r.chosen, r, 'chosen')),
-    rejected: msg(need(r.rejected, r, 'rejected')),
-  };
+  const { prompt, chosen, rejected } = preferenceSides(r);
+  return { messages: prompt.map(msg), chosen: msg(chosen), rejected: msg(rejected) };
 }
 
 /** An SFT record split into what the model reads and the one answer it learns. A record that does
- * not end in an assistant answer after at least one prompt turn has nothing to teach: refused. */
-function sftTurns(r: TrainingRecord): { context: Message[]; answer: Message } {
+ * not end in an assistant answer after at least one prompt turn, or whose answer has no text (it
+ * would teach an empty reply to the prompt), has nothing to teach: refused, by every backend. */
+export function sftTurns(r: TrainingRecord): { context: Message[]; answer: Message } {
   const m = r.messages ?? [];
   const answer = m.at(-1);
   if (m.length < 2 || answer?.role !== 'assistant')
@@ -89,13 +85,50 @@ function sftTurns(r: TrainingRecord): { context: Message[]; answer: Message } {
       undefined,
       'messages',
     );
+  if (!hasText(answer))
+    throw new InputError(
+      `SFT record ${r.id} has an empty answer`,
+      undefined,
+      undefined,
+      `messages[${m.length - 1}].content`,
+    );
   return { context: m.slice(0, -1), answer };
 }
 
-function need(m: Message | undefined, r: TrainingRecord, field: string): Message {
+/** A preference record's prompt and its two answers, refused (naming the field) where a trainer
+ * could not use them: no prompt (written as `[]`, a pair with no conversation, which TRL and OpenAI
+ * cannot place the answers after), a side missing, not the assistant's, or with no text. */
+export function preferenceSides(r: TrainingRecord): {
+  prompt: Message[];
+  chosen: Message;
+  rejected: Message;
+} {
+  if (!Array.isArray(r.prompt) || r.prompt.length === 0)
+    throw new InputError(`preference record ${r.id} has no prompt`, undefined, undefined, 'prompt');
+  return { prompt: r.prompt, chosen: side(r, 'chosen'), rejected: side(r, 'rejected') };
+}
+
+function side(r: TrainingRecord, field: 'chosen' | 'rejected'): Message {
+  const m = r[field];
   if (!m) throw new InputError(`preference record ${r.id} has no ${field}`, undefined, undefined, field);
+  if (m.role !== 'assistant')
+    throw new InputError(
+      `preference record ${r.id}: ${field} is a ${terminalText(String(m.role))} message, not an assistant answer`,
+      undefined,
+      undefined,
+      `${field}.role`,
+    );
+  if (!hasText(m))
+    throw new InputError(
+      `preference record ${r.id} has an empty ${field} answer`,
+      undefined,
+      undefined,
+      `${field}.content`,
+    );
   return m;
 }
+
+const hasText = (m: Message): boolean => typeof m.content === 'string' && m.content.trim() !== '';
 
 const CONVERT: Record<'trl' | 'openai' | 'axolotl' | 'jsonl', (r: TrainingRecord) => unknown> = {
   trl: toTrl,

@@ -17,6 +17,7 @@ import {
   modelPathResolver,
   resolveEmbeddedPath,
 } from '../../targets/embedded-path.js';
+import { preferenceSides, sftTurns } from '../export/formats.js';
 import { producedId, trainParams } from './params.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput } from './types.js';
 
@@ -60,11 +61,12 @@ export function embeddedSftExamples(
   const lastOnly = { earlierAssistant: 0, tooLong: 0 };
   const examples: SftExample[] = [];
   for (const r of records) {
-    const m = r.messages ?? [];
-    if (m.length < 2 || m[m.length - 1].role !== 'assistant') continue;
+    // (a record with nothing to teach is refused, as every trainer format refuses it)
+    const { context } = sftTurns(r);
+    const m = r.messages as Message[];
     const anchor = isAnchor(r) ? { anchor: true } : {};
     let example: SftExample;
-    if (m.slice(0, -1).some((x) => x.role === 'assistant')) {
+    if (context.some((x) => x.role === 'assistant')) {
       lastOnly.earlierAssistant++;
       example = { messages: m, lastOnly: true, ...anchor };
     } else if (!fits(m)) {
@@ -138,19 +140,23 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         ...(input.round !== undefined ? { round: input.round } : {}),
       };
       const trainSplit = (r: TrainingRecord) => r.split === 'train';
-      const pairsOf = (rs: TrainingRecord[]) =>
-        rs
-          .filter((r) => r.kind === 'preference' && r.prompt && r.chosen && r.rejected)
-          .map((r) => ({
-            prompt: r.prompt as Message[],
-            chosen: (r.chosen as Message).content,
-            rejected: (r.rejected as Message).content,
-          }));
-      const allPairs = pairsOf(input.preference.filter(trainSplit));
+      // Every pair is checked, validation split too, as an export checks it: a damaged record is
+      // refused by name, not left out of the training unsaid.
+      const preference = input.preference
+        .filter((r) => r.kind === 'preference')
+        .map((r) => ({ r, ...preferenceSides(r) }));
+      const allPairs = preference
+        .filter(({ r }) => trainSplit(r))
+        .map(({ prompt, chosen, rejected }) => ({
+          prompt,
+          chosen: chosen.content,
+          rejected: rejected.content,
+        }));
       // (the trainer skips a pair whose two sides are the same text: it has no preference to teach)
       const pairs = allPairs.filter((x) => x.chosen !== x.rejected);
       const identicalPairs = allPairs.length - pairs.length;
       const sftRecords = input.sft.filter((r) => r.kind === 'sft');
+      for (const r of sftRecords) sftTurns(r);
       if (input.dryRun) {
         return {
           model,
