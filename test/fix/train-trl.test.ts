@@ -205,6 +205,32 @@ describe('trl backend', () => {
     expect(store.getModel(res.model.id)).toBeUndefined();
   });
 
+  it("a plan into a folder an earlier plan used leaves none of that plan's split files behind", async () => {
+    // `datasets` loads every split file in data/sft/: an old validation.jsonl (another round's rows,
+    // or an older row format) was read beside this run's train.jsonl.
+    const out = join(dir, 'replan');
+    const plan = async (sft: TrainingRecord[]) => {
+      const p = params();
+      await createTrainer({ train: p }, {}, 'trl').train({
+        base,
+        sft,
+        preference: prefs,
+        params: p,
+        outDir: out,
+        dryRun: true,
+      });
+    };
+    await plan(records);
+    const validation = join(out, 'data', 'sft', 'validation.jsonl');
+    expect(existsSync(validation)).toBe(true);
+    await plan(records.filter((r) => r.split === 'train'));
+    expect(existsSync(validation)).toBe(false);
+    expect(readFileSync(join(out, 'data', 'sft', 'train.jsonl'), 'utf8')).toContain(
+      "I can't help with that.",
+    );
+    expect(parse(readFileSync(join(out, 'sft.yaml'), 'utf8')).dataset_test_split).toBeUndefined();
+  });
+
   it("writes only keys TRL's script parser takes: one it does not know stops the step before it trains", async () => {
     // TrlParser sets each config key on the script's dataclasses (ScriptArguments, the trainer's
     // config, ModelConfig) and raises 'Unknown arguments from config file' for a key none has. These

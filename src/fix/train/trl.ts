@@ -3,7 +3,7 @@
 // `accelerate launch -m trl.scripts.sft --config …` then the same for DPO (with LoRA, each adapter
 // merged into its base after its step), streaming the logs. The produced model is registered as an
 // OpenAI-compatible target served at `train.trl.serveBaseURL`.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureOutputDir } from '../../config/outdir.js';
@@ -51,8 +51,11 @@ function writeDataset(dir: string, records: TrainingRecord[]): { validation: boo
     rows: records.filter((r) => r.split === split).map((r) => JSON.stringify(toTrl(r))),
   }));
   mkdirSync(dir, { recursive: true });
+  // A split with no rows has no file: one an earlier plan into this folder wrote is removed, since
+  // `datasets` loads every split file in the folder, and an old one beside this run's is read too.
   for (const { split, rows } of splits)
     if (rows.length) writeFileSync(join(dir, `${split}.jsonl`), `${rows.join('\n')}\n`);
+    else rmSync(join(dir, `${split}.jsonl`), { force: true });
   return {
     validation: (splits[1]?.rows.length ?? 0) > 0,
     count: splits[0]?.rows.length ?? 0,
