@@ -256,6 +256,36 @@ describe('DPO', () => {
     expect(margin(ref)).toBeCloseTo(before, 4);
   });
 
+  it("a side's log-probability is the sum over its own tokens and <|end|>, the prompt's masked, computed by hand", () => {
+    // Computed here from the logits of one plain forward pass, independently of the trainer's
+    // encoding and masking: log π(y|x) = Σ over the completion positions t of log softmax(logits)[y_t].
+    const lm = tiny(6);
+    const prompt = [
+      { role: 'system' as const, content: 'be brief.' },
+      { role: 'user' as const, content: 'two plus two?' },
+    ];
+    const completion = 'four, of course.';
+    const head = tok.encodeChat(prompt, true).ids;
+    const ids = [...head, ...tok.encodeText(completion), tok.endId];
+    const T = ids.length - 1;
+    const logits = forward(lm, Int32Array.from(ids.slice(0, -1)), 1, T).data;
+    const V = tok.vocabSize;
+    const logProbAt = (t: number) => {
+      const row = Array.from(logits.subarray(t * V, (t + 1) * V));
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+      return row[ids[t + 1]] - lse;
+    };
+    let completionOnly = 0;
+    let withPrompt = 0;
+    for (let t = 0; t < T; t++) {
+      withPrompt += logProbAt(t);
+      if (t + 1 >= head.length) completionOnly += logProbAt(t);
+    }
+    expect(sequenceLogProb(lm, prompt, completion)).toBeCloseTo(completionOnly, 3);
+    expect(Math.abs(withPrompt - completionOnly)).toBeGreaterThan(1); // (so a prompt counted would show)
+  });
+
   it('logs −log σ(z) exactly, also for a pair far on the wrong side (z < −27.6)', async () => {
     // Two contradictory pairs: whatever a step does, one of them ends with z ≤ 0, and β = 300 puts
     // it far below −27.6, where −log of σ floored at 1e-12 stopped.
