@@ -579,6 +579,36 @@ describe('command backend', () => {
     expect(res.log).toEqual([{ line: 'done' }]);
   });
 
+  it("keeps the first and last of a trainer's output lines in the training log, saying how many it left out", async () => {
+    // A progress bar prints each refresh as a line: every one was stored (300,000 made a 17 MB row).
+    const out = join(dir, 'cmd-chatty');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `awk 'BEGIN { for (i = 1; i <= 50000; i++) printf "step %d/50000\\r", i; print "final loss 0.12" }'; mkdir -p {out}; echo '{}' > {out}/config.json`,
+        target: 'openai:{out}@http://127.0.0.1:8001/v1',
+      },
+    };
+    const res = await createTrainer({ train: p }, { store }, 'command').train({
+      base,
+      sft: records,
+      preference: [],
+      params: p,
+      outDir: out,
+      runId: 'run_chatty',
+      round: 1,
+    });
+    const stored = store.getModel(res.model.id)?.trainingLog as { line: string }[] | undefined;
+    const lines = (stored ?? []).map((e) => e.line);
+    expect(res.log).toHaveLength(200 + 1 + 2000);
+    expect(lines.slice(0, 2)).toEqual(['step 1/50000', 'step 2/50000']);
+    expect(lines[199]).toBe('step 200/50000');
+    expect(lines[200]).toBe("breakfix: 47801 lines of the trainer's output left out here");
+    expect(lines.at(-2)).toBe('step 50000/50000');
+    expect(lines.at(-1)).toBe('final loss 0.12');
+    expect(lines[201]).toBe('step 48002/50000');
+  });
+
   it("a placeholder inside the template's own quotes gets the path as it is, and runs nothing in it", async () => {
     // `--out "{out}"` is how many write a path: the value is escaped for the quotes it stands in,
     // not quoted again (a folder with a space became '/a b' with its quotes, and $(…) ran).

@@ -61,7 +61,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         commands: [{ argv: [command], cwd: ctx.baseDir ?? process.cwd(), shell: true }],
       };
       if (input.dryRun) return { model, log: [], plan, dryRun: true };
-      const log: unknown[] = [];
+      const kept = keepEnds<{ line: string }>(LOG_HEAD, LOG_TAIL);
       input.progress?.start('train (command)', 0);
       await runStreaming([command], {
         shell: true,
@@ -70,11 +70,15 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         onLine: (raw) => {
           // A trainer may echo its command line, token and all: what is shown and stored is redacted.
           const line = redactText(raw);
-          log.push({ line });
+          kept.push({ line });
           input.progress?.log(terminalText(line)); // (shown escaped: it may carry escapes)
         },
       });
       input.progress?.done();
+      const log: unknown[] = kept.values((n) => ({
+        line: `breakfix: ${n} lines of the trainer's output left out here`,
+        omitted: n,
+      }));
       const missing = missingCheckpoint(target) ?? emptyOut(c.target, out);
       if (missing)
         throw new BreakfixError(
@@ -97,6 +101,33 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       }
       ctx.store?.registerModel({ ...model, runId: input.runId, trainingLog: log });
       return { model, log, plan };
+    },
+  };
+}
+
+/** How many of the trainer's output lines its stored training log keeps: the first (what it loaded,
+ * its settings) and the last (its final figures, how it ended). A progress bar prints each refresh
+ * as a line (`\r`), millions in a run of hours: 300,000 made a 17 MB model row, held in memory, put
+ * in `train --json` and parsed again by every model listing. */
+const LOG_HEAD = 200;
+const LOG_TAIL = 2000;
+
+/** The first `head` items pushed and the last `tail`; `values` puts `gap(n)` where n were dropped. */
+function keepEnds<T>(head: number, tail: number) {
+  const first: T[] = [];
+  const ring: T[] = [];
+  let pushed = 0; // (past the head)
+  return {
+    push(item: T) {
+      if (first.length < head) first.push(item);
+      else ring[pushed++ % tail] = item;
+    },
+    values(gap: (n: number) => T): T[] {
+      const last = Array.from(
+        { length: Math.min(pushed, tail) },
+        (_, i) => ring[(pushed - Math.min(pushed, tail) + i) % tail],
+      );
+      return pushed > tail ? [...first, gap(pushed - tail), ...last] : [...first, ...last];
     },
   };
 }
