@@ -268,6 +268,35 @@ describe('exportRecords', () => {
         expect(() => exportRecords([record], format, dir), `${format} ${record.id}`).toThrow(error);
   });
 
+  it('writes any text as one record per line that reads back as it was; a lone surrogate as U+FFFD, as UTF-8 has it', () => {
+    // Model output is anything: line and paragraph separators, NUL, escapes, CR LF, astral and RTL
+    // text. A lone surrogate was written as the escape `\ud83d`, which Python's json reads back
+    // into a string its tokenizers refuse ('surrogates not allowed').
+    const odd = 'a\u2028b\u2029c\u0085d\0e\x1b[31mf\r\ng\u{1F600}h\u202Eאב\\u0041';
+    const lone = 'Step 1: [redacted] \ud83d and \ude00.';
+    const weird: TrainingRecord[] = [
+      {
+        ...records[0],
+        id: 'u1',
+        messages: [
+          { role: 'user', content: odd },
+          { ...safe, content: odd },
+        ],
+      },
+      { ...records[2], id: 'u2', rejected: { role: 'assistant', content: lone } },
+    ];
+    for (const format of ['trl', 'openai', 'axolotl', 'jsonl'] as const) {
+      const paths = exportRecords(weird, format, dir);
+      const text = paths.map((p) => readFileSync(p, 'utf8')).join('');
+      expect(text.split('\n').filter(Boolean), format).toHaveLength(2);
+      expect(Buffer.from(text, 'utf8').toString('utf8'), format).toBe(text);
+      expect(text, format).not.toMatch(/\\u[dD][89a-fA-F]/);
+      const rows = paths.flatMap(lines).map((r) => JSON.stringify(r));
+      expect(rows.join('').split(JSON.stringify(odd).slice(1, -1)).length - 1, format).toBe(2);
+      expect(rows.join(''), format).toContain('Step 1: [redacted] \ufffd and \ufffd.');
+    }
+  });
+
   it('the schemas reject a wrong shape (so the checks above can fail)', () => {
     expect(
       schemas.trl.preference.safeParse({ prompt: prompt, chosen: safe, rejected: [harmful] }).success,

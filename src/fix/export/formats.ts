@@ -163,6 +163,14 @@ export function roundExportDir(storePath: string, runId: string, round: number, 
   return dir;
 }
 
+/** `value` as one JSONL line. A lone surrogate (model output may hold one) is written as U+FFFD, as
+ * UTF-8 writes it (and the Parquet export does): JSON.stringify escapes it as `\ud83d`, which Python
+ * reads back into a string no tokenizer can encode ('surrogates not allowed'), and the trainer stops
+ * at loading the dataset. */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'string' ? v.replace(/\p{Cs}/gu, '\ufffd') : v));
+}
+
 /** Writes `records` in `format` under `outDir/<format>/`; returns the paths written, every file of
  * the format (see exportFileNames), an empty one for a dataset and split with no records. */
 export function exportRecords(
@@ -195,7 +203,7 @@ export function exportRecords(
       const convert = CONVERT[format as keyof typeof CONVERT];
       return {
         path: join(dir, `${kind}.${split}.jsonl`),
-        data: rows.map((r) => `${JSON.stringify(convert(r))}\n`).join(''),
+        data: rows.map((r) => `${jsonLine(convert(r))}\n`).join(''),
       };
     }),
   );

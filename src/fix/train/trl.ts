@@ -14,7 +14,7 @@ import {
   type TrainingRecord,
   terminalText,
 } from '../../core/index.js';
-import { toTrl } from '../export/formats.js';
+import { jsonLine, toTrl } from '../export/formats.js';
 import { checkProducedTarget, producedId, trainParams } from './params.js';
 import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
 import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
@@ -48,7 +48,7 @@ export function pyYaml(value: unknown): string {
 function writeDataset(dir: string, records: TrainingRecord[]): { validation: boolean; count: number } {
   const splits = (['train', 'validation'] as const).map((split) => ({
     split,
-    rows: records.filter((r) => r.split === split).map((r) => JSON.stringify(toTrl(r))),
+    rows: records.filter((r) => r.split === split).map((r) => jsonLine(toTrl(r))),
   }));
   mkdirSync(dir, { recursive: true });
   // A split with no rows has no file: one an earlier plan into this folder wrote is removed, since
