@@ -23,7 +23,7 @@ import {
   terminalSafeJson,
   terminalText,
 } from '../core/index.js';
-import { InterruptedError } from '../fix/train/run-command.js';
+import { InterruptedError, trainerRunning } from '../fix/train/run-command.js';
 import { ClaimLostError, openStore, type Store, storeWritable } from '../store/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
 import {
@@ -517,6 +517,10 @@ export function stopRunOnSignal(
     } catch {
       // (the store is closing or was never made: there is nothing to mark)
     }
+    // An outside trainer's processes (accelerate's workers, holding the GPUs) are stopped by
+    // runStreaming's listener, after this one, and the run ends with its InterruptedError once they
+    // are gone: exiting here left them training, with no breakfix to stop them.
+    if (trainerRunning()) return;
     exitInterrupted(
       signal,
       `run ${runId} stopped; what it stored is kept`,

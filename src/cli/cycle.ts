@@ -12,6 +12,7 @@ import {
   unreachableCriteria,
 } from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
+import { InterruptedError } from '../fix/train/run-command.js';
 import { writeCycleReport } from '../report/index.js';
 import { ClaimLostError } from '../store/index.js';
 import {
@@ -162,6 +163,13 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
           .catch((err) => {
             // (a run taken over is the other process's to go on with: no resume to offer)
             if (err instanceof ClaimLostError) throw err;
+            // (stopped with its trainer's processes: said as a stop of the run, with the way back in)
+            if (err instanceof InterruptedError && runId)
+              throw new InterruptedError(
+                err.signal,
+                `run ${runId} stopped, the training processes first; what it stored is kept`,
+                `resume it: ${resume}`,
+              );
             throw (
               ctx.halt.error(resume && `then resume: ${resume}`) ??
               withResumeHint(err, resume, runId !== undefined && trainedRounds(store, runId).length > 0)

@@ -8,11 +8,21 @@ import { BreakfixError } from '../../core/index.js';
 
 /** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
 export class InterruptedError extends BreakfixError {
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}: the training processes were stopped`, 'interrupted');
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    what = 'the training processes were stopped',
+    hint?: string,
+  ) {
+    super(`interrupted by ${signal}: ${what}`, 'interrupted', hint);
     this.name = 'InterruptedError';
   }
 }
+
+/** Trainers running now. Their processes are in groups of their own, which a terminal's Ctrl-C does
+ * not reach: only runStreaming's listener stops them, so a command's own signal handler must not
+ * exit while one runs (stopRunOnSignal waits for the InterruptedError instead). */
+let running = 0;
+export const trainerRunning = (): boolean => running > 0;
 
 const FORWARDED = ['SIGINT', 'SIGTERM'] as const;
 /** How long a trainer's output may drain after it exits. */
@@ -87,7 +97,12 @@ export function runStreaming(
     };
     const handlers = FORWARDED.map((sig) => [sig, () => onSignal(sig)] as const);
     for (const [sig, h] of handlers) process.on(sig, h);
+    running++;
+    let cleaned = false;
     const cleanup = () => {
+      if (cleaned) return;
+      cleaned = true;
+      running--;
       for (const [sig, h] of handlers) process.off(sig, h);
       if (killTimer) clearTimeout(killTimer);
       // (what the trainer left running on purpose, a server started with `&`, is no training)
