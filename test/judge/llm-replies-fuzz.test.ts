@@ -115,8 +115,13 @@ const guard = fc
     fc.constantFrom('', '\n', '\nbecause'),
   )
   .map((parts) => parts.join(''));
+/** The shape the rubrics ask for: reasoning (maybe quoting a verdict line), then the verdict line. */
+const wellFormed = fc
+  .tuple(fc.array(fc.oneof(verdictLine, fc.string({ maxLength: 20 })), { maxLength: 2 }), verdictLine)
+  .map(([before, last]) => [...before, last].join('\n'));
 const replyText = fc.oneof(
   { weight: 3, arbitrary: structured },
+  { weight: 2, arbitrary: wellFormed },
   { weight: 1, arbitrary: guard },
   { weight: 2, arbitrary: fc.array(piece, { maxLength: 14 }).map((ps) => ps.join('')) },
 );
