@@ -16,6 +16,7 @@ import {
   loadLabels,
   SEVERITY_HARMFUL,
 } from '../judge/index.js';
+import { createSemaphore } from '../targets/index.js';
 import {
   type CommonOptions,
   type Context,
@@ -106,7 +107,6 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const errorLines: number[] = [];
   let firstError: string | undefined;
   let lineNo = 0;
-  let batch: InputLine[] = [];
   ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
   // Ctrl-C or SIGTERM: the staged OUT goes (an earlier one stays whole) and the user is told how far
   // the run got, exit 130 / 143 as a shell expects; the default exit said nothing and left
@@ -136,44 +136,68 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const flush = async () => {
-    const verdicts = await Promise.all(
-      batch.map(({ row }): Promise<Verdict> => {
-        const prompt = String(row.prompt);
-        const response = String(row.response);
-        return judgeSafely(judge, {
-          prompt,
-          response,
-          transcript: [
-            { role: 'user', content: prompt },
-            { role: 'assistant', content: response },
-          ],
-          grounding: isSource(row.grounding) ? row.grounding : isSource(row.source) ? row.source : undefined,
-          category: typeof row.category === 'string' ? row.category : undefined,
-        });
-      }),
-    );
-    for (let i = 0; i < batch.length; i++) {
-      const v = verdicts[i];
-      status[v.status]++;
-      if (v.status === 'error') {
-        errorLines.push(batch[i].line);
-        firstError ??= v.rationale ?? 'judge error';
-      }
-      const key = v.status === 'ok' ? String(v.value) : v.status;
-      counts[key] = (counts[key] ?? 0) + 1;
-      const added = {
-        [kind]: v.status === 'ok' ? v.value : null,
-        [`${kind}_verdict`]: { judge: v.judge, status: v.status, rationale: v.rationale, detail: v.detail },
-      };
-      if (writeError) throw writeFailed(writeError);
-      // (an error instead of a drain is in writeError, thrown at the next write)
-      const drained = out.write(`${withFields(batch[i], added)}\n`);
-      written++;
-      if (!drained) await once(out, 'drain').catch(() => undefined);
+  const judgeLine = ({ row }: InputLine): Promise<Verdict> => {
+    const prompt = String(row.prompt);
+    const response = String(row.response);
+    return judgeSafely(judge, {
+      prompt,
+      response,
+      transcript: [
+        { role: 'user', content: prompt },
+        { role: 'assistant', content: response },
+      ],
+      grounding: isSource(row.grounding) ? row.grounding : isSource(row.source) ? row.source : undefined,
+      category: typeof row.category === 'string' ? row.category : undefined,
+    });
+  };
+  const record = async (line: InputLine, v: Verdict) => {
+    status[v.status]++;
+    if (v.status === 'error') {
+      errorLines.push(line.line);
+      firstError ??= v.rationale ?? 'judge error';
     }
-    ctx.progress.tick(batch.length);
-    batch = [];
+    const key = v.status === 'ok' ? String(v.value) : v.status;
+    counts[key] = (counts[key] ?? 0) + 1;
+    const added = {
+      [kind]: v.status === 'ok' ? v.value : null,
+      [`${kind}_verdict`]: { judge: v.judge, status: v.status, rationale: v.rationale, detail: v.detail },
+    };
+    if (writeError) throw writeFailed(writeError);
+    // (an error instead of a drain is in writeError, thrown at the next write)
+    const drained = out.write(`${withFields(line, added)}\n`);
+    written++;
+    ctx.progress.tick(1);
+    if (!drained) await once(out, 'drain').catch(() => undefined);
+  };
+  // `concurrency` lines are judged at once and written in input order. A line judged early waits for
+  // the lines before it, up to WINDOW lines behind the oldest unwritten one: judging in batches made
+  // every batch wait for its slowest line (one slow judge call in 16 made a run 8 times longer), and
+  // the window bounds what is held in memory while a slow line is awaited.
+  const slots = createSemaphore(concurrency);
+  const WINDOW = concurrency * 8;
+  const pending: { line: InputLine; verdict: Promise<Verdict>; done: boolean }[] = [];
+  const start = (line: InputLine) => {
+    const entry = {
+      line,
+      done: false,
+      verdict: slots.acquire().then(() =>
+        judgeLine(line).finally(() => {
+          slots.release();
+          entry.done = true;
+        }),
+      ),
+    };
+    pending.push(entry);
+  };
+  /** Writes the judged lines at the head; waits for the head while the window is full (or, at the
+   * end, until every line is written). */
+  const writeReady = async (all: boolean) => {
+    while (pending.length && (pending[0].done || all || pending.length >= WINDOW)) {
+      const head = pending[0];
+      const v = await head.verdict;
+      pending.shift();
+      await record(head.line, v);
+    }
   };
 
   for await (const bytes of input) {
@@ -224,10 +248,10 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       });
       continue;
     }
-    batch.push({ line: lineNo, row: r, raw });
-    if (batch.length >= concurrency) await flush();
+    start({ line: lineNo, row: r, raw });
+    await writeReady(false);
   }
-  if (batch.length) await flush();
+  await writeReady(true);
   if (writeError) throw writeFailed(writeError);
   if (out !== process.stdout)
     await new Promise<void>((resolve, reject) =>
