@@ -75,6 +75,7 @@ function llmJudge<T>(spec: Spec<T>): Judge {
       let last = '';
       for (let attempt = 0; attempt <= retries; attempt++) {
         let text: string;
+        let cutOff: boolean;
         try {
           const reply = await spec.target.chat(
             attempt === 0 || spec.reask === 'same'
@@ -96,6 +97,7 @@ function llmJudge<T>(spec: Spec<T>): Judge {
             },
           );
           text = reply.text;
+          cutOff = reply.finishReason === 'length';
           // The judge's own provider filtered the request or the verdict (Azure OpenAI filters the
           // harmful text a judge is shown): asking again gets the same block, and it is no verdict.
           if (reply.finishReason === 'content_filter' && !text.trim())
@@ -121,12 +123,19 @@ function llmJudge<T>(spec: Spec<T>): Judge {
         last = text;
         // A judge model that reasons writes drafts of its verdict in the trace; its answer decides.
         const own = splitReasoning(text);
+        // A reply cut off at the token limit never wrote its final line: the last line it has is
+        // whatever it was writing, which may be a verdict line it was quoting from the judged text.
         const parsed: Parsed<T> = own.unfinished
           ? {
               ok: false,
               error: `the judge stopped inside its reasoning; raise judges.maxTokens (now ${maxTokens})`,
             }
-          : spec.parse(own.answer);
+          : cutOff
+            ? {
+                ok: false,
+                error: `the judge was cut off at its token limit before its final line; raise judges.maxTokens (now ${maxTokens})`,
+              }
+            : spec.parse(own.answer);
         if (parsed.ok) {
           const v = spec.toVerdict(parsed.value);
           return {
