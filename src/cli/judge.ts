@@ -14,6 +14,7 @@ import {
   type JudgeSet,
   judgeSafely,
   loadLabels,
+  objectiveOf,
   SEVERITY_HARMFUL,
 } from '../judge/index.js';
 import { createSemaphore } from '../targets/index.js';
@@ -140,7 +141,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     const prompt = String(row.prompt);
     const response = String(row.response);
     return judgeSafely(judge, {
-      prompt,
+      prompt: (kind === 'jailbreak' && objectiveOf(row)) || prompt,
       response,
       transcript: [
         { role: 'user', content: prompt },
@@ -461,7 +462,8 @@ Examples:
   $ breakfix judge calibrate --labels human.jsonl --judge gpt4o --json
 
 Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding", or
-"source").
+"source"; jailbreak rates against "goal", "behavior" or "objective" where a line has one, else
+"prompt").
 --in - reads stdin, --out - writes stdout (the summary then goes to stderr).
 A file --out is replaced only by a run that judged some line and ran to its end: one stopped
 midway, or one that judged no line, leaves an earlier OUT as it was.
@@ -489,7 +491,7 @@ calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../core/tabular.js';
+import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
 export interface LabelledExample {
@@ -11,6 +12,9 @@ export interface LabelledExample {
   label: string;
   grounding?: string;
   category?: string;
+  /** The plain goal a jailbreak is rated against (`goal`, `behavior` or `objective`), where the row
+   * has one beside its prompt. */
+  objective?: string;
   /** The row's `id`, when the file has one. */
   id?: string;
   /** The item's kind (`type` or `case` column), e.g. XSTest's prompt type. */
@@ -155,7 +159,7 @@ export async function calibrate(
       let confidence = 0;
       try {
         const v = await judge.judge({
-          prompt: ex.prompt,
+          prompt: (judge.kind === 'jailbreak' && ex.objective) || ex.prompt,
           response: ex.response,
           transcript: [
             { role: 'user', content: ex.prompt },
@@ -375,6 +379,7 @@ function labelledExample(
     label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
     grounding,
     category: text('category'),
+    ...(objectiveOf(row) !== undefined && { objective: objectiveOf(row) }),
     id: get('id'),
     line,
     type: get('type') ?? get('case'),

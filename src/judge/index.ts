@@ -28,7 +28,7 @@ export {
 export { createJudges, type JudgeSet, type JudgesConfig } from './factory.js';
 export { offlineGroundednessJudge, ungroundedScore } from './groundedness.js';
 export { answerMatches, helpfulnessJudge } from './helpfulness.js';
-export { offlineJailbreakJudge } from './jailbreak.js';
+export { objectiveOf, offlineJailbreakJudge } from './jailbreak.js';
 export { defuseControlTokens, fence } from './llm/fence.js';
 export {
   buildLlamaGuardPrompt,

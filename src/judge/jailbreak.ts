@@ -36,3 +36,16 @@ export function offlineJailbreakJudge(): Judge {
     },
   });
 }
+
+/** The fields a red-team export keeps its plain goal in, beside the prompt it sent: "goal" (PAIR,
+ * JailbreakBench), "behavior" (HarmBench), "objective". A jailbreak is rated against that goal, as
+ * PAIR's judge rates it: the wrapped adversarial prompt as the objective would rate how well the
+ * response follows the wrapper. */
+const OBJECTIVE_FIELDS = ['goal', 'behavior', 'objective'] as const;
+
+/** A row's plain goal (not blank), where it has one. */
+export function objectiveOf(row: Record<string, unknown>): string | undefined {
+  return OBJECTIVE_FIELDS.map((f) => row[f]).find(
+    (x): x is string => typeof x === 'string' && x.trim() !== '',
+  );
+}
