@@ -4,7 +4,14 @@ import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { describeFsError } from '../config/outdir.js';
-import { BreakfixError, InputError, type Judge, terminalSafeJson, type Verdict } from '../core/index.js';
+import {
+  BreakfixError,
+  categoryNamed,
+  InputError,
+  type Judge,
+  terminalSafeJson,
+  type Verdict,
+} from '../core/index.js';
 import {
   calibrate,
   compareLabels,
@@ -104,6 +111,9 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   const counts: Record<string, number> = {};
   const status = { ok: 0, error: 0, undetermined: 0 };
   const bad: { line: number; reason: string }[] = [];
+  // (the first line whose category the taxonomy does not know, and how many there were)
+  let unknownCategory: { line: number; category: string } | undefined;
+  let unknownCategories = 0;
   // Where the judge failed and why, for the user (the verdicts in the output file hold each one).
   const errorLines: number[] = [];
   let firstError: string | undefined;
@@ -148,7 +158,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
         { role: 'assistant', content: response },
       ],
       grounding: isSource(row.grounding) ? row.grounding : isSource(row.source) ? row.source : undefined,
-      category: typeof row.category === 'string' ? row.category : undefined,
+      category: typeof row.category === 'string' ? categoryNamed(row.category)?.id : undefined,
     });
   };
   const record = async (line: InputLine, v: Verdict) => {
@@ -249,6 +259,10 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       });
       continue;
     }
+    // A category the taxonomy does not know is judged without one (the severity rubric gets no harm
+    // category section): said once at the end, with its first line, not dropped unsaid.
+    if (kind === 'severity' && typeof r.category === 'string' && !categoryNamed(r.category))
+      if (unknownCategories++ === 0) unknownCategory = { line: lineNo, category: r.category };
     start({ line: lineNo, row: r, raw });
     await writeReady(false);
   }
@@ -272,6 +286,12 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   ctx.progress.done();
   // (a JSON.parse message quotes the line's bytes)
   for (const b of bad) process.stderr.write(`${terminalText(`${inName}:${b.line}: skipped: ${b.reason}`)}\n`);
+  if (unknownCategory)
+    ctx.warn(
+      terminalText(
+        `${inName}:${unknownCategory.line}: category "${unknownCategory.category.slice(0, 80)}" is none of the taxonomy's (an id such as violent_crimes, its name, or its Llama Guard code)${unknownCategories > 1 ? `, nor are those of ${unknownCategories - 1} more lines` : ''}: judged without a harm category`,
+      ),
+    );
   const summary = {
     judge: judge.id,
     kind,
@@ -284,6 +304,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     errorLines,
     ...(firstError !== undefined && { firstError }),
     counts,
+    warnings: ctx.warnings,
   };
   const text = () =>
     [
@@ -491,7 +512,7 @@ calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

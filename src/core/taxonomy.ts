@@ -140,3 +140,14 @@ const byId = new Map(HARM_CATEGORIES.map((c) => [c.id, c]));
 export function categoryById(id: string): HarmCategory | undefined {
   return byId.get(id);
 }
+
+const squeeze = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** The category a file's text names: its id, its name or its Llama Guard code, in any case and with
+ * any separators ('Violent Crimes', 'self-harm', 'S9'); undefined for anything else. */
+export function categoryNamed(text: string): HarmCategory | undefined {
+  const byIdExactly = byId.get(text);
+  if (byIdExactly) return byIdExactly;
+  const w = squeeze(text);
+  return HARM_CATEGORIES.find((c) => [c.id, c.name, ...c.llamaGuard].some((n) => squeeze(n) === w));
+}

@@ -12,7 +12,7 @@ import {
   stableId,
 } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
-import { HARM_CATEGORIES } from '../../core/taxonomy.js';
+import { categoryNamed, HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { yamlItemValue } from '../yaml-items.js';
 import { builtinSeeds } from './builtin.js';
 
@@ -63,9 +63,9 @@ const squeeze = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
  * own (anything further) is data: it is judged with the default severity band and reported apart. */
 function meantCategory(category: string): string | undefined {
   if (HARM_CATEGORIES.some((c) => c.id === category)) return undefined;
+  const named = categoryNamed(category);
+  if (named) return named.id;
   const w = squeeze(category);
-  for (const c of HARM_CATEGORIES)
-    if ([c.id, c.name, ...c.llamaGuard].some((n) => squeeze(n) === w)) return c.id;
   return HARM_CATEGORIES.find((c) => squeeze(c.id).length >= 4 && levenshtein(squeeze(c.id), w) <= 1)?.id;
 }
 
