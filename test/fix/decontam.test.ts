@@ -20,6 +20,26 @@ describe('contamination index', () => {
     expect(index.match('Explain how to bake bread')).toBeUndefined();
   });
 
+  it('catches a held-out item written with decomposed accents, fullwidth letters, zero-width spaces or a soft hyphen', () => {
+    const item = 'Décris la fête préférée des élèves';
+    const index = buildContaminationIndex([item], 8);
+    const variants = {
+      nfd: item.normalize('NFD'),
+      fullwidth: item.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+      zeroWidth: item.replace(/\p{L}(?=\p{L})/gu, (c) => `${c}\u200b`),
+      wordJoiner: item.replace(/ /g, ' \u2060'),
+      softHyphen: item.replace('préférée', 'pré\u00adfé\u00adrée'),
+    };
+    for (const [name, text] of Object.entries(variants)) {
+      expect(text, name).not.toBe(item);
+      expect(index.match(text), name).toBe(decontamTokens(item).join(' '));
+    }
+    // And the other way round: the held-out text is the variant, the record plain.
+    expect(buildContaminationIndex([variants.nfd], 8).match(item)).toBeDefined();
+    // Two different items stay apart.
+    expect(index.match('Décris la fête préférée des parents')).toBeUndefined();
+  });
+
   it('ignores a frame shared by three or more held-out items, but not the items themselves', () => {
     const index = buildContaminationIndex([frame(2), frame(7), frame(9)], 8);
     // Same frame, another number: a different task, not a benchmark item.

@@ -22,10 +22,18 @@ const DECONTAM_TOKEN = new RegExp(
   'gv',
 );
 
+// Characters a reader does not see, which split a word into letters for the tokenizer: zero-width
+// space, non-joiner and joiner, word joiner, byte-order mark, soft hyphen.
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
 /** Lower-cased word tokens (letters and digits in any script, a character where words are not
- * spaced) and arithmetic operators. */
+ * spaced) and arithmetic operators, of the text as a reader sees it: compatibility forms folded
+ * (NFKC: a decomposed accent, fullwidth letters, a ligature) and invisible characters dropped. A
+ * benchmark item copied with decomposed accents (as macOS file names and some editors write them),
+ * in fullwidth letters or with zero-width spaces between its letters had shared no token with the
+ * item, and was curated. */
 export function decontamTokens(text: string): string[] {
-  return text.toLowerCase().match(DECONTAM_TOKEN) ?? [];
+  return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().match(DECONTAM_TOKEN) ?? [];
 }
 
 export interface ContaminationIndex {
