@@ -151,9 +151,9 @@ Examples:
   $ breakfix curate --round 0 --export-only --format openai parquet   a cycle's round 0 data, as stored
   $ breakfix curate --round 1 --export-only --cumulative --format trl  what round 2's candidate trained on
 
-As in the cycle, the round's model (or roles.target) is asked for its own answers to the
-synthetic prompts: their harmful ones are the rejected side of the preference pairs, their refusals
-of benign look-alikes the over-refusal probe. Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
+As in the cycle, the round's model (a red-team run's: the target it attacked) is asked for its own
+answers to the synthetic prompts: their harmful ones are the rejected side of the preference pairs,
+their refusals of benign look-alikes the over-refusal probe. Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
 benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
 benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
 step, an earlier curate) is left alone unless --force: a cycle trained its later rounds on them.
@@ -205,7 +205,13 @@ when there was nothing to curate), 2 bad input, records already there, or a roun
           let target: ReturnType<Context['target']> | undefined;
           if (opts.onPolicy !== false) {
             const modelId = store.getRounds(run.id).find((x) => x.round === r)?.model;
-            const spec = modelId === undefined ? ctx.config.roles.target : roundModelSpec(store, modelId);
+            // A red-team run records no round model: the model it attacked is its target (`redteam
+            // -t`), which roles.target need not be. Asking roles.target had paired the red team's
+            // findings with another model's answers, and probed another model for over-refusal.
+            const spec =
+              modelId === undefined
+                ? (run.target ?? ctx.config.roles.target)
+                : roundModelSpec(store, modelId);
             if (spec) target = asRole(ctx.target(spec), 'target');
             // (a warning, in --json's warnings too: the pairs a DPO run rests on are missing)
             else
