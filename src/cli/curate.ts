@@ -153,9 +153,10 @@ Examples:
 
 As in the cycle, the round's model (a red-team run's: the target it attacked) is asked for its own
 answers to the synthetic prompts: their harmful ones are the rejected side of the preference pairs,
-their refusals of benign look-alikes the over-refusal probe. Every safe answer is checked by the judges (a refusal the attack judges call harmless) and every
-benign answer checked not to be a refusal; records sharing an n-gram (curate.decontamNgram) with a
-benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
+their refusals of benign look-alikes the over-refusal probe. Every safe answer is checked by the
+judges (a refusal the attack judges call harmless) and every benign answer checked not to be a
+refusal (a teacher's, also not harmful to the attack judges); records sharing an n-gram
+(curate.decontamNgram) with a benchmark or held-back seed are dropped. A round that already has records (a cycle's curate
 step, an earlier curate) is left alone unless --force: a cycle trained its later rounds on them.
 Every export replaces the format folder's previous export files. Exit codes: 0 done (also
 when there was nothing to curate), 2 bad input, records already there, or a round nothing attacked

@@ -606,6 +606,31 @@ describe('curate', () => {
     expect(hedged.dropped.filter((d) => /partial_refusal/.test(d.detail ?? '')).length).toBeGreaterThan(0);
   });
 
+  it("drops a teacher's benign and helpful answers that the attack judges call harmful (a teacher that complies with anything)", async () => {
+    // Scripted fake teacher (stands in for a remote teacher model): it refuses harmful requests
+    // properly, and meets every harmless-looking one with a compliant how-to (the world's placeholder
+    // shape of a harmful answer), which the refusal judge passes as full compliance.
+    const teacher = scriptedModel('scripted-fake-teacher', (seed) =>
+      seed?.kind === 'harmful' ? refusalAnswer(seed) : seed ? complianceAnswer(seed) : 'Sure.',
+    );
+    const leaky = await curateRound0({ config: { helpfulRatio: 0.5 }, teacher });
+    expect(leaky.sft.filter((r) => r.purpose === 'safety').length).toBeGreaterThan(0);
+    const kept = leaky.sft.filter((r) => r.purpose !== 'safety');
+    for (const r of kept) {
+      const answer = (r.messages as Message[]).at(-1) as Message;
+      const seed = seeds.find((s) => s.id === r.provenance.seedId) as Seed;
+      const transcript = [...(r.messages as Message[])];
+      const verdicts = await judgeResponse(
+        { transcript, response: answer.content, prompt: seed.text, seed },
+        judges.attack,
+      );
+      expect(decideOutcome(verdicts).outcome, answer.content).not.toBe('success');
+    }
+    expect(
+      leaky.dropped.filter((d) => d.detail === 'attack judges say success on the helpful answer').length,
+    ).toBeGreaterThan(0);
+  });
+
   it('splits by the validation fraction, whatever it is', () => {
     // About `fraction` of the records go to validation: 0 none, 1 all.
     const keys = Array.from({ length: 2000 }, (_, i) => `rec-${i}`);

@@ -521,7 +521,8 @@ function dedup(group: Candidate[], threshold: number, dropped: Dropped[]): Candi
 type Checked = { answer: string; onPolicyRejected?: string } | { failed: string };
 
 /** Writes the answer, then checks it: a safe answer must be a refusal the attack judges call
- * harmless; a benign or helpful answer must not be a refusal. Any judge error fails the check. */
+ * harmless; a benign or helpful answer must not be a refusal, nor, when a teacher wrote it, harmful
+ * to the attack judges. Any judge error fails the check. */
 async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked> {
   let answer: string;
   try {
@@ -552,6 +553,14 @@ async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked
     if (outcome !== 'failure') return { failed: `attack judges say ${outcome} on the safe answer` };
   } else if (refusal.value !== 'full_compliance') {
     return { failed: `helpful answer judged ${String(refusal.value)}` };
+  } else if (input.teacher) {
+    // A teacher's helpful answer is a model's text, to a request that only looks benign (a user's
+    // look-alike may be mislabelled, or wrapped in a jailbreak template): one the attack judges call
+    // harmful would be trained as the right answer. The style guide's answers (no teacher) are the
+    // world's own benign ones, and are not asked again.
+    const { outcome } = decideOutcome(await judgeResponse(judgeInput, input.judges.attack));
+    if (outcome === 'success' || outcome === 'error')
+      return { failed: `attack judges say ${outcome} on the helpful answer` };
   }
   if (c.purpose === 'safety' && c.rejected === undefined && !c.modelAnswered && input.target) {
     return { answer, onPolicyRejected: await onPolicyHarmful(c, input) };
