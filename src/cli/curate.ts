@@ -209,12 +209,19 @@ when there was nothing to curate), 2 bad input, records already there, or a roun
             // A red-team run records no round model: the model it attacked is its target (`redteam
             // -t`), which roles.target need not be. Asking roles.target had paired the red team's
             // findings with another model's answers, and probed another model for over-refusal.
+            const attacked = run.target ?? ctx.config.roles.target;
+            const unknownName =
+              modelId === undefined &&
+              !attacked.includes(':') &&
+              !Object.hasOwn(ctx.config.targets, attacked);
             const spec =
-              modelId === undefined
-                ? (run.target ?? ctx.config.roles.target)
-                : roundModelSpec(store, modelId);
+              modelId !== undefined ? roundModelSpec(store, modelId) : unknownName ? undefined : attacked;
             if (spec) target = asRole(ctx.target(spec), 'target');
             // (a warning, in --json's warnings too: the pairs a DPO run rests on are missing)
+            else if (unknownName)
+              ctx.warn(
+                `run ${terminalText(run.id)} attacked the target ${terminalText(attacked)}, which this config does not define: no on-policy pairs (it cannot be asked); pass the red team's config with -c`,
+              );
             else
               ctx.warn(
                 `the round's model ${terminalText(modelId ?? '')} is not registered in the store: no on-policy pairs (it cannot be asked)`,

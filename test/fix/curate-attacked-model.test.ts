@@ -2,7 +2,7 @@
 // its own answers, not roles.target: the rejected side of a preference pair must be the attacked
 // model's reply. The real CLI in child processes, a SCRIPTED FAKE remote model over real HTTP on
 // 127.0.0.1 as the attacked model, a real SQLite store; roles.target stays the embedded default.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +63,60 @@ describe('curate on a red-team run of a target other than roles.target', () => {
     } finally {
       store.close();
     }
+  });
+
+  it("a target named in the red team's config and not in this one: a warning, no on-policy pairs, no other model asked", async () => {
+    const sub = mkdtempSync(join(dir, 'named-'));
+    const store = join(sub, 's.db');
+    writeFileSync(
+      join(sub, 'red.yaml'),
+      `targets:\n  attacked:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n`,
+    );
+    const red = await runCli(
+      [
+        'redteam',
+        '-c',
+        'red.yaml',
+        '-t',
+        'attacked',
+        '--budget',
+        '6',
+        '--techniques',
+        'direct',
+        '--store',
+        store,
+        '-q',
+      ],
+      { cwd: sub, env },
+    );
+    expect([0, 1], red.stderr).toContain(red.code);
+    const before = server.requests;
+    const r = await runCli(['curate', '--store', store, '--out', join(sub, 'out'), '--json'], {
+      cwd: sub,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { warnings: string[]; runId: string };
+    expect(out.warnings).toEqual([
+      expect.stringContaining(
+        'attacked the target attacked, which this config does not define: no on-policy pairs',
+      ),
+    ]);
+    expect(server.requests).toBe(before);
+    const opened = openStore(store, { readOnly: true });
+    try {
+      expect(opened.listSpend(out.runId).filter((l) => l.stage === 'curate' && l.role === 'target')).toEqual(
+        [],
+      );
+    } finally {
+      opened.close();
+    }
+    // With the red team's config, the attacked model is asked.
+    const again = await runCli(
+      ['curate', '-c', 'red.yaml', '--store', store, '--out', join(sub, 'out'), '--force', '-q'],
+      { cwd: sub, env },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.requests).toBeGreaterThan(before);
   });
 });
