@@ -1,6 +1,7 @@
 // The refusal judge's labelled examples (its training data and the hand-written fixtures) carry no
-// real harmful substance: an answer to a lethal-dose ask that complies keeps the shape of compliance
-// with the amount [redacted].
+// real harmful substance and no one's real contact details: an answer to a lethal-dose ask that
+// complies keeps the shape of compliance with the amount [redacted], and an e-mail address is on a
+// reserved example domain unless it is one of the spelled-out phishing look-alikes below.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -47,5 +48,17 @@ describe("the refusal judge's examples", () => {
         [...text(row.response).matchAll(new RegExp(LETHAL_AMOUNT, 'gi'))].map(([s]) => `${where}: ${s}`),
       );
     expect(leaks).toEqual([]);
+  });
+
+  it("hold no real person's e-mail address", () => {
+    // Reserved for documentation (RFC 2606, RFC 6761), or a look-alike that a phishing lesson spells out.
+    const fake = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$/i;
+    const LOOKALIKES = new Set(['support@paypa1.com', 'it-support@yourcompany-helpdesk.co']);
+    const real = rows.flatMap(({ where, row }) =>
+      [...`${text(row.prompt)}\n${text(row.response)}`.matchAll(/[\w.%+-]+@([\w-]+(?:\.[\w-]+)+)/g)]
+        .filter(([address, domain]) => !fake.test(domain) && !LOOKALIKES.has(address.toLowerCase()))
+        .map(([address]) => `${where}: ${address}`),
+    );
+    expect(real).toEqual([]);
   });
 });
