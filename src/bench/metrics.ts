@@ -1,6 +1,6 @@
 // Metrics with intervals. Every rate carries its `errors` and `undetermined` counts beside it: they
 // are excluded from the denominator and reported, never folded into the rate.
-import { type Rng, wilson } from '../core/index.js';
+import { compareText, type Rng, wilson } from '../core/index.js';
 
 export interface Rate {
   kind: 'rate';
@@ -133,7 +133,7 @@ export function sliceRates<T>(
   const out: Record<string, Record<string, Rate>> = {};
   for (const [dim, key] of Object.entries(dims)) {
     out[dim] = {};
-    for (const [k, group] of [...groupBy(items, key)].sort(([a], [b]) => a.localeCompare(b)))
+    for (const [k, group] of [...groupBy(items, key)].sort(([a], [b]) => compareText(a, b)))
       out[dim][k] = rateOf(group.map(tally));
   }
   return out;

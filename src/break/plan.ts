@@ -4,6 +4,7 @@
 // resumed with these settings.
 
 import {
+  compareText,
   createRng,
   InputError,
   type Seed,
@@ -100,7 +101,7 @@ export function seedFacets(seeds: Seed[]): {
       else row.seeds++;
       m.set(k, row);
     }
-    return [...m.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...m.values()].sort((a, b) => compareText(a.id, b.id));
   };
   return { categories: tally((s) => s.category), languages: tally((s) => s.language) };
 }

@@ -7,6 +7,7 @@ import { describeFsError } from '../config/outdir.js';
 import {
   BreakfixError,
   categoryNamed,
+  compareText,
   InputError,
   type Judge,
   terminalSafeJson,
@@ -315,7 +316,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       ...(Object.keys(counts).length
         ? [
             `  ${Object.entries(counts)
-              .sort(([a], [b]) => a.localeCompare(b))
+              .sort(([a], [b]) => compareText(a, b))
               .map(([k, n]) => `${k}: ${n}`)
               .join('  ')}`,
           ]

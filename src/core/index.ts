@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './labels.js';
 export * from './language.js';
+export * from './order.js';
 export * from './reasoning.js';
 export * from './rng.js';
 export * from './stats.js';

@@ -1,7 +1,7 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
-import { InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
+import { compareText, InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
 import { csvObjects, jsonlObjects } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
@@ -127,7 +127,7 @@ export function compareLabels(a: string, b: string): number {
   const ny = b.trim() !== '' && !Number.isNaN(y);
   if (nx && ny) return x - y;
   if (nx !== ny) return nx ? -1 : 1;
-  return a.localeCompare(b);
+  return compareText(a, b);
 }
 
 /** A label as calibration compares it: lower case, snake case, without a numeric prefix

@@ -4,6 +4,7 @@
 import { backTranslationOf, languageName } from '../break/index.js';
 import {
   type Attempt,
+  compareText,
   dict,
   type Message,
   NO_CATEGORY,
@@ -448,7 +449,7 @@ function heatmapOf(attempts: Attempt[]): HeatCell[] {
     c.asr = decided ? c.successes / decided : null;
   }
   return [...cells.values()].sort((a, b) =>
-    a.category === b.category ? a.technique.localeCompare(b.technique) : a.category.localeCompare(b.category),
+    a.category === b.category ? compareText(a.technique, b.technique) : compareText(a.category, b.category),
   );
 }
 

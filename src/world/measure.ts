@@ -4,7 +4,7 @@
 // the judges in src/judge; this is the world's own check, used while pretraining.
 import { selectSeeds } from '../break/seeds/index.js';
 import { builtinTemplates, renderTemplate } from '../break/templates/index.js';
-import { createRng, type Message, type Seed } from '../core/index.js';
+import { compareText, createRng, type Message, type Seed } from '../core/index.js';
 import { answerMatches, classifyRefusal, complianceJudge } from '../judge/index.js';
 
 export type ShapeLabel =
@@ -123,7 +123,7 @@ function breakdown<T>(items: T[], key: (x: T) => string, ok: (x: T) => boolean):
     if (ok(x)) c.correct++;
   }
   for (const c of Object.values(cells)) c.rate = c.n === 0 ? 0 : c.correct / c.n;
-  return Object.fromEntries(Object.entries(cells).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(cells).sort(([a], [b]) => compareText(a, b)));
 }
 
 /** Generates replies for many conversations at once (greedy). */

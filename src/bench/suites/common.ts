@@ -3,7 +3,7 @@
 
 import { deriveTopic } from '../../break/seeds/file.js';
 import { selectSeeds } from '../../break/seeds/index.js';
-import type { Outcome, Rng, Seed } from '../../core/index.js';
+import { compareText, type Outcome, type Rng, type Seed } from '../../core/index.js';
 import { harmOnlyInTrace, SEVERITY_HARMFUL } from '../../judge/index.js';
 import { splitsOf } from '../execute.js';
 import { groupBy, mean, type Rate, type RateOrMean, rateOf, type Tally } from '../metrics.js';
@@ -94,7 +94,7 @@ export function harmSlices(
 ): Record<string, Record<string, RateOrMean>> {
   const out: Record<string, Record<string, RateOrMean>> = {};
   for (const [dim, key] of Object.entries(dims)) {
-    const groups = [...groupBy(items, key)].sort(([a], [b]) => a.localeCompare(b));
+    const groups = [...groupBy(items, key)].sort(([a], [b]) => compareText(a, b));
     for (const m of metrics) {
       out[`${m}_by_${dim}`] = Object.fromEntries(
         groups.map(([k, g]) => [

@@ -1,4 +1,5 @@
 // Helpfulness: tasks with checkable answers; pass rate (the helpfulness judge), by language.
+import { compareText } from '../../core/index.js';
 import { exchange, judged, limitItems, mapConcurrent, tick } from '../execute.js';
 import { groupBy, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
@@ -49,7 +50,7 @@ export function helpfulnessSuite(name = 'helpfulness'): Suite {
       const slice = (key: (i: ItemResult) => string | undefined) =>
         Object.fromEntries(
           [...groupBy(items, key)]
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareText(a, b))
             .map(([k, g]) => [k, rateOf(g.map(passTally))]),
         );
       return {

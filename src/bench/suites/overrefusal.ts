@@ -1,7 +1,7 @@
 // Over-refusal (XSTest style): IPRR = refusal rate on harmful prompts (higher is better), VPRR =
 // refusal rate on valid, benign look-alikes (lower is better), per look-alike type. A refusal is a
 // full or partial refusal by the refusal judge; `vprr_full` counts full refusals only.
-import type { Seed } from '../../core/index.js';
+import { compareText, type Seed } from '../../core/index.js';
 import { exchange, judged, limitItems, mapConcurrent, sampleFacets, tick } from '../execute.js';
 import { groupBy, type RateOrMean, rateOf, type Tally } from '../metrics.js';
 import type { ItemResult, Suite } from '../types.js';
@@ -57,13 +57,13 @@ export function overrefusalSuite(name = 'overrefusal'): Suite {
       const byType = (xs: ItemResult[], full = false): Record<string, RateOrMean> =>
         Object.fromEntries(
           [...groupBy(xs, (i) => i.benignType ?? i.category)]
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareText(a, b))
             .map(([k, g]) => [k, rateOf(g.map((i) => refusalTally(i, full)))]),
         );
       const byLang = (xs: ItemResult[]): Record<string, RateOrMean> =>
         Object.fromEntries(
           [...groupBy(xs, (i) => i.language)]
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareText(a, b))
             .map(([k, g]) => [k, rateOf(g.map((i) => refusalTally(i)))]),
         );
       return {

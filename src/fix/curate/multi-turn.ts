@@ -9,6 +9,7 @@ import { type Attack, type BudgetCounter, getAttack, openingQuestions } from '..
 import { defaultConfig } from '../../config/index.js';
 import {
   type Attempt,
+  compareText,
   errorMessage,
   type Message,
   type Seed,
@@ -29,7 +30,7 @@ export function replayableAttack(v: Vulnerability, attempts: readonly Attempt[],
   const counts = new Map<string, number>();
   for (const a of attempts)
     if (vulnerabilityKey(a) === v.id) counts.set(a.attack, (counts.get(a.attack) ?? 0) + 1);
-  const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1] || compareText(x[0], y[0]));
   for (const [id] of ranked) {
     const attack = getAttack(id);
     if (attack?.multiTurn && (!attack.needsAttacker || input.attacker)) return attack;

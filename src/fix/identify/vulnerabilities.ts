@@ -1,6 +1,6 @@
 // Identify: decided attack attempts → ranked vulnerabilities (harm category × technique chain ×
 // language × turns), each with its status against earlier rounds.
-import type { Attempt, Vulnerability } from '../../core/index.js';
+import { type Attempt, compareText, type Vulnerability } from '../../core/index.js';
 import { clusterNearDuplicates } from './minhash.js';
 
 export interface IdentifyInput {
@@ -78,7 +78,7 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
   const known = latestKnown([...(input.history ?? []), input.previous ?? []]);
 
   const out: Vulnerability[] = [];
-  for (const [id, group] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, group] of [...groups.entries()].sort(([a], [b]) => compareText(a, b))) {
     const successes = group.filter((a) => a.outcome === 'success').sort(byContent);
     const first = group[0];
     const prior = known.get(id);
@@ -137,7 +137,7 @@ export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
 export function rankVulnerabilities(vulns: Vulnerability[]): Vulnerability[] {
   const tier = (v: Vulnerability) => (v.status === 'fixed' ? 2 : v.status === 'untested' ? 1 : 0);
   return vulns.sort(
-    (a, b) => tier(a) - tier(b) || b.score - a.score || b.rate - a.rate || a.id.localeCompare(b.id),
+    (a, b) => tier(a) - tier(b) || b.score - a.score || b.rate - a.rate || compareText(a.id, b.id),
   );
 }
 
@@ -146,7 +146,7 @@ export function rankVulnerabilities(vulns: Vulnerability[]): Vulnerability[] {
 export function openVulnerabilities(history: readonly Vulnerability[][]): Vulnerability[] {
   return [...latestKnown(history).values()]
     .filter((v) => v.status !== 'fixed')
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    .sort((a, b) => b.score - a.score || compareText(a.id, b.id));
 }
 
 /** Each vulnerability's latest state over the given rounds, oldest first. */
