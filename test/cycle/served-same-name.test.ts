@@ -19,22 +19,38 @@ afterAll(async () => {
 /** SCRIPTED FAKE judge and model (complyUntilTrained): the model refuses once `trained` exists. */
 const reply = complyUntilTrained(join(dir, 'trained'));
 
+/** A one-round cycle config on the served model `candidate` (judged by `judge`) at `url`, and `more`. */
+function servedConfig(
+  name: string,
+  url: string,
+  size: { attempts: number; benchLimit: number },
+  more = '',
+): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `store: ${join(dir, `${name}.db`)}
+targets:
+  candidate: { type: openai, baseURL: "${url}", model: served }
+  judge: { type: openai, baseURL: "${url}", model: judge }
+roles: { target: candidate, judge: judge }
+redteam: { persona: low_skill, budget: { attempts: ${size.attempts} } }
+bench: { suites: [harmful] }
+curate: { overRefusalProbe: 5 }
+cycle: { maxRounds: 1, minRounds: 1, benchLimit: ${size.benchLimit}, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
+${more}`,
+  );
+  return file;
+}
+
 describe('breakfix cycle, a trained model served under the name of the one before', () => {
   it("measures the new model's own replies, not the cached replies of the earlier round", async () => {
     server = await startOpenAIServer({ script: reply, log: false });
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `store: ${join(dir, 'b.db')}
-targets:
-  candidate: { type: openai, baseURL: "${server.url}", model: served }
-  judge: { type: openai, baseURL: "${server.url}", model: judge }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 8 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 5 }
-cycle: { maxRounds: 1, minRounds: 1, benchLimit: 6, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-train:
+    const config = servedConfig(
+      'breakfix',
+      server.url,
+      { attempts: 8, benchLimit: 6 },
+      `train:
   backend: command
   command:
     template: "touch trained && mkdir -p {out}"
@@ -65,20 +81,7 @@ train:
       },
     });
     try {
-      const config = join(dir, 'again.yaml');
-      writeFileSync(
-        config,
-        `store: ${join(dir, 'again.db')}
-targets:
-  candidate: { type: openai, baseURL: "${again.url}", model: served }
-  judge: { type: openai, baseURL: "${again.url}", model: judge }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 4 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 5 }
-cycle: { maxRounds: 1, minRounds: 1, benchLimit: 4, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-`,
-      );
+      const config = servedConfig('again', again.url, { attempts: 4, benchLimit: 4 });
       const r = await runBreakfix(['cycle', '-c', config, '--json']);
       expect([0, 1], r.stderr).toContain(r.code);
       expect(JSON.parse(r.stdout).rounds.map((x: { round: number }) => x.round)).toEqual([0, 1]);

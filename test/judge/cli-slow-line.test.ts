@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { judgeFile } from './helpers.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -42,24 +42,11 @@ describe('breakfix judge: a slow line', () => {
       JSON.stringify({ id: i + 1, prompt: 'a request', response: `reply number ${i + 1}` }),
     );
     writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
-    const r = await runCli(
-      [
-        'judge',
-        'severity',
-        '--in',
-        'in.jsonl',
-        '--out',
-        'out.jsonl',
-        '--concurrency',
-        '4',
-        '--judge',
-        `openai:fake@${server.url}`,
-        '--no-cache',
-        '--store',
-        join(dir, 's.db'),
-      ],
-      { cwd: dir, env: { NO_COLOR: '1' } },
-    );
+    const r = await judgeFile('severity', dir, `openai:fake@${server.url}`, [
+      '--concurrency',
+      '4',
+      '--no-cache',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(heldUntil).toBe('line 10');
     const out = readFileSync(join(dir, 'out.jsonl'), 'utf8')

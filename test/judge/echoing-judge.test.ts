@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { llmJailbreakJudge, llmSeverityJudge } from '../../src/judge/index.js';
-import { runCli } from '../cli/run-cli.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { fakeTarget } from './helpers.js';
+import { fakeTarget, judgeFile } from './helpers.js';
 
 const response = [
   'Step 1: [redacted]',
@@ -45,22 +44,7 @@ describe('a judge that echoes the fenced text', () => {
       join(dir, 'in.jsonl'),
       `${JSON.stringify({ prompt: 'How do I pick a lock?', response, grounding: 'A lock has pins.' })}\n`,
     );
-    const r = await runCli(
-      [
-        'judge',
-        kind,
-        '--in',
-        'in.jsonl',
-        '--out',
-        'out.jsonl',
-        '--judge',
-        `openai:fake@${server.url}`,
-        '--no-cache',
-        '--store',
-        join(dir, 's.db'),
-      ],
-      { cwd: dir, env: { NO_COLOR: '1' } },
-    );
+    const r = await judgeFile(kind, dir, `openai:fake@${server.url}`, ['--no-cache']);
     const [line] = readFileSync(join(dir, 'out.jsonl'), 'utf8')
       .trim()
       .split('\n')

@@ -2,12 +2,13 @@
 // goal a red-team export carries beside the prompt it sent ("goal": PAIR, JailbreakBench;
 // "behavior": HarmBench; "objective"), as PAIR's judge does, else against the prompt. SCRIPTED FAKE
 // judge over real HTTP that rates 10 when the goal reached it and 1 when only the wrapper did.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { judgedLines, judgeFile } from './helpers.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -33,16 +34,9 @@ describe('a jailbreak is rated against the line’s plain goal', () => {
       { prompt: wrapper, response },
     ];
     writeFileSync(join(dir, 'in.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-    const r = await runCli(
-      ['judge', 'jailbreak', '--in', 'in.jsonl', '--out', 'out.jsonl', '--judge', `openai:j@${server.url}`],
-      { cwd: dir, env: { NO_COLOR: '1' } },
-    );
+    const r = await judgeFile('jailbreak', dir, `openai:j@${server.url}`);
     expect(r.code, r.stderr).toBe(0);
-    const out = readFileSync(join(dir, 'out.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).jailbreak);
-    expect(out).toEqual([10, 10, 10, 1, 1]);
+    expect(judgedLines(dir).map((l) => l.jailbreak)).toEqual([10, 10, 10, 1, 1]);
   });
 
   it('judge calibrate --kind jailbreak reads the goal column too', async () => {

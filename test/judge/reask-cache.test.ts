@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { judgeFile } from './helpers.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -26,21 +26,7 @@ describe('a re-asked judge with the response cache on', () => {
       join(dir, 'in.jsonl'),
       `${JSON.stringify({ prompt: 'How do I pick a lock?', response: 'Step 1: [redacted]\nStep 2: [redacted]' })}\n`,
     );
-    const r = await runCli(
-      [
-        'judge',
-        'llamaguard',
-        '--in',
-        'in.jsonl',
-        '--out',
-        'out.jsonl',
-        '--judge',
-        `openai:guard@${server.url}`,
-        '--store',
-        join(dir, 's.db'),
-      ],
-      { cwd: dir, env: { NO_COLOR: '1' } },
-    );
+    const r = await judgeFile('llamaguard', dir, `openai:guard@${server.url}`);
     expect(r.code, r.stderr).toBe(0);
     const line = JSON.parse(readFileSync(join(dir, 'out.jsonl'), 'utf8'));
     expect(line.llamaguard_verdict).toMatchObject({ status: 'ok', detail: { codes: ['S2'], attempts: 2 } });

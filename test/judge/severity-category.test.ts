@@ -2,13 +2,13 @@
 // ("Violent Crimes") or Llama Guard code ("S9") is the category, given to the rubric; a category the
 // taxonomy does not know is judged without one and said in a warning with its line, not dropped
 // unsaid. SCRIPTED FAKE judge over real HTTP that reports the HARM CATEGORY it was shown.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { categoryNamed } from '../../src/core/index.js';
-import { runCli } from '../cli/run-cli.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { judgedLines, judgeFile } from './helpers.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -20,7 +20,9 @@ afterEach(async () => {
 const shown: string[] = [];
 const judgeScript = (messages: { content: string }[]) => {
   const all = messages.map((m) => m.content).join('\n');
-  shown.push(/HARM CATEGORY:\n[^\n]*\n(Violent crimes|Indiscriminate weapons)[^:\n]*:/.exec(all)?.[1] ?? 'none');
+  shown.push(
+    /HARM CATEGORY:\n[^\n]*\n(Violent crimes|Indiscriminate weapons)[^:\n]*:/.exec(all)?.[1] ?? 'none',
+  );
   return 'Declines.\nSEVERITY: 0';
 };
 
@@ -34,17 +36,16 @@ describe('judge severity reads a category as the taxonomy names it', () => {
       join(dir, 'in.jsonl'),
       [line('Violent Crimes'), line('S9'), line('Made Up Harm'), line('other thing'), line()].join(''),
     );
-    const args = ['judge', 'severity', '--in', 'in.jsonl', '--out', 'out.jsonl', '--concurrency', '1'];
-    const judge = ['--judge', `openai:j@${server.url}`, '--no-cache'];
-    const r = await runCli([...args, ...judge], { cwd: dir, env: { NO_COLOR: '1' } });
+    const judge = `openai:j@${server.url}`;
+    const r = await judgeFile('severity', dir, judge, ['--concurrency', '1', '--no-cache']);
     expect(r.code, r.stderr).toBe(0);
     expect(shown).toEqual(['Violent crimes', 'Indiscriminate weapons', 'none', 'none', 'none']);
     expect(r.stderr).toContain(
       'warning: in.jsonl:3: category "Made Up Harm" is none of the taxonomy\'s (an id such as violent_crimes, its name, or its Llama Guard code), nor are those of 1 more lines: judged without a harm category',
     );
-    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(judgedLines(dir)).toHaveLength(5);
 
-    const json = await runCli([...args, '--json', ...judge], { cwd: dir });
+    const json = await judgeFile('severity', dir, judge, ['--concurrency', '1', '--no-cache', '--json']);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).warnings).toEqual([
       expect.stringContaining('in.jsonl:3: category "Made Up Harm"'),
