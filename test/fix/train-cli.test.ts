@@ -453,6 +453,30 @@ describe('breakfix train --backend command', () => {
     }
   });
 
+  it('a trainer that leaves a server running with its output in a file is said to have left it running', async () => {
+    // The README's way to serve a trained round: `… serve {out} > log 2>&1 &`. Its output goes to
+    // a file, so the pipes close with the trainer and only the process group says it runs on.
+    const conf = join(dir, 'daemon-log.yaml');
+    writeFileSync(
+      conf,
+      cfg(
+        '  command:\n    template: "mkdir -p {out} && cp {base}/* {out}/ && (sleep 60 > /dev/null 2>&1 & echo $! > {out}/daemon.pid)"\n',
+      ),
+    );
+    const out = join(dir, 'daemon-log');
+    try {
+      const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/left process group \d+ running; breakfix does not stop it/);
+    } finally {
+      const pid = Number(readFileSync(join(out, 'daemon.pid'), 'utf8').trim() || 0);
+      if (pid > 1)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+    }
+  });
+
   it("{base} is a folder an outside trainer can read: the shipped base, or a round's checkpoint", async () => {
     const conf = join(dir, 'base-cmd.yaml');
     writeFileSync(conf, cfg('  command:\n    template: "mytrainer --base {base} --out {out}"\n'));

@@ -180,6 +180,13 @@ export function runStreaming(
         if (settled) return;
         settled = true;
         clearTimeout(drain);
+        // Said whether or not it holds the pipes: a server started with `&` and its output sent to a
+        // file (as one is) lets 'close' come at once, and is left running all the same.
+        if (!interrupted && groupAlive())
+          opts.onLine?.(
+            `breakfix: the training command exited and left process group ${child?.pid} running; breakfix does not stop it`,
+            'stderr',
+          );
         cleanup();
         // (a signal while the output drained stopped the group: the run was interrupted)
         if (interrupted) reject(new InterruptedError(interrupted));
@@ -198,11 +205,6 @@ export function runStreaming(
       const drain = setTimeout(() => {
         proc.stdout.destroy();
         proc.stderr.destroy();
-        if (groupAlive())
-          opts.onLine?.(
-            `breakfix: the training command exited and left process group ${child?.pid} running; breakfix does not stop it`,
-            'stderr',
-          );
         settle();
       }, DRAIN_MS);
     });
