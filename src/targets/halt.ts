@@ -13,7 +13,11 @@
 // (hung, or another program on that port) is as unreachable: its first requests time out after every
 // retry (a default bench would spend hours so, at 5 minutes a request). Once a target has answered,
 // a connection that fails or a request that times out is an outage its retries may ride out, or a
-// slow reply, and fails its request only.
+// slow reply, and fails its request only; but a server that stopped (killed, crashed, its machine
+// gone) refuses every later connection, and a run that went on would store an `error` for each of
+// its remaining requests, after each one's retries (a bench whose server stopped after 4 replies
+// stored 438 errors over ten minutes, saying nothing until it ended). So STOPPED_AFTER refusals in a
+// row, each after its retries and none answered between, halt it too, where a resume picks it up.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
 import { TLS_FAILED } from './errors.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
@@ -21,6 +25,11 @@ import { MAX_RETRY_AFTER_MS } from './retry.js';
 /** Requests of a target that has answered none, each unable to connect or timed out after its
  * retries, that halt the run. */
 export const UNREACHABLE_AFTER = 3;
+
+/** Requests in a row of a target that had answered, each unable to connect after its retries, that
+ * halt the run: more than a short outage's (a burst of concurrent requests failed together), few
+ * beside a run's hundreds. */
+export const STOPPED_AFTER = 8;
 
 /** A failure to connect at all, as the HTTP clients word it: not a connection cut mid-reply. A TLS
  * handshake that failed (an https:// baseURL on a plain-HTTP server, an untrusted certificate) is
@@ -79,6 +88,8 @@ function noAnswer(err: TargetError): boolean {
 export function withHalt(target: Target, halt: RunHalt): Target {
   let answered = false;
   let unanswered = 0;
+  // (refused connections since the last answer, once it has answered)
+  let refusedInARow = 0;
   return {
     id: target.id,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
@@ -86,11 +97,23 @@ export function withHalt(target: Target, halt: RunHalt): Target {
       try {
         const reply = await target.chat(messages, options);
         answered = true;
+        refusedInARow = 0;
         return reply;
       } catch (err) {
         halt.observe(err);
+        const refused =
+          err instanceof TargetError && err.kind === 'network' && NO_CONNECTION.test(err.message);
+        // (anything else, a reply cut short too, came from a server that is there)
+        if (!refused) refusedInARow = 0;
         // (an HTTP status is an answer: the server is there)
         if (err instanceof TargetError && err.status !== undefined) answered = true;
+        else if (answered && refused && ++refusedInARow >= STOPPED_AFTER)
+          halt.stop(
+            new TargetError(
+              `${target.id}: stopped answering: it had answered, then its last ${refusedInARow} requests could not connect, each after its retries (the last: ${err.message.replace(`${target.id}: `, '')})`,
+              err.kind,
+            ),
+          );
         else if (
           !answered &&
           err instanceof TargetError &&

@@ -80,6 +80,40 @@ describe('a target that cannot be reached halts the run', () => {
   });
 });
 
+describe('a target that stops mid-run halts the run', () => {
+  it('bench against a server that stops after a few replies: exit 3 once requests in a row cannot connect, not after every sample', async () => {
+    // The server goes away as a crashed or killed one does: its listening socket closes, so every
+    // later connection is refused, while the run has hundreds of samples left.
+    let replies = 0;
+    const server: FakeServer = await startOpenAIServer({
+      script: () => {
+        if (++replies === 4) void server.close();
+        return "I'm sorry, but I can't help with that.";
+      },
+      log: false,
+    });
+    const { dir, db } = setup(server.url);
+    const r = await runCli(['bench', '--suite', 'harmful', '--concurrency', '2', '--store', db], {
+      cwd: dir,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /stopped answering: it had answered, then its last 8 requests could not connect, each after its retries \(the last: connection failed: connect ECONNREFUSED/,
+    );
+    expect(r.stderr).toMatch(/hint: check baseURL and that the server is running and reachable/);
+    // Stopped there: not one error stored for each of the suite's 216 samples.
+    const sql = new Database(db, { readonly: true });
+    try {
+      const { errors } = sql.prepare('SELECT SUM(errors) AS errors FROM spend').get() as { errors: number };
+      expect(errors).toBeGreaterThanOrEqual(8);
+      expect(errors).toBeLessThan(20);
+    } finally {
+      sql.close();
+    }
+  });
+});
+
 describe('a target that never answers halts the run', () => {
   it('bench against a server that takes connections and never replies: exit 3 after its first timeouts', async () => {
     const sockets = new Set<Socket>();

@@ -9,6 +9,7 @@ import {
   createTarget,
   RunHalt,
   resolveTargetConfig,
+  STOPPED_AFTER,
   UNREACHABLE_AFTER,
   withCache,
   withConcurrency,
@@ -311,6 +312,29 @@ describe('withHalt and a target that cannot be reached', () => {
       await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
     expect(halt.halted).toBe(false);
     expect((await t.chat(hi)).text).toBe('ok');
+  });
+
+  it('once it has answered, STOPPED_AFTER refused connections in a row halt the run: the server stopped', async () => {
+    const refused = () =>
+      new TargetError('scripted: connection failed: connect ECONNREFUSED 127.0.0.1:9', 'network');
+    const cut = () => new TargetError('scripted: connection failed: socket hang up', 'network');
+    const halt = new RunHalt();
+    // A reply cut short between them is a server that is there: the count starts again after it.
+    const refusals = (n: number) => Array.from({ length: n }, refused);
+    const t = withHalt(
+      scripted(['ok', ...refusals(STOPPED_AFTER - 1), cut(), ...refusals(STOPPED_AFTER)]),
+      halt,
+    );
+    expect((await t.chat(hi)).text).toBe('ok');
+    for (let i = 0; i < STOPPED_AFTER; i++) await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
+    for (let i = 0; i < STOPPED_AFTER - 1; i++) await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.halted).toBe(false);
+    await expect(t.chat(hi)).rejects.toBeInstanceOf(TargetError);
+    expect(halt.cause?.message).toBe(
+      `scripted: stopped answering: it had answered, then its last ${STOPPED_AFTER} requests could not connect, each after its retries (the last: connection failed: connect ECONNREFUSED 127.0.0.1:9)`,
+    );
+    await expect(t.chat(hi)).rejects.toThrow(/not sent, the run halted on an earlier reply/);
   });
 
   it('an HTTP error is an answer, and a connection cut mid-reply is no sign of a wrong address', async () => {
