@@ -330,18 +330,20 @@ export function renderTable(result: CycleResult, report: string, seconds: number
 /** A run that stopped on a failure (a trainer that exited non-zero, a target's retries spent) and
  * says nothing of what comes next gets the command that continues it: the stored rounds and steps
  * are kept, and a resume starts where the run stopped. Errors that say their own next step, and bad
- * input, are left as they are. */
+ * input, are left as they are; a trainer's own hint (what the command must write) says what to fix,
+ * not how the cycle goes on, so the resume is added after it. */
 function withResumeHint(err: unknown, resume: string | undefined, trained: boolean): unknown {
-  if (!resume || !(err instanceof BreakfixError) || err.hint || exitCodeFor(err) !== ExitCode.runtime)
-    return err;
+  if (!resume || !(err instanceof BreakfixError) || exitCodeFor(err) !== ExitCode.runtime) return err;
+  if (err.hint && err.code !== 'train_command') return err;
   // (A resume takes edited train settings only while no round of the run has trained: after that
   // they made a model the run measured.)
+  const fix = err.hint ? `${err.hint}; then resume` : 'fix the trainer, then resume';
   const hint =
     err.code !== 'train_command'
       ? `fix the cause, then resume: ${resume}`
       : trained
-        ? `fix the trainer, then resume: ${resume}; the run keeps its train settings, which trained an earlier round (a fix to what the command runs resumes; an edited template needs a new cycle)`
-        : `fix the trainer, then resume: ${resume}; no round of the run has trained yet, so its train settings (train.command.template …) may be edited before resuming`;
+        ? `${fix}: ${resume}; the run keeps its train settings, which trained an earlier round (a fix to what the command runs resumes; an edited template needs a new cycle)`
+        : `${fix}: ${resume}; no round of the run has trained yet, so its train settings (train.command.template …) may be edited before resuming`;
   const next =
     err instanceof TargetError ? err.with({ hint }) : new BreakfixError(err.message, err.code, hint);
   next.stack = err.stack;

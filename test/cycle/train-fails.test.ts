@@ -78,6 +78,17 @@ describe('breakfix cycle with a failing trainer', () => {
     expect(storedTemplate(join(dir, 'b.db'), runId as string)).toBe(FIXED);
   }, 300_000);
 
+  it('a trainer that writes no model: exit 3 saying what the command must write, and the command that resumes the run', async () => {
+    const dir = tempDir();
+    const config = withTrainer(dir, 'echo trained nothing');
+    const failed = await runBreakfix(['cycle', '-c', config, '-q']);
+    expect(failed.code, failed.stderr).toBe(3);
+    expect(failed.stderr).toContain('the training command finished but produced no model');
+    expect(failed.stderr).toMatch(
+      /hint: the command must write the trained checkpoint into \{out\} \(or set train\.command\.target to where it serves the model\); then resume: breakfix cycle --run \S+ \(same config and store\); no round of the run has trained yet/,
+    );
+  }, 300_000);
+
   it('refuses (exit 2) an edited trainer once a round has trained with the old one, naming that round', async () => {
     const dir = tempDir();
     const config = withTrainer(dir, FIXED);
