@@ -99,6 +99,14 @@ const registry = () => {
   }
 };
 
+/** Kills the process a test trainer left running (its pid in `out`/daemon.pid), if it is still there. */
+function stopDaemon(out: string): void {
+  const pid = Number(readFileSync(join(out, 'daemon.pid'), 'utf8').trim() || 0);
+  if (pid > 1)
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+}
 describe('breakfix train: never replaces a model it did not make', () => {
   it("refuses the cycle's round-2 folder without --force, naming the model; the checkpoint and registry stay", async () => {
     const weights = join(cycleRound2(), 'model.safetensors');
@@ -445,11 +453,7 @@ describe('breakfix train --backend command', () => {
       expect(Date.now() - started).toBeLessThan(50_000);
       expect(registry().some((m) => m.path === out)).toBe(true);
     } finally {
-      const pid = Number(readFileSync(join(out, 'daemon.pid'), 'utf8').trim() || 0);
-      if (pid > 1)
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
+      stopDaemon(out);
     }
   });
 
@@ -469,11 +473,7 @@ describe('breakfix train --backend command', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/left process group \d+ running; breakfix does not stop it/);
     } finally {
-      const pid = Number(readFileSync(join(out, 'daemon.pid'), 'utf8').trim() || 0);
-      if (pid > 1)
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
+      stopDaemon(out);
     }
   });
 
