@@ -227,6 +227,20 @@ async function cycleRounds(
         progress,
         halt: ctx.halt,
       });
+      // A target that answered no sample at all (a 404 for every request: a wrong model name, a
+      // server serving another) stops the round here, as a red team that decided nothing does, not
+      // after 300 attempts more; the step stays unmarked, so a resume benchmarks again.
+      const { samples, sample_errors: errors } = main.summary;
+      if (samples && errors === samples) {
+        store.upsertRound(runId, round, { status: 'failed' });
+        store.updateRun(runId, { status: 'failed' });
+        const first = main.suites.find((s) => s.firstError)?.firstError;
+        throw new BreakfixError(
+          `round ${round}: all ${samples} benchmark samples ended in error${first ? ` (first error: ${first})` : ''}`,
+          'round_failed',
+          'check the target with `breakfix chat --target …` (request pacing — timeoutMs, retries, rpm, tpm — may change), then `breakfix cycle --resume`: it runs the benchmark again',
+        );
+      }
       const heldback = await runBench({
         target,
         targetId: model.id,

@@ -1,5 +1,6 @@
-// A round whose red team decided nothing stops the cycle (never a round reported as safe); its resume
-// must attack again, not read that result back and stop on it for ever. SCRIPTED FAKE targets over
+// A round whose red team decided nothing, or whose bench had no sample answered, stops the cycle
+// (never a round reported as safe); its resume must attack (or benchmark) again, not read that result
+// back and stop on it for ever. SCRIPTED FAKE targets over
 // real HTTP (test/break/redteam-fakes.ts) stand in for a model that is down, then back.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,10 @@ async function cycleOn(file: string, target: Target, resume: boolean) {
 describe('a round whose red team decided nothing', () => {
   it('stops the run; a resume once the target answers runs the failed attempts again and goes on', async () => {
     const file = join(dir, 'errors.db');
-    const down = await scripted(() => '', { faults: { probability: 1, kinds: ['server_500'] } });
+    // (the bench's four samples answered, every request after them a 500: the red team's)
+    const down = await scripted(() => REFUSAL, {
+      faults: { schedule: [null, null, null, null], probability: 1, kinds: ['server_500'] },
+    });
     const err = (await cycleOn(file, down.target, false).catch((e) => e)) as BreakfixError;
     expect(err.code).toBe('round_failed');
     expect(err.message).toMatch(/all 3 red-team attempts ended in error or undetermined/);
@@ -58,6 +62,31 @@ describe('a round whose red team decided nothing', () => {
     store.close();
     expect(attempts.map((a) => a.outcome)).toEqual(['failure', 'failure', 'failure']);
     expect(up.server.requests).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('a bench none of whose samples was answered stops the round before its red team; a resume benchmarks again', async () => {
+    const file = join(dir, 'bench-errors.db');
+    // (HTTP 400 for every request: a request the server will not take, which no retry mends)
+    const down = await scripted(() => '', { faults: { probability: 1, kinds: ['bad_request'] } });
+    const err = (await cycleOn(file, down.target, false).catch((e) => e)) as BreakfixError;
+    expect(err.code).toBe('round_failed');
+    expect(err.message).toMatch(/^round 0: all 2 benchmark samples ended in error \(first error: .*HTTP 400/);
+    expect(err.hint).toMatch(/runs the benchmark again/);
+    // Nothing was attacked: the two bench samples were the only requests.
+    expect(down.server.requests).toBe(2);
+    let store = openStore(file);
+    const run = store.listRuns()[0];
+    expect(store.getStep(run.id, 0, 'bench')).toBeUndefined();
+    expect(store.listAttempts({ runId: run.id })).toHaveLength(0);
+    store.close();
+
+    const up = await scripted(() => REFUSAL, { timeoutMs: 60_000 });
+    const result = await cycleOn(file, up.target, true);
+    expect(result.resumed).toBe(true);
+    expect(result.rounds[0]).toMatchObject({ asr: 0, errors: 0 });
+    store = openStore(file);
+    expect(store.getStep(result.runId, 0, 'bench')).toBeDefined();
+    store.close();
   }, 120_000);
 
   it('answers no judge can decide: the hint says a resume would read them the same way', async () => {
