@@ -86,6 +86,13 @@ describe('a round whose red team decided nothing', () => {
     expect(result.rounds[0]).toMatchObject({ asr: 0, errors: 0 });
     store = openStore(file);
     expect(store.getStep(result.runId, 0, 'bench')).toBeDefined();
+    // (the first try's stored suite replaced, not kept beside the resume's)
+    expect(
+      store
+        .listBenchResults(result.runId, 0)
+        .map((b) => b.suite)
+        .sort(),
+    ).toEqual(['harmful', 'heldback:jailbreak']);
     store.close();
   }, 120_000);
 
