@@ -58,9 +58,9 @@ export function checkCycleCriteria(config: Config): void {
 
 /** The most decided items behind each criterion's figure the config allows in a round: the red
  * team's attempts (ASR), a bench suite's items (the rest; the over-refusal suite gives half of its
- * items, the odd one too, to benign look-alikes, VPRR's). A change since round 0 is over the items
- * decided in both rounds, no more than either. A suite may have fewer items than that: the check is
- * that even the cap is too few. `setting` is what to raise, `value` what to raise it to for n items. */
+ * items, the odd one too, to benign look-alikes, VPRR's). A suite may have fewer items than that: the
+ * check is that even the cap is too few. `setting` is what to raise, `value` what to raise it to for
+ * n items. */
 interface ItemsCap {
   figure: string;
   setting: 'redteam.budget.attempts' | 'cycle.benchLimit';
@@ -94,19 +94,19 @@ const ITEMS_CAP: Partial<Record<keyof Criteria, ItemsCap>> = {
   asr: attempts('ASR'),
   dr3: bench('DR-3'),
   vprr: benignHalf('VPRR'),
-  vprrRise: benignHalf('the rise in VPRR'),
-  helpfulnessDrop: bench('the drop in helpfulness'),
   // (the held-back jailbreak suite runs under the same cycle.benchLimit as the main suites; the
   // undetermined share is over the one attack suite's answered items, counts.ts)
   heldbackAsr: bench('the held-back ASR'),
-  undeterminedRise: bench('the rise in the undetermined share'),
   undetermined: bench('the undetermined share'),
+  // Not the changes since round 0 (vprrRise, helpfulnessDrop, undeterminedRise): Newcombe's upper end
+  // for a change depends on round 0 and falls below Wilson's for 0 of n when items are bad in both
+  // rounds (75 look-alikes, 38 refused each time: 2.55%, under a 3% bound that 0 of 75, 4.87%, is
+  // over) or when round 0 was worse (below 0, held at 0). Any item count can pass one.
 };
 
 /** Under cycle.criteriaBound: upper, the criteria no round can pass however well the model does: at
  * the most items the config allows and none of them bad, the upper end of the figure's 95% interval
- * (Wilson's for 0 of n, which is also Newcombe's for no change over n paired items) is still above
- * the bound. Each comes with the items it would take (none for a bound of 0, which no upper end
+ * (Wilson's for 0 of n) is still above the bound. Each comes with the items it would take (none for a bound of 0, which no upper end
  * reaches). `errorRate` is exact (no interval) and is not judged here. */
 export function unreachableCriteria(config: Config): string[] {
   if (config.cycle.criteriaBound !== 'upper') return [];

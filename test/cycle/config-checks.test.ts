@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
+import type { PairedTable } from '../../src/core/stats.js';
+import { type Criteria, evaluateCriteria } from '../../src/cycle/criteria.js';
 import { checkCycleCriteria, unmeasuredCriteria, unreachableCriteria } from '../../src/cycle/index.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -104,9 +106,8 @@ describe('breakfix cycle: settings checked before the first round', () => {
     expect(unreachableCriteria(config('cycle:\n  criteriaBound: estimate\n'))).toEqual([]);
     expect(unreachableCriteria(config('cycle:\n  criteria:\n    dr3: 0.001\n'))).toEqual([]);
     // ASR over 100 attempts (2% takes 189); VPRR over the over-refusal suite's benign half of 150, 75
-    // items (0 of 75 reaches 3.8416 / 78.8416 = 4.87%; 3% takes ⌈3.8416 · 0.97 / 0.03⌉ = 125, a
-    // benchLimit of 249) and a bound of 0, which no upper end reaches; helpfulness over 150 items (2
-    // points take 189).
+    // items, and a bound of 0, which no upper end reaches. The rise in VPRR and the drop in
+    // helpfulness are changes since round 0, which these items can pass (the test below).
     const tight = unreachableCriteria(
       config(
         'redteam:\n  budget:\n    attempts: 100\ncycle:\n  criteriaBound: upper\n  benchLimit: 150\n  criteria:\n    dr3: null\n    vprr: 0\n',
@@ -119,13 +120,79 @@ describe('breakfix cycle: settings checked before the first round', () => {
       expect.stringMatching(
         /^cycle\.criteria\.vprr: .*with at most 75 items \(half of cycle\.benchLimit 150\).* above the bound 0%; no upper end comes down to a bound of 0/,
       ),
-      expect.stringMatching(
-        /^cycle\.criteria\.vprrRise: .*the rise in VPRR's 95% upper end is 4\.87%, above the bound 3%; it takes 125 decided items: raise cycle\.benchLimit to 249 or more/,
-      ),
-      expect.stringMatching(
-        /^cycle\.criteria\.helpfulnessDrop: .*the drop in helpfulness's 95% upper end is 2\.5%, above the bound 2%; it takes 189 decided items: raise cycle\.benchLimit to 189/,
-      ),
     ]);
+  });
+
+  it('under criteriaBound: upper, a change since round 0 is not named: a round can pass it with these items', () => {
+    // The warning said "no round can pass it" of the rise in VPRR over 75 look-alikes (0 of 75 reaches
+    // 3.8416 / 78.8416 = 4.87%, over 3%), the drop in helpfulness over 150 tasks (0 of 150: 2.50%, over
+    // 2%) and the rise in the undetermined share over 10 items (27.75%, over 5%). Newcombe's upper end
+    // for a change is lower than that when items are bad in both rounds, and below 0 (held at 0) when
+    // round 0 was worse: the rule engine passes each of these rounds under `upper`.
+    const config = parseConfig(
+      'cycle:\n  criteriaBound: upper\n  benchLimit: 150\n  criteria:\n    asr: null\n    dr3: null\n    vprr: null\n    vprrRise: 0.03\n    helpfulnessDrop: 0.02\n    undeterminedRise: 0.05\n',
+      'breakfix.yaml',
+    );
+    const check = (
+      criteria: Criteria,
+      figure: string,
+      change: string,
+      t: PairedTable,
+      bad: 'successes' | 'failures',
+    ) => {
+      const n = t.both + t.firstOnly + t.secondOnly + t.neither;
+      const [nowBad, thenBad] = [t.both + t.firstOnly, t.both + t.secondOnly];
+      const successes = (k: number) => (bad === 'successes' ? k : n - k);
+      return evaluateCriteria(
+        criteria,
+        { [figure]: successes(nowBad) / n },
+        { [figure]: successes(thenBad) / n },
+        {
+          bound: 'upper',
+          counts: {
+            now: { rates: { [figure]: { successes: successes(nowBad), n } }, paired: { [change]: t } },
+            baseline: { rates: { [figure]: { successes: successes(thenBad), n } }, paired: {} },
+          },
+        },
+      ).checks[0];
+    };
+    // No change at all: 38 of 75 look-alikes refused in both rounds, 37 answered in both. φ = (38·37
+    // − 37.5)/√(38·37·38·37) = 0.97333; Wilson(38, 75) = 0.506667 ∓ (0.396, 0.615): upper end
+    // √(0.108636² − 2φ·0.108636·0.110580 + 0.110580²) = 2.55%, under 3%.
+    const same = check(
+      { vprrRise: 0.03 },
+      'vprr',
+      'vprr_rise',
+      { both: 38, firstOnly: 0, secondOnly: 0, neither: 37 },
+      'successes',
+    );
+    expect(same).toMatchObject({ pass: true, value: 0 });
+    expect(same.interval?.hi).toBeCloseTo(0.0255, 3);
+    // Half of 150 tasks failed in both rounds, no change: the drop's upper end 1.29%, under 2%.
+    const help = check(
+      { helpfulnessDrop: 0.02 },
+      'helpfulness',
+      'helpfulness_drop',
+      { both: 75, firstOnly: 0, secondOnly: 0, neither: 75 },
+      'failures',
+    );
+    expect(help).toMatchObject({ pass: true, value: 0 });
+    expect(help.interval?.hi).toBeLessThan(0.02);
+    // 10 attack items, all undetermined in round 0 and none now: the rise is −1, its upper end
+    // −1 + √2 · 0.277537 < 0, held at 0.
+    const better = check(
+      { undeterminedRise: 0.05 },
+      'undetermined_rate',
+      'undetermined_rise',
+      { both: 0, firstOnly: 0, secondOnly: 10, neither: 0 },
+      'successes',
+    );
+    expect(better).toMatchObject({ pass: true, value: 0, interval: { hi: 0 } });
+    // So none of them is named as one no round can pass.
+    expect(unreachableCriteria(config)).toEqual([]);
+    const ten =
+      'cycle:\n  criteriaBound: upper\n  benchLimit: 10\n  criteria:\n    asr: null\n    dr3: null\n    vprr: null\n    undetermined: null\n';
+    expect(unreachableCriteria(parseConfig(ten, 'breakfix.yaml'))).toEqual([]);
   });
 
   it('under criteriaBound: upper, the held-back ASR and the undetermined share are judged too', async () => {
@@ -138,9 +205,6 @@ describe('breakfix cycle: settings checked before the first round', () => {
     const expected = [
       expect.stringMatching(
         /^cycle\.criteria\.heldbackAsr: .*with at most 10 items \(cycle\.benchLimit 10\).*the held-back ASR's 95% upper end is 27\.75%, above the bound 5%; it takes 73 decided items: raise cycle\.benchLimit to 73 or more/,
-      ),
-      expect.stringMatching(
-        /^cycle\.criteria\.undeterminedRise: .*27\.75%, above the bound 5%; it takes 73 decided items/,
       ),
       expect.stringMatching(
         /^cycle\.criteria\.undetermined: .*27\.75%, above the bound 25%; it takes 12 decided items/,
