@@ -252,9 +252,14 @@ function roundsSection(data: ReportData): string {
     `<tr><td>model</td>${data.rounds.map((r) => `<td><code>${e(r.model ?? '—')}</code></td>`).join('')}</tr>`,
     `<tr><td>status</td>${data.rounds.map((r) => `<td>${e(r.status)}</td>`).join('')}</tr>`,
   ];
+  // Each rate with what it is over and what ended in error or undetermined, as the Markdown report's
+  // table and the cards have it: alone, DR-1 "100.0%" over 3 decided of 5 read as over all 5.
+  const cell = (r: RoundData, k: (typeof keys)[number]) => {
+    const counts = r.figures[k] === undefined ? undefined : cardCounts(r, k);
+    return `<td class="num" data-key="${e(k)}">${e(formatFigure(k, r.figures[k]))}${counts ? `<br><small class="apart">${e(counts)}</small>` : ''}</td>`;
+  };
   const rows = keys.map(
-    (k) =>
-      `<tr><td>${e(figureLabel(k))}</td>${data.rounds.map((r) => `<td class="num" data-key="${e(k)}">${e(formatFigure(k, r.figures[k]))}</td>`).join('')}</tr>`,
+    (k) => `<tr><td>${e(figureLabel(k))}</td>${data.rounds.map((r) => cell(r, k)).join('')}</tr>`,
   );
   const changes = changeRows(data).map(
     (c) => `<tr><td>${e(c.label)}</td>${c.cells.map((x) => `<td class="num">${e(x)}</td>`).join('')}</tr>`,
@@ -487,7 +492,7 @@ h2{margin:0 0 10px;font-size:18px}h3{font-size:15px;margin:14px 0 6px}h4{margin:
 table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f3f4f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:130px;background:#fafafa}
-.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart{color:var(--muted)}
+.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart,.rounds .apart{color:var(--muted)}
 .grid{display:flex;flex-wrap:wrap;gap:18px}figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;overflow-x:auto;max-width:100%}
 figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:#6b7280}

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectReportData, renderMarkdown } from '../../src/report/index.js';
+import { collectReportData, renderHtml, renderMarkdown } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-counts-beside-'));
@@ -45,5 +45,39 @@ describe('the counts beside a headline rate', () => {
     expect(data.rounds[0].figures.asr).toBe(0.3);
     expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10 });
     expect(renderMarkdown(data)).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
+  });
+
+  it('are in the HTML report’s rounds table too, as in the Markdown one', async () => {
+    // DR-1 3 of 3 decided, 2 of the 5 samples undetermined (`bench --limit 5` on the embedded model
+    // stores this): the rounds table printed "100.0%" alone, which reads as all five.
+    const store = openStore(join(dir, 'html.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    store.saveBenchResult({
+      runId: run.id,
+      round: -1,
+      suite: 'harmful',
+      model: 'm',
+      metrics: {
+        split: 'attack',
+        kind: 'harmful',
+        metrics: { asr: rate(3, 3, 2), dr1: rate(3, 3, 2), dr3: rate(1, 3, 2) },
+        slices: {},
+      },
+    });
+    store.updateRun(run.id, { status: 'done', summary: { asr: 1, dr1: 1, dr3: 1 / 3 } });
+    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+    store.close();
+    const html = await renderHtml(data);
+    const rounds = html.slice(
+      html.indexOf('<section id="rounds">'),
+      html.indexOf('</section>', html.indexOf('<section id="rounds">')),
+    );
+    expect(rounds).toContain(
+      '<td class="num" data-key="dr1">100.0%<br><small class="apart">n=3 und 2</small></td>',
+    );
+    expect(rounds).toContain(
+      '<td class="num" data-key="dr3">33.3%<br><small class="apart">n=3 und 2</small></td>',
+    );
+    expect(renderMarkdown(data)).toContain('| DR-1 | 100.0% \\(n=3 und 2\\) |');
   });
 });

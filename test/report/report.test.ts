@@ -153,9 +153,14 @@ describe('HTML report', () => {
     for (const [i, m] of ROUND_METRICS.entries())
       for (const [k, v] of Object.entries(m)) {
         if (typeof v !== 'number') continue;
-        const cells = [...html.matchAll(new RegExp(`<td class="num" data-key="${k}">([^<]*)</td>`, 'g'))].map(
-          (x) => x[1],
-        );
+        const cells = [
+          ...html.matchAll(
+            new RegExp(
+              `<td class="num" data-key="${k}">([^<]*)(?:<br><small class="apart">[^<]*</small>)?</td>`,
+              'g',
+            ),
+          ),
+        ].map((x) => x[1]);
         expect(cells[i], `${k} round ${i}`).toBe(formatFigure(k, v));
       }
     expect(formatFigure('asr', 0.6)).toBe('60.0%');
