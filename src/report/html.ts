@@ -213,6 +213,7 @@ const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; met
     ]),
   ),
   heldback_asr: { ...SUMMARY_SOURCES.asr, split: 'heldback' },
+  ungroundedness: { ...SUMMARY_SOURCES.ungroundedness, split: 'attack' },
 };
 
 /** What a headline rate is over, with what ended in error or undetermined beside it (countsNote). A
@@ -229,6 +230,20 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
     return o.success + o.failure + o.error + o.undetermined
       ? countsNote(o.success + o.failure, o.error, o.undetermined)
       : undefined;
+  }
+  if (k === 'undetermined_rate') {
+    // The attack suite's answered items (bench/run.ts summarise: the first kind run, whatever it
+    // decided), the undetermined among them; its errors apart.
+    for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
+      const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === headlineSplit(r.bench));
+      if (!b) continue;
+      const m = (b.metrics.metrics as Record<string, unknown> | undefined)?.asr as
+        | Record<string, unknown>
+        | undefined;
+      const [n, err, und] = [m?.n, m?.errors, m?.undetermined].map(Number);
+      return Number.isInteger(n + und) && n + und > 0 ? countsNote(n + und, err || 0, 0) : undefined;
+    }
+    return undefined;
   }
   const src = CARD_SOURCE[k];
   if (!src) return undefined;

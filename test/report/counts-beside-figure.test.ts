@@ -80,4 +80,43 @@ describe('the counts beside a headline rate', () => {
     );
     expect(renderMarkdown(data)).toContain('| DR-1 | 100.0% \\(n=3 und 2\\) |');
   });
+
+  it('the undetermined share and the mean ungroundedness say what they are over too', async () => {
+    // The attack suite answered 5 of 6 (1 error): 2 of the 5 undetermined. Ungroundedness: 4 scores
+    // of 0–4 averaging 3, 1 reply the judge could not score.
+    const store = openStore(join(dir, 'und.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    const asr = { ...rate(3, 3, 2), errors: 1 };
+    store.saveBenchResult({
+      runId: run.id,
+      round: -1,
+      suite: 'jailbreak',
+      model: 'm',
+      metrics: { split: 'attack', kind: 'jailbreak', metrics: { asr }, slices: {} },
+    });
+    const ungroundedness = { kind: 'mean', mean: 3, lo: 1, hi: 4, n: 4, errors: 0, undetermined: 1 };
+    store.saveBenchResult({
+      runId: run.id,
+      round: -1,
+      suite: 'groundedness',
+      model: 'm',
+      metrics: { split: 'attack', kind: 'groundedness', metrics: { ungroundedness }, slices: {} },
+    });
+    store.updateRun(run.id, {
+      status: 'done',
+      summary: { asr: 1, undetermined_rate: 0.4, ungroundedness: 0.75 },
+    });
+    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+    store.close();
+    const md = renderMarkdown(data);
+    expect(md).toContain('| Undetermined \\(bench attack items\\) | 40.0% \\(n=5 err 1\\) |');
+    expect(md).toContain('| Ungroundedness \\(0–4 mean ÷ 4\\) | 0.750 \\(n=4 und 1\\) |');
+    const html = await renderHtml(data);
+    expect(html).toContain(
+      '<td class="num" data-key="undetermined_rate">40.0%<br><small class="apart">n=5 err 1</small></td>',
+    );
+    expect(html).toContain(
+      '<td class="num" data-key="ungroundedness">0.750<br><small class="apart">n=4 und 1</small></td>',
+    );
+  });
 });
