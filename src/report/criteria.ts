@@ -107,7 +107,6 @@ export function gatedRound(data: ReportData): ReportData['rounds'][number] | und
   return (release && measured.find((r) => r.round === release.round)) ?? measured.at(-1);
 }
 
-/** The summary figures each suite kind feeds (src/bench/run.ts, `summarise`). */
 /** The figures a stored suite result was for: runBench stores `{ split, kind, metrics, slices }`,
  * and its kind says which summary figures it feeds. */
 function suiteFigures(stored: Record<string, unknown>): string[] {
