@@ -141,13 +141,14 @@ export function categoryById(id: string): HarmCategory | undefined {
   return byId.get(id);
 }
 
-const squeeze = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+/** A category name as compared: lower case, letters and digits only ('Self-harm' → 'selfharm'). */
+export const categoryKey = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 /** The category a file's text names: its id, its name or its Llama Guard code, in any case and with
  * any separators ('Violent Crimes', 'self-harm', 'S9'); undefined for anything else. */
 export function categoryNamed(text: string): HarmCategory | undefined {
   const byIdExactly = byId.get(text);
   if (byIdExactly) return byIdExactly;
-  const w = squeeze(text);
-  return HARM_CATEGORIES.find((c) => [c.id, c.name, ...c.llamaGuard].some((n) => squeeze(n) === w));
+  const w = categoryKey(text);
+  return HARM_CATEGORIES.find((c) => [c.id, c.name, ...c.llamaGuard].some((n) => categoryKey(n) === w));
 }

@@ -379,7 +379,7 @@ function labelledExample(
     label: kind ? kindLabel(label, kind, file, line, labelKey) : label,
     grounding,
     category: text('category'),
-    ...(objectiveOf(row) !== undefined && { objective: objectiveOf(row) }),
+    objective: objectiveOf(row),
     id: get('id'),
     line,
     type: get('type') ?? get('case'),

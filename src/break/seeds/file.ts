@@ -12,7 +12,7 @@ import {
   stableId,
 } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
-import { categoryNamed, HARM_CATEGORIES } from '../../core/taxonomy.js';
+import { categoryKey, categoryNamed, HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { yamlItemValue } from '../yaml-items.js';
 import { builtinSeeds } from './builtin.js';
 
@@ -55,8 +55,6 @@ export function deriveTopic(text: string): string {
   return (m ? m[1] : t).replace(/^./, (c) => c.toLowerCase());
 }
 
-const squeeze = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-
 /** The taxonomy id a seed file's category was meant to be, when it is not one but is spelled near
  * one: the same letters in another case or with other separators ('Self-harm'), the category's
  * name or Llama Guard code ('Hate', 'S9'), or one letter off ('violent_crime'). A category of one's
@@ -65,8 +63,9 @@ function meantCategory(category: string): string | undefined {
   if (HARM_CATEGORIES.some((c) => c.id === category)) return undefined;
   const named = categoryNamed(category);
   if (named) return named.id;
-  const w = squeeze(category);
-  return HARM_CATEGORIES.find((c) => squeeze(c.id).length >= 4 && levenshtein(squeeze(c.id), w) <= 1)?.id;
+  const w = categoryKey(category);
+  return HARM_CATEGORIES.find((c) => categoryKey(c.id).length >= 4 && levenshtein(categoryKey(c.id), w) <= 1)
+    ?.id;
 }
 
 function toSeed(raw: unknown, file: string, line: number): Seed {
