@@ -406,6 +406,15 @@ describe('configChanges: what may differ between a run and its resume', () => {
     ).toEqual([]);
   });
 
+  it("an outside trainer's timeout is no change, set, raised or removed (a trainer stopped at it resumes with a longer one)", () => {
+    const timeout = (t?: string) => ({
+      train: { backend: 'command', command: { template: 'x', timeout: t } },
+    });
+    expect(configChanges(stored(timeout('1h')), parse(timeout('6h')))).toEqual([]);
+    expect(configChanges(stored(timeout()), parse(timeout('6h')))).toEqual([]);
+    expect(configChanges(stored(timeout('1h')), parse(timeout()))).toEqual([]);
+  });
+
   it('a setting with no default written out at the value its absence means is no change', () => {
     // (cycle.criteriaBound absent is `estimate`: a run stored without it, resumed with it written
     // out, was refused as started with another config)

@@ -591,6 +591,55 @@ describe('breakfix train stopped by a signal', () => {
   }
 });
 
+describe('breakfix train past train.command.timeout', () => {
+  it("stops the hanging trainer's whole process group and fails naming the field, registering nothing", async () => {
+    const out = join(dir, 'timeout');
+    const conf = join(dir, 'timeout.yaml');
+    // (the shell waits on a sleep it started: both must go, as on Ctrl-C)
+    writeFileSync(
+      conf,
+      cfg(
+        '  command:\n    timeout: 2s\n    template: "sleep 300 & echo $! > {out}/sleep.pid; echo $$ > {out}/sh.pid; wait"\n',
+      ),
+    );
+    const pidIn = (f: string) =>
+      existsSync(join(out, f)) ? Number(readFileSync(join(out, f), 'utf8').trim() || 0) : 0;
+    const before = registry().length;
+    const started = Date.now();
+    try {
+      const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain('the training command ran past train.command.timeout (2 s) and was stopped');
+      expect(r.stderr).toMatch(/hint: raise train\.command\.timeout/);
+      // Within the timeout and the grace period, not the sleep's 300 s.
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(pidIn('sleep.pid')).toBeGreaterThan(1);
+      expect(await until(() => !alive(pidIn('sleep.pid')) && !alive(pidIn('sh.pid')), 5_000)).toBe(true);
+      expect(existsSync(join(out, '.breakfix-trainer.json'))).toBe(false);
+      expect(registry().length).toBe(before);
+    } finally {
+      for (const f of ['sleep.pid', 'sh.pid'])
+        if (pidIn(f) > 1)
+          try {
+            process.kill(pidIn(f), 'SIGKILL');
+          } catch {}
+    }
+  });
+
+  it('is a clear config error when it is no duration', async () => {
+    const conf = join(dir, 'timeout-bad.yaml');
+    writeFileSync(conf, cfg('  command:\n    timeout: 6 hours\n    template: "true"\n'));
+    const r = await cli(
+      ['train', '--backend', 'command', '--round', '1', '--out', join(dir, 'timeout-bad')],
+      {
+        config: conf,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/train\.command\.timeout: "6 hours" is no duration/);
+  });
+});
+
 describe('curate --export-only --cumulative', () => {
   const idsIn = (folder: string) =>
     ['sft.train', 'sft.validation', 'preference.train', 'preference.validation']

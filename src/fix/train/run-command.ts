@@ -39,6 +39,9 @@ export function runStreaming(
     graceMs?: number;
     /** Where the trainer's process group is recorded while it runs (see trainerGroupFile). */
     groupFile?: string;
+    /** Longest the trainer may run: past it its group is stopped as on a signal (SIGTERM, SIGKILL
+     * after the grace period) and the run fails with `error()` once the group is gone. */
+    timeout?: { ms: number; error: () => Error };
   },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -62,7 +65,9 @@ export function runStreaming(
     const spawnTrainer = () =>
       opts.shell ? spawn('/bin/sh', ['-c', cmd], spawnOpts) : spawn(cmd, args, spawnOpts);
     let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+    let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
     // Set just below; the handlers are installed first, because a signal that came after the fork
     // and before them (a loaded machine may not run this process again until the trainer has
     // started) would end breakfix with the default action and leave the trainer's group running.
@@ -85,6 +90,10 @@ export function runStreaming(
         return false;
       }
     };
+    const stopGroup = (sig: NodeJS.Signals) => {
+      signalGroup(sig);
+      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), opts.graceMs ?? 5000);
+    };
     const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
       if (interrupted) {
         // A second signal: the user will not wait.
@@ -92,9 +101,11 @@ export function runStreaming(
         return;
       }
       interrupted = sig;
-      signalGroup(sig);
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), opts.graceMs ?? 5000);
+      stopGroup(sig);
     };
+    // (a signal after the timeout still says the run was interrupted: the user asked it to stop)
+    const failure = () =>
+      interrupted ? new InterruptedError(interrupted) : (opts.timeout?.error() ?? new Error('timed out'));
     const handlers = FORWARDED.map((sig) => [sig, () => onSignal(sig)] as const);
     for (const [sig, h] of handlers) process.on(sig, h);
     running++;
@@ -105,6 +116,7 @@ export function runStreaming(
       running--;
       for (const [sig, h] of handlers) process.off(sig, h);
       if (killTimer) clearTimeout(killTimer);
+      if (timeoutTimer) clearTimeout(timeoutTimer);
       // (what the trainer left running on purpose, a server started with `&`, is no training)
       if (opts.groupFile) rmSync(opts.groupFile, { force: true });
     };
@@ -117,6 +129,12 @@ export function runStreaming(
       return;
     }
     child = proc;
+    if (opts.timeout)
+      timeoutTimer = setTimeout(() => {
+        if (interrupted) return;
+        timedOut = true;
+        stopGroup('SIGTERM');
+      }, opts.timeout.ms);
     // Left behind only when breakfix itself is killed (SIGKILL, the OOM killer), which leaves the
     // group running: the next run into the folder (a resume) finds it there.
     if (opts.groupFile && proc.pid !== undefined)
@@ -161,7 +179,9 @@ export function runStreaming(
     });
     // 'exit', not 'close': after a signal, a worker that ignores it may hold the pipes open for ever.
     proc.on('exit', (code, signal) => {
-      if (interrupted) {
+      // (a trainer that exited in time is not stopped while its output drains)
+      if (timeoutTimer) clearTimeout(timeoutTimer);
+      if (interrupted || timedOut) {
         // The leader is gone; what it started has the rest of the grace period to finish (the timer
         // kills it then). Report once the whole group is gone.
         const giveUp = Date.now() + (opts.graceMs ?? 5000) + 2000;
@@ -169,7 +189,7 @@ export function runStreaming(
           if (groupAlive() && Date.now() < giveUp) setTimeout(wait, 50);
           else {
             cleanup();
-            reject(new InterruptedError(interrupted as 'SIGINT' | 'SIGTERM'));
+            reject(failure());
           }
         };
         wait();
