@@ -237,7 +237,12 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
     // Under the rate limit and the retries: a request waiting for its turn in the window, or to
     // retry, when the run halts is not sent after it.
     if (ctx.halt) t = unsentOnceHalted(t, ctx.halt);
-    t = withRateLimit(t, { rpm: cfg.rpm, tpm: cfg.tpm, windowMs: ctx.rateWindowMs });
+    t = withRateLimit(t, {
+      rpm: cfg.rpm,
+      tpm: cfg.tpm,
+      windowMs: ctx.rateWindowMs,
+      signal: ctx.halt?.signal,
+    });
     const halt = ctx.halt;
     t = withRetry(t, {
       retries: cfg.retries,

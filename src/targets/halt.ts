@@ -43,20 +43,32 @@ export class NotSentError extends TargetError {}
 
 export class RunHalt {
   /** The reply that halted the run; undefined while it runs. */
-  cause: TargetError | undefined;
+  get cause(): TargetError | undefined {
+    return this.#cause;
+  }
+  #cause: TargetError | undefined;
+  readonly #aborted = new AbortController();
+
+  /** Aborted once the run halts: a wait for a request's turn (the rate limit's window) ends then,
+   * rather than running its full length before the request is refused unsent. */
+  get signal(): AbortSignal {
+    return this.#aborted.signal;
+  }
 
   get halted(): boolean {
-    return this.cause !== undefined;
+    return this.#cause !== undefined;
   }
 
   /** Halts on an error no later request can get past. */
   observe(err: unknown): void {
-    if (!this.cause && err instanceof TargetError && haltsTheRun(err)) this.cause = err;
+    if (err instanceof TargetError && haltsTheRun(err)) this.stop(err);
   }
 
   /** Halts on `err`, unless the run has halted already. */
   stop(err: TargetError): void {
-    this.cause ??= err;
+    if (this.#cause) return;
+    this.#cause = err;
+    this.#aborted.abort();
   }
 
   /** The error a halted run ends with: the cause, that the run stopped on it, and `resume` (how to

@@ -2,13 +2,17 @@
 // before a request (prompt chars / 4 + maxTokens) and corrected with the reported usage after, where
 // the server reports any.
 import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
+import { abortableSleep } from './retry.js';
 
 export interface RateLimitOptions {
   rpm?: number;
   tpm?: number;
   windowMs?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The run's halt signal (RunHalt.signal): a request waiting for its turn stops waiting then, and
+   * goes on unlogged to the target below, which refuses it unsent. */
+  signal?: AbortSignal;
 }
 
 export function estimateTokens(messages: Message[], maxTokens?: number): number {
@@ -21,7 +25,8 @@ export function withRateLimit(target: Target, opts: RateLimitOptions): Target {
   if (!rpm && !tpm) return target;
   const windowMs = opts.windowMs ?? 60_000;
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? abortableSleep;
+  const { signal } = opts;
   const log: { at: number; tokens: number }[] = [];
   // Admissions are serialised so two waiters never both take the last slot.
   let gate: Promise<void> = Promise.resolve();
@@ -31,6 +36,7 @@ export function withRateLimit(target: Target, opts: RateLimitOptions): Target {
   };
   const admit = async (tokens: number) => {
     for (;;) {
+      if (signal?.aborted) return undefined;
       const t = now();
       prune(t);
       const used = log.reduce((n, e) => n + e.tokens, 0);
@@ -43,7 +49,11 @@ export function withRateLimit(target: Target, opts: RateLimitOptions): Target {
         return entry;
       }
       const oldest = log[0]!;
-      await sleep(Math.max(1, oldest.at + windowMs - t));
+      try {
+        await sleep(Math.max(1, oldest.at + windowMs - t), signal);
+      } catch (err) {
+        if (!signal?.aborted) throw err;
+      }
     }
   };
 
@@ -61,7 +71,7 @@ export function withRateLimit(target: Target, opts: RateLimitOptions): Target {
       // A server that reports no usage (a stream without include_usage, llama.cpp) says 0 and 0:
       // taken as the request's size, every such request would be free and tpm would limit nothing.
       const reported = reply.usage.promptTokens + reply.usage.completionTokens;
-      if (reported > 0) entry.tokens = reported;
+      if (entry && reported > 0) entry.tokens = reported;
       return reply;
     },
     close: target.close?.bind(target),

@@ -65,6 +65,28 @@ const redteam = (db: string, runId: string, concurrency: number) => [
   db,
 ];
 
+describe('a halt while requests wait for their turn in the rate limit', () => {
+  it('ends their wait: bench exits 3 at once, not a minute per waiting request later, and sends nothing more', async () => {
+    // rpm 1: the first request takes the window's one slot and is refused (401, which halts the run);
+    // the three others wait for the next window, one each, and were refused unsent only after 3 min.
+    const server = await refusesAt(0, 'auth');
+    const dir = mkdtempSync(join(tmpdir(), 'bf-halt-rpm-'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\n    cache: false\n    rpm: 1\nroles:\n  target: fake\n`,
+    );
+    const started = Date.now();
+    const r = await runCli(
+      ['bench', '--suite', 'harmful', '--limit', '4', '--concurrency', '4', '--store', join(dir, 's.db')],
+      { cwd: dir, env },
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/401/);
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(server.requests).toBe(1);
+  });
+});
+
 describe('a target that cannot be reached halts the run', () => {
   it('bench against a closed port: exit 3 after its first requests, naming the address problem', async () => {
     // (a port with nothing listening: the operating system refuses the connection)
