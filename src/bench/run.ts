@@ -319,6 +319,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
   if (!opts.suites && opts.custom) for (const c of opts.custom) suites.push(customSuite(c, opts.baseDir));
   const rng = createRng(opts.seed ?? 'bench');
   const reports: SuiteReport[] = [];
+  const progress = opts.progress && opts.halt ? countedUntilHalt(opts.progress, opts.halt) : opts.progress;
   for (const suite of suites) {
     const { report, items } = await suite.run({
       target: opts.target,
@@ -326,7 +327,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
       attacker: opts.attacker,
       split,
       concurrency: opts.concurrency ?? 8,
-      progress: opts.progress,
+      progress,
       rng: rng.fork(`${suite.name}:${split}`),
       limit: opts.limit,
     });
@@ -354,6 +355,25 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     round: opts.round,
     suites: reports,
     summary: summarise(reports),
+  };
+}
+
+/** `progress`, counting a suite's items only until the run halts: those after it were refused
+ * unsent (or answered and then dropped with the suite), and its end is said as stopped at the count
+ * before the halt, not `done 216/216`. */
+function countedUntilHalt(progress: Progress, halt: RunHalt): Progress {
+  return {
+    start: (label, total) => progress.start(label, total),
+    tick: (n, note) => {
+      if (!halt.halted) progress.tick(n, note);
+    },
+    done: (note) => {
+      if (!halt.halted) progress.done(note);
+      else if (progress.stop) progress.stop('the run halted');
+      else progress.done('stopped: the run halted');
+    },
+    stop: (note) => (progress.stop ? progress.stop(note) : progress.done(note)),
+    log: (line) => progress.log(line),
   };
 }
 

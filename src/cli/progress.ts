@@ -19,7 +19,7 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
 }
 
 export function silentProgress(): Progress {
-  return { start() {}, tick() {}, done() {}, log() {} };
+  return { start() {}, tick() {}, done() {}, stop() {}, log() {} };
 }
 
 function barProgress(stream: NodeJS.WriteStream): Progress {
@@ -64,6 +64,13 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
         stop();
       } else if (note) stream.write(`${label} ${note}\n`);
     },
+    stop(note) {
+      // (the bar as far as it got: what was not answered is not filled in)
+      if (bar) {
+        bar.update(value, { note: note ? `stopped · ${note}` : 'stopped' });
+        stop();
+      } else stream.write(`${label} stopped${note ? ` · ${note}` : ''}\n`);
+    },
     log(line) {
       if (bar) {
         // Print above the bar without tearing it.
@@ -81,6 +88,12 @@ function lineProgress(stream: NodeJS.WriteStream, intervalS: number): Progress {
   let value = 0;
   let startedAt = 0;
   let lastAt = 0;
+  const end = (how: 'done' | 'stopped', note?: string) => {
+    const secs = ((Date.now() - startedAt) / 1000).toFixed(1);
+    // (a step with no count, a trainer's command, says no "done 0")
+    const count = total > 0 || value > 0 ? ` ${value}${total > 0 ? `/${total}` : ''}` : '';
+    stream.write(`${label}: ${how}${count} in ${secs}s${note ? ` · ${note}` : ''}\n`);
+  };
   const line = (note?: string) => {
     const pct = total > 0 ? ` (${Math.floor((100 * value) / total)}%)` : '';
     const of = total > 0 ? `/${total}` : '';
@@ -104,10 +117,10 @@ function lineProgress(stream: NodeJS.WriteStream, intervalS: number): Progress {
       }
     },
     done(note) {
-      const secs = ((Date.now() - startedAt) / 1000).toFixed(1);
-      // (a step with no count, a trainer's command, says no "done 0")
-      const count = total > 0 || value > 0 ? ` ${value}${total > 0 ? `/${total}` : ''}` : '';
-      stream.write(`${label}: done${count} in ${secs}s${note ? ` · ${note}` : ''}\n`);
+      end('done', note);
+    },
+    stop(note) {
+      end('stopped', note);
     },
     log(l) {
       stream.write(`${l}\n`);

@@ -246,6 +246,9 @@ export interface Progress {
   start(label: string, total: number): void;
   tick(n?: number, note?: string): void;
   done(note?: string): void;
+  /** End the phase short (the run halted): what was counted so far, said as stopped, not done.
+   * Absent: `done`. */
+  stop?(note?: string): void;
   log(line: string): void;
 }
 

@@ -232,6 +232,25 @@ describe('progress', () => {
     expect(s.text()).toMatch(/^train \(command\): started\nepoch 1\ntrain \(command\): done in [\d.]+s\n$/);
   });
 
+  it('on a TTY, a phase stopped short shows what was counted, not the bar filled to its total', () => {
+    const s = sink();
+    Object.assign(s.stream, { isTTY: true, columns: 120 });
+    const ci = process.env.CI;
+    delete process.env.CI;
+    try {
+      const p = createProgress({ stream: s.stream });
+      p.start('bench harmful', 216);
+      p.tick(40);
+      p.stop?.('the run halted');
+    } finally {
+      if (ci !== undefined) process.env.CI = ci;
+    }
+    const last = s.text().split(/\r|\n/).filter(Boolean).at(-1) ?? '';
+    expect(last).toContain('40/216');
+    expect(last).toContain('stopped · the run halted');
+    expect(s.text()).not.toContain('216/216');
+  });
+
   it('is silent with --quiet', () => {
     const s = sink();
     const p = createProgress({ quiet: true, stream: s.stream });

@@ -87,6 +87,24 @@ describe('a halt while requests wait for their turn in the rate limit', () => {
   });
 });
 
+describe("a halted bench's progress", () => {
+  it('says what was answered before the halt, as stopped, not done with every item (plain and --json alike)', async () => {
+    for (const json of [[], ['--json']]) {
+      // One at a time: requests 0 and 1 are answered, 2 is refused (401), 3 to 5 are not sent.
+      const server = await refusesAt(2, 'auth');
+      const { dir, db } = setup(server.url);
+      const r = await runCli(
+        ['bench', '--suite', 'harmful', '--limit', '6', '--concurrency', '1', '--store', db, ...json],
+        { cwd: dir, env },
+      );
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/bench harmful: stopped 2\/6 in [\d.]+s · the run halted\n/);
+      expect(r.stderr).not.toMatch(/bench harmful: done/);
+      expect(server.requests).toBe(3);
+    }
+  });
+});
+
 describe('a target that cannot be reached halts the run', () => {
   it('bench against a closed port: exit 3 after its first requests, naming the address problem', async () => {
     // (a port with nothing listening: the operating system refuses the connection)
