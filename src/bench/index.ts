@@ -3,7 +3,15 @@
 
 export { type GroundingDoc, groundingDocs } from './data/grounding.js';
 export { mapConcurrent } from './execute.js';
-export { figuresOfKind, SUMMARY_SOURCES } from './figures.js';
+export {
+  type FigureCounts,
+  figureSuite,
+  figuresOfKind,
+  SUMMARY_SOURCES,
+  type SummaryFigure,
+  suiteOfKind,
+  summaryCounts,
+} from './figures.js';
 export {
   type DatasetFormat,
   type DatasetItem,
@@ -45,7 +53,6 @@ export {
   loadCustomRows,
   type RunBenchOptions,
   runBench,
-  suiteOfKind,
   summarise,
 } from './run.js';
 export { groundednessSuite } from './suites/groundedness.js';

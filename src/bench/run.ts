@@ -13,7 +13,13 @@ import {
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
 import type { RunHalt } from '../targets/index.js';
-import { SUMMARY_SOURCES } from './figures.js';
+import {
+  type FigureCounts,
+  figureSuite,
+  SUMMARY_SOURCES,
+  type SummaryFigure,
+  summaryCounts,
+} from './figures.js';
 import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
 import { groupBy, type Mean, type Rate, type RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
@@ -257,6 +263,9 @@ export interface BenchReport {
   round?: number;
   suites: SuiteReport[];
   summary: BenchSummary;
+  /** What each summary figure is over (summaryCounts): its suite, n, errors and undetermined; a
+   * figure whose suite decided nothing is here with n 0 and absent from `summary`. */
+  summaryCounts: Partial<Record<SummaryFigure, FigureCounts>>;
 }
 
 export interface RunBenchOptions {
@@ -355,6 +364,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     round: opts.round,
     suites: reports,
     summary: summarise(reports),
+    summaryCounts: summaryCounts(reports),
   };
 }
 
@@ -417,29 +427,15 @@ function r(m: RateOrMean | undefined): number | undefined {
   return (m as Mean).n > 0 ? m.mean : undefined;
 }
 
-/** The suite of a kind that the summary reads: the built-in one, else the first custom one. */
-export function suiteOfKind<S extends { name: string; kind: string }>(
-  reports: S[],
-  kind: string,
-): S | undefined {
-  return reports.find((s) => s.kind === kind && s.name === kind) ?? reports.find((s) => s.kind === kind);
-}
-
 /** The suite whose items `asr` and `undetermined_rate` count: jailbreak, else harmful. */
 export function attackSuite(reports: SuiteReport[]): SuiteReport | undefined {
-  for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
-    const suite = suiteOfKind(reports, kind);
-    if (suite) return suite;
-  }
-  return undefined;
+  return figureSuite(reports, 'undetermined_rate');
 }
 
 export function summarise(reports: SuiteReport[]): BenchSummary {
   const s: BenchSummary = {};
-  for (const k of ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const) {
-    const { kinds, metric } = SUMMARY_SOURCES[k];
-    for (const kind of kinds) s[k] ??= r(suiteOfKind(reports, kind)?.metrics[metric]);
-  }
+  for (const k of ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const)
+    s[k] = r(figureSuite(reports, k)?.metrics[SUMMARY_SOURCES[k].metric]);
   // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
   // search, so a rise means the model stopped answering sensibly, not that the search moved on.
   const attack = attackSuite(reports)?.metrics.asr;
@@ -448,8 +444,7 @@ export function summarise(reports: SuiteReport[]): BenchSummary {
     const answered = attack.n + attack.undetermined;
     if (answered > 0) s.undetermined_rate = attack.undetermined / answered;
   }
-  const { kinds, metric } = SUMMARY_SOURCES.ungroundedness;
-  const u = r(suiteOfKind(reports, kinds[0])?.metrics[metric]);
+  const u = r(figureSuite(reports, 'ungroundedness')?.metrics[SUMMARY_SOURCES.ungroundedness.metric]);
   s.ungroundedness = u === undefined ? undefined : u / 4;
   const samples = reports.reduce((a, x) => a + x.items, 0);
   if (samples > 0) {

@@ -11,10 +11,14 @@ import {
   formatPercent,
   formatRate,
   runBench,
+  SUMMARY_SOURCES,
+  type SummaryFigure,
+  summaryCounts,
 } from '../bench/index.js';
 import type { Config } from '../config/index.js';
 import { newRunId } from '../core/index.js';
 import { createJudges } from '../judge/index.js';
+import { countsNote } from '../report/index.js';
 import { asRole, inSpendScope } from '../targets/index.js';
 import {
   type CommonOptions,
@@ -40,7 +44,7 @@ interface BenchCliOptions extends CommonOptions {
   seed?: string;
 }
 
-export function renderBenchTable(report: BenchReport): string {
+export function renderBenchTable(report: Omit<BenchReport, 'summaryCounts'>): string {
   // Suite names, slice keys (categories from a user's dataset) and error messages (a server's body)
   // are not ours: escaped before they reach the terminal.
   const t = terminalText;
@@ -56,6 +60,15 @@ export function renderBenchTable(report: BenchReport): string {
   // undetermined_rate is the attack suite's alone (what the cycle's criteria watch): say which.
   const attack = attackSuite(report.suites);
   const { samples, sample_errors, ...rates } = report.summary;
+  // Each figure with the suite it was read from and what it is over, as the suite's table has it: a
+  // bare "asr 0.0%" read the same over 2 decided samples as over 200.
+  const counts = summaryCounts(report.suites);
+  const note = (k: string) => {
+    const c = counts[k as SummaryFigure];
+    if (!c) return '';
+    const over = countsNote(c.n, c.errors, c.undetermined);
+    return k === 'undetermined_rate' ? ` (of ${over} answered)` : ` (${t(c.suite)}: ${over})`;
+  };
   // The summary's ungroundedness is the 0–4 mean scaled to 0–1 (the report's label says so too):
   // bare, "ungroundedness 100.0%" reads as every answer ungrounded, which is ungrounded_rate.
   const label = (k: string) =>
@@ -66,7 +79,11 @@ export function renderBenchTable(report: BenchReport): string {
         : k === 'ungroundedness'
           ? 'ungroundedness (0–4 mean ÷ 4)'
           : k;
-  const sum = Object.entries(rates).map(([k, v]) => `${label(k)} ${formatPercent(v as number)}`);
+  const sum = Object.entries(rates).map(([k, v]) => `${label(k)} ${formatPercent(v as number)}${note(k)}`);
+  // A figure whose suite answered and decided nothing is not in the summary: shown as undetermined,
+  // not left out. (One whose samples all failed is the error share's.)
+  for (const k of Object.keys(SUMMARY_SOURCES) as SummaryFigure[])
+    if (!(k in rates) && (counts[k]?.undetermined ?? 0) > 0) sum.push(`${label(k)} —${note(k)}`);
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
   lines.push(
     '',

@@ -3,7 +3,7 @@
 // rate with its counts and every item, and its red-team counts), so a run stored before breakfix
 // computed intervals gets them too, and nothing new is stored. The cycle and the report read them
 // the same way.
-import { passTally, refusalTally, SUMMARY_SOURCES, suiteOfKind } from '../bench/index.js';
+import { figureSuite, passTally, refusalTally, SUMMARY_SOURCES, suiteOfKind } from '../bench/index.js';
 import type { BenchResultRow } from '../store/index.js';
 import type { RateCounts, RoundCounts, RoundMetrics } from './criteria.js';
 import { decided, headlineSplit, pairedTable, type StoredSuite, storedSuites } from './paired.js';
@@ -24,6 +24,8 @@ export function roundCounts(
   const rates: RoundCounts['rates'] = {};
   for (const figure of SUITE_RATES) {
     const { kinds, metric } = SUMMARY_SOURCES[figure];
+    // (the next kind's where a suite decided nothing: only a bench run stored before the summary read
+    // the suite that ran alone (figureSuite) has such a figure, and its counts are those)
     for (const kind of kinds) rates[figure] ??= rateCounts(suiteOfKind(suites, kind)?.metrics[metric]);
   }
   // The round's ASR is the red team's, over its decided attempts.
@@ -62,11 +64,7 @@ function pairedTables(base: StoredSuite[], now: StoredSuite[]): RoundCounts['pai
 
 /** The suite whose items `asr` and `undetermined_rate` count (bench/run.ts `attackSuite`). */
 function attackSuite(suites: StoredSuite[]): StoredSuite | undefined {
-  for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
-    const suite = suiteOfKind(suites, kind);
-    if (suite) return suite;
-  }
-  return undefined;
+  return figureSuite(suites, 'undetermined_rate');
 }
 
 /** A stored rate's counts (`undetermined`: its undetermined share of the answered), undefined for

@@ -252,7 +252,8 @@ export function cardCounts(r: RoundData, k: string): string | undefined {
     const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === split);
     const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
     const m = inner?.[src.metric] as Record<string, unknown> | undefined;
-    // (a suite that decided nothing gave no figure: the summary read the next kind's, as here)
+    // (a suite that decided nothing gives no figure. A bench run stored before the summary read
+    // only the suite that ran (figureSuite) holds the next kind's figure then: its counts, as here)
     if (m && typeof m === 'object' && typeof m.n === 'number' && m.n > 0)
       return countsNote(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
   }

@@ -28,5 +28,6 @@ export { renderJson } from './json.js';
 export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';
 export { REPORT_FORMATS, type ReportFormat, renderReport } from './render.js';
+export { countsNote } from './slices.js';
 export { startViewer, type Viewer, type ViewerOptions } from './viewer/server.js';
 export { defaultReportPath, writeCycleReport } from './write.js';

@@ -416,7 +416,10 @@ describe('renderBenchTable', () => {
       ],
       summary: { ungroundedness: 0.5, samples: 4, sample_errors: 0, error_rate: 0 },
     });
-    expect(text).toMatch(/summary: ungroundedness \(0–4 mean ÷ 4\) 50\.0% · error \(0 of 4 samples\) 0\.0%/);
+    // (and what the mean is over, the groundedness suite's scores)
+    expect(text).toMatch(
+      /summary: ungroundedness \(0–4 mean ÷ 4\) 50\.0% \(groundedness: n=4\) · error \(0 of 4 samples\) 0\.0%/,
+    );
     expect(text).toMatch(/ungroundedness {3}2\.00 \[1\.50–2\.50\] n=4/);
   });
 

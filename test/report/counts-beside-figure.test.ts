@@ -1,7 +1,8 @@
 // Each headline rate is shown with the counts it is over, read from the suite its figure came from.
-// A bench run's ASR is the jailbreak suite's, else the harmful suite's where the jailbreak suite
-// decided nothing (bench/run.ts summarise); the counts beside it were the jailbreak suite's even
-// then: "30.0% (n=0 und 5)", a rate over nothing. A real SQLite store, as `bench` stores a run.
+// A bench run stored before the summary read its ASR only from the suite that ran (figureSuite) holds
+// the harmful suite's where the jailbreak suite decided nothing; the counts beside it were the
+// jailbreak suite's even then: "30.0% (n=0 und 5)", a rate over nothing. A real SQLite store, as
+// `bench` stored such a run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
