@@ -218,7 +218,10 @@ const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; met
 
 /** What a headline rate is over, with what ended in error or undetermined beside it (countsNote). A
  * round's ASR is its red team's (every attempt counted); else the suite's stored figure. */
-export function cardCounts(r: RoundData, k: string): string | undefined {
+export function cardCounts(
+  r: Pick<RoundData, 'figures' | 'bench' | 'retestOutcomes'>,
+  k: string,
+): string | undefined {
   const f = r.figures;
   if (k === 'asr' && f.attempts !== undefined && (f.errors !== undefined || f.undetermined !== undefined)) {
     const err = f.errors ?? 0;

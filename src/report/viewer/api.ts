@@ -8,6 +8,7 @@ import {
   type Attempt,
   type Message,
   NO_CATEGORY,
+  type Outcome,
   splitReasoning,
   type TrainingRecord,
   withoutTrace,
@@ -22,7 +23,7 @@ import {
   type ReportData,
   techniqueKey,
 } from '../data.js';
-import { figureLabel, suiteFigureCells } from '../html.js';
+import { cardCounts, figureLabel, suiteFigureCells } from '../html.js';
 import { collectSpend, SPEND_HEADERS, spendNote, spendTableRows } from '../spend.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
@@ -43,6 +44,29 @@ export function reportDataOf(store: Store, runId: string): ReportData {
 /** The rounds the report makes of a run that stored none (a bench or plain red-team run). */
 function roundsWithoutRows(store: Store, runId: string) {
   return reportDataOf(store, runId).rounds;
+}
+
+/** A round's figures' counts (cardCounts), by figure key; figures without counts are absent. */
+function figureCounts(r: Parameters<typeof cardCounts>[0]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of FIGURE_KEYS) {
+    const c = r.figures[k] === undefined ? undefined : cardCounts(r, k);
+    if (c) out[k] = c;
+  }
+  return out;
+}
+
+/** The retest's outcomes as a cycle round stores them (attempts, errors, undetermined and the ASR
+ * over the rest: its successes are the ASR times those, as cycle/counts.ts reads them), all 0 where
+ * the round stored no retest. */
+function storedRetestOutcomes(m: Record<string, unknown>): Record<Outcome, number> {
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+  const [attempts, error, undetermined] = [m.retest_attempts, m.retest_errors, m.retest_undetermined].map(
+    count,
+  );
+  const decided = Math.max(0, attempts - error - undetermined);
+  const success = typeof m.retest_asr === 'number' ? Math.round(m.retest_asr * decided) : 0;
+  return { success, failure: decided - success, error, undetermined };
 }
 
 export class HttpError extends Error {
@@ -131,6 +155,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   }
   if (a === 'runs' && b && !c) {
     const run = requireRun(store, b);
+    const bench = store.listBenchResults(b);
     return {
       run: {
         id: run.id,
@@ -141,15 +166,27 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
         createdAt: run.createdAt,
       },
       rounds: store.getRounds(b).length
-        ? store.getRounds(b).map((r) => ({
-            round: r.round,
-            model: r.model ?? null,
-            status: r.status,
-            metrics: r.metrics ?? {},
-            figures: figuresOf(r.metrics ?? {}),
-            vulnerabilities: store.listVulnerabilities(b, r.round).length,
-            attempts: store.countAttempts({ runId: b, round: r.round }),
-          }))
+        ? store.getRounds(b).map((r) => {
+            const metrics = (r.metrics ?? {}) as Record<string, unknown>;
+            const figures = figuresOf(metrics);
+            return {
+              round: r.round,
+              model: r.model ?? null,
+              status: r.status,
+              metrics,
+              figures,
+              // What each rate is over, as the report's rounds table has it (cardCounts), from what
+              // this route reads anyway: the round's metrics and the run's bench results. (The
+              // report's data, every attempt read, costs ~100 ms a refresh on a default-cycle store.)
+              counts: figureCounts({
+                figures,
+                bench: bench.filter((x) => x.round === r.round),
+                retestOutcomes: storedRetestOutcomes(metrics),
+              }),
+              vulnerabilities: store.listVulnerabilities(b, r.round).length,
+              attempts: store.countAttempts({ runId: b, round: r.round }),
+            };
+          })
         : // A bench or plain red-team run: its one measurement, as the report shows it (round 0).
           roundsWithoutRows(store, b).map((r) => ({
             round: r.round,
@@ -157,14 +194,14 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
             status: r.status,
             metrics: r.rawMetrics,
             figures: r.figures,
+            counts: figureCounts(r),
             vulnerabilities: r.vulnerabilities.length,
             attempts: Object.values(r.outcomes).reduce((x, y) => x + y, 0),
           })),
       // The rounds table's rows as the report names and orders them (each round's `figures` holds the
       // values, the open vulnerabilities among them, which no round stores).
       figureKeys: FIGURE_KEYS.map((key) => ({ key, label: figureLabel(key) })),
-      bench: store
-        .listBenchResults(b)
+      bench: bench
         // (each figure also as the report writes it, interval and err/und beside: one formatter)
         .map((x) => ({
           round: x.round ?? null,
