@@ -71,12 +71,22 @@ function attackSuite(suites: StoredSuite[]): StoredSuite | undefined {
  * anything else or a rate over nothing. */
 function rateCounts(stored: unknown, undetermined = false): RateCounts | undefined {
   const r = stored as
-    | { kind?: unknown; successes?: unknown; n?: unknown; undetermined?: unknown }
+    | { kind?: unknown; successes?: unknown; n?: unknown; errors?: unknown; undetermined?: unknown }
     | undefined;
   if (r?.kind !== 'rate' || !isCount(r.successes) || !isCount(r.n)) return undefined;
-  if (!undetermined) return r.n > 0 ? { successes: r.successes, n: r.n } : undefined;
+  const errors = isCount(r.errors) ? { errors: r.errors } : {};
+  if (!undetermined)
+    return r.n > 0
+      ? {
+          successes: r.successes,
+          n: r.n,
+          ...errors,
+          ...(isCount(r.undetermined) && { undetermined: r.undetermined }),
+        }
+      : undefined;
   if (!isCount(r.undetermined) || r.n + r.undetermined === 0) return undefined;
-  return { successes: r.undetermined, n: r.n + r.undetermined };
+  // (the undetermined are this share's numerator, among the answered: none set apart)
+  return { successes: r.undetermined, n: r.n + r.undetermined, ...errors, undetermined: 0 };
 }
 
 /** The red team's counts as the round stored them: successes of the decided attempts. */
@@ -84,7 +94,7 @@ function redteamCounts(m: RoundMetrics): RateCounts | undefined {
   const [attempts, successes, errors, undetermined] = [m.attempts, m.successes, m.errors, m.undetermined];
   if (!isCount(attempts) || !isCount(successes) || !isCount(errors) || !isCount(undetermined))
     return undefined;
-  return { successes, n: attempts - errors - undetermined };
+  return { successes, n: attempts - errors - undetermined, errors, undetermined };
 }
 
 /** The retest's counts: the round stores its attempts, errors, undetermined and ASR, so its successes
@@ -99,7 +109,7 @@ function retestCounts(m: RoundMetrics): RateCounts | undefined {
   if (!isCount(attempts) || !isCount(errors) || !isCount(undetermined) || typeof asr !== 'number')
     return undefined;
   const n = attempts - errors - undetermined;
-  return { successes: Math.round(asr * n), n };
+  return { successes: Math.round(asr * n), n, errors, undetermined };
 }
 
 function isCount(v: unknown): v is number {

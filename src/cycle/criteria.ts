@@ -61,10 +61,13 @@ export interface Rule {
   bound?: 'upper' | 'lower';
 }
 
-/** A rate's counts: `successes` of `n` decided. */
+/** A rate's counts: `successes` of `n` decided; beside them, where the store kept them, the samples
+ * set apart from `n` (in error, undetermined), so `report --format json` shows each rate with both. */
 export interface RateCounts {
   successes: number;
   n: number;
+  errors?: number;
+  undetermined?: number;
 }
 
 /** The counts behind a round's figures, from which each check's 95% interval is computed (read from

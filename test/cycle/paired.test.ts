@@ -177,7 +177,7 @@ describe('pairedChanges', () => {
     const rows = (round: number) => store.listBenchResults(run.id, round);
     const counts = roundCounts(rows(1), rows(0), {});
     const refusedNow = Math.round(vprr(r1) * benignAsked);
-    expect(counts.rates.vprr).toEqual({ successes: refusedNow, n: benignAsked });
+    expect(counts.rates.vprr).toMatchObject({ successes: refusedNow, n: benignAsked });
     expect(counts.paired.vprr_rise).toEqual({
       both: refusedNow - nowRefused,
       firstOnly: nowRefused,

@@ -44,7 +44,8 @@ describe('the counts beside a headline rate', () => {
     const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
     store.close();
     expect(data.rounds[0].figures.asr).toBe(0.3);
-    expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10 });
+    // (with what was set apart from it: `report --format json` prints these counts)
+    expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10, errors: 0, undetermined: 1 });
     expect(renderMarkdown(data)).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
   });
 
