@@ -1,7 +1,7 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
-import { SUMMARY_SOURCES } from '../bench/figures.js';
+import { SUMMARY_SOURCES, suiteOfKind } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
 import {
   type Message,
@@ -238,7 +238,7 @@ export function cardCounts(
     // The attack suite's answered items (bench/run.ts summarise: the first kind run, whatever it
     // decided), the undetermined among them; its errors apart.
     for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
-      const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === headlineSplit(r.bench));
+      const b = storedSuiteOfKind(r, kind, headlineSplit(r.bench));
       if (!b) continue;
       const m = (b.metrics.metrics as Record<string, unknown> | undefined)?.asr as
         | Record<string, unknown>
@@ -252,7 +252,7 @@ export function cardCounts(
   if (!src) return undefined;
   const split = src.split === 'attack' ? headlineSplit(r.bench) : src.split;
   for (const kind of src.kinds) {
-    const b = r.bench.find((x) => x.metrics.kind === kind && x.metrics.split === split);
+    const b = storedSuiteOfKind(r, kind, split);
     const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
     const m = inner?.[src.metric] as Record<string, unknown> | undefined;
     // (a suite that decided nothing gives no figure. A bench run stored before the summary read
@@ -261,6 +261,20 @@ export function cardCounts(
       return countsNote(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
   }
   return undefined;
+}
+
+/** The round's stored suite of `kind` in `split` that the summary read (suiteOfKind: the built-in
+ * one, else the first custom one), not merely the first stored: `bench --suite mine,jailbreak` with
+ * a custom jailbreak suite stores it first. (Off the attack split a suite is stored as `split:name`.) */
+function storedSuiteOfKind(r: Pick<RoundData, 'bench'>, kind: string, split: string) {
+  const suites = r.bench
+    .filter((x) => x.metrics.split === split)
+    .map((x) => ({
+      name: split === 'attack' ? x.suite : x.suite.replace(`${split}:`, ''),
+      kind: String(x.metrics.kind),
+      row: x,
+    }));
+  return suiteOfKind(suites, kind)?.row;
 }
 
 function roundsSection(data: ReportData): string {

@@ -49,6 +49,31 @@ describe('the counts beside a headline rate', () => {
     expect(renderMarkdown(data)).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
   });
 
+  it("are the built-in suite's where a custom suite of its kind was stored before it, as the summary reads", () => {
+    // `bench --suite mine,jailbreak`, mine a custom jailbreak suite: the summary's ASR is the built-in
+    // suite's (suiteOfKind); the counts beside it were mine's, the first of the kind stored.
+    const store = openStore(join(dir, 'custom-first.db'));
+    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
+    const suites = [
+      { suite: 'mine', asr: rate(1, 4, 0) },
+      { suite: 'jailbreak', asr: rate(2, 10, 3) },
+    ];
+    for (const { suite, asr } of suites)
+      store.saveBenchResult({
+        runId: run.id,
+        round: -1,
+        suite,
+        model: 'm',
+        metrics: { split: 'attack', kind: 'jailbreak', metrics: { asr }, slices: {} },
+      });
+    store.updateRun(run.id, { status: 'done', summary: { asr: 0.2, undetermined_rate: 3 / 13 } });
+    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+    store.close();
+    const md = renderMarkdown(data);
+    expect(md).toContain('| ASR | 20.0% \\(n=10 und 3\\) |');
+    expect(md).toMatch(/\| 23\.1% \\\(n=13\\\) \|/);
+  });
+
   it('are in the HTML report’s rounds table too, as in the Markdown one', async () => {
     // DR-1 3 of 3 decided, 2 of the 5 samples undetermined (`bench --limit 5` on the embedded model
     // stores this): the rounds table printed "100.0%" alone, which reads as all five.
