@@ -1,7 +1,7 @@
 // `npm run bench:judge`: the offline refusal judge's cost per reply — the judge runs on every
 // red-team attempt and every benchmark item, so its rules and classifier sit on the hot path. It
-// classifies every reply in the refusal fixtures (test/judge/fixtures/refusal-*.jsonl: real-model
-// styles, 30 to 6,000 characters, seven languages) five times after a warm-up and reports
+// classifies every reply in the refusal fixtures (test/judge/fixtures/refusal-*.jsonl but the
+// second annotator's labels: real-model styles, the judge's languages) five times after a warm-up and reports
 // microseconds per reply (median pass and fastest pass), overall and by reply length. On a loaded
 // machine compare the fastest pass.
 // `--json` prints {bench, machine, replies, rows}.
