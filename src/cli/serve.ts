@@ -64,7 +64,7 @@ model_not_found, as from any OpenAI server. The tiny models' context is short (1
 the base): a longer prompt is a 400 context_length_exceeded unless --truncate, with which the
 server answers from the prompt's latest tokens like the embedded target (a many-shot attack
 then reaches the model cut short, as it does in the cycle). Without --truncate, \`breakfix bench\`
-against the base gets that 400 for 195 of its 216 multiturn and 25 of its 432 jailbreak samples,
+against the base gets that 400 for 193 of its 216 multiturn and 25 of its 432 jailbreak samples,
 which end in error, and exits 3.
 Generation runs in a worker thread, one batch at a time: concurrent requests are batched, a
 client that disconnects cancels its request, and past 256 requests waiting one more is a 503
