@@ -85,7 +85,10 @@ function llmJudge<T>(spec: Spec<T>): Judge {
                   { role: 'assistant', content: last },
                   {
                     role: 'user',
-                    content: `Your reply did not follow the required format (${errors[errors.length - 1]}). Reply again, ending with the required final line only as instructed.`,
+                    // The re-ask's number makes each re-ask a request of its own: a model that wrote the
+                    // same malformed reply twice would otherwise get the same messages again, which the
+                    // response cache answers with that reply, so the model would not be asked.
+                    content: `Your reply did not follow the required format (${errors[errors.length - 1]}). Reply again (re-ask ${attempt} of ${retries}), ending with the required final line only as instructed.`,
                   },
                 ],
             {
