@@ -40,6 +40,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ breakfix config check
+  $ breakfix config check --json             the config with defaults filled in, and its warnings
   $ breakfix config schema > breakfix.schema.json`,
     );
 

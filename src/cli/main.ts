@@ -83,6 +83,7 @@ Examples:
   $ breakfix chat --target embedded:base "Hello"
   $ breakfix cycle                     run the whole break-fix cycle on the embedded default
   $ breakfix <command> --help          help and examples for one command
+  $ breakfix bench --json | jq .summary   every command takes --json: data on stdout, progress on stderr
 
 Exit codes: 0 ok · 1 findings or release criteria failed · 2 bad input or usage · 3 runtime or target failure
 · 4 a run another process took over (redteam, cycle) · 130 / 143 stopped by Ctrl-C / SIGTERM`,
