@@ -492,7 +492,7 @@ midway, or one that judged no line, leaves an earlier OUT as it was.
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
 input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
 undetermined), 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).
-calibrate: 0 measured, 2 a bad labels file, 3 the judge failed on some example.`,
+calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on some example or decided none.`,
     );
   for (const kind of KINDS) {
     withCommonOptions(
