@@ -19,7 +19,9 @@ import {
   resolveRun,
   roundAttempts,
   roundExportDir,
+  type StagedExport,
   shortfallLines,
+  stageExport,
   vulnerabilitiesOf,
 } from '../fix/index.js';
 import { createJudges } from '../judge/index.js';
@@ -250,13 +252,25 @@ when there was nothing to curate), 2 bad input, records already there, or a roun
               progress: ctx.progress,
             }),
           );
-          store.saveCuration(run.id, r, result);
+          const records = [...result.sft, ...result.preference];
+          // Exported even when empty: the empty files replace an earlier export's in the same folder.
+          // The export is written (seconds, for a large set) before the records are stored and renamed
+          // in after: a crash while writing stores nothing, so the same command again curates the
+          // round; stored first, the records outlived such a crash and the rerun refused the round as
+          // curated, with no export of it.
+          const staged: StagedExport[] = [];
+          try {
+            for (const f of exportFormats) staged.push(stageExport(records, f, outDir));
+            store.saveCuration(run.id, r, result);
+          } catch (err) {
+            for (const s of staged) s.discard();
+            throw err;
+          }
+          for (const s of staged) s.commit();
+          const paths = staged.flatMap((s) => s.paths);
           // Said even with --json and -q: stored data a cycle trained on is gone, which a script
           // reading only stdout should still leave a trace of in its logs.
           if (replacing) process.stderr.write(`breakfix: ${replacing.replaced}\n`);
-          const records = [...result.sft, ...result.preference];
-          // Exported even when empty: the empty files replace an earlier export's in the same folder.
-          const paths = exportFormats.flatMap((f) => exportRecords(records, f, outDir));
           ctx.out(
             {
               runId: run.id,

@@ -25,6 +25,8 @@ export {
   type ExportFormat,
   exportRecords,
   roundExportDir,
+  type StagedExport,
+  stageExport,
   toAxolotl,
   toOpenAI,
   toTrl,

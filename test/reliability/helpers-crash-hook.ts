@@ -5,12 +5,15 @@
 //   BF_CRASH_SQL=regex, BF_CRASH_SQL_N=n
 //                            right after the n-th run of a statement matching regex (a single-row
 //                            write: a bench result, a step marker, a model), before the next one
+//   BF_CRASH_FILE=regex, BF_CRASH_FILE_N=n
+//                            right after the n-th writeFileSync to a path matching regex (an
+//                            export's staged file), before the next
 //   BF_CRASH_ARM=regex       count only once the process has written a line matching regex to
 //                            stderr (its progress), so a kill point lands in a chosen phase
 // SIGKILL cannot be caught: the process dies as it would from the OOM killer or a power cut to the
 // process, with no cleanup, no flush and no exit handlers. Nothing in src/ knows about this file.
 import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 type Fn = (...args: unknown[]) => unknown;
 interface Stmt {
@@ -73,4 +76,20 @@ if (sqlPattern) {
     }
     return stmt;
   };
+}
+
+const filePattern = process.env.BF_CRASH_FILE ? new RegExp(process.env.BF_CRASH_FILE) : undefined;
+if (filePattern) {
+  const at = Number(process.env.BF_CRASH_FILE_N ?? 1);
+  let seen = 0;
+  const fs = require('node:fs') as { writeFileSync: Fn };
+  const writeFileSync = fs.writeFileSync;
+  fs.writeFileSync = function (this: unknown, ...args: unknown[]) {
+    const out = writeFileSync.apply(this, args);
+    if (armed && filePattern.test(String(args[0])) && ++seen === at)
+      die(`after file write ${seen} matching /${filePattern.source}/`);
+    return out;
+  };
+  // (the ESM `import { writeFileSync } from 'node:fs'` bindings follow the patched function)
+  syncBuiltinESMExports();
 }

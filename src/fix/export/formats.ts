@@ -178,6 +178,27 @@ export function exportRecords(
   format: ExportFormat | string,
   outDir: string,
 ): string[] {
+  const staged = stageExport(records, format, outDir);
+  staged.commit();
+  return staged.paths;
+}
+
+/** An export written beside its place, not yet in it: `commit` renames its files in (microseconds),
+ * `discard` removes them. What `exportRecords` does in one go, split for a caller that must store
+ * something between the slow writing and the renames (`breakfix curate` stores the round's records
+ * there, so a crash while writing leaves neither records nor a new export, and a rerun curates). */
+export interface StagedExport {
+  /** Where the files go once committed. */
+  paths: string[];
+  commit(): void;
+  discard(): void;
+}
+
+export function stageExport(
+  records: readonly TrainingRecord[],
+  format: ExportFormat | string,
+  outDir: string,
+): StagedExport {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
     throw new InputError(
       `unknown export format "${format}" (known: ${EXPORT_FORMATS.join(', ')})`,
@@ -217,8 +238,15 @@ export function exportRecords(
     for (const f of staged) rmSync(f.tmp, { force: true });
     throw err;
   }
-  for (const f of staged) renameSync(f.tmp, f.path);
-  return files.map((f) => f.path);
+  return {
+    paths: files.map((f) => f.path),
+    commit() {
+      for (const f of staged) renameSync(f.tmp, f.path);
+    },
+    discard() {
+      for (const f of staged) rmSync(f.tmp, { force: true });
+    },
+  };
 }
 
 /** One row per record; message lists and provenance as JSON text columns. What a record lacks (an
