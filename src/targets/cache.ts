@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
 import type { Store } from '../store/index.js';
+import type { UsageMeter } from './usage.js';
 
 export interface CacheOptions {
   store: () => Store;
@@ -11,6 +12,10 @@ export interface CacheOptions {
   noCache?: boolean;
   /** Extra key material, e.g. the defaults a target applies (temperature from config). */
   namespace?: unknown;
+  /** Counts the replies taken from the cache. Fresh replies are counted by the target inside this
+   * one (`withUsage`), before they are cached: counted after, a crash between the two writes lost
+   * the count of a request that had been answered, and the resume took its reply from the cache. */
+  usage?: UsageMeter;
 }
 
 export function cacheKey(
@@ -42,7 +47,11 @@ export function withCache(target: Target, opts: CacheOptions): Target {
       if (opts.noCache || options?.noCache) return target.chat(messages, options);
       const key = cacheKey(target.id, messages, options, opts.namespace);
       const hit = opts.store().cacheGet(key);
-      if (hit) return { ...hit, cached: true };
+      if (hit) {
+        const reply = { ...hit, cached: true };
+        opts.usage?.record(target.id, reply);
+        return reply;
+      }
       const reply = await target.chat(messages, options);
       opts.store().cachePut(key, reply);
       return reply;

@@ -258,11 +258,15 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
     if (ctx.halt) t = withHalt(t, ctx.halt);
   }
   t = withConcurrency(t, cfg.concurrency, { cooperative: remote });
+  // Inside the cache: a fresh reply is counted (in the store's spend table) before it is cached, so a
+  // crash between the two never loses an answered request; the cache counts its own hits.
+  if (ctx.usage) t = withUsage(t, ctx.usage);
   // Embedded models change every round under the same name, so only remote replies are cached.
   if (remote && cfg.cache && ctx.store) {
     t = withCache(t, {
       store: ctx.store,
       noCache: ctx.noCache,
+      usage: ctx.usage,
       namespace: {
         temperature: cfg.temperature ?? null,
         maxTokens: cfg.maxTokens ?? null,
@@ -276,6 +280,5 @@ export function createTarget(spec: string | TargetConfig, ctx: TargetContext = {
       },
     });
   }
-  if (ctx.usage) t = withUsage(t, ctx.usage);
   return t;
 }

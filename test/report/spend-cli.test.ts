@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../cli/run-cli.js';
 import { type FakeServer, type RequestLog, startOpenAIServer } from '../helpers/openai-server.js';
+import { runBreakfix } from '../reliability/helpers-cycle.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -157,6 +158,36 @@ describe('the spend table of a report', () => {
     // Everything the server received is counted, but the request the kill cut off: no reply, no usage.
     expect(server.requests).toBe(spend.total.requests - spend.total.cached + 1);
     expect(spend.lines).toHaveLength(2);
+  });
+
+  it('redteam killed right after a reply was cached: that request is still counted, once', async () => {
+    // The crash hook kills the process right after its 3rd write to the response cache. Before, the
+    // cache stored a fresh reply before the usage meter booked it, so a kill between the two lost
+    // a request that had been answered (and paid for): the resume took it from the cache as cached.
+    server = await startOpenAIServer({ script: () => 'Here is a general overview of the topic.' });
+    const { dir, db } = setup(server.url);
+    const args = ['redteam', '--techniques', 'direct', '--budget', '6', '--concurrency', '1'];
+    const run = ['--run-id', 'run_spend_cache_kill', '--store', db, '-c', join(dir, 'breakfix.yaml')];
+    const killed = await runBreakfix([...args, ...run], {
+      hook: true,
+      env: { ...env, BF_CRASH_SQL: 'INSERT OR REPLACE INTO cache', BF_CRASH_SQL_N: '3' },
+    });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(killed.stderr).toContain('crash-hook: SIGKILL after write 3');
+    const resumed = await runBreakfix([...args, ...run], { env });
+    expect([0, 1, 3], resumed.stderr).toContain(resumed.code);
+    expect(resumed.stderr).toMatch(/done 6\/6/);
+
+    const target = (await reportJson(dir, db, 'run_spend_cache_kill')).spend.lines.find(
+      (l: { role: string }) => l.role === 'target',
+    );
+    const answered = server.log.filter((r) => r.fault === null);
+    // Every request the server answered is counted fresh once, with its tokens; the 3rd (its attempt
+    // not stored) came back from the cache on resume, counted as cached.
+    expect(target.requests - target.cached).toBe(answered.length);
+    expect(target.promptTokens).toBe(promptTokens(answered));
+    expect(target.completionTokens).toBe(8 * answered.length);
+    expect(target.cached).toBeGreaterThanOrEqual(1);
   });
 
   it('bench multiturn: the attacker model writing the simulated user’s turns is booked as the simulator', async () => {
