@@ -12,7 +12,7 @@ import {
 } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
-import type { RunHalt } from '../targets/index.js';
+import { countedUntilHalt, type RunHalt } from '../targets/index.js';
 import {
   type FigureCounts,
   figureSuite,
@@ -365,25 +365,6 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     suites: reports,
     summary: summarise(reports),
     summaryCounts: summaryCounts(reports),
-  };
-}
-
-/** `progress`, counting a suite's items only until the run halts: those after it were refused
- * unsent (or answered and then dropped with the suite), and its end is said as stopped at the count
- * before the halt, not `done 216/216`. */
-function countedUntilHalt(progress: Progress, halt: RunHalt): Progress {
-  return {
-    start: (label, total) => progress.start(label, total),
-    tick: (n, note) => {
-      if (!halt.halted) progress.tick(n, note);
-    },
-    done: (note) => {
-      if (!halt.halted) progress.done(note);
-      else if (progress.stop) progress.stop('the run halted');
-      else progress.done('stopped: the run halted');
-    },
-    stop: (note) => (progress.stop ? progress.stop(note) : progress.done(note)),
-    log: (line) => progress.log(line),
   };
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import { claimRunOrRefuse, type Store } from '../store/index.js';
-import type { RunHalt } from '../targets/index.js';
+import { countedUntilHalt, type RunHalt } from '../targets/index.js';
 import { getAttack } from './attacks/index.js';
 import { replayAttack } from './attacks/replay.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
@@ -325,7 +325,8 @@ export async function attackPlan(
   },
 ): Promise<RedteamSummary> {
   const { started, persona, items, unavailable, judges } = plan;
-  const progress = opts.progress;
+  // (the attempts the halt failed, or never sent, are not counted done: the resume runs them)
+  const progress = opts.progress && opts.halt ? countedUntilHalt(opts.progress, opts.halt) : opts.progress;
   const store = opts.store;
   const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
   const budget: BudgetCounter = {
@@ -573,7 +574,10 @@ export async function attackPlan(
     flush();
   }
   const halted = opts.halt?.error();
-  if (halted) throw halted;
+  if (halted) {
+    progress?.done();
+    throw halted;
+  }
   // The summary counts what the store holds: another process resuming the same run at the same time
   // stores some attempts this one then skips (first writer wins), and its own counts would differ.
   // (Read back only then: reading a large run's attempts back costs seconds of blocked event loop.)

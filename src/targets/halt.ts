@@ -18,7 +18,14 @@
 // its remaining requests, after each one's retries (a bench whose server stopped after 4 replies
 // stored 438 errors over ten minutes, saying nothing until it ended). So STOPPED_AFTER refusals in a
 // row, each after its retries and none answered between, halt it too, where a resume picks it up.
-import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import {
+  type ChatOptions,
+  type Message,
+  type Progress,
+  type Reply,
+  type Target,
+  TargetError,
+} from '../core/index.js';
 import { TLS_FAILED } from './errors.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
 
@@ -169,4 +176,24 @@ function refuseOnceHalted(id: string, halt: RunHalt): void {
       before.kind,
       before.status,
     );
+}
+
+/** `progress`, counting a phase's items only until the run halts: those after it were refused unsent
+ * (or answered and then dropped with the suite, or failed by the halt and left for the resume), and
+ * its end is said as stopped at the count before the halt, not `done 216/216`. Bench suites and the
+ * red team end their phase with `done`, which after the halt becomes the stop. */
+export function countedUntilHalt(progress: Progress, halt: RunHalt): Progress {
+  return {
+    start: (label, total) => progress.start(label, total),
+    tick: (n, note) => {
+      if (!halt.halted) progress.tick(n, note);
+    },
+    done: (note) => {
+      if (!halt.halted) progress.done(note);
+      else if (progress.stop) progress.stop('the run halted');
+      else progress.done('stopped: the run halted');
+    },
+    stop: (note) => (progress.stop ? progress.stop(note) : progress.done(note)),
+    log: (line) => progress.log(line),
+  };
 }

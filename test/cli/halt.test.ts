@@ -192,6 +192,9 @@ describe('a refused key or spent quota halts the run', () => {
     );
     expect(halted.stderr).toMatch(/hint: check the apiKey of this target/);
     expect(halted.stderr).toMatch(/hint: then resume: breakfix redteam --run-id run_halt/);
+    // Its progress says what it finished before the halt, as stopped: not every attempt as done.
+    expect(halted.stderr).toMatch(/redteam [^\n]*: stopped 4\/12 in [\d.]+s · the run halted\n/);
+    expect(halted.stderr).not.toMatch(/: done \d/);
     // Nothing was sent after the refusal, and the refused attempt is not stored as an error.
     expect(server.requests).toBe(5);
     const stopped = attemptsOf(db, 'run_halt');
