@@ -580,6 +580,24 @@ const embeddedTrainSchema = z
   .prefault({})
   .describe('The embedded trainer.');
 
+/** A duration, as seconds (a number) or a number with a unit s, m, h or d, read as seconds. At most
+ * 24 days: a timer past 2^31-1 ms fires at once in Node, and the command would be stopped at its start. */
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+const MAX_DURATION_S = 24 * 86_400;
+const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(value) : undefined;
+  const seconds = typeof value === 'number' ? value : m ? Number(m[1]) * DURATION_UNITS[m[2]] : Number.NaN;
+  if (!(seconds > 0) || seconds > MAX_DURATION_S) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `${JSON.stringify(value)} is no duration above 0 and at most 24 days: write seconds (3600) or a number with a unit, s, m, h or d ("90m", "6h")`,
+    });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
 const trlTrainSchema = z
   .strictObject({
     baseModel: z
@@ -648,6 +666,11 @@ const trlTrainSchema = z
       .string()
       .optional()
       .describe('Model name the server gives the trained model (absent = the DPO output directory).'),
+    timeout: durationSchema
+      .optional()
+      .describe(
+        'Longest the training may run, its SFT, DPO and merge steps together, as seconds or a duration with a unit ("90m", "6h", "2d"; at most 24 days); past it, its processes are stopped as on Ctrl-C (SIGTERM, then SIGKILL after 5 s) and the step fails, registering nothing. Absent = no limit. May be changed on resume.',
+      ),
   })
   .prefault({})
   .describe('TRL via `accelerate launch`.');
@@ -660,24 +683,6 @@ function unknownPlaceholders(template: string | undefined): string[] {
     .filter((m) => !known.has(m[1]))
     .map((m) => m[0]);
 }
-
-/** A duration, as seconds (a number) or a number with a unit s, m, h or d, read as seconds. At most
- * 24 days: a timer past 2^31-1 ms fires at once in Node, and the command would be stopped at its start. */
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-const MAX_DURATION_S = 24 * 86_400;
-const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(value) : undefined;
-  const seconds = typeof value === 'number' ? value : m ? Number(m[1]) * DURATION_UNITS[m[2]] : Number.NaN;
-  if (!(seconds > 0) || seconds > MAX_DURATION_S) {
-    ctx.issues.push({
-      code: 'custom',
-      input: value,
-      message: `${JSON.stringify(value)} is no duration above 0 and at most 24 days: write seconds (3600) or a number with a unit, s, m, h or d ("90m", "6h")`,
-    });
-    return z.NEVER;
-  }
-  return seconds;
-});
 
 const commandTrainSchema = z
   .strictObject({

@@ -672,7 +672,13 @@ function mayDiffer(
   if (section === 'train' && opts.trainMayChange) return true;
   // How long an outside trainer may run decides no model it makes: one stopped at its timeout
   // resumes with a longer one, after any round has trained.
-  if (section === 'train' && name === 'command' && field === 'timeout' && path.length === 3) return true;
+  if (
+    section === 'train' &&
+    (name === 'command' || name === 'trl') &&
+    field === 'timeout' &&
+    path.length === 3
+  )
+    return true;
   // Where the store lives: the run is in it, wherever it was opened from.
   if (section === 'store' && path.length === 1) return true;
   // A target no role or judge names decides nothing (the roles themselves are compared).

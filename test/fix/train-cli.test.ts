@@ -609,7 +609,7 @@ describe('breakfix train past train.command.timeout', () => {
     try {
       const r = await cli(['train', '--backend', 'command', '--round', '1', '--out', out], { config: conf });
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toContain('the training command ran past train.command.timeout (2 s) and was stopped');
+      expect(r.stderr).toContain('the training ran past train.command.timeout (2 s) and was stopped');
       expect(r.stderr).toMatch(/hint: raise train\.command\.timeout/);
       // Within the timeout and the grace period, not the sleep's 300 s.
       expect(Date.now() - started).toBeLessThan(60_000);

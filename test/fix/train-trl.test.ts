@@ -416,6 +416,59 @@ describe('trl backend', () => {
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
   });
 
+  it('a training past train.trl.timeout is stopped, its processes first, and fails naming the field', async () => {
+    // SFT finishes at once; DPO hangs in a sleep its shell waits on (both must go, as on Ctrl-C).
+    const out = join(dir, 'hang');
+    const pidFile = join(dir, 'hang-sleep.pid');
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh
+cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+case "$*" in *trl.scripts.dpo*) sleep 300 & echo $! > "${pidFile}"; wait; exit 0;; esac
+o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
+`,
+    );
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const p = params({ timeout: 2 });
+    const started = Date.now();
+    try {
+      await expect(
+        createTrainer({ train: p }, { store }, 'trl').train({
+          base,
+          sft: records,
+          preference: prefs,
+          params: p,
+          outDir: out,
+          runId: 'run_hang',
+          round: 1,
+        }),
+      ).rejects.toThrow(
+        'the training ran past train.trl.timeout (2 s) and was stopped, its processes first; nothing was registered',
+      );
+      // Within the limit and the grace period, not the sleep's 300 s; the sleep is gone.
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const sleeper = Number(readFileSync(pidFile, 'utf8').trim());
+      expect(sleeper).toBeGreaterThan(1);
+      for (let i = 0; i < 50 && alive(sleeper); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(sleeper)).toBe(false);
+      expect(existsSync(join(out, '.breakfix-trainer.json'))).toBe(false);
+      expect(store.listModels().some((m) => m.runId === 'run_hang')).toBe(false);
+    } finally {
+      if (existsSync(pidFile))
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+        } catch {}
+    }
+  });
+
   it("never shows a secret the trainer echoes: not in its streamed lines, not in the error's last lines", async () => {
     const secret = 'hf_TRLsecret1234567890abcdef';
     registerSecret(secret);

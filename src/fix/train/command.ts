@@ -8,7 +8,7 @@ import { BreakfixError, errorMessage, InputError, type ModelRef, terminalText } 
 import { exportRecords } from '../export/formats.js';
 import { embeddedPath } from './embedded.js';
 import { checkProducedTarget, producedId, trainParams } from './params.js';
-import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
+import { checkNoTrainer, runStreaming, trainerGroupFile, trainerTimeout } from './run-command.js';
 import { shellQuote } from './trl.js';
 import type { Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
 
@@ -67,17 +67,7 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
         shell: true,
         cwd: ctx.baseDir ?? process.cwd(),
         groupFile: trainerGroupFile(out),
-        ...(c.timeout !== undefined && {
-          timeout: {
-            ms: c.timeout * 1000,
-            error: () =>
-              new BreakfixError(
-                `the training command ran past train.command.timeout (${shownDuration(c.timeout ?? 0)}) and was stopped, its processes first; nothing was registered`,
-                'train_command',
-                'raise train.command.timeout (or remove it) if the trainer needs longer, or find why it hangs (its last output is in the progress log), then run the step again',
-              ),
-          },
-        }),
+        ...trainerTimeout('train.command.timeout', c.timeout),
         onLine: (raw) => {
           // A trainer may echo its command line, token and all: what is shown and stored is redacted.
           const line = redactText(raw);
@@ -114,17 +104,6 @@ export function createCommandTrainer(ctx: TrainerContext = {}): Trainer {
       return { model, log, plan };
     },
   };
-}
-
-/** Seconds as the config may have said them: "6h", "90m", "45s", else the seconds. */
-function shownDuration(seconds: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const)
-    if (seconds >= size && Number.isInteger(seconds / size)) return `${seconds / size}${unit}`;
-  return `${seconds} s`;
 }
 
 /** How many of the trainer's output lines its stored training log keeps: the first (what it loaded,

@@ -6,6 +6,39 @@ import { join } from 'node:path';
 import { redactText, registerEnvironmentSecrets } from '../../config/index.js';
 import { BreakfixError } from '../../core/index.js';
 
+/** runStreaming's `timeout` for a trainer limited to `seconds` by the config `field`, of which what
+ * is left at `deadline` (ms since the epoch; a trainer of several steps shares one): none without a
+ * limit. Past it the trainer's processes are stopped as on Ctrl-C and the step fails naming the field. */
+export function trainerTimeout(
+  field: string,
+  seconds: number | undefined,
+  deadline = seconds === undefined ? 0 : Date.now() + seconds * 1000,
+): { timeout?: { ms: number; error: () => Error } } {
+  if (seconds === undefined) return {};
+  return {
+    timeout: {
+      ms: Math.max(1, deadline - Date.now()),
+      error: () =>
+        new BreakfixError(
+          `the training ran past ${field} (${shownDuration(seconds)}) and was stopped, its processes first; nothing was registered`,
+          'train_command',
+          `raise ${field} (or remove it) if the trainer needs longer, or find why it hangs (its last output is in the progress log), then run the step again`,
+        ),
+    },
+  };
+}
+
+/** Seconds as the config may have said them: "6h", "90m", "45s", else the seconds. */
+function shownDuration(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const)
+    if (seconds >= size && Number.isInteger(seconds / size)) return `${seconds / size}${unit}`;
+  return `${seconds} s`;
+}
+
 /** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
 export class InterruptedError extends BreakfixError {
   constructor(

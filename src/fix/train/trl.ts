@@ -16,7 +16,7 @@ import {
 } from '../../core/index.js';
 import { jsonLine, toTrl } from '../export/formats.js';
 import { checkProducedTarget, producedId, trainParams } from './params.js';
-import { checkNoTrainer, runStreaming, trainerGroupFile } from './run-command.js';
+import { checkNoTrainer, runStreaming, trainerGroupFile, trainerTimeout } from './run-command.js';
 import type { TrainConfig, Trainer, TrainerContext, TrainInput, TrainOutput, TrainPlan } from './types.js';
 
 type TrlConfig = TrainConfig['trl'];
@@ -330,6 +330,9 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
       const { plan, model } = planTrl(input);
       if (input.dryRun) return { model, log: [], plan, dryRun: true };
       const log: unknown[] = [];
+      // One limit for the whole training, SFT, DPO and merge together, as for a command trainer.
+      const limit = trainParams(input.params).trl.timeout;
+      const deadline = Date.now() + (limit ?? 0) * 1000;
       for (const [i, c] of plan.commands.entries()) {
         const phase = c.argv.includes('trl.scripts.dpo')
           ? 'dpo'
@@ -343,6 +346,7 @@ export function createTrlTrainer(ctx: TrainerContext = {}): Trainer {
         await runStreaming(c.argv, {
           cwd: resolve(input.outDir),
           groupFile: trainerGroupFile(resolve(input.outDir)),
+          ...trainerTimeout('train.trl.timeout', limit, deadline),
           onLine: (line) => {
             diverged ??= nonFiniteLoss(line);
             const parsed = parseTrainerLine(line);
