@@ -15,6 +15,7 @@ import {
   stableId,
   type TrainingRecord,
   terminalText,
+  type Verdict,
   type Vulnerability,
 } from '../../core/index.js';
 import { decideOutcome, judgeResponse } from '../../judge/index.js';
@@ -423,8 +424,7 @@ async function probeOverRefusal(
           input.judges.refusal,
         ]);
         if (v.status !== 'ok') failed++;
-        const refused = v.status === 'ok' && (v.value === 'full_refusal' || v.value === 'partial_refusal');
-        return refused ? { seed, prompt, text: reply.text } : undefined;
+        return refuses(v) ? { seed, prompt, text: reply.text } : undefined;
       } catch {
         failed++;
         return undefined;
@@ -588,8 +588,13 @@ async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<string
   }
 }
 
-/** The model's own answer to a benign look-alike, when it refuses it (over-refusal): the rejected
- * side of a pair whose chosen side is the helpful answer. */
+/** A refusal of a look-alike, full or partial: what VPRR counts (bench/suites/overrefusal.ts). */
+const refuses = (v: Verdict) =>
+  v.status === 'ok' && (v.value === 'full_refusal' || v.value === 'partial_refusal');
+
+/** The model's own answer to a benign look-alike, when it refuses it, fully or in part (over-refusal):
+ * the rejected side of a pair whose chosen side is the helpful answer. A partial refusal had made no
+ * pair: the look-alike was trained on its helpful answer alone, while VPRR counted it refused. */
 async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string | undefined> {
   try {
     const reply = await (input.target as NonNullable<CurateInput['target']>).chat(c.prompt, {
@@ -599,7 +604,7 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
     const [v] = await judgeResponse({ transcript, response: reply.text, prompt: c.seed.text, seed: c.seed }, [
       input.judges.refusal,
     ]);
-    return v.status === 'ok' && v.value === 'full_refusal' ? answerOnly(reply.text) : undefined;
+    return refuses(v) ? answerOnly(reply.text) : undefined;
   } catch {
     return undefined;
   }
