@@ -101,6 +101,19 @@ const params = (over: Record<string, unknown> = {}) => ({
   trl: { ...trainParams().trl, serveBaseURL: 'http://127.0.0.1:8000/v1', ...over },
 });
 
+/** Runs the TRL trainer with `p` on the test's records into `outDir`, as round 1 of `runId` if given
+ * (what it registers is then found by that run id). */
+function trainTrl(p: ReturnType<typeof params>, outDir: string, runId?: string) {
+  return createTrainer({ train: p }, { store }, 'trl').train({
+    base,
+    sft: records,
+    preference: prefs,
+    params: p,
+    outDir,
+    ...(runId && { runId, round: 1 }),
+  });
+}
+
 /** Plans a TRL run (dry run) into `dir/name` with `over` in train.trl; returns a reader of its
  * files as TRL reads them (PyYAML: YAML 1.1). */
 async function dryRunTrl(name: string, over: Record<string, unknown>) {
@@ -330,17 +343,9 @@ describe('trl backend', () => {
       writeFileSync(join(out, 'sft', 'config.json'), '{}');
       utimesSync(join(out, 'sft', 'config.json'), new Date(2020, 0, 1), new Date(2020, 0, 1));
       const p = params();
-      await expect(
-        createTrainer({ train: p }, { store }, 'trl').train({
-          base,
-          sft: records,
-          preference: prefs,
-          params: p,
-          outDir: out,
-          runId: 'run_nosave',
-          round: 1,
-        }),
-      ).rejects.toThrow(`TRL's sft step finished but wrote no model into ${join(out, 'sft')}`);
+      await expect(trainTrl(p, out, 'run_nosave')).rejects.toThrow(
+        `TRL's sft step finished but wrote no model into ${join(out, 'sft')}`,
+      );
       expect(store.listModels().some((m) => m.runId === 'run_nosave')).toBe(false);
     } finally {
       writeFileSync(join(bin, 'accelerate'), saved);
@@ -377,15 +382,9 @@ describe('trl backend', () => {
       );
       if (existsSync(argsLog)) rmSync(argsLog);
       const p = params();
-      await expect(
-        createTrainer({ train: p }, { store }, 'trl').train({
-          base,
-          sft: records,
-          preference: prefs,
-          params: p,
-          outDir: out,
-        }),
-      ).rejects.toThrow(`still running into this folder (process group ${orphan.pid}`);
+      await expect(trainTrl(p, out)).rejects.toThrow(
+        `still running into this folder (process group ${orphan.pid}`,
+      );
       expect(existsSync(argsLog)).toBe(false);
       // Nor are the data and configs it reads written again under it.
       expect(existsSync(join(out, 'data'))).toBe(false);
@@ -402,17 +401,9 @@ describe('trl backend', () => {
       `#!/bin/sh\necho "{'loss': nan, 'grad_norm': nan, 'learning_rate': 2e-05, 'epoch': 1.0}"\nexit 0\n`,
     );
     const p = params();
-    await expect(
-      createTrainer({ train: p }, { store }, 'trl').train({
-        base,
-        sft: records,
-        preference: prefs,
-        params: p,
-        outDir: join(dir, 'nan'),
-        runId: 'run_nan',
-        round: 1,
-      }),
-    ).rejects.toThrow(/training diverged in sft \(TRL logged loss nan\): nothing was registered/);
+    await expect(trainTrl(p, join(dir, 'nan'), 'run_nan')).rejects.toThrow(
+      /training diverged in sft \(TRL logged loss nan\): nothing was registered/,
+    );
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
   });
 
@@ -440,17 +431,7 @@ o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{
     const p = params({ timeout: 2 });
     const started = Date.now();
     try {
-      await expect(
-        createTrainer({ train: p }, { store }, 'trl').train({
-          base,
-          sft: records,
-          preference: prefs,
-          params: p,
-          outDir: out,
-          runId: 'run_hang',
-          round: 1,
-        }),
-      ).rejects.toThrow(
+      await expect(trainTrl(p, out, 'run_hang')).rejects.toThrow(
         'the training ran past train.trl.timeout (2 s) and was stopped, its processes first; nothing was registered',
       );
       // Within the limit and the grace period, not the sleep's 300 s; the sleep is gone.
