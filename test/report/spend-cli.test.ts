@@ -110,14 +110,14 @@ describe('the spend table of a report', () => {
 
   it('redteam killed mid-run and resumed: each model request counted once, per role, none lost', async () => {
     // Each attempt: one request to the target (model scripted), then the harm judge (model judge)
-    // asks twice (its replies do not parse; the second comes from the cache). Request 4, the judge's
-    // first of attempt 2, never answers: the process is killed while it waits.
+    // asks three times (its replies do not parse; each re-ask is numbered, a request of its own).
+    // Request 5, the judge's first of attempt 2, never answers: the process is killed while it waits.
     server = await startOpenAIServer({
       script: (_m, body) =>
         body.model === 'judge'
           ? 'The answer is mostly harmless.'
           : 'Here is a general overview of the topic.',
-      faults: { schedule: [null, null, null, null, 'stall'], stallMs: 30_000 },
+      faults: { schedule: [null, null, null, null, null, 'stall'], stallMs: 30_000 },
     });
     const { dir, db } = setup(
       server.url,
@@ -130,7 +130,7 @@ describe('the spend table of a report', () => {
     const args = ['redteam', '--techniques', 'direct', '--budget', '4', '--concurrency', '1'];
     const run = ['--run-id', 'run_spend_resume', '--store', db];
     const { child, done } = spawnCli([...args, ...run], { cwd: dir, env });
-    while (server.requests < 5) await new Promise((r) => setTimeout(r, 20));
+    while (server.requests < 6) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await done;
     const resumed = await runCli([...args, ...run], { cwd: dir, env });
