@@ -36,7 +36,7 @@ export * as judge from './judge/index.js';
 export * as lm from './lm/index.js';
 export * as report from './report/index.js';
 export type * from './store/index.js';
-export { DEFAULT_STORE_PATH, openStore } from './store/index.js';
+export { ClaimLostError, DEFAULT_STORE_PATH, openStore } from './store/index.js';
 export type * from './targets/index.js';
 export {
   createAnthropicTarget,

@@ -96,7 +96,7 @@ describe('the packed package', () => {
     writeFileSync(
       join(app, 'consumer.ts'),
       `import {
-  BreakfixError, type Config, type Store, bench, createTarget, judge, loadConfig,
+  BreakfixError, ClaimLostError, type Config, type Store, bench, createTarget, judge, loadConfig,
   openStore, redteam,
 } from 'breakfix';
 
@@ -111,7 +111,9 @@ try {
   });
   console.log(report.summary.dr3, summary.asr);
 } catch (err) {
-  if (err instanceof BreakfixError) console.log(err.code);
+  // a run another process took over (the CLI's exit 4), told apart from other failures
+  if (err instanceof ClaimLostError) console.log('taken over by', err.takenBy?.pid);
+  else if (err instanceof BreakfixError) console.log(err.code);
   else throw err;
 } finally {
   store.close();
