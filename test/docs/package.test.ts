@@ -14,7 +14,7 @@ const pkgJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as 
   dependencies: Record<string, string>;
 };
 const dir = mkdtempSync(join(tmpdir(), 'bf-package-'));
-const pkg = join(dir, 'pkg'); // a copy of the package's sources' outputs, built as `npm run build` does
+const pkg = join(dir, 'pkg'); // a copy of the package, built by its own `npm run build`
 const app = join(dir, 'app'); // the user's project
 let files: string[] = [];
 
@@ -34,12 +34,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   mkdirSync(pkg);
-  for (const f of ['package.json', 'README.md', 'LICENSE']) cpSync(join(root, f), join(pkg, f));
-  for (const d of ['docs', 'models']) cpSync(join(root, d), join(pkg, d), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json']) {
+    cpSync(join(root, f), join(pkg, f));
+  }
+  for (const d of ['docs', 'models', 'scripts']) cpSync(join(root, d), join(pkg, d), { recursive: true });
   symlinkSync(join(root, 'src'), join(pkg, 'src'));
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await exec(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')]);
-  await exec(process.execPath, [join(root, 'scripts/copy-assets.mjs')], { cwd: pkg });
+  symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
+  // A file an earlier build left (its source since renamed or deleted): the build must not ship it.
+  mkdirSync(join(pkg, 'dist'));
+  writeFileSync(join(pkg, 'dist', 'stale.js'), 'export {};\n');
+  await exec('npm', ['run', 'build'], { cwd: pkg });
+  rmSync(join(pkg, 'node_modules'));
   const packed = JSON.parse(
     (await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: pkg }))
       .stdout,
@@ -73,6 +78,7 @@ describe('the packed package', () => {
     ]) {
       expect(files, f).toContain(f);
     }
+    expect(files).not.toContain('dist/stale.js');
     const allowed = /^(dist\/|models\/|docs\/[^/]+\.md$|README\.md$|LICENSE$|package\.json$)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.map$|\.db(-\w+)?$|^dist\/judge\/data\//.test(f))).toEqual([]);
