@@ -44,6 +44,7 @@ export {
   createProviderTarget,
   createTarget,
   createUsageMeter,
+  RunHalt,
   resolveTargetConfig,
   withCache,
   withConcurrency,

@@ -102,18 +102,19 @@ describe('the packed package', () => {
     writeFileSync(
       join(app, 'consumer.ts'),
       `import {
-  BreakfixError, ClaimLostError, type Config, type Store, bench, createTarget, judge, loadConfig,
-  openStore, redteam,
+  BreakfixError, ClaimLostError, type Config, RunHalt, type Store, bench, createTarget, judge,
+  loadConfig, openStore, redteam,
 } from 'breakfix';
 
 const config: Config = loadConfig();
-const target = createTarget('embedded:base', { config });
+const halt = new RunHalt();
+const target = createTarget('embedded:base', { config, halt });
 const judges = judge.createJudges(config, { target: (name) => createTarget(name, { config }) });
 const store: Store = openStore('.breakfix/breakfix.db');
 try {
-  const report = await bench.runBench({ target, judges, suites: ['harmful'], limit: 2 });
+  const report = await bench.runBench({ target, judges, suites: ['harmful'], limit: 2, halt });
   const summary = await redteam.runRedteam({
-    target, judges, seeds: redteam.builtinSeeds(), store, runId: 'pkg', budget: { attempts: 2 }, seed: 1,
+    target, judges, seeds: redteam.builtinSeeds(), store, runId: 'pkg', budget: { attempts: 2 }, seed: 1, halt,
   });
   console.log(report.summary.dr3, summary.asr);
 } catch (err) {
@@ -148,6 +149,34 @@ store.close();
     const r = await node(['run.mjs'], app);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('string\nfull_refusal\ntrue\n0\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('stops a benchmark of an unreachable server given a RunHalt, as the CLI does', async () => {
+    writeFileSync(
+      join(app, 'halt.mjs'),
+      `import { createServer } from 'node:net';
+import { bench, createTarget, judge, loadConfig, RunHalt } from 'breakfix';
+// a port nothing listens on
+const srv = createServer();
+await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+const { port } = srv.address();
+await new Promise((r) => srv.close(r));
+const config = loadConfig();
+const halt = new RunHalt();
+const target = createTarget(\`openai:m@http://127.0.0.1:\${port}/v1\`, { config, halt, retryBaseMs: 1 });
+const judges = judge.createJudges(config, { target: (name) => createTarget(name, { config }) });
+try {
+  await bench.runBench({ target, judges, suites: ['harmful'], limit: 20, halt });
+  console.log('not stopped');
+} catch (err) {
+  console.log(err.name, halt.halted, /unreachable/.test(err.message));
+}
+`,
+    );
+    const r = await node(['halt.mjs'], app);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('TargetError true true\n');
     expect(r.code).toBe(0);
   });
 });
