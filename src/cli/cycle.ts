@@ -13,7 +13,7 @@ import {
 } from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
 import { InterruptedError } from '../fix/train/run-command.js';
-import { writeCycleReport } from '../report/index.js';
+import { countsNote, writeCycleReport } from '../report/index.js';
 import { ClaimLostError } from '../store/index.js';
 import {
   configBaseDir,
@@ -219,6 +219,9 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               undetermined: r.undetermined,
               vprr_change: r.vprr_change,
               helpfulness_change: r.helpfulness_change,
+              // What each rate above is over (n decided, errors, undetermined) and the paired tables
+              // of the changes since round 0: the same as `report --format json`'s rounds[].counts.
+              counts: r.counts,
             })),
             // A round and model only when one meets every criterion: a script that ships
             // release.model without reading criteria_met must not ship a failing one. The round the
@@ -270,18 +273,49 @@ function openCell(r: CycleResult['rounds'][number]): string {
   return parts.length ? `${r.vulnerabilities_open} (${parts.join(', ')})` : String(r.vulnerabilities_open);
 }
 
+/** The rates the table prints, by their key in a round's counts (cycle/counts.ts). */
+const RATE_COLUMNS = [
+  ['ASR', 'asr'],
+  ['DR-1', 'dr1'],
+  ['DR-3', 'dr3'],
+  ['IPRR', 'iprr'],
+  ['VPRR', 'vprr'],
+  ['helpful', 'helpfulness'],
+  ['held-back ASR', 'heldback_asr'],
+  ['retest ASR', 'retest_asr'],
+] as const;
+
+/** What each rate of the table is over, a row per rate and a column per round, as the report's
+ * rounds table writes it ("n=155 und 145"): beside the rates, eight such cells a round would not fit
+ * a terminal's width. Empty when no round has counts (a result built without them). */
+function countsBlock(rounds: CycleResult['rounds']): string[] {
+  if (!rounds.some((r) => r.counts)) return [];
+  const rows = RATE_COLUMNS.map(([label, key]) => [
+    label,
+    ...rounds.map((r) => {
+      const c = r.counts?.rates[key];
+      return c ? countsNote(c.n, c.errors ?? 0, c.undetermined ?? 0) : '—';
+    }),
+  ]);
+  return [
+    '',
+    'each rate is over n decided; err (in error) and und (undetermined) are not in it:',
+    ...columns(['rate', ...rounds.map((r) => `round ${r.round}`)], rows),
+  ];
+}
+
+/** A head, a rule under it, and rows, each cell padded to its column's width. */
+function columns(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
 export function renderTable(result: CycleResult, report: string, seconds: number): string {
   const head = [
     'round',
     'model',
-    'ASR',
-    'DR-1',
-    'DR-3',
-    'IPRR',
-    'VPRR',
-    'helpful',
-    'held-back ASR',
-    'retest ASR',
+    ...RATE_COLUMNS.map(([label]) => label),
     'vulns new',
     'fixed',
     'open',
@@ -304,13 +338,10 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     openCell(r),
     `${r.errors}/${r.undetermined}`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   const rel = result.release;
   const out = [
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...columns(head, rows),
+    ...countsBlock(result.rounds),
     '',
     rel.criteria_met
       ? `release candidate: round ${rel.round} (${rel.model}) — meets every criterion`

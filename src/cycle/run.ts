@@ -41,7 +41,7 @@ import { createJudges, type JudgeSet } from '../judge/index.js';
 import { claimRunOrRefuse, type RunRow, type Store } from '../store/index.js';
 import { asRole, inSpendScope, type RunHalt, resolveTargetConfig } from '../targets/index.js';
 import { roundCounts } from './counts.js';
-import type { PairedChange, RoundMetrics } from './criteria.js';
+import type { PairedChange, RoundCounts, RoundMetrics } from './criteria.js';
 import { checkCycleCriteria } from './criteria-check.js';
 import { type CycleInputs, checkResumedInputs, cycleInputs, recordInputs } from './inputs.js';
 import { checkResumedJudges } from './judges-check.js';
@@ -112,6 +112,10 @@ export interface CycleRoundSummary {
    * rounds after 0). */
   vprr_change?: PairedChange;
   helpfulness_change?: PairedChange;
+  /** What each rate is over (decided, in error, undetermined: cycle/counts.ts), as the release
+   * criteria read it. In the result only: read from the store each time, never stored in the run's
+   * summary (absent where a caller builds a result itself). */
+  counts?: RoundCounts;
 }
 
 export interface CycleResult {
@@ -493,7 +497,9 @@ async function cycleRounds(
   // (maxRounds: the limit the run kept to, which a resume's --rounds may have changed from the stored
   // config's; that change was stored in the summary, which this replaces)
   store.updateRun(runId, { status: 'done', summary: { rounds: summaries, release, stopped, maxRounds } });
-  return { runId, rounds: summaries, release, resumed, stopped };
+  const countsOf = new Map(outcomes.map((o) => [o.round, o.counts]));
+  const rounds = summaries.map((s) => ({ ...s, counts: countsOf.get(s.round) }));
+  return { runId, rounds, release, resumed, stopped };
 }
 
 /** Runs `fn` unless the step is already marked done; returns the stored or fresh result. */
