@@ -10,6 +10,7 @@ import {
   resolveRound,
   resolveRun,
   roundAttempts,
+  tallyByVulnerability,
   tallyOutcomes,
   vulnerabilitiesOf,
 } from '../fix/index.js';
@@ -65,7 +66,7 @@ export function roundTallies(attempts: Attempt[]): RoundTallies {
 /** `vulns` the rows shown; `all` the round's whole set, which the status counts are of (a --limit
  * shows the top rows, not a round with fewer vulnerabilities); `tally` the round's attempts. */
 export function renderVulnsTable(
-  vulns: Vulnerability[],
+  vulns: (Vulnerability & Partial<Pick<IdentifyTally, 'errors' | 'undetermined'>>)[],
   heading: string,
   all = vulns,
   tally?: IdentifyTally,
@@ -90,6 +91,9 @@ export function renderVulnsTable(
       v.severity.toFixed(1),
       v.score.toFixed(3),
       `${v.successes}/${v.attempts}`,
+      v.errors === undefined && v.undetermined === undefined
+        ? '—'
+        : `${v.errors ?? 0}/${v.undetermined ?? 0}`,
       v.status,
       String(v.firstSeenRound),
     ].map(clean),
@@ -104,6 +108,7 @@ export function renderVulnsTable(
     'severity',
     'score',
     'count',
+    'err/und',
     'status',
     'first seen',
   ];
@@ -124,6 +129,7 @@ export function renderVulnsTable(
     counts,
     ...(tally ? [outcomesLine(tally, split)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
+    "err/und = its attempts of this round in error / undetermined, not in its rate (an untested one's rate and count are as last measured).",
     'ranked by score = rate × severity (at least 1) × distinct successful prompts, open ones first; then the untested, as last measured; then the fixed.',
   ].join('\n');
 }
@@ -157,7 +163,9 @@ undetermined); its figures are those of the round that last measured it.
 Outcome counts (--json): \`outcomes\` is every attempt of the round, the red team's and, in a cycle's
 later round, the retest's, as the rates, counts and exit code stand on them; \`redteamOutcomes\` and
 \`retestOutcomes\` split it (the report's outcome counts and ASR are the red team's alone). A
-vulnerability's attempts and successes count its retest attempts too.
+vulnerability's attempts and successes count its retest attempts too; its \`errors\` and \`undetermined\`
+are its attempts of the round that ended so, which its rate is not over (an untested one's rate and
+counts are those of the round that last measured it; its errors and undetermined are this round's).
 
 Exit codes: 0 no open vulnerability, 1 open vulnerabilities (new, persisting, regressed or untested),
 2 bad input (unknown run, bad --round, a round nothing attacked: a bench run's), 3 runtime failure, or none open but the round's attempts
@@ -177,7 +185,13 @@ cannot say so: none decided, or more in error than cycle.criteria.errorRate allo
           // Ranked as identify ranks them (the store lists by score alone, which would put an
           // untested one, with the figures of the round that last measured it, above this round's).
           const vulns = rankVulnerabilities([...vulnerabilitiesOf(store, run.id, r, attempts)]);
-          const shown = limit ? vulns.slice(0, limit) : vulns;
+          // Beside each rate, its attempts of this round that it is not over (identify groups the
+          // decided alone): read from the same attempts, nothing stored.
+          const undecided = tallyByVulnerability(attempts);
+          const shown = (limit ? vulns.slice(0, limit) : vulns).map((v) => {
+            const t = undecided.get(v.id);
+            return { ...v, errors: t?.errors ?? 0, undetermined: t?.undetermined ?? 0 };
+          });
           const open = vulns.filter((v) => v.status !== 'fixed').length;
           // What the rates stand on, and the attempts they leave out (never counted as safe).
           const tally = tallyOutcomes(attempts);

@@ -46,6 +46,7 @@ export {
   identifyVulnerabilities,
   openVulnerabilities,
   rankVulnerabilities,
+  tallyByVulnerability,
   tallyOutcomes,
   userText,
   vulnerabilityKey,

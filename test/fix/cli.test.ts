@@ -42,7 +42,7 @@ describe('breakfix vulns / curate / train', () => {
     const text = await runCli(['vulns', '--store', db], { cwd: dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
-      /rank\s+category\s+techniques\s+language\s+turns\s+rate\s+severity\s+score\s+count\s+status\s+first seen/,
+      /rank\s+category\s+techniques\s+language\s+turns\s+rate\s+severity\s+score\s+count\s+err\/und\s+status\s+first seen/,
     );
     expect(text.stdout).toContain('role_play_actor');
     const json = await runCli(['vulns', '--store', db, '--json', '--run', runId, '--round', '0'], {

@@ -62,18 +62,33 @@ export function tallyOutcomes(attempts: Attempt[]): IdentifyTally {
   return { decided, errors, undetermined };
 }
 
-export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
-  const { round } = input;
-  const threshold = input.clusterThreshold ?? 0.7;
-  const keep = input.examples ?? 5;
+/** A round's attempts tallied per vulnerability, by its id (vulnerabilityKey): the decided ones its
+ * rate is over, and those in error or undetermined, which identify leaves out of the rate (never
+ * counted as safe). An untested one's are all in error or undetermined. */
+export function tallyByVulnerability(attempts: Attempt[]): Map<string, IdentifyTally> {
+  return new Map([...byVulnerability(attempts)].map(([key, g]) => [key, tallyOutcomes(g)]));
+}
+
+/** Attempts grouped by vulnerabilityKey, each group in the order given. */
+function byVulnerability(attempts: Attempt[]): Map<string, Attempt[]> {
   const groups = new Map<string, Attempt[]>();
-  for (const a of input.attempts) {
-    if (a.outcome !== 'success' && a.outcome !== 'failure') continue;
+  for (const a of attempts) {
     const key = vulnerabilityKey(a);
     const g = groups.get(key);
     if (g) g.push(a);
     else groups.set(key, [a]);
   }
+  return groups;
+}
+
+export function identifyVulnerabilities(input: IdentifyInput): Vulnerability[] {
+  const { round } = input;
+  const threshold = input.clusterThreshold ?? 0.7;
+  const keep = input.examples ?? 5;
+  // (the decided alone: the rate is over them; tallyByVulnerability counts the rest)
+  const groups = byVulnerability(
+    input.attempts.filter((a) => a.outcome === 'success' || a.outcome === 'failure'),
+  );
   // Latest known state of every vulnerability before this round (history, then `previous`).
   const known = latestKnown([...(input.history ?? []), input.previous ?? []]);
 
