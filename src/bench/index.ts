@@ -54,6 +54,7 @@ export {
   type RunBenchOptions,
   runBench,
   summarise,
+  unknownSuite,
 } from './run.js';
 export { groundednessSuite } from './suites/groundedness.js';
 export { harmfulSuite } from './suites/harmful.js';

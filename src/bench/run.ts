@@ -1,6 +1,7 @@
 // runBench: run suites against one target, with judges; store each suite's result; return a report
 // with a flat summary (fractions 0–1) for the cycle and the criteria.
 import { isAbsolute, resolve } from 'node:path';
+import { closest } from '../config/issues.js';
 import {
   createRng,
   InputError,
@@ -40,6 +41,16 @@ export const BUILTIN_SUITES = [
 ] as const;
 export type BuiltinSuiteName = (typeof BUILTIN_SUITES)[number];
 
+/** The one message for a suite name that names nothing, with the closest name when it is a typo. */
+export function unknownSuite(name: string, custom: readonly { name: string }[] = []): string {
+  const names = [...BUILTIN_SUITES, ...custom.map((c) => c.name)];
+  const meant = closest(name, names);
+  return (
+    `unknown suite "${name}"${meant ? `; did you mean "${meant}"?` : ''} (built-in: ${BUILTIN_SUITES.join(', ')}` +
+    `${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : '; custom suites are named under bench.custom'})`
+  );
+}
+
 export function builtinSuite(name: BuiltinSuiteName, as = name as string): Suite {
   switch (name) {
     case 'harmful':
@@ -55,7 +66,7 @@ export function builtinSuite(name: BuiltinSuiteName, as = name as string): Suite
     case 'helpfulness':
       return helpfulnessSuite(as);
     default:
-      throw new InputError(`unknown suite "${name}" (built-in: ${BUILTIN_SUITES.join(', ')})`);
+      throw new InputError(unknownSuite(name));
   }
 }
 
@@ -319,9 +330,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     const custom = opts.custom?.find((c) => c.name === s);
     if (custom) return customSuite(custom, opts.baseDir);
     if (!(BUILTIN_SUITES as readonly string[]).includes(s)) {
-      throw new InputError(
-        `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${opts.custom?.length ? `; custom: ${opts.custom.map((c) => c.name).join(', ')}` : ''})`,
-      );
+      throw new InputError(unknownSuite(s, opts.custom));
     }
     return builtinSuite(s as BuiltinSuiteName);
   });

@@ -14,6 +14,7 @@ import {
   SUMMARY_SOURCES,
   type SummaryFigure,
   summaryCounts,
+  unknownSuite,
 } from '../bench/index.js';
 import type { Config } from '../config/index.js';
 import { newRunId } from '../core/index.js';
@@ -173,9 +174,7 @@ printed and the run stored either way.`,
           const baseDir = configBaseDir(ctx);
           for (const s of suites)
             if (!(BUILTIN_SUITES as readonly string[]).includes(s) && !custom.some((c) => c.name === s))
-              throw usageError(
-                `unknown suite "${s}" (built-in: ${BUILTIN_SUITES.join(', ')}${custom.length ? `; custom: ${custom.map((c) => c.name).join(', ')}` : ''})`,
-              );
+              throw usageError(unknownSuite(s, custom));
           // Custom datasets are read before the run is created: bad input (exit 2) writes nothing.
           // (in the JSON too: a script must see rows left out)
           await checkCustomSuites(custom, baseDir, split, { only: suites, warn: ctx.warn });

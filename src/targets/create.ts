@@ -13,6 +13,7 @@ import {
   registerURLSecrets,
   type TargetConfig,
 } from '../config/index.js';
+import { closest } from '../config/issues.js';
 import {
   BreakfixError,
   type ChatOptions,
@@ -109,8 +110,12 @@ export function resolveTargetConfig(
   if (kind === 'anthropic' && rest)
     return { name: spec, config: anthropicTargetSchema.parse({ type: 'anthropic', model: rest }) };
   const known = config ? Object.keys(config.targets) : [];
+  // A typo, of a config name or of a spec's kind (embeded:base), is the likeliest cause.
+  const kinds = ['embedded', 'openai', 'anthropic'];
+  const kindMeant = colon > 0 && !kinds.includes(kind) ? closest(kind, kinds) : undefined;
+  const meant = kindMeant ? `${kindMeant}:${rest}` : closest(spec, known);
   throw new InputError(
-    `unknown target "${spec}"`,
+    `unknown target "${spec}"${meant ? `; did you mean "${meant}"?` : ''}`,
     undefined,
     undefined,
     undefined,

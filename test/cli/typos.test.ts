@@ -1,0 +1,46 @@
+// A new user's typos in a target or suite name: the real CLI in child processes, on the starter
+// config `breakfix init` writes. Each is bad input (exit 2) that names the name meant, and nothing
+// is stored.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+let cwd: string;
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'bf-typos-'));
+  expect((await runCli(['init'], { cwd })).code).toBe(0);
+});
+
+describe('a mistyped name says which one was meant', () => {
+  it.each([
+    [['chat', '--target', 'candiate', 'hi'], 'unknown target "candiate"; did you mean "candidate"?'],
+    [
+      ['chat', '--target', 'embeded:base', 'hi'],
+      'unknown target "embeded:base"; did you mean "embedded:base"?',
+    ],
+    [['bench', '--target', 'openia:gpt-4o', '--limit', '2'], 'did you mean "openai:gpt-4o"?'],
+    [['bench', '--suite', 'harmfull', '--limit', '2'], 'unknown suite "harmfull"; did you mean "harmful"?'],
+    [
+      ['bench', '--suite', 'harmful,overefusal', '--limit', '2'],
+      'unknown suite "overefusal"; did you mean "overrefusal"?',
+    ],
+  ])('%j', async (args, message) => {
+    const r = await runCli([...args, '-q'], { cwd });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(existsSync(join(cwd, '.breakfix')), 'nothing stored').toBe(false);
+  });
+
+  it('a name close to none is not guessed at, and a custom suite is pointed to bench.custom', async () => {
+    const t = await runCli(['chat', '--target', 'gpt5', 'hi'], { cwd });
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('unknown target "gpt5"\n');
+    const s = await runCli(['bench', '--suite', 'xstest', '--json'], { cwd });
+    expect(s.code).toBe(2);
+    const { message } = JSON.parse(s.stdout).error;
+    expect(message).not.toContain('did you mean');
+    expect(message).toContain('custom suites are named under bench.custom');
+  });
+});
