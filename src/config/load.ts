@@ -117,7 +117,11 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
       message: `environment variable ${name} is ${process.env[name] === '' ? 'empty' : 'not set'}`,
       file,
       line: lineOf(doc, counter, path),
-      hint: `export ${name}=… before running, or write \${${name}:-default}`,
+      // A key's default would be the key itself, written in the file: a secret only gets exported.
+      hint:
+        isSecretKey(String(path.at(-1) ?? '')) || isSecretVariable(name)
+          ? `export ${name}=… before running (a key stays in the environment, never in the config file)`
+          : `export ${name}=… before running, or write \${${name}:-default}`,
     };
     const target = path[0] === 'targets' && path.length > 2 ? String(path[1]) : undefined;
     if (target === undefined) envIssues.push(issue);
