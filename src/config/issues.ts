@@ -26,6 +26,13 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, key?: stri
     case 'invalid_type': {
       const expected = ARTICLE[issue.expected] ?? issue.expected;
       if (input === undefined) return { message: `missing; expected ${expected}` };
+      // A rate written as `--fail-on` takes it (2%): the config's rates are fractions.
+      const percent = typeof input === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(input) : null;
+      if (percent && issue.expected === 'number')
+        return {
+          message: `expected ${expected}, got "${percent[1]}%"`,
+          hint: `a rate here is a fraction: write ${Number(percent[1]) / 100} for ${percent[1]}%`,
+        };
       return { message: `expected ${expected}, got ${kindOf(input)}` };
     }
     case 'invalid_value': {

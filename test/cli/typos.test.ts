@@ -1,7 +1,7 @@
 // A new user's typos in a target or suite name: the real CLI in child processes, on the starter
 // config `breakfix init` writes. Each is bad input (exit 2) that names the name meant, and nothing
 // is stored.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,5 +42,18 @@ describe('a mistyped name says which one was meant', () => {
     const { message } = JSON.parse(s.stdout).error;
     expect(message).not.toContain('did you mean');
     expect(message).toContain('custom suites are named under bench.custom');
+  });
+
+  it('a release criterion written as a percentage says the fraction to write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-typos-'));
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    const file = join(dir, 'breakfix.yaml');
+    const edited = readFileSync(file, 'utf8').replace(/^ {4}asr: 0\.02/m, '    asr: 2%  ');
+    expect(edited).toContain('asr: 2%');
+    writeFileSync(file, edited);
+    const r = await runCli(['config', 'check'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cycle\.criteria\.asr: expected a number, got "2%" \(breakfix\.yaml:\d+\)/);
+    expect(r.stderr).toContain('hint: a rate here is a fraction: write 0.02 for 2%');
   });
 });
