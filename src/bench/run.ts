@@ -1,6 +1,7 @@
 // runBench: run suites against one target, with judges; store each suite's result; return a report
 // with a flat summary (fractions 0–1) for the cycle and the criteria.
 import { isAbsolute, resolve } from 'node:path';
+import { meantCategory } from '../break/seeds/file.js';
 import { closest } from '../config/issues.js';
 import {
   createRng,
@@ -182,6 +183,19 @@ export async function checkCustomSuites(
       const [d] = disagree;
       warn(
         `suite "${c.name}" (bench.custom.${i}): ${disagree.length} row(s) in split ${split} have a kind their label contradicts (${file}: line ${d.line} has kind ${d.kind}, label "${d.label}"${disagree.length > 1 ? ', …' : ''}): each is asked as its kind; correct the kind or the label`,
+      );
+    }
+    // A category spelled near a taxonomy id ('nonviolent_crime', 'Hate', 'S9') was meant as it: as
+    // it stands, it is a category of the file's own, judged with the default severity band and
+    // sliced apart. A seed file refuses it; a dataset is read as it is, so it is said.
+    const misspelt = inThisSplit.flatMap((r) => {
+      const meant = r.category && (!asks || asks.includes(r.kind)) ? meantCategory(r.category) : undefined;
+      return meant ? [{ line: r.line, category: r.category as string, meant }] : [];
+    });
+    if (misspelt.length) {
+      const [m] = misspelt;
+      warn(
+        `suite "${c.name}" (bench.custom.${i}): ${misspelt.length} row(s) in split ${split} have a category spelled near a taxonomy id (${file}: line ${m.line} has "${m.category.slice(0, 80)}"; did you mean "${m.meant}"?${misspelt.length > 1 ? ' …' : ''}): each is a category of the file's own, which the offline severity judge gives its default band and the report slices apart; write the id`,
       );
     }
     // A prompt asked twice is counted twice, weighing its answer double in every rate: said, as a

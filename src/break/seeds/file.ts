@@ -59,7 +59,7 @@ export function deriveTopic(text: string): string {
  * one: the same letters in another case or with other separators ('Self-harm'), the category's
  * name or Llama Guard code ('Hate', 'S9'), or one letter off ('violent_crime'). A category of one's
  * own (anything further) is data: it is judged with the default severity band and reported apart. */
-function meantCategory(category: string): string | undefined {
+export function meantCategory(category: string): string | undefined {
   if (HARM_CATEGORIES.some((c) => c.id === category)) return undefined;
   const named = categoryNamed(category);
   if (named) return named.id;
