@@ -24,25 +24,41 @@ const rate = (successes: number, n: number, undetermined: number) => ({
   undetermined,
 });
 
-describe('the counts beside a headline rate', () => {
-  it('are those of the suite the figure was read from', () => {
-    const store = openStore(join(dir, 'bench.db'));
+/** The report data of a bench run stored as `bench` stores one: each suite's ASR in that order, then
+ * the run's summary. */
+function benchRunData(
+  file: string,
+  suites: { suite: string; kind: string; asr: ReturnType<typeof rate> }[],
+  summary: Record<string, number>,
+) {
+  const store = openStore(join(dir, file));
+  try {
     const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
-    const suites = [
-      { suite: 'jailbreak', asr: rate(0, 0, 5) },
-      { suite: 'harmful', asr: rate(3, 10, 1) },
-    ];
-    for (const { suite, asr } of suites)
+    for (const { suite, kind, asr } of suites)
       store.saveBenchResult({
         runId: run.id,
         round: -1,
         suite,
         model: 'm',
-        metrics: { split: 'attack', kind: suite, metrics: { asr }, slices: {} },
+        metrics: { split: 'attack', kind, metrics: { asr }, slices: {} },
       });
-    store.updateRun(run.id, { status: 'done', summary: { asr: 0.3 } });
-    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+    store.updateRun(run.id, { status: 'done', summary });
+    return collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
+  } finally {
     store.close();
+  }
+}
+
+describe('the counts beside a headline rate', () => {
+  it('are those of the suite the figure was read from', () => {
+    const data = benchRunData(
+      'bench.db',
+      [
+        { suite: 'jailbreak', kind: 'jailbreak', asr: rate(0, 0, 5) },
+        { suite: 'harmful', kind: 'harmful', asr: rate(3, 10, 1) },
+      ],
+      { asr: 0.3 },
+    );
     expect(data.rounds[0].figures.asr).toBe(0.3);
     // (with what was set apart from it: `report --format json` prints these counts)
     expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10, errors: 0, undetermined: 1 });
@@ -52,23 +68,14 @@ describe('the counts beside a headline rate', () => {
   it("are the built-in suite's where a custom suite of its kind was stored before it, as the summary reads", () => {
     // `bench --suite mine,jailbreak`, mine a custom jailbreak suite: the summary's ASR is the built-in
     // suite's (suiteOfKind); the counts beside it were mine's, the first of the kind stored.
-    const store = openStore(join(dir, 'custom-first.db'));
-    const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
-    const suites = [
-      { suite: 'mine', asr: rate(1, 4, 0) },
-      { suite: 'jailbreak', asr: rate(2, 10, 3) },
-    ];
-    for (const { suite, asr } of suites)
-      store.saveBenchResult({
-        runId: run.id,
-        round: -1,
-        suite,
-        model: 'm',
-        metrics: { split: 'attack', kind: 'jailbreak', metrics: { asr }, slices: {} },
-      });
-    store.updateRun(run.id, { status: 'done', summary: { asr: 0.2, undetermined_rate: 3 / 13 } });
-    const data = collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
-    store.close();
+    const data = benchRunData(
+      'custom-first.db',
+      [
+        { suite: 'mine', kind: 'jailbreak', asr: rate(1, 4, 0) },
+        { suite: 'jailbreak', kind: 'jailbreak', asr: rate(2, 10, 3) },
+      ],
+      { asr: 0.2, undetermined_rate: 3 / 13 },
+    );
     const md = renderMarkdown(data);
     expect(md).toContain('| ASR | 20.0% \\(n=10 und 3\\) |');
     expect(md).toMatch(/\| 23\.1% \\\(n=13\\\) \|/);
