@@ -22,7 +22,7 @@ import {
 } from '../core/index.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import { claimRunOrRefuse, type Store } from '../store/index.js';
-import { countedUntilHalt, type RunHalt } from '../targets/index.js';
+import { type RunHalt, stopOnHalt } from '../targets/index.js';
 import { getAttack } from './attacks/index.js';
 import { replayAttack } from './attacks/replay.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
@@ -325,8 +325,7 @@ export async function attackPlan(
   },
 ): Promise<RedteamSummary> {
   const { started, persona, items, unavailable, judges } = plan;
-  // (the attempts the halt failed, or never sent, are not counted done: the resume runs them)
-  const progress = opts.progress && opts.halt ? countedUntilHalt(opts.progress, opts.halt) : opts.progress;
+  const progress = opts.progress;
   const store = opts.store;
   const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
   const budget: BudgetCounter = {
@@ -528,11 +527,9 @@ export async function attackPlan(
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it
     }
-    // Failed by the refusal that halted the run (or not sent after it): a resume does it.
-    if (result.outcome === 'error' && opts.halt?.halted) {
-      progress?.tick(1, 'halted');
-      return;
-    }
+    // Failed by the refusal that halted the run (or not sent after it): a resume does it, and it is
+    // not counted done (an attempt in flight that ends well after the halt is stored, and counted).
+    if (result.outcome === 'error' && opts.halt?.halted) return;
     const attempt: Attempt = {
       id: item.id,
       runId: opts.runId,
@@ -575,7 +572,7 @@ export async function attackPlan(
   }
   const halted = opts.halt?.error();
   if (halted) {
-    progress?.done();
+    stopOnHalt(progress);
     throw halted;
   }
   // The summary counts what the store holds: another process resuming the same run at the same time

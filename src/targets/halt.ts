@@ -190,10 +190,15 @@ export function countedUntilHalt(progress: Progress, halt: RunHalt): Progress {
     },
     done: (note) => {
       if (!halt.halted) progress.done(note);
-      else if (progress.stop) progress.stop('the run halted');
-      else progress.done('stopped: the run halted');
+      else stopOnHalt(progress);
     },
     stop: (note) => (progress.stop ? progress.stop(note) : progress.done(note)),
     log: (line) => progress.log(line),
   };
+}
+
+/** Ends a phase the halt cut short: stopped at what it counted, where the progress can say so. */
+export function stopOnHalt(progress: Progress | undefined): void {
+  if (progress?.stop) progress.stop('the run halted');
+  else progress?.done('stopped: the run halted');
 }

@@ -12,7 +12,14 @@ export {
   SPEC_HELP,
 } from './create.js';
 export { kindForStatus, retryAfterMs, toTargetError } from './errors.js';
-export { countedUntilHalt, RunHalt, STOPPED_AFTER, UNREACHABLE_AFTER, withHalt } from './halt.js';
+export {
+  countedUntilHalt,
+  RunHalt,
+  STOPPED_AFTER,
+  stopOnHalt,
+  UNREACHABLE_AFTER,
+  withHalt,
+} from './halt.js';
 export { createOpenAITarget, mapFinishReason, openaiTargetId } from './openai.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export { estimateTokens, withRateLimit } from './rate-limit.js';
