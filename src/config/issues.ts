@@ -31,7 +31,8 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, key?: stri
       if (percent && issue.expected === 'number')
         return {
           message: `expected ${expected}, got "${percent[1]}%"`,
-          hint: `a rate here is a fraction: write ${Number(percent[1]) / 100} for ${percent[1]}%`,
+          // (toPrecision: 1.1 / 100 prints 0.011000000000000001)
+          hint: `a rate here is a fraction: write ${Number((Number(percent[1]) / 100).toPrecision(12))} for ${percent[1]}%`,
         };
       return { message: `expected ${expected}, got ${kindOf(input)}` };
     }

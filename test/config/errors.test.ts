@@ -271,6 +271,19 @@ describe('config errors', () => {
     ).toThrow(ConfigValidationError);
   });
 
+  it('a rate written as a percentage is told the fraction, printed as written (1.1% → 0.011)', () => {
+    const err = (() => {
+      try {
+        parseConfig('cycle:\n  criteria:\n    vprr: 1.1%\n', 'p.yaml');
+      } catch (e) {
+        return e as ConfigValidationError;
+      }
+    })();
+    expect(err?.issues.map((i) => `${i.field}@${i.line}: ${i.hint}`)).toEqual([
+      'cycle.criteria.vprr@3: a rate here is a fraction: write 0.011 for 1.1%',
+    ]);
+  });
+
   it('reports every independent issue, one per line', () => {
     const yaml = 'seed: x\nredteam:\n  persona: nope\n  maxTurns: 0\n';
     const err = (() => {
