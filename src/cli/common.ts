@@ -38,7 +38,7 @@ import {
 } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
-export { terminalText } from '../core/index.js';
+export { terminalSafeJson, terminalText } from '../core/index.js';
 export { createProgress, silentProgress } from './progress.js';
 
 /** Exit codes scripts can trust. */
@@ -237,14 +237,15 @@ export async function loadContext(
       const t = typeof text === 'function' ? text() : text;
       process.stdout.write(`${t ?? (typeof data === 'string' ? data : JSON.stringify(data, null, 2))}\n`);
     },
+    // A note or warning may quote a config value (a target spec's URL with its password: redacted) or
+    // a dataset's text (a custom suite's category: its escapes shown, not obeyed by the terminal).
     note(line) {
-      // (a note may quote a config value: a target spec's URL with its password)
-      if (!quiet && !json) process.stderr.write(`${redactText(line)}\n`);
+      if (!quiet && !json) process.stderr.write(`${terminalText(redactText(line), true)}\n`);
     },
     warn(line) {
       const shown = redactText(line);
       if (!warnings.includes(shown)) warnings.push(shown);
-      if (!json) process.stderr.write(`warning: ${shown}\n`);
+      if (!json) process.stderr.write(`warning: ${terminalText(shown, true)}\n`);
     },
     warnings,
     target(asGiven) {

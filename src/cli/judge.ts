@@ -176,7 +176,10 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     };
     if (writeError) throw writeFailed(writeError);
     // (an error instead of a drain is in writeError, thrown at the next write)
-    const drained = out.write(`${withFields(line, added)}\n`);
+    // On stdout (a terminal, maybe) the characters a terminal acts on are written as JSON's \u escapes,
+    // which read back as the same text; a file gets the line as it is.
+    const judgedLine = withFields(line, added);
+    const drained = out.write(`${opts.out === '-' ? terminalSafeJson(judgedLine) : judgedLine}\n`);
     written++;
     ctx.progress.tick(1);
     if (!drained) await once(out, 'drain').catch(() => undefined);
@@ -324,7 +327,8 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       `  ok ${status.ok}  undetermined ${status.undetermined}  error ${status.error}  skipped ${bad.length}`,
     ].join('\n');
   // With --out -, stdout is the JSONL: the summary goes to stderr.
-  if (opts.out === '-') process.stderr.write(`${ctx.json ? JSON.stringify(summary, null, 2) : text()}\n`);
+  if (opts.out === '-')
+    process.stderr.write(`${ctx.json ? terminalSafeJson(JSON.stringify(summary, null, 2)) : text()}\n`);
   else ctx.out(summary, text);
   if (status.error > 0) {
     const shown = errorLines.slice(0, 10).join(', ');

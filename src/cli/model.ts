@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LANGUAGES } from '../break/index.js';
 import { checkOutputDir } from '../config/outdir.js';
-import { InputError, readJsonFile, terminalText } from '../core/index.js';
+import { InputError, readJsonFile, terminalSafeJson, terminalText } from '../core/index.js';
 import { loadLM } from '../lm/index.js';
 import type { MeasureResult } from '../world/measure.js';
 import { measureDir } from '../world/measure-model.js';
@@ -154,7 +154,8 @@ Examples:
             force: opts.force,
             onProgress: progress,
           });
-          if (opts.json) process.stdout.write(`${JSON.stringify({ out: outDir, stats }, null, 2)}\n`);
+          if (opts.json)
+            process.stdout.write(`${terminalSafeJson(JSON.stringify({ out: outDir, stats }, null, 2))}\n`);
           else
             process.stdout.write(
               `trained ${BASE_MODEL_ID} into ${terminalText(outDir)}\n${JSON.stringify(stats, null, 2)}\n`,
@@ -190,7 +191,7 @@ Examples:
           })),
           ...registered.map((m) => ({ ...m, source: 'store' })),
         ];
-        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        if (opts.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(rows, null, 2))}\n`);
         else if (rows.length === 0) process.stdout.write('no models (run `breakfix model pretrain`)\n');
         // (ids and paths come from folder names and the store: escaped, as `model info` does)
         else
@@ -234,7 +235,10 @@ Examples:
           }
         }
         if (served) {
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ...served, served: true }, null, 2)}\n`);
+          if (opts.json)
+            process.stdout.write(
+              `${terminalSafeJson(JSON.stringify({ ...served, served: true }, null, 2))}\n`,
+            );
           else
             process.stdout.write(
               `${terminalText(served.id)}\n  served at: ${terminalText(served.target)} (registered in the store; no local checkpoint to describe)\n${served.round !== undefined ? `  round: ${served.round}\n` : ''}${served.parent ? `  trained from: ${terminalText(served.parent)}\n` : ''}`,
@@ -253,7 +257,7 @@ Examples:
         // The weights and tokenizer are read as chat and the cycle read them: a truncated or foreign
         // file is the error it would be there (exit 2 naming it), not a listing that looks whole.
         await loadLM(dir);
-        if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+        if (opts.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(info, null, 2))}\n`);
         else {
           // Ids, paths and training.json come from files anyone may have written: escaped for the terminal.
           const show = (v: unknown) => terminalText(typeof v === 'string' ? v : (JSON.stringify(v) ?? '—'));
@@ -300,7 +304,7 @@ Examples:
             // (a full measure generates 2,262 replies: tens of seconds)
             progress: createProgress({ json: opts.json, quiet: opts.quiet }),
           });
-          if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          if (opts.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(r, null, 2))}\n`);
           else process.stdout.write(`${renderMeasure(r)}\n`);
         },
       ),

@@ -43,6 +43,7 @@ import {
   runAction,
   runtimeErrorJson,
   stopRunOnSignal,
+  terminalSafeJson,
   terminalText,
   undecidedHarmHint,
   usageError,
@@ -294,7 +295,7 @@ async function action(opts: RedteamCliOptions): Promise<number> {
     const seeds = seedsInUse(files);
     if (opts.list) {
       const l = listTechniques(seeds, ctx.config.redteam.attacks);
-      if (opts.json) process.stdout.write(`${JSON.stringify(l, null, 2)}\n`);
+      if (opts.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(l, null, 2))}\n`);
       else process.stdout.write(`${renderList(l)}\n`);
       return ExitCode.ok;
     }
