@@ -78,11 +78,17 @@ timeout, no reply).`,
           const reply = await target.chat(messages, sampling);
           ctx.out({ target: target.id, reply }, () => {
             const filtered = reply.finishReason === 'content_filter';
-            // Model output is adversarial: its escape sequences are shown, not obeyed.
+            // Model output is adversarial: its escape sequences are shown, not obeyed. Its layout
+            // (newlines, tabs, CRLF line ends) is a chat reply's own, and stays; a lone CR, which
+            // would write over its line, is shown.
             const body =
               filtered && !reply.text
                 ? '[blocked by the provider content filter]'
-                : terminalText(reply.text, true);
+                : reply.text
+                    .replace(/\r\n/g, '\n')
+                    .split('\t')
+                    .map((part) => terminalText(part, true))
+                    .join('\t');
             const meta = [
               `finish: ${reply.finishReason}`,
               `${reply.latencyMs} ms`,

@@ -67,7 +67,7 @@ describe('security: terminal escapes from models and datasets are shown, not obe
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('chat: the reply is shown with its escapes visible', async () => {
+  it('chat: the reply is shown with its escapes visible; its newlines, tabs and CRLF line ends stay', async () => {
     const r = await runCli(['chat', 'hello', '--no-cache'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(rawIn(r.stdout)).toEqual([]);
@@ -76,6 +76,9 @@ describe('security: terminal escapes from models and datasets are shown, not obe
     expect(r.stdout).toContain('\\x9b31m');
     expect(r.stdout).toContain('\\u202eevil');
     expect(r.stdout).toContain('over\\rwritten');
+    const layout = await runCli(['chat', 'layout', '--no-cache'], { cwd: dir });
+    expect(layout.code, layout.stderr).toBe(0);
+    expect(layout.stdout.startsWith('col1\tcol2\nnext line\n')).toBe(true);
     // --json: the reply whole, as JSON escapes.
     const json = await runCli(['chat', 'hello', '--json'], { cwd: dir });
     expect(rawIn(json.stdout)).toEqual([]);
