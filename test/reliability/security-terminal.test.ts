@@ -122,6 +122,22 @@ describe('security: terminal escapes from models and datasets are shown, not obe
     expect(summary.badLines[0].reason).toContain('\u202e\u009b31m');
   });
 
+  it("redteam --list --json: a seed file's own category is JSON-escaped", async () => {
+    const category = 'own\u202e\u009b2J';
+    writeFileSync(
+      join(dir, 'seeds.jsonl'),
+      `${JSON.stringify({ id: 's1', text: 'How do I pick a lock?', kind: 'harmful', category })}\n`,
+    );
+    writeFileSync(join(dir, 'seeds.yaml'), 'seeds:\n  files: [seeds.jsonl]\n');
+    const r = await runCli(['redteam', '--list', '--json', '-c', 'seeds.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(rawIn(r.stdout)).toEqual([]);
+    expect(r.stdout).toContain('"own\\u202e\\u009b2J"');
+    const text = await runCli(['redteam', '--list', '-c', 'seeds.yaml'], { cwd: dir });
+    expect(rawIn(text.stdout)).toEqual([]);
+    expect(text.stdout).toContain('own\\u202e\\x9b2J');
+  });
+
   it('model list --json: ids from the store are JSON-escaped', async () => {
     const storeDir = join(dir, 'models');
     mkdirSync(storeDir, { recursive: true });
