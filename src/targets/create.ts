@@ -89,7 +89,10 @@ export function resolveTargetConfig(
     // sending the whole string as the model name to the default endpoint. (A leading @, as in
     // Cloudflare's "@cf/…" model names, is part of the name.)
     const stray = model.lastIndexOf('@');
-    if (stray > 0)
+    if (stray > 0) {
+      // What follows the first "@" was meant as the URL: its user:password@ and ?key= are scrubbed from
+      // this message (which quotes the spec) as they would be from a URL's.
+      registerURLSecrets(`http://${model.slice(model.indexOf('@', 1) + 1)}`);
       throw new InputError(
         `invalid target spec "${spec}": the part after "@" must be the server's URL, starting with http:// or https:// (got "${model.slice(stray + 1)}")`,
         undefined,
@@ -97,6 +100,7 @@ export function resolveTargetConfig(
         undefined,
         SPEC_HELP,
       );
+    }
     const url = at >= 0 ? rest.slice(at + 1) : undefined;
     const baseURL = url ?? (process.env.OPENAI_BASE_URL || undefined);
     // (No apiKey: the provider target takes OPENAI_API_KEY only for the endpoint it belongs to.)

@@ -113,4 +113,18 @@ describe('credentials in the URL of a target spec', () => {
     expect(cycle.stderr).toMatch(/warning: .*roles\.target: openai:m@http:\/\/\[redacted\]/);
     expect(cycle.stdout + cycle.stderr).not.toContain(secret);
   });
+
+  it('a spec whose URL lacks http:// is refused without quoting its password or ?key= (chat, --json too)', async () => {
+    const secrets = ['PLANTEDbarePassword5', 'PLANTEDbareQuery6'];
+    for (const spec of [
+      `openai:m@tok:${secrets[0]}@127.0.0.1:9/v1`,
+      `openai:m@127.0.0.1:9/v1?key=${secrets[1]}`,
+    ])
+      for (const json of [[], ['--json']]) {
+        const r = await runCli(['chat', '--target', spec, ...json, 'hi'], { cwd: dir });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/invalid target spec "openai:m@.*\[redacted\].*must be the server's URL/);
+        for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+      }
+  });
 });
