@@ -16,7 +16,7 @@ import {
 import { cappedFetch } from './capped-fetch.js';
 import { ANTHROPIC, baseURLOf, endpointAuth } from './endpoint.js';
 import { registerSdkErrors, toTargetError } from './errors.js';
-import { mapFinishReason } from './openai.js';
+import { mapFinishReason, shownReason } from './openai.js';
 
 /** The id shown in tables, errors and the store: an endpoint other than the default (the config's
  * baseURL, or ANTHROPIC_BASE_URL, which the client obeys too) is part of it, credentials redacted. */
@@ -101,8 +101,8 @@ export function createAnthropicTarget(cfg: AnthropicTargetConfig, id = anthropic
         if (text.trim() === '' && finishReason !== 'content_filter') {
           throw new TargetError(
             trace
-              ? `${id}: no answer after ${trace.length} characters of thinking (stop reason ${res.stop_reason ?? 'none'})${finishReason === 'length' ? '; raise maxTokens' : ''}`
-              : `${id}: empty reply (stop reason ${res.stop_reason ?? 'none'})`,
+              ? `${id}: no answer after ${trace.length} characters of thinking (stop reason ${shownReason(res.stop_reason)})${finishReason === 'length' ? '; raise maxTokens' : ''}`
+              : `${id}: empty reply (stop reason ${shownReason(res.stop_reason)})`,
             'empty',
           );
         }

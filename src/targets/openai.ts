@@ -51,6 +51,12 @@ function sdkEndpoint(baseURL: string): { baseURL: string; defaultQuery?: Record<
   return Object.keys(query).length ? { baseURL: base, defaultQuery: query } : { baseURL: base };
 }
 
+/** A finish reason as an error quotes it: the server's own word, cut to one short line (a hostile or
+ * broken server may send a megabyte there, which each retry's message would repeat). */
+export function shownReason(reason: unknown): string {
+  return reason === null || reason === undefined ? 'none' : shortMessage(redactText(String(reason)));
+}
+
 export function mapFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {
     case 'stop':
@@ -207,8 +213,8 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         if (text.trim() === '' && finishReason !== 'content_filter') {
           throw new TargetError(
             reasoning
-              ? `${id}: no answer after ${reasoning.length} characters of reasoning (finish reason ${finish ?? 'none'})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
-              : `${id}: empty reply (finish reason ${finish ?? 'none'})${reasoningModel && finishReason === 'length' ? '; a reasoning model spends maxTokens on hidden reasoning first: raise it' : ''}`,
+              ? `${id}: no answer after ${reasoning.length} characters of reasoning (finish reason ${shownReason(finish)})${finishReason === 'length' ? '; raise maxTokens: the thinking counts against it' : ''}`
+              : `${id}: empty reply (finish reason ${shownReason(finish)})${reasoningModel && finishReason === 'length' ? '; a reasoning model spends maxTokens on hidden reasoning first: raise it' : ''}`,
             'empty',
           );
         }

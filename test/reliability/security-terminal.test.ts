@@ -138,6 +138,27 @@ describe('security: terminal escapes from models and datasets are shown, not obe
     expect(text.stdout).toContain('own\\u202e\\x9b2J');
   });
 
+  it('a megabyte finish reason with escapes is quoted cut short, shown, not obeyed', async () => {
+    // A broken or hostile server: no text, and a 1 MB "finish reason" (each retry's error quotes it).
+    const huge = await startOpenAIServer({
+      script: () => '',
+      finishReason: `${PAYLOAD} ${'x'.repeat(1_000_000)}`,
+    });
+    try {
+      const spec = `openai:m@${huge.url}`;
+      const r = await runCli(['chat', '--target', spec, 'hi'], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: 'unused' },
+      });
+      expect(r.code, r.stderr.slice(0, 500)).toBe(3);
+      expect(r.stderr).toContain('empty reply (finish reason \\x1b[2J');
+      expect(r.stderr.length).toBeLessThan(5_000);
+      expect(rawIn(r.stderr)).toEqual([]);
+    } finally {
+      await huge.close();
+    }
+  });
+
   it('model list --json: ids from the store are JSON-escaped', async () => {
     const storeDir = join(dir, 'models');
     mkdirSync(storeDir, { recursive: true });
