@@ -105,9 +105,9 @@ export function errorMessage(err: unknown): string {
  * the terminal, JSON and report escapers to build their patterns on. */
 export const INVISIBLE_CHAR = String.raw`(?![\uFE00-\uFE0F])\p{Default_Ignorable_Code_Point}`;
 
-const TERMINAL_JSON_UNSAFE = new RegExp(`${INVISIBLE_CHAR}|[\\u0080-\\u009f\\u2028\\u2029]`, 'gu');
+const TERMINAL_JSON_UNSAFE = new RegExp(`${INVISIBLE_CHAR}|[\\u007f-\\u009f\\u2028\\u2029]`, 'gu');
 
-/** JSON text with the characters a terminal could act on or not show written as `\u` escapes: C1
+/** JSON text with the characters a terminal could act on or not show written as `\u` escapes: DEL, C1
  * controls (U+009B is a CSI, U+009D an OSC: 8-bit escape sequences that JSON.stringify leaves raw),
  * bidi controls, zero-width and tag characters, line separators. JSON's own syntax is ASCII, so these
  * only occur inside strings, where the escape reads back as the same character: nothing is lost. */

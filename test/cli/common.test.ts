@@ -138,10 +138,12 @@ describe('untrusted text and option numbers', () => {
 
   it('terminalSafeJson escapes C1 controls and invisible characters inside strings, losing nothing', () => {
     const value = {
-      reply: 'csi \u009b2J osc \u009d8;;http://x\u009c rlo \u202e zw \u200b tag \u{e0049} é ❤\ufe0f',
+      reply:
+        'csi \u009b2J osc \u009d8;;http://x\u009c rlo \u202e zw \u200b tag \u{e0049} del \u007f é ❤\ufe0f',
     };
     const text = terminalSafeJson(JSON.stringify(value));
-    expect(text).not.toMatch(/[\u0080-\u009f\u202e\u200b\u{e0049}]/u);
+    expect(text).not.toMatch(/[\u007f-\u009f\u202e\u200b\u{e0049}]/u);
+    expect(text).toContain('\\u007f');
     expect(text).toContain('\\u009b2J');
     expect(text).toContain('\\udb40\\udc49');
     expect(JSON.parse(text)).toEqual(value);
