@@ -11,7 +11,14 @@ import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
 import { type Config, configSchema } from './schema.js';
-import { isSecretKey, isSecretVariable, redactText, registerSecret, registerURLSecrets } from './secrets.js';
+import {
+  isSecretKey,
+  isSecretVariable,
+  redactText,
+  registerSecret,
+  registerSpecSecrets,
+  registerURLSecrets,
+} from './secrets.js';
 
 export { isSecretVariable };
 
@@ -335,6 +342,7 @@ function interpolate(
 }
 
 function rememberSecrets(config: Config): void {
+  registerSpecSecrets(config);
   for (const target of Object.values(config.targets)) {
     if ('apiKey' in target && target.apiKey) registerSecret(target.apiKey);
     if ('baseURL' in target && target.baseURL) registerURLSecrets(target.baseURL);

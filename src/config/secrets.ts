@@ -125,8 +125,34 @@ export function redactURL(url: string): string {
  * train.command.target take), with the URL's credentials replaced (redactURL): a spec is no target
  * config, so its URL's credentials were registered only once a target was made from it. */
 function redactSpecURL(value: string): string {
+  const spec = specURL(value);
+  if (!spec) return value;
+  const redacted = redactURL(spec.url);
+  if (!spec.bare) return `${spec.prefix}${redacted}`;
+  return redacted.startsWith('http://') ? `${spec.prefix}${redacted.slice('http://'.length)}` : value;
+}
+
+/** The URL of a value that is one, or a spec naming one. A spec whose URL lacks its scheme
+ * (`openai:m@user:pw@host/v1`, `…@host/v1?key=K`) is refused when a target is made from it, but
+ * config check and warnings quote it before that: its URL is read as the http:// one it was meant to
+ * be (`bare`), so its credentials are redacted the same way. */
+function specURL(value: string): { prefix: string; url: string; bare: boolean } | undefined {
   const m = /^([a-z][\w-]*:[^@\s]*@)?([a-z][\w+.-]*:\/\/\S+)$/i.exec(value);
-  return m ? `${m[1] ?? ''}${redactURL(m[2])}` : value;
+  if (m) return { prefix: m[1] ?? '', url: m[2], bare: false };
+  const bare = /^([a-z][\w-]*:[^@\s]*@)(\S+)$/i.exec(value);
+  if (!bare || !/[@?]/.test(bare[2])) return undefined;
+  return { prefix: bare[1], url: `http://${bare[2]}`, bare: true };
+}
+
+/** Remember the credentials in the URL of every target spec a config holds (roles, judges,
+ * train.command.target…), so that a warning or error quoting the spec shows them redacted. */
+export function registerSpecSecrets(value: unknown): void {
+  if (typeof value === 'string') {
+    // (a spec's alone: a plain URL elsewhere — a dataset's `?format=parquet` — holds no credential)
+    const spec = specURL(value);
+    if (spec?.prefix) registerURLSecrets(spec.url);
+  } else if (Array.isArray(value)) for (const v of value) registerSpecSecrets(v);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) registerSpecSecrets(v);
 }
 
 /** Remember the credentials a URL carries (see redactURL) so that redactText scrubs them from any

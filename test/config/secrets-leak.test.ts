@@ -114,6 +114,27 @@ describe('credentials in the URL of a target spec', () => {
     expect(cycle.stdout + cycle.stderr).not.toContain(secret);
   });
 
+  it('config check prints a spec whose URL lacks http:// with its password and ?key= redacted', async () => {
+    // (such a spec is refused only when a target is made from it; config check quotes it before that)
+    const conf = join(dir, 'bare-specs.yaml');
+    const secrets = ['PLANTEDbareRole7', 'PLANTEDbareJudge8'];
+    writeFileSync(
+      conf,
+      [
+        'roles:',
+        `  target: "openai:m@127.0.0.1:9/v1?key=${secrets[0]}"`,
+        `  judge: "openai:j@tok:${secrets[1]}@127.0.0.1:9/v1"`,
+      ].join('\n'),
+    );
+    for (const json of [[], ['--json']]) {
+      const r = await runCli(['config', 'check', ...json, '--config', conf], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(r.stdout).toContain('openai:m@127.0.0.1:9/v1?key=[redacted]');
+      expect(r.stdout).toContain('openai:j@[redacted]:[redacted]@127.0.0.1:9/v1');
+    }
+  });
+
   it('a spec whose URL lacks http:// is refused without quoting its password or ?key= (chat, --json too)', async () => {
     const secrets = ['PLANTEDbarePassword5', 'PLANTEDbareQuery6'];
     for (const spec of [
