@@ -411,7 +411,15 @@ export async function attackPlan(
   const flush = () => {
     if (store && pending.length) {
       const batch = pending.splice(0);
-      skippedWrites += batch.length - store.saveAttempts(batch, { replaceErrors: opts.retryErrors ?? false });
+      try {
+        skippedWrites +=
+          batch.length - store.saveAttempts(batch, { replaceErrors: opts.retryErrors ?? false });
+      } catch (err) {
+        // Kept for the next flush, the run's last at the latest: a store locked past its busy timeout
+        // for a moment loses none of the attempts it was answered and judged for.
+        pending.unshift(...batch);
+        throw err;
+      }
     }
     lastFlush = Date.now();
   };
@@ -435,10 +443,11 @@ export async function attackPlan(
       toWrite.delete(finishedPrefix);
       finishedPrefix++;
     }
-    if (pending.length >= 32 || Date.now() - lastFlush > 250) flush();
+    // (waiters first: a flush that fails must not leave a search attempt waiting on this prefix)
     const ready = waiters.filter((w) => finishedPrefix >= w.upTo);
     waiters = waiters.filter((w) => finishedPrefix < w.upTo);
     for (const w of ready) w.resolve();
+    if (pending.length >= 32 || Date.now() - lastFlush > 250) flush();
   };
   const prefixFinished = (upTo: number) =>
     finishedPrefix >= upTo
@@ -553,23 +562,34 @@ export async function attackPlan(
     summary.ran++;
     progress?.tick(1, attempt.outcome);
   };
+  // A worker's failure (a store write that failed, the run taken over) ends the run once the attempts
+  // in flight beside it have ended: the other workers start none more. With Promise.all rejecting at
+  // the first failure they went on through the plan, sending requests and storing attempts after the
+  // run had been marked failed and released.
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (cursor < items.length && !budget.exhausted() && !opts.halt?.halted) {
-      // A run another process took over is left to it: no attempt more is sent (ClaimLostError).
-      store?.assertOwned(opts.runId);
-      const index = cursor++;
-      try {
-        await runOne(items[index], index);
-      } finally {
-        markFinished(index);
+    try {
+      while (!failure && cursor < items.length && !budget.exhausted() && !opts.halt?.halted) {
+        // A run another process took over is left to it: no attempt more is sent (ClaimLostError).
+        store?.assertOwned(opts.runId);
+        const index = cursor++;
+        try {
+          await runOne(items[index], index);
+        } finally {
+          markFinished(index);
+        }
       }
+    } catch (err) {
+      failure ??= { error: err };
     }
   };
+  await Promise.all(Array.from({ length: n }, worker));
   try {
-    await Promise.all(Array.from({ length: n }, worker));
-  } finally {
     flush();
+  } catch (err) {
+    failure ??= { error: err };
   }
+  if (failure) throw failure.error;
   const halted = opts.halt?.error();
   if (halted) {
     stopOnHalt(progress);
