@@ -37,6 +37,8 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
   const queue: Pending[] = [];
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const closedError = () => new TargetError(`${spec}: the target was closed before it answered`, 'aborted');
 
   const model = () => {
     lm ??= Promise.resolve().then(() => loadLM(resolveEmbeddedPath(spec, opts.resolveModelPath)));
@@ -97,6 +99,7 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
       const started = Date.now();
       const result = await new Promise<GenerateResult>((resolvePromise, reject) => {
+        if (closed) return reject(closedError());
         queue.push({
           req: {
             messages,
@@ -122,7 +125,12 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
       };
     },
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
+      timer = undefined;
+      // A call still waiting for its batch would wait forever once the timer that starts it is gone:
+      // it fails instead. (A batch already generating ends as it would.)
+      for (const p of queue.splice(0)) p.reject(closedError());
     },
   };
 }

@@ -58,6 +58,27 @@ describe('embedded target', () => {
     await target.close?.();
   });
 
+  it('a call still waiting for its batch when the target closes fails as aborted, never left pending; later calls fail too', async () => {
+    const target = createEmbeddedTarget(`embedded:${dir}`, { batchWindowMs: 50 });
+    const waiting = target.chat([{ role: 'user', content: pairs[0][0] }]);
+    await target.close?.();
+    const settled = await Promise.race([
+      waiting.then(
+        () => 'answered',
+        (e: unknown) => e,
+      ),
+      new Promise((r) => setTimeout(() => r('still pending'), 2_000)),
+    ]);
+    expect(settled).toBeInstanceOf(TargetError);
+    expect(settled).toMatchObject({
+      kind: 'aborted',
+      message: expect.stringMatching(/closed before it answered/),
+    });
+    await expect(target.chat([{ role: 'user', content: pairs[1][0] }])).rejects.toMatchObject({
+      kind: 'aborted',
+    });
+  });
+
   it('a folder that is no checkpoint is bad input naming the missing file, not a target failure', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'lm-empty-'));
     const target = createEmbeddedTarget('embedded:x', { resolveModelPath: () => empty });
