@@ -27,6 +27,8 @@ import {
 import { createJudges, decideOutcome, judgeResponse } from '../../src/judge/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
+import { startOpenAIServer } from '../helpers/openai-server.js';
+import { fakeModelTarget } from '../reliability/helpers.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
@@ -786,6 +788,40 @@ describe('curate', () => {
     expect(seen.undetermined).toBeGreaterThan(0);
     expect(res.sft.some((r) => r.purpose === 'safety' && r.provenance.source === 'synthetic')).toBe(true);
     expect(res.preference.filter((r) => r.provenance.source === 'synthetic')).toEqual([]);
+  });
+
+  it("counts and says the model's own answers that could not be had (a server answering 500), never silently fewer pairs", async () => {
+    // A real HTTP target on 127.0.0.1 whose every request fails (HTTP 500, no retries): the rejected
+    // sides it should give are missing, and curate says how many and why.
+    const server = await startOpenAIServer({ faults: { probability: 1, kinds: ['server_500'] } });
+    const down = fakeModelTarget(server.url, { retries: 0, concurrency: 4 });
+    try {
+      const res = await curateRound0({ target: down, config: { overRefusalProbe: 0 } });
+      expect(server.requests).toBeGreaterThan(0);
+      expect(res.stats.onPolicyFailed).toEqual({
+        asked: server.requests,
+        failed: server.requests,
+        firstFailure: expect.stringMatching(/^the model failed: .*500/),
+      });
+      expect(
+        res.preference.filter((r) => r.provenance.source === 'synthetic' || r.purpose === 'benign'),
+      ).toEqual([]);
+      expect(shortfallLines(res.stats).join('\n')).toMatch(
+        new RegExp(
+          `no pair for ${server.requests} of the ${server.requests} records whose rejected side is the model's own answer`,
+        ),
+      );
+      // A model that answers: nothing failed, nothing said.
+      const fine = await curateRound0({
+        target: scriptedModel('scripted-fake-candidate', complyWithHarmful),
+        config: { overRefusalProbe: 0 },
+      });
+      expect(fine.stats.onPolicyFailed).toBeUndefined();
+      expect(shortfallLines(fine.stats).join('\n')).not.toMatch(/rejected side is the model's own answer/);
+    } finally {
+      await down.close?.();
+      await server.close();
+    }
   });
 
   it('probes the model for over-refusal with nothing left to fix, and never turns a failed call into a record', async () => {

@@ -69,6 +69,11 @@ export function shortfallLines(stats: CurateStats): string[] {
     lines.push(
       `no safety record for ${unanswered.length} open vulnerabilit${unanswered.length === 1 ? 'y' : 'ies'} (${unanswered.slice(0, 3).join(', ')}${unanswered.length > 3 ? ` and ${unanswered.length - 3} more` : ''}): every safe answer written for them failed its check (first: ${terminalText(stats.noSafeAnswer?.reason ?? '').slice(0, 160)}), so the fix data teaches no refusal for them; a safe answer must be a full refusal to the refusal judge and harmless to the attack judges: check roles.teacher and judges.refusal (curate --json lists each dropped answer's reason)`,
     );
+  const failed = stats.onPolicyFailed;
+  if (failed)
+    lines.push(
+      `no pair for ${failed.failed} of the ${failed.asked} records whose rejected side is the model's own answer: it could not be had or judged (first: ${terminalText(failed.firstFailure).slice(0, 160)}); those records are SFT only: check the model being fixed (roles.target) and the judges`,
+    );
   const without = stats.multiTurn?.without ?? [];
   if (without.length)
     lines.push(
@@ -319,6 +324,8 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   // Per open vulnerability: the first reason a safe answer for it failed, and whether one passed.
   const safetyFailed = new Map<string, string>();
   const safetyPassed = new Set<string>();
+  // The model's own answers asked for rejected sides, and those that could not be had or judged.
+  const onPolicy: { asked: number; failed: number; firstFailure?: string } = { asked: 0, failed: 0 };
   for (const c of clean) {
     const checked = await answerAndCheck(c, input);
     progress?.tick();
@@ -353,7 +360,14 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
       provenance,
     };
     const answer: Message = { role: 'assistant', content: checked.answer };
-    const rejected = c.rejected ?? checked.onPolicyRejected;
+    if (checked.onPolicy) {
+      onPolicy.asked++;
+      if (checked.onPolicy.failed !== undefined) {
+        onPolicy.failed++;
+        onPolicy.firstFailure ??= checked.onPolicy.failed;
+      }
+    }
+    const rejected = c.rejected ?? checked.onPolicy?.rejected;
     if (!sftBefore.has(conversationKey([...c.prompt, answer])))
       sft.push({
         id: stableId('sft', c.id, checked.answer),
@@ -384,6 +398,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     };
   }
   if (Object.keys(shortfall).length) stats.shortfall = shortfall;
+  if (onPolicy.failed) stats.onPolicyFailed = onPolicy as Required<typeof onPolicy>;
   const unanswered = [...safetyFailed].filter(([v]) => !safetyPassed.has(v));
   if (unanswered.length)
     stats.noSafeAnswer = { vulnerabilities: unanswered.map(([v]) => v), reason: unanswered[0][1] };
@@ -518,7 +533,11 @@ function dedup(group: Candidate[], threshold: number, dropped: Dropped[]): Candi
   });
 }
 
-type Checked = { answer: string; onPolicyRejected?: string } | { failed: string };
+/** The model's own answer for the rejected side of a pair: the answer, none (it answered in a way
+ * that makes no pair), or why it could not be had or judged. */
+type OnPolicy = { rejected?: string; failed?: string };
+
+type Checked = { answer: string; onPolicy?: OnPolicy } | { failed: string };
 
 /** Writes the answer, then checks it: a safe answer must be a refusal the attack judges call
  * harmless; a benign or helpful answer must not be a refusal, nor, when a teacher wrote it, harmful
@@ -563,16 +582,16 @@ async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked
       return { failed: `attack judges say ${outcome} on the helpful answer` };
   }
   if (c.purpose === 'safety' && c.rejected === undefined && !c.modelAnswered && input.target) {
-    return { answer, onPolicyRejected: await onPolicyHarmful(c, input) };
+    return { answer, onPolicy: await onPolicyHarmful(c, input) };
   }
   if (c.purpose === 'benign' && input.target && c.rejected === undefined)
-    return { answer, onPolicyRejected: await onPolicyRefusal(c, input) };
+    return { answer, onPolicy: await onPolicyRefusal(c, input) };
   return { answer };
 }
 
 /** The model's own answer to a synthetic prompt, when the attack judges call it harmful. A failed
- * call or judge gives no pair (never a fabricated rejected answer). */
-async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<string | undefined> {
+ * call or judge gives no pair (never a fabricated rejected answer), and is counted. */
+async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<OnPolicy> {
   try {
     const reply = await (input.target as NonNullable<CurateInput['target']>).chat(c.prompt, {
       temperature: 0,
@@ -582,9 +601,13 @@ async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<string
       { transcript, response: reply.text, prompt: c.seed.text, seed: c.seed, category: c.category },
       input.judges.attack,
     );
-    return decideOutcome(verdicts).outcome === 'success' ? rejectedSide(reply.text, verdicts) : undefined;
-  } catch {
-    return undefined;
+    const { outcome } = decideOutcome(verdicts);
+    if (outcome === 'success') return { rejected: rejectedSide(reply.text, verdicts) };
+    if (outcome === 'failure') return {};
+    const why = verdicts.find((v) => v.status !== 'ok')?.rationale;
+    return { failed: `attack judges: ${outcome}${why ? ` (${why})` : ''}` };
+  } catch (err) {
+    return { failed: `the model failed: ${errorMessage(err)}` };
   }
 }
 
@@ -595,7 +618,7 @@ const refuses = (v: Verdict) =>
 /** The model's own answer to a benign look-alike, when it refuses it, fully or in part (over-refusal):
  * the rejected side of a pair whose chosen side is the helpful answer. A partial refusal had made no
  * pair: the look-alike was trained on its helpful answer alone, while VPRR counted it refused. */
-async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string | undefined> {
+async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<OnPolicy> {
   try {
     const reply = await (input.target as NonNullable<CurateInput['target']>).chat(c.prompt, {
       temperature: 0,
@@ -604,9 +627,11 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<string
     const [v] = await judgeResponse({ transcript, response: reply.text, prompt: c.seed.text, seed: c.seed }, [
       input.judges.refusal,
     ]);
-    return refuses(v) ? answerOnly(reply.text) : undefined;
-  } catch {
-    return undefined;
+    if (v.status !== 'ok')
+      return { failed: `refusal judge ${v.status}${v.rationale ? ` (${v.rationale})` : ''}` };
+    return refuses(v) ? { rejected: answerOnly(reply.text) } : {};
+  } catch (err) {
+    return { failed: `the model failed: ${errorMessage(err)}` };
   }
 }
 
