@@ -788,6 +788,12 @@ describe('curate', () => {
     expect(seen.undetermined).toBeGreaterThan(0);
     expect(res.sft.some((r) => r.purpose === 'safety' && r.provenance.source === 'synthetic')).toBe(true);
     expect(res.preference.filter((r) => r.provenance.source === 'synthetic')).toEqual([]);
+    // Counted, errors apart from undetermined verdicts, and said.
+    expect(res.stats.onPolicyFailed?.failed).toBeGreaterThan(0);
+    expect(res.stats.onPolicyFailed?.undetermined).toBeGreaterThan(0);
+    expect(shortfallLines(res.stats).join('\n')).toMatch(
+      /could not be had or judged \(an error\), \d+ the judges could not decide \(undetermined\)/,
+    );
   });
 
   it("counts and says the model's own answers that could not be had (a server answering 500), never silently fewer pairs", async () => {
@@ -801,7 +807,8 @@ describe('curate', () => {
       expect(res.stats.onPolicyFailed).toEqual({
         asked: server.requests,
         failed: server.requests,
-        firstFailure: expect.stringMatching(/^the model failed: .*500/),
+        undetermined: 0,
+        first: expect.stringMatching(/^the model failed: .*500/),
       });
       expect(
         res.preference.filter((r) => r.provenance.source === 'synthetic' || r.purpose === 'benign'),

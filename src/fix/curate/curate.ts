@@ -69,11 +69,16 @@ export function shortfallLines(stats: CurateStats): string[] {
     lines.push(
       `no safety record for ${unanswered.length} open vulnerabilit${unanswered.length === 1 ? 'y' : 'ies'} (${unanswered.slice(0, 3).join(', ')}${unanswered.length > 3 ? ` and ${unanswered.length - 3} more` : ''}): every safe answer written for them failed its check (first: ${terminalText(stats.noSafeAnswer?.reason ?? '').slice(0, 160)}), so the fix data teaches no refusal for them; a safe answer must be a full refusal to the refusal judge and harmless to the attack judges: check roles.teacher and judges.refusal (curate --json lists each dropped answer's reason)`,
     );
-  const failed = stats.onPolicyFailed;
-  if (failed)
+  const onPolicy = stats.onPolicyFailed;
+  if (onPolicy) {
+    const parts = [
+      onPolicy.failed && `${onPolicy.failed} could not be had or judged (an error)`,
+      onPolicy.undetermined && `${onPolicy.undetermined} the judges could not decide (undetermined)`,
+    ].filter(Boolean);
     lines.push(
-      `no pair for ${failed.failed} of the ${failed.asked} records whose rejected side is the model's own answer: it could not be had or judged (first: ${terminalText(failed.firstFailure).slice(0, 160)}); those records are SFT only: check the model being fixed (roles.target) and the judges`,
+      `no pair for ${onPolicy.failed + onPolicy.undetermined} of the ${onPolicy.asked} records whose rejected side is the model's own answer: ${parts.join(', ')} (first: ${terminalText(onPolicy.first).slice(0, 160)}); those records are SFT only: check the model being fixed (roles.target) and the judges`,
     );
+  }
   const without = stats.multiTurn?.without ?? [];
   if (without.length)
     lines.push(
@@ -325,7 +330,12 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
   const safetyFailed = new Map<string, string>();
   const safetyPassed = new Set<string>();
   // The model's own answers asked for rejected sides, and those that could not be had or judged.
-  const onPolicy: { asked: number; failed: number; firstFailure?: string } = { asked: 0, failed: 0 };
+  const onPolicy: NonNullable<CurateStats['onPolicyFailed']> = {
+    asked: 0,
+    failed: 0,
+    undetermined: 0,
+    first: '',
+  };
   for (const c of clean) {
     const checked = await answerAndCheck(c, input);
     progress?.tick();
@@ -362,10 +372,10 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     const answer: Message = { role: 'assistant', content: checked.answer };
     if (checked.onPolicy) {
       onPolicy.asked++;
-      if (checked.onPolicy.failed !== undefined) {
-        onPolicy.failed++;
-        onPolicy.firstFailure ??= checked.onPolicy.failed;
-      }
+      const { failed, undetermined } = checked.onPolicy;
+      if (failed !== undefined) onPolicy.failed++;
+      if (undetermined !== undefined) onPolicy.undetermined++;
+      onPolicy.first ||= failed ?? undetermined ?? '';
     }
     const rejected = c.rejected ?? checked.onPolicy?.rejected;
     if (!sftBefore.has(conversationKey([...c.prompt, answer])))
@@ -398,7 +408,7 @@ export async function curate(input: CurateInput): Promise<CurateResult> {
     };
   }
   if (Object.keys(shortfall).length) stats.shortfall = shortfall;
-  if (onPolicy.failed) stats.onPolicyFailed = onPolicy as Required<typeof onPolicy>;
+  if (onPolicy.failed + onPolicy.undetermined) stats.onPolicyFailed = onPolicy;
   const unanswered = [...safetyFailed].filter(([v]) => !safetyPassed.has(v));
   if (unanswered.length)
     stats.noSafeAnswer = { vulnerabilities: unanswered.map(([v]) => v), reason: unanswered[0][1] };
@@ -535,7 +545,7 @@ function dedup(group: Candidate[], threshold: number, dropped: Dropped[]): Candi
 
 /** The model's own answer for the rejected side of a pair: the answer, none (it answered in a way
  * that makes no pair), or why it could not be had or judged. */
-type OnPolicy = { rejected?: string; failed?: string };
+type OnPolicy = { rejected?: string; failed?: string; undetermined?: string };
 
 type Checked = { answer: string; onPolicy?: OnPolicy } | { failed: string };
 
@@ -604,8 +614,10 @@ async function onPolicyHarmful(c: Candidate, input: CurateInput): Promise<OnPoli
     const { outcome } = decideOutcome(verdicts);
     if (outcome === 'success') return { rejected: rejectedSide(reply.text, verdicts) };
     if (outcome === 'failure') return {};
-    const why = verdicts.find((v) => v.status !== 'ok')?.rationale;
-    return { failed: `attack judges: ${outcome}${why ? ` (${why})` : ''}` };
+    const why = verdicts.find((v) => v.status === outcome)?.rationale;
+    return {
+      [outcome === 'error' ? 'failed' : 'undetermined']: `attack judges: ${outcome}${why ? ` (${why})` : ''}`,
+    };
   } catch (err) {
     return { failed: `the model failed: ${errorMessage(err)}` };
   }
@@ -628,7 +640,10 @@ async function onPolicyRefusal(c: Candidate, input: CurateInput): Promise<OnPoli
       input.judges.refusal,
     ]);
     if (v.status !== 'ok')
-      return { failed: `refusal judge ${v.status}${v.rationale ? ` (${v.rationale})` : ''}` };
+      return {
+        [v.status === 'error' ? 'failed' : 'undetermined']:
+          `refusal judge ${v.status}${v.rationale ? ` (${v.rationale})` : ''}`,
+      };
     return refuses(v) ? { rejected: answerOnly(reply.text) } : {};
   } catch (err) {
     return { failed: `the model failed: ${errorMessage(err)}` };

@@ -65,10 +65,11 @@ export interface CurateStats {
     helpful?: { wanted: number; got: number };
   };
   /** Records whose rejected side is the model's own answer (a synthetic prompt's harmful answer, a
-   * look-alike's refusal), asked of the model being fixed: how many were asked, and how many could
-   * not be had (the call failed) or judged (a judge's error or undetermined verdict), those records
-   * then having no pair; present only when one failed. */
-  onPolicyFailed?: { asked: number; failed: number; firstFailure: string };
+   * look-alike's refusal), asked of the model being fixed: how many were asked; how many could not be
+   * had or judged (the call failed, a judge's error) and how many the judges could not decide (an
+   * undetermined verdict), those records then having no pair; the first reason. Present only when
+   * one of them had no answer to pair. */
+  onPolicyFailed?: { asked: number; failed: number; undetermined: number; first: string };
   /** Open vulnerabilities whose every safe answer failed its check (no safety record for them: the
    * fix data would teach the model no refusal for what broke it), with the first failure's reason. */
   noSafeAnswer?: { vulnerabilities: string[]; reason: string };
