@@ -769,12 +769,20 @@ export function openStore(
     cacheGet(key) {
       const r = db.prepare('SELECT reply FROM cache WHERE key = ?').get(key) as Row | undefined;
       if (!r) return undefined;
-      // A damaged cache entry is a miss: the request is sent again and the entry replaced.
+      // A damaged cache entry is a miss: the request is sent again and the entry replaced. JSON that
+      // is no reply (no text to judge) is as damaged as text that is no JSON.
+      let reply: Partial<Reply> | null;
       try {
-        return JSON.parse(r.reply as string) as Reply;
+        reply = JSON.parse(r.reply as string);
       } catch {
         return undefined;
       }
+      const isReply =
+        typeof reply === 'object' &&
+        reply !== null &&
+        typeof reply.text === 'string' &&
+        typeof reply.finishReason === 'string';
+      return isReply ? (reply as Reply) : undefined;
     },
     cachePut(key, reply) {
       const { cached: _cached, ...rest } = reply;
