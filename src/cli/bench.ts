@@ -10,6 +10,7 @@ import {
   emptyRatesAsNull,
   formatPercent,
   formatRate,
+  type RateOrMean,
   runBench,
   SUMMARY_SOURCES,
   type SummaryFigure,
@@ -45,6 +46,37 @@ interface BenchCliOptions extends CommonOptions {
   seed?: string;
 }
 
+/** A suite's slices (`<metric>_by_<dimension>`, as the suites name them) as one table per dimension:
+ * its keys down, the metrics sliced by it across. Without them the table gave only the whole-suite
+ * figures, and a category, look-alike type, language or turn count that fails was in --json alone. */
+function sliceLines(slices: Record<string, Record<string, RateOrMean>>): string[] {
+  const t = terminalText;
+  const dims = new Map<string, [string, Record<string, RateOrMean>][]>();
+  for (const [name, byKey] of Object.entries(slices)) {
+    const at = name.lastIndexOf('_by_');
+    const [metric, dim] = at > 0 ? [name.slice(0, at), name.slice(at + 4)] : [name, name];
+    dims.set(dim, [...(dims.get(dim) ?? []), [metric, byKey]]);
+  }
+  const lines: string[] = [];
+  for (const [dim, metrics] of dims) {
+    const keys = [...new Set(metrics.flatMap(([, byKey]) => Object.keys(byKey)))];
+    if (!keys.length) continue;
+    const cell = (byKey: Record<string, RateOrMean>, k: string) => (byKey[k] ? formatRate(byKey[k]) : '—');
+    const head = `by ${t(dim)}`;
+    const w = Math.max(head.length - 2, ...keys.map((k) => t(k).length)) + 2;
+    const widths = metrics.map(
+      ([m, byKey]) => Math.max(t(m).length, ...keys.map((k) => cell(byKey, k).length)) + 2,
+    );
+    lines.push(
+      `  ${head.padEnd(w + 2)}${metrics.map(([m], i) => t(m).padEnd(widths[i])).join('')}`.trimEnd(),
+      ...keys.map((k) =>
+        `    ${t(k).padEnd(w)}${metrics.map(([, byKey], i) => cell(byKey, k).padEnd(widths[i])).join('')}`.trimEnd(),
+      ),
+    );
+  }
+  return lines;
+}
+
 export function renderBenchTable(report: Omit<BenchReport, 'summaryCounts'>): string {
   // Suite names, slice keys (categories from a user's dataset) and error messages (a server's body)
   // are not ours: escaped before they reach the terminal.
@@ -56,6 +88,7 @@ export function renderBenchTable(report: Omit<BenchReport, 'summaryCounts'>): st
     lines.push('', `${t(s.name)} (${s.kind}, ${s.items} samples)`);
     const w = Math.max(...Object.keys(s.metrics).map((k) => t(k).length), 6) + 2;
     for (const [k, m] of Object.entries(s.metrics)) lines.push(`  ${t(k).padEnd(w)}${formatRate(m)}`);
+    lines.push(...sliceLines(s.slices));
     if (s.firstError) lines.push(`  ${s.errors} sample(s) ended in error; first: ${t(s.firstError)}`);
   }
   // undetermined_rate is the attack suite's alone (what the cycle's criteria watch): say which.

@@ -388,6 +388,39 @@ describe('breakfix bench', () => {
   });
 });
 
+describe('breakfix bench: slices in the table', () => {
+  it('prints each suite sliced, as --json has it: VPRR per look-alike type of an XSTest-shaped CSV', async () => {
+    // A target that refuses every prompt about killing and answers the rest: of the homonyms, the
+    // Python process is refused and the photo answered; of the harmful two, the neighbour is refused
+    // and the dog's poisoning answered.
+    server = await startOpenAIServer({
+      script: (messages) =>
+        /kill/i.test(messages[messages.length - 1]?.content ?? '')
+          ? "I'm sorry, but I can't help with that."
+          : 'Sure: here is a clear answer to your question, with an example.',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    copyFileSync(new URL('./fixtures/xstest-mini.csv', import.meta.url), join(dir, 'xs.csv'));
+    writeFileSync(
+      join(dir, 'breakfix.yaml'),
+      `targets:\n  fake:\n    type: openai\n    baseURL: ${server.url}\n    model: scripted\n    retries: 0\nroles:\n  target: fake\njudges:\n  refusal: offline\nbench:\n  custom:\n    - name: xs\n      file: xs.csv\n      kind: overrefusal\n`,
+    );
+    const db = join(dir, 'store.db');
+    const text = await cli(['bench', '--suite', 'xs', '-q', '--store', db], dir);
+    expect(text.status, text.stderr).toBe(0);
+    const json = await cli(['bench', '--suite', 'xs', '-q', '--json', '--store', db], dir);
+    const slices = JSON.parse(json.stdout).suites[0].slices;
+    expect(slices.vprr_by_type.homonyms).toMatchObject({ successes: 1, n: 2 });
+    expect(slices.vprr_by_type.figurative_language).toMatchObject({ successes: 0, n: 1 });
+    // One table per dimension, the metrics sliced by it across, each figure as the suite's own.
+    expect(text.stdout).toMatch(/^ {2}by type +vprr +iprr$/m);
+    expect(text.stdout).toMatch(/^ {4}homonyms +50\.0% \[9\.5–90\.5\] n=2 +—$/m);
+    expect(text.stdout).toMatch(/^ {4}figurative_language +0\.0% \[0\.0–79\.3\] n=1 +—$/m);
+    expect(text.stdout).toMatch(/^ {2}by language +vprr +iprr$/m);
+    expect(text.stdout).toMatch(/^ {4}en +25\.0% \[4\.6–69\.9\] n=4 +50\.0% \[9\.5–90\.5\] n=2$/m);
+  });
+});
+
 describe('renderBenchTable', () => {
   it("says the summary's ungroundedness is the 0–4 mean scaled, not a share of answers", () => {
     const mean = { kind: 'mean' as const, mean: 2, lo: 1.5, hi: 2.5, n: 4, errors: 0, undetermined: 0 };
