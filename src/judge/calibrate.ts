@@ -313,14 +313,18 @@ function jsonlRows(text: string, file: string): ReturnType<typeof jsonlObjects> 
   }
 }
 
-/** Column names as the file spells them, matched without case or padding (`Prompt`, ` Label`); a
- * name already in lower case wins over a differently cased twin. */
+/** A column name as the labels file is read by: lower case, snake case, as normLabel reads a label
+ * (a spreadsheet's `Human Label` or `final-label` is `human_label`, `final_label`). */
+const columnKey = (k: string) => k.trim().toLowerCase().replace(/[ -]+/g, '_');
+
+/** Column names as the file spells them, matched without case, padding or spaces (`Prompt`,
+ * ` Label`, `Human Label`); a name already written as it is read wins over a differently written twin. */
 function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (k === k.trim().toLowerCase()) out[k] = v;
+  for (const [k, v] of Object.entries(row)) if (k === columnKey(k)) out[k] = v;
   for (const [k, v] of Object.entries(row)) {
-    const lower = k.trim().toLowerCase();
-    if (!(lower in out)) out[lower] = v;
+    const key = columnKey(k);
+    if (!(key in out)) out[key] = v;
   }
   return out;
 }
