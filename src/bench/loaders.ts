@@ -18,7 +18,7 @@ import {
   type Split,
   stableId,
 } from '../core/index.js';
-import { csvTable, jsonlObjects } from '../core/tabular.js';
+import { columnKey, csvTable, jsonlObjects } from '../core/tabular.js';
 import { PARQUET_CODECS, readParquetObjects } from './parquet.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
@@ -180,18 +180,20 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
 }
 
 /** The columns each breakfix field is read from, in order: its mapped column, else its usual names
- * in any case (a spreadsheet's "Prompt" and "Label", JailbreakBench's "Goal"), a column of the exact
- * name first. Matched by exact name only, a "Label" column was never read: in a harmful suite every
- * row, the "safe" ones too, was asked and counted as harmful. */
+ * as columnKey reads them (a spreadsheet's "Prompt", "Label" and "Harm Category", JailbreakBench's
+ * "Goal"), a column of the exact name first. Matched by exact name only, a "Label" column was never
+ * read: in a harmful suite every row, the "safe" ones too, was asked and counted as harmful; read in any case but
+ * not with spaces, a "Benign Type" or "Harm Category" column was silently none, and every slice of
+ * the suite "(none)". */
 function columnsFor(fields: FieldMap, columns: Set<string>): Record<keyof FieldMap, string[]> {
   // A column mapped to one field is that field's alone: a helpfulness set whose answers are in
   // "label" ({answer: label}) had "5" read as its safe/unsafe label too, an error no mapping undid.
   const mapped = new Set(Object.values(fields));
-  const byLower = new Map<string, string[]>();
+  const byKey = new Map<string, string[]>();
   for (const c of columns)
-    if (!mapped.has(c)) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+    if (!mapped.has(c)) byKey.set(columnKey(c), [...(byKey.get(columnKey(c)) ?? []), c]);
   const named = (n: string) => {
-    const same = byLower.get(n.toLowerCase()) ?? [];
+    const same = byKey.get(columnKey(n)) ?? [];
     return same.includes(n) ? [n, ...same.filter((c) => c !== n)] : same;
   };
   return Object.fromEntries(

@@ -94,6 +94,12 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
   return out;
 }
 
+/** A column name as the usual names are matched against it: lower case, spaces and hyphens as `_`
+ * (a spreadsheet's `Human Label` or `Harm Category` is `human_label`, `harm_category`). */
+export function columnKey(name: string): string {
+  return name.trim().toLowerCase().replace(/[ -]+/g, '_');
+}
+
 /** CSV with a header row → objects, each with its line number. Rows with the wrong number of
  * fields are an InputError naming the line. */
 export function csvObjects(text: string, file = '<csv>'): { line: number; row: Record<string, string> }[] {

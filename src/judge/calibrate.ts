@@ -2,7 +2,7 @@
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
 import { compareText, InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
-import { csvObjects, jsonlObjects } from '../core/tabular.js';
+import { columnKey, csvObjects, jsonlObjects } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
@@ -312,10 +312,6 @@ function jsonlRows(text: string, file: string): ReturnType<typeof jsonlObjects> 
     throw err;
   }
 }
-
-/** A column name as the labels file is read by: lower case, snake case, as normLabel reads a label
- * (a spreadsheet's `Human Label` or `final-label` is `human_label`, `final_label`). */
-const columnKey = (k: string) => k.trim().toLowerCase().replace(/[ -]+/g, '_');
 
 /** Column names as the file spells them, matched without case, padding or spaces (`Prompt`,
  * ` Label`, `Human Label`); a name already written as it is read wins over a differently written twin. */
