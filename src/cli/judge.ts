@@ -38,7 +38,15 @@ import {
   wholeNumber,
   withCommonOptions,
 } from './common.js';
-import { byteLines, hasText, looksUtf16, openInput, openOutput, sameFile } from './line-files.js';
+import {
+  byteLines,
+  hasText,
+  looksUtf16,
+  openInput,
+  openOutput,
+  sameFile,
+  withMembers,
+} from './line-files.js';
 
 const KINDS = ['refusal', 'severity', 'groundedness', 'jailbreak', 'llamaguard'] as const;
 type Kind = (typeof KINDS)[number];
@@ -71,11 +79,10 @@ interface InputLine {
   raw: string;
 }
 
-/** The input line with the judge's fields added. The line's own text is kept — JSON.parse and
- * JSON.stringify would turn an id of 12345678901234567890 into 12345678901234567000, 1.0 into 1 and
- * 1e400 into null — unless it already holds those fields (a file judged before), which are replaced. */
+/** The input line with the judge's fields added, its own text kept (withMembers); fields it already
+ * holds (a file judged before) are replaced. */
 function withFields(input: InputLine, added: Record<string, unknown>): string {
-  if (Object.keys(added).some((k) => k in input.row)) return JSON.stringify({ ...input.row, ...added });
+  if (Object.keys(added).some((k) => Object.hasOwn(input.row, k))) return withMembers(input.raw, added);
   const body = input.raw.trimEnd();
   return `${body.slice(0, -1)},${JSON.stringify(added).slice(1)}`;
 }

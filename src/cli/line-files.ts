@@ -147,3 +147,42 @@ export async function* byteLines(stream: AsyncIterable<Buffer>): AsyncGenerator<
   }
   if (pieces.length) yield line(Buffer.alloc(0));
 }
+
+/** A JSON object's text with `added`'s keys set: every top-level member whose key is one of them is
+ * dropped, the others kept as written, and `added` appended. `raw` must be a JSON object (the caller
+ * has parsed it). Kept as text, not re-serialised: JSON.parse and JSON.stringify turn an id of
+ * 12345678901234567890 into 12345678901234567000, 1.0 into 1 and 1e400 into null, so a file judged
+ * a second time lost what the first judging had kept. */
+export function withMembers(raw: string, added: Record<string, unknown>): string {
+  const body = raw.trim();
+  const kept: string[] = [];
+  let i = 1;
+  const skipSpace = () => {
+    while (i < body.length && ' \t\r\n'.includes(body[i])) i++;
+  };
+  /** Moves past the string that starts at i (its opening quote). */
+  const skipString = () => {
+    for (i++; body[i] !== '"'; i++) if (body[i] === '\\') i++;
+    i++;
+  };
+  for (;;) {
+    skipSpace();
+    if (body[i] === '}') break;
+    const start = i;
+    skipString();
+    const key = JSON.parse(body.slice(start, i)) as string;
+    // The value runs to the comma or brace that closes the member at this depth.
+    let depth = 0;
+    for (; !(depth === 0 && (body[i] === ',' || body[i] === '}')); i++) {
+      if (body[i] === '"') {
+        skipString();
+        i--;
+      } else if (body[i] === '{' || body[i] === '[') depth++;
+      else if (body[i] === '}' || body[i] === ']') depth--;
+    }
+    if (!Object.hasOwn(added, key)) kept.push(body.slice(start, i).trimEnd());
+    if (body[i] === ',') i++;
+  }
+  const fresh = JSON.stringify(added).slice(1, -1);
+  return `{${[...kept, ...(fresh ? [fresh] : [])].join(',')}}`;
+}
