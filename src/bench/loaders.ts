@@ -44,7 +44,8 @@ export interface LoadOptions {
   parquetDeadlineMs?: number;
 }
 
-const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
+/** The columns each breakfix field is read from when the suite maps none (matched as columnKey reads them). */
+export const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
   id: ['id'],
   text: ['text', 'prompt', 'question', 'goal', 'behavior', 'input'],
   kind: ['kind'],

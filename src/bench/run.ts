@@ -22,7 +22,13 @@ import {
   type SummaryFigure,
   summaryCounts,
 } from './figures.js';
-import { type DatasetFormat, type DatasetItem, type FieldMap, loadDataset } from './loaders.js';
+import {
+  type DatasetFormat,
+  type DatasetItem,
+  DEFAULT_COLUMNS,
+  type FieldMap,
+  loadDataset,
+} from './loaders.js';
 import { groupBy, type Mean, type Rate, type RateOrMean } from './metrics.js';
 import { groundednessSuite } from './suites/groundedness.js';
 import { harmfulSuite } from './suites/harmful.js';
@@ -100,11 +106,16 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   // (helpfulness asks its helpful rows; groundedness every row, whatever its kind or label says)
   for (const r of rows)
     if (needs && (kind === 'groundedness' || r.kind === 'helpful') && !r[needs])
+      // (the columns read, not only the field's name: a file whose documents are under "source", as
+      // `breakfix judge groundedness` reads them, was told "column grounding" and not how to map it)
       throw new InputError(
-        `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? needs})`,
+        `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? DEFAULT_COLUMNS[needs].join(' / ')})`,
         file,
         r.line,
         needs,
+        spec.fields?.[needs]
+          ? undefined
+          : `suite "${spec.name}" reads this file; a column of another name is mapped in its config: fields: {${needs}: <your column>}`,
       );
   return rows;
 }

@@ -574,6 +574,24 @@ describe('custom suites: what the suite kind needs', () => {
     expect(await loadCustomRows({ name: 'mine', file: f, kind: 'harmful' })).toHaveLength(2);
   });
 
+  it('a groundedness file whose documents are under "source" is told the columns read and how to map its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'gs.jsonl');
+    writeFileSync(f, '{"question":"When is the meeting?","source":"The meeting moved to Thursday."}\n');
+    const err = await loadCustomRows({ name: 'gs', file: f, kind: 'groundedness' }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/\(column grounding \/ document \/ context \/ source_text\).*gs\.jsonl:1/);
+    expect(err.hint).toMatch(/^suite "gs" reads this file; .*fields: \{grounding: <your column>\}/);
+    // Mapped as the hint says, it loads.
+    const rows = await loadCustomRows({
+      name: 'gs',
+      file: f,
+      kind: 'groundedness',
+      fields: { grounding: 'source' },
+    });
+    expect(rows.map((r) => r.grounding)).toEqual(['The meeting moved to Thursday.']);
+  });
+
   it('a groundedness row without a document is an error whatever its label says (every row is asked)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'gr.jsonl');
