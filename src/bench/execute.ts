@@ -13,6 +13,9 @@ import {
 import { decideOutcome, HARM_KINDS, judgeResponse, NOT_AN_ANSWER, replyText } from '../judge/index.js';
 import type { BenchSplit, ItemResult, SuiteContext } from './types.js';
 
+/** `fn` over the items, `concurrency` at a time, results in item order. A failure stops the taking of
+ * items; the promise rejects with the first failure once the calls in flight have ended, so nothing
+ * runs on (sending requests, storing) after the caller was told the work failed. */
 export async function mapConcurrent<T, R>(
   items: T[],
   concurrency: number,
@@ -21,14 +24,20 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i], i);
-      onDone?.();
+      try {
+        out[i] = await fn(items[i], i);
+        onDone?.();
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  if (failure) throw failure.error;
   return out;
 }
 
