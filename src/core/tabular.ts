@@ -121,7 +121,10 @@ export function csvTable(
   const repeated = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
   if (repeated !== undefined)
     throw new InputError(`the header names column "${repeated}" twice`, file, recs[0].line);
-  const rows = recs.slice(1).map((r) => {
+  // A row of empty cells only (`,,`: the rows below the data a spreadsheet's export writes) holds
+  // nothing, as a blank line holds nothing: passed over as one is, not an error of every such row.
+  const filled = recs.slice(1).filter((r) => r.fields.some((f) => f.trim() !== ''));
+  const rows = filled.map((r) => {
     if (r.fields.length !== header.length) {
       throw new InputError(
         `expected ${header.length} fields (${header.join(',')}), got ${r.fields.length}`,

@@ -60,6 +60,14 @@ describe('config', () => {
 });
 
 describe('CSV files', () => {
+  it("a spreadsheet's rows of empty cells are passed over as blank lines are; a row with one cell filled is read", () => {
+    const rows = csvObjects('prompt,type,label\nhi,homonyms,safe\n,,\n , ,\n,\n,x,\n', 'l.csv');
+    expect(rows).toEqual([
+      { line: 2, row: { prompt: 'hi', type: 'homonyms', label: 'safe' } },
+      { line: 6, row: { prompt: '', type: 'x', label: '' } },
+    ]);
+  });
+
   it('a column named twice in the header is an error naming the line, not the last copy read', () => {
     expect(() =>
       csvObjects('prompt,response,label,label\nhi,hello,full_compliance,full_refusal\n', 'l.csv'),
