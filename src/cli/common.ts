@@ -15,8 +15,11 @@ import {
 import {
   BreakfixError,
   InputError,
+  onStopSignals,
   type Progress,
   type Seed,
+  type StopSignal,
+  signalExitCode,
   type Target,
   TargetError,
   type Template,
@@ -38,7 +41,7 @@ import {
 } from '../targets/index.js';
 import { createProgress } from './progress.js';
 
-export { terminalSafeJson, terminalText } from '../core/index.js';
+export { onStopSignals, signalExitCode, terminalSafeJson, terminalText } from '../core/index.js';
 export { createProgress, silentProgress } from './progress.js';
 
 /** Exit codes scripts can trust. */
@@ -53,7 +56,10 @@ export const ExitCode = {
   /** The run was taken over by another process (its claim lost): this one stopped, writing nothing
    * more to it. */
   claimLost: 4,
-  /** Stopped by SIGINT / SIGTERM once its child processes were stopped (what a shell reports). */
+  /** Stopped by SIGHUP / SIGINT / SIGTERM once its child processes were stopped (what a shell
+   * reports: 128 + the signal's number; see signalExitCode). SIGHUP is the terminal or ssh session
+   * going away. */
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -306,40 +312,50 @@ export function runAction<A extends unknown[]>(
   };
 }
 
-/** SIGINT (Ctrl-C) or SIGTERM while an action works exits 130 / 143 saying so, with --json an error
- * document on stdout, as a command that stores a run does (stopRunOnSignal): curate, train's
- * embedded trainer, model pretrain and the rest died by the signal, silent, with no JSON, and a
- * script spawning them saw no exit code. A command that handles the signal itself (a stored run,
+/** SIGINT (Ctrl-C), SIGTERM or SIGHUP while an action works exits 130 / 143 / 129 saying so, with
+ * --json an error document on stdout, as a command that stores a run does (stopRunOnSignal): curate,
+ * train's embedded trainer, model pretrain and the rest died by the signal, silent, with no JSON, and
+ * a script spawning them saw no exit code. A command that handles the signal itself (a stored run,
  * a server, judge's staged output) has its own listener, registered after this one: this one leaves
  * the signal to it. Returns the function that removes the handlers. */
 function exitOnSignal(args: unknown[]): () => void {
-  const stop = (signal: NodeJS.Signals) => {
-    if (process.listenerCount(signal) > 1) return;
-    const command = args.find((a): a is Command => a instanceof Object && 'optsWithGlobals' in a);
-    exitInterrupted(
-      signal,
-      `${command ? `breakfix ${commandPath(command)}` : 'the command'} stopped before it finished`,
-      'run it again',
-      wantsJson(args),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  };
+  return onStopSignals(
+    (signal) => {
+      if (process.listenerCount(signal) > 1) return;
+      const command = args.find((a): a is Command => a instanceof Object && 'optsWithGlobals' in a);
+      exitInterrupted(
+        signal,
+        `${command ? `breakfix ${commandPath(command)}` : 'the command'} stopped before it finished`,
+        'run it again',
+        wantsJson(args),
+      );
+    },
+    { every: true },
+  );
 }
 
 /** Says that a signal stopped the command (stderr; with --json the error document on stdout) and
- * exits 130 (SIGINT) or 143 (SIGTERM). */
-function exitInterrupted(signal: NodeJS.Signals, what: string, hint: string, json: boolean): never {
-  const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+ * exits 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). */
+function exitInterrupted(signal: StopSignal, what: string, hint: string, json: boolean): never {
+  const code = signalExitCode(signal);
   const err = new BreakfixError(`interrupted by ${signal}: ${what}`, 'interrupted', hint);
-  process.stderr.write(`breakfix: ${err.message}\nhint: ${err.hint}\n`);
+  // (after a SIGHUP the terminal may be gone: a write that fails must not stop the exit)
+  writeQuietly(process.stderr, `breakfix: ${err.message}\nhint: ${err.hint}\n`);
   if (json)
-    process.stdout.write(`${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`);
+    writeQuietly(
+      process.stdout,
+      `${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`,
+    );
   process.exit(code);
+}
+
+/** Writes what it can; a stream whose terminal hung up (EIO, EPIPE) is let be. */
+export function writeQuietly(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // (the terminal is gone: nobody is there to read it)
+  }
 }
 
 /** `model pretrain`, not `pretrain`: the names from the program down, the program's own left out. */
@@ -408,7 +424,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof BreakfixError && (err.code === 'input' || err.code === 'usage')) return ExitCode.input;
   if (err instanceof ClaimLostError) return ExitCode.claimLost;
   // (an external trainer stopped by a signal breakfix got, from any command that trains: train, cycle)
-  if (err instanceof InterruptedError) return err.signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+  if (err instanceof InterruptedError) return signalExitCode(err.signal);
   return ExitCode.runtime;
 }
 
@@ -502,15 +518,15 @@ export function undecidedHarmHint(config: Pick<Config, 'judges'>): string {
     : `hint: the harm judge (judges.severity: ${terminalText(severity)}) decided nothing (its replies did not parse): see the verdicts' rationale in the store (breakfix view); a reasoning judge needs a larger judges.maxTokens`;
 }
 
-/** While a stored run works, SIGINT (Ctrl-C) or SIGTERM marks it `interrupted`, says how to go on
- * and exits 130 / 143 as a shell expects (with --json, an error document on stdout as for any
+/** While a stored run works, SIGINT (Ctrl-C), SIGTERM or SIGHUP marks it `interrupted`, says how to
+ * go on and exits 130 / 143 / 129 as a shell expects (with --json, an error document on stdout as for any
  * failure). What the run stored stays. Returns the function that removes the handlers. */
 export function stopRunOnSignal(
   ctx: Pick<Context, 'store' | 'json'>,
   runId: string,
   resume: string | undefined,
 ): () => void {
-  const stop = (signal: NodeJS.Signals) => {
+  return onStopSignals((signal) => {
     try {
       ctx.store.updateRun(runId, { status: 'interrupted' });
       // Its claim goes too: on another host it would hold the run until its heartbeat went stale.
@@ -528,13 +544,7 @@ export function stopRunOnSignal(
       resume ? `resume it: ${resume}` : 'run it again',
       ctx.json,
     );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  };
+  });
 }
 
 /** A usage error (bad arguments): exit code 2. */

@@ -20,12 +20,15 @@ import {
   ExitCode,
   exitCodeFor,
   loadContext,
+  onStopSignals,
   runAction,
+  signalExitCode,
   stopRunOnSignal,
   usageError,
   userData,
   wholeNumber,
   withCommonOptions,
+  writeQuietly,
 } from './common.js';
 import { trainerWarnings } from './config.js';
 import { translateToOption } from './redteam.js';
@@ -87,8 +90,8 @@ ASR, then highest helpfulness, then the earliest); when none does, the closest i
 (in --json, release.round and release.model are null and the closest is release.closest).
 
 Every step is stored as it completes; --resume continues after a crash with nothing lost or
-duplicated. Ctrl-C (or SIGTERM) marks the run interrupted and exits 130 (143 for SIGTERM) naming it; \`--run <id>\`
-continues that run. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
+duplicated. Ctrl-C (or SIGTERM, or SIGHUP: the terminal or ssh session closed) marks the run interrupted
+and exits 130 (143 for SIGTERM, 129 for SIGHUP) naming it; \`--run <id>\` continues that run. A resumed run keeps its own round limit (--rounds on resume changes it) and needs the
 config it started with: a change to anything that decides results (budgets, criteria, seeds,
 models, judges, training) exits 2 naming each field, and so does an edit since the start to a seed,
 template or custom suite file the config names, or to an embedded model's checkpoint; request pacing (timeoutMs, retries, rpm, tpm) may
@@ -150,7 +153,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             ...files,
             baseDir: configBaseDir(ctx),
             halt: ctx.halt,
-            // Ctrl-C or SIGTERM marks the run interrupted and says how to continue it.
+            // Ctrl-C, SIGTERM or SIGHUP marks the run interrupted and says how to continue it.
             onRun: (id) => {
               runId = id;
               resume = `breakfix cycle --run ${id} (same config and store)`;
@@ -179,18 +182,14 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
         // The run is done and stored; a stop while its report is written loses only the report, and
         // says how to write it (a resume would find nothing to continue).
         const reportHint = `breakfix report --run ${result.runId} writes it`;
-        const stopReport = (signal: NodeJS.Signals) => {
-          process.stderr.write(
+        const releaseSignals = onStopSignals((signal) => {
+          writeQuietly(
+            process.stderr,
             `breakfix: interrupted by ${signal} while writing the report; run ${result.runId} is done and stored\nhint: ${reportHint}\n`,
           );
-          process.exit(signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint);
-        };
-        process.once('SIGINT', stopReport);
-        process.once('SIGTERM', stopReport);
-        const report = await writeCycleReport(ctx.store, result.runId, opts.report).finally(() => {
-          process.off('SIGINT', stopReport);
-          process.off('SIGTERM', stopReport);
+          process.exit(signalExitCode(signal));
         });
+        const report = await writeCycleReport(ctx.store, result.runId, opts.report).finally(releaseSignals);
         const seconds = (Date.now() - started) / 1000;
         ctx.out(
           {

@@ -32,11 +32,14 @@ import {
   ExitCode,
   errorJson,
   loadContext,
+  onStopSignals,
   runAction,
+  signalExitCode,
   terminalText,
   usageError,
   wholeNumber,
   withCommonOptions,
+  writeQuietly,
 } from './common.js';
 import {
   byteLines,
@@ -127,33 +130,28 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   let firstError: string | undefined;
   let lineNo = 0;
   ctx.progress.start(`judge ${kind} (${judge.id})`, 0);
-  // Ctrl-C or SIGTERM: the staged OUT goes (an earlier one stays whole) and the user is told how far
-  // the run got, exit 130 / 143 as a shell expects; the default exit said nothing and left
-  // OUT.partial-PID behind.
+  // Ctrl-C, SIGTERM or SIGHUP: the staged OUT goes (an earlier one stays whole) and the user is told
+  // how far the run got, exit 130 / 143 / 129 as a shell expects; the default exit said nothing and
+  // left OUT.partial-PID behind.
   let written = 0;
-  const stop = (signal: NodeJS.Signals) => {
+  const releaseSignals = onStopSignals((signal) => {
     discard();
-    const code = signal === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    const code = signalExitCode(signal);
     const where = opts.out === '-' ? 'stdout' : (opts.out as string);
     const err = new BreakfixError(
       `interrupted by ${signal} after ${written} lines judged: ${staged ? `${where} left as it was` : `${written} lines written to ${where}`}`,
       'interrupted',
       'run it again: the LLM judge calls answered before come from the response cache (unless --no-cache)',
     );
-    process.stderr.write(`breakfix: ${terminalText(err.message)}\nhint: ${err.hint}\n`);
+    writeQuietly(process.stderr, `breakfix: ${terminalText(err.message)}\nhint: ${err.hint}\n`);
     // (with --out -, stdout is the JSONL: the error document goes where the summary would)
     if (ctx.json)
-      (opts.out === '-' ? process.stderr : process.stdout).write(
+      writeQuietly(
+        opts.out === '-' ? process.stderr : process.stdout,
         `${terminalSafeJson(JSON.stringify({ error: errorJson(err, code) }, null, 2))}\n`,
       );
     process.exit(code);
-  };
-  const releaseSignals = () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
 
   const judgeLine = ({ row }: InputLine): Promise<Verdict> => {
     const prompt = String(row.prompt);
@@ -502,7 +500,8 @@ A file --out is replaced only by a run that judged some line and ran to its end:
 midway, or one that judged no line, leaves an earlier OUT as it was.
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
 input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
-undetermined), 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).
+undetermined), 130 / 143 / 129 stopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it
+was).
 calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on some example or decided none.`,
     );
   for (const kind of KINDS) {
@@ -524,7 +523,8 @@ calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on som
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 stopped by Ctrl-C / SIGTERM (a file OUT left as it was).`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 / 129 stopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT
+left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

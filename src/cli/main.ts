@@ -86,7 +86,8 @@ Examples:
   $ breakfix bench --json | jq .summary   every command takes --json: data on stdout, progress on stderr
 
 Exit codes: 0 ok · 1 findings or release criteria failed · 2 bad input or usage · 3 runtime or target failure
-· 4 a run another process took over (redteam, cycle) · 130 / 143 stopped by Ctrl-C / SIGTERM`,
+· 4 a run another process took over (redteam, cycle) · 130 / 143 / 129 stopped by Ctrl-C / SIGTERM /
+SIGHUP (the terminal closed)`,
   );
   return program;
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BreakfixError, terminalText } from '../core/index.js';
 import { startServer } from '../lm/index.js';
 import { resolveEmbeddedPath } from '../targets/embedded-path.js';
-import { type CommonOptions, listenError, portNumber, runAction } from './common.js';
+import { type CommonOptions, listenError, onStopSignals, portNumber, runAction } from './common.js';
 
 interface ServeCliOptions extends CommonOptions {
   model: string;
@@ -74,7 +74,7 @@ in server-sent events (sent once the reply is complete). Stop with Ctrl-C. Tools
 and more than 4 stop strings are refused with a 400 naming the field: the server gives or
 applies none of them.
 
-Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad input (no such model, a damaged checkpoint,
+Exit codes: 0 stopped with Ctrl-C, SIGTERM or SIGHUP, 2 bad input (no such model, a damaged checkpoint,
 the port in use, a host it cannot bind), 3 the generation worker stopped (out of memory, a crash):
 requests waiting then got a 503.`,
     )
@@ -106,11 +106,10 @@ requests waiting then got a 503.`,
         // The stop signals are taken before the server says it listens: a supervisor that stops it as
         // soon as it reads that line found no handler yet, and the signal killed it (exit by signal).
         const stopped = new Promise<Error | undefined>((done) => {
-          const stop = () => {
+          // (SIGHUP too: a server whose terminal closed stops as on Ctrl-C, and exits 0 as then)
+          onStopSignals(() => {
             void server.close().then(() => done(undefined));
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+          });
           // A server whose model is gone answers only 503s: it stops, for a supervisor to restart it.
           void server.workerStopped.then((err) => server.close().then(() => done(err)));
         });

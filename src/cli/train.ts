@@ -263,8 +263,8 @@ the command must write the checkpoint into {out}: when train.command.target is e
 {out} holds no config.json afterwards, nothing is registered (exit 3).
 
 Exit codes: 0 trained (or planned), 2 bad input (no records, unknown backend or base, an output
-folder that cannot be written or holds a model), 3 training failed, 130 / 143 interrupted by
-SIGINT / SIGTERM (the trainer's processes are stopped first).`,
+folder that cannot be written or holds a model), 3 training failed, 130 / 143 / 129 interrupted by
+SIGINT / SIGTERM / SIGHUP (the trainer's processes are stopped first).`,
     )
     .action(
       runAction(async (opts: TrainOptions) => {
@@ -302,7 +302,7 @@ SIGINT / SIGTERM (the trainer's processes are stopped first).`,
           ).dir;
           const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
           for (const w of trainerWarnings(ctx.config, backend, opts.base)) ctx.warn(w);
-          // (a trainer stopped by SIGINT/SIGTERM throws InterruptedError: exit 130 / 143, see exitCodeFor)
+          // (a trainer stopped by SIGINT/SIGTERM/SIGHUP throws InterruptedError: exit 130 / 143 / 129, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
             base,
             sft,

@@ -6,6 +6,7 @@ import {
   type CommonOptions,
   listenError,
   loadContext,
+  onStopSignals,
   portNumber,
   runAction,
   withCommonOptions,
@@ -38,8 +39,8 @@ Examples:
 
 The viewer is read-only and serves only its own page and the store's data. Stop it with Ctrl-C.
 
-Exit codes: 0 stopped with Ctrl-C, 2 bad input (no store there, the port in use or one below 1024
-without the right to it, a host it cannot bind).`,
+Exit codes: 0 stopped with Ctrl-C, SIGTERM or SIGHUP, 2 bad input (no store there, the port in use
+or one below 1024 without the right to it, a host it cannot bind).`,
     )
     .action(
       runAction(async (opts: ViewOptions) => {
@@ -59,9 +60,8 @@ without the right to it, a host it cannot bind).`,
             `breakfix: warning: the viewer is reachable from other machines on ${viewer.host}\n`,
           );
         await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+          // (SIGHUP too: a viewer whose terminal closed stops as on Ctrl-C)
+          onStopSignals(() => resolve());
         });
         await viewer.close();
         await ctx.close();

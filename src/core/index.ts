@@ -6,6 +6,7 @@ export * from './language.js';
 export * from './order.js';
 export * from './reasoning.js';
 export * from './rng.js';
+export * from './signals.js';
 export * from './stats.js';
 export * from './tabular.js';
 export * from './taxonomy.js';

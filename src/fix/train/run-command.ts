@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { redactText, registerEnvironmentSecrets } from '../../config/index.js';
-import { BreakfixError } from '../../core/index.js';
+import { BreakfixError, onStopSignals, type StopSignal } from '../../core/index.js';
 
 /** runStreaming's `timeout` for a trainer limited to `seconds` by the config `field`, of which what
  * is left at `deadline` (ms since the epoch; a trainer of several steps shares one): none without a
@@ -39,10 +39,10 @@ function shownDuration(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** The trainer was stopped because breakfix got SIGINT or SIGTERM; its processes are gone. */
+/** The trainer was stopped because breakfix got SIGINT, SIGTERM or SIGHUP; its processes are gone. */
 export class InterruptedError extends BreakfixError {
   constructor(
-    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly signal: StopSignal,
     what = 'the training processes were stopped',
     hint?: string,
   ) {
@@ -57,7 +57,6 @@ export class InterruptedError extends BreakfixError {
 let running = 0;
 export const trainerRunning = (): boolean => running > 0;
 
-const FORWARDED = ['SIGINT', 'SIGTERM'] as const;
 /** How long a trainer's output may drain after it exits. */
 const DRAIN_MS = 2000;
 
@@ -97,7 +96,7 @@ export function runStreaming(
     };
     const spawnTrainer = () =>
       opts.shell ? spawn('/bin/sh', ['-c', cmd], spawnOpts) : spawn(cmd, args, spawnOpts);
-    let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+    let interrupted: StopSignal | undefined;
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
@@ -127,27 +126,28 @@ export function runStreaming(
       signalGroup(sig);
       killTimer ??= setTimeout(() => signalGroup('SIGKILL'), opts.graceMs ?? 5000);
     };
-    const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    const onSignal = (sig: StopSignal) => {
       if (interrupted) {
         // A second signal: the user will not wait.
         signalGroup('SIGKILL');
         return;
       }
       interrupted = sig;
-      stopGroup(sig);
+      // (a hang-up is breakfix's terminal going away, not the trainer's: it is asked to stop as a
+      // supervisor asks, with SIGTERM, which trainers are written to handle)
+      stopGroup(sig === 'SIGHUP' ? 'SIGTERM' : sig);
     };
     // (a signal after the timeout still says the run was interrupted: the user asked it to stop)
     const failure = () =>
       interrupted ? new InterruptedError(interrupted) : (opts.timeout?.error() ?? new Error('timed out'));
-    const handlers = FORWARDED.map((sig) => [sig, () => onSignal(sig)] as const);
-    for (const [sig, h] of handlers) process.on(sig, h);
+    const removeHandlers = onStopSignals(onSignal, { every: true });
     running++;
     let cleaned = false;
     const cleanup = () => {
       if (cleaned) return;
       cleaned = true;
       running--;
-      for (const [sig, h] of handlers) process.off(sig, h);
+      removeHandlers();
       if (killTimer) clearTimeout(killTimer);
       if (timeoutTimer) clearTimeout(timeoutTimer);
       // (what the trainer left running on purpose, a server started with `&`, is no training)
