@@ -12,3 +12,4 @@ export * from './tabular.js';
 export * from './taxonomy.js';
 export * from './text-file.js';
 export * from './types.js';
+export * from './yield.js';

@@ -1,6 +1,7 @@
 // Byte-level BPE: text is pre-split into words (GPT-2 style), each word is UTF-8 bytes, and merges
 // learnt from a corpus join frequent adjacent pairs. Special tokens frame the chat template and are
 // never produced by merges, so user text cannot forge them.
+import { runToEnd, runYielding } from '../core/yield.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -60,6 +61,17 @@ export class Tokenizer {
   }
 
   static train(corpus: Iterable<string>, vocabSize: number): Tokenizer {
+    return runToEnd(Tokenizer.training(corpus, vocabSize));
+  }
+
+  /** As train, letting the event loop in every few ms (a signal is honoured within them, not
+   * after the seconds the whole training takes); the same tokenizer. */
+  static trainYielding(corpus: Iterable<string>, vocabSize: number): Promise<Tokenizer> {
+    return runYielding(Tokenizer.training(corpus, vocabSize));
+  }
+
+  /** The training, one merge a step. */
+  private static *training(corpus: Iterable<string>, vocabSize: number): Generator<void, Tokenizer> {
     const numMerges = Math.max(0, vocabSize - NUM_SPECIAL - 256);
     const counts = new Map<string, number>();
     for (const text of corpus) {
@@ -67,6 +79,7 @@ export class Tokenizer {
         if (typeof part === 'number') continue;
         for (const w of part.match(PRETOKENIZE) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
       }
+      yield;
     }
     const words: number[][] = [];
     const freqs: number[] = [];
@@ -108,6 +121,7 @@ export class Tokenizer {
         }
       }
       next++;
+      yield;
     }
     return new Tokenizer(merges);
   }

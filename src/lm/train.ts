@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
+import { runYielding } from '../core/yield.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsMetadata, saveLM } from './checkpoint.js';
 import { cloneLM, forward, type LM, namedParams } from './model.js';
 import { crossEntropy, sequenceLogProbs, type Tensor, withArena, withTape } from './tensor.js';
@@ -343,9 +344,18 @@ async function runSFT(
 ): Promise<TrainStepLog[]> {
   const maxLength = Math.min(params.maxLength ?? lm.config.contextLength, lm.config.contextLength);
   const anchorWeight = params.anchor ?? 0;
-  const data = examples
-    .map((e) => ({ ...encodeSFT(lm, e, maxLength), anchor: anchorWeight > 0 && e.anchor === true }))
-    .filter((e) => e.mask.some((m) => m));
+  // (encoded letting the event loop in: a pretraining corpus takes seconds, which Ctrl-C waited out)
+  const data = await runYielding(
+    (function* () {
+      const encoded: (Encoded & { anchor: boolean })[] = [];
+      for (const e of examples) {
+        const enc = encodeSFT(lm, e, maxLength);
+        if (enc.mask.some((m) => m)) encoded.push({ ...enc, anchor: anchorWeight > 0 && e.anchor === true });
+        yield;
+      }
+      return encoded;
+    })(),
+  );
   // The frozen start model: the distillation target of anchor examples.
   const ref = data.some((e) => e.anchor) ? cloneLM(lm) : undefined;
   const val = ((params.validation ?? []) as SFTExample[]).map((e) => encodeSFT(lm, e, maxLength));

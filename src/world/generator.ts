@@ -5,7 +5,15 @@
 import { applyChainSync } from '../break/converters/index.js';
 import { builtinSeeds, helpfulPhrasings, requestPhrasings, requestText } from '../break/seeds/index.js';
 import { builtinTemplates, renderTemplate } from '../break/templates/index.js';
-import { createRng, InputError, type Message, type Rng, type Seed } from '../core/index.js';
+import {
+  createRng,
+  InputError,
+  type Message,
+  type Rng,
+  runToEnd,
+  runYielding,
+  type Seed,
+} from '../core/index.js';
 import { benignAnswer, complianceAnswer, helpfulAnswer } from './answers.js';
 
 export interface WorldOptions {
@@ -240,6 +248,17 @@ function dialogue(
 
 /** Generates the world: the same options always give the same dialogues. */
 export function generateWorld(opts: WorldOptions): World {
+  return runToEnd(worldBuilding(opts));
+}
+
+/** As generateWorld, letting the event loop in every few ms (a signal is honoured within them, not
+ * after the seconds a whole world takes); the same world. */
+export function generateWorldYielding(opts: WorldOptions): Promise<World> {
+  return runYielding(worldBuilding(opts));
+}
+
+/** The world's building, one dialogue a step. */
+function* worldBuilding(opts: WorldOptions): Generator<void, World> {
   const size = opts.size ?? 24_000;
   const rng = createRng(`world:${opts.seed}`);
   const forms = mergeWeights(WORLD_FORM_WEIGHTS, opts.forms, 'form');
@@ -277,6 +296,7 @@ export function generateWorld(opts: WorldOptions): World {
     if (d.template) bump(stats.byTemplate, d.template);
     if (d.converter) bump(stats.byConverter, d.converter);
     stats.characters += messages.reduce((n, m) => n + m.content.length, 0);
+    yield;
   }
   return { sft, stats };
 }

@@ -17,7 +17,7 @@ import {
   trainSFT,
 } from '../lm/index.js';
 import { BASE_MODEL_ID, baseModelDir } from '../targets/embedded-path.js';
-import { generateWorld, type WorldForm } from './generator.js';
+import { generateWorldYielding, type World, type WorldForm } from './generator.js';
 import { measureLM } from './measure-model.js';
 
 export { BASE_MODEL_ID };
@@ -166,7 +166,7 @@ export interface PretrainStats {
   finalLoss: number;
   tokensPerSec: number;
   minutes: number;
-  world: ReturnType<typeof generateWorld>['stats'];
+  world: World['stats'];
   measured?: unknown;
   /** Every stage of the checkpoint's history, including those of the run it continued. */
   stages: StageRecord[];
@@ -200,13 +200,15 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
   const progress = opts.onProgress;
   // A missing or damaged checkpoint to continue from is found before the world is generated.
   const continued = opts.continueFrom ? await loadLM(opts.continueFrom) : undefined;
-  const world = generateWorld({ seed, size: opts.size ?? BASE_TRAINING.worldSize });
+  // (built letting the event loop in, as the tokenizer is trained: Ctrl-C stops pretraining within
+  // a fraction of a second, where it waited for both, 5-10 s, as the steps already let it in)
+  const world = await generateWorldYielding({ seed, size: opts.size ?? BASE_TRAINING.worldSize });
   progress?.log(`world: ${world.sft.length} dialogues, ${world.stats.characters} characters`);
   let lm: LM;
   if (continued) lm = continued;
   else {
     const config: ModelConfig = { ...BASE_MODEL_CONFIG, ...opts.config };
-    const tokenizer = Tokenizer.train(
+    const tokenizer = await Tokenizer.trainYielding(
       world.sft.flatMap((d) => d.messages.map((m) => m.content)),
       config.vocabSize,
     );
@@ -285,7 +287,7 @@ export async function pretrainBase(opts: PretrainOptions = {}): Promise<{ stats:
       if (performance.now() >= deadline) break;
       const st = BASE_TRAINING.laterStages[k - 2];
       const n = opts.steps !== undefined ? Math.max(1, Math.floor(opts.steps / 2)) : st.steps;
-      const w = generateWorld({
+      const w = await generateWorldYielding({
         seed: seed + k - 1,
         size: opts.size ?? BASE_TRAINING.worldSize,
         forms: st.forms,
