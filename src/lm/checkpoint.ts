@@ -103,16 +103,16 @@ export async function saveLM(lm: LM, dir: string, extra: Record<string, unknown>
   const tensors = namedParams(lm.params).map(
     ([n, t]) => [n, { data: t.data, shape: t.shape }] as [string, { data: Float32Array; shape: number[] }],
   );
-  // Write beside and rename, so a crash mid-write never leaves a half checkpoint under the real name.
+  // Write beside and rename, so a crash mid-write never leaves a half checkpoint under the real name;
+  // every file is written before the first is renamed, so a stop while writing over a checkpoint
+  // (--force) leaves the old one whole, not new weights beside the old tokenizer.
   const writes: [string, string | Buffer][] = [
     ['model.safetensors', encodeSafetensors(tensors, { format: 'pt' })],
     ['tokenizer.json', JSON.stringify(lm.tokenizer.toJSON())],
     ['config.json', `${JSON.stringify(config, null, 2)}\n`],
   ];
-  for (const [name, body] of writes) {
-    await writeFile(join(dir, `${name}.tmp`), body);
-    await rename(join(dir, `${name}.tmp`), join(dir, name));
-  }
+  for (const [name, body] of writes) await writeFile(join(dir, `${name}.tmp`), body);
+  for (const [name] of writes) await rename(join(dir, `${name}.tmp`), join(dir, name));
 }
 
 const CHECKPOINT_FILES = 'a checkpoint folder holds config.json, model.safetensors and tokenizer.json';

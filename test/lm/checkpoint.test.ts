@@ -1,6 +1,6 @@
 // A checkpoint folder that is missing, incomplete or damaged is bad input naming the file and what is
 // wrong, never a crash: real files written by saveLM, then broken the ways copies and disks break them.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,5 +254,30 @@ describe('loadLM on a bad checkpoint', () => {
     const e = await inputError(loadLM(m));
     expect(e.file).toBe(join(m, 'model.safetensors'));
     expect(e.message).toMatch(/missing from the checkpoint/);
+  });
+});
+
+describe('writing over a checkpoint', () => {
+  it('a save that fails part way (a file that cannot be written) leaves the old checkpoint whole', async () => {
+    const d = join(dir, 'overwritten');
+    cpSync(good, d, { recursive: true });
+    const before = ['model.safetensors', 'tokenizer.json', 'config.json'].map((f) =>
+      readFileSync(join(d, f)),
+    );
+    // The tokenizer's temporary file cannot be written (a folder stands in its name), as when the disk
+    // fills after the weights were written: the new weights must not replace the old beside the old
+    // tokenizer.
+    mkdirSync(join(d, 'tokenizer.json.tmp'));
+    const tok = Tokenizer.train(['other words', 'another corpus'], 270);
+    const other = createLM(
+      { vocabSize: tok.vocabSize, dModel: 8, nLayers: 1, nHeads: 2, contextLength: 16 },
+      tok,
+      2,
+    );
+    await expect(saveLM(other, d)).rejects.toThrow();
+    const after = ['model.safetensors', 'tokenizer.json', 'config.json'].map((f) => readFileSync(join(d, f)));
+    expect(after).toEqual(before);
+    rmSync(join(d, 'tokenizer.json.tmp'), { recursive: true });
+    expect((await loadLM(d)).config.dModel).toBe(16);
   });
 });
