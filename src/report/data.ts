@@ -15,7 +15,11 @@ import {
 import { roundCounts } from '../cycle/counts.js';
 import type { RoundCounts } from '../cycle/criteria.js';
 import { vulnerabilitiesOpen } from '../cycle/metrics.js';
-import { identifyVulnerabilities, rankVulnerabilities } from '../fix/identify/vulnerabilities.js';
+import {
+  identifyVulnerabilities,
+  rankVulnerabilities,
+  tallyByVulnerability,
+} from '../fix/identify/vulnerabilities.js';
 import { harmOnlyInTrace } from '../judge/index.js';
 import type { BenchResultRow, Store } from '../store/index.js';
 import { collectSpend, type SpendData } from './spend.js';
@@ -171,6 +175,12 @@ export function backTranslation(a: Pick<Attempt, 'language' | 'verdicts'>): Back
   };
 }
 
+/** A vulnerability with its attempts of the round that ended in error or undetermined, which its rate
+ * is not over (never counted as safe): the numbers `breakfix vulns` prints beside it (both from
+ * tallyByVulnerability over the round's attempts, the retest's too). An untested one's rate and
+ * `attempts` are as last measured; these two are this round's. */
+export type ReportVulnerability = Vulnerability & { errors: number; undetermined: number };
+
 export interface RoundData {
   round: number;
   model?: string;
@@ -192,7 +202,7 @@ export interface RoundData {
    * the retest ASR is over its decided ones. */
   retestOutcomes: Record<Outcome, number>;
   heatmap: HeatCell[];
-  vulnerabilities: Vulnerability[];
+  vulnerabilities: ReportVulnerability[];
   dataset: DatasetStats;
   samples: SampleTranscript[];
 }
@@ -272,12 +282,18 @@ export function collectReportData(store: Store, runId: string, opts: CollectOpti
       const metrics = row
         ? ((row.metrics ?? {}) as Record<string, unknown>)
         : singleRunMetrics(run, attempts);
-      const vulnerabilities =
+      const listed =
         single && n === 0
           ? identifyVulnerabilities({ attempts, round: 0 })
           : // ranked as identify and `vulns` rank them (the store lists by score alone: an untested
             // one, with the figures of the round that last measured it, would lead)
             rankVulnerabilities(store.listVulnerabilities(runId, n));
+      const undecided = tallyByVulnerability(attempts);
+      const vulnerabilities = listed.map((v) => ({
+        ...v,
+        errors: undecided.get(v.id)?.errors ?? 0,
+        undetermined: undecided.get(v.id)?.undetermined ?? 0,
+      }));
       return {
         round: n,
         model: row?.model ?? (single ? run.target : undefined),

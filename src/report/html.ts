@@ -3,20 +3,21 @@
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { SUMMARY_SOURCES, suiteOfKind } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
-import {
-  type Message,
-  NO_CATEGORY,
-  splitReasoning,
-  techniquesLabel,
-  type Vulnerability,
-} from '../core/index.js';
+import { type Message, NO_CATEGORY, splitReasoning, techniquesLabel } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { headlineSplit } from '../cycle/paired.js';
 import { buildCharts, type Chart } from './charts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
-import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundData, type RoundFigures } from './data.js';
+import {
+  FIGURE_KEYS,
+  RATE_KEYS,
+  type ReportData,
+  type ReportVulnerability,
+  type RoundData,
+  type RoundFigures,
+} from './data.js';
 import { escapeHtml as e } from './escape.js';
-import { countsNote, SLICE_DIMENSIONS, sliceRows } from './slices.js';
+import { COUNTS_LEGEND, countsNote, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export interface HtmlOptions {
@@ -148,6 +149,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
 <header>
 <h1>breakfix report</h1>
 <p class="meta">run <code>${e(data.run.id)}</code> · ${e(data.run.kind)} · status <b>${e(data.run.status)}</b> · seed ${e(data.run.seed)}${data.run.target ? ` · target <code>${e(data.run.target)}</code>` : ''} · ${data.rounds.length} round(s) · generated ${e(data.generatedAt)}</p>
+<p class="meta legend">${e(COUNTS_LEGEND)}</p>
 <nav>${['summary', 'rounds', 'charts', 'heatmap', 'slices', 'vulnerabilities', 'dataset', 'bench', 'transcripts', 'spend', 'models'].map((id) => `<a href="#${id}">${id}</a>`).join(' ')}</nav>
 </header>
 <main>
@@ -316,8 +318,8 @@ function roundsSection(data: ReportData): string {
   );
 }
 
-function vulnRow(v: Vulnerability): string {
-  return `<tr class="vuln ${e(v.status)}"><td><span class="badge ${e(v.status)}">${e(v.status)}</span></td><td>${e(v.category)}</td><td>${e(techniquesLabel(v.techniques))}</td><td>${e(v.language)}</td><td class="num">${e(v.turns)}</td><td class="num">${e(v.successes)}/${e(v.attempts)}</td><td class="num">${e(formatFigure('asr', v.rate))}</td><td class="num">${e(v.severity)}</td><td class="num">${e(v.score.toFixed(3))}</td><td class="num">${e(v.firstSeenRound)}</td></tr>`;
+function vulnRow(v: ReportVulnerability): string {
+  return `<tr class="vuln ${e(v.status)}"><td><span class="badge ${e(v.status)}">${e(v.status)}</span></td><td>${e(v.category)}</td><td>${e(techniquesLabel(v.techniques))}</td><td>${e(v.language)}</td><td class="num">${e(v.turns)}</td><td class="num">${e(v.successes)}/${e(v.attempts)}</td><td class="num">${e(vulnerabilityRate(v))}</td><td class="num">${e(v.severity)}</td><td class="num">${e(v.score.toFixed(3))}</td><td class="num">${e(v.firstSeenRound)}</td></tr>`;
 }
 
 function vulnerabilitiesSection(data: ReportData): string {
@@ -331,9 +333,15 @@ function vulnerabilitiesSection(data: ReportData): string {
   return section(
     'vulnerabilities',
     'Vulnerabilities',
-    parts.length ? parts.join('') : none('No vulnerabilities identified.'),
+    parts.length
+      ? `${parts.join('')}<p class="note">${e(VULN_NOTE)}</p>`
+      : none('No vulnerabilities identified.'),
   );
 }
+
+/** What a vulnerability's rate and counts are over, as `breakfix vulns` says it. */
+export const VULN_NOTE =
+  'rate = successes / decided attempts (n); err and und = its attempts of the round in error or undetermined, not in its rate (for an untested one, rate and n are as last measured).';
 
 function countTable(title: string, m: Record<string, number>): string {
   const entries = Object.entries(m).sort((a, b) => b[1] - a[1]);

@@ -11,8 +11,9 @@ import {
   formatCheckFigure,
   formatFigure,
   formatInterval,
+  VULN_NOTE,
 } from './html.js';
-import { SLICE_DIMENSIONS, sliceRows } from './slices.js';
+import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
@@ -22,6 +23,8 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   out.push(`## breakfix report — run \`${data.run.id.replace(/[`\p{Cc}\u2028\u2029]/gu, '')}\``, '');
   out.push(
     `${m(data.run.kind)} · status **${m(data.run.status)}** · ${data.rounds.length} round(s) · seed ${m(data.run.seed)}`,
+    '',
+    `_${m(COUNTS_LEGEND)}_`,
     '',
   );
   const release = releaseOf(data);
@@ -104,11 +107,11 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     );
     for (const v of last.vulnerabilities.slice(0, topVulns))
       out.push(
-        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${m(v.turns)} | ${m(formatFigure('asr', v.rate))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
+        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${m(v.turns)} | ${m(vulnerabilityRate(v))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
       );
     if (last.vulnerabilities.length > topVulns)
       out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);
-    out.push('');
+    out.push('', `_${m(VULN_NOTE)}_`, '');
   }
   const ds = data.rounds.filter((r) => r.dataset.total);
   if (ds.length) {

@@ -2,12 +2,25 @@
 // over. The charts draw the rates alone, and a slice at 100% over one decided attempt (the rest
 // undetermined) drew the same bar as one at 100% over thirty.
 import { formatPercent } from '../bench/metrics.js';
-import type { ReportData, SliceFigures } from './data.js';
+import type { ReportData, ReportVulnerability, SliceFigures } from './data.js';
 
 /** What a rate is over, with what ended in error or undetermined beside it, as the bench table
  * writes it (formatRate): "n=171 und 129". */
 export function countsNote(n: number, errors: number, undetermined: number): string {
   return `n=${n}${errors ? ` err ${errors}` : ''}${undetermined ? ` und ${undetermined}` : ''}`;
+}
+
+/** Said once on every page and report that writes countsNote: what its parts mean, and that a count
+ * it leaves out is zero ("n=12" is 12 decided, none in error or undetermined). */
+export const COUNTS_LEGEND =
+  'Beside each rate: n = what it is over (its decided samples or attempts); err = ended in error, und = undetermined: neither is in the rate, nor counted as safe. A count not shown is zero.';
+
+/** A vulnerability's rate with its counts, as `breakfix vulns` has them: n its decided attempts (an
+ * untested one's as last measured), err and und its attempts of the round in error or undetermined. */
+export function vulnerabilityRate(
+  v: Pick<ReportVulnerability, 'rate' | 'attempts' | 'errors' | 'undetermined'>,
+): string {
+  return `${formatPercent(v.rate)} (${countsNote(v.attempts, v.errors, v.undetermined)})`;
 }
 
 /** One slice's ASR in one round with its counts; a slice stored without counts says how many

@@ -13,7 +13,6 @@ import {
   type TrainingRecord,
   withoutTrace,
 } from '../../core/index.js';
-import { rankVulnerabilities } from '../../fix/identify/vulnerabilities.js';
 import type { Store } from '../../store/index.js';
 import {
   backTranslation,
@@ -23,7 +22,8 @@ import {
   type ReportData,
   techniqueKey,
 } from '../data.js';
-import { cardCounts, figureLabel, suiteFigureCells } from '../html.js';
+import { cardCounts, figureLabel, suiteFigureCells, VULN_NOTE } from '../html.js';
+import { COUNTS_LEGEND, vulnerabilityRate } from '../slices.js';
 import { collectSpend, SPEND_HEADERS, spendNote, spendTableRows } from '../spend.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
@@ -201,6 +201,9 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
       // The rounds table's rows as the report names and orders them (each round's `figures` holds the
       // values, the open vulnerabilities among them, which no round stores).
       figureKeys: FIGURE_KEYS.map((key) => ({ key, label: figureLabel(key) })),
+      // (what the counts beside every rate mean, and that one not shown is zero: the report's line)
+      countsLegend: COUNTS_LEGEND,
+      vulnNote: VULN_NOTE,
       bench: bench
         // (each figure also as the report writes it, interval and err/und beside: one formatter)
         .map((x) => ({
@@ -231,14 +234,14 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
   if (a === 'runs' && b && c === 'vulnerabilities') {
     requireRun(store, b);
     const round = intParam(q, 'round');
-    if (!store.getRounds(b).length)
-      return roundsWithoutRows(store, b)
-        .filter((r) => round === undefined || r.round === round)
-        .flatMap((r) => r.vulnerabilities.map((v) => ({ ...v, round: r.round })));
-    const rounds = round !== undefined ? [round] : store.getRounds(b).map((r) => r.round);
-    return rounds.flatMap((r) =>
-      rankVulnerabilities(store.listVulnerabilities(b, r)).map((v) => ({ ...v, round: r })),
-    );
+    // The report's, ranked as it ranks them, each with its attempts of the round in error and
+    // undetermined (the numbers `breakfix vulns` prints) and its rate as the report writes it. (The
+    // report's data is the charts' too: read once per state of the store.)
+    return reportDataOf(store, b)
+      .rounds.filter((r) => round === undefined || r.round === round)
+      .flatMap((r) =>
+        r.vulnerabilities.map((v) => ({ ...v, round: r.round, rateText: vulnerabilityRate(v) })),
+      );
   }
   if (a === 'runs' && b && c === 'spend') {
     // (a few rows per round, stage, role and model: not paged; the table's cells as the report
