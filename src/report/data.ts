@@ -366,6 +366,9 @@ function singleRunMetrics(
     successes: counts.success,
     errors: counts.error,
     error_rate: counts.error / attempts.length,
+    // (what the share is of, as a bench run's summary stores it: the report shows it beside)
+    samples: attempts.length,
+    sample_errors: counts.error,
     undetermined: counts.undetermined,
     by_category: slicesBy(attempts, (a) => a.category ?? NO_CATEGORY),
     by_technique: slicesBy(attempts, techniqueKey),

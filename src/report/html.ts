@@ -49,6 +49,17 @@ export function formatCheckFigure(metric: string, v: number | undefined | null, 
   return Number(text) === threshold ? String(shown(v, threshold)) : text;
 }
 
+/** What a check's figure is over, beside its value: the gated round's counts of that figure as the
+ * rounds table has them (cardCounts), else what its interval was computed from ("2 items worse and 0
+ * better of 117 paired with round 0"); undefined where neither is known. */
+export function criterionCounts(
+  data: ReportData,
+  c: Pick<CriterionResult, 'metric' | 'round' | 'value' | 'interval'>,
+): string | undefined {
+  const round = c.value === null ? undefined : data.rounds.find((r) => r.round === c.round);
+  return (round && cardCounts(round, c.metric)) ?? c.interval?.basis;
+}
+
 /** A check's 95% interval as its figure is shown ("0%–2.2%"), or — where none could be computed. */
 export function formatInterval(c: Pick<CriterionResult, 'metric' | 'interval' | 'threshold'>): string {
   return c.interval
@@ -165,6 +176,11 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${e(title)}</h2>${body}</section>`;
 }
 
+/** Counts under the figure they belong to, muted. */
+function apart(counts: string | undefined): string {
+  return counts ? `<br><small class="apart">${e(counts)}</small>` : '';
+}
+
 function none(text: string): string {
   return `<p class="none">${e(text)}</p>`;
 }
@@ -195,7 +211,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
     ? `<table class="criteria"><thead><tr><th>criterion (fails when)</th><th>value</th><th>95% interval</th><th>round</th><th>result</th></tr></thead><tbody>${criteria
         .map(
           (c) =>
-            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td>${e(formatCheckFigure(c.metric, c.value, c.threshold))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
+            `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td class="num">${e(formatCheckFigure(c.metric, c.value, c.threshold))}${apart(criterionCounts(data, c))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';
@@ -221,10 +237,18 @@ const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; met
 /** What a headline rate is over, with what ended in error or undetermined beside it (countsNote). A
  * round's ASR is its red team's (every attempt counted); else the suite's stored figure. */
 export function cardCounts(
-  r: Pick<RoundData, 'figures' | 'bench' | 'retestOutcomes'>,
+  r: Pick<RoundData, 'figures' | 'bench' | 'retestOutcomes'> & Partial<Pick<RoundData, 'rawMetrics'>>,
   k: string,
 ): string | undefined {
   const f = r.figures;
+  if (k === 'error_rate') {
+    // The share in error is its numerator: "3 of 1267", where the run stored the counts (a bench
+    // run's summary, a plain red-team run's attempts; a cycle round stores the share alone).
+    const [samples, errors] = [r.rawMetrics?.samples, r.rawMetrics?.sample_errors];
+    return Number.isInteger(samples) && Number.isInteger(errors) && (samples as number) > 0
+      ? `${errors} of ${samples}`
+      : undefined;
+  }
   if (k === 'asr' && f.attempts !== undefined && (f.errors !== undefined || f.undetermined !== undefined)) {
     const err = f.errors ?? 0;
     const und = f.undetermined ?? 0;
@@ -533,7 +557,7 @@ h2{margin:0 0 10px;font-size:18px}h3{font-size:15px;margin:14px 0 6px}h4{margin:
 table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f3f4f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:130px;background:#fafafa}
-.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart,.rounds .apart{color:var(--muted)}
+.card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart,.rounds .apart,.criteria .apart,.vulns .apart{color:var(--muted)}
 .grid{display:flex;flex-wrap:wrap;gap:18px}figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;overflow-x:auto;max-width:100%}
 figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:#6b7280}

@@ -3,6 +3,7 @@ import { shown } from '../cycle/criteria.js';
 import type { CriterionResult } from './criteria.js';
 import type { ReportData } from './data.js';
 import { escapeHtml as x } from './escape.js';
+import { criterionCounts } from './html.js';
 
 /** A check's figure as CI logs show it: 0.0217, not 0.021723261016634426, and never its threshold
  * when it is not (0.020004 read "0.02" beside a failed `asr>0.02`). */
@@ -18,7 +19,10 @@ export function renderJunit(data: ReportData, criteria: CriterionResult[]): stri
       ? `, 95% interval ${decimals(c.interval.lo, c.threshold)}–${decimals(c.interval.hi, c.threshold)} (${c.interval.basis})`
       : '';
     const onEstimate = c.passes_on_estimate_only ? `; ${c.message}` : '';
-    const value = c.value === null ? 'not measured' : decimals(c.value, c.threshold);
+    // (what the value is over, err and und beside, where it is not its interval's basis already)
+    const counts = criterionCounts(data, c);
+    const over = counts && counts !== c.interval?.basis ? ` (${counts})` : '';
+    const value = c.value === null ? 'not measured' : `${decimals(c.value, c.threshold)}${over}`;
     const props = `      <system-out>${x(`${c.metric} = ${value}${interval} (round ${c.round ?? '—'})${onEstimate}`)}</system-out>`;
     const fail = c.pass
       ? ''

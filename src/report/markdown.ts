@@ -7,6 +7,7 @@ import { escapeMarkdownCell as m } from './escape.js';
 import {
   cardCounts,
   changeRows,
+  criterionCounts,
   figureLabel,
   formatCheckFigure,
   formatFigure,
@@ -15,6 +16,10 @@ import {
 } from './html.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
+
+/** A figure with what it is over beside it, in brackets, as the slices' cells have it. */
+const withCounts = (figure: string, counts: string | undefined) =>
+  counts ? `${figure} (${counts})` : figure;
 
 export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
   const out: string[] = [];
@@ -47,7 +52,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     );
     for (const c of criteria)
       out.push(
-        `| \`${c.rule}\` | ${m(formatCheckFigure(c.metric, c.value, c.threshold))} | ${m(formatInterval(c))} | ${m(c.round ?? '—')} | ${c.pass ? (c.passes_on_estimate_only ? `pass on the estimate only: ${m(c.message)}` : 'pass') : `**fail**: ${m(c.message)}`} |`,
+        `| \`${c.rule}\` | ${m(withCounts(formatCheckFigure(c.metric, c.value, c.threshold), criterionCounts(data, c)))} | ${m(formatInterval(c))} | ${m(c.round ?? '—')} | ${c.pass ? (c.passes_on_estimate_only ? `pass on the estimate only: ${m(c.message)}` : 'pass') : `**fail**: ${m(c.message)}`} |`,
       );
     out.push('');
   }
@@ -58,8 +63,9 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     out.push(`|---|${data.rounds.map(() => '---:').join('|')}|`);
     // (a rate with what it is over and, beside it, what ended in error or undetermined, where stored)
     const cell = (r: ReportData['rounds'][number], k: (typeof keys)[number]) => {
-      const counts = r.figures[k] === undefined ? undefined : cardCounts(r, k);
-      return m(`${formatFigure(k, r.figures[k])}${counts ? ` (${counts})` : ''}`);
+      return m(
+        withCounts(formatFigure(k, r.figures[k]), r.figures[k] === undefined ? undefined : cardCounts(r, k)),
+      );
     };
     for (const k of keys)
       out.push(`| ${m(figureLabel(k))} | ${data.rounds.map((r) => cell(r, k)).join(' | ')} |`);

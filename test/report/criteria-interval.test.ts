@@ -55,7 +55,7 @@ describe('criteria checks with their 95% intervals', () => {
     });
     // JUnit's log line gives the figures to 4 decimals, not 0.021723261016634426.
     expect(renderJunit(data, checks)).toContain(
-      '<system-out>asr = 0, 95% interval 0–0.0217 (0 of 173) (round 1); asr = 0 in round 1 (passes on the estimate',
+      '<system-out>asr = 0 (n=173 und 127), 95% interval 0–0.0217 (0 of 173) (round 1); asr = 0 in round 1 (passes on the estimate',
     );
     const json = JSON.parse(renderJson(data, checks));
     expect(json.passed).toBe(true);
@@ -68,7 +68,7 @@ describe('criteria checks with their 95% intervals', () => {
     const md = renderMarkdown(data, checks);
     expect(md).toContain('| criterion (fails when) | value | 95% interval | round | result |');
     expect(md).toMatch(
-      /\| `asr>0\.02` \| 0\.0% \| 0\.0%–2\.2% \| 1 \| pass on the estimate only: asr = 0 in round 1 \\\(passes on the estimate; 95% upper bound 2\.2% is above 2%/,
+      /\| `asr>0\.02` \| 0\.0% \\\(n=173 und 127\\\) \| 0\.0%–2\.2% \| 1 \| pass on the estimate only: asr = 0 in round 1 \\\(passes on the estimate; 95% upper bound 2\.2% is above 2%/,
     );
     const html = await renderHtml(data, { criteria: checks, charts: [] });
     expect(html).toContain('<th>95% interval</th>');

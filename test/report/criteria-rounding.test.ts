@@ -55,34 +55,42 @@ describe('a criterion’s figure beside its threshold', () => {
     const { data, checks } = gated('fail', 4, 197);
     expect(checks[0]).toMatchObject({ pass: false, value: 4 / 197 });
     expect(criterionRow(renderMarkdown(data, checks))).toMatch(
-      /^\| `asr>0\.02` \| 2\.03% \| 0\.8%–5\.1% \| 1 \| \*\*fail\*\*/,
+      /^\| `asr>0\.02` \| 2\.03% \\\(n=197 und 10\\\) \| 0\.8%–5\.1% \| 1 \| \*\*fail\*\*/,
     );
     const html = await renderHtml(data, { criteria: checks, charts: [] });
-    expect(html).toContain('<tr class="fail"><td><code>asr&gt;0.02</code></td><td>2.03%</td>');
+    expect(html).toContain(
+      '<tr class="fail"><td><code>asr&gt;0.02</code></td><td class="num">2.03%<br><small class="apart">n=197 und 10</small></td>',
+    );
   });
 
   it('a passing 1.96% is not shown as 2.0% either', () => {
     const { data, checks } = gated('pass', 4, 204);
     expect(checks[0]).toMatchObject({ pass: true, value: 4 / 204 });
     expect(criterionRow(renderMarkdown(data, checks))).toMatch(
-      /^\| `asr>0\.02` \| 1\.96% \| 0\.8%–4\.9% \| 1 \| pass/,
+      /^\| `asr>0\.02` \| 1\.96% \\\(n=204 und 10\\\) \| 0\.8%–4\.9% \| 1 \| pass/,
     );
   });
 
   it('a figure clear of the threshold keeps one decimal, and one at it is shown as it is', () => {
     const clear = gated('clear', 9, 300);
-    expect(criterionRow(renderMarkdown(clear.data, clear.checks))).toMatch(/^\| `asr>0\.02` \| 3\.0% \| /);
+    expect(criterionRow(renderMarkdown(clear.data, clear.checks))).toMatch(
+      /^\| `asr>0\.02` \| 3\.0% \\\(n=300 und 10\\\) \| /,
+    );
     const at = gated('at', 4, 200);
     expect(at.checks[0].pass).toBe(true);
-    expect(criterionRow(renderMarkdown(at.data, at.checks))).toMatch(/^\| `asr>0\.02` \| 2\.0% \| /);
+    expect(criterionRow(renderMarkdown(at.data, at.checks))).toMatch(
+      /^\| `asr>0\.02` \| 2\.0% \\\(n=200 und 10\\\) \| /,
+    );
   });
 
   it('JUnit’s log line gives 41 of 2049 as 0.02001, not the 0.02 it fails against', () => {
     const { data, checks } = gated('junit', 41, 2049);
     expect(checks[0].pass).toBe(false);
     const xml = renderJunit(data, checks);
-    expect(xml).toContain('<system-out>asr = 0.02001, 95% interval 0.0148');
-    expect(criterionRow(renderMarkdown(data, checks))).toMatch(/^\| `asr>0\.02` \| 2\.001% \| /);
+    expect(xml).toContain('<system-out>asr = 0.02001 (n=2049 und 10), 95% interval 0.0148');
+    expect(criterionRow(renderMarkdown(data, checks))).toMatch(
+      /^\| `asr>0\.02` \| 2\.001% \\\(n=2049 und 10\\\) \| /,
+    );
   });
 
   it('a McNemar p just under 0.05 is not shown as 0.05 in the change since round 0', () => {

@@ -187,7 +187,9 @@ describe('HTML report', () => {
       /Round 2 — 2 vulnerabilities \(0 new, 0 persisting, 1 fixed, 1 regressed, 0 untested\)/,
     );
     expect(html).toContain('<span class="badge regressed">regressed</span>');
-    expect(html).toMatch(/<tr class="pass"><td><code>asr&gt;0.02<\/code><\/td><td>1.0%<\/td>/);
+    expect(html).toMatch(
+      /<tr class="pass"><td><code>asr&gt;0.02<\/code><\/td><td class="num">1.0%<br><small class="apart">n=6<\/small><\/td>/,
+    );
     expect(html).toMatch(/<tr class="pass"><td><code>helpfulness_drop&gt;0.05<\/code>/);
   });
 

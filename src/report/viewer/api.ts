@@ -182,6 +182,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
                 figures,
                 bench: bench.filter((x) => x.round === r.round),
                 retestOutcomes: storedRetestOutcomes(metrics),
+                rawMetrics: metrics,
               }),
               vulnerabilities: store.listVulnerabilities(b, r.round).length,
               attempts: store.countAttempts({ runId: b, round: r.round }),
