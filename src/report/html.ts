@@ -1,12 +1,11 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
-import { SUMMARY_SOURCES, suiteOfKind } from '../bench/figures.js';
 import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
 import { type Message, NO_CATEGORY, splitReasoning, techniquesLabel } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
-import { headlineSplit } from '../cycle/paired.js';
 import { buildCharts, type Chart } from './charts.js';
+import { cardCounts, criterionCounts } from './counts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
 import {
   FIGURE_KEYS,
@@ -17,7 +16,7 @@ import {
   type RoundFigures,
 } from './data.js';
 import { escapeHtml as e } from './escape.js';
-import { COUNTS_LEGEND, countsNote, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
+import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 
 export interface HtmlOptions {
@@ -47,17 +46,6 @@ export function formatCheckFigure(metric: string, v: number | undefined | null, 
   if (text.endsWith('%'))
     return Number.parseFloat(text) === Number((threshold * 100).toFixed(1)) ? percent(v, threshold) : text;
   return Number(text) === threshold ? String(shown(v, threshold)) : text;
-}
-
-/** What a check's figure is over, beside its value: the gated round's counts of that figure as the
- * rounds table has them (cardCounts), else what its interval was computed from ("2 items worse and 0
- * better of 117 paired with round 0"); undefined where neither is known. */
-export function criterionCounts(
-  data: ReportData,
-  c: Pick<CriterionResult, 'metric' | 'round' | 'value' | 'interval'>,
-): string | undefined {
-  const round = c.value === null ? undefined : data.rounds.find((r) => r.round === c.round);
-  return (round && cardCounts(round, c.metric)) ?? c.interval?.basis;
 }
 
 /** A check's 95% interval as its figure is shown ("0%–2.2%"), or — where none could be computed. */
@@ -219,88 +207,6 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
     ? `<p>${release && release.round === last.round ? `Release candidate (${release.criteriaMet ? 'meets every criterion' : 'closest to the criteria; none met them'})` : 'Latest measured round'}: <b>${e(last.round)}</b>${last.model ? ` (model <code>${e(last.model)}</code>)` : ''}.</p><div class="cards">${cards}</div>${crit}`
     : none('No round has been measured yet.') + crit;
   return section('summary', 'Summary', body);
-}
-
-/** Where each headline figure comes from: the red team's attempts, or a benchmark suite's figure
- * (`bench` stores the suite's kind and split beside its figures). */
-const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; metric: string }> = {
-  ...Object.fromEntries(
-    (['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const).map((k) => [
-      k,
-      { ...SUMMARY_SOURCES[k], split: 'attack' },
-    ]),
-  ),
-  heldback_asr: { ...SUMMARY_SOURCES.asr, split: 'heldback' },
-  ungroundedness: { ...SUMMARY_SOURCES.ungroundedness, split: 'attack' },
-};
-
-/** What a headline rate is over, with what ended in error or undetermined beside it (countsNote). A
- * round's ASR is its red team's (every attempt counted); else the suite's stored figure. */
-export function cardCounts(
-  r: Pick<RoundData, 'figures' | 'bench' | 'retestOutcomes'> & Partial<Pick<RoundData, 'rawMetrics'>>,
-  k: string,
-): string | undefined {
-  const f = r.figures;
-  if (k === 'error_rate') {
-    // The share in error is its numerator: "3 of 1267", where the run stored the counts (a bench
-    // run's summary, a plain red-team run's attempts; a cycle round stores the share alone).
-    const [samples, errors] = [r.rawMetrics?.samples, r.rawMetrics?.sample_errors];
-    return Number.isInteger(samples) && Number.isInteger(errors) && (samples as number) > 0
-      ? `${errors} of ${samples}`
-      : undefined;
-  }
-  if (k === 'asr' && f.attempts !== undefined && (f.errors !== undefined || f.undetermined !== undefined)) {
-    const err = f.errors ?? 0;
-    const und = f.undetermined ?? 0;
-    return countsNote(f.attempts - err - und, err, und);
-  }
-  if (k === 'retest_asr') {
-    const o = r.retestOutcomes;
-    return o.success + o.failure + o.error + o.undetermined
-      ? countsNote(o.success + o.failure, o.error, o.undetermined)
-      : undefined;
-  }
-  if (k === 'undetermined_rate') {
-    // The attack suite's answered items (bench/run.ts summarise: the first kind run, whatever it
-    // decided), the undetermined among them; its errors apart.
-    for (const kind of SUMMARY_SOURCES.undetermined_rate.kinds) {
-      const b = storedSuiteOfKind(r, kind, headlineSplit(r.bench));
-      if (!b) continue;
-      const m = (b.metrics.metrics as Record<string, unknown> | undefined)?.asr as
-        | Record<string, unknown>
-        | undefined;
-      const [n, err, und] = [m?.n, m?.errors, m?.undetermined].map(Number);
-      return Number.isInteger(n + und) && n + und > 0 ? countsNote(n + und, err || 0, 0) : undefined;
-    }
-    return undefined;
-  }
-  const src = CARD_SOURCE[k];
-  if (!src) return undefined;
-  const split = src.split === 'attack' ? headlineSplit(r.bench) : src.split;
-  for (const kind of src.kinds) {
-    const b = storedSuiteOfKind(r, kind, split);
-    const inner = b?.metrics.metrics as Record<string, unknown> | undefined;
-    const m = inner?.[src.metric] as Record<string, unknown> | undefined;
-    // (a suite that decided nothing gives no figure. A bench run stored before the summary read
-    // only the suite that ran (figureSuite) holds the next kind's figure then: its counts, as here)
-    if (m && typeof m === 'object' && typeof m.n === 'number' && m.n > 0)
-      return countsNote(m.n, Number(m.errors ?? 0), Number(m.undetermined ?? 0));
-  }
-  return undefined;
-}
-
-/** The round's stored suite of `kind` in `split` that the summary read (suiteOfKind: the built-in
- * one, else the first custom one), not merely the first stored: `bench --suite mine,jailbreak` with
- * a custom jailbreak suite stores it first. (Off the attack split a suite is stored as `split:name`.) */
-function storedSuiteOfKind(r: Pick<RoundData, 'bench'>, kind: string, split: string) {
-  const suites = r.bench
-    .filter((x) => x.metrics.split === split)
-    .map((x) => ({
-      name: split === 'attack' ? x.suite : x.suite.replace(`${split}:`, ''),
-      kind: String(x.metrics.kind),
-      row: x,
-    }));
-  return suiteOfKind(suites, kind)?.row;
 }
 
 function roundsSection(data: ReportData): string {
@@ -546,6 +452,8 @@ function modelsSection(data: ReportData): string {
 }
 
 export type { RoundData };
+// (their importers read them here, beside the formatters)
+export { cardCounts, criterionCounts };
 
 const CSS = `
 :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--new:#dc2626;--fixed:#16a34a;--regressed:#9333ea;--persisting:#d97706}
