@@ -1,8 +1,10 @@
 // Charts: vega-lite specs built from ReportData, compiled and rendered to SVG headless (vega's 'none'
 // renderer, no canvas, no browser). vega escapes every text mark, and labels come from our data only.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ReportData } from './data.js';
+import { cardCounts } from './counts.js';
+import type { ReportData, SliceFigures } from './data.js';
 import { dropXmlInvalid, showInvisible } from './escape.js';
+import { countsNote, sliceCounts } from './slices.js';
 
 export interface Chart {
   id: string;
@@ -66,7 +68,12 @@ function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec
         scale: percent ? { domain: [0, 1] } : undefined,
       },
       color: { field: 'metric', type: 'nominal', title: null },
-      tooltip: [{ field: 'metric' }, { field: 'round' }, { field: 'value', format: percent ? '.1%' : '.3f' }],
+      tooltip: [
+        { field: 'metric' },
+        { field: 'round' },
+        { field: 'value', format: percent ? '.1%' : '.3f' },
+        { field: 'counts' },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -88,6 +95,12 @@ function bySlice(rows: Row[], sliceTitle: string, yTitle: string, rounds: number
         scale: { domain: [0, 1] },
       },
       color: { field: 'round', type: 'ordinal', title: 'round', scale: { scheme: 'blues' } },
+      tooltip: [
+        { field: 'slice', title: sliceTitle },
+        { field: 'round' },
+        { field: 'value', title: yTitle, format: '.1%' },
+        { field: 'counts' },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -112,6 +125,12 @@ function heatmap(rows: Row[]): TopLevelSpec {
             scale: { domain: [0, 1], scheme: 'reds' },
             legend: { format: '.0%' },
           },
+          tooltip: [
+            { field: 'category', title: 'harm category' },
+            { field: 'technique' },
+            { field: 'asr', title: 'ASR', format: '.1%' },
+            { field: 'counts' },
+          ],
         },
       },
       {
@@ -127,6 +146,11 @@ function heatmap(rows: Row[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** Said under every chart: a bar or point draws its rate alone, and 100% over one decided attempt
+ * drew as 100% over thirty. */
+export const CHART_COUNTS =
+  'What each mark is over (n, err, und) is in its description (read aloud by screen readers) and in the tables.';
+
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
 /** Every chart the HTML report shows, in order. Charts without data are left out. */
@@ -140,6 +164,8 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
           round: r.round,
           metric: label,
           value: (r.figures as Record<string, number>)[k],
+          // (what it is over, in each point's description: the rounds table's counts)
+          counts: cardCounts(r, k) ?? '—',
         })),
     );
 
@@ -188,13 +214,18 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
 
   const n = data.rounds.length;
   const sliceRows = (
-    pick: (r: ReportData['rounds'][number]) => Record<string, { asr?: number; dr3?: number }>,
+    pick: (r: ReportData['rounds'][number]) => Record<string, SliceFigures>,
     key: 'asr' | 'dr3',
   ) =>
     data.rounds.flatMap((r) =>
       Object.entries(pick(r))
         .filter(([, s]) => typeof s[key] === 'number')
-        .map(([slice, s]) => ({ slice, round: r.round, value: s[key] as number })),
+        .map(([slice, s]) => ({
+          slice,
+          round: r.round,
+          value: s[key] as number,
+          counts: sliceCounts(s) ?? '—',
+        })),
     );
   const catAsr = sliceRows((r) => r.byCategory, 'asr');
   if (catAsr.length)
@@ -230,6 +261,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
         technique: c.technique,
         asr: c.asr,
         label: `${pct(c.asr as number)}`,
+        counts: countsNote(c.successes + c.failures, c.errors, c.undetermined),
       }));
     if (rows.length)
       heat.push({
@@ -242,6 +274,11 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
   specs.push(...heat);
   const out: Chart[] = [];
   for (const s of specs)
-    out.push({ id: s.id, title: s.title, caption: s.caption, svg: await renderSvg(s.spec) });
+    out.push({
+      id: s.id,
+      title: s.title,
+      caption: `${s.caption} ${CHART_COUNTS}`,
+      svg: await renderSvg(s.spec),
+    });
   return out;
 }

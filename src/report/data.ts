@@ -120,6 +120,9 @@ export interface HeatCell {
   attempts: number;
   successes: number;
   failures: number;
+  /** Its attempts in error and undetermined, which its ASR is not over. */
+  errors: number;
+  undetermined: number;
   /** success / (success + failure); null when nothing was decided. */
   asr: number | null;
 }
@@ -456,12 +459,23 @@ function heatmapOf(attempts: Attempt[]): HeatCell[] {
     const key = JSON.stringify([category, technique]);
     let c = cells.get(key);
     if (!c) {
-      c = { category, technique, attempts: 0, successes: 0, failures: 0, asr: null };
+      c = {
+        category,
+        technique,
+        attempts: 0,
+        successes: 0,
+        failures: 0,
+        errors: 0,
+        undetermined: 0,
+        asr: null,
+      };
       cells.set(key, c);
     }
     c.attempts++;
     if (a.outcome === 'success') c.successes++;
     if (a.outcome === 'failure') c.failures++;
+    if (a.outcome === 'error') c.errors++;
+    if (a.outcome === 'undetermined') c.undetermined++;
   }
   for (const c of cells.values()) {
     const decided = c.successes + c.failures;

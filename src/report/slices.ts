@@ -28,9 +28,14 @@ export function vulnerabilityRate(
 export function sliceCell(s: SliceFigures | undefined): string {
   if (!s) return '—';
   const rate = s.asr === undefined ? '—' : formatPercent(s.asr);
-  if (s.decided !== undefined)
-    return `${rate} (${countsNote(s.decided, s.errors ?? 0, s.undetermined ?? 0)})`;
-  return s.n === undefined ? rate : `${rate} (of ${s.n} attempts)`;
+  const counts = sliceCounts(s);
+  return counts ? `${rate} (${counts})` : rate;
+}
+
+/** What a slice's rates are over: its counts, or for a slice stored without them its attempts. */
+export function sliceCounts(s: SliceFigures): string | undefined {
+  if (s.decided !== undefined) return countsNote(s.decided, s.errors ?? 0, s.undetermined ?? 0);
+  return s.n === undefined ? undefined : `of ${s.n} attempts`;
 }
 
 export const SLICE_DIMENSIONS = [

@@ -217,7 +217,16 @@ describe('HTML report', () => {
 describe('charts', () => {
   it('a control character in a category name does not reach the SVG (XML forbids it)', async () => {
     const hostile = 'cat\u001b[31m\u0007';
-    const cell = { category: hostile, technique: '(none)', attempts: 1, successes: 1, failures: 0, asr: 1 };
+    const cell = {
+      category: hostile,
+      technique: '(none)',
+      attempts: 1,
+      successes: 1,
+      failures: 0,
+      errors: 0,
+      undetermined: 0,
+      asr: 1,
+    };
     const withHostile: ReportData = {
       ...data,
       categories: [...data.categories, hostile],

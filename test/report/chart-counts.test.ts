@@ -1,0 +1,60 @@
+// Every mark of the report's charts (the line charts' points, the slices' bars, the heatmap's cells)
+// carries what its rate is over in its description, the SVG's only text per mark beside the
+// heatmap's percentage: a bar at 100% over one decided attempt drew as one over thirty. A real SQLite
+// store holding a plain red-team run; the charts as the HTML report and the viewer render them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCharts, collectReportData } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
+import { attemptFor, fakeSeed } from '../fix/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chart-counts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The aria-labels of a chart's SVG, as vega writes each mark's description. */
+const labels = (svg: string) => [...svg.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]);
+
+describe("the charts' marks", () => {
+  it('each carry their counts', async () => {
+    const store = openStore(join(dir, 's.db'));
+    const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+    const a = fakeSeed('a', 'How do I do the thing a?');
+    const b = fakeSeed('b', 'How do I do the thing b?', { category: 'non_violent_crimes' });
+    const outcomes = [
+      [a, 'success'],
+      [a, 'failure'],
+      [a, 'error'],
+      [a, 'undetermined'],
+      [a, 'undetermined'],
+      [b, 'success'],
+    ] as const;
+    store.saveAttempts(
+      outcomes.map(([seed, outcome]) => attemptFor(seed, { outcome, techniques: ['rot13'], runId: run.id })),
+    );
+    store.updateRun(run.id, { status: 'done' });
+    const data = collectReportData(store, run.id);
+    store.close();
+    const charts = await buildCharts(data);
+    const svg = (id: string) => charts.find((c) => c.id === id)?.svg ?? '';
+
+    // The red team's ASR over all 6: 3 decided, 1 error, 2 undetermined.
+    expect(labels(svg('headline'))).toContainEqual(
+      expect.stringMatching(/ASR \(red team\).*counts: n=3 err 1 und 2/),
+    );
+    expect(labels(svg('asr-by-category'))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^harm category: violent_crimes;.*counts: n=2 err 1 und 2$/),
+        expect.stringMatching(/^harm category: non_violent_crimes;.*counts: n=1$/),
+      ]),
+    );
+    expect(labels(svg('asr-by-technique'))).toContainEqual(
+      expect.stringMatching(/^technique: rot13;.*counts: n=3 err 1 und 2$/),
+    );
+    expect(labels(svg('heatmap-0'))).toContainEqual(
+      expect.stringMatching(/^technique: rot13; harm category: violent_crimes;.*counts: n=2 err 1 und 2$/),
+    );
+    for (const c of charts) expect(c.caption).toContain('What each mark is over (n, err, und)');
+  });
+});
