@@ -215,6 +215,8 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
               dr1: r.dr1,
               errors: r.errors,
               error_rate: r.error_rate,
+              samples: r.samples,
+              sample_errors: r.sample_errors,
               undetermined: r.undetermined,
               vprr_change: r.vprr_change,
               helpfulness_change: r.helpfulness_change,

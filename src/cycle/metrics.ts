@@ -54,7 +54,8 @@ export function roundMetrics(
     // Measured on the benchmark's fixed attack items; the red team's own undetermined count (above)
     // moves with its adaptive search and is reported, not judged.
     undetermined_rate: numOrNull(b.undetermined_rate),
-    error_rate: errorRate(bench, redteam, retest),
+    // The share and what it is over (the report shows "3 of 1267" beside it, as for a bench run).
+    ...errorCounts(bench, redteam, retest),
     vulnerabilities: vulns.total,
     vulnerabilities_new: vulns.new,
     vulnerabilities_fixed: vulns.fixed,
@@ -80,12 +81,17 @@ export function roundMetrics(
   };
 }
 
-/** Share of the round's measurements that ended in error: the benchmark's samples (main and
- * held-back), the red team's attempts and the retest's together. A retest that failed leaves its
+/** The share of the round's measurements that ended in error, with what it is over (samples,
+ * sample_errors): the benchmark's samples (main and held-back), the red team's attempts and the
+ * retest's together. A retest that failed leaves its
  * vulnerability open, never fixed, but the round's ledger then rests on requests that were not
  * answered: `errorRate` 0 passed such a round. A part without the counts (no suites, or a step
  * stored before breakfix counted them) adds nothing; absent when nothing was measured at all. */
-function errorRate(bench: BenchStep, redteam: RedteamStep, retest?: SliceStats): number | undefined {
+function errorCounts(
+  bench: BenchStep,
+  redteam: RedteamStep,
+  retest?: SliceStats,
+): { error_rate?: number; samples?: number; sample_errors?: number } {
   const parts = [
     bench.main,
     bench.heldback,
@@ -94,7 +100,9 @@ function errorRate(bench: BenchStep, redteam: RedteamStep, retest?: SliceStats):
   ];
   const sum = (key: 'samples' | 'sample_errors') => parts.reduce((a, p) => a + (numOrNull(p?.[key]) ?? 0), 0);
   const samples = sum('samples');
-  return samples > 0 ? sum('sample_errors') / samples : undefined;
+  if (samples === 0) return {};
+  const errors = sum('sample_errors');
+  return { error_rate: errors / samples, samples, sample_errors: errors };
 }
 
 /** The vulnerabilities open after a round: every one its identify step listed but the fixed (new,

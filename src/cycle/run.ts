@@ -93,6 +93,9 @@ export interface CycleRoundSummary {
   undetermined_rate: number | null;
   /** Share of the round's benchmark samples and red-team attempts that ended in error. */
   error_rate: number | null;
+  /** What error_rate is over: the round's measurements, and those of them that ended in error. */
+  samples: number | null;
+  sample_errors: number | null;
   errors: number;
   undetermined: number;
   vulnerabilities_new: number;
@@ -832,6 +835,8 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     heldback_asr: n(m.heldback_asr),
     undetermined_rate: n(m.undetermined_rate),
     error_rate: n(m.error_rate),
+    samples: n(m.samples),
+    sample_errors: n(m.sample_errors),
     errors: n(m.errors) ?? 0,
     undetermined: n(m.undetermined) ?? 0,
     vulnerabilities_new: n(m.vulnerabilities_new) ?? 0,

@@ -6,6 +6,7 @@ import { roundCounts } from '../../src/cycle/counts.js';
 import { evaluateCriteria, evaluateRules, parseRules, ruleText } from '../../src/cycle/criteria.js';
 import { roundMetrics } from '../../src/cycle/metrics.js';
 import { chooseRelease, stopAfter } from '../../src/cycle/release.js';
+import { summarise } from '../../src/cycle/run.js';
 
 const criteria = { asr: 0.02, dr3: 0.01, vprr: 0.05, helpfulnessDrop: 0.02 };
 
@@ -216,6 +217,10 @@ describe("a round's error_rate", () => {
       vulns,
     );
     expect(m.error_rate).toBeCloseTo(4 / 200, 12);
+    // Stored with what it is over, as a bench run's summary is: the report shows "4 of 200" beside it.
+    expect(m).toMatchObject({ samples: 200, sample_errors: 4 });
+    // … and so is the round's summary (`cycle --json`).
+    expect(summarise(1, 'round-1', m)).toMatchObject({ samples: 200, sample_errors: 4 });
     // A round with an error does not meet the default criterion (errorRate 0); one without does.
     expect(evaluateCriteria({ errorRate: 0 }, m).met).toBe(false);
     const clean = roundMetrics(
