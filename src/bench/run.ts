@@ -2,8 +2,8 @@
 // with a flat summary (fractions 0–1) for the cycle and the criteria.
 import { isAbsolute, resolve } from 'node:path';
 import { meantCategory } from '../break/seeds/file.js';
-import { closest } from '../config/issues.js';
 import {
+  closest,
   createRng,
   InputError,
   kindOfLabel,

@@ -8,6 +8,7 @@
 //
 // Ownership: each section below names the helper that owns it; others add fields to THEIR section.
 import { z } from 'zod';
+import { closest } from '../core/closest.js';
 import { isLanguageTag, languageTag, TRANSLATE_TO_ERRORS } from '../core/language.js';
 
 // ── targets (foundation) ────────────────────────────────────────────────────────────────────────
@@ -888,12 +889,18 @@ export const configSchema = z
   .superRefine((cfg, ctx) => {
     // Every role and LLM judge must name a defined target or be a spec (`kind:model`).
     const known = (ref: string) => ref in cfg.targets || ref.includes(':');
+    const names = Object.keys(cfg.targets);
+    // A typo of a target's name is the likeliest cause: named as the CLI names one (targets/create.ts).
+    const unknown = (ref: string, otherwise: string, candidates = names) => {
+      const meant = closest(ref, candidates);
+      return `unknown target "${ref}"; ${meant ? `did you mean "${meant}"?` : otherwise}`;
+    };
     for (const [role, ref] of Object.entries(cfg.roles)) {
       if (ref !== undefined && !known(ref)) {
         ctx.addIssue({
           code: 'custom',
           path: ['roles', role],
-          message: `unknown target "${ref}"; define it under targets or use a spec like embedded:base`,
+          message: unknown(ref, 'define it under targets or use a spec like embedded:base'),
         });
       }
     }
@@ -904,7 +911,7 @@ export const configSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['judges', kind],
-          message: `unknown target "${ref}"; use offline or a name under targets`,
+          message: unknown(ref, 'use offline or a name under targets', [...names, 'offline']),
         });
       }
     }
@@ -912,7 +919,7 @@ export const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['judges', 'llamaguard'],
-        message: `unknown target "${cfg.judges.llamaguard}"; name the target under targets that serves Llama Guard`,
+        message: unknown(cfg.judges.llamaguard, 'name the target under targets that serves Llama Guard'),
       });
     }
     if (cfg.judges.llamaguardFormat !== undefined && cfg.judges.llamaguard === undefined) {

@@ -1,3 +1,4 @@
+export * from './closest.js';
 export * from './dict.js';
 export * from './errors.js';
 export * from './ids.js';

@@ -13,10 +13,10 @@ import {
   registerURLSecrets,
   type TargetConfig,
 } from '../config/index.js';
-import { closest } from '../config/issues.js';
 import {
   BreakfixError,
   type ChatOptions,
+  closest,
   InputError,
   type Message,
   type Reply,

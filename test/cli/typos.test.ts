@@ -44,6 +44,22 @@ describe('a mistyped name says which one was meant', () => {
     expect(message).toContain('custom suites are named under bench.custom');
   });
 
+  it('a role naming a target nearly: config check names the one meant, with the file, line and field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-typos-'));
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    const file = join(dir, 'breakfix.yaml');
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace(/^ {2}target: candidate$/m, '  target: candiate');
+    expect(edited).not.toBe(text);
+    writeFileSync(file, edited);
+    const line = edited.split('\n').indexOf('  target: candiate') + 1;
+    const r = await runCli(['config', 'check'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `roles.target: unknown target "candiate"; did you mean "candidate"? (breakfix.yaml:${line})`,
+    );
+  });
+
   it('a release criterion written as a percentage says the fraction to write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-typos-'));
     expect((await runCli(['init'], { cwd: dir })).code).toBe(0);

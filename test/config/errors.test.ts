@@ -121,6 +121,21 @@ const cases: Case[] = [
     message: 'judges.severity: unknown target "gpt"; use offline or a name under targets (breakfix.yaml:2)',
   },
   {
+    name: 'role naming a target nearly',
+    yaml: 'targets:\n  gpt:\n    type: openai\n    model: gpt-4o-mini\nroles:\n  target: candiate\n',
+    message: 'roles.target: unknown target "candiate"; did you mean "candidate"? (breakfix.yaml:6)',
+  },
+  {
+    name: 'judge naming a target or offline nearly',
+    yaml: 'targets:\n  gpt:\n    type: openai\n    model: gpt-4o-mini\njudges:\n  severity: ofline\n  llamaguard: gtp\n',
+    message: 'judges.severity: unknown target "ofline"; did you mean "offline"? (breakfix.yaml:6)',
+  },
+  {
+    name: 'llamaguard naming a target nearly',
+    yaml: 'targets:\n  guard:\n    type: openai\n    model: llama-guard-3\njudges:\n  llamaguard: gaurd\n',
+    message: 'judges.llamaguard: unknown target "gaurd"; did you mean "guard"? (breakfix.yaml:6)',
+  },
+  {
     name: 'cross-field rule',
     yaml: 'cycle:\n  maxRounds: 1\n  minRounds: 2\n',
     message:

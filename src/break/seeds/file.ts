@@ -1,12 +1,13 @@
 import { extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { closest, levenshtein } from '../../config/issues.js';
 import {
   badLabelMessage,
+  closest,
   InputError,
   kindOfLabel,
   languageTag,
+  levenshtein,
   readUtf8File,
   type Seed,
   stableId,
