@@ -175,6 +175,15 @@ export interface RedteamSummary extends SliceStats {
   /** TAP's on-topic checks in this invocation: how many, how many children they pruned, and how many
    * replies were neither yes nor no (those children were kept, unpruned). Absent when none ran. */
   evaluator?: { checks: number; pruned: number; failures: number };
+  /** Attempts in this invocation whose prompt the target read only the latest tokens of (the embedded
+   * target's context window), by attack, with the window and the most tokens dropped from one prompt.
+   * Absent when every prompt fit. */
+  truncated?: {
+    attempts: number;
+    contextTokens: number;
+    mostDropped: number;
+    attacks: Record<string, number>;
+  };
   /** The first error message, to diagnose a run that ended in errors. */
   firstError?: string;
 }
@@ -293,6 +302,29 @@ function countEvaluator(summary: RedteamSummary, detail: Record<string, unknown>
   summary.evaluator.checks += checks;
   summary.evaluator.pruned += Number(detail?.pruned ?? 0);
   summary.evaluator.failures += Number(detail?.evaluatorErrors ?? 0);
+}
+
+/** Which attacks' prompts the target read cut short, for the terminal (redteam's summary, a cycle
+ * round's log): a many-shot prompt on the embedded model keeps only its last shots. */
+export function truncationNote(t: NonNullable<RedteamSummary['truncated']>): string {
+  const by = Object.entries(t.attacks)
+    .map(([attack, n]) => `${attack} ${n}`)
+    .join(', ');
+  return `the target's context holds ${t.contextTokens} tokens: it read only the end of ${t.attempts} attempts' prompts (${by}; up to ${t.mostDropped} tokens dropped from the start)${t.attacks.many_shot ? ': a many-shot attempt there is a few-shot one, its first shots unread' : ''} (docs/EMBEDDED.md)`;
+}
+
+function countTruncated(
+  summary: RedteamSummary,
+  attack: string,
+  detail: Record<string, unknown> | undefined,
+): void {
+  if (!Number(detail?.truncatedCalls ?? 0)) return;
+  summary.truncated ??= { attempts: 0, contextTokens: 0, mostDropped: 0, attacks: dict() };
+  const t = summary.truncated;
+  t.attempts++;
+  t.contextTokens = Number(detail?.contextTokens ?? 0);
+  t.mostDropped = Math.max(t.mostDropped, Number(detail?.truncatedTokens ?? 0));
+  t.attacks[attack] = (t.attacks[attack] ?? 0) + 1;
 }
 
 /** What a run's failed ratings meant, for the terminal (redteam's summary, a cycle round's log). */
@@ -532,6 +564,7 @@ export async function attackPlan(
     }
     countRater(summary, result.detail);
     countEvaluator(summary, result.detail);
+    countTruncated(summary, item.attack, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it

@@ -20,6 +20,7 @@ import {
   type SliceStats,
   seedFacets,
   selectSeeds,
+  truncationNote,
 } from '../break/index.js';
 import { type Config, defaultConfig, redactConfig, redactText, redactURL } from '../config/index.js';
 import {
@@ -174,6 +175,7 @@ export function renderRedteam(s: RedteamSummary): string {
   if (s.firstError) lines.push(`first error: ${t(s.firstError.slice(0, 300))}`);
   if (s.rater?.failures) lines.push(t(raterNote(s.rater)));
   if (s.evaluator?.failures) lines.push(t(evaluatorNote(s.evaluator)));
+  if (s.truncated) lines.push(t(truncationNote(s.truncated)));
   for (const [dim, title] of [
     ['attack', 'attack'],
     ['category', 'category'],

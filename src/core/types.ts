@@ -26,6 +26,10 @@ export interface Reply {
   model?: string;
   /** True when served from the response cache. */
   cached?: boolean;
+  /** The prompt did not fit the target's context window and the target read only its latest tokens
+   * (the embedded target does; a server answers such a prompt with an error instead): `dropped`
+   * tokens from its start were not read, of a window of `context` tokens. Absent when it fit. */
+  promptTruncated?: { dropped: number; context: number };
 }
 
 export interface ChatOptions {

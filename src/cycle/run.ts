@@ -14,6 +14,7 @@ import {
   raterNote,
   runRedteam,
   runRetest,
+  truncationNote,
 } from '../break/index.js';
 import {
   type Config,
@@ -344,6 +345,7 @@ async function cycleRounds(
     if (redteam.rater?.failures) progress.log(terminalText(`round ${round}: ${raterNote(redteam.rater)}`));
     if (redteam.evaluator?.failures)
       progress.log(terminalText(`round ${round}: ${evaluatorNote(redteam.evaluator)}`));
+    if (redteam.truncated) progress.log(terminalText(`round ${round}: ${truncationNote(redteam.truncated)}`));
 
     // retest: every vulnerability still open, attacked again the way it broke, so that identify
     // finds it fixed or persisting on evidence. (A round identified before retest existed is not

@@ -122,6 +122,10 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
         usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
         latencyMs: Date.now() - started,
         model: spec,
+        // (said, not silent: a many-shot prompt's first shots never reach a 192-token model)
+        ...(result.truncatedTokens > 0 && {
+          promptTruncated: { dropped: result.truncatedTokens, context: (await model()).config.contextLength },
+        }),
       };
     },
     async close() {

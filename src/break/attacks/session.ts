@@ -81,6 +81,16 @@ export class Session {
     const used = reply.usage.promptTokens + reply.usage.completionTokens;
     this.tokens += used;
     this.ctx.budget.tokens += used;
+    // A target that read only the prompt's latest tokens (the embedded model's 192-token context):
+    // counted per attempt, for the run's summary to say which attacks it cut short.
+    if (reply.promptTruncated) {
+      this.detail.truncatedCalls = Number(this.detail.truncatedCalls ?? 0) + 1;
+      this.detail.truncatedTokens = Math.max(
+        Number(this.detail.truncatedTokens ?? 0),
+        reply.promptTruncated.dropped,
+      );
+      this.detail.contextTokens = reply.promptTruncated.context;
+    }
     return replyText(reply);
   }
 
