@@ -30,6 +30,7 @@ import {
   type CommonOptions,
   type Context,
   ExitCode,
+  type ExitCodeValue,
   errorJson,
   loadContext,
   onStopSignals,
@@ -301,6 +302,11 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
         `${inName}:${unknownCategory.line}: category "${unknownCategory.category.slice(0, 80)}" is none of the taxonomy's (an id such as violent_crimes, its name, or its Llama Guard code)${unknownCategories > 1 ? `, nor are those of ${unknownCategories - 1} more lines` : ''}: judged without a harm category`,
       ),
     );
+  // Why the run exits other than 0, decided before the summary is printed, so that --json says it in
+  // exitError as bench's and redteam's results do: OUT holds the judged lines all the same. A line
+  // skipped as bad is exit 2 (bad input), never 0: OUT then lacks a line IN has, which a script that
+  // pairs the two must know; a judge that failed on a line (3) outranks it.
+  const exit = exitOf(status, judged, bad, errorLines, firstError, inName, opts.out, kind, judge);
   const summary = {
     judge: judge.id,
     kind,
@@ -314,6 +320,12 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     ...(firstError !== undefined && { firstError }),
     counts,
     warnings: ctx.warnings,
+    ...(exit && {
+      exitError: errorJson(
+        new BreakfixError(exit.message, exit.code === ExitCode.input ? 'input' : 'runtime'),
+        exit.code,
+      ),
+    }),
   };
   const text = () =>
     [
@@ -335,26 +347,46 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   if (opts.out === '-')
     process.stderr.write(`${ctx.json ? terminalSafeJson(JSON.stringify(summary, null, 2)) : text()}\n`);
   else ctx.out(summary, text);
-  if (status.error > 0) {
-    const shown = errorLines.slice(0, 10).join(', ');
-    process.stderr.write(
-      `breakfix: ${status.error} line(s) ended in a judge error (line${errorLines.length > 1 ? 's' : ''} ${shown}${errorLines.length > 10 ? ', …' : ''}); first: ${terminalText(firstError ?? 'judge error')}\n`,
-    );
-    return ExitCode.runtime;
-  }
-  if (bad.length > 0) return ExitCode.input;
-  if (judged === 0) {
-    process.stderr.write(`breakfix: ${terminalText(inName)} holds no line to judge\n`);
-    return ExitCode.input;
-  }
+  if (!exit) return ExitCode.ok;
+  process.stderr.write(`breakfix: ${terminalText(exit.message)}\n`);
+  return exit.code;
+}
+
+/** A run's exit code other than 0, and the one line that says why; undefined for 0. */
+function exitOf(
+  status: Record<'ok' | 'error' | 'undetermined', number>,
+  judged: number,
+  bad: readonly { line: number }[],
+  errorLines: readonly number[],
+  firstError: string | undefined,
+  inName: string,
+  out: string | undefined,
+  kind: Kind,
+  judge: Judge,
+): { code: ExitCodeValue; message: string } | undefined {
+  const lines = (ns: readonly number[]) =>
+    `line${ns.length > 1 ? 's' : ''} ${ns.slice(0, 10).join(', ')}${ns.length > 10 ? ', …' : ''}`;
+  if (status.error > 0)
+    return {
+      code: ExitCode.runtime,
+      message: `${status.error} line(s) ended in a judge error (${lines(errorLines)}); first: ${firstError ?? 'judge error'}`,
+    };
+  if (bad.length > 0)
+    return {
+      code: ExitCode.input,
+      message:
+        judged > 0
+          ? `${bad.length} line(s) of ${inName} skipped as bad input (${lines(bad.map((b) => b.line))}); the other ${judged} are judged${out === '-' ? '' : ` in ${out}`}`
+          : `every line of ${inName} is bad input (${bad.length} skipped): nothing judged`,
+    };
+  if (judged === 0) return { code: ExitCode.input, message: `${inName} holds no line to judge` };
   // A judge that decided no line at all (an LLM judge whose replies never parse) is not a result.
-  if (status.undetermined > 0 && status.ok === 0) {
-    process.stderr.write(
-      `breakfix: the judge decided none of the ${status.undetermined} lines (all undetermined)${undecidedHint(kind, judge, `each line's ${kind}_verdict says why: its rationale and detail.raw`)}\n`,
-    );
-    return ExitCode.runtime;
-  }
-  return ExitCode.ok;
+  if (status.undetermined > 0 && status.ok === 0)
+    return {
+      code: ExitCode.runtime,
+      message: `the judge decided none of the ${status.undetermined} lines (all undetermined)${undecidedHint(kind, judge, `each line's ${kind}_verdict says why: its rationale and detail.raw`)}`,
+    };
+  return undefined;
 }
 
 /** What to try when a judge decided nothing: the offline harm judges read the embedded world's
@@ -499,9 +531,9 @@ Input lines are JSON objects with "prompt" and "response" (groundedness also "gr
 A file --out is replaced only by a run that judged some line and ran to its end: one stopped
 midway, or one that judged no line, leaves an earlier OUT as it was.
 Exit codes: 0 judged (some lines may be undetermined: counted apart), 2 some lines skipped as bad
-input, or nothing to judge, 3 a judge failed on some lines, or decided none (every line
-undetermined), 130 / 143 / 129 stopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it
-was).
+input (the others judged into OUT; --json's exitError says so), or nothing to judge, 3 a judge
+failed on some lines, or decided none (every line undetermined), 130 / 143 / 129 stopped by
+Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it was).
 calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on some example or decided none.`,
     );
   for (const kind of KINDS) {
@@ -523,8 +555,7 @@ calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on som
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr), or nothing to judge · 3 the judge failed on some line (the lines and the first error are\nnamed), or decided none · 130 / 143 / 129 stopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT
-left as it was).`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr; the others judged into OUT, --json's exitError says so), or nothing to judge · 3 the judge\nfailed on some line (the lines and the first error are named), or decided none · 130 / 143 / 129\nstopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {
