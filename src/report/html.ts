@@ -1,7 +1,7 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network).
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
-import { formatPercent, formatRate, type RateOrMean, SMALL_SAMPLE } from '../bench/metrics.js';
+import { formatPercent, SMALL_SAMPLE } from '../bench/metrics.js';
 import { type Message, NO_CATEGORY, splitReasoning, techniquesLabel } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
@@ -18,6 +18,7 @@ import {
 import { escapeHtml as e } from './escape.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
+import { suiteFigureCells, suiteSliceTables } from './suites.js';
 
 export interface HtmlOptions {
   criteria?: CriterionResult[];
@@ -125,7 +126,7 @@ export async function renderHtml(data: ReportData, opts: HtmlOptions = {}): Prom
       'Category × technique',
       heat.length
         ? `<div class="grid">${heat.map(chartFigure).join('')}</div>`
-        : none('No decided attempts yet.'),
+        : none('No red-team attempts yet.'),
     ),
     slicesSection(data),
     vulnerabilitiesSection(data),
@@ -310,20 +311,8 @@ function kvTable(obj: Record<string, unknown>): string {
   return `<table class="kv"><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** A stored suite result's figures. runBench stores `{ split, kind, metrics: { name: Rate | Mean },
- * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). */
-export function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  const inner = stored?.metrics;
-  if (!inner || typeof inner !== 'object') return out;
-  for (const [k, m] of Object.entries(inner as Record<string, unknown>)) {
-    const kind = (m as { kind?: unknown } | null)?.kind;
-    if (kind === 'rate' || kind === 'mean') out.set(k, formatRate(m as RateOrMean));
-  }
-  return out;
-}
-
-/** One table per suite: its figures down, rounds across. */
+/** One table per suite: its figures down, rounds across; under it the suite's slices, folded (the
+ * default cycle's six suites hold a few dozen slice tables). */
 function benchSection(data: ReportData): string {
   const suites = [...new Set(data.rounds.flatMap((r) => r.bench.map((b) => b.suite)))];
   const parts = suites.map((suite) => {
@@ -333,7 +322,8 @@ function benchSection(data: ReportData): string {
     );
     const keys = [...new Set([...cells.values()].flatMap((c) => [...c.keys()]))];
     const cell = (r: RoundData, k: string) => cells.get(r.round)?.get(k) ?? '—';
-    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${cols.map((r) => `<th>round ${e(r.round)}</th>`).join('')}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
+    const rounds = cols.map((r) => `<th>round ${e(r.round)}</th>`).join('');
+    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${rounds}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table>${suiteSlices(suite, cols, rounds)}</div>`;
   });
   const note = parts.length
     ? `<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates; for means the percentile bootstrap, which under ${SMALL_SAMPLE} scores, or when every score is the same, is widened to span Wilson's for the mean as a share of the scale).</p>`
@@ -345,6 +335,20 @@ function benchSection(data: ReportData): string {
       ? `${note}<div class="counts-row">${parts.join('')}</div>`
       : none('No benchmark results stored.'),
   );
+}
+
+/** A suite's slices (category, language, turns, shape, look-alike type, template, task: what it
+ * stored), one table per metric and dimension, folded under its figures. */
+function suiteSlices(suite: string, cols: RoundData[], roundHeads: string): string {
+  const tables = suiteSliceTables(cols, suite);
+  if (!tables.length) return '';
+  const body = tables
+    .map(
+      (t) =>
+        `<table class="bench-slices" data-slices="${e(t.title)}"><thead><tr><th>${e(t.title)}</th>${roundHeads}</tr></thead><tbody>${t.rows.map((row) => `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+    )
+    .join('');
+  return `<details class="slices"><summary>${e(`${suite}: slices (${tables.length})`)}</summary>${body}</details>`;
 }
 
 /** A message's text; a reasoning trace goes in a closed box of its own before the answer. (Isolated,

@@ -3,7 +3,7 @@
 import { techniquesLabel } from '../core/index.js';
 import { type CriterionResult, releaseOf } from './criteria.js';
 import { FIGURE_KEYS, type ReportData } from './data.js';
-import { escapeMarkdownCell as m } from './escape.js';
+import { escapeHtml, escapeMarkdownCell as m } from './escape.js';
 import {
   cardCounts,
   changeRows,
@@ -16,6 +16,7 @@ import {
 } from './html.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
+import { suiteFigureCells, suiteSliceTables } from './suites.js';
 
 /** A figure with what it is over beside it, in brackets, as the slices' cells have it. */
 const withCounts = (figure: string, counts: string | undefined) =>
@@ -98,6 +99,7 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     if (folded) out.push('<details>', `<summary>${heading}</summary>`, '', ...table, '', '</details>', '');
     else out.push(`### ${heading}`, '', ...table, '');
   }
+  out.push(...benchLines(data));
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);
   if (last) {
     const open = last.vulnerabilities.filter((v) => v.status !== 'fixed');
@@ -147,4 +149,44 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   out.push(`_${m(spendNote(data.spend))}_`, '');
   out.push(`<sub>generated ${m(data.generatedAt)} by breakfix</sub>`, '');
   return out.join('\n');
+}
+
+/** Each benchmark suite folded: its figures down and rounds across, then its slices, one table per
+ * metric and dimension, each cell as `breakfix bench` prints it (interval, n, err and und). */
+function benchLines(data: ReportData): string[] {
+  const suites = [...new Set(data.rounds.flatMap((r) => r.bench.map((b) => b.suite)))];
+  if (!suites.length) return [];
+  const out = [
+    '### Benchmark suites',
+    '',
+    '_Each rate excludes its error (err) and undetermined (und) samples, shown beside it; [lo–hi] is the 95% interval._',
+    '',
+  ];
+  for (const suite of suites) {
+    const cols = data.rounds.filter((r) => r.bench.some((b) => b.suite === suite));
+    const head = (title: string) => [
+      `| ${m(title)} | ${cols.map((r) => `round ${m(r.round)}`).join(' | ')} |`,
+      `|---|${cols.map(() => '---:').join('|')}|`,
+    ];
+    const figures = cols.map((r) => suiteFigureCells(r.bench.find((b) => b.suite === suite)?.metrics));
+    const keys = [...new Set(figures.flatMap((f) => [...f.keys()]))];
+    const slices = suiteSliceTables(cols, suite);
+    out.push(
+      '<details>',
+      // (raw HTML, where a Markdown escape shows as written: escaped as HTML, on one line)
+      `<summary>${escapeHtml(`${suite}: ${keys.length} figures, ${slices.length} slice tables`).replace(/\n/g, ' ')}</summary>`,
+      '',
+      ...head('figure'),
+      ...keys.map((k) => `| ${m(k)} | ${figures.map((f) => m(f.get(k) ?? '—')).join(' | ')} |`),
+      '',
+    );
+    for (const t of slices)
+      out.push(
+        ...head(t.title),
+        ...t.rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
+        '',
+      );
+    out.push('</details>', '');
+  }
+  return out;
 }

@@ -22,9 +22,10 @@ import {
   type ReportData,
   techniqueKey,
 } from '../data.js';
-import { cardCounts, figureLabel, suiteFigureCells, VULN_NOTE } from '../html.js';
+import { cardCounts, figureLabel, VULN_NOTE } from '../html.js';
 import { COUNTS_LEGEND, vulnerabilityRate } from '../slices.js';
 import { collectSpend, SPEND_HEADERS, spendNote, spendTableRows } from '../spend.js';
+import { suiteFigureCells, suiteSliceCells } from '../suites.js';
 
 /** The report's data for a run (every attempt, its metrics and vulnerabilities; about 1 s of CPU per
  * 10k attempts), computed once per state of the store and shared by the routes that need it: a plain
@@ -213,6 +214,11 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
           model: x.model,
           metrics: x.metrics,
           figures: Object.fromEntries(suiteFigureCells(x.metrics)),
+          // (its slices too, one table per metric and dimension, each cell as the report writes it)
+          slices: suiteSliceCells(x.metrics).map((s) => ({
+            title: s.title,
+            cells: Object.fromEntries(s.cells),
+          })),
         })),
       models: store
         .listModels()
