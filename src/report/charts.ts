@@ -16,6 +16,8 @@ export interface Chart {
 
 const WIDTH = 440;
 const HEIGHT = 220;
+/** A heatmap cell with no decided attempt. */
+const NOTHING_DECIDED = '#d1d5db';
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
 
 /** Compile a vega-lite spec and render it to an SVG string. (vega is loaded on the first chart: it
@@ -114,11 +116,14 @@ function heatmap(rows: Row[]): TopLevelSpec {
     height: Math.max(80, cats * 24),
     layer: [
       {
-        mark: { type: 'rect', stroke: 'white' },
+        mark: { type: 'rect', stroke: 'white', invalid: null },
         encoding: {
           x: { field: 'technique', type: 'nominal', title: 'technique', axis: { labelAngle: -40 } },
           y: { field: 'category', type: 'nominal', title: 'harm category' },
+          // (a cell where nothing was decided, every attempt in error or undetermined, has no ASR:
+          // drawn grey, labelled —, rather than left off as if never attacked)
           color: {
+            condition: { test: 'datum.asr === null', value: NOTHING_DECIDED },
             field: 'asr',
             type: 'quantitative',
             title: 'ASR',
@@ -254,20 +259,19 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
 
   const heat: typeof specs = [];
   for (const r of data.rounds) {
-    const rows = r.heatmap
-      .filter((c) => c.asr !== null)
-      .map((c) => ({
-        category: c.category,
-        technique: c.technique,
-        asr: c.asr,
-        label: `${pct(c.asr as number)}`,
-        counts: countsNote(c.successes + c.failures, c.errors, c.undetermined),
-      }));
+    const rows = r.heatmap.map((c) => ({
+      category: c.category,
+      technique: c.technique,
+      asr: c.asr,
+      label: c.asr === null ? '—' : pct(c.asr),
+      counts: countsNote(c.successes + c.failures, c.errors, c.undetermined),
+    }));
     if (rows.length)
       heat.push({
         id: `heatmap-${r.round}`,
         title: `Category × technique ASR, round ${r.round}`,
-        caption: 'Decided attempts only; errors and undetermined are counted apart.',
+        caption:
+          'Decided attempts only; errors and undetermined are counted apart. A grey cell labelled — decided nothing: every attempt ended in error or undetermined.',
         spec: heatmap(rows),
       });
   }

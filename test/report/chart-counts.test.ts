@@ -57,4 +57,35 @@ describe("the charts' marks", () => {
     );
     for (const c of charts) expect(c.caption).toContain('What each mark is over (n, err, und)');
   });
+
+  it('draw a heatmap cell where nothing was decided, grey and labelled —', async () => {
+    // A technique whose every attempt was undetermined (as atbash's in the default cycle): the cell
+    // was left off the chart, as if the pair had never been attacked.
+    const store = openStore(join(dir, 'undecided.db'));
+    const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+    const a = fakeSeed('a', 'How do I do the thing a?');
+    const outcomes = [
+      ['rot13', 'success'],
+      ['rot13', 'failure'],
+      ['atbash', 'undetermined'],
+      ['atbash', 'undetermined'],
+      ['atbash', 'error'],
+    ] as const;
+    store.saveAttempts(
+      outcomes.map(([t, outcome]) => attemptFor(a, { outcome, techniques: [t], runId: run.id })),
+    );
+    store.updateRun(run.id, { status: 'done' });
+    const data = collectReportData(store, run.id);
+    store.close();
+    const heat = (await buildCharts(data)).find((c) => c.id === 'heatmap-0');
+    const cells = [
+      ...(heat?.svg ?? '').matchAll(/<path [^>]*aria-label="(technique: [^"]*)"[^>]*fill="([^"]*)"/g),
+    ];
+    expect(cells.map((m) => [m[1].replace(/;.*counts:/, ' …'), m[2]])).toEqual([
+      ['technique: atbash … n=0 err 1 und 2', '#d1d5db'],
+      ['technique: rot13 … n=2', expect.stringMatching(/^rgb/)],
+    ]);
+    expect(heat?.svg).toMatch(/<text[^>]*>—<\/text>/);
+    expect(heat?.caption).toContain('A grey cell labelled — decided nothing');
+  });
 });
