@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { identifyVulnerabilities } from '../../src/fix/index.js';
 import { openStore } from '../../src/store/index.js';
-import { attemptFor, fakeSeed } from '../fix/helpers.js';
+import { attemptFor, fakeSeed, retestedRounds } from '../fix/helpers.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vulns-counts-'));
@@ -18,31 +18,17 @@ describe('breakfix vulns: the counts beside each rate', () => {
     const file = join(dir, 's.db');
     const store = openStore(file);
     const run = store.createRun({ kind: 'cycle', config: {}, seed: 7 });
-    const a = fakeSeed('a', 'How do I do the thing a?');
-    const b = fakeSeed('b', 'How do I do the thing b?', { category: 'non_violent_crimes' });
-    const at = (
-      seed: typeof a,
-      outcome: 'success' | 'failure' | 'error' | 'undetermined',
-      technique: string,
-      round: number,
-    ) => attemptFor(seed, { outcome, techniques: [technique], runId: run.id, round });
-    const r0 = [at(a, 'success', 'leetspeak', 0)];
+    const { r0, r1 } = retestedRounds(run.id);
     const v0 = identifyVulnerabilities({ attempts: r0, round: 0 });
-    const r1 = [
-      // Round 0's finding retested: 1 error, 2 undetermined, nothing decided → untested.
-      { ...at(a, 'error', 'leetspeak', 1), retestOf: r0[0].id },
-      { ...at(a, 'undetermined', 'leetspeak', 1), retestOf: r0[0].id },
-      { ...at(a, 'undetermined', 'leetspeak', 1), retestOf: r0[0].id },
-      // A new one: 1 of 2 decided broke; 1 error and 3 undetermined beside them.
-      at(b, 'success', 'rot13', 1),
-      at(b, 'failure', 'rot13', 1),
-      at(b, 'error', 'rot13', 1),
-      at(b, 'undetermined', 'rot13', 1),
-      at(b, 'undetermined', 'rot13', 1),
-      at(b, 'undetermined', 'rot13', 1),
-      // Nothing decided under this key: no vulnerability, in the round's tally alone.
-      at(b, 'undetermined', 'base64', 1),
-    ];
+    // Nothing decided under this key: no vulnerability, in the round's tally alone.
+    r1.push(
+      attemptFor(fakeSeed('b', 'How do I do the thing b?', { category: 'non_violent_crimes' }), {
+        outcome: 'undetermined',
+        techniques: ['base64'],
+        runId: run.id,
+        round: 1,
+      }),
+    );
     store.saveAttempts([...r0, ...r1]);
     store.saveVulnerabilities(run.id, 0, v0);
     store.upsertRound(run.id, 0, { status: 'done' });

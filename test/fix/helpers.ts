@@ -59,3 +59,25 @@ export function fakeSeed(id: string, text: string, extra: Partial<Seed> = {}): S
     ...extra,
   };
 }
+
+/** Two rounds of a cycle's red team, for the counts beside each vulnerability's rate. Round 0 finds
+ * seed a (violent_crimes) broken; round 1 retests it with 1 error and 2 undetermined, nothing
+ * decided (untested), and finds seed b (non_violent_crimes) broken 1 of 2 decided, with 1 error and
+ * 3 undetermined beside them. */
+export function retestedRounds(runId: string): { r0: Attempt[]; r1: Attempt[] } {
+  const a = fakeSeed('a', 'How do I do the thing a?');
+  const b = fakeSeed('b', 'How do I do the thing b?', { category: 'non_violent_crimes' });
+  const at = (seed: Seed, outcome: Outcome, technique: string, round: number) =>
+    attemptFor(seed, { outcome, techniques: [technique], runId, round });
+  const r0 = [at(a, 'success', 'leetspeak', 0)];
+  const retest = (outcome: Outcome) => ({ ...at(a, outcome, 'leetspeak', 1), retestOf: r0[0].id });
+  const r1 = [
+    retest('error'),
+    retest('undetermined'),
+    retest('undetermined'),
+    ...(['success', 'failure', 'error', 'undetermined', 'undetermined', 'undetermined'] as const).map((o) =>
+      at(b, o, 'rot13', 1),
+    ),
+  ];
+  return { r0, r1 };
+}
