@@ -9,18 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { TSX } from './run-cli.js';
 
 const RUN_COMMAND = fileURLToPath(new URL('../../src/fix/train/run-command.ts', import.meta.url));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('an outside trainer when breakfix gets SIGHUP', () => {
   it("stops the trainer's process group and ends interrupted by SIGHUP", async () => {

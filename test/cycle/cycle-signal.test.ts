@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
+import { alive } from '../helpers/processes.js';
 import { miniCycleConfig, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-sigint-'));
@@ -107,13 +108,3 @@ const until = async (ok: () => boolean, ms: number) => {
   while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   return ok();
 };
-
-/** Whether a process is still running (a zombie waiting for its reaper counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}

@@ -13,6 +13,7 @@ import { createLM, saveLM, Tokenizer } from '../../src/lm/index.js';
 import { openStore } from '../../src/store/index.js';
 import { baseModelDir } from '../../src/targets/embedded-path.js';
 import { MAIN, runCli } from '../cli/run-cli.js';
+import { alive } from '../helpers/processes.js';
 import { attemptFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-traincli-'));
@@ -510,20 +511,6 @@ describe('breakfix train --backend command', () => {
     expect(text.stdout).toMatch(/mytrainer --token \[redacted\] --out/);
   });
 });
-
-/** Whether a process is still running (a zombie waiting for its parent's reaper counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const until = async (ok: () => boolean, ms: number) => {
   const end = Date.now() + ms;

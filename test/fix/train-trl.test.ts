@@ -22,6 +22,7 @@ import type { ModelRef, TrainingRecord } from '../../src/core/index.js';
 import { createTrainer, parseTrainerLine, trainParams } from '../../src/fix/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { baseModelDir } from '../../src/targets/embedded-path.js';
+import { alive } from '../helpers/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-trl-'));
 const bin = join(dir, 'bin');
@@ -420,14 +421,6 @@ case "$*" in *trl.scripts.dpo*) sleep 300 & echo $! > "${pidFile}"; wait; exit 0
 o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
 `,
     );
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     const p = params({ timeout: 2 });
     const started = Date.now();
     try {
