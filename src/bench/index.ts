@@ -35,6 +35,7 @@ export {
   rate,
   rateOf,
   SMALL_SAMPLE,
+  sliceName,
   sliceRates,
   type Tally,
   wilson,

@@ -169,3 +169,12 @@ export function emptyRatesAsNull(_key: string, value: unknown): unknown {
   }
   return value;
 }
+
+/** A slice family's name as the suites write it (`vprr_by_type`: `<metric>_by_<dimension>`), read
+ * back; a name without `_by_` is both. */
+export function sliceName(name: string): { metric: string; dimension: string } {
+  const at = name.lastIndexOf('_by_');
+  return at > 0
+    ? { metric: name.slice(0, at), dimension: name.slice(at + 4) }
+    : { metric: name, dimension: name };
+}

@@ -14,6 +14,7 @@ import {
   runBench,
   SUMMARY_SOURCES,
   type SummaryFigure,
+  sliceName,
   summaryCounts,
   unknownSuite,
 } from '../bench/index.js';
@@ -53,8 +54,7 @@ function sliceLines(slices: Record<string, Record<string, RateOrMean>>): string[
   const t = terminalText;
   const dims = new Map<string, [string, Record<string, RateOrMean>][]>();
   for (const [name, byKey] of Object.entries(slices)) {
-    const at = name.lastIndexOf('_by_');
-    const [metric, dim] = at > 0 ? [name.slice(0, at), name.slice(at + 4)] : [name, name];
+    const { metric, dimension: dim } = sliceName(name);
     dims.set(dim, [...(dims.get(dim) ?? []), [metric, byKey]]);
   }
   const lines: string[] = [];

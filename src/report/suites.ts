@@ -1,7 +1,7 @@
 // A stored benchmark suite's figures and slices, each as `breakfix bench` prints it (formatRate:
 // interval, n, err and und beside): the one formatter the HTML and Markdown reports and the viewer
 // share, so a suite's category or look-alike type that fails reads the same everywhere.
-import { formatRate, type RateOrMean } from '../bench/metrics.js';
+import { formatRate, type RateOrMean, sliceName } from '../bench/metrics.js';
 import type { RoundData } from './data.js';
 
 /** A stored figure as the bench table writes it; undefined for anything that is not a rate or a mean
@@ -45,8 +45,7 @@ export function suiteSliceCells(stored: Record<string, unknown> | undefined): Su
   const out: SuiteSlice[] = [];
   for (const [name, byKey] of Object.entries(slices as Record<string, unknown>)) {
     if (!byKey || typeof byKey !== 'object') continue;
-    const at = name.lastIndexOf('_by_');
-    const [metric, dimension] = at > 0 ? [name.slice(0, at), name.slice(at + 4)] : [name, name];
+    const { metric, dimension } = sliceName(name);
     const cells = new Map<string, string>();
     for (const [key, m] of Object.entries(byKey as Record<string, unknown>)) {
       const cell = figureCell(m);
