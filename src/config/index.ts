@@ -10,5 +10,6 @@ export {
   redactURL,
   registerEnvironmentSecrets,
   registerSecret,
+  registerSpecSecrets,
   registerURLSecrets,
 } from './secrets.js';

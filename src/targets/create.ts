@@ -10,6 +10,7 @@ import {
   redactKnownSecrets,
   redactText,
   redactURL,
+  registerSpecSecrets,
   registerURLSecrets,
   type TargetConfig,
 } from '../config/index.js';
@@ -92,7 +93,7 @@ export function resolveTargetConfig(
     if (stray > 0) {
       // What follows the first "@" was meant as the URL: its user:password@ and ?key= are scrubbed from
       // this message (which quotes the spec) as they would be from a URL's.
-      registerURLSecrets(`http://${model.slice(model.indexOf('@', 1) + 1)}`);
+      registerSpecSecrets(spec);
       throw new InputError(
         `invalid target spec "${spec}": the part after "@" must be the server's URL, starting with http:// or https:// (got "${model.slice(stray + 1)}")`,
         undefined,
