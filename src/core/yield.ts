@@ -13,13 +13,27 @@ export function runToEnd<T>(job: Generator<unknown, T>): T {
 /** Runs a job written as a generator to its end, letting the event loop in (a pending signal, a
  * timer) once `everyMs` have passed since it last did. The result is the one runToEnd gives. */
 export async function runYielding<T>(job: Generator<unknown, T>, everyMs = 50): Promise<T> {
-  let since = performance.now();
+  const breathe = yielder(everyMs);
   for (;;) {
     const step = job.next();
     if (step.done) return step.value;
-    if (performance.now() - since >= everyMs) {
-      await new Promise<void>((r) => setImmediate(r));
-      since = performance.now();
-    }
+    const turn = breathe();
+    if (turn) await turn;
   }
+}
+
+/** A function to call between steps of long work: it lets the event loop in (setImmediate) once
+ * `everyMs` have passed since it last did, and otherwise returns at once, so that the work pays for
+ * a turn of the loop only that often. */
+export function yielder(everyMs: number): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < everyMs) return undefined;
+    return new Promise<void>((r) =>
+      setImmediate(() => {
+        since = performance.now();
+        r();
+      }),
+    );
+  };
 }
