@@ -130,7 +130,7 @@ export function resolveTargetConfig(
 
 type EmbeddedFactory = (
   spec: string,
-  opts: { resolveModelPath?: (name: string) => string | undefined },
+  opts: { resolveModelPath?: (name: string) => string | undefined; signal?: AbortSignal },
 ) => Target;
 
 /** Loaded on first use so the CLI does not load the language-model engine unless it needs it. The
@@ -161,7 +161,8 @@ function createEmbedded(cfg: EmbeddedTargetConfig, ctx: TargetContext): Target {
   let inner: Promise<Target> | undefined;
   const get = () => {
     inner ??= loadEmbeddedFactory().then((create) =>
-      create(spec, { resolveModelPath: modelPathResolver(ctx.store) }),
+      // (the halt stops its generation too: a batch in flight ends at its next step, not its last)
+      create(spec, { resolveModelPath: modelPathResolver(ctx.store), signal: ctx.halt?.signal }),
     );
     return inner;
   };

@@ -21,6 +21,9 @@ export interface EmbeddedTargetOptions {
   batchWindowMs?: number;
   /** Most sequences decoded together. */
   maxBatch?: number;
+  /** The run's halt (RunHalt.signal): once aborted, every call waiting or generating ends as an
+   * `aborted` TargetError, as a call whose own `signal` aborts does. */
+  signal?: AbortSignal;
 }
 
 interface Pending {
@@ -39,6 +42,18 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const closedError = () => new TargetError(`${spec}: the target was closed before it answered`, 'aborted');
+  const abortedError = () => new TargetError(`${spec}: request aborted before it answered`, 'aborted');
+
+  // The calls the halt stops: one listener on its signal for them all (one a call passed Node's
+  // limit of 10 at any concurrency above it, with a warning on stderr).
+  const haltable = new Set<() => void>();
+  opts.signal?.addEventListener(
+    'abort',
+    () => {
+      for (const abort of [...haltable]) abort();
+    },
+    { once: true },
+  );
 
   const model = () => {
     lm ??= Promise.resolve().then(() => loadLM(resolveEmbeddedPath(spec, opts.resolveModelPath)));
@@ -98,9 +113,19 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
     id: spec,
     async chat(messages: Message[], options: ChatOptions = {}): Promise<Reply> {
       const started = Date.now();
+      const own = options.signal;
       const result = await new Promise<GenerateResult>((resolvePromise, reject) => {
         if (closed) return reject(closedError());
-        queue.push({
+        if (own?.aborted || opts.signal?.aborted) return reject(abortedError());
+        // An aborted call stops generating at the next decoding step. What it had generated is a reply
+        // cut short: it fails as aborted, never resolves as an answer to judge, store or train on (a
+        // resume asks it again).
+        const stop = own || opts.signal ? new AbortController() : undefined;
+        const settle = () => {
+          own?.removeEventListener('abort', onAbort);
+          haltable.delete(onAbort);
+        };
+        const pending: Pending = {
           req: {
             messages,
             maxTokens: options.maxTokens ?? 96,
@@ -108,11 +133,30 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
             topP: options.topP,
             stop: options.stop,
             seed: options.seed,
+            signal: stop?.signal,
           },
-          resolve: resolvePromise,
-          reject,
+          resolve: (r) => {
+            settle();
+            if (stop?.signal.aborted) reject(abortedError());
+            else resolvePromise(r);
+          },
+          reject: (e) => {
+            settle();
+            reject(e);
+          },
           started,
-        });
+        };
+        function onAbort() {
+          stop?.abort();
+          // It fails now, not when its batch ends: one waiting for its batch leaves the queue, one
+          // generating ends at its next step and its batch goes on without it.
+          const at = queue.indexOf(pending);
+          if (at >= 0) queue.splice(at, 1);
+          pending.reject(abortedError());
+        }
+        own?.addEventListener('abort', onAbort, { once: true });
+        if (opts.signal) haltable.add(onAbort);
+        queue.push(pending);
         if (running) return; // the running drain loop picks it up
         schedule();
       });
