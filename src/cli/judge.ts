@@ -343,13 +343,16 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
         : []),
       `  ok ${status.ok}  undetermined ${status.undetermined}  error ${status.error}  skipped ${bad.length}`,
     ].join('\n');
-  // With --out -, stdout is the JSONL: the summary goes to stderr.
+  const why = exit ? `breakfix: ${terminalText(exit.message)}\n` : '';
+  // With --out -, stdout is the JSONL: the summary goes to stderr, after the line that says why the
+  // run exits other than 0, so that with --json the JSON document is the end of stderr.
   if (opts.out === '-')
-    process.stderr.write(`${ctx.json ? terminalSafeJson(JSON.stringify(summary, null, 2)) : text()}\n`);
-  else ctx.out(summary, text);
-  if (!exit) return ExitCode.ok;
-  process.stderr.write(`breakfix: ${terminalText(exit.message)}\n`);
-  return exit.code;
+    process.stderr.write(`${why}${ctx.json ? terminalSafeJson(JSON.stringify(summary, null, 2)) : text()}\n`);
+  else {
+    ctx.out(summary, text);
+    process.stderr.write(why);
+  }
+  return exit ? exit.code : ExitCode.ok;
 }
 
 /** A run's exit code other than 0, and the one line that says why; undefined for 0. */
