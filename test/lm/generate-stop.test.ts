@@ -2,27 +2,12 @@
 // marker opens a turn the model would forge (special pieces decode to nothing, so the reply would run
 // on into the forged turn's text).
 import { describe, expect, it } from 'vitest';
-import { createLM, generateBatch, type LM, SPECIAL_TOKENS, Tokenizer } from '../../src/lm/index.js';
+import { generateBatch, type LM, SPECIAL_TOKENS } from '../../src/lm/index.js';
+import { modelEmitting as modelEmittingAt } from './helpers-endless.js';
 
-/** A tiny model wired by hand so that greedy decoding emits `want` first: every block's weights are
- * zero (the residual stream is the position embedding), every position embedding is one vector u,
- * and the tied output row of `want` is 10u, every other row zero. */
-function modelEmitting(want: number): LM {
-  const tok = Tokenizer.train(['hello there', 'general kenobi'], 280);
-  const lm = createLM(
-    { vocabSize: tok.vocabSize, dModel: 8, nLayers: 1, nHeads: 2, contextLength: 32 },
-    tok,
-    1,
-  );
-  const D = lm.config.dModel;
-  const p = lm.params;
-  for (const l of p.layers) for (const t of [l.wqkv, l.wo, l.w1, l.w2]) t.data.fill(0);
-  p.wte.data.fill(0);
-  for (let pos = 0; pos < lm.config.contextLength; pos++)
-    for (let d = 0; d < D; d++) p.wpe.data[pos * D + d] = d % 2 ? 0.5 : -0.25;
-  for (let d = 0; d < D; d++) p.wte.data[want * D + d] = 10 * p.wpe.data[d];
-  return lm;
-}
+/** A tiny model that greedy decoding makes emit `want` first (helpers-endless.ts). */
+const modelEmitting = (want: number): LM =>
+  modelEmittingAt(want, { dModel: 8, nLayers: 1, nHeads: 2, contextLength: 32 });
 
 describe('generation stops at chat-template tokens', () => {
   for (const marker of ['<|user|>', '<|system|>', '<|assistant|>', '<|end|>', '<|pad|>'] as const) {
