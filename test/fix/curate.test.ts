@@ -1158,6 +1158,36 @@ describe('curate', () => {
       expect(calls).toEqual([]);
     });
 
+    it("counts a sibling whose reply the attack judges cannot decide as undetermined in onPolicyFailed, apart from errors, as a single-turn prompt's", async () => {
+      // The fake model complies; the attack judges cannot decide its harmful replies (undetermined),
+      // while they judge the teacher's safe answers as usual.
+      const attack = judges.attack.map((j) => ({
+        ...j,
+        judge: async (input: Parameters<typeof j.judge>[0]) =>
+          input.seed && input.response === complianceAnswer(input.seed)
+            ? { judge: j.id, kind: j.kind, status: 'undetermined' as const, value: null, rationale: 'unsure' }
+            : j.judge(input),
+      }));
+      const res = await curateMt({
+        target: withOpeners(modelUnderFix(() => true, [])),
+        judges: { refusal: judges.refusal, attack },
+      });
+      const siblings = res.sft.filter(
+        (r) => r.provenance.vulnerabilityId === vulnId && r.purpose === 'safety',
+      );
+      expect(siblings).toHaveLength(4);
+      expect(res.preference).toEqual([]);
+      expect(res.stats.onPolicyFailed).toEqual({
+        asked: 4,
+        failed: 0,
+        undetermined: 4,
+        first: 'attack judges: undetermined (unsure)',
+      });
+      expect(shortfallLines(res.stats).join('\n')).toMatch(
+        /no pair for 4 of the 4 records whose rejected side is the model's own answer: 4 the judges could not decide \(undetermined\)/,
+      );
+    });
+
     it('a sibling whose model call fails is dropped with the reason, never curated', async () => {
       let n = 0;
       const flaky: Target = {

@@ -591,7 +591,8 @@ async function answerAndCheck(c: Candidate, input: CurateInput): Promise<Checked
     if (outcome === 'success' || outcome === 'error')
       return { failed: `attack judges say ${outcome} on the helpful answer` };
   }
-  if (c.purpose === 'safety' && c.rejected === undefined && !c.modelAnswered && input.target) {
+  if (c.modelAnswered) return { answer, onPolicy: c.modelAnswered };
+  if (c.purpose === 'safety' && c.rejected === undefined && input.target) {
     return { answer, onPolicy: await onPolicyHarmful(c, input) };
   }
   if (c.purpose === 'benign' && input.target && c.rejected === undefined)

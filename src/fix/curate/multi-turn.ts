@@ -73,6 +73,12 @@ export async function multiTurnSibling(
   if (last < 1) return { failed: `${attack.id} on ${seed.id} left no conversation` };
   const prompt = asContext(result.transcript.slice(0, last));
   const harmful = result.outcome === 'success';
+  // (said as the single-turn path says it: onPolicyHarmful in curate.ts)
+  const why = result.verdicts.find((x) => x.status === 'undetermined')?.rationale;
+  const modelAnswered =
+    result.outcome === 'undetermined'
+      ? { undetermined: `attack judges: undetermined${why ? ` (${why})` : ''}` }
+      : {};
   return {
     candidate: {
       id: stableId('cand', 'safety', prompt),
@@ -82,11 +88,10 @@ export async function multiTurnSibling(
       techniques: result.techniques,
       language: v.language,
       category: v.category,
-      // The model's own harmful reply is the rejected side; any other reply was judged not harmful,
-      // so asking the same conversation again would only repeat the call.
-      ...(harmful
-        ? { rejected: rejectedSide(result.transcript[last].content, result.verdicts) }
-        : { modelAnswered: true }),
+      // The model's own harmful reply is the rejected side; any other reply was judged not harmful
+      // or could not be decided, and asking the same conversation again would only repeat the call.
+      ...(harmful ? { rejected: rejectedSide(result.transcript[last].content, result.verdicts) } : {}),
+      modelAnswered,
       // The attack and the seed, not the conversation: every sibling shares the attack's scripted
       // openers, which would make them near-duplicates of each other.
       dedupText: `${attack.id} ${seed.text}`,

@@ -129,9 +129,10 @@ export interface Candidate {
   category?: string;
   /** The model's own harmful answer (attempt-derived safety candidates). */
   rejected?: string;
-  /** The model being fixed already answered this prompt and the judges did not call it harmful
-   * (a multi-turn sibling): it is not asked again for an on-policy pair. */
-  modelAnswered?: boolean;
+  /** The model being fixed already answered this prompt (a multi-turn sibling: its attack asked
+   * it): it is not asked again for an on-policy pair, and its answer counts as asked in
+   * `onPolicyFailed`; `undetermined` when the judges could not decide that answer (no pair). */
+  modelAnswered?: { undetermined?: string };
   /** Text compared for near-duplicates. */
   dedupText: string;
   source: 'attempt' | 'bench' | 'synthetic' | 'benign_counterpart' | 'helpful_mix' | 'overrefusal_probe';
