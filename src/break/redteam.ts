@@ -142,7 +142,8 @@ export interface RedteamSummary extends SliceStats {
   /** Attempts the store held as errors, run again and replaced (a resume with `retryErrors`). */
   retried?: number;
   /** Target calls and tokens of the attempts run now: a resume's stored attempts (`resumed`) cost
-   * what an earlier process spent, which the run's spend table counts. */
+   * what an earlier process spent, which the run's spend table counts. The tokens are those of
+   * fresh replies, as the spend table and the budget count them (a cached reply was not sent). */
   calls: number;
   tokens: number;
   /** Attacker-model requests in this invocation (PAIR and TAP proposals and TAP's on-topic checks,

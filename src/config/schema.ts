@@ -213,13 +213,15 @@ const redteamSchema = z
           .int()
           .min(1)
           .optional()
-          .describe('Most target tokens per round (the attacker model’s are attackerTokens).'),
+          .describe(
+            'Most target tokens per round (the attacker model’s are attackerTokens), counted as the report’s spend counts them: the tokens of requests sent and answered. A reply from the response cache was not sent and spends none, so a red team run again or resumed on the same store is not stopped by tokens it never spent. Each process counts from zero: a resumed round counts what it sends itself.',
+          ),
         attackerTokens: z
           .int()
           .min(1)
           .optional()
           .describe(
-            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
+            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as tokens is (a cached reply spends none). Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
           ),
         seconds: z
           .number()

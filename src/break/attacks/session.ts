@@ -5,6 +5,7 @@ import {
   errorMessage,
   type Message,
   type Outcome,
+  type Reply,
   type Target,
   TargetError,
   type Verdict,
@@ -52,6 +53,11 @@ export function backTranslationOf(verdicts: Verdict[]): { language: string; text
   return undefined;
 }
 
+/** The tokens a reply spent: a reply from the response cache was not sent and spends none, so a
+ * resumed or repeated red team is not stopped by a budget it never spent (the run's spend table
+ * counts it the same way: src/targets/usage.ts). */
+const spent = (reply: Reply) => (reply.cached ? 0 : reply.usage.promptTokens + reply.usage.completionTokens);
+
 export const userTurns = (m: Message[]) => m.filter((x) => x.role === 'user').length;
 
 export class Session {
@@ -78,7 +84,7 @@ export class Session {
     this.calls++;
     this.ctx.budget.calls++;
     const reply = await this.ctx.target.chat(messages);
-    const used = reply.usage.promptTokens + reply.usage.completionTokens;
+    const used = spent(reply);
     this.tokens += used;
     this.ctx.budget.tokens += used;
     // A target that read only the prompt's latest tokens (the embedded model's 192-token context):
@@ -116,7 +122,7 @@ export class Session {
         // (counted before it is sent: a failed request was still made)
         this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
         const reply = await model.chat(messages, options);
-        const used = reply.usage.promptTokens + reply.usage.completionTokens;
+        const used = spent(reply);
         this.detail.attackerTokens = Number(this.detail.attackerTokens ?? 0) + used;
         this.ctx.budget.attackerTokens += used;
         return reply;
