@@ -503,14 +503,16 @@ export async function attackPlan(
     const prior = stored.get(item.id);
     if (prior) {
       summary.resumed++;
-      // What the search learned before the interruption is not lost: replay its wins.
+      // What the search learned before the interruption is not lost: replay its tries (an attempt
+      // stored by a breakfix that kept none: its win alone).
       if (prior.attack === 'search' && !prior.retestOf)
         search.commit(
           index,
           category,
-          prior.outcome === 'success' && prior.techniques.length
-            ? [{ arm: prior.techniques.join('+'), reward: 1, success: true }]
-            : [],
+          prior.searchTries ??
+            (prior.outcome === 'success' && prior.techniques.length
+              ? [{ arm: prior.techniques.join('+'), reward: 1, success: true }]
+              : []),
         );
       count(prior);
       progress?.tick(1, 'resumed');
@@ -590,6 +592,7 @@ export async function attackPlan(
       ...(result.error ? { error: result.error } : {}),
       calls: result.calls,
       ...(item.retestOf ? { retestOf: item.retestOf } : {}),
+      ...(view ? { searchTries: [...view.log] } : {}),
       createdAt: new Date().toISOString(),
     };
     toWrite.set(index, attempt);

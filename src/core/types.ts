@@ -186,6 +186,10 @@ export interface Attempt {
   /** Set on a later round's retest: the id of the earlier attempt whose prompt turns this one sent
    * again to the new model (break/retest.ts). */
   retestOf?: string;
+  /** A search attempt's tries, in order, as its bandit learnt from them (arm, reward in [0, 1],
+   * success): what a resumed run replays, so that the attempts planned after it pick their arms as in
+   * an uninterrupted run (src/break/search.ts). */
+  searchTries?: { arm: string; reward: number; success: boolean }[];
   createdAt: string;
 }
 

@@ -169,6 +169,12 @@ export const migrations: string[] = [
   );
   ALTER TABLE runs ADD COLUMN spend_since TEXT;
   `,
+  // 7: a search attempt's tries (JSON [{arm, reward, success}]), which a resumed red team replays into
+  // the search's bandits: with its successful arm alone, the attempts after it picked other arms than
+  // an uninterrupted run of the same seed, and the run's summary lost the stored attempts' tries.
+  `
+  ALTER TABLE attempts ADD COLUMN search_tries TEXT;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */
