@@ -1,6 +1,7 @@
 // Charts: vega-lite specs built from ReportData, compiled and rendered to SVG headless (vega's 'none'
 // renderer, no canvas, no browser). vega escapes every text mark, and labels come from our data only.
 import type { TopLevelSpec } from 'vega-lite';
+import { formatPercent } from '../bench/metrics.js';
 import { cardCounts } from './counts.js';
 import type { ReportData, SliceFigures } from './data.js';
 import { dropXmlInvalid, showInvisible } from './escape.js';
@@ -133,13 +134,16 @@ function heatmap(rows: Row[]): TopLevelSpec {
           tooltip: [
             { field: 'category', title: 'harm category' },
             { field: 'technique' },
-            { field: 'asr', title: 'ASR', format: '.1%' },
+            { field: 'rate', title: 'ASR' },
             { field: 'counts' },
           ],
+          // (written out: the one vega derives reads the colour's field, "ASR: null" for a grey cell)
+          description: { field: 'description' },
         },
       },
       {
-        mark: { type: 'text', fontSize: 10 },
+        // (the cell's description says it all: its label read aloud again would only add "label: —")
+        mark: { type: 'text', fontSize: 10, aria: false },
         encoding: {
           x: { field: 'technique', type: 'nominal' },
           y: { field: 'category', type: 'nominal' },
@@ -157,6 +161,23 @@ export const CHART_COUNTS =
   'What each mark is over (n, err, und) is in its description (read aloud by screen readers) and in the tables.';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+/** A heatmap cell's ASR and what it is over, in words: a cell where nothing was decided has no
+ * rate, and says what its attempts ended in. */
+function heatCellText(c: ReportData['rounds'][number]['heatmap'][number]) {
+  const rate = c.asr === null ? 'no decided attempt' : formatPercent(c.asr);
+  const counts =
+    c.asr === null
+      ? [c.errors && `${c.errors} in error`, c.undetermined && `${c.undetermined} undetermined`]
+          .filter(Boolean)
+          .join(', ')
+      : countsNote(c.successes + c.failures, c.errors, c.undetermined);
+  return {
+    rate,
+    counts,
+    description: `technique: ${c.technique}; harm category: ${c.category}; ASR: ${rate}; counts: ${counts}`,
+  };
+}
 
 /** Every chart the HTML report shows, in order. Charts without data are left out. */
 export async function buildCharts(data: ReportData): Promise<Chart[]> {
@@ -264,7 +285,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       technique: c.technique,
       asr: c.asr,
       label: c.asr === null ? '—' : pct(c.asr),
-      counts: countsNote(c.successes + c.failures, c.errors, c.undetermined),
+      ...heatCellText(c),
     }));
     if (rows.length)
       heat.push({

@@ -81,10 +81,20 @@ describe("the charts' marks", () => {
     const cells = [
       ...(heat?.svg ?? '').matchAll(/<path [^>]*aria-label="(technique: [^"]*)"[^>]*fill="([^"]*)"/g),
     ];
-    expect(cells.map((m) => [m[1].replace(/;.*counts:/, ' …'), m[2]])).toEqual([
-      ['technique: atbash … n=0 err 1 und 2', '#d1d5db'],
-      ['technique: rot13 … n=2', expect.stringMatching(/^rgb/)],
+    // Read aloud, the grey cell says that nothing was decided and what its attempts ended in (its
+    // description read "ASR: null" from the colour's empty field).
+    expect(cells.map((m) => [m[1], m[2]])).toEqual([
+      [
+        'technique: atbash; harm category: violent_crimes; ASR: no decided attempt; counts: 1 in error, 2 undetermined',
+        '#d1d5db',
+      ],
+      [
+        'technique: rot13; harm category: violent_crimes; ASR: 50.0%; counts: n=2',
+        expect.stringMatching(/^rgb/),
+      ],
     ]);
+    // (the cell's label, read aloud again, added only "label: —")
+    expect(labels(heat?.svg ?? '').filter((l) => /\b(null|NaN|undefined)\b|label:/.test(l))).toEqual([]);
     expect(heat?.svg).toMatch(/<text[^>]*>—<\/text>/);
     expect(heat?.caption).toContain('A grey cell labelled — decided nothing');
   });
