@@ -11,6 +11,7 @@ import {
   defaultReportPath,
   evaluateRules,
   type FailRule,
+  GITHUB_COMMENT_MAX,
   parseFailOn,
   REPORT_FORMATS,
   type ReportFormat,
@@ -36,6 +37,7 @@ interface ReportOptions extends CommonOptions {
   out?: string;
   failOn?: string;
   samples?: string;
+  maxChars?: string;
 }
 
 function parseFormat(value: string | undefined, out: string | undefined): ReportFormat {
@@ -70,7 +72,11 @@ export function register(program: Command): void {
         '--fail-on <rules>',
         'exit 1 when any rule holds on the gated round (a cycle\'s release candidate, else its last measured round), e.g. "asr>0.02,vprr>0.05" (default: the run\'s own cycle.criteria)',
       )
-      .option('--samples <n>', 'sample transcripts per round in the HTML report', '6'),
+      .option('--samples <n>', 'sample transcripts per round in the HTML report', '6')
+      .option(
+        '--max-chars <n>',
+        `most characters in the Markdown report: tables lose rows to fit, least needed first, each saying how many; the verdict, criteria and rounds table are never cut (default: ${GITHUB_COMMENT_MAX}, what a GitHub comment takes; 0: no limit)`,
+      ),
   )
     .addHelpText(
       'after',
@@ -78,6 +84,7 @@ export function register(program: Command): void {
 Examples:
   $ breakfix report                                   HTML report of the latest run
   $ breakfix report --format md --out summary.md      Markdown summary for a pull request
+  $ gh pr comment --body-file summary.md              …posted (within GitHub's 65536 characters)
   $ breakfix report --format junit --out criteria.xml --fail-on "asr>0.02,vprr>0.05"
   $ breakfix report --run run_20260101_abcd --format json
 
@@ -103,6 +110,9 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
       runAction(async (opts: ReportOptions) => {
         const format = parseFormat(opts.format, opts.out);
         const samples = wholeNumber('--samples', opts.samples) ?? 6;
+        const maxChars = wholeNumber('--max-chars', opts.maxChars);
+        if (maxChars !== undefined && format !== 'md')
+          throw usageError(`--max-chars applies to the Markdown report (--format md), not ${format}`);
         // Parse the rules before touching the store: a typo must fail fast with exit 2.
         const explicit: FailRule[] | undefined =
           opts.failOn !== undefined ? parseFailOn(opts.failOn) : undefined;
@@ -132,7 +142,13 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
               `a ${terminalText(run.kind)} run is held to the release criteria on what it measured; not applicable: ${notApplicable.map(ruleText).join(', ')} (name them with --fail-on to require them)`,
             );
           const criteria = evaluateRules(data, rules);
-          const text = await renderReport(data, format, criteria);
+          const text = await renderReport(data, format, criteria, {
+            maxChars: maxChars === 0 ? Infinity : (maxChars ?? GITHUB_COMMENT_MAX),
+            onCut: (tables, whole) =>
+              ctx.note(
+                `the Markdown report (${whole} characters whole) was shortened to fit ${maxChars ?? GITHUB_COMMENT_MAX}: ${tables} table(s) lost rows, each saying how many (--max-chars 0 for no limit)`,
+              ),
+          });
           let out = opts.out;
           // The run's own report is judged on its own criteria; one gated on --fail-on rules goes
           // beside it rather than over it.

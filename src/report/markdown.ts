@@ -14,6 +14,7 @@ import {
   formatInterval,
   VULN_NOTE,
 } from './html.js';
+import { CUT_BANNER, type CuttableTable, fitMarkdown, type MarkdownPart } from './markdown-fit.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 import { suiteFigureCells, suiteSliceTables } from './suites.js';
@@ -22,8 +23,50 @@ import { suiteFigureCells, suiteSliceTables } from './suites.js';
 const withCounts = (figure: string, counts: string | undefined) =>
   counts ? `${figure} (${counts})` : figure;
 
-export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [], topVulns = 10): string {
-  const out: string[] = [];
+/** Which tables a size limit shortens first (lowest first): the detail under the headline figures
+ * before the figures, the vulnerabilities last. The criteria and rounds tables are never cut. */
+const CUT_RANK = {
+  suiteSlices: 1,
+  techniques: 2,
+  spend: 3,
+  slices: 4,
+  suiteFigures: 5,
+  fixData: 6,
+  vulnerabilities: 7,
+} as const;
+
+export interface MarkdownOptions {
+  /** Most vulnerabilities listed (default 10). */
+  topVulns?: number;
+  /** Most characters (UTF-16 code units) in the report: tables lose rows to fit (default: none). */
+  maxChars?: number;
+}
+
+export function renderMarkdown(
+  data: ReportData,
+  criteria: CriterionResult[] = [],
+  opts: MarkdownOptions = {},
+): string {
+  return fitMarkdownReport(data, criteria, opts).text;
+}
+
+/** The report and how many of its tables a size limit shortened (with the length it had whole). */
+export function fitMarkdownReport(
+  data: ReportData,
+  criteria: CriterionResult[] = [],
+  opts: MarkdownOptions = {},
+): { text: string; cut: number; fullChars: number } {
+  return fitMarkdown(markdownParts(data, criteria, opts.topVulns ?? 10), opts.maxChars ?? Infinity);
+}
+
+function markdownParts(data: ReportData, criteria: CriterionResult[], topVulns: number): MarkdownPart[] {
+  const parts: MarkdownPart[] = [];
+  let out: string[] = [];
+  /** Ends the fixed lines so far and adds a table the size limit may shorten. */
+  const table = (t: CuttableTable) => {
+    parts.push(out, t);
+    out = [];
+  };
   // (a code span shows its text as it is, markup and all; only a backtick or a line ending, which a
   // run id from a store older than its checks may hold, could end it or the heading early)
   out.push(`## breakfix report — run \`${data.run.id.replace(/[`\p{Cc}\u2028\u2029]/gu, '')}\``, '');
@@ -33,6 +76,8 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
     `_${m(COUNTS_LEGEND)}_`,
     '',
   );
+  parts.push(out, CUT_BANNER);
+  out = [];
   const release = releaseOf(data);
   if (release)
     out.push(
@@ -89,17 +134,23 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
   for (const { key, title } of SLICE_DIMENSIONS) {
     const rows = sliceRows(data, key);
     if (!rows.length) continue;
-    const table = [
-      `| ${m(title)} | ${data.rounds.map((r) => `round ${m(r.round)}`).join(' | ')} |`,
-      `|---|${data.rounds.map(() => '---:').join('|')}|`,
-      ...rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
-    ];
     const folded = key === 'byTechnique';
     const heading = `ASR by ${title}${folded ? ` (${rows.length})` : ''}, over decided attempts; err and und counted apart`;
-    if (folded) out.push('<details>', `<summary>${heading}</summary>`, '', ...table, '', '</details>', '');
-    else out.push(`### ${heading}`, '', ...table, '');
+    if (folded) out.push('<details>', `<summary>${heading}</summary>`, '');
+    else out.push(`### ${heading}`, '');
+    table({
+      rank: folded ? CUT_RANK.techniques : CUT_RANK.slices,
+      head: [
+        `| ${m(title)} | ${data.rounds.map((r) => `round ${m(r.round)}`).join(' | ')} |`,
+        `|---|${data.rounds.map(() => '---:').join('|')}|`,
+      ],
+      rows: rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
+    });
+    out.push('', ...(folded ? ['</details>', ''] : []));
   }
-  out.push(...benchLines(data));
+  for (const p of benchParts(data))
+    if (Array.isArray(p)) out.push(...p);
+    else table(p);
   const last = [...data.rounds].reverse().find((r) => r.vulnerabilities.length);
   if (last) {
     const open = last.vulnerabilities.filter((v) => v.status !== 'fixed');
@@ -109,54 +160,72 @@ export function renderMarkdown(data: ReportData, criteria: CriterionResult[] = [
       `### Vulnerabilities, round ${m(last.round)} (${open.length} open${untested ? `, ${untested} of them untested this round` : ''}, ${fixed} fixed)`,
       '',
     );
-    out.push(
-      '| status | category | techniques | lang | turns | rate | severity | score |',
-      '|---|---|---|---|---:|---:|---:|---:|',
-    );
-    for (const v of last.vulnerabilities.slice(0, topVulns))
-      out.push(
-        `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${m(v.turns)} | ${m(vulnerabilityRate(v))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
-      );
+    table({
+      rank: CUT_RANK.vulnerabilities,
+      head: [
+        '| status | category | techniques | lang | turns | rate | severity | score |',
+        '|---|---|---|---|---:|---:|---:|---:|',
+      ],
+      rows: last.vulnerabilities
+        .slice(0, topVulns)
+        .map(
+          (v) =>
+            `| ${m(v.status)} | ${m(v.category)} | ${m(techniquesLabel(v.techniques))} | ${m(v.language)} | ${m(v.turns)} | ${m(vulnerabilityRate(v))} | ${m(v.severity)} | ${m(v.score.toFixed(3))} |`,
+        ),
+    });
     if (last.vulnerabilities.length > topVulns)
       out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);
     out.push('', `_${m(VULN_NOTE)}_`, '');
   }
   const ds = data.rounds.filter((r) => r.dataset.total);
   if (ds.length) {
-    out.push('### Fix data', '', '| round | records | sft | preference |', '|---:|---:|---:|---:|');
-    for (const r of ds)
-      out.push(
-        `| ${m(r.round)} | ${r.dataset.total} | ${r.dataset.byKind.sft ?? 0} | ${r.dataset.byKind.preference ?? 0} |`,
-      );
+    out.push('### Fix data', '');
+    table({
+      rank: CUT_RANK.fixData,
+      head: ['| round | records | sft | preference |', '|---:|---:|---:|---:|'],
+      rows: ds.map(
+        (r) =>
+          `| ${m(r.round)} | ${r.dataset.total} | ${r.dataset.byKind.sft ?? 0} | ${r.dataset.byKind.preference ?? 0} |`,
+      ),
+    });
     out.push('');
   }
   out.push('### Spend (model requests and tokens)', '');
   if (data.spend.lines.length) {
-    out.push(
-      `| ${SPEND_HEADERS.join(' | ')} |`,
-      `|---:|---|---|---|${SPEND_HEADERS.slice(4)
-        .map(() => '---:')
-        .join('|')}|`,
-    );
-    for (const row of spendTableRows(data.spend)) {
+    const rows = spendTableRows(data.spend).map((row) => {
       const cells = row.cells.map(m);
-      out.push(
-        `| ${row.kind === 'line' ? cells.join(' | ') : cells.map((c) => (c ? `**${c}**` : c)).join(' | ')} |`,
-      );
-    }
+      return {
+        kind: row.kind,
+        text: `| ${row.kind === 'line' ? cells.join(' | ') : cells.map((c) => (c ? `**${c}**` : c)).join(' | ')} |`,
+      };
+    });
+    // (the run's total stays whatever is cut: it is the last row)
+    table({
+      rank: CUT_RANK.spend,
+      head: [
+        `| ${SPEND_HEADERS.join(' | ')} |`,
+        `|---:|---|---|---|${SPEND_HEADERS.slice(4)
+          .map(() => '---:')
+          .join('|')}|`,
+      ],
+      rows: rows.filter((r) => r.kind !== 'total').map((r) => r.text),
+      last: rows.filter((r) => r.kind === 'total').map((r) => r.text),
+    });
     out.push('');
   }
   out.push(`_${m(spendNote(data.spend))}_`, '');
   out.push(`<sub>generated ${m(data.generatedAt)} by breakfix</sub>`, '');
-  return out.join('\n');
+  parts.push(out);
+  return parts;
 }
 
 /** Each benchmark suite folded: its figures down and rounds across, then its slices, one table per
  * metric and dimension, each cell as `breakfix bench` prints it (interval, n, err and und). */
-function benchLines(data: ReportData): string[] {
+function benchParts(data: ReportData): (string[] | CuttableTable)[] {
   const suites = [...new Set(data.rounds.flatMap((r) => r.bench.map((b) => b.suite)))];
   if (!suites.length) return [];
-  const out = [
+  const parts: (string[] | CuttableTable)[] = [];
+  let out = [
     '### Benchmark suites',
     '',
     '_Each rate excludes its error (err) and undetermined (und) samples, shown beside it; [lo–hi] is the 95% interval._',
@@ -176,17 +245,23 @@ function benchLines(data: ReportData): string[] {
       // (raw HTML, where a Markdown escape shows as written: escaped as HTML, on one line)
       `<summary>${escapeHtml(`${suite}: ${keys.length} figures, ${slices.length} slice tables`).replace(/\n/g, ' ')}</summary>`,
       '',
-      ...head('figure'),
-      ...keys.map((k) => `| ${m(k)} | ${figures.map((f) => m(f.get(k) ?? '—')).join(' | ')} |`),
-      '',
     );
-    for (const t of slices)
-      out.push(
-        ...head(t.title),
-        ...t.rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
-        '',
-      );
+    parts.push(out, {
+      rank: CUT_RANK.suiteFigures,
+      head: head('figure'),
+      rows: keys.map((k) => `| ${m(k)} | ${figures.map((f) => m(f.get(k) ?? '—')).join(' | ')} |`),
+    });
+    out = [''];
+    for (const t of slices) {
+      parts.push(out, {
+        rank: CUT_RANK.suiteSlices,
+        head: head(t.title),
+        rows: t.rows.map((row) => `| ${m(row.slice)} | ${row.cells.map(m).join(' | ')} |`),
+      });
+      out = [''];
+    }
     out.push('</details>', '');
   }
-  return out;
+  parts.push(out);
+  return parts;
 }
