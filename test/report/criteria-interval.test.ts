@@ -66,6 +66,10 @@ describe('criteria checks with their 95% intervals', () => {
     });
     expect(json.criteria[0].passes_on_estimate_only).toBe(true);
     const md = renderMarkdown(data, checks);
+    // The heading, which a pull request shows first, says the pass is on the estimate only.
+    expect(md).toContain(
+      '### ✅ all 1 criteria pass, 1 of them on the estimate only (the 95% interval reaches past the threshold)',
+    );
     expect(md).toContain('| criterion (fails when) | value | 95% interval | round | result |');
     expect(md).toMatch(
       /\| `asr>0\.02` \| 0\.0% \\\(n=173 und 127\\\) \| 0\.0%–2\.2% \| 1 \| pass on the estimate only: asr = 0 in round 1 \\\(passes on the estimate; 95% upper bound 2\.2% is above 2%/,
