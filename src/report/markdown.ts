@@ -178,6 +178,15 @@ function markdownParts(data: ReportData, criteria: CriterionResult[], topVulns: 
     });
     if (last.vulnerabilities.length > topVulns)
       out.push('', `_…and ${last.vulnerabilities.length - topVulns} more._`);
+    // (the criteria above are checked on the release candidate: a later round's list is not its own)
+    const candidate = release && data.rounds.find((r) => r.round === release.round);
+    if (candidate && candidate.round !== last.round) {
+      const openThen = candidate.vulnerabilities.filter((v) => v.status !== 'fixed').length;
+      out.push(
+        '',
+        `_These are round ${m(last.round)}'s. The release candidate, round ${m(candidate.round)}, listed ${candidate.vulnerabilities.length} \\(${openThen} open\\): the HTML report or \`breakfix vulns --round ${m(candidate.round)}\` has them._`,
+      );
+    }
     out.push('', `_${m(VULN_NOTE)}_`, '');
   }
   const ds = data.rounds.filter((r) => r.dataset.total);

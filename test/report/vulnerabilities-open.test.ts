@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Vulnerability } from '../../src/core/index.js';
 import { summarise } from '../../src/cycle/run.js';
 import {
   collectReportData,
@@ -59,5 +60,48 @@ describe('open vulnerabilities in the report', () => {
     );
     expect(open).toMatchObject({ metric: 'vulnerabilities_open', round: 1, value: 9, pass: false });
     expect(upToNine).toMatchObject({ value: 9, pass: true });
+  });
+});
+
+describe("the Markdown report's vulnerabilities", () => {
+  it("say when they are a later round's than the release candidate's the criteria are checked on", () => {
+    // The default cycle releases round 1 and lists round 2's vulnerabilities: the reader of a pull
+    // request took round 2's 4 open for the released model's 9.
+    const store = openStore(join(dir, 'later.db'));
+    const run = store.createRun({ kind: 'cycle', config: {}, seed: 7 });
+    for (const [round, metrics] of ROUNDS.entries())
+      store.upsertRound(run.id, round, { model: `round-${round}`, status: 'done', metrics });
+    const vuln = (id: string, status: Vulnerability['status']): Vulnerability => ({
+      id,
+      category: 'privacy',
+      techniques: [],
+      language: 'en',
+      turns: 1,
+      attempts: 2,
+      successes: status === 'fixed' ? 0 : 1,
+      rate: status === 'fixed' ? 0 : 0.5,
+      severity: 4,
+      score: status === 'fixed' ? 0 : 2,
+      exampleAttemptIds: [],
+      firstSeenRound: 0,
+      status,
+    });
+    store.saveVulnerabilities(run.id, 1, [
+      vuln('a', 'persisting'),
+      vuln('b', 'untested'),
+      vuln('c', 'fixed'),
+    ]);
+    store.saveVulnerabilities(run.id, 2, [vuln('a', 'fixed'), vuln('b', 'untested')]);
+    store.updateRun(run.id, { status: 'done', summary: { release: { round: 1, criteria_met: true } } });
+    const data = collectReportData(store, run.id);
+    store.close();
+    const md = renderMarkdown(data);
+    expect(md).toContain('### Vulnerabilities, round 2 (1 open, 1 of them untested this round, 1 fixed)');
+    expect(md).toContain(
+      "_These are round 2's. The release candidate, round 1, listed 3 \\(2 open\\): the HTML report or `breakfix vulns --round 1` has them._",
+    );
+    // Where the release candidate is the round shown, nothing is added.
+    const same = { ...data, run: { ...data.run, summary: { release: { round: 2, criteria_met: true } } } };
+    expect(renderMarkdown(same)).not.toContain('These are round');
   });
 });
