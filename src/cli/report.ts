@@ -142,12 +142,15 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
               `a ${terminalText(run.kind)} run is held to the release criteria on what it measured; not applicable: ${notApplicable.map(ruleText).join(', ')} (name them with --fail-on to require them)`,
             );
           const criteria = evaluateRules(data, rules);
+          let shortened: { tables: number; fullChars: number } | undefined;
           const text = await renderReport(data, format, criteria, {
             maxChars: maxChars === 0 ? Infinity : (maxChars ?? GITHUB_COMMENT_MAX),
-            onCut: (tables, whole) =>
+            onCut: (tables, whole) => {
+              shortened = { tables, fullChars: whole };
               ctx.note(
                 `the Markdown report (${whole} characters whole) was shortened to fit ${maxChars ?? GITHUB_COMMENT_MAX}: ${tables} table(s) lost rows, each saying how many (--max-chars 0 for no limit)`,
-              ),
+              );
+            },
           });
           let out = opts.out;
           // The run's own report is judged on its own criteria; one gated on --fail-on rules goes
@@ -179,6 +182,8 @@ run, or no store or a damaged one · 3 a failure while reporting (a damaged row 
                 notApplicable: notApplicable.map(ruleText),
                 criteria,
                 passed: failed.length === 0,
+                // (the Markdown, cut to fit --max-chars: how many tables lost rows, and its length whole)
+                ...(shortened && { shortened }),
                 ...(toStdout ? { report: text } : {}),
               },
               () =>

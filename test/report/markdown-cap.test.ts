@@ -192,6 +192,10 @@ describe('the Markdown report within a size limit', () => {
   });
 
   it('fits a smaller --max-chars, and says so when even the summary does not fit', async () => {
+    // With --json, the summary says the report was cut, and how long it was whole.
+    const json = JSON.parse((await report('--max-chars', '9000', '--json')).stdout);
+    expect(json.shortened).toEqual({ tables: expect.any(Number), fullChars: whole.length });
+    expect(json.report.length).toBeLessThanOrEqual(9000);
     const small = await report('--max-chars', '9000');
     expect(small.stdout.length).toBeLessThanOrEqual(9000);
     expect(small.stdout).toContain('### Rounds');
