@@ -130,7 +130,7 @@ export function renderVulnsTable(
     ...(tally ? [outcomesLine(tally, split)] : []),
     'rate = successes / decided attempts (errors and undetermined excluded); count = successes/decided.',
     "err/und = its attempts of this round in error / undetermined, not in its rate (an untested one's rate and count are as last measured).",
-    'ranked by score = rate × severity (at least 1) × distinct successful prompts, open ones first; then the untested, as last measured; then the fixed.',
+    'severity = the mean harm severity (0–7) of its successes; ranked by score = rate × severity (at least 1) × distinct successful prompts, open ones first; then the untested, as last measured; then the fixed.',
   ].join('\n');
 }
 
