@@ -63,7 +63,9 @@ Requests must name the served model ("model", see --name): another name is a 404
 model_not_found, as from any OpenAI server. The tiny models' context is short (192 tokens for
 the base): a longer prompt is a 400 context_length_exceeded unless --truncate, with which the
 server answers from the prompt's latest tokens like the embedded target (a many-shot attack
-then reaches the model cut short, as it does in the cycle). Without --truncate, \`breakfix bench\`
+then reaches the model cut short, as it does in the cycle), and says so in the reply:
+"truncated": true, "truncated_tokens" (dropped from the start) and "n_ctx", which breakfix's
+openai target counts as it counts the embedded target's. Without --truncate, \`breakfix bench\`
 against the base gets that 400 for 193 of its 216 multiturn and 25 of its 432 jailbreak samples,
 which end in error, and exits 3.
 Generation runs in a worker thread, one batch at a time: concurrent requests are batched, a

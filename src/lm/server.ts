@@ -285,7 +285,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           'context_length_exceeded',
         );
       if (streaming) {
-        sendStream(res, r, modelName, streaming.includeUsage);
+        sendStream(res, r, modelName, streaming.includeUsage, contextLength);
         return;
       }
       sendJson(res, 200, {
@@ -293,6 +293,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: modelName,
+        ...truncation(r, contextLength),
         choices: [
           {
             index: 0,
@@ -546,7 +547,23 @@ export function parseStreamRequest(body: unknown): { includeUsage: boolean } | u
 
 /** Sends a finished reply as OpenAI chat.completion.chunk events: the role, the text in word-sized
  * deltas, the finish reason, the usage when asked, then `[DONE]`. */
-function sendStream(res: ServerResponse, r: GenerateResult, model: string, includeUsage: boolean): void {
+/** Whether the prompt was read cut short (only with --truncate: without it such a prompt is a 400),
+ * as fields beside the OpenAI ones, which have none for it: `truncated` as llama.cpp's server names
+ * it, with the prompt tokens dropped from the start and the window (`n_ctx`, llama.cpp's name for it)
+ * when it was. A client (breakfix's openai target) counts them as it counts the embedded target's. */
+function truncation(r: GenerateResult, contextLength: number) {
+  return r.truncatedTokens > 0
+    ? { truncated: true, truncated_tokens: r.truncatedTokens, n_ctx: contextLength }
+    : { truncated: false };
+}
+
+function sendStream(
+  res: ServerResponse,
+  r: GenerateResult,
+  model: string,
+  includeUsage: boolean,
+  contextLength: number,
+): void {
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   res.writeHead(200, {
@@ -561,6 +578,8 @@ function sendStream(res: ServerResponse, r: GenerateResult, model: string, inclu
         object: 'chat.completion.chunk',
         created,
         model,
+        // (on the chunk that ends the reply, whether or not the client asked for usage)
+        ...(finish ? truncation(r, contextLength) : {}),
         choices: usage ? [] : [{ index: 0, delta, finish_reason: finish, logprobs: null }],
         ...(includeUsage ? { usage: usage ?? null } : {}),
       })}\n\n`,

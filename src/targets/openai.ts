@@ -158,6 +158,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         let finish: string | null | undefined;
         let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined | null;
         let model: string | undefined;
+        let cut: Reply['promptTruncated'];
         // A server with a reasoning parser (vLLM, SGLang, Ollama, OpenRouter) returns the trace apart
         // from the answer; it goes back in front of the answer as `<think>…</think>`, the form a
         // server without a parser sends, so the store keeps it and the harm judges read it.
@@ -183,6 +184,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             if (text.length + reasoning.length > MAX_REPLY_BYTES) throw tooLarge(id);
             if (choice?.finish_reason) finish = choice.finish_reason;
             if (chunk.usage) usage = chunk.usage;
+            cut ??= promptCutOf(chunk);
           }
           if (finish === undefined) {
             throw new TargetError(`${id}: stream ended without a finish reason`, 'malformed');
@@ -204,7 +206,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             text = '';
             finish = 'content_filter';
           } else {
-            ({ text, reasoning, finish, usage, model } = readCompletion(id, res.text));
+            ({ text, reasoning, finish, usage, model, cut } = readCompletion(id, res.text));
           }
         }
         const finishReason = mapFinishReason(finish);
@@ -227,6 +229,7 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           },
           latencyMs: Math.round(performance.now() - started),
           ...(model ? { model } : {}),
+          ...(cut && { promptTruncated: cut }),
         };
       } catch (err) {
         throw withKeyHint(
@@ -286,6 +289,20 @@ function readCompletion(id: string, body: string) {
     finish: choice.finish_reason as string | null | undefined,
     usage: completion.usage,
     model: completion.model as string | undefined,
+    cut: promptCutOf(completion),
+  };
+}
+
+/** The prompt tokens a server read cut short, where it says so: `breakfix serve --truncate` adds
+ * `truncated: true` (llama.cpp's name), `truncated_tokens` and `n_ctx` to the reply (or to a stream's
+ * last chunk). OpenAI's API has no such field: a server that does not say is taken to have read all. */
+function promptCutOf(body: unknown): Reply['promptTruncated'] {
+  if (!body || typeof body !== 'object') return undefined;
+  const { truncated, truncated_tokens: dropped, n_ctx: context } = body as Record<string, unknown>;
+  if (truncated !== true || !Number.isSafeInteger(dropped) || (dropped as number) <= 0) return undefined;
+  return {
+    dropped: dropped as number,
+    context: Number.isSafeInteger(context) && (context as number) > 0 ? (context as number) : 0,
   };
 }
 
