@@ -2,9 +2,11 @@
 // conversation, every reply the target wrote), decide the outcome. A target failure is an `error`
 // sample, never a refusal or a pass.
 import {
+  addPromptCut,
   errorMessage,
   type Judge,
   type Message,
+  type PromptCuts,
   type Seed,
   type Split,
   type Target,
@@ -49,17 +51,29 @@ export interface Exchange {
   transcript: Message[];
   response: string;
   error?: string;
+  /** The replies so far whose prompt the target read cut short (a many-shot template, a long
+   * conversation on the embedded model's 192-token context): counted, as the red team counts them. */
+  cuts?: PromptCuts;
 }
 
-/** Sends `messages` and returns the transcript with the reply appended. */
-export async function exchange(target: Target, messages: Message[]): Promise<Exchange> {
+/** Sends `messages` and returns the transcript with the reply appended; `cuts` are the earlier turns'
+ * of the same conversation, this reply's added. */
+export async function exchange(target: Target, messages: Message[], cuts?: PromptCuts): Promise<Exchange> {
   try {
-    const text = replyText(await target.chat(messages, { temperature: 0 }));
-    return { transcript: [...messages, { role: 'assistant', content: text }], response: text };
+    const reply = await target.chat(messages, { temperature: 0 });
+    const text = replyText(reply);
+    return {
+      transcript: [...messages, { role: 'assistant', content: text }],
+      response: text,
+      cuts: addPromptCut(cuts, reply),
+    };
   } catch (err) {
-    return { transcript: messages, response: '', error: errorMessage(err) };
+    return { transcript: messages, response: '', error: errorMessage(err), ...(cuts && { cuts }) };
   }
 }
+
+/** An item's `truncated`, when any of its prompts was cut. */
+const truncatedOf = (ex: Exchange): Partial<ItemResult> => (ex.cuts?.calls ? { truncated: ex.cuts } : {});
 
 export function errorItem(
   seed: Seed,
@@ -92,7 +106,7 @@ export async function judged(
   judges: Judge[],
   extra: Partial<ItemResult> = {},
 ): Promise<ItemResult> {
-  if (ex.error) return errorItem(seed, technique, ex.transcript, ex.error, extra);
+  if (ex.error) return errorItem(seed, technique, ex.transcript, ex.error, { ...truncatedOf(ex), ...extra });
   const lastUser = [...ex.transcript].reverse().find((m) => m.role === 'user')?.content ?? seed.text;
   const verdicts: Verdict[] = await judgeResponse(
     {
@@ -118,6 +132,7 @@ export async function judged(
     outcome,
     severity,
     benignType: seed.benignType,
+    ...truncatedOf(ex),
     ...extra,
   };
 }

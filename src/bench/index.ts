@@ -44,8 +44,10 @@ export {
   attackSuite,
   type BenchReport,
   type BenchSummary,
+  type BenchTruncation,
   BUILTIN_SUITES,
   type BuiltinSuiteName,
+  benchTruncationNote,
   builtinSuite,
   type CustomSuiteSpec,
   checkCustomSuites,
@@ -63,4 +65,4 @@ export { helpfulnessSuite, helpfulTask, passTally } from './suites/helpfulness.j
 export { jailbreakSuite } from './suites/jailbreak.js';
 export { multiturnSuite, SHAPE_DR, SHAPES, type Shape, scriptedAsk } from './suites/multiturn.js';
 export { overrefusalSuite, refusalTally } from './suites/overrefusal.js';
-export type { BenchSplit, ItemResult, Suite, SuiteContext, SuiteReport } from './types.js';
+export type { BenchSplit, ItemResult, Suite, SuiteContext, SuiteReport, SuiteTruncation } from './types.js';

@@ -36,7 +36,7 @@ import { helpfulnessSuite } from './suites/helpfulness.js';
 import { jailbreakSuite } from './suites/jailbreak.js';
 import { multiturnSuite } from './suites/multiturn.js';
 import { overrefusalSuite } from './suites/overrefusal.js';
-import type { BenchSplit, ItemResult, Suite, SuiteReport } from './types.js';
+import type { BenchSplit, ItemResult, Suite, SuiteReport, SuiteTruncation } from './types.js';
 
 export const BUILTIN_SUITES = [
   'harmful',
@@ -302,6 +302,13 @@ export interface BenchReport {
   /** What each summary figure is over (summaryCounts): its suite, n, errors and undetermined; a
    * figure whose suite decided nothing is here with n 0 and absent from `summary`. */
   summaryCounts: Partial<Record<SummaryFigure, FigureCounts>>;
+  /** Items whose prompt the target read cut short, in all suites and by suite (each suite's own
+   * count is its `truncated`). Absent when every prompt fit. */
+  truncated?: BenchTruncation;
+}
+
+export interface BenchTruncation extends SuiteTruncation {
+  suites: Record<string, number>;
 }
 
 export interface RunBenchOptions {
@@ -379,6 +386,7 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     const failed = items.filter((i) => i.outcome === 'error');
     report.errors = failed.length;
     if (failed.length) report.firstError = firstErrorOf(failed);
+    report.truncated = suiteTruncation(items);
     reports.push(report);
     if (opts.store && opts.runId) {
       opts.store.saveBenchResult({
@@ -386,11 +394,18 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
         round: opts.round,
         suite: split === 'attack' ? suite.name : `${split}:${suite.name}`,
         model: targetId,
-        metrics: { split, kind: report.kind, metrics: report.metrics, slices: report.slices },
+        metrics: {
+          split,
+          kind: report.kind,
+          metrics: report.metrics,
+          slices: report.slices,
+          truncated: report.truncated,
+        },
         items: items.map(compactItem),
       });
     }
   }
+  const truncated = benchTruncation(reports);
   return {
     target: targetId,
     split,
@@ -399,7 +414,36 @@ export async function runBench(opts: RunBenchOptions): Promise<BenchReport> {
     suites: reports,
     summary: summarise(reports),
     summaryCounts: summaryCounts(reports),
+    ...(truncated && { truncated }),
   };
+}
+
+function suiteTruncation(items: ItemResult[]): SuiteTruncation {
+  const cut = items.flatMap((i) => (i.truncated ? [i.truncated] : []));
+  return {
+    items: cut.length,
+    contextTokens: cut[0]?.context ?? 0,
+    mostDropped: Math.max(0, ...cut.map((c) => c.mostDropped)),
+  };
+}
+
+function benchTruncation(reports: SuiteReport[]): BenchTruncation | undefined {
+  const cut = reports.filter((r) => r.truncated?.items);
+  if (!cut.length) return undefined;
+  return {
+    items: cut.reduce((a, r) => a + (r.truncated?.items ?? 0), 0),
+    contextTokens: cut[0].truncated?.contextTokens ?? 0,
+    mostDropped: Math.max(...cut.map((r) => r.truncated?.mostDropped ?? 0)),
+    suites: Object.fromEntries(cut.map((r) => [r.name, r.truncated?.items ?? 0])),
+  };
+}
+
+/** What a benchmark's truncated items mean, for the terminal (bench's table, a cycle round's log). */
+export function benchTruncationNote(t: BenchTruncation): string {
+  const by = Object.entries(t.suites)
+    .map(([suite, n]) => `${suite} ${n}`)
+    .join(', ');
+  return `the target's context holds ${t.contextTokens} tokens: it read only the end of the prompts of ${t.items} items (${by}; up to ${t.mostDropped} tokens dropped from the start): each was sent and judged as it stands, and its answer is to the part it read (docs/EMBEDDED.md)`;
 }
 
 function compactItem(i: ItemResult) {
@@ -415,6 +459,7 @@ function compactItem(i: ItemResult) {
     severity: i.severity,
     value: i.value,
     error: i.error,
+    truncated: i.truncated,
     verdicts: i.verdicts.map((v) => ({
       judge: v.judge,
       kind: v.kind,

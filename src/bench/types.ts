@@ -1,5 +1,15 @@
 // Shared shapes of the bench folder.
-import type { Message, Outcome, Progress, Rng, Seed, Split, Target, Verdict } from '../core/index.js';
+import type {
+  Message,
+  Outcome,
+  Progress,
+  PromptCuts,
+  Rng,
+  Seed,
+  Split,
+  Target,
+  Verdict,
+} from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { RateOrMean } from './metrics.js';
 
@@ -37,6 +47,17 @@ export interface ItemResult {
   benignType?: string;
   shape?: string;
   error?: string;
+  /** Present when the target read some of the item's prompts cut short (its context window). */
+  truncated?: PromptCuts;
+}
+
+/** A suite's items whose prompt the target read only the latest tokens of (the embedded model's
+ * 192-token context), the window and the most tokens dropped from one prompt (0 when none was cut).
+ * What was sent and judged is unchanged: the count says what the model could not have read. */
+export interface SuiteTruncation {
+  items: number;
+  contextTokens: number;
+  mostDropped: number;
 }
 
 export interface SuiteReport {
@@ -49,6 +70,8 @@ export interface SuiteReport {
   /** Samples that ended in error, and the first error message (target failures). */
   errors?: number;
   firstError?: string;
+  /** Set by runBench for every suite it runs (items 0 when every prompt fit). */
+  truncated?: SuiteTruncation;
 }
 
 export interface Suite {

@@ -6,6 +6,7 @@ import {
   type BenchReport,
   type BenchSplit,
   BUILTIN_SUITES,
+  benchTruncationNote,
   checkCustomSuites,
   emptyRatesAsNull,
   formatPercent,
@@ -119,6 +120,7 @@ export function renderBenchTable(report: Omit<BenchReport, 'summaryCounts'>): st
   for (const k of Object.keys(SUMMARY_SOURCES) as SummaryFigure[])
     if (!(k in rates) && (counts[k]?.undetermined ?? 0) > 0) sum.push(`${label(k)} —${note(k)}`);
   if (sum.length) lines.push('', `summary: ${sum.join(' · ')}`);
+  if (report.truncated) lines.push('', t(benchTruncationNote(report.truncated)));
   lines.push(
     '',
     'rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval.',

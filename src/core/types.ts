@@ -32,6 +32,26 @@ export interface Reply {
   promptTruncated?: { dropped: number; context: number };
 }
 
+/** Of the target calls behind one red-team attempt or benchmark item, how many prompts the target
+ * read only the latest tokens of (`calls`, 0 when every one fit), the most tokens dropped from one
+ * and the target's window (both 0 when none was cut). */
+export interface PromptCuts {
+  calls: number;
+  mostDropped: number;
+  context: number;
+}
+
+/** `cuts` with one more reply counted (unchanged when its prompt fit). */
+export function addPromptCut(
+  cuts: PromptCuts | undefined,
+  reply: Pick<Reply, 'promptTruncated'>,
+): PromptCuts {
+  const c = cuts ?? { calls: 0, mostDropped: 0, context: 0 };
+  const cut = reply.promptTruncated;
+  if (!cut) return c;
+  return { calls: c.calls + 1, mostDropped: Math.max(c.mostDropped, cut.dropped), context: cut.context };
+}
+
 export interface ChatOptions {
   temperature?: number;
   topP?: number;

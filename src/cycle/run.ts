@@ -3,7 +3,7 @@
 // marked step and re-enters an unmarked one from its own stored state (attempt ids are
 // deterministic, so a half-finished red-team round picks up where it stopped without duplicates).
 import { dirname, join, resolve } from 'node:path';
-import { customSuiteTexts, runBench } from '../bench/index.js';
+import { benchTruncationNote, customSuiteTexts, runBench } from '../bench/index.js';
 import {
   attackOptions,
   builtinSeeds,
@@ -264,6 +264,12 @@ async function cycleRounds(
         progress,
         halt: ctx.halt,
       });
+      for (const [split, b] of [
+        ['attack', main],
+        ['heldback', heldback],
+      ] as const)
+        if (b.truncated)
+          progress.log(terminalText(`round ${round}: bench (${split}): ${benchTruncationNote(b.truncated)}`));
       return { main: { ...main.summary }, heldback: { ...heldback.summary } };
     });
 

@@ -14,8 +14,21 @@ function figureCell(m: unknown): string | undefined {
   return fields.every((k) => typeof f[k] === 'number') ? formatRate(f as unknown as RateOrMean) : undefined;
 }
 
+/** The row that says how many of a suite's items the target read cut short (its context window). */
+export const TRUNCATED_ROW = 'prompts cut short';
+
+/** A stored suite result's `truncated` as a cell, when some item's prompt was cut; undefined when
+ * none was, or for a result stored before breakfix counted them (nothing to say either way). */
+function truncatedCell(t: unknown): string | undefined {
+  if (!t || typeof t !== 'object') return undefined;
+  const { items, contextTokens, mostDropped } = t as Record<string, unknown>;
+  if (typeof items !== 'number' || items <= 0) return undefined;
+  return `${items} items: up to ${Number(mostDropped) || 0} tokens unread (${Number(contextTokens) || 0}-token context)`;
+}
+
 /** A stored suite result's figures. runBench stores `{ split, kind, metrics: { name: Rate | Mean },
- * slices }`; each figure is shown as the bench table shows it (interval, n, err and und beside). */
+ * slices, truncated }`; each figure is shown as the bench table shows it (interval, n, err and und
+ * beside), and the items read cut short, when there were some, as one more row. */
 export function suiteFigureCells(stored: Record<string, unknown> | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const inner = stored?.metrics;
@@ -24,6 +37,8 @@ export function suiteFigureCells(stored: Record<string, unknown> | undefined): M
     const cell = figureCell(m);
     if (cell !== undefined) out.set(k, cell);
   }
+  const cut = truncatedCell(stored?.truncated);
+  if (cut !== undefined) out.set(TRUNCATED_ROW, cut);
   return out;
 }
 

@@ -10,7 +10,14 @@ import { languageName } from '../../break/attacks/prompt.js';
 import { complianceLeadIn } from '../../break/seeds/index.js';
 import { fill, isLanguage, type Language } from '../../break/seeds/tables.js';
 import { builtinTemplates, renderTemplate } from '../../break/templates/index.js';
-import { errorMessage, type Message, type Rng, type Seed, type Target } from '../../core/index.js';
+import {
+  errorMessage,
+  type Message,
+  type PromptCuts,
+  type Rng,
+  type Seed,
+  type Target,
+} from '../../core/index.js';
 import { HARM_CATEGORIES } from '../../core/taxonomy.js';
 import { asRole } from '../../targets/usage.js';
 import {
@@ -190,18 +197,20 @@ async function scriptedChat(ctx: SuiteContext, seed: Seed, shape: Shape, rng: Rn
   const turns = 3 + rng.int(3);
   let transcript: Message[] = [];
   const replyAt: number[] = [];
+  let cuts: PromptCuts | undefined;
   const warm = scriptedUser(seed.language).warmups[shape].slice(0, turns - 1);
   for (const line of warm) {
-    const ex = await exchange(ctx.target, [...transcript, { role: 'user', content: line }]);
+    const ex = await exchange(ctx.target, [...transcript, { role: 'user', content: line }], cuts);
     if (ex.error) return { ...ex, replyAt };
     transcript = ex.transcript;
+    cuts = ex.cuts;
     replyAt.push(transcript.length - 1);
   }
   const ask = scriptedAsk(seed, shape, rng, splitsOf(ctx.split));
-  const ex = await exchange(ctx.target, [...transcript, ...ask]);
+  const ex = await exchange(ctx.target, [...transcript, ...ask], cuts);
   if (ex.error) return { ...ex, replyAt };
   replyAt.push(ex.transcript.length - 1);
-  return { transcript: ex.transcript, response: ex.response, replyAt };
+  return { transcript: ex.transcript, response: ex.response, replyAt, cuts: ex.cuts };
 }
 
 const SIMULATOR_SYSTEM = (objective: string, shape: Shape, category: string, language: string) =>
@@ -239,6 +248,7 @@ async function simulatedChat(
     HARM_CATEGORIES.find((c) => c.id === seed.category)?.name ?? seed.category ?? 'harmful content';
   let transcript: Message[] = [];
   let response = '';
+  let cuts: PromptCuts | undefined;
   const replyAt: number[] = [];
   for (let t = 0; t < turns; t++) {
     // The simulator sees the conversation so far as one user message, the target's replies fenced
@@ -269,15 +279,17 @@ async function simulatedChat(
         response: '',
         error: `user simulator failed at turn ${t + 1}: ${errorMessage(err)}`,
         replyAt,
+        ...(cuts && { cuts }),
       };
     }
-    const ex = await exchange(ctx.target, [...transcript, { role: 'user', content: userTurn }]);
+    const ex = await exchange(ctx.target, [...transcript, { role: 'user', content: userTurn }], cuts);
     if (ex.error) return { ...ex, replyAt };
     transcript = ex.transcript;
     response = ex.response;
+    cuts = ex.cuts;
     replyAt.push(transcript.length - 1);
   }
-  return { transcript, response, replyAt };
+  return { transcript, response, replyAt, ...(cuts && { cuts }) };
 }
 
 export function multiturnSuite(name = 'multiturn', opts: { shapes?: Shape[] } = {}): Suite {
