@@ -176,14 +176,16 @@ export interface RedteamSummary extends SliceStats {
   /** TAP's on-topic checks in this invocation: how many, how many children they pruned, and how many
    * replies were neither yes nor no (those children were kept, unpruned). Absent when none ran. */
   evaluator?: { checks: number; pruned: number; failures: number };
-  /** Attempts in this invocation whose prompt the target read only the latest tokens of (the embedded
-   * target's context window), by attack, with the window and the most tokens dropped from one prompt.
-   * Absent when every prompt fit. */
+  /** The run's attempts (those of an earlier invocation it resumed too, as stored) whose prompt the
+   * target read only the latest tokens of (the embedded target's context window), by attack, with the
+   * window and the most tokens dropped from one prompt; `unknown`: attempts stored by a breakfix that
+   * did not count them (never taken as none). Absent when every prompt fit and none is unknown. */
   truncated?: {
     attempts: number;
     contextTokens: number;
     mostDropped: number;
     attacks: Record<string, number>;
+    unknown?: number;
   };
   /** The first error message, to diagnose a run that ended in errors. */
   firstError?: string;
@@ -308,24 +310,29 @@ function countEvaluator(summary: RedteamSummary, detail: Record<string, unknown>
 /** Which attacks' prompts the target read cut short, for the terminal (redteam's summary, a cycle
  * round's log): a many-shot prompt on the embedded model keeps only its last shots. */
 export function truncationNote(t: NonNullable<RedteamSummary['truncated']>): string {
+  const unknown = t.unknown
+    ? `${t.unknown} attempts stored by an older breakfix, which did not count their prompts cut short: not known for those`
+    : '';
+  if (!t.attempts) return `the target's context: ${unknown} (docs/EMBEDDED.md)`;
   const by = Object.entries(t.attacks)
     .map(([attack, n]) => `${attack} ${n}`)
     .join(', ');
-  return `the target's context holds ${t.contextTokens} tokens: it read only the end of ${t.attempts} attempts' prompts (${by}; up to ${t.mostDropped} tokens dropped from the start)${t.attacks.many_shot ? ': a many-shot attempt there is a few-shot one, its first shots unread' : ''} (docs/EMBEDDED.md)`;
+  return `the target's context holds ${t.contextTokens} tokens: it read only the end of ${t.attempts} attempts' prompts (${by}; up to ${t.mostDropped} tokens dropped from the start)${t.attacks.many_shot ? ': a many-shot attempt there is a few-shot one, its first shots unread' : ''}${unknown ? `; ${unknown}` : ''} (docs/EMBEDDED.md)`;
 }
 
-function countTruncated(
-  summary: RedteamSummary,
-  attack: string,
-  detail: Record<string, unknown> | undefined,
-): void {
-  if (!Number(detail?.truncatedCalls ?? 0)) return;
+function countTruncated(summary: RedteamSummary, a: Pick<Attempt, 'attack' | 'truncated'>): void {
+  const cuts = a.truncated;
+  if (cuts?.calls === 0) return;
   summary.truncated ??= { attempts: 0, contextTokens: 0, mostDropped: 0, attacks: dict() };
   const t = summary.truncated;
+  if (!cuts) {
+    t.unknown = (t.unknown ?? 0) + 1;
+    return;
+  }
   t.attempts++;
-  t.contextTokens = Number(detail?.contextTokens ?? 0);
-  t.mostDropped = Math.max(t.mostDropped, Number(detail?.truncatedTokens ?? 0));
-  t.attacks[attack] = (t.attacks[attack] ?? 0) + 1;
+  t.contextTokens = cuts.context;
+  t.mostDropped = Math.max(t.mostDropped, cuts.mostDropped);
+  t.attacks[a.attack] = (t.attacks[a.attack] ?? 0) + 1;
 }
 
 /** What a run's failed ratings meant, for the terminal (redteam's summary, a cycle round's log). */
@@ -403,10 +410,20 @@ export async function attackPlan(
   const count = (
     a: Pick<
       Attempt,
-      'id' | 'outcome' | 'category' | 'attack' | 'techniques' | 'language' | 'turns' | 'error' | 'verdicts'
+      | 'id'
+      | 'outcome'
+      | 'category'
+      | 'attack'
+      | 'techniques'
+      | 'language'
+      | 'turns'
+      | 'error'
+      | 'verdicts'
+      | 'truncated'
     >,
   ) => {
     add(summary, a.outcome);
+    countTruncated(summary, a);
     if (a.outcome === 'success' && harmOnlyInTrace(a.verdicts))
       summary.reasoningOnly = (summary.reasoningOnly ?? 0) + 1;
     const slice = (dim: keyof RedteamSummary['slices'], key: string) => {
@@ -567,7 +584,6 @@ export async function attackPlan(
     }
     countRater(summary, result.detail);
     countEvaluator(summary, result.detail);
-    countTruncated(summary, item.attack, result.detail);
     if (result.incomplete) {
       progress?.tick(1, 'budget spent');
       return; // nothing judged: not stored, so a resumed run does it
@@ -593,6 +609,7 @@ export async function attackPlan(
       calls: result.calls,
       ...(item.retestOf ? { retestOf: item.retestOf } : {}),
       ...(view ? { searchTries: [...view.log] } : {}),
+      truncated: result.truncated ?? { calls: 0, mostDropped: 0, context: 0 },
       createdAt: new Date().toISOString(),
     };
     toWrite.set(index, attempt);
@@ -647,6 +664,7 @@ export async function attackPlan(
     });
     delete summary.reasoningOnly;
     delete summary.firstError;
+    delete summary.truncated;
     for (const item of items) {
       const a = held.get(item.id);
       if (a) count(a);

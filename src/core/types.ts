@@ -210,6 +210,9 @@ export interface Attempt {
    * success): what a resumed run replays, so that the attempts planned after it pick their arms as in
    * an uninterrupted run (src/break/search.ts). */
   searchTries?: { arm: string; reward: number; success: boolean }[];
+  /** How many of its prompts the target read cut short (`calls` 0: none). Absent on an attempt
+   * stored by a breakfix that did not count them: not known, never taken as none. */
+  truncated?: PromptCuts;
   createdAt: string;
 }
 

@@ -175,6 +175,11 @@ export const migrations: string[] = [
   `
   ALTER TABLE attempts ADD COLUMN search_tries TEXT;
   `,
+  // 8: how many of an attempt's prompts the target read cut short (JSON PromptCuts), so that a resumed
+  // run counts the attempts it stored before too. NULL: stored by an older breakfix, not known.
+  `
+  ALTER TABLE attempts ADD COLUMN truncation TEXT;
+  `,
 ];
 
 /** Apply every migration newer than the database's `user_version`, each in its own transaction. */

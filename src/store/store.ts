@@ -156,6 +156,8 @@ export function openStore(
     if (r.retest_of !== null) a.retestOf = r.retest_of as string;
     if (r.search_tries !== null && r.search_tries !== undefined)
       a.searchTries = parse(r.search_tries, `attempt ${r.id}: search_tries`);
+    const truncated = parse<Attempt['truncated']>(r.truncation, `attempt ${r.id}: truncation`);
+    if (truncated) a.truncated = truncated;
     return a;
   };
 
@@ -172,17 +174,17 @@ export function openStore(
   // ON CONFLICT(id), not OR IGNORE: an attempt already stored (a resumed run) is skipped, but a row
   // that breaks a constraint (a NULL outcome) fails loudly instead of vanishing.
   const insertAttempt = db.prepare(`INSERT INTO attempts
-    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, search_tries, created_at)
-    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @searchTries, @createdAt)
+    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, search_tries, truncation, created_at)
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @searchTries, @truncation, @createdAt)
     ON CONFLICT(id) DO NOTHING`);
   // A resume told to retry errors replaces an attempt stored as an error in place (its rowid, so
   // its place in plan order, kept); any other stored attempt is kept as it is.
   const replaceErrorAttempt = db.prepare(`INSERT INTO attempts
-    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, search_tries, created_at)
-    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @searchTries, @createdAt)
+    (id, run_id, round, seed_id, attack, techniques, language, category, transcript, outcome, severity, turns, error, calls, retest_of, search_tries, truncation, created_at)
+    VALUES (@id, @runId, @round, @seedId, @attack, @techniques, @language, @category, @transcript, @outcome, @severity, @turns, @error, @calls, @retestOf, @searchTries, @truncation, @createdAt)
     ON CONFLICT(id) DO UPDATE SET techniques = excluded.techniques, transcript = excluded.transcript,
       outcome = excluded.outcome, severity = excluded.severity, turns = excluded.turns, error = excluded.error,
-      calls = excluded.calls, search_tries = excluded.search_tries, created_at = excluded.created_at
+      calls = excluded.calls, search_tries = excluded.search_tries, truncation = excluded.truncation, created_at = excluded.created_at
     WHERE attempts.outcome = 'error'`);
   const deleteVerdicts = db.prepare('DELETE FROM verdicts WHERE attempt_id = ?');
   const insertVerdict =
@@ -219,6 +221,7 @@ export function openStore(
       calls: a.calls,
       retestOf: a.retestOf ?? null,
       searchTries: a.searchTries ? JSON.stringify(a.searchTries) : null,
+      truncation: json(a.truncated),
       createdAt: a.createdAt,
     });
     if (res.changes === 0) return false; // already stored: resume must never duplicate

@@ -6,10 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 
-const redteam = (dir: string, techniques: string[], json: boolean) =>
+const redteam = (dir: string, techniques: string[], json: boolean, more: string[] = ['--budget', '3']) =>
   runCli(
     [
       'redteam',
@@ -17,8 +18,7 @@ const redteam = (dir: string, techniques: string[], json: boolean) =>
       'embedded:base',
       '--techniques',
       ...techniques,
-      '--budget',
-      '3',
+      ...more,
       '--store',
       join(dir, 's.db'),
       '-q',
@@ -52,5 +52,33 @@ describe('a prompt longer than the embedded model reads', () => {
     const s = JSON.parse(r.stdout);
     expect(s.attempts).toBe(3);
     expect(s.truncated).toBeUndefined();
+  });
+
+  // The count was of the attempts run by that invocation: a resumed run said nothing of those it had
+  // stored before. It is a property of each stored attempt now; an attempt stored by a breakfix that
+  // did not count them says nothing either way, and is counted as unknown, never as one that fit.
+  it('a resumed run counts the attempts it stored before; one stored without the count is unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'many-shot-ctx-'));
+    const run = (budget: number, json = true) =>
+      redteam(dir, ['many_shot'], json, ['--budget', String(budget), '--run-id', 'run_trunc_resume']);
+    const first = JSON.parse((await run(2)).stdout);
+    expect(first.truncated).toMatchObject({ attempts: 2, attacks: { many_shot: 2 } });
+    const resumed = JSON.parse((await run(3)).stdout);
+    expect([resumed.resumed, resumed.ran]).toEqual([2, 1]);
+    expect(resumed.truncated).toMatchObject({ attempts: 3, contextTokens: 192, attacks: { many_shot: 3 } });
+    expect(resumed.truncated.unknown).toBeUndefined();
+
+    // Two attempts as an older breakfix stored them: no count.
+    const db = new Database(join(dir, 's.db'));
+    db.prepare(
+      'UPDATE attempts SET truncation = NULL WHERE rowid IN (SELECT rowid FROM attempts ORDER BY rowid LIMIT 2)',
+    ).run();
+    db.close();
+    const old = JSON.parse((await run(3)).stdout);
+    expect(old.resumed).toBe(3);
+    expect(old.truncated).toMatchObject({ attempts: 1, attacks: { many_shot: 1 }, unknown: 2 });
+    expect((await run(3, false)).stdout).toMatch(
+      /it read only the end of 1 attempts' prompts \(many_shot 1; .*; 2 attempts stored by an older breakfix, which did not count their prompts cut short: not known for those/,
+    );
   });
 });

@@ -2,10 +2,12 @@
 // judges answers, remembers every judged turn, and turns all that into an AttackResult. Errors are
 // kept apart: a target or judge error ends as `error`, never as `failure` or `success`.
 import {
+  addPromptCut,
   errorMessage,
   type Message,
   type Outcome,
   type Reply,
+  type PromptCuts,
   type Target,
   TargetError,
   type Verdict,
@@ -67,6 +69,8 @@ export class Session {
   errors: string[] = [];
   budgetSpent = false;
   readonly detail: Record<string, unknown> = {};
+  /** The target calls whose prompt the target read cut short. */
+  cuts: PromptCuts = { calls: 0, mostDropped: 0, context: 0 };
   /** A transcript answered but not judged (its back-translation failed): kept with the error. */
   unjudged?: Message[];
   /** How an attempt with no success and no error is decided. 'last': by its last judged answer (a
@@ -88,15 +92,8 @@ export class Session {
     this.tokens += used;
     this.ctx.budget.tokens += used;
     // A target that read only the prompt's latest tokens (the embedded model's 192-token context):
-    // counted per attempt, for the run's summary to say which attacks it cut short.
-    if (reply.promptTruncated) {
-      this.detail.truncatedCalls = Number(this.detail.truncatedCalls ?? 0) + 1;
-      this.detail.truncatedTokens = Math.max(
-        Number(this.detail.truncatedTokens ?? 0),
-        reply.promptTruncated.dropped,
-      );
-      this.detail.contextTokens = reply.promptTruncated.context;
-    }
+    // counted per attempt (stored with it), for the run's summary to say which attacks it cut short.
+    this.cuts = addPromptCut(this.cuts, reply);
     return replyText(reply);
   }
 
@@ -211,7 +208,13 @@ export class Session {
 
   /** success if any turn succeeded; else error if anything failed; else as `decideBy` says. */
   result(techniques: string[]): AttackResult {
-    const base = { techniques, calls: this.calls, tokens: this.tokens, detail: this.detail };
+    const base = {
+      techniques,
+      calls: this.calls,
+      tokens: this.tokens,
+      truncated: this.cuts,
+      detail: this.detail,
+    };
     const win = this.judged.find((j) => j.outcome === 'success');
     const pick = (j: Judged, outcome: Outcome, error?: string): AttackResult => ({
       ...base,

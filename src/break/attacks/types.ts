@@ -1,7 +1,7 @@
 // The contract every attack implements: given one seed and a target, produce a conversation,
 // judge it, and say what happened. Budgets are shared across a run; attacks check them between
 // target calls so a run stops promptly.
-import type { Judge, Message, Outcome, Rng, Seed, Target, Verdict } from '../../core/index.js';
+import type { Judge, Message, Outcome, PromptCuts, Rng, Seed, Target, Verdict } from '../../core/index.js';
 
 /** Budget counters shared by every attempt of a run. */
 export interface BudgetCounter {
@@ -66,6 +66,8 @@ export interface AttackResult {
   /** User turns in the deciding transcript. */
   turns: number;
   error?: string;
+  /** The target calls whose prompt it read cut short (stored with the attempt). */
+  truncated?: PromptCuts;
   /** Attack bookkeeping (backtracks, pruned branches, attacker errors, scores …). */
   detail?: Record<string, unknown>;
   /** True when the budget ran out before the attack finished (and it had not succeeded): not
