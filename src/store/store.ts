@@ -154,8 +154,8 @@ export function openStore(
     if (r.severity !== null) a.severity = r.severity as number;
     if (r.error !== null) a.error = r.error as string;
     if (r.retest_of !== null) a.retestOf = r.retest_of as string;
-    if (r.search_tries !== null && r.search_tries !== undefined)
-      a.searchTries = parse(r.search_tries, `attempt ${r.id}: search_tries`);
+    const searchTries = parse<Attempt['searchTries']>(r.search_tries, `attempt ${r.id}: search_tries`);
+    if (searchTries) a.searchTries = searchTries;
     const truncated = parse<Attempt['truncated']>(r.truncation, `attempt ${r.id}: truncation`);
     if (truncated) a.truncated = truncated;
     return a;
@@ -220,7 +220,7 @@ export function openStore(
       error: a.error ?? null,
       calls: a.calls,
       retestOf: a.retestOf ?? null,
-      searchTries: a.searchTries ? JSON.stringify(a.searchTries) : null,
+      searchTries: json(a.searchTries),
       truncation: json(a.truncated),
       createdAt: a.createdAt,
     });
