@@ -1,6 +1,6 @@
 // Dataset loaders for benchmark suites: JSONL, CSV (the XSTest shape `id,prompt,type,label,focus,
 // note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
-// an InputError naming the file and line (for Parquet, the row number).
+// an InputError naming the file and line (for Parquet, the row), every bad row of the file at once.
 import { constants } from 'node:buffer';
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -17,6 +17,7 @@ import {
   type SeedKind,
   type Split,
   stableId,
+  throwBadLines,
 } from '../core/index.js';
 import { columnKey, csvTable, jsonlObjects } from '../core/tabular.js';
 import { PARQUET_CODECS, readParquetObjects } from './parquet.js';
@@ -77,6 +78,10 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   // Where a mapped column that no row holds is said to be missing: a CSV's header; a JSONL file has
   // none, and every row lacks the column, so the first row, as Parquet's first row.
   let headerLine: number | undefined;
+  // Every bad row is found before any is reported (throwBadLines): a file of 10,000 rows is fixed in
+  // one pass, not one row per run. A file that cannot be read as its format at all stops at once.
+  const bad: InputError[] = [];
+  const at = format === 'parquet' ? 'row' : 'line';
   if (format === 'parquet') {
     const read = await readParquetObjects(file, () => new NotUtf8(), opts.parquetDeadlineMs);
     if ('timedOut' in read)
@@ -115,9 +120,11 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         undefined,
         `convert it: jq -c '.[]' ${file} > ${file.replace(/\.json$/i, '')}.jsonl`,
       );
-    if (format === 'csv') ({ headerLine, rows } = csvTable(text, file));
-    else rows = jsonlObjects(text, file);
+    if (format === 'csv') ({ headerLine, rows } = csvTable(text, file, bad));
+    else rows = jsonlObjects(text, file, bad);
   }
+  // (every row bad: those are what to fix, not "no rows")
+  if (rows.length === 0) throwBadLines(bad);
   // An empty dataset is a mistake (wrong file, export cut short), not a suite of zero samples.
   if (rows.length === 0) throw new InputError('no rows: the file is empty (or holds only a header)', file);
   const fields = (opts.fields ?? {}) as FieldMap;
@@ -149,6 +156,8 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
         file,
         headerLine ?? rows[0].line,
         `fields.${pathKey(k)}`,
+        undefined,
+        headerLine === undefined ? at : 'line',
       );
   }
   const read = columnsFor(fields, columns);
@@ -156,12 +165,19 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   // text: not from the file's path or the row's line, which change when the project moves or a row
   // is added above, and a resumed cycle would pair none of its items with round 0's.
   const seen = new Map<string, number>();
-  const items = rows.map(({ line, row }) => {
-    const item = toItem(row, line, file, fields, read, opts.defaultKind ?? 'harmful');
-    if (item.id !== undefined) return item as DatasetItem;
+  const items = rows.flatMap(({ line, row }) => {
+    let item: ReturnType<typeof toItem>;
+    try {
+      item = toItem(row, line, file, fields, read, opts.defaultKind ?? 'harmful', at);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      bad.push(err);
+      return [];
+    }
+    if (item.id !== undefined) return [item as DatasetItem];
     const before = seen.get(item.text) ?? 0;
     seen.set(item.text, before + 1);
-    return { ...item, id: before ? stableId('ds', item.text, before) : stableId('ds', item.text) };
+    return [{ ...item, id: before ? stableId('ds', item.text, before) : stableId('ds', item.text) }];
   });
   // Results are stored, resumed and paired with round 0's item by item, by id: two rows under one
   // id would be one item there.
@@ -169,14 +185,19 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
   for (const item of items) {
     const first = firstLine.get(item.id);
     if (first !== undefined)
-      throw new InputError(
-        `id "${clip(item.id)}" is used again (first on line ${first})`,
-        file,
-        item.line,
-        'id',
+      bad.push(
+        new InputError(
+          `id "${clip(item.id)}" is used again (first on ${at} ${first})`,
+          file,
+          item.line,
+          'id',
+          undefined,
+          at,
+        ),
       );
-    firstLine.set(item.id, item.line);
+    else firstLine.set(item.id, item.line);
   }
+  throwBadLines(bad);
   return items;
 }
 
@@ -240,20 +261,21 @@ function toItem(
   fields: FieldMap,
   read: Record<keyof FieldMap, string[]>,
   defaultKind: SeedKind | 'required',
+  at: 'line' | 'row',
 ): Omit<DatasetItem, 'id'> & { id: string | undefined } {
+  const bad = (detail: string, field: keyof FieldMap) =>
+    new InputError(detail, file, line, field, undefined, at);
   const get = (f: keyof FieldMap): string | undefined => {
     for (const c of read[f]) {
       const v = row[c];
       if (v === undefined || v === null) continue;
-      if (v instanceof NotUtf8) throw new InputError(`column "${c}" is not valid UTF-8 text`, file, line, f);
+      if (v instanceof NotUtf8) throw bad(`column "${c}" is not valid UTF-8 text`, f);
       // (JSONL and Parquet carry types: a prompt of 123 or {…} is a wrong column or a broken export,
       // not text to send. An id or an answer may be a number; Parquet's int64 is a bigint.)
       const mayBeNumber = f === 'id' || f === 'answer';
       if (typeof v !== 'string' && !(mayBeNumber && (typeof v === 'number' || typeof v === 'bigint')))
-        throw new InputError(
+        throw bad(
           `column "${c}" must hold ${mayBeNumber ? 'a string or a number' : 'a string'}, got ${Array.isArray(v) ? 'an array' : typeof v}`,
-          file,
-          line,
           f,
         );
       if (String(v).trim() !== '') return String(v);
@@ -262,36 +284,27 @@ function toItem(
   };
   const text = get('text');
   if (!text)
-    throw new InputError(
+    throw bad(
       `missing prompt text (column ${fields.text ?? DEFAULT_COLUMNS.text.join(' / ')}; columns here: ${clip(Object.keys(row).join(', '))})`,
-      file,
-      line,
       'text',
     );
   const label = get('label')?.trim().toLowerCase();
   let kind = get('kind')?.trim().toLowerCase() as SeedKind | undefined;
   if (kind && !['harmful', 'benign', 'helpful'].includes(kind))
-    throw new InputError(`kind must be harmful, benign or helpful, got "${clip(kind)}"`, file, line, 'kind');
+    throw bad(`kind must be harmful, benign or helpful, got "${clip(kind)}"`, 'kind');
   if (!kind && label !== undefined) {
     kind = kindOfLabel(label);
-    if (!kind) throw new InputError(badLabelMessage(clip(label)), file, line, 'label');
+    if (!kind) throw bad(badLabelMessage(clip(label)), 'label');
   }
   if (!kind && defaultKind === 'required')
-    throw new InputError(
+    throw bad(
       `missing label: each row needs "safe" or "unsafe" (column ${fields.label ?? DEFAULT_COLUMNS.label.join(' / ')}; columns here: ${clip(Object.keys(row).join(', '))}), or a kind (harmful / benign)`,
-      file,
-      line,
       'label',
     );
   // (read as label and kind are: "Attack", " heldback" from a hand-typed "a, b, c" row)
   const split = get('split')?.trim().toLowerCase() as Split | undefined;
   if (split && !['train', 'attack', 'heldback'].includes(split))
-    throw new InputError(
-      `split must be train, attack or heldback, got "${clip(split)}"`,
-      file,
-      line,
-      'split',
-    );
+    throw bad(`split must be train, attack or heldback, got "${clip(split)}"`, 'split');
   // (slice keys: " homonyms" beside "homonyms" would be a slice of its own)
   const type = get('type')?.trim();
   return {

@@ -15,6 +15,7 @@ import {
 import {
   BreakfixError,
   InputError,
+  InputErrors,
   onStopSignals,
   type Progress,
   type Seed,
@@ -392,9 +393,19 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
   if (err instanceof TargetError) out.kind = err.kind;
   if (err instanceof InputError) {
     if (err.file) out.file = err.file;
-    if (err.line !== undefined) out.line = err.line;
+    // (a Parquet file has rows, not lines)
+    if (err.line !== undefined) out[err.at] = err.line;
     if (err.field) out.field = err.field;
   }
+  // Every bad line of a file, each with its own line and field (the fields above are the first's).
+  if (err instanceof InputErrors)
+    out.issues = err.errors.map((e) => ({
+      message: redactText(e.detail),
+      ...(e.file && { file: e.file }),
+      ...(e.line !== undefined && { [e.at]: e.line }),
+      ...(e.field && { field: e.field }),
+      ...(e.hint && { hint: redactText(e.hint) }),
+    }));
   // Every issue of a config, each with its own field, line and hint (the fields above are the first's).
   if (err instanceof ConfigValidationError && err.issues.length > 1)
     out.issues = err.issues.map((i) => ({

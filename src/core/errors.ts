@@ -10,7 +10,8 @@ export class BreakfixError extends Error {
   }
 }
 
-/** Bad input in a file: names the file and, where known, the line and field. */
+/** Bad input in a file: names the file and, where known, the line and field. `at: 'row'`: `line`
+ * is a 1-based row of a file that has no lines (Parquet), and is said as one. */
 export class InputError extends BreakfixError {
   constructor(
     readonly detail: string,
@@ -18,15 +19,55 @@ export class InputError extends BreakfixError {
     readonly line?: number,
     readonly field?: string,
     hint?: string,
+    readonly at: 'line' | 'row' = 'line',
   ) {
-    super(formatLocation(detail, file, line, field), 'input', hint);
+    super(formatLocation(detail, file, line, field, at), 'input', hint);
     this.name = 'InputError';
   }
 
   /** The same error with a hint (where the caller knows more than the reader of the file did). */
   withHint(hint: string): InputError {
-    return new InputError(this.detail, this.file, this.line, this.field, hint);
+    return new InputError(this.detail, this.file, this.line, this.field, hint, this.at);
   }
+}
+
+/** How many of a file's bad lines InputErrors spells out; the rest are counted and numbered. */
+export const BAD_LINES_SHOWN = 20;
+
+/** Every bad line (or row) of one file as one error, so that a file is fixed in one pass, not one
+ * line per run: each of the first BAD_LINES_SHOWN with its own file:line, field and words, then
+ * "and N more" with their numbers. Its file, line and field are the first's (`errors` holds all). */
+export class InputErrors extends InputError {
+  constructor(
+    readonly errors: readonly InputError[],
+    hint?: string,
+  ) {
+    const first = errors[0]!;
+    const unit = first.at === 'row' ? 'rows' : 'lines';
+    const headline = `${errors.length} bad ${unit}${first.file ? ` in ${first.file}` : ''}`;
+    // (a hint of the lines' own, the comma-in-a-field one, is kept: said once however many had it)
+    const hints = [...new Set([...errors.flatMap((e) => (e.hint ? [e.hint] : [])), ...(hint ? [hint] : [])])];
+    super(headline, first.file, first.line, first.field, hints.join('; ') || undefined, first.at);
+    this.name = 'InputError';
+    const rest = errors.slice(BAD_LINES_SHOWN).map((e) => e.line);
+    const numbers = rest.slice(0, 50).join(', ') + (rest.length > 50 ? ', …' : '');
+    this.message = [
+      `${headline}:`,
+      ...errors.slice(0, BAD_LINES_SHOWN).map((e) => e.message),
+      ...(rest.length ? [`and ${rest.length} more (${first.at}s ${numbers})`] : []),
+    ].join('\n');
+  }
+
+  /** (the lines' own hints stay, as they did in this error) */
+  override withHint(hint: string): InputErrors {
+    return new InputErrors(this.errors, hint);
+  }
+}
+
+/** Throws what `bad` holds, if anything: its one error, or all of them as InputErrors, in file order. */
+export function throwBadLines(bad: readonly InputError[]): void {
+  if (bad.length === 1) throw bad[0];
+  if (bad.length > 1) throw new InputErrors([...bad].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 }
 
 export class ConfigError extends InputError {
@@ -84,8 +125,21 @@ export class TargetError extends BreakfixError {
   }
 }
 
-function formatLocation(message: string, file?: string, line?: number, field?: string): string {
-  const where = file ? ` (${file}${line !== undefined ? `:${line}` : ''})` : '';
+function formatLocation(
+  message: string,
+  file?: string,
+  line?: number,
+  field?: string,
+  at: 'line' | 'row' = 'line',
+): string {
+  // (a Parquet row as pandas and duckdb users count it: pandas' index starts at 0)
+  const place =
+    line === undefined
+      ? ''
+      : at === 'row'
+        ? `, row ${line} counting from 1: pandas index ${line - 1}`
+        : `:${line}`;
+  const where = file ? ` (${file}${place})` : '';
   return `${field ? `${field}: ` : ''}${message}${where}`;
 }
 

@@ -111,6 +111,8 @@ export function csvObjects(text: string, file = '<csv>'): { line: number; row: R
 export function csvTable(
   text: string,
   file = '<csv>',
+  /** Where a row with the wrong number of fields goes, the other rows read on; absent: it is thrown. */
+  bad?: InputError[],
 ): { headerLine: number | undefined; rows: { line: number; row: Record<string, string> }[] } {
   const recs = parseCsv(text, file);
   if (recs.length === 0) return { headerLine: undefined, rows: [] };
@@ -124,9 +126,9 @@ export function csvTable(
   // A row of empty cells only (`,,`: the rows below the data a spreadsheet's export writes) holds
   // nothing, as a blank line holds nothing: passed over as one is, not an error of every such row.
   const filled = recs.slice(1).filter((r) => r.fields.some((f) => f.trim() !== ''));
-  const rows = filled.map((r) => {
+  const rows = filled.flatMap((r) => {
     if (r.fields.length !== header.length) {
-      throw new InputError(
+      const err = new InputError(
         `expected ${header.length} fields (${header.join(',')}), got ${r.fields.length}`,
         file,
         r.line,
@@ -136,17 +138,27 @@ export function csvTable(
           ? 'a field holding a comma is written in double quotes: "How do I stop a process, quickly?"'
           : undefined,
       );
+      if (!bad) throw err;
+      bad.push(err);
+      return [];
     }
-    return { line: r.line, row: Object.fromEntries(header.map((h, i) => [h, r.fields[i]])) };
+    return [{ line: r.line, row: Object.fromEntries(header.map((h, i) => [h, r.fields[i]])) }];
   });
   return { headerLine: recs[0].line, rows };
 }
 
+/** JSON Lines → objects, each with its line number. A line that is no JSON object is an InputError
+ * naming it: thrown, or, given `bad`, put there while the other lines are read on. */
 export function jsonlObjects(
   text: string,
   file = '<jsonl>',
+  bad?: InputError[],
 ): { line: number; row: Record<string, unknown> }[] {
   const out: { line: number; row: Record<string, unknown> }[] = [];
+  const fail = (err: InputError) => {
+    if (!bad) throw err;
+    bad.push(err);
+  };
   text.split('\n').forEach((raw, i) => {
     const l = raw.trim();
     if (!l) return;
@@ -154,11 +166,12 @@ export function jsonlObjects(
     try {
       v = JSON.parse(l);
     } catch (err) {
-      throw new InputError(`not valid JSON: ${(err as Error).message}`, file, i + 1);
+      fail(new InputError(`not valid JSON: ${(err as Error).message}`, file, i + 1));
+      return;
     }
     if (!v || typeof v !== 'object' || Array.isArray(v))
-      throw new InputError('expected a JSON object', file, i + 1);
-    out.push({ line: i + 1, row: v as Record<string, unknown> });
+      fail(new InputError('expected a JSON object', file, i + 1));
+    else out.push({ line: i + 1, row: v as Record<string, unknown> });
   });
   return out;
 }

@@ -1,8 +1,8 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
-import { compareText, InputError, type Judge, readUtf8File, wilson } from '../core/index.js';
-import { columnKey, csvObjects, jsonlObjects } from '../core/tabular.js';
+import { compareText, InputError, InputErrors, type Judge, readUtf8File, wilson } from '../core/index.js';
+import { columnKey, csvTable, jsonlObjects } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
@@ -265,11 +265,11 @@ function kindLabel(label: string, kind: string, file: string, line: number, fiel
  * `kind`, each label is checked and normalised by kindLabel. */
 export function loadLabels(file: string, kind?: string): LabelledExample[] {
   const text = readUtf8File(file, 'labels file');
-  const rows = /\.csv$/i.test(file) ? csvObjects(text, file) : jsonlRows(text, file);
-  if (rows.length === 0)
-    throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   // Every bad line is found before any is reported, so a file is fixed in one pass, not one line per run.
   const bad: InputError[] = [];
+  const rows = /\.csv$/i.test(file) ? csvTable(text, file, bad).rows : jsonlRows(text, file, bad);
+  if (rows.length === 0 && bad.length === 0)
+    throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   const examples = rows.flatMap(({ line, row }) => {
     try {
       return [labelledExample(row, line, file, kind)];
@@ -279,38 +279,27 @@ export function loadLabels(file: string, kind?: string): LabelledExample[] {
       return [];
     }
   });
+  bad.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (bad.length === 1) throw bad[0];
-  if (bad.length > 1) {
-    const lines = bad.map((e) => e.line);
-    const shown =
-      lines.slice(0, 20).join(', ') + (lines.length > 20 ? `, … (${lines.length - 20} more)` : '');
-    const first = bad[0];
-    const where = ` (${file}:${first.line})`;
-    const said = first.message.endsWith(where) ? first.message.slice(0, -where.length) : first.message;
-    throw new InputError(
-      `${bad.length} bad lines (${shown}); line ${first.line}: ${said}`,
-      file,
-      undefined,
-      undefined,
+  if (bad.length > 1)
+    throw new InputErrors(
+      bad,
       'fix every line named (each needs prompt, response and a human label the judge can give), then run again',
     );
-  }
   return examples;
 }
 
 /** A labels file not named .csv is read as JSONL; one whose first line is no JSON object (a CSV
  * header saved as .txt, or passed as <(…)) is told how the format is chosen. */
-function jsonlRows(text: string, file: string): ReturnType<typeof jsonlObjects> {
-  try {
-    return jsonlObjects(text, file);
-  } catch (err) {
-    // (the error is then the first line's: the first line that is not blank holds no object)
-    if (err instanceof InputError && !text.trimStart().startsWith('{'))
-      throw err.withHint(
-        'a labels file is read as CSV when its name ends in .csv, as JSONL (one object a line) otherwise',
-      );
-    throw err;
-  }
+function jsonlRows(text: string, file: string, bad: InputError[]): ReturnType<typeof jsonlObjects> {
+  const before = bad.length;
+  const rows = jsonlObjects(text, file, bad);
+  // (the first line that is not blank holds no object: the file is likely no JSONL at all)
+  if (bad.length > before && !text.trimStart().startsWith('{'))
+    bad[before] = bad[before].withHint(
+      'a labels file is read as CSV when its name ends in .csv, as JSONL (one object a line) otherwise',
+    );
+  return rows;
 }
 
 /** Column names as the file spells them, matched without case, padding or spaces (`Prompt`,

@@ -728,7 +728,7 @@ describe('loadDataset: Parquet', () => {
     });
     writeFileSync(f, Buffer.from(buf));
     await expect(loadDataset(f)).rejects.toThrow(
-      /text: column "prompt" is not valid UTF-8 text \(.*latin1\.parquet:2\)/,
+      /text: column "prompt" is not valid UTF-8 text \(.*latin1\.parquet, row 2 counting from 1: pandas index 1\)/,
     );
     // A bad byte in a column nobody reads does not matter.
     const ok = join(dir, 'ok.parquet');

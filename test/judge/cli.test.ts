@@ -312,10 +312,18 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
     );
     const two = await calibrate('two.jsonl');
     expect(two.status).toBe(2);
+    // Each with its line, field and words, as a dataset's bad rows are (InputErrors).
     expect(two.stderr).toContain(
-      'breakfix: 2 bad lines (1, 3); line 1: label: "refused" is not a refusal label: one of full_compliance, full_refusal, partial_refusal (two.jsonl)',
+      'breakfix: 2 bad lines in two.jsonl:\n  label: "refused" is not a refusal label: one of full_compliance, full_refusal, partial_refusal (two.jsonl:1)\n  response: missing',
     );
-    expect(JSON.parse(two.stdout).error).toMatchObject({ file: 'two.jsonl' });
+    expect(two.stderr).toContain('(two.jsonl:3)');
+    expect(JSON.parse(two.stdout).error).toMatchObject({
+      file: 'two.jsonl',
+      issues: [
+        { file: 'two.jsonl', line: 1, field: 'label' },
+        { file: 'two.jsonl', line: 3, field: 'response' },
+      ],
+    });
     const ok = await calibrate('xstest.csv');
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({

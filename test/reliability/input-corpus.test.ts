@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/bench/index.js';
 import { loadSeedsFile } from '../../src/break/seeds/index.js';
 import { loadTemplatesFile } from '../../src/break/templates/index.js';
 import { checkTargetSet, loadConfig, unsetTargets } from '../../src/config/index.js';
-import { ConfigError, InputError } from '../../src/core/index.js';
+import { ConfigError, InputError, InputErrors } from '../../src/core/index.js';
 import { loadLabels } from '../../src/judge/index.js';
 import { writeFigures } from './helpers.js';
 
@@ -316,15 +316,23 @@ async function errorOf(loader: Loader, file: string): Promise<InputError> {
 function check(err: InputError, loader: Loader, file: string, want: Expect): void {
   expect(err, `${file}: ${err.message}`).toBeInstanceOf(loader === 'config' ? ConfigError : InputError);
   expect(err.message).toMatch(want.message);
-  // The message names the file (and the line, as file:line), whatever the caller prints.
-  expect(err.message).toContain(want.line === undefined ? file : `${file}:${want.line}`);
+  // The message names the file (and the line, as file:line; a Parquet row as one), whatever the caller prints.
+  expect(err.message).toContain(
+    want.line === undefined
+      ? file
+      : err.at === 'row'
+        ? `${file}, row ${want.line} counting from 1`
+        : `${file}:${want.line}`,
+  );
   if (want.line !== undefined) expect(err.line).toBe(want.line);
   if (want.field !== undefined) {
     expect(err.field).toBe(want.field);
-    expect(err.message.startsWith(`${want.field}: `)).toBe(true);
+    // (a file of several bad rows names each: the first is this one)
+    const first = err instanceof InputErrors ? err.errors[0] : err;
+    expect(first.message.startsWith(`${want.field}: `), err.message).toBe(true);
   }
-  // Bad input is never echoed back whole: a 3 MB line gives a one-line message.
-  expect(err.message.length).toBeLessThan(400);
+  // Bad input is never echoed back whole: a 3 MB line gives a one-line message (each bad row one line).
+  for (const line of err.message.split('\n')) expect(line.length).toBeLessThan(400);
 }
 
 const counted = { corpus: 0, generated: 0, byLoader: {} as Record<string, number> };
