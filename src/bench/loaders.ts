@@ -19,7 +19,7 @@ import {
   stableId,
   throwBadLines,
 } from '../core/index.js';
-import { columnKey, csvTable, jsonlObjects } from '../core/tabular.js';
+import { columnsNamed, csvTable, DOCUMENT_COLUMNS, jsonlObjects } from '../core/tabular.js';
 import { PARQUET_CODECS, readParquetObjects } from './parquet.js';
 
 export type DatasetFormat = 'jsonl' | 'csv' | 'parquet';
@@ -46,7 +46,7 @@ export interface LoadOptions {
 }
 
 /** The columns each breakfix field is read from when the suite maps none (matched as columnKey reads them). */
-export const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
+export const DEFAULT_COLUMNS: Record<keyof FieldMap, readonly string[]> = {
   id: ['id'],
   text: ['text', 'prompt', 'question', 'goal', 'behavior', 'input'],
   kind: ['kind'],
@@ -56,7 +56,7 @@ export const DEFAULT_COLUMNS: Record<keyof FieldMap, string[]> = {
   type: ['type', 'benign_type', 'benignType'],
   answer: ['answer', 'target_answer', 'expected'],
   topic: ['topic'],
-  grounding: ['grounding', 'document', 'context', 'source_text'],
+  grounding: DOCUMENT_COLUMNS,
   split: ['split'],
 };
 
@@ -211,17 +211,11 @@ function columnsFor(fields: FieldMap, columns: Set<string>): Record<keyof FieldM
   // A column mapped to one field is that field's alone: a helpfulness set whose answers are in
   // "label" ({answer: label}) had "5" read as its safe/unsafe label too, an error no mapping undid.
   const mapped = new Set(Object.values(fields));
-  const byKey = new Map<string, string[]>();
-  for (const c of columns)
-    if (!mapped.has(c)) byKey.set(columnKey(c), [...(byKey.get(columnKey(c)) ?? []), c]);
-  const named = (n: string) => {
-    const same = byKey.get(columnKey(n)) ?? [];
-    return same.includes(n) ? [n, ...same.filter((c) => c !== n)] : same;
-  };
+  const unmapped = [...columns].filter((c) => !mapped.has(c));
   return Object.fromEntries(
     Object.entries(DEFAULT_COLUMNS).map(([f, names]) => {
       const column = fields[f as keyof FieldMap];
-      return [f, column ? [column] : names.flatMap(named)];
+      return [f, column ? [column] : columnsNamed(names, unmapped)];
     }),
   ) as Record<keyof FieldMap, string[]>;
 }

@@ -13,6 +13,7 @@ import {
   terminalSafeJson,
   type Verdict,
 } from '../core/index.js';
+import { documentOf, noDocumentReason } from '../core/tabular.js';
 import {
   calibrate,
   compareLabels,
@@ -91,11 +92,6 @@ function withFields(input: InputLine, added: Record<string, unknown>): string {
   return `${body.slice(0, -1)},${JSON.stringify(added).slice(1)}`;
 }
 
-/** A groundedness source: text that is not blank (the judges answer undetermined to an empty one). */
-function isSource(x: unknown): x is string {
-  return typeof x === 'string' && x.trim() !== '';
-}
-
 async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<number> {
   if (!opts.in) throw usageError('--in FILE.jsonl is required');
   if (!opts.out) throw usageError('--out OUT.jsonl is required');
@@ -164,7 +160,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
         { role: 'user', content: prompt },
         { role: 'assistant', content: response },
       ],
-      grounding: isSource(row.grounding) ? row.grounding : isSource(row.source) ? row.source : undefined,
+      grounding: documentOf(row),
       category: typeof row.category === 'string' ? categoryNamed(row.category)?.id : undefined,
     });
   };
@@ -252,17 +248,18 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       continue;
     }
     const r = row as Record<string, unknown>;
-    // Groundedness is judged against a source ("grounding", or "source" as some exports name it):
-    // without one (or with an empty one) there is nothing to judge.
-    const needed = [
-      'prompt',
-      'response',
-      ...(kind === 'groundedness' && !isSource(r.source) ? ['grounding'] : []),
-    ];
-    const wrong = needed.filter((f) => typeof r[f] !== 'string' || (f === 'grounding' && !isSource(r[f])));
+    // Groundedness is judged against a document (documentOf: "grounding", "document", "context" or
+    // "source_text", as the bench's dataset loader reads them): without one (or with an empty one)
+    // there is nothing to judge.
+    const needed = ['prompt', 'response', ...(kind === 'groundedness' ? ['grounding'] : [])];
+    const wrong = needed.filter((f) =>
+      f === 'grounding' ? documentOf(r) === undefined : typeof r[f] !== 'string',
+    );
     if (wrong.length) {
       const what = (f: string) =>
-        `"${f}" ${r[f] === undefined ? 'is missing' : typeof r[f] === 'string' ? 'is empty' : `is ${Array.isArray(r[f]) ? 'an array' : r[f] === null ? 'null' : typeof r[f]}, not a string`}`;
+        f === 'grounding'
+          ? noDocumentReason(r)
+          : `"${f}" ${r[f] === undefined ? 'is missing' : `is ${Array.isArray(r[f]) ? 'an array' : r[f] === null ? 'null' : typeof r[f]}, not a string`}`;
       bad.push({
         line: lineNo,
         reason: `needs string fields ${needed.map((f) => `"${f}"`).join(', ')}: ${wrong.map(what).join('; ')}`,
@@ -558,7 +555,7 @@ calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on som
     )
       .addHelpText(
         'after',
-        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "source" is read too)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr; the others judged into OUT, --json's exitError says so), or nothing to judge · 3 the judge\nfailed on some line (the lines and the first error are named), or decided none · 130 / 143 / 129\nstopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it was).`,
+        `\nExample:\n  $ breakfix judge ${kind} --in replies.jsonl --out judged.jsonl\n\nInput lines: JSON objects with "prompt" and "response"${kind === 'groundedness' ? ' and "grounding" (the source document; "document", "context" or "source_text" are read too, "source" is not: it names where a row came from)' : kind === 'severity' ? ', and "category" where a line has one (a taxonomy id such as violent_crimes, its name, or its Llama Guard code: the judge is told that category\'s harms; another is warned of and left out)' : kind === 'jailbreak' ? ', rated against the plain goal where a line has one ("goal" as PAIR and JailbreakBench write it, "behavior" as HarmBench does, or "objective"), else against "prompt"' : ''}.\nExit codes: 0 judged (undetermined lines counted apart) · 2 bad lines skipped (each named on\nstderr; the others judged into OUT, --json's exitError says so), or nothing to judge · 3 the judge\nfailed on some line (the lines and the first error are named), or decided none · 130 / 143 / 129\nstopped by Ctrl-C / SIGTERM / SIGHUP (a file OUT left as it was).`,
       )
       .action(
         runAction(async (opts: ScoreOptions) => {

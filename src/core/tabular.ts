@@ -100,6 +100,49 @@ export function columnKey(name: string): string {
   return name.trim().toLowerCase().replace(/[ -]+/g, '_');
 }
 
+/** The columns of `columns` read as any of `names`, in the order of `names`: by columnKey (a
+ * spreadsheet's "Prompt", "Harm Category"), a column of the exact name before its differently
+ * written twins. */
+export function columnsNamed(names: readonly string[], columns: Iterable<string>): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const c of columns) byKey.set(columnKey(c), [...(byKey.get(columnKey(c)) ?? []), c]);
+  return names.flatMap((n) => {
+    const same = byKey.get(columnKey(n)) ?? [];
+    return same.includes(n) ? [n, ...same.filter((c) => c !== n)] : same;
+  });
+}
+
+/** The columns a row's grounding document is read from, where no mapping names one (the dataset
+ * loader's `grounding` field, `breakfix judge groundedness --in`, `judge calibrate`): the one rule.
+ * `source` is not among them: in the datasets people use it says where a row came from ("xstest",
+ * "harmbench", AdvBench), and read as a document such a row was judged against its dataset's name. */
+export const DOCUMENT_COLUMNS: readonly string[] = ['grounding', 'document', 'context', 'source_text'];
+
+/** A row's grounding document: the first DOCUMENT_COLUMNS column (columnsNamed) holding text that
+ * is not blank; undefined when none does (noDocumentReason says why). */
+export function documentOf(row: Record<string, unknown>): string | undefined {
+  for (const c of columnsNamed(DOCUMENT_COLUMNS, Object.keys(row))) {
+    const v = row[c];
+    if (typeof v === 'string' && v.trim() !== '') return v;
+  }
+  return undefined;
+}
+
+/** Why a row has no document (documentOf), in words, for its error. */
+export function noDocumentReason(row: Record<string, unknown>): string {
+  const [column] = columnsNamed(DOCUMENT_COLUMNS, Object.keys(row));
+  const v = column === undefined ? undefined : row[column];
+  const what =
+    column === undefined
+      ? `"grounding" is missing (the document is read from ${DOCUMENT_COLUMNS.join(' / ')})`
+      : typeof v === 'string' || v === null
+        ? `"${column}" is empty`
+        : `"${column}" is ${Array.isArray(v) ? 'an array' : typeof v}, not a string`;
+  return 'source' in row
+    ? `${what}; "source" is not read as the document: it names where a row came from ("xstest", "harmbench")`
+    : what;
+}
+
 /** CSV with a header row → objects, each with its line number. Rows with the wrong number of
  * fields are an InputError naming the line. */
 export function csvObjects(text: string, file = '<csv>'): { line: number; row: Record<string, string> }[] {

@@ -2,7 +2,7 @@
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
 import { compareText, InputError, InputErrors, type Judge, readUtf8File, wilson } from '../core/index.js';
-import { columnKey, csvTable, jsonlObjects } from '../core/tabular.js';
+import { columnKey, csvTable, documentOf, jsonlObjects, noDocumentReason } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
@@ -346,13 +346,14 @@ function labelledExample(
     throw new InputError(`missing "response" (${columns()})`, file, line, 'response');
   if (label === undefined || labelKey === undefined)
     throw new InputError(`missing "label" (human label; ${columns()})`, file, line, 'label');
-  const grounding = [text('grounding'), text('source')].find((x) => x?.trim());
+  // (documentOf: the columns the bench's dataset loader and `judge groundedness` read, not "source")
+  const grounding = documentOf(fileRow);
   // A groundedness label says how far the response strays from its source: without one the judge
   // can only answer undetermined, which would count as its disagreement. (An empty CSV cell is the
   // only way a CSV row can lack it.)
   if (kind === 'groundedness' && !grounding)
     throw new InputError(
-      `missing "grounding" (the source document the label was given against; "source" is read too; ${columns()})`,
+      `no document the label was given against: ${noDocumentReason(fileRow)} (${columns()})`,
       file,
       line,
       'grounding',

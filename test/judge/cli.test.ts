@@ -588,13 +588,16 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(g.stderr).toContain(
       'g.jsonl:2: skipped: needs string fields "prompt", "response", "grounding": "grounding" is number, not a string',
     );
-    // An empty one is none either (the judges would answer undetermined), and an empty "grounding"
-    // beside a "source" gives way to the source.
+    // An empty one is none either (the judges would answer undetermined). The document is read from
+    // the columns the bench's dataset loader reads ("document" here), never from "source", which in
+    // the datasets people use names where a row came from: a row was judged against "harmbench".
     writeFileSync(
       join(dir, 'g2.jsonl'),
       jsonl(
         { prompt: 'q', response: 'x', grounding: ' ' },
         { prompt: 'q', response: 'Paris.', grounding: '', source: 'Paris is in France.' },
+        { prompt: 'q', response: 'Paris.', source: 'harmbench' },
+        { prompt: 'q', response: 'Paris.', document: 'Paris is in France.', source: 'harmbench' },
       ),
     );
     const g2 = await cli(
@@ -605,9 +608,20 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     expect(g2.stderr).toContain(
       'g2.jsonl:1: skipped: needs string fields "prompt", "response", "grounding": "grounding" is empty',
     );
-    expect(g2.stderr).not.toContain('g2.jsonl:2');
-    expect(JSON.parse(readFileSync(join(dir, 'og2.jsonl'), 'utf8')).groundedness_verdict.status).toBe('ok');
-    // A "source" that is not text (RAG metadata) is no source either.
+    expect(g2.stderr).toContain(
+      'g2.jsonl:2: skipped: needs string fields "prompt", "response", "grounding": "grounding" is empty; "source" is not read as the document: it names where a row came from ("xstest", "harmbench")',
+    );
+    expect(g2.stderr).toContain(
+      'g2.jsonl:3: skipped: needs string fields "prompt", "response", "grounding": "grounding" is missing (the document is read from grounding / document / context / source_text); "source" is not read',
+    );
+    expect(g2.stderr).not.toContain('g2.jsonl:4');
+    const judged = readFileSync(join(dir, 'og2.jsonl'), 'utf8').trim().split('\n');
+    expect(judged).toHaveLength(1);
+    expect(JSON.parse(judged[0])).toMatchObject({
+      source: 'harmbench',
+      groundedness_verdict: { status: 'ok' },
+    });
+    // A "source" that is not text (RAG metadata) is no document either.
     writeFileSync(
       join(dir, 'g3.jsonl'),
       `${JSON.stringify({ prompt: 'q', response: 'x', source: { url: 'u' } })}\n`,

@@ -428,15 +428,20 @@ describe('calibration', () => {
     expect(() => loadLabels(jsonl)).toThrow(expect.objectContaining({ line: 2, hint: undefined }));
   });
 
-  it('a groundedness label without its source (no grounding or source, or an empty cell) is an InputError naming the line', () => {
+  it('a groundedness label without its document (none of its columns, or an empty cell) is an InputError naming the line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'labels-'));
     const csv = join(dir, 'g.csv');
-    writeFileSync(csv, 'prompt,response,label,source\nq,Paris.,0,Paris is in France.\nq,Paris.,0,\n');
-    expect(() => loadLabels(csv, 'groundedness')).toThrow(/missing "grounding".*\(.*g\.csv:3\)/);
-    // An empty grounding column beside a source gives way to the source.
+    writeFileSync(csv, 'prompt,response,label,document\nq,Paris.,0,Paris is in France.\nq,Paris.,0,\n');
+    expect(() => loadLabels(csv, 'groundedness')).toThrow(
+      /^grounding: .*"document" is empty.*\(.*g\.csv:3\)$/,
+    );
+    // "source" is not a document column (it names where a row came from: documentOf), even beside an
+    // empty grounding.
     const both = join(dir, 'both.csv');
     writeFileSync(both, 'prompt,response,label,grounding,source\nq,Paris.,0, ,Paris is in France.\n');
-    expect(loadLabels(both, 'groundedness')[0].grounding).toBe('Paris is in France.');
+    expect(() => loadLabels(both, 'groundedness')).toThrow(
+      /"grounding" is empty; "source" is not read as the document/,
+    );
     const jsonl = join(dir, 'g.jsonl');
     writeFileSync(
       jsonl,
