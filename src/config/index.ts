@@ -13,3 +13,4 @@ export {
   registerSpecSecrets,
   registerURLSecrets,
 } from './secrets.js';
+export { isSpec, meantTarget, SPEC_KINDS } from './spec.js';

@@ -8,8 +8,8 @@
 //
 // Ownership: each section below names the helper that owns it; others add fields to THEIR section.
 import { z } from 'zod';
-import { closest } from '../core/closest.js';
 import { isLanguageTag, languageTag, TRANSLATE_TO_ERRORS } from '../core/language.js';
+import { isSpec, meantTarget } from './spec.js';
 
 // ── targets (foundation) ────────────────────────────────────────────────────────────────────────
 
@@ -889,12 +889,14 @@ export const configSchema = z
     return { ...cfg, judges: judges as typeof judges & Record<(typeof JUDGE_KINDS)[number], string> };
   })
   .superRefine((cfg, ctx) => {
-    // Every role and LLM judge must name a defined target or be a spec (`kind:model`).
-    const known = (ref: string) => ref in cfg.targets || ref.includes(':');
+    // Every role, LLM judge and produced model must name a defined target or be a spec of a kind
+    // breakfix makes (config/spec.ts): `embeded:base` is neither.
+    const known = (ref: string) => ref in cfg.targets || isSpec(ref);
     const names = Object.keys(cfg.targets);
-    // A typo of a target's name is the likeliest cause: named as the CLI names one (targets/create.ts).
+    // A typo of a target's name or a spec's kind is the likeliest cause: named as the CLI names one
+    // (targets/create.ts).
     const unknown = (ref: string, otherwise: string, candidates = names) => {
-      const meant = closest(ref, candidates);
+      const meant = meantTarget(ref, candidates);
       return `unknown target "${ref}"; ${meant ? `did you mean "${meant}"?` : otherwise}`;
     };
     for (const [role, ref] of Object.entries(cfg.roles)) {
@@ -922,6 +924,17 @@ export const configSchema = z
         code: 'custom',
         path: ['judges', 'llamaguard'],
         message: unknown(cfg.judges.llamaguard, 'name the target under targets that serves Llama Guard'),
+      });
+    }
+    // (checked now, not once a training of hours is done and its model is registered under it)
+    if (!known(cfg.train.command.target)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['train', 'command', 'target'],
+        message: unknown(
+          cfg.train.command.target,
+          'use embedded:{out}, or openai:NAME@http://host:port/v1 for a served model',
+        ),
       });
     }
     if (cfg.judges.llamaguardFormat !== undefined && cfg.judges.llamaguard === undefined) {

@@ -6,6 +6,7 @@ import {
   checkTargetSet,
   type EmbeddedTargetConfig,
   embeddedTargetSchema,
+  meantTarget,
   openaiTargetSchema,
   redactKnownSecrets,
   redactText,
@@ -17,7 +18,6 @@ import {
 import {
   BreakfixError,
   type ChatOptions,
-  closest,
   InputError,
   type Message,
   type Reply,
@@ -115,10 +115,9 @@ export function resolveTargetConfig(
   if (kind === 'anthropic' && rest)
     return { name: spec, config: anthropicTargetSchema.parse({ type: 'anthropic', model: rest }) };
   const known = config ? Object.keys(config.targets) : [];
-  // A typo, of a config name or of a spec's kind (embeded:base), is the likeliest cause.
-  const kinds = ['embedded', 'openai', 'anthropic'];
-  const kindMeant = colon > 0 && !kinds.includes(kind) ? closest(kind, kinds) : undefined;
-  const meant = kindMeant ? `${kindMeant}:${rest}` : closest(spec, known);
+  // A typo, of a config name or of a spec's kind (embeded:base), is the likeliest cause: said as
+  // config check says it (config/spec.ts).
+  const meant = meantTarget(spec, known);
   throw new InputError(
     `unknown target "${spec}"${meant ? `; did you mean "${meant}"?` : ''}`,
     undefined,
