@@ -11,6 +11,7 @@ import {
   type Seed,
   type SeedKind,
   type Target,
+  throwBadLines,
 } from '../core/index.js';
 import type { JudgeSet } from '../judge/index.js';
 import type { Store } from '../store/index.js';
@@ -27,6 +28,7 @@ import {
   type DatasetItem,
   DEFAULT_COLUMNS,
   type FieldMap,
+  formatOf,
   loadDataset,
 } from './loaders.js';
 import { groupBy, type Mean, type Rate, type RateOrMean } from './metrics.js';
@@ -104,19 +106,27 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   const rows = await loadDataset(file, { format: spec.format, fields: spec.fields, defaultKind });
   const needs = kind === 'helpfulness' ? 'answer' : kind === 'groundedness' ? 'grounding' : undefined;
   // (helpfulness asks its helpful rows; groundedness every row, whatever its kind or label says)
+  // Every row without one is named in one error, as the loader names its bad rows: a file is fixed in
+  // one pass, not one row per run.
+  const at = formatOf(file, spec.format) === 'parquet' ? 'row' : 'line';
+  const bad: InputError[] = [];
   for (const r of rows)
     if (needs && (kind === 'groundedness' || r.kind === 'helpful') && !r[needs])
       // (the columns read, not only the field's name: a file whose documents are under "source", as
       // `breakfix judge groundedness` reads them, was told "column grounding" and not how to map it)
-      throw new InputError(
-        `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? DEFAULT_COLUMNS[needs].join(' / ')})`,
-        file,
-        r.line,
-        needs,
-        spec.fields?.[needs]
-          ? undefined
-          : `suite "${spec.name}" reads this file; a column of another name is mapped in its config: fields: {${needs}: <your column>}`,
+      bad.push(
+        new InputError(
+          `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? DEFAULT_COLUMNS[needs].join(' / ')})`,
+          file,
+          r.line,
+          needs,
+          spec.fields?.[needs]
+            ? undefined
+            : `suite "${spec.name}" reads this file; a column of another name is mapped in its config: fields: {${needs}: <your column>}`,
+          at,
+        ),
       );
+  throwBadLines(bad);
   return rows;
 }
 

@@ -574,6 +574,31 @@ describe('custom suites: what the suite kind needs', () => {
     expect(await loadCustomRows({ name: 'mine', file: f, kind: 'harmful' })).toHaveLength(2);
   });
 
+  it('every row without its answer is named in one error, a Parquet one as a row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-'));
+    const f = join(dir, 'tasks.jsonl');
+    writeFileSync(
+      f,
+      '{"prompt":"What is 2+2?"}\n{"prompt":"What is 3+3?","answer":"6"}\n{"prompt":"What is 4+4?"}\n',
+    );
+    const err = await loadCustomRows({ name: 'mine', file: f, kind: 'helpfulness' }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/^2 bad lines in .*tasks\.jsonl:/);
+    expect(err.message).toMatch(/needs a checkable answer.*tasks\.jsonl:1\)/);
+    expect(err.message).toMatch(/needs a checkable answer.*tasks\.jsonl:3\)/);
+    const pq = join(dir, 'tasks.parquet');
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'prompt', data: ['What is 2+2?', 'What is 3+3?'], type: 'STRING' },
+        { name: 'answer', data: ['4', null], type: 'STRING' },
+      ],
+    });
+    writeFileSync(pq, Buffer.from(buf));
+    await expect(loadCustomRows({ name: 'mine', file: pq, kind: 'helpfulness' })).rejects.toThrow(
+      /needs a checkable answer.*tasks\.parquet, row 2 counting from 1/,
+    );
+  });
+
   it('a groundedness file whose documents are under "source" is told the columns read and how to map its own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-'));
     const f = join(dir, 'gs.jsonl');
