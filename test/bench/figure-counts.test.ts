@@ -3,12 +3,12 @@
 // items, and a mean without a numerator.
 import { describe, expect, it } from 'vitest';
 import { summaryCounts } from '../../src/bench/figures.js';
-import { mean, rate } from '../../src/bench/metrics.js';
+import { mean, type RateOrMean, rate } from '../../src/bench/metrics.js';
 import { createRng } from '../../src/core/index.js';
 
 describe('summaryCounts', () => {
   // Jailbreak: 20 items, 2 broke, 8 held, 1 error, 9 undetermined. Groundedness: 3 scored, 1 error.
-  const reports = [
+  const reports: { name: string; kind: string; metrics: Record<string, RateOrMean> }[] = [
     { name: 'jailbreak', kind: 'jailbreak', metrics: { asr: rate(2, 10, 1, 9) } },
     {
       name: 'groundedness',

@@ -3,6 +3,7 @@
 // seed under several templates; paired by seed alone, each of them met whichever of round 0's came
 // last, and a round that changed nothing showed items moving both ways.
 import { describe, expect, it } from 'vitest';
+import type { Tally } from '../../src/bench/metrics.js';
 import type { ItemResult } from '../../src/bench/types.js';
 import { pairedChange, pairedTable } from '../../src/cycle/paired.js';
 
@@ -19,7 +20,7 @@ describe('pairedTable keys', () => {
     // Only the roleplay item got worse: one item worse, none better, of 2 pairs; p = 2·(1/2)¹ = 1.
     const worse = [item('s1', 'direct', true), item('s1', 'roleplay', true)];
     expect(pairedTable(then, worse, isBad)).toEqual({ both: 1, firstOnly: 1, secondOnly: 0, neither: 0 });
-    const tally = (i: ItemResult) => (isBad(i) ? 'success' : 'failure') as const;
+    const tally = (i: ItemResult): Tally => (isBad(i) ? 'success' : 'failure');
     expect(pairedChange(then, worse, tally, 'success')).toEqual({ pairs: 2, worse: 1, better: 0, p: 1 });
   });
 
