@@ -10,7 +10,7 @@
 // verb-final ones (tr ko hi bn) close it with one.
 
 import { stripAccents } from '../text.js';
-import { WORD_END as E, inGroups, WORD_START as S } from './languages.js';
+import { WORD_END as E, inGroups, onFirstUse, WORD_START as S } from './languages.js';
 
 const alt = (words: string[]) => words.join('|');
 
@@ -177,6 +177,7 @@ const OPENS_ASK = [
   ...inGroups(OPENER).map((g) => new RegExp(fold(`^(?:${g.join('|')})${E}`), 'u')),
   new RegExp(fold(`^(?:${THAI_ASK})`), 'u'),
 ];
+const compileOpensAsk = onFirstUse(OPENS_ASK);
 const CLOSES_ASK = new RegExp(fold(`(?:${S}(?:${alt(CLOSERS)})|${KOREAN_CLOSERS})[.!。।]?\\s*$`), 'u');
 const OPENS_INTENT = new RegExp(
   fold(`^(?:(?:${alt(langs.flatMap((l) => l.intent))})${E}|${THAI_INTENT})`),
@@ -193,6 +194,7 @@ function ending(sentence: string): string {
 /** A sentence of a request that is an ask: it opens (after an "and") with an imperative, or, in a
  * verb-final language, closes with one. */
 export function asksInMoreLanguages(sentence: string): boolean {
+  compileOpensAsk();
   return OPENS_ASK.some((r) => r.test(sentence)) || CLOSES_ASK.test(ending(sentence));
 }
 

@@ -18,6 +18,9 @@ export const WORD_START = '(?<![\\p{L}\\p{N}])';
 export const WORD_END = '(?![\\p{L}\\p{N}])';
 const S = WORD_START;
 const E = WORD_END;
+/** Characters of source per alternation (see inGroups). */
+export const GROUP_LIMIT = 2000;
+
 const GAP = (n: number) => `[^.!?؟।]{0,${n}}`; // within one sentence
 
 const PATTERNS: Record<string, string[]> = {
@@ -256,7 +259,7 @@ export const MORE_LANGUAGES_REFUSALS: RegExp[] = [
  * compiles a regular expression on its first use, in a time that grows faster than its size (one
  * 12,700-character alternation of these languages' declines cost a tenth of a process's first
  * judged reply; see CHUNK_LIMIT in rules.ts). */
-export function inGroups(parts: string[], limit = 2000): string[][] {
+export function inGroups(parts: string[], limit = GROUP_LIMIT): string[][] {
   const groups: string[][] = [];
   let size = 0;
   for (const p of parts) {
@@ -276,3 +279,19 @@ const alternation = (patterns: string[]) =>
 export const MORE_LANGUAGES_REDIRECT = alternation(REDIRECTS);
 export const MORE_LANGUAGES_RESOURCE = alternation(RESOURCES);
 export const MORE_LANGUAGES_RATIONALE = alternation(RATIONALES);
+
+/** V8 runs a regular expression's first match in its bytecode interpreter and compiles it to machine
+ * code from the second match on, but for a subject of 1,000 characters or more it compiles at once
+ * (its tier-up; as measured here, not read in V8's source). Interpreted, the judge's large
+ * alternations cost most of a process's first reply (with node --no-regexp-tier-up that reply took a
+ * fifth of the time; docs/PERFORMANCE.md). One match each on a long blank string, on first use,
+ * skips the interpreter; none of these patterns has a `g` or `y` flag, so it leaves nothing behind. */
+const LONG_SUBJECT = ' '.repeat(1000);
+export function onFirstUse(patterns: RegExp[]): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    for (const r of patterns) r.test(LONG_SUBJECT);
+  };
+}

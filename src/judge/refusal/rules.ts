@@ -5,10 +5,12 @@
 // weighs these roles; the learned classifier (model.ts) sees them as features.
 import { normalise, stripAccents } from '../text.js';
 import {
+  GROUP_LIMIT,
   MORE_LANGUAGES_RATIONALE,
   MORE_LANGUAGES_REDIRECT,
   MORE_LANGUAGES_REFUSALS,
   MORE_LANGUAGES_RESOURCE,
+  onFirstUse,
 } from './languages.js';
 
 export type SentenceRole =
@@ -378,8 +380,8 @@ export function anyOfChunks(rs: RegExp[], limit = CHUNK_LIMIT): Pick<RegExp, 'te
 
 /** Chunks of 2,000 characters, not 8,000: V8 compiles a regular expression on its first use, and
  * the time grows faster than its size — the 8,000-character chunks cost most of a process's first
- * judged reply (0.3–1.9 s, docs/PERFORMANCE.md) and scan no faster once compiled. */
-const CHUNK_LIMIT = 2000;
+ * judged reply (docs/PERFORMANCE.md) and scan no faster once compiled. */
+const CHUNK_LIMIT = GROUP_LIMIT;
 
 function chunksOf(rs: RegExp[], limit = CHUNK_LIMIT): RegExp[] {
   // A `u` pattern cannot join a plain alternation (their escapes differ); each is its own chunk.
@@ -401,9 +403,14 @@ function chunksOf(rs: RegExp[], limit = CHUNK_LIMIT): RegExp[] {
 }
 
 function inTurn(chunks: RegExp[]): Pick<RegExp, 'test' | 'exec'> {
+  const compile = onFirstUse(chunks);
   return {
-    test: (s: string) => chunks.some((c) => c.test(s)),
+    test: (s: string) => {
+      compile();
+      return chunks.some((c) => c.test(s));
+    },
     exec(s: string) {
+      compile();
       let best: RegExpExecArray | null = null;
       for (const c of chunks) {
         const m = c.exec(s);
