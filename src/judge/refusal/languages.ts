@@ -18,8 +18,9 @@ export const WORD_START = '(?<![\\p{L}\\p{N}])';
 export const WORD_END = '(?![\\p{L}\\p{N}])';
 const S = WORD_START;
 const E = WORD_END;
-/** Characters of source per alternation (see inGroups). */
-export const GROUP_LIMIT = 2000;
+/** Characters of source per alternation (see inGroups). 2,000 made the first reply no cheaper once
+ * onFirstUse compiles the alternations, and every reply 6–8% dearer (more scans per sentence). */
+export const GROUP_LIMIT = 8000;
 
 const GAP = (n: number) => `[^.!?؟।]{0,${n}}`; // within one sentence
 
@@ -255,10 +256,8 @@ export const MORE_LANGUAGES_REFUSALS: RegExp[] = [
   ...inGroups(anywhere).map((g) => new RegExp(g.join('|'), 'u')),
 ];
 
-/** Branches of an alternation in groups of at most `limit` characters of source, in order: V8
- * compiles a regular expression on its first use, in a time that grows faster than its size (one
- * 12,700-character alternation of these languages' declines cost a tenth of a process's first
- * judged reply; see CHUNK_LIMIT in rules.ts). */
+/** Branches of an alternation in groups of at most `limit` characters of source, in order: past
+ * some size V8 compiles a regular expression less well (see anyOfChunks in rules.ts). */
 export function inGroups(parts: string[], limit = GROUP_LIMIT): string[][] {
   const groups: string[][] = [];
   let size = 0;

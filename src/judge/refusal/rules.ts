@@ -378,9 +378,6 @@ export function anyOfChunks(rs: RegExp[], limit = CHUNK_LIMIT): Pick<RegExp, 'te
   return inTurn(chunksOf(rs, limit));
 }
 
-/** Chunks of 2,000 characters, not 8,000: V8 compiles a regular expression on its first use, and
- * the time grows faster than its size — the 8,000-character chunks cost most of a process's first
- * judged reply (docs/PERFORMANCE.md) and scan no faster once compiled. */
 const CHUNK_LIMIT = GROUP_LIMIT;
 
 function chunksOf(rs: RegExp[], limit = CHUNK_LIMIT): RegExp[] {
