@@ -281,16 +281,21 @@ export const MORE_LANGUAGES_RATIONALE = alternation(RATIONALES);
 
 /** V8 runs a regular expression's first match in its bytecode interpreter and compiles it to machine
  * code from the second match on, but for a subject of 1,000 characters or more it compiles at once
- * (its tier-up; as measured here, not read in V8's source). Interpreted, the judge's large
- * alternations cost most of a process's first reply (with node --no-regexp-tier-up that reply took a
- * fifth of the time; docs/PERFORMANCE.md). One match each on a long blank string, on first use,
- * skips the interpreter; none of these patterns has a `g` or `y` flag, so it leaves nothing behind. */
+ * (its tier-up: `JSRegExp::kTierUpForSubjectLengthValue = 1000`, read in `RegExpImpl::IrregexpExec`,
+ * and measured here). Interpreted, the judge's large alternations cost most of a process's first
+ * reply (with node --no-regexp-tier-up that reply took a fifth of the time; docs/PERFORMANCE.md). One
+ * match each on a long blank string, on first use, skips the interpreter; `lastIndex` is put back, so
+ * a `g` or `y` pattern is left as it was. */
 const LONG_SUBJECT = ' '.repeat(1000);
 export function onFirstUse(patterns: RegExp[]): () => void {
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    for (const r of patterns) r.test(LONG_SUBJECT);
+    for (const r of patterns) {
+      const at = r.lastIndex;
+      r.test(LONG_SUBJECT);
+      r.lastIndex = at;
+    }
   };
 }
