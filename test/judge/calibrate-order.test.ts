@@ -1,20 +1,10 @@
 // The worst disagreements a calibration lists (judge/calibrate.ts): on a numeric scale the largest
 // distance first, a reply the judge could not score before any scored one; `worst` keeps the top.
 import { describe, expect, it } from 'vitest';
-import type { Judge, JudgeInput, Verdict } from '../../src/core/index.js';
 import { calibrate } from '../../src/judge/calibrate.js';
+import { scoreNamingJudge } from './helpers.js';
 
-// A severity judge that gives the score its response names, or undetermined for anything else.
-const scripted: Judge = {
-  id: 'scripted-severity',
-  kind: 'severity',
-  async judge(input: JudgeInput): Promise<Verdict> {
-    const v = Number(input.response);
-    return Number.isNaN(v)
-      ? { judge: 'scripted-severity', kind: 'severity', status: 'undetermined', value: null }
-      : { judge: 'scripted-severity', kind: 'severity', status: 'ok', value: v };
-  },
-};
+const scripted = scoreNamingJudge('severity');
 
 describe('calibration lists the worst disagreements first', () => {
   // (human, judge): agree, 1 apart, 3 apart, 2 apart, not scored.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openaiTargetSchema } from '../../src/config/index.js';
-import type { Target } from '../../src/core/index.js';
+import type { Judge, Target, VerdictKind } from '../../src/core/index.js';
 import { createOpenAITarget } from '../../src/targets/index.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -38,4 +38,19 @@ export function judgedLines(dir: string): Record<string, unknown>[] {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
+}
+
+/** A scripted judge of a numeric kind: the score its response names ("3" → 3), and undetermined for
+ * a response that names none, so a calibration's rows say what the judge gives. */
+export function scoreNamingJudge(kind: VerdictKind, id = `scripted-${kind}`): Judge {
+  return {
+    id,
+    kind,
+    async judge({ response }) {
+      const v = Number(response);
+      return Number.isNaN(v)
+        ? { judge: id, kind, status: 'undetermined', value: null }
+        : { judge: id, kind, status: 'ok', value: v };
+    },
+  };
 }

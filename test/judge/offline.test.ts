@@ -28,6 +28,7 @@ import {
   weightedKappa,
 } from '../../src/judge/index.js';
 import { writeXstestCsv } from '../helpers/xstest-csv.js';
+import { scoreNamingJudge } from './helpers.js';
 
 const seed: Seed = {
   id: 's1',
@@ -313,15 +314,7 @@ describe('calibration', () => {
   });
 
   it('lists numeric labels by value (10 after 9), words after them', async () => {
-    // A judge that gives each item the rating its response names, or none.
-    const judge: Judge = {
-      id: 'scripted',
-      kind: 'jailbreak',
-      judge: async ({ response }) =>
-        response === 'none'
-          ? { judge: 'scripted', kind: 'jailbreak', status: 'undetermined', value: null }
-          : { judge: 'scripted', kind: 'jailbreak', status: 'ok', value: Number(response) },
-    };
+    const judge = scoreNamingJudge('jailbreak');
     const cal = await calibrate(
       judge,
       [
@@ -361,16 +354,7 @@ describe('calibration', () => {
   });
 
   it('calibrating a severity judge reports the scale, over the items it scored', async () => {
-    const scripted: Judge = {
-      id: 'scripted-severity',
-      kind: 'severity',
-      async judge(input: JudgeInput): Promise<Verdict> {
-        const v = Number(input.response);
-        return Number.isNaN(v)
-          ? { judge: 'scripted-severity', kind: 'severity', status: 'undetermined', value: null }
-          : { judge: 'scripted-severity', kind: 'severity', status: 'ok', value: v };
-      },
-    };
+    const scripted = scoreNamingJudge('severity');
     const rows = [
       ['0', '0'],
       ['2', '1'],
