@@ -221,7 +221,7 @@ const redteamSchema = z
           .min(1)
           .optional()
           .describe(
-            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as tokens is (a cached reply spends none). Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
+            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as the tokens budget is: a cached reply spends none. Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
           ),
         seconds: z
           .number()
