@@ -16,6 +16,7 @@ import {
   type RoundFigures,
 } from './data.js';
 import { escapeHtml as e } from './escape.js';
+import { shownTarget } from './paths.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
 import { SPEND_HEADERS, spendNote, spendTableRows } from './spend.js';
 import { suiteFigureCells, suiteSliceTables } from './suites.js';
@@ -449,7 +450,7 @@ function modelsSection(data: ReportData): string {
     `<table><thead><tr><th>id</th><th>round</th><th>parent</th><th>target</th></tr></thead><tbody>${data.models
       .map(
         (m) =>
-          `<tr><td><code>${e(m.id)}</code></td><td>${e(m.round ?? '—')}</td><td>${e(m.parent ?? '—')}</td><td><code>${e(m.target)}</code></td></tr>`,
+          `<tr><td><code>${e(m.id)}</code></td><td>${e(m.round ?? '—')}</td><td>${e(m.parent ?? '—')}</td><td><code>${e(shownTarget(m.target))}</code></td></tr>`,
       )
       .join('')}</tbody></table>`,
   );

@@ -2,6 +2,7 @@
 // spend table counted them while the run made them (targets/usage.ts), and their total. Tokens
 // only: a price table would need keeping true.
 import type { SpendRow, Store } from '../store/index.js';
+import { shownTarget } from './paths.js';
 
 export interface SpendLine {
   /** The round (a run without rounds: 0, as the report shows its one measurement). */
@@ -80,7 +81,8 @@ export const SPEND_COLUMNS: readonly [keyof SpendTotal, string][] = [
 ];
 
 /** The spend table as rows of text cells (round, stage, role, model, then SPEND_COLUMNS), for every
- * renderer: its lines, a subtotal per round where there are several rounds, and the run's total. */
+ * renderer: its lines, a subtotal per round where there are several rounds, and the run's total. A
+ * trained model's checkpoint under the current directory is shown relative to it (paths.ts). */
 export function spendTableRows(s: SpendData): { kind: 'line' | 'round' | 'total'; cells: string[] }[] {
   const figures = (t: SpendTotal) => SPEND_COLUMNS.map(([k]) => String(t[k]));
   const rounds = [...new Set(s.lines.map((l) => l.round))];
@@ -88,7 +90,10 @@ export function spendTableRows(s: SpendData): { kind: 'line' | 'round' | 'total'
   for (const round of rounds) {
     const lines = s.lines.filter((l) => l.round === round);
     for (const l of lines)
-      out.push({ kind: 'line', cells: [String(round), l.stage, l.role, l.model, ...figures(l)] });
+      out.push({
+        kind: 'line',
+        cells: [String(round), l.stage, l.role, shownTarget(l.model), ...figures(l)],
+      });
     if (rounds.length > 1) {
       out.push({ kind: 'round', cells: [String(round), 'round total', '', '', ...figures(sum(lines))] });
     }

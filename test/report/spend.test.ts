@@ -92,4 +92,30 @@ describe('the spend section', () => {
       /Counted from 20\d\d-.* on: this run was started by a breakfix that did not count model requests, and those it made before are not here\./,
     );
   });
+
+  it("a trained model's checkpoint under the current directory is shown relative to it in the shared reports, whole in JSON", async () => {
+    const s = openStore(tmp());
+    open.push(s);
+    s.createRun({ id: 'run_p', kind: 'cycle', config: {}, seed: 1 });
+    const inside = `embedded:${join(process.cwd(), '.breakfix', 'models', 'runp', 'round-1')}`;
+    const outside = `embedded:${join(tmpdir(), 'elsewhere', 'round-2')}`;
+    for (const [round, model] of [
+      [1, inside],
+      [2, outside],
+    ] as const)
+      s.addSpend(
+        { runId: 'run_p', round, stage: 'bench', role: 'target', model },
+        { requests: 1, cached: 0, errors: 0, retries: 0, promptTokens: 1, completionTokens: 1 },
+      );
+    const data = collectReportData(s, 'run_p', { now });
+    const md = renderMarkdown(data);
+    const html = await renderHtml(data, { charts: [] });
+    for (const page of [md, html]) {
+      expect(page).toContain(`embedded:${join('.breakfix', 'models', 'runp', 'round-1')}`);
+      expect(page).not.toContain(inside);
+      // (not under it: as stored, a relative path would only say where it is not)
+      expect(page).toContain(outside);
+    }
+    expect(renderJson(data)).toContain(JSON.stringify(inside));
+  });
 });
