@@ -31,6 +31,44 @@ describe('user seed files', () => {
   });
 });
 
+describe('a seed file with several bad lines', () => {
+  it('names every one in one error, in every format, and loads nothing', () => {
+    const jsonl = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'many.jsonl',
+          [
+            '{"kind":"benign","text":"ok"}',
+            '{"kind":"benign","text":',
+            '{"kind":"harmful","text":"How do I x?","categroy":"hate"}',
+            '["a list"]',
+            '{"kind":"harmful","text":"How do I y?","category":"hate"}',
+            '{"kind":"benign"}',
+          ].join('\n'),
+        ),
+      ),
+    );
+    expect(jsonl.message).toMatch(/^4 bad lines in .*many\.jsonl:/);
+    expect(jsonl.message).toMatch(/invalid JSON.*many\.jsonl:2\)/);
+    expect(jsonl.message).toMatch(/categroy: unknown field; did you mean "category"\?.*many\.jsonl:3\)/);
+    expect(jsonl.message).toMatch(/expected an object.*many\.jsonl:4\)/);
+    expect(jsonl.message).toMatch(/^text: missing.*many\.jsonl:6\)/m);
+    const csv = errorOf(() =>
+      loadSeedsFile(write('many.csv', 'kind,text\nbenign,ok\nbenign,"  "\nfriendly,hi\n')),
+    );
+    expect(csv.message).toMatch(/^2 bad lines in .*many\.csv:/);
+    expect(csv.message).toMatch(/many\.csv:3\)/);
+    expect(csv.message).toMatch(/many\.csv:4\)/);
+    const yaml = errorOf(() =>
+      loadSeedsFile(
+        write('many.yaml', '- kind: benign\n  text: "  "\n- just a line\n- kind: benign\n  text: ok\n'),
+      ),
+    );
+    expect(yaml.message).toMatch(/^2 bad lines in .*many\.yaml:/);
+    expect(yaml.message).toMatch(/expected a mapping.*many\.yaml:3\)/);
+  });
+});
+
 describe('user seed ids', () => {
   it("a built-in seed's id is an error naming the line: retest and curate would take the one for the other", () => {
     const e = errorOf(() =>

@@ -11,6 +11,7 @@ import {
   readUtf8File,
   type Seed,
   stableId,
+  throwBadLines,
 } from '../../core/index.js';
 import { csvObjects } from '../../core/tabular.js';
 import { categoryKey, categoryNamed, HARM_CATEGORIES } from '../../core/taxonomy.js';
@@ -149,26 +150,39 @@ export function parseSeeds(text: string, file: string, format: 'jsonl' | 'csv' |
 function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 'yaml'): PlacedSeed[] {
   const seeds: Seed[] = [];
   const lines: (number | undefined)[] = [];
+  // Every bad seed is found before any is reported (throwBadLines), as a dataset's bad rows are: a file
+  // of 500 seeds is fixed in one pass, not one line per run. A file that cannot be read as its format
+  // at all (YAML that does not parse, a CSV quote left open) stops at once.
+  const bad: InputError[] = [];
+  const take = (line: number | undefined, read: () => Seed) => {
+    try {
+      seeds.push(read());
+      lines.push(line);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      bad.push(e);
+    }
+  };
   if (format === 'jsonl') {
     text.split(/\r?\n/).forEach((l, i) => {
       if (!l.trim()) return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(l);
-      } catch (e) {
-        throw new InputError(`invalid JSON: ${(e as Error).message}`, file, i + 1);
-      }
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        throw new InputError('expected an object', file, i + 1);
-      seeds.push(toSeed(raw, file, i + 1));
-      lines.push(i + 1);
+      take(i + 1, () => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(l);
+        } catch (e) {
+          throw new InputError(`invalid JSON: ${(e as Error).message}`, file, i + 1);
+        }
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+          throw new InputError('expected an object', file, i + 1);
+        return toSeed(raw, file, i + 1);
+      });
     });
   } else if (format === 'csv') {
     for (const r of csvObjects(text, file)) {
       // (a row of empty cells, ",,,", is a blank line to a spreadsheet)
       if (Object.values(r.row).every((v) => v === '')) continue;
-      seeds.push(toSeed(r.row, file, r.line));
-      lines.push(r.line);
+      take(r.line, () => toSeed(r.row, file, r.line));
     }
   } else {
     const lc = new LineCounter();
@@ -186,13 +200,15 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
         item && typeof item === 'object' && 'range' in item && item.range
           ? lc.linePos(item.range[0]).line
           : undefined;
-      const raw = yamlItemValue(doc, item, file, line);
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        throw new InputError('expected a mapping', file, line);
-      seeds.push(toSeed(raw, file, line ?? 0));
-      lines.push(line);
+      take(line, () => {
+        const raw = yamlItemValue(doc, item, file, line);
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+          throw new InputError('expected a mapping', file, line);
+        return toSeed(raw, file, line ?? 0);
+      });
     }
   }
+  throwBadLines(bad);
   return seeds.map((seed, i) => ({ seed, file, line: lines[i] }));
 }
 
