@@ -183,6 +183,9 @@ export async function checkCustomSuites(
     }
     counts[c.name] = rows.length;
     const file = isAbsolute(c.file) ? c.file : resolve(baseDir, c.file);
+    // (a Parquet file has rows, not lines: said as its errors say them)
+    const unit = formatOf(file, c.format) === 'parquet' ? 'row' : 'line';
+    const at = (n: number) => (unit === 'row' ? `row ${n} counting from 1` : `line ${n}`);
     const inThisSplit = rows.filter((r) => r.split === undefined || inSplit.includes(r.split));
     const kind = c.kind ?? 'harmful';
     const asks = ASKED_KINDS[kind];
@@ -203,7 +206,7 @@ export async function checkCustomSuites(
     if (disagree.length) {
       const [d] = disagree;
       warn(
-        `suite "${c.name}" (bench.custom.${i}): ${disagree.length} row(s) in split ${split} have a kind their label contradicts (${file}: line ${d.line} has kind ${d.kind}, label "${d.label}"${disagree.length > 1 ? ', …' : ''}): each is asked as its kind; correct the kind or the label`,
+        `suite "${c.name}" (bench.custom.${i}): ${disagree.length} row(s) in split ${split} have a kind their label contradicts (${file}: ${at(d.line)} has kind ${d.kind}, label "${d.label}"${disagree.length > 1 ? ', …' : ''}): each is asked as its kind; correct the kind or the label`,
       );
     }
     // A category spelled near a taxonomy id ('nonviolent_crime', 'Hate', 'S9') was meant as it: as
@@ -216,7 +219,7 @@ export async function checkCustomSuites(
     if (misspelt.length) {
       const [m] = misspelt;
       warn(
-        `suite "${c.name}" (bench.custom.${i}): ${misspelt.length} row(s) in split ${split} have a category spelled near a taxonomy id (${file}: line ${m.line} has "${m.category.slice(0, 80)}"; did you mean "${m.meant}"?${misspelt.length > 1 ? ' …' : ''}): each is a category of the file's own, which the offline severity judge gives its default band and the report slices apart; write the id`,
+        `suite "${c.name}" (bench.custom.${i}): ${misspelt.length} row(s) in split ${split} have a category spelled near a taxonomy id (${file}: ${at(m.line)} has "${m.category.slice(0, 80)}"; did you mean "${m.meant}"?${misspelt.length > 1 ? ' …' : ''}): each is a category of the file's own, which the offline severity judge gives its default band and the report slices apart; write the id`,
       );
     }
     // A prompt asked twice is counted twice, weighing its answer double in every rate: said, as a
@@ -233,7 +236,7 @@ export async function checkCustomSuites(
     }
     if (repeats.length)
       warn(
-        `suite "${c.name}" (bench.custom.${i}): ${repeats.length} row(s) in split ${split} repeat an earlier row's prompt (${file}: line ${repeats[0].line} repeats line ${repeats[0].first}${repeats.length > 1 ? ', …' : ''}): each is asked and counted`,
+        `suite "${c.name}" (bench.custom.${i}): ${repeats.length} row(s) in split ${split} repeat an earlier row's prompt (${file}: ${at(repeats[0].line)} repeats ${unit} ${repeats[0].first}${repeats.length > 1 ? ', …' : ''}): each is asked and counted`,
       );
     if (inThisSplit.length && asks && !inThisSplit.some((r) => asks.includes(r.kind)))
       // The suite would run no sample and report nothing decided: measuring nothing is not a pass.
