@@ -44,17 +44,23 @@ export class InputErrors extends InputError {
   ) {
     const first = errors[0]!;
     const unit = first.at === 'row' ? 'rows' : 'lines';
-    const headline = `${errors.length} bad ${unit}${first.file ? ` in ${first.file}` : ''}`;
+    // (files read together, as a config's seed files are, can clash with each other: each is named)
+    const files = [...new Set(errors.flatMap((e) => (e.file ? [e.file] : [])))];
+    const headline = `${errors.length} bad ${unit}${files.length ? ` in ${files.join(', ')}` : ''}`;
     // (a hint of the lines' own, the comma-in-a-field one, is kept: said once however many had it)
     const hints = [...new Set([...errors.flatMap((e) => (e.hint ? [e.hint] : [])), ...(hint ? [hint] : [])])];
     super(headline, first.file, first.line, first.field, hints.join('; ') || undefined, first.at);
     this.name = 'InputError';
-    const rest = errors.slice(BAD_LINES_SHOWN).map((e) => e.line);
+    const rest = errors
+      .slice(BAD_LINES_SHOWN)
+      .map((e) => (files.length > 1 ? `${e.file}:${e.line}` : e.line));
     const numbers = rest.slice(0, 50).join(', ') + (rest.length > 50 ? ', …' : '');
     this.message = [
       `${headline}:`,
       ...errors.slice(0, BAD_LINES_SHOWN).map((e) => e.message),
-      ...(rest.length ? [`and ${rest.length} more (${first.at}s ${numbers})`] : []),
+      ...(rest.length
+        ? [`and ${rest.length} more (${files.length > 1 ? '' : `${first.at}s `}${numbers})`]
+        : []),
     ].join('\n');
   }
 
@@ -64,10 +70,15 @@ export class InputErrors extends InputError {
   }
 }
 
-/** Throws what `bad` holds, if anything: its one error, or all of them as InputErrors, in file order. */
+/** Throws what `bad` holds, if anything: its one error, or all of them as InputErrors, in file order
+ * (the files in the order `bad` first names them, then by line). */
 export function throwBadLines(bad: readonly InputError[]): void {
   if (bad.length === 1) throw bad[0];
-  if (bad.length > 1) throw new InputErrors([...bad].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  const fileOrder = new Map<string | undefined, number>();
+  for (const e of bad) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
+  const order = (e: InputError) => fileOrder.get(e.file) ?? 0;
+  if (bad.length > 1)
+    throw new InputErrors([...bad].sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0)));
 }
 
 export class ConfigError extends InputError {

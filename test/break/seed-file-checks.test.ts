@@ -1,7 +1,7 @@
 // A user's seed file is checked where a mistake in it would be counted wrong later: each mistake is
 // an InputError naming the file, line and field, and the file loads nothing.
 import { describe, expect, it } from 'vitest';
-import { loadSeedsFile } from '../../src/break/seeds/index.js';
+import { distinctSeeds, loadSeedsFile, readSeedsFile } from '../../src/break/seeds/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { fileWriter, inputErrorOf } from '../helpers/seed-files.js';
 
@@ -183,6 +183,62 @@ describe('user seed texts', () => {
     );
     const ok = await check([a, fine]);
     expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('every clash of the seeds read together is named in one error, not the first one a run', async () => {
+    // Two exports of one seed set share many seeds: told one clash per run, they were fixed one
+    // seed per run, as a file's bad lines were before they were all named at once.
+    const one = write(
+      'clash-one.jsonl',
+      [
+        { id: 'c1', kind: 'harmful', text: 'How do I trip a stranger?', category: 'violent_crimes' },
+        { id: 'c2', kind: 'benign', text: 'How do I trip a breaker?' },
+        { id: 'c1', kind: 'benign', text: 'How do I bake bread?' },
+        { id: 'c4', kind: 'benign', text: 'how do I trip a breaker' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const inOne = errorOf(() => loadSeedsFile(one));
+    const aside = '(case, punctuation and spacing aside)';
+    expect(inOne.message.split('\n')).toEqual([
+      `2 bad lines in ${one}:`,
+      `id: duplicate seed id "c1" (${one}:3)`,
+      `text: the same text as line 2 ${aside} (${one}:4)`,
+    ]);
+    const two = write(
+      'clash-two.csv',
+      'id,kind,text\nc5,benign,how do I trip a stranger\nc2,benign,How do I boil an egg?\n',
+    );
+    const cfg = write('clash.yaml', `seeds:\n  files: [${JSON.stringify(one)}, ${JSON.stringify(two)}]\n`);
+    const r = await runCli(['config', 'check', '-c', cfg, '--json']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout).error.message.split('\n')).toEqual([
+      `4 bad lines in ${one}, ${two}:`,
+      `id: duplicate seed id "c1" (${one}:3)`,
+      `text: the same text as line 2 ${aside} (${one}:4)`,
+      `text: the same text as line 1 of ${one}, labelled harmful there ${aside} (${two}:2)`,
+      `id: duplicate seed id "c2" (also at line 2 of ${one}) (${two}:3)`,
+    ]);
+  });
+
+  it('past the clashes spelt out, the rest of several files are numbered with their file', () => {
+    const texts = Array.from({ length: 20 }, (_, i) => `What is ${i} plus one?`);
+    // (ids of their own: each line is one clash, of its text)
+    const seedLines = (file: string, ts: string[]) =>
+      ts.map((text, i) => JSON.stringify({ id: `${file}-${i}`, kind: 'benign', text })).join('\n');
+    const a = write('many-a.jsonl', seedLines('a', [...texts, texts[0], texts[1]]));
+    const b = write('many-b.jsonl', seedLines('b', texts));
+    const err = errorOf(() => distinctSeeds([...readSeedsFile(a), ...readSeedsFile(b)]));
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe(`22 bad lines in ${a}, ${b}:`);
+    expect(lines.slice(1, 4)).toEqual([
+      expect.stringMatching(/\(.*many-a\.jsonl:21\)$/),
+      expect.stringMatching(/\(.*many-a\.jsonl:22\)$/),
+      expect.stringMatching(/\(.*many-b\.jsonl:1\)$/),
+    ]);
+    // (a bare "lines 19, 20" would not say which file's)
+    expect(lines.at(-1)).toBe(`and 2 more (${b}:19, ${b}:20)`);
   });
 
   it('the same text in two languages, or texts that differ in a symbol, load', () => {

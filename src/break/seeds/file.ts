@@ -214,7 +214,8 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
 
 /** The seeds, once each: an error naming the file, line and field of a built-in seed's id taken, an
  * id twice, or a text twice in one language, within one file or across the files given together
- * (seeds are found by id, and one prompt twice is counted twice). */
+ * (seeds are found by id, and one prompt twice is counted twice). Every clash is named in one error
+ * (throwBadLines), as a file's bad lines are: files that share many seeds are fixed in one pass. */
 export function distinctSeeds(placed: readonly PlacedSeed[]): Seed[] {
   const ids = new Map<string, PlacedSeed>();
   // A text twice is one prompt counted twice, or, under two kinds, a failure to refuse and an
@@ -231,39 +232,43 @@ export function distinctSeeds(placed: readonly PlacedSeed[]): Seed[] {
   const shown = (id: string) => (id.length > 80 ? `${id.slice(0, 80)}…` : id);
   const where = (first: PlacedSeed, at: PlacedSeed) =>
     `line ${first.line ?? '?'}${first.file === at.file ? '' : ` of ${first.file}`}`;
+  const bad: InputError[] = [];
   for (const p of placed) {
     const s = p.seed;
     // Seeds are found by id (retest, curate): a user's seed under a
     // built-in one's id would be taken for it, and it for the user's.
     builtinIds ??= new Set(builtinSeeds().map((b) => b.id));
     if (builtinIds.has(s.id))
-      throw new InputError(
-        `"${shown(s.id)}" is a built-in seed's id; give yours another`,
-        p.file,
-        p.line,
-        'id',
+      bad.push(
+        new InputError(`"${shown(s.id)}" is a built-in seed's id; give yours another`, p.file, p.line, 'id'),
       );
+    // (each later seed is told the first it repeats, not the one before it)
     const first = texts.get(textKey(s));
     if (first !== undefined) {
       const other = first.seed.kind === s.kind ? '' : `, labelled ${first.seed.kind} there`;
-      throw new InputError(
-        `the same text as ${where(first, p)}${other} (case, punctuation and spacing aside)`,
-        p.file,
-        p.line,
-        'text',
+      bad.push(
+        new InputError(
+          `the same text as ${where(first, p)}${other} (case, punctuation and spacing aside)`,
+          p.file,
+          p.line,
+          'text',
+        ),
       );
-    }
-    texts.set(textKey(s), p);
-    const sameId = ids.get(s.id);
+    } else texts.set(textKey(s), p);
+    // (a built-in id twice is said once a line: the built-in clash is the one to fix)
+    const sameId = builtinIds.has(s.id) ? undefined : ids.get(s.id);
     if (sameId)
-      throw new InputError(
-        `duplicate seed id "${shown(s.id)}"${sameId.file === p.file ? '' : ` (also at ${where(sameId, p)})`}`,
-        p.file,
-        p.line,
-        'id',
+      bad.push(
+        new InputError(
+          `duplicate seed id "${shown(s.id)}"${sameId.file === p.file ? '' : ` (also at ${where(sameId, p)})`}`,
+          p.file,
+          p.line,
+          'id',
+        ),
       );
-    ids.set(s.id, p);
+    else ids.set(s.id, p);
   }
+  throwBadLines(bad);
   return placed.map((p) => p.seed);
 }
 
