@@ -70,15 +70,19 @@ export class InputErrors extends InputError {
   }
 }
 
-/** Throws what `bad` holds, if anything: its one error, or all of them as InputErrors, in file order
- * (the files in the order `bad` first names them, then by line). */
-export function throwBadLines(bad: readonly InputError[]): void {
+/** Throws what `bad` holds, if anything: its one error as it is, or all of them as InputErrors, in
+ * file order (the files in the order `bad` first names them, then by line), with `hint` (what to do
+ * about so many lines at once) beside the lines' own. */
+export function throwBadLines(bad: readonly InputError[], hint?: string): void {
   if (bad.length === 1) throw bad[0];
   const fileOrder = new Map<string | undefined, number>();
   for (const e of bad) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
   const order = (e: InputError) => fileOrder.get(e.file) ?? 0;
   if (bad.length > 1)
-    throw new InputErrors([...bad].sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0)));
+    throw new InputErrors(
+      [...bad].sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0)),
+      hint,
+    );
 }
 
 export class ConfigError extends InputError {

@@ -1,7 +1,7 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
-import { compareText, InputError, InputErrors, type Judge, readUtf8File, wilson } from '../core/index.js';
+import { compareText, InputError, type Judge, readUtf8File, throwBadLines, wilson } from '../core/index.js';
 import { columnKey, csvTable, documentOf, jsonlObjects, noDocumentReason } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
@@ -279,13 +279,10 @@ export function loadLabels(file: string, kind?: string): LabelledExample[] {
       return [];
     }
   });
-  bad.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  if (bad.length === 1) throw bad[0];
-  if (bad.length > 1)
-    throw new InputErrors(
-      bad,
-      'fix every line named (each needs prompt, response and a human label the judge can give), then run again',
-    );
+  throwBadLines(
+    bad,
+    'fix every line named (each needs prompt, response and a human label the judge can give), then run again',
+  );
   return examples;
 }
 

@@ -299,6 +299,8 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       const r = await calibrate(file, ...more);
       expect(r.status, `${file} ${more}`).toBe(2);
       expect(r.stderr).toContain(message);
+      // (one bad line is told as it is: the hint for many is not its)
+      expect(r.stderr).not.toContain('fix every line named');
       expect(JSON.parse(r.stdout).error).toMatchObject({ field: 'label', file });
     }
     // Every bad line is named in one run, not one per run.
@@ -317,8 +319,11 @@ describe('breakfix judge: files, options and labels it must refuse', () => {
       'breakfix: 2 bad lines in two.jsonl:\n  label: "refused" is not a refusal label: one of full_compliance, full_refusal, partial_refusal (two.jsonl:1)\n  response: missing',
     );
     expect(two.stderr).toContain('(two.jsonl:3)');
+    // (what to do about many bad lines at once is said once, beside the lines' own hints)
+    expect(two.stderr).toContain('hint: fix every line named (each needs prompt, response and a human label');
     expect(JSON.parse(two.stdout).error).toMatchObject({
       file: 'two.jsonl',
+      hint: expect.stringMatching(/^fix every line named /),
       issues: [
         { file: 'two.jsonl', line: 1, field: 'label' },
         { file: 'two.jsonl', line: 3, field: 'response' },
