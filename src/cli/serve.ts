@@ -66,8 +66,9 @@ server answers from the prompt's latest tokens like the embedded target (a many-
 then reaches the model cut short, as it does in the cycle), and says so in the reply:
 "truncated": true, "truncated_tokens" (dropped from the start) and "n_ctx", which breakfix's
 openai target counts as it counts the embedded target's. Without --truncate, \`breakfix bench\`
-against the base gets that 400 for 193 of its 216 multiturn and 25 of its 432 jailbreak samples,
-which end in error, and exits 3.
+against the base gets that 400 for most of its multiturn conversations and its many-shot jailbreak
+samples, which end in error, and exits 3 (docs/EMBEDDED.md counts the prompts the embedded target,
+and so the served one with --truncate, reads cut short).
 Generation runs in a worker thread, one batch at a time: concurrent requests are batched, a
 client that disconnects cancels its request, and past 256 requests waiting one more is a 503
 with Retry-After (OpenAI clients and breakfix's targets retry it). "stream": true is answered
