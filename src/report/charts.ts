@@ -58,8 +58,17 @@ function base(data: Row[]): Partial<TopLevelSpec> {
 
 /** Several series over rounds, as lines with points. */
 function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec {
+  // (written out: the one vega derives says the value twice, as the y axis' title and as the
+  // tooltip's "value", at two precisions)
+  const described = rows.map((r) => {
+    const v = r.value as number;
+    return {
+      ...r,
+      description: `round: ${r.round}; ${yTitle}: ${percent ? formatPercent(v) : v.toFixed(3)}; metric: ${r.metric}; counts: ${r.counts}`,
+    };
+  });
   return {
-    ...base(rows),
+    ...base(described),
     mark: { type: 'line', point: { size: 60 }, strokeWidth: 2.5 },
     encoding: {
       x: { field: 'round', type: 'ordinal', title: 'round', axis: { labelAngle: 0 } },
@@ -77,6 +86,7 @@ function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec
         { field: 'value', format: percent ? '.1%' : '.3f' },
         { field: 'counts' },
       ],
+      description: { field: 'description' },
     },
   } as TopLevelSpec;
 }

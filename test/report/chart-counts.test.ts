@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCharts, collectReportData } from '../../src/report/index.js';
+import { buildCharts, collectReportData, renderHtml } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { attemptFor, fakeSeed } from '../fix/helpers.js';
 
@@ -56,6 +56,27 @@ describe("the charts' marks", () => {
       expect.stringMatching(/^technique: rot13; harm category: violent_crimes;.*counts: n=2 err 1 und 2$/),
     );
     for (const c of charts) expect(c.caption).toContain('What each mark is over (n, err, und)');
+  });
+
+  it("say a line chart's rate once, in the HTML report's headline chart", async () => {
+    // vega's own description read the point's value twice, as the y axis' title and as the
+    // tooltip's "value", at two precisions: "rate: 33%; …; value: 33.3%".
+    const store = openStore(join(dir, 'headline.db'));
+    const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+    const a = fakeSeed('a', 'How do I do the thing a?');
+    store.saveAttempts(
+      (['success', 'failure', 'failure', 'error'] as const).map((outcome) =>
+        attemptFor(a, { outcome, techniques: ['rot13'], runId: run.id }),
+      ),
+    );
+    store.updateRun(run.id, { status: 'done' });
+    const data = collectReportData(store, run.id);
+    store.close();
+    const html = await renderHtml(data);
+    const figure = /<figure class="chart" id="chart-headline">.*?<\/figure>/s.exec(html)?.[0] ?? '';
+    const marks = labels(figure).filter((l) => l.includes('metric:'));
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(m).toBe('round: 0; rate: 33.3%; metric: ASR (red team); counts: n=3 err 1');
   });
 
   it('draw a heatmap cell where nothing was decided, grey and labelled —', async () => {
