@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/bench/index.js';
+import { errorJson } from '../../src/cli/common.js';
 import { BAD_LINES_SHOWN, type InputError, InputErrors } from '../../src/core/index.js';
 import { openStore } from '../../src/store/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
@@ -114,6 +115,15 @@ describe('loadDataset: every bad row at once', () => {
       ),
     ]);
     expect(err.at).toBe('row');
+    // --json says a row as `row`, not `line`, in the error and in each issue (README, exit code 2)
+    const json = errorJson(err, 2);
+    expect(json).toMatchObject({ file: f, row: 2, field: 'label' });
+    expect(json).not.toHaveProperty('line');
+    expect((json.issues as Record<string, unknown>[]).map((i) => [i.row, i.line])).toEqual([
+      [2, undefined],
+      [3, undefined],
+      [4, undefined],
+    ]);
   });
 
   it("one bad row is that row's own error, as before", async () => {
