@@ -112,8 +112,8 @@ export async function loadCustomRows(spec: CustomSuiteSpec, baseDir = process.cw
   const bad: InputError[] = [];
   for (const r of rows)
     if (needs && (kind === 'groundedness' || r.kind === 'helpful') && !r[needs])
-      // (the columns read, not only the field's name: a file whose documents are under "source", as
-      // `breakfix judge groundedness` reads them, was told "column grounding" and not how to map it)
+      // (the columns read, not only the field's name: a file whose documents are under a column of
+      // its own ("source", "passage") was told "column grounding" and not how to map it)
       bad.push(
         new InputError(
           `a ${kind} item needs ${needs === 'answer' ? 'a checkable answer' : 'a grounding document'} (column ${spec.fields?.[needs] ?? DEFAULT_COLUMNS[needs].join(' / ')})`,

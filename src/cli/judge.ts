@@ -525,8 +525,8 @@ Examples:
   $ breakfix judge calibrate --labels human.jsonl --judge gpt4o --json
 
 Input lines are JSON objects with "prompt" and "response" (groundedness also "grounding", or
-"source"; jailbreak rates against "goal", "behavior" or "objective" where a line has one, else
-"prompt").
+"document", "context" or "source_text"; jailbreak rates against "goal", "behavior" or "objective"
+where a line has one, else "prompt").
 --in - reads stdin, --out - writes stdout (the summary then goes to stderr).
 A file --out is replaced only by a run that judged some line and ran to its end: one stopped
 midway, or one that judged no line, leaves an earlier OUT as it was.

@@ -75,7 +75,7 @@ export function register(program: Command): void {
   const model = program
     .command('model')
     .description(
-      'models: pretrain breakfix-tiny-base, list the shipped and registered ones, show or measure one',
+      'models: pretrain breakfix-tiny-base, list the shipped and registered ones, show one (info) or measure one',
     )
     .addHelpText(
       'after',

@@ -471,7 +471,7 @@ export function register(program: Command): void {
       )
       .option('--concurrency <n>', 'attempts in flight at once (default: redteam.concurrency)')
       .option('--seed <n>', 'seed of every random choice (default: config seed)')
-      .option('--split <split>', 'attack (default) | heldback: which seeds and templates to use', 'attack')
+      .option('--split <split>', 'attack | heldback: which seeds and templates to use', 'attack')
       .option(
         '--run-id <id>',
         "store under this run id; rerunning with it resumes (skips stored attempts) if the target, attacker and judges (their configs, pacing aside), settings, seeds, templates and an embedded target's checkpoint are unchanged and --budget is no smaller (a larger one extends the run); else exit 2",

@@ -70,7 +70,7 @@ export function register(program: Command): void {
       )
       .option(
         '--fail-on <rules>',
-        'exit 1 when any rule holds on the gated round (a cycle\'s release candidate, else its last measured round), e.g. "asr>0.02,vprr>0.05" (default: the run\'s own cycle.criteria)',
+        'exit 1 when any rule holds (fails the gate) on the gated round (a cycle\'s release candidate, else its last measured round), e.g. "asr>0.02,vprr>0.05" (default: the run\'s own cycle.criteria)',
       )
       .option('--samples <n>', 'sample transcripts per round in the HTML report', '6')
       .option(
@@ -99,10 +99,11 @@ every item undetermined, fails). Among them is error_rate ≤ cycle.criteria.err
 default): a run whose requests failed has incomplete figures and does not pass. Nor does a run that
 did not finish (killed, failed, still running), whatever the rules.
 Comparators: > >= < <=. Rates are fractions (0.02) or percentages (2%); so is ungroundedness (the
-0–4 mean ÷ 4). A rule on a metric that was not measured fails. A rate's name with _upper or _lower
-is that end of its 95% interval ("asr_upper>0.02" fails unless the evidence shows ASR ≤ 2%); such a
-rule fails where the interval cannot be computed. Every check is shown with its interval, and a
-pass whose interval reaches past the threshold is named a pass on the estimate only.
+0–4 mean ÷ 4). A rule whose metric was not measured fails the gate too. A rate's name with _upper
+or _lower is that end of its 95% interval ("asr_upper>0.02" fails the gate unless the evidence
+shows ASR ≤ 2%), and such a rule fails it where the interval cannot be computed. Every check is
+shown with its interval, and a pass whose interval reaches past the threshold is named a pass on
+the estimate only.
 Exit codes: 0 criteria pass · 1 a criterion fails (the report is still written) · 2 bad arguments, no
 run, or no store or a damaged one · 3 a failure while reporting (a damaged row in the store)`,
     )
