@@ -26,6 +26,7 @@ import { type RunHalt, stopOnHalt } from '../targets/index.js';
 import { getAttack } from './attacks/index.js';
 import { replayAttack } from './attacks/replay.js';
 import type { AttackJudges, AttackResult, BudgetCounter } from './attacks/types.js';
+import { spentBefore } from './budget-spent.js';
 import { dataFingerprint } from './fingerprint.js';
 import { getPersona, type PersonaId } from './personas.js';
 import { checkedPlan, classifyTechniques, type PlannedItem, recordedAttempts } from './plan.js';
@@ -368,10 +369,20 @@ export async function attackPlan(
   const progress = opts.progress;
   const store = opts.store;
   const deadline = opts.budget?.seconds !== undefined ? started + opts.budget.seconds * 1000 : undefined;
+  // The tokens budgets are the round's: a resumed round, or one run again, starts at what its earlier
+  // processes sent (read only under such a budget: a run without one reads nothing more).
+  const before =
+    store && (opts.budget?.tokens !== undefined || opts.budget?.attackerTokens !== undefined)
+      ? spentBefore(store, opts.runId, opts.round)
+      : { tokens: 0, attackerTokens: 0 };
+  if (before.tokens || before.attackerTokens)
+    progress?.log(
+      `budget: this run's earlier processes spent ${before.tokens} target tokens${before.attackerTokens ? ` and ${before.attackerTokens} attacker tokens` : ''}, counted in this one's budget`,
+    );
   const budget: BudgetCounter = {
     calls: 0,
-    tokens: 0,
-    attackerTokens: 0,
+    tokens: before.tokens,
+    attackerTokens: before.attackerTokens,
     exhausted() {
       if (this.reason) return true;
       if (opts.budget?.tokens !== undefined && this.tokens >= opts.budget.tokens) this.reason = 'tokens';
@@ -623,12 +634,16 @@ export async function attackPlan(
   let failure: { error: unknown } | undefined;
   const worker = async () => {
     try {
-      while (!failure && cursor < items.length && !budget.exhausted() && !opts.halt?.halted) {
+      while (!failure && cursor < items.length && !opts.halt?.halted) {
         // A run another process took over is left to it: no attempt more is sent (ClaimLostError).
         store?.assertOwned(opts.runId);
         const index = cursor++;
+        // A spent budget starts no attempt more, but the attempts the store holds are the run's
+        // still, counted as resumed: a round whose budget its earlier processes spent, resumed or
+        // run again, summarises them rather than none.
+        const skip = !stored.has(items[index].id) && budget.exhausted();
         try {
-          await runOne(items[index], index);
+          if (!skip) await runOne(items[index], index);
         } finally {
           markFinished(index);
         }

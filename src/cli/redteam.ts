@@ -464,7 +464,7 @@ export function register(program: Command): void {
       )
       .option('--persona <id>', 'low_skill | intermediate (default: redteam.persona)')
       .option('--budget <n>', 'most attempts (default: redteam.budget.attempts)')
-      .option('--tokens <n>', 'most target tokens')
+      .option('--tokens <n>', 'most target tokens of the run (a resume counts what it spent before)')
       .option(
         '--seconds <n>',
         'stop after n seconds: no new attempt or target call (an attempt cut short is not stored; a resume runs it whole)',

@@ -208,27 +208,33 @@ const redteamSchema = z
       ),
     budget: z
       .strictObject({
-        attempts: z.int().min(1).default(300).describe('Most attempts per round.'),
+        attempts: z
+          .int()
+          .min(1)
+          .default(300)
+          .describe(
+            'Most attempts per round. Those the store holds count: a round resumed after a stop or a kill runs only the rest, and a larger budget given to a resume extends the run.',
+          ),
         tokens: z
           .int()
           .min(1)
           .optional()
           .describe(
-            'Most target tokens per round (the attacker model’s are attackerTokens), counted as the report’s spend counts them: the tokens of requests sent and answered. A reply from the response cache was not sent and spends none, so a red team run again or resumed on the same store is not stopped by tokens it never spent. Each process counts from zero: a resumed round counts what it sends itself.',
+            'Most target tokens per round (the attacker model’s are attackerTokens), counted as the report’s spend counts them: the tokens of requests sent and answered. A reply from the response cache was not sent and spends none, so a red team run again on the same store is not stopped by tokens it never spent. The budget is the round’s, not each process’s: a round resumed after a stop or a kill, or run again, starts at what the store’s spend table holds for it (every request its earlier processes had answered, stored attempts or not), so all its processes together send what one uninterrupted run would; a larger budget extends the run. A request a killed process had sent but got no reply to is in no table, and not counted.',
           ),
         attackerTokens: z
           .int()
           .min(1)
           .optional()
           .describe(
-            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as the tokens budget is: a cached reply spends none. Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
+            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as the tokens budget is: a cached reply spends none, and a round resumed or run again starts at what its earlier processes spent. Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
           ),
         seconds: z
           .number()
           .positive()
           .optional()
           .describe(
-            'Seconds after which a round starts no more attempts and no more target or attacker calls: an attempt under way ends with its call in flight (within its timeouts and retries) and, unless it has succeeded, is not stored, so a resume runs it whole.',
+            'Seconds after which a round starts no more attempts and no more target or attacker calls: an attempt under way ends with its call in flight (within its timeouts and retries) and, unless it has succeeded, is not stored, so a resume runs it whole. Counted by each process from its start (how long a killed one ran is not stored): a resumed round has these seconds again.',
           ),
       })
       .prefault({})

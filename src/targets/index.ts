@@ -27,4 +27,11 @@ export type { RetryOptions } from './retry.js';
 export { abortableSleep, backoffMs, MAX_RETRY_AFTER_MS, withRetry } from './retry.js';
 export { withTimeout } from './timeout.js';
 export type { SpendScope, TargetUsage, UsageMeter, UsageSink } from './usage.js';
-export { asRole, createUsageMeter, inSpendScope, spendSink, withUsage } from './usage.js';
+export {
+  asRole,
+  createUsageMeter,
+  currentSpendScope,
+  inSpendScope,
+  spendSink,
+  withUsage,
+} from './usage.js';

@@ -142,6 +142,12 @@ export function inSpendScope<T>(scope: SpendScope, fn: () => T): T {
   return spendScopes.run({ ...spendScopes.getStore(), ...scope }, fn);
 }
 
+/** The scope requests made here are booked to (undefined outside any): a red team reads what its
+ * run's stage already spent by it. */
+export function currentSpendScope(): SpendScope | undefined {
+  return spendScopes.getStore();
+}
+
 /** `target` with its requests booked to `role`, unless the caller nearer the request named its role
  * already (the attacker model playing the user simulator). */
 export function asRole(target: Target, role: string): Target {

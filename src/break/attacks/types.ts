@@ -7,9 +7,9 @@ import type { Judge, Message, Outcome, PromptCuts, Rng, Seed, Target, Verdict } 
 export interface BudgetCounter {
   /** Target calls made so far (all attempts). */
   calls: number;
-  /** Target tokens (prompt + completion) used so far. */
+  /** Target tokens (prompt + completion) used so far by the round, its earlier processes' included. */
   tokens: number;
-  /** Attacker-model tokens (prompt + completion) used so far: proposals, questions, translations. */
+  /** Attacker-model tokens (prompt + completion) used so far likewise: proposals, questions, translations. */
   attackerTokens: number;
   /** True once the tokens, attacker tokens or wall-time budget is spent; attacks stop before the next
    * target or attacker call. */

@@ -1,0 +1,166 @@
+// A red team's tokens budgets are the round's, not each process's: a run killed part way and resumed
+// (or run again) must send no more than the budget allows in all, and store what an uninterrupted
+// run of the same budget stores. The real CLI in child processes, SIGKILLed by the crash hook right
+// after its n-th reply is cached; a SCRIPTED FAKE target (and attacker) over real HTTP on 127.0.0.1
+// that reports token usage; real SQLite stores.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+import { runBreakfix } from '../reliability/helpers-cycle.js';
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const env = { OPENAI_API_KEY: 'test-key-not-secret', NO_COLOR: '1' };
+const REFUSAL = "I'm sorry, but I can't help with that.";
+const RUN = 'budget-resume';
+
+/** The fresh tokens (prompt + completion) the store's spend table holds per role for the run. */
+function spentBy(db: string): Record<string, number> {
+  const store = openStore(db);
+  try {
+    const out: Record<string, number> = {};
+    for (const r of store.listSpend(RUN))
+      out[r.role] = (out[r.role] ?? 0) + r.promptTokens + r.completionTokens;
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
+function storedAttempts(db: string) {
+  const store = openStore(db);
+  try {
+    return store
+      .listAttempts({ runId: RUN })
+      .map((a) => ({ id: a.id, seedId: a.seedId, outcome: a.outcome }));
+  } finally {
+    store.close();
+  }
+}
+
+/** An uninterrupted run, then the same run killed after its `killAt`-th reply is cached, resumed,
+ * and run again, each on its own store; what the server received and the stores hold. */
+async function killedAndResumed(yaml: (url: string) => string, args: string[], killAt: number) {
+  server = await startOpenAIServer({
+    script: (messages) => {
+      const system = String(messages[0]?.role === 'system' ? messages[0].content : '');
+      return system.includes('You translate text') ? 'translated placeholder text' : REFUSAL;
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bf-budget-resume-'));
+  const config = join(dir, 'breakfix.yaml');
+  writeFileSync(config, yaml(server.url));
+  const command = (db: string) => [
+    'redteam',
+    '--config',
+    config,
+    '--store',
+    db,
+    '--run-id',
+    RUN,
+    '--budget',
+    '40',
+    '--concurrency',
+    '1',
+    '--json',
+    ...args,
+  ];
+
+  const wholeDb = join(dir, 'whole.db');
+  const whole = await runBreakfix(command(wholeDb), { env });
+  expect([0, 1], whole.stderr).toContain(whole.code);
+  const wholeSummary = JSON.parse(whole.stdout);
+  const wholeRequests = server.requests;
+
+  const db = join(dir, 'killed.db');
+  const killed = await runBreakfix(command(db), {
+    hook: true,
+    env: { ...env, BF_CRASH_SQL: 'INTO cache', BF_CRASH_SQL_N: String(killAt) },
+  });
+  expect(killed.signal, killed.stderr).toBe('SIGKILL');
+  expect(server.requests - wholeRequests).toBe(killAt);
+
+  const resumed = await runBreakfix(command(db), { env });
+  expect([0, 1], resumed.stderr).toContain(resumed.code);
+  const resumedRequests = server.requests - wholeRequests;
+
+  // Run again once done: the run's budget is spent, so nothing more is sent.
+  const again = await runBreakfix(command(db), { env });
+  expect([0, 1], again.stderr).toContain(again.code);
+  return {
+    whole: {
+      summary: wholeSummary,
+      requests: wholeRequests,
+      spent: spentBy(wholeDb),
+      attempts: storedAttempts(wholeDb),
+    },
+    resumed: { summary: JSON.parse(resumed.stdout), requests: resumedRequests, stderr: resumed.stderr },
+    again: { summary: JSON.parse(again.stdout), requests: server.requests - wholeRequests - resumedRequests },
+    spent: spentBy(db),
+    attempts: storedAttempts(db),
+  };
+}
+
+describe('a red team killed part way and resumed keeps its tokens budget across processes', () => {
+  it('redteam.budget.tokens (--tokens): the killed and the resumed process together send what an uninterrupted run sends', async () => {
+    const budget = 200;
+    const r = await killedAndResumed(
+      (url) =>
+        `targets:\n  fake:\n    type: openai\n    baseURL: ${url}\n    model: scripted\nroles:\n  target: fake\n`,
+      ['--techniques', 'direct', '--tokens', String(budget)],
+      4,
+    );
+    // The budget binds: the uninterrupted run stopped at it, well short of its 40 planned attempts.
+    expect(r.whole.summary.stoppedBy).toBe('tokens');
+    expect(r.whole.attempts.length).toBeGreaterThan(4);
+    expect(r.whole.attempts.length).toBeLessThan(40);
+    expect(r.whole.spent.target).toBeGreaterThanOrEqual(budget);
+    // One request each (direct): the last one sent below the budget is all it goes over by.
+    const most = r.whole.spent.target / r.whole.requests;
+    expect(r.whole.spent.target).toBeLessThan(budget + 3 * most);
+
+    // The resume counted the killed process's 4 requests (their replies came back from the cache),
+    // and sent only what the uninterrupted run sent after them. Before, it counted from zero and sent
+    // a whole budget more.
+    expect(r.resumed.requests).toBe(r.whole.requests);
+    expect(r.resumed.summary.stoppedBy).toBe('tokens');
+    expect(r.resumed.stderr).toMatch(/earlier processes spent \d+ target tokens/);
+    expect(r.spent).toEqual(r.whole.spent);
+    expect(r.attempts).toEqual(r.whole.attempts);
+
+    // Run again with the same budget: spent, nothing sent, nothing more stored.
+    expect(r.again.requests).toBe(0);
+    expect(r.again.summary.stoppedBy).toBe('tokens');
+    expect(r.again.summary.attempts).toBe(r.whole.attempts.length);
+  });
+
+  it('redteam.budget.attackerTokens: the same for the attacker model (the translate attack)', async () => {
+    const budget = 400;
+    const r = await killedAndResumed(
+      (url) =>
+        `targets:\n  fake:\n    type: openai\n    baseURL: ${url}\n    model: scripted\n  atk:\n    type: openai\n    baseURL: ${url}\n    model: attacker\nroles:\n  target: fake\n  attacker: atk\nredteam:\n  translateTo: [zu]\n  budget:\n    attackerTokens: ${budget}\n`,
+      ['--techniques', 'translate', '--languages', 'en'],
+      5,
+    );
+    expect(r.whole.summary.stoppedBy).toBe('attackerTokens');
+    expect(r.whole.attempts.length).toBeGreaterThan(2);
+    expect(r.whole.attempts.length).toBeLessThan(40);
+    expect(r.whole.spent.attacker).toBeGreaterThanOrEqual(budget);
+
+    expect(r.resumed.requests).toBe(r.whole.requests);
+    expect(r.resumed.summary.stoppedBy).toBe('attackerTokens');
+    expect(r.resumed.stderr).toMatch(/and \d+ attacker tokens/);
+    expect(r.spent).toEqual(r.whole.spent);
+    expect(r.attempts).toEqual(r.whole.attempts);
+
+    expect(r.again.requests).toBe(0);
+    expect(r.again.summary.stoppedBy).toBe('attackerTokens');
+  });
+});
