@@ -7,9 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { runRedteam } from '../../src/break/index.js';
+import type { Judge } from '../../src/core/index.js';
+import { complianceJudge, severityJudge } from '../../src/judge/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { asRole, createUsageMeter, inSpendScope, spendSink, withUsage } from '../../src/targets/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 import { runBreakfix } from '../reliability/helpers-cycle.js';
+import { attackSeeds, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -162,5 +167,61 @@ describe('a red team killed part way and resumed keeps its tokens budget across 
 
     expect(r.again.requests).toBe(0);
     expect(r.again.summary.stoppedBy).toBe('attackerTokens');
+  });
+
+  it("a cycle's round counts what its own break stage spent, not another round's", async () => {
+    const seeds = attackSeeds(20);
+    const { server, target } = await scripted((m) => refuse(seedIn(lastUser(m), seeds) ?? seeds[0]));
+    const cycle = (store: Store) => {
+      store.createRun({ id: RUN, kind: 'cycle', config: {}, seed: 1 });
+      // Booked as the cycle books its red team's requests: run, round, stage and role.
+      const booked = asRole(withUsage(target, createUsageMeter(spendSink(() => store))), 'target');
+      return (round: number, budget: { attempts?: number; tokens?: number }) =>
+        inSpendScope({ runId: RUN, round, stage: 'break' }, () =>
+          runRedteam({
+            target: booked,
+            seeds,
+            judges: [complianceJudge(), severityJudge()] as Judge[],
+            techniques: ['direct'],
+            concurrency: 1,
+            seed: 5,
+            store,
+            runId: RUN,
+            round,
+            budget,
+          }),
+        );
+    };
+    const tmpStore = () => openStore(join(mkdtempSync(join(tmpdir(), 'bf-budget-round-')), 'b.db'));
+    const round1 = (store: Store) =>
+      store.listAttempts({ runId: RUN, round: 1 }).map((a) => ({ id: a.id, outcome: a.outcome }));
+
+    // Round 0 without a tokens budget spends more than round 1's budget; round 1 is not stopped by it.
+    const whole = tmpStore();
+    const wholeRound = cycle(whole);
+    await wholeRound(0, {});
+    const round0 = server.requests;
+    const tokens = Math.floor(
+      whole.listSpend(RUN).reduce((n, r) => n + r.promptTokens + r.completionTokens, 0) / 2,
+    );
+    const started = server.requests;
+    const full = await wholeRound(1, { tokens });
+    const sentWhole = server.requests - started;
+    expect(full.stoppedBy).toBe('tokens');
+    expect(sentWhole).toBeGreaterThan(3);
+    expect(sentWhole).toBeLessThan(round0);
+
+    // The same round stopped after 3 attempts (what a kill leaves) and resumed: it sends the rest.
+    const split = tmpStore();
+    const splitRound = cycle(split);
+    await splitRound(0, {});
+    const before = server.requests;
+    await splitRound(1, { attempts: 3, tokens });
+    const resumed = await splitRound(1, { tokens });
+    expect(resumed.resumed).toBe(3);
+    expect(server.requests - before).toBe(sentWhole);
+    expect(round1(split)).toEqual(round1(whole));
+    whole.close();
+    split.close();
   });
 });
