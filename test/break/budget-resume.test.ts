@@ -144,7 +144,8 @@ describe('a red team killed part way and resumed keeps its tokens budget across 
     expect(r.again.requests).toBe(0);
     expect(r.again.summary.stoppedBy).toBe('tokens');
     expect(r.again.summary.attempts).toBe(r.whole.attempts.length);
-  });
+    // Four CLI processes, each a few seconds of start-up on a loaded two-core machine.
+  }, 300_000);
 
   it('redteam.budget.attackerTokens: the same for the attacker model (the translate attack)', async () => {
     const budget = 400;
@@ -167,7 +168,7 @@ describe('a red team killed part way and resumed keeps its tokens budget across 
 
     expect(r.again.requests).toBe(0);
     expect(r.again.summary.stoppedBy).toBe('attackerTokens');
-  });
+  }, 300_000);
 
   it("a cycle's round counts what its own break stage spent, not another round's", async () => {
     const seeds = attackSeeds(20);
