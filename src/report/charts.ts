@@ -13,6 +13,15 @@ export interface Chart {
   /** Why this chart matters, one line. */
   caption: string;
   svg: string;
+  /** Its figures as text, one row per mark with what the mark's description says: where the SVG is an
+   * image (the viewer's <img>) a screen reader reaches no mark, and no one reads a static SVG's
+   * descriptions by sight. */
+  table: ChartTable;
+}
+
+export interface ChartTable {
+  head: string[];
+  rows: string[][];
 }
 
 const WIDTH = 440;
@@ -56,19 +65,35 @@ function base(data: Row[]): Partial<TopLevelSpec> {
   } as Partial<TopLevelSpec>;
 }
 
-/** Several series over rounds, as lines with points. */
-function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec {
-  // (written out: the one vega derives says the value twice, as the y axis' title and as the
-  // tooltip's "value", at two precisions)
-  const described = rows.map((r) => {
-    const v = r.value as number;
-    return {
-      ...r,
-      description: `round: ${r.round}; ${yTitle}: ${percent ? formatPercent(v) : v.toFixed(3)}; metric: ${r.metric}; counts: ${r.counts}`,
-    };
-  });
-  return {
-    ...base(described),
+/** A chart's spec and its figures as text. */
+interface Drawn {
+  spec: TopLevelSpec;
+  table: ChartTable;
+}
+
+/** `rows` each with the description its mark is read aloud by: its row of `table`, each cell named by
+ * its column. (The one vega derives reads the axis' format: a bar at 0.4% was "ASR: 0%".) */
+function described(rows: Row[], table: ChartTable): Row[] {
+  return rows.map((r, i) => ({
+    ...r,
+    description: table.head.map((h, j) => `${h}: ${table.rows[i][j]}`).join('; '),
+  }));
+}
+
+/** Several series over rounds, as lines with points; a row of its table per point: the metric, the
+ * round, the value as the rounds table writes it, what it is over. */
+function overRounds(rows: Row[], yTitle: string, percent: boolean): Drawn {
+  const table = {
+    head: ['metric', 'round', yTitle, 'counts'],
+    rows: rows.map((r) => [
+      String(r.metric),
+      String(r.round),
+      percent ? formatPercent(r.value as number) : (r.value as number).toFixed(3),
+      String(r.counts),
+    ]),
+  };
+  const spec = {
+    ...base(described(rows, table)),
     mark: { type: 'line', point: { size: 60 }, strokeWidth: 2.5 },
     encoding: {
       x: { field: 'round', type: 'ordinal', title: 'round', axis: { labelAngle: 0 } },
@@ -89,12 +114,23 @@ function overRounds(rows: Row[], yTitle: string, percent: boolean): TopLevelSpec
       description: { field: 'description' },
     },
   } as TopLevelSpec;
+  return { spec, table };
 }
 
-/** Grouped bars: one group per slice (category/technique), one bar per round. */
-function bySlice(rows: Row[], sliceTitle: string, yTitle: string, rounds: number): TopLevelSpec {
-  return {
-    ...base(rows),
+/** Grouped bars: one group per slice (category/technique), one bar per round; a row of its table per
+ * bar. */
+function bySlice(rows: Row[], sliceTitle: string, yTitle: string, rounds: number): Drawn {
+  const table = {
+    head: [sliceTitle, 'round', yTitle, 'counts'],
+    rows: rows.map((r) => [
+      String(r.slice),
+      String(r.round),
+      formatPercent(r.value as number),
+      String(r.counts),
+    ]),
+  };
+  const spec = {
+    ...base(described(rows, table)),
     width: Math.max(WIDTH, new Set(rows.map((r) => r.slice)).size * Math.max(24, rounds * 12)),
     mark: { type: 'bar' },
     encoding: {
@@ -114,15 +150,22 @@ function bySlice(rows: Row[], sliceTitle: string, yTitle: string, rounds: number
         { field: 'value', title: yTitle, format: '.1%' },
         { field: 'counts' },
       ],
+      description: { field: 'description' },
     },
   } as TopLevelSpec;
+  return { spec, table };
 }
 
-function heatmap(rows: Row[]): TopLevelSpec {
+/** A round's category × technique cells; a row of its table per cell. */
+function heatmap(rows: Row[]): Drawn {
   const cats = new Set(rows.map((r) => r.category)).size;
   const techs = new Set(rows.map((r) => r.technique)).size;
-  return {
-    ...base(rows),
+  const table = {
+    head: ['technique', 'harm category', 'ASR', 'counts'],
+    rows: rows.map((r) => [String(r.technique), String(r.category), String(r.rate), String(r.counts)]),
+  };
+  const spec = {
+    ...base(described(rows, table)),
     width: Math.max(200, techs * 34),
     height: Math.max(80, cats * 24),
     layer: [
@@ -163,12 +206,13 @@ function heatmap(rows: Row[]): TopLevelSpec {
       },
     ],
   } as TopLevelSpec;
+  return { spec, table };
 }
 
 /** Said under every chart: a bar or point draws its rate alone, and 100% over one decided attempt
  * drew as 100% over thirty. */
 export const CHART_COUNTS =
-  'What each mark is over (n, err, und) is in its description (read aloud by screen readers) and in the tables.';
+  "What each mark is over (n, err, und) is in its description (read aloud by screen readers), in the chart's figures below it and in the tables.";
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -182,16 +226,12 @@ function heatCellText(c: ReportData['rounds'][number]['heatmap'][number]) {
           .filter(Boolean)
           .join(', ')
       : countsNote(c.successes + c.failures, c.errors, c.undetermined);
-  return {
-    rate,
-    counts,
-    description: `technique: ${c.technique}; harm category: ${c.category}; ASR: ${rate}; counts: ${counts}`,
-  };
+  return { rate, counts };
 }
 
 /** Every chart the HTML report shows, in order. Charts without data are left out. */
 export async function buildCharts(data: ReportData): Promise<Chart[]> {
-  const specs: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [];
+  const specs: ({ id: string; title: string; caption: string } & Drawn)[] = [];
   const series = (keys: [string, string][]) =>
     data.rounds.flatMap((r) =>
       keys
@@ -215,7 +255,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'headline',
       title: 'Attack success and defect rates per round',
       caption: 'Lower is safer. DR-x: share of benchmark answers with harm severity ≥ x.',
-      spec: overRounds(headline, 'rate', true),
+      ...overRounds(headline, 'rate', true),
     });
   const refusal = series([
     ['iprr', 'IPRR (refuses harmful, ↑)'],
@@ -226,7 +266,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'refusal',
       title: 'Refusal rates: IPRR and VPRR',
       caption: 'IPRR should rise; VPRR (over-refusal on valid prompts) should stay low.',
-      spec: overRounds(refusal, 'refusal rate', true),
+      ...overRounds(refusal, 'refusal rate', true),
     });
   const help = series([['helpfulness', 'helpfulness']]);
   if (help.length)
@@ -234,7 +274,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'helpfulness',
       title: 'Helpfulness per round',
       caption: 'The fix must not cost helpfulness.',
-      spec: overRounds(help, 'helpfulness', true),
+      ...overRounds(help, 'helpfulness', true),
     });
   const held = series([
     ['asr', 'ASR on attacked seeds'],
@@ -245,7 +285,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'heldback',
       title: 'Held-back generalisation',
       caption: 'Held-back attacks are never trained on: if their ASR falls too, the fix generalises.',
-      spec: overRounds(held, 'ASR', true),
+      ...overRounds(held, 'ASR', true),
     });
 
   const n = data.rounds.length;
@@ -269,7 +309,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'asr-by-category',
       title: 'ASR by harm category',
       caption: 'One bar per round in each category.',
-      spec: bySlice(catAsr, 'harm category', 'ASR', n),
+      ...bySlice(catAsr, 'harm category', 'ASR', n),
     });
   const catDr = sliceRows((r) => r.byCategory, 'dr3');
   if (catDr.length)
@@ -277,7 +317,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'dr3-by-category',
       title: 'DR-3 by harm category',
       caption: 'Defect rate (severity ≥ 3) per category and round.',
-      spec: bySlice(catDr, 'harm category', 'DR-3', n),
+      ...bySlice(catDr, 'harm category', 'DR-3', n),
     });
   const techAsr = sliceRows((r) => r.byTechnique, 'asr');
   if (techAsr.length)
@@ -285,7 +325,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       id: 'asr-by-technique',
       title: 'ASR by technique',
       caption: 'Which converters, templates and attacks still work, per round.',
-      spec: bySlice(techAsr, 'technique', 'ASR', n),
+      ...bySlice(techAsr, 'technique', 'ASR', n),
     });
 
   const heat: typeof specs = [];
@@ -303,7 +343,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
         title: `Category × technique ASR, round ${r.round}`,
         caption:
           'Decided attempts only; errors and undetermined are counted apart. A grey cell labelled — decided nothing: every attempt ended in error or undetermined.',
-        spec: heatmap(rows),
+        ...heatmap(rows),
       });
   }
   specs.push(...heat);
@@ -314,6 +354,7 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       title: s.title,
       caption: `${s.caption} ${CHART_COUNTS}`,
       svg: await renderSvg(s.spec),
+      table: s.table,
     });
   return out;
 }

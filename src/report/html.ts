@@ -176,7 +176,14 @@ function none(text: string): string {
 }
 
 function chartFigure(c: Chart): string {
-  return `<figure class="chart" id="chart-${e(c.id)}"><figcaption><b>${e(c.title)}</b><br><small>${e(c.caption)}</small></figcaption>${c.svg}</figure>`;
+  return `<figure class="chart" id="chart-${e(c.id)}"><figcaption><b>${e(c.title)}</b><br><small>${e(c.caption)}</small></figcaption>${c.svg}${chartFigures(c)}</figure>`;
+}
+
+/** A chart's figures as a table, folded under it (the viewer folds the same table under its image). */
+function chartFigures(c: Chart): string {
+  const head = c.table.head.map((h) => `<th scope="col">${e(h)}</th>`).join('');
+  const rows = c.table.rows.map((r) => `<tr>${r.map((x) => `<td>${e(x)}</td>`).join('')}</tr>`).join('');
+  return `<details class="chart-figures"><summary>${e(`${c.title}: its figures (${c.table.rows.length})`)}</summary><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 function summarySection(data: ReportData, criteria?: CriterionResult[]): string {
@@ -477,7 +484,7 @@ figcaption{margin-bottom:6px}figcaption small,.note,.none{color:var(--muted)}
 .badge.new,.badge.success{background:var(--new)}.badge.fixed,.badge.failure{background:var(--fixed)}.badge.regressed{background:var(--regressed)}.badge.persisting,.badge.undetermined{background:var(--persisting)}.badge.error{background:#111}
 tr.round td,tr.total td{font-weight:600}tr.pass td:last-child{color:var(--fixed);font-weight:600}tr.fail td:last-child{color:var(--new);font-weight:600}
 .counts-row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-details.slices summary{cursor:pointer}details.slices summary h3{display:inline}
+details.slices summary,details.chart-figures summary{cursor:pointer}details.chart-figures summary{font-size:12px}details.slices summary h3{display:inline}
 details.transcript{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px;background:#fcfcfd}details.transcript summary{cursor:pointer}details.trace{margin:2px 0;color:#555}details.trace summary{cursor:pointer;font-size:.85em}
 .msg{margin:6px 0;border-left:3px solid #93c5fd;padding-left:8px}.msg.assistant{border-color:#fca5a5}.msg.system{border-color:#d1d5db}
 .msg .role{font-size:11px;text-transform:uppercase;color:var(--muted)}.msg.back-translation{border-left-style:dashed}.msg.back-translation .role{text-transform:none}pre{white-space:pre-wrap;word-break:break-word;margin:2px 0;font:12.5px/1.4 ui-monospace,Menlo,Consolas,monospace}

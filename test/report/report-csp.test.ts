@@ -34,7 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
   /** The report with `markup` where a chart goes, opened from its file; `check` looks at the page. */
   async function withInjected(markup: string, check: (page: Page, file: string) => Promise<void>) {
     const html = await renderHtml(collectReportData(fx.store, RUN_ID), {
-      charts: [{ id: 'injected', title: 't', caption: 'c', svg: markup }],
+      charts: [{ id: 'injected', title: 't', caption: 'c', svg: markup, table: { head: [], rows: [] } }],
     });
     const file = join(mkdtempSync(join(tmpdir(), 'bf-report-csp-')), 'report.html');
     writeFileSync(file, html);

@@ -148,6 +148,8 @@ export function createViewerHandler(store: Store, allowedHosts: () => Set<string
           id: c.id,
           title: c.title,
           caption: c.caption,
+          // (the image's marks are out of a screen reader's reach: the page writes these as text)
+          table: c.table,
           url: `/charts/${encodeURIComponent(runId)}/${encodeURIComponent(c.id)}.svg`,
         }));
         sendJson(res, 200, list);
