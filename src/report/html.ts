@@ -205,7 +205,7 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
         .join('')
     : '';
   const crit = criteria?.length
-    ? `<table class="criteria"><thead><tr><th>criterion (fails when)</th><th>value</th><th>95% interval</th><th>round</th><th>result</th></tr></thead><tbody>${criteria
+    ? `<table class="criteria"><thead><tr><th scope="col">criterion (fails when)</th><th scope="col">value</th><th scope="col">95% interval</th><th scope="col">round</th><th scope="col">result</th></tr></thead><tbody>${criteria
         .map(
           (c) =>
             `<tr class="${c.pass ? 'pass' : 'fail'}"><td><code>${e(c.rule)}</code></td><td class="num">${e(formatCheckFigure(c.metric, c.value, c.threshold))}${apart(criterionCounts(data, c))}</td><td>${e(formatInterval(c))}</td><td>${e(c.round ?? '—')}</td><td>${c.pass ? (c.passes_on_estimate_only ? `✔ pass on the estimate only — ${e(c.message)}` : '✔ pass') : `✘ fail — ${e(c.message)}`}</td></tr>`,
@@ -221,10 +221,10 @@ function summarySection(data: ReportData, criteria?: CriterionResult[]): string 
 function roundsSection(data: ReportData): string {
   if (!data.rounds.length) return section('rounds', 'Rounds', none('No rounds.'));
   const keys = FIGURE_KEYS.filter((k) => data.rounds.some((r) => r.figures[k] !== undefined));
-  const head = `<tr><th>figure</th>${data.rounds.map((r) => `<th>round ${e(r.round)}</th>`).join('')}</tr>`;
+  const head = `<tr><th scope="col">figure</th>${data.rounds.map((r) => `<th scope="col">round ${e(r.round)}</th>`).join('')}</tr>`;
   const meta = [
-    `<tr><td>model</td>${data.rounds.map((r) => `<td><code>${e(r.model ?? '—')}</code></td>`).join('')}</tr>`,
-    `<tr><td>status</td>${data.rounds.map((r) => `<td>${e(r.status)}</td>`).join('')}</tr>`,
+    `<tr><th scope="row">model</th>${data.rounds.map((r) => `<td><code>${e(r.model ?? '—')}</code></td>`).join('')}</tr>`,
+    `<tr><th scope="row">status</th>${data.rounds.map((r) => `<td>${e(r.status)}</td>`).join('')}</tr>`,
   ];
   // Each rate with what it is over and what ended in error or undetermined, as the Markdown report's
   // table and the cards have it: alone, DR-1 "100.0%" over 3 decided of 5 read as over all 5.
@@ -233,21 +233,22 @@ function roundsSection(data: ReportData): string {
     return `<td class="num" data-key="${e(k)}">${e(formatFigure(k, r.figures[k]))}${counts ? `<br><small class="apart">${e(counts)}</small>` : ''}</td>`;
   };
   const rows = keys.map(
-    (k) => `<tr><td>${e(figureLabel(k))}</td>${data.rounds.map((r) => cell(r, k)).join('')}</tr>`,
+    (k) => `<tr><th scope="row">${e(figureLabel(k))}</th>${data.rounds.map((r) => cell(r, k)).join('')}</tr>`,
   );
   const changes = changeRows(data).map(
-    (c) => `<tr><td>${e(c.label)}</td>${c.cells.map((x) => `<td class="num">${e(x)}</td>`).join('')}</tr>`,
+    (c) =>
+      `<tr><th scope="row">${e(c.label)}</th>${c.cells.map((x) => `<td class="num">${e(x)}</td>`).join('')}</tr>`,
   );
   const outcomes = (['success', 'failure', 'error', 'undetermined'] as const).map(
     (o) =>
-      `<tr><td>attempts: ${o}</td>${data.rounds.map((r) => `<td class="num">${r.outcomes[o]}</td>`).join('')}</tr>`,
+      `<tr><th scope="row">attempts: ${o}</th>${data.rounds.map((r) => `<td class="num">${r.outcomes[o]}</td>`).join('')}</tr>`,
   );
   // The retest's own outcomes, beside the retest ASR (which is over the decided ones only).
   const retested = data.rounds.some((r) => Object.values(r.retestOutcomes).some((n) => n > 0));
   if (retested)
     for (const o of ['success', 'failure', 'error', 'undetermined'] as const)
       outcomes.push(
-        `<tr><td>retest attempts: ${o}</td>${data.rounds.map((r) => `<td class="num" data-key="retest_${o}">${r.retestOutcomes[o]}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">retest attempts: ${o}</th>${data.rounds.map((r) => `<td class="num" data-key="retest_${o}">${r.retestOutcomes[o]}</td>`).join('')}</tr>`,
       );
   return section(
     'rounds',
@@ -267,7 +268,7 @@ function vulnerabilitiesSection(data: ReportData): string {
     .map((r) => {
       const count = (s: string) => r.vulnerabilities.filter((v) => v.status === s).length;
       return `<h3>Round ${e(r.round)} — ${r.vulnerabilities.length} vulnerabilities (${count('new')} new, ${count('persisting')} persisting, ${count('fixed')} fixed, ${count('regressed')} regressed, ${count('untested')} untested)</h3>
-<table class="vulns" data-round="${e(r.round)}"><thead><tr><th>status</th><th>category</th><th>techniques</th><th>lang</th><th>turns</th><th>succ/att</th><th>rate</th><th>severity</th><th>score</th><th>first seen</th></tr></thead><tbody>${r.vulnerabilities.map(vulnRow).join('')}</tbody></table>`;
+<table class="vulns" data-round="${e(r.round)}"><thead><tr><th scope="col">status</th><th scope="col">category</th><th scope="col">techniques</th><th scope="col">lang</th><th scope="col">turns</th><th scope="col">succ/att</th><th scope="col">rate</th><th scope="col">severity</th><th scope="col">score</th><th scope="col">first seen</th></tr></thead><tbody>${r.vulnerabilities.map(vulnRow).join('')}</tbody></table>`;
     });
   return section(
     'vulnerabilities',
@@ -285,7 +286,7 @@ export const VULN_NOTE =
 function countTable(title: string, m: Record<string, number>): string {
   const entries = Object.entries(m).sort((a, b) => b[1] - a[1]);
   if (!entries.length) return '';
-  return `<table class="counts"><thead><tr><th>${e(title)}</th><th>records</th></tr></thead><tbody>${entries.map(([k, n]) => `<tr><td>${e(k)}</td><td class="num">${n}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="counts"><thead><tr><th scope="col">${e(title)}</th><th scope="col">records</th></tr></thead><tbody>${entries.map(([k, n]) => `<tr><td>${e(k)}</td><td class="num">${n}</td></tr>`).join('')}</tbody></table>`;
 }
 
 function datasetSection(data: ReportData): string {
@@ -330,8 +331,8 @@ function benchSection(data: ReportData): string {
     );
     const keys = [...new Set([...cells.values()].flatMap((c) => [...c.keys()]))];
     const cell = (r: RoundData, k: string) => cells.get(r.round)?.get(k) ?? '—';
-    const rounds = cols.map((r) => `<th>round ${e(r.round)}</th>`).join('');
-    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th>figure</th>${rounds}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table>${suiteSlices(suite, cols, rounds)}</div>`;
+    const rounds = cols.map((r) => `<th scope="col">round ${e(r.round)}</th>`).join('');
+    return `<div class="bench"><h3>${e(suite)}</h3><table class="bench-table"><thead><tr><th scope="col">figure</th>${rounds}</tr></thead><tbody><tr><td>model</td>${cols.map((r) => `<td><code>${e(r.bench.find((b) => b.suite === suite)?.model ?? '—')}</code></td>`).join('')}</tr>${keys.map((k) => `<tr><td>${e(k)}</td>${cols.map((r) => `<td class="num">${e(cell(r, k))}</td>`).join('')}</tr>`).join('')}</tbody></table>${suiteSlices(suite, cols, rounds)}</div>`;
   });
   const note = parts.length
     ? `<p class="note">Rates exclude error (err) and undetermined (und) samples, shown beside each; [lo–hi] is the 95% interval (Wilson for rates; for means the percentile bootstrap, which under ${SMALL_SAMPLE} scores, or when every score is the same, is widened to span Wilson's for the mean as a share of the scale).</p>`
@@ -353,7 +354,7 @@ function suiteSlices(suite: string, cols: RoundData[], roundHeads: string): stri
   const body = tables
     .map(
       (t) =>
-        `<table class="bench-slices" data-slices="${e(t.title)}"><thead><tr><th>${e(t.title)}</th>${roundHeads}</tr></thead><tbody>${t.rows.map((row) => `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+        `<table class="bench-slices" data-slices="${e(t.title)}"><thead><tr><th scope="col">${e(t.title)}</th>${roundHeads}</tr></thead><tbody>${t.rows.map((row) => `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
     )
     .join('');
   return `<details class="slices"><summary>${e(`${suite}: slices (${tables.length})`)}</summary>${body}</details>`;
@@ -419,12 +420,12 @@ function spendSection(data: ReportData): string {
   return section(
     'spend',
     'Spend (model requests and tokens)',
-    `<table><thead><tr>${SPEND_HEADERS.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">${e(spendNote(s))}</p>`,
+    `<table><thead><tr>${SPEND_HEADERS.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">${e(spendNote(s))}</p>`,
   );
 }
 
 function slicesSection(data: ReportData): string {
-  const rounds = data.rounds.map((r) => `<th>round ${e(r.round)}</th>`).join('');
+  const rounds = data.rounds.map((r) => `<th scope="col">round ${e(r.round)}</th>`).join('');
   const tables = SLICE_DIMENSIONS.map(({ key, title }) => {
     const rows = sliceRows(data, key);
     if (!rows.length) return '';
@@ -434,7 +435,7 @@ function slicesSection(data: ReportData): string {
           `<tr><td><bdi>${e(row.slice)}</bdi></td>${row.cells.map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`,
       )
       .join('');
-    const table = `<table class="slices"><thead><tr><th>${e(title)}</th>${rounds}</tr></thead><tbody>${body}</tbody></table>`;
+    const table = `<table class="slices"><thead><tr><th scope="col">${e(title)}</th>${rounds}</tr></thead><tbody>${body}</tbody></table>`;
     // (techniques and their chains run to a few hundred rows: folded, as in the Markdown)
     return key === 'byTechnique'
       ? `<details class="slices"><summary><h3>ASR by ${e(title)} (${rows.length})</h3></summary>${table}</details>`
@@ -454,7 +455,7 @@ function modelsSection(data: ReportData): string {
   return section(
     'models',
     'Models',
-    `<table><thead><tr><th>id</th><th>round</th><th>parent</th><th>target</th></tr></thead><tbody>${data.models
+    `<table><thead><tr><th scope="col">id</th><th scope="col">round</th><th scope="col">parent</th><th scope="col">target</th></tr></thead><tbody>${data.models
       .map(
         (m) =>
           `<tr><td><code>${e(m.id)}</code></td><td>${e(m.round ?? '—')}</td><td>${e(m.parent ?? '—')}</td><td><code>${e(shownTarget(m.target))}</code></td></tr>`,
@@ -468,14 +469,14 @@ export type { RoundData };
 export { cardCounts, criterionCounts };
 
 const CSS = `
-:root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--new:#dc2626;--fixed:#16a34a;--regressed:#9333ea;--persisting:#d97706}
+:root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f9fafb;--new:#dc2626;--fixed:#15803d;--regressed:#9333ea;--persisting:#b45309}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header{background:#111827;color:#f9fafb;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}header .meta{margin:0;color:#d1d5db}
 header code{color:#fde68a}nav{margin-top:8px}nav a{color:#93c5fd;margin-right:12px;text-decoration:none}
 main{padding:8px 28px 28px;max-width:1400px}section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
 h2{margin:0 0 10px;font-size:18px}h3{font-size:15px;margin:14px 0 6px}h4{margin:4px 0}
 table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
-th{background:#f3f4f6;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f4f6;font-weight:600}tbody th{background:none;font-weight:400}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:130px;background:#fafafa}
 .card .label{color:var(--muted);font-size:12px}.card .value{font-size:24px;font-weight:700}.card .apart,.rounds .apart,.criteria .apart,.vulns .apart{color:var(--muted)}
 .grid{display:flex;flex-wrap:wrap;gap:18px}figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;overflow-x:auto;max-width:100%}

@@ -84,7 +84,7 @@ describe("a bench suite's slices", () => {
       /^<div class="bench"><h3>xs<\/h3><table class="bench-table">.*?<\/table><details class="slices"><summary>xs: slices \(4\)<\/summary>/,
     );
     expect(suite).toContain(
-      '<table class="bench-slices" data-slices="vprr by type"><thead><tr><th>vprr by type</th><th>round 0</th></tr></thead>',
+      '<table class="bench-slices" data-slices="vprr by type"><thead><tr><th scope="col">vprr by type</th><th scope="col">round 0</th></tr></thead>',
     );
     expect(suite).toContain(
       '<tr><td><bdi>homonyms</bdi></td><td class="num">100.0% [20.7–100.0] n=1 err 1</td></tr>',

@@ -75,7 +75,7 @@ describe('criteria checks with their 95% intervals', () => {
       /\| `asr>0\.02` \| 0\.0% \\\(n=173 und 127\\\) \| 0\.0%–2\.2% \| 1 \| pass on the estimate only: asr = 0 in round 1 \\\(passes on the estimate; 95% upper bound 2\.2% is above 2%/,
     );
     const html = await renderHtml(data, { criteria: checks, charts: [] });
-    expect(html).toContain('<th>95% interval</th>');
+    expect(html).toContain('<th scope="col">95% interval</th>');
     expect(html).toContain('<td>0.0%–2.2%</td>');
     expect(html).toContain(
       '✔ pass on the estimate only — asr = 0 in round 1 (passes on the estimate; 95% upper bound 2.2% is above 2%, from 0 of 173)',

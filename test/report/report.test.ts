@@ -423,7 +423,7 @@ describe('a failed rise in the report', () => {
     fx.store.updateRun(run.id, { status: 'done' });
     const page = await renderHtml(collectReportData(fx.store, run.id), { charts: [] });
     expect(page).toContain(
-      '<tr><td>Helpfulness since round 0: tasks failed now / passed now (McNemar p)</td><td class="num">—</td><td class="num">9 / 7 of 252 (p 0.8036)</td></tr>',
+      '<tr><th scope="row">Helpfulness since round 0: tasks failed now / passed now (McNemar p)</th><td class="num">—</td><td class="num">9 / 7 of 252 (p 0.8036)</td></tr>',
     );
     expect(page).not.toContain('VPRR since round 0');
     expect(page).not.toContain('<b>117</b>');
@@ -528,9 +528,11 @@ describe('a bench or red-team run (no rounds)', () => {
     expect(d.rounds[0].retestOutcomes).toEqual({ success: 0, failure: 1, error: 1, undetermined: 1 });
     const page = await renderHtml(d, { charts: [] });
     expect(page).toContain(
-      '<td>retest attempts: undetermined</td><td class="num" data-key="retest_undetermined">1</td>',
+      '<th scope="row">retest attempts: undetermined</th><td class="num" data-key="retest_undetermined">1</td>',
     );
-    expect(page).toContain('<td>retest attempts: error</td><td class="num" data-key="retest_error">1</td>');
+    expect(page).toContain(
+      '<th scope="row">retest attempts: error</th><td class="num" data-key="retest_error">1</td>',
+    );
     expect(renderMarkdown(d)).toContain(
       '| Retest attempts: success / failure / error / undetermined | 0 / 1 / 1 / 1 |',
     );

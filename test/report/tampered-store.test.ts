@@ -47,7 +47,7 @@ describe('a tampered store', () => {
     expect(data.rounds.map((r) => r.round)).toEqual([FORM]);
     const html = await renderHtml(data, { charts: [] });
     expect(html).not.toMatch(/<(form|input)\b/);
-    expect(html).toContain('<th>round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
+    expect(html).toContain('<th scope="col">round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
   });
 
   it('its round numbers and turns are text in the Markdown report', () => {

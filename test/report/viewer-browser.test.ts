@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
     await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
     expect(await page.locator('#run option').count()).toBe(1);
     expect(await page.locator('#run').inputValue()).toBe(RUN_ID);
-    const asr = await page.locator('#rounds-table tr[data-key="asr"] td').allTextContents();
+    const asr = await page.locator('#rounds-table tr[data-key="asr"] > *').allTextContents();
     // Each rate with what it is over, as the report's rounds table has it: round 0's 8 attempts, 1 in
     // error and 1 undetermined (the figure and its counts are one cell's text: "60.0%" then "n=6 …").
     expect(asr).toEqual(['ASR', '60.0%n=6 err 1 und 1', '20.0%n=5 und 1', '1.0%n=6']);
@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
       await page.locator('#rounds-table tr[data-key="dr1"] td:nth-child(2) small.apart').textContent(),
     ).toBe('n=20 err 1 und 2');
     // The shares that ended in error or undetermined, beside the rates, as in the report.
-    const row = (k: string) => page.locator(`#rounds-table tr[data-key="${k}"] td`).allTextContents();
+    const row = (k: string) => page.locator(`#rounds-table tr[data-key="${k}"] > *`).allTextContents();
     expect(await row('error_rate')).toEqual([
       'Ended in error (share of samples and attempts)',
       '0.4%',

@@ -48,7 +48,7 @@ describe('open vulnerabilities in the report', () => {
     expect(md).toContain('| Vulnerabilities listed \\(the fixed too\\) | 137 | 137 | 9 |');
     expect(md).toContain('| Open \\(new, persisting, regressed, untested\\) | 137 | 9 | 4 |');
     const html = await renderHtml(data, { charts: [] });
-    expect(html).toContain('<td>Open (new, persisting, regressed, untested)</td>');
+    expect(html).toContain('<th scope="row">Open (new, persisting, regressed, untested)</th>');
     expect(JSON.parse(renderJson(data)).rounds[1].figures.vulnerabilities_open).toBe(9);
   });
 
