@@ -76,7 +76,7 @@ describe("the charts' marks", () => {
     const figure = /<figure class="chart" id="chart-headline">.*?<\/figure>/s.exec(html)?.[0] ?? '';
     const marks = labels(figure).filter((l) => l.includes('metric:'));
     expect(marks.length).toBeGreaterThan(0);
-    for (const m of marks) expect(m).toBe('round: 0; rate: 33.3%; metric: ASR (red team); counts: n=3 err 1');
+    for (const m of marks) expect(m).toBe('metric: ASR (red team); round: 0; rate: 33.3%; counts: n=3 err 1');
   });
 
   it('draw a heatmap cell where nothing was decided, grey and labelled —', async () => {
