@@ -203,7 +203,19 @@ describe('properties: seed and template parsers', () => {
       ...s,
       ...(s.kind === 'harmful' ? { category: 'cyber' } : {}),
     })),
-    { minLength: 1, maxLength: 8, selector: (s) => `${s.kind}:${s.text}` },
+    // Texts the loader takes for one (the same text under two kinds, or in another case, spacing,
+    // punctuation or normal form) are refused by design (seed-file-checks), not read back: a list
+    // holds none, by a key coarser than the loader's.
+    {
+      minLength: 1,
+      maxLength: 8,
+      selector: (s) =>
+        s.text
+          .normalize('NFC')
+          .toLowerCase()
+          .replace(/[\p{P}\s]+/gu, ' ')
+          .trim(),
+    },
   );
 
   it('seeds written as JSONL or CSV (any text: quotes, commas, newlines) read back the same', () => {
