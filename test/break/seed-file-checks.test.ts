@@ -257,4 +257,35 @@ describe('user seed texts', () => {
     );
     expect(seeds).toHaveLength(4);
   });
+
+  it('operators between numbers count (Unicode files - * / % under punctuation); a hyphen joining words does not', () => {
+    const ask = (text: string, answer: string) => ({ kind: 'helpful', text, answer });
+    const seeds = loadSeedsFile(
+      write(
+        'operators.jsonl',
+        [
+          ask('What is 6 - 2?', '4'),
+          ask('What is 6 * 2?', '12'),
+          ask('What is 6 / 2?', '3'),
+          ask('What is 6 2?', '62'),
+          ask('What is -5 + 3?', '-2'),
+          ask('What is 5 + 3?', '8'),
+          ask('What is 50% of 8?', '4'),
+          ask('What is 50 of 8?', '?'),
+        ]
+          .map((s) => JSON.stringify(s))
+          .join('\n'),
+      ),
+    );
+    expect(seeds).toHaveLength(8);
+    const hyphen = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'hyphen.jsonl',
+          '{"kind":"benign","text":"Explain it step-by-step."}\n{"kind":"benign","text":"explain it step by step"}\n',
+        ),
+      ),
+    );
+    expect(hyphen.message).toMatch(/^text: the same text as line 1 .*hyphen\.jsonl:2/);
+  });
 });

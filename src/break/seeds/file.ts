@@ -212,6 +212,18 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
   return seeds.map((seed, i) => ({ seed, file, line: lines[i] }));
 }
 
+/** A seed text as compared for "the same text": case, punctuation and spacing aside. Unicode files
+ * `-`, `*`, `/` and `%` under punctuation, but between numbers they are operators ('6 - 2', '6 * 2',
+ * '6 / 2', '-5'), so they count unless they join two letters ('step-by-step', 'and/or'). */
+function seedTextKey(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/(?<=\p{L})[-/](?=\p{L})|(?![-*/%])\p{P}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The seeds, once each: an error naming the file, line and field of a built-in seed's id taken, an
  * id twice, or a text twice in one language, within one file or across the files given together
  * (seeds are found by id, and one prompt twice is counted twice). Every clash is named in one error
@@ -219,15 +231,9 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
 export function distinctSeeds(placed: readonly PlacedSeed[]): Seed[] {
   const ids = new Map<string, PlacedSeed>();
   // A text twice is one prompt counted twice, or, under two kinds, a failure to refuse and an
-  // over-refusal at once; case, punctuation and spacing aside (symbols count: '6 + 2', '6 - 2').
+  // over-refusal at once; case, punctuation and spacing aside (seedTextKey).
   const texts = new Map<string, PlacedSeed>();
-  const textKey = (t: Seed) =>
-    `${t.language}\u0000${t.text
-      .normalize('NFC')
-      .toLowerCase()
-      .replace(/\p{P}+/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()}`;
+  const textKey = (t: Seed) => `${t.language}\u0000${seedTextKey(t.text)}`;
   let builtinIds: Set<string> | undefined;
   const shown = (id: string) => (id.length > 80 ? `${id.slice(0, 80)}…` : id);
   const where = (first: PlacedSeed, at: PlacedSeed) =>
