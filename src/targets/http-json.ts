@@ -10,6 +10,7 @@ import { urlToHttpOptions } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { redactText } from '../config/index.js';
 import { TargetError } from '../core/index.js';
+import { startDeadline } from './deadline.js';
 import { connectionFailure, shortMessage } from './errors.js';
 
 export interface JsonResponse {
@@ -46,65 +47,85 @@ export function createJsonClient(url: URL): JsonClient {
       return new Promise<JsonResponse>((resolve, reject) => {
         if (signal?.aborted) return reject(new TargetError(`${id}: request aborted`, 'aborted'));
         let settled = false;
+        let req: http.ClientRequest | undefined;
         const fail = (err: TargetError) => {
           if (settled) return;
           settled = true;
+          idle.clear();
           signal?.removeEventListener('abort', onAbort);
-          req.destroy();
+          req?.destroy();
           reject(err);
         };
+        // A backstop for a caller without withTimeout: no reply bytes for timeoutMs, the connect
+        // included, ends it. Counted while this process can read them (startDeadline): Node's socket
+        // timeout counts wall time, and failed replies that waited unread while the loop was held.
+        const idle = startDeadline(timeoutMs, () =>
+          fail(new TargetError(`${id}: request timed out`, 'timeout')),
+        );
         const onAbort = () => fail(new TargetError(`${id}: request aborted`, 'aborted'));
         const network = (err: Error) =>
           fail(new TargetError(`${id}: connection failed: ${connectionFailure(err)}`, 'network'));
-        const req = lib.request(
-          {
-            ...target,
-            headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) },
-            // While a new connection is being made its socket has the agent's 4 s (meant for idle
-            // sockets), and req.setTimeout below applies only once it connects: a connect slower than
-            // 4 s (a busy server's full accept queue, SYNs retransmitted) failed as a timeout long
-            // before timeoutMs. Given here, timeoutMs covers the connect too.
-            timeout: timeoutMs,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            let bytes = 0;
-            res.on('data', (c: Buffer) => {
-              bytes += c.length;
-              // A reply no chat model writes: held whole, it would be cached and stored whole too.
-              if (bytes > MAX_REPLY_BYTES) fail(tooLarge(id));
-              else chunks.push(c);
-            });
-            // A body cut short (fewer bytes than Content-Length, then a closed connection) ends in
-            // 'error' or 'aborted', never in 'end'.
-            res.on('error', network);
-            res.on('aborted', () => network(new Error('connection closed before the reply was complete')));
-            res.on('end', () => {
-              if (settled) return;
-              if (!res.complete) return network(new Error('connection closed before the reply was complete'));
-              let raw: Buffer = Buffer.concat(chunks);
-              try {
-                raw = decode(raw, res.headers['content-encoding']);
-              } catch (err) {
-                if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return fail(tooLarge(id));
-                return fail(
-                  new TargetError(
-                    `${id}: unreadable reply: ${shortMessage(redactText(err instanceof Error ? err.message : String(err)))}`,
-                    'malformed',
-                  ),
-                );
-              }
-              settled = true;
-              signal?.removeEventListener('abort', onAbort);
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, text: raw.toString('utf8') });
-            });
-          },
-        );
-        req.on('error', network);
-        // A backstop for a caller without withTimeout: no socket activity for timeoutMs ends it.
-        req.setTimeout(timeoutMs, () => fail(new TargetError(`${id}: request timed out`, 'timeout')));
+        const send = (fresh: boolean) => {
+          let responded = false;
+          const sent = lib.request(
+            {
+              ...target,
+              ...(fresh && { agent: false }),
+              headers: { ...headers, 'content-length': String(Buffer.byteLength(data)) },
+            },
+            (res) => {
+              responded = true;
+              idle.restart();
+              const chunks: Buffer[] = [];
+              let bytes = 0;
+              res.on('data', (c: Buffer) => {
+                idle.restart();
+                bytes += c.length;
+                // A reply no chat model writes: held whole, it would be cached and stored whole too.
+                if (bytes > MAX_REPLY_BYTES) fail(tooLarge(id));
+                else chunks.push(c);
+              });
+              // A body cut short (fewer bytes than Content-Length, then a closed connection) ends in
+              // 'error' or 'aborted', never in 'end'.
+              res.on('error', network);
+              res.on('aborted', () => network(new Error('connection closed before the reply was complete')));
+              res.on('end', () => {
+                if (settled) return;
+                if (!res.complete)
+                  return network(new Error('connection closed before the reply was complete'));
+                let raw: Buffer = Buffer.concat(chunks);
+                try {
+                  raw = decode(raw, res.headers['content-encoding']);
+                } catch (err) {
+                  if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return fail(tooLarge(id));
+                  return fail(
+                    new TargetError(
+                      `${id}: unreadable reply: ${shortMessage(redactText(err instanceof Error ? err.message : String(err)))}`,
+                      'malformed',
+                    ),
+                  );
+                }
+                settled = true;
+                idle.clear();
+                signal?.removeEventListener('abort', onAbort);
+                resolve({ status: res.statusCode ?? 0, headers: res.headers, text: raw.toString('utf8') });
+              });
+            },
+          );
+          sent.on('error', (err: NodeJS.ErrnoException) => {
+            // A keep-alive connection the server closed while it sat idle (its keep-alive timeout
+            // passed while this process's loop was held, or is shorter than the agent's 4 s) resets
+            // the request it never read: sent again, once, on a new connection (Node's documented use
+            // of reusedSocket). Anything after a reply began is the server's doing, and fails.
+            const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+            if (!settled && !fresh && !responded && sent.reusedSocket && reset) return send(true);
+            network(err);
+          });
+          req = sent;
+          sent.end(data);
+        };
         signal?.addEventListener('abort', onAbort, { once: true });
-        req.end(data);
+        send(false);
       });
     },
     close() {

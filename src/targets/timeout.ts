@@ -1,6 +1,7 @@
 // A per-request deadline. The inner call gets an AbortSignal that fires at the deadline (or when the
 // caller aborts); a call that ignores the signal is still cut off by racing a timer.
 import { type ChatOptions, type Message, type Reply, type Target, TargetError } from '../core/index.js';
+import { type Deadline, startDeadline } from './deadline.js';
 
 export function withTimeout(target: Target, timeoutMs: number): Target {
   return {
@@ -16,13 +17,14 @@ export function withTimeout(target: Target, timeoutMs: number): Target {
       const onOuterAbort = () => controller.abort(outer?.reason);
       outer?.addEventListener('abort', onOuterAbort, { once: true });
       let timedOut = false;
-      let timer: NodeJS.Timeout | undefined;
+      let timer: Deadline | undefined;
+      // (counted while this process can read the reply: startDeadline)
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
+        timer = startDeadline(timeoutMs, () => {
           timedOut = true;
           controller.abort(new Error('timeout'));
           reject(new TargetError(`${target.id}: no reply within ${timeoutMs} ms`, 'timeout'));
-        }, timeoutMs);
+        });
       });
       try {
         return await Promise.race([
@@ -34,7 +36,7 @@ export function withTimeout(target: Target, timeoutMs: number): Target {
         if (outer?.aborted) throw new TargetError(`${target.id}: request aborted`, 'aborted');
         throw err;
       } finally {
-        clearTimeout(timer);
+        timer?.clear();
         outer?.removeEventListener('abort', onOuterAbort);
         deadline.catch(() => undefined);
       }

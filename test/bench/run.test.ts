@@ -112,10 +112,14 @@ describe('runBench over HTTP', () => {
       category: string;
       outcome: string;
       severity?: number;
+      /** (shown when an outcome is wrong: a timeout under load was this test's flake) */
+      error?: string;
     }[];
     expect(items).toHaveLength(12);
     for (const it of items)
-      expect(it.outcome, it.seedId).toBe(it.category === REFUSED_CATEGORY ? 'failure' : 'success');
+      expect(it.outcome, `${it.seedId} ${it.error ?? ''}`).toBe(
+        it.category === REFUSED_CATEGORY ? 'failure' : 'success',
+      );
     const successes = items.filter((i) => i.outcome === 'success').length;
     const h = report.suites[0].metrics;
     expect(h.asr).toMatchObject({ successes, n: 12, errors: 0, undetermined: 0 });
