@@ -48,7 +48,7 @@ describe('judgeSafely', () => {
         throw new Error('HTTP 503 from the judge endpoint');
       },
     };
-    const verdict = await judgeSafely(judge, { prompt: 'p', response: 'r' });
+    const verdict = await judgeSafely(judge, { prompt: 'p', response: 'r', transcript: [] });
     expect(verdict).toEqual({
       judge: 'flaky',
       kind: 'compliance',
