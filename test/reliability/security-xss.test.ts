@@ -6,9 +6,9 @@
 // element may carry an event-handler attribute or a javascript: URL, and no payload may run (each
 // one would set window.__pwned). The Markdown, JSON and JUnit reports are checked as text: JUnit
 // must stay well-formed XML, JSON must parse back to the same strings.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt } from '../../src/core/index.js';
 import {
@@ -21,11 +21,9 @@ import {
   startViewer,
   type Viewer,
 } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, RUN_ID } from '../report/fixture.js';
 import { writeFigures } from './helpers.js';
-
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 
 /** Each payload would set window.__pwned to its own number if it ever ran. */
 const PAYLOADS: string[] = [
@@ -155,10 +153,7 @@ describe('security: XSS payloads in model output stay inert', () => {
       },
     ]);
     if (!hasChromium) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     viewer = await startViewer({ store: fx.store, port: 0 });
   });
   afterAll(async () => {

@@ -5,24 +5,24 @@
 // fixed; this keeps them fixed. Every <details> is opened first: axe skips what is hidden, and the
 // transcripts and chart tables live folded. A real SQLite store (the report fixture's cycle run), the
 // viewer over real HTTP on 127.0.0.1.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /** axe's violations on the page as it stands, each as "rule: selector" so a failure names them. */
 async function violations(page: Page): Promise<string[]> {
   await page.evaluate(() => {
-    for (const d of document.querySelectorAll('details')) d.open = true;
+    for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
   });
   await page.addScriptTag({ path: AXE_SOURCE });
   return page.evaluate(async (tags) => {
@@ -33,7 +33,7 @@ async function violations(page: Page): Promise<string[]> {
   }, TAGS);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the report and the viewer under axe (WCAG 2.2 AA)', () => {
+describe.skipIf(!hasChromium)('the report and the viewer under axe (WCAG 2.2 AA)', () => {
   let fx: Fixture;
   let viewer: Viewer;
   let browser: Browser;
@@ -41,10 +41,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the report and the viewer under axe (WCA
   beforeAll(async () => {
     fx = buildFixtureStore();
     viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     // The pages' CSP forbids every script, axe's too: the check alone bypasses it.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 900 } });
     page = await context.newPage();

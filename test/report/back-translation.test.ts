@@ -3,10 +3,9 @@
 // output and naming the languages. The attempt is made by a real red-team run over real HTTP:
 // SCRIPTED FAKES of an attacker that "translates" by a `[zu] ` marking (and back by dropping it) and
 // a target that answers marked requests, in the marking, with a compliant answer carrying XSS.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRedteam } from '../../src/break/index.js';
 import type { Attempt, Judge } from '../../src/core/index.js';
@@ -14,9 +13,9 @@ import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { attackSeeds, type Chat, comply, lastUser, refuse, scripted } from '../break/redteam-fakes.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { XSS } from './fixture.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const [seed] = attackSeeds(1);
 const MARK = '[zu] ';
 const fencedText = (content: string) => /<<<TEXT\n([\s\S]*)\nTEXT>>>/.exec(content)?.[1] ?? '';
@@ -115,13 +114,10 @@ describe('the back-translated reply', () => {
       ).toBe(true);
     });
 
-    it.skipIf(!existsSync(CHROMIUM))(
+    it.skipIf(!hasChromium)(
       'the page shows it below the reply, as text',
       async () => {
-        const browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          args: ['--headless', '--no-sandbox', '--disable-gpu'],
-        });
+        const browser = await launchChromium();
         try {
           const page = await browser.newPage();
           await page.goto(viewer.url);

@@ -3,20 +3,19 @@
 // it: the reports showed the suite's whole figures only, so a look-alike type the model over-refuses
 // was in `--json` alone. The real CLI against a SCRIPTED FAKE over HTTP, into a real SQLite store;
 // one slice key (from the user's dataset) is markup with a right-to-left override.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-bench-slices-'));
 const store = join(dir, 's.db');
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const HOSTILE = '<script>alert(1)</script>\u202Eevil';
 let server: FakeServer;
 
@@ -118,43 +117,37 @@ describe("a bench suite's slices", () => {
     }
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
-    "are on the viewer's page, folded in the suite's row, as text",
-    async () => {
-      const s = openStore(store);
-      const viewer = await startViewer({ store: s, port: 0 });
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  it.skipIf(!hasChromium)("are on the viewer's page, folded in the suite's row, as text", async () => {
+    const s = openStore(store);
+    const viewer = await startViewer({ store: s, port: 0 });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('dialog', (d) => {
+        errors.push(`dialog: ${d.message()}`);
+        void d.dismiss();
       });
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('dialog', (d) => {
-          errors.push(`dialog: ${d.message()}`);
-          void d.dismiss();
-        });
-        await page.goto(viewer.url);
-        const slices = page.locator('#bench-table tbody tr td:nth-child(5) details');
-        await slices.locator('summary').click();
-        expect(await slices.locator('summary').textContent()).toBe('4 slice tables');
-        const rows = await slices
-          .locator('table[data-slices="vprr by type"] tbody tr')
-          .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
-        expect(rows).toEqual([
-          ['<script>alert(1)</script>⟨U+202E⟩evil', '0.0% [0.0–79.3] n=1'],
-          ['figurative_language', '0.0% [0.0–79.3] n=1'],
-          ['homonyms', '100.0% [20.7–100.0] n=1 err 1'],
-        ]);
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-        await viewer.close();
-        s.close();
-      }
-    },
-  );
+      await page.goto(viewer.url);
+      const slices = page.locator('#bench-table tbody tr td:nth-child(5) details');
+      await slices.locator('summary').click();
+      expect(await slices.locator('summary').textContent()).toBe('4 slice tables');
+      const rows = await slices
+        .locator('table[data-slices="vprr by type"] tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
+      expect(rows).toEqual([
+        ['<script>alert(1)</script>⟨U+202E⟩evil', '0.0% [0.0–79.3] n=1'],
+        ['figurative_language', '0.0% [0.0–79.3] n=1'],
+        ['homonyms', '100.0% [20.7–100.0] n=1 err 1'],
+      ]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await viewer.close();
+      s.close();
+    }
+  });
 
   it('leave out a stored figure without its numbers (a store from elsewhere), not print NaN', async () => {
     const tampered = join(dir, 'tampered.db');

@@ -4,13 +4,10 @@
 // one row per mark, each with what its description says. A real SQLite store (the report fixture's
 // three-round cycle run, a hostile category name among its slices), the viewer over real HTTP, and
 // the page in headless Chromium.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, HOSTILE_CATEGORY, RUN_ID } from './fixture.js';
-
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 
 const fromEntities = (s: string) =>
   s
@@ -93,13 +90,10 @@ describe("the charts' figures as text", () => {
     for (const c of list) expect(c.table.rows.length, c.id).toBeGreaterThan(0);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     "in the viewer page a screen reader reaches each chart's figures: the image says where they are, the table holds them",
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu'],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         await page.goto(viewer.url);

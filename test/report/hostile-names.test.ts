@@ -2,10 +2,9 @@
 // they are written into: characters XML 1.0 forbids in an SVG chart, a carriage return in a Markdown
 // table's cell or in a report printed on a terminal. Stored as a red team stores them, in a real
 // SQLite store.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt } from '../../src/core/index.js';
 import {
@@ -17,8 +16,8 @@ import {
 } from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 const RUN = 'run_hostile_names';
 /** A category and a technique holding the two noncharacters XML 1.0 forbids (and a CR, which vega
  * writes raw into the axis label). */
@@ -116,12 +115,9 @@ describe('characters XML 1.0 forbids', () => {
     }
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('the viewer shows each of those charts as an image', async () => {
+  it.skipIf(!hasChromium)('the viewer shows each of those charts as an image', async () => {
     const viewer = await startViewer({ store, port: 0 });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 4000 } });
       await page.goto(`${viewer.url}#run=${RUN}`);

@@ -5,10 +5,10 @@
 // every header of the report's tables is scoped. A real SQLite store (the report fixture's cycle run,
 // every outcome and status among it), the report as a file and the viewer over real HTTP, both in
 // headless Chromium, the colours as the browser computes them.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectReportData,
@@ -18,9 +18,9 @@ import {
   startViewer,
   type Viewer,
 } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 /** Every vulnerability status and attempt outcome, each a badge of its own colour. */
 const STATES = ['new', 'persisting', 'fixed', 'regressed', 'success', 'failure', 'error', 'undetermined'];
 
@@ -50,7 +50,7 @@ function contrasts(page: Page, selector: string) {
   }, selector);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('colours and table headers of the report and the viewer', () => {
+describe.skipIf(!hasChromium)('colours and table headers of the report and the viewer', () => {
   let fx: Fixture;
   let viewer: Viewer;
   let browser: Browser;
@@ -58,10 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM))('colours and table headers of the report 
   beforeAll(async () => {
     fx = buildFixtureStore();
     viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
   afterAll(async () => {

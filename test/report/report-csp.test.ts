@@ -1,19 +1,18 @@
 // The HTML report's own Content-Security-Policy, in headless Chromium: were markup ever to get past the
 // escaping (a chart is markup a library wrote), a form in it sends nothing anywhere (default-src does
 // not cover form-action) and a <base> cannot point its links elsewhere.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
   let fx: Fixture;
   let server: Server;
   const received: string[] = [];
@@ -38,10 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     });
     const file = join(mkdtempSync(join(tmpdir(), 'bf-report-csp-')), 'report.html');
     writeFileSync(file, html);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`file://${file}`);

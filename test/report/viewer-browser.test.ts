@@ -1,12 +1,13 @@
 // The viewer and the HTML report end to end in headless Chromium (Debian's `chromium`, driven by
 // playwright-core): the page loads, filters work, a transcript opens, an XSS payload stored in a
 // transcript does not execute, and screenshots are taken (test/report/__screenshots__, git-ignored).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture, RUN_ID, SPOOF_SHOWN, XSS } from './fixture.js';
 import { buildPagingStore, PAGING_N, PAGING_RUN } from './paging-fixture.js';
 import {
@@ -18,8 +19,6 @@ import {
   SPEND_RUN,
 } from './viewer-spend-fixture.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`skipping the viewer browser tests: ${CHROMIUM} is absent (apt-get install chromium)`);
 const SHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
@@ -35,10 +34,7 @@ describe.skipIf(!hasChromium)('viewer and report in headless Chromium', () => {
   beforeAll(async () => {
     fx = buildFixtureStore();
     viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('dialog', (d) => {
       dialogs.push(d.message());

@@ -2,13 +2,11 @@
 // the "from attempt" link of a record and the details' close all take Tab and Enter (or Escape), the
 // details take the focus as they open and give it back as they close, and where the focus is shows.
 // A real SQLite store (the report fixture's cycle run), the viewer over real HTTP, headless Chromium.
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type Viewer } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { buildFixtureStore, type Fixture } from './fixture.js';
-
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Presses Tab until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(page: Page, selector: string, max = 40) {
@@ -31,7 +29,7 @@ const focused = (page: Page) =>
     };
   });
 
-describe.skipIf(!existsSync(CHROMIUM))('the viewer by keyboard', () => {
+describe.skipIf(!hasChromium)('the viewer by keyboard', () => {
   let fx: Fixture;
   let viewer: Viewer;
   let browser: Browser;
@@ -39,10 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the viewer by keyboard', () => {
   beforeAll(async () => {
     fx = buildFixtureStore();
     viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
   afterAll(async () => {

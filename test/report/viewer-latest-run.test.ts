@@ -1,16 +1,15 @@
 // The viewer opens on the store's latest run, as `breakfix report` reports it: a user who ran
 // `bench` and then `redteam` on a store saw the bench run first (the oldest), whatever ran since.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type Viewer } from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.BREAKFIX_CHROMIUM ?? '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('the viewer opens on the latest run', () => {
+describe.skipIf(!hasChromium)('the viewer opens on the latest run', () => {
   let store: Store;
   let viewer: Viewer;
   let browser: Browser;
@@ -24,10 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the viewer opens on the latest run', () 
     ])
       store.createRun({ id, kind, config: {}, seed: 7, target: 'candidate' });
     viewer = await startViewer({ store, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
