@@ -62,12 +62,14 @@ describe('embedded target', () => {
     const target = createEmbeddedTarget(`embedded:${dir}`, { batchWindowMs: 50 });
     const waiting = target.chat([{ role: 'user', content: pairs[0][0] }]);
     await target.close?.();
+    // close() fails the waiting calls itself, before it returns: by the loop's next turn the call has
+    // settled, on any machine. (A 2 s timer here counted a slow machine's call as never settled.)
     const settled = await Promise.race([
       waiting.then(
         () => 'answered',
         (e: unknown) => e,
       ),
-      new Promise((r) => setTimeout(() => r('still pending'), 2_000)),
+      new Promise((r) => setImmediate(() => r('still pending'))),
     ]);
     expect(settled).toBeInstanceOf(TargetError);
     expect(settled).toMatchObject({
