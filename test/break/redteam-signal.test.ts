@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli, spawnCli } from '../cli/run-cli.js';
+import { untilStored } from '../helpers/stored-attempts.js';
 
 describe('breakfix redteam and SIGINT', () => {
   it('a stopped run is marked interrupted, exits 130 naming its id, and resumes with --run-id', async () => {
@@ -14,9 +15,9 @@ describe('breakfix redteam and SIGINT', () => {
     const store = join(dir, 's.db');
     const args = ['redteam', '--budget', '120', '--concurrency', '1', '--store', store, '--json'];
     const { child, done, stderrMatches } = spawnCli(args, { cwd: dir });
-    await stderrMatches(/run \S+ \(resume after a stop/);
-    // Let some attempts be stored first.
-    await new Promise((r) => setTimeout(r, 1500));
+    const said = await stderrMatches(/run \S+ \(resume after a stop/);
+    // Some attempts stored first, so the resume has some to skip.
+    await untilStored(store, /run (\S+) \(resume after a stop/.exec(said)?.[1] as string, 2, child);
     child.kill('SIGINT');
     const { code, stdout, stderr } = await done;
     expect(code).toBe(130);
@@ -28,6 +29,7 @@ describe('breakfix redteam and SIGINT', () => {
     const stored = db.listAttempts({ runId }).length;
     expect(db.getRun(runId)?.status).toBe('interrupted');
     db.close();
+    expect(stored).toBeGreaterThanOrEqual(2);
     expect(stored).toBeLessThan(120);
 
     const again = await runCli([...args, '--run-id', runId], { cwd: dir });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
+import { untilStored } from '../helpers/stored-attempts.js';
 import { runCli, spawnCli } from './run-cli.js';
 
 describe('a command whose terminal hangs up (SIGHUP)', () => {
@@ -17,9 +18,9 @@ describe('a command whose terminal hangs up (SIGHUP)', () => {
     const store = join(dir, 's.db');
     const args = ['redteam', '--budget', '40', '--concurrency', '1', '--store', store, '--json'];
     const { child, done, stderrMatches } = spawnCli(args, { cwd: dir });
-    await stderrMatches(/run \S+ \(resume after a stop/);
-    // Let some attempts be stored first.
-    await new Promise((r) => setTimeout(r, 1500));
+    const said = await stderrMatches(/run \S+ \(resume after a stop/);
+    // Some attempts stored first, so the resume has some to skip.
+    await untilStored(store, /run (\S+) \(resume after a stop/.exec(said)?.[1] as string, 2, child);
     child.kill('SIGHUP');
     const { code, stdout, stderr } = await done;
     expect(code, stderr).toBe(129);
@@ -31,6 +32,7 @@ describe('a command whose terminal hangs up (SIGHUP)', () => {
     const stored = db.listAttempts({ runId }).length;
     expect(db.getRun(runId)?.status).toBe('interrupted');
     db.close();
+    expect(stored).toBeGreaterThanOrEqual(2);
     expect(stored).toBeLessThan(40);
     const raw = new Database(store);
     expect(raw.prepare('SELECT owner FROM runs WHERE id = ?').get(runId)).toEqual({ owner: null });
