@@ -15,6 +15,7 @@ import {
   loadWasmKernels,
   tsKernels,
 } from '../../src/lm/index.js';
+import { untilWorkersStarted } from './helpers-kernels.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -127,7 +128,7 @@ describe('batched generation', () => {
 
   it('matmulNTRows gives each row of C bit for bit what that row alone gives, and agrees with TypeScript', async () => {
     const wasm = loadWasmKernels(1)!;
-    await new Promise((r) => setTimeout(r, 100)); // the worker thread too
+    await untilWorkersStarted(wasm); // the worker thread too
     const rng = createRng(11);
     const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
     for (const [K, N] of [

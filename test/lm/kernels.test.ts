@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { loadWasmKernels, tsKernels } from '../../src/lm/index.js';
+import { untilWorkersStarted } from './helpers-kernels.js';
 
 const rng = createRng(3);
 const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
@@ -31,8 +32,8 @@ describe('matmul kernels', () => {
   ];
   for (const op of ['matmulNN', 'matmulNT', 'matmulTN'] as const) {
     it(`${op} agrees with TypeScript`, async () => {
-      // Give the worker a moment to start so the threaded path is exercised as well.
-      await new Promise((r) => setTimeout(r, 100));
+      // The worker started, so the threaded path is exercised as well.
+      await untilWorkersStarted(wasm!);
       for (const [M, K, N] of shapes) {
         for (const acc of [false, true]) {
           const a = rand(M * K);
@@ -79,7 +80,7 @@ describe('matmul kernels', () => {
   });
 
   it('softmax, GELU (forward and backward) and scaled copies split over the threads agree with TypeScript', async () => {
-    await new Promise((r) => setTimeout(r, 100));
+    await untilWorkersStarted(wasm!);
     const [n, V] = [71, 4000];
     const x = Float32Array.from(rand(n * V), (v) => v * 20);
     const [p1, p2] = [new Float32Array(n * V), new Float32Array(n * V)];
@@ -112,7 +113,7 @@ describe('matmul kernels', () => {
   });
 
   it('causal attention (forward and backward) agrees with TypeScript, in place and copied', async () => {
-    await new Promise((r) => setTimeout(r, 100));
+    await untilWorkersStarted(wasm!);
     for (const [B, T, H, hd] of [
       [2, 37, 2, 8],
       [3, 64, 4, 16],
@@ -161,7 +162,7 @@ describe('matmul kernels', () => {
 
   it('a product does not depend on how it is split over threads (bitwise)', async () => {
     const solo = loadWasmKernels(0)!;
-    await new Promise((r) => setTimeout(r, 100));
+    await untilWorkersStarted(wasm!);
     for (const [M, K, N] of [
       [130, 70, 45],
       [3, 300, 1000],
@@ -185,9 +186,7 @@ describe('matmul kernels', () => {
     // Every job big enough to split goes to all three workers: no back-off to the caller alone when
     // the machine is busy, which would make this compare the caller with itself.
     const split = loadWasmKernels(3, { backoff: false })!;
-    for (let i = 0; i < 500 && split.startedWorkers() < split.threads; i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(split.startedWorkers()).toBe(3);
+    await untilWorkersStarted(split);
     /** The first index where b's bits differ from a's (-1: none). */
     const same = (what: string, a: ArrayLike<number>, b: ArrayLike<number>) => {
       let at = a.length === b.length ? -1 : 0;
@@ -271,16 +270,10 @@ describe('matmul kernels', () => {
   });
 
   describe('verify mode (BREAKFIX_KERNEL_VERIFY=1)', () => {
-    const started = async (k: NonNullable<typeof wasm>) => {
-      for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(k.startedWorkers()).toBe(k.threads);
-    };
-
     it('rechecks every split job on the caller alone and changes no result', async () => {
       const solo = loadWasmKernels(0)!;
       const checked = loadWasmKernels(3, { backoff: false, verify: true })!;
-      await started(checked);
+      await untilWorkersStarted(checked);
       const [B, T, H, hd, F] = [4, 48, 4, 16, 1536];
       const D = H * hd;
       const x0 = rand(B * T * D);
@@ -321,7 +314,7 @@ describe('matmul kernels', () => {
 
     it('raises a job whose parts race (one part writes what another reads)', async () => {
       const k = loadWasmKernels(1, { backoff: false, verify: true })!;
-      await started(k);
+      await untilWorkersStarted(k);
       // C = A·B written over B itself: each part's rows of B are read by the other part, so the
       // result depends on which part ran when; the recheck runs the parts in both orders, which give
       // different results, so whichever way the threads ran, one of them differs.
@@ -369,8 +362,7 @@ describe('matmul kernels', () => {
     const b0 = rand(K * N);
     const run = async (file: string, change: boolean) => {
       const k = loadWasmKernels(1, { backoff: false, trace: file })!;
-      for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await untilWorkersStarted(k);
       k.scope(() => {
         const c = k.alloc(M * N)!;
         k.matmulNN(a0, b0, c, M, K, N);
@@ -409,9 +401,7 @@ describe('matmul kernels', () => {
     // its part of the last job again, and a gradient accumulated over it (C += Aᵀ·B) took that
     // half's product twice. Here the wake-ups are made on purpose, after an accumulating product.
     const k = loadWasmKernels(1, { backoff: false })!;
-    for (let i = 0; i < 500 && k.startedWorkers() < k.threads; i++)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(k.startedWorkers()).toBe(1);
+    await untilWorkersStarted(k);
     const [M, K, N] = [256, 96, 64];
     const a = Float32Array.from({ length: K * M }, (_, i) => ((i * 7) % 13) / 13 - 0.5);
     const b = Float32Array.from({ length: K * N }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
