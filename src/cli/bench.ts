@@ -147,6 +147,7 @@ export function register(program: Command): void {
       .option('--limit <n>', 'at most N samples per suite')
       .option('--concurrency <n>', 'samples in flight at once', '16')
       .option('--seed <n>', 'seed for sampling (default: config seed)'),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

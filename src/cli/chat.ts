@@ -35,6 +35,7 @@ export function register(program: Command): void {
       .option('--temperature <n>', "sampling temperature, 0 to 2 (default: the target's own)")
       .option('--max-tokens <n>', 'cap on reply tokens')
       .option('--seed <n>', 'sampling seed'),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

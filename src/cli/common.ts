@@ -83,8 +83,17 @@ export interface CommonOptions {
   quiet?: boolean;
 }
 
-/** Add `--config`, `--store`, `--json`, `--no-cache` and `-q/--quiet` to a command. */
-export function withCommonOptions<C extends Command>(cmd: C): C {
+/** What a command does that the two options act on: `cache`, it calls a model (whose replies the
+ * cache keeps); `quiet`, it prints progress or notes on stderr. A command that does neither takes
+ * neither option: its --help would list options that change nothing. */
+export interface CommonOptionUses {
+  cache: boolean;
+  quiet: boolean;
+}
+
+/** Add `--config`, `--store` and `--json` to a command, and `--no-cache` and `-q/--quiet` where
+ * `uses` says it acts on them. */
+export function withCommonOptions<C extends Command>(cmd: C, uses: CommonOptionUses): C {
   cmd
     .option(
       '-c, --config <file>',
@@ -94,9 +103,9 @@ export function withCommonOptions<C extends Command>(cmd: C): C {
       '--store <path>',
       "SQLite store (default: the config's `store`, .breakfix/breakfix.db, beside the config file when one is used)",
     )
-    .option('--json', 'print machine-readable JSON on stdout')
-    .option('--no-cache', 'bypass the response cache')
-    .option('-q, --quiet', 'no progress output');
+    .option('--json', 'print machine-readable JSON on stdout');
+  if (uses.cache) cmd.option('--no-cache', 'bypass the response cache');
+  if (uses.quiet) cmd.option('-q, --quiet', 'no progress output');
   return cmd;
 }
 

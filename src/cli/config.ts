@@ -62,6 +62,7 @@ The config is printed on stdout, warnings on stderr (with --json, both in its ob
 Exit codes: 0 valid (warnings are not failures), 2 invalid: each problem named with its file, line
 and field.`,
       ),
+    { cache: false, quiet: true },
   ).action(
     runAction(async (opts: CommonOptions) => {
       const ctx = await loadContext(opts);

@@ -141,6 +141,7 @@ export function register(program: Command): void {
         '--cumulative',
         "with --export-only: the records of the round and of every earlier round, each once: what the candidate after the round trained on (the cycle's and breakfix train's data), by default into datasets/<run>/rounds-0-<n>",
       ),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

@@ -71,7 +71,7 @@ export function register(program: Command): void {
       '--translate-to <langs>',
       'comma list of BCP 47 tags (e.g. zu,gd,hmn): each round\'s red team has the attacker model (roles.attacker) translate each seed into each, and each reply back before it is judged; "" translates nothing (default: redteam.translateTo; a resume needs the same)',
     );
-  withCommonOptions(cmd).addHelpText(
+  withCommonOptions(cmd, { cache: true, quiet: true }).addHelpText(
     'after',
     `
 With no config file, the cycle runs offline on the embedded default: the unaligned tiny base model

@@ -552,6 +552,7 @@ calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on som
             : `"offline", a config target name, or a spec such as openai:gpt-4o-mini (default: config judges.${kind})`,
         )
         .option('--concurrency <n>', 'lines judged at once', '16'),
+      { cache: true, quiet: true },
     )
       .addHelpText(
         'after',
@@ -596,6 +597,7 @@ calibrate: 0 measured, 2 a bad labels file or options, 3 the judge failed on som
         '--half <half>',
         'only one half of the file, split by a fixed hash of each id: "dev" or "held-out" (the split docs/JUDGES.md measures XSTest v2 on)',
       ),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

@@ -164,7 +164,10 @@ Examples:
       ),
     );
 
-  withCommonOptions(model.command('list').description('list shipped and registered models'))
+  withCommonOptions(model.command('list').description('list shipped and registered models'), {
+    cache: false,
+    quiet: false,
+  })
     .addHelpText(
       'after',
       '\nExample:\n  $ breakfix model list --json\n\nExit codes: 0 listed, 2 bad input (no store where one is named).\n',
@@ -205,6 +208,7 @@ Examples:
       .command('info')
       .argument('[model]', 'model id or directory', BASE_MODEL_ID)
       .description("show a model's config, size and training record"),
+    { cache: false, quiet: false },
   )
     .addHelpText(
       'after',

@@ -485,6 +485,7 @@ export function register(program: Command): void {
         'with --run-id: take the run from the process on another host that claimed it, once you know that process is gone (without it, a claim whose heartbeat is 10 minutes old is taken over with a warning)',
       )
       .option('--list', 'print every converter, template and attack with a one-line description'),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

@@ -77,6 +77,7 @@ export function register(program: Command): void {
         '--max-chars <n>',
         `most characters in the Markdown report: tables lose rows to fit, least needed first, each saying how many; the verdict, criteria and rounds table are never cut (default: ${GITHUB_COMMENT_MAX}, what a GitHub comment takes; 0: no limit)`,
       ),
+    { cache: false, quiet: true },
   )
     .addHelpText(
       'after',

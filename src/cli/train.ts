@@ -238,6 +238,7 @@ export function register(program: Command): void {
       .option('--out <dir>', 'output folder (default: beside the store, models/<run>/round-<n+1>)')
       .option('--force', 'train into an output folder that holds a model already, replacing it')
       .option('--dry-run', 'write the plan and files, train nothing'),
+    { cache: true, quiet: true },
   )
     .addHelpText(
       'after',

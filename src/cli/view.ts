@@ -28,6 +28,7 @@ export function register(program: Command): void {
         'address to bind; keep 127.0.0.1 unless you mean to share the store',
         '127.0.0.1',
       ),
+    { cache: false, quiet: false },
   )
     .addHelpText(
       'after',

@@ -147,6 +147,7 @@ export function register(program: Command): void {
       )
       .option('--round <n>', 'round (default: the latest round with attempts)')
       .option('--limit <n>', 'show at most N rows'),
+    { cache: false, quiet: false },
   )
     .addHelpText(
       'after',
