@@ -83,7 +83,7 @@ export function register(program: Command): void {
 Examples:
   $ breakfix model list
   $ breakfix model info breakfix-tiny-base
-  $ breakfix model pretrain --seed 1 --force    # rebuilds models/breakfix-tiny-base (~30-35 min on 2 idle cores)
+  $ breakfix model pretrain --seed 1 --force    rebuilds models/breakfix-tiny-base (~30-35 min on 2 idle cores)
   $ breakfix model pretrain --out /tmp/base --seed 2 --minutes 5
   $ breakfix model pretrain --continue models/breakfix-tiny-base --from-stage 4 --out /tmp/base4
   $ breakfix model measure models/breakfix-tiny-base --limit 100 --json`,
@@ -108,7 +108,7 @@ Examples:
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
-      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExamples:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force     # rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
+      '\nA folder that holds a checkpoint already (the default --out is the shipped base model every\ncycle starts from) is overwritten only with --force.\n\nExamples:\n  $ breakfix model pretrain --seed 1 --out /tmp/my-base\n  $ breakfix model pretrain --seed 1 --force      rebuild the shipped base in place\n\nExit codes: 0 trained (and measured), 2 bad input (a bad option, --out holding a checkpoint\nwithout --force, a --continue folder that is no checkpoint), 3 runtime failure.\n',
     )
     .action(
       runAction(

@@ -491,15 +491,15 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  breakfix redteam --list
-  breakfix redteam --target candidate --budget 100
-  breakfix redteam --persona low_skill --languages fr es --json
-  breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
-  breakfix redteam --techniques leetspeak screenplay base64 --seed 7
-  breakfix redteam --translate-to zu,gd,hmn          # needs roles.attacker
-  breakfix redteam --run-id run_abc --budget 300     # resumes run_abc
-  breakfix redteam --run-id run_abc --budget 300 --retry-errors   # and redoes its errors
-  breakfix redteam --run-id run_abc --budget 300 --take-over      # from a host that is gone
+  $ breakfix redteam --list
+  $ breakfix redteam --target candidate --budget 100
+  $ breakfix redteam --persona low_skill --languages fr es --json
+  $ breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
+  $ breakfix redteam --techniques leetspeak screenplay base64 --seed 7
+  $ breakfix redteam --translate-to zu,gd,hmn                       needs roles.attacker
+  $ breakfix redteam --run-id run_abc --budget 300                  resumes run_abc
+  $ breakfix redteam --run-id run_abc --budget 300 --retry-errors   and redoes its errors
+  $ breakfix redteam --run-id run_abc --budget 300 --take-over      from a host that is gone
 
 Exit codes: 0 nothing broke, 1 some attack succeeded, 2 bad input, 3 runtime or target failure:
 more attempts ended in error than cycle.criteria.errorRate allows (0 by default: any), or no
