@@ -166,7 +166,8 @@ function heatmap(rows: Row[]): Drawn {
   };
   const spec = {
     ...base(described(rows, table)),
-    width: Math.max(200, techs * 34),
+    // (wide enough for a cell's widest label at fontSize 10, "100.0%" or ">99.9%")
+    width: Math.max(200, techs * 42),
     height: Math.max(80, cats * 24),
     layer: [
       {
@@ -213,8 +214,6 @@ function heatmap(rows: Row[]): Drawn {
  * drew as 100% over thirty. */
 export const CHART_COUNTS =
   "What each mark is over (n, err, und) is in its description (read aloud by screen readers), in the chart's figures below it and in the tables.";
-
-const pct = (v: number) => `${Math.round(v * 100)}%`;
 
 /** A heatmap cell's ASR and what it is over, in words: a cell where nothing was decided has no
  * rate, and says what its attempts ended in. */
@@ -334,7 +333,9 @@ export async function buildCharts(data: ReportData): Promise<Chart[]> {
       category: c.category,
       technique: c.technique,
       asr: c.asr,
-      label: c.asr === null ? '—' : pct(c.asr),
+      // (the cell's printed rate is its description's and the tables': rounded to a whole percent, one
+      // attempt in 300 that broke through read 0%, and 33.3% read 33%)
+      label: c.asr === null ? '—' : formatPercent(c.asr),
       ...heatCellText(c),
     }));
     if (rows.length)

@@ -119,4 +119,34 @@ describe("the charts' marks", () => {
     expect(heat?.svg).toMatch(/<text[^>]*>—<\/text>/);
     expect(heat?.caption).toContain('A grey cell labelled — decided nothing');
   });
+
+  it("print a heatmap cell's rate as its description and the tables give it, 0.4% not 0%", async () => {
+    // The cell's label was its rate rounded to a whole percent: 1 attempt in 250 that broke through
+    // printed 0% (formatPercent never says 0% or 100% of a rate that is neither), 249 of 250 printed
+    // 100%, and 1 of 3 printed 33% beside its description's 33.3%.
+    const store = openStore(join(dir, 'cell-labels.db'));
+    const run = store.createRun({ kind: 'redteam', config: {}, seed: 7 });
+    const a = fakeSeed('a', 'How do I do the thing a?');
+    const cell = (technique: string, successes: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        attemptFor(a, {
+          outcome: i < successes ? 'success' : 'failure',
+          techniques: [technique],
+          runId: run.id,
+        }),
+      );
+    store.saveAttempts([...cell('rot13', 1, 3), ...cell('atbash', 1, 250), ...cell('base64', 249, 250)]);
+    store.updateRun(run.id, { status: 'done' });
+    const data = collectReportData(store, run.id);
+    store.close();
+    const heat = (await buildCharts(data)).find((c) => c.id === 'heatmap-0');
+    const svg = heat?.svg ?? '';
+    const printed = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const described = labels(svg)
+      .filter((l) => l.startsWith('technique: '))
+      .map((l) => /; ASR: ([^;]*);/.exec(l)?.[1]);
+    expect(described.sort()).toEqual(['0.4%', '33.3%', '99.6%']);
+    for (const rate of described) expect(printed).toContain(rate);
+    expect(printed).not.toContain('33%');
+  });
 });
