@@ -94,7 +94,9 @@ function overRounds(rows: Row[], yTitle: string, percent: boolean): Drawn {
   };
   const spec = {
     ...base(described(rows, table)),
-    mark: { type: 'line', point: { size: 60 }, strokeWidth: 2.5 },
+    // (the line is hidden from screen readers: vega-lite gave it its series' first point's
+    // description, read twice; the points carry each its own)
+    mark: { type: 'line', point: { size: 60 }, strokeWidth: 2.5, aria: false },
     encoding: {
       x: { field: 'round', type: 'ordinal', title: 'round', axis: { labelAngle: 0 } },
       y: {

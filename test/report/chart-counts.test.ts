@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCharts, collectReportData, renderHtml } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { attemptFor, fakeSeed } from '../fix/helpers.js';
+import { buildFixtureStore, RUN_ID } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chart-counts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -148,5 +149,32 @@ describe("the charts' marks", () => {
     expect(described.sort()).toEqual(['0.4%', '33.3%', '99.6%']);
     for (const rate of described) expect(printed).toContain(rate);
     expect(printed).not.toContain('33%');
+  });
+
+  it("read a line chart's point once: the line itself is hidden from screen readers", async () => {
+    // The line mark carried each point's description too (vega-lite gives the line of a `point` line
+    // its data's description), so a screen reader heard a series' first point twice. The report
+    // fixture's three-round cycle run: the headline, refusal, helpfulness and held-back charts.
+    const fixture = buildFixtureStore();
+    const data = collectReportData(fixture.store, RUN_ID);
+    fixture.store.close();
+    const html = await renderHtml(data);
+    const lineCharts = [
+      ...html.matchAll(/<figure class="chart" id="chart-([^"]+)">([\s\S]*?)<\/figure>/g),
+    ].filter((m) => m[2].includes('mark-line'));
+    expect(lineCharts.map((m) => m[1])).toContain('headline');
+    for (const [, id, body] of lineCharts) {
+      const svg = /<svg[\s\S]*<\/svg>/.exec(body)?.[0] ?? '';
+      const marks = labels(svg).filter((l) => l.includes('counts: '));
+      const figures =
+        /<details class="chart-figures">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
+      // One description per point, each once: as many as the chart's figures have rows.
+      expect(new Set(marks).size, id).toBe(marks.length);
+      expect(marks.length, id).toBe([...figures.matchAll(/<tr>/g)].length);
+      expect(svg.match(/<g class="mark-line[^"]*"[^>]*>/g) ?? [], id).not.toEqual([]);
+      for (const line of svg.match(/<g class="mark-line[^"]*"[^>]*>/g) ?? [])
+        expect(line, id).toContain('aria-hidden="true"');
+      expect(svg, id).toContain('aria-roledescription="point"');
+    }
   });
 });
