@@ -31,7 +31,9 @@ const targetCommon = {
     .min(1)
     .max(86_400_000)
     .default(60_000)
-    .describe('Per-request timeout in milliseconds (at most a day; remote targets).'),
+    .describe(
+      'Per-request timeout in milliseconds (at most a day; remote targets). Counted while this process could read the reply: a stretch its event loop was held (offline judges, the embedded model, a machine short of CPU) counts as a quarter of the timeout at most (at most 1 s), so a reply that came in time is not failed for the client’s own delay.',
+    ),
   retries: z
     .int()
     .min(0)
