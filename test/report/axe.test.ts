@@ -10,11 +10,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectReportData, renderHtml, startViewer, type Viewer } from '../../src/report/index.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
-import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectReportData, renderHtml } from '../../src/report/index.js';
+import { hasChromium } from '../helpers/chromium.js';
+import { fixtureInBrowser } from './browser-fixture.js';
+import { RUN_ID } from './fixture.js';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -34,51 +35,35 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!hasChromium)('the report and the viewer under axe (WCAG 2.2 AA)', () => {
-  let fx: Fixture;
-  let viewer: Viewer;
-  let browser: Browser;
-  let page: Page;
-  beforeAll(async () => {
-    fx = buildFixtureStore();
-    viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await launchChromium();
-    // The pages' CSP forbids every script, axe's too: the check alone bypasses it.
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await viewer?.close();
-    fx?.store.close();
-  });
+  const env = fixtureInBrowser({ bypassCSP: true });
 
   it('finds nothing in the HTML report', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bf-axe-')), 'report.html');
-    writeFileSync(file, await renderHtml(collectReportData(fx.store, RUN_ID)));
-    await page.goto(pathToFileURL(file).href);
-    expect(await page.locator('figure.chart').count()).toBeGreaterThan(0);
-    expect(await violations(page)).toEqual([]);
+    writeFileSync(file, await renderHtml(collectReportData(env.fx.store, RUN_ID)));
+    await env.page.goto(pathToFileURL(file).href);
+    expect(await env.page.locator('figure.chart').count()).toBeGreaterThan(0);
+    expect(await violations(env.page)).toEqual([]);
   });
 
   it('finds nothing in any of the viewer’s views, nor with an attempt or a vulnerability open', async () => {
-    await page.goto(viewer.url);
-    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    await env.page.goto(env.viewer.url);
+    await env.page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
     const found: Record<string, string[]> = {};
     for (const tab of ['rounds', 'vulns', 'attempts', 'records']) {
-      await page.click(`#tabs button[data-tab="${tab}"]`);
-      await page.waitForSelector(`#tab-${tab}:not([hidden])`);
-      found[tab] = await violations(page);
+      await env.page.click(`#tabs button[data-tab="${tab}"]`);
+      await env.page.waitForSelector(`#tab-${tab}:not([hidden])`);
+      found[tab] = await violations(env.page);
     }
-    await page.click('#tabs button[data-tab="attempts"]');
-    await page.locator('#attempts-table tr.attempt').first().click();
-    await page.waitForSelector('#detail:not([hidden])');
-    found['attempt open'] = await violations(page);
-    await page.keyboard.press('Escape');
-    await page.click('#tabs button[data-tab="vulns"]');
-    await page.locator('#vulns-table tbody tr').first().click();
-    await page.waitForSelector('#detail:not([hidden])');
-    expect(await page.locator('#detail-title').textContent()).toMatch(/^vulnerability /);
-    found['vulnerability open'] = await violations(page);
+    await env.page.click('#tabs button[data-tab="attempts"]');
+    await env.page.locator('#attempts-table tr.attempt').first().click();
+    await env.page.waitForSelector('#detail:not([hidden])');
+    found['attempt open'] = await violations(env.page);
+    await env.page.keyboard.press('Escape');
+    await env.page.click('#tabs button[data-tab="vulns"]');
+    await env.page.locator('#vulns-table tbody tr').first().click();
+    await env.page.waitForSelector('#detail:not([hidden])');
+    expect(await env.page.locator('#detail-title').textContent()).toMatch(/^vulnerability /);
+    found['vulnerability open'] = await violations(env.page);
     expect(found).toEqual({
       rounds: [],
       vulns: [],

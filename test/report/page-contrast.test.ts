@@ -8,18 +8,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectReportData,
-  evaluateRules,
-  parseFailOn,
-  renderHtml,
-  startViewer,
-  type Viewer,
-} from '../../src/report/index.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
-import { buildFixtureStore, type Fixture, RUN_ID } from './fixture.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectReportData, evaluateRules, parseFailOn, renderHtml } from '../../src/report/index.js';
+import { hasChromium } from '../helpers/chromium.js';
+import { fixtureInBrowser } from './browser-fixture.js';
+import { RUN_ID } from './fixture.js';
 
 /** Every vulnerability status and attempt outcome, each a badge of its own colour. */
 const STATES = ['new', 'persisting', 'fixed', 'regressed', 'success', 'failure', 'error', 'undetermined'];
@@ -51,53 +45,39 @@ function contrasts(page: Page, selector: string) {
 }
 
 describe.skipIf(!hasChromium)('colours and table headers of the report and the viewer', () => {
-  let fx: Fixture;
-  let viewer: Viewer;
-  let browser: Browser;
-  let page: Page;
-  beforeAll(async () => {
-    fx = buildFixtureStore();
-    viewer = await startViewer({ store: fx.store, port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await viewer?.close();
-    fx?.store.close();
-  });
+  const env = fixtureInBrowser();
 
   it("the report's badges and criteria results read at 4.5:1 at least", async () => {
-    const data = collectReportData(fx.store, RUN_ID);
+    const data = collectReportData(env.fx.store, RUN_ID);
     // (one that passes, one that fails)
     const criteria = evaluateRules(data, parseFailOn('asr>0.5,asr>0.001'));
     expect(new Set(criteria.map((c) => c.pass))).toEqual(new Set([true, false]));
     const html = await renderHtml(data, { criteria });
     const file = join(mkdtempSync(join(tmpdir(), 'bf-contrast-')), 'report.html');
     writeFileSync(file, html);
-    await page.goto(`file://${file}`);
-    await page.evaluate((all) => {
+    await env.page.goto(`file://${file}`);
+    await env.page.evaluate((all) => {
       for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
       // (the sampled transcripts hold no error or undetermined one: a badge of each, as the report
       // writes one, in a transcript's summary, coloured by the page's own style)
       const summary = document.querySelector('details.transcript summary');
       for (const o of all) summary?.insertAdjacentHTML('beforeend', ` <span class="badge ${o}">${o}</span>`);
     }, STATES);
-    const badges = await contrasts(page, '.badge');
+    const badges = await contrasts(env.page, '.badge');
     expect(new Set(badges.map((b) => b.text))).toEqual(new Set(STATES));
     for (const b of badges) expect(b.ratio, b.text ?? '').toBeGreaterThanOrEqual(4.5);
-    const results = await contrasts(page, 'table.criteria tr > td:last-child');
+    const results = await contrasts(env.page, 'table.criteria tr > td:last-child');
     expect(results.length).toBe(criteria.length);
     for (const r of results) expect(r.ratio, r.text ?? '').toBeGreaterThanOrEqual(4.5);
   });
 
   it("the viewer's badges read at 4.5:1 at least", async () => {
-    await page.goto(viewer.url);
-    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    await env.page.goto(env.viewer.url);
+    await env.page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
     const seen = new Set<string>();
     for (const tab of ['vulns', 'attempts']) {
-      await page.click(`#tabs button[data-tab="${tab}"]`);
-      for (const b of await contrasts(page, `#tab-${tab} .badge`)) {
+      await env.page.click(`#tabs button[data-tab="${tab}"]`);
+      for (const b of await contrasts(env.page, `#tab-${tab} .badge`)) {
         seen.add(b.text ?? '');
         expect(b.ratio, b.text ?? '').toBeGreaterThanOrEqual(4.5);
       }
@@ -106,7 +86,7 @@ describe.skipIf(!hasChromium)('colours and table headers of the report and the v
   });
 
   it("the report's table headers are scoped, and the rounds table's rows headed by their figure", async () => {
-    const html = await renderHtml(collectReportData(fx.store, RUN_ID));
+    const html = await renderHtml(collectReportData(env.fx.store, RUN_ID));
     expect(html).not.toMatch(/<th>/);
     expect(html.match(/<th scope="col">/g)?.length).toBeGreaterThan(20);
     const rounds = /<table class="rounds">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
@@ -119,14 +99,14 @@ describe.skipIf(!hasChromium)('colours and table headers of the report and the v
   });
 
   it("the viewer's rounds table: a cell is named by its round and its figure", async () => {
-    await page.goto(viewer.url);
-    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
-    const tree = await page.locator('#rounds-table').ariaSnapshot();
+    await env.page.goto(env.viewer.url);
+    await env.page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    const tree = await env.page.locator('#rounds-table').ariaSnapshot();
     expect(tree).toMatch(/columnheader "round 0"/);
     expect(tree).toMatch(/rowheader "ASR"/);
-    expect(await page.locator('#rounds-table thead th[scope="col"]').count()).toBe(4);
+    expect(await env.page.locator('#rounds-table thead th[scope="col"]').count()).toBe(4);
     // (headings go down one level at a time: h1, then h2 in the rounds view)
-    const levels = await page.evaluate(() =>
+    const levels = await env.page.evaluate(() =>
       Array.from(document.querySelectorAll('h1, h2, h3, h4'))
         .filter((h) => (h as HTMLElement).offsetParent !== null)
         .map((h) => Number(h.tagName[1])),
