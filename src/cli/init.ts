@@ -18,8 +18,8 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ breakfix init                 write ./breakfix.yaml
-  $ breakfix init my.yaml --force overwrite my.yaml
+  $ breakfix init                    write ./breakfix.yaml
+  $ breakfix init my.yaml --force    overwrite my.yaml
 
 Exit codes: 0 written · 2 the file exists (without --force) or cannot be written there (its folder
 must exist: init makes none).`,
