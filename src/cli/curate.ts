@@ -147,9 +147,9 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ breakfix curate --round 0                      TRL files for the latest run's round 0
-  $ breakfix curate --round 0 --format trl openai axolotl parquet --out ./fixdata
-  $ breakfix curate --run run_2026… --round 1 --json
+  $ breakfix curate                                TRL files for the last round of the latest cycle (else red-team) run
+  $ breakfix curate --run run_abc --format trl openai axolotl parquet --out ./fixdata   red-team run run_abc
+  $ breakfix curate --run run_abc --json
   $ breakfix curate --round 1 --force              curate a round again, replacing its records
   $ breakfix curate --round 0 --export-only --format openai parquet   a cycle's round 0 data, as stored
   $ breakfix curate --round 1 --export-only --cumulative --format trl  what round 2's candidate trained on

@@ -153,7 +153,7 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ breakfix vulns                          the latest run's latest round
+  $ breakfix vulns                          the last round of the latest cycle (else red-team) run
   $ breakfix vulns --run run_2026… --round 1
   $ breakfix vulns --json | jq '.vulnerabilities[0]'
 
