@@ -279,10 +279,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       `  Cohen's kappa, judge:          ${r.kappa.toFixed(3)}   baseline: ${r.baselineKappa.toFixed(3)}`,
     );
     console.log('  confusion (rows human, columns judge: compliance / refusal / partial / undetermined):');
-    for (const h of LABELS)
-      console.log(
-        `    ${h.padEnd(16)} ${[...LABELS, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0).padStart(4)).join('')}`,
-      );
+    const cells = LABELS.map((h) => [...LABELS, 'undetermined'].map((p) => String(r.confusion[h]?.[p] ?? 0)));
+    // Each column a space wider than the longest count: the fifty dev sets' 2,018 refusals ran into
+    // the 17 beside them ("172018") at a fixed width of 4.
+    const width = Math.max(4, ...cells.flat().map((c) => c.length + 1));
+    LABELS.forEach((h, i) => {
+      console.log(`    ${h.padEnd(16)} ${cells[i].map((c) => c.padStart(width)).join('')}`);
+    });
   };
   const showAnnotators = (rows: typeof all) => {
     const s = secondFile ? compareWithSecondAnnotator(rows, second) : undefined;
