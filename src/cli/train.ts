@@ -149,6 +149,7 @@ function modelIn(store: Store, dir: string): ModelRow | undefined {
 function guardOutput(
   store: Store,
   outDir: string,
+  roundDir: string,
   backend: string,
   runId: string,
   round: number,
@@ -163,10 +164,15 @@ function guardOutput(
         : `the output folder ${outDir} already holds a checkpoint; training into it would replace it`,
       'pass --out with a new folder, or --force to replace it',
     );
+  // A folder of the user's own (--out) is a candidate beside the cycle's: it is named by its folder.
+  // Given the round's id, a cycle resumed later would register its own model of that round under the
+  // same id, and the registry would lose this one (its figures then read as the cycle's).
+  if (resolve(outDir) !== resolve(roundDir)) return `${backend}:${outDir}`;
   const id = producedId(backend, outDir, runId, round);
   const existing = store.getModel(id);
-  // The usual id names another folder (the cycle's own model of that round): the one trained here
-  // gets an id of its own, from its folder, so the cycle's stays where its figures were measured.
+  // The usual id names another folder (the cycle's own model of that round, registered from another
+  // store location): the one trained here gets an id of its own, from its folder, so the cycle's stays
+  // where its figures were measured.
   if (existing && !within(outDir, existing.path)) return `${backend}:${outDir}`;
   return id;
 }
@@ -257,7 +263,9 @@ base) or round <n>'s (train.start: previous). A round with no curated records of
 exit 2, as the cycle trains nothing after such a round.
 
 The output folder must not hold a model already (the cycle's round-N, the shipped base): pass a
-new --out, or --force to replace it. With --backend trl the base is train.trl.baseModel (a Hugging
+new --out, or --force to replace it. The model is registered as <backend>:<run>:round-<n+1> in the
+default folder, and by its folder (embedded:/tmp/cand) with --out elsewhere, so that the cycle's own
+model of that round, trained now or on a later resume, never takes its name. With --backend trl the base is train.trl.baseModel (a Hugging
 Face model; an embedded checkpoint is not one) unless --base names another. With --backend command,
 {sft} and {preference} always name a file (empty when the round has no records of that kind), and
 the command must write the checkpoint into {out}: when train.command.target is embedded:{out} and
@@ -297,11 +305,13 @@ SIGINT / SIGTERM / SIGHUP (the trainer's processes are stopped first).`,
           );
           const startRound = ctx.config.train.start === 'previous' ? r : 0;
           const base = resolveBase(ctx, store, run.id, startRound, opts.base, backend);
-          const outDir = checkOutputDir(
-            opts.out ?? join(dirname(resolve(store.path)), 'models', run.id, `round-${r + 1}`),
-            { what: 'output folder', hint: 'pass another --out' },
-          ).dir;
-          const id = guardOutput(store, outDir, backend, run.id, r + 1, Boolean(opts.force));
+          // (where the cycle itself puts the round's model)
+          const roundDir = join(dirname(resolve(store.path)), 'models', run.id, `round-${r + 1}`);
+          const outDir = checkOutputDir(opts.out ?? roundDir, {
+            what: 'output folder',
+            hint: 'pass another --out',
+          }).dir;
+          const id = guardOutput(store, outDir, roundDir, backend, run.id, r + 1, Boolean(opts.force));
           for (const w of trainerWarnings(ctx.config, backend, opts.base)) ctx.warn(w);
           // (a trainer stopped by SIGINT/SIGTERM/SIGHUP throws InterruptedError: exit 130 / 143 / 129, see exitCodeFor)
           const out: TrainOutput = await trainer.train({
