@@ -497,7 +497,7 @@ Examples:
   $ breakfix redteam --techniques search --categories nonviolent_crimes --budget 20
   $ breakfix redteam --techniques leetspeak screenplay base64 --seed 7
   $ breakfix redteam --translate-to zu,gd,hmn                       needs roles.attacker
-  $ breakfix redteam --run-id run_abc --budget 300                  resumes run_abc
+  $ breakfix redteam --run-id run_abc --budget 300                  starts run_abc, or resumes it
   $ breakfix redteam --run-id run_abc --budget 300 --retry-errors   and redoes its errors
   $ breakfix redteam --run-id run_abc --budget 300 --take-over      from a host that is gone
 
