@@ -302,7 +302,9 @@ function jsonlRows(text: string, file: string, bad: InputError[]): ReturnType<ty
 /** Column names as the file spells them, matched without case, padding or spaces (`Prompt`,
  * ` Label`, `Human Label`); a name already written as it is read wins over a differently written twin. */
 function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // (no prototype: a JSONL line's "__proto__" member set on a plain object became its prototype, and
+  // a line of nothing but {"__proto__": {"prompt": …, "response": …, "label": …}} read as an example)
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(row)) if (k === columnKey(k)) out[k] = v;
   for (const [k, v] of Object.entries(row)) {
     const key = columnKey(k);
@@ -358,7 +360,7 @@ function labelledExample(
   const annotations = Object.keys(row)
     .filter((k) => /^annotation_\d+$/.test(k))
     .sort()
-    .map(get)
+    .map((k) => typed(k, 'string', 'number'))
     .filter((x): x is string => x !== undefined && x !== '');
   return {
     prompt,
@@ -367,9 +369,10 @@ function labelledExample(
     grounding,
     category: text('category'),
     objective: objectiveOf(row),
-    id: get('id'),
+    // (an id of {…} was "[object Object]", one --half split and a report named; a type of [a, b], "a,b")
+    id: typed('id', 'string', 'number'),
     line,
-    type: get('type') ?? get('case'),
+    type: text('type') ?? text('case'),
     ...(annotations.length ? { annotations } : {}),
   };
 }
