@@ -135,6 +135,18 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
     else unsetInTargets.set(target, [...(unsetInTargets.get(target) ?? []), issue]);
   }) as Record<string, unknown>;
   if (envIssues.length > 0) throw new ConfigValidationError(envIssues);
+  // (the schema's maps of names, `targets` and `headers`, drop such a key unsaid: a target written
+  // under it vanished)
+  const proto = protoKeyPaths(data);
+  if (proto.length > 0)
+    throw new ConfigValidationError(
+      proto.map((path) => ({
+        field: path.join('.'),
+        message: '"__proto__" cannot be a key: JavaScript objects reserve the name',
+        file,
+        line: lineOf(doc, counter, path.slice(0, -1), '__proto__'),
+      })),
+    );
   const targets = data.targets as Record<string, Record<string, unknown>> | undefined;
   for (const name of unsetInTargets.keys()) {
     const t = targets?.[name];
@@ -305,6 +317,15 @@ function typedSubstitutions(
   return changed;
 }
 
+/** Where the data holds a "__proto__" key (kept as a key by interpolate). */
+function protoKeyPaths(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const at = [...path, Array.isArray(value) ? Number(k) : k];
+    return k === '__proto__' ? [at] : protoKeyPaths(v, at);
+  });
+}
+
 function interpolate(
   value: unknown,
   path: PropertyKey[],
@@ -333,11 +354,12 @@ function interpolate(
     return out;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], whole, missing));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], whole, missing);
-    return out;
-  }
+  // (fromEntries keeps a "__proto__" key a key: assigned to a plain object it set the object's
+  // prototype, and `__proto__: {seed: 5}` was read as seed 5, no field named unknown)
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], whole, missing)]),
+    );
   return value;
 }
 
