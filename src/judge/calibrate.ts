@@ -1,7 +1,15 @@
 // Calibration of a judge against human labels: accuracy, Cohen's κ, the confusion matrix and the
 // worst disagreements (ordinal labels: largest distance first; categorical: most confident first).
 import { createHash } from 'node:crypto';
-import { compareText, InputError, type Judge, readUtf8File, throwBadLines, wilson } from '../core/index.js';
+import {
+  compareText,
+  dict,
+  InputError,
+  type Judge,
+  readUtf8File,
+  throwBadLines,
+  wilson,
+} from '../core/index.js';
 import { columnKey, csvTable, documentOf, jsonlObjects, noDocumentReason } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
@@ -304,7 +312,7 @@ function jsonlRows(text: string, file: string, bad: InputError[]): ReturnType<ty
 function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
   // (no prototype: a JSONL line's "__proto__" member set on a plain object became its prototype, and
   // a line of nothing but {"__proto__": {"prompt": …, "response": …, "label": …}} read as an example)
-  const out: Record<string, unknown> = Object.create(null);
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(row)) if (k === columnKey(k)) out[k] = v;
   for (const [k, v] of Object.entries(row)) {
     const key = columnKey(k);
