@@ -101,6 +101,23 @@ describe('hostile remote replies', () => {
     expect(reply.model).toBe('hostile-[redacted]');
   });
 
+  it('a token count past any context (an unsigned counter underflowed, 1e300) counts as 0, not as spent', async () => {
+    for (const huge of [1e300, 2 ** 64, 4294967295, 2 ** 31]) {
+      const t = await serve(() => ({
+        body: completion({ usage: { prompt_tokens: huge, completion_tokens: 7 } }),
+      }));
+      const reply = await t.chat(hi);
+      expect(reply.text).toBe('hello');
+      expect(reply.usage, String(huge)).toEqual({ promptTokens: 0, completionTokens: 7 });
+      server?.close();
+    }
+    // (the largest count taken as one)
+    const t = await serve(() => ({
+      body: completion({ usage: { prompt_tokens: 2 ** 31 - 1, completion_tokens: 7 } }),
+    }));
+    expect((await t.chat(hi)).usage).toEqual({ promptTokens: 2 ** 31 - 1, completionTokens: 7 });
+  });
+
   it('a model name that is no string is dropped, not shown as "[object Object]" or "null"', async () => {
     for (const model of [{ id: 'm' }, null, 7, ['m']]) {
       const t = await serve(() => ({ body: completion({ model }) }));
