@@ -164,16 +164,18 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
         // server without a parser sends, so the store keeps it and the harm judges read it.
         let reasoning = '';
         if (cfg.stream) {
-          const stream = await (await streamingClient()).chat.completions
+          const sent = await (await streamingClient()).chat.completions
             .create(
               { ...body, stream: true, stream_options: { include_usage: true } },
               { signal: options.signal },
             )
+            .withResponse()
             .catch((err: unknown) => {
               const e = err as { status?: unknown; error?: unknown };
               if (e?.status === 400 && isPromptFiltered({ error: e.error })) return undefined;
               throw err;
             });
+          const stream = sent?.data;
           text = '';
           if (!stream) finish = 'content_filter';
           for await (const chunk of stream ?? []) {
@@ -187,6 +189,14 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
             cut ??= promptCutOf(chunk);
           }
           if (finish === undefined) {
+            // A server that does not stream answers with JSON (or an HTML page), in which the SSE
+            // parser finds no event: said as that, not as a stream cut short.
+            const type = sent?.response.headers.get('content-type')?.split(';')[0].trim();
+            if (!/^text\/event-stream$/i.test(type ?? ''))
+              throw new TargetError(
+                `${id}: the reply is ${type ? type.slice(0, 60) : 'of no content type'}, not an event stream (text/event-stream): a server that does not stream (set stream: false on the target), or a baseURL that is not its API`,
+                'malformed',
+              );
             throw new TargetError(`${id}: stream ended without a finish reason`, 'malformed');
           }
         } else {
