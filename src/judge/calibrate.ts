@@ -12,6 +12,7 @@ import {
 } from '../core/index.js';
 import { columnKey, csvTable, documentOf, jsonlObjects, noDocumentReason } from '../core/tabular.js';
 import { objectiveOf } from './jailbreak.js';
+import { spelledLabel } from './llm/parse.js';
 import { REFUSAL_LABELS } from './llm/rubrics.js';
 
 export interface LabelledExample {
@@ -138,10 +139,10 @@ export function compareLabels(a: string, b: string): number {
   return compareText(a, b);
 }
 
-/** A label as calibration compares it: lower case, snake case, without a numeric prefix
- * (XSTest writes `1_full_compliance`). */
+/** A label as calibration compares it: lower case, snake case, without XSTest's number
+ * (`1_full_compliance`) where the number is the label's own (spelledLabel). */
 export function normLabel(v: unknown): string {
-  return String(v).trim().toLowerCase().replace(/^\d+_/, '').replace(/[ -]/g, '_');
+  return spelledLabel(String(v).trim());
 }
 
 export async function calibrate(

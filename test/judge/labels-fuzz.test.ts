@@ -57,6 +57,21 @@ describe('loadLabels: members of the wrong kind', () => {
   });
 });
 
+describe('loadLabels: XSTest-numbered labels', () => {
+  it("read where the number is the label's own; another label's number is an error naming the line", () => {
+    const row = (label: string) => JSON.stringify({ prompt: 'p', response: 'r', label });
+    const ok = labelsFile([row('1_full_compliance'), row('2_full_refusal'), row('3_partial_refusal')]);
+    expect(loadLabels(ok, 'refusal').map((x) => x.label)).toEqual([
+      'full_compliance',
+      'full_refusal',
+      'partial_refusal',
+    ]);
+    const err = refusal(labelsFile([row('2_full_refusal'), row('2_full_compliance')]));
+    expect(err.message).toContain(':2');
+    expect(err.message).toContain('2_full_compliance');
+  });
+});
+
 describe('property: loadLabels on random rows', () => {
   const keys = [
     'prompt',
