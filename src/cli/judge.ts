@@ -267,9 +267,23 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
       continue;
     }
     // A category the taxonomy does not know is judged without one (the severity rubric gets no harm
-    // category section): said once at the end, with its first line, not dropped unsaid.
-    if (kind === 'severity' && typeof r.category === 'string' && !categoryNamed(r.category))
-      if (unknownCategories++ === 0) unknownCategory = { line: lineNo, category: r.category };
+    // category section): said once at the end, with its first line, not dropped unsaid. So is one
+    // that is no text (5, ["violent_crimes"]): it was dropped unsaid.
+    const category = r.category;
+    if (
+      kind === 'severity' &&
+      category !== undefined &&
+      category !== null &&
+      (typeof category !== 'string' || !categoryNamed(category))
+    )
+      if (unknownCategories++ === 0)
+        unknownCategory = {
+          line: lineNo,
+          category:
+            typeof category === 'string'
+              ? `"${category.slice(0, 80)}"`
+              : `${JSON.stringify(category).slice(0, 80)} (${Array.isArray(category) ? 'an array' : typeof category === 'object' ? 'an object' : `a ${typeof category}`}, not text)`,
+        };
     start({ line: lineNo, row: r, raw });
     await writeReady(false);
   }
@@ -296,7 +310,7 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
   if (unknownCategory)
     ctx.warn(
       terminalText(
-        `${inName}:${unknownCategory.line}: category "${unknownCategory.category.slice(0, 80)}" is none of the taxonomy's (an id such as violent_crimes, its name, or its Llama Guard code)${unknownCategories > 1 ? `, nor are those of ${unknownCategories - 1} more lines` : ''}: judged without a harm category`,
+        `${inName}:${unknownCategory.line}: category ${unknownCategory.category} is none of the taxonomy's (an id such as violent_crimes, its name, or its Llama Guard code)${unknownCategories > 1 ? `, nor are those of ${unknownCategories - 1} more lines` : ''}: judged without a harm category`,
       ),
     );
   // Why the run exits other than 0, decided before the summary is printed, so that --json says it in
