@@ -35,10 +35,12 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
     if (t[i] === '"') {
       sawAny = true;
       const parts: string[] = [];
+      // (the line the quote opens on: an earlier field of the record may span lines of its own)
+      const opened = line;
       let j = i + 1;
       for (;;) {
         const q = t.indexOf('"', j);
-        if (q < 0) throw new InputError(`unterminated quoted field${where()}`, file, start);
+        if (q < 0) throw new InputError(`unterminated quoted field${where()}`, file, opened);
         const chunk = t.slice(j, q);
         for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
         parts.push(chunk);

@@ -265,6 +265,10 @@ describe('parseCsv: the shapes a dataset export writes', () => {
     expect(() => parseCsv('a\n"x\ny"z', 'f.csv')).toThrow(/unexpected text after a closing quote.*f\.csv:3/);
     expect(() => parseCsv('a\nb"c', 'f.csv')).toThrow(/stray quote.*f\.csv:2/);
     expect(() => parseCsv('a\n"b\nc', 'f.csv')).toThrow(/unterminated quoted field.*f\.csv:2/);
+    // (the line the quote opens on, not the record's first: an earlier field spans two lines)
+    expect(() => parseCsv('id,prompt,note\n1,"two\nlines","open\nmore\n', 'f.csv')).toThrow(
+      /unterminated quoted field \(field 3, "note"\) \(f\.csv:3\)/,
+    );
   });
 });
 
