@@ -254,8 +254,10 @@ function kindLabel(label: string, kind: string, file: string, line: number, fiel
   const scale = LABEL_SCALES[kind];
   if (!scale) return label;
   if ('min' in scale) {
-    const n = Number(label.trim());
-    if (label.trim() !== '' && Number.isInteger(n) && n >= scale.min && n <= scale.max) return String(n);
+    // Digits, as a person or a spreadsheet writes a score ("3", "3.0"): Number() alone also read
+    // "0x3", "0b11", "3e0" and "+3" as 3.
+    const n = /^\d+(\.0+)?$/.test(label.trim()) ? Number(label.trim()) : Number.NaN;
+    if (Number.isInteger(n) && n >= scale.min && n <= scale.max) return String(n);
     throw new InputError(
       `"${label}" is not a ${kind} label: a whole number from ${scale.min} to ${scale.max}`,
       file,

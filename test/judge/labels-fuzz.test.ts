@@ -72,6 +72,25 @@ describe('loadLabels: XSTest-numbered labels', () => {
   });
 });
 
+describe('loadLabels: numeric labels', () => {
+  it('digits ("3", "3.0", a JSON 3) are read; "0x3", "0b11", "3e0", "+3", "３" are errors naming the line', () => {
+    const line = (label: unknown) => JSON.stringify({ prompt: 'p', response: 'r', label });
+    const ok = labelsFile([line('3'), line(' 3.0 '), line(3), line('07')]);
+    expect(loadLabels(ok, 'severity').map((x) => x.label)).toEqual(['3', '3', '3', '7']);
+    for (const label of ['0x3', '0b11', '3e0', '+3', '３', '3.5', '-0']) {
+      const file = labelsFile([line(label)]);
+      let err: unknown;
+      try {
+        loadLabels(file, 'severity');
+      } catch (e) {
+        err = e;
+      }
+      expect(err, label).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toContain(`${file}:1`);
+    }
+  });
+});
+
 describe('property: loadLabels on random rows', () => {
   const keys = [
     'prompt',
