@@ -217,9 +217,9 @@ function withSafeReplies(inner: Target): Target {
 }
 
 /** A reply's token count as a whole number; 0 for what is no count. A count of 2^31 or more is none
- * either: no model's context comes within a thousand times of it, and it is what a proxy's unsigned
+ * either: the longest contexts (10M tokens) are 200 times smaller, and it is what a proxy's unsigned
  * counter gives when it underflows (4294967295, 18446744073709551615) or a float's garbage (1e300);
- * taken as it stood, one such reply spent a round's tokens budget at once and the report's spend
+ * taken as it stood, one such reply counts past any tokens budget at once and its usage
  * read 1e+300. */
 const tokenCount = (n: unknown): number =>
   typeof n === 'number' && Number.isFinite(n) && n >= 0 && n < 2 ** 31 ? Math.floor(n) : 0;
