@@ -1,8 +1,6 @@
 // Dataset loaders for benchmark suites: JSONL, CSV (the XSTest shape `id,prompt,type,label,focus,
 // note`, label safe/unsafe, among others) and Parquet (hyparquet), with field mapping. Bad rows are
 // an InputError naming the file and line (for Parquet, the row), every bad row of the file at once.
-import { constants } from 'node:buffer';
-import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { DATASET_FIELDS } from '../config/schema.js';
 import {
@@ -110,8 +108,11 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     }
     rows = read.rows.map((row, i) => ({ line: i + 1, row }));
   } else {
-    checkTextSize(file);
-    const text = readUtf8File(file, 'dataset');
+    const text = readUtf8File(
+      file,
+      'dataset',
+      'split it into several custom suites, or convert it to Parquet',
+    );
     if (format === 'jsonl' && text.trimStart().startsWith('['))
       throw new InputError(
         'a JSON array: datasets are read as JSON Lines, one object per line',
@@ -218,27 +219,6 @@ function columnsFor(fields: FieldMap, columns: Set<string>): Record<keyof FieldM
       return [f, column ? [column] : columnsNamed(names, unmapped)];
     }),
   ) as Record<keyof FieldMap, string[]>;
-}
-
-/** A JSONL or CSV dataset is read as one string, and V8 caps a string at about 512 MiB: past that,
- * reading it fails with "Cannot create a string longer than …", which names no file and reads as a
- * bug. Such a file is an InputError saying what to do. (A file that cannot be stat'ed is left to the
- * read, which names the problem.) */
-function checkTextSize(file: string): void {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return;
-  }
-  if (size > constants.MAX_STRING_LENGTH)
-    throw new InputError(
-      `the dataset is ${Math.round(size / 2 ** 20)} MiB: a JSONL or CSV dataset is read whole, and at most ${Math.floor(constants.MAX_STRING_LENGTH / 2 ** 20)} MiB can be`,
-      file,
-      undefined,
-      undefined,
-      'split it into several custom suites, or convert it to Parquet',
-    );
 }
 
 /** A Parquet string that is not valid UTF-8, kept as a marker so the row that uses it is an error

@@ -1,8 +1,8 @@
 // Reading the user's text files (seeds, templates, datasets, labels, configs) one way: strict
 // UTF-8, so invalid bytes are an error naming their line instead of U+FFFD that fails later on the
 // wrong field (or not at all); a byte-order mark dropped; a file-system failure said in words.
-import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { constants, isUtf8 } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
 import { InputError } from './errors.js';
 
 /** A file-system error in words a user can act on ("no such file or folder", not ENOENT). */
@@ -60,7 +60,12 @@ export function startsAsUtf16(bytes: Uint8Array): boolean {
 }
 
 /** The text of a UTF-8 file; `what` names it in errors ("seed file", "dataset"). */
-export function readUtf8File(path: string, what = 'file'): string {
+export function readUtf8File(
+  path: string,
+  what = 'file',
+  tooLargeHint = 'split it into several smaller files',
+): string {
+  checkTextSize(path, what, tooLargeHint);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -81,6 +86,27 @@ export function readUtf8File(path: string, what = 'file'): string {
     throw new InputError(`the ${what} is not valid UTF-8 (save it as UTF-8)`, path, firstNonUtf8Line(bytes));
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A text file is read as one string, and V8 caps a string at about 512 MiB: past that, reading it
+ * fails with "Cannot create a string longer than …", which names no file and reads as a bug. Such a
+ * file is an InputError saying what to do. (A file that cannot be stat'ed is left to the read, which
+ * names the problem.) */
+function checkTextSize(path: string, what: string, hint: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
+  if (size > constants.MAX_STRING_LENGTH)
+    throw new InputError(
+      `the ${what} is ${Math.round(size / 2 ** 20)} MiB: it is read whole, and at most ${Math.floor(constants.MAX_STRING_LENGTH / 2 ** 20)} MiB can be`,
+      path,
+      undefined,
+      undefined,
+      hint,
+    );
 }
 
 /** The parsed JSON of a UTF-8 file; a file that cannot be read or parsed is an InputError naming it

@@ -521,7 +521,7 @@ describe('loadDataset: a file too large to read as text', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).file).toBe(f);
     expect(String((err as Error).message)).toMatch(
-      /the dataset is 512 MiB: a JSONL or CSV dataset is read whole/,
+      /the dataset is 512 MiB: it is read whole, and at most 511 MiB can be/,
     );
     expect((err as InputError).hint).toMatch(/convert it to Parquet/);
   });
