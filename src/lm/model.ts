@@ -104,18 +104,48 @@ export function namedParams(p: Params): [string, Tensor][] {
 
 /** Logits [B*T, V] for a batch of equal-length (padded) sequences `ids` [B*T]. */
 export function forward(lm: LM, ids: Int32Array, B: number, T: number): Tensor {
-  const { params: p, config: c } = lm;
+  return head(lm, blocks(lm, embed(lm, ids, B, T), B, T, 0));
+}
+
+/** The token + position embeddings of `ids` [B*T]: the residual stream before the first block. */
+export function embed(lm: LM, ids: Int32Array, B: number, T: number): Tensor {
+  const p = lm.params;
   const pos = new Int32Array(B * T);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) pos[b * T + t] = t;
-  let x = add(embedding(p.wte, ids), embedding(p.wpe, pos));
-  for (const l of p.layers) {
+  return add(embedding(p.wte, ids), embedding(p.wpe, pos));
+}
+
+/** The residual stream `x` [B*T, D] through blocks [from, to). Every op works row by row (attention
+ * causally within a sequence), so a row's result does not depend on the rows after it in its
+ * sequence, nor on the other sequences of the batch: the trainer reuses the output of frozen
+ * blocks from one batch in another (train.ts, FrozenPrefix). */
+export function blocks(
+  lm: LM,
+  x: Tensor,
+  B: number,
+  T: number,
+  from: number,
+  to = lm.params.layers.length,
+): Tensor {
+  const { params: p, config: c } = lm;
+  for (let i = from; i < to; i++) {
+    const l = p.layers[i];
     const att = causalAttention(matmul(rmsnorm(x, l.ln1), l.wqkv), B, T, c.nHeads);
     x = add(x, matmul(att, l.wo));
     const h = gelu(matmul(rmsnorm(x, l.ln2), l.w1));
     x = add(x, matmul(h, l.w2));
   }
-  return matmulT(rmsnorm(x, p.lnf), p.wte);
+  return x;
 }
+
+/** The final norm of the residual stream [n, D]. */
+export const finalNorm = (lm: LM, x: Tensor): Tensor => rmsnorm(x, lm.params.lnf);
+
+/** Logits [n, V] of normed rows (the output projection, tied to the token embedding). */
+export const logitsOf = (lm: LM, normed: Tensor): Tensor => matmulT(normed, lm.params.wte);
+
+/** Logits [n, V] of the residual stream [n, D] after the last block. */
+export const head = (lm: LM, x: Tensor): Tensor => logitsOf(lm, finalNorm(lm, x));
 
 export function cloneLM(lm: LM): LM {
   const copy = (t: Tensor) => new Tensor(new Float32Array(t.data), [...t.shape], true);

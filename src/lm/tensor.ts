@@ -142,6 +142,23 @@ export function matmulT(a: Tensor, w: Tensor): Tensor {
   });
 }
 
+/** Rows `rows` of x [n, D] → [R, D]; backward: each row's gradient to its place, zero elsewhere. */
+export function pickRows(x: Tensor, rows: Int32Array): Tensor {
+  const D = x.shape[1];
+  const o = out([rows.length, D]);
+  for (let k = 0; k < rows.length; k++) o.data.set(x.data.subarray(rows[k] * D, rows[k] * D + D), k * D);
+  return record(o, [x], () => {
+    const g = o.grad!;
+    const [gx, acc] = x.gradSlot();
+    if (!acc) gx.fill(0);
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k] * D;
+      if (acc) for (let d = 0; d < D; d++) gx[r + d] += g[k * D + d];
+      else gx.set(g.subarray(k * D, k * D + D), r);
+    }
+  });
+}
+
 export function add(a: Tensor, b: Tensor): Tensor {
   const o = out(a.shape);
   const n = a.size;

@@ -6,9 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.js';
 import { runYielding } from '../core/yield.js';
+import { type Batch, type Encoded, makeBatch } from './batch.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsMetadata, saveLM } from './checkpoint.js';
-import { cloneLM, forward, type LM, namedParams } from './model.js';
-import { crossEntropy, sequenceLogProbs, type Tensor, withArena, withTape } from './tensor.js';
+import { FrozenPrefix, FrozenScores, frozenBlocks } from './frozen-prefix.js';
+import { blocks, cloneLM, embed, finalNorm, forward, type LM, logitsOf, namedParams } from './model.js';
+import { crossEntropy, pickRows, sequenceLogProbs, Tensor, withArena, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
 
 export interface TrainParams {
@@ -41,6 +43,12 @@ export interface TrainParams {
   /** SFT: weight of the distillation term on `anchor` examples, which are trained toward the
    * frozen start model's next-token distribution (KL) instead of their target tokens. 0 = off. */
   anchor?: number;
+  /** Skip work whose result is known or unread: what the frozen weights give a sequence is computed
+   * once and reused at every later step (the residual stream after the frozen leading blocks, the
+   * frozen start model's anchor distribution; frozen-prefix.ts), and the output layer runs on the
+   * rows a loss reads only. Bitwise the same weights and logs; false does all of it at every step,
+   * for the test that says so. Default true. */
+  skipRedundant?: boolean;
 }
 
 export interface TrainStepLog {
@@ -55,13 +63,6 @@ export interface TrainStepLog {
 
 export interface TrainHooks {
   onStep?(log: TrainStepLog): void;
-}
-
-interface Encoded {
-  ids: number[];
-  /** 1 where the token at i+1 is a trained target. */
-  mask: number[];
-  anchor?: boolean;
 }
 
 export interface SFTExample {
@@ -103,39 +104,6 @@ function encodeCompletion(lm: LM, prompt: ChatMessage[], completion: string, max
     mask = mask.slice(cut);
   }
   return { ids, mask };
-}
-
-interface Batch {
-  inputs: Int32Array;
-  targets: Int32Array;
-  mask: Uint8Array;
-  seq: Int32Array;
-  B: number;
-  T: number;
-  tokens: number;
-}
-
-function makeBatch(items: Encoded[]): Batch {
-  const T = Math.max(1, ...items.map((e) => e.ids.length - 1));
-  const B = items.length;
-  const inputs = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
-  const mask = new Uint8Array(B * T);
-  const seq = new Int32Array(B * T);
-  let tokens = 0;
-  items.forEach((e, b) => {
-    for (let t = 0; t < T; t++) {
-      const i = b * T + t;
-      seq[i] = b;
-      if (t + 1 < e.ids.length) {
-        inputs[i] = e.ids[t];
-        targets[i] = e.ids[t + 1];
-        mask[i] = e.mask[t + 1];
-        tokens++;
-      }
-    }
-  });
-  return { inputs, targets, mask, seq, B, T, tokens };
 }
 
 class AdamW {
@@ -300,6 +268,68 @@ async function loadState(lm: LM, dir: string, opt: AdamW): Promise<Resumable | n
 
 const isFrozen = (name: string, freeze: string[]) => freeze.some((f) => name === f || name.startsWith(f));
 
+/** The work a run skips (skipRedundant): `prefix` is what the frozen leading blocks give each
+ * sequence, kept for the run (none when no leading block is frozen). Undefined: nothing skipped. */
+interface Skips {
+  prefix?: FrozenPrefix;
+}
+
+function skipsFor(lm: LM, params: TrainParams): Skips | undefined {
+  if (params.skipRedundant === false) return undefined;
+  const layers = frozenBlocks(lm, (name) => isFrozen(name, params.freeze ?? []));
+  return { prefix: layers > 0 ? new FrozenPrefix(lm, layers) : undefined };
+}
+
+/** A batch's logits on the rows a loss reads, with those rows' targets, mask and sequence. */
+interface Scored {
+  logits: Tensor;
+  targets: ArrayLike<number>;
+  mask: Uint8Array;
+  seq: ArrayLike<number>;
+  /** The batch row (b*T + t) of each logits row, and the logits row of each batch row (or -1);
+   * null when the logits cover every batch row. */
+  rows: Int32Array | null;
+  at: Int32Array | null;
+}
+
+/** Summed log-probability of each of the batch's `B` sequences. */
+const logProbs = (s: Scored, B: number): Tensor => sequenceLogProbs(s.logits, s.targets, s.mask, s.seq, B);
+
+/** The forward pass of a batch of `items`. With `skips`, from the stored frozen prefix, and the
+ * output layer only on the rows whose mask is set: a row outside it has a gradient of exactly zero,
+ * which adds nothing to any sum of the backward pass. */
+function forwardBatch(lm: LM, items: Encoded[], batch: Batch, skips?: Skips): Scored {
+  const { B, T } = batch;
+  const rows: number[] = [];
+  if (skips) for (let i = 0; i < B * T; i++) if (batch.mask[i]) rows.push(i);
+  if (!skips || rows.length === 0)
+    return {
+      logits: forward(lm, batch.inputs, B, T),
+      targets: batch.targets,
+      mask: batch.mask,
+      seq: batch.seq,
+      rows: null,
+      at: null,
+    };
+  const p = skips.prefix;
+  const x = p
+    ? blocks(lm, p.stream(items, T), B, T, p.layers)
+    : blocks(lm, embed(lm, batch.inputs, B, T), B, T, 0);
+  const picked = Int32Array.from(rows);
+  const at = new Int32Array(B * T).fill(-1);
+  picked.forEach((i, k) => {
+    at[i] = k;
+  });
+  return {
+    logits: logitsOf(lm, pickRows(finalNorm(lm, x), picked)),
+    targets: Int32Array.from(rows, (i) => batch.targets[i]),
+    mask: Uint8Array.from(rows, (i) => batch.mask[i]),
+    seq: Int32Array.from(rows, (i) => batch.seq[i]),
+    rows: picked,
+    at,
+  };
+}
+
 function trainable(lm: LM, freeze: string[] = []): Tensor[] {
   return namedParams(lm.params)
     .filter(([name]) => !isFrozen(name, freeze))
@@ -348,9 +378,16 @@ async function runSFT(
   const data = await runYielding(
     (function* () {
       const encoded: (Encoded & { anchor: boolean })[] = [];
+      // An example listed twice (a helpful task drawn twice as often) is one sequence: encoded once,
+      // and what the frozen weights give for it is stored once.
+      const seen = new Map<SFTExample, Encoded & { anchor: boolean }>();
       for (const e of examples) {
-        const enc = encodeSFT(lm, e, maxLength);
-        if (enc.mask.some((m) => m)) encoded.push({ ...enc, anchor: anchorWeight > 0 && e.anchor === true });
+        let enc = seen.get(e);
+        if (!enc) {
+          enc = { ...encodeSFT(lm, e, maxLength), anchor: anchorWeight > 0 && e.anchor === true };
+          seen.set(e, enc);
+        }
+        if (enc.mask.some((m) => m)) encoded.push(enc);
         yield;
       }
       return encoded;
@@ -361,6 +398,8 @@ async function runSFT(
   const val = ((params.validation ?? []) as SFTExample[]).map((e) => encodeSFT(lm, e, maxLength));
   if (data.length === 0) return [];
   const opt = new AdamW(trainable(lm, params.freeze), params.weightDecay ?? 0.01);
+  const skips = skipsFor(lm, params);
+  const refScores = ref && (skips ? new FrozenScores(ref) : recomputed(ref));
   const steps = totalSteps(params, data.length);
   const accum = params.accumSteps ?? 1;
   const it = batches(data.length, params.batchSize, params.seed);
@@ -378,12 +417,17 @@ async function runSFT(
       const batch = makeBatch(items);
       // Activations live in the kernels' memory for the step (no copies); only the loss leaves it.
       loss += withArena(() => {
-        const anchored = ref ? anchorTargets(ref, items, batch) : undefined;
-        const ceMask = anchored?.ceMask ?? batch.mask;
-        const { result: logits, backward } = withTape(() => forward(lm, batch.inputs, batch.B, batch.T));
+        const anchored = refScores ? anchorTargets(refScores, items, batch) : undefined;
+        const { result: scored, backward } = withTape(() => forwardBatch(lm, items, batch, skips));
+        const { logits, rows, at } = scored;
+        const ceMask = !anchored
+          ? scored.mask
+          : rows
+            ? Uint8Array.from(rows, (i) => anchored.ceMask[i])
+            : anchored.ceMask;
         // The loss on a tape of its own: its backward fills logits.grad (beside the distillation
         // term's gradient), which the forward tape then carries into the weights.
-        const ce = withTape(() => crossEntropy(logits, batch.targets, ceMask));
+        const ce = withTape(() => crossEntropy(logits, scored.targets, ceMask));
         // Every scored token weighs the same: CE rows 1/n, anchor rows anchorWeight/n.
         let nCe = 0;
         for (const m of ceMask) nCe += m;
@@ -391,7 +435,8 @@ async function runSFT(
         ce.result.ensureGrad()[0] = nCe / n / accum;
         ce.backward();
         let stepLoss = (ce.result.data[0] * nCe) / n;
-        if (anchored) stepLoss += (anchorWeight * distill(logits, anchored, anchorWeight / n / accum)) / n;
+        if (anchored)
+          stepLoss += (anchorWeight * distill(logits, at, anchored, anchorWeight / n / accum)) / n;
         backward();
         return stepLoss / accum;
       });
@@ -406,7 +451,7 @@ async function runSFT(
       tokensPerSec: tokens / ((performance.now() - t0) / 1000),
     };
     if (val.length && (step + 1 === steps || (params.evalEvery && (step + 1) % params.evalEvery === 0))) {
-      log.valLoss = evalLoss(lm, val, params.batchSize);
+      log.valLoss = evalLoss(lm, val, params.batchSize, skips);
     }
     logs.push(log);
     hooks.onStep?.(log);
@@ -426,29 +471,45 @@ interface Anchored {
 
 /** The frozen model's next-token distributions on the scored rows of the batch's anchor examples
  * (copied out of the kernels' memory). */
-function anchorTargets(ref: LM, items: Encoded[], batch: Batch): Anchored | undefined {
+function anchorTargets(
+  ref: Pick<FrozenScores, 'logits'>,
+  items: Encoded[],
+  batch: Batch,
+): Anchored | undefined {
   const which = items.flatMap((e, b) => (e.anchor ? [b] : []));
   if (which.length === 0) return undefined;
-  const sub = makeBatch(which.map((b) => items[b]));
-  const logits = forward(ref, sub.inputs, sub.B, sub.T);
+  const logits = ref.logits(which.map((b) => items[b]));
   const V = logits.shape[1];
   const ceMask = Uint8Array.from(batch.mask);
   const rows: number[] = [];
-  const src: number[] = [];
-  which.forEach((b, k) => {
-    for (let t = 0; t < sub.T; t++) {
+  for (const b of which)
+    for (let t = 0; t < batch.T; t++) {
       const i = b * batch.T + t;
       if (!batch.mask[i]) continue;
       ceMask[i] = 0;
       rows.push(i);
-      src.push(k * sub.T + t);
     }
-  });
   const probs = new Float32Array(rows.length * V);
-  src.forEach((r, k) => {
-    softmaxInto(logits.data, r * V, V, probs, k * V);
-  });
+  for (let k = 0; k < rows.length; k++) softmaxInto(logits.data, k * V, V, probs, k * V);
   return { ceMask, rows, probs };
+}
+
+/** (reuseFrozen: false) The frozen model's logits on the scored rows, recomputed for every batch. */
+function recomputed(ref: LM): Pick<FrozenScores, 'logits'> {
+  return {
+    logits(items) {
+      const sub = makeBatch(items);
+      const all = forward(ref, sub.inputs, sub.B, sub.T);
+      const V = all.shape[1];
+      const rows: number[] = [];
+      for (let i = 0; i < sub.B * sub.T; i++) if (sub.mask[i]) rows.push(i);
+      const out = new Float32Array(rows.length * V);
+      rows.forEach((r, k) => {
+        out.set(all.data.subarray(r * V, (r + 1) * V), k * V);
+      });
+      return new Tensor(out, [rows.length, V]);
+    },
+  };
 }
 
 /** Softmax of x[from, from+V) into out[at, at+V); returns the log-sum-exp. */
@@ -467,12 +528,14 @@ function softmaxInto(x: Float32Array, from: number, V: number, out: Float32Array
 
 /** KL(start ‖ model) summed over the anchor rows; adds `weight`·(p − p_start), that KL's gradient,
  * to the logits' gradient. */
-function distill(logits: Tensor, a: Anchored, weight: number): number {
+function distill(logits: Tensor, at: Int32Array | null, a: Anchored, weight: number): number {
   const V = logits.shape[1];
   const g = logits.ensureGrad();
   const p = new Float32Array(V);
   let kl = 0;
-  a.rows.forEach((row, k) => {
+  a.rows.forEach((batchRow, k) => {
+    // (the logits' row of that batch row, when they cover the scored rows only)
+    const row = at ? at[batchRow] : batchRow;
     const lse = softmaxInto(logits.data, row * V, V, p, 0);
     for (let j = 0; j < V; j++) {
       const q = a.probs[k * V + j];
@@ -496,14 +559,16 @@ async function checkpoint(
     await saveState(lm, params.checkpointDir, opt, done, extra);
 }
 
-function evalLoss(lm: LM, items: Encoded[], size: number): number {
+function evalLoss(lm: LM, items: Encoded[], size: number, skips?: Skips): number {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < items.length; i += size) {
-    const batch = makeBatch(items.slice(i, i + size));
-    const loss = withArena(
-      () => crossEntropy(forward(lm, batch.inputs, batch.B, batch.T), batch.targets, batch.mask).data[0],
-    );
+    const chunk = items.slice(i, i + size);
+    const batch = makeBatch(chunk);
+    const loss = withArena(() => {
+      const s = forwardBatch(lm, chunk, batch, skips);
+      return crossEntropy(s.logits, s.targets, s.mask).data[0];
+    });
     const n = batch.mask.reduce((a, b) => a + b, 0);
     sum += loss * n;
     count += n;
@@ -512,16 +577,10 @@ function evalLoss(lm: LM, items: Encoded[], size: number): number {
 }
 
 /** Writes the summed log-probabilities of `chunk` (one batch) into `out` from `at`. */
-function chunkLogProbs(lm: LM, chunk: Encoded[], out: Float64Array, at: number): void {
+function chunkLogProbs(lm: LM, chunk: Encoded[], out: Float64Array, at: number, skips?: Skips): void {
   const batch = makeBatch(chunk);
   withArena(() => {
-    const lp = sequenceLogProbs(
-      forward(lm, batch.inputs, batch.B, batch.T),
-      batch.targets,
-      batch.mask,
-      batch.seq,
-      batch.B,
-    );
+    const lp = logProbs(forwardBatch(lm, chunk, batch, skips), batch.B);
     for (let j = 0; j < chunk.length; j++) out[at + j] = lp.data[j];
   });
 }
@@ -529,10 +588,15 @@ function chunkLogProbs(lm: LM, chunk: Encoded[], out: Float64Array, at: number):
 /** The reference model's log-probabilities of every item, in batches of `size`. It lets the event
  * loop run between batches: over the default cycle's pairs this took up to 66 s at once, long
  * enough to hold back the run claim's heartbeat, progress lines and Ctrl-C. */
-async function referenceLogProbs(lm: LM, items: Encoded[], size: number): Promise<Float64Array> {
+async function referenceLogProbs(
+  lm: LM,
+  items: Encoded[],
+  size: number,
+  skips?: Skips,
+): Promise<Float64Array> {
   const out = new Float64Array(items.length);
   for (let i = 0; i < items.length; i += size) {
-    chunkLogProbs(lm, items.slice(i, i + size), out, i);
+    chunkLogProbs(lm, items.slice(i, i + size), out, i, skips);
     await yieldToEventLoop();
   }
   return out;
@@ -579,8 +643,9 @@ async function runDPO(
   // Reference log-probs: the frozen starting model, computed once (and kept with the checkpoint,
   // since after resuming `lm` is no longer the reference).
   const cached = resumed?.extra as { refC: number[]; refR: number[] } | undefined;
-  const refC = cached ? Float64Array.from(cached.refC) : await referenceLogProbs(lm, chosen, 16);
-  const refR = cached ? Float64Array.from(cached.refR) : await referenceLogProbs(lm, rejected, 16);
+  const skips = skipsFor(lm, params);
+  const refC = cached ? Float64Array.from(cached.refC) : await referenceLogProbs(lm, chosen, 16, skips);
+  const refR = cached ? Float64Array.from(cached.refR) : await referenceLogProbs(lm, rejected, 16, skips);
   const refExtra = { refC: Array.from(refC), refR: Array.from(refR) };
   const steps = totalSteps(params, pairs.length);
   const accum = params.accumSteps ?? 1;
@@ -599,16 +664,11 @@ async function runDPO(
     for (let a = 0; a < accum; a++) {
       const idx = it.next().value!;
       const b = idx.length;
-      const batch = makeBatch([...idx.map((i) => chosen[i]), ...idx.map((i) => rejected[i])]);
+      const items = [...idx.map((i) => chosen[i]), ...idx.map((i) => rejected[i])];
+      const batch = makeBatch(items);
       withArena(() => {
         const { result: lp, backward } = withTape(() =>
-          sequenceLogProbs(
-            forward(lm, batch.inputs, batch.B, batch.T),
-            batch.targets,
-            batch.mask,
-            batch.seq,
-            batch.B,
-          ),
+          logProbs(forwardBatch(lm, items, batch, skips), batch.B),
         );
         const g = lp.ensureGrad();
         idx.forEach((pi, j) => {

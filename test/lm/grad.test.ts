@@ -46,6 +46,10 @@ const cases: Case[] = [
     make: (E, r) => withInputs([r([4, 6]), r([9, 6])], ([a, w]) => E.matmulT(a, w)),
   },
   { name: 'add', make: (E, r) => withInputs([r([3, 5]), r([3, 5])], ([a, b]) => E.add(a, b)) },
+  {
+    name: 'pickRows (the rows a loss reads; the others get a zero gradient)',
+    make: (E, r) => withInputs([r([6, 4])], ([x]) => E.pickRows(x, Int32Array.from([1, 2, 4]))),
+  },
   { name: 'add(x, x): one input used twice', make: (E, r) => withInputs([r([3, 5])], ([a]) => E.add(a, a)) },
   { name: 'mul', make: (E, r) => withInputs([r([3, 5]), r([3, 5])], ([a, b]) => E.mul(a, b)) },
   { name: 'scale', make: (E, r) => withInputs([r([3, 5])], ([a]) => E.scale(a, -1.7)) },
