@@ -180,7 +180,9 @@ export function createOpenAITarget(cfg: OpenAITargetConfig, id = openaiTargetId(
           if (!stream) finish = 'content_filter';
           for await (const chunk of stream ?? []) {
             model ??= chunk.model;
-            const choice = chunk.choices?.[0];
+            // The one choice asked for (n is never sent) is index 0: a chunk's array position is
+            // not its choice, and a server that streams others beside it must not join their text.
+            const choice = chunk.choices?.find((c) => (c?.index ?? 0) === 0);
             text += contentText(id, choice?.delta?.content) ?? '';
             reasoning += reasoningOf(choice?.delta);
             if (text.length + reasoning.length > MAX_REPLY_BYTES) throw tooLarge(id);

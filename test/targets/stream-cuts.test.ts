@@ -62,6 +62,23 @@ const chunk = (content: string, finish: string | null) =>
   });
 
 describe('a streamed reply', () => {
+  it("is choice 0's text alone: a chunk's other choices (a faulty server's n > 1) are not joined in", async () => {
+    const two = (a: string, b: string, finish: string | null) =>
+      JSON.stringify({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        model: 'm',
+        choices: [
+          { index: 1, delta: { content: a }, finish_reason: finish },
+          { index: 0, delta: { content: b }, finish_reason: finish },
+        ],
+      });
+    const body = `data: ${two('Other', 'Hello', null)}\n\ndata: ${two(' text', ' there', 'stop')}\n\ndata: [DONE]\n\n`;
+    const r = await outcome('text/event-stream', Buffer.from(body));
+    expect(r).not.toBeInstanceOf(TargetError);
+    expect((r as { text: string }).text).toBe('Hello there');
+  });
+
   it('from a server that does not stream: an error that says so, not a stream cut short', async () => {
     const json = JSON.stringify({
       choices: [{ message: { role: 'assistant', content: 'Paris.' }, finish_reason: 'stop' }],
