@@ -8,11 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng.js';
+import { makeBatch } from '../../src/lm/batch.js';
+import { FrozenPrefix } from '../../src/lm/frozen-prefix.js';
 import {
   type ChatMessage,
   createLM,
   expandBlocks,
   type LM,
+  loadWasmKernels,
   type ModelConfig,
   namedParams,
   type PreferencePair,
@@ -22,6 +26,7 @@ import {
   trainDPO,
   trainSFT,
 } from '../../src/lm/index.js';
+import { blocks, embed } from '../../src/lm/model.js';
 
 const pairs: [string, string][] = [
   ['capital of france?', 'paris is the capital.'],
@@ -251,4 +256,55 @@ describe('skipRedundant trains bitwise the same weights in every configuration',
       expect(on.weights).toEqual(off.weights);
       expect(on.weights).toEqual(whole.weights);
     });
+});
+
+// A row computed in one batch is reused in another: every op must give an element the same value
+// wherever it sits. The GELU kernels' scalar tails (the last n mod 4 elements) rounded differently
+// from their 4-lane body, so with a feed-forward width that is no multiple of 4 (a checkpoint's
+// intermediate_size) a row's activations depended on the size of the batch it was computed in.
+describe("a row's value does not depend on the batch that computed it", () => {
+  it('GELU forward and backward: the same element gives the same bits in the 4-lane body and in the tail', () => {
+    const k = loadWasmKernels(0)!;
+    const rng = createRng(9);
+    // (values of a trained model's pre-activations: the two roundings part above |x| ≈ 0.3)
+    const xs = Array.from({ length: 4000 }, () => (rng.next() - 0.5) * 8);
+    const lanes = (v: number, g: number) => {
+      // v in lanes 0..3 (the body) and at 4 (the tail of a 5-element array)
+      const x = new Float32Array(5).fill(v);
+      const [o, t, gx] = [new Float32Array(5), new Float32Array(5), new Float32Array(5)];
+      k.geluRows(x, o, t, 5);
+      k.geluBackward(x, t, new Float32Array(5).fill(g), gx, 5, false);
+      return [o[0] === o[4], t[0] === t[4], gx[0] === gx[4]];
+    };
+    const differing = xs.filter((v) => lanes(v, 0.7 - v / 9).some((same) => !same));
+    expect(differing).toEqual([]);
+  });
+
+  it('FrozenPrefix: rows computed one sequence at a time equal those computed in a batch (feed-forward width 66)', () => {
+    const lm = createLM({ ...BASE, vocabSize: 300, dFF: 66 }, tok, 3);
+    // (pre-activations the size a trained model's are)
+    for (const l of lm.params.layers) for (let i = 0; i < l.w1.size; i++) l.w1.data[i] *= 40;
+    const rng = createRng(5);
+    const items = Array.from({ length: 300 }, () => {
+      const n = 3 + Math.floor(rng.next() * 40);
+      return { ids: Array.from({ length: n }, () => Math.floor(rng.next() * 300)), mask: Array(n).fill(1) };
+    });
+    const prefix = new FrozenPrefix(lm, 2);
+    // Each sequence alone first (as a step whose batch holds one new sequence does): its last row's
+    // last elements are then the GELU kernel's tail.
+    for (const e of items) prefix.stream([e], e.ids.length - 1);
+    const D = BASE.dModel;
+    const differing: number[] = [];
+    for (let i = 0; i < items.length; i += 4) {
+      const chunk = items.slice(i, i + 4);
+      const b = makeBatch(chunk);
+      const want = blocks(lm, embed(lm, b.inputs, b.B, b.T), b.B, b.T, 0, 2).data;
+      const got = prefix.stream(chunk, b.T).data;
+      chunk.forEach((e, j) => {
+        const rows = [j * b.T * D, (j * b.T + e.ids.length - 1) * D];
+        if (!got.subarray(...rows).every((v, r) => Object.is(v, want[rows[0] + r]))) differing.push(i + j);
+      });
+    }
+    expect(differing).toEqual([]);
+  });
 });

@@ -540,28 +540,33 @@ export function scaleInto(src: usize, dst: usize, n: i32, sBits: i32, acc: i32):
   }
 }
 
-/** GELU backward: gx[n] (+)= g·(½(1+t) + ½x(1−t²)·√(2/π)(1 + 3·0.044715x²)), t = tanh(·) from the forward. */
-export function geluBwd(x: usize, th: usize, g: usize, gx: usize, n: i32, acc: i32): void {
-  const c = f32x4.splat(0.7978845608028654);
-  const k3 = f32x4.splat(3 * 0.044715);
+/** GELU'(x)·g on 4 lanes, t = tanh(·) from the forward pass. */
+// @ts-ignore: decorator
+@inline
+function geluGrad4(v: v128, t: v128, g: v128): v128 {
   const one = f32x4.splat(1);
   const half = f32x4.splat(0.5);
+  const du = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(one, f32x4.mul(f32x4.splat(3 * 0.044715), f32x4.mul(v, v))));
+  const d = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(half, v), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), du)));
+  return f32x4.mul(g, d);
+}
+
+/** GELU backward: gx[n] (+)= g·(½(1+t) + ½x(1−t²)·√(2/π)(1 + 3·0.044715x²)), t = tanh(·) from the forward.
+ * The tail goes through the same lanes: an element's value must not depend on its place in the
+ * array (a scalar formula that rounds differently made it depend on the batch's size). */
+export function geluBwd(x: usize, th: usize, g: usize, gx: usize, n: i32, acc: i32): void {
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = <usize>i << 2;
-    const v = ld(x + o);
-    const t = ld(th + o);
-    const du = f32x4.mul(c, f32x4.add(one, f32x4.mul(k3, f32x4.mul(v, v))));
-    const d = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(half, v), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), du)));
-    const r = f32x4.mul(ld(g + o), d);
+    const r = geluGrad4(ld(x + o), ld(th + o), ld(g + o));
     v128.store(gx + o, acc ? f32x4.add(ld(gx + o), r) : r);
   }
   for (let i = n4; i < n; i++) {
     const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    const t = load<f32>(th + o);
-    const du: f32 = <f32>0.7978845608028654 * (1 + <f32>(3 * 0.044715) * v * v);
-    const r = load<f32>(g + o) * (<f32>0.5 * (1 + t) + <f32>0.5 * v * ((1 - t * t) * du));
+    const r = f32x4.extract_lane(
+      geluGrad4(f32x4.splat(load<f32>(x + o)), f32x4.splat(load<f32>(th + o)), f32x4.splat(load<f32>(g + o))),
+      0,
+    );
     store<f32>(gx + o, acc ? load<f32>(gx + o) + r : r);
   }
 }
@@ -571,29 +576,34 @@ export function softmaxPlain(x: usize, out: usize, lse: usize, n: i32, V: i32): 
   softmaxRows(x, out, lse, n, V, 1, 0, 0);
 }
 
-/** GELU (tanh form) of x[n] into out[n], keeping tanh(·) in th[n] for the backward pass. */
+/** tanh(√(2/π)(x + 0.044715x³)) on 4 lanes, as 1 − 2/(e^{2u} + 1). */
+// @ts-ignore: decorator
+@inline
+function geluTanh4(v: v128): v128 {
+  const u = f32x4.mul(f32x4.splat(1.5957691216057308), f32x4.add(v, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(v, f32x4.mul(v, v)))));
+  return f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(exp4(u), f32x4.splat(1))));
+}
+
+/** GELU (tanh form) of x[n] into out[n], keeping tanh(·) in th[n] for the backward pass. The tail
+ * goes through the same lanes, so an element's value does not depend on its place in the array (the
+ * trainer reuses rows computed in one batch in another: frozen-prefix.ts). */
 export function geluRows(x: usize, out: usize, th: usize, n: i32): void {
-  const c2 = f32x4.splat(1.5957691216057308); // 2·√(2/π)
-  const k = f32x4.splat(0.044715);
   const one = f32x4.splat(1);
-  const two = f32x4.splat(2);
   const half = f32x4.splat(0.5);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    const u = f32x4.mul(c2, f32x4.add(v, f32x4.mul(k, f32x4.mul(v, f32x4.mul(v, v)))));
-    const t = f32x4.sub(one, f32x4.div(two, f32x4.add(exp4(u), one)));
+    const t = geluTanh4(v);
     v128.store(th + o, t);
     v128.store(out + o, f32x4.mul(half, f32x4.mul(v, f32x4.add(one, t))));
   }
   for (let i = n4; i < n; i++) {
     const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    const e = f32x4.extract_lane(exp4(f32x4.splat(<f32>1.5957691216057308 * (v + <f32>0.044715 * v * v * v))), 0);
-    const t: f32 = 1 - 2 / (e + 1);
-    store<f32>(th + o, t);
-    store<f32>(out + o, 0.5 * v * (1 + t));
+    const v = f32x4.splat(load<f32>(x + o));
+    const t = geluTanh4(v);
+    store<f32>(th + o, f32x4.extract_lane(t, 0));
+    store<f32>(out + o, f32x4.extract_lane(f32x4.mul(half, f32x4.mul(v, f32x4.add(one, t))), 0));
   }
 }
 
