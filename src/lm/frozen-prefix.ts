@@ -5,11 +5,13 @@
 // distribution on an anchor example (the distillation target) is computed once, not once per draw.
 //
 // Bitwise the same as recomputing: every op works row by row (attention causally within a
-// sequence), and the product kernel's sums do not depend on the other rows or on the split, so a
-// row's value does not depend on the batch it was computed in. A padding row is zero here where a
+// sequence), and the product kernel's sums do not depend on the other rows or on the split (in a
+// product of at least `sameSumsRows` rows: the output layer over fewer is padded or not picked), so
+// a row's value does not depend on the batch it was computed in. A padding row is zero here where a
 // recomputation holds the padding token's activations; no real row reads it (causal attention) and
 // its gradient is exactly zero (its loss rows are masked), so it adds nothing to any sum.
 import { type Encoded, makeBatch } from './batch.js';
+import { sameSumsRows } from './kernels/index.js';
 import { blocks, embed, finalNorm, type LM, logitsOf, namedParams } from './model.js';
 import { Tensor, withArena } from './tensor.js';
 
@@ -84,7 +86,10 @@ export class FrozenScores {
   private readonly rows = new Map<Encoded, Float32Array>();
   constructor(private readonly lm: LM) {}
 
-  /** Logits [R, V]: the scored rows of `items` in order, each sequence's rows in order. */
+  /** Logits [R, V]: the scored rows of `items` in order, each sequence's rows in order. Bitwise those
+   * of the scored rows of the logits of `items` as one batch: fewer than `sameSumsRows` rows are padded
+   * with zero rows up to that many (or to the batch's B·T rows, when fewer), since the product over so
+   * few rows would sum in another order than the batch's. */
   logits(items: Encoded[]): Tensor {
     const D = this.lm.config.dModel;
     const scored = (e: Encoded, t: number) => Boolean(e.mask[t + 1]);
@@ -96,12 +101,17 @@ export class FrozenScores {
       scored,
     );
     const parts = items.map((e) => this.rows.get(e)!);
-    const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    const R = parts.reduce((n, p) => n + p.length, 0) / D;
+    const batchRows = items.length * Math.max(1, ...items.map(inputRows));
+    const x = new Float32Array(Math.max(R, Math.min(sameSumsRows, batchRows)) * D);
     let at = 0;
     for (const p of parts) {
       x.set(p, at);
       at += p.length;
     }
-    return logitsOf(this.lm, new Tensor(x, [x.length / D, D]));
+    const logits = logitsOf(this.lm, new Tensor(x, [x.length / D, D]));
+    if (x.length === R * D) return logits;
+    const V = logits.shape[1];
+    return new Tensor(logits.data.subarray(0, R * V), [R, V]);
   }
 }

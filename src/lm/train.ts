@@ -9,6 +9,7 @@ import { runYielding } from '../core/yield.js';
 import { type Batch, type Encoded, makeBatch } from './batch.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsMetadata, saveLM } from './checkpoint.js';
 import { FrozenPrefix, FrozenScores, frozenBlocks } from './frozen-prefix.js';
+import { sameSumsRows } from './kernels/index.js';
 import { blocks, cloneLM, embed, finalNorm, forward, type LM, logitsOf, namedParams } from './model.js';
 import { crossEntropy, pickRows, sequenceLogProbs, Tensor, withArena, withTape } from './tensor.js';
 import type { ChatMessage } from './tokenizer.js';
@@ -297,12 +298,14 @@ const logProbs = (s: Scored, B: number): Tensor => sequenceLogProbs(s.logits, s.
 
 /** The forward pass of a batch of `items`. With `skips`, from the stored frozen prefix, and the
  * output layer only on the rows whose mask is set: a row outside it has a gradient of exactly zero,
- * which adds nothing to any sum of the backward pass. */
+ * which adds nothing to any sum of the backward pass. Over fewer than `sameSumsRows` scored rows the
+ * output layer's product sums in another order than over the whole batch, so such a batch (short
+ * answers in small batches) runs the whole forward pass, as recomputing does. */
 function forwardBatch(lm: LM, items: Encoded[], batch: Batch, skips?: Skips): Scored {
   const { B, T } = batch;
   const rows: number[] = [];
   if (skips) for (let i = 0; i < B * T; i++) if (batch.mask[i]) rows.push(i);
-  if (!skips || rows.length === 0)
+  if (!skips || rows.length < sameSumsRows)
     return {
       logits: forward(lm, batch.inputs, B, T),
       targets: batch.targets,

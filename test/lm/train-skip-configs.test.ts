@@ -49,6 +49,14 @@ function sftData(): SFTExample[] {
   ex.push(ex[1]);
   return ex;
 }
+/** Answers of one or two tokens: a batch's scored rows can be fewer than 4. */
+const shortData = (): SFTExample[] =>
+  [
+    ['is ice cold?', 'yes.'],
+    ['is fire cold?', 'no.'],
+    ['say ok', 'ok'],
+    ['capital of france?', 'paris.'],
+  ].map(([q, a], i) => ({ messages: msgs(q, a), anchor: i % 2 === 0 }));
 /** A conversation longer than a 48-token context: truncated to it. */
 const long: SFTExample = {
   messages: msgs(pairs.map((p) => p[0]).join(' '), pairs.map((p) => p[1]).join(' ')),
@@ -161,6 +169,17 @@ const cases: Case[] = [
         evalEvery: 1,
       }),
     ],
+  },
+  {
+    name: 'batches of one sequence, short answers (the output layer over fewer than 4 scored rows)',
+    expand: 1,
+    freeze: 'added',
+    phases: [sft({ anchor: 2, batchSize: 1, steps: 8 }, shortData()), dpo({ batchSize: 1, steps: 8 })],
+  },
+  {
+    name: 'an anchor with fewer than 4 scored rows beside plain records (the distillation targets)',
+    freeze: ['wte', 'wpe', 'h.0.'],
+    phases: [sft({ anchor: 2, batchSize: 2, steps: 8 }, shortData())],
   },
   { name: 'DPO only, block expansion', expand: 1, freeze: 'added', phases: [dpo({ accumSteps: 2 })] },
   { name: 'DPO only, the schema default freeze', freeze: ['wte', 'wpe'], phases: [dpo()] },

@@ -1,7 +1,7 @@
 // The kernels the engine uses: WASM SIMD when the module loads (the default), else the pure
 // TypeScript reference. BREAKFIX_KERNELS=ts forces the TypeScript path.
 import * as ts from './ts.js';
-import { loadWasmKernels } from './wasm.js';
+import { FEW_ROWS, loadWasmKernels } from './wasm.js';
 
 const wasm = process.env.BREAKFIX_KERNELS === 'ts' ? null : loadWasmKernels();
 
@@ -17,6 +17,9 @@ export const geluBackward = wasm?.geluBackward ?? ts.geluBackward;
 export const scaleInto = wasm?.scaleInto ?? ts.scaleInto;
 export const attention = wasm?.attention ?? ts.attention;
 export const attentionBackward = wasm?.attentionBackward ?? ts.attentionBackward;
+/** A row of A·Bᵀ (matmulNT) gets the same bits in any product of at least this many rows (below it
+ * the WASM kernel sums in another order; the TypeScript one computes every row alike). */
+export const sameSumsRows = wasm ? FEW_ROWS : 1;
 export const kernelThreads = wasm ? wasm.threads + 1 : 1;
 /** Split jobs rechecked on the caller alone so far (BREAKFIX_KERNEL_VERIFY=1; else 0). */
 export const kernelVerifiedJobs = (): number => wasm?.verifiedJobs() ?? 0;

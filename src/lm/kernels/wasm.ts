@@ -177,6 +177,10 @@ const GELU = 5;
 const SCALE = 6;
 const GELU_BWD = 7;
 
+/** A·Bᵀ over fewer rows than this is computed as dot products over B's rows in place (decoding's
+ * few-row products), which sum in another order than the tiled product does: a row's result is the
+ * same in every product of at least this many rows, and differs from it in a product of fewer. */
+export const FEW_ROWS = 4;
 const MAX_PAGES = 16384; // must match --maximumMemory in scripts/build-wasm.mjs
 const SLOT = 32; // Int32 words of control per worker: [seq, fn, args × 16, …, done (30), ready (31)]
 const ARGS = 2;
@@ -587,7 +591,7 @@ export function loadWasmKernels(
     if (M >= 16 && N >= 1024) {
       pbp = scratch(Math.ceil(N / 8) * 8 * K);
       ex.packB(pb, sbk, sbj, K, N, pbp);
-    } else if (sbj !== 1 && M < 4 && sbk === 1) {
+    } else if (sbj !== 1 && M < FEW_ROWS && sbk === 1) {
       // A·Bᵀ for a few rows (decoding): dot products over B's rows in place.
       dots(pa, sai, pb, pc, M, K, N, acc);
       return;
