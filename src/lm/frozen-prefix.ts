@@ -28,45 +28,72 @@ export function frozenBlocks(lm: LM, frozen: (name: string) => boolean): number 
 /** Rows [0, len-1) of each sequence (the rows makeBatch fills; the last token is only a target). */
 const inputRows = (e: Encoded) => Math.max(0, e.ids.length - 1);
 
-/** Computes `rowsOf` for the sequences not yet in `cache`, as one batch, and stores each one's
- * selected rows of the result [B*T, D]. */
-function fill(
-  cache: Map<Encoded, Float32Array>,
-  items: Encoded[],
-  D: number,
-  compute: (batch: ReturnType<typeof makeBatch>) => Tensor,
-  keep: (e: Encoded, t: number) => boolean,
-): void {
-  const missing = [...new Set(items.filter((e) => !cache.has(e)))];
-  if (missing.length === 0) return;
-  const batch = makeBatch(missing);
-  withArena(() => {
-    const x = compute(batch).data;
-    missing.forEach((e, b) => {
-      const rows: number[] = [];
-      for (let t = 0; t < inputRows(e); t++) if (keep(e, t)) rows.push(t);
-      const out = new Float32Array(rows.length * D);
-      rows.forEach((t, k) => {
-        out.set(x.subarray((b * batch.T + t) * D, (b * batch.T + t + 1) * D), k * D);
+/** What each cache keeps at most, by default. The default cycle's round-0 data keep about 63 MB of
+ * prefix rows (2,003 SFT and validation sequences, 129,769 rows of 128 floats) and at most 27 MB of
+ * anchor rows; a data set ten times larger would keep ten times that, where a fine-tune without the
+ * caches holds one batch. */
+export const KEPT_BYTES = 256 * 2 ** 20;
+
+/** Selected rows of each sequence, kept up to `maxBytes` in all. Past it, a sequence's rows are
+ * computed for the batch that needs them and not kept: the same bits (a row does not depend on its
+ * batch), at the cost of computing them again. */
+class RowCache {
+  private readonly kept = new Map<Encoded, Float32Array>();
+  /** Bytes kept so far. */
+  bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  /** Each of `items`' rows that `keep` selects of `compute`'s [B*T, D] result: kept ones as kept, the
+   * others computed as one batch. */
+  rowsOf(
+    items: Encoded[],
+    D: number,
+    compute: (batch: ReturnType<typeof makeBatch>) => Tensor,
+    keep: (e: Encoded, t: number) => boolean,
+  ): Map<Encoded, Float32Array> {
+    const out = new Map<Encoded, Float32Array>();
+    for (const e of items) {
+      const k = this.kept.get(e);
+      if (k) out.set(e, k);
+    }
+    const missing = [...new Set(items.filter((e) => !out.has(e)))];
+    if (missing.length === 0) return out;
+    const batch = makeBatch(missing);
+    withArena(() => {
+      const x = compute(batch).data;
+      missing.forEach((e, b) => {
+        const rows: number[] = [];
+        for (let t = 0; t < inputRows(e); t++) if (keep(e, t)) rows.push(t);
+        const r = new Float32Array(rows.length * D);
+        rows.forEach((t, k) => {
+          r.set(x.subarray((b * batch.T + t) * D, (b * batch.T + t + 1) * D), k * D);
+        });
+        out.set(e, r);
+        if (this.bytes + r.byteLength <= this.maxBytes) {
+          this.kept.set(e, r);
+          this.bytes += r.byteLength;
+        }
       });
-      cache.set(e, out);
     });
-  });
+    return out;
+  }
 }
 
 /** The residual stream after the first `layers` (frozen) blocks, per sequence. */
 export class FrozenPrefix {
-  private readonly rows = new Map<Encoded, Float32Array>();
+  readonly cache: RowCache;
   constructor(
     private readonly lm: LM,
     readonly layers: number,
-  ) {}
+    maxBytes = KEPT_BYTES,
+  ) {
+    this.cache = new RowCache(maxBytes);
+  }
 
   /** The stream x [B*T, D] entering block `layers` for a batch of `items` padded to T. */
   stream(items: Encoded[], T: number): Tensor {
     const D = this.lm.config.dModel;
-    fill(
-      this.rows,
+    const rows = this.cache.rowsOf(
       items,
       D,
       (b) => blocks(this.lm, embed(this.lm, b.inputs, b.B, b.T), b.B, b.T, 0, this.layers),
@@ -74,7 +101,7 @@ export class FrozenPrefix {
     );
     const x = new Float32Array(items.length * T * D);
     items.forEach((e, b) => {
-      x.set(this.rows.get(e)!, b * T * D);
+      x.set(rows.get(e)!, b * T * D);
     });
     return new Tensor(x, [items.length * T, D]);
   }
@@ -83,8 +110,13 @@ export class FrozenPrefix {
 /** A frozen model's logits on the scored rows (mask 1) of sequences, the normed last hidden state
  * of each computed once. */
 export class FrozenScores {
-  private readonly rows = new Map<Encoded, Float32Array>();
-  constructor(private readonly lm: LM) {}
+  readonly cache: RowCache;
+  constructor(
+    private readonly lm: LM,
+    maxBytes = KEPT_BYTES,
+  ) {
+    this.cache = new RowCache(maxBytes);
+  }
 
   /** Logits [R, V]: the scored rows of `items` in order, each sequence's rows in order. Bitwise those
    * of the scored rows of the logits of `items` as one batch: fewer than `sameSumsRows` rows are padded
@@ -93,14 +125,13 @@ export class FrozenScores {
   logits(items: Encoded[]): Tensor {
     const D = this.lm.config.dModel;
     const scored = (e: Encoded, t: number) => Boolean(e.mask[t + 1]);
-    fill(
-      this.rows,
+    const rows = this.cache.rowsOf(
       items,
       D,
       (b) => finalNorm(this.lm, blocks(this.lm, embed(this.lm, b.inputs, b.B, b.T), b.B, b.T, 0)),
       scored,
     );
-    const parts = items.map((e) => this.rows.get(e)!);
+    const parts = items.map((e) => rows.get(e)!);
     const R = parts.reduce((n, p) => n + p.length, 0) / D;
     const batchRows = items.length * Math.max(1, ...items.map(inputRows));
     const x = new Float32Array(Math.max(R, Math.min(sameSumsRows, batchRows)) * D);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { makeBatch } from '../../src/lm/batch.js';
-import { FrozenPrefix } from '../../src/lm/frozen-prefix.js';
+import { FrozenPrefix, FrozenScores } from '../../src/lm/frozen-prefix.js';
 import {
   type ChatMessage,
   createLM,
@@ -325,5 +325,44 @@ describe("a row's value does not depend on the batch that computed it", () => {
       });
     }
     expect(differing).toEqual([]);
+  });
+});
+
+// The caches grow with the data set (a row of 128 floats per token: about 63 MB of prefix rows on the
+// default cycle's round-0 data, ten times that on ten times the data); past a bound they keep no more
+// and compute the rest for each batch, with the same bits.
+describe('the caches of skipRedundant keep at most their bound', () => {
+  const lm = createLM({ ...BASE, vocabSize: 300 }, tok, 4);
+  const rng = createRng(8);
+  const items = Array.from({ length: 40 }, () => {
+    const n = 3 + Math.floor(rng.next() * 30);
+    return {
+      ids: Array.from({ length: n }, () => Math.floor(rng.next() * 300)),
+      mask: Array.from({ length: n }, (_, i) => (i > n / 2 ? 1 : 0)),
+    };
+  });
+  const batches = Array.from({ length: 30 }, () =>
+    Array.from({ length: 4 }, () => items[Math.floor(rng.next() * 40)]),
+  );
+  const bound = 20_000;
+  const hex = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+  it('FrozenPrefix: the same stream as with room for every sequence, and no more than its bound kept', () => {
+    const [all, bounded] = [new FrozenPrefix(lm, 2), new FrozenPrefix(lm, 2, bound)];
+    for (const b of batches) {
+      const T = Math.max(...b.map((e) => e.ids.length - 1));
+      expect(hex(bounded.stream(b, T).data)).toBe(hex(all.stream(b, T).data));
+    }
+    expect(all.cache.bytes).toBeGreaterThan(bound);
+    expect(bounded.cache.bytes).toBeGreaterThan(0);
+    expect(bounded.cache.bytes).toBeLessThanOrEqual(bound);
+  });
+
+  it('FrozenScores: the same logits as with room for every sequence, and no more than its bound kept', () => {
+    const [all, bounded] = [new FrozenScores(lm), new FrozenScores(lm, bound / 4)];
+    for (const b of batches) expect(hex(bounded.logits(b).data)).toBe(hex(all.logits(b).data));
+    expect(all.cache.bytes).toBeGreaterThan(bound / 4);
+    expect(bounded.cache.bytes).toBeGreaterThan(0);
+    expect(bounded.cache.bytes).toBeLessThanOrEqual(bound / 4);
   });
 });
