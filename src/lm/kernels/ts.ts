@@ -226,7 +226,11 @@ export function attention(
       const P = att.subarray((b * H + h) * T * T, (b * H + h + 1) * T * T);
       matmulNT(Qh, Kh, P, T, hd, T);
       softmaxRows(P, P, lse, T, T, sc, true, 0);
-      matmulNN(P, Vh, Oh, T, T, hd);
+      // Row t sums its t + 1 causal terms only: matmulNN groups its sum by 4 from 0 to T, so over the
+      // whole row the grouping (and the rounding) of a row's last terms depended on the padded length
+      // T, and a sequence's rows on the batch it was in (the trainer reuses rows across batches).
+      for (let t = 0; t < T; t++)
+        matmulNN(P.subarray(t * T, t * T + t + 1), Vh, Oh.subarray(t * hd, t * hd + hd), 1, t + 1, hd);
       for (let t = 0; t < T; t++) out.set(Oh.subarray(t * hd, t * hd + hd), (b * T + t) * D + h * hd);
     }
   }
