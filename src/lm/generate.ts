@@ -6,6 +6,7 @@ import type { Rng } from '../core/types.js';
 import { yielder } from '../core/yield.js';
 import { geluRows, matmulNN, matmulNTRows, pinWeights, unpinWeights } from './kernels/index.js';
 import { dff, type LM } from './model.js';
+import { type PrefixCache, prefixCacheOf } from './prefix-cache.js';
 import type { ChatMessage } from './tokenizer.js';
 
 export interface GenerateRequest {
@@ -72,7 +73,17 @@ function requestSeed(req: GenerateRequest): number {
   );
 }
 
-export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<GenerateResult[]> {
+export interface GenerateOptions {
+  /** Where rows already computed are kept and looked up (default: the model's own, shared by every
+   * call); null computes every prompt row (what the cache must be bitwise the same as). */
+  prefixCache?: PrefixCache | null;
+}
+
+export async function generateBatch(
+  lm: LM,
+  reqs: GenerateRequest[],
+  opts: GenerateOptions = {},
+): Promise<GenerateResult[]> {
   const { config: c, tokenizer } = lm;
   const D = c.dModel;
   const seqs: Seq[] = reqs.map((req) => {
@@ -90,8 +101,7 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
       promptTokens: ids.length,
       truncatedTokens,
       out: [],
-      k: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
-      v: Array.from({ length: c.nLayers }, () => new Float32Array(c.contextLength * D)),
+      ...kvRows(c.nLayers, rejected ? 0 : Math.min(c.contextLength, ids.length + maxTokens), D),
       len: 0,
       rng: createRng(req.seed ?? requestSeed(req)),
       done: rejected,
@@ -113,13 +123,24 @@ export async function generateBatch(lm: LM, reqs: GenerateRequest[]): Promise<Ge
   ];
   pinWeights(weights);
   try {
-    return await decode(lm, seqs);
+    return await decode(lm, seqs, opts.prefixCache === undefined ? prefixCacheOf(lm) : opts.prefixCache);
   } finally {
     unpinWeights(weights);
   }
 }
 
-async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
+/** Keys and values of each layer for `rows` positions, in one buffer (which the prefix cache may
+ * keep as it is): a sequence runs at most its prompt and maxTokens - 1 reply tokens. */
+function kvRows(layers: number, rows: number, D: number): { k: Float32Array[]; v: Float32Array[] } {
+  const buf = new Float32Array(2 * layers * rows * D);
+  const part = (i: number) => buf.subarray(i * rows * D, (i + 1) * rows * D);
+  return {
+    k: Array.from({ length: layers }, (_, l) => part(l)),
+    v: Array.from({ length: layers }, (_, l) => part(layers + l)),
+  };
+}
+
+async function decode(lm: LM, seqs: Seq[], cache: PrefixCache | null): Promise<GenerateResult[]> {
   const c = lm.config;
   const next = new Map<Seq, number>();
   const breathe = yielder(GENERATE_YIELD_MS);
@@ -129,7 +150,10 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
       finish(lm, s, 'length');
       continue;
     }
-    const logits = runRows(lm, [s], s.ids, true);
+    // (the last prompt row is always run: its logits give the first token)
+    const from = cache ? cache.restore(s.ids, s.ids.length - 1, s.k, s.v, c.dModel) : 0;
+    const logits = runRows(lm, [s], from ? s.ids.slice(from) : s.ids, true, from);
+    cache?.store(s.ids, s.k, s.v);
     next.set(s, sample(logits, 0, c.vocabSize, s));
     // (a batch's prefills, one after another, held the loop longest)
     const turn = breathe();
@@ -160,6 +184,10 @@ async function decode(lm: LM, seqs: Seq[]): Promise<GenerateResult[]> {
     const turn = seqs.length > 1 ? new Promise<void>((r) => setImmediate(r)) : breathe();
     if (turn) await turn;
   }
+  // The rows of the replies too: a conversation's next turn starts with this one's prompt and reply.
+  if (cache)
+    for (const s of seqs)
+      if (s.len > s.promptTokens) cache.store([...s.ids, ...s.out].slice(0, s.len), s.k, s.v);
   return seqs.map((s) => s.result!);
 }
 
@@ -207,10 +235,11 @@ function finish(lm: LM, s: Seq, reason: 'stop' | 'length'): boolean {
 
 /**
  * Runs rows through the model, writing their keys and values into each sequence's cache.
- * Prefill: one sequence, all its prompt tokens, returns logits of the last row only.
+ * Prefill: one sequence, its prompt tokens from position `from` on (the rows before are in its
+ * cache), returns logits of the last row only.
  * Decode: one new token per active sequence, returns logits of every row.
  */
-function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32Array {
+function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, from = 0): Float32Array {
   const { params: p, config: c } = lm;
   const D = c.dModel;
   const F = dff(c);
@@ -218,7 +247,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32
   const hd = D / H;
   const M = toks.length;
   const rowSeq = (r: number) => (prefill ? seqs[0] : seqs[r]);
-  const rowPos = (r: number) => (prefill ? r : seqs[r].len);
+  const rowPos = (r: number) => (prefill ? from + r : seqs[r].len);
   const x = new Float32Array(M * D);
   for (let r = 0; r < M; r++) {
     const t = toks[r];
@@ -288,7 +317,7 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean): Float32
     matmulNN(ff, l.w2.data, proj, M, F, D);
     for (let i = 0; i < M * D; i++) x[i] += proj[i];
   });
-  if (prefill) seqs[0].len = M;
+  if (prefill) seqs[0].len = from + M;
   else for (const s of seqs) s.len += 1;
   // Only the rows whose next token we need go through the (vocabulary-wide) output layer.
   const rows = prefill ? x.subarray((M - 1) * D, M * D) : x;

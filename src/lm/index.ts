@@ -2,7 +2,12 @@
 // generation and checkpoints. It knows nothing about safety.
 
 export { decodeSafetensors, encodeSafetensors, loadLM, saveLM } from './checkpoint.js';
-export { type GenerateRequest, type GenerateResult, generateBatch } from './generate.js';
+export {
+  type GenerateOptions,
+  type GenerateRequest,
+  type GenerateResult,
+  generateBatch,
+} from './generate.js';
 export {
   geluRows,
   kernelBackend,

@@ -48,9 +48,10 @@ describe('generation yields to the event loop', () => {
 
   it("a batch's prefills: the loop gets turns between them", async () => {
     const lm = endlessModel({ dModel: 128, nLayers: 2, contextLength: 512 });
-    // Long prompts and two-token replies: the batch is mostly prefill.
+    // Long prompts and two-token replies: the batch is mostly prefill. (Each starts differently: a
+    // prompt starting as an earlier one runs only the rows after their common start.)
     const reqs: GenerateRequest[] = Array.from({ length: 12 }, (_, i) => ({
-      messages: [{ role: 'user', content: `${'general kenobi, hello there. '.repeat(14)}${i}` }],
+      messages: [{ role: 'user', content: `${i} ${'general kenobi, hello there. '.repeat(14)}` }],
       maxTokens: 2,
     }));
     const { elapsed, longest } = await longestHold(() => generateBatch(lm, reqs));
