@@ -129,8 +129,8 @@ export async function generateBatch(
   }
 }
 
-/** Keys and values of each layer for `rows` positions, in one buffer (which the prefix cache may
- * keep as it is): a sequence runs at most its prompt and maxTokens - 1 reply tokens. */
+/** Keys and values of each layer for `rows` positions, in one buffer: a sequence runs at most its
+ * prompt and maxTokens - 1 reply tokens (a whole context per layer was 4 arrays of 98 KB a request). */
 function kvRows(layers: number, rows: number, D: number): { k: Float32Array[]; v: Float32Array[] } {
   const buf = new Float32Array(2 * layers * rows * D);
   const part = (i: number) => buf.subarray(i * rows * D, (i + 1) * rows * D);
@@ -153,7 +153,7 @@ async function decode(lm: LM, seqs: Seq[], cache: PrefixCache | null): Promise<G
     // (the last prompt row is always run: its logits give the first token)
     const from = cache ? cache.restore(s.ids, s.ids.length - 1, s.k, s.v, c.dModel) : 0;
     const logits = runRows(lm, [s], from ? s.ids.slice(from) : s.ids, true, from);
-    cache?.store(s.ids, s.k, s.v);
+    cache?.store(s.ids, s.k, s.v, c.dModel);
     next.set(s, sample(logits, 0, c.vocabSize, s));
     // (a batch's prefills, one after another, held the loop longest)
     const turn = breathe();
@@ -187,7 +187,7 @@ async function decode(lm: LM, seqs: Seq[], cache: PrefixCache | null): Promise<G
   // The rows of the replies too: a conversation's next turn starts with this one's prompt and reply.
   if (cache)
     for (const s of seqs)
-      if (s.len > s.promptTokens) cache.store([...s.ids, ...s.out].slice(0, s.len), s.k, s.v);
+      if (s.len > s.promptTokens) cache.store([...s.ids, ...s.out].slice(0, s.len), s.k, s.v, c.dModel);
   return seqs.map((s) => s.result!);
 }
 

@@ -7,29 +7,29 @@ import { type LM, namedParams } from './model.js';
 
 interface Entry {
   ids: number[];
-  /** Per layer, keys (values) of dModel floats per position: the first ids.length rows are these
-   * tokens', any rows after them are not read. */
-  k: Float32Array[];
-  v: Float32Array[];
-  /** The floats it holds (its arrays whole). */
-  floats: number;
-  used: number;
+  /** Where its rows start in the pool: per layer ids.length rows of keys, then per layer as many of
+   * values, dModel floats a row. */
+  at: number;
+  size: number;
 }
 
-/** Most bytes of keys and values kept per model: ~250 bench prompts with their replies of the
- * shipped model (64 MiB). */
+/** Bytes of keys and values kept per model (64 MiB): ~250 bench prompts with their replies of the
+ * shipped model. */
 export const PREFIX_CACHE_BYTES = 64 << 20;
 
+/** Entries are copied into one pool, oldest overwritten first: a cache that kept each sequence's own
+ * buffers held tens of MB in thousands of arrays, and the garbage collector's time on them cost
+ * more than the rows saved in a red-team run. */
 export class PrefixCache {
   private entries: Entry[] = [];
-  private floats = 0;
-  private clock = 0;
-  private readonly maxFloats: number;
+  private pool: Float32Array | undefined;
+  private next = 0;
+  private readonly floats: number;
   /** Prompt tokens restored rather than computed, since the cache was made (tests, diagnostics). */
   reused = 0;
 
   constructor(maxBytes = PREFIX_CACHE_BYTES) {
-    this.maxFloats = maxBytes / 4;
+    this.floats = Math.floor(maxBytes / 4);
   }
 
   /**
@@ -48,48 +48,41 @@ export class PrefixCache {
         best = e;
       }
     }
-    if (!best) return 0;
-    best.used = ++this.clock;
+    if (!best || !this.pool) return 0;
+    const rows = best.ids.length * D;
     for (let l = 0; l < k.length; l++) {
-      k[l].set(best.k[l].subarray(0, len * D));
-      v[l].set(best.v[l].subarray(0, len * D));
+      k[l].set(this.pool.subarray(best.at + l * rows, best.at + l * rows + len * D));
+      v[l].set(
+        this.pool.subarray(best.at + (k.length + l) * rows, best.at + (k.length + l) * rows + len * D),
+      );
     }
     this.reused += len;
     return len;
   }
 
-  /**
-   * Keeps k/v (not a copy) as the rows of `ids`: the caller writes none of their first ids.length
-   * rows again. Entries that are prefixes of `ids` go (this one holds their rows).
-   */
-  store(ids: number[], k: Float32Array[], v: Float32Array[]): void {
-    const floats = 2 * k.reduce((n, a) => n + a.length, 0);
-    if (ids.length === 0 || floats > this.maxFloats) return;
-    for (const e of this.entries) {
-      if (e.ids.length >= ids.length && startsWith(e.ids, ids)) {
-        e.used = ++this.clock;
-        return;
-      }
+  /** Keeps a copy of the first ids.length rows of k/v (per layer, rows of D floats) under `ids`. */
+  store(ids: number[], k: Float32Array[], v: Float32Array[], D: number): void {
+    const rows = ids.length * D;
+    const size = 2 * k.length * rows;
+    if (ids.length === 0 || size > this.floats) return;
+    // One that starts with ids holds these rows already; one that ids starts with is held by this.
+    if (this.entries.some((e) => startsWith(e.ids, ids))) return;
+    if (this.next + size > this.floats) this.next = 0;
+    const [from, to] = [this.next, this.next + size];
+    this.entries = this.entries.filter(
+      (e) => !startsWith(ids, e.ids) && (e.at + e.size <= from || e.at >= to),
+    );
+    this.pool ??= new Float32Array(this.floats);
+    for (let l = 0; l < k.length; l++) {
+      this.pool.set(k[l].subarray(0, rows), from + l * rows);
+      this.pool.set(v[l].subarray(0, rows), from + (k.length + l) * rows);
     }
-    this.entries = this.entries.filter((e) => {
-      const keep = !startsWith(ids, e.ids);
-      if (!keep) this.floats -= e.floats;
-      return keep;
-    });
-    while (this.floats + floats > this.maxFloats) this.evictOldest();
-    this.entries.push({ ids: ids.slice(), k, v, floats, used: ++this.clock });
-    this.floats += floats;
+    this.entries.push({ ids: ids.slice(), at: from, size });
+    this.next = to;
   }
 
   get size(): number {
     return this.entries.length;
-  }
-
-  private evictOldest(): void {
-    let at = 0;
-    for (let i = 1; i < this.entries.length; i++) if (this.entries[i].used < this.entries[at].used) at = i;
-    const [e] = this.entries.splice(at, 1);
-    this.floats -= e.floats;
   }
 }
 

@@ -110,6 +110,11 @@ describe('generation: prefix cache', () => {
       expect(cache.reused).toBeGreaterThan(prompts / 3);
       expect(withCache[2].every((r) => r.completionTokens > 0)).toBe(true);
       expect(withCache[5][0].truncatedTokens).toBeGreaterThan(0);
+      // A cache of a few prompts' rows: newer rows overwrite older ones in its pool.
+      const small = new PrefixCache(600_000);
+      expect(await run(lm, small)).toEqual(without);
+      expect(small.reused).toBeGreaterThan(0);
+      expect(small.size).toBeLessThan(cache.size);
     });
   }
 
