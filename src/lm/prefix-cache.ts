@@ -13,7 +13,7 @@ interface Entry {
   size: number;
 }
 
-/** Bytes of keys and values kept per model (64 MiB): ~250 bench prompts with their replies of the
+/** Bytes of keys and values kept per model (64 MiB): ~260 bench prompts with their replies of the
  * shipped model. */
 export const PREFIX_CACHE_BYTES = 64 << 20;
 
