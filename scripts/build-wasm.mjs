@@ -33,3 +33,29 @@ execFileSync(
   { stdio: 'inherit' },
 );
 console.log('wrote src/lm/kernels/matmul.wasm');
+execFileSync(
+  process.execPath,
+  [
+    asc,
+    'src/lm/kernels/assembly/decode.ts',
+    '--outFile',
+    'src/lm/kernels/decode.wasm',
+    '--optimizeLevel',
+    '3',
+    '--shrinkLevel',
+    '0',
+    '--enable',
+    'simd,threads',
+    '--runtime',
+    'stub',
+    '--noAssert',
+    '--importMemory',
+    '--sharedMemory',
+    '--initialMemory',
+    '16',
+    '--maximumMemory',
+    '16384',
+  ],
+  { stdio: 'inherit' },
+);
+console.log('wrote src/lm/kernels/decode.wasm');

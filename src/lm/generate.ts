@@ -4,7 +4,15 @@
 import { createRng, hash32 } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
 import { yielder } from '../core/yield.js';
-import { geluRows, matmulNN, matmulNTRows, pinWeights, unpinWeights } from './kernels/index.js';
+import {
+  decodeAttention,
+  geluRows,
+  matmulNN,
+  matmulNTRows,
+  pinWeights,
+  unpinWeights,
+} from './kernels/index.js';
+import type { DecodeAttentionFn } from './kernels/wasm.js';
 import { dff, type LM } from './model.js';
 import { type PrefixCache, prefixCacheOf } from './prefix-cache.js';
 import type { ChatMessage } from './tokenizer.js';
@@ -244,7 +252,6 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, from = 0
   const D = c.dModel;
   const F = dff(c);
   const H = c.nHeads;
-  const hd = D / H;
   const M = toks.length;
   const rowSeq = (r: number) => (prefill ? seqs[0] : seqs[r]);
   const rowPos = (r: number) => (prefill ? from + r : seqs[r].len);
@@ -260,9 +267,6 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, from = 0
   const proj = new Float32Array(M * D);
   const ff = new Float32Array(M * F);
   const geluTanh = new Float32Array(M * F);
-  const scores = new Float32Array(c.contextLength);
-  const weights = new Float64Array(c.contextLength);
-  const sc = 1 / Math.sqrt(hd);
   p.layers.forEach((l, li) => {
     rmsRows(x, l.ln1.data, h, M, D);
     matmulNN(h, l.wqkv.data, qkv, M, D, 3 * D);
@@ -272,43 +276,10 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, from = 0
       s.k[li].set(qkv.subarray(r * 3 * D + D, r * 3 * D + 2 * D), pos * D);
       s.v[li].set(qkv.subarray(r * 3 * D + 2 * D, r * 3 * D + 3 * D), pos * D);
     }
-    for (let r = 0; r < M; r++) {
-      const s = rowSeq(r);
-      const pos = rowPos(r);
-      const K = s.k[li];
-      const V = s.v[li];
-      for (let hh = 0; hh < H; hh++) {
-        const qo = r * 3 * D + hh * hd;
-        let max = -Infinity;
-        for (let t = 0; t <= pos; t++) {
-          const ko = t * D + hh * hd;
-          // Four accumulators: shorter dependency chains, ~1.5× faster in V8 than one.
-          let d0 = 0;
-          let d1 = 0;
-          let d2 = 0;
-          let d3 = 0;
-          let d = 0;
-          for (; d + 3 < hd; d += 4) {
-            d0 += qkv[qo + d] * K[ko + d];
-            d1 += qkv[qo + d + 1] * K[ko + d + 1];
-            d2 += qkv[qo + d + 2] * K[ko + d + 2];
-            d3 += qkv[qo + d + 3] * K[ko + d + 3];
-          }
-          for (; d < hd; d++) d0 += qkv[qo + d] * K[ko + d];
-          const dot = (d0 + d1 + d2 + d3) * sc;
-          scores[t] = dot;
-          if (dot > max) max = dot;
-        }
-        let sum = 0;
-        for (let t = 0; t <= pos; t++) {
-          scores[t] = Math.exp(scores[t] - max);
-          sum += scores[t];
-        }
-        const inv = 1 / sum;
-        for (let t = 0; t <= pos; t++) weights[t] = scores[t] * inv;
-        weightedSum(weights, pos + 1, V, hh * hd, D, hd, att, r * D + hh * hd);
-      }
-    }
+    // A prefill's rows are one sequence's, at consecutive positions: one call for them all.
+    if (prefill) attend(qkv, 0, M, from, seqs[0].k[li], seqs[0].v[li], att, D, H);
+    else
+      for (let r = 0; r < M; r++) attend(qkv, r, r + 1, seqs[r].len, seqs[r].k[li], seqs[r].v[li], att, D, H);
     matmulNN(att, l.wo.data, proj, M, D, D);
     for (let i = 0; i < M * D; i++) x[i] += proj[i];
     rmsRows(x, l.ln2.data, h, M, D);
@@ -330,6 +301,64 @@ function runRows(lm: LM, seqs: Seq[], toks: number[], prefill: boolean, from = 0
   // not repeat an uninterrupted one.
   matmulNTRows(hn, p.wte.data, logits, n, D, c.vocabSize);
   return logits;
+}
+
+/** The WASM kernel where it loaded, else its JavaScript twin: bitwise the same. */
+const attend: DecodeAttentionFn = decodeAttention ?? attendRows;
+
+/** The decode attention in JavaScript (DecodeAttentionFn): per row and head, the scaled q·k products
+ * over positions 0 to the row's own (float64 sums, stored as float32), their softmax (V8's Math.exp,
+ * each term float32), and the weighted sum of the value rows. */
+export function attendRows(
+  qkv: Float32Array,
+  r0: number,
+  r1: number,
+  pos0: number,
+  K: Float32Array,
+  V: Float32Array,
+  att: Float32Array,
+  D: number,
+  H: number,
+): void {
+  const hd = D / H;
+  const sc = 1 / Math.sqrt(hd);
+  const n = pos0 + r1 - r0;
+  const scores = new Float32Array(n);
+  const weights = new Float64Array(n);
+  for (let r = r0; r < r1; r++) {
+    const pos = pos0 + r - r0;
+    for (let hh = 0; hh < H; hh++) {
+      const qo = r * 3 * D + hh * hd;
+      let max = -Infinity;
+      for (let t = 0; t <= pos; t++) {
+        const ko = t * D + hh * hd;
+        // Four accumulators: shorter dependency chains, ~1.5× faster in V8 than one.
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
+        let d = 0;
+        for (; d + 3 < hd; d += 4) {
+          d0 += qkv[qo + d] * K[ko + d];
+          d1 += qkv[qo + d + 1] * K[ko + d + 1];
+          d2 += qkv[qo + d + 2] * K[ko + d + 2];
+          d3 += qkv[qo + d + 3] * K[ko + d + 3];
+        }
+        for (; d < hd; d++) d0 += qkv[qo + d] * K[ko + d];
+        const dot = (d0 + d1 + d2 + d3) * sc;
+        scores[t] = dot;
+        if (dot > max) max = dot;
+      }
+      let sum = 0;
+      for (let t = 0; t <= pos; t++) {
+        scores[t] = Math.exp(scores[t] - max);
+        sum += scores[t];
+      }
+      const inv = 1 / sum;
+      for (let t = 0; t <= pos; t++) weights[t] = scores[t] * inv;
+      weightedSum(weights, pos + 1, V, hh * hd, D, hd, att, r * D + hh * hd);
+    }
+  }
 }
 
 function rmsRows(x: Float32Array, w: Float32Array, out: Float32Array, M: number, D: number): void {

@@ -20,6 +20,8 @@ export const attentionBackward = wasm?.attentionBackward ?? ts.attentionBackward
 /** A row of A·Bᵀ (matmulNT) gets the same bits in any product of at least this many rows (below it
  * the WASM kernel sums in another order; the TypeScript one computes every row alike). */
 export const sameSumsRows = wasm ? FEW_ROWS : 1;
+/** null without the WASM kernels: generation runs its JavaScript twin (generate.ts attendRows). */
+export const decodeAttention = wasm?.decodeAttention ?? null;
 export const kernelThreads = wasm ? wasm.threads + 1 : 1;
 /** Split jobs rechecked on the caller alone so far (BREAKFIX_KERNEL_VERIFY=1; else 0). */
 export const kernelVerifiedJobs = (): number => wasm?.verifiedJobs() ?? 0;

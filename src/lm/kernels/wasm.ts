@@ -73,6 +73,21 @@ export type AttentionBackwardFn = (
   accumulate?: boolean,
 ) => void;
 
+/** Decoding's attention for rows r0…r1-1 of qkv ([rows, 3D]: q, k, v of each row), row r at position
+ * pos0 + r - r0, over the keys and values K, V ([positions, D]) of positions 0 to its own, into the
+ * same rows of att ([rows, D]); H heads. Bitwise what generate.ts's JavaScript twin computes. */
+export type DecodeAttentionFn = (
+  qkv: Float32Array,
+  r0: number,
+  r1: number,
+  pos0: number,
+  K: Float32Array,
+  V: Float32Array,
+  att: Float32Array,
+  D: number,
+  H: number,
+) => void;
+
 export interface WasmKernels {
   matmulNN: MatmulFn;
   matmulNT: MatmulFn;
@@ -87,6 +102,8 @@ export interface WasmKernels {
   scaleInto: ScaleIntoFn;
   attention: AttentionFn;
   attentionBackward: AttentionBackwardFn;
+  /** null when decode.wasm does not load (generation then runs its JavaScript twin). */
+  decodeAttention: DecodeAttentionFn | null;
   /** Keeps read-only operands (weights during generation) resident in wasm memory: no copy per call. */
   pin(arrays: Float32Array[]): void;
   unpin(arrays: Float32Array[]): void;
@@ -329,6 +346,22 @@ export function loadWasmKernels(
     }).exports as Exports;
   } catch {
     return null;
+  }
+  // The decode attention's module, over the same memory (the caller's thread only).
+  type DecodeExports = { scores: (...a: number[]) => number; wsum: (...a: number[]) => void };
+  let dex: DecodeExports | null = null;
+  try {
+    const bytes = readFileSync(new URL('./decode.wasm', import.meta.url));
+    dex = new WA.Instance(new WA.Module(bytes), {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('wasm kernel abort');
+        },
+      },
+    }).exports as DecodeExports;
+  } catch {
+    dex = null;
   }
   const ctrlBuf = new SharedArrayBuffer(Math.max(1, threads) * SLOT * 4);
   const ctrl = new Int32Array(ctrlBuf);
@@ -801,7 +834,47 @@ export function loadWasmKernels(
     pairs(ATTN_BWD, B, T, H, D / H, (s) => [pq, pg, pa, pgq, s, T, H, D / H, acc]);
     end();
   };
+  let heap64 = new Float64Array(buffer);
+  const decodeAttention: DecodeAttentionFn = (qkv, r0, r1, pos0, K, V, att, D, H) => {
+    const d = dex!;
+    const rows = r1 - r0;
+    const n = pos0 + rows;
+    const hd = D / H;
+    const sc = 1 / Math.sqrt(hd);
+    begin();
+    const pq = scratch(rows * 3 * D);
+    heap.set(qkv.subarray(r0 * 3 * D, r1 * 3 * D), pq >> 2);
+    const pk = scratch(n * D);
+    heap.set(K.subarray(0, n * D), pk >> 2);
+    const pv = scratch(n * D);
+    heap.set(V.subarray(0, n * D), pv >> 2);
+    const ps = scratch(n);
+    const pw = scratch(2 * n);
+    const po = scratch(rows * D);
+    if (heap64.buffer !== heap.buffer) heap64 = new Float64Array(heap.buffer);
+    const s = ps >> 2;
+    const w = pw >> 3;
+    for (let r = 0; r < rows; r++) {
+      const m = pos0 + r + 1;
+      for (let hh = 0; hh < H; hh++) {
+        const max = d.scores(pq + (r * 3 * D + hh * hd) * 4, pk + hh * hd * 4, D, hd, m, sc, ps);
+        // The softmax as generate.ts's twin does it: V8's Math.exp, each term rounded to float32
+        // (it was stored in a Float32Array) before it is summed.
+        let sum = 0;
+        for (let t = 0; t < m; t++) {
+          const e = Math.fround(Math.exp(heap[s + t] - max));
+          heap[s + t] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let t = 0; t < m; t++) heap64[w + t] = heap[s + t] * inv;
+        d.wsum(pw, m, pv + hh * hd * 4, D, hd, po + (r * D + hh * hd) * 4);
+      }
+    }
+    att.set(heap.subarray(po >> 2, (po >> 2) + rows * D), r0 * D);
+  };
   return {
+    decodeAttention: dex ? decodeAttention : null,
     matmulNN,
     matmulNT,
     matmulNTRows,
