@@ -23,7 +23,8 @@ import {
   trainSFT,
 } from '../../src/lm/index.js';
 
-const pairs: [string, string][] = [
+/** Short questions and answers of several lengths (so batches pad). */
+export const pairs: [string, string][] = [
   ['capital of france?', 'paris is the capital.'],
   ['two plus two?', 'four, of course, and that is all there is to it.'],
   ['colour of the sky?', 'the sky is blue.'],

@@ -10,21 +10,11 @@ import {
   expandBlocks,
   type LM,
   namedParams,
-  Tokenizer,
   trainDPO,
   trainSFT,
 } from '../../src/lm/index.js';
+import { pairs, tok } from './helpers-skip-configs.js';
 
-const pairs: [string, string][] = [
-  ['capital of france?', 'paris is the capital.'],
-  ['two plus two?', 'four, of course, and that is all there is to it.'],
-  ['colour of the sky?', 'the sky is blue.'],
-  ['name a fruit that is yellow and long', 'a banana.'],
-  ['what do bees make?', 'bees make honey, and wax for the comb they keep it in.'],
-  ['is ice cold?', 'yes.'],
-  ['count to five', 'one, two, three, four, five.'],
-];
-const tok = Tokenizer.train(pairs.flat(), 300);
 const conv = ([q, a]: [string, string]): { messages: ChatMessage[] } => ({
   messages: [
     { role: 'user', content: q },
