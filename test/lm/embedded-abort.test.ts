@@ -18,7 +18,10 @@ const MAX = 480;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'embedded-abort-'));
-  spec = `embedded:${await saveEndlessModel(dir, { dModel: 128, nLayers: 2, contextLength: 512 })}`;
+  // (large enough that 480 tokens take well over the test's waits: decoding of a 128-wide, 2-block
+  // model became fast enough, with the prefix cache and the WASM decode attention, that the batch was
+  // done 100 ms after the abort)
+  spec = `embedded:${await saveEndlessModel(dir, { dModel: 256, nLayers: 4, contextLength: 512 })}`;
 });
 
 /** When `p` settled, and how. */
