@@ -35,7 +35,9 @@ async function longestHold(work: () => Promise<unknown>): Promise<{ elapsed: num
 
 describe('generation yields to the event loop', () => {
   it('a single request without a signal: the loop gets turns while it generates', async () => {
-    const lm = endlessModel({ dModel: 128, nLayers: 2, contextLength: 512 });
+    // (256 wide, 4 blocks: 480 tokens of a 128-wide, 2-block model take about 90 CPU ms since the
+    // WASM decode attention, under the 100 ms the check below needs)
+    const lm = endlessModel({ dModel: 256, nLayers: 4, contextLength: 512 });
     const req: GenerateRequest = { messages: [{ role: 'user', content: 'hello' }], maxTokens: 480 };
     const { elapsed, longest } = await longestHold(() => generateBatch(lm, [req]));
     expect(elapsed, 'the reply must take long enough to tell yielding from holding').toBeGreaterThan(100);
