@@ -75,7 +75,8 @@ function model(expand: number, config: Partial<ModelConfig> = {}): { lm: LM; onl
   return { lm, onlyAdded };
 }
 
-const bits = (lm: LM) =>
+/** Every tensor's bytes as hex, by name: weights compared bit for bit. */
+export const bits = (lm: LM) =>
   namedParams(lm.params).map(([name, t]) => [
     name,
     Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex'),

@@ -13,7 +13,7 @@ import {
   trainDPO,
   trainSFT,
 } from '../../src/lm/index.js';
-import { pairs, tok } from './helpers-skip-configs.js';
+import { bits, pairs, tok } from './helpers-skip-configs.js';
 
 const conv = ([q, a]: [string, string]): { messages: ChatMessage[] } => ({
   messages: [
@@ -33,12 +33,6 @@ function expanded(): { lm: LM; freeze: string[] } {
     .filter((name) => !added.some((a) => name.startsWith(a)));
   return { lm, freeze };
 }
-
-const bits = (lm: LM) =>
-  namedParams(lm.params).map(([name, t]) => [
-    name,
-    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex'),
-  ]);
 
 describe('SFT reusing what frozen weights compute', () => {
   it('counts the frozen leading blocks: none while the embeddings train, else up to the first trained block', () => {
