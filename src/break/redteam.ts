@@ -391,6 +391,9 @@ export async function attackPlan(
       else if (deadline !== undefined && Date.now() >= deadline) this.reason = 'seconds';
       return this.reason !== undefined;
     },
+    freeCalls() {
+      return this.reason !== 'seconds' && (deadline === undefined || Date.now() < deadline);
+    },
   };
   const search = new SearchState({
     algorithm: opts.search?.algorithm ?? 'ucb',
@@ -638,10 +641,11 @@ export async function attackPlan(
         // A run another process took over is left to it: no attempt more is sent (ClaimLostError).
         store?.assertOwned(opts.runId);
         const index = cursor++;
-        // A spent budget starts no attempt more, but the attempts the store holds are the run's
-        // still, counted as resumed: a round whose budget its earlier processes spent, resumed or
-        // run again, summarises them rather than none.
-        const skip = !stored.has(items[index].id) && budget.exhausted();
+        // A spent budget starts no attempt more but those the response cache answers whole (free:
+        // freeCalls; the others stop at their first call it cannot answer, unstored), and the
+        // attempts the store holds are the run's still, counted as resumed: a round whose budget its
+        // earlier processes spent, resumed or run again, summarises them rather than none.
+        const skip = !stored.has(items[index].id) && budget.exhausted() && !budget.freeCalls?.();
         try {
           if (!skip) await runOne(items[index], index);
         } finally {

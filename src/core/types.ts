@@ -61,6 +61,10 @@ export interface ChatOptions {
   signal?: AbortSignal;
   /** Bypass the response cache for this call. */
   noCache?: boolean;
+  /** Answer only from the response cache, never send: a reply the cache holds, else a rejection
+   * (NotCachedError), also under `noCache`. Made only to a target whose `servesCacheOnly` says it
+   * honours it: one that does not would send. */
+  cacheOnly?: boolean;
 }
 
 /** A model to talk to. Failures (after whatever retries a wrapper applies) reject with a
@@ -68,6 +72,10 @@ export interface ChatOptions {
 export interface Target {
   readonly id: string;
   chat(messages: Message[], options?: ChatOptions): Promise<Reply>;
+  /** True when `chat` honours `options.cacheOnly` (the response cache, withCache, and wrappers over it
+   * that pass options through unchanged and copy this). Absent: a cache-only call would be sent, so
+   * none is made (a spent red-team budget then stops the attempt, as it always did). */
+  readonly servesCacheOnly?: boolean;
   /** Loads what requests need and is loaded on demand (a provider's SDK), so that a request's
    * deadline counts the request and not the loading; never rejects (chat reports a load failure). */
   ready?(): Promise<void>;

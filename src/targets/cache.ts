@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ChatOptions, Message, Reply, Target } from '../core/index.js';
 import type { Store } from '../store/index.js';
+import { NotSentError } from './halt.js';
 import type { UsageMeter } from './usage.js';
 
 export interface CacheOptions {
@@ -40,18 +41,31 @@ export function cacheKey(
   return `v1:${createHash('sha256').update(material).digest('hex')}`;
 }
 
+/** A cache-only call (ChatOptions.cacheOnly) whose reply the cache does not hold: nothing was sent. */
+export class NotCachedError extends NotSentError {
+  constructor(targetId: string) {
+    // ('aborted': the caller stopped it, as a spent budget does; never retried, never a halt)
+    super(`${targetId}: not in the response cache (a cache-only call: not sent)`, 'aborted');
+    this.name = 'NotCachedError';
+  }
+}
+
 export function withCache(target: Target, opts: CacheOptions): Target {
   return {
     id: target.id,
+    servesCacheOnly: true,
     async chat(messages: Message[], options?: ChatOptions): Promise<Reply> {
-      if (opts.noCache || options?.noCache) return target.chat(messages, options);
+      const skip = opts.noCache || options?.noCache;
+      // A cache-only call is never sent, the cache skipped or not: its reply comes from the cache or not at all.
+      if (skip && !options?.cacheOnly) return target.chat(messages, options);
       const key = cacheKey(target.id, messages, options, opts.namespace);
-      const hit = opts.store().cacheGet(key);
+      const hit = skip ? undefined : opts.store().cacheGet(key);
       if (hit) {
         const reply = { ...hit, cached: true };
         opts.usage?.record(target.id, reply);
         return reply;
       }
+      if (options?.cacheOnly) throw new NotCachedError(target.id);
       const reply = await target.chat(messages, options);
       opts.store().cachePut(key, reply);
       return reply;

@@ -45,7 +45,8 @@ const NO_CONNECTION = new RegExp(
   `\\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\\b|${TLS_FAILED}`,
 );
 
-/** A request a halted run refused without sending it: no call of the model, so no spend. */
+/** A request refused without sending it (by a halted run; a cache-only call the cache could not
+ * answer, NotCachedError): no call of the model, so no spend. */
 export class NotSentError extends TargetError {}
 
 export class RunHalt {

@@ -1,6 +1,6 @@
 export { anthropicTargetId, createAnthropicTarget } from './anthropic.js';
 export type { CacheOptions } from './cache.js';
-export { cacheKey, withCache } from './cache.js';
+export { cacheKey, NotCachedError, withCache } from './cache.js';
 export { createSemaphore, withConcurrency } from './concurrency.js';
 export { cooperate } from './cooperate.js';
 export type { TargetContext } from './create.js';

@@ -52,7 +52,11 @@ function storedAttempts(db: string) {
 
 /** An uninterrupted run, then the same run killed after its `killAt`-th reply is cached, resumed,
  * and run again, each on its own store; what the server received and the stores hold. */
-async function killedAndResumed(yaml: (url: string) => string, args: string[], killAt: number) {
+async function killedAndResumed(
+  yaml: (url: string) => string,
+  args: string[],
+  killAt: number | ((wholeRequests: number) => number),
+) {
   server = await startOpenAIServer({
     script: (messages) => {
       const system = String(messages[0]?.role === 'system' ? messages[0].content : '');
@@ -85,13 +89,15 @@ async function killedAndResumed(yaml: (url: string) => string, args: string[], k
   const wholeRequests = server.requests;
 
   const db = join(dir, 'killed.db');
+  const killN = typeof killAt === 'number' ? killAt : killAt(wholeRequests);
   const killed = await runBreakfix(command(db), {
     hook: true,
-    env: { ...env, BF_CRASH_SQL: 'INTO cache', BF_CRASH_SQL_N: String(killAt) },
+    env: { ...env, BF_CRASH_SQL: 'INTO cache', BF_CRASH_SQL_N: String(killN) },
   });
   expect(killed.signal, killed.stderr).toBe('SIGKILL');
-  expect(server.requests - wholeRequests).toBe(killAt);
+  expect(server.requests - wholeRequests).toBe(killN);
 
+  const storedAttemptsAfterKill = storedAttempts(db);
   const resumed = await runBreakfix(command(db), { env });
   expect([0, 1], resumed.stderr).toContain(resumed.code);
   const resumedRequests = server.requests - wholeRequests;
@@ -106,10 +112,12 @@ async function killedAndResumed(yaml: (url: string) => string, args: string[], k
       spent: spentBy(wholeDb),
       attempts: storedAttempts(wholeDb),
     },
+    killed: { attempts: storedAttemptsAfterKill },
     resumed: { summary: JSON.parse(resumed.stdout), requests: resumedRequests, stderr: resumed.stderr },
     again: { summary: JSON.parse(again.stdout), requests: server.requests - wholeRequests - resumedRequests },
     spent: spentBy(db),
     attempts: storedAttempts(db),
+    db,
   };
 }
 
@@ -168,6 +176,73 @@ describe('a red team killed part way and resumed keeps its tokens budget across 
 
     expect(r.again.requests).toBe(0);
     expect(r.again.summary.stoppedBy).toBe('attackerTokens');
+  }, 300_000);
+
+  // Killed at the cache write of the run's last fresh reply, the one that spent the budget: its
+  // attempt (and any other not flushed yet; the store is written every 250 ms or 32 attempts) is in
+  // no store, and the resume finds the budget spent. Before, it started no attempt more and the round
+  // kept fewer attempts than an uninterrupted run; now it completes those whose every call the
+  // response cache answers, sending nothing.
+  it('killed after the tokens budget was spent, before its last attempts were stored: the resume stores them from the cache, sending nothing', async () => {
+    const r = await killedAndResumed(
+      (url) =>
+        `targets:\n  fake:\n    type: openai\n    baseURL: ${url}\n    model: scripted\nroles:\n  target: fake\n`,
+      ['--techniques', 'direct', '--tokens', '200'],
+      (wholeRequests) => wholeRequests,
+    );
+    expect(r.whole.summary.stoppedBy).toBe('tokens');
+    expect(r.whole.attempts.length).toBeLessThan(40);
+    expect(r.killed.attempts.length).toBeLessThan(r.whole.attempts.length);
+
+    // The killed process sent every request the uninterrupted run sent; the resume none.
+    expect(r.resumed.requests).toBe(r.whole.requests);
+    expect(r.resumed.summary.stoppedBy).toBe('tokens');
+    expect(r.resumed.summary.resumed).toBe(r.killed.attempts.length);
+    expect(r.resumed.summary.ran).toBe(r.whole.attempts.length - r.killed.attempts.length);
+    expect(r.resumed.summary.tokens).toBe(0);
+    expect(r.attempts).toEqual(r.whole.attempts);
+    expect(new Set(r.attempts.map((a) => a.id)).size).toBe(r.attempts.length);
+    expect(r.spent).toEqual(r.whole.spent);
+
+    expect(r.again.requests).toBe(0);
+    expect(r.again.summary.attempts).toBe(r.whole.attempts.length);
+  }, 300_000);
+
+  // Three calls an attempt (translation, target, back-translation), the target's and the back-
+  // translation's the same each time (the fake's fixed replies), so cached after the first attempt.
+  // Past the attacker budget an attempt whose calls the cache answers all is stored, in both runs;
+  // the next one, whose first translation it does not hold, stops there unsent and is not stored
+  // half-done.
+  it('the same with the attacker budget and an attack of several calls: whole from the cache or not stored', async () => {
+    const r = await killedAndResumed(
+      (url) =>
+        `targets:\n  fake:\n    type: openai\n    baseURL: ${url}\n    model: scripted\n  atk:\n    type: openai\n    baseURL: ${url}\n    model: attacker\nroles:\n  target: fake\n  attacker: atk\nredteam:\n  translateTo: [zu]\n  budget:\n    attackerTokens: 400\n`,
+      ['--techniques', 'translate', '--languages', 'en'],
+      (wholeRequests) => wholeRequests,
+    );
+    expect(r.whole.summary.stoppedBy).toBe('attackerTokens');
+    expect(r.whole.attempts.length).toBeLessThan(40);
+    expect(r.killed.attempts.length).toBeLessThan(r.whole.attempts.length);
+
+    expect(r.resumed.requests).toBe(r.whole.requests);
+    expect(r.resumed.summary.stoppedBy).toBe('attackerTokens');
+    expect(r.resumed.summary.ran).toBe(r.whole.attempts.length - r.killed.attempts.length);
+    expect(r.attempts).toEqual(r.whole.attempts);
+    expect(r.spent).toEqual(r.whole.spent);
+    // Each stored attempt answered whole: its three calls and a judged back-translation.
+    const store = openStore(r.db);
+    try {
+      for (const a of store.listAttempts({ runId: RUN })) {
+        expect(a.calls, a.id).toBe(1);
+        expect(a.transcript.at(-1)?.role, a.id).toBe('assistant');
+        expect(a.verdicts.length, a.id).toBeGreaterThan(0);
+      }
+    } finally {
+      store.close();
+    }
+
+    expect(r.again.requests).toBe(0);
+    expect(r.again.summary.attempts).toBe(r.whole.attempts.length);
   }, 300_000);
 
   it("a cycle's round counts what its own break stage spent, not another round's", async () => {

@@ -3,6 +3,7 @@
 // kept apart: a target or judge error ends as `error`, never as `failure` or `success`.
 import {
   addPromptCut,
+  type ChatOptions,
   errorMessage,
   type Message,
   type Outcome,
@@ -13,6 +14,7 @@ import {
   type Verdict,
 } from '../../core/index.js';
 import { decideOutcome, judgeResponse, replyText } from '../../judge/index.js';
+import { NotCachedError } from '../../targets/index.js';
 import { translateWithLlm } from './prompt.js';
 import { type AttackContext, type AttackResult, BudgetSpent } from './types.js';
 
@@ -82,12 +84,40 @@ export class Session {
 
   constructor(readonly ctx: AttackContext) {}
 
-  /** One target call; counts it. Throws BudgetSpent before calling when the budget is gone. */
+  /** `model`'s reply within the budget, `count` run for each call made (before it is sent: a failed
+   * request was still made). Once the budget is spent, only a reply the response cache holds, which
+   * costs nothing: any other call throws BudgetSpent unsent, and so does every call to a target that
+   * cannot promise to answer from the cache alone (no `servesCacheOnly`). An attempt whose calls the
+   * cache answers all is stored as an uninterrupted run stores it; one that needs a call more stops
+   * there, unstored (`incomplete`). */
+  private async budgeted(
+    model: Target,
+    messages: Message[],
+    options: ChatOptions | undefined,
+    count: () => void,
+  ): Promise<Reply> {
+    const budget = this.ctx.budget;
+    if (!budget.exhausted()) {
+      count();
+      return model.chat(messages, options);
+    }
+    if (!model.servesCacheOnly || !budget.freeCalls?.()) throw new BudgetSpent();
+    let reply: Reply;
+    try {
+      reply = await model.chat(messages, { ...options, cacheOnly: true });
+    } catch (err) {
+      throw err instanceof NotCachedError ? new BudgetSpent() : err;
+    }
+    count();
+    return reply;
+  }
+
+  /** One target call; counts it. Throws BudgetSpent unsent once the budget is gone (budgeted). */
   async send(messages: Message[]): Promise<string> {
-    if (this.ctx.budget.exhausted()) throw new BudgetSpent();
-    this.calls++;
-    this.ctx.budget.calls++;
-    const reply = await this.ctx.target.chat(messages);
+    const reply = await this.budgeted(this.ctx.target, messages, undefined, () => {
+      this.calls++;
+      this.ctx.budget.calls++;
+    });
     const used = spent(reply);
     this.tokens += used;
     this.ctx.budget.tokens += used;
@@ -101,7 +131,7 @@ export class Session {
 
   /** The attacker model as this attempt calls it (undefined without one): every request counted in
    * `detail.attackerCalls`, its tokens in `detail.attackerTokens` and the run's budget (the run's
-   * summary adds them up), and none sent once the budget is spent (BudgetSpent). Every attack asks
+   * summary adds them up), and none sent once the budget is spent (only cached replies: budgeted). Every attack asks
    * the attacker through it, so no attacker request goes uncounted. */
   get attacker(): Target | undefined {
     const inner = this.ctx.attacker;
@@ -115,10 +145,9 @@ export class Session {
       id: model.id,
       ready: model.ready?.bind(model),
       chat: async (messages, options) => {
-        if (this.ctx.budget.exhausted()) throw new BudgetSpent();
-        // (counted before it is sent: a failed request was still made)
-        this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
-        const reply = await model.chat(messages, options);
+        const reply = await this.budgeted(model, messages, options, () => {
+          this.detail.attackerCalls = Number(this.detail.attackerCalls ?? 0) + 1;
+        });
         const used = spent(reply);
         this.detail.attackerTokens = Number(this.detail.attackerTokens ?? 0) + used;
         this.ctx.budget.attackerTokens += used;

@@ -12,8 +12,13 @@ export interface BudgetCounter {
   /** Attacker-model tokens (prompt + completion) used so far likewise: proposals, questions, translations. */
   attackerTokens: number;
   /** True once the tokens, attacker tokens or wall-time budget is spent; attacks stop before the next
-   * target or attacker call. */
+   * target or attacker call that the response cache cannot answer (freeCalls). */
   exhausted(): boolean;
+  /** Once exhausted, whether calls the response cache answers are still made: a tokens budget counts
+   * what was sent, and a cached reply sends nothing (so a round resumed after its budget was spent
+   * completes, free, the attempts its killed process had answered but not yet stored); past the
+   * seconds budget's deadline nothing is. Absent: none is. */
+  freeCalls?(): boolean;
   /** Why the budget ran out ('tokens' | 'attackerTokens' | 'seconds'), once it has. */
   reason?: string;
 }
