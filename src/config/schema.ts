@@ -222,14 +222,14 @@ const redteamSchema = z
           .min(1)
           .optional()
           .describe(
-            'Most target tokens per round (the attacker model’s are attackerTokens), counted as the report’s spend counts them: the tokens of requests sent and answered. A reply from the response cache was not sent and spends none, so a red team run again on the same store is not stopped by tokens it never spent. The budget is the round’s, not each process’s: a round resumed after a stop or a kill, or run again, starts at what the store’s spend table holds for it (every request its earlier processes had answered, stored attempts or not), so all its processes together send what one uninterrupted run would; a larger budget extends the run. A request a killed process had sent but got no reply to is in no table, and not counted.',
+            'Most target tokens per round (the attacker model’s are attackerTokens), counted as the report’s spend counts them: the tokens of requests sent and answered. A reply from the response cache was not sent and spends none, so a red team run again on the same store is not stopped by tokens it never spent. The budget is the round’s, not each process’s: a round resumed after a stop or a kill, or run again, starts at what the store’s spend table holds for it (every request its earlier processes had answered, stored attempts or not), so all its processes together send what one uninterrupted run would; a larger budget extends the run. A request a killed process had sent but got no reply to is in no table, and not counted. Once spent, nothing more is sent: an attempt goes on only while the response cache answers its every call (free), so a resume completes those a killed process had answered but not stored; one that needs a request more stops there, not stored.',
           ),
         attackerTokens: z
           .int()
           .min(1)
           .optional()
           .describe(
-            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as the tokens budget is: a cached reply spends none, and a round resumed or run again starts at what its earlier processes spent. Once spent, the round stops as at the tokens budget: an attempt under way is not stored, so a resume runs it whole. Absent = no cap.',
+            'Most attacker-model tokens per round: every attack’s requests to roles.attacker (PAIR and TAP proposals, TAP’s on-topic checks, the simulated user, Crescendo’s questions, the translate attack’s translations each way). Counted as the tokens budget is: a cached reply spends none, and a round resumed or run again starts at what its earlier processes spent. Once spent, the round stops sending as at the tokens budget: an attempt that needs a request more is not stored, so a resume runs it whole. Absent = no cap.',
           ),
         seconds: z
           .number()
