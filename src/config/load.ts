@@ -6,7 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeFsError, firstNonUtf8Line, pathKey, startsAsUtf16 } from '../core/index.js';
+import {
+  ConfigError,
+  describeFsError,
+  firstNonUtf8Line,
+  MAX_YAML_DEPTH,
+  pathKey,
+  startsAsUtf16,
+  yamlTooDeep,
+} from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
 import { describeIssue } from './issues.js';
 import { lineOf } from './locate.js';
@@ -58,6 +66,19 @@ export function defaultConfig(): Config {
 
 /** Parse and validate config text. `file` names the source in errors and anchors relative paths. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
+  // (yaml composes a level at a time by recursion: 10,000 `[` ran out of stack, an error that named
+  // no depth and whatever line the stack ran out on)
+  const deep = yamlTooDeep(text);
+  if (deep)
+    throw new ConfigValidationError([
+      {
+        field: '',
+        message: `invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels (maps and lists inside each other)`,
+        file,
+        line: deep.line,
+        hint: 'a config nests a few levels deep: look for a bracket left open or indentation that only grows',
+      },
+    ]);
   const counter = new LineCounter();
   // merge: YAML 1.1's `<<: *anchor` (one target built on another), which compose files made familiar.
   const doc = parseDocument(text, {

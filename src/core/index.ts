@@ -13,4 +13,5 @@ export * from './tabular.js';
 export * from './taxonomy.js';
 export * from './text-file.js';
 export * from './types.js';
+export * from './yaml-depth.js';
 export * from './yield.js';
