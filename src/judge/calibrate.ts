@@ -349,7 +349,11 @@ function labelledExample(
   const text = (k: string) => typed(k, 'string');
   const prompt = text('prompt');
   const response = text('response') ?? text('completion');
-  const labelKey = LABEL_KEYS.find((k) => get(k) !== undefined && get(k) !== '');
+  // (a label that is a list or an object is found, for typed() to name its type: read as text first,
+  // [[[…]]] nested 100,000 deep ran out of stack in String(), said as a bug)
+  const labelKey = LABEL_KEYS.find(
+    (k) => row[k] !== undefined && row[k] !== null && (typeof row[k] === 'object' || get(k) !== ''),
+  );
   const label = labelKey === undefined ? undefined : typed(labelKey, 'string', 'number');
   if (prompt === undefined) throw new InputError(`missing "prompt" (${columns()})`, file, line, 'prompt');
   if (response === undefined)

@@ -55,6 +55,20 @@ describe('loadLabels: members of the wrong kind', () => {
     const file = labelsFile([JSON.stringify({ ...row, id: 12 })]);
     expect(loadLabels(file, 'refusal')[0].id).toBe('12');
   });
+
+  it('a label that is a list nested 100,000 deep is an error naming its line and field, not a stack overflow', () => {
+    // (JSON.parse reads it; the label was read as text with String(), which recursed once a level)
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const file = labelsFile([
+      JSON.stringify({ prompt: 'p', response: 'r', label: 'full_refusal' }),
+      `{"prompt": "p", "response": "r", "label": ${deep}}`,
+      `{"prompt": "p", "response": "r", "human_label": {"a": ${deep}}}`,
+    ]);
+    const err = refusal(file);
+    expect(err.message).toContain('2 bad lines');
+    expect(err.message).toContain(`label: must be a string or a number, not an array (${file}:2)`);
+    expect(err.message).toContain(`human_label: must be a string or a number, not object (${file}:3)`);
+  });
 });
 
 describe('loadLabels: XSTest-numbered labels', () => {
