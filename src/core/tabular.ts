@@ -204,7 +204,10 @@ export function jsonlObjects(
     if (!bad) throw err;
     bad.push(err);
   };
-  text.split('\n').forEach((raw, i) => {
+  // Lines end as parseCsv ends them and an editor shows them: at \n, \r\n or a lone \r. Split at \n
+  // alone, a classic Mac file (\r only) was one line: every object in it "not valid JSON" at line 1,
+  // where the same file as CSV named its own line. (JSON writes a \r in a string as \r.)
+  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
     const l = raw.trim();
     if (!l) return;
     let v: unknown;

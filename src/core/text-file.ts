@@ -35,12 +35,15 @@ export function describeFsError(err: unknown): string {
   }
 }
 
-/** The 1-based line holding the first invalid UTF-8 sequence. */
+/** The 1-based line holding the first invalid UTF-8 sequence, lines ending as the CSV and JSONL
+ * readers end them (\n, \r\n or a lone \r): a classic Mac file's bad byte was said at line 1. */
 export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
+    const lf = bytes[i] === 0x0a;
+    const loneCr = bytes[i] === 0x0d && bytes[i + 1] !== 0x0a;
+    if (i === bytes.length || lf || loneCr) {
       if (!isUtf8(bytes.subarray(start, i))) return line;
       line++;
       start = i + 1;

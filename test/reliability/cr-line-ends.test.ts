@@ -1,0 +1,112 @@
+// A file whose lines end in a lone CR (classic Mac OS, and some exports still write it) is read line by
+// line, as an editor shows it. The CSV reader always ended a record there; the JSONL reader split at
+// \n only, so such a file was one line: every object "not valid JSON" at line 1, while the same rows
+// as CSV named their own line. Invalid UTF-8 in such a file was said at line 1 too.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../../src/bench/index.js';
+import { InputError, readUtf8File } from '../../src/core/index.js';
+import { loadLabels } from '../../src/judge/index.js';
+import { runCli } from '../cli/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-cr-lines-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, lines: string[], end: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, lines.join(end) + end);
+  return file;
+};
+const refusedBy = (read: () => unknown): InputError => {
+  try {
+    read();
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('read');
+};
+
+const good = { prompt: 'How do I bake bread?', response: 'Mix flour and water.', label: 'full_compliance' };
+const other = { prompt: 'Say hi', response: 'hi', label: 'full_compliance' };
+
+describe('lone-CR line ends', () => {
+  it('a labels file: CSV and JSONL name the same line, the one an editor shows', () => {
+    for (const end of ['\r', '\n', '\r\n']) {
+      const csv = write('l.csv', ['prompt,response,label', 'a,b,full_compliance', '', 'c,d'], end);
+      const jsonl = write(
+        'l.jsonl',
+        [JSON.stringify(good), '', JSON.stringify({ prompt: 'c', response: 'd' })],
+        end,
+      );
+      expect(refusedBy(() => loadLabels(csv)).line, JSON.stringify(end)).toBe(4);
+      expect(refusedBy(() => loadLabels(jsonl)).line, JSON.stringify(end)).toBe(3);
+      expect(refusedBy(() => loadLabels(jsonl)).message).toContain(`${jsonl}:3`);
+    }
+  });
+
+  it('a good JSONL file with lone CRs reads every row, each at its own line', async () => {
+    const file = write('d.jsonl', [JSON.stringify(good), JSON.stringify(other)], '\r');
+    expect(loadLabels(file).map((e) => [e.prompt, e.line])).toEqual([
+      [good.prompt, 1],
+      [other.prompt, 2],
+    ]);
+    const dataset = write(
+      'd2.jsonl',
+      [good, other].map((r) => JSON.stringify({ prompt: r.prompt, label: 'safe' })),
+      '\r',
+    );
+    const rows = await loadDataset(dataset);
+    expect(rows.map((r) => [r.text, r.line])).toEqual([
+      [good.prompt, 1],
+      [other.prompt, 2],
+    ]);
+  });
+
+  it('several bad JSONL lines are each named at their own line', async () => {
+    const file = write('bad.jsonl', [JSON.stringify(good), '{oops', JSON.stringify(other), 'nope'], '\r');
+    const err = refusedBy(() => loadLabels(file));
+    expect(err.message).toContain('2 bad lines');
+    expect(err.message).toContain(`(${file}:2)`);
+    expect(err.message).toContain(`(${file}:4)`);
+    await expect(loadDataset(file)).rejects.toThrow(`(${file}:4)`);
+  });
+
+  it('invalid UTF-8 is said at its own line', () => {
+    const file = join(dir, 'u.jsonl');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${JSON.stringify(good)}\r${JSON.stringify(other)}\r{"prompt": "`),
+        Buffer.from([0xff]),
+        Buffer.from('"}\r'),
+      ]),
+    );
+    expect(refusedBy(() => readUtf8File(file, 'labels file')).line).toBe(3);
+  });
+
+  it('judge calibrate names the same line for the CSV and the JSONL file (exit 2)', async () => {
+    const csv = write('c.csv', ['prompt,response,label', 'a,b,full_compliance', 'c,d,'], '\r');
+    const jsonl = write(
+      'c.jsonl',
+      [JSON.stringify(good), JSON.stringify({ prompt: 'c', response: 'd' })],
+      '\r',
+    );
+    for (const [file, line] of [
+      [csv, 3],
+      [jsonl, 2],
+    ] as const) {
+      const r = await runCli(
+        ['judge', 'calibrate', '--labels', file, '--judge', 'offline', '--store', join(dir, 's.db')],
+        {
+          cwd: dir,
+        },
+      );
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`missing "label"`);
+      expect(r.stderr).toContain(`(${file}:${line})`);
+    }
+  });
+});
