@@ -65,7 +65,11 @@ export function defaultConfig(): Config {
 }
 
 /** Parse and validate config text. `file` names the source in errors and anchors relative paths. */
-export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Config {
+export function parseConfig(source: string, file = DEFAULT_CONFIG_FILE): Config {
+  // A lone CR ends a line in YAML (1.2, 5.4), as in an editor, but yaml reads it as text: a classic
+  // Mac file's first comment line hid the whole file (the defaults, unsaid), and `seed: 1\r…` was
+  // "Nested mappings are not allowed" at line 1. (One character for one: offsets stay the same.)
+  const text = source.replace(/\r(?!\n)/g, '\n');
   // (yaml composes a level at a time by recursion: 10,000 `[` ran out of stack, an error that named
   // no depth and whatever line the stack ran out on)
   const deep = yamlTooDeep(text);
