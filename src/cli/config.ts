@@ -180,7 +180,9 @@ function literalSecretWarnings(file?: string): string[] {
   if (!file) return [];
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  text.split('\n').forEach((line, i) => {
+  // (lines end as the YAML reader ends them: split at \n alone, a Windows file's `apiKey: sk-…\r` failed
+  // the match at its \r and a classic Mac file was one line, so neither was warned of)
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
     const m = /^\s*(apiKey|api[-_]key|authorization)\s*:\s*(\S.*)$/i.exec(line);
     if (m && !m[2]!.startsWith('#') && !m[2]!.includes('${')) {
       out.push(`${m[1]} at ${file}:${i + 1} is written literally; use \${ENV_VAR} instead`);

@@ -48,3 +48,30 @@ describe('a config whose lines end in a lone CR', () => {
     expect(JSON.parse(r.stdout).config.seed).toBe(11);
   });
 });
+
+describe('config check on a config with Windows or classic Mac line ends', () => {
+  it('warns of a key written literally, at its line, as for LF (the key not printed)', async () => {
+    const key = 'sk-literal-0123456789abc';
+    for (const [name, end] of [
+      ['lf', '\n'],
+      ['crlf', '\r\n'],
+      ['cr', '\r'],
+    ] as const) {
+      const file = join(dir, `${name}.yaml`);
+      const lines = [
+        'targets:',
+        '  t:',
+        '    type: openai',
+        '    model: m',
+        `    apiKey: ${key}`,
+        'roles:',
+        '  target: t',
+      ];
+      writeFileSync(file, lines.join(end) + end);
+      const r = await runCli(['config', 'check', '-c', file], { cwd: dir });
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, name).toContain(`warning: apiKey at ${file}:5 is written literally`);
+      expect(r.stdout + r.stderr, name).not.toContain(key);
+    }
+  });
+});
