@@ -7,6 +7,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import {
+  BAD_LINES_SHOWN,
   ConfigError,
   describeFsError,
   firstNonUtf8Line,
@@ -50,7 +51,16 @@ export class ConfigValidationError extends ConfigError {
     const first = issues[0]!;
     super(first.message, first.file, first.line, first.field || undefined, first.hint);
     this.name = 'ConfigValidationError';
-    if (issues.length > 1) this.message = issues.map(formatIssue).join('\n');
+    // (the first BAD_LINES_SHOWN in words, as a dataset's bad lines are, then their lines: a file
+    // that is no YAML at all had one line of error for each of its thousands; --json lists them all)
+    const rest = issues.slice(BAD_LINES_SHOWN);
+    const lines = [...new Set(rest.flatMap((i) => (i.line === undefined ? [] : [i.line])))];
+    const more = `and ${rest.length} more${lines.length ? ` (lines ${lines.slice(0, 50).join(', ')}${lines.length > 50 ? ', …' : ''})` : ''}`;
+    if (issues.length > 1)
+      this.message = [
+        ...issues.slice(0, BAD_LINES_SHOWN).map(formatIssue),
+        ...(rest.length ? [more] : []),
+      ].join('\n');
   }
 }
 
@@ -70,11 +80,18 @@ export function parseConfig(source: string, file = DEFAULT_CONFIG_FILE): Config 
   // Mac file's first comment line hid the whole file (the defaults, unsaid), and `seed: 1\r…` was
   // "Nested mappings are not allowed" at line 1. (One character for one: offsets stay the same.)
   const text = source.replace(/\r(?!\n)/g, '\n');
-  // (yaml composes a level at a time by recursion: 10,000 `[` ran out of stack, an error that named
-  // no depth and whatever line the stack ran out on)
+  // yaml composes a level at a time by recursion: 10,000 `[` ran out of stack, said as "Maximum call
+  // stack size exceeded" at whatever line the stack ran out on; and a second such text in one process
+  // aborted it (V8: "RegExpCompiler Allocation failed"). So such text is never composed.
   const deep = yamlTooDeep(text);
-  if (deep)
+  if (deep) {
+    // (yaml's errors on the lines before come first, where that text can be composed: a file that
+    // is no YAML at all, a CSV passed as the config, nests deeper line by line as yaml reads it, and
+    // its first line is what to fix)
+    const before = text.slice(0, text.lastIndexOf('\n', deep.offset) + 1);
+    const earlier = yamlTooDeep(before) ? [] : readYaml(before, file).issues;
     throw new ConfigValidationError([
+      ...earlier.filter((i) => (i.line ?? 0) < deep.line),
       {
         field: '',
         message: `invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels (maps and lists inside each other)`,
@@ -83,25 +100,9 @@ export function parseConfig(source: string, file = DEFAULT_CONFIG_FILE): Config 
         hint: 'a config nests a few levels deep: look for a bracket left open or indentation that only grows',
       },
     ]);
-  const counter = new LineCounter();
-  // merge: YAML 1.1's `<<: *anchor` (one target built on another), which compose files made familiar.
-  const doc = parseDocument(text, {
-    lineCounter: counter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: true,
-  });
-  if (doc.errors.length > 0) {
-    throw new ConfigValidationError(
-      doc.errors.map((e) => ({
-        field: '',
-        message: `invalid YAML: ${firstLine(e.message)}`,
-        file,
-        line: counter.linePos(e.pos[0]).line,
-        hint: 'check indentation and quoting around this line',
-      })),
-    );
   }
+  const { doc, counter, issues } = readYaml(text, file);
+  if (issues.length > 0) throw new ConfigValidationError(issues);
   // An alias inside the node it names would resolve to a circular object: refused before toJS.
   const loop = findRecursiveAlias(doc);
   if (loop) {
@@ -192,6 +193,29 @@ export function parseConfig(source: string, file = DEFAULT_CONFIG_FILE): Config 
   const resolved = resolvePaths(config, file, doc, counter);
   if (unsetInTargets.size) UNSET_TARGETS.set(resolved, unsetInTargets);
   return resolved;
+}
+
+/** The YAML document of config text, with its line counter and its syntax errors as issues. */
+function readYaml(
+  text: string,
+  file: string,
+): { doc: Document.Parsed; counter: LineCounter; issues: ConfigIssue[] } {
+  const counter = new LineCounter();
+  // merge: YAML 1.1's `<<: *anchor` (one target built on another), which compose files made familiar.
+  const doc = parseDocument(text, {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
+  const issues = doc.errors.map((e) => ({
+    field: '',
+    message: `invalid YAML: ${firstLine(e.message)}`,
+    file,
+    line: counter.linePos(e.pos[0]).line,
+    hint: 'check indentation and quoting around this line',
+  }));
+  return { doc, counter, issues };
 }
 
 const UNSET_TARGETS = new WeakMap<Config, Map<string, ConfigIssue[]>>();

@@ -1,6 +1,8 @@
 // How deeply YAML text nests, found before it is composed: yaml's composer (and what walks its result:
 // toJS, the config's interpolation, zod) recurses once a level, so 10,000 `[` or maps nested as deep
-// ended in "Maximum call stack size exceeded" at whatever line the stack ran out on. yaml has no
+// ended in "Maximum call stack size exceeded" at whatever line the stack ran out on, and a second
+// such text composed in the same process aborted it (V8: "RegExpCompiler Allocation failed", out of
+// memory, after the first overflow struck inside a regular expression's compiling). yaml has no
 // option for a limit (2.9: none among its parse, document or toJS options); its parser, which builds
 // the concrete syntax tree, keeps a stack of its own and reads such text whole, so the tree is walked
 // here without recursion.
@@ -11,8 +13,11 @@ import { type CST, LineCounter, Parser } from 'yaml';
 export const MAX_YAML_DEPTH = 100;
 
 /** Where the first collection (map or list, block or flow) nested more than `max` levels deep in
- * `text` begins (1-based line and column), or undefined when none is. */
-export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): { line: number; col: number } | undefined {
+ * `text` begins (its offset, 1-based line and column), or undefined when none is. */
+export function yamlTooDeep(
+  text: string,
+  max = MAX_YAML_DEPTH,
+): { offset: number; line: number; col: number } | undefined {
   const lines = new LineCounter();
   for (const top of new Parser(lines.addNewLine).parse(text)) {
     const todo: [CST.Token, number][] = [[top, 0]];
@@ -25,7 +30,7 @@ export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): { line: number;
       if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')
         continue;
       const depth = outer + 1;
-      if (depth > max) return lines.linePos(token.offset);
+      if (depth > max) return { offset: token.offset, ...lines.linePos(token.offset) };
       for (const item of token.items) {
         if (item.key) todo.push([item.key, depth]);
         if (item.value) todo.push([item.value, depth]);
