@@ -42,7 +42,11 @@ export function parseCsv(text: string, file = '<csv>'): CsvRecord[] {
         const q = t.indexOf('"', j);
         if (q < 0) throw new InputError(`unterminated quoted field${where()}`, file, opened);
         const chunk = t.slice(j, q);
+        // (a line ends at \n, \r\n or a lone \r, as outside quotes: a classic Mac file's quoted line
+        // break was no line, and every row after it named a line above its own)
         for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
+        for (let k = chunk.indexOf('\r'); k >= 0; k = chunk.indexOf('\r', k + 1))
+          if (chunk[k + 1] !== '\n') line++;
         parts.push(chunk);
         if (t[q + 1] === '"') {
           parts.push('"');

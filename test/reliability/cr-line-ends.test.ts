@@ -47,6 +47,15 @@ describe('lone-CR line ends', () => {
     }
   });
 
+  it('a CSV field quoted over several lines counts them as an editor does, whatever ends them', () => {
+    for (const end of ['\r', '\n', '\r\n']) {
+      const csv = write('q.csv', ['prompt,response,label', '"two', 'lines",b,full_compliance', 'c,d'], end);
+      const err = refusedBy(() => loadLabels(csv));
+      expect(err.line, JSON.stringify(end)).toBe(4);
+      expect(err.message).toContain(`${csv}:4`);
+    }
+  });
+
   it('a good JSONL file with lone CRs reads every row, each at its own line', async () => {
     const file = write('d.jsonl', [JSON.stringify(good), JSON.stringify(other)], '\r');
     expect(loadLabels(file).map((e) => [e.prompt, e.line])).toEqual([

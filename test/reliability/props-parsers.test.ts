@@ -145,11 +145,12 @@ describe('properties: JSONL and CSV readers', () => {
           const text = rows.map((r) => r.map(csvField).join(',')).join(eol);
           const recs = parseCsv(text, 'p.csv');
           expect(recs.map((r) => r.fields)).toEqual(rows);
-          // Each record starts on the line after the newlines before it (inside quotes included).
+          // Each record starts on the line after the line breaks before it (inside quotes included;
+          // \n, \r\n or a lone \r, as an editor counts them).
           let line = 1;
           rows.forEach((r, i) => {
             expect(recs[i].line).toBe(line);
-            line += r.join('').split('\n').length - 1 + 1;
+            line += r.reduce((n, c) => n + (c.match(/\r\n|\r|\n/g)?.length ?? 0), 0) + 1;
           });
         },
       ),
