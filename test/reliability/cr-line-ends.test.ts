@@ -96,6 +96,15 @@ describe('lone-CR line ends', () => {
     expect(refusedBy(() => readUtf8File(file, 'labels file')).line).toBe(3);
   });
 
+  it('judge refusal --in reads each line of a CR-only file and names the bad one at its own line', async () => {
+    const file = write('in.jsonl', [JSON.stringify(good), '{oops', JSON.stringify(other)], '\r');
+    const out = join(dir, 'out.jsonl');
+    const r = await runCli(['judge', 'refusal', '--in', file, '--out', out, '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: skipped: not valid JSON`);
+    expect(JSON.parse(r.stdout)).toMatchObject({ judged: 2 });
+  });
+
   it('judge calibrate names the same line for the CSV and the JSONL file (exit 2)', async () => {
     const csv = write('c.csv', ['prompt,response,label', 'a,b,full_compliance', 'c,d,'], '\r');
     const jsonl = write(
