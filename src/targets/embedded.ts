@@ -37,6 +37,8 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
   const window = opts.batchWindowMs ?? 2;
   const maxBatch = opts.maxBatch ?? 64;
   let lm: Promise<LM> | undefined;
+  // (kept apart from the model, which close() lets go: a reply that ends after the close says it)
+  let contextLength = 0;
   const queue: Pending[] = [];
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -69,6 +71,7 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
         let loaded: LM;
         try {
           loaded = await model();
+          contextLength = loaded.config.contextLength;
         } catch (err) {
           // A missing or corrupt checkpoint is not retryable; every waiting call fails with it. A
           // model name that names nothing is the user's input (exit 2, with the hint), not a failure.
@@ -168,7 +171,7 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
         model: spec,
         // (said, not silent: a many-shot prompt's first shots never reach a 192-token model)
         ...(result.truncatedTokens > 0 && {
-          promptTruncated: { dropped: result.truncatedTokens, context: (await model()).config.contextLength },
+          promptTruncated: { dropped: result.truncatedTokens, context: contextLength },
         }),
       };
     },
@@ -179,6 +182,10 @@ export function createEmbeddedTarget(spec: string, opts: EmbeddedTargetOptions =
       // A call still waiting for its batch would wait forever once the timer that starts it is gone:
       // it fails instead. (A batch already generating ends as it would.)
       for (const p of queue.splice(0)) p.reject(closedError());
+      // The model, and with it its prefix cache's pool (64 MiB, prefix-cache.ts), is let go: a cycle
+      // closes each round's target once it moves on, and kept every round's until it ended. A batch
+      // already generating holds its own reference until it ends.
+      lm = undefined;
     },
   };
 }
