@@ -147,6 +147,10 @@ export interface Context {
   /** The name a run shows and stores for a target (`--target`, `roles.target`): a spec's URL with
    * its credentials redacted, as `target()` shows it in its id. */
   targetName(nameOrSpec: string): string;
+  /** Closes the target `target()` made for this name and forgets it (an embedded one lets go of its
+   * model); a later `target()` of the name makes it afresh. For a caller done with it, which no one
+   * else was given (a cycle's earlier round model). */
+  release(nameOrSpec: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -290,6 +294,13 @@ export async function loadContext(
       return t;
     },
     targetName: shownName,
+    async release(asGiven) {
+      const nameOrSpec = configuredSpec(asGiven);
+      const t = targets.get(nameOrSpec);
+      if (!t) return;
+      targets.delete(nameOrSpec);
+      await t.close?.().catch(() => undefined);
+    },
     async close() {
       for (const t of targets.values()) await t.close?.().catch(() => undefined);
       store?.close();

@@ -149,6 +149,7 @@ Exit codes: 0 a release candidate meets every criterion · 1 none does (the outp
             config: ctx.config,
             store,
             target: (s) => ctx.target(s),
+            release: (s) => ctx.release(s),
             progress: ctx.progress,
             ...files,
             baseDir: configBaseDir(ctx),

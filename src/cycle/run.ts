@@ -55,6 +55,9 @@ export interface CycleContext {
   store: Store;
   /** Resolves a target name (from config) or a spec (`embedded:round-1`). */
   target(nameOrSpec: string): Target;
+  /** Closes and forgets what `target` made for this name (an embedded model and its prefix cache),
+   * once the run is done with it; a later `target` makes it afresh. */
+  release?(nameOrSpec: string): Promise<void>;
   progress: Progress;
   /** The user's own seeds and templates (config `seeds.files`, `templates.files`), used by every
    * step beside the built-ins. A seed with no `split` may be both attacked and trained on. */
@@ -159,11 +162,18 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   checkCycleAttacks(ctx.config, ctx);
   checkCycleCriteria(ctx.config);
   checkRoleTargetsSet(ctx.config);
-  const judges = createJudges(ctx.config, { target: (name: string) => asRole(ctx.target(name), 'judge') });
+  // The names the judges and roles were given: they hold those targets for the whole run, so a
+  // round's model that is one of them is not released when its round is done.
+  const held = new Set<string>();
+  const roleTarget = (name: string) => {
+    held.add(name);
+    return ctx.target(name);
+  };
+  const judges = createJudges(ctx.config, { target: (name: string) => asRole(roleTarget(name), 'judge') });
   const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx), judges);
   // (claimed in openRun: a second process on the run would send and train it all again)
   try {
-    return await cycleRounds(ctx, opened, judges);
+    return await cycleRounds(ctx, opened, judges, roleTarget, held);
   } finally {
     ctx.store.releaseRun(opened.run.id);
   }
@@ -173,14 +183,16 @@ async function cycleRounds(
   ctx: CycleContext,
   { run, resumed, maxRounds }: OpenedRun,
   judges: JudgeSet,
+  roleTarget: (name: string) => Target,
+  held: ReadonlySet<string>,
 ): Promise<CycleResult> {
   const { config, store, progress } = ctx;
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
   const attackSeeds = attackMaterial(allSeeds);
   const runId = run.id;
   ctx.onRun?.(runId);
-  const attacker = config.roles.attacker ? asRole(ctx.target(config.roles.attacker), 'attacker') : undefined;
-  const teacher = config.roles.teacher ? asRole(ctx.target(config.roles.teacher), 'teacher') : undefined;
+  const attacker = config.roles.attacker ? asRole(roleTarget(config.roles.attacker), 'attacker') : undefined;
+  const teacher = config.roles.teacher ? asRole(roleTarget(config.roles.teacher), 'teacher') : undefined;
   const custom = config.bench.custom ?? [];
   const modelsDir = join(dirname(resolve(store.path)), 'models', runId);
 
@@ -478,6 +490,11 @@ async function cycleRounds(
       progress.log(`round ${round}: no new fix data; round ${round + 1} attacks the same model again`);
       continue;
     }
+
+    // The round's model has answered all it will (curate was its last use; the next round's is the
+    // model trained now): let it go before training. The cycle kept every round's model, each with
+    // a 64 MiB prefix cache, until it ended.
+    if (!held.has(model.target)) await ctx.release?.(model.target);
 
     // train: the next round's candidate.
     const trained = await step(store, runId, round, 'train', async () => {

@@ -1,0 +1,63 @@
+// A cycle lets go of each round's model once the round is done (before the next candidate trains):
+// it kept every round's model, each with its 64 MiB prefix cache, until the command ended. A model
+// a role also uses (here the teacher) is the role's for the whole run and stays. A miniature cycle
+// on the shipped tiny base model, through the CLI's own context: real generation, training, SQLite.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadContext } from '../../src/cli/common.js';
+import type { Progress } from '../../src/core/index.js';
+import { runCycle } from '../../src/cycle/index.js';
+import { PREFIX_CACHE_BYTES } from '../../src/lm/prefix-cache.js';
+import { liveArrayBuffers } from '../helpers/gc.js';
+import { miniCycleConfig } from '../reliability/helpers-cycle.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const quiet: Progress = { log() {}, start() {}, tick() {}, done() {} };
+
+/** Runs the miniature cycle (round 0 on the base model, round 1 on the model it trains); returns
+ * the names the cycle released and the bytes ArrayBuffers hold once it ended, before the context
+ * closes the targets left. */
+async function miniCycle(teacher?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-released-'));
+  dirs.push(dir);
+  const ctx = await loadContext({ config: miniCycleConfig(dir) });
+  if (teacher) ctx.config = { ...ctx.config, roles: { ...ctx.config.roles, teacher } };
+  const released: string[] = [];
+  try {
+    const before = liveArrayBuffers();
+    const result = await runCycle({
+      config: ctx.config,
+      store: ctx.store,
+      target: (s) => ctx.target(s),
+      release: (s) => {
+        released.push(s);
+        return ctx.release(s);
+      },
+      progress: quiet,
+    });
+    expect(result.rounds.map((r) => r.round)).toEqual([0, 1]);
+    return { released, held: liveArrayBuffers() - before };
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe("a cycle's earlier round models", () => {
+  it("are let go once their round is done: at the end only the last round's model is held", async () => {
+    const { released, held } = await miniCycle();
+    // Round 1's model and its pool; round 0's (the base model's) pool is gone.
+    expect(held).toBeGreaterThanOrEqual(PREFIX_CACHE_BYTES);
+    expect(held).toBeLessThan(1.5 * PREFIX_CACHE_BYTES);
+    expect(released).toEqual(['embedded:base']);
+  });
+
+  it('stay when a role uses the same model: the teacher holds it for the whole run', async () => {
+    const { released } = await miniCycle('embedded:base');
+    expect(released).toEqual([]);
+  });
+});
