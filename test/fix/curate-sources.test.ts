@@ -1,0 +1,94 @@
+// Which attempts become fix data (fix/curate curate): only an attack that worked, in a vulnerability
+// still open, gives a safety record and a pair whose rejected side is the model's own harmful answer.
+// curate.test.ts's refused and errored attempts were all in vulnerabilities that are not open, so a
+// refusal taken as the rejected side of a pair (teaching the model not to refuse) went unnoticed.
+import { describe, expect, it } from 'vitest';
+import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
+import { createRng } from '../../src/core/index.js';
+import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
+import { createJudges } from '../../src/judge/index.js';
+import { refusalAnswer } from '../../src/world/index.js';
+import { attemptFor } from './helpers.js';
+
+const seeds = builtinSeeds();
+const judges = createJudges(
+  {},
+  {
+    target: () => {
+      throw new Error('offline judges only');
+    },
+  },
+);
+
+describe('curate: the attempts fix data is made from', () => {
+  it('takes the successes of an open vulnerability, never its refused, errored or undetermined attempts', async () => {
+    const [a, b, c, d] = selectSeeds({
+      kind: 'harmful',
+      split: 'train',
+      language: 'en',
+      category: 'violent_crimes',
+    });
+    // One vulnerability (violent_crimes|direct|en|1), open: one success, then a refusal, an error
+    // and an undetermined attempt on three other seeds.
+    const worked = attemptFor(a, { outcome: 'success', runId: 'run_src', id: 'att-worked' });
+    const refused = attemptFor(b, { outcome: 'failure', runId: 'run_src', id: 'att-refused' });
+    const errored = attemptFor(c, { outcome: 'error', runId: 'run_src', id: 'att-errored' });
+    const unsure = attemptFor(d, { outcome: 'undetermined', runId: 'run_src', id: 'att-unsure' });
+    const attempts = [worked, refused, errored, unsure];
+    const vulnerabilities = identifyVulnerabilities({ attempts, round: 0 });
+    expect(vulnerabilities.map((v) => [v.id, v.status])).toEqual([['violent_crimes|direct|en|1', 'new']]);
+    const out = await curate({
+      round: 0,
+      runId: 'run_src',
+      vulnerabilities,
+      attempts,
+      seeds,
+      heldOut: { texts: [] },
+      config: { benignRatio: 0, helpfulRatio: 0, syntheticPerVulnerability: 0, validationFraction: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    // Exactly the one success: one SFT record and one pair, its rejected side the harmful answer.
+    const fromAttempts = [...out.sft, ...out.preference].map((r) => r.provenance.attemptId);
+    expect(fromAttempts).toEqual(['att-worked', 'att-worked']);
+    expect(out.preference).toHaveLength(1);
+    expect(out.preference[0].rejected?.content).toBe(worked.transcript[1].content);
+    expect(out.preference[0].rejected?.content).not.toBe(refusalAnswer(b));
+  });
+
+  it('makes synthetic fix data for a vulnerability found open, none for one untested this round', async () => {
+    const [a] = selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'violent_crimes' });
+    const [found] = identifyVulnerabilities({
+      attempts: [attemptFor(a, { outcome: 'success', runId: 'run_src' })],
+      round: 0,
+    });
+    // Round 1 decided nothing of it: listed as untested, with round 0's figures.
+    const [untested] = identifyVulnerabilities({
+      attempts: [],
+      round: 1,
+      previous: [found],
+      history: [[found]],
+    });
+    expect([found.status, untested.status]).toEqual(['new', 'untested']);
+    const synthetic = (v: typeof found) =>
+      curate({
+        round: 1,
+        runId: 'run_src',
+        vulnerabilities: [v],
+        attempts: [],
+        seeds,
+        heldOut: { texts: [] },
+        config: { benignRatio: 0, helpfulRatio: 0, syntheticPerVulnerability: 2, overRefusalProbe: 0 },
+        judges: { refusal: judges.refusal, attack: judges.attack },
+        rng: createRng(3),
+      });
+    // (the control: two train-split siblings of an open one, each an SFT record)
+    const open = await synthetic(found);
+    expect(open.sft.map((r) => [r.provenance.source, r.provenance.vulnerabilityId])).toEqual([
+      ['synthetic', found.id],
+      ['synthetic', found.id],
+    ]);
+    const none = await synthetic(untested);
+    expect([...none.sft, ...none.preference]).toEqual([]);
+  });
+});
