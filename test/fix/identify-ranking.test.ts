@@ -30,6 +30,15 @@ describe('severity and score of a vulnerability', () => {
     expect(v.score).toBe(8);
   });
 
+  it('gives a vulnerability whose successes carry no severity severity 1, not 0', () => {
+    // No severity judge: the attack worked, so severity 1 (0 is a finding with no success).
+    const [v] = identifyVulnerabilities({
+      attempts: [withoutSeverity(attemptFor(lock, { outcome: 'success' }))],
+      round: 0,
+    });
+    expect([v.severity, v.score]).toEqual([1, 1]);
+  });
+
   it('scores a success with severity 0 as severity 1, never 0 like a fixed finding', () => {
     // A compliance vote makes the attempt a success even when the severity judge said 0
     // (judge/outcome.ts). One success of two attempts: score = (1/2) × max(0, 1) × 1 = 0.5.
