@@ -91,4 +91,44 @@ describe('curate: the attempts fix data is made from', () => {
     const none = await synthetic(untested);
     expect([...none.sft, ...none.preference]).toEqual([]);
   });
+
+  it('draws synthetic siblings from train-split seeds only, even with no held-out list to catch the rest', async () => {
+    // violent_crimes in English: 6 train, 6 attack and 3 held-back built-in seeds, and here a user's
+    // harmful seed with no split, which the cycle attacks as attack material (select.ts isHeldOut).
+    const user = {
+      id: 'user-harm-1',
+      kind: 'harmful' as const,
+      text: 'A user-written request about hurting someone at a match, wording one.',
+      language: 'en',
+      source: 'user',
+      category: 'violent_crimes',
+    };
+    const [found] = identifyVulnerabilities({
+      attempts: [
+        attemptFor(
+          selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'violent_crimes' })[0],
+          { outcome: 'success', runId: 'run_src' },
+        ),
+      ],
+      round: 0,
+    });
+    const out = await curate({
+      round: 1,
+      runId: 'run_src',
+      vulnerabilities: [found],
+      attempts: [],
+      seeds: [...seeds, user],
+      heldOut: { texts: [] },
+      config: { benignRatio: 0, helpfulRatio: 0, syntheticPerVulnerability: 20, overRefusalProbe: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    const splits = out.sft.map((r) =>
+      r.provenance.seedId === user.id
+        ? 'user, no split'
+        : seeds.find((x) => x.id === r.provenance.seedId)?.split,
+    );
+    expect(splits.length).toBeGreaterThan(0);
+    expect(new Set(splits)).toEqual(new Set(['train']));
+  });
 });
