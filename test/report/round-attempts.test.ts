@@ -1,0 +1,91 @@
+// Which attempts a cycle round's report figures are of (report/data.ts collectReportData): its retest
+// outcomes, the earlier findings sent again, apart from the red team's fresh attempts (report.test.ts
+// checked them in a round with no fresh attempt, where counting every attempt gave the same numbers),
+// and its sample transcripts, none of them an earlier round's (no test had an untested vulnerability).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Attempt, Outcome } from '../../src/core/index.js';
+import { identifyVulnerabilities } from '../../src/fix/index.js';
+import { collectReportData } from '../../src/report/index.js';
+import { openStore } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'breakfix-retest-outcomes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const attempt = (runId: string, i: number, outcome: Outcome, retestOf?: string, round = 1): Attempt => ({
+  id: `${runId}_a${i}`,
+  runId,
+  round,
+  seedId: `seed_${i}`,
+  attack: 'direct',
+  techniques: [],
+  language: 'en',
+  category: 'weapons',
+  transcript: [
+    { role: 'user', content: `request ${i}` },
+    { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
+  ],
+  verdicts: [],
+  outcome,
+  severity: outcome === 'success' ? 5 : 0,
+  turns: 1,
+  calls: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...(retestOf ? { retestOf } : {}),
+});
+
+describe('retest outcomes beside fresh attempts', () => {
+  it('count the retest attempts alone, and the outcomes the fresh ones alone', () => {
+    const store = openStore(join(dir, 'breakfix.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      store.upsertRound(run.id, 1, { model: 'round-1', status: 'done', metrics: { asr: 0.5 } });
+      // Fresh: 2 successes, 1 failure, 1 error. Retest: 1 success, 2 failures, 1 undetermined.
+      const fresh = (['success', 'success', 'failure', 'error'] as const).map((o, i) =>
+        attempt(run.id, i, o),
+      );
+      const retest = (['success', 'failure', 'failure', 'undetermined'] as const).map((o, i) =>
+        attempt(run.id, 10 + i, o, `att-earlier-${i}`),
+      );
+      store.saveAttempts([...fresh, ...retest]);
+      const [r1] = collectReportData(store, run.id).rounds;
+      expect(r1.outcomes).toEqual({ success: 2, failure: 1, error: 1, undetermined: 0 });
+      expect(r1.retestOutcomes).toEqual({ success: 1, failure: 2, error: 0, undetermined: 1 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it("shows a round's own attempts as samples, not an untested vulnerability's earlier examples", () => {
+    const store = openStore(join(dir, 'samples.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      // Round 0: one success (category weapons). Round 1: one failure in another category, so
+      // round 0's finding is decided by nothing and listed untested, its example round 0's attempt.
+      const worked = attempt(run.id, 0, 'success', undefined, 0);
+      const refused = { ...attempt(run.id, 1, 'failure'), category: 'cyber' };
+      store.saveAttempts([worked, refused]);
+      const round0 = identifyVulnerabilities({ attempts: [worked], round: 0 });
+      const round1 = identifyVulnerabilities({
+        attempts: [refused],
+        round: 1,
+        previous: round0,
+        history: [round0],
+      });
+      expect(round1.map((v) => [v.status, v.exampleAttemptIds])).toEqual([['untested', [worked.id]]]);
+      for (const [n, vulns] of [round0, round1].entries()) {
+        store.upsertRound(run.id, n, { model: `round-${n}`, status: 'done', metrics: {} });
+        store.saveVulnerabilities(run.id, n, vulns);
+      }
+      const [r0, r1] = collectReportData(store, run.id).rounds;
+      expect(r0.samples.map((s) => [s.attemptId, s.reason])).toEqual([
+        [worked.id, 'example of vulnerability weapons|direct|en|1'],
+      ]);
+      expect(r1.samples.map((s) => [s.attemptId, s.reason])).toEqual([[refused.id, 'attack failure']]);
+    } finally {
+      store.close();
+    }
+  });
+});
