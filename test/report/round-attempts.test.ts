@@ -1,7 +1,8 @@
 // Which attempts a cycle round's report figures are of (report/data.ts collectReportData): its retest
 // outcomes, the earlier findings sent again, apart from the red team's fresh attempts (report.test.ts
 // checked them in a round with no fresh attempt, where counting every attempt gave the same numbers),
-// and its sample transcripts, none of them an earlier round's (no test had an untested vulnerability).
+// and its sample transcripts, none of them an earlier round's (no test had an untested vulnerability);
+// and the item-by-item tables behind a change since round 0, paired against round 0's stored items.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,62 @@ describe('retest outcomes beside fresh attempts', () => {
         [worked.id, 'example of vulnerability weapons|direct|en|1'],
       ]);
       expect(r1.samples.map((s) => [s.attemptId, s.reason])).toEqual([[refused.id, 'attack failure']]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("pairs a later round's benchmark items with round 0's, for the changes since round 0", () => {
+    const store = openStore(join(dir, 'paired.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      const rate = (successes: number, n: number, errors: number, undetermined: number) => ({
+        kind: 'rate',
+        rate: successes / n,
+        lo: 0,
+        hi: 1,
+        successes,
+        n,
+        errors,
+        undetermined,
+      });
+      const item = (seedId: string, outcome: string) => ({ seedId, technique: 'direct', outcome });
+      // As test/cycle/counts-hand: a undetermined both times; b an error in round 0; c an error now;
+      // d held in round 0, undetermined now → both 1, firstOnly (now only) 1.
+      const then = [
+        item('a', 'undetermined'),
+        item('b', 'error'),
+        item('c', 'failure'),
+        item('d', 'failure'),
+      ];
+      const now = [
+        item('a', 'undetermined'),
+        item('b', 'undetermined'),
+        item('c', 'error'),
+        item('d', 'undetermined'),
+      ];
+      for (const [round, items, asr] of [
+        [0, then, rate(0, 3, 1, 1)],
+        [1, now, rate(0, 1, 1, 2)],
+      ] as const) {
+        store.upsertRound(run.id, round, { model: `round-${round}`, status: 'done', metrics: {} });
+        store.saveBenchResult({
+          runId: run.id,
+          round,
+          suite: 'jailbreak',
+          model: `round-${round}`,
+          metrics: { split: 'attack', kind: 'jailbreak', metrics: { asr } },
+          items: [...items],
+        });
+      }
+      const [r0, r1] = collectReportData(store, run.id).rounds;
+      expect(r0.counts.paired).toEqual({});
+      expect(r1.counts.paired.undetermined_rise).toEqual({
+        both: 1,
+        firstOnly: 1,
+        secondOnly: 0,
+        neither: 0,
+      });
     } finally {
       store.close();
     }
