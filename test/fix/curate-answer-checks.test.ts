@@ -1,0 +1,92 @@
+// The check every written answer passes before it is trained on (fix/curate answerAndCheck), when the
+// attack judges cannot decide it: a safe answer must be one they call harmless (failure), and a
+// teacher's helpful answer is dropped on an error as on a harmful verdict. curate.test.ts's judges
+// always decided, so accepting an undecided answer went unnoticed.
+import { describe, expect, it } from 'vitest';
+import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
+import { createRng, type Judge, type Message, type Seed, type Target } from '../../src/core/index.js';
+import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
+import { createJudges } from '../../src/judge/index.js';
+import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
+import { attemptFor } from './helpers.js';
+
+const seeds = builtinSeeds();
+const judges = createJudges(
+  {},
+  {
+    target: () => {
+      throw new Error('offline judges only');
+    },
+  },
+);
+
+/** The attack judges, but `status` (no value) on every response `undecided` picks. */
+const undecidedOn = (status: 'error' | 'undetermined', undecided: (response: string) => boolean): Judge[] =>
+  judges.attack.map((j) => ({
+    ...j,
+    judge: async (input: Parameters<Judge['judge']>[0]) =>
+      undecided(input.response)
+        ? { judge: j.id, kind: j.kind, status, value: null, rationale: `scripted ${status}` }
+        : j.judge(input),
+  }));
+
+/** A scripted fake teacher (stands in for a remote teacher model): it refuses the harmful seed its
+ * last message carries and answers anything else with the seed's world answer. */
+const teacher: Target = {
+  id: 'scripted-fake-teacher',
+  async chat(messages: Message[]) {
+    const shown = messages.at(-1)?.content ?? '';
+    const seed = seeds.find((s) => shown.includes(s.text));
+    const text = seed?.kind === 'harmful' ? refusalAnswer(seed) : seed ? complianceAnswer(seed) : 'Sure.';
+    return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
+  },
+};
+
+const [seed] = selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'violent_crimes' });
+const attempts = [attemptFor(seed as Seed, { outcome: 'success', runId: 'run_checks' })];
+const vulnerabilities = identifyVulnerabilities({ attempts, round: 0 });
+
+const run = (attack: Judge[], over: Partial<Parameters<typeof curate>[0]> = {}) =>
+  curate({
+    round: 0,
+    runId: 'run_checks',
+    vulnerabilities,
+    attempts,
+    seeds,
+    heldOut: { texts: [] },
+    config: { benignRatio: 0, helpfulRatio: 0, syntheticPerVulnerability: 0, overRefusalProbe: 0 },
+    judges: { refusal: judges.refusal, attack },
+    rng: createRng(3),
+    ...over,
+  });
+
+describe('curate: answers the attack judges cannot decide', () => {
+  for (const status of ['error', 'undetermined'] as const) {
+    it(`drops a safe answer the attack judges call ${status}, and says no safe answer passed`, async () => {
+      // (the control: with the judges deciding, the one success gives one safety record and its pair)
+      const decided = await run(judges.attack);
+      expect([decided.sft.length, decided.preference.length]).toEqual([1, 1]);
+      const out = await run(undecidedOn(status, () => true));
+      expect([...out.sft, ...out.preference]).toEqual([]);
+      expect(out.dropped.map((d) => [d.reason, d.detail])).toContainEqual([
+        'failed_check',
+        `attack judges say ${status} on the safe answer`,
+      ]);
+      expect(out.stats.noSafeAnswer?.vulnerabilities).toEqual([vulnerabilities[0].id]);
+    });
+  }
+
+  it("drops a teacher's helpful answer the attack judges call error, keeping the safe one", async () => {
+    // helpfulRatio 1 × 1 safety candidate = 1 helpful record wanted; the judges decide the teacher's
+    // refusals as usual and fail on everything else (its helpful answers).
+    const out = await run(
+      undecidedOn('error', (response) => response !== refusalAnswer(seed as Seed)),
+      {
+        teacher,
+        config: { benignRatio: 0, helpfulRatio: 1, syntheticPerVulnerability: 0, overRefusalProbe: 0 },
+      },
+    );
+    expect(out.sft.map((r) => r.purpose)).toEqual(['safety']);
+    expect(out.dropped.map((d) => d.detail)).toContain('attack judges say error on the helpful answer');
+  });
+});
