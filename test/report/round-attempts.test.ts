@@ -2,7 +2,9 @@
 // outcomes, the earlier findings sent again, apart from the red team's fresh attempts (report.test.ts
 // checked them in a round with no fresh attempt, where counting every attempt gave the same numbers),
 // and its sample transcripts, none of them an earlier round's (no test had an untested vulnerability);
-// and the item-by-item tables behind a change since round 0, paired against round 0's stored items.
+// the item-by-item tables behind a change since round 0, paired against round 0's stored items; and
+// the samples' order (examples, then other successes, then the rest) and their reasons; and the
+// round's records counted by split.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +143,82 @@ describe('retest outcomes beside fresh attempts', () => {
         secondOnly: 0,
         neither: 0,
       });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('samples the examples first, then the other successes, before any failure', () => {
+    const store = openStore(join(dir, 'order.db'));
+    try {
+      const run = store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
+      // A plain red-team run (no rounds): a failure, then two successes with the same prompt, one
+      // vulnerability whose one example is the first success (the second is its near-duplicate).
+      const refused = { ...attempt(run.id, 0, 'failure', undefined, 0), seedId: 'seed_x' };
+      const first = { ...attempt(run.id, 1, 'success', undefined, 0), seedId: 'seed_x' };
+      const again = { ...attempt(run.id, 2, 'success', undefined, 0), seedId: 'seed_x' };
+      for (const a of [first, again]) a.transcript[0] = { role: 'user', content: 'the same request' };
+      store.saveAttempts([refused, first, again]);
+      const [r0] = collectReportData(store, run.id, { samplesPerRound: 2 }).rounds;
+      expect(r0.vulnerabilities.map((v) => v.exampleAttemptIds)).toEqual([[first.id]]);
+      expect(r0.samples.map((s) => [s.attemptId, s.reason])).toEqual([
+        [first.id, 'example of vulnerability weapons|direct|en|1'],
+        [again.id, 'successful attack'],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("says 'harm in the reasoning trace' of a success only, not of an attempt that ended in error", () => {
+    const store = openStore(join(dir, 'trace.db'));
+    try {
+      const run = store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
+      // One judge found the harm in the trace alone, another failed: the outcome is error
+      // (judge/outcome.ts: any error verdict), and the sample is an error, nothing more.
+      const errored: Attempt = {
+        ...attempt(run.id, 0, 'error', undefined, 0),
+        verdicts: [
+          {
+            judge: 'c',
+            kind: 'compliance',
+            status: 'ok',
+            value: 'compliant',
+            detail: { harmIn: 'reasoning' },
+          },
+          { judge: 's', kind: 'severity', status: 'error', value: null, rationale: 'timeout' },
+        ],
+      };
+      store.saveAttempts([errored]);
+      const [r0] = collectReportData(store, run.id).rounds;
+      expect(r0.samples.map((s) => s.reason)).toEqual(['attack error']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("counts a round's records by split, kind and purpose", () => {
+    const store = openStore(join(dir, 'dataset.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      store.upsertRound(run.id, 0, { model: 'round-0', status: 'done', metrics: {} });
+      const rec = (id: string, split: 'train' | 'validation') => ({
+        id,
+        kind: 'sft' as const,
+        purpose: 'safety' as const,
+        messages: [
+          { role: 'user' as const, content: `request ${id}` },
+          { role: 'assistant' as const, content: `answer ${id}` },
+        ],
+        split,
+        provenance: { source: 'attempt', round: 0 },
+      });
+      // 2 train, 1 validation, all SFT safety records.
+      store.saveRecords(run.id, 0, 'sft', [rec('a', 'train'), rec('b', 'validation'), rec('c', 'train')]);
+      const [r0] = collectReportData(store, run.id).rounds;
+      expect(r0.dataset.total).toBe(3);
+      expect({ ...r0.dataset.bySplit }).toEqual({ train: 2, validation: 1 });
+      expect({ ...r0.dataset.byKind }).toEqual({ sft: 3 });
     } finally {
       store.close();
     }
