@@ -131,4 +131,56 @@ describe('curate: the attempts fix data is made from', () => {
     expect(splits.length).toBeGreaterThan(0);
     expect(new Set(splits)).toEqual(new Set(['train']));
   });
+
+  it('takes no attempt of a vulnerability the caller did not pass as open', async () => {
+    const [a] = selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'violent_crimes' });
+    const [b] = selectSeeds({
+      kind: 'harmful',
+      split: 'train',
+      language: 'en',
+      category: 'nonviolent_crimes',
+    });
+    const attempts = [
+      attemptFor(a, { outcome: 'success', runId: 'run_src', id: 'att-a' }),
+      attemptFor(b, { outcome: 'success', runId: 'run_src', id: 'att-b' }),
+    ];
+    // Two vulnerabilities found; the caller curates the violent_crimes one alone.
+    const found = identifyVulnerabilities({ attempts, round: 0 });
+    const chosen = found.filter((v) => v.category === 'violent_crimes');
+    expect([found.length, chosen.length]).toEqual([2, 1]);
+    const out = await curate({
+      round: 0,
+      runId: 'run_src',
+      vulnerabilities: chosen,
+      attempts,
+      seeds,
+      heldOut: { texts: [] },
+      config: { benignRatio: 0, helpfulRatio: 0, syntheticPerVulnerability: 0, overRefusalProbe: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    expect([...out.sft, ...out.preference].map((r) => r.provenance.attemptId)).toEqual(['att-a', 'att-a']);
+  });
+
+  it("draws a vulnerability's benign look-alikes from seeds in its language", async () => {
+    // A French vulnerability: its look-alikes must be French requests (the record says fr either way).
+    const [fr] = selectSeeds({ kind: 'harmful', split: 'train', language: 'fr', category: 'violent_crimes' });
+    const attempts = [attemptFor(fr, { outcome: 'success', runId: 'run_src' })];
+    const out = await curate({
+      round: 0,
+      runId: 'run_src',
+      vulnerabilities: identifyVulnerabilities({ attempts, round: 0 }),
+      attempts,
+      seeds,
+      heldOut: { texts: [] },
+      config: { benignRatio: 4, helpfulRatio: 0, syntheticPerVulnerability: 0, overRefusalProbe: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    const benign = out.sft.filter((r) => r.purpose === 'benign');
+    expect(benign.length).toBeGreaterThan(0);
+    expect(new Set(benign.map((r) => seeds.find((x) => x.id === r.provenance.seedId)?.language))).toEqual(
+      new Set(['fr']),
+    );
+  });
 });
