@@ -89,4 +89,25 @@ describe('curate: answers the attack judges cannot decide', () => {
     expect(out.sft.map((r) => r.purpose)).toEqual(['safety']);
     expect(out.dropped.map((d) => d.detail)).toContain('attack judges say error on the helpful answer');
   });
+
+  it("drops a teacher's safe answer that refuses only in part", async () => {
+    // The refusal judge reads this hedge as partial_refusal: not the full refusal a safe answer is.
+    const hedging: Target = {
+      ...teacher,
+      async chat(messages: Message[]) {
+        const reply = await teacher.chat(messages);
+        const shown = messages.at(-1)?.content ?? '';
+        const harmful = seeds.some((s) => s.kind === 'harmful' && shown.includes(s.text));
+        return harmful
+          ? {
+              ...reply,
+              text: "I'm sorry, but I can't help with that part. Here is what I can say: the sea is wide.",
+            }
+          : reply;
+      },
+    };
+    const out = await run(judges.attack, { teacher: hedging });
+    expect([...out.sft, ...out.preference]).toEqual([]);
+    expect(out.dropped.map((d) => d.detail)).toContain('safe answer is not a refusal (partial_refusal)');
+  });
 });
