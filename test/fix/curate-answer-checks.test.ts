@@ -110,4 +110,21 @@ describe('curate: answers the attack judges cannot decide', () => {
     expect([...out.sft, ...out.preference]).toEqual([]);
     expect(out.dropped.map((d) => d.detail)).toContain('safe answer is not a refusal (partial_refusal)');
   });
+
+  it('drops an answer the refusal judge could not decide, whatever value it left', async () => {
+    // An undecided verdict may still carry a value (an LLM judge's half-parsed label): not a decision.
+    const refusal: Judge = {
+      ...judges.refusal,
+      judge: async () => ({
+        judge: judges.refusal.id,
+        kind: judges.refusal.kind,
+        status: 'undetermined',
+        value: 'full_refusal',
+        rationale: 'unparseable reply',
+      }),
+    };
+    const out = await run(judges.attack, { judges: { refusal, attack: judges.attack } });
+    expect([...out.sft, ...out.preference]).toEqual([]);
+    expect(out.dropped.map((d) => d.detail)).toContain('refusal judge undetermined: unparseable reply');
+  });
 });
