@@ -60,4 +60,17 @@ describe('the HTML summary and vulnerability table', () => {
       store.close();
     }
   });
+
+  it('gives no "round N" comparison when one round measured', async () => {
+    const store = openStore(join(dir, 'single.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
+      store.upsertRound(run.id, 0, { model: 'round-0', status: 'done', metrics: { asr: 0.4 } });
+      const page = await renderHtml(collectReportData(store, run.id), { charts: [] });
+      expect(page).toContain('40.0%');
+      expect(page).not.toMatch(/<small>round \d+:/);
+    } finally {
+      store.close();
+    }
+  });
 });
