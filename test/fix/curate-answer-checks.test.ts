@@ -127,4 +127,33 @@ describe('curate: answers the attack judges cannot decide', () => {
     expect([...out.sft, ...out.preference]).toEqual([]);
     expect(out.dropped.map((d) => d.detail)).toContain('refusal judge undetermined: unparseable reply');
   });
+
+  it('pairs a helpful task the model refused in the over-refusal probe with that refusal', async () => {
+    // A model that refuses everything: every helpful task drawn for the mix (helpfulRatio 3 × 1
+    // safety candidate = 3) is also asked in the probe (limit above the look-alikes), refused, and
+    // kept once, as the mix's record, whose pair's rejected side is the model's refusal.
+    const REFUSAL = "I'm sorry, but I can't help with that request.";
+    const refuser: Target = {
+      id: 'scripted-fake-refuser',
+      async chat() {
+        return {
+          text: REFUSAL,
+          finishReason: 'stop',
+          usage: { promptTokens: 1, completionTokens: 1 },
+          latencyMs: 0,
+        };
+      },
+    };
+    const out = await run(judges.attack, {
+      target: refuser,
+      config: { benignRatio: 0, helpfulRatio: 3, syntheticPerVulnerability: 0, overRefusalProbe: 100000 },
+    });
+    const helpful = out.sft.filter((r) => r.purpose === 'helpful');
+    expect(helpful).toHaveLength(3);
+    const pairs = out.preference.filter((r) => r.purpose === 'helpful');
+    expect(pairs.map((r) => r.rejected?.content)).toEqual([REFUSAL, REFUSAL, REFUSAL]);
+    expect(pairs.map((r) => r.provenance.seedId).sort()).toEqual(
+      helpful.map((r) => r.provenance.seedId).sort(),
+    );
+  });
 });
