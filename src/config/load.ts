@@ -14,6 +14,7 @@ import {
   MAX_YAML_DEPTH,
   pathKey,
   startsAsUtf16,
+  yamlLineEnds,
   yamlTooDeep,
 } from '../core/index.js';
 import { findRecursiveAlias } from './aliases.js';
@@ -76,10 +77,7 @@ export function defaultConfig(): Config {
 
 /** Parse and validate config text. `file` names the source in errors and anchors relative paths. */
 export function parseConfig(source: string, file = DEFAULT_CONFIG_FILE): Config {
-  // A lone CR ends a line in YAML (1.2, 5.4), as in an editor, but yaml reads it as text: a classic
-  // Mac file's first comment line hid the whole file (the defaults, unsaid), and `seed: 1\r…` was
-  // "Nested mappings are not allowed" at line 1. (One character for one: offsets stay the same.)
-  const text = source.replace(/\r(?!\n)/g, '\n');
+  const text = yamlLineEnds(source);
   // yaml composes a level at a time by recursion: 10,000 `[` ran out of stack, said as "Maximum call
   // stack size exceeded" at whatever line the stack ran out on; and a second such text in one process
   // aborted it (V8: "RegExpCompiler Allocation failed"). So such text is never composed.

@@ -39,3 +39,11 @@ export function yamlTooDeep(
   }
   return undefined;
 }
+
+/** YAML text with each lone CR (a classic Mac line end) made an LF, one character for one so offsets
+ * and lines stay: YAML 1.2 (5.4) ends a line there, as an editor does, but yaml reads it as text, so a
+ * file's first comment line hid all of it and `seed: 1\r…` was "Nested mappings are not allowed" at
+ * line 1. Every reader of a user's YAML file takes its text through this before yaml sees it. */
+export function yamlLineEnds(source: string): string {
+  return source.replace(/\r(?!\n)/g, '\n');
+}

@@ -49,9 +49,9 @@ describe('a seed file with several bad lines', () => {
       ),
     );
     expect(jsonl.message).toMatch(/^4 bad lines in .*many\.jsonl:/);
-    expect(jsonl.message).toMatch(/invalid JSON.*many\.jsonl:2\)/);
+    expect(jsonl.message).toMatch(/not valid JSON.*many\.jsonl:2\)/);
     expect(jsonl.message).toMatch(/categroy: unknown field; did you mean "category"\?.*many\.jsonl:3\)/);
-    expect(jsonl.message).toMatch(/expected an object.*many\.jsonl:4\)/);
+    expect(jsonl.message).toMatch(/expected a JSON object.*many\.jsonl:4\)/);
     expect(jsonl.message).toMatch(/^text: missing.*many\.jsonl:6\)/m);
     const csv = errorOf(() =>
       loadSeedsFile(write('many.csv', 'kind,text\nbenign,ok\nbenign,"  "\nfriendly,hi\n')),

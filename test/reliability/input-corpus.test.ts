@@ -74,8 +74,8 @@ const CORPUS_CASES: Record<Loader, Record<string, Expect>> = {
     'unresolved-alias.yaml': { message: /invalid YAML: Unresolved alias/, line: 1 },
   },
   seeds: {
-    'invalid-json.jsonl': { message: /invalid JSON/, line: 2 },
-    'not-object.jsonl': { message: /expected an object/, line: 3 },
+    'invalid-json.jsonl': { message: /not valid JSON/, line: 2 },
+    'not-object.jsonl': { message: /expected a JSON object/, line: 3 },
     'missing-text.jsonl': { message: /text: missing/, line: 2, field: 'text' },
     'bad-kind.jsonl': { message: /expected one of "harmful"\|"benign"\|"helpful"/, line: 1, field: 'kind' },
     'harmful-no-category.jsonl': { message: /harmful seeds need a category/, line: 3, field: 'category' },
@@ -190,7 +190,7 @@ function generatedCases(): [Loader, string, string | Uint8Array, Expect][] {
       'seeds',
       'huge-line.jsonl',
       `{"kind":"benign","text":"ok"}\n{"kind":"benign","text":"${'y'.repeat(HUGE)}\n`,
-      { message: /invalid JSON/, line: 2 },
+      { message: /not valid JSON/, line: 2 },
     ],
     [
       'seeds',
@@ -208,7 +208,7 @@ function generatedCases(): [Loader, string, string | Uint8Array, Expect][] {
       'seeds',
       'nul-bytes.jsonl',
       '{"kind":"benign","text":"a"}\n\u0000\u0000\u0000\n',
-      { message: /invalid JSON/, line: 2 },
+      { message: /not valid JSON/, line: 2 },
     ],
     ['templates', 'empty.yaml', '', { message: /expected a `templates` list/, field: 'templates' }],
     [

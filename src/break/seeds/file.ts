@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import {
   badLabelMessage,
@@ -13,9 +13,9 @@ import {
   stableId,
   throwBadLines,
 } from '../../core/index.js';
-import { csvObjects } from '../../core/tabular.js';
+import { csvObjects, jsonlObjects } from '../../core/tabular.js';
 import { categoryKey, categoryNamed, HARM_CATEGORIES } from '../../core/taxonomy.js';
-import { yamlItemValue } from '../yaml-items.js';
+import { parseItemsYaml, yamlItemValue } from '../yaml-items.js';
 import { builtinSeeds } from './builtin.js';
 
 // A text of spaces alone is a prompt of nothing (and a harmful seed's topic derived from it is empty).
@@ -164,20 +164,9 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
     }
   };
   if (format === 'jsonl') {
-    text.split(/\r?\n/).forEach((l, i) => {
-      if (!l.trim()) return;
-      take(i + 1, () => {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(l);
-        } catch (e) {
-          throw new InputError(`invalid JSON: ${(e as Error).message}`, file, i + 1);
-        }
-        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-          throw new InputError('expected an object', file, i + 1);
-        return toSeed(raw, file, i + 1);
-      });
-    });
+    // (lines end as the other readers end them: \n, \r\n or a lone \r; a line that is no JSON object
+    // goes to the file's other bad lines)
+    for (const r of jsonlObjects(text, file, bad)) take(r.line, () => toSeed(r.row, file, r.line));
   } else if (format === 'csv') {
     for (const r of csvObjects(text, file)) {
       // (a row of empty cells, ",,,", is a blank line to a spreadsheet)
@@ -185,12 +174,7 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
       take(r.line, () => toSeed(r.row, file, r.line));
     }
   } else {
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, merge: true });
-    if (doc.errors.length) {
-      const e = doc.errors[0];
-      throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
-    }
+    const { doc, lines: lc } = parseItemsYaml(text, file);
     let list = doc.contents;
     if (isMap(list)) list = list.get('seeds', true) as unknown as typeof list;
     if (!isSeq(list))

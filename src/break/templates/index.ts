@@ -2,7 +2,7 @@
 // messages (multi-turn templates put faux exchanges before the request: as turns, or written out in
 // the request's message).
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import {
   createRng,
@@ -14,7 +14,7 @@ import {
   type Template,
 } from '../../core/index.js';
 import { fill } from '../seeds/tables.js';
-import { yamlItemValue } from '../yaml-items.js';
+import { parseItemsYaml, yamlItemValue } from '../yaml-items.js';
 
 /** A faux exchange for few-/many-shot templates: [user, assistant]. */
 export type Shot = [string, string];
@@ -53,12 +53,7 @@ interface ParsedTemplates {
 
 /** Parses template YAML (a map with `templates` and optional `shots`, or a bare list). */
 export function parseTemplates(text: string, file: string): ParsedTemplates {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, merge: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new InputError(e.message.split('\n')[0], file, e.linePos?.[0].line);
-  }
+  const { doc, lines: lc } = parseItemsYaml(text, file);
   const root = doc.contents;
   const list = isMap(root) ? root.get('templates', true) : root;
   if (!isSeq(list)) throw new InputError('expected a `templates` list', file, 1, 'templates');
