@@ -162,12 +162,14 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   checkCycleAttacks(ctx.config, ctx);
   checkCycleCriteria(ctx.config);
   checkRoleTargetsSet(ctx.config);
-  // The names the judges and roles were given: they hold those targets for the whole run, so a
-  // round's model that is one of them is not released when its round is done.
-  const held = new Set<string>();
+  // The targets the judges and roles were given: they hold them for the whole run, so a round's
+  // model that is one of them is not released when its round is done. Kept as the targets, not their
+  // names: two names can be one target (a stored spec's redacted credentials stand for the role's).
+  const held = new Set<Target>();
   const roleTarget = (name: string) => {
-    held.add(name);
-    return ctx.target(name);
+    const t = ctx.target(name);
+    held.add(t);
+    return t;
   };
   const judges = createJudges(ctx.config, { target: (name: string) => asRole(roleTarget(name), 'judge') });
   const opened = openRun(ctx.store, ctx.config, opts, ctx.progress, cycleInputs(ctx.config, ctx), judges);
@@ -184,7 +186,7 @@ async function cycleRounds(
   { run, resumed, maxRounds }: OpenedRun,
   judges: JudgeSet,
   roleTarget: (name: string) => Target,
-  held: ReadonlySet<string>,
+  held: ReadonlySet<Target>,
 ): Promise<CycleResult> {
   const { config, store, progress } = ctx;
   const allSeeds = [...builtinSeeds(), ...(ctx.seeds ?? [])];
@@ -209,7 +211,8 @@ async function cycleRounds(
     // A round whose red team decided nothing stopped the run (break, below): this resume attacks again.
     const failedBefore = store.getRounds(runId).some((r) => r.round === round && r.status === 'failed');
     store.upsertRound(runId, round, { model: model.id, status: 'running' });
-    let target = asRole(ctx.target(model.target), 'target');
+    const roundTarget = ctx.target(model.target);
+    let target = asRole(roundTarget, 'target');
     progress.log(`round ${round}: model ${model.id}`);
     // A trained model served under an earlier round's name and endpoint (a server restarted with the
     // new weights, a fixed served-model name) is the same target id: the response cache would give
@@ -494,7 +497,7 @@ async function cycleRounds(
     // The round's model has answered all it will (curate was its last use; the next round's is the
     // model trained now): let it go before training. The cycle kept every round's model, each with
     // a 64 MiB prefix cache, until it ended.
-    if (!held.has(model.target)) await ctx.release?.(model.target);
+    if (!held.has(roundTarget)) await ctx.release?.(model.target);
 
     // train: the next round's candidate.
     const trained = await step(store, runId, round, 'train', async () => {
