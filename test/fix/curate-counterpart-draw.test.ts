@@ -1,7 +1,8 @@
 // How many counterparts curate draws and which look-alikes come first (fix/curate, step 3): the
 // ratios are rounded to the nearest record, and a vulnerability's benign look-alikes are of its own
 // category first (homonyms of the harm it teaches to refuse), then of others. curate.test.ts's ratios
-// gave whole numbers and its pools were checked by language and wrapper only.
+// gave whole numbers and its pools were checked by language and wrapper only. A look-alike drawn
+// from another category keeps its own category (the vulnerability's is the safety records').
 import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng } from '../../src/core/index.js';
@@ -55,5 +56,28 @@ describe('curate: counterparts drawn', () => {
     const out = await run({ benignRatio: 2, helpfulRatio: 0 });
     const benign = out.sft.filter((r) => r.purpose === 'benign');
     expect(benign.map((r) => r.category)).toEqual(['violent_crimes', 'violent_crimes']);
+  });
+
+  it("labels a look-alike from another category with its own category, not the vulnerability's", async () => {
+    // elections has 1 train-split English look-alike: benignRatio 3 × 1 safety record wants 3, so 2
+    // come from other categories, and each record says the category of the seed it was made from.
+    const [vote] = selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'elections' });
+    const voteAttempts = [attemptFor(vote, { outcome: 'success', runId: 'run_draw' })];
+    const out = await curate({
+      round: 0,
+      runId: 'run_draw',
+      vulnerabilities: identifyVulnerabilities({ attempts: voteAttempts, round: 0 }),
+      attempts: voteAttempts,
+      seeds,
+      heldOut: { texts: [] },
+      config: { benignRatio: 3, helpfulRatio: 0, syntheticPerVulnerability: 0, overRefusalProbe: 0 },
+      judges: { refusal: judges.refusal, attack: judges.attack },
+      rng: createRng(3),
+    });
+    const benign = out.sft.filter((r) => r.purpose === 'benign');
+    const seedCategory = (id: string | undefined) => seeds.find((s) => s.id === id)?.category;
+    expect(benign).toHaveLength(3);
+    expect(benign.map((r) => r.category)).toEqual(benign.map((r) => seedCategory(r.provenance.seedId)));
+    expect(benign.filter((r) => r.category === 'elections')).toHaveLength(1);
   });
 });
