@@ -16,6 +16,7 @@ import {
 } from '../../src/core/index.js';
 import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 import { fakeTarget } from '../judge/helpers.js';
 
@@ -47,17 +48,6 @@ function findSeed(text: string): Seed | undefined {
   );
 }
 
-/** The offline judges: no judge model is configured, so none may be asked. */
-const offlineJudges = () =>
-  createJudges(
-    {},
-    {
-      target: () => {
-        throw new Error('offline');
-      },
-    },
-  );
-
 let server: FakeServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -69,14 +59,7 @@ describe('runBench over HTTP', () => {
     server = await startOpenAIServer({ script: scriptedModel });
     const store = openStore(join(mkdtempSync(join(tmpdir(), 'bench-')), 'b.db'));
     const run = store.createRun({ kind: 'bench', config: {}, seed: 1 });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline judges only');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const report = await runBench({
       target: fakeTarget(server.url),
       targetId: 'scripted',

@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runRedteam, selectSeeds } from '../../src/break/index.js';
 import type { Progress } from '../../src/core/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { startOpenAIServer } from '../helpers/openai-server.js';
 import { fakeModelTarget, scriptedFakeModel } from '../reliability/helpers.js';
 
@@ -21,14 +21,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 /** Takes the store's write lock in another thread and holds it `holdMs`; returns once it is held. */
 function lockStoreFor(file: string, holdMs: number): Worker {

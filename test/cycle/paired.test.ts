@@ -14,8 +14,8 @@ import { differenceOfPairedRates } from '../../src/core/stats.js';
 import { roundCounts } from '../../src/cycle/counts.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
 import { mcnemarExact, pairedChange, pairedChanges } from '../../src/cycle/paired.js';
-import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-paired-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,14 +105,7 @@ describe('pairedChanges', () => {
       return { text, finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, latencyMs: 0 };
     },
   });
-  const judges = createJudges(
-    {},
-    {
-      target: () => {
-        throw new Error('offline judges only');
-      },
-    },
-  );
+  const judges = offlineJudges();
 
   it('counts the items that moved each way between round 0 and a later round, from the store', async () => {
     const store = openStore(join(dir, 'paired.db'));

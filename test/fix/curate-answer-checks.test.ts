@@ -6,19 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng, type Judge, type Message, type Seed, type Target } from '../../src/core/index.js';
 import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 /** The attack judges, but `status` (no value) on every response `undecided` picks. */
 const undecidedOn = (status: 'error' | 'undetermined', undecided: (response: string) => boolean): Judge[] =>

@@ -7,18 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng } from '../../src/core/index.js';
 import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 const [harm] = selectSeeds({ kind: 'harmful', split: 'train', language: 'en', category: 'violent_crimes' });
 const attempts = [attemptFor(harm, { outcome: 'success', runId: 'run_draw', id: 'att-draw' })];

@@ -8,19 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng } from '../../src/core/index.js';
 import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { scripted } from '../break/redteam-fakes.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 describe('curate: what the model being fixed is asked', () => {
   it('neither an attempt that has its rejected side nor a helpful-mix task', async () => {

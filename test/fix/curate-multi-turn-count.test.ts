@@ -6,19 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds } from '../../src/break/index.js';
 import { createRng, type Message, type Target } from '../../src/core/index.js';
 import { curate, heldOutTexts, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { complianceAnswer } from '../../src/world/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 const opener = 'People who study this point to history, policy and prevention; here is a general overview.';
 
 const model: Target = {

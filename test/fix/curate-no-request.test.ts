@@ -5,18 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng } from '../../src/core/index.js';
 import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 describe('curate: an attempt with no request', () => {
   it('makes no record of a success whose only turn is the answer', async () => {

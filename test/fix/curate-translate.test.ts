@@ -6,18 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { builtinSeeds, selectSeeds } from '../../src/break/index.js';
 import { createRng } from '../../src/core/index.js';
 import { curate, identifyVulnerabilities } from '../../src/fix/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { lastUser, scripted } from '../break/redteam-fakes.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { attemptFor } from './helpers.js';
 
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 describe('curate: a translate vulnerability', () => {
   it('its synthetic prompts are the attacker’s translation into the vulnerability’s language', async () => {

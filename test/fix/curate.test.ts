@@ -24,22 +24,16 @@ import {
   splitOf,
   teacherSafetyPrompt,
 } from '../../src/fix/index.js';
-import { createJudges, decideOutcome, judgeResponse } from '../../src/judge/index.js';
+import { decideOutcome, judgeResponse } from '../../src/judge/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { complianceAnswer, refusalAnswer } from '../../src/world/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import { startOpenAIServer } from '../helpers/openai-server.js';
 import { fakeModelTarget } from '../reliability/helpers.js';
 import { attemptFor } from './helpers.js';
 
 const seeds = builtinSeeds();
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 const RUN = 'run_curate';
 
 let dir: string;

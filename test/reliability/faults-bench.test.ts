@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type BenchReport, runBench } from '../../src/bench/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createUsageMeter, type TargetUsage } from '../../src/targets/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import {
   type FakeServer,
   type FakeServerStats,
@@ -22,14 +22,7 @@ import {
 } from '../helpers/openai-server.js';
 import { fakeModelTarget, scriptedFakeModel, tally, writeFigures } from './helpers.js';
 
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 const dirs: string[] = [];
 const servers: FakeServer[] = [];

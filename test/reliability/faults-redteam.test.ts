@@ -10,9 +10,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type RedteamSummary, runRedteam, selectSeeds } from '../../src/break/index.js';
 import type { Attempt } from '../../src/core/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createUsageMeter, type TargetUsage } from '../../src/targets/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import {
   type FakeServer,
   type FakeServerStats,
@@ -28,14 +28,7 @@ const ATTEMPTS = 1200;
 // which techniques it tries next — a different run by design, not a lost attempt.
 const TECHNIQUES = ['direct', 'chain', 'many_shot', 'crescendo'];
 const seeds = selectSeeds({ kind: 'harmful', split: 'attack' });
-const judges = createJudges(
-  {},
-  {
-    target: () => {
-      throw new Error('offline judges only');
-    },
-  },
-);
+const judges = offlineJudges();
 
 const dirs: string[] = [];
 const servers: FakeServer[] = [];

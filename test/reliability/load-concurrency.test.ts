@@ -14,9 +14,9 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runRedteam, selectSeeds } from '../../src/break/index.js';
 import type { Seed } from '../../src/core/index.js';
-import { createJudges } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createUsageMeter } from '../../src/targets/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import type { FakeServerStats, FaultPlan } from '../helpers/openai-server.js';
 import { fakeModelTarget, root, tally, writeFigures } from './helpers.js';
 
@@ -96,14 +96,7 @@ describe('load: 10,240 red-team attempts at concurrency 256', () => {
       // Generous: at 256 in flight on a loaded 2-core machine a reply can queue for seconds.
       timeoutMs: 30_000,
     });
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline judges only');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const seeds = manySeeds(16);
 
     // Warm-up, not measured: 256 attempts of another run id, so one-time costs (compiling hot code,

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../src/bench/index.js';
 import type { Attempt, Target } from '../../src/core/index.js';
 import { evaluateCriteria } from '../../src/cycle/criteria.js';
-import { createJudges } from '../../src/judge/index.js';
 import { cardCounts, formatFigure, SHOWN_CHARS } from '../../src/report/html.js';
 import {
   applicableCriteria,
@@ -28,6 +27,7 @@ import {
   writeCycleReport,
 } from '../../src/report/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { offlineJudges } from '../helpers/offline-judges.js';
 import {
   buildFixtureStore,
   type Fixture,
@@ -756,14 +756,7 @@ async function withBenchRun(
         };
       },
     };
-    const judges = createJudges(
-      {},
-      {
-        target: () => {
-          throw new Error('offline judges only');
-        },
-      },
-    );
+    const judges = offlineJudges();
     const run = store.createRun({ kind: 'bench', config: {}, seed: 1, target: target.id });
     const report = await runBench({ target, judges, suites, store, runId: run.id, limit });
     store.updateRun(run.id, { status: 'done', summary: report.summary });
