@@ -1,7 +1,9 @@
 // A benchmark suite's slice table across rounds (report/suites.ts suiteSliceTables): a round without
-// a slice shows '—' (not measured), never a figure such as 0. No test had a slice in one round only.
+// a slice shows '—' (not measured), never a figure such as 0 (no test had a slice in one round only);
+// a stored slice family none of whose figures can be read (suiteSliceCells) is left out of the report:
+// no table with a heading and no rows (every test's families had a readable figure).
 import { describe, expect, it } from 'vitest';
-import { suiteSliceTables } from '../../src/report/suites.js';
+import { suiteSliceCells, suiteSliceTables } from '../../src/report/suites.js';
 
 const rate = (successes: number, n: number) => ({
   kind: 'rate',
@@ -29,5 +31,22 @@ describe('suite slice tables', () => {
     expect(table.rows.map((r) => r.slice)).toEqual(['figurative', 'homonym']);
     expect(table.rows[0].cells[1]).toBe('—');
     expect(table.rows[1].cells.every((c) => c !== '—')).toBe(true);
+  });
+});
+
+describe('suite slices none of whose figures can be read', () => {
+  it('are left out', () => {
+    const metrics = {
+      slices: {
+        vprr_by_type: { homonym: 'not a figure', figurative: { kind: 'rate' } },
+        vprr_by_language: { en: rate(1, 4) },
+      },
+    };
+    expect(suiteSliceCells(metrics).map((s) => s.title)).toEqual(['vprr by language']);
+    const tables = suiteSliceTables(
+      [{ round: 0, bench: [{ suite: 'overrefusal', model: 'm', metrics }] }],
+      'overrefusal',
+    );
+    expect(tables.map((t) => [t.title, t.rows.map((r) => r.slice)])).toEqual([['vprr by language', ['en']]]);
   });
 });
