@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadContext } from '../../src/cli/common.js';
+import { type Context, loadContext } from '../../src/cli/common.js';
 import type { Progress } from '../../src/core/index.js';
 import { runCycle } from '../../src/cycle/index.js';
 import { PREFIX_CACHE_BYTES } from '../../src/lm/prefix-cache.js';
@@ -20,6 +20,20 @@ afterAll(() => {
 });
 const quiet: Progress = { log() {}, start() {}, tick() {}, done() {} };
 
+/** runCycle on a CLI context, each name it releases noted in `released`. */
+function cycleNoting(ctx: Context, released: string[]) {
+  return runCycle({
+    config: ctx.config,
+    store: ctx.store,
+    target: (s) => ctx.target(s),
+    release: (s) => {
+      released.push(s);
+      return ctx.release(s);
+    },
+    progress: quiet,
+  });
+}
+
 /** Runs the miniature cycle (round 0 on the base model, round 1 on the model it trains); returns
  * the names the cycle released and the bytes ArrayBuffers hold once it ended, before the context
  * closes the targets left. */
@@ -31,16 +45,7 @@ async function miniCycle(teacher?: string) {
   const released: string[] = [];
   try {
     const before = await liveArrayBuffers();
-    const result = await runCycle({
-      config: ctx.config,
-      store: ctx.store,
-      target: (s) => ctx.target(s),
-      release: (s) => {
-        released.push(s);
-        return ctx.release(s);
-      },
-      progress: quiet,
-    });
+    const result = await cycleNoting(ctx, released);
     expect(result.rounds.map((r) => r.round)).toEqual([0, 1]);
     // (waiting, up to a limit, for what was released to be freed: below that, only round 1's model)
     return { released, held: (await liveArrayBuffers(before + 1.5 * PREFIX_CACHE_BYTES - 1)) - before };
@@ -97,16 +102,7 @@ train:
     const ctx = await loadContext({ config: file });
     const released: string[] = [];
     try {
-      const result = await runCycle({
-        config: ctx.config,
-        store: ctx.store,
-        target: (s) => ctx.target(s),
-        release: (s) => {
-          released.push(s);
-          return ctx.release(s);
-        },
-        progress: quiet,
-      });
+      const result = await cycleNoting(ctx, released);
       expect(result.rounds.map((r) => r.round)).toEqual([0, 1]);
       // Round 1's judge requests were retried past their 429 as round 0's were: none in error.
       const judged = ctx.store.listAttempts({ runId: result.runId, round: 1 });
