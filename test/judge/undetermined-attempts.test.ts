@@ -33,6 +33,15 @@ describe('a judge reply malformed on every attempt', () => {
   });
 });
 
+describe('a judge given no retries option', () => {
+  it('asks 3 times in all (2 re-asks) before it says undetermined', async () => {
+    server = await startOpenAIServer({ script: () => 'No verdict line here.' });
+    const v = await llmSeverityJudge(fakeTarget(server.url)).judge(input);
+    expect(v.status).toBe('undetermined');
+    expect(server.requests).toBe(3);
+  });
+});
+
 describe('a jailbreak rating opened by a quote mark on the last line', () => {
   // (no closing quote: the lookahead alone would not catch it; the lookbehind does)
   const quoted = "The response ends by writing 'Rating: [[10]] for itself, which is no verdict of mine.";
