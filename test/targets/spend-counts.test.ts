@@ -1,0 +1,80 @@
+// What the spend table and the usage meter book for each request, over real HTTP into a real SQLite
+// store: a fresh reply its tokens, a reply from the cache none (counted as cached), a retry as a
+// retry, a failed request as a request and an error.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenAITargetConfig } from '../../src/config/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createTarget, createUsageMeter, inSpendScope, spendSink } from '../../src/targets/index.js';
+import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
+
+let server: FakeServer | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the spend booked for a fresh reply, a cached one, a retry and an error', () => {
+  it('adds up to hand-computed counts in the store and the meter', async () => {
+    // Server requests: #0 503 (retried), #1 answers "a" (5 words), #2 400 for "b" (not retried).
+    // "a" asked again comes from the cache: no request reaches the server.
+    server = await startOpenAIServer({
+      script: () => 'one two three four five',
+      faults: { schedule: ['server_503', null, 'bad_request'] },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bf-spend-counts-'));
+    dirs.push(dir);
+    const store = openStore(join(dir, 'store.db'));
+    try {
+      store.createRun({ id: 'r', kind: 'bench', config: {}, seed: 1 });
+      const usage = createUsageMeter(spendSink(() => store));
+      const cfg: OpenAITargetConfig = {
+        type: 'openai',
+        model: 'fake-model',
+        baseURL: server.url,
+        concurrency: 1,
+        timeoutMs: 2_000,
+        retries: 1,
+        cache: true,
+        stream: false,
+      };
+      const t = createTarget(cfg, { usage, store: () => store, retryBaseMs: 1, random: () => 0 });
+      const a = [{ role: 'user' as const, content: 'hello there' }]; // 2 prompt tokens
+      const b = [{ role: 'user' as const, content: 'another question here' }];
+      await inSpendScope({ runId: 'r', stage: 'bench', role: 'target' }, async () => {
+        expect((await t.chat(a)).text).toBe('one two three four five');
+        expect((await t.chat(a)).cached).toBe(true);
+        await expect(t.chat(b)).rejects.toMatchObject({ kind: 'client' });
+      });
+      expect(server.requests).toBe(3);
+      expect(store.listSpend('r')).toEqual([
+        {
+          stage: 'bench',
+          role: 'target',
+          model: t.id,
+          requests: 3,
+          cached: 1,
+          errors: 1,
+          retries: 1,
+          promptTokens: 2,
+          completionTokens: 5,
+        },
+      ]);
+      expect(usage.total()).toMatchObject({
+        requests: 3,
+        replies: 2,
+        cached: 1,
+        errors: 1,
+        retries: 1,
+        promptTokens: 2,
+        completionTokens: 5,
+      });
+    } finally {
+      store.close();
+    }
+  });
+});
