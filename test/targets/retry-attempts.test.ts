@@ -6,7 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
 import { type Reply, type Target, TargetError } from '../../src/core/index.js';
-import { createTarget, createUsageMeter, toTargetError, withRetry } from '../../src/targets/index.js';
+import {
+  createTarget,
+  createUsageMeter,
+  toTargetError,
+  withRetry,
+  withTimeout,
+  withUsage,
+} from '../../src/targets/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 
 const servers: (FakeServer | Server)[] = [];
@@ -142,4 +149,23 @@ describe('a connection error outside the SDKs (the socket as Node words it)', ()
       expect(err.message).toBe(`remote: connection failed: ${message}`);
     },
   );
+});
+
+describe('a request its caller aborted while it was at the target', () => {
+  it('ends as aborted, whatever the target threw once cut off (a socket destroyed reads as network)', async () => {
+    const caller = new AbortController();
+    const inner: Target = {
+      id: 'cut',
+      async chat(): Promise<Reply> {
+        caller.abort();
+        throw new TargetError('cut: connection failed: socket hang up', 'network');
+      },
+    };
+    const usage = createUsageMeter();
+    const t = withUsage(withTimeout(inner, 5_000), usage);
+    const err = (await t.chat(hi, { signal: caller.signal }).catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('aborted');
+    expect(err.message).toBe('cut: request aborted');
+    expect(usage.total().errorsByKind).toEqual({ aborted: 1 });
+  });
 });
