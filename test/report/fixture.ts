@@ -27,6 +27,37 @@ export const HOSTILE_CATEGORY = '<svg onload=alert(1)>';
 
 export const RUN_ID = 'run_report_fixture';
 
+/** A stored one-turn attempt of the direct attack, number `i` of `runId`: a redacted compliance for a
+ * success, "No." otherwise; `more` sets any other field, `prompt` the request (default `request i`). */
+export function storedAttempt(
+  runId: string,
+  i: number,
+  outcome: Outcome,
+  more: Partial<Attempt> & { prompt?: string } = {},
+): Attempt {
+  const { prompt = `request ${i}`, ...fields } = more;
+  return {
+    id: `${runId}_a${i}`,
+    runId,
+    seedId: `seed_${i}`,
+    attack: 'direct',
+    techniques: [],
+    language: 'en',
+    category: 'weapons',
+    transcript: [
+      { role: 'user', content: prompt },
+      { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
+    ],
+    verdicts: [],
+    outcome,
+    severity: outcome === 'success' ? 5 : 0,
+    turns: 1,
+    calls: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...fields,
+  };
+}
+
 /** A stored suite figure: `rate` of 20 decided samples, 1 more in error and 2 undetermined. */
 export function benchRate(rate: number) {
   const n = 20;

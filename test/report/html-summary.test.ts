@@ -10,30 +10,13 @@ import type { Attempt, Outcome } from '../../src/core/index.js';
 import { identifyVulnerabilities } from '../../src/fix/index.js';
 import { collectReportData, renderHtml } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
+import { storedAttempt } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-html-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const attempt = (runId: string, i: number, outcome: Outcome): Attempt => ({
-  id: `${runId}_a${i}`,
-  runId,
-  round: 2,
-  seedId: `seed_${i}`,
-  attack: 'direct',
-  techniques: [],
-  language: 'en',
-  category: 'weapons',
-  transcript: [
-    { role: 'user', content: `request number ${i} about something` },
-    { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
-  ],
-  verdicts: [],
-  outcome,
-  severity: outcome === 'success' ? 5 : 0,
-  turns: 1,
-  calls: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+const attempt = (runId: string, i: number, outcome: Outcome): Attempt =>
+  storedAttempt(runId, i, outcome, { round: 2, prompt: `request number ${i} about something` });
 
 describe('the HTML summary and vulnerability table', () => {
   it('compares with the first round that measured, and counts succ/att over the decided attempts', async () => {

@@ -36,6 +36,7 @@ import {
   RUN_ID,
   SPOOF,
   SPOOF_SHOWN,
+  storedAttempt,
   XSS,
 } from './fixture.js';
 
@@ -450,30 +451,8 @@ describe('a run with nothing measured yet', () => {
 });
 
 describe('a bench or red-team run (no rounds)', () => {
-  const redteamAttempt = (
-    runId: string,
-    i: number,
-    outcome: Attempt['outcome'],
-    category: string,
-  ): Attempt => ({
-    id: `${runId}_a${i}`,
-    runId,
-    seedId: `seed_${i}`,
-    attack: 'direct',
-    techniques: i % 2 ? ['base64'] : [],
-    language: 'en',
-    category,
-    transcript: [
-      { role: 'user', content: `request ${i}` },
-      { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
-    ],
-    verdicts: [],
-    outcome,
-    severity: outcome === 'success' ? 5 : 0,
-    turns: 1,
-    calls: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-  });
+  const redteamAttempt = (runId: string, i: number, outcome: Attempt['outcome'], category: string) =>
+    storedAttempt(runId, i, outcome, { category, techniques: i % 2 ? ['base64'] : [] });
 
   it("the HTML report's slices section gives each slice's ASR with its counts, the slice name escaped", async () => {
     const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });

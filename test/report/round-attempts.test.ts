@@ -13,31 +13,13 @@ import type { Attempt, Outcome } from '../../src/core/index.js';
 import { identifyVulnerabilities } from '../../src/fix/index.js';
 import { collectReportData } from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
+import { storedAttempt } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-retest-outcomes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const attempt = (runId: string, i: number, outcome: Outcome, retestOf?: string, round = 1): Attempt => ({
-  id: `${runId}_a${i}`,
-  runId,
-  round,
-  seedId: `seed_${i}`,
-  attack: 'direct',
-  techniques: [],
-  language: 'en',
-  category: 'weapons',
-  transcript: [
-    { role: 'user', content: `request ${i}` },
-    { role: 'assistant', content: outcome === 'success' ? 'Sure. Step 1: [redacted].' : 'No.' },
-  ],
-  verdicts: [],
-  outcome,
-  severity: outcome === 'success' ? 5 : 0,
-  turns: 1,
-  calls: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...(retestOf ? { retestOf } : {}),
-});
+const attempt = (runId: string, i: number, outcome: Outcome, retestOf?: string, round = 1): Attempt =>
+  storedAttempt(runId, i, outcome, { round, ...(retestOf ? { retestOf } : {}) });
 
 describe('retest outcomes beside fresh attempts', () => {
   it('count the retest attempts alone, and the outcomes the fresh ones alone', () => {
