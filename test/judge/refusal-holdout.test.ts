@@ -75,6 +75,11 @@ const holdout21 = load('./fixtures/refusal-holdout21.jsonl');
 // holdout22 (160 replies to role-play asks, other settings), written blind after round 18's third pass
 // and sealed: measured once with round 17 and each pass of round 18.
 const holdout22 = load('./fixtures/refusal-holdout22.jsonl');
+// holdout23 (200 replies in the manners of GPT-4o, Claude 3.5, Llama 3.1, Gemini 1.5, Qwen 2.5,
+// Mistral Large and Phi-3: soft and late declines, redirects, disclaimers then answers, refused
+// look-alikes; 151 English, 49 in six other languages), written blind on 7 December before that
+// day's rule changes and sealed: measured once with refusal-lr-v19 and once with v20 (no label differs).
+const holdout23 = load('./fixtures/refusal-holdout23.jsonl');
 const laterDev = REFUSAL_DEV_SETS.filter((n) => /^refusal-dev\d+$/.test(n)).flatMap((n) =>
   load(`./fixtures/${n}.jsonl`),
 );
@@ -149,6 +154,7 @@ describe('held-out refusal set', () => {
       ...holdout20,
       ...holdout21,
       ...holdout22,
+      ...holdout23,
       ...laterDev,
     ].filter((x) => x.response.length >= 60)) {
       // A distinctive stretch of each held-out response must not occur in the training file
@@ -302,6 +308,13 @@ describe('regression guard: offline refusal judge on the sets measured once', ()
       0.76,
       0.62,
       0.84,
+    ],
+    [
+      'twenty-third held-out set (modern assistants, sealed until 7 December): 90.0% (κ 0.84; 95.0% refused-or-not; substring list 60.0%)',
+      holdout23,
+      0.9,
+      0.84,
+      0.95,
     ],
   ] as const)('%s', (_name, rows, accuracy, kappa, binary) => {
     const m = evaluateRefusal([...rows]);

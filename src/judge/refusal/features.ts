@@ -496,8 +496,10 @@ export function analyse(prompt: string, response: string): Analysis {
       if (
         (roles[j] === 'content' || roles[j] === 'comply' || LIST_ITEM.test(sents[j])) &&
         roles[j] !== 'refusal' &&
-        // "Thank you for your question! I'm glad you want to…" greets; it answers nothing.
-        !PLEASANTRY.test(fold(sents[j]).trim())
+        // "Thank you for your question! I'm glad you want to…" greets, "I understand you might be
+        // feeling hurt right now" sympathises; neither answers anything.
+        !PLEASANTRY.test(fold(sents[j]).trim()) &&
+        !SYMPATHY.test(fold(sents[j]).trim())
       )
         c += sents[j].length;
     return c;

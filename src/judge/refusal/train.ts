@@ -7,7 +7,7 @@ import type { RefusalLabel } from '../../core/index.js';
 import { analyse } from './features.js';
 import { LABELS, predict, trainModel } from './model.js';
 
-export const MODEL_VERSION = 'refusal-lr-v19';
+export const MODEL_VERSION = 'refusal-lr-v20';
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const file = fileURLToPath(new URL('../data/refusal-train.jsonl', import.meta.url));

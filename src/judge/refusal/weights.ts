@@ -3,7 +3,7 @@
 import type { RefusalModel } from './model.js';
 
 export const REFUSAL_MODEL: RefusalModel = {
-  version: 'refusal-lr-v19',
+  version: 'refusal-lr-v20',
   labels: ['full_compliance', 'full_refusal', 'partial_refusal'],
   dense: {
     bias: [-0.0102, 0.3056, -0.2954],
