@@ -206,15 +206,26 @@ function readYaml(
     uniqueKeys: true,
     merge: true,
   });
-  const issues = doc.errors.map((e) => ({
-    field: '',
-    message: `invalid YAML: ${firstLine(e.message)}`,
-    file,
-    line: counter.linePos(e.pos[0]).line,
-    hint: 'check indentation and quoting around this line',
-  }));
+  const lines = text.split('\n');
+  const issues = doc.errors.map((e) => {
+    const line = counter.linePos(e.pos[0]).line;
+    return {
+      field: '',
+      message: `invalid YAML: ${firstLine(e.message)}`,
+      file,
+      line,
+      hint: BARE_REFERENCE_IN_FLOW.test(lines[line - 1] ?? '')
+        ? 'YAML\'s flow { … } and [ … ] cannot hold a bare ${VAR}: quote it ("${VAR}", still read as the number or boolean it spells) or write that mapping in block style, one key a line'
+        : 'check indentation and quoting around this line',
+    };
+  });
   return { doc, counter, issues };
 }
+
+/** A line with an unquoted `${` after a `{` or `[` that opens a flow collection: `budget: { attempts:
+ * ${BUDGET} }`, the shape the README's own `budget: { attempts: 2000 }` invites, which YAML reads as
+ * a nested flow map and refuses with a message that names neither the reference nor the fix. */
+const BARE_REFERENCE_IN_FLOW = /^[^"'#]*(?<!\$)[{[][^"'#]*\$\{/;
 
 const UNSET_TARGETS = new WeakMap<Config, Map<string, ConfigIssue[]>>();
 

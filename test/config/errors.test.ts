@@ -63,6 +63,20 @@ const cases: Case[] = [
     message: 'redteam."a.b": unknown field (breakfix.yaml:3)',
   },
   {
+    // (the README's own `budget: { attempts: 2000 }` invites it; YAML's message names neither the
+    // reference nor the fix)
+    name: 'a bare ${VAR} inside a flow mapping',
+    yaml: 'redteam:\n  budget: { attempts: ${BUDGET} }\n',
+    message: 'invalid YAML: Unexpected flow-map-start at node end (breakfix.yaml:2)',
+    hint: /flow \{ … \} and \[ … \] cannot hold a bare \$\{VAR\}: quote it \("\$\{VAR\}"/,
+  },
+  {
+    name: 'other invalid YAML',
+    yaml: 'redteam:\n  budget: { attempts: 2000\n',
+    message: /^invalid YAML: .* \(breakfix\.yaml:3\)$/,
+    hint: /^check indentation and quoting around this line$/,
+  },
+  {
     name: 'number below minimum',
     yaml: 'targets:\n  a:\n    type: embedded\n    concurrency: 0\n',
     message: 'targets.a.concurrency: expected a number ≥ 1, got 0 (breakfix.yaml:4)',
