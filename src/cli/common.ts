@@ -405,7 +405,10 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
   };
   if (err instanceof BreakfixError) {
     out.code = err.code;
-    if (err.hint) out.hint = redactText(err.hint);
+    // (A target error's own hint, what to check, comes first, as on stderr: a script reading only
+    // stdout gets the fix as well as the resume command.)
+    const hints = [err instanceof TargetError ? targetHint(err) : undefined, err.hint].filter(Boolean);
+    if (hints.length) out.hint = redactText(hints.join('\n'));
   }
   // A command line commander refused (unknown option, missing argument) is a usage error like the
   // ones the actions find.

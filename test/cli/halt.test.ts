@@ -182,6 +182,19 @@ describe('a target that never answers halts the run', () => {
 });
 
 describe('a refused key or spent quota halts the run', () => {
+  it('--json: the error document holds what to check and how to resume, as stderr does', async () => {
+    const server = await refusesAt(0, 'auth');
+    const { dir, db } = setup(server.url);
+    const halted = await runCli([...redteam(db, 'run_json', 1), '--json'], { cwd: dir, env });
+    expect(halted.code, halted.stderr).toBe(3);
+    const { error } = JSON.parse(halted.stdout);
+    expect(error).toMatchObject({ exitCode: 3, code: 'target_auth', kind: 'auth' });
+    expect(error.hint.split('\n')).toEqual([
+      expect.stringMatching(/^check the apiKey of this target/),
+      expect.stringMatching(/^then resume: breakfix redteam --run-id run_json with the same options/),
+    ]);
+  });
+
   it('redteam: stops at the 401, stores no error, and the resume completes the run', async () => {
     const server = await refusesAt(4, 'auth');
     const { dir, db } = setup(server.url);
