@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CLAIM_HEARTBEAT_MS, CLAIM_STALE_MS } from '../../src/store/claim.js';
+import { CLAIM_HEARTBEAT_MS, CLAIM_STALE_MS, processStart } from '../../src/store/claim.js';
 import {
   ClaimLostError,
   claimRunOrRefuse,
@@ -53,6 +53,40 @@ function setOwner(path: string, owner: Partial<RunOwner>): void {
 }
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+describe('a run claimed on this host', () => {
+  it.skipIf(process.platform !== 'linux')(
+    "a live owner whose process name holds ') ' and spaces still holds the run: its start is read after the name's last ')'",
+    async () => {
+      const { path, s } = storeWithRun();
+      // A Node process that renames itself (process.title sets the name /proc/<pid>/stat shows) when told.
+      const child = spawn(process.execPath, [
+        '-e',
+        "process.stdout.write('ready\\n'); process.stdin.once('data', () => { process.title = 'bf) 1 2 3 4'; process.stdout.write('renamed\\n'); }); setInterval(() => {}, 60000);",
+      ]);
+      children.push(child);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      const until = async (word: string) => {
+        while (!out.includes(word)) {
+          if (child.exitCode !== null) throw new Error(`child exited: ${out}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until('ready');
+      const start = processStart(child.pid!);
+      expect(start).toMatch(/^\d+$/);
+      setOwner(path, { pid: child.pid, host: hostname(), since: ago(1000), start });
+      child.stdin.write('go\n');
+      await until('renamed');
+      expect(processStart(child.pid!)).toBe(start);
+      expect(s.claimRun('run_claim').heldBy?.pid).toBe(child.pid);
+      expect(ownerIn(path)?.pid).toBe(child.pid);
+    },
+  );
+});
 
 describe('a run claimed from another host', () => {
   it('(owner record written as another host would) a fresh heartbeat holds the run: refused naming host, pid, since and heartbeat, nothing changes', () => {
