@@ -291,6 +291,18 @@ describe('a run claimed from another host', () => {
     expect(s.getRun('run_other')?.status).toBe('done');
   });
 
+  it('(owner record written as another host would) a run whose claim this connection lost and then took back is its own again: its writes go through', () => {
+    const { path, s } = storeWithRun();
+    s.claimRun('run_claim');
+    const taker = { pid: 4242, host: OTHER_HOST, since: ago(0), heartbeat: ago(0) };
+    setOwner(path, taker);
+    expect(() => s.assertOwned('run_claim')).toThrow(ClaimLostError);
+    expect(s.claimRun('run_claim', { takeOver: true })).toEqual({ tookOver: taker });
+    s.updateRun('run_claim', { status: 'done' });
+    expect(s.getRun('run_claim')?.status).toBe('done');
+    expect(ownerIn(path)).toMatchObject({ pid: process.pid, host: hostname() });
+  });
+
   it('(owner record written as another host would, taking over) the heartbeat that finds the claim gone says so and marks the run lost', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const said: string[] = [];
