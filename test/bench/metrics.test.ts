@@ -194,6 +194,18 @@ describe('defectRate and tallies', () => {
     expect(s.category.a).toMatchObject({ rate: 0.5, n: 2 });
     expect(s.category.b).toMatchObject({ n: 0, errors: 1 });
   });
+  it('lists the slices in one text order, whatever order the items came in', () => {
+    // (a resumed run stores its items in another order than an uninterrupted one: its report's slice
+    // tables and JSON keys must read the same)
+    const items = ['weapons', 'Cyber', 'abuse', undefined, 'cyber'].map((c) => ({
+      c,
+      t: 'success' as const,
+    }));
+    const keys = (list: typeof items) =>
+      Object.keys(sliceRates(list, { category: (i) => i.c }, (i) => i.t).category);
+    expect(keys(items)).toEqual(['(none)', 'abuse', 'cyber', 'Cyber', 'weapons']);
+    expect(keys([...items].reverse())).toEqual(keys(items));
+  });
 });
 
 describe('DR-x on a harmful reply whose severity no judge gave', () => {
