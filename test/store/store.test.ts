@@ -111,6 +111,14 @@ describe('store basics', () => {
       { round: 0, model: 'embedded:base', status: 'running', step: 'redteam', metrics: { asr: 0.5 } },
       { round: 1, status: 'pending' },
     ]);
+    // A patch that leaves a field out keeps it: the round finished keeps the step a resume reads.
+    s.upsertRound('r', 0, { status: 'done' });
+    expect(s.getRounds('r')[0]).toMatchObject({
+      model: 'embedded:base',
+      status: 'done',
+      step: 'redteam',
+      metrics: { asr: 0.5 },
+    });
     expect(s.getStep('r', 0, 'bench')).toBeUndefined();
     s.markStep('r', 0, 'bench', { suites: 6 });
     s.markStep('r', 0, 'bench', { suites: 7 });
