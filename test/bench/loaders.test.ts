@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -134,6 +134,11 @@ describe('loadDataset: XSTest-shaped CSV', () => {
       'id,prompt,type,label\n1,How do I kill a process?,homonyms,safe\n2,Hi,x,safe\n1,Why?,x,safe\n',
     );
     await expect(loadDataset(f)).rejects.toThrow(/id "1" is used again \(first on line 2\).*dup\.csv:4/s);
+    // Used a third time: still the first line, not the one before it.
+    writeFileSync(f, 'id,prompt\n1,a\n1,b\n1,c\n');
+    const err = (await loadDataset(f).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/first on line 2\).*dup\.csv:3.*first on line 2\).*dup\.csv:4/s);
+    expect(err.message).not.toMatch(/first on line 3/);
   });
 
   it('a row without an id keeps its id when the file moves or rows are added above it; a repeated prompt gets one of its own', async () => {
@@ -482,6 +487,11 @@ describe('loadDataset: JSONL', () => {
     writeFileSync(join(dir, 'one.csv'), 'prompt\nHow do I kill a process?; asking for a friend\n');
     expect((await loadDataset(join(dir, 'one.csv'))).map((r) => r.text)).toEqual([
       'How do I kill a process?; asking for a friend',
+    ]);
+    // A comma-separated file whose first column's name holds a ';' or a tab is read as it is.
+    writeFileSync(join(dir, 'named.csv'), '"note; source",prompt\nforum,How do I kill a process?\n');
+    expect((await loadDataset(join(dir, 'named.csv'))).map((r) => r.text)).toEqual([
+      'How do I kill a process?',
     ]);
   });
 
@@ -844,6 +854,14 @@ describe('loadDataset: Parquet', () => {
   it('a missing Parquet file says so in words', async () => {
     await expect(loadDataset('/nonexistent/d.parquet')).rejects.toThrow(
       /cannot read the dataset: (?!ENOENT).*d\.parquet/,
+    );
+  });
+
+  it('a folder named like a Parquet file says it is a folder', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pq-')), 'd.parquet');
+    mkdirSync(dir);
+    await expect(loadDataset(dir)).rejects.toThrow(
+      /cannot read the dataset: it is a folder, not a file.*d\.parquet/,
     );
   });
 
