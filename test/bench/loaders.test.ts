@@ -921,6 +921,13 @@ describe('loadDataset: Parquet', () => {
       );
       expect(short.hint).toMatch(/copy or export it again/);
     }
+    // Too short to hold a footer, though it begins and ends with PAR1.
+    for (const tiny of ['PAR1', 'PAR1PAR1']) {
+      const short = await failure(`tiny-${tiny.length}.parquet`, tiny);
+      expect(short.message).toMatch(
+        new RegExp(`cannot read Parquet: the file is cut short: .*${tiny.length} bytes`),
+      );
+    }
     // A pipe (a FIFO with no writer: opening it would block) is said to be no file, not empty.
     execFileSync('mkfifo', [join(dir, 'pipe.parquet')]);
     const pipe = (await loadDataset(join(dir, 'pipe.parquet')).catch((e) => e)) as InputError;

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Attempt, TrainingRecord } from '../../src/core/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations.js';
@@ -88,6 +88,18 @@ describe('store basics', () => {
     // A patch without summary keeps the summary.
     s.updateRun('run_b', { status: 'failed' });
     expect(s.getRun('run_b')?.summary).toEqual({ asr: 0.1 });
+  });
+
+  it('the latest run of runs created in the same millisecond is the last created', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-05T10:00:00.000Z'), toFake: ['Date'] });
+    try {
+      const s = openTmp();
+      for (const id of ['run_1', 'run_2', 'run_3']) s.createRun({ id, kind: 'bench', seed: 1, config: {} });
+      expect(s.latestRun()?.id).toBe('run_3');
+      expect(s.latestRun('bench')?.id).toBe('run_3');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a row that breaks a constraint fails loudly, never silently missing', () => {
@@ -530,6 +542,9 @@ describe('store basics', () => {
     };
     s.cachePut('k', { ...reply, cached: true });
     expect(s.cacheGet('k')).toEqual(reply);
+    // JSON that is no reply (no finish reason) is a miss, sent again, as damaged text is.
+    s.cachePut('half', { text: 'hi' } as never);
+    expect(s.cacheGet('half')).toBeUndefined();
   });
 });
 
