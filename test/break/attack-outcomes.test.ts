@@ -88,6 +88,29 @@ describe('an attempt with no success is undetermined when any of its tries was',
   });
 });
 
+describe('TAP keeps the best `width` children of a level', () => {
+  // The refused child scores 1 and the evasive (undetermined) one 2: with width 1 only the evasive
+  // one is refined at the next depth, so the attacker is asked `branching` times more, each time
+  // shown the evasive child's exchange and never the refused one's.
+  it('refines only the best scored child at the next depth', async () => {
+    const attacker = await proposer(['REFUSE low', 'UNCLEAR high', 'REFUSE next a', 'REFUSE next b']);
+    const { target } = await scripted((m) => (lastUser(m).startsWith('UNCLEAR') ? EVASIVE : refuse(seed)));
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 2, width: 1, depth: 2 } }),
+    );
+    const proposals = attacker.server.log
+      .map((x) => x.body.messages)
+      .filter(isProposal)
+      .map((m) => m.at(-1)?.content ?? '');
+    expect(proposals).toHaveLength(4);
+    for (const shown of proposals.slice(2)) {
+      expect(shown).toContain('UNCLEAR high');
+      expect(shown).not.toContain('REFUSE low');
+    }
+    expect(r.outcome).toBe('undetermined');
+  });
+});
+
 describe('a TAP whose every proposal is pruned', () => {
   // Before: `undetermined` ("nothing was judged"), read as the target's unclear answer (the cycle's
   // undetermined_rise) though the target was never asked.
