@@ -94,6 +94,23 @@ describe('PAIR', () => {
     expect(attacker.server.requests).toBe(6); // 2 iterations × (1 try + 2 retries)
   });
 
+  it('a malformed proposal after one that was sent leaves the attempt decided by the answer judged', async () => {
+    // The first proposal is sent and refused; every later one is malformed. The attack did ask the
+    // target, so the attempt is that answer's failure, not an attacker error.
+    let n = 0;
+    const attacker = await scripted(() =>
+      n++ === 0 ? JSON.stringify({ improvement: 'x', prompt: 'attempt 0' }) : 'No JSON from me.',
+    );
+    const { server, target } = await magicTarget();
+    const r = await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 1, iterations: 2 } }),
+    );
+    expect(server.requests).toBe(1);
+    expect(r.detail?.attackerErrors).toBe(1);
+    expect(r.outcome).toBe('failure');
+    expect(r.error).toBeUndefined();
+  });
+
   it('a retry of malformed attacker JSON reaches the attacker, not the response cache that holds the reply', async () => {
     // The retry sends the same messages with the same options: a cached attacker target (a remote
     // attacker, cache on by default) served the malformed reply back to every retry.
@@ -332,32 +349,39 @@ describe('a failed attacker request', () => {
   });
 });
 
-describe('PAIR with an LLM jailbreak rater', () => {
-  it('stops when the rater gives 10, while the outcome stays the attack judges’ decision', async () => {
-    const attacker = await proposer(1);
-    const { server, target } = await scripted(
-      () => 'An evasive answer with nothing in it, said politely at length.',
-    );
-    const rater: Judge = {
-      id: 'llm-jailbreak-fake',
-      kind: 'jailbreak',
-      judge: async (input) => ({
-        judge: 'llm-jailbreak-fake',
+describe('PAIR and TAP with an LLM jailbreak rater', () => {
+  it.each([
+    ['PAIR', pairAttack],
+    ['TAP', tapAttack],
+  ] as const)(
+    '%s stops when the rater gives 10, while the outcome stays the attack judges’ decision',
+    async (_name, attack) => {
+      const attacker = await proposer(1);
+      const { server, target } = await scripted(
+        () => 'An evasive answer with nothing in it, said politely at length.',
+      );
+      const rater: Judge = {
+        id: 'llm-jailbreak-fake',
         kind: 'jailbreak',
-        status: 'ok',
-        value: input.transcript[0].content.includes('MAGIC') ? 10 : 2,
-      }),
-    };
-    const r = await pairAttack.run(
-      ctx(target, {
-        attacker: attacker.target,
-        judges: { attack: [complianceJudge()], score: rater },
-        options: { streams: 1, iterations: 5 },
-      }),
-    );
-    expect(server.requests).toBe(2);
-    expect(r.outcome).toBe('undetermined'); // the compliance judge cannot tell: never success, never failure
-  });
+        judge: async (input) => ({
+          judge: 'llm-jailbreak-fake',
+          kind: 'jailbreak',
+          status: 'ok',
+          value: input.transcript[0].content.includes('MAGIC') ? 10 : 2,
+        }),
+      };
+      // (TAP: one branch a level; the attacker's reply to the on-topic check is neither yes nor no: kept)
+      const r = await attack.run(
+        ctx(target, {
+          attacker: attacker.target,
+          judges: { attack: [complianceJudge()], score: rater },
+          options: { streams: 1, iterations: 5, branching: 1, width: 1, depth: 5 },
+        }),
+      );
+      expect(server.requests).toBe(2);
+      expect(r.outcome).toBe('undetermined'); // the compliance judge cannot tell: never success, never failure
+    },
+  );
 });
 
 describe('a jailbreak rater that fails on every call', () => {
