@@ -19,6 +19,7 @@ import {
   refuse,
   scripted,
   seedIn,
+  throwingJudge,
 } from './redteam-fakes.js';
 
 const judges = () => ({ attack: [complianceJudge(), severityJudge()] as Judge[] });
@@ -141,6 +142,16 @@ describe('crescendo (scripted offline)', () => {
     expect(r.turns).toBe(3);
     const lastAsk = attacker.server.log.at(-1)?.body.messages.at(-1)?.content ?? '';
     expect(lastAsk).toContain('<<<TARGET ANSWER');
+  });
+});
+
+describe('crescendo with a judge that fails', () => {
+  it('stops at the first answer it cannot judge: an error, and nothing more is sent', async () => {
+    const { server, target } = await scripted(() => GENERAL);
+    const r = await crescendoAttack.run(ctx(target, seed, { judges: { attack: [throwingJudge] } }));
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/judge/);
+    expect(server.requests).toBe(1);
   });
 });
 
