@@ -6,7 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { armPool, Bandit, getConverter, runRedteam, sampleBeta, selectSeeds } from '../../src/break/index.js';
+import {
+  armPool,
+  Bandit,
+  getConverter,
+  reward,
+  runRedteam,
+  sampleBeta,
+  selectSeeds,
+} from '../../src/break/index.js';
 import { createRng, type Seed } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -110,6 +118,14 @@ describe('search attacker', () => {
       seed: 2,
     });
     expect(s.success).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reward: a success is worth 1, a try short of one at most half as much, a 1 or an error nothing', () => {
+    // A 10 from a rater beside judges that did not see a success must not rank an arm with a success.
+    expect(reward('success', 1)).toBe(1);
+    expect(reward('undetermined', 10)).toBe(0.5);
+    expect(reward('failure', 1)).toBe(0);
+    expect(reward('error', null)).toBe(0);
   });
 
   it('bandit: UCB tries every arm once, then prefers the rewarding one; Beta draws stay in [0, 1]', () => {
