@@ -7,6 +7,7 @@ import {
   createSearchAttack,
   directAttack,
   pairAttack,
+  Session,
   tapAttack,
 } from '../../src/break/index.js';
 import { createRng, type Target } from '../../src/core/index.js';
@@ -108,6 +109,27 @@ describe('TAP keeps the best `width` children of a level', () => {
       expect(shown).not.toContain('REFUSE low');
     }
     expect(r.outcome).toBe('undetermined');
+  });
+});
+
+describe('Session.decideBy any: among equally scored undetermined tries', () => {
+  // PAIR puts each iteration's answers in stream order before deciding: the first of equals must
+  // then decide, not the last, or the same replies would be decided by the order they were judged in.
+  it('the first one judged decides', () => {
+    const s = new Session(ctx({ id: 'unused', chat: async () => Promise.reject(new Error('unused')) }));
+    s.decideBy = 'any';
+    const tried = (text: string) => ({
+      transcript: [
+        { role: 'user' as const, content: text },
+        { role: 'assistant' as const, content: EVASIVE },
+      ],
+      verdicts: [],
+      outcome: 'undetermined' as const,
+      score: 2,
+      turns: 1,
+    });
+    s.judged.push(tried('first try'), tried('second try'));
+    expect(s.result([]).transcript[0]?.content).toBe('first try');
   });
 });
 

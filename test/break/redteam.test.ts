@@ -355,6 +355,21 @@ describe('runRedteam', () => {
     expect(items.some((i) => i.techniques.includes('leetspeak'))).toBe(true);
   });
 
+  it('an attack named beside converters runs with them; converters alone leave out the multi-turn and search attacks', () => {
+    const plan = (techniques: string[]) =>
+      planRedteam({
+        target: { id: 'unused', chat: async () => ({ text: '' }) } as never,
+        seeds: seeds.slice(0, 2),
+        judges: [],
+        techniques,
+        runId: 'named',
+      }).items;
+    const named = plan(['search', 'leetspeak']);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((i) => i.attack === 'search')).toBe(true);
+    expect(plan(['leetspeak']).some((i) => i.attack === 'search')).toBe(false);
+  });
+
   it('held-back seeds and templates are used only when asked for', () => {
     const all = selectSeeds({ kind: 'harmful', language: 'en' });
     const base = {
