@@ -112,6 +112,18 @@ describe('TAP keeps the best `width` children of a level', () => {
   });
 });
 
+describe('TAP and its call budget', () => {
+  it('stops sending within a level once maxCalls is reached', async () => {
+    const attacker = await proposer(['REFUSE a', 'REFUSE b', 'REFUSE c']);
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 3, width: 3, depth: 1, maxCalls: 2 } }),
+    );
+    expect(server.requests).toBe(2);
+    expect(r.calls).toBe(2);
+  });
+});
+
 describe('Session.decideBy any: among equally scored undetermined tries', () => {
   // PAIR puts each iteration's answers in stream order before deciding: the first of equals must
   // then decide, not the last, or the same replies would be decided by the order they were judged in.
