@@ -1,6 +1,6 @@
 // What a retried request says and counts, over real HTTP: the attempt numbers the retry hook hears,
 // the "(after N attempts)" of a request that failed after one retry, the kinds of the statuses the
-// fake server has no fault for (408, 403), and a request that fails once the run has halted.
+// fake server has no fault for (408, 409, 403), and a request that fails once the run has halted.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,18 @@ describe('statuses the fault server has none of', () => {
     // the first 408 is retried once: two requests reach the server
     expect(s.requests()).toBe(2);
     expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 1, errorsByKind: { timeout: 1 } });
+  });
+
+  it('409 (a conflict: a server busy with another request for the same thing) is a server error: retried', async () => {
+    const s = await statusServer(409);
+    const usage = createUsageMeter();
+    const t = createTarget(cfg(s.url, { retries: 1 }), { usage, retryBaseMs: 1, random: () => 0 });
+    const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.kind).toBe('server');
+    expect(err.status).toBe(409);
+    expect(s.requests()).toBe(2);
+    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 1, errorsByKind: { server: 1 } });
   });
 
   it('403 is a refused key (auth), not a bad request: not retried', async () => {
