@@ -136,6 +136,24 @@ describe('plain replies over node:http', () => {
     expect(err.message).toContain('HTTP 503 upstream overloaded, try later');
   });
 
+  it('a Retry-After given as an HTTP date sets the wait until that time', async () => {
+    // (RFC 9110 allows a date there; some gateways send one. Read backwards, a future date is 0 s.)
+    const { url } = await endpoint((res) => {
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': new Date(Date.now() + 120_000).toUTCString(),
+      });
+      res.end(JSON.stringify({ error: { message: 'slow down' } }));
+    });
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err.kind).toBe('rate_limit');
+    // (the date has whole seconds, and the request took some: well under the 2 minutes, well over 0)
+    expect(err.retryAfterMs).toBeGreaterThan(60_000);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
   it('a 200 that is not JSON is malformed', async () => {
     const { url } = await endpoint((res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
