@@ -487,6 +487,26 @@ describe('withRateLimit', () => {
   });
 });
 
+describe('withRateLimit and a request larger than the whole tpm budget', () => {
+  it('goes alone in an empty window, rather than waiting forever; the next waits a window', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const inner: Target = { id: 'x', chat: async () => reply('ok', 0) };
+    const t = withRateLimit(inner, {
+      tpm: 100,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    expect((await t.chat(hi, { maxTokens: 500 })).text).toBe('ok'); // estimate 501 > 100, window empty
+    expect(sleeps).toEqual([]);
+    expect((await t.chat(hi, { maxTokens: 500 })).text).toBe('ok');
+    expect(sleeps).toEqual([60_000]);
+  });
+});
+
 describe('withCache', () => {
   let store: Store;
   afterEach(() => store?.close());
