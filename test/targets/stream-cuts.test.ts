@@ -99,6 +99,17 @@ describe('a streamed reply', () => {
     expect((cut as TargetError).message).toMatch(/stream ended without a finish reason/);
   });
 
+  it("an error event mid-stream (a server failing mid-answer) is a retryable error with the server's message, not the text so far", async () => {
+    const body = `data: ${chunk('Paris', null)}\n\ndata: ${JSON.stringify({ error: { message: 'model overloaded' } })}\n\n`;
+    const r = await outcome('text/event-stream', Buffer.from(body));
+    expect(r).toBeInstanceOf(TargetError);
+    const err = r as TargetError;
+    // (the SDK's APIError with no HTTP status: the exchange broke after the 200, as a cut connection does)
+    expect(err.kind).toBe('network');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('model overloaded');
+  });
+
   it('property: split, spelled and cut at random, it is the whole answer or a TargetError', async () => {
     let whole = 0;
     let failed = 0;
