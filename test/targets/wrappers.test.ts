@@ -507,6 +507,33 @@ describe('withRateLimit and a request larger than the whole tpm budget', () => {
   });
 });
 
+describe('withRateLimit and the run halting', () => {
+  it('a request waiting for its turn stops waiting when the halt signal fires: no further wait', async () => {
+    // (the target below refuses it unsent; waiting on would hold the halted run up to a window)
+    let clock = 0;
+    const sleeps: number[] = [];
+    const halt = new AbortController();
+    const inner = scripted(['ok']);
+    const t = withRateLimit(inner, {
+      rpm: 1,
+      now: () => clock,
+      signal: halt.signal,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length === 1) {
+          halt.abort();
+          throw new TargetError('request aborted', 'aborted');
+        }
+        clock += ms;
+      },
+    });
+    await t.chat(hi);
+    await t.chat(hi);
+    expect(sleeps).toEqual([60_000]);
+    expect(inner.calls).toBe(2);
+  });
+});
+
 describe('withCache', () => {
   let store: Store;
   afterEach(() => store?.close());
