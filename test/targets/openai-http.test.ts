@@ -190,6 +190,28 @@ describe('plain replies over node:http', () => {
     }
   });
 
+  it("a refusal given in the message's refusal field (content null) is the reply's text, not an empty reply", async () => {
+    // (OpenAI's structured outputs refuse this way; an empty reply would be retried, then an error)
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: null, refusal: "I can't help with that." },
+              finish_reason: 'stop',
+            },
+          ],
+        }),
+      );
+    });
+    expect(await createTarget(cfg(url), {}).chat(hi)).toMatchObject({
+      text: "I can't help with that.",
+      finishReason: 'stop',
+    });
+  });
+
   it('sends one JSON POST to <baseURL>/chat/completions with the key, organization and extra headers', async () => {
     const { url, seen } = await endpoint((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
