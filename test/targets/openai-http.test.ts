@@ -212,6 +212,19 @@ describe('plain replies over node:http', () => {
     });
   });
 
+  it('an answer of whitespace alone is an empty reply (retryable), never an answer to judge', async () => {
+    const { url } = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(completion(' \n\t '));
+    });
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.kind).toBe('empty');
+    expect(err.retryable).toBe(true);
+  });
+
   it('sends one JSON POST to <baseURL>/chat/completions with the key, organization and extra headers', async () => {
     const { url, seen } = await endpoint((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
