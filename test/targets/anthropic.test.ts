@@ -78,6 +78,17 @@ describe('anthropic target', () => {
     });
   });
 
+  it("a call's stop sequences, temperature and top_p are sent as the Messages API names them", async () => {
+    const fake = await fakeAnthropic(() => [200, message('Hello!', 'stop_sequence')]);
+    const r = await target(fake.url).chat([{ role: 'user', content: 'hi' }], {
+      stop: ['END'],
+      temperature: 0.3,
+      topP: 0.9,
+    });
+    expect(r.finishReason).toBe('stop');
+    expect(fake.bodies[0]).toMatchObject({ stop_sequences: ['END'], temperature: 0.3, top_p: 0.9 });
+  });
+
   it('extended thinking: the budget is asked for, the thinking comes back as a trace, past thinking is not sent', async () => {
     const fake = await fakeAnthropic(() => [
       200,
