@@ -98,11 +98,12 @@ describe('a request waiting to retry when the run halts', () => {
 
   it('nor is one waiting for its turn in the rate limit: it ends unsent, counted as no request', async () => {
     // rpm 1: the second request waits for the first to leave the window; the first's 401 halts the
-    // run meanwhile.
+    // run meanwhile. (A window of a minute, not 500 ms: under load the 401 came back after the window
+    // had passed, the second was sent, and the test failed on timing; the halt wakes the waiter.)
     const s = await fake({ faults: { schedule: ['auth'] } });
     const usage = createUsageMeter();
     const halt = new RunHalt();
-    const t = createTarget(cfg(s.url, { rpm: 1 }), { usage, halt, rateWindowMs: 500 });
+    const t = createTarget(cfg(s.url, { rpm: 1 }), { usage, halt, rateWindowMs: 60_000 });
     const [first, second] = await Promise.all(
       [t.chat(hi), t.chat([{ role: 'user', content: 'another' }])].map((p) =>
         p.catch((e: unknown) => e as TargetError),
