@@ -71,6 +71,13 @@ const cfg = (url: string, over: Partial<OpenAITargetConfig> = {}): OpenAITargetC
 });
 const hi = [{ role: 'user' as const, content: 'hello' }];
 
+/** The error a chat with the endpoint at `url` ends in (a default target: no retries configured). */
+async function chatError(url: string): Promise<TargetError> {
+  return (await createTarget(cfg(url), {})
+    .chat(hi)
+    .catch((e: unknown) => e)) as TargetError;
+}
+
 describe('plain replies over node:http', () => {
   it.each([
     ['gzip', gzipSync],
@@ -114,9 +121,7 @@ describe('plain replies over node:http', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd-nope' });
       res.end('????');
     });
-    const err = (await createTarget(cfg(url), {})
-      .chat(hi)
-      .catch((e: unknown) => e)) as TargetError;
+    const err = await chatError(url);
     expect(err).toBeInstanceOf(TargetError);
     expect(err.kind).toBe('malformed');
     expect(err.retryable).toBe(true);
@@ -127,9 +132,7 @@ describe('plain replies over node:http', () => {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after-ms': '150' });
       res.end('upstream overloaded, try later');
     });
-    const err = (await createTarget(cfg(url), {})
-      .chat(hi)
-      .catch((e: unknown) => e)) as TargetError;
+    const err = await chatError(url);
     expect(err.kind).toBe('server');
     expect(err.status).toBe(503);
     expect(err.retryAfterMs).toBe(150);
@@ -145,9 +148,7 @@ describe('plain replies over node:http', () => {
       });
       res.end(JSON.stringify({ error: { message: 'slow down' } }));
     });
-    const err = (await createTarget(cfg(url), {})
-      .chat(hi)
-      .catch((e: unknown) => e)) as TargetError;
+    const err = await chatError(url);
     expect(err.kind).toBe('rate_limit');
     // (the date has whole seconds, and the request took some: well under the 2 minutes, well over 0)
     expect(err.retryAfterMs).toBeGreaterThan(60_000);
@@ -159,9 +160,7 @@ describe('plain replies over node:http', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login page</html>');
     });
-    const err = (await createTarget(cfg(url), {})
-      .chat(hi)
-      .catch((e: unknown) => e)) as TargetError;
+    const err = await chatError(url);
     expect(err.kind).toBe('malformed');
   });
 
@@ -217,9 +216,7 @@ describe('plain replies over node:http', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(completion(' \n\t '));
     });
-    const err = (await createTarget(cfg(url), {})
-      .chat(hi)
-      .catch((e: unknown) => e)) as TargetError;
+    const err = await chatError(url);
     expect(err).toBeInstanceOf(TargetError);
     expect(err.kind).toBe('empty');
     expect(err.retryable).toBe(true);

@@ -86,29 +86,24 @@ describe('a retried request', () => {
 });
 
 describe('statuses the fault server has none of', () => {
-  it('408 is a timeout: retried, and counted as one', async () => {
-    const s = await statusServer(408);
+  it.each([
+    ['408 is a timeout: retried, and counted as one', 408, 'timeout'],
+    [
+      '409 (a conflict: a server busy with another request for the same thing) is a server error: retried',
+      409,
+      'server',
+    ],
+  ] as const)('%s', async (_name, status, kind) => {
+    const s = await statusServer(status);
     const usage = createUsageMeter();
     const t = createTarget(cfg(s.url, { retries: 1 }), { usage, retryBaseMs: 1, random: () => 0 });
     const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
     expect(err).toBeInstanceOf(TargetError);
-    expect(err.kind).toBe('timeout');
-    expect(err.status).toBe(408);
-    // the first 408 is retried once: two requests reach the server
+    expect(err.kind).toBe(kind);
+    expect(err.status).toBe(status);
+    // the first reply is retried once: two requests reach the server, one counted
     expect(s.requests()).toBe(2);
-    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 1, errorsByKind: { timeout: 1 } });
-  });
-
-  it('409 (a conflict: a server busy with another request for the same thing) is a server error: retried', async () => {
-    const s = await statusServer(409);
-    const usage = createUsageMeter();
-    const t = createTarget(cfg(s.url, { retries: 1 }), { usage, retryBaseMs: 1, random: () => 0 });
-    const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
-    expect(err).toBeInstanceOf(TargetError);
-    expect(err.kind).toBe('server');
-    expect(err.status).toBe(409);
-    expect(s.requests()).toBe(2);
-    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 1, errorsByKind: { server: 1 } });
+    expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 1, errorsByKind: { [kind]: 1 } });
   });
 
   it('403 is a refused key (auth), not a bad request: not retried', async () => {

@@ -428,82 +428,78 @@ describe('withConcurrency', () => {
   });
 });
 
+/** The rate limiter's clock, simulated: a sleep moves it on at once and is recorded. */
+function simulatedClock() {
+  const c = {
+    now: 0,
+    sleeps: [] as number[],
+    options: {
+      now: () => c.now,
+      sleep: async (ms: number) => {
+        c.sleeps.push(ms);
+        c.now += ms;
+      },
+    },
+  };
+  return c;
+}
+
 describe('withRateLimit', () => {
   it('holds requests beyond rpm until the window slides (simulated clock)', async () => {
-    let clock = 0;
-    const sleeps: number[] = [];
+    const clock = simulatedClock();
     const t = withRateLimit(scripted(['ok']), {
       rpm: 2,
-      now: () => clock,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
+      ...clock.options,
     });
     await t.chat(hi);
-    clock += 10_000;
+    clock.now += 10_000;
     await t.chat(hi);
     await t.chat(hi);
-    expect(sleeps).toEqual([50_000]);
-    expect(clock).toBe(60_000);
+    expect(clock.sleeps).toEqual([50_000]);
+    expect(clock.now).toBe(60_000);
   });
 
   it('counts tokens per minute using reported usage', async () => {
-    let clock = 0;
-    const sleeps: number[] = [];
+    const clock = simulatedClock();
     const inner: Target = { id: 'x', chat: async () => reply('ok', 600) };
     const t = withRateLimit(inner, {
       tpm: 1_000,
-      now: () => clock,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
+      ...clock.options,
     });
     await t.chat(hi, { maxTokens: 10 });
     await t.chat(hi, { maxTokens: 10 }); // 600 + estimate ≤ 1000 → goes
     await t.chat(hi, { maxTokens: 10 }); // 1200 used → waits a window
-    expect(sleeps).toEqual([60_000]);
+    expect(clock.sleeps).toEqual([60_000]);
   });
 
   it('a reply that reports no usage keeps its estimate: the limit still holds', async () => {
     // Servers that report no token counts (a stream without include_usage, llama.cpp) give 0 and 0;
     // taken as the request's size, every request would count as free and tpm would limit nothing.
-    let clock = 0;
-    const sleeps: number[] = [];
+    const clock = simulatedClock();
     const inner: Target = { id: 'x', chat: async () => reply('ok', 0) };
     const t = withRateLimit(inner, {
       tpm: 500,
-      now: () => clock,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
+      ...clock.options,
     });
     await t.chat(hi, { maxTokens: 200 }); // estimate 201
     await t.chat(hi, { maxTokens: 200 }); // 402 ≤ 500 → goes
     await t.chat(hi, { maxTokens: 200 }); // 603 > 500 → waits a window
-    expect(sleeps).toEqual([60_000]);
+    expect(clock.sleeps).toEqual([60_000]);
   });
 });
 
 describe('withRateLimit and a request larger than the whole tpm budget', () => {
   it('goes alone in an empty window, rather than waiting forever; the next waits a window', async () => {
-    let clock = 0;
-    const sleeps: number[] = [];
+    const clock = simulatedClock();
     const inner: Target = { id: 'x', chat: async () => reply('ok', 0) };
     const t = withRateLimit(inner, {
       tpm: 100,
-      now: () => clock,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
+      ...clock.options,
     });
     expect((await t.chat(hi, { maxTokens: 500 })).text).toBe('ok'); // estimate 501 > 100, window empty
-    expect(sleeps).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
     expect((await t.chat(hi, { maxTokens: 500 })).text).toBe('ok');
-    expect(sleeps).toEqual([60_000]);
+    expect(clock.sleeps).toEqual([60_000]);
   });
 });
 
