@@ -25,6 +25,8 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
     server = await startOpenAIServer({
       script: () => 'one two three four five',
       faults: { schedule: ['server_503', null, 'bad_request'] },
+      // (a reply that takes some time: its latency is more than 0 ms, so the meter's sum can be seen)
+      latencyMs: 5,
     });
     const dir = mkdtempSync(join(tmpdir(), 'bf-spend-counts-'));
     dirs.push(dir);
@@ -45,8 +47,11 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
       const t = createTarget(cfg, { usage, store: () => store, retryBaseMs: 1, random: () => 0 });
       const a = [{ role: 'user' as const, content: 'hello there' }]; // 2 prompt tokens
       const b = [{ role: 'user' as const, content: 'another question here' }];
+      let fresh = 0;
       await inSpendScope({ runId: 'r', stage: 'bench', role: 'target' }, async () => {
-        expect((await t.chat(a)).text).toBe('one two three four five');
+        const first = await t.chat(a);
+        expect(first.text).toBe('one two three four five');
+        fresh = first.latencyMs;
         expect((await t.chat(a)).cached).toBe(true);
         await expect(t.chat(b)).rejects.toMatchObject({ kind: 'client' });
       });
@@ -73,6 +78,9 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
         promptTokens: 2,
         completionTokens: 5,
       });
+      // The meter's latency is the fresh reply's alone: the cached one waited on no model.
+      expect(fresh).toBeGreaterThan(0);
+      expect(usage.total().latencyMs).toBe(fresh);
     } finally {
       store.close();
     }
