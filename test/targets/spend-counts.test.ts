@@ -85,4 +85,27 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
       store.close();
     }
   });
+
+  it("totals each kind of error over all the meter's targets", async () => {
+    const s = await startOpenAIServer({ faults: { schedule: ['bad_request', 'bad_request'] } });
+    server = s;
+    const usage = createUsageMeter();
+    const cfg = (model: string): OpenAITargetConfig => ({
+      type: 'openai',
+      model,
+      baseURL: s.url,
+      concurrency: 1,
+      timeoutMs: 2_000,
+      retries: 0,
+      cache: false,
+      stream: false,
+    });
+    const one = createTarget(cfg('model-one'), { usage });
+    const two = createTarget(cfg('model-two'), { usage });
+    const ask = [{ role: 'user' as const, content: 'hello' }];
+    await expect(one.chat(ask)).rejects.toMatchObject({ kind: 'client' });
+    await expect(two.chat(ask)).rejects.toMatchObject({ kind: 'client' });
+    expect(Object.keys(usage.snapshot())).toHaveLength(2);
+    expect(usage.total()).toMatchObject({ requests: 2, errors: 2, errorsByKind: { client: 2 } });
+  });
 });
