@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/store/index.js';
-import { createTarget, createUsageMeter, inSpendScope, spendSink } from '../../src/targets/index.js';
+import { asRole, createTarget, createUsageMeter, inSpendScope, spendSink } from '../../src/targets/index.js';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
 
 let server: FakeServer | undefined;
@@ -107,5 +107,37 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
     await expect(two.chat(ask)).rejects.toMatchObject({ kind: 'client' });
     expect(Object.keys(usage.snapshot())).toHaveLength(2);
     expect(usage.total()).toMatchObject({ requests: 2, errors: 2, errorsByKind: { client: 2 } });
+  });
+
+  it('books a request to the role named nearest it: the attacker model playing the user simulator', async () => {
+    const s = await startOpenAIServer({ script: () => 'one two' });
+    server = s;
+    const dir = mkdtempSync(join(tmpdir(), 'bf-spend-roles-'));
+    dirs.push(dir);
+    const store = openStore(join(dir, 'store.db'));
+    try {
+      store.createRun({ id: 'r', kind: 'redteam', config: {}, seed: 1 });
+      const usage = createUsageMeter(spendSink(() => store));
+      const cfg: OpenAITargetConfig = {
+        type: 'openai',
+        model: 'fake-model',
+        baseURL: s.url,
+        concurrency: 1,
+        timeoutMs: 2_000,
+        retries: 0,
+        cache: false,
+        stream: false,
+      };
+      const attacker = asRole(createTarget(cfg, { usage }), 'attacker');
+      const simulator = asRole(attacker, 'user-simulator');
+      await inSpendScope({ runId: 'r', stage: 'redteam' }, async () => {
+        await attacker.chat([{ role: 'user', content: 'attack' }]);
+        await simulator.chat([{ role: 'user', content: 'simulate' }]);
+      });
+      const requests = Object.fromEntries(store.listSpend('r').map((r) => [r.role, r.requests]));
+      expect(requests).toEqual({ attacker: 1, 'user-simulator': 1 });
+    } finally {
+      store.close();
+    }
   });
 });
