@@ -106,4 +106,20 @@ describe('a keep-alive connection the server closed while it sat idle', () => {
     expect((await t.chat(hi)).text).toBe('reply 1');
     expect(resets).toBe(1);
   });
+
+  it('a reset of a request on a new connection is the server refusing it: a network error, not sent again', async () => {
+    let requests = 0;
+    plain = createServer((req) => {
+      requests++;
+      req.socket.resetAndDestroy();
+    });
+    await new Promise<void>((r) => plain?.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/v1`;
+    const err = await createOpenAITarget(config(url, 5_000))
+      .chat(hi)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).kind).toBe('network');
+    expect(requests).toBe(1);
+  });
 });
