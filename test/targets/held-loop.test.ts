@@ -69,6 +69,7 @@ describe('a deadline counts the time the process could read the reply', () => {
       .chat(hi)
       .catch((e: unknown) => e);
     expect(bare).toBeInstanceOf(TargetError);
+    expect((bare as TargetError).kind).toBe('timeout');
     expect((bare as TargetError).message).toMatch(/request timed out/);
   });
 });
