@@ -64,6 +64,9 @@ export function toTargetError(err: unknown, targetId: string): TargetError {
   }
   if (isSdkError(err, 'APIConnectionError')) {
     const cause = (err as { cause?: unknown }).cause;
+    // The SDK wraps whatever its fetch throws as a failed connection, cappedFetch's refusal of a reply
+    // declared past the cap included: that is a reply read, and says so itself.
+    if (cause instanceof TargetError) return cause;
     const why = cause instanceof Error ? `: ${connectionFailure(cause)}` : '';
     return new TargetError(`${targetId}: connection failed${why}`, 'network');
   }

@@ -2,7 +2,7 @@
 // key where the JSON path does not look (a non-JSON body, an error message long enough to be cut,
 // the model name), send token counts that are strings, and bodies no chat model writes. Whatever the
 // path, the key never comes back to breakfix, counts are numbers, and the size is capped.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,6 +160,33 @@ describe('hostile remote replies', () => {
       expect(err.message).toMatch(/reply larger than 16 MiB/);
       expect(err.kind).toBe('malformed');
       server?.close();
+    }
+  });
+
+  it('a body declared past 16 MiB is refused on its Content-Length, unread (the SDK path)', async () => {
+    // The server declares 17 MiB, sends a few bytes and holds the rest: a reply read on would wait
+    // for the body and end in the request's timeout, not in the cap.
+    const held: ServerResponse[] = [];
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(17 * 2 ** 20) });
+        res.write('{"type":"message",');
+        held.push(res);
+      });
+    });
+    await new Promise<void>((ok) => server?.listen(0, '127.0.0.1', ok));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = parseConfig(
+      `targets:\n  hostile:\n    type: anthropic\n    model: m\n    baseURL: ${root}\n    retries: 0\n    cache: false\n    timeoutMs: 5000\n`,
+      'hostile.yaml',
+    );
+    try {
+      const err = await failure(createTarget('hostile', { config }).chat(hi));
+      expect(err.message).toBe(`${createTarget('hostile', { config }).id}: reply larger than 16 MiB`);
+      expect(err.kind).toBe('malformed');
+    } finally {
+      for (const res of held) res.destroy();
     }
   });
 });
