@@ -355,3 +355,19 @@ describe('OpenAI reasoning models (o-series, gpt-5)', () => {
     for (const s of seen) expect(JSON.parse(s.body)).toMatchObject({ max_tokens: 9, temperature: 0 });
   });
 });
+
+describe("an HTTP error's message", () => {
+  const failing = (status: number, body: unknown) =>
+    endpoint((res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+
+  it('is the body\'s error where that is a bare string ({"error": "..."}, as some servers write it)', async () => {
+    const { url } = await failing(404, { error: "model 'nope' not found" });
+    const t = createTarget(cfg(url), {});
+    const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.message).toBe(`${t.id}: HTTP 404 model 'nope' not found`);
+  });
+});
