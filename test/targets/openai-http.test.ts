@@ -370,4 +370,13 @@ describe("an HTTP error's message", () => {
     expect(err).toBeInstanceOf(TargetError);
     expect(err.message).toBe(`${t.id}: HTTP 404 model 'nope' not found`);
   });
+
+  it('is cut to one line of 200 characters', async () => {
+    const { url } = await failing(400, { error: { message: `bad\nrequest ${'word '.repeat(100)}` } });
+    const t = createTarget(cfg(url), {});
+    const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    const said = err.message.slice(`${t.id}: HTTP 400 `.length);
+    expect(said).toBe(`bad request ${'word '.repeat(100)}`.slice(0, 197) + '...');
+  });
 });
