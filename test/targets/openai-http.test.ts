@@ -380,3 +380,40 @@ describe("an HTTP error's message", () => {
     expect(said).toBe(`bad request ${'word '.repeat(100)}`.slice(0, 197) + '...');
   });
 });
+
+describe('what a served reply says of itself', () => {
+  const answering = (extra: Record<string, unknown>, finish = 'stop', status = 200) =>
+    endpoint((res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          choices: [
+            { index: 0, message: { role: 'assistant', content: 'an answer' }, finish_reason: finish },
+          ],
+          ...extra,
+        }),
+      );
+    });
+
+  it.each([
+    ['eos', 'stop'],
+    ['safety', 'content_filter'],
+  ])("a server's finish reason %s is %s", async (given, finishReason) => {
+    const { url } = await answering({}, given);
+    expect(await createTarget(cfg(url), {}).chat(hi)).toMatchObject({ text: 'an answer', finishReason });
+  });
+
+  it('a prompt the server says it cut by no tokens was not cut', async () => {
+    const { url } = await answering({ truncated: true, truncated_tokens: 0, n_ctx: 4096 });
+    expect((await createTarget(cfg(url), {}).chat(hi)).promptTruncated).toBeUndefined();
+  });
+
+  it('a 300 reply is an HTTP error, even with a completion in its body', async () => {
+    const { url } = await answering({}, 'stop', 300);
+    const err = (await createTarget(cfg(url), {})
+      .chat(hi)
+      .catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err).toMatchObject({ kind: 'client', status: 300 });
+  });
+});
