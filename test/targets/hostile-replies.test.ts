@@ -189,4 +189,23 @@ describe('hostile remote replies', () => {
       for (const res of held) res.destroy();
     }
   });
+
+  it('a body cut short (the connection closed part way) on the SDK path is a network error', async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"type":"message",', () => res.socket?.destroy());
+      });
+    });
+    await new Promise<void>((ok) => server?.listen(0, '127.0.0.1', ok));
+    const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = parseConfig(
+      `targets:\n  hostile:\n    type: anthropic\n    model: m\n    baseURL: ${root}\n    retries: 0\n    cache: false\n`,
+      'hostile.yaml',
+    );
+    const err = await failure(createTarget('hostile', { config }).chat(hi));
+    expect(err.kind).toBe('network');
+    expect(err.message).toMatch(/connection failed/);
+  });
 });
