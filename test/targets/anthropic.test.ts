@@ -215,4 +215,15 @@ describe('anthropic target', () => {
       kind: 'empty',
     });
   });
+
+  it("an error body with no message is said once, without the SDK's status in front of it", async () => {
+    const fake = await fakeAnthropic(() => [400, { type: 'error' }]);
+    const t = target(fake.url);
+    const err = (await t.chat([{ role: 'user', content: 'x' }]).catch((e: unknown) => e)) as TargetError;
+    expect(err).toBeInstanceOf(TargetError);
+    expect(err.kind).toBe('client');
+    const said = `${t.id}: HTTP 400 `;
+    expect(err.message.startsWith(said)).toBe(true);
+    expect(err.message.slice(said.length)).not.toMatch(/^\d/);
+  });
 });
