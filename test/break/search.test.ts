@@ -12,6 +12,7 @@ import {
   getConverter,
   reward,
   runRedteam,
+  SearchState,
   sampleBeta,
   selectSeeds,
 } from '../../src/break/index.js';
@@ -160,5 +161,36 @@ describe('search attacker', () => {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('what the bandits learn', () => {
+  const arms = armPool({ techniques: ['rot13', 'leetspeak', 'screenplay'] });
+  const teach = (b: Bandit, wins: string) => {
+    for (const a of arms) for (let i = 0; i < 10; i++) b.update(a.id, a.id === wins ? 1 : 0, a.id === wins);
+  };
+
+  it('Thompson sampling draws the rewarding arm far more often than the others', () => {
+    const b = new Bandit(arms, 'thompson', createRng(5));
+    teach(b, 'leetspeak+screenplay');
+    const picks = Array.from({ length: 40 }, () => b.pick()?.id);
+    expect(picks.filter((p) => p === 'leetspeak+screenplay').length).toBeGreaterThan(30);
+  });
+
+  it('an arm counts a reward outside [0, 1] as 0 or 1, so no single update outweighs a success', () => {
+    const b = new Bandit(arms, 'ucb', createRng(5));
+    b.update('rot13', 3, false);
+    b.update('leetspeak', -2, false);
+    expect(b.stats.get('rot13')?.reward).toBe(1);
+    expect(b.stats.get('leetspeak')?.reward).toBe(0);
+  });
+
+  it("the run summary's best arms of a category come best rate first", () => {
+    const state = new SearchState({ arms: { techniques: ['rot13', 'leetspeak', 'screenplay'] } });
+    const b = state.forCategory(category);
+    const record = { rot13: 1, leetspeak: 3, screenplay: 2 };
+    for (const [arm, wins] of Object.entries(record))
+      for (let i = 0; i < 4; i++) b.update(arm, i < wins ? 1 : 0, i < wins);
+    expect(state.summary()[category]?.best.map((x) => x.arm)).toEqual(['leetspeak', 'screenplay', 'rot13']);
   });
 });
