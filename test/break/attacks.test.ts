@@ -74,6 +74,18 @@ describe('direct and chain', () => {
     expect(r.detail?.shots).toBe(8);
     expect(r.techniques).toContain('many_shot');
   });
+
+  it('many_shot: its own template frames the request; a template named beside it is left out, converters kept', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await manyShotAttack.run(
+      ctx(target, seed, { techniques: ['rot13', 'screenplay'], options: { shots: 2 } }),
+    );
+    expect(r.techniques).toEqual(['rot13', 'many_shot']);
+    expect(r.outcome).toBe('failure');
+    const sent = server.log[0]?.body.messages.at(-1)?.content ?? '';
+    expect(sent).not.toContain('INT. LAB');
+    expect(sent).not.toContain(seed.text);
+  });
 });
 
 describe('crescendo (scripted offline)', () => {
