@@ -208,3 +208,15 @@ describe('a converter that encodes nothing of the request', () => {
     expect(server.requests).toBe(1);
   });
 });
+
+describe('translate in a chain, into the seed’s own language', () => {
+  // Only a translation into another language is read back before it is judged and needs an
+  // attacker model; the seed's own language is no translation at all.
+  it('is sent and judged as is, with no attacker model', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await chainAttack.run(ctx(target, { techniques: ['translate'] }));
+    expect(r.error).toBeUndefined();
+    expect(r.outcome).toBe('failure');
+    expect(server.requests).toBe(1);
+  });
+});
