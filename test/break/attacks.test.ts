@@ -6,6 +6,7 @@ import {
   chainAttack,
   crescendoAttack,
   directAttack,
+  MAX_TURNS,
   manyShotAttack,
 } from '../../src/break/index.js';
 import { createRng, type Judge, type Seed, type Target } from '../../src/core/index.js';
@@ -105,6 +106,8 @@ describe('crescendo (scripted offline)', () => {
     expect(r.turns).toBe(3); // backtracks are not turns
     expect(r.transcript.some((m) => m.content === seed.text)).toBe(false);
     expect(r.transcript.filter((m) => m.role === 'user')).toHaveLength(3);
+    // the wrapper of the turn that succeeded is the attempt's technique
+    expect(r.techniques).toEqual(['hypothetical_novel']);
   });
 
   it('past the backtrack limit, keeps refusals as turns and escalates to maxTurns (as PyRIT does): failure', async () => {
@@ -179,6 +182,17 @@ describe('crescendo turn limit', () => {
     expect(r.turns).toBe(4);
     // general answers are neither the compliance shape nor a refusal: undetermined, never safe
     expect(r.outcome).toBe('undetermined');
+  });
+
+  it('asked for more turns than MAX_TURNS (options.maxTurns), sends MAX_TURNS', async () => {
+    let n = 0;
+    const attacker = await scripted(() => JSON.stringify({ question: `harmless question ${n++}` }));
+    const { server, target } = await scripted(() => GENERAL);
+    const r = await crescendoAttack.run(
+      ctx(target, seed, { attacker: attacker.target, options: { maxTurns: MAX_TURNS + 3 } }),
+    );
+    expect(server.requests).toBe(MAX_TURNS);
+    expect(r.turns).toBe(MAX_TURNS);
   });
 });
 
