@@ -76,6 +76,13 @@ describe('direct and chain', () => {
     expect(r.techniques).toContain('many_shot');
   });
 
+  it('many_shot: without a shots option, 16 (the documented default of redteam.attacks.manyShot.shots)', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await manyShotAttack.run(ctx(target, seed));
+    expect(r.detail?.shots).toBe(16);
+    expect((lastUser(server.log[0]?.body.messages ?? []).match(/^Assistant: /gm) ?? []).length).toBe(16);
+  });
+
   it('many_shot: its own template frames the request; a template named beside it is left out, converters kept', async () => {
     const { server, target } = await scripted(() => refuse(seed));
     const r = await manyShotAttack.run(
