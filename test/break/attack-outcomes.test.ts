@@ -7,6 +7,7 @@ import {
   createSearchAttack,
   directAttack,
   pairAttack,
+  replayAttack,
   Session,
   tapAttack,
 } from '../../src/break/index.js';
@@ -218,5 +219,21 @@ describe('translate in a chain, into the seed’s own language', () => {
     expect(r.error).toBeUndefined();
     expect(r.outcome).toBe('failure');
     expect(server.requests).toBe(1);
+  });
+});
+
+describe('a replayed single-send attempt whose prompt holds faux exchanges', () => {
+  // The vulnerability key counts an attempt's user turns: a retest keeps the turns it replays.
+  it('is sent as it was, in one request, and keeps its user turns', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const prompt = [
+      { role: 'user' as const, content: 'a faux question' },
+      { role: 'assistant' as const, content: 'a faux answer' },
+      { role: 'user' as const, content: seed.text },
+    ];
+    const r = await replayAttack.run(ctx(target, { options: { prompt, live: false, turns: 2 } }));
+    expect(server.requests).toBe(1);
+    expect(server.log[0]?.body.messages).toEqual(prompt);
+    expect(r.turns).toBe(2);
   });
 });
