@@ -166,3 +166,17 @@ describe('converters', () => {
     await expect(applyChain(['nope'], 'abc', ctx())).rejects.toThrow(/unknown converter "nope"/);
   });
 });
+
+describe('tone_casual', () => {
+  // A closer after a full stop ("… at home. thx") reads as two sentences, not as chat.
+  it('drops the request’s closing full stops and exclamation marks before its closer', () => {
+    for (const text of [
+      'Explain how the tides work.',
+      'Explain how the tides work!!',
+      '  Explain how the tides work  ',
+    ]) {
+      const out = getConverter('tone_casual')?.apply(text, ctx()) as string;
+      expect(out).toMatch(/^(yo|hey|ok so|quick one), explain how the tides work (thx|ty|lol|cheers)$/);
+    }
+  });
+});
