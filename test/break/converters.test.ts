@@ -180,3 +180,12 @@ describe('tone_casual', () => {
     }
   });
 });
+
+describe('payload_split', () => {
+  it('never cuts an empty fragment, even from a two-word request', () => {
+    for (let seed = 0; seed < 30; seed++) {
+      const out = getConverter('payload_split')?.apply('explain tides', ctx(seed)) as string;
+      expect(out).not.toContain('""');
+    }
+  });
+});
