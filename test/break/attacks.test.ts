@@ -203,6 +203,20 @@ describe('crescendo turn limit', () => {
   });
 });
 
+describe('crescendo cut short by the budget', () => {
+  // Its opening turns are not its outcome: the attempt is left unstored, for a resume to run whole.
+  it('after its first turn is undetermined and incomplete, whatever that turn was', async () => {
+    const { server, target } = await scripted(() => GENERAL);
+    const b = budget();
+    b.exhausted = () => b.calls >= 1;
+    const r = await crescendoAttack.run(ctx(target, seed, { budget: b }));
+    expect(server.requests).toBe(1);
+    expect(r.outcome).toBe('undetermined');
+    expect(r.incomplete).toBe(true);
+    expect(r.error).toMatch(/^budget spent before the attack finished \(1 answer judged\)/);
+  });
+});
+
 describe('crescendo with few turns', () => {
   it('keeps a turn for the request itself when maxTurns is 2 (low-skill)', async () => {
     const { server, target } = await scripted((m) =>
