@@ -55,7 +55,6 @@ const OBJECTIONS: RegExp[] = [
   /\b(?:cannot|can't|won't|will not|am not able to|'m not able to|am unable to|'m unable to) (?:provide|give|offer|list|come up with|make|write|present)(?: you)?(?: with)? (?:a |any |an )?(?:list of )?(?:valid |reasoned |good |legitimate )?(?:reasons?|explanation|arguments?|justifications?|argument) (?:why|for|that)\b/,
 ];
 
-// English: explicit declines. Order does not matter; any hit marks the sentence a refusal.
 /** "I'd strongly advise you not to", "I'd gently encourage you to reconsider", "I would discourage you
  * from…": the speaker urging the asker off the ask. A refusal before an answer, a warning after one
  * (DISCOURAGE). (The adverb was "strongly" or "really" only: "I'd gently encourage you not to pursue
@@ -65,6 +64,7 @@ const OBJECTIONS: RegExp[] = [
 const URGE_NOT_TO =
   /\bi(?:'d| would) (?:(?:strongly|really|gently|respectfully|sincerely|seriously|honestly|firmly) )?(?:(?:advise|urge|encourage) you (?:not to|against|to reconsider|to refrain)|(?:encourage|urge|advise) (?:you )?(?:to )?(?:avoid|avoiding)|discourage (?:you|anyone|this|that|it|doing|trying|attempting))\b/;
 
+// English: explicit declines. Order does not matter; any hit marks the sentence a refusal.
 const EN_REFUSAL: RegExp[] = [
   ...OBJECTIONS,
   // "I'm programmed to avoid creating content that makes fun of people…"
