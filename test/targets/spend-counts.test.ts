@@ -18,6 +18,24 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A store in a temporary folder holding run `r`, and the config of a target at `url` (no stream). */
+function storeAndTarget(kind: 'bench' | 'redteam', url: string, over: { retries: number; cache: boolean }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-spend-counts-'));
+  dirs.push(dir);
+  const store = openStore(join(dir, 'store.db'));
+  store.createRun({ id: 'r', kind, config: {}, seed: 1 });
+  const cfg: OpenAITargetConfig = {
+    type: 'openai',
+    model: 'fake-model',
+    baseURL: url,
+    concurrency: 1,
+    timeoutMs: 2_000,
+    stream: false,
+    ...over,
+  };
+  return { store, cfg };
+}
+
 describe('the spend booked for a fresh reply, a cached one, a retry and an error', () => {
   it('adds up to hand-computed counts in the store and the meter', async () => {
     // Server requests: #0 503 (retried), #1 answers "a" (5 words), #2 400 for "b" (not retried).
@@ -28,22 +46,9 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
       // (a reply that takes some time: its latency is more than 0 ms, so the meter's sum can be seen)
       latencyMs: 5,
     });
-    const dir = mkdtempSync(join(tmpdir(), 'bf-spend-counts-'));
-    dirs.push(dir);
-    const store = openStore(join(dir, 'store.db'));
+    const { store, cfg } = storeAndTarget('bench', server.url, { retries: 1, cache: true });
     try {
-      store.createRun({ id: 'r', kind: 'bench', config: {}, seed: 1 });
       const usage = createUsageMeter(spendSink(() => store));
-      const cfg: OpenAITargetConfig = {
-        type: 'openai',
-        model: 'fake-model',
-        baseURL: server.url,
-        concurrency: 1,
-        timeoutMs: 2_000,
-        retries: 1,
-        cache: true,
-        stream: false,
-      };
       const t = createTarget(cfg, { usage, store: () => store, retryBaseMs: 1, random: () => 0 });
       const a = [{ role: 'user' as const, content: 'hello there' }]; // 2 prompt tokens
       const b = [{ role: 'user' as const, content: 'another question here' }];
@@ -112,22 +117,9 @@ describe('the spend booked for a fresh reply, a cached one, a retry and an error
   it('books a request to the role named nearest it: the attacker model playing the user simulator', async () => {
     const s = await startOpenAIServer({ script: () => 'one two' });
     server = s;
-    const dir = mkdtempSync(join(tmpdir(), 'bf-spend-roles-'));
-    dirs.push(dir);
-    const store = openStore(join(dir, 'store.db'));
+    const { store, cfg } = storeAndTarget('redteam', s.url, { retries: 0, cache: false });
     try {
-      store.createRun({ id: 'r', kind: 'redteam', config: {}, seed: 1 });
       const usage = createUsageMeter(spendSink(() => store));
-      const cfg: OpenAITargetConfig = {
-        type: 'openai',
-        model: 'fake-model',
-        baseURL: s.url,
-        concurrency: 1,
-        timeoutMs: 2_000,
-        retries: 0,
-        cache: false,
-        stream: false,
-      };
       const attacker = asRole(createTarget(cfg, { usage }), 'attacker');
       const simulator = asRole(attacker, 'user-simulator');
       await inSpendScope({ runId: 'r', stage: 'redteam' }, async () => {
