@@ -4,7 +4,9 @@
 // metric was not measured fails: a release claim must never rest on a number nobody produced.
 // Each check carries the 95% interval of its figure where the counts behind it are known, and a rule
 // may bound an end of that interval instead of the estimate (`asr_upper>0.02`, cycle.criteriaBound).
-// This file imports only core/stats.ts, so the report can use it without loading the cycle.
+// This file imports only leaves of core/ (stats.ts, closest.ts), so the report can use it without
+// loading the cycle.
+import { closest } from '../core/closest.js';
 import { differenceOfPairedRates, differenceOfRates, type PairedTable, wilson } from '../core/stats.js';
 
 /** Each a bound the round's metric must stay at or under; null or absent: not a criterion. */
@@ -179,10 +181,12 @@ export function parseRules(text: string, known: readonly string[]): Rule[] {
     const end = /^(.+)_(upper|lower)$/.exec(named);
     const [metric, bound] =
       !known.includes(named) && end ? [end[1], end[2] as 'upper' | 'lower'] : [named, undefined];
-    if (!known.includes(metric))
+    if (!known.includes(metric)) {
+      const meant = closest(named, [...known, ...known.flatMap((k) => [`${k}_upper`, `${k}_lower`])]);
       throw new Error(
-        `unknown metric "${m[1]}" in criterion "${part}"; known: ${known.join(', ')} (each also with _upper or _lower: an end of its 95% interval)`,
+        `unknown metric "${m[1]}" in criterion "${part}"${meant ? `; did you mean "${meant}"?` : ''}; known: ${known.join(', ')} (each also with _upper or _lower: an end of its 95% interval)`,
       );
+    }
     return {
       metric,
       op: m[2] as Comparator,

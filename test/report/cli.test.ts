@@ -85,6 +85,13 @@ describe('breakfix report', () => {
     const unknown = await report('--fail-on', 'nonsense>1');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown metric "nonsense"/);
+    expect(unknown.stderr).not.toMatch(/did you mean/);
+    // A typo of a metric, or of an interval end, names the one meant.
+    const typo = await report('--fail-on', 'asr>0.02,vpr>0.05');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown metric "vpr" in criterion "vpr>0.05"; did you mean "vprr"\?/);
+    const end = await report('--fail-on', 'asr_uper>0.02');
+    expect(end.stderr).toMatch(/did you mean "asr_upper"\?/);
     const fmt = await report('--format', 'pdf');
     expect(fmt.code).toBe(2);
     expect(fmt.stderr).toMatch(/--format must be one of html, md, json, junit/);
