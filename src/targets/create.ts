@@ -28,7 +28,7 @@ import type { Store } from '../store/index.js';
 import { createAnthropicTarget } from './anthropic.js';
 import { withCache } from './cache.js';
 import { withConcurrency } from './concurrency.js';
-import { modelPathResolver } from './embedded-path.js';
+import { type ModelPathResolver, modelPathResolver } from './embedded-path.js';
 import { baseURLOf, endpointKey, headersKey } from './endpoint.js';
 import { type RunHalt, unsentOnceHalted, withHalt } from './halt.js';
 import { createOpenAITarget } from './openai.js';
@@ -129,7 +129,7 @@ export function resolveTargetConfig(
 
 type EmbeddedFactory = (
   spec: string,
-  opts: { resolveModelPath?: (name: string) => string | undefined; signal?: AbortSignal },
+  opts: { resolveModelPath?: ModelPathResolver; signal?: AbortSignal },
 ) => Target;
 
 /** Loaded on first use so the CLI does not load the language-model engine unless it needs it. The

@@ -30,8 +30,8 @@ export function baseModelDir(): string {
 /** A round name (`round-2`) → the checkpoint path the model registry holds for it. A round of a
  * cycle on a served model (TRL, a command trainer with an `openai:` target) is no embedded
  * checkpoint: that is said with the spec that reaches it, not read as a folder with files missing. */
-export function modelPathResolver(store?: () => Store): (name: string) => string | undefined {
-  return (name) => {
+export function modelPathResolver(store?: () => Store): ModelPathResolver {
+  const resolver: ModelPathResolver = (name) => {
     if (!store) return undefined;
     const s = store();
     const model = s.getModel(name) ?? s.getModel(`embedded:${name}`);
@@ -43,23 +43,40 @@ export function modelPathResolver(store?: () => Store): (name: string) => string
       );
     return model?.path;
   };
+  // `breakfix train` on a red-team or bench run registers embedded:<run>:round-N; only a cycle
+  // also registers the bare round-N, so the bare name asked of such a store is most likely that.
+  resolver.near = (name) =>
+    store
+      ? store()
+          .listModels()
+          .filter((m) => m.target.startsWith('embedded:') && m.id.endsWith(`:${name}`))
+          .map((m) => m.id)
+      : [];
+  return resolver;
 }
 
+/** A model name → its registered checkpoint folder; `near` lists registered models a name may
+ * have meant (for the error when it names none). */
+export type ModelPathResolver = ((name: string) => string | undefined) & {
+  near?: (name: string) => string[];
+};
+
 /** `embedded:base` (or a bare `embedded:`) → the shipped base model; `embedded:<name>` → the registry; else a folder. */
-export function resolveEmbeddedPath(
-  spec: string,
-  resolveModelPath?: (name: string) => string | undefined,
-): string {
+export function resolveEmbeddedPath(spec: string, resolveModelPath?: ModelPathResolver): string {
   const name = spec.startsWith('embedded:') ? spec.slice('embedded:'.length) : spec;
   if (name === '' || name === 'base' || name === BASE_MODEL_ID) return baseModelDir();
   const registered = resolveModelPath?.(name);
   if (registered) return registered;
   const path = isAbsolute(name) ? name : resolve(name);
   if (existsSync(join(path, 'config.json'))) return path;
+  const near = resolveModelPath?.near?.(name) ?? [];
   throw new BreakfixError(
-    `no embedded model "${name}": not a registered model (e.g. round-1) nor a checkpoint folder with config.json`,
+    `no embedded model "${name}": not a model registered in this store nor a checkpoint folder with config.json` +
+      (near.length ? `; did you mean ${near.map((id) => `"${id}"`).join(' or ')}?` : ''),
     'input',
-    'use embedded:base, embedded:round-N from a cycle in this store, or embedded:<folder>',
+    near.length
+      ? `a bare round-N names a cycle's round; a model \`breakfix train\` made from another run is named with its run: --target ${near[0]} (\`breakfix model list\` shows them all)`
+      : 'use embedded:base, embedded:round-N from a cycle in this store, embedded:<run>:round-N from `breakfix train`, or embedded:<folder> (`breakfix model list` shows the registered models)',
   );
 }
 
@@ -83,7 +100,7 @@ export function checkpointFingerprint(dir: string): string | null {
 export function embeddedRefFingerprint(
   ref: string,
   targets: Record<string, { type: string; model?: string }>,
-  resolveModelPath?: (name: string) => string | undefined,
+  resolveModelPath?: ModelPathResolver,
 ): string | null | undefined {
   const named = targets[ref];
   const model = named

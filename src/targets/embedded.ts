@@ -10,13 +10,13 @@ import {
   TargetError,
 } from '../core/index.js';
 import { type GenerateRequest, type GenerateResult, generateBatch, type LM, loadLM } from '../lm/index.js';
-import { resolveEmbeddedPath } from './embedded-path.js';
+import { type ModelPathResolver, resolveEmbeddedPath } from './embedded-path.js';
 
 export { BASE_MODEL_DIR, packageRoot, resolveEmbeddedPath } from './embedded-path.js';
 
 export interface EmbeddedTargetOptions {
   /** Resolves a registered model name (`round-2`) to its checkpoint folder. */
-  resolveModelPath?: (name: string) => string | undefined;
+  resolveModelPath?: ModelPathResolver;
   /** How long to wait for more calls before starting a batch. */
   batchWindowMs?: number;
   /** Most sequences decoded together. */

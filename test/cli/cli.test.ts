@@ -566,6 +566,26 @@ describe('breakfix CLI', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no embedded model "round-9"/);
     expect(missing.stderr).toMatch(/hint: use embedded:base/);
+    expect(missing.stderr).not.toMatch(/did you mean/);
+  });
+
+  it('a bare round-N in a store where only `breakfix train` registered one names the model meant', async () => {
+    // `breakfix train` on a red-team run registers embedded:<run>:round-1; only a cycle also
+    // registers the bare round-1, so asking for it here was "not a registered model (e.g. round-1)".
+    const db = join(dir, 'trained.db');
+    const store = openStore(db);
+    store.registerModel({
+      id: 'embedded:run_rt:round-1',
+      target: 'embedded:run_rt:round-1',
+      path: join(dir, 'no-such-checkpoint'),
+      round: 1,
+    });
+    store.close();
+    const r = await runCli(['chat', '--target', 'embedded:round-1', '--store', db, 'hi']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no embedded model "round-1": not a model registered in this store/);
+    expect(r.stderr).toMatch(/did you mean "embedded:run_rt:round-1"\?/);
+    expect(r.stderr).toMatch(/hint: .*--target embedded:run_rt:round-1/);
   });
 
   it('chat with an unreachable endpoint exits 3 with a hint', async () => {
