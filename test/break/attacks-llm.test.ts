@@ -81,6 +81,20 @@ describe('PAIR', () => {
     expect(r.calls).toBe(server.requests);
   });
 
+  it('shows the attacker the last `keep` exchanges of a stream, not its first ones', async () => {
+    // The attacker refines from what its latest prompts got; with only the oldest shown, it would
+    // refine the same first try over and over.
+    const attacker = await proposer(1000);
+    const { target } = await magicTarget();
+    await pairAttack.run(
+      ctx(target, { attacker: attacker.target, options: { streams: 1, iterations: 3, keep: 1 } }),
+    );
+    const third = attacker.server.log[2]?.body.messages.at(-1)?.content ?? '';
+    expect(third).toContain('Try 2:');
+    expect(third).toContain('attempt 1:');
+    expect(third).not.toContain('attempt 0:');
+  });
+
   it('malformed attacker JSON is retried, then an attacker error — never a target failure', async () => {
     const attacker = await scripted(() => 'I would rather not produce JSON today.');
     const { server, target } = await magicTarget();
