@@ -12,8 +12,10 @@ import {
   Session,
   tapAttack,
 } from '../../src/break/index.js';
-import { createRng, type Target } from '../../src/core/index.js';
+import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge } from '../../src/judge/index.js';
+import { createTarget } from '../../src/targets/index.js';
+import { startOpenAIServer } from '../helpers/openai-server.js';
 import { attackSeeds, lastUser, refuse, scripted } from './redteam-fakes.js';
 
 const [seed] = attackSeeds(1);
@@ -144,6 +146,63 @@ describe('Session.decideBy any: among equally scored undetermined tries', () => 
     });
     s.judged.push(tried('first try'), tried('second try'));
     expect(s.result([]).transcript[0]?.content).toBe('first try');
+  });
+});
+
+describe('PAIR: equally scored answers of one iteration', () => {
+  // The first stream's answer decides however the replies came back: the deciding transcript of the
+  // same replies must not follow the network's timing.
+  it('are decided in stream order, not in the order they were judged', async () => {
+    // An attacker that answers one request at a time (arrival order): stream 0 gets 'UNCLEAR first'.
+    let k = 0;
+    const prompts = ['UNCLEAR first', 'UNCLEAR second'];
+    const attackerServer = await startOpenAIServer({
+      script: () => JSON.stringify({ improvement: 'x', prompt: prompts[k++] }),
+    });
+    try {
+      const attacker = createTarget(
+        {
+          type: 'openai',
+          model: 'attacker',
+          baseURL: attackerServer.url,
+          concurrency: 1,
+          timeoutMs: 60_000,
+          retries: 0,
+          cache: false,
+          stream: false,
+        },
+        { retryBaseMs: 1 },
+      );
+      // Stream 0's reply is held until stream 1's answer has been judged: judged second, sent first.
+      let secondJudged: () => void = () => {};
+      const judgedSecond = new Promise<void>((r) => {
+        secondJudged = r;
+      });
+      const compliance = complianceJudge();
+      const watching: Judge = {
+        ...compliance,
+        judge: async (input) => {
+          const v = await compliance.judge(input);
+          if (JSON.stringify(input).includes('UNCLEAR second')) secondJudged();
+          return v;
+        },
+      };
+      const { target } = await scripted(async (m) => {
+        if (lastUser(m) === 'UNCLEAR first') await judgedSecond;
+        return EVASIVE;
+      });
+      const r = await pairAttack.run(
+        ctx(target, {
+          attacker,
+          judges: { attack: [watching] },
+          options: { streams: 2, iterations: 1 },
+        }),
+      );
+      expect(r.outcome).toBe('undetermined');
+      expect(r.transcript[0]?.content).toBe('UNCLEAR first');
+    } finally {
+      await attackerServer.close();
+    }
   });
 });
 
