@@ -203,6 +203,36 @@ describe('TAP', () => {
     expect(server.requests).toBeLessThanOrEqual(5);
     expect(Number(r.detail?.depth)).toBeLessThanOrEqual(3);
   });
+
+  it('an evaluator of its own is counted as the attacker: every on-topic check in the attacker calls', async () => {
+    // Its checks are attacker spend (redteam.budget.attackerTokens caps them), not free calls.
+    const attacker = await tapAttacker(10_000);
+    const evaluator = await scripted(() => 'yes');
+    const { target } = await magicTarget();
+    const r = await tapAttack.run(
+      ctx(target, {
+        attacker: attacker.target,
+        options: { branching: 2, width: 1, depth: 1, evaluator: evaluator.target },
+      }),
+    );
+    expect(evaluator.server.requests).toBe(2);
+    expect(r.detail?.attackerCalls).toBe(attacker.server.requests + evaluator.server.requests);
+  });
+
+  it('an evaluator reply that does not begin with yes or no is no verdict, whatever "no" it holds later', async () => {
+    // Unsure is kept and counted an evaluator error; read as "no", the child would be pruned unsent.
+    const attacker = await scripted((m) =>
+      (m[0]?.content ?? '').includes('still pursues')
+        ? 'I cannot tell; there is no way to know.'
+        : JSON.stringify({ improvement: 'x', prompt: 'variant 0 of the request' }),
+    );
+    const { server, target } = await magicTarget();
+    const r = await tapAttack.run(
+      ctx(target, { attacker: attacker.target, options: { branching: 1, width: 1, depth: 1 } }),
+    );
+    expect(r.detail).toMatchObject({ pruned: 0, evaluatorErrors: 1 });
+    expect(server.requests).toBe(1);
+  });
 });
 
 describe('a TAP on-topic evaluator that answers neither yes nor no', () => {
