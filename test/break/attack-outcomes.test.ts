@@ -16,7 +16,15 @@ import { createRng, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge } from '../../src/judge/index.js';
 import { createTarget } from '../../src/targets/index.js';
 import { startOpenAIServer } from '../helpers/openai-server.js';
-import { attackSeeds, lastUser, refuse, scripted } from './redteam-fakes.js';
+import {
+  assistantTurns,
+  attackSeeds,
+  comply,
+  lastUser,
+  refuse,
+  scripted,
+  throwingJudge,
+} from './redteam-fakes.js';
 
 const [seed] = attackSeeds(1);
 // Neither the compliance shape nor a refusal: the compliance judge cannot tell (undetermined).
@@ -269,6 +277,29 @@ describe('the search attacker decides an attempt as PAIR and TAP do', () => {
     const { target } = await scripted(() => refuse(seed));
     const r = await createSearchAttack().run(ctx(target, { options: { tries: 4 } }));
     expect(r.outcome).toBe('failure');
+  });
+
+  it('the search: a try whose judging failed ends the attempt, an error, with no try after it', async () => {
+    const { server, target } = await scripted(() => refuse(seed));
+    const r = await createSearchAttack().run(
+      ctx(target, { judges: { attack: [throwingJudge] }, options: { tries: 4 } }),
+    );
+    expect(r.outcome).toBe('error');
+    expect(r.detail?.tries).toBe(1);
+    // (one try: a one-turn chain, or a script's opener and its judged turn)
+    expect(server.requests).toBeLessThanOrEqual(2);
+  });
+
+  it('the search: a script arm asks its opener first, keeps its answer as context, and judges only the last turn', async () => {
+    // The target answers only a request that follows an earlier exchange: only a script arm wins.
+    const { target } = await scripted((m) => (assistantTurns(m) > 0 ? comply(seed) : refuse(seed)));
+    const r = await createSearchAttack().run(
+      ctx(target, { techniques: ['fiction_story'], options: { tries: 3 } }),
+    );
+    expect(r.outcome).toBe('success');
+    expect(r.transcript.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(r.turns).toBe(2);
+    expect(r.verdicts).toHaveLength(1);
   });
 });
 
