@@ -193,4 +193,15 @@ describe('what the bandits learn', () => {
       for (let i = 0; i < 4; i++) b.update(arm, i < wins ? 1 : 0, i < wins);
     expect(state.summary()[category]?.best.map((x) => x.arm)).toEqual(['leetspeak', 'screenplay', 'rot13']);
   });
+
+  it("the arm a new seed tries first is the summary's best: of arms with the same record, the first in the pool", () => {
+    // The run's summary names a category's best arm; the incumbent a new seed starts with must be
+    // the same arm, also when several share the best success rate.
+    const state = new SearchState({ arms: { techniques: ['rot13', 'leetspeak', 'screenplay'] } });
+    const b = state.forCategory(category);
+    for (const arm of ['rot13', 'leetspeak', 'screenplay']) b.update(arm, 1, true);
+    const [best] = state.summary()[category]?.best ?? [];
+    expect(best?.arm).toBe('rot13');
+    expect(b.incumbent()?.id).toBe(best?.arm);
+  });
 });
