@@ -10,6 +10,7 @@ import {
   armPool,
   Bandit,
   getConverter,
+  planRedteam,
   reward,
   runRedteam,
   SearchState,
@@ -19,7 +20,7 @@ import {
 import { createRng, type Seed } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
-import { comply, lastUser, refuse, scripted } from './redteam-fakes.js';
+import { comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
 
 const category = 'nonviolent_crimes';
 const seeds = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en', category }).slice(0, 6);
@@ -161,6 +162,60 @@ describe('search attacker', () => {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('a search run at concurrency 2', () => {
+  // Attempt i learns from the attempts planned before i − 1 (runRedteam waits for them), never from
+  // attempt i − 1, which may still be in flight beside it: the same seed gives the same run however
+  // fast each attempt's replies come back.
+  it('stores the same attempts whether the attempt planned before the third one finishes early or late', async () => {
+    const three = seeds.slice(0, 3);
+    let hold: (seedId: string | undefined) => Promise<void> | undefined = () => undefined;
+    const { target } = await scripted(async (m) => {
+      await hold(seedIn(m.map((x) => x.content).join('\n'), three)?.id);
+      return refuse(three[0] as Seed);
+    });
+    const opts = {
+      target,
+      seeds: three,
+      judges: judges(),
+      techniques: ['search', 'fiction_story', 'screenplay', 'hypothetical'],
+      search: { tries: 2 },
+      concurrency: 2,
+      runId: 'speed',
+      seed: 3,
+    };
+    const order = planRedteam(opts).items.map((i) => i.seed.id);
+    expect(order).toHaveLength(3);
+    const run = async (late: 'first' | 'second') => {
+      let oneFinished: () => void = () => {};
+      const finished = new Promise<void>((r) => {
+        oneFinished = r;
+      });
+      let thirdBegun: () => void = () => {};
+      const begun = new Promise<void>((r) => {
+        thirdBegun = r;
+      });
+      hold = (id) => {
+        if (id === order[2]) thirdBegun();
+        // 'first': the second attempt finishes before the first; 'second': it is still waiting for a
+        // reply when the third attempt starts.
+        if (late === 'first' && id === order[0]) return finished;
+        if (late === 'second' && id === order[1]) return begun;
+        return undefined;
+      };
+      const st = store();
+      const progress = { start() {}, tick: () => oneFinished(), done() {}, log() {} };
+      await runRedteam({ ...opts, store: st, progress });
+      return st
+        .listAttempts({ runId: 'speed' })
+        .map((a) => [a.seedId, a.outcome, a.techniques, a.transcript])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    };
+    const second = await run('second');
+    expect(second).toHaveLength(3);
+    expect(await run('first')).toEqual(second);
   });
 });
 
