@@ -49,6 +49,56 @@ describe('resumeConflict', () => {
     expect(resumeConflict(run, b)).toBeUndefined();
     expect(resumeConflict(run, { ...b, languages: ['en'] })).toMatch(/languages en,fr \(not en\)/);
   });
+
+  const stored = (target: Target, config: Record<string, unknown>, summary?: Record<string, unknown>) => ({
+    id: 'r-stored',
+    kind: 'redteam',
+    status: 'failed' as const,
+    seed: 7,
+    target: target.id,
+    config,
+    ...(summary && { summary }),
+    createdAt: '',
+    updatedAt: '',
+  });
+
+  it("a run a resume extended keeps the larger attempt budget: fewer than its summary's is refused", async () => {
+    // Started with --budget 3, extended to 6 (the summary says so; the config is never rewritten):
+    // resuming with 4 would leave stored attempts out of its summary.
+    const { target } = await halfTarget();
+    const opts = {
+      runId: 'r-stored',
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill' as const,
+      seed: 7,
+    };
+    const run = stored(
+      target,
+      { persona: 'low_skill', split: 'attack', techniques: [], budget: { attempts: 3 } },
+      { budget: { attempts: 6 } },
+    );
+    expect(resumeConflict(run, { ...opts, budget: { attempts: 4 } })).toMatch(
+      /budget of 6 attempts \(not 4\)/,
+    );
+    expect(resumeConflict(run, { ...opts, budget: { attempts: 6 } })).toBeUndefined();
+  });
+
+  it('a run stored without a setting (before it existed) is resumed whatever that setting is now', async () => {
+    const { target } = await halfTarget();
+    const opts = {
+      runId: 'r-stored',
+      target,
+      seeds,
+      judges: judges(),
+      persona: 'low_skill' as const,
+      seed: 7,
+    };
+    const run = stored(target, { persona: 'low_skill', techniques: [] });
+    expect(resumeConflict(run, { ...opts, categories: ['hate'], split: 'train' })).toBeUndefined();
+    expect(resumeConflict(run, { ...opts, persona: 'intermediate' })).toMatch(/persona low_skill/);
+  });
 });
 
 describe('runRedteam', () => {
