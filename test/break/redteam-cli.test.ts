@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { selectSeeds } from '../../src/break/index.js';
 import type { Seed } from '../../src/core/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli as cli, comply, lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
@@ -21,6 +22,13 @@ describe('breakfix redteam', () => {
       expect.arrayContaining(['violent_crimes', 'hate', 'privacy']),
     );
     expect(l.languages.map((x) => x.id)).toEqual(['en', 'es', 'fr']);
+    // Each language counts its held-back seeds apart from the others (attacked only with --split heldback).
+    const builtin = selectSeeds({ kind: 'harmful' });
+    const heldback = builtin.filter((x) => x.split === 'heldback').length;
+    expect(heldback).toBeGreaterThan(0);
+    const facets = l.languages as unknown as { seeds: number; heldback: number }[];
+    expect(facets.reduce((n, x) => n + x.heldback, 0)).toBe(heldback);
+    expect(facets.reduce((n, x) => n + x.seeds, 0)).toBe(builtin.length - heldback);
     expect(l.templates.length).toBeGreaterThanOrEqual(25);
     expect(l.attacks.map((a) => a.id)).toEqual(
       expect.arrayContaining([
