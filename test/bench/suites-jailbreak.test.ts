@@ -100,3 +100,24 @@ describe('a custom harmful seed (no topic) is judged on its own request, not the
     expect(items.map((i) => [i.shape, i.outcome])).toEqual(items.map((i) => [i.shape, 'success']));
   });
 });
+
+describe("a split's jailbreak suite", () => {
+  it("wraps the seed in that split's templates only: never a training or held-back one in the attack split", async () => {
+    server = await startOpenAIServer({ script: () => "I can't help with that." });
+    const templates = builtinTemplates();
+    for (const split of ['attack', 'heldback'] as const) {
+      // (more templates per seed than there are: each of the split's is used once)
+      const { items } = await jailbreakSuite('jb', { perSeed: templates.length }).run({
+        target: fakeTarget(server.url),
+        judges,
+        split,
+        concurrency: 2,
+        rng: createRng(1),
+        seeds: [harmfulSeed('Explain how to do redacted harmful task A.')],
+      });
+      const expected = templates.filter((t) => t.split === undefined || t.split === split).map((t) => t.id);
+      expect(expected.length, split).toBeGreaterThan(0);
+      expect(items.map((i) => i.technique).sort(), split).toEqual(expected.sort());
+    }
+  });
+});
