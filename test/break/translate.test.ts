@@ -20,7 +20,7 @@ import {
 } from '../../src/break/index.js';
 import { renderRedteam } from '../../src/cli/redteam.js';
 import { loadConfig, parseConfig } from '../../src/config/index.js';
-import { ConfigError, createRng, InputError, type Judge } from '../../src/core/index.js';
+import { ConfigError, createRng, InputError, type Judge, type Target } from '../../src/core/index.js';
 import { complianceJudge, severityJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { attackSeeds, type Chat, comply, lastUser, refuse, runCli, scripted } from './redteam-fakes.js';
@@ -281,6 +281,36 @@ describe('translate attack: running', () => {
     expect(r.error).toMatch(/attacker: empty translation into en/);
     expect(r.verdicts).toEqual([]);
     expect(r.transcript.at(-1)).toEqual({ role: 'assistant', content: mark('zu', comply(seed)) });
+  });
+
+  it('an empty reply is judged as it is: the attacker translates the request only, never the empty reply (S10)', async () => {
+    // The embedded target answers "" when its model stops at once (the remote targets throw on an
+    // empty reply, and a filtered one reads "[provider content filter]"): an in-process target
+    // standing for it, that records what it was sent.
+    const sent: string[] = [];
+    const target: Target = {
+      id: 'embedded-stops-at-once',
+      async chat(messages) {
+        sent.push(lastUser(messages));
+        return {
+          text: '',
+          finishReason: 'stop',
+          usage: { promptTokens: 5, completionTokens: 0 },
+          latencyMs: 1,
+        };
+      },
+    };
+    const atk = await fakeAttacker();
+    const r = await chainAttack.run(ctx({ target, attacker: atk.target }));
+    expect(sent).toEqual([mark('zu', seed.text)]);
+    // one attacker call, the seed into zu: an empty reply reads the same in every language
+    expect(atk.server.requests).toBe(1);
+    expect(requestedTag(lastUser(atk.server.log[0]?.body.messages ?? []))).toBe('zu');
+    expect(r.error).toBeUndefined();
+    expect(r.outcome).not.toBe('error');
+    expect(r.verdicts.length).toBeGreaterThan(0);
+    for (const v of r.verdicts) expect(v.detail?.backTranslation).toEqual({ language: 'en', text: '' });
+    expect(r.transcript.at(-1)).toEqual({ role: 'assistant', content: '' });
   });
 
   it('an attacker that fails its requests is an error', async () => {
