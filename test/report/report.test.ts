@@ -475,6 +475,28 @@ describe('a bench or red-team run (no rounds)', () => {
     expect(slices).toContain('<td><bdi>base64</bdi></td><td class="num">— (n=0 err 1 und 1)</td>');
   });
 
+  it("a vulnerability's category, stored from elsewhere, is escaped in the HTML and Markdown vulnerability tables (H3, M2)", async () => {
+    const run = fx.store.createRun({ kind: 'redteam', config: {}, seed: 1, target: 'embedded:base' });
+    fx.store.saveAttempts(
+      (['success', 'success', 'failure'] as const).map((o, i) => ({
+        ...storedAttempt(run.id, i, o, { category: HOSTILE_CATEGORY }),
+      })),
+    );
+    fx.store.updateRun(run.id, { status: 'done' });
+    const d = collectReportData(fx.store, run.id);
+    expect(d.rounds[0].vulnerabilities.map((v) => v.category)).toEqual([HOSTILE_CATEGORY]);
+    const page = await renderHtml(d, { charts: [] });
+    const vulns = page.slice(
+      page.indexOf('<section id="vulnerabilities">'),
+      page.indexOf('</section>', page.indexOf('<section id="vulnerabilities">')),
+    );
+    expect(vulns).toContain(`<td>${escapeHtml(HOSTILE_CATEGORY)}</td>`);
+    expect(page).not.toContain(HOSTILE_CATEGORY);
+    const md = renderMarkdown(d);
+    expect(md).toContain(`| new | ${escapeMarkdownCell(HOSTILE_CATEGORY)} |`);
+    expect(md).not.toContain(HOSTILE_CATEGORY);
+  });
+
   it("a cycle round's outcome counts and heatmap are the red team's: its retest attempts are left out", () => {
     const run = fx.store.createRun({ kind: 'cycle', config: {}, seed: 1, target: 'embedded:base' });
     fx.store.upsertRound(run.id, 1, { model: 'round-1', status: 'done', metrics: { asr: 0.5 } });
