@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectReportData, renderMarkdown, writeCycleReport } from '../../src/report/index.js';
+import {
+  collectReportData,
+  evaluateRules,
+  renderMarkdown,
+  rulesFromCriteria,
+  writeCycleReport,
+} from '../../src/report/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
 
@@ -38,6 +44,25 @@ describe('a run id from an older store', () => {
       );
       expect(lines.filter((l) => /^(## forged|<img)/.test(l))).toEqual([]);
       expect(md).not.toContain('\u001b');
+    } finally {
+      store.close();
+    }
+  });
+
+  it("stays inside the criteria table's cell where a failed check names it (M3)", () => {
+    const store = openStore(storePath);
+    try {
+      const data = collectReportData(store, OLD_ID);
+      const criteria = evaluateRules(data, rulesFromCriteria({ asr: 0.02 }));
+      // (the run never finished: the first check fails, naming the run)
+      expect(criteria[0]).toMatchObject({ rule: 'run finished', pass: false });
+      expect(criteria[0].message).toContain(OLD_ID);
+      const md = renderMarkdown(data, criteria);
+      const row = md.split('\n').find((l) => l.startsWith('| `run finished` |'));
+      expect(row).toContain(
+        '**fail**: run old\\[2J \\#\\# forged heading &lt;img src=&quot;http://127.0.0.1:9/t.png&quot;&gt;',
+      );
+      expect(md.split(/\r\n|\r|\n/).filter((l) => /^(## forged|<img)/.test(l))).toEqual([]);
     } finally {
       store.close();
     }
