@@ -28,19 +28,19 @@ const rate = (successes: number, n: number, undetermined: number) => ({
  * the run's summary. */
 function benchRunData(
   file: string,
-  suites: { suite: string; kind: string; asr: ReturnType<typeof rate> }[],
+  suites: { suite: string; kind: string; asr: ReturnType<typeof rate>; split?: string }[],
   summary: Record<string, number>,
 ) {
   const store = openStore(join(dir, file));
   try {
     const run = store.createRun({ kind: 'bench', config: {}, seed: 7 });
-    for (const { suite, kind, asr } of suites)
+    for (const { suite, kind, asr, split = 'attack' } of suites)
       store.saveBenchResult({
         runId: run.id,
         round: -1,
         suite,
         model: 'm',
-        metrics: { split: 'attack', kind, metrics: { asr }, slices: {} },
+        metrics: { split, kind, metrics: { asr }, slices: {} },
       });
     store.updateRun(run.id, { status: 'done', summary });
     return collectReportData(store, run.id, { now: new Date('2026-02-01T00:00:00Z') });
@@ -63,6 +63,21 @@ describe('the counts beside a headline rate', () => {
     // (with what was set apart from it: `report --format json` prints these counts)
     expect(data.rounds[0].counts.rates.asr).toEqual({ successes: 3, n: 10, errors: 0, undetermined: 1 });
     expect(renderMarkdown(data)).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
+  });
+
+  it("the held-back ASR's are the held-back split's, the ASR's the attack split's (C3)", () => {
+    // (as `bench` stores a held-back suite: split heldback, named heldback:<suite>)
+    const data = benchRunData(
+      'heldback.db',
+      [
+        { suite: 'jailbreak', kind: 'jailbreak', asr: rate(3, 10, 1) },
+        { suite: 'heldback:jailbreak', kind: 'jailbreak', asr: rate(1, 4, 2), split: 'heldback' },
+      ],
+      { asr: 0.3, heldback_asr: 0.25 },
+    );
+    const md = renderMarkdown(data);
+    expect(md).toContain('| ASR | 30.0% \\(n=10 und 1\\) |');
+    expect(md).toContain('| Held-back ASR | 25.0% \\(n=4 und 2\\) |');
   });
 
   it("are the built-in suite's where a custom suite of its kind was stored before it, as the summary reads", () => {
