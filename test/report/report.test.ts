@@ -173,6 +173,16 @@ describe('HTML report', () => {
     expect(formatFigure('vprr_rise', 0.0004)).toBe('0.0%');
   });
 
+  it("counts each round's attempts by outcome, error and undetermined in rows of their own (H1)", () => {
+    // Round 0: 5 successes, 1 failure, 1 error, 1 undetermined; rounds 1 and 2: 1 success, 3 failures.
+    const row = (o: string, counts: number[]) =>
+      `<tr><th scope="row">attempts: ${o}</th>${counts.map((n) => `<td class="num">${n}</td>`).join('')}</tr>`;
+    expect(html).toContain(row('success', [5, 1, 1]));
+    expect(html).toContain(row('failure', [1, 3, 3]));
+    expect(html).toContain(row('error', [1, 0, 0]));
+    expect(html).toContain(row('undetermined', [1, 0, 0]));
+  });
+
   it('shows what each headline rate is over, with errors and undetermined beside it', () => {
     // Round 0: 8 red-team attempts, 1 in error and 1 undetermined; DR-3 over 20 decided samples.
     expect(cardCounts(data.rounds[0], 'asr')).toBe('n=6 err 1 und 1');
