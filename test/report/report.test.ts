@@ -527,28 +527,29 @@ describe('a bench or red-team run (no rounds)', () => {
     fx.store.upsertRound(run.id, 1, {
       model: 'round-1',
       status: 'done',
-      metrics: { asr: 0, retested: 3, retest_asr: 0 },
+      metrics: { asr: 0, retested: 4, retest_asr: 0 },
     });
-    const retests = (['failure', 'undetermined', 'error'] as const).map((o, i) => ({
+    // (two undetermined, one in error: a column swapped shows)
+    const retests = (['failure', 'undetermined', 'error', 'undetermined'] as const).map((o, i) => ({
       ...redteamAttempt(run.id, i, o, 'weapons'),
       round: 1,
       retestOf: `att-earlier-${i}`,
     }));
     fx.store.saveAttempts(retests);
     const d = collectReportData(fx.store, run.id);
-    expect(d.rounds[0].retestOutcomes).toEqual({ success: 0, failure: 1, error: 1, undetermined: 1 });
+    expect(d.rounds[0].retestOutcomes).toEqual({ success: 0, failure: 1, error: 1, undetermined: 2 });
     const page = await renderHtml(d, { charts: [] });
     expect(page).toContain(
-      '<th scope="row">retest attempts: undetermined</th><td class="num" data-key="retest_undetermined">1</td>',
+      '<th scope="row">retest attempts: undetermined</th><td class="num" data-key="retest_undetermined">2</td>',
     );
     expect(page).toContain(
       '<th scope="row">retest attempts: error</th><td class="num" data-key="retest_error">1</td>',
     );
     expect(renderMarkdown(d)).toContain(
-      '| Retest attempts: success / failure / error / undetermined | 0 / 1 / 1 / 1 |',
+      '| Retest attempts: success / failure / error / undetermined | 0 / 1 / 1 / 2 |',
     );
     expect(renderMarkdown(d)).toContain(
-      '| Retest ASR \\(earlier findings that still break\\) | 0.0% \\(n=1 err 1 und 1\\) |',
+      '| Retest ASR \\(earlier findings that still break\\) | 0.0% \\(n=1 err 1 und 2\\) |',
     );
   });
 
