@@ -226,6 +226,20 @@ describe('HTML report', () => {
 });
 
 describe('charts', () => {
+  it("the held-back chart draws each round's held-back ASR beside its ASR (K2)", async () => {
+    const charts = await buildCharts(data);
+    const held = charts.find((c) => c.id === 'heldback');
+    // (ROUND_METRICS: asr 60%, 20%, 1%; heldback_asr 55%, 30%, 4%)
+    expect(held?.table.rows.map(([metric, round, value]) => [metric, round, value])).toEqual([
+      ['ASR on attacked seeds', '0', '60.0%'],
+      ['ASR on held-back seeds and templates', '0', '55.0%'],
+      ['ASR on attacked seeds', '1', '20.0%'],
+      ['ASR on held-back seeds and templates', '1', '30.0%'],
+      ['ASR on attacked seeds', '2', '1.0%'],
+      ['ASR on held-back seeds and templates', '2', '4.0%'],
+    ]);
+  });
+
   it('a control character in a category name does not reach the SVG (XML forbids it)', async () => {
     const hostile = 'cat\u001b[31m\u0007';
     const cell = {
