@@ -62,18 +62,21 @@ describe('resumeConflict', () => {
     updatedAt: '',
   });
 
+  /** The options of a resume of the run `stored` describes. */
+  const resumeOpts = (target: Target) => ({
+    runId: 'r-stored',
+    target,
+    seeds,
+    judges: judges(),
+    persona: 'low_skill' as const,
+    seed: 7,
+  });
+
   it("a run a resume extended keeps the larger attempt budget: fewer than its summary's is refused", async () => {
     // Started with --budget 3, extended to 6 (the summary says so; the config is never rewritten):
     // resuming with 4 would leave stored attempts out of its summary.
     const { target } = await halfTarget();
-    const opts = {
-      runId: 'r-stored',
-      target,
-      seeds,
-      judges: judges(),
-      persona: 'low_skill' as const,
-      seed: 7,
-    };
+    const opts = resumeOpts(target);
     const run = stored(
       target,
       { persona: 'low_skill', split: 'attack', techniques: [], budget: { attempts: 3 } },
@@ -87,14 +90,7 @@ describe('resumeConflict', () => {
 
   it('a run stored without a setting (before it existed) is resumed whatever that setting is now', async () => {
     const { target } = await halfTarget();
-    const opts = {
-      runId: 'r-stored',
-      target,
-      seeds,
-      judges: judges(),
-      persona: 'low_skill' as const,
-      seed: 7,
-    };
+    const opts = resumeOpts(target);
     const run = stored(target, { persona: 'low_skill', techniques: [] });
     expect(resumeConflict(run, { ...opts, categories: ['hate'], split: 'train' })).toBeUndefined();
     expect(resumeConflict(run, { ...opts, persona: 'intermediate' })).toMatch(/persona low_skill/);
