@@ -5,11 +5,13 @@ import { meantCategory } from '../break/seeds/file.js';
 import {
   closest,
   createRng,
+  type Figures,
   InputError,
   kindOfLabel,
   type Progress,
   type Seed,
   type SeedKind,
+  SUITE_RATES,
   type Target,
   throwBadLines,
 } from '../core/index.js';
@@ -287,22 +289,13 @@ export function customSuite(spec: CustomSuiteSpec, baseDir = process.cwd()): Sui
   };
 }
 
-export interface BenchSummary {
-  asr?: number;
-  dr1?: number;
-  dr3?: number;
-  iprr?: number;
-  vprr?: number;
-  helpfulness?: number;
-  /** Undetermined share of the jailbreak (else harmful) suite's items. */
-  undetermined_rate?: number;
-  /** Mean ungroundedness divided by 4 (the 0–4 mean itself is in the suite's metrics). */
-  ungroundedness?: number;
+/** A benchmark run's headline figures (core/figures.ts; the 0–4 ungroundedness mean itself is in
+ * its suite's metrics). `error_rate` is sample_errors / samples. A benchmark has no red team, so no
+ * retest, and its held-back figures are a run of their own (`--split heldback`). */
+export interface BenchSummary extends Omit<Figures, 'heldback_asr' | 'retest_asr'> {
   /** Samples in all suites, and those that ended in error (a failed request or judge). */
   samples?: number;
   sample_errors?: number;
-  /** sample_errors / samples: how incomplete the figures above are. */
-  error_rate?: number;
 }
 
 export interface BenchReport {
@@ -507,8 +500,7 @@ export function attackSuite(reports: SuiteReport[]): SuiteReport | undefined {
 
 export function summarise(reports: SuiteReport[]): BenchSummary {
   const s: BenchSummary = {};
-  for (const k of ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const)
-    s[k] = r(figureSuite(reports, k)?.metrics[SUMMARY_SOURCES[k].metric]);
+  for (const k of SUITE_RATES) s[k] = r(figureSuite(reports, k)?.metrics[SUMMARY_SOURCES[k].metric]);
   // Undetermined share of the attack items: a fixed set each round, unlike the red team's adaptive
   // search, so a rise means the model stopped answering sensibly, not that the search moved on.
   const attack = attackSuite(reports)?.metrics.asr;

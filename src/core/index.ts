@@ -1,6 +1,7 @@
 export * from './closest.js';
 export * from './dict.js';
 export * from './errors.js';
+export * from './figures.js';
 export * from './ids.js';
 export * from './labels.js';
 export * from './language.js';

@@ -4,12 +4,10 @@
 // computed intervals gets them too, and nothing new is stored. The cycle and the report read them
 // the same way.
 import { figureSuite, passTally, refusalTally, SUMMARY_SOURCES, suiteOfKind } from '../bench/index.js';
+import { SUITE_RATES } from '../core/index.js';
 import type { BenchResultRow } from '../store/index.js';
 import type { RateCounts, RoundCounts, RoundMetrics } from './criteria.js';
 import { decided, headlineSplit, pairedTable, type StoredSuite, storedSuites } from './paired.js';
-
-/** The figures whose suite metric is a rate read as the summary reads it (bench/figures.ts). */
-const SUITE_RATES = ['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const;
 
 /**
  * The counts of a round: `rows` are its stored bench results, `baseRows` round 0's (for the changes
@@ -22,6 +20,7 @@ export function roundCounts(
 ): RoundCounts {
   const suites = storedSuites(rows, headlineSplit(rows));
   const rates: RoundCounts['rates'] = {};
+  // (each suite rate read as the benchmark summary reads it: bench/figures.ts)
   for (const figure of SUITE_RATES) {
     const { kinds, metric } = SUMMARY_SOURCES[figure];
     // (the next kind's where a suite decided nothing: only a bench run stored before the summary read

@@ -4,9 +4,10 @@
 // metric was not measured fails: a release claim must never rest on a number nobody produced.
 // Each check carries the 95% interval of its figure where the counts behind it are known, and a rule
 // may bound an end of that interval instead of the estimate (`asr_upper>0.02`, cycle.criteriaBound).
-// This file imports only leaves of core/ (stats.ts, closest.ts), so the report can use it without
+// This file imports only leaves of core/ (stats.ts, closest.ts, figures.ts), so the report can use it without
 // loading the cycle.
 import { closest } from '../core/closest.js';
+import type { Figures } from '../core/figures.js';
 import { differenceOfPairedRates, differenceOfRates, type PairedTable, wilson } from '../core/stats.js';
 
 /** Each a bound the round's metric must stay at or under; null or absent: not a criterion. */
@@ -31,17 +32,9 @@ export interface PairedChange {
   p: number;
 }
 
-export interface RoundMetrics {
-  asr?: number;
-  dr1?: number;
-  dr3?: number;
-  iprr?: number;
-  vprr?: number;
-  helpfulness?: number;
-  heldback_asr?: number;
-  undetermined_rate?: number;
-  /** Share of the round's measurements (benchmark samples, red-team attempts) that ended in error. */
-  error_rate?: number;
+/** A round's figures as the cycle stores them (roundMetrics: the red team's ASR, the benchmark's
+ * others), and whatever else the round stored beside them. */
+export interface RoundMetrics extends Figures {
   /** VPRR and helpfulness item by item against round 0 (absent in round 0 and older runs). */
   vprr_change?: PairedChange;
   helpfulness_change?: PairedChange;

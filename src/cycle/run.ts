@@ -23,7 +23,7 @@ import {
   redactConfig,
   roleTargets,
 } from '../config/index.js';
-import type { ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
+import type { FigureName, ModelRef, Progress, Seed, Target, Template } from '../core/index.js';
 import { BreakfixError, createRng, InputError, isPlainObject, terminalText } from '../core/index.js';
 import {
   createTrainer,
@@ -82,21 +82,13 @@ export interface CycleOptions {
   takeOver?: boolean;
 }
 
-export interface CycleRoundSummary {
+/** A round's figures in `cycle --json` (core/figures.ts), each null where not measured; its
+ * ungroundedness is the report's. */
+type CycleRoundFigures = { [K in Exclude<FigureName, 'ungroundedness'>]-?: number | null };
+
+export interface CycleRoundSummary extends CycleRoundFigures {
   round: number;
   model: string;
-  asr: number | null;
-  dr1: number | null;
-  dr3: number | null;
-  iprr: number | null;
-  vprr: number | null;
-  helpfulness: number | null;
-  heldback_asr: number | null;
-  /** Share of the benchmark's attack items (errors apart) answered undetermined: what
-   * cycle.criteria.undetermined bounds, and undeterminedRise the rise of since round 0. */
-  undetermined_rate: number | null;
-  /** Share of the round's benchmark samples and red-team attempts that ended in error. */
-  error_rate: number | null;
   /** What error_rate is over: the round's measurements, and those of them that ended in error. */
   samples: number | null;
   sample_errors: number | null;
@@ -110,8 +102,6 @@ export interface CycleRoundSummary {
   vulnerabilities_open: number;
   /** Open when last seen and decided by nothing this round. */
   vulnerabilities_untested: number;
-  /** Share of the retest's decided attempts that still broke (rounds after 0; null when none). */
-  retest_asr: number | null;
   /** The retest's attempts that ended in error or undetermined: not in retest_asr (0 without one). */
   retest_errors: number;
   retest_undetermined: number;

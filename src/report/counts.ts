@@ -1,6 +1,7 @@
 // What each figure of a round is over, with what ended in error or undetermined beside it: the one
 // source of the counts the reports' cards, rounds tables and criteria, the viewer and the charts show.
 import { SUMMARY_SOURCES, suiteOfKind } from '../bench/figures.js';
+import { SUITE_RATES } from '../core/index.js';
 import { headlineSplit } from '../cycle/paired.js';
 import type { CriterionResult } from './criteria.js';
 import type { ReportData, RoundData } from './data.js';
@@ -9,12 +10,7 @@ import { countsNote } from './slices.js';
 /** Where each headline figure comes from: the red team's attempts, or a benchmark suite's figure
  * (`bench` stores the suite's kind and split beside its figures). */
 const CARD_SOURCE: Record<string, { kinds: readonly string[]; split: string; metric: string }> = {
-  ...Object.fromEntries(
-    (['asr', 'dr1', 'dr3', 'iprr', 'vprr', 'helpfulness'] as const).map((k) => [
-      k,
-      { ...SUMMARY_SOURCES[k], split: 'attack' },
-    ]),
-  ),
+  ...Object.fromEntries(SUITE_RATES.map((k) => [k, { ...SUMMARY_SOURCES[k], split: 'attack' }])),
   heldback_asr: { ...SUMMARY_SOURCES.asr, split: 'heldback' },
   ungroundedness: { ...SUMMARY_SOURCES.ungroundedness, split: 'attack' },
 };

@@ -4,7 +4,7 @@
 // the cycle's (src/cycle/criteria.ts, imported directly: it is a leaf module), so a report and the
 // cycle that wrote it can never disagree on whether the criteria hold.
 import { figuresOfKind } from '../bench/figures.js';
-import { InputError } from '../core/index.js';
+import { InputError, RATE_FIGURES } from '../core/index.js';
 import {
   type Criteria,
   type CriterionCheck,
@@ -16,7 +16,7 @@ import {
   rulesFromCriteria,
   ruleText,
 } from '../cycle/criteria.js';
-import { FIGURE_KEYS, RATE_KEYS, type ReportData, type RoundFigures } from './data.js';
+import { FIGURE_KEYS, type ReportData } from './data.js';
 
 export { rulesFromCriteria, ruleText } from '../cycle/criteria.js';
 export type FailRule = Rule;
@@ -41,7 +41,7 @@ export function parseFailOn(text: string): FailRule[] {
   // A threshold no value can cross makes a gate that never fails (or always does): a typo.
   for (const r of rules) {
     const fraction =
-      RATE_KEYS.has(r.metric as keyof RoundFigures) ||
+      RATE_FIGURES.has(r.metric) ||
       r.metric === 'ungroundedness' ||
       (DERIVED_METRICS as readonly string[]).includes(r.metric);
     if (fraction ? r.threshold < 0 || r.threshold > 1 : r.threshold < 0)

@@ -6,6 +6,7 @@ import {
   type Attempt,
   compareText,
   dict,
+  type Figures,
   type Message,
   NO_CATEGORY,
   type Outcome,
@@ -26,20 +27,9 @@ import { collectSpend, type SpendData } from './spend.js';
 
 export const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error', 'undetermined'];
 
-/** The flat figures the cycle stores per round (rates are fractions 0–1). Absent = not measured. */
-export interface RoundFigures {
-  asr?: number;
-  dr1?: number;
-  dr3?: number;
-  iprr?: number;
-  vprr?: number;
-  helpfulness?: number;
-  heldback_asr?: number;
-  ungroundedness?: number;
-  /** Share of the benchmark's attack items whose answer was undetermined (garbled, off-topic). */
-  undetermined_rate?: number;
-  /** Share of the measurements (benchmark samples, red-team attempts) that ended in error. */
-  error_rate?: number;
+/** The flat figures the cycle stores per round (core/figures.ts), with the counts the report shows
+ * beside them. Absent = not measured. */
+export interface RoundFigures extends Figures {
   attempts?: number;
   successes?: number;
   errors?: number;
@@ -54,10 +44,9 @@ export interface RoundFigures {
   vulnerabilities_persisting?: number;
   /** Open when last seen, decided by nothing this round. */
   vulnerabilities_untested?: number;
-  /** Vulnerabilities open before the round that its retest sent again, and the share of the
-   * retest's decided attempts that still broke. */
+  /** Vulnerabilities open before the round that its retest sent again (of the retest's decided
+   * attempts, the share that still broke is `retest_asr`). */
   retested?: number;
-  retest_asr?: number;
 }
 
 export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
@@ -85,20 +74,6 @@ export const FIGURE_KEYS: readonly (keyof RoundFigures)[] = [
   'vulnerabilities_untested',
   'retested',
 ];
-
-/** Figures that are rates (0–1), shown as percentages. */
-export const RATE_KEYS = new Set<keyof RoundFigures>([
-  'asr',
-  'dr1',
-  'dr3',
-  'iprr',
-  'vprr',
-  'helpfulness',
-  'heldback_asr',
-  'retest_asr',
-  'undetermined_rate',
-  'error_rate',
-]);
 
 export interface SliceFigures {
   asr?: number;

@@ -2,19 +2,12 @@
 // Every piece of text from the store goes through escapeHtml, round numbers too (a store may be a file
 // from elsewhere, a CI artifact: its round column can hold text); charts come from vega's SVG renderer.
 import { formatPercent, SMALL_SAMPLE } from '../bench/metrics.js';
-import { type Message, NO_CATEGORY, splitReasoning, techniquesLabel } from '../core/index.js';
+import { type Message, NO_CATEGORY, RATE_FIGURES, splitReasoning, techniquesLabel } from '../core/index.js';
 import { DERIVED_METRICS, type PairedChange, percent, shown } from '../cycle/criteria.js';
 import { buildCharts, type Chart } from './charts.js';
 import { cardCounts, criterionCounts } from './counts.js';
 import { type CriterionResult, gatedRound, releaseOf } from './criteria.js';
-import {
-  FIGURE_KEYS,
-  RATE_KEYS,
-  type ReportData,
-  type ReportVulnerability,
-  type RoundData,
-  type RoundFigures,
-} from './data.js';
+import { FIGURE_KEYS, type ReportData, type ReportVulnerability, type RoundData } from './data.js';
 import { escapeHtml as e } from './escape.js';
 import { shownTarget } from './paths.js';
 import { COUNTS_LEGEND, SLICE_DIMENSIONS, sliceRows, vulnerabilityRate } from './slices.js';
@@ -31,8 +24,7 @@ export function formatFigure(key: string, v: number | undefined | null): string 
   if (v === undefined || v === null) return '—';
   // (a change is percentage points, printed as it is; a rate never rounds onto 0% or 100%)
   if (RATE_CHANGES.has(key)) return `${(v * 100).toFixed(1)}%`;
-  if (RATE_KEYS.has(key as keyof RoundFigures) || key.endsWith('asr') || key === 'dr3')
-    return formatPercent(v);
+  if (RATE_FIGURES.has(key) || key.endsWith('asr')) return formatPercent(v);
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
 }
 

@@ -311,7 +311,9 @@ describe('the rounds table of /api/runs/:id', () => {
       expect(run.figureKeys).toContainEqual({
         key: 'vulnerabilities',
         label: 'Vulnerabilities listed (the fixed too)',
+        rate: false,
       });
+      expect(run.figureKeys).toContainEqual({ key: 'dr1', label: 'DR-1', rate: true });
     } finally {
       await v.close();
       store.close();

@@ -9,6 +9,7 @@ import {
   type Message,
   NO_CATEGORY,
   type Outcome,
+  RATE_FIGURES,
   splitReasoning,
   type TrainingRecord,
   withoutTrace,
@@ -202,7 +203,7 @@ export function handleApi(store: Store, path: string, q: Query): unknown {
           })),
       // The rounds table's rows as the report names and orders them (each round's `figures` holds the
       // values, the open vulnerabilities among them, which no round stores).
-      figureKeys: FIGURE_KEYS.map((key) => ({ key, label: figureLabel(key) })),
+      figureKeys: FIGURE_KEYS.map((key) => ({ key, label: figureLabel(key), rate: RATE_FIGURES.has(key) })),
       // (what the counts beside every rate mean, and that one not shown is zero: the report's line)
       countsLegend: COUNTS_LEGEND,
       vulnNote: VULN_NOTE,
