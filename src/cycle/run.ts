@@ -82,9 +82,8 @@ export interface CycleOptions {
   takeOver?: boolean;
 }
 
-/** A round's figures in `cycle --json` (core/figures.ts), each null where not measured; its
- * ungroundedness is the report's. */
-type CycleRoundFigures = { [K in Exclude<FigureName, 'ungroundedness'>]-?: number | null };
+/** A round's figures in `cycle --json` (core/figures.ts), each null where not measured. */
+type CycleRoundFigures = { [K in FigureName]-?: number | null };
 
 export interface CycleRoundSummary extends CycleRoundFigures {
   round: number;
@@ -851,6 +850,7 @@ export function summarise(round: number, model: string, m: RoundMetrics): CycleR
     vprr: n(m.vprr),
     helpfulness: n(m.helpfulness),
     heldback_asr: n(m.heldback_asr),
+    ungroundedness: n(m.ungroundedness),
     undetermined_rate: n(m.undetermined_rate),
     error_rate: n(m.error_rate),
     samples: n(m.samples),

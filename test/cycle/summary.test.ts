@@ -64,6 +64,36 @@ describe('cycle summary', () => {
     ).not.toMatch(/regressed|untested/);
   });
 
+  it('carries every figure the round measured, its ungroundedness too, and null for one it did not', () => {
+    // (the groundedness suite's mean 0–4 is 1.2 → 0.3; this round ran no jailbreak suite on held-back seeds)
+    const s = summarise(
+      0,
+      'base',
+      roundMetrics({ ...bench, main: { ...bench.main, ungroundedness: 0.3 } }, redteam, {
+        total: 0,
+        new: 0,
+        fixed: 0,
+        regressed: 0,
+      }),
+    );
+    expect(s).toMatchObject({
+      asr: 1 / 9,
+      dr3: 0,
+      iprr: 0.8,
+      vprr: 0.02,
+      helpfulness: 0.88,
+      heldback_asr: 0.01,
+      ungroundedness: 0.3,
+      dr1: null,
+    });
+    const without = summarise(
+      0,
+      'base',
+      roundMetrics(bench, redteam, { total: 0, new: 0, fixed: 0, regressed: 0 }),
+    );
+    expect(without.ungroundedness).toBeNull();
+  });
+
   it("prints the retest's ASR with its errors and undetermined beside it, as every rate", () => {
     // 12 retest attempts: 1 success, 3 failures (ASR 1/4 = 25.0%), 2 errors, 6 undetermined.
     const retest = {
