@@ -152,6 +152,22 @@ describe('security: XSS payloads in model output stay inert', () => {
         status: 'new',
       },
     ]);
+    // A curated record with hostile names (a user's seed file names its category and language): the
+    // reports' dataset tables count records by them.
+    fx.store.saveRecords(RUN_ID, 1, 'preference', [
+      {
+        id: 'rec_xss',
+        kind: 'preference',
+        purpose: 'safety',
+        prompt: [{ role: 'user', content: 'q' }],
+        chosen: { role: 'assistant', content: "I can't help with that." },
+        rejected: { role: 'assistant', content: PAYLOADS[3] },
+        split: 'train',
+        category: PAYLOADS[1],
+        language: PAYLOADS[12],
+        provenance: { source: 'redteam', attemptId: ATTEMPT_ID, round: 1 },
+      },
+    ]);
     if (!hasChromium) return;
     browser = await launchChromium();
     viewer = await startViewer({ store: fx.store, port: 0 });
@@ -177,6 +193,15 @@ describe('security: XSS payloads in model output stay inert', () => {
     const xml = renderJunit(data, hostileCriteria());
     expect(xml).not.toMatch(/<(script|img|svg)\b/i);
     figures.junitBytes = xml.length;
+  });
+
+  it("the HTML report writes no payload as markup, the dataset tables' names included", async () => {
+    // (as text, where no browser runs: the page's behaviour is the Chromium test's below)
+    const html = await renderHtml(collectReportData(fx.store, RUN_ID, { samplesPerRound: 100 }));
+    for (const p of [PAYLOADS[1], PAYLOADS[12]]) expect(html).not.toContain(p);
+    const counts = html.match(/<table class="counts">.*?<\/table>/gs)?.join('') ?? '';
+    expect(counts).toContain('<td>&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;</td>');
+    expect(counts).toContain('<td>&#39;&gt;&lt;img src=x onerror=window.__pwned=13&gt;&lt;x a=&#39;</td>');
   });
 
   describe.skipIf(!hasChromium)('in headless Chromium', () => {
