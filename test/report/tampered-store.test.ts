@@ -11,6 +11,7 @@ import { collectReportData, type ReportData, renderHtml, renderMarkdown } from '
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { record, vuln } from '../store/fixtures.js';
+import { benchRate } from './fixture.js';
 
 /** A phishing form: the report's CSP blocks script, not this. */
 const FORM = '<form action="http://127.0.0.1:9/x"><input name="p"></form>';
@@ -27,10 +28,18 @@ beforeAll(() => {
   });
   store.saveVulnerabilities('run_t', 0, [vuln('v1', 0.5)]);
   store.saveRecords('run_t', 0, 'sft', [record('rec1')]);
+  // (a suite's figure names are breakfix's own, unless the store is not)
+  store.saveBenchResult({
+    runId: 'run_t',
+    round: 0,
+    suite: 'harmful',
+    model: 'base',
+    metrics: { split: 'attack', kind: 'harmful', metrics: { [FORM]: benchRate(0.5) }, slices: {} },
+  });
   store.updateRun('run_t', { status: 'done' });
   store.close();
   const db = new Database(path);
-  for (const table of ['rounds', 'vulnerabilities', 'records'])
+  for (const table of ['rounds', 'vulnerabilities', 'records', 'bench_results'])
     db.prepare(`UPDATE ${table} SET round = ?`).run(FORM);
   db.prepare(`UPDATE vulnerabilities SET data = json_set(data, '$.turns', ?)`).run(FORM);
   db.close();
@@ -43,16 +52,23 @@ beforeAll(() => {
 });
 
 describe('a tampered store', () => {
-  it('its round numbers are text in the HTML report', async () => {
+  it("its round numbers and a suite's figure names are text in the HTML report", async () => {
     expect(data.rounds.map((r) => r.round)).toEqual([FORM]);
     const html = await renderHtml(data, { charts: [] });
     expect(html).not.toMatch(/<(form|input)\b/);
     expect(html).toContain('<th scope="col">round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
+    expect(html).toContain(
+      '<tr><td>&lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;&lt;input name=&quot;p&quot;&gt;&lt;/form&gt;</td><td class="num">50.0%',
+    );
   });
 
-  it('its round numbers and turns are text in the Markdown report', () => {
+  it("its round numbers, turns and a suite's figure names are text in the Markdown report", () => {
+    expect(data.rounds[0].bench.map((b) => Object.keys(b.metrics.metrics as object))).toEqual([[FORM]]);
     const md = renderMarkdown(data);
     expect(md).not.toMatch(/<(form|input)\b/);
+    expect(md).toContain(
+      '| &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;&lt;input name=&quot;p&quot;&gt;&lt;/form&gt; | 50.0%',
+    );
     expect(md).toContain('| figure | round &lt;form action=&quot;http://127.0.0.1:9/x&quot;&gt;');
     expect(md).toContain('| en | &lt;form action=');
   });
