@@ -288,6 +288,8 @@ describe('Markdown, JSON and JUnit', () => {
     expect(md).toMatch(/❌ 2 of 4 criteria failed/);
     expect(md).toContain('### Vulnerabilities, round 2 (1 open, 1 fixed)');
     expect(md).not.toMatch(/<(img|svg|script)/i);
+    // The fix data per round: round 0 curated 3 SFT records and 2 preference pairs, round 1 one SFT.
+    expect(md).toContain('| 0 | 5 | 3 | 2 |\n| 1 | 1 | 1 | 0 |');
   });
 
   it('JSON carries every figure', () => {
