@@ -558,6 +558,142 @@ o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{
     );
   });
 
+  it('hands TRL every hyper-parameter configured, a partial sft or dpo section keeping the defaults it does not name', async () => {
+    // (the defaults by hand: sft epochs 1, batch 4, accumulation 4, max length 2048; dpo epochs 1,
+    // batch 2, accumulation 8, max length 2048)
+    const read = await dryRunTrl('hyper', {
+      sft: { lr: 1e-5, epochs: 3 },
+      dpo: { beta: 0.25, lr: 1e-6 },
+      lora: { r: 4, alpha: 32, dropout: 0.05 },
+    });
+    expect(read('sft.yaml')).toMatchObject({
+      learning_rate: 1e-5,
+      num_train_epochs: 3,
+      per_device_train_batch_size: 4,
+      gradient_accumulation_steps: 4,
+      max_length: 2048,
+      lora_r: 4,
+      lora_alpha: 32,
+      lora_dropout: 0.05,
+    });
+    expect(read('dpo.yaml')).toMatchObject({
+      beta: 0.25,
+      loss_type: 'sigmoid',
+      learning_rate: 1e-6,
+      num_train_epochs: 1,
+      per_device_train_batch_size: 2,
+      gradient_accumulation_steps: 8,
+      max_length: 2048,
+      lora_r: 4,
+      lora_alpha: 32,
+      lora_dropout: 0.05,
+    });
+  });
+
+  it("with the user's own accelerate config, launches with it and the configured number of processes", async () => {
+    const out = join(dir, 'own-accel');
+    const p = params({ accelerateConfig: join(dir, 'my accel.yaml'), numProcesses: 4 });
+    const res = await createTrainer({ train: p }, {}, 'trl').train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+      dryRun: true,
+    });
+    expect(res.plan?.commands.map((c) => c.argv)).toEqual([
+      [
+        'accelerate',
+        'launch',
+        '--config_file',
+        join(dir, 'my accel.yaml'),
+        '--num_processes',
+        '4',
+        '-m',
+        'trl.scripts.sft',
+        '--config',
+        join(out, 'sft.yaml'),
+      ],
+      [
+        'accelerate',
+        'launch',
+        '--config_file',
+        join(dir, 'my accel.yaml'),
+        '--num_processes',
+        '4',
+        '-m',
+        'trl.scripts.dpo',
+        '--config',
+        join(out, 'dpo.yaml'),
+      ],
+    ]);
+    expect(existsSync(join(out, 'accelerate.yaml'))).toBe(false);
+  });
+
+  it('a DPO step whose loss went NaN, after a sound SFT step, is a diverged fine-tune too', async () => {
+    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh
+cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
+case "$*" in *trl.scripts.dpo*) echo "{'loss': nan, 'rewards/margins': nan, 'epoch': 1.0}";; *) echo "{'loss': 0.5, 'epoch': 1.0}";; esac
+`,
+    );
+    try {
+      await expect(trainTrl(params(), join(dir, 'nan-dpo'), 'run_nan_dpo')).rejects.toThrow(
+        'training diverged in dpo (TRL logged loss nan): nothing was registered',
+      );
+      expect(store.listModels().some((m) => m.runId === 'run_nan_dpo')).toBe(false);
+    } finally {
+      writeFileSync(join(bin, 'accelerate'), saved);
+    }
+  });
+
+  it("a train_loss TRL logged as the string 'inf' is a diverged fine-tune", async () => {
+    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh
+cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
+echo "{'train_runtime': 1.5, 'train_loss': 'inf', 'epoch': 1.0}"
+`,
+    );
+    try {
+      await expect(trainTrl(params(), join(dir, 'inf-sft'), 'run_inf')).rejects.toThrow(
+        'training diverged in sft (TRL logged train_loss inf): nothing was registered',
+      );
+      expect(store.listModels().some((m) => m.runId === 'run_inf')).toBe(false);
+    } finally {
+      writeFileSync(join(bin, 'accelerate'), saved);
+    }
+  });
+
+  it('train.trl.timeout limits the whole training, not each step: two steps of 3 s pass a 4 s limit', async () => {
+    // Each step alone is within the limit; together they are past it, however loaded the machine.
+    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
+    writeFileSync(
+      join(bin, 'accelerate'),
+      `#!/bin/sh
+cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+sleep 3
+o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
+`,
+    );
+    try {
+      await expect(trainTrl(params({ timeout: 4 }), join(dir, 'two-steps'), 'run_two_steps')).rejects.toThrow(
+        'the training ran past train.trl.timeout (4 s) and was stopped',
+      );
+      expect(store.listModels().some((m) => m.runId === 'run_two_steps')).toBe(false);
+    } finally {
+      writeFileSync(join(bin, 'accelerate'), saved);
+    }
+  });
+
   it('parses Trainer log lines', () => {
     expect(parseTrainerLine("{'loss': 1.25, 'epoch': 0.5}")).toEqual({ loss: 1.25, epoch: 0.5 });
     expect(parseTrainerLine('Downloading shards: 100%')).toBeUndefined();
