@@ -910,6 +910,104 @@ describe('command backend', () => {
     expect(existsSync(ran)).toBe(false);
   });
 
+  it('a command killed by a signal (the OOM killer) is a failure naming the signal, though it wrote a checkpoint', async () => {
+    const out = join(dir, 'cmd-killed');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `mkdir -p {out}; cp '${baseModelDir()}'/* {out}/; kill -KILL $$`,
+        target: 'embedded:{out}',
+      },
+    };
+    await expect(
+      createTrainer({ train: p }, { store }, 'command').train({
+        base,
+        sft: records,
+        preference: [],
+        params: p,
+        outDir: out,
+        runId: 'run_cmd_killed',
+        round: 1,
+      }),
+    ).rejects.toThrow('training command exited with SIGKILL');
+    expect(store.listModels().some((m) => m.runId === 'run_cmd_killed')).toBe(false);
+  });
+
+  it("a failing command's error quotes its last five output lines, where the reason is", async () => {
+    const p = {
+      ...trainParams(),
+      command: {
+        template: 'for i in 1 2 3 4 5 6 7; do echo "epoch $i"; done; echo "CUDA out of memory" 1>&2; exit 3',
+        target: 'embedded:{out}',
+      },
+    };
+    const err = await createTrainer({ train: p }, {}, 'command')
+      .train({ base, sft: records, preference: [], params: p, outDir: join(dir, 'cmd-tail') })
+      .catch((e: Error) => e);
+    expect(String(err)).toContain(
+      'training command exited with 3; last output:\nepoch 4\nepoch 5\nepoch 6\nepoch 7\nCUDA out of memory',
+    );
+    expect(String(err)).not.toContain('epoch 3');
+  });
+
+  it("{preference} holds the round's pairs as TRL rows, the safe answer chosen; {sft} its SFT rows", async () => {
+    const out = join(dir, 'cmd-pairs');
+    const seen = join(dir, 'cmd-pairs.log');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `cat {sft} {preference} > '${seen}'; mkdir -p {out}; cp '${baseModelDir()}'/* {out}/`,
+        target: 'embedded:{out}',
+      },
+    };
+    await createTrainer({ train: p }, {}, 'command').train({
+      base,
+      sft: records,
+      preference: prefs,
+      params: p,
+      outDir: out,
+    });
+    // (the train split only: s2 is a validation record)
+    expect(
+      readFileSync(seen, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        prompt: [{ role: 'user', content: 'q' }],
+        completion: [{ role: 'assistant', content: "I can't help with that." }],
+      },
+      {
+        prompt: [{ role: 'user', content: 'q' }],
+        chosen: [{ role: 'assistant', content: 'No.' }],
+        rejected: [{ role: 'assistant', content: 'Step 1: [redacted].' }],
+      },
+    ]);
+  });
+
+  it("a placeholder after an apostrophe inside the template's double quotes is still escaped for them", async () => {
+    // (a ' inside "…" opens no quote: taken for one, the path went in bare-quoted, '…' and all)
+    const out = join(dir, 'cmd it s');
+    const record = join(dir, 'apostrophe.log');
+    const p = {
+      ...trainParams(),
+      command: {
+        template: `printf '%s\\n' "it's {out}" > '${record}'; mkdir -p {out}; cp '${baseModelDir()}'/* {out}/`,
+        target: 'embedded:{out}',
+      },
+    };
+    // (run in `dir`: a path gone bare makes its folders there)
+    await createTrainer({ train: p }, { baseDir: dir }, 'command').train({
+      base,
+      sft: records,
+      preference: [],
+      params: p,
+      outDir: out,
+    });
+    expect(readFileSync(record, 'utf8')).toBe(`it's ${out}\n`);
+  });
+
   it('asks for a template when none is configured', async () => {
     await expect(
       createTrainer({}, {}, 'command').train({ base, sft: records, preference: [], outDir: join(dir, 'c3') }),
