@@ -51,4 +51,25 @@ describe('pairedChanges direction', () => {
     expect(pairedChanges(store, run.id, 1).vprr_change).toEqual({ pairs: 5, worse: 2, better: 0, p: 0.5 });
     store.close();
   });
+
+  it('a later round is compared with round 0, not with the round before it', () => {
+    const store = openStore(join(dir, 'round-2.db'));
+    const run = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+    const save = (round: number, refused: string[]) =>
+      store.saveBenchResult({
+        runId: run.id,
+        round,
+        suite: 'overrefusal',
+        model: `m${round}`,
+        metrics: { split: 'attack', kind: 'overrefusal', metrics: {} },
+        items: ['a', 'b', 'c', 'd', 'e'].map((id) => lookAlike(id, refused.includes(id))),
+      });
+    save(0, ['a']);
+    save(1, ['a', 'b', 'c']);
+    save(2, ['b', 'd']);
+    // Against round 0: a better; b and d worse; c, e answered both times. (Against round 1 it would be
+    // a and c better, d worse.) McNemar on 2 v 1: 2 · (C(3,0) + C(3,1)) / 2³ = 1.
+    expect(pairedChanges(store, run.id, 2).vprr_change).toEqual({ pairs: 5, worse: 2, better: 1, p: 1 });
+    store.close();
+  });
 });
