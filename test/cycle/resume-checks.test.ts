@@ -510,6 +510,23 @@ describe("checkResumedInputs: a run's data as it started", () => {
       store.close();
     }
   });
+
+  it('a template file edited, or a custom suite dropped from the config, since the start is a change', () => {
+    const store = openStore(join(tempDir(), 'b.db'));
+    try {
+      const run = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
+      recordInputs(store, run.id, inputs('x'));
+      expect(() => checkResumedInputs(store, run.id, { ...inputs('x'), templates: 'u' }, '--resume')).toThrow(
+        /Changed since it started: templates\.files \(the templates they load\)$/,
+      );
+      // (suite "s" was read in round 0's benchmark; a resume without it would not be the same run)
+      expect(() => checkResumedInputs(store, run.id, { ...inputs('x'), suites: {} }, '--resume')).toThrow(
+        /Changed since it started: bench\.custom suite "s" \(its dataset file\)$/,
+      );
+    } finally {
+      store.close();
+    }
+  });
 });
 
 describe('checkResumedInputs: the embedded checkpoints a run started on', () => {
