@@ -367,6 +367,13 @@ describe('breakfix cycle --run: only an unfinished cycle run', () => {
     expect(r.stderr).toContain(
       `--rounds 0: cycle run ${crashed.id} has already begun round 1 (its limit is 2)`,
     );
+    // The round it has begun is a limit it can keep to: the resume goes on into round 0's red team
+    // (where the crash hook stops it), and the new limit is stored.
+    const kept = await run(['cycle', '-c', config, '--run', crashed.id, '--rounds', '1'], {
+      crash: KILL_IN_BREAK,
+    });
+    expect(kept.signal, kept.stderr).toBe('SIGKILL');
+    expect(kept.stderr).toContain(`run ${crashed.id}: round limit changed from 2 to 1 (--rounds)`);
   });
 });
 
