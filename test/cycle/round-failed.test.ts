@@ -96,6 +96,55 @@ describe('a round whose red team decided nothing', () => {
     store.close();
   }, 120_000);
 
+  it('a fix round whose red team ended in error throughout stops the run too (not read as a garbled model)', async () => {
+    // Round 0 refuses; from round 1's break on, every request is a 500. Round 1 may follow a
+    // trained model (a command trainer) or the same model again (no fix data): either way it is
+    // this target, reached as the config's name or as the trainer's spec.
+    const fixConfig = parseConfig(`seed: 3
+redteam:
+  persona: low_skill
+  budget: { attempts: 3 }
+bench:
+  suites: [harmful]
+cycle:
+  maxRounds: 1
+  minRounds: 1
+  benchLimit: 2
+  retest: 0
+  criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null }
+train:
+  backend: command
+  command:
+    template: "mkdir -p {out} && echo trained > {out}/weights"
+    target: "openai:{out}@http://127.0.0.1:9/v1"
+`);
+    const up = await scripted(() => REFUSAL, { timeoutMs: 60_000 });
+    const down = await scripted(() => REFUSAL, { faults: { probability: 1, kinds: ['server_500'] } });
+    let broken = false;
+    const target: Target = { id: 'scripted-model', chat: (m, o) => (broken ? down : up).target.chat(m, o) };
+    const store = openStore(join(dir, 'fix-round-errors.db'));
+    try {
+      const progress: Progress = {
+        ...quiet,
+        log: (line) => {
+          if (/^round 1: break/.test(line)) broken = true;
+        },
+      };
+      const err = (await runCycle({
+        config: fixConfig,
+        store,
+        target: () => target,
+        progress,
+        baseDir: dir,
+      }).catch((e) => e)) as BreakfixError;
+      expect(err.code, String(err)).toBe('round_failed');
+      expect(err.message).toMatch(/^round 1: all 3 red-team attempts ended in error or undetermined/);
+      expect(down.server.requests).toBeGreaterThanOrEqual(3);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
   it('answers no judge can decide: the hint says a resume would read them the same way', async () => {
     const file = join(dir, 'garbled.db');
     const garbled = await scripted(() => 'zzz qqq xxv', { timeoutMs: 60_000 });
