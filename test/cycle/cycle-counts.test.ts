@@ -28,6 +28,7 @@ const LABELS = [
 let text: { code: number | null; stdout: string; stderr: string; store: string };
 let json: { code: number | null; stdout: string; stderr: string; store: string };
 
+// (two whole cycles at once: 98 s alone, past the default 120 s with a loaded machine's other files)
 beforeAll(async () => {
   const config = (name: string) => {
     mkdirSync(join(dir, name));
@@ -39,7 +40,7 @@ beforeAll(async () => {
   ]);
   text = { ...t, store: join(dir, 'text', 'b.db') };
   json = { ...j, store: join(dir, 'json', 'b.db') };
-});
+}, 400_000);
 
 /** The run's figure → its counts per round, from the Markdown report's rounds table ("100.0% (n=19
  * und 5)", or "—"): the report reads them its own way (cardCounts), from the stored figures. */
