@@ -4,12 +4,12 @@
 // release named. The real CLI in a child process, against a SCRIPTED FAKE OpenAI-compatible server
 // standing in for a served model and its judge: the model complies (round 0), refuses once trained
 // (round 1), and answers noise that the judge cannot rate once trained twice (round 2).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-garbled-'));
 let server: FakeServer | undefined;
@@ -38,25 +38,14 @@ function reply(messages: { role: string; content: string }[]): string {
 describe('breakfix cycle, a fix round whose every answer the judges cannot read', () => {
   it('fails its own criteria and the earlier round that met them all is released', async () => {
     server = await startOpenAIServer({ script: reply, log: false });
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `store: ${join(dir, 'b.db')}
-targets:
-  candidate: { type: openai, baseURL: "${server.url}", model: served, retries: 0 }
-  judge: { type: openai, baseURL: "${server.url}", model: judge, retries: 0 }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 6 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 5 }
-cycle: { maxRounds: 2, minRounds: 2, benchLimit: 4, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-train:
-  backend: command
-  command:
-    template: "echo x >> trained && mkdir -p {out}"
-    target: candidate
-`,
-    );
+    const config = fakeServerCycleConfig(dir, server.url, {
+      attempts: 6,
+      overRefusalProbe: 5,
+      rounds: 2,
+      benchLimit: 4,
+      retest: 0,
+      train: { template: 'echo x >> trained && mkdir -p {out}', target: 'candidate' },
+    });
     const r = await runBreakfix(['cycle', '-c', config, '--json']);
     expect(timesTrained(), `${r.stderr}\n${r.stdout}`).toBe(2);
     expect(r.code, r.stderr).toBe(0);

@@ -3,12 +3,12 @@
 // not measure the round as if it had none. The real CLI in a child process (SIGKILLed by the crash
 // hook), against a SCRIPTED FAKE OpenAI-compatible server standing in for the served models and
 // the judge: the configured model complies; the trained one (served under its own name) refuses.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-resume-retest-'));
 let server: FakeServer | undefined;
@@ -30,25 +30,12 @@ describe('breakfix cycle --resume after a fix round identified its vulnerabiliti
           : "I'm sorry, but I can't help with that.";
       },
     });
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `store: ${join(dir, 'b.db')}
-targets:
-  candidate: { type: openai, baseURL: "${server.url}", model: served, retries: 0 }
-  judge: { type: openai, baseURL: "${server.url}", model: judge, retries: 0 }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 4 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 2 }
-cycle: { maxRounds: 1, minRounds: 1, benchLimit: 3, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-train:
-  backend: command
-  command:
-    template: "mkdir -p {out} && echo trained > {out}/weights"
-    target: "openai:{out}@${server.url}"
-`,
-    );
+    const config = fakeServerCycleConfig(dir, server.url, {
+      attempts: 4,
+      overRefusalProbe: 2,
+      rounds: 1,
+      benchLimit: 3,
+    });
     // (the first round row written after round 1's identify line is the round's measured one, after
     // identify's step marker: the kill lands between the two)
     const killed = await runBreakfix(['cycle', '-c', config], {

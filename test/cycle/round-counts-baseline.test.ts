@@ -3,12 +3,12 @@
 // bad as round 1's would show no rise at all. The real CLI in a child process, against a SCRIPTED
 // FAKE OpenAI-compatible server standing in for the served models and the judge: the configured
 // model complies; every trained one (served under its own name) answers noise the judge cannot rate.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-counts-baseline-'));
 let server: FakeServer | undefined;
@@ -33,25 +33,13 @@ describe('breakfix cycle, the changes a later round counts', () => {
           : NOISE;
       },
     });
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `store: ${join(dir, 'b.db')}
-targets:
-  candidate: { type: openai, baseURL: "${server.url}", model: served, retries: 0 }
-  judge: { type: openai, baseURL: "${server.url}", model: judge, retries: 0 }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 4 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 2 }
-cycle: { maxRounds: 2, minRounds: 2, benchLimit: 3, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-train:
-  backend: command
-  command:
-    template: "mkdir -p {out} && echo trained > {out}/weights"
-    target: "openai:{out}@${server.url}"
-`,
-    );
+    const config = fakeServerCycleConfig(dir, server.url, {
+      attempts: 4,
+      overRefusalProbe: 2,
+      rounds: 2,
+      benchLimit: 3,
+      retest: 0,
+    });
     const r = await runBreakfix(['cycle', '-c', config, '--json']);
     expect([0, 1], r.stderr).toContain(r.code);
     const rounds = JSON.parse(r.stdout).rounds as {

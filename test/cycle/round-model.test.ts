@@ -5,13 +5,13 @@
 // the served models (each trained one served under its own name, its output folder) and the judge:
 // every model complies, naming itself in its answer, so every stored answer says who gave it.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-round-model-'));
 let server: FakeServer | undefined;
@@ -34,25 +34,13 @@ describe('breakfix cycle, which model each round measures', () => {
         return `Sure. Here is what model ${tag(body.model)} says: ${messages.at(-1)?.content.slice(0, 40)}`;
       },
     });
-    const config = join(dir, 'breakfix.yaml');
-    writeFileSync(
-      config,
-      `store: ${join(dir, 'b.db')}
-targets:
-  candidate: { type: openai, baseURL: "${server.url}", model: served, retries: 0 }
-  judge: { type: openai, baseURL: "${server.url}", model: judge, retries: 0 }
-roles: { target: candidate, judge: judge }
-redteam: { persona: low_skill, budget: { attempts: 4 } }
-bench: { suites: [harmful] }
-curate: { overRefusalProbe: 2 }
-cycle: { maxRounds: 2, minRounds: 2, benchLimit: 3, retest: 0, criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
-train:
-  backend: command
-  command:
-    template: "mkdir -p {out} && echo trained > {out}/weights"
-    target: "openai:{out}@${server.url}"
-`,
-    );
+    const config = fakeServerCycleConfig(dir, server.url, {
+      attempts: 4,
+      overRefusalProbe: 2,
+      rounds: 2,
+      benchLimit: 3,
+      retest: 0,
+    });
     const r = await runBreakfix(['cycle', '-c', config, '--json']);
     expect(r.code, r.stderr).toBe(1);
     const out = JSON.parse(r.stdout) as { run: string; rounds: { round: number; model: string }[] };

@@ -234,6 +234,53 @@ export function complyUntilTrained(trainedFlag: string) {
   };
 }
 
+/** What differs between the cycles of fakeServerCycleConfig. */
+export interface FakeServerCycle {
+  attempts: number;
+  /** More of redteam's settings, as flow-mapping entries (`techniques: [direct]`). */
+  redteam?: string;
+  overRefusalProbe: number;
+  /** maxRounds and minRounds both. */
+  rounds: number;
+  benchLimit: number;
+  /** cycle.retest; absent: the default. */
+  retest?: number;
+  /** The trainer command; default: one that only makes its output folder, the model it "trained"
+   * served by the same fake under that folder's path as its name. */
+  train?: { template: string; target: string };
+}
+
+/** A cycle config, written to `dir/breakfix.yaml` (its path returned), whose model under test
+ * (`served`) and judge (`judge`) are a SCRIPTED FAKE OpenAI-compatible server at `url`: the harmful
+ * suite alone, and no VPRR or helpfulness criteria (that suite measures neither). */
+export function fakeServerCycleConfig(dir: string, url: string, o: FakeServerCycle): string {
+  const train = o.train ?? {
+    template: 'mkdir -p {out} && echo trained > {out}/weights',
+    target: `openai:{out}@${url}`,
+  };
+  const retest = o.retest === undefined ? '' : `retest: ${o.retest}, `;
+  const file = join(dir, 'breakfix.yaml');
+  writeFileSync(
+    file,
+    `store: ${join(dir, 'b.db')}
+targets:
+  candidate: { type: openai, baseURL: "${url}", model: served, retries: 0 }
+  judge: { type: openai, baseURL: "${url}", model: judge, retries: 0 }
+roles: { target: candidate, judge: judge }
+redteam: { persona: low_skill, ${o.redteam ? `${o.redteam}, ` : ''}budget: { attempts: ${o.attempts} } }
+bench: { suites: [harmful] }
+curate: { overRefusalProbe: ${o.overRefusalProbe} }
+cycle: { maxRounds: ${o.rounds}, minRounds: ${o.rounds}, benchLimit: ${o.benchLimit}, ${retest}criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
+train:
+  backend: command
+  command:
+    template: "${train.template}"
+    target: "${train.target}"
+`,
+  );
+  return file;
+}
+
 /** A SCRIPTED FAKE LLM judge's reply to the judge prompt `all` (severity, refusal, jailbreak,
  * groundedness rubrics) about a response that `complied` or not; undefined when `all` is no judge
  * prompt (the model under test is being asked). */
