@@ -97,6 +97,26 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Shell lines of a stand-in accelerate: find the config it was given, and save a "model" into the
+ * output_dir that config names. */
+const FIND_CONFIG = `cfg=""; prev=""
+for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
+`;
+const SAVE_MODEL = `o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
+`;
+
+/** Runs `fn` with the stand-in accelerate replaced by the shell `body`, then puts it back. */
+async function withAccelerate(body: string, fn: () => Promise<void>): Promise<void> {
+  const file = join(bin, 'accelerate');
+  const saved = readFileSync(file, 'utf8');
+  writeFileSync(file, `#!/bin/sh\n${body}`);
+  try {
+    await fn();
+  } finally {
+    writeFileSync(file, saved);
+  }
+}
+
 const params = (over: Record<string, unknown> = {}) => ({
   ...trainParams(),
   trl: { ...trainParams().trl, serveBaseURL: 'http://127.0.0.1:8000/v1', ...over },
@@ -335,9 +355,7 @@ describe('trl backend', () => {
 
   it("a step that exits 0 having saved no model is an error, even with an earlier run's model there", async () => {
     // As TRL does under FSDP with a sharded state dict: trains, saves nothing, exits 0.
-    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
-    writeFileSync(join(bin, 'accelerate'), "#!/bin/sh\necho \"{'loss': 0.5, 'epoch': 1.0}\"\n");
-    try {
+    await withAccelerate("echo \"{'loss': 0.5, 'epoch': 1.0}\"\n", async () => {
       const out = join(dir, 'nosave');
       // What a killed earlier run left: it is no model of this run.
       mkdirSync(join(out, 'sft'), { recursive: true });
@@ -348,9 +366,7 @@ describe('trl backend', () => {
         `TRL's sft step finished but wrote no model into ${join(out, 'sft')}`,
       );
       expect(store.listModels().some((m) => m.runId === 'run_nosave')).toBe(false);
-    } finally {
-      writeFileSync(join(bin, 'accelerate'), saved);
-    }
+    });
   });
 
   it('fails clearly when the launcher fails, registering nothing', async () => {
@@ -631,67 +647,33 @@ o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{
   });
 
   it('a DPO step whose loss went NaN, after a sound SFT step, is a diverged fine-tune too', async () => {
-    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
-    writeFileSync(
-      join(bin, 'accelerate'),
-      `#!/bin/sh
-cfg=""; prev=""
-for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
-o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
-case "$*" in *trl.scripts.dpo*) echo "{'loss': nan, 'rewards/margins': nan, 'epoch': 1.0}";; *) echo "{'loss': 0.5, 'epoch': 1.0}";; esac
-`,
-    );
-    try {
+    const dpoNaN = `case "$*" in *trl.scripts.dpo*) echo "{'loss': nan, 'rewards/margins': nan, 'epoch': 1.0}";; *) echo "{'loss': 0.5, 'epoch': 1.0}";; esac\n`;
+    await withAccelerate(FIND_CONFIG + SAVE_MODEL + dpoNaN, async () => {
       await expect(trainTrl(params(), join(dir, 'nan-dpo'), 'run_nan_dpo')).rejects.toThrow(
         'training diverged in dpo (TRL logged loss nan): nothing was registered',
       );
       expect(store.listModels().some((m) => m.runId === 'run_nan_dpo')).toBe(false);
-    } finally {
-      writeFileSync(join(bin, 'accelerate'), saved);
-    }
+    });
   });
 
   it("a train_loss TRL logged as the string 'inf' is a diverged fine-tune", async () => {
-    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
-    writeFileSync(
-      join(bin, 'accelerate'),
-      `#!/bin/sh
-cfg=""; prev=""
-for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
-o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
-echo "{'train_runtime': 1.5, 'train_loss': 'inf', 'epoch': 1.0}"
-`,
-    );
-    try {
+    const infLoss = `echo "{'train_runtime': 1.5, 'train_loss': 'inf', 'epoch': 1.0}"\n`;
+    await withAccelerate(FIND_CONFIG + SAVE_MODEL + infLoss, async () => {
       await expect(trainTrl(params(), join(dir, 'inf-sft'), 'run_inf')).rejects.toThrow(
         'training diverged in sft (TRL logged train_loss inf): nothing was registered',
       );
       expect(store.listModels().some((m) => m.runId === 'run_inf')).toBe(false);
-    } finally {
-      writeFileSync(join(bin, 'accelerate'), saved);
-    }
+    });
   });
 
   it('train.trl.timeout limits the whole training, not each step: two steps of 3 s pass a 4 s limit', async () => {
     // Each step alone is within the limit; together they are past it, however loaded the machine.
-    const saved = readFileSync(join(bin, 'accelerate'), 'utf8');
-    writeFileSync(
-      join(bin, 'accelerate'),
-      `#!/bin/sh
-cfg=""; prev=""
-for a in "$@"; do if [ "$prev" = "--config" ]; then cfg="$a"; fi; prev="$a"; done
-sleep 3
-o=$(grep '^output_dir:' "$cfg" | sed 's/output_dir: //'); mkdir -p "$o"; echo '{}' > "$o/config.json"
-`,
-    );
-    try {
+    await withAccelerate(`${FIND_CONFIG}sleep 3\n${SAVE_MODEL}`, async () => {
       await expect(trainTrl(params({ timeout: 4 }), join(dir, 'two-steps'), 'run_two_steps')).rejects.toThrow(
         'the training ran past train.trl.timeout (4 s) and was stopped',
       );
       expect(store.listModels().some((m) => m.runId === 'run_two_steps')).toBe(false);
-    } finally {
-      writeFileSync(join(bin, 'accelerate'), saved);
-    }
+    });
   });
 
   it('parses Trainer log lines', () => {
