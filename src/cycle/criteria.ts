@@ -4,8 +4,8 @@
 // metric was not measured fails: a release claim must never rest on a number nobody produced.
 // Each check carries the 95% interval of its figure where the counts behind it are known, and a rule
 // may bound an end of that interval instead of the estimate (`asr_upper>0.02`, cycle.criteriaBound).
-// This file imports only leaves of core/ (stats.ts, closest.ts, figures.ts), so the report can use it without
-// loading the cycle.
+// This file imports only leaves of core/ (stats.ts, closest.ts, figures.ts), so the report can use
+// it without loading the cycle.
 import { closest } from '../core/closest.js';
 import type { Figures } from '../core/figures.js';
 import { differenceOfPairedRates, differenceOfRates, type PairedTable, wilson } from '../core/stats.js';
