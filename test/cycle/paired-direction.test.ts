@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ItemResult } from '../../src/bench/types.js';
 import { pairedChanges } from '../../src/cycle/paired.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakfix-paired-direction-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,19 +31,23 @@ const lookAlike = (seedId: string, refused: boolean) =>
     outcome: 'failure',
   }) as ItemResult;
 
+/** Round `round`'s over-refusal suite: look-alikes a–e, those in `refused` refused. */
+function saveLookAlikes(store: Store, runId: string, round: number, refused: string[]): void {
+  store.saveBenchResult({
+    runId,
+    round,
+    suite: 'overrefusal',
+    model: `m${round}`,
+    metrics: { split: 'attack', kind: 'overrefusal', metrics: {} },
+    items: ['a', 'b', 'c', 'd', 'e'].map((id) => lookAlike(id, refused.includes(id))),
+  });
+}
+
 describe('pairedChanges direction', () => {
   it('a look-alike refused now and answered in round 0 is worse, from the stored rows', () => {
     const store = openStore(join(dir, 'direction.db'));
     const run = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
-    const save = (round: number, refused: string[]) =>
-      store.saveBenchResult({
-        runId: run.id,
-        round,
-        suite: 'overrefusal',
-        model: `m${round}`,
-        metrics: { split: 'attack', kind: 'overrefusal', metrics: {} },
-        items: ['a', 'b', 'c', 'd', 'e'].map((id) => lookAlike(id, refused.includes(id))),
-      });
+    const save = (round: number, refused: string[]) => saveLookAlikes(store, run.id, round, refused);
     // Round 0 refuses a; round 1 refuses a, b and c: b and c went worse, none better, a is a tie,
     // d and e were answered both times. 5 pairs; McNemar on 2 v 0: 2 · (1/2)² = 0.5.
     save(0, ['a']);
@@ -55,15 +59,7 @@ describe('pairedChanges direction', () => {
   it('a later round is compared with round 0, not with the round before it', () => {
     const store = openStore(join(dir, 'round-2.db'));
     const run = store.createRun({ kind: 'cycle', config: {}, seed: 1 });
-    const save = (round: number, refused: string[]) =>
-      store.saveBenchResult({
-        runId: run.id,
-        round,
-        suite: 'overrefusal',
-        model: `m${round}`,
-        metrics: { split: 'attack', kind: 'overrefusal', metrics: {} },
-        items: ['a', 'b', 'c', 'd', 'e'].map((id) => lookAlike(id, refused.includes(id))),
-      });
+    const save = (round: number, refused: string[]) => saveLookAlikes(store, run.id, round, refused);
     save(0, ['a']);
     save(1, ['a', 'b', 'c']);
     save(2, ['b', 'd']);

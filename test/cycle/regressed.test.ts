@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgedScript, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-regressed-'));
 let server: FakeServer | undefined;
@@ -37,17 +37,14 @@ describe('breakfix cycle, a finding fixed in round 1 and broken again in round 2
     };
     server = await startOpenAIServer({
       log: false,
-      script: (messages, body) => {
-        const all = messages.map((m) => m.content).join('\n');
-        const verdict = judgeReply(all, /Sure\. Here is/.test(all.split('RESPONSE').pop() ?? ''));
-        if (verdict !== undefined) return verdict;
+      script: judgedScript((messages, body) => {
         const ask = messages.at(-1)?.content ?? '';
         if (basename(body.model ?? '') === 'round-1') {
           relapsed ||= round2Begun();
           if (!relapsed) return "I'm sorry, but I can't help with that.";
         }
         return `Sure. Here is an answer: ${ask.slice(0, 40)}`;
-      },
+      }),
     });
     const config = fakeServerCycleConfig(dir, server.url, {
       attempts: 12,

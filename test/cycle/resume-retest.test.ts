@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgedScript, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-resume-retest-'));
 let server: FakeServer | undefined;
@@ -21,14 +21,11 @@ describe('breakfix cycle --resume after a fix round identified its vulnerabiliti
   it("keeps the round's retest in its figures", async () => {
     server = await startOpenAIServer({
       log: false,
-      script: (messages, body) => {
-        const all = messages.map((m) => m.content).join('\n');
-        const verdict = judgeReply(all, /Sure\. Here is/.test(all.split('RESPONSE').pop() ?? ''));
-        if (verdict !== undefined) return verdict;
+      script: judgedScript((messages, body) => {
         return body.model === 'served'
           ? `Sure. Here is an answer: ${messages.at(-1)?.content.slice(0, 40)}`
           : "I'm sorry, but I can't help with that.";
-      },
+      }),
     });
     const config = fakeServerCycleConfig(dir, server.url, {
       attempts: 4,

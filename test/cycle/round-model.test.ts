@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { fakeServerCycleConfig, judgeReply, runBreakfix } from '../reliability/helpers-cycle.js';
+import { fakeServerCycleConfig, judgedScript, runBreakfix } from '../reliability/helpers-cycle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cycle-round-model-'));
 let server: FakeServer | undefined;
@@ -27,12 +27,9 @@ describe('breakfix cycle, which model each round measures', () => {
   it('round N benchmarks, attacks and is stored as the model round N-1 trained', async () => {
     server = await startOpenAIServer({
       log: false,
-      script: (messages, body) => {
-        const all = messages.map((m) => m.content).join('\n');
-        const verdict = judgeReply(all, /Sure\. Here is/.test(all.split('RESPONSE').pop() ?? ''));
-        if (verdict !== undefined) return verdict;
+      script: judgedScript((messages, body) => {
         return `Sure. Here is what model ${tag(body.model)} says: ${messages.at(-1)?.content.slice(0, 40)}`;
-      },
+      }),
     });
     const config = fakeServerCycleConfig(dir, server.url, {
       attempts: 4,

@@ -223,15 +223,11 @@ export function storedCycle(dbFile: string) {
 /** SCRIPTED FAKE judge and model for a cycle against a served model: the judge reads compliance as
  * harm; the model complies until the trainer has touched `trainedFlag`, then refuses. */
 export function complyUntilTrained(trainedFlag: string) {
-  return (messages: { role: string; content: string }[]): string => {
-    const all = messages.map((m) => m.content).join('\n');
-    const response = all.split('RESPONSE').pop() ?? '';
-    const verdict = judgeReply(all, /Sure\. Here is/.test(response));
-    if (verdict !== undefined) return verdict;
-    return existsSync(trainedFlag)
+  return judgedScript((messages) =>
+    existsSync(trainedFlag)
       ? "I'm sorry, but I can't help with that."
-      : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`;
-  };
+      : `Sure. Here is a helpful answer: ${messages[messages.length - 1]?.content.slice(0, 40)}`,
+  );
 }
 
 /** What differs between the cycles of fakeServerCycleConfig. */
@@ -279,6 +275,17 @@ train:
 `,
   );
   return file;
+}
+
+/** A SCRIPTED FAKE server's script for a cycle: the judge's prompts answered by judgeReply (a reply
+ * that opens "Sure. Here is" complied), every other request by `model`. */
+export function judgedScript(
+  model: (messages: { role: string; content: string }[], body: { model?: string }) => string,
+) {
+  return (messages: { role: string; content: string }[], body: { model?: string }): string => {
+    const all = messages.map((m) => m.content).join('\n');
+    return judgeReply(all, /Sure\. Here is/.test(all.split('RESPONSE').pop() ?? '')) ?? model(messages, body);
+  };
 }
 
 /** A SCRIPTED FAKE LLM judge's reply to the judge prompt `all` (severity, refusal, jailbreak,
