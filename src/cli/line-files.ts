@@ -125,38 +125,51 @@ export function looksUtf16(firstLine: Buffer): boolean {
   return startsAsUtf16(firstLine) || firstLine.includes(0);
 }
 
-/** The lines of a stream as bytes, ending at LF, CRLF or a lone CR (a classic Mac file: split at LF
- * alone it was one line, every object in it skipped as "not valid JSON" at line 1, where the labels
- * and dataset readers name each line as an editor shows it), so each can be checked for UTF-8. A
- * line longer than a read chunk is kept as its pieces and joined once at its end: joining the pieces
- * at every chunk copied the line so far each time, quadratic in its length (a 60 MB line took 28 s
- * to split, a large file with no newline, such as a JSON array passed by mistake, hours before its
- * error). */
+/** The lines of a stream as bytes, ending at LF or CRLF, and at a lone CR too in a file whose first
+ * line ends at one (a classic Mac file: split at LF alone it was one line, every object in it skipped
+ * as "not valid JSON" at line 1), as `jsonLineEnds` splits a text, so each can be checked for UTF-8.
+ * A lone CR inside a line of an LF or CRLF file stays in it: JSON reads it as whitespace, and split
+ * there one good object was two bad lines. A line longer than a read chunk is kept as its pieces and
+ * joined once at its end: joining the pieces at every chunk copied the line so far each time,
+ * quadratic in its length (a 60 MB line took 28 s to split, a large file with no newline, such as a
+ * JSON array passed by mistake, hours before its error). */
 export async function* byteLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let pieces: Buffer[] = [];
+  // (undefined until the first line end: whether a lone CR ends a line in this file)
+  let crEnds: boolean | undefined;
   // (a CR that ended a chunk: an LF opening the next one is the rest of that CRLF, not a line)
   let afterCr = false;
   const line = (end: Buffer): Buffer => {
     const whole = pieces.length ? Buffer.concat([...pieces, end]) : end;
     pieces = [];
-    return whole;
+    // (the CR of a CRLF when only LF was looked for)
+    return crEnds === false && whole.at(-1) === 0x0d ? whole.subarray(0, -1) : whole;
   };
   for await (const chunk of stream) {
     const buf = chunk as Buffer;
     if (buf.length === 0) continue;
-    let start = afterCr && buf[0] === 0x0a ? 1 : 0;
-    afterCr = false;
+    let start = 0;
+    if (afterCr) {
+      afterCr = false;
+      crEnds ??= buf[0] !== 0x0a;
+      if (buf[0] === 0x0a) start = 1;
+    }
     // (each byte's next place found once per chunk, not once per line: a file without a CR was
     // searched to its chunk's end at every line)
     let lf = buf.indexOf(0x0a, start);
-    let cr = buf.indexOf(0x0d, start);
+    let cr = crEnds === false ? -1 : buf.indexOf(0x0d, start);
     while (lf >= 0 || cr >= 0) {
       const i = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+      const crlf = buf[i] === 0x0d && buf[i + 1] === 0x0a;
+      // (a CR that ends the chunk: the next chunk's first byte says which)
+      if (crEnds === undefined && (buf[i] === 0x0a || crlf)) crEnds = false;
+      else if (crEnds === undefined && i + 1 < buf.length) crEnds = true;
       yield line(buf.subarray(start, i));
-      start = buf[i] === 0x0d && buf[i + 1] === 0x0a ? i + 2 : i + 1;
+      start = crlf ? i + 2 : i + 1;
       if (buf[i] === 0x0d && i + 1 === buf.length) afterCr = true;
       if (lf >= 0 && lf < start) lf = buf.indexOf(0x0a, start);
-      if (cr >= 0 && cr < start) cr = buf.indexOf(0x0d, start);
+      if (crEnds === false) cr = -1;
+      else if (cr >= 0 && cr < start) cr = buf.indexOf(0x0d, start);
     }
     if (start < buf.length) pieces.push(buf.subarray(start));
   }

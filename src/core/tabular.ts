@@ -196,6 +196,15 @@ export function csvTable(
   return { headerLine: recs[0].line, rows };
 }
 
+/** Where the lines of a JSON Lines text end: at \n or \r\n, and at a lone \r too only in a file whose
+ * first line ends at one. Split at \n alone, a classic Mac file (\r only) was one line, every object
+ * in it "not valid JSON" at line 1; split at every lone \r, a CR that a writer left between two
+ * members of an object (JSON whitespace) made one good line two bad ones. JSON writes a \r inside a
+ * string as \r, so a raw one is whitespace or an error on its own line either way. */
+export function jsonLineEnds(text: string): RegExp {
+  return /\r\n|\r|\n/.exec(text)?.[0] === '\r' ? /\r\n|\r|\n/ : /\r?\n/;
+}
+
 /** JSON Lines → objects, each with its line number. A line that is no JSON object is an InputError
  * naming it: thrown, or, given `bad`, put there while the other lines are read on. */
 export function jsonlObjects(
@@ -208,10 +217,7 @@ export function jsonlObjects(
     if (!bad) throw err;
     bad.push(err);
   };
-  // Lines end as parseCsv ends them and an editor shows them: at \n, \r\n or a lone \r. Split at \n
-  // alone, a classic Mac file (\r only) was one line: every object in it "not valid JSON" at line 1,
-  // where the same file as CSV named its own line. (JSON writes a \r in a string as \r.)
-  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+  text.split(jsonLineEnds(text)).forEach((raw, i) => {
     const l = raw.trim();
     if (!l) return;
     let v: unknown;

@@ -45,7 +45,7 @@ describe('property: withMembers', () => {
 });
 
 describe('property: byteLines', () => {
-  it('any bytes in any chunks: the lines split at LF, CRLF or a lone CR, as an editor splits them', async () => {
+  it('any bytes in any chunks: the lines split at LF or CRLF, and at a lone CR in a file whose first line ends at one', async () => {
     await fc.assert(
       fc.asyncProperty(
         // (few distinct bytes, so that LF, CR and a UTF-8 lead byte meet chunk edges often)
@@ -67,9 +67,11 @@ describe('property: byteLines', () => {
           const got: string[] = [];
           for await (const l of byteLines(stream())) got.push(l.toString('latin1'));
           const text = bytes.toString('latin1');
-          const want = text.split(/\r\n|\r|\n/);
+          // (a classic Mac file: its first line ends at a CR that no LF follows)
+          const crEnds = /\r\n|\r|\n/.exec(text)?.[0] === '\r';
+          const want = crEnds ? text.split(/\r\n|\r|\n/) : text.split('\n').map((l) => l.replace(/\r$/, ''));
           // (a final line end ends the last line, it does not start another)
-          if (text === '' || /[\r\n]$/.test(text)) want.pop();
+          if (text === '' || (crEnds ? /[\r\n]$/ : /\n$/).test(text)) want.pop();
           expect(got).toEqual(want);
         },
       ),

@@ -1,8 +1,10 @@
 // A file whose lines end in a lone CR (classic Mac OS, and some exports still write it) is read line by
 // line, as an editor shows it. The CSV reader always ended a record there; the JSONL reader split at
 // \n only, so such a file was one line: every object "not valid JSON" at line 1, while the same rows
-// as CSV named their own line. Invalid UTF-8 in such a file was said at line 1 too.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// as CSV named their own line. Invalid UTF-8 in such a file was said at line 1 too. A lone CR ends a
+// JSONL line only in a file whose first line ends at one: in a file of LF or CRLF ends a CR between two
+// members of an object is JSON whitespace, and splitting there made one good object two bad lines.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +105,42 @@ describe('lone-CR line ends', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`${file}:2: skipped: not valid JSON`);
     expect(JSON.parse(r.stdout)).toMatchObject({ judged: 2 });
+  });
+
+  it('in an LF or CRLF JSONL file a lone CR between members is whitespace: every object reads, at its line', async () => {
+    // (the second object written with a CR where a space could be, as a hand-edited file may have it)
+    const spaced = `{"prompt": "Say hi",\r"response": "hi",\r"label": "full_compliance"}`;
+    for (const end of ['\n', '\r\n']) {
+      const labels = write('ws.jsonl', [JSON.stringify(good), spaced, JSON.stringify(good)], end);
+      expect(
+        loadLabels(labels).map((e) => [e.prompt, e.line]),
+        JSON.stringify(end),
+      ).toEqual([
+        [good.prompt, 1],
+        [other.prompt, 2],
+        [good.prompt, 3],
+      ]);
+      const dataset = write(
+        'ws-d.jsonl',
+        [JSON.stringify({ prompt: good.prompt, label: 'safe' }), `{"prompt": "Say hi",\r"label": "safe"}`],
+        end,
+      );
+      const rows = await loadDataset(dataset);
+      expect(rows.map((r) => [r.text, r.line])).toEqual([
+        [good.prompt, 1],
+        [other.prompt, 2],
+      ]);
+      const out = join(dir, 'ws-out.jsonl');
+      const r = await runCli(['judge', 'refusal', '--in', labels, '--out', out, '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ judged: 3 });
+      const written = readFileSync(out, 'utf8').trimEnd().split('\n');
+      expect(written.map((l) => (JSON.parse(l) as { prompt: string }).prompt)).toEqual([
+        good.prompt,
+        other.prompt,
+        good.prompt,
+      ]);
+    }
   });
 
   it('judge calibrate names the same line for the CSV and the JSONL file (exit 2)', async () => {
