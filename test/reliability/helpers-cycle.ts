@@ -236,6 +236,10 @@ export interface FakeServerCycle {
   /** More of redteam's settings, as flow-mapping entries (`techniques: [direct]`). */
   redteam?: string;
   overRefusalProbe: number;
+  /** A teacher (`teacher`, served by the same fake) for curate's safe answers; absent: the default. */
+  teacher?: boolean;
+  /** More of curate's settings, as flow-mapping entries (`helpfulRatio: 0`). */
+  curate?: string;
   /** maxRounds and minRounds both. */
   rounds: number;
   benchLimit: number;
@@ -262,10 +266,10 @@ export function fakeServerCycleConfig(dir: string, url: string, o: FakeServerCyc
 targets:
   candidate: { type: openai, baseURL: "${url}", model: served, retries: 0 }
   judge: { type: openai, baseURL: "${url}", model: judge, retries: 0 }
-roles: { target: candidate, judge: judge }
+${o.teacher ? `  teacher: { type: openai, baseURL: "${url}", model: teacher, retries: 0 }\n` : ''}roles: { target: candidate, judge: judge${o.teacher ? ', teacher: teacher' : ''} }
 redteam: { persona: low_skill, ${o.redteam ? `${o.redteam}, ` : ''}budget: { attempts: ${o.attempts} } }
 bench: { suites: [harmful] }
-curate: { overRefusalProbe: ${o.overRefusalProbe} }
+curate: { ${o.curate ? `${o.curate}, ` : ''}overRefusalProbe: ${o.overRefusalProbe} }
 cycle: { maxRounds: ${o.rounds}, minRounds: ${o.rounds}, benchLimit: ${o.benchLimit}, ${retest}criteria: { vprr: null, vprrRise: null, helpfulnessDrop: null } }
 train:
   backend: command
