@@ -184,6 +184,14 @@ describe('${ENV} interpolation and secrets', () => {
       expect(() => parseConfig(target(`"n${v('BREAKFIX_TEST_CONC')}"`), 'x.yaml')).toThrow(
         /targets\.j\.concurrency/,
       );
+      // Nor is text that spells no boolean one: `yes` for a boolean field stays an error naming it.
+      process.env.BREAKFIX_TEST_CACHE = 'yes';
+      expect(() =>
+        parseConfig(
+          `targets:\n  j:\n    type: openai\n    model: m\n    cache: ${v('BREAKFIX_TEST_CACHE')}\n`,
+          'x.yaml',
+        ),
+      ).toThrow('targets.j.cache: expected a boolean (true or false), got a string (x.yaml:5)');
     } finally {
       delete process.env.BREAKFIX_TEST_CONC;
       delete process.env.BREAKFIX_TEST_CACHE;
