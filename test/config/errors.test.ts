@@ -300,6 +300,17 @@ describe('config errors', () => {
     ).toThrow(ConfigValidationError);
   });
 
+  it('a target whose model is an unset variable loads too: using it names that variable, not an empty model', () => {
+    // (a config whose judge endpoint reads its model from the environment is still usable by `report`)
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+    const yaml = 'targets:\n  j:\n    type: openai\n    model: ${BREAKFIX_TEST_UNSET_VAR}\n';
+    const config = parseConfig(yaml, 'breakfix.yaml');
+    expect([...unsetTargets(config).keys()]).toEqual(['j']);
+    expect(() => checkTargetSet(config, 'j')).toThrow(
+      'targets.j.model: environment variable BREAKFIX_TEST_UNSET_VAR is not set (breakfix.yaml:4)',
+    );
+  });
+
   it('a rate written as a percentage is told the fraction, printed as written (1.1% → 0.011)', () => {
     const err = (() => {
       try {
