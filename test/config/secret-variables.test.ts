@@ -81,4 +81,31 @@ describe('a key echoed back in another encoding', () => {
     expect(redactText('{"key":"AbC\\/12+xyz=QRS\\/789"}')).toBe('{"key":"[redacted]"}');
     expect(redactText('AbC/12+xyz=QRS/789')).toBe('[redacted]');
   });
+
+  it("a target URL's percent-encoded password is scrubbed decoded too, as a server's error may quote it", () => {
+    parseConfig(
+      'targets:\n  j:\n    type: openai\n    model: m\n    baseURL: http://bob:pa%40ss%2Fw0rd@127.0.0.1:9/v1\n',
+      'test.yaml',
+    );
+    expect(redactText('login failed: password pa@ss/w0rd refused')).toBe(
+      'login failed: password [redacted] refused',
+    );
+  });
+});
+
+describe('a short key', () => {
+  it('from 6 characters on, an apiKey from the environment is scrubbed from any text', () => {
+    // (a local server's own key, `vllm --api-key Pw4vllm9`, is as short as its user made it)
+    process.env.BREAKFIX_TEST_SHORT_KEY = 'Pw4vllm9';
+    try {
+      parseConfig(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's ${ENV} syntax, on purpose
+        'targets:\n  j:\n    type: openai\n    model: m\n    apiKey: ${BREAKFIX_TEST_SHORT_KEY}\n',
+        'test.yaml',
+      );
+      expect(redactText('HTTP 401: invalid key Pw4vllm9')).toBe('HTTP 401: invalid key [redacted]');
+    } finally {
+      delete process.env.BREAKFIX_TEST_SHORT_KEY;
+    }
+  });
 });
