@@ -38,5 +38,10 @@ describe('missing folders of an output file', () => {
     expect(r.stderr).toContain(join(cwd, 'a'));
     expect(r.stderr).toMatch(/does not exist/);
     expect(readdirSync(cwd)).toEqual([]);
+    // One missing folder, the config file's own, is not made either.
+    const one = await runCli(['init', 'c/breakfix.yaml'], { cwd });
+    expect(one.code, one.stderr).toBe(2);
+    expect(one.stderr).toContain(`the folder of the config file does not exist (${join(cwd, 'c')})`);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
