@@ -124,6 +124,19 @@ describe('breakfix train: never replaces a model it did not make', () => {
     expect(JSON.stringify(registry())).toBe(models);
   });
 
+  it('refuses an --out folder holding a checkpoint that no store registered (a copied model) without --force; it stays', async () => {
+    const out = join(dir, 'copied');
+    mkdirSync(out);
+    writeFileSync(join(out, 'config.json'), '{"copied": true}\n');
+    const r = await cli(['train', '--round', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `the output folder ${out} already holds a checkpoint; training into it would replace it`,
+    );
+    expect(r.stderr).toMatch(/--force/);
+    expect(readFileSync(join(out, 'config.json'), 'utf8')).toBe('{"copied": true}\n');
+  });
+
   it('trains into --out under an id of its own: the cycle keeps its round-2 model', async () => {
     const out = join(dir, 'manual');
     const r = await cli(['train', '--round', '1', '--out', out, '--json']);
