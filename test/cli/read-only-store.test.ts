@@ -2,7 +2,8 @@
 // CI artifact unpacked read-only, a read-only mount — and leave it exactly as it was (no -wal or -shm
 // beside it, no migration); what they cannot read without writing is exit 2 naming the store and
 // what to do. The store's folder and file have their write permissions removed; as root, which
-// permissions do not stop, the CLI runs as the unprivileged user 65534 (nobody) instead.
+// permissions do not stop, the CLI runs as the unprivileged user 65534 (nobody) instead. (Here too,
+// for the same reason: judge's --out onto a file this user cannot write is refused, not replaced.)
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -13,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -220,6 +222,30 @@ describe.skipIf(process.platform === 'win32' || !nobodyCanRun)(
         `breakfix: the store is read-only here, and its schema (version ${migrations.length - 1}) is older than this breakfix's (${migrations.length}): upgrading it writes to it (${file})\nhint: copy the store (its .db file, and its -wal file when there is one) into a folder you can write, and pass --store with the copy (breakfix upgrades the copy), or run breakfix on it once as a user who can write it\n`,
       );
       expect(folderHashes(dir)).toEqual(before);
+    });
+
+    it('judge --out onto an existing file this user cannot write: exit 2 naming it, never replaced by a rename', async () => {
+      // (its folder is writable: the staged OUT.partial-PID could be renamed over the file)
+      const dir = join(base, `j${n++}`);
+      mkdirSync(dir, { mode: 0o777 });
+      chmodSync(dir, 0o777);
+      writeFileSync(join(dir, 'in.jsonl'), `${JSON.stringify({ prompt: 'Hi', response: 'Hello!' })}\n`);
+      const out = join(dir, 'out.jsonl');
+      writeFileSync(out, 'earlier results\n');
+      chmodSync(out, 0o444);
+      const r = await cli([
+        'judge',
+        'refusal',
+        '--in',
+        join(dir, 'in.jsonl'),
+        '--out',
+        out,
+        '--store',
+        join(dir, 's.db'),
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`breakfix: cannot write --out: permission denied (${out})`);
+      expect(readFileSync(out, 'utf8')).toBe('earlier results\n');
     });
   },
 );
