@@ -217,17 +217,23 @@ async function scoreFile(ctx: Context, kind: Kind, opts: ScoreOptions): Promise<
     }
   };
 
+  // (the first line with any bytes: a UTF-16 file without a byte-order mark that opens with an empty
+  // line has its NULs from line 2 on, each line of it skipped as not JSON)
+  let encodingChecked = false;
   for await (const bytes of input) {
     lineNo++;
-    if (lineNo === 1 && looksUtf16(bytes)) {
-      discard();
-      throw new InputError(
-        'is UTF-16, not UTF-8: every line would be skipped',
-        inName,
-        1,
-        undefined,
-        `save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 ${opts.in === '-' ? 'FILE' : opts.in} > in-utf8.jsonl), then run again`,
-      );
+    if (!encodingChecked && bytes.length > 0) {
+      encodingChecked = true;
+      if (looksUtf16(bytes)) {
+        discard();
+        throw new InputError(
+          'is UTF-16, not UTF-8: every line would be skipped',
+          inName,
+          1,
+          undefined,
+          `save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 ${opts.in === '-' ? 'FILE' : opts.in} > in-utf8.jsonl), then run again`,
+        );
+      }
     }
     // Strict UTF-8 per line: a lenient decode would judge text with U+FFFD in place of the bytes.
     if (!isUtf8(bytes)) {

@@ -691,7 +691,9 @@ describe('breakfix judge: a judge that fails, and input with nothing to judge', 
     const dir = workdir({ 'o.jsonl': 'earlier results\n' });
     writeFileSync(join(dir, 'bom.jsonl'), Buffer.from(`\ufeff${REPLY}\n${REPLY}\n`, 'utf16le'));
     writeFileSync(join(dir, 'nobom.jsonl'), Buffer.from(`${REPLY}\n${REPLY}\n`, 'utf16le'));
-    for (const file of ['bom.jsonl', 'nobom.jsonl']) {
+    // (an empty first line: its NUL is the first byte of line 2, as the file is split at each 0x0a)
+    writeFileSync(join(dir, 'blank.jsonl'), Buffer.from(`\n${REPLY}\n${REPLY}\n`, 'utf16le'));
+    for (const file of ['bom.jsonl', 'nobom.jsonl', 'blank.jsonl']) {
       const r = await cli(
         ['judge', 'refusal', '--in', file, '--out', 'o.jsonl', '--store', join(dir, 's.db')],
         dir,
