@@ -80,15 +80,18 @@ describe('SFT', () => {
       expect(o.finishReason).toBe('stop');
     });
     // Batched generation: each request its own stop sequence and token limit.
-    const [a, b, c] = await generateBatch(lm, [
+    const [a, b, c, d] = await generateBatch(lm, [
       { messages: [convs[0].messages[0]], stop: [' is'] },
       { messages: [convs[1].messages[0]], maxTokens: 2 },
       { messages: [convs[2].messages[0]], stop: ['blue'] },
+      // (any of the stop sequences ends it, not only the first)
+      { messages: [convs[2].messages[0]], stop: ['never said', 'blue'] },
     ]);
     expect(a).toMatchObject({ text: 'paris', finishReason: 'stop' });
     expect(b.finishReason).toBe('length');
     expect(b.completionTokens).toBe(2);
     expect(c).toMatchObject({ text: 'the sky is ', finishReason: 'stop' });
+    expect(d).toMatchObject({ text: 'the sky is ', finishReason: 'stop' });
     expect(a.promptTokens).toBeGreaterThan(3);
   });
 
@@ -116,6 +119,14 @@ describe('SFT', () => {
     expect(s2.text).toBe(s1.text);
     expect(s1.completionTokens).toBeGreaterThan(0);
     expect(s3.text === s1.text && s3.completionTokens === s1.completionTokens).toBe(false);
+    // topP keeps the fewest most likely tokens whose mass reaches it: near 0 the likeliest alone, so
+    // every seed samples the greedy reply (while at topP 0.95 the seeds above part).
+    const [greedy] = await generateBatch(r1.lm, [{ ...req, temperature: 0 }]);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const [top] = await generateBatch(r1.lm, [{ ...req, topP: 1e-9, seed }]);
+      expect(top.text, `seed ${seed}`).toBe(greedy.text);
+      expect(top.completionTokens, `seed ${seed}`).toBe(greedy.completionTokens);
+    }
   });
 
   it('reports validation loss', async () => {
