@@ -165,6 +165,29 @@ describe('SFT', () => {
       expect(t.requiresGrad, name).toBe(true);
     }
   });
+
+  it('a freeze entry that is a prefix (h.0.) leaves every weight under it untouched', async () => {
+    for (const train of [
+      (lm: LM) => trainSFT(lm, convs, { steps: 3, batchSize: 2, lr: 1e-3, seed: 1, freeze: ['wte', 'h.0.'] }),
+      (lm: LM) =>
+        trainDPO(lm, [{ prompt: [convs[1].messages[0]], chosen: 'four.', rejected: 'five.' }], {
+          steps: 3,
+          batchSize: 1,
+          lr: 1e-3,
+          seed: 1,
+          freeze: ['wte', 'h.0.'],
+        }),
+    ]) {
+      const lm = tiny(4);
+      const before = new Map(namedParams(lm.params).map(([n, t]) => [n, Float32Array.from(t.data)]));
+      await train(lm);
+      for (const [name, t] of namedParams(lm.params))
+        expect(
+          t.data.some((x, i) => x !== before.get(name)?.[i]),
+          name,
+        ).toBe(name === 'wpe' || name === 'lnf');
+    }
+  });
 });
 
 describe('KV-cache generation', () => {
