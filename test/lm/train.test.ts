@@ -261,6 +261,24 @@ describe('checkpoints', () => {
   });
 });
 
+describe('resuming from the state of another model', () => {
+  it('is refused, naming the first tensor that does not match, never loaded in part', async () => {
+    // A narrower model's weights fit inside this one's arrays: set into them they would fill only
+    // their start, and the run would go on from a model that never existed.
+    const dir = mkdtempSync(join(tmpdir(), 'lm-other-'));
+    const params = { steps: 4, batchSize: 2, lr: 3e-3, seed: 4, checkpointDir: dir };
+    const narrow = createLM(
+      { vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 48 },
+      tok,
+      8,
+    );
+    await trainSFT(narrow, convs, { ...params, stopAfter: 2 });
+    await expect(trainSFT(tiny(8), convs, { ...params, resume: true })).rejects.toThrow(
+      /tensor wte does not match the model/,
+    );
+  });
+});
+
 describe('DPO', () => {
   it('raises the chosen-over-rejected margin and preference accuracy', async () => {
     const lm = tiny(6);
