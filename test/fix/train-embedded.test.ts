@@ -316,6 +316,34 @@ describe('embedded backend', () => {
     expect(store.listModels().some((m) => m.runId === 'run_nan')).toBe(false);
   });
 
+  it('a step that leaves non-finite weights after a finite loss is divergence too: nothing saved or registered', async () => {
+    // lr 1e39: the one step's loss is the start model's (finite), and Adam's first step moves each
+    // trained weight by about lr, past float32's largest (3.4e38).
+    const params = trainParams({ embedded: { sft: { steps: 1, batchSize: 2, lr: 1e39 } } });
+    const out = join(dir, 'diverged-weights');
+    const err = await createTrainer({ train: params }, { store }, 'embedded')
+      .train({
+        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
+        sft,
+        preference: [],
+        params,
+        outDir: out,
+        runId: 'run_inf',
+        round: 1,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({
+      code: 'training_diverged',
+      message: expect.stringMatching(/^training diverged in sft \(non-finite weights in h\.1\./),
+      hint: 'lower train.embedded.sft.lr (now 1e+39)',
+    });
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    expect(store.listModels().some((m) => m.runId === 'run_inf')).toBe(false);
+  });
+
   it('(owner record rewritten as another host would) a training whose run is taken over stops at its next step: nothing saved, nothing registered', async () => {
     store.createRun({ id: 'run_taken', kind: 'cycle', config: {}, seed: 1 });
     expect(store.claimRun('run_taken').heldBy).toBeUndefined();
@@ -409,6 +437,43 @@ describe('embedded backend', () => {
       expect(existsSync(join(outDir, 'config.json'))).toBe(false);
     }
     expect(store.listModels().some((m) => m.path?.includes('refused-'))).toBe(false);
+  });
+
+  it('trains on the train split of the preference records only', async () => {
+    const held: TrainingRecord = { ...preference[0], id: 'p-val', split: 'validation' };
+    const res = await createTrainer({}, { store }, 'embedded').train({
+      base: { id: 'tiny-base', target: 'x' },
+      sft,
+      preference: [...preference, held],
+      outDir: join(dir, 'dry-split'),
+      dryRun: true,
+    });
+    expect(res.log).toMatchObject([{ phase: 'plan', sft: 3, pairs: 1 }]);
+  });
+
+  it("passes dpo.beta to DPO: a pair's reward margin after a step scales with it", async () => {
+    // The margin z = β·(log-ratio of chosen − of rejected) is 0 at the first step (policy =
+    // reference), and Adam's first step is the sign of the gradient whatever β scales it by: the
+    // second step's margin is β times the same log-ratio difference.
+    const margin = async (beta: number) => {
+      const params = trainParams({
+        embedded: { dpo: { steps: 2, batchSize: 1, beta, lr: 3e-3 } },
+      });
+      const res = await createTrainer({ train: params }, {}, 'embedded').train({
+        base: { id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir },
+        sft: [],
+        preference,
+        params,
+        outDir: join(dir, `beta-${beta}`),
+        seed: 5,
+      });
+      const dpo = (res.log as { phase: string; rewardMargin: number }[]).filter((s) => s.phase === 'dpo');
+      expect(dpo[0].rewardMargin).toBe(0);
+      return dpo[1].rewardMargin;
+    };
+    const [small, large] = [await margin(0.5), await margin(5)];
+    expect(small).toBeGreaterThan(0);
+    expect(large / small).toBeCloseTo(10, 3);
   });
 
   it('refuses a base it cannot find', async () => {
