@@ -344,6 +344,35 @@ describe('embedded backend', () => {
     expect(store.listModels().some((m) => m.runId === 'run_inf')).toBe(false);
   });
 
+  it("weights an SFT step made non-finite are said as the SFT's divergence, whether DPO runs after or not", async () => {
+    // DPO after it would only see what SFT left (its reference log-probs are NaN): the hint to lower
+    // dpo.lr would change nothing.
+    for (const dpoSteps of [2, 0]) {
+      const params = trainParams({
+        embedded: {
+          sft: { steps: 1, batchSize: 2, lr: 1e39 },
+          dpo: { steps: dpoSteps, batchSize: 1, lr: 3e-3 },
+        },
+      });
+      const out = join(dir, `diverged-sft-${dpoSteps}`);
+      await expect(
+        createTrainer({ train: params }, {}, 'embedded').train({
+          base: { id: 'tiny-base', target: `embedded:${baseDir}`, path: baseDir },
+          sft,
+          preference,
+          params,
+          outDir: out,
+        }),
+        `dpo.steps ${dpoSteps}`,
+      ).rejects.toMatchObject({
+        code: 'training_diverged',
+        message: expect.stringMatching(/^training diverged in sft \(non-finite weights in h\.1\./),
+        hint: 'lower train.embedded.sft.lr (now 1e+39)',
+      });
+      expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    }
+  });
+
   it('(owner record rewritten as another host would) a training whose run is taken over stops at its next step: nothing saved, nothing registered', async () => {
     store.createRun({ id: 'run_taken', kind: 'cycle', config: {}, seed: 1 });
     expect(store.claimRun('run_taken').heldBy).toBeUndefined();

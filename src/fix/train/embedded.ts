@@ -258,6 +258,10 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         // A trainer that returns its step logs instead of reporting them still gets them stored.
         if (log.length === before && Array.isArray(returned))
           for (const s of returned) log.push({ phase: name, ...(s as StepLog) });
+        // (a last step can turn the weights non-finite after a finite loss; said of this phase, as
+        // DPO after it would fail on what SFT left, and the hint would name DPO's rate)
+        const broken = lib.namedParams(lm.params).find(([, t]) => !t.data.every(Number.isFinite));
+        if (broken) throw diverged(name, `non-finite weights in ${broken[0]}`, p[name].lr);
         progress?.done();
       };
       if (sft.examples.length)
@@ -273,10 +277,6 @@ export function createEmbeddedTrainer(ctx: TrainerContext = {}): Trainer {
         await phase('dpo', p.dpo.steps, (onStep) =>
           lib.trainDPO(lm, pairs, { ...dpoParams, seed }, { onStep }),
         );
-      // (a last step can turn the weights non-finite after a finite loss)
-      const broken = lib.namedParams(lm.params).find(([, t]) => !t.data.every(Number.isFinite));
-      const last = pairs.length ? 'dpo' : 'sft';
-      if (broken) throw diverged(last, `non-finite weights in ${broken[0]}`, p[last].lr);
       await lib.saveLM(lm, outDir, {
         breakfix_parent: input.base.id,
         ...(added.length ? { breakfix_added_blocks: added.length } : {}),
