@@ -164,8 +164,8 @@ function parsePlacedSeeds(text: string, file: string, format: 'jsonl' | 'csv' | 
     }
   };
   if (format === 'jsonl') {
-    // (lines end as the other readers end them: \n, \r\n or a lone \r; a line that is no JSON object
-    // goes to the file's other bad lines)
+    // (lines end as the other JSONL readers end them, jsonLineEnds; a line that is no JSON object goes
+    // to the file's other bad lines)
     for (const r of jsonlObjects(text, file, bad)) take(r.line, () => toSeed(r.row, file, r.line));
   } else if (format === 'csv') {
     for (const r of csvObjects(text, file)) {
