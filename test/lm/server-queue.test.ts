@@ -31,7 +31,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function heldServer(opts: { maxBatch: number; maxQueue?: number }) {
+async function heldServer(opts: { maxBatch: number; maxQueue?: number; batchWindowMs?: number }) {
   let worker!: Worker;
   const sent: Sent[] = [];
   const waiters: (() => void)[] = [];
@@ -71,7 +71,7 @@ async function heldServer(opts: { maxBatch: number; maxQueue?: number }) {
     });
   /** A chat request over a connection of its own; `leave()` drops it as a client that gave up. */
   const ask = (content: string) => {
-    let leave!: () => void;
+    let leave!: () => Promise<void>;
     const answer = new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
       (done, fail) => {
         const req = request(
@@ -88,7 +88,11 @@ async function heldServer(opts: { maxBatch: number; maxQueue?: number }) {
         );
         req.on('error', fail);
         req.end(JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content }] }));
-        leave = () => req.destroy();
+        leave = () =>
+          new Promise<void>((closed) => {
+            req.once('close', () => closed());
+            req.destroy();
+          });
       },
     );
     return { answer, leave };
@@ -119,6 +123,55 @@ describe('breakfix serve: the queue before the model', () => {
     const answered = await c.answer;
     expect(answered.status).toBe(200);
     expect(JSON.parse(answered.body).choices[0].message.content).toBe('the reply to C');
+  });
+
+  it("a batch of several requests answers each client with its own reply, never another's", async () => {
+    // A window no test waits out: the second request fills the batch (maxBatch 2), which goes at once.
+    const { sentCount, release, ask } = await heldServer({ maxBatch: 2, batchWindowMs: 600_000 });
+    const a = ask('A');
+    const b = ask('B');
+    const [batch] = await sentCount(1);
+    expect(batch.type).toBe('generate');
+    expect([...batch.asks!].sort()).toEqual(['A', 'B']);
+    // (in whichever order they arrived: each result answers the request at its place in the batch)
+    release(
+      batch.id,
+      batch.asks!.map((x) => `the reply to ${x}`),
+    );
+    for (const [r, text] of [
+      [await a.answer, 'the reply to A'],
+      [await b.answer, 'the reply to B'],
+    ] as const) {
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).choices[0].message.content).toBe(text);
+    }
+  });
+
+  it('a client that leaves while its request waits is never sent to the model', async () => {
+    // (The test above leaves B at once, before its request reaches the server: that B never waited.)
+    const { sent, sentCount, release, ask } = await heldServer({ maxBatch: 1, maxQueue: 1 });
+    const a = ask('A');
+    const [first] = await sentCount(1);
+    // One place to wait while A runs: of B and C, the one that takes it waits, the other is a 503.
+    const b = ask('B');
+    const c = ask('C');
+    const { turnedAway, waiting } = await Promise.race([
+      b.answer.then((r) => ({ turnedAway: r, waiting: c })),
+      c.answer.then((r) => ({ turnedAway: r, waiting: b })),
+    ]);
+    expect(turnedAway.status).toBe(503);
+    waiting.answer.catch(() => {});
+    await waiting.leave();
+    // A round trip after the waiting client has gone: the server has read its connection's end.
+    expect((await fetch(`${server!.url}/models`)).status).toBe(200);
+    release(first.id, ['to A']);
+    expect((await a.answer).status).toBe(200);
+    const d = ask('D');
+    const [, next] = await sentCount(2);
+    expect(next).toMatchObject({ type: 'generate', asks: ['D'] });
+    expect(sent).toHaveLength(2);
+    release(next.id, ['to D']);
+    expect((await d.answer).status).toBe(200);
   });
 
   it('past maxQueue waiting, a request is a 503 with Retry-After in the OpenAI error form; those admitted are all answered', async () => {
