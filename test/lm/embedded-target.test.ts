@@ -9,6 +9,7 @@ import { createLM, saveLM, Tokenizer, trainSFT } from '../../src/lm/index.js';
 import { createEmbeddedTarget, resolveEmbeddedPath } from '../../src/targets/embedded.js';
 
 let dir: string;
+let tok: Tokenizer;
 const pairs = [
   ['red?', 'apples are red.'],
   ['green?', 'grass is green.'],
@@ -22,7 +23,7 @@ beforeAll(async () => {
       { role: 'assistant' as const, content: a },
     ],
   }));
-  const tok = Tokenizer.train(pairs.flat(), 300);
+  tok = Tokenizer.train(pairs.flat(), 300);
   const lm = createLM(
     { vocabSize: tok.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 40 },
     tok,
@@ -55,6 +56,25 @@ describe('embedded target', () => {
     const single = await target.chat([{ role: 'user', content: pairs[1][0] }], { maxTokens: 3 });
     expect(single.finishReason).toBe('length');
     expect(single.usage.completionTokens).toBe(3);
+    await target.close?.();
+  });
+
+  it("a call's stop ends its reply before the stop text; a prompt over the context says what it dropped", async () => {
+    const target = createEmbeddedTarget(`embedded:${dir}`);
+    const ask = [{ role: 'user' as const, content: pairs[0][0] }];
+    const whole = await target.chat(ask);
+    expect(whole.text).toBe('apples are red.');
+    expect(whole.promptTruncated).toBeUndefined();
+    expect(await target.chat(ask, { stop: [' are'] })).toMatchObject({
+      text: 'apples',
+      finishReason: 'stop',
+    });
+    const long = [{ role: 'user' as const, content: 'red? '.repeat(30) }];
+    const r = await target.chat(long, { maxTokens: 4 });
+    // The 40-token context keeps 4 tokens for the reply: the prompt's latest 36 tokens are read.
+    expect(r.usage.promptTokens).toBe(36);
+    expect(r.promptTruncated).toEqual({ dropped: tok.encodeChat(long, true).ids.length - 36, context: 40 });
+    expect(r.promptTruncated!.dropped).toBeGreaterThan(0);
     await target.close?.();
   });
 
