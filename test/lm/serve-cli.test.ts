@@ -92,6 +92,35 @@ describe('breakfix serve (CLI)', () => {
     }
   });
 
+  it('--name is the model id it reports and the one a request must name', async () => {
+    const { child, url } = await startListening([
+      'serve',
+      '--model',
+      'base',
+      '--name',
+      'local-tiny',
+      '--port',
+      '0',
+      '--json',
+    ]);
+    children.push(child);
+    try {
+      const models = (await (await fetch(`${url}/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((m) => m.id)).toEqual(['local-tiny']);
+      const ask = (model: string) =>
+        fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model, max_tokens: 2, messages: [{ role: 'user', content: 'Hello' }] }),
+        });
+      expect((await ask('local-tiny')).status).toBe(200);
+      expect((await ask('breakfix-tiny-base')).status).toBe(404);
+    } finally {
+      child.kill('SIGINT');
+      expect(await exitWithin(child, 10_000)).toBe(0);
+    }
+  });
+
   it('bound beyond the loopback it warns that other machines reach the model; on 127.0.0.1 it does not', async () => {
     for (const [host, warned] of [
       ['0.0.0.0', true],
