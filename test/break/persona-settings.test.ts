@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runRedteam, selectSeeds } from '../../src/break/index.js';
+import { getTemplate, planRedteam, runRedteam, selectSeeds } from '../../src/break/index.js';
 import { complianceJudge } from '../../src/judge/index.js';
 import { openStore } from '../../src/store/index.js';
 import { lastUser, refuse, scripted, seedIn } from './redteam-fakes.js';
@@ -38,5 +38,42 @@ describe("a persona's attack settings", () => {
     // intermediate sets no backtracks: the config's 4, then its 5 turns = 9 calls.
     expect(await run('intermediate', 'mid')).toEqual({ calls: 9, turns: 5, outcome: 'failure' });
     store.close();
+  });
+
+  it('low_skill wraps each seed in 2 simple copy-paste templates, never an elaborate one', () => {
+    const all = selectSeeds({ kind: 'harmful', split: 'attack', language: 'en' }).slice(0, 10);
+    const { items } = planRedteam({
+      target: { id: 'x', chat: async () => Promise.reject(new Error('unused')) },
+      seeds: all,
+      judges: [complianceJudge()],
+      persona: 'low_skill',
+      runId: 'p',
+      seed: 1,
+    });
+    const chains = items.filter((i) => i.attack === 'chain');
+    expect(chains).toHaveLength(2 * all.length);
+    const simple = [
+      'role_play',
+      'hypothetical',
+      'fiction',
+      'research_pretext',
+      'authority',
+      'prefix_injection',
+    ];
+    for (const c of chains) {
+      expect(c.techniques).toHaveLength(1);
+      expect(simple).toContain(getTemplate(c.techniques[0])?.family);
+    }
+    // Techniques named: each alone, never a converter chained with a template (intermediate's chains).
+    const named = planRedteam({
+      target: { id: 'x', chat: async () => Promise.reject(new Error('unused')) },
+      seeds: all.slice(0, 1),
+      judges: [complianceJudge()],
+      persona: 'low_skill',
+      techniques: ['chain', 'rot13', 'hypothetical'],
+      runId: 'p',
+      seed: 1,
+    }).items.filter((i) => i.attack === 'chain');
+    expect(named.map((i) => i.techniques.join('+')).sort()).toEqual(['hypothetical', 'rot13']);
   });
 });
