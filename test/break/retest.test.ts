@@ -188,6 +188,40 @@ describe('retest', () => {
     expect(r1.map((v) => [v.id, v.status])).toEqual([[`${s1.category}|direct|en|2`, 'persisting']]);
   });
 
+  it("a single-send search attempt's faux exchange goes as it was: only a search script's second turn is an opener", async () => {
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'retest-')), 'b.db'));
+    // A search arm of a few-shot template: one send, its faux exchange before the request.
+    const fewShot: Attempt = {
+      ...attemptFor(s1, {
+        outcome: 'success',
+        runId: RUN,
+        id: 'att-few',
+        techniques: ['few_shot'],
+        turns: FAUX,
+      }),
+      attack: 'search',
+      turns: 1,
+    };
+    store.saveAttempts([fewShot]);
+    const r0 = identifyVulnerabilities({ attempts: store.listAttempts({ runId: RUN, round: 0 }), round: 0 });
+    store.saveVulnerabilities(RUN, 0, r0);
+    const { server, target } = await scripted((m) => (lastUser(m) === s1.text ? comply(s1) : GENERAL));
+    const p = planRetest({
+      runId: RUN,
+      round: 1,
+      open: openVulnerabilities([store.listVulnerabilities(RUN, 0)]),
+      attempt: (id) => store.getAttempt(id),
+      seeds: [s1],
+      perVulnerability: 1,
+    });
+    const summary = await runRetest({ target, seeds: [], judges: judges(), store, runId: RUN, round: 1 }, p);
+    expect([summary.attempts, summary.success]).toEqual([1, 1]);
+    // One request, the faux answer in it as stored (not the new model's answer to the faux question).
+    expect(server.log.map((r) => r.body.messages as Message[])).toEqual([
+      [...FAUX, { role: 'user', content: s1.text }],
+    ]);
+  });
+
   it('a retest whose target fails ends in error, and its vulnerability stays open as untested, never fixed', async () => {
     const { store, open } = setup();
     const { target } = await scripted(() => '', { faults: { probability: 1, kinds: ['server_500'] } });
