@@ -88,6 +88,25 @@ describe('resumeConflict', () => {
     expect(resumeConflict(run, { ...opts, budget: { attempts: 6 } })).toBeUndefined();
   });
 
+  it('a library resume with a smaller attempt budget leaves the larger one stored: a later resume still needs it', async () => {
+    // runRedteam itself does not refuse a smaller budget (the CLI does, through resumeConflict): it
+    // plans fewer, but the run's summary keeps the largest it was given.
+    const { target } = await halfTarget();
+    const store = tmpStore();
+    const opts = { ...resumeOpts(target), seeds: seeds.slice(0, 4), store };
+    await runRedteam({ ...opts, budget: { attempts: 4 } });
+    await runRedteam({ ...opts, budget: { attempts: 6 } });
+    await runRedteam({ ...opts, budget: { attempts: 2 } });
+    const run = store.getRun('r-stored');
+    if (!run) throw new Error('run not stored');
+    expect(store.countAttempts({ runId: 'r-stored' })).toBe(6);
+    expect(resumeConflict(run, { ...opts, budget: { attempts: 5 } })).toMatch(
+      /budget of 6 attempts \(not 5\)/,
+    );
+    expect(resumeConflict(run, { ...opts, budget: { attempts: 6 } })).toBeUndefined();
+    store.close();
+  });
+
   it('a run stored without a setting (before it existed) is resumed whatever that setting is now', async () => {
     const { target } = await halfTarget();
     const opts = resumeOpts(target);
