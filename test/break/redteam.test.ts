@@ -644,4 +644,26 @@ describe('personas and the wall-time budget', () => {
     expect(sum.stoppedBy).toBe('seconds');
     expect(sum.attempts).toBeLessThan(sum.planned);
   });
+
+  it('a resume whose wall time is spent before it starts sends nothing and still summarises the stored attempts', async () => {
+    const { server, target } = await halfTarget();
+    const store = tmpStore();
+    const base = {
+      target,
+      seeds: seeds.slice(0, 4),
+      judges: judges(),
+      techniques: ['direct'],
+      store,
+      runId: 's2',
+    };
+    const first = await runRedteam({ ...base, budget: { attempts: 2 } });
+    expect([first.ran, first.success]).toEqual([2, 2]);
+    const sent = server.requests;
+    // (a 0 s budget is spent at once: every attempt not stored is skipped)
+    const again = await runRedteam({ ...base, budget: { seconds: 0 } });
+    expect(server.requests).toBe(sent);
+    expect(again.stoppedBy).toBe('seconds');
+    expect([again.planned, again.ran, again.resumed, again.attempts, again.success]).toEqual([4, 0, 2, 2, 2]);
+    store.close();
+  });
 });
