@@ -536,6 +536,43 @@ describe('an attack cut short by the budget', () => {
   });
 });
 
+describe('an attacker tokens budget', () => {
+  it('stops the run once spent, at its value exactly: nothing more asked of the attacker, nothing half-done stored', async () => {
+    // A Crescendo led by an attacker model whose every question costs 2 tokens (1 + 1); the target
+    // neither refuses nor complies, so the attack would go on for all its turns.
+    const reply = (text: string) => ({
+      text,
+      finishReason: 'stop' as const,
+      usage: { promptTokens: 1, completionTokens: 1 },
+      latencyMs: 0,
+    });
+    let asked = 0;
+    const attacker: Target = {
+      id: 'attacker',
+      chat: async () => reply(JSON.stringify({ question: `question ${++asked}` })),
+    };
+    const target: Target = { id: 'general', chat: async () => reply(GENERAL) };
+    const store = tmpStore();
+    const cut = await runRedteam({
+      target,
+      attacker,
+      seeds: seeds.slice(0, 1),
+      judges: judges(),
+      techniques: ['crescendo'],
+      concurrency: 1,
+      store,
+      seed: 3,
+      runId: 'atk-cut',
+      budget: { attackerTokens: 4 },
+    });
+    // 4 tokens = 2 questions: spent exactly, so no third is asked.
+    expect(cut.stoppedBy).toBe('attackerTokens');
+    expect([cut.attackerCalls, cut.attackerTokens, asked]).toEqual([2, 4, 2]);
+    expect(store.listAttempts({ runId: 'atk-cut' })).toEqual([]);
+    store.close();
+  });
+});
+
 describe('runRedteam concurrency', () => {
   it('concurrent and with replies arriving in random order, the same seed stores the same attempts in plan order', async () => {
     const { target: inner } = await halfTarget();
