@@ -109,6 +109,19 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What an embedded fine-tune of the shipped base on `sft` ends with: its error, or undefined. */
+function trainingError(
+  params: ReturnType<typeof trainParams>,
+  run: { outDir: string; runId: string; preference: TrainingRecord[]; progress?: Progress },
+): Promise<unknown> {
+  return createTrainer({ train: params }, { store }, 'embedded')
+    .train({ base: { id: 'tiny-base', target: 'embedded:tiny-base' }, sft, params, round: 1, ...run })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+}
+
 describe('embedded backend', () => {
   it('runs SFT then DPO, saves a new checkpoint and registers it with its log', async () => {
     const params = trainParams({
@@ -292,21 +305,7 @@ describe('embedded backend', () => {
       },
     });
     const out = join(dir, 'diverged');
-    const trainer = createTrainer({ train: params }, { store }, 'embedded');
-    const err = await trainer
-      .train({
-        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
-        sft,
-        preference,
-        params,
-        outDir: out,
-        runId: 'run_nan',
-        round: 1,
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const err = await trainingError(params, { outDir: out, runId: 'run_nan', preference });
     expect(err).toMatchObject({
       code: 'training_diverged',
       // (the step whose loss is no number stops the run: after it, the weights are non-finite too)
@@ -322,20 +321,7 @@ describe('embedded backend', () => {
     // trained weight by about lr, past float32's largest (3.4e38).
     const params = trainParams({ embedded: { sft: { steps: 1, batchSize: 2, lr: 1e39 } } });
     const out = join(dir, 'diverged-weights');
-    const err = await createTrainer({ train: params }, { store }, 'embedded')
-      .train({
-        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
-        sft,
-        preference: [],
-        params,
-        outDir: out,
-        runId: 'run_inf',
-        round: 1,
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const err = await trainingError(params, { outDir: out, runId: 'run_inf', preference: [] });
     expect(err).toMatchObject({
       code: 'training_diverged',
       message: expect.stringMatching(/^training diverged in sft \(non-finite weights in h\.1\./),
@@ -399,21 +385,7 @@ describe('embedded backend', () => {
       done() {},
       log() {},
     };
-    const err = await createTrainer({ train: params }, { store }, 'embedded')
-      .train({
-        base: { id: 'tiny-base', target: 'embedded:tiny-base' },
-        sft,
-        preference,
-        params,
-        outDir: out,
-        runId: 'run_taken',
-        round: 1,
-        progress,
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const err = await trainingError(params, { outDir: out, runId: 'run_taken', preference, progress });
     expect(err).toBeInstanceOf(ClaimLostError);
     expect(ticks).toBe(2); // the step after the take-over was checked before its progress line
     expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
