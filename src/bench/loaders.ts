@@ -108,11 +108,10 @@ export async function loadDataset(file: string, opts: LoadOptions = {}): Promise
     }
     rows = read.rows.map((row, i) => ({ line: i + 1, row }));
   } else {
-    const text = readUtf8File(
-      file,
-      'dataset',
-      'split it into several custom suites, or convert it to Parquet',
-    );
+    const text = readUtf8File(file, 'dataset', {
+      tooLargeHint: 'split it into several custom suites, or convert it to Parquet',
+      ends: format === 'jsonl' ? 'jsonl' : 'text',
+    });
     if (format === 'jsonl' && text.trimStart().startsWith('['))
       throw new InputError(
         'a JSON array: datasets are read as JSON Lines, one object per line',

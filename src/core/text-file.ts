@@ -35,14 +35,22 @@ export function describeFsError(err: unknown): string {
   }
 }
 
-/** The 1-based line holding the first invalid UTF-8 sequence, lines ending as the CSV and JSONL
- * readers end them (\n, \r\n or a lone \r): a classic Mac file's bad byte was said at line 1. */
-export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
+/** How a format ends its lines: YAML and CSV at \n, \r\n or a lone \r always; JSON Lines at a lone
+ * \r only in a file whose first line ends at one (tabular.ts's jsonLineEnds: elsewhere a raw CR is
+ * JSON whitespace inside a line). */
+export type LineEnds = 'text' | 'jsonl';
+
+/** The 1-based line holding the first invalid UTF-8 sequence, lines numbered as the file's reader
+ * numbers them (`ends`): a classic Mac file's bad byte was said at line 1. */
+export function firstNonUtf8Line(bytes: Uint8Array, ends: LineEnds = 'text'): number | undefined {
+  const firstEnd = bytes.findIndex((b) => b === 0x0a || b === 0x0d);
+  const loneCrEnds =
+    ends === 'text' || (firstEnd >= 0 && bytes[firstEnd] === 0x0d && bytes[firstEnd + 1] !== 0x0a);
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
     const lf = bytes[i] === 0x0a;
-    const loneCr = bytes[i] === 0x0d && bytes[i + 1] !== 0x0a;
+    const loneCr = loneCrEnds && bytes[i] === 0x0d && bytes[i + 1] !== 0x0a;
     if (i === bytes.length || lf || loneCr) {
       if (!isUtf8(bytes.subarray(start, i))) return line;
       line++;
@@ -62,12 +70,14 @@ export function startsAsUtf16(bytes: Uint8Array): boolean {
   return bom || bytes[0] === 0 || bytes[1] === 0;
 }
 
-/** The text of a UTF-8 file; `what` names it in errors ("seed file", "dataset"). */
+/** The text of a UTF-8 file; `what` names it in errors ("seed file", "dataset"), `ends` is how its
+ * format ends lines (for the line an invalid byte is said at). */
 export function readUtf8File(
   path: string,
   what = 'file',
-  tooLargeHint = 'split it into several smaller files',
+  opts: { tooLargeHint?: string; ends?: LineEnds } = {},
 ): string {
+  const tooLargeHint = opts.tooLargeHint ?? 'split it into several smaller files';
   checkTextSize(path, what, tooLargeHint);
   let bytes: Buffer;
   try {
@@ -86,7 +96,11 @@ export function readUtf8File(
       'save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or "CSV UTF-8" in a spreadsheet\'s Save As)',
     );
   if (!isUtf8(bytes))
-    throw new InputError(`the ${what} is not valid UTF-8 (save it as UTF-8)`, path, firstNonUtf8Line(bytes));
+    throw new InputError(
+      `the ${what} is not valid UTF-8 (save it as UTF-8)`,
+      path,
+      firstNonUtf8Line(bytes, opts.ends),
+    );
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -275,10 +275,11 @@ function kindLabel(label: string, kind: string, file: string, line: number, fiel
  * final_label`) load as they are: `completion` is the response, `final_label` the label. With a
  * `kind`, each label is checked and normalised by kindLabel. */
 export function loadLabels(file: string, kind?: string): LabelledExample[] {
-  const text = readUtf8File(file, 'labels file');
+  const csv = /\.csv$/i.test(file);
+  const text = readUtf8File(file, 'labels file', { ends: csv ? 'text' : 'jsonl' });
   // Every bad line is found before any is reported, so a file is fixed in one pass, not one line per run.
   const bad: InputError[] = [];
-  const rows = /\.csv$/i.test(file) ? csvTable(text, file, bad).rows : jsonlRows(text, file, bad);
+  const rows = csv ? csvTable(text, file, bad).rows : jsonlRows(text, file, bad);
   if (rows.length === 0 && bad.length === 0)
     throw new InputError('no labelled examples: the file is empty (or holds only a header)', file);
   const examples = rows.flatMap(({ line, row }) => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/bench/index.js';
+import { loadSeedsFile } from '../../src/break/index.js';
 import { InputError, readUtf8File } from '../../src/core/index.js';
 import { loadLabels } from '../../src/judge/index.js';
 import { runCli } from '../cli/run-cli.js';
@@ -96,6 +97,26 @@ describe('lone-CR line ends', () => {
       ]),
     );
     expect(refusedBy(() => readUtf8File(file, 'labels file')).line).toBe(3);
+  });
+
+  it("invalid UTF-8 in an LF or CRLF JSONL file is said at the JSONL reader's line, a CR before it being whitespace", async () => {
+    const spaced = `{"prompt": "Say hi",\r"response": "hi",\r"label": "full_compliance"}`;
+    for (const end of ['\n', '\r\n']) {
+      const bytes = Buffer.concat([
+        Buffer.from(`${JSON.stringify(good)}${end}${spaced}${end}{"prompt": "`),
+        Buffer.from([0xff]),
+        Buffer.from(`", "response": "b", "label": "full_compliance"}${end}`),
+      ]);
+      const labels = join(dir, 'u-ws.jsonl');
+      const seeds = join(dir, 'u-ws-seeds.jsonl');
+      writeFileSync(labels, bytes);
+      writeFileSync(seeds, bytes);
+      expect(refusedBy(() => loadLabels(labels)).line, JSON.stringify(end)).toBe(3);
+      expect(refusedBy(() => loadSeedsFile(seeds)).line, JSON.stringify(end)).toBe(3);
+      await expect(loadDataset(labels)).rejects.toThrow(`${labels}:3`);
+      // as CSV (and YAML) a lone CR ends a line wherever it is: the same bytes' byte is at line 5 there
+      expect(refusedBy(() => readUtf8File(labels, 'labels file')).line, JSON.stringify(end)).toBe(5);
+    }
   });
 
   it('judge refusal --in reads each line of a CR-only file and names the bad one at its own line', async () => {

@@ -281,7 +281,11 @@ export function readSeedsFile(path: string): PlacedSeed[] {
           : undefined;
   if (!format)
     throw new InputError(`unknown seed file format "${ext}" (use .jsonl, .csv, .yaml or .json)`, path);
-  const seeds = parsePlacedSeeds(readUtf8File(path, 'seed file'), path, format);
+  const seeds = parsePlacedSeeds(
+    readUtf8File(path, 'seed file', { ends: format === 'jsonl' ? 'jsonl' : 'text' }),
+    path,
+    format,
+  );
   // An empty seed file is a mistake (wrong file, export cut short), not "no extra seeds".
   if (seeds.length === 0) throw new InputError('no seeds: the file is empty (or holds only a header)', path);
   return seeds;

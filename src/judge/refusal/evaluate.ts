@@ -245,7 +245,7 @@ function refusalLabelOf(file: string) {
 export function loadSecondAnnotator(file: string): Map<string, RefusalLabel> {
   const asLabel = refusalLabelOf(file);
   const out = new Map<string, RefusalLabel>();
-  for (const { line, row } of jsonlObjects(readUtf8File(file, 'labels file'), file)) {
+  for (const { line, row } of jsonlObjects(readUtf8File(file, 'labels file', { ends: 'jsonl' }), file)) {
     if (typeof row.id !== 'string') throw new InputError('missing "id"', file, line, 'id');
     out.set(row.id, asLabel(row.label, line, 'label'));
   }
