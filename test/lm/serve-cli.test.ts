@@ -7,6 +7,7 @@ import { Agent, request } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../cli/run-cli.js';
 import { exitWithin, startListening } from '../report/spawn-cli.js';
@@ -119,6 +120,32 @@ describe('breakfix serve (CLI)', () => {
       child.kill('SIGINT');
       expect(await exitWithin(child, 10_000)).toBe(0);
     }
+  });
+
+  it('a generation worker that dies while it serves: the server stops, and exits 3 saying why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-serve-died-'));
+    const trigger = join(dir, 'exit-now');
+    const preload = fileURLToPath(new URL('../helpers/serve-worker-exit.cjs', import.meta.url));
+    const { child, url, done } = await startListening(['serve', '--model', 'base', '--port', '0', '--json'], {
+      env: { NODE_OPTIONS: `--require ${preload}`, BREAKFIX_TEST_WORKER_EXIT: trigger },
+    });
+    children.push(child);
+    const ask = () =>
+      fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'breakfix-tiny-base',
+          max_tokens: 2,
+          messages: [{ role: 'user', content: 'Hello' }],
+        }),
+      });
+    expect((await ask()).status).toBe(200);
+    writeFileSync(trigger, '');
+    const { code, stderr } = await done;
+    expect(code, stderr).toBe(3);
+    expect(stderr).toContain('breakfix: the generation worker stopped (exit code 9); restart the server');
+    expect(stderr).not.toContain('looks like a bug');
   });
 
   it('bound beyond the loopback it warns that other machines reach the model; on 127.0.0.1 it does not', async () => {

@@ -6,7 +6,7 @@ import { type CliChild, spawnCli } from '../cli/run-cli.js';
 /** Spawns a command run with `--json` and waits for the `"url"` it prints once listening. */
 export async function startListening(
   args: string[],
-  opts: { cwd?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): Promise<CliChild & { url: string }> {
   const started = spawnCli(args, opts);
   const url = await new Promise<string>((resolve, reject) => {
