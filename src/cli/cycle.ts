@@ -13,7 +13,7 @@ import {
 } from '../cycle/index.js';
 import { trainedRounds } from '../cycle/run.js';
 import { InterruptedError } from '../fix/train/run-command.js';
-import { countsNote, writeCycleReport } from '../report/index.js';
+import { countsNote, formatFigure, writeCycleReport } from '../report/index.js';
 import { ClaimLostError } from '../store/index.js';
 import {
   configBaseDir,
@@ -314,10 +314,14 @@ function columns(head: string[], rows: string[][]): string[] {
 }
 
 export function renderTable(result: CycleResult, report: string, seconds: number): string {
+  // Ungroundedness is a mean, not a rate (no counts row below): a column only where a suite measured
+  // it, its figure written as the report's rounds table writes it.
+  const grounded = result.rounds.some((r) => r.ungroundedness !== null && r.ungroundedness !== undefined);
   const head = [
     'round',
     'model',
     ...RATE_COLUMNS.map(([label]) => label),
+    ...(grounded ? ['ungrounded (mean ÷ 4)'] : []),
     'vulns new',
     'fixed',
     'open',
@@ -334,6 +338,7 @@ export function renderTable(result: CycleResult, report: string, seconds: number
     pct(r.helpfulness),
     pct(r.heldback_asr),
     retestCell(r),
+    ...(grounded ? [formatFigure('ungroundedness', r.ungroundedness)] : []),
     String(r.vulnerabilities_new),
     String(r.vulnerabilities_fixed),
     // (regressed ones are open, broken again after a fix; untested ones open, unmeasured this round)

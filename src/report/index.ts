@@ -23,7 +23,7 @@ export {
   techniqueKey,
 } from './data.js';
 export { escapeHtml, escapeMarkdownCell } from './escape.js';
-export { type HtmlOptions, renderHtml } from './html.js';
+export { formatFigure, type HtmlOptions, renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { renderJunit } from './junit.js';
 export { fitMarkdownReport, type MarkdownOptions, renderMarkdown } from './markdown.js';

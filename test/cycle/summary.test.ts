@@ -92,6 +92,22 @@ describe('cycle summary', () => {
       roundMetrics(bench, redteam, { total: 0, new: 0, fixed: 0, regressed: 0 }),
     );
     expect(without.ungroundedness).toBeNull();
+    // The printed table: a column for it where a round measured it (as the report writes it, 0.3 →
+    // "0.300", an unmeasured round "—"), none where no round did.
+    const release = { round: 0, model: 'base', criteria_met: false, reasons: [], checks: [] };
+    const lines = renderTable(
+      { runId: 'run_x', rounds: [s, { ...without, round: 1, model: 'round-1' }], release, resumed: false },
+      'r.html',
+      1,
+    ).split('\n');
+    const cells = (l: string) => l.trim().split(/\s{2,}/);
+    const col = cells(lines[0]).indexOf('ungrounded (mean ÷ 4)');
+    expect(col).toBeGreaterThan(-1);
+    expect(cells(lines[2])[col]).toBe('0.300');
+    expect(cells(lines[3])[col]).toBe('—');
+    expect(
+      renderTable({ runId: 'run_x', rounds: [without], release, resumed: false }, 'r.html', 1),
+    ).not.toContain('ungrounded');
   });
 
   it("prints the retest's ASR with its errors and undetermined beside it, as every rate", () => {
