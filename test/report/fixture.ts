@@ -161,7 +161,7 @@ function attempt(round: number, i: number, outcome: Outcome, over: Partial<Attem
   };
 }
 
-const vuln = (
+export const vuln = (
   id: string,
   status: Vulnerability['status'],
   over: Partial<Vulnerability> = {},
@@ -182,7 +182,7 @@ const vuln = (
   ...over,
 });
 
-const rec = (
+export const rec = (
   id: string,
   round: number,
   kind: 'sft' | 'preference',
