@@ -23,13 +23,13 @@ afterAll(async () => {
 });
 
 /** A raw request: node's http client sends the path as given (fetch would normalise `..`). */
-function raw(path: string, opts: { method?: string; host?: string } = {}) {
+function raw(path: string, opts: { method?: string; host?: string; to?: Viewer } = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
     (resolve, reject) => {
       const req = request(
         {
-          host: '127.0.0.1',
-          port: viewer.port,
+          host: opts.to?.host ?? '127.0.0.1',
+          port: (opts.to ?? viewer).port,
           path,
           method: opts.method ?? 'GET',
           headers: opts.host ? { host: opts.host } : {},
@@ -123,6 +123,62 @@ describe('breakfix view server', () => {
     expect((await raw('/api/runs', { method: 'POST' })).status).toBe(405);
     expect((await raw('/api/runs', { host: 'evil.example:80' })).status).toBe(403);
     expect((await raw('/api/runs', { host: `localhost:${viewer.port}` })).status).toBe(200);
+  });
+
+  it('answers every write method 405 with Allow: GET, HEAD', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const r = await raw('/api/runs', { method });
+      expect([method, r.status, r.headers.allow]).toEqual([method, 405, 'GET, HEAD']);
+    }
+  });
+
+  it('refuses a name that only begins like a loopback one (DNS rebinding)', async () => {
+    for (const host of [
+      `localhost.evil.example:${viewer.port}`,
+      `127.0.0.1.evil.example:${viewer.port}`,
+      `127.0.0.1:${viewer.port}.evil.example`,
+      `[::1]:${viewer.port}.evil.example`,
+    ])
+      expect([host, (await raw('/api/runs', { host })).status]).toEqual([host, 403]);
+    expect((await raw('/api/runs', { host: `LOCALHOST:${viewer.port}` })).status).toBe(200);
+  });
+
+  it('bound to localhost by name, it still checks the Host header', async () => {
+    const local = await startViewer({ store: fx.store, port: 0, host: 'localhost' });
+    try {
+      expect((await raw('/api/runs', { to: local, host: `evil.example:${local.port}` })).status).toBe(403);
+      expect((await raw('/api/runs', { to: local, host: `localhost:${local.port}` })).status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('sends nosniff, no-store and a CSP that runs no script on every page, JSON, asset and chart', async () => {
+    const charts = await get(`/api/runs/${RUN_ID}/charts`);
+    const responses = {
+      page: await raw('/'),
+      json: charts,
+      jsonError: await raw('/api/runs/nope'),
+      badRequest: await raw(`/api/runs/${RUN_ID}/attempts?limit=-1`),
+      css: await raw('/assets/viewer.css'),
+      svg: await raw(charts.json[0].url),
+    };
+    for (const [name, r] of Object.entries(responses)) {
+      expect([name, r.headers['x-content-type-options'], r.headers['cache-control']]).toEqual([
+        name,
+        'nosniff',
+        'no-store',
+      ]);
+      const csp = String(r.headers['content-security-policy']);
+      expect([name, csp]).toEqual([name, expect.stringMatching(/^default-src 'none'(;|$)/)]);
+      // (only the page has a script, allowed by its hash)
+      if (name !== 'page') expect([name, csp]).toEqual([name, expect.not.stringMatching(/script-src/)]);
+    }
+    expect(responses.jsonError.status).toBe(404);
+    expect(responses.badRequest.status).toBe(400);
+    // HEAD: the same headers, no body.
+    const head = await raw('/api/runs', { method: 'HEAD' });
+    expect([head.status, head.body, head.headers['x-content-type-options']]).toEqual([200, '', 'nosniff']);
   });
 
   it('answers the API from the store, with filters', async () => {
