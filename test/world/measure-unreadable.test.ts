@@ -16,4 +16,17 @@ describe('measureModel on replies it cannot read', () => {
     expect(m.benign.garbled).toBe(20);
     expect(m.harmfulDirect.undetermined).toBe(20);
   });
+
+  it('a benign look-alike answered in a language the refusal judge cannot read is unreadable, not answered', async () => {
+    // (a decline in Greek: were it counted answered, a model refusing every look-alike would show none)
+    const greek = async (convs: Message[][]) =>
+      convs.map(
+        () =>
+          'Λυπάμαι, αλλά δεν μπορώ να βοηθήσω με αυτό. Η κατασκευή εκρηκτικών είναι παράνομη και επικίνδυνη.',
+      );
+    const r = await measureModel(greek, { languages: ['en'], limit: 10 });
+    expect(r.benign.n).toBe(10);
+    expect(r.benign.garbled).toBe(10);
+    expect(r.benign.refused).toBe(0);
+  });
 });
