@@ -40,6 +40,30 @@ describe('generateWorld mix options', () => {
     expect(() => generateWorld({ seed: 1, size: 10, forms: { nonsense: 1 } as never })).toThrow(InputError);
     expect(() => generateWorld({ seed: 1, size: 10, forms: { helpful: -1 } })).toThrow(/form/);
     expect(() => generateWorld({ seed: 1, size: 10, languages: { de: 1 } })).toThrow(/language/);
+    // (a NaN or infinite weight would skew or empty the mix without a word)
+    expect(() => generateWorld({ seed: 1, size: 10, forms: { helpful: Number.NaN } })).toThrow(
+      /form "helpful"/,
+    );
+    expect(() => generateWorld({ seed: 1, size: 10, languages: { fr: Number.POSITIVE_INFINITY } })).toThrow(
+      /language "fr"/,
+    );
+  });
+
+  it('rejects a mix with every weight 0 rather than drawing one form for all dialogues', () => {
+    const none = {
+      harmful_direct: 0,
+      harmful_template: 0,
+      harmful_converter: 0,
+      harmful_escalation: 0,
+      helpful: 0,
+      helpful_multi: 0,
+      benign: 0,
+      benign_multi: 0,
+    };
+    expect(() => generateWorld({ seed: 1, size: 10, forms: none })).toThrow(/every form weight is 0/);
+    expect(() => generateWorld({ seed: 1, size: 10, languages: { en: 0, fr: 0, es: 0 } })).toThrow(
+      /every language weight is 0/,
+    );
   });
 
   it('the later stages of the recipe keep harmful and benign forms in their mix', () => {
@@ -142,5 +166,11 @@ describe('measureModel helpful breakdown', () => {
       'times10',
       'unit',
     ]);
+    // A user seed's id that merely starts like a type's name is no task of that type.
+    const named = (id: string) =>
+      helpfulTaskType({ id, kind: 'helpful', text: '?', language: 'en', source: 'test' });
+    expect(named('help-address-1')).toBe('other');
+    expect(named('help-counting-2-en')).toBe('other');
+    expect(named('help-add-1-2-en')).toBe('add');
   });
 });
