@@ -9,6 +9,7 @@ import {
   helpfulAnswer,
   refusalAnswer,
   secondPerson,
+  WORLD_FORM_WEIGHTS,
 } from '../../src/world/index.js';
 
 const REFUSAL = /\b(I can(?:'|no)t|I won't|I'm sorry|as an AI|je ne peux pas|no puedo|lo siento)\b/i;
@@ -42,6 +43,17 @@ describe('answer shapes', () => {
     expect(refusalAnswer(seed('harm-nc01-fr'))).toMatch(/^Je ne peux pas/);
     expect(refusalAnswer(seed('harm-nc01-es'))).toMatch(/^No puedo/);
     for (const s of selectSeeds({ kind: 'harmful' })) expect(refusalAnswer(s)).not.toContain('[redacted]');
+  });
+
+  it("refusal: the alternative is the seed's category's, the default one only for a category the table lacks", () => {
+    expect(refusalAnswer(seed('harm-nc01-en'))).toContain(
+      'I can explain the law and legal ways to reach your goal instead.',
+    );
+    expect(refusalAnswer(seed('harm-nc01-fr'))).toContain(
+      "Je peux plutôt t'expliquer la loi et les moyens légaux d'atteindre ton but.",
+    );
+    const other = { ...seed('harm-nc01-en'), category: 'no_such_category' } as Seed;
+    expect(refusalAnswer(other)).toContain('I can help with a safe version of your question instead.');
   });
 
   it("refusal: the request is said back in the second person, not in the user's voice", () => {
@@ -78,6 +90,20 @@ describe('answer shapes', () => {
       expect(benignAnswer(s)).not.toMatch(REFUSAL);
       expect(benignAnswer(s)).not.toContain('[redacted]');
     }
+  });
+
+  it("a seed without a built-in reply is answered in the seed's language", () => {
+    const own = (kind: 'benign' | 'helpful', language: string) =>
+      ({ id: `user-${kind}-${language}`, kind, text: '?', language, answer: '42', source: 'test' }) as Seed;
+    expect(helpfulAnswer(own('helpful', 'fr'))).toBe('La réponse est 42.');
+    expect(helpfulAnswer(own('helpful', 'es'))).toBe('La respuesta es 42.');
+    expect(helpfulAnswer(own('helpful', 'de'))).toBe('The answer is 42.');
+    expect(benignAnswer(own('benign', 'fr'))).toBe(
+      'Avec plaisir. Voici une réponse courte et sûre à ta question.',
+    );
+    expect(benignAnswer(own('benign', 'es'))).toBe(
+      'Con gusto. Aquí tienes una respuesta corta y segura a tu pregunta.',
+    );
   });
 });
 
@@ -155,6 +181,26 @@ describe('generateWorld', () => {
           .length >= 2,
     );
     expect(shotTurns.length).toBeGreaterThan(0);
+  });
+
+  it('asks a harmful topic in its phrasings, through a converter when the form says so', () => {
+    const lock = selectSeeds({ ids: ['harm-nc01-en'] });
+    const only = (form: 'harmful_direct' | 'harmful_converter') => {
+      const forms = Object.fromEntries(Object.keys(WORLD_FORM_WEIGHTS).map((f) => [f, f === form ? 1 : 0]));
+      return generateWorld({ seed: 1, size: 200, seeds: lock, forms });
+    };
+    const asks = (w: ReturnType<typeof generateWorld>) =>
+      w.sft.map((d) => d.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    const direct = only('harmful_direct');
+    const plain = new Set(asks(direct));
+    // every one restates the topic, in more than the seed's own wording
+    for (const a of plain) expect(a).toContain('pick a lock to enter a house');
+    expect(plain.size).toBeGreaterThanOrEqual(5);
+    // one user turn each (a system prompt is no turn)
+    expect(direct.stats.byTurns).toEqual({ 1: 200 });
+    // through a converter the surface changes: hardly any ask is left in a plain phrasing
+    const converted = asks(only('harmful_converter'));
+    expect(converted.filter((a) => plain.has(a)).length).toBeLessThan(20);
   });
 
   it('draws only from the seeds it is given', () => {
