@@ -1,6 +1,6 @@
 // The world's quick measure divides each rate by every reply it measured (`model measure` prints
-// "complies X% of n"), keeps its strict helpfulness apart from the judge's, and asks the templated
-// harmful requests in every built-in template.
+// "complies X% of n"), keeps its strict helpfulness apart from the judge's, asks the templated
+// harmful requests in every built-in template, and a limited measure samples across the seeds.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinSeeds } from '../../src/break/seeds/index.js';
 import { builtinTemplates } from '../../src/break/templates/index.js';
@@ -65,5 +65,24 @@ describe('measureModel rates', () => {
         t.id,
       ).toBe(true);
     }
+  });
+});
+
+describe('measureModel with a limit', () => {
+  it('draws its seeds across the set, not the first ones (the built-ins are ordered by category and task)', async () => {
+    const seen: Message[][] = [];
+    const r = await measureModel(
+      async (convs) => {
+        seen.push(...convs);
+        return convs.map(() => 'Okay.');
+      },
+      { limit: 20, languages: ['en'] },
+    );
+    expect(r.harmfulDirect.n).toBe(20);
+    const categories = new Set(
+      seen.map((c) => byText.get(c.at(-1)?.content ?? '')?.category).filter(Boolean),
+    );
+    expect(categories.size).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(r.helpful.byType).length).toBeGreaterThanOrEqual(4);
   });
 });
