@@ -1,6 +1,9 @@
-// What halts a run and what it ends on: a Retry-After past five minutes halts it (over real HTTP),
+// What halts a run and what it ends on: a Retry-After past five minutes halts it (over real HTTP;
+// exactly five does not, nor a long one on a 403 that is not retried),
 // the run ends on the first cause (not a later one), and a reply between refused connections starts
 // their count again.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenAITargetConfig } from '../../src/config/index.js';
 import { type Reply, type Target, TargetError } from '../../src/core/index.js';
@@ -39,6 +42,49 @@ describe('a server asking to wait longer than five minutes', () => {
     expect(second.message).toMatch(/not sent, the run halted on an earlier reply/);
     expect(server.requests).toBe(1);
     expect(usage.total()).toMatchObject({ requests: 1, errors: 1, retries: 0 });
+  });
+});
+
+describe('where the five minutes end, and what a Retry-After halts', () => {
+  it('a 429 asking for exactly five minutes does not halt the run; one second more does', async () => {
+    for (const [retryAfterS, halts] of [
+      [300, false],
+      [301, true],
+    ] as const) {
+      server = await startOpenAIServer({ faults: { schedule: ['rate_limit'], retryAfterS } });
+      const halt = new RunHalt();
+      const t = createTarget({ ...cfg(server.url), retries: 0 }, { halt, retryBaseMs: 1, random: () => 0 });
+      const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+      expect(err.kind).toBe('rate_limit');
+      expect(err.retryAfterMs).toBe(retryAfterS * 1000);
+      expect(halt.halted, `Retry-After ${retryAfterS}`).toBe(halts);
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it("a 403 that carries a long Retry-After (a gateway's block page) fails its request only", async () => {
+    // (403 never halts: a WAF answers it to single prompts that match its rules, and a Retry-After
+    // on a reply that is not retried says nothing about the next request)
+    const waf = createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json', 'retry-after': '3600' });
+      res.end(JSON.stringify({ error: { message: 'blocked by the gateway policy' } }));
+    });
+    await new Promise<void>((ok) => waf.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(waf.address() as AddressInfo).port}/v1`;
+      const halt = new RunHalt();
+      const t = createTarget(cfg(url), { halt, retryBaseMs: 1, random: () => 0 });
+      const err = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+      expect(err.status).toBe(403);
+      expect(err.retryAfterMs).toBe(3_600_000);
+      expect(halt.halted).toBe(false);
+      const again = (await t.chat(hi).catch((e: unknown) => e)) as TargetError;
+      expect(again.message).not.toMatch(/not sent/);
+      expect(again.status).toBe(403);
+    } finally {
+      await new Promise((ok) => waf.close(ok));
+    }
   });
 });
 
