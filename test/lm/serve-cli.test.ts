@@ -2,7 +2,7 @@
 // clients hold connections, a host or port it cannot bind is a usage error that exits (the generation
 // worker must not keep it alive), and the config in its help passes `config check`.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,7 +127,10 @@ describe('breakfix serve (CLI)', () => {
     const trigger = join(dir, 'exit-now');
     const preload = fileURLToPath(new URL('../helpers/serve-worker-exit.cjs', import.meta.url));
     const { child, url, done } = await startListening(['serve', '--model', 'base', '--port', '0', '--json'], {
-      env: { NODE_OPTIONS: `--require ${preload}`, BREAKFIX_TEST_WORKER_EXIT: trigger },
+      env: {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(preload)}`.trim(),
+        BREAKFIX_TEST_WORKER_EXIT: trigger,
+      },
     });
     children.push(child);
     const ask = () =>
@@ -146,6 +149,7 @@ describe('breakfix serve (CLI)', () => {
     expect(code, stderr).toBe(3);
     expect(stderr).toContain('breakfix: the generation worker stopped (exit code 9); restart the server');
     expect(stderr).not.toContain('looks like a bug');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('bound beyond the loopback it warns that other machines reach the model; on 127.0.0.1 it does not', async () => {
