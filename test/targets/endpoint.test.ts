@@ -159,6 +159,11 @@ describe('a key from the environment', () => {
     expect(await auth('openai:m')).toBe(`Bearer ${ENV_KEY}`);
     expect(await auth(`openai:m@${s.url}/`)).toBe(`Bearer ${ENV_KEY}`);
     expect(await auth('plain')).toBe(`Bearer ${ENV_KEY}`);
+    // Exported for another endpoint, the key still does not go to this one (mutant N1: any base URL
+    // given the key once OPENAI_BASE_URL was set at all).
+    env({ OPENAI_API_KEY: ENV_KEY, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(await auth('plain')).toBe('Bearer no-key');
+    expect(await auth(`openai:m@${s.url}`)).toBe('Bearer no-key');
   });
 
   it('ANTHROPIC_API_KEY goes to the ANTHROPIC_BASE_URL endpoint only', async () => {
