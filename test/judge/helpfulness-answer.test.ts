@@ -90,6 +90,14 @@ describe('helpfulness: a text answer said, not rejected, and a repeat said exact
     ],
     ['What is the capital of Australia?', 'Canberra', 'It is Sydney, not Canberra.', 'fail'],
     ['What is the capital of Australia?', 'Canberra', 'It is Sydney rather than Canberra.', 'fail'],
+    // an article between the rejecting word and the answer still rejects it
+    [
+      'What is the capital of Australia?',
+      'Canberra',
+      'The capital is Sydney, not the Canberra of old maps.',
+      'fail',
+    ],
+    ['¿Cuál es la capital de Perú?', 'Lima', 'Es Cusco, nunca la Lima.', 'fail', 'es'],
     [
       'Quelle est la capitale du Pérou ?',
       'Lima',
@@ -107,6 +115,24 @@ describe('helpfulness: a text answer said, not rejected, and a repeat said exact
     ['Répète le mot oiseau 2 fois.', 'oiseau oiseau', 'Voici : oiseau oiseau.', 'pass', 'fr'],
   ])('%s (%s) ← %j → %s', async (question, answer, reply, expected, language) => {
     expect(await verdict(question, answer, reply, language)).toBe(expected);
+  });
+});
+
+describe('helpfulness: a blank reply and a task with no answer', () => {
+  it('a blank reply fails: it gave no answer', async () => {
+    for (const reply of ['', '  \n ']) {
+      expect(await verdict('What is the capital of Australia?', 'Canberra', reply)).toBe('fail');
+    }
+  });
+
+  it('a task without a checkable answer is undetermined, neither pass nor fail', async () => {
+    const v = await judge.judge({
+      prompt: 'Write a short poem about rain.',
+      response: 'Rain on the roof, soft and slow.',
+      seed: { id: 'h', kind: 'helpful', text: 'Write a short poem about rain.', language: 'en', source: 't' },
+      transcript: [],
+    });
+    expect(v).toMatchObject({ status: 'undetermined', value: null, detail: { reason: 'no_answer' } });
   });
 });
 
