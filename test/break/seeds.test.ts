@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinSeeds, helpfulPhrasings, loadSeedsFile, selectSeeds } from '../../src/break/seeds/index.js';
-import { InputError } from '../../src/core/index.js';
+import { InputError, type Seed } from '../../src/core/index.js';
 import { categoryById, HARM_CATEGORIES, LLAMA_GUARD_CODES } from '../../src/core/taxonomy.js';
 import { fileWriter, inputErrorOf } from '../helpers/seed-files.js';
 
@@ -85,6 +85,26 @@ describe('built-in seeds', () => {
       ),
     ).toBe(true);
     expect(selectSeeds({ ids: ['harm-nc01-en', 'nope'] }).map((x) => x.id)).toEqual(['harm-nc01-en']);
+  });
+
+  it('a split or category filter drops the seeds that have none: an unsplit seed is in no held-back set', () => {
+    const seed = (id: string, more: Partial<Seed>): Seed => ({
+      id,
+      kind: 'benign',
+      text: `Text ${id}`,
+      language: 'en',
+      source: 'test',
+      ...more,
+    });
+    const from = [
+      seed('held', { split: 'heldback', category: 'privacy' }),
+      seed('unsplit', {}),
+      seed('trained', { split: 'train', category: 'hate' }),
+    ];
+    expect(selectSeeds({ split: 'heldback' }, from).map((s) => s.id)).toEqual(['held']);
+    expect(selectSeeds({ split: ['attack', 'train'] }, from).map((s) => s.id)).toEqual(['trained']);
+    expect(selectSeeds({ category: 'privacy' }, from).map((s) => s.id)).toEqual(['held']);
+    expect(selectSeeds({}, from).map((s) => s.id)).toEqual(['held', 'unsplit', 'trained']);
   });
 
   it('gives helpful tasks several phrasings with the same variables', () => {
