@@ -154,6 +154,19 @@ describe('user seed texts', () => {
       ),
     );
     expect(twice.message).toMatch(/^text: the same text as line 1 .*twice\.jsonl:2/);
+    const thrice = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'thrice.csv',
+          'kind,text\nbenign,What is murder?\nbenign,what is murder\nbenign,WHAT IS MURDER\n',
+        ),
+      ),
+    );
+    // (each later copy is told the first, line 2, not the copy before it)
+    expect(thrice.message.split('\n').filter((l) => l.includes('the same text as'))).toEqual([
+      expect.stringMatching(/the same text as line 2 .*thrice\.csv:3/),
+      expect.stringMatching(/the same text as line 2 .*thrice\.csv:4/),
+    ]);
   });
 
   it("the files of a config's seeds.files are checked as one: an id or a text in two of them is an error naming both", async () => {
