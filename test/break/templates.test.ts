@@ -162,6 +162,47 @@ describe('templates', () => {
     ]);
   });
 
+  it('refuses a half prompt slot, a split spelled wrong and an empty shot, naming the line and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const errorIn = (name: string, lines: string[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, lines.join('\n'));
+      try {
+        loadTemplatesFile(file);
+      } catch (e) {
+        if (e instanceof InputError) return [e.line, e.field, e.message];
+        throw e;
+      }
+      return 'loaded';
+    };
+    const ok = '  - { id: ok, family: f, description: D., text: "{prompt}" }';
+    // (a {prompt_a} alone would send the request's first half and drop the rest)
+    expect(
+      errorIn('half.yaml', [
+        'templates:',
+        ok,
+        '  - { id: half, family: f, description: D., text: "A: {prompt_a}" }',
+      ]),
+    ).toEqual([3, 'templates.text', expect.stringContaining('{prompt_a} and {prompt_b}')]);
+    // (a held-back template under another spelling would be in no split's measurement)
+    expect(
+      errorIn('split.yaml', [
+        'templates:',
+        ok,
+        '  - { id: held, family: f, split: heldbak, description: D., text: "{prompt}" }',
+      ]),
+    ).toEqual([3, 'templates.split', expect.stringContaining('heldback')]);
+    expect(
+      errorIn('shot.yaml', [
+        'templates:',
+        '  - { id: many, family: many_shot, multiTurn: true, description: D., text: "{prompt}" }',
+        'shots:',
+        '  - ["My question", "My [redacted] answer"]',
+        '  - ["My question two", ""]',
+      ]),
+    ).toEqual([5, 'shots', expect.stringContaining('[user, assistant] pair')]);
+  });
+
   it('loads user templates and names file and line on a bad entry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
     const good = join(dir, 'good.yaml');
