@@ -223,6 +223,23 @@ describe('user seed files', () => {
     ]);
   });
 
+  it('refuses a split spelled wrong, naming its line and the three splits; a text column wins over a prompt column', () => {
+    const split = errorOf(() =>
+      loadSeedsFile(
+        write(
+          'split.jsonl',
+          '{"kind":"benign","text":"ok","split":"train"}\n{"kind":"benign","text":"Hi","split":"heldbak"}\n',
+        ),
+      ),
+    );
+    expect([split.line, split.field]).toEqual([2, 'split']);
+    expect(split.message).toMatch(/"train".*"attack".*"heldback"/);
+    const both = loadSeedsFile(
+      write('both.jsonl', '{"kind":"benign","text":"What is a volcano?","prompt":"What is lava?"}\n'),
+    );
+    expect(both.map((s) => s.text)).toEqual(['What is a volcano?']);
+  });
+
   it('names the file and line of a bad entry', () => {
     const e1 = errorOf(() =>
       loadSeedsFile(write('bad.jsonl', '{"kind":"benign","text":"ok"}\n{"kind":"harmful","text":"x"}\n')),
