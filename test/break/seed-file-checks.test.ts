@@ -85,6 +85,25 @@ describe('user seed ids', () => {
       loadSeedsFile(write('own-id.jsonl', '{"id":"harm-vc01-en-mine","kind":"benign","text":"ok"}\n')),
     ).toHaveLength(1);
   });
+
+  it("a benign or helpful built-in seed's id is taken too, and one taken twice is said once a line", () => {
+    const f = write(
+      'builtin-ids.jsonl',
+      [
+        { id: 'benign-hom01-en', kind: 'benign', text: 'What is a yak?' },
+        { id: 'help-add-3-5-en', kind: 'helpful', text: 'What is 3 plus 5?', answer: '8' },
+        { id: 'help-add-3-5-en', kind: 'helpful', text: 'Add 3 and 5.', answer: '8' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    expect(errorOf(() => loadSeedsFile(f)).message.split('\n')).toEqual([
+      `3 bad lines in ${f}:`,
+      `id: "benign-hom01-en" is a built-in seed's id; give yours another (${f}:1)`,
+      `id: "help-add-3-5-en" is a built-in seed's id; give yours another (${f}:2)`,
+      `id: "help-add-3-5-en" is a built-in seed's id; give yours another (${f}:3)`,
+    ]);
+  });
 });
 
 describe('user seed categories', () => {
