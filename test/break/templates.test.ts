@@ -162,7 +162,7 @@ describe('templates', () => {
     ]);
   });
 
-  it('refuses a half prompt slot, a split spelled wrong and an empty shot, naming the line and field', () => {
+  it('refuses a half prompt slot, a split spelled wrong, an empty shot and an id with a slash, naming the line and field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
     const errorIn = (name: string, lines: string[]) => {
       const file = join(dir, name);
@@ -201,6 +201,13 @@ describe('templates', () => {
         '  - ["My question two", ""]',
       ]),
     ).toEqual([5, 'shots', expect.stringContaining('[user, assistant] pair')]);
+    expect(
+      errorIn('id.yaml', [
+        'templates:',
+        ok,
+        '  - { id: "my/template", family: f, description: D., text: "{prompt}" }',
+      ]),
+    ).toEqual([3, 'templates.id', expect.stringContaining('ids use letters, digits, _ . -')]);
   });
 
   it('loads user templates and names file and line on a bad entry', () => {
