@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  builtinShots,
   builtinTemplates,
   getTemplate,
   loadTemplatesFile,
@@ -105,6 +106,22 @@ describe('templates', () => {
       .map((m) => m.content);
     expect(new Set(users)).toEqual(new Set(['My question one', 'My question two']));
     expect(msgs.at(-1)).toEqual({ role: 'user', content: PROMPT });
+  });
+
+  it("a file's multi-turn template with no shots of the file's own uses the built-in shots", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-tpl-'));
+    const file = join(dir, 'noshots.yaml');
+    writeFileSync(
+      file,
+      'templates:\n  - { id: my_many, family: many_shot, multiTurn: true, description: Mine., text: "{prompt}" }\n',
+    );
+    const [many] = loadTemplatesFile(file);
+    expect(many.shots).toBeUndefined();
+    const msgs = renderTemplate(many, PROMPT, { rng: createRng(1), shots: 3 });
+    expect(msgs).toHaveLength(7);
+    const builtinUsers = new Set(builtinShots().map(([q]) => q));
+    for (const m of msgs.slice(0, 6).filter((x) => x.role === 'user'))
+      expect(builtinUsers).toContain(m.content);
   });
 
   it("a file's template says where its shots go (shotsAs: message | turns), and a wrong value names the field", () => {
