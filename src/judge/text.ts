@@ -42,7 +42,8 @@ export function contentTokens(text: string): string[] {
 }
 
 /** Share of `needle`'s content tokens that occur in `hay` (0 when needle has none). A cheap
- * prefix match (first 5 letters) absorbs inflection: "picking" ~ "pick", "explosives" ~ "explosive". */
+ * prefix match (first 5 letters) absorbs inflection: "stealing" ~ "steal", "explosives" ~ "explosive"
+ * (not a stem shorter than five: "picking" is no "pick"). */
 export function tokenOverlap(needle: string, hay: string): number {
   const need = [...new Set(contentTokens(needle))];
   if (need.length === 0) return 0;
